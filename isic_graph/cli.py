@@ -1,0 +1,217 @@
+"""The isic-graph command line: each command calls one core function."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+from .config import SETTINGS_DOC, Settings
+from .documents import Document, read_batch
+from .errors import IsicError, ParseError, UsageError, ValidationFailed
+from .export import EXPORT_FORMATS, export
+from .ingest import Mode, check, check_slug, ingest
+from .instance import init_store, load_reference, stats
+from .namespaces import Graphs, curie
+from .store import Store, open_store
+from .store.results import SelectResult
+from .validation import ValidationReport, Validator
+
+T = TypeVar("T")
+LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+                    help="Language of the validation report.")
+REPORT = click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Also write the W3C SHACL report (.ttl or .jsonld).")
+
+
+class Context:
+    """What every command needs: settings, read once."""
+
+    def __init__(self) -> None:
+        self.settings = Settings.from_env()
+        self.graphs = Graphs(self.settings.base_iri)
+
+    def store(self) -> Store:
+        return open_store(self.settings)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a core call; user errors become a message and exit code 1, never a traceback."""
+    try:
+        return action()
+    except IsicError as exc:
+        fail(exc.message)
+
+
+def progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(epilog="Settings come from the environment: " + ", ".join(s.env for s in SETTINGS_DOC))
+@click.version_option(__version__)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Publish, validate, query and export the knowledge of collective social work (ISIC)."""
+    ctx.obj = run(Context)
+
+
+@main.command("init")
+@click.option("--samples", is_flag=True, help="Also load the sample networks.")
+@click.pass_obj
+def init_command(obj: Context, samples: bool) -> None:
+    """Create the store and load the ontology and thesauri (again)."""
+    def action() -> None:
+        with obj.store() as store:
+            init_store(store, obj.graphs, samples=samples, progress=progress)
+            click.echo(f"store ready: {store.count()} triples in {len(store.graph_names())} graphs")
+    run(action)
+
+
+@main.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--network", required=True, help="The network whose graph receives the data (its slug).")
+@click.option("--mode", type=click.Choice([m.value for m in Mode]), default="replace", show_default=True,
+              help="replace the network's whole graph, or upsert the descriptions of the submitted resources.")
+@LANG
+@REPORT
+@click.pass_obj
+def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: str, lang: str,
+                   report: Path | None) -> None:
+    """Validate files (Turtle, N-Triples, JSON-LD, CSV sheets) and store them in a network's graph, all or nothing."""
+    def action() -> None:
+        documents = [Document.from_path(f) for f in files]
+        progress(f"validating {len(documents)} file(s) for network {network}…")
+        with obj.store() as store:
+            try:
+                result = ingest(store, Validator.default(), obj.graphs, documents, network, Mode(mode))
+            except ValidationFailed as exc:
+                _print_report(exc.report, lang, report)
+                fail(exc.message)
+        click.echo(f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
+                   f"provenance <{result.activity}>")
+    run(action)
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--network", help="Check as a submission to this network (attribution, references).")
+@LANG
+@REPORT
+@click.pass_obj
+def validate_command(obj: Context, files: tuple[Path, ...], network: str | None, lang: str,
+                     report: Path | None) -> None:
+    """Dry run: exit 0 when the files conform, 1 when not, 2 on usage or parse errors. Nothing is stored."""
+    try:
+        if network is not None:
+            check_slug(network)
+        batch = read_batch([Document.from_path(f) for f in files], obj.graphs.base)
+        store = _store_if_available(obj)
+        try:
+            outcome = check(batch, store, Validator.default(), obj.graphs, network)
+        finally:
+            if store is not None:
+                store.close()
+    except (UsageError, ParseError) as exc:
+        fail(exc.message, 2)
+    except IsicError as exc:
+        fail(exc.message, 2)
+    _print_report(outcome, lang, report)
+    sys.exit(0 if outcome.conforms else 1)
+
+
+@main.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_obj
+def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str) -> None:
+    """Run a SPARQL query (QUERY or -f FILE.rq) over all graphs."""
+    if (sparql is None) == (file is None):
+        fail("give either a QUERY or -f FILE.rq", 2)
+    text = file.read_text(encoding="utf-8") if file else str(sparql)
+
+    def action() -> None:
+        with obj.store() as store:
+            result = store.query(text)
+        if isinstance(result, SelectResult):
+            click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
+        elif isinstance(result, bool):
+            click.echo("true" if result else "false")
+        else:
+            from pyoxigraph import RdfFormat, serialize
+
+            click.echo((serialize(result, format=RdfFormat.TURTLE) or b"").decode("utf-8"))
+    run(action)
+
+
+@main.command("export")
+@click.option("--network", help="Only this network's graph.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="nquads", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.pass_obj
+def export_command(obj: Context, network: str | None, fmt: str, output: Path | None) -> None:
+    """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD."""
+    def action() -> None:
+        with obj.store() as store:
+            data = export(store, obj.graphs, fmt, network)
+        if output:
+            output.write_bytes(data)
+            progress(f"wrote {len(data)} bytes to {output}")
+        else:
+            sys.stdout.buffer.write(data)
+    run(action)
+
+
+@main.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--graph", required=True, help="IRI of the graph to replace with the file's triples.")
+@click.pass_obj
+def load_command(obj: Context, file: Path, graph: str) -> None:
+    """Load reference data (no ISIC shapes) into a graph of its own, replacing it."""
+    def action() -> None:
+        with obj.store() as store:
+            count = load_reference(store, obj.graphs, file, graph)
+        click.echo(f"loaded {count} triples into <{graph}>")
+    run(action)
+
+
+@main.command("stats")
+@click.pass_obj
+def stats_command(obj: Context) -> None:
+    """Triples per graph and resources per class."""
+    def action() -> None:
+        with obj.store() as store:
+            result = stats(store)
+        for g in result.graphs:
+            click.echo(f"{g.triples:>10}  <{g.graph}>")
+        click.echo(f"{result.total:>10}  triples in all")
+        for iri, n in result.classes:
+            click.echo(f"{n:>10}  {curie(iri)}")
+    run(action)
+
+
+def _store_if_available(obj: Context) -> Store | None:
+    path = obj.settings.store_path
+    if not obj.settings.store_url and (path is None or not path.is_dir()):
+        return None
+    try:
+        return obj.store()
+    except IsicError as exc:
+        progress(f"note: validating without the store ({exc.message})")
+        return None
+
+
+def _print_report(report: ValidationReport, lang: str, path: Path | None) -> None:
+    click.echo(report.describe(lang), err=not report.conforms)
+    if path is not None:
+        path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
+        progress(f"W3C SHACL report written to {path}")

@@ -1,0 +1,110 @@
+"""Settings: one frozen object, read from the environment and an optional TOML file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one setting is named in the environment and the config file, and what it means."""
+
+    env: str
+    key: str
+    help: str
+
+
+SETTINGS_DOC: tuple[Setting, ...] = (
+    Setting("ISIC_CONFIG", "-", "Path of a TOML config file (keys below, top level). Environment wins over the file."),
+    Setting("ISIC_STORE", "store", "Directory of the embedded Oxigraph store (default ./data/store)."),
+    Setting("ISIC_STORE_URL", "store_url", "SPARQL 1.1 query endpoint of a remote store; when set, the embedded store is not used."),
+    Setting("ISIC_STORE_UPDATE_URL", "store_update_url", "SPARQL 1.1 update endpoint of the remote store (default: the query URL with a trailing /query replaced by /update)."),
+    Setting("ISIC_STORE_GSP_URL", "store_gsp_url", "Graph Store Protocol endpoint of the remote store (optional; used for fast graph reads)."),
+    Setting("ISIC_BASE_IRI", "base_iri", "Base of this instance's IRIs (default http://localhost:5000/); must end with '/'."),
+    Setting("ISIC_ADMIN_TOKEN", "admin_token", "Administrator credential of the server (unset: administration over HTTP is off)."),
+    Setting("ISIC_QUERY_TIMEOUT", "query_timeout", "Timeout of one query in seconds (default 30)."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, passed explicitly to whoever needs it."""
+
+    store_path: Path | None = field(default=Path("data/store"))
+    store_url: str | None = None
+    store_update_url: str | None = None
+    store_gsp_url: str | None = None
+    base_iri: str = "http://localhost:5000/"
+    admin_token: str | None = None
+    query_timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
+            raise ConfigError(f"ISIC_BASE_IRI must be an http(s) IRI ending with '/', got {self.base_iri!r}")
+        if self.query_timeout <= 0:
+            raise ConfigError("ISIC_QUERY_TIMEOUT must be a positive number of seconds")
+
+    @property
+    def update_url(self) -> str | None:
+        """The remote update endpoint, derived from the query endpoint when not given."""
+        if self.store_url is None:
+            return None
+        if self.store_update_url:
+            return self.store_update_url
+        if self.store_url.endswith("/query"):
+            return self.store_url[: -len("query")] + "update"
+        return self.store_url
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from a config file (ISIC_CONFIG), then the environment, then overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        config_path = env.get("ISIC_CONFIG")
+        if config_path:
+            values.update(_read_config_file(Path(config_path)))
+        for setting in SETTINGS_DOC:
+            if setting.key != "-" and env.get(setting.env):
+                values[setting.key] = env[setting.env]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls._from_values(values)
+
+    @classmethod
+    def _from_values(cls, values: Mapping[str, Any]) -> Settings:
+        known = {s.key for s in SETTINGS_DOC}
+        unknown = set(values) - known
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        kwargs: dict[str, Any] = {}
+        if "store" in values:
+            kwargs["store_path"] = Path(values["store"]) if values["store"] != ":memory:" else None
+        for key in ("store_url", "store_update_url", "store_gsp_url", "base_iri", "admin_token"):
+            if key in values:
+                kwargs[key] = str(values[key])
+        if "query_timeout" in values:
+            try:
+                kwargs["query_timeout"] = float(values["query_timeout"])
+            except ValueError:
+                raise ConfigError(f"ISIC_QUERY_TIMEOUT must be a number, got {values['query_timeout']!r}") from None
+        return cls(**kwargs)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some settings changed."""
+        return replace(self, **changes)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+

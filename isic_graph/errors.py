@@ -1,0 +1,90 @@
+"""The exception tree of isic-graph; each class knows its HTTP status and a stable code.
+
+    IsicError
+    ├── ConfigError                 500 config
+    ├── UsageError                  400 bad-request
+    │   ├── UnsupportedFormat       415 unsupported-format
+    │   └── ParseError              400 parse-error
+    ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
+    ├── NotFound                    404 not-found
+    └── StoreError                  502 store-error
+        └── StoreLocked             409 store-locked
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .validation import ValidationReport
+
+
+class IsicError(Exception):
+    """Base of every error isic-graph reports to a user."""
+
+    status: int = 500
+    code: str = "internal"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(IsicError):
+    """A setting is missing or malformed."""
+
+    status = 500
+    code = "config"
+
+
+class UsageError(IsicError):
+    """The request or command is malformed."""
+
+    status = 400
+    code = "bad-request"
+
+
+class UnsupportedFormat(UsageError):
+    """No parser or serializer for this media type or file extension."""
+
+    status = 415
+    code = "unsupported-format"
+
+
+class ParseError(UsageError):
+    """The submitted document is not well-formed in its format."""
+
+    status = 400
+    code = "parse-error"
+
+
+class ValidationFailed(IsicError):
+    """The submitted data does not conform to the shapes; nothing was written."""
+
+    status = 422
+    code = "validation-failed"
+
+    def __init__(self, message: str, report: ValidationReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class NotFound(IsicError):
+    """No such resource, graph or file."""
+
+    status = 404
+    code = "not-found"
+
+
+class StoreError(IsicError):
+    """The store failed or could not be reached."""
+
+    status = 502
+    code = "store-error"
+
+
+class StoreLocked(StoreError):
+    """The embedded store is opened by another process."""
+
+    status = 409
+    code = "store-locked"

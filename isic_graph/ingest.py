@@ -1,0 +1,183 @@
+"""Validated ingestion: parse -> validate with what the batch needs from the store -> one atomic write + provenance."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable, Sequence
+
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+from rdflib import Graph, URIRef
+
+from .documents import Batch, Document, read_batch
+from .errors import UsageError, ValidationFailed
+from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
+from .store import Store
+from .validation import ValidationReport, Validator
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
+VALUES_CHUNK = 400
+
+
+class Mode(str, Enum):
+    """replace: the network's whole graph; upsert: only the descriptions of the batch's subjects."""
+
+    REPLACE = "replace"
+    UPSERT = "upsert"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an accepted batch changed."""
+
+    network: str
+    graph: str
+    mode: Mode
+    triples: int
+    activity: str
+    sha256: str
+
+
+def check_slug(network: str) -> str:
+    if not SLUG.match(network):
+        raise UsageError(f"invalid network name {network!r}: use lowercase letters, digits and hyphens")
+    return network
+
+
+def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
+          mode: Mode = Mode.REPLACE) -> ValidationReport:
+    """Validate a batch together with the types of the stored resources it references."""
+    _check_vocabulary_untouched(batch)
+    if network is not None:
+        _check_attribution(batch, graphs, network)
+    data = to_rdflib(batch.triples)
+    focus = None
+    if store is not None:
+        exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
+        context = referenced_types(store, batch, exclude)
+        if context:
+            focus = batch.subjects
+            for t in context:
+                data.add((URIRef(t.subject.value), URIRef(RDF_TYPE), URIRef(t.object.value)))
+    report = validator.validate(data, focus)
+    return report.located(batch.locations, batch.columns) if batch.locations else report
+
+
+def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
+           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None) -> IngestResult:
+    """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate."""
+    check_slug(network)
+    batch = read_batch(documents, graphs.base)
+    report = check(batch, store, validator, graphs, network, mode)
+    if not report.conforms:
+        raise ValidationFailed(f"the submission does not conform to the shapes "
+                               f"({len(report.violations)} problem(s)); nothing was stored", report)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    graph = graphs.network(network)
+    activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
+    operations = []
+    if mode is Mode.REPLACE:
+        operations.append(f"DROP SILENT GRAPH <{graph}>")
+    else:
+        operations.extend(_delete_descriptions(graph, batch))
+    operations.append(insert_data(graph, batch.triples))
+    operations.append(f"DELETE WHERE {{ GRAPH <{graphs.metadata}> {{ <{graph}> <{DCTERMS}modified> ?m }} }}")
+    operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
+                                                           validator.shapes_version, now)))
+    store.update(" ;\n".join(operations))
+    return IngestResult(network, graph, mode, len(batch.triples), activity, batch.sha256)
+
+
+def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> list[Triple]:
+    """rdf:type triples, from the store, of the IRIs the batch points to but does not describe."""
+    subjects = batch.subjects
+    targets = sorted({t.object.value for t in batch.triples if isinstance(t.object, NamedNode)
+                      and t.object.value not in subjects and not t.object.value.startswith(VOCABULARY_NAMESPACES)
+                      and t.predicate.value != RDF_TYPE})
+    found: list[Triple] = []
+    graph_filter = f"FILTER(?g != <{exclude_graph}>)" if exclude_graph else ""
+    for start in range(0, len(targets), VALUES_CHUNK):
+        values = " ".join(f"<{iri}>" for iri in targets[start:start + VALUES_CHUNK])
+        rows = store.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} "
+                            f"GRAPH ?g {{ ?s a ?t }} {graph_filter} }}").rows
+        found.extend(Triple(row["s"], NamedNode(RDF_TYPE), row["t"]) for row in rows)  # type: ignore[arg-type]
+    return found
+
+
+def to_rdflib(triples: Iterable[Triple]) -> Graph:
+    """An rdflib graph of pyoxigraph triples (the validator's input)."""
+    graph = Graph()
+    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    graph.parse(data=data, format="nt")
+    return graph
+
+
+def _check_vocabulary_untouched(batch: Batch) -> None:
+    for subject in batch.subjects:
+        if subject.startswith(VOCABULARY_NAMESPACES):
+            raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
+
+
+def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
+    expected = graphs.network_resource(network)
+    for t in batch.triples:
+        if t.predicate.value == PROV + "wasAttributedTo" and t.object.value != expected \
+                and t.object.value.startswith(graphs.base + "id/network/"):
+            raise UsageError(f"<{t.subject.value}> is attributed to <{t.object.value}>, "
+                             f"but the submission is for network {network!r} (<{expected}>)")
+
+
+def _delete_descriptions(graph: str, batch: Batch) -> list[str]:
+    roots = sorted(s for s in batch.subjects if "#genid-" not in s)
+    operations = []
+    for start in range(0, len(roots), VALUES_CHUNK):
+        values = " ".join(f"<{s}>" for s in roots[start:start + VALUES_CHUNK])
+        operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                          f"GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        strings = ", ".join(f'"{s}"' for s in roots[start:start + VALUES_CHUNK])
+        operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                          f'FILTER(CONTAINS(STR(?s), "#genid-") && STRBEFORE(STR(?s), "#genid-") IN ({strings})) }}')
+    return operations
+
+
+def insert_data(graph: str, triples: Iterable[Triple]) -> str:
+    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}" if body else f"CREATE SILENT GRAPH <{graph}>"
+
+
+def _provenance(activity: str, graph: str, graphs: Graphs, network: str, batch: Batch, mode: Mode,
+                shapes_version: str, now: datetime.datetime) -> list[Triple]:
+    a, g, net = NamedNode(activity), NamedNode(graph), NamedNode(graphs.network_resource(network))
+    source = NamedNode(f"ni:///sha-256;{batch.sha256}")
+    shapes = NamedNode(f"https://w3id.org/isic/shapes/{shapes_version}")
+    stamp = _literal(now.isoformat(), XSD + "dateTime")
+
+    def t(s: NamedNode, p: str, o: NamedNode | Literal) -> Triple:
+        return Triple(s, NamedNode(p), o)
+
+    return [
+        t(a, RDF_TYPE, NamedNode(PROV + "Activity")),
+        t(a, PROV + "endedAtTime", stamp),
+        t(a, PROV + "wasAssociatedWith", net),
+        t(a, PROV + "used", source),
+        t(a, PROV + "used", shapes),
+        t(a, DCTERMS + "type", _literal(mode.value)),
+        t(a, VOID + "triples", _literal(str(len(batch.triples)), XSD + "integer")),
+        t(source, RDF_TYPE, NamedNode(PROV + "Entity")),
+        t(source, DCTERMS + "identifier", _literal(f"sha256:{batch.sha256}")),
+        *[t(source, DCTERMS + "source", _literal(doc.name)) for doc in batch.sources],
+        t(shapes, RDF_TYPE, NamedNode(PROV + "Entity")),
+        t(shapes, OWL + "versionInfo", _literal(shapes_version)),
+        t(g, PROV + "wasGeneratedBy", a),
+        t(g, PROV + "wasAttributedTo", net),
+        t(g, DCTERMS + "modified", stamp),
+    ]
+
+
+def _literal(value: str, datatype: str | None = None) -> Literal:
+    return Literal(value, datatype=NamedNode(datatype)) if datatype else Literal(value)
+
+

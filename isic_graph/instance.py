@@ -1,0 +1,98 @@
+"""Setting up an instance: the shared vocabulary graphs, reference data, the samples, and statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pyoxigraph import Triple
+
+from . import resources
+from .documents import Document, parse_document, read_batch
+from .errors import UsageError
+from .formats import format_for_path
+from .ingest import IngestResult, Mode, insert_data, ingest
+from .namespaces import Graphs
+from .store import Store
+from .validation import Validator
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    graph: str
+    triples: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Triples per graph and instances per class."""
+
+    graphs: tuple[GraphStats, ...]
+    classes: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(g.triples for g in self.graphs)
+
+
+def init_store(store: Store, graphs: Graphs, validator: Validator | None = None, samples: bool = False,
+               progress: Progress = lambda _: None) -> list[IngestResult]:
+    """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
+    replace_graph(store, graphs.ontology, _read(resources.ontology_file(), graphs.base))
+    progress(f"ontology loaded into <{graphs.ontology}>")
+    thesauri = [t for path in resources.thesaurus_files() for t in _read(path, graphs.base)]
+    replace_graph(store, graphs.thesauri, thesauri)
+    progress(f"{len(resources.thesaurus_files())} thesauri loaded into <{graphs.thesauri}>")
+    results = []
+    if samples:
+        validator = validator or Validator.default()
+        for folder in sample_networks():
+            files = sorted(p for p in folder.iterdir() if p.suffix in (".ttl", ".jsonld", ".nt", ".csv"))
+            result = ingest(store, validator, graphs, [Document.from_path(p) for p in files], folder.name,
+                            Mode.REPLACE)
+            progress(f"sample network {folder.name}: {result.triples} triples from {len(files)} file(s)")
+            results.append(result)
+    return results
+
+
+def sample_networks() -> list[Path]:
+    """The sample networks, in the order they must be loaded (a network may cite the ones before it)."""
+    folders = [p for p in resources.samples_dir().iterdir() if p.is_dir()]
+    order_file = resources.samples_dir() / "ORDER"
+    if order_file.is_file():
+        order = order_file.read_text().split()
+        folders.sort(key=lambda p: order.index(p.name) if p.name in order else len(order))
+    else:
+        folders.sort()
+    return folders
+
+
+def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
+    """Replace a reference-data graph with a file's triples (no ISIC shapes apply); returns the count."""
+    if not graph.startswith(("http://", "https://", "urn:")):
+        raise UsageError(f"--graph must be an absolute IRI, got {graph!r}")
+    if graphs.is_reserved(graph):
+        raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
+    triples = read_batch([Document.from_path(path)], graphs.base).triples
+    replace_graph(store, graph, list(triples))
+    return len(triples)
+
+
+def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:
+    store.update(f"DROP SILENT GRAPH <{graph}> ;\n" + insert_data(graph, triples))
+
+
+def stats(store: Store) -> Stats:
+    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows
+    classes = store.select(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c "
+        "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/isic/ontology#')) } GROUP BY ?c ORDER BY ?c").rows
+    return Stats(tuple(GraphStats(r["g"].value, int(r["n"].value)) for r in rows),
+                 tuple((r["c"].value, int(r["n"].value)) for r in classes))
+
+
+def _read(path: Path, base: str) -> list[Triple]:
+    return parse_document(Document(path.name, path.read_bytes(), format_for_path(path)), base)

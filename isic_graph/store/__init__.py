@@ -1,0 +1,83 @@
+"""The store interface, with an embedded (pyoxigraph on disk) and a remote (SPARQL 1.1) backend."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Iterable, Iterator
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+
+from ..config import Settings
+from ..errors import UsageError
+from .results import QueryResult, SelectResult
+
+
+class Store(ABC):
+    """An RDF dataset queried with SPARQL 1.1, whose default graph is the union of its named graphs.
+
+    Every write is one SPARQL update request, which both backends apply atomically.
+    """
+
+    @abstractmethod
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update, all or nothing."""
+
+    @abstractmethod
+    def graph_triples(self, graph: str) -> list[Triple]:
+        """Every triple of one named graph."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store."""
+
+    def select(self, sparql: str) -> SelectResult:
+        result = self.query(sparql)
+        if not isinstance(result, SelectResult):
+            raise UsageError("a SELECT query was expected")
+        return result
+
+    def graph_names(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").rows
+        return [row["g"].value for row in rows]
+
+    def quads(self, graphs: Iterable[str] | None = None) -> Iterator[Quad]:
+        """The quads of the given named graphs (default: all of them), graph by graph."""
+        for graph in self.graph_names() if graphs is None else graphs:
+            name = NamedNode(graph)
+            for t in self.graph_triples(graph):
+                yield Quad(t.subject, t.predicate, t.object, name)
+
+    def dump(self, rdf_format: RdfFormat, graphs: Iterable[str] | None = None) -> bytes:
+        """Serialize graphs; formats without named graphs get the merge of them."""
+        if rdf_format.supports_datasets:
+            return serialize(self.quads(graphs), format=rdf_format) or b""
+        return serialize((q.triple for q in self.quads(graphs)), format=rdf_format) or b""
+
+    def count(self, graph: str | None = None) -> int:
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows[0]["n"].value)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(settings: Settings) -> Store:
+    """Open the store the settings name: remote when ISIC_STORE_URL is set, else embedded."""
+    if settings.store_url:
+        from .remote import RemoteStore
+
+        return RemoteStore(settings.store_url, settings.update_url or settings.store_url,
+                           settings.store_gsp_url, timeout=settings.query_timeout)
+    from .embedded import EmbeddedStore
+
+    return EmbeddedStore(settings.store_path)
+
+
+__all__ = ["Store", "SelectResult", "QueryResult", "open_store"]

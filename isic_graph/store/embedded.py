@@ -1,0 +1,63 @@
+"""The embedded backend: pyoxigraph, on disk or in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+from pyoxigraph import NamedNode, RdfFormat, Triple
+
+from ..errors import StoreError, StoreLocked, UsageError
+from . import Store
+from .results import QueryResult, from_pyoxigraph
+
+
+class EmbeddedStore(Store):
+    """An Oxigraph store opened in this process (None: in memory)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = pyoxigraph.Store()
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = pyoxigraph.Store(str(path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLocked(
+                    f"the store at {path} is in use by another process (a running `isic-graph serve`?): "
+                    "stop it, or send your request to the server instead") from None
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            return from_pyoxigraph(self._store.query(sparql, use_default_graph_as_union=True))
+        except SyntaxError as exc:
+            raise UsageError(f"SPARQL syntax error: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise UsageError(f"SPARQL update syntax error: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"update failed: {exc}") from None
+
+    def graph_triples(self, graph: str) -> list[Triple]:
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, NamedNode(graph))]
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def dump(self, rdf_format: RdfFormat, graphs: object = None) -> bytes:
+        if graphs is None and rdf_format.supports_datasets:
+            return self._store.dump(format=rdf_format) or b""
+        return super().dump(rdf_format, graphs)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+        del self._store

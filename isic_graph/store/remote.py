@@ -1,0 +1,78 @@
+"""The remote backend: any SPARQL 1.1 server, over the Protocol (and the Graph Store Protocol when given)."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from email.message import Message
+
+from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
+
+from ..errors import StoreError, UsageError
+from . import Store
+from .results import QueryResult, from_pyoxigraph
+
+ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
+USER_AGENT = "isic-graph"
+
+
+class RemoteStore(Store):
+    """A store behind SPARQL 1.1 query and update endpoints (whose default graph must be the union)."""
+
+    def __init__(self, query_url: str, update_url: str, gsp_url: str | None, timeout: float) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self.gsp_url = gsp_url
+        self.timeout = timeout
+
+    def query(self, sparql: str) -> QueryResult:
+        body, content_type = self._post(self.query_url, {"query": sparql}, ACCEPT)
+        if content_type in ("application/sparql-results+json", "application/json"):
+            return from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
+        if content_type == "application/n-triples":
+            return list(parse(body, format=RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+        if content_type == "text/turtle":
+            return list(parse(body, format=RdfFormat.TURTLE))  # type: ignore[arg-type]
+        raise StoreError(f"the SPARQL server answered with an unexpected media type {content_type!r}")
+
+    def update(self, sparql: str) -> None:
+        self._post(self.update_url, {"update": sparql}, "*/*")
+
+    def graph_triples(self, graph: str) -> list[Triple]:
+        if self.gsp_url:
+            url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
+            try:
+                body, _ = self._send(urllib.request.Request(url, headers={"Accept": "application/n-triples"}))
+            except StoreError as exc:
+                if "HTTP 404" in exc.message:
+                    return []
+                raise
+            return list(parse(body, format=RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(result, list)
+        return result
+
+    def close(self) -> None:
+        pass
+
+    def _post(self, url: str, form: dict[str, str], accept: str) -> tuple[bytes, str]:
+        data = urllib.parse.urlencode(form).encode("utf-8")
+        request = urllib.request.Request(url, data=data, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
+        return self._send(request)
+
+    def _send(self, request: urllib.request.Request) -> tuple[bytes, str]:
+        request.add_header("User-Agent", USER_AGENT)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                headers: Message = response.headers
+                return response.read(), (headers.get_content_type() or "")
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:500]
+            if exc.code == 400:
+                raise UsageError(f"the SPARQL server refused the request: {detail}") from None
+            raise StoreError(f"the SPARQL server at {request.full_url} answered HTTP {exc.code}: {detail}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"cannot reach the SPARQL server at {request.full_url}: {reason}") from None

@@ -1,0 +1,225 @@
+"""SHACL validation of a batch against the shapes, into a report for people and the W3C report for machines."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pyshacl
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from . import resources
+from .namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
+LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
+
+logging.getLogger("pyshacl").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a resource came from in a tabular submission: file, row (1 = first data row), column."""
+
+    file: str
+    row: int
+    column: str | None = None
+
+    def describe(self, lang: str) -> str:
+        if lang == "fr":
+            where = f"{self.file}, ligne {self.row}"
+            return where + (f", colonne « {self.column} »" if self.column else "")
+        where = f"{self.file}, row {self.row}"
+        return where + (f", column '{self.column}'" if self.column else "")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One result of the validation report, in terms a social worker can read."""
+
+    focus: str
+    focus_label: str | None
+    path: str | None
+    field_names: Mapping[str, str]
+    value: str | None
+    messages: Mapping[str, str]
+    severity: str
+    location: Location | None = None
+
+    def describe(self, lang: str = "fr") -> str:
+        """One line: which resource, which field, what value, what is expected."""
+        other = "en" if lang == "fr" else "fr"
+        resource = f"« {self.focus_label} » <{self.focus}>" if self.focus_label else f"<{self.focus}>"
+        parts = [resource]
+        if self.path:
+            name = self.field_names.get(lang) or self.field_names.get(other)
+            parts.append(f"{name} ({curie(self.path)})" if name else curie(self.path))
+        if self.value is not None:
+            parts.append(("valeur : " if lang == "fr" else "value: ") + self.value)
+        message = self.messages.get(lang) or self.messages.get(other) or next(iter(self.messages.values()), "")
+        line = " — ".join(parts) + " — " + message
+        if self.location:
+            line = f"[{self.location.describe(lang)}] {line}"
+        return line
+
+    def to_dict(self) -> dict[str, object]:
+        return {"focusNode": self.focus, "label": self.focus_label, "path": self.path, "field": dict(self.field_names),
+                "value": self.value, "message": dict(self.messages), "severity": self.severity,
+                "location": None if self.location is None else
+                {"file": self.location.file, "row": self.location.row, "column": self.location.column}}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating one batch."""
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+    graph: Graph = field(repr=False)
+
+    def describe(self, lang: str = "fr") -> str:
+        if self.conforms:
+            return "Conforme." if lang == "fr" else "Conforms."
+        head = (f"{len(self.violations)} problème(s) à corriger :" if lang == "fr"
+                else f"{len(self.violations)} problem(s) to fix:")
+        return "\n".join([head] + [f"  - {v.describe(lang)}" for v in self.violations])
+
+    def serialize(self, fmt: str = "turtle") -> str:
+        """The W3C SHACL validation report, in Turtle or JSON-LD."""
+        return self.graph.serialize(format="json-ld" if fmt == "jsonld" else fmt)
+
+    def located(self, locations: Mapping[str, Location], columns: Mapping[tuple[str, str], str]) -> ValidationReport:
+        """The same report with each violation pointed back to its tabular file, row and column."""
+        out = []
+        for v in self.violations:
+            loc = locations.get(v.focus)
+            if loc is not None:
+                loc = Location(loc.file, loc.row, columns.get((loc.file, v.path or "")))
+            out.append(Violation(v.focus, v.focus_label, v.path, v.field_names, v.value, v.messages, v.severity, loc))
+        return ValidationReport(self.conforms, tuple(out), self.graph)
+
+
+class Validator:
+    """The shapes and the vocabulary they need (ontology and thesauri), loaded once."""
+
+    def __init__(self, shapes_files: Iterable[Path], vocabulary_files: Iterable[Path]) -> None:
+        self.shapes = Graph()
+        for path in shapes_files:
+            self.shapes.parse(path, format="turtle")
+        self.vocabulary = Graph()
+        for path in vocabulary_files:
+            self.vocabulary.parse(path, format="turtle")
+
+    @classmethod
+    def default(cls) -> Validator:
+        return cls(resources.shapes_files(), [resources.ontology_file(), *resources.thesaurus_files()])
+
+    @cached_property
+    def shapes_version(self) -> str:
+        value = self.shapes.value(URIRef(SHAPES_IRI), OWL_VERSION_INFO)
+        return str(value) if value is not None else "unversioned"
+
+    def validate(self, data: Graph, focus: Iterable[str] | None = None) -> ValidationReport:
+        """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked."""
+        focus_nodes = [URIRef(f) for f in focus] if focus is not None else None
+        # The vocabulary is added to the data itself: pySHACL's ont_graph only mixes in class axioms,
+        # not the thesauri's concepts, which the scheme constraints need.
+        for triple in self.vocabulary:
+            data.add(triple)
+        # Ill-typed literals ("2015-13-45"^^xsd:date) are reported here: pySHACL crashes comparing them.
+        ill_typed = [t for t in data if isinstance(t[2], Literal) and t[2].ill_typed]
+        for triple in ill_typed:
+            data.remove(triple)
+        conforms, report_graph, _ = pyshacl.validate(
+            data, shacl_graph=self.shapes, inference="none", allow_warnings=True, focus_nodes=focus_nodes)
+        for triple in ill_typed:
+            data.add(triple)
+        if ill_typed:
+            conforms = False
+            _report_ill_typed(report_graph, ill_typed)
+        violations = tuple(self._violation(data, report_graph, r)
+                           for r in report_graph.subjects(RDF.type, SH.ValidationResult))
+        ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path or "", v.value or "")))
+        return ValidationReport(bool(conforms), ordered, report_graph)
+
+    def _violation(self, data: Graph, report: Graph, result: Node) -> Violation:
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        messages: dict[str, str] = {}
+        for message in report.objects(result, SH.resultMessage):
+            lang = message.language if isinstance(message, Literal) and message.language else "en"
+            messages.setdefault(lang, str(message))
+        source = report.value(result, SH.sourceShape)
+        names = self._names(source, path)
+        severity = report.value(result, SH.resultSeverity)
+        return Violation(
+            focus=str(focus), focus_label=_label(data, focus),
+            path=str(path) if isinstance(path, URIRef) else None,
+            field_names=names, value=_show(value) if value is not None else None, messages=messages,
+            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation")
+
+    def _names(self, shape: Node | None, path: Node | None) -> dict[str, str]:
+        names: dict[str, str] = {}
+        sources = [(self.shapes, shape, SH.name)] if shape is not None else []
+        if isinstance(path, URIRef):
+            sources.append((self.vocabulary, path, URIRef(RDFS + "label")))
+        for graph, subject, predicate in sources:
+            for name in graph.objects(subject, predicate):
+                if isinstance(name, Literal) and name.language:
+                    names.setdefault(name.language, str(name))
+        return names
+
+
+DATATYPE_NAMES = {
+    "date": ("une date au format AAAA-MM-JJ", "a date written YYYY-MM-DD"),
+    "dateTime": ("une date et heure (AAAA-MM-JJThh:mm:ss)", "a date and time (YYYY-MM-DDThh:mm:ss)"),
+    "decimal": ("un nombre (point décimal)", "a number (decimal point)"),
+    "integer": ("un nombre entier", "a whole number"),
+    "boolean": ("oui ou non (true / false)", "yes or no (true / false)"),
+}
+
+
+def _report_ill_typed(report: Graph, triples: list[tuple[Node, Node, Node]]) -> None:
+    """Add a W3C validation result per ill-typed literal, as sh:datatype would have reported it."""
+    from rdflib import BNode
+
+    root = next(report.subjects(RDF.type, SH.ValidationReport))
+    report.set((root, SH.conforms, Literal(False)))
+    for subject, predicate, value in triples:
+        assert isinstance(value, Literal)
+        kind = str(value.datatype).rsplit("#", 1)[-1]
+        fr, en = DATATYPE_NAMES.get(kind, (f"une valeur de type {kind}", f"a value of type {kind}"))
+        result = BNode()
+        report.add((root, SH.result, result))
+        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, subject), (SH.resultPath, predicate),
+                     (SH.value, value), (SH.resultSeverity, SH.Violation),
+                     (SH.sourceConstraintComponent, SH.DatatypeConstraintComponent),
+                     (SH.resultMessage, Literal(f"« {value} » n'est pas valide : il faut {fr}.", lang="fr")),
+                     (SH.resultMessage, Literal(f"'{value}' is not valid: it must be {en}.", lang="en"))):
+            report.add((result, p, o))
+
+
+def _label(data: Graph, node: Node | None) -> str | None:
+    if node is None:
+        return None
+    for predicate in LABEL_PROPERTIES:
+        labels = list(data.objects(node, predicate))
+        if labels:
+            best = next((x for x in labels if isinstance(x, Literal) and x.language == "fr"), labels[0])
+            text = str(best)
+            return text if len(text) <= 80 else text[:77] + "…"
+    return None
+
+
+def _show(value: Node) -> str:
+    if isinstance(value, Literal):
+        if value.language:
+            return f'"{value}"@{value.language}'
+        return f'"{value}"'
+    return f"<{value}>"

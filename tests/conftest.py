@@ -1,0 +1,78 @@
+"""Fixtures: settings, a store on each backend (embedded and a real Oxigraph server), the validator, the samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from isic_graph.config import Settings
+from isic_graph.instance import init_store
+from isic_graph.namespaces import Graphs
+from isic_graph.store import Store, open_store
+from isic_graph.validation import Validator
+
+from .oxigraph_server import OxigraphServer
+
+BASE = "http://localhost:5000/"
+BACKENDS = ["embedded", "remote"]
+
+
+@pytest.fixture(scope="session")
+def validator() -> Validator:
+    return Validator.default()
+
+
+@pytest.fixture(scope="session")
+def graphs() -> Graphs:
+    return Graphs(BASE)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+def backend_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if backend == "remote":
+        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        return Settings(store_path=None, store_url=server.query_url, store_update_url=server.update_url,
+                        store_gsp_url=server.store_url, base_iri=BASE)
+    return Settings(store_path=tmp_path / "store", base_iri=BASE)
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    return backend_settings(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def store(settings: Settings, graphs: Graphs) -> Iterator[Store]:
+    """An initialised store (ontology and thesauri, no samples) on each backend, empty again afterwards."""
+    opened = open_store(settings)
+    opened.update("DROP ALL")
+    init_store(opened, graphs)
+    yield opened
+    opened.update("DROP ALL")
+    opened.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def sample_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 validator: Validator, graphs: Graphs) -> Iterator[Store]:
+    """A store with the ontology, thesauri and every sample network, on each backend (read-only use)."""
+    if request.param == "remote":
+        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-samples"))
+        opened: Store = open_store(Settings(store_path=None, store_url=server.query_url,
+                                            store_update_url=server.update_url, base_iri=BASE))
+    else:
+        server = None
+        opened = open_store(Settings(store_path=None, base_iri=BASE))
+    init_store(opened, graphs, validator, samples=True)
+    yield opened
+    opened.close()
+    if server is not None:
+        server.stop()

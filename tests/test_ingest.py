@@ -1,0 +1,178 @@
+"""Validated ingestion: all or nothing, idempotent, with provenance, on both backends."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat
+
+from isic_graph.documents import Document
+from isic_graph.errors import ParseError, UsageError, ValidationFailed
+from isic_graph.formats import format_for_path
+from isic_graph.ingest import Mode, ingest
+from isic_graph.namespaces import PROV, Graphs
+from isic_graph.store import Store
+from isic_graph.validation import Validator
+
+DATA = Path(__file__).resolve().parent / "data"
+VALID = DATA / "valid" / "minimal-sheet.ttl"
+INVALID = sorted((DATA / "invalid").glob("*.ttl"))
+BASE = "http://localhost:5000/"
+
+
+def doc(name: str, text: str) -> Document:
+    return Document(name, text.encode("utf-8"), format_for_path(name))
+
+
+def snapshot(store: Store) -> bytes:
+    return b"".join(sorted(store.dump(RdfFormat.N_QUADS).splitlines()))
+
+
+def network_graph(store: Store, graphs: Graphs, slug: str = "demo") -> set[str]:
+    return {str(t) for t in store.graph_triples(graphs.network(slug))}
+
+
+def expected_violation(path: Path) -> tuple[str, str]:
+    match = re.search(r"^# expect: (\S+) (\S+)", path.read_text(encoding="utf-8"), re.M)
+    assert match, f"{path.name} has no '# expect:' line"
+    return BASE + match.group(1), match.group(2)
+
+
+def test_valid_sheet_is_stored_in_the_network_graph(store: Store, validator: Validator, graphs: Graphs) -> None:
+    result = ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    assert result.graph == BASE + "graph/network/demo"
+    stored = network_graph(store, graphs)
+    assert len(stored) == result.triples > 20
+    assert any("<http://localhost:5000/id/project/demo>" in t for t in stored)
+
+
+@pytest.mark.parametrize("sheet", INVALID, ids=[p.stem for p in INVALID])
+def test_invalid_sheet_is_refused_with_its_violation_and_store_unchanged(
+        store: Store, validator: Validator, graphs: Graphs, sheet: Path) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    before = snapshot(store)
+    with pytest.raises(ValidationFailed) as caught:
+        ingest(store, validator, graphs, [Document.from_path(sheet)], "demo")
+    focus, path = expected_violation(sheet)
+    found = [(v.focus, v.path) for v in caught.value.report.violations]
+    assert any(f == focus and (p or "").endswith(path.split(":")[-1]) for f, p in found), found
+    assert "problème" in caught.value.report.describe("fr")
+    assert snapshot(store) == before
+
+
+def test_malformed_turtle_is_refused_and_store_unchanged(store: Store, validator: Validator, graphs: Graphs) -> None:
+    before = snapshot(store)
+    with pytest.raises(ParseError, match="bad.ttl is not valid turtle"):
+        ingest(store, validator, graphs, [doc("bad.ttl", "<id/x> <http://p> ")], "demo")
+    assert snapshot(store) == before
+
+
+def test_jsonld_with_a_remote_context_is_refused_without_fetching(
+        store: Store, validator: Validator, graphs: Graphs) -> None:
+    before = snapshot(store)
+    text = json.dumps({"@context": "http://127.0.0.1:9/never.jsonld", "@id": "id/project/x", "title": "x"})
+    with pytest.raises(ParseError, match="remote JSON-LD context"):
+        ingest(store, validator, graphs, [doc("sheet.jsonld", text)], "demo")
+    assert snapshot(store) == before
+
+
+def test_jsonld_with_the_project_context_is_ingested(store: Store, validator: Validator, graphs: Graphs) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    text = json.dumps({
+        "@context": "https://w3id.org/isic/context.jsonld",
+        "@id": "id/organisation/jsonld-asso", "@type": "Organisation",
+        "label": "Association JSON-LD",
+        "actorType": "https://w3id.org/isic/thesaurus/actor-type/association"})
+    ingest(store, validator, graphs, [doc("org.jsonld", text)], "demo", Mode.UPSERT)
+    rows = store.select("SELECT ?l WHERE { <http://localhost:5000/id/organisation/jsonld-asso> "
+                        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }").values("l")
+    assert rows == ["Association JSON-LD"]
+
+
+def test_ingesting_the_same_sheet_twice_leaves_the_same_graph(
+        store: Store, validator: Validator, graphs: Graphs) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    first = network_graph(store, graphs)
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    assert network_graph(store, graphs) == first
+
+
+def test_blank_nodes_get_the_same_iris_on_every_ingest(store: Store, validator: Validator, graphs: Graphs) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    sheet = """@prefix isic: <https://w3id.org/isic/ontology#> .
+@prefix th: <https://w3id.org/isic/thesaurus/> .
+<id/organisation/bn> a isic:Organisation ; <http://www.w3.org/2000/01/rdf-schema#label> "Asso" ;
+  isic:actorType <https://w3id.org/isic/thesaurus/actor-type/association> ;
+  isic:territory [ a isic:Territory ; <http://www.w3.org/2000/01/rdf-schema#label> "Rennes" ; isic:inseeCode "35238" ] .
+"""
+    ingest(store, validator, graphs, [doc("bn.ttl", sheet)], "demo", Mode.UPSERT)
+    once = network_graph(store, graphs)
+    ingest(store, validator, graphs, [doc("bn.ttl", sheet)], "demo", Mode.UPSERT)
+    assert network_graph(store, graphs) == once
+    assert any("<http://localhost:5000/id/organisation/bn#genid-" in t for t in once)
+
+
+def test_upsert_of_one_project_leaves_the_other_projects_untouched(
+        store: Store, validator: Validator, graphs: Graphs) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    before = network_graph(store, graphs)
+    update = """@prefix isic: <https://w3id.org/isic/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<id/project/second> a isic:Project ; dcterms:title "Deuxième projet"@fr ;
+  isic:theme <https://w3id.org/isic/thesaurus/theme/food> ;
+  isic:carriedBy <id/organisation/centre-social> .
+"""
+    ingest(store, validator, graphs, [doc("second.ttl", update)], "demo", Mode.UPSERT)
+    retitled = update.replace("Deuxième projet", "Projet renommé")
+    ingest(store, validator, graphs, [doc("second.ttl", retitled)], "demo", Mode.UPSERT)
+    after = network_graph(store, graphs)
+    assert before <= after
+    added = after - before
+    assert any('"Projet renommé"@fr' in t for t in added)
+    assert not any("Deuxième projet" in t for t in after)
+
+
+def test_upsert_that_breaks_a_reference_is_refused(store: Store, validator: Validator, graphs: Graphs) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    before = snapshot(store)
+    sheet = """<id/project/third> a <https://w3id.org/isic/ontology#Project> ;
+  <http://purl.org/dc/terms/title> "Trois"@fr ;
+  <https://w3id.org/isic/ontology#theme> <https://w3id.org/isic/thesaurus/theme/food> ;
+  <https://w3id.org/isic/ontology#carriedBy> <id/organisation/unknown> .
+"""
+    with pytest.raises(ValidationFailed):
+        ingest(store, validator, graphs, [doc("third.ttl", sheet)], "demo", Mode.UPSERT)
+    assert snapshot(store) == before
+
+
+def test_each_accepted_batch_gets_a_provenance_record(store: Store, validator: Validator, graphs: Graphs) -> None:
+    result = ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    rows = store.select(f"""SELECT ?net ?source ?count ?shapes ?time WHERE {{ GRAPH <{graphs.metadata}> {{
+        <{result.activity}> <{PROV}wasAssociatedWith> ?net ; <{PROV}used> ?source, ?shapes ;
+        <http://rdfs.org/ns/void#triples> ?count ; <{PROV}endedAtTime> ?time .
+        ?source <http://purl.org/dc/terms/identifier> ?sha .
+        FILTER(STRSTARTS(STR(?shapes), "https://w3id.org/isic/shapes/")) }} }}""").rows
+    assert len(rows) == 1
+    assert rows[0]["net"].value == BASE + "id/network/demo"
+    assert rows[0]["source"].value == f"ni:///sha-256;{result.sha256}"
+    assert int(rows[0]["count"].value) == result.triples
+    assert rows[0]["shapes"].value == "https://w3id.org/isic/shapes/1.0.0"
+
+
+def test_sheet_attributed_to_another_network_is_refused(store: Store, validator: Validator, graphs: Graphs) -> None:
+    with pytest.raises(UsageError, match="attributed to"):
+        ingest(store, validator, graphs, [Document.from_path(VALID)], "other")
+
+
+def test_redefining_the_shared_vocabulary_is_refused(store: Store, validator: Validator, graphs: Graphs) -> None:
+    sheet = '<https://w3id.org/isic/ontology#Project> <http://www.w3.org/2000/01/rdf-schema#label> "x" .'
+    with pytest.raises(UsageError, match="shared vocabulary"):
+        ingest(store, validator, graphs, [doc("v.ttl", sheet)], "demo")
+
+
+def test_invalid_network_name_is_refused(store: Store, validator: Validator, graphs: Graphs) -> None:
+    with pytest.raises(UsageError, match="invalid network name"):
+        ingest(store, validator, graphs, [Document.from_path(VALID)], "Bad Name")
