@@ -199,6 +199,19 @@ def stats_command(obj: Context) -> None:
     run(action)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.pass_obj
+def serve_command(obj: Context, host: str, port: int, threads: int) -> None:
+    """Serve the store over HTTP: SPARQL endpoint; the query engine runs as a supervised process."""
+    from .serving import serve
+
+    click.echo(f"serving on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
+    run(lambda: serve(obj.settings, host, port, threads))
+
+
 def _store_if_available(obj: Context) -> Store | None:
     path = obj.settings.store_path
     if not obj.settings.store_url and (path is None or not path.is_dir()):

@@ -4,11 +4,15 @@
     ├── ConfigError                 500 config
     ├── UsageError                  400 bad-request
     │   ├── UnsupportedFormat       415 unsupported-format
-    │   └── ParseError              400 parse-error
+    │   ├── ParseError              400 parse-error
+    │   ├── NotAcceptable           406 not-acceptable
+    │   └── MethodNotAllowed        405 method-not-allowed
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
     ├── NotFound                    404 not-found
     └── StoreError                  502 store-error
-        └── StoreLocked             409 store-locked
+        ├── StoreLocked             409 store-locked
+        ├── QueryTimeout            503 query-timeout
+        └── StoreUnavailable        503 store-unavailable
 """
 
 from __future__ import annotations
@@ -88,3 +92,31 @@ class StoreLocked(StoreError):
 
     status = 409
     code = "store-locked"
+
+
+class QueryTimeout(StoreError):
+    """A query ran past the configured timeout; the engine was stopped and started again."""
+
+    status = 503
+    code = "query-timeout"
+
+
+class NotAcceptable(UsageError):
+    """No representation matches the Accept header."""
+
+    status = 406
+    code = "not-acceptable"
+
+
+class MethodNotAllowed(UsageError):
+    """The HTTP method does not apply to this resource."""
+
+    status = 405
+    code = "method-not-allowed"
+
+
+class StoreUnavailable(StoreError):
+    """The query engine is restarting or unreachable; the client may retry shortly."""
+
+    status = 503
+    code = "store-unavailable"

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -36,8 +37,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _die_with_parent() -> None:
+    """In the engine's child process: be killed when the process that started it dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class Engine:
-    """One `oxigraph serve` process owning the store directory, started again whenever it dies."""
+    """One `oxigraph serve` process owning the store directory, started again whenever it dies.
+
+    Only the supervisor thread (long-lived) starts engines, so that the engine dies with this process.
+    """
 
     def __init__(self, location: Path, start_timeout: float = 30.0) -> None:
         self.location = location
@@ -48,7 +62,10 @@ class Engine:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
-        self._watcher: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._ready = threading.Event()
+        self._failure: Exception | None = None
+        self._supervisor = threading.Thread(target=self._supervise, name="engine-supervisor", daemon=True)
 
     @property
     def url(self) -> str:
@@ -56,48 +73,72 @@ class Engine:
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        process = self._process
+        return process.pid if process else None
 
     def start(self) -> None:
-        """Start the engine and a watcher that restarts it if it dies."""
-        with self._lock:
-            self._spawn()
-        self._watcher = threading.Thread(target=self._watch, name="engine-watcher", daemon=True)
-        self._watcher.start()
+        """Start the supervisor, which starts the engine; return once it answers."""
+        self._supervisor.start()
+        self._ready.wait(self.start_timeout + 5)
+        if self._failure is not None:
+            raise self._failure
+        if not self._ready.is_set():
+            raise StoreError("the query engine did not start in time")
 
     def restart(self, generation: int) -> None:
-        """Kill and start the engine again, once per generation (concurrent callers restart it once)."""
+        """Kill the engine now (freeing its CPU) and have it started again, once per generation."""
         with self._lock:
             if generation != self.generation or self._stopping.is_set():
                 return
             self._kill()
-            self._spawn()
             self.restarts += 1
+        self._wake.set()
 
     def stop(self) -> None:
         self._stopping.set()
+        self._wake.set()
         with self._lock:
             self._kill()
 
+    def _supervise(self) -> None:
+        while not self._stopping.is_set():
+            process = self._process
+            if process is None or process.poll() is not None:
+                try:
+                    with self._lock:
+                        if not self._stopping.is_set():
+                            self._spawn()
+                    self._ready.set()
+                except StoreError as exc:
+                    if not self._ready.is_set():
+                        self._failure = exc
+                        self._ready.set()
+                        return
+            self._wake.wait(0.2)
+            self._wake.clear()
+
     def _spawn(self) -> None:
         self.location.mkdir(parents=True, exist_ok=True)
+        log = tempfile.TemporaryFile()  # not a pipe: a chatty engine must never block on a full pipe
         self._process = subprocess.Popen(
             [oxigraph_command(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
              "--union-default-graph"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.generation += 1
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                message = self._process.stderr.read().decode("utf-8", "replace") if self._process.stderr else ""
+                log.seek(0)
+                message = log.read().decode("utf-8", "replace")
+                self._process = None
                 if "lock" in message.lower():
                     raise StoreLocked(f"the store at {self.location} is in use by another process: {message.strip()}")
                 raise StoreError(f"the query engine exited at start: {message.strip()}")
             try:
                 urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
+                self.generation += 1
                 return
             except OSError:
-                time.sleep(0.05)
+                time.sleep(0.02)
         self._kill()
         raise StoreError("the query engine did not start in time")
 
@@ -107,9 +148,3 @@ class Engine:
             return
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-
-    def _watch(self) -> None:
-        while not self._stopping.wait(0.5):
-            process = self._process
-            if process is not None and process.poll() is not None:
-                self.restart(self.generation)

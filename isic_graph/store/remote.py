@@ -5,7 +5,9 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from email.message import Message
+from typing import Sequence
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
 
@@ -15,6 +17,15 @@ from .results import QueryResult, from_pyoxigraph
 
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
 USER_AGENT = "isic-graph"
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """An engine's answer, passed on as it is: status, media type and the complete body."""
+
+    status: int
+    content_type: str
+    body: bytes
 
 
 class RemoteStore(Store):
@@ -35,6 +46,29 @@ class RemoteStore(Store):
         if content_type == "text/turtle":
             return list(parse(body, format=RdfFormat.TURTLE))  # type: ignore[arg-type]
         raise StoreError(f"the SPARQL server answered with an unexpected media type {content_type!r}")
+
+    def query_raw(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
+                  named_graphs: Sequence[str] = ()) -> RawResponse:
+        """Send a query with the client's Accept and dataset, and return the engine's answer whole.
+
+        Client errors (400 syntax, 406 not acceptable) are passed on; server errors become StoreError.
+        """
+        form = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs] \
+            + [("named-graph-uri", g) for g in named_graphs]
+        request = urllib.request.Request(self.query_url, data=urllib.parse.urlencode(form).encode("utf-8"),
+                                         method="POST", headers={
+                                             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                                             "Accept": accept, "User-Agent": USER_AGENT})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return RawResponse(response.status, response.headers.get("Content-Type", ""), response.read())
+        except urllib.error.HTTPError as exc:
+            body = exc.read()
+            if 400 <= exc.code < 500:
+                return RawResponse(exc.code, exc.headers.get("Content-Type", "text/plain"), body)
+            raise StoreError(f"the query engine answered HTTP {exc.code}: {body.decode('utf-8', 'replace')[:300]}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise StoreError(f"the query engine could not be reached: {getattr(exc, 'reason', exc)}") from None
 
     def update(self, sparql: str) -> None:
         self._post(self.update_url, {"update": sparql}, "*/*")

@@ -1,0 +1,58 @@
+"""Public queries: sent to the engine process with an enforced deadline; an overrun restarts the engine."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+from typing import Sequence
+
+from .errors import QueryTimeout, StoreError, StoreUnavailable
+from .store.engine import Engine
+from .store.remote import RawResponse, RemoteStore
+
+RETRY_PAUSE = 0.05
+
+
+class QueryService:
+    """Runs client queries on a remote engine, never longer than the timeout.
+
+    The query runs in a worker thread; when it overruns, the client gets QueryTimeout at once and,
+    when this process owns the engine, the engine is killed and started again, which frees its CPU.
+    """
+
+    def __init__(self, store: RemoteStore, timeout: float, engine: Engine | None = None, workers: int = 32) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.engine = engine
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
+
+    def run(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
+            named_graphs: Sequence[str] = ()) -> RawResponse:
+        sent_to = [0]  # the engine generation the query was last sent to
+        deadline = time.monotonic() + self.timeout
+        future = self._pool.submit(self._send, sparql, accept, default_graphs, named_graphs, deadline, sent_to)
+        try:
+            return future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            if self.engine is not None:
+                self.engine.restart(sent_to[0])
+            raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
+                               "narrow it (filters, LIMIT, fewer joins) or ask the operator about ISIC_QUERY_TIMEOUT") \
+                from None
+        except StoreError as exc:
+            raise StoreUnavailable(f"the query engine is unavailable: {exc.message}") from None
+
+    def _send(self, sparql: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
+              deadline: float, sent_to: list[int]) -> RawResponse:
+        """Send the query; if the engine is being restarted (another query overran), wait for it and retry."""
+        while True:
+            sent_to[0] = self.engine.generation if self.engine else 0
+            try:
+                return self.store.query_raw(sparql, accept, default_graphs, named_graphs)
+            except StoreError:
+                if self.engine is None or time.monotonic() > deadline - RETRY_PAUSE:
+                    raise
+                time.sleep(RETRY_PAUSE)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,51 @@
+"""The web adapter: create_app builds the Flask application over the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from ..config import Settings
+from ..errors import ConfigError
+from ..namespaces import Graphs
+from ..querying import QueryService
+from ..store.engine import Engine
+from ..store.remote import RemoteStore
+from . import problems, sparql
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the request handlers use, built once per application."""
+
+    settings: Settings
+    graphs: Graphs
+    store: RemoteStore
+    queries: QueryService
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+    """The application, over the engine process named by settings.store_url (or owned engine)."""
+    settings = settings or Settings.from_env()
+    if engine is not None and not settings.store_url:
+        settings = settings.with_(store_url=f"{engine.url}/query", store_update_url=f"{engine.url}/update",
+                                  store_gsp_url=f"{engine.url}/store")
+    if not settings.store_url:
+        raise ConfigError("the web server never runs a query engine itself: start it with `isic-graph serve`, "
+                          "or set ISIC_STORE_URL to a SPARQL server")
+    store = RemoteStore(settings.store_url, settings.update_url or settings.store_url, settings.store_gsp_url,
+                        timeout=settings.query_timeout + 5)
+    app = Flask(__name__)
+    app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
+                                      QueryService(store, settings.query_timeout, engine))
+    problems.register(app)
+    app.register_blueprint(sparql.blueprint)
+    return app
+
+
+def services() -> Services:
+    """The services of the application handling the current request."""
+    from flask import current_app
+
+    return current_app.extensions["isic"]  # type: ignore[no-any-return]

@@ -1,0 +1,33 @@
+"""The SPARQL 1.1 Service Description of the endpoint."""
+
+from __future__ import annotations
+
+from pyoxigraph import BlankNode, NamedNode, Triple
+
+from ..namespaces import RDF_TYPE, Graphs
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "N-Quads", "RDF_XML", "JSON-LD")
+
+
+def service_description(endpoint: str, graphs: Graphs) -> list[Triple]:
+    service, dataset = BlankNode(), BlankNode()
+
+    def t(s: NamedNode | BlankNode, p: str, o: NamedNode | BlankNode) -> Triple:
+        return Triple(s, NamedNode(p), o)
+
+    out = [
+        t(service, RDF_TYPE, NamedNode(SD + "Service")),
+        t(service, SD + "endpoint", NamedNode(endpoint)),
+        t(service, SD + "supportedLanguage", NamedNode(SD + "SPARQL11Query")),
+        t(service, SD + "feature", NamedNode(SD + "UnionDefaultGraph")),
+        t(service, SD + "defaultDataset", dataset),
+        t(dataset, RDF_TYPE, NamedNode(SD + "Dataset")),
+    ]
+    out += [t(service, SD + "resultFormat", NamedNode(FORMATS + f)) for f in RESULT_FORMATS]
+    for graph in (graphs.ontology, graphs.thesauri, graphs.metadata):
+        named = BlankNode()
+        out += [t(dataset, SD + "namedGraph", named), t(named, SD + "name", NamedNode(graph))]
+    return out

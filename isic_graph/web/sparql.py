@@ -1,0 +1,110 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation, answered by the engine process."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+from pyoxigraph import RdfFormat, serialize
+
+from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UsageError
+from . import problems
+from .description import service_description
+
+blueprint = Blueprint("sparql", __name__)
+
+FORMAT_PARAMETER = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
+    "ntriples": "application/n-triples", "nt": "application/n-triples", "nquads": "application/n-quads",
+    "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
+}
+DESCRIPTION_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
+                     "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    from . import services
+
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    query, default_graphs, named_graphs = _read_request()
+    if query is None:
+        return _description()
+    accept = _accept()
+    answer = services().queries.run(query, accept, default_graphs, named_graphs)
+    if answer.status == 406:
+        raise NotAcceptable(f"no result format matches Accept: {accept}; results are available as "
+                            + ", ".join(sorted(set(FORMAT_PARAMETER.values()))))
+    if answer.status >= 400:
+        raise UsageError(answer.body.decode("utf-8", "replace").strip() or f"the query was refused ({answer.status})")
+    return Response(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+@blueprint.after_app_request
+def cors(response: Response) -> Response:
+    if request.path == "/sparql":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
+        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Retry-After"
+        response.vary.add("Accept")
+    return response
+
+
+def _read_request() -> tuple[str | None, list[str], list[str]]:
+    """The query and protocol dataset, from GET parameters, a form or a sparql-query body."""
+    if request.method == "GET":
+        params = request.args
+        queries = params.getlist("query")
+        if "update" in params:
+            raise UsageError("updates are not accepted here: send them to /update")
+    else:
+        media_type = (request.mimetype or "").lower()
+        params = request.args
+        if media_type == "application/x-www-form-urlencoded":
+            form = request.form
+            if "update" in form:
+                raise UsageError("updates are not accepted here: send them to /update")
+            queries = form.getlist("query")
+            params = form
+        elif media_type == "application/sparql-query":
+            queries = [request.get_data(as_text=True)]
+        elif media_type == "application/sparql-update":
+            raise UnsupportedFormat("updates are not accepted here: send them to /update")
+        else:
+            raise UnsupportedFormat(f"a query is sent as application/x-www-form-urlencoded or "
+                                    f"application/sparql-query, not {media_type or 'no media type'}")
+    if len(queries) > 1:
+        raise UsageError("more than one query parameter")
+    default_graphs = request.args.getlist("default-graph-uri") + (
+        params.getlist("default-graph-uri") if params is not request.args else [])
+    named_graphs = request.args.getlist("named-graph-uri") + (
+        params.getlist("named-graph-uri") if params is not request.args else [])
+    if request.method == "GET" and not queries and (default_graphs or named_graphs):
+        raise UsageError("a dataset was given without a query")
+    return (queries[0] if queries else None), default_graphs, named_graphs
+
+
+def _accept() -> str:
+    chosen = request.values.get("format")
+    if chosen:
+        media_type = FORMAT_PARAMETER.get(chosen.lower(), chosen if "/" in chosen else None)
+        if media_type is None:
+            raise NotAcceptable(f"unknown format {chosen!r}; known: {', '.join(FORMAT_PARAMETER)}")
+        return media_type
+    return request.headers.get("Accept") or "*/*"
+
+
+def _description() -> Response:
+    from . import services
+
+    best = request.accept_mimetypes.best_match(list(DESCRIPTION_TYPES), default="text/turtle") \
+        if request.accept_mimetypes else "text/turtle"
+    if best is None:
+        raise NotAcceptable("the service description is available as " + ", ".join(DESCRIPTION_TYPES))
+    s = services()
+    triples = service_description(request.base_url, s.graphs)
+    return Response(serialize(triples, format=DESCRIPTION_TYPES[best]) or b"", content_type=best)
+
+
+__all__ = ["blueprint", "problems", "MethodNotAllowed"]

@@ -1,0 +1,179 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation, against a real engine process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from isic_graph.config import Settings
+from isic_graph.instance import init_store
+from isic_graph.namespaces import Graphs
+from isic_graph.store.engine import Engine
+from isic_graph.store.remote import RemoteStore
+from isic_graph.validation import Validator
+from isic_graph.web import create_app
+
+BASE = "http://localhost:5000/"
+COUNT_LESSONS = "SELECT (COUNT(?l) AS ?n) WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def loaded_engine(folder: Path, validator: Validator) -> Engine:
+    engine = Engine(folder)
+    engine.start()
+    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
+    init_store(store, Graphs(BASE), validator, samples=True)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
+    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def app(engine: Engine) -> Flask:
+    return create_app(Settings(store_path=None, base_iri=BASE), engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def lesson_count(body: bytes) -> int:
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_get_query_answers_json_results_by_default(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS})
+    assert response.status_code == 200
+    assert response.mimetype == "application/sparql-results+json"
+    assert lesson_count(response.data) >= 20
+
+
+def test_post_form_and_post_sparql_query_give_the_same_answer(client: FlaskClient) -> None:
+    form = client.post("/sparql", data={"query": COUNT_LESSONS})
+    direct = client.post("/sparql", data=COUNT_LESSONS, content_type="application/sparql-query")
+    assert form.status_code == direct.status_code == 200
+    assert lesson_count(form.data) == lesson_count(direct.data)
+
+
+@pytest.mark.parametrize("accept, media_type", [
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv;q=0.5, application/sparql-results+json", "application/sparql-results+json"),
+])
+def test_select_results_in_the_format_the_accept_header_prefers(
+        client: FlaskClient, accept: str, media_type: str) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == media_type
+
+
+def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS, "format": "csv"},
+                          headers={"Accept": "application/sparql-results+json"})
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["n"] and int(rows[1][0]) >= 20
+
+
+@pytest.mark.parametrize("accept, marker", [("text/turtle", b"isic:"), ("application/ld+json", b"@id"),
+                                            ("application/n-triples", b"<https://w3id.org/isic/ontology#Lesson>")])
+def test_construct_results_as_rdf(client: FlaskClient, accept: str, marker: bytes) -> None:
+    query = "CONSTRUCT { ?l a <https://w3id.org/isic/ontology#Lesson> } WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    assert b"Lesson" in response.data and (marker in response.data or accept == "text/turtle")
+
+
+def test_syntax_error_is_400_with_the_parser_message(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "SELEKT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "error" in response.json["detail"] and response.json["status"] == 400
+
+
+def test_unacceptable_format_is_406(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS}, headers={"Accept": "image/png"})
+    assert response.status_code == 406 and "text/csv" in response.json["detail"]
+
+
+def test_wrong_media_type_is_415_and_wrong_method_405(client: FlaskClient) -> None:
+    assert client.post("/sparql", data=COUNT_LESSONS, content_type="text/plain").status_code == 415
+    response = client.put("/sparql", data=COUNT_LESSONS)
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+
+
+def test_updates_are_refused_on_the_query_endpoint(client: FlaskClient) -> None:
+    response = client.post("/sparql", data={"update": "DROP ALL"})
+    assert response.status_code == 400 and "/update" in response.json["detail"]
+    assert lesson_count(client.get("/sparql", query_string={"query": COUNT_LESSONS}).data) >= 20
+
+
+def test_two_query_parameters_are_refused(client: FlaskClient) -> None:
+    response = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert response.status_code == 400
+
+
+def test_get_without_query_is_the_service_description(client: FlaskClient) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    text = response.get_data(as_text=True)
+    assert "sparql-service-description#endpoint" in text and "http://localhost/sparql" in text
+    assert "UnionDefaultGraph" in text
+
+
+def test_cors_lets_browser_clients_elsewhere_query(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.options("/sparql").status_code == 204
+
+
+def test_protocol_dataset_restricts_the_default_graph(client: FlaskClient) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/isic/ontology#Lesson> }"
+    anas = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/network/anas"})
+    everything = client.get("/sparql", query_string={"query": query})
+    assert 0 < lesson_count(anas.data) < lesson_count(everything.data)
+
+
+def test_runaway_query_ends_in_503_within_the_timeout_and_the_engine_comes_back(
+        tmp_path: Path, validator: Validator) -> None:
+    engine = loaded_engine(tmp_path / "store", validator)
+    try:
+        client = create_app(Settings(store_path=None, base_iri=BASE, query_timeout=2), engine).test_client()
+        first_pid = engine.pid
+        started = time.monotonic()
+        response = client.get("/sparql", query_string={"query": RUNAWAY})
+        elapsed = time.monotonic() - started
+        assert response.status_code == 503 and response.json["code"] == "query-timeout"
+        assert "Retry-After" in response.headers
+        assert elapsed < 3.0
+        after = client.get("/sparql", query_string={"query": COUNT_LESSONS})
+        assert after.status_code == 200 and lesson_count(after.data) >= 20
+        assert engine.pid != first_pid and engine.restarts == 1
+    finally:
+        engine.stop()
+
+
+def test_killed_engine_is_started_again(tmp_path: Path, validator: Validator) -> None:
+    import os
+    import signal
+
+    engine = loaded_engine(tmp_path / "store", validator)
+    try:
+        client = create_app(Settings(store_path=None, base_iri=BASE, query_timeout=10), engine).test_client()
+        os.kill(engine.pid or 0, signal.SIGKILL)
+        response = client.get("/sparql", query_string={"query": COUNT_LESSONS})
+        assert response.status_code == 200 and lesson_count(response.data) >= 20
+    finally:
+        engine.stop()
