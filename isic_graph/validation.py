@@ -126,7 +126,6 @@ class Validator:
 
     def validate(self, data: Graph, focus: Iterable[str] | None = None) -> ValidationReport:
         """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked."""
-        focus_nodes = [URIRef(f) for f in focus] if focus is not None else None
         # The vocabulary is added to the data itself: pySHACL's ont_graph only mixes in class axioms,
         # not the thesauri's concepts, which the scheme constraints need.
         for triple in self.vocabulary:
@@ -135,8 +134,12 @@ class Validator:
         ill_typed = [t for t in data if isinstance(t[2], Literal) and t[2].ill_typed]
         for triple in ill_typed:
             data.remove(triple)
+        # No focus_nodes here: pySHACL 0.40 then also skips the value nodes of nested sh:node / sh:or
+        # checks. Results about context-only resources are dropped afterwards instead.
         conforms, report_graph, _ = pyshacl.validate(
-            data, shacl_graph=self.shapes, inference="none", allow_warnings=True, focus_nodes=focus_nodes)
+            data, shacl_graph=self.shapes, inference="none", allow_warnings=True)
+        if focus is not None:
+            conforms = _keep_results_about(report_graph, {URIRef(f) for f in focus})
         for triple in ill_typed:
             data.add(triple)
         if ill_typed:
@@ -174,6 +177,27 @@ class Validator:
                 if isinstance(name, Literal) and name.language:
                     names.setdefault(name.language, str(name))
         return names
+
+
+def _keep_results_about(report: Graph, focus: set[URIRef]) -> bool:
+    """Drop the results whose focus node is not in focus; return whether the report now conforms."""
+    root = next(report.subjects(RDF.type, SH.ValidationReport))
+    for result in list(report.objects(root, SH.result)):
+        if report.value(result, SH.focusNode) not in focus:
+            report.remove((root, SH.result, result))
+            _remove_tree(report, result)
+    conforms = next(report.objects(root, SH.result), None) is None
+    report.set((root, SH.conforms, Literal(conforms)))
+    return conforms
+
+
+def _remove_tree(graph: Graph, node: Node) -> None:
+    from rdflib import BNode
+
+    for _, p, o in list(graph.triples((node, None, None))):
+        graph.remove((node, p, o))
+        if isinstance(o, BNode) and next(graph.subjects(None, o), None) is None:
+            _remove_tree(graph, o)
 
 
 DATATYPE_NAMES = {

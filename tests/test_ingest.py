@@ -176,3 +176,43 @@ def test_redefining_the_shared_vocabulary_is_refused(store: Store, validator: Va
 def test_invalid_network_name_is_refused(store: Store, validator: Validator, graphs: Graphs) -> None:
     with pytest.raises(UsageError, match="invalid network name"):
         ingest(store, validator, graphs, [Document.from_path(VALID)], "Bad Name")
+
+
+LESSON_CITING = """@prefix isic: <https://w3id.org/isic/ontology#> .
+<id/lesson/citing> a isic:Lesson ; isic:learnedFrom <id/project/demo> ;
+  isic:lessonCategory <https://w3id.org/isic/thesaurus/lesson-category/tip> ;
+  isic:statement "Un enseignement qui en cite un autre."@fr ;
+  isic:confirms <{target}> .
+"""
+
+
+def test_a_lesson_may_confirm_another_networks_lesson_not_stored_here(
+        store: Store, validator: Validator, graphs: Graphs) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    remote = "https://isic.other-network.example/id/lesson/far-away"
+    ingest(store, validator, graphs, [doc("c.ttl", LESSON_CITING.format(target=remote))], "demo", Mode.UPSERT)
+    assert store.query(f"ASK {{ ?l <https://w3id.org/isic/ontology#confirms> <{remote}> }}") is True
+
+
+def test_a_lesson_may_not_confirm_something_described_as_another_kind(
+        store: Store, validator: Validator, graphs: Graphs) -> None:
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    with pytest.raises(ValidationFailed) as caught:
+        ingest(store, validator, graphs, [doc("c.ttl", LESSON_CITING.format(target="id/project/demo"))], "demo",
+               Mode.UPSERT)
+    assert [v.path for v in caught.value.report.violations] == ["https://w3id.org/isic/ontology#confirms"]
+
+
+def test_scheme_checks_still_apply_when_the_batch_cites_stored_resources(
+        store: Store, validator: Validator, graphs: Graphs) -> None:
+    """Regression: pySHACL's focus_nodes skipped nested sh:node checks, so context must not use it."""
+    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    sheet = """@prefix isic: <https://w3id.org/isic/ontology#> .
+<id/project/phased> a isic:Project ; <http://purl.org/dc/terms/title> "Projet"@fr ;
+  isic:theme <https://w3id.org/isic/thesaurus/phase/action> ;
+  isic:carriedBy <id/organisation/centre-social> .
+"""
+    with pytest.raises(ValidationFailed) as caught:
+        ingest(store, validator, graphs, [doc("p.ttl", sheet)], "demo", Mode.UPSERT)
+    assert [(v.focus, v.path) for v in caught.value.report.violations] == [
+        (BASE + "id/project/phased", "https://w3id.org/isic/ontology#theme")]

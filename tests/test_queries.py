@@ -194,29 +194,29 @@ def test_cq04_committee_difficulties_recur_across_projects_and_networks(sample_s
 def test_cq05_co_financing_totals_by_theme_and_territory(sample_store):
     rows = run(sample_store, "cq05-co-financing.rq").rows
     totals = {(value(r, "theme"), value(r, "territory")): Decimal(value(r, "total")) for r in rows}
-    assert totals[(concept("theme", "holidays-leisure"), inst("territory", "35238"))] == Decimal("12500.00")
-    assert totals[(concept("theme", "holidays-leisure"), inst("territory", "59350"))] == Decimal("8000.00")
-    assert totals[(concept("theme", "energy-poverty"), inst("territory", "59512"))] == Decimal("23000.00")
-    assert totals[(concept("theme", "food"), inst("territory", "38185"))] == Decimal("30000.00")
-    assert totals[(concept("theme", "isolation"), inst("territory", "31555"))] == Decimal("6000.00")
-    assert totals[(concept("theme", "digital-inclusion"), inst("territory", "44109"))] == Decimal("10000.00")
-    assert totals[(concept("theme", "access-to-rights"), inst("territory", "31555"))] == Decimal("6000.00")
+    assert totals[(concept("theme", "holidays-leisure"), inst("territory", "commune/35238"))] == Decimal("12500.00")
+    assert totals[(concept("theme", "holidays-leisure"), inst("territory", "commune/59350"))] == Decimal("8000.00")
+    assert totals[(concept("theme", "energy-poverty"), inst("territory", "commune/59512"))] == Decimal("23000.00")
+    assert totals[(concept("theme", "food"), inst("territory", "commune/38185"))] == Decimal("30000.00")
+    assert totals[(concept("theme", "isolation"), inst("territory", "commune/31555"))] == Decimal("6000.00")
+    assert totals[(concept("theme", "digital-inclusion"), inst("territory", "commune/44109"))] == Decimal("10000.00")
+    assert totals[(concept("theme", "access-to-rights"), inst("territory", "commune/31555"))] == Decimal("6000.00")
     # single-funder projects are not co-financed
-    assert (concept("theme", "housing"), inst("territory", "93066")) not in totals
-    assert (concept("theme", "mobility"), inst("territory", "59350")) not in totals
+    assert (concept("theme", "housing"), inst("territory", "commune/93066")) not in totals
+    assert (concept("theme", "mobility"), inst("territory", "commune/59350")) not in totals
     assert {value(r, "currency") for r in rows} == {"EUR"}
 
 
 def test_cq05_who_co_finances(sample_store):
     rows = run(sample_store, "cq05-co-financing.rq").rows
     funders = {(value(r, "theme"), value(r, "territory")): value(r, "funders") for r in rows}
-    rennes = funders[(concept("theme", "holidays-leisure"), inst("territory", "35238"))]
+    rennes = funders[(concept("theme", "holidays-leisure"), inst("territory", "commune/35238"))]
     for name in ("Caisse d'allocations familiales d'Ille-et-Vilaine",
                  "Agence nationale pour les chèques-vacances", "Ville de Rennes"):
         assert name in rennes
     counts = {(value(r, "theme"), value(r, "territory")): int(value(r, "projectCount")) for r in rows}
-    assert counts[(concept("theme", "food"), inst("territory", "38185"))] == 1
-    grenoble = funders[(concept("theme", "food"), inst("territory", "38185"))]
+    assert counts[(concept("theme", "food"), inst("territory", "commune/38185"))] == 1
+    grenoble = funders[(concept("theme", "food"), inst("territory", "commune/38185"))]
     assert grenoble.count(", ") == 3  # four co-funders
 
 
@@ -271,12 +271,12 @@ def test_cq08_lessons_transferable_to_lille_or_housing(sample_store):
     rows = ours(all_rows)
     found = {(value(r, "targetKind"), value(r, "target"), value(r, "lesson")) for r in rows}
     assert found == {
-        ("territory", inst("territory", "59"), inst("lesson", "pe-locataires-ambassadeurs")),
+        ("territory", inst("territory", "departement/59"), inst("lesson", "pe-locataires-ambassadeurs")),
         ("theme", concept("theme", "housing"), inst("lesson", "es-bureau-restreint")),
     }
     # transferable to Roubaix, a neighbour of Lille, is not transferable to Lille
     assert inst("lesson", "cl-questionnaire-anonyme") not in {value(r, "lesson") for r in all_rows}
-    lille_chain = {inst("territory", c) for c in ("59350", "59", "32")}
+    lille_chain = {inst("territory", c) for c in ("commune/59350", "departement/59", "region/32")}
     for r in all_rows:
         assert value(r, "target") in lille_chain | {concept("theme", "housing")}
 

@@ -148,7 +148,8 @@ def test_territories_have_insee_codes_and_nest(sample_store):
         SELECT DISTINCT ?territory ?code WHERE { ?territory a isic:Territory ; isic:inseeCode ?code }""")
     for row in result.rows:
         assert re.fullmatch(r"[0-9]{5}|2[AB][0-9]{3}|[0-9]{2}|2[AB]|97[1-6]", row["code"].value)
-        assert row["territory"].value.endswith("/id/territory/" + row["code"].value)
+        assert re.search(r"/id/territory/(commune|departement|region)/" + row["code"].value + "$",
+                         row["territory"].value)
     communes = select(sample_store, """
         SELECT DISTINCT ?commune WHERE {
           GRAPH ?g { ?commune isic:inseeCode ?code }
@@ -156,3 +157,24 @@ def test_territories_have_insee_codes_and_nest(sample_store):
           FILTER NOT EXISTS { ?commune isic:within/isic:within ?region }
         }""")
     assert not communes.rows, "every commune of the Turtle samples lies within a département within a région"
+
+
+def test_whole_sample_dataset_conforms_in_an_independent_shacl_engine(sample_store, tmp_path):
+    """rudof (Rust) validates the union of every sample network, as stored, with the vocabulary."""
+    import pyrudof
+    from pyoxigraph import RdfFormat
+
+    from isic_graph import resources
+
+    data = tmp_path / "samples.nt"
+    data.write_bytes(sample_store.dump(RdfFormat.N_TRIPLES))
+    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+    rudof.read_data(str(data), reader_mode=pyrudof.ReaderMode.Strict)
+    for path in [resources.ontology_file(), *resources.thesaurus_files()]:
+        rudof.read_data(str(path), merge=True)
+    for path in resources.shapes_files():
+        rudof.read_shacl(str(path))
+    report = rudof.validate_shacl()
+    problems = [(str(v.focus_node), str(v.path)) for v in report]
+    assert report.conforms and not problems, problems
+    assert "id/lesson/cdp-elus-invites" in data.read_text()  # the CSV network is in it
