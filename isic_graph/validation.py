@@ -145,8 +145,9 @@ class Validator:
         if ill_typed:
             conforms = False
             _report_ill_typed(report_graph, ill_typed)
-        violations = tuple(self._violation(data, report_graph, r)
-                           for r in report_graph.subjects(RDF.type, SH.ValidationResult))
+        root = next(report_graph.subjects(RDF.type, SH.ValidationReport))
+        violations = tuple(self._violation(data, report_graph, r)  # top-level results; sh:detail stays nested
+                           for r in report_graph.objects(root, SH.result))
         ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path or "", v.value or "")))
         return ValidationReport(bool(conforms), ordered, report_graph)
 
