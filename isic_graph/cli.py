@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .config import SETTINGS_DOC, Settings
+from .credentials import CredentialStore
 from .documents import Document, read_batch
 from .errors import IsicError, ParseError, UsageError, ValidationFailed
 from .export import EXPORT_FORMATS, export
@@ -197,6 +198,40 @@ def stats_command(obj: Context) -> None:
         for iri, n in result.classes:
             click.echo(f"{n:>10}  {curie(iri)}")
     run(action)
+
+
+@main.group("network")
+def network_group() -> None:
+    """Register networks and their write credentials."""
+
+
+@network_group.command("add")
+@click.argument("slug")
+@click.option("--name", required=True, help="The network's name.")
+@click.pass_obj
+def network_add(obj: Context, slug: str, name: str) -> None:
+    """Register a network (or renew its token) and print its bearer token, once."""
+    token = run(lambda: CredentialStore(obj.settings.credentials_path).add(slug, name))
+    click.echo(f"network {slug} registered; its write token (shown only now, keep it safe):", err=True)
+    click.echo(token)
+
+
+@network_group.command("list")
+@click.pass_obj
+def network_list(obj: Context) -> None:
+    """The registered networks."""
+    for entry in run(lambda: CredentialStore(obj.settings.credentials_path).list()):
+        state = f"revoked {entry.revoked}" if entry.revoked else "active"
+        click.echo(f"{entry.slug}\t{entry.name}\t{state}\tsince {entry.created}")
+
+
+@network_group.command("revoke")
+@click.argument("slug")
+@click.pass_obj
+def network_revoke(obj: Context, slug: str) -> None:
+    """Revoke a network's token: its writes are refused until `network add` gives it a new one."""
+    run(lambda: CredentialStore(obj.settings.credentials_path).revoke(slug))
+    click.echo(f"network {slug}: token revoked")
 
 
 @main.command("serve")

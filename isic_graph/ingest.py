@@ -37,8 +37,10 @@ class IngestResult:
     graph: str
     mode: Mode
     triples: int
+    subjects: int
     activity: str
     sha256: str
+    created: bool  # the network's graph did not exist before
 
 
 def check_slug(network: str) -> str:
@@ -77,6 +79,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
                                f"({len(report.violations)} problem(s)); nothing was stored", report)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
+    created = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is False
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
     operations = []
     if mode is Mode.REPLACE:
@@ -88,7 +91,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
     store.update(" ;\n".join(operations))
-    return IngestResult(network, graph, mode, len(batch.triples), activity, batch.sha256)
+    return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 
 def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> list[Triple]:

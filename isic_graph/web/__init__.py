@@ -7,12 +7,17 @@ from dataclasses import dataclass
 from flask import Flask
 
 from ..config import Settings
+from ..credentials import CredentialStore
 from ..errors import ConfigError
 from ..namespaces import Graphs
 from ..querying import QueryService
 from ..store.engine import Engine
 from ..store.remote import RemoteStore
-from . import problems, sparql
+from ..validation import Validator
+from . import api, home, problems, sparql, update
+
+
+MAX_UPLOAD = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class Services:
     graphs: Graphs
     store: RemoteStore
     queries: QueryService
+    validator: Validator
+    credentials: CredentialStore
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -37,10 +44,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     store = RemoteStore(settings.store_url, settings.update_url or settings.store_url, settings.store_gsp_url,
                         timeout=settings.query_timeout + 5)
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
-                                      QueryService(store, settings.query_timeout, engine))
+                                      QueryService(store, settings.query_timeout, engine),
+                                      Validator.default(), CredentialStore(settings.credentials_path))
     problems.register(app)
-    app.register_blueprint(sparql.blueprint)
+    for module in (home, sparql, update, api):
+        app.register_blueprint(module.blueprint)
     return app
 
 

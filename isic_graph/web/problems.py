@@ -20,8 +20,7 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Re
     return response
 
 
-def from_error(exc: IsicError) -> Response:
-    extra: dict[str, Any] = {}
+def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, ValidationFailed):
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
     return problem(exc.status, exc.code, type(exc).__doc__.splitlines()[0] if type(exc).__doc__ else exc.code,
@@ -29,7 +28,7 @@ def from_error(exc: IsicError) -> Response:
 
 
 def register(app: Flask) -> None:
-    app.register_error_handler(IsicError, from_error)
+    app.register_error_handler(IsicError, lambda exc: from_error(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -1,0 +1,92 @@
+"""The ingestion API: networks post collection sheets; anyone may validate a sheet (dry run)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..documents import Document, read_batch
+from ..errors import UsageError, ValidationFailed
+from ..formats import format_for_media_type, format_for_path
+from ..ingest import Mode, check, check_slug, ingest
+from .auth import require_network
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+REPORT_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
+
+
+@blueprint.post("/networks/<slug>/sheets")
+def post_sheets(slug: str) -> Response:
+    from . import services
+
+    check_slug(slug)
+    require_network(slug)
+    mode = _mode()
+    s = services()
+    try:
+        result = ingest(s.store, s.validator, s.graphs, documents_from_request(), slug, mode)
+    except ValidationFailed as exc:
+        return _refusal(exc)
+    response = jsonify({"network": result.network, "graph": result.graph, "mode": result.mode.value,
+                        "triples": result.triples, "subjects": result.subjects, "provenance": result.activity,
+                        "sha256": result.sha256})
+    response.status_code = 201 if result.created else 200
+    response.headers["Location"] = result.graph
+    return response
+
+
+@blueprint.post("/validate")
+def validate() -> Response:
+    from . import services
+
+    s = services()
+    network = request.args.get("network")
+    if network is not None:
+        check_slug(network)
+    batch = read_batch(documents_from_request(), s.graphs.base)
+    report = check(batch, s.store, s.validator, s.graphs, network)
+    if not report.conforms:
+        return _refusal(ValidationFailed(f"{len(report.violations)} problem(s) to fix", report))
+    return jsonify({"conforms": True, "triples": len(batch.triples), "subjects": len(batch.subjects)})
+
+
+def documents_from_request() -> list[Document]:
+    """The submitted files: multipart parts (named by their file names) or the request body."""
+    if request.mimetype == "multipart/form-data":
+        files = [f for f in request.files.values() if f.filename]
+        if not files:
+            raise UsageError("the multipart request holds no file")
+        return [Document(PurePath(f.filename or "").name, f.read(), format_for_path(f.filename or "")) for f in files]
+    if not request.mimetype:
+        raise UsageError("say what the body is with a Content-Type (text/turtle, application/ld+json, "
+                         "application/n-triples, text/csv)")
+    fmt = format_for_media_type(request.mimetype)
+    if fmt.rdf_format is None:
+        table = request.args.get("table")
+        if not table:
+            raise UsageError("a CSV body needs ?table=projects (or lessons, organisations…), "
+                             "or send the files as multipart/form-data")
+        name = table if table.endswith(".csv") else f"{table}.csv"
+    else:
+        name = f"body{fmt.extension}"
+    return [Document(name, request.get_data(), fmt)]
+
+
+def _mode() -> Mode:
+    value = request.args.get("mode", Mode.REPLACE.value)
+    try:
+        return Mode(value)
+    except ValueError:
+        raise UsageError(f"mode must be replace or upsert, not {value!r}") from None
+
+
+def _refusal(exc: ValidationFailed) -> Response:
+    from .problems import from_error
+
+    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],
+                                                 default="application/problem+json")
+    if wanted in REPORT_TYPES:
+        return Response(exc.report.serialize(REPORT_TYPES[wanted]), status=422, content_type=wanted)
+    lang = request.accept_languages.best_match(["fr", "en"], default="fr") or "fr"
+    return from_error(exc, report=exc.report.describe(lang))

@@ -1,0 +1,48 @@
+"""The home page: what this is, what it holds, and where to go."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template_string
+
+from ..instance import stats
+from ..namespaces import curie
+
+blueprint = Blueprint("home", __name__)
+
+PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>isic-graph</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;text-align:left}
+td.n{text-align:right}code{background:#f4f4f4;padding:0 .2rem}</style></head>
+<body>
+<h1>isic-graph</h1>
+<p lang="fr">Graphe de connaissances de l'intervention sociale d'intérêt collectif (ISIC) : ce que les projets
+collectifs des réseaux de travail social ont appris — obstacles, contournements, jalons de méthode,
+pratiques partenariales — partagé entre réseaux.</p>
+<p lang="en">A knowledge graph of collective social work (ISIC): what the collective projects of social-work networks
+taught them, shared between networks.</p>
+<h2>Accès / Access</h2>
+<ul>
+<li>SPARQL endpoint: <a href="{{ base }}sparql"><code>{{ base }}sparql</code></a> (SPARQL 1.1 Protocol)</li>
+</ul>
+<h2>Réseaux / Networks</h2>
+<table><tr><th>graph</th><th>triples</th></tr>
+{% for g in graphs %}<tr><td><code>{{ g.graph }}</code></td><td class="n">{{ g.triples }}</td></tr>{% endfor %}
+</table>
+<h2>Ressources / Resources</h2>
+<table><tr><th>class</th><th>count</th></tr>
+{% for name, n in classes %}<tr><td>{{ name }}</td><td class="n">{{ n }}</td></tr>{% endfor %}
+</table>
+</body></html>"""
+
+
+@blueprint.get("/")
+def home() -> str:
+    from flask import request
+
+    from . import services
+
+    result = stats(services().store)
+    return render_template_string(PAGE, base=request.host_url, graphs=result.graphs,
+                                  classes=[(curie(iri), n) for iri, n in result.classes])

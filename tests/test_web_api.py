@@ -1,0 +1,155 @@
+"""Writes over HTTP: the ingestion API, /update, credentials; refused writes leave the store unchanged."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from isic_graph.config import Settings
+from isic_graph.credentials import CredentialStore
+from isic_graph.store.engine import Engine
+from isic_graph.validation import Validator
+from isic_graph.web import create_app
+
+from .test_web_sparql import BASE, loaded_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
+INVALID = ROOT / "tests" / "data" / "invalid" / "end-before-start.ttl"
+ADMIN = "admin-secret-for-tests"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
+    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def credentials(tmp_path_factory: pytest.TempPathFactory) -> CredentialStore:
+    return CredentialStore(tmp_path_factory.mktemp("cred") / "credentials.json")
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"demo": credentials.add("demo", "Réseau de démonstration"),
+            "anas": credentials.add("anas", "ANAS")}
+
+
+@pytest.fixture(scope="module")
+def app(engine: Engine, credentials: CredentialStore) -> Flask:
+    settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=credentials.path)
+    return create_app(settings, engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def dataset(client: FlaskClient) -> bytes:
+    response = client.get("/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                          headers={"Accept": "application/n-triples"})
+    return b"\n".join(sorted(response.data.splitlines()))
+
+
+def test_network_posts_its_sheet_and_gets_a_summary(client: FlaskClient, tokens: dict[str, str]) -> None:
+    response = client.post("/api/networks/demo/sheets", data=VALID.read_bytes(), content_type="text/turtle",
+                           headers=auth(tokens["demo"]))
+    assert response.status_code in (200, 201), response.json
+    body = response.json
+    assert body["graph"] == BASE + "graph/network/demo" and body["triples"] > 20 and body["subjects"] > 5
+    assert body["provenance"].startswith(BASE + "id/ingestion/")
+
+
+def test_write_without_token_is_401_and_changes_nothing(client: FlaskClient) -> None:
+    before = dataset(client)
+    response = client.post("/api/networks/demo/sheets", data=VALID.read_bytes(), content_type="text/turtle")
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+    assert dataset(client) == before
+
+
+def test_token_of_another_network_is_403_and_changes_nothing(client: FlaskClient, tokens: dict[str, str]) -> None:
+    before = dataset(client)
+    response = client.post("/api/networks/demo/sheets", data=VALID.read_bytes(), content_type="text/turtle",
+                           headers=auth(tokens["anas"]))
+    assert response.status_code == 403 and "anas" in response.json["detail"]
+    assert dataset(client) == before
+
+
+def test_invalid_sheet_is_422_with_readable_violations(client: FlaskClient, tokens: dict[str, str]) -> None:
+    before = dataset(client)
+    response = client.post("/api/networks/demo/sheets", data=INVALID.read_bytes(), content_type="text/turtle",
+                           headers={**auth(tokens["demo"]), "Accept-Language": "en"})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    body = response.json
+    assert body["code"] == "validation-failed"
+    assert any(v["path"] == "https://w3id.org/isic/ontology#startDate" for v in body["violations"])
+    assert "problem(s) to fix" in body["report"]
+    assert dataset(client) == before
+
+
+def test_invalid_sheet_report_in_turtle_when_asked(client: FlaskClient) -> None:
+    response = client.post("/api/validate", data=INVALID.read_bytes(), content_type="text/turtle",
+                           headers={"Accept": "text/turtle"})
+    assert response.status_code == 422 and response.mimetype == "text/turtle"
+    assert b"ValidationReport" in response.data and b"startDate" in response.data
+
+
+def test_validate_is_a_dry_run_open_to_all(client: FlaskClient) -> None:
+    before = dataset(client)
+    response = client.post("/api/validate", data=VALID.read_bytes(), content_type="text/turtle")
+    assert response.status_code == 200 and response.json["conforms"] is True
+    assert dataset(client) == before
+
+
+def test_csv_sheets_as_multipart_files(client: FlaskClient, tokens: dict[str, str]) -> None:
+    files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in (ROOT / "samples" / "action-sociale-35").glob("*.csv")}
+    response = client.post("/api/validate?network=action-sociale-35", data=files, content_type="multipart/form-data")
+    assert response.status_code == 200, response.json
+
+
+def test_unknown_media_type_is_415(client: FlaskClient, tokens: dict[str, str]) -> None:
+    response = client.post("/api/networks/demo/sheets", data=b"x", content_type="application/pdf",
+                           headers=auth(tokens["demo"]))
+    assert response.status_code == 415
+
+
+def test_update_needs_the_admin_token(client: FlaskClient, tokens: dict[str, str]) -> None:
+    update = {"update": "INSERT DATA { GRAPH <http://example.org/ref> { <urn:a> <urn:b> <urn:c> } }"}
+    assert client.post("/update", data=update).status_code == 401
+    assert client.post("/update", data=update, headers=auth(tokens["demo"])).status_code == 403
+    assert client.post("/update", data=update, headers=auth(ADMIN)).status_code == 204
+    ask = client.get("/sparql", query_string={"query": "ASK { <urn:a> <urn:b> <urn:c> }"})
+    assert ask.json["boolean"] is True
+
+
+def test_revoked_token_is_refused(credentials: CredentialStore, client: FlaskClient) -> None:
+    token = credentials.add("temp", "Réseau temporaire")
+    credentials.revoke("temp")
+    refused = client.post("/api/networks/temp/sheets", data=VALID.read_bytes(), content_type="text/turtle",
+                          headers=auth(token))
+    assert refused.status_code == 401
+
+
+def test_credentials_keep_only_hashes(credentials: CredentialStore, tokens: dict[str, str]) -> None:
+    text = credentials.path.read_text()
+    assert tokens["demo"] not in text and "token_sha256" in text
+    assert credentials.network_for(tokens["demo"]) == "demo"
+
+
+def test_home_page_shows_counts_and_the_endpoint(client: FlaskClient) -> None:
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "/sparql" in page
+    assert "graph/network/anas" in page and "isic:Lesson" in page
