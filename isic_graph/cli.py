@@ -263,3 +263,7 @@ def _print_report(report: ValidationReport, lang: str, path: Path | None) -> Non
     if path is not None:
         path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
         progress(f"W3C SHACL report written to {path}")
+
+
+if __name__ == "__main__":  # python -m isic_graph.cli
+    main()

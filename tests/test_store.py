@@ -64,3 +64,34 @@ def test_unreachable_remote_store_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="cannot reach"):
         remote.query("ASK {}")
     assert not isinstance(StoreError("x"), StoreLocked)
+
+
+def test_a_write_killed_midway_leaves_all_or_nothing(tmp_path: Path) -> None:
+    """Kill the writing process during a large single-request write; reopen: none or all of it is there."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "store"
+    triples = 300_000
+    code = f"""
+from pathlib import Path
+from isic_graph.store.embedded import EmbeddedStore
+store = EmbeddedStore(Path({str(path)!r}))
+print("ready", flush=True)
+body = " .\\n".join(f'<urn:s{{i}}> <urn:p> "{{i}}"' for i in range({triples}))
+store.update("INSERT DATA {{ GRAPH <urn:g> {{ " + body + " . }} }}")
+print("done", flush=True)
+"""
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    time.sleep(0.5)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    reopened = EmbeddedStore(path)
+    try:
+        assert reopened.count("urn:g") in (0, triples)
+    finally:
+        reopened.close()

@@ -27,7 +27,7 @@ def post_sheets(slug: str) -> Response:
     try:
         result = ingest(s.store, s.validator, s.graphs, documents_from_request(), slug, mode)
     except ValidationFailed as exc:
-        return _refusal(exc)
+        return refusal(exc)
     response = jsonify({"network": result.network, "graph": result.graph, "mode": result.mode.value,
                         "triples": result.triples, "subjects": result.subjects, "provenance": result.activity,
                         "sha256": result.sha256})
@@ -47,7 +47,7 @@ def validate() -> Response:
     batch = read_batch(documents_from_request(), s.graphs.base)
     report = check(batch, s.store, s.validator, s.graphs, network)
     if not report.conforms:
-        return _refusal(ValidationFailed(f"{len(report.violations)} problem(s) to fix", report))
+        return refusal(ValidationFailed(f"{len(report.violations)} problem(s) to fix", report))
     return jsonify({"conforms": True, "triples": len(batch.triples), "subjects": len(batch.subjects)})
 
 
@@ -81,7 +81,7 @@ def _mode() -> Mode:
         raise UsageError(f"mode must be replace or upsert, not {value!r}") from None
 
 
-def _refusal(exc: ValidationFailed) -> Response:
+def refusal(exc: ValidationFailed) -> Response:
     from .problems import from_error
 
     wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],

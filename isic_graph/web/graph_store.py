@@ -1,0 +1,138 @@
+"""/graph-store: the SPARQL 1.1 Graph Store HTTP Protocol; network graphs only through validated ingestion."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+from pyoxigraph import RdfFormat, serialize
+
+from ..documents import Document, parse_document
+from ..errors import NotAcceptable, NotFound, UnsupportedFormat, UsageError, ValidationFailed
+from ..formats import format_for_media_type
+from ..ingest import Mode, ingest, insert_data
+from ..instance import replace_graph
+from .auth import Forbidden, require_admin, require_network
+
+blueprint = Blueprint("graph_store", __name__)
+
+READ_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/n-triples": RdfFormat.N_TRIPLES,
+              "application/ld+json": RdfFormat.JSON_LD, "application/rdf+xml": RdfFormat.RDF_XML}
+DEFAULT = "default"
+
+
+@blueprint.route("/graph-store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    graph = _target()
+    if request.method in ("GET", "HEAD"):
+        return _read(graph)
+    network = _network_of(graph)
+    if network is not None:
+        require_network(network)
+        return _write_network(network, graph)
+    require_admin()
+    if graph != DEFAULT and _is_managed(graph):
+        raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here")
+    return _write_reference(graph)
+
+
+def _target() -> str:
+    graphs = request.args.getlist("graph")
+    has_default = "default" in request.args
+    if len(graphs) + int(has_default) != 1:
+        raise UsageError("name exactly one graph: ?graph=IRI or ?default")
+    if has_default:
+        return DEFAULT
+    iri = graphs[0]
+    if not iri.startswith(("http://", "https://", "urn:")) or any(c in iri for c in '<>"{}|^`\\ '):
+        raise UsageError(f"not an absolute IRI: {iri!r}")
+    return iri
+
+
+def _read(graph: str) -> Response:
+    from . import services
+
+    store = services().store
+    best = request.accept_mimetypes.best_match(list(READ_TYPES), default="text/turtle") \
+        if request.accept_mimetypes else "text/turtle"
+    if best is None:
+        raise NotAcceptable("graphs are available as " + ", ".join(READ_TYPES))
+    if graph == DEFAULT:
+        triples = [q.triple for q in store.quads()]
+    else:
+        if store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is not True:
+            raise NotFound(f"no graph <{graph}>")
+        triples = store.graph_triples(graph)
+    body = serialize(triples, format=READ_TYPES[best]) or b""
+    response = Response(b"" if request.method == "HEAD" else body, content_type=best)
+    response.headers["Content-Length"] = str(len(body))
+    response.vary.add("Accept")
+    return response
+
+
+def _write_network(network: str, graph: str) -> Response:
+    from . import services
+
+    s = services()
+    if request.method == "DELETE":
+        existed = s.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is True
+        if not existed:
+            raise NotFound(f"no graph <{graph}>")
+        s.store.update(f"DROP GRAPH <{graph}> ; DELETE WHERE {{ GRAPH <{s.graphs.metadata}> "
+                       f"{{ <{graph}> <http://purl.org/dc/terms/modified> ?m }} }}")
+        return Response(status=204)
+    mode = Mode.REPLACE if request.method == "PUT" else Mode.UPSERT
+    try:
+        result = ingest(s.store, s.validator, s.graphs, [_body_document()], network, mode)
+    except ValidationFailed as exc:
+        from .api import refusal
+
+        return refusal(exc)
+    return Response(status=201 if result.created else 204)
+
+
+def _write_reference(graph: str) -> Response:
+    from . import services
+
+    store = services().store
+    target = "DEFAULT" if graph == DEFAULT else f"GRAPH <{graph}>"
+    if request.method == "DELETE":
+        exists = store.query(f"ASK {{ {('GRAPH <' + graph + '> ') if graph != DEFAULT else ''}{{ ?s ?p ?o }} }}")
+        if graph != DEFAULT and exists is not True:
+            raise NotFound(f"no graph <{graph}>")
+        store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP GRAPH <{graph}>")
+        return Response(status=204)
+    triples = parse_document(_body_document(), services().graphs.base)
+    created = graph != DEFAULT and store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is not True
+    if graph == DEFAULT:
+        body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+        store.update(("CLEAR SILENT DEFAULT ;\n" if request.method == "PUT" else "")
+                     + (f"INSERT DATA {{ {body} . }}" if body else "CLEAR SILENT DEFAULT"))
+    elif request.method == "PUT":
+        replace_graph(store, graph, triples)
+    else:
+        store.update(insert_data(graph, triples))
+    return Response(status=201 if created else 204)
+
+
+def _body_document() -> Document:
+    if not request.mimetype:
+        raise UnsupportedFormat("say what the body is with a Content-Type (text/turtle, application/n-triples, "
+                                "application/ld+json)")
+    fmt = format_for_media_type(request.mimetype)
+    if fmt.rdf_format is None or fmt.dataset:
+        raise UnsupportedFormat(f"{request.mimetype} is not accepted for one graph; send Turtle, N-Triples or JSON-LD")
+    return Document(f"body{fmt.extension}", request.get_data(), fmt)
+
+
+def _network_of(graph: str) -> str | None:
+    from . import services
+
+    prefix = services().graphs.network_prefix
+    return graph[len(prefix):] if graph.startswith(prefix) else None
+
+
+def _is_managed(graph: str) -> bool:
+    from . import services
+
+    return services().graphs.is_reserved(graph)
+
+

@@ -1,0 +1,126 @@
+"""/graph-store: the Graph Store HTTP Protocol, with network graphs validated like ingestion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from isic_graph.config import Settings
+from isic_graph.credentials import CredentialStore
+from isic_graph.store.engine import Engine
+from isic_graph.validation import Validator
+from isic_graph.web import create_app
+
+from .test_web_sparql import BASE, loaded_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
+INVALID = ROOT / "tests" / "data" / "invalid" / "one-partner.ttl"
+ADMIN = "graph-store-admin"
+REF = "http://example.org/graph/reference"
+DEMO = BASE + "graph/network/demo"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
+    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def tokens(tmp_path_factory: pytest.TempPathFactory) -> tuple[CredentialStore, dict[str, str]]:
+    store = CredentialStore(tmp_path_factory.mktemp("cred") / "credentials.json")
+    return store, {"demo": store.add("demo", "Démo"), "fcsf": store.add("fcsf", "FCSF")}
+
+
+@pytest.fixture(scope="module")
+def app(engine: Engine, tokens: tuple[CredentialStore, dict[str, str]]) -> Flask:
+    return create_app(Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=tokens[0].path),
+                      engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_admin_puts_gets_posts_and_deletes_a_reference_graph(client: FlaskClient) -> None:
+    ttl = '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .'
+    put = client.put("/graph-store", query_string={"graph": REF}, data=ttl, content_type="text/turtle",
+                     headers=bearer(ADMIN))
+    assert put.status_code == 201
+    again = client.put("/graph-store", query_string={"graph": REF}, data=ttl, content_type="text/turtle",
+                       headers=bearer(ADMIN))
+    assert again.status_code == 204
+    post = client.post("/graph-store", query_string={"graph": REF}, content_type="application/n-triples",
+                       data='<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "B" .\n',
+                       headers=bearer(ADMIN))
+    assert post.status_code == 204
+    got = client.get("/graph-store", query_string={"graph": REF}, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200 and got.mimetype == "application/n-triples"
+    assert sorted(got.get_data(as_text=True).splitlines()) == [
+        '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .',
+        '<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "B" .']
+    head = client.head("/graph-store", query_string={"graph": REF})
+    assert head.status_code == 200 and head.data == b"" and int(head.headers["Content-Length"]) > 0
+    assert client.delete("/graph-store", query_string={"graph": REF}, headers=bearer(ADMIN)).status_code == 204
+    assert client.get("/graph-store", query_string={"graph": REF}).status_code == 404
+    assert client.delete("/graph-store", query_string={"graph": REF}, headers=bearer(ADMIN)).status_code == 404
+
+
+def test_graph_and_default_are_exclusive(client: FlaskClient) -> None:
+    assert client.get("/graph-store").status_code == 400
+    assert client.get(f"/graph-store?default&graph={REF}").status_code == 400
+
+
+def test_writes_need_a_credential(client: FlaskClient, tokens: tuple[CredentialStore, dict[str, str]]) -> None:
+    ttl = "<urn:a> <urn:b> <urn:c> ."
+    assert client.put("/graph-store", query_string={"graph": REF}, data=ttl,
+                      content_type="text/turtle").status_code == 401
+    assert client.put("/graph-store", query_string={"graph": REF}, data=ttl, content_type="text/turtle",
+                      headers=bearer(tokens[1]["demo"])).status_code == 403
+
+
+def test_network_puts_its_own_graph_through_validation(
+        client: FlaskClient, tokens: tuple[CredentialStore, dict[str, str]]) -> None:
+    token = tokens[1]["demo"]
+    response = client.put("/graph-store", query_string={"graph": DEMO}, data=VALID.read_bytes(),
+                          content_type="text/turtle", headers=bearer(token))
+    assert response.status_code in (201, 204)
+    before = client.get("/graph-store", query_string={"graph": DEMO}, headers={"Accept": "application/n-triples"}).data
+    refused = client.put("/graph-store", query_string={"graph": DEMO}, data=INVALID.read_bytes(),
+                         content_type="text/turtle", headers=bearer(token))
+    assert refused.status_code == 422 and any(v["path"].endswith("#partner") for v in refused.json["violations"])
+    after = client.get("/graph-store", query_string={"graph": DEMO}, headers={"Accept": "application/n-triples"}).data
+    assert sorted(after.splitlines()) == sorted(before.splitlines())
+
+
+def test_network_cannot_write_another_networks_graph(
+        client: FlaskClient, tokens: tuple[CredentialStore, dict[str, str]]) -> None:
+    anas = BASE + "graph/network/anas"
+    before = client.get("/graph-store", query_string={"graph": anas}, headers={"Accept": "application/n-triples"}).data
+    response = client.delete("/graph-store", query_string={"graph": anas}, headers=bearer(tokens[1]["fcsf"]))
+    assert response.status_code == 403
+    after = client.get("/graph-store", query_string={"graph": anas}, headers={"Accept": "application/n-triples"}).data
+    assert len(after) == len(before) > 0
+
+
+def test_managed_graphs_are_not_written_raw(client: FlaskClient) -> None:
+    response = client.put("/graph-store", query_string={"graph": BASE + "graph/ontology"}, data="<urn:a> <urn:b> <urn:c> .",
+                          content_type="text/turtle", headers=bearer(ADMIN))
+    assert response.status_code == 403
+
+
+def test_unsupported_body_is_415(client: FlaskClient) -> None:
+    response = client.put("/graph-store", query_string={"graph": REF}, data=b"x", content_type="application/pdf",
+                          headers=bearer(ADMIN))
+    assert response.status_code == 415
