@@ -124,3 +124,37 @@ def test_sigterm_stops_the_engine_too(tmp_path: Path) -> None:
     process.wait(timeout=30)
     for pid in engines:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+@pytest.mark.parametrize("return_format", ["json", "xml", "csv", "tsv"])
+def test_sparqlwrapper_reads_select_results_in_every_format(
+        server: tuple[str, subprocess.Popen[bytes]], return_format: str) -> None:
+    from SPARQLWrapper import SPARQLWrapper
+
+    url, _ = server
+    client = SPARQLWrapper(f"{url}/sparql")
+    client.setQuery(COUNT_LESSONS)
+    client.setReturnFormat(return_format)
+    result = client.query().convert()
+    text = result if isinstance(result, (str, bytes)) else getattr(result, "toxml", lambda: str(result))()
+    if isinstance(text, bytes):
+        text = text.decode()
+    if return_format == "json":
+        assert int(result["results"]["bindings"][0]["n"]["value"]) >= 20
+    else:
+        assert any(str(n) in str(text) for n in range(20, 200))
+
+
+def test_sparqlwrapper_reads_construct_results_as_a_graph(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    from SPARQLWrapper import SPARQLWrapper, TURTLE
+
+    url, _ = server
+    client = SPARQLWrapper(f"{url}/sparql")
+    client.setQuery("CONSTRUCT { ?l a <https://w3id.org/isic/ontology#Lesson> } "
+                    "WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }")
+    client.setReturnFormat(TURTLE)
+    graph_text = client.query().convert()
+    from rdflib import Graph
+
+    graph = Graph().parse(data=graph_text, format="turtle")
+    assert len(graph) >= 20

@@ -153,3 +153,20 @@ def test_home_page_shows_counts_and_the_endpoint(client: FlaskClient) -> None:
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "/sparql" in page
     assert "graph/network/anas" in page and "isic:Lesson" in page
+
+
+def test_update_with_a_protocol_dataset(client: FlaskClient) -> None:
+    seed = {"update": "INSERT DATA { GRAPH <http://example.org/u1> { <urn:x> <urn:p> 1 } }"}
+    assert client.post("/update", data=seed, headers=auth(ADMIN)).status_code == 204
+    copy = {"update": "INSERT { GRAPH <http://example.org/u2> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
+            "using-graph-uri": "http://example.org/u1"}
+    assert client.post("/update", data=copy, headers=auth(ADMIN)).status_code == 204
+    count = client.get("/sparql", query_string={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/u2> { ?s ?p ?o } }"})
+    assert count.json["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_non_utf8_query_body_is_refused(client: FlaskClient) -> None:
+    response = client.post("/sparql", data="ASK {}".encode("latin-1"),
+                           content_type="application/sparql-query; charset=ISO-8859-1")
+    assert response.status_code == 415

@@ -70,8 +70,10 @@ class RemoteStore(Store):
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise StoreError(f"the query engine could not be reached: {getattr(exc, 'reason', exc)}") from None
 
-    def update(self, sparql: str) -> None:
-        self._post(self.update_url, {"update": sparql}, "*/*")
+    def update(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
+        form = [("update", sparql)] + [("using-graph-uri", g) for g in using_graphs] \
+            + [("using-named-graph-uri", g) for g in using_named_graphs]
+        self._post(self.update_url, form, "*/*")
 
     def graph_triples(self, graph: str) -> list[Triple]:
         if self.gsp_url:
@@ -90,7 +92,7 @@ class RemoteStore(Store):
     def close(self) -> None:
         pass
 
-    def _post(self, url: str, form: dict[str, str], accept: str) -> tuple[bytes, str]:
+    def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(url, data=data, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})

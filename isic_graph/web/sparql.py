@@ -68,7 +68,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
             queries = form.getlist("query")
             params = form
         elif media_type == "application/sparql-query":
-            queries = [request.get_data(as_text=True)]
+            queries = [utf8_body()]
         elif media_type == "application/sparql-update":
             raise UnsupportedFormat("updates are not accepted here: send them to /update")
         else:
@@ -83,6 +83,17 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
     if request.method == "GET" and not queries and (default_graphs or named_graphs):
         raise UsageError("a dataset was given without a query")
     return (queries[0] if queries else None), default_graphs, named_graphs
+
+
+def utf8_body() -> str:
+    """The request body as text; the protocol's media types are UTF-8 only."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedFormat(f"SPARQL requests are UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError("the request body is not valid UTF-8") from None
 
 
 def _accept() -> str:

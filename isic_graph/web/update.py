@@ -6,6 +6,7 @@ from flask import Blueprint, Response, request
 
 from ..errors import UnsupportedFormat, UsageError
 from .auth import require_admin
+from .sparql import utf8_body
 
 blueprint = Blueprint("update", __name__)
 
@@ -15,14 +16,19 @@ def update() -> Response:
     from . import services
 
     require_admin()
+    params = request.args
     if request.mimetype == "application/x-www-form-urlencoded":
         operations = request.form.getlist("update")
+        params = request.form
     elif request.mimetype == "application/sparql-update":
-        operations = [request.get_data(as_text=True)]
+        operations = [utf8_body()]
     else:
         raise UnsupportedFormat("an update is sent as application/x-www-form-urlencoded or "
                                 "application/sparql-update")
     if len(operations) != 1:
         raise UsageError("exactly one update parameter is expected")
-    services().store.update(operations[0])
+    using = request.args.getlist("using-graph-uri") + (params.getlist("using-graph-uri") if params is not request.args else [])
+    named = request.args.getlist("using-named-graph-uri") + (
+        params.getlist("using-named-graph-uri") if params is not request.args else [])
+    services().store.update(operations[0], using, named)
     return Response(status=204)
