@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, parse
 
@@ -15,6 +15,7 @@ from . import resources
 from .errors import ParseError, UsageError
 from .formats import Format, format_for_path
 from .namespaces import CONTEXT_IRI
+from .store.results import term_value
 from .validation import Location
 
 
@@ -58,7 +59,7 @@ class Batch:
 
     @property
     def subjects(self) -> set[str]:
-        return {t.subject.value for t in self.triples}
+        return {term_value(t.subject) for t in self.triples}
 
 
 def read_batch(documents: Sequence[Document], base_iri: str) -> Batch:
@@ -168,7 +169,7 @@ def skolemise(triples: Iterable[Triple], base_iri: str) -> list[Triple]:
         refs = owners.get(node, [])
         for t in refs:
             if isinstance(t.subject, NamedNode):
-                return t.subject.value.split("#genid-")[0]
+                return term_value(t.subject).split("#genid-")[0]
         for t in refs:
             if isinstance(t.subject, BlankNode) and t.subject not in seen:
                 return owner(t.subject, seen | {node})
@@ -187,9 +188,7 @@ def skolemise(triples: Iterable[Triple], base_iri: str) -> list[Triple]:
     return list(dict.fromkeys(out))
 
 
-def _term_key(term: Any, bnode_digest: Any) -> str:
+def _term_key(term: Any, bnode_digest: Callable[[BlankNode], str]) -> str:
     if isinstance(term, BlankNode):
         return "_:" + bnode_digest(term)
-    if isinstance(term, Literal):
-        return str(term)
     return str(term)

@@ -15,6 +15,7 @@ from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
 from .store import Store
+from .store.results import term_value
 from .validation import ValidationReport, Validator
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -63,7 +64,7 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
         if context:
             focus = batch.subjects
             for t in context:
-                data.add((URIRef(t.subject.value), URIRef(RDF_TYPE), URIRef(t.object.value)))
+                data.add((URIRef(term_value(t.subject)), URIRef(RDF_TYPE), URIRef(term_value(t.object))))
     report = validator.validate(data, focus)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
@@ -97,9 +98,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
 def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> list[Triple]:
     """rdf:type triples, from the store, of the IRIs the batch points to but does not describe."""
     subjects = batch.subjects
-    targets = sorted({t.object.value for t in batch.triples if isinstance(t.object, NamedNode)
-                      and t.object.value not in subjects and not t.object.value.startswith(VOCABULARY_NAMESPACES)
-                      and t.predicate.value != RDF_TYPE})
+    objects = (t.object for t in batch.triples if t.predicate.value != RDF_TYPE)
+    targets = sorted({o.value for o in objects if isinstance(o, NamedNode) and o.value not in subjects
+                      and not o.value.startswith(VOCABULARY_NAMESPACES)})
     found: list[Triple] = []
     graph_filter = f"FILTER(?g != <{exclude_graph}>)" if exclude_graph else ""
     for start in range(0, len(targets), VALUES_CHUNK):
@@ -127,9 +128,9 @@ def _check_vocabulary_untouched(batch: Batch) -> None:
 def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
     expected = graphs.network_resource(network)
     for t in batch.triples:
-        if t.predicate.value == PROV + "wasAttributedTo" and t.object.value != expected \
-                and t.object.value.startswith(graphs.base + "id/network/"):
-            raise UsageError(f"<{t.subject.value}> is attributed to <{t.object.value}>, "
+        if t.predicate.value == PROV + "wasAttributedTo" and term_value(t.object) != expected \
+                and term_value(t.object).startswith(graphs.base + "id/network/"):
+            raise UsageError(f"<{term_value(t.subject)}> is attributed to <{term_value(t.object)}>, "
                              f"but the submission is for network {network!r} (<{expected}>)")
 
 

@@ -42,9 +42,9 @@ class RemoteStore(Store):
         if content_type in ("application/sparql-results+json", "application/json"):
             return from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
         if content_type == "application/n-triples":
-            return list(parse(body, format=RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+            return list(parse(body, format=RdfFormat.N_TRIPLES))
         if content_type == "text/turtle":
-            return list(parse(body, format=RdfFormat.TURTLE))  # type: ignore[arg-type]
+            return list(parse(body, format=RdfFormat.TURTLE))
         raise StoreError(f"the SPARQL server answered with an unexpected media type {content_type!r}")
 
     def query_raw(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
@@ -84,7 +84,7 @@ class RemoteStore(Store):
                 if "HTTP 404" in exc.message:
                     return []
                 raise
-            return list(parse(body, format=RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+            return list(parse(body, format=RdfFormat.N_TRIPLES))
         result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         assert isinstance(result, list)
         return result

@@ -10,7 +10,7 @@ from typing import Union
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
-Term = Union[NamedNode, BlankNode, Literal, Triple]
+Term = Union[NamedNode, BlankNode, Literal]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -61,10 +61,10 @@ def from_pyoxigraph(result: QuerySolutions | QueryBoolean | QueryTriples) -> Que
         names = tuple(v.value for v in result.variables)
         rows = []
         for solution in result:
-            row = {}
+            row: dict[str, Term] = {}
             for name in names:
                 term = solution[name]
-                if term is not None:
+                if term is not None and not isinstance(term, Triple):  # RDF-star terms are not used here
                     row[name] = term
             rows.append(row)
         return SelectResult(names, tuple(rows))
@@ -85,7 +85,16 @@ def _json_term(term: Term) -> dict[str, str]:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": str(term)}
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def term_value(term: NamedNode | BlankNode | Literal | Triple) -> str:
+    """The IRI, blank-node id or lexical form of a term (RDF-star quoted triples are refused)."""
+    if isinstance(term, Triple):
+        from ..errors import UsageError
+
+        raise UsageError("RDF-star quoted triples are not supported")
+    return term.value
 
 
 def _short(term: Term | None) -> str:

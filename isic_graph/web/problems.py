@@ -23,8 +23,8 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Re
 def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, ValidationFailed):
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
-    return problem(exc.status, exc.code, type(exc).__doc__.splitlines()[0] if type(exc).__doc__ else exc.code,
-                   exc.message, **extra)
+    title = (type(exc).__doc__ or exc.code).splitlines()[0]
+    return problem(exc.status, exc.code, title, exc.message, **extra)
 
 
 def register(app: Flask) -> None:
