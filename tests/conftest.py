@@ -11,9 +11,10 @@ from isic_graph.config import Settings
 from isic_graph.instance import init_store
 from isic_graph.namespaces import Graphs
 from isic_graph.store import Store, open_store
+from isic_graph.store.engine import Engine
 from isic_graph.validation import Validator
 
-from .oxigraph_server import OxigraphServer
+from .oxigraph_server import OxigraphServer, loaded_engine
 
 BASE = "http://localhost:5000/"
 BACKENDS = ["embedded", "remote"]
@@ -76,3 +77,11 @@ def sample_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     opened.close()
     if server is not None:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
+    """A supervised engine process with the samples loaded, one per test module (modules may write)."""
+    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
+    yield running
+    running.stop()

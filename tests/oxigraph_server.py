@@ -1,30 +1,30 @@
-"""A real `oxigraph serve` on 127.0.0.1 for the remote-backend tests, stopped by PID."""
+"""Real servers for the tests, on 127.0.0.1, stopped by PID: `oxigraph serve`, and our supervised engine."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from isic_graph.instance import init_store
+from isic_graph.namespaces import Graphs
+from isic_graph.store.engine import Engine, free_port, oxigraph_command
+from isic_graph.store.remote import RemoteStore
+from isic_graph.validation import Validator
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["OxigraphServer", "free_port", "loaded_engine"]
 
 
-def oxigraph_binary() -> str:
-    candidate = Path(sys.executable).parent / "oxigraph"
-    found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
-    if not found:
-        raise RuntimeError("the `oxigraph` command is missing: pip install oxigraph")
-    return found
+def loaded_engine(folder: Path, validator: Validator, base: str = "http://localhost:5000/") -> Engine:
+    """A supervised engine process on a new store, with the ontology, thesauri and sample networks."""
+    engine = Engine(folder)
+    engine.start()
+    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
+    init_store(store, Graphs(base), validator, samples=True)
+    return engine
 
 
 class OxigraphServer:
@@ -34,7 +34,7 @@ class OxigraphServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
+            [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
              "--union-default-graph"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_ready()

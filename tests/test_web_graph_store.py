@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from flask import Flask
@@ -12,10 +11,9 @@ from flask.testing import FlaskClient
 from isic_graph.config import Settings
 from isic_graph.credentials import CredentialStore
 from isic_graph.store.engine import Engine
-from isic_graph.validation import Validator
 from isic_graph.web import create_app
 
-from .test_web_sparql import BASE, loaded_engine
+from .test_web_sparql import BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
@@ -23,13 +21,6 @@ INVALID = ROOT / "tests" / "data" / "invalid" / "one-partner.ttl"
 ADMIN = "graph-store-admin"
 REF = "http://example.org/graph/reference"
 DEMO = BASE + "graph/network/demo"
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
-    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -7,38 +7,21 @@ import io
 import json
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from isic_graph.config import Settings
-from isic_graph.instance import init_store
-from isic_graph.namespaces import Graphs
 from isic_graph.store.engine import Engine
-from isic_graph.store.remote import RemoteStore
 from isic_graph.validation import Validator
 from isic_graph.web import create_app
+
+from .oxigraph_server import loaded_engine
 
 BASE = "http://localhost:5000/"
 COUNT_LESSONS = "SELECT (COUNT(?l) AS ?n) WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def loaded_engine(folder: Path, validator: Validator) -> Engine:
-    engine = Engine(folder)
-    engine.start()
-    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
-    init_store(store, Graphs(BASE), validator, samples=True)
-    return engine
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
-    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
