@@ -115,3 +115,13 @@ def test_unsupported_body_is_415(client: FlaskClient) -> None:
     response = client.put("/graph-store", query_string={"graph": REF}, data=b"x", content_type="application/pdf",
                           headers=bearer(ADMIN))
     assert response.status_code == 415
+
+
+def test_default_graph_put_is_read_back_within_the_union(client: FlaskClient) -> None:
+    ttl = '<http://example.org/d> <http://www.w3.org/2000/01/rdf-schema#label> "in the default graph" .'
+    assert client.put("/graph-store?default", data=ttl, content_type="text/turtle",
+                      headers=bearer(ADMIN)).status_code == 204
+    got = client.get("/graph-store?default", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
+    assert ttl in got.splitlines() and "les-incompris" in got
+    assert client.delete("/graph-store?default", headers=bearer(ADMIN)).status_code == 204
+    assert ttl not in client.get("/graph-store?default", headers={"Accept": "application/n-triples"}).get_data(as_text=True)

@@ -160,3 +160,9 @@ def test_killed_engine_is_started_again(tmp_path: Path, validator: Validator) ->
         assert response.status_code == 200 and lesson_count(response.data) >= 20
     finally:
         engine.stop()
+
+
+def test_construct_without_accept_is_turtle(client: FlaskClient) -> None:
+    query = "CONSTRUCT WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
+    assert client.get("/sparql", query_string={"query": query}).mimetype == "text/turtle"
+    assert client.get("/sparql", query_string={"query": query}, headers={"Accept": "*/*"}).mimetype == "text/turtle"

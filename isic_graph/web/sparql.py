@@ -17,6 +17,7 @@ FORMAT_PARAMETER = {
     "ntriples": "application/n-triples", "nt": "application/n-triples", "nquads": "application/n-quads",
     "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
 }
+DEFAULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
 DESCRIPTION_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
                      "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
 
@@ -103,7 +104,10 @@ def _accept() -> str:
         if media_type is None:
             raise NotAcceptable(f"unknown format {chosen!r}; known: {', '.join(FORMAT_PARAMETER)}")
         return media_type
-    return request.headers.get("Accept") or "*/*"
+    accept = request.headers.get("Accept", "").strip()
+    if not accept or accept == "*/*":  # the usual defaults: JSON results, Turtle graphs
+        return DEFAULT_ACCEPT
+    return accept
 
 
 def _description() -> Response:
