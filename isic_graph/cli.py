@@ -13,7 +13,7 @@ from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
 from .errors import IsicError, ParseError, UsageError, ValidationFailed
-from .export import EXPORT_FORMATS, export
+from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
 from .ingest import Mode, check, check_slug, ingest
 from .instance import init_store, load_reference, stats
 from .namespaces import Graphs, curie
@@ -156,19 +156,20 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
 
 @main.command("export")
 @click.option("--network", help="Only this network's graph.")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="nquads", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS),
+              help="Default: the format the output file's extension names, else nquads.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to a file (gzip-compressed when it ends with .gz).")
 @click.pass_obj
-def export_command(obj: Context, network: str | None, fmt: str, output: Path | None) -> None:
-    """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD."""
+def export_command(obj: Context, network: str | None, fmt: str | None, output: Path | None) -> None:
+    """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed."""
     def action() -> None:
         with obj.store() as store:
-            data = export(store, obj.graphs, fmt, network)
-        if output:
-            output.write_bytes(data)
-            progress(f"wrote {len(data)} bytes to {output}")
-        else:
-            sys.stdout.buffer.write(data)
+            if output:
+                written = export_to_file(store, obj.graphs, output, fmt, network)
+                progress(f"wrote {written} bytes to {output}")
+            else:
+                write_chunks(export_stream(store, obj.graphs, fmt or "nquads", network), sys.stdout.buffer)
     run(action)
 
 

@@ -1,46 +1,254 @@
-"""Dumps of the store: N-Quads, TriG, Turtle and N-Triples through Oxigraph; JSON-LD compacted with the project's context."""
+"""Streamed dumps of the store or of one network, chunk by chunk: N-Quads, TriG, Turtle, N-Triples, JSON-LD, gzip."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from pathlib import Path
+from typing import IO, Iterable, Iterator, cast
 
-from pyoxigraph import RdfFormat
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
-from . import resources
-from .errors import NotFound
-from .formats import format_named
+from .errors import NotFound, StoreError, UsageError
+from .formats import Format, format_for_path, format_named
 from .ingest import check_slug
-from .namespaces import PREFIXES, Graphs
+from .jsonld import compact
+from .namespaces import CONTEXT_IRI, PREFIXES, Graphs
 from .store import Store
+from .store.remote import USER_AGENT, RemoteStore
 
 EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld")
+BLOCK = 64 * 1024  # bytes read from the engine at a time
+BATCH = 2000  # statements serialized at a time (a batch ends on a change of subject, up to 4 times this)
+
+
+def export_stream(store: Store, graphs: Graphs, format_name: str = "nquads", network: str | None = None,
+                  compress: bool = False) -> Iterator[bytes]:
+    """The whole store, or one network's graph, as chunks of bytes; memory stays constant.
+
+    A network's graph keeps its name in dataset formats (N-Quads, TriG) and is plain triples in the others.
+
+    Checks the format and the network at once (NotFound for a network without a graph); reading from
+    the store starts with the first chunk.
+    """
+    fmt = format_named(format_name)
+    if fmt.name not in EXPORT_FORMATS:
+        raise UsageError(f"cannot export as {fmt.name}; formats: {', '.join(EXPORT_FORMATS)}")
+    graph = None
+    if network is not None:
+        graph = graphs.network(check_slug(network))
+        if store.query(f"ASK {{ GRAPH <{graph}> {{ }} }}") is not True:
+            raise NotFound(f"no data for network {network!r}")
+    chunks = _chunks(store, fmt, graph)
+    return gzip_chunks(chunks) if compress else chunks
 
 
 def export(store: Store, graphs: Graphs, format_name: str = "nquads", network: str | None = None) -> bytes:
-    """The whole store, or one network's graph, in the given format."""
-    fmt = format_named(format_name)
-    selected: list[str] | None = None
-    if network is not None:
-        graph = graphs.network(check_slug(network))
-        if graph not in store.graph_names():
-            raise NotFound(f"no data for network {network!r}")
-        selected = [graph]
+    """The whole dump in memory (for small stores and tests; prefer export_stream)."""
+    return b"".join(export_stream(store, graphs, format_name, network))
+
+
+def export_to_file(store: Store, graphs: Graphs, path: Path, format_name: str | None = None,
+                   network: str | None = None) -> int:
+    """Write a dump to a file, gzip-compressed when its name ends with .gz; returns the bytes written.
+
+    The format defaults to the one the file's extension names (else N-Quads). The file appears only
+    once complete.
+    """
+    compress = path.suffix == ".gz"
+    if format_name is None:
+        format_name = output_format(path.with_suffix("") if compress else path)
+    chunks = export_stream(store, graphs, format_name, network, compress)
+    partial = path.with_name(f".{path.name}.part")
+    written = 0
+    try:
+        with partial.open("wb") as out:
+            written = write_chunks(chunks, out)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written
+
+
+def write_chunks(chunks: Iterable[bytes], out: IO[bytes]) -> int:
+    written = 0
+    for chunk in chunks:
+        out.write(chunk)
+        written += len(chunk)
+    return written
+
+
+def output_format(path: Path) -> str:
+    """The export format a file name asks for (N-Quads when it names none)."""
+    try:
+        fmt = format_for_path(path)
+    except UsageError:
+        return "nquads"
+    return fmt.name if fmt.name in EXPORT_FORMATS else "nquads"
+
+
+def gzip_chunks(chunks: Iterable[bytes], level: int = 6) -> Iterator[bytes]:
+    """Gzip-compress a stream of chunks (no file name, no time stamp: the same input gives the same bytes)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
+    for chunk in chunks:
+        out = compressor.compress(chunk)
+        if out:
+            yield out
+    yield compressor.flush()
+
+
+def serialize_chunks(quads: Iterable[Quad], fmt: Format, named_graphs: bool = True) -> Iterator[bytes]:
+    """Serialize quads batch by batch; formats without named graphs get their triples.
+
+    JSON-LD keeps the graph names only with named_graphs (a whole-store dump, not a network's).
+    """
     if fmt.name == "jsonld":
-        return _jsonld(store, selected)
+        yield from _jsonld_chunks(quads, named_graphs)
+        return
     assert fmt.rdf_format is not None
-    if fmt.rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG):
-        from pyoxigraph import serialize
+    rdf_format = fmt.rdf_format
+    prefixed = rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG)
+    first = True
+    for batch in _batches(quads):
+        items = batch if rdf_format.supports_datasets else [q.triple for q in batch]
+        out = serialize(items, format=rdf_format, prefixes=PREFIXES if prefixed else None) or b""
+        if prefixed and not first:
+            out = _without_prefixes(out)
+        first = False
+        if out:
+            yield out
 
-        quads = list(store.quads(selected))
-        items = quads if fmt.rdf_format.supports_datasets else [q.triple for q in quads]
-        return serialize(items, format=fmt.rdf_format, prefixes=PREFIXES) or b""
-    return store.dump(fmt.rdf_format, selected)
+
+def _chunks(store: Store, fmt: Format, graph: str | None) -> Iterator[bytes]:
+    """The engine's own N-Quads / N-Triples passed through when they are what is asked, else re-serialized."""
+    raw = _graph_store_chunks(store, graph)
+    if raw is not None and fmt.name == ("ntriples" if graph else "nquads"):
+        return raw
+    quads = _parsed(raw, graph) if raw is not None else _quads(store, graph)
+    return serialize_chunks(quads, fmt, named_graphs=graph is None)
 
 
-def _jsonld(store: Store, selected: list[str] | None) -> bytes:
-    from rdflib import Dataset
+def _graph_store_chunks(store: Store, graph: str | None) -> Iterator[bytes] | None:
+    """N-Quads of the whole dataset, or N-Triples of one graph, from the store's Graph Store endpoint."""
+    if not isinstance(store, RemoteStore) or not store.gsp_url:
+        return None
+    if graph is None:
+        request = urllib.request.Request(store.gsp_url, headers={"Accept": "application/n-quads"})
+    else:
+        url = f"{store.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
+        request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+    return _http_chunks(request, store.timeout)
 
-    dataset = Dataset()
-    dataset.parse(data=store.dump(RdfFormat.N_QUADS, selected), format="nquads")
-    context = json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
-    return dataset.serialize(format="json-ld", context=context, auto_compact=True).encode("utf-8")
+
+def _quads(store: Store, graph: str | None) -> Iterator[Quad]:
+    """The quads of one graph or of all, lazily: CONSTRUCT streamed from a remote store, graph by graph."""
+    names = [graph] if graph is not None else store.graph_names()
+    if not isinstance(store, RemoteStore):
+        # The embedded store reads one graph at a time (Store has no streaming read yet).
+        yield from store.quads(names)
+        return
+    for name in names:
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+        request = urllib.request.Request(
+            store.query_url, data=urllib.parse.urlencode({"query": query}).encode("utf-8"), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                     "Accept": "application/n-triples"})
+        yield from _parsed(_http_chunks(request, store.timeout), name)
+
+
+def _parsed(chunks: Iterator[bytes], graph: str | None) -> Iterator[Quad]:
+    """Quads parsed lazily from N-Quads (graph None) or from N-Triples put in the given graph."""
+    reader = cast(IO[bytes], _ChunkReader(chunks))
+    if graph is None:
+        yield from parse(reader, format=RdfFormat.N_QUADS)
+        return
+    name = NamedNode(graph)
+    for t in parse(reader, format=RdfFormat.N_TRIPLES):
+        yield Quad(t.subject, t.predicate, t.object, name)
+
+
+def _http_chunks(request: urllib.request.Request, timeout: float) -> Iterator[bytes]:
+    """The body of an engine's answer, in blocks; a missing graph (404) is an empty body."""
+    request.add_header("User-Agent", USER_AGENT)
+    try:
+        response = urllib.request.urlopen(request, timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return
+        detail = exc.read().decode("utf-8", "replace")[:300]
+        raise StoreError(f"the store at {request.full_url} answered HTTP {exc.code}: {detail}") from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        raise StoreError(f"cannot reach the store at {request.full_url}: {getattr(exc, 'reason', exc)}") from None
+    with response:
+        try:
+            while block := response.read(BLOCK):
+                yield block
+        except (TimeoutError, ConnectionError, OSError) as exc:
+            raise StoreError(f"the store stopped answering during a dump: {exc}") from None
+
+
+class _ChunkReader:
+    """A read(size) file-like over an iterator of byte chunks, as pyoxigraph's lazy parser wants."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+        self._offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            rest, self._buffer, self._offset = self._buffer[self._offset:], b"", 0
+            return rest + b"".join(self._chunks)
+        while len(self._buffer) - self._offset < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer, self._offset = self._buffer[self._offset:] + chunk, 0
+        out = self._buffer[self._offset:self._offset + size]
+        self._offset += len(out)
+        return out
+
+
+def _batches(quads: Iterable[Quad]) -> Iterator[list[Quad]]:
+    """Consecutive quads in lists of about BATCH, cut between subjects when possible."""
+    batch: list[Quad] = []
+    for quad in quads:
+        if len(batch) >= BATCH and (len(batch) >= 4 * BATCH or quad.subject != batch[-1].subject
+                                    or quad.graph_name != batch[-1].graph_name):
+            yield batch
+            batch = []
+        batch.append(quad)
+    if batch:
+        yield batch
+
+
+def _without_prefixes(data: bytes) -> bytes:
+    start = 0
+    while data.startswith(b"@prefix ", start):
+        start = data.index(b"\n", start) + 1
+    return data[start:]
+
+
+def _jsonld_chunks(quads: Iterable[Quad], named_graphs: bool) -> Iterator[bytes]:
+    """JSON-LD compacted with the project's context, batch by batch, as the entries of one "@graph".
+
+    A node cut between two batches appears twice with the same "id"; JSON-LD processors merge them.
+    """
+    batches = _batches(quads)
+    head = next(batches, None)  # read from the store before the first byte, so that its failures come first
+    yield json.dumps({"@context": CONTEXT_IRI})[:-1].encode("utf-8") + b', "@graph": [\n'
+    first = True
+    for batch in itertools.chain([head] if head else [], batches):
+        document = compact(batch if named_graphs else [q.triple for q in batch])
+        document.pop("@context", None)
+        nodes = document["@graph"] if list(document) == ["@graph"] else [document]
+        if nodes:
+            text = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes)
+            yield (b"" if first else b",\n") + text.encode("utf-8")
+            first = False
+    yield b"\n]}\n"

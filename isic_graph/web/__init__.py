@@ -14,7 +14,7 @@ from ..querying import QueryService
 from ..store.engine import Engine
 from ..store.remote import RemoteStore
 from ..validation import Validator
-from . import api, graph_store, home, problems, sparql, update
+from . import api, dumps, graph_store, home, linked_data, metadata, problems, sparql, update
 
 
 MAX_UPLOAD = 32 * 1024 * 1024
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       QueryService(store, settings.query_timeout, engine),
                                       Validator.default(), CredentialStore(settings.credentials_path))
     problems.register(app)
-    for module in (home, sparql, update, api, graph_store):
+    for module in (home, sparql, update, api, graph_store, linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     return app
 

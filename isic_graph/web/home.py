@@ -25,6 +25,9 @@ taught them, shared between networks.</p>
 <h2>Accès / Access</h2>
 <ul>
 <li>SPARQL endpoint: <a href="{{ base }}sparql"><code>{{ base }}sparql</code></a> (SPARQL 1.1 Protocol)</li>
+<li>Dumps: <a href="{{ base }}dumps/"><code>{{ base }}dumps/</code></a> (N-Quads gzip, Turtle, JSON-LD)</li>
+<li>Metadata: <a href="{{ base }}.well-known/void"><code>{{ base }}.well-known/void</code></a> (VoID),
+<a href="{{ base }}catalog"><code>{{ base }}catalog</code></a> (DCAT)</li>
 </ul>
 <h2>Réseaux / Networks</h2>
 <table><tr><th>graph</th><th>triples</th></tr>

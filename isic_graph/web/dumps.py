@@ -1,0 +1,83 @@
+"""/dumps/: the list of dump files, and each file streamed from the engine, with ETag and conditional GET."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from flask import Blueprint, Response, jsonify, render_template_string, request
+from werkzeug.http import http_date, is_resource_modified
+
+from .. import dumps
+from ..errors import NotAcceptable
+
+blueprint = Blueprint("dumps", __name__)
+
+LISTING_TYPES = ["text/html", "application/json"]
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>isic-graph dumps</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;text-align:left}</style></head>
+<body>
+<h1>Dumps</h1>
+<p>The whole store (every graph, as N-Quads, gzip-compressed) and each network's graph (Turtle, JSON-LD),
+streamed from the store; described in the <a href="{{ root }}catalog">DCAT catalogue</a>
+(<a href="{{ root }}.well-known/void">VoID</a>).</p>
+<table><tr><th>file</th><th>media type</th><th>last modified</th></tr>
+{% for e in entries %}<tr><td><a href="{{ e.url }}">{{ e.name }}</a></td><td><code>{{ e.media_type }}</code>
+{% if e.compression %}(gzip){% endif %}</td><td>{{ e.modified or "" }}</td></tr>{% endfor %}
+</table>
+</body></html>"""
+
+
+@blueprint.get("/dumps/")
+def index() -> Response:
+    from . import services
+
+    best = request.accept_mimetypes.best_match(LISTING_TYPES) if request.accept_mimetypes else "text/html"
+    if best is None:
+        raise NotAcceptable("the list of dumps is available as " + ", ".join(LISTING_TYPES))
+    s = services()
+    entries = [_describe(entry) for entry in dumps.listing(s.store, s.graphs)]
+    if best == "application/json":
+        response = jsonify({"dumps": entries})
+    else:
+        response = Response(render_template_string(PAGE, entries=entries, root=request.url_root),
+                            content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.get("/dumps/<path:name>")
+def download(name: str) -> Response:
+    """GET or HEAD one dump: 304 when the client's copy is current, else the file streamed."""
+    from . import services
+
+    s = services()
+    file = dumps.dump_file(name)
+    current = dumps.version(s.store, s.graphs, file)
+    headers = {"ETag": f'"{current.tag}"', "Cache-Control": "public, no-cache"}
+    if current.modified is not None:
+        headers["Last-Modified"] = http_date(current.modified)
+    if file.compressed:
+        headers["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
+    if not is_resource_modified(request.environ, etag=current.tag, last_modified=current.modified):
+        return Response(status=304, headers=headers)
+    if request.method == "HEAD":
+        return Response(iter(()), content_type=file.content_type, headers=headers)
+    chunks = dumps.content(s.store, s.graphs, file)
+    first = next(chunks, b"")  # a store that fails now gets a problem answer, before any byte is sent
+    return Response(_primed(first, chunks), content_type=file.content_type, headers=headers)
+
+
+def _primed(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks again, first included; closing it (a client gone) closes the read from the store."""
+    yield first
+    yield from chunks
+
+
+def _describe(entry: dumps.Entry) -> dict[str, Any]:
+    file = entry.file
+    return {"name": file.name, "url": f"{request.url_root}dumps/{file.name}", "media_type": file.media_type,
+            "compression": dumps.GZIP if file.compressed else None, "network": file.network,
+            "size": None, "modified": entry.modified.isoformat() if entry.modified else None}

@@ -1,0 +1,401 @@
+"""Linked data: instance IRIs, the ontology, the shapes and the context, by content negotiation."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from flask import Blueprint, Response, current_app, render_template_string, request, url_for
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+
+from .. import jsonld, resources
+from ..errors import NotAcceptable, NotFound, UsageError
+from ..namespaces import DCTERMS, FOAF, ISIC, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDF_TYPE, RDFS, SH, SKOS, XSD
+from ..store.results import SelectResult
+
+blueprint = Blueprint("linked_data", __name__)
+
+HTML = "text/html"
+RDF_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
+             "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
+SUFFIXES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
+            "rdf": "application/rdf+xml", "html": HTML}
+NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
+         "application/rdf+xml": "RDF/XML"}
+KIND = re.compile(r"[a-z][a-z0-9-]*\Z")
+UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]|%(?![0-9A-Fa-f]{2})')
+LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name")
+MAX_NODES = 500
+MORE_PREFIXES = {"isics": "https://w3id.org/isic/shapes#", "pair": "http://virtual-assembly.org/ontologies/pair#"}
+TERM_TYPES = {OWL + "Class": "classe / class", OWL + "ObjectProperty": "propriété d'objet / object property",
+              OWL + "DatatypeProperty": "propriété de données / datatype property",
+              OWL + "AnnotationProperty": "propriété d'annotation / annotation property"}
+FACTS = ((RDFS + "domain", "domaine / domain"), (RDFS + "range", "co-domaine / range"),
+         (RDFS + "subClassOf", "sous-classe de / subclass of"),
+         (RDFS + "subPropertyOf", "sous-propriété de / subproperty of"),
+         (OWL + "equivalentClass", "classe équivalente / equivalent class"),
+         (OWL + "equivalentProperty", "propriété équivalente / equivalent property"))
+UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontology": "Ontologie"},
+      "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology"}}
+STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1"><style>
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;
+vertical-align:top}th{width:14rem;font-weight:600}small,.muted{color:#666}code{background:#f4f4f4;padding:0 .2rem}
+section{margin:1.5rem 0}</style>"""
+CELL = """{% macro cell(c) %}<span{% if c.lang %} lang="{{ c.lang }}"{% endif %}>{% if c.href %}<a href="{{ c.href
+}}">{{ c.text }}</a>{% else %}{{ c.text }}{% endif %}</span>{% if c.note %} <small>{{ c.note }}</small>{% endif %}
+{%- endmacro %}"""
+RESOURCE_PAGE = CELL + """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>""" + STYLE + """
+{% for name, href, type in alternates %}<link rel="alternate" type="{{ type }}" href="{{ href }}">{% endfor %}
+</head><body>
+<p class="muted">{{ types | join(", ") }}</p><h1>{{ title }}</h1><p><code>{{ iri }}</code></p>
+{% macro rows(items) %}<table>{% for row in items %}<tr><th>{{ cell(row.label) }}</th>
+<td>{% for v in row.values %}<div>{{ cell(v) }}</div>{% endfor %}</td></tr>{% endfor %}</table>{% endmacro %}
+{% for node in nodes %}<section id="{{ node.anchor }}">{% if not loop.first %}<h2>{{ node.title }}</h2>{% endif %}
+{{ rows(node.rows) }}</section>{% endfor %}
+{% if incoming %}<section><h2>{{ ui.incoming }}</h2>{{ rows(incoming) }}</section>{% endif %}
+<p>{{ ui.formats }} : {% for name, href, type in alternates %}<a href="{{ href }}">{{ name }}</a> {% endfor
+%}· <a href="{{ ontology }}">{{ ui.ontology }}</a></p>
+</body></html>"""
+ONTOLOGY_PAGE = CELL + """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>{{ title.fr }}</title>""" + STYLE + """</head><body>
+<h1>{{ title.fr }}</h1><p lang="en"><em>{{ title.en }}</em></p>
+<p><code>{{ iri }}</code> — {% for name, href in formats %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>
+{% for lang, text in description.items() %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
+{% for heading, terms in sections %}<h2>{{ heading }}</h2>
+<p>{% for t in terms %}<a href="#{{ t.name }}">{{ t.name }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>
+{% for t in terms %}<section id="{{ t.name }}"><h3>isic:{{ t.name }} <small>{{ t.kind }}</small></h3>
+<table><tr><th>IRI</th><td><code>{{ t.iri }}</code></td></tr>
+{% for lang in ("fr", "en") %}<tr><th>{{ lang }}</th><td lang="{{ lang }}"><strong>{{ t.labels.get(lang, "") }}</strong>
+{% if t.definitions.get(lang) %}<br>{{ t.definitions[lang] }}{% endif %}</td></tr>{% endfor %}
+{% for row in t.facts %}<tr><th>{{ row.label.text }}</th><td>{% for c in row.values %}{{ cell(c) }}{%
+if not loop.last %}{{ row.joiner }}{% endif %}{% endfor %}</td></tr>{% endfor %}</table></section>
+{% endfor %}{% endfor %}</body></html>"""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value on a page: its text, where it links to, a note (language or datatype)."""
+
+    text: str
+    href: str | None = None
+    note: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One property of a resource (or one fact about a term) and its values."""
+
+    label: Cell
+    values: list[Cell]
+    joiner: str = ", "
+
+
+@dataclass(frozen=True)
+class Served:
+    """One shipped RDF document (ontology or shapes): its Turtle as written, its other forms made once."""
+
+    turtle: bytes
+    triples: tuple[Triple, ...]
+    forms: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, files: Sequence[Path]) -> Served:
+        triples = [q.triple for path in files for q in parse(path.read_bytes(), format=RdfFormat.TURTLE)]
+        turtle = files[0].read_bytes() if len(files) == 1 else rdf_bytes(triples, "text/turtle")
+        return cls(turtle, tuple(triples))
+
+    def render(self, media_type: str) -> bytes:
+        if media_type == "text/turtle":
+            return self.turtle
+        if media_type not in self.forms:
+            self.forms[media_type] = rdf_bytes(self.triples, media_type)
+        return self.forms[media_type]
+
+
+@dataclass(frozen=True)
+class Artefacts:
+    """The ontology, shapes and context, read once per application, with the labels of their terms."""
+
+    ontology: Served
+    shapes: Served
+    context: bytes
+    labels: dict[str, dict[str, str]]  # term IRI -> language -> label
+    index: dict[str, list[Triple]]  # str(subject) -> its triples, ontology and shapes
+
+    @classmethod
+    def load(cls) -> Artefacts:
+        ontology, shapes = Served.read([resources.ontology_file()]), Served.read(resources.shapes_files())
+        labels = {RDF_TYPE: {"fr": "type", "en": "type"}, RDFS + "label": {"fr": "libellé", "en": "label"}}
+        index: dict[str, list[Triple]] = {}
+        for t in ontology.triples + shapes.triples:
+            index.setdefault(str(t.subject), []).append(t)
+            if t.predicate.value == RDFS + "label" and isinstance(t.object, Literal) and t.object.language:
+                labels.setdefault(_value(t.subject), {}).setdefault(t.object.language, t.object.value)
+        for t in shapes.triples:  # the shapes name the fields whose predicates come from other vocabularies
+            if t.predicate.value == SH + "path" and isinstance(t.object, NamedNode):
+                for name in index[str(t.subject)]:
+                    if name.predicate.value == SH + "name" and isinstance(name.object, Literal):
+                        labels.setdefault(t.object.value, {}).setdefault(name.object.language or "", name.object.value)
+        return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index)
+
+
+def artefacts() -> Artefacts:
+    """This application's artefacts, loaded on first use."""
+    found = current_app.extensions.get("isic-linked-data")
+    if found is None:
+        found = current_app.extensions.setdefault("isic-linked-data", Artefacts.load())
+    assert isinstance(found, Artefacts)
+    return found
+
+
+@blueprint.get("/id/<kind>/<path:slug>")
+def resource(kind: str, slug: str) -> Response:
+    from . import services
+
+    stem, suffix = _suffix(slug)
+    if not KIND.match(kind) or not stem or UNSAFE.search(stem):
+        raise UsageError(f"not a valid resource path: id/{kind}/{slug}")
+    iri = f"{services().graphs.base}id/{kind}/{stem}"
+    try:
+        NamedNode(iri)
+    except ValueError:
+        raise UsageError(f"not a valid IRI: {iri}") from None
+    media_type = _negotiate([*RDF_TYPES, HTML], suffix)
+    triples = describe(iri)
+    if not triples:
+        raise NotFound(f"no description of <{iri}> in this store")
+    leaf = iri.rsplit("/", 1)[-1]
+    if media_type != HTML:
+        return _answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)
+    incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {MAX_NODES}").rows
+                if not _value(r["s"]).startswith(iri + "#")]
+    page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
+    return _answer(render_template_string(RESOURCE_PAGE, **page).encode("utf-8"), HTML, leaf, suffix, True)
+
+
+def describe(iri: str) -> list[Triple]:
+    """The triples about a resource and its `#genid-` nodes (skolemised blank nodes), and its objects' labels."""
+    out: list[Triple] = []
+    todo, seen = [NamedNode(iri)], {iri}
+    while todo and len(seen) < MAX_NODES:
+        values = " ".join(str(node) for node in todo)
+        todo = []
+        for row in _select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}").rows:
+            out.append(Triple(row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+            o = row["o"]
+            if isinstance(o, NamedNode) and o.value.startswith(iri + "#genid-") and o.value not in seen:
+                seen.add(o.value)
+                todo.append(o)
+    out = list(dict.fromkeys(out))
+    return out + _labels(t.object for t in out if _value(t.object) not in seen)
+
+
+def rdf_bytes(triples: Iterable[Triple], media_type: str) -> bytes:
+    """Triples in one of the RDF media types; JSON-LD compacted with the published context."""
+    items = list(triples)
+    if media_type == "application/ld+json":
+        return json.dumps(jsonld.compact(items), ensure_ascii=False, indent=2).encode("utf-8")
+    used = {ns for t in items for term in (t.predicate, t.object) for ns in _prefixes().values()
+            if isinstance(term, NamedNode) and term.value.startswith(ns)} | {XSD}
+    prefixes = {p: ns for p, ns in _prefixes().items() if ns in used}
+    return serialize(items, format=RDF_TYPES[media_type], prefixes=prefixes) or b""
+
+
+@blueprint.get("/ontology")
+@blueprint.get("/ontology.<suffix>")
+def ontology(suffix: str | None = None) -> Response:
+    media_type = _negotiate([*RDF_TYPES, HTML], _known(suffix))
+    if media_type == HTML:
+        body = render_template_string(ONTOLOGY_PAGE, **_ontology_page()).encode("utf-8")
+        return _answer(body, HTML, "ontology", suffix)
+    return _answer(artefacts().ontology.render(media_type), media_type, "ontology", suffix)
+
+
+@blueprint.get("/shapes")
+@blueprint.get("/shapes.<suffix>")
+def shapes(suffix: str | None = None) -> Response:
+    media_type = _negotiate(list(RDF_TYPES), _known(suffix))
+    return _answer(artefacts().shapes.render(media_type), media_type, "shapes", suffix)
+
+
+@blueprint.get("/context.jsonld")
+def context() -> Response:
+    response = Response(artefacts().context, content_type="application/ld+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@cache
+def _prefixes() -> dict[str, str]:
+    """Our prefixes and the thesauri's, as the context declares them."""
+    terms = jsonld.context_document()["@context"]
+    return {**PREFIXES, **{k: v for k, v in terms.items() if isinstance(v, str) and v.endswith(("/", "#"))}}
+
+
+def _suffix(slug: str) -> tuple[str, str | None]:
+    stem, dot, ext = slug.rpartition(".")
+    return (stem, ext) if dot and ext in SUFFIXES else (slug, None)
+
+
+def _known(suffix: str | None) -> str | None:
+    if suffix is not None and suffix not in SUFFIXES:
+        raise NotFound(f"no .{suffix} form; there are {', '.join('.' + s for s in SUFFIXES)}")
+    return suffix
+
+
+def _negotiate(offers: list[str], suffix: str | None) -> str:
+    """The media type of the answer: the suffix's, else the best match of Accept (Turtle without one)."""
+    if suffix is not None:
+        if SUFFIXES[suffix] not in offers:
+            raise NotFound(f"no .{suffix} form of this resource")
+        return SUFFIXES[suffix]
+    if not request.accept_mimetypes:
+        return offers[0]
+    best = request.accept_mimetypes.best_match(offers)
+    if best is None:
+        raise NotAcceptable(f"available as {', '.join(offers)}, not {request.headers.get('Accept')}")
+    return best
+
+
+def _answer(body: bytes, media_type: str, name: str, suffix: str | None, by_language: bool = False) -> Response:
+    """The response, with Vary and, when negotiated, the Content-Location of the chosen form."""
+    charset = "; charset=utf-8" if media_type.startswith("text/") else ""
+    response = Response(body, content_type=media_type + charset)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if by_language:
+        response.vary.add("Accept-Language")
+    if suffix is None:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = f"{name}.{next(s for s, t in SUFFIXES.items() if t == media_type)}"
+    return response
+
+
+def _select(sparql: str) -> SelectResult:
+    from . import services
+
+    return services().store.select(sparql)
+
+
+def _labels(nodes: Iterable[object]) -> list[Triple]:
+    """The labels (rdfs:label, skos:prefLabel, dcterms:title, foaf:name) of the given IRIs."""
+    names = list(dict.fromkeys(str(n) for n in nodes if isinstance(n, NamedNode)))[:MAX_NODES]
+    if not names:
+        return []
+    rows = _select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
+                   f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} ?s ?p ?o }}").rows
+    return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in rows))  # type: ignore[arg-type]
+
+
+def _value(term: object) -> str:
+    """The IRI, blank node id or lexical form of a term."""
+    return term.value if isinstance(term, (NamedNode, BlankNode, Literal)) else str(term)
+
+
+def _pick(values: Mapping[str, str], lang: str) -> str | None:
+    return values.get(lang) or values.get("fr") or values.get("en") or next(iter(values.values()), None)
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in {**_prefixes(), **MORE_PREFIXES}.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[str, object]]) -> dict[str, object]:
+    """What the page of a resource shows, in the viewer's language (French unless Accept-Language says English)."""
+    lang = request.accept_languages.best_match(["fr", "en"], default="fr") or "fr"
+    known, base = artefacts().labels, iri[:iri.index("id/")]
+    labels: dict[str, dict[str, str]] = {}
+    by_subject: dict[str, list[Triple]] = {}
+    for t in triples:
+        if t.predicate.value in LABELS and isinstance(t.object, Literal):
+            labels.setdefault(_value(t.subject), {}).setdefault(t.object.language or "", t.object.value)
+        by_subject.setdefault(_value(t.subject), []).append(t)
+
+    def cell(term: object) -> Cell:
+        if isinstance(term, Literal):
+            datatype = _curie(term.datatype.value) if term.datatype.value != XSD + "string" else None
+            return Cell(term.value, note=term.language or datatype, lang=term.language)
+        value = _value(term)
+        if value.startswith(iri + "#"):
+            return Cell(value[len(iri):], href=value[len(iri):])
+        text = _pick(labels.get(value, {}), lang) or _pick(known.get(value, {}), lang) \
+            or (value[len(base):] if value.startswith(base) else _curie(value))
+        href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else value
+        return Cell(text, href=None if isinstance(term, BlankNode) else href)
+
+    def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:
+        grouped: dict[object, list[Cell]] = {}
+        for predicate, value in pairs:
+            grouped.setdefault(predicate, []).append(cell(value))
+        ordered = sorted(grouped.items(), key=lambda kv: (_value(kv[0]) != RDF_TYPE, cell(kv[0]).text.lower()))
+        return [Row(cell(p), sorted(cells, key=lambda c: (c.lang not in (None, lang), c.text))) for p, cells in ordered]
+
+    nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
+              "rows": rows((t.predicate, t.object) for t in by_subject[s])}
+             for s in by_subject if s == iri or s.startswith(iri + "#genid-")]
+    alternates = [(NAMES[t], f"{iri.rsplit('/', 1)[-1]}.{ext}", t) for ext, t in SUFFIXES.items() if t in NAMES]
+    return {"lang": lang, "ui": UI[lang], "iri": iri, "nodes": nodes, "alternates": alternates,
+            "types": [cell(t.object).text for t in by_subject[iri] if t.predicate.value == RDF_TYPE],
+            "title": _pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],
+            "incoming": rows((r["p"], r["s"]) for r in incoming), "ontology": url_for(".ontology")}
+
+
+def _ontology_page() -> dict[str, object]:
+    """Every class and property of the ontology: labels, definitions, domain, range, alignments and shapes."""
+    a = artefacts()
+    shapes_page = url_for(".shapes")
+
+    def links(term: object) -> list[Cell]:
+        if isinstance(term, NamedNode):
+            local = term.value[len(ISIC):] if term.value.startswith(ISIC) else None
+            return [Cell(_curie(term.value), href=f"#{local}" if local else term.value)]
+        unions = [t.object for t in a.index.get(str(term), []) if t.predicate.value == OWL + "unionOf"]
+        return [c for member in _members(a.index, unions[0]) for c in links(member)] if unions else []
+
+    def texts(subject: str, predicate: str) -> dict[str, str]:
+        return {t.object.language or "": t.object.value for t in a.index.get(subject, [])
+                if t.predicate.value == predicate and isinstance(t.object, Literal)}
+
+    shapes: dict[str, list[Cell]] = {}
+    for t in a.shapes.triples:
+        if t.predicate.value in (SH + "targetClass", SH + "path") and isinstance(t.object, NamedNode):
+            shapes.setdefault(t.object.value, []).append(Cell(_curie(_value(t.subject)), href=shapes_page))
+    sections: dict[str, dict[str, dict[str, object]]] = {"Classes": {}, "Propriétés / Properties": {}}
+    for t in a.ontology.triples:
+        subject, name, kind = str(t.subject), _value(t.subject), _value(t.object)
+        if t.predicate.value != RDF_TYPE or kind not in TERM_TYPES or not name.startswith(ISIC):
+            continue
+        facts = [Row(Cell(label), cells, " ∪ " if isinstance(fact.object, BlankNode) else ", ")
+                 for predicate, label in FACTS for fact in a.index[subject]
+                 if fact.predicate.value == predicate and (cells := links(fact.object))]
+        if name in shapes:
+            facts.append(Row(Cell("formes SHACL / SHACL shapes"), shapes[name]))
+        section = sections["Classes" if kind == OWL + "Class" else "Propriétés / Properties"]
+        section.setdefault(subject, {"name": name[len(ISIC):], "iri": name, "facts": facts,
+                                     "kind": TERM_TYPES[kind], "labels": texts(subject, RDFS + "label"),
+                                     "definitions": texts(subject, SKOS + "definition")})
+    header = f"<{ONTOLOGY_IRI}>"
+    formats = [(NAMES[t], f"{url_for('.ontology')}.{ext}") for ext, t in SUFFIXES.items() if t in NAMES]
+    return {"iri": header[1:-1], "title": texts(header, DCTERMS + "title"),
+            "description": texts(header, DCTERMS + "description"),
+            "formats": formats + [("SHACL", shapes_page), ("context", url_for(".context"))],
+            "sections": [(heading, list(terms.values())) for heading, terms in sections.items()]}
+
+
+def _members(index: Mapping[str, list[Triple]], head: object) -> list[object]:
+    """The members of an RDF list."""
+    out: list[object] = []
+    while isinstance(head, BlankNode) and len(out) < MAX_NODES:
+        step = {t.predicate.value: t.object for t in index.get(str(head), [])}
+        out.append(step[RDF + "first"])
+        head = step.get(RDF + "rest", NamedNode(RDF + "nil"))
+    return out

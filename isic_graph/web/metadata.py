@@ -1,0 +1,39 @@
+"""/.well-known/void and /catalog: the VoID description and DCAT catalogue, in Turtle, JSON-LD or N-Triples."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, request
+from pyoxigraph import RdfFormat, serialize
+
+from ..catalog import catalog
+from ..errors import NotAcceptable
+from ..jsonld import compact
+from ..namespaces import PREFIXES
+
+blueprint = Blueprint("metadata", __name__)
+
+MEDIA_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/json")
+
+
+@blueprint.get("/.well-known/void")
+@blueprint.get("/catalog")
+def description() -> Response:
+    """The same document at both addresses: a dcat:Catalog whose datasets are void:Datasets."""
+    from . import services
+
+    best = request.accept_mimetypes.best_match(MEDIA_TYPES) if request.accept_mimetypes else "text/turtle"
+    if best is None:
+        raise NotAcceptable("the description is available as " + ", ".join(MEDIA_TYPES))
+    s = services()
+    triples = catalog(s.store, s.graphs, request.url_root)
+    if best in ("application/ld+json", "application/json"):
+        body = json.dumps(compact(triples), ensure_ascii=False, indent=1).encode("utf-8")
+    elif best == "application/n-triples":
+        body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    else:
+        body = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    response = Response(body, content_type=best if best != "text/turtle" else "text/turtle; charset=utf-8")
+    response.vary.add("Accept")
+    return response

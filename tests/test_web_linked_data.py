@@ -1,0 +1,285 @@
+"""Linked data: instance IRIs, /ontology, /shapes and /context.jsonld by content negotiation, on a real engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF
+from werkzeug.test import TestResponse
+
+from isic_graph import jsonld, resources
+from isic_graph.config import Settings
+from isic_graph.instance import init_store
+from isic_graph.namespaces import CONTEXT_IRI, ISIC, Graphs
+from isic_graph.store.engine import Engine
+from isic_graph.store.remote import RemoteStore
+from isic_graph.validation import Validator
+from isic_graph.web import create_app
+
+BASE = "http://localhost:5000/"
+PATH = "/id/project/les-incompris"
+PROJECT = URIRef(BASE + PATH[1:])
+TITLE_FR, TITLE_EN = "Les Incompris : l'audace d'oser", "The Misunderstood: daring to dare"
+OWNED = f"{BASE}id/test/owner"
+EXTRA = f"""INSERT DATA {{ GRAPH <{BASE}graph/test> {{
+  <{OWNED}> <http://www.w3.org/2000/01/rdf-schema#label> "<script>alert(1)</script>"@fr ;
+      <{ISIC}funding> <{OWNED}#genid-a1> .
+  <{OWNED}#genid-a1> <{ISIC}amount> 10.5 ; <{ISIC}funder> <{OWNED}#genid-b2> .
+  <{OWNED}#genid-b2> <http://www.w3.org/2000/01/rdf-schema#label> "nested"@en .
+  <{BASE}id/test/elsewhere#genid-c3> <http://www.w3.org/2000/01/rdf-schema#label> "not owned"@en .
+}} }}"""
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+PARSERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+           "application/rdf+xml": "xml"}
+SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
+            ".rdf": "application/rdf+xml", ".html": "text/html"}
+
+
+def loaded_engine(folder: Path, validator: Validator) -> Engine:
+    engine = Engine(folder)
+    engine.start()
+    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
+    init_store(store, Graphs(BASE), validator, samples=True)
+    store.update(EXTRA)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
+    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def app(engine: Engine) -> Flask:
+    return create_app(Settings(store_path=None, base_iri=BASE), engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def graph_of(response: TestResponse) -> Graph:
+    """The RDF graph of an answer; JSON-LD is expanded with the no-fetch loader."""
+    if response.mimetype == "application/ld+json":
+        return Graph().parse(data=jsonld.to_nquads(json.loads(response.data)), format="nquads")
+    return Graph().parse(data=response.data, format=PARSERS[response.mimetype or ""])
+
+
+def file_graph(*paths: Path) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def problem(response: TestResponse, status: int) -> dict[str, object]:
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    body: dict[str, object] = json.loads(response.data)
+    assert body["status"] == status
+    return body
+
+
+# ---------------------------------------------------------------- instance IRIs
+
+@pytest.mark.parametrize("accept, media_type", [
+    (None, "text/turtle"),
+    ("*/*", "text/turtle"),
+    ("text/turtle", "text/turtle"),
+    ("application/ld+json", "application/ld+json"),
+    ("application/n-triples", "application/n-triples"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    ("text/html", "text/html"),
+    (BROWSER, "text/html"),
+    ("text/html;q=0.5, text/turtle", "text/turtle"),
+    ("application/n-triples;q=0.3, application/ld+json;q=0.9", "application/ld+json"),
+    ("image/png, application/rdf+xml;q=0.1", "application/rdf+xml"),
+])
+def test_a_resource_answers_in_the_format_the_accept_header_prefers(
+        client: FlaskClient, accept: str | None, media_type: str) -> None:
+    response = client.get(PATH, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert "Accept" in response.vary
+    assert response.headers["Content-Location"] == "les-incompris" + next(
+        s for s, t in SUFFIXES.items() if t == media_type)
+    if media_type == "text/html":
+        assert "Accept-Language" in response.vary
+    else:
+        assert (PROJECT, URIRef("http://purl.org/dc/terms/title"), Literal(TITLE_EN, lang="en")) in graph_of(response)
+
+
+@pytest.mark.parametrize("suffix, media_type", SUFFIXES.items())
+def test_a_suffix_names_the_form_whatever_the_accept_header(
+        client: FlaskClient, suffix: str, media_type: str) -> None:
+    response = client.get(PATH + suffix, headers={"Accept": "image/png"})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert "Accept" not in response.vary
+    if media_type != "text/html":
+        assert isomorphic(graph_of(response), graph_of(client.get(PATH)))
+
+
+def test_the_description_holds_the_resource_its_genid_nodes_and_the_labels_of_what_it_links_to(
+        client: FlaskClient) -> None:
+    graph = graph_of(client.get(PATH))
+    assert {s for s in graph.subjects() if str(s).startswith(BASE + "id/project/")} == {PROJECT}
+    assert len(list(graph.predicate_objects(PROJECT))) >= 25
+    toulouse = URIRef(BASE + "id/territory/commune/31555")
+    assert (PROJECT, URIRef(ISIC + "territory"), toulouse) in graph
+    assert list(graph.objects(toulouse, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == [
+        Literal("Toulouse", lang="fr")]
+    assert (URIRef("https://w3id.org/isic/thesaurus/theme/isolation"), None, None) in graph
+    owned = graph_of(client.get("/id/test/owner"))
+    assert (URIRef(OWNED + "#genid-a1"), URIRef(ISIC + "amount"), None) in owned
+    assert (URIRef(OWNED + "#genid-b2"), None, Literal("nested", lang="en")) in owned
+    assert (URIRef(BASE + "id/test/elsewhere#genid-c3"), None, None) not in owned
+
+
+def test_head_answers_like_get_without_a_body(client: FlaskClient) -> None:
+    response = client.head(PATH, headers={"Accept": "application/ld+json"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/ld+json"
+    assert response.data == b""
+    assert client.head("/id/project/nobody-knows").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/id/project/nobody-knows", "/id/project/nobody-knows.html",
+                                  "/id/territory/commune/00000", "/id/project/les-incompris/more"])
+def test_an_unknown_resource_is_a_404_problem(client: FlaskClient, path: str) -> None:
+    assert problem(client.get(path), 404)["code"] == "not-found"
+
+
+def test_nothing_acceptable_is_a_406_problem(client: FlaskClient) -> None:
+    assert problem(client.get(PATH, headers={"Accept": "image/png, application/json"}), 406)["code"] == \
+        "not-acceptable"
+
+
+@pytest.mark.parametrize("path", ["/id/project/a%3Eb", "/id/project/a%20b", '/id/project/a"b', "/id/project/a%7Bb",
+                                  "/id/project/a%5Cb", "/id/Project!/les-incompris", "/id/project/100%25"])
+def test_paths_that_are_no_iri_are_refused_before_any_query(client: FlaskClient, path: str) -> None:
+    problem(client.get(path), 400)
+
+
+def test_the_html_page_speaks_french_by_default_and_english_when_asked(client: FlaskClient) -> None:
+    french = client.get(PATH, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<html lang="fr">' in french
+    assert "<h1>Les Incompris : l&#39;audace d&#39;oser</h1>" in french
+    assert "Projet ISIC" in french and "date de début" in french and "Référencé par" in french
+    english = client.get(PATH, headers={"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.8"})
+    text = english.get_data(as_text=True)
+    assert '<html lang="en">' in text
+    assert "<h1>The Misunderstood: daring to dare</h1>" in text
+    assert "ISIC project" in text and "start date" in text
+    fallback = client.get(PATH, headers={"Accept": "text/html", "Accept-Language": "de"}).get_data(as_text=True)
+    assert "<h1>Les Incompris : l&#39;audace d&#39;oser</h1>" in fallback
+
+
+def test_the_html_page_links_resources_terms_and_other_forms(client: FlaskClient) -> None:
+    page = client.get(PATH + ".html").get_data(as_text=True)
+    assert f'<a href="{BASE}id/territory/commune/31555">Toulouse</a>' in page
+    assert '<a href="/ontology#startDate">' in page
+    assert f'href="{BASE}id/lesson/li-oser-la-parole"' in page  # lessons point to the project: referenced by
+    for suffix in (".ttl", ".jsonld", ".nt", ".rdf"):
+        assert f'href="les-incompris{suffix}"' in page
+    assert f"{ISIC}title" not in page
+
+
+def test_the_html_page_escapes_the_data(client: FlaskClient) -> None:
+    page = client.get("/id/test/owner", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="#genid-a1"' in page and 'id="genid-b2"' in page
+
+
+def test_json_ld_is_compacted_and_says_what_the_turtle_says(client: FlaskClient) -> None:
+    response = client.get(PATH, headers={"Accept": "application/ld+json"})
+    document = json.loads(response.data)
+    assert document["@context"] == CONTEXT_IRI
+    project = next(node for node in document["@graph"] if node["id"] == str(PROJECT))
+    assert project["type"] == "Project"
+    assert project["title"] == {"fr": TITLE_FR, "en": TITLE_EN}
+    assert not [key for node in document["@graph"] for key in node if key.startswith("http")]
+    assert isomorphic(graph_of(response), graph_of(client.get(PATH, headers={"Accept": "text/turtle"})))
+
+
+# ---------------------------------------------------------------- ontology, shapes, context
+
+def ontology_terms() -> list[str]:
+    graph = file_graph(resources.ontology_file())
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    return sorted({str(s)[len(ISIC):] for kind in kinds for s in graph.subjects(RDF.type, kind)
+                   if str(s).startswith(ISIC)})
+
+
+def test_the_ontology_page_documents_every_class_and_property(client: FlaskClient) -> None:
+    response = client.get("/ontology", headers={"Accept": BROWSER})
+    assert response.mimetype == "text/html" and "Accept" in response.vary
+    page = response.get_data(as_text=True)
+    terms = ontology_terms()
+    assert {"Project", "Lesson", "learnedFrom", "amount"} <= set(terms)
+    assert not [t for t in terms if f'<section id="{t}">' not in page]
+    project = page[page.index('<section id="Project">'):page.index('<section id="Lesson">')]
+    assert "Projet ISIC" in project and "ISIC project" in project
+    assert "prov:Activity" in project and "isics:ProjectShape" in project
+    territory = page[page.index('<section id="territory">'):]
+    territory = territory[:territory.index("</section>")]
+    assert '<a href="#Organisation">isic:Organisation</a></span> ∪ <span><a href="#Project">' in territory
+    assert "dcterms:spatial" in territory and "isics:Project-territory" in territory
+
+
+@pytest.mark.parametrize("path, accept", [("/ontology", "text/turtle"), ("/ontology", "application/ld+json"),
+                                          ("/ontology", "application/n-triples"), ("/ontology", None),
+                                          ("/ontology.ttl", None), ("/ontology.jsonld", None),
+                                          ("/ontology.nt", None), ("/ontology.rdf", None)])
+def test_the_ontology_rdf_is_the_graph_of_the_file(client: FlaskClient, path: str, accept: str | None) -> None:
+    response = client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert isomorphic(graph_of(response), file_graph(resources.ontology_file()))
+
+
+def test_the_ontology_turtle_is_the_file_itself(client: FlaskClient) -> None:
+    assert client.get("/ontology.ttl").data == resources.ontology_file().read_bytes()
+    assert client.get("/ontology.html").mimetype == "text/html"
+    problem(client.get("/ontology.xls"), 404)
+
+
+@pytest.mark.parametrize("path, accept", [("/shapes", None), ("/shapes", "application/ld+json"),
+                                          ("/shapes", "application/n-triples"), ("/shapes.ttl", None),
+                                          ("/shapes.jsonld", None), ("/shapes.nt", None)])
+def test_the_shapes_are_served_by_content_negotiation(client: FlaskClient, path: str, accept: str | None) -> None:
+    response = client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert isomorphic(graph_of(response), file_graph(*resources.shapes_files()))
+
+
+def test_the_shapes_have_no_html_form(client: FlaskClient) -> None:
+    problem(client.get("/shapes", headers={"Accept": "text/html"}), 406)
+    problem(client.get("/shapes.html"), 404)
+
+
+def test_the_context_is_served_as_json_ld(client: FlaskClient) -> None:
+    response = client.get("/context.jsonld")
+    assert response.status_code == 200
+    assert response.mimetype == "application/ld+json"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert json.loads(response.data) == json.loads(resources.context_file().read_text(encoding="utf-8"))
+
+
+def test_artefacts_are_read_once_per_application(app: Flask, client: FlaskClient) -> None:
+    client.get("/ontology")
+    loaded = app.extensions["isic-linked-data"]
+    client.get("/shapes")
+    client.get("/ontology", headers={"Accept": "text/html"})
+    assert app.extensions["isic-linked-data"] is loaded
+
