@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -15,7 +16,16 @@ from isic_graph.store.engine import Engine, free_port, oxigraph_command
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation import Validator
 
-__all__ = ["OxigraphServer", "free_port", "loaded_engine"]
+__all__ = ["OxigraphServer", "free_port", "http_get", "loaded_engine"]
+
+
+def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    """Status and body of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
 
 
 def loaded_engine(folder: Path, validator: Validator, base: str = "http://localhost:5000/") -> Engine:

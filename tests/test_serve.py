@@ -8,15 +8,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from .oxigraph_server import free_port
+from .oxigraph_server import free_port, http_get as get
 from .test_web_sparql import COUNT_LESSONS, RUNAWAY
 
 LOAD_SECONDS = 30.0
@@ -28,40 +26,6 @@ def child_pids(pid: int) -> set[int]:
         text = (task / "children").read_text().split()
         found.update(int(x) for x in text)
     return found
-
-
-def get(url: str, timeout: float = 10) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    folder = tmp_path_factory.mktemp("serve")
-    env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "cred.json"),
-           "ISIC_QUERY_TIMEOUT": "2"}
-    command = [sys.executable, "-m", "isic_graph.cli"]
-    subprocess.run([*command, "init", "--samples"], env=env, check=True, capture_output=True, timeout=300)
-    port = free_port()
-    process = subprocess.Popen([*command, "serve", "--port", str(port), "--threads", "8"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if get(f"{url}/sparql?query=ASK%7B%7D", timeout=2)[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("isic-graph serve did not answer")
-    yield url, process
-    os.kill(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
 
 
 def test_server_keeps_answering_under_load_while_a_runaway_query_is_stopped(

@@ -166,3 +166,8 @@ def test_construct_without_accept_is_turtle(client: FlaskClient) -> None:
     query = "CONSTRUCT WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
     assert client.get("/sparql", query_string={"query": query}).mimetype == "text/turtle"
     assert client.get("/sparql", query_string={"query": query}, headers={"Accept": "*/*"}).mimetype == "text/turtle"
+
+
+def test_service_description_in_an_unknown_format_is_406(client: FlaskClient) -> None:
+    assert client.get("/sparql", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/sparql", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"

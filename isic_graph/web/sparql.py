@@ -113,8 +113,7 @@ def _accept() -> str:
 def _description() -> Response:
     from . import services
 
-    best = request.accept_mimetypes.best_match(list(DESCRIPTION_TYPES), default="text/turtle") \
-        if request.accept_mimetypes else "text/turtle"
+    best = request.accept_mimetypes.best_match(list(DESCRIPTION_TYPES)) if request.accept_mimetypes else "text/turtle"
     if best is None:
         raise NotAcceptable("the service description is available as " + ", ".join(DESCRIPTION_TYPES))
     s = services()
