@@ -22,6 +22,7 @@ from isic_graph.validation import Validator
 from .oxigraph_server import OxigraphServer, free_port, http_get, loaded_engine
 
 BASE = "http://localhost:5000/"
+LIVE_ADMIN = "live-admin-token"
 BACKENDS = ["embedded", "remote"]
 
 
@@ -97,7 +98,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     """`isic-graph serve` as an operator runs it, on the samples, on 127.0.0.1, with a 2 s query timeout."""
     folder = tmp_path_factory.mktemp("serve")
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "cred.json"),
-           "ISIC_QUERY_TIMEOUT": "2"}
+           "ISIC_QUERY_TIMEOUT": "2", "ISIC_ADMIN_TOKEN": LIVE_ADMIN}
     command = [sys.executable, "-m", "isic_graph.cli"]
     subprocess.run([*command, "init", "--samples"], env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
