@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple, parse
+from pyoxigraph import BlankNode, NamedNode, Triple, parse
 
 from . import resources
 from .errors import ParseError, UsageError

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from isic_graph.config import Settings
 from isic_graph.instance import init_store
@@ -18,6 +20,7 @@ from isic_graph.namespaces import Graphs
 from isic_graph.store import Store, open_store
 from isic_graph.store.engine import Engine
 from isic_graph.validation import Validator
+from isic_graph.web import create_app
 
 from .oxigraph_server import OxigraphServer, free_port, http_get, loaded_engine
 
@@ -118,3 +121,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     yield url, process
     os.kill(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def app(engine: Engine) -> Flask:
+    """The web application over the module's engine (modules that need credentials override it)."""
+    return create_app(Settings(store_path=None, base_iri=BASE), engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

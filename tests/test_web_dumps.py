@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from isic_graph.config import Settings
 from isic_graph.documents import Document
 from isic_graph.export import BLOCK, export_stream
 from isic_graph.ingest import ingest
-from isic_graph.instance import init_store
 from isic_graph.namespaces import Graphs
 from isic_graph.store.engine import Engine, free_port
 from isic_graph.store.remote import RemoteStore
@@ -26,31 +23,6 @@ from .test_dumps import canonical, reload
 BASE = "http://localhost:5000/"
 GRAPHS = Graphs(BASE)
 VALID = Path(__file__).resolve().parents[1] / "tests" / "data" / "valid" / "minimal-sheet.ttl"
-
-
-def loaded_engine(folder: Path, validator: Validator) -> Engine:
-    engine = Engine(folder)
-    engine.start()
-    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
-    init_store(store, GRAPHS, validator, samples=True)
-    return engine
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
-    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def app(engine: Engine) -> Flask:
-    return create_app(Settings(store_path=None, base_iri=BASE), engine)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture

@@ -15,13 +15,11 @@ from rdflib.namespace import OWL, RDF
 from werkzeug.test import TestResponse
 
 from isic_graph import jsonld, resources
-from isic_graph.config import Settings
 from isic_graph.instance import init_store
 from isic_graph.namespaces import CONTEXT_IRI, ISIC, Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation import Validator
-from isic_graph.web import create_app
 
 BASE = "http://localhost:5000/"
 PATH = "/id/project/les-incompris"
@@ -56,16 +54,6 @@ def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> It
     running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def app(engine: Engine) -> Flask:
-    return create_app(Settings(store_path=None, base_iri=BASE), engine)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def graph_of(response: TestResponse) -> Graph:

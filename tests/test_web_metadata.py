@@ -4,52 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
-from typing import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from isic_graph.config import Settings
-from isic_graph.instance import init_store
 from isic_graph.jsonld import to_nquads
 from isic_graph.namespaces import DCAT, DCTERMS, RDF_TYPE, VOID, Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
-from isic_graph.validation import Validator
-from isic_graph.web import create_app
 
 from .test_dumps import canonical
 
 BASE = "http://localhost:5000/"
 GRAPHS = Graphs(BASE)
-
-
-def loaded_engine(folder: Path, validator: Validator) -> Engine:
-    engine = Engine(folder)
-    engine.start()
-    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
-    init_store(store, GRAPHS, validator, samples=True)
-    return engine
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
-    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def app(engine: Engine) -> Flask:
-    return create_app(Settings(store_path=None, base_iri=BASE), engine)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from isic_graph.config import Settings
-from isic_graph.store.engine import Engine
 from isic_graph.validation import Validator
 from isic_graph.web import create_app
 
@@ -22,16 +20,6 @@ from .oxigraph_server import loaded_engine
 BASE = "http://localhost:5000/"
 COUNT_LESSONS = "SELECT (COUNT(?l) AS ?n) WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-@pytest.fixture(scope="module")
-def app(engine: Engine) -> Flask:
-    return create_app(Settings(store_path=None, base_iri=BASE), engine)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def lesson_count(body: bytes) -> int:
