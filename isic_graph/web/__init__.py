@@ -14,8 +14,17 @@ from ..querying import QueryService
 from ..store.engine import Engine
 from ..store.remote import RemoteStore
 from ..validation import Validator
-from . import api, dumps, graph_store, home, linked_data, metadata, problems, sparql, update
-
+from . import (
+    api,
+    dumps,
+    graph_store,
+    home,
+    linked_data,
+    metadata,
+    problems,
+    sparql,
+    update,
+)
 
 MAX_UPLOAD = 32 * 1024 * 1024
 

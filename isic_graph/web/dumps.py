@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, render_template_string, request
 from werkzeug.http import http_date, is_resource_modified
 
 from .. import dumps
-from ..errors import NotAcceptable
+from .negotiation import negotiate
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -34,9 +34,7 @@ streamed from the store; described in the <a href="{{ root }}catalog">DCAT catal
 def index() -> Response:
     from . import services
 
-    best = request.accept_mimetypes.best_match(LISTING_TYPES) if request.accept_mimetypes else "text/html"
-    if best is None:
-        raise NotAcceptable("the list of dumps is available as " + ", ".join(LISTING_TYPES))
+    best = negotiate(LISTING_TYPES)
     s = services()
     entries = [_describe(entry) for entry in dumps.listing(s.store, s.graphs)]
     if best == "application/json":

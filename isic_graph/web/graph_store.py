@@ -6,11 +6,12 @@ from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
 from ..documents import Document, parse_document
-from ..errors import NotAcceptable, NotFound, UnsupportedFormat, UsageError, ValidationFailed
+from ..errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from ..formats import format_for_media_type
 from ..ingest import Mode, ingest, insert_data
 from ..instance import replace_graph
 from .auth import Forbidden, require_admin, require_network
+from .negotiation import negotiate
 
 blueprint = Blueprint("graph_store", __name__)
 
@@ -51,10 +52,7 @@ def _read(graph: str) -> Response:
     from . import services
 
     store = services().store
-    best = request.accept_mimetypes.best_match(list(READ_TYPES), default="text/turtle") \
-        if request.accept_mimetypes else "text/turtle"
-    if best is None:
-        raise NotAcceptable("graphs are available as " + ", ".join(READ_TYPES))
+    best = negotiate(READ_TYPES)
     if graph == DEFAULT:  # the default graph as queries see it: the union of every graph
         answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         triples = answer if isinstance(answer, list) else []

@@ -9,13 +9,42 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from flask import Blueprint, Response, current_app, render_template_string, request, url_for
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template_string,
+    request,
+    url_for,
+)
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    RdfFormat,
+    Triple,
+    parse,
+    serialize,
+)
 
 from .. import jsonld, resources
-from ..errors import NotAcceptable, NotFound, UsageError
-from ..namespaces import DCTERMS, FOAF, ISIC, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDF_TYPE, RDFS, SH, SKOS, XSD
+from ..errors import NotFound, UsageError
+from ..namespaces import (
+    DCTERMS,
+    FOAF,
+    ISIC,
+    ONTOLOGY_IRI,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SH,
+    SKOS,
+    XSD,
+)
 from ..store.results import SelectResult
+from .negotiation import negotiate
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -256,12 +285,7 @@ def _negotiate(offers: list[str], suffix: str | None) -> str:
         if SUFFIXES[suffix] not in offers:
             raise NotFound(f"no .{suffix} form of this resource")
         return SUFFIXES[suffix]
-    if not request.accept_mimetypes:
-        return offers[0]
-    best = request.accept_mimetypes.best_match(offers)
-    if best is None:
-        raise NotAcceptable(f"available as {', '.join(offers)}, not {request.headers.get('Accept')}")
-    return best
+    return negotiate(offers)
 
 
 def _answer(body: bytes, media_type: str, name: str, suffix: str | None, by_language: bool = False) -> Response:

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
 from ..catalog import catalog
-from ..errors import NotAcceptable
 from ..jsonld import compact
 from ..namespaces import PREFIXES
+from .negotiation import negotiate
 
 blueprint = Blueprint("metadata", __name__)
 
@@ -23,9 +23,7 @@ def description() -> Response:
     """The same document at both addresses: a dcat:Catalog whose datasets are void:Datasets."""
     from . import services
 
-    best = request.accept_mimetypes.best_match(MEDIA_TYPES) if request.accept_mimetypes else "text/turtle"
-    if best is None:
-        raise NotAcceptable("the description is available as " + ", ".join(MEDIA_TYPES))
+    best = negotiate(MEDIA_TYPES)
     s = services()
     triples = catalog(s.store, s.graphs, request.url_root)
     if best in ("application/ld+json", "application/json"):

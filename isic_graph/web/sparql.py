@@ -8,6 +8,7 @@ from pyoxigraph import RdfFormat, serialize
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UsageError
 from . import problems
 from .description import service_description
+from .negotiation import negotiate
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -113,9 +114,7 @@ def _accept() -> str:
 def _description() -> Response:
     from . import services
 
-    best = request.accept_mimetypes.best_match(list(DESCRIPTION_TYPES)) if request.accept_mimetypes else "text/turtle"
-    if best is None:
-        raise NotAcceptable("the service description is available as " + ", ".join(DESCRIPTION_TYPES))
+    best = negotiate(DESCRIPTION_TYPES)
     s = services()
     triples = service_description(request.base_url, s.graphs)
     return Response(serialize(triples, format=DESCRIPTION_TYPES[best]) or b"", content_type=best)
