@@ -6,6 +6,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UsageError
+from ..guard import check_query
 from . import problems
 from .description import service_description
 from .negotiation import negotiate
@@ -32,6 +33,7 @@ def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
     if query is None:
         return _description()
+    check_query(query)
     accept = _accept()
     answer = services().queries.run(query, accept, default_graphs, named_graphs)
     if answer.status == 406:
