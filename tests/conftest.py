@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from isic_graph.config import Settings
+from isic_graph.credentials import CredentialStore
 from isic_graph.instance import init_store
 from isic_graph.namespaces import Graphs
 from isic_graph.store import Store, open_store
@@ -26,6 +27,7 @@ from .oxigraph_server import OxigraphServer, free_port, http_get, loaded_engine
 
 BASE = "http://localhost:5000/"
 LIVE_ADMIN = "live-admin-token"
+ADMIN = "admin-token-for-tests"
 BACKENDS = ["embedded", "remote"]
 
 
@@ -124,9 +126,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
 
 
 @pytest.fixture(scope="module")
-def app(engine: Engine) -> Flask:
-    """The web application over the module's engine (modules that need credentials override it)."""
-    return create_app(Settings(store_path=None, base_iri=BASE), engine)
+def credentials(tmp_path_factory: pytest.TempPathFactory) -> CredentialStore:
+    """The networks' credentials of the module's application (empty: modules register what they need)."""
+    return CredentialStore(tmp_path_factory.mktemp("credentials") / "credentials.json")
+
+
+@pytest.fixture(scope="module")
+def app(engine: Engine, credentials: CredentialStore) -> Flask:
+    """The web application over the module's engine, with an administrator token and the credentials."""
+    settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=credentials.path)
+    return create_app(settings, engine)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

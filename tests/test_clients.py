@@ -23,9 +23,9 @@ def comunica(endpoint: str, query: str, media_type: str | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def lessons(server: tuple[str, subprocess.Popen[bytes]]) -> int:
-    from .oxigraph_server import http_get
-
     import urllib.parse
+
+    from .oxigraph_server import http_get
 
     status, body = http_get(f"{server[0]}/sparql?{urllib.parse.urlencode({'query': COUNT_LESSONS})}")
     assert status == 200

@@ -9,15 +9,30 @@ from typing import Iterable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
-from pyoxigraph import CanonicalizationAlgorithm, Dataset, Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import (
+    CanonicalizationAlgorithm,
+    Dataset,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    parse,
+)
 
 from isic_graph import dumps
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.documents import Document
 from isic_graph.errors import NotFound, StoreError, UsageError
-from isic_graph.export import (BATCH, EXPORT_FORMATS, export, export_stream, export_to_file, gzip_chunks,
-                               serialize_chunks)
+from isic_graph.export import (
+    BATCH,
+    EXPORT_FORMATS,
+    export,
+    export_stream,
+    export_to_file,
+    gzip_chunks,
+    serialize_chunks,
+)
 from isic_graph.formats import format_named
 from isic_graph.ingest import ingest
 from isic_graph.jsonld import to_nquads

@@ -8,7 +8,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.errors import UsageError
-from isic_graph.guard import Limits, QueryTooLarge, check_query, check_update, nesting_depth
+from isic_graph.guard import (
+    Limits,
+    QueryTooLarge,
+    check_query,
+    check_update,
+    nesting_depth,
+)
 
 QUERIES = sorted((Path(__file__).resolve().parents[1] / "queries").glob("*.rq"))
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from http.client import HTTPConnection
 import json
 import subprocess
 import urllib.parse
+from http.client import HTTPConnection
 from typing import Iterator
 
 import pytest

@@ -36,7 +36,6 @@ def test_files_named_in_the_readme_exist() -> None:
 
 def test_server_module_exposes_the_app_factory() -> None:
     import server
-
     from isic_graph.web import create_app
 
     assert server.create_app is create_app

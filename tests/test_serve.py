@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .oxigraph_server import free_port, http_get as get
+from .oxigraph_server import free_port
+from .oxigraph_server import http_get as get
 from .test_web_sparql import COUNT_LESSONS, RUNAWAY
 
 LOAD_SECONDS = 30.0
@@ -110,7 +111,7 @@ def test_sparqlwrapper_reads_select_results_in_every_format(
 
 
 def test_sparqlwrapper_reads_construct_results_as_a_graph(server: tuple[str, subprocess.Popen[bytes]]) -> None:
-    from SPARQLWrapper import SPARQLWrapper, TURTLE
+    from SPARQLWrapper import TURTLE, SPARQLWrapper
 
     url, _ = server
     client = SPARQLWrapper(f"{url}/sparql")

@@ -6,46 +6,22 @@ import io
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from isic_graph.config import Settings
 from isic_graph.credentials import CredentialStore
-from isic_graph.store.engine import Engine
-from isic_graph.web import create_app
 
+from .conftest import ADMIN, bearer
 from .test_web_sparql import BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
 INVALID = ROOT / "tests" / "data" / "invalid" / "end-before-start.ttl"
-ADMIN = "admin-secret-for-tests"
-
-
-@pytest.fixture(scope="module")
-def credentials(tmp_path_factory: pytest.TempPathFactory) -> CredentialStore:
-    return CredentialStore(tmp_path_factory.mktemp("cred") / "credentials.json")
 
 
 @pytest.fixture(scope="module")
 def tokens(credentials: CredentialStore) -> dict[str, str]:
     return {"demo": credentials.add("demo", "Réseau de démonstration"),
             "anas": credentials.add("anas", "ANAS")}
-
-
-@pytest.fixture(scope="module")
-def app(engine: Engine, credentials: CredentialStore) -> Flask:
-    settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=credentials.path)
-    return create_app(settings, engine)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def dataset(client: FlaskClient) -> bytes:
@@ -56,7 +32,7 @@ def dataset(client: FlaskClient) -> bytes:
 
 def test_network_posts_its_sheet_and_gets_a_summary(client: FlaskClient, tokens: dict[str, str]) -> None:
     response = client.post("/api/networks/demo/sheets", data=VALID.read_bytes(), content_type="text/turtle",
-                           headers=auth(tokens["demo"]))
+                           headers=bearer(tokens["demo"]))
     assert response.status_code in (200, 201), response.json
     body = response.json
     assert body["graph"] == BASE + "graph/network/demo" and body["triples"] > 20 and body["subjects"] > 5
@@ -73,7 +49,7 @@ def test_write_without_token_is_401_and_changes_nothing(client: FlaskClient) -> 
 def test_token_of_another_network_is_403_and_changes_nothing(client: FlaskClient, tokens: dict[str, str]) -> None:
     before = dataset(client)
     response = client.post("/api/networks/demo/sheets", data=VALID.read_bytes(), content_type="text/turtle",
-                           headers=auth(tokens["anas"]))
+                           headers=bearer(tokens["anas"]))
     assert response.status_code == 403 and "anas" in response.json["detail"]
     assert dataset(client) == before
 
@@ -81,7 +57,7 @@ def test_token_of_another_network_is_403_and_changes_nothing(client: FlaskClient
 def test_invalid_sheet_is_422_with_readable_violations(client: FlaskClient, tokens: dict[str, str]) -> None:
     before = dataset(client)
     response = client.post("/api/networks/demo/sheets", data=INVALID.read_bytes(), content_type="text/turtle",
-                           headers={**auth(tokens["demo"]), "Accept-Language": "en"})
+                           headers={**bearer(tokens["demo"]), "Accept-Language": "en"})
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     body = response.json
     assert body["code"] == "validation-failed"
@@ -112,15 +88,15 @@ def test_csv_sheets_as_multipart_files(client: FlaskClient, tokens: dict[str, st
 
 def test_unknown_media_type_is_415(client: FlaskClient, tokens: dict[str, str]) -> None:
     response = client.post("/api/networks/demo/sheets", data=b"x", content_type="application/pdf",
-                           headers=auth(tokens["demo"]))
+                           headers=bearer(tokens["demo"]))
     assert response.status_code == 415
 
 
 def test_update_needs_the_admin_token(client: FlaskClient, tokens: dict[str, str]) -> None:
     update = {"update": "INSERT DATA { GRAPH <http://example.org/ref> { <urn:a> <urn:b> <urn:c> } }"}
     assert client.post("/update", data=update).status_code == 401
-    assert client.post("/update", data=update, headers=auth(tokens["demo"])).status_code == 403
-    assert client.post("/update", data=update, headers=auth(ADMIN)).status_code == 204
+    assert client.post("/update", data=update, headers=bearer(tokens["demo"])).status_code == 403
+    assert client.post("/update", data=update, headers=bearer(ADMIN)).status_code == 204
     ask = client.get("/sparql", query_string={"query": "ASK { <urn:a> <urn:b> <urn:c> }"})
     assert ask.json["boolean"] is True
 
@@ -129,7 +105,7 @@ def test_revoked_token_is_refused(credentials: CredentialStore, client: FlaskCli
     token = credentials.add("temp", "Réseau temporaire")
     credentials.revoke("temp")
     refused = client.post("/api/networks/temp/sheets", data=VALID.read_bytes(), content_type="text/turtle",
-                          headers=auth(token))
+                          headers=bearer(token))
     assert refused.status_code == 401
 
 
@@ -148,10 +124,10 @@ def test_home_page_shows_counts_and_the_endpoint(client: FlaskClient) -> None:
 
 def test_update_with_a_protocol_dataset(client: FlaskClient) -> None:
     seed = {"update": "INSERT DATA { GRAPH <http://example.org/u1> { <urn:x> <urn:p> 1 } }"}
-    assert client.post("/update", data=seed, headers=auth(ADMIN)).status_code == 204
+    assert client.post("/update", data=seed, headers=bearer(ADMIN)).status_code == 204
     copy = {"update": "INSERT { GRAPH <http://example.org/u2> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
             "using-graph-uri": "http://example.org/u1"}
-    assert client.post("/update", data=copy, headers=auth(ADMIN)).status_code == 204
+    assert client.post("/update", data=copy, headers=bearer(ADMIN)).status_code == 204
     count = client.get("/sparql", query_string={
         "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/u2> { ?s ?p ?o } }"})
     assert count.json["results"]["bindings"][0]["n"]["value"] == "1"

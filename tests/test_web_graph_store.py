@@ -5,43 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from isic_graph.config import Settings
 from isic_graph.credentials import CredentialStore
-from isic_graph.store.engine import Engine
-from isic_graph.web import create_app
 
+from .conftest import ADMIN, bearer
 from .test_web_sparql import BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
 INVALID = ROOT / "tests" / "data" / "invalid" / "one-partner.ttl"
-ADMIN = "graph-store-admin"
 REF = "http://example.org/graph/reference"
 DEMO = BASE + "graph/network/demo"
 
 
 @pytest.fixture(scope="module")
-def tokens(tmp_path_factory: pytest.TempPathFactory) -> tuple[CredentialStore, dict[str, str]]:
-    store = CredentialStore(tmp_path_factory.mktemp("cred") / "credentials.json")
-    return store, {"demo": store.add("demo", "Démo"), "fcsf": store.add("fcsf", "FCSF")}
-
-
-@pytest.fixture(scope="module")
-def app(engine: Engine, tokens: tuple[CredentialStore, dict[str, str]]) -> Flask:
-    return create_app(Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=tokens[0].path),
-                      engine)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"demo": credentials.add("demo", "Démo"), "fcsf": credentials.add("fcsf", "FCSF")}
 
 
 def test_admin_puts_gets_posts_and_deletes_a_reference_graph(client: FlaskClient) -> None:
@@ -73,17 +53,17 @@ def test_graph_and_default_are_exclusive(client: FlaskClient) -> None:
     assert client.get(f"/graph-store?default&graph={REF}").status_code == 400
 
 
-def test_writes_need_a_credential(client: FlaskClient, tokens: tuple[CredentialStore, dict[str, str]]) -> None:
+def test_writes_need_a_credential(client: FlaskClient, tokens: dict[str, str]) -> None:
     ttl = "<urn:a> <urn:b> <urn:c> ."
     assert client.put("/graph-store", query_string={"graph": REF}, data=ttl,
                       content_type="text/turtle").status_code == 401
     assert client.put("/graph-store", query_string={"graph": REF}, data=ttl, content_type="text/turtle",
-                      headers=bearer(tokens[1]["demo"])).status_code == 403
+                      headers=bearer(tokens["demo"])).status_code == 403
 
 
 def test_network_puts_its_own_graph_through_validation(
-        client: FlaskClient, tokens: tuple[CredentialStore, dict[str, str]]) -> None:
-    token = tokens[1]["demo"]
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    token = tokens["demo"]
     response = client.put("/graph-store", query_string={"graph": DEMO}, data=VALID.read_bytes(),
                           content_type="text/turtle", headers=bearer(token))
     assert response.status_code in (201, 204)
@@ -96,10 +76,10 @@ def test_network_puts_its_own_graph_through_validation(
 
 
 def test_network_cannot_write_another_networks_graph(
-        client: FlaskClient, tokens: tuple[CredentialStore, dict[str, str]]) -> None:
+        client: FlaskClient, tokens: dict[str, str]) -> None:
     anas = BASE + "graph/network/anas"
     before = client.get("/graph-store", query_string={"graph": anas}, headers={"Accept": "application/n-triples"}).data
-    response = client.delete("/graph-store", query_string={"graph": anas}, headers=bearer(tokens[1]["fcsf"]))
+    response = client.delete("/graph-store", query_string={"graph": anas}, headers=bearer(tokens["fcsf"]))
     assert response.status_code == 403
     after = client.get("/graph-store", query_string={"graph": anas}, headers={"Accept": "application/n-triples"}).data
     assert len(after) == len(before) > 0
