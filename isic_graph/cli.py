@@ -12,7 +12,7 @@ from . import __version__
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
-from .errors import IsicError, ParseError, UsageError, ValidationFailed
+from .errors import IsicError, ValidationFailed
 from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
 from .ingest import Mode, check, check_slug, ingest
 from .instance import init_store, load_reference, stats
@@ -120,9 +120,7 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
         finally:
             if store is not None:
                 store.close()
-    except (UsageError, ParseError) as exc:
-        fail(exc.message, 2)
-    except IsicError as exc:
+    except IsicError as exc:  # usage, parse and store errors alike: exit 2, as documented
         fail(exc.message, 2)
     _print_report(outcome, lang, report)
     sys.exit(0 if outcome.conforms else 1)

@@ -5,25 +5,20 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import urllib.error
-import urllib.parse
-import urllib.request
 import zlib
 from pathlib import Path
-from typing import IO, Iterable, Iterator, cast
+from typing import IO, Iterable, Iterator
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
+from pyoxigraph import Quad, RdfFormat, serialize
 
-from .errors import NotFound, StoreError, UsageError
+from .errors import NotFound, UsageError
 from .formats import Format, format_for_path, format_named
 from .ingest import check_slug
 from .jsonld import compact
 from .namespaces import CONTEXT_IRI, PREFIXES, Graphs
 from .store import Store
-from .store.remote import USER_AGENT, RemoteStore
 
 EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld")
-BLOCK = 64 * 1024  # bytes read from the engine at a time
 BATCH = 2000  # statements serialized at a time (a batch ends on a change of subject, up to 4 times this)
 
 
@@ -125,93 +120,12 @@ def serialize_chunks(quads: Iterable[Quad], fmt: Format, named_graphs: bool = Tr
 
 
 def _chunks(store: Store, fmt: Format, graph: str | None) -> Iterator[bytes]:
-    """The engine's own N-Quads / N-Triples passed through when they are what is asked, else re-serialized."""
-    raw = _graph_store_chunks(store, graph)
-    if raw is not None and fmt.name == ("ntriples" if graph else "nquads"):
-        return raw
-    quads = _parsed(raw, graph) if raw is not None else _quads(store, graph)
-    return serialize_chunks(quads, fmt, named_graphs=graph is None)
-
-
-def _graph_store_chunks(store: Store, graph: str | None) -> Iterator[bytes] | None:
-    """N-Quads of the whole dataset, or N-Triples of one graph, from the store's Graph Store endpoint."""
-    if not isinstance(store, RemoteStore) or not store.gsp_url:
-        return None
-    if graph is None:
-        request = urllib.request.Request(store.gsp_url, headers={"Accept": "application/n-quads"})
-    else:
-        url = f"{store.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
-        request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
-    return _http_chunks(request, store.timeout)
-
-
-def _quads(store: Store, graph: str | None) -> Iterator[Quad]:
-    """The quads of one graph or of all, lazily: CONSTRUCT streamed from a remote store, graph by graph."""
-    names = [graph] if graph is not None else store.graph_names()
-    if not isinstance(store, RemoteStore):
-        # The embedded store reads one graph at a time (Store has no streaming read yet).
-        yield from store.quads(names)
-        return
-    for name in names:
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
-        request = urllib.request.Request(
-            store.query_url, data=urllib.parse.urlencode({"query": query}).encode("utf-8"), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                     "Accept": "application/n-triples"})
-        yield from _parsed(_http_chunks(request, store.timeout), name)
-
-
-def _parsed(chunks: Iterator[bytes], graph: str | None) -> Iterator[Quad]:
-    """Quads parsed lazily from N-Quads (graph None) or from N-Triples put in the given graph."""
-    reader = cast(IO[bytes], _ChunkReader(chunks))
-    if graph is None:
-        yield from parse(reader, format=RdfFormat.N_QUADS)
-        return
-    name = NamedNode(graph)
-    for t in parse(reader, format=RdfFormat.N_TRIPLES):
-        yield Quad(t.subject, t.predicate, t.object, name)
-
-
-def _http_chunks(request: urllib.request.Request, timeout: float) -> Iterator[bytes]:
-    """The body of an engine's answer, in blocks; a missing graph (404) is an empty body."""
-    request.add_header("User-Agent", USER_AGENT)
-    try:
-        response = urllib.request.urlopen(request, timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return
-        detail = exc.read().decode("utf-8", "replace")[:300]
-        raise StoreError(f"the store at {request.full_url} answered HTTP {exc.code}: {detail}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        raise StoreError(f"cannot reach the store at {request.full_url}: {getattr(exc, 'reason', exc)}") from None
-    with response:
-        try:
-            while block := response.read(BLOCK):
-                yield block
-        except (TimeoutError, ConnectionError, OSError) as exc:
-            raise StoreError(f"the store stopped answering during a dump: {exc}") from None
-
-
-class _ChunkReader:
-    """A read(size) file-like over an iterator of byte chunks, as pyoxigraph's lazy parser wants."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
-        self._offset = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if size < 0:
-            rest, self._buffer, self._offset = self._buffer[self._offset:], b"", 0
-            return rest + b"".join(self._chunks)
-        while len(self._buffer) - self._offset < size:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            self._buffer, self._offset = self._buffer[self._offset:] + chunk, 0
-        out = self._buffer[self._offset:self._offset + size]
-        self._offset += len(out)
-        return out
+    """The store's own N-Quads / N-Triples passed through when they are what is asked, else re-serialized."""
+    if fmt.name == ("ntriples" if graph else "nquads"):
+        raw = store.raw_chunks(graph)
+        if raw is not None:
+            return raw
+    return serialize_chunks(store.stream(graph), fmt, named_graphs=graph is None)
 
 
 def _batches(quads: Iterable[Quad]) -> Iterator[list[Quad]]:

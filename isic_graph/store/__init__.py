@@ -51,6 +51,14 @@ class Store(ABC):
             for t in self.graph_triples(graph):
                 yield Quad(t.subject, t.predicate, t.object, name)
 
+    def stream(self, graph: str | None = None) -> Iterator[Quad]:
+        """The quads of one named graph or of all, lazily, for dumps of any size."""
+        return self.quads(None if graph is None else [graph])
+
+    def raw_chunks(self, graph: str | None = None) -> Iterator[bytes] | None:
+        """The backend's own N-Quads (all graphs) or N-Triples (one graph), in blocks; None if it has none."""
+        return None
+
     def dump(self, rdf_format: RdfFormat, graphs: Iterable[str] | None = None) -> bytes:
         """Serialize graphs; formats without named graphs get the merge of them."""
         if rdf_format.supports_datasets:

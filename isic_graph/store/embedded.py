@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import NamedNode, RdfFormat, Triple
+from typing import Iterator
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
 
 from ..errors import StoreError, StoreLocked, UsageError
 from . import Store
@@ -48,6 +50,11 @@ class EmbeddedStore(Store):
 
     def graph_triples(self, graph: str) -> list[Triple]:
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, NamedNode(graph))]
+
+    def stream(self, graph: str | None = None) -> Iterator[Quad]:
+        names = self.graph_names() if graph is None else [graph]
+        for name in names:
+            yield from self._store.quads_for_pattern(None, None, None, NamedNode(name))
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))

@@ -7,9 +7,9 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
-from typing import Sequence
+from typing import IO, Iterator, Sequence, cast
 
-from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
+from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
 
 from ..errors import StoreError, UsageError
 from . import Store
@@ -17,6 +17,7 @@ from .results import QueryResult, from_pyoxigraph
 
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
 USER_AGENT = "isic-graph"
+BLOCK = 64 * 1024  # bytes read from the store at a time
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,48 @@ class RemoteStore(Store):
         assert isinstance(result, list)
         return result
 
+    def raw_chunks(self, graph: str | None = None) -> Iterator[bytes] | None:
+        if not self.gsp_url:
+            return None
+        if graph is None:
+            return self._chunks(urllib.request.Request(self.gsp_url, headers={"Accept": "application/n-quads"}))
+        url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
+        return self._chunks(urllib.request.Request(url, headers={"Accept": "application/n-triples"}))
+
+    def stream(self, graph: str | None = None) -> Iterator[Quad]:
+        raw = self.raw_chunks(graph)
+        if raw is not None:
+            yield from parse_chunks(raw, graph)
+            return
+        for name in [graph] if graph is not None else self.graph_names():
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+            request = urllib.request.Request(
+                self.query_url, data=urllib.parse.urlencode({"query": query}).encode("utf-8"), method="POST",
+                headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                         "Accept": "application/n-triples"})
+            yield from parse_chunks(self._chunks(request), name)
+
     def close(self) -> None:
         pass
+
+    def _chunks(self, request: urllib.request.Request) -> Iterator[bytes]:
+        """A response body in blocks, read as it comes; a missing graph (404) is an empty body."""
+        request.add_header("User-Agent", USER_AGENT)
+        try:
+            response = urllib.request.urlopen(request, timeout=self.timeout)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return
+            detail = exc.read().decode("utf-8", "replace")[:300]
+            raise StoreError(f"the store at {request.full_url} answered HTTP {exc.code}: {detail}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise StoreError(f"cannot reach the store at {request.full_url}: {getattr(exc, 'reason', exc)}") from None
+        with response:
+            try:
+                while block := response.read(BLOCK):
+                    yield block
+            except (TimeoutError, ConnectionError, OSError) as exc:
+                raise StoreError(f"the store stopped answering during a read: {exc}") from None
 
     def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         data = urllib.parse.urlencode(form).encode("utf-8")
@@ -112,3 +153,36 @@ class RemoteStore(Store):
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StoreError(f"cannot reach the SPARQL server at {request.full_url}: {reason}") from None
+
+
+def parse_chunks(chunks: Iterator[bytes], graph: str | None) -> Iterator[Quad]:
+    """Quads parsed lazily from N-Quads chunks (graph None) or from N-Triples chunks put in the given graph."""
+    reader = cast(IO[bytes], _ChunkReader(chunks))
+    if graph is None:
+        yield from parse(reader, format=RdfFormat.N_QUADS)
+        return
+    name = NamedNode(graph)
+    for t in parse(reader, format=RdfFormat.N_TRIPLES):
+        yield Quad(t.subject, t.predicate, t.object, name)
+
+
+class _ChunkReader:
+    """A read(size) file-like over an iterator of byte chunks, as pyoxigraph's lazy parser wants."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+        self._offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            rest, self._buffer, self._offset = self._buffer[self._offset:], b"", 0
+            return rest + b"".join(self._chunks)
+        while len(self._buffer) - self._offset < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer, self._offset = self._buffer[self._offset:] + chunk, 0
+        out = self._buffer[self._offset:self._offset + size]
+        self._offset += len(out)
+        return out
