@@ -30,6 +30,9 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("ISIC_CREDENTIALS", "credentials", "JSON file of the networks' write credentials (hashes only; default ./data/credentials.json)."),
     Setting("ISIC_ADMIN_TOKEN", "admin_token", "Administrator credential of the server (unset: administration over HTTP is off)."),
     Setting("ISIC_QUERY_TIMEOUT", "query_timeout", "Timeout of one query in seconds (default 30)."),
+    Setting("ISIC_QUERY_MAX_DEPTH", "query_max_depth", "Deepest nesting of braces, parentheses and brackets a query may have (default 64)."),
+    Setting("ISIC_RESULT_LIMIT", "result_limit", "Most rows (or triples) one query answers; the answer says when it was cut (default 10000)."),
+    Setting("ISIC_CLIENT_BUDGET", "client_budget", "Seconds of query time one client (IP address) may use per minute; over it, 429 with Retry-After (default 120)."),
 )
 
 
@@ -45,12 +48,19 @@ class Settings:
     base_iri: str = "http://localhost:5000/"
     admin_token: str | None = None
     query_timeout: float = 30.0
+    query_max_depth: int = 64
+    result_limit: int = 10_000
+    client_budget: float = 120.0
 
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
             raise ConfigError(f"ISIC_BASE_IRI must be an http(s) IRI ending with '/', got {self.base_iri!r}")
         if self.query_timeout <= 0:
             raise ConfigError("ISIC_QUERY_TIMEOUT must be a positive number of seconds")
+        for name, value in (("ISIC_QUERY_MAX_DEPTH", self.query_max_depth), ("ISIC_RESULT_LIMIT", self.result_limit),
+                            ("ISIC_CLIENT_BUDGET", self.client_budget)):
+            if value <= 0:
+                raise ConfigError(f"{name} must be positive, got {value}")
 
     @property
     def update_url(self) -> str | None:
@@ -91,11 +101,13 @@ class Settings:
         for key in ("store_url", "store_update_url", "store_gsp_url", "base_iri", "admin_token"):
             if key in values:
                 kwargs[key] = str(values[key])
-        if "query_timeout" in values:
-            try:
-                kwargs["query_timeout"] = float(values["query_timeout"])
-            except ValueError:
-                raise ConfigError(f"ISIC_QUERY_TIMEOUT must be a number, got {values['query_timeout']!r}") from None
+        for key, kind in (("query_timeout", float), ("query_max_depth", int), ("result_limit", int),
+                          ("client_budget", float)):
+            if key in values:
+                try:
+                    kwargs[key] = kind(values[key])
+                except ValueError:
+                    raise ConfigError(f"ISIC_{key.upper()} must be a number, got {values[key]!r}") from None
         return cls(**kwargs)
 
     def with_(self, **changes: Any) -> Settings:

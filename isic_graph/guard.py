@@ -3,7 +3,9 @@
 Codepoint escapes (\\uXXXX, \\UXXXXXXXX) are decoded first, as the SPARQL grammar requires, so
 `\\u0053ERVICE` is SERVICE. Nesting is measured by a scan that knows strings, IRIs and comments,
 before any recursive parser runs; then the text is parsed by a SPARQL 1.1 parser (rdflib's), and
-SERVICE (to any endpoint, or a variable) and LOAD are refused: they would make the engine fetch URLs.
+SERVICE (to anything but a registered peer's endpoint, or a variable) and LOAD are refused: they would
+make the engine fetch URLs. What the parse tells (the query form, its FROM / FROM NAMED graphs) is
+returned, so that the caller can hold the dataset to the graphs of its store.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 from .errors import IsicError, UsageError
 
@@ -29,37 +31,75 @@ class QueryTooLarge(IsicError):
     code = "query-too-large"
 
 
+class UriTooLong(QueryTooLarge):
+    """The request URI is longer than the configured limit."""
+
+    status = 414
+    code = "uri-too-long"
+
+
 @dataclass(frozen=True)
 class Limits:
-    """What a query may be: its size in bytes and its nesting depth."""
+    """What a query may be: its size in bytes, its nesting depth, and the endpoints SERVICE may call."""
 
     max_bytes: int = 64 * 1024
     max_depth: int = 64
+    peers: frozenset[str] = frozenset()
 
 
-def check_query(text: str, limits: Limits = Limits()) -> None:
+@dataclass(frozen=True)
+class QueryFacts:
+    """What the guard learnt of an accepted query: its form and the graphs its dataset clauses name."""
+
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE (or UPDATE)
+    dataset: tuple[str, ...] = ()
+
+
+def check_query(text: str, limits: Limits = Limits()) -> QueryFacts:
     """Refuse a query that is too large, too deeply nested, malformed, or that uses SERVICE."""
-    _raise(_verdict(text, limits, False))
+    return _outcome(_verdict(text, limits, False))
 
 
-def check_update(text: str, limits: Limits = Limits()) -> None:
+def check_update(text: str, limits: Limits = Limits()) -> QueryFacts:
     """Refuse an update that is too large, too deeply nested, malformed, or that uses SERVICE or LOAD."""
-    _raise(_verdict(text, limits, True))
+    return _outcome(_verdict(text, limits, True))
+
+
+def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
+    """Refuse a dataset (FROM, FROM NAMED, default-graph-uri, named-graph-uri) naming other than these graphs."""
+    known = set(graphs)
+    for iri in iris:
+        if iri not in known:
+            raise UsageError(f"<{iri}> is not a graph of this store: a dataset may only name its graphs "
+                             "(listed in the service description at /sparql and in /.well-known/void)")
 
 
 @lru_cache(maxsize=2048)
-def _verdict(text: str, limits: Limits, update: bool) -> IsicError | None:
-    """The refusal for a text, or None; cached, since parsing costs tens of milliseconds."""
+def _verdict(text: str, limits: Limits, update: bool) -> IsicError | QueryFacts:
+    """The refusal for a text, or what it is; cached, since parsing costs tens of milliseconds."""
     try:
-        _refuse_remote(_parse(text, limits, update))
+        tree = _parse(text, limits, update)
+        _refuse_remote(tree, limits.peers)
     except IsicError as exc:
         return exc
-    return None
+    return _facts(tree, update)
 
 
-def _raise(error: IsicError | None) -> None:
-    if error is not None:
-        raise type(error)(error.message)
+def _outcome(verdict: IsicError | QueryFacts) -> QueryFacts:
+    if isinstance(verdict, IsicError):
+        raise type(verdict)(verdict.message)
+    return verdict
+
+
+def _facts(tree: Any, update: bool) -> QueryFacts:
+    if update:
+        return QueryFacts("UPDATE")
+    from rdflib.plugins.sparql.algebra import translatePrologue
+
+    prologue, query = translatePrologue(tree[0], None), tree[1]
+    dataset = tuple(str(prologue.absolutize(clause["default"] if "default" in clause else clause["named"]))
+                    for clause in (query["datasetClause"] if "datasetClause" in query else ()))
+    return QueryFacts(query.name.removesuffix("Query").upper(), dataset)
 
 
 def decode_escapes(text: str) -> str:
@@ -130,12 +170,13 @@ def _parse(text: str, limits: Limits, update: bool) -> Any:
         raise UsageError("the query is too deeply nested to be parsed") from None
 
 
-def _refuse_remote(tree: Any) -> None:
+def _refuse_remote(tree: Any, peers: frozenset[str]) -> None:
     for node in _walk(tree):
         name = getattr(node, "name", None)
-        if name == "ServiceGraphPattern":
-            raise UsageError(f"SERVICE is not allowed here ({node.get('term')}): this endpoint does not "
-                             "query other endpoints on behalf of clients")
+        if name == "ServiceGraphPattern" and str(node.get("term")) not in peers:
+            raise UsageError(f"SERVICE is not allowed here ({node.get('term')}): this endpoint only queries "
+                             "the registered peers' endpoints" + (f" ({', '.join(sorted(peers))})" if peers else
+                                                                  ", and none is registered"))
         if name == "Load":
             raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
 

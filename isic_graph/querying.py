@@ -1,4 +1,4 @@
-"""Public queries: sent to the engine process with an enforced deadline; an overrun restarts the engine."""
+"""Public queries: sent to the engine process with an enforced deadline and a row cap; an overrun restarts the engine."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ class QueryService:
     when this process owns the engine, the engine is killed and started again, which frees its CPU.
     """
 
-    def __init__(self, store: RemoteStore, timeout: float, engine: Engine | None = None, workers: int = 32) -> None:
+    def __init__(self, store: RemoteStore, timeout: float, limit: int, engine: Engine | None = None,
+                 workers: int = 32) -> None:
         self.store = store
         self.timeout = timeout
+        self.limit = limit
         self.engine = engine
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
 
@@ -39,17 +41,27 @@ class QueryService:
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
                                "narrow it (filters, LIMIT, fewer joins) or ask the operator about ISIC_QUERY_TIMEOUT") \
                 from None
-        except StoreError as exc:
-            raise StoreUnavailable(f"the query engine is unavailable: {exc.message}") from None
+        except StoreUnavailable:
+            raise StoreUnavailable("the query engine is restarting; retry in a moment") from None
+        except StoreError:
+            raise StoreUnavailable("the query engine stopped while running this query (it is being restarted); "
+                                   "if this query stops it again, simplify it") from None
 
     def _send(self, sparql: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
               deadline: float, sent_to: list[int]) -> RawResponse:
-        """Send the query; if the engine is being restarted (another query overran), wait for it and retry."""
+        """Send the query; if the engine is being restarted (another query overran), wait for it and retry.
+
+        A query that was running when the engine crashed may be what crashed it, and is not sent again;
+        one that was running when the engine was killed for another query's overrun is.
+        """
         while True:
             sent_to[0] = self.engine.generation if self.engine else 0
             try:
-                return self.store.query_raw(sparql, accept, default_graphs, named_graphs)
-            except StoreError:
+                return self.store.query_raw(sparql, accept, default_graphs, named_graphs, self.limit)
+            except StoreError as exc:
+                if not isinstance(exc, StoreUnavailable) and (self.engine is None
+                                                              or sent_to[0] not in self.engine.killed):
+                    raise
                 if self.engine is None or time.monotonic() > deadline - RETRY_PAUSE:
                     raise
                 time.sleep(RETRY_PAUSE)

@@ -1,35 +1,73 @@
-"""`isic-graph serve`: the query engine as a supervised process, and the web app under waitress."""
+"""`isic-graph serve`: the query engine as a supervised process, and the web app under waitress.
+
+On SIGTERM or SIGINT the server stops accepting connections, refuses new writes (503), lets the
+writes in flight finish and their answers go out (for at most `drain` seconds), then stops the engine.
+"""
 
 from __future__ import annotations
 
+import logging
 import signal
+import sys
+import threading
+import time
 from types import FrameType
 
 from .config import Settings
 from .store.engine import Engine
-from .web import create_app
+from .web import MAX_UPLOAD, create_app, services
+
+DRAIN = 60.0  # seconds the writes in flight are given to finish at shutdown
+FLUSH = 0.5  # seconds given to the last answers to be sent
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 8) -> None:
-    """Run until interrupted; the engine (embedded store) is stopped on the way out."""
-    import waitress
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 8,
+          drain: float = DRAIN) -> None:
+    """Run until SIGTERM or SIGINT; the engine (embedded store) is stopped on the way out."""
+    from waitress import wasyncore
+    from waitress.server import create_server
 
+    _log_to_stderr()
     engine: Engine | None = None
     if not settings.store_url:
         assert settings.store_path is not None, "serve needs an on-disk store or ISIC_STORE_URL"
         engine = Engine(settings.store_path)
         engine.start()
+    stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+        stopping.set()
 
-    signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         app = create_app(settings, engine)
-        waitress.serve(app, host=host, port=port, threads=threads, ident="isic-graph",
-                       clear_untrusted_proxy_headers=True)
-    except KeyboardInterrupt:
-        pass
+        writes = services(app).writes
+        server = create_server(app, host=host, port=port, threads=threads, ident="isic-graph",
+                               clear_untrusted_proxy_headers=True, max_request_body_size=MAX_UPLOAD)
+        while not stopping.is_set():
+            wasyncore.loop(timeout=0.2, map=server._map, use_poll=True, count=1)
+        server.accepting = False
+        writes.close()
+        deadline = time.monotonic() + drain
+        while writes.in_flight and time.monotonic() < deadline:
+            wasyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)
+        flushed = time.monotonic() + FLUSH
+        while time.monotonic() < flushed:
+            wasyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)
+        server.task_dispatcher.shutdown(timeout=1)
+        server.close()
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if engine is not None:
             engine.stop()
+
+
+def _log_to_stderr() -> None:
+    """The access log and error log, one line each, on stderr."""
+    logger = logging.getLogger("isic_graph")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Iterator
 
@@ -23,7 +18,8 @@ from isic_graph.store.engine import Engine
 from isic_graph.validation import Validator
 from isic_graph.web import create_app
 
-from .oxigraph_server import OxigraphServer, free_port, http_get, loaded_engine
+from .live import LiveServer
+from .oxigraph_server import OxigraphServer, loaded_engine
 
 BASE = "http://localhost:5000/"
 LIVE_ADMIN = "live-admin-token"
@@ -99,30 +95,12 @@ def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> It
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`isic-graph serve` as an operator runs it, on the samples, on 127.0.0.1, with a 2 s query timeout."""
-    folder = tmp_path_factory.mktemp("serve")
-    env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "cred.json"),
-           "ISIC_QUERY_TIMEOUT": "2", "ISIC_ADMIN_TOKEN": LIVE_ADMIN}
-    command = [sys.executable, "-m", "isic_graph.cli"]
-    subprocess.run([*command, "init", "--samples"], env=env, check=True, capture_output=True, timeout=300)
-    port = free_port()
-    process = subprocess.Popen([*command, "serve", "--port", str(port), "--threads", "8"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if http_get(f"{url}/sparql?query=ASK%7B%7D", timeout=2)[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("isic-graph serve did not answer")
-    yield url, process
-    os.kill(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+    live = LiveServer(tmp_path_factory.mktemp("serve"), {"ISIC_QUERY_TIMEOUT": "2", "ISIC_ADMIN_TOKEN": LIVE_ADMIN})
+    live.init().start()
+    yield live
+    live.stop()
 
 
 @pytest.fixture(scope="module")

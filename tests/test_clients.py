@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from .live import LiveServer
 from .test_web_sparql import COUNT_LESSONS
 
 COMUNICA = Path(__file__).resolve().parent / "clients" / "node_modules" / ".bin" / "comunica-sparql"
@@ -22,31 +23,31 @@ def comunica(endpoint: str, query: str, media_type: str | None = None) -> str:
 
 
 @pytest.fixture(scope="module")
-def lessons(server: tuple[str, subprocess.Popen[bytes]]) -> int:
+def lessons(server: LiveServer) -> int:
     import urllib.parse
 
     from .oxigraph_server import http_get
 
-    status, body = http_get(f"{server[0]}/sparql?{urllib.parse.urlencode({'query': COUNT_LESSONS})}")
+    status, body = http_get(f"{server.url}/sparql?{urllib.parse.urlencode({'query': COUNT_LESSONS})}")
     assert status == 200
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
-def test_comunica_select_agrees_with_the_endpoint(server: tuple[str, subprocess.Popen[bytes]], lessons: int) -> None:
-    rows = json.loads(comunica(f"{server[0]}/sparql", COUNT_LESSONS))
+def test_comunica_select_agrees_with_the_endpoint(server: LiveServer, lessons: int) -> None:
+    rows = json.loads(comunica(f"{server.url}/sparql", COUNT_LESSONS))
     assert rows == [{"n": f'"{lessons}"^^http://www.w3.org/2001/XMLSchema#integer'}]
 
 
-def test_comunica_construct_as_ntriples(server: tuple[str, subprocess.Popen[bytes]], lessons: int) -> None:
+def test_comunica_construct_as_ntriples(server: LiveServer, lessons: int) -> None:
     query = ("CONSTRUCT { ?l a <https://w3id.org/isic/ontology#Lesson> } "
              "WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }")
-    lines = [line for line in comunica(f"{server[0]}/sparql", query, "application/n-triples").splitlines() if line]
+    lines = [line for line in comunica(f"{server.url}/sparql", query, "application/n-triples").splitlines() if line]
     assert len(lines) == lessons and all(line.endswith("<https://w3id.org/isic/ontology#Lesson> .") for line in lines)
 
 
-def test_comunica_joins_and_filters_through_the_endpoint(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+def test_comunica_joins_and_filters_through_the_endpoint(server: LiveServer) -> None:
     query = """SELECT ?title WHERE {
       ?p a <https://w3id.org/isic/ontology#Project> ; <http://purl.org/dc/terms/title> ?title .
       FILTER(LANG(?title) = "fr" && CONTAINS(?title, "Incompris")) }"""
-    rows = json.loads(comunica(f"{server[0]}/sparql", query))
+    rows = json.loads(comunica(f"{server.url}/sparql", query))
     assert len(rows) == 1 and "Incompris" in rows[0]["title"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.parse
 from http.client import HTTPConnection
 from typing import Iterator
@@ -12,7 +11,7 @@ import pytest
 
 from .conftest import LIVE_ADMIN
 
-Server = tuple[str, subprocess.Popen[bytes]]
+from .live import LiveServer as Server
 FORM = "application/x-www-form-urlencoded"
 G1, G2, G3 = "urn:proto:g1", "urn:proto:g2", "urn:proto:g3"
 
@@ -45,7 +44,7 @@ def form(**params: str | list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def endpoint(server: Server) -> Iterator[str]:
-    url = server[0]
+    url = server.url
     seed = (f'INSERT DATA {{ GRAPH <{G1}> {{ <urn:a> <urn:p> "one" }} GRAPH <{G2}> {{ <urn:b> <urn:p> "two" }} '
             f'GRAPH <{G3}> {{ <urn:c> <urn:p> "three" }} }}')
     assert http(f"{url}/update", "POST", form(update=seed), FORM, admin=True)[0] == 204

@@ -2,101 +2,67 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .oxigraph_server import free_port
-from .oxigraph_server import http_get as get
+from .live import LiveServer, child_pids, query
 from .test_web_sparql import COUNT_LESSONS, RUNAWAY
 
 LOAD_SECONDS = 30.0
 
 
-def child_pids(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found.update(int(x) for x in text)
-    return found
-
-
-def test_server_keeps_answering_under_load_while_a_runaway_query_is_stopped(
-        server: tuple[str, subprocess.Popen[bytes]]) -> None:
-    url, process = server
-    cheap = f"{url}/sparql?{urllib.parse.urlencode({'query': COUNT_LESSONS})}"
+def test_server_keeps_answering_under_load_while_a_runaway_query_is_stopped(server: LiveServer) -> None:
     statuses: list[int] = []
     stop_at = time.monotonic() + LOAD_SECONDS
     lock = threading.Lock()
 
-    def load() -> None:
+    def load(source: str) -> None:
         while time.monotonic() < stop_at:
-            status, _ = get(cheap)
+            status = query(server.url, COUNT_LESSONS, source=source).status
             with lock:
                 statuses.append(status)
 
-    workers = [threading.Thread(target=load) for _ in range(4)]
+    workers = [threading.Thread(target=load, args=(f"127.0.0.{n}",)) for n in range(20, 24)]  # four clients
     for worker in workers:
         worker.start()
     time.sleep(3)
-    engines_before = child_pids(process.pid)
+    assert server.process is not None
+    engines_before = child_pids(server.process.pid)
     started = time.monotonic()
-    status, body = get(f"{url}/sparql?{urllib.parse.urlencode({'query': RUNAWAY})}", timeout=30)
+    answer = query(server.url, RUNAWAY, source="127.0.0.24")
     runaway_seconds = time.monotonic() - started
     for worker in workers:
         worker.join(timeout=LOAD_SECONDS + 30)
-    assert status == 503 and b"query-timeout" in body
+    assert answer.status == 503 and b"query-timeout" in answer.body
     assert runaway_seconds < 3.0
     assert len(statuses) > 100 and set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
-    engines_after = child_pids(process.pid)
+    engines_after = child_pids(server.process.pid)
     assert engines_before and engines_after and not engines_before & engines_after  # the overrun engine is gone
-    assert get(cheap)[0] == 200
+    assert query(server.url, COUNT_LESSONS, source="127.0.0.25").status == 200
 
 
-def test_cli_on_the_served_store_says_what_to_do(server: tuple[str, subprocess.Popen[bytes]]) -> None:
-    url, process = server
-    env_store = None
-    for line in Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0"):
-        if line.startswith(b"ISIC_STORE="):
-            env_store = line.split(b"=", 1)[1].decode()
-    result = subprocess.run([sys.executable, "-m", "isic_graph.cli", "stats"], capture_output=True, text=True,
-                            env={**os.environ, "ISIC_STORE": env_store or ""}, timeout=60)
+def test_cli_on_the_served_store_says_what_to_do(server: LiveServer) -> None:
+    result = server.cli("stats", timeout=60)
     assert result.returncode == 1 and "in use by another process" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_sigterm_stops_the_engine_too(tmp_path: Path) -> None:
-    env = {**os.environ, "ISIC_STORE": str(tmp_path / "store"), "ISIC_CREDENTIALS": str(tmp_path / "c.json")}
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    engines: set[int] = set()
-    while time.monotonic() < deadline and not engines:
-        time.sleep(0.2)
-        engines = child_pids(process.pid)
-    assert engines
-    time.sleep(1)
-    os.kill(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
-    for pid in engines:
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    live = LiveServer(tmp_path).start()
+    engine = live.engine_pid
+    assert live.stop() == 0
+    assert not Path(f"/proc/{engine}").exists() or "zombie" in Path(f"/proc/{engine}/status").read_text().lower()
 
 
 @pytest.mark.parametrize("return_format", ["json", "xml", "csv", "tsv"])
 def test_sparqlwrapper_reads_select_results_in_every_format(
-        server: tuple[str, subprocess.Popen[bytes]], return_format: str) -> None:
+        server: LiveServer, return_format: str) -> None:
     from SPARQLWrapper import SPARQLWrapper
 
-    url, _ = server
+    url = server.url
     client = SPARQLWrapper(f"{url}/sparql")
     client.setQuery(COUNT_LESSONS)
     client.setReturnFormat(return_format)
@@ -110,10 +76,10 @@ def test_sparqlwrapper_reads_select_results_in_every_format(
         assert any(str(n) in str(text) for n in range(20, 200))
 
 
-def test_sparqlwrapper_reads_construct_results_as_a_graph(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+def test_sparqlwrapper_reads_construct_results_as_a_graph(server: LiveServer) -> None:
     from SPARQLWrapper import TURTLE, SPARQLWrapper
 
-    url, _ = server
+    url = server.url
     client = SPARQLWrapper(f"{url}/sparql")
     client.setQuery("CONSTRUCT { ?l a <https://w3id.org/isic/ontology#Lesson> } "
                     "WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }")

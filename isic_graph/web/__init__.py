@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from flask import Flask
 
 from ..config import Settings
+from ..budget import TimeBudget
 from ..credentials import CredentialStore
 from ..errors import ConfigError
+from ..guard import Limits
 from ..namespaces import Graphs
 from ..querying import QueryService
 from ..store.engine import Engine
@@ -18,7 +20,9 @@ from . import (
     api,
     dumps,
     graph_store,
+    health,
     home,
+    lifecycle,
     linked_data,
     metadata,
     problems,
@@ -39,6 +43,9 @@ class Services:
     queries: QueryService
     validator: Validator
     credentials: CredentialStore
+    limits: Limits
+    budget: TimeBudget
+    writes: lifecycle.Writes
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -54,17 +61,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                         timeout=settings.query_timeout + 5)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
+    writes = lifecycle.Writes()
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
-                                      QueryService(store, settings.query_timeout, engine),
-                                      Validator.default(), CredentialStore(settings.credentials_path))
+                                      QueryService(store, settings.query_timeout, settings.result_limit, engine),
+                                      Validator.default(), CredentialStore(settings.credentials_path),
+                                      Limits(max_depth=settings.query_max_depth), TimeBudget(settings.client_budget),
+                                      writes)
+    lifecycle.register(app, writes)
     problems.register(app)
-    for module in (home, sparql, update, api, graph_store, linked_data, dumps, metadata):
+    for module in (home, health, sparql, update, api, graph_store, linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     return app
 
 
-def services() -> Services:
-    """The services of the application handling the current request."""
+def services(app: Flask | None = None) -> Services:
+    """The services of an application, by default the one handling the current request."""
     from flask import current_app
 
-    return current_app.extensions["isic"]  # type: ignore[no-any-return]
+    return (app or current_app).extensions["isic"]  # type: ignore[no-any-return]

@@ -1,22 +1,33 @@
-"""Every error answer is RFC 9457 application/problem+json, built here and only here."""
+"""Every error answer is RFC 9457 application/problem+json, built here and only here.
+
+Server-side failures (5xx) say what happened in the words of their class and carry the request id;
+their details, which may name internal hosts or paths, go to the log only. Client errors (4xx) say
+exactly what was wrong with the request.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, has_request_context, json
 from werkzeug.exceptions import HTTPException
 
 from ..errors import IsicError, ValidationFailed
+from .lifecycle import request_id
 
 PROBLEM_BASE = "https://w3id.org/isic/problems/"
+LOG = logging.getLogger("isic_graph.errors")
 
 
-def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+def problem(status: int, code: str, title: str, detail: str, retry_after: int | None = None,
+            **extra: Any) -> Response:
     body = {"type": PROBLEM_BASE + code, "title": title, "status": status, "detail": detail, "code": code, **extra}
+    if has_request_context() and request_id():
+        body["request_id"] = request_id()
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
-    if status in (503, 429):
-        response.headers["Retry-After"] = "1"
+    if retry_after is not None or status in (503, 429):
+        response.headers["Retry-After"] = str(retry_after or 1)
     return response
 
 
@@ -24,7 +35,11 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, ValidationFailed):
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
     title = (type(exc).__doc__ or exc.code).splitlines()[0]
-    return problem(exc.status, exc.code, title, exc.message, **extra)
+    detail = exc.message
+    if exc.status >= 500 and not exc.public:
+        LOG.error("%s (request %s): %s", exc.code, request_id() if has_request_context() else "-", exc.message)
+        detail = title
+    return problem(exc.status, exc.code, title, detail, getattr(exc, "retry_after", None), **extra)
 
 
 def register(app: Flask) -> None:
@@ -39,3 +54,9 @@ def register(app: Flask) -> None:
             if valid:
                 response.headers["Allow"] = ", ".join(valid)
         return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        LOG.exception("unexpected error (request %s)", request_id())
+        return problem(500, "internal", "Internal error",
+                       "the server failed to answer this request; the operator can find it in the log by its request id")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UsageError
-from ..guard import check_query
+from ..guard import UriTooLong, check_dataset, check_query
 from . import problems
 from .description import service_description
 from .negotiation import negotiate
@@ -30,18 +32,34 @@ def sparql() -> Response:
 
     if request.method == "OPTIONS":
         return Response(status=204)
+    s = services()
     query, default_graphs, named_graphs = _read_request()
     if query is None:
         return _description()
-    check_query(query)
+    if request.method == "GET" and len(request.query_string) > s.limits.max_bytes:
+        raise UriTooLong(f"the request URI is longer than {s.limits.max_bytes} bytes: send long queries with POST")
+    facts = check_query(query, s.limits)
+    dataset = [*facts.dataset, *default_graphs, *named_graphs]
+    if dataset:
+        check_dataset(dataset, s.store.graph_names())
     accept = _accept()
-    answer = services().queries.run(query, accept, default_graphs, named_graphs)
+    client = request.remote_addr or "-"
+    s.budget.check(client)
+    started = time.monotonic()
+    try:
+        answer = s.queries.run(query, accept, default_graphs, named_graphs)
+    finally:
+        s.budget.charge(client, time.monotonic() - started)
     if answer.status == 406:
         raise NotAcceptable(f"no result format matches Accept: {accept}; results are available as "
                             + ", ".join(sorted(set(FORMAT_PARAMETER.values()))))
     if answer.status >= 400:
         raise UsageError(answer.body.decode("utf-8", "replace").strip() or f"the query was refused ({answer.status})")
-    return Response(answer.body, status=answer.status, content_type=answer.content_type)
+    response = Response(answer.body, status=answer.status, content_type=answer.content_type)
+    if facts.form != "ASK":
+        response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
+        response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
+    return response
 
 
 @blueprint.after_app_request
@@ -50,7 +68,8 @@ def cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
-        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Retry-After"
+        response.headers["Access-Control-Expose-Headers"] = ("Content-Type, Retry-After, X-Request-Id, "
+                                                             "Isic-Result-Limit, Isic-Result-Truncated")
         response.vary.add("Accept")
     return response
 

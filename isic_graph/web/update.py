@@ -31,6 +31,6 @@ def update() -> Response:
     using = request.args.getlist("using-graph-uri") + (params.getlist("using-graph-uri") if params is not request.args else [])
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
-    check_update(operations[0])
+    check_update(operations[0], services().limits)
     services().store.update(operations[0], using, named)
     return Response(status=204)

@@ -1,0 +1,61 @@
+"""The per-client time budget: seconds of query time each client may spend per minute (a token bucket)."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Callable
+
+from .errors import IsicError
+
+WINDOW = 60.0  # seconds over which a client's budget refills
+
+
+class BudgetExceeded(IsicError):
+    """The client used up its query time; it may query again after Retry-After seconds."""
+
+    status = 429
+    code = "too-many-requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TimeBudget:
+    """Each client holds up to `seconds` of query time, refilled at `seconds` per minute.
+
+    A query is let through while the client's balance is positive and its time is charged afterwards,
+    so one long query can take a client below zero: it then waits until the balance is back above it.
+    """
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = seconds
+        self.rate = seconds / WINDOW
+        self._clock = clock
+        self._balances: dict[str, tuple[float, float]] = {}  # client -> (balance, when)
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> None:
+        """Refuse the client if its balance is spent."""
+        with self._lock:
+            balance = self._balance(client)
+        if balance <= 0:
+            wait = max(1, math.ceil(-balance / self.rate + 1e-9))
+            raise BudgetExceeded(f"this client used its {self.capacity:g} s of query time per minute; "
+                                 f"retry in {wait} s (other clients are not affected)", wait)
+
+    def charge(self, client: str, seconds: float) -> None:
+        with self._lock:
+            self._balances[client] = (self._balance(client) - seconds, self._clock())
+            if len(self._balances) > 10_000:
+                self._forget_refilled()
+
+    def _balance(self, client: str) -> float:
+        balance, when = self._balances.get(client, (self.capacity, self._clock()))
+        return min(self.capacity, balance + (self._clock() - when) * self.rate)
+
+    def _forget_refilled(self) -> None:
+        for client in [c for c in self._balances if self._balance(c) >= self.capacity]:
+            del self._balances[client]

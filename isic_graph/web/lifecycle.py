@@ -1,0 +1,89 @@
+"""Around every request: its id, its access log line (no payloads), and the count of writes in flight."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+
+from flask import Flask, Response, g, request
+
+from ..errors import StoreUnavailable
+
+ACCESS_LOG = logging.getLogger("isic_graph.access")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+READ_ONLY_POSTS = ("/sparql", "/api/validate")
+
+
+class Writes:
+    """Writes in flight; once closing, new writes are refused so that shutdown can wait for the last ones."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._closing = False
+        self._idle = threading.Condition()
+
+    def begin(self) -> None:
+        with self._idle:
+            if self._closing:
+                raise StoreUnavailable("the server is shutting down; send the write again in a moment")
+            self._count += 1
+
+    def end(self) -> None:
+        with self._idle:
+            self._count -= 1
+            self._idle.notify_all()
+
+    def close(self) -> None:
+        with self._idle:
+            self._closing = True
+
+    @property
+    def in_flight(self) -> int:
+        return self._count
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no write is in flight; False if some still are after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._count == 0, timeout)
+
+
+def request_id() -> str:
+    """The id of the current request (the client's X-Request-Id if well-formed, else a new one)."""
+    return str(g.get("request_id", ""))
+
+
+def register(app: Flask, writes: Writes) -> None:
+    @app.before_request
+    def start() -> None:
+        incoming = request.headers.get("X-Request-Id", "")
+        g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+        if request.method in WRITE_METHODS and request.path not in READ_ONLY_POSTS:
+            writes.begin()
+            g.writing = True
+
+    @app.after_request
+    def identify(response: Response) -> Response:
+        response.headers["X-Request-Id"] = request_id()
+        return response
+
+    @app.teardown_request
+    def finish(exc: BaseException | None) -> None:
+        if g.pop("writing", False):
+            writes.end()
+
+    @app.after_request
+    def log(response: Response) -> Response:
+        ACCESS_LOG.info(json.dumps({
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "request_id": request_id(), "client": request.remote_addr, "method": request.method,
+            "path": request.path, "status": response.status_code, "bytes": response.content_length,
+            "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+            "user_agent": request.user_agent.string[:200] or None}, ensure_ascii=False))
+        return response

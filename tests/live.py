@@ -1,0 +1,185 @@
+"""Live servers for tests: `isic-graph serve` as an operator runs it, and HTTP from chosen loopback addresses."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .oxigraph_server import free_port
+
+COMMAND = [sys.executable, "-m", "isic_graph.cli"]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def request(url: str, method: str = "GET", body: bytes | None = None, headers: Mapping[str, str] | None = None,
+            source: str = "127.0.0.1", timeout: float = 30) -> Answer:
+    """One HTTP request, sent from the loopback address `source` (127.0.0.0/8 is all loopback)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout,
+                                            source_address=(source, 0))
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, target, body=body, headers=dict(headers or {}))
+        response = connection.getresponse()
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+def query(url: str, sparql: str, accept: str = "application/sparql-results+json", source: str = "127.0.0.1",
+          timeout: float = 30, **params: str) -> Answer:
+    form = urllib.parse.urlencode({"query": sparql, **params}).encode()
+    return request(f"{url}/sparql", "POST", form, {"Content-Type": "application/x-www-form-urlencoded",
+                                                   "Accept": accept}, source, timeout)
+
+
+def child_pids(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(x) for x in (task / "children").read_text().split())
+    return found
+
+
+@dataclass
+class LiveServer:
+    """`isic-graph init --samples` then `isic-graph serve` on 127.0.0.1, its log kept in a file."""
+
+    folder: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    _engine_address: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "serve.log"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, "ISIC_STORE": str(self.folder / "store"),
+                "ISIC_CREDENTIALS": str(self.folder / "credentials.json"), **self.env}
+
+    def init(self) -> LiveServer:
+        subprocess.run([*COMMAND, "init", "--samples"], env=self.environment, check=True, capture_output=True,
+                       timeout=300)
+        return self
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*COMMAND, *args], env=self.environment, capture_output=True, text=True,
+                              timeout=timeout)
+
+    def start(self, wait: float = 60) -> LiveServer:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([*COMMAND, "serve", "--port", str(self.port), "--threads", "8"],
+                                            env=self.environment, stdout=log, stderr=log)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                if request(f"{self.url}/healthz", timeout=2).status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"isic-graph serve did not answer; its log:\n{self.log.read_text()[-2000:]}")
+
+    @property
+    def engine_pid(self) -> int:
+        assert self.process is not None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            children = child_pids(self.process.pid)
+            if children:
+                return min(children)
+            time.sleep(0.05)
+        raise RuntimeError("the server has no engine process")
+
+    @property
+    def engine_address(self) -> str:
+        """The host:port the engine listens on (the same across its restarts), which no answer may reveal."""
+        if not self._engine_address:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not self._engine_address:
+                arguments = Path(f"/proc/{self.engine_pid}/cmdline").read_bytes().split(b"\0")
+                if b"--bind" in arguments:  # not a child between fork and exec
+                    self._engine_address = arguments[arguments.index(b"--bind") + 1].decode()
+                time.sleep(0.05)
+        return self._engine_address
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int | None:
+        """Stop the server by its PID; returns its exit code."""
+        process, self.process = self.process, None
+        if process is None:
+            return None
+        if process.poll() is None:
+            os.kill(process.pid, sig)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            return process.wait(timeout=10)
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it (and answers nothing)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.port = int(self.socket.getsockname()[1])
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.socket.close()
+
+
+def listening() -> Iterator[Listener]:
+    listener = Listener()
+    try:
+        yield listener
+    finally:
+        listener.close()
