@@ -28,6 +28,7 @@ class IsicError(Exception):
 
     status: int = 500
     code: str = "internal"
+    public: bool = True  # False: the message may name internal hosts or paths; clients get the class's title
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -39,6 +40,7 @@ class ConfigError(IsicError):
 
     status = 500
     code = "config"
+    public = False
 
 
 class UsageError(IsicError):
@@ -85,6 +87,7 @@ class StoreError(IsicError):
 
     status = 502
     code = "store-error"
+    public = False
 
 
 class StoreLocked(StoreError):
@@ -99,6 +102,7 @@ class QueryTimeout(StoreError):
 
     status = 503
     code = "query-timeout"
+    public = True
 
 
 class NotAcceptable(UsageError):
@@ -120,3 +124,4 @@ class StoreUnavailable(StoreError):
 
     status = 503
     code = "store-unavailable"
+    public = True

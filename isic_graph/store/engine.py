@@ -59,6 +59,7 @@ class Engine:
         self.port = free_port()
         self.generation = 0
         self.restarts = 0
+        self.killed: set[int] = set()  # generations killed on purpose (overruns), as opposed to crashed
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
@@ -90,6 +91,7 @@ class Engine:
         with self._lock:
             if generation != self.generation or self._stopping.is_set():
                 return
+            self.killed.add(generation)
             self._kill()
             self.restarts += 1
         self._wake.set()

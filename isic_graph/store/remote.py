@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,7 +12,8 @@ from typing import IO, Iterator, Sequence, cast
 
 from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
 
-from ..errors import StoreError, UsageError
+from ..capping import cap
+from ..errors import StoreError, StoreUnavailable, UsageError
 from . import Store
 from .results import QueryResult, from_pyoxigraph
 
@@ -22,11 +24,12 @@ BLOCK = 64 * 1024  # bytes read from the store at a time
 
 @dataclass(frozen=True)
 class RawResponse:
-    """An engine's answer, passed on as it is: status, media type and the complete body."""
+    """An engine's answer, passed on as it is (but for the rows past the limit): status, media type, body."""
 
     status: int
     content_type: str
     body: bytes
+    truncated: bool = False
 
 
 class RemoteStore(Store):
@@ -49,10 +52,11 @@ class RemoteStore(Store):
         raise StoreError(f"the SPARQL server answered with an unexpected media type {content_type!r}")
 
     def query_raw(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
-                  named_graphs: Sequence[str] = ()) -> RawResponse:
-        """Send a query with the client's Accept and dataset, and return the engine's answer whole.
+                  named_graphs: Sequence[str] = (), limit: int | None = None) -> RawResponse:
+        """Send a query with the client's Accept and dataset; return the answer, held to `limit` rows if given.
 
-        Client errors (400 syntax, 406 not acceptable) are passed on; server errors become StoreError.
+        Client errors (400 syntax, 406 not acceptable) are passed on; server errors become StoreError,
+        and StoreUnavailable when the engine could not be reached at all (the query was never run).
         """
         form = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs] \
             + [("named-graph-uri", g) for g in named_graphs]
@@ -62,14 +66,22 @@ class RemoteStore(Store):
                                              "Accept": accept, "User-Agent": USER_AGENT})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return RawResponse(response.status, response.headers.get("Content-Type", ""), response.read())
+                content_type = response.headers.get("Content-Type", "")
+                if limit is None:
+                    return RawResponse(response.status, content_type, response.read())
+                capped = cap(response, content_type, limit)
+                return RawResponse(response.status, content_type, capped.body, capped.truncated)
         except urllib.error.HTTPError as exc:
             body = exc.read()
             if 400 <= exc.code < 500:
                 return RawResponse(exc.code, exc.headers.get("Content-Type", "text/plain"), body)
             raise StoreError(f"the query engine answered HTTP {exc.code}: {body.decode('utf-8', 'replace')[:300]}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise StoreError(f"the query engine could not be reached: {getattr(exc, 'reason', exc)}") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, ConnectionRefusedError):
+                raise StoreUnavailable("the query engine is not accepting connections") from None
+            raise StoreError(f"the query engine could not be reached: {exc.reason}") from None
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            raise StoreError(f"the query engine stopped while answering: {exc!r}") from None
 
     def update(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
         form = [("update", sparql)] + [("using-graph-uri", g) for g in using_graphs] \
