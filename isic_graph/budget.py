@@ -42,7 +42,7 @@ class TimeBudget:
         with self._lock:
             balance = self._balance(client)
         if balance <= 0:
-            wait = max(1, math.ceil(-balance / self.rate + 1e-9))
+            wait = max(1, math.ceil(round(-balance / self.rate, 6)))
             raise BudgetExceeded(f"this client used its {self.capacity:g} s of query time per minute; "
                                  f"retry in {wait} s (other clients are not affected)", wait)
 
