@@ -74,9 +74,38 @@ def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
                              "(listed in the service description at /sparql and in /.well-known/void)")
 
 
+class Guard:
+    """The guard as the server runs it: parses in worker processes under a deadline, verdicts cached."""
+
+    def __init__(self, limits: Limits, workers: int = 2, timeout: float = 5.0) -> None:
+        from .parsers import ParserPool
+
+        self.limits = limits
+        self._pool = ParserPool(workers, timeout)
+        self._verdict = lru_cache(maxsize=2048)(self._compute)
+
+    def check_query(self, text: str) -> QueryFacts:
+        return _outcome(self._verdict(text, False))
+
+    def check_update(self, text: str) -> QueryFacts:
+        return _outcome(self._verdict(text, True))
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _compute(self, text: str, update: bool) -> IsicError | QueryFacts:
+        _check_shape(text, self.limits, update)  # size and depth here: cheap, and refused without a round trip
+        verdict: IsicError | QueryFacts = self._pool.verdict(text, self.limits, update)
+        return verdict
+
+
 @lru_cache(maxsize=2048)
 def _verdict(text: str, limits: Limits, update: bool) -> IsicError | QueryFacts:
-    """The refusal for a text, or what it is; cached, since parsing costs tens of milliseconds."""
+    return compute_verdict(text, limits, update)
+
+
+def compute_verdict(text: str, limits: Limits, update: bool) -> IsicError | QueryFacts:
+    """The refusal for a text, or what it is."""
     try:
         tree = _parse(text, limits, update)
         _refuse_remote(tree, limits.peers)
@@ -150,7 +179,8 @@ def _skip_string(text: str, i: int) -> int:
     return j
 
 
-def _parse(text: str, limits: Limits, update: bool) -> Any:
+def _check_shape(text: str, limits: Limits, update: bool) -> str:
+    """The text with its escapes decoded, if it is within the size and nesting limits."""
     if len(text.encode("utf-8")) > limits.max_bytes:
         raise QueryTooLarge(f"the {'update' if update else 'query'} is larger than {limits.max_bytes} bytes")
     decoded = decode_escapes(text)
@@ -158,6 +188,11 @@ def _parse(text: str, limits: Limits, update: bool) -> Any:
     if depth > limits.max_depth:
         raise UsageError(f"the {'update' if update else 'query'} nests {depth} levels deep; "
                          f"the limit is {limits.max_depth}")
+    return decoded
+
+
+def _parse(text: str, limits: Limits, update: bool) -> Any:
+    decoded = _check_shape(text, limits, update)
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 

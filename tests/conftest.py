@@ -16,7 +16,7 @@ from isic_graph.namespaces import Graphs
 from isic_graph.store import Store, open_store
 from isic_graph.store.engine import Engine
 from isic_graph.validation import Validator
-from isic_graph.web import create_app
+from isic_graph.web import create_app, services
 
 from .live import LiveServer
 from .oxigraph_server import OxigraphServer, loaded_engine
@@ -110,10 +110,12 @@ def credentials(tmp_path_factory: pytest.TempPathFactory) -> CredentialStore:
 
 
 @pytest.fixture(scope="module")
-def app(engine: Engine, credentials: CredentialStore) -> Flask:
+def app(engine: Engine, credentials: CredentialStore) -> Iterator[Flask]:
     """The web application over the module's engine, with an administrator token and the credentials."""
     settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=credentials.path)
-    return create_app(settings, engine)
+    application = create_app(settings, engine)
+    yield application
+    services(application).guard.close()
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from flask.testing import FlaskClient
 
 from isic_graph.errors import UsageError
 from isic_graph.guard import (
+    Guard,
+    QueryFacts,
     Limits,
     QueryTooLarge,
     check_query,
@@ -84,3 +87,29 @@ def test_concurrent_checks_do_not_corrupt_the_parser() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(check_query, texts))
     check_query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
+
+
+def test_the_servers_guard_parses_long_flat_patterns_in_its_workers() -> None:
+    guard = Guard(Limits())
+    try:
+        flat = "SELECT * WHERE { " + " ".join(f"?s{i} <http://e/p> ?o{i} ." for i in range(1800)) + " }"
+        assert guard.check_query(flat) == QueryFacts("SELECT")
+        with pytest.raises(UsageError, match="SERVICE"):
+            guard.check_query("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        assert guard.check_query("PREFIX g: <http://localhost:5000/graph/> SELECT * FROM g:x WHERE { ?s ?p ?o }") \
+            == QueryFacts("SELECT", ("http://localhost:5000/graph/x",))
+    finally:
+        guard.close()
+
+
+def test_a_query_too_slow_to_check_is_refused_at_the_deadline_and_its_worker_replaced() -> None:
+    guard = Guard(Limits(), workers=1, timeout=1.0)
+    try:
+        slow = ("SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(6000)))[:60_000] + ") }"
+        started = time.monotonic()
+        with pytest.raises(UsageError, match="could not be checked within 1 s"):
+            guard.check_query(slow)
+        assert time.monotonic() - started < 2.0
+        assert guard.check_query("ASK { ?s ?p ?o }").form == "ASK"
+    finally:
+        guard.close()

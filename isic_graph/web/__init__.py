@@ -10,7 +10,7 @@ from ..config import Settings
 from ..budget import TimeBudget
 from ..credentials import CredentialStore
 from ..errors import ConfigError
-from ..guard import Limits
+from ..guard import Guard, Limits
 from ..namespaces import Graphs
 from ..querying import QueryService
 from ..store.engine import Engine
@@ -43,7 +43,7 @@ class Services:
     queries: QueryService
     validator: Validator
     credentials: CredentialStore
-    limits: Limits
+    guard: Guard
     budget: TimeBudget
     writes: lifecycle.Writes
 
@@ -65,7 +65,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
                                       QueryService(store, settings.query_timeout, settings.result_limit, engine),
                                       Validator.default(), CredentialStore(settings.credentials_path),
-                                      Limits(max_depth=settings.query_max_depth), TimeBudget(settings.client_budget),
+                                      Guard(Limits(max_depth=settings.query_max_depth), timeout=min(5.0, settings.query_timeout)),
+                                      TimeBudget(settings.client_budget),
                                       writes)
     lifecycle.register(app, writes)
     problems.register(app)

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UsageError
-from ..guard import UriTooLong, check_dataset, check_query
+from ..guard import UriTooLong, check_dataset
 from . import problems
 from .description import service_description
 from .negotiation import negotiate
@@ -36,22 +36,22 @@ def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
     if query is None:
         return _description()
-    if request.method == "GET" and len(request.query_string) > s.limits.max_bytes:
-        raise UriTooLong(f"the request URI is longer than {s.limits.max_bytes} bytes: send long queries with POST")
-    facts = check_query(query, s.limits)
-    dataset = [*facts.dataset, *default_graphs, *named_graphs]
-    if dataset:
-        check_dataset(dataset, s.store.graph_names())
-    accept = _accept()
+    if request.method == "GET" and len(request.query_string) > s.guard.limits.max_bytes:
+        raise UriTooLong(f"the request URI is longer than {s.guard.limits.max_bytes} bytes: "
+                         "send long queries with POST")
     client = request.remote_addr or "-"
     s.budget.check(client)
     started = time.monotonic()
-    try:
-        answer = s.queries.run(query, accept, default_graphs, named_graphs)
+    try:  # the client's time: checking the query, then running it
+        facts = s.guard.check_query(query)
+        dataset = [*facts.dataset, *default_graphs, *named_graphs]
+        if dataset:
+            check_dataset(dataset, s.store.graph_names())
+        answer = s.queries.run(query, _accept(), default_graphs, named_graphs)
     finally:
         s.budget.charge(client, time.monotonic() - started)
     if answer.status == 406:
-        raise NotAcceptable(f"no result format matches Accept: {accept}; results are available as "
+        raise NotAcceptable(f"no result format matches Accept: {_accept()}; results are available as "
                             + ", ".join(sorted(set(FORMAT_PARAMETER.values()))))
     if answer.status >= 400:
         raise UsageError(answer.body.decode("utf-8", "replace").strip() or f"the query was refused ({answer.status})")

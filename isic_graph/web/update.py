@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from ..errors import UnsupportedFormat, UsageError
-from ..guard import check_update
 from .auth import require_admin
 from .sparql import utf8_body
 
@@ -31,6 +30,6 @@ def update() -> Response:
     using = request.args.getlist("using-graph-uri") + (params.getlist("using-graph-uri") if params is not request.args else [])
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
-    check_update(operations[0], services().limits)
+    services().guard.check_update(operations[0])
     services().store.update(operations[0], using, named)
     return Response(status=204)
