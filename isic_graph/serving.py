@@ -45,15 +45,15 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
         server = create_server(app, host=host, port=port, threads=threads, ident="isic-graph",
                                clear_untrusted_proxy_headers=True, max_request_body_size=MAX_UPLOAD)
         while not stopping.is_set():
-            wasyncore.loop(timeout=0.2, map=server._map, use_poll=True, count=1)
+            wasyncore.loop(timeout=0.2, map=server._map, count=1)
         server.accepting = False
         writes.close()
         deadline = time.monotonic() + drain
         while writes.in_flight and time.monotonic() < deadline:
-            wasyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
         flushed = time.monotonic() + FLUSH
         while time.monotonic() < flushed:
-            wasyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
         server.task_dispatcher.shutdown(timeout=1)
         server.close()
     finally:
