@@ -60,6 +60,18 @@ def child_pids(pid: int) -> set[int]:
     return found
 
 
+def engine_pids(pid: int) -> set[int]:
+    """The server's engine processes (its other children are query parsers)."""
+    found = set()
+    for child in child_pids(pid):
+        try:
+            if b"oxigraph" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(child)
+        except OSError:
+            pass
+    return found
+
+
 @dataclass
 class LiveServer:
     """`isic-graph init --samples` then `isic-graph serve` on 127.0.0.1, its log kept in a file."""
@@ -112,9 +124,9 @@ class LiveServer:
         assert self.process is not None
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            children = child_pids(self.process.pid)
-            if children:
-                return min(children)
+            engines = engine_pids(self.process.pid)
+            if engines:
+                return min(engines)
             time.sleep(0.05)
         raise RuntimeError("the server has no engine process")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .live import LiveServer, child_pids, query
+from .live import LiveServer, engine_pids, query
 from .test_web_sparql import COUNT_LESSONS, RUNAWAY
 
 LOAD_SECONDS = 30.0
@@ -30,7 +30,7 @@ def test_server_keeps_answering_under_load_while_a_runaway_query_is_stopped(serv
         worker.start()
     time.sleep(3)
     assert server.process is not None
-    engines_before = child_pids(server.process.pid)
+    engines_before = engine_pids(server.process.pid)
     started = time.monotonic()
     answer = query(server.url, RUNAWAY, source="127.0.0.24")
     runaway_seconds = time.monotonic() - started
@@ -39,7 +39,7 @@ def test_server_keeps_answering_under_load_while_a_runaway_query_is_stopped(serv
     assert answer.status == 503 and b"query-timeout" in answer.body
     assert runaway_seconds < 3.0
     assert len(statuses) > 100 and set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
-    engines_after = child_pids(server.process.pid)
+    engines_after = engine_pids(server.process.pid)
     assert engines_before and engines_after and not engines_before & engines_after  # the overrun engine is gone
     assert query(server.url, COUNT_LESSONS, source="127.0.0.25").status == 200
 
