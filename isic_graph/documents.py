@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from pyoxigraph import BlankNode, NamedNode, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple, parse
 
 from . import resources
-from .errors import ParseError, UsageError
+from .errors import DocumentTooLarge, ParseError, UsageError
 from .formats import Format, format_for_path
+from .guard import deepest_nesting
 from .namespaces import CONTEXT_IRI
 from .store.results import term_value
 from .validation import Location
@@ -79,22 +81,68 @@ def read_batch(documents: Sequence[Document], base_iri: str) -> Batch:
     for doc in documents:
         if doc.format.rdf_format is not None:
             triples.extend(parse_document(doc, base_iri))
+    if len(triples) > LIMITS.max_triples:
+        raise DocumentTooLarge(f"the submission holds more than {LIMITS.max_triples} triples; "
+                               "split it into several submissions")
     return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns)
 
 
-def parse_document(doc: Document, base_iri: str) -> list[Triple]:
-    """Parse one RDF document into triples; datasets and remote JSON-LD contexts are refused."""
+@dataclass(frozen=True)
+class DocumentLimits:
+    """What one submission may hold; beyond, it is refused before it can exhaust memory or stack."""
+
+    max_depth: int = 32  # nesting of [ ( { in a document (blank nodes, lists, JSON)
+    max_literal: int = 1024 * 1024  # characters of one literal
+    max_triples: int = 200_000  # triples of one batch (the samples' largest file has a few hundred)
+
+
+LIMITS = DocumentLimits()
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def parse_document(doc: Document, base_iri: str, limits: DocumentLimits = LIMITS) -> list[Triple]:
+    """Parse one RDF document into triples; datasets, remote JSON-LD contexts and oversized content are refused."""
     if doc.format.dataset:
         raise UsageError(f"{doc.name}: {doc.format.name} holds named graphs; submit Turtle, N-Triples or JSON-LD "
                          "(the graph is chosen by the network)")
+    _check_text(doc, limits)
     data = _inline_contexts(doc) if doc.format.name == "jsonld" else doc.data
+    triples: list[Triple] = []
     try:
-        quads = list(parse(data, format=doc.format.rdf_format, base_iri=base_iri))
+        for quad in parse(data, format=doc.format.rdf_format, base_iri=base_iri):
+            if len(triples) == limits.max_triples:
+                raise DocumentTooLarge(f"{doc.name} holds more than {limits.max_triples} triples; "
+                                       "split it into several submissions")
+            if isinstance(quad.object, Literal) and len(quad.object.value) > limits.max_literal:
+                raise DocumentTooLarge(f"{doc.name}: a literal of <{quad.subject}> <{quad.predicate}> is longer "
+                                       f"than {limits.max_literal} characters")
+            triples.append(quad.triple)
     except SyntaxError as exc:
         raise ParseError(f"{doc.name} is not valid {doc.format.name}: {exc}") from None
+    except MemoryError:
+        raise DocumentTooLarge(f"{doc.name} holds a token (a literal or an IRI) too large to read") from None
     except ValueError as exc:
         raise ParseError(f"{doc.name} could not be read: {exc}") from None
-    return [q.triple for q in quads]
+    return triples
+
+
+def _check_text(doc: Document, limits: DocumentLimits) -> None:
+    """Refuse control characters (NUL…) and nesting deeper than the limit, with their line and column."""
+    text = doc.data.decode("utf-8", "replace")
+    control = CONTROL.search(text)
+    if control:
+        line, column = _position(text, control.start())
+        raise ParseError(f"{doc.name}: control character U+{ord(control.group()):04X} at line {line}, "
+                         f"column {column}; text fields may not hold control characters")
+    depth, where = deepest_nesting(text, limits.max_depth)
+    if depth > limits.max_depth:
+        line, column = _position(text, where)
+        raise ParseError(f"{doc.name} nests more than {limits.max_depth} levels deep (line {line}, column {column})")
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 @cache
@@ -151,33 +199,14 @@ def skolemise(triples: Iterable[Triple], base_iri: str) -> list[Triple]:
             owners.setdefault(t.object, []).append(t)
     if not by_subject and not owners:
         return triples
-    digests: dict[BlankNode, str] = {}
-
-    def digest(node: BlankNode, seen: frozenset[BlankNode]) -> str:
-        if node in digests:
-            return digests[node]
-        if node in seen:
-            raise UsageError("blank nodes that refer to each other in a cycle cannot be stored; give them IRIs")
-        lines = sorted(f"{t.predicate} {_term_key(t.object, lambda b: digest(b, seen | {node}))}"
-                       for t in by_subject.get(node, []))
-        digests[node] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
-        return digests[node]
-
+    digests = _digests(by_subject, owners)
+    orphan = base_iri + ".well-known/genid"
+    owned = _owners(owners, orphan)
     iris: dict[BlankNode, NamedNode] = {}
-
-    def owner(node: BlankNode, seen: frozenset[BlankNode]) -> str:
-        refs = owners.get(node, [])
-        for t in refs:
-            if isinstance(t.subject, NamedNode):
-                return term_value(t.subject).split("#genid-")[0]
-        for t in refs:
-            if isinstance(t.subject, BlankNode) and t.subject not in seen:
-                return owner(t.subject, seen | {node})
-        return base_iri + ".well-known/genid"
 
     def iri(node: BlankNode) -> NamedNode:
         if node not in iris:
-            iris[node] = NamedNode(f"{owner(node, frozenset())}#genid-{digest(node, frozenset())}")
+            iris[node] = NamedNode(f"{owned.get(node, orphan)}#genid-{digests[node]}")
         return iris[node]
 
     out = []
@@ -188,7 +217,51 @@ def skolemise(triples: Iterable[Triple], base_iri: str) -> list[Triple]:
     return list(dict.fromkeys(out))
 
 
-def _term_key(term: Any, bnode_digest: Callable[[BlankNode], str]) -> str:
-    if isinstance(term, BlankNode):
-        return "_:" + bnode_digest(term)
-    return str(term)
+def _digests(by_subject: Mapping[BlankNode, list[Triple]],
+             owners: Mapping[BlankNode, list[Triple]]) -> dict[BlankNode, str]:
+    """A content hash per blank node, children first, by an explicit depth-first walk (lists can be long)."""
+    digests: dict[BlankNode, str] = {}
+    on_path: set[BlankNode] = set()
+    for root in [*by_subject, *owners]:
+        stack: list[tuple[BlankNode, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                lines = sorted(f"{t.predicate} " + ("_:" + digests[t.object] if isinstance(t.object, BlankNode)
+                                                    else str(t.object)) for t in by_subject.get(node, []))
+                digests[node] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+                on_path.discard(node)
+                continue
+            if node in digests:
+                continue
+            if node in on_path:
+                raise UsageError("blank nodes that refer to each other in a cycle cannot be stored; give them IRIs")
+            on_path.add(node)
+            stack.append((node, True))
+            stack.extend((t.object, False) for t in by_subject.get(node, [])
+                         if isinstance(t.object, BlankNode) and t.object not in digests)
+    return digests
+
+
+def _owners(owners: Mapping[BlankNode, list[Triple]], orphan: str) -> dict[BlankNode, str]:
+    """The IRI each blank node hangs from: the first IRI subject up its chain of blank-node parents."""
+    found: dict[BlankNode, str] = {}
+    for start in owners:
+        path: list[BlankNode] = []
+        node: BlankNode | None = start
+        result = orphan
+        while node is not None and node not in found:
+            path.append(node)
+            refs = owners.get(node, [])
+            named = next((t.subject for t in refs if isinstance(t.subject, NamedNode)), None)
+            if named is not None:
+                result = term_value(named).split("#genid-")[0]
+                break
+            node = next((t.subject for t in refs if isinstance(t.subject, BlankNode) and t.subject not in path),
+                        None)
+        else:
+            if node is not None:
+                result = found[node]
+        for visited in path:
+            found[visited] = result
+    return found

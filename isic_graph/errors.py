@@ -5,6 +5,7 @@
     ├── UsageError                  400 bad-request
     │   ├── UnsupportedFormat       415 unsupported-format
     │   ├── ParseError              400 parse-error
+    │   ├── DocumentTooLarge        413 document-too-large
     │   ├── NotAcceptable           406 not-acceptable
     │   └── MethodNotAllowed        405 method-not-allowed
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
@@ -62,6 +63,13 @@ class ParseError(UsageError):
 
     status = 400
     code = "parse-error"
+
+
+class DocumentTooLarge(UsageError):
+    """The submission is larger than this server accepts (triples, literal size)."""
+
+    status = 413
+    code = "document-too-large"
 
 
 class ValidationFailed(IsicError):

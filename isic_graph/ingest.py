@@ -20,6 +20,8 @@ from .validation import ValidationReport, Validator
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
+SHACL = "http://www.w3.org/ns/shacl#"
+OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
 
 
@@ -120,9 +122,17 @@ def to_rdflib(triples: Iterable[Triple]) -> Graph:
 
 
 def _check_vocabulary_untouched(batch: Batch) -> None:
+    """Data only: no redefinition of the shared vocabulary, no shapes (the server's are the only ones), no imports."""
     for subject in batch.subjects:
         if subject.startswith(VOCABULARY_NAMESPACES):
             raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
+    for t in batch.triples:
+        used = t.predicate.value
+        if t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode):
+            used = t.object.value
+        if used.startswith(SHACL) or used == OWL_IMPORTS:
+            raise UsageError(f"<{term_value(t.subject)}> uses <{used}>: submissions hold data only; the shapes "
+                             "that check them are the server's own, and nothing is imported")
 
 
 def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:

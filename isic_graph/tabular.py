@@ -17,13 +17,16 @@ import csvw
 from pyoxigraph import Literal, NamedNode, Triple
 
 from . import resources
-from .errors import ParseError, UsageError
+from .documents import CONTROL
+from .errors import DocumentTooLarge, ParseError, UsageError
 from .validation import Location
 
 if TYPE_CHECKING:
     from .documents import Document
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+MAX_ROWS = 20_000  # rows of one sheet
+MAX_CELL = 64 * 1024  # characters of one cell
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 STRING_TYPES = {"string", "any", "normalizedString", "token"}
 
@@ -62,6 +65,7 @@ def read_tables(files: Sequence[Document], base_iri: str) -> TabularBatch:
             raise UsageError(f"{path.name}: not a table of the collection-sheet template; expected one of "
                              + ", ".join(sorted(tables)))
         text = _text(path)
+        _check_size(path.name, text)
         _check_header(path.name, text, table)
         for column in table.tableSchema.columns:
             if column.propertyUrl is not None and not column.virtual:
@@ -72,8 +76,11 @@ def read_tables(files: Sequence[Document], base_iri: str) -> TabularBatch:
                 local = Path(folder) / path.name
                 local.write_text(text, encoding="utf-8")
                 rows = table.iterdicts(fname=local, strict=False)
-                for number, row in enumerate(rows, start=2):
-                    triples.extend(_row_triples(table, row, base_iri, path.name, number, locations, fallback))
+                try:
+                    for number, row in enumerate(rows, start=2):
+                        triples.extend(_row_triples(table, row, base_iri, path.name, number, locations, fallback))
+                except (ValueError, csv.Error) as exc:  # csvw's own refusals name the temporary file
+                    raise ParseError(str(exc).replace(str(local), path.name)) from None
     return TabularBatch(tuple(dict.fromkeys(triples)), {**fallback, **locations}, columns)
 
 
@@ -82,6 +89,24 @@ def _text(doc: Document) -> str:
         return doc.data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ParseError(f"{doc.name}: not UTF-8 text; save the sheet as « CSV UTF-8 »") from None
+
+
+def _check_size(name: str, text: str) -> None:
+    """Refuse sheets with more rows, or longer cells, than a collection sheet can have; and control characters."""
+    rows = text.count("\n")
+    if rows > MAX_ROWS:
+        raise DocumentTooLarge(f"{name} has {rows} lines; a sheet holds at most {MAX_ROWS} rows: split it")
+    try:
+        longest = max((len(cell) for row in csv.reader(io.StringIO(text)) for cell in row), default=0)
+    except csv.Error:  # a cell longer than the csv module's own limit (128 KiB)
+        longest = MAX_CELL + 1
+    if longest > MAX_CELL:
+        raise DocumentTooLarge(f"{name} has a cell longer than {MAX_CELL} characters")
+    control = CONTROL.search(text)
+    if control:
+        row = text.count("\n", 0, control.start()) + 1
+        raise ParseError(f"{name}, row {row}: control character U+{ord(control.group()):04X}; "
+                         "cells may not hold control characters")
 
 
 def _check_header(name: str, text: str, table: Any) -> None:
