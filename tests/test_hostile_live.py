@@ -327,3 +327,28 @@ def _file(name: str, content: bytes) -> object:
     from werkzeug.datastructures import FileStorage
 
     return FileStorage(BytesIO(content), filename=name, content_type="text/turtle")
+
+
+@pytest.fixture(scope="module")
+def network_token(live: LiveServer) -> str:
+    result = live.cli("network", "add", "hostile", "--name", "Hostile")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("data,content_type,status", [
+    (b"@prefix e: <http://e/> . e:s e:p " + b"[ e:p " * 50_000 + b"1" + b" ]" * 50_000 + b" .", "text/turtle", 400),
+    (b'<http://e/s> <http://e/p> "' + b"x" * (3 * 1024 * 1024) + b'" .', "application/n-triples", 413),
+    (b"<http://e/s> <http://e/p> ( " + b"1 " * 300_000 + b") .", "text/turtle", 413),
+    (b'<http://e/s> <http://e/p> "a\x00b" .', "application/n-triples", 400),
+    (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "a">]><r>&a;</r>', "application/rdf+xml", 415),
+    (b'{"@context": "http://169.254.169.254/ctx", "@id": "http://e/s"}', "application/ld+json", 400),
+    (b'<http://e/s> a <http://www.w3.org/ns/shacl#NodeShape> .', "application/n-triples", 400),
+], ids=["nesting", "huge-literal", "huge-list", "nul", "rdf-xml", "remote-context", "shape"])
+def test_hostile_submissions_are_refused_and_store_nothing(live: LiveServer, network_token: str, data: bytes,
+                                                           content_type: str, status: int) -> None:
+    before = quad_count(live.url)
+    answer = request(f"{live.url}/api/networks/hostile/sheets", "POST", data,
+                     {"Content-Type": content_type, "Authorization": f"Bearer {network_token}"})
+    assert_clean_problem(answer, status, engine=live.engine_address)
+    assert quad_count(live.url) == before
