@@ -14,9 +14,12 @@ from rdflib.term import Node
 
 from . import resources
 from .namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
+from .privacy import Kind, personal_data
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+PERSONAL_DATA = URIRef(SHAPES_IRI + "#PersonalDataConstraintComponent")
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)
@@ -128,6 +131,7 @@ class Validator:
         """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked."""
         # The vocabulary is added to the data itself: pySHACL's ont_graph only mixes in class axioms,
         # not the thesauri's concepts, which the scheme constraints need.
+        personal = _personal_data(data, None if focus is None else {URIRef(f) for f in focus})
         for triple in self.vocabulary:
             data.add(triple)
         # Ill-typed literals ("2015-13-45"^^xsd:date) are reported here: pySHACL crashes comparing them.
@@ -145,6 +149,9 @@ class Validator:
         if ill_typed:
             conforms = False
             _report_ill_typed(report_graph, ill_typed)
+        if personal:
+            conforms = False
+            _report_personal_data(report_graph, personal)
         root = next(report_graph.subjects(RDF.type, SH.ValidationReport))
         violations = tuple(self._violation(data, report_graph, r)  # top-level results; sh:detail stays nested
                            for r in report_graph.objects(root, SH.result))
@@ -230,6 +237,35 @@ def _report_ill_typed(report: Graph, triples: list[tuple[Node, Node, Node]]) -> 
             report.add((result, p, o))
 
 
+def _personal_data(data: Graph, focus: set[URIRef] | None) -> list[tuple[Node, Node, Kind]]:
+    """(resource, field, kind) for each piece of personal data in the text of the data."""
+    found: list[tuple[Node, Node, Kind]] = []
+    for subject, predicate, value in data:
+        if isinstance(value, Literal) and (value.datatype is None or value.datatype == XSD_STRING) \
+                and (focus is None or subject in focus):
+            found.extend((subject, predicate, kind) for kind in personal_data(str(value)))
+    return found
+
+
+def _report_personal_data(report: Graph, found: list[tuple[Node, Node, Kind]]) -> None:
+    """A W3C validation result per piece of personal data; the value names its kind, never the datum."""
+    from rdflib import BNode
+
+    root = next(report.subjects(RDF.type, SH.ValidationReport))
+    report.set((root, SH.conforms, Literal(False)))
+    for subject, predicate, kind in found:
+        result = BNode()
+        report.add((root, SH.result, result))
+        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, subject), (SH.resultPath, predicate),
+                     (SH.value, Literal(f"[{kind.en}]")), (SH.resultSeverity, SH.Violation),
+                     (SH.sourceConstraintComponent, PERSONAL_DATA),
+                     (SH.resultMessage, Literal(f"Ce champ contient {kind.fr} : aucune donnée personnelle n'est "
+                                                "publiée ici (des groupes, pas des personnes).", lang="fr")),
+                     (SH.resultMessage, Literal(f"This field contains {kind.en}: no personal data is published "
+                                                "here (groups, not people).", lang="en"))):
+            report.add((result, p, o))
+
+
 def _label(data: Graph, node: Node | None) -> str | None:
     if node is None:
         return None
@@ -238,6 +274,8 @@ def _label(data: Graph, node: Node | None) -> str | None:
         if labels:
             best = next((x for x in labels if isinstance(x, Literal) and x.language == "fr"), labels[0])
             text = str(best)
+            if personal_data(text):  # a report never repeats personal data, even in a label
+                return None
             return text if len(text) <= 80 else text[:77] + "…"
     return None
 
