@@ -344,7 +344,9 @@ def network_token(live: LiveServer) -> str:
     (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "a">]><r>&a;</r>', "application/rdf+xml", 415),
     (b'{"@context": "http://169.254.169.254/ctx", "@id": "http://e/s"}', "application/ld+json", 400),
     (b'<http://e/s> a <http://www.w3.org/ns/shacl#NodeShape> .', "application/n-triples", 400),
-], ids=["nesting", "huge-literal", "huge-list", "nul", "rdf-xml", "remote-context", "shape"])
+    (b'<http://localhost:5000/id/group/g> a <https://w3id.org/isic/ontology#UserGroup> ; '
+     b'<http://www.w3.org/2000/01/rdf-schema#label> "ecrire a paul@example.org"@fr .', "text/turtle", 422),
+], ids=["nesting", "huge-literal", "huge-list", "nul", "rdf-xml", "remote-context", "shape", "personal-data"])
 def test_hostile_submissions_are_refused_and_store_nothing(live: LiveServer, network_token: str, data: bytes,
                                                            content_type: str, status: int) -> None:
     before = quad_count(live.url)
