@@ -13,7 +13,8 @@
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
         ├── QueryTimeout            503 query-timeout
-        └── StoreUnavailable        503 store-unavailable
+        ├── StoreUnavailable        503 store-unavailable
+        └── StorageFull             507 storage-full
 """
 
 from __future__ import annotations
@@ -132,4 +133,12 @@ class StoreUnavailable(StoreError):
 
     status = 503
     code = "store-unavailable"
+    public = True
+
+
+class StorageFull(StoreError):
+    """The store's disk is full: nothing was written, and what is stored is still readable."""
+
+    status = 507
+    code = "storage-full"
     public = True

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pyoxigraph
 from typing import Iterator
 
+import pyoxigraph
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
 
-from ..errors import StoreError, StoreLocked, UsageError
+from ..errors import StorageFull, StoreError, StoreLocked, UsageError
 from . import Store
+from .remote import FULL_MESSAGE, NO_SPACE
 from .results import QueryResult, from_pyoxigraph
 
 
@@ -46,6 +46,8 @@ class EmbeddedStore(Store):
         except SyntaxError as exc:
             raise UsageError(f"SPARQL update syntax error: {exc}") from None
         except OSError as exc:
+            if NO_SPACE in str(exc):
+                raise StorageFull(FULL_MESSAGE) from None
             raise StoreError(f"update failed: {exc}") from None
 
     def graph_triples(self, graph: str) -> list[Triple]:

@@ -19,7 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ..errors import StoreError, StoreLocked
+from ..errors import StorageFull, StoreError, StoreLocked
+
+
+MIN_FREE = 4 * 1024 * 1024  # bytes of free disk needed before writes are tried again after a full disk
 
 
 def oxigraph_command() -> str:
@@ -60,6 +63,7 @@ class Engine:
         self.generation = 0
         self.restarts = 0
         self.killed: set[int] = set()  # generations killed on purpose (overruns), as opposed to crashed
+        self.storage_full = False  # set when a write failed for want of disk space
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
@@ -95,6 +99,23 @@ class Engine:
             self._kill()
             self.restarts += 1
         self._wake.set()
+
+    def reopen_after_full(self) -> None:
+        """After a full disk, RocksDB refuses every write until it is reopened: reopen it once there is room.
+
+        Until then reads go on, and writes are refused at once with StorageFull.
+        """
+        if not self.storage_full:
+            return
+        if shutil.disk_usage(self.location).free < MIN_FREE:
+            raise StorageFull(f"the store's disk is still full (less than {MIN_FREE // 2**20} MiB free): "
+                              "nothing was written; free space, then send again")
+        generation = self.generation
+        self.restart(generation)
+        deadline = time.monotonic() + self.start_timeout
+        while self.generation == generation and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.storage_full = False
 
     def stop(self) -> None:
         self._stopping.set()

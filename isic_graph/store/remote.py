@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,13 +14,15 @@ from typing import IO, Iterator, Sequence, cast
 from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
 
 from ..capping import cap
-from ..errors import StoreError, StoreUnavailable, UsageError
+from ..errors import StorageFull, StoreError, StoreUnavailable, UsageError
 from . import Store
 from .results import QueryResult, from_pyoxigraph
 
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
 USER_AGENT = "isic-graph"
 BLOCK = 64 * 1024  # bytes read from the store at a time
+NO_SPACE = "No space left on device"  # how RocksDB (Oxigraph) says ENOSPC
+FULL_MESSAGE = "the store's disk is full: nothing was written, and the data stored stays readable; free space, then send again"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class RemoteStore(Store):
         self.update_url = update_url
         self.gsp_url = gsp_url
         self.timeout = timeout
+        self._writing = threading.Lock()
 
     def query(self, sparql: str) -> QueryResult:
         body, content_type = self._post(self.query_url, {"query": sparql}, ACCEPT)
@@ -84,9 +88,15 @@ class RemoteStore(Store):
             raise StoreError(f"the query engine stopped while answering: {exc!r}") from None
 
     def update(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
+        """Run an update; this process's updates run one at a time.
+
+        Oxigraph applies each update atomically but not in isolation from a concurrent one: two
+        `DROP GRAPH g ; INSERT DATA { GRAPH g {…} }` sent together can leave the union of both.
+        """
         form = [("update", sparql)] + [("using-graph-uri", g) for g in using_graphs] \
             + [("using-named-graph-uri", g) for g in using_named_graphs]
-        self._post(self.update_url, form, "*/*")
+        with self._writing:
+            self._post(self.update_url, form, "*/*")
 
     def graph_triples(self, graph: str) -> list[Triple]:
         if self.gsp_url:
@@ -161,10 +171,12 @@ class RemoteStore(Store):
             detail = exc.read().decode("utf-8", "replace")[:500]
             if exc.code == 400:
                 raise UsageError(f"the SPARQL server refused the request: {detail}") from None
+            if NO_SPACE in detail:
+                raise StorageFull(FULL_MESSAGE) from None
             raise StoreError(f"the SPARQL server at {request.full_url} answered HTTP {exc.code}: {detail}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach the SPARQL server at {request.full_url}: {reason}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException):
+            raise StoreUnavailable("the store is not reachable, or stopped answering; nothing may have been "
+                                   "written: retry in a moment") from None
 
 
 def parse_chunks(chunks: Iterator[bytes], graph: str | None) -> Iterator[Quad]:

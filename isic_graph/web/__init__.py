@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, Response
 
 from ..config import Settings
 from ..budget import TimeBudget
 from ..credentials import CredentialStore
-from ..errors import ConfigError
+from ..errors import ConfigError, StorageFull
 from ..guard import Guard, Limits
 from ..namespaces import Graphs
 from ..querying import QueryService
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                         timeout=settings.query_timeout + 5)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
-    writes = lifecycle.Writes()
+    writes = lifecycle.Writes(engine.reopen_after_full if engine else lambda: None)
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
                                       QueryService(store, settings.query_timeout, settings.result_limit, engine),
                                       Validator.default(), CredentialStore(settings.credentials_path),
@@ -70,6 +70,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       writes)
     lifecycle.register(app, writes)
     problems.register(app)
+    if engine is not None:
+        @app.errorhandler(StorageFull)
+        def storage_full(exc: StorageFull) -> Response:
+            engine.storage_full = True
+            return problems.from_error(exc)
+
     for module in (home, health, sparql, update, api, graph_store, linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     return app

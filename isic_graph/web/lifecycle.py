@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
+from typing import Callable
 
 from flask import Flask, Response, g, request
 
@@ -23,7 +24,8 @@ READ_ONLY_POSTS = ("/sparql", "/api/validate")
 class Writes:
     """Writes in flight; once closing, new writes are refused so that shutdown can wait for the last ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, prepare: Callable[[], None] = lambda: None) -> None:
+        self._prepare = prepare  # run before each write (the engine reopens after a full disk)
         self._count = 0
         self._closing = False
         self._idle = threading.Condition()
@@ -33,6 +35,11 @@ class Writes:
             if self._closing:
                 raise StoreUnavailable("the server is shutting down; send the write again in a moment")
             self._count += 1
+        try:
+            self._prepare()
+        except BaseException:
+            self.end()
+            raise
 
     def end(self) -> None:
         with self._idle:
