@@ -9,6 +9,7 @@ from typing import Callable, NoReturn, TypeVar
 import click
 
 from . import __version__
+from .backup import backup, restore
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
@@ -181,6 +182,32 @@ def load_command(obj: Context, file: Path, graph: str) -> None:
         with obj.store() as store:
             count = load_reference(store, obj.graphs, file, graph)
         click.echo(f"loaded {count} triples into <{graph}>")
+    run(action)
+
+
+@main.command("backup")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.pass_obj
+def backup_command(obj: Context, folder: Path) -> None:
+    """Write the whole store into a new FOLDER (N-Quads, gzip, with a manifest and checksum); works while serving."""
+    def action() -> None:
+        with open_store(obj.settings, read_only=True) as store:
+            manifest = backup(store, folder, obj.settings.base_iri)
+        click.echo(f"backed up {manifest.quads} quads in {len(manifest.graphs)} graphs to {folder} "
+                   f"(sha256 {manifest.sha256[:16]}…)")
+    run(action)
+
+
+@main.command("restore")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace the content of a store that is not empty.")
+@click.pass_obj
+def restore_command(obj: Context, folder: Path, replace: bool) -> None:
+    """Check a backup against its manifest, then load it (into an empty store, or with --replace)."""
+    def action() -> None:
+        with obj.store() as store:
+            manifest = restore(store, folder, replace)
+        click.echo(f"restored {manifest.quads} quads in {len(manifest.graphs)} graphs from {folder}")
     run(action)
 
 

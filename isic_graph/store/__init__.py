@@ -76,8 +76,9 @@ class Store(ABC):
         self.close()
 
 
-def open_store(settings: Settings) -> Store:
-    """Open the store the settings name: remote when ISIC_STORE_URL is set, else embedded."""
+def open_store(settings: Settings, read_only: bool = False) -> Store:
+    """Open the store the settings name: remote when ISIC_STORE_URL is set, else embedded (read-only: even
+    while a server runs on it)."""
     if settings.store_url:
         from .remote import RemoteStore
 
@@ -85,7 +86,7 @@ def open_store(settings: Settings) -> Store:
                            settings.store_gsp_url, timeout=settings.query_timeout)
     from .embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.store_path)
+    return EmbeddedStore(settings.store_path, read_only)
 
 
 __all__ = ["Store", "SelectResult", "QueryResult", "open_store"]

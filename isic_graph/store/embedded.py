@@ -17,11 +17,14 @@ from .results import QueryResult, from_pyoxigraph
 class EmbeddedStore(Store):
     """An Oxigraph store opened in this process (None: in memory)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = pyoxigraph.Store()
+            elif read_only:  # beside a running engine, which holds the store's write lock
+                self._store = pyoxigraph.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = pyoxigraph.Store(str(path))
@@ -67,6 +70,6 @@ class EmbeddedStore(Store):
         return super().dump(rdf_format, graphs)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
