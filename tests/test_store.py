@@ -8,7 +8,7 @@ import pytest
 from pyoxigraph import RdfFormat
 
 from isic_graph.config import Settings
-from isic_graph.errors import StoreError, StoreLocked, UsageError
+from isic_graph.errors import StoreError, StoreLocked, UsageError, StoreUnavailable
 from isic_graph.store import Store, open_store
 from isic_graph.store.embedded import EmbeddedStore
 
@@ -61,7 +61,7 @@ def test_unreachable_remote_store_is_a_store_error() -> None:
 
     port = free_port()
     remote = open_store(Settings(store_path=None, store_url=f"http://127.0.0.1:{port}/query", query_timeout=2))
-    with pytest.raises(StoreError, match="cannot reach"):
+    with pytest.raises(StoreUnavailable, match="not reachable"):
         remote.query("ASK {}")
     assert not isinstance(StoreError("x"), StoreLocked)
 
