@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, cast
@@ -33,6 +34,7 @@ RESULT_FORMATS = {
     "application/sparql-results+xml": QueryResultsFormat.XML,
     "text/tab-separated-values": QueryResultsFormat.TSV,
 }
+TRUNCATED = "https://w3id.org/isic/problems/results-truncated"  # the note in truncated results' head
 RDFLIB_RESULT_FORMATS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
 
 
@@ -106,7 +108,16 @@ def _write_solutions(variables: list[str], solutions: list[Any], media_type: str
                        for solution in solutions]
     out = io.BytesIO()
     result.serialize(out, format=RDFLIB_RESULT_FORMATS[media_type], encoding="utf-8")
-    return out.getvalue()
+    return _with_note(out.getvalue(), media_type)
+
+
+def _with_note(body: bytes, media_type: str) -> bytes:
+    """The cut said in the results themselves: a `link` in their head, the formats' place for notes."""
+    if media_type == "application/sparql-results+json":
+        tree = json.loads(body)
+        tree["head"]["link"] = [TRUNCATED]
+        return json.dumps(tree, ensure_ascii=False).encode("utf-8")
+    return body.replace(b"</head>", f'<link href="{TRUNCATED}"/></head>'.encode(), 1)
 
 
 def _to_rdflib(term: Any) -> Any:
