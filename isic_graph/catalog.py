@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Union
+from typing import Sequence, Union
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from . import dumps
 from .namespaces import DCAT, DCTERMS, FOAF, ISIC, RDF_TYPE, RDFS, VOID, XSD, Graphs
+from .peers import Peer
 from .store import Store
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -65,12 +66,12 @@ def summarize(store: Store, graphs: Graphs) -> Summary:
     return Summary(networks, sum(counts.values()), latest, classes)
 
 
-def catalog(store: Store, graphs: Graphs, root: str) -> list[Triple]:
+def catalog(store: Store, graphs: Graphs, root: str, peers: Sequence[Peer] = ()) -> list[Triple]:
     """The description, with access and download URLs under root (the server's public URL, ending with /)."""
-    return describe(summarize(store, graphs), graphs, root)
+    return describe(summarize(store, graphs), graphs, root, peers)
 
 
-def describe(summary: Summary, graphs: Graphs, root: str) -> list[Triple]:
+def describe(summary: Summary, graphs: Graphs, root: str, peers: Sequence[Peer] = ()) -> list[Triple]:
     """A dcat:Catalog of void:Datasets: the whole store, with one subset per network, and the SPARQL service."""
     home = f"{graphs.base}catalog"
     catalogue, whole, service = NamedNode(home), NamedNode(f"{home}#isic-graph"), NamedNode(f"{home}#sparql")
@@ -110,6 +111,15 @@ def describe(summary: Summary, graphs: Graphs, root: str) -> list[Triple]:
         add(dataset, DCTERMS + "publisher", NamedNode(net.publisher))
         for file in dumps.network_files(net.slug):
             rdf.distribution(NamedNode(f"{home}#network-{net.slug}-{file.format.name}"), dataset, file)
+    for peer in peers:  # the registered peers' catalogues, listed in this one (DCAT 3 dcat:catalog)
+        node = NamedNode(f"{home}#peer-{peer.name}")
+        add(catalogue, DCAT + "catalog", node)
+        add(node, RDF_TYPE, NamedNode(DCAT + "Catalog"))
+        add(node, RDF_TYPE, NamedNode(VOID + "Dataset"))
+        add(node, DCTERMS + "title", Literal(peer.name))
+        add(node, VOID + "sparqlEndpoint", NamedNode(peer.sparql))
+        if peer.dumps:
+            add(node, VOID + "dataDump", NamedNode(peer.dumps))
     return rdf.grouped()
 
 

@@ -18,6 +18,7 @@ from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
 from .ingest import Mode, check, check_slug, ingest
 from .instance import init_store, load_reference, stats
 from .namespaces import Graphs, curie
+from .peers import PeerRegistry
 from .store import Store, open_store
 from .store.results import SelectResult
 from .validation import ValidationReport, Validator
@@ -224,6 +225,42 @@ def stats_command(obj: Context) -> None:
         for iri, n in result.classes:
             click.echo(f"{n:>10}  {curie(iri)}")
     run(action)
+
+
+@main.group("peer")
+def peer_group() -> None:
+    """Register the other instances (peers) this one queries and harvests."""
+
+
+@peer_group.command("add")
+@click.argument("name")
+@click.option("--sparql", required=True, help="The peer's SPARQL endpoint URL.")
+@click.option("--dumps", help="The address of the peer's dumps (optional).")
+@click.option("--allow-private", is_flag=True,
+              help="Accept a loopback, link-local or private address: the peer is really there.")
+@click.pass_obj
+def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool) -> None:
+    """Register a peer (or change its addresses)."""
+    peer = run(lambda: PeerRegistry(obj.settings.peers_path).add(name, sparql, dumps, allow_private))
+    click.echo(f"peer {peer.name} registered: {peer.sparql}")
+
+
+@peer_group.command("list")
+@click.pass_obj
+def peer_list(obj: Context) -> None:
+    """The registered peers: name, SPARQL endpoint, dumps, date."""
+    for peer in run(lambda: PeerRegistry(obj.settings.peers_path).list()):
+        private = "\tprivate address allowed" if peer.allow_private else ""
+        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\tsince {peer.added}{private}")
+
+
+@peer_group.command("remove")
+@click.argument("name")
+@click.pass_obj
+def peer_remove(obj: Context, name: str) -> None:
+    """Forget a peer."""
+    run(lambda: PeerRegistry(obj.settings.peers_path).remove(name))
+    click.echo(f"peer {name} removed")
 
 
 @main.group("network")

@@ -28,6 +28,7 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("ISIC_STORE_GSP_URL", "store_gsp_url", "Graph Store Protocol endpoint of the remote store (optional; used for fast graph reads)."),
     Setting("ISIC_BASE_IRI", "base_iri", "Base of this instance's IRIs (default http://localhost:5000/); must end with '/'."),
     Setting("ISIC_CREDENTIALS", "credentials", "JSON file of the networks' write credentials (hashes only; default ./data/credentials.json)."),
+    Setting("ISIC_PEERS", "peers", "JSON file of the registered peers, the other instances this one queries and harvests (default ./data/peers.json)."),
     Setting("ISIC_ADMIN_TOKEN", "admin_token", "Administrator credential of the server (unset: administration over HTTP is off)."),
     Setting("ISIC_QUERY_TIMEOUT", "query_timeout", "Timeout of one query in seconds (default 30)."),
     Setting("ISIC_QUERY_MAX_DEPTH", "query_max_depth", "Deepest nesting of braces, parentheses and brackets a query may have (default 64)."),
@@ -42,6 +43,7 @@ class Settings:
 
     store_path: Path | None = field(default=Path("data/store"))
     credentials_path: Path = field(default=Path("data/credentials.json"))
+    peers_path: Path = field(default=Path("data/peers.json"))
     store_url: str | None = None
     store_update_url: str | None = None
     store_gsp_url: str | None = None
@@ -98,6 +100,8 @@ class Settings:
             kwargs["store_path"] = Path(values["store"]) if values["store"] != ":memory:" else None
         if "credentials" in values:
             kwargs["credentials_path"] = Path(values["credentials"])
+        if "peers" in values:
+            kwargs["peers_path"] = Path(values["peers"])
         for key in ("store_url", "store_update_url", "store_gsp_url", "base_iri", "admin_token"):
             if key in values:
                 kwargs[key] = str(values[key])

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import json
-import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import NotFound, UsageError
 from .ingest import check_slug
+from .jsonfile import read_entries, write_entries
 
 
 @dataclass(frozen=True)
@@ -67,19 +66,10 @@ class CredentialStore:
         return found
 
     def _read(self) -> dict[str, NetworkCredential]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        return {slug: NetworkCredential(**entry) for slug, entry in raw.get("networks", {}).items()}
+        return {slug: NetworkCredential(**entry) for slug, entry in read_entries(self.path, "networks").items()}
 
     def _write(self, entries: dict[str, NetworkCredential]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"networks": {k: asdict(v) for k, v in sorted(entries.items())}}, indent=1),
-                             encoding="utf-8")
-        os.chmod(temporary, 0o600)
-        temporary.replace(self.path)
+        write_entries(self.path, "networks", {slug: asdict(entry) for slug, entry in entries.items()})
 
 
 def _hash(token: str) -> str:

@@ -10,6 +10,7 @@ from pyoxigraph import RdfFormat, serialize
 from ..catalog import catalog
 from ..jsonld import compact
 from ..namespaces import PREFIXES
+from ..peers import PeerRegistry
 from .negotiation import negotiate
 
 blueprint = Blueprint("metadata", __name__)
@@ -25,7 +26,7 @@ def description() -> Response:
 
     best = negotiate(MEDIA_TYPES)
     s = services()
-    triples = catalog(s.store, s.graphs, request.url_root)
+    triples = catalog(s.store, s.graphs, request.url_root, PeerRegistry(s.settings.peers_path).list())
     if best in ("application/ld+json", "application/json"):
         body = json.dumps(compact(triples), ensure_ascii=False, indent=1).encode("utf-8")
     elif best == "application/n-triples":

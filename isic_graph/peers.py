@@ -1,0 +1,105 @@
+"""The peer registry: the other networks' instances this one may query and harvest, in a JSON file.
+
+A peer's endpoint must be http(s), without credentials in the URL. Loopback, link-local, private and
+reserved addresses (the usual targets of request forgery: 127.0.0.1, 169.254.169.254, 10.0.0.0/8…)
+are refused unless the operator registers the peer there on purpose (`--allow-private`); the address
+is checked again, after name resolution, each time the peer is called.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import socket
+import urllib.parse
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import NotFound, UsageError
+from .ingest import check_slug
+from .jsonfile import read_entries, write_entries
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A registered instance: its name, SPARQL endpoint, optional dumps address, and date."""
+
+    name: str
+    sparql: str
+    dumps: str | None
+    added: str
+    allow_private: bool = False
+
+
+class PeerRegistry:
+    """The peers, in a JSON file written atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def add(self, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False) -> Peer:
+        """Register a peer (or change its addresses)."""
+        check_slug(name)
+        for url in (sparql, dumps):
+            if url is not None:
+                check_address(url, allow_private)
+        peer = Peer(name, sparql, dumps, _now(), allow_private)
+        entries = self._read()
+        entries[name] = peer
+        self._write(entries)
+        return peer
+
+    def remove(self, name: str) -> None:
+        entries = self._read()
+        if entries.pop(name, None) is None:
+            raise NotFound(f"no peer {name!r}")
+        self._write(entries)
+
+    def list(self) -> list[Peer]:
+        return sorted(self._read().values(), key=lambda p: p.name)
+
+    def get(self, name: str) -> Peer:
+        peer = self._read().get(name)
+        if peer is None:
+            raise NotFound(f"no peer {name!r}; registered: {', '.join(self._read()) or 'none'}")
+        return peer
+
+    def endpoints(self) -> frozenset[str]:
+        """The SPARQL endpoints a query may name in SERVICE."""
+        return frozenset(p.sparql for p in self._read().values())
+
+    def _read(self) -> dict[str, Peer]:
+        return {name: Peer(**entry) for name, entry in read_entries(self.path, "peers").items()}
+
+    def _write(self, entries: dict[str, Peer]) -> None:
+        write_entries(self.path, "peers", {name: asdict(peer) for name, peer in entries.items()}, 0o644)
+
+
+def check_address(url: str, allow_private: bool = False) -> None:
+    """Refuse a URL that is not plain http(s), or that points (after resolution) at a non-public address."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url!r} is not an http(s) URL")
+    if parts.username or parts.password or parts.fragment:
+        raise UsageError(f"{url!r}: no credentials or fragment in a peer's URL")
+    if allow_private:
+        return
+    for address in _addresses(parts.hostname):
+        if not address.is_global:
+            raise UsageError(f"{url!r} points to {address}, a loopback, link-local, private or reserved address; "
+                             "register it with --allow-private if this peer is really there")
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        return [ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)]
+    except OSError:
+        return []  # not resolvable now: checked again when the peer is called
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,82 @@
+"""The peer registry: who this instance may query and harvest; never a forged or private address by mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import RdfFormat, parse
+
+from isic_graph.cli import main
+from isic_graph.config import Settings
+from isic_graph.errors import NotFound, UsageError
+from isic_graph.peers import PeerRegistry, check_address
+from isic_graph.store.engine import Engine
+from isic_graph.web import create_app, services
+
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+
+
+def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
+    registry = PeerRegistry(tmp_path / "peers.json")
+    registry.add("south", "https://south.example.org/sparql", "https://south.example.org/dumps/")
+    registry.add("north", "https://north.example.org/sparql")
+    assert [p.name for p in registry.list()] == ["north", "south"]
+    registry.add("north", "https://isic.north.example.org/sparql")
+    assert registry.get("north").sparql == "https://isic.north.example.org/sparql"
+    assert registry.endpoints() == {"https://isic.north.example.org/sparql", "https://south.example.org/sparql"}
+    registry.remove("south")
+    with pytest.raises(NotFound):
+        registry.get("south")
+    with pytest.raises(NotFound):
+        registry.remove("south")
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:7878/sparql", "http://[::1]/sparql", "http://169.254.169.254/latest/meta-data/",
+    "http://10.1.2.3/sparql", "http://192.168.0.10/sparql", "http://localhost:7878/sparql", "http://0.0.0.0/",
+], ids=["loopback", "loopback-v6", "metadata-service", "private-10", "private-192", "localhost", "unspecified"])
+def test_non_public_addresses_need_the_operators_explicit_consent(tmp_path: Path, url: str) -> None:
+    registry = PeerRegistry(tmp_path / "peers.json")
+    with pytest.raises(UsageError, match="--allow-private"):
+        registry.add("inside", url)
+    assert registry.list() == []
+    assert registry.add("inside", url, allow_private=True).allow_private
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/", "https://user:secret@example.org/",
+                                 "https://example.org/sparql#x", "not a url"])
+def test_only_plain_http_urls_are_peers(url: str) -> None:
+    with pytest.raises(UsageError):
+        check_address(url, allow_private=True)
+
+
+def test_the_cli_manages_peers_and_says_what_is_wrong(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"ISIC_PEERS": str(tmp_path / "peers.json")}
+    added = runner.invoke(main, ["peer", "add", "south", "--sparql", "http://127.0.0.1:9/sparql", "--allow-private"],
+                          env=env)
+    assert added.exit_code == 0 and "south registered" in added.output
+    refused = runner.invoke(main, ["peer", "add", "meta", "--sparql", "http://169.254.169.254/"], env=env)
+    assert refused.exit_code == 1 and "--allow-private" in refused.output
+    listed = runner.invoke(main, ["peer", "list"], env=env)
+    assert listed.output.startswith("south\thttp://127.0.0.1:9/sparql\t-\tsince ")
+    assert runner.invoke(main, ["peer", "remove", "south"], env=env).exit_code == 0
+    assert runner.invoke(main, ["peer", "remove", "south"], env=env).exit_code == 1
+
+
+def test_the_catalogue_lists_the_peers_catalogues(engine: Engine, tmp_path: Path) -> None:
+    PeerRegistry(tmp_path / "peers.json").add("south", "https://south.example.org/sparql",
+                                               "https://south.example.org/dumps/")
+    app = create_app(Settings(store_path=None, peers_path=tmp_path / "peers.json"), engine)
+    try:
+        body = app.test_client().get("/catalog", headers={"Accept": "application/n-triples"}).data
+    finally:
+        services(app).guard.close()
+    triples = {(t.subject.value, t.predicate.value, t.object.value) for t in parse(body, format=RdfFormat.N_TRIPLES)}
+    peer = "http://localhost:5000/catalog#peer-south"
+    assert ("http://localhost:5000/catalog", DCAT + "catalog", peer) in triples
+    assert (peer, VOID + "sparqlEndpoint", "https://south.example.org/sparql") in triples
+    assert (peer, VOID + "dataDump", "https://south.example.org/dumps/") in triples
