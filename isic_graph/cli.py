@@ -15,6 +15,7 @@ from .credentials import CredentialStore
 from .documents import Document, read_batch
 from .errors import IsicError, ValidationFailed
 from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
+from .harvest import harvest
 from .ingest import Mode, check, check_slug, ingest
 from .instance import init_store, load_reference, stats
 from .namespaces import Graphs, curie
@@ -261,6 +262,30 @@ def peer_remove(obj: Context, name: str) -> None:
     """Forget a peer."""
     run(lambda: PeerRegistry(obj.settings.peers_path).remove(name))
     click.echo(f"peer {name} removed")
+
+
+@main.command("harvest")
+@click.argument("peer", required=False)
+@click.pass_obj
+def harvest_command(obj: Context, peer: str | None) -> None:
+    """Copy the registered peers' network graphs (or one peer's) that changed since the last harvest."""
+    def action() -> bool:
+        registry = PeerRegistry(obj.settings.peers_path)
+        peers = [registry.get(peer)] if peer else registry.list()
+        failed = False
+        with obj.store() as store:
+            for outcome in (harvest(store, Validator.default(), obj.graphs, p) for p in peers):
+                if outcome.error:
+                    failed = True
+                    click.echo(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}", err=True)
+                for n in outcome.networks:
+                    state = (f"error, last copy kept: {n.error}" if n.error else
+                             f"{n.triples} triples" + (f", {len(n.skipped)} resource(s) left out" if n.skipped
+                                                       else "") if n.changed else "unchanged")
+                    click.echo(f"{outcome.peer}/{n.network}\t{state}")
+        return failed
+    if run(action):
+        sys.exit(1)
 
 
 @main.group("network")

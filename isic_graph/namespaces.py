@@ -82,9 +82,18 @@ class Graphs:
     def network(self, slug: str) -> str:
         return f"{self.network_prefix}{slug}"
 
+    @property
+    def peer_prefix(self) -> str:
+        return f"{self.base}graph/peer/"
+
+    def peer(self, peer: str, network: str) -> str:
+        """The copy of a peer's network graph, harvested."""
+        return f"{self.peer_prefix}{peer}/{network}"
+
     def network_resource(self, slug: str) -> str:
         return f"{self.base}id/network/{slug}"
 
     def is_reserved(self, graph: str) -> bool:
         """Graphs written only by init or ingestion, never by a raw load."""
-        return graph in (self.ontology, self.thesauri, self.metadata) or graph.startswith(self.network_prefix)
+        return graph in (self.ontology, self.thesauri, self.metadata) \
+            or graph.startswith((self.network_prefix, self.peer_prefix))

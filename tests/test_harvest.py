@@ -1,0 +1,125 @@
+"""Harvesting a live peer through its dumps: copies with provenance, nothing transferred when nothing changed,
+exactly the changed graphs replaced, non-conforming resources left out, last copies kept when the peer is down."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from isic_graph.harvest import harvest
+from isic_graph.namespaces import Graphs
+from isic_graph.peers import Peer, PeerRegistry
+from isic_graph.store import Store
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.validation import Validator
+
+from .live import LiveServer, request
+
+ADMIN = "peer-admin"
+BASE = "http://localhost:5000/"
+META = BASE + "graph/metadata"
+MODIFIED = "http://purl.org/dc/terms/modified"
+
+
+@pytest.fixture(scope="module")
+def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("peer"), {"ISIC_ADMIN_TOKEN": ADMIN}).init().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory, peer: LiveServer) -> Iterator[tuple[Store, Peer]]:
+    folder = tmp_path_factory.mktemp("local")
+    registry = PeerRegistry(folder / "peers.json")
+    registered = registry.add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
+    store = EmbeddedStore(None)
+    yield store, registered
+    store.close()
+
+
+def update_peer(peer: LiveServer, sparql: str) -> None:
+    answer = request(f"{peer.url}/update", "POST", sparql.encode(),
+                     {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {ADMIN}"})
+    assert answer.status == 204, answer.body
+
+
+def touch(peer: LiveServer, network: str, stamp: str) -> None:
+    graph = f"{BASE}graph/network/{network}"
+    update_peer(peer, f"DELETE WHERE {{ GRAPH <{META}> {{ <{graph}> <{MODIFIED}> ?m }} }} ; INSERT DATA {{ GRAPH "
+                      f"<{META}> {{ <{graph}> <{MODIFIED}> \"{stamp}\"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}")
+
+
+def dump_requests(peer: LiveServer) -> list[dict[str, object]]:
+    return [entry for line in peer.log.read_text().splitlines() if line.startswith("{")
+            for entry in [json.loads(line)] if str(entry["path"]).startswith("/dumps/network/")]
+
+
+def test_harvests_copy_then_transfer_only_what_changed(peer: LiveServer, local: tuple[Store, Peer],
+                                                       validator: Validator) -> None:
+    store, registered = local
+    graphs = Graphs(BASE)
+    first = harvest(store, validator, graphs, registered)
+    assert first.error is None
+    copied = {n.network: n for n in first.networks}
+    assert set(copied) == {"anas", "fcsf", "action-sociale-35"} and all(n.changed for n in copied.values())
+    for network, outcome in copied.items():
+        assert store.count(graphs.peer("south", network)) == outcome.triples > 100
+        assert not store.graph_names().count(graphs.network(network))  # never over a local network's graph
+    provenance = store.select(
+        f"SELECT ?source ?n WHERE {{ GRAPH <{META}> {{ <{graphs.peer('south', 'anas')}> "
+        f"<http://www.w3.org/ns/prov#wasGeneratedBy> ?a . ?a <http://purl.org/dc/terms/source> ?source ; "
+        f"<http://rdfs.org/ns/void#triples> ?n }} }}").rows
+    assert provenance and provenance[0]["source"].value == registered.sparql
+    assert int(provenance[0]["n"].value) == copied["anas"].triples
+
+    before = len(dump_requests(peer))
+    second = harvest(store, validator, graphs, registered)
+    assert second.error is None and not any(n.changed for n in second.networks)
+    conditional = dump_requests(peer)[before:]
+    assert len(conditional) == 3 and {e["status"] for e in conditional} == {304}  # no data transferred
+
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    update_peer(peer, f'DELETE {{ GRAPH ?g {{ ?n <{label}> ?l }} }} '
+                      f'INSERT {{ GRAPH ?g {{ ?n <{label}> "ANAS, renamed"@en }} }} '
+                      f'WHERE {{ BIND(<{BASE}graph/network/anas> AS ?g) BIND(<{BASE}id/network/anas> AS ?n) '
+                      f'GRAPH ?g {{ ?n <{label}> ?l FILTER(LANG(?l) = "en") }} }}')
+    touch(peer, "anas", "2031-01-01T00:00:00+00:00")
+    third = {n.network: n for n in harvest(store, validator, graphs, registered).networks}
+    assert [name for name, n in third.items() if n.changed] == ["anas"] and not third["anas"].skipped
+    assert store.query(f'ASK {{ GRAPH <{graphs.peer("south", "anas")}> {{ ?n <{label}> "ANAS, renamed"@en }} }}') is True
+
+
+def test_non_conforming_resources_are_left_out_and_reported(peer: LiveServer, local: tuple[Store, Peer],
+                                                            validator: Validator) -> None:
+    store, registered = local
+    graphs = Graphs(BASE)
+    bad = f"{BASE}id/lesson/no-statement"
+    update_peer(peer, f"INSERT DATA {{ GRAPH <{BASE}graph/network/fcsf> {{ <{bad}> a "
+                      f"<https://w3id.org/isic/ontology#Lesson> }} }}")
+    touch(peer, "fcsf", "2031-02-01T00:00:00+00:00")
+    outcome = {n.network: n for n in harvest(store, validator, graphs, registered).networks}["fcsf"]
+    assert outcome.changed and bad in outcome.skipped
+    assert store.select(f"SELECT ?p WHERE {{ GRAPH <{graphs.peer('south', 'fcsf')}> {{ <{bad}> ?p ?o }} }}").rows == ()
+    assert store.count(graphs.peer("south", "fcsf")) == outcome.triples > 100
+
+
+def test_a_peer_that_is_down_keeps_its_last_copies(tmp_path: Path, local: tuple[Store, Peer],
+                                                   validator: Validator) -> None:
+    store, registered = local
+    graphs = Graphs(BASE)
+    counts = {g: store.count(g) for g in store.graph_names()}
+    gone = Peer("south", registered.sparql, "http://127.0.0.1:9/dumps/", registered.added, allow_private=True)
+    outcome = harvest(store, validator, graphs, gone)
+    assert outcome.error and "cannot be reached" in outcome.error and outcome.networks == ()
+    assert {g: store.count(g) for g in store.graph_names()} == counts
+
+
+def test_a_peer_may_not_lead_the_harvester_elsewhere(local: tuple[Store, Peer], validator: Validator) -> None:
+    store, registered = local
+    public_only = Peer("south", registered.sparql, registered.dumps, registered.added, allow_private=False)
+    outcome = harvest(store, validator, Graphs(BASE), public_only)
+    assert outcome.error and "--allow-private" in outcome.error
