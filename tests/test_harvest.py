@@ -123,3 +123,24 @@ def test_a_peer_may_not_lead_the_harvester_elsewhere(local: tuple[Store, Peer], 
     public_only = Peer("south", registered.sparql, registered.dumps, registered.added, allow_private=False)
     outcome = harvest(store, validator, Graphs(BASE), public_only)
     assert outcome.error and "--allow-private" in outcome.error
+
+
+def test_the_administrator_harvests_over_http(peer: LiveServer, tmp_path: Path) -> None:
+    local = LiveServer(tmp_path, {"ISIC_ADMIN_TOKEN": "local-admin", "ISIC_PEERS": str(tmp_path / "peers.json")})
+    local.init()
+    PeerRegistry(tmp_path / "peers.json").add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/",
+                                              allow_private=True)
+    local.start()
+    try:
+        refused = request(f"{local.url}/api/harvest", "POST", b"")
+        assert refused.status == 401
+        answer = request(f"{local.url}/api/harvest?peer=south", "POST", b"",
+                         {"Authorization": "Bearer local-admin"}, timeout=120)
+        assert answer.status == 200, answer.body[:300]
+        outcome = answer.json()["peers"][0]
+        assert outcome["peer"] == "south" and outcome["error"] is None
+        assert {n["network"] for n in outcome["networks"] if n["changed"]} == {"anas", "fcsf", "action-sociale-35"}
+        unknown = request(f"{local.url}/api/harvest?peer=nobody", "POST", b"", {"Authorization": "Bearer local-admin"})
+        assert unknown.status == 404
+    finally:
+        local.stop()

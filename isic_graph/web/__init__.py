@@ -19,6 +19,7 @@ from ..validation import Validator
 from . import (
     api,
     dumps,
+    federation,
     graph_store,
     health,
     home,
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             engine.storage_full = True
             return problems.from_error(exc)
 
-    for module in (home, health, sparql, update, api, graph_store, linked_data, dumps, metadata):
+    for module in (home, health, sparql, update, api, federation, graph_store, linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     return app
 
