@@ -12,12 +12,16 @@ from click.testing import CliRunner
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
 from isic_graph.backup import BackupError, backup, restore, verify
 from isic_graph.cli import main
-from isic_graph.errors import UsageError
+from isic_graph.errors import StoreLocked, UsageError
+from isic_graph.ingest import insert_data
 from isic_graph.store import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
+from isic_graph.store.remote import RemoteStore
 
 BASE = "http://localhost:5000/"
 
@@ -43,10 +47,53 @@ def test_backup_and_restore_round_trip_every_graph_exactly(sample_store: Store, 
         assert isomorphic(original[name], restored[name]), name  # the ontology's blank nodes included
 
 
-def test_a_running_engines_store_is_backed_up_read_only(engine: Engine, tmp_path: Path) -> None:
+TRICKY = [
+    Literal("deux lignes\r\net une tabulation\t, des \"guillemets\" et un \\ oblique", language="fr"),
+    Literal("Québec, ½, 東京, 🧶, e\u0301, עברית", language="fr-CA"),
+    Literal("colour", language="en-GB"),
+    Literal("2026-11-24", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    Literal("0042", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),  # not normalised
+    Literal("x y", datatype=NamedNode("urn:x:custom-type")),
+    Literal(""),
+]
+
+
+def test_literals_blank_nodes_and_graphs_round_trip_on_each_backend(store: Store, tmp_path: Path) -> None:
+    s, p, b = NamedNode("urn:x:s"), NamedNode("urn:x:p"), BlankNode()
+    triples = [Triple(s, p, o) for o in TRICKY]
+    triples += [Triple(s, p, b), Triple(b, p, BlankNode()), Triple(b, p, TRICKY[0])]
+    store.update(insert_data("urn:x:tricky", triples))
+    before, literals = graphs_of(store), literals_of(store, "urn:x:tricky")
+    assert len(literals) == len(TRICKY)
+    manifest = backup(store, tmp_path / "b", BASE)
+    assert manifest.graphs["urn:x:tricky"] == len(triples) and manifest.quads == store.count()
+    store.update('DROP GRAPH <urn:x:tricky> ; INSERT DATA { GRAPH <urn:x:later> { <urn:x:s> <urn:x:p> "new" } }')
+    restore(store, tmp_path / "b", replace=True)
+    after = graphs_of(store)
+    assert before.keys() == after.keys() and "urn:x:later" not in after
+    for name in before:
+        assert isomorphic(before[name], after[name]), name
+    assert literals_of(store, "urn:x:tricky") == literals  # as the store held them, byte for byte
+
+
+def test_a_running_engines_store_is_backed_up_read_only_with_its_latest_writes(engine: Engine,
+                                                                                 tmp_path: Path) -> None:
+    live = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
+    live.update('INSERT DATA { GRAPH <urn:x:just-written> { <urn:x:s> <urn:x:p> "while serving" } }')
     with EmbeddedStore(engine.location, read_only=True) as store:
         manifest = backup(store, tmp_path / "live", BASE)
     assert manifest.quads > 3000 and any("/graph/network/" in g for g in manifest.graphs)
+    assert manifest.graphs["urn:x:just-written"] == 1 and manifest.quads == live.count()
+
+
+def test_a_running_engines_store_cannot_be_opened_for_writing(engine: Engine) -> None:
+    with pytest.raises(StoreLocked, match="in use by another process"):
+        EmbeddedStore(engine.location)
+
+
+def literals_of(store: Store, graph: str) -> set[Literal]:
+    """The literals of a graph as pyoxigraph terms (rdflib would normalise some lexical forms)."""
+    return {t.object for t in store.graph_triples(graph) if isinstance(t.object, Literal)}
 
 
 @pytest.fixture
@@ -119,3 +166,14 @@ def test_the_cli_backs_up_restores_and_says_what_went_wrong(tmp_path: Path) -> N
         out.write(b"<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n")
     broken = runner.invoke(main, ["restore", "--replace", str(tmp_path / "b")], env=fresh)
     assert broken.exit_code == 1 and "does not match its manifest" in broken.output
+
+
+def test_the_cli_refuses_a_folder_that_is_not_a_backup_and_a_missing_argument(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"ISIC_STORE": str(tmp_path / "store"), "ISIC_CREDENTIALS": str(tmp_path / "c.json")}
+    (tmp_path / "empty").mkdir()
+    refused = runner.invoke(main, ["restore", str(tmp_path / "empty")], env=env)
+    assert refused.exit_code == 1 and "holds no manifest.json" in refused.output
+    assert not (tmp_path / "store").exists() or EmbeddedStore(tmp_path / "store").graph_names() == []
+    assert runner.invoke(main, ["backup"], env=env).exit_code == 2
+    assert runner.invoke(main, ["restore"], env=env).exit_code == 2
