@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
-from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
+from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, VOID, XSD, Graphs
 from .store import Store
 from .store.results import term_value
 from .validation import ValidationReport, Validator
@@ -23,6 +23,8 @@ VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
 SHACL = "http://www.w3.org/ns/shacl#"
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
+PERSON_CLASSES = (FOAF + "Person", SCHEMA + "Person")  # the classes isics:PersonShape targets
+HELD_BY = ISIC + "heldBy"
 
 
 class Mode(str, Enum):
@@ -54,7 +56,8 @@ def check_slug(network: str) -> str:
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
           mode: Mode = Mode.REPLACE) -> ValidationReport:
-    """Validate a batch together with the types of the stored resources it references."""
+    """Validate a batch with what it needs from the store: the types of the resources it references,
+    and the roles that hold the persons it describes."""
     _check_vocabulary_untouched(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
@@ -62,11 +65,11 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     focus = None
     if store is not None:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
-        context = referenced_types(store, batch, exclude)
+        context = referenced_types(store, batch, exclude) + stored_roles(store, batch, graphs, network, mode)
         if context:
             focus = batch.subjects
             for t in context:
-                data.add((URIRef(term_value(t.subject)), URIRef(RDF_TYPE), URIRef(term_value(t.object))))
+                data.add((URIRef(term_value(t.subject)), URIRef(t.predicate.value), URIRef(term_value(t.object))))
     report = validator.validate(data, focus)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
@@ -113,6 +116,30 @@ def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> l
     return found
 
 
+def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None, mode: Mode) -> list[Triple]:
+    """The stored roles that hold the persons the batch describes: their isic:heldBy and rdf:type triples.
+
+    A person may be published in one submission and the role they hold in another; what the ingestion
+    is about to replace (the network's graph, or in upsert mode the descriptions of the batch's subjects)
+    does not count.
+    """
+    persons = sorted({term_value(t.subject) for t in batch.triples
+                      if t.predicate.value == RDF_TYPE and term_value(t.object) in PERSON_CLASSES})
+    own = graphs.network(network) if network is not None else None
+    found: list[Triple] = []
+    for start in range(0, len(persons), VALUES_CHUNK):
+        values = " ".join(f"<{iri}>" for iri in persons[start:start + VALUES_CHUNK])
+        rows = store.select(f"SELECT DISTINCT ?g ?h ?role ?person ?t WHERE {{ VALUES ?person {{ {values} }} "
+                            f"GRAPH ?g {{ ?role <{HELD_BY}> ?person }} GRAPH ?h {{ ?role a ?t }} }}").rows
+        for row in rows:
+            replaced = mode is Mode.REPLACE or term_value(row["role"]).split("#genid-")[0] in batch.subjects
+            if replaced and own in (term_value(row["g"]), term_value(row["h"])):
+                continue
+            found.append(Triple(row["role"], NamedNode(HELD_BY), row["person"]))  # type: ignore[arg-type]
+            found.append(Triple(row["role"], NamedNode(RDF_TYPE), row["t"]))  # type: ignore[arg-type]
+    return found
+
+
 def to_rdflib(triples: Iterable[Triple]) -> Graph:
     """An rdflib graph of pyoxigraph triples (the validator's input)."""
     graph = Graph()
@@ -126,11 +153,11 @@ def _check_vocabulary_untouched(batch: Batch) -> None:
     for subject in batch.subjects:
         if subject.startswith(VOCABULARY_NAMESPACES):
             raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
-    for t in batch.triples:
-        used = t.predicate.value
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode):
-            used = t.object.value
-        if used.startswith(SHACL) or used == OWL_IMPORTS:
+    for t in batch.triples:  # SHACL terms anywhere (a type, a property, sh:NodeShape as a superclass…)
+        shacl = [term.value for term in (t.subject, t.predicate, t.object)
+                 if isinstance(term, NamedNode) and term.value.startswith(SHACL)]
+        used = t.predicate.value if t.predicate.value == OWL_IMPORTS else next(iter(shacl), None)
+        if used is not None:
             raise UsageError(f"<{term_value(t.subject)}> uses <{used}>: submissions hold data only; the shapes "
                              "that check them are the server's own, and nothing is imported")
 

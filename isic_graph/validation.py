@@ -13,13 +13,20 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from . import resources
-from .namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
-from .privacy import Kind, personal_data
+from .namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, XSD, curie
+from .privacy import Kind, personal_data, personal_data_in_iri
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 PERSONAL_DATA = URIRef(SHAPES_IRI + "#PersonalDataConstraintComponent")
+MASKED = URIRef(SHAPES_IRI + "#MaskedValue")  # the datatype of what a report shows instead of personal data
+# Well-typed values of these datatypes are numbers, dates or booleans, not text: they are not searched.
+UNTEXTUAL = frozenset(URIRef(XSD + name) for name in (
+    "boolean", "date", "dateTime", "dateTimeStamp", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay",
+    "duration", "dayTimeDuration", "yearMonthDuration", "decimal", "integer", "int", "long", "short", "byte",
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
+    "unsignedInt", "unsignedShort", "unsignedByte", "float", "double"))
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)
@@ -129,9 +136,10 @@ class Validator:
 
     def validate(self, data: Graph, focus: Iterable[str] | None = None) -> ValidationReport:
         """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked."""
+        # Searched before the vocabulary is mixed in: only the submission's own values are personal data.
+        personal = _personal_data(data, None if focus is None else {URIRef(f) for f in focus})
         # The vocabulary is added to the data itself: pySHACL's ont_graph only mixes in class axioms,
         # not the thesauri's concepts, which the scheme constraints need.
-        personal = _personal_data(data, None if focus is None else {URIRef(f) for f in focus})
         for triple in self.vocabulary:
             data.add(triple)
         # Ill-typed literals ("2015-13-45"^^xsd:date) are reported here: pySHACL crashes comparing them.
@@ -152,6 +160,7 @@ class Validator:
         if personal:
             conforms = False
             _report_personal_data(report_graph, personal)
+            _mask(report_graph, personal)
         root = next(report_graph.subjects(RDF.type, SH.ValidationReport))
         violations = tuple(self._violation(data, report_graph, r)  # top-level results; sh:detail stays nested
                            for r in report_graph.objects(root, SH.result))
@@ -167,6 +176,8 @@ class Validator:
             lang = message.language if isinstance(message, Literal) and message.language else "en"
             messages.setdefault(lang, str(message))
         source = report.value(result, SH.sourceShape)
+        if source is None and isinstance(path, URIRef):  # our own results: the field as the shapes name it
+            source = self._field_shape(path, set(data.objects(focus, RDF.type)))
         names = self._names(source, path)
         severity = report.value(result, SH.resultSeverity)
         return Violation(
@@ -174,6 +185,15 @@ class Validator:
             path=str(path) if isinstance(path, URIRef) else None,
             field_names=names, value=_show(value) if value is not None else None, messages=messages,
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation")
+
+    def _field_shape(self, path: URIRef, types: set[Node]) -> Node | None:
+        """The property shape of this path, preferably in the node shape of one of the resource's classes."""
+        fields = list(self.shapes.subjects(SH.path, path))
+        for field_shape in fields:
+            for node_shape in self.shapes.subjects(SH.property, field_shape):
+                if any(t in types for t in self.shapes.objects(node_shape, SH.targetClass)):
+                    return field_shape
+        return fields[0] if fields else None
 
     def _names(self, shape: Node | None, path: Node | None) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -237,33 +257,86 @@ def _report_ill_typed(report: Graph, triples: list[tuple[Node, Node, Node]]) -> 
             report.add((result, p, o))
 
 
-def _personal_data(data: Graph, focus: set[URIRef] | None) -> list[tuple[Node, Node, Kind]]:
-    """(resource, field, kind) for each piece of personal data in the text of the data."""
-    found: list[tuple[Node, Node, Kind]] = []
+@dataclass(frozen=True)
+class Finding:
+    """A piece of personal data in a batch: the resource and field it is in, the term holding it, its kind."""
+
+    subject: Node
+    predicate: Node | None  # None: the resource's own IRI is the datum (<mailto:…>)
+    term: Node
+    kind: Kind
+
+
+def _personal_data(data: Graph, focus: set[URIRef] | None) -> list[Finding]:
+    """Each piece of personal data in the text of the data, and in its contact IRIs (mailto:, tel:)."""
+    found: dict[tuple[Node, Node | None, str], Finding] = {}
     for subject, predicate, value in data:
-        if isinstance(value, Literal) and (value.datatype is None or value.datatype == XSD_STRING) \
-                and (focus is None or subject in focus):
-            found.extend((subject, predicate, kind) for kind in personal_data(str(value)))
-    return found
+        if focus is not None and subject not in focus:
+            continue
+        for kind in _kinds(subject):
+            found.setdefault((subject, None, kind.code), Finding(subject, None, subject, kind))
+        for kind in _kinds(value):
+            found.setdefault((subject, predicate, kind.code), Finding(subject, predicate, value, kind))
+    return list(found.values())
 
 
-def _report_personal_data(report: Graph, found: list[tuple[Node, Node, Kind]]) -> None:
+def _kinds(term: Node) -> list[Kind]:
+    if isinstance(term, Literal):
+        if term.datatype in UNTEXTUAL and not term.ill_typed:
+            return []
+        return personal_data(str(term))
+    if isinstance(term, URIRef):
+        return personal_data_in_iri(str(term))
+    return []
+
+
+def _report_personal_data(report: Graph, found: list[Finding]) -> None:
     """A W3C validation result per piece of personal data; the value names its kind, never the datum."""
     from rdflib import BNode
 
     root = next(report.subjects(RDF.type, SH.ValidationReport))
     report.set((root, SH.conforms, Literal(False)))
-    for subject, predicate, kind in found:
+    for finding in found:
+        kind = finding.kind
+        where_fr, where_en = (("Ce champ contient", "This field contains") if finding.predicate is not None
+                              else ("L'IRI de cette ressource est", "The IRI of this resource is"))
         result = BNode()
         report.add((root, SH.result, result))
-        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, subject), (SH.resultPath, predicate),
-                     (SH.value, Literal(f"[{kind.en}]")), (SH.resultSeverity, SH.Violation),
+        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, finding.subject),
+                     (SH.value, masked([kind])), (SH.resultSeverity, SH.Violation),
                      (SH.sourceConstraintComponent, PERSONAL_DATA),
-                     (SH.resultMessage, Literal(f"Ce champ contient {kind.fr} : aucune donnée personnelle n'est "
+                     (SH.resultMessage, Literal(f"{where_fr} {kind.fr} : aucune donnée personnelle n'est "
                                                 "publiée ici (des groupes, pas des personnes).", lang="fr")),
-                     (SH.resultMessage, Literal(f"This field contains {kind.en}: no personal data is published "
+                     (SH.resultMessage, Literal(f"{where_en} {kind.en}: no personal data is published "
                                                 "here (groups, not people).", lang="en"))):
             report.add((result, p, o))
+        if finding.predicate is not None:
+            report.add((result, SH.resultPath, finding.predicate))
+
+
+def _mask(report: Graph, found: list[Finding]) -> None:
+    """Replace every piece of personal data the report would repeat (values, focus nodes, messages) by its kind."""
+    kinds: dict[Node, list[Kind]] = {}
+    for finding in found:
+        kinds.setdefault(finding.term, []).append(finding.kind)
+    for subject, predicate, value in list(report):
+        if predicate in (SH.value, SH.focusNode) and value in kinds:
+            report.remove((subject, predicate, value))
+            report.add((subject, predicate, masked(kinds[value])))
+        elif predicate == SH.resultMessage and isinstance(value, Literal):
+            text = str(value)
+            for term, found_kinds in kinds.items():
+                if str(term) in text:
+                    text = text.replace(str(term), str(masked(found_kinds)))
+            if text != str(value):
+                report.remove((subject, predicate, value))
+                report.add((subject, predicate, Literal(text, lang=value.language)))
+
+
+def masked(kinds: Iterable[Kind]) -> Literal:
+    """What a report shows in place of a piece of personal data: its kinds only, e.g. "*** (email)"."""
+    codes = ", ".join(sorted({kind.code for kind in kinds}))
+    return Literal(f"*** ({codes})", datatype=MASKED)
 
 
 def _label(data: Graph, node: Node | None) -> str | None:
@@ -282,6 +355,8 @@ def _label(data: Graph, node: Node | None) -> str | None:
 
 def _show(value: Node) -> str:
     if isinstance(value, Literal):
+        if value.datatype == MASKED:
+            return str(value)
         if value.language:
             return f'"{value}"@{value.language}'
         return f'"{value}"'
