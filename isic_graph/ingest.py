@@ -153,10 +153,10 @@ def _check_vocabulary_untouched(batch: Batch) -> None:
     for subject in batch.subjects:
         if subject.startswith(VOCABULARY_NAMESPACES):
             raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
-    for t in batch.triples:  # SHACL terms anywhere (a type, a property, sh:NodeShape as a superclass…)
-        shacl = [term.value for term in (t.subject, t.predicate, t.object)
-                 if isinstance(term, NamedNode) and term.value.startswith(SHACL)]
-        used = t.predicate.value if t.predicate.value == OWL_IMPORTS else next(iter(shacl), None)
+    for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
+        used = next((term.value for term in (t.predicate, t.object, t.subject)
+                     if isinstance(term, NamedNode) and (term.value.startswith(SHACL) or term.value == OWL_IMPORTS)),
+                    None)
         if used is not None:
             raise UsageError(f"<{term_value(t.subject)}> uses <{used}>: submissions hold data only; the shapes "
                              "that check them are the server's own, and nothing is imported")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
+import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ import csvw
 from pyoxigraph import Literal, NamedNode, Triple
 
 from . import resources
-from .documents import CONTROL
+from .documents import CONTROL, LIMITS, DocumentLimits
 from .errors import DocumentTooLarge, ParseError, UsageError
 from .validation import Location
 
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from .documents import Document
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-MAX_ROWS = 20_000  # rows of one sheet
-MAX_CELL = 64 * 1024  # characters of one cell
+QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # with its end: the csv module reads CR, LF and CRLF
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 STRING_TYPES = {"string", "any", "normalizedString", "token"}
 
@@ -48,14 +48,14 @@ def table_names() -> list[str]:
     return [str(t.url) for t in csvw.TableGroup.from_file(metadata_file()).tables]
 
 
-def read_tables(files: Sequence[Document], base_iri: str) -> TabularBatch:
+def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> TabularBatch:
     """Map CSV files, each named like a table of the template (projects.csv, lessons.csv…), to triples.
 
     Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
     """
     group = csvw.TableGroup.from_file(metadata_file())
     tables = {str(t.url): t for t in group.tables}
-    triples: list[Triple] = []
+    triples: dict[Triple, None] = {}
     locations: dict[str, Location] = {}
     fallback: dict[str, Location] = {}
     columns: dict[tuple[str, str], str] = {}
@@ -65,7 +65,7 @@ def read_tables(files: Sequence[Document], base_iri: str) -> TabularBatch:
             raise UsageError(f"{path.name}: not a table of the collection-sheet template; expected one of "
                              + ", ".join(sorted(tables)))
         text = _text(path)
-        _check_size(path.name, text)
+        _check_cells(path.name, text, limits)
         _check_header(path.name, text, table)
         for column in table.tableSchema.columns:
             if column.propertyUrl is not None and not column.virtual:
@@ -75,43 +75,83 @@ def read_tables(files: Sequence[Document], base_iri: str) -> TabularBatch:
             with tempfile.TemporaryDirectory() as folder:  # csvw reads tables from files only
                 local = Path(folder) / path.name
                 local.write_text(text, encoding="utf-8")
-                rows = table.iterdicts(fname=local, strict=False)
-                try:
-                    for number, row in enumerate(rows, start=2):
-                        triples.extend(_row_triples(table, row, base_iri, path.name, number, locations, fallback))
-                except (ValueError, csv.Error) as exc:  # csvw's own refusals name the temporary file
-                    raise ParseError(str(exc).replace(str(local), path.name)) from None
-    return TabularBatch(tuple(dict.fromkeys(triples)), {**fallback, **locations}, columns)
+                rows = iter(table.iterdicts(fname=local, strict=False))
+                number = 1
+                while True:
+                    number += 1
+                    try:
+                        row = next(rows)
+                    except StopIteration:
+                        break
+                    except (ValueError, csv.Error) as exc:  # csvw's own refusals name the temporary file
+                        raise ParseError(_csvw_message(str(exc), local, path.name)) from None
+                    try:
+                        found = _row_triples(table, row, base_iri, path.name, number, locations, fallback)
+                    except ValueError as exc:  # an IRI made from a cell is not an IRI
+                        raise ParseError(f"{path.name}, row {number}: {exc}") from None
+                    triples.update(dict.fromkeys(found))
+                    if len(triples) > limits.max_triples:
+                        raise DocumentTooLarge(f"{path.name}, row {number}: the submission holds more than "
+                                               f"{limits.max_triples} triples; split it into several submissions")
+    return TabularBatch(tuple(triples), {**fallback, **locations}, columns)
 
 
 def _text(doc: Document) -> str:
     try:
         return doc.data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ParseError(f"{doc.name}: not UTF-8 text; save the sheet as « CSV UTF-8 »") from None
+    except UnicodeDecodeError as exc:
+        row = doc.data.count(b"\n", 0, exc.start) + 1
+        raise ParseError(f"{doc.name}, row {row}: not UTF-8 text; save the sheet as « CSV UTF-8 »") from None
 
 
-def _check_size(name: str, text: str) -> None:
-    """Refuse sheets with more rows, or longer cells, than a collection sheet can have; and control characters."""
-    rows = text.count("\n")
-    if rows > MAX_ROWS:
-        raise DocumentTooLarge(f"{name} has {rows} lines; a sheet holds at most {MAX_ROWS} rows: split it")
+def _check_cells(name: str, text: str, limits: DocumentLimits) -> None:
+    """Refuse sheets with more rows, or longer cells, than the limits, and cells with control characters.
+
+    Rows are counted as records (a quoted cell may hold line breaks; a lone CR ends a row too). The
+    commas outside quotes are counted first, at C speed: the csv module holds a whole row in memory.
+    Lines are handed to it one by one (io.StringIO would hold four bytes per character of the sheet).
+    """
+    if QUOTED.sub("", text).count(",") > (limits.max_rows + 1) * limits.max_columns:
+        raise DocumentTooLarge(f"{name} has more cells than {limits.max_rows} rows of {limits.max_columns} "
+                               "columns; split it into several sheets")
+    reader = csv.reader(line.group() for line in LINE.finditer(text))
+    number = width = 0
     try:
-        longest = max((len(cell) for row in csv.reader(io.StringIO(text)) for cell in row), default=0)
-    except csv.Error:  # a cell longer than the csv module's own limit (128 KiB)
-        longest = MAX_CELL + 1
-    if longest > MAX_CELL:
-        raise DocumentTooLarge(f"{name} has a cell longer than {MAX_CELL} characters")
-    control = CONTROL.search(text)
-    if control:
-        row = text.count("\n", 0, control.start()) + 1
-        raise ParseError(f"{name}, row {row}: control character U+{ord(control.group()):04X}; "
-                         "cells may not hold control characters")
+        for number, row in enumerate(reader, start=1):
+            if number > limits.max_rows + 1:  # the header is not a row of data
+                raise DocumentTooLarge(f"{name} has more than {limits.max_rows} rows; split it into several sheets")
+            if len(row) > limits.max_columns:
+                raise DocumentTooLarge(f"{name}, row {number}: {len(row)} cells; a row holds at most "
+                                       f"{limits.max_columns}")
+            width = width or len(row)
+            if len(row) > width:
+                raise ParseError(f"{name}, row {number}: {len(row)} cells, but the header has {width} columns; "
+                                 "remove the cells past the last column")
+            for column, cell in enumerate(row, start=1):
+                if len(cell) > limits.max_cell:
+                    raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell is longer than "
+                                           f"{limits.max_cell} characters")
+                control = CONTROL.search(cell)
+                if control:
+                    raise ParseError(f"{name}, row {number}, column {column}: control character "
+                                     f"U+{ord(control.group()):04X}; cells may not hold control characters")
+    except csv.Error as exc:  # the csv module's own limit on a cell (128 KiB), or a malformed quote
+        if "field limit" in str(exc):
+            raise DocumentTooLarge(f"{name}, row {number + 1}: a cell is longer than {limits.max_cell} "
+                                   "characters") from None
+        raise ParseError(f"{name}, row {number + 1}: {exc}") from None
+
+
+def _csvw_message(message: str, local: Path, name: str) -> str:
+    """csvw's message with its position as `file, line L, column C` and no temporary path."""
+    message = re.sub(re.escape(str(local)) + r":(\d+):(\d+)",
+                     lambda m: f"{name}, line {m.group(1)}, column {m.group(2)}:", message)
+    return message.replace(str(local), name).replace(str(local.parent), "…")
 
 
 def _check_header(name: str, text: str, table: Any) -> None:
     expected = [c.name for c in table.tableSchema.columns if not c.virtual]
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+    header = [h.strip() for h in next(csv.reader(line.group() for line in LINE.finditer(text)), [])]
     unknown = [h for h in header if h and h not in expected]
     missing = [c.name for c in table.tableSchema.columns if c.required and c.name not in header]
     if unknown or missing:
