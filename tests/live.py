@@ -72,6 +72,10 @@ def engine_pids(pid: int) -> set[int]:
     return found
 
 
+class PortTaken(Exception):
+    """The server's port was taken by another process before the server could bind it."""
+
+
 @dataclass
 class LiveServer:
     """`isic-graph init --samples` then `isic-graph serve` on 127.0.0.1, its log kept in a file."""
@@ -105,6 +109,16 @@ class LiveServer:
                               timeout=timeout)
 
     def start(self, wait: float = 60) -> LiveServer:
+        """Start the server; if its port was taken meanwhile by another process, on a new port."""
+        for _ in range(3):
+            try:
+                return self._start(wait)
+            except PortTaken:
+                self.port = free_port()
+        return self._start(wait)
+
+    def _start(self, wait: float) -> LiveServer:
+        mark = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([*COMMAND, "serve", "--port", str(self.port), "--threads", "8"],
                                             env=self.environment, stdout=log, stderr=log)
@@ -115,6 +129,11 @@ class LiveServer:
                     return self
             except OSError:
                 pass
+            if self.process is not None and self.process.poll() is not None:
+                if b"Address already in use" in self.log.read_bytes()[mark:]:
+                    self.process = None
+                    raise PortTaken(self.url)
+                break
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"isic-graph serve did not answer; its log:\n{self.log.read_text()[-2000:]}")
