@@ -7,14 +7,17 @@ import gzip
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 import zlib
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass
 from itertools import groupby, islice
 from pathlib import Path
-from typing import IO, Iterator, cast
+from typing import IO, Any, Iterable, Iterator, cast
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from . import __version__
 from .errors import IsicError, UsageError
@@ -24,11 +27,14 @@ from .store import Store
 FORMAT = "isic-graph-backup/1"
 DATA = "store.nq.gz"
 MANIFEST = "manifest.json"
-CHUNK = 20_000  # quads serialized, or inserted, at a time
+CHUNK = 20_000  # quads serialized at a time
+DEFAULT = ""  # the default graph, where graphs are named by their IRI
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class BackupError(IsicError):
-    """The backup is missing, damaged or does not match its manifest; nothing was restored."""
+    """A backup could not be written; or is missing, damaged or unlike its manifest (refused before the store is
+    touched); or the store does not hold, once restored, what the manifest lists."""
 
     status = 422
     code = "bad-backup"
@@ -36,142 +42,185 @@ class BackupError(IsicError):
 
 @dataclass(frozen=True)
 class Manifest:
-    """What a backup holds, and the checksum of its data file."""
+    """What a backup holds (quads per named graph, and in the default graph) and the checksum of its data file."""
 
-    created: str
-    version: str
+    created: str  # UTC, ISO 8601
+    version: str  # of isic-graph
     base_iri: str
     sha256: str
     bytes: int
     quads: int
-    graphs: dict[str, int] = field(default_factory=dict)
+    graphs: dict[str, int]
+    default_graph: int = 0
     format: str = FORMAT
     file: str = DATA
 
+    def counts(self) -> dict[str, int]:
+        """Quads per graph, the default graph's under DEFAULT when it has any."""
+        return {**self.graphs, **({DEFAULT: self.default_graph} if self.default_graph else {})}
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A backup folder whose data file matches its manifest's checksum and holds the quads it lists."""
+
+    folder: Path
+    manifest: Manifest
+
+    @property
+    def data(self) -> Path:
+        return self.folder / self.manifest.file
+
 
 def backup(store: Store, target: Path, base_iri: str) -> Manifest:
-    """Write every quad of the store into a new folder `target`, with its manifest; never half a backup."""
+    """Write every quad of the store into the new folder `target`, beside its manifest; never half a backup."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"{target} already exists and is not an empty folder; choose a new one")
-    target = target.resolve()
-    partial = target.with_name(f".{target.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+        raise UsageError(f"{target} already exists and is not an empty folder: choose a new one")
+    target = target.absolute()
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
-        counts = _write_quads(store, partial / DATA)
+        partial.mkdir(parents=True)
+        counts = _write_quads(store.stream(), partial / DATA)
         digest, size = _checksum(partial / DATA)
-        manifest = Manifest(datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                            __version__, base_iri, digest, size, sum(counts.values()), dict(sorted(counts.items())))
+        manifest = Manifest(
+            datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), __version__, base_iri,
+            digest, size, sum(counts.values()), {g: n for g, n in sorted(counts.items()) if g != DEFAULT},
+            counts.get(DEFAULT, 0))
         (partial / MANIFEST).write_text(json.dumps(asdict(manifest), indent=1, ensure_ascii=False) + "\n", "utf-8")
-        if target.exists():
-            target.rmdir()
-        os.replace(partial, target)
-    except BaseException:
+        for written in (partial / DATA, partial / MANIFEST, partial):
+            _sync(written)
+        os.replace(partial, target)  # takes the place of an empty folder, never of a non-empty one
+    except OSError as exc:
+        raise BackupError(f"the backup could not be written to {target}: {exc}") from None
+    finally:
         shutil.rmtree(partial, ignore_errors=True)
-        raise
+    _sync(target.parent)
     return manifest
 
 
-def _write_quads(store: Store, path: Path) -> dict[str, int]:
-    """Stream the store's quads into a gzipped N-Quads file, a chunk at a time; the quads per graph."""
-    counts: dict[str, int] = {}
+def verify(folder: Path) -> Backup:
+    """Check a backup without touching any store: its manifest, the checksum and size of its data file,
+    and that the file reads through to the very quads per graph the manifest lists."""
+    manifest = _read_manifest(folder)
+    checked = Backup(folder, manifest)
+    if not checked.data.is_file():
+        raise BackupError(f"{checked.data} is missing: the backup is incomplete")
+    digest, size = _checksum(checked.data)
+    if (digest, size) != (manifest.sha256, manifest.bytes):
+        raise BackupError(f"{checked.data} does not match its manifest (sha256 {digest[:12]}…, {size} bytes; "
+                          f"expected {manifest.sha256[:12]}…, {manifest.bytes} bytes): it is damaged or was changed")
+    found = _census(_quads_in(checked.data))
+    if found != manifest.counts():
+        raise BackupError(f"{checked.data} does not hold what its manifest lists: {_difference(manifest, found)}")
+    return checked
+
+
+def restore(store: Store, checked: Backup, replace: bool = False) -> Manifest:
+    """Load a verified backup into an empty store (with replace, in place of its content), then recount every graph.
+
+    Each graph is replaced in one update; graphs the backup does not hold are dropped.
+    """
+    manifest = checked.manifest
+    if not replace and store.query("ASK { ?s ?p ?o }") is not False:
+        raise UsageError("the store is not empty: restore into an empty store, or pass --replace to replace "
+                         "its content with the backup's")
+    if replace:
+        for graph in store.graph_names():
+            if graph not in manifest.graphs:
+                store.update(f"DROP SILENT GRAPH <{graph}>")
+        if not manifest.default_graph:
+            store.update("DROP SILENT DEFAULT")
+    loaded: set[str] = set()
+    for graph, quads in groupby(_quads_in(checked.data), key=_graph_of):  # a backup writes each graph in one run
+        store.update(_load(graph, [q.triple for q in quads], first=graph not in loaded))
+        loaded.add(graph)
+    found = _census(store.stream())
+    if found != manifest.counts():
+        raise BackupError(f"after restoring, the store does not hold what the backup lists: "
+                          f"{_difference(manifest, found)}")
+    return manifest
+
+
+def _write_quads(quads: Iterator[Quad], path: Path) -> Counter[str]:
+    """Stream quads into a gzipped N-Quads file, a chunk at a time; the quads per graph."""
+    counts: Counter[str] = Counter()
     with gzip.open(path, "wb") as out:
-        quads = store.stream()
         while chunk := list(islice(quads, CHUNK)):
-            for quad in chunk:
-                name = _graph_of(quad)
-                counts[name] = counts.get(name, 0) + 1
+            counts.update(_graph_of(quad) for quad in chunk)
             out.write(serialize(chunk, format=RdfFormat.N_QUADS) or b"")
     return counts
-
-
-def verify(source: Path) -> Manifest:
-    """The manifest of a backup whose data file matches its checksum and size; BackupError otherwise."""
-    try:
-        raw = json.loads((source / MANIFEST).read_text("utf-8"))
-        manifest = Manifest(**raw)
-    except FileNotFoundError:
-        raise BackupError(f"{source} holds no {MANIFEST}: not a backup") from None
-    except OSError as exc:
-        raise BackupError(f"{source / MANIFEST} cannot be read: {exc}") from None
-    except (ValueError, TypeError) as exc:
-        raise BackupError(f"{source / MANIFEST} is not a backup manifest: {exc}") from None
-    if manifest.format != FORMAT:
-        raise BackupError(f"unknown backup format {manifest.format!r}; this version reads {FORMAT}")
-    if not _consistent(manifest):
-        raise BackupError(f"{source / MANIFEST} is inconsistent (data file, or quads against their sum per graph)")
-    data = source / manifest.file
-    if not data.is_file():
-        raise BackupError(f"{data} is missing")
-    digest, size = _checksum(data)
-    if (digest, size) != (manifest.sha256, manifest.bytes):
-        raise BackupError(f"{data} does not match its manifest (sha256 {digest[:12]}…, {size} bytes; expected "
-                          f"{manifest.sha256[:12]}…, {manifest.bytes} bytes): it is damaged or was changed")
-    return manifest
-
-
-def restore(store: Store, source: Path, replace: bool = False) -> Manifest:
-    """Load a verified backup into the store, graph by graph (each graph in one update), then recount."""
-    manifest = verify(source)
-    data = source / manifest.file
-    counted = _count_quads(data)  # the whole file is read once, and must parse, before the store is touched
-    if counted != manifest.graphs:
-        raise BackupError(f"{data} does not hold what its manifest lists ({sum(counted.values())} quads in "
-                          f"{len(counted)} graphs; the manifest lists {manifest.quads} in {len(manifest.graphs)})")
-    existing = store.graph_names()
-    if existing and not replace:
-        raise UsageError(f"the store is not empty ({len(existing)} graphs); restore into an empty store, "
-                         "or pass --replace to replace its content")
-    for graph in existing:
-        if graph not in manifest.graphs:
-            store.update(f"DROP SILENT GRAPH <{graph}>")
-    loaded: set[str] = set()
-    for graph, quads in _graph_runs(data):
-        drop = "" if graph in loaded else f"DROP SILENT GRAPH <{graph}> ;\n"
-        store.update(drop + insert_data(graph, (q.triple for q in quads)))
-        loaded.add(graph)
-    found = {graph: store.count(graph) for graph in store.graph_names()}
-    if found != manifest.graphs:
-        raise BackupError(f"after restoring, the store holds {sum(found.values())} quads in {len(found)} graphs; "
-                          f"the backup lists {manifest.quads} in {len(manifest.graphs)}")
-    return manifest
 
 
 def _quads_in(data: Path) -> Iterator[Quad]:
     """The quads of a gzipped N-Quads file, streamed; a damaged or truncated file raises BackupError."""
     try:
         with gzip.open(data, "rb") as handle:
-            for quad in parse(cast(IO[bytes], handle), format=RdfFormat.N_QUADS):
-                if not isinstance(quad.graph_name, NamedNode):
-                    raise BackupError(f"{data} holds a quad outside any named graph: {quad}")
-                yield quad
+            yield from parse(cast(IO[bytes], handle), format=RdfFormat.N_QUADS)
     except (OSError, EOFError, zlib.error, SyntaxError, ValueError) as exc:
-        raise BackupError(f"{data} cannot be read: {exc}") from None
+        raise BackupError(f"{data} cannot be read to its end: {exc}") from None
 
 
-def _count_quads(data: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for quad in _quads_in(data):
-        name = _graph_of(quad)
-        counts[name] = counts.get(name, 0) + 1
-    return counts
-
-
-def _graph_runs(data: Path) -> Iterator[tuple[str, list[Quad]]]:
-    """The file's quads as runs of one graph each (a backup writes each graph in one run): one graph in memory."""
-    for graph, run in groupby(_quads_in(data), key=_graph_of):
-        yield graph, list(run)
+def _census(quads: Iterable[Quad]) -> dict[str, int]:
+    return dict(Counter(_graph_of(quad) for quad in quads))
 
 
 def _graph_of(quad: Quad) -> str:
-    return quad.graph_name.value if isinstance(quad.graph_name, NamedNode) else ""
+    name = quad.graph_name
+    if isinstance(name, NamedNode):
+        return name.value
+    if isinstance(name, DefaultGraph):
+        return DEFAULT
+    raise BackupError(f"a graph named by a blank node ({name}) cannot be named in a SPARQL update: not supported")
 
 
-def _consistent(manifest: Manifest) -> bool:
-    """The manifest names the usual data file, and its total is the sum of its counts per graph."""
+def _load(graph: str, triples: list[Triple], first: bool) -> str:
+    """The update that adds triples to a graph, in place of what it held if they are the first of it."""
+    if graph != DEFAULT:
+        return (f"DROP SILENT GRAPH <{graph}> ;\n" if first else "") + insert_data(graph, triples)
+    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+    return ("DROP SILENT DEFAULT ;\n" if first else "") + f"INSERT DATA {{\n{body} .\n}}"
+
+
+def _difference(manifest: Manifest, found: dict[str, int]) -> str:
+    expected = manifest.counts()
+    differing = sorted(g for g in expected.keys() | found.keys() if expected.get(g, 0) != found.get(g, 0))
+    shown = ", ".join(f"{'the default graph' if g == DEFAULT else f'<{g}>'} {found.get(g, 0)} quads "
+                      f"(listed: {expected.get(g, 0)})" for g in differing[:3])
+    return shown + (f" and {len(differing) - 3} more graphs" if len(differing) > 3 else "")
+
+
+def _read_manifest(folder: Path) -> Manifest:
+    path = folder / MANIFEST
+    if not folder.is_dir():
+        raise BackupError(f"there is no backup folder at {folder}")
+    try:
+        raw: Any = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise BackupError(f"{folder} holds no {MANIFEST}: it is not a backup, or an unfinished one") from None
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{path} cannot be read: {exc}") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        found = raw.get("format") if isinstance(raw, dict) else None
+        raise BackupError(f"{path} is not a manifest this version reads (format {found!r}; expected {FORMAT!r})")
+    try:
+        manifest = Manifest(**raw)
+    except TypeError as exc:
+        raise BackupError(f"{path} is not a backup manifest: {exc}") from None
+    if not _well_formed(manifest):
+        raise BackupError(f"{path} is inconsistent: its data file, checksum or counts are malformed, "
+                          "or its total is not the sum of its graphs")
+    return manifest
+
+
+def _well_formed(manifest: Manifest) -> bool:
+    def count(n: object) -> bool:
+        return type(n) is int and n >= 0
+
     graphs = manifest.graphs
-    return (manifest.file == DATA and isinstance(graphs, dict) and isinstance(manifest.quads, int)
-            and all(isinstance(n, int) for n in graphs.values()) and manifest.quads == sum(graphs.values()))
+    return (manifest.file == DATA and isinstance(manifest.sha256, str) and SHA256.fullmatch(manifest.sha256) is not None
+            and count(manifest.bytes) and count(manifest.quads) and count(manifest.default_graph)
+            and isinstance(graphs, dict) and all(isinstance(g, str) and g and count(n) for g, n in graphs.items())
+            and manifest.quads == sum(graphs.values()) + manifest.default_graph)
 
 
 def _checksum(path: Path) -> tuple[str, int]:
@@ -182,3 +231,15 @@ def _checksum(path: Path) -> tuple[str, int]:
             digest.update(block)
             size += len(block)
     return digest.hexdigest(), size
+
+
+def _sync(path: Path) -> None:
+    """Have a file's content, or a folder's entries, reach the disk."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:  # folders cannot be opened everywhere
+        return
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -9,7 +9,7 @@ from typing import Callable, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .backup import backup, restore
+from .backup import backup, restore, verify
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
@@ -191,12 +191,12 @@ def load_command(obj: Context, file: Path, graph: str) -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.pass_obj
 def backup_command(obj: Context, folder: Path) -> None:
-    """Write the whole store into a new FOLDER (N-Quads, gzip, with a manifest and checksum); works while serving."""
+    """Write the whole store into a new FOLDER: N-Quads (gzip), a manifest and its checksum; works while serving."""
     def action() -> None:
         with open_store(obj.settings, read_only=True) as store:
             manifest = backup(store, folder, obj.settings.base_iri)
         click.echo(f"backed up {manifest.quads} quads in {len(manifest.graphs)} graphs to {folder} "
-                   f"(sha256 {manifest.sha256[:16]}…)")
+                   f"(sha256 {manifest.sha256})")
     run(action)
 
 
@@ -205,10 +205,11 @@ def backup_command(obj: Context, folder: Path) -> None:
 @click.option("--replace", is_flag=True, help="Replace the content of a store that is not empty.")
 @click.pass_obj
 def restore_command(obj: Context, folder: Path, replace: bool) -> None:
-    """Check a backup against its manifest, then load it (into an empty store, or with --replace)."""
+    """Check a backup against its manifest, then load it into an empty store (or, with --replace, any)."""
     def action() -> None:
+        checked = verify(folder)  # the whole backup, before the store is even opened
         with obj.store() as store:
-            manifest = restore(store, folder, replace)
+            manifest = restore(store, checked, replace)
         click.echo(f"restored {manifest.quads} quads in {len(manifest.graphs)} graphs from {folder}")
     run(action)
 

@@ -16,7 +16,7 @@ from isic_graph.store.engine import Engine, free_port, oxigraph_command
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation import Validator
 
-__all__ = ["OxigraphServer", "free_port", "http_get", "loaded_engine"]
+__all__ = ["OxigraphServer", "free_port", "http_get", "loaded_engine", "work_done"]
 
 
 def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -26,6 +26,13 @@ def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
+
+
+def work_done(pid: int) -> tuple[int, int]:
+    """What a process has done so far (Linux /proc): CPU time in clock ticks, and bytes passed to write(2)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    io = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines() if ": " in line)
+    return int(fields[11]) + int(fields[12]), int(io["wchar"])
 
 
 def loaded_engine(folder: Path, validator: Validator, base: str = "http://localhost:5000/") -> Engine:

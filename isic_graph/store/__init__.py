@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from ..config import Settings
-from ..errors import UsageError
+from ..errors import NotFound, StoreLocked, UsageError
 from .results import QueryResult, SelectResult
 
 
@@ -52,7 +52,8 @@ class Store(ABC):
                 yield Quad(t.subject, t.predicate, t.object, name)
 
     def stream(self, graph: str | None = None) -> Iterator[Quad]:
-        """The quads of one named graph or of all, lazily, for dumps of any size."""
+        """The quads of one named graph or of the whole dataset (with the default graph's, where the
+        backend can tell them apart), lazily, for dumps of any size."""
         return self.quads(None if graph is None else [graph])
 
     def raw_chunks(self, graph: str | None = None) -> Iterator[bytes] | None:
@@ -77,16 +78,32 @@ class Store(ABC):
 
 
 def open_store(settings: Settings, read_only: bool = False) -> Store:
-    """Open the store the settings name: remote when ISIC_STORE_URL is set, else embedded (read-only: even
-    while a server runs on it)."""
+    """Open the store the settings name: remote when ISIC_STORE_URL is set, else embedded.
+
+    read_only: the caller only reads, so an embedded store that a running engine holds (`isic-graph
+    serve`) is read through that engine over HTTP, since pyoxigraph's read-only mode is undefined
+    beside a writer; and a store that does not exist is not created.
+    """
     if settings.store_url:
         from .remote import RemoteStore
 
         return RemoteStore(settings.store_url, settings.update_url or settings.store_url,
                            settings.store_gsp_url, timeout=settings.query_timeout)
     from .embedded import EmbeddedStore
+    from .engine import serving_engine
 
-    return EmbeddedStore(settings.store_path, read_only)
+    path = settings.store_path
+    if read_only and path is not None and not path.is_dir():
+        raise NotFound(f"there is no store at {path}: create it with `isic-graph init`")
+    try:
+        return EmbeddedStore(path)
+    except StoreLocked:
+        url = serving_engine(path) if read_only and path is not None else None
+        if url is None:
+            raise
+        from .remote import RemoteStore
+
+        return RemoteStore(f"{url}/query", f"{url}/update", f"{url}/store", timeout=settings.query_timeout)
 
 
 __all__ = ["Store", "SelectResult", "QueryResult", "open_store"]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 
 from ..errors import StorageFull, StoreError, StoreLocked, UsageError
 from . import Store
@@ -17,14 +17,11 @@ from .results import QueryResult, from_pyoxigraph
 class EmbeddedStore(Store):
     """An Oxigraph store opened in this process (None: in memory)."""
 
-    def __init__(self, path: Path | None, read_only: bool = False) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.read_only = read_only
         try:
             if path is None:
                 self._store = pyoxigraph.Store()
-            elif read_only:  # beside a running engine, which holds the store's write lock
-                self._store = pyoxigraph.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = pyoxigraph.Store(str(path))
@@ -33,6 +30,10 @@ class EmbeddedStore(Store):
                 raise StoreLocked(
                     f"the store at {path} is in use by another process (a running `isic-graph serve`?): "
                     "stop it, or send your request to the server instead") from None
+            if NO_SPACE in str(exc):
+                raise StorageFull(f"the disk of the store at {path} is full: opening the store needs free space "
+                                  "(as much as its write-ahead log, the numbered *.log files); nothing stored "
+                                  "is lost") from None
             raise StoreError(f"cannot open the store at {path}: {exc}") from None
 
     def query(self, sparql: str) -> QueryResult:
@@ -60,6 +61,8 @@ class EmbeddedStore(Store):
         names = self.graph_names() if graph is None else [graph]
         for name in names:
             yield from self._store.quads_for_pattern(None, None, None, NamedNode(name))
+        if graph is None:
+            yield from self._store.quads_for_pattern(None, None, None, DefaultGraph())
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
@@ -70,6 +73,16 @@ class EmbeddedStore(Store):
         return super().dump(rdf_format, graphs)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        if self.path is not None and not self.read_only:
-            self._store.flush()
-        del self._store
+        """Flush the written data to the store's tables, and release it.
+
+        On a full disk the flush fails; what was written is kept all the same in the write-ahead log,
+        which the next opening replays (the write that found the disk full has said so already).
+        """
+        try:
+            if self.path is not None:
+                self._store.flush()
+        except OSError as exc:
+            if NO_SPACE not in str(exc):
+                raise StoreError(f"cannot flush the store at {self.path}: {exc}") from None
+        finally:
+            del self._store

@@ -19,10 +19,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ..errors import StorageFull, StoreError, StoreLocked
+from ..errors import StorageFull, StoreError, StoreLocked, StoreUnavailable
+from .remote import NO_SPACE
 
 
-MIN_FREE = 4 * 1024 * 1024  # bytes of free disk needed before writes are tried again after a full disk
+MIN_FREE = 4 * 1024 * 1024  # bytes of free disk needed before writes are tried again after a full disk, beyond the log
+BACKOFF = 5.0  # most seconds between two attempts to start an engine that exits at start
+ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]"}  # an engine bound to every address, reached on loopback
 
 
 def oxigraph_command() -> str:
@@ -38,6 +41,52 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def serving_engine(location: Path) -> str | None:
+    """The URL of an `oxigraph serve` process holding the store at `location`, read from the
+    process table (Linux /proc; elsewhere None): how another process reads a store a server holds."""
+    target = location.resolve()
+    try:
+        processes = [p for p in Path("/proc").iterdir() if p.name.isdigit()]
+    except OSError:
+        return None
+    for process in processes:
+        try:
+            arguments = [os.fsdecode(a) for a in (process / "cmdline").read_bytes().split(b"\0")]
+            command = next((i for i, a in enumerate(arguments[:2]) if Path(a).name == "oxigraph"), None)
+            where = _option(arguments, "--location", "-l")
+            if command is None or arguments[command + 1:command + 2] != ["serve"] or where is None:
+                continue
+            if not Path(where).is_absolute():  # relative to the directory the engine was started in
+                where = os.path.join(os.readlink(process / "cwd"), where)
+            if Path(where).resolve() != target:
+                continue
+        except OSError:  # gone meanwhile, or another user's
+            continue
+        host, _, port = (_option(arguments, "--bind", "-b") or "localhost:7878").rpartition(":")
+        host = ANY_ADDRESS.get(host, host)
+        return f"http://{host}:{port}"
+    return None
+
+
+def _option(arguments: list[str], long: str, short: str) -> str | None:
+    for i, argument in enumerate(arguments[:-1]):
+        if argument in (long, short):
+            return arguments[i + 1]
+    prefix = long + "="
+    return next((a[len(prefix):] for a in arguments if a.startswith(prefix)), None)
+
+
+def log_bytes(location: Path) -> int:
+    """The size of a store's write-ahead log (RocksDB's numbered *.log files), what reopening it may write."""
+    total = 0
+    for path in location.glob("*.log"):
+        try:
+            total += path.stat().st_size if path.stem.isdigit() else 0
+        except OSError:  # removed meanwhile
+            pass
+    return total
 
 
 def _die_with_parent() -> None:
@@ -103,18 +152,25 @@ class Engine:
     def reopen_after_full(self) -> None:
         """After a full disk, RocksDB refuses every write until it is reopened: reopen it once there is room.
 
-        Until then reads go on, and writes are refused at once with StorageFull.
+        Reopening replays the write-ahead log into new table files, which takes up to the log's size on
+        disk; an engine that cannot do it exits at start, and then nothing can be read either. So until
+        there is that much room (and MIN_FREE more) the engine is left running, reads go on, and writes
+        are refused at once with StorageFull.
         """
         if not self.storage_full:
             return
-        if shutil.disk_usage(self.location).free < MIN_FREE:
-            raise StorageFull(f"the store's disk is still full (less than {MIN_FREE // 2**20} MiB free): "
-                              "nothing was written; free space, then send again")
+        needed = log_bytes(self.location) + MIN_FREE
+        if shutil.disk_usage(self.location).free < needed:
+            raise StorageFull(f"the store's disk is still full: writes resume once {needed // 2**20 + 1} MiB "
+                              "are free; nothing was written, and what is stored stays readable")
         generation = self.generation
         self.restart(generation)
         deadline = time.monotonic() + self.start_timeout
         while self.generation == generation and time.monotonic() < deadline:
             time.sleep(0.02)
+        if self.generation == generation:
+            raise StoreUnavailable("the query engine is being started again after a full disk; nothing was "
+                                   "written: send again in a moment")
         self.storage_full = False
 
     def stop(self) -> None:
@@ -124,6 +180,7 @@ class Engine:
             self._kill()
 
     def _supervise(self) -> None:
+        pause = 0.2  # grows while the engine keeps exiting at start, which also leaves a log file behind each time
         while not self._stopping.is_set():
             process = self._process
             if process is None or process.poll() is not None:
@@ -132,12 +189,14 @@ class Engine:
                         if not self._stopping.is_set():
                             self._spawn()
                     self._ready.set()
+                    pause = 0.2
                 except StoreError as exc:
                     if not self._ready.is_set():
                         self._failure = exc
                         self._ready.set()
                         return
-            self._wake.wait(0.2)
+                    pause = min(pause * 2, BACKOFF)
+            self._wake.wait(pause)
             self._wake.clear()
 
     def _spawn(self) -> None:
@@ -155,6 +214,10 @@ class Engine:
                 self._process = None
                 if "lock" in message.lower():
                     raise StoreLocked(f"the store at {self.location} is in use by another process: {message.strip()}")
+                if NO_SPACE in message:
+                    raise StorageFull("the store's disk is full: the query engine needs free space to open the "
+                                      "store (as much as its write-ahead log, the numbered *.log files); nothing "
+                                      "stored is lost")
                 raise StoreError(f"the query engine exited at start: {message.strip()}")
             try:
                 urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()

@@ -21,8 +21,9 @@ from .results import QueryResult, from_pyoxigraph
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
 USER_AGENT = "isic-graph"
 BLOCK = 64 * 1024  # bytes read from the store at a time
-NO_SPACE = "No space left on device"  # how RocksDB (Oxigraph) says ENOSPC
-FULL_MESSAGE = "the store's disk is full: nothing was written, and the data stored stays readable; free space, then send again"
+NO_SPACE = "No space left on device"  # how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
+FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
+                "send again once disk space has been freed")
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,17 @@ class RemoteStore(Store):
         """Run an update; this process's updates run one at a time.
 
         Oxigraph applies each update atomically but not in isolation from a concurrent one: two
-        `DROP GRAPH g ; INSERT DATA { GRAPH g {…} }` sent together can leave the union of both.
+        `DROP GRAPH g ; INSERT DATA { GRAPH g {…} }` sent together leave the union of both.
+        An engine that dies during the update has applied all of it or none (its write-ahead log).
         """
         form = [("update", sparql)] + [("using-graph-uri", g) for g in using_graphs] \
             + [("using-named-graph-uri", g) for g in using_named_graphs]
         with self._writing:
-            self._post(self.update_url, form, "*/*")
+            try:
+                self._post(self.update_url, form, "*/*")
+            except StoreUnavailable:
+                raise StoreUnavailable("the store could not be reached, or stopped answering during this write: "
+                                       "the write was applied whole or not at all; send it again in a moment") from None
 
     def graph_triples(self, graph: str) -> list[Triple]:
         if self.gsp_url:
