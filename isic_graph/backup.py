@@ -20,7 +20,7 @@ from typing import IO, Any, Iterable, Iterator, cast
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from . import __version__
-from .errors import IsicError, UsageError
+from .errors import BackupError, UsageError
 from .ingest import insert_data
 from .store import Store
 
@@ -31,13 +31,6 @@ CHUNK = 20_000  # quads serialized at a time
 DEFAULT = ""  # the default graph, where graphs are named by their IRI
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
-
-class BackupError(IsicError):
-    """A backup could not be written; or is missing, damaged or unlike its manifest (refused before the store is
-    touched); or the store does not hold, once restored, what the manifest lists."""
-
-    status = 422
-    code = "bad-backup"
 
 
 @dataclass(frozen=True)

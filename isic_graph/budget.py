@@ -7,20 +7,10 @@ import threading
 import time
 from typing import Callable
 
-from .errors import IsicError
+from .errors import BudgetExceeded
 
 WINDOW = 60.0  # seconds over which a client's budget refills
 
-
-class BudgetExceeded(IsicError):
-    """The client used up its query time; it may query again after Retry-After seconds."""
-
-    status = 429
-    code = "too-many-requests"
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class TimeBudget:

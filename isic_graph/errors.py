@@ -8,13 +8,18 @@
     │   ├── DocumentTooLarge        413 document-too-large
     │   ├── NotAcceptable           406 not-acceptable
     │   └── MethodNotAllowed        405 method-not-allowed
+    ├── QueryTooLarge               413 query-too-large
+    │   └── UriTooLong              414 uri-too-long
+    ├── BudgetExceeded              429 too-many-requests   (carries Retry-After)
+    ├── BackupError                 422 bad-backup
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
     ├── NotFound                    404 not-found
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
         ├── QueryTimeout            503 query-timeout
         ├── StoreUnavailable        503 store-unavailable
-        └── StorageFull             507 storage-full
+        ├── StorageFull             507 storage-full
+        └── PeerUnavailable         502 peer-unavailable
 """
 
 from __future__ import annotations
@@ -141,4 +146,45 @@ class StorageFull(StoreError):
 
     status = 507
     code = "storage-full"
+    public = True
+
+
+class BudgetExceeded(IsicError):
+    """The client used up its query time; it may query again after Retry-After seconds."""
+
+    status = 429
+    code = "too-many-requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QueryTooLarge(IsicError):
+    """The query is larger than the configured limit."""
+
+    status = 413
+    code = "query-too-large"
+
+
+class UriTooLong(QueryTooLarge):
+    """The request URI is longer than the configured limit."""
+
+    status = 414
+    code = "uri-too-long"
+
+
+class BackupError(IsicError):
+    """A backup could not be written; or is missing, damaged or unlike its manifest (refused before the store is
+    touched); or the store does not hold, once restored, what the manifest lists."""
+
+    status = 422
+    code = "bad-backup"
+
+
+class PeerUnavailable(StoreError):
+    """A peer could not be read; its last good copies were kept."""
+
+    status = 502
+    code = "peer-unavailable"
     public = True

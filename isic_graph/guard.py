@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from .errors import IsicError, UsageError
+from .errors import IsicError, QueryTooLarge, UsageError
 
 PARSER_LOCK = threading.Lock()
 ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -31,18 +31,6 @@ STRINGS = {  # (long?, quote) -> the string from its opening quote to its end (o
 }
 
 
-class QueryTooLarge(IsicError):
-    """The query is larger than the configured limit."""
-
-    status = 413
-    code = "query-too-large"
-
-
-class UriTooLong(QueryTooLarge):
-    """The request URI is longer than the configured limit."""
-
-    status = 414
-    code = "uri-too-long"
 
 
 @dataclass(frozen=True)

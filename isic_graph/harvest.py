@@ -21,7 +21,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from . import __version__
 from .documents import Document, read_batch
-from .errors import IsicError, StoreError, UsageError
+from .errors import IsicError, PeerUnavailable, UsageError
 from .formats import format_named
 from .ingest import check, insert_data
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
@@ -35,13 +35,6 @@ TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 ROUNDS = 5  # validations at most, as leaving a resource out can leave another one dangling
 
-
-class PeerUnavailable(StoreError):
-    """A peer could not be read; its last good copies were kept."""
-
-    status = 502
-    code = "peer-unavailable"
-    public = True
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ class ParserPool:
 
     def verdict(self, text: str, limits: Any, update: bool) -> Any:
         """The guard's verdict for a text (a QueryFacts or an IsicError), computed in a worker."""
-        from .guard import QueryFacts, QueryTooLarge
+        from .errors import QueryTooLarge
+        from .guard import QueryFacts
 
         worker = self._take()
         request = {"text": text, "max_bytes": limits.max_bytes, "max_depth": limits.max_depth,
@@ -97,7 +98,8 @@ def _stop(worker: subprocess.Popen[bytes]) -> None:
 
 def _serve() -> None:
     """A worker: for each JSON line on stdin, the verdict as a JSON line on stdout."""
-    from .guard import Limits, QueryFacts, QueryTooLarge, compute_verdict
+    from .errors import QueryTooLarge
+    from .guard import Limits, QueryFacts, compute_verdict
 
     sys.setrecursionlimit(RECURSION)
     threading.stack_size(STACK)

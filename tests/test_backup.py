@@ -22,7 +22,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from isic_graph import __version__
-from isic_graph.backup import BackupError, backup, restore, verify
+from isic_graph.backup import backup, restore, verify
+from isic_graph.errors import BackupError
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.errors import StoreError, UsageError

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.budget import BudgetExceeded, TimeBudget
+from isic_graph.budget import TimeBudget
+from isic_graph.errors import BudgetExceeded
 
 
 class Clock:

@@ -7,8 +7,8 @@ import time
 from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
-from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UsageError
-from ..guard import UriTooLong, check_dataset
+from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UriTooLong, UsageError
+from ..guard import check_dataset
 from . import problems
 from .description import service_description
 from .negotiation import negotiate
