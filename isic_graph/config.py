@@ -65,6 +65,12 @@ class Settings:
                 raise ConfigError(f"{name} must be positive, got {value}")
 
     @property
+    def write_lock_path(self) -> Path:
+        """The file that the processes writing to one store lock around each update: beside the credentials,
+        since processes serving one store share the instance folder."""
+        return self.credentials_path.parent / "writes.lock"
+
+    @property
     def update_url(self) -> str | None:
         """The remote update endpoint, derived from the query endpoint when not given."""
         if self.store_url is None:

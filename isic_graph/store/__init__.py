@@ -88,7 +88,7 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
         from .remote import RemoteStore
 
         return RemoteStore(settings.store_url, settings.update_url or settings.store_url,
-                           settings.store_gsp_url, timeout=settings.query_timeout)
+                           settings.store_gsp_url, timeout=settings.query_timeout, lock_path=settings.write_lock_path)
     from .embedded import EmbeddedStore
     from .engine import serving_engine
 
@@ -103,7 +103,8 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
             raise
         from .remote import RemoteStore
 
-        return RemoteStore(f"{url}/query", f"{url}/update", f"{url}/store", timeout=settings.query_timeout)
+        return RemoteStore(f"{url}/query", f"{url}/update", f"{url}/store", timeout=settings.query_timeout,
+                           lock_path=settings.write_lock_path)
 
 
 __all__ = ["Store", "SelectResult", "QueryResult", "open_store"]

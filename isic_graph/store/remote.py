@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from typing import IO, Iterator, Sequence, cast
 
 from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
@@ -37,13 +40,19 @@ class RawResponse:
 
 
 class RemoteStore(Store):
-    """A store behind SPARQL 1.1 query and update endpoints (whose default graph must be the union)."""
+    """A store behind SPARQL 1.1 query and update endpoints (whose default graph must be the union).
 
-    def __init__(self, query_url: str, update_url: str, gsp_url: str | None, timeout: float) -> None:
+    lock_path: a file that every process writing to this store locks around each update (the
+    instance folder's `writes.lock`), so that server processes sharing one store never mix updates.
+    """
+
+    def __init__(self, query_url: str, update_url: str, gsp_url: str | None, timeout: float,
+                 lock_path: Path | None = None) -> None:
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
         self.timeout = timeout
+        self.lock_path = lock_path
         self._writing = threading.Lock()
 
     def query(self, sparql: str) -> QueryResult:
@@ -89,7 +98,7 @@ class RemoteStore(Store):
             raise StoreError(f"the query engine stopped while answering: {exc!r}") from None
 
     def update(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
-        """Run an update; this process's updates run one at a time.
+        """Run an update; updates run one at a time, in this process and across the processes sharing the lock file.
 
         Oxigraph applies each update atomically but not in isolation from a concurrent one: two
         `DROP GRAPH g ; INSERT DATA { GRAPH g {…} }` sent together leave the union of both.
@@ -97,12 +106,27 @@ class RemoteStore(Store):
         """
         form = [("update", sparql)] + [("using-graph-uri", g) for g in using_graphs] \
             + [("using-named-graph-uri", g) for g in using_named_graphs]
-        with self._writing:
+        with self._exclusive():
             try:
                 self._post(self.update_url, form, "*/*")
             except StoreUnavailable:
                 raise StoreUnavailable("the store could not be reached, or stopped answering during this write: "
                                        "the write was applied whole or not at all; send it again in a moment") from None
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self._writing:
+            if self.lock_path is None:
+                yield
+                return
+            try:
+                self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+                handle = self.lock_path.open("ab")
+            except OSError as exc:
+                raise StoreError(f"cannot open the write lock file {self.lock_path.name}: {exc.strerror}") from None
+            with handle:  # closing the file releases the lock, whatever happens to the update
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                yield
 
     def graph_triples(self, graph: str) -> list[Triple]:
         if self.gsp_url:

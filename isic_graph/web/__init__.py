@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         raise ConfigError("the web server never runs a query engine itself: start it with `isic-graph serve`, "
                           "or set ISIC_STORE_URL to a SPARQL server")
     store = RemoteStore(settings.store_url, settings.update_url or settings.store_url, settings.store_gsp_url,
-                        timeout=settings.query_timeout + 5)
+                        timeout=settings.query_timeout + 5, lock_path=settings.write_lock_path)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     writes = lifecycle.Writes(engine.reopen_after_full if engine else lambda: None)
