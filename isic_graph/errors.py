@@ -20,6 +20,7 @@
         ├── StoreUnavailable        503 store-unavailable
         ├── StorageFull             507 storage-full
         └── PeerUnavailable         502 peer-unavailable
+            └── PeerTimeout         504 peer-timeout
 """
 
 from __future__ import annotations
@@ -188,3 +189,10 @@ class PeerUnavailable(StoreError):
     status = 502
     code = "peer-unavailable"
     public = True
+
+
+class PeerTimeout(PeerUnavailable):
+    """A peer did not answer in time."""
+
+    status = 504
+    code = "peer-timeout"

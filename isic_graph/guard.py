@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -79,18 +79,20 @@ class Guard:
         self._pool = ParserPool(workers, timeout)
         self._verdict = lru_cache(maxsize=2048)(self._compute)
 
-    def check_query(self, text: str) -> QueryFacts:
-        return _outcome(self._verdict(text, False))
+    def check_query(self, text: str, peers: frozenset[str] = frozenset()) -> QueryFacts:
+        """Check a query; SERVICE may name the given endpoints (the peers registered now)."""
+        return _outcome(self._verdict(text, False, peers))
 
     def check_update(self, text: str) -> QueryFacts:
-        return _outcome(self._verdict(text, True))
+        return _outcome(self._verdict(text, True, frozenset()))
 
     def close(self) -> None:
         self._pool.close()
 
-    def _compute(self, text: str, update: bool) -> IsicError | QueryFacts:
-        _check_shape(text, self.limits, update)  # size and depth here: cheap, and refused without a round trip
-        verdict: IsicError | QueryFacts = self._pool.verdict(text, self.limits, update)
+    def _compute(self, text: str, update: bool, peers: frozenset[str]) -> IsicError | QueryFacts:
+        limits = replace(self.limits, peers=peers)
+        _check_shape(text, limits, update)  # size and depth here: cheap, and refused without a round trip
+        verdict: IsicError | QueryFacts = self._pool.verdict(text, limits, update)
         return verdict
 
 
@@ -103,7 +105,7 @@ def compute_verdict(text: str, limits: Limits, update: bool) -> IsicError | Quer
     """The refusal for a text, or what it is."""
     try:
         tree = _parse(text, limits, update)
-        _refuse_remote(tree, limits.peers)
+        _refuse_remote(tree, limits.peers, update)
     except IsicError as exc:
         return exc
     return _facts(tree, update)
@@ -173,6 +175,32 @@ def deepest_nesting(text: str, limit: int | None = None) -> tuple[int, int]:
     return deepest, where
 
 
+def blank_literals(text: str) -> str:
+    """The text with the insides of its strings, IRIs and comments blanked: the same length, so that
+    a keyword or brace found in it is at the same place in the text, and is a keyword or brace."""
+    out = list(text)
+    i, n = 0, len(text)
+    while i < n:
+        match = SIGNIFICANT.search(text, i)
+        if match is None:
+            break
+        i = match.start()
+        c = text[i]
+        end = i + 1
+        if c == "#":
+            newline = text.find("\n", i)
+            end = n if newline < 0 else newline
+            out[i:end] = " " * (end - i)
+        elif c in "'\"":
+            end = STRINGS[text.startswith(c * 3, i), c].match(text, i).end()  # type: ignore[union-attr]
+            out[i + 1:end - 1] = " " * max(0, end - i - 2)
+        elif c == "<" and (iri := IRIREF.match(text, i)):
+            end = iri.end()
+            out[i + 1:end - 1] = " " * (end - i - 2)
+        i = end
+    return "".join(out)
+
+
 def _check_shape(text: str, limits: Limits, update: bool) -> str:
     """The text with its escapes decoded, if it is within the size and nesting limits."""
     if len(text.encode("utf-8")) > limits.max_bytes:
@@ -199,11 +227,16 @@ def _parse(text: str, limits: Limits, update: bool) -> Any:
         raise UsageError("the query is too deeply nested to be parsed") from None
 
 
-def _refuse_remote(tree: Any, peers: frozenset[str]) -> None:
+def _refuse_remote(tree: Any, peers: frozenset[str], update: bool) -> None:
+    resolve: Any = lambda term: term  # noqa: E731  (updates may name no peer: any SERVICE is refused)
+    if not update:
+        from rdflib.plugins.sparql.algebra import translatePrologue
+
+        resolve = translatePrologue(tree[0], None).absolutize
     for node in _walk(tree):
         name = getattr(node, "name", None)
-        if name == "ServiceGraphPattern" and str(node.get("term")) not in peers:
-            raise UsageError(f"SERVICE is not allowed here ({node.get('term')}): this endpoint only queries "
+        if name == "ServiceGraphPattern" and (update or str(resolve(node.get("term"))) not in peers):
+            raise UsageError(f"SERVICE is not allowed here ({resolve(node.get('term'))}): this endpoint only queries "
                              "the registered peers' endpoints" + (f" ({', '.join(sorted(peers))})" if peers else
                                                                   ", and none is registered"))
         if name == "Load":

@@ -8,7 +8,9 @@ from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UriTooLong, UsageError
-from ..guard import check_dataset
+from ..guard import check_dataset, decode_escapes
+from ..peers import PeerRegistry
+from ..service import evaluate
 from . import problems
 from .description import service_description
 from .negotiation import negotiate
@@ -42,11 +44,14 @@ def sparql() -> Response:
     client = request.remote_addr or "-"
     s.budget.check(client)
     started = time.monotonic()
-    try:  # the client's time: checking the query, then running it
-        facts = s.guard.check_query(query)
+    try:  # the client's time: checking the query, calling the peers it names, then running it
+        peers = PeerRegistry(s.settings.peers_path).list() if "service" in decode_escapes(query).lower() else []
+        facts = s.guard.check_query(query, frozenset(peer.sparql for peer in peers))
         dataset = [*facts.dataset, *default_graphs, *named_graphs]
         if dataset:
             check_dataset(dataset, s.store.graph_names())
+        if peers:
+            query = evaluate(query, peers, s.settings.query_timeout, s.settings.result_limit)
         answer = s.queries.run(query, _accept(), default_graphs, named_graphs)
     finally:
         s.budget.charge(client, time.monotonic() - started)
