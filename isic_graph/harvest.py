@@ -23,6 +23,7 @@ from . import __version__
 from .documents import Document, read_batch
 from .errors import IsicError, PeerUnavailable, UsageError
 from .formats import format_named
+from .identity import recompute_identity
 from .ingest import check, insert_data
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
 from .peers import Peer, check_address
@@ -66,6 +67,8 @@ def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer) -> P
         outcomes = tuple(_safely(store, validator, graphs, peer, entry) for entry in entries)
     except (PeerUnavailable, ValueError) as exc:
         return PeerOutcome(peer.name, error=getattr(exc, "message", str(exc)))
+    if any(outcome.changed for outcome in outcomes):
+        recompute_identity(store, graphs)
     return PeerOutcome(peer.name, outcomes)
 
 

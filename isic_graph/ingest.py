@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
+from .identity import recompute_identity
 from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, VOID, XSD, Graphs
 from .store import Store
 from .store.results import term_value
@@ -97,6 +98,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
     store.update(" ;\n".join(operations))
+    recompute_identity(store, graphs)
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 

@@ -76,6 +76,11 @@ class Graphs:
         return f"{self.base}graph/metadata"
 
     @property
+    def identity(self) -> str:
+        """The derived graph of owl:sameAs links between IRIs naming one organisation or territory."""
+        return f"{self.base}graph/derived/identity"
+
+    @property
     def network_prefix(self) -> str:
         return f"{self.base}graph/network/"
 
@@ -95,5 +100,5 @@ class Graphs:
 
     def is_reserved(self, graph: str) -> bool:
         """Graphs written only by init or ingestion, never by a raw load."""
-        return graph in (self.ontology, self.thesauri, self.metadata) \
+        return graph in (self.ontology, self.thesauri, self.metadata, self.identity) \
             or graph.startswith((self.network_prefix, self.peer_prefix))

@@ -28,6 +28,7 @@ QUERY_FILES = [
     "cq08-transferable-lessons.rq",
     "cq09-cross-network-confirmations.rq",
     "cq10-coverage-gaps.rq",
+    "cq11-lessons-about-an-organisation.rq",
 ]
 
 
@@ -59,7 +60,7 @@ def ours(rows, var: str = "network") -> list[dict]:
 
 # ---------------------------------------------------------------- all queries
 
-def test_the_ten_competency_queries_exist():
+def test_the_competency_queries_exist():
     assert sorted(p.name for p in QUERIES.glob("cq*.rq")) == QUERY_FILES
 
 
@@ -316,3 +317,21 @@ def test_cq10_themes_with_projects_but_no_lessons(sample_store):
     assert value(mobility, "themeLabel"), "theme labels come from the thesaurus"
     for covered in ("housing", "holidays-leisure", "parenting", "access-to-rights", "food", "digital-inclusion"):
         assert concept("theme", covered) not in gaps
+
+
+# ---------------------------------------------------------------- CQ11 and cross-network identity
+
+def test_one_organisation_named_by_two_networks_is_linked_by_its_siret(sample_store):
+    caf_35, caf_anas = inst("organisation", "caf-35"), inst("organisation", "caf-ille-et-vilaine")
+    assert sample_store.query(f"ASK {{ GRAPH <{BASE}graph/derived/identity> {{ "
+                              f"<{caf_35}> <http://www.w3.org/2002/07/owl#sameAs> <{caf_anas}> . "
+                              f"<{caf_anas}> <http://www.w3.org/2002/07/owl#sameAs> <{caf_35}> }} }}") is True
+
+
+def test_cq11_lessons_about_an_organisation_form_one_answer_across_networks(sample_store):
+    rows = run(sample_store, "cq11-lessons-about-an-organisation.rq").rows
+    caf = [r for r in rows if value(r, "organisation") == inst("organisation", "caf-35")]
+    assert {value(r, "network") for r in caf} == {inst("network", "action-sociale-35"), ANAS}
+    assert inst("lesson", "svf-obstacle-avance-de-frais") in {value(r, "lesson") for r in caf}
+    assert inst("organisation", "caf-ille-et-vilaine") not in {value(r, "organisation") for r in rows}
+    assert {value(r, "organisationLabel") for r in caf} == {"Caisse d'allocations familiales d'Ille-et-Vilaine"}
