@@ -26,7 +26,7 @@ from .formats import format_named
 from .identity import recompute_identity
 from .ingest import check, insert_data
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
-from .peers import Peer, check_address
+from .peers import OPENER, Peer, check_address
 from .store import Store
 from .store.results import term_value
 from .validation import Validator
@@ -57,14 +57,16 @@ class PeerOutcome:
     error: str | None = None
 
 
-def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer) -> PeerOutcome:
-    """Copy the peer's changed network graphs; a peer that fails leaves everything as it was."""
+def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer, timeout: float = TIMEOUT) -> PeerOutcome:
+    """Copy the peer's changed network graphs; a peer that fails leaves everything as it was.
+
+    timeout: seconds allowed for each request to the peer."""
     if not peer.dumps:
         return PeerOutcome(peer.name, error=f"peer {peer.name} has no dumps address (peer add --dumps URL)")
     try:
-        listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json")[0] or b"{}")
+        listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
         entries = [e for e in listing.get("dumps", []) if e.get("network") and e.get("media_type") == "text/turtle"]
-        outcomes = tuple(_safely(store, validator, graphs, peer, entry) for entry in entries)
+        outcomes = tuple(_safely(store, validator, graphs, peer, entry, timeout) for entry in entries)
     except (PeerUnavailable, ValueError) as exc:
         return PeerOutcome(peer.name, error=getattr(exc, "message", str(exc)))
     if any(outcome.changed for outcome in outcomes):
@@ -72,9 +74,10 @@ def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer) -> P
     return PeerOutcome(peer.name, outcomes)
 
 
-def _safely(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entry: dict[str, Any]) -> NetworkOutcome:
+def _safely(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entry: dict[str, Any],
+            timeout: float) -> NetworkOutcome:
     try:
-        return _network(store, validator, graphs, peer, entry)
+        return _network(store, validator, graphs, peer, entry, timeout)
     except PeerUnavailable:
         raise
     except IsicError as exc:
@@ -82,13 +85,14 @@ def _safely(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entr
         return NetworkOutcome(network, graphs.peer(peer.name, network), False, error=exc.message)
 
 
-def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entry: dict[str, Any]) -> NetworkOutcome:
+def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entry: dict[str, Any],
+             timeout: float) -> NetworkOutcome:
     network = str(entry["network"])
     graph = graphs.peer(peer.name, network)
     known = store.select(f"SELECT ?tag WHERE {{ GRAPH <{graphs.metadata}> {{ <{graph}> <{OWL}versionInfo> ?tag }} }}")
     etag = known.rows[0]["tag"].value if known.rows else None
     url = _join(peer.dumps or "", str(entry["url"]))
-    body, new_etag = _get(peer, url, "text/turtle", etag)
+    body, new_etag = _get(peer, url, "text/turtle", etag, timeout)
     if body is None:  # 304: unchanged since the last harvest
         return NetworkOutcome(network, graph, changed=False)
     triples, skipped = _conforming(read_batch([Document(f"{network}.ttl", body, format_named("turtle"))],
@@ -148,15 +152,7 @@ def _provenance(activity: str, graph: str, peer: Peer, url: str, etag: str | Non
     return found
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a peer's redirect could lead anywhere: it is an error instead
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def _get(peer: Peer, url: str, accept: str, etag: str | None = None) -> tuple[bytes | None, str | None]:
+def _get(peer: Peer, url: str, accept: str, etag: str | None, timeout: float) -> tuple[bytes | None, str | None]:
     """GET from a peer (address checked again, no redirects, a timeout, a size bound); None when 304."""
     try:
         check_address(url, peer.allow_private)
@@ -164,7 +160,7 @@ def _get(peer: Peer, url: str, accept: str, etag: str | None = None) -> tuple[by
         raise PeerUnavailable(f"peer {peer.name}: {exc.message}") from None
     headers = {"Accept": accept, "User-Agent": USER_AGENT, **({"If-None-Match": etag} if etag else {})}
     try:
-        with OPENER.open(urllib.request.Request(url, headers=headers), timeout=TIMEOUT) as response:
+        with OPENER.open(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
             body = response.read(MAX_BYTES + 1)
             if len(body) > MAX_BYTES:
                 raise PeerUnavailable(f"peer {peer.name}: {url} is larger than {MAX_BYTES} bytes")

@@ -12,8 +12,10 @@ import datetime
 import ipaddress
 import socket
 import urllib.parse
+import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import NotFound, UsageError
 from .ingest import check_slug
@@ -103,3 +105,11 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
 
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a peer's redirect could lead anywhere: urllib reports it as an HTTP error instead
+
+
+OPENER = urllib.request.build_opener(_NoRedirect)  # every request to a peer: harvests and SERVICE calls

@@ -19,7 +19,6 @@ import socket
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence, cast
 
@@ -30,7 +29,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from . import __version__
 from .errors import PeerTimeout, PeerUnavailable, UsageError
 from .guard import blank_literals, decode_escapes
-from .peers import Peer, check_address
+from .peers import OPENER, Peer, check_address
 
 USER_AGENT = f"isic-graph/{__version__} (federated query; +https://w3id.org/isic)"
 KEYWORD = re.compile(r"(?<![\w?$:.-])SERVICE\b", re.IGNORECASE)
@@ -135,15 +134,7 @@ class _PeerQuery(SPARQLWrapper):
     """SPARQLWrapper whose requests follow no redirect: a peer may not send this server elsewhere."""
 
     def _query(self) -> Any:
-        return NO_REDIRECTS.open(self._createRequest(), timeout=self.timeout), self.returnFormat
-
-
-class _Refuse(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
-        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl} refused", headers, fp)
-
-
-NO_REDIRECTS = urllib.request.build_opener(_Refuse)
+        return OPENER.open(self._createRequest(), timeout=self.timeout), self.returnFormat
 
 
 def call(peer: Peer, query: str, timeout: float) -> dict[str, Any]:

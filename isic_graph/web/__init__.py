@@ -13,6 +13,7 @@ from ..errors import ConfigError, StorageFull
 from ..guard import Guard, Limits
 from ..namespaces import Graphs
 from ..querying import QueryService
+from ..scopes import LiveRefresh
 from ..store.engine import Engine
 from ..store.remote import RemoteStore
 from ..validation import Validator
@@ -47,6 +48,7 @@ class Services:
     guard: Guard
     budget: TimeBudget
     writes: lifecycle.Writes
+    refresh: LiveRefresh
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -68,7 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       Validator.default(), CredentialStore(settings.credentials_path),
                                       Guard(Limits(max_depth=settings.query_max_depth), timeout=min(5.0, settings.query_timeout)),
                                       TimeBudget(settings.client_budget),
-                                      writes)
+                                      writes, LiveRefresh())
     lifecycle.register(app, writes)
     problems.register(app)
     if engine is not None:

@@ -10,6 +10,7 @@ from pyoxigraph import RdfFormat, serialize
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UriTooLong, UsageError
 from ..guard import check_dataset, decode_escapes
 from ..peers import PeerRegistry
+from ..scopes import check_scope, local_graphs
 from ..service import evaluate
 from . import problems
 from .description import service_description
@@ -50,6 +51,13 @@ def sparql() -> Response:
         dataset = [*facts.dataset, *default_graphs, *named_graphs]
         if dataset:
             check_dataset(dataset, s.store.graph_names())
+        scope = check_scope(request.values.get("scope", "all"), bool(dataset))
+        stale: tuple[str, ...] = ()
+        if scope == "local":
+            default_graphs = named_graphs = local_graphs(s.store, s.graphs)
+        elif scope == "live":
+            stale = s.refresh.refresh(s.store, s.validator, s.graphs, PeerRegistry(s.settings.peers_path).list(),
+                                      s.settings.query_timeout / 2)
         if peers:
             query = evaluate(query, peers, s.settings.query_timeout, s.settings.result_limit)
         answer = s.queries.run(query, _accept(), default_graphs, named_graphs)
@@ -61,6 +69,9 @@ def sparql() -> Response:
     if answer.status >= 400:
         raise UsageError(answer.body.decode("utf-8", "replace").strip() or f"the query was refused ({answer.status})")
     response = Response(answer.body, status=answer.status, content_type=answer.content_type)
+    response.headers["Isic-Scope"] = scope
+    if stale:
+        response.headers["Isic-Stale-Peers"] = ", ".join(stale)
     if facts.form != "ASK":
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
@@ -74,7 +85,7 @@ def cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
         response.headers["Access-Control-Expose-Headers"] = ("Content-Type, Retry-After, X-Request-Id, "
-                                                             "Isic-Result-Limit, Isic-Result-Truncated")
+                                                             "Isic-Result-Limit, Isic-Result-Truncated, Isic-Scope, Isic-Stale-Peers")
         response.vary.add("Accept")
     return response
 
