@@ -38,8 +38,9 @@ class Context:
         self.settings = Settings.from_env()
         self.graphs = Graphs(self.settings.base_iri)
 
-    def store(self) -> Store:
-        return open_store(self.settings)
+    def store(self, read_only: bool = False) -> Store:
+        """The store; read_only for commands that only read, which then also work beside a running server."""
+        return open_store(self.settings, read_only=read_only)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -142,8 +143,13 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
     text = file.read_text(encoding="utf-8") if file else str(sparql)
 
     def action() -> None:
-        with obj.store() as store:
-            result = store.query(text)
+        from .service import evaluate
+
+        # SERVICE blocks go to registered peers only, called by isic-graph itself, never by the engine
+        sparql = evaluate(text, PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
+                          obj.settings.result_limit)
+        with obj.store(read_only=True) as store:
+            result = store.query(sparql)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
         elif isinstance(result, bool):
@@ -165,7 +171,7 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
 def export_command(obj: Context, network: str | None, fmt: str | None, output: Path | None) -> None:
     """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed."""
     def action() -> None:
-        with obj.store() as store:
+        with obj.store(read_only=True) as store:
             if output:
                 written = export_to_file(store, obj.graphs, output, fmt, network)
                 progress(f"wrote {written} bytes to {output}")
@@ -193,7 +199,7 @@ def load_command(obj: Context, file: Path, graph: str) -> None:
 def backup_command(obj: Context, folder: Path) -> None:
     """Write the whole store into a new FOLDER: N-Quads (gzip), a manifest and its checksum; works while serving."""
     def action() -> None:
-        with open_store(obj.settings, read_only=True) as store:
+        with obj.store(read_only=True) as store:
             manifest = backup(store, folder, obj.settings.base_iri)
         click.echo(f"backed up {manifest.quads} quads in {len(manifest.graphs)} graphs to {folder} "
                    f"(sha256 {manifest.sha256})")
@@ -219,7 +225,7 @@ def restore_command(obj: Context, folder: Path, replace: bool) -> None:
 def stats_command(obj: Context) -> None:
     """Triples per graph and resources per class."""
     def action() -> None:
-        with obj.store() as store:
+        with obj.store(read_only=True) as store:
             result = stats(store)
         for g in result.graphs:
             click.echo(f"{g.triples:>10}  <{g.graph}>")

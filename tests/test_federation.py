@@ -163,3 +163,14 @@ def test_service_to_a_registered_peer_reads_its_live_data(federation: Federation
     found = answers(federation.a, f"""SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE {{
         SERVICE <{federation.b.url}/sparql> {{ ?l a <{ISIC}Lesson> }} }}""")
     assert found == [(("n", str(len(lessons(federation.b)))),)]
+
+
+def test_the_query_form_offers_the_three_scopes(federation: Federation) -> None:
+    page = request(f"{federation.a.url}/").body.decode()
+    assert '<select id="scope" name="scope">' in page
+    assert [s for s in ("local", "all", "live") if f'<option value="{s}"' in page] == ["local", "all", "live"]
+    form = request(f"{federation.a.url}/sparql", "POST",
+                   b"query=SELECT+%3Fl+WHERE+%7B+%3Fl+a+%3Chttps%3A%2F%2Fw3id.org%2Fisic%2Fontology%23Lesson%3E+%7D"
+                   b"&scope=local&format=csv", {"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status == 200 and form.headers["content-type"].startswith("text/csv")
+    assert set(form.body.decode().split("\r\n")[1:-1]) == lessons(federation.a, scope="local")

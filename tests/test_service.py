@@ -224,3 +224,15 @@ def test_the_registered_peers_are_refused_in_updates(world: World) -> None:
 def test_the_peers_file_is_the_instances_own(world: World) -> None:
     local = world.local
     assert Path(local.environment["ISIC_PEERS"]).is_file()
+
+
+def test_the_cli_query_follows_the_same_rules(world: World) -> None:
+    local, peer = world.local, world.peer
+    joined = local.cli("query", "--format", "csv",
+                       f"SELECT ?x WHERE {{ SERVICE <{peer.query_url}> {{ ?x <{EX}n> 3 }} }}")
+    assert joined.returncode == 0 and joined.stdout.split() == ["x", f"{EX}c"], joined.stderr
+    with contextmanager(listening)() as listener:
+        refused = local.cli("query", f"SELECT * WHERE {{ SERVICE <{listener.url}/> {{ ?s ?p ?o }} }}")
+        time.sleep(0.3)
+        assert refused.returncode != 0 and "SERVICE is not allowed" in refused.stderr
+        assert listener.connections == 0

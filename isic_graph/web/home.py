@@ -29,6 +29,20 @@ taught them, shared between networks.</p>
 <li>Metadata: <a href="{{ base }}.well-known/void"><code>{{ base }}.well-known/void</code></a> (VoID),
 <a href="{{ base }}catalog"><code>{{ base }}catalog</code></a> (DCAT)</li>
 </ul>
+<h2 id="query">Interroger / Query</h2>
+<form action="{{ base }}sparql" method="post">
+<p><label for="q">Requête SPARQL / SPARQL query</label><br>
+<textarea id="q" name="query" rows="8" cols="70" required>SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)</textarea></p>
+<p><label for="scope">Portée / Scope</label>
+<select id="scope" name="scope">
+<option value="local">données locales / local data</option>
+<option value="all" selected>locales et moissonnées / local and harvested</option>
+<option value="live">fédérées, rafraîchies / federated, fetched now</option>
+</select>
+<label for="format">Format</label>
+<select id="format" name="format"><option>csv</option><option>json</option><option>tsv</option><option>xml</option></select>
+<button type="submit">Exécuter / Run</button></p>
+</form>
 <h2>Réseaux / Networks</h2>
 <table><tr><th>graph</th><th>triples</th></tr>
 {% for g in graphs %}<tr><td><code>{{ g.graph }}</code></td><td class="n">{{ g.triples }}</td></tr>{% endfor %}
