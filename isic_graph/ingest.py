@@ -102,6 +102,18 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 
+def after_raw_update(store: Store, graphs: Graphs, now: datetime.datetime | None = None) -> None:
+    """After an update that did not go through ingestion (the administrator's SPARQL update), which may
+    have changed any network graph: every network graph is marked modified now, so that its dump gets a
+    new ETag and harvesters fetch it again, and the identity graph is recomputed."""
+    stamp = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat()
+    store.update(f"""DELETE {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
+INSERT {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> "{stamp}"^^<{XSD}dateTime> }} }}
+WHERE {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}"))
+        OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
+    recompute_identity(store, graphs)
+
+
 def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> list[Triple]:
     """rdf:type triples, from the store, of the IRIs the batch points to but does not describe."""
     subjects = batch.subjects

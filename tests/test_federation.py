@@ -174,3 +174,18 @@ def test_the_query_form_offers_the_three_scopes(federation: Federation) -> None:
                    b"&scope=local&format=csv", {"Content-Type": "application/x-www-form-urlencoded"})
     assert form.status == 200 and form.headers["content-type"].startswith("text/csv")
     assert set(form.body.decode().split("\r\n")[1:-1]) == lessons(federation.a, scope="local")
+
+
+def test_a_peer_serving_invalid_data_has_those_resources_left_out_and_reported(federation: Federation) -> None:
+    harvest(federation.a)
+    bad = "http://localhost:5000/id/project/projet-sans-titre"
+    update = (f"INSERT DATA {{ GRAPH <http://localhost:5000/graph/network/fcsf> {{ "
+              f"<{bad}> a <{ISIC}Project> ; <{ISIC}startDate> \"pas une date\" . }} }}")
+    written = request(f"{federation.c.url}/update", "POST", update.encode(),
+                      {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {ADMIN}"})
+    assert written.status in (200, 204), written.body[:300]
+    outcome = harvest(federation.a)
+    fcsf = [n for p in outcome["peers"] if p["peer"] == "c" for n in p["networks"]]
+    assert [(n["network"], n["changed"], n["skipped"]) for n in fcsf] == [("fcsf", True, [bad])]
+    assert answers(federation.a, f"SELECT ?p WHERE {{ <{bad}> ?p ?o }}") == []
+    assert lessons(federation.a) == lessons(federation.single)  # the rest of the graph was copied

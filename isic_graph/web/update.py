@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from ..errors import UnsupportedFormat, UsageError
+from ..ingest import after_raw_update
 from .auth import require_admin
 from .sparql import utf8_body
 
@@ -30,6 +31,8 @@ def update() -> Response:
     using = request.args.getlist("using-graph-uri") + (params.getlist("using-graph-uri") if params is not request.args else [])
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
-    services().guard.check_update(operations[0])
-    services().store.update(operations[0], using, named)
+    s = services()
+    s.guard.check_update(operations[0])
+    s.store.update(operations[0], using, named)
+    after_raw_update(s.store, s.graphs)
     return Response(status=204)
