@@ -235,6 +235,38 @@ def stats_command(obj: Context) -> None:
     run(action)
 
 
+@main.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--network", help="Only hits of this network (its IRI).")
+@click.option("--theme", help="Only hits on this theme (the concept's IRI).")
+@click.option("--category", help="Only lessons of this category (the concept's IRI).")
+@click.option("--phase", help="Only lessons of this phase (the concept's IRI).")
+@click.option("--rebuild", is_flag=True, help="Rebuild the search index from the store first.")
+@click.pass_obj
+def search_command(obj: Context, words: tuple[str, ...], network: str | None, theme: str | None,
+                   category: str | None, phase: str | None, rebuild: bool) -> None:
+    """Full-text search over projects, lessons and resources (accents and inflections ignored)."""
+    from .search import SearchIndex
+
+    def action() -> None:
+        index = SearchIndex(obj.settings.search_index_path)
+        try:
+            with obj.store(read_only=True) as store:
+                if rebuild:
+                    click.echo(f"{index.rebuild(store, obj.graphs)} documents indexed", err=True)
+                else:
+                    index.sync(store, obj.graphs)
+            filters = {k: v for k, v in (("network", network), ("theme", theme), ("category", category),
+                                         ("phase", phase)) if v}
+            result = index.search(" ".join(words), filters)
+        finally:
+            index.close()
+        click.echo(f"{result.total} hit(s)")
+        for hit in result.hits:
+            click.echo(f"{hit.score:8.2f}  {hit.kind:<8}  {hit.iri}\n          {hit.title}")
+    run(action)
+
+
 @main.group("peer")
 def peer_group() -> None:
     """Register the other instances (peers) this one queries and harvests."""

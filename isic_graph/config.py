@@ -65,10 +65,20 @@ class Settings:
                 raise ConfigError(f"{name} must be positive, got {value}")
 
     @property
+    def instance_folder(self) -> Path:
+        """The folder of the instance's own files: the credentials' folder, which the processes serving one
+        store share."""
+        return self.credentials_path.parent
+
+    @property
     def write_lock_path(self) -> Path:
-        """The file that the processes writing to one store lock around each update: beside the credentials,
-        since processes serving one store share the instance folder."""
-        return self.credentials_path.parent / "writes.lock"
+        """The file that the processes writing to one store lock around each update."""
+        return self.instance_folder / "writes.lock"
+
+    @property
+    def search_index_path(self) -> Path:
+        """The full-text search index (SQLite), derived from the store and rebuilt at will."""
+        return self.instance_folder / "search.sqlite"
 
     @property
     def update_url(self) -> str | None:

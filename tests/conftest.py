@@ -48,7 +48,7 @@ def backend_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Pat
     if backend == "remote":
         server: OxigraphServer = request.getfixturevalue("oxigraph_server")
         return Settings(store_path=None, store_url=server.query_url, store_update_url=server.update_url,
-                        store_gsp_url=server.store_url, base_iri=BASE)
+                        store_gsp_url=server.store_url, base_iri=BASE, credentials_path=tmp_path / "credentials.json")
     return Settings(store_path=tmp_path / "store", base_iri=BASE)
 
 
@@ -75,7 +75,8 @@ def sample_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "remote":
         server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-samples"))
         opened: Store = open_store(Settings(store_path=None, store_url=server.query_url,
-                                            store_update_url=server.update_url, base_iri=BASE))
+                                            store_update_url=server.update_url, base_iri=BASE,
+                                            credentials_path=tmp_path_factory.mktemp("instance") / "credentials.json"))
     else:
         server = None
         opened = open_store(Settings(store_path=None, base_iri=BASE))

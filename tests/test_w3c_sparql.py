@@ -444,7 +444,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     engine = Engine(tmp_path_factory.mktemp("w3c"))
     engine.start()
     try:
-        app = create_app(Settings(store_path=None, base_iri="http://localhost:5000/", admin_token="w3c-admin"), engine)
+        app = create_app(Settings(store_path=None, base_iri="http://localhost:5000/", admin_token="w3c-admin",
+                                  credentials_path=tmp_path_factory.mktemp("instance") / "credentials.json"), engine)
         yield app.test_client()
     finally:
         engine.stop()

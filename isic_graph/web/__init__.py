@@ -14,6 +14,7 @@ from ..guard import Guard, Limits
 from ..namespaces import Graphs
 from ..querying import QueryService
 from ..scopes import LiveRefresh
+from ..search import SearchIndex
 from ..store.engine import Engine
 from ..store.remote import RemoteStore
 from ..validation import Validator
@@ -28,6 +29,7 @@ from . import (
     linked_data,
     metadata,
     problems,
+    search,
     sparql,
     update,
 )
@@ -49,6 +51,7 @@ class Services:
     budget: TimeBudget
     writes: lifecycle.Writes
     refresh: LiveRefresh
+    search: SearchIndex
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -70,7 +73,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       Validator.default(), CredentialStore(settings.credentials_path),
                                       Guard(Limits(max_depth=settings.query_max_depth), timeout=min(5.0, settings.query_timeout)),
                                       TimeBudget(settings.client_budget),
-                                      writes, LiveRefresh())
+                                      writes, LiveRefresh(), SearchIndex(settings.search_index_path))
     lifecycle.register(app, writes)
     problems.register(app)
     if engine is not None:
@@ -79,7 +82,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             engine.storage_full = True
             return problems.from_error(exc)
 
-    for module in (home, health, sparql, update, api, federation, graph_store, linked_data, dumps, metadata):
+    for module in (home, health, sparql, update, api, federation, search, graph_store, linked_data, dumps,
+                   metadata):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -1,0 +1,131 @@
+"""/search (HTML, works without JavaScript) and /api/search (JSON): full-text search with facets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template_string, request
+
+from ..errors import UsageError
+from ..search import FACETS, SearchResult
+from .linked_data import STYLE
+
+blueprint = Blueprint("search", __name__)
+
+PAGE_SIZE = 20
+UI = {
+    "fr": {"title": "Recherche", "search": "Rechercher", "results": "résultat(s)", "words": "Mots",
+           "any": "tous", "network": "Réseau", "theme": "Thématique", "category": "Catégorie d'enseignement",
+           "phase": "Phase", "project": "projet", "lesson": "enseignement", "resource": "ressource",
+           "none": "Aucun résultat.", "next": "Suivants", "other": "English"},
+    "en": {"title": "Search", "search": "Search", "results": "result(s)", "words": "Words",
+           "any": "any", "network": "Network", "theme": "Theme", "category": "Lesson category",
+           "phase": "Phase", "project": "project", "lesson": "lesson", "resource": "resource",
+           "none": "No results.", "next": "Next", "other": "Français"},
+}
+PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.title }}{% if q %} : {{ q }}{% endif %}</title>
+""" + STYLE + """</head><body>
+<p><a href="/">isic-graph</a> · <a href="?{{ other_query }}" lang="{{ other }}">{{ ui.other }}</a></p>
+<h1>{{ ui.title }}</h1>
+<form method="get" action="/search" role="search">
+<p><label for="q">{{ ui.words }}</label> <input id="q" name="q" value="{{ q }}" size="40" required>
+<input type="hidden" name="lang" value="{{ lang }}"></p>
+<p>{% for facet in facets %}<label for="{{ facet }}">{{ ui[facet] }}</label>
+<select id="{{ facet }}" name="{{ facet }}"><option value="">{{ ui.any }}</option>
+{% for value, label, count in options[facet] %}<option value="{{ value }}"{% if chosen.get(facet) == value %} selected{% endif
+%}>{{ label }} ({{ count }})</option>{% endfor %}</select> {% endfor %}
+<button type="submit">{{ ui.search }}</button></p>
+</form>
+{% if result %}<p>{{ result.total }} {{ ui.results }}</p>
+{% if not result.hits %}<p>{{ ui.none }}</p>{% endif %}
+<ol start="{{ offset + 1 }}">{% for hit in result.hits %}
+<li><a href="{{ link(hit.iri) }}">{{ hit.title }}</a> <small>({{ ui[hit.kind] }})</small><br>
+<span>{{ hit.snippet }}</span></li>{% endfor %}</ol>
+{% if offset + result.hits|length < result.total %}<p><a href="?{{ next_query }}">{{ ui.next }}</a></p>{% endif %}
+{% endif %}
+</body></html>"""
+
+
+def _search() -> tuple[SearchResult | None, dict[str, str], int]:
+    from . import services
+
+    s = services()
+    text = request.args.get("q", "").strip()
+    chosen = {f: request.args[f] for f in FACETS if request.args.get(f)}
+    try:
+        offset = max(0, int(request.args.get("offset", "0")))
+        limit = min(100, max(1, int(request.args.get("limit", str(PAGE_SIZE)))))
+    except ValueError:
+        raise UsageError("offset and limit are whole numbers") from None
+    if not text:
+        return None, chosen, offset
+    s.search.sync(s.store, s.graphs)
+    return s.search.search(text, chosen, limit, offset), chosen, offset
+
+
+@blueprint.get("/api/search")
+def search_api() -> Response:
+    result, chosen, offset = _search()
+    if result is None:
+        raise UsageError("give the words to search for in q")
+    labels = _labels(result, _lang())
+    return jsonify({
+        "query": result.query, "filters": chosen, "total": result.total, "offset": offset,
+        "hits": [{"iri": h.iri, "kind": h.kind, "title": h.title, "snippet": h.snippet, "score": h.score,
+                  "facets": h.facets} for h in result.hits],
+        "facets": {facet: [{"value": v, "label": labels.get(v, v), "count": n}
+                           for v, n in sorted(values.items(), key=lambda item: (-item[1], item[0]))]
+                   for facet, values in result.facets.items()},
+    })
+
+
+@blueprint.get("/search")
+def search_page() -> str:
+    from urllib.parse import urlencode
+
+    from . import services
+
+    lang = _lang()
+    result, chosen, offset = _search()
+    labels = _labels(result, lang) if result else {}
+    options = {facet: [(v, labels.get(v, v), n) for v, n in
+                       sorted(result.facets[facet].items(), key=lambda item: labels.get(item[0], item[0]))]
+               if result else [] for facet in FACETS}
+    for facet, value in chosen.items():  # a chosen value stays on offer
+        if value not in {v for v, _, _ in options[facet]}:
+            options[facet].append((value, labels.get(value, value), 0))
+    base = services().settings.base_iri
+    other = "en" if lang == "fr" else "fr"
+    query = {"q": request.args.get("q", ""), **chosen}
+    return render_template_string(
+        PAGE, lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
+        result=result, offset=offset, other=other, other_query=urlencode({**query, "lang": other}),
+        next_query=urlencode({**query, "lang": lang, "offset": offset + PAGE_SIZE}),
+        link=lambda iri: "/" + iri[len(base):] if iri.startswith(base) else iri)
+
+
+def _lang() -> str:
+    chosen = request.args.get("lang")
+    if chosen in UI:
+        return chosen
+    return request.accept_languages.best_match(list(UI), default="fr") or "fr"
+
+
+def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
+    """Labels of the facet values, in the language asked for when there is one."""
+    from . import services
+
+    values = sorted({v for counts in (result.facets.values() if result else ()) for v in counts})
+    if not values:
+        return {}
+    rows = services().store.select(
+        "SELECT ?x ?label WHERE { VALUES ?x { " + " ".join(f"<{v}>" for v in values) + " } "
+        "?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }").rows
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        found.setdefault(row["x"].value, {})[getattr(row["label"], "language", None) or ""] = row["label"].value
+    return {iri: by.get(lang) or by.get("fr") or by.get("") or next(iter(by.values())) for iri, by in found.items()}
+
+
+__all__: list[Any] = ["blueprint"]
