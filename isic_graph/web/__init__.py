@@ -32,6 +32,7 @@ from . import (
     search,
     sparql,
     update,
+    workbench,
 )
 
 MAX_UPLOAD = 32 * 1024 * 1024
@@ -82,8 +83,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             engine.storage_full = True
             return problems.from_error(exc)
 
-    for module in (home, health, sparql, update, api, federation, search, graph_store, linked_data, dumps,
-                   metadata):
+    for module in (home, health, sparql, update, api, federation, search, workbench, graph_store, linked_data,
+                   dumps, metadata):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -1,0 +1,118 @@
+"""/query: the analysts' workbench. YASGUI (installed by the package's build step, never from a CDN),
+with the ontology's terms for completion, the prefixes filled in, the competency questions as
+examples, the query scope, and downloads as CSV, JSON and TSV."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+
+from flask import Blueprint, render_template_string, request
+
+from .. import resources
+from ..namespaces import OWL
+from .linked_data import STYLE
+
+blueprint = Blueprint("workbench", __name__)
+
+PREFIXES = {
+    "isic": "https://w3id.org/isic/ontology#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#", "owl": OWL,
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+START = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + """
+
+SELECT ?project ?title WHERE {
+  ?project a isic:Project ; dcterms:title ?title .
+}
+ORDER BY ?title
+LIMIT 100"""
+UI = {
+    "fr": {"title": "Requêtes SPARQL", "examples": "Questions des analystes", "scope": "Portée",
+           "local": "données locales", "all": "locales et moissonnées", "live": "fédérées, rafraîchies",
+           "download": "Télécharger les résultats", "truncated": "Résultats tronqués à la limite du serveur",
+           "nojs": "Cette page a besoin de JavaScript ; sans lui, le formulaire ci-dessous interroge le point d'accès.",
+           "run": "Exécuter", "other": "English", "search": "Recherche"},
+    "en": {"title": "SPARQL queries", "examples": "Analysts' questions", "scope": "Scope",
+           "local": "local data", "all": "local and harvested", "live": "federated, fetched now",
+           "download": "Download the results", "truncated": "Results cut at the server's limit",
+           "nojs": "This page needs JavaScript; without it, the form below queries the endpoint.",
+           "run": "Run", "other": "Français", "search": "Search"},
+}
+PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.title }} — isic-graph</title>""" + STYLE + """
+<link rel="stylesheet" href="/static/vendor/yasgui.min.css">
+<style>body{max-width:80rem}.examples button{margin:.15rem;text-align:left}.bar{margin:.5rem 0}
+#truncated{background:#fff3cd;padding:.3rem .6rem;display:none}</style></head><body>
+<p><a href="/">isic-graph</a> · <a href="/search">{{ ui.search }}</a> · <a href="/ontology">Ontologie / Ontology</a>
+· <a href="?lang={{ other }}" lang="{{ other }}">{{ ui.other }}</a></p>
+<h1>{{ ui.title }}</h1>
+<details class="examples" open><summary>{{ ui.examples }}</summary>
+{% for e in examples %}<button type="button" data-example="{{ loop.index0 }}" title="{{ e.description }}">{{ e.title[lang] }}</button>
+{% endfor %}</details>
+<p class="bar"><label for="scope">{{ ui.scope }}</label> <select id="scope" name="scope">
+{% for s in ("local", "all", "live") %}<option value="{{ s }}"{% if s == "all" %} selected{% endif %}>{{ ui[s] }}</option>{% endfor %}
+</select>
+<span>{{ ui.download }} :
+{% for f in ("csv", "json", "tsv") %}<button type="button" data-download="{{ f }}">{{ f | upper }}</button> {% endfor %}</span></p>
+<p id="truncated" role="status">{{ ui.truncated }} (<span id="limit"></span>)</p>
+<div id="yasgui"></div>
+<noscript><p>{{ ui.nojs }}</p>
+<form action="/sparql" method="post"><textarea name="query" rows="12" cols="90">{{ start }}</textarea>
+<p><select name="scope">{% for s in ("local", "all", "live") %}<option value="{{ s }}">{{ ui[s] }}</option>{% endfor %}</select>
+<select name="format"><option>csv</option><option>json</option><option>tsv</option></select>
+<button type="submit">{{ ui.run }}</button></p></form></noscript>
+<script id="workbench-data" type="application/json">{{ data | safe }}</script>
+<script src="/static/vendor/yasgui.min.js"></script>
+<script src="/static/workbench.js"></script>
+</body></html>"""
+HEADER = re.compile(r"^# (title|titre|description): (.*)$")
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: dict[str, str]
+    description: str
+    query: str
+
+
+@cache
+def examples() -> tuple[Example, ...]:
+    """The competency questions of queries/, with their titles in French and English."""
+    found = []
+    for path in sorted(resources.queries_dir().glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        header = {m.group(1): m.group(2) for m in map(HEADER.match, text.splitlines()[:5]) if m}
+        title = {"en": header.get("title", path.stem), "fr": header.get("titre", header.get("title", path.stem))}
+        found.append(Example(path.stem, title, header.get("description", ""), text))
+    return tuple(found)
+
+
+@cache
+def terms() -> dict[str, list[str]]:
+    """The ontology's classes and properties, for completion."""
+    from pyoxigraph import RdfFormat, parse
+
+    classes: set[str] = set()
+    properties: set[str] = set()
+    kinds = {OWL + "Class": classes, OWL + "ObjectProperty": properties, OWL + "DatatypeProperty": properties}
+    with resources.ontology_file().open("rb") as handle:
+        for quad in parse(handle, format=RdfFormat.TURTLE):
+            if quad.predicate.value.endswith("#type") and quad.object.value in kinds \
+                    and quad.subject.value.startswith(PREFIXES["isic"]):
+                kinds[quad.object.value].add(quad.subject.value)
+    return {"classes": sorted(classes), "properties": sorted(properties)}
+
+
+@blueprint.get("/query")
+def workbench() -> str:
+    chosen = request.args.get("lang", "")
+    lang = chosen if chosen in UI else (request.accept_languages.best_match(list(UI), default="fr") or "fr")
+    data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
+    return render_template_string(PAGE, lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
+                                  examples=examples(), start=START, data=payload)
