@@ -22,13 +22,18 @@
     requestConfig: {
       endpoint: new URL("/sparql", window.location.href).href,
       method: "POST",
-      args: function () { return [{ name: "scope", value: scope.value }]; },
+      args: [{ name: "scope", value: scope.value }],
     },
     yasqe: { value: data.start, prefixCcApi: null },
     endpointCatalogueOptions: { getData: function () { return []; } },
   });
 
   function tab() { return yasgui.getTab(); }
+
+  function useScope() { tab().setRequestConfig({ args: [{ name: "scope", value: scope.value }] }); }
+  scope.addEventListener("change", useScope);
+  yasgui.on("tabSelect", function () { window.setTimeout(useScope, 0); });
+  useScope();
 
   document.querySelectorAll("[data-example]").forEach(function (button) {
     button.addEventListener("click", function () {
