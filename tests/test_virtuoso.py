@@ -208,3 +208,11 @@ def test_a_reference_graph_is_put_read_and_deleted_through_serve(served: LiveSer
     assert read.status == 200 and read.body.strip() == body.strip()
     assert request(target, "DELETE", headers=admin).status == 204
     assert request(target).status == 404
+
+
+def test_an_answer_virtuoso_cannot_give_is_a_store_error_not_a_restart(served: LiveServer) -> None:
+    """Virtuoso's TSV is not the standard's (no ?, plain values): the result cap cannot read it."""
+    answer = query(served.url, "SELECT ?n WHERE { ?n a <https://w3id.org/isic/ontology#Network> }",
+                   accept="text/tab-separated-values")
+    assert answer.status == 502 and answer.json()["code"] == "store-error"
+    assert "Retry-After".lower() not in answer.headers
