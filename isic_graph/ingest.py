@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 from rdflib import Graph, URIRef
 
 from .documents import Batch, Document, read_batch
@@ -24,6 +24,7 @@ VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
 SHACL = "http://www.w3.org/ns/shacl#"
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
+INSERT_RUN = 2000  # triples per INSERT DATA operation (see insert_data)
 PERSON_CLASSES = (FOAF + "Person", SCHEMA + "Person")  # the classes isics:PersonShape targets
 HELD_BY = ISIC + "heldBy"
 
@@ -199,8 +200,59 @@ def _delete_descriptions(graph: str, batch: Batch) -> list[str]:
 
 
 def insert_data(graph: str, triples: Iterable[Triple]) -> str:
-    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}" if body else f"CREATE SILENT GRAPH <{graph}>"
+    """The update that adds triples to a graph (an empty one is created), in operations of at most INSERT_RUN triples.
+
+    Virtuoso 7's parser fails on an INSERT DATA of more than about 4,990 triples, and refuses blank nodes
+    in INSERT DATA: triples with blank nodes are written as an INSERT template with an empty WHERE, which
+    SPARQL 1.1 gives the same meaning, and the triples that share a blank node stay in one operation.
+    """
+    kept = list(triples)
+    if not kept:
+        return f"CREATE SILENT GRAPH <{graph}>"
+    plain = [t for t in kept if not _has_blank_node(t)]
+    joined = [t for t in kept if _has_blank_node(t)]
+    operations = [f"INSERT DATA {{ GRAPH <{graph}> {{\n{_lines(plain[i:i + INSERT_RUN])} .\n}} }}"
+                  for i in range(0, len(plain), INSERT_RUN)]
+    operations += [f"INSERT {{ GRAPH <{graph}> {{\n{_lines(run)} .\n}} }} WHERE {{}}" for run in _joined_runs(joined)]
+    return " ;\n".join(operations)
+
+
+def _lines(triples: list[Triple]) -> str:
+    return " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+
+
+def _has_blank_node(t: Triple) -> bool:
+    return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
+
+
+def _blank_node_of(t: Triple) -> BlankNode:
+    node = t.subject if isinstance(t.subject, BlankNode) else t.object
+    assert isinstance(node, BlankNode)
+    return node
+
+
+def _joined_runs(triples: list[Triple], size: int = INSERT_RUN) -> list[list[Triple]]:
+    """Triples with blank nodes in runs of at most `size`, but that the triples joined by blank nodes share one."""
+    parent: dict[BlankNode, BlankNode] = {}
+
+    def root(node: BlankNode) -> BlankNode:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for t in triples:
+        if isinstance(t.subject, BlankNode) and isinstance(t.object, BlankNode):
+            parent[root(t.subject)] = root(t.object)
+    groups: dict[BlankNode, list[Triple]] = {}
+    for t in triples:
+        groups.setdefault(root(_blank_node_of(t)), []).append(t)
+    runs: list[list[Triple]] = []
+    for group in groups.values():
+        if not runs or len(runs[-1]) + len(group) > size:
+            runs.append([])
+        runs[-1].extend(group)
+    return runs
 
 
 def _provenance(activity: str, graph: str, graphs: Graphs, network: str, batch: Batch, mode: Mode,

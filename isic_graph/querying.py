@@ -44,6 +44,8 @@ class QueryService:
         except StoreUnavailable:
             raise StoreUnavailable("the query engine is restarting; retry in a moment") from None
         except StoreError:
+            if self.engine is None:  # a SPARQL server of the operator's failed on this query: nothing restarts
+                raise
             raise StoreUnavailable("the query engine stopped while running this query (it is being restarted); "
                                    "if this query stops it again, simplify it") from None
 

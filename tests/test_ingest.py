@@ -216,3 +216,39 @@ def test_scheme_checks_still_apply_when_the_batch_cites_stored_resources(
         ingest(store, validator, graphs, [doc("p.ttl", sheet)], "demo", Mode.UPSERT)
     assert [(v.focus, v.path) for v in caught.value.report.violations] == [
         (BASE + "id/project/phased", "https://w3id.org/isic/ontology#theme")]
+
+
+# ---------------------------------------------------------------- how triples are written
+
+def test_a_large_batch_is_written_in_insert_operations_of_at_most_2000_triples(store: Store) -> None:
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    from isic_graph.ingest import INSERT_RUN, insert_data
+
+    triples = [Triple(NamedNode(f"urn:x:s{i}"), NamedNode("urn:x:p"), Literal(f"v{i}", language="fr"))
+               for i in range(5_000)]
+    update = insert_data("urn:x:large", triples)
+    operations = update.split(" ;\n")
+    assert INSERT_RUN == 2_000 and len(operations) == 3
+    assert all(op.startswith("INSERT DATA") and op.count(" .\n") <= INSERT_RUN for op in operations)
+    store.update(update)
+    assert store.count("urn:x:large") == 5_000
+
+
+def test_triples_joined_by_blank_nodes_are_inserted_in_one_template_and_keep_their_links(store: Store) -> None:
+    from pyoxigraph import BlankNode, NamedNode, Triple
+
+    from isic_graph.ingest import insert_data
+
+    p = NamedNode("urn:x:p")
+    nodes = [BlankNode() for _ in range(2_500)]  # one chain of blank nodes, longer than an insert run
+    chain = [Triple(NamedNode("urn:x:head"), p, nodes[0])] + [Triple(a, p, b) for a, b in zip(nodes, nodes[1:])]
+    plain = [Triple(NamedNode("urn:x:other"), p, NamedNode("urn:x:o"))]
+    update = insert_data("urn:x:chain", plain + chain)
+    operations = update.split(" ;\n")
+    assert [op.split(" {")[0] for op in operations] == ["INSERT DATA", "INSERT"]  # no blank node in INSERT DATA
+    assert "_:" not in operations[0] and operations[1].endswith("WHERE {}")
+    store.update(update)
+    assert store.count("urn:x:chain") == 2_501
+    reached = store.select("SELECT (COUNT(?n) AS ?c) WHERE { <urn:x:head> <urn:x:p>+ ?n }").values("c")
+    assert reached == ["2500"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import http.client
+import json
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -19,9 +21,20 @@ from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, p
 from ..capping import cap
 from ..errors import StorageFull, StoreError, StoreUnavailable, UsageError
 from . import Store
-from .results import QueryResult, from_pyoxigraph
+from .results import QueryResult, SelectResult, from_pyoxigraph
 
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
+SOLUTIONS_ACCEPT = "application/sparql-results+json"
+TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+SOLUTION_TYPES = frozenset({"application/sparql-results+json", "application/json", "application/sparql-results+xml",
+                            "text/csv", "text/tab-separated-values"})
+PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|(?:PREFIX\s+[^\s:]*:|BASE)\s*<[^>]*>)", re.IGNORECASE)
+FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso 7 answers ASK as a table of this variable: a row "1" if true, none if false
+RESULT_FORMATS = {"application/sparql-results+json": QueryResultsFormat.JSON,
+                  "application/json": QueryResultsFormat.JSON,
+                  "application/sparql-results+xml": QueryResultsFormat.XML}
+LINE_FORMATS = ("text/csv", "text/tab-separated-values")
 USER_AGENT = "isic-graph"
 BLOCK = 64 * 1024  # bytes read from the store at a time
 NO_SPACE = "No space left on device"  # how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
@@ -56,13 +69,16 @@ class RemoteStore(Store):
         self._writing = threading.Lock()
 
     def query(self, sparql: str) -> QueryResult:
-        body, content_type = self._post(self.query_url, {"query": sparql}, ACCEPT)
+        form = query_form(sparql)
+        accept = TRIPLES_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS_ACCEPT if form else ACCEPT
+        body, content_type = self._post(self.query_url, {"query": sparql}, accept)
         if content_type in ("application/sparql-results+json", "application/json"):
-            return from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
+            result = from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
+            return as_boolean(result) if form == "ASK" else result
         if content_type == "application/n-triples":
-            return list(parse(body, format=RdfFormat.N_TRIPLES))
+            return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
         if content_type == "text/turtle":
-            return list(parse(body, format=RdfFormat.TURTLE))
+            return [quad.triple for quad in parse(body, format=RdfFormat.TURTLE)]
         raise StoreError(f"the SPARQL server answered with an unexpected media type {content_type!r}")
 
     def query_raw(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
@@ -71,16 +87,21 @@ class RemoteStore(Store):
 
         Client errors (400 syntax, 406 not acceptable) are passed on; server errors become StoreError,
         and StoreUnavailable when the engine could not be reached at all (the query was never run).
+        Only the media types of Accept that fit the query's form are sent on, and an ASK answered as a
+        table (Virtuoso 7) is sent back as the boolean it stands for.
         """
+        kind = query_form(sparql)
         form = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs] \
             + [("named-graph-uri", g) for g in named_graphs]
         request = urllib.request.Request(self.query_url, data=urllib.parse.urlencode(form).encode("utf-8"),
                                          method="POST", headers={
                                              "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                                             "Accept": accept, "User-Agent": USER_AGENT})
+                                             "Accept": fitting_accept(accept, kind), "User-Agent": USER_AGENT})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 content_type = response.headers.get("Content-Type", "")
+                if kind == "ASK":
+                    return RawResponse(response.status, content_type, boolean_body(response.read(), content_type))
                 if limit is None:
                     return RawResponse(response.status, content_type, response.read())
                 capped = cap(response, content_type, limit)
@@ -137,7 +158,7 @@ class RemoteStore(Store):
                 if "HTTP 404" in exc.message:
                     return []
                 raise
-            return list(parse(body, format=RdfFormat.N_TRIPLES))
+            return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
         result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         assert isinstance(result, list)
         return result
@@ -207,6 +228,74 @@ class RemoteStore(Store):
         except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException):
             raise StoreUnavailable("the store is not reachable, or stopped answering; nothing may have been "
                                    "written: retry in a moment") from None
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword past comments, PREFIX and BASE (None if unclear)."""
+    position = 0
+    while found := PROLOGUE.match(sparql, position):
+        position = found.end()
+    form = FORM.match(sparql, position)
+    return form.group(1).upper() if form else None
+
+
+def fitting_accept(accept: str, form: str | None) -> str:
+    """Accept without the media types that cannot carry this form's answer (unchanged if none would be left).
+
+    Virtuoso 7 answers in the first media type of Accept it can write, whatever the q values and whether
+    or not it fits the form: a CONSTRUCT as a table, a SELECT as Turtle. The ranges kept keep their order.
+    """
+    if form is None:
+        return accept
+    ranges = [part.strip() for part in accept.split(",") if part.strip()]
+    kept = [part for part in ranges if _fits(part.split(";")[0].strip().lower(), form)]
+    return ", ".join(kept) or accept
+
+
+def _fits(media_type: str, form: str) -> bool:
+    if "*" in media_type:
+        return True
+    return (media_type in SOLUTION_TYPES) == (form in ("SELECT", "ASK"))
+
+
+def as_boolean(result: QueryResult) -> QueryResult:
+    """An ASK result as a boolean, also when the server answered it as a table (Virtuoso 7)."""
+    if isinstance(result, SelectResult) and result.variables == (ASK_VARIABLE,):
+        return any(value == "1" for value in result.values(ASK_VARIABLE))
+    return result
+
+
+def boolean_body(body: bytes, content_type: str) -> bytes:
+    """An ASK answer in the protocol's boolean form, written again if the server answered it as a table."""
+    media_type = content_type.split(";")[0].strip().lower()
+    truth = _table_truth(body, media_type) if ASK_VARIABLE.encode() in body else None
+    return body if truth is None else _boolean_document(truth, media_type).encode("utf-8")
+
+
+def _table_truth(body: bytes, media_type: str) -> bool | None:
+    """The truth of an ASK answered as a one-column table of ASK_VARIABLE; None if the body is not that."""
+    if media_type in LINE_FORMATS:
+        lines = [line.strip().strip('"?') for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
+        return any(line == "1" for line in lines[1:]) if lines[:1] == [ASK_VARIABLE] else None
+    if media_type not in RESULT_FORMATS:
+        return None
+    try:
+        parsed = from_pyoxigraph(parse_query_results(body, format=RESULT_FORMATS[media_type]))
+    except (SyntaxError, ValueError):
+        return None
+    truth = as_boolean(parsed)
+    return truth if isinstance(truth, bool) and isinstance(parsed, SelectResult) else None
+
+
+def _boolean_document(truth: bool, media_type: str) -> str:
+    """A boolean answer in this results format (CSV and TSV have none: the word, as Oxigraph writes it)."""
+    word = "true" if truth else "false"
+    if RESULT_FORMATS.get(media_type) == QueryResultsFormat.JSON:
+        return json.dumps({"head": {}, "boolean": truth})
+    if media_type == "application/sparql-results+xml":
+        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head>'
+                f'<boolean>{word}</boolean></sparql>')
+    return word
 
 
 def parse_chunks(chunks: Iterator[bytes], graph: str | None) -> Iterator[Quad]:

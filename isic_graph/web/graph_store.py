@@ -75,7 +75,7 @@ def _write_network(network: str, graph: str) -> Response:
         existed = s.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is True
         if not existed:
             raise NotFound(f"no graph <{graph}>")
-        s.store.update(f"DROP GRAPH <{graph}> ; DELETE WHERE {{ GRAPH <{s.graphs.metadata}> "
+        s.store.update(f"DROP SILENT GRAPH <{graph}> ; DELETE WHERE {{ GRAPH <{s.graphs.metadata}> "
                        f"{{ <{graph}> <http://purl.org/dc/terms/modified> ?m }} }}")
         return Response(status=204)
     mode = Mode.REPLACE if request.method == "PUT" else Mode.UPSERT
@@ -97,7 +97,7 @@ def _write_reference(graph: str) -> Response:
         exists = store.query(f"ASK {{ {('GRAPH <' + graph + '> ') if graph != DEFAULT else ''}{{ ?s ?p ?o }} }}")
         if graph != DEFAULT and exists is not True:
             raise NotFound(f"no graph <{graph}>")
-        store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP GRAPH <{graph}>")
+        store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP SILENT GRAPH <{graph}>")
         return Response(status=204)
     triples = parse_document(_body_document(), services().graphs.base)
     created = graph != DEFAULT and store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is not True
