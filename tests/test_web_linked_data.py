@@ -271,3 +271,19 @@ def test_artefacts_are_read_once_per_application(app: Flask, client: FlaskClient
     client.get("/ontology", headers={"Accept": "text/html"})
     assert app.extensions["isic-linked-data"] is loaded
 
+
+
+def test_the_ontology_page_shows_a_class_diagram_generated_from_the_ontology(client: FlaskClient) -> None:
+    from xml.etree import ElementTree
+
+    svg = client.get("/ontology/diagram.svg")
+    assert svg.status_code == 200 and svg.content_type.startswith("image/svg+xml")
+    root = ElementTree.fromstring(svg.data)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    boxes = {t.text for t in root.findall(".//s:a/s:text[@font-weight='bold']", ns)}
+    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and len(boxes) == 14
+    labels = {t.text for t in root.findall("./s:text", ns)}
+    assert {"learnedFrom", "carriedBy", "confirms", "partner", "describes"} <= labels
+    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 3  # Organisation, Network, ProfessionalRole ⊑ Actor
+    page = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<a href="/ontology#Lesson">' in page and "<svg" in page

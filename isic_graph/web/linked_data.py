@@ -96,6 +96,9 @@ ONTOLOGY_PAGE = CELL + """<!doctype html>
 <h1>{{ title.fr }}</h1><p lang="en"><em>{{ title.en }}</em></p>
 <p><code>{{ iri }}</code> — {% for name, href in formats %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>
 {% for lang, text in description.items() %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
+<figure><div style="overflow-x:auto">{{ diagram | safe }}</div><figcaption>Classes et propriétés d'objet, générées
+depuis l'ontologie / Classes and object properties, generated from the ontology
+(<a href="/ontology/diagram.svg">SVG</a>)</figcaption></figure>
 {% for heading, terms in sections %}<h2>{{ heading }}</h2>
 <p>{% for t in terms %}<a href="#{{ t.name }}">{{ t.name }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>
 {% for t in terms %}<section id="{{ t.name }}"><h3>isic:{{ t.name }} <small>{{ t.kind }}</small></h3>
@@ -242,9 +245,26 @@ def rdf_bytes(triples: Iterable[Triple], media_type: str) -> bytes:
 def ontology(suffix: str | None = None) -> Response:
     media_type = _negotiate([*RDF_TYPES, HTML], _known(suffix))
     if media_type == HTML:
-        body = render_template_string(ONTOLOGY_PAGE, **_ontology_page()).encode("utf-8")
+        body = render_template_string(ONTOLOGY_PAGE, diagram=_diagram(), **_ontology_page()).encode("utf-8")
         return _answer(body, HTML, "ontology", suffix)
     return _answer(artefacts().ontology.render(media_type), media_type, "ontology", suffix)
+
+
+@blueprint.get("/ontology/diagram.svg")
+def diagram() -> Response:
+    return Response(_diagram(), content_type="image/svg+xml; charset=utf-8")
+
+
+def _diagram() -> str:
+    """The class diagram, generated from the ontology once per application."""
+    from flask import current_app
+
+    from ..diagram import class_diagram_svg
+
+    found = current_app.extensions.get("isic-diagram")
+    if found is None:
+        found = current_app.extensions["isic-diagram"] = class_diagram_svg(artefacts().ontology.triples)
+    return str(found)
 
 
 @blueprint.get("/shapes")
