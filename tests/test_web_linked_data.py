@@ -287,3 +287,14 @@ def test_the_ontology_page_shows_a_class_diagram_generated_from_the_ontology(cli
     assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 3  # Organisation, Network, ProfessionalRole ⊑ Actor
     page = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<a href="/ontology#Lesson">' in page and "<svg" in page
+
+
+def test_a_resource_page_tells_its_provenance_and_switches_language(client: FlaskClient) -> None:
+    page = client.get("/id/lesson/cl-obstacle-peur-des-represailles?lang=fr",
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    provenance = page.split('<section id="provenance">', 1)[1].split("</section>", 1)[0]
+    assert "graph/network/fcsf" in provenance and "modifié le" in provenance
+    assert "fiche de collecte" in provenance and 'href="/id/network/fcsf"' in provenance
+    assert 'href="?lang=en"' in page
+    english = client.get("/id/lesson/cl-obstacle-peur-des-represailles?lang=en", headers={"Accept": "text/html"})
+    assert '<html lang="en">' in english.get_data(as_text=True) and "collection sheet" in english.get_data(as_text=True)

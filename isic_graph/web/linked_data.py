@@ -36,6 +36,7 @@ from ..namespaces import (
     ONTOLOGY_IRI,
     OWL,
     PREFIXES,
+    PROV,
     RDF,
     RDF_TYPE,
     RDFS,
@@ -68,8 +69,12 @@ FACTS = ((RDFS + "domain", "domaine / domain"), (RDFS + "range", "co-domaine / r
          (RDFS + "subPropertyOf", "sous-propriété de / subproperty of"),
          (OWL + "equivalentClass", "classe équivalente / equivalent class"),
          (OWL + "equivalentProperty", "propriété équivalente / equivalent property"))
-UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontology": "Ontologie"},
-      "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology"}}
+UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontology": "Ontologie",
+             "provenance": "Provenance", "graph": "graphe", "modified": "modifié le", "harvested": "moissonné depuis",
+             "sheet": "fiche de collecte", "network": "réseau", "other": "English"},
+      "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
+             "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
+             "sheet": "collection sheet", "network": "network", "other": "Français"}}
 STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1"><style>
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;
@@ -82,12 +87,14 @@ RESOURCE_PAGE = CELL + """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>""" + STYLE + """
 {% for name, href, type in alternates %}<link rel="alternate" type="{{ type }}" href="{{ href }}">{% endfor %}
 </head><body>
-<p class="muted">{{ types | join(", ") }}</p><h1>{{ title }}</h1><p><code>{{ iri }}</code></p>
+<p class="muted"><a href="/">isic-graph</a> · <a href="?lang={{ "en" if lang == "fr" else "fr" }}">{{ ui.other }}</a>
+· {{ types | join(", ") }}</p><h1>{{ title }}</h1><p><code>{{ iri }}</code></p>
 {% macro rows(items) %}<table>{% for row in items %}<tr><th>{{ cell(row.label) }}</th>
 <td>{% for v in row.values %}<div>{{ cell(v) }}</div>{% endfor %}</td></tr>{% endfor %}</table>{% endmacro %}
 {% for node in nodes %}<section id="{{ node.anchor }}">{% if not loop.first %}<h2>{{ node.title }}</h2>{% endif %}
 {{ rows(node.rows) }}</section>{% endfor %}
 {% if incoming %}<section><h2>{{ ui.incoming }}</h2>{{ rows(incoming) }}</section>{% endif %}
+{% if provenance %}<section id="provenance"><h2>{{ ui.provenance }}</h2>{{ rows(provenance) }}</section>{% endif %}
 <p>{{ ui.formats }} : {% for name, href, type in alternates %}<a href="{{ href }}">{{ name }}</a> {% endfor
 %}· <a href="{{ ontology }}">{{ ui.ontology }}</a></p>
 </body></html>"""
@@ -209,7 +216,47 @@ def resource(kind: str, slug: str) -> Response:
     incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {MAX_NODES}").rows
                 if not _value(r["s"]).startswith(iri + "#")]
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
+    page["provenance"] = _provenance(iri, str(page["lang"]))
     return _answer(render_template_string(RESOURCE_PAGE, **page).encode("utf-8"), HTML, leaf, suffix, True)
+
+
+def _provenance(iri: str, lang: str) -> list[Row]:
+    """Where a resource's description comes from: its graphs (network or harvested copy), when they were
+    last written, what they were harvested from, and the collection sheets that describe it (or its project)."""
+    from . import services
+
+    graphs, ui = services().graphs, UI[lang]
+    base = services().settings.base_iri
+    found: list[Row] = []
+    for row in _select(f"""SELECT ?g (MAX(?m) AS ?modified) (SAMPLE(?from) AS ?source) WHERE {{
+            GRAPH ?g {{ <{iri}> ?p ?o }}
+            OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
+            OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{PROV}wasDerivedFrom> ?from }} }}
+        }} GROUP BY ?g ORDER BY ?g""").rows:
+        graph = _value(row["g"])
+        cells = [Cell(graph[len(base):] if graph.startswith(base) else graph, note=ui["graph"])]
+        if "modified" in row:
+            cells.append(Cell(_value(row["modified"])[:19].replace("T", " "), note=ui["modified"]))
+        if "source" in row:
+            cells.append(Cell(_value(row["source"]), href=_value(row["source"]), note=ui["harvested"]))
+        found.append(Row(Cell(ui["graph"]), cells))
+    for row in _select(f"""SELECT DISTINCT ?sheet ?network WHERE {{
+            {{ BIND(<{iri}> AS ?project) }} UNION {{ <{iri}> <{ISIC}learnedFrom> ?project }}
+            UNION {{ <{iri}> <{ISIC}about> ?project }}
+            ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }} ORDER BY ?sheet""").rows:
+        sheet, network = _value(row["sheet"]), _value(row["network"])
+        found.append(Row(Cell(ui["sheet"]), [Cell(_local(sheet, base), href=_href(sheet, base)),
+                                             Cell(_local(network, base), href=_href(network, base),
+                                                  note=ui["network"])]))
+    return found
+
+
+def _local(iri: str, base: str) -> str:
+    return iri[len(base):] if iri.startswith(base) else iri
+
+
+def _href(iri: str, base: str) -> str:
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
 
 
 def describe(iri: str) -> list[Triple]:
@@ -355,7 +402,8 @@ def _curie(iri: str) -> str:
 
 def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[str, object]]) -> dict[str, object]:
     """What the page of a resource shows, in the viewer's language (French unless Accept-Language says English)."""
-    lang = request.accept_languages.best_match(["fr", "en"], default="fr") or "fr"
+    chosen = request.args.get("lang", "")
+    lang = chosen if chosen in UI else (request.accept_languages.best_match(["fr", "en"], default="fr") or "fr")
     known, base = artefacts().labels, iri[:iri.index("id/")]
     labels: dict[str, dict[str, str]] = {}
     by_subject: dict[str, list[Triple]] = {}
