@@ -298,3 +298,15 @@ def test_a_resource_page_tells_its_provenance_and_switches_language(client: Flas
     assert 'href="?lang=en"' in page
     english = client.get("/id/lesson/cl-obstacle-peur-des-represailles?lang=en", headers={"Accept": "text/html"})
     assert '<html lang="en">' in english.get_data(as_text=True) and "collection sheet" in english.get_data(as_text=True)
+
+
+def test_a_theme_page_lists_its_projects_and_lessons_across_networks(client: FlaskClient) -> None:
+    page = client.get("/thesaurus/theme/housing?lang=fr").get_data(as_text=True)
+    assert "<h1>Logement</h1>" in page
+    used = page.split('<section id="used">', 1)[1]
+    assert used.count("<h3>") >= 2  # two networks
+    assert 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in used and "(enseignement)" in used
+    assert "(projet)" in used
+    lesson_page = client.get("/id/lesson/cl-obstacle-peur-des-represailles", headers={"Accept": "text/html"})
+    assert 'href="/thesaurus/lesson-category/obstacle"' in lesson_page.get_data(as_text=True)
+    assert client.get("/thesaurus/theme/no-such-theme").status_code == 404

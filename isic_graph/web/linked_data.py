@@ -42,6 +42,7 @@ from ..namespaces import (
     RDFS,
     SH,
     SKOS,
+    THESAURUS,
     XSD,
 )
 from ..store.results import SelectResult
@@ -71,10 +72,12 @@ FACTS = ((RDFS + "domain", "domaine / domain"), (RDFS + "range", "co-domaine / r
          (OWL + "equivalentProperty", "propriété équivalente / equivalent property"))
 UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontology": "Ontologie",
              "provenance": "Provenance", "graph": "graphe", "modified": "modifié le", "harvested": "moissonné depuis",
-             "sheet": "fiche de collecte", "network": "réseau", "other": "English"},
+             "sheet": "fiche de collecte", "network": "réseau", "other": "English",
+             "used": "Projets et enseignements", "project": "projet", "lesson": "enseignement", "none": "Aucun."},
       "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
              "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
-             "sheet": "collection sheet", "network": "network", "other": "Français"}}
+             "sheet": "collection sheet", "network": "network", "other": "Français",
+             "used": "Projects and lessons", "project": "project", "lesson": "lesson", "none": "None."}}
 STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1"><style>
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;
@@ -259,6 +262,58 @@ def _href(iri: str, base: str) -> str:
     return "/" + iri[len(base):] if iri.startswith(base) else iri
 
 
+CONCEPT_PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>""" + STYLE + """</head><body>
+<p class="muted"><a href="/">isic-graph</a> · <a href="?lang={{ "en" if lang == "fr" else "fr" }}">{{ ui.other }}</a>
+· {{ scheme }}</p><h1>{{ title }}</h1><p><code>{{ iri }}</code></p>
+{% if definition %}<p>{{ definition }}</p>{% endif %}
+<section id="used"><h2>{{ ui.used }}</h2>
+{% for network, items in groups %}<h3>{{ network }}</h3><ul>
+{% for kind, href, label in items %}<li><a href="{{ href }}">{{ label }}</a> <small>({{ ui[kind] }})</small></li>{% endfor %}
+</ul>{% else %}<p>{{ ui.none }}</p>{% endfor %}</section>
+</body></html>"""
+
+
+@blueprint.get("/thesaurus/<path:rest>")
+def concept(rest: str) -> Response:
+    """A thesaurus concept: its label and definition, and the projects and lessons that use it, by network
+    (a theme page lists the projects on the theme and their lessons, across networks)."""
+    from . import services
+
+    iri = THESAURUS + rest
+    if UNSAFE.search(rest):
+        raise UsageError(f"not a valid concept path: thesaurus/{rest}")
+    chosen = request.args.get("lang", "")
+    lang = chosen if chosen in UI else (request.accept_languages.best_match(["fr", "en"], default="fr") or "fr")
+    labels: dict[str, dict[str, str]] = {}
+    for row in _select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ <{iri}> }}
+            {{ ?x <{SKOS}prefLabel> ?l BIND("label" AS ?p) }} UNION {{ ?x <{SKOS}definition> ?l BIND("definition" AS ?p) }}
+            UNION {{ ?x <{SKOS}inScheme>/<{SKOS}prefLabel> ?l BIND("scheme" AS ?p) }} }}""").rows:
+        labels.setdefault(_value(row["p"]), {})[getattr(row["l"], "language", None) or ""] = _value(row["l"])
+    if "label" not in labels:
+        raise NotFound(f"no concept <{iri}> in the thesauri")
+    base = services().settings.base_iri
+    used = _select(f"""SELECT DISTINCT ?kind ?item ?label ?network ?networkLabel WHERE {{
+        {{ ?item <{ISIC}theme>|<{ISIC}status>|<{ISIC}territory> <{iri}> BIND("project" AS ?kind) }}
+        UNION {{ ?item <{ISIC}lessonCategory>|<{ISIC}phase>|<{ISIC}dimension> <{iri}> BIND("lesson" AS ?kind) }}
+        UNION {{ ?item <{ISIC}learnedFrom>/<{ISIC}theme> <{iri}> BIND("lesson" AS ?kind) }}
+        ?item (<{ISIC}learnedFrom>)?/^<{ISIC}describes>/<{PROV}wasAttributedTo> ?network .
+        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label FILTER(lang(?label) = "{lang}" || lang(?label) = "") }}
+        OPTIONAL {{ ?network <{RDFS}label> ?networkLabel }}
+    }} ORDER BY ?network ?kind ?label LIMIT {MAX_NODES}""").rows
+    groups: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for row in used:
+        network = _value(row["networkLabel"]) if "networkLabel" in row else _local(_value(row["network"]), base)
+        item = _value(row["item"])
+        groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), _href(item, base),
+                                                         _value(row["label"]) if "label" in row else _local(item, base)))
+    return Response(render_template_string(
+        CONCEPT_PAGE, lang=lang, ui=UI[lang], iri=iri, title=_pick(labels["label"], lang),
+        definition=_pick(labels.get("definition", {}), lang), scheme=_pick(labels.get("scheme", {}), lang) or "",
+        groups=[(network, sorted(items.values())) for network, items in sorted(groups.items())]),
+        content_type="text/html; charset=utf-8")
+
+
 def describe(iri: str) -> list[Triple]:
     """The triples about a resource and its `#genid-` nodes (skolemised blank nodes), and its objects' labels."""
     out: list[Triple] = []
@@ -421,7 +476,8 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
             return Cell(value[len(iri):], href=value[len(iri):])
         text = _pick(labels.get(value, {}), lang) or _pick(known.get(value, {}), lang) \
             or (value[len(base):] if value.startswith(base) else _curie(value))
-        href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else value
+        href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else \
+            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else value
         return Cell(text, href=None if isinstance(term, BlankNode) else href)
 
     def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:
