@@ -30,6 +30,7 @@ from . import (
     metadata,
     problems,
     search,
+    sheets,
     sparql,
     update,
     workbench,
@@ -83,8 +84,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             engine.storage_full = True
             return problems.from_error(exc)
 
-    for module in (home, health, sparql, update, api, federation, search, workbench, graph_store, linked_data,
-                   dumps, metadata):
+    for module in (home, health, sparql, update, api, federation, search, workbench, sheets, graph_store,
+                   linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     return app
 

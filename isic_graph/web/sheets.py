@@ -1,0 +1,280 @@
+"""Collection sheets for people: a form generated from the shapes (/sheets/new, /sheets/edit), checked as
+the user goes (/sheets/check) and on submit with the shapes of the API, each problem shown beside its
+field; a CSV upload page whose problems name file, row and column; the empty CSV template."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePath
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template_string, request
+
+from .. import resources
+from ..documents import Document, read_batch
+from ..errors import UsageError, ValidationFailed
+from ..formats import format_for_path, format_named
+from ..ingest import Mode, check, ingest
+from ..sheetform import FilledSheet, fields, options, sheet_iri, sheet_triples
+from ..validation import ValidationReport
+from .linked_data import STYLE
+
+blueprint = Blueprint("sheets", __name__)
+
+UI = {
+    "fr": {"title": "Nouvelle fiche de collecte", "edit": "Modifier la fiche", "project": "Le projet",
+           "lessons": "Les enseignements", "lesson": "Enseignement", "add": "Ajouter un enseignement",
+           "credential": "Jeton du réseau", "credential_help": "Le jeton d'écriture remis à votre réseau.",
+           "submit": "Enregistrer la fiche", "required": "obligatoire", "yes": "oui", "no": "non", "none": "—",
+           "problems": "La fiche n'a pas été enregistrée : corrigez les points signalés.",
+           "saved": "Fiche enregistrée.", "see": "Voir le projet", "other": "English", "csv": "Déposer des fichiers CSV",
+           "template": "Télécharger le modèle CSV vide", "csv_title": "Dépôt de fiches au format CSV",
+           "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…)", "send": "Déposer",
+           "bad_token": "Jeton inconnu ou révoqué : la fiche n'a pas été enregistrée.",
+           "form": "Remplir le formulaire", "other_problems": "Autres points"},
+    "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
+           "lessons": "The lessons", "lesson": "Lesson", "add": "Add a lesson",
+           "credential": "Network token", "credential_help": "The write token given to your network.",
+           "submit": "Save the sheet", "required": "required", "yes": "yes", "no": "no", "none": "—",
+           "problems": "The sheet was not saved: fix the points shown.",
+           "saved": "Sheet saved.", "see": "See the project", "other": "Français", "csv": "Upload CSV files",
+           "template": "Download the empty CSV template", "csv_title": "Collection sheets as CSV",
+           "files": "The sheet's CSV files (projects.csv, lessons.csv…)", "send": "Upload",
+           "bad_token": "Unknown or revoked token: the sheet was not saved.",
+           "form": "Fill in the form", "other_problems": "Other points"},
+}
+FIELD = """{% macro field(f, prefix) %}{% set name = prefix ~ "." ~ f.key %}{% set errs = errors.get(name, []) %}
+<div class="field{% if errs %} invalid{% endif %}" data-field="{{ name }}">
+<label for="{{ name }}">{{ f.name(lang) }}{% if f.required %} <small>({{ ui.required }})</small>{% endif %}</label>
+{% set current = values.get(name, []) %}
+{% if f.kind == "textarea" %}<textarea id="{{ name }}" name="{{ name }}" rows="3"{% if f.required %} required{% endif
+%} aria-describedby="{{ name }}-help {{ name }}-errors">{{ current[0] if current else "" }}</textarea>
+{% elif f.kind == "choice" %}<select id="{{ name }}" name="{{ name }}"{% if f.multiple %} multiple size="5"{% endif %}
+{% if f.required %} required{% endif %} aria-describedby="{{ name }}-help {{ name }}-errors">
+{% if not f.multiple %}<option value="">{{ ui.none }}</option>{% endif %}
+{% for o in choices[f.path] %}<option value="{{ o.value }}"{% if o.value in current %} selected{% endif %}>{{ o.label }}</option>{% endfor %}
+</select>
+{% elif f.kind == "boolean" %}<select id="{{ name }}" name="{{ name }}" aria-describedby="{{ name }}-help {{ name }}-errors">
+<option value="">{{ ui.none }}</option><option value="true"{% if "true" in current %} selected{% endif %}>{{ ui.yes }}</option>
+<option value="false"{% if "false" in current %} selected{% endif %}>{{ ui.no }}</option></select>
+{% else %}<input id="{{ name }}" name="{{ name }}" type="{{ "date" if f.kind == "date" else "number" if f.kind == "number" else "text" }}"
+{% if f.kind == "number" %} step="any"{% endif %} value="{{ current[0] if current else "" }}"{% if f.required %} required{% endif %}
+aria-describedby="{{ name }}-help {{ name }}-errors">{% endif %}
+{% if f.help.get(lang) %}<small id="{{ name }}-help" class="help">{{ f.help.get(lang) }}</small>{% endif %}
+<ul id="{{ name }}-errors" class="errors" role="alert">{% for e in errs %}<li>{{ e }}</li>{% endfor %}</ul>
+</div>{% endmacro %}"""
+FORM_PAGE = FIELD + """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ heading }} — isic-graph</title>""" + STYLE + """
+<style>.field{margin:.7rem 0}.field label{display:block;font-weight:600}.field input,.field textarea,.field select{
+width:100%;max-width:40rem;font:inherit;padding:.3rem}.help{color:#555;display:block}.errors{color:#a00;margin:.2rem 0;
+padding-left:1.2rem}.invalid input,.invalid textarea,.invalid select{border:2px solid #a00}fieldset{margin:1rem 0;
+border:1px solid #ccc;padding:.5rem 1rem}.banner{background:#fde8e8;padding:.5rem 1rem}.ok{background:#e6f4ea;
+padding:.5rem 1rem}</style></head><body>
+<p><a href="/">isic-graph</a> · <a href="/sheets/csv?lang={{ lang }}">{{ ui.csv }}</a> ·
+<a href="?lang={{ other }}{% if project_iri %}&amp;project={{ project_iri | urlencode }}{% endif %}" lang="{{ other }}">{{ ui.other }}</a></p>
+<h1>{{ heading }}</h1>
+{% if saved %}<p class="ok" role="status">{{ ui.saved }} <a href="{{ saved }}">{{ ui.see }}</a></p>{% endif %}
+{% if errors %}<div class="banner" role="alert"><p>{{ message or ui.problems }}</p>
+{% if errors.get("") %}<p>{{ ui.other_problems }} :</p><ul>{% for e in errors[""] %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}</div>{% endif %}
+<form id="sheet" method="post" action="/sheets?lang={{ lang }}" novalidate>
+{% if project_id %}<input type="hidden" name="project.id" value="{{ project_id }}">{% endif %}
+<fieldset><legend>{{ ui.project }}</legend>
+{% for group, items in project_groups %}<h2>{{ group }}</h2>{% for f in items %}{{ field(f, "project") }}{% endfor %}{% endfor %}
+</fieldset>
+<h2>{{ ui.lessons }}</h2>
+<div id="lessons">{% for i in lesson_blocks %}<fieldset class="lesson" data-index="{{ i }}"><legend>{{ ui.lesson }} {{ i + 1 }}</legend>
+{% for f in lesson_fields %}{{ field(f, "lesson." ~ i) }}{% endfor %}</fieldset>{% endfor %}</div>
+<p><button type="button" id="add-lesson" hidden>{{ ui.add }}</button></p>
+<div class="field{% if errors.get('credential') %} invalid{% endif %}"><label for="credential">{{ ui.credential }}</label>
+<input id="credential" name="credential" type="password" autocomplete="off" required aria-describedby="credential-help">
+<small id="credential-help" class="help">{{ ui.credential_help }}</small>
+<ul class="errors" role="alert">{% for e in errors.get("credential", []) %}<li>{{ e }}</li>{% endfor %}</ul></div>
+<p><button type="submit">{{ ui.submit }}</button></p>
+</form>
+<script src="/static/sheets.js"></script>
+</body></html>"""
+CSV_PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.csv_title }} — isic-graph</title>""" + STYLE + """
+<style>.banner{background:#fde8e8;padding:.5rem 1rem}.ok{background:#e6f4ea;padding:.5rem 1rem}</style></head><body>
+<p><a href="/">isic-graph</a> · <a href="/sheets/new?lang={{ lang }}">{{ ui.form }}</a> ·
+<a href="?lang={{ other }}" lang="{{ other }}">{{ ui.other }}</a></p>
+<h1>{{ ui.csv_title }}</h1>
+<p><a href="/sheets/template.zip" download>{{ ui.template }}</a></p>
+{% if saved %}<p class="ok" role="status">{{ ui.saved }} ({{ saved }})</p>{% endif %}
+{% if problems %}<div class="banner" role="alert"><p>{{ message or ui.problems }}</p>
+<table><tr><th>{{ "Fichier" if lang == "fr" else "File" }}</th><th>{{ "Ligne" if lang == "fr" else "Row" }}</th>
+<th>{{ "Colonne" if lang == "fr" else "Column" }}</th><th>{{ "Problème" if lang == "fr" else "Problem" }}</th></tr>
+{% for p in problems %}<tr><td>{{ p.file }}</td><td>{{ p.row }}</td><td>{{ p.column }}</td><td>{{ p.text }}</td></tr>{% endfor %}
+</table></div>{% endif %}
+<form method="post" action="/sheets/csv?lang={{ lang }}" enctype="multipart/form-data">
+<p><label for="files">{{ ui.files }}</label><br><input id="files" name="files" type="file" accept=".csv,text/csv" multiple required></p>
+<p><label for="credential">{{ ui.credential }}</label><br><input id="credential" name="credential" type="password" required></p>
+<p><button type="submit">{{ ui.send }}</button></p></form>
+</body></html>"""
+
+
+def _lang() -> str:
+    chosen = request.args.get("lang", "")
+    return chosen if chosen in UI else (request.accept_languages.best_match(list(UI), default="fr") or "fr")
+
+
+def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
+            saved: str | None = None, message: str | None = None, project_iri: str | None = None) -> Response:
+    from . import services
+
+    s = services()
+    lessons = sorted({int(k.split(".")[1]) for k in list(values) + list(errors) if k.startswith("lesson.")} or {0})
+    groups: dict[str, list[Any]] = {}
+    for f in fields("project"):
+        groups.setdefault(f.group.get(lang) or f.group.get("fr") or "", []).append(f)
+    choices = {f.path: options(s.store, f, lang) for f in fields("project") + fields("lesson") if f.kind == "choice"}
+    ui = UI[lang]
+    body = render_template_string(
+        FORM_PAGE, lang=lang, ui=ui, other="en" if lang == "fr" else "fr", values=values, errors=errors,
+        project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
+        heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
+        project_id=(values.get("project.id") or [""])[0])
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/sheets/new")
+def new_sheet() -> Response:
+    return _render(_lang(), {}, {})
+
+
+@blueprint.get("/sheets/edit")
+def edit_sheet() -> Response:
+    """The form filled with a stored project and its lessons."""
+    from . import services
+
+    s = services()
+    iri = request.args.get("project", "")
+    base = s.graphs.base + "id/project/"
+    if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum():
+        raise UsageError(f"project must be the IRI of a project of this instance ({base}…)")
+    values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
+    lessons = [r["l"].value for r in s.store.select(
+        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> <{iri}> }} ORDER BY ?l").rows]
+    for prefix, subject, known in [("project", iri, fields("project"))] + \
+            [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)]:
+        for f in known:
+            rows = s.store.select(f"SELECT ?v WHERE {{ <{subject}> <{f.path}> ?v }}").rows
+            found = [r["v"].value for r in rows]
+            if found:
+                values[f"{prefix}.{f.key}"] = found
+    if len(values) == 1:
+        raise UsageError(f"no project <{iri}> in this store")
+    return _render(_lang(), values, {}, project_iri=iri)
+
+
+def _filled() -> FilledSheet:
+    return FilledSheet({name: request.form.getlist(name) for name in request.form if name != "credential"})
+
+
+def _field_errors(report: ValidationReport, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:
+    """Each violation beside its field: the block of its focus node, the local name of its path."""
+    errors: dict[str, list[str]] = {}
+    keys = {f.path: f.key for f in fields("project") + fields("lesson")}
+    for v in report.violations:
+        block = blocks.get(v.focus)
+        message = v.messages.get(lang) or v.messages.get("fr") or next(iter(v.messages.values()), "")
+        if block in (None, "sheet") or v.path not in keys:
+            errors.setdefault("", []).append(v.describe(lang))
+        else:
+            errors.setdefault(f"{block}.{keys[v.path]}", []).append(message)
+    return errors
+
+
+def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, dict[str, str]]:
+    from . import services
+
+    s = services()
+    rows = s.store.select(f"SELECT ?d WHERE {{ <{sheet_iri(sheet, s.graphs, network)}> "
+                          "<http://purl.org/dc/terms/created> ?d }").rows
+    triples, blocks = sheet_triples(sheet, s.graphs, network, lang, created=rows[0]["d"].value if rows else None)
+    text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), blocks
+
+
+@blueprint.post("/sheets/check")
+def check_sheet() -> Response:
+    """The form's problems so far, by field, with the same shapes as on submit (nothing is stored)."""
+    from . import services
+
+    s, lang = services(), _lang()
+    network = request.args.get("network") or "form"
+    document, blocks = _document(_filled(), network, lang)
+    batch = read_batch([document], s.graphs.base)
+    report = check(batch, s.store, s.validator, s.graphs, None)
+    errors = _field_errors(report, {iri: block for iri, block in blocks.items() if block != "sheet"}, lang)
+    errors.pop("", None)  # the form's own problems are shown beside their fields; the rest on submit
+    return jsonify({"conforms": report.conforms, "errors": errors})
+
+
+@blueprint.post("/sheets")
+def submit_sheet() -> Response:
+    """Save a filled form: the network is the credential's; the same ingestion as the API (upsert)."""
+    from . import services
+
+    s, lang = services(), _lang()
+    sheet = _filled()
+    network = s.credentials.network_for(request.form.get("credential", ""))
+    if network is None:
+        return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
+    document, blocks = _document(sheet, network, lang)
+    try:
+        ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
+    except ValidationFailed as exc:
+        return _render(lang, sheet.values, _field_errors(exc.report, blocks, lang), 422)
+    project = next(iri for iri, block in blocks.items() if block == "project")
+    return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
+
+
+@blueprint.get("/sheets/csv")
+def csv_page() -> Response:
+    return _csv_render(_lang(), [], None)
+
+
+@blueprint.post("/sheets/csv")
+def csv_upload() -> Response:
+    from . import services
+
+    s, lang = services(), _lang()
+    network = s.credentials.network_for(request.form.get("credential", ""))
+    if network is None:
+        return _csv_render(lang, [], None, UI[lang]["bad_token"], 401)
+    files = [f for f in request.files.getlist("files") if f.filename]
+    if not files:
+        return _csv_render(lang, [], None, "—", 400)
+    documents = [Document(PurePath(f.filename or "").name, f.read(), format_for_path(f.filename or "")) for f in files]
+    try:
+        result = ingest(s.store, s.validator, s.graphs, documents, network, Mode.UPSERT)
+    except ValidationFailed as exc:
+        problems: list[dict[str, object]] = [{"file": v.location.file if v.location else "", "row": v.location.row if v.location else "",
+                     "column": (v.location.column or "") if v.location else "", "text": v.describe(lang)}
+                    for v in exc.report.violations]
+        return _csv_render(lang, problems, None, None, 422)
+    except UsageError as exc:
+        return _csv_render(lang, [], None, exc.message, 400)
+    return _csv_render(lang, [], f"{result.triples} triples, {network}", None, 201)
+
+
+def _csv_render(lang: str, problems: list[dict[str, object]], saved: str | None, message: str | None = None,
+                status: int = 200) -> Response:
+    body = render_template_string(CSV_PAGE, lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
+                                  problems=problems, saved=saved, message=message)
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/sheets/template.zip")
+def template() -> Response:
+    """The empty CSV collection sheet: one file per table, with its CSVW metadata."""
+    buffer = io.BytesIO()
+    folder = resources.templates_dir() / "csv"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                archive.write(path, f"fiche-isic/{path.name}")
+    return Response(buffer.getvalue(), content_type="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="fiche-isic.zip"'})
