@@ -27,6 +27,7 @@ from . import (
     home,
     lifecycle,
     linked_data,
+    maps,
     metadata,
     problems,
     search,
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             engine.storage_full = True
             return problems.from_error(exc)
 
-    for module in (home, health, sparql, update, api, federation, search, workbench, sheets, graph_store,
+    for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     return app

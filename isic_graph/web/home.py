@@ -25,7 +25,8 @@ taught them, shared between networks.</p>
 <h2>Accès / Access</h2>
 <ul>
 <li>Requêtes / Queries: <a href="{{ base }}query">éditeur SPARQL / SPARQL workbench</a> ·
-<a href="{{ base }}search">recherche / search</a> · <a href="{{ base }}ontology">ontologie / ontology</a></li>
+<a href="{{ base }}search">recherche / search</a> · <a href="{{ base }}ontology">ontologie / ontology</a> ·
+<a href="{{ base }}maps">cartographie / maps</a> · <a href="{{ base }}sheets/new">nouvelle fiche / new sheet</a></li>
 <li>SPARQL endpoint: <a href="{{ base }}sparql"><code>{{ base }}sparql</code></a> (SPARQL 1.1 Protocol)</li>
 <li>Dumps: <a href="{{ base }}dumps/"><code>{{ base }}dumps/</code></a> (N-Quads gzip, Turtle, JSON-LD)</li>
 <li>Metadata: <a href="{{ base }}.well-known/void"><code>{{ base }}.well-known/void</code></a> (VoID),

@@ -1,0 +1,108 @@
+"""/maps: the partnership network and the coverage of the knowledge (its gaps), drawn server-side as SVG with
+links (PNG for export), with filters by network, theme, territory and period."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template_string, request
+
+from ..errors import NotFound
+from ..maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
+from ..namespaces import ISIC, THESAURUS
+from .linked_data import STYLE
+
+blueprint = Blueprint("maps", __name__)
+
+KINDS = {"svg": "image/svg+xml", "png": "image/png"}
+TITLES = {"territories": "Thématiques × territoires (projets) / Themes × territories (projects)",
+          "categories": "Thématiques × catégories d'enseignements (en hachuré : aucun enseignement capitalisé) / "
+                        "Themes × lesson categories (hatched: no lesson captured)"}
+PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Cartographie des connaissances — isic-graph</title>""" + STYLE + """
+<style>body{max-width:90rem}figure{margin:1.5rem 0;overflow-x:auto}form p{display:flex;flex-wrap:wrap;gap:.8rem;
+align-items:end}form label{display:flex;flex-direction:column}</style></head><body>
+<p><a href="/">isic-graph</a> · <a href="/query">Requêtes / Queries</a> · <a href="/search">Recherche / Search</a></p>
+<h1>Cartographie des connaissances / Maps of the knowledge</h1>
+<p>Zones de recoupement, de frottement ou de manque : qui travaille avec qui, et où des projets existent sans
+enseignement capitalisé. / Where networks overlap, rub against each other, or leave gaps.</p>
+<form method="get" action="/maps"><p>
+{% for name, label, choices in selects %}<label>{{ label }}<select name="{{ name }}"><option value="">—</option>
+{% for value, text in choices %}<option value="{{ value }}"{% if chosen.get(name) == value %} selected{% endif %}>{{ text }}</option>{% endfor %}
+</select></label>{% endfor %}
+<label>Depuis / From<input type="date" name="start" value="{{ chosen.get('start', '') }}"></label>
+<label>Jusqu'au / Until<input type="date" name="end" value="{{ chosen.get('end', '') }}"></label>
+<button type="submit">Filtrer / Filter</button></p></form>
+{% for name, title, svg in figures %}<figure id="{{ name }}"><figcaption><h2>{{ title }}</h2>
+<a href="/maps/{{ name }}.png?{{ query }}" download>PNG</a> · <a href="/maps/{{ name }}.svg?{{ query }}">SVG</a></figcaption>
+{{ svg | safe }}</figure>{% endfor %}
+</body></html>"""
+
+
+def _filters() -> Filters:
+    return Filters(**{k: request.args[k] for k in ("network", "theme", "territory", "start", "end")
+                      if request.args.get(k)})
+
+
+def _link(iri: str) -> str:
+    from . import services
+
+    base = services().settings.base_iri
+    if iri.startswith(base):
+        return "/" + iri[len(base):]
+    if iri.startswith(THESAURUS):
+        return "/thesaurus/" + iri[len(THESAURUS):]
+    return iri
+
+
+def _drawing(name: str, kind: str, filters: Filters) -> bytes:
+    from . import services
+
+    store = services().store
+    if name == "partnerships":
+        return draw_partnerships(partnership_map(store, filters), kind, _link)
+    if name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
+        columns = name[len("coverage-"):]
+        return draw_coverage(coverage(store, columns, filters), kind, TITLES[columns],
+                             lambda theme, column: _link(theme))
+    raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
+
+
+@blueprint.get("/maps/<name>.<kind>")
+def drawing(name: str, kind: str) -> Response:
+    if kind not in KINDS:
+        raise NotFound("maps are drawn as .svg or .png")
+    return Response(_drawing(name, kind, _filters()), content_type=KINDS[kind])
+
+
+@blueprint.get("/maps")
+def page() -> str:
+    from . import services
+
+    filters = _filters()
+    store = services().store
+    choices = {}
+    for name, sparql in (
+            ("network", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Network> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"),
+            ("theme", f"SELECT DISTINCT ?x ?l WHERE {{ ?p <{ISIC}theme> ?x . ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+                      'FILTER(lang(?l) = "fr") }'),
+            ("territory", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Territory> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")):
+        found = {r["x"].value: r["l"].value for r in store.select(sparql).rows}
+        choices[name] = sorted(found.items(), key=lambda item: item[1].lower())
+    chosen = {k: v for k, v in request.args.items() if v}
+    figures = [(name, title, _inline(_drawing(name, "svg", filters)))
+               for name, title in (("partnerships", "Réseau des partenariats / Partnership network"),
+                                   ("coverage-categories", "Enseignements par thématique / Lessons by theme"),
+                                   ("coverage-territories", "Projets par thématique et territoire / Projects by theme "
+                                                            "and territory"))]
+    return render_template_string(
+        PAGE, figures=figures, chosen=chosen, query=urlencode(chosen),
+        selects=[("network", "Réseau / Network", choices["network"]), ("theme", "Thématique / Theme", choices["theme"]),
+                 ("territory", "Territoire / Territory", choices["territory"])])
+
+
+def _inline(svg: bytes) -> str:
+    """An SVG document as an element of the page (its XML declaration and doctype dropped)."""
+    text = svg.decode("utf-8")
+    return re.sub(r"^.*?(?=<svg)", "", text, count=1, flags=re.S)
