@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import urllib.parse
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
@@ -103,15 +104,42 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 
-def after_raw_update(store: Store, graphs: Graphs, now: datetime.datetime | None = None) -> None:
-    """After an update that did not go through ingestion (the administrator's SPARQL update), which may
-    have changed any network graph: every network graph is marked modified now, so that its dump gets a
-    new ETag and harvesters fetch it again, and the identity graph is recomputed."""
+WILDCARDS = re.compile(r"(?<![\w?$:])(?:GRAPH\s*[?$]|(?:DROP|CLEAR)\s+(?:SILENT\s+)?(?:ALL|NAMED)\b|"
+                       r"(?:ADD|MOVE|COPY)\b)", re.IGNORECASE)
+
+
+def touched_networks(update: str, graphs: Graphs) -> list[str] | None:
+    """The network graphs an update names (GRAPH, WITH, INTO, DROP…, by IRI or prefixed name), or None
+    when it may write any graph (GRAPH ?var, DROP ALL, ADD / MOVE / COPY)."""
+    from .guard import blank_literals, decode_escapes
+    from .service import declarations
+
+    text = decode_escapes(update)
+    code = blank_literals(text)
+    if WILDCARDS.search(code):
+        return None
+    prefixes, base = declarations(text, code)
+    named = {text[m.start() + 1:m.end() - 1] for m in re.finditer(r"<[^<>\n]*>", code)}  # IRIs, blanked in code
+    for m in re.finditer(r"(?<![\w?$<])([A-Za-z][\w.-]*)?:([\w.-]*)", code):
+        if (m.group(1) or "") in prefixes:
+            named.add(prefixes[m.group(1) or ""] + m.group(2))
+    if base:
+        named |= {urllib.parse.urljoin(base, iri) for iri in named}
+    return sorted(iri for iri in named if iri.startswith(graphs.network_prefix))
+
+
+def after_raw_update(store: Store, graphs: Graphs, update: str, now: datetime.datetime | None = None) -> None:
+    """After an update that did not go through ingestion (the administrator's SPARQL update): the network
+    graphs it names (all of them, when it may write any) are marked modified now, so that their dumps get
+    new ETags and harvesters fetch them again, and the identity graph is recomputed."""
+    touched = touched_networks(update, graphs)
     stamp = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat()
-    store.update(f"""DELETE {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
+    which = f'FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}"))' if touched is None else \
+        "VALUES ?g { " + " ".join(f"<{g}>" for g in touched) + " }"
+    if touched != []:
+        store.update(f"""DELETE {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
 INSERT {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> "{stamp}"^^<{XSD}dateTime> }} }}
-WHERE {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}"))
-        OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
+WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
     recompute_identity(store, graphs)
 
 

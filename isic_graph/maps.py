@@ -169,6 +169,8 @@ def _figure(width: float, height: float) -> Any:
 def _save(figure: Any, kind: str) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=kind, bbox_inches="tight", metadata={"Date": None} if kind == "svg" else None)
+    if kind == "svg":  # links open in the same page, as every other link of the site
+        return buffer.getvalue().replace(b' target="_blank"', b"")
     return buffer.getvalue()
 
 

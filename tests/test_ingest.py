@@ -252,3 +252,21 @@ def test_triples_joined_by_blank_nodes_are_inserted_in_one_template_and_keep_the
     assert store.count("urn:x:chain") == 2_501
     reached = store.select("SELECT (COUNT(?n) AS ?c) WHERE { <urn:x:head> <urn:x:p>+ ?n }").values("c")
     assert reached == ["2500"]
+
+
+@pytest.mark.parametrize("update, touched", [
+    ("INSERT DATA { GRAPH <http://localhost:5000/graph/network/anas> { <http://x/a> <http://x/b> "
+     "\"GRAPH <http://localhost:5000/graph/network/fcsf>\" } }", ["anas"]),
+    ("PREFIX n: <http://localhost:5000/graph/network/> WITH n:fcsf DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["fcsf"]),
+    ("BASE <http://localhost:5000/graph/> DROP GRAPH <network/anas>", ["anas"]),
+    ("INSERT DATA { <http://x/a> <http://x/b> 1 }", []),
+    ("DELETE WHERE { GRAPH ?g { ?s ?p ?o } }", None),
+    ("DROP SILENT ALL", None),
+    ("COPY <http://x/g> TO <http://x/h>", None),
+])
+def test_an_administrators_update_marks_the_network_graphs_it_may_write(update: str, touched: list[str] | None) -> None:
+    from isic_graph.ingest import touched_networks
+
+    found = touched_networks(update, Graphs(BASE))
+    expected = None if touched is None else [Graphs(BASE).network(n) for n in touched]
+    assert found is None if expected is None else [g for g in (found or []) if g != Graphs(BASE).network_prefix] == expected

@@ -44,10 +44,14 @@ def test_server_keeps_answering_under_load_while_a_runaway_query_is_stopped(serv
     assert query(server.url, COUNT_LESSONS, source="127.0.0.25").status == 200
 
 
-def test_cli_on_the_served_store_says_what_to_do(server: LiveServer) -> None:
-    result = server.cli("stats", timeout=60)
-    assert result.returncode == 1 and "in use by another process" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_cli_reads_the_served_store_and_says_what_to_do_to_write_it(server: LiveServer, tmp_path: Path) -> None:
+    read = server.cli("stats", timeout=60)
+    assert read.returncode == 0 and "isic:Lesson" in read.stdout  # read through the server's engine
+    sheet = tmp_path / "sheet.ttl"
+    sheet.write_text("<http://localhost:5000/id/note/x> <http://www.w3.org/2000/01/rdf-schema#label> \"x\"@fr .")
+    write = server.cli("ingest", str(sheet), "--network", "fcsf", timeout=60)
+    assert write.returncode == 1 and "in use by another process" in write.stderr
+    assert "Traceback" not in write.stderr
 
 
 def test_sigterm_stops_the_engine_too(tmp_path: Path) -> None:

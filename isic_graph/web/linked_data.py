@@ -59,7 +59,7 @@ NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application
          "application/rdf+xml": "RDF/XML"}
 KIND = re.compile(r"[a-z][a-z0-9-]*\Z")
 UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]|%(?![0-9A-Fa-f]{2})')
-LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name")
+LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
 MAX_NODES = 500
 MORE_PREFIXES = {"isics": "https://w3id.org/isic/shapes#", "pair": "http://virtual-assembly.org/ontologies/pair#"}
 TERM_TYPES = {OWL + "Class": "classe / class", OWL + "ObjectProperty": "propriété d'objet / object property",
@@ -73,11 +73,15 @@ FACTS = ((RDFS + "domain", "domaine / domain"), (RDFS + "range", "co-domaine / r
 UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontology": "Ontologie",
              "provenance": "Provenance", "graph": "graphe", "modified": "modifié le", "harvested": "moissonné depuis",
              "sheet": "fiche de collecte", "network": "réseau", "other": "English",
-             "used": "Projets et enseignements", "project": "projet", "lesson": "enseignement", "none": "Aucun."},
+             "used": "Projets et enseignements", "project": "projet", "lesson": "enseignement", "none": "Aucun.",
+             "related": "Liens", "partner": "partenaires", "partner-in": "partenaire des projets",
+             "funder-of": "finance les projets", "carries": "porte les projets"},
       "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
              "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
              "sheet": "collection sheet", "network": "network", "other": "Français",
-             "used": "Projects and lessons", "project": "project", "lesson": "lesson", "none": "None."}}
+             "used": "Projects and lessons", "project": "project", "lesson": "lesson", "none": "None.",
+             "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
+             "funder-of": "funds the projects", "carries": "leads the projects"}}
 STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1"><style>
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;
@@ -97,6 +101,7 @@ RESOURCE_PAGE = CELL + """<!doctype html>
 {% for node in nodes %}<section id="{{ node.anchor }}">{% if not loop.first %}<h2>{{ node.title }}</h2>{% endif %}
 {{ rows(node.rows) }}</section>{% endfor %}
 {% if incoming %}<section><h2>{{ ui.incoming }}</h2>{{ rows(incoming) }}</section>{% endif %}
+{% if related %}<section id="related"><h2>{{ ui.related }}</h2>{{ rows(related) }}</section>{% endif %}
 {% if provenance %}<section id="provenance"><h2>{{ ui.provenance }}</h2>{{ rows(provenance) }}</section>{% endif %}
 <p>{{ ui.formats }} : {% for name, href, type in alternates %}<a href="{{ href }}">{{ name }}</a> {% endfor
 %}· <a href="{{ ontology }}">{{ ui.ontology }}</a></p>
@@ -220,7 +225,31 @@ def resource(kind: str, slug: str) -> Response:
                 if not _value(r["s"]).startswith(iri + "#")]
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
     page["provenance"] = _provenance(iri, str(page["lang"]))
+    page["related"] = _related(iri, str(page["lang"]))
     return _answer(render_template_string(RESOURCE_PAGE, **page).encode("utf-8"), HTML, leaf, suffix, True)
+
+
+def _related(iri: str, lang: str) -> list[Row]:
+    """What is two steps away and worth a link: a project's partners (through its partnerships and their
+    roles), an organisation's projects as carrier, partner or funder."""
+    from . import services
+
+    base = services().graphs.base
+    rows = _select(f"""SELECT DISTINCT ?kind ?x WHERE {{
+        {{ <{iri}> <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?x BIND("partner" AS ?kind) }}
+        UNION {{ ?x <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> <{iri}> BIND("partner-in" AS ?kind) }}
+        UNION {{ ?x <{ISIC}funding>/<{ISIC}funder> <{iri}> BIND("funder-of" AS ?kind) }}
+        UNION {{ ?x <{ISIC}carriedBy> <{iri}> BIND("carries" AS ?kind) }}
+    }} ORDER BY ?kind ?x LIMIT {MAX_NODES}""").rows
+    labels: dict[str, dict[str, str]] = {}
+    for t in _labels(r["x"] for r in rows):
+        labels.setdefault(_value(t.subject), {}).setdefault(getattr(t.object, "language", None) or "", _value(t.object))
+    grouped: dict[str, list[Cell]] = {}
+    for row in rows:
+        x = _value(row["x"])
+        grouped.setdefault(_value(row["kind"]), []).append(
+            Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=_href(x, base)))
+    return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
 
 
 def _provenance(iri: str, lang: str) -> list[Row]:
@@ -477,7 +506,7 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
         text = _pick(labels.get(value, {}), lang) or _pick(known.get(value, {}), lang) \
             or (value[len(base):] if value.startswith(base) else _curie(value))
         href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else \
-            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else value
+            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else _href(value, base)
         return Cell(text, href=None if isinstance(term, BlankNode) else href)
 
     def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:

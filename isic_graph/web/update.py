@@ -34,5 +34,5 @@ def update() -> Response:
     s = services()
     s.guard.check_update(operations[0])
     s.store.update(operations[0], using, named)
-    after_raw_update(s.store, s.graphs)
+    after_raw_update(s.store, s.graphs, operations[0])
     return Response(status=204)
