@@ -11,6 +11,7 @@ from ..errors import UsageError, ValidationFailed
 from ..formats import format_for_media_type, format_for_path
 from ..ingest import Mode, check, check_slug, ingest
 from .auth import require_network
+from .negotiation import language
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 REPORT_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
@@ -88,5 +89,5 @@ def refusal(exc: ValidationFailed) -> Response:
                                                  default="application/problem+json")
     if wanted in REPORT_TYPES:
         return Response(exc.report.serialize(REPORT_TYPES[wanted]), status=422, content_type=wanted)
-    lang = request.accept_languages.best_match(["fr", "en"], default="fr") or "fr"
+    lang = language()
     return from_error(exc, report=exc.report.describe(lang))

@@ -14,7 +14,6 @@ from flask import (
     Response,
     current_app,
     render_template_string,
-    request,
     url_for,
 )
 from pyoxigraph import (
@@ -46,7 +45,7 @@ from ..namespaces import (
     XSD,
 )
 from ..store.results import SelectResult
-from .negotiation import negotiate
+from .negotiation import language, negotiate
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -312,8 +311,7 @@ def concept(rest: str) -> Response:
     iri = THESAURUS + rest
     if UNSAFE.search(rest):
         raise UsageError(f"not a valid concept path: thesaurus/{rest}")
-    chosen = request.args.get("lang", "")
-    lang = chosen if chosen in UI else (request.accept_languages.best_match(["fr", "en"], default="fr") or "fr")
+    lang = language()
     labels: dict[str, dict[str, str]] = {}
     for row in _select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ <{iri}> }}
             {{ ?x <{SKOS}prefLabel> ?l BIND("label" AS ?p) }} UNION {{ ?x <{SKOS}definition> ?l BIND("definition" AS ?p) }}
@@ -486,8 +484,7 @@ def _curie(iri: str) -> str:
 
 def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[str, object]]) -> dict[str, object]:
     """What the page of a resource shows, in the viewer's language (French unless Accept-Language says English)."""
-    chosen = request.args.get("lang", "")
-    lang = chosen if chosen in UI else (request.accept_languages.best_match(["fr", "en"], default="fr") or "fr")
+    lang = language()
     known, base = artefacts().labels, iri[:iri.index("id/")]
     labels: dict[str, dict[str, str]] = {}
     by_subject: dict[str, list[Triple]] = {}

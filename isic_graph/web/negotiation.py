@@ -18,3 +18,14 @@ def negotiate(offers: Iterable[str]) -> str:
     if best is None:
         raise NotAcceptable(f"available as {', '.join(offered)}, not {request.headers.get('Accept')}")
     return best
+
+
+LANGUAGES = ("fr", "en")
+
+
+def language() -> str:
+    """The language of a page: `?lang=` when it names one, else the Accept-Language's choice, else French."""
+    chosen = request.args.get("lang", "")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"

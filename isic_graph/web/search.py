@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template_string, request
 from ..errors import UsageError
 from ..search import FACETS, SearchResult
 from .linked_data import STYLE
+from .negotiation import language
 
 blueprint = Blueprint("search", __name__)
 
@@ -69,7 +70,7 @@ def search_api() -> Response:
     result, chosen, offset = _search()
     if result is None:
         raise UsageError("give the words to search for in q")
-    labels = _labels(result, _lang())
+    labels = _labels(result, language())
     return jsonify({
         "query": result.query, "filters": chosen, "total": result.total, "offset": offset,
         "hits": [{"iri": h.iri, "kind": h.kind, "title": h.title, "snippet": h.snippet, "score": h.score,
@@ -86,7 +87,7 @@ def search_page() -> str:
 
     from . import services
 
-    lang = _lang()
+    lang = language()
     result, chosen, offset = _search()
     labels = _labels(result, lang) if result else {}
     options = {facet: [(v, labels.get(v, v), n) for v, n in
@@ -103,13 +104,6 @@ def search_page() -> str:
         result=result, offset=offset, other=other, other_query=urlencode({**query, "lang": other}),
         next_query=urlencode({**query, "lang": lang, "offset": offset + PAGE_SIZE}),
         link=lambda iri: "/" + iri[len(base):] if iri.startswith(base) else iri)
-
-
-def _lang() -> str:
-    chosen = request.args.get("lang")
-    if chosen in UI:
-        return chosen
-    return request.accept_languages.best_match(list(UI), default="fr") or "fr"
 
 
 def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ from ..ingest import Mode, check, ingest
 from ..sheetform import FilledSheet, fields, options, sheet_iri, sheet_triples
 from ..validation import ValidationReport
 from .linked_data import STYLE
+from .negotiation import language
 
 blueprint = Blueprint("sheets", __name__)
 
@@ -114,11 +115,6 @@ CSV_PAGE = """<!doctype html>
 </body></html>"""
 
 
-def _lang() -> str:
-    chosen = request.args.get("lang", "")
-    return chosen if chosen in UI else (request.accept_languages.best_match(list(UI), default="fr") or "fr")
-
-
 def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
             saved: str | None = None, message: str | None = None, project_iri: str | None = None) -> Response:
     from . import services
@@ -140,7 +136,7 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
 
 @blueprint.get("/sheets/new")
 def new_sheet() -> Response:
-    return _render(_lang(), {}, {})
+    return _render(language(), {}, {})
 
 
 @blueprint.get("/sheets/edit")
@@ -165,7 +161,7 @@ def edit_sheet() -> Response:
                 values[f"{prefix}.{f.key}"] = found
     if len(values) == 1:
         raise UsageError(f"no project <{iri}> in this store")
-    return _render(_lang(), values, {}, project_iri=iri)
+    return _render(language(), values, {}, project_iri=iri)
 
 
 def _filled() -> FilledSheet:
@@ -202,7 +198,7 @@ def check_sheet() -> Response:
     """The form's problems so far, by field, with the same shapes as on submit (nothing is stored)."""
     from . import services
 
-    s, lang = services(), _lang()
+    s, lang = services(), language()
     network = request.args.get("network") or "form"
     document, blocks = _document(_filled(), network, lang)
     batch = read_batch([document], s.graphs.base)
@@ -217,7 +213,7 @@ def submit_sheet() -> Response:
     """Save a filled form: the network is the credential's; the same ingestion as the API (upsert)."""
     from . import services
 
-    s, lang = services(), _lang()
+    s, lang = services(), language()
     sheet = _filled()
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
@@ -233,14 +229,14 @@ def submit_sheet() -> Response:
 
 @blueprint.get("/sheets/csv")
 def csv_page() -> Response:
-    return _csv_render(_lang(), [], None)
+    return _csv_render(language(), [], None)
 
 
 @blueprint.post("/sheets/csv")
 def csv_upload() -> Response:
     from . import services
 
-    s, lang = services(), _lang()
+    s, lang = services(), language()
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
         return _csv_render(lang, [], None, UI[lang]["bad_token"], 401)

@@ -9,11 +9,12 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from flask import Blueprint, render_template_string, request
+from flask import Blueprint, render_template_string
 
 from .. import resources
 from ..namespaces import OWL
 from .linked_data import STYLE
+from .negotiation import language
 
 blueprint = Blueprint("workbench", __name__)
 
@@ -110,8 +111,7 @@ def terms() -> dict[str, list[str]]:
 
 @blueprint.get("/query")
 def workbench() -> str:
-    chosen = request.args.get("lang", "")
-    lang = chosen if chosen in UI else (request.accept_languages.best_match(list(UI), default="fr") or "fr")
+    lang = language()
     data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
     return render_template_string(PAGE, lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
