@@ -33,6 +33,7 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("ISIC_QUERY_TIMEOUT", "query_timeout", "Timeout of one query in seconds (default 30)."),
     Setting("ISIC_QUERY_MAX_DEPTH", "query_max_depth", "Deepest nesting of braces, parentheses and brackets a query may have (default 64)."),
     Setting("ISIC_RESULT_LIMIT", "result_limit", "Most rows (or triples) one query answers; the answer says when it was cut (default 10000)."),
+    Setting("ISIC_QUERY_CACHE", "query_cache", "MiB of query answers kept until the next write this instance makes (default 64; 0: off, for remote stores that other programs write to)."),
     Setting("ISIC_CLIENT_BUDGET", "client_budget", "Seconds of query time one client (IP address) may use per minute; over it, 429 with Retry-After (default 120)."),
 )
 
@@ -53,6 +54,7 @@ class Settings:
     query_max_depth: int = 64
     result_limit: int = 10_000
     client_budget: float = 120.0
+    query_cache: float = 64.0
 
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
@@ -63,6 +65,8 @@ class Settings:
                             ("ISIC_CLIENT_BUDGET", self.client_budget)):
             if value <= 0:
                 raise ConfigError(f"{name} must be positive, got {value}")
+        if self.query_cache < 0:
+            raise ConfigError(f"ISIC_QUERY_CACHE must be 0 (off) or more MiB, got {self.query_cache}")
 
     @property
     def instance_folder(self) -> Path:
@@ -122,7 +126,7 @@ class Settings:
             if key in values:
                 kwargs[key] = str(values[key])
         for key, kind in (("query_timeout", float), ("query_max_depth", int), ("result_limit", int),
-                          ("client_budget", float)):
+                          ("client_budget", float), ("query_cache", float)):
             if key in values:
                 try:
                     kwargs[key] = kind(values[key])

@@ -61,11 +61,14 @@ class RemoteStore(Store):
 
     def __init__(self, query_url: str, update_url: str, gsp_url: str | None, timeout: float,
                  lock_path: Path | None = None) -> None:
+        from .version import StoreVersion
+
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
         self.timeout = timeout
         self.lock_path = lock_path
+        self.version = StoreVersion(lock_path.with_name("store.version")) if lock_path else None
         self._writing = threading.Lock()
 
     def query(self, sparql: str) -> QueryResult:
@@ -133,6 +136,9 @@ class RemoteStore(Store):
             except StoreUnavailable:
                 raise StoreUnavailable("the store could not be reached, or stopped answering during this write: "
                                        "the write was applied whole or not at all; send it again in a moment") from None
+            finally:  # whatever happened, answers computed before may be wrong now
+                if self.version is not None:
+                    self.version.bump()
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:

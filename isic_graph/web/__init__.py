@@ -8,6 +8,7 @@ from flask import Flask, Response
 
 from ..config import Settings
 from ..budget import TimeBudget
+from ..cache import ResultCache
 from ..credentials import CredentialStore
 from ..errors import ConfigError, StorageFull
 from ..guard import Guard, Limits
@@ -55,6 +56,7 @@ class Services:
     writes: lifecycle.Writes
     refresh: LiveRefresh
     search: SearchIndex
+    cache: ResultCache | None
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -76,7 +78,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       Validator.default(), CredentialStore(settings.credentials_path),
                                       Guard(Limits(max_depth=settings.query_max_depth), timeout=min(5.0, settings.query_timeout)),
                                       TimeBudget(settings.client_budget),
-                                      writes, LiveRefresh(), SearchIndex(settings.search_index_path))
+                                      writes, LiveRefresh(), SearchIndex(settings.search_index_path),
+                                      ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None)
     lifecycle.register(app, writes)
     problems.register(app)
     if engine is not None:

@@ -7,6 +7,7 @@ import time
 from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
+from ..cache import cacheable, key_for
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UriTooLong, UsageError
 from ..guard import check_dataset, decode_escapes
 from ..peers import PeerRegistry
@@ -58,9 +59,17 @@ def sparql() -> Response:
         elif scope == "live":
             stale = s.refresh.refresh(s.store, s.validator, s.graphs, PeerRegistry(s.settings.peers_path).list(),
                                       s.settings.query_timeout / 2)
-        if peers:
-            query = evaluate(query, peers, s.settings.query_timeout, s.settings.result_limit)
-        answer = s.queries.run(query, _accept(), default_graphs, named_graphs)
+        key = key_for(s.store.version.current(), query, _accept(), default_graphs, named_graphs, scope) \
+            if s.cache is not None and s.store.version is not None and cacheable(query, scope) else None
+        if key is not None and request.method == "GET" and request.if_none_match.contains_raw(key.etag):
+            return _not_modified(key.etag)
+        answer = s.cache.get(key) if s.cache is not None and key is not None else None
+        if answer is None:
+            if peers:
+                query = evaluate(query, peers, s.settings.query_timeout, s.settings.result_limit)
+            answer = s.queries.run(query, _accept(), default_graphs, named_graphs)
+            if s.cache is not None and key is not None:
+                s.cache.put(key, answer)
     finally:
         s.budget.charge(client, time.monotonic() - started)
     if answer.status == 406:
@@ -70,11 +79,21 @@ def sparql() -> Response:
         raise UsageError(answer.body.decode("utf-8", "replace").strip() or f"the query was refused ({answer.status})")
     response = Response(answer.body, status=answer.status, content_type=answer.content_type)
     response.headers["Isic-Scope"] = scope
+    if key is not None:
+        response.headers["ETag"] = key.etag
+        response.headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a write changes the answer
     if stale:
         response.headers["Isic-Stale-Peers"] = ", ".join(stale)
     if facts.form != "ASK":
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
+    return response
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -85,7 +104,7 @@ def cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
         response.headers["Access-Control-Expose-Headers"] = ("Content-Type, Retry-After, X-Request-Id, "
-                                                             "Isic-Result-Limit, Isic-Result-Truncated, Isic-Scope, Isic-Stale-Peers")
+                                                             "Isic-Result-Limit, Isic-Result-Truncated, Isic-Scope, Isic-Stale-Peers, ETag")
         response.vary.add("Accept")
     return response
 
