@@ -2,7 +2,8 @@
 
 The Turtle sample networks (their organisations, projects, partnerships, fundings, committees,
 lessons and their cross-network confirmations) are replicated: replica n renames every resource
-`id/{kind}/{slug}` to `id/{kind}/r{n}-{slug}` (territories are shared, as real ones are), belongs to
+`id/{kind}/{slug}` to `id/{kind}/r{n}-{slug}` (territories are shared, as real ones are; SIRET and RNA numbers are the replica's own),
+belongs to
 one of `--networks` groups per sample network, and gets its French texts varied by sentences drawn
 from a word list. The fan-out is the samples' (about 5 lessons and 4 partners per project).
 
@@ -17,6 +18,7 @@ import argparse
 import random
 import re
 import sys
+import zlib
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -31,6 +33,7 @@ WORDS = ("accompagnement collectif habitants locataires familles parents élus p
          "participation association mairie département caisse projet action groupe atelier rencontre calendrier "
          "difficulté obstacle contournement méthode outil suivi pratique astuce relation risque").split()
 RESOURCE = re.compile(r"^" + re.escape(BASE) + r"id/([a-z-]+)/(.+)$")
+IDENTIFIERS = ("https://w3id.org/isic/ontology#siret", "https://w3id.org/isic/ontology#rna")
 TEXTS = ("http://purl.org/dc/terms/description", "https://w3id.org/isic/ontology#statement",
          "https://w3id.org/isic/ontology#genesis", "https://w3id.org/isic/ontology#modalities")
 
@@ -67,6 +70,9 @@ def replica(triples: list[Triple], n: int, group: int, rng: random.Random) -> It
 
     for t in triples:
         subject, obj = rename(t.subject), rename(t.object)
+        if isinstance(obj, Literal) and t.predicate.value in IDENTIFIERS and n:  # each replica's own numbers
+            digits = f"{zlib.crc32(f'{n} {obj.value}'.encode()):010d}"
+            obj = Literal(obj.value[:4] + digits if obj.value[0].isdigit() else "W" + digits[:9])
         if isinstance(obj, Literal) and t.predicate.value in TEXTS and obj.language == "fr":
             obj = Literal(f"{obj.value} {sentence(rng)}", language="fr")
         yield Triple(subject, t.predicate, obj)  # type: ignore[arg-type]

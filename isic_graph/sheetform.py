@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Mapping, Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from . import resources
 from .namespaces import DCTERMS, ISIC, PROV, RDF_TYPE, RDFS, SKOS, XSD, Graphs
@@ -228,4 +228,4 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 
-__all__ = ["BlankNode", "Field", "FilledSheet", "Option", "fields", "options", "sheet_triples", "slug"]
+__all__ = ["Field", "FilledSheet", "Option", "fields", "options", "sheet_triples", "slug"]

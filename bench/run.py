@@ -1,0 +1,329 @@
+"""The benchmark suite: our layers side by side with the engine underneath and the Python peer.
+
+Run:  python bench/run.py [--sizes 10k,100k,1m] [--repeats 5]
+      (needs `wrk`, from Debian's packages, and `rdflib-endpoint[cli]` from PyPI, for the peer)
+
+For each size, synthetic ISIC data (bench/generate.py, valid against the shapes) is bulk-loaded into a
+new store beside the ontology and thesauri, then, on 127.0.0.1:
+- read path: every analyst query of queries/ and two heavier ones, at concurrency 1, through our
+  /sparql with the cache off (cold), through our /sparql repeated with the cache on (warm), straight
+  to the engine (`oxigraph serve` on the same store), and to rdflib-endpoint on the same data
+  (up to --rdflib-max triples); medians and p95 of --repeats runs; then throughput of a cheap query
+  at concurrency 8 with wrk (a second process), ours against the engine;
+- write path: validated ingestion of batches of about 1k, 10k and 100k triples (as the API does it)
+  against a raw bulk load of the same triples, in triples per second.
+Every server started is stopped by PID; every load is bounded in time. Writes bench/results/run.json,
+bench/results/run.md (the table the README shows) and bench/results/latency.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+from generate import generate  # noqa: E402
+from server_overhead import free_port, wrk  # noqa: E402
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+HEAVY = {
+    "heavy-lessons-by-network-theme": """PREFIX isic: <https://w3id.org/isic/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?network ?theme (COUNT(DISTINCT ?lesson) AS ?lessons) WHERE {
+  ?lesson isic:learnedFrom ?project . ?project isic:theme ?theme .
+  ?sheet isic:describes ?project ; prov:wasAttributedTo ?network .
+} GROUP BY ?network ?theme ORDER BY DESC(?lessons)""",
+    "heavy-partners-per-project": """PREFIX isic: <https://w3id.org/isic/ontology#>
+SELECT ?project (COUNT(DISTINCT ?org) AS ?partners) WHERE {
+  ?project isic:partnership/isic:partner/isic:agent ?org .
+} GROUP BY ?project ORDER BY DESC(?partners) LIMIT 100""",
+}
+CHEAP = "ASK { ?s a <https://w3id.org/isic/ontology#Lesson> }"
+TIMEOUT = 120
+
+
+def queries() -> dict[str, str]:
+    found = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))}
+    return {**found, **HEAVY}
+
+
+def wait_for(url: str, seconds: float = 600) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def timed_query(endpoint: str, sparql: str) -> float:
+    data = urllib.parse.urlencode({"query": sparql}).encode()
+    request = urllib.request.Request(endpoint, data=data, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def latencies(endpoint: str, sparql: str, repeats: int, warm_up: bool = True) -> dict[str, Any]:
+    try:
+        if warm_up:
+            timed_query(endpoint, sparql)
+        runs = sorted(timed_query(endpoint, sparql) for _ in range(repeats))
+    except (OSError, urllib.error.URLError) as exc:  # a timeout or a refusal is a result too
+        return {"error": f"{type(exc).__name__}: {str(exc)[:100]}"}
+    return {"p50_ms": round(statistics.median(runs), 2),
+            "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * (len(runs) - 1)))], 2)}
+
+
+class Server:
+    """A process listening on 127.0.0.1, stopped by PID."""
+
+    def __init__(self, command: list[str], env: dict[str, str], ready: str) -> None:
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(ready)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def cli(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "isic_graph.cli", *args], env=env, check=True, capture_output=True,
+                   timeout=3600)
+
+
+def data_file(size: str) -> Path:
+    folder = BENCH / ".data"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"isic-{size}.nq"
+    if not path.exists():
+        with path.open("w", encoding="utf-8") as out:
+            generate(SIZES[size], out)
+    return path
+
+
+def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int) -> dict[str, Any]:
+    from isic_graph.store.engine import oxigraph_command, serving_engine
+
+    env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
+           "ISIC_CLIENT_BUDGET": "1000000", "ISIC_QUERY_TIMEOUT": str(TIMEOUT), "ISIC_RESULT_LIMIT": "1000000"}
+    cli(env, "init")
+    started = time.perf_counter()
+    subprocess.run([oxigraph_command(), "load", "--location", str(folder / "store"), "--file", str(data)],
+                   check=True, capture_output=True, timeout=3600)
+    load_s = time.perf_counter() - started
+    result: dict[str, Any] = {"bulk_load_s": round(load_s, 2), "queries": {}}
+    cold = warm = peer = None
+    try:
+        # the cold measurements: our server with the cache off, then its engine directly
+        cold_port = free_port()
+        cold = Server([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(cold_port)],
+                      {**env, "ISIC_QUERY_CACHE": "0"}, f"http://127.0.0.1:{cold_port}/healthz")
+        engine = serving_engine(folder / "store")
+        assert engine is not None
+        ours, direct = f"http://127.0.0.1:{cold_port}/sparql", f"{engine}/query"
+        endpoint_command = Path(sys.executable).parent / "rdflib-endpoint"
+        if SIZES[size] <= rdflib_max and endpoint_command.exists():
+            peer_port = free_port()
+            peer = Server([str(endpoint_command), "serve", str(data), "--host", "127.0.0.1", "--port", str(peer_port)],
+                          dict(os.environ), f"http://127.0.0.1:{peer_port}/?query=ASK%7B%7D")
+        for name, sparql in queries().items():
+            row = {"ours": latencies(ours, sparql, repeats), "engine": latencies(direct, sparql, repeats)}
+            if peer is not None:
+                row["rdflib_endpoint"] = latencies(f"http://127.0.0.1:{peer_port}/", sparql,
+                                                   max(3, repeats // 2), warm_up=False)
+            result["queries"][name] = row
+        cheap = urllib.parse.urlencode({"query": CHEAP})
+        result["ask_c1"] = {"ours": latencies(ours, CHEAP, 50), "engine": latencies(direct, CHEAP, 50)}
+        if shutil.which("wrk"):
+            result["throughput_c8"] = {"ours": wrk(f"{ours}?{cheap}"), "engine": wrk(f"{direct}?{cheap}")}
+        for server in (peer, cold):
+            if server is not None:
+                server.stop()
+        warm_port = free_port()
+        warm = Server([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(warm_port)],
+                      {**env, "ISIC_QUERY_CACHE": "64"}, f"http://127.0.0.1:{warm_port}/healthz")
+        for name, sparql in queries().items():
+            result["queries"][name]["ours_repeated"] = latencies(f"http://127.0.0.1:{warm_port}/sparql", sparql,
+                                                                 repeats)
+        if shutil.which("wrk"):
+            result["throughput_c8"]["ours_cached"] = wrk(f"http://127.0.0.1:{warm_port}/sparql?{cheap}")
+    finally:
+        for server in (cold, warm, peer):
+            if server is not None:
+                server.stop()
+    return result
+
+
+def write_path(data: Path, folder: Path) -> dict[str, Any]:
+    """Validated ingestion (as the API does it) against a raw load, for batches of ~1k, 10k, 100k triples."""
+    from pyoxigraph import RdfFormat, Store, parse
+
+    from isic_graph.documents import Document
+    from isic_graph.formats import format_named
+    from isic_graph.ingest import Mode, ingest
+    from isic_graph.instance import init_store
+    from isic_graph.namespaces import Graphs
+    from isic_graph.store.embedded import EmbeddedStore
+    from isic_graph.validation import Validator
+
+    graphs, validator = Graphs("http://localhost:5000/"), Validator.default()
+    quads = []
+    for quad in parse(path=str(data), format=RdfFormat.N_QUADS):
+        quads.append(quad)
+        if len(quads) >= 110_000:
+            break
+    by_graph: dict[str, list[Any]] = {}
+    for quad in quads:
+        by_graph.setdefault(quad.graph_name.value, []).append(quad)
+    ordered = sorted(by_graph, key=lambda g: ("fcsf" in g, g))  # a network may cite the ones before it
+    found: dict[str, Any] = {}
+    for target in (1_000, 10_000, 100_000):
+        batch: list[Any] = []
+        for graph in ordered:
+            if len(batch) >= target:
+                break
+            batch += by_graph[graph]
+        raw_store = Store(str(folder / f"raw-{target}"))
+        started = time.perf_counter()
+        raw_store.bulk_extend(batch)
+        raw_store.flush()
+        raw_s = time.perf_counter() - started
+        store = EmbeddedStore(folder / f"validated-{target}")
+        init_store(store, graphs, validator)
+        started = time.perf_counter()
+        for graph in ordered:
+            part = [q for q in batch if q.graph_name.value == graph]
+            if not part:
+                continue
+            text = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in part)
+            ingest(store, validator, graphs, [Document("batch.nt", text.encode(), format_named("ntriples"))],
+                   graph.rsplit("/", 1)[1], Mode.REPLACE)
+        validated_s = time.perf_counter() - started
+        store.close()
+        found[str(target)] = {"triples": len(batch), "raw_triples_per_s": round(len(batch) / raw_s),
+                              "validated_triples_per_s": round(len(batch) / validated_s),
+                              "ratio": round(raw_s / validated_s, 3)}
+    return found
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [f"Machine: {report['machine']}. Medians of {report['repeats']} runs (p50, ms), concurrency 1.", ""]
+    for size, result in report["sizes"].items():
+        lines += [f"**{size} triples** (bulk load {result['read']['bulk_load_s']} s)", "",
+                  "| query | ours (cold) | engine alone | overhead | ours repeated | rdflib-endpoint |",
+                  "|---|---|---|---|---|---|"]
+        for name, row in result["read"]["queries"].items():
+            ours, engine = row["ours"].get("p50_ms"), row["engine"].get("p50_ms")
+            ratio = f"{ours / engine:.2f}×" if ours and engine else "—"
+            peer = row.get("rdflib_endpoint", {})
+            peer_text = peer.get("p50_ms", "timeout" if "error" in peer else "—")
+            lines.append(f"| {name} | {ours or 'timeout'} | {engine or 'timeout'} | {ratio} | "
+                         f"{row.get('ours_repeated', {}).get('p50_ms', '—')} | {peer_text} |")
+        ask = result["read"]["ask_c1"]
+        lines.append(f"\n`ASK` at concurrency 1: ours {ask['ours']['p50_ms']} ms, engine {ask['engine']['p50_ms']} ms "
+                     f"(+{ask['ours']['p50_ms'] - ask['engine']['p50_ms']:.2f} ms).")
+        if "throughput_c8" in result["read"]:
+            t = result["read"]["throughput_c8"]
+            lines.append(f"Cheap query at concurrency 8 (wrk, 10 s): ours {t['ours']['requests_per_s']:,.0f} req/s "
+                         f"(cache off), {t.get('ours_cached', {}).get('requests_per_s', 0):,.0f} req/s (cache on, "
+                         f"the same query repeated), engine {t['engine']['requests_per_s']:,.0f} req/s.")
+        lines.append("")
+    if report.get("write"):
+        lines += ["**Write path** (validated ingestion vs raw bulk load, triples/s)", "",
+                  "| batch | triples | raw load | validated | validated / raw |", "|---|---|---|---|---|"]
+        for target, row in report["write"].items():
+            lines.append(f"| ~{target} | {row['triples']} | {row['raw_triples_per_s']:,} | "
+                         f"{row['validated_triples_per_s']:,} | {row['ratio']:.1%} |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(report: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 5), dpi=100)
+    axes = figure.add_subplot()
+    sizes = list(report["sizes"])
+    for engine, style in (("ours", "o-"), ("engine", "s--"), ("rdflib_endpoint", "^:"), ("ours_repeated", "d-.")):
+        points = [(SIZES[s], statistics.median(r[engine]["p50_ms"] for r in report["sizes"][s]["read"]["queries"].values()))
+                  for s in sizes if all("p50_ms" in r.get(engine, {}) for r in report["sizes"][s]["read"]["queries"].values())]
+        if points:
+            axes.plot(*zip(*points), style, label=engine.replace("_", " "))
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("triples")
+    axes.set_ylabel("median of the queries' p50 latency (ms)")
+    axes.set_title("Analyst queries: latency by dataset size")
+    axes.legend()
+    figure.savefig(path, bbox_inches="tight")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1m")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rdflib-max", type=int, default=1_000_000,
+                        help="largest dataset given to rdflib-endpoint (it parses everything at start)")
+    parser.add_argument("--no-write", action="store_true", help="skip the write path")
+    args = parser.parse_args()
+    report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                                         f"Python {platform.python_version()}", "repeats": args.repeats, "sizes": {}}
+    for size in args.sizes.split(","):
+        folder = Path(tempfile.mkdtemp(prefix=f"isic-bench-{size}-"))
+        try:
+            data = data_file(size)
+            report["sizes"][size] = {"read": read_path(size, data, folder, args.repeats, args.rdflib_max)}
+            print(f"{size}: done", file=sys.stderr)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    if not args.no_write:
+        folder = Path(tempfile.mkdtemp(prefix="isic-bench-write-"))
+        try:
+            report["write"] = write_path(data_file("100k"), folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    (out / "run.json").write_text(json.dumps(report, indent=1))
+    table = markdown(report)
+    (out / "run.md").write_text(table)
+    plot(report, out / "latency.png")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
