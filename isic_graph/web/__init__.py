@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from flask import Flask, Response
@@ -57,6 +58,7 @@ class Services:
     refresh: LiveRefresh
     search: SearchIndex
     cache: ResultCache | None
+    boot: str  # names this start of the server: answers and ETags of an earlier run are never reused
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -79,7 +81,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       Guard(Limits(max_depth=settings.query_max_depth), timeout=min(5.0, settings.query_timeout)),
                                       TimeBudget(settings.client_budget),
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
-                                      ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None)
+                                      ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
+                                      secrets.token_hex(4))
     lifecycle.register(app, writes)
     problems.register(app)
     if engine is not None:

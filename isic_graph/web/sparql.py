@@ -59,7 +59,7 @@ def sparql() -> Response:
         elif scope == "live":
             stale = s.refresh.refresh(s.store, s.validator, s.graphs, PeerRegistry(s.settings.peers_path).list(),
                                       s.settings.query_timeout / 2)
-        key = key_for(s.store.version.current(), query, _accept(), default_graphs, named_graphs, scope) \
+        key = key_for(f"{s.store.version.current()}.{s.boot}", query, _accept(), default_graphs, named_graphs, scope) \
             if s.cache is not None and s.store.version is not None and cacheable(query, scope) else None
         if key is not None and request.method == "GET" and request.if_none_match.contains_raw(key.etag):
             return _not_modified(key.etag)
