@@ -148,7 +148,7 @@ def cpu_ticks(pid: int) -> int:
 
 
 def test_an_engine_crash_mid_query_and_a_killed_engine_leave_the_server_serving(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path, {"ISIC_QUERY_TIMEOUT": "20"}).init().start()
+    server = LiveServer(tmp_path, {"ISIC_QUERY_TIMEOUT": "20", "ISIC_QUERY_CACHE": "0"}).init().start()  # ask the engine
     try:
         before = quad_count(server.url)
         engine, address = server.engine_pid, server.engine_address
