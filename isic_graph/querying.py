@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import time
 from typing import Sequence
 
@@ -16,26 +15,24 @@ RETRY_PAUSE = 0.05
 class QueryService:
     """Runs client queries on a remote engine, never longer than the timeout.
 
-    The query runs in a worker thread; when it overruns, the client gets QueryTimeout at once and,
-    when this process owns the engine, the engine is killed and started again, which frees its CPU.
+    No read from the engine waits past the query's deadline; when it overruns, the client gets
+    QueryTimeout and, when this process owns the engine, the engine is killed and started again,
+    which frees its CPU.
     """
 
-    def __init__(self, store: RemoteStore, timeout: float, limit: int, engine: Engine | None = None,
-                 workers: int = 32) -> None:
+    def __init__(self, store: RemoteStore, timeout: float, limit: int, engine: Engine | None = None) -> None:
         self.store = store
         self.timeout = timeout
         self.limit = limit
         self.engine = engine
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
 
     def run(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
             named_graphs: Sequence[str] = ()) -> RawResponse:
         sent_to = [0]  # the engine generation the query was last sent to
         deadline = time.monotonic() + self.timeout
-        future = self._pool.submit(self._send, sparql, accept, default_graphs, named_graphs, deadline, sent_to)
         try:
-            return future.result(timeout=self.timeout)
-        except concurrent.futures.TimeoutError:
+            return self._send(sparql, accept, default_graphs, named_graphs, deadline, sent_to)
+        except QueryTimeout:
             if self.engine is not None:
                 self.engine.restart(sent_to[0])
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
@@ -59,7 +56,9 @@ class QueryService:
         while True:
             sent_to[0] = self.engine.generation if self.engine else 0
             try:
-                return self.store.query_raw(sparql, accept, default_graphs, named_graphs, self.limit)
+                return self.store.query_raw(sparql, accept, default_graphs, named_graphs, self.limit, deadline)
+            except QueryTimeout:
+                raise
             except StoreError as exc:
                 if not isinstance(exc, StoreUnavailable) and (self.engine is None
                                                               or sent_to[0] not in self.engine.killed):
@@ -67,6 +66,3 @@ class QueryService:
                 if self.engine is None or time.monotonic() > deadline - RETRY_PAUSE:
                     raise
                 time.sleep(RETRY_PAUSE)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -7,10 +7,12 @@ writes in flight finish and their answers go out (for at most `drain` seconds), 
 from __future__ import annotations
 
 import logging
+import queue
 import signal
 import sys
 import threading
 import time
+from logging.handlers import QueueHandler, QueueListener
 from types import FrameType
 
 from .config import Settings
@@ -27,7 +29,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
     from waitress import wasyncore
     from waitress.server import create_server
 
-    _log_to_stderr()
+    listener = _log_to_stderr()
     engine: Engine | None = None
     if not settings.store_url:
         assert settings.store_path is not None, "serve needs an on-disk store or ISIC_STORE_URL"
@@ -61,13 +63,21 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
             signal.signal(sig, handler)
         if engine is not None:
             engine.stop()
+        if listener is not None:
+            listener.stop()  # what is still queued is written first
 
 
-def _log_to_stderr() -> None:
-    """The access log and error log, one line each, on stderr."""
+def _log_to_stderr() -> QueueListener | None:
+    """The access log and error log, one line each, on stderr, written by a thread of their own so that
+    no request waits on the stream (or on another request writing to it)."""
     logger = logging.getLogger("isic_graph")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    if logger.handlers:
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = QueueListener(lines, handler)
+    logger.addHandler(QueueHandler(lines))
+    logger.setLevel(logging.INFO)
+    listener.start()
+    return listener

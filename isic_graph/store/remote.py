@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import fcntl
-import http.client
 import json
 import re
 import threading
-import urllib.error
+import time
 import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.message import Message
 from pathlib import Path
 from typing import IO, Iterator, Sequence, cast
 
+import urllib3
+from urllib3.exceptions import HTTPError as TransportError
+from urllib3.exceptions import NewConnectionError, TimeoutError as TransportTimeout
 from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
 
 from ..capping import cap
-from ..errors import StorageFull, StoreError, StoreUnavailable, UsageError
+from ..errors import QueryTimeout, StorageFull, StoreError, StoreUnavailable, UsageError
 from . import Store
 from .results import QueryResult, SelectResult, from_pyoxigraph
 
@@ -37,6 +37,8 @@ RESULT_FORMATS = {"application/sparql-results+json": QueryResultsFormat.JSON,
 LINE_FORMATS = ("text/csv", "text/tab-separated-values")
 USER_AGENT = "isic-graph"
 BLOCK = 64 * 1024  # bytes read from the store at a time
+CONNECTIONS = 32  # kept-alive connections to the store, at most (as many as the query workers)
+FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 NO_SPACE = "No space left on device"  # how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
 FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
                 "send again once disk space has been freed")
@@ -70,6 +72,8 @@ class RemoteStore(Store):
         self.lock_path = lock_path
         self.version = StoreVersion(lock_path.with_name("store.version")) if lock_path else None
         self._writing = threading.Lock()
+        # Kept-alive connections: a new TCP connection per query cost more than the engine's answer to a cheap one.
+        self._http = urllib3.PoolManager(maxsize=CONNECTIONS, retries=False, headers={"User-Agent": USER_AGENT})
 
     def query(self, sparql: str) -> QueryResult:
         form = query_form(sparql)
@@ -85,8 +89,11 @@ class RemoteStore(Store):
         raise StoreError(f"the SPARQL server answered with an unexpected media type {content_type!r}")
 
     def query_raw(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
-                  named_graphs: Sequence[str] = (), limit: int | None = None) -> RawResponse:
+                  named_graphs: Sequence[str] = (), limit: int | None = None,
+                  deadline: float | None = None) -> RawResponse:
         """Send a query with the client's Accept and dataset; return the answer, held to `limit` rows if given.
+
+        With a deadline (time.monotonic()), no read waits past it: QueryTimeout is raised then.
 
         Client errors (400 syntax, 406 not acceptable) are passed on; server errors become StoreError,
         and StoreUnavailable when the engine could not be reached at all (the query was never run).
@@ -96,29 +103,34 @@ class RemoteStore(Store):
         kind = query_form(sparql)
         form = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs] \
             + [("named-graph-uri", g) for g in named_graphs]
-        request = urllib.request.Request(self.query_url, data=urllib.parse.urlencode(form).encode("utf-8"),
-                                         method="POST", headers={
-                                             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                                             "Accept": fitting_accept(accept, kind), "User-Agent": USER_AGENT})
+        headers = {"Content-Type": FORM_TYPE, "Accept": fitting_accept(accept, kind)}
+        deadline = deadline if deadline is not None else time.monotonic() + self.timeout
+        wait = max(deadline - time.monotonic(), 0.001)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._exchange("POST", self.query_url, urllib.parse.urlencode(form), headers,
+                                urllib3.Timeout(connect=min(wait, self.timeout), read=wait)) as response:
+                body = _Deadline(response, deadline)
                 content_type = response.headers.get("Content-Type", "")
+                if 400 <= response.status < 500:
+                    return RawResponse(response.status, content_type or "text/plain", body.read())
+                if response.status >= 300:
+                    detail = body.read().decode("utf-8", "replace")[:300]
+                    raise StoreError(f"the query engine answered HTTP {response.status}: {detail}")
                 if kind == "ASK":
-                    return RawResponse(response.status, content_type, boolean_body(response.read(), content_type))
+                    return RawResponse(response.status, content_type, boolean_body(body.read(), content_type))
                 if limit is None:
-                    return RawResponse(response.status, content_type, response.read())
-                capped = cap(response, content_type, limit)
+                    return RawResponse(response.status, content_type, body.read())
+                capped = cap(cast(IO[bytes], body), content_type, limit)
                 return RawResponse(response.status, content_type, capped.body, capped.truncated)
-        except urllib.error.HTTPError as exc:
-            body = exc.read()
-            if 400 <= exc.code < 500:
-                return RawResponse(exc.code, exc.headers.get("Content-Type", "text/plain"), body)
-            raise StoreError(f"the query engine answered HTTP {exc.code}: {body.decode('utf-8', 'replace')[:300]}") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, ConnectionRefusedError):
+        except TransportTimeout:
+            if time.monotonic() < deadline - 0.01:  # the store's own limit, not the query's
+                raise StoreError("the query engine stopped answering") from None
+            raise QueryTimeout("the query ran past its deadline") from None
+        except NewConnectionError as exc:
+            if isinstance(exc.__cause__, ConnectionRefusedError):
                 raise StoreUnavailable("the query engine is not accepting connections") from None
-            raise StoreError(f"the query engine could not be reached: {exc.reason}") from None
-        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            raise StoreError(f"the query engine could not be reached: {exc.__cause__ or exc}") from None
+        except (TransportError, OSError) as exc:
             raise StoreError(f"the query engine stopped while answering: {exc!r}") from None
 
     def update(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
@@ -159,7 +171,7 @@ class RemoteStore(Store):
         if self.gsp_url:
             url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
             try:
-                body, _ = self._send(urllib.request.Request(url, headers={"Accept": "application/n-triples"}))
+                body, _ = self._send("GET", url, None, {"Accept": "application/n-triples"})
             except StoreError as exc:
                 if "HTTP 404" in exc.message:
                     return []
@@ -173,9 +185,9 @@ class RemoteStore(Store):
         if not self.gsp_url:
             return None
         if graph is None:
-            return self._chunks(urllib.request.Request(self.gsp_url, headers={"Accept": "application/n-quads"}))
+            return self._chunks("GET", self.gsp_url, None, "application/n-quads")
         url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
-        return self._chunks(urllib.request.Request(url, headers={"Accept": "application/n-triples"}))
+        return self._chunks("GET", url, None, "application/n-triples")
 
     def stream(self, graph: str | None = None) -> Iterator[Quad]:
         raw = self.raw_chunks(graph)
@@ -184,56 +196,81 @@ class RemoteStore(Store):
             return
         for name in [graph] if graph is not None else self.graph_names():
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
-            request = urllib.request.Request(
-                self.query_url, data=urllib.parse.urlencode({"query": query}).encode("utf-8"), method="POST",
-                headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                         "Accept": "application/n-triples"})
-            yield from parse_chunks(self._chunks(request), name)
+            body = urllib.parse.urlencode({"query": query})
+            yield from parse_chunks(self._chunks("POST", self.query_url, body, "application/n-triples"), name)
 
     def close(self) -> None:
-        pass
+        self._http.clear()
 
-    def _chunks(self, request: urllib.request.Request) -> Iterator[bytes]:
-        """A response body in blocks, read as it comes; a missing graph (404) is an empty body."""
-        request.add_header("User-Agent", USER_AGENT)
+    @contextmanager
+    def _exchange(self, method: str, url: str, body: str | None, headers: dict[str, str],
+                  timeout: urllib3.Timeout | None = None) -> Iterator[urllib3.BaseHTTPResponse]:
+        """A response to read as it comes; its connection is kept for the next request once it is read whole."""
+        response = self._http.request(method, url, body=body, headers=headers, preload_content=False, redirect=False,
+                                      timeout=timeout or urllib3.Timeout(connect=self.timeout, read=self.timeout))
         try:
-            response = urllib.request.urlopen(request, timeout=self.timeout)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                return
-            detail = exc.read().decode("utf-8", "replace")[:300]
-            raise StoreError(f"the store at {request.full_url} answered HTTP {exc.code}: {detail}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise StoreError(f"cannot reach the store at {request.full_url}: {getattr(exc, 'reason', exc)}") from None
-        with response:
-            try:
-                while block := response.read(BLOCK):
-                    yield block
-            except (TimeoutError, ConnectionError, OSError) as exc:
-                raise StoreError(f"the store stopped answering during a read: {exc}") from None
+            yield response
+        finally:
+            if not response.closed:  # not read to the end: the connection cannot carry another request
+                response.close()
+            response.release_conn()
+
+    def _chunks(self, method: str, url: str, body: str | None, accept: str) -> Iterator[bytes]:
+        """A response body in blocks, read as it comes; a missing graph (404) is an empty body."""
+        headers = {"Accept": accept, **({"Content-Type": FORM_TYPE} if body is not None else {})}
+        try:
+            with self._exchange(method, url, body, headers) as response:
+                if response.status == 404:
+                    return
+                if response.status >= 300:
+                    detail = response.read().decode("utf-8", "replace")[:300]
+                    raise StoreError(f"the store at {url} answered HTTP {response.status}: {detail}")
+                try:
+                    while block := response.read(BLOCK):
+                        yield block
+                except (TransportError, OSError) as exc:
+                    raise StoreError(f"the store stopped answering during a read: {exc}") from None
+        except (TransportError, OSError) as exc:
+            raise StoreError(f"cannot reach the store at {url}: {getattr(exc, '__cause__', None) or exc}") from None
 
     def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
-        data = urllib.parse.urlencode(form).encode("utf-8")
-        request = urllib.request.Request(url, data=data, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
-        return self._send(request)
+        return self._send("POST", url, urllib.parse.urlencode(form), {"Content-Type": FORM_TYPE, "Accept": accept})
 
-    def _send(self, request: urllib.request.Request) -> tuple[bytes, str]:
-        request.add_header("User-Agent", USER_AGENT)
+    def _send(self, method: str, url: str, body: str | None, headers: dict[str, str]) -> tuple[bytes, str]:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                headers: Message = response.headers
-                return response.read(), (headers.get_content_type() or "")
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:500]
-            if exc.code == 400:
-                raise UsageError(f"the SPARQL server refused the request: {detail}") from None
-            if NO_SPACE in detail:
-                raise StorageFull(FULL_MESSAGE) from None
-            raise StoreError(f"the SPARQL server at {request.full_url} answered HTTP {exc.code}: {detail}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException):
+            with self._exchange(method, url, body, headers) as response:
+                content = response.read()
+                status, content_type = response.status, response.headers.get("Content-Type", "")
+        except (TransportError, OSError):
             raise StoreUnavailable("the store is not reachable, or stopped answering; nothing may have been "
                                    "written: retry in a moment") from None
+        if status >= 300:
+            detail = content.decode("utf-8", "replace")[:500]
+            if status == 400:
+                raise UsageError(f"the SPARQL server refused the request: {detail}")
+            if NO_SPACE in detail:
+                raise StorageFull(FULL_MESSAGE)
+            raise StoreError(f"the SPARQL server at {url} answered HTTP {status}: {detail}")
+        return content, content_type.split(";")[0].strip().lower() or "text/plain"
+
+
+class _Deadline:
+    """A response's body whose reads never wait past a deadline (time.monotonic())."""
+
+    def __init__(self, response: urllib3.BaseHTTPResponse, deadline: float) -> None:
+        self._response = response
+        self._deadline = deadline
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(BLOCK), b""))
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout("the query ran past its deadline")
+        sock = getattr(getattr(self._response, "connection", None), "sock", None)
+        if sock is not None:
+            sock.settimeout(left)
+        return self._response.read(size)
 
 
 def query_form(sparql: str) -> str | None:
