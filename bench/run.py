@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 from generate import generate  # noqa: E402
 from server_overhead import free_port, wrk  # noqa: E402
+from servers import Server, cli  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 HEAVY = {
@@ -63,19 +63,6 @@ def queries() -> dict[str, str]:
     return {**found, **HEAVY}
 
 
-def wait_for(url: str, seconds: float = 600) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5).read()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
 def timed_query(endpoint: str, sparql: str) -> float:
     data = urllib.parse.urlencode({"query": sparql}).encode()
     request = urllib.request.Request(endpoint, data=data, headers={
@@ -95,32 +82,6 @@ def latencies(endpoint: str, sparql: str, repeats: int, warm_up: bool = True) ->
         return {"error": f"{type(exc).__name__}: {str(exc)[:100]}"}
     return {"p50_ms": round(statistics.median(runs), 2),
             "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * (len(runs) - 1)))], 2)}
-
-
-class Server:
-    """A process listening on 127.0.0.1, stopped by PID."""
-
-    def __init__(self, command: list[str], env: dict[str, str], ready: str) -> None:
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_for(ready)
-        except RuntimeError:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
-def cli(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "isic_graph.cli", *args], env=env, check=True, capture_output=True,
-                   timeout=3600)
 
 
 def data_file(size: str) -> Path:
