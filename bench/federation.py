@@ -2,7 +2,8 @@
 
 The peer holds the size's data (bulk-loaded) and one small network, `anas`, ingested from its sample
 sheets (the generated data names its networks anas-g0, anas-g1…); the harvester registers it and
-harvests through POST /api/harvest. Measured, in seconds and triples per second (medians of a few runs, at most BUDGET seconds for each kind):
+harvests through POST /api/harvest. Measured, in seconds and triples per second (medians of a few
+runs, at most BUDGET seconds for each kind):
 - a first full harvest (each run on a new harvester, so that every graph is transferred and validated);
 - a harvest of the unchanged peer (every dump answers 304 to the conditional GET);
 - a harvest after one network graph of the peer changed (a sheet of `anas` upserted with a new lesson).
