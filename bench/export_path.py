@@ -193,6 +193,7 @@ def export_path(size: str, data: Path, folder: Path, repeats: int) -> dict[str, 
     """`oxigraph dump`, our dumps (whole store, each network as Turtle and JSON-LD) and `isic-graph export`."""
     from isic_graph.store.engine import oxigraph_command, serving_engine
 
+    folder.mkdir(parents=True, exist_ok=True)
     store = folder / "store"
     env = {**os.environ, "ISIC_STORE": str(store), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
            "ISIC_CLIENT_BUDGET": "1000000", "ISIC_QUERY_TIMEOUT": str(2 * BUDGET), "ISIC_QUERY_CACHE": "0"}
