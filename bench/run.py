@@ -10,10 +10,16 @@ new store beside the ontology and thesauri, then, on 127.0.0.1:
   to the engine (`oxigraph serve` on the same store), and to rdflib-endpoint on the same data
   (up to --rdflib-max triples); medians and p95 of --repeats runs; then throughput of a cheap query
   at concurrency 8 with wrk (a second process), ours against the engine;
+- export path (bench/export_path.py): `oxigraph dump` of the store against our dumps (the whole store
+  as N-Quads gzip, each network as Turtle and as JSON-LD) and `isic-graph export`: triples per second
+  and peak resident memory of the dumping processes (our server and its engine, for our dumps);
+- federation (bench/federation.py): an instance harvesting a peer holding the data (at most
+  FEDERATION_MAX triples): a first harvest, one with nothing changed, one after a network changed;
 - write path: validated ingestion of batches of about 1k, 10k and 100k triples (as the API does it)
   against a raw bulk load of the same triples, in triples per second.
 Every server started is stopped by PID; every load is bounded in time. Writes bench/results/run.json,
-bench/results/run.md (the table the README shows) and bench/results/latency.png.
+bench/results/run.md (the table the README shows) and bench/results/latency.png; a run of some
+sections only (--only) writes run-SECTIONS.json and run-SECTIONS.md instead.
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -38,10 +43,15 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
+from export_path import export_path  # noqa: E402
+from federation import federation  # noqa: E402
 from generate import generate  # noqa: E402
 from server_overhead import free_port, wrk  # noqa: E402
+from servers import Server, cli  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+SECTIONS = ("read", "export", "federation", "write")
+FEDERATION_MAX = 1_000_000  # triples a peer holds at most (larger sizes federate the 1m data)
 HEAVY = {
     "heavy-lessons-by-network-theme": """PREFIX isic: <https://w3id.org/isic/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -63,19 +73,6 @@ def queries() -> dict[str, str]:
     return {**found, **HEAVY}
 
 
-def wait_for(url: str, seconds: float = 600) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5).read()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
 def timed_query(endpoint: str, sparql: str) -> float:
     data = urllib.parse.urlencode({"query": sparql}).encode()
     request = urllib.request.Request(endpoint, data=data, headers={
@@ -95,32 +92,6 @@ def latencies(endpoint: str, sparql: str, repeats: int, warm_up: bool = True) ->
         return {"error": f"{type(exc).__name__}: {str(exc)[:100]}"}
     return {"p50_ms": round(statistics.median(runs), 2),
             "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * (len(runs) - 1)))], 2)}
-
-
-class Server:
-    """A process listening on 127.0.0.1, stopped by PID."""
-
-    def __init__(self, command: list[str], env: dict[str, str], ready: str) -> None:
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_for(ready)
-        except RuntimeError:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
-def cli(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "isic_graph.cli", *args], env=env, check=True, capture_output=True,
-                   timeout=3600)
 
 
 def data_file(size: str) -> Path:
@@ -241,6 +212,8 @@ def write_path(data: Path, folder: Path) -> dict[str, Any]:
 def markdown(report: dict[str, Any]) -> str:
     lines = [f"Machine: {report['machine']}. Medians of {report['repeats']} runs (p50, ms), concurrency 1.", ""]
     for size, result in report["sizes"].items():
+        if "read" not in result:
+            continue
         lines += [f"**{size} triples** (bulk load {result['read']['bulk_load_s']} s)", "",
                   "| query | ours (cold) | engine alone | overhead | ours repeated | rdflib-endpoint |",
                   "|---|---|---|---|---|---|"]
@@ -260,6 +233,8 @@ def markdown(report: dict[str, Any]) -> str:
                          f"(cache off), {t.get('ours_cached', {}).get('requests_per_s', 0):,.0f} req/s (cache on, "
                          f"the same query repeated), engine {t['engine']['requests_per_s']:,.0f} req/s.")
         lines.append("")
+    for size, result in report["sizes"].items():
+        lines += export_markdown(size, result.get("export")) + federation_markdown(size, result.get("federation"))
     if report.get("write"):
         lines += ["**Write path** (validated ingestion vs raw bulk load, triples/s)", "",
                   "| batch | triples | raw load | validated | validated / raw |", "|---|---|---|---|---|"]
@@ -267,6 +242,46 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(f"| ~{target} | {row['triples']} | {row['raw_triples_per_s']:,} | "
                          f"{row['validated_triples_per_s']:,} | {row['ratio']:.1%} |")
     return "\n".join(lines) + "\n"
+
+
+EXPORTS = {"oxigraph_dump": "`oxigraph dump` (N-Quads)", "dump_nq_gz": "GET /dumps/isic-graph.nq.gz",
+           "dumps_turtle": "GET /dumps/network/*.ttl", "dumps_jsonld": "GET /dumps/network/*.jsonld",
+           "cli_export_nq": "`isic-graph export` (N-Quads)", "cli_export_nq_gz": "`isic-graph export -o *.nq.gz`"}
+
+
+def export_markdown(size: str, result: dict[str, Any] | None) -> list[str]:
+    if not result:
+        return []
+    base = result["oxigraph_dump"]["triples_per_s"]
+    lines = [f"**Export path, {size}** ({result['oxigraph_dump']['triples']:,} triples; targets: at least 50% of "
+             f"`oxigraph dump`'s throughput, peak RSS under 300 MB at 10M triples)", "",
+             "| way out | files | triples | seconds | triples/s | / oxigraph dump | peak RSS (MB) |",
+             "|---|---|---|---|---|---|---|"]
+    for key, name in EXPORTS.items():
+        row = result.get(key)
+        if not row:
+            continue
+        files = f"{row['files']} of {row['of_files']}" if "files" in row else "1"
+        rss = ", ".join(f"{who} {mb:.0f}" for who, mb in row["peak_rss_mb"].items())
+        lines.append(f"| {name} | {files} | {row['triples']:,} | {row['seconds']} | {row['triples_per_s']:,} | "
+                     f"{row['triples_per_s'] / base:.0%} | {rss} |")
+    idle = result.get("idle_rss_mb", {})
+    lines += ["", f"Idle RSS before our dumps: server {idle.get('server', '—')} MB, engine {idle.get('engine', '—')} MB.",
+              ""]
+    return lines
+
+
+def federation_markdown(size: str, result: dict[str, Any] | None) -> list[str]:
+    if not result:
+        return []
+    lines = [f"**Federation, {size}** (the peer holds {result['peer_data']}; medians)", "",
+             "| harvest | runs | seconds | networks copied | triples copied | triples/s |", "|---|---|---|---|---|---|"]
+    for key, name in (("first", "first, every graph"), ("unchanged", "nothing changed (304s)"),
+                      ("one_changed", "one network changed")):
+        row = result[key]
+        lines.append(f"| {name} | {row['runs']} | {row['seconds']} | {row['networks_copied']} | {row['triples']:,} | "
+                     f"{row.get('triples_per_s', '—')} |")
+    return lines + [""]
 
 
 def plot(report: dict[str, Any], path: Path) -> None:
@@ -299,18 +314,29 @@ def main() -> None:
     parser.add_argument("--rdflib-max", type=int, default=1_000_000,
                         help="largest dataset given to rdflib-endpoint (it parses everything at start)")
     parser.add_argument("--no-write", action="store_true", help="skip the write path")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"the sections to run, of {','.join(SECTIONS)} (others: results in run-SECTIONS.*)")
     args = parser.parse_args()
+    sections = [s for s in SECTIONS if s in args.only.split(",") and not (s == "write" and args.no_write)]
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                                          f"Python {platform.python_version()}", "repeats": args.repeats, "sizes": {}}
     for size in args.sizes.split(","):
         folder = Path(tempfile.mkdtemp(prefix=f"isic-bench-{size}-"))
         try:
             data = data_file(size)
-            report["sizes"][size] = {"read": read_path(size, data, folder, args.repeats, args.rdflib_max)}
+            found: dict[str, Any] = {}
+            report["sizes"][size] = found
+            if "read" in sections:
+                found["read"] = read_path(size, data, folder, args.repeats, args.rdflib_max)
+            if "export" in sections:
+                found["export"] = export_path(size, data, folder / "export", args.repeats)
+            if "federation" in sections:
+                peer_data = data if SIZES[size] <= FEDERATION_MAX else data_file("1m")
+                found["federation"] = federation(peer_data, folder / "federation", args.repeats)
             print(f"{size}: done", file=sys.stderr)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    if not args.no_write:
+    if "write" in sections:
         folder = Path(tempfile.mkdtemp(prefix="isic-bench-write-"))
         try:
             report["write"] = write_path(data_file("100k"), folder)
@@ -318,10 +344,12 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
-    (out / "run.json").write_text(json.dumps(report, indent=1))
+    name = "run" if args.only == parser.get_default("only") else "-".join(["run", *sections])
+    (out / f"{name}.json").write_text(json.dumps(report, indent=1))
     table = markdown(report)
-    (out / "run.md").write_text(table)
-    plot(report, out / "latency.png")
+    (out / f"{name}.md").write_text(table)
+    if "read" in sections:
+        plot(report, out / "latency.png")
     print(table)
 
 

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any, Iterable, Union
 
 from pyld import jsonld as pyld
-from pyoxigraph import Quad, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from . import resources
 from .errors import NotFound, UsageError
@@ -16,6 +16,7 @@ from .namespaces import CONTEXT_IRI
 
 KINDS = ("project", "lesson", "organisation", "network")
 Statement = Union[Triple, Quad]
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @cache
@@ -41,8 +42,28 @@ def compact(statements: Iterable[Statement]) -> dict[str, Any]:
     through the context's coercions, lang-tagged texts become language maps, and named graphs
     stay as "@graph" entries with their "id".
     """
-    compacted: dict[str, Any] = _run(pyld.compact, _from_rdf(statements), CONTEXT_IRI)
+    compacted: dict[str, Any] = _run(_Compactor().compact, _from_rdf(statements), CONTEXT_IRI,
+                                     options={"skipExpansion": True})  # from_rdf gives expanded JSON-LD
     return compacted
+
+
+class _Compactor(pyld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor, compacting each IRI once per context: pyld looks for a CURIE through the whole
+    context every time, for every resource IRI."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._iris: dict[tuple[int, str, bool, Any, bool], tuple[dict[str, Any], str]] = {}
+
+    def _compact_iri(self, active_ctx: dict[str, Any], iri: str, value: Any = None, vocab: bool = False,
+                     base: Any = None, reverse: bool = False) -> Any:
+        if value is not None or not isinstance(iri, str):
+            return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+        key = (id(active_ctx), iri, vocab, base, reverse)
+        found = self._iris.get(key)
+        if found is None or found[0] is not active_ctx:  # (the context kept, so that its id is not reused)
+            found = self._iris[key] = (active_ctx, super()._compact_iri(active_ctx, iri, value, vocab, base, reverse))
+        return found[1]
 
 
 @cache
@@ -73,10 +94,33 @@ def to_nquads(document: dict[str, Any] | list[Any]) -> str:
 
 
 def _from_rdf(statements: Iterable[Statement]) -> list[Any]:
-    items = [s if isinstance(s, Quad) else Quad(s.subject, s.predicate, s.object) for s in statements]
-    data = serialize(items, format=RdfFormat.N_QUADS) or b""
-    expanded: list[Any] = _run(pyld.from_rdf, data.decode("utf-8"), options={"format": "application/n-quads"})
+    expanded: list[Any] = _run(pyld.from_rdf, _dataset(statements))
     return expanded
+
+
+def _dataset(statements: Iterable[Statement]) -> dict[str, list[dict[str, Any]]]:
+    """pyld's RDF dataset, as its N-Quads parser makes it (graph name -> triples, duplicates dropped),
+    built in one pass: the parser's check for duplicates compares each triple with all the others."""
+    quads = dict.fromkeys(s if isinstance(s, Quad) else Quad(s.subject, s.predicate, s.object) for s in statements)
+    dataset: dict[str, list[dict[str, Any]]] = {}
+    for quad in quads:
+        name = "@default" if isinstance(quad.graph_name, DefaultGraph) else _term(quad.graph_name)["value"]
+        dataset.setdefault(name, []).append({"subject": _term(quad.subject),
+                                             "predicate": {"type": "IRI", "value": quad.predicate.value},
+                                             "object": _term(quad.object)})
+    return dataset
+
+
+def _term(term: Any) -> dict[str, str]:
+    if isinstance(term, NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "blank node", "value": f"_:{term.value}"}
+    if isinstance(term, Literal):
+        if term.language:
+            return {"type": "literal", "datatype": RDF_LANGSTRING, "language": term.language, "value": term.value}
+        return {"type": "literal", "datatype": term.datatype.value, "value": term.value}
+    raise UsageError(f"JSON-LD cannot hold the quoted triple {term}")
 
 
 def _run(operation: Any, *args: Any, options: dict[str, Any] | None = None) -> Any:

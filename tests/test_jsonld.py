@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pyld import jsonld as pyld
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -83,6 +83,22 @@ def test_named_graphs_stay_graphs_in_the_compacted_document() -> None:
     expected.parse(data=serialize(quads, format=RdfFormat.N_QUADS) or b"", format="nquads")
     for graph in (a, b):
         assert isomorphic(back.graph(URIRef(graph.value)), expected.graph(URIRef(graph.value)))
+
+
+def test_compaction_is_exactly_pyld_reading_the_n_quads_itself() -> None:
+    """The dataset handed to pyld is built from the quads directly: the same document as pyld's own
+    N-Quads parser and expansion give, duplicates, blank nodes, language tags and graphs included."""
+    graph = NamedNode(f"{BASE}graph/network/a")
+    triples = read(resources.samples_dir() / "anas" / "actors.ttl", resources.ontology_file(),
+                   *resources.shapes_files())
+    assert any(isinstance(t.subject, BlankNode) for t in triples)
+    statements: list[Triple | Quad] = [*triples, *triples[:50]]
+    statements += [Quad(t.subject, t.predicate, t.object, graph) for t in triples[:200]]
+    nquads = serialize([s if isinstance(s, Quad) else Quad(s.subject, s.predicate, s.object) for s in statements],
+                       format=RdfFormat.N_QUADS) or b""
+    options = {"documentLoader": jsonld.document_loader}
+    expanded = pyld.from_rdf(nquads.decode("utf-8"), {**options, "format": "application/n-quads"})
+    assert jsonld.compact(statements) == pyld.compact(expanded, CONTEXT_IRI, options)
 
 
 @pytest.mark.parametrize("kind", jsonld.KINDS)
