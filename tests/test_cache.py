@@ -92,3 +92,38 @@ def test_cached_answers_are_not_asked_again_and_volatile_ones_are_not_kept(app: 
     assert cached.status_code == 200 and cached.data == warm.data
     fresh = client.get("/sparql", query_string={"query": f"ASK {{ <{BASE}id/lesson/behind> ?p ?o }}"})
     assert fresh.json["boolean"] is True
+
+
+def test_a_cached_answer_given_without_the_framework_carries_what_the_view_gives(
+        app: tuple[Flask, Engine], caplog: pytest.LogCaptureFixture) -> None:
+    application, _ = app
+    client = application.test_client()
+    query = "SELECT ?l WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> } ORDER BY ?l LIMIT 3"
+    first = client.get("/sparql", query_string={"query": query})  # computed by the view
+    with caplog.at_level("INFO", logger="isic_graph.access"):
+        again = client.get("/sparql", query_string={"query": query}, headers={"X-Request-Id": "again-1"})
+    assert again.status_code == 200 and again.data == first.data and len(first.json["results"]["bindings"]) == 3
+    varying = {"X-Request-Id", "Date"}
+    assert {k: v for k, v in again.headers.items() if k not in varying} == \
+        {k: v for k, v in first.headers.items() if k not in varying}
+    assert again.headers["X-Request-Id"] == "again-1"
+    logged = [r.getMessage() for r in caplog.records if '"again-1"' in r.getMessage()]
+    assert len(logged) == 1 and '"path": "/sparql"' in logged[0] and '"status": 200' in logged[0]
+    ask = "ASK { ?l a <https://w3id.org/isic/ontology#Lesson> }"
+    asked = [client.get("/sparql", query_string={"query": ask}) for _ in range(2)]
+    assert asked[1].json == {"head": {}, "boolean": True} and "Isic-Result-Limit" not in asked[1].headers
+
+
+def test_a_client_past_its_time_budget_is_refused_even_when_the_answer_is_cached(
+        tmp_path: Path, validator: Validator) -> None:
+    engine = loaded_engine(tmp_path / "engine", validator)
+    application = create_app(Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, client_budget=0.000001,
+                                      credentials_path=tmp_path / "credentials.json"), engine)
+    try:
+        client = application.test_client()
+        assert client.get("/sparql", query_string={"query": LESSONS}).status_code == 200  # spends the budget
+        refused = client.get("/sparql", query_string={"query": LESSONS})
+        assert refused.status_code == 429 and "Retry-After" in refused.headers
+    finally:
+        services(application).guard.close()
+        engine.stop()

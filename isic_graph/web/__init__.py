@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from flask import Flask, Response
 
-from ..config import Settings
 from ..budget import TimeBudget
 from ..cache import ResultCache
+from ..config import Settings
 from ..credentials import CredentialStore
 from ..errors import ConfigError, StorageFull
 from ..guard import Guard, Limits
@@ -38,6 +38,7 @@ from . import (
     update,
     workbench,
 )
+from .cached import CachedAnswers
 
 MAX_UPLOAD = 32 * 1024 * 1024
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
+    app.wsgi_app = CachedAnswers(app.wsgi_app, services(app))  # type: ignore[method-assign]
     return app
 
 

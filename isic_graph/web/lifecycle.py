@@ -68,8 +68,7 @@ def request_id() -> str:
 def register(app: Flask, writes: Writes) -> None:
     @app.before_request
     def start() -> None:
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        g.request_id = new_request_id(request.headers.get("X-Request-Id", ""))
         g.started = time.perf_counter()
         if request.method in WRITE_METHODS and request.path not in READ_ONLY_POSTS:
             writes.begin()
@@ -87,10 +86,22 @@ def register(app: Flask, writes: Writes) -> None:
 
     @app.after_request
     def log(response: Response) -> Response:
-        ACCESS_LOG.info(json.dumps({
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-            "request_id": request_id(), "client": request.remote_addr, "method": request.method,
-            "path": request.path, "status": response.status_code, "bytes": response.content_length,
-            "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
-            "user_agent": request.user_agent.string[:200] or None}, ensure_ascii=False))
+        log_access(request_id(), request.remote_addr, request.method, request.path, response.status_code,
+                   response.content_length, g.get("started", time.perf_counter()),
+                   request.headers.get("User-Agent", ""))
         return response
+
+
+def new_request_id(incoming: str) -> str:
+    """The client's X-Request-Id if well-formed, else a new one."""
+    return incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def log_access(request_id: str, client: str | None, method: str, path: str, status: int, size: int | None,
+               started: float, user_agent: str) -> None:
+    """The access log line of a request (started: its time.perf_counter() at arrival)."""
+    ACCESS_LOG.info(json.dumps({
+        "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "request_id": request_id,
+        "client": client, "method": method, "path": path, "status": status, "bytes": size,
+        "ms": round((time.perf_counter() - started) * 1000, 1), "user_agent": user_agent[:200] or None},
+        ensure_ascii=False))

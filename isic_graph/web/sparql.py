@@ -97,14 +97,17 @@ def _not_modified(etag: str) -> Response:
     return response
 
 
+CORS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+        ("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization"),
+        ("Access-Control-Expose-Headers", "Content-Type, Retry-After, X-Request-Id, Isic-Result-Limit, "
+                                          "Isic-Result-Truncated, Isic-Scope, Isic-Stale-Peers, ETag"))
+
+
 @blueprint.after_app_request
 def cors(response: Response) -> Response:
     if request.path == "/sparql":
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
-        response.headers["Access-Control-Expose-Headers"] = ("Content-Type, Retry-After, X-Request-Id, "
-                                                             "Isic-Result-Limit, Isic-Result-Truncated, Isic-Scope, Isic-Stale-Peers, ETag")
+        for name, value in CORS:
+            response.headers[name] = value
         response.vary.add("Accept")
     return response
 
