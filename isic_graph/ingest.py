@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
-from rdflib import Graph, URIRef
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
@@ -18,7 +17,7 @@ from .identity import recompute_identity
 from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, VOID, XSD, Graphs
 from .store import Store
 from .store.results import term_value
-from .validation import ValidationReport, Validator
+from .validation import ValidationReport, Validator, to_rdflib  # noqa: F401 (to_rdflib: used by callers)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
@@ -64,16 +63,14 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     _check_vocabulary_untouched(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
-    data = to_rdflib(batch.triples)
+    context: list[Triple] = []
     focus = None
     if store is not None:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
         context = referenced_types(store, batch, exclude) + stored_roles(store, batch, graphs, network, mode)
         if context:
             focus = batch.subjects
-            for t in context:
-                data.add((URIRef(term_value(t.subject)), URIRef(t.predicate.value), URIRef(term_value(t.object))))
-    report = validator.validate(data, focus)
+    report = validator.check(batch.triples, context, focus)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
 
@@ -181,14 +178,6 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
             found.append(Triple(row["role"], NamedNode(HELD_BY), row["person"]))  # type: ignore[arg-type]
             found.append(Triple(row["role"], NamedNode(RDF_TYPE), row["t"]))  # type: ignore[arg-type]
     return found
-
-
-def to_rdflib(triples: Iterable[Triple]) -> Graph:
-    """An rdflib graph of pyoxigraph triples (the validator's input)."""
-    graph = Graph()
-    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
-    graph.parse(data=data, format="nt")
-    return graph
 
 
 def _check_vocabulary_untouched(batch: Batch) -> None:
