@@ -23,13 +23,15 @@ from pyoxigraph import NamedNode, Triple
 from .namespaces import ISIC, OWL, Graphs
 from .store import Store
 
-KEYS = f"""SELECT DISTINCT ?resource ?key WHERE {{
+# Only the keys two or more IRIs share come back (the engine groups), each with its IRIs (which hold no
+# space): on a large store, the resources that share nothing no longer cross into Python.
+SHARED_KEYS = f"""SELECT ?key (GROUP_CONCAT(DISTINCT STR(?resource); separator=" ") AS ?resources) WHERE {{
   {{ ?resource a <{ISIC}Organisation> ; <{ISIC}siret> ?id . BIND(CONCAT("siret ", STR(?id)) AS ?key) }}
   UNION {{ ?resource a <{ISIC}Organisation> ; <{ISIC}rna> ?id . BIND(CONCAT("rna ", STR(?id)) AS ?key) }}
   UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}inseeCode> ?id ; <{ISIC}territoryLevel> ?level .
           BIND(CONCAT("insee ", STR(?level), " ", STR(?id)) AS ?key) }}
   FILTER(isIRI(?resource))
-}}"""
+}} GROUP BY ?key HAVING (COUNT(DISTINCT ?resource) > 1)"""
 SAME_AS = NamedNode(f"{OWL}sameAs")
 
 
@@ -43,13 +45,12 @@ def same_groups(store: Store) -> list[list[str]]:
             iri = parent[iri]
         return iri
 
-    first_with_key: dict[str, str] = {}
-    for row in store.select(KEYS).rows:
-        resource, key = row["resource"].value, row["key"].value
-        holder = first_with_key.setdefault(key, resource)
-        a, b = root(holder), root(resource)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    for row in store.select(SHARED_KEYS).rows:
+        resources = row["resources"].value.split(" ")
+        for resource in resources[1:]:
+            a, b = root(resources[0]), root(resource)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     members: dict[str, list[str]] = defaultdict(list)
     for iri in parent:
         members[root(iri)].append(iri)
