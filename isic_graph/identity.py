@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import permutations
+from typing import Any, Collection, Iterable
 
 from pyoxigraph import NamedNode, Triple
 
@@ -66,3 +67,128 @@ def recompute_identity(store: Store, graphs: Graphs) -> int:
     store.update(f"DROP SILENT GRAPH <{graphs.identity}>" + (" ;\n" + insert_data(graphs.identity, links)
                                                                 if links else ""))
     return len(links)
+
+
+# The identifiers of given resources, and the resources holding given identifiers (exact terms).
+KEYS_OF = f"""SELECT ?resource ?kind ?id ?level WHERE {{ VALUES ?resource {{ %s }}
+  {{ ?resource a <{ISIC}Organisation> ; <{ISIC}siret> ?id . BIND("siret" AS ?kind) }}
+  UNION {{ ?resource a <{ISIC}Organisation> ; <{ISIC}rna> ?id . BIND("rna" AS ?kind) }}
+  UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}inseeCode> ?id ; <{ISIC}territoryLevel> ?level .
+          BIND("insee" AS ?kind) }}
+}}"""
+HOLDERS = {
+    "siret": f"SELECT ?resource ?id WHERE {{ VALUES ?id {{ %s }} ?resource <{ISIC}siret> ?id ; a <{ISIC}Organisation> }}",
+    "rna": f"SELECT ?resource ?id WHERE {{ VALUES ?id {{ %s }} ?resource <{ISIC}rna> ?id ; a <{ISIC}Organisation> }}",
+    "insee": f"SELECT ?resource ?id ?level WHERE {{ VALUES ?id {{ %s }} ?resource <{ISIC}inseeCode> ?id ; "
+             f"<{ISIC}territoryLevel> ?level ; a <{ISIC}Territory> }}",
+}
+CHUNK = 400
+KEY_PROPERTIES = frozenset(f"{ISIC}{name}" for name in ("siret", "rna", "inseeCode", "territoryLevel"))
+KEY_CLASSES = frozenset(f"{ISIC}{name}" for name in ("Organisation", "Territory"))
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def key_holders(triples: Iterable[Triple]) -> set[str]:
+    """The IRIs these triples give an identifier, or the type that makes it count (see KEYS_OF)."""
+    return {t.subject.value for t in triples if isinstance(t.subject, NamedNode) and (
+        t.predicate.value in KEY_PROPERTIES or (t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode)
+                                                 and t.object.value in KEY_CLASSES))}
+
+
+def key_holders_in_graph(store: Store, graph: str) -> set[str]:
+    """The IRIs a named graph gives an identifier, or the type that makes it count."""
+    properties = " ".join(f"<{p}>" for p in sorted(KEY_PROPERTIES))
+    classes = " ".join(f"<{c}>" for c in sorted(KEY_CLASSES))
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ {{ VALUES ?p {{ {properties} }} ?s ?p ?o }} "
+                        f"UNION {{ VALUES ?o {{ {classes} }} ?s a ?o }} }} FILTER(isIRI(?s)) }}").rows
+    return {row["s"].value for row in rows}
+
+
+def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> int:
+    """Rewrite the identity links of the resources a write may have joined or parted: those whose
+    descriptions it changed, the ones they were the same as, and every resource sharing an identifier
+    with these, transitively. The result is the one recompute_identity gives for identifiers written
+    as the shapes require them (plain strings), in time that grows with the batch, not with the store.
+    The number of owl:sameAs links written."""
+    from .ingest import insert_data
+
+    start = {iri for iri in changed if "#genid-" not in iri}
+    start |= {row["b"].value for row in _rows(store, f"SELECT ?b WHERE {{ VALUES ?a {{ %s }} GRAPH <{graphs.identity}> "
+                                                     f"{{ ?a <{OWL}sameAs> ?b }} }}", start)}
+    reached, keys_seen = set(start), set()
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    frontier = set(start)
+    while frontier:
+        found: dict[str, set[str]] = defaultdict(set)  # kind -> identifier terms, as SPARQL
+        for row in _rows(store, KEYS_OF, frontier):
+            level = row["level"].value if row.get("level") is not None else ""
+            key = (row["kind"].value, level, row["id"].value)
+            pairs.append((row["resource"].value, key))
+            if key not in keys_seen:
+                keys_seen.add(key)
+                found[key[0]] |= {str(row["id"]), '"' + _escape(row["id"].value) + '"'}
+        frontier = set()
+        for kind, ids in found.items():
+            for row in _rows(store, HOLDERS[kind], ids, raw=True):
+                if not isinstance(row["resource"], NamedNode):
+                    continue
+                level = row["level"].value if row.get("level") is not None else ""
+                resource = row["resource"].value
+                pairs.append((resource, (kind, level, row["id"].value)))
+                if resource not in reached:
+                    reached.add(resource)
+                    frontier.add(resource)
+    groups = _groups(pairs)
+    links = [Triple(NamedNode(a), SAME_AS, NamedNode(b)) for group in groups for a, b in permutations(group, 2)]
+    operations = []
+    for part in _chunks(sorted(reached)):
+        values = " ".join(f"<{iri}>" for iri in part)
+        for side in ("?a", "?b"):
+            operations.append(f"DELETE {{ GRAPH <{graphs.identity}> {{ ?a <{OWL}sameAs> ?b }} }} WHERE {{ "
+                              f"VALUES {side} {{ {values} }} GRAPH <{graphs.identity}> {{ ?a <{OWL}sameAs> ?b }} }}")
+    if links:
+        operations.append(insert_data(graphs.identity, links))
+    if operations:
+        store.update(" ;\n".join(operations))
+    return len(links)
+
+
+def _groups(pairs: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
+    """Connected groups (two or more IRIs) of resources linked by shared keys."""
+    holders: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for resource, key in pairs:
+        holders[key].add(resource)
+    parent: dict[str, str] = {}
+
+    def root(iri: str) -> str:
+        while parent.setdefault(iri, iri) != iri:
+            parent[iri] = parent[parent[iri]]
+            iri = parent[iri]
+        return iri
+
+    for members in holders.values():
+        first, *others = sorted(members)
+        for other in others:
+            a, b = root(first), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for iri in parent:
+        grouped[root(iri)].append(iri)
+    return sorted(sorted(group) for group in grouped.values() if len(group) > 1)
+
+
+def _rows(store: Store, template: str, items: Collection[str], raw: bool = False) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for part in _chunks(sorted(items)):
+        values = " ".join(part if raw else (f"<{iri}>" for iri in part))
+        found += store.select(template % values).rows
+    return found
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")

@@ -13,7 +13,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
-from .identity import recompute_identity
+from .identity import key_holders, key_holders_in_graph, recompute_identity, update_identity
 from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, VOID, XSD, Graphs
 from .store import Store
 from .store.results import term_value
@@ -87,6 +87,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     graph = graphs.network(network)
     created = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is False
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
+    # What the write may join or part in the identity graph: the resources given identifiers before and after.
+    changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
+                                            else batch.subjects)
     operations = []
     if mode is Mode.REPLACE:
         operations.append(f"DROP SILENT GRAPH <{graph}>")
@@ -97,7 +100,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
     store.update(" ;\n".join(operations))
-    recompute_identity(store, graphs)
+    update_identity(store, graphs, changed)
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 
