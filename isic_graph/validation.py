@@ -29,6 +29,7 @@ UNTEXTUAL = frozenset(URIRef(XSD + name) for name in (
     "duration", "dayTimeDuration", "yearMonthDuration", "decimal", "integer", "int", "long", "short", "byte",
     "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
     "unsignedInt", "unsignedShort", "unsignedByte", "float", "double"))
+CONTACT_INITIALS = frozenset("mMtTsS")  # of the schemes personal_data_in_iri knows: mailto:, tel:, sms:
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)
@@ -262,26 +263,24 @@ def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> Graph:
 
 def _has_personal_data(triples: Iterable[pyoxigraph.Triple], focus: Collection[str] | None) -> bool:
     """Whether _personal_data would find anything in these triples, whose literals are well-typed."""
+    texts: set[str] = set()  # each text searched once, however often the batch repeats it
     for t in triples:
         subject, value = t.subject, t.object
         if focus is not None and not (isinstance(subject, pyoxigraph.NamedNode) and subject.value in focus):
             continue
-        if isinstance(subject, pyoxigraph.NamedNode) and personal_data_in_iri(subject.value):
+        if isinstance(subject, pyoxigraph.NamedNode) and subject.value[0] in CONTACT_INITIALS \
+                and personal_data_in_iri(subject.value):
             return True
         if isinstance(value, pyoxigraph.NamedNode):
-            if personal_data_in_iri(value.value):
+            if value.value[0] in CONTACT_INITIALS and personal_data_in_iri(value.value):
                 return True
         elif isinstance(value, pyoxigraph.Literal):
             datatype = value.datatype.value
             if value.language or datatype == str(XSD_STRING):
-                text = value.value
-            elif URIRef(datatype) in UNTEXTUAL:
-                continue
-            else:  # as rdflib spells it
-                text = str(Literal(value.value, datatype=URIRef(datatype)))
-            if personal_data(text):
-                return True
-    return False
+                texts.add(value.value)
+            elif URIRef(datatype) not in UNTEXTUAL:  # as rdflib spells it
+                texts.add(str(Literal(value.value, datatype=URIRef(datatype))))
+    return any(personal_data(text) for text in texts)
 
 
 def _keep_results_about(report: Graph, focus: set[URIRef]) -> bool:

@@ -209,3 +209,10 @@ def test_the_shapes_of_the_project_compile(validator: Validator) -> None:
     assert validator.compiled is not None, validator.unsupported
     assert validator.unsupported is None
     assert URIRef(ISIC + "Project") in {URIRef(c) for c in validator.compiled.by_class}
+
+
+def test_every_contact_scheme_is_searched_by_the_fast_personal_data_check() -> None:
+    from isic_graph.privacy import CONTACT_SCHEMES
+    from isic_graph.validation import CONTACT_INITIALS
+
+    assert {c for scheme in CONTACT_SCHEMES for c in (scheme[0].lower(), scheme[0].upper())} <= CONTACT_INITIALS
