@@ -21,6 +21,7 @@ import datetime
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import chain
 from typing import Callable, Collection, Iterable, Iterator, Union
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
@@ -97,30 +98,37 @@ class Facts:
     """The data graph, indexed by subject and predicate (IRIs as strings, blank nodes as `_:id`), with the
     literals as rdflib normalises them; ill-typed literals are listed."""
 
-    def __init__(self, *triple_sources: Iterable[Triple]) -> None:
-        self.out: dict[str, dict[str, list[Term]]] = {}
-        self.ill_typed: list[Triple] = []
-        self.values: dict[Literal, object] = {}  # the Python value rdflib gives each typed literal (not strings)
+    def __init__(self, *triple_sources: Iterable[Triple], base: Facts | None = None) -> None:
+        """The triples of the sources (duplicates counted once), on top of base's, which is left unchanged."""
+        self.out: dict[str, dict[str, list[Term]]] = dict(base.out) if base else {}
+        self.ill_typed: list[Triple] = list(base.ill_typed) if base else []
+        self.values: dict[Literal, object] = dict(base.values) if base else {}  # rdflib's Python value of each
         self.conforming: dict[tuple[int, str], bool] = {}  # (shape, node): whether the node conforms
-        self._canonical: dict[Literal, Literal] = {}
+        self._canonical: dict[Literal, Literal] = dict(base._canonical) if base else {}
         self._inverse: dict[str, dict[str | Literal, list[Term]]] = {}
         self._supers: dict[str, frozenset[str]] = {}
         self._instances: dict[tuple[str, str], bool] = {}
+        borrowed = set(base.out) if base else set()  # subjects whose index is still base's: copied before a change
+        seen = frozenset(base.out) if base else frozenset()  # subjects whose values may repeat a base triple
         out = self.out
-        for source in triple_sources:
-            for t in set(source):
-                s, p, o = t
-                if type(o) is Literal and not o.language and o.datatype.value != XSD_STRING:
-                    o = self._canonical.get(o) or self._canonicalise(t, o)
-                subject = s.value if type(s) is NamedNode else "_:" + s.value
-                properties = out.get(subject)
-                if properties is None:
-                    properties = out[subject] = {}
-                objects = properties.get(p.value)
-                if objects is None:
-                    properties[p.value] = [o]
-                elif o is t.object or o not in objects:  # two spellings of one typed value are one value
-                    objects.append(o)
+        for t in set(chain(*triple_sources)):
+            s, p, o = t
+            typed = type(o) is Literal and not o.language and o.datatype.value != XSD_STRING
+            if typed:  # as rdflib spells it: two spellings of one value are one value
+                o = self._canonical.get(o) or self._canonicalise(t, o)
+            subject = s.value if type(s) is NamedNode else "_:" + s.value
+            properties = out.get(subject)
+            if properties is None:
+                out[subject] = {p.value: [o]}
+                continue
+            if subject in borrowed:
+                properties = out[subject] = {name: list(objects) for name, objects in properties.items()}
+                borrowed.discard(subject)
+            objects = properties.get(p.value)
+            if objects is None:
+                properties[p.value] = [o]
+            elif not ((typed or subject in seen) and o in objects):  # one value, however often given
+                objects.append(o)
 
     def _canonicalise(self, t: Triple, literal: Literal) -> Literal:
         """The literal as rdflib holds it (its normalised spelling), with its value; strings need none."""

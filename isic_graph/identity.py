@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import permutations
-from typing import Any, Collection, Iterable
+from typing import Any, Collection, Iterable, Iterator, Union
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .namespaces import ISIC, OWL, Graphs
+from .namespaces import ISIC, OWL, RDF, Graphs
 from .store import Store
 
 # Only the keys two or more IRIs share come back (the engine groups), each with its IRIs (which hold no
@@ -34,6 +34,7 @@ SHARED_KEYS = f"""SELECT ?key (GROUP_CONCAT(DISTINCT STR(?resource); separator="
   FILTER(isIRI(?resource))
 }} GROUP BY ?key HAVING (COUNT(DISTINCT ?resource) > 1)"""
 SAME_AS = NamedNode(f"{OWL}sameAs")
+Term = Union[NamedNode, BlankNode, Literal]
 
 
 def same_groups(store: Store) -> list[list[str]]:
@@ -69,19 +70,12 @@ def recompute_identity(store: Store, graphs: Graphs) -> int:
     return len(links)
 
 
-# The identifiers of given resources, and the resources holding given identifiers (exact terms).
-KEYS_OF = f"""SELECT ?resource ?kind ?id ?level WHERE {{ VALUES ?resource {{ %s }}
-  {{ ?resource a <{ISIC}Organisation> ; <{ISIC}siret> ?id . BIND("siret" AS ?kind) }}
-  UNION {{ ?resource a <{ISIC}Organisation> ; <{ISIC}rna> ?id . BIND("rna" AS ?kind) }}
-  UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}inseeCode> ?id ; <{ISIC}territoryLevel> ?level .
-          BIND("insee" AS ?kind) }}
-}}"""
-HOLDERS = {
-    "siret": f"SELECT ?resource ?id WHERE {{ VALUES ?id {{ %s }} ?resource <{ISIC}siret> ?id ; a <{ISIC}Organisation> }}",
-    "rna": f"SELECT ?resource ?id WHERE {{ VALUES ?id {{ %s }} ?resource <{ISIC}rna> ?id ; a <{ISIC}Organisation> }}",
-    "insee": f"SELECT ?resource ?id ?level WHERE {{ VALUES ?id {{ %s }} ?resource <{ISIC}inseeCode> ?id ; "
-             f"<{ISIC}territoryLevel> ?level ; a <{ISIC}Territory> }}",
-}
+# The identifying triples of given resources, and the resources holding given identifiers (exact terms).
+# One triple pattern each: a territory described in many graphs would otherwise match every combination
+# of them in the union graph.
+DESCRIPTIONS = f"""SELECT DISTINCT ?resource ?p ?o WHERE {{ VALUES ?resource {{ %s }} ?resource ?p ?o
+  FILTER(?p IN (<{ISIC}siret>, <{ISIC}rna>, <{ISIC}inseeCode>, <{ISIC}territoryLevel>, <{RDF}type>)) }}"""
+HOLDERS = "SELECT DISTINCT ?resource WHERE { VALUES (?p ?o) { %s } ?resource ?p ?o FILTER(isIRI(?resource)) }"
 CHUNK = 400
 KEY_PROPERTIES = frozenset(f"{ISIC}{name}" for name in ("siret", "rna", "inseeCode", "territoryLevel"))
 KEY_CLASSES = frozenset(f"{ISIC}{name}" for name in ("Organisation", "Territory"))
@@ -119,25 +113,18 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
     pairs: list[tuple[str, tuple[str, ...]]] = []
     frontier = set(start)
     while frontier:
-        found: dict[str, set[str]] = defaultdict(set)  # kind -> identifier terms, as SPARQL
-        for row in _rows(store, KEYS_OF, frontier):
-            level = row["level"].value if row.get("level") is not None else ""
-            key = (row["kind"].value, level, row["id"].value)
-            pairs.append((row["resource"].value, key))
-            if key not in keys_seen:
-                keys_seen.add(key)
-                found[key[0]] |= {str(row["id"]), '"' + _escape(row["id"].value) + '"'}
-        frontier = set()
-        for kind, ids in found.items():
-            for row in _rows(store, HOLDERS[kind], ids, raw=True):
-                if not isinstance(row["resource"], NamedNode):
-                    continue
-                level = row["level"].value if row.get("level") is not None else ""
-                resource = row["resource"].value
-                pairs.append((resource, (kind, level, row["id"].value)))
-                if resource not in reached:
-                    reached.add(resource)
-                    frontier.add(resource)
+        described: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        for row in _rows(store, DESCRIPTIONS, frontier):
+            described[row["resource"].value][row["p"].value].append(row["o"])
+        wanted: set[str] = set()  # (?p ?o) pairs, as SPARQL, of identifiers not looked up yet
+        for resource, properties in described.items():
+            for key, property_, term in _keys(properties):
+                pairs.append((resource, key))
+                if key not in keys_seen:
+                    keys_seen.add(key)
+                    wanted |= {f"(<{property_}> {term})", f'(<{property_}> "{_escape(term.value)}")'}
+        frontier = {row["resource"].value for row in _rows(store, HOLDERS, wanted, raw=True)} - reached
+        reached |= frontier
     groups = _groups(pairs)
     links = [Triple(NamedNode(a), SAME_AS, NamedNode(b)) for group in groups for a, b in permutations(group, 2)]
     operations = []
@@ -151,6 +138,19 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
     if operations:
         store.update(" ;\n".join(operations))
     return len(links)
+
+
+def _keys(properties: dict[str, list[Term]]) -> Iterator[tuple[tuple[str, ...], str, Term]]:
+    """The keys of a resource, as KEYS and SHARED_KEYS make them, with the property and term giving each."""
+    types = {t.value for t in properties.get(f"{RDF}type", [])}
+    if f"{ISIC}Organisation" in types:
+        for kind in ("siret", "rna"):
+            for term in properties.get(f"{ISIC}{kind}", []):
+                yield (kind, "", term.value), f"{ISIC}{kind}", term
+    if f"{ISIC}Territory" in types:
+        for term in properties.get(f"{ISIC}inseeCode", []):
+            for level in properties.get(f"{ISIC}territoryLevel", []):
+                yield ("insee", level.value, term.value), f"{ISIC}inseeCode", term
 
 
 def _groups(pairs: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:

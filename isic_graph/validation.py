@@ -143,6 +143,11 @@ class Validator:
         return cls(resources.shapes_files(), [resources.ontology_file(), *resources.thesaurus_files()])
 
     @cached_property
+    def vocabulary_facts(self) -> Facts:
+        """The vocabulary, indexed once for the compiled shapes."""
+        return Facts(self.vocabulary_triples)
+
+    @cached_property
     def shapes_version(self) -> str:
         value = self.shapes.value(URIRef(SHAPES_IRI), OWL_VERSION_INFO)
         return str(value) if value is not None else "unversioned"
@@ -165,7 +170,7 @@ class Validator:
         """Whether the compiled shapes show that the batch conforms (False: pySHACL must decide)."""
         if self.compiled is None:
             return False
-        facts = Facts(self.vocabulary_triples, triples, context)
+        facts = Facts(triples, context, base=self.vocabulary_facts)
         if facts.ill_typed or _has_personal_data([*triples, *context], focus):
             return False
         return self.compiled.conforms(facts, focus)

@@ -216,3 +216,19 @@ def test_every_contact_scheme_is_searched_by_the_fast_personal_data_check() -> N
     from isic_graph.validation import CONTACT_INITIALS
 
     assert {c for scheme in CONTACT_SCHEMES for c in (scheme[0].lower(), scheme[0].upper())} <= CONTACT_INITIALS
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_two_spellings_of_one_typed_value_count_once_as_in_rdflib(order: int) -> None:
+    node, size = NamedNode(BASE + "id/group/g"), NamedNode(ISIC + "groupSize")
+    spellings = [Literal(text, datatype=NamedNode(XSD + "integer")) for text in ("012", "12")][::order]
+    facts = Facts([Triple(node, size, spellings[0])], [Triple(node, size, spellings[1])])
+    assert len(facts.objects(node.value, size.value)) == 1
+
+
+def test_a_batch_on_top_of_the_vocabulary_leaves_the_vocabulary_index_unchanged(
+        generated: list[Triple], validator: Validator) -> None:
+    before = {s: {p: list(o) for p, o in props.items()} for s, props in validator.vocabulary_facts.out.items()}
+    theme = "https://w3id.org/isic/thesaurus/theme/logement"
+    Facts([Triple(NamedNode(theme), NamedNode(ISIC + "note"), Literal("x"))], base=validator.vocabulary_facts)
+    assert validator.vocabulary_facts.out == before
