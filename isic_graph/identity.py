@@ -17,20 +17,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import permutations
+from typing import Any, Collection, Iterable, Iterator, Union
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .namespaces import ISIC, OWL, Graphs
+from .namespaces import ISIC, OWL, RDF, Graphs
 from .store import Store
 
-KEYS = f"""SELECT DISTINCT ?resource ?key WHERE {{
+# Only the keys two or more IRIs share come back (the engine groups), each with its IRIs (which hold no
+# space): on a large store, the resources that share nothing no longer cross into Python.
+SHARED_KEYS = f"""SELECT ?key (GROUP_CONCAT(DISTINCT STR(?resource); separator=" ") AS ?resources) WHERE {{
   {{ ?resource a <{ISIC}Organisation> ; <{ISIC}siret> ?id . BIND(CONCAT("siret ", STR(?id)) AS ?key) }}
   UNION {{ ?resource a <{ISIC}Organisation> ; <{ISIC}rna> ?id . BIND(CONCAT("rna ", STR(?id)) AS ?key) }}
   UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}inseeCode> ?id ; <{ISIC}territoryLevel> ?level .
           BIND(CONCAT("insee ", STR(?level), " ", STR(?id)) AS ?key) }}
   FILTER(isIRI(?resource))
-}}"""
+}} GROUP BY ?key HAVING (COUNT(DISTINCT ?resource) > 1)"""
 SAME_AS = NamedNode(f"{OWL}sameAs")
+Term = Union[NamedNode, BlankNode, Literal]
 
 
 def same_groups(store: Store) -> list[list[str]]:
@@ -43,13 +47,12 @@ def same_groups(store: Store) -> list[list[str]]:
             iri = parent[iri]
         return iri
 
-    first_with_key: dict[str, str] = {}
-    for row in store.select(KEYS).rows:
-        resource, key = row["resource"].value, row["key"].value
-        holder = first_with_key.setdefault(key, resource)
-        a, b = root(holder), root(resource)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    for row in store.select(SHARED_KEYS).rows:
+        resources = row["resources"].value.split(" ")
+        for resource in resources[1:]:
+            a, b = root(resources[0]), root(resource)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     members: dict[str, list[str]] = defaultdict(list)
     for iri in parent:
         members[root(iri)].append(iri)
@@ -65,3 +68,127 @@ def recompute_identity(store: Store, graphs: Graphs) -> int:
     store.update(f"DROP SILENT GRAPH <{graphs.identity}>" + (" ;\n" + insert_data(graphs.identity, links)
                                                                 if links else ""))
     return len(links)
+
+
+# The identifying triples of given resources, and the resources holding given identifiers (exact terms).
+# One triple pattern each: a territory described in many graphs would otherwise match every combination
+# of them in the union graph.
+DESCRIPTIONS = f"""SELECT DISTINCT ?resource ?p ?o WHERE {{ VALUES ?resource {{ %s }} ?resource ?p ?o
+  FILTER(?p IN (<{ISIC}siret>, <{ISIC}rna>, <{ISIC}inseeCode>, <{ISIC}territoryLevel>, <{RDF}type>)) }}"""
+HOLDERS = "SELECT DISTINCT ?resource WHERE { VALUES (?p ?o) { %s } ?resource ?p ?o FILTER(isIRI(?resource)) }"
+CHUNK = 400
+KEY_PROPERTIES = frozenset(f"{ISIC}{name}" for name in ("siret", "rna", "inseeCode", "territoryLevel"))
+KEY_CLASSES = frozenset(f"{ISIC}{name}" for name in ("Organisation", "Territory"))
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def key_holders(triples: Iterable[Triple]) -> set[str]:
+    """The IRIs these triples give an identifier, or the type that makes it count (see KEYS_OF)."""
+    return {t.subject.value for t in triples if isinstance(t.subject, NamedNode) and (
+        t.predicate.value in KEY_PROPERTIES or (t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode)
+                                                 and t.object.value in KEY_CLASSES))}
+
+
+def key_holders_in_graph(store: Store, graph: str) -> set[str]:
+    """The IRIs a named graph gives an identifier, or the type that makes it count."""
+    properties = " ".join(f"<{p}>" for p in sorted(KEY_PROPERTIES))
+    classes = " ".join(f"<{c}>" for c in sorted(KEY_CLASSES))
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ {{ VALUES ?p {{ {properties} }} ?s ?p ?o }} "
+                        f"UNION {{ VALUES ?o {{ {classes} }} ?s a ?o }} }} FILTER(isIRI(?s)) }}").rows
+    return {row["s"].value for row in rows}
+
+
+def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> int:
+    """Rewrite the identity links of the resources a write may have joined or parted: those whose
+    descriptions it changed, the ones they were the same as, and every resource sharing an identifier
+    with these, transitively. The result is the one recompute_identity gives for identifiers written
+    as the shapes require them (plain strings), in time that grows with the batch, not with the store.
+    The number of owl:sameAs links written."""
+    from .ingest import insert_data
+
+    start = {iri for iri in changed if "#genid-" not in iri}
+    start |= {row["b"].value for row in _rows(store, f"SELECT ?b WHERE {{ VALUES ?a {{ %s }} GRAPH <{graphs.identity}> "
+                                                     f"{{ ?a <{OWL}sameAs> ?b }} }}", start)}
+    reached, keys_seen = set(start), set()
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    frontier = set(start)
+    while frontier:
+        described: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        for row in _rows(store, DESCRIPTIONS, frontier):
+            described[row["resource"].value][row["p"].value].append(row["o"])
+        wanted: set[str] = set()  # (?p ?o) pairs, as SPARQL, of identifiers not looked up yet
+        for resource, properties in described.items():
+            for key, property_, term in _keys(properties):
+                pairs.append((resource, key))
+                if key not in keys_seen:
+                    keys_seen.add(key)
+                    wanted |= {f"(<{property_}> {term})", f'(<{property_}> "{_escape(term.value)}")'}
+        frontier = {row["resource"].value for row in _rows(store, HOLDERS, wanted, raw=True)} - reached
+        reached |= frontier
+    groups = _groups(pairs)
+    links = [Triple(NamedNode(a), SAME_AS, NamedNode(b)) for group in groups for a, b in permutations(group, 2)]
+    operations = []
+    for part in _chunks(sorted(reached)):
+        values = " ".join(f"<{iri}>" for iri in part)
+        for side in ("?a", "?b"):
+            operations.append(f"DELETE {{ GRAPH <{graphs.identity}> {{ ?a <{OWL}sameAs> ?b }} }} WHERE {{ "
+                              f"VALUES {side} {{ {values} }} GRAPH <{graphs.identity}> {{ ?a <{OWL}sameAs> ?b }} }}")
+    if links:
+        operations.append(insert_data(graphs.identity, links))
+    if operations:
+        store.update(" ;\n".join(operations))
+    return len(links)
+
+
+def _keys(properties: dict[str, list[Term]]) -> Iterator[tuple[tuple[str, ...], str, Term]]:
+    """The keys of a resource, as KEYS and SHARED_KEYS make them, with the property and term giving each."""
+    types = {t.value for t in properties.get(f"{RDF}type", [])}
+    if f"{ISIC}Organisation" in types:
+        for kind in ("siret", "rna"):
+            for term in properties.get(f"{ISIC}{kind}", []):
+                yield (kind, "", term.value), f"{ISIC}{kind}", term
+    if f"{ISIC}Territory" in types:
+        for term in properties.get(f"{ISIC}inseeCode", []):
+            for level in properties.get(f"{ISIC}territoryLevel", []):
+                yield ("insee", level.value, term.value), f"{ISIC}inseeCode", term
+
+
+def _groups(pairs: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
+    """Connected groups (two or more IRIs) of resources linked by shared keys."""
+    holders: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for resource, key in pairs:
+        holders[key].add(resource)
+    parent: dict[str, str] = {}
+
+    def root(iri: str) -> str:
+        while parent.setdefault(iri, iri) != iri:
+            parent[iri] = parent[parent[iri]]
+            iri = parent[iri]
+        return iri
+
+    for members in holders.values():
+        first, *others = sorted(members)
+        for other in others:
+            a, b = root(first), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for iri in parent:
+        grouped[root(iri)].append(iri)
+    return sorted(sorted(group) for group in grouped.values() if len(group) > 1)
+
+
+def _rows(store: Store, template: str, items: Collection[str], raw: bool = False) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for part in _chunks(sorted(items)):
+        values = " ".join(part if raw else (f"<{iri}>" for iri in part))
+        found += store.select(template % values).rows
+    return found
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")

@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
-from rdflib import Graph, URIRef
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
-from .identity import recompute_identity
+from .identity import key_holders, key_holders_in_graph, recompute_identity, update_identity
 from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, VOID, XSD, Graphs
 from .store import Store
 from .store.results import term_value
-from .validation import ValidationReport, Validator
+from .validation import ValidationReport, Validator, to_rdflib  # noqa: F401 (to_rdflib: used by callers)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
@@ -64,16 +63,14 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     _check_vocabulary_untouched(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
-    data = to_rdflib(batch.triples)
+    context: list[Triple] = []
     focus = None
     if store is not None:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
         context = referenced_types(store, batch, exclude) + stored_roles(store, batch, graphs, network, mode)
         if context:
             focus = batch.subjects
-            for t in context:
-                data.add((URIRef(term_value(t.subject)), URIRef(t.predicate.value), URIRef(term_value(t.object))))
-    report = validator.validate(data, focus)
+    report = validator.check(batch.triples, context, focus)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
 
@@ -90,6 +87,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     graph = graphs.network(network)
     created = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is False
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
+    # What the write may join or part in the identity graph: the resources given identifiers before and after.
+    changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
+                                            else batch.subjects)
     operations = []
     if mode is Mode.REPLACE:
         operations.append(f"DROP SILENT GRAPH <{graph}>")
@@ -100,7 +100,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
     store.update(" ;\n".join(operations))
-    recompute_identity(store, graphs)
+    update_identity(store, graphs, changed)
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 
@@ -181,14 +181,6 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
             found.append(Triple(row["role"], NamedNode(HELD_BY), row["person"]))  # type: ignore[arg-type]
             found.append(Triple(row["role"], NamedNode(RDF_TYPE), row["t"]))  # type: ignore[arg-type]
     return found
-
-
-def to_rdflib(triples: Iterable[Triple]) -> Graph:
-    """An rdflib graph of pyoxigraph triples (the validator's input)."""
-    graph = Graph()
-    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
-    graph.parse(data=data, format="nt")
-    return graph
 
 
 def _check_vocabulary_untouched(batch: Batch) -> None:

@@ -77,7 +77,7 @@ def personal_data_in_iri(iri: str) -> list[Kind]:
 def _find(text: str) -> Iterator[Kind]:
     if "@" in text and EMAIL.search(text):
         yield EMAIL_ADDRESS
-    if sum(c.isdigit() for c in text) < MIN_DIGITS:
+    if sum(map(str.isdigit, text)) < MIN_DIGITS:  # in C: every text of a batch passes here
         return
     if any(_is_nir(match.group(1)) for match in NIR.finditer(text)):
         yield SOCIAL_SECURITY_NUMBER

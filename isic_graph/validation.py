@@ -6,13 +6,15 @@ import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Collection, Iterable, Mapping, Sequence
 
+import pyoxigraph
 import pyshacl
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from . import resources
+from .conformance import CompiledShapes, Facts, UnsupportedShapes, compile_shapes
 from .namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, XSD, curie
 from .privacy import Kind, personal_data, personal_data_in_iri
 
@@ -27,6 +29,7 @@ UNTEXTUAL = frozenset(URIRef(XSD + name) for name in (
     "duration", "dayTimeDuration", "yearMonthDuration", "decimal", "integer", "int", "long", "short", "byte",
     "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
     "unsignedInt", "unsignedShort", "unsignedByte", "float", "double"))
+CONTACT_INITIALS = frozenset("mMtTsS")  # of the schemes personal_data_in_iri knows: mailto:, tel:, sms:
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)
@@ -122,17 +125,55 @@ class Validator:
         for path in shapes_files:
             self.shapes.parse(path, format="turtle")
         self.vocabulary = Graph()
+        self.vocabulary_triples: list[pyoxigraph.Triple] = []
         for path in vocabulary_files:
             self.vocabulary.parse(path, format="turtle")
+            self.vocabulary_triples += [q.triple for q in pyoxigraph.parse(path=str(path),
+                                                                           format=pyoxigraph.RdfFormat.TURTLE)]
+        # The fast path (see check); None when the shapes use what the compiler does not check.
+        self.compiled: CompiledShapes | None = None
+        self.unsupported: str | None = None
+        try:
+            self.compiled = compile_shapes(self.shapes)
+        except UnsupportedShapes as exc:
+            self.unsupported = str(exc)
 
     @classmethod
     def default(cls) -> Validator:
         return cls(resources.shapes_files(), [resources.ontology_file(), *resources.thesaurus_files()])
 
     @cached_property
+    def vocabulary_facts(self) -> Facts:
+        """The vocabulary, indexed once for the compiled shapes."""
+        return Facts(self.vocabulary_triples)
+
+    @cached_property
     def shapes_version(self) -> str:
         value = self.shapes.value(URIRef(SHAPES_IRI), OWL_VERSION_INFO)
         return str(value) if value is not None else "unversioned"
+
+    def check(self, triples: Sequence[pyoxigraph.Triple], context: Sequence[pyoxigraph.Triple] = (),
+              focus: Collection[str] | None = None) -> ValidationReport:
+        """Validate a batch (pyoxigraph triples) with the context it needs from the store.
+
+        The compiled shapes try to prove the batch conforms, without rdflib or pySHACL; when they find
+        anything (a violation, an ill-typed literal, personal data) or cannot run, the batch is validated
+        by `validate`, whose report is the one given.
+        """
+        if self.proves_conformance(triples, context, focus):
+            return conforming_report()
+        data = to_rdflib([*triples, *context])
+        return self.validate(data, focus)
+
+    def proves_conformance(self, triples: Sequence[pyoxigraph.Triple], context: Sequence[pyoxigraph.Triple] = (),
+                           focus: Collection[str] | None = None) -> bool:
+        """Whether the compiled shapes show that the batch conforms (False: pySHACL must decide)."""
+        if self.compiled is None:
+            return False
+        facts = Facts(triples, context, base=self.vocabulary_facts)
+        if facts.ill_typed or _has_personal_data([*triples, *context], focus):
+            return False
+        return self.compiled.conforms(facts, focus)
 
     def validate(self, data: Graph, focus: Iterable[str] | None = None) -> ValidationReport:
         """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked."""
@@ -205,6 +246,46 @@ class Validator:
                 if isinstance(name, Literal) and name.language:
                     names.setdefault(name.language, str(name))
         return names
+
+
+def conforming_report() -> ValidationReport:
+    """The report of a batch that conforms: the W3C report pySHACL gives, with no result."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(True)))
+    return ValidationReport(True, (), graph)
+
+
+def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> Graph:
+    """An rdflib graph of pyoxigraph triples (pySHACL's input)."""
+    graph = Graph()
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+    graph.parse(data=data, format="nt")
+    return graph
+
+
+def _has_personal_data(triples: Iterable[pyoxigraph.Triple], focus: Collection[str] | None) -> bool:
+    """Whether _personal_data would find anything in these triples, whose literals are well-typed."""
+    texts: set[str] = set()  # each text searched once, however often the batch repeats it
+    for t in triples:
+        subject, value = t.subject, t.object
+        if focus is not None and not (isinstance(subject, pyoxigraph.NamedNode) and subject.value in focus):
+            continue
+        if isinstance(subject, pyoxigraph.NamedNode) and subject.value[0] in CONTACT_INITIALS \
+                and personal_data_in_iri(subject.value):
+            return True
+        if isinstance(value, pyoxigraph.NamedNode):
+            if value.value[0] in CONTACT_INITIALS and personal_data_in_iri(value.value):
+                return True
+        elif isinstance(value, pyoxigraph.Literal):
+            datatype = value.datatype.value
+            if value.language or datatype == str(XSD_STRING):
+                texts.add(value.value)
+            elif URIRef(datatype) not in UNTEXTUAL:  # as rdflib spells it
+                texts.add(str(Literal(value.value, datatype=URIRef(datatype))))
+    return any(personal_data(text) for text in texts)
 
 
 def _keep_results_about(report: Graph, focus: set[URIRef]) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from isic_graph.identity import recompute_identity, same_groups
+import pytest
+
+from isic_graph.identity import key_holders, key_holders_in_graph, recompute_identity, same_groups, update_identity
 from isic_graph.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
 
@@ -44,3 +46,34 @@ def test_the_identity_graph_is_rewritten_whole_and_emptied_when_nothing_is_share
     store.update("DROP GRAPH <http://localhost:5000/graph/peer/p/two>")
     assert recompute_identity(store, GRAPHS) == 0
     assert store.count(GRAPHS.identity) == 0
+
+
+ONE = "http://localhost:5000/graph/network/one"
+# Each rewrites graph one: the identity graph then holds what a recompute from the whole store gives.
+REWRITES = {
+    "the bridge leaves": "a:caf a isic:Organisation . a:asso a isic:Organisation ; isic:rna \"W353012345\" .",
+    "a new resource joins": "a:caf a isic:Organisation ; isic:siret \"53451234500019\" . "
+                            "a:new a isic:Organisation ; isic:siret \"81234567800015\" .",
+    "a territory changes level": "a:rennes a isic:Territory ; isic:inseeCode \"35238\" ; "
+                                 "isic:territoryLevel level:departement .",
+    "everything goes": "",
+}
+
+
+def identity_links(store: EmbeddedStore) -> set[str]:
+    return {str(t) for t in store.graph_triples(GRAPHS.identity)}
+
+
+@pytest.mark.parametrize("name", REWRITES)
+def test_updating_the_identity_of_what_a_write_changed_gives_what_a_full_recompute_gives(name: str) -> None:
+    store = EmbeddedStore(None)
+    store.update(DATA)
+    recompute_identity(store, GRAPHS)
+    before = key_holders_in_graph(store, ONE)
+    prefixes = DATA.split("INSERT DATA")[0]
+    store.update(f"{prefixes} DROP GRAPH <{ONE}> ; INSERT DATA {{ GRAPH <{ONE}> {{ {REWRITES[name]} }} }}")
+    written = {t for t in store.graph_triples(ONE)}
+    update_identity(store, GRAPHS, before | key_holders(written))
+    incremental = identity_links(store)
+    recompute_identity(store, GRAPHS)
+    assert incremental == identity_links(store)
