@@ -341,6 +341,7 @@ def plot(report: dict[str, Any], path: Path) -> None:
 
 
 def main() -> None:
+    global TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k,1m")
     parser.add_argument("--repeats", type=int, default=5)
@@ -352,7 +353,6 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"the sections to run, of {','.join(SECTIONS)} (others: results in run-SECTIONS.*)")
     args = parser.parse_args()
-    global TIMEOUT
     TIMEOUT = args.query_timeout
     sections = [s for s in SECTIONS if s in args.only.split(",") and not (s == "write" and args.no_write)]
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
