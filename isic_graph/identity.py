@@ -21,6 +21,7 @@ from typing import Any, Collection, Iterable, Iterator, Union
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from .disjoint import DisjointSets
 from .namespaces import ISIC, OWL, RDF, Graphs
 from .store import Store
 
@@ -39,24 +40,12 @@ Term = Union[NamedNode, BlankNode, Literal]
 
 def same_groups(store: Store) -> list[list[str]]:
     """The groups of IRIs that name one organisation or territory (two or more each), sorted."""
-    parent: dict[str, str] = {}
-
-    def root(iri: str) -> str:
-        while parent.setdefault(iri, iri) != iri:
-            parent[iri] = parent[parent[iri]]
-            iri = parent[iri]
-        return iri
-
+    sets: DisjointSets[str] = DisjointSets()
     for row in store.select(SHARED_KEYS).rows:
         resources = row["resources"].value.split(" ")
         for resource in resources[1:]:
-            a, b = root(resources[0]), root(resource)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    members: dict[str, list[str]] = defaultdict(list)
-    for iri in parent:
-        members[root(iri)].append(iri)
-    return sorted(sorted(group) for group in members.values() if len(group) > 1)
+            sets.union(resources[0], resource)
+    return sorted(sorted(group) for group in sets.groups() if len(group) > 1)
 
 
 def recompute_identity(store: Store, graphs: Graphs) -> int:
@@ -158,24 +147,12 @@ def _groups(pairs: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
     holders: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for resource, key in pairs:
         holders[key].add(resource)
-    parent: dict[str, str] = {}
-
-    def root(iri: str) -> str:
-        while parent.setdefault(iri, iri) != iri:
-            parent[iri] = parent[parent[iri]]
-            iri = parent[iri]
-        return iri
-
+    sets: DisjointSets[str] = DisjointSets()
     for members in holders.values():
         first, *others = sorted(members)
         for other in others:
-            a, b = root(first), root(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for iri in parent:
-        grouped[root(iri)].append(iri)
-    return sorted(sorted(group) for group in grouped.values() if len(group) > 1)
+            sets.union(first, other)
+    return sorted(sorted(group) for group in sets.groups() if len(group) > 1)
 
 
 def _rows(store: Store, template: str, items: Collection[str], raw: bool = False) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from .disjoint import DisjointSets
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
 from .identity import key_holders, key_holders_in_graph, recompute_identity, update_identity
@@ -253,20 +254,13 @@ def _blank_node_of(t: Triple) -> BlankNode:
 
 def _joined_runs(triples: list[Triple], size: int = INSERT_RUN) -> list[list[Triple]]:
     """Triples with blank nodes in runs of at most `size`, but that the triples joined by blank nodes share one."""
-    parent: dict[BlankNode, BlankNode] = {}
-
-    def root(node: BlankNode) -> BlankNode:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    sets: DisjointSets[BlankNode] = DisjointSets()
     for t in triples:
         if isinstance(t.subject, BlankNode) and isinstance(t.object, BlankNode):
-            parent[root(t.subject)] = root(t.object)
+            sets.union(t.subject, t.object)
     groups: dict[BlankNode, list[Triple]] = {}
     for t in triples:
-        groups.setdefault(root(_blank_node_of(t)), []).append(t)
+        groups.setdefault(sets.find(_blank_node_of(t)), []).append(t)
     runs: list[list[Triple]] = []
     for group in groups.values():
         if not runs or len(runs[-1]) + len(group) > size:
