@@ -97,6 +97,17 @@ def generate(target: int, out: TextIO, seed: int = 7, networks: int = 8) -> int:
     return written
 
 
+def data_file(size: str, triples: int) -> Path:
+    """bench/.data/isic-{size}.nq: about `triples` triples, generated once and kept (git ignores the folder)."""
+    folder = ROOT / "bench" / ".data"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"isic-{size}.nq"
+    if not path.exists():
+        with path.open("w", encoding="utf-8") as out:
+            generate(triples, out)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=int, required=True)

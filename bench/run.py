@@ -46,7 +46,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 from export_path import export_path  # noqa: E402
 from federation import federation  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import data_file as generated  # noqa: E402
 from server_overhead import free_port, wrk  # noqa: E402
 from servers import Server, cli  # noqa: E402
 
@@ -101,13 +101,7 @@ def latencies(endpoint: str, sparql: str, repeats: int, warm_up: bool = True) ->
 
 
 def data_file(size: str) -> Path:
-    folder = BENCH / ".data"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"isic-{size}.nq"
-    if not path.exists():
-        with path.open("w", encoding="utf-8") as out:
-            generate(SIZES[size], out)
-    return path
+    return generated(size, SIZES[size])
 
 
 def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int) -> dict[str, Any]:

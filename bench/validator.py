@@ -29,21 +29,14 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
-from generate import generate  # noqa: E402
+from generate import data_file as generated  # noqa: E402
 
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ENGINES = ("pyshacl", "pyshacl-oxigraph", "pyrudof", "compiled")
 
 
 def data_file(size: str) -> Path:
-    """Generated data of about this many triples (whole replicas of the samples: it conforms)."""
-    folder = BENCH / ".data"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"isic-{size}.nq"
-    if not path.exists():
-        with path.open("w", encoding="utf-8") as out:
-            generate(SIZES[size], out)
-    return path
+    return generated(size, SIZES[size])
 
 
 def peak_rss_mb() -> float:
