@@ -50,9 +50,12 @@ class QueryService:
               deadline: float, sent_to: list[int]) -> RawResponse:
         """Send the query; if the engine is being restarted (another query overran), wait for it and retry.
 
-        A query that was running when the engine crashed may be what crashed it, and is not sent again;
-        one that was running when the engine was killed for another query's overrun is.
+        A query that was running when the engine crashed (an abort, a segfault) may be what crashed it,
+        and is not sent again; one that was running when the engine was killed for another query's
+        overrun is, and so, once, is one running when something outside (an operator, the OOM killer)
+        killed the engine.
         """
+        killed_under_it: set[int] = set()  # engines killed from outside while running this query
         while True:
             sent_to[0] = self.engine.generation if self.engine else 0
             try:
@@ -60,9 +63,12 @@ class QueryService:
             except QueryTimeout:
                 raise
             except StoreError as exc:
-                if not isinstance(exc, StoreUnavailable) and (self.engine is None
-                                                              or sent_to[0] not in self.engine.killed):
-                    raise
                 if self.engine is None or time.monotonic() > deadline - RETRY_PAUSE:
                     raise
+                if not (isinstance(exc, StoreUnavailable) or sent_to[0] in self.engine.killed):
+                    if not self.engine.killed_from_outside(sent_to[0]):
+                        raise
+                    killed_under_it.add(sent_to[0])
+                    if len(killed_under_it) > 1:
+                        raise
                 time.sleep(RETRY_PAUSE)

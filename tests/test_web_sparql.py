@@ -150,6 +150,32 @@ def test_killed_engine_is_started_again(tmp_path: Path, validator: Validator) ->
         engine.stop()
 
 
+def test_a_query_running_when_the_engine_is_killed_from_outside_is_sent_again_but_one_that_crashed_it_is_not(
+        tmp_path: Path, validator: Validator) -> None:
+    import os
+    import signal
+    import threading
+
+    engine = loaded_engine(tmp_path / "store", validator)
+    try:
+        client = create_app(Settings(store_path=None, base_iri=BASE, query_timeout=3), engine).test_client()
+        outcomes = {}
+        for sig in (signal.SIGKILL, signal.SIGABRT):
+            running = threading.Thread(target=lambda: outcomes.__setitem__(
+                sig, client.get("/sparql", query_string={"query": RUNAWAY})))
+            started = time.monotonic()
+            running.start()
+            time.sleep(0.8)
+            os.kill(engine.pid or 0, sig)
+            running.join(timeout=10)
+            outcomes[sig].elapsed = time.monotonic() - started
+        resent, crashed = outcomes[signal.SIGKILL], outcomes[signal.SIGABRT]
+        assert resent.status_code == 503 and resent.json["code"] == "query-timeout" and resent.elapsed > 2.5
+        assert crashed.status_code == 503 and crashed.json["code"] == "store-unavailable" and crashed.elapsed < 2.5
+    finally:
+        engine.stop()
+
+
 def test_construct_without_accept_is_turtle(client: FlaskClient) -> None:
     query = "CONSTRUCT WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
     assert client.get("/sparql", query_string={"query": query}).mimetype == "text/turtle"

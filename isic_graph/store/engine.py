@@ -112,6 +112,7 @@ class Engine:
         self.generation = 0
         self.restarts = 0
         self.killed: set[int] = set()  # generations killed on purpose (overruns), as opposed to crashed
+        self.ends: dict[int, int] = {}  # how each generation that died by itself ended (its exit status)
         self.storage_full = False  # set when a write failed for want of disk space
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
@@ -173,6 +174,23 @@ class Engine:
                                    "written: send again in a moment")
         self.storage_full = False
 
+    def killed_from_outside(self, generation: int, wait: float = 0.5) -> bool:
+        """Whether that engine was ended by SIGKILL from outside (an operator, the OOM killer), not by a crash.
+
+        A kill lands a moment after it is sent, so an engine still running is given `wait` seconds to end.
+        """
+        process = self._process  # read before the ends: the supervisor records an end before replacing it
+        if generation in self.ends:
+            return self.ends[generation] == -signal.SIGKILL
+        if generation != self.generation or process is None:
+            return False
+        try:
+            status = process.wait(wait)
+        except subprocess.TimeoutExpired:
+            return False
+        self._wake.set()
+        return status == -signal.SIGKILL
+
     def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
@@ -184,6 +202,8 @@ class Engine:
         while not self._stopping.is_set():
             process = self._process
             if process is None or process.poll() is not None:
+                if process is not None:
+                    self.ends.setdefault(self.generation, process.returncode)
                 try:
                     with self._lock:
                         if not self._stopping.is_set():
