@@ -9,7 +9,7 @@ matching If-None-Match is a 304 without running anything. Programs that write to
 behind the server's back do not bump the counter: set ISIC_QUERY_CACHE=0 for such stores.
 
 Not kept: answers that are not 200, queries whose answer may change without a write (RAND, NOW,
-UUID, STRUUID, BNODE; SERVICE, which reads peers; the `live` scope), answers larger than a tenth of
+UUID, STRUUID, BNODE; SERVICE, which reads peers; the `live` scope), answers larger than a quarter of
 the cache.
 """
 
@@ -71,7 +71,7 @@ class ResultCache:
 
     def put(self, key: CacheKey, answer: RawResponse) -> None:
         size = len(answer.body) + len(key.query)
-        if answer.status != 200 or size > self.max_bytes // 10:
+        if answer.status != 200 or size > self.max_bytes // 4:
             return
         with self._lock:
             for stale in [k for k in self._entries if k.version != key.version]:  # a write made them wrong

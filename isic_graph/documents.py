@@ -13,7 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -75,7 +75,7 @@ class Document:
         except IsADirectoryError:
             raise UsageError(f"{path} is a folder; name the files to ingest") from None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -89,16 +89,16 @@ class Batch:
     locations: Mapping[str, Location] = field(default_factory=dict)
     columns: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         digest = hashlib.sha256()
         for doc in sorted(self.sources, key=lambda d: d.name):
             digest.update(doc.sha256.encode())
         return digest.hexdigest() if len(self.sources) > 1 else self.sources[0].sha256
 
-    @property
-    def subjects(self) -> set[str]:
-        return {term_value(t.subject) for t in self.triples}
+    @cached_property
+    def subjects(self) -> frozenset[str]:
+        return frozenset(term_value(t.subject) for t in self.triples)
 
 
 def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> Batch:

@@ -29,8 +29,8 @@ def test_the_cache_keeps_answers_of_one_version_within_its_budget() -> None:
     assert cache.get(first) is not None
     cache.put(key_for("1", "q2", "a", (), (), "all"), RawResponse(500, "text/plain", b"boom"))
     assert cache.get(key_for("1", "q2", "a", (), (), "all")) is None  # failures are not kept
-    cache.put(key_for("1", "big", "a", (), (), "all"), RawResponse(200, "a", b"x" * 200))
-    assert cache.get(key_for("1", "big", "a", (), (), "all")) is None  # over a tenth of the budget
+    cache.put(key_for("1", "big", "a", (), (), "all"), RawResponse(200, "a", b"x" * 300))
+    assert cache.get(key_for("1", "big", "a", (), (), "all")) is None  # over a quarter of the budget
     later = key_for("2", "ASK {}", "application/json", (), (), "all")
     cache.put(later, RawResponse(200, "application/json", b"y"))
     assert cache.get(first) is None and cache.get(later) is not None  # a write made the old answers wrong
