@@ -72,9 +72,12 @@ TIMEOUT = 120  # seconds a query may take (--query-timeout)
 QUERY_BUDGET = 90  # seconds of repeated runs a query gets, at most, per endpoint (at least one run)
 
 
-def queries() -> dict[str, str]:
-    found = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))}
-    return {**found, **HEAVY}
+def queries(folder: Path | None = None) -> dict[str, str]:
+    """The analyst queries and the heavier ones; or, given a folder, its *.rq files alone (a held-out set)."""
+    found = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder or ROOT / "queries").glob("*.rq"))}
+    if folder is not None and not found:
+        raise SystemExit(f"no *.rq file in {folder}")
+    return found if folder is not None else {**found, **HEAVY}
 
 
 def timed_query(endpoint: str, sparql: str) -> float:
@@ -106,7 +109,8 @@ def data_file(size: str) -> Path:
     return generated(size, SIZES[size])
 
 
-def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int) -> dict[str, Any]:
+def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int,
+              asked: dict[str, str]) -> dict[str, Any]:
     from isic_graph.store.engine import oxigraph_command, serving_engine
 
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
@@ -132,7 +136,7 @@ def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int
             peer_port = free_port()
             peer = Server([str(endpoint_command), "serve", str(data), "--host", "127.0.0.1", "--port", str(peer_port)],
                           dict(os.environ), f"http://127.0.0.1:{peer_port}/?query=ASK%7B%7D")
-        for name, sparql in queries().items():
+        for name, sparql in asked.items():
             row = {"ours": latencies(ours, sparql, repeats), "engine": latencies(direct, sparql, repeats)}
             if peer is not None:
                 row["rdflib_endpoint"] = latencies(f"http://127.0.0.1:{peer_port}/", sparql,
@@ -153,7 +157,7 @@ def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int
         warm_port = free_port()
         warm = Server([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(warm_port)],
                       {**env, "ISIC_QUERY_CACHE": "64"}, f"http://127.0.0.1:{warm_port}/healthz")
-        for name, sparql in queries().items():
+        for name, sparql in asked.items():
             result["queries"][name]["ours_repeated"] = latencies(f"http://127.0.0.1:{warm_port}/sparql", sparql,
                                                                  repeats)
         if shutil.which("wrk"):
@@ -341,7 +345,7 @@ def plot(results: Path, path: Path) -> None:
 
     reads: dict[str, dict[str, Any]] = {}
     reports = [json.loads(found.read_text()) for found in sorted(results.glob("run*.json"))]
-    for report in sorted(reports, key=lambda r: r.get("date", "")):
+    for report in sorted((r for r in reports if "query_set" not in r), key=lambda r: r.get("date", "")):
         reads.update({size: sizes["read"] for size, sizes in report["sizes"].items() if "read" in sizes})
     figure = Figure(figsize=(8, 5), dpi=100)
     axes = figure.add_subplot()
@@ -376,7 +380,11 @@ def main() -> None:
                         help="seconds a query may run, through our server and on the engine")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"the sections to run, of {','.join(SECTIONS)} (others: results in run-SECTIONS.*)")
+    parser.add_argument("--queries", type=Path,
+                        help="read path: the *.rq files of this folder instead of queries/ and the heavy ones "
+                             "(a held-out set; results in run-FOLDER-SECTIONS.*, not plotted)")
     args = parser.parse_args()
+    asked = queries(args.queries)
     TIMEOUT = args.query_timeout
     sections = [s for s in SECTIONS if s in args.only.split(",") and not (s == "write" and args.no_write)]
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -389,7 +397,7 @@ def main() -> None:
             found: dict[str, Any] = {}
             report["sizes"][size] = found
             if "read" in sections:
-                found["read"] = read_path(size, data, folder, args.repeats, args.rdflib_max)
+                found["read"] = read_path(size, data, folder, args.repeats, args.rdflib_max, asked)
             if "export" in sections:
                 found["export"] = export_path(size, data, folder / "export", args.repeats)
             if "federation" in sections and SIZES[size] <= FEDERATION_MAX:
@@ -406,10 +414,13 @@ def main() -> None:
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
     name = "run" if args.only == parser.get_default("only") else "-".join(["run", *sections])
+    if args.queries is not None:
+        report["query_set"] = args.queries.resolve().name
+        name = "-".join(["run", report["query_set"], *sections])
     (out / f"{name}.json").write_text(json.dumps(report, indent=1))
     table = markdown(report)
     (out / f"{name}.md").write_text(table)
-    if "read" in sections:
+    if "read" in sections and args.queries is None:
         plot(out, out / "latency.png")
     print(table)
 
