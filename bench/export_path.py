@@ -28,7 +28,7 @@ from servers import Server, cli
 
 BLOCK = 1 << 20
 BUDGET = 600.0  # seconds per kind of dump
-SAMPLE = 0.05  # seconds between two readings of VmRSS
+SAMPLE = 0.05  # seconds between two readings of a process's memory
 NETWORK_TYPES = {"turtle": "text/turtle", "jsonld": "application/ld+json"}
 
 
@@ -43,26 +43,31 @@ class Run:
 
 
 def measured(command: list[str], env: dict[str, str], timeout: float = 2 * BUDGET) -> Run:
-    """Run a command, reading its output and throwing it away; its own peak RSS from its rusage."""
+    """Run a command, reading its output and throwing it away; its own peak RSS, sampled from /proc.
+
+    Not from its rusage: Linux carries the high-water mark of the forked copy of this process over
+    exec into the child's ru_maxrss, so a small command would be charged with this process's memory.
+    """
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert process.stdout is not None
     size = lines = 0
     try:
-        while block := process.stdout.read(BLOCK):
-            size += len(block)
-            lines += block.count(b"\n")
-            if time.perf_counter() - started > timeout:
-                raise TimeoutError(f"{command[0]} ran for more than {timeout} s")
+        with PeakRss({"process": process.pid}) as peak:
+            while block := process.stdout.read(BLOCK):
+                size += len(block)
+                lines += block.count(b"\n")
+                if time.perf_counter() - started > timeout:
+                    raise TimeoutError(f"{command[0]} ran for more than {timeout} s")
+            process.wait(timeout=max(timeout - (time.perf_counter() - started), 1))
     finally:
-        if time.perf_counter() - started > timeout:
-            process.kill()  # (never poll(): it would reap the process before wait4 reads its rusage)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:3])} exited with {process.returncode}")
-    return Run(seconds, size, lines, usage.ru_maxrss / 1024)
+    return Run(seconds, size, lines, peak.peaks["process"])
 
 
 def download(url: str, timeout: float = 2 * BUDGET) -> Run:
@@ -118,9 +123,10 @@ class PeakRss:
             self.peaks[name] = round(max(self._kb[name], high or 0) / 1024, 1)
 
     def _sample(self) -> None:
-        while not self._done.wait(SAMPLE):
+        while not self._done.wait(SAMPLE):  # the high-water mark since the reset, where there was one
             for name, pid in self.pids.items():
-                self._kb[name] = max(self._kb[name], status_kb(pid, "VmRSS") or 0)
+                figure = "VmHWM" if name in self._reset else "VmRSS"
+                self._kb[name] = max(self._kb[name], status_kb(pid, figure) or 0)
 
 
 def engine_pid(server: int) -> int:
