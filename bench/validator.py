@@ -9,7 +9,7 @@ time taken and its peak resident memory (VmHWM):
 - pyshacl: today's path (rdflib graph of the batch and the vocabulary, pySHACL 0.40);
 - pyshacl-oxigraph: pySHACL 0.40 given a pyoxigraph store (batch and vocabulary) as its data graph;
 - pyrudof: rudof's native SHACL engine (Rust), data given as N-Triples;
-- compiled: Validator.check, the compiled shapes (isic_graph/conformance.py), pySHACL only on failure.
+- compiled: Validator.check, the compiled shapes (isic_graph/conformance/), pySHACL only on failure.
 Peak memory is also measured for a batch of --rss-size triples (the engines listed in --rss-engines).
 Writes bench/results/validator.json and prints a Markdown table.
 """
