@@ -15,14 +15,13 @@ from .disjoint import DisjointSets
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
 from .identity import key_holders, key_holders_in_graph, recompute_identity, update_identity
-from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, VOID, XSD, Graphs
+from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, SH, VOID, XSD, Graphs
 from .store import Store
 from .store.results import term_value
 from .validation import ValidationReport, Validator, to_rdflib  # noqa: F401 (to_rdflib: used by callers)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
-SHACL = "http://www.w3.org/ns/shacl#"
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
 INSERT_RUN = 2000  # triples per INSERT DATA operation (see insert_data)
@@ -191,7 +190,7 @@ def _check_vocabulary_untouched(batch: Batch) -> None:
             raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
     for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
         used = next((term.value for term in (t.predicate, t.object, t.subject)
-                     if isinstance(term, NamedNode) and (term.value.startswith(SHACL) or term.value == OWL_IMPORTS)),
+                     if isinstance(term, NamedNode) and (term.value.startswith(SH) or term.value == OWL_IMPORTS)),
                     None)
         if used is not None:
             raise UsageError(f"<{term_value(t.subject)}> uses <{used}>: submissions hold data only; the shapes "

@@ -25,9 +25,8 @@ from typing import Mapping, Sequence
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from . import resources
-from .namespaces import DCTERMS, ISIC, PROV, RDF_TYPE, RDFS, SKOS, XSD, Graphs
+from .namespaces import DCTERMS, ISIC, PROV, RDF_TYPE, RDFS, SH, SKOS, XSD, Graphs
 
-SH = "http://www.w3.org/ns/shacl#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 LONG_TEXTS = {"description", "genesis", "modalities", "statement", "recommendation"}
 PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Territory", f"{ISIC}Lesson"}

@@ -15,8 +15,8 @@ the one shown. `Facts` indexes the data the way rdflib sees it (literals normali
 normalises them, ill-typed ones flagged).
 """
 
-from .checks import CompiledShapes, Result, Shape
+from .checks import CompiledShapes, Result
 from .compiler import UnsupportedShapes, compile_shapes
 from .facts import Facts
 
-__all__ = ["CompiledShapes", "Facts", "Result", "Shape", "UnsupportedShapes", "compile_shapes"]
+__all__ = ["CompiledShapes", "Facts", "Result", "UnsupportedShapes", "compile_shapes"]

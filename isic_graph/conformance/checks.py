@@ -10,7 +10,8 @@ from typing import Callable, Collection, Iterator, Union
 
 from pyoxigraph import BlankNode, Literal
 
-from .facts import RDF, RDF_TYPE, SH, STRINGS, XSD, Facts, Term, key, term
+from ..namespaces import RDF, RDF_TYPE, SH, XSD
+from .facts import STRINGS, Facts, Term, key, term
 
 # What pySHACL (DatatypeConstraintComponent._assert_actual_datatype) requires of a literal's value.
 DATATYPE_VALUES: dict[str, type | tuple[type, ...]] = {

@@ -12,8 +12,9 @@ from rdflib import Literal as RdflibLiteral
 from rdflib.collection import Collection as RdfList
 from rdflib.term import Node
 
+from ..namespaces import RDF, RDFS, SH
 from .checks import NUMBERS, CompiledShapes, Path, Shape, checks_of
-from .facts import RDF, RDFS, SH, Term
+from .facts import Term
 
 # The shape parameters the compiler understands; any other sh: property on any node refuses the graph.
 CONSTRAINTS = frozenset(SH + name for name in (

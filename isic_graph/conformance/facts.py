@@ -9,11 +9,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib import Literal as RdflibLiteral
 from rdflib import URIRef
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = RDF + "type"
+from ..namespaces import RDF, RDF_TYPE, RDFS, XSD
+
 SUBCLASS_OF = RDFS + "subClassOf"
 XSD_STRING = XSD + "string"
 STRINGS = frozenset({XSD_STRING, RDF + "langString"})
