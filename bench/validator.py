@@ -104,11 +104,12 @@ def run(engine: str, size: str, timeout: float) -> dict[str, Any]:
 
 
 def markdown(report: dict[str, Any]) -> str:
+    engines = [engine for engine in ENGINES if any(engine in row for row in report["sizes"].values())]
     lines = [f"Machine: {report['machine']}. One run per cell, each in a new process.", "",
-             "| batch | " + " | ".join(ENGINES) + " |", "|---|" + "---|" * len(ENGINES)]
+             "| batch | " + " | ".join(engines) + " |", "|---|" + "---|" * len(engines)]
     for size, row in report["sizes"].items():
         cells = []
-        for engine in ENGINES:
+        for engine in engines:
             r = row.get(engine, {})
             cells.append(r["error"] if "error" in r else
                          f"{r['seconds']} s ({r['triples_per_s']:,}/s){'' if r['conforms'] else ', refused'}")
