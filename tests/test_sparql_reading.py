@@ -233,3 +233,43 @@ def _rows(result: Any) -> Any:
     if isinstance(result, pyoxigraph.QuerySolutions):
         return sorted(repr([str(v) if v is not None else None for v in row]) for row in result)
     return sorted(str(t) for t in result)
+
+
+# --- through /sparql ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p '\\U00110000' }", "ASK { \\u0053ERVICE }",
+                                  "SELECT * WHERE { ?s ?p <http://a/\\u0020b> }"])
+def test_an_unreadable_text_is_a_400_naming_where_not_a_500(client: Any, method: str, text: str) -> None:
+    answer = client.open("/sparql", method=method, **({"query_string": {"query": text}} if method == "GET"
+                                                       else {"data": {"query": text}}))
+    assert answer.status_code == 400 and "line 1, column" in answer.json["detail"]
+
+
+def test_the_engines_syntax_error_points_into_the_clients_own_text(client: Any) -> None:
+    text = "PREFIX e: <http://e/>\n# a comment\n  SELEKT * WHERE {\n  ?s ?p ?o\n}"
+    answer = client.post("/sparql", data={"query": text})
+    assert answer.status_code == 400 and "error at line 3, column 12" in answer.json["detail"], answer.json
+    unclosed = client.post("/sparql", data={"query": "SELECT * WHERE {\n ?s ?p ?o FILTER(?o = = 1)\n}"})
+    assert unclosed.status_code == 400 and "error at " in unclosed.json["detail"]
+
+
+@pytest.mark.parametrize("chosen", ["json\r\nX-Injected: 1", "text/csv\r\n", "a/b c", "../../etc"])
+def test_a_format_parameter_that_is_no_media_type_is_a_406(client: Any, chosen: str) -> None:
+    answer = client.get("/sparql", query_string={"query": "ASK {}", "format": chosen})
+    assert answer.status_code == 406 and "X-Injected" not in answer.headers
+
+
+def test_an_anonymous_client_cannot_start_a_harvest_with_scope_live(client: Any) -> None:
+    answer = client.get("/sparql", query_string={"query": "ASK {}", "scope": "live"})
+    assert answer.status_code == 401 and "scope=live" in answer.json["detail"]
+
+
+def test_service_to_any_address_is_refused_before_a_request_however_spelled(client: Any, canary: Canary) -> None:
+    for text in [f"SELECT * WHERE {{ BIND('\\u0027' AS ?a) SERVICE <{canary.url}x> {{ ?s ?p ?o }} BIND('\\u0027' AS ?b) }}",
+                 f"SELECT * WHERE {{ ?a ?b ?c .SERVICE <{canary.url}> {{ ?s ?p ?o }} }}",
+                 f"BASE <{canary.url}> SELECT * WHERE {{ service <y> {{ ?s ?p ?o }} }}",
+                 f"PREFIX c: <{canary.url}> SELECT * WHERE {{ SERVICE SILENT c:z {{ }} }}"]:
+        answer = client.get("/sparql", query_string={"query": text})
+        assert answer.status_code == 400 and "SERVICE is not allowed" in answer.json["detail"], text
+    assert canary.heard == []

@@ -180,4 +180,4 @@ def source_position(tokens: Sequence[Token], text: str, written_column: int) -> 
             return _where(text, token.start)
         column += width
         previous = token
-    return None
+    return "the end of the text" if written_column >= column else None
