@@ -238,3 +238,22 @@ def test_the_cli_query_follows_the_same_rules(world: World) -> None:
         time.sleep(0.3)
         assert refused.returncode != 0 and "SERVICE is not allowed" in refused.stderr
         assert listener.connections == 0
+
+
+@pytest.mark.parametrize("spelling", [
+    "?a ?b ?c .SERVICE <{peer}> {{ ?s ?p ?o }}",
+    "?a ?b ?c ;SERVICE <{peer}> {{ ?s ?p ?o }}",
+    "BIND('\\u0027' AS ?q) SERVICE <{peer}> {{ ?s ?p ?o }} BIND('\\u0027' AS ?r)",
+    "?a ?b ?c # SERVICE\n.sErViCe<{peer}>{{?s ?p ?o}}",
+])
+def test_a_service_block_however_written_is_evaluated_by_the_server_never_by_the_engine(
+        world: World, spelling: str) -> None:
+    """The peer hears the server (its user agent, a SELECT with a row cap), never the engine."""
+    local, hostile = world.local, world.hostile
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"},
+                      json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": []}}).encode())
+    before = len(hostile.requests)
+    answer = query(local.url, "SELECT * WHERE { " + spelling.format(peer=hostile.url) + " } LIMIT 1")
+    assert answer.status == 200, answer.body[:300]
+    assert len(hostile.requests) == before + 1
+    assert all(r["User-Agent"].startswith("isic-graph/") for r in hostile.requests[before:])
