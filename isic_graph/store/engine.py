@@ -27,6 +27,7 @@ from typing import IO
 
 from ..errors import StorageFull, StoreError, StoreLocked, StoreUnavailable
 from .remote import NO_SPACE
+from .swap import recover
 
 
 MIN_FREE = 4 * 1024 * 1024  # bytes of free disk needed before writes are tried again after a full disk, beyond the log
@@ -241,6 +242,7 @@ class Engine:
             self._wake.clear()
 
     def _spawn(self) -> None:
+        recover(self.location)  # a swap cut short between its two renames is finished first
         self.location.mkdir(parents=True, exist_ok=True)
         log = tempfile.TemporaryFile()  # not a pipe: a chatty engine must never block on a full pipe
         if self._stderr is not None:
