@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 from typing import IO, Iterator, cast
 
@@ -82,8 +83,12 @@ class EmbeddedStore(Store):
         self.close()
         done = ready(self.path)
         other.close()
-        with held(other.path):  # from other's closing to the swap, as other's engine held it
-            old = put_in_place(done, other.path)
+        try:
+            with held(other.path):  # from other's closing to the swap, as other's engine held it
+                old = put_in_place(done, other.path)
+        except StoreLocked:  # taken before the swap: the new folder is of no use
+            shutil.rmtree(done, ignore_errors=True)
+            raise
         other._store = _opened(other.path)
         return old
 
