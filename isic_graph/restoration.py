@@ -100,12 +100,12 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
 
 
 def leave_out(staged: Store, graphs: Graphs, problems: list[Problem]) -> None:
-    """Drop the graphs that failed; the identity graph is worked out again if a network's graph was among them."""
+    """Drop the graphs that failed; the identity graph, derived from the network graphs, is worked out again
+    if it failed or a network's graph did."""
     failing = {p.graph for p in problems}
     for graph in sorted(failing):
         staged.update("DROP SILENT DEFAULT" if graph == DEFAULT else f"DROP SILENT GRAPH <{graph}>")
-    if any(g.startswith((graphs.network_prefix, graphs.peer_prefix)) for g in failing) \
-            and graphs.identity not in failing:
+    if any(g == graphs.identity or g.startswith((graphs.network_prefix, graphs.peer_prefix)) for g in failing):
         recompute_identity(staged, graphs)
 
 
