@@ -71,3 +71,10 @@ def test_a_store_another_process_holds_is_not_swapped_and_one_being_swapped_is_n
         opener = subprocess.run([*COMMAND, "stats"], env={**os.environ, "ISIC_STORE": str(store)},
                                 capture_output=True, text=True, timeout=120)
         assert opener.returncode == 1 and "in use by another process" in opener.stderr
+
+
+def test_a_ready_folder_alone_is_never_put_in_place_of_a_missing_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"  # deleted by its operator, say, beside what an exchange left: the old store
+    ready(made(staging_folder(store), "old, exchanged out"))
+    with EmbeddedStore(store) as opened:
+        assert opened.graph_names() == []

@@ -79,15 +79,20 @@ def held(store: Path) -> Iterator[None]:
 
 
 def recover(store: Path) -> None:
-    """If a kill came between the two renames of a swap without exchange, finish it: the new store goes in place."""
-    if store.exists():
+    """If a kill came between the two renames of a swap without exchange, finish it: the new store goes in place.
+
+    Only that cut leaves a store folder missing beside an .old and a .ready of one swap; a .ready alone may
+    hold an old store (exchanged, not yet deleted) and is never put in place.
+    """
+    if store.exists() or not store.parent.is_dir():
         return
-    found = sorted(store.parent.glob(f".{store.name}.*.ready")) if store.parent.is_dir() else []
-    if found:
-        try:
-            os.replace(found[-1], store)
-        except OSError:  # another process did it meanwhile
-            pass
+    for done in sorted(store.parent.glob(f".{store.name}.*.ready")):
+        if done.with_name(done.name.removesuffix(".ready") + ".old").is_dir():
+            try:
+                os.replace(done, store)
+            except OSError:  # another process did it meanwhile
+                pass
+            return
 
 
 def sweep(store: Path) -> None:
