@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template_string, request
 
 from ..errors import UsageError
+from ..links import page_link
 from ..search import FACETS, SearchResult
 from .linked_data import STYLE
 from .negotiation import language
@@ -41,7 +42,8 @@ PAGE = """<!doctype html>
 {% if result %}<p>{{ result.total }} {{ ui.results }}</p>
 {% if not result.hits %}<p>{{ ui.none }}</p>{% endif %}
 <ol start="{{ offset + 1 }}">{% for hit in result.hits %}
-<li><a href="{{ link(hit.iri) }}">{{ hit.title }}</a> <small>({{ ui[hit.kind] }})</small><br>
+<li>{% set href = link(hit.iri) %}{% if href %}<a href="{{ href }}">{{ hit.title }}</a>{% else %}{{ hit.title
+}}{% endif %} <small>({{ ui[hit.kind] }})</small><br>
 <span>{{ hit.snippet }}</span></li>{% endfor %}</ol>
 {% if offset + result.hits|length < result.total %}<p><a href="?{{ next_query }}">{{ ui.next }}</a></p>{% endif %}
 {% endif %}
@@ -103,7 +105,7 @@ def search_page() -> str:
         PAGE, lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
         result=result, offset=offset, other=other, other_query=urlencode({**query, "lang": other}),
         next_query=urlencode({**query, "lang": lang, "offset": offset + PAGE_SIZE}),
-        link=lambda iri: "/" + iri[len(base):] if iri.startswith(base) else iri)
+        link=lambda iri: page_link(iri, base))
 
 
 def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
