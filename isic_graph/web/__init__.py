@@ -39,6 +39,7 @@ from . import (
     workbench,
 )
 from .cached import CachedAnswers
+from .headers import SecurityHeaders
 
 MAX_UPLOAD = 32 * 1024 * 1024
 
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
-    app.wsgi_app = CachedAnswers(app.wsgi_app, services(app))  # type: ignore[method-assign]
+    app.wsgi_app = SecurityHeaders(CachedAnswers(app.wsgi_app, services(app)))  # type: ignore[method-assign]
     return app
 
 
