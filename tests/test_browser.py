@@ -48,10 +48,13 @@ def page(browser: Any, site: tuple[LiveServer, str]) -> Iterator[Any]:
     opened.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:")) else outside.append(r.url))
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    refused: list[str] = []  # what the pages' Content-Security-Policy blocked: the pages must need none of it
+    opened.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield opened
     context.close()
     assert outside == [], f"the pages asked for addresses elsewhere: {outside}"
     assert errors == [], f"script errors: {errors}"
+    assert refused == [], f"blocked by the Content-Security-Policy: {refused}"
 
 
 def shot(page: Any, name: str) -> None:
