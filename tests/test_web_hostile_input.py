@@ -15,10 +15,13 @@ HTTP = settings(max_examples=60, deadline=timedelta(seconds=10),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 GETS = ("/", "/search", "/api/search", "/maps", "/maps/partnerships.svg", "/maps/coverage-categories.svg",
         "/sheets/new", "/sheets/edit", "/sheets/csv", "/query", "/dumps/", "/catalog", "/ontology",
-        "/id/project/les-incompris", "/thesaurus/theme/access-to-rights", "/healthz")
-POSTS = ("/sheets/check", "/sheets", "/sheets/csv", "/api/validate")
+        "/id/project/les-incompris", "/thesaurus/theme/access-to-rights", "/healthz", "/graph-store",
+        "/ontology/diagram.svg", "/shapes", "/context.jsonld", "/sheets/template.zip", "/.well-known/void")
+POSTS = ("/sheets/check", "/sheets", "/sheets/csv", "/api/validate", "/api/networks/demo/sheets", "/update",
+         "/harvest")
 NAMES = ("lang", "q", "offset", "limit", "network", "theme", "territory", "start", "end", "project", "mode",
-         "table", "format", "scope", "peer", "graph", "lesson.0.statement", "project.title", "credential")
+         "table", "format", "scope", "peer", "graph", "default", "lesson.0.statement", "project.title", "credential",
+         "update", "using-graph-uri")
 # Raw query-string values: CRLF, NUL, huge numbers, invalid UTF-8 and encoded lone surrogates, spaces
 RAW = ("a%0D%0Ab", "%00", "a%00b", "9" * 5000, "-" + "9" * 400, "%FF%FE", "%ED%A0%80", "%C0%AF", "a%20b",
        "%E2%80%AE", "..%2F..%2F", "%0A", "1e999999", "NaN", "javascript:alert(1)", "<script>", "%", "%G0")
@@ -88,3 +91,23 @@ def test_hostile_path_segments_are_refused_with_a_4xx(client: FlaskClient, segme
                  f"/maps/{segment}.svg", f"/ontology.{segment}", f"/api/networks/{segment}/sheets"):
         response = client.get(path) if not path.startswith("/api") else client.post(path, data=b"", content_type="text/turtle")
         readable_refusal(response, path)
+
+
+@pytest.mark.parametrize("raw", RAW)
+def test_authorised_writes_refuse_raw_hostile_parameters_with_a_4xx(client: FlaskClient, raw: str) -> None:
+    from isic_graph.web import services
+
+    from .conftest import ADMIN, bearer
+
+    token = services(client.application).credentials.add("demo", "Réseau de démonstration")
+    query = "&".join(f"{name}={raw}" for name in NAMES)
+    for method, path, headers, body, content_type in (
+            ("post", "/api/networks/demo/sheets", bearer(token), b"<a> <b> <c> .", "text/turtle"),
+            ("post", "/api/networks/demo/sheets", bearer(token), b"x,y\n", "text/csv"),
+            ("post", "/update", bearer(ADMIN), f"update={raw}".encode(), "application/x-www-form-urlencoded"),
+            ("get", "/graph-store", bearer(ADMIN), b"", None),
+            ("put", "/graph-store", bearer(ADMIN), b"<a> <b> <c> .", "text/turtle"),
+            ("delete", "/graph-store", bearer(ADMIN), b"", None),
+            ("post", "/harvest", bearer(ADMIN), b"", None)):
+        response = getattr(client, method)(f"{path}?{query}", data=body, content_type=content_type, headers=headers)
+        readable_refusal(response, f"{method} {path} …={raw}")
