@@ -55,27 +55,26 @@ def sample_parts(field: str = "files") -> list[tuple[str, str | None, bytes]]:
     return [(field, p.name, p.read_bytes()) for p in sorted(SAMPLE.glob("*.csv"))]
 
 
-def test_several_files_under_one_field_name_are_all_read_and_replace_keeps_every_files_data(
-        client: FlaskClient, token: str) -> None:
+def accepted_whole(client: FlaskClient, token: str, parts: list[tuple[str, str | None, bytes]],
+                   mode: str = "replace") -> None:
+    """Post the parts as one upload; the network graph then holds every file's data again, no more, no less."""
     before = triples(client)
-    assert len(before) > 100
-    body, content_type = curl_body(sample_parts())
-    response = client.post(f"/api/networks/{NETWORK}/sheets?mode=replace", data=body, content_type=content_type,
-                           headers=bearer(token))
-    assert response.status_code in (200, 201), response.json
-    after = triples(client)
-    assert after == before  # every file's data is there again: nothing wiped, nothing left out
-    assert response.json["triples"] >= len([t for t in before if b"/graph/" not in t]) // 2
-
-
-def test_files_under_different_field_names_and_repeated_names_are_all_read(client: FlaskClient, token: str) -> None:
-    before = triples(client)
-    parts = [("files" if i % 2 else f"file{i}", name, data) for i, (_, name, data) in enumerate(sample_parts())]
     body, content_type = curl_body(parts)
-    response = client.post(f"/api/networks/{NETWORK}/sheets", data=body, content_type=content_type,
+    response = client.post(f"/api/networks/{NETWORK}/sheets?mode={mode}", data=body, content_type=content_type,
                            headers=bearer(token))
     assert response.status_code in (200, 201), response.json
     assert triples(client) == before
+
+
+def test_several_files_under_one_field_name_are_all_read_and_replace_keeps_every_files_data(
+        client: FlaskClient, token: str) -> None:
+    assert len(triples(client)) > 100
+    accepted_whole(client, token, sample_parts())  # every file's data is there again: nothing wiped or left out
+
+
+def test_files_under_different_field_names_and_repeated_names_are_all_read(client: FlaskClient, token: str) -> None:
+    parts = [("files" if i % 2 else f"file{i}", name, data) for i, (_, name, data) in enumerate(sample_parts())]
+    accepted_whole(client, token, parts, "upsert")
 
 
 def test_the_test_clients_own_multipart_encoding_of_a_file_list_is_read_whole(client: FlaskClient, token: str) -> None:
@@ -116,12 +115,7 @@ def test_a_part_that_cannot_be_used_is_refused_and_the_store_is_untouched(client
 
 def test_an_empty_file_input_is_what_a_browser_sends_for_no_file_and_is_not_a_part(client: FlaskClient,
                                                                                    token: str) -> None:
-    before = triples(client)
-    body, content_type = curl_body([*sample_parts(), ("more", "", b"")])
-    response = client.post(f"/api/networks/{NETWORK}/sheets?mode=replace", data=body, content_type=content_type,
-                           headers=bearer(token))
-    assert response.status_code in (200, 201), response.json
-    assert triples(client) == before
+    accepted_whole(client, token, [*sample_parts(), ("more", "", b"")])
 
 
 def test_the_csv_page_reads_every_file_of_a_multiple_file_input(client: FlaskClient, token: str) -> None:
