@@ -10,6 +10,7 @@ Filters: network, theme, territory (the territory or any within it) and period (
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from html import escape
@@ -41,7 +42,7 @@ class Filters:
                 raise UsageError(f"{name} must be an IRI")
         for name in ("start", "end"):
             value = getattr(self, name)
-            if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if value is not None and not _is_date(value):
                 raise UsageError(f"{name} must be a date as YYYY-MM-DD")
 
     def patterns(self, project: str = "?project") -> str:
@@ -60,6 +61,17 @@ class Filters:
             parts.append(f'FILTER NOT EXISTS {{ {project} <{ISIC}startDate> ?filterStart '
                          f'FILTER(?filterStart > "{self.end}"^^<{XSD}date>) }}')
         return "\n".join(parts)
+
+
+def _is_date(value: str) -> bool:
+    """Whether the value is a calendar date written YYYY-MM-DD (2024-13-45 is not)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

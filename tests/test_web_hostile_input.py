@@ -23,7 +23,8 @@ NAMES = ("lang", "q", "offset", "limit", "network", "theme", "territory", "start
          "table", "format", "scope", "peer", "graph", "default", "lesson.0.statement", "project.title", "credential",
          "update", "using-graph-uri")
 # Raw query-string values: CRLF, NUL, huge numbers, invalid UTF-8 and encoded lone surrogates, spaces
-RAW = ("a%0D%0Ab", "%00", "a%00b", "9" * 5000, "-" + "9" * 400, "%FF%FE", "%ED%A0%80", "%C0%AF", "a%20b",
+RAW = ("a%0D%0Ab", "%00", "a%00b", "9" * 5000, "-" + "9" * 400, "99999999999999999999", "9223372036854775808",
+       "2024-13-45", "9999-99-99", "%EF%BC%91", "%FF%FE", "%ED%A0%80", "%C0%AF", "a%20b",
        "%E2%80%AE", "..%2F..%2F", "%0A", "1e999999", "NaN", "javascript:alert(1)", "<script>", "%", "%G0")
 TEXT = st.text(st.characters(codec="utf-8"), max_size=40) | st.text(max_size=20) | st.sampled_from(
     ["\r\n", "\x00", "9" * 5000, "-1", "a b", "\ud800", "é" * 300])
@@ -111,3 +112,13 @@ def test_authorised_writes_refuse_raw_hostile_parameters_with_a_4xx(client: Flas
             ("post", "/harvest", bearer(ADMIN), b"", None)):
         response = getattr(client, method)(f"{path}?{query}", data=body, content_type=content_type, headers=headers)
         readable_refusal(response, f"{method} {path} …={raw}")
+
+
+@pytest.mark.parametrize("path", ["/search?q=parole&offset=99999999999999999999",
+                                  "/api/search?q=parole&offset=9223372036854775808",
+                                  "/api/search?q=parole&limit=1e3", "/api/search?q=parole&offset=%EF%BC%91",
+                                  "/maps?start=2024-13-45", "/maps?end=9999-99-99", "/maps/partnerships.svg?start=2024-02-30"])
+def test_numbers_and_dates_out_of_range_are_a_400_that_says_what_is_expected(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 400, (path, response.status_code)
+    assert "whole number" in response.json["detail"] or "YYYY-MM-DD" in response.json["detail"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template_string, request
@@ -15,6 +16,7 @@ from .negotiation import language
 blueprint = Blueprint("search", __name__)
 
 PAGE_SIZE = 20
+MAX_DIGITS = 9
 UI = {
     "fr": {"title": "Recherche", "search": "Rechercher", "results": "résultat(s)", "words": "Mots",
            "any": "tous", "network": "Réseau", "theme": "Thématique", "category": "Catégorie d'enseignement",
@@ -56,15 +58,19 @@ def _search() -> tuple[SearchResult | None, dict[str, str], int]:
     s = services()
     text = request.args.get("q", "").strip()
     chosen = {f: request.args[f] for f in FACETS if request.args.get(f)}
-    try:
-        offset = max(0, int(request.args.get("offset", "0")))
-        limit = min(100, max(1, int(request.args.get("limit", str(PAGE_SIZE)))))
-    except ValueError:
-        raise UsageError("offset and limit are whole numbers") from None
+    offset = max(0, _whole(request.args.get("offset", "0"), "offset"))
+    limit = min(100, max(1, _whole(request.args.get("limit", str(PAGE_SIZE)), "limit")))
     if not text:
         return None, chosen, offset
     s.search.sync(s.store, s.graphs)
     return s.search.search(text, chosen, limit, offset), chosen, offset
+
+
+def _whole(text: str, name: str) -> int:
+    """A whole number of at most MAX_DIGITS digits (a larger one is no page of any search)."""
+    if not re.fullmatch(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}", text.strip()):
+        raise UsageError(f"{name} is a whole number of at most {MAX_DIGITS} digits")
+    return int(text)
 
 
 @blueprint.get("/api/search")
