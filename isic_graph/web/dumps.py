@@ -23,7 +23,7 @@ PAGE = """<!doctype html>
 streamed from the store; described in the <a href="/catalog">DCAT catalogue</a>
 (<a href="/.well-known/void">VoID</a>).</p>
 <table><tr><th>file</th><th>media type</th><th>last modified</th></tr>
-{% for e in entries %}<tr><td><a href="/dumps/{{ e.name }}">{{ e.name }}</a></td><td><code>{{ e.media_type }}</code>
+{% for e in entries %}<tr><td><a href="{{ e.url }}">{{ e.name }}</a></td><td><code>{{ e.media_type }}</code>
 {% if e.compression %}(gzip){% endif %}</td><td>{{ e.modified or "" }}</td></tr>{% endfor %}
 </table>
 </body></html>"""
@@ -35,7 +35,7 @@ def index() -> Response:
 
     best = negotiate(LISTING_TYPES)
     s = services()
-    entries = [_describe(entry, s.settings.base_iri) for entry in dumps.listing(s.store, s.graphs)]
+    entries = [_describe(entry) for entry in dumps.listing(s.store, s.graphs)]
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:
@@ -73,9 +73,10 @@ def _primed(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
     yield from chunks
 
 
-def _describe(entry: dumps.Entry, base: str) -> dict[str, Any]:
-    """One dump, its address from the configured base (never from the request's Host)."""
+def _describe(entry: dumps.Entry) -> dict[str, Any]:
+    """One dump; its address is a path of this site, which a client resolves against the address it asked (never
+    one made from the request's Host, which anyone can set, nor the base IRI, which a peer may serve elsewhere)."""
     file = entry.file
-    return {"name": file.name, "url": f"{base}dumps/{file.name}", "media_type": file.media_type,
+    return {"name": file.name, "url": f"/dumps/{file.name}", "media_type": file.media_type,
             "compression": dumps.GZIP if file.compressed else None, "network": file.network,
             "size": None, "modified": entry.modified.isoformat() if entry.modified else None}
