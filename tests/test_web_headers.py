@@ -18,7 +18,7 @@ HOSTS = ["evil.example", "evil.example:8080", "EVIL.example"]
 
 @pytest.mark.parametrize("path", HTML_PAGES + OTHERS)
 def test_every_answer_has_the_content_security_policy_and_nosniff(client: FlaskClient, path: str) -> None:
-    for _ in range(2):  # the second /sparql?query=… is answered from the cache, before the framework
+    for _ in range(2):  # the second /sparql?query=… is answered from the result cache
         response = client.get(path, headers={"Accept": "text/html"})
         policy = response.headers.get("Content-Security-Policy", "")
         for directive in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'",

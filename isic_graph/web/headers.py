@@ -1,7 +1,7 @@
 """The security headers of every answer: what a page may load and run, and no guessing of media types.
 
 Applied as WSGI middleware around the whole application, so that no answer escapes them: pages, error
-documents, the drawings, and the answers given before the framework is reached.
+documents, the drawings, and any answer given before the framework's own handlers run.
 """
 
 from __future__ import annotations
