@@ -38,6 +38,7 @@ from . import (
     update,
     workbench,
 )
+from .headers import SecurityHeaders
 
 MAX_UPLOAD = 32 * 1024 * 1024
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
