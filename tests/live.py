@@ -47,10 +47,12 @@ def request(url: str, method: str = "GET", body: bytes | None = None, headers: M
 
 
 def query(url: str, sparql: str, accept: str = "application/sparql-results+json", source: str = "127.0.0.1",
-          timeout: float = 30, **params: str) -> Answer:
+          timeout: float = 30, token: str | None = None, **params: str) -> Answer:
     form = urllib.parse.urlencode({"query": sparql, **params}).encode()
-    return request(f"{url}/sparql", "POST", form, {"Content-Type": "application/x-www-form-urlencoded",
-                                                   "Accept": accept}, source, timeout)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return request(f"{url}/sparql", "POST", form, headers, source, timeout)
 
 
 def child_pids(pid: int) -> set[int]:

@@ -39,12 +39,8 @@ def test_no_page_holds_inline_script_or_style(client: FlaskClient, path: str) ->
     assert not re.search(r"\son[a-z]+=", page), path
 
 
-SERVICE_DESCRIPTION = pytest.param("/sparql", marks=pytest.mark.xfail(
-    reason="the service description still names the endpoint by the request's address (web/sparql.py)", strict=False))
-
-
 @pytest.mark.parametrize("host", HOSTS)
-@pytest.mark.parametrize("path", [p for p in HTML_PAGES + OTHERS if p != "/sparql"] + [SERVICE_DESCRIPTION])
+@pytest.mark.parametrize("path", [p for p in HTML_PAGES + OTHERS if p != "/sparql"] + ["/sparql"])
 def test_the_host_header_is_never_reflected(client: FlaskClient, path: str, host: str) -> None:
     for accept in ("text/html", "text/turtle", "application/json", "application/ld+json"):
         response = client.get(path, headers={"Host": host, "Accept": accept, "X-Forwarded-Host": host})

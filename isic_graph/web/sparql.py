@@ -198,7 +198,7 @@ def _description() -> Response:
 
     best = negotiate(DESCRIPTION_TYPES)
     s = services()
-    triples = service_description(request.base_url, s.graphs)
+    triples = service_description(s.settings.base_iri.rstrip("/") + "/sparql", s.graphs)
     return Response(serialize(triples, format=DESCRIPTION_TYPES[best]) or b"", content_type=best)
 
 
