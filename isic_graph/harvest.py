@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import datetime
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from . import __version__
+from . import __version__, peerclient
 from .documents import Document, read_batch
-from .errors import IsicError, PeerUnavailable, UsageError
+from .errors import IsicError, PeerUnavailable
 from .formats import format_named
 from .identity import recompute_identity
 from .ingest import check, insert_data
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
-from .peers import OPENER, Peer, check_address
+from .peers import Peer
 from .store import Store
 from .store.results import term_value
 from .validation import Validator
@@ -153,25 +151,12 @@ def _provenance(activity: str, graph: str, peer: Peer, url: str, etag: str | Non
 
 
 def _get(peer: Peer, url: str, accept: str, etag: str | None, timeout: float) -> tuple[bytes | None, str | None]:
-    """GET from a peer (address checked again, no redirects, a timeout, a size bound); None when 304."""
-    try:
-        check_address(url, peer.allow_private)
-    except UsageError as exc:
-        raise PeerUnavailable(f"peer {peer.name}: {exc.message}") from None
+    """GET from a peer through the peer client; None when 304."""
     headers = {"Accept": accept, "User-Agent": USER_AGENT, **({"If-None-Match": etag} if etag else {})}
-    try:
-        with OPENER.open(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
-            body = response.read(MAX_BYTES + 1)
-            if len(body) > MAX_BYTES:
-                raise PeerUnavailable(f"peer {peer.name}: {url} is larger than {MAX_BYTES} bytes")
-            return body, response.headers.get("ETag")
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return None, etag
-        raise PeerUnavailable(f"peer {peer.name} answered HTTP {exc.code} for {url}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {url}: "
-                              f"{getattr(exc, 'reason', exc)}") from None
+    answer = peerclient.get(peer, url, headers, timeout, MAX_BYTES)
+    if answer.status == 304:
+        return None, etag
+    return answer.body, answer.headers.get("etag")
 
 
 def _join(base: str, url: str) -> str:
