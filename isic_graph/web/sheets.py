@@ -15,7 +15,7 @@ from .. import resources
 from ..documents import Document, read_batch
 from ..errors import UsageError, ValidationFailed
 from ..formats import format_for_path, format_named
-from ..ingest import Mode, check, ingest
+from ..ingest import Mode, check, check_slug, ingest
 from ..sheetform import FilledSheet, fields, options, sheet_iri, sheet_triples
 from ..sparql_terms import iri as term
 from ..sparql_terms import is_iri
@@ -201,7 +201,7 @@ def check_sheet() -> Response:
     from . import services
 
     s, lang = services(), language()
-    network = request.args.get("network") or "form"
+    network = check_slug(request.args.get("network") or "form")
     document, blocks = _document(_filled(), network, lang)
     batch = read_batch([document], s.graphs.base)
     report = check(batch, s.store, s.validator, s.graphs, None)
@@ -220,7 +220,7 @@ def submit_sheet() -> Response:
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
-    document, blocks = _document(sheet, network, lang)
+    document, blocks = _document(sheet, check_slug(network), lang)
     try:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
     except ValidationFailed as exc:
