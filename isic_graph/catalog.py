@@ -52,7 +52,8 @@ def summarize(store: Store, graphs: Graphs) -> Summary:
     per_graph: dict[str, list[tuple[str, int]]] = {}
     for r in store.select(
             f"SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} "
-            f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) && isIRI(?c)) }} GROUP BY ?g ?c ORDER BY ?c").rows:
+            f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) && isIRI(?c)) }} "
+            f"GROUP BY ?g ?c ORDER BY ?c").rows:
         per_graph.setdefault(r["g"].value, []).append((r["c"].value, int(r["n"].value)))
     classes = tuple((r["c"].value, int(r["n"].value)) for r in store.select(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } "

@@ -112,7 +112,8 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
              timeout: float) -> NetworkOutcome:
     network = str(entry["network"])
     graph = graphs.peer(peer.name, network)
-    known = store.select(f"SELECT ?tag WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{OWL}versionInfo> ?tag }} }}")
+    known = store.select(f"SELECT ?tag WHERE {{ GRAPH {iri(graphs.metadata)} "
+                         f"{{ {iri(graph)} <{OWL}versionInfo> ?tag }} }}")
     etag = known.rows[0]["tag"].value if known.rows else None
     url = _join(peer.dumps or "", str(entry["url"]))
     iri(url)  # recorded as the copy's source

@@ -83,7 +83,8 @@ def key_holders_in_graph(store: Store, graph: str) -> set[str]:
     """The IRIs a named graph gives an identifier, or the type that makes it count."""
     properties = " ".join(f"<{p}>" for p in sorted(KEY_PROPERTIES))
     classes = " ".join(f"<{c}>" for c in sorted(KEY_CLASSES))
-    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {iri(graph)} {{ {{ VALUES ?p {{ {properties} }} ?s ?p ?o }} "
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {iri(graph)} "
+                        f"{{ {{ VALUES ?p {{ {properties} }} ?s ?p ?o }} "
                         f"UNION {{ VALUES ?o {{ {classes} }} ?s a ?o }} }} FILTER(isIRI(?s)) }}").rows
     return {row["s"].value for row in rows}
 
@@ -97,8 +98,8 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
     from .ingest import insert_data
 
     start = {name for name in changed if "#genid-" not in name}
-    start |= {row["b"].value for row in _rows(store, f"SELECT ?b WHERE {{ VALUES ?a {{ %s }} GRAPH {iri(graphs.identity)} "
-                                                     f"{{ ?a <{OWL}sameAs> ?b }} }}", start)}
+    start |= {row["b"].value for row in _rows(store, f"SELECT ?b WHERE {{ VALUES ?a {{ %s }} "
+                                                     f"GRAPH {iri(graphs.identity)} {{ ?a <{OWL}sameAs> ?b }} }}", start)}
     reached, keys_seen = set(start), set()
     pairs: list[tuple[str, tuple[str, ...]]] = []
     frontier = set(start)

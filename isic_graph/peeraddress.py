@@ -22,7 +22,7 @@ from .errors import UsageError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 SCHEMES = {"http": 80, "https": 443}
-FORBIDDEN_IN_URL = re.compile(r"[\x00-\x20\x7f\\]")  # whitespace, controls and backslashes: read differently by each parser
+FORBIDDEN_IN_URL = re.compile(r"[\x00-\x20\x7f\\]")  # spaces, controls, backslashes: each parser reads them its way
 NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -174,7 +174,7 @@ def _idna(host: str, url: str) -> str:
 
 def _numeric(label: str) -> bool:
     """The last label of a host that the URL standard reads as an IPv4 address."""
-    return bool(label) and (label.isdigit() and label.isascii() or re.fullmatch(r"0[xX][0-9A-Fa-f]*", label) is not None)
+    return bool(re.fullmatch(r"[0-9]+|0[xX][0-9A-Fa-f]*", label))
 
 
 def _ipv4(labels: list[str], url: str) -> ipaddress.IPv4Address:

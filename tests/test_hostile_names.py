@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 import urllib.parse
 from io import BytesIO
 from pathlib import Path
@@ -27,7 +26,7 @@ from isic_graph.jsonfile import read_entries, write_entries
 from isic_graph.peers import PeerRegistry
 from isic_graph.sparql_terms import iri, literal
 
-from .live import Answer, Listener, LiveServer, query, request
+from .live import Answer, Handler, Listener, LiveServer, PeerServer, query, request
 
 ADMIN = "names-admin"
 BASE = "http://localhost:5000/"
@@ -57,51 +56,33 @@ def canary() -> Iterator[Listener]:
     listener.close()
 
 
-class FakePeer:
-    """A peer on 127.0.0.1 whose dump listing names every hostile network; it records each path asked for."""
-
-    def __init__(self, listing: dict[str, object]) -> None:
-        self.paths: list[str] = []
-        outer = self
-
-        class Handle(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.paths.append(self.path)
-                body = json.dumps(listing).encode() if self.path == "/dumps/" else TURTLE
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json" if self.path == "/dumps/" else "text/turtle")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handle)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+def listing_site(listing: dict[str, object]) -> Handler:
+    """A peer's dumps: the listing at /dumps/, a Turtle file anywhere else."""
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        body = json.dumps(listing).encode() if handler.path == "/dumps/" else TURTLE
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json" if handler.path == "/dumps/" else "text/turtle")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    return answer
 
 
 @pytest.fixture(scope="module")
-def peer(canary: Listener) -> Iterator[FakePeer]:
+def peer(canary: Listener) -> Iterator[PeerServer]:
+    """A peer on 127.0.0.1 whose dump listing names every hostile network (and some that are no strings)."""
     listing = {"dumps": [{"network": name, "media_type": "text/turtle", "url": f"network/{i}.ttl"}
                          for i, name in enumerate(names(canary))]}
     listing["dumps"] += [{"network": 7, "media_type": "text/turtle", "url": "network/7.ttl"},  # type: ignore[operator]
                          {"network": ["anas"], "media_type": "text/turtle", "url": "network/x.ttl"},
                          {"network": "anas", "media_type": "text/turtle", "url": ["network/anas.ttl"]}]
-    fake = FakePeer(listing)
-    yield fake
-    fake.close()
+    site = PeerServer(listing_site(listing))
+    yield site
+    site.close()
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, peer: FakePeer) -> Iterator[LiveServer]:
+def live(tmp_path_factory: pytest.TempPathFactory, peer: PeerServer) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("names")
     server = LiveServer(folder, {"ISIC_ADMIN_TOKEN": ADMIN, "ISIC_PEERS": str(folder / "peers.json")}).init()
     PeerRegistry(folder / "peers.json").add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
@@ -157,7 +138,7 @@ def test_hostile_names_are_refused_by_the_command_line(live: LiveServer, canary:
     assert canary.connections == 0
 
 
-def test_a_peers_hostile_listing_is_refused_entry_by_entry_and_fetches_nothing(live: LiveServer, peer: FakePeer,
+def test_a_peers_hostile_listing_is_refused_entry_by_entry_and_fetches_nothing(live: LiveServer, peer: PeerServer,
                                                                                canary: Listener) -> None:
     before = graphs_and_counts(live)
     anonymous = request(f"{live.url}/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "scope": "live"}),
@@ -171,8 +152,8 @@ def test_a_peers_hostile_listing_is_refused_entry_by_entry_and_fetches_nothing(l
     for network in outcome["networks"]:
         assert not network["changed"] and network["graph"] == "" and "not harvested" in network["error"]
         assert "invalid network name" in network["error"] or "no dump address" in network["error"]
-    assert not [path for path in peer.paths if path != "/dumps/"]  # only the listing was read, twice
-    assert peer.paths.count("/dumps/") == 2
+    paths = [sent["path"] for sent in peer.requests]
+    assert paths == ["/dumps/", "/dumps/"]  # only the listing was read: by the live query, then by the harvest
     assert graphs_and_counts(live) == before
     assert canary.connections == 0
 

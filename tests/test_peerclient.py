@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -17,43 +16,9 @@ from isic_graph.peeraddress import locate
 from isic_graph.peerclient import get, post_sparql
 from isic_graph.peers import Peer, PeerRegistry
 
-from .live import Listener, listening
+from .live import Handler, Listener, PeerServer, listening
 
-Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 RESULTS = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}
-
-
-class PeerServer:
-    """An HTTP server on 127.0.0.1 answering every request with `answer`, recording what it was sent."""
-
-    def __init__(self, answer: Handler) -> None:
-        self.requests: list[dict[str, str]] = []
-        outer = self
-
-        class Handle(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests.append({"method": "GET", "path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
-                answer(self)
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                outer.requests.append({"method": "POST", "path": self.path, "body": self.rfile.read(length).decode(),
-                                       **{k.lower(): v for k, v in self.headers.items()}})
-                answer(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handle)
-        self.server.daemon_threads = True
-        self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -230,3 +195,9 @@ def test_a_registered_peer_keeps_its_address_as_it_is_read(tmp_path: Path) -> No
     registry = PeerRegistry(tmp_path / "peers.json")
     added = registry.add("inside", "http://%31%32%37.1:7878/sparql", "HTTP://LocalHost.:7878/dumps/", allow_private=True)
     assert added.sparql == "http://127.0.0.1:7878/sparql" and added.dumps == "http://localhost:7878/dumps/"
+
+
+def test_tls_to_a_server_that_does_not_speak_it_names_the_peer(serve: Callable[[Handler], PeerServer]) -> None:
+    server = serve(reply(200, json.dumps(RESULTS).encode()))
+    with pytest.raises(PeerUnavailable, match="peer south cannot be reached at https://127.0.0.1"):
+        post_sparql(peer(f"https://127.0.0.1:{server.port}/sparql"), "SELECT * {}", 10)

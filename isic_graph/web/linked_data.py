@@ -328,7 +328,8 @@ def concept(rest: str) -> Response:
         UNION {{ ?item <{ISIC}lessonCategory>|<{ISIC}phase>|<{ISIC}dimension> {subject} BIND("lesson" AS ?kind) }}
         UNION {{ ?item <{ISIC}learnedFrom>/<{ISIC}theme> {subject} BIND("lesson" AS ?kind) }}
         ?item (<{ISIC}learnedFrom>)?/^<{ISIC}describes>/<{PROV}wasAttributedTo> ?network .
-        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label FILTER(lang(?label) = {sparql_terms.literal(lang)} || lang(?label) = "") }}
+        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label
+                    FILTER(lang(?label) = {sparql_terms.literal(lang)} || lang(?label) = "") }}
         OPTIONAL {{ ?network <{RDFS}label> ?networkLabel }}
     }} ORDER BY ?network ?kind ?label LIMIT {MAX_NODES}""").rows
     groups: dict[str, dict[str, tuple[str, str, str]]] = {}
