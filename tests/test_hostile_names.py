@@ -141,9 +141,12 @@ def test_hostile_names_are_refused_by_the_command_line(live: LiveServer, canary:
 def test_a_peers_hostile_listing_is_refused_entry_by_entry_and_fetches_nothing(live: LiveServer, peer: PeerServer,
                                                                                canary: Listener) -> None:
     before = graphs_and_counts(live)
-    anonymous = request(f"{live.url}/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "scope": "live"}),
-                        headers={"Accept": "application/sparql-results+json"}, source="127.0.0.8")
-    assert anonymous.status == 200, anonymous.body[:300]
+    live_query = f"{live.url}/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "scope": "live"})
+    anonymous = request(live_query, headers={"Accept": "application/sparql-results+json"}, source="127.0.0.8")
+    assert anonymous.status == 401 and not peer.requests  # an anonymous client may not make this server fetch
+    fetched = request(live_query, headers={"Accept": "application/sparql-results+json",
+                                           "Authorization": f"Bearer {ADMIN}"}, source="127.0.0.8")
+    assert fetched.status == 200, fetched.body[:300]
     harvested = request(f"{live.url}/api/harvest?peer=south", "POST", b"", {"Authorization": f"Bearer {ADMIN}"},
                         timeout=120)
     assert harvested.status == 200, harvested.body[:300]
