@@ -23,8 +23,12 @@ from isic_graph.credentials import _hash
 from isic_graph.errors import UsageError
 from isic_graph.ingest import check_slug
 from isic_graph.jsonfile import read_entries, write_entries
-from isic_graph.peers import PeerRegistry
+from isic_graph.harvest import harvest
+from isic_graph.namespaces import Graphs
+from isic_graph.peers import Peer, PeerRegistry
 from isic_graph.sparql_terms import iri, literal
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.validation import Validator
 
 from .live import Answer, Handler, Listener, LiveServer, PeerServer, query, request
 
@@ -198,4 +202,25 @@ def test_hostile_names_in_requests_are_refused_and_store_nothing(live: LiveServe
         filtered = request(f"{live.url}/maps?network={network}")  # an IRI filter: refused, or a valid IRI written
         assert filtered.status in (200, 400), filtered.body[:300]
     assert graphs_and_counts(live) == before
+    assert canary.connections == 0
+
+
+@pytest.mark.parametrize("url", [
+    "{canary}/anas.ttl", "//127.0.0.1:{port}/anas.ttl", "http://%31%32%37.0.0.1:{port}/anas.ttl",
+    "http://127.1:{port}/anas.ttl", "http://localhost:{port}/anas.ttl", "http://2130706433:{port}/anas.ttl",
+    "http://[::ffff:127.0.0.1]:{port}/anas.ttl", "https://127.0.0.1:{port}/anas.ttl", "HTTP://127.0.0.1:{port}/anas.ttl",
+])
+def test_a_listing_that_points_to_another_host_is_refused_before_any_connection(
+        canary: Listener, validator: Validator, graphs: Graphs, url: str) -> None:
+    address = url.replace("{canary}", canary.url).replace("{port}", str(canary.port))
+    site = PeerServer(listing_site({"dumps": [{"network": "anas", "media_type": "text/turtle", "url": address}]}))
+    store = EmbeddedStore(None)
+    try:
+        south = Peer("south", f"{site.url}/sparql", f"{site.url}/dumps/", "2026-01-01T00:00:00+00:00", True)
+        outcome = harvest(store, validator, graphs, south)
+    finally:
+        site.close()
+    assert outcome.error and "another host" in outcome.error and not outcome.networks
+    assert [sent["path"] for sent in site.requests] == ["/dumps/"]
+    assert store.graph_names() == []
     assert canary.connections == 0
