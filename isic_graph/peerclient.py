@@ -25,6 +25,7 @@ from .peeraddress import Address, resolve
 from .peers import Peer
 
 USER_AGENT = f"isic-graph/{__version__} (+https://w3id.org/isic)"
+SPARQL_AGENT = f"isic-graph/{__version__} (federated query; +https://w3id.org/isic)"
 MAX_BYTES = 64 * 1024 * 1024
 CHUNK = 64 * 1024
 SPARQL_RESULTS = "application/sparql-results+json"
@@ -49,7 +50,7 @@ def post_sparql(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYT
     """A SELECT sent to the peer's SPARQL endpoint; its JSON results, checked for their shape."""
     body = urllib.parse.urlencode({"query": query}).encode("utf-8")
     headers = {"Accept": f"{SPARQL_RESULTS}, application/json;q=0.9",
-               "Content-Type": "application/x-www-form-urlencoded"}
+               "Content-Type": "application/x-www-form-urlencoded", "User-Agent": SPARQL_AGENT}
     answer = request(peer, "POST", peer.sparql, headers, body, timeout, max_bytes)
     try:
         result = json.loads(answer.body)
