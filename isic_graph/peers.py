@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFound, UsageError
+from .errors import NotFound
 from .ingest import check_slug
 from .jsonfile import read_entries, write_entries
 from .peeraddress import registrable
