@@ -21,6 +21,7 @@ from typing import Any, Callable
 from .errors import UsageError
 from .links import safe_href
 from .namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, XSD
+from .sparql_terms import iri, is_iri, literal
 from .store import Store
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -38,7 +39,7 @@ class Filters:
     def __post_init__(self) -> None:
         for name in ("network", "theme", "territory"):
             value = getattr(self, name)
-            if value is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+            if value is not None and not (re.match(r"https?://", value) and is_iri(value)):
                 raise UsageError(f"{name} must be an IRI")
         for name in ("start", "end"):
             value = getattr(self, name)
@@ -49,17 +50,17 @@ class Filters:
         """SPARQL patterns keeping the projects that pass the filters."""
         parts = []
         if self.network:
-            parts.append(f"?filterSheet <{ISIC}describes> {project} ; <{PROV}wasAttributedTo> <{self.network}> .")
+            parts.append(f"?filterSheet <{ISIC}describes> {project} ; <{PROV}wasAttributedTo> {iri(self.network)} .")
         if self.theme:
-            parts.append(f"{project} <{ISIC}theme> <{self.theme}> .")
+            parts.append(f"{project} <{ISIC}theme> {iri(self.theme)} .")
         if self.territory:
-            parts.append(f"{project} <{ISIC}territory>/<{ISIC}within>* <{self.territory}> .")
+            parts.append(f"{project} <{ISIC}territory>/<{ISIC}within>* {iri(self.territory)} .")
         if self.start:
             parts.append(f'FILTER NOT EXISTS {{ {project} <{ISIC}endDate> ?filterEnd '
-                         f'FILTER(?filterEnd < "{self.start}"^^<{XSD}date>) }}')
+                         f'FILTER(?filterEnd < {literal(self.start, XSD + "date")}) }}')
         if self.end:
             parts.append(f'FILTER NOT EXISTS {{ {project} <{ISIC}startDate> ?filterStart '
-                         f'FILTER(?filterStart > "{self.end}"^^<{XSD}date>) }}')
+                         f'FILTER(?filterStart > {literal(self.end, XSD + "date")}) }}')
         return "\n".join(parts)
 
 
@@ -103,13 +104,13 @@ class Coverage:
 def _label(store: Store, iris: set[str]) -> dict[str, str]:
     if not iris:
         return {}
-    rows = store.select("SELECT ?x ?l WHERE { VALUES ?x { " + " ".join(f"<{i}>" for i in sorted(iris)) + " } "
+    rows = store.select("SELECT ?x ?l WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
                         f"?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l "
                         'FILTER(lang(?l) = "fr" || lang(?l) = "") }').rows
     found: dict[str, str] = {}
     for row in rows:
         found.setdefault(row["x"].value, row["l"].value)
-    return {iri: found.get(iri, iri.rsplit("/", 1)[-1]) for iri in iris}
+    return {name: found.get(name, name.rsplit("/", 1)[-1]) for name in iris}
 
 
 def partnership_map(store: Store, filters: Filters = Filters()) -> PartnershipMap:

@@ -1,25 +1,22 @@
 """The peer registry: the other networks' instances this one may query and harvest, in a JSON file.
 
-A peer's endpoint must be http(s), without credentials in the URL. Loopback, link-local, private and
-reserved addresses (the usual targets of request forgery: 127.0.0.1, 169.254.169.254, 10.0.0.0/8…)
-are refused unless the operator registers the peer there on purpose (`--allow-private`); the address
-is checked again, after name resolution, each time the peer is called.
+A peer's endpoint must be http(s), without credentials in the URL; it is kept as `peeraddress` reads it
+(host decoded and normalised). Loopback, link-local, private and reserved addresses (the usual targets
+of request forgery: 127.0.0.1, 169.254.169.254, 10.0.0.0/8…), in any spelling, are refused unless the
+operator registers the peer there on purpose (`--allow-private`); the address is checked again, after
+name resolution, each time the peer is called (`peerclient`).
 """
 
 from __future__ import annotations
 
 import datetime
-import ipaddress
-import socket
-import urllib.parse
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
-from .errors import NotFound, UsageError
+from .errors import NotFound
 from .ingest import check_slug
 from .jsonfile import read_entries, write_entries
+from .peeraddress import registrable
 
 
 @dataclass(frozen=True)
@@ -42,9 +39,8 @@ class PeerRegistry:
     def add(self, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False) -> Peer:
         """Register a peer (or change its addresses)."""
         check_slug(name)
-        for url in (sparql, dumps):
-            if url is not None:
-                check_address(url, allow_private)
+        sparql = registrable(sparql, allow_private).url
+        dumps = registrable(dumps, allow_private).url if dumps is not None else None
         peer = Peer(name, sparql, dumps, _now(), allow_private)
         entries = self._read()
         entries[name] = peer
@@ -78,38 +74,10 @@ class PeerRegistry:
 
 
 def check_address(url: str, allow_private: bool = False) -> None:
-    """Refuse a URL that is not plain http(s), or that points (after resolution) at a non-public address."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{url!r} is not an http(s) URL")
-    if parts.username or parts.password or parts.fragment:
-        raise UsageError(f"{url!r}: no credentials or fragment in a peer's URL")
-    if allow_private:
-        return
-    for address in _addresses(parts.hostname):
-        if not address.is_global:
-            raise UsageError(f"{url!r} points to {address}, a loopback, link-local, private or reserved address; "
-                             "register it with --allow-private if this peer is really there")
-
-
-def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        return [ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)]
-    except OSError:
-        return []  # not resolvable now: checked again when the peer is called
+    """Refuse a URL that is not plain http(s), or that points (in any spelling, after resolution) at a
+    non-public address."""
+    registrable(url, allow_private)
 
 
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a peer's redirect could lead anywhere: urllib reports it as an HTTP error instead
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)  # every request to a peer: harvests and SERVICE calls

@@ -18,6 +18,7 @@ from .backup import DEFAULT, Backup, Manifest, census, difference, load_update
 from .errors import BackupError, RestoreRefused, UsageError
 from .identity import recompute_identity
 from .namespaces import Graphs
+from .sparql_terms import iri
 from .store import Store
 from .store.embedded import EmbeddedStore
 from .store.swap import staging_folder, sweep
@@ -104,7 +105,7 @@ def leave_out(staged: Store, graphs: Graphs, problems: list[Problem]) -> None:
     if it failed or a network's graph did."""
     failing = {p.graph for p in problems}
     for graph in sorted(failing):
-        staged.update("DROP SILENT DEFAULT" if graph == DEFAULT else f"DROP SILENT GRAPH <{graph}>")
+        staged.update("DROP SILENT DEFAULT" if graph == DEFAULT else f"DROP SILENT GRAPH {iri(graph)}")
     if any(g == graphs.identity or g.startswith((graphs.network_prefix, graphs.peer_prefix)) for g in failing):
         recompute_identity(staged, graphs)
 
@@ -113,7 +114,7 @@ def copy_into(store: Store, staged: EmbeddedStore, expected: dict[str, int]) -> 
     """Write the staged graphs into a store, each graph replaced in one update; the graphs it does not hold are dropped."""
     for graph in store.graph_names():
         if graph not in expected:
-            store.update(f"DROP SILENT GRAPH <{graph}>")
+            store.update(f"DROP SILENT GRAPH {iri(graph)}")
     if DEFAULT not in expected:
         store.update("DROP SILENT DEFAULT")
     for graph in sorted(expected):

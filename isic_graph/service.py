@@ -1,5 +1,5 @@
-"""SERVICE to registered peers, evaluated by this server: each SERVICE block is sent to its peer with
-SPARQLWrapper, and its answer written into the query as a VALUES block, which the engine then joins.
+"""SERVICE to registered peers, evaluated by this server: each SERVICE block is sent to its peer by the
+one peer client (`peerclient.post_sparql`), and its answer written into the query as a VALUES block, which the engine then joins.
 
 This is SERVICE's meaning in SPARQL 1.1 Federated Query: the block is evaluated by the remote endpoint
 on its own, and its solutions joined where the block stood. The engine itself never makes a request:
@@ -15,26 +15,18 @@ become IRIs of the peer's `/.well-known/genid/` (VALUES cannot carry blank nodes
 from __future__ import annotations
 
 import dataclasses
-import http.client
-import json
 import re
-import socket
 import time
-import urllib.error
 import urllib.parse
-from typing import Any, Mapping, Sequence, cast
+from typing import Any, Mapping, Sequence
 
 from pyoxigraph import Literal, NamedNode
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from . import __version__
-from .errors import PeerTimeout, PeerUnavailable, UsageError
+from .errors import PeerUnavailable, UsageError
 from .guard import Checked, allow_services
-from .peers import OPENER, Peer, check_address
+from .peerclient import post_sparql
+from .peers import Peer
 from .sparql.lexer import VARNAME, Token, string_token, write
-
-USER_AGENT = f"isic-graph/{__version__} (federated query; +https://w3id.org/isic)"
 VARIABLE = re.compile(VARNAME)
 
 
@@ -66,7 +58,7 @@ def evaluate(query: Checked, peers: Sequence[Peer], timeout: float, cap: int) ->
         sent = write([*head, word("SELECT"), punct("*"), word("WHERE"), *pattern, word("LIMIT"),
                       Token("number", str(cap + 1), -1)])
         try:
-            answer = call(peer, sent, deadline - time.monotonic())
+            answer = post_sparql(peer, sent, deadline - time.monotonic())
             if len(answer["results"]["bindings"]) > cap:
                 raise PeerUnavailable(f"peer {peer.name} answered more than {cap} rows for a SERVICE block: "
                                       "narrow the pattern sent to it")
@@ -82,54 +74,6 @@ def evaluate(query: Checked, peers: Sequence[Peer], timeout: float, cap: int) ->
     if any(t.is_word("SERVICE") for t in evaluated.tokens):  # by construction none is left; never sent if one is
         raise UsageError("the query still holds SERVICE after its blocks were evaluated")
     return evaluated
-
-
-class _PeerQuery(SPARQLWrapper):
-    """SPARQLWrapper whose requests follow no redirect: a peer may not send this server elsewhere."""
-
-    def _query(self) -> Any:
-        return OPENER.open(self._createRequest(), timeout=self.timeout), self.returnFormat
-
-
-def call(peer: Peer, query: str, timeout: float) -> dict[str, Any]:
-    """A SELECT sent to a peer; its JSON results. Every failure is a PeerUnavailable naming the peer."""
-    if timeout <= 0:
-        raise PeerTimeout(f"no time was left to query peer {peer.name}")
-    try:
-        check_address(peer.sparql, peer.allow_private)
-    except UsageError as exc:
-        raise PeerUnavailable(f"peer {peer.name}: {exc.message}") from None
-    wrapper = _PeerQuery(peer.sparql, agent=USER_AGENT)
-    wrapper.setMethod(POST)
-    wrapper.setReturnFormat(JSON)
-    wrapper.setTimeout(timeout)  # type: ignore[arg-type]  # urllib takes seconds as a float
-    wrapper.setQuery(query)
-    try:
-        result = wrapper.query().convert()
-    except (socket.timeout, TimeoutError):
-        raise PeerTimeout(f"peer {peer.name} did not answer within {timeout:.1f} s") from None
-    except urllib.error.HTTPError as exc:
-        raise PeerUnavailable(f"peer {peer.name} answered HTTP {exc.code} ({exc.msg})") from None
-    except SPARQLWrapperException as exc:
-        raise PeerUnavailable(f"peer {peer.name} refused the query: {_first_line(exc)}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (socket.timeout, TimeoutError)):
-            raise PeerTimeout(f"peer {peer.name} did not answer within {timeout:.1f} s") from None
-        raise PeerUnavailable(f"peer {peer.name} cannot be reached: {exc.reason}") from None
-    except (ConnectionError, http.client.HTTPException, json.JSONDecodeError, ValueError) as exc:
-        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: {type(exc).__name__}") from None
-    if not _is_results(result):
-        raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results")
-    return cast(dict[str, Any], result)
-
-
-def _is_results(result: object) -> bool:
-    if not isinstance(result, dict) or not isinstance(result.get("head"), dict) \
-            or not isinstance(result.get("results"), dict):
-        return False
-    bindings = result["results"].get("bindings")
-    return isinstance(bindings, list) and all(
-        isinstance(b, dict) and all(isinstance(v, dict) for v in b.values()) for b in bindings)
 
 
 def values(answer: Mapping[str, Any], peer: Peer) -> list[Token]:
@@ -165,7 +109,3 @@ def _term(value: Mapping[str, str], peer: Peer) -> list[Token]:
     except (ValueError, TypeError):
         pass
     raise PeerUnavailable(f"peer {peer.name} answered with a term that is not valid RDF: {str(value)[:100]}")
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__

@@ -180,4 +180,4 @@ def source_position(tokens: Sequence[Token], text: str, written_column: int) -> 
             return _where(text, token.start)
         column += width
         previous = token
-    return "the end of the text" if written_column >= column else None
+    return f"{_where(text, len(text.rstrip()))} (the end of the text)" if written_column >= column else None

@@ -26,7 +26,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from .. import jsonld, resources
+from .. import jsonld, resources, sparql_terms
 from ..errors import NotFound, UsageError
 from ..namespaces import (
     DCTERMS,
@@ -214,6 +214,7 @@ def resource(kind: str, slug: str) -> Response:
         NamedNode(iri)
     except ValueError:
         raise UsageError(f"not a valid IRI: {iri}") from None
+    subject = sparql_terms.iri(iri)
     media_type = _negotiate([*RDF_TYPES, HTML], suffix)
     triples = describe(iri)
     if not triples:
@@ -221,7 +222,7 @@ def resource(kind: str, slug: str) -> Response:
     leaf = iri.rsplit("/", 1)[-1]
     if media_type != HTML:
         return _answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)
-    incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {MAX_NODES}").rows
+    incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {subject} }} LIMIT {MAX_NODES}").rows
                 if not _value(r["s"]).startswith(iri + "#")]
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
     page["provenance"] = _provenance(iri, str(page["lang"]))
@@ -234,12 +235,12 @@ def _related(iri: str, lang: str) -> list[Row]:
     roles), an organisation's projects as carrier, partner or funder."""
     from . import services
 
-    base = services().graphs.base
+    base, subject = services().graphs.base, sparql_terms.iri(iri)
     rows = _select(f"""SELECT DISTINCT ?kind ?x WHERE {{
-        {{ <{iri}> <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?x BIND("partner" AS ?kind) }}
-        UNION {{ ?x <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> <{iri}> BIND("partner-in" AS ?kind) }}
-        UNION {{ ?x <{ISIC}funding>/<{ISIC}funder> <{iri}> BIND("funder-of" AS ?kind) }}
-        UNION {{ ?x <{ISIC}carriedBy> <{iri}> BIND("carries" AS ?kind) }}
+        {{ {subject} <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?x BIND("partner" AS ?kind) }}
+        UNION {{ ?x <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> {subject} BIND("partner-in" AS ?kind) }}
+        UNION {{ ?x <{ISIC}funding>/<{ISIC}funder> {subject} BIND("funder-of" AS ?kind) }}
+        UNION {{ ?x <{ISIC}carriedBy> {subject} BIND("carries" AS ?kind) }}
     }} ORDER BY ?kind ?x LIMIT {MAX_NODES}""").rows
     labels: dict[str, dict[str, str]] = {}
     for t in _labels(r["x"] for r in rows):
@@ -259,11 +260,12 @@ def _provenance(iri: str, lang: str) -> list[Row]:
 
     graphs, ui = services().graphs, UI[lang]
     base = services().settings.base_iri
+    subject, metadata = sparql_terms.iri(iri), sparql_terms.iri(graphs.metadata)
     found: list[Row] = []
     for row in _select(f"""SELECT ?g (MAX(?m) AS ?modified) (SAMPLE(?from) AS ?source) WHERE {{
-            GRAPH ?g {{ <{iri}> ?p ?o }}
-            OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
-            OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{PROV}wasDerivedFrom> ?from }} }}
+            GRAPH ?g {{ {subject} ?p ?o }}
+            OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
+            OPTIONAL {{ GRAPH {metadata} {{ ?g <{PROV}wasDerivedFrom> ?from }} }}
         }} GROUP BY ?g ORDER BY ?g""").rows:
         graph = _value(row["g"])
         cells = [Cell(graph[len(base):] if graph.startswith(base) else graph, note=ui["graph"])]
@@ -273,8 +275,8 @@ def _provenance(iri: str, lang: str) -> list[Row]:
             cells.append(Cell(_value(row["source"]), href=_value(row["source"]), note=ui["harvested"]))
         found.append(Row(Cell(ui["graph"]), cells))
     for row in _select(f"""SELECT DISTINCT ?sheet ?network WHERE {{
-            {{ BIND(<{iri}> AS ?project) }} UNION {{ <{iri}> <{ISIC}learnedFrom> ?project }}
-            UNION {{ <{iri}> <{ISIC}about> ?project }}
+            {{ BIND({subject} AS ?project) }} UNION {{ {subject} <{ISIC}learnedFrom> ?project }}
+            UNION {{ {subject} <{ISIC}about> ?project }}
             ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }} ORDER BY ?sheet""").rows:
         sheet, network = _value(row["sheet"]), _value(row["network"])
         found.append(Row(Cell(ui["sheet"]), [Cell(_local(sheet, base), href=page_link(sheet, base)),
@@ -307,11 +309,12 @@ def concept(rest: str) -> Response:
     from . import services
 
     iri = THESAURUS + rest
-    if UNSAFE.search(rest):
+    if UNSAFE.search(rest) or not sparql_terms.is_iri(iri):
         raise UsageError(f"not a valid concept path: thesaurus/{rest}")
+    subject = sparql_terms.iri(iri)
     lang = language()
     labels: dict[str, dict[str, str]] = {}
-    for row in _select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ <{iri}> }}
+    for row in _select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {subject} }}
             {{ ?x <{SKOS}prefLabel> ?l BIND("label" AS ?p) }} UNION {{ ?x <{SKOS}definition> ?l BIND("definition" AS ?p) }}
             UNION {{ ?x <{SKOS}inScheme>/<{SKOS}prefLabel> ?l BIND("scheme" AS ?p) }} }}""").rows:
         labels.setdefault(_value(row["p"]), {})[getattr(row["l"], "language", None) or ""] = _value(row["l"])
@@ -319,11 +322,12 @@ def concept(rest: str) -> Response:
         raise NotFound(f"no concept <{iri}> in the thesauri")
     base = services().settings.base_iri
     used = _select(f"""SELECT DISTINCT ?kind ?item ?label ?network ?networkLabel WHERE {{
-        {{ ?item <{ISIC}theme>|<{ISIC}status>|<{ISIC}territory> <{iri}> BIND("project" AS ?kind) }}
-        UNION {{ ?item <{ISIC}lessonCategory>|<{ISIC}phase>|<{ISIC}dimension> <{iri}> BIND("lesson" AS ?kind) }}
-        UNION {{ ?item <{ISIC}learnedFrom>/<{ISIC}theme> <{iri}> BIND("lesson" AS ?kind) }}
+        {{ ?item <{ISIC}theme>|<{ISIC}status>|<{ISIC}territory> {subject} BIND("project" AS ?kind) }}
+        UNION {{ ?item <{ISIC}lessonCategory>|<{ISIC}phase>|<{ISIC}dimension> {subject} BIND("lesson" AS ?kind) }}
+        UNION {{ ?item <{ISIC}learnedFrom>/<{ISIC}theme> {subject} BIND("lesson" AS ?kind) }}
         ?item (<{ISIC}learnedFrom>)?/^<{ISIC}describes>/<{PROV}wasAttributedTo> ?network .
-        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label FILTER(lang(?label) = "{lang}" || lang(?label) = "") }}
+        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label
+                    FILTER(lang(?label) = {sparql_terms.literal(lang)} || lang(?label) = "") }}
         OPTIONAL {{ ?network <{RDFS}label> ?networkLabel }}
     }} ORDER BY ?network ?kind ?label LIMIT {MAX_NODES}""").rows
     groups: dict[str, dict[str, tuple[str, str, str]]] = {}

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template_string, request
 from ..errors import UsageError
 from ..links import page_link
 from ..search import FACETS, SearchResult
+from ..sparql_terms import is_iri, iris
 from .linked_data import STYLE
 from .negotiation import language
 
@@ -118,11 +119,11 @@ def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
     """Labels of the facet values, in the language asked for when there is one."""
     from . import services
 
-    values = sorted({v for counts in (result.facets.values() if result else ()) for v in counts})
+    values = sorted({v for counts in (result.facets.values() if result else ()) for v in counts if is_iri(v)})
     if not values:
         return {}
     rows = services().store.select(
-        "SELECT ?x ?label WHERE { VALUES ?x { " + " ".join(f"<{v}>" for v in values) + " } "
+        "SELECT ?x ?label WHERE { VALUES ?x { " + iris(values) + " } "
         "?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }").rows
     found: dict[str, dict[str, str]] = {}
     for row in rows:

@@ -16,6 +16,8 @@ from ..errors import UsageError, ValidationFailed
 from ..formats import format_named
 from ..ingest import Mode, check, check_slug, ingest
 from ..sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
+from ..sparql_terms import iri as term
+from ..sparql_terms import is_iri
 from ..validation import ValidationReport
 from .linked_data import STYLE
 from .negotiation import language
@@ -143,15 +145,15 @@ def edit_sheet() -> Response:
     s = services()
     iri = request.args.get("project", "")
     base = s.graphs.base + "id/project/"
-    if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum():
+    if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum() or not is_iri(iri):
         raise UsageError(f"project must be the IRI of a project of this instance ({base}…)")
     values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
     lessons = [r["l"].value for r in s.store.select(
-        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> <{iri}> }} ORDER BY ?l").rows]
+        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> {term(iri)} }} ORDER BY ?l").rows]
     for prefix, subject, known in [("project", iri, fields("project"))] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)]:
         for f in known:
-            rows = s.store.select(f"SELECT ?v WHERE {{ <{subject}> <{f.path}> ?v }}").rows
+            rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
             found = [r["v"].value for r in rows]
             if found:
                 values[f"{prefix}.{f.key}"] = found
@@ -182,7 +184,7 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, di
     from . import services
 
     s = services()
-    rows = s.store.select(f"SELECT ?d WHERE {{ <{sheet_iri(sheet, s.graphs, network)}> "
+    rows = s.store.select(f"SELECT ?d WHERE {{ {term(sheet_iri(sheet, s.graphs, network))} "
                           "<http://purl.org/dc/terms/created> ?d }").rows
     triples, blocks = sheet_triples(sheet, s.graphs, network, lang, created=rows[0]["d"].value if rows else None)
     text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
@@ -214,7 +216,7 @@ def submit_sheet() -> Response:
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
-    document, blocks = _document(sheet, network, lang)
+    document, blocks = _document(sheet, check_slug(network), lang)
     try:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
     except ValidationFailed as exc:
