@@ -22,6 +22,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, 
 from . import __version__
 from .errors import BackupError, UsageError
 from .ingest import insert_data
+from .personal import personal_data_by_graph
 from .store import Store
 
 FORMAT = "isic-graph-backup/1"
@@ -114,6 +115,11 @@ def restore(store: Store, checked: Backup, replace: bool = False) -> Manifest:
     Each graph is replaced in one update; graphs the backup does not hold are dropped.
     """
     manifest = checked.manifest
+    personal = personal_data_by_graph(_quads_in(checked.data))  # read through before the store is touched
+    if personal is not None:
+        graph, finding = personal
+        raise BackupError(f"{checked.data} holds {finding.kind.en} in {f'<{graph}>' if graph else 'the default graph'}"
+                          ": personal data is never restored; nothing was changed")
     if not replace and store.query("ASK { ?s ?p ?o }") is not False:
         raise UsageError("the store is not empty: restore into an empty store, or pass --replace to replace "
                          "its content with the backup's")
