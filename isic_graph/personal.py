@@ -70,8 +70,23 @@ def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str
             kinds = iris[iri] = personal_data_in_iri(iri)
         return kinds
 
-    def add(subject: Node, predicate: Node | None, term: Node, kinds: list[Kind], place: str,
-            shown: tuple[str, ...]) -> None:
+    def add(t: pyoxigraph.Triple, place: str, kinds: list[Kind]) -> None:
+        """Record the kinds found in one place of a triple; rdflib terms are made only then (they are slow)."""
+        subject, o = rdflib_term(t.subject), t.object
+        predicate: Node | None = URIRef(t.predicate.value)
+        term: Node
+        shown: tuple[str, ...]
+        if place == "resource":
+            predicate, term, shown = None, subject, (str(subject),)
+        elif place == "property":
+            term, predicate, shown = URIRef(t.predicate.value), None, (t.predicate.value,)
+        elif place == "datatype" and isinstance(o, pyoxigraph.Literal):
+            term, shown = rdflib_term(o), (o.datatype.value,)
+        elif isinstance(o, pyoxigraph.Literal):
+            term = rdflib_term(o)
+            shown = tuple(text for text in dict.fromkeys((o.value, str(term))) if personal_data(text))
+        else:
+            term, shown = rdflib_term(o), (str(rdflib_term(o)),)
         for kind in kinds:
             found.setdefault((subject, place, predicate, kind.code), Finding(subject, predicate, term, kind, place, shown))
 
@@ -79,22 +94,21 @@ def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str
         s, p, o = t.subject, t.predicate, t.object
         if focus is not None and not (isinstance(s, pyoxigraph.NamedNode) and s.value in focus):
             continue
-        subject = rdflib_term(s)
-        if isinstance(s, pyoxigraph.NamedNode):
-            add(subject, None, subject, iri_kinds(s.value), "resource", (s.value,))
-        predicate = URIRef(p.value)
-        add(subject, None, predicate, iri_kinds(p.value), "property", (p.value,))
+        if isinstance(s, pyoxigraph.NamedNode) and (kinds := iri_kinds(s.value)):
+            add(t, "resource", kinds)
+        if kinds := iri_kinds(p.value):
+            add(t, "property", kinds)
         if isinstance(o, pyoxigraph.NamedNode):
-            add(subject, predicate, URIRef(o.value), iri_kinds(o.value), "value", (o.value,))
+            if kinds := iri_kinds(o.value):
+                add(t, "value", kinds)
         elif isinstance(o, pyoxigraph.Literal):
-            kinds = literals.get(o)
-            if kinds is None:
-                kinds = literals[o] = _literal_kinds(o)
-            value = rdflib_term(o)
-            if kinds:
-                add(subject, predicate, value, kinds, "value",
-                    tuple(text for text in dict.fromkeys((o.value, str(value))) if personal_data(text)))
-            add(subject, predicate, value, iri_kinds(o.datatype.value), "datatype", (o.datatype.value,))
+            known = literals.get(o)
+            if known is None:
+                known = literals[o] = _literal_kinds(o)
+            if known:
+                add(t, "value", known)
+            if kinds := iri_kinds(o.datatype.value):
+                add(t, "datatype", kinds)
     return list(found.values())
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from pyoxigraph import RdfFormat
 
 from isic_graph.harvest import harvest
 from isic_graph.namespaces import Graphs
@@ -105,6 +106,25 @@ def test_non_conforming_resources_are_left_out_and_reported(peer: LiveServer, lo
     outcome = {n.network: n for n in harvest(store, validator, graphs, registered).networks}["fcsf"]
     assert outcome.changed and bad in outcome.skipped
     assert store.select(f"SELECT ?p WHERE {{ GRAPH <{graphs.peer('south', 'fcsf')}> {{ <{bad}> ?p ?o }} }}").rows == ()
+    assert store.count(graphs.peer("south", "fcsf")) == outcome.triples > 100
+
+
+def test_personal_data_of_a_peer_is_left_out_and_never_named(peer: LiveServer, local: tuple[Store, Peer],
+                                                              validator: Validator) -> None:
+    store, registered = local
+    graphs = Graphs(BASE)
+    contact = "mailto:jean.dupont@exemple.fr"
+    described = f"{BASE}id/lesson/with-a-phone"
+    update_peer(peer, f"INSERT DATA {{ GRAPH <{BASE}graph/network/fcsf> {{ <{contact}> a "
+                      f"<https://w3id.org/isic/ontology#Lesson> . <{described}> a <https://w3id.org/isic/ontology#Lesson>"
+                      " ; <https://w3id.org/isic/ontology#statement> \"Appeler le 06/12/34/56/78\"@fr } }")
+    touch(peer, "fcsf", "2031-03-01T00:00:00+00:00")
+    outcome = {n.network: n for n in harvest(store, validator, graphs, registered).networks}["fcsf"]
+    assert outcome.changed and described in outcome.skipped and "*** (email)" in outcome.skipped
+    assert contact not in outcome.skipped
+    everything = store.dump(RdfFormat.N_QUADS).decode()  # the copies and their provenance
+    assert "jean.dupont" not in everything and "34/56" not in everything
+    assert described not in store.dump(RdfFormat.N_QUADS, [graphs.peer("south", "fcsf")]).decode()
     assert store.count(graphs.peer("south", "fcsf")) == outcome.triples > 100
 
 
