@@ -72,10 +72,15 @@ LOOKALIKES = str.maketrans({
 })
 OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
 BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})")
-# Separators people put between digit groups, which phone matching would not read as such: read as spaces.
-DIGIT_SEPARATOR = re.compile(r"(?<=\d)\s*[/\\_|·•'’*~]\s*(?=[\d+])")
+# Separators people put between digit groups, which phone matching would not read as such (a line break too):
+# read as spaces.
+DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*)(?=[\d+])")
 # "tel0612345678": a phone label glued to the number it introduces
 PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portable|fax)(?=\+?\d)")
+
+
+MARKUP = re.compile(r"<[^<>]{0,200}>")
+RIGHT_TO_LEFT = re.compile("\u202e([^\u202a-\u202e]*)")
 
 
 def normalised(text: str) -> str:
@@ -107,7 +112,7 @@ DOT = r"(?:\.(?!\.)|\s*[(\[{<]\s*(?:dot|point|pt|\.)\s*[)\]}>]\s*|\s+(?:dot|poin
 DOMAIN_DOT = rf"(?:{DOT}|\s+\.\s*|\s*\.\s+)"  # in the domain, a spaced dot too: only with a common top-level domain
 LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 EMAIL = re.compile(
-    rf"{WORD_CHARS}+(?:{DOT}{WORD_CHARS}+)*{AT}"
+    rf"(?:\"[^\"@\n]{{1,64}}\"|{WORD_CHARS}+(?:{DOT}{WORD_CHARS}+)*){AT}"
     rf"(?:\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|{LABEL}(?:{DOMAIN_DOT}{LABEL})*?{DOMAIN_DOT}"
     r"(?P<tld>xn--[a-z0-9-]+|[^\W\d_]{2,63}))(?![\w-])", re.IGNORECASE)
 EMAIL_HINT = re.compile(r"@|(?<![^\W\d_])(?:at|arobase|arobas|arrobase)(?![^\W\d_])", re.IGNORECASE)
@@ -117,7 +122,7 @@ MAX_CANDIDATES = 100  # address-like strings tried in one text before giving up 
 # with one of these, so that a sentence ("rendez-vous at noon.Then") is not read as an address.
 COMMON_DOMAINS = frozenset((
     "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
-    "bzh paris corsica alsace asso gouv ma dz tn sn ci cm ht us online site xyz email mail").split())
+    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split())
 # "logo@2x.png" is a file, not an address
 FILE_EXTENSIONS = frozenset((
     "png jpg jpeg gif svg webp avif bmp tif tiff ico pdf htm html php asp aspx jsp js css txt csv tsv ttl nt jsonld "
@@ -181,7 +186,16 @@ IRI_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:www\.)?([^/?#:]+)"
 
 def personal_data(text: str) -> list[Kind]:
     """The kinds of personal data found in a text, each once, in a stable order."""
-    return _sorted(_find(normalised(text)))
+    return _sorted(kind for reading in _readings(text) for kind in _find(normalised(reading)))
+
+
+def _readings(text: str) -> Iterator[str]:
+    """The text, and the text as it is displayed when markup or a right-to-left override rearranges it."""
+    yield text
+    if "<" in text and ">" in text:
+        yield MARKUP.sub("", text)  # "jean<b>@</b>exemple.fr"
+    if "\u202e" in text:
+        yield RIGHT_TO_LEFT.sub(lambda m: m.group(1)[::-1], text)  # "\u202erf.elpmexe@naej" shows jean@exemple.fr
 
 
 def personal_data_in_iri(iri: str) -> list[Kind]:

@@ -94,6 +94,9 @@ DISGUISED = [
     ("email", "jean.dupont@xn--exmple-cua.fr"),
     ("email", "JEAN.DUPONT@EXEMPLE.FR"),
     ("email", "mailto:jean.dupont@exemple.fr"),
+    ("email", "jean.dupont<b>@</b>exemple.fr"),  # markup
+    ("email", "\u202erf.elpmexe@tnopud.naej\u202c"),  # shown right to left: jean.dupont@exemple.fr
+    ("email", '"jean dupont"@exemple.fr'),  # a quoted local part
     # phone numbers
     ("phone", "06/12/34/56/78"),
     ("phone", "06_12_34_56_78"),
@@ -117,6 +120,7 @@ DISGUISED = [
     ("phone", "+44 (0)20 7946 0958"),
     ("phone", "+32 2 555 12 12"),
     ("phone", "tel:+33612345678"),
+    ("phone", "06 12 34\n56 78"),  # a line break
     # social security numbers
     ("nir", "1\u200b84\u200b12\u200b76\u200b451\u200b089\u200b46"),
     ("nir", "1/84/12/76/451/089/46"),
@@ -161,7 +165,8 @@ LEGITIMATE = [
     "https://annuaire-entreprises.data.gouv.fr/entreprise/552100554", "https://www.youtube.com/@centresocial",
     "https://centre-social.example.org/images/logo@2x.png", "suivez @centre_social", "version 1.2.3.4.5.6",
     "ISBN 978-2-07-036822-8", "DOI 10.1000/182", "réunion at the point", "meet at noon.Then at two.",
-    "rendez-vous @ la salle.Ensuite", "Gaston (at) Lagaffe est un point de vue",
+    "rendez-vous @ la salle.Ensuite", "Gaston (at) Lagaffe est un point de vue", "le centre at Rennes dot gouv",
+    'il a dit "bonjour"@ tous', "<b>12 500 €</b> le <i>12/03/2019</i>", "Groupe A : 12\nGroupe B : 15",
     "1 84 12 76 451 089 47", "FR76 3000 6000 0112 3456 7890 188", "0,5,10,15,20,25", "2019/2020/2021",
     "sha256:3f2a8c0612345678b9d1e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5",
 ]
