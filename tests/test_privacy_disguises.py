@@ -369,6 +369,21 @@ def test_a_disguised_datum_in_json_ld_is_refused(kind: str, value: str, validato
     assert_refused(report_on([document], validator, graphs), kind, value)
 
 
+def test_numbers_and_iris_in_a_json_ld_document_are_searched(validator: Validator, graphs: Graphs) -> None:
+    isic, xsd = "https://w3id.org/isic/ontology#", "http://www.w3.org/2001/XMLSchema#"
+    document = {"@id": PROJECT, isic + "amount": 33612345678,
+                "http://xmlns.com/foaf/0.1/homepage": {"@id": "XMPP:jean@jabber.example.org"},
+                isic + "trackingTool": [{"@value": "0612345678", "@type": xsd + "integer"},
+                                        {"@value": "x", "@type": "mailto:" + EMAIL}],
+                "@reverse": {isic + "concerns": {"@id": "https://t.me/jeandupont"}}}
+    documents = [Document("sheet.ttl", SHEET.encode(), format_for_path("sheet.ttl")),
+                 Document("more.jsonld", json.dumps(document).encode(), format_for_path("more.jsonld"))]
+    report = report_on(documents, validator, graphs)
+    assert {v.value for v in findings(report)} == {"*** (phone)", "*** (messaging)", "*** (email)"}
+    for datum in ("33612345678", "0612345678", "jabber", EMAIL, "jeandupont"):
+        assert_not_echoed(report, datum)
+
+
 @pytest.mark.parametrize("file,before,after,kind,column", [
     ("lessons.csv", "La garde a été confiée", "La garde (jean.dupont (at) exemple (dot) fr) a été confiée", "email",
      "enonce"),
