@@ -88,7 +88,8 @@ def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str
         else:
             term, shown = rdflib_term(o), (str(rdflib_term(o)),)
         for kind in kinds:
-            found.setdefault((subject, place, predicate, kind.code), Finding(subject, predicate, term, kind, place, shown))
+            found.setdefault((subject, place, predicate, kind.code),
+                             Finding(subject, predicate, term, kind, place, shown))
 
     for t in triples:
         s, p, o = t.subject, t.predicate, t.object

@@ -104,25 +104,37 @@ def normalised(text: str) -> str:
 
 # ---------------------------------------------------------------- e-mail addresses
 
-WORD_CHARS = r"[\w%+'!#$&*=?^`{|}~-]"
-AT = (r"(?:\s*@\s*"  # the sign itself, maybe spaced
-      r"|\s*[(\[{<]\s*(?:at|@|arobase|arobas|arrobase)\s*[)\]}>]\s*"  # (at) [at] {arobase}
-      r"|\s+(?:at|arobase|arobas|arrobase)\s+)")  # the bare word: only with a common top-level domain
-DOT = r"(?:\.(?!\.)|\s*[(\[{<]\s*(?:dot|point|pt|\.)\s*[)\]}>]\s*|\s+(?:dot|point)\s+)"  # . (dot) [point] " dot "
-DOMAIN_DOT = rf"(?:{DOT}|\s+\.\s*|\s*\.\s+)"  # in the domain, a spaced dot too: only with a common top-level domain
+# Every repetition is bounded and no two alternatives match the same text, so that a search cannot take
+# more than linear time, whatever the text.
+WORD_CHARS = r"[\w%+'!#$&*=?^`~-]"
+BRACKETED_AT = r"\s{0,3}[(\[{<]\s{0,3}(?:at|@|arobase|arobas|arrobase)\s{0,3}[)\]}>]\s{0,3}"  # (at) [at] {arobase}
+BRACKETED_DOT = r"\s{0,3}[(\[{<]\s{0,3}(?:dot|point|pt|\.)\s{0,3}[)\]}>]\s{0,3}"  # (dot) [point] (.)
 LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
-EMAIL = re.compile(
-    rf"(?:\"[^\"@\n]{{1,64}}\"|{WORD_CHARS}+(?:{DOT}{WORD_CHARS}+)*){AT}"
-    rf"(?:\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|{LABEL}(?:{DOMAIN_DOT}{LABEL})*?{DOMAIN_DOT}"
-    r"(?P<tld>xn--[a-z0-9-]+|[^\W\d_]{2,63}))(?![\w-])", re.IGNORECASE)
-EMAIL_HINT = re.compile(r"@|(?<![^\W\d_])(?:at|arobase|arobas|arrobase)(?![^\W\d_])", re.IGNORECASE)
-LOOSE = re.compile(r"\s(?:at|arobase|arobas|arrobase|dot|point)\s|\s\.|\.\s", re.IGNORECASE)
-MAX_CANDIDATES = 100  # address-like strings tried in one text before giving up (bounds the time of a hostile text)
-# Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr"), the domain must end
-# with one of these, so that a sentence ("rendez-vous at noon.Then") is not read as an address.
-COMMON_DOMAINS = frozenset((
+# The last word of the local part is enough to tell an address ("dupont" of "jean dot dupont at…"), and searching
+# from the start of words only keeps the search linear.
+ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
+           r"(?:\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|{label}(?:{domain_dot}{label}){{0,8}}?{domain_dot}"
+           r"(?P<tld>{tld}))(?![\w-])")
+# An address written with "@" or a bracketed (at), and dots or bracketed (dot)s: any top-level domain.
+EMAIL = re.compile(ADDRESS.format(
+    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT})",
+    domain_dot=rf"(?:\.(?!\.)|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}"), re.IGNORECASE)
+# Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr", "jean @ exemple . fr"),
+# the domain must end with a common top-level domain, so that a sentence ("meet at noon.Then") is not read
+# as an address.
+COMMON_DOMAINS = (
     "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
-    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split())
+    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split()
+BARE_AT = r"\s{1,3}(?:at|arobase|arobas|arrobase)\s{1,3}"
+BARE_DOT = r"\s{1,3}(?:dot|point)\s{1,3}"
+LOOSE_EMAIL = re.compile(ADDRESS.format(
+    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{BARE_AT})",
+    domain_dot=rf"(?:\s{{0,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
+    tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)
+AT_SIGN = re.compile("@")
+AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase)(?![^\W\d_])", re.IGNORECASE)
+WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans
+MAX_HINTS = 2000  # windows searched one by one; past that, the whole text is searched
 # "logo@2x.png" is a file, not an address
 FILE_EXTENSIONS = frozenset((
     "png jpg jpeg gif svg webp avif bmp tif tiff ico pdf htm html php asp aspx jsp js css txt csv tsv ttl nt jsonld "
@@ -130,18 +142,24 @@ FILE_EXTENSIONS = frozenset((
 
 
 def _has_email(text: str) -> bool:
-    if not EMAIL_HINT.search(text):
-        return False
-    position = 0
-    for _ in range(MAX_CANDIDATES):
-        match = EMAIL.search(text, position)
-        if match is None:
-            return False
-        tld = (match.group("tld") or "").lower()
-        if tld not in FILE_EXTENSIONS and (tld in COMMON_DOMAINS or not LOOSE.search(match.group())):
-            return True
-        position = match.start() + 1  # a sentence read as an address must not hide the address after it
+    """Whether an address is written in the text: searched around each "@", then each "at" word."""
+    for hints in (AT_SIGN, AT_WORD):
+        searched, covered = 0, -1
+        for hint in hints.finditer(text):
+            if hint.start() < covered:  # its address lies in the window searched last
+                continue
+            if searched == MAX_HINTS:
+                return _has_address(text)
+            if _has_address(text[max(0, hint.start() - WINDOW):hint.end() + WINDOW]):
+                return True
+            searched, covered = searched + 1, hint.end() + WINDOW // 2
     return False
+
+
+def _has_address(text: str) -> bool:
+    if any(match.group("tld").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
+        return True
+    return LOOSE_EMAIL.search(text) is not None
 
 
 # ---------------------------------------------------------------- numbers: NIR, IBAN, phone
@@ -265,7 +283,7 @@ def _find(text: str) -> Iterator[Kind]:
                 else CONTACT_HOSTS[match.group("host").lower()]
     if sum(map(str.isdigit, text)) < MIN_DIGITS:  # in C: most texts of a batch stop here
         return
-    if any(_is_nir(match.group(1)) for match in NIR.finditer(text)):
+    if any(_is_nir(candidate) for candidate in {match.group(1) for match in NIR.finditer(text)}):
         yield SOCIAL_SECURITY_NUMBER
     if _has_iban(text.upper()):
         yield BANK_ACCOUNT

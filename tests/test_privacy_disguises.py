@@ -385,13 +385,13 @@ def test_numbers_and_iris_in_a_json_ld_document_are_searched(validator: Validato
 
 
 @pytest.mark.parametrize("file,before,after,kind,column", [
-    ("lessons.csv", "La garde a été confiée", "La garde (jean.dupont (at) exemple (dot) fr) a été confiée", "email",
-     "enonce"),
+    ("lessons.csv", "La garde a été confiée", "La garde (jean.dupont (at) exemple (dot) fr) a été confiée",
+     "email", "enonce"),
     ("lessons.csv", "La garde a été confiée", "La garde (06/12/34/56/78) a été confiée", "phone", "enonce"),
-    ("lessons.csv", "La garde a été confiée", "La garde (1\u200b84\u200b12\u200b76\u200b451\u200b089\u200b46) a été "
-     "confiée", "nir", "enonce"),
-    ("lessons.csv", "La garde a été confiée", "La garde (FR76-3000-6000-0112-3456-7890-189) a été confiée", "iban",
-     "enonce"),
+    ("lessons.csv", "La garde a été confiée",
+     "La garde (1\u200b84\u200b12\u200b76\u200b451\u200b089\u200b46) a été confiée", "nir", "enonce"),
+    ("lessons.csv", "La garde a été confiée", "La garde (FR76-3000-6000-0112-3456-7890-189) a été confiée",
+     "iban", "enonce"),
     ("fundings.csv", ",3500.00,", ",0612345678,", "phone", "montant"),
     ("fundings.csv", ",3500.00,", ",+33612345678,", "phone", "montant"),
     ("fundings.csv", ",3500.00,", f",{NIR},", "nir", "montant"),
@@ -476,7 +476,8 @@ def test_typed_numbers_are_refused_over_http_too(client: FlaskClient, token: str
 
 
 def test_reference_data_with_personal_data_is_refused_by_the_graph_store(client: FlaskClient) -> None:
-    body = f"<http://example.org/ref/x> <http://www.w3.org/2000/01/rdf-schema#comment> \"{EMAIL.replace('@', ' [at] ')}\" ."
+    comment = EMAIL.replace("@", " [at] ")
+    body = f"<http://example.org/ref/x> <http://www.w3.org/2000/01/rdf-schema#comment> \"{comment}\" ."
     before = dataset(client)
     answer = client.put("/graph-store", query_string={"graph": "http://example.org/reference"}, data=body.encode(),
                         content_type="application/n-triples", headers=bearer(ADMIN))
@@ -549,8 +550,8 @@ def test_the_server_log_never_holds_a_refused_value(server: LiveServer) -> None:
     token = server.cli("network", "add", "privacy", "--name", "Privacy").stdout.strip()
     mark = server.log.stat().st_size
     body = sheet_with(f'isic:emergedFromIndividualSituations "{EMAIL}"^^xsd:boolean ; '
-                      'isic:amount "06 12 34 56 78"^^xsd:integer ; isic:endDate "1 84 12 76 451 089 46"^^xsd:date').data.replace(b"network/demo",
-                                                                                         b"network/privacy")
+                      'isic:amount "06 12 34 56 78"^^xsd:integer ; '
+                      'isic:endDate "1 84 12 76 451 089 46"^^xsd:date').data.replace(b"network/demo", b"network/privacy")
     answer = request(f"{server.url}/api/networks/privacy/sheets", "POST", body,
                      {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
     assert answer.status == 422 and EMAIL.encode() not in answer.body
