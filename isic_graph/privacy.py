@@ -30,7 +30,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Iterable, Iterator
 from urllib.parse import unquote
 
@@ -177,6 +177,7 @@ LETTERS_AS_DIGITS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLM
 SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
                    PhoneNumberType.UAN}
 MIN_DIGITS = 8  # no phone number, NIR or IBAN has fewer
+NIR_DIGITS = 13  # a NIR has 15 characters, two of which may be letters (2A, 2B)
 
 # ---------------------------------------------------------------- contact IRIs and messaging addresses
 
@@ -219,6 +220,11 @@ def _readings(text: str) -> Iterator[str]:
 def personal_data_in_iri(iri: str) -> list[Kind]:
     """The kinds of personal data an IRI is or holds: a contact IRI (`mailto:`, `tel:`, `xmpp:`, `wa.me/`…),
     or personal data anywhere in it (`http://example.org/id/person/jean@example.org`)."""
+    return list(_iri_kinds(iri))
+
+
+@lru_cache(maxsize=16384)  # the IRIs of a batch repeat, and those of the vocabulary repeat across batches
+def _iri_kinds(iri: str) -> tuple[Kind, ...]:
     text = normalised(iri)
     found = list(_find(text))
     scheme = text.split(":", 1)[0].strip().lower() if ":" in text else ""
@@ -229,7 +235,7 @@ def personal_data_in_iri(iri: str) -> list[Kind]:
         name = host.group(1).lower().rstrip(".")
         if name in CONTACT_HOSTS and text.strip().split(name, 1)[1].strip("/"):
             found.append(CONTACT_HOSTS[name])
-    return _sorted(found)
+    return tuple(_sorted(found))
 
 
 def masked(kinds: Iterable[Kind]) -> str:
@@ -281,9 +287,10 @@ def _find(text: str) -> Iterator[Kind]:
         for match in CONTACT_IN_TEXT.finditer(text):
             yield CONTACT_SCHEMES[match.group("scheme").lower()] if match.group("scheme") \
                 else CONTACT_HOSTS[match.group("host").lower()]
-    if sum(map(str.isdigit, text)) < MIN_DIGITS:  # in C: most texts of a batch stop here
+    digits = sum(map(str.isdigit, text))
+    if digits < MIN_DIGITS:  # in C: most texts of a batch stop here
         return
-    if any(_is_nir(candidate) for candidate in {match.group(1) for match in NIR.finditer(text)}):
+    if digits >= NIR_DIGITS and any(_is_nir(candidate) for candidate in {m.group(1) for m in NIR.finditer(text)}):
         yield SOCIAL_SECURITY_NUMBER
     if _has_iban(text.upper()):
         yield BANK_ACCOUNT
