@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from itertools import chain
 from typing import Collection, Iterable
 
 import pyoxigraph
@@ -24,7 +23,6 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 PERSONAL_DATA = URIRef(SHAPES_IRI + "#PersonalDataConstraintComponent")
 MASKED = URIRef(SHAPES_IRI + "#MaskedValue")  # the datatype of what a report shows instead of personal data
 XSD_STRING = XSD + "string"
-RUN = 20_000  # quads searched at a time
 NUMBERS = frozenset(XSD + name for name in (
     "decimal", "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
     "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
@@ -188,21 +186,3 @@ def mask_report(report: Graph, found: list[Finding]) -> None:
                 report.remove((subject, predicate, value))
                 report.add((subject, predicate, Literal(text, lang=value.language)))
 
-
-def personal_data_by_graph(quads: Iterable[pyoxigraph.Quad]) -> tuple[str, Finding] | None:
-    """The first piece of personal data in quads (a backup's), with the name of its graph ("" for the default
-    graph); None when there is none. Graphs are searched one run of quads at a time."""
-    run: list[pyoxigraph.Triple] = []
-    graph: str | None = None
-    for quad in chain(quads, [None]):
-        name = None if quad is None else quad.graph_name
-        key = "" if name is None or isinstance(name, pyoxigraph.DefaultGraph) else name.value
-        if run and (quad is None or key != graph or len(run) >= RUN):
-            found = personal_data_in(run)
-            if found:
-                return graph or "", found[0]
-            run = []
-        if quad is not None:
-            graph = key
-            run.append(quad.triple)
-    return None

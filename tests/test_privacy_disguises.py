@@ -15,22 +15,24 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 from rdflib import Graph
 from stdnum import iban as iban_number
 from stdnum.fr import nir as nir_number
 
 from isic_graph import resources
-from isic_graph.backup import backup, restore, verify
+from isic_graph.backup import backup, verify
 from isic_graph.credentials import CredentialStore
 from isic_graph.documents import Document, read_batch
-from isic_graph.errors import BackupError, UsageError, ValidationFailed
+from isic_graph.errors import RestoreRefused, UsageError, ValidationFailed
 from isic_graph.formats import format_for_path
 from isic_graph.instance import load_reference
 from isic_graph.namespaces import Graphs
 from isic_graph.personal import personal_data_in
 from isic_graph.privacy import INVISIBLE, personal_data, personal_data_in_iri, redact
+from isic_graph.restoration import restore
 from isic_graph.store import Store
+from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation import ValidationReport, Validator
 
 from .conftest import ADMIN, bearer
@@ -525,25 +527,40 @@ def test_an_error_message_never_repeats_a_datum(client: FlaskClient) -> None:
     assert EMAIL not in UsageError(f"invalid network name {EMAIL!r}").message
 
 
-def test_restore_refuses_a_backup_holding_personal_data_and_changes_nothing(store: Store, tmp_path: Path) -> None:
-    graph = BASE + "graph/network/demo"
-    store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROJECT}> <{DESCRIPTION}> \"appeler le 06/12/34/56/78\" }} }}")
-    backup(store, tmp_path / "backup", BASE)
-    store.update(f"DROP GRAPH <{graph}>")
+REFERENCE = "http://example.org/reference"
+
+
+def backup_of(folder: Path, *triples: str) -> Path:
+    """A backup of a store holding only a reference graph of these triples."""
+    source = EmbeddedStore(None)
+    source.update(f"INSERT DATA {{ GRAPH <{REFERENCE}> {{ {' . '.join(triples)} }} }}")
+    backup(source, folder, BASE)
+    return folder
+
+
+def test_restore_refuses_personal_data_in_any_term_of_any_graph(store: Store, tmp_path: Path,
+                                                                validator: Validator) -> None:
+    folder = backup_of(tmp_path / "backup",
+                       '<http://example.org/r> <http://example.org/size> '
+                       '"0612345678"^^<http://www.w3.org/2001/XMLSchema#integer>',
+                       f'<http://example.org/r> <http://example.org/note> "x"^^<mailto:{EMAIL}>',
+                       f'<http://example.org/r> <http://example.org/{NIR}> "x"')
     before = sorted(store.dump(RdfFormat.N_QUADS).splitlines())
-    with pytest.raises(BackupError) as refused:
-        restore(store, verify(tmp_path / "backup"), replace=True)
-    assert "a phone number" in refused.value.message and "34/56" not in refused.value.message
+    with pytest.raises(RestoreRefused) as refused:
+        restore(store, verify(folder), Graphs(BASE), validator, replace=True)
+    text = "\n".join([refused.value.message, *(p.describe() for p in refused.value.problems)])
+    for kind in ("a phone number", "an e-mail address", "a social security number"):
+        assert kind in text, text
+    for datum in ("0612345678", "612345678", "jean.dupont", NIR):
+        assert datum not in text
     assert sorted(store.dump(RdfFormat.N_QUADS).splitlines()) == before
 
 
-def test_a_backup_without_personal_data_is_restored(store: Store, tmp_path: Path) -> None:
-    store.update(f"INSERT DATA {{ GRAPH <{BASE}graph/network/demo> {{ <{PROJECT}> <{DESCRIPTION}> "
-                 "\"12 500 € le 12/03/2019, SIRET 552 100 554 00013\" } }")
-    backup(store, tmp_path / "backup", BASE)
-    store.update("DROP ALL")
-    restore(store, verify(tmp_path / "backup"))
-    assert store.count(BASE + "graph/network/demo") == 1
+def test_a_backup_without_personal_data_is_restored(store: Store, tmp_path: Path, validator: Validator) -> None:
+    folder = backup_of(tmp_path / "backup", '<http://example.org/r> <http://example.org/note> '
+                       '"12 500 € le 12/03/2019, SIRET 552 100 554 00013, 750000000"')
+    restored = restore(store, verify(folder), Graphs(BASE), validator, replace=True)
+    assert restored.counts == {REFERENCE: 1}
 
 
 def test_the_server_log_never_holds_a_refused_value(server: LiveServer) -> None:
@@ -567,12 +584,3 @@ def test_the_server_log_never_holds_a_refused_value(server: LiveServer) -> None:
     for datum in (EMAIL, "jean.dupont%40", "06 12 34 56 78", "451 089 46"):
         assert datum not in log, log[-3000:]
 
-
-def test_quads_of_a_backup_are_searched_graph_by_graph() -> None:
-    from isic_graph.personal import personal_data_by_graph
-
-    clean = Quad(NamedNode(PROJECT), NamedNode(DESCRIPTION), Literal("12 500 €"), NamedNode(BASE + "graph/a"))
-    dirty = Quad(NamedNode(PROJECT), NamedNode(DESCRIPTION), Literal(EMAIL), NamedNode(BASE + "graph/b"))
-    assert personal_data_by_graph([clean]) is None
-    found = personal_data_by_graph([clean, dirty])
-    assert found is not None and found[0] == BASE + "graph/b" and found[1].kind.code == "email"
