@@ -18,21 +18,20 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Iterable
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, Triple
 
 from .backup import DEFAULT, graph_of
 from .documents import Batch
 from .errors import UsageError
 from .ingest import check, check_slug
 from .namespaces import OWL, Graphs
-from .privacy import Kind, personal_data, personal_data_in_iri
+from .personal import personal_data_in
+from .privacy import Kind, masked, personal_data_in_iri
 from .store import Store
 from .store.results import term_value
-from .validation import UNTEXTUAL, Validator
+from .validation import Validator
 
 SAME_AS = OWL + "sameAs"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-UNTEXTUAL_IRIS = frozenset(str(d) for d in UNTEXTUAL)
 
 
 @dataclass(frozen=True)
@@ -106,38 +105,23 @@ def identity_problems(store: Store, graph: str) -> list[Problem]:
 
 
 def privacy_problems(graph: str, triples: Iterable[Triple]) -> list[Problem]:
-    """Personal data in a graph's text values and contact IRIs (mailto:, tel:, sms:), one problem per resource and field."""
-    found: dict[tuple[str, str | None], list[Kind]] = {}
-    for t in triples:
-        subject = term_value(t.subject)
-        if isinstance(t.subject, NamedNode):
-            for kind in personal_data_in_iri(subject):
-                found.setdefault((subject, None), []).append(kind)
-        for kind in _kinds(t.object):
-            found.setdefault((subject, t.predicate.value), []).append(kind)
+    """Personal data in a graph, in any term of any triple (as ingestion searches it), one problem per resource and
+    place: its IRI, a property's IRI, a field's values, or their datatype."""
+    found: dict[tuple[str, str, str | None], list[Kind]] = {}
+    for finding in personal_data_in(triples):
+        subject = masked([finding.kind]) if finding.place == "resource" else _masked_subject(str(finding.subject))
+        field = None if finding.predicate is None else str(finding.predicate)
+        found.setdefault((subject, finding.place, field), []).append(finding.kind)
     problems = []
-    for (subject, field), kinds in found.items():
+    for (subject, place, field), kinds in found.items():
         named = {k.code: k for k in kinds}
         what = " and ".join(named[code].en for code in sorted(named))
-        if field is None:
-            shown = f"*** ({', '.join(sorted(named))})"
-            problems.append(Problem(graph, shown, f"the IRI of the resource {shown} is {what}: no personal data "
-                                    "is published here"))
-        else:
-            shown = _masked_subject(subject)
-            problems.append(Problem(graph, shown, f"{shown} — <{field}> holds {what}: no personal data is "
-                                    "published here"))
+        where = {"resource": f"the IRI of the resource {masked(kinds)}", "property": f"{subject} — the IRI of one of "
+                 "its properties", "value": f"{subject} — <{field}>",
+                 "datatype": f"{subject} — the datatype of a value of <{field}>"}[place]
+        problems.append(Problem(graph, masked(kinds) if place == "resource" else subject,
+                                f"{where} holds {what}: no personal data is published here"))
     return problems
-
-
-def _kinds(term: object) -> list[Kind]:
-    if isinstance(term, NamedNode):
-        return personal_data_in_iri(term.value)
-    if isinstance(term, Literal):
-        datatype = term.datatype.value
-        if term.language or datatype == XSD_STRING or datatype not in UNTEXTUAL_IRIS:
-            return personal_data(term.value)
-    return []
 
 
 def _masked_subject(subject: str) -> str:

@@ -41,6 +41,9 @@ class IsicError(Exception):
     public: bool = True  # False: the message may name internal hosts or paths; clients get the class's title
 
     def __init__(self, message: str) -> None:
+        from .privacy import redact  # a message never repeats personal data, whatever value it quotes
+
+        message = redact(message)
         super().__init__(message)
         self.message = message
 

@@ -25,6 +25,7 @@ from .identity import recompute_identity
 from .ingest import check, check_slug, insert_data
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
 from .peers import Peer
+from .privacy import masked, personal_data_in_iri
 from .sparql_terms import iri
 from .store import Store
 from .store.results import term_value
@@ -135,19 +136,24 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
 
 def _conforming(triples: tuple[Triple, ...], validator: Validator,
                 graphs: Graphs) -> tuple[list[Triple], tuple[str, ...]]:
-    """The triples of the resources that conform, and the resources left out."""
+    """The triples of the resources that conform, and the resources left out (an IRI that is personal data
+    is named by its kinds: the report masks it, and the provenance that lists it is published)."""
     from .documents import Batch
 
-    kept, skipped = list(triples), set()
+    def owner(t: Triple) -> str:
+        return term_value(t.subject).split("#genid-")[0]
+
+    personal = {iri: kinds for iri in {owner(t) for t in triples} if (kinds := personal_data_in_iri(iri))}
+    kept, skipped = [t for t in triples if owner(t) not in personal], {masked(kinds) for kinds in personal.values()}
     for _ in range(ROUNDS):
         report = check(Batch(tuple(kept), ()), None, validator, graphs, None)
         if report.conforms:
             break
         bad = {v.focus for v in report.violations}
         skipped |= bad
-        kept = [t for t in kept if term_value(t.subject).split("#genid-")[0] not in bad]
+        kept = [t for t in kept if owner(t) not in bad]
     else:
-        return [], tuple(sorted({term_value(t.subject).split("#genid-")[0] for t in triples}))
+        return [], tuple(sorted({masked(personal[owner(t)]) if owner(t) in personal else owner(t) for t in triples}))
     return kept, tuple(sorted(skipped))
 
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from pyoxigraph import Triple
 
 from . import resources
 from .documents import Document, parse_document, read_batch
-from .errors import UsageError
+from .errors import UsageError, ValidationFailed
 from .formats import format_for_path
 from .ingest import IngestResult, Mode, insert_data, ingest
 from .namespaces import Graphs
 from .sparql_terms import iri, is_iri
 from .store import Store
-from .validation import Validator
+from .validation import Validator, personal_data_report
 
 Progress = Callable[[str], None]
 
@@ -78,8 +78,17 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
     if graphs.is_reserved(graph):
         raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
     triples = read_batch([Document.from_path(path)], graphs.base).triples
+    refuse_personal_data(triples)
     replace_graph(store, graph, list(triples))
     return len(triples)
+
+
+def refuse_personal_data(triples: Sequence[Triple]) -> None:
+    """Reference data is not held to the shapes, but holds no personal data either: ValidationFailed if it does."""
+    report = personal_data_report(triples)
+    if not report.conforms:
+        kinds = sorted({v.value or "" for v in report.violations})
+        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report)
 
 
 def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:

@@ -1,48 +1,44 @@
-"""Personal data in text: e-mail addresses, phone numbers, French social security numbers (NIR) and IBANs.
+"""Personal data in text and IRIs: e-mail addresses, phone numbers, French social security numbers (NIR), IBANs
+and instant-messaging addresses, however they are disguised.
 
-Every text value of a submission is searched (well-typed numbers, dates and booleans are values, not
-text: an amount is never read as a phone number), and every `mailto:`, `tel:` or `sms:` IRI; what is
-found refuses the submission (422), naming the resource, the field and the kind of data, never the
-datum itself. The rule is strict on purpose: this graph describes collective social work, so it
-holds no one's contact details, not even a professional's or an organisation's (the ontology has
-no contact property; organisations are reached through their web site, `foaf:homepage`). The one
-exception is a public service number (free, shared-cost or special-rate: 0 800…, 08…), which reaches
-a service, never a person, and may be cited in a lesson; short numbers (3919, 115) are not matched.
+Every term of a submission is searched (validation.py): texts, the lexical form of every literal whatever its
+datatype (a phone number typed as `xsd:integer` is still a phone number), and every IRI, in any position.
+What is found refuses the submission (422), naming the resource, the field and the kind of data, never the
+datum itself. The rule is strict on purpose: this graph describes collective social work, so it holds no
+one's contact details, not even a professional's or an organisation's (the ontology has no contact
+property; organisations are reached through their web site, `foaf:homepage`). The one exception is a
+public service number (free, shared-cost or special-rate: 0 800…, 08…), which reaches a service, never a
+person, and may be cited in a lesson; short numbers (3919, 115) are not matched.
 
-Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right
-(python-stdnum), whether written in one block or in groups ("1 84 12 76 451 089 46"), and a phone
-number only if it is a valid number (phonenumbers, French numbering by default, international
-numbers too), so that SIRET and RNA numbers, INSEE codes, years, amounts and dates are not mistaken
-for personal data.
+Text is read as a person reads it (`normalised`): HTML entities (`&#64;`, `&commat;`), percent-escapes
+(`%40`, `%2540`) and backslash escapes are decoded, compatibility forms folded (NFKC: full-width `＠` and
+digits), invisible characters removed (zero-width spaces, soft hyphens, joiners, bidirectional marks),
+dashes unified, and the separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces.
+E-mail addresses are also found written `(at)`, `[at]`, ` arobase `, `(dot)`…, and with international
+domains (`jean@exämple.fr`).
+
+Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum),
+whether written in one block or in groups, and a phone number only if it is a valid number (phonenumbers,
+French numbering by default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years,
+amounts and dates are not mistaken for personal data. Out of reach, and documented so: numbers written
+in words, and a number split across two values.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from typing import Iterator
+from functools import cache, lru_cache
+from typing import Iterable, Iterator
+from urllib.parse import unquote
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 from stdnum import iban as iban_number
 from stdnum import numdb
 from stdnum.fr import nir as nir_number
-
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-SEPARATORS = " \u00a0\u202f.-"  # a space, the no-break spaces French typography uses, a dot, a hyphen
-# A NIR is 15 characters (sex, year, month, département or 2A/2B, commune, order, key), maybe grouped;
-# every start is tried (the lookahead), so that a run of digits before it does not hide it.
-NIR = re.compile(r"(?<![0-9A-Za-z])(?=([1-478](?:[ \u00a0\u202f.-]?[0-9AB]){14})(?![0-9A-Za-z]))", re.IGNORECASE)
-NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or registered abroad
-IBAN = re.compile(r"(?<![0-9A-Z])[A-Z]{2}\d{2}(?:[ \u00a0\u202f]?[0-9A-Z]){11,30}")  # in upper-case text
-WITHOUT_SEPARATORS = str.maketrans("", "", SEPARATORS)
-IBAN_REGISTRY = numdb.get("iban")
-LETTERS_AS_DIGITS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
-# Numbers that reach a service, not a person: free, shared-cost, special-rate and universal access numbers.
-SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
-                   PhoneNumberType.UAN}
-MIN_DIGITS = 8  # no phone number, NIR or IBAN has fewer
 
 
 @dataclass(frozen=True)
@@ -58,28 +54,243 @@ EMAIL_ADDRESS = Kind("email", "une adresse électronique", "an e-mail address")
 PHONE_NUMBER = Kind("phone", "un numéro de téléphone", "a phone number")
 SOCIAL_SECURITY_NUMBER = Kind("nir", "un numéro de sécurité sociale (NIR)", "a social security number (NIR)")
 BANK_ACCOUNT = Kind("iban", "un numéro de compte bancaire (IBAN)", "a bank account number (IBAN)")
-CONTACT_SCHEMES = {"mailto": EMAIL_ADDRESS, "tel": PHONE_NUMBER, "sms": PHONE_NUMBER}
+MESSAGING_ADDRESS = Kind("messaging", "une adresse de messagerie instantanée", "an instant-messaging address")
+
+# ---------------------------------------------------------------- reading text as a person reads it
+
+DECODING_ROUNDS = 4  # entities and escapes inside one another (`%2540`, `&amp;#64;`) are decoded this deep
+# Invisible characters: every format character (Unicode category Cf, as of Unicode 15) and the other default
+# ignorable code points (combining grapheme joiner, variation selectors, Hangul fillers…). A test holds the
+# list to the running Python's Unicode database.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+LOOKALIKES = str.maketrans({
+    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58"},  # dashes and minus signs
+    "\u3002": ".", "\u2215": "/",  # the ideographic full stop and the division slash (NFKC leaves them)
+})
+OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
+BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})")
+# Separators people put between digit groups, which phone matching would not read as such (a line break too):
+# read as spaces.
+DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*)(?=[\d+])")
+# "tel0612345678": a phone label glued to the number it introduces
+PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portable|fax)(?=\+?\d)")
+
+
+MARKUP = re.compile(r"<[^<>]{0,200}>")
+RIGHT_TO_LEFT = re.compile("\u202e([^\u202a-\u202e]*)")
+
+
+def normalised(text: str) -> str:
+    """The text as a reader sees it: decoded, folded, without invisible characters, digit groups spaced."""
+    for _ in range(DECODING_ROUNDS):
+        before = text
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(LOOKALIKES)
+            text = OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+        if "&" in text:
+            text = html.unescape(text)
+        if "%" in text:
+            text = unquote(text, errors="replace")
+        if "\\" in text:
+            text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+        if text == before:
+            break
+    text = DIGIT_SEPARATOR.sub(" ", text)
+    return PHONE_LABEL.sub(r"\1 ", text)
+
+
+# ---------------------------------------------------------------- e-mail addresses
+
+# Every repetition is bounded and no two alternatives match the same text, so that a search cannot take
+# more than linear time, whatever the text.
+WORD_CHARS = r"[\w%+'!#$&*=?^`~-]"
+BRACKETED_AT = r"\s{0,3}[(\[{<]\s{0,3}(?:at|@|arobase|arobas|arrobase)\s{0,3}[)\]}>]\s{0,3}"  # (at) [at] {arobase}
+BRACKETED_DOT = r"\s{0,3}[(\[{<]\s{0,3}(?:dot|point|pt|\.)\s{0,3}[)\]}>]\s{0,3}"  # (dot) [point] (.)
+LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+# The last word of the local part is enough to tell an address ("dupont" of "jean dot dupont at…"), and searching
+# from the start of words only keeps the search linear.
+ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
+           r"(?:\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|{label}(?:{domain_dot}{label}){{0,8}}?{domain_dot}"
+           r"(?P<tld>{tld}))(?![\w-])")
+# An address written with "@" or a bracketed (at), and dots or bracketed (dot)s: any top-level domain.
+EMAIL = re.compile(ADDRESS.format(
+    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT})",
+    domain_dot=rf"(?:\.(?!\.)|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}"), re.IGNORECASE)
+# Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr", "jean @ exemple . fr"),
+# the domain must end with a common top-level domain, so that a sentence ("meet at noon.Then") is not read
+# as an address.
+COMMON_DOMAINS = (
+    "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
+    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split()
+BARE_AT = r"\s{1,3}(?:at|arobase|arobas|arrobase)\s{1,3}"
+BARE_DOT = r"\s{1,3}(?:dot|point)\s{1,3}"
+LOOSE_EMAIL = re.compile(ADDRESS.format(
+    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{BARE_AT})",
+    domain_dot=rf"(?:\s{{0,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
+    tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)
+AT_SIGN = re.compile("@")
+AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase)(?![^\W\d_])", re.IGNORECASE)
+WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans
+MAX_HINTS = 2000  # windows searched one by one; past that, the whole text is searched
+# "logo@2x.png" is a file, not an address
+FILE_EXTENSIONS = frozenset((
+    "png jpg jpeg gif svg webp avif bmp tif tiff ico pdf htm html php asp aspx jsp js css txt csv tsv ttl nt jsonld "
+    "json xml rdf doc docx odt xls xlsx ods ppt pptx odp mp3 mp4 avi mkv wav ogg webm gz tgz bz2 7z rar").split())
+
+
+def _has_email(text: str) -> bool:
+    """Whether an address is written in the text: searched around each "@", then each "at" word."""
+    for hints in (AT_SIGN, AT_WORD):
+        searched, covered = 0, -1
+        for hint in hints.finditer(text):
+            if hint.start() < covered:  # its address lies in the window searched last
+                continue
+            if searched == MAX_HINTS:
+                return _has_address(text)
+            if _has_address(text[max(0, hint.start() - WINDOW):hint.end() + WINDOW]):
+                return True
+            searched, covered = searched + 1, hint.end() + WINDOW // 2
+    return False
+
+
+def _has_address(text: str) -> bool:
+    if any(match.group("tld").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
+        return True
+    return LOOSE_EMAIL.search(text) is not None
+
+
+# ---------------------------------------------------------------- numbers: NIR, IBAN, phone
+
+SEPARATOR = r"[\s./_|·•-]{0,3}"
+# A NIR is 15 characters (sex, year, month, département or 2A/2B, commune, order, key), maybe grouped;
+# every start is tried (the lookahead), so that a run of digits before it does not hide it.
+NIR = re.compile(rf"(?<![0-9A-Za-z])(?=([1-478](?:{SEPARATOR}[0-9AB]){{14}})(?![0-9A-Za-z]))", re.IGNORECASE)
+NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or registered abroad
+IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}\d{SEPARATOR}\d(?:{SEPARATOR}[0-9A-Z]){{11,30}}")  # upper case
+NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+IBAN_REGISTRY = numdb.get("iban")
+LETTERS_AS_DIGITS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+# Numbers that reach a service, not a person: free, shared-cost, special-rate and universal access numbers.
+SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
+                   PhoneNumberType.UAN}
+MIN_DIGITS = 8  # no phone number, NIR or IBAN has fewer
+NIR_DIGITS = 13  # a NIR has 15 characters, two of which may be letters (2A, 2B)
+
+# ---------------------------------------------------------------- contact IRIs and messaging addresses
+
+CONTACT_SCHEMES = {
+    "mailto": EMAIL_ADDRESS,
+    **dict.fromkeys(("tel", "sms", "mms", "fax", "modem", "callto", "sip", "sips", "facetime", "facetime-audio",
+                     "whatsapp"), PHONE_NUMBER),
+    **dict.fromkeys(("xmpp", "im", "skype", "tg", "viber", "sgnl", "signal", "msnim", "aim", "ymsgr", "gtalk",
+                     "matrix", "discord", "threema"), MESSAGING_ADDRESS),
+}
+CONTACT_HOSTS = {  # links that open a conversation with someone
+    **dict.fromkeys(("wa.me", "api.whatsapp.com", "web.whatsapp.com"), PHONE_NUMBER),
+    **dict.fromkeys(("t.me", "telegram.me", "telegram.dog", "signal.me", "m.me", "join.skype.com", "threema.id",
+                     "matrix.to"), MESSAGING_ADDRESS),
+}
+# in a text: a contact IRI written out ("skype:jean.dupont", "https://wa.me/33612345678", "t.me/jeandupont")
+TEXT_SCHEMES = ("mailto", "tel", "sms", "callto", "sip", "sips", "facetime", "whatsapp", "xmpp", "skype", "tg",
+                "viber", "sgnl")  # the schemes no word of a sentence is spelt like
+CONTACT_IN_TEXT = re.compile(
+    r"(?<![\w.+-])(?:(?P<scheme>" + "|".join(sorted(TEXT_SCHEMES, key=len, reverse=True)) + r"):(?=[\w+%/])"
+    r"|(?:https?://)?(?:www\.)?(?P<host>" + "|".join(re.escape(h) for h in CONTACT_HOSTS) + r")/(?=[\w+@~-]))",
+    re.IGNORECASE)
+IRI_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:www\.)?([^/?#:]+)", re.IGNORECASE)
 
 
 def personal_data(text: str) -> list[Kind]:
     """The kinds of personal data found in a text, each once, in a stable order."""
-    found = {kind.code: kind for kind in _find(text)}
-    return [found[code] for code in sorted(found)]
+    return _sorted(kind for reading in _readings(text) for kind in _find(normalised(reading)))
+
+
+def _readings(text: str) -> Iterator[str]:
+    """The text, and the text as it is displayed when markup or a right-to-left override rearranges it."""
+    yield text
+    if "<" in text and ">" in text:
+        yield MARKUP.sub("", text)  # "jean<b>@</b>exemple.fr"
+    if "\u202e" in text:
+        yield RIGHT_TO_LEFT.sub(lambda m: m.group(1)[::-1], text)  # "\u202erf.elpmexe@naej" shows jean@exemple.fr
 
 
 def personal_data_in_iri(iri: str) -> list[Kind]:
-    """The kind of contact detail an IRI is (`mailto:`, `tel:`, `sms:`), or none."""
-    scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
-    kind = CONTACT_SCHEMES.get(scheme)
-    return [kind] if kind is not None else []
+    """The kinds of personal data an IRI is or holds: a contact IRI (`mailto:`, `tel:`, `xmpp:`, `wa.me/`…),
+    or personal data anywhere in it (`http://example.org/id/person/jean@example.org`)."""
+    return list(_iri_kinds(iri))
+
+
+@lru_cache(maxsize=16384)  # the IRIs of a batch repeat, and those of the vocabulary repeat across batches
+def _iri_kinds(iri: str) -> tuple[Kind, ...]:
+    text = normalised(iri)
+    found = list(_find(text))
+    scheme = text.split(":", 1)[0].strip().lower() if ":" in text else ""
+    if scheme in CONTACT_SCHEMES:
+        found.append(CONTACT_SCHEMES[scheme])
+    host = IRI_HOST.match(text.strip())
+    if host is not None:
+        name = host.group(1).lower().rstrip(".")
+        if name in CONTACT_HOSTS and text.strip().split(name, 1)[1].strip("/"):
+            found.append(CONTACT_HOSTS[name])
+    return tuple(_sorted(found))
+
+
+def masked(kinds: Iterable[Kind]) -> str:
+    """What is shown in place of a piece of personal data: its kinds only, e.g. "*** (email)"."""
+    return "*** (" + ", ".join(sorted({kind.code for kind in kinds})) + ")"
+
+
+QUOTED = re.compile(r"<[^<>\s]*>|'[^'\n]*'|\"[^\"\n]*\"|«[^«»\n]*»|“[^“”\n]*”|\([^()\n]*\)|\[[^\[\]\n]*\]")
+IRI_BREAK = re.compile(r"\s")  # an IRI has no spaces: a sentence is not read as one
+TOKEN_RUN = re.compile(r"[^\s'\"<>«»“”]+(?:[ \u00a0\u202f]+[^\s'\"<>«»“”]*\d[^\s'\"<>«»“”]*)*")
+
+
+def redact(text: str) -> str:
+    """The text (a message, a log line) with each piece of personal data it quotes shown as its kinds.
+
+    Quoted and bracketed parts, then words and runs of number-like words, are masked where they hold
+    personal data; if the text still holds some, it is replaced whole by the kinds found.
+    """
+    found = _kinds_anywhere(text)
+    if not found:
+        return text
+
+    def mask(match: re.Match[str]) -> str:
+        kinds = _kinds_anywhere(match.group())
+        return masked(kinds) if kinds else match.group()
+
+    for pattern in (QUOTED, TOKEN_RUN):
+        text = pattern.sub(mask, text)
+        if not _kinds_anywhere(text):
+            return text
+    return masked(found) + " (a text quoting personal data, not repeated)"
+
+
+def _kinds_anywhere(text: str) -> list[Kind]:
+    iri = text.strip("<>")
+    return _sorted([*personal_data(text), *(personal_data_in_iri(iri) if ":" in iri and not IRI_BREAK.search(iri)
+                                             else [])])
+
+
+def _sorted(kinds: Iterable[Kind]) -> list[Kind]:
+    found = {kind.code: kind for kind in kinds}
+    return [found[code] for code in sorted(found)]
 
 
 def _find(text: str) -> Iterator[Kind]:
-    if "@" in text and EMAIL.search(text):
+    if _has_email(text):
         yield EMAIL_ADDRESS
-    if sum(map(str.isdigit, text)) < MIN_DIGITS:  # in C: every text of a batch passes here
+    if ":" in text or "/" in text:
+        for match in CONTACT_IN_TEXT.finditer(text):
+            yield CONTACT_SCHEMES[match.group("scheme").lower()] if match.group("scheme") \
+                else CONTACT_HOSTS[match.group("host").lower()]
+    digits = sum(map(str.isdigit, text))
+    if digits < MIN_DIGITS:  # in C: most texts of a batch stop here
         return
-    if any(_is_nir(match.group(1)) for match in NIR.finditer(text)):
+    if digits >= NIR_DIGITS and any(_is_nir(candidate) for candidate in {m.group(1) for m in NIR.finditer(text)}):
         yield SOCIAL_SECURITY_NUMBER
     if _has_iban(text.upper()):
         yield BANK_ACCOUNT
@@ -88,7 +299,7 @@ def _find(text: str) -> Iterator[Kind]:
 
 
 def _is_nir(candidate: str) -> bool:
-    number = candidate.upper().translate(WITHOUT_SEPARATORS)
+    number = NOT_ALPHANUMERIC.sub("", candidate).upper()
     if not NIR_MONTH.fullmatch(number[3:5]):
         return False
     body = number[:5] + number[5:7].replace("2A", "19").replace("2B", "18") + number[7:13]
@@ -102,7 +313,7 @@ def _has_iban(text: str) -> bool:
     position = 0
     while (match := IBAN.search(text, position)) is not None:
         position = match.start() + 1  # every start is tried: a false candidate must not hide the next one
-        number = match.group().translate(WITHOUT_SEPARATORS)
+        number = NOT_ALPHANUMERIC.sub("", match.group())
         length = _iban_length(number[:2])
         if length and len(number) >= length and _is_iban(number[:length]):
             return True

@@ -19,6 +19,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from . import resources
 from .documents import CONTROL, LIMITS, DocumentLimits
 from .errors import DocumentTooLarge, ParseError, UsageError
+from .privacy import personal_data
 from .validation import Location
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
             raise UsageError(f"{path.name}: not a table of the collection-sheet template; expected one of "
                              + ", ".join(sorted(tables)))
         text = _text(path)
-        _check_cells(path.name, text, limits)
+        cells = _check_cells(path.name, text, limits)
         _check_header(path.name, text, table)
         for column in table.tableSchema.columns:
             if column.propertyUrl is not None and not column.virtual:
@@ -75,18 +76,19 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
             with tempfile.TemporaryDirectory() as folder:  # csvw reads tables from files only
                 local = Path(folder) / path.name
                 local.write_text(text, encoding="utf-8")
-                rows = iter(table.iterdicts(fname=local, strict=False))
+                rows = iter(table.iterdicts(fname=local, strict=False, with_metadata=True))
                 number = 1
                 while True:
                     number += 1
                     try:
-                        row = next(rows)
+                        _, line, row = next(rows)
                     except StopIteration:
                         break
                     except (ValueError, csv.Error) as exc:  # csvw's own refusals name the temporary file
                         raise ParseError(_csvw_message(str(exc), local, path.name)) from None
                     try:
-                        found = _row_triples(table, row, base_iri, path.name, number, locations, fallback)
+                        found = _row_triples(table, row, base_iri, path.name, number, locations, fallback,
+                                             cells.get(line, {}))
                     except ValueError as exc:  # an IRI made from a cell is not an IRI
                         raise ParseError(f"{path.name}, row {number}: {exc}") from None
                     triples.update(dict.fromkeys(found))
@@ -104,8 +106,9 @@ def _text(doc: Document) -> str:
         raise ParseError(f"{doc.name}, row {row}: not UTF-8 text; save the sheet as « CSV UTF-8 »") from None
 
 
-def _check_cells(name: str, text: str, limits: DocumentLimits) -> None:
-    """Refuse sheets with more rows, or longer cells, than the limits, and cells with control characters.
+def _check_cells(name: str, text: str, limits: DocumentLimits) -> dict[int, dict[str, str]]:
+    """Refuse sheets with more rows, or longer cells, than the limits, and cells with control characters;
+    the cells of each row as written, by column name, keyed by the line the row ends on (as csvw counts).
 
     Rows are counted as records (a quoted cell may hold line breaks; a lone CR ends a row too). The
     commas outside quotes are counted first, at C speed: the csv module holds a whole row in memory.
@@ -116,6 +119,8 @@ def _check_cells(name: str, text: str, limits: DocumentLimits) -> None:
                                "columns; split it into several sheets")
     reader = csv.reader(line.group() for line in LINE.finditer(text))
     number = width = 0
+    header: list[str] = []
+    cells: dict[int, dict[str, str]] = {}
     try:
         for number, row in enumerate(reader, start=1):
             if number > limits.max_rows + 1:  # the header is not a row of data
@@ -135,11 +140,16 @@ def _check_cells(name: str, text: str, limits: DocumentLimits) -> None:
                 if control:
                     raise ParseError(f"{name}, row {number}, column {column}: control character "
                                      f"U+{ord(control.group()):04X}; cells may not hold control characters")
+            if number == 1:
+                header = [h.strip() for h in row]
+            else:
+                cells[reader.line_num] = dict(zip(header, row))
     except csv.Error as exc:  # the csv module's own limit on a cell (128 KiB), or a malformed quote
         if "field limit" in str(exc):
             raise DocumentTooLarge(f"{name}, row {number + 1}: a cell is longer than {limits.max_cell} "
                                    "characters") from None
         raise ParseError(f"{name}, row {number + 1}: {exc}") from None
+    return cells
 
 
 def _csvw_message(message: str, local: Path, name: str) -> str:
@@ -164,7 +174,8 @@ def _check_header(name: str, text: str, table: Any) -> None:
 
 
 def _row_triples(table: Any, row: Mapping[str, Any], base: str, file: str, number: int,
-                 locations: dict[str, Location], fallback: dict[str, Location]) -> list[Triple]:
+                 locations: dict[str, Location], fallback: dict[str, Location],
+                 cells: Mapping[str, str]) -> list[Triple]:
     schema = table.tableSchema
     for column in schema.columns:
         if column.required and row.get(column.name) in (None, "", []):
@@ -190,7 +201,7 @@ def _row_triples(table: Any, row: Mapping[str, Any], base: str, file: str, numbe
                 obj: NamedNode | Literal = NamedNode(urljoin(base, column.valueUrl.expand(
                     **{**_template_values(row), column.name: _lexical(item)})))
             else:
-                obj = _literal(item, column)
+                obj = _literal(item, column, cells.get(column.name, ""))
             out.append(Triple(subject, predicate, obj))
     return out
 
@@ -199,12 +210,17 @@ def _template_values(row: Mapping[str, Any]) -> dict[str, str]:
     return {k: _lexical(v) for k, v in row.items() if v is not None and not isinstance(v, list)}
 
 
-def _literal(value: Any, column: Any) -> Literal:
+def _literal(value: Any, column: Any, cell: str) -> Literal:
+    """The literal of a value; a typed one keeps the cell as written when it holds personal data, which reading
+    it as a number would hide ("0612345678" is the number 612345678), so that validation finds it."""
     base = column.datatype.base if column.datatype is not None else "string"
     if base in STRING_TYPES:
         lang = column.lang if column.lang and column.lang != "und" else None
         return Literal(str(value), language=lang) if lang else Literal(str(value))
-    return Literal(_lexical(value), datatype=NamedNode(XSD + base))
+    lexical = _lexical(value)
+    if cell.strip() != lexical and personal_data(cell):
+        lexical = cell
+    return Literal(lexical, datatype=NamedNode(XSD + base))
 
 
 def _lexical(value: Any) -> str:

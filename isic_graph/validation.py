@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -10,29 +11,23 @@ from typing import Collection, Iterable, Mapping, Sequence
 
 import pyoxigraph
 import pyshacl
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import resources
 from .conformance import CompiledShapes, Facts, UnsupportedShapes, compile_shapes
-from .namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, XSD, curie
-from .privacy import Kind, personal_data, personal_data_in_iri
+from .namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
+from .personal import MASKED, SH, Finding, mask_report, masked_literal, personal_data_in, report_personal_data
+from .privacy import personal_data
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
-XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
-PERSONAL_DATA = URIRef(SHAPES_IRI + "#PersonalDataConstraintComponent")
-MASKED = URIRef(SHAPES_IRI + "#MaskedValue")  # the datatype of what a report shows instead of personal data
-# Well-typed values of these datatypes are numbers, dates or booleans, not text: they are not searched.
-UNTEXTUAL = frozenset(URIRef(XSD + name) for name in (
-    "boolean", "date", "dateTime", "dateTimeStamp", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay",
-    "duration", "dayTimeDuration", "yearMonthDuration", "decimal", "integer", "int", "long", "short", "byte",
-    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
-    "unsignedInt", "unsignedShort", "unsignedByte", "float", "double"))
-CONTACT_INITIALS = frozenset("mMtTsS")  # of the schemes personal_data_in_iri knows: mailto:, tel:, sms:
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)
+# rdflib's complaints about a literal it cannot read ("Parsing weird boolean, 'jean@…'", "Failed to convert
+# Literal lexical form…" with the value in its traceback) quote submitted values: the report says it instead.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+warnings.filterwarnings("ignore", category=UserWarning, module=r"rdflib\.term")
 
 
 @dataclass(frozen=True)
@@ -160,25 +155,34 @@ class Validator:
         anything (a violation, an ill-typed literal, personal data) or cannot run, the batch is validated
         by `validate`, whose report is the one given.
         """
-        if self.proves_conformance(triples, context, focus):
+        personal = personal_data_in([*triples, *context], focus)
+        if not personal and self._compiled_conformance(triples, context, focus):
             return conforming_report()
         data = to_rdflib([*triples, *context])
-        return self.validate(data, focus)
+        return self.validate(data, focus, personal)
 
     def proves_conformance(self, triples: Sequence[pyoxigraph.Triple], context: Sequence[pyoxigraph.Triple] = (),
                            focus: Collection[str] | None = None) -> bool:
         """Whether the compiled shapes show that the batch conforms (False: pySHACL must decide)."""
+        return not personal_data_in([*triples, *context], focus) and self._compiled_conformance(triples, context,
+                                                                                                focus)
+
+    def _compiled_conformance(self, triples: Sequence[pyoxigraph.Triple], context: Sequence[pyoxigraph.Triple],
+                              focus: Collection[str] | None) -> bool:
         if self.compiled is None:
             return False
         facts = Facts(triples, context, base=self.vocabulary_facts)
-        if facts.ill_typed or _has_personal_data([*triples, *context], focus):
-            return False
-        return self.compiled.conforms(facts, focus)
+        return not facts.ill_typed and self.compiled.conforms(facts, focus)
 
-    def validate(self, data: Graph, focus: Iterable[str] | None = None) -> ValidationReport:
-        """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked."""
-        # Searched before the vocabulary is mixed in: only the submission's own values are personal data.
-        personal = _personal_data(data, None if focus is None else {URIRef(f) for f in focus})
+    def validate(self, data: Graph, focus: Iterable[str] | None = None,
+                 personal: list[Finding] | None = None) -> ValidationReport:
+        """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked.
+
+        personal: the personal data of the submission as parsed (see `check`); without it, the data is
+        searched as rdflib holds it, whose typed literals are normalised.
+        """
+        if personal is None:  # searched before the vocabulary is mixed in: only the submission's own data counts
+            personal = personal_data_in(from_rdflib(data), None if focus is None else set(focus))
         # The vocabulary is added to the data itself: pySHACL's ont_graph only mixes in class axioms,
         # not the thesauri's concepts, which the scheme constraints need.
         for triple in self.vocabulary:
@@ -200,8 +204,8 @@ class Validator:
             _report_ill_typed(report_graph, ill_typed)
         if personal:
             conforms = False
-            _report_personal_data(report_graph, personal)
-            _mask(report_graph, personal)
+            report_personal_data(report_graph, personal)
+            mask_report(report_graph, personal)
         root = next(report_graph.subjects(RDF.type, SH.ValidationReport))
         violations = tuple(self._violation(data, report_graph, r)  # top-level results; sh:detail stays nested
                            for r in report_graph.objects(root, SH.result))
@@ -266,26 +270,28 @@ def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> Graph:
     return graph
 
 
-def _has_personal_data(triples: Iterable[pyoxigraph.Triple], focus: Collection[str] | None) -> bool:
-    """Whether _personal_data would find anything in these triples, whose literals are well-typed."""
-    texts: set[str] = set()  # each text searched once, however often the batch repeats it
-    for t in triples:
-        subject, value = t.subject, t.object
-        if focus is not None and not (isinstance(subject, pyoxigraph.NamedNode) and subject.value in focus):
-            continue
-        if isinstance(subject, pyoxigraph.NamedNode) and subject.value[0] in CONTACT_INITIALS \
-                and personal_data_in_iri(subject.value):
-            return True
-        if isinstance(value, pyoxigraph.NamedNode):
-            if value.value[0] in CONTACT_INITIALS and personal_data_in_iri(value.value):
-                return True
-        elif isinstance(value, pyoxigraph.Literal):
-            datatype = value.datatype.value
-            if value.language or datatype == str(XSD_STRING):
-                texts.add(value.value)
-            elif URIRef(datatype) not in UNTEXTUAL:  # as rdflib spells it
-                texts.add(str(Literal(value.value, datatype=URIRef(datatype))))
-    return any(personal_data(text) for text in texts)
+def from_rdflib(graph: Graph) -> list[pyoxigraph.Triple]:
+    """The triples of an rdflib graph, as pyoxigraph terms."""
+    return [q.triple for q in pyoxigraph.parse(graph.serialize(format="nt", encoding="utf-8"),
+                                               format=pyoxigraph.RdfFormat.N_TRIPLES)]
+
+
+def personal_data_report(triples: Sequence[pyoxigraph.Triple]) -> ValidationReport:
+    """The report on the personal data of triples no shapes apply to (reference data): conforms when there is none."""
+    found = personal_data_in(triples)
+    report = conforming_report()
+    if not found:
+        return report
+    report_personal_data(report.graph, found)
+    mask_report(report.graph, found)
+    violations = []
+    for finding in found:
+        focus = masked_literal([finding.kind]) if finding.place == "resource" else finding.subject
+        path = finding.predicate if finding.place in ("value", "datatype") else None
+        violations.append(Violation(str(focus), None, None if path is None else str(path), {},
+                                    str(masked_literal([finding.kind])), finding.messages(), "Violation"))
+    return ValidationReport(False, tuple(sorted(violations, key=lambda v: (v.focus, v.path or "", v.value or ""))),
+                            report.graph)
 
 
 def _keep_results_about(report: Graph, focus: set[URIRef]) -> bool:
@@ -336,88 +342,6 @@ def _report_ill_typed(report: Graph, triples: list[tuple[Node, Node, Node]]) -> 
                      (SH.resultMessage, Literal(f"« {value} » n'est pas valide : il faut {fr}.", lang="fr")),
                      (SH.resultMessage, Literal(f"'{value}' is not valid: it must be {en}.", lang="en"))):
             report.add((result, p, o))
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A piece of personal data in a batch: the resource and field it is in, the term holding it, its kind."""
-
-    subject: Node
-    predicate: Node | None  # None: the resource's own IRI is the datum (<mailto:…>)
-    term: Node
-    kind: Kind
-
-
-def _personal_data(data: Graph, focus: set[URIRef] | None) -> list[Finding]:
-    """Each piece of personal data in the text of the data, and in its contact IRIs (mailto:, tel:)."""
-    found: dict[tuple[Node, Node | None, str], Finding] = {}
-    for subject, predicate, value in data:
-        if focus is not None and subject not in focus:
-            continue
-        for kind in _kinds(subject):
-            found.setdefault((subject, None, kind.code), Finding(subject, None, subject, kind))
-        for kind in _kinds(value):
-            found.setdefault((subject, predicate, kind.code), Finding(subject, predicate, value, kind))
-    return list(found.values())
-
-
-def _kinds(term: Node) -> list[Kind]:
-    if isinstance(term, Literal):
-        if term.datatype in UNTEXTUAL and not term.ill_typed:
-            return []
-        return personal_data(str(term))
-    if isinstance(term, URIRef):
-        return personal_data_in_iri(str(term))
-    return []
-
-
-def _report_personal_data(report: Graph, found: list[Finding]) -> None:
-    """A W3C validation result per piece of personal data; the value names its kind, never the datum."""
-    from rdflib import BNode
-
-    root = next(report.subjects(RDF.type, SH.ValidationReport))
-    report.set((root, SH.conforms, Literal(False)))
-    for finding in found:
-        kind = finding.kind
-        where_fr, where_en = (("Ce champ contient", "This field contains") if finding.predicate is not None
-                              else ("L'IRI de cette ressource est", "The IRI of this resource is"))
-        result = BNode()
-        report.add((root, SH.result, result))
-        for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, finding.subject),
-                     (SH.value, masked([kind])), (SH.resultSeverity, SH.Violation),
-                     (SH.sourceConstraintComponent, PERSONAL_DATA),
-                     (SH.resultMessage, Literal(f"{where_fr} {kind.fr} : aucune donnée personnelle n'est "
-                                                "publiée ici (des groupes, pas des personnes).", lang="fr")),
-                     (SH.resultMessage, Literal(f"{where_en} {kind.en}: no personal data is published "
-                                                "here (groups, not people).", lang="en"))):
-            report.add((result, p, o))
-        if finding.predicate is not None:
-            report.add((result, SH.resultPath, finding.predicate))
-
-
-def _mask(report: Graph, found: list[Finding]) -> None:
-    """Replace every piece of personal data the report would repeat (values, focus nodes, messages) by its kind."""
-    kinds: dict[Node, list[Kind]] = {}
-    for finding in found:
-        kinds.setdefault(finding.term, []).append(finding.kind)
-    for subject, predicate, value in list(report):
-        if predicate in (SH.value, SH.focusNode) and value in kinds:
-            report.remove((subject, predicate, value))
-            report.add((subject, predicate, masked(kinds[value])))
-        elif predicate == SH.resultMessage and isinstance(value, Literal):
-            text = str(value)
-            for term, found_kinds in kinds.items():
-                if str(term) in text:
-                    text = text.replace(str(term), str(masked(found_kinds)))
-            if text != str(value):
-                report.remove((subject, predicate, value))
-                report.add((subject, predicate, Literal(text, lang=value.language)))
-
-
-def masked(kinds: Iterable[Kind]) -> Literal:
-    """What a report shows in place of a piece of personal data: its kinds only, e.g. "*** (email)"."""
-    codes = ", ".join(sorted({kind.code for kind in kinds}))
-    return Literal(f"*** ({codes})", datatype=MASKED)
 
 
 def _label(data: Graph, node: Node | None) -> str | None:

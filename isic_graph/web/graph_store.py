@@ -9,7 +9,7 @@ from ..documents import Document, parse_document
 from ..errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from ..formats import format_for_media_type
 from ..ingest import Mode, check_slug, ingest, insert_data
-from ..instance import replace_graph
+from ..instance import refuse_personal_data, replace_graph
 from ..sparql_terms import iri, is_iri
 from .auth import Forbidden, require_admin, require_network
 from .negotiation import negotiate
@@ -102,6 +102,12 @@ def _write_reference(graph: str) -> Response:
         store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP SILENT GRAPH {iri(graph)}")
         return Response(status=204)
     triples = parse_document(_body_document(), services().graphs.base)
+    try:
+        refuse_personal_data(triples)
+    except ValidationFailed as exc:
+        from .api import refusal
+
+        return refusal(exc)
     created = graph != DEFAULT and store.query(f"ASK {{ {target} {{ ?s ?p ?o }} }}") is not True
     if graph == DEFAULT:
         body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)

@@ -14,6 +14,7 @@ from typing import Callable
 from flask import Flask, Response, g, request
 
 from ..errors import StoreUnavailable
+from ..privacy import redact
 
 ACCESS_LOG = logging.getLogger("isic_graph.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -99,9 +100,10 @@ def new_request_id(incoming: str) -> str:
 
 def log_access(request_id: str, client: str | None, method: str, path: str, status: int, size: int | None,
                started: float, user_agent: str) -> None:
-    """The access log line of a request (started: its time.perf_counter() at arrival)."""
+    """The access log line of a request (started: its time.perf_counter() at arrival); personal data in its path
+    (/id/person/jean@example.org) is shown as its kinds."""
     ACCESS_LOG.info(json.dumps({
         "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "request_id": request_id,
-        "client": client, "method": method, "path": path, "status": status, "bytes": size,
+        "client": client, "method": method, "path": redact(path), "status": status, "bytes": size,
         "ms": round((time.perf_counter() - started) * 1000, 1), "user_agent": user_agent[:200] or None},
         ensure_ascii=False))
