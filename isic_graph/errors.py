@@ -11,12 +11,14 @@
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
     ├── BudgetExceeded              429 too-many-requests   (carries Retry-After)
+    │   └── TooManyAtOnce           429 too-many-requests   (carries Retry-After)
     ├── BackupError                 422 bad-backup
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
     ├── NotFound                    404 not-found
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
         ├── QueryTimeout            503 query-timeout
+        │   └── ValidationTimeout   503 validation-timeout
         ├── StoreUnavailable        503 store-unavailable
         ├── StorageFull             507 storage-full
         └── PeerUnavailable         502 peer-unavailable
@@ -120,6 +122,12 @@ class QueryTimeout(StoreError):
     public = True
 
 
+class ValidationTimeout(QueryTimeout):
+    """A validation ran past the query timeout and was stopped; nothing was stored."""
+
+    code = "validation-timeout"
+
+
 class NotAcceptable(UsageError):
     """No representation matches the Accept header."""
 
@@ -159,6 +167,10 @@ class BudgetExceeded(IsicError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooManyAtOnce(BudgetExceeded):
+    """The client has as many costly requests running as it may; it may send another when one ends."""
 
 
 class QueryTooLarge(IsicError):

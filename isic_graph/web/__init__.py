@@ -28,6 +28,7 @@ from . import (
     health,
     home,
     lifecycle,
+    limits,
     linked_data,
     maps,
     metadata,
@@ -39,6 +40,8 @@ from . import (
     workbench,
 )
 from .cached import CachedAnswers
+from .clients import ForwardedClients, TrustedProxies
+from .limits import Concurrency
 
 MAX_UPLOAD = 32 * 1024 * 1024
 
@@ -60,6 +63,7 @@ class Services:
     search: SearchIndex
     cache: ResultCache | None
     boot: str  # names this start of the server: answers and ETags of an earlier run are never reused
+    concurrency: Concurrency  # costly requests running, by client
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -83,8 +87,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       TimeBudget(settings.client_budget),
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
-                                      secrets.token_hex(4))
+                                      secrets.token_hex(4), Concurrency(settings.client_concurrency))
     lifecycle.register(app, writes)
+    limits.register(app)
     problems.register(app)
     if engine is not None:
         @app.errorhandler(StorageFull)
@@ -96,6 +101,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     app.wsgi_app = CachedAnswers(app.wsgi_app, services(app))  # type: ignore[method-assign]
+    proxies = TrustedProxies(settings.trusted_proxies)
+    if proxies:
+        app.wsgi_app = ForwardedClients(app.wsgi_app, proxies)  # type: ignore[method-assign]
     return app
 
 
