@@ -58,3 +58,18 @@ def require_network(slug: str) -> None:
         raise Unauthorized("unknown or revoked token")
     if owner != slug:
         raise Forbidden(f"this token belongs to network {owner!r}; it cannot write network {slug!r}")
+
+
+def require_any_network() -> str:
+    """The request carries the token of some network (or the administrator's); the network's name (or "admin")."""
+    from . import services
+
+    token = bearer_token()
+    if token is None:
+        raise Unauthorized("this operation needs a network's bearer token (Authorization: Bearer …)")
+    if is_admin(token):
+        return "admin"
+    owner = services().credentials.network_for(token)
+    if owner is None:
+        raise Unauthorized("unknown or revoked token")
+    return owner
