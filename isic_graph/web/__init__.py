@@ -41,6 +41,7 @@ from . import (
 )
 from .cached import CachedAnswers
 from .clients import ForwardedClients, TrustedProxies
+from .derived import PageCache
 from .limits import Concurrency
 
 MAX_UPLOAD = 32 * 1024 * 1024
@@ -64,6 +65,7 @@ class Services:
     cache: ResultCache | None
     boot: str  # names this start of the server: answers and ETags of an earlier run are never reused
     concurrency: Concurrency  # costly requests running, by client
+    pages: PageCache | None  # derived pages, kept until the next write
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -87,7 +89,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       TimeBudget(settings.client_budget),
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
-                                      secrets.token_hex(4), Concurrency(settings.client_concurrency))
+                                      secrets.token_hex(4), Concurrency(settings.client_concurrency),
+                                      PageCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None)
     lifecycle.register(app, writes)
     limits.register(app)
     problems.register(app)

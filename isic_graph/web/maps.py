@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template_string, request
 from ..errors import NotFound
 from ..maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
 from ..namespaces import ISIC, THESAURUS
+from .derived import per_store_version
 from .linked_data import STYLE
 
 blueprint = Blueprint("maps", __name__)
@@ -70,6 +71,7 @@ def _drawing(name: str, kind: str, filters: Filters) -> bytes:
 
 
 @blueprint.get("/maps/<name>.<kind>")
+@per_store_version
 def drawing(name: str, kind: str) -> Response:
     if kind not in KINDS:
         raise NotFound("maps are drawn as .svg or .png")
@@ -77,6 +79,7 @@ def drawing(name: str, kind: str) -> Response:
 
 
 @blueprint.get("/maps")
+@per_store_version
 def page() -> str:
     from . import services
 

@@ -19,6 +19,7 @@ from ..ingest import Mode, ingest
 from ..sheetform import FilledSheet, fields, options, sheet_iri, sheet_triples
 from ..validation import ValidationReport
 from .api import dry_run_of
+from .derived import per_store_version
 from .linked_data import STYLE
 from .negotiation import language
 
@@ -136,11 +137,13 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
 
 
 @blueprint.get("/sheets/new")
+@per_store_version
 def new_sheet() -> Response:
     return _render(language(), {}, {})
 
 
 @blueprint.get("/sheets/edit")
+@per_store_version
 def edit_sheet() -> Response:
     """The form filled with a stored project and its lessons."""
     from . import services
