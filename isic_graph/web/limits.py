@@ -120,13 +120,14 @@ class HeldBody:
     """A streamed body that gives its slot back once: when it has been sent whole, or closed (by the server,
     when the client left)."""
 
-    def __init__(self, body: Iterable[bytes], release: Callable[[], None]) -> None:
+    def __init__(self, body: Iterable[str] | Iterable[bytes], release: Callable[[], None]) -> None:
         self.body = body
         self._release: Callable[[], None] | None = release
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            yield from self.body
+            for chunk in self.body:
+                yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
         finally:
             self.close()
 
