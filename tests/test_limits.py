@@ -46,7 +46,7 @@ def test_a_client_past_its_share_is_refused_and_others_are_not() -> None:
 
 def test_a_held_body_gives_its_slot_back_once_whether_sent_or_closed() -> None:
     given_back: list[int] = []
-    sent = HeldBody(iter([b"a", "é"]), lambda: given_back.append(1))
+    sent = HeldBody(iter(["a", "é"]), lambda: given_back.append(1))
     assert b"".join(sent) == "aé".encode() and given_back == [1]
     sent.close()
     assert given_back == [1]
