@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import resource
+import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -75,6 +78,25 @@ class DryRun:
     def as_report(self) -> ValidationReport:
         """The violations shown, as a report (for code that reads ValidationReport)."""
         return ValidationReport(self.conforms, self.violations, Graph())
+
+
+class DryRuns:
+    """At most `limit` dry runs at once on this server, whoever sends them (each client also has its own share
+    of the costly requests); one that waits for its turn waits within its own deadline."""
+
+    def __init__(self, limit: int = max(2, os.cpu_count() or 2)) -> None:
+        self.limit = limit
+        self._turns = threading.BoundedSemaphore(limit)
+
+    def run(self, submission: Submission, timeout: float) -> DryRun:
+        begun = time.monotonic()
+        if not self._turns.acquire(timeout=timeout):
+            raise ValidationTimeout(f"the server was validating {self.limit} submissions at once for {timeout:g} s; "
+                                    "nothing was stored. Send it again in a moment")
+        try:
+            return dry_run(submission, max(0.1, timeout - (time.monotonic() - begun)))
+        finally:
+            self._turns.release()
 
 
 def dry_run(submission: Submission, timeout: float) -> DryRun:

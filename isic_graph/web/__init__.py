@@ -11,6 +11,7 @@ from ..budget import TimeBudget
 from ..cache import ResultCache
 from ..config import Settings
 from ..credentials import CredentialStore
+from ..dry_run import DryRuns
 from ..errors import ConfigError, StorageFull
 from ..guard import Guard, Limits
 from ..namespaces import Graphs
@@ -66,6 +67,7 @@ class Services:
     boot: str  # names this start of the server: answers and ETags of an earlier run are never reused
     concurrency: Concurrency  # costly requests running, by client
     pages: PageCache | None  # derived pages, kept until the next write
+    dry_runs: DryRuns  # validations, each in a process of its own
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -90,7 +92,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
                                       secrets.token_hex(4), Concurrency(settings.client_concurrency),
-                                      PageCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None)
+                                      PageCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
+                                      DryRuns())
     lifecycle.register(app, writes)
     limits.register(app)
     problems.register(app)

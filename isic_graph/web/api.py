@@ -8,7 +8,7 @@ from pathlib import PurePath
 from flask import Blueprint, Response, jsonify, request
 
 from ..documents import Document
-from ..dry_run import DryRun, Submission, dry_run
+from ..dry_run import DryRun, Submission
 from ..errors import UsageError, ValidationFailed
 from ..formats import format_for_media_type, format_for_path
 from ..ingest import Mode, check_slug, ingest
@@ -73,7 +73,7 @@ def dry_run_of(documents: list[Document], network: str | None, report_format: st
     s = services()
     submission = Submission(s.store.query_url, s.graphs.base,
                             tuple((d.name, d.data, d.format.name) for d in documents), network, report_format)
-    return dry_run(submission, s.settings.query_timeout)
+    return s.dry_runs.run(submission, s.settings.query_timeout)
 
 
 def documents_from_request() -> list[Document]:
