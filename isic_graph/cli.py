@@ -143,13 +143,17 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
     text = file.read_text(encoding="utf-8") if file else str(sparql)
 
     def action() -> None:
+        from .guard import Limits, read
         from .service import evaluate
 
-        # SERVICE blocks go to registered peers only, called by isic-graph itself, never by the engine
-        sparql = evaluate(text, PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
-                          obj.settings.result_limit)
+        # the text is read once, as on /sparql; SERVICE blocks go to registered peers only, called by
+        # isic-graph itself, never by the engine, which gets the text written from that reading
+        checked = evaluate(read(text, Limits(max_bytes=len(text.encode("utf-8", "surrogatepass")) + 1,
+                                             max_depth=obj.settings.query_max_depth)),
+                           PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
+                           obj.settings.result_limit)
         with obj.store(read_only=True) as store:
-            result = store.query(sparql)
+            result = store.query(checked.text)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
         elif isinstance(result, bool):

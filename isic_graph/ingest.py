@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import urllib.parse
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
@@ -14,6 +13,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from .disjoint import DisjointSets
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
+from .guard import Checked, declarations, expand
 from .identity import key_holders, key_holders_in_graph, recompute_identity, update_identity
 from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, SH, VOID, XSD, Graphs
 from .store import Store
@@ -104,31 +104,24 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 
-WILDCARDS = re.compile(r"(?<![\w?$:])(?:GRAPH\s*[?$]|(?:DROP|CLEAR)\s+(?:SILENT\s+)?(?:ALL|NAMED)\b|"
-                       r"(?:ADD|MOVE|COPY)\b)", re.IGNORECASE)
-
-
-def touched_networks(update: str, graphs: Graphs) -> list[str] | None:
+def touched_networks(update: Checked, graphs: Graphs) -> list[str] | None:
     """The network graphs an update names (GRAPH, WITH, INTO, DROP…, by IRI or prefixed name), or None
     when it may write any graph (GRAPH ?var, DROP ALL, ADD / MOVE / COPY)."""
-    from .guard import blank_literals, decode_escapes
-    from .service import declarations
-
-    text = decode_escapes(update)
-    code = blank_literals(text)
-    if WILDCARDS.search(code):
-        return None
-    prefixes, base = declarations(text, code)
-    named = {text[m.start() + 1:m.end() - 1] for m in re.finditer(r"<[^<>\n]*>", code)}  # IRIs, blanked in code
-    for m in re.finditer(r"(?<![\w?$<])([A-Za-z][\w.-]*)?:([\w.-]*)", code):
-        if (m.group(1) or "") in prefixes:
-            named.add(prefixes[m.group(1) or ""] + m.group(2))
-    if base:
-        named |= {urllib.parse.urljoin(base, iri) for iri in named}
+    tokens = update.tokens
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1:i + 3]
+        if token.is_word("ADD", "MOVE", "COPY") \
+                or (token.is_word("GRAPH") and following[:1] and following[0].kind == "var") \
+                or (token.is_word("DROP", "CLEAR")
+                    and any(t.is_word("ALL", "NAMED") for t in following[:1 + following[0].is_word("SILENT")]
+                            if following)):
+            return None
+    prefixes, base = declarations(tokens)
+    named = {iri for token in tokens if (iri := expand(token, prefixes, base)) is not None}
     return sorted(iri for iri in named if iri.startswith(graphs.network_prefix))
 
 
-def after_raw_update(store: Store, graphs: Graphs, update: str, now: datetime.datetime | None = None) -> None:
+def after_raw_update(store: Store, graphs: Graphs, update: Checked, now: datetime.datetime | None = None) -> None:
     """After an update that did not go through ingestion (the administrator's SPARQL update): the network
     graphs it names (all of them, when it may write any) are marked modified now, so that their dumps get
     new ETags and harvesters fetch them again, and the identity graph is recomputed."""

@@ -61,7 +61,7 @@ def child_pids(pid: int) -> set[int]:
 
 
 def engine_pids(pid: int) -> set[int]:
-    """The server's engine processes (its other children are query parsers)."""
+    """The server's engine processes."""
     found = set()
     for child in child_pids(pid):
         try:

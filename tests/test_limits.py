@@ -11,7 +11,7 @@ from flask import Flask
 from isic_graph.config import Settings
 from isic_graph.errors import TooManyAtOnce
 from isic_graph.store.engine import Engine
-from isic_graph.web import create_app, services
+from isic_graph.web import create_app
 from isic_graph.web.limits import Concurrency, HeldBody
 
 from .conftest import ADMIN, bearer
@@ -26,9 +26,7 @@ def app(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fl
     folder: Path = tmp_path_factory.mktemp("limits")
     settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=folder / "credentials.json",
                         client_concurrency=1)
-    application = create_app(settings, engine)
-    yield application
-    services(application).guard.close()
+    yield create_app(settings, engine)
 
 
 def test_a_client_past_its_share_is_refused_and_others_are_not() -> None:

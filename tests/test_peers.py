@@ -71,10 +71,7 @@ def test_the_catalogue_lists_the_peers_catalogues(engine: Engine, tmp_path: Path
     PeerRegistry(tmp_path / "peers.json").add("south", "https://south.example.org/sparql",
                                                "https://south.example.org/dumps/")
     app = create_app(Settings(store_path=None, peers_path=tmp_path / "peers.json"), engine)
-    try:
-        body = app.test_client().get("/catalog", headers={"Accept": "application/n-triples"}).data
-    finally:
-        services(app).guard.close()
+    body = app.test_client().get("/catalog", headers={"Accept": "application/n-triples"}).data
     triples = {(t.subject.value, t.predicate.value, t.object.value) for t in parse(body, format=RdfFormat.N_TRIPLES)}
     peer = "http://localhost:5000/catalog#peer-south"
     assert ("http://localhost:5000/catalog", DCAT + "catalog", peer) in triples

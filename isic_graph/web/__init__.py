@@ -13,7 +13,7 @@ from ..config import Settings
 from ..credentials import CredentialStore
 from ..dry_run import DryRuns
 from ..errors import ConfigError, StorageFull
-from ..guard import Guard, Limits
+from ..guard import Limits
 from ..namespaces import Graphs
 from ..querying import QueryService
 from ..scopes import LiveRefresh
@@ -40,7 +40,6 @@ from . import (
     update,
     workbench,
 )
-from .cached import CachedAnswers
 from .clients import ForwardedClients, TrustedProxies
 from .derived import PageCache
 from .limits import Concurrency
@@ -58,7 +57,7 @@ class Services:
     queries: QueryService
     validator: Validator
     credentials: CredentialStore
-    guard: Guard
+    limits: Limits
     budget: TimeBudget
     writes: lifecycle.Writes
     refresh: LiveRefresh
@@ -87,7 +86,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
                                       QueryService(store, settings.query_timeout, settings.result_limit, engine),
                                       Validator.default(), CredentialStore(settings.credentials_path),
-                                      Guard(Limits(max_depth=settings.query_max_depth), timeout=min(5.0, settings.query_timeout)),
+                                      Limits(max_depth=settings.query_max_depth),
                                       TimeBudget(settings.client_budget),
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
@@ -106,7 +105,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
-    app.wsgi_app = CachedAnswers(app.wsgi_app, services(app))  # type: ignore[method-assign]
     proxies = TrustedProxies(settings.trusted_proxies)
     if proxies:
         app.wsgi_app = ForwardedClients(app.wsgi_app, proxies)  # type: ignore[method-assign]

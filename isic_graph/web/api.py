@@ -12,7 +12,7 @@ from ..dry_run import DryRun, Submission
 from ..errors import UsageError, ValidationFailed
 from ..formats import format_for_media_type, format_for_path
 from ..ingest import Mode, check_slug, ingest
-from .auth import require_any_network, require_network
+from .auth import require_credential, require_network
 from .negotiation import language
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -47,7 +47,7 @@ def validate() -> Response:
         check_slug(network)
         require_network(network)
     else:
-        require_any_network()
+        require_credential("a dry run")
     wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],
                                                  default="application/problem+json")
     outcome = dry_run_of(documents_from_request(), network, REPORT_FORMATS.get(wanted))

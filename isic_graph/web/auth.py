@@ -60,16 +60,12 @@ def require_network(slug: str) -> None:
         raise Forbidden(f"this token belongs to network {owner!r}; it cannot write network {slug!r}")
 
 
-def require_any_network() -> str:
-    """The request carries the token of some network (or the administrator's); the network's name (or "admin")."""
+def require_credential(why: str) -> None:
+    """The request carries a valid token: a network's or the administrator's."""
     from . import services
 
     token = bearer_token()
     if token is None:
-        raise Unauthorized("this operation needs a network's bearer token (Authorization: Bearer …)")
-    if is_admin(token):
-        return "admin"
-    owner = services().credentials.network_for(token)
-    if owner is None:
+        raise Unauthorized(f"{why}: that needs a network's bearer token (Authorization: Bearer …)")
+    if not is_admin(token) and services().credentials.network_for(token) is None:
         raise Unauthorized("unknown or revoked token")
-    return owner
