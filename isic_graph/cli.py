@@ -9,17 +9,18 @@ from typing import Callable, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .backup import backup, restore, verify
+from .backup import backup, verify
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
-from .errors import IsicError, ValidationFailed
+from .errors import IsicError, RestoreRefused, ValidationFailed
 from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
 from .harvest import harvest
 from .ingest import Mode, check, check_slug, ingest
 from .instance import init_store, load_reference, stats
 from .namespaces import Graphs, curie
 from .peers import PeerRegistry
+from .restoration import restore
 from .store import Store, open_store
 from .store.results import SelectResult
 from .validation import ValidationReport, Validator
@@ -213,15 +214,30 @@ def backup_command(obj: Context, folder: Path) -> None:
 @main.command("restore")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace the content of a store that is not empty.")
+@click.option("--only-conforming", is_flag=True,
+              help="Restore the graphs that pass their checks and leave out the others (named); exit 1 then.")
 @click.pass_obj
-def restore_command(obj: Context, folder: Path, replace: bool) -> None:
-    """Check a backup against its manifest, then load it into an empty store (or, with --replace, any)."""
-    def action() -> None:
+def restore_command(obj: Context, folder: Path, replace: bool, only_conforming: bool) -> None:
+    """Check a backup (manifest, checksum, then every graph as ingestion would), then load it into an empty store
+    (or, with --replace, any): all of it, or nothing when a graph fails its checks."""
+    def action() -> bool:
         checked = verify(folder)  # the whole backup, before the store is even opened
         with obj.store() as store:
-            manifest = restore(store, checked, replace)
-        click.echo(f"restored {manifest.quads} quads in {len(manifest.graphs)} graphs from {folder}")
-    run(action)
+            try:
+                restored = restore(store, checked, obj.graphs, Validator.default(), replace, only_conforming)
+            except RestoreRefused as exc:
+                for problem in exc.problems:
+                    click.echo(f"  - {problem.describe()}", err=True)
+                raise
+        for problem in restored.left_out:
+            click.echo(f"  - left out: {problem.describe()}", err=True)
+        click.echo(f"restored {restored.quads} quads in {restored.graphs} graphs from {folder}"
+                   + (f"; left out {len(restored.left_out_graphs)} graph(s) that failed their checks: "
+                      + ", ".join(f"<{g}>" if g else "the default graph" for g in restored.left_out_graphs)
+                      if restored.left_out else ""))
+        return bool(restored.left_out)
+    if run(action):
+        sys.exit(1)
 
 
 @main.command("stats")

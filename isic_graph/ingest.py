@@ -20,7 +20,7 @@ from .store import Store
 from .store.results import term_value
 from .validation import ValidationReport, Validator, to_rdflib  # noqa: F401 (to_rdflib: used by callers)
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: no line break after the name
 VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400

@@ -42,6 +42,7 @@ from . import (
 )
 from .clients import ForwardedClients, TrustedProxies
 from .derived import PageCache
+from .headers import SecurityHeaders
 from .limits import Concurrency
 
 MAX_UPLOAD = 32 * 1024 * 1024
@@ -105,8 +106,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     proxies = TrustedProxies(settings.trusted_proxies)
-    if proxies:
+    if proxies:  # outermost: everything within sees the forwarded client
         app.wsgi_app = ForwardedClients(app.wsgi_app, proxies)  # type: ignore[method-assign]
     return app
 

@@ -44,6 +44,7 @@ from ..namespaces import (
     THESAURUS,
     XSD,
 )
+from ..links import page_link, safe_href
 from ..store.results import SelectResult
 from .derived import per_store_version
 from .negotiation import language, negotiate
@@ -82,11 +83,8 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "used": "Projects and lessons", "project": "project", "lesson": "lesson", "none": "None.",
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
              "funder-of": "funds the projects", "carries": "leads the projects"}}
-STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1"><style>
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;
-vertical-align:top}th{width:14rem;font-weight:600}small,.muted{color:#666}code{background:#f4f4f4;padding:0 .2rem}
-section{margin:1.5rem 0}</style>"""
+STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/site.css">"""
 CELL = """{% macro cell(c) %}<span{% if c.lang %} lang="{{ c.lang }}"{% endif %}>{% if c.href %}<a href="{{ c.href
 }}">{{ c.text }}</a>{% else %}{{ c.text }}{% endif %}</span>{% if c.note %} <small>{{ c.note }}</small>{% endif %}
 {%- endmacro %}"""
@@ -111,7 +109,7 @@ ONTOLOGY_PAGE = CELL + """<!doctype html>
 <h1>{{ title.fr }}</h1><p lang="en"><em>{{ title.en }}</em></p>
 <p><code>{{ iri }}</code> — {% for name, href in formats %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>
 {% for lang, text in description.items() %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
-<figure><div style="overflow-x:auto">{{ diagram | safe }}</div><figcaption>Classes et propriétés d'objet, générées
+<figure><div class="scroll">{{ diagram | safe }}</div><figcaption>Classes et propriétés d'objet, générées
 depuis l'ontologie / Classes and object properties, generated from the ontology
 (<a href="/ontology/diagram.svg">SVG</a>)</figcaption></figure>
 {% for heading, terms in sections %}<h2>{{ heading }}</h2>
@@ -133,6 +131,9 @@ class Cell:
     href: str | None = None
     note: str | None = None
     lang: str | None = None
+
+    def __post_init__(self) -> None:  # only a link within the site or to an http(s) address is ever made
+        object.__setattr__(self, "href", safe_href(self.href))
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def _related(iri: str, lang: str) -> list[Row]:
     for row in rows:
         x = _value(row["x"])
         grouped.setdefault(_value(row["kind"]), []).append(
-            Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=_href(x, base)))
+            Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=page_link(x, base)))
     return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
 
 
@@ -278,18 +279,14 @@ def _provenance(iri: str, lang: str) -> list[Row]:
             UNION {{ <{iri}> <{ISIC}about> ?project }}
             ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }} ORDER BY ?sheet""").rows:
         sheet, network = _value(row["sheet"]), _value(row["network"])
-        found.append(Row(Cell(ui["sheet"]), [Cell(_local(sheet, base), href=_href(sheet, base)),
-                                             Cell(_local(network, base), href=_href(network, base),
+        found.append(Row(Cell(ui["sheet"]), [Cell(_local(sheet, base), href=page_link(sheet, base)),
+                                             Cell(_local(network, base), href=page_link(network, base),
                                                   note=ui["network"])]))
     return found
 
 
 def _local(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
-
-
-def _href(iri: str, base: str) -> str:
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
 
 
 CONCEPT_PAGE = """<!doctype html>
@@ -299,7 +296,8 @@ CONCEPT_PAGE = """<!doctype html>
 {% if definition %}<p>{{ definition }}</p>{% endif %}
 <section id="used"><h2>{{ ui.used }}</h2>
 {% for network, items in groups %}<h3>{{ network }}</h3><ul>
-{% for kind, href, label in items %}<li><a href="{{ href }}">{{ label }}</a> <small>({{ ui[kind] }})</small></li>{% endfor %}
+{% for kind, href, label in items %}<li>{% if href %}<a href="{{ href }}">{{ label }}</a>{% else %}{{ label
+}}{% endif %} <small>({{ ui[kind] }})</small></li>{% endfor %}
 </ul>{% else %}<p>{{ ui.none }}</p>{% endfor %}</section>
 </body></html>"""
 
@@ -335,7 +333,7 @@ def concept(rest: str) -> Response:
     for row in used:
         network = _value(row["networkLabel"]) if "networkLabel" in row else _local(_value(row["network"]), base)
         item = _value(row["item"])
-        groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), _href(item, base),
+        groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), page_link(item, base) or "",
                                                          _value(row["label"]) if "label" in row else _local(item, base)))
     return Response(render_template_string(
         CONCEPT_PAGE, lang=lang, ui=UI[lang], iri=iri, title=_pick(labels["label"], lang),
@@ -506,7 +504,7 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
         text = _pick(labels.get(value, {}), lang) or _pick(known.get(value, {}), lang) \
             or (value[len(base):] if value.startswith(base) else _curie(value))
         href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else \
-            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else _href(value, base)
+            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base)
         return Cell(text, href=None if isinstance(term, BlankNode) else href)
 
     def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:
@@ -519,7 +517,7 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
     nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
               "rows": rows((t.predicate, t.object) for t in by_subject[s])}
              for s in by_subject if s == iri or s.startswith(iri + "#genid-")]
-    alternates = [(NAMES[t], f"{iri.rsplit('/', 1)[-1]}.{ext}", t) for ext, t in SUFFIXES.items() if t in NAMES]
+    alternates = [(NAMES[t], f"./{iri.rsplit('/', 1)[-1]}.{ext}", t) for ext, t in SUFFIXES.items() if t in NAMES]
     return {"lang": lang, "ui": UI[lang], "iri": iri, "nodes": nodes, "alternates": alternates,
             "types": [cell(t.object).text for t in by_subject[iri] if t.predicate.value == RDF_TYPE],
             "title": _pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],
