@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.floods import (SLOW_HEADS, dribbler, flooding, idle_connections, map_renders,  # noqa: E402
-                          runaway_queries, validations)
+                          new_query, runaway_queries, validations)
 from tests.live import Answer, LiveServer, query  # noqa: E402
 
 FLOODER, OTHER = "127.0.0.2", "127.0.0.3"
@@ -36,11 +36,10 @@ TIMEOUT = 5  # the server's query timeout: how long a runaway query or a validat
 def other_client(url: str) -> dict[str, Any]:
     """The other client's waits (ms) for new cheap queries during the flood, and their statuses."""
     waits, statuses = [], []
-    for n in range(SAMPLES):
+    for _ in range(SAMPLES):
         begun = time.perf_counter()
         try:
-            answer = query(url, f"SELECT ?p WHERE {{ ?p a <https://w3id.org/isic/ontology#Project> }} LIMIT 1 "
-                                f"# {n} {time.time_ns()}", source=OTHER, timeout=30)
+            answer = query(url, new_query(), source=OTHER, timeout=30)
             statuses.append(answer.status)
         except OSError:
             statuses.append(0)

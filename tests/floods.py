@@ -25,6 +25,12 @@ SLOW_HEADS = {
     "slow-chunked-body": b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                          b"Transfer-Encoding: chunked\r\n\r\n100000\r\nASK {",
 }
+def new_query() -> str:
+    """A cheap query never sent before (its text differs, not only a comment): never a cached answer."""
+    return (f"SELECT ?p WHERE {{ ?p a <https://w3id.org/isic/ontology#Project> "
+            f"FILTER(?p != <urn:x:{time.time_ns()}>) }} LIMIT 2")
+
+
 MAPS = ("/maps", "/maps/partnerships.png", "/maps/partnerships.svg", "/maps/coverage-categories.png")
 
 
