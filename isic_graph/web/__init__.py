@@ -19,7 +19,7 @@ from ..querying import QueryService
 from ..scopes import LiveRefresh
 from ..search import SearchIndex
 from ..store.engine import Engine
-from ..store.remote import RemoteStore
+from ..store.remote import RawResponse, RemoteStore
 from ..validation import Validator
 from . import (
     api,
@@ -41,7 +41,7 @@ from . import (
     workbench,
 )
 from .clients import ForwardedClients, TrustedProxies
-from .derived import PageCache
+from .derived import Page
 from .headers import SecurityHeaders
 from .limits import Concurrency
 
@@ -63,10 +63,10 @@ class Services:
     writes: lifecycle.Writes
     refresh: LiveRefresh
     search: SearchIndex
-    cache: ResultCache | None
+    cache: ResultCache[RawResponse] | None
     boot: str  # names this start of the server: answers and ETags of an earlier run are never reused
     concurrency: Concurrency  # costly requests running, by client
-    pages: PageCache | None  # derived pages, kept until the next write
+    pages: ResultCache[Page] | None  # derived pages, kept until the next write
     dry_runs: DryRuns  # validations, each in a process of its own
 
 
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
                                       secrets.token_hex(4), Concurrency(settings.client_concurrency),
-                                      PageCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
+                                      ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
                                       DryRuns())
     lifecycle.register(app, writes)
     limits.register(app)
