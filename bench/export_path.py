@@ -202,7 +202,8 @@ def export_path(size: str, data: Path, folder: Path, repeats: int) -> dict[str, 
     folder.mkdir(parents=True, exist_ok=True)
     store = folder / "store"
     env = {**os.environ, "ISIC_STORE": str(store), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
-           "ISIC_CLIENT_BUDGET": "1000000", "ISIC_QUERY_TIMEOUT": str(2 * BUDGET), "ISIC_QUERY_CACHE": "0"}
+           "ISIC_CLIENT_BUDGET": "1000000", "ISIC_CLIENT_CONCURRENCY": "1000",
+           "ISIC_QUERY_TIMEOUT": str(2 * BUDGET), "ISIC_QUERY_CACHE": "0"}
     cli(env, "init")
     subprocess.run([oxigraph_command(), "load", "--location", str(store), "--file", str(data)],
                    check=True, capture_output=True, timeout=3600)

@@ -36,7 +36,7 @@ def instance(folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True)
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
            "ISIC_PEERS": str(folder / "peers.json"), "ISIC_ADMIN_TOKEN": ADMIN, "ISIC_CLIENT_BUDGET": "1000000",
-           "ISIC_QUERY_TIMEOUT": "600"}
+           "ISIC_CLIENT_CONCURRENCY": "1000", "ISIC_QUERY_TIMEOUT": "600"}
     cli(env, "init")
     return env
 

@@ -121,7 +121,8 @@ def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int
     from isic_graph.store.engine import oxigraph_command, serving_engine
 
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
-           "ISIC_CLIENT_BUDGET": "1000000", "ISIC_QUERY_TIMEOUT": str(TIMEOUT), "ISIC_RESULT_LIMIT": "1000000"}
+           "ISIC_CLIENT_BUDGET": "1000000", "ISIC_CLIENT_CONCURRENCY": "1000",
+           "ISIC_QUERY_TIMEOUT": str(TIMEOUT), "ISIC_RESULT_LIMIT": "1000000"}
     cli(env, "init")
     started = time.perf_counter()
     subprocess.run([oxigraph_command(), "load", "--location", str(folder / "store"), "--file", str(data)],

@@ -53,7 +53,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="isic-bench-"))
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "c.json"),
            "ISIC_QUERY_TIMEOUT": str(TIMEOUT),
-           "ISIC_CLIENT_BUDGET": "1000000"}  # one load generator is one client: measure throughput, not the budget
+           "ISIC_CLIENT_BUDGET": "1000000",
+           "ISIC_CLIENT_CONCURRENCY": "1000"}  # one load generator is one client: measure throughput, not the budget
     cli = [sys.executable, "-m", "isic_graph.cli"]
     subprocess.run([*cli, "init", "--samples"], env=env, check=True, capture_output=True, timeout=300)
     port = free_port()

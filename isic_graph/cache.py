@@ -19,7 +19,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Generic, Protocol, Sequence, TypeVar
 
 from .guard import Checked
 from .store.remote import RawResponse
@@ -51,23 +51,36 @@ def key_for(version: str, query: str, accept: str, default_graphs: Sequence[str]
     return CacheKey(version, query, accept, tuple(default_graphs), tuple(named_graphs), scope)
 
 
-class ResultCache:
+class Answer(Protocol):
+    """What the cache keeps: an answer's status and body (the engine's answers, the derived pages)."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+
+Kept = TypeVar("Kept", bound=Answer)
+
+
+class ResultCache(Generic[Kept]):
     """Answers by key, least recently used first out, within a budget of bytes."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[CacheKey, RawResponse] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, Kept] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: CacheKey) -> RawResponse | None:
+    def get(self, key: CacheKey) -> Kept | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: CacheKey, answer: RawResponse) -> None:
+    def put(self, key: CacheKey, answer: Kept) -> None:
         size = len(answer.body) + len(key.query)
         if answer.status != 200 or size > self.max_bytes // 4:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,9 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("ISIC_RESULT_LIMIT", "result_limit", "Most rows (or triples) one query answers; the answer says when it was cut (default 10000)."),
     Setting("ISIC_QUERY_CACHE", "query_cache", "MiB of query answers kept until the next write this instance makes (default 64; 0: off, for remote stores that other programs write to)."),
     Setting("ISIC_CLIENT_BUDGET", "client_budget", "Seconds of query time one client (IP address) may use per minute; over it, 429 with Retry-After (default 120)."),
+    Setting("ISIC_CLIENT_CONCURRENCY", "client_concurrency", "Costly requests (queries, validations, maps and other derived pages, whole graphs, dumps) one client may have running at once; past it, 429 with Retry-After (default 3)."),
+    Setting("ISIC_CLIENT_CONNECTIONS", "client_connections", "Open connections one client address may hold; past it, new ones are closed at once (default 32; trusted proxies are not capped)."),
+    Setting("ISIC_TRUSTED_PROXIES", "trusted_proxies", "Comma-separated addresses or networks of the reverse proxies in front of the server; from them, the client is the address they put in X-Forwarded-For (default empty: the TCP peer is the client, X-Forwarded-For is ignored)."),
 )
 
 
@@ -56,6 +60,9 @@ class Settings:
     result_limit: int = 10_000
     client_budget: float = 120.0
     query_cache: float = 64.0
+    client_concurrency: int = 3
+    client_connections: int = 32
+    trusted_proxies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/") \
@@ -64,11 +71,19 @@ class Settings:
         if self.query_timeout <= 0:
             raise ConfigError("ISIC_QUERY_TIMEOUT must be a positive number of seconds")
         for name, value in (("ISIC_QUERY_MAX_DEPTH", self.query_max_depth), ("ISIC_RESULT_LIMIT", self.result_limit),
-                            ("ISIC_CLIENT_BUDGET", self.client_budget)):
+                            ("ISIC_CLIENT_BUDGET", self.client_budget),
+                            ("ISIC_CLIENT_CONCURRENCY", self.client_concurrency),
+                            ("ISIC_CLIENT_CONNECTIONS", self.client_connections)):
             if value <= 0:
                 raise ConfigError(f"{name} must be positive, got {value}")
         if self.query_cache < 0:
             raise ConfigError(f"ISIC_QUERY_CACHE must be 0 (off) or more MiB, got {self.query_cache}")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ConfigError(f"ISIC_TRUSTED_PROXIES holds {proxy!r}, which is not an IP address or network") \
+                    from None
 
     @property
     def instance_folder(self) -> Path:
@@ -128,12 +143,15 @@ class Settings:
             if key in values:
                 kwargs[key] = str(values[key])
         for key, kind in (("query_timeout", float), ("query_max_depth", int), ("result_limit", int),
-                          ("client_budget", float), ("query_cache", float)):
+                          ("client_budget", float), ("query_cache", float), ("client_concurrency", int),
+                          ("client_connections", int)):
             if key in values:
                 try:
                     kwargs[key] = kind(values[key])
                 except ValueError:
                     raise ConfigError(f"ISIC_{key.upper()} must be a number, got {values[key]!r}") from None
+        if "trusted_proxies" in values:
+            kwargs["trusted_proxies"] = _address_list(values["trusted_proxies"])
         return cls(**kwargs)
 
     def with_(self, **changes: Any) -> Settings:
@@ -150,3 +168,11 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
 
+
+
+def _address_list(value: Any) -> tuple[str, ...]:
+    """Addresses from a comma-separated string (the environment) or a list (the config file)."""
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else None
+    if items is None:
+        raise ConfigError(f"ISIC_TRUSTED_PROXIES must be a comma-separated list of addresses, got {value!r}")
+    return tuple(str(item).strip() for item in items if str(item).strip())

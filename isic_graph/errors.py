@@ -11,6 +11,7 @@
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
     ├── BudgetExceeded              429 too-many-requests   (carries Retry-After)
+    │   └── TooManyAtOnce           429 too-many-requests   (carries Retry-After)
     ├── BackupError                 422 bad-backup
     │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
@@ -18,6 +19,7 @@
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
         ├── QueryTimeout            503 query-timeout
+        │   └── ValidationTimeout   503 validation-timeout
         ├── StoreUnavailable        503 store-unavailable
         ├── StorageFull             507 storage-full
         └── PeerUnavailable         502 peer-unavailable
@@ -125,6 +127,12 @@ class QueryTimeout(StoreError):
     public = True
 
 
+class ValidationTimeout(QueryTimeout):
+    """A validation ran past the query timeout and was stopped; nothing was stored."""
+
+    code = "validation-timeout"
+
+
 class NotAcceptable(UsageError):
     """No representation matches the Accept header."""
 
@@ -164,6 +172,10 @@ class BudgetExceeded(IsicError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooManyAtOnce(BudgetExceeded):
+    """The client has as many costly requests running as it may; it may send another when one ends."""
 
 
 class QueryTooLarge(IsicError):

@@ -20,6 +20,7 @@ from types import FrameType
 from .config import Settings
 from .store.engine import Engine
 from .web import MAX_UPLOAD, create_app, services
+from .web.clients import TrustedProxies
 
 DRAIN = 60.0  # seconds the writes in flight are given to finish at shutdown
 FLUSH = 0.5  # seconds given to the last answers to be sent
@@ -31,7 +32,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
           drain: float = DRAIN) -> None:
     """Run until SIGTERM or SIGINT; the engine (embedded store) is stopped on the way out."""
     from waitress import wasyncore
-    from waitress.server import create_server
+
+    from .connections import create_servers
 
     _few_malloc_arenas()
     listener = _log_to_stderr()
@@ -49,20 +51,23 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
     try:
         app = create_app(settings, engine)
         writes = services(app).writes
-        server = create_server(app, host=host, port=port, threads=threads, ident="isic-graph",
-                               clear_untrusted_proxy_headers=True, max_request_body_size=MAX_UPLOAD)
+        sockets, servers = create_servers(app, host, port, threads, settings.client_connections,
+                                          TrustedProxies(settings.trusted_proxies), ident="isic-graph",
+                                          max_request_body_size=MAX_UPLOAD)
         while not stopping.is_set():
-            wasyncore.loop(timeout=0.2, map=server._map, count=1)
-        server.accepting = False
+            wasyncore.loop(timeout=0.2, map=sockets, count=1, use_poll=True)
+        for server in servers:
+            server.accepting = False
         writes.close()
         deadline = time.monotonic() + drain
         while writes.in_flight and time.monotonic() < deadline:
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+            wasyncore.loop(timeout=0.05, map=sockets, count=1, use_poll=True)
         flushed = time.monotonic() + FLUSH
         while time.monotonic() < flushed:
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
-        server.task_dispatcher.shutdown(timeout=1)
-        server.close()
+            wasyncore.loop(timeout=0.05, map=sockets, count=1, use_poll=True)
+        servers[0].task_dispatcher.shutdown(timeout=1)
+        for server in servers:
+            server.close()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -388,7 +388,9 @@ def filler(disk: Path, name: str, megabytes: int) -> Path:
 
 def test_a_full_disk_answers_507_stays_readable_and_takes_writes_once_space_is_freed(tmp_path: Path) -> None:
     with small_disk(tmp_path, 64) as disk:
-        server, tokens = started(tmp_path / "server", ("bulk",), ISIC_STORE=str(disk / "store"))
+        server, tokens = started(tmp_path / "server", ("bulk",), ISIC_STORE=str(disk / "store"),
+                                 ISIC_ADMIN_TOKEN="durability-admin")
+        deep = {"Authorization": "Bearer durability-admin"}
         try:
             samples, before = lessons(server), graph_sizes(server, GRAPHS.metadata)
             big, small = filler(disk, "big", 32), filler(disk, "small", 8)
@@ -419,7 +421,7 @@ def test_a_full_disk_answers_507_stays_readable_and_takes_writes_once_space_is_f
             intact()
             again = post(server, tokens["bulk"], notes("bulk", "g0", 1), "upsert")
             assert is_problem(again, 507, "storage-full"), again.body[:500]
-            health = request(f"{server.url}/healthz")
+            health = request(f"{server.url}/healthz?store=write", headers=deep)
             assert health.status == 503 and health.json()["store"] == "not writable"
 
             small.unlink()  # some room, less than reopening the store would take
@@ -437,7 +439,8 @@ def test_a_full_disk_answers_507_stays_readable_and_takes_writes_once_space_is_f
                   f"{time.monotonic() - reopening:.2f} s (the engine reopens the store)")
             assert described(server, after) == 20 and recorded(server, after) == 1
             intact()
-            assert request(f"{server.url}/healthz").json() == {"status": "ok", "engine": "reachable", "store": "writable"}
+            assert request(f"{server.url}/healthz?store=write", headers=deep).json() == {
+                "status": "ok", "engine": "reachable", "store": "writable"}
         finally:
             server.stop()
 

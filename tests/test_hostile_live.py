@@ -149,7 +149,8 @@ def cpu_ticks(pid: int) -> int:
 
 
 def test_an_engine_crash_mid_query_and_a_killed_engine_leave_the_server_serving(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path, {"ISIC_QUERY_TIMEOUT": "20", "ISIC_QUERY_CACHE": "0"}).init().start()  # ask the engine
+    server = LiveServer(tmp_path, {"ISIC_QUERY_TIMEOUT": "20", "ISIC_QUERY_CACHE": "0",  # ask the engine
+                                   "ISIC_ADMIN_TOKEN": ADMIN}).init().start()
     try:
         before = quad_count(server.url)
         engine, address = server.engine_pid, server.engine_address
@@ -165,7 +166,8 @@ def test_an_engine_crash_mid_query_and_a_killed_engine_leave_the_server_serving(
         os.kill(server.engine_pid, signal.SIGKILL)
         back = wait_for_answer(server.url, seconds=10)
         assert back < 10 and quad_count(server.url) == before
-        assert request(f"{server.url}/healthz").json()["store"] == "writable"
+        deep = request(f"{server.url}/healthz?store=write", headers={"Authorization": f"Bearer {ADMIN}"})
+        assert deep.json()["store"] == "writable"
     finally:
         server.stop()
 
@@ -254,12 +256,39 @@ def test_chunked_bodies_over_the_limit_get_413(live: LiveServer) -> None:
     assert quad_count(live.url) > 0
 
 
-def test_healthz_says_engine_and_store_are_well(live: LiveServer) -> None:
+def test_healthz_says_the_engine_answers(live: LiveServer) -> None:
     answer = request(f"{live.url}/healthz")
+    assert answer.status == 200 and answer.headers["cache-control"] == "no-store"
+    assert answer.json() == {"status": "ok", "engine": "reachable"}
+
+
+def test_the_write_probe_of_healthz_is_the_administrators_and_leaves_nothing_behind(live: LiveServer) -> None:
+    assert_clean_problem(request(f"{live.url}/healthz?store=write"), 401, "unauthorized")
+    refused = request(f"{live.url}/healthz?store=write", headers={"Authorization": "Bearer not-the-admin"})
+    assert_clean_problem(refused, 403, "forbidden")
+    answer = request(f"{live.url}/healthz?store=write", headers={"Authorization": f"Bearer {ADMIN}"})
     assert answer.status == 200
     assert answer.json() == {"status": "ok", "engine": "reachable", "store": "writable"}
     probe = query(live.url, "ASK { GRAPH ?g { <urn:isic:healthz> ?p ?o } }")
     assert json.loads(probe.body)["boolean"] is False  # the write probe leaves nothing behind
+
+
+def test_healthz_writes_nothing_and_changes_no_etag(live: LiveServer) -> None:
+    version = Path(live.environment["ISIC_CREDENTIALS"]).parent / "store.version"
+    before = version.read_text() if version.exists() else "0"
+    target = f"{live.url}/sparql?query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    etag = request(target, source="127.0.0.4").headers["etag"]
+    page = request(f"{live.url}/maps/coverage-territories.svg", source="127.0.0.4").headers["etag"]
+    for method, path in [("GET", "/healthz"), ("HEAD", "/healthz"), ("GET", "/healthz?store=write"),
+                         ("GET", "/healthz?store=read"), ("GET", "/healthz?deep=1"), ("POST", "/healthz"),
+                         ("GET", "/healthz/"), ("GET", "/HEALTHZ")]:
+        for _ in range(3):
+            request(f"{live.url}{path}", method, source="127.0.0.4")
+    assert (version.read_text() if version.exists() else "0") == before
+    again = request(target, headers={"If-None-Match": etag}, source="127.0.0.4")
+    assert again.status == 304 and again.headers["etag"] == etag
+    kept = request(f"{live.url}/maps/coverage-territories.svg", headers={"If-None-Match": page}, source="127.0.0.4")
+    assert kept.status == 304
 
 
 def test_request_ids_are_echoed_and_generated(live: LiveServer) -> None:

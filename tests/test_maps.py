@@ -62,3 +62,23 @@ def test_the_maps_page_draws_clickable_svg_and_exports_png(client: FlaskClient) 
     assert client.get("/maps/partnerships.gif").status_code == 404
     assert client.get("/maps", query_string={"start": "soon"}).status_code == 400
     assert re.search(r'<select name="theme">.*Logement', page, re.S)
+
+
+def test_a_map_is_kept_until_the_next_write_and_answers_conditional_gets(client: FlaskClient) -> None:
+    from .conftest import ADMIN, bearer
+
+    first = client.get("/maps/partnerships.svg")
+    etag = first.headers["ETag"]
+    again = client.get("/maps/partnerships.svg")  # two renders differ in matplotlib's ids: this one is the first
+    assert first.status_code == again.status_code == 200 and again.data == first.data
+    assert again.headers["ETag"] == etag and again.headers["Content-Type"] == first.headers["Content-Type"]
+    unchanged = client.get("/maps/partnerships.svg", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    filtered = client.get("/maps/partnerships.svg", query_string={"network": BASE + "id/network/fcsf"})
+    assert filtered.headers["ETag"] != etag and filtered.data != first.data
+    page = client.get("/maps")
+    assert page.status_code == 200 and client.get("/maps").headers["ETag"] == page.headers["ETag"]
+    update = {"update": "INSERT DATA { GRAPH <http://example.org/maps-test> { <urn:a> <urn:b> <urn:c> } }"}
+    assert client.post("/update", data=update, headers=bearer(ADMIN)).status_code == 204
+    after = client.get("/maps/partnerships.svg", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag and after.data.startswith(b"<?xml")

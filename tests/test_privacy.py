@@ -354,8 +354,9 @@ def test_the_w3c_report_over_http_does_not_repeat_the_datum(client: FlaskClient,
     assert "*** (iban)" in body and DATUMS["iban"] not in body and DATUMS["iban"].replace(" ", "") not in body
 
 
-def test_the_dry_run_refuses_personal_data_too(client: FlaskClient) -> None:
-    answer = client.post("/api/validate", data=with_datum("email").encode(), content_type="text/turtle")
+def test_the_dry_run_refuses_personal_data_too(client: FlaskClient, token: str) -> None:
+    answer = client.post("/api/validate", data=with_datum("email").encode(), content_type="text/turtle",
+                         headers=bearer(token))
     assert answer.status_code == 422 and answer.json is not None
     assert refused_field(answer.json)["path"] == DESCRIPTION
     assert DATUMS["email"] not in answer.get_data(as_text=True)

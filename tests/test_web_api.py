@@ -66,23 +66,72 @@ def test_invalid_sheet_is_422_with_readable_violations(client: FlaskClient, toke
     assert dataset(client) == before
 
 
-def test_invalid_sheet_report_in_turtle_when_asked(client: FlaskClient) -> None:
+def test_invalid_sheet_report_in_turtle_when_asked(client: FlaskClient, tokens: dict[str, str]) -> None:
     response = client.post("/api/validate", data=INVALID.read_bytes(), content_type="text/turtle",
-                           headers={"Accept": "text/turtle"})
+                           headers={"Accept": "text/turtle", **bearer(tokens["demo"])})
     assert response.status_code == 422 and response.mimetype == "text/turtle"
     assert b"ValidationReport" in response.data and b"startDate" in response.data
 
 
-def test_validate_is_a_dry_run_open_to_all(client: FlaskClient) -> None:
+def test_validate_is_a_dry_run_for_networks(client: FlaskClient, tokens: dict[str, str]) -> None:
     before = dataset(client)
-    response = client.post("/api/validate", data=VALID.read_bytes(), content_type="text/turtle")
+    response = client.post("/api/validate", data=VALID.read_bytes(), content_type="text/turtle",
+                           headers=bearer(tokens["anas"]))
     assert response.status_code == 200 and response.json["conforms"] is True
     assert dataset(client) == before
 
 
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic eDp5"},
+                                     {"Authorization": "Bearer "}],
+                         ids=["none", "unknown-token", "basic", "empty-bearer"])
+def test_validate_without_a_network_credential_is_401_before_reading_the_body(
+        client: FlaskClient, headers: dict[str, str]) -> None:
+    for path in ("/api/validate", "/api/validate?network=demo"):
+        response = client.post(path, data=INVALID.read_bytes(), content_type="text/turtle", headers=headers)
+        assert response.status_code == 401 and response.json["code"] == "unauthorized"
+        assert "violations" not in response.json
+
+
+def test_validate_for_another_network_is_403(client: FlaskClient, tokens: dict[str, str]) -> None:
+    response = client.post("/api/validate?network=demo", data=VALID.read_bytes(), content_type="text/turtle",
+                           headers=bearer(tokens["anas"]))
+    assert response.status_code == 403
+
+
+def many_problems(count: int) -> bytes:
+    """A sheet of `count` projects, each ending before it starts."""
+    lines = ["@prefix isic: <https://w3id.org/isic/ontology#> .", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."]
+    lines += [f'<{BASE}id/project/p{n}> a isic:Project ; isic:startDate "2020-01-02"^^xsd:date ; '
+              f'isic:endDate "2019-01-01"^^xsd:date .' for n in range(count)]
+    return "\n".join(lines).encode()
+
+
+def test_a_report_of_many_problems_shows_the_first_and_counts_them_all(client: FlaskClient,
+                                                                       tokens: dict[str, str]) -> None:
+    from isic_graph.dry_run import REPORT_LIMIT
+
+    response = client.post("/api/validate", data=many_problems(300), content_type="text/turtle",
+                           headers={**bearer(tokens["demo"]), "Accept-Language": "en"})
+    assert response.status_code == 422, response.json
+    body = response.json
+    total = int(response.headers["Isic-Problems"])
+    assert total > 300 and body["problems"] == total
+    assert len(body["violations"]) == REPORT_LIMIT == int(response.headers["Isic-Problems-Shown"])
+    assert body["detail"] == f"{total} problem(s) to fix (the first {REPORT_LIMIT} shown)"
+    assert body["report"].startswith(f"{total} problem(s) to fix:")
+    assert body["report"].endswith(f"… and {total - REPORT_LIMIT} more")
+    turtle = client.post("/api/validate", data=many_problems(300), content_type="text/turtle",
+                         headers={**bearer(tokens["demo"]), "Accept": "text/turtle"})
+    from rdflib import Graph, Namespace
+
+    report = Graph().parse(data=turtle.data, format="turtle")
+    assert len(set(report.objects(None, Namespace("http://www.w3.org/ns/shacl#").result))) == REPORT_LIMIT
+
+
 def test_csv_sheets_as_multipart_files(client: FlaskClient, tokens: dict[str, str]) -> None:
     files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in (ROOT / "samples" / "action-sociale-35").glob("*.csv")}
-    response = client.post("/api/validate?network=action-sociale-35", data=files, content_type="multipart/form-data")
+    response = client.post("/api/validate?network=action-sociale-35", data=files, content_type="multipart/form-data",
+                           headers=bearer(ADMIN))
     assert response.status_code == 200, response.json
 
 

@@ -11,6 +11,7 @@ from ..budget import TimeBudget
 from ..cache import ResultCache
 from ..config import Settings
 from ..credentials import CredentialStore
+from ..dry_run import DryRuns
 from ..errors import ConfigError, StorageFull
 from ..guard import Limits
 from ..namespaces import Graphs
@@ -18,7 +19,7 @@ from ..querying import QueryService
 from ..scopes import LiveRefresh
 from ..search import SearchIndex
 from ..store.engine import Engine
-from ..store.remote import RemoteStore
+from ..store.remote import RawResponse, RemoteStore
 from ..validation import Validator
 from . import (
     api,
@@ -28,6 +29,7 @@ from . import (
     health,
     home,
     lifecycle,
+    limits,
     linked_data,
     maps,
     metadata,
@@ -38,7 +40,10 @@ from . import (
     update,
     workbench,
 )
+from .clients import ForwardedClients, TrustedProxies
+from .derived import Page
 from .headers import SecurityHeaders
+from .limits import Concurrency
 
 MAX_UPLOAD = 32 * 1024 * 1024
 
@@ -58,8 +63,11 @@ class Services:
     writes: lifecycle.Writes
     refresh: LiveRefresh
     search: SearchIndex
-    cache: ResultCache | None
+    cache: ResultCache[RawResponse] | None
     boot: str  # names this start of the server: answers and ETags of an earlier run are never reused
+    concurrency: Concurrency  # costly requests running, by client
+    pages: ResultCache[Page] | None  # derived pages, kept until the next write
+    dry_runs: DryRuns  # validations, each in a process of its own
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -83,8 +91,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       TimeBudget(settings.client_budget),
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
-                                      secrets.token_hex(4))
+                                      secrets.token_hex(4), Concurrency(settings.client_concurrency),
+                                      ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
+                                      DryRuns())
     lifecycle.register(app, writes)
+    limits.register(app)
     problems.register(app)
     if engine is not None:
         @app.errorhandler(StorageFull)
@@ -96,6 +107,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
+    proxies = TrustedProxies(settings.trusted_proxies)
+    if proxies:  # outermost: everything within sees the forwarded client
+        app.wsgi_app = ForwardedClients(app.wsgi_app, proxies)  # type: ignore[method-assign]
     return app
 
 

@@ -1,19 +1,22 @@
-"""The ingestion API: networks post collection sheets; anyone may validate a sheet (dry run)."""
+"""The ingestion API: networks post collection sheets, and validate them first (a dry run, in a process of its
+own, stopped at the query timeout, its report cut to the first problems and their count)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..documents import Document, read_batch
+from ..documents import Document
+from ..dry_run import DryRun, Submission
 from ..errors import UsageError, ValidationFailed
 from ..formats import format_for_media_type
-from ..ingest import Mode, check, check_slug, ingest
-from .auth import require_network
+from ..ingest import Mode, check_slug, ingest
+from .auth import require_credential, require_network
 from .negotiation import language
 from .uploads import uploaded_documents
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 REPORT_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
+REPORT_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld"}  # rdflib's names
 
 
 @blueprint.post("/networks/<slug>/sheets")
@@ -38,17 +41,38 @@ def post_sheets(slug: str) -> Response:
 
 @blueprint.post("/validate")
 def validate() -> Response:
-    from . import services
-
-    s = services()
     network = request.args.get("network")
     if network is not None:
         check_slug(network)
-    batch = read_batch(documents_from_request(), s.graphs.base)
-    report = check(batch, s.store, s.validator, s.graphs, network)
-    if not report.conforms:
-        return refusal(ValidationFailed(f"{len(report.violations)} problem(s) to fix", report))
-    return jsonify({"conforms": True, "triples": len(batch.triples), "subjects": len(batch.subjects)})
+        require_network(network)
+    else:
+        require_credential("a dry run")
+    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],
+                                                 default="application/problem+json")
+    outcome = dry_run_of(documents_from_request(), network, REPORT_FORMATS.get(wanted))
+    if outcome.conforms:
+        return jsonify({"conforms": True, "triples": outcome.triples, "subjects": outcome.subjects})
+    if wanted in REPORT_TYPES:
+        response = Response(outcome.report or "", status=422, content_type=wanted)
+    else:
+        from .problems import from_error
+
+        shown = "" if outcome.problems == len(outcome.violations) else f" (the first {len(outcome.violations)} shown)"
+        response = from_error(ValidationFailed(f"{outcome.problems} problem(s) to fix{shown}", outcome.as_report()),
+                              report=outcome.describe(language()), problems=outcome.problems)
+    response.headers["Isic-Problems"] = str(outcome.problems)
+    response.headers["Isic-Problems-Shown"] = str(len(outcome.violations))
+    return response
+
+
+def dry_run_of(documents: list[Document], network: str | None, report_format: str | None = None) -> DryRun:
+    """A dry run of these documents, in a process of its own, stopped at the query timeout."""
+    from . import services
+
+    s = services()
+    submission = Submission(s.store.query_url, s.graphs.base,
+                            tuple((d.name, d.data, d.format.name) for d in documents), network, report_format)
+    return s.dry_runs.run(submission, s.settings.query_timeout)
 
 
 def documents_from_request() -> list[Document]:

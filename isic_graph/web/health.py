@@ -1,13 +1,19 @@
-"""/healthz: is the engine reachable and the store writable? 200 if both, 503 with what failed if not."""
+"""/healthz: does the engine answer? 200 if so, 503 if not. It reads only: it writes nothing, so no cached
+answer or ETag is dropped by a probe.
+
+The administrator (bearer token) may ask for the deeper probe, `/healthz?store=write`: a transaction that
+adds a triple and removes it, which says whether the store takes writes.
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from ..errors import IsicError
 from ..sparql_terms import iri
+from .auth import require_admin
 
 blueprint = Blueprint("health", __name__)
 PROBE = "<urn:isic:healthz> <urn:isic:probe>"
@@ -18,24 +24,34 @@ def healthz() -> Response:
     from . import services
 
     s = services()
+    deep = request.args.get("store") == "write"
+    if deep:
+        require_admin()
     checks: dict[str, str] = {}
     try:
         s.store.query("ASK {}")
         checks["engine"] = "reachable"
     except IsicError:
         checks["engine"] = "unreachable"
-    if checks["engine"] == "reachable":
-        # A write that leaves nothing behind: one transaction adds a triple and removes it.
-        triple = f'{PROBE} "{uuid.uuid4().hex}"'
-        graph = iri(s.graphs.metadata)
-        try:
-            s.store.update(f"INSERT DATA {{ GRAPH {graph} {{ {triple} }} }} ; "
-                           f"DELETE DATA {{ GRAPH {graph} {{ {triple} }} }}")
-            checks["store"] = "writable"
-        except IsicError:
-            checks["store"] = "not writable"
-    ok = checks == {"engine": "reachable", "store": "writable"}
+    if deep and checks["engine"] == "reachable":
+        checks["store"] = _writable()
+    ok = checks["engine"] == "reachable" and checks.get("store", "writable") == "writable"
     response = jsonify({"status": "ok" if ok else "failing", **checks})
     response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _writable() -> str:
+    """A write that leaves nothing behind: one transaction adds a triple and removes it."""
+    from . import services
+
+    s = services()
+    triple = f'{PROBE} "{uuid.uuid4().hex}"'
+    graph = iri(s.graphs.metadata)
+    try:
+        s.store.update(f"INSERT DATA {{ GRAPH {graph} {{ {triple} }} }} ; "
+                       f"DELETE DATA {{ GRAPH {graph} {{ {triple} }} }}")
+        return "writable"
+    except IsicError:
+        return "not writable"

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template_string
 
 from ..instance import stats
 from ..namespaces import curie
+from .derived import per_store_version
 
 blueprint = Blueprint("home", __name__)
 
@@ -56,6 +57,7 @@ taught them, shared between networks.</p>
 
 
 @blueprint.get("/")
+@per_store_version
 def home() -> str:
     from . import services
 

@@ -46,6 +46,7 @@ from ..namespaces import (
 )
 from ..links import page_link, safe_href
 from ..store.results import SelectResult
+from .derived import per_store_version
 from .negotiation import language, negotiate
 
 blueprint = Blueprint("linked_data", __name__)
@@ -203,6 +204,7 @@ def artefacts() -> Artefacts:
 
 
 @blueprint.get("/id/<kind>/<path:slug>")
+@per_store_version
 def resource(kind: str, slug: str) -> Response:
     from . import services
 
@@ -303,6 +305,7 @@ CONCEPT_PAGE = """<!doctype html>
 
 
 @blueprint.get("/thesaurus/<path:rest>")
+@per_store_version
 def concept(rest: str) -> Response:
     """A thesaurus concept: its label and definition, and the projects and lessons that use it, by network
     (a theme page lists the projects on the theme and their lessons, across networks)."""

@@ -12,6 +12,7 @@ from ..errors import NotFound
 from ..links import page_link, safe_href
 from ..maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
 from ..namespaces import ISIC, THESAURUS
+from .derived import per_store_version
 from .linked_data import STYLE
 
 blueprint = Blueprint("maps", __name__)
@@ -69,6 +70,7 @@ def _drawing(name: str, kind: str, filters: Filters) -> bytes:
 
 
 @blueprint.get("/maps/<name>.<kind>")
+@per_store_version
 def drawing(name: str, kind: str) -> Response:
     if kind not in KINDS:
         raise NotFound("maps are drawn as .svg or .png")
@@ -76,6 +78,7 @@ def drawing(name: str, kind: str) -> Response:
 
 
 @blueprint.get("/maps")
+@per_store_version
 def page() -> str:
     from . import services
 

@@ -11,14 +11,16 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template_string, request
 
 from .. import resources
-from ..documents import Document, read_batch
+from ..documents import Document
 from ..errors import UsageError, ValidationFailed
 from ..formats import format_named
-from ..ingest import Mode, check, check_slug, ingest
+from ..ingest import Mode, check_slug, ingest
 from ..sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
 from ..sparql_terms import iri as term
 from ..sparql_terms import is_iri
 from ..validation import ValidationReport
+from .api import dry_run_of
+from .derived import per_store_version
 from .linked_data import STYLE
 from .negotiation import language
 from .uploads import uploaded_documents
@@ -133,11 +135,13 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
 
 
 @blueprint.get("/sheets/new")
+@per_store_version
 def new_sheet() -> Response:
     return _render(language(), {}, {})
 
 
 @blueprint.get("/sheets/edit")
+@per_store_version
 def edit_sheet() -> Response:
     """The form filled with a stored project and its lessons."""
     from . import services
@@ -194,13 +198,10 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, di
 @blueprint.post("/sheets/check")
 def check_sheet() -> Response:
     """The form's problems so far, by field, with the same shapes as on submit (nothing is stored)."""
-    from . import services
-
-    s, lang = services(), language()
+    lang = language()
     network = check_slug(request.args.get("network") or "form")
     document, blocks = _document(_filled(), network, lang)
-    batch = read_batch([document], s.graphs.base)
-    report = check(batch, s.store, s.validator, s.graphs, None)
+    report = dry_run_of([document], None).as_report()  # in a process of its own, stopped at the query timeout
     errors = _field_errors(report, {iri: block for iri, block in blocks.items() if block != "sheet"}, lang)
     errors.pop("", None)  # the form's own problems are shown beside their fields; the rest on submit
     return jsonify({"conforms": report.conforms, "errors": errors})

@@ -1,0 +1,67 @@
+"""Pages derived from the store, kept until the next write: the maps, resource and concept pages, the home
+page, the forms. A render costs from 50 ms (a resource page) to over a second of CPU (/maps); the
+same page asked again at the same store version is answered from here, with an ETag naming that
+version, and a conditional GET that matches it is a 304.
+
+The key is the store's version (see cache.py) and everything a page may depend on in the request: its
+full URL (host and query included), Accept and Accept-Language. Kept: 200 answers that are not
+streamed, in a result cache (cache.py) of their own of ISIC_QUERY_CACHE MiB; nothing when it is 0
+(a remote store that others write to) or the store has no version counter.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar, cast
+
+from flask import Response, make_response, request
+
+from ..cache import key_for
+
+View = TypeVar("View", bound=Callable[..., Any])
+KEPT_HEADERS = ("Content-Type", "Content-Location", "Content-Language", "Vary", "Link", "Access-Control-Allow-Origin")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page as the result cache keeps it."""
+
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    status: int = 200
+
+
+def per_store_version(view: View) -> View:
+    """Answer the view from the page cache while the store has not been written to."""
+
+    @functools.wraps(view)
+    def cached(*args: Any, **kwargs: Any) -> Response:
+        from . import services
+
+        s = services()
+        if s.pages is None or s.store.version is None:
+            return make_response(view(*args, **kwargs))
+        version = f"{s.store.version.current()}.{s.boot}"  # read before rendering: a write meanwhile is not missed
+        key = key_for(version, request.url, request.headers.get("Accept", ""), (),
+                      (request.headers.get("Accept-Language", ""),), "page")
+        page = s.pages.get(key)
+        if page is None:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or response.is_streamed:
+                return response
+            page = Page(tuple((name, value) for name in KEPT_HEADERS for value in response.headers.getlist(name)),
+                        response.get_data())
+            s.pages.put(key, page)
+        if request.if_none_match.contains_raw(key.etag):
+            answer = Response(status=304)
+        else:
+            answer = Response(page.body)
+            del answer.headers["Content-Type"]
+            for name, value in page.headers:
+                answer.headers.add(name, value)
+        answer.headers["ETag"] = key.etag
+        answer.headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a write changes the page
+        return answer
+
+    return cast(View, cached)
