@@ -463,7 +463,7 @@ def test_the_api_and_the_graph_store_refuse_a_disguise_and_store_nothing(kind: s
     answers = [client.post("/api/networks/demo/sheets", data=body, content_type="text/turtle", headers=bearer(token)),
                client.put("/graph-store", query_string={"graph": BASE + "graph/network/demo"}, data=body,
                           content_type="text/turtle", headers=bearer(token)),
-               client.post("/api/validate", data=body, content_type="text/turtle")]
+               client.post("/api/validate", data=body, content_type="text/turtle", headers=bearer(token))]
     for answer in answers:
         assert answer.status_code == 422 and answer.json is not None
         assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
