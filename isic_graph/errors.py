@@ -13,6 +13,7 @@
     ├── BudgetExceeded              429 too-many-requests   (carries Retry-After)
     ├── BackupError                 422 bad-backup
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
+    ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
     ├── NotFound                    404 not-found
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
@@ -88,6 +89,19 @@ class ValidationFailed(IsicError):
     def __init__(self, message: str, report: ValidationReport) -> None:
         super().__init__(message)
         self.report = report
+
+
+class NotOwner(IsicError):
+    """The data states something about a subject another network, a peer or the instance owns; nothing was written."""
+
+    status = 422
+    code = "not-owner"
+
+    def __init__(self, message: str, subject: str, owner: str, row: str | None = None) -> None:
+        super().__init__(message)
+        self.subject = subject
+        self.owner = owner
+        self.row = row
 
 
 class NotFound(IsicError):

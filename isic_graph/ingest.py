@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from . import ownership
 from .disjoint import DisjointSets
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
@@ -76,13 +77,18 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
 
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
            mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None) -> IngestResult:
-    """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate."""
+    """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate,
+    or states anything about a subject another owns (see ownership.py); the subjects it is first to
+    publish become the network's."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
     report = check(batch, store, validator, graphs, network, mode)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
                                f"({len(report.violations)} problem(s)); nothing was stored", report)
+    ownership.migrate(store, graphs)
+    owner = ownership.network(graphs, network)
+    claimed = ownership.check_batch(store, graphs, owner, batch)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
     created = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is False
@@ -99,6 +105,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations.append(f"DELETE WHERE {{ GRAPH <{graphs.metadata}> {{ <{graph}> <{DCTERMS}modified> ?m }} }}")
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
+    if claimed:
+        operations.append(ownership.claim_update(graphs, owner, claimed, activity))
     store.update(" ;\n".join(operations))
     update_identity(store, graphs, changed)
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)

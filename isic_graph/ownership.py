@@ -1,0 +1,383 @@
+"""Who owns each subject IRI, and the check that a write states nothing about a subject it does not own.
+
+Owners:
+- a network owns `{base}id/network/{slug}` and what it is first to publish (recorded by that ingestion);
+- the instance owns the shared vocabulary and what `isic-graph load` brings (reference data, territories
+  included: loading reference data about a subject makes the instance its owner);
+- a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
+  owns what it is first to publish here, as a network does).
+Each owned subject has a record in the ownership graph, `<{base}id/ownership/{hash of the key}>`:
+`dcterms:subject` the IRI, `prov:wasAttributedTo` the owner, `prov:wasGeneratedBy` the activity (the
+ingestion, load, harvest, migration or transfer) that made it so. Records outlive retraction.
+
+Owners are compared on keys: the IRI normalised (RFC 3986: scheme and host in lower case, no default
+port, percent-decoded, no dot segments, no repeated or trailing slash), without its fragment (a
+skolemised blank node `X#genid-…` is part of X), in lower case. A spelling under this instance's base
+that is not its normal form (`HTTP://…`, `…//id/…`, `%69d/…`) is refused outright.
+
+What counts as a statement about a subject: every triple whose subject it is, and the triples that
+attach something to it as their object (ATTACHING: a collection sheet `isic:describes` it, a lesson is
+`isic:learnedFrom` it, `owl:sameAs` and the other identity links, which would merge two descriptions).
+Any other link to another's subject (a project carried by the CAF, a lesson that confirms another
+network's lesson) is what linked data is for, and is shown on the target's page as an incoming link.
+
+A row about another's subject is accepted as a reference when it only repeats the subject's identity
+(IDENTITY: its type, label, SIRET / RNA / INSEE code, territory level and enclosing territory, actor
+type) exactly as its owner's graphs hold it; so networks list Rennes or the CAF without describing them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import posixpath
+import re
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from .documents import Batch
+from .errors import NotOwner, UsageError
+from .namespaces import DCTERMS, ISIC, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, VOID, XSD, Graphs
+from .store import Store
+from .store.results import term_value
+
+IDENTITY = frozenset({RDF_TYPE, RDFS + "label", SKOS + "prefLabel", ISIC + "siret", ISIC + "rna", ISIC + "inseeCode",
+                      ISIC + "territoryLevel", ISIC + "within", ISIC + "actorType"})
+ATTACHING = frozenset({ISIC + "describes", ISIC + "learnedFrom", OWL + "sameAs", OWL + "equivalentClass",
+                       OWL + "equivalentProperty", SKOS + "exactMatch", SCHEMA + "sameAs"})
+VOCABULARY = "https://w3id.org/isic/"
+CHUNK = 400
+ATTRIBUTED = PROV + "wasAttributedTo"
+GENERATED = PROV + "wasGeneratedBy"
+SUBJECT = DCTERMS + "subject"
+PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A network, a peer or the instance itself, by the IRI that names it (its agent)."""
+
+    agent: str
+    kind: str  # "network", "peer" or "instance"
+    name: str  # the network's slug or the peer's name; "" for the instance
+
+    def describe(self) -> str:
+        return "this instance" if self.kind == "instance" else f'{self.kind} "{self.name}"'
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A subject typed in several network graphs, and its owner if it has one."""
+
+    subject: str
+    networks: tuple[str, ...]
+    owner: Owner | None
+
+
+def network(graphs: Graphs, slug: str) -> Owner:
+    return Owner(graphs.network_resource(slug), "network", slug)
+
+
+def peer(graphs: Graphs, name: str) -> Owner:
+    return Owner(f"{graphs.base}id/peer/{name}", "peer", name)
+
+
+def instance(graphs: Graphs) -> Owner:
+    return Owner(graphs.base, "instance", "")
+
+
+def owner_named(graphs: Graphs, agent: str) -> Owner:
+    """The owner an agent IRI names."""
+    for kind, prefix in (("network", graphs.base + "id/network/"), ("peer", graphs.base + "id/peer/")):
+        if agent.startswith(prefix):
+            return Owner(agent, kind, agent[len(prefix):])
+    return instance(graphs)
+
+
+def normal(iri: str) -> str:
+    """The IRI in RFC 3986 normal form: scheme and host in lower case, no default port, unreserved
+    characters decoded and other escapes in upper case, no dot segments, no repeated slashes."""
+    parts = urllib.parse.urlsplit(iri)
+    if not parts.scheme or not parts.netloc:
+        return iri
+    host = parts.hostname or ""
+    port = parts.port if parts.port not in ({"http": 80, "https": 443}.get(parts.scheme.lower()), None) else None
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (user + "@" if user else "") + host.rstrip(".") + (f":{port}" if port else "")
+    path = re.sub("/{2,}", "/", _unescape(parts.path))
+    if path:
+        trailing = path.endswith(("/", "/.", "/.."))
+        path = posixpath.normpath(path).replace("//", "/") + ("/" if trailing and path != "/" else "")
+    return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, path, _unescape(parts.query),
+                                    _unescape(parts.fragment)))
+
+
+def key(graphs: Graphs, iri: str) -> str:
+    """What owners are compared on: the normal form without fragment (but a skolemised orphan blank
+    node's), fully decoded, without trailing slash, in lower case."""
+    head, _, fragment = normal(iri).partition("#")
+    orphan = head == graphs.base + ".well-known/genid"
+    parts = urllib.parse.urlsplit(head)
+    path = posixpath.normpath(re.sub("/{2,}", "/", urllib.parse.unquote(parts.path))) if parts.path else ""
+    path = path.rstrip("/") if path != "/" else path
+    found = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+    return (found + ("#" + fragment if orphan else "")).lower()
+
+
+def record(graphs: Graphs, subject_key: str) -> str:
+    """The IRI of a subject's ownership record."""
+    return f"{graphs.base}id/ownership/{hashlib.sha256(subject_key.encode()).hexdigest()[:32]}"
+
+
+def owners(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, Owner]:
+    """The owner of each IRI that has one (by rule or record), by IRI."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for iri in iris:
+        by_key[key(graphs, iri)].append(iri)
+    found: dict[str, Owner] = {}
+    recorded = _recorded(store, graphs, by_key)
+    spaces = peer_spaces(store, graphs)
+    own = key(graphs, graphs.base)
+    networks = own + "id/network/"
+    for k, named in by_key.items():
+        owner = recorded.get(k)
+        slug = k[len(networks):] if k.startswith(networks) else ""
+        if SLUG.fullmatch(slug):
+            owner = network(graphs, slug)
+        elif k.startswith(VOCABULARY):
+            owner = instance(graphs)
+        elif owner is None and not k.startswith(own):
+            owner = next((peer(graphs, name) for name, space in spaces.items() if k.startswith(key(graphs, space))),
+                         None)
+        if owner is not None:
+            found.update((iri, owner) for iri in named)
+    return found
+
+
+def owner_of(store: Store, graphs: Graphs, iri: str) -> Owner | None:
+    """Who owns an IRI, or None while nobody has published it."""
+    return owners(store, graphs, [iri]).get(iri)
+
+
+def peer_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
+    """The registered peers' URI spaces, as their harvests recorded them, by peer name."""
+    rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH <{graphs.ownership}> {{ ?peer <{VOID}uriSpace> ?space }} }}"
+                        ).rows
+    prefix = graphs.base + "id/peer/"
+    return {term_value(r["peer"])[len(prefix):]: term_value(r["space"]) for r in rows
+            if term_value(r["peer"]).startswith(prefix)}
+
+
+def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> list[str]:
+    """Refuse (NotOwner) a batch stating anything about a subject another owns, but rows that repeat
+    its identity as stored; the IRIs nobody owns yet, which the batch will claim."""
+    stated: dict[str, list[tuple[Triple, bool]]] = defaultdict(list)  # IRI -> its triples, attached or not
+    for t in batch.triples:
+        stated[term_value(t.subject).split("#genid-")[0]].append((t, False))
+        if t.predicate.value in ATTACHING and isinstance(t.object, NamedNode):
+            stated[t.object.value.split("#genid-")[0]].append((t, True))
+    base = key(graphs, graphs.base)
+    for iri in stated:
+        if key(graphs, iri).startswith(base) and normal(iri) != iri and not _orphan(graphs, iri):
+            raise UsageError(f"<{iri}> is not written as this instance's IRIs are: write <{normal(iri)}>")
+    found = owners(store, graphs, stated)
+    references: list[tuple[str, Owner, Triple]] = []
+    for iri, other in found.items():
+        if other == owner:
+            continue
+        for t, attached in stated[iri]:
+            if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
+                raise _refusal(batch, iri, other, owner, t)
+            references.append((iri, other, t))
+    _check_references(store, graphs, batch, owner, references)
+    claimed: dict[str, str] = {}
+    for iri in stated:
+        if iri not in found and not _orphan(graphs, iri):
+            claimed.setdefault(key(graphs, iri), iri)
+    claimed.update((key(graphs, iri), iri) for iri in stated if _orphan(graphs, iri) and iri not in found)
+    return sorted(claimed.values())
+
+
+def claim_update(graphs: Graphs, owner: Owner, iris: Sequence[str], activity: str, replace: bool = False) -> str:
+    """The update that records an owner for IRIs: those nobody owns yet, or (replace) all of them."""
+    operations: list[str] = []
+    for start in range(0, len(iris), CHUNK):
+        part = iris[start:start + CHUNK]
+        values = " ".join(f"(<{record(graphs, key(graphs, iri))}> <{normal(iri).split('#genid-')[0]}>)"
+                          for iri in part)
+        if replace:
+            operations.append(f"DELETE {{ GRAPH <{graphs.ownership}> {{ ?r ?p ?o }} }} WHERE {{ VALUES (?r ?s) "
+                              f"{{ {values} }} GRAPH <{graphs.ownership}> {{ ?r ?p ?o }} }}")
+        operations.append(f"""INSERT {{ GRAPH <{graphs.ownership}> {{ ?r a <{PROV}Entity> ; <{SUBJECT}> ?s ;
+  <{ATTRIBUTED}> <{owner.agent}> ; <{GENERATED}> <{activity}> }} }}
+WHERE {{ VALUES (?r ?s) {{ {values} }} FILTER NOT EXISTS {{ GRAPH <{graphs.ownership}> {{ ?r <{ATTRIBUTED}> ?any }} }} }}""")
+    return " ;\n".join(operations)
+
+
+def claim(store: Store, graphs: Graphs, owner: Owner, iris: Sequence[str], activity: str,
+          replace: bool = False) -> None:
+    """Record an owner for IRIs (see claim_update)."""
+    if iris:
+        store.update(claim_update(graphs, owner, list(iris), activity, replace))
+
+
+def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
+             now: datetime.datetime | None = None) -> Owner | None:
+    """Give a subject to another owner, with a provenance record of the transfer; the previous owner."""
+    previous = owner_of(store, graphs, iri)
+    if previous is not None and previous.kind == "network" and key(graphs, iri) == key(
+            graphs, graphs.network_resource(previous.name)):
+        raise UsageError(f"<{iri}> names network {previous.name!r}, which always owns it")
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/ownership-transfer/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    before = previous.describe() if previous else "nobody"
+    store.update(claim_update(graphs, new, [iri], activity, replace=True) + f""" ;
+INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ;
+  <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> <{record(graphs, key(graphs, iri))}> ;
+  <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""")
+    return previous
+
+
+def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) -> int:
+    """Once per store: give each subject typed in exactly one network graph to that network (subjects
+    typed in several are left to the administrator, see conflicts). The number of subjects claimed."""
+    if store.query(f"ASK {{ GRAPH <{graphs.ownership}> {{ <{graphs.ownership}> <{DCTERMS}created> ?d }} }}"):
+        return 0
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    typed: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(f"SELECT DISTINCT ?s ?g WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && "
+                            f'STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows:
+        typed[key(graphs, term_value(row["s"]).split("#genid-")[0])].add(term_value(row["g"]))
+    by_network: dict[str, list[str]] = defaultdict(list)
+    subjects = {key(graphs, term_value(r["s"]).split("#genid-")[0]): term_value(r["s"]).split("#genid-")[0]
+                for r in store.select(f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && '
+                                      f'STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows}
+    for k, holders in typed.items():
+        if len(holders) == 1:
+            by_network[next(iter(holders))[len(graphs.network_prefix):]].append(subjects[k])
+    operations = [claim_update(graphs, network(graphs, slug), iris, activity) for slug, iris in by_network.items()
+                  if iris]
+    operations.append(f"""INSERT DATA {{ GRAPH <{graphs.ownership}> {{
+  <{graphs.ownership}> <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> <{activity}> .
+  <{activity}> a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
+  <{DCTERMS}description> "owners given to the subjects of the stores written before ownership was recorded"@en }} }}""")
+    store.update(" ;\n".join(operations))
+    return sum(len(iris) for iris in by_network.values())
+
+
+def conflicts(store: Store, graphs: Graphs) -> list[Conflict]:
+    """The subjects typed in several network graphs, for the administrator to settle (owner transfer)."""
+    rows = store.select(f"""SELECT ?s (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs) WHERE {{
+  GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && !CONTAINS(STR(?s), "#genid-") && STRSTARTS(STR(?g), "{graphs.network_prefix}"))
+}} GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?s""").rows
+    subjects = [term_value(r["s"]) for r in rows]
+    found = owners(store, graphs, subjects)
+    return [Conflict(s, tuple(sorted(g[len(graphs.network_prefix):] for g in term_value(r["gs"]).split(" "))),
+                     found.get(s)) for s, r in zip(subjects, rows)]
+
+
+def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None,
+               triples: Sequence[Triple]) -> tuple[list[Triple], tuple[str, ...]]:
+    """A harvested peer's triples about the subjects it owns, and the subjects left out (sorted). A peer
+    with no known URI space owns only what it was first to publish here."""
+    by_subject: dict[str, list[Triple]] = defaultdict(list)
+    for t in triples:
+        by_subject[term_value(t.subject).split("#genid-")[0]].append(t)
+        if t.predicate.value in ATTACHING and isinstance(t.object, NamedNode):
+            by_subject[t.object.value.split("#genid-")[0]].append(t)
+    mine = peer(graphs, name)
+    found = owners(store, graphs, by_subject)
+    space = key(graphs, uri_space) if uri_space else None
+    bad: set[str] = set()
+    for iri in by_subject:
+        k = key(graphs, iri)
+        unowned_here = iri not in found and (space is not None and k.startswith(space))
+        if normal(iri) != iri or not (found.get(iri) == mine or unowned_here):
+            bad.add(iri)
+    kept = [t for t in triples if term_value(t.subject).split("#genid-")[0] not in bad
+            and not (t.predicate.value in ATTACHING and isinstance(t.object, NamedNode)
+                     and t.object.value.split("#genid-")[0] in bad)]
+    return kept, tuple(sorted(bad))
+
+
+def peer_update(graphs: Graphs, name: str, uri_space: str | None, subjects: Iterable[str], activity: str) -> str:
+    """The update that records a harvested peer's URI space and claims what it was first to publish here."""
+    agent = peer(graphs, name).agent
+    operations = [f"DELETE WHERE {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> ?space }} }}"]
+    if uri_space:
+        operations.append(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> "
+                          f"{Literal(uri_space)} }} }}")
+    iris = sorted({s for s in subjects if not _orphan(graphs, s)})
+    if iris:
+        operations.append(claim_update(graphs, peer(graphs, name), iris, activity))
+    return " ;\n".join(operations)
+
+
+def _unescape(text: str) -> str:
+    """Escapes of unreserved characters decoded, the others in upper case (RFC 3986, 6.2.2)."""
+    def one(match: re.Match[str]) -> str:
+        char = chr(int(match.group()[1:], 16))
+        return char if char in UNRESERVED else match.group().upper()
+    return PERCENT.sub(one, text)
+
+
+def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[str, Owner]:
+    by_record = {record(graphs, k): k for k in keys}
+    found: dict[str, Owner] = {}
+    names = sorted(by_record)
+    for start in range(0, len(names), CHUNK):
+        values = " ".join(f"<{r}>" for r in names[start:start + CHUNK])
+        for row in store.select(f"SELECT ?r ?agent WHERE {{ VALUES ?r {{ {values} }} GRAPH <{graphs.ownership}> "
+                                f"{{ ?r <{ATTRIBUTED}> ?agent }} }}").rows:
+            found[by_record[term_value(row["r"])]] = owner_named(graphs, term_value(row["agent"]))
+    return found
+
+
+def _check_references(store: Store, graphs: Graphs, batch: Batch, owner: Owner,
+                      references: list[tuple[str, Owner, Triple]]) -> None:
+    """Each reference row must be stated in a graph of the subject's owner: the same IRI, or a literal of
+    the same text (a label in another language, or none, still names the same resource)."""
+    held: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    pairs = sorted({(t.subject.value, t.predicate.value) for _, _, t in references})  # type: ignore[union-attr]
+    for start in range(0, len(pairs), CHUNK):
+        values = " ".join(f"(<{s}> <{p}>)" for s, p in pairs[start:start + CHUNK])
+        for row in store.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p) {{ {values} }} "
+                                f"GRAPH ?g {{ ?s ?p ?o }} }}").rows:
+            held[(term_value(row["s"]), term_value(row["p"]), _text(row["o"]))].add(term_value(row["g"]))
+    for iri, other, t in references:
+        found = held.get((term_value(t.subject), t.predicate.value, _text(t.object)), set())
+        if not any(_holds(graphs, other, g) for g in found):
+            raise _refusal(batch, iri, other, owner, t)
+
+
+def _text(term: object) -> str:
+    return f'"{term.value}"' if isinstance(term, Literal) else f"<{term_value(term)}>"  # type: ignore[arg-type]
+
+
+def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
+    """Whether a graph states what an owner says."""
+    if owner.kind == "network":
+        return graph == graphs.network(owner.name)
+    if owner.kind == "peer":
+        return graph.startswith(f"{graphs.peer_prefix}{owner.name}/")
+    return not graph.startswith((graphs.network_prefix, graphs.peer_prefix)) \
+        and graph not in (graphs.metadata, graphs.identity, graphs.ownership)
+
+
+def _orphan(graphs: Graphs, iri: str) -> bool:
+    return iri.startswith(graphs.base + ".well-known/genid")
+
+
+def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
+    where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
+    row = where.describe("en") if where else None
+    return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
+                    f"state <{term_value(t.subject)}> <{t.predicate.value}> {t.object}{' (' + row + ')' if row else ''}"
+                    "; nothing was stored", iri, other.agent, row)
