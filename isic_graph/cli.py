@@ -8,7 +8,7 @@ from typing import Callable, NoReturn, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, ownership
 from .backup import backup, restore, verify
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
@@ -359,6 +359,55 @@ def network_revoke(obj: Context, slug: str) -> None:
     """Revoke a network's token: its writes are refused until `network add` gives it a new one."""
     run(lambda: CredentialStore(obj.settings.credentials_path).revoke(slug))
     click.echo(f"network {slug}: token revoked")
+
+
+@main.group("owner")
+def owner_group() -> None:
+    """Who owns each resource: only its owner's writes may describe it."""
+
+
+@owner_group.command("show")
+@click.argument("iri")
+@click.pass_obj
+def owner_show(obj: Context, iri: str) -> None:
+    """The owner of a resource, and the activity that made it so."""
+    def action() -> None:
+        with obj.store(read_only=True) as store:
+            found = ownership.record_of(store, obj.graphs, iri)
+        if found is None:
+            fail(f"<{iri}> has no owner yet: the first network to publish it will own it")
+        click.echo(f"{found.owner.describe()}\t<{found.owner.agent}>"
+                   + (f"\tsince {found.since or '?'} <{found.activity}>" if found.activity else "\tby rule"))
+    run(action)
+
+
+@owner_group.command("transfer")
+@click.argument("iri")
+@click.argument("network")
+@click.pass_obj
+def owner_transfer(obj: Context, iri: str, network: str) -> None:
+    """Give a resource to a network (recorded with provenance); its data in every graph is kept."""
+    def action() -> None:
+        check_slug(network)
+        with obj.store() as store:
+            previous = ownership.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network))
+        click.echo(f"<{iri}>: {previous.describe() if previous else 'nobody'} -> network \"{network}\"")
+    run(action)
+
+
+@owner_group.command("conflicts")
+@click.pass_obj
+def owner_conflicts(obj: Context) -> None:
+    """The resources typed in several network graphs, with their owner, for the administrator to settle
+    (owner transfer); their data is kept meanwhile. Exit 1 when there are some."""
+    def action() -> int:
+        with obj.store(read_only=True) as store:
+            found = ownership.conflicts(store, obj.graphs)
+        for c in found:
+            click.echo(f"<{c.subject}>\t{', '.join(c.networks)}\towner: {c.owner.describe() if c.owner else 'none'}")
+        return len(found)
+    if run(action):
+        sys.exit(1)
 
 
 @main.command("serve")

@@ -82,13 +82,14 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     publish become the network's."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
+    _check_vocabulary_untouched(batch)
+    ownership.migrate(store, graphs)
+    owner = ownership.network(graphs, network)
+    claimed = ownership.check_batch(store, graphs, owner, batch)
     report = check(batch, store, validator, graphs, network, mode)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
                                f"({len(report.violations)} problem(s)); nothing was stored", report)
-    ownership.migrate(store, graphs)
-    owner = ownership.network(graphs, network)
-    claimed = ownership.check_batch(store, graphs, owner, batch)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
     created = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is False

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from pyoxigraph import Triple
 
-from . import resources
+from . import ownership, resources
 from .documents import Document, parse_document, read_batch
 from .errors import UsageError
 from .formats import format_for_path
 from .ingest import IngestResult, Mode, insert_data, ingest
-from .namespaces import Graphs
+from .namespaces import PROV, XSD, Graphs
 from .store import Store
+from .store.results import term_value
 from .validation import Validator
 
 Progress = Callable[[str], None]
@@ -78,7 +80,22 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
         raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
     triples = read_batch([Document.from_path(path)], graphs.base).triples
     replace_graph(store, graph, list(triples))
+    claim_reference(store, graphs, triples)
     return len(triples)
+
+
+def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
+                    now: datetime.datetime | None = None) -> None:
+    """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
+    network described first becomes the instance's when reference data for it is loaded)."""
+    subjects = sorted({term_value(t.subject).split("#genid-")[0] for t in triples})
+    if not subjects:
+        return
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/load/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    store.update(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
+                 f"<{PROV}endedAtTime> \"{now.isoformat()}\"^^<{XSD}dateTime> }} }} ;\n"
+                 + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity, replace=True))
 
 
 def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:

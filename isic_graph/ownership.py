@@ -72,6 +72,15 @@ class Owner:
 
 
 @dataclass(frozen=True)
+class Record:
+    """A subject's owner, and the activity (ingestion, load, harvest, migration, transfer) that made it so."""
+
+    owner: Owner
+    activity: str | None = None
+    since: str | None = None  # when that activity ended (xsd:dateTime)
+
+
+@dataclass(frozen=True)
 class Conflict:
     """A subject typed in several network graphs, and its owner if it has one."""
 
@@ -165,6 +174,19 @@ def owner_of(store: Store, graphs: Graphs, iri: str) -> Owner | None:
     return owners(store, graphs, [iri]).get(iri)
 
 
+def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
+    """A subject's owner with the activity that recorded it (none for an owner by rule alone)."""
+    owner = owner_of(store, graphs, iri)
+    if owner is None:
+        return None
+    rows = store.select(f"SELECT ?a ?t WHERE {{ GRAPH <{graphs.ownership}> {{ <{record(graphs, key(graphs, iri))}> "
+                        f"<{ATTRIBUTED}> <{owner.agent}> ; <{GENERATED}> ?a }} OPTIONAL {{ ?a <{PROV}endedAtTime> ?t }} "
+                        "} ORDER BY DESC(?t) LIMIT 1").rows
+    if not rows:
+        return Record(owner)
+    return Record(owner, term_value(rows[0]["a"]), term_value(rows[0]["t"]) if "t" in rows[0] else None)
+
+
 def peer_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
     """The registered peers' URI spaces, as their harvests recorded them, by peer name."""
     rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH <{graphs.ownership}> {{ ?peer <{VOID}uriSpace> ?space }} }}"
@@ -245,42 +267,56 @@ INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ;
 
 
 def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) -> int:
-    """Once per store: give each subject typed in exactly one network graph to that network (subjects
-    typed in several are left to the administrator, see conflicts). The number of subjects claimed."""
+    """Once per store: give each subject to the network graph holding its type, or, when several do, to
+    the only one that states more than its identity; the others are left to the administrator (see
+    conflicts), their data kept. The number of subjects given an owner."""
     if store.query(f"ASK {{ GRAPH <{graphs.ownership}> {{ <{graphs.ownership}> <{DCTERMS}created> ?d }} }}"):
         return 0
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
-    typed: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(f"SELECT DISTINCT ?s ?g WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && "
-                            f'STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows:
-        typed[key(graphs, term_value(row["s"]).split("#genid-")[0])].add(term_value(row["g"]))
     by_network: dict[str, list[str]] = defaultdict(list)
-    subjects = {key(graphs, term_value(r["s"]).split("#genid-")[0]): term_value(r["s"]).split("#genid-")[0]
-                for r in store.select(f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && '
-                                      f'STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows}
-    for k, holders in typed.items():
-        if len(holders) == 1:
-            by_network[next(iter(holders))[len(graphs.network_prefix):]].append(subjects[k])
-    operations = [claim_update(graphs, network(graphs, slug), iris, activity) for slug, iris in by_network.items()
-                  if iris]
+    for subject, described in _typed_in_networks(store, graphs, several=False).items():
+        describing = [g for g, predicates in described.items() if predicates - IDENTITY]
+        holder = next(iter(described)) if len(described) == 1 else describing[0] if len(describing) == 1 else None
+        if holder is not None:
+            by_network[holder[len(graphs.network_prefix):]].append(subject)
+    operations = [claim_update(graphs, network(graphs, slug), iris, activity) for slug, iris in by_network.items()]
     operations.append(f"""INSERT DATA {{ GRAPH <{graphs.ownership}> {{
   <{graphs.ownership}> <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> <{activity}> .
   <{activity}> a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
-  <{DCTERMS}description> "owners given to the subjects of the stores written before ownership was recorded"@en }} }}""")
+  <{DCTERMS}description> "owners given to the subjects of a store written before ownership was recorded"@en }} }}""")
     store.update(" ;\n".join(operations))
     return sum(len(iris) for iris in by_network.values())
 
 
 def conflicts(store: Store, graphs: Graphs) -> list[Conflict]:
-    """The subjects typed in several network graphs, for the administrator to settle (owner transfer)."""
-    rows = store.select(f"""SELECT ?s (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?gs) WHERE {{
-  GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && !CONTAINS(STR(?s), "#genid-") && STRSTARTS(STR(?g), "{graphs.network_prefix}"))
-}} GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?s""").rows
-    subjects = [term_value(r["s"]) for r in rows]
-    found = owners(store, graphs, subjects)
-    return [Conflict(s, tuple(sorted(g[len(graphs.network_prefix):] for g in term_value(r["gs"]).split(" "))),
-                     found.get(s)) for s, r in zip(subjects, rows)]
+    """The subjects typed in several network graphs that are unsettled: nobody owns them, or a network
+    graph other than their owner's states more than their identity. For the administrator to settle
+    (owner transfer, or the network publishing again); their data is kept meanwhile."""
+    typed = _typed_in_networks(store, graphs, several=True)
+    found = owners(store, graphs, typed)
+    unsettled = []
+    for subject, described in sorted(typed.items()):
+        owner = found.get(subject)
+        mine = graphs.network(owner.name) if owner is not None and owner.kind == "network" else None
+        if owner is None or any(predicates - IDENTITY for g, predicates in described.items() if g != mine):
+            unsettled.append(Conflict(subject, tuple(sorted(g[len(graphs.network_prefix):] for g in described)), owner))
+    return unsettled
+
+
+def _typed_in_networks(store: Store, graphs: Graphs, several: bool) -> dict[str, dict[str, set[str]]]:
+    """The subjects typed in network graphs (in several only, or all), with the predicates each graph states."""
+    having = "HAVING (COUNT(DISTINCT ?g) > 1)" if several else ""
+    rows = store.select(f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && !CONTAINS(STR(?s), "#genid-")
+  && STRSTARTS(STR(?g), "{graphs.network_prefix}")) }} GROUP BY ?s {having}""").rows
+    subjects = sorted(term_value(r["s"]) for r in rows)
+    found: dict[str, dict[str, set[str]]] = {s: defaultdict(set) for s in subjects}
+    for start in range(0, len(subjects), CHUNK):
+        values = " ".join(f"<{s}>" for s in subjects[start:start + CHUNK])
+        for row in store.select(f"SELECT DISTINCT ?s ?g ?p WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                                f'FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows:
+            found[term_value(row["s"])][term_value(row["g"])].add(term_value(row["p"]))
+    return {s: {g: p for g, p in d.items()} for s, d in found.items()}
 
 
 def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None,

@@ -9,7 +9,7 @@ from ..documents import Document, parse_document
 from ..errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from ..formats import format_for_media_type
 from ..ingest import Mode, ingest, insert_data
-from ..instance import replace_graph
+from ..instance import claim_reference, replace_graph
 from .auth import Forbidden, require_admin, require_network
 from .negotiation import negotiate
 
@@ -109,6 +109,7 @@ def _write_reference(graph: str) -> Response:
         replace_graph(store, graph, triples)
     else:
         store.update(insert_data(graph, triples))
+    claim_reference(store, services().graphs, triples)
     return Response(status=201 if created else 204)
 
 

@@ -44,6 +44,7 @@ from ..namespaces import (
     THESAURUS,
     XSD,
 )
+from ..ownership import record_of
 from ..store.results import SelectResult
 from .negotiation import language, negotiate
 
@@ -74,13 +75,15 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "sheet": "fiche de collecte", "network": "réseau", "other": "English",
              "used": "Projets et enseignements", "project": "projet", "lesson": "enseignement", "none": "Aucun.",
              "related": "Liens", "partner": "partenaires", "partner-in": "partenaire des projets",
-             "funder-of": "finance les projets", "carries": "porte les projets"},
+             "funder-of": "finance les projets", "carries": "porte les projets", "owner": "propriétaire",
+             "peer": "pair", "instance": "cette instance", "since": "depuis"},
       "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
              "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
              "sheet": "collection sheet", "network": "network", "other": "Français",
              "used": "Projects and lessons", "project": "project", "lesson": "lesson", "none": "None.",
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
-             "funder-of": "funds the projects", "carries": "leads the projects"}}
+             "funder-of": "funds the projects", "carries": "leads the projects", "owner": "owner",
+             "peer": "peer", "instance": "this instance", "since": "since"}}
 STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1"><style>
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;
@@ -223,7 +226,7 @@ def resource(kind: str, slug: str) -> Response:
     incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {MAX_NODES}").rows
                 if not _value(r["s"]).startswith(iri + "#")]
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
-    page["provenance"] = _provenance(iri, str(page["lang"]))
+    page["provenance"] = _owner(iri, str(page["lang"])) + _provenance(iri, str(page["lang"]))
     page["related"] = _related(iri, str(page["lang"]))
     return _answer(render_template_string(RESOURCE_PAGE, **page).encode("utf-8"), HTML, leaf, suffix, True)
 
@@ -249,6 +252,23 @@ def _related(iri: str, lang: str) -> list[Row]:
         grouped.setdefault(_value(row["kind"]), []).append(
             Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=_href(x, base)))
     return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
+
+
+def _owner(iri: str, lang: str) -> list[Row]:
+    """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py)."""
+    from . import services
+
+    s, ui = services(), UI[lang]
+    found = record_of(s.store, s.graphs, iri)
+    if found is None:
+        return []
+    who = found.owner
+    cells = [Cell(ui["instance"] if who.kind == "instance" else who.name, href=_href(who.agent, s.graphs.base),
+                  note=ui[who.kind] if who.kind != "instance" else None)]
+    if found.activity:
+        cells.append(Cell((found.since or "")[:19].replace("T", " ") or found.activity,
+                          href=_href(found.activity, s.graphs.base), note=ui["since"]))
+    return [Row(Cell(ui["owner"]), cells)]
 
 
 def _provenance(iri: str, lang: str) -> list[Row]:
