@@ -82,7 +82,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     publish become the network's."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
-    _check_vocabulary_untouched(batch)
+    _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
+    _check_attribution(batch, graphs, network)
     ownership.migrate(store, graphs)
     owner = ownership.network(graphs, network)
     claimed = ownership.check_batch(store, graphs, owner, batch)
