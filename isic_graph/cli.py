@@ -278,20 +278,23 @@ def peer_group() -> None:
 @click.option("--dumps", help="The address of the peer's dumps (optional).")
 @click.option("--allow-private", is_flag=True,
               help="Accept a loopback, link-local or private address: the peer is really there.")
+@click.option("--uri-space", help="The IRIs the peer owns (default: the void:uriSpace of its VoID description).")
 @click.pass_obj
-def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool) -> None:
-    """Register a peer (or change its addresses)."""
-    peer = run(lambda: PeerRegistry(obj.settings.peers_path).add(name, sparql, dumps, allow_private))
-    click.echo(f"peer {peer.name} registered: {peer.sparql}")
+def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool,
+             uri_space: str | None) -> None:
+    """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
+    peer = run(lambda: PeerRegistry(obj.settings.peers_path).add(name, sparql, dumps, allow_private, uri_space))
+    click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
 
 
 @peer_group.command("list")
 @click.pass_obj
 def peer_list(obj: Context) -> None:
-    """The registered peers: name, SPARQL endpoint, dumps, date."""
+    """The registered peers: name, SPARQL endpoint, dumps, date, URI space."""
     for peer in run(lambda: PeerRegistry(obj.settings.peers_path).list()):
         private = "\tprivate address allowed" if peer.allow_private else ""
-        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\tsince {peer.added}{private}")
+        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\tsince {peer.added}"
+                   f"\towns {peer.uri_space or 'what it publishes first'}{private}")
 
 
 @peer_group.command("remove")

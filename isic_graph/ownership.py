@@ -145,11 +145,16 @@ def record(graphs: Graphs, subject_key: str) -> str:
 
 
 def owners(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, Owner]:
-    """The owner of each IRI that has one (by rule or record), by IRI."""
+    """The owner of each IRI that has one (by record, else by rule), by IRI."""
+    return {iri: owner for iri, (owner, _) in _resolve(store, graphs, iris).items()}
+
+
+def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tuple[Owner, bool]]:
+    """The owner of each IRI that has one, and whether a record says so (or only a rule)."""
     by_key: dict[str, list[str]] = defaultdict(list)
     for iri in iris:
         by_key[key(graphs, iri)].append(iri)
-    found: dict[str, Owner] = {}
+    found: dict[str, tuple[Owner, bool]] = {}
     recorded = _recorded(store, graphs, by_key)
     spaces = peer_spaces(store, graphs)
     own = key(graphs, graphs.base)
@@ -157,15 +162,15 @@ def owners(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, Owner
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
-        if SLUG.fullmatch(slug):
+        if owner is None and SLUG.fullmatch(slug):
             owner = network(graphs, slug)
-        elif k.startswith(VOCABULARY):
+        elif owner is None and k.startswith(VOCABULARY):
             owner = instance(graphs)
         elif owner is None and not k.startswith(own):
             owner = next((peer(graphs, name) for name, space in spaces.items() if k.startswith(key(graphs, space))),
                          None)
         if owner is not None:
-            found.update((iri, owner) for iri in named)
+            found.update((iri, (owner, k in recorded)) for iri in named)
     return found
 
 
@@ -198,32 +203,43 @@ def peer_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
 
 def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> list[str]:
     """Refuse (NotOwner) a batch stating anything about a subject another owns, but rows that repeat
-    its identity as stored; the IRIs nobody owns yet, which the batch will claim."""
-    stated: dict[str, list[tuple[Triple, bool]]] = defaultdict(list)  # IRI -> its triples, attached or not
-    for t in batch.triples:
-        stated[term_value(t.subject).split("#genid-")[0]].append((t, False))
-        if t.predicate.value in ATTACHING and isinstance(t.object, NamedNode):
-            stated[t.object.value.split("#genid-")[0]].append((t, True))
+    its identity as stored; the IRIs the batch will claim (nobody's yet, or the owner's by rule only)."""
+    stated = _statements(batch.triples)
     base = key(graphs, graphs.base)
     for iri in stated:
         if key(graphs, iri).startswith(base) and normal(iri) != iri and not _orphan(graphs, iri):
             raise UsageError(f"<{iri}> is not written as this instance's IRIs are: write <{normal(iri)}>")
-    found = owners(store, graphs, stated)
+    found = _resolve(store, graphs, stated)
     references: list[tuple[str, Owner, Triple]] = []
-    for iri, other in found.items():
+    for iri, (other, _) in found.items():
         if other == owner:
             continue
         for t, attached in stated[iri]:
             if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
                 raise _refusal(batch, iri, other, owner, t)
             references.append((iri, other, t))
-    _check_references(store, graphs, batch, owner, references)
+    matching = _matching(store, graphs, references)
+    for iri, other, t in references:
+        if t not in matching:
+            raise _refusal(batch, iri, other, owner, t)
     claimed: dict[str, str] = {}
+    if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
+        claimed[key(graphs, owner.agent)] = owner.agent
     for iri in stated:
-        if iri not in found and not _orphan(graphs, iri):
+        if iri not in found or (found[iri][0] == owner and not found[iri][1]):
             claimed.setdefault(key(graphs, iri), iri)
-    claimed.update((key(graphs, iri), iri) for iri in stated if _orphan(graphs, iri) and iri not in found)
     return sorted(claimed.values())
+
+
+def _statements(triples: Iterable[Triple]) -> dict[str, list[tuple[Triple, bool]]]:
+    """The triples stating something about each IRI: those it is the subject of (or a blank node of it
+    is), and those attaching something to it (True)."""
+    stated: dict[str, list[tuple[Triple, bool]]] = defaultdict(list)
+    for t in triples:
+        stated[term_value(t.subject).split("#genid-")[0]].append((t, False))
+        if t.predicate.value in ATTACHING and isinstance(t.object, NamedNode):
+            stated[t.object.value.split("#genid-")[0]].append((t, True))
+    return stated
 
 
 def claim_update(graphs: Graphs, owner: Owner, iris: Sequence[str], activity: str, replace: bool = False) -> str:
@@ -275,18 +291,22 @@ def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) 
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     by_network: dict[str, list[str]] = defaultdict(list)
+    for graph in store.graph_names():
+        if graph.startswith(graphs.network_prefix):
+            by_network[graph[len(graphs.network_prefix):]].append(graphs.network_resource(graph[len(graphs.network_prefix):]))
     for subject, described in _typed_in_networks(store, graphs, several=False).items():
         describing = [g for g, predicates in described.items() if predicates - IDENTITY]
         holder = next(iter(described)) if len(described) == 1 else describing[0] if len(describing) == 1 else None
         if holder is not None:
             by_network[holder[len(graphs.network_prefix):]].append(subject)
-    operations = [claim_update(graphs, network(graphs, slug), iris, activity) for slug, iris in by_network.items()]
+    operations = [claim_update(graphs, network(graphs, slug), sorted(set(iris)), activity)
+                  for slug, iris in by_network.items()]
     operations.append(f"""INSERT DATA {{ GRAPH <{graphs.ownership}> {{
   <{graphs.ownership}> <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> <{activity}> .
   <{activity}> a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
   <{DCTERMS}description> "owners given to the subjects of a store written before ownership was recorded"@en }} }}""")
     store.update(" ;\n".join(operations))
-    return sum(len(iris) for iris in by_network.values())
+    return sum(len(set(iris)) for iris in by_network.values())
 
 
 def conflicts(store: Store, graphs: Graphs) -> list[Conflict]:
@@ -319,41 +339,58 @@ def _typed_in_networks(store: Store, graphs: Graphs, several: bool) -> dict[str,
     return {s: {g: p for g, p in d.items()} for s, d in found.items()}
 
 
-def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None,
-               triples: Sequence[Triple]) -> tuple[list[Triple], tuple[str, ...]]:
-    """A harvested peer's triples about the subjects it owns, and the subjects left out (sorted). A peer
-    with no known URI space owns only what it was first to publish here."""
-    by_subject: dict[str, list[Triple]] = defaultdict(list)
-    for t in triples:
-        by_subject[term_value(t.subject).split("#genid-")[0]].append(t)
-        if t.predicate.value in ATTACHING and isinstance(t.object, NamedNode):
-            by_subject[t.object.value.split("#genid-")[0]].append(t)
+def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, triples: Sequence[Triple],
+               now: datetime.datetime | None = None) -> tuple[tuple[Triple, ...], tuple[str, ...]]:
+    """A harvested peer's triples about the subjects it owns, with the rows repeating the identity of
+    another's subject as its owner states it; and the subjects of the triples left out (sorted).
+
+    The peer owns the IRIs under its URI space that nobody owns here by record (under this instance's
+    own base, those nobody here published first); with no known URI space, what it publishes here first.
+    Its URI space and the subjects it is first to publish here are recorded.
+    """
+    stated = _statements(triples)
     mine = peer(graphs, name)
-    found = owners(store, graphs, by_subject)
+    found = _resolve(store, graphs, stated)
     space = key(graphs, uri_space) if uri_space else None
-    bad: set[str] = set()
-    for iri in by_subject:
-        k = key(graphs, iri)
-        unowned_here = iri not in found and (space is not None and k.startswith(space))
-        if normal(iri) != iri or not (found.get(iri) == mine or unowned_here):
-            bad.add(iri)
-    kept = [t for t in triples if term_value(t.subject).split("#genid-")[0] not in bad
-            and not (t.predicate.value in ATTACHING and isinstance(t.object, NamedNode)
-                     and t.object.value.split("#genid-")[0] in bad)]
-    return kept, tuple(sorted(bad))
-
-
-def peer_update(graphs: Graphs, name: str, uri_space: str | None, subjects: Iterable[str], activity: str) -> str:
-    """The update that records a harvested peer's URI space and claims what it was first to publish here."""
-    agent = peer(graphs, name).agent
-    operations = [f"DELETE WHERE {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> ?space }} }}"]
+    claimed: list[str] = []
+    references: list[tuple[str, Owner, Triple]] = []
+    refused: set[Triple] = set()
+    for iri, statements in stated.items():
+        owner, recorded = found.get(iri, (None, False))
+        inside = space is None or key(graphs, iri).startswith(space)
+        claimable = owner is None or (not recorded and owner.kind == "network")  # a network never published here
+        if normal(iri) != iri and not _orphan(graphs, iri):
+            refused.update(t for t, _ in statements)
+        elif owner == mine:
+            continue
+        elif inside and claimable:
+            claimed.append(iri)
+        elif owner is None:
+            refused.update(t for t, _ in statements)
+        else:
+            for t, attached in statements:
+                if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
+                    refused.add(t)
+                else:
+                    references.append((iri, owner, t))
+    matching = _matching(store, graphs, references)
+    refused.update(t for _, _, t in references if t not in matching)
+    kept = tuple(t for t in triples if t not in refused)
+    left_out = {iri for iri, statements in stated.items() if any(t in refused for t, _ in statements)}
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/harvest/{name}/{now.strftime('%Y%m%dT%H%M%S%fZ')}-ownership"
+    operations = [f"DELETE WHERE {{ GRAPH <{graphs.ownership}> {{ <{mine.agent}> <{VOID}uriSpace> ?space }} }}"]
     if uri_space:
-        operations.append(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> "
+        operations.append(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{mine.agent}> <{VOID}uriSpace> "
                           f"{Literal(uri_space)} }} }}")
-    iris = sorted({s for s in subjects if not _orphan(graphs, s)})
-    if iris:
-        operations.append(claim_update(graphs, peer(graphs, name), iris, activity))
-    return " ;\n".join(operations)
+    claimed = sorted(set(claimed) - left_out)
+    if claimed:
+        operations.append(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
+                          f'<{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; '
+                          f"<{PROV}wasAssociatedWith> <{mine.agent}> }} }}")
+        operations.append(claim_update(graphs, mine, claimed, activity))
+    store.update(" ;\n".join(operations))
+    return kept, tuple(sorted(left_out))
 
 
 def _unescape(text: str) -> str:
@@ -376,21 +413,19 @@ def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[
     return found
 
 
-def _check_references(store: Store, graphs: Graphs, batch: Batch, owner: Owner,
-                      references: list[tuple[str, Owner, Triple]]) -> None:
-    """Each reference row must be stated in a graph of the subject's owner: the same IRI, or a literal of
-    the same text (a label in another language, or none, still names the same resource)."""
+def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, Triple]]) -> set[Triple]:
+    """The reference rows stated in a graph of their subject's owner: the same IRI, or a literal of the
+    same text (a label in another language, or none, still names the same resource)."""
     held: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    pairs = sorted({(t.subject.value, t.predicate.value) for _, _, t in references})  # type: ignore[union-attr]
+    pairs = sorted({(term_value(t.subject), t.predicate.value) for _, _, t in references})
     for start in range(0, len(pairs), CHUNK):
         values = " ".join(f"(<{s}> <{p}>)" for s, p in pairs[start:start + CHUNK])
         for row in store.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p) {{ {values} }} "
                                 f"GRAPH ?g {{ ?s ?p ?o }} }}").rows:
             held[(term_value(row["s"]), term_value(row["p"]), _text(row["o"]))].add(term_value(row["g"]))
-    for iri, other, t in references:
-        found = held.get((term_value(t.subject), t.predicate.value, _text(t.object)), set())
-        if not any(_holds(graphs, other, g) for g in found):
-            raise _refusal(batch, iri, other, owner, t)
+    return {t for _, other, t in references
+            if any(_holds(graphs, other, g) for g in held.get((term_value(t.subject), t.predicate.value, _text(t.object)),
+                                                                ()))}
 
 
 def _text(term: object) -> str:

@@ -9,7 +9,10 @@ from typing import Iterator
 
 import pytest
 
+from isic_graph.documents import Document
+from isic_graph.formats import format_named
 from isic_graph.harvest import harvest
+from isic_graph.ingest import ingest
 from isic_graph.namespaces import Graphs
 from isic_graph.peers import Peer, PeerRegistry
 from isic_graph.store import Store
@@ -78,9 +81,9 @@ def test_harvests_copy_then_transfer_only_what_changed(peer: LiveServer, local: 
 
     before = len(dump_requests(peer))
     second = harvest(store, validator, graphs, registered)
-    assert second.error is None and not any(n.changed for n in second.networks)
+    assert second.error is None and not any(n.changed for n in second.networks), second
     conditional = dump_requests(peer)[before:]
-    assert len(conditional) == 3 and {e["status"] for e in conditional} == {304}  # no data transferred
+    assert len(conditional) == 3 and {e["status"] for e in conditional} == {304}, (second, first)  # no data transferred
 
     label = "http://www.w3.org/2000/01/rdf-schema#label"
     anas = f"<{BASE}graph/network/anas>"
@@ -145,3 +148,30 @@ def test_the_administrator_harvests_over_http(peer: LiveServer, tmp_path: Path) 
         assert unknown.status == 404
     finally:
         local.stop()
+
+
+def test_a_harvested_graph_keeps_only_what_the_peer_owns_and_reports_the_rest(peer: LiveServer,
+                                                                             local: tuple[Store, Peer],
+                                                                             validator: Validator) -> None:
+    store, registered = local
+    graphs = Graphs(BASE)
+    assert registered.uri_space == BASE + "id/"  # read from the peer's VoID description when it was added
+    ours, network = f"{BASE}id/organisation/ours", f"{BASE}id/network/here"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    ingest(store, validator, graphs, [Document("ours.nt", f'<{ours}> {label} "Ours" .\n'.encode(),
+                                               format_named("ntriples"))], "here")
+    update_peer(peer, f'INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{ours}> {label} "PWNED" . '
+                      f'<{network}> {label} "PWNED" . <HTTP://localhost:5000/id/organisation/ours> {label} "PWNED" . '
+                      f'<{BASE}id/organisation/ancv> <http://www.w3.org/2002/07/owl#sameAs> <{ours}> }} }}')
+    touch(peer, "anas", "2032-01-01T00:00:00+00:00")
+    try:
+        outcome = {n.network: n for n in harvest(store, validator, graphs, registered).networks}["anas"]
+        assert outcome.changed and {ours, network, "HTTP://localhost:5000/id/organisation/ours"} <= set(outcome.skipped)
+        assert store.query('ASK { ?s ?p "PWNED" }') is False
+        assert store.query(f"ASK {{ ?s <http://www.w3.org/2002/07/owl#sameAs> <{ours}> }}") is False
+        kept = store.query(f'ASK {{ GRAPH <{graphs.peer("south", "anas")}> {{ <{BASE}id/project/les-incompris> ?p ?o }} }}')
+        assert kept is True  # what the peer owns (first published here by it) is copied
+    finally:
+        update_peer(peer, f'DELETE WHERE {{ GRAPH <{BASE}graph/network/anas> {{ ?s ?p "PWNED" }} }} ; '
+                          f'DELETE DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{BASE}id/organisation/ancv> '
+                          f'<http://www.w3.org/2002/07/owl#sameAs> <{ours}> }} }}')

@@ -21,9 +21,11 @@ VOID = "http://rdfs.org/ns/void#"
 
 def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
     registry = PeerRegistry(tmp_path / "peers.json")
-    registry.add("south", "https://south.example.org/sparql", "https://south.example.org/dumps/")
-    registry.add("north", "https://north.example.org/sparql")
+    registry.add("south", "https://south.example.org/sparql", "https://south.example.org/dumps/",
+                 uri_space="https://south.example.org/id/")
+    registry.add("north", "https://north.example.org/sparql")  # no dumps: its URI space is not needed
     assert [p.name for p in registry.list()] == ["north", "south"]
+    assert registry.get("south").uri_space == "https://south.example.org/id/" and registry.get("north").uri_space is None
     registry.add("north", "https://isic.north.example.org/sparql")
     assert registry.get("north").sparql == "https://isic.north.example.org/sparql"
     assert registry.endpoints() == {"https://isic.north.example.org/sparql", "https://south.example.org/sparql"}
@@ -32,6 +34,14 @@ def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
         registry.get("south")
     with pytest.raises(NotFound):
         registry.remove("south")
+
+
+def test_a_peer_to_harvest_needs_a_uri_space_its_void_gives_or_the_operator(tmp_path: Path) -> None:
+    registry = PeerRegistry(tmp_path / "peers.json")
+    with pytest.raises(UsageError, match="--uri-space"):
+        registry.add("south", "https://south.example.org/sparql", "https://south.example.org/dumps/")
+    with pytest.raises(UsageError, match="not an absolute IRI"):
+        registry.add("south", "https://south.example.org/sparql", uri_space="south/")
 
 
 @pytest.mark.parametrize("url", [
@@ -69,7 +79,7 @@ def test_the_cli_manages_peers_and_says_what_is_wrong(tmp_path: Path) -> None:
 
 def test_the_catalogue_lists_the_peers_catalogues(engine: Engine, tmp_path: Path) -> None:
     PeerRegistry(tmp_path / "peers.json").add("south", "https://south.example.org/sparql",
-                                               "https://south.example.org/dumps/")
+                                               "https://south.example.org/dumps/", uri_space="https://south.example.org/id/")
     app = create_app(Settings(store_path=None, peers_path=tmp_path / "peers.json"), engine)
     try:
         body = app.test_client().get("/catalog", headers={"Accept": "application/n-triples"}).data
