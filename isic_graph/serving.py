@@ -18,6 +18,7 @@ from logging.handlers import QueueHandler, QueueListener
 from types import FrameType
 
 from .config import Settings
+from .ownership import migrate
 from .store.engine import Engine
 from .web import MAX_UPLOAD, create_app, services
 
@@ -48,6 +49,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         app = create_app(settings, engine)
+        migrate(services(app).store, services(app).graphs)  # a store written before owners were recorded gets them
         writes = services(app).writes
         server = create_server(app, host=host, port=port, threads=threads, ident="isic-graph",
                                clear_untrusted_proxy_headers=True, max_request_body_size=MAX_UPLOAD)

@@ -8,13 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from isic_graph.cli import main
+from isic_graph.config import Settings
 from isic_graph.credentials import CredentialStore
 from isic_graph.instance import sample_networks
+from isic_graph.store import open_store
 
 from .conftest import ADMIN, bearer
+from .test_cli import environment
 
 BASE = "http://localhost:5000/"
 PROJECT = BASE + "id/project/les-incompris"
@@ -192,3 +197,39 @@ def test_each_sample_network_published_again_unchanged_raises_no_conflict(client
     answer = client.post(f"/api/networks/{folder.name}/sheets", query_string={"mode": "replace"}, data=files,
                          content_type="multipart/form-data", headers=bearer(tokens[folder.name]))
     assert answer.status_code in (200, 201), answer.get_data(as_text=True)
+
+
+def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_the_rest(settings: Settings) -> None:
+    """Migration at first start (here `init`): a subject typed in one network graph is that network's; one
+    typed in several, each stating more than its identity, is listed by `owner conflicts` until transferred."""
+    old = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX isic: <https://w3id.org/isic/ontology#>
+        INSERT DATA {{ GRAPH <{BASE}graph/network/north> {{ <{BASE}id/organisation/solo> a isic:Organisation ;
+            rdfs:label "Solo" . <{BASE}id/organisation/shared> a isic:Organisation ; rdfs:comment "north's" }}
+        GRAPH <{BASE}graph/network/south> {{ <{BASE}id/organisation/shared> a isic:Organisation ;
+            rdfs:comment "south's" }} }}"""
+    with open_store(settings) as store:
+        store.update(old)
+    runner, env = CliRunner(), environment(settings)
+
+    def cli(*args: str) -> Result:
+        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+
+    try:
+        assert cli("init").exit_code == 0
+        solo = cli("owner", "show", f"{BASE}id/organisation/solo")
+        assert solo.exit_code == 0 and 'network "north"' in solo.output and "ownership-migration" in solo.output
+        assert cli("owner", "show", f"{BASE}id/organisation/shared").exit_code == 1
+        listed = cli("owner", "conflicts")
+        assert listed.exit_code == 1 and f"<{BASE}id/organisation/shared>\tnorth, south\towner: none" in listed.output
+        moved = cli("owner", "transfer", f"{BASE}id/organisation/shared", "south")
+        assert moved.exit_code == 0 and 'nobody -> network "south"' in moved.output
+        shown = cli("owner", "show", f"{BASE}id/organisation/shared")
+        assert 'network "south"' in shown.output and "ownership-transfer" in shown.output
+        assert "owner: network \"south\"" in cli("owner", "conflicts").output  # north's graph still says more
+        with open_store(settings) as store:  # the data of both is kept meanwhile
+            assert store.query(f'ASK {{ GRAPH <{BASE}graph/network/north> {{ ?s ?p "north\'s" }} }}') is True
+        refused = cli("owner", "transfer", f"{BASE}id/network/north", "south")
+        assert refused.exit_code == 1 and "always owns it" in refused.output
+    finally:
+        with open_store(settings) as store:
+            store.update("DROP ALL")
