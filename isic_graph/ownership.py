@@ -247,8 +247,8 @@ def claim_update(graphs: Graphs, owner: Owner, iris: Sequence[str], activity: st
     operations: list[str] = []
     for start in range(0, len(iris), CHUNK):
         part = iris[start:start + CHUNK]
-        values = " ".join(f"(<{record(graphs, key(graphs, iri))}> <{normal(iri).split('#genid-')[0]}>)"
-                          for iri in part)
+        values = " ".join(f"(<{record(graphs, key(graphs, iri))}> "
+                          f"<{normal(iri) if _orphan(graphs, iri) else normal(iri).split('#genid-')[0]}>)" for iri in part)
         if replace:
             operations.append(f"DELETE {{ GRAPH <{graphs.ownership}> {{ ?r ?p ?o }} }} WHERE {{ VALUES (?r ?s) "
                               f"{{ {values} }} GRAPH <{graphs.ownership}> {{ ?r ?p ?o }} }}")

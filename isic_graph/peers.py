@@ -123,7 +123,7 @@ def read_uri_space(sparql: str, allow_private: bool = False, timeout: float = 10
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         raise UsageError(f"the peer's VoID description {url} cannot be read: {getattr(exc, 'reason', exc)}") from None
     try:
-        spaces = sorted({q.object.value for q in parse(body[:VOID_BYTES], format=RdfFormat.N_TRIPLES)
+        spaces = sorted({str(q.object.value) for q in parse(body[:VOID_BYTES], format=RdfFormat.N_TRIPLES)
                          if q.predicate.value == VOID + "uriSpace"})
     except (SyntaxError, ValueError):
         spaces = []

@@ -12,11 +12,13 @@ from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from isic_graph import ownership
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.credentials import CredentialStore
 from isic_graph.instance import sample_networks
-from isic_graph.store import open_store
+from isic_graph.namespaces import Graphs
+from isic_graph.store import Store, open_store
 
 from .conftest import ADMIN, bearer
 from .test_cli import environment
@@ -233,3 +235,9 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
     finally:
         with open_store(settings) as store:
             store.update("DROP ALL")
+
+
+def test_the_samples_leave_nothing_to_settle(sample_store: Store, graphs: Graphs) -> None:
+    assert ownership.conflicts(sample_store, graphs) == []
+    rennes = ownership.record_of(sample_store, graphs, BASE + "id/territory/commune/35238")
+    assert rennes is not None and rennes.owner == ownership.network(graphs, "anas") and rennes.activity
