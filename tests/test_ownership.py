@@ -201,7 +201,8 @@ def test_each_sample_network_published_again_unchanged_raises_no_conflict(client
     assert answer.status_code in (200, 201), answer.get_data(as_text=True)
 
 
-def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_the_rest(settings: Settings) -> None:
+def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_the_rest(settings: Settings,
+                                                                                       tmp_path: Path) -> None:
     """Migration at first start (here `init`): a subject typed in one network graph is that network's; one
     typed in several, each stating more than its identity, is listed by `owner conflicts` until transferred."""
     old = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX isic: <https://w3id.org/isic/ontology#>
@@ -232,6 +233,10 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
             assert store.query(f'ASK {{ GRAPH <{BASE}graph/network/north> {{ ?s ?p "north\'s" }} }}') is True
         refused = cli("owner", "transfer", f"{BASE}id/network/north", "south")
         assert refused.exit_code == 1 and "always owns it" in refused.output
+        reference = tmp_path / "reference.ttl"
+        reference.write_text(f'<{BASE}id/organisation/solo> <http://www.w3.org/2000/01/rdf-schema#label> "Solo" .\n')
+        assert cli("load", str(reference), "--graph", "https://example.org/graph/reference").exit_code == 0
+        assert "this instance" in cli("owner", "show", f"{BASE}id/organisation/solo").output  # reference data's now
     finally:
         with open_store(settings) as store:
             store.update("DROP ALL")

@@ -73,6 +73,16 @@ def test_the_cli_manages_peers_and_says_what_is_wrong(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "--allow-private" in refused.output
     listed = runner.invoke(main, ["peer", "list"], env=env)
     assert listed.output.startswith("south\thttp://127.0.0.1:9/sparql\t-\tsince ")
+    assert "\towns what it publishes first" in listed.output  # no VoID to read there, and no dumps to harvest
+    unread = runner.invoke(main, ["peer", "add", "north", "--sparql", "http://127.0.0.1:9/sparql", "--dumps",
+                                  "http://127.0.0.1:9/dumps/", "--allow-private"], env=env)
+    assert unread.exit_code == 1 and "--uri-space" in unread.output
+    given = runner.invoke(main, ["peer", "add", "north", "--sparql", "http://127.0.0.1:9/sparql", "--dumps",
+                                 "http://127.0.0.1:9/dumps/", "--allow-private", "--uri-space",
+                                 "https://north.example.org/id/"], env=env)
+    assert given.exit_code == 0 and "owning https://north.example.org/id/" in given.output
+    assert "north\thttp://127.0.0.1:9/sparql\thttp://127.0.0.1:9/dumps/\tsince " in runner.invoke(
+        main, ["peer", "list"], env=env).output
     assert runner.invoke(main, ["peer", "remove", "south"], env=env).exit_code == 0
     assert runner.invoke(main, ["peer", "remove", "south"], env=env).exit_code == 1
 
