@@ -47,8 +47,9 @@ from .store.results import term_value
 
 IDENTITY = frozenset({RDF_TYPE, RDFS + "label", SKOS + "prefLabel", ISIC + "siret", ISIC + "rna", ISIC + "inseeCode",
                       ISIC + "territoryLevel", ISIC + "within", ISIC + "actorType"})
-ATTACHING = frozenset({ISIC + "describes", ISIC + "learnedFrom", OWL + "sameAs", OWL + "equivalentClass",
-                       OWL + "equivalentProperty", SKOS + "exactMatch", SCHEMA + "sameAs"})
+PART_OF = frozenset({ISIC + "describes", ISIC + "learnedFrom"})  # attach a sheet or lesson: publish the target too
+ATTACHING = PART_OF | {OWL + "sameAs", OWL + "equivalentClass", OWL + "equivalentProperty", SKOS + "exactMatch",
+                       SCHEMA + "sameAs"}
 VOCABULARY = "https://w3id.org/isic/"
 CHUNK = 400
 ATTRIBUTED = PROV + "wasAttributedTo"
@@ -225,10 +226,16 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     claimed: dict[str, str] = {}
     if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
         claimed[key(graphs, owner.agent)] = owner.agent
-    for iri in stated:
-        if iri not in found or (found[iri][0] == owner and not found[iri][1]):
+    for iri, statements in stated.items():
+        if _published(statements) and (iri not in found or (found[iri][0] == owner and not found[iri][1])):
             claimed.setdefault(key(graphs, iri), iri)
     return sorted(claimed.values())
+
+
+def _published(statements: list[tuple[Triple, bool]]) -> bool:
+    """Whether the statements publish their IRI (describe it, or attach a sheet or lesson to it), or only
+    link it as the same as another (owl:sameAs <http://www.wikidata.org/…> claims nothing)."""
+    return any(not attached or t.predicate.value in PART_OF for t, attached in statements)
 
 
 def _statements(triples: Iterable[Triple]) -> dict[str, list[tuple[Triple, bool]]]:
@@ -352,6 +359,7 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     mine = peer(graphs, name)
     found = _resolve(store, graphs, stated)
     space = key(graphs, uri_space) if uri_space else None
+    own = key(graphs, graphs.base)
     claimed: list[str] = []
     references: list[tuple[str, Owner, Triple]] = []
     refused: set[Triple] = set()
@@ -359,9 +367,9 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
         owner, recorded = found.get(iri, (None, False))
         inside = space is None or key(graphs, iri).startswith(space)
         claimable = owner is None or (not recorded and owner.kind == "network")  # a network never published here
-        if normal(iri) != iri and not _orphan(graphs, iri):
+        if normal(iri) != iri and not _orphan(graphs, iri) and (inside or key(graphs, iri).startswith(own)):
             refused.update(t for t, _ in statements)
-        elif owner == mine:
+        elif owner == mine or (owner is None and not _published(statements)):
             continue
         elif inside and claimable:
             claimed.append(iri)

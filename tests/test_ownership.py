@@ -115,6 +115,13 @@ def test_linking_to_another_networks_resources_is_what_linked_data_is_for(client
     assert answer.status_code in (200, 201), answer.get_data(as_text=True)
 
 
+def test_the_same_as_an_outside_resource_claims_nothing(client: FlaskClient, tokens: dict[str, str]) -> None:
+    wikidata = "http://www.wikidata.org/entity/Q647"
+    for network in ("attacker", "first"):
+        answer = post(client, tokens[network], network, f'<{BASE}id/organisation/{network}-rennes> owl:sameAs <{wikidata}> .')
+        assert answer.status_code in (200, 201), answer.get_data(as_text=True)
+
+
 def test_rows_that_repeat_a_known_resources_identity_are_references(client: FlaskClient,
                                                                    tokens: dict[str, str]) -> None:
     rennes = BASE + "id/territory/commune/35238"
