@@ -2,7 +2,8 @@
 
 Owners:
 - a network owns `{base}id/network/{slug}` and what it is first to publish (recorded by that ingestion);
-- the instance owns the shared vocabulary and what `isic-graph load` brings (reference data, territories
+- the instance owns the shared vocabulary, its own IRIs outside `{base}id/` (graphs, catalogue), and
+  what `isic-graph load` brings (reference data, territories
   included: loading reference data about a subject makes the instance its owner);
 - a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
   owns what it is first to publish here, as a network does).
@@ -165,7 +166,8 @@ def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tup
         slug = k[len(networks):] if k.startswith(networks) else ""
         if owner is None and SLUG.fullmatch(slug):
             owner = network(graphs, slug)
-        elif owner is None and k.startswith(VOCABULARY):
+        elif owner is None and (k.startswith(VOCABULARY) or (  # and what it serves under its base but id/
+                k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))):
             owner = instance(graphs)
         elif owner is None and not k.startswith(own):
             owner = next((peer(graphs, name) for name, space in spaces.items() if k.startswith(key(graphs, space))),

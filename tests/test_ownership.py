@@ -107,6 +107,13 @@ def test_relabelling_another_network_is_refused_even_before_it_publishes(client:
     assert "PWNED" not in client.get("/maps").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("subject", ["graph/network/anas", "catalog", "catalog#network-anas", "dumps/anas.ttl"])
+def test_the_instances_own_iris_outside_id_are_its_own(client: FlaskClient, tokens: dict[str, str],
+                                                       subject: str) -> None:
+    answer = post(client, tokens["attacker"], "attacker", f'<{BASE}{subject}> dcterms:title "PWNED" .')
+    assert answer.status_code == 422 and answer.get_json()["owner"] == BASE
+
+
 def test_linking_to_another_networks_resources_is_what_linked_data_is_for(client: FlaskClient,
                                                                           tokens: dict[str, str]) -> None:
     """Objects do not count: a network's own resource may point to another's (it shows as an incoming link)."""

@@ -263,7 +263,8 @@ def _owner(iri: str, lang: str) -> list[Row]:
     if found is None:
         return []
     who = found.owner
-    cells = [Cell(ui["instance"] if who.kind == "instance" else who.name, href=_href(who.agent, s.graphs.base),
+    cells = [Cell(ui["instance"] if who.kind == "instance" else who.name,
+                  href=_href(who.agent, s.graphs.base) if who.kind == "network" else None,
                   note=ui[who.kind] if who.kind != "instance" else None)]
     if found.activity:
         cells.append(Cell((found.since or "")[:19].replace("T", " ") or found.activity,
