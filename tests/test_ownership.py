@@ -166,6 +166,24 @@ def test_a_csv_upload_naming_another_networks_project_is_refused_with_its_row(cl
     assert "PWNED" not in titles(client)
 
 
+def test_a_csv_lesson_learned_from_another_networks_project_is_refused(client: FlaskClient,
+                                                                     tokens: dict[str, str]) -> None:
+    header = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
+              "transferable_territoires,acteurs_concernes,confirme,contredit\n")
+    row = "pwned-lesson,les-incompris,obstacle,start-up,action,PWNED,,,,,,\n"
+    answer = client.post("/api/networks/attacker/sheets", data={"lessons.csv": (io.BytesIO((header + row).encode()),
+                                                                               "lessons.csv")},
+                         content_type="multipart/form-data", headers=bearer(tokens["attacker"]))
+    assert refused(answer, PROJECT)["row"] == "lessons.csv, row 2"
+
+
+def test_a_json_ld_submission_is_held_to_the_same_rule(client: FlaskClient, tokens: dict[str, str]) -> None:
+    document = {"@context": {"title": "http://purl.org/dc/terms/title"}, "@id": PROJECT, "title": "PWNED"}
+    answer = client.post("/api/networks/attacker/sheets", json=document, content_type="application/ld+json",
+                         headers=bearer(tokens["attacker"]))
+    refused(answer, PROJECT)
+
+
 def test_the_graph_store_refuses_another_networks_subject(client: FlaskClient, tokens: dict[str, str]) -> None:
     for method in (client.put, client.post):
         answer = method("/graph-store", query_string={"graph": BASE + "graph/network/attacker"},
