@@ -3,17 +3,16 @@
 Owners:
 - a network owns `{base}id/network/{slug}` and what it is first to publish (recorded by that ingestion);
 - the instance owns the shared vocabulary, its own IRIs outside `{base}id/` (graphs, catalogue), and
-  what `isic-graph load` brings (reference data, territories
-  included: loading reference data about a subject makes the instance its owner);
+  what `isic-graph load` brings (reference data, territories included: loading reference data about a
+  subject makes the instance its owner);
 - a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
   owns what it is first to publish here, as a network does).
 Each owned subject has a record in the ownership graph, `<{base}id/ownership/{hash of the key}>`:
 `dcterms:subject` the IRI, `prov:wasAttributedTo` the owner, `prov:wasGeneratedBy` the activity (the
 ingestion, load, harvest, migration or transfer) that made it so. Records outlive retraction.
 
-Owners are compared on keys: the IRI normalised (RFC 3986: scheme and host in lower case, no default
-port, percent-decoded, no dot segments, no repeated or trailing slash), without its fragment (a
-skolemised blank node `X#genid-…` is part of X), in lower case. A spelling under this instance's base
+Owners are compared on keys (iris.py): the IRI normalised, without its fragment (a skolemised blank
+node `X#genid-…` is part of X), in lower case. A spelling under this instance's base
 that is not its normal form (`HTTP://…`, `…//id/…`, `%69d/…`) is refused outright.
 
 What counts as a statement about a subject: every triple whose subject it is, and the triples that
@@ -31,9 +30,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import posixpath
 import re
-import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
@@ -42,6 +39,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from .documents import Batch
 from .errors import NotOwner, UsageError
+from .iris import lookalike_key, normal
 from .namespaces import DCTERMS, ISIC, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, VOID, XSD, Graphs
 from .store import Store
 from .store.results import term_value
@@ -56,8 +54,6 @@ CHUNK = 400
 ATTRIBUTED = PROV + "wasAttributedTo"
 GENERATED = PROV + "wasGeneratedBy"
 SUBJECT = DCTERMS + "subject"
-PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
@@ -111,34 +107,9 @@ def owner_named(graphs: Graphs, agent: str) -> Owner:
     return instance(graphs)
 
 
-def normal(iri: str) -> str:
-    """The IRI in RFC 3986 normal form: scheme and host in lower case, no default port, unreserved
-    characters decoded and other escapes in upper case, no dot segments, no repeated slashes."""
-    parts = urllib.parse.urlsplit(iri)
-    if not parts.scheme or not parts.netloc:
-        return iri
-    host = parts.hostname or ""
-    port = parts.port if parts.port not in ({"http": 80, "https": 443}.get(parts.scheme.lower()), None) else None
-    user = parts.netloc.rpartition("@")[0]
-    netloc = (user + "@" if user else "") + host.rstrip(".") + (f":{port}" if port else "")
-    path = re.sub("/{2,}", "/", _unescape(parts.path))
-    if path:
-        trailing = path.endswith(("/", "/.", "/.."))
-        path = posixpath.normpath(path).replace("//", "/") + ("/" if trailing and path != "/" else "")
-    return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, path, _unescape(parts.query),
-                                    _unescape(parts.fragment)))
-
-
 def key(graphs: Graphs, iri: str) -> str:
-    """What owners are compared on: the normal form without fragment (but a skolemised orphan blank
-    node's), fully decoded, without trailing slash, in lower case."""
-    head, _, fragment = normal(iri).partition("#")
-    orphan = head == graphs.base + ".well-known/genid"
-    parts = urllib.parse.urlsplit(head)
-    path = posixpath.normpath(re.sub("/{2,}", "/", urllib.parse.unquote(parts.path))) if parts.path else ""
-    path = path.rstrip("/") if path != "/" else path
-    found = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
-    return (found + ("#" + fragment if orphan else "")).lower()
+    """What owners are compared on (iris.lookalike_key); a skolemised orphan blank node keeps its fragment."""
+    return lookalike_key(iri, keep_fragment=normal(iri).startswith(graphs.base + ".well-known/genid#"))
 
 
 def record(graphs: Graphs, subject_key: str) -> str:
@@ -401,14 +372,6 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
         operations.append(claim_update(graphs, mine, claimed, activity))
     store.update(" ;\n".join(operations))
     return kept, tuple(sorted(left_out))
-
-
-def _unescape(text: str) -> str:
-    """Escapes of unreserved characters decoded, the others in upper case (RFC 3986, 6.2.2)."""
-    def one(match: re.Match[str]) -> str:
-        char = chr(int(match.group()[1:], 16))
-        return char if char in UNRESERVED else match.group().upper()
-    return PERCENT.sub(one, text)
 
 
 def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[str, Owner]:
