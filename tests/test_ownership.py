@@ -51,6 +51,17 @@ def refused(answer: TestResponse, subject: str, owner: str = "anas") -> dict[str
     return problem  # type: ignore[no-any-return]
 
 
+PROJECT_ROW = "les-incompris,attacker,2024-01-01,PWNED,Réécrit.,,,non,2024-01-01,,ongoing,housing,,ccas-roubaix,,"
+LESSON_ROW = "pwned-lesson,les-incompris,obstacle,start-up,action,PWNED,,,,,,"
+SAMPLES = sample_networks()[0].parent
+
+
+def csv_file(name: str, row: str) -> tuple[io.BytesIO, str]:
+    """A sheet's table with the header of the sample's, and one row (row 2)."""
+    header = (SAMPLES / "action-sociale-35" / name).read_text(encoding="utf-8").splitlines()[0]
+    return io.BytesIO(f"{header}\n{row}\n".encode()), name
+
+
 def titles(client: FlaskClient) -> str:
     return client.get("/id/project/les-incompris", headers={"Accept": "text/html"}).get_data(as_text=True)
 
@@ -153,11 +164,8 @@ def test_the_form_cannot_save_a_sheet_for_another_networks_project(client: Flask
 
 def test_a_csv_upload_naming_another_networks_project_is_refused_with_its_row(client: FlaskClient,
                                                                              tokens: dict[str, str]) -> None:
-    header = ("projet,reseau,date_fiche,titre,description,genese,modalites,issu_situations_individuelles,"
-              "date_debut,date_fin,statut,themes,territoires,porte_par,jalons,outils_de_suivi\n")
-    row = "les-incompris,attacker,2024-01-01,PWNED,Réécrit.,,,non,2024-01-01,,ongoing,housing,,ccas-roubaix,,\n"
     answer = client.post("/sheets/csv?lang=en", data={"credential": tokens["attacker"],
-                                                      "files": (io.BytesIO((header + row).encode()), "projects.csv")},
+                                                      "files": csv_file("projects.csv", PROJECT_ROW)},
                          content_type="multipart/form-data")
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422, page
@@ -168,11 +176,7 @@ def test_a_csv_upload_naming_another_networks_project_is_refused_with_its_row(cl
 
 def test_a_csv_lesson_learned_from_another_networks_project_is_refused(client: FlaskClient,
                                                                      tokens: dict[str, str]) -> None:
-    header = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
-              "transferable_territoires,acteurs_concernes,confirme,contredit\n")
-    row = "pwned-lesson,les-incompris,obstacle,start-up,action,PWNED,,,,,,\n"
-    answer = client.post("/api/networks/attacker/sheets", data={"lessons.csv": (io.BytesIO((header + row).encode()),
-                                                                               "lessons.csv")},
+    answer = client.post("/api/networks/attacker/sheets", data={"lessons.csv": csv_file("lessons.csv", LESSON_ROW)},
                          content_type="multipart/form-data", headers=bearer(tokens["attacker"]))
     assert refused(answer, PROJECT)["row"] == "lessons.csv, row 2"
 
