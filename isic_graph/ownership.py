@@ -181,8 +181,9 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     stated = _statements(batch.triples)
     base = key(graphs, graphs.base)
     for iri in stated:
-        if key(graphs, iri).startswith(base) and normal(iri) != iri and not _orphan(graphs, iri):
-            raise UsageError(f"<{iri}> is not written as this instance's IRIs are: write <{normal(iri)}>")
+        if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
+            raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}…>, "
+                             "in normal form): write it as they are")
     found = _resolve(store, graphs, stated)
     references: list[tuple[str, Owner, Triple]] = []
     for iri, (other, _) in found.items():
@@ -340,7 +341,8 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
         owner, recorded = found.get(iri, (None, False))
         inside = space is None or key(graphs, iri).startswith(space)
         claimable = owner is None or (not recorded and owner.kind == "network")  # a network never published here
-        if normal(iri) != iri and not _orphan(graphs, iri) and (inside or key(graphs, iri).startswith(own)):
+        if (key(graphs, iri).startswith(own) and not _spelled_as_ours(graphs, iri)) or (
+                inside and normal(iri) != iri and not _orphan(graphs, iri)):
             refused.update(t for t, _ in statements)
         elif owner == mine or (owner is None and not _published(statements)):
             continue
@@ -413,6 +415,12 @@ def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
         return graph.startswith(f"{graphs.peer_prefix}{owner.name}/")
     return not graph.startswith((graphs.network_prefix, graphs.peer_prefix)) \
         and graph not in (graphs.metadata, graphs.identity, graphs.ownership)
+
+
+def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:
+    """Whether an IRI under this instance's base is written as its IRIs are: its very base, normal form."""
+    return iri.startswith(graphs.base) and (normal(iri) == iri or normal(graphs.base) != graphs.base
+                                            or _orphan(graphs, iri))
 
 
 def _orphan(graphs: Graphs, iri: str) -> bool:

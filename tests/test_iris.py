@@ -15,7 +15,8 @@ PROJECT = "http://localhost:5000/id/project/les-incompris"
     "http://localhost:5000/id/x/../project/les-incompris", "http://localhost:5000/id/project/%6Ces-incompris",
     "http://localhost:5000/id%2Fproject%2Fles-incompris", "http://localhost:5000/id/project/les-incompris/",
     "http://localhost:5000/id/project/LES-INCOMPRIS", "http://localhost:5000/id/project/les-incompris#genid-ab",
-    "http://localhost.:5000/id/project/les-incompris",
+    "http://localhost.:5000/id/project/les-incompris", "http://anas@localhost:5000/id/project/les-incompris",
+    "http://localhost:05000/id/project/les-incompris",
 ])
 def test_look_alikes_share_the_key_of_the_iri_they_imitate(spelling: str) -> None:
     assert lookalike_key(spelling) == lookalike_key(PROJECT) == PROJECT

@@ -86,6 +86,8 @@ def test_a_network_cannot_retitle_another_networks_project_through_the_api(clien
     "http://localhost:5000/id/project/LES-INCOMPRIS",
     "http://localhost:5000/id/project/les-incompris#genid-0123456789abcdef",
     "http://localhost:5000/id/project/les-incompris#title",
+    "http://anas@localhost:5000/id/project/les-incompris",
+    "http://localhost:05000/id/project/les-incompris",
 ])
 def test_look_alike_spellings_of_another_networks_subject_are_refused(client: FlaskClient, tokens: dict[str, str],
                                                                        spelling: str) -> None:
