@@ -13,7 +13,7 @@ from .backup import backup, restore, verify
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
-from .errors import IsicError, ValidationFailed
+from .errors import IsicError, NotOwner, ValidationFailed
 from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
 from .harvest import harvest
 from .ingest import Mode, check, check_slug, ingest
@@ -124,6 +124,8 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
         finally:
             if store is not None:
                 store.close()
+    except NotOwner as exc:  # it would be refused as not conforming: exit 1
+        fail(exc.message, 1)
     except IsicError as exc:  # usage, parse and store errors alike: exit 2, as documented
         fail(exc.message, 2)
     _print_report(outcome, lang, report)

@@ -58,12 +58,15 @@ def check_slug(network: str) -> str:
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
-          mode: Mode = Mode.REPLACE) -> ValidationReport:
+          mode: Mode = Mode.REPLACE, owners: bool = True) -> ValidationReport:
     """Validate a batch with what it needs from the store: the types of the resources it references,
-    and the roles that hold the persons it describes."""
+    and the roles that hold the persons it describes. As a network's, with a store, it must also state
+    nothing about another's subject (NotOwner; owners=False when the caller checked that already)."""
     _check_vocabulary_untouched(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
+        if owners and store is not None:
+            ownership.check_batch(store, graphs, ownership.network(graphs, network), batch)
     context: list[Triple] = []
     focus = None
     if store is not None:
@@ -87,7 +90,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     ownership.migrate(store, graphs)
     owner = ownership.network(graphs, network)
     claimed = ownership.check_batch(store, graphs, owner, batch)
-    report = check(batch, store, validator, graphs, network, mode)
+    report = check(batch, store, validator, graphs, network, mode, owners=False)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
                                f"({len(report.violations)} problem(s)); nothing was stored", report)

@@ -153,6 +153,15 @@ def test_rows_that_repeat_a_known_resources_identity_are_references(client: Flas
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:comment "a note" .'), rennes)
 
 
+def test_a_dry_run_as_a_network_reports_what_it_does_not_own(client: FlaskClient) -> None:
+    body = f'<{PROJECT}> <http://purl.org/dc/terms/title> "PWNED"@fr .'
+    answer = client.post("/api/validate", query_string={"network": "attacker"}, data=body,
+                         content_type="text/turtle")
+    refused(answer, PROJECT)
+    anonymous = client.post("/api/validate", data=body, content_type="text/turtle")
+    assert anonymous.status_code == 200  # no network: nothing to own, the shapes only
+
+
 def test_the_form_cannot_save_a_sheet_for_another_networks_project(client: FlaskClient,
                                                                   tokens: dict[str, str]) -> None:
     form = {"project.id": "les-incompris", "project.title": "PWNED", "credential": tokens["attacker"],
@@ -269,6 +278,10 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
         assert "owner: network \"south\"" in cli("owner", "conflicts").output  # north's graph still says more
         with open_store(settings) as store:  # the data of both is kept meanwhile
             assert store.query(f'ASK {{ GRAPH <{BASE}graph/network/north> {{ ?s ?p "north\'s" }} }}') is True
+        attack = tmp_path / "attack.ttl"
+        attack.write_text(f'<{BASE}id/organisation/solo> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .\n')
+        checked = cli("validate", str(attack), "--network", "south")
+        assert checked.exit_code == 1 and 'belongs to network "north"' in checked.output
         refused = cli("owner", "transfer", f"{BASE}id/network/north", "south")
         assert refused.exit_code == 1 and "always owns it" in refused.output
         reference = tmp_path / "reference.ttl"
