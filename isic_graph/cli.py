@@ -287,6 +287,15 @@ def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_priv
     """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
     peer = run(lambda: PeerRegistry(obj.settings.peers_path).add(name, sparql, dumps, allow_private, uri_space))
     click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
+    later = "the peer's URI space is recorded in the store at its first harvest"
+    store = _store_if_available(obj, later)
+    if store is None:
+        progress(f"note: {later}")
+        return
+    try:
+        run(lambda: ownership.record_peer(store, obj.graphs, peer.name, peer.uri_space))
+    finally:
+        store.close()
 
 
 @peer_group.command("list")
@@ -428,14 +437,14 @@ def serve_command(obj: Context, host: str, port: int, threads: int) -> None:
     run(lambda: serve(obj.settings, host, port, threads))
 
 
-def _store_if_available(obj: Context) -> Store | None:
+def _store_if_available(obj: Context, without: str = "validating without the store") -> Store | None:
     path = obj.settings.store_path
     if not obj.settings.store_url and (path is None or not path.is_dir()):
         return None
     try:
         return obj.store()
     except IsicError as exc:
-        progress(f"note: validating without the store ({exc.message})")
+        progress(f"note: {without} ({exc.message})")
         return None
 
 

@@ -362,10 +362,7 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     left_out = {iri for iri, statements in stated.items() if any(t in refused for t, _ in statements)}
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{name}/{now.strftime('%Y%m%dT%H%M%S%fZ')}-ownership"
-    operations = [f"DELETE WHERE {{ GRAPH <{graphs.ownership}> {{ <{mine.agent}> <{VOID}uriSpace> ?space }} }}"]
-    if uri_space:
-        operations.append(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{mine.agent}> <{VOID}uriSpace> "
-                          f"{Literal(uri_space)} }} }}")
+    operations = [_space_update(graphs, name, uri_space)]
     claimed = sorted(set(claimed) - left_out)
     if claimed:
         operations.append(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
@@ -386,6 +383,19 @@ def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[
                                 f"{{ ?r <{ATTRIBUTED}> ?agent }} }}").rows:
             found[by_record[term_value(row["r"])]] = owner_named(graphs, term_value(row["agent"]))
     return found
+
+
+def record_peer(store: Store, graphs: Graphs, name: str, uri_space: str | None) -> None:
+    """Record (or forget) the URI space of a peer: from then on, it owns the IRIs under it here."""
+    store.update(_space_update(graphs, name, uri_space))
+
+
+def _space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:
+    agent = peer(graphs, name).agent
+    update = f"DELETE WHERE {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> ?space }} }}"
+    if uri_space:
+        update += f" ;\nINSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> {Literal(uri_space)} }} }}"
+    return update
 
 
 def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, Triple]]) -> set[Triple]:

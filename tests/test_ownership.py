@@ -282,6 +282,13 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
         attack.write_text(f'<{BASE}id/organisation/solo> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .\n')
         checked = cli("validate", str(attack), "--network", "south")
         assert checked.exit_code == 1 and 'belongs to network "north"' in checked.output
+        env["ISIC_PEERS"] = str(tmp_path / "peers.json")
+        added = cli("peer", "add", "far", "--sparql", "http://127.0.0.1:9/sparql", "--dumps", "http://127.0.0.1:9/d/",
+                    "--allow-private", "--uri-space", "https://far.example.org/id/")
+        assert added.exit_code == 0, added.output
+        attack.write_text('<https://far.example.org/id/project/p> <http://www.w3.org/2000/01/rdf-schema#label> "Mine" .\n')
+        taken = cli("ingest", str(attack), "--network", "south")  # the peer owns its space before any harvest
+        assert taken.exit_code == 1 and 'belongs to peer "far"' in taken.output
         refused = cli("owner", "transfer", f"{BASE}id/network/north", "south")
         assert refused.exit_code == 1 and "always owns it" in refused.output
         reference = tmp_path / "reference.ttl"
