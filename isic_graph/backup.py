@@ -1,4 +1,4 @@
-"""Backups: the whole store as gzipped N-Quads beside a manifest with its checksum, and their exact restoration."""
+"""Backups: the whole store as gzipped N-Quads beside a manifest with its checksum, checked before any restoration."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import shutil
 import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass
-from itertools import groupby, islice
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, cast
 
@@ -23,6 +23,7 @@ from . import __version__
 from .errors import BackupError, UsageError
 from .ingest import insert_data
 from .store import Store
+from .store.swap import sync
 
 FORMAT = "isic-graph-backup/1"
 DATA = "store.nq.gz"
@@ -81,13 +82,13 @@ def backup(store: Store, target: Path, base_iri: str) -> Manifest:
             counts.get(DEFAULT, 0))
         (partial / MANIFEST).write_text(json.dumps(asdict(manifest), indent=1, ensure_ascii=False) + "\n", "utf-8")
         for written in (partial / DATA, partial / MANIFEST, partial):
-            _sync(written)
+            sync(written)
         os.replace(partial, target)  # takes the place of an empty folder, never of a non-empty one
     except OSError as exc:
         raise BackupError(f"the backup could not be written to {target}: {exc}") from None
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    _sync(target.parent)
+    sync(target.parent)
     return manifest
 
 
@@ -102,36 +103,10 @@ def verify(folder: Path) -> Backup:
     if (digest, size) != (manifest.sha256, manifest.bytes):
         raise BackupError(f"{checked.data} does not match its manifest (sha256 {digest[:12]}…, {size} bytes; "
                           f"expected {manifest.sha256[:12]}…, {manifest.bytes} bytes): it is damaged or was changed")
-    found = _census(_quads_in(checked.data))
+    found = census(_quads_in(checked.data))
     if found != manifest.counts():
-        raise BackupError(f"{checked.data} does not hold what its manifest lists: {_difference(manifest, found)}")
+        raise BackupError(f"{checked.data} does not hold what its manifest lists: {difference(manifest, found)}")
     return checked
-
-
-def restore(store: Store, checked: Backup, replace: bool = False) -> Manifest:
-    """Load a verified backup into an empty store (with replace, in place of its content), then recount every graph.
-
-    Each graph is replaced in one update; graphs the backup does not hold are dropped.
-    """
-    manifest = checked.manifest
-    if not replace and store.query("ASK { ?s ?p ?o }") is not False:
-        raise UsageError("the store is not empty: restore into an empty store, or pass --replace to replace "
-                         "its content with the backup's")
-    if replace:
-        for graph in store.graph_names():
-            if graph not in manifest.graphs:
-                store.update(f"DROP SILENT GRAPH <{graph}>")
-        if not manifest.default_graph:
-            store.update("DROP SILENT DEFAULT")
-    loaded: set[str] = set()
-    for graph, quads in groupby(_quads_in(checked.data), key=_graph_of):  # a backup writes each graph in one run
-        store.update(_load(graph, [q.triple for q in quads], first=graph not in loaded))
-        loaded.add(graph)
-    found = _census(store.stream())
-    if found != manifest.counts():
-        raise BackupError(f"after restoring, the store does not hold what the backup lists: "
-                          f"{_difference(manifest, found)}")
-    return manifest
 
 
 def _write_quads(quads: Iterator[Quad], path: Path) -> Counter[str]:
@@ -139,7 +114,7 @@ def _write_quads(quads: Iterator[Quad], path: Path) -> Counter[str]:
     counts: Counter[str] = Counter()
     with gzip.open(path, "wb") as out:
         while chunk := list(islice(quads, CHUNK)):
-            counts.update(_graph_of(quad) for quad in chunk)
+            counts.update(graph_of(quad) for quad in chunk)
             out.write(serialize(chunk, format=RdfFormat.N_QUADS) or b"")
     return counts
 
@@ -153,11 +128,13 @@ def _quads_in(data: Path) -> Iterator[Quad]:
         raise BackupError(f"{data} cannot be read to its end: {exc}") from None
 
 
-def _census(quads: Iterable[Quad]) -> dict[str, int]:
-    return dict(Counter(_graph_of(quad) for quad in quads))
+def census(quads: Iterable[Quad]) -> dict[str, int]:
+    """Quads per graph, the default graph's under DEFAULT."""
+    return dict(Counter(graph_of(quad) for quad in quads))
 
 
-def _graph_of(quad: Quad) -> str:
+def graph_of(quad: Quad) -> str:
+    """The name of a quad's graph, DEFAULT for the default graph's."""
     name = quad.graph_name
     if isinstance(name, NamedNode):
         return name.value
@@ -166,16 +143,17 @@ def _graph_of(quad: Quad) -> str:
     raise BackupError(f"a graph named by a blank node ({name}) cannot be named in a SPARQL update: not supported")
 
 
-def _load(graph: str, triples: list[Triple], first: bool) -> str:
-    """The update that adds triples to a graph, in place of what it held if they are the first of it."""
+def load_update(graph: str, triples: list[Triple]) -> str:
+    """The update that replaces what a graph (DEFAULT: the default graph) holds with triples."""
     if graph != DEFAULT:
-        return (f"DROP SILENT GRAPH <{graph}> ;\n" if first else "") + insert_data(graph, triples)
+        return f"DROP SILENT GRAPH <{graph}> ;\n" + insert_data(graph, triples)
     body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-    return ("DROP SILENT DEFAULT ;\n" if first else "") + f"INSERT DATA {{\n{body} .\n}}"
+    return "DROP SILENT DEFAULT" + (f" ;\nINSERT DATA {{\n{body} .\n}}" if triples else "")
 
 
-def _difference(manifest: Manifest, found: dict[str, int]) -> str:
-    expected = manifest.counts()
+def difference(manifest: Manifest, found: dict[str, int], expected: dict[str, int] | None = None) -> str:
+    """The graphs whose counts differ from the manifest's (or from expected), three of them named."""
+    expected = manifest.counts() if expected is None else expected
     differing = sorted(g for g in expected.keys() | found.keys() if expected.get(g, 0) != found.get(g, 0))
     shown = ", ".join(f"{'the default graph' if g == DEFAULT else f'<{g}>'} {found.get(g, 0)} quads "
                       f"(listed: {expected.get(g, 0)})" for g in differing[:3])
@@ -226,13 +204,3 @@ def _checksum(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _sync(path: Path) -> None:
-    """Have a file's content, or a folder's entries, reach the disk."""
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:  # folders cannot be opened everywhere
-        return
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

@@ -16,16 +16,14 @@ the cache.
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
+from .guard import Checked
 from .store.remote import RawResponse
 from .store.version import StoreVersion
-
-VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,8 @@ class CacheKey:
         return f'"v{self.version}-{digest[:32]}"'
 
 
-def cacheable(query: str, scope: str) -> bool:
-    return scope != "live" and VOLATILE.search(query) is None
+def cacheable(query: Checked, scope: str) -> bool:
+    return scope != "live" and not query.volatile
 
 
 def key_for(version: str, query: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],

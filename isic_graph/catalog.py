@@ -11,6 +11,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from . import dumps
 from .namespaces import DCAT, DCTERMS, FOAF, ISIC, RDF_TYPE, RDFS, VOID, XSD, Graphs
 from .peers import Peer
+from .sparql_terms import iri, literal
 from .store import Store
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -51,7 +52,8 @@ def summarize(store: Store, graphs: Graphs) -> Summary:
     per_graph: dict[str, list[tuple[str, int]]] = {}
     for r in store.select(
             f"SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} "
-            f"FILTER(STRSTARTS(STR(?g), \"{graphs.network_prefix}\") && isIRI(?c)) }} GROUP BY ?g ?c ORDER BY ?c").rows:
+            f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) && isIRI(?c)) }} "
+            f"GROUP BY ?g ?c ORDER BY ?c").rows:
         per_graph.setdefault(r["g"].value, []).append((r["c"].value, int(r["n"].value)))
     classes = tuple((r["c"].value, int(r["n"].value)) for r in store.select(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } "
@@ -157,10 +159,10 @@ class _Description:
         add(dataset, VOID + "vocabulary", NamedNode(ISIC))
         add(dataset, VOID + "sparqlEndpoint", self.endpoint)
         add(dataset, DCAT + "accessService", self.service)
-        for iri, entities in classes:
+        for class_iri, entities in classes:
             partition = BlankNode()
             add(dataset, VOID + "classPartition", partition)
-            add(partition, VOID + "class", NamedNode(iri))
+            add(partition, VOID + "class", NamedNode(class_iri))
             add(partition, VOID + "entities", _integer(entities))
 
     def distribution(self, distribution: NamedNode, dataset: NamedNode, file: dumps.DumpFile) -> None:
@@ -184,7 +186,7 @@ def _titles_and_licenses(store: Store, graphs: Graphs,
     licenses: dict[str, str] = {}
     if not slugs:
         return titles, licenses
-    pairs = " ".join(f"(<{graphs.network_resource(s)}> <{graphs.network(s)}> \"{s}\")" for s in slugs)
+    pairs = " ".join(f"({iri(graphs.network_resource(s))} {iri(graphs.network(s))} {literal(s)})" for s in slugs)
     rows = store.select(f"SELECT ?slug ?p ?o WHERE {{ VALUES (?net ?g ?slug) {{ {pairs} }} "
                         f"VALUES ?p {{ <{RDFS}label> <{DCTERMS}license> }} GRAPH ?g {{ ?net ?p ?o }} }} "
                         f"ORDER BY ?slug ?p ?o").rows

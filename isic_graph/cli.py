@@ -9,17 +9,19 @@ from typing import Callable, NoReturn, TypeVar
 import click
 
 from . import __version__, ownership
-from .backup import backup, restore, verify
+from .backup import backup, verify
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
-from .errors import IsicError, NotOwner, ValidationFailed
+from .errors import IsicError, NotOwner, RestoreRefused, ValidationFailed
 from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
 from .harvest import harvest
 from .ingest import Mode, check, check_slug, ingest
 from .instance import init_store, load_reference, stats
 from .namespaces import Graphs, curie
+from .peerclient import register
 from .peers import PeerRegistry
+from .restoration import restore
 from .store import Store, open_store
 from .store.results import SelectResult
 from .validation import ValidationReport, Validator
@@ -145,13 +147,17 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
     text = file.read_text(encoding="utf-8") if file else str(sparql)
 
     def action() -> None:
+        from .guard import Limits, read
         from .service import evaluate
 
-        # SERVICE blocks go to registered peers only, called by isic-graph itself, never by the engine
-        sparql = evaluate(text, PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
-                          obj.settings.result_limit)
+        # the text is read once, as on /sparql; SERVICE blocks go to registered peers only, called by
+        # isic-graph itself, never by the engine, which gets the text written from that reading
+        checked = evaluate(read(text, Limits(max_bytes=len(text.encode("utf-8", "surrogatepass")) + 1,
+                                             max_depth=obj.settings.query_max_depth)),
+                           PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
+                           obj.settings.result_limit)
         with obj.store(read_only=True) as store:
-            result = store.query(sparql)
+            result = store.query(checked.text)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
         elif isinstance(result, bool):
@@ -211,15 +217,30 @@ def backup_command(obj: Context, folder: Path) -> None:
 @main.command("restore")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace the content of a store that is not empty.")
+@click.option("--only-conforming", is_flag=True,
+              help="Restore the graphs that pass their checks and leave out the others (named); exit 1 then.")
 @click.pass_obj
-def restore_command(obj: Context, folder: Path, replace: bool) -> None:
-    """Check a backup against its manifest, then load it into an empty store (or, with --replace, any)."""
-    def action() -> None:
+def restore_command(obj: Context, folder: Path, replace: bool, only_conforming: bool) -> None:
+    """Check a backup (manifest, checksum, then every graph as ingestion would), then load it into an empty store
+    (or, with --replace, any): all of it, or nothing when a graph fails its checks."""
+    def action() -> bool:
         checked = verify(folder)  # the whole backup, before the store is even opened
         with obj.store() as store:
-            manifest = restore(store, checked, replace)
-        click.echo(f"restored {manifest.quads} quads in {len(manifest.graphs)} graphs from {folder}")
-    run(action)
+            try:
+                restored = restore(store, checked, obj.graphs, Validator.default(), replace, only_conforming)
+            except RestoreRefused as exc:
+                for problem in exc.problems:
+                    click.echo(f"  - {problem.describe()}", err=True)
+                raise
+        for problem in restored.left_out:
+            click.echo(f"  - left out: {problem.describe()}", err=True)
+        click.echo(f"restored {restored.quads} quads in {restored.graphs} graphs from {folder}"
+                   + (f"; left out {len(restored.left_out_graphs)} graph(s) that failed their checks: "
+                      + ", ".join(f"<{g}>" if g else "the default graph" for g in restored.left_out_graphs)
+                      if restored.left_out else ""))
+        return bool(restored.left_out)
+    if run(action):
+        sys.exit(1)
 
 
 @main.command("stats")
@@ -285,7 +306,7 @@ def peer_group() -> None:
 def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool,
              uri_space: str | None) -> None:
     """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
-    peer = run(lambda: PeerRegistry(obj.settings.peers_path).add(name, sparql, dumps, allow_private, uri_space))
+    peer = run(lambda: register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space))
     click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
     later = "the peer's URI space is recorded in the store at its first harvest"
     store = _store_if_available(obj, later)

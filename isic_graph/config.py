@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
+from .sparql_terms import is_iri
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class Settings:
     query_cache: float = 64.0
 
     def __post_init__(self) -> None:
-        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/") \
+                or not is_iri(self.base_iri):
             raise ConfigError(f"ISIC_BASE_IRI must be an http(s) IRI ending with '/', got {self.base_iri!r}")
         if self.query_timeout <= 0:
             raise ConfigError("ISIC_QUERY_TIMEOUT must be a positive number of seconds")

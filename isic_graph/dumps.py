@@ -14,11 +14,12 @@ from .export import export_stream
 from .formats import Format, format_named
 from .ingest import SLUG
 from .namespaces import DCTERMS, Graphs
+from .sparql_terms import iri, literal
 from .store import Store
 
 WHOLE_STORE = "isic-graph.nq.gz"
 NETWORK_FORMATS = ("turtle", "jsonld")
-NETWORK_NAME = re.compile(r"^network/(?P<slug>[^/]+)(?P<extension>\.[a-z]+)$")
+NETWORK_NAME = re.compile(r"\Anetwork/(?P<slug>[^/]+)(?P<extension>\.[a-z]+)\Z")
 GZIP = "application/gzip"
 
 
@@ -82,8 +83,8 @@ def dump_file(name: str) -> DumpFile:
     """The dump a name under dumps/ stands for (whether its network exists is not checked here)."""
     if name == WHOLE_STORE:
         return whole_store()
-    match = NETWORK_NAME.match(name)
-    if match and SLUG.match(match["slug"]):
+    match = NETWORK_NAME.fullmatch(name)
+    if match and SLUG.fullmatch(match["slug"]):
         for file in network_files(match["slug"]):
             if file.name == name:
                 return file
@@ -94,12 +95,12 @@ def networks(store: Store, graphs: Graphs) -> list[NetworkGraph]:
     """The networks with a graph in the store, by slug."""
     rows = store.select(
         f"SELECT ?g (MAX(?m) AS ?modified) WHERE {{ GRAPH ?g {{ }} "
-        f"FILTER(STRSTARTS(STR(?g), \"{graphs.network_prefix}\")) "
-        f"OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }} }} GROUP BY ?g ORDER BY ?g").rows
+        f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)})) "
+        f"OPTIONAL {{ GRAPH {iri(graphs.metadata)} {{ ?g <{DCTERMS}modified> ?m }} }} }} GROUP BY ?g ORDER BY ?g").rows
     found = []
     for row in rows:
         slug = row["g"].value[len(graphs.network_prefix):]
-        if SLUG.match(slug):
+        if SLUG.fullmatch(slug):
             found.append(NetworkGraph(slug, row["g"].value, _datetime(row["modified"].value)
                                       if "modified" in row else None))
     return found
@@ -120,13 +121,13 @@ def version(store: Store, graphs: Graphs, file: DumpFile) -> Version:
     from the latest modification and the triple count. NotFound for a network without a graph."""
     modified_by = f"<{DCTERMS}modified>"
     if file.network is None:
-        rows = store.select(f"SELECT (MAX(?m) AS ?latest) WHERE {{ GRAPH <{graphs.metadata}> "
+        rows = store.select(f"SELECT (MAX(?m) AS ?latest) WHERE {{ GRAPH {iri(graphs.metadata)} "
                             f"{{ ?g {modified_by} ?m }} }}").rows
         modified = _datetime(rows[0]["latest"].value) if rows and "latest" in rows[0] else None
         return _version(file, modified, store.count())
     graph = graphs.network(file.network)
-    rows = store.select(f"SELECT ?m WHERE {{ GRAPH <{graph}> {{ }} "
-                        f"OPTIONAL {{ GRAPH <{graphs.metadata}> {{ <{graph}> {modified_by} ?m }} }} }}").rows
+    rows = store.select(f"SELECT ?m WHERE {{ GRAPH {iri(graph)} {{ }} "
+                        f"OPTIONAL {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} {modified_by} ?m }} }} }}").rows
     if not rows:
         raise NotFound(f"no data for network {file.network!r}")
     stamps = [stamp for row in rows if "m" in row and (stamp := _datetime(row["m"].value)) is not None]

@@ -12,6 +12,7 @@
     │   └── UriTooLong              414 uri-too-long
     ├── BudgetExceeded              429 too-many-requests   (carries Retry-After)
     ├── BackupError                 422 bad-backup
+    │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
     ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
     ├── NotFound                    404 not-found
@@ -26,9 +27,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
+    from .audit import Problem
     from .validation import ValidationReport
 
 
@@ -195,6 +197,18 @@ class BackupError(IsicError):
 
     status = 422
     code = "bad-backup"
+
+
+class RestoreRefused(BackupError):
+    """Graphs of a backup fail the checks that ingestion (or, for the instance's own graphs, fitting ones)
+    would run on them; nothing was restored."""
+
+    status = 422
+    code = "backup-nonconforming"
+
+    def __init__(self, message: str, problems: Sequence[Problem]) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
 
 
 class PeerUnavailable(StoreError):

@@ -16,6 +16,7 @@ from .formats import Format, format_for_path, format_named
 from .ingest import check_slug
 from .jsonld import compact
 from .namespaces import CONTEXT_IRI, PREFIXES, Graphs
+from .sparql_terms import iri
 from .store import Store
 
 EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld")
@@ -37,7 +38,7 @@ def export_stream(store: Store, graphs: Graphs, format_name: str = "nquads", net
     graph = None
     if network is not None:
         graph = graphs.network(check_slug(network))
-        if store.query(f"ASK {{ GRAPH <{graph}> {{ }} }}") is not True:
+        if store.query(f"ASK {{ GRAPH {iri(graph)} {{ }} }}") is not True:
             raise NotFound(f"no data for network {network!r}")
     chunks = _chunks(store, fmt, graph)
     return gzip_chunks(chunks) if compress else chunks

@@ -1,25 +1,27 @@
-"""The query guard: what is refused before a query or update reaches an engine.
+"""The query guard: what is refused before a query or update reaches an engine, read from its one reading.
 
-Codepoint escapes (\\uXXXX, \\UXXXXXXXX) are decoded first, as the SPARQL grammar requires, so
-`\\u0053ERVICE` is SERVICE. Nesting is measured by a scan that knows strings, IRIs and comments,
-before any recursive parser runs; then the text is parsed by a SPARQL 1.1 parser (rdflib's), and
-SERVICE (to anything but a registered peer's endpoint, or a variable) and LOAD are refused: they would
-make the engine fetch URLs. What the parse tells (the query form, its FROM / FROM NAMED graphs) is
-returned, so that the caller can hold the dataset to the graphs of its store.
+A text is cut into tokens once (`sparql.lexer`, the SPARQL grammar's terminals); every check reads
+those tokens, and the engine receives the text written back from them (`Checked.text`), never the
+client's. Refused, with 400: a text no token fits (an escape outside a string or IRI, a code point that
+is not a character), nesting deeper than the limit (brackets inside what was read as an IRI count too:
+an engine may read them as code), LOAD, SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to
+anything but a registered peer's endpoint (the server evaluates those blocks itself: `service.py`).
+What the tokens tell (the query form, its FROM / FROM NAMED graphs) is kept, so that the caller can
+hold the dataset to the graphs of its store. Syntax is the engine's to judge: the text it gets is the
+one checked here.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Any, Iterable
+import urllib.parse
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Iterable, Sequence
 
-from .errors import IsicError, QueryTooLarge, UsageError
+from .errors import QueryTooLarge, UsageError
+from .sparql.lexer import Token, tokenize, write
 
-PARSER_LOCK = threading.Lock()
-ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 OPENERS, CLOSERS = "{([", "})]"
 SIGNIFICANT = re.compile(r"[{}()\[\]\"'<#]")
@@ -29,35 +31,121 @@ STRINGS = {  # (long?, quote) -> the string from its opening quote to its end (o
     (False, '"'): re.compile(r'"(?:[^"\\\r\n]+|\\.)*"?'),
     (False, "'"): re.compile(r"'(?:[^'\\\r\n]+|\\.)*'?"),
 }
-
-
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What a query may be: its size in bytes, its nesting depth, and the endpoints SERVICE may call."""
+    """What a query may be: its size in bytes and its nesting depth."""
 
     max_bytes: int = 64 * 1024
     max_depth: int = 64
-    peers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
-class QueryFacts:
-    """What the guard learnt of an accepted query: its form and the graphs its dataset clauses name."""
+class ServiceBlock:
+    """One `SERVICE [SILENT] <endpoint> { pattern }`: its tokens are checked.tokens[start:end]; the
+    pattern's are [opening + 1:end - 1]."""
 
+    start: int
+    opening: int
+    end: int
+    endpoint: str
+    silent: bool
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A query or update the guard let through: its tokens, what they say, and the text the engine gets."""
+
+    tokens: tuple[Token, ...]
+    source: str  # the text the tokens were read from (for positions in messages)
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE (or UPDATE)
-    dataset: tuple[str, ...] = ()
+    dataset: tuple[str, ...] = ()  # FROM and FROM NAMED graphs, resolved
+    services: tuple[ServiceBlock, ...] = ()
+    prologue: int = 0  # how many leading tokens are BASE and PREFIX declarations
+
+    @cached_property
+    def text(self) -> str:
+        """The text sent to the engine: these tokens written back, and nothing else."""
+        return write(self.tokens)
+
+    @cached_property
+    def volatile(self) -> bool:
+        """Whether the answer may change without a write (RAND, NOW…, or SERVICE, which reads peers)."""
+        return any(t.kind == "word" and t.value.upper() in VOLATILE for t in self.tokens)
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        return declarations(self.tokens[:self.prologue])[0]
+
+    @cached_property
+    def base(self) -> str | None:
+        return declarations(self.tokens[:self.prologue])[1]
+
+    def expand(self, token: Token) -> str | None:
+        """The IRI an IRI or prefixed-name token stands for (None for any other token, or an unknown prefix)."""
+        return expand(token, self.prefixes, self.base)
 
 
-def check_query(text: str, limits: Limits = Limits()) -> QueryFacts:
-    """Refuse a query that is too large, too deeply nested, malformed, or that uses SERVICE."""
-    return _outcome(_verdict(text, limits, False))
+def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
+    """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine."""
+    what = "update" if update else "query"
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes")
+    tokens = tokenize(text)
+    depth = _depth(tokens, limits.max_depth)
+    if depth > limits.max_depth:
+        raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}")
+    if any(t.is_word("LOAD") for t in tokens):
+        raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
+    prologue = _prologue(tokens)
+    prefixes, base = declarations(tokens[:prologue])
+    services = tuple(_service_blocks(tokens, prefixes, base))
+    if update and services:
+        raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs")
+    form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
+    dataset = () if update else tuple(_dataset(tokens, prefixes, base))
+    return Checked(tokens, text, form, dataset, services, prologue)
 
 
-def check_update(text: str, limits: Limits = Limits()) -> QueryFacts:
-    """Refuse an update that is too large, too deeply nested, malformed, or that uses SERVICE or LOAD."""
-    return _outcome(_verdict(text, limits, True))
+def check_query(text: str, limits: Limits = Limits(), peers: frozenset[str] = frozenset()) -> Checked:
+    """Refuse a query that is too large, too deeply nested, unreadable, or that uses LOAD or SERVICE but to
+    the given endpoints (the registered peers' SPARQL endpoints)."""
+    return allow_services(read_query(text, limits), peers)
+
+
+def read_query(text: str, limits: Limits = Limits()) -> Checked:
+    """A query's reading, refused as check_query does but for its SERVICE blocks, which `service.evaluate`
+    checks against the peers registered when it runs."""
+    return _read(text, limits, False)
+
+
+def check_update(text: str, limits: Limits = Limits()) -> Checked:
+    """Refuse an update that is too large, too deeply nested, unreadable, or that uses SERVICE or LOAD."""
+    return _read(text, limits, True)
+
+
+def allow_services(checked: Checked, peers: frozenset[str]) -> Checked:
+    for block in checked.services:
+        if block.endpoint not in peers:
+            raise UsageError(f"SERVICE is not allowed here ({block.endpoint}): this endpoint only queries the "
+                             "registered peers' endpoints" + (f" ({', '.join(sorted(peers))})" if peers else
+                                                              ", and none is registered"))
+    return checked
+
+
+CACHED_TEXT = 16 * 1024  # readings of texts up to this length are kept (a few hundred kB in all)
+
+
+def _read(text: str, limits: Limits, update: bool) -> Checked:
+    return _kept(text, limits, update) if len(text) <= CACHED_TEXT else read(text, limits, update)
+
+
+@lru_cache(maxsize=256)
+def _kept(text: str, limits: Limits, update: bool) -> Checked:
+    return read(text, limits, update)
 
 
 def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
@@ -69,67 +157,117 @@ def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
                              "(listed in the service description at /sparql and in /.well-known/void)")
 
 
-class Guard:
-    """The guard as the server runs it: parses in worker processes under a deadline, verdicts cached."""
-
-    def __init__(self, limits: Limits, workers: int = 2, timeout: float = 5.0) -> None:
-        from .parsers import ParserPool
-
-        self.limits = limits
-        self._pool = ParserPool(workers, timeout)
-        self._verdict = lru_cache(maxsize=2048)(self._compute)
-
-    def check_query(self, text: str, peers: frozenset[str] = frozenset()) -> QueryFacts:
-        """Check a query; SERVICE may name the given endpoints (the peers registered now)."""
-        return _outcome(self._verdict(text, False, peers))
-
-    def check_update(self, text: str) -> QueryFacts:
-        return _outcome(self._verdict(text, True, frozenset()))
-
-    def close(self) -> None:
-        self._pool.close()
-
-    def _compute(self, text: str, update: bool, peers: frozenset[str]) -> IsicError | QueryFacts:
-        limits = replace(self.limits, peers=peers)
-        _check_shape(text, limits, update)  # size and depth here: cheap, and refused without a round trip
-        verdict: IsicError | QueryFacts = self._pool.verdict(text, limits, update)
-        return verdict
+def declarations(tokens: Sequence[Token]) -> tuple[dict[str, str], str | None]:
+    """The PREFIX declarations (resolved against BASE) and the last BASE among these tokens."""
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.is_word("BASE") and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+            base = _resolve(tokens[i + 1].value, base)
+            i += 2
+        elif token.is_word("PREFIX") and i + 2 < len(tokens) and tokens[i + 1].kind == "pname" \
+                and tokens[i + 1].value.endswith(":") and tokens[i + 2].kind == "iri":
+            prefixes[tokens[i + 1].value[:-1]] = _resolve(tokens[i + 2].value, base)
+            i += 3
+        else:
+            i += 1
+    return prefixes, base
 
 
-@lru_cache(maxsize=2048)
-def _verdict(text: str, limits: Limits, update: bool) -> IsicError | QueryFacts:
-    return compute_verdict(text, limits, update)
+def expand(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    """The IRI an IRI or prefixed-name token stands for, as the engine builds it."""
+    if token.kind == "iri":
+        return _resolve(token.value, base)
+    if token.kind == "pname":
+        prefix, _, local = token.value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local.replace("\\", "")
+    return None
 
 
-def compute_verdict(text: str, limits: Limits, update: bool) -> IsicError | QueryFacts:
-    """The refusal for a text, or what it is."""
-    try:
-        tree = _parse(text, limits, update)
-        _refuse_remote(tree, limits.peers, update)
-    except IsicError as exc:
-        return exc
-    return _facts(tree, update)
+def _resolve(iri: str, base: str | None) -> str:
+    return urllib.parse.urljoin(base, iri) if base else iri
 
 
-def _outcome(verdict: IsicError | QueryFacts) -> QueryFacts:
-    if isinstance(verdict, IsicError):
-        raise type(verdict)(verdict.message)
-    return verdict
+def _prologue(tokens: Sequence[Token]) -> int:
+    i = 0
+    while i < len(tokens):
+        if tokens[i].is_word("BASE"):
+            i += 2
+        elif tokens[i].is_word("PREFIX"):
+            i += 3
+        else:
+            break
+    return min(i, len(tokens))
 
 
-def _facts(tree: Any, update: bool) -> QueryFacts:
-    if update:
-        return QueryFacts("UPDATE")
-    from rdflib.plugins.sparql.algebra import translatePrologue
+def _depth(tokens: Sequence[Token], limit: int) -> int:
+    """The deepest nesting of brackets; brackets inside an IRI count, as an engine reading `<` as an
+    operator there would see them."""
+    depth = deepest = 0
+    for token in tokens:
+        if token.kind == "punct":
+            if token.value in ("{", "(", "[", "{|"):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.value in ("}", ")", "]", "|}"):
+                depth -= 1
+        elif token.kind == "iri" and ("(" in token.value or "[" in token.value):
+            deepest = max(deepest, depth + token.value.count("(") + token.value.count("["))
+        if deepest > limit:
+            break
+    return deepest
 
-    prologue, query = translatePrologue(tree[0], None), tree[1]
-    dataset = tuple(str(prologue.absolutize(clause["default"] if "default" in clause else clause["named"]))
-                    for clause in (query["datasetClause"] if "datasetClause" in query else ()))
-    return QueryFacts(query.name.removesuffix("Query").upper(), dataset)
+
+def _service_blocks(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> list[ServiceBlock]:
+    blocks: list[ServiceBlock] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].is_word("SERVICE"):
+            i += 1
+            continue
+        at = i + 1
+        silent = at < len(tokens) and tokens[at].is_word("SILENT")
+        at += silent
+        if at >= len(tokens) or tokens[at].kind not in ("iri", "pname"):
+            raise UsageError("SERVICE is not allowed here: SERVICE must name a registered peer's endpoint by "
+                             "its IRI (not a variable)")
+        endpoint = expand(tokens[at], prefixes, base)
+        if endpoint is None:
+            raise UsageError(f"SERVICE names {tokens[at].value}, whose prefix is not declared")
+        opening = at + 1
+        if opening >= len(tokens) or not tokens[opening].is_punct("{"):
+            raise UsageError("SERVICE must be followed by an endpoint IRI and a group pattern in braces")
+        end = _closing(tokens, opening) + 1
+        if any(t.is_word("SERVICE") for t in tokens[opening:end]):
+            raise UsageError("SERVICE inside SERVICE is not evaluated here: query the inner peer from the outer one")
+        blocks.append(ServiceBlock(i, opening, end, endpoint, silent))
+        i = end
+    return blocks
 
 
-def decode_escapes(text: str) -> str:
-    return ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+def _closing(tokens: Sequence[Token], opening: int) -> int:
+    depth = 0
+    for i in range(opening, len(tokens)):
+        if tokens[i].kind == "punct" and tokens[i].value in ("{", "{|"):
+            depth += 1
+        elif tokens[i].kind == "punct" and tokens[i].value in ("}", "|}"):
+            depth -= 1
+            if depth == 0:
+                return i
+    raise UsageError("a SERVICE block is not closed")
+
+
+def _dataset(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[str]:
+    for i, token in enumerate(tokens):
+        if token.is_word("FROM"):
+            at = i + 1 + (i + 1 < len(tokens) and tokens[i + 1].is_word("NAMED"))
+            iri = expand(tokens[at], prefixes, base) if at < len(tokens) else None
+            if iri is None:
+                raise UsageError("FROM must name a graph by its IRI")
+            yield iri
 
 
 def nesting_depth(text: str) -> int:
@@ -140,7 +278,7 @@ def nesting_depth(text: str) -> int:
 def deepest_nesting(text: str, limit: int | None = None) -> tuple[int, int]:
     """The deepest nesting (as nesting_depth) and where it is reached; with a limit, where it is first passed.
 
-    The lexical rules are those of SPARQL, which Turtle and JSON share for this purpose. Only the
+    For documents (Turtle, JSON), whose lexical rules match SPARQL's for this purpose. Only the
     characters that matter are visited, and strings are skipped whole, so megabytes scan in milliseconds.
     """
     depth = deepest = where = 0
@@ -173,82 +311,3 @@ def deepest_nesting(text: str, limit: int | None = None) -> tuple[int, int]:
             depth -= 1
         i += 1
     return deepest, where
-
-
-def blank_literals(text: str) -> str:
-    """The text with the insides of its strings, IRIs and comments blanked: the same length, so that
-    a keyword or brace found in it is at the same place in the text, and is a keyword or brace."""
-    out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        match = SIGNIFICANT.search(text, i)
-        if match is None:
-            break
-        i = match.start()
-        c = text[i]
-        end = i + 1
-        if c == "#":
-            newline = text.find("\n", i)
-            end = n if newline < 0 else newline
-            out[i:end] = " " * (end - i)
-        elif c in "'\"":
-            end = STRINGS[text.startswith(c * 3, i), c].match(text, i).end()  # type: ignore[union-attr]
-            out[i + 1:end - 1] = " " * max(0, end - i - 2)
-        elif c == "<" and (iri := IRIREF.match(text, i)):
-            end = iri.end()
-            out[i + 1:end - 1] = " " * (end - i - 2)
-        i = end
-    return "".join(out)
-
-
-def _check_shape(text: str, limits: Limits, update: bool) -> str:
-    """The text with its escapes decoded, if it is within the size and nesting limits."""
-    if len(text.encode("utf-8")) > limits.max_bytes:
-        raise QueryTooLarge(f"the {'update' if update else 'query'} is larger than {limits.max_bytes} bytes")
-    decoded = decode_escapes(text)
-    depth = nesting_depth(decoded)
-    if depth > limits.max_depth:
-        raise UsageError(f"the {'update' if update else 'query'} nests {depth} levels deep; "
-                         f"the limit is {limits.max_depth}")
-    return decoded
-
-
-def _parse(text: str, limits: Limits, update: bool) -> Any:
-    decoded = _check_shape(text, limits, update)
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    try:
-        with PARSER_LOCK:  # rdflib's pyparsing grammar keeps state: concurrent parses corrupt it
-            return parseUpdate(decoded) if update else parseQuery(decoded)
-    except ParseException as exc:
-        raise UsageError(f"SPARQL syntax error at line {exc.lineno}, column {exc.column}: {exc.msg}") from None
-    except RecursionError:
-        raise UsageError("the query is too deeply nested to be parsed") from None
-
-
-def _refuse_remote(tree: Any, peers: frozenset[str], update: bool) -> None:
-    resolve: Any = lambda term: term  # noqa: E731  (updates may name no peer: any SERVICE is refused)
-    if not update:
-        from rdflib.plugins.sparql.algebra import translatePrologue
-
-        resolve = translatePrologue(tree[0], None).absolutize
-    for node in _walk(tree):
-        name = getattr(node, "name", None)
-        if name == "ServiceGraphPattern" and (update or str(resolve(node.get("term"))) not in peers):
-            raise UsageError(f"SERVICE is not allowed here ({resolve(node.get('term'))}): this endpoint only queries "
-                             "the registered peers' endpoints" + (f" ({', '.join(sorted(peers))})" if peers else
-                                                                  ", and none is registered"))
-        if name == "Load":
-            raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
-
-
-def _walk(node: Any) -> Any:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, dict):
-            stack.extend(current.values())
-        elif isinstance(current, (list, tuple)) or type(current).__name__ == "ParseResults":
-            stack.extend(list(current))

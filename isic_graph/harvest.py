@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import datetime
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from . import __version__
+from . import __version__, peerclient
 from .documents import Document, read_batch
 from .errors import IsicError, PeerUnavailable, UsageError
 from .formats import format_named
 from .identity import recompute_identity
-from .ingest import check, insert_data
+from .ingest import check, check_slug, insert_data
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
 from .ownership import keep_owned
-from .peers import OPENER, Peer, check_address
+from .peers import Peer
+from .sparql_terms import iri
 from .store import Store
 from .store.results import term_value
 from .validation import Validator
@@ -65,14 +64,38 @@ def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer, time
     if not peer.dumps:
         return PeerOutcome(peer.name, error=f"peer {peer.name} has no dumps address (peer add --dumps URL)")
     try:
+        check_slug(peer.name)
         listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
-        entries = [e for e in listing.get("dumps", []) if e.get("network") and e.get("media_type") == "text/turtle"]
-        outcomes = tuple(_safely(store, validator, graphs, peer, entry, timeout) for entry in entries)
-    except (PeerUnavailable, ValueError) as exc:
+        outcomes = tuple(entry if isinstance(entry, NetworkOutcome) else
+                         _safely(store, validator, graphs, peer, entry, timeout) for entry in _entries(peer, listing))
+    except (PeerUnavailable, UsageError, ValueError) as exc:
         return PeerOutcome(peer.name, error=getattr(exc, "message", str(exc)))
     if any(outcome.changed for outcome in outcomes):
         recompute_identity(store, graphs)
     return PeerOutcome(peer.name, outcomes)
+
+
+def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcome]:
+    """The Turtle dumps of networks in a peer's listing; an entry whose network is not a slug, or whose address
+    is not a string, is refused (reported, never fetched nor written anywhere)."""
+    dumps = listing.get("dumps", []) if isinstance(listing, dict) else None
+    if not isinstance(dumps, list):
+        raise ValueError(f"peer {peer.name}'s dump listing is not a JSON object with a list of dumps")
+    found: list[dict[str, Any] | NetworkOutcome] = []
+    for entry in dumps:
+        if not isinstance(entry, dict) or not entry.get("network") or entry.get("media_type") != "text/turtle":
+            continue
+        try:
+            check_slug(entry["network"])
+            if not isinstance(entry.get("url"), str):
+                raise UsageError(f"network {entry['network']!r} has no dump address")
+        except UsageError as exc:
+            shown = repr(entry["network"])
+            found.append(NetworkOutcome(shown if len(shown) <= 80 else shown[:77] + "…", "", False,
+                                        error=f"peer {peer.name}'s dump listing: {exc.message}; not harvested"))
+            continue
+        found.append(entry)
+    return found
 
 
 def _safely(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entry: dict[str, Any],
@@ -90,9 +113,11 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
              timeout: float) -> NetworkOutcome:
     network = str(entry["network"])
     graph = graphs.peer(peer.name, network)
-    known = store.select(f"SELECT ?tag WHERE {{ GRAPH <{graphs.metadata}> {{ <{graph}> <{OWL}versionInfo> ?tag }} }}")
+    known = store.select(f"SELECT ?tag WHERE {{ GRAPH {iri(graphs.metadata)} "
+                         f"{{ {iri(graph)} <{OWL}versionInfo> ?tag }} }}")
     etag = known.rows[0]["tag"].value if known.rows else None
     url = _join(peer.dumps or "", str(entry["url"]))
+    iri(url)  # recorded as the copy's source
     body, new_etag = _get(peer, url, "text/turtle", etag, timeout)
     if body is None:  # 304: unchanged since the last harvest
         return NetworkOutcome(network, graph, changed=False)
@@ -104,9 +129,9 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
     now = datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{peer.name}/{network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     store.update(" ;\n".join([
-        f"DROP SILENT GRAPH <{graph}>",
+        f"DROP SILENT GRAPH {iri(graph)}",
         insert_data(graph, triples),
-        f"DELETE WHERE {{ GRAPH <{graphs.metadata}> {{ <{graph}> ?p ?o }} }}",
+        f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} ?p ?o }} }}",
         insert_data(graphs.metadata, _provenance(activity, graph, peer, url, new_etag, len(triples), skipped, now)),
     ]))
     return NetworkOutcome(network, graph, True, len(triples), skipped)
@@ -157,25 +182,12 @@ def _provenance(activity: str, graph: str, peer: Peer, url: str, etag: str | Non
 
 
 def _get(peer: Peer, url: str, accept: str, etag: str | None, timeout: float) -> tuple[bytes | None, str | None]:
-    """GET from a peer (address checked again, no redirects, a timeout, a size bound); None when 304."""
-    try:
-        check_address(url, peer.allow_private)
-    except UsageError as exc:
-        raise PeerUnavailable(f"peer {peer.name}: {exc.message}") from None
+    """GET from a peer through the peer client; None when 304."""
     headers = {"Accept": accept, "User-Agent": USER_AGENT, **({"If-None-Match": etag} if etag else {})}
-    try:
-        with OPENER.open(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
-            body = response.read(MAX_BYTES + 1)
-            if len(body) > MAX_BYTES:
-                raise PeerUnavailable(f"peer {peer.name}: {url} is larger than {MAX_BYTES} bytes")
-            return body, response.headers.get("ETag")
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return None, etag
-        raise PeerUnavailable(f"peer {peer.name} answered HTTP {exc.code} for {url}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {url}: "
-                              f"{getattr(exc, 'reason', exc)}") from None
+    answer = peerclient.get(peer, url, headers, timeout, MAX_BYTES)
+    if answer.status == 304:
+        return None, etag
+    return answer.body, answer.headers.get("etag")
 
 
 def _join(base: str, url: str) -> str:

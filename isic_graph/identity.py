@@ -23,6 +23,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .disjoint import DisjointSets
 from .namespaces import ISIC, OWL, RDF, Graphs
+from .sparql_terms import iri, iris, literal
 from .store import Store
 
 # Only the keys two or more IRIs share come back (the engine groups), each with its IRIs (which hold no
@@ -54,7 +55,7 @@ def recompute_identity(store: Store, graphs: Graphs) -> int:
 
     links = [Triple(NamedNode(a), SAME_AS, NamedNode(b))
              for group in same_groups(store) for a, b in permutations(group, 2)]
-    store.update(f"DROP SILENT GRAPH <{graphs.identity}>" + (" ;\n" + insert_data(graphs.identity, links)
+    store.update(f"DROP SILENT GRAPH {iri(graphs.identity)}" + (" ;\n" + insert_data(graphs.identity, links)
                                                                 if links else ""))
     return len(links)
 
@@ -82,7 +83,8 @@ def key_holders_in_graph(store: Store, graph: str) -> set[str]:
     """The IRIs a named graph gives an identifier, or the type that makes it count."""
     properties = " ".join(f"<{p}>" for p in sorted(KEY_PROPERTIES))
     classes = " ".join(f"<{c}>" for c in sorted(KEY_CLASSES))
-    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ {{ VALUES ?p {{ {properties} }} ?s ?p ?o }} "
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {iri(graph)} "
+                        f"{{ {{ VALUES ?p {{ {properties} }} ?s ?p ?o }} "
                         f"UNION {{ VALUES ?o {{ {classes} }} ?s a ?o }} }} FILTER(isIRI(?s)) }}").rows
     return {row["s"].value for row in rows}
 
@@ -95,9 +97,9 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
     The number of owl:sameAs links written."""
     from .ingest import insert_data
 
-    start = {iri for iri in changed if "#genid-" not in iri}
-    start |= {row["b"].value for row in _rows(store, f"SELECT ?b WHERE {{ VALUES ?a {{ %s }} GRAPH <{graphs.identity}> "
-                                                     f"{{ ?a <{OWL}sameAs> ?b }} }}", start)}
+    start = {name for name in changed if "#genid-" not in name}
+    start |= {row["b"].value for row in _rows(store, f"SELECT ?b WHERE {{ VALUES ?a {{ %s }} "
+                                                     f"GRAPH {iri(graphs.identity)} {{ ?a <{OWL}sameAs> ?b }} }}", start)}
     reached, keys_seen = set(start), set()
     pairs: list[tuple[str, tuple[str, ...]]] = []
     frontier = set(start)
@@ -111,17 +113,18 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
                 pairs.append((resource, key))
                 if key not in keys_seen:
                     keys_seen.add(key)
-                    wanted |= {f"(<{property_}> {term})", f'(<{property_}> "{_escape(term.value)}")'}
+                    wanted |= {f"(<{property_}> {term})", f"(<{property_}> {literal(term.value)})"}
         frontier = {row["resource"].value for row in _rows(store, HOLDERS, wanted, raw=True)} - reached
         reached |= frontier
     groups = _groups(pairs)
     links = [Triple(NamedNode(a), SAME_AS, NamedNode(b)) for group in groups for a, b in permutations(group, 2)]
     operations = []
     for part in _chunks(sorted(reached)):
-        values = " ".join(f"<{iri}>" for iri in part)
+        values = iris(part)
+        identity = iri(graphs.identity)
         for side in ("?a", "?b"):
-            operations.append(f"DELETE {{ GRAPH <{graphs.identity}> {{ ?a <{OWL}sameAs> ?b }} }} WHERE {{ "
-                              f"VALUES {side} {{ {values} }} GRAPH <{graphs.identity}> {{ ?a <{OWL}sameAs> ?b }} }}")
+            operations.append(f"DELETE {{ GRAPH {identity} {{ ?a <{OWL}sameAs> ?b }} }} WHERE {{ "
+                              f"VALUES {side} {{ {values} }} GRAPH {identity} {{ ?a <{OWL}sameAs> ?b }} }}")
     if links:
         operations.append(insert_data(graphs.identity, links))
     if operations:
@@ -158,7 +161,7 @@ def _groups(pairs: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
 def _rows(store: Store, template: str, items: Collection[str], raw: bool = False) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for part in _chunks(sorted(items)):
-        values = " ".join(part if raw else (f"<{iri}>" for iri in part))
+        values = " ".join(part) if raw else iris(part)
         found += store.select(template % values).rows
     return found
 
@@ -166,6 +169,3 @@ def _rows(store: Store, template: str, items: Collection[str], raw: bool = False
 def _chunks(items: list[str]) -> list[list[str]]:
     return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
 
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import urllib.parse
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
@@ -15,13 +14,15 @@ from . import ownership
 from .disjoint import DisjointSets
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
+from .guard import Checked, declarations, expand
 from .identity import key_holders, key_holders_in_graph, recompute_identity, update_identity
 from .namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, SCHEMA, SH, VOID, XSD, Graphs
+from .sparql_terms import iri, iris, is_iri, literal
 from .store import Store
 from .store.results import term_value
 from .validation import ValidationReport, Validator, to_rdflib  # noqa: F401 (to_rdflib: used by callers)
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" would let a final newline through
 VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
@@ -52,7 +53,7 @@ class IngestResult:
 
 
 def check_slug(network: str) -> str:
-    if not SLUG.match(network):
+    if not isinstance(network, str) or not SLUG.fullmatch(network):
         raise UsageError(f"invalid network name {network!r}: use lowercase letters, digits and hyphens")
     return network
 
@@ -96,18 +97,18 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
                                f"({len(report.violations)} problem(s)); nothing was stored", report)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
-    created = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is False
+    created = store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is False
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
     # What the write may join or part in the identity graph: the resources given identifiers before and after.
     changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
                                             else batch.subjects)
     operations = []
     if mode is Mode.REPLACE:
-        operations.append(f"DROP SILENT GRAPH <{graph}>")
+        operations.append(f"DROP SILENT GRAPH {iri(graph)}")
     else:
         operations.extend(_delete_descriptions(graph, batch))
     operations.append(insert_data(graph, batch.triples))
-    operations.append(f"DELETE WHERE {{ GRAPH <{graphs.metadata}> {{ <{graph}> <{DCTERMS}modified> ?m }} }}")
+    operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
     if claimed:
@@ -117,42 +118,38 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
 
 
-WILDCARDS = re.compile(r"(?<![\w?$:])(?:GRAPH\s*[?$]|(?:DROP|CLEAR)\s+(?:SILENT\s+)?(?:ALL|NAMED)\b|"
-                       r"(?:ADD|MOVE|COPY)\b)", re.IGNORECASE)
-
-
-def touched_networks(update: str, graphs: Graphs) -> list[str] | None:
+def touched_networks(update: Checked, graphs: Graphs) -> list[str] | None:
     """The network graphs an update names (GRAPH, WITH, INTO, DROP…, by IRI or prefixed name), or None
     when it may write any graph (GRAPH ?var, DROP ALL, ADD / MOVE / COPY)."""
-    from .guard import blank_literals, decode_escapes
-    from .service import declarations
-
-    text = decode_escapes(update)
-    code = blank_literals(text)
-    if WILDCARDS.search(code):
-        return None
-    prefixes, base = declarations(text, code)
-    named = {text[m.start() + 1:m.end() - 1] for m in re.finditer(r"<[^<>\n]*>", code)}  # IRIs, blanked in code
-    for m in re.finditer(r"(?<![\w?$<])([A-Za-z][\w.-]*)?:([\w.-]*)", code):
-        if (m.group(1) or "") in prefixes:
-            named.add(prefixes[m.group(1) or ""] + m.group(2))
-    if base:
-        named |= {urllib.parse.urljoin(base, iri) for iri in named}
-    return sorted(iri for iri in named if iri.startswith(graphs.network_prefix))
+    tokens = update.tokens
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1:i + 3]
+        if token.is_word("ADD", "MOVE", "COPY") \
+                or (token.is_word("GRAPH") and following[:1] and following[0].kind == "var") \
+                or (token.is_word("DROP", "CLEAR")
+                    and any(t.is_word("ALL", "NAMED") for t in following[:1 + following[0].is_word("SILENT")]
+                            if following)):
+            return None
+    prefixes, base = declarations(tokens)
+    named = {name for token in tokens if (name := expand(token, prefixes, base)) is not None}
+    return sorted(name for name in named if name.startswith(graphs.network_prefix))
 
 
-def after_raw_update(store: Store, graphs: Graphs, update: str, now: datetime.datetime | None = None) -> None:
+def after_raw_update(store: Store, graphs: Graphs, update: Checked, now: datetime.datetime | None = None) -> None:
     """After an update that did not go through ingestion (the administrator's SPARQL update): the network
     graphs it names (all of them, when it may write any) are marked modified now, so that their dumps get
     new ETags and harvesters fetch them again, and the identity graph is recomputed."""
     touched = touched_networks(update, graphs)
-    stamp = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat()
-    which = f'FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}"))' if touched is None else \
-        "VALUES ?g { " + " ".join(f"<{g}>" for g in touched) + " }"
+    if touched is not None:  # a name that is no IRI names no graph the update could have written
+        touched = [graph for graph in touched if is_iri(graph)]
+    stamp = literal((now or datetime.datetime.now(datetime.timezone.utc)).isoformat(), XSD + "dateTime")
+    which = f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}))" if touched is None else \
+        f"VALUES ?g {{ {iris(touched)} }}"
+    metadata = iri(graphs.metadata)
     if touched != []:
-        store.update(f"""DELETE {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
-INSERT {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> "{stamp}"^^<{XSD}dateTime> }} }}
-WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
+        store.update(f"""DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
+INSERT {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> {stamp} }} }}
+WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
     recompute_identity(store, graphs)
 
 
@@ -163,9 +160,9 @@ def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> l
     targets = sorted({o.value for o in objects if isinstance(o, NamedNode) and o.value not in subjects
                       and not o.value.startswith(VOCABULARY_NAMESPACES)})
     found: list[Triple] = []
-    graph_filter = f"FILTER(?g != <{exclude_graph}>)" if exclude_graph else ""
+    graph_filter = f"FILTER(?g != {iri(exclude_graph)})" if exclude_graph else ""
     for start in range(0, len(targets), VALUES_CHUNK):
-        values = " ".join(f"<{iri}>" for iri in targets[start:start + VALUES_CHUNK])
+        values = iris(targets[start:start + VALUES_CHUNK])
         rows = store.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} "
                             f"GRAPH ?g {{ ?s a ?t }} {graph_filter} }}").rows
         found.extend(Triple(row["s"], NamedNode(RDF_TYPE), row["t"]) for row in rows)  # type: ignore[arg-type]
@@ -184,7 +181,7 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
     own = graphs.network(network) if network is not None else None
     found: list[Triple] = []
     for start in range(0, len(persons), VALUES_CHUNK):
-        values = " ".join(f"<{iri}>" for iri in persons[start:start + VALUES_CHUNK])
+        values = iris(persons[start:start + VALUES_CHUNK])
         rows = store.select(f"SELECT DISTINCT ?g ?h ?role ?person ?t WHERE {{ VALUES ?person {{ {values} }} "
                             f"GRAPH ?g {{ ?role <{HELD_BY}> ?person }} GRAPH ?h {{ ?role a ?t }} }}").rows
         for row in rows:
@@ -222,12 +219,13 @@ def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
 def _delete_descriptions(graph: str, batch: Batch) -> list[str]:
     roots = sorted(s for s in batch.subjects if "#genid-" not in s)
     operations = []
+    target = iri(graph)
     for start in range(0, len(roots), VALUES_CHUNK):
-        values = " ".join(f"<{s}>" for s in roots[start:start + VALUES_CHUNK])
-        operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
-                          f"GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        strings = ", ".join(f'"{s}"' for s in roots[start:start + VALUES_CHUNK])
-        operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+        values = iris(roots[start:start + VALUES_CHUNK])
+        operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                          f"GRAPH {target} {{ ?s ?p ?o }} }}")
+        strings = ", ".join(literal(s) for s in roots[start:start + VALUES_CHUNK])
+        operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
                           f'FILTER(CONTAINS(STR(?s), "#genid-") && STRBEFORE(STR(?s), "#genid-") IN ({strings})) }}')
     return operations
 
@@ -240,13 +238,14 @@ def insert_data(graph: str, triples: Iterable[Triple]) -> str:
     SPARQL 1.1 gives the same meaning, and the triples that share a blank node stay in one operation.
     """
     kept = list(triples)
+    target = iri(graph)
     if not kept:
-        return f"CREATE SILENT GRAPH <{graph}>"
+        return f"CREATE SILENT GRAPH {target}"
     plain = [t for t in kept if not _has_blank_node(t)]
     joined = [t for t in kept if _has_blank_node(t)]
-    operations = [f"INSERT DATA {{ GRAPH <{graph}> {{\n{_lines(plain[i:i + INSERT_RUN])} .\n}} }}"
+    operations = [f"INSERT DATA {{ GRAPH {target} {{\n{_lines(plain[i:i + INSERT_RUN])} .\n}} }}"
                   for i in range(0, len(plain), INSERT_RUN)]
-    operations += [f"INSERT {{ GRAPH <{graph}> {{\n{_lines(run)} .\n}} }} WHERE {{}}" for run in _joined_runs(joined)]
+    operations += [f"INSERT {{ GRAPH {target} {{\n{_lines(run)} .\n}} }} WHERE {{}}" for run in _joined_runs(joined)]
     return " ;\n".join(operations)
 
 

@@ -15,6 +15,7 @@ from .errors import UsageError
 from .formats import format_for_path
 from .ingest import IngestResult, Mode, insert_data, ingest
 from .namespaces import PROV, XSD, Graphs
+from .sparql_terms import iri, is_iri
 from .store import Store
 from .store.results import term_value
 from .validation import Validator
@@ -75,7 +76,7 @@ def sample_networks() -> list[Path]:
 
 def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
     """Replace a reference-data graph with a file's triples (no ISIC shapes apply); returns the count."""
-    if not graph.startswith(("http://", "https://", "urn:")):
+    if not graph.startswith(("http://", "https://", "urn:")) or not is_iri(graph):
         raise UsageError(f"--graph must be an absolute IRI, got {graph!r}")
     if graphs.is_reserved(graph):
         raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
@@ -100,7 +101,7 @@ def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
 
 
 def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:
-    store.update(f"DROP SILENT GRAPH <{graph}> ;\n" + insert_data(graph, triples))
+    store.update(f"DROP SILENT GRAPH {iri(graph)} ;\n" + insert_data(graph, triples))
 
 
 def stats(store: Store) -> Stats:

@@ -10,13 +10,18 @@ Filters: network, theme, territory (the territory or any within it) and period (
 
 from __future__ import annotations
 
+import datetime
 import io
+import re
+from html import escape
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .errors import UsageError
+from .links import safe_href
 from .namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, XSD
+from .sparql_terms import iri, is_iri, literal
 from .store import Store
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -32,33 +37,42 @@ class Filters:
     end: str | None = None  # projects begun on or before this date
 
     def __post_init__(self) -> None:
-        import re
-
         for name in ("network", "theme", "territory"):
             value = getattr(self, name)
-            if value is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+            if value is not None and not (re.match(r"https?://", value) and is_iri(value)):
                 raise UsageError(f"{name} must be an IRI")
         for name in ("start", "end"):
             value = getattr(self, name)
-            if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if value is not None and not _is_date(value):
                 raise UsageError(f"{name} must be a date as YYYY-MM-DD")
 
     def patterns(self, project: str = "?project") -> str:
         """SPARQL patterns keeping the projects that pass the filters."""
         parts = []
         if self.network:
-            parts.append(f"?filterSheet <{ISIC}describes> {project} ; <{PROV}wasAttributedTo> <{self.network}> .")
+            parts.append(f"?filterSheet <{ISIC}describes> {project} ; <{PROV}wasAttributedTo> {iri(self.network)} .")
         if self.theme:
-            parts.append(f"{project} <{ISIC}theme> <{self.theme}> .")
+            parts.append(f"{project} <{ISIC}theme> {iri(self.theme)} .")
         if self.territory:
-            parts.append(f"{project} <{ISIC}territory>/<{ISIC}within>* <{self.territory}> .")
+            parts.append(f"{project} <{ISIC}territory>/<{ISIC}within>* {iri(self.territory)} .")
         if self.start:
             parts.append(f'FILTER NOT EXISTS {{ {project} <{ISIC}endDate> ?filterEnd '
-                         f'FILTER(?filterEnd < "{self.start}"^^<{XSD}date>) }}')
+                         f'FILTER(?filterEnd < {literal(self.start, XSD + "date")}) }}')
         if self.end:
             parts.append(f'FILTER NOT EXISTS {{ {project} <{ISIC}startDate> ?filterStart '
-                         f'FILTER(?filterStart > "{self.end}"^^<{XSD}date>) }}')
+                         f'FILTER(?filterStart > {literal(self.end, XSD + "date")}) }}')
         return "\n".join(parts)
+
+
+def _is_date(value: str) -> bool:
+    """Whether the value is a calendar date written YYYY-MM-DD (2024-13-45 is not)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -90,13 +104,13 @@ class Coverage:
 def _label(store: Store, iris: set[str]) -> dict[str, str]:
     if not iris:
         return {}
-    rows = store.select("SELECT ?x ?l WHERE { VALUES ?x { " + " ".join(f"<{i}>" for i in sorted(iris)) + " } "
+    rows = store.select("SELECT ?x ?l WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
                         f"?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l "
                         'FILTER(lang(?l) = "fr" || lang(?l) = "") }').rows
     found: dict[str, str] = {}
     for row in rows:
         found.setdefault(row["x"].value, row["l"].value)
-    return {iri: found.get(iri, iri.rsplit("/", 1)[-1]) for iri in iris}
+    return {name: found.get(name, name.rsplit("/", 1)[-1]) for name in iris}
 
 
 def partnership_map(store: Store, filters: Filters = Filters()) -> PartnershipMap:
@@ -170,11 +184,40 @@ def _save(figure: Any, kind: str) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=kind, bbox_inches="tight", metadata={"Date": None} if kind == "svg" else None)
     if kind == "svg":  # links open in the same page, as every other link of the site
-        return buffer.getvalue().replace(b' target="_blank"', b"")
+        return presentational(buffer.getvalue().replace(b' target="_blank"', b"").decode("utf-8")).encode("utf-8")
     return buffer.getvalue()
 
 
-def draw_partnerships(found: PartnershipMap, kind: str, link: Any) -> bytes:
+def presentational(svg: str) -> str:
+    """The SVG with its CSS (style attributes, the style sheet of its root) as presentation attributes, which
+    draw the same and which a page's Content-Security-Policy never blocks."""
+    sheet = re.search(r"<style[^>]*>\*\{([^}]*)\}</style>\s*", svg)
+    if sheet is not None:
+        svg = svg[:sheet.start()] + svg[sheet.end():]
+        svg = re.sub(r"<svg\b", lambda m: "<svg" + _attributes(sheet.group(1), ""), svg, count=1)
+    svg = re.sub(r"<defs>\s*</defs>\s*", "", svg)
+    return STYLED.sub(lambda m: m.group(1) + _attributes(m.group(2), m.group(1) + m.group(3)) + m.group(3), svg)
+
+
+STYLED = re.compile(r'(<[A-Za-z][^<>]*?)\sstyle="([^"]*)"([^<>]*>)')
+PRESENTATION = frozenset((
+    "clip-path", "clip-rule", "color", "display", "fill", "fill-opacity", "fill-rule", "font-family", "font-size",
+    "font-style", "font-weight", "opacity", "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width", "text-anchor", "visibility"))
+
+
+def _attributes(declarations: str, tag: str) -> str:
+    """CSS declarations as SVG attributes (those the tag does not already have, among the presentation ones)."""
+    out = []
+    for declaration in declarations.split(";"):
+        name, colon, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if colon and name in PRESENTATION and not re.search(rf"\s{re.escape(name)}=", tag):
+            out.append(f' {name}="{escape(value, quote=True)}"')
+    return "".join(out)
+
+
+def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], str | None]) -> bytes:
     """The partnership network as SVG (each organisation linked to its page) or PNG."""
     import networkx
 
@@ -197,9 +240,9 @@ def draw_partnerships(found: PartnershipMap, kind: str, link: Any) -> bytes:
         x, y = places[org.iri]
         colour = colours[org.networks[0]] if len(org.networks) == 1 else SEVERAL
         dot = axes.scatter([x], [y], s=120 + 160 * org.projects, color=colour, edgecolors="white", zorder=2)
-        dot.set_url(link(org.iri))
+        dot.set_url(safe_href(link(org.iri)))
         text = axes.text(x, y - 0.07, org.label[:40], ha="center", va="top", fontsize=7, zorder=3)
-        text.set_url(link(org.iri))
+        text.set_url(safe_href(link(org.iri)))
     handles = [axes.scatter([], [], color=colours[n], label=label) for n, label in found.networks.items()]
     handles.append(axes.scatter([], [], color=SEVERAL, label="plusieurs réseaux / several networks"))
     axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
@@ -207,7 +250,7 @@ def draw_partnerships(found: PartnershipMap, kind: str, link: Any) -> bytes:
     return _save(figure, kind)
 
 
-def draw_coverage(found: Coverage, kind: str, title: str, link: Any) -> bytes:
+def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, str], str | None]) -> bytes:
     """The coverage matrix: counts in the cells, gaps hatched; each cell linked (SVG)."""
     from matplotlib.patches import Rectangle
 
@@ -226,7 +269,7 @@ def draw_coverage(found: Coverage, kind: str, title: str, link: Any) -> bytes:
             shade = (1.0, 1.0, 1.0) if n == 0 else (1 - 0.75 * n / peak, 1 - 0.45 * n / peak, 1.0)
             cell = Rectangle((j, i), 1, 1, facecolor=shade, edgecolor="#c00" if gap else "#ccc",
                              hatch="///" if gap else None, linewidth=1.2 if gap else 0.5)
-            cell.set_url(link(theme, column))
+            cell.set_url(safe_href(link(theme, column)))
             axes.add_patch(cell)
             if n:
                 axes.text(j + 0.5, i + 0.5, str(n), ha="center", va="center", fontsize=8)

@@ -41,6 +41,7 @@ from .documents import Batch
 from .errors import NotOwner, UsageError
 from .iris import lookalike_key, normal
 from .namespaces import DCTERMS, ISIC, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, VOID, XSD, Graphs
+from .sparql_terms import iri as sparql_iri
 from .store import Store
 from .store.results import term_value
 
@@ -155,6 +156,7 @@ def owner_of(store: Store, graphs: Graphs, iri: str) -> Owner | None:
 
 def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
     """A subject's owner with the activity that recorded it (none for an owner by rule alone)."""
+    sparql_iri(iri)  # an IRI a person typed: refused (UsageError) unless it is one
     owner = owner_of(store, graphs, iri)
     if owner is None:
         return None
@@ -249,6 +251,7 @@ def claim(store: Store, graphs: Graphs, owner: Owner, iris: Sequence[str], activ
 def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
              now: datetime.datetime | None = None) -> Owner | None:
     """Give a subject to another owner, with a provenance record of the transfer; the previous owner."""
+    sparql_iri(iri)  # an IRI a person typed: refused (UsageError) unless it is one
     previous = owner_of(store, graphs, iri)
     if previous is not None and previous.kind == "network" and key(graphs, iri) == key(
             graphs, graphs.network_resource(previous.name)):

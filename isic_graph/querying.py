@@ -34,7 +34,7 @@ class QueryService:
             return self._send(sparql, accept, default_graphs, named_graphs, deadline, sent_to)
         except QueryTimeout:
             if self.engine is not None:
-                self.engine.restart(sent_to[0])
+                self.engine.restart(sent_to[0], f"a query overran its {self.timeout:g} s deadline")
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
                                "narrow it (filters, LIMIT, fewer joins) or ask the operator about ISIC_QUERY_TIMEOUT") \
                 from None

@@ -26,6 +26,7 @@ from typing import Iterable
 
 import snowballstemmer
 
+from . import sparql_terms
 from .errors import UsageError
 from .namespaces import DCTERMS, ISIC, PROV, Graphs
 from .store import Store
@@ -220,20 +221,21 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 def _graph_stamps(store: Store, graphs: Graphs) -> dict[str, str]:
     rows = store.select(f"""SELECT ?g (MAX(STR(?m)) AS ?stamp) WHERE {{
         GRAPH ?g {{ }}
-        FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}") || STRSTARTS(STR(?g), "{graphs.peer_prefix}"))
-        OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
+        FILTER(STRSTARTS(STR(?g), {sparql_terms.literal(graphs.network_prefix)})
+               || STRSTARTS(STR(?g), {sparql_terms.literal(graphs.peer_prefix)}))
+        OPTIONAL {{ GRAPH {sparql_terms.iri(graphs.metadata)} {{ ?g <{DCTERMS}modified> ?m }} }}
     }} GROUP BY ?g""").rows
     return {row["g"].value: row["stamp"].value if "stamp" in row else "" for row in rows}
 
 
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in iris)
+def _values(names: Iterable[str]) -> str:
+    return sparql_terms.iris(names)
 
 
 def _read_graph(store: Store, graph: str) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str]]]:
     """The documents a graph describes (iri, kind, title, text) and their facet values (iri, facet, value)."""
     rows = store.select(f"""SELECT ?s ?kind ?p ?o WHERE {{
-        GRAPH <{graph}> {{ ?s a ?kind ; ?p ?o }}
+        GRAPH {sparql_terms.iri(graph)} {{ ?s a ?kind ; ?p ?o }}
         VALUES ?kind {{ {_values(KINDS)} }} VALUES ?p {{ {_values(TITLES + TEXTS)} }}
         FILTER(isLiteral(?o)) }}""").rows
     titles: dict[str, list[tuple[bool, str]]] = defaultdict(list)  # (not French?, text): French sorts first
@@ -250,7 +252,7 @@ def _read_graph(store: Store, graph: str) -> tuple[list[tuple[str, str, str, str
         title = min(titles.get(subject) or text or [(True, subject)])[1]
         documents.append((subject, kind, title[:300], "\n".join(t for _, t in text)))
     facet_rows = store.select(f"""SELECT DISTINCT ?s ?facet ?value WHERE {{
-        GRAPH <{graph}> {{ ?s a ?kind }} VALUES ?kind {{ {_values(KINDS)} }}
+        GRAPH {sparql_terms.iri(graph)} {{ ?s a ?kind }} VALUES ?kind {{ {_values(KINDS)} }}
         OPTIONAL {{ ?s <{ISIC}learnedFrom> ?lessonProject }}
         OPTIONAL {{ ?s <{ISIC}about> ?about . OPTIONAL {{ ?about <{ISIC}learnedFrom> ?aboutProject }} }}
         BIND(COALESCE(?lessonProject, ?aboutProject, ?about, ?s) AS ?project)

@@ -25,6 +25,7 @@ from typing import Mapping, Sequence
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from . import resources
+from .errors import UsageError
 from .namespaces import DCTERMS, ISIC, PROV, RDF_TYPE, RDFS, SH, SKOS, XSD, Graphs
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -68,14 +69,35 @@ class FilledSheet:
 
     values: dict[str, list[str]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        for name in self.values:
+            lesson_index(name)  # a lesson block the form cannot have is refused, not left out
+
     def get(self, name: str) -> list[str]:
         return [v for v in self.values.get(name, []) if v.strip()]
 
     def lessons(self) -> list[int]:
         """The indexes of the lesson blocks that say something."""
-        found = sorted({int(m.group(1)) for name in self.values if (m := re.match(r"lesson\.(\d+)\.", name))})
-        return [i for i in found if i < MAX_LESSONS and any(self.get(n) for n in self.values
-                                                            if n.startswith(f"lesson.{i}."))]
+        found = sorted({i for name in self.values if (i := lesson_index(name)) is not None})
+        return [i for i in found if any(self.get(n) for n in self.values if n.startswith(f"lesson.{i}."))]
+
+
+LESSON_FIELD = re.compile(r"lesson\.([^.]*)\.")
+LESSON_INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
+
+
+def lesson_index(name: str) -> int | None:
+    """The lesson block a field name (`lesson.3.statement`) belongs to, None for a field of no lesson; a UsageError
+    when the index is not a number from 0 to MAX_LESSONS - 1."""
+    found = LESSON_FIELD.match(name)
+    if found is None:
+        return None
+    index = found.group(1)
+    if not LESSON_INDEX.fullmatch(index) or int(index) >= MAX_LESSONS:
+        shown = index if len(index) <= 12 else index[:12] + "…"
+        raise UsageError(f"field {name[:40]!r}: the lesson number {shown!r} is not a number from 0 to "
+                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} lessons)")
+    return int(index)
 
 
 @cache

@@ -116,7 +116,6 @@ def app(engine: Engine, credentials: CredentialStore) -> Iterator[Flask]:
     settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=credentials.path)
     application = create_app(settings, engine)
     yield application
-    services(application).guard.close()
 
 
 def bearer(token: str) -> dict[str, str]:

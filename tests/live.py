@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import signal
@@ -14,11 +15,12 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from .oxigraph_server import free_port
 
 COMMAND = [sys.executable, "-m", "isic_graph.cli"]
+Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
 
 @dataclass
@@ -47,10 +49,12 @@ def request(url: str, method: str = "GET", body: bytes | None = None, headers: M
 
 
 def query(url: str, sparql: str, accept: str = "application/sparql-results+json", source: str = "127.0.0.1",
-          timeout: float = 30, **params: str) -> Answer:
+          timeout: float = 30, token: str | None = None, **params: str) -> Answer:
     form = urllib.parse.urlencode({"query": sparql, **params}).encode()
-    return request(f"{url}/sparql", "POST", form, {"Content-Type": "application/x-www-form-urlencoded",
-                                                   "Accept": accept}, source, timeout)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return request(f"{url}/sparql", "POST", form, headers, source, timeout)
 
 
 def child_pids(pid: int) -> set[int]:
@@ -61,7 +65,7 @@ def child_pids(pid: int) -> set[int]:
 
 
 def engine_pids(pid: int) -> set[int]:
-    """The server's engine processes (its other children are query parsers)."""
+    """The server's engine processes."""
     found = set()
     for child in child_pids(pid):
         try:
@@ -173,6 +177,45 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             return process.wait(timeout=10)
+
+
+class PeerServer:
+    """An HTTP server on 127.0.0.1, in a thread, answering every request with `answer`; it records each request
+    (method, path, headers in lower case, body)."""
+
+    def __init__(self, answer: Handler) -> None:
+        self.requests: list[dict[str, str]] = []
+        outer = self
+
+        class Handle(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.requests.append({"method": "GET", "path": self.path,
+                                       **{k.lower(): v for k, v in self.headers.items()}})
+                answer(self)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                outer.requests.append({"method": "POST", "path": self.path, "body": self.rfile.read(length).decode(),
+                                       **{k.lower(): v for k, v in self.headers.items()}})
+                answer(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handle)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
 
 
 class Listener:

@@ -22,7 +22,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from isic_graph import __version__
-from isic_graph.backup import backup, restore, verify
+from isic_graph.backup import Backup, backup, verify
 from isic_graph.errors import BackupError
 from isic_graph.cli import main
 from isic_graph.config import Settings
@@ -32,6 +32,10 @@ from isic_graph.store import Store, open_store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine, oxigraph_command, serving_engine
 from isic_graph.store.remote import RemoteStore
+from isic_graph.restoration import Restored
+from isic_graph.restoration import restore as restore_with
+from isic_graph.namespaces import Graphs
+from isic_graph.validation import Validator
 
 from .conftest import BASE
 from .live import LiveServer, query
@@ -49,6 +53,14 @@ TRICKY = [
     Literal("x y", datatype=NamedNode("urn:x:custom-type")),
     Literal(""),
 ]
+
+
+VALIDATOR = Validator.default()
+
+
+def restore(store: Store, checked: Backup, replace: bool = False, only_conforming: bool = False) -> Restored:
+    """Restore as the CLI does, with this instance's graphs and the shipped shapes."""
+    return restore_with(store, checked, Graphs(BASE), VALIDATOR, replace, only_conforming)
 
 
 def by_graph(store: Store) -> dict[str, list[Quad]]:

@@ -48,10 +48,13 @@ def page(browser: Any, site: tuple[LiveServer, str]) -> Iterator[Any]:
     opened.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:")) else outside.append(r.url))
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    refused: list[str] = []  # what the pages' Content-Security-Policy blocked: the pages must need none of it
+    opened.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield opened
     context.close()
     assert outside == [], f"the pages asked for addresses elsewhere: {outside}"
     assert errors == [], f"script errors: {errors}"
+    assert refused == [], f"blocked by the Content-Security-Policy: {refused}"
 
 
 def shot(page: Any, name: str) -> None:
@@ -68,6 +71,22 @@ def test_an_example_query_in_the_workbench_shows_its_rows(page: Any) -> None:
     assert rows.count() >= 6
     assert "confirms" in page.inner_text(".yasr table")
     shot(page, "workbench")
+
+
+def test_a_result_iri_that_is_not_http_is_shown_but_never_a_link_in_the_workbench(page: Any) -> None:
+    page.goto("/query")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate("""() => { const tab = window.isicWorkbench.getTab();
+        tab.setQuery('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <JaVaScRiPt:alert(2)> '
+                     + '<data:text/html,x> <vbscript:msgbox(3)> <https://www.anas.fr/> } }');
+        tab.getYasqe().query(); }""")
+    page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
+    page.wait_for_function("document.querySelectorAll('.yasr table tbody tr').length >= 5")
+    table = page.inner_text(".yasr table")
+    assert "javascript:alert(1)" in table and "https://www.anas.fr/" in table
+    links = page.eval_on_selector_all(".yasr a[href]", "links => links.map(a => a.href)")
+    assert "https://www.anas.fr/" in links
+    assert not [link for link in links if not link.startswith(("http:", "https:"))], links
 
 
 def test_a_word_typed_without_accents_finds_the_lesson_then_its_project_and_partners(page: Any) -> None:

@@ -55,7 +55,6 @@ def app(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Itera
     application = create_app(Settings(store_path=None, base_iri=BASE, admin_token=ADMIN,
                                       credentials_path=folder / "credentials.json"), engine)
     yield application, engine
-    services(application).guard.close()
     engine.stop()
 
 
@@ -125,5 +124,4 @@ def test_a_client_past_its_time_budget_is_refused_even_when_the_answer_is_cached
         refused = client.get("/sparql", query_string={"query": LESSONS})
         assert refused.status_code == 429 and "Retry-After" in refused.headers
     finally:
-        services(application).guard.close()
         engine.stop()

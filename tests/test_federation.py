@@ -130,7 +130,7 @@ def test_the_scopes_choose_local_harvested_or_fresh_data(federation: Federation)
     assert upsert.status in (200, 201), upsert.body[:500]
     new = "http://localhost:5000/id/lesson/vl-journee-test-bis"
     assert new not in lessons(federation.a, scope="all")  # not harvested yet
-    fresh = query(federation.a.url, f"ASK {{ <{new}> a <{ISIC}Lesson> }}", scope="live", timeout=60)
+    fresh = query(federation.a.url, f"ASK {{ <{new}> a <{ISIC}Lesson> }}", scope="live", timeout=60, token=ADMIN)
     assert fresh.status == 200 and fresh.json()["boolean"] is True
     assert fresh.headers.get("isic-scope") == "live" and "isic-stale-peers" not in fresh.headers
 
@@ -143,7 +143,7 @@ def test_a_peer_that_is_down_leaves_its_copy_and_live_queries_name_it_stale(fede
         import time
 
         time.sleep(10.5)  # past the live refresh interval
-        answer = query(federation.a.url, f"SELECT ?l WHERE {{ ?l a <{ISIC}Lesson> }}", scope="live", timeout=60)
+        answer = query(federation.a.url, f"SELECT ?l WHERE {{ ?l a <{ISIC}Lesson> }}", scope="live", timeout=60, token=ADMIN)
         assert answer.status == 200 and answer.headers.get("isic-stale-peers") == "b"
         assert {r["l"]["value"] for r in answer.json()["results"]["bindings"]} == before
         failed = harvest(federation.a)

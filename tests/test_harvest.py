@@ -14,6 +14,7 @@ from isic_graph.formats import format_named
 from isic_graph.harvest import harvest
 from isic_graph.ingest import ingest
 from isic_graph.namespaces import Graphs
+from isic_graph.peerclient import register
 from isic_graph.peers import Peer, PeerRegistry
 from isic_graph.store import Store
 from isic_graph.store.embedded import EmbeddedStore
@@ -38,7 +39,7 @@ def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def local(tmp_path_factory: pytest.TempPathFactory, peer: LiveServer) -> Iterator[tuple[Store, Peer]]:
     folder = tmp_path_factory.mktemp("local")
     registry = PeerRegistry(folder / "peers.json")
-    registered = registry.add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
+    registered = register(registry, "south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
     store = EmbeddedStore(None)
     yield store, registered
     store.close()

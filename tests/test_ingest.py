@@ -265,8 +265,9 @@ def test_triples_joined_by_blank_nodes_are_inserted_in_one_template_and_keep_the
     ("COPY <http://x/g> TO <http://x/h>", None),
 ])
 def test_an_administrators_update_marks_the_network_graphs_it_may_write(update: str, touched: list[str] | None) -> None:
+    from isic_graph.guard import check_update
     from isic_graph.ingest import touched_networks
 
-    found = touched_networks(update, Graphs(BASE))
+    found = touched_networks(check_update(update), Graphs(BASE))
     expected = None if touched is None else [Graphs(BASE).network(n) for n in touched]
     assert found is None if expected is None else [g for g in (found or []) if g != Graphs(BASE).network_prefix] == expected

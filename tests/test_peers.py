@@ -11,6 +11,7 @@ from pyoxigraph import RdfFormat, parse
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.errors import NotFound, UsageError
+from isic_graph.peerclient import register
 from isic_graph.peers import PeerRegistry, check_address
 from isic_graph.store.engine import Engine
 from isic_graph.web import create_app, services
@@ -39,7 +40,8 @@ def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
 def test_a_peer_to_harvest_needs_a_uri_space_its_void_gives_or_the_operator(tmp_path: Path) -> None:
     registry = PeerRegistry(tmp_path / "peers.json")
     with pytest.raises(UsageError, match="--uri-space"):
-        registry.add("south", "https://south.example.org/sparql", "https://south.example.org/dumps/")
+        register(registry, "south", "https://south.example.org/sparql", "https://south.example.org/dumps/")
+    assert registry.list() == []  # nothing registered
     with pytest.raises(UsageError, match="not an absolute IRI"):
         registry.add("south", "https://south.example.org/sparql", uri_space="south/")
 
@@ -91,10 +93,7 @@ def test_the_catalogue_lists_the_peers_catalogues(engine: Engine, tmp_path: Path
     PeerRegistry(tmp_path / "peers.json").add("south", "https://south.example.org/sparql",
                                                "https://south.example.org/dumps/", uri_space="https://south.example.org/id/")
     app = create_app(Settings(store_path=None, peers_path=tmp_path / "peers.json"), engine)
-    try:
-        body = app.test_client().get("/catalog", headers={"Accept": "application/n-triples"}).data
-    finally:
-        services(app).guard.close()
+    body = app.test_client().get("/catalog", headers={"Accept": "application/n-triples"}).data
     triples = {(t.subject.value, t.predicate.value, t.object.value) for t in parse(body, format=RdfFormat.N_TRIPLES)}
     peer = "http://localhost:5000/catalog#peer-south"
     assert ("http://localhost:5000/catalog", DCAT + "catalog", peer) in triples

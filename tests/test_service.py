@@ -15,7 +15,8 @@ from typing import Any, Iterator
 import pytest
 
 from isic_graph.errors import UsageError
-from isic_graph.service import service_blocks
+from isic_graph.guard import read
+from isic_graph.sparql.lexer import write
 from isic_graph.store.remote import RemoteStore
 
 from .live import LiveServer, listening, query
@@ -36,11 +37,12 @@ PEER_DATA = f"""INSERT DATA {{ GRAPH <{EX}g> {{
 def test_service_blocks_are_found_with_prefixes_base_and_silent_but_not_in_strings_or_comments() -> None:
     text = ('BASE <http://a.example/> PREFIX p: <peer/> SELECT * WHERE { ?s ?p "SERVICE <x> {" . # SERVICE {\n'
             " SERVICE SILENT p:sparql { ?s ?q ?o FILTER(?o != \"}\") } OPTIONAL { SERVICE <http://b.example/q> {} } }")
-    blocks = service_blocks(text)
+    checked = read(text)
+    blocks = checked.services
     assert [(b.endpoint, b.silent) for b in blocks] == [("http://a.example/peer/sparql", True),
                                                        ("http://b.example/q", False)]
-    assert blocks[0].pattern.strip() == '?s ?q ?o FILTER(?o != "}")'
-    assert text[blocks[1].start:blocks[1].end] == "SERVICE <http://b.example/q> {}"
+    assert write(checked.tokens[blocks[0].opening:blocks[0].end]) == '{ ?s ?q ?o FILTER( ?o != "}" ) }'
+    assert write(checked.tokens[blocks[1].start:blocks[1].end]) == "SERVICE <http://b.example/q> { }"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -50,7 +52,7 @@ def test_service_blocks_are_found_with_prefixes_base_and_silent_but_not_in_strin
 ])
 def test_service_blocks_that_cannot_be_evaluated_are_refused(text: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
-        service_blocks(text)
+        read(text)
 
 
 # --- against live servers ----------------------------------------------------------------------
@@ -236,3 +238,22 @@ def test_the_cli_query_follows_the_same_rules(world: World) -> None:
         time.sleep(0.3)
         assert refused.returncode != 0 and "SERVICE is not allowed" in refused.stderr
         assert listener.connections == 0
+
+
+@pytest.mark.parametrize("spelling", [
+    "?a ?b ?c .SERVICE <{peer}> {{ ?s ?p ?o }}",
+    "?a ?b ?c ;SERVICE <{peer}> {{ ?s ?p ?o }}",
+    "BIND('\\u0027' AS ?q) SERVICE <{peer}> {{ ?s ?p ?o }} BIND('\\u0027' AS ?r)",
+    "?a ?b ?c # SERVICE\n.sErViCe<{peer}>{{?s ?p ?o}}",
+])
+def test_a_service_block_however_written_is_evaluated_by_the_server_never_by_the_engine(
+        world: World, spelling: str) -> None:
+    """The peer hears the server (its user agent, a SELECT with a row cap), never the engine."""
+    local, hostile = world.local, world.hostile
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"},
+                      json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": []}}).encode())
+    before = len(hostile.requests)
+    answer = query(local.url, "SELECT * WHERE { " + spelling.format(peer=hostile.url) + " } LIMIT 1")
+    assert answer.status == 200, answer.body[:300]
+    assert len(hostile.requests) == before + 1
+    assert all(r["User-Agent"].startswith("isic-graph/") for r in hostile.requests[before:])

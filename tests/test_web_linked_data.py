@@ -179,7 +179,7 @@ def test_the_html_page_links_resources_terms_and_other_forms(client: FlaskClient
     assert '<a href="/ontology#startDate">' in page
     assert 'href="/id/lesson/li-oser-la-parole"' in page  # lessons point to the project: referenced by
     for suffix in (".ttl", ".jsonld", ".nt", ".rdf"):
-        assert f'href="les-incompris{suffix}"' in page
+        assert f'href="./les-incompris{suffix}"' in page
     assert f"{ISIC}title" not in page
 
 

@@ -61,15 +61,18 @@ def test_unacceptable_is_406(client: FlaskClient) -> None:
     assert response.status_code == 406 and response.mimetype == "application/problem+json"
 
 
-def test_every_download_url_resolves_and_the_endpoint_is_on_the_requested_host(client: FlaskClient) -> None:
-    found = quads(client.get("/catalog", base_url="https://data.example.org/").data, RdfFormat.TURTLE)
+def test_every_download_url_resolves_and_every_address_is_the_configured_base_not_the_host(
+        client: FlaskClient) -> None:
+    body = client.get("/catalog", base_url="https://evil.example/").data
+    assert b"evil.example" not in body
+    found = quads(body, RdfFormat.TURTLE)
     urls = objects(found, DCAT + "downloadURL")
-    assert "https://data.example.org/dumps/isic-graph.nq.gz" in urls and len(urls) == 7
+    assert f"{BASE}dumps/isic-graph.nq.gz" in urls and len(urls) == 7
     for url in urls + objects(found, VOID + "dataDump"):
-        response = client.get(url.removeprefix("https://data.example.org"))
+        response = client.get("/" + url.removeprefix(BASE))
         assert response.status_code == 200, url
-    assert set(objects(found, DCAT + "endpointURL")) == {"https://data.example.org/sparql"}
-    assert set(objects(found, VOID + "sparqlEndpoint")) == {"https://data.example.org/sparql"}
+    assert set(objects(found, DCAT + "endpointURL")) == {f"{BASE}sparql"}
+    assert set(objects(found, VOID + "sparqlEndpoint")) == {f"{BASE}sparql"}
 
 
 def test_counts_and_dates_match_the_store(client: FlaskClient, engine_store: RemoteStore) -> None:
@@ -91,4 +94,5 @@ def test_counts_and_dates_match_the_store(client: FlaskClient, engine_store: Rem
 
 def test_the_home_page_links_dumps_and_metadata(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
-    assert 'href="http://localhost/dumps/"' in page and 'href="http://localhost/.well-known/void"' in page
+    assert 'href="/dumps/"' in page and 'href="/.well-known/void"' in page
+    assert f"<code>{BASE}dumps/</code>" in page

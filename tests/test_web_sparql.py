@@ -100,7 +100,7 @@ def test_get_without_query_is_the_service_description(client: FlaskClient) -> No
     response = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert response.status_code == 200 and response.mimetype == "text/turtle"
     text = response.get_data(as_text=True)
-    assert "sparql-service-description#endpoint" in text and "http://localhost/sparql" in text
+    assert "sparql-service-description#endpoint" in text and f"{BASE}sparql" in text  # the base IRI, not the Host
     assert "UnionDefaultGraph" in text
 
 

@@ -9,6 +9,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from ..config import Settings
 from ..errors import NotFound, StoreLocked, UsageError
+from ..sparql_terms import iri
 from .results import QueryResult, SelectResult
 
 
@@ -67,7 +68,7 @@ class Store(ABC):
         return serialize((q.triple for q in self.quads(graphs)), format=rdf_format) or b""
 
     def count(self, graph: str | None = None) -> int:
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        where = f"GRAPH {iri(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows[0]["n"].value)
 
     def __enter__(self) -> Store:

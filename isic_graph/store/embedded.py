@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import shutil
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator, cast
 
 import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
@@ -12,6 +14,7 @@ from ..errors import StorageFull, StoreError, StoreLocked, UsageError
 from . import Store
 from .remote import FULL_MESSAGE, NO_SPACE
 from .results import QueryResult, from_pyoxigraph
+from .swap import held, put_in_place, ready, recover
 
 
 class EmbeddedStore(Store):
@@ -19,22 +22,7 @@ class EmbeddedStore(Store):
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        try:
-            if path is None:
-                self._store = pyoxigraph.Store()
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = pyoxigraph.Store(str(path))
-        except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreLocked(
-                    f"the store at {path} is in use by another process (a running `isic-graph serve`?): "
-                    "stop it, or send your request to the server instead") from None
-            if NO_SPACE in str(exc):
-                raise StorageFull(f"the disk of the store at {path} is full: opening the store needs free space "
-                                  "(as much as its write-ahead log, the numbered *.log files); nothing stored "
-                                  "is lost") from None
-            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+        self._store = _opened(path)
 
     def query(self, sparql: str) -> QueryResult:
         try:
@@ -57,6 +45,10 @@ class EmbeddedStore(Store):
     def graph_triples(self, graph: str) -> list[Triple]:
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, NamedNode(graph))]
 
+    def default_triples(self) -> list[Triple]:
+        """Every triple of the default graph (which queries do not see as such: theirs is the union)."""
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, DefaultGraph())]
+
     def stream(self, graph: str | None = None) -> Iterator[Quad]:
         names = self.graph_names() if graph is None else [graph]
         for name in names:
@@ -72,12 +64,42 @@ class EmbeddedStore(Store):
             return self._store.dump(format=rdf_format) or b""
         return super().dump(rdf_format, graphs)  # type: ignore[arg-type]
 
+    def bulk_load(self, nquads_gz: Path) -> None:
+        """Load a gzipped N-Quads file with the engine's bulk loader (fast; not atomic: for a store no one else sees)."""
+        try:
+            with gzip.open(nquads_gz, "rb") as handle:
+                self._store.bulk_load(cast(IO[bytes], handle), RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError, EOFError) as exc:
+            raise StoreError(f"{nquads_gz} cannot be loaded: {exc}") from None
+        except OSError as exc:
+            if NO_SPACE in str(exc):
+                raise StorageFull(f"the disk is full: {nquads_gz} cannot be loaded beside the store") from None
+            raise StoreError(f"{nquads_gz} cannot be loaded: {exc}") from None
+
+    def take_place_of(self, other: EmbeddedStore) -> Path | None:
+        """Put this on-disk store (complete) in the place of `other`, in one step that a kill leaves done or
+        undone; `other` then holds this content. Return where the old content now lies, to be deleted."""
+        assert self.path is not None and other.path is not None
+        self.close()
+        done = ready(self.path)
+        other.close()
+        try:
+            with held(other.path):  # from other's closing to the swap, as other's engine held it
+                old = put_in_place(done, other.path)
+        except StoreLocked:  # taken before the swap: the new folder is of no use
+            shutil.rmtree(done, ignore_errors=True)
+            raise
+        other._store = _opened(other.path)
+        return old
+
     def close(self) -> None:
         """Flush the written data to the store's tables, and release it.
 
         On a full disk the flush fails; what was written is kept all the same in the write-ahead log,
         which the next opening replays (the write that found the disk full has said so already).
         """
+        if not hasattr(self, "_store"):
+            return
         try:
             if self.path is not None:
                 self._store.flush()
@@ -86,3 +108,23 @@ class EmbeddedStore(Store):
                 raise StoreError(f"cannot flush the store at {self.path}: {exc}") from None
         finally:
             del self._store
+
+
+def _opened(path: Path | None) -> pyoxigraph.Store:
+    """The pyoxigraph store at path (None: in memory), its errors in our terms."""
+    try:
+        if path is None:
+            return pyoxigraph.Store()
+        recover(path)  # a swap cut short between its two renames is finished first
+        path.mkdir(parents=True, exist_ok=True)
+        return pyoxigraph.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLocked(
+                f"the store at {path} is in use by another process (a running `isic-graph serve`?): "
+                "stop it, or send your request to the server instead") from None
+        if NO_SPACE in str(exc):
+            raise StorageFull(f"the disk of the store at {path} is full: opening the store needs free space "
+                              "(as much as its write-ahead log, the numbered *.log files); nothing stored "
+                              "is lost") from None
+        raise StoreError(f"cannot open the store at {path}: {exc}") from None

@@ -3,10 +3,15 @@
 The web process never runs a query itself. A query that overruns its timeout gets the engine killed
 and started again, which is the only way to free its CPU (pyoxigraph cannot cancel a query, and
 `oxigraph serve --timeout-s` answers a cancelled query with a truncated 200).
+
+Every start after the first is logged (logger `isic_graph.engine`, one line) with its cause: a query
+that overran its deadline, a reopening after a full disk, a kill from outside (SIGKILL: an operator,
+the OOM killer), a crash (the signal, or the exit status, and the engine's last words on stderr).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -18,14 +23,19 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 from ..errors import StorageFull, StoreError, StoreLocked, StoreUnavailable
 from .remote import NO_SPACE
+from .swap import recover
 
 
 MIN_FREE = 4 * 1024 * 1024  # bytes of free disk needed before writes are tried again after a full disk, beyond the log
 BACKOFF = 5.0  # most seconds between two attempts to start an engine that exits at start
 ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]"}  # an engine bound to every address, reached on loopback
+OVERRUN = "a query overran its deadline"
+LAST_WORDS = 300  # characters of the engine's stderr quoted when it crashes
+LOG = logging.getLogger("isic_graph.engine")
 
 
 def oxigraph_command() -> str:
@@ -116,6 +126,8 @@ class Engine:
         self.storage_full = False  # set when a write failed for want of disk space
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None  # the running engine's stderr, a temporary file
+        self._cause: str | None = None  # why the engine is being started again, logged once it answers
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._ready = threading.Event()
@@ -140,13 +152,15 @@ class Engine:
         if not self._ready.is_set():
             raise StoreError("the query engine did not start in time")
 
-    def restart(self, generation: int) -> None:
+    def restart(self, generation: int, cause: str = OVERRUN) -> None:
         """Kill the engine now (freeing its CPU) and have it started again, once per generation."""
         with self._lock:
-            if generation != self.generation or self._stopping.is_set():
+            if generation != self.generation or generation in self.killed or self._stopping.is_set():
                 return
             self.killed.add(generation)
+            pid = self.pid
             self._kill()
+            self._cause = f"killed on purpose (pid {pid}): {cause}"
             self.restarts += 1
         self._wake.set()
 
@@ -165,7 +179,7 @@ class Engine:
             raise StorageFull(f"the store's disk is still full: writes resume once {needed // 2**20 + 1} MiB "
                               "are free; nothing was written, and what is stored stays readable")
         generation = self.generation
-        self.restart(generation)
+        self.restart(generation, "reopening the store after a full disk, now that there is room")
         deadline = time.monotonic() + self.start_timeout
         while self.generation == generation and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -204,10 +218,15 @@ class Engine:
             if process is None or process.poll() is not None:
                 if process is not None:
                     self.ends.setdefault(self.generation, process.returncode)
+                    self._cause = self._cause or self._ended(process)
                 try:
                     with self._lock:
                         if not self._stopping.is_set():
                             self._spawn()
+                    if self._cause is not None and self._process is not None:
+                        LOG.warning("query engine restarted (generation %d, pid %d); cause: %s", self.generation,
+                                    self._process.pid, self._cause)
+                        self._cause = None
                     self._ready.set()
                     pause = 0.2
                 except StoreError as exc:
@@ -215,13 +234,20 @@ class Engine:
                         self._failure = exc
                         self._ready.set()
                         return
+                    if pause == 0.2:  # the first failed attempt of a run of them
+                        LOG.error("query engine could not be started again (cause of the restart: %s): %s",
+                                  self._cause, exc.message)
                     pause = min(pause * 2, BACKOFF)
             self._wake.wait(pause)
             self._wake.clear()
 
     def _spawn(self) -> None:
+        recover(self.location)  # a swap cut short between its two renames is finished first
         self.location.mkdir(parents=True, exist_ok=True)
         log = tempfile.TemporaryFile()  # not a pipe: a chatty engine must never block on a full pipe
+        if self._stderr is not None:
+            self._stderr.close()
+        self._stderr = log
         self._process = subprocess.Popen(
             [oxigraph_command(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
              "--union-default-graph"],
@@ -248,9 +274,41 @@ class Engine:
         self._kill()
         raise StoreError("the query engine did not start in time")
 
+    def _ended(self, process: subprocess.Popen[bytes]) -> str:
+        """Why an engine that was not killed on purpose ended, in words, with its last words on stderr."""
+        status = process.returncode
+        if status == -signal.SIGKILL:
+            cause = f"killed from outside (pid {process.pid}, SIGKILL: an operator, or the kernel's OOM killer)"
+        elif status < 0:
+            cause = f"crashed with signal {-status} ({_signal_name(-status)}) (pid {process.pid})"
+        else:
+            cause = f"exited by itself with status {status} (pid {process.pid})"
+        said = _tail(self._stderr)
+        return cause + (f"; its stderr ended with: {said}" if said else "")
+
     def _kill(self) -> None:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"
+
+
+def _tail(log: IO[bytes] | None) -> str:
+    """The last line an engine wrote on stderr (at most LAST_WORDS characters), on one line."""
+    if log is None:
+        return ""
+    try:
+        log.seek(0, os.SEEK_END)
+        log.seek(max(log.tell() - 4 * LAST_WORDS, 0))
+        lines = log.read().decode("utf-8", "replace").strip().splitlines()
+    except (OSError, ValueError):
+        return ""
+    return " ".join(lines[-1].split())[-LAST_WORDS:] if lines else ""

@@ -20,6 +20,7 @@ from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, p
 
 from ..capping import cap
 from ..errors import QueryTimeout, StorageFull, StoreError, StoreUnavailable, UsageError
+from ..sparql_terms import iri
 from . import Store
 from .results import QueryResult, SelectResult, from_pyoxigraph
 
@@ -177,7 +178,7 @@ class RemoteStore(Store):
                     return []
                 raise
             return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
         assert isinstance(result, list)
         return result
 
@@ -195,7 +196,7 @@ class RemoteStore(Store):
             yield from parse_chunks(raw, graph)
             return
         for name in [graph] if graph is not None else self.graph_names():
-            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(name)} {{ ?s ?p ?o }} }}"
             body = urllib.parse.urlencode({"query": query})
             yield from parse_chunks(self._chunks("POST", self.query_url, body, "application/n-triples"), name)
 

@@ -12,7 +12,7 @@ from ..cache import ResultCache
 from ..config import Settings
 from ..credentials import CredentialStore
 from ..errors import ConfigError, StorageFull
-from ..guard import Guard, Limits
+from ..guard import Limits
 from ..namespaces import Graphs
 from ..querying import QueryService
 from ..scopes import LiveRefresh
@@ -38,7 +38,7 @@ from . import (
     update,
     workbench,
 )
-from .cached import CachedAnswers
+from .headers import SecurityHeaders
 
 MAX_UPLOAD = 32 * 1024 * 1024
 
@@ -53,7 +53,7 @@ class Services:
     queries: QueryService
     validator: Validator
     credentials: CredentialStore
-    guard: Guard
+    limits: Limits
     budget: TimeBudget
     writes: lifecycle.Writes
     refresh: LiveRefresh
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
                                       QueryService(store, settings.query_timeout, settings.result_limit, engine),
                                       Validator.default(), CredentialStore(settings.credentials_path),
-                                      Guard(Limits(max_depth=settings.query_max_depth), timeout=min(5.0, settings.query_timeout)),
+                                      Limits(max_depth=settings.query_max_depth),
                                       TimeBudget(settings.client_budget),
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
                    linked_data, dumps, metadata):
         app.register_blueprint(module.blueprint)
-    app.wsgi_app = CachedAnswers(app.wsgi_app, services(app))  # type: ignore[method-assign]
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

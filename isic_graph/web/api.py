@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from flask import Blueprint, Response, jsonify, request
 
 from ..documents import Document, read_batch
 from ..errors import UsageError, ValidationFailed
-from ..formats import format_for_media_type, format_for_path
+from ..formats import format_for_media_type
 from ..ingest import Mode, check, check_slug, ingest
 from .auth import require_network
 from .negotiation import language
+from .uploads import uploaded_documents
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 REPORT_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
@@ -55,10 +54,7 @@ def validate() -> Response:
 def documents_from_request() -> list[Document]:
     """The submitted files: multipart parts (named by their file names) or the request body."""
     if request.mimetype == "multipart/form-data":
-        files = [f for f in request.files.values() if f.filename]
-        if not files:
-            raise UsageError("the multipart request holds no file")
-        return [Document(PurePath(f.filename or "").name, f.read(), format_for_path(f.filename or "")) for f in files]
+        return uploaded_documents()
     if not request.mimetype:
         raise UsageError("say what the body is with a Content-Type (text/turtle, application/ld+json, "
                          "application/n-triples, text/csv)")

@@ -58,3 +58,14 @@ def require_network(slug: str) -> None:
         raise Unauthorized("unknown or revoked token")
     if owner != slug:
         raise Forbidden(f"this token belongs to network {owner!r}; it cannot write network {slug!r}")
+
+
+def require_credential(why: str) -> None:
+    """The request carries a valid token: a network's or the administrator's."""
+    from . import services
+
+    token = bearer_token()
+    if token is None:
+        raise Unauthorized(f"{why}: that needs a network's bearer token (Authorization: Bearer …)")
+    if not is_admin(token) and services().credentials.network_for(token) is None:
+        raise Unauthorized("unknown or revoked token")

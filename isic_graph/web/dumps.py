@@ -16,13 +16,12 @@ LISTING_TYPES = ["text/html", "application/json"]
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>isic-graph dumps</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;text-align:left}</style></head>
-<body>
+<link rel="stylesheet" href="/static/site.css"></head>
+<body class="narrow">
 <h1>Dumps</h1>
 <p>The whole store (every graph, as N-Quads, gzip-compressed) and each network's graph (Turtle, JSON-LD),
-streamed from the store; described in the <a href="{{ root }}catalog">DCAT catalogue</a>
-(<a href="{{ root }}.well-known/void">VoID</a>).</p>
+streamed from the store; described in the <a href="/catalog">DCAT catalogue</a>
+(<a href="/.well-known/void">VoID</a>).</p>
 <table><tr><th>file</th><th>media type</th><th>last modified</th></tr>
 {% for e in entries %}<tr><td><a href="{{ e.url }}">{{ e.name }}</a></td><td><code>{{ e.media_type }}</code>
 {% if e.compression %}(gzip){% endif %}</td><td>{{ e.modified or "" }}</td></tr>{% endfor %}
@@ -40,7 +39,7 @@ def index() -> Response:
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:
-        response = Response(render_template_string(PAGE, entries=entries, root=request.url_root),
+        response = Response(render_template_string(PAGE, entries=entries),
                             content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
     return response
@@ -75,7 +74,9 @@ def _primed(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _describe(entry: dumps.Entry) -> dict[str, Any]:
+    """One dump; its address is a path of this site, which a client resolves against the address it asked (never
+    one made from the request's Host, which anyone can set, nor the base IRI, which a peer may serve elsewhere)."""
     file = entry.file
-    return {"name": file.name, "url": f"{request.url_root}dumps/{file.name}", "media_type": file.media_type,
+    return {"name": file.name, "url": f"/dumps/{file.name}", "media_type": file.media_type,
             "compression": dumps.GZIP if file.compressed else None, "network": file.network,
             "size": None, "modified": entry.modified.isoformat() if entry.modified else None}

@@ -8,8 +8,9 @@ from pyoxigraph import RdfFormat, serialize
 from ..documents import Document, parse_document
 from ..errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from ..formats import format_for_media_type
-from ..ingest import Mode, ingest, insert_data
+from ..ingest import Mode, check_slug, ingest, insert_data
 from ..instance import claim_reference, replace_graph
+from ..sparql_terms import iri, is_iri
 from .auth import Forbidden, require_admin, require_network
 from .negotiation import negotiate
 
@@ -42,10 +43,10 @@ def _target() -> str:
         raise UsageError("name exactly one graph: ?graph=IRI or ?default")
     if has_default:
         return DEFAULT
-    iri = graphs[0]
-    if not iri.startswith(("http://", "https://", "urn:")) or any(c in iri for c in '<>"{}|^`\\ '):
-        raise UsageError(f"not an absolute IRI: {iri!r}")
-    return iri
+    name = graphs[0]
+    if not name.startswith(("http://", "https://", "urn:")) or not is_iri(name):
+        raise UsageError(f"not an absolute IRI: {name!r}")
+    return name
 
 
 def _read(graph: str) -> Response:
@@ -57,7 +58,7 @@ def _read(graph: str) -> Response:
         answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         triples = answer if isinstance(answer, list) else []
     else:
-        if store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is not True:
+        if store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
             raise NotFound(f"no graph <{graph}>")
         triples = store.graph_triples(graph)
     body = serialize(triples, format=READ_TYPES[best]) or b""
@@ -71,12 +72,13 @@ def _write_network(network: str, graph: str) -> Response:
     from . import services
 
     s = services()
+    check_slug(network)
     if request.method == "DELETE":
-        existed = s.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is True
+        existed = s.store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is True
         if not existed:
             raise NotFound(f"no graph <{graph}>")
-        s.store.update(f"DROP SILENT GRAPH <{graph}> ; DELETE WHERE {{ GRAPH <{s.graphs.metadata}> "
-                       f"{{ <{graph}> <http://purl.org/dc/terms/modified> ?m }} }}")
+        s.store.update(f"DROP SILENT GRAPH {iri(graph)} ; DELETE WHERE {{ GRAPH {iri(s.graphs.metadata)} "
+                       f"{{ {iri(graph)} <http://purl.org/dc/terms/modified> ?m }} }}")
         return Response(status=204)
     mode = Mode.REPLACE if request.method == "PUT" else Mode.UPSERT
     try:
@@ -92,15 +94,15 @@ def _write_reference(graph: str) -> Response:
     from . import services
 
     store = services().store
-    target = "DEFAULT" if graph == DEFAULT else f"GRAPH <{graph}>"
+    target = "DEFAULT" if graph == DEFAULT else f"GRAPH {iri(graph)}"
     if request.method == "DELETE":
-        exists = store.query(f"ASK {{ {('GRAPH <' + graph + '> ') if graph != DEFAULT else ''}{{ ?s ?p ?o }} }}")
+        exists = store.query(f"ASK {{ {target + ' ' if graph != DEFAULT else ''}{{ ?s ?p ?o }} }}")
         if graph != DEFAULT and exists is not True:
             raise NotFound(f"no graph <{graph}>")
-        store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP SILENT GRAPH <{graph}>")
+        store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP SILENT GRAPH {iri(graph)}")
         return Response(status=204)
     triples = parse_document(_body_document(), services().graphs.base)
-    created = graph != DEFAULT and store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is not True
+    created = graph != DEFAULT and store.query(f"ASK {{ {target} {{ ?s ?p ?o }} }}") is not True
     if graph == DEFAULT:
         body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
         store.update(("CLEAR SILENT DEFAULT ;\n" if request.method == "PUT" else "")

@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, Response, jsonify
 
 from ..errors import IsicError
+from ..sparql_terms import iri
 
 blueprint = Blueprint("health", __name__)
 PROBE = "<urn:isic:healthz> <urn:isic:probe>"
@@ -26,10 +27,10 @@ def healthz() -> Response:
     if checks["engine"] == "reachable":
         # A write that leaves nothing behind: one transaction adds a triple and removes it.
         triple = f'{PROBE} "{uuid.uuid4().hex}"'
-        graph = s.graphs.metadata
+        graph = iri(s.graphs.metadata)
         try:
-            s.store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {triple} }} }} ; "
-                           f"DELETE DATA {{ GRAPH <{graph}> {{ {triple} }} }}")
+            s.store.update(f"INSERT DATA {{ GRAPH {graph} {{ {triple} }} }} ; "
+                           f"DELETE DATA {{ GRAPH {graph} {{ {triple} }} }}")
             checks["store"] = "writable"
         except IsicError:
             checks["store"] = "not writable"

@@ -12,10 +12,8 @@ blueprint = Blueprint("home", __name__)
 PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>isic-graph</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;text-align:left}
-td.n{text-align:right}code{background:#f4f4f4;padding:0 .2rem}</style></head>
-<body>
+<link rel="stylesheet" href="/static/site.css"></head>
+<body class="narrow">
 <h1>isic-graph</h1>
 <p lang="fr">Graphe de connaissances de l'intervention sociale d'intérêt collectif (ISIC) : ce que les projets
 collectifs des réseaux de travail social ont appris — obstacles, contournements, jalons de méthode,
@@ -24,16 +22,16 @@ pratiques partenariales — partagé entre réseaux.</p>
 taught them, shared between networks.</p>
 <h2>Accès / Access</h2>
 <ul>
-<li>Requêtes / Queries: <a href="{{ base }}query">éditeur SPARQL / SPARQL workbench</a> ·
-<a href="{{ base }}search">recherche / search</a> · <a href="{{ base }}ontology">ontologie / ontology</a> ·
-<a href="{{ base }}maps">cartographie / maps</a> · <a href="{{ base }}sheets/new">nouvelle fiche / new sheet</a></li>
-<li>SPARQL endpoint: <a href="{{ base }}sparql"><code>{{ base }}sparql</code></a> (SPARQL 1.1 Protocol)</li>
-<li>Dumps: <a href="{{ base }}dumps/"><code>{{ base }}dumps/</code></a> (N-Quads gzip, Turtle, JSON-LD)</li>
-<li>Metadata: <a href="{{ base }}.well-known/void"><code>{{ base }}.well-known/void</code></a> (VoID),
-<a href="{{ base }}catalog"><code>{{ base }}catalog</code></a> (DCAT)</li>
+<li>Requêtes / Queries: <a href="/query">éditeur SPARQL / SPARQL workbench</a> ·
+<a href="/search">recherche / search</a> · <a href="/ontology">ontologie / ontology</a> ·
+<a href="/maps">cartographie / maps</a> · <a href="/sheets/new">nouvelle fiche / new sheet</a></li>
+<li>SPARQL endpoint: <a href="/sparql"><code>{{ base }}sparql</code></a> (SPARQL 1.1 Protocol)</li>
+<li>Dumps: <a href="/dumps/"><code>{{ base }}dumps/</code></a> (N-Quads gzip, Turtle, JSON-LD)</li>
+<li>Metadata: <a href="/.well-known/void"><code>{{ base }}.well-known/void</code></a> (VoID),
+<a href="/catalog"><code>{{ base }}catalog</code></a> (DCAT)</li>
 </ul>
 <h2 id="query">Interroger / Query</h2>
-<form action="{{ base }}sparql" method="post">
+<form action="/sparql" method="post">
 <p><label for="q">Requête SPARQL / SPARQL query</label><br>
 <textarea id="q" name="query" rows="8" cols="70" required>SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)</textarea></p>
 <p><label for="scope">Portée / Scope</label>
@@ -59,10 +57,9 @@ taught them, shared between networks.</p>
 
 @blueprint.get("/")
 def home() -> str:
-    from flask import request
-
     from . import services
 
-    result = stats(services().store)
-    return render_template_string(PAGE, base=request.host_url, graphs=result.graphs,
+    s = services()
+    result = stats(s.store)  # the addresses shown are the configured base's, never the request's Host
+    return render_template_string(PAGE, base=s.settings.base_iri, graphs=result.graphs,
                                   classes=[(curie(iri), n) for iri, n in result.classes])

@@ -26,7 +26,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from .. import jsonld, resources
+from .. import jsonld, resources, sparql_terms
 from ..errors import NotFound, UsageError
 from ..namespaces import (
     DCTERMS,
@@ -44,6 +44,7 @@ from ..namespaces import (
     THESAURUS,
     XSD,
 )
+from ..links import page_link, safe_href
 from ..ownership import record_of
 from ..store.results import SelectResult
 from .negotiation import language, negotiate
@@ -84,11 +85,8 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
              "funder-of": "funds the projects", "carries": "leads the projects", "owner": "owner",
              "peer": "peer", "instance": "this instance", "since": "since"}}
-STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1"><style>
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;
-vertical-align:top}th{width:14rem;font-weight:600}small,.muted{color:#666}code{background:#f4f4f4;padding:0 .2rem}
-section{margin:1.5rem 0}</style>"""
+STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/site.css">"""
 CELL = """{% macro cell(c) %}<span{% if c.lang %} lang="{{ c.lang }}"{% endif %}>{% if c.href %}<a href="{{ c.href
 }}">{{ c.text }}</a>{% else %}{{ c.text }}{% endif %}</span>{% if c.note %} <small>{{ c.note }}</small>{% endif %}
 {%- endmacro %}"""
@@ -113,7 +111,7 @@ ONTOLOGY_PAGE = CELL + """<!doctype html>
 <h1>{{ title.fr }}</h1><p lang="en"><em>{{ title.en }}</em></p>
 <p><code>{{ iri }}</code> — {% for name, href in formats %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>
 {% for lang, text in description.items() %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
-<figure><div style="overflow-x:auto">{{ diagram | safe }}</div><figcaption>Classes et propriétés d'objet, générées
+<figure><div class="scroll">{{ diagram | safe }}</div><figcaption>Classes et propriétés d'objet, générées
 depuis l'ontologie / Classes and object properties, generated from the ontology
 (<a href="/ontology/diagram.svg">SVG</a>)</figcaption></figure>
 {% for heading, terms in sections %}<h2>{{ heading }}</h2>
@@ -135,6 +133,9 @@ class Cell:
     href: str | None = None
     note: str | None = None
     lang: str | None = None
+
+    def __post_init__(self) -> None:  # only a link within the site or to an http(s) address is ever made
+        object.__setattr__(self, "href", safe_href(self.href))
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def resource(kind: str, slug: str) -> Response:
         NamedNode(iri)
     except ValueError:
         raise UsageError(f"not a valid IRI: {iri}") from None
+    subject = sparql_terms.iri(iri)
     media_type = _negotiate([*RDF_TYPES, HTML], suffix)
     triples = describe(iri)
     if not triples:
@@ -223,7 +225,7 @@ def resource(kind: str, slug: str) -> Response:
     leaf = iri.rsplit("/", 1)[-1]
     if media_type != HTML:
         return _answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)
-    incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {MAX_NODES}").rows
+    incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {subject} }} LIMIT {MAX_NODES}").rows
                 if not _value(r["s"]).startswith(iri + "#")]
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
     page["provenance"] = _owner(iri, str(page["lang"])) + _provenance(iri, str(page["lang"]))
@@ -236,12 +238,12 @@ def _related(iri: str, lang: str) -> list[Row]:
     roles), an organisation's projects as carrier, partner or funder."""
     from . import services
 
-    base = services().graphs.base
+    base, subject = services().graphs.base, sparql_terms.iri(iri)
     rows = _select(f"""SELECT DISTINCT ?kind ?x WHERE {{
-        {{ <{iri}> <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?x BIND("partner" AS ?kind) }}
-        UNION {{ ?x <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> <{iri}> BIND("partner-in" AS ?kind) }}
-        UNION {{ ?x <{ISIC}funding>/<{ISIC}funder> <{iri}> BIND("funder-of" AS ?kind) }}
-        UNION {{ ?x <{ISIC}carriedBy> <{iri}> BIND("carries" AS ?kind) }}
+        {{ {subject} <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?x BIND("partner" AS ?kind) }}
+        UNION {{ ?x <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> {subject} BIND("partner-in" AS ?kind) }}
+        UNION {{ ?x <{ISIC}funding>/<{ISIC}funder> {subject} BIND("funder-of" AS ?kind) }}
+        UNION {{ ?x <{ISIC}carriedBy> {subject} BIND("carries" AS ?kind) }}
     }} ORDER BY ?kind ?x LIMIT {MAX_NODES}""").rows
     labels: dict[str, dict[str, str]] = {}
     for t in _labels(r["x"] for r in rows):
@@ -250,7 +252,7 @@ def _related(iri: str, lang: str) -> list[Row]:
     for row in rows:
         x = _value(row["x"])
         grouped.setdefault(_value(row["kind"]), []).append(
-            Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=_href(x, base)))
+            Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=page_link(x, base)))
     return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
 
 
@@ -264,11 +266,11 @@ def _owner(iri: str, lang: str) -> list[Row]:
         return []
     who = found.owner
     cells = [Cell(ui["instance"] if who.kind == "instance" else who.name,
-                  href=_href(who.agent, s.graphs.base) if who.kind == "network" else None,
+                  href=page_link(who.agent, s.graphs.base) if who.kind == "network" else None,
                   note=ui[who.kind] if who.kind != "instance" else None)]
     if found.activity:
         cells.append(Cell((found.since or "")[:19].replace("T", " ") or found.activity,
-                          href=_href(found.activity, s.graphs.base), note=ui["since"]))
+                          href=page_link(found.activity, s.graphs.base), note=ui["since"]))
     return [Row(Cell(ui["owner"]), cells)]
 
 
@@ -279,11 +281,12 @@ def _provenance(iri: str, lang: str) -> list[Row]:
 
     graphs, ui = services().graphs, UI[lang]
     base = services().settings.base_iri
+    subject, metadata = sparql_terms.iri(iri), sparql_terms.iri(graphs.metadata)
     found: list[Row] = []
     for row in _select(f"""SELECT ?g (MAX(?m) AS ?modified) (SAMPLE(?from) AS ?source) WHERE {{
-            GRAPH ?g {{ <{iri}> ?p ?o }}
-            OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{DCTERMS}modified> ?m }} }}
-            OPTIONAL {{ GRAPH <{graphs.metadata}> {{ ?g <{PROV}wasDerivedFrom> ?from }} }}
+            GRAPH ?g {{ {subject} ?p ?o }}
+            OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
+            OPTIONAL {{ GRAPH {metadata} {{ ?g <{PROV}wasDerivedFrom> ?from }} }}
         }} GROUP BY ?g ORDER BY ?g""").rows:
         graph = _value(row["g"])
         cells = [Cell(graph[len(base):] if graph.startswith(base) else graph, note=ui["graph"])]
@@ -293,22 +296,18 @@ def _provenance(iri: str, lang: str) -> list[Row]:
             cells.append(Cell(_value(row["source"]), href=_value(row["source"]), note=ui["harvested"]))
         found.append(Row(Cell(ui["graph"]), cells))
     for row in _select(f"""SELECT DISTINCT ?sheet ?network WHERE {{
-            {{ BIND(<{iri}> AS ?project) }} UNION {{ <{iri}> <{ISIC}learnedFrom> ?project }}
-            UNION {{ <{iri}> <{ISIC}about> ?project }}
+            {{ BIND({subject} AS ?project) }} UNION {{ {subject} <{ISIC}learnedFrom> ?project }}
+            UNION {{ {subject} <{ISIC}about> ?project }}
             ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }} ORDER BY ?sheet""").rows:
         sheet, network = _value(row["sheet"]), _value(row["network"])
-        found.append(Row(Cell(ui["sheet"]), [Cell(_local(sheet, base), href=_href(sheet, base)),
-                                             Cell(_local(network, base), href=_href(network, base),
+        found.append(Row(Cell(ui["sheet"]), [Cell(_local(sheet, base), href=page_link(sheet, base)),
+                                             Cell(_local(network, base), href=page_link(network, base),
                                                   note=ui["network"])]))
     return found
 
 
 def _local(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
-
-
-def _href(iri: str, base: str) -> str:
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
 
 
 CONCEPT_PAGE = """<!doctype html>
@@ -318,7 +317,8 @@ CONCEPT_PAGE = """<!doctype html>
 {% if definition %}<p>{{ definition }}</p>{% endif %}
 <section id="used"><h2>{{ ui.used }}</h2>
 {% for network, items in groups %}<h3>{{ network }}</h3><ul>
-{% for kind, href, label in items %}<li><a href="{{ href }}">{{ label }}</a> <small>({{ ui[kind] }})</small></li>{% endfor %}
+{% for kind, href, label in items %}<li>{% if href %}<a href="{{ href }}">{{ label }}</a>{% else %}{{ label
+}}{% endif %} <small>({{ ui[kind] }})</small></li>{% endfor %}
 </ul>{% else %}<p>{{ ui.none }}</p>{% endfor %}</section>
 </body></html>"""
 
@@ -330,11 +330,12 @@ def concept(rest: str) -> Response:
     from . import services
 
     iri = THESAURUS + rest
-    if UNSAFE.search(rest):
+    if UNSAFE.search(rest) or not sparql_terms.is_iri(iri):
         raise UsageError(f"not a valid concept path: thesaurus/{rest}")
+    subject = sparql_terms.iri(iri)
     lang = language()
     labels: dict[str, dict[str, str]] = {}
-    for row in _select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ <{iri}> }}
+    for row in _select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {subject} }}
             {{ ?x <{SKOS}prefLabel> ?l BIND("label" AS ?p) }} UNION {{ ?x <{SKOS}definition> ?l BIND("definition" AS ?p) }}
             UNION {{ ?x <{SKOS}inScheme>/<{SKOS}prefLabel> ?l BIND("scheme" AS ?p) }} }}""").rows:
         labels.setdefault(_value(row["p"]), {})[getattr(row["l"], "language", None) or ""] = _value(row["l"])
@@ -342,18 +343,19 @@ def concept(rest: str) -> Response:
         raise NotFound(f"no concept <{iri}> in the thesauri")
     base = services().settings.base_iri
     used = _select(f"""SELECT DISTINCT ?kind ?item ?label ?network ?networkLabel WHERE {{
-        {{ ?item <{ISIC}theme>|<{ISIC}status>|<{ISIC}territory> <{iri}> BIND("project" AS ?kind) }}
-        UNION {{ ?item <{ISIC}lessonCategory>|<{ISIC}phase>|<{ISIC}dimension> <{iri}> BIND("lesson" AS ?kind) }}
-        UNION {{ ?item <{ISIC}learnedFrom>/<{ISIC}theme> <{iri}> BIND("lesson" AS ?kind) }}
+        {{ ?item <{ISIC}theme>|<{ISIC}status>|<{ISIC}territory> {subject} BIND("project" AS ?kind) }}
+        UNION {{ ?item <{ISIC}lessonCategory>|<{ISIC}phase>|<{ISIC}dimension> {subject} BIND("lesson" AS ?kind) }}
+        UNION {{ ?item <{ISIC}learnedFrom>/<{ISIC}theme> {subject} BIND("lesson" AS ?kind) }}
         ?item (<{ISIC}learnedFrom>)?/^<{ISIC}describes>/<{PROV}wasAttributedTo> ?network .
-        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label FILTER(lang(?label) = "{lang}" || lang(?label) = "") }}
+        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label
+                    FILTER(lang(?label) = {sparql_terms.literal(lang)} || lang(?label) = "") }}
         OPTIONAL {{ ?network <{RDFS}label> ?networkLabel }}
     }} ORDER BY ?network ?kind ?label LIMIT {MAX_NODES}""").rows
     groups: dict[str, dict[str, tuple[str, str, str]]] = {}
     for row in used:
         network = _value(row["networkLabel"]) if "networkLabel" in row else _local(_value(row["network"]), base)
         item = _value(row["item"])
-        groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), _href(item, base),
+        groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), page_link(item, base) or "",
                                                          _value(row["label"]) if "label" in row else _local(item, base)))
     return Response(render_template_string(
         CONCEPT_PAGE, lang=lang, ui=UI[lang], iri=iri, title=_pick(labels["label"], lang),
@@ -524,7 +526,7 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
         text = _pick(labels.get(value, {}), lang) or _pick(known.get(value, {}), lang) \
             or (value[len(base):] if value.startswith(base) else _curie(value))
         href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else \
-            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else _href(value, base)
+            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base)
         return Cell(text, href=None if isinstance(term, BlankNode) else href)
 
     def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:
@@ -537,7 +539,7 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
     nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
               "rows": rows((t.predicate, t.object) for t in by_subject[s])}
              for s in by_subject if s == iri or s.startswith(iri + "#genid-")]
-    alternates = [(NAMES[t], f"{iri.rsplit('/', 1)[-1]}.{ext}", t) for ext, t in SUFFIXES.items() if t in NAMES]
+    alternates = [(NAMES[t], f"./{iri.rsplit('/', 1)[-1]}.{ext}", t) for ext, t in SUFFIXES.items() if t in NAMES]
     return {"lang": lang, "ui": UI[lang], "iri": iri, "nodes": nodes, "alternates": alternates,
             "types": [cell(t.object).text for t in by_subject[iri] if t.predicate.value == RDF_TYPE],
             "title": _pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],

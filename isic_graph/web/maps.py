@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template_string, request
 
 from ..errors import NotFound
+from ..links import page_link, safe_href
 from ..maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
 from ..namespaces import ISIC, THESAURUS
 from .linked_data import STYLE
@@ -21,8 +22,7 @@ TITLES = {"territories": "Thématiques × territoires (projets) / Themes × terr
                         "Themes × lesson categories (hatched: no lesson captured)"}
 PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Cartographie des connaissances — isic-graph</title>""" + STYLE + """
-<style>body{max-width:90rem}figure{margin:1.5rem 0;overflow-x:auto}form p{display:flex;flex-wrap:wrap;gap:.8rem;
-align-items:end}form label{display:flex;flex-direction:column}</style></head><body>
+</head><body class="maps">
 <p><a href="/">isic-graph</a> · <a href="/query">Requêtes / Queries</a> · <a href="/search">Recherche / Search</a></p>
 <h1>Cartographie des connaissances / Maps of the knowledge</h1>
 <p>Zones de recoupement, de frottement ou de manque : qui travaille avec qui, et où des projets existent sans
@@ -45,15 +45,14 @@ def _filters() -> Filters:
                       if request.args.get(k)})
 
 
-def _link(iri: str) -> str:
+def _link(iri: str) -> str | None:
+    """Where a node or a cell links: this instance's pages, a concept's page, or an http(s) address; else none."""
     from . import services
 
     base = services().settings.base_iri
-    if iri.startswith(base):
-        return "/" + iri[len(base):]
-    if iri.startswith(THESAURUS):
-        return "/thesaurus/" + iri[len(THESAURUS):]
-    return iri
+    if iri.startswith(THESAURUS) and not iri.startswith(base):
+        return safe_href("/thesaurus/" + iri[len(THESAURUS):])
+    return page_link(iri, base)
 
 
 def _drawing(name: str, kind: str, filters: Filters) -> bytes:

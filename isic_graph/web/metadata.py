@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 from pyoxigraph import RdfFormat, serialize
 
 from ..catalog import catalog
@@ -26,7 +26,7 @@ def description() -> Response:
 
     best = negotiate(MEDIA_TYPES)
     s = services()
-    triples = catalog(s.store, s.graphs, request.url_root, PeerRegistry(s.settings.peers_path).list())
+    triples = catalog(s.store, s.graphs, s.settings.base_iri, PeerRegistry(s.settings.peers_path).list())
     if best in ("application/ld+json", "application/json"):
         body = json.dumps(compact(triples), ensure_ascii=False, indent=1).encode("utf-8")
     elif best == "application/n-triples":

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template_string, request
 
 from ..errors import UsageError
+from ..links import page_link
 from ..search import FACETS, SearchResult
+from ..sparql_terms import is_iri, iris
 from .linked_data import STYLE
 from .negotiation import language
 
 blueprint = Blueprint("search", __name__)
 
 PAGE_SIZE = 20
+MAX_DIGITS = 9
 UI = {
     "fr": {"title": "Recherche", "search": "Rechercher", "results": "résultat(s)", "words": "Mots",
            "any": "tous", "network": "Réseau", "theme": "Thématique", "category": "Catégorie d'enseignement",
@@ -41,7 +45,8 @@ PAGE = """<!doctype html>
 {% if result %}<p>{{ result.total }} {{ ui.results }}</p>
 {% if not result.hits %}<p>{{ ui.none }}</p>{% endif %}
 <ol start="{{ offset + 1 }}">{% for hit in result.hits %}
-<li><a href="{{ link(hit.iri) }}">{{ hit.title }}</a> <small>({{ ui[hit.kind] }})</small><br>
+<li>{% set href = link(hit.iri) %}{% if href %}<a href="{{ href }}">{{ hit.title }}</a>{% else %}{{ hit.title
+}}{% endif %} <small>({{ ui[hit.kind] }})</small><br>
 <span>{{ hit.snippet }}</span></li>{% endfor %}</ol>
 {% if offset + result.hits|length < result.total %}<p><a href="?{{ next_query }}">{{ ui.next }}</a></p>{% endif %}
 {% endif %}
@@ -54,15 +59,19 @@ def _search() -> tuple[SearchResult | None, dict[str, str], int]:
     s = services()
     text = request.args.get("q", "").strip()
     chosen = {f: request.args[f] for f in FACETS if request.args.get(f)}
-    try:
-        offset = max(0, int(request.args.get("offset", "0")))
-        limit = min(100, max(1, int(request.args.get("limit", str(PAGE_SIZE)))))
-    except ValueError:
-        raise UsageError("offset and limit are whole numbers") from None
+    offset = max(0, _whole(request.args.get("offset", "0"), "offset"))
+    limit = min(100, max(1, _whole(request.args.get("limit", str(PAGE_SIZE)), "limit")))
     if not text:
         return None, chosen, offset
     s.search.sync(s.store, s.graphs)
     return s.search.search(text, chosen, limit, offset), chosen, offset
+
+
+def _whole(text: str, name: str) -> int:
+    """A whole number of at most MAX_DIGITS digits (a larger one is no page of any search)."""
+    if not re.fullmatch(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}", text.strip()):
+        raise UsageError(f"{name} is a whole number of at most {MAX_DIGITS} digits")
+    return int(text)
 
 
 @blueprint.get("/api/search")
@@ -103,18 +112,18 @@ def search_page() -> str:
         PAGE, lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
         result=result, offset=offset, other=other, other_query=urlencode({**query, "lang": other}),
         next_query=urlencode({**query, "lang": lang, "offset": offset + PAGE_SIZE}),
-        link=lambda iri: "/" + iri[len(base):] if iri.startswith(base) else iri)
+        link=lambda iri: page_link(iri, base))
 
 
 def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
     """Labels of the facet values, in the language asked for when there is one."""
     from . import services
 
-    values = sorted({v for counts in (result.facets.values() if result else ()) for v in counts})
+    values = sorted({v for counts in (result.facets.values() if result else ()) for v in counts if is_iri(v)})
     if not values:
         return {}
     rows = services().store.select(
-        "SELECT ?x ?label WHERE { VALUES ?x { " + " ".join(f"<{v}>" for v in values) + " } "
+        "SELECT ?x ?label WHERE { VALUES ?x { " + iris(values) + " } "
         "?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }").rows
     found: dict[str, dict[str, str]] = {}
     for row in rows:

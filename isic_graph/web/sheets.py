@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import PurePath
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template_string, request
@@ -14,12 +13,15 @@ from flask import Blueprint, Response, jsonify, render_template_string, request
 from .. import resources
 from ..documents import Document, read_batch
 from ..errors import NotOwner, UsageError, ValidationFailed
-from ..formats import format_for_path, format_named
-from ..ingest import Mode, check, ingest
-from ..sheetform import FilledSheet, fields, options, sheet_iri, sheet_triples
+from ..formats import format_named
+from ..ingest import Mode, check, check_slug, ingest
+from ..sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
+from ..sparql_terms import iri as term
+from ..sparql_terms import is_iri
 from ..validation import ValidationReport
 from .linked_data import STYLE
 from .negotiation import language
+from .uploads import uploaded_documents
 
 blueprint = Blueprint("sheets", __name__)
 
@@ -67,11 +69,7 @@ aria-describedby="{{ name }}-help {{ name }}-errors">{% endif %}
 </div>{% endmacro %}"""
 FORM_PAGE = FIELD + """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ heading }} — isic-graph</title>""" + STYLE + """
-<style>.field{margin:.7rem 0}.field label{display:block;font-weight:600}.field input,.field textarea,.field select{
-width:100%;max-width:40rem;font:inherit;padding:.3rem}.help{color:#555;display:block}.errors{color:#a00;margin:.2rem 0;
-padding-left:1.2rem}.invalid input,.invalid textarea,.invalid select{border:2px solid #a00}fieldset{margin:1rem 0;
-border:1px solid #ccc;padding:.5rem 1rem}.banner{background:#fde8e8;padding:.5rem 1rem}.ok{background:#e6f4ea;
-padding:.5rem 1rem}</style></head><body>
+</head><body>
 <p><a href="/">isic-graph</a> · <a href="/sheets/csv?lang={{ lang }}">{{ ui.csv }}</a> ·
 <a href="?lang={{ other }}{% if project_iri %}&amp;project={{ project_iri | urlencode }}{% endif %}" lang="{{ other }}">{{ ui.other }}</a></p>
 <h1>{{ heading }}</h1>
@@ -97,17 +95,17 @@ padding:.5rem 1rem}</style></head><body>
 </body></html>"""
 CSV_PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.csv_title }} — isic-graph</title>""" + STYLE + """
-<style>.banner{background:#fde8e8;padding:.5rem 1rem}.ok{background:#e6f4ea;padding:.5rem 1rem}</style></head><body>
+</head><body>
 <p><a href="/">isic-graph</a> · <a href="/sheets/new?lang={{ lang }}">{{ ui.form }}</a> ·
 <a href="?lang={{ other }}" lang="{{ other }}">{{ ui.other }}</a></p>
 <h1>{{ ui.csv_title }}</h1>
 <p><a href="/sheets/template.zip" download>{{ ui.template }}</a></p>
 {% if saved %}<p class="ok" role="status">{{ ui.saved }} ({{ saved }})</p>{% endif %}
-{% if problems %}<div class="banner" role="alert"><p>{{ message or ui.problems }}</p>
-<table><tr><th>{{ "Fichier" if lang == "fr" else "File" }}</th><th>{{ "Ligne" if lang == "fr" else "Row" }}</th>
+{% if problems or message %}<div class="banner" role="alert"><p>{{ message or ui.problems }}</p>
+{% if problems %}<table><tr><th>{{ "Fichier" if lang == "fr" else "File" }}</th><th>{{ "Ligne" if lang == "fr" else "Row" }}</th>
 <th>{{ "Colonne" if lang == "fr" else "Column" }}</th><th>{{ "Problème" if lang == "fr" else "Problem" }}</th></tr>
 {% for p in problems %}<tr><td>{{ p.file }}</td><td>{{ p.row }}</td><td>{{ p.column }}</td><td>{{ p.text }}</td></tr>{% endfor %}
-</table></div>{% endif %}
+</table>{% endif %}</div>{% endif %}
 <form method="post" action="/sheets/csv?lang={{ lang }}" enctype="multipart/form-data">
 <p><label for="files">{{ ui.files }}</label><br><input id="files" name="files" type="file" accept=".csv,text/csv" multiple required></p>
 <p><label for="credential">{{ ui.credential }}</label><br><input id="credential" name="credential" type="password" required></p>
@@ -120,7 +118,7 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     from . import services
 
     s = services()
-    lessons = sorted({int(k.split(".")[1]) for k in list(values) + list(errors) if k.startswith("lesson.")} or {0})
+    lessons = sorted({i for k in list(values) + list(errors) if (i := lesson_index(k)) is not None} or {0})
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
         groups.setdefault(f.group.get(lang) or f.group.get("fr") or "", []).append(f)
@@ -147,15 +145,15 @@ def edit_sheet() -> Response:
     s = services()
     iri = request.args.get("project", "")
     base = s.graphs.base + "id/project/"
-    if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum():
+    if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum() or not is_iri(iri):
         raise UsageError(f"project must be the IRI of a project of this instance ({base}…)")
     values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
     lessons = [r["l"].value for r in s.store.select(
-        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> <{iri}> }} ORDER BY ?l").rows]
+        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> {term(iri)} }} ORDER BY ?l").rows]
     for prefix, subject, known in [("project", iri, fields("project"))] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)]:
         for f in known:
-            rows = s.store.select(f"SELECT ?v WHERE {{ <{subject}> <{f.path}> ?v }}").rows
+            rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
             found = [r["v"].value for r in rows]
             if found:
                 values[f"{prefix}.{f.key}"] = found
@@ -186,7 +184,7 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, di
     from . import services
 
     s = services()
-    rows = s.store.select(f"SELECT ?d WHERE {{ <{sheet_iri(sheet, s.graphs, network)}> "
+    rows = s.store.select(f"SELECT ?d WHERE {{ {term(sheet_iri(sheet, s.graphs, network))} "
                           "<http://purl.org/dc/terms/created> ?d }").rows
     triples, blocks = sheet_triples(sheet, s.graphs, network, lang, created=rows[0]["d"].value if rows else None)
     text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
@@ -199,7 +197,7 @@ def check_sheet() -> Response:
     from . import services
 
     s, lang = services(), language()
-    network = request.args.get("network") or "form"
+    network = check_slug(request.args.get("network") or "form")
     document, blocks = _document(_filled(), network, lang)
     batch = read_batch([document], s.graphs.base)
     report = check(batch, s.store, s.validator, s.graphs, None)
@@ -218,7 +216,7 @@ def submit_sheet() -> Response:
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
-    document, blocks = _document(sheet, network, lang)
+    document, blocks = _document(sheet, check_slug(network), lang)
     try:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
     except ValidationFailed as exc:
@@ -242,11 +240,8 @@ def csv_upload() -> Response:
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
         return _csv_render(lang, [], None, UI[lang]["bad_token"], 401)
-    files = [f for f in request.files.getlist("files") if f.filename]
-    if not files:
-        return _csv_render(lang, [], None, "—", 400)
-    documents = [Document(PurePath(f.filename or "").name, f.read(), format_for_path(f.filename or "")) for f in files]
     try:
+        documents = uploaded_documents({"credential"})
         result = ingest(s.store, s.validator, s.graphs, documents, network, Mode.UPSERT)
     except ValidationFailed as exc:
         problems: list[dict[str, object]] = [{"file": v.location.file if v.location else "", "row": v.location.row if v.location else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from flask import Blueprint, Response, request
@@ -9,11 +10,13 @@ from pyoxigraph import RdfFormat, serialize
 
 from ..cache import cacheable, key_for
 from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UriTooLong, UsageError
-from ..guard import check_dataset, decode_escapes
+from ..guard import Checked, check_dataset, read_query
 from ..peers import PeerRegistry
 from ..scopes import check_scope, local_graphs
 from ..service import evaluate
+from ..sparql.lexer import source_position
 from . import problems
+from .auth import require_credential
 from .description import service_description
 from .negotiation import negotiate
 
@@ -25,6 +28,8 @@ FORMAT_PARAMETER = {
     "ntriples": "application/n-triples", "nt": "application/n-triples", "nquads": "application/n-quads",
     "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
 }
+MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
+ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")
 DEFAULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
 DESCRIPTION_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
                      "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
@@ -32,6 +37,8 @@ DESCRIPTION_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": Rdf
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
+    """The one path of a query: read once (the guard's tokens), checked, answered from the cache or the
+    engine, which gets the text written from those tokens."""
     from . import services
 
     if request.method == "OPTIONS":
@@ -40,43 +47,49 @@ def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
     if query is None:
         return _description()
-    if request.method == "GET" and len(request.query_string) > s.guard.limits.max_bytes:
-        raise UriTooLong(f"the request URI is longer than {s.guard.limits.max_bytes} bytes: "
+    if request.method == "GET" and len(request.query_string) > s.limits.max_bytes:
+        raise UriTooLong(f"the request URI is longer than {s.limits.max_bytes} bytes: "
                          "send long queries with POST")
+    scope = request.values.get("scope", "all")
+    if scope == "live":
+        require_credential("scope=live fetches the peers' changed graphs first")
+    accept = _accept()
     client = request.remote_addr or "-"
     s.budget.check(client)
     started = time.monotonic()
     try:  # the client's time: checking the query, calling the peers it names, then running it
-        peers = PeerRegistry(s.settings.peers_path).list() if "service" in decode_escapes(query).lower() else []
-        facts = s.guard.check_query(query, frozenset(peer.sparql for peer in peers))
-        dataset = [*facts.dataset, *default_graphs, *named_graphs]
+        checked = read_query(query, s.limits)
+        dataset = [*checked.dataset, *default_graphs, *named_graphs]
         if dataset:
             check_dataset(dataset, s.store.graph_names())
-        scope = check_scope(request.values.get("scope", "all"), bool(dataset))
+        scope = check_scope(scope, bool(dataset))
         stale: tuple[str, ...] = ()
         if scope == "local":
             default_graphs = named_graphs = local_graphs(s.store, s.graphs)
         elif scope == "live":
             stale = s.refresh.refresh(s.store, s.validator, s.graphs, PeerRegistry(s.settings.peers_path).list(),
                                       s.settings.query_timeout / 2)
-        key = key_for(f"{s.store.version.current()}.{s.boot}", query, _accept(), default_graphs, named_graphs, scope) \
-            if s.cache is not None and s.store.version is not None and cacheable(query, scope) else None
+        key = key_for(f"{s.store.version.current()}.{s.boot}", checked.text, accept, default_graphs, named_graphs,
+                      scope) if s.cache is not None and s.store.version is not None and cacheable(checked, scope) \
+            else None
         if key is not None and request.method == "GET" and request.if_none_match.contains_raw(key.etag):
             return _not_modified(key.etag)
         answer = s.cache.get(key) if s.cache is not None and key is not None else None
         if answer is None:
-            if peers:
-                query = evaluate(query, peers, s.settings.query_timeout, s.settings.result_limit)
-            answer = s.queries.run(query, _accept(), default_graphs, named_graphs)
+            if checked.services:
+                checked = evaluate(checked, PeerRegistry(s.settings.peers_path).list(), s.settings.query_timeout,
+                                   s.settings.result_limit)
+            answer = s.queries.run(checked.text, accept, default_graphs, named_graphs)
             if s.cache is not None and key is not None:
                 s.cache.put(key, answer)
     finally:
         s.budget.charge(client, time.monotonic() - started)
     if answer.status == 406:
-        raise NotAcceptable(f"no result format matches Accept: {_accept()}; results are available as "
+        raise NotAcceptable(f"no result format matches Accept: {accept}; results are available as "
                             + ", ".join(sorted(set(FORMAT_PARAMETER.values()))))
     if answer.status >= 400:
-        raise UsageError(answer.body.decode("utf-8", "replace").strip() or f"the query was refused ({answer.status})")
+        raise UsageError(_engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
+                         or f"the query was refused ({answer.status})")
     response = Response(answer.body, status=answer.status, content_type=answer.content_type)
     response.headers["Isic-Scope"] = scope
     if key is not None:
@@ -84,10 +97,20 @@ def sparql() -> Response:
         response.headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a write changes the answer
     if stale:
         response.headers["Isic-Stale-Peers"] = ", ".join(stale)
-    if facts.form != "ASK":
+    if checked.form != "ASK":
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
     return response
+
+
+def _engine_message(message: str, checked: Checked) -> str:
+    """The engine's refusal, its position (in the text written for it) given in the client's own text."""
+    def place(match: re.Match[str]) -> str:
+        where = source_position(checked.tokens, checked.source, int(match.group(2))) \
+            if match.group(1) == "1" else None
+        return f"error at {where}" if where else "error"
+
+    return ENGINE_POSITION.sub(place, message)
 
 
 def _not_modified(etag: str) -> Response:
@@ -160,7 +183,7 @@ def utf8_body() -> str:
 def _accept() -> str:
     chosen = request.values.get("format")
     if chosen:
-        media_type = FORMAT_PARAMETER.get(chosen.lower(), chosen if "/" in chosen else None)
+        media_type = FORMAT_PARAMETER.get(chosen.lower(), chosen if MEDIA_TYPE.fullmatch(chosen) else None)
         if media_type is None:
             raise NotAcceptable(f"unknown format {chosen!r}; known: {', '.join(FORMAT_PARAMETER)}")
         return media_type
@@ -175,7 +198,7 @@ def _description() -> Response:
 
     best = negotiate(DESCRIPTION_TYPES)
     s = services()
-    triples = service_description(request.base_url, s.graphs)
+    triples = service_description(s.settings.base_iri.rstrip("/") + "/sparql", s.graphs)
     return Response(serialize(triples, format=DESCRIPTION_TYPES[best]) or b"", content_type=best)
 
 

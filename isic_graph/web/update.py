@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from ..errors import UnsupportedFormat, UsageError
+from ..guard import check_update
 from ..ingest import after_raw_update
 from .auth import require_admin
 from .sparql import utf8_body
@@ -32,7 +33,7 @@ def update() -> Response:
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
     s = services()
-    s.guard.check_update(operations[0])
-    s.store.update(operations[0], using, named)
-    after_raw_update(s.store, s.graphs, operations[0])
+    checked = check_update(operations[0], s.limits)
+    s.store.update(checked.text, using, named)
+    after_raw_update(s.store, s.graphs, checked)
     return Response(status=204)

@@ -46,8 +46,7 @@ UI = {
 PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.title }} — isic-graph</title>""" + STYLE + """
 <link rel="stylesheet" href="/static/vendor/yasgui.min.css">
-<style>body{max-width:80rem}.examples button{margin:.15rem;text-align:left}.bar{margin:.5rem 0}
-#truncated{background:#fff3cd;padding:.3rem .6rem;display:none}</style></head><body>
+</head><body class="workbench">
 <p><a href="/">isic-graph</a> · <a href="/search">{{ ui.search }}</a> · <a href="/ontology">Ontologie / Ontology</a>
 · <a href="?lang={{ other }}" lang="{{ other }}">{{ ui.other }}</a></p>
 <h1>{{ ui.title }}</h1>

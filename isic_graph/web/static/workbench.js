@@ -69,5 +69,15 @@
     note.style.display = cut ? "block" : "none";
     document.getElementById("limit").textContent = headers["isic-result-limit"] || "";
   });
+  // result links: only http(s) addresses are followed; an IRI such as javascript:… or data:… stays text
+  var results = document.getElementById("yasgui");
+  function disarm() {
+    results.querySelectorAll("a[href]").forEach(function (a) {
+      if (a.protocol !== "http:" && a.protocol !== "https:") { a.removeAttribute("href"); }
+    });
+  }
+  new MutationObserver(disarm).observe(results, { childList: true, subtree: true });
+  disarm();
+
   window.isicWorkbench = yasgui;  // for the browser tests
 })();

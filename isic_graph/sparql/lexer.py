@@ -1,0 +1,183 @@
+"""The tokens of a SPARQL text, by the terminals of the SPARQL 1.1 grammar, and the text written back from them.
+
+There is one reading of a text: this one. Every check (SERVICE, LOAD, the dataset, the query form,
+nesting, the cache key) reads these tokens, and the engine receives only `write(tokens)`, never the
+client's text. Writing back is what makes the reading the engine's too:
+
+- codepoint escapes (\\uXXXX) are decoded inside strings and IRIs only, as Oxigraph does; anywhere else a
+  backslash fits no token and the text is refused. The written text has no codepoint escape in any
+  string, so an engine that decodes escapes over the whole text (as SPARQL 1.1 allows) reads it the same;
+- strings are written in one form ("…", quotes, backslashes and line breaks escaped), comments are left
+  out, and tokens are separated by one space on a single line;
+- `<` is read as an IRI wherever an IRI could stand there, and as an operator otherwise. Where the engine
+  reads an operator (`FILTER(?a<?b&&?c>?d)`), what was read as an IRI holds neither a quote (written
+  \\u0027) nor a comment that could end before the end of the text (there is one line), so no string,
+  comment or IRI can start inside it for the engine: the tokens after it are the same in both readings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..errors import UsageError
+
+# The grammar's character classes (SPARQL 1.1, section 19.8).
+PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+                 "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+PN_CHARS_U = PN_CHARS_BASE + "_"
+PN_CHARS = PN_CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+VARNAME = f"[{PN_CHARS_U}0-9][{PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
+PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+PN_PREFIX = f"[{PN_CHARS_BASE}](?:[{PN_CHARS}.]*[{PN_CHARS}])?"
+PN_LOCAL = f"(?:[{PN_CHARS_U}:0-9]|{PLX})(?:(?:[{PN_CHARS}.:]|{PLX})*(?:[{PN_CHARS}:]|{PLX}))?"
+HEX = "[0-9A-Fa-f]"
+UCHAR = f"\\\\u{HEX}{{4}}|\\\\U{HEX}{{8}}"
+ECHAR = "\\\\[tbnrf\"'\\\\]"
+
+TOKEN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
+    ("space", r"[ \t\r\n]+"),
+    ("comment", r"#[^\r\n]*"),
+    ("string", f"'''(?:(?:''|')?(?:[^'\\\\]|{ECHAR}|{UCHAR}))*'''|\"\"\"(?:(?:\"\"|\")?(?:[^\"\\\\]|{ECHAR}|{UCHAR}))*\"\"\""
+               f"|'(?:[^'\\\\\\n\\r]|{ECHAR}|{UCHAR})*'|\"(?:[^\"\\\\\\n\\r]|{ECHAR}|{UCHAR})*\""),
+    ("iri", f"<(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{UCHAR})*>"),
+    ("var", f"[?$]{VARNAME}"),
+    ("bnode", f"_:[{PN_CHARS_U}0-9](?:[{PN_CHARS}.]*[{PN_CHARS}])?"),
+    ("pname", f"(?:{PN_PREFIX})?:(?:{PN_LOCAL})?"),
+    ("number", r"(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)"),
+    ("lang", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?"),
+    ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
+    ("punct", r"\^\^|&&|\|\||!=|<=|>=|<<|>>|\{\||\|\}|[{}()\[\].,;*/+\-!=<>?|^~]"),
+]))
+ESCAPE = re.compile(f"{UCHAR}|{ECHAR}")
+ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+WRITTEN = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+IRI_FORBIDDEN = re.compile(r"[<>\"{}|^`\\\x00-\x20]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token: its kind (a group name of TOKEN), its value (a string's or IRI's decoded content,
+    otherwise its text: keywords are compared without case, `a` and `true` with it), and where it
+    starts in the text it was read from."""
+
+    kind: str
+    value: str
+    start: int
+
+    def is_word(self, *words: str) -> bool:
+        return self.kind == "word" and self.value.upper() in words
+
+    def is_punct(self, *marks: str) -> bool:
+        return self.kind == "punct" and self.value in marks
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """The tokens of a SPARQL text, without spaces and comments; UsageError (400) where none fits."""
+    tokens = []
+    position, end = 0, len(text)
+    match = TOKEN.match
+    while position < end:
+        found = match(text, position)
+        if found is None:
+            raise UsageError(f"{_where(text, position)}: {_unexpected(text, position)}")
+        kind = found.lastgroup
+        assert kind is not None
+        if kind not in ("space", "comment"):
+            tokens.append(Token(kind, _value(kind, found.group(), text, position), position))
+        position = found.end()
+    return tuple(tokens)
+
+
+def write(tokens: Sequence[Token]) -> str:
+    """The one text an engine receives for these tokens: one line, one space between tokens (none between
+    a function's name and its parenthesis where the text had none: Oxigraph wants `LANG(`, not `LANG (`)."""
+    parts = []
+    previous: Token | None = None
+    for token in tokens:
+        if previous is not None:
+            parts.append("" if _joined(previous, token) else " ")
+        parts.append(written(token))
+        previous = token
+    return "".join(parts)
+
+
+def _joined(previous: Token, token: Token) -> bool:
+    return (previous.kind == "word" and token.value == "(" and token.kind == "punct" and previous.start >= 0
+            and previous.start + len(previous.value) == token.start)
+
+
+def written(token: Token) -> str:
+    if token.kind == "string":
+        return '"' + "".join(WRITTEN.get(c, c) for c in token.value) + '"'
+    if token.kind == "iri":
+        return "<" + token.value.replace("'", "\\u0027") + ">"
+    return token.value
+
+
+def string_token(value: str) -> Token:
+    """A string token for a value made here (a peer's answer, a constant)."""
+    return Token("string", value, -1)
+
+
+def _value(kind: str, text: str, source: str, position: int) -> str:
+    if kind == "string":
+        quote = 3 if text[:3] in ("'''", '"""') else 1
+        return _unescape(text[quote:-quote], source, position)
+    if kind == "iri":
+        value = _unescape(text[1:-1], source, position)
+        if IRI_FORBIDDEN.search(value):
+            raise UsageError(f"{_where(source, position)}: the IRI {text[:80]} holds, once its escapes are "
+                             "decoded, a character that no IRI may hold")
+        return value
+    return text
+
+
+def _unescape(text: str, source: str, position: int) -> str:
+    if "\\" not in text:
+        return text
+
+    def decode(match: re.Match[str]) -> str:
+        escape = match.group()
+        if escape[1] in "uU":
+            code = int(escape[2:], 16)
+            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                raise UsageError(f"{_where(source, position)}: {escape} is not a Unicode character")
+            return chr(code)
+        return ECHARS[escape[1]]
+
+    return ESCAPE.sub(decode, text)
+
+
+def _unexpected(text: str, position: int) -> str:
+    c = text[position]
+    if c == "\\":
+        return ("a backslash outside a string or an IRI: escapes such as \\u0053 are read only inside "
+                "strings and IRIs here; write the character itself")
+    if c in "'\"":
+        return "a string that is not closed (or holds a line break, or a backslash that is not an escape)"
+    if c == "<":
+        return "an IRI that is not closed"
+    return f"unexpected character {c!r} (U+{ord(c):04X})"
+
+
+def _where(text: str, position: int) -> str:
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def source_position(tokens: Sequence[Token], text: str, written_column: int) -> str | None:
+    """Where, in the text the tokens were read from, a column of `write(tokens)` (counted from 1) falls."""
+    column = 1
+    previous: Token | None = None
+    for token in tokens:
+        if previous is not None and not _joined(previous, token):
+            column += 1
+        width = len(written(token))
+        if written_column < column + width and token.start >= 0:
+            return _where(text, token.start)
+        column += width
+        previous = token
+    return f"{_where(text, len(text.rstrip()))} (the end of the text)" if written_column >= column else None

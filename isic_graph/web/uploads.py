@@ -1,0 +1,38 @@
+"""The files of a multipart upload: every file under every field name, or a refusal naming the part that
+cannot be used (never a part silently left out, which a replacing upload would turn into lost data)."""
+
+from __future__ import annotations
+
+import re
+from typing import Collection
+
+from flask import request
+
+from ..documents import Document
+from ..errors import UsageError
+from ..formats import format_for_path
+
+SEPARATORS = re.compile(r"[\\/]")
+
+
+def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
+    """Every file of the multipart request, whatever its field and however many share one (as `curl -F
+    files=@a.csv -F files=@b.csv` and a browser's multiple file input send them). The text fields named in
+    `fields` are the form's own; any other text field, or a file without a usable name, is refused (400)."""
+    unknown = sorted(name for name in request.form if name not in fields)
+    if unknown:
+        raise UsageError(f"the part(s) {', '.join(repr(n) for n in unknown)} are not files; send each document "
+                         "as a file part (curl -F files=@sheet.ttl)")
+    documents = []
+    for field, file in request.files.items(multi=True):
+        data = file.read()
+        name = SEPARATORS.split(file.filename or "")[-1].strip()
+        if not name:
+            if not file.filename and not data:  # a file input left empty: browsers send it with no name, no byte
+                continue
+            raise UsageError(f"a file sent as {field!r} has no file name; name each file (projects.csv, "
+                             "sheet.ttl…): its name tells its format and, for CSV, its table")
+        documents.append(Document(name, data, format_for_path(name)))
+    if not documents:
+        raise UsageError("the multipart request holds no file")
+    return documents
