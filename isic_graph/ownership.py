@@ -12,12 +12,13 @@ Each owned subject has a record in the ownership graph, `<{base}id/ownership/{ha
 ingestion, load, harvest, migration or transfer) that made it so. Records outlive retraction.
 
 Owners are compared on keys (iris.py): the IRI normalised, without its fragment (a skolemised blank
-node `X#genid-…` is part of X), in lower case. A spelling under this instance's base
-that is not its normal form (`HTTP://…`, `…//id/…`, `%69d/…`) is refused outright.
+node `X#genid-…` is part of X), in lower case. An IRI under this instance's base not written with that
+very base in normal form (`HTTP://…`, `…//id/…`, `%69d/…`, `user@`, `:05000`) is refused outright.
 
 What counts as a statement about a subject: every triple whose subject it is, and the triples that
 attach something to it as their object (ATTACHING: a collection sheet `isic:describes` it, a lesson is
-`isic:learnedFrom` it, `owl:sameAs` and the other identity links, which would merge two descriptions).
+`isic:learnedFrom` it, `owl:sameAs` and the other identity links, which would merge two descriptions;
+an identity link to an IRI nobody owns, such as Wikidata's, claims nothing).
 Any other link to another's subject (a project carried by the CAF, a lesson that confirms another
 network's lesson) is what linked data is for, and is shown on the target's page as an incoming link.
 
