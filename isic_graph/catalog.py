@@ -106,6 +106,7 @@ def describe(summary: Summary, graphs: Graphs, root: str, peers: Sequence[Peer] 
                         Literal("isic-graph: all data", language="en")),
                 DEFAULT_LICENSE, summary.modified, summary.triples, summary.classes)
     rdf.distribution(NamedNode(f"{home}#isic-graph-nquads"), whole, dumps.whole_store())
+    add(whole, VOID + "uriSpace", Literal(f"{graphs.base}id/"))  # what its networks own; peers read it at peer add
     for net, dataset in zip(summary.networks, datasets[1:]):
         add(whole, VOID + "subset", dataset)
         rdf.dataset(dataset, net.titles or (Literal(net.slug),), net.license, net.modified, net.triples, net.classes)

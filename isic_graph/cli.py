@@ -8,17 +8,18 @@ from typing import Callable, NoReturn, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, ownership
 from .backup import backup, verify
 from .config import SETTINGS_DOC, Settings
 from .credentials import CredentialStore
 from .documents import Document, read_batch
-from .errors import IsicError, RestoreRefused, ValidationFailed
+from .errors import IsicError, NotOwner, RestoreRefused, ValidationFailed
 from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
 from .harvest import harvest
 from .ingest import Mode, check, check_slug, ingest
 from .instance import init_store, load_reference, stats
 from .namespaces import Graphs, curie
+from .peerclient import register
 from .peers import PeerRegistry
 from .restoration import restore
 from .store import Store, open_store
@@ -125,6 +126,8 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
         finally:
             if store is not None:
                 store.close()
+    except NotOwner as exc:  # it would be refused as not conforming: exit 1
+        fail(exc.message, 1)
     except IsicError as exc:  # usage, parse and store errors alike: exit 2, as documented
         fail(exc.message, 2)
     _print_report(outcome, lang, report)
@@ -298,20 +301,32 @@ def peer_group() -> None:
 @click.option("--dumps", help="The address of the peer's dumps (optional).")
 @click.option("--allow-private", is_flag=True,
               help="Accept a loopback, link-local or private address: the peer is really there.")
+@click.option("--uri-space", help="The IRIs the peer owns (default: the void:uriSpace of its VoID description).")
 @click.pass_obj
-def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool) -> None:
-    """Register a peer (or change its addresses)."""
-    peer = run(lambda: PeerRegistry(obj.settings.peers_path).add(name, sparql, dumps, allow_private))
-    click.echo(f"peer {peer.name} registered: {peer.sparql}")
+def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool,
+             uri_space: str | None) -> None:
+    """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
+    peer = run(lambda: register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space))
+    click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
+    later = "the peer's URI space is recorded in the store at its first harvest"
+    store = _store_if_available(obj, later)
+    if store is None:
+        progress(f"note: {later}")
+        return
+    try:
+        run(lambda: ownership.record_peer(store, obj.graphs, peer.name, peer.uri_space))
+    finally:
+        store.close()
 
 
 @peer_group.command("list")
 @click.pass_obj
 def peer_list(obj: Context) -> None:
-    """The registered peers: name, SPARQL endpoint, dumps, date."""
+    """The registered peers: name, SPARQL endpoint, dumps, date, URI space."""
     for peer in run(lambda: PeerRegistry(obj.settings.peers_path).list()):
         private = "\tprivate address allowed" if peer.allow_private else ""
-        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\tsince {peer.added}{private}")
+        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\tsince {peer.added}"
+                   f"\towns {peer.uri_space or 'what it publishes first'}{private}")
 
 
 @peer_group.command("remove")
@@ -381,6 +396,55 @@ def network_revoke(obj: Context, slug: str) -> None:
     click.echo(f"network {slug}: token revoked")
 
 
+@main.group("owner")
+def owner_group() -> None:
+    """Who owns each resource: only its owner's writes may describe it."""
+
+
+@owner_group.command("show")
+@click.argument("iri")
+@click.pass_obj
+def owner_show(obj: Context, iri: str) -> None:
+    """The owner of a resource, and the activity that made it so."""
+    def action() -> None:
+        with obj.store(read_only=True) as store:
+            found = ownership.record_of(store, obj.graphs, iri)
+        if found is None:
+            fail(f"<{iri}> has no owner yet: the first network to publish it will own it")
+        click.echo(f"{found.owner.describe()}\t<{found.owner.agent}>"
+                   + (f"\tsince {found.since or '?'} <{found.activity}>" if found.activity else "\tby rule"))
+    run(action)
+
+
+@owner_group.command("transfer")
+@click.argument("iri")
+@click.argument("network")
+@click.pass_obj
+def owner_transfer(obj: Context, iri: str, network: str) -> None:
+    """Give a resource to a network (recorded with provenance); its data in every graph is kept."""
+    def action() -> None:
+        check_slug(network)
+        with obj.store() as store:
+            previous = ownership.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network))
+        click.echo(f"<{iri}>: {previous.describe() if previous else 'nobody'} -> network \"{network}\"")
+    run(action)
+
+
+@owner_group.command("conflicts")
+@click.pass_obj
+def owner_conflicts(obj: Context) -> None:
+    """The resources typed in several network graphs, with their owner, for the administrator to settle
+    (owner transfer); their data is kept meanwhile. Exit 1 when there are some."""
+    def action() -> int:
+        with obj.store(read_only=True) as store:
+            found = ownership.conflicts(store, obj.graphs)
+        for c in found:
+            click.echo(f"<{c.subject}>\t{', '.join(c.networks)}\towner: {c.owner.describe() if c.owner else 'none'}")
+        return len(found)
+    if run(action):
+        sys.exit(1)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -394,14 +458,14 @@ def serve_command(obj: Context, host: str, port: int, threads: int) -> None:
     run(lambda: serve(obj.settings, host, port, threads))
 
 
-def _store_if_available(obj: Context) -> Store | None:
+def _store_if_available(obj: Context, without: str = "validating without the store") -> Store | None:
     path = obj.settings.store_path
     if not obj.settings.store_url and (path is None or not path.is_dir()):
         return None
     try:
         return obj.store()
     except IsicError as exc:
-        progress(f"note: validating without the store ({exc.message})")
+        progress(f"note: {without} ({exc.message})")
         return None
 
 

@@ -15,6 +15,7 @@
     ├── BackupError                 422 bad-backup
     │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
+    ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
     ├── NotFound                    404 not-found
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
@@ -95,6 +96,19 @@ class ValidationFailed(IsicError):
     def __init__(self, message: str, report: ValidationReport) -> None:
         super().__init__(message)
         self.report = report
+
+
+class NotOwner(IsicError):
+    """The data states something about a subject another network, a peer or the instance owns; nothing was written."""
+
+    status = 422
+    code = "not-owner"
+
+    def __init__(self, message: str, subject: str, owner: str, row: str | None = None) -> None:
+        super().__init__(message)
+        self.subject = subject
+        self.owner = owner
+        self.row = row
 
 
 class NotFound(IsicError):

@@ -24,6 +24,7 @@ from .formats import format_named
 from .identity import recompute_identity
 from .ingest import check, check_slug, insert_data
 from .namespaces import DCTERMS, OWL, PROV, RDF_TYPE, VOID, XSD, Graphs
+from .ownership import keep_owned
 from .peers import Peer
 from .privacy import masked, personal_data_in_iri
 from .sparql_terms import iri
@@ -121,8 +122,11 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
     body, new_etag = _get(peer, url, "text/turtle", etag, timeout)
     if body is None:  # 304: unchanged since the last harvest
         return NetworkOutcome(network, graph, changed=False)
-    triples, skipped = _conforming(read_batch([Document(f"{network}.ttl", body, format_named("turtle"))],
-                                              graphs.base).triples, validator, graphs)
+    owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space,  # only what the peer owns (ownership.py)
+                                read_batch([Document(f"{network}.ttl", body, format_named("turtle"))],
+                                           graphs.base).triples)
+    triples, skipped = _conforming(owned, validator, graphs)
+    skipped = tuple(sorted({*skipped, *foreign}))
     now = datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{peer.name}/{network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     store.update(" ;\n".join([

@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from . import ownership
 from .disjoint import DisjointSets
 from .documents import Batch, Document, read_batch
 from .errors import UsageError, ValidationFailed
@@ -58,12 +59,15 @@ def check_slug(network: str) -> str:
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
-          mode: Mode = Mode.REPLACE) -> ValidationReport:
+          mode: Mode = Mode.REPLACE, owners: bool = True) -> ValidationReport:
     """Validate a batch with what it needs from the store: the types of the resources it references,
-    and the roles that hold the persons it describes."""
+    and the roles that hold the persons it describes. As a network's, with a store, it must also state
+    nothing about another's subject (NotOwner; owners=False when the caller checked that already)."""
     _check_vocabulary_untouched(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
+        if owners and store is not None:
+            ownership.check_batch(store, graphs, ownership.network(graphs, network), batch)
     context: list[Triple] = []
     focus = None
     if store is not None:
@@ -77,10 +81,17 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
 
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
            mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None) -> IngestResult:
-    """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate."""
+    """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate,
+    or states anything about a subject another owns (see ownership.py); the subjects it is first to
+    publish become the network's."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
-    report = check(batch, store, validator, graphs, network, mode)
+    _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
+    _check_attribution(batch, graphs, network)
+    ownership.migrate(store, graphs)
+    owner = ownership.network(graphs, network)
+    claimed = ownership.check_batch(store, graphs, owner, batch)
+    report = check(batch, store, validator, graphs, network, mode, owners=False)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
                                f"({len(report.violations)} problem(s)); nothing was stored", report)
@@ -100,6 +111,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
+    if claimed:
+        operations.append(ownership.claim_update(graphs, owner, claimed, activity))
     store.update(" ;\n".join(operations))
     update_identity(store, graphs, changed)
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)

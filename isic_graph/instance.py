@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from pyoxigraph import Triple
 
-from . import resources
+from . import ownership, resources
 from .documents import Document, parse_document, read_batch
 from .errors import UsageError, ValidationFailed
 from .formats import format_for_path
 from .ingest import IngestResult, Mode, insert_data, ingest
-from .namespaces import Graphs
+from .namespaces import PROV, XSD, Graphs
 from .sparql_terms import iri, is_iri
 from .store import Store
+from .store.results import term_value
 from .validation import Validator, personal_data_report
 
 Progress = Callable[[str], None]
@@ -42,6 +44,7 @@ class Stats:
 def init_store(store: Store, graphs: Graphs, validator: Validator | None = None, samples: bool = False,
                progress: Progress = lambda _: None) -> list[IngestResult]:
     """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
+    ownership.migrate(store, graphs)  # owners for a store written before they were recorded
     replace_graph(store, graphs.ontology, _read(resources.ontology_file(), graphs.base))
     progress(f"ontology loaded into <{graphs.ontology}>")
     thesauri = [t for path in resources.thesaurus_files() for t in _read(path, graphs.base)]
@@ -80,6 +83,7 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
     triples = read_batch([Document.from_path(path)], graphs.base).triples
     refuse_personal_data(triples)
     replace_graph(store, graph, list(triples))
+    claim_reference(store, graphs, triples)
     return len(triples)
 
 
@@ -89,6 +93,20 @@ def refuse_personal_data(triples: Sequence[Triple]) -> None:
     if not report.conforms:
         kinds = sorted({v.value or "" for v in report.violations})
         raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report)
+
+
+def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
+                    now: datetime.datetime | None = None) -> None:
+    """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
+    network described first becomes the instance's when reference data for it is loaded)."""
+    subjects = sorted({term_value(t.subject).split("#genid-")[0] for t in triples})
+    if not subjects:
+        return
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/load/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    store.update(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
+                 f"<{PROV}endedAtTime> \"{now.isoformat()}\"^^<{XSD}dateTime> }} }} ;\n"
+                 + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity, replace=True))
 
 
 def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:

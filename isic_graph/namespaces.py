@@ -81,6 +81,11 @@ class Graphs:
         return f"{self.base}graph/derived/identity"
 
     @property
+    def ownership(self) -> str:
+        """Who owns each subject IRI, with the activity that made it so (see ownership.py)."""
+        return f"{self.base}graph/ownership"
+
+    @property
     def network_prefix(self) -> str:
         return f"{self.base}graph/network/"
 
@@ -100,5 +105,5 @@ class Graphs:
 
     def is_reserved(self, graph: str) -> bool:
         """Graphs written only by init or ingestion, never by a raw load."""
-        return graph in (self.ontology, self.thesauri, self.metadata, self.identity) \
+        return graph in (self.ontology, self.thesauri, self.metadata, self.identity, self.ownership) \
             or graph.startswith((self.network_prefix, self.peer_prefix))

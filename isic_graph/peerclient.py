@@ -17,16 +17,19 @@ from dataclasses import dataclass
 from typing import Any, Mapping, cast
 
 import urllib3
+from pyoxigraph import RdfFormat, parse
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError
 
 from . import __version__
 from .errors import PeerTimeout, PeerUnavailable, UsageError
-from .peeraddress import Address, resolve
-from .peers import Peer
+from .peeraddress import Address, registrable, resolve
+from .namespaces import VOID
+from .peers import Peer, PeerRegistry
 
 USER_AGENT = f"isic-graph/{__version__} (+https://w3id.org/isic)"
 SPARQL_AGENT = f"isic-graph/{__version__} (federated query; +https://w3id.org/isic)"
 MAX_BYTES = 64 * 1024 * 1024
+VOID_BYTES = 1024 * 1024
 CHUNK = 64 * 1024
 SPARQL_RESULTS = "application/sparql-results+json"
 
@@ -59,6 +62,35 @@ def post_sparql(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYT
     if not _is_results(result):
         raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results")
     return cast(dict[str, Any], result)
+
+
+def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
+             uri_space: str | None = None, timeout: float = 10.0) -> Peer:
+    """Register a peer with the URI space it owns: as given, else the `void:uriSpace` of its VoID description
+    (`.well-known/void` beside its SPARQL endpoint). A peer to harvest (with dumps) whose description
+    cannot be read is refused; one only queried is registered without."""
+    if uri_space is None:
+        candidate = Peer(name, registrable(sparql, allow_private).url, dumps, "", allow_private)
+        try:
+            uri_space = read_uri_space(candidate, timeout)
+        except PeerUnavailable as exc:
+            if dumps is not None:
+                raise UsageError(f"{exc.message}; give the IRIs it owns with --uri-space") from None
+    return registry.add(name, sparql, dumps, allow_private, uri_space)
+
+
+def read_uri_space(peer: Peer, timeout: float) -> str:
+    """The one `void:uriSpace` of the VoID description beside a peer's SPARQL endpoint."""
+    url = urllib.parse.urljoin(peer.sparql, ".well-known/void")
+    answer = get(peer, url, {"Accept": "application/n-triples"}, timeout, VOID_BYTES)
+    try:
+        spaces = sorted({str(q.object.value) for q in parse(answer.body, format=RdfFormat.N_TRIPLES)
+                         if q.predicate.value == VOID + "uriSpace"})
+    except (SyntaxError, ValueError):
+        spaces = []
+    if len(spaces) != 1:
+        raise PeerUnavailable(f"peer {peer.name}: its VoID description {url} gives no single void:uriSpace")
+    return spaces[0]
 
 
 def request(peer: Peer, method: str, url: str, headers: Mapping[str, str], body: bytes | None, timeout: float,

@@ -1,5 +1,8 @@
 """The peer registry: the other networks' instances this one may query and harvest, in a JSON file.
 
+A peer owns the IRIs under its URI space (see ownership.py): the `void:uriSpace` of its VoID description,
+read when it is added (peerclient.register), or given by the operator.
+
 A peer's endpoint must be http(s), without credentials in the URL; it is kept as `peeraddress` reads it
 (host decoded and normalised). Loopback, link-local, private and reserved addresses (the usual targets
 of request forgery: 127.0.0.1, 169.254.169.254, 10.0.0.0/8…), in any spelling, are refused unless the
@@ -13,7 +16,7 @@ import datetime
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import NotFound
+from .errors import NotFound, UsageError
 from .ingest import check_slug
 from .jsonfile import read_entries, write_entries
 from .peeraddress import registrable
@@ -21,13 +24,14 @@ from .peeraddress import registrable
 
 @dataclass(frozen=True)
 class Peer:
-    """A registered instance: its name, SPARQL endpoint, optional dumps address, and date."""
+    """A registered instance: its name, SPARQL endpoint, optional dumps address, date, and URI space."""
 
     name: str
     sparql: str
     dumps: str | None
     added: str
     allow_private: bool = False
+    uri_space: str | None = None  # the IRIs it owns; None: only what it is first to publish here
 
 
 class PeerRegistry:
@@ -36,12 +40,16 @@ class PeerRegistry:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def add(self, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False) -> Peer:
-        """Register a peer (or change its addresses)."""
+    def add(self, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
+            uri_space: str | None = None) -> Peer:
+        """Register a peer (or change its addresses), owning the IRIs under uri_space (see
+        peerclient.register, which reads it from the peer)."""
         check_slug(name)
         sparql = registrable(sparql, allow_private).url
         dumps = registrable(dumps, allow_private).url if dumps is not None else None
-        peer = Peer(name, sparql, dumps, _now(), allow_private)
+        if uri_space is not None and not uri_space.startswith(("http://", "https://", "urn:")):
+            raise UsageError(f"the URI space {uri_space!r} is not an absolute IRI")
+        peer = Peer(name, sparql, dumps, _now(), allow_private, uri_space)
         entries = self._read()
         entries[name] = peer
         self._write(entries)

@@ -18,6 +18,7 @@ from logging.handlers import QueueHandler, QueueListener
 from types import FrameType
 
 from .config import Settings
+from .ownership import migrate
 from .store.engine import Engine
 from .web import MAX_UPLOAD, create_app, services
 from .web.clients import TrustedProxies
@@ -50,6 +51,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         app = create_app(settings, engine)
+        migrate(services(app).store, services(app).graphs)  # a store written before owners were recorded gets them
         writes = services(app).writes
         sockets, servers = create_servers(app, host, port, threads, settings.client_connections,
                                           TrustedProxies(settings.trusted_proxies), ident="isic-graph",

@@ -311,7 +311,7 @@ def test_kill_9_in_the_middle_of_a_large_write_leaves_the_batch_whole_or_absent(
         first = notes("bulk", "base", LARGE)
         assert post(server, tokens["bulk"], first, "replace").status in OK
         duration = time.monotonic() - begun
-        before = graph_sizes(server, GRAPHS.network("bulk"), GRAPHS.metadata)
+        before = graph_sizes(server, GRAPHS.network("bulk"), GRAPHS.metadata, GRAPHS.ownership)
         samples = lessons(server)
         current = first
         report = [f"\n{victim}: a {2 * LARGE}-triple batch takes {duration:.2f} s"]
@@ -350,7 +350,7 @@ def test_kill_9_in_the_middle_of_a_large_write_leaves_the_batch_whole_or_absent(
             assert described(server, current) == (0 if present else LARGE)
             assert triples_in(server, GRAPHS.network("bulk")) == 2 * LARGE
             assert recorded(server, sheet) == (1 if present else 0), "the provenance record disagrees with the data"
-            assert graph_sizes(server, GRAPHS.network("bulk"), GRAPHS.metadata) == before
+            assert graph_sizes(server, GRAPHS.network("bulk"), GRAPHS.metadata, GRAPHS.ownership) == before
             assert lessons(server) == samples
             current = sheet if present else current
             report[-1] += f"; the batch is {'whole' if present else 'absent'}"
@@ -392,7 +392,7 @@ def test_a_full_disk_answers_507_stays_readable_and_takes_writes_once_space_is_f
                                  ISIC_ADMIN_TOKEN="durability-admin")
         deep = {"Authorization": "Bearer durability-admin"}
         try:
-            samples, before = lessons(server), graph_sizes(server, GRAPHS.metadata)
+            samples, before = lessons(server), graph_sizes(server, GRAPHS.metadata, GRAPHS.ownership)
             big, small = filler(disk, "big", 32), filler(disk, "small", 8)
             accepted: list[Sheet] = []
             refusal: tuple[Sheet, Answer] | None = None
@@ -416,7 +416,7 @@ def test_a_full_disk_answers_507_stays_readable_and_takes_writes_once_space_is_f
                 assert sum(described(server, s) for s in accepted) == 20 * len(accepted)
                 assert described(server, refused) == 0 and recorded(server, refused) == 0
                 assert lessons(server) == samples
-                assert graph_sizes(server, GRAPHS.metadata, GRAPHS.network("bulk")) == before
+                assert graph_sizes(server, GRAPHS.metadata, GRAPHS.network("bulk"), GRAPHS.ownership) == before
 
             intact()
             again = post(server, tokens["bulk"], notes("bulk", "g0", 1), "upsert")

@@ -11,8 +11,12 @@ from typing import Iterator
 import pytest
 from pyoxigraph import RdfFormat
 
+from isic_graph.documents import Document
+from isic_graph.formats import format_named
 from isic_graph.harvest import harvest
+from isic_graph.ingest import ingest
 from isic_graph.namespaces import Graphs
+from isic_graph.peerclient import register
 from isic_graph.peers import Peer, PeerRegistry
 from isic_graph.store import Store
 from isic_graph.store.embedded import EmbeddedStore
@@ -37,7 +41,7 @@ def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def local(tmp_path_factory: pytest.TempPathFactory, peer: LiveServer) -> Iterator[tuple[Store, Peer]]:
     folder = tmp_path_factory.mktemp("local")
     registry = PeerRegistry(folder / "peers.json")
-    registered = registry.add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
+    registered = register(registry, "south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
     store = EmbeddedStore(None)
     yield store, registered
     store.close()
@@ -86,9 +90,9 @@ def test_harvests_copy_then_transfer_only_what_changed(peer: LiveServer, local: 
 
     before = len(dump_requests(peer, 3))  # the first harvest fetched each of the three networks
     second = harvest(store, validator, graphs, registered)
-    assert second.error is None and not any(n.changed for n in second.networks)
+    assert second.error is None and not any(n.changed for n in second.networks), second
     conditional = dump_requests(peer, before + 3)[before:]
-    assert len(conditional) == 3 and {e["status"] for e in conditional} == {304}  # no data transferred
+    assert len(conditional) == 3 and {e["status"] for e in conditional} == {304}, (second, first)  # no data transferred
 
     label = "http://www.w3.org/2000/01/rdf-schema#label"
     anas = f"<{BASE}graph/network/anas>"
@@ -172,3 +176,30 @@ def test_the_administrator_harvests_over_http(peer: LiveServer, tmp_path: Path) 
         assert unknown.status == 404
     finally:
         local.stop()
+
+
+def test_a_harvested_graph_keeps_only_what_the_peer_owns_and_reports_the_rest(peer: LiveServer,
+                                                                             local: tuple[Store, Peer],
+                                                                             validator: Validator) -> None:
+    store, registered = local
+    graphs = Graphs(BASE)
+    assert registered.uri_space == BASE + "id/"  # read from the peer's VoID description when it was added
+    ours, network = f"{BASE}id/organisation/ours", f"{BASE}id/network/here"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    ingest(store, validator, graphs, [Document("ours.nt", f'<{ours}> {label} "Ours" .\n'.encode(),
+                                               format_named("ntriples"))], "here")
+    update_peer(peer, f'INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{ours}> {label} "PWNED" . '
+                      f'<{network}> {label} "PWNED" . <HTTP://localhost:5000/id/organisation/ours> {label} "PWNED" . '
+                      f'<{BASE}id/organisation/ancv> <http://www.w3.org/2002/07/owl#sameAs> <{ours}> }} }}')
+    touch(peer, "anas", "2032-01-01T00:00:00+00:00")
+    try:
+        outcome = {n.network: n for n in harvest(store, validator, graphs, registered).networks}["anas"]
+        assert outcome.changed and {ours, network, "HTTP://localhost:5000/id/organisation/ours"} <= set(outcome.skipped)
+        assert store.query('ASK { ?s ?p "PWNED" }') is False
+        assert store.query(f"ASK {{ ?s <http://www.w3.org/2002/07/owl#sameAs> <{ours}> }}") is False
+        kept = store.query(f'ASK {{ GRAPH <{graphs.peer("south", "anas")}> {{ <{BASE}id/project/les-incompris> ?p ?o }} }}')
+        assert kept is True  # what the peer owns (first published here by it) is copied
+    finally:
+        update_peer(peer, f'DELETE WHERE {{ GRAPH <{BASE}graph/network/anas> {{ ?s ?p "PWNED" }} }} ; '
+                          f'DELETE DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{BASE}id/organisation/ancv> '
+                          f'<http://www.w3.org/2002/07/owl#sameAs> <{ours}> }} }}')

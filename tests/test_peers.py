@@ -11,6 +11,7 @@ from pyoxigraph import RdfFormat, parse
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.errors import NotFound, UsageError
+from isic_graph.peerclient import register
 from isic_graph.peers import PeerRegistry, check_address
 from isic_graph.store.engine import Engine
 from isic_graph.web import create_app, services
@@ -21,9 +22,11 @@ VOID = "http://rdfs.org/ns/void#"
 
 def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
     registry = PeerRegistry(tmp_path / "peers.json")
-    registry.add("south", "https://south.example.org/sparql", "https://south.example.org/dumps/")
-    registry.add("north", "https://north.example.org/sparql")
+    registry.add("south", "https://south.example.org/sparql", "https://south.example.org/dumps/",
+                 uri_space="https://south.example.org/id/")
+    registry.add("north", "https://north.example.org/sparql")  # no dumps: its URI space is not needed
     assert [p.name for p in registry.list()] == ["north", "south"]
+    assert registry.get("south").uri_space == "https://south.example.org/id/" and registry.get("north").uri_space is None
     registry.add("north", "https://isic.north.example.org/sparql")
     assert registry.get("north").sparql == "https://isic.north.example.org/sparql"
     assert registry.endpoints() == {"https://isic.north.example.org/sparql", "https://south.example.org/sparql"}
@@ -32,6 +35,15 @@ def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
         registry.get("south")
     with pytest.raises(NotFound):
         registry.remove("south")
+
+
+def test_a_peer_to_harvest_needs_a_uri_space_its_void_gives_or_the_operator(tmp_path: Path) -> None:
+    registry = PeerRegistry(tmp_path / "peers.json")
+    with pytest.raises(UsageError, match="--uri-space"):
+        register(registry, "south", "https://south.example.org/sparql", "https://south.example.org/dumps/")
+    assert registry.list() == []  # nothing registered
+    with pytest.raises(UsageError, match="not an absolute IRI"):
+        registry.add("south", "https://south.example.org/sparql", uri_space="south/")
 
 
 @pytest.mark.parametrize("url", [
@@ -63,13 +75,23 @@ def test_the_cli_manages_peers_and_says_what_is_wrong(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "--allow-private" in refused.output
     listed = runner.invoke(main, ["peer", "list"], env=env)
     assert listed.output.startswith("south\thttp://127.0.0.1:9/sparql\t-\tsince ")
+    assert "\towns what it publishes first" in listed.output  # no VoID to read there, and no dumps to harvest
+    unread = runner.invoke(main, ["peer", "add", "north", "--sparql", "http://127.0.0.1:9/sparql", "--dumps",
+                                  "http://127.0.0.1:9/dumps/", "--allow-private"], env=env)
+    assert unread.exit_code == 1 and "--uri-space" in unread.output
+    given = runner.invoke(main, ["peer", "add", "north", "--sparql", "http://127.0.0.1:9/sparql", "--dumps",
+                                 "http://127.0.0.1:9/dumps/", "--allow-private", "--uri-space",
+                                 "https://north.example.org/id/"], env=env)
+    assert given.exit_code == 0 and "owning https://north.example.org/id/" in given.output
+    assert "north\thttp://127.0.0.1:9/sparql\thttp://127.0.0.1:9/dumps/\tsince " in runner.invoke(
+        main, ["peer", "list"], env=env).output
     assert runner.invoke(main, ["peer", "remove", "south"], env=env).exit_code == 0
     assert runner.invoke(main, ["peer", "remove", "south"], env=env).exit_code == 1
 
 
 def test_the_catalogue_lists_the_peers_catalogues(engine: Engine, tmp_path: Path) -> None:
     PeerRegistry(tmp_path / "peers.json").add("south", "https://south.example.org/sparql",
-                                               "https://south.example.org/dumps/")
+                                               "https://south.example.org/dumps/", uri_space="https://south.example.org/id/")
     app = create_app(Settings(store_path=None, peers_path=tmp_path / "peers.json"), engine)
     body = app.test_client().get("/catalog", headers={"Accept": "application/n-triples"}).data
     triples = {(t.subject.value, t.predicate.value, t.object.value) for t in parse(body, format=RdfFormat.N_TRIPLES)}

@@ -9,7 +9,7 @@ from ..documents import Document, parse_document
 from ..errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from ..formats import format_for_media_type
 from ..ingest import Mode, check_slug, ingest, insert_data
-from ..instance import refuse_personal_data, replace_graph
+from ..instance import claim_reference, refuse_personal_data, replace_graph
 from ..sparql_terms import iri, is_iri
 from .auth import Forbidden, require_admin, require_network
 from .negotiation import negotiate
@@ -117,6 +117,7 @@ def _write_reference(graph: str) -> Response:
         replace_graph(store, graph, triples)
     else:
         store.update(insert_data(graph, triples))
+    claim_reference(store, services().graphs, triples)
     return Response(status=201 if created else 204)
 
 

@@ -45,6 +45,7 @@ from ..namespaces import (
     XSD,
 )
 from ..links import page_link, safe_href
+from ..ownership import record_of
 from ..store.results import SelectResult
 from .derived import per_store_version
 from .negotiation import language, negotiate
@@ -76,13 +77,15 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "sheet": "fiche de collecte", "network": "réseau", "other": "English",
              "used": "Projets et enseignements", "project": "projet", "lesson": "enseignement", "none": "Aucun.",
              "related": "Liens", "partner": "partenaires", "partner-in": "partenaire des projets",
-             "funder-of": "finance les projets", "carries": "porte les projets"},
+             "funder-of": "finance les projets", "carries": "porte les projets", "owner": "propriétaire",
+             "peer": "pair", "instance": "cette instance", "since": "depuis"},
       "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
              "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
              "sheet": "collection sheet", "network": "network", "other": "Français",
              "used": "Projects and lessons", "project": "project", "lesson": "lesson", "none": "None.",
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
-             "funder-of": "funds the projects", "carries": "leads the projects"}}
+             "funder-of": "funds the projects", "carries": "leads the projects", "owner": "owner",
+             "peer": "peer", "instance": "this instance", "since": "since"}}
 STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/static/site.css">"""
 CELL = """{% macro cell(c) %}<span{% if c.lang %} lang="{{ c.lang }}"{% endif %}>{% if c.href %}<a href="{{ c.href
@@ -227,7 +230,7 @@ def resource(kind: str, slug: str) -> Response:
     incoming = [r for r in _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {subject} }} LIMIT {MAX_NODES}").rows
                 if not _value(r["s"]).startswith(iri + "#")]
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
-    page["provenance"] = _provenance(iri, str(page["lang"]))
+    page["provenance"] = _owner(iri, str(page["lang"])) + _provenance(iri, str(page["lang"]))
     page["related"] = _related(iri, str(page["lang"]))
     return _answer(render_template_string(RESOURCE_PAGE, **page).encode("utf-8"), HTML, leaf, suffix, True)
 
@@ -253,6 +256,24 @@ def _related(iri: str, lang: str) -> list[Row]:
         grouped.setdefault(_value(row["kind"]), []).append(
             Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=page_link(x, base)))
     return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
+
+
+def _owner(iri: str, lang: str) -> list[Row]:
+    """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py)."""
+    from . import services
+
+    s, ui = services(), UI[lang]
+    found = record_of(s.store, s.graphs, iri)
+    if found is None:
+        return []
+    who = found.owner
+    cells = [Cell(ui["instance"] if who.kind == "instance" else who.name,
+                  href=page_link(who.agent, s.graphs.base) if who.kind == "network" else None,
+                  note=ui[who.kind] if who.kind != "instance" else None)]
+    if found.activity:
+        cells.append(Cell((found.since or "")[:19].replace("T", " ") or found.activity,
+                          href=page_link(found.activity, s.graphs.base), note=ui["since"]))
+    return [Row(Cell(ui["owner"]), cells)]
 
 
 def _provenance(iri: str, lang: str) -> list[Row]:

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, has_request_context, json
 from werkzeug.exceptions import HTTPException
 
-from ..errors import IsicError, ValidationFailed
+from ..errors import IsicError, NotOwner, ValidationFailed
 from .lifecycle import request_id
 
 PROBLEM_BASE = "https://w3id.org/isic/problems/"
@@ -34,6 +34,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
 def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, ValidationFailed):
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
+    if isinstance(exc, NotOwner):
+        extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
     title = (type(exc).__doc__ or exc.code).splitlines()[0]
     detail = exc.message
     if exc.status >= 500 and not exc.public:

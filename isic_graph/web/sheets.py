@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, render_template_string, request
 
 from .. import resources
 from ..documents import Document
-from ..errors import UsageError, ValidationFailed
+from ..errors import NotOwner, UsageError, ValidationFailed
 from ..formats import format_named
 from ..ingest import Mode, check_slug, ingest
 from ..sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
@@ -222,6 +222,8 @@ def submit_sheet() -> Response:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
     except ValidationFailed as exc:
         return _render(lang, sheet.values, _field_errors(exc.report, blocks, lang), 422)
+    except NotOwner as exc:
+        return _render(lang, sheet.values, {"": [exc.message]}, 422)
     project = next(iri for iri, block in blocks.items() if block == "project")
     return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
 
@@ -247,6 +249,9 @@ def csv_upload() -> Response:
                      "column": (v.location.column or "") if v.location else "", "text": v.describe(lang)}
                     for v in exc.report.violations]
         return _csv_render(lang, problems, None, None, 422)
+    except NotOwner as exc:
+        file, _, row = (exc.row or "").partition(", row ")
+        return _csv_render(lang, [{"file": file, "row": row, "column": "", "text": exc.message}], None, None, 422)
     except UsageError as exc:
         return _csv_render(lang, [], None, exc.message, 400)
     return _csv_render(lang, [], f"{result.triples} triples, {network}", None, 201)

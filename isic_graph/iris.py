@@ -1,0 +1,49 @@
+"""IRIs compared as people read them: the RFC 3986 normal form, and a key that look-alikes share."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import urllib.parse
+
+PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normal(iri: str) -> str:
+    """The IRI in RFC 3986 normal form (6.2.2): scheme and host in lower case, no default port, unreserved
+    characters decoded and other escapes in upper case, no dot segments; and no repeated slashes."""
+    parts = urllib.parse.urlsplit(iri)
+    if not parts.scheme or not parts.netloc:
+        return iri
+    host = parts.hostname or ""
+    port = parts.port if parts.port not in (DEFAULT_PORTS.get(parts.scheme.lower()), None) else None
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (user + "@" if user else "") + host.rstrip(".") + (f":{port}" if port else "")
+    path = re.sub("/{2,}", "/", _unescape(parts.path))
+    if path:
+        trailing = path.endswith(("/", "/.", "/.."))
+        path = posixpath.normpath(path).replace("//", "/") + ("/" if trailing and path != "/" else "")
+    return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, path, _unescape(parts.query),
+                                    _unescape(parts.fragment)))
+
+
+def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
+    """What look-alikes share: the normal form fully decoded (`%2F` too), without user information,
+    trailing slash or fragment (unless kept), in lower case."""
+    head, _, fragment = normal(iri).partition("#")
+    parts = urllib.parse.urlsplit(head)
+    path = posixpath.normpath(re.sub("/{2,}", "/", urllib.parse.unquote(parts.path))) if parts.path else ""
+    path = path.rstrip("/") if path != "/" else path
+    netloc = parts.netloc.rpartition("@")[2]  # user information names no other resource
+    found = urllib.parse.urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+    return (found + ("#" + fragment if keep_fragment and fragment else "")).lower()
+
+
+def _unescape(text: str) -> str:
+    """Escapes of unreserved characters decoded, the others in upper case."""
+    def one(match: re.Match[str]) -> str:
+        char = chr(int(match.group()[1:], 16))
+        return char if char in UNRESERVED else match.group().upper()
+    return PERCENT.sub(one, text)

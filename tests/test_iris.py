@@ -1,0 +1,30 @@
+"""IRIs as people read them: look-alike spellings share a key; distinct resources do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from isic_graph.iris import lookalike_key, normal
+
+PROJECT = "http://localhost:5000/id/project/les-incompris"
+
+
+@pytest.mark.parametrize("spelling", [
+    "HTTP://localhost:5000/id/project/les-incompris", "http://LocalHost:5000/id/project/les-incompris",
+    "http://localhost:5000//id/project/les-incompris", "http://localhost:5000/id/./project/les-incompris",
+    "http://localhost:5000/id/x/../project/les-incompris", "http://localhost:5000/id/project/%6Ces-incompris",
+    "http://localhost:5000/id%2Fproject%2Fles-incompris", "http://localhost:5000/id/project/les-incompris/",
+    "http://localhost:5000/id/project/LES-INCOMPRIS", "http://localhost:5000/id/project/les-incompris#genid-ab",
+    "http://localhost.:5000/id/project/les-incompris", "http://anas@localhost:5000/id/project/les-incompris",
+    "http://localhost:05000/id/project/les-incompris",
+])
+def test_look_alikes_share_the_key_of_the_iri_they_imitate(spelling: str) -> None:
+    assert lookalike_key(spelling) == lookalike_key(PROJECT) == PROJECT
+
+
+def test_the_normal_form_keeps_what_names_another_resource() -> None:
+    assert normal("HTTP://Example.org:80/a/./b/../c?q=%7e#f") == "http://example.org/a/c?q=~#f"
+    assert normal("https://example.org:443/a%2fb") == "https://example.org/a%2Fb"  # an escaped slash is not a slash
+    assert normal(PROJECT) == PROJECT and normal("urn:isbn:0451450523") == "urn:isbn:0451450523"
+    assert lookalike_key(PROJECT + "-bis") != lookalike_key(PROJECT)
+    assert lookalike_key("http://example.org/g#genid-1", keep_fragment=True) == "http://example.org/g#genid-1"
