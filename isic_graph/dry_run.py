@@ -124,11 +124,7 @@ def dry_run(submission: Submission, timeout: float) -> DryRun:
         result: DryRun = outcome[1]
         return result
     if outcome[0] == "refused":
-        kind, message = outcome[1], outcome[2]
-        try:
-            error = kind(message)
-        except TypeError:
-            error = IsicError(message)
+        error: IsicError = outcome[1]
         raise error
     raise DryRunFailed(f"the validation failed: {outcome[1]}")
 
@@ -140,7 +136,7 @@ def _work(sending: Connection, submission: Submission, timeout: float) -> None:
     try:
         outcome: tuple[Any, ...] = ("done", _validate(submission, timeout))
     except IsicError as exc:
-        outcome = ("refused", type(exc), exc.message)
+        outcome = ("refused", exc)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it as a 500
         outcome = ("failed", f"{type(exc).__name__}: {exc}"[:1000])
     sending.send(outcome)

@@ -126,7 +126,8 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
                                 read_batch([Document(f"{network}.ttl", body, format_named("turtle"))],
                                            graphs.base).triples)
     triples, skipped = _conforming(owned, validator, graphs)
-    skipped = tuple(sorted({*skipped, *foreign}))
+    skipped = tuple(sorted({*skipped, *(masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri
+                                          for iri in foreign)}))
     now = datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{peer.name}/{network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     store.update(" ;\n".join([

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode, Triple
 
 from . import ownership, resources
 from .documents import Document, parse_document, read_batch
@@ -17,7 +17,6 @@ from .ingest import IngestResult, Mode, insert_data, ingest
 from .namespaces import PROV, XSD, Graphs
 from .sparql_terms import iri, is_iri
 from .store import Store
-from .store.results import term_value
 from .validation import Validator, personal_data_report
 
 Progress = Callable[[str], None]
@@ -99,7 +98,7 @@ def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
                     now: datetime.datetime | None = None) -> None:
     """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
     network described first becomes the instance's when reference data for it is loaded)."""
-    subjects = sorted({term_value(t.subject).split("#genid-")[0] for t in triples})
+    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)})
     if not subjects:
         return
     now = now or datetime.datetime.now(datetime.timezone.utc)

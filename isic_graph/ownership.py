@@ -161,8 +161,8 @@ def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
     owner = owner_of(store, graphs, iri)
     if owner is None:
         return None
-    rows = store.select(f"SELECT ?a ?t WHERE {{ GRAPH <{graphs.ownership}> {{ <{record(graphs, key(graphs, iri))}> "
-                        f"<{ATTRIBUTED}> <{owner.agent}> ; <{GENERATED}> ?a }} OPTIONAL {{ ?a <{PROV}endedAtTime> ?t }} "
+    rows = store.select(f"SELECT ?a ?t WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(record(graphs, key(graphs, iri)))} "
+                        f"<{ATTRIBUTED}> {sparql_iri(owner.agent)} ; <{GENERATED}> ?a }} OPTIONAL {{ ?a <{PROV}endedAtTime> ?t }} "
                         "} ORDER BY DESC(?t) LIMIT 1").rows
     if not rows:
         return Record(owner)
@@ -171,7 +171,7 @@ def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
 
 def peer_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
     """The registered peers' URI spaces, as their harvests recorded them, by peer name."""
-    rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH <{graphs.ownership}> {{ ?peer <{VOID}uriSpace> ?space }} }}"
+    rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?peer <{VOID}uriSpace> ?space }} }}"
                         ).rows
     prefix = graphs.base + "id/peer/"
     return {term_value(r["peer"])[len(prefix):]: term_value(r["space"]) for r in rows
@@ -231,14 +231,14 @@ def claim_update(graphs: Graphs, owner: Owner, iris: Sequence[str], activity: st
     operations: list[str] = []
     for start in range(0, len(iris), CHUNK):
         part = iris[start:start + CHUNK]
-        values = " ".join(f"(<{record(graphs, key(graphs, iri))}> "
-                          f"<{normal(iri) if _orphan(graphs, iri) else normal(iri).split('#genid-')[0]}>)" for iri in part)
+        values = " ".join(f"({sparql_iri(record(graphs, key(graphs, iri)))} "
+                          f"{sparql_iri(normal(iri) if _orphan(graphs, iri) else normal(iri).split('#genid-')[0])})" for iri in part)
         if replace:
-            operations.append(f"DELETE {{ GRAPH <{graphs.ownership}> {{ ?r ?p ?o }} }} WHERE {{ VALUES (?r ?s) "
-                              f"{{ {values} }} GRAPH <{graphs.ownership}> {{ ?r ?p ?o }} }}")
-        operations.append(f"""INSERT {{ GRAPH <{graphs.ownership}> {{ ?r a <{PROV}Entity> ; <{SUBJECT}> ?s ;
-  <{ATTRIBUTED}> <{owner.agent}> ; <{GENERATED}> <{activity}> }} }}
-WHERE {{ VALUES (?r ?s) {{ {values} }} FILTER NOT EXISTS {{ GRAPH <{graphs.ownership}> {{ ?r <{ATTRIBUTED}> ?any }} }} }}""")
+            operations.append(f"DELETE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r ?p ?o }} }} WHERE {{ VALUES (?r ?s) "
+                              f"{{ {values} }} GRAPH {sparql_iri(graphs.ownership)} {{ ?r ?p ?o }} }}")
+        operations.append(f"""INSERT {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r a <{PROV}Entity> ; <{SUBJECT}> ?s ;
+  <{ATTRIBUTED}> {sparql_iri(owner.agent)} ; <{GENERATED}> {sparql_iri(activity)} }} }}
+WHERE {{ VALUES (?r ?s) {{ {values} }} FILTER NOT EXISTS {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r <{ATTRIBUTED}> ?any }} }} }}""")
     return " ;\n".join(operations)
 
 
@@ -261,8 +261,8 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
     activity = f"{graphs.base}id/ownership-transfer/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     before = previous.describe() if previous else "nobody"
     store.update(claim_update(graphs, new, [iri], activity, replace=True) + f""" ;
-INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ;
-  <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> <{record(graphs, key(graphs, iri))}> ;
+INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a <{PROV}Activity> ;
+  <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> {sparql_iri(record(graphs, key(graphs, iri)))} ;
   <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""")
     return previous
 
@@ -271,7 +271,7 @@ def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) 
     """Once per store: give each subject to the network graph holding its type, or, when several do, to
     the only one that states more than its identity; the others are left to the administrator (see
     conflicts), their data kept. The number of subjects given an owner."""
-    if store.query(f"ASK {{ GRAPH <{graphs.ownership}> {{ <{graphs.ownership}> <{DCTERMS}created> ?d }} }}"):
+    if store.query(f"ASK {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(graphs.ownership)} <{DCTERMS}created> ?d }} }}"):
         return 0
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
@@ -286,9 +286,9 @@ def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) 
             by_network[holder[len(graphs.network_prefix):]].append(subject)
     operations = [claim_update(graphs, network(graphs, slug), sorted(set(iris)), activity)
                   for slug, iris in by_network.items()]
-    operations.append(f"""INSERT DATA {{ GRAPH <{graphs.ownership}> {{
-  <{graphs.ownership}> <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> <{activity}> .
-  <{activity}> a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
+    operations.append(f"""INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{
+  {sparql_iri(graphs.ownership)} <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> {sparql_iri(activity)} .
+  {sparql_iri(activity)} a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
   <{DCTERMS}description> "owners given to the subjects of a store written before ownership was recorded"@en }} }}""")
     store.update(" ;\n".join(operations))
     return sum(len(set(iris)) for iris in by_network.values())
@@ -317,7 +317,7 @@ def _typed_in_networks(store: Store, graphs: Graphs, several: bool) -> dict[str,
     subjects = sorted(term_value(r["s"]) for r in rows)
     found: dict[str, dict[str, set[str]]] = {s: defaultdict(set) for s in subjects}
     for start in range(0, len(subjects), CHUNK):
-        values = " ".join(f"<{s}>" for s in subjects[start:start + CHUNK])
+        values = " ".join(sparql_iri(s) for s in subjects[start:start + CHUNK])
         for row in store.select(f"SELECT DISTINCT ?s ?g ?p WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
                                 f'FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows:
             found[term_value(row["s"])][term_value(row["g"])].add(term_value(row["p"]))
@@ -369,9 +369,9 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     operations = [_space_update(graphs, name, uri_space)]
     claimed = sorted(set(claimed) - left_out)
     if claimed:
-        operations.append(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
+        operations.append(f"INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a <{PROV}Activity> ; "
                           f'<{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; '
-                          f"<{PROV}wasAssociatedWith> <{mine.agent}> }} }}")
+                          f"<{PROV}wasAssociatedWith> {sparql_iri(mine.agent)} }} }}")
         operations.append(claim_update(graphs, mine, claimed, activity))
     store.update(" ;\n".join(operations))
     return kept, tuple(sorted(left_out))
@@ -382,8 +382,8 @@ def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[
     found: dict[str, Owner] = {}
     names = sorted(by_record)
     for start in range(0, len(names), CHUNK):
-        values = " ".join(f"<{r}>" for r in names[start:start + CHUNK])
-        for row in store.select(f"SELECT ?r ?agent WHERE {{ VALUES ?r {{ {values} }} GRAPH <{graphs.ownership}> "
+        values = " ".join(sparql_iri(r) for r in names[start:start + CHUNK])
+        for row in store.select(f"SELECT ?r ?agent WHERE {{ VALUES ?r {{ {values} }} GRAPH {sparql_iri(graphs.ownership)} "
                                 f"{{ ?r <{ATTRIBUTED}> ?agent }} }}").rows:
             found[by_record[term_value(row["r"])]] = owner_named(graphs, term_value(row["agent"]))
     return found
@@ -396,9 +396,9 @@ def record_peer(store: Store, graphs: Graphs, name: str, uri_space: str | None) 
 
 def _space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:
     agent = peer(graphs, name).agent
-    update = f"DELETE WHERE {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> ?space }} }}"
+    update = f"DELETE WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(agent)} <{VOID}uriSpace> ?space }} }}"
     if uri_space:
-        update += f" ;\nINSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{agent}> <{VOID}uriSpace> {Literal(uri_space)} }} }}"
+        update += f" ;\nINSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(agent)} <{VOID}uriSpace> {Literal(uri_space)} }} }}"
     return update
 
 
@@ -408,7 +408,7 @@ def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, T
     held: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     pairs = sorted({(term_value(t.subject), t.predicate.value) for _, _, t in references})
     for start in range(0, len(pairs), CHUNK):
-        values = " ".join(f"(<{s}> <{p}>)" for s, p in pairs[start:start + CHUNK])
+        values = " ".join(f"({sparql_iri(s)} {sparql_iri(p)})" for s, p in pairs[start:start + CHUNK])
         for row in store.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p) {{ {values} }} "
                                 f"GRAPH ?g {{ ?s ?p ?o }} }}").rows:
             held[(term_value(row["s"]), term_value(row["p"]), _text(row["o"]))].add(term_value(row["g"]))

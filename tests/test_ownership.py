@@ -153,13 +153,14 @@ def test_rows_that_repeat_a_known_resources_identity_are_references(client: Flas
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:comment "a note" .'), rennes)
 
 
-def test_a_dry_run_as_a_network_reports_what_it_does_not_own(client: FlaskClient) -> None:
+def test_a_dry_run_as_a_network_reports_what_it_does_not_own(client: FlaskClient, tokens: dict[str, str]) -> None:
     body = f'<{PROJECT}> <http://purl.org/dc/terms/title> "PWNED"@fr .'
+    credential = {"Authorization": f"Bearer {tokens['attacker']}"}
     answer = client.post("/api/validate", query_string={"network": "attacker"}, data=body,
-                         content_type="text/turtle")
+                         content_type="text/turtle", headers=credential)
     refused(answer, PROJECT)
-    anonymous = client.post("/api/validate", data=body, content_type="text/turtle")
-    assert anonymous.status_code == 200  # no network: nothing to own, the shapes only
+    unnamed = client.post("/api/validate", data=body, content_type="text/turtle", headers=credential)
+    assert unnamed.status_code == 200  # no network named: nothing to own, the shapes only
 
 
 def test_the_form_cannot_save_a_sheet_for_another_networks_project(client: FlaskClient,

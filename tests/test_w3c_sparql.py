@@ -462,7 +462,17 @@ def load(client: FlaskClient, data: Path) -> None:
     else:
         body, media_type = data.read_bytes(), DATA_TYPES[data.suffix]
     put = client.put("/graph-store?default", data=body, content_type=media_type, headers=ADMIN)
+    if put.status_code == 422 and put.json["code"] == "validation-failed":
+        # e-mail addresses (foaf:mbox): refused by the privacy guard on every way in but the
+        # administrator's own SPARQL update, which is how these tests' data is loaded then
+        triples = Graph().parse(data=body, format={"application/n-triples": "nt"}.get(media_type, "turtle"),
+                                publicID=W3C_BASE + data.relative_to(SUITE).as_posix()).serialize(format="nt")
+        put = client.post("/update", data={"update": f"INSERT DATA {{ {triples} }}"}, headers=ADMIN)
     assert put.status_code in (201, 204), put.data
+    # the instance records that it owns what its administrator loaded; the W3C tests know only their data
+    owners = client.post("/update", data={"update": "DROP SILENT GRAPH <http://localhost:5000/graph/ownership>"},
+                         headers=ADMIN)
+    assert owners.status_code == 204, owners.data
 
 
 def answer_in(client: FlaskClient, query: str, media_type: str) -> bytes:

@@ -128,11 +128,12 @@ def test_a_csv_site_web_that_is_not_http_is_refused_with_its_row_and_column(clie
         return found + [(io.BytesIO(f"reseau,nom,site_web\naction-sociale-35,Service,\"{address}\"\n".encode()), "network.csv")]
 
     before = dataset(client_module)
+    token = credentials.add("action-sociale-35", "Action sociale 35")
     response = client_module.post("/api/validate?network=action-sociale-35", data={"files": files()},
-                                  content_type="multipart/form-data", headers={"Accept-Language": "en"})
+                                  content_type="multipart/form-data",
+                                  headers={"Accept-Language": "en", "Authorization": f"Bearer {token}"})
     assert response.status_code == 422, response.json
     assert "http:// or https://" in str(response.json) and "network.csv" in str(response.json)
-    token = credentials.add("action-sociale-35", "Action sociale 35")
     page = client_module.post("/sheets/csv?lang=fr", data={"files": files(), "credential": token},
                               content_type="multipart/form-data")
     assert page.status_code == 422, page.get_data(as_text=True)
