@@ -37,10 +37,13 @@ VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
 
 @dataclass(frozen=True)
 class Limits:
-    """What a query may be: its size in bytes and its nesting depth."""
+    """What a query may be: its size in bytes, its nesting depth, and how many operators and patterns it
+    combines (a chain of a few thousand `+1`, `||`, `UNION {}`, `BIND`, `MINUS {}` builds a tree as deep
+    as a nest of brackets, and overflowed the engine's stack at 5,000; 2,000 of each ran)."""
 
     max_bytes: int = 64 * 1024
     max_depth: int = 64
+    max_combined: int = 1000
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,10 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:
         raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}")
+    combined = _combined(tokens)
+    if combined > limits.max_combined:
+        raise UsageError(f"the {what} combines {combined} operators and patterns; the limit is "
+                         f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists")
     if any(t.is_word("LOAD") for t in tokens):
         raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
     prologue = _prologue(tokens)
@@ -209,16 +216,45 @@ def _depth(tokens: Sequence[Token], limit: int) -> int:
     depth = deepest = 0
     for token in tokens:
         if token.kind == "punct":
-            if token.value in ("{", "(", "[", "{|"):
+            if token.value in ("{", "(", "[", "{|", "<<"):
                 depth += 1
                 deepest = max(deepest, depth)
-            elif token.value in ("}", ")", "]", "|}"):
+            elif token.value in ("}", ")", "]", "|}", ">>"):
                 depth -= 1
         elif token.kind == "iri" and ("(" in token.value or "[" in token.value):
             deepest = max(deepest, depth + token.value.count("(") + token.value.count("["))
         if deepest > limit:
             break
     return deepest
+
+
+COMBINING_MARKS = frozenset("{ * / ! | ^ || && = != < > <= >= <<".split())
+COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "LATERAL", "GRAPH", "SERVICE", "EXISTS", "FILTER"})
+
+
+def _combined(tokens: Sequence[Token]) -> int:
+    """How many tokens each make the query's tree one level deeper when chained: operators (a sign that
+    starts a number, after no operand, is the number's own), group patterns and the keywords joining them."""
+    count = 0
+    for i, token in enumerate(tokens):
+        if token.kind == "punct":
+            if token.value == "^^" and not (i and tokens[i - 1].kind == "string"):
+                count += 2  # two inverse paths, as the engine reads them
+            elif token.value in COMBINING_MARKS or (token.value in ("+", "-") and not (
+                    i + 1 < len(tokens) and tokens[i + 1].kind == "number" and not _operand_ends(tokens, i))):
+                count += 1
+        elif token.kind == "word" and token.value.upper() in COMBINING_WORDS:
+            count += 1
+    return count
+
+
+def _operand_ends(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the token before i ends an operand (so that a sign at i is an operator)."""
+    if i == 0:
+        return False
+    before = tokens[i - 1]
+    return before.kind in ("var", "number", "string", "iri", "pname", "lang", "bnode") or before.is_punct(")", "]") \
+        or before.is_word("TRUE", "FALSE")
 
 
 def _service_blocks(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> list[ServiceBlock]:

@@ -2,7 +2,9 @@
 
 Owners:
 - a network owns `{base}id/network/{slug}` and what it is first to publish (recorded by that ingestion);
-- the instance owns the shared vocabulary, its own IRIs outside `{base}id/` (graphs, catalogue), and
+- the instance owns the shared vocabulary, its own IRIs outside `{base}id/` (graphs, catalogue), the
+  IRIs it mints for its records (`id/ingestion/…`, `id/harvest/…`, `id/load/…`, `id/ownership…/…`,
+  `id/peer/…`, and the `ni:` names of submitted files), and
   what `isic-graph load` brings (reference data, territories included: loading reference data about a
   subject makes the instance its owner);
 - a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
@@ -50,7 +52,7 @@ IDENTITY = frozenset({RDF_TYPE, RDFS + "label", SKOS + "prefLabel", ISIC + "sire
                       ISIC + "territoryLevel", ISIC + "within", ISIC + "actorType"})
 PART_OF = frozenset({ISIC + "describes", ISIC + "learnedFrom"})  # attach a sheet or lesson: publish the target too
 ATTACHING = PART_OF | {OWL + "sameAs", OWL + "equivalentClass", OWL + "equivalentProperty", SKOS + "exactMatch",
-                       SCHEMA + "sameAs"}
+                       SKOS + "closeMatch", SCHEMA + "sameAs", "http://schema.org/sameAs"}  # schema.org: both schemes
 VOCABULARY = "https://w3id.org/isic/"
 CHUNK = 400
 ATTRIBUTED = PROV + "wasAttributedTo"
@@ -87,6 +89,12 @@ class Conflict:
     subject: str
     networks: tuple[str, ...]
     owner: Owner | None
+
+
+MINTED_HERE = ("id/ingestion/", "id/harvest/", "id/load/", "id/ownership/", "id/ownership-transfer/",
+               "id/ownership-migration/", "id/peer/")  # the instance's records: no network may describe them
+MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
+MINTED_ELSEWHERE = ("ni:",)  # the names of submitted files (RFC 6920), in the instance's provenance
 
 
 def network(graphs: Graphs, slug: str) -> Owner:
@@ -139,8 +147,9 @@ def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tup
         slug = k[len(networks):] if k.startswith(networks) else ""
         if owner is None and SLUG.fullmatch(slug):
             owner = network(graphs, slug)
-        elif owner is None and (k.startswith(VOCABULARY) or (  # and what it serves under its base but id/
-                k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))):
+        elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE) or (
+                k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))
+                or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and what it serves under its base
             owner = instance(graphs)
         elif owner is None and not k.startswith(own):
             owner = next((peer(graphs, name) for name, space in spaces.items() if k.startswith(key(graphs, space))),
@@ -185,8 +194,8 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     base = key(graphs, graphs.base)
     for iri in stated:
         if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
-            raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}…>, "
-                             "in normal form): write it as they are")
+            raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
+                             "names of letters, digits and hyphens, in normal form): write it as they are")
     found = _resolve(store, graphs, stated)
     references: list[tuple[str, Owner, Triple]] = []
     for iri, (other, _) in found.items():
@@ -432,7 +441,11 @@ def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
 
 
 def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:
-    """Whether an IRI under this instance's base is written as its IRIs are: its very base, normal form."""
+    """Whether an IRI under this instance's base is written as its IRIs are: its very base, normal form,
+    and under `id/` a kind and names of letters, digits, hyphens and underscores (no `.`, `;`, `?`, `%`:
+    `…/les-incompris.` or `…/les-incompris?x` would be look-alikes of `…/les-incompris`)."""
+    if iri.startswith(graphs.base + "id/") and not MINTED_PATH.fullmatch(iri[len(graphs.base) + 3:]):
+        return False
     return iri.startswith(graphs.base) and (normal(iri) == iri or normal(graphs.base) != graphs.base
                                             or _orphan(graphs, iri))
 
@@ -442,8 +455,10 @@ def _orphan(graphs: Graphs, iri: str) -> bool:
 
 
 def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
+    """The refusal names the subject, the property and the row, never the value (it may be personal data
+    in a form no search recognises)."""
     where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
     row = where.describe("en") if where else None
     return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
-                    f"state <{term_value(t.subject)}> <{t.predicate.value}> {t.object}{' (' + row + ')' if row else ''}"
+                    f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
                     "; nothing was stored", iri, other.agent, row)

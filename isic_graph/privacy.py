@@ -70,11 +70,12 @@ LOOKALIKES = str.maketrans({
     **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58"},  # dashes and minus signs
     "\u3002": ".", "\u2215": "/",  # the ideographic full stop and the division slash (NFKC leaves them)
 })
+AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
 OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
 BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})")
 # Separators people put between digit groups, which phone matching would not read as such (a line break too):
 # read as spaces.
-DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*)(?=[\d+])")
+DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*|\t+)(?=[\d+])")
 # "tel0612345678": a phone label glued to the number it introduces
 PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portable|fax)(?=\+?\d)")
 
@@ -88,7 +89,7 @@ def normalised(text: str) -> str:
     for _ in range(DECODING_ROUNDS):
         before = text
         if not text.isascii():
-            text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(LOOKALIKES)
+            text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text).translate(AT_LOOKALIKES)).translate(LOOKALIKES)
             text = OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), text)
         if "&" in text:
             text = html.unescape(text)
@@ -125,8 +126,8 @@ EMAIL = re.compile(ADDRESS.format(
 COMMON_DOMAINS = (
     "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
     "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split()
-BARE_AT = r"\s{1,3}(?:at|arobase|arobas|arrobase)\s{1,3}"
-BARE_DOT = r"\s{1,3}(?:dot|point)\s{1,3}"
+BARE_AT = r"(?:\s{1,3}(?:at|arobase|arobas|arrobase)\s{1,3}|\s{0,3}-(?:at|arobase)-\s{0,3})"  # " at ", "-at-"
+BARE_DOT = r"(?:\s{1,3}(?:dot|point)\s{1,3}|\s{0,3}-(?:dot|point)-\s{0,3})"
 LOOSE_EMAIL = re.compile(ADDRESS.format(
     word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{BARE_AT})",
     domain_dot=rf"(?:\s{{0,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
@@ -233,7 +234,7 @@ def _iri_kinds(iri: str) -> tuple[Kind, ...]:
     host = IRI_HOST.match(text.strip())
     if host is not None:
         name = host.group(1).lower().rstrip(".")
-        if name in CONTACT_HOSTS and text.strip().split(name, 1)[1].strip("/"):
+        if name in CONTACT_HOSTS and text.strip()[host.end(1):].strip("/"):
             found.append(CONTACT_HOSTS[name])
     return tuple(_sorted(found))
 

@@ -88,6 +88,12 @@ def test_a_network_cannot_retitle_another_networks_project_through_the_api(clien
     "http://localhost:5000/id/project/les-incompris#title",
     "http://anas@localhost:5000/id/project/les-incompris",
     "http://localhost:05000/id/project/les-incompris",
+    "http://localhost:5000/id/project/les-incompris.",
+    "http://localhost:5000/id/project/les-incompris%20",
+    "http://localhost:5000/id/project/les-incompris;x",
+    "http://localhost:5000/id/project/les-incompris?x=1",
+    "http://localhost:5000/id/network/anas.",
+    "http://localhost:5000/id/lesson/cdp-elus-invites?",
 ])
 def test_look_alike_spellings_of_another_networks_subject_are_refused(client: FlaskClient, tokens: dict[str, str],
                                                                        spelling: str) -> None:
@@ -305,3 +311,27 @@ def test_the_samples_leave_nothing_to_settle(sample_store: Store, graphs: Graphs
     assert ownership.conflicts(sample_store, graphs) == []
     rennes = ownership.record_of(sample_store, graphs, BASE + "id/territory/commune/35238")
     assert rennes is not None and rennes.owner == ownership.network(graphs, "anas") and rennes.activity
+
+
+@pytest.mark.parametrize("subject", [
+    BASE + "id/ingestion/20240101T000000000000Z-0123456789ab",
+    BASE + "id/ownership/0123456789abcdef0123456789abcdef",
+    BASE + "id/harvest/south/anas/20240101T000000000000Z",
+    BASE + "id/load/20240101T000000000000Z",
+    BASE + "id/peer/south",
+    "ni:///sha-256;0123456789abcdef",
+])
+def test_the_instances_records_cannot_be_described_by_a_network(client: FlaskClient, tokens: dict[str, str],
+                                                                 subject: str) -> None:
+    """Provenance and ownership records are the instance's: a network forging them is refused."""
+    answer = post(client, tokens["attacker"], "attacker", f'<{subject}> dcterms:title "forged by attacker"@fr ; '
+                                                          f'prov:wasAttributedTo <{BASE}id/network/attacker> .')
+    assert answer.status_code == 422 and answer.get_json()["code"] == "not-owner", answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("link", ["http://schema.org/sameAs", "https://schema.org/sameAs",
+                                  "http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#closeMatch"])
+def test_an_identity_link_to_another_networks_subject_is_refused_in_either_schema_org_scheme(
+        client: FlaskClient, tokens: dict[str, str], link: str) -> None:
+    answer = post(client, tokens["attacker"], "attacker", f'<{BASE}id/project/att-x> <{link}> <{PROJECT}> .')
+    refused(answer, PROJECT)

@@ -65,6 +65,9 @@ NIR_CORSICA = nir("269052A004157")
 
 DISGUISED = [
     # e-mail addresses
+    ("email", "jean.dupont -at- example -dot- org"),  # hyphens around the words
+    ("email", "jean.dupont \u24d0 example.org"),  # a circled a for the at sign
+    ("phone", "06\t12\t34\t56\t78"),  # tabs between the digit groups
     ("email", "jean\u200b.dupont@exemple.fr"),  # zero-width space
     ("email", "jean.du\u00adpont@exemple.fr"),  # soft hyphen
     ("email", "jean.dupont\u2060@\u2060exemple.fr"),  # word joiners
@@ -217,6 +220,7 @@ def test_a_legitimate_iri_is_not_personal_data(iri: str) -> None:
     ("http://jean.dupont@exemple.fr/", "email"), ("urn:mail:" + EMAIL, "email"),
     ("http://example.org/person/" + NIR, "nir"), ("urn:iban:FR7630006000011234567890189", "iban"),
     ("http://example.org/tel/06-12-34-56-78", "phone"), ("ma\u200bilto:" + EMAIL, "email"),
+    ("HTTPS://WA.ME/33612345678", "phone"), ("HTTPS://T.ME/jean", "messaging"),
 ])
 def test_an_iri_of_any_scheme_that_is_or_holds_a_datum_is_found(iri: str, kind: str) -> None:
     assert kind in [k.code for k in personal_data_in_iri(iri)]

@@ -273,3 +273,27 @@ def test_service_to_any_address_is_refused_before_a_request_however_spelled(clie
         answer = client.get("/sparql", query_string={"query": text})
         assert answer.status_code == 400 and "SERVICE is not allowed" in answer.json["detail"], text
     assert canary.heard == []
+
+
+@pytest.mark.parametrize("chain", [
+    "SELECT (1" + "+1" * 1500 + " AS ?x) {}", "SELECT (1" + "-1" * 1500 + " AS ?x) {}",
+    "SELECT (" + "!" * 1500 + "true AS ?x) {}", "SELECT (true" + "||true" * 1500 + " AS ?x) {}",
+    "SELECT * {" + "{}UNION" * 1500 + "{}}", "SELECT * {" + "OPTIONAL{}" * 1500 + "}", "SELECT * {" + "{}" * 1500 + "}",
+    "SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(1500)) + "}", "SELECT * {" + "MINUS{}" * 1500 + "}",
+    "SELECT * { ?s <http://e/p>" + "/<http://e/p>" * 1500 + " ?o }", "SELECT (" + "- " * 1500 + "1 AS ?x) {}",
+    "SELECT * { ?s " + "^" * 1500 + "<http://e/p> ?o }", "SELECT * {" + "FILTER(true)" * 1500 + "}",
+    "SELECT * { " + "<< " * 70 + "?s ?p ?o" + " >>" * 70 + " ?q ?r }",
+])
+def test_long_chains_of_operators_and_patterns_are_refused_before_the_engine(chain: str) -> None:
+    """Without brackets, a chain builds a tree as deep as a nest: 5,000 links overflowed the engine's stack."""
+    with pytest.raises(UsageError, match="combines|nests"):
+        check_query(chain)
+
+
+def test_the_engine_survives_the_longest_chains_the_guard_lets_through(engine: Engine) -> None:
+    generation = engine.generation
+    for chain in ["SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(990)) + "}",
+                  "SELECT * {" + "MINUS{}" * 495 + "}", "SELECT (1" + "+1" * 990 + " AS ?x) {}",
+                  "SELECT * {" + "{}UNION" * 490 + "{}}"]:
+        on_engine(engine, check_query(chain).text)
+    assert on_engine(engine, "ASK {}") == 200 and engine.generation == generation

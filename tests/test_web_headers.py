@@ -51,3 +51,11 @@ def test_the_host_header_is_never_reflected(client: FlaskClient, path: str, host
 def test_the_home_page_shows_the_configured_base_and_links_within_the_site(client: FlaskClient) -> None:
     page = client.get("/", base_url="https://elsewhere.example/").get_data(as_text=True)
     assert f"<code>{BASE}sparql</code>" in page and 'action="/sparql"' in page and "elsewhere" not in page
+
+
+@pytest.mark.parametrize("path", ["/id//network/anas", "//id/network/anas", "/dumps//", "/sheets//new", "/maps/",
+                                  "/ontology/"])
+def test_a_path_with_extra_slashes_is_never_redirected_to_the_host_header(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"Host": "evil.example", "Accept": "text/html"})
+    assert response.status_code in (200, 404), (path, response.status_code)
+    assert "evil.example" not in response.headers.get("Location", "") and b"evil.example" not in response.data

@@ -82,6 +82,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     store = RemoteStore(settings.store_url, settings.update_url or settings.store_url, settings.store_gsp_url,
                         timeout=settings.query_timeout + 5, lock_path=settings.write_lock_path)
     app = Flask(__name__)
+    # no redirect to a "corrected" path (`//id/x`, a missing slash): werkzeug would build it from the Host header
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     writes = lifecycle.Writes(engine.reopen_after_full if engine else lambda: None)
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
