@@ -27,11 +27,11 @@ class QueryService:
         self.engine = engine
 
     def run(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
-            named_graphs: Sequence[str] = ()) -> RawResponse:
+            named_graphs: Sequence[str] = (), form: str | None = None) -> RawResponse:
         sent_to = [0]  # the engine generation the query was last sent to
         deadline = time.monotonic() + self.timeout
         try:
-            return self._send(sparql, accept, default_graphs, named_graphs, deadline, sent_to)
+            return self._send(sparql, accept, default_graphs, named_graphs, deadline, sent_to, form)
         except QueryTimeout:
             if self.engine is not None:
                 self.engine.restart(sent_to[0], f"a query overran its {self.timeout:g} s deadline")
@@ -47,7 +47,7 @@ class QueryService:
                                    "if this query stops it again, simplify it") from None
 
     def _send(self, sparql: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
-              deadline: float, sent_to: list[int]) -> RawResponse:
+              deadline: float, sent_to: list[int], form: str | None = None) -> RawResponse:
         """Send the query; if the engine is being restarted (another query overran), wait for it and retry.
 
         A query that was running when the engine crashed (an abort, a segfault) may be what crashed it,
@@ -59,7 +59,7 @@ class QueryService:
         while True:
             sent_to[0] = self.engine.generation if self.engine else 0
             try:
-                return self.store.query_raw(sparql, accept, default_graphs, named_graphs, self.limit, deadline)
+                return self.store.query_raw(sparql, accept, default_graphs, named_graphs, self.limit, deadline, form)
             except QueryTimeout:
                 raise
             except StoreError as exc:

@@ -91,7 +91,7 @@ class RemoteStore(Store):
 
     def query_raw(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
                   named_graphs: Sequence[str] = (), limit: int | None = None,
-                  deadline: float | None = None) -> RawResponse:
+                  deadline: float | None = None, form: str | None = None) -> RawResponse:
         """Send a query with the client's Accept and dataset; return the answer, held to `limit` rows if given.
 
         With a deadline (time.monotonic()), no read waits past it: QueryTimeout is raised then.
@@ -101,14 +101,14 @@ class RemoteStore(Store):
         Only the media types of Accept that fit the query's form are sent on, and an ASK answered as a
         table (Virtuoso 7) is sent back as the boolean it stands for.
         """
-        kind = query_form(sparql)
-        form = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs] \
+        kind = form or query_form(sparql)  # the form the guard's reading found, when the caller has it
+        fields = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs] \
             + [("named-graph-uri", g) for g in named_graphs]
         headers = {"Content-Type": FORM_TYPE, "Accept": fitting_accept(accept, kind)}
         deadline = deadline if deadline is not None else time.monotonic() + self.timeout
         wait = max(deadline - time.monotonic(), 0.001)
         try:
-            with self._exchange("POST", self.query_url, urllib.parse.urlencode(form), headers,
+            with self._exchange("POST", self.query_url, urllib.parse.urlencode(fields), headers,
                                 urllib3.Timeout(connect=min(wait, self.timeout), read=wait)) as response:
                 body = _Deadline(response, deadline)
                 content_type = response.headers.get("Content-Type", "")

@@ -79,7 +79,7 @@ def sparql() -> Response:
             if checked.services:
                 checked = evaluate(checked, PeerRegistry(s.settings.peers_path).list(), s.settings.query_timeout,
                                    s.settings.result_limit)
-            answer = s.queries.run(checked.text, accept, default_graphs, named_graphs)
+            answer = s.queries.run(checked.text, accept, default_graphs, named_graphs, checked.form)
             if s.cache is not None and key is not None:
                 s.cache.put(key, answer)
     finally:
