@@ -34,6 +34,7 @@ RESULT_FORMATS = {
     "application/sparql-results+xml": QueryResultsFormat.XML,
     "text/tab-separated-values": QueryResultsFormat.TSV,
 }
+READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
 TRUNCATED = "https://w3id.org/isic/problems/results-truncated"  # the note in truncated results' head
 RDFLIB_RESULT_FORMATS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
 
@@ -136,20 +137,27 @@ def _to_rdflib(term: Any) -> Any:
 
 
 class _Tee(io.RawIOBase):
-    """A readable stream that keeps every byte read from the one it wraps."""
+    """A readable stream that keeps every byte read from the one it wraps, reading ahead in large blocks
+    (the parsers ask for a few kB at a time: one network read each cost more than the parse)."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
         self._seen = bytearray()
+        self._position = 0  # how much of what was seen the parser has read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._stream.read(len(buffer))
-        self._seen += data
-        buffer[: len(data)] = data
-        return len(data)
+        if self._position == len(self._seen):
+            data = self._stream.read(max(len(buffer), READ_AHEAD))
+            if not data:
+                return 0
+            self._seen += data
+        size = min(len(buffer), len(self._seen) - self._position)
+        buffer[:size] = memoryview(self._seen)[self._position:self._position + size]
+        self._position += size
+        return size
 
     def read_all(self) -> bytes:
         """Everything: what was read, then the rest of the stream."""
