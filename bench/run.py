@@ -182,13 +182,13 @@ def write_path(data: Path, folder: Path) -> dict[str, Any]:
     and the latency of one ~300-triple sheet validated and committed into a 1M-triple store."""
     from pyoxigraph import RdfFormat, Store, parse
 
-    from isic_graph.documents import Document
-    from isic_graph.formats import format_named
-    from isic_graph.ingest import Mode, ingest
-    from isic_graph.instance import init_store
-    from isic_graph.namespaces import Graphs
+    from isic_graph.admin.bootstrap import init_store
+    from isic_graph.ingest.documents import Document
+    from isic_graph.ingest.ingestion import Mode, ingest
+    from isic_graph.rdf.formats import format_named
+    from isic_graph.rdf.namespaces import Graphs
     from isic_graph.store.embedded import EmbeddedStore
-    from isic_graph.validation import Validator
+    from isic_graph.validation.validator import Validator
 
     graphs, validator = Graphs("http://localhost:5000/"), Validator.default()
     quads = []

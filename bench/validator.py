@@ -50,7 +50,7 @@ def measure(engine: str, size: str) -> dict[str, Any]:
     """In this process: validate one batch with one engine."""
     from pyoxigraph import RdfFormat, parse
 
-    from isic_graph.validation import Validator
+    from isic_graph.validation.validator import Validator
 
     triples = [q.triple for q in parse(path=str(data_file(size)), format=RdfFormat.N_QUADS)]
     validator = Validator.default()
@@ -59,7 +59,7 @@ def measure(engine: str, size: str) -> dict[str, Any]:
     if engine == "compiled":
         conforms = validator.check(triples).conforms
     elif engine == "pyshacl":
-        from isic_graph.validation import to_rdflib
+        from isic_graph.validation.validator import to_rdflib
 
         conforms = validator.validate(to_rdflib(triples)).conforms
     elif engine == "pyshacl-oxigraph":
@@ -75,7 +75,7 @@ def measure(engine: str, size: str) -> dict[str, Any]:
         import pyrudof
         from pyoxigraph import serialize
 
-        from isic_graph import resources
+        from isic_graph.rdf import resources
 
         rudof = pyrudof.Rudof(pyrudof.RudofConfig())
         text = (serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")

@@ -8,23 +8,41 @@ from typing import Callable, NoReturn, TypeVar
 
 import click
 
-from . import __version__, ownership
-from .backup import backup, verify
-from .config import SETTINGS_DOC, Settings
-from .credentials import CredentialStore
-from .documents import Document, read_batch
-from .errors import IsicError, NotOwner, RestoreRefused, ValidationFailed
-from .export import EXPORT_FORMATS, export_stream, export_to_file, write_chunks
-from .harvest import harvest
-from .ingest import Mode, check, check_slug, ingest
-from .instance import init_store, load_reference, stats
-from .namespaces import Graphs, curie
-from .peerclient import register
-from .peers import PeerRegistry
-from .restoration import restore
-from .store import Store, open_store
-from .store.results import SelectResult
-from .validation import ValidationReport, Validator
+from isic_graph import __version__
+from isic_graph.admin.backup import backup, verify
+from isic_graph.admin.bootstrap import init_store, load_reference, stats
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.admin.restoration import restore
+from isic_graph.config import SETTINGS_DOC, Settings
+from isic_graph.errors import (
+    IsicError,
+    NotOwner,
+    Report,
+    RestoreRefused,
+    ValidationFailed,
+)
+from isic_graph.federation.client import register
+from isic_graph.federation.harvest import harvest
+from isic_graph.federation.peers import PeerRegistry
+from isic_graph.federation.service import evaluate
+from isic_graph.ingest import ownership
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, check, ingest
+from isic_graph.ingest.reading import read_batch
+from isic_graph.publish.export import (
+    EXPORT_FORMATS,
+    export_stream,
+    export_to_file,
+    write_chunks,
+)
+from isic_graph.publish.search import SearchIndex
+from isic_graph.rdf.namespaces import Graphs, check_slug, curie
+from isic_graph.sparql.guard import Limits, read
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
+from isic_graph.store.results import SelectResult
+from isic_graph.validation.validator import Validator
+from isic_graph.web.serve import serve
 
 T = TypeVar("T")
 LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
@@ -147,9 +165,6 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
     text = file.read_text(encoding="utf-8") if file else str(sparql)
 
     def action() -> None:
-        from .guard import Limits, read
-        from .service import evaluate
-
         # the text is read once, as on /sparql; SERVICE blocks go to registered peers only, called by
         # isic-graph itself, never by the engine, which gets the text written from that reading
         checked = evaluate(read(text, Limits(max_bytes=len(text.encode("utf-8", "surrogatepass")) + 1,
@@ -269,7 +284,6 @@ def stats_command(obj: Context) -> None:
 def search_command(obj: Context, words: tuple[str, ...], network: str | None, theme: str | None,
                    category: str | None, phase: str | None, rebuild: bool) -> None:
     """Full-text search over projects, lessons and resources (accents and inflections ignored)."""
-    from .search import SearchIndex
 
     def action() -> None:
         index = SearchIndex(obj.settings.search_index_path)
@@ -293,7 +307,6 @@ def search_command(obj: Context, words: tuple[str, ...], network: str | None, th
 @main.group("peer")
 def peer_group() -> None:
     """Register the other instances (peers) this one queries and harvests."""
-
 
 @peer_group.command("add")
 @click.argument("name")
@@ -366,7 +379,6 @@ def harvest_command(obj: Context, peer: str | None) -> None:
 def network_group() -> None:
     """Register networks and their write credentials."""
 
-
 @network_group.command("add")
 @click.argument("slug")
 @click.option("--name", required=True, help="The network's name.")
@@ -399,7 +411,6 @@ def network_revoke(obj: Context, slug: str) -> None:
 @main.group("owner")
 def owner_group() -> None:
     """Who owns each resource: only its owner's writes may describe it."""
-
 
 @owner_group.command("show")
 @click.argument("iri")
@@ -452,7 +463,6 @@ def owner_conflicts(obj: Context) -> None:
 @click.pass_obj
 def serve_command(obj: Context, host: str, port: int, threads: int) -> None:
     """Serve the store over HTTP: SPARQL endpoint; the query engine runs as a supervised process."""
-    from .serving import serve
 
     click.echo(f"serving on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
     run(lambda: serve(obj.settings, host, port, threads))
@@ -469,7 +479,7 @@ def _store_if_available(obj: Context, without: str = "validating without the sto
         return None
 
 
-def _print_report(report: ValidationReport, lang: str, path: Path | None) -> None:
+def _print_report(report: Report, lang: str, path: Path | None) -> None:
     click.echo(report.describe(lang), err=not report.conforms)
     if path is not None:
         path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")

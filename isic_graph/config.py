@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ConfigError
-from .sparql_terms import is_iri
+from isic_graph.errors import ConfigError
+from isic_graph.sparql.terms import is_iri
 
 
 @dataclass(frozen=True)

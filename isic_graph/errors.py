@@ -29,11 +29,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, Sequence
 
-if TYPE_CHECKING:
-    from .audit import Problem
-    from .validation import ValidationReport
+from isic_graph.privacy import redact  # a message never repeats personal data, whatever value it quotes
+
+
+class Report(Protocol):
+    """What a refusal for non-conforming data carries: a validation report (validation.validator.ValidationReport)."""
+
+    @property
+    def conforms(self) -> bool: ...
+    @property
+    def violations(self) -> Sequence[Any]: ...
+    def describe(self, lang: str = "fr") -> str: ...
+    def serialize(self, fmt: str = "turtle") -> str: ...
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one graph of a backup is not restored: its resource at fault (None: the graph as a whole) and what is wrong."""
+
+    graph: str  # "" names the default graph
+    subject: str | None
+    problem: str
+
+    def describe(self) -> str:
+        where = "the default graph" if not self.graph else f"graph <{self.graph}>"
+        return f"{where}: {self.problem}"
 
 
 class IsicError(Exception):
@@ -44,8 +67,6 @@ class IsicError(Exception):
     public: bool = True  # False: the message may name internal hosts or paths; clients get the class's title
 
     def __init__(self, message: str) -> None:
-        from .privacy import redact  # a message never repeats personal data, whatever value it quotes
-
         message = redact(message)
         super().__init__(message)
         self.message = message
@@ -104,7 +125,7 @@ class ValidationFailed(IsicError):
     status = 422
     code = "validation-failed"
 
-    def __init__(self, message: str, report: ValidationReport) -> None:
+    def __init__(self, message: str, report: Report) -> None:
         super().__init__(message)
         self.report = report
 
@@ -201,7 +222,6 @@ class BudgetExceeded(IsicError):
 
 class TooManyAtOnce(BudgetExceeded):
     """The client has as many costly requests running as it may; it may send another when one ends."""
-
 
 class QueryTooLarge(IsicError):
     """The query is larger than the configured limit."""

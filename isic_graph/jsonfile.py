@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from isic_graph.errors import ConfigError
 
 
 def read_entries(path: Path, section: str) -> dict[str, Any]:

@@ -9,14 +9,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.admin.credentials import CredentialStore
 from isic_graph.config import Settings
-from isic_graph.credentials import CredentialStore
-from isic_graph.instance import init_store
-from isic_graph.namespaces import Graphs
-from isic_graph.store import Store, open_store
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
 from isic_graph.store.engine import Engine
-from isic_graph.validation import Validator
-from isic_graph.web import create_app, services
+from isic_graph.validation.validator import Validator
+from isic_graph.web import create_app
 
 from .live import LiveServer
 from .oxigraph_server import OxigraphServer, loaded_engine

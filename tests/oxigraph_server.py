@@ -10,11 +10,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from isic_graph.instance import init_store
-from isic_graph.namespaces import Graphs
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine, free_port, oxigraph_command
 from isic_graph.store.remote import RemoteStore
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 __all__ = ["OxigraphServer", "free_port", "http_get", "loaded_engine", "work_done"]
 

@@ -22,20 +22,20 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from isic_graph import __version__
-from isic_graph.backup import Backup, backup, verify
-from isic_graph.errors import BackupError
+from isic_graph.admin.backup import Backup, backup, verify
+from isic_graph.admin.restoration import Restored
+from isic_graph.admin.restoration import restore as restore_with
 from isic_graph.cli import main
 from isic_graph.config import Settings
-from isic_graph.errors import StoreError, UsageError
-from isic_graph.ingest import insert_data
-from isic_graph.store import Store, open_store
+from isic_graph.errors import BackupError, StoreError, UsageError
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.sparql.updates import insert_data
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine, oxigraph_command, serving_engine
 from isic_graph.store.remote import RemoteStore
-from isic_graph.restoration import Restored
-from isic_graph.restoration import restore as restore_with
-from isic_graph.namespaces import Graphs
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 from .conftest import BASE
 from .live import LiveServer, query

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.budget import TimeBudget
 from isic_graph.errors import BudgetExceeded
+from isic_graph.query.budget import TimeBudget
 
 
 class Clock:

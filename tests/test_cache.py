@@ -8,13 +8,13 @@ from typing import Iterator
 import pytest
 from flask import Flask
 
-from isic_graph.cache import ResultCache, key_for
 from isic_graph.config import Settings
+from isic_graph.query.cache import ResultCache, key_for
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RawResponse, RemoteStore
 from isic_graph.store.version import StoreVersion
-from isic_graph.validation import Validator
-from isic_graph.web import create_app, services
+from isic_graph.validation.validator import Validator
+from isic_graph.web import create_app
 
 from .conftest import ADMIN, BASE
 from .oxigraph_server import loaded_engine

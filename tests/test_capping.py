@@ -18,8 +18,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from isic_graph.capping import cap
 from isic_graph.errors import StoreError
+from isic_graph.store.capping import cap
 
 SELECT = "SELECT ?s ?o ?unbound WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?o"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"

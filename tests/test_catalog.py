@@ -6,9 +6,9 @@ import pyoxigraph
 import pytest
 from pyoxigraph import NamedNode, QuerySolutions
 
-from isic_graph.catalog import DEFAULT_LICENSE, Summary, catalog, summarize
-from isic_graph.namespaces import ISIC, RDFS, Graphs, sparql_prefixes
-from isic_graph.store import Store
+from isic_graph.publish.catalog import DEFAULT_LICENSE, Summary, catalog, summarize
+from isic_graph.rdf.namespaces import ISIC, RDFS, Graphs, sparql_prefixes
+from isic_graph.store.base import Store
 
 ROOT = "http://example.org/isic/"
 SAMPLES = ("action-sociale-35", "anas", "fcsf")

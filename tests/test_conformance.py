@@ -13,8 +13,13 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.namespace import SH
 
-from isic_graph.conformance import Facts, Result, UnsupportedShapes, compile_shapes
-from isic_graph.validation import Validator, to_rdflib
+from isic_graph.validation.conformance import (
+    Facts,
+    Result,
+    UnsupportedShapes,
+    compile_shapes,
+)
+from isic_graph.validation.validator import Validator, to_rdflib
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from isic_graph.documents import Document, parse_document, read_batch, skolemise
 from isic_graph.errors import ParseError, UnsupportedFormat, UsageError
-from isic_graph.formats import format_for_path
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.reading import parse_document, read_batch, skolemise
+from isic_graph.rdf.formats import format_for_path
 
 BASE = "http://localhost:5000/"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from isic_graph.dry_run import DryRuns, Submission, dry_run
 from isic_graph.errors import ParseError, ValidationTimeout
+from isic_graph.ingest.dry_run import DryRuns, Submission, dry_run
 from isic_graph.store.engine import Engine
 
 from .floods import many_problems

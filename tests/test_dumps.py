@@ -19,12 +19,13 @@ from pyoxigraph import (
     parse,
 )
 
-from isic_graph import dumps
 from isic_graph.cli import main
 from isic_graph.config import Settings
-from isic_graph.documents import Document
 from isic_graph.errors import NotFound, StoreError, UsageError
-from isic_graph.export import (
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import ingest
+from isic_graph.publish import dumps
+from isic_graph.publish.export import (
     BATCH,
     EXPORT_FORMATS,
     export,
@@ -33,14 +34,14 @@ from isic_graph.export import (
     gzip_chunks,
     serialize_chunks,
 )
-from isic_graph.formats import format_named
-from isic_graph.ingest import ingest
-from isic_graph.jsonld import to_nquads
-from isic_graph.namespaces import Graphs
-from isic_graph.store import Store, open_store
+from isic_graph.publish.jsonld import to_nquads
+from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
 from isic_graph.store.engine import free_port
 from isic_graph.store.remote import RemoteStore
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 from .test_cli import environment
 

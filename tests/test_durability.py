@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from isic_graph.namespaces import DCTERMS, ISIC, PROV, Graphs
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, Graphs
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import log_bytes
 

@@ -20,8 +20,18 @@ import pytest
 from isic_graph.config import Settings
 from isic_graph.web.clients import TrustedProxies
 
-from .floods import (SLOW_HEADS, connect, dribbler, flooding, idle_connections, many_problems, map_renders,
-                     new_query, runaway_queries, validations)
+from .floods import (
+    SLOW_HEADS,
+    connect,
+    dribbler,
+    flooding,
+    idle_connections,
+    many_problems,
+    map_renders,
+    new_query,
+    runaway_queries,
+    validations,
+)
 from .live import Answer, LiveServer, child_pids, query, request
 
 FLOODER, OTHER = "127.0.0.2", "127.0.0.3"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.errors import UsageError
-from isic_graph.guard import (
+from isic_graph.sparql.guard import (
     Limits,
     QueryTooLarge,
     check_query,

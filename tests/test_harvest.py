@@ -11,16 +11,16 @@ from typing import Iterator
 import pytest
 from pyoxigraph import RdfFormat
 
-from isic_graph.documents import Document
-from isic_graph.formats import format_named
-from isic_graph.harvest import harvest
-from isic_graph.ingest import ingest
-from isic_graph.namespaces import Graphs
-from isic_graph.peerclient import register
-from isic_graph.peers import Peer, PeerRegistry
-from isic_graph.store import Store
+from isic_graph.federation.client import register
+from isic_graph.federation.harvest import harvest
+from isic_graph.federation.peers import Peer, PeerRegistry
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import ingest
+from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 from .live import LiveServer, request
 

@@ -16,14 +16,21 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from isic_graph.credentials import CredentialStore
-from isic_graph.documents import LIMITS, Document, DocumentLimits, parse_document, read_batch
-from isic_graph.errors import DocumentTooLarge, IsicError, ParseError, UnsupportedFormat, UsageError
-from isic_graph.formats import format_for_media_type, format_for_path
-from isic_graph.ingest import check
-from isic_graph.namespaces import CONTEXT_IRI, Graphs
-from isic_graph.validation import Validator
-from isic_graph.web import services
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.errors import (
+    DocumentTooLarge,
+    IsicError,
+    ParseError,
+    UnsupportedFormat,
+    UsageError,
+)
+from isic_graph.ingest.documents import LIMITS, Document, DocumentLimits
+from isic_graph.ingest.ingestion import check
+from isic_graph.ingest.reading import parse_document, read_batch
+from isic_graph.rdf.formats import format_for_media_type, format_for_path
+from isic_graph.rdf.namespaces import CONTEXT_IRI, Graphs
+from isic_graph.validation.validator import Validator
+from isic_graph.web.services import services
 
 from .conftest import ADMIN, BASE, bearer
 from .live import Listener
@@ -180,10 +187,10 @@ def test_limits_are_one_frozen_value_object_passed_down() -> None:
 MEASURE = """
 import resource, sys, time
 from pathlib import Path
-import isic_graph.tabular
-from isic_graph.documents import Document, read_batch
+import isic_graph.ingest.tabular
+from isic_graph.ingest.documents import Document, read_batch
 from isic_graph.errors import IsicError
-from isic_graph.formats import format_for_path
+from isic_graph.rdf.formats import format_for_path
 
 def peak_kib():  # this process's own high-water mark: ru_maxrss also counts the parent's, inherited at exec
     try:

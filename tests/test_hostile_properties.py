@@ -12,13 +12,14 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from isic_graph.credentials import CredentialStore
-from isic_graph.documents import LIMITS, Document, read_batch
+from isic_graph.admin.credentials import CredentialStore
 from isic_graph.errors import IsicError
-from isic_graph.formats import format_for_path
-from isic_graph.ingest import check
-from isic_graph.namespaces import Graphs
-from isic_graph.validation import Validator
+from isic_graph.ingest.documents import LIMITS, Document
+from isic_graph.ingest.ingestion import check
+from isic_graph.ingest.reading import read_batch
+from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.validation.validator import Validator
 
 from .conftest import BASE, bearer
 from .test_web_api import dataset

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.identity import key_holders, key_holders_in_graph, recompute_identity, same_groups, update_identity
-from isic_graph.namespaces import Graphs
+from isic_graph.ingest.identity import (
+    key_holders,
+    key_holders_in_graph,
+    recompute_identity,
+    same_groups,
+    update_identity,
+)
+from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
 
 GRAPHS = Graphs("http://localhost:5000/")

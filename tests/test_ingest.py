@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat
 
-from isic_graph.documents import Document
 from isic_graph.errors import ParseError, UsageError, ValidationFailed
-from isic_graph.formats import format_for_path
-from isic_graph.ingest import Mode, ingest
-from isic_graph.namespaces import PROV, Graphs
-from isic_graph.store import Store
-from isic_graph.validation import Validator
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import PROV, Graphs
+from isic_graph.store.base import Store
+from isic_graph.validation.validator import Validator
 
 DATA = Path(__file__).resolve().parent / "data"
 VALID = DATA / "valid" / "minimal-sheet.ttl"
@@ -223,7 +223,7 @@ def test_scheme_checks_still_apply_when_the_batch_cites_stored_resources(
 def test_a_large_batch_is_written_in_insert_operations_of_at_most_2000_triples(store: Store) -> None:
     from pyoxigraph import Literal, NamedNode, Triple
 
-    from isic_graph.ingest import INSERT_RUN, insert_data
+    from isic_graph.sparql.updates import INSERT_RUN, insert_data
 
     triples = [Triple(NamedNode(f"urn:x:s{i}"), NamedNode("urn:x:p"), Literal(f"v{i}", language="fr"))
                for i in range(5_000)]
@@ -238,7 +238,7 @@ def test_a_large_batch_is_written_in_insert_operations_of_at_most_2000_triples(s
 def test_triples_joined_by_blank_nodes_are_inserted_in_one_template_and_keep_their_links(store: Store) -> None:
     from pyoxigraph import BlankNode, NamedNode, Triple
 
-    from isic_graph.ingest import insert_data
+    from isic_graph.sparql.updates import insert_data
 
     p = NamedNode("urn:x:p")
     nodes = [BlankNode() for _ in range(2_500)]  # one chain of blank nodes, longer than an insert run
@@ -265,8 +265,8 @@ def test_triples_joined_by_blank_nodes_are_inserted_in_one_template_and_keep_the
     ("COPY <http://x/g> TO <http://x/h>", None),
 ])
 def test_an_administrators_update_marks_the_network_graphs_it_may_write(update: str, touched: list[str] | None) -> None:
-    from isic_graph.guard import check_update
-    from isic_graph.ingest import touched_networks
+    from isic_graph.ingest.ingestion import touched_networks
+    from isic_graph.sparql.guard import check_update
 
     found = touched_networks(check_update(update), Graphs(BASE))
     expected = None if touched is None else [Graphs(BASE).network(n) for n in touched]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.iris import lookalike_key, normal
+from isic_graph.rdf.iris import lookalike_key, normal
 
 PROJECT = "http://localhost:5000/id/project/les-incompris"
 

@@ -12,9 +12,10 @@ from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse, ser
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from isic_graph import jsonld, resources
 from isic_graph.errors import NotFound, UsageError
-from isic_graph.namespaces import CONTEXT_IRI, ISIC
+from isic_graph.publish import jsonld
+from isic_graph.rdf import resources
+from isic_graph.rdf.namespaces import CONTEXT_IRI, ISIC
 
 BASE = "http://localhost:5000/"
 PROJECT = f"{BASE}id/project/les-incompris"

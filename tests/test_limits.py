@@ -10,9 +10,10 @@ from flask import Flask
 
 from isic_graph.config import Settings
 from isic_graph.errors import TooManyAtOnce
+from isic_graph.query.budget import Concurrency
 from isic_graph.store.engine import Engine
 from isic_graph.web import create_app
-from isic_graph.web.limits import Concurrency, HeldBody
+from isic_graph.web.limits import HeldBody
 
 from .conftest import ADMIN, bearer
 from .test_web_sparql import BASE

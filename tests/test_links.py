@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.links import page_link, safe_href, web_address
+from isic_graph.publish.links import page_link, safe_href, web_address
 
 BASE = "http://localhost:5000/"
 HOSTILE = ["javascript:alert(document.domain)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",

@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.errors import UsageError
-from isic_graph.maps import Filters, coverage, partnership_map
-from isic_graph.store import Store
+from isic_graph.publish.maps import Filters, coverage, partnership_map
+from isic_graph.store.base import Store
 
 BASE = "http://localhost:5000/"
 THEME = "https://w3id.org/isic/thesaurus/theme/"

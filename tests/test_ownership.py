@@ -12,13 +12,14 @@ from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from isic_graph import ownership
+from isic_graph.admin.bootstrap import sample_networks
+from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
 from isic_graph.config import Settings
-from isic_graph.credentials import CredentialStore
-from isic_graph.instance import sample_networks
-from isic_graph.namespaces import Graphs
-from isic_graph.store import Store, open_store
+from isic_graph.ingest import ownership
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
 
 from .conftest import ADMIN, bearer
 from .test_cli import environment

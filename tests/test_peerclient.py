@@ -12,9 +12,9 @@ from typing import Callable, Iterator
 import pytest
 
 from isic_graph.errors import PeerTimeout, PeerUnavailable, UsageError
-from isic_graph.peeraddress import locate
-from isic_graph.peerclient import get, post_sparql
-from isic_graph.peers import Peer, PeerRegistry
+from isic_graph.federation.address import locate
+from isic_graph.federation.client import get, post_sparql
+from isic_graph.federation.peers import Peer, PeerRegistry
 
 from .live import Handler, Listener, PeerServer, listening
 

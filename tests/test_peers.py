@@ -11,10 +11,10 @@ from pyoxigraph import RdfFormat, parse
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.errors import NotFound, UsageError
-from isic_graph.peerclient import register
-from isic_graph.peers import PeerRegistry, check_address
+from isic_graph.federation.client import register
+from isic_graph.federation.peers import PeerRegistry, check_address
 from isic_graph.store.engine import Engine
-from isic_graph.web import create_app, services
+from isic_graph.web import create_app
 
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"

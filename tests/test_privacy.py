@@ -12,16 +12,17 @@ from flask.testing import FlaskClient
 from pyoxigraph import Literal, RdfFormat
 from rdflib import Graph
 
+from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
-from isic_graph.credentials import CredentialStore
-from isic_graph.documents import Document, read_batch
 from isic_graph.errors import ValidationFailed
-from isic_graph.formats import format_for_path
-from isic_graph.ingest import Mode, check, ingest
-from isic_graph.namespaces import Graphs
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, check, ingest
+from isic_graph.ingest.reading import read_batch
 from isic_graph.privacy import personal_data, personal_data_in_iri
-from isic_graph.store import Store
-from isic_graph.validation import ValidationReport, Validator, Violation
+from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
+from isic_graph.validation.validator import ValidationReport, Validator, Violation
 
 from .conftest import bearer
 from .test_web_api import dataset

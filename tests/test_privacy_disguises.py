@@ -20,25 +20,35 @@ from rdflib import Graph
 from stdnum import iban as iban_number
 from stdnum.fr import nir as nir_number
 
-from isic_graph import resources
-from isic_graph.backup import backup, verify
-from isic_graph.credentials import CredentialStore
-from isic_graph.documents import Document, read_batch
+from isic_graph.admin.backup import backup, verify
+from isic_graph.admin.bootstrap import load_reference
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.admin.restoration import restore
 from isic_graph.errors import RestoreRefused, UsageError, ValidationFailed
-from isic_graph.formats import format_for_path
-from isic_graph.instance import load_reference
-from isic_graph.namespaces import Graphs
-from isic_graph.personal import personal_data_in
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.reading import read_batch
 from isic_graph.privacy import INVISIBLE, personal_data, personal_data_in_iri, redact
-from isic_graph.restoration import restore
-from isic_graph.store import Store
+from isic_graph.rdf import resources
+from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
-from isic_graph.validation import ValidationReport, Validator
+from isic_graph.validation.personal import personal_data_in
+from isic_graph.validation.validator import ValidationReport, Validator
 
 from .conftest import ADMIN, bearer
 from .live import LiveServer, request
-from .test_privacy import (BASE, DESCRIPTION, MINIMAL, PROJECT, SAMPLES, assert_not_echoed, findings, report_on,
-                           sample_sheets)
+from .test_privacy import (
+    BASE,
+    DESCRIPTION,
+    MINIMAL,
+    PROJECT,
+    SAMPLES,
+    assert_not_echoed,
+    findings,
+    report_on,
+    sample_sheets,
+)
 from .test_web_api import dataset
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ from typing import Iterator
 import pytest
 
 from .conftest import LIVE_ADMIN
-
 from .live import LiveServer as Server
+
 FORM = "application/x-www-form-urlencoded"
 G1, G2, G3 = "urn:proto:g1", "urn:proto:g2", "urn:proto:g3"
 

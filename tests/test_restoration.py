@@ -16,17 +16,16 @@ import pytest
 from click.testing import CliRunner, Result
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from isic_graph.audit import Problem
-from isic_graph.backup import Backup, backup, verify
+from isic_graph.admin.backup import backup, verify
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.admin.restoration import Restored, restore
 from isic_graph.cli import main
-from isic_graph.errors import RestoreRefused, UsageError
-from isic_graph.identity import recompute_identity
-from isic_graph.instance import init_store
-from isic_graph.namespaces import Graphs
-from isic_graph.restoration import Restored, restore
-from isic_graph.store import Store
+from isic_graph.errors import Problem, RestoreRefused, UsageError
+from isic_graph.ingest.identity import recompute_identity
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 from .conftest import BASE
 

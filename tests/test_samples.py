@@ -164,7 +164,7 @@ def test_whole_sample_dataset_conforms_in_an_independent_shacl_engine(sample_sto
     import pyrudof
     from pyoxigraph import RdfFormat
 
-    from isic_graph import resources
+    from isic_graph.rdf import resources
 
     data = tmp_path / "samples.nt"
     data.write_bytes(sample_store.dump(RdfFormat.N_TRIPLES))

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from isic_graph.documents import Document
+from isic_graph.admin.bootstrap import init_store
 from isic_graph.errors import UsageError
-from isic_graph.formats import format_named
-from isic_graph.ingest import Mode, ingest
-from isic_graph.instance import init_store
-from isic_graph.namespaces import Graphs
-from isic_graph.search import SearchIndex, stems
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.publish.search import SearchIndex, stems
+from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 BASE = "http://localhost:5000/"
 THEME = "https://w3id.org/isic/thesaurus/theme/"

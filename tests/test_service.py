@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import pytest
 
 from isic_graph.errors import UsageError
-from isic_graph.guard import read
+from isic_graph.sparql.guard import read
 from isic_graph.sparql.lexer import write
 from isic_graph.store.remote import RemoteStore
 

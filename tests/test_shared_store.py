@@ -11,7 +11,17 @@ import pytest
 
 from .live import LiveServer
 from .oxigraph_server import OxigraphServer
-from .test_durability import GRAPHS, LARGE, OK, described, notes, organisations, post, subjects, triples_in
+from .test_durability import (
+    GRAPHS,
+    LARGE,
+    OK,
+    described,
+    notes,
+    organisations,
+    post,
+    subjects,
+    triples_in,
+)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from flask.testing import FlaskClient
 
-from isic_graph.credentials import CredentialStore
+from isic_graph.admin.credentials import CredentialStore
 
 BASE = "http://localhost:5000/"
 THEME = "https://w3id.org/isic/thesaurus/theme/"

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isic_graph.errors import UsageError
-from isic_graph.guard import check_query
+from isic_graph.sparql.guard import check_query
 
 TOKENS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "SERVICE", "\\u0053ERVICE", "LOAD", "FROM", "NAMED",
           "GRAPH", "OPTIONAL", "UNION", "FILTER", "BIND", "VALUES", "LIMIT", "PREFIX", "BASE", "*", "?s", "?p", "?o",

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isic_graph.errors import IsicError, UsageError
-from isic_graph.guard import Limits, check_query, read
+from isic_graph.sparql.guard import Limits, check_query, read
 from isic_graph.sparql.lexer import tokenize, write
 from isic_graph.store.engine import Engine
 

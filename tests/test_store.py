@@ -8,8 +8,9 @@ import pytest
 from pyoxigraph import RdfFormat
 
 from isic_graph.config import Settings
-from isic_graph.errors import StoreError, StoreLocked, UsageError, StoreUnavailable
-from isic_graph.store import Store, open_store
+from isic_graph.errors import StoreError, StoreLocked, StoreUnavailable, UsageError
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 
 G = "http://example.org/g"

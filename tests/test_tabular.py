@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from isic_graph.documents import Document
 from isic_graph.errors import ParseError, UsageError, ValidationFailed
-from isic_graph.ingest import ingest
-from isic_graph.namespaces import Graphs
-from isic_graph.store import Store
-from isic_graph.tabular import metadata_file, read_tables, table_names
-from isic_graph.validation import Validator
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import ingest
+from isic_graph.ingest.tabular import metadata_file, read_tables, table_names
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
+from isic_graph.validation.validator import Validator
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "action-sociale-35"
@@ -52,8 +52,8 @@ def test_sample_rows_become_typed_triples() -> None:
 
 def test_sample_network_conforms_alone_and_beside_the_network_it_cites(validator: Validator,
                                                                        sample_store: Store) -> None:
-    from isic_graph.documents import read_batch
-    from isic_graph.ingest import check
+    from isic_graph.ingest.ingestion import check
+    from isic_graph.ingest.reading import read_batch
 
     batch = read_batch([Document.from_path(p) for p in sample_files()], BASE)
     report = check(batch, sample_store, validator, Graphs(BASE), "action-sociale-35")

@@ -13,18 +13,25 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, Triple, parse_query_results
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    Triple,
+    parse_query_results,
+)
 
-from isic_graph.documents import Document
+from isic_graph.admin.bootstrap import init_store, replace_graph
 from isic_graph.errors import UsageError
-from isic_graph.ingest import Mode, ingest
-from isic_graph.instance import init_store, replace_graph
-from isic_graph.namespaces import Graphs
-from isic_graph.store import Store
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.remote import RemoteStore
 from isic_graph.store.results import SelectResult, from_pyoxigraph
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 from .live import LiveServer, query, request
 from .virtuoso_server import VirtuosoServer, installed

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from isic_graph.credentials import CredentialStore
+from isic_graph.admin.credentials import CredentialStore
 
 from .conftest import ADMIN, bearer
 from .test_web_sparql import BASE
@@ -108,7 +108,7 @@ def many_problems(count: int) -> bytes:
 
 def test_a_report_of_many_problems_shows_the_first_and_counts_them_all(client: FlaskClient,
                                                                        tokens: dict[str, str]) -> None:
-    from isic_graph.dry_run import REPORT_LIMIT
+    from isic_graph.ingest.dry_run import REPORT_LIMIT
 
     response = client.post("/api/validate", data=many_problems(300), content_type="text/turtle",
                            headers={**bearer(tokens["demo"]), "Accept-Language": "en"})

@@ -9,13 +9,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.config import Settings
-from isic_graph.documents import Document
-from isic_graph.export import export_stream
-from isic_graph.ingest import ingest
-from isic_graph.namespaces import Graphs
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import ingest
+from isic_graph.publish.export import export_stream
+from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine, free_port
 from isic_graph.store.remote import BLOCK, RemoteStore
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 
 from .test_dumps import canonical, reload

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from isic_graph.credentials import CredentialStore
+from isic_graph.admin.credentials import CredentialStore
 
 from .conftest import ADMIN, bearer
 from .test_web_sparql import BASE

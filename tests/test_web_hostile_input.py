@@ -96,7 +96,7 @@ def test_hostile_path_segments_are_refused_with_a_4xx(client: FlaskClient, segme
 
 @pytest.mark.parametrize("raw", RAW)
 def test_authorised_writes_refuse_raw_hostile_parameters_with_a_4xx(client: FlaskClient, raw: str) -> None:
-    from isic_graph.web import services
+    from isic_graph.web.services import services
 
     from .conftest import ADMIN, bearer
 

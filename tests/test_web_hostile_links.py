@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from isic_graph.credentials import CredentialStore
+from isic_graph.admin.credentials import CredentialStore
 
 from .conftest import ADMIN, BASE, bearer
 

@@ -14,12 +14,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 from werkzeug.test import TestResponse
 
-from isic_graph import jsonld, resources
-from isic_graph.instance import init_store
-from isic_graph.namespaces import CONTEXT_IRI, ISIC, Graphs
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.publish import jsonld
+from isic_graph.rdf import resources
+from isic_graph.rdf.namespaces import CONTEXT_IRI, ISIC, Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 
 BASE = "http://localhost:5000/"
 PATH = "/id/project/les-incompris"

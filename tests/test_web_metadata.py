@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from isic_graph.jsonld import to_nquads
-from isic_graph.namespaces import DCAT, DCTERMS, RDF_TYPE, VOID, Graphs
+from isic_graph.publish.jsonld import to_nquads
+from isic_graph.rdf.namespaces import DCAT, DCTERMS, RDF_TYPE, VOID, Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
 

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.config import Settings
-from isic_graph.validation import Validator
+from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 
 from .oxigraph_server import loaded_engine

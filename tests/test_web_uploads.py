@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from isic_graph.credentials import CredentialStore
+from isic_graph.admin.credentials import CredentialStore
 
 from .conftest import BASE, bearer
 

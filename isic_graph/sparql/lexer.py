@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..errors import UsageError
+from isic_graph.errors import UsageError
 
 # The grammar's character classes (SPARQL 1.1, section 19.8).
 PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"

@@ -1,81 +1,13 @@
-"""The store interface, with an embedded (pyoxigraph on disk) and a remote (SPARQL 1.1) backend."""
+"""The store: an embedded (pyoxigraph on disk) or a remote (SPARQL 1.1) backend behind one interface (base.Store)."""
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Iterable, Iterator
-
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
-
-from ..config import Settings
-from ..errors import NotFound, StoreLocked, UsageError
-from ..sparql_terms import iri
-from .results import QueryResult, SelectResult
-
-
-class Store(ABC):
-    """An RDF dataset queried with SPARQL 1.1, whose default graph is the union of its named graphs.
-
-    Every write is one SPARQL update request, which both backends apply atomically.
-    """
-
-    @abstractmethod
-    def query(self, sparql: str) -> QueryResult:
-        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query."""
-
-    @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update, all or nothing."""
-
-    @abstractmethod
-    def graph_triples(self, graph: str) -> list[Triple]:
-        """Every triple of one named graph."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Release the store."""
-
-    def select(self, sparql: str) -> SelectResult:
-        result = self.query(sparql)
-        if not isinstance(result, SelectResult):
-            raise UsageError("a SELECT query was expected")
-        return result
-
-    def graph_names(self) -> list[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").rows
-        return [row["g"].value for row in rows]
-
-    def quads(self, graphs: Iterable[str] | None = None) -> Iterator[Quad]:
-        """The quads of the given named graphs (default: all of them), graph by graph."""
-        for graph in self.graph_names() if graphs is None else graphs:
-            name = NamedNode(graph)
-            for t in self.graph_triples(graph):
-                yield Quad(t.subject, t.predicate, t.object, name)
-
-    def stream(self, graph: str | None = None) -> Iterator[Quad]:
-        """The quads of one named graph or of the whole dataset (with the default graph's, where the
-        backend can tell them apart), lazily, for dumps of any size."""
-        return self.quads(None if graph is None else [graph])
-
-    def raw_chunks(self, graph: str | None = None) -> Iterator[bytes] | None:
-        """The backend's own N-Quads (all graphs) or N-Triples (one graph), in blocks; None if it has none."""
-        return None
-
-    def dump(self, rdf_format: RdfFormat, graphs: Iterable[str] | None = None) -> bytes:
-        """Serialize graphs; formats without named graphs get the merge of them."""
-        if rdf_format.supports_datasets:
-            return serialize(self.quads(graphs), format=rdf_format) or b""
-        return serialize((q.triple for q in self.quads(graphs)), format=rdf_format) or b""
-
-    def count(self, graph: str | None = None) -> int:
-        where = f"GRAPH {iri(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows[0]["n"].value)
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+from isic_graph.config import Settings
+from isic_graph.errors import NotFound, StoreLocked
+from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.store.engine import serving_engine
+from isic_graph.store.remote import RemoteStore
 
 
 def open_store(settings: Settings, read_only: bool = False) -> Store:
@@ -86,13 +18,8 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     beside a writer; and a store that does not exist is not created.
     """
     if settings.store_url:
-        from .remote import RemoteStore
-
         return RemoteStore(settings.store_url, settings.update_url or settings.store_url,
                            settings.store_gsp_url, timeout=settings.query_timeout, lock_path=settings.write_lock_path)
-    from .embedded import EmbeddedStore
-    from .engine import serving_engine
-
     path = settings.store_path
     if read_only and path is not None and not path.is_dir():
         raise NotFound(f"there is no store at {path}: create it with `isic-graph init`")
@@ -102,10 +29,8 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
         url = serving_engine(path) if read_only and path is not None else None
         if url is None:
             raise
-        from .remote import RemoteStore
-
         return RemoteStore(f"{url}/query", f"{url}/update", f"{url}/store", timeout=settings.query_timeout,
                            lock_path=settings.write_lock_path)
 
 
-__all__ = ["Store", "SelectResult", "QueryResult", "open_store"]
+__all__ = ["open_store"]

@@ -10,11 +10,11 @@ from typing import IO, Iterator, cast
 import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 
-from ..errors import StorageFull, StoreError, StoreLocked, UsageError
-from . import Store
-from .remote import FULL_MESSAGE, NO_SPACE
-from .results import QueryResult, from_pyoxigraph
-from .swap import held, put_in_place, ready, recover
+from isic_graph.errors import StorageFull, StoreError, StoreLocked, UsageError
+from isic_graph.store.base import Store
+from isic_graph.store.remote import FULL_MESSAGE, NO_SPACE
+from isic_graph.store.results import QueryResult, from_pyoxigraph
+from isic_graph.store.swap import held, put_in_place, ready, recover
 
 
 class EmbeddedStore(Store):

@@ -25,10 +25,9 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
-from ..errors import StorageFull, StoreError, StoreLocked, StoreUnavailable
-from .remote import NO_SPACE
-from .swap import recover
-
+from isic_graph.errors import StorageFull, StoreError, StoreLocked, StoreUnavailable
+from isic_graph.store.remote import NO_SPACE
+from isic_graph.store.swap import recover
 
 MIN_FREE = 4 * 1024 * 1024  # bytes of free disk needed before writes are tried again after a full disk, beyond the log
 BACKOFF = 5.0  # most seconds between two attempts to start an engine that exits at start

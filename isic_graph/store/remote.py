@@ -14,15 +14,31 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence, cast
 
 import urllib3
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
 from urllib3.exceptions import HTTPError as TransportError
-from urllib3.exceptions import NewConnectionError, TimeoutError as TransportTimeout
-from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import TimeoutError as TransportTimeout
 
-from ..capping import cap
-from ..errors import QueryTimeout, StorageFull, StoreError, StoreUnavailable, UsageError
-from ..sparql_terms import iri
-from . import Store
-from .results import QueryResult, SelectResult, from_pyoxigraph
+from isic_graph.errors import (
+    QueryTimeout,
+    StorageFull,
+    StoreError,
+    StoreUnavailable,
+    UsageError,
+)
+from isic_graph.sparql.terms import iri
+from isic_graph.store.base import Store
+from isic_graph.store.capping import cap
+from isic_graph.store.results import QueryResult, SelectResult, from_pyoxigraph
+from isic_graph.store.version import StoreVersion
 
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
 SOLUTIONS_ACCEPT = "application/sparql-results+json"
@@ -64,7 +80,6 @@ class RemoteStore(Store):
 
     def __init__(self, query_url: str, update_url: str, gsp_url: str | None, timeout: float,
                  lock_path: Path | None = None) -> None:
-        from .version import StoreVersion
 
         self.query_url = query_url
         self.update_url = update_url

@@ -8,7 +8,17 @@ import json
 from dataclasses import dataclass
 from typing import Union
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    Triple,
+)
+
+from isic_graph.errors import UsageError
 
 Term = Union[NamedNode, BlankNode, Literal]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -91,7 +101,6 @@ def _json_term(term: Term) -> dict[str, str]:
 def term_value(term: NamedNode | BlankNode | Literal | Triple) -> str:
     """The IRI, blank-node id or lexical form of a term (RDF-star quoted triples are refused)."""
     if isinstance(term, Triple):
-        from ..errors import UsageError
 
         raise UsageError("RDF-star quoted triples are not supported")
     return term.value

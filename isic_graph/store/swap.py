@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import StoreLocked
+from isic_graph.errors import StoreLocked
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2  # linux/fs.h

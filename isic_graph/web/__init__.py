@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from flask import Flask, Response
 
-from ..budget import TimeBudget
-from ..cache import ResultCache
-from ..config import Settings
-from ..credentials import CredentialStore
-from ..dry_run import DryRuns
-from ..errors import ConfigError, StorageFull
-from ..guard import Limits
-from ..namespaces import Graphs
-from ..querying import QueryService
-from ..scopes import LiveRefresh
-from ..search import SearchIndex
-from ..store.engine import Engine
-from ..store.remote import RawResponse, RemoteStore
-from ..validation import Validator
-from . import (
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.config import Settings
+from isic_graph.errors import ConfigError, StorageFull
+from isic_graph.ingest.dry_run import DryRuns
+from isic_graph.publish.search import SearchIndex
+from isic_graph.query.budget import Concurrency, TimeBudget
+from isic_graph.query.cache import ResultCache
+from isic_graph.query.runner import QueryService
+from isic_graph.query.scopes import LiveRefresh
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.sparql.guard import Limits
+from isic_graph.store.engine import Engine
+from isic_graph.store.remote import RemoteStore
+from isic_graph.validation.validator import Validator
+from isic_graph.web import (
     api,
     dumps,
     federation,
@@ -40,34 +39,11 @@ from . import (
     update,
     workbench,
 )
-from .clients import ForwardedClients, TrustedProxies
-from .derived import Page
-from .headers import SecurityHeaders
-from .limits import Concurrency
+from isic_graph.web.clients import ForwardedClients, TrustedProxies
+from isic_graph.web.headers import SecurityHeaders
+from isic_graph.web.services import Services
 
 MAX_UPLOAD = 32 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the request handlers use, built once per application."""
-
-    settings: Settings
-    graphs: Graphs
-    store: RemoteStore
-    queries: QueryService
-    validator: Validator
-    credentials: CredentialStore
-    limits: Limits
-    budget: TimeBudget
-    writes: lifecycle.Writes
-    refresh: LiveRefresh
-    search: SearchIndex
-    cache: ResultCache[RawResponse] | None
-    boot: str  # names this start of the server: answers and ETags of an earlier run are never reused
-    concurrency: Concurrency  # costly requests running, by client
-    pages: ResultCache[Page] | None  # derived pages, kept until the next write
-    dry_runs: DryRuns  # validations, each in a process of its own
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -114,10 +90,3 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if proxies:  # outermost: everything within sees the forwarded client
         app.wsgi_app = ForwardedClients(app.wsgi_app, proxies)  # type: ignore[method-assign]
     return app
-
-
-def services(app: Flask | None = None) -> Services:
-    """The services of an application, by default the one handling the current request."""
-    from flask import current_app
-
-    return (app or current_app).extensions["isic"]  # type: ignore[no-any-return]

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..documents import Document
-from ..dry_run import DryRun, Submission
-from ..errors import UsageError, ValidationFailed
-from ..formats import format_for_media_type
-from ..ingest import Mode, check_slug, ingest
-from .auth import require_credential, require_network
-from .negotiation import language
-from .uploads import uploaded_documents
+from isic_graph.errors import UsageError, ValidationFailed
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.dry_run import DryRun, Submission
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.rdf.formats import format_for_media_type
+from isic_graph.rdf.namespaces import check_slug
+from isic_graph.web.auth import require_credential, require_network
+from isic_graph.web.negotiation import language
+from isic_graph.web.problems import from_error
+from isic_graph.web.services import services
+from isic_graph.web.uploads import uploaded_documents
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 REPORT_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
@@ -21,8 +24,6 @@ REPORT_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld"}  # 
 
 @blueprint.post("/networks/<slug>/sheets")
 def post_sheets(slug: str) -> Response:
-    from . import services
-
     check_slug(slug)
     require_network(slug)
     mode = _mode()
@@ -55,7 +56,6 @@ def validate() -> Response:
     if wanted in REPORT_TYPES:
         response = Response(outcome.report or "", status=422, content_type=wanted)
     else:
-        from .problems import from_error
 
         shown = "" if outcome.problems == len(outcome.violations) else f" (the first {len(outcome.violations)} shown)"
         response = from_error(ValidationFailed(f"{outcome.problems} problem(s) to fix{shown}", outcome.as_report()),
@@ -67,8 +67,6 @@ def validate() -> Response:
 
 def dry_run_of(documents: list[Document], network: str | None, report_format: str | None = None) -> DryRun:
     """A dry run of these documents, in a process of its own, stopped at the query timeout."""
-    from . import services
-
     s = services()
     submission = Submission(s.store.query_url, s.graphs.base,
                             tuple((d.name, d.data, d.format.name) for d in documents), network, report_format)
@@ -103,8 +101,6 @@ def _mode() -> Mode:
 
 
 def refusal(exc: ValidationFailed) -> Response:
-    from .problems import from_error
-
     wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],
                                                  default="application/problem+json")
     if wanted in REPORT_TYPES:

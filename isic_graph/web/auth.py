@@ -6,7 +6,8 @@ import hmac
 
 from flask import request
 
-from ..errors import IsicError
+from isic_graph.errors import IsicError
+from isic_graph.web.services import services
 
 
 class Unauthorized(IsicError):
@@ -30,8 +31,6 @@ def bearer_token() -> str | None:
 
 
 def is_admin(token: str | None) -> bool:
-    from . import services
-
     admin = services().settings.admin_token
     return bool(token and admin and hmac.compare_digest(token.encode(), admin.encode()))
 
@@ -46,8 +45,6 @@ def require_admin() -> None:
 
 def require_network(slug: str) -> None:
     """The request carries the token of network slug (or the administrator's)."""
-    from . import services
-
     token = bearer_token()
     if token is None:
         raise Unauthorized(f"writing network {slug!r} needs its bearer token (Authorization: Bearer …)")
@@ -62,8 +59,6 @@ def require_network(slug: str) -> None:
 
 def require_credential(why: str) -> None:
     """The request carries a valid token: a network's or the administrator's."""
-    from . import services
-
     token = bearer_token()
     if token is None:
         raise Unauthorized(f"{why}: that needs a network's bearer token (Authorization: Bearer …)")

@@ -12,24 +12,15 @@ streamed, in a result cache (cache.py) of their own of ISIC_QUERY_CACHE MiB; not
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, Callable, TypeVar, cast
 
 from flask import Response, make_response, request
 
-from ..cache import key_for
+from isic_graph.query.cache import key_for
+from isic_graph.web.services import Page, services
 
 View = TypeVar("View", bound=Callable[..., Any])
 KEPT_HEADERS = ("Content-Type", "Content-Location", "Content-Language", "Vary", "Link", "Access-Control-Allow-Origin")
-
-
-@dataclass(frozen=True)
-class Page:
-    """A rendered page as the result cache keeps it."""
-
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    status: int = 200
 
 
 def per_store_version(view: View) -> View:
@@ -37,8 +28,6 @@ def per_store_version(view: View) -> View:
 
     @functools.wraps(view)
     def cached(*args: Any, **kwargs: Any) -> Response:
-        from . import services
-
         s = services()
         if s.pages is None or s.store.version is None:
             return make_response(view(*args, **kwargs))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from ..namespaces import RDF_TYPE, Graphs
+from isic_graph.rdf.namespaces import RDF_TYPE, Graphs
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

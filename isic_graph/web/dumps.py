@@ -7,8 +7,9 @@ from typing import Any, Iterator
 from flask import Blueprint, Response, jsonify, render_template_string, request
 from werkzeug.http import http_date, is_resource_modified
 
-from .. import dumps
-from .negotiation import negotiate
+from isic_graph.publish import dumps
+from isic_graph.web.negotiation import negotiate
+from isic_graph.web.services import services
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -31,8 +32,6 @@ streamed from the store; described in the <a href="/catalog">DCAT catalogue</a>
 
 @blueprint.get("/dumps/")
 def index() -> Response:
-    from . import services
-
     best = negotiate(LISTING_TYPES)
     s = services()
     entries = [_describe(entry) for entry in dumps.listing(s.store, s.graphs)]
@@ -48,8 +47,6 @@ def index() -> Response:
 @blueprint.get("/dumps/<path:name>")
 def download(name: str) -> Response:
     """GET or HEAD one dump: 304 when the client's copy is current, else the file streamed."""
-    from . import services
-
     s = services()
     file = dumps.dump_file(name)
     current = dumps.version(s.store, s.graphs, file)

@@ -6,9 +6,10 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..harvest import harvest
-from ..peers import PeerRegistry
-from .auth import require_admin
+from isic_graph.federation.harvest import harvest
+from isic_graph.federation.peers import PeerRegistry
+from isic_graph.web.auth import require_admin
+from isic_graph.web.services import services
 
 blueprint = Blueprint("federation", __name__, url_prefix="/api")
 
@@ -16,8 +17,6 @@ blueprint = Blueprint("federation", __name__, url_prefix="/api")
 @blueprint.post("/harvest")
 def harvest_peers() -> Response:
     """Harvest every peer, or `?peer=NAME`; 200 with each peer's outcome (a peer that failed says why)."""
-    from . import services
-
     require_admin()
     s = services()
     registry = PeerRegistry(s.settings.peers_path)

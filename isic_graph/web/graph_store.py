@@ -5,14 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
-from ..documents import Document, parse_document
-from ..errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
-from ..formats import format_for_media_type
-from ..ingest import Mode, check_slug, ingest, insert_data
-from ..instance import claim_reference, refuse_personal_data, replace_graph
-from ..sparql_terms import iri, is_iri
-from .auth import Forbidden, require_admin, require_network
-from .negotiation import negotiate
+from isic_graph.admin.bootstrap import (
+    claim_reference,
+    refuse_personal_data,
+    replace_graph,
+)
+from isic_graph.errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.ingest.reading import parse_document
+from isic_graph.rdf.formats import format_for_media_type
+from isic_graph.rdf.namespaces import check_slug
+from isic_graph.sparql.terms import iri, is_iri
+from isic_graph.sparql.updates import insert_data
+from isic_graph.web.api import refusal
+from isic_graph.web.auth import Forbidden, require_admin, require_network
+from isic_graph.web.negotiation import negotiate
+from isic_graph.web.services import services
 
 blueprint = Blueprint("graph_store", __name__)
 
@@ -50,8 +59,6 @@ def _target() -> str:
 
 
 def _read(graph: str) -> Response:
-    from . import services
-
     store = services().store
     best = negotiate(READ_TYPES)
     if graph == DEFAULT:  # the default graph as queries see it: the union of every graph
@@ -69,8 +76,6 @@ def _read(graph: str) -> Response:
 
 
 def _write_network(network: str, graph: str) -> Response:
-    from . import services
-
     s = services()
     check_slug(network)
     if request.method == "DELETE":
@@ -84,15 +89,12 @@ def _write_network(network: str, graph: str) -> Response:
     try:
         result = ingest(s.store, s.validator, s.graphs, [_body_document()], network, mode)
     except ValidationFailed as exc:
-        from .api import refusal
 
         return refusal(exc)
     return Response(status=201 if result.created else 204)
 
 
 def _write_reference(graph: str) -> Response:
-    from . import services
-
     store = services().store
     target = "DEFAULT" if graph == DEFAULT else f"GRAPH {iri(graph)}"
     if request.method == "DELETE":
@@ -105,7 +107,6 @@ def _write_reference(graph: str) -> Response:
     try:
         refuse_personal_data(triples)
     except ValidationFailed as exc:
-        from .api import refusal
 
         return refusal(exc)
     created = graph != DEFAULT and store.query(f"ASK {{ {target} {{ ?s ?p ?o }} }}") is not True
@@ -132,15 +133,11 @@ def _body_document() -> Document:
 
 
 def _network_of(graph: str) -> str | None:
-    from . import services
-
     prefix = services().graphs.network_prefix
     return graph[len(prefix):] if graph.startswith(prefix) else None
 
 
 def _is_managed(graph: str) -> bool:
-    from . import services
-
     return services().graphs.is_reserved(graph)
 
 

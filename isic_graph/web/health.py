@@ -11,9 +11,10 @@ import uuid
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import IsicError
-from ..sparql_terms import iri
-from .auth import require_admin
+from isic_graph.errors import IsicError
+from isic_graph.sparql.terms import iri
+from isic_graph.web.auth import require_admin
+from isic_graph.web.services import services
 
 blueprint = Blueprint("health", __name__)
 PROBE = "<urn:isic:healthz> <urn:isic:probe>"
@@ -21,8 +22,6 @@ PROBE = "<urn:isic:healthz> <urn:isic:probe>"
 
 @blueprint.get("/healthz")
 def healthz() -> Response:
-    from . import services
-
     s = services()
     deep = request.args.get("store") == "write"
     if deep:
@@ -44,8 +43,6 @@ def healthz() -> Response:
 
 def _writable() -> str:
     """A write that leaves nothing behind: one transaction adds a triple and removes it."""
-    from . import services
-
     s = services()
     triple = f'{PROBE} "{uuid.uuid4().hex}"'
     graph = iri(s.graphs.metadata)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template_string
 
-from ..instance import stats
-from ..namespaces import curie
-from .derived import per_store_version
+from isic_graph.admin.bootstrap import stats
+from isic_graph.rdf.namespaces import curie
+from isic_graph.web.derived import per_store_version
+from isic_graph.web.services import services
 
 blueprint = Blueprint("home", __name__)
 
@@ -59,8 +60,6 @@ taught them, shared between networks.</p>
 @blueprint.get("/")
 @per_store_version
 def home() -> str:
-    from . import services
-
     s = services()
     result = stats(s.store)  # the addresses shown are the configured base's, never the request's Host
     return render_template_string(PAGE, base=s.settings.base_iri, graphs=result.graphs,

@@ -13,8 +13,8 @@ from typing import Callable
 
 from flask import Flask, Response, g, request
 
-from ..errors import StoreUnavailable
-from ..privacy import redact
+from isic_graph.errors import StoreUnavailable
+from isic_graph.privacy import redact
 
 ACCESS_LOG = logging.getLogger("isic_graph.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")

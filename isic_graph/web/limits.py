@@ -12,14 +12,13 @@ request that already holds one for the same client it takes nothing more.
 
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 from flask import Flask, Response, g, request
 
-from ..errors import TooManyAtOnce
+from isic_graph.web.services import services
 
 CHEAP = frozenset({"static", "health.healthz"})
 READ_ONLY_POSTS = frozenset({"sparql.sparql", "api.validate", "sheets.check_sheet"})
@@ -27,41 +26,10 @@ CHARGES_ITSELF = frozenset({"sparql.sparql"})  # /sparql checks and charges the 
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-class Concurrency:
-    """Costly requests running, by client; at most `limit` each."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._running: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def acquire(self, client: str) -> None:
-        with self._lock:
-            running = self._running.get(client, 0)
-            if running >= self.limit:
-                raise TooManyAtOnce(f"this client already has {running} costly requests running, as many as it may "
-                                    "at once; send the next when one has ended (other clients are not affected)", 1)
-            self._running[client] = running + 1
-
-    def release(self, client: str) -> None:
-        with self._lock:
-            running = self._running.get(client, 0) - 1
-            if running > 0:
-                self._running[client] = running
-            else:
-                self._running.pop(client, None)
-
-    def running(self, client: str) -> int:
-        with self._lock:
-            return self._running.get(client, 0)
-
-
 @contextmanager
 def hold(client: str) -> Iterator[None]:
     """One of the client's costly slots for the block (429 TooManyAtOnce if it has none left); nothing more
     when the current request already holds one for this client."""
-    from . import services
-
     if g.get("holding") == client:
         yield
         return
@@ -83,8 +51,6 @@ def costly() -> bool:
 
 
 def register(app: Flask) -> None:
-    from . import services
-
     @app.before_request
     def take() -> None:
         if not costly():
@@ -144,8 +110,6 @@ class HeldBody:
 
 
 def _charge() -> None:
-    from . import services
-
     since = g.pop("costly_since", None)
     if since is not None and request.endpoint not in CHARGES_ITSELF:
         services().budget.charge(request.remote_addr or "-", time.monotonic() - since)

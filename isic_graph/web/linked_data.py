@@ -26,9 +26,13 @@ from pyoxigraph import (
     serialize,
 )
 
-from .. import jsonld, resources, sparql_terms
-from ..errors import NotFound, UsageError
-from ..namespaces import (
+from isic_graph.errors import NotFound, UsageError
+from isic_graph.ingest.ownership import record_of
+from isic_graph.publish import jsonld
+from isic_graph.publish.diagram import class_diagram_svg
+from isic_graph.publish.links import page_link, safe_href
+from isic_graph.rdf import resources
+from isic_graph.rdf.namespaces import (
     DCTERMS,
     FOAF,
     ISIC,
@@ -44,11 +48,11 @@ from ..namespaces import (
     THESAURUS,
     XSD,
 )
-from ..links import page_link, safe_href
-from ..ownership import record_of
-from ..store.results import SelectResult
-from .derived import per_store_version
-from .negotiation import language, negotiate
+from isic_graph.sparql import terms as sparql_terms
+from isic_graph.store.results import SelectResult
+from isic_graph.web.derived import per_store_version
+from isic_graph.web.negotiation import language, negotiate
+from isic_graph.web.services import services
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -209,8 +213,6 @@ def artefacts() -> Artefacts:
 @blueprint.get("/id/<kind>/<path:slug>")
 @per_store_version
 def resource(kind: str, slug: str) -> Response:
-    from . import services
-
     stem, suffix = _suffix(slug)
     if not KIND.match(kind) or not stem or UNSAFE.search(stem):
         raise UsageError(f"not a valid resource path: id/{kind}/{slug}")
@@ -238,8 +240,6 @@ def resource(kind: str, slug: str) -> Response:
 def _related(iri: str, lang: str) -> list[Row]:
     """What is two steps away and worth a link: a project's partners (through its partnerships and their
     roles), an organisation's projects as carrier, partner or funder."""
-    from . import services
-
     base, subject = services().graphs.base, sparql_terms.iri(iri)
     rows = _select(f"""SELECT DISTINCT ?kind ?x WHERE {{
         {{ {subject} <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?x BIND("partner" AS ?kind) }}
@@ -260,8 +260,6 @@ def _related(iri: str, lang: str) -> list[Row]:
 
 def _owner(iri: str, lang: str) -> list[Row]:
     """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py)."""
-    from . import services
-
     s, ui = services(), UI[lang]
     found = record_of(s.store, s.graphs, iri)
     if found is None:
@@ -279,8 +277,6 @@ def _owner(iri: str, lang: str) -> list[Row]:
 def _provenance(iri: str, lang: str) -> list[Row]:
     """Where a resource's description comes from: its graphs (network or harvested copy), when they were
     last written, what they were harvested from, and the collection sheets that describe it (or its project)."""
-    from . import services
-
     graphs, ui = services().graphs, UI[lang]
     base = services().settings.base_iri
     subject, metadata = sparql_terms.iri(iri), sparql_terms.iri(graphs.metadata)
@@ -330,8 +326,6 @@ CONCEPT_PAGE = """<!doctype html>
 def concept(rest: str) -> Response:
     """A thesaurus concept: its label and definition, and the projects and lessons that use it, by network
     (a theme page lists the projects on the theme and their lessons, across networks)."""
-    from . import services
-
     iri = THESAURUS + rest
     if UNSAFE.search(rest) or not sparql_terms.is_iri(iri):
         raise UsageError(f"not a valid concept path: thesaurus/{rest}")
@@ -414,7 +408,6 @@ def _diagram() -> str:
     """The class diagram, generated from the ontology once per application."""
     from flask import current_app
 
-    from ..diagram import class_diagram_svg
 
     found = current_app.extensions.get("isic-diagram")
     if found is None:
@@ -477,8 +470,6 @@ def _answer(body: bytes, media_type: str, name: str, suffix: str | None, by_lang
 
 
 def _select(sparql: str) -> SelectResult:
-    from . import services
-
     return services().store.select(sparql)
 
 

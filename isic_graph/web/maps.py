@@ -8,12 +8,19 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template_string, request
 
-from ..errors import NotFound
-from ..links import page_link, safe_href
-from ..maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
-from ..namespaces import ISIC, THESAURUS
-from .derived import per_store_version
-from .linked_data import STYLE
+from isic_graph.errors import NotFound
+from isic_graph.publish.links import page_link, safe_href
+from isic_graph.publish.maps import (
+    Filters,
+    coverage,
+    draw_coverage,
+    draw_partnerships,
+    partnership_map,
+)
+from isic_graph.rdf.namespaces import ISIC, THESAURUS
+from isic_graph.web.derived import per_store_version
+from isic_graph.web.linked_data import STYLE
+from isic_graph.web.services import services
 
 blueprint = Blueprint("maps", __name__)
 
@@ -48,8 +55,6 @@ def _filters() -> Filters:
 
 def _link(iri: str) -> str | None:
     """Where a node or a cell links: this instance's pages, a concept's page, or an http(s) address; else none."""
-    from . import services
-
     base = services().settings.base_iri
     if iri.startswith(THESAURUS) and not iri.startswith(base):
         return safe_href("/thesaurus/" + iri[len(THESAURUS):])
@@ -57,8 +62,6 @@ def _link(iri: str) -> str | None:
 
 
 def _drawing(name: str, kind: str, filters: Filters) -> bytes:
-    from . import services
-
     store = services().store
     if name == "partnerships":
         return draw_partnerships(partnership_map(store, filters), kind, _link)
@@ -80,8 +83,6 @@ def drawing(name: str, kind: str) -> Response:
 @blueprint.get("/maps")
 @per_store_version
 def page() -> str:
-    from . import services
-
     filters = _filters()
     store = services().store
     choices = {}

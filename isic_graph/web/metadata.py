@@ -7,11 +7,12 @@ import json
 from flask import Blueprint, Response
 from pyoxigraph import RdfFormat, serialize
 
-from ..catalog import catalog
-from ..jsonld import compact
-from ..namespaces import PREFIXES
-from ..peers import PeerRegistry
-from .negotiation import negotiate
+from isic_graph.federation.peers import PeerRegistry
+from isic_graph.publish.catalog import catalog
+from isic_graph.publish.jsonld import compact
+from isic_graph.rdf.namespaces import PREFIXES
+from isic_graph.web.negotiation import negotiate
+from isic_graph.web.services import services
 
 blueprint = Blueprint("metadata", __name__)
 
@@ -22,8 +23,6 @@ MEDIA_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "a
 @blueprint.get("/catalog")
 def description() -> Response:
     """The same document at both addresses: a dcat:Catalog whose datasets are void:Datasets."""
-    from . import services
-
     best = negotiate(MEDIA_TYPES)
     s = services()
     triples = catalog(s.store, s.graphs, s.settings.base_iri, PeerRegistry(s.settings.peers_path).list())

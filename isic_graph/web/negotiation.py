@@ -6,7 +6,7 @@ from typing import Iterable
 
 from flask import request
 
-from ..errors import NotAcceptable
+from isic_graph.errors import NotAcceptable
 
 
 def negotiate(offers: Iterable[str]) -> str:

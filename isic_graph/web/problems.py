@@ -13,8 +13,8 @@ from typing import Any
 from flask import Flask, Response, has_request_context, json
 from werkzeug.exceptions import HTTPException
 
-from ..errors import IsicError, NotOwner, ValidationFailed
-from .lifecycle import request_id
+from isic_graph.errors import IsicError, NotOwner, ValidationFailed
+from isic_graph.web.lifecycle import request_id
 
 PROBLEM_BASE = "https://w3id.org/isic/problems/"
 LOG = logging.getLogger("isic_graph.errors")

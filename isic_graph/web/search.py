@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template_string, request
 
-from ..errors import UsageError
-from ..links import page_link
-from ..search import FACETS, SearchResult
-from ..sparql_terms import is_iri, iris
-from .linked_data import STYLE
-from .negotiation import language
+from isic_graph.errors import UsageError
+from isic_graph.publish.links import page_link
+from isic_graph.publish.search import FACETS, SearchResult
+from isic_graph.sparql.terms import iris, is_iri
+from isic_graph.web.linked_data import STYLE
+from isic_graph.web.negotiation import language
+from isic_graph.web.services import services
 
 blueprint = Blueprint("search", __name__)
 
@@ -54,8 +55,6 @@ PAGE = """<!doctype html>
 
 
 def _search() -> tuple[SearchResult | None, dict[str, str], int]:
-    from . import services
-
     s = services()
     text = request.args.get("q", "").strip()
     chosen = {f: request.args[f] for f in FACETS if request.args.get(f)}
@@ -94,8 +93,6 @@ def search_api() -> Response:
 def search_page() -> str:
     from urllib.parse import urlencode
 
-    from . import services
-
     lang = language()
     result, chosen, offset = _search()
     labels = _labels(result, lang) if result else {}
@@ -117,8 +114,6 @@ def search_page() -> str:
 
 def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
     """Labels of the facet values, in the language asked for when there is one."""
-    from . import services
-
     values = sorted({v for counts in (result.facets.values() if result else ()) for v in counts if is_iri(v)})
     if not values:
         return {}

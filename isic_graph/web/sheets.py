@@ -10,20 +10,28 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template_string, request
 
-from .. import resources
-from ..documents import Document
-from ..errors import NotOwner, UsageError, ValidationFailed
-from ..formats import format_named
-from ..ingest import Mode, check_slug, ingest
-from ..sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
-from ..sparql_terms import iri as term
-from ..sparql_terms import is_iri
-from ..validation import ValidationReport
-from .api import dry_run_of
-from .derived import per_store_version
-from .linked_data import STYLE
-from .negotiation import language
-from .uploads import uploaded_documents
+from isic_graph.errors import NotOwner, Report, UsageError, ValidationFailed
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.ingest.sheetform import (
+    FilledSheet,
+    fields,
+    lesson_index,
+    options,
+    sheet_iri,
+    sheet_triples,
+)
+from isic_graph.rdf import resources
+from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.namespaces import check_slug
+from isic_graph.sparql.terms import iri as term
+from isic_graph.sparql.terms import is_iri
+from isic_graph.web.api import dry_run_of
+from isic_graph.web.derived import per_store_version
+from isic_graph.web.linked_data import STYLE
+from isic_graph.web.negotiation import language
+from isic_graph.web.services import services
+from isic_graph.web.uploads import uploaded_documents
 
 blueprint = Blueprint("sheets", __name__)
 
@@ -117,8 +125,6 @@ CSV_PAGE = """<!doctype html>
 
 def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
             saved: str | None = None, message: str | None = None, project_iri: str | None = None) -> Response:
-    from . import services
-
     s = services()
     lessons = sorted({i for k in list(values) + list(errors) if (i := lesson_index(k)) is not None} or {0})
     groups: dict[str, list[Any]] = {}
@@ -144,8 +150,6 @@ def new_sheet() -> Response:
 @per_store_version
 def edit_sheet() -> Response:
     """The form filled with a stored project and its lessons."""
-    from . import services
-
     s = services()
     iri = request.args.get("project", "")
     base = s.graphs.base + "id/project/"
@@ -170,7 +174,7 @@ def _filled() -> FilledSheet:
     return FilledSheet({name: request.form.getlist(name) for name in request.form if name != "credential"})
 
 
-def _field_errors(report: ValidationReport, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:
+def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:
     """Each violation beside its field: the block of its focus node, the local name of its path."""
     errors: dict[str, list[str]] = {}
     keys = {f.path: f.key for f in fields("project") + fields("lesson")}
@@ -185,8 +189,6 @@ def _field_errors(report: ValidationReport, blocks: dict[str, str], lang: str) -
 
 
 def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, dict[str, str]]:
-    from . import services
-
     s = services()
     rows = s.store.select(f"SELECT ?d WHERE {{ {term(sheet_iri(sheet, s.graphs, network))} "
                           "<http://purl.org/dc/terms/created> ?d }").rows
@@ -210,8 +212,6 @@ def check_sheet() -> Response:
 @blueprint.post("/sheets")
 def submit_sheet() -> Response:
     """Save a filled form: the network is the credential's; the same ingestion as the API (upsert)."""
-    from . import services
-
     s, lang = services(), language()
     sheet = _filled()
     network = s.credentials.network_for(request.form.get("credential", ""))
@@ -235,8 +235,6 @@ def csv_page() -> Response:
 
 @blueprint.post("/sheets/csv")
 def csv_upload() -> Response:
-    from . import services
-
     s, lang = services(), language()
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:

@@ -8,17 +8,24 @@ import time
 from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
-from ..cache import cacheable, key_for
-from ..errors import MethodNotAllowed, NotAcceptable, UnsupportedFormat, UriTooLong, UsageError
-from ..guard import Checked, check_dataset, read_query
-from ..peers import PeerRegistry
-from ..scopes import check_scope, local_graphs
-from ..service import evaluate
-from ..sparql.lexer import source_position
-from . import problems
-from .auth import require_credential
-from .description import service_description
-from .negotiation import negotiate
+from isic_graph.errors import (
+    MethodNotAllowed,
+    NotAcceptable,
+    UnsupportedFormat,
+    UriTooLong,
+    UsageError,
+)
+from isic_graph.federation.peers import PeerRegistry
+from isic_graph.federation.service import evaluate
+from isic_graph.query.cache import cacheable, key_for
+from isic_graph.query.scopes import check_scope, local_graphs
+from isic_graph.sparql.guard import Checked, check_dataset, read_query
+from isic_graph.sparql.lexer import source_position
+from isic_graph.web import problems
+from isic_graph.web.auth import require_credential
+from isic_graph.web.description import service_description
+from isic_graph.web.negotiation import negotiate
+from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -39,8 +46,6 @@ DESCRIPTION_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": Rdf
 def sparql() -> Response:
     """The one path of a query: read once (the guard's tokens), checked, answered from the cache or the
     engine, which gets the text written from those tokens."""
-    from . import services
-
     if request.method == "OPTIONS":
         return Response(status=204)
     s = services()
@@ -194,8 +199,6 @@ def _accept() -> str:
 
 
 def _description() -> Response:
-    from . import services
-
     best = negotiate(DESCRIPTION_TYPES)
     s = services()
     triples = service_description(s.settings.base_iri.rstrip("/") + "/sparql", s.graphs)

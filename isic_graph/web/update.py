@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ..errors import UnsupportedFormat, UsageError
-from ..guard import check_update
-from ..ingest import after_raw_update
-from .auth import require_admin
-from .sparql import utf8_body
+from isic_graph.errors import UnsupportedFormat, UsageError
+from isic_graph.ingest.ingestion import after_raw_update
+from isic_graph.sparql.guard import check_update
+from isic_graph.web.auth import require_admin
+from isic_graph.web.services import services
+from isic_graph.web.sparql import utf8_body
 
 blueprint = Blueprint("update", __name__)
 
 
 @blueprint.post("/update")
 def update() -> Response:
-    from . import services
-
     require_admin()
     params = request.args
     if request.mimetype == "application/x-www-form-urlencoded":

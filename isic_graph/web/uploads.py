@@ -8,9 +8,9 @@ from typing import Collection
 
 from flask import request
 
-from ..documents import Document
-from ..errors import UsageError
-from ..formats import format_for_path
+from isic_graph.errors import UsageError
+from isic_graph.ingest.documents import Document
+from isic_graph.rdf.formats import format_for_path
 
 SEPARATORS = re.compile(r"[\\/]")
 

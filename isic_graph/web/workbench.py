@@ -11,10 +11,10 @@ from functools import cache
 
 from flask import Blueprint, render_template_string
 
-from .. import resources
-from ..namespaces import OWL
-from .linked_data import STYLE
-from .negotiation import language
+from isic_graph.rdf import resources
+from isic_graph.rdf.namespaces import OWL
+from isic_graph.web.linked_data import STYLE
+from isic_graph.web.negotiation import language
 
 blueprint = Blueprint("workbench", __name__)
 

@@ -1,0 +1,121 @@
+"""The checks every graph of a backup passes before it is restored: ingestion's for network data, fitting ones for the rest.
+
+    network graphs ({base}graph/network/{slug})  the shapes and the personal-data check, as ingestion runs
+                                                 them (with the rest of the backup as the store)
+    harvested copies ({base}graph/peer/…)        the same, as harvesting runs them
+    ontology, thesauri                           no personal data; no resource of the instance's own
+                                                 namespace (data there would escape the shapes)
+    identity                                     owl:sameAs links between IRIs, nothing else; no personal data
+    metadata (provenance), reference data,       no personal data
+    the default graph
+
+Problems name the graph, the resource and what is wrong, never the personal datum itself.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Iterable
+
+from pyoxigraph import NamedNode, Triple
+
+from isic_graph.admin.backup import graph_of
+from isic_graph.errors import Problem, UsageError
+from isic_graph.ingest.documents import Batch
+from isic_graph.ingest.ingestion import check
+from isic_graph.privacy import Kind, masked, personal_data_in_iri
+from isic_graph.rdf.namespaces import OWL, Graphs, check_slug
+from isic_graph.store.base import Store
+from isic_graph.validation.personal import personal_data_in
+from isic_graph.validation.validator import Validator
+
+SAME_AS = OWL + "sameAs"
+
+
+def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en") -> list[Problem]:
+    """The problems of every graph of a store holding a whole backup (nothing, when every graph passes)."""
+    problems: list[Problem] = []
+    checked_by_shapes = set()
+    for graph in store.graph_names():
+        if graph.startswith(graphs.network_prefix):
+            problems += network_problems(store, graph, graphs, validator, lang)
+            checked_by_shapes.add(graph)
+        elif graph.startswith(graphs.peer_prefix):
+            problems += harvested_problems(store, graph, graphs, validator, lang)
+            checked_by_shapes.add(graph)
+        elif graph in (graphs.ontology, graphs.thesauri):
+            problems += vocabulary_problems(store, graph, graphs)
+        elif graph == graphs.identity:
+            problems += identity_problems(store, graph)
+    for graph, quads in groupby(store.stream(), key=graph_of):  # every quad once, streamed, graph by graph
+        if graph not in checked_by_shapes:
+            problems += privacy_problems(graph, (q.triple for q in quads))
+    return problems
+
+
+def network_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
+    """A network's graph checked as ingestion checks a submission replacing it."""
+    slug = graph[len(graphs.network_prefix):]
+    try:
+        check_slug(slug)
+        report = check(Batch(tuple(store.graph_triples(graph)), ()), store, validator, graphs, slug)
+    except UsageError as exc:
+        return [Problem(graph, None, exc.message)]
+    return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
+
+
+def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
+    """A peer's network graph checked as harvesting checks it (on its own, attributed to no network of ours)."""
+    try:
+        report = check(Batch(tuple(store.graph_triples(graph)), ()), None, validator, graphs, None)
+    except UsageError as exc:
+        return [Problem(graph, None, exc.message)]
+    return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
+
+
+def vocabulary_problems(store: Store, graph: str, graphs: Graphs) -> list[Problem]:
+    """The shared vocabulary describes no resource of the instance (which the shapes would not check there)."""
+    own = sorted({t.subject.value for t in store.graph_triples(graph)
+                  if isinstance(t.subject, NamedNode) and t.subject.value.startswith(graphs.base)})
+    return [Problem(graph, s, f"<{s}> is a resource of this instance, which the vocabulary graphs never describe")
+            for s in own[:20]]
+
+
+def identity_problems(store: Store, graph: str) -> list[Problem]:
+    """The identity graph holds owl:sameAs links between IRIs, and nothing else."""
+    odd = [t for t in store.graph_triples(graph) if t.predicate.value != SAME_AS
+           or not isinstance(t.subject, NamedNode) or not isinstance(t.object, NamedNode)]
+    return [Problem(graph, _shown(t.subject), f"{_shown(t.subject)} {_shown(t.predicate)} …: the identity graph holds "
+                    "owl:sameAs links between IRIs only") for t in odd[:20]]
+
+
+def privacy_problems(graph: str, triples: Iterable[Triple]) -> list[Problem]:
+    """Personal data in a graph, in any term of any triple (as ingestion searches it), one problem per resource and
+    place: its IRI, a property's IRI, a field's values, or their datatype."""
+    found: dict[tuple[str, str, str | None], list[Kind]] = {}
+    for finding in personal_data_in(triples):
+        subject = masked([finding.kind]) if finding.place == "resource" else _masked_subject(str(finding.subject))
+        field = None if finding.predicate is None else str(finding.predicate)
+        found.setdefault((subject, finding.place, field), []).append(finding.kind)
+    problems = []
+    for (subject, place, field), kinds in found.items():
+        named = {k.code: k for k in kinds}
+        what = " and ".join(named[code].en for code in sorted(named))
+        where = {"resource": f"the IRI of the resource {masked(kinds)}", "property": f"{subject} — the IRI of one of "
+                 "its properties", "value": f"{subject} — <{field}>",
+                 "datatype": f"{subject} — the datatype of a value of <{field}>"}[place]
+        problems.append(Problem(graph, masked(kinds) if place == "resource" else subject,
+                                f"{where} holds {what}: no personal data is published here"))
+    return problems
+
+
+def _masked_subject(subject: str) -> str:
+    return f"*** ({', '.join(k.code for k in personal_data_in_iri(subject))})" if personal_data_in_iri(subject) \
+        else f"<{subject}>"
+
+
+def _shown(term: object) -> str:
+    if isinstance(term, NamedNode):
+        return _masked_subject(term.value)
+    return str(term)
+

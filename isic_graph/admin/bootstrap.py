@@ -1,0 +1,128 @@
+"""Setting up an instance: the shared vocabulary graphs, reference data, the samples, and statistics."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from pyoxigraph import NamedNode, Triple
+
+from isic_graph.errors import UsageError, ValidationFailed
+from isic_graph.ingest import ownership
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
+from isic_graph.ingest.reading import parse_document, read_batch
+from isic_graph.rdf import resources
+from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import PROV, XSD, Graphs
+from isic_graph.sparql.terms import iri, is_iri
+from isic_graph.sparql.updates import insert_data
+from isic_graph.store.base import Store
+from isic_graph.validation.validator import Validator, personal_data_report
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    graph: str
+    triples: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Triples per graph and instances per class."""
+
+    graphs: tuple[GraphStats, ...]
+    classes: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(g.triples for g in self.graphs)
+
+
+def init_store(store: Store, graphs: Graphs, validator: Validator | None = None, samples: bool = False,
+               progress: Progress = lambda _: None) -> list[IngestResult]:
+    """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
+    ownership.migrate(store, graphs)  # owners for a store written before they were recorded
+    replace_graph(store, graphs.ontology, _read(resources.ontology_file(), graphs.base))
+    progress(f"ontology loaded into <{graphs.ontology}>")
+    thesauri = [t for path in resources.thesaurus_files() for t in _read(path, graphs.base)]
+    replace_graph(store, graphs.thesauri, thesauri)
+    progress(f"{len(resources.thesaurus_files())} thesauri loaded into <{graphs.thesauri}>")
+    results = []
+    if samples:
+        validator = validator or Validator.default()
+        for folder in sample_networks():
+            files = sorted(p for p in folder.iterdir() if p.suffix in (".ttl", ".jsonld", ".nt", ".csv"))
+            result = ingest(store, validator, graphs, [Document.from_path(p) for p in files], folder.name,
+                            Mode.REPLACE)
+            progress(f"sample network {folder.name}: {result.triples} triples from {len(files)} file(s)")
+            results.append(result)
+    return results
+
+
+def sample_networks() -> list[Path]:
+    """The sample networks, in the order they must be loaded (a network may cite the ones before it)."""
+    folders = [p for p in resources.samples_dir().iterdir() if p.is_dir()]
+    order_file = resources.samples_dir() / "ORDER"
+    if order_file.is_file():
+        order = order_file.read_text().split()
+        folders.sort(key=lambda p: order.index(p.name) if p.name in order else len(order))
+    else:
+        folders.sort()
+    return folders
+
+
+def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
+    """Replace a reference-data graph with a file's triples (no ISIC shapes apply); returns the count."""
+    if not graph.startswith(("http://", "https://", "urn:")) or not is_iri(graph):
+        raise UsageError(f"--graph must be an absolute IRI, got {graph!r}")
+    if graphs.is_reserved(graph):
+        raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
+    triples = read_batch([Document.from_path(path)], graphs.base).triples
+    refuse_personal_data(triples)
+    replace_graph(store, graph, list(triples))
+    claim_reference(store, graphs, triples)
+    return len(triples)
+
+
+def refuse_personal_data(triples: Sequence[Triple]) -> None:
+    """Reference data is not held to the shapes, but holds no personal data either: ValidationFailed if it does."""
+    report = personal_data_report(triples)
+    if not report.conforms:
+        kinds = sorted({v.value or "" for v in report.violations})
+        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report)
+
+
+def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
+                    now: datetime.datetime | None = None) -> None:
+    """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
+    network described first becomes the instance's when reference data for it is loaded)."""
+    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)})
+    if not subjects:
+        return
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/load/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    store.update(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
+                 f"<{PROV}endedAtTime> \"{now.isoformat()}\"^^<{XSD}dateTime> }} }} ;\n"
+                 + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity, replace=True))
+
+
+def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:
+    store.update(f"DROP SILENT GRAPH {iri(graph)} ;\n" + insert_data(graph, triples))
+
+
+def stats(store: Store) -> Stats:
+    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows
+    classes = store.select(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c "
+        "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/isic/ontology#')) } GROUP BY ?c ORDER BY ?c").rows
+    return Stats(tuple(GraphStats(r["g"].value, int(r["n"].value)) for r in rows),
+                 tuple((r["c"].value, int(r["n"].value)) for r in classes))
+
+
+def _read(path: Path, base: str) -> list[Triple]:
+    return parse_document(Document(path.name, path.read_bytes(), format_for_path(path)), base)

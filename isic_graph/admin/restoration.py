@@ -1,0 +1,134 @@
+"""Restoring a verified backup: loaded into a store of its own, checked graph by graph, then put in place whole.
+
+On an embedded store on disk, the backup is bulk-loaded into a new folder beside the store, checked
+there, and exchanged with the store in one step (see store/swap.py): a kill at any moment leaves the
+old store or the new one. Any other store (a SPARQL server, an in-memory store) is loaded into a
+temporary store first, checked there, and then written graph by graph, each graph in one update.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from isic_graph.admin.audit import audit
+from isic_graph.admin.backup import (
+    DEFAULT,
+    Backup,
+    Manifest,
+    census,
+    difference,
+    load_update,
+)
+from isic_graph.errors import BackupError, Problem, RestoreRefused, UsageError
+from isic_graph.ingest.identity import recompute_identity
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.sparql.terms import iri
+from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.store.swap import staging_folder, sweep
+from isic_graph.validation.validator import Validator
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a restoration wrote: the backup's manifest, the quads per graph now stored, the graphs left out and why."""
+
+    manifest: Manifest
+    counts: dict[str, int]
+    left_out: tuple[Problem, ...] = ()
+
+    @property
+    def quads(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def graphs(self) -> int:
+        return len([g for g in self.counts if g != DEFAULT])
+
+    @property
+    def left_out_graphs(self) -> list[str]:
+        return sorted({p.graph for p in self.left_out})
+
+
+def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator, replace: bool = False,
+            only_conforming: bool = False) -> Restored:
+    """Load a verified backup into an empty store (with replace, in place of its content), after every graph of it
+    passed its checks (see audit.py); then recount every graph.
+
+    A graph that fails refuses the whole restoration (RestoreRefused, naming graph, resource and problem), unless
+    only_conforming: then the graphs that pass are restored, the others left out and named in the result.
+    """
+    manifest = checked.manifest
+    if manifest.base_iri != graphs.base:
+        raise UsageError(f"the backup is of an instance whose base IRI is {manifest.base_iri}, not this one's "
+                         f"({graphs.base}): its graphs would not be this instance's; set ISIC_BASE_IRI to restore it")
+    if not replace and store.query("ASK { ?s ?p ?o }") is not False:
+        raise UsageError("the store is not empty: restore into an empty store, or pass --replace to replace "
+                         "its content with the backup's")
+    on_disk = isinstance(store, EmbeddedStore) and store.path is not None
+    if on_disk:
+        assert isinstance(store, EmbeddedStore) and store.path is not None
+        sweep(store.path)  # what earlier restorations, killed, left beside it (this process holds the store)
+        staging = staging_folder(store.path)
+    else:
+        staging = Path(tempfile.mkdtemp(prefix="isic-graph-restore-")) / "store"
+    staged = EmbeddedStore(staging)
+    try:
+        staged.bulk_load(checked.data)
+        found = census_of(staged)
+        if found != manifest.counts():
+            raise BackupError(f"once loaded, the backup does not hold what its manifest lists: "
+                              f"{difference(manifest, found)}")
+        problems = audit(staged, graphs, validator)
+        if problems and not only_conforming:
+            failing = sorted({p.graph for p in problems})
+            raise RestoreRefused(f"{len(problems)} problem(s) in {len(failing)} graph(s) of the backup; nothing was "
+                                 "restored: correct them, or pass --only-conforming to restore the graphs that "
+                                 "pass and leave out these", problems)
+        leave_out(staged, graphs, problems)
+        expected = census_of(staged)
+        if on_disk:
+            assert isinstance(store, EmbeddedStore)
+            old = staged.take_place_of(store)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            copy_into(store, staged, expected)
+    finally:
+        staged.close()
+        shutil.rmtree(staging if on_disk else staging.parent, ignore_errors=True)
+    now = census_of(store)
+    if now != expected:
+        raise BackupError(f"after restoring, the store does not hold what the backup lists: "
+                          f"{difference(manifest, now, expected)}")
+    return Restored(manifest, now, tuple(problems))
+
+
+def leave_out(staged: Store, graphs: Graphs, problems: list[Problem]) -> None:
+    """Drop the graphs that failed; the identity graph, derived from the network graphs, is worked out again
+    if it failed or a network's graph did."""
+    failing = {p.graph for p in problems}
+    for graph in sorted(failing):
+        staged.update("DROP SILENT DEFAULT" if graph == DEFAULT else f"DROP SILENT GRAPH {iri(graph)}")
+    if any(g == graphs.identity or g.startswith((graphs.network_prefix, graphs.peer_prefix)) for g in failing):
+        recompute_identity(staged, graphs)
+
+
+def copy_into(store: Store, staged: EmbeddedStore, expected: dict[str, int]) -> None:
+    """Write the staged graphs into a store, each graph replaced in one update; the graphs it does not hold are dropped."""
+    for graph in store.graph_names():
+        if graph not in expected:
+            store.update(f"DROP SILENT GRAPH {iri(graph)}")
+    if DEFAULT not in expected:
+        store.update("DROP SILENT DEFAULT")
+    for graph in sorted(expected):
+        store.update(load_update(graph, staged.default_triples() if graph == DEFAULT
+                                 else staged.graph_triples(graph)))
+
+
+def census_of(store: Store) -> dict[str, int]:
+    return census(store.stream())
+

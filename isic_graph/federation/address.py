@@ -1,0 +1,203 @@
+"""A peer's address read once, as a browser reads it, then resolved once and checked: what is connected to.
+
+A URL's host can be spelt many ways for one address: `%31%32%37.0.0.1`, `2130706433`, `0x7f.1`, `0177.0.0.1`,
+`127.1`, `[::ffff:127.0.0.1]`, `localhost.`, `１２７.０.０.１`. Each is read here the way the WHATWG URL
+standard reads it (percent-decoding, IDNA mapping, the numeric IPv4 forms), a numeric host that is no
+address is refused (never handed to the resolver, which reads some of them its own way), a name is
+resolved once, and every address it resolves to is checked. The caller then connects to one of those
+addresses and to no other.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+import urllib.parse
+from dataclasses import dataclass
+
+import idna
+
+from isic_graph.errors import UsageError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+SCHEMES = {"http": 80, "https": 443}
+FORBIDDEN_IN_URL = re.compile(r"[\x00-\x20\x7f\\]")  # spaces, controls, backslashes: each parser reads them its way
+NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+@dataclass(frozen=True)
+class Location:
+    """A URL read once: scheme, host (ASCII, as sent in Host and for TLS), port and request target."""
+
+    scheme: str
+    host: str  # a lowercase ASCII name, or the address's own text for an IP literal
+    port: int
+    target: str  # path and query, as sent on the request line
+    literal: IPAddress | None  # the address, when the host is one
+
+    @property
+    def authority(self) -> str:
+        host = f"[{self.host}]" if isinstance(self.literal, ipaddress.IPv6Address) else self.host
+        return host if self.port == SCHEMES[self.scheme] else f"{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.authority}{self.target}"
+
+
+@dataclass(frozen=True)
+class Address:
+    """A location and the addresses its host resolved to, every one of them checked."""
+
+    location: Location
+    addresses: tuple[IPAddress, ...]
+
+
+def locate(url: str) -> Location:
+    """The URL read once and normalised; UsageError for anything but a plain http(s) URL."""
+    if not isinstance(url, str) or FORBIDDEN_IN_URL.search(url):
+        raise UsageError(f"{url!r} is not an http(s) URL (spaces, control characters or backslashes)")
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        raise UsageError(f"{url!r} is not an http(s) URL") from None
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES or not parts.netloc:
+        raise UsageError(f"{url!r} is not an http(s) URL")
+    if "@" in parts.netloc or parts.fragment or url.endswith("#"):
+        raise UsageError(f"{url!r}: no credentials or fragment in a peer's URL")
+    try:
+        port = parts.port or SCHEMES[scheme]
+    except ValueError:
+        raise UsageError(f"{url!r} has an invalid port") from None
+    host, literal = _host(parts.netloc, url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query or url.endswith("?") else "")
+    if not target.startswith("/"):
+        raise UsageError(f"{url!r} is not an http(s) URL")
+    return Location(scheme, host, port, NON_ASCII.sub(lambda m: urllib.parse.quote(m.group()), target), literal)
+
+
+def resolve(url: str, allow_private: bool) -> Address:
+    """The URL's location and its host's addresses, resolved once; UsageError when one is not allowed or
+    none is found."""
+    location = locate(url)
+    addresses = _addresses(location)
+    if not addresses:
+        raise UsageError(f"{location.host} cannot be resolved")
+    if not allow_private:
+        check(url, addresses)
+    return Address(location, addresses)
+
+
+def check(url: str, addresses: tuple[IPAddress, ...]) -> None:
+    """Refuse addresses that are loopback, link-local, private or reserved (or that embed one)."""
+    for address in addresses:
+        if not public(address):
+            raise UsageError(f"{url!r} points to {address}, a loopback, link-local, private or reserved address; "
+                             "register it with --allow-private if this peer is really there")
+
+
+def public(address: IPAddress) -> bool:
+    """A global unicast address, which no IPv4 address it embeds (mapped, 6to4, Teredo, NAT64) makes otherwise."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = [address.ipv4_mapped, address.sixtofour, address.teredo[1] if address.teredo else None,
+                    ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in NAT64 else None]
+        if any(inner is not None and not public(inner) for inner in embedded):
+            return False
+    return address.is_global and not address.is_multicast
+
+
+def registrable(url: str, allow_private: bool) -> Location:
+    """The URL read once, and checked with what its host resolves to now (a name that does not resolve yet
+    is checked again at each call)."""
+    location = locate(url)
+    if not allow_private:
+        check(url, _addresses(location))
+    return location
+
+
+def _addresses(location: Location) -> tuple[IPAddress, ...]:
+    if location.literal is not None:
+        return (location.literal,)
+    try:
+        infos = socket.getaddrinfo(location.host, location.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return ()
+    found: dict[IPAddress, None] = {}
+    for info in infos:
+        text = str(info[4][0])
+        if "%" in text:  # a zone: link-local, refused below anyway
+            text = text.split("%")[0]
+        found[ipaddress.ip_address(text)] = None
+    return tuple(found)
+
+
+def _host(netloc: str, url: str) -> tuple[str, IPAddress | None]:
+    """The host of an authority, decoded and normalised, and its address when it is one."""
+    raw = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
+    if raw.startswith("["):
+        inner = raw[1:-1] if raw.endswith("]") else ""
+        try:
+            address = ipaddress.IPv6Address(inner)
+        except ValueError:
+            raise UsageError(f"{url!r} has an invalid IPv6 address") from None
+        if address.scope_id:
+            raise UsageError(f"{url!r}: no zone in a peer's address")
+        mapped = address.ipv4_mapped
+        return (str(mapped), mapped) if mapped else (str(address), address)
+    try:
+        decoded = urllib.parse.unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise UsageError(f"{url!r} has a host that is not UTF-8") from None
+    if "%" in decoded or FORBIDDEN_IN_URL.search(decoded) or any(c in decoded for c in "/?#@[]:"):
+        raise UsageError(f"{url!r} has an invalid host")
+    host = decoded.lower() if decoded.isascii() else _idna(decoded, url)
+    host = host[:-1] if host.endswith(".") else host
+    labels = host.split(".")
+    if _numeric(labels[-1]):
+        four = _ipv4(labels, url)
+        return str(four), four
+    if not host or len(host) > 253 or not all(LABEL.fullmatch(label) for label in labels):
+        raise UsageError(f"{url!r} has an invalid host name")
+    return host, None
+
+
+def _idna(host: str, url: str) -> str:
+    try:
+        return idna.encode(host, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError, ValueError):
+        raise UsageError(f"{url!r} has an invalid international host name") from None
+
+
+def _numeric(label: str) -> bool:
+    """The last label of a host that the URL standard reads as an IPv4 address."""
+    return bool(re.fullmatch(r"[0-9]+|0[xX][0-9A-Fa-f]*", label))
+
+
+def _ipv4(labels: list[str], url: str) -> ipaddress.IPv4Address:
+    """The URL standard's IPv4 parser: one to four parts, each decimal, octal (0…) or hexadecimal (0x…)."""
+    if not 1 <= len(labels) <= 4:
+        raise UsageError(f"{url!r} has a host that is neither a name nor an IPv4 address")
+    numbers = []
+    for label in labels:
+        try:
+            if label[:2].lower() == "0x":
+                numbers.append(int(label[2:] or "0", 16))
+            elif len(label) > 1 and label.startswith("0"):
+                numbers.append(int(label[1:], 8))
+            elif label.isascii() and label.isdigit():
+                numbers.append(int(label))
+            else:
+                raise ValueError(label)
+        except ValueError:
+            raise UsageError(f"{url!r} has a host that is neither a name nor an IPv4 address") from None
+    *first, last = numbers
+    if any(n > 255 for n in first) or last >= 256 ** (5 - len(numbers)):
+        raise UsageError(f"{url!r} has an IPv4 address out of range")
+    value = last
+    for index, n in enumerate(first):
+        value += n * 256 ** (3 - index)
+    return ipaddress.IPv4Address(value)

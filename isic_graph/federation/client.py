@@ -1,0 +1,209 @@
+"""The one HTTP client for peers: every request to another instance (harvests, SERVICE calls) goes through it.
+
+A request reads the peer's URL once (`peeraddress`), resolves its host once, checks every address it
+resolves to (unless the peer was registered with `allow_private`), and connects to the first of those
+very addresses, sending the URL's host in the Host header and, over TLS, as the server name that the
+certificate must match. No redirect is followed: a 3xx is an error naming the peer. The whole request,
+answer included, has one deadline, and an answer has a size cap. Every failure is a PeerUnavailable
+(PeerTimeout when time ran out) naming the peer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any, Mapping, cast
+
+import urllib3
+from pyoxigraph import RdfFormat, parse
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
+
+from isic_graph import __version__
+from isic_graph.errors import PeerTimeout, PeerUnavailable, UsageError
+from isic_graph.federation.address import Address, registrable, resolve
+from isic_graph.federation.peers import Peer, PeerRegistry
+from isic_graph.rdf.namespaces import VOID
+
+USER_AGENT = f"isic-graph/{__version__} (+https://w3id.org/isic)"
+SPARQL_AGENT = f"isic-graph/{__version__} (federated query; +https://w3id.org/isic)"
+MAX_BYTES = 64 * 1024 * 1024
+VOID_BYTES = 1024 * 1024
+CHUNK = 64 * 1024
+SPARQL_RESULTS = "application/sparql-results+json"
+
+
+@dataclass(frozen=True)
+class PeerResponse:
+    """A peer's answer: 200 with its body, or 304 (not modified) with none."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def get(peer: Peer, url: str, headers: Mapping[str, str], timeout: float,
+        max_bytes: int = MAX_BYTES) -> PeerResponse:
+    """GET a URL of the peer's; 200 or 304, anything else is a PeerUnavailable."""
+    return request(peer, "GET", url, headers, None, timeout, max_bytes)
+
+
+def post_sparql(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
+    """A SELECT sent to the peer's SPARQL endpoint; its JSON results, checked for their shape."""
+    body = urllib.parse.urlencode({"query": query}).encode("utf-8")
+    headers = {"Accept": f"{SPARQL_RESULTS}, application/json;q=0.9",
+               "Content-Type": "application/x-www-form-urlencoded", "User-Agent": SPARQL_AGENT}
+    answer = request(peer, "POST", peer.sparql, headers, body, timeout, max_bytes)
+    try:
+        result = json.loads(answer.body)
+    except (ValueError, UnicodeDecodeError):
+        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: not JSON") from None
+    if not _is_results(result):
+        raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results")
+    return cast(dict[str, Any], result)
+
+
+def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
+             uri_space: str | None = None, timeout: float = 10.0) -> Peer:
+    """Register a peer with the URI space it owns: as given, else the `void:uriSpace` of its VoID description
+    (`.well-known/void` beside its SPARQL endpoint). A peer to harvest (with dumps) whose description
+    cannot be read is refused; one only queried is registered without."""
+    if uri_space is None:
+        candidate = Peer(name, registrable(sparql, allow_private).url, dumps, "", allow_private)
+        try:
+            uri_space = read_uri_space(candidate, timeout)
+        except PeerUnavailable as exc:
+            if dumps is not None:
+                raise UsageError(f"{exc.message}; give the IRIs it owns with --uri-space") from None
+    return registry.add(name, sparql, dumps, allow_private, uri_space)
+
+
+def read_uri_space(peer: Peer, timeout: float) -> str:
+    """The one `void:uriSpace` of the VoID description beside a peer's SPARQL endpoint."""
+    url = urllib.parse.urljoin(peer.sparql, ".well-known/void")
+    answer = get(peer, url, {"Accept": "application/n-triples"}, timeout, VOID_BYTES)
+    try:
+        spaces = sorted({str(q.object.value) for q in parse(answer.body, format=RdfFormat.N_TRIPLES)
+                         if q.predicate.value == VOID + "uriSpace"})
+    except (SyntaxError, ValueError):
+        spaces = []
+    if len(spaces) != 1:
+        raise PeerUnavailable(f"peer {peer.name}: its VoID description {url} gives no single void:uriSpace")
+    return spaces[0]
+
+
+def request(peer: Peer, method: str, url: str, headers: Mapping[str, str], body: bytes | None, timeout: float,
+            max_bytes: int = MAX_BYTES) -> PeerResponse:
+    """One request to the peer, to the address that was checked, with no redirect, a deadline and a size cap."""
+    if timeout <= 0:
+        raise PeerTimeout(f"no time was left to call peer {peer.name}")
+    deadline = time.monotonic() + timeout
+    try:
+        address = resolve(url, peer.allow_private)
+    except UsageError as exc:
+        raise PeerUnavailable(f"peer {peer.name}: {exc.message}") from None
+    shown = address.location.url
+    headers = {"User-Agent": USER_AGENT, **headers, "Host": address.location.authority}
+    for index, ip in enumerate(address.addresses):  # the next checked address only when one refuses to connect
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            return _exchange(peer, shown, _pool(address, str(ip), remaining), method, address.location.target, headers,
+                             body, deadline, max_bytes)
+        except NewConnectionError as exc:  # a ConnectTimeoutError to urllib3, but refused is not slow
+            if index == len(address.addresses) - 1:
+                raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
+    raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})")
+
+
+def _exchange(peer: Peer, shown: str, pool: urllib3.HTTPConnectionPool, method: str, target: str,
+              headers: Mapping[str, str], body: bytes | None, deadline: float, max_bytes: int) -> PeerResponse:
+    try:
+        response = pool.urlopen(method, target, body=body, headers=dict(headers), retries=False,
+                                redirect=False, assert_same_host=False, preload_content=False, decode_content=False)
+        try:
+            return _answer(peer, shown, response, deadline, max_bytes)
+        finally:
+            response.release_conn()
+    except NewConnectionError:
+        raise
+    except (ConnectTimeoutError, ReadTimeoutError, TimeoutError):
+        raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
+    except HTTPError as exc:
+        if isinstance(getattr(exc, "reason", None), (ConnectTimeoutError, ReadTimeoutError, TimeoutError)):
+            raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
+        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
+    except OSError as exc:
+        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
+    finally:
+        pool.close()
+
+
+def _pool(address: Address, ip: str, timeout: float) -> urllib3.HTTPConnectionPool:
+    """A connection pool to one checked address, naming the URL's host for TLS."""
+    location = address.location
+    limits = urllib3.Timeout(connect=timeout, read=timeout)
+    if location.scheme == "https":
+        return urllib3.HTTPSConnectionPool(ip, location.port, timeout=limits, maxsize=1, retries=False,
+                                           cert_reqs="CERT_REQUIRED", server_hostname=location.host,
+                                           assert_hostname=location.host)
+    return urllib3.HTTPConnectionPool(ip, location.port, timeout=limits, maxsize=1, retries=False)
+
+
+def _answer(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline: float,
+            max_bytes: int) -> PeerResponse:
+    status = response.status
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    if status == 304:
+        return PeerResponse(304, headers, b"")
+    if 300 <= status < 400:
+        raise PeerUnavailable(f"peer {peer.name} answered HTTP {status} for {shown}, a redirect "
+                              f"(to {headers.get('location', 'nowhere')[:200]}), which is not followed")
+    if status != 200:
+        raise PeerUnavailable(f"peer {peer.name} answered HTTP {status} for {shown}")
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise PeerUnavailable(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes")
+    return PeerResponse(status, headers, _read(peer, shown, response, deadline, max_bytes))
+
+
+def _read(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline: float, max_bytes: int) -> bytes:
+    """The body, read before the deadline (each read may wait only for the time left) and within the cap."""
+    connection = getattr(response, "connection", None)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            sock.settimeout(remaining)
+        chunk = response.read1(CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise PeerUnavailable(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes")
+        chunks.append(chunk)
+
+
+def _is_results(result: object) -> bool:
+    if not isinstance(result, dict) or not isinstance(result.get("head"), dict) \
+            or not isinstance(result.get("results"), dict):
+        return False
+    bindings = result["results"].get("bindings")
+    return isinstance(bindings, list) and all(
+        isinstance(b, dict) and all(isinstance(v, dict) for v in b.values()) for b in bindings)
+
+
+def _reason(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None) or exc
+    return (str(reason).strip().splitlines() or [type(reason).__name__])[0][:200]

@@ -1,0 +1,191 @@
+"""A dry run (a submission parsed and validated, nothing stored) in a process of its own, stopped at its
+deadline, its report cut to the first problems and their count.
+
+Validating can cost far more than its submission: one 1.5 MB invalid Turtle file took over a minute
+of CPU and 600 MB, and its full report weighed 50 MB. Run in the web process, that held a thread, the
+interpreter lock and the memory of every other request. Here each dry run is a process forked from a
+small server process that has the validator's modules loaded (multiprocessing's forkserver), killed at
+the deadline; what comes back is the count of the problems and the first REPORT_LIMIT of them.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from isic_graph.errors import IsicError, ValidationTimeout
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import check
+from isic_graph.ingest.reading import read_batch
+from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.remote import RemoteStore
+from isic_graph.validation.validator import ValidationReport, Validator, Violation
+
+REPORT_LIMIT = 100  # problems a report shows; the count says how many there were
+SH = Namespace("http://www.w3.org/ns/shacl#")
+RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
+REPORT_FORMATS = ("turtle", "json-ld")
+
+
+class DryRunFailed(IsicError):
+    """The validation stopped before it could answer."""
+
+    status = 500
+    code = "dry-run-failed"
+    public = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a dry run needs: where the store answers, the instance's base IRI, the documents
+    (name, bytes, format name), the network it is meant for, and the W3C report's format if one is wanted."""
+
+    store_url: str
+    base_iri: str
+    documents: tuple[tuple[str, bytes, str], ...]
+    network: str | None = None
+    report_format: str | None = None  # one of REPORT_FORMATS
+    limit: int = REPORT_LIMIT
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """The outcome: the batch's size, whether it conforms, how many problems, and the first `limit` of them."""
+
+    conforms: bool
+    triples: int
+    subjects: int
+    problems: int
+    violations: tuple[Violation, ...]
+    report: str | None = None  # the W3C report of the violations shown, when asked for
+
+    def describe(self, lang: str = "fr") -> str:
+        """The problems for people: a count, then one line each for those shown."""
+        if self.conforms:
+            return "Conforme." if lang == "fr" else "Conforms."
+        lines = [f"{self.problems} problème(s) à corriger :" if lang == "fr" else f"{self.problems} problem(s) to fix:"]
+        lines += [f"  - {v.describe(lang)}" for v in self.violations]
+        hidden = self.problems - len(self.violations)
+        if hidden > 0:
+            lines.append(f"  … et {hidden} autre(s)" if lang == "fr" else f"  … and {hidden} more")
+        return "\n".join(lines)
+
+    def as_report(self) -> ValidationReport:
+        """The violations shown, as a report (for code that reads ValidationReport)."""
+        return ValidationReport(self.conforms, self.violations, Graph())
+
+
+class DryRuns:
+    """At most `limit` dry runs at once on this server, whoever sends them (each client also has its own share
+    of the costly requests); one that waits for its turn waits within its own deadline."""
+
+    def __init__(self, limit: int = max(2, os.cpu_count() or 2)) -> None:
+        self.limit = limit
+        self._turns = threading.BoundedSemaphore(limit)
+
+    def run(self, submission: Submission, timeout: float) -> DryRun:
+        begun = time.monotonic()
+        if not self._turns.acquire(timeout=timeout):
+            raise ValidationTimeout(f"the server was validating {self.limit} submissions at once for {timeout:g} s; "
+                                    "nothing was stored. Send it again in a moment")
+        try:
+            return dry_run(submission, max(0.1, timeout - (time.monotonic() - begun)))
+        finally:
+            self._turns.release()
+
+
+def dry_run(submission: Submission, timeout: float) -> DryRun:
+    """Validate the submission in a process of its own; ValidationTimeout if it is not done in `timeout` s."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "isic_graph.ingest.ingestion", "isic_graph.ingest.documents"])
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_work, args=(sending, submission, timeout), daemon=True)
+    process.start()
+    sending.close()
+    try:
+        if not receiving.poll(timeout):
+            raise ValidationTimeout(f"the validation ran past {timeout:g} s and was stopped; nothing was stored. "
+                                    "Send the submission in smaller parts")
+        try:
+            outcome: tuple[Any, ...] = receiving.recv()
+        except EOFError:
+            raise DryRunFailed("the validation process ended without an answer (out of memory?)") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receiving.close()
+    if outcome[0] == "done":
+        result: DryRun = outcome[1]
+        return result
+    if outcome[0] == "refused":
+        error: IsicError = outcome[1]
+        raise error
+    raise DryRunFailed(f"the validation failed: {outcome[1]}")
+
+
+def _work(sending: Connection, submission: Submission, timeout: float) -> None:
+    """In the dry run's process: validate and send back the outcome (or the error)."""
+    seconds = math.ceil(timeout) + 2  # the parent kills it first; this is for a parent gone
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    try:
+        outcome: tuple[Any, ...] = ("done", _validate(submission, timeout))
+    except IsicError as exc:
+        outcome = ("refused", exc)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it as a 500
+        outcome = ("failed", f"{type(exc).__name__}: {exc}"[:1000])
+    sending.send(outcome)
+    sending.close()
+
+
+def _validate(submission: Submission, timeout: float) -> DryRun:
+    store = RemoteStore(submission.store_url, submission.store_url, None, timeout=timeout)
+    documents = [Document(name, data, format_named(fmt)) for name, data, fmt in submission.documents]
+    batch = read_batch(documents, submission.base_iri)
+    report = check(batch, store, Validator.default(), Graphs(submission.base_iri), submission.network)
+    shown = report.violations[:submission.limit]
+    serialized = None
+    if submission.report_format is not None and not report.conforms:
+        capped = capped_graph(report.graph, submission.limit)
+        serialized = capped.serialize(format=submission.report_format)
+    return DryRun(report.conforms, len(batch.triples), len(batch.subjects), len(report.violations), shown,
+                  serialized)
+
+
+def capped_graph(graph: Graph, limit: int) -> Graph:
+    """The W3C validation report with its first `limit` results (by focus node, path and value), saying how many
+    there were."""
+    roots = list(graph.subjects(RDF.type, SH.ValidationReport))
+    results = [(root, result) for root in roots for result in graph.objects(root, SH.result)]
+    if len(results) <= limit:
+        return graph
+
+    def order(item: tuple[Node, Node]) -> tuple[str, str, str]:
+        result = item[1]
+        return tuple(str(graph.value(result, p) or "") for p in (SH.focusNode, SH.resultPath, SH.value))  # type: ignore[return-value]
+
+    kept = sorted(results, key=order)[:limit]
+    capped = Graph()
+    for prefix, namespace in graph.namespaces():
+        capped.bind(prefix, namespace)
+    for root in roots:
+        for p, o in graph.predicate_objects(root):
+            if p != SH.result:
+                capped.add((root, p, o))
+        capped.add((root, RDFS_COMMENT, Literal(f"the first {limit} of {len(results)} results")))
+    for root, result in kept:
+        capped.add((root, SH.result, result))
+        for triple in graph.cbd(result):
+            capped.add(triple)
+    return capped

@@ -1,0 +1,275 @@
+"""Validated ingestion: parse -> validate with what the batch needs from the store -> one atomic write + provenance."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import Enum
+from typing import Sequence
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from isic_graph.errors import UsageError, ValidationFailed
+from isic_graph.ingest import ownership
+from isic_graph.ingest.documents import Batch, Document
+from isic_graph.ingest.identity import (
+    key_holders,
+    key_holders_in_graph,
+    recompute_identity,
+    update_identity,
+)
+from isic_graph.ingest.reading import read_batch
+from isic_graph.rdf.namespaces import (
+    DCTERMS,
+    FOAF,
+    ISIC,
+    OWL,
+    PROV,
+    RDF_TYPE,
+    SCHEMA,
+    SH,
+    VOID,
+    XSD,
+    Graphs,
+    check_slug,
+)
+from isic_graph.sparql.guard import Checked, declarations, expand
+from isic_graph.sparql.terms import iri, iris, is_iri, literal
+from isic_graph.sparql.updates import insert_data
+from isic_graph.store.base import Store
+from isic_graph.store.results import term_value
+from isic_graph.validation.validator import ValidationReport, Validator
+
+VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
+OWL_IMPORTS = OWL + "imports"
+VALUES_CHUNK = 400
+PERSON_CLASSES = (FOAF + "Person", SCHEMA + "Person")  # the classes isics:PersonShape targets
+HELD_BY = ISIC + "heldBy"
+
+
+class Mode(str, Enum):
+    """replace: the network's whole graph; upsert: only the descriptions of the batch's subjects."""
+
+    REPLACE = "replace"
+    UPSERT = "upsert"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an accepted batch changed."""
+
+    network: str
+    graph: str
+    mode: Mode
+    triples: int
+    subjects: int
+    activity: str
+    sha256: str
+    created: bool  # the network's graph did not exist before
+
+
+def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
+          mode: Mode = Mode.REPLACE, owners: bool = True) -> ValidationReport:
+    """Validate a batch with what it needs from the store: the types of the resources it references,
+    and the roles that hold the persons it describes. As a network's, with a store, it must also state
+    nothing about another's subject (NotOwner; owners=False when the caller checked that already)."""
+    _check_vocabulary_untouched(batch)
+    if network is not None:
+        _check_attribution(batch, graphs, network)
+        if owners and store is not None:
+            ownership.check_batch(store, graphs, ownership.network(graphs, network), batch)
+    context: list[Triple] = []
+    focus = None
+    if store is not None:
+        exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
+        context = referenced_types(store, batch, exclude) + stored_roles(store, batch, graphs, network, mode)
+        if context:
+            focus = batch.subjects
+    report = validator.check(batch.triples, context, focus)
+    return report.located(batch.locations, batch.columns) if batch.locations else report
+
+
+def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
+           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None) -> IngestResult:
+    """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate,
+    or states anything about a subject another owns (see ownership.py); the subjects it is first to
+    publish become the network's."""
+    check_slug(network)
+    batch = read_batch(documents, graphs.base)
+    _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
+    _check_attribution(batch, graphs, network)
+    ownership.migrate(store, graphs)
+    owner = ownership.network(graphs, network)
+    claimed = ownership.check_batch(store, graphs, owner, batch)
+    report = check(batch, store, validator, graphs, network, mode, owners=False)
+    if not report.conforms:
+        raise ValidationFailed(f"the submission does not conform to the shapes "
+                               f"({len(report.violations)} problem(s)); nothing was stored", report)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    graph = graphs.network(network)
+    created = store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is False
+    activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
+    # What the write may join or part in the identity graph: the resources given identifiers before and after.
+    changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
+                                            else batch.subjects)
+    operations = []
+    if mode is Mode.REPLACE:
+        operations.append(f"DROP SILENT GRAPH {iri(graph)}")
+    else:
+        operations.extend(_delete_descriptions(graph, batch))
+    operations.append(insert_data(graph, batch.triples))
+    operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
+    operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
+                                                           validator.shapes_version, now)))
+    if claimed:
+        operations.append(ownership.claim_update(graphs, owner, claimed, activity))
+    store.update(" ;\n".join(operations))
+    update_identity(store, graphs, changed)
+    return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
+
+
+def touched_networks(update: Checked, graphs: Graphs) -> list[str] | None:
+    """The network graphs an update names (GRAPH, WITH, INTO, DROP…, by IRI or prefixed name), or None
+    when it may write any graph (GRAPH ?var, DROP ALL, ADD / MOVE / COPY)."""
+    tokens = update.tokens
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1:i + 3]
+        if token.is_word("ADD", "MOVE", "COPY") \
+                or (token.is_word("GRAPH") and following[:1] and following[0].kind == "var") \
+                or (token.is_word("DROP", "CLEAR")
+                    and any(t.is_word("ALL", "NAMED") for t in following[:1 + following[0].is_word("SILENT")]
+                            if following)):
+            return None
+    prefixes, base = declarations(tokens)
+    named = {name for token in tokens if (name := expand(token, prefixes, base)) is not None}
+    return sorted(name for name in named if name.startswith(graphs.network_prefix))
+
+
+def after_raw_update(store: Store, graphs: Graphs, update: Checked, now: datetime.datetime | None = None) -> None:
+    """After an update that did not go through ingestion (the administrator's SPARQL update): the network
+    graphs it names (all of them, when it may write any) are marked modified now, so that their dumps get
+    new ETags and harvesters fetch them again, and the identity graph is recomputed."""
+    touched = touched_networks(update, graphs)
+    if touched is not None:  # a name that is no IRI names no graph the update could have written
+        touched = [graph for graph in touched if is_iri(graph)]
+    stamp = literal((now or datetime.datetime.now(datetime.timezone.utc)).isoformat(), XSD + "dateTime")
+    which = f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}))" if touched is None else \
+        f"VALUES ?g {{ {iris(touched)} }}"
+    metadata = iri(graphs.metadata)
+    if touched != []:
+        store.update(f"""DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
+INSERT {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> {stamp} }} }}
+WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
+    recompute_identity(store, graphs)
+
+
+def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> list[Triple]:
+    """rdf:type triples, from the store, of the IRIs the batch points to but does not describe."""
+    subjects = batch.subjects
+    objects = (t.object for t in batch.triples if t.predicate.value != RDF_TYPE)
+    targets = sorted({o.value for o in objects if isinstance(o, NamedNode) and o.value not in subjects
+                      and not o.value.startswith(VOCABULARY_NAMESPACES)})
+    found: list[Triple] = []
+    graph_filter = f"FILTER(?g != {iri(exclude_graph)})" if exclude_graph else ""
+    for start in range(0, len(targets), VALUES_CHUNK):
+        values = iris(targets[start:start + VALUES_CHUNK])
+        rows = store.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} "
+                            f"GRAPH ?g {{ ?s a ?t }} {graph_filter} }}").rows
+        found.extend(Triple(row["s"], NamedNode(RDF_TYPE), row["t"]) for row in rows)  # type: ignore[arg-type]
+    return found
+
+
+def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None, mode: Mode) -> list[Triple]:
+    """The stored roles that hold the persons the batch describes: their isic:heldBy and rdf:type triples.
+
+    A person may be published in one submission and the role they hold in another; what the ingestion
+    is about to replace (the network's graph, or in upsert mode the descriptions of the batch's subjects)
+    does not count.
+    """
+    persons = sorted({term_value(t.subject) for t in batch.triples
+                      if t.predicate.value == RDF_TYPE and term_value(t.object) in PERSON_CLASSES})
+    own = graphs.network(network) if network is not None else None
+    found: list[Triple] = []
+    for start in range(0, len(persons), VALUES_CHUNK):
+        values = iris(persons[start:start + VALUES_CHUNK])
+        rows = store.select(f"SELECT DISTINCT ?g ?h ?role ?person ?t WHERE {{ VALUES ?person {{ {values} }} "
+                            f"GRAPH ?g {{ ?role <{HELD_BY}> ?person }} GRAPH ?h {{ ?role a ?t }} }}").rows
+        for row in rows:
+            replaced = mode is Mode.REPLACE or term_value(row["role"]).split("#genid-")[0] in batch.subjects
+            if replaced and own in (term_value(row["g"]), term_value(row["h"])):
+                continue
+            found.append(Triple(row["role"], NamedNode(HELD_BY), row["person"]))  # type: ignore[arg-type]
+            found.append(Triple(row["role"], NamedNode(RDF_TYPE), row["t"]))  # type: ignore[arg-type]
+    return found
+
+
+def _check_vocabulary_untouched(batch: Batch) -> None:
+    """Data only: no redefinition of the shared vocabulary, no shapes (the server's are the only ones), no imports."""
+    for subject in batch.subjects:
+        if subject.startswith(VOCABULARY_NAMESPACES):
+            raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
+    for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
+        used = next((term.value for term in (t.predicate, t.object, t.subject)
+                     if isinstance(term, NamedNode) and (term.value.startswith(SH) or term.value == OWL_IMPORTS)),
+                    None)
+        if used is not None:
+            raise UsageError(f"<{term_value(t.subject)}> uses <{used}>: submissions hold data only; the shapes "
+                             "that check them are the server's own, and nothing is imported")
+
+
+def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
+    expected = graphs.network_resource(network)
+    for t in batch.triples:
+        if t.predicate.value == PROV + "wasAttributedTo" and term_value(t.object) != expected \
+                and term_value(t.object).startswith(graphs.base + "id/network/"):
+            raise UsageError(f"<{term_value(t.subject)}> is attributed to <{term_value(t.object)}>, "
+                             f"but the submission is for network {network!r} (<{expected}>)")
+
+
+def _delete_descriptions(graph: str, batch: Batch) -> list[str]:
+    roots = sorted(s for s in batch.subjects if "#genid-" not in s)
+    operations = []
+    target = iri(graph)
+    for start in range(0, len(roots), VALUES_CHUNK):
+        values = iris(roots[start:start + VALUES_CHUNK])
+        operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                          f"GRAPH {target} {{ ?s ?p ?o }} }}")
+        strings = ", ".join(literal(s) for s in roots[start:start + VALUES_CHUNK])
+        operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
+                          f'FILTER(CONTAINS(STR(?s), "#genid-") && STRBEFORE(STR(?s), "#genid-") IN ({strings})) }}')
+    return operations
+
+
+def _provenance(activity: str, graph: str, graphs: Graphs, network: str, batch: Batch, mode: Mode,
+                shapes_version: str, now: datetime.datetime) -> list[Triple]:
+    a, g, net = NamedNode(activity), NamedNode(graph), NamedNode(graphs.network_resource(network))
+    source = NamedNode(f"ni:///sha-256;{batch.sha256}")
+    shapes = NamedNode(f"https://w3id.org/isic/shapes/{shapes_version}")
+    stamp = _literal(now.isoformat(), XSD + "dateTime")
+
+    def t(s: NamedNode, p: str, o: NamedNode | Literal) -> Triple:
+        return Triple(s, NamedNode(p), o)
+
+    return [
+        t(a, RDF_TYPE, NamedNode(PROV + "Activity")),
+        t(a, PROV + "endedAtTime", stamp),
+        t(a, PROV + "wasAssociatedWith", net),
+        t(a, PROV + "used", source),
+        t(a, PROV + "used", shapes),
+        t(a, DCTERMS + "type", _literal(mode.value)),
+        t(a, VOID + "triples", _literal(str(len(batch.triples)), XSD + "integer")),
+        t(source, RDF_TYPE, NamedNode(PROV + "Entity")),
+        t(source, DCTERMS + "identifier", _literal(f"sha256:{batch.sha256}")),
+        *[t(source, DCTERMS + "source", _literal(doc.name)) for doc in batch.sources],
+        t(shapes, RDF_TYPE, NamedNode(PROV + "Entity")),
+        t(shapes, OWL + "versionInfo", _literal(shapes_version)),
+        t(g, PROV + "wasGeneratedBy", a),
+        t(g, PROV + "wasAttributedTo", net),
+        t(g, DCTERMS + "modified", stamp),
+    ]
+
+
+def _literal(value: str, datatype: str | None = None) -> Literal:
+    return Literal(value, datatype=NamedNode(datatype)) if datatype else Literal(value)
+
+

@@ -1,0 +1,291 @@
+"""Submitted documents read into a batch of triples: parsing (never fetching anything), JSON-LD contexts, blank-node skolemisation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from functools import cache
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple, parse
+
+from isic_graph.errors import DocumentTooLarge, ParseError, UsageError
+from isic_graph.ingest.documents import (
+    CONTROL,
+    ESCAPE,
+    JSON_STRING,
+    LIMITS,
+    LOCATION,
+    MARKS,
+    Batch,
+    Document,
+    DocumentLimits,
+)
+from isic_graph.ingest.tabular import read_tables
+from isic_graph.rdf import resources
+from isic_graph.rdf.namespaces import CONTEXT_IRI
+from isic_graph.sparql.guard import deepest_nesting
+from isic_graph.store.results import term_value
+from isic_graph.validation.validator import Location
+
+
+def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> Batch:
+    """Parse every document of a submission into one skolemised batch of triples, within the limits."""
+    if not documents:
+        raise UsageError("nothing to ingest: no file given")
+
+    triples: list[Triple] = []
+    tabular = [d for d in documents if d.format.rdf_format is None]
+    locations: Mapping[str, Location] = {}
+    columns: Mapping[tuple[str, str], str] = {}
+    if tabular:
+        table_batch = read_tables(tabular, base_iri, limits)
+        triples.extend(table_batch.triples)
+        locations, columns = table_batch.locations, table_batch.columns
+    for doc in documents:
+        if doc.format.rdf_format is not None:
+            for triple in _read(doc, base_iri, limits):
+                if len(triples) >= limits.max_triples:
+                    raise DocumentTooLarge(f"the submission holds more than {limits.max_triples} triples; "
+                                           "split it into several submissions")
+                triples.append(triple)
+    return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns)
+
+
+def parse_document(doc: Document, base_iri: str, limits: DocumentLimits = LIMITS) -> list[Triple]:
+    """Parse one RDF document into triples; datasets, remote JSON-LD contexts and oversized content are refused."""
+    triples: list[Triple] = []
+    for triple in _read(doc, base_iri, limits):
+        if len(triples) >= limits.max_triples:
+            raise DocumentTooLarge(f"{doc.name} holds more than {limits.max_triples} triples; "
+                                   "split it into several submissions")
+        triples.append(triple)
+    return triples
+
+
+def _read(doc: Document, base_iri: str, limits: DocumentLimits) -> Iterator[Triple]:
+    """The triples of one RDF document, each checked as it is parsed; pyoxigraph's errors become ours."""
+    if doc.format.dataset:
+        raise UsageError(f"{doc.name}: {doc.format.name} holds named graphs; submit Turtle, N-Triples or JSON-LD "
+                         "(the graph is chosen by the network)")
+    text = _check_text(doc, limits)
+    jsonld = doc.format.name == "jsonld"
+    data = _inline_contexts(doc.name, text, limits) if jsonld else doc.data
+    try:
+        for quad in parse(data, format=doc.format.rdf_format, base_iri=base_iri):
+            triple = quad.triple
+            _check_terms(doc.name, triple, limits)
+            yield triple
+    except SyntaxError as exc:
+        detail = _shown(LOCATION.sub("", exc.msg), 300)
+        if exc.lineno is None or jsonld:  # JSON-LD is parsed as normalised by _inline_contexts: no position
+            raise ParseError(f"{doc.name} is not valid {doc.format.name}: {detail}") from None
+        raise ParseError(f"{doc.name} is not valid {doc.format.name} at line {exc.lineno}, column {exc.offset}: "
+                         f"{detail}") from None
+    except MemoryError:  # pyoxigraph's buffer limit (16 MiB) for one token
+        raise DocumentTooLarge(f"{doc.name} holds a token (a literal or an IRI) too large to read") from None
+    except ValueError as exc:
+        raise ParseError(f"{doc.name} could not be read: {_shown(str(exc), 300)}") from None
+
+
+def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
+    """Refuse RDF 1.2 triple terms (nothing downstream reads them) and literals or IRIs past the limits."""
+    for term in (triple.subject, triple.predicate, triple.object):
+        if isinstance(term, Triple):
+            raise ParseError(f"{name}: RDF 1.2 triple terms and reified triples (<< … >>) are not accepted; "
+                             "describe the statement with plain triples")
+        if isinstance(term, Literal):
+            if len(term.value) > limits.max_literal:
+                raise DocumentTooLarge(f"{name}: a literal of <{_shown(term_value(triple.subject))}> "
+                                       f"<{_shown(triple.predicate.value)}> is longer than {limits.max_literal} "
+                                       "characters")
+            iri = term.datatype.value
+        else:
+            iri = term.value if isinstance(term, NamedNode) else ""
+        if len(iri) > limits.max_iri:
+            raise DocumentTooLarge(f"{name}: the IRI <{_shown(iri)}> is longer than {limits.max_iri} characters")
+
+
+def _check_text(doc: Document, limits: DocumentLimits) -> str:
+    """The document's text, once invalid UTF-8, control characters (NUL…) and deep nesting are refused."""
+    try:
+        text = doc.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(doc.data[:exc.start].decode("utf-8"), exc.start)
+        raise ParseError(f"{doc.name}: invalid UTF-8 (byte 0x{doc.data[exc.start]:02X}) at line {line}, "
+                         f"column {column}; save the file as UTF-8") from None
+    control = CONTROL.search(text)
+    if control:
+        line, column = _position(text, control.start())
+        raise ParseError(f"{doc.name}: control character U+{ord(control.group()):04X} at line {line}, "
+                         f"column {column}; text fields may not hold control characters")
+    neutral = ESCAPE.sub("__", text)  # same length: same offsets
+    if sum(map(neutral.count, MARKS)) > limits.max_marks:  # counted at C speed, before the scan in Python
+        raise DocumentTooLarge(f"{doc.name} is too large to read: more than {limits.max_marks} brackets, quotes "
+                               "and IRIs; split it into several submissions")
+    depth, where = deepest_nesting(neutral, limits.max_depth)
+    if depth > limits.max_depth:
+        line, column = _position(text, where)
+        raise ParseError(f"{doc.name} nests more than {limits.max_depth} levels deep (line {line}, column {column})")
+    return text
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (both from 1) of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _shown(text: str, size: int = 80) -> str:
+    """A submitted value as an error message quotes it: cut to a readable length."""
+    return text if len(text) <= size else text[:size] + "…"
+
+
+@cache
+def _context() -> Any:
+    return json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
+
+
+def _inline_contexts(name: str, text: str, limits: DocumentLimits) -> bytes:
+    """The JSON-LD document as pyoxigraph will parse it: the project's context inlined, every other refused.
+
+    The document is written again from what was checked (so duplicate keys or NaN cannot make the
+    checked and the parsed documents differ); `@context` is looked for everywhere, including the
+    scoped contexts of term definitions.
+    """
+    values = JSON_STRING.sub("", ESCAPE.sub("__", text))
+    if values.count(",") + values.count(":") + 1 > limits.max_json_values:  # members and elements, roughly
+        raise DocumentTooLarge(f"{name} holds more than {limits.max_json_values} JSON values; "
+                               "split it into several submissions")
+
+    def refuse_constant(constant: str) -> Any:
+        raise ParseError(f"{name}: JSON has no {constant}; write numbers as numbers")
+
+    def finite(number: str) -> float:
+        value = float(number)
+        if not math.isfinite(value):
+            raise ParseError(f"{name}: the number {_shown(number, 40)} is out of range")
+        return value
+
+    try:
+        tree = json.loads(text.removeprefix("\ufeff"), parse_constant=refuse_constant, parse_float=finite)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{name} is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        raise ParseError(f"{name} holds a number too long to read") from None
+    except RecursionError:  # nesting was measured before; this is the last safety net
+        raise ParseError(f"{name} nests too deeply to be read") from None
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        return {key: _resolve_context(name, value) if key == "@context" else walk(value)
+                for key, value in node.items()}
+
+    return json.dumps(walk(tree)).encode("utf-8")
+
+
+def _resolve_context(name: str, value: Any) -> Any:
+    """A context with the project's own inlined; remote, local (file:) and imported contexts refused."""
+    if isinstance(value, list):
+        return [_resolve_context(name, v) for v in value]
+    if isinstance(value, str):
+        if value == CONTEXT_IRI:
+            return _context()
+        raise ParseError(f"{name}: remote JSON-LD context {_shown(value)!r} is not fetched; use {CONTEXT_IRI} "
+                         "or an inline context")
+    if isinstance(value, dict):
+        if "@import" in value:
+            raise ParseError(f"{name}: JSON-LD @import of remote contexts is not supported; use an inline context")
+        return {key: {**term, "@context": _resolve_context(name, term["@context"])}  # a scoped context
+                if isinstance(term, dict) and "@context" in term else term for key, term in value.items()}
+    return value  # null, or an invalid context that pyoxigraph refuses
+
+
+def skolemise(triples: Iterable[Triple], base_iri: str) -> list[Triple]:
+    """Replace blank nodes by stable IRIs `{owner}#genid-{hash}`, so that re-ingesting is idempotent.
+
+    The owner is the IRI subject the blank node hangs from; the hash covers the node's content,
+    so the same description always gets the same IRI. Cycles of blank nodes are refused.
+    """
+    triples = list(triples)
+    by_subject: dict[BlankNode, list[Triple]] = {}
+    owners: dict[BlankNode, list[Triple]] = {}
+    for t in triples:
+        if isinstance(t.subject, BlankNode):
+            by_subject.setdefault(t.subject, []).append(t)
+        if isinstance(t.object, BlankNode):
+            owners.setdefault(t.object, []).append(t)
+    if not by_subject and not owners:
+        return triples
+    digests = _digests(by_subject, owners)
+    orphan = base_iri + ".well-known/genid"
+    owned = _owners(owners, orphan)
+    iris: dict[BlankNode, NamedNode] = {}
+
+    def iri(node: BlankNode) -> NamedNode:
+        if node not in iris:
+            iris[node] = NamedNode(f"{owned.get(node, orphan)}#genid-{digests[node]}")
+        return iris[node]
+
+    out = []
+    for t in triples:
+        s = iri(t.subject) if isinstance(t.subject, BlankNode) else t.subject
+        o = iri(t.object) if isinstance(t.object, BlankNode) else t.object
+        out.append(Triple(s, t.predicate, o))
+    return list(dict.fromkeys(out))
+
+
+def _digests(by_subject: Mapping[BlankNode, list[Triple]],
+             owners: Mapping[BlankNode, list[Triple]]) -> dict[BlankNode, str]:
+    """A content hash per blank node, children first, by an explicit depth-first walk (lists can be long)."""
+    digests: dict[BlankNode, str] = {}
+    on_path: set[BlankNode] = set()
+    for root in [*by_subject, *owners]:
+        stack: list[tuple[BlankNode, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                lines = sorted(f"{t.predicate} " + ("_:" + digests[t.object] if isinstance(t.object, BlankNode)
+                                                    else str(t.object)) for t in by_subject.get(node, []))
+                digests[node] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+                on_path.discard(node)
+                continue
+            if node in digests:
+                continue
+            if node in on_path:
+                raise UsageError("blank nodes that refer to each other in a cycle cannot be stored; give them IRIs")
+            on_path.add(node)
+            stack.append((node, True))
+            stack.extend((t.object, False) for t in by_subject.get(node, [])
+                         if isinstance(t.object, BlankNode) and t.object not in digests)
+    return digests
+
+
+def _owners(owners: Mapping[BlankNode, list[Triple]], orphan: str) -> dict[BlankNode, str]:
+    """The IRI each blank node hangs from: the first IRI subject up its chain of blank-node parents."""
+    found: dict[BlankNode, str] = {}
+    for start in owners:
+        path: list[BlankNode] = []
+        on_path: set[BlankNode] = set()  # a set beside the list: chains can be long, and may loop
+        node: BlankNode | None = start
+        result = orphan
+        while node is not None and node not in found:
+            path.append(node)
+            on_path.add(node)
+            refs = owners.get(node, [])
+            named = next((t.subject for t in refs if isinstance(t.subject, NamedNode)), None)
+            if named is not None:
+                result = term_value(named).split("#genid-")[0]
+                break
+            node = next((t.subject for t in refs if isinstance(t.subject, BlankNode) and t.subject not in on_path),
+                        None)
+        else:
+            if node is not None:
+                result = found[node]
+        for visited in path:
+            found[visited] = result
+    return found

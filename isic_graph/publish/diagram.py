@@ -1,0 +1,152 @@
+"""The diagram of the ontology's classes, as SVG, generated from the ontology itself (never drawn by hand).
+
+Boxes are the classes of the ISIC namespace; plain arrows are object properties whose domain and range
+are such classes (unions counted member by member), labelled by the property; dashed arrows are
+rdfs:subClassOf. The most connected class is in the middle; the others sit on an ellipse, in the order
+of a breadth-first walk from it, so that linked classes sit near each other; the layout is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+from typing import Iterable
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from isic_graph.rdf.namespaces import ISIC, OWL, RDF_TYPE, RDFS
+
+RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+BOX_W, BOX_H = 150, 44
+WIDTH, HEIGHT = 1100, 760
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    label: str
+    subclass: bool = False
+
+
+def classes_and_edges(triples: Iterable[Triple]) -> tuple[dict[str, str], list[Edge]]:
+    """The ISIC classes (IRI -> French label, or local name) and the edges between them."""
+    index: dict[str, list[Triple]] = defaultdict(list)
+    for t in triples:
+        index[str(t.subject)].append(t)
+
+    def values(subject: str, predicate: str) -> list[object]:
+        return [t.object for t in index.get(subject, []) if t.predicate.value == predicate]
+
+    def members(node: object) -> list[str]:
+        """A class, or the members of a union of classes."""
+        if isinstance(node, NamedNode):
+            return [node.value]
+        if isinstance(node, BlankNode):
+            found: list[str] = []
+            for union in values(str(node), OWL + "unionOf"):
+                item: object = union
+                while isinstance(item, BlankNode):
+                    found += [m for first in values(str(item), RDF_FIRST) for m in members(first)]
+                    rest = values(str(item), RDF_REST)
+                    item = rest[0] if rest else None
+            return found
+        return []
+
+    classes: dict[str, str] = {}
+    for subject, found in index.items():
+        name = subject.strip("<>")
+        if name.startswith(ISIC) and any(t.predicate.value == RDF_TYPE and t.object == NamedNode(OWL + "Class")
+                                         for t in found):
+            labels = [t.object for t in found if t.predicate.value == RDFS + "label" and isinstance(t.object, Literal)]
+            french = [label.value for label in labels if label.language == "fr"]
+            classes[name] = french[0] if french else name[len(ISIC):]
+    edges: list[Edge] = []
+    for subject, found in sorted(index.items()):
+        name = subject.strip("<>")
+        if name in classes:
+            edges += [Edge(name, o.value, "", True) for o in values(subject, RDFS + "subClassOf")
+                      if isinstance(o, NamedNode) and o.value in classes]  # a covering union is no parent
+        if any(t.predicate.value == RDF_TYPE and t.object == NamedNode(OWL + "ObjectProperty") for t in found) \
+                and name.startswith(ISIC):
+            domains = [c for o in values(subject, RDFS + "domain") for c in members(o) if c in classes]
+            ranges = [c for o in values(subject, RDFS + "range") for c in members(o) if c in classes]
+            edges += [Edge(d, r, name[len(ISIC):]) for d in domains for r in ranges]
+    return classes, sorted(set(edges), key=lambda e: (e.source, e.target, e.label))
+
+
+def layout(classes: dict[str, str], edges: list[Edge]) -> dict[str, tuple[float, float]]:
+    """Centres of the boxes on an ellipse, in breadth-first order from the most connected class."""
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        neighbours[e.source].add(e.target)
+        neighbours[e.target].add(e.source)
+    order: list[str] = []
+    for start in sorted(classes, key=lambda c: (-len(neighbours[c]), c)):
+        queue = [start]
+        while queue:
+            current = queue.pop(0)
+            if current in order:
+                continue
+            order.append(current)
+            queue += sorted(neighbours[current] - set(order), key=lambda c: (-len(neighbours[c]), c))
+    hub, ring = order[0], order[1:]
+    cx, cy = WIDTH / 2, HEIGHT / 2 + 25  # room above the top box for its loops
+    rx, ry = cx - BOX_W / 2 - 30, cy - BOX_H / 2 - 60
+    places = {name: (cx + rx * math.cos(2 * math.pi * i / len(ring) - math.pi / 2),
+                     cy + ry * math.sin(2 * math.pi * i / len(ring) - math.pi / 2))
+              for i, name in enumerate(ring)}
+    places[hub] = (cx, cy)  # the most connected class in the middle
+    return places
+
+
+def _border(centre: tuple[float, float], towards: tuple[float, float]) -> tuple[float, float]:
+    """Where the segment from a box's centre towards a point leaves the box."""
+    (x, y), (tx, ty) = centre, towards
+    dx, dy = tx - x, ty - y
+    if dx == 0 and dy == 0:
+        return x, y
+    scale = min(BOX_W / 2 / abs(dx) if dx else math.inf, BOX_H / 2 / abs(dy) if dy else math.inf)
+    return x + dx * scale, y + dy * scale
+
+
+def class_diagram_svg(triples: Iterable[Triple], link: str = "/ontology#") -> str:
+    """The SVG document of the class diagram; each box links to the class's documentation."""
+    classes, edges = classes_and_edges(triples)
+    places = layout(classes, edges)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+           f'height="{HEIGHT}" font-family="sans-serif" font-size="11" role="img">',
+           "<title>Classes de l'ontologie ISIC / ISIC ontology classes</title>",
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+           'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker>'
+           '<marker id="open" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+           'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#fff" stroke="#555"/></marker></defs>']
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for e in edges:
+        (sx, sy), (tx, ty) = places[e.source], places[e.target]
+        style = 'stroke-dasharray="5,3" marker-end="url(#open)"' if e.subclass else 'marker-end="url(#arrow)"'
+        if e.source == e.target:  # a loop above the box
+            out.append(f'<path d="M{sx - 30:.1f},{sy - BOX_H / 2:.1f} C{sx - 40:.1f},{sy - 80:.1f} {sx + 40:.1f},'
+                       f'{sy - 80:.1f} {sx + 30:.1f},{sy - BOX_H / 2:.1f}" fill="none" stroke="#555" {style}/>')
+            label_x, label_y = sx, sy - 66 - 12 * pairs[(e.source, e.target)]
+        else:
+            (ax, ay), (bx, by) = _border((sx, sy), (tx, ty)), _border((tx, ty), (sx, sy))
+            out.append(f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="#555" {style}/>')
+            label_x, label_y = (ax + bx) / 2, (ay + by) / 2 + 12 * pairs[tuple(sorted((e.source, e.target)))]  # type: ignore[index]
+        key = (e.source, e.target) if e.source == e.target else tuple(sorted((e.source, e.target)))
+        pairs[key] += 1  # type: ignore[index]
+        if e.label:
+            out.append(f'<text x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#333" '
+                       f'paint-order="stroke" stroke="#fff" stroke-width="3">{escape(e.label)}</text>')
+    for name, label in sorted(classes.items()):
+        x, y = places[name]
+        local = name[len(ISIC):]
+        out.append(f'<a href="{escape(link + local)}"><rect x="{x - BOX_W / 2:.1f}" y="{y - BOX_H / 2:.1f}" '
+                   f'width="{BOX_W}" height="{BOX_H}" rx="6" fill="#eef3fb" stroke="#2b5797"/>'
+                   f'<text x="{x:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-weight="bold">{escape(local)}</text>'
+                   f'<text x="{x:.1f}" y="{y + 13:.1f}" text-anchor="middle" fill="#444">{escape(label[:24])}</text></a>')
+    out.append("</svg>")
+    return "\n".join(out)

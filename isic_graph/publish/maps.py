@@ -1,0 +1,284 @@
+"""Maps of the knowledge, computed by SPARQL and drawn server-side (SVG with links, PNG for export).
+
+- The partnership network: organisations linked when they took part in the same project (as carrier,
+  partner or funder), the line as thick as the projects they share; each organisation coloured by the
+  network whose sheets name it (grey when several do) and sized by its number of projects.
+- Coverage: themes × territories (projects), and themes × lesson categories (lessons): a cell where a
+  theme has projects but no lesson of that category was captured is a gap, drawn hatched.
+Filters: network, theme, territory (the territory or any within it) and period (projects running then).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+from typing import Any, Callable
+
+from isic_graph.errors import UsageError
+from isic_graph.publish.links import safe_href
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, XSD
+from isic_graph.sparql.terms import iri, is_iri, literal
+from isic_graph.store.base import Store
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+SEVERAL = "#7f7f7f"
+
+
+@dataclass(frozen=True)
+class Filters:
+    network: str | None = None
+    theme: str | None = None
+    territory: str | None = None
+    start: str | None = None  # projects still running on or after this date (YYYY-MM-DD)
+    end: str | None = None  # projects begun on or before this date
+
+    def __post_init__(self) -> None:
+        for name in ("network", "theme", "territory"):
+            value = getattr(self, name)
+            if value is not None and not (re.match(r"https?://", value) and is_iri(value)):
+                raise UsageError(f"{name} must be an IRI")
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and not _is_date(value):
+                raise UsageError(f"{name} must be a date as YYYY-MM-DD")
+
+    def patterns(self, project: str = "?project") -> str:
+        """SPARQL patterns keeping the projects that pass the filters."""
+        parts = []
+        if self.network:
+            parts.append(f"?filterSheet <{ISIC}describes> {project} ; <{PROV}wasAttributedTo> {iri(self.network)} .")
+        if self.theme:
+            parts.append(f"{project} <{ISIC}theme> {iri(self.theme)} .")
+        if self.territory:
+            parts.append(f"{project} <{ISIC}territory>/<{ISIC}within>* {iri(self.territory)} .")
+        if self.start:
+            parts.append(f'FILTER NOT EXISTS {{ {project} <{ISIC}endDate> ?filterEnd '
+                         f'FILTER(?filterEnd < {literal(self.start, XSD + "date")}) }}')
+        if self.end:
+            parts.append(f'FILTER NOT EXISTS {{ {project} <{ISIC}startDate> ?filterStart '
+                         f'FILTER(?filterStart > {literal(self.end, XSD + "date")}) }}')
+        return "\n".join(parts)
+
+
+def _is_date(value: str) -> bool:
+    """Whether the value is a calendar date written YYYY-MM-DD (2024-13-45 is not)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Organisation:
+    iri: str
+    label: str
+    networks: tuple[str, ...]
+    projects: int
+
+
+@dataclass(frozen=True)
+class PartnershipMap:
+    organisations: tuple[Organisation, ...]
+    links: tuple[tuple[str, str, int], ...]  # two organisations and the projects they share
+    networks: dict[str, str]  # network IRI -> label
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rows: tuple[tuple[str, str], ...]  # themes: IRI, label
+    columns: tuple[tuple[str, str], ...]  # territories or categories: IRI, label
+    counts: dict[tuple[str, str], int]
+    projects: dict[str, int]  # projects per theme
+
+    def gap(self, theme: str, column: str) -> bool:
+        return self.projects.get(theme, 0) > 0 and self.counts.get((theme, column), 0) == 0
+
+
+def _label(store: Store, iris: set[str]) -> dict[str, str]:
+    if not iris:
+        return {}
+    rows = store.select("SELECT ?x ?l WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
+                        f"?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l "
+                        'FILTER(lang(?l) = "fr" || lang(?l) = "") }').rows
+    found: dict[str, str] = {}
+    for row in rows:
+        found.setdefault(row["x"].value, row["l"].value)
+    return {name: found.get(name, name.rsplit("/", 1)[-1]) for name in iris}
+
+
+def partnership_map(store: Store, filters: Filters = Filters()) -> PartnershipMap:
+    rows = store.select(f"""SELECT DISTINCT ?project ?org ?network WHERE {{
+        ?project a <{ISIC}Project> .
+        {{ ?project <{ISIC}carriedBy> ?org }} UNION {{ ?project <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?org }}
+        UNION {{ ?project <{ISIC}funding>/<{ISIC}funder> ?org }}
+        ?org a <{ISIC}Organisation> .
+        OPTIONAL {{ ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }}
+        {filters.patterns()}
+    }}""").rows
+    members: dict[str, set[str]] = defaultdict(set)
+    networks: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        members[row["project"].value].add(row["org"].value)
+        if "network" in row:
+            networks[row["org"].value].add(row["network"].value)
+    projects_of: dict[str, int] = defaultdict(int)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for orgs in members.values():
+        for org in orgs:
+            projects_of[org] += 1
+        ordered = sorted(orgs)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                shared[(a, b)] += 1
+    labels = _label(store, set(projects_of) | {n for ns in networks.values() for n in ns})
+    organisations = tuple(Organisation(org, labels[org], tuple(sorted(networks[org])), n)
+                          for org, n in sorted(projects_of.items()))
+    all_networks = sorted({n for ns in networks.values() for n in ns})
+    return PartnershipMap(organisations, tuple((a, b, n) for (a, b), n in sorted(shared.items())),
+                          {n: labels[n] for n in all_networks})
+
+
+def coverage(store: Store, columns: str, filters: Filters = Filters()) -> Coverage:
+    """Themes × territories (projects) or themes × categories (lessons)."""
+    if columns not in ("territories", "categories"):
+        raise UsageError("the coverage is by territories or by categories")
+    project_rows = store.select(f"""SELECT ?theme (COUNT(DISTINCT ?project) AS ?n) WHERE {{
+        ?project a <{ISIC}Project> ; <{ISIC}theme> ?theme . {filters.patterns()} }} GROUP BY ?theme""").rows
+    projects = {r["theme"].value: int(r["n"].value) for r in project_rows}
+    if columns == "territories":
+        cells = store.select(f"""SELECT ?theme ?column (COUNT(DISTINCT ?project) AS ?n) WHERE {{
+            ?project a <{ISIC}Project> ; <{ISIC}theme> ?theme ; <{ISIC}territory> ?column . {filters.patterns()}
+        }} GROUP BY ?theme ?column""").rows
+        column_iris = {r["column"].value for r in cells}
+    else:
+        cells = store.select(f"""SELECT ?theme ?column (COUNT(DISTINCT ?lesson) AS ?n) WHERE {{
+            ?project a <{ISIC}Project> ; <{ISIC}theme> ?theme . ?lesson <{ISIC}learnedFrom> ?project ;
+            <{ISIC}lessonCategory> ?column . {filters.patterns()} }} GROUP BY ?theme ?column""").rows
+        scheme = store.select(f"""SELECT ?c WHERE {{ ?c <{SKOS}inScheme>
+            <https://w3id.org/isic/thesaurus/lesson-category> }}""").rows
+        column_iris = {r["c"].value for r in scheme} | {r["column"].value for r in cells}
+    counts = {(r["theme"].value, r["column"].value): int(r["n"].value) for r in cells}
+    labels = _label(store, set(projects) | column_iris)
+    return Coverage(tuple(sorted(((t, labels[t]) for t in projects), key=lambda p: p[1].lower())),
+                    tuple(sorted(((c, labels[c]) for c in column_iris), key=lambda p: p[1].lower())),
+                    counts, projects)
+
+
+def _figure(width: float, height: float) -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100)
+
+
+def _save(figure: Any, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=kind, bbox_inches="tight", metadata={"Date": None} if kind == "svg" else None)
+    if kind == "svg":  # links open in the same page, as every other link of the site
+        return presentational(buffer.getvalue().replace(b' target="_blank"', b"").decode("utf-8")).encode("utf-8")
+    return buffer.getvalue()
+
+
+def presentational(svg: str) -> str:
+    """The SVG with its CSS (style attributes, the style sheet of its root) as presentation attributes, which
+    draw the same and which a page's Content-Security-Policy never blocks."""
+    sheet = re.search(r"<style[^>]*>\*\{([^}]*)\}</style>\s*", svg)
+    if sheet is not None:
+        svg = svg[:sheet.start()] + svg[sheet.end():]
+        svg = re.sub(r"<svg\b", lambda m: "<svg" + _attributes(sheet.group(1), ""), svg, count=1)
+    svg = re.sub(r"<defs>\s*</defs>\s*", "", svg)
+    return STYLED.sub(lambda m: m.group(1) + _attributes(m.group(2), m.group(1) + m.group(3)) + m.group(3), svg)
+
+
+STYLED = re.compile(r'(<[A-Za-z][^<>]*?)\sstyle="([^"]*)"([^<>]*>)')
+PRESENTATION = frozenset((
+    "clip-path", "clip-rule", "color", "display", "fill", "fill-opacity", "fill-rule", "font-family", "font-size",
+    "font-style", "font-weight", "opacity", "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width", "text-anchor", "visibility"))
+
+
+def _attributes(declarations: str, tag: str) -> str:
+    """CSS declarations as SVG attributes (those the tag does not already have, among the presentation ones)."""
+    out = []
+    for declaration in declarations.split(";"):
+        name, colon, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if colon and name in PRESENTATION and not re.search(rf"\s{re.escape(name)}=", tag):
+            out.append(f' {name}="{escape(value, quote=True)}"')
+    return "".join(out)
+
+
+def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], str | None]) -> bytes:
+    """The partnership network as SVG (each organisation linked to its page) or PNG."""
+    import networkx
+
+    figure = _figure(11, 8)
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    if not found.organisations:
+        axes.text(0.5, 0.5, "Aucun partenariat pour ces filtres / No partnership for these filters",
+                  ha="center", va="center")
+        return _save(figure, kind)
+    graph = networkx.Graph()
+    graph.add_nodes_from(o.iri for o in found.organisations)
+    graph.add_weighted_edges_from(found.links)
+    places = networkx.spring_layout(graph, seed=7, k=1.6 / max(1, len(graph) ** 0.5))
+    colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(found.networks)}
+    for a, b, n in found.links:
+        (xa, ya), (xb, yb) = places[a], places[b]
+        axes.plot([xa, xb], [ya, yb], color="#999", linewidth=0.6 + 1.2 * n, zorder=1)
+    for org in found.organisations:
+        x, y = places[org.iri]
+        colour = colours[org.networks[0]] if len(org.networks) == 1 else SEVERAL
+        dot = axes.scatter([x], [y], s=120 + 160 * org.projects, color=colour, edgecolors="white", zorder=2)
+        dot.set_url(safe_href(link(org.iri)))
+        text = axes.text(x, y - 0.07, org.label[:40], ha="center", va="top", fontsize=7, zorder=3)
+        text.set_url(safe_href(link(org.iri)))
+    handles = [axes.scatter([], [], color=colours[n], label=label) for n, label in found.networks.items()]
+    handles.append(axes.scatter([], [], color=SEVERAL, label="plusieurs réseaux / several networks"))
+    axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+    axes.set_title("Réseau des partenariats / Partnership network", fontsize=11)
+    return _save(figure, kind)
+
+
+def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, str], str | None]) -> bytes:
+    """The coverage matrix: counts in the cells, gaps hatched; each cell linked (SVG)."""
+    from matplotlib.patches import Rectangle
+
+    rows, columns = found.rows, found.columns
+    figure = _figure(max(6.0, 1.0 + 0.55 * len(columns)), max(3.0, 1.2 + 0.38 * len(rows)))
+    axes = figure.add_subplot()
+    if not rows or not columns:
+        axes.set_axis_off()
+        axes.text(0.5, 0.5, "Rien à montrer pour ces filtres / Nothing for these filters", ha="center", va="center")
+        return _save(figure, kind)
+    peak = max(found.counts.values(), default=1)
+    for i, (theme, _) in enumerate(rows):
+        for j, (column, _) in enumerate(columns):
+            n = found.counts.get((theme, column), 0)
+            gap = found.gap(theme, column)
+            shade = (1.0, 1.0, 1.0) if n == 0 else (1 - 0.75 * n / peak, 1 - 0.45 * n / peak, 1.0)
+            cell = Rectangle((j, i), 1, 1, facecolor=shade, edgecolor="#c00" if gap else "#ccc",
+                             hatch="///" if gap else None, linewidth=1.2 if gap else 0.5)
+            cell.set_url(safe_href(link(theme, column)))
+            axes.add_patch(cell)
+            if n:
+                axes.text(j + 0.5, i + 0.5, str(n), ha="center", va="center", fontsize=8)
+    axes.set_xlim(0, len(columns))
+    axes.set_ylim(len(rows), 0)
+    axes.set_xticks([j + 0.5 for j in range(len(columns))], [label[:28] for _, label in columns], rotation=45,
+                    ha="right", fontsize=8)
+    axes.set_yticks([i + 0.5 for i in range(len(rows))],
+                    [f"{label[:32]} ({found.projects.get(t, 0)})" for t, label in rows], fontsize=8)
+    axes.tick_params(length=0)
+    axes.set_title(title, fontsize=11)
+    return _save(figure, kind)

@@ -1,0 +1,121 @@
+"""Vocabulary constants: namespaces, the fixed ontology IRIs and this instance's graph names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from isic_graph.errors import UsageError
+
+ISIC = "https://w3id.org/isic/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/isic/ontology"
+SHAPES_IRI = "https://w3id.org/isic/shapes"
+THESAURUS = "https://w3id.org/isic/thesaurus/"
+CONTEXT_IRI = "https://w3id.org/isic/context.jsonld"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+SH = "http://www.w3.org/ns/shacl#"
+SCHEMA = "https://schema.org/"
+ORG = "http://www.w3.org/ns/org#"
+
+PREFIXES: dict[str, str] = {
+    "isic": ISIC,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "foaf": FOAF,
+    "dcat": DCAT,
+    "void": VOID,
+    "sh": SH,
+    "schema": SCHEMA,
+    "org": ORG,
+}
+
+RDF_TYPE = RDF + "type"
+
+
+def sparql_prefixes() -> str:
+    """PREFIX lines for every known namespace."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def curie(iri: str) -> str:
+    """The shortest prefixed name of an IRI, or the IRI in angle brackets."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri[len(ns):].replace("-", "").replace("_", "").isalnum():
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+@dataclass(frozen=True)
+class Graphs:
+    """The named graphs of one instance, derived from its base IRI."""
+
+    base: str
+
+    @property
+    def ontology(self) -> str:
+        return f"{self.base}graph/ontology"
+
+    @property
+    def thesauri(self) -> str:
+        return f"{self.base}graph/thesauri"
+
+    @property
+    def metadata(self) -> str:
+        return f"{self.base}graph/metadata"
+
+    @property
+    def identity(self) -> str:
+        """The derived graph of owl:sameAs links between IRIs naming one organisation or territory."""
+        return f"{self.base}graph/derived/identity"
+
+    @property
+    def ownership(self) -> str:
+        """Who owns each subject IRI, with the activity that made it so (see ownership.py)."""
+        return f"{self.base}graph/ownership"
+
+    @property
+    def network_prefix(self) -> str:
+        return f"{self.base}graph/network/"
+
+    def network(self, slug: str) -> str:
+        return f"{self.network_prefix}{slug}"
+
+    @property
+    def peer_prefix(self) -> str:
+        return f"{self.base}graph/peer/"
+
+    def peer(self, peer: str, network: str) -> str:
+        """The copy of a peer's network graph, harvested."""
+        return f"{self.peer_prefix}{peer}/{network}"
+
+    def network_resource(self, slug: str) -> str:
+        return f"{self.base}id/network/{slug}"
+
+    def is_reserved(self, graph: str) -> bool:
+        """Graphs written only by init or ingestion, never by a raw load."""
+        return graph in (self.ontology, self.thesauri, self.metadata, self.identity, self.ownership) \
+            or graph.startswith((self.network_prefix, self.peer_prefix))
+
+SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" would let a final newline through
+
+
+def check_slug(network: str) -> str:
+    """A network's name as given, if it is a slug (lowercase letters, digits, hyphens), else UsageError."""
+    if not isinstance(network, str) or not SLUG.fullmatch(network):
+        raise UsageError(f"invalid network name {network!r}: use lowercase letters, digits and hyphens")
+    return network

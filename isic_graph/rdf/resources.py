@@ -1,0 +1,45 @@
+"""Where the shipped artefacts (ontology, shapes, samples, templates, queries) live."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # isic_graph/
+
+
+@cache
+def artefact_root() -> Path:
+    """The folder holding ontology/, shapes/, samples/…: the source tree, or the wheel's _data."""
+    for root in (_PACKAGE.parent, _PACKAGE / "_data"):
+        if (root / "ontology" / "isic.ttl").is_file() and (root / "shapes").is_dir():
+            return root
+    raise FileNotFoundError("the ontology and shapes files are missing from this installation")
+
+
+def ontology_file() -> Path:
+    return artefact_root() / "ontology" / "isic.ttl"
+
+
+def thesaurus_files() -> list[Path]:
+    return sorted((artefact_root() / "ontology" / "thesauri").glob("*.ttl"))
+
+
+def context_file() -> Path:
+    return artefact_root() / "ontology" / "context.jsonld"
+
+
+def shapes_files() -> list[Path]:
+    return sorted((artefact_root() / "shapes").glob("*.ttl"))
+
+
+def samples_dir() -> Path:
+    return artefact_root() / "samples"
+
+
+def templates_dir() -> Path:
+    return artefact_root() / "templates"
+
+
+def queries_dir() -> Path:
+    return artefact_root() / "queries"

@@ -1,0 +1,349 @@
+"""The query guard: what is refused before a query or update reaches an engine, read from its one reading.
+
+A text is cut into tokens once (`sparql.lexer`, the SPARQL grammar's terminals); every check reads
+those tokens, and the engine receives the text written back from them (`Checked.text`), never the
+client's. Refused, with 400: a text no token fits (an escape outside a string or IRI, a code point that
+is not a character), nesting deeper than the limit (brackets inside what was read as an IRI count too:
+an engine may read them as code), LOAD, SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to
+anything but a registered peer's endpoint (the server evaluates those blocks itself: `service.py`).
+What the tokens tell (the query form, its FROM / FROM NAMED graphs) is kept, so that the caller can
+hold the dataset to the graphs of its store. Syntax is the engine's to judge: the text it gets is the
+one checked here.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Iterable, Sequence
+
+from isic_graph.errors import QueryTooLarge, UsageError
+from isic_graph.sparql.lexer import Token, tokenize, write
+
+IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+OPENERS, CLOSERS = "{([", "})]"
+SIGNIFICANT = re.compile(r"[{}()\[\]\"'<#]")
+STRINGS = {  # (long?, quote) -> the string from its opening quote to its end (or the end of its line / text)
+    (True, '"'): re.compile(r'"""(?:[^"\\]+|\\.|"(?!""))*(?:"""|\Z)', re.DOTALL),
+    (True, "'"): re.compile(r"'''(?:[^'\\]+|\\.|'(?!''))*(?:'''|\Z)", re.DOTALL),
+    (False, '"'): re.compile(r'"(?:[^"\\\r\n]+|\\.)*"?'),
+    (False, "'"): re.compile(r"'(?:[^'\\\r\n]+|\\.)*'?"),
+}
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a query may be: its size in bytes, its nesting depth, and how many operators and patterns it
+    combines (a chain of a few thousand `+1`, `||`, `UNION {}`, `BIND`, `MINUS {}` builds a tree as deep
+    as a nest of brackets, and overflowed the engine's stack at 5,000; 2,000 of each ran)."""
+
+    max_bytes: int = 64 * 1024
+    max_depth: int = 64
+    max_combined: int = 1000
+
+
+@dataclass(frozen=True)
+class ServiceBlock:
+    """One `SERVICE [SILENT] <endpoint> { pattern }`: its tokens are checked.tokens[start:end]; the
+    pattern's are [opening + 1:end - 1]."""
+
+    start: int
+    opening: int
+    end: int
+    endpoint: str
+    silent: bool
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A query or update the guard let through: its tokens, what they say, and the text the engine gets."""
+
+    tokens: tuple[Token, ...]
+    source: str  # the text the tokens were read from (for positions in messages)
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE (or UPDATE)
+    dataset: tuple[str, ...] = ()  # FROM and FROM NAMED graphs, resolved
+    services: tuple[ServiceBlock, ...] = ()
+    prologue: int = 0  # how many leading tokens are BASE and PREFIX declarations
+
+    @cached_property
+    def text(self) -> str:
+        """The text sent to the engine: these tokens written back, and nothing else."""
+        return write(self.tokens)
+
+    @cached_property
+    def volatile(self) -> bool:
+        """Whether the answer may change without a write (RAND, NOW…, or SERVICE, which reads peers)."""
+        return any(t.kind == "word" and t.value.upper() in VOLATILE for t in self.tokens)
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        return declarations(self.tokens[:self.prologue])[0]
+
+    @cached_property
+    def base(self) -> str | None:
+        return declarations(self.tokens[:self.prologue])[1]
+
+    def expand(self, token: Token) -> str | None:
+        """The IRI an IRI or prefixed-name token stands for (None for any other token, or an unknown prefix)."""
+        return expand(token, self.prefixes, self.base)
+
+
+def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
+    """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine."""
+    what = "update" if update else "query"
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes")
+    tokens = tokenize(text)
+    depth = _depth(tokens, limits.max_depth)
+    if depth > limits.max_depth:
+        raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}")
+    combined = _combined(tokens)
+    if combined > limits.max_combined:
+        raise UsageError(f"the {what} combines {combined} operators and patterns; the limit is "
+                         f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists")
+    if any(t.is_word("LOAD") for t in tokens):
+        raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
+    prologue = _prologue(tokens)
+    prefixes, base = declarations(tokens[:prologue])
+    services = tuple(_service_blocks(tokens, prefixes, base))
+    if update and services:
+        raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs")
+    form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
+    dataset = () if update else tuple(_dataset(tokens, prefixes, base))
+    return Checked(tokens, text, form, dataset, services, prologue)
+
+
+def check_query(text: str, limits: Limits = Limits(), peers: frozenset[str] = frozenset()) -> Checked:
+    """Refuse a query that is too large, too deeply nested, unreadable, or that uses LOAD or SERVICE but to
+    the given endpoints (the registered peers' SPARQL endpoints)."""
+    return allow_services(read_query(text, limits), peers)
+
+
+def read_query(text: str, limits: Limits = Limits()) -> Checked:
+    """A query's reading, refused as check_query does but for its SERVICE blocks, which `service.evaluate`
+    checks against the peers registered when it runs."""
+    return _read(text, limits, False)
+
+
+def check_update(text: str, limits: Limits = Limits()) -> Checked:
+    """Refuse an update that is too large, too deeply nested, unreadable, or that uses SERVICE or LOAD."""
+    return _read(text, limits, True)
+
+
+def allow_services(checked: Checked, peers: frozenset[str]) -> Checked:
+    for block in checked.services:
+        if block.endpoint not in peers:
+            raise UsageError(f"SERVICE is not allowed here ({block.endpoint}): this endpoint only queries the "
+                             "registered peers' endpoints" + (f" ({', '.join(sorted(peers))})" if peers else
+                                                              ", and none is registered"))
+    return checked
+
+
+CACHED_TEXT = 16 * 1024  # readings of texts up to this length are kept (a few hundred kB in all)
+
+
+def _read(text: str, limits: Limits, update: bool) -> Checked:
+    return _kept(text, limits, update) if len(text) <= CACHED_TEXT else read(text, limits, update)
+
+
+@lru_cache(maxsize=256)
+def _kept(text: str, limits: Limits, update: bool) -> Checked:
+    return read(text, limits, update)
+
+
+def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
+    """Refuse a dataset (FROM, FROM NAMED, default-graph-uri, named-graph-uri) naming other than these graphs."""
+    known = set(graphs)
+    for iri in iris:
+        if iri not in known:
+            raise UsageError(f"<{iri}> is not a graph of this store: a dataset may only name its graphs "
+                             "(listed in the service description at /sparql and in /.well-known/void)")
+
+
+def declarations(tokens: Sequence[Token]) -> tuple[dict[str, str], str | None]:
+    """The PREFIX declarations (resolved against BASE) and the last BASE among these tokens."""
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.is_word("BASE") and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+            base = _resolve(tokens[i + 1].value, base)
+            i += 2
+        elif token.is_word("PREFIX") and i + 2 < len(tokens) and tokens[i + 1].kind == "pname" \
+                and tokens[i + 1].value.endswith(":") and tokens[i + 2].kind == "iri":
+            prefixes[tokens[i + 1].value[:-1]] = _resolve(tokens[i + 2].value, base)
+            i += 3
+        else:
+            i += 1
+    return prefixes, base
+
+
+def expand(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    """The IRI an IRI or prefixed-name token stands for, as the engine builds it."""
+    if token.kind == "iri":
+        return _resolve(token.value, base)
+    if token.kind == "pname":
+        prefix, _, local = token.value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local.replace("\\", "")
+    return None
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urllib.parse.urljoin(base, iri) if base else iri
+
+
+def _prologue(tokens: Sequence[Token]) -> int:
+    i = 0
+    while i < len(tokens):
+        if tokens[i].is_word("BASE"):
+            i += 2
+        elif tokens[i].is_word("PREFIX"):
+            i += 3
+        else:
+            break
+    return min(i, len(tokens))
+
+
+def _depth(tokens: Sequence[Token], limit: int) -> int:
+    """The deepest nesting of brackets; brackets inside an IRI count, as an engine reading `<` as an
+    operator there would see them."""
+    depth = deepest = 0
+    for token in tokens:
+        if token.kind == "punct":
+            if token.value in ("{", "(", "[", "{|", "<<"):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.value in ("}", ")", "]", "|}", ">>"):
+                depth -= 1
+        elif token.kind == "iri" and ("(" in token.value or "[" in token.value):
+            deepest = max(deepest, depth + token.value.count("(") + token.value.count("["))
+        if deepest > limit:
+            break
+    return deepest
+
+
+COMBINING_MARKS = frozenset("{ * / ! | ^ || && = != < > <= >= <<".split())
+COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "LATERAL", "GRAPH", "SERVICE", "EXISTS", "FILTER"})
+
+
+def _combined(tokens: Sequence[Token]) -> int:
+    """How many tokens each make the query's tree one level deeper when chained: operators (a sign that
+    starts a number, after no operand, is the number's own), group patterns and the keywords joining them."""
+    count = 0
+    for i, token in enumerate(tokens):
+        if token.kind == "punct":
+            if token.value == "^^" and not (i and tokens[i - 1].kind == "string"):
+                count += 2  # two inverse paths, as the engine reads them
+            elif token.value in COMBINING_MARKS or (token.value in ("+", "-") and not (
+                    i + 1 < len(tokens) and tokens[i + 1].kind == "number" and not _operand_ends(tokens, i))):
+                count += 1
+        elif token.kind == "word" and token.value.upper() in COMBINING_WORDS:
+            count += 1
+    return count
+
+
+def _operand_ends(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the token before i ends an operand (so that a sign at i is an operator)."""
+    if i == 0:
+        return False
+    before = tokens[i - 1]
+    return before.kind in ("var", "number", "string", "iri", "pname", "lang", "bnode") or before.is_punct(")", "]") \
+        or before.is_word("TRUE", "FALSE")
+
+
+def _service_blocks(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> list[ServiceBlock]:
+    blocks: list[ServiceBlock] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].is_word("SERVICE"):
+            i += 1
+            continue
+        at = i + 1
+        silent = at < len(tokens) and tokens[at].is_word("SILENT")
+        at += silent
+        if at >= len(tokens) or tokens[at].kind not in ("iri", "pname"):
+            raise UsageError("SERVICE is not allowed here: SERVICE must name a registered peer's endpoint by "
+                             "its IRI (not a variable)")
+        endpoint = expand(tokens[at], prefixes, base)
+        if endpoint is None:
+            raise UsageError(f"SERVICE names {tokens[at].value}, whose prefix is not declared")
+        opening = at + 1
+        if opening >= len(tokens) or not tokens[opening].is_punct("{"):
+            raise UsageError("SERVICE must be followed by an endpoint IRI and a group pattern in braces")
+        end = _closing(tokens, opening) + 1
+        if any(t.is_word("SERVICE") for t in tokens[opening:end]):
+            raise UsageError("SERVICE inside SERVICE is not evaluated here: query the inner peer from the outer one")
+        blocks.append(ServiceBlock(i, opening, end, endpoint, silent))
+        i = end
+    return blocks
+
+
+def _closing(tokens: Sequence[Token], opening: int) -> int:
+    depth = 0
+    for i in range(opening, len(tokens)):
+        if tokens[i].kind == "punct" and tokens[i].value in ("{", "{|"):
+            depth += 1
+        elif tokens[i].kind == "punct" and tokens[i].value in ("}", "|}"):
+            depth -= 1
+            if depth == 0:
+                return i
+    raise UsageError("a SERVICE block is not closed")
+
+
+def _dataset(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[str]:
+    for i, token in enumerate(tokens):
+        if token.is_word("FROM"):
+            at = i + 1 + (i + 1 < len(tokens) and tokens[i + 1].is_word("NAMED"))
+            iri = expand(tokens[at], prefixes, base) if at < len(tokens) else None
+            if iri is None:
+                raise UsageError("FROM must name a graph by its IRI")
+            yield iri
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of braces, parentheses and brackets outside strings, IRIs and comments."""
+    return deepest_nesting(text)[0]
+
+
+def deepest_nesting(text: str, limit: int | None = None) -> tuple[int, int]:
+    """The deepest nesting (as nesting_depth) and where it is reached; with a limit, where it is first passed.
+
+    For documents (Turtle, JSON), whose lexical rules match SPARQL's for this purpose. Only the
+    characters that matter are visited, and strings are skipped whole, so megabytes scan in milliseconds.
+    """
+    depth = deepest = where = 0
+    i, n = 0, len(text)
+    while i < n:
+        match = SIGNIFICANT.search(text, i)
+        if match is None:
+            break
+        i = match.start()
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if c in "'\"":
+            i = STRINGS[text.startswith(c * 3, i), c].match(text, i).end()  # type: ignore[union-attr]
+            continue
+        if c == "<":
+            iri = IRIREF.match(text, i)
+            if iri:
+                i = iri.end()
+                continue
+        elif c in OPENERS:
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, i
+                if limit is not None and depth > limit:
+                    break
+        elif c in CLOSERS:
+            depth -= 1
+        i += 1
+    return deepest, where

@@ -1,0 +1,77 @@
+"""The store interface: an RDF dataset queried and updated with SPARQL 1.1, whatever the backend."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Iterable, Iterator
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+
+from isic_graph.errors import UsageError
+from isic_graph.sparql.terms import iri
+from isic_graph.store.results import QueryResult, SelectResult
+
+
+class Store(ABC):
+    """An RDF dataset queried with SPARQL 1.1, whose default graph is the union of its named graphs.
+
+    Every write is one SPARQL update request, which both backends apply atomically.
+    """
+
+    @abstractmethod
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update, all or nothing."""
+
+    @abstractmethod
+    def graph_triples(self, graph: str) -> list[Triple]:
+        """Every triple of one named graph."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store."""
+
+    def select(self, sparql: str) -> SelectResult:
+        result = self.query(sparql)
+        if not isinstance(result, SelectResult):
+            raise UsageError("a SELECT query was expected")
+        return result
+
+    def graph_names(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").rows
+        return [row["g"].value for row in rows]
+
+    def quads(self, graphs: Iterable[str] | None = None) -> Iterator[Quad]:
+        """The quads of the given named graphs (default: all of them), graph by graph."""
+        for graph in self.graph_names() if graphs is None else graphs:
+            name = NamedNode(graph)
+            for t in self.graph_triples(graph):
+                yield Quad(t.subject, t.predicate, t.object, name)
+
+    def stream(self, graph: str | None = None) -> Iterator[Quad]:
+        """The quads of one named graph or of the whole dataset (with the default graph's, where the
+        backend can tell them apart), lazily, for dumps of any size."""
+        return self.quads(None if graph is None else [graph])
+
+    def raw_chunks(self, graph: str | None = None) -> Iterator[bytes] | None:
+        """The backend's own N-Quads (all graphs) or N-Triples (one graph), in blocks; None if it has none."""
+        return None
+
+    def dump(self, rdf_format: RdfFormat, graphs: Iterable[str] | None = None) -> bytes:
+        """Serialize graphs; formats without named graphs get the merge of them."""
+        if rdf_format.supports_datasets:
+            return serialize(self.quads(graphs), format=rdf_format) or b""
+        return serialize((q.triple for q in self.quads(graphs)), format=rdf_format) or b""
+
+    def count(self, graph: str | None = None) -> int:
+        where = f"GRAPH {iri(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows[0]["n"].value)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

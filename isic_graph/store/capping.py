@@ -1,0 +1,166 @@
+"""The result cap: an engine's answer is counted as it streams in and cut at the limit, never silently.
+
+The engine's bytes are passed on unchanged when the answer holds no more rows (or triples) than the
+limit; reading stops at the first row past it, which also stops the engine's work on that answer, and
+the first `limit` rows are written again in the same format. Counting parses the stream with the
+engine's own parsers (pyoxigraph), or Python's csv module for CSV, which pyoxigraph cannot read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from itertools import islice
+from typing import IO, Any, cast
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+    serialize,
+)
+
+from isic_graph.errors import StoreError
+
+RESULT_FORMATS = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+}
+READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
+TRUNCATED = "https://w3id.org/isic/problems/results-truncated"  # the note in truncated results' head
+RDFLIB_RESULT_FORMATS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
+
+
+@dataclass(frozen=True)
+class Capped:
+    """An answer once held to the limit: the bytes to send, and whether rows were left out."""
+
+    body: bytes
+    content_type: str
+    counted: bool  # False when the format has no rows to count (a boolean, an unknown format)
+    truncated: bool = False
+
+
+def cap(stream: IO[bytes], content_type: str, limit: int) -> Capped:
+    """Read an answer of this media type, keeping at most `limit` rows or triples."""
+    media_type = content_type.split(";")[0].strip().lower()
+    tee = _Tee(stream)
+    try:
+        if media_type in RESULT_FORMATS:
+            return _cap_solutions(tee, content_type, media_type, limit)
+        if media_type == "text/csv":
+            return _cap_csv(tee, content_type, limit)
+        rdf_format = RdfFormat.from_media_type(media_type)
+        if rdf_format is not None:
+            return _cap_triples(tee, content_type, rdf_format, limit)
+    except (SyntaxError, ValueError, csv.Error) as exc:
+        raise StoreError(f"the query engine sent an unreadable answer: {exc}") from None
+    return Capped(tee.read_all(), content_type, counted=False)
+
+
+def _cap_solutions(tee: _Tee, content_type: str, media_type: str, limit: int) -> Capped:
+    results = parse_query_results(cast(IO[bytes], tee), format=RESULT_FORMATS[media_type])
+    if isinstance(results, QueryBoolean):
+        return Capped(tee.read_all(), content_type, counted=False)
+    kept = list(islice(results, limit + 1))
+    if len(kept) <= limit:
+        return Capped(tee.read_all(), content_type, counted=True)
+    return Capped(_write_solutions([v.value for v in results.variables], kept[:limit], media_type),
+                  content_type, counted=True, truncated=True)
+
+
+def _cap_csv(tee: _Tee, content_type: str, limit: int) -> Capped:
+    rows = csv.reader(io.TextIOWrapper(cast(IO[bytes], tee), encoding="utf-8", newline=""))
+    kept = list(islice(rows, limit + 2))  # the header, then the rows
+    if len(kept) <= limit + 1:
+        return Capped(tee.read_all(), content_type, counted=True)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(kept[: limit + 1])
+    return Capped(out.getvalue().encode("utf-8"), content_type, counted=True, truncated=True)
+
+
+def _cap_triples(tee: _Tee, content_type: str, rdf_format: RdfFormat, limit: int) -> Capped:
+    kept = list(islice(parse(cast(IO[bytes], tee), format=rdf_format), limit + 1))
+    if len(kept) <= limit:
+        return Capped(tee.read_all(), content_type, counted=True)
+    return Capped(serialize(kept[:limit], format=rdf_format) or b"", content_type, counted=True, truncated=True)
+
+
+def _write_solutions(variables: list[str], solutions: list[Any], media_type: str) -> bytes:
+    """The solutions written again in their format: TSV as the spec says, the others by rdflib."""
+    if media_type == "text/tab-separated-values":  # terms in N-Triples syntax, which is what str() gives
+        lines = ["\t".join("?" + v for v in variables)]
+        lines += ["\t".join("" if s[v] is None else str(s[v]) for v in variables) for s in solutions]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    from rdflib import Variable
+    from rdflib.query import Result
+
+    result = Result("SELECT")
+    result.vars = [Variable(v) for v in variables]
+    result.bindings = [{Variable(v): _to_rdflib(solution[v]) for v in variables if solution[v] is not None}
+                       for solution in solutions]
+    out = io.BytesIO()
+    result.serialize(out, format=RDFLIB_RESULT_FORMATS[media_type], encoding="utf-8")
+    return _with_note(out.getvalue(), media_type)
+
+
+def _with_note(body: bytes, media_type: str) -> bytes:
+    """The cut said in the results themselves: a `link` in their head, the formats' place for notes."""
+    if media_type == "application/sparql-results+json":
+        tree = json.loads(body)
+        tree["head"]["link"] = [TRUNCATED]
+        return json.dumps(tree, ensure_ascii=False).encode("utf-8")
+    return body.replace(b"</head>", f'<link href="{TRUNCATED}"/></head>'.encode(), 1)
+
+
+def _to_rdflib(term: Any) -> Any:
+    from rdflib import BNode, URIRef
+    from rdflib import Literal as RdflibLiteral
+
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return BNode(term.value)
+    if isinstance(term, Literal):
+        if term.language:
+            return RdflibLiteral(term.value, lang=term.language)
+        return RdflibLiteral(term.value, datatype=URIRef(term.datatype.value))
+    raise StoreError(f"a result holds a term that cannot be written back: {term}")
+
+
+class _Tee(io.RawIOBase):
+    """A readable stream that keeps every byte read from the one it wraps, reading ahead in large blocks
+    (the parsers ask for a few kB at a time: one network read each cost more than the parse)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._seen = bytearray()
+        self._position = 0  # how much of what was seen the parser has read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._position == len(self._seen):
+            data = self._stream.read(max(len(buffer), READ_AHEAD))
+            if not data:
+                return 0
+            self._seen += data
+        size = min(len(buffer), len(self._seen) - self._position)
+        buffer[:size] = memoryview(self._seen)[self._position:self._position + size]
+        self._position += size
+        return size
+
+    def read_all(self) -> bytes:
+        """Everything: what was read, then the rest of the stream."""
+        self._seen += self._stream.read()
+        return bytes(self._seen)
+

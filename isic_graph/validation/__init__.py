@@ -1,0 +1,1 @@
+"""SHACL validation: the validator, its report, personal data in triples, and the compiled checks."""
