@@ -90,9 +90,14 @@ def test_no_python_module_renders_a_template_written_in_python() -> None:
     found = []
     for path in _modules():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else \
-                [node.attr] if isinstance(node, ast.Attribute) else [node.id] if isinstance(node, ast.Name) else []
-            if isinstance(node, ast.ImportFrom) and node.module not in ("jinja2", "flask"):
+            if isinstance(node, ast.ImportFrom) and node.module in ("jinja2", "flask"):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Attribute):  # flask.render_template_string, env.from_string, jinja2.Template
+                is_jinja = isinstance(node.value, ast.Name) and node.value.id == "jinja2"
+                names = [node.attr] if node.attr != "Template" or is_jinja else []
+            elif isinstance(node, ast.Name) and node.id != "Template":
+                names = [node.id]
+            else:
                 continue
             found += [f"{path.relative_to(PACKAGE)}:{node.lineno}: {n}" for n in names if n in FROM_STRING]
     assert found == [], found
@@ -162,3 +167,16 @@ def test_the_site_style_sheet_is_a_static_file(client: FlaskClient) -> None:
     response = client.get("/static/site.css")
     assert response.status_code == 200 and response.content_type.startswith("text/css")
     assert b"body{" in response.data and b"<" not in response.data
+
+
+def test_the_wheel_ships_every_template_and_static_file() -> None:
+    """Read with the build backend's own file selection (the vendored workbench assets are the build hook's)."""
+    from hatchling.builders.wheel import WheelBuilder
+
+    root = PACKAGE.parent
+    assert (root / "pyproject.toml").is_file()
+    shipped = {f.distribution_path for f in WheelBuilder(str(root)).recurse_included_files()}
+    static = PACKAGE / "web" / "static"
+    needed = [p.relative_to(root).as_posix() for folder in (TEMPLATES, static) for p in folder.rglob("*")
+              if p.is_file() and (static / "vendor") not in p.parents]
+    assert len(needed) >= 15 and [p for p in needed if p not in shipped] == []
