@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, cast
+from xml.etree.ElementTree import Element, tostring
 
 from pyoxigraph import (
     BlankNode,
@@ -36,6 +37,7 @@ RESULT_FORMATS = {
 }
 READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
 TRUNCATED = "https://w3id.org/isic/problems/results-truncated"  # the note in truncated results' head
+XML_NOTE = tostring(Element("link", href=TRUNCATED))  # the note as an element of the XML results' head
 RDFLIB_RESULT_FORMATS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
 
 
@@ -118,7 +120,7 @@ def _with_note(body: bytes, media_type: str) -> bytes:
         tree = json.loads(body)
         tree["head"]["link"] = [TRUNCATED]
         return json.dumps(tree, ensure_ascii=False).encode("utf-8")
-    return body.replace(b"</head>", f'<link href="{TRUNCATED}"/></head>'.encode(), 1)
+    return body.replace(b"</head>", XML_NOTE + b"</head>", 1)
 
 
 def _to_rdflib(term: Any) -> Any:
