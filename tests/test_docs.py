@@ -143,3 +143,9 @@ def test_links_between_the_documents_lead_to_files_and_headings_that_exist() -> 
             elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
                 broken.append(f"{page.relative_to(ROOT)} -> {target}#{anchor}")
     assert not broken, f"links to nothing: {'; '.join(broken)}"
+
+
+def test_every_code_block_of_the_documents_is_closed() -> None:
+    unclosed = [str(page.relative_to(ROOT)) for page in pages()
+                if len(re.findall(r"^\s*```", page.read_text(encoding="utf-8"), re.M)) % 2]
+    assert not unclosed, f"a code block is left open in: {', '.join(unclosed)}"
