@@ -97,8 +97,10 @@ def refuse_personal_data(triples: Sequence[Triple]) -> None:
 def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
                     now: datetime.datetime | None = None) -> None:
     """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
-    network described first becomes the instance's when reference data for it is loaded)."""
-    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)})
+    network described first becomes the instance's when reference data for it is loaded), but for the
+    networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'."""
+    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)
+                       and not ownership.names_a_network(graphs, t.subject.value)})
     if not subjects:
         return
     now = now or datetime.datetime.now(datetime.timezone.utc)

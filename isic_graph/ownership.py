@@ -117,6 +117,12 @@ def owner_named(graphs: Graphs, agent: str) -> Owner:
     return instance(graphs)
 
 
+def names_a_network(graphs: Graphs, iri: str) -> bool:
+    """Whether an IRI, in any spelling, is (or is under) `{base}id/network/…`: a network's own, which
+    always stays that network's whoever else writes about it (reference data included)."""
+    return key(graphs, iri).startswith(key(graphs, graphs.base) + "id/network/")
+
+
 def key(graphs: Graphs, iri: str) -> str:
     """What owners are compared on (iris.lookalike_key); a skolemised orphan blank node keeps its fragment."""
     return lookalike_key(iri, keep_fragment=normal(iri).startswith(graphs.base + ".well-known/genid#"))
@@ -145,8 +151,9 @@ def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tup
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
-        if owner is None and SLUG.fullmatch(slug):
-            owner = network(graphs, slug)
+        if SLUG.fullmatch(slug) and (owner is None or owner.kind == "instance"):  # a network's own IRI is its
+            owner = network(graphs, slug)  # own, whatever reference data recorded before that was kept from it
+            recorded.pop(k, None)
         elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE) or (
                 k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))
                 or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and what it serves under its base
