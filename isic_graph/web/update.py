@@ -7,6 +7,7 @@ from flask import Blueprint, Response, request
 from ..errors import UnsupportedFormat, UsageError
 from ..guard import check_update
 from ..ingest import after_raw_update
+from ..sparql.update_dataset import for_engine
 from .auth import require_admin
 from .sparql import utf8_body
 
@@ -33,7 +34,7 @@ def update() -> Response:
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
     s = services()
-    checked = check_update(operations[0], s.limits)
-    s.store.update(checked.text, using, named)
-    after_raw_update(s.store, s.graphs, checked)
+    checked = for_engine(check_update(operations[0], s.limits), using, named)
+    s.store.update(checked.checked.text, checked.using, checked.using_named)
+    after_raw_update(s.store, s.graphs, checked.checked)
     return Response(status=204)
