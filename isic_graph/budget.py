@@ -34,7 +34,9 @@ class TimeBudget:
         if balance <= 0:
             wait = max(1, math.ceil(round(-balance / self.rate, 6)))
             raise BudgetExceeded(f"this client used its {self.capacity:g} s of query time per minute; "
-                                 f"retry in {wait} s (other clients are not affected)", wait)
+                                 f"retry in {wait} s (other clients are not affected)", wait,
+                                 fr=f"ce client a utilisé ses {self.capacity:g} s de temps de requête par minute ; "
+                                    f"réessayez dans {wait} s (les autres clients ne sont pas touchés)")
 
     def charge(self, client: str, seconds: float) -> None:
         with self._lock:

@@ -91,7 +91,9 @@ def refuse_personal_data(triples: Sequence[Triple]) -> None:
     report = personal_data_report(triples)
     if not report.conforms:
         kinds = sorted({v.value or "" for v in report.violations})
-        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report)
+        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report,
+                               fr=f"les données contiennent des données personnelles ({', '.join(kinds)}) ; rien n'a "
+                                  "été enregistré")
 
 
 def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],

@@ -69,7 +69,13 @@ class Owner:
     kind: str  # "network", "peer" or "instance"
     name: str  # the network's slug or the peer's name; "" for the instance
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """Who it is, in English or French ("fr", or "fr à" after the preposition: "au réseau « x »")."""
+        if lang.startswith("fr"):
+            article = ("à " if self.kind == "instance" else "au ") if lang == "fr à" else ("" if self.kind == "instance"
+                                                                                          else "le ")
+            return article + ("cette instance" if self.kind == "instance" else
+                              f'{"réseau" if self.kind == "network" else "pair"} « {self.name} »')
         return "this instance" if self.kind == "instance" else f'{self.kind} "{self.name}"'
 
 
@@ -466,6 +472,10 @@ def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> N
     in a form no search recognises)."""
     where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
     row = where.describe("en") if where else None
+    ligne = f" ({where.describe('fr')})" if where else ""
     return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
                     f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
-                    "; nothing was stored", iri, other.agent, row)
+                    "; nothing was stored", iri, other.agent, row,
+                    fr=f"<{iri}> appartient {other.describe('fr à')}, qui seul le décrit ; {owner.describe('fr')} ne "
+                       f"peut pas affirmer <{term_value(t.subject)}> <{t.predicate.value}> …{ligne} ; rien n'a été "
+                       "enregistré")
