@@ -79,6 +79,8 @@ def test_refusals_are_in_french_for_a_client_that_prefers_it(client: FlaskClient
     assert found["not-found"]["detail"] == f"aucune description de <{BASE}id/project/nulle-part> ici"
     assert found["no-route"]["title"] == "Introuvable" and found["no-route"]["detail_en"]
     assert found["query-too-large"]["detail"] == "la requête dépasse 65536 octets"
+    answer = client.get("/id/project/nulle-part", headers={**headers, "Accept": "text/turtle"})
+    assert "Accept-Language" in answer.vary  # a cache keeps each language apart
 
 
 @pytest.mark.parametrize("headers", ENGLISH, ids=[h.get("Accept-Language", "none") for h in ENGLISH])

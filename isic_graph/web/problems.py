@@ -103,6 +103,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
                         mimetype="application/problem+json")
     if retry_after is not None or status in (503, 429):
         response.headers["Retry-After"] = str(retry_after or 1)
+    if has_request_context():
+        response.vary.add("Accept-Language")  # the title and detail follow it
     return response
 
 
