@@ -11,8 +11,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.errors import BudgetExceeded
-from isic_graph.query.budget import TimeBudget
-from isic_graph.web.limits import Concurrency
+from isic_graph.query.budget import Concurrency, TimeBudget
 from isic_graph.web.problems import from_error
 
 from .conftest import ADMIN, BASE, bearer

@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 
 from isic_graph.sparql.guard import check_update
 from isic_graph.sparql.update_dataset import for_engine
-from isic_graph.web import services
+from isic_graph.web.services import services
 
 from .conftest import ADMIN, BASE, bearer
 
