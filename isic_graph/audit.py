@@ -30,6 +30,7 @@ from .privacy import Kind, masked, personal_data_in_iri
 from .store import Store
 from .store.results import term_value
 from .validation import Validator
+from .progress import OnStep, counted, ignore
 
 SAME_AS = OWL + "sameAs"
 
@@ -47,11 +48,13 @@ class Problem:
         return f"{where}: {self.problem}"
 
 
-def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en") -> list[Problem]:
+def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
+          on_step: OnStep = ignore) -> list[Problem]:
     """The problems of every graph of a store holding a whole backup (nothing, when every graph passes)."""
     problems: list[Problem] = []
     checked_by_shapes = set()
-    for graph in store.graph_names():
+    names = store.graph_names()
+    for graph in counted(names, on_step, "checking graphs", len(names), "graphs", every=1):
         if graph.startswith(graphs.network_prefix):
             problems += network_problems(store, graph, graphs, validator, lang)
             checked_by_shapes.add(graph)
@@ -62,7 +65,8 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en") 
             problems += vocabulary_problems(store, graph, graphs)
         elif graph == graphs.identity:
             problems += identity_problems(store, graph)
-    for graph, quads in groupby(store.stream(), key=graph_of):  # every quad once, streamed, graph by graph
+    quads_of = groupby(counted(store.stream(), on_step, "checking personal data", None, "quads"), key=graph_of)
+    for graph, quads in quads_of:  # every quad once, streamed, graph by graph
         if graph not in checked_by_shapes:
             problems += privacy_problems(graph, (q.triple for q in quads))
     return problems

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import Triple
 
 from . import ownership, resources
-from .documents import Document, parse_document, read_batch
-from .errors import UsageError, ValidationFailed
+from .documents import Document, parse_document
 from .formats import format_for_path
 from .ingest import IngestResult, Mode, insert_data, ingest
-from .namespaces import PROV, XSD, Graphs
-from .sparql_terms import iri, is_iri
+from .namespaces import Graphs
+from .sparql_terms import iri
 from .store import Store
-from .validation import Validator, personal_data_report
+from .validation import Validator
+from .reference import claimed, load_activity
 
 Progress = Callable[[str], None]
 
@@ -73,39 +73,16 @@ def sample_networks() -> list[Path]:
     return folders
 
 
-def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
-    """Replace a reference-data graph with a file's triples (no ISIC shapes apply); returns the count."""
-    if not graph.startswith(("http://", "https://", "urn:")) or not is_iri(graph):
-        raise UsageError(f"--graph must be an absolute IRI, got {graph!r}")
-    if graphs.is_reserved(graph):
-        raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
-    triples = read_batch([Document.from_path(path)], graphs.base).triples
-    refuse_personal_data(triples)
-    replace_graph(store, graph, list(triples))
-    claim_reference(store, graphs, triples)
-    return len(triples)
-
-
-def refuse_personal_data(triples: Sequence[Triple]) -> None:
-    """Reference data is not held to the shapes, but holds no personal data either: ValidationFailed if it does."""
-    report = personal_data_report(triples)
-    if not report.conforms:
-        kinds = sorted({v.value or "" for v in report.violations})
-        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report)
-
-
 def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
                     now: datetime.datetime | None = None) -> None:
     """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
     network described first becomes the instance's when reference data for it is loaded)."""
-    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)})
+    subjects = claimed(triples)
     if not subjects:
         return
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    activity = f"{graphs.base}id/load/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
-    store.update(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
-                 f"<{PROV}endedAtTime> \"{now.isoformat()}\"^^<{XSD}dateTime> }} }} ;\n"
-                 + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity, replace=True))
+    activity, record = load_activity(graphs, now)
+    store.update(f"{record} ;\n" + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity,
+                                                          replace=True))
 
 
 def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:

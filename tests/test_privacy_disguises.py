@@ -26,7 +26,7 @@ from isic_graph.credentials import CredentialStore
 from isic_graph.documents import Document, read_batch
 from isic_graph.errors import RestoreRefused, UsageError, ValidationFailed
 from isic_graph.formats import format_for_path
-from isic_graph.instance import load_reference
+from isic_graph.reference import load_reference
 from isic_graph.namespaces import Graphs
 from isic_graph.personal import personal_data_in
 from isic_graph.privacy import INVISIBLE, personal_data, personal_data_in_iri, redact

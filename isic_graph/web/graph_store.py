@@ -9,7 +9,8 @@ from ..documents import Document, parse_document
 from ..errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from ..formats import format_for_media_type
 from ..ingest import Mode, check_slug, ingest, insert_data
-from ..instance import claim_reference, refuse_personal_data, replace_graph
+from ..instance import claim_reference, replace_graph
+from ..reference import refuse_personal_data
 from ..sparql_terms import iri, is_iri
 from .auth import Forbidden, require_admin, require_network
 from .negotiation import negotiate
