@@ -21,6 +21,7 @@ from isic_graph.peers import Peer, PeerRegistry
 from isic_graph.store import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation import Validator
+from isic_graph.progress import Step
 
 from .live import LiveServer, request
 
@@ -89,8 +90,10 @@ def test_harvests_copy_then_transfer_only_what_changed(peer: LiveServer, local: 
     assert int(provenance[0]["n"].value) == copied["anas"].triples
 
     before = len(dump_requests(peer, 3))  # the first harvest fetched each of the three networks
-    second = harvest(store, validator, graphs, registered)
+    steps: list[Step] = []
+    second = harvest(store, validator, graphs, registered, on_step=steps.append)
     assert second.error is None and not any(n.changed for n in second.networks), second
+    assert steps[0] == Step("south", 0, 3, "networks") and steps[-1] == Step("south", 3, 3, "networks")
     conditional = dump_requests(peer, before + 3)[before:]
     assert len(conditional) == 3 and {e["status"] for e in conditional} == {304}, (second, first)  # no data transferred
 

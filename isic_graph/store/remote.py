@@ -40,6 +40,7 @@ USER_AGENT = "isic-graph"
 BLOCK = 64 * 1024  # bytes read from the store at a time
 CONNECTIONS = 32  # kept-alive connections to the store, at most (as many as the query workers)
 FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+STREAMED_UPDATE_TIMEOUT = 3600.0  # seconds a store may take to apply an update streamed to it (a load of any size)
 NO_SPACE = "No space left on device"  # how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
 FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
                 "send again once disk space has been freed")
@@ -163,7 +164,8 @@ class RemoteStore(Store):
         headers = {"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"}
         with self._exclusive():
             try:
-                self._send("POST", self.update_url, body, headers)
+                self._send("POST", self.update_url, body, headers,
+                           urllib3.Timeout(connect=self.timeout, read=max(self.timeout, STREAMED_UPDATE_TIMEOUT)))
             except StoreUnavailable:
                 raise StoreUnavailable("the store could not be reached, or stopped answering during this write: "
                                        "the write was applied whole or not at all; send it again in a moment") from None
@@ -259,9 +261,9 @@ class RemoteStore(Store):
         return self._send("POST", url, urllib.parse.urlencode(form), {"Content-Type": FORM_TYPE, "Accept": accept})
 
     def _send(self, method: str, url: str, body: str | Iterator[bytes] | None,
-              headers: dict[str, str]) -> tuple[bytes, str]:
+              headers: dict[str, str], timeout: urllib3.Timeout | None = None) -> tuple[bytes, str]:
         try:
-            with self._exchange(method, url, body, headers) as response:
+            with self._exchange(method, url, body, headers, timeout) as response:
                 content = response.read()
                 status, content_type = response.status, response.headers.get("Content-Type", "")
         except (TransportError, OSError):
