@@ -21,6 +21,7 @@ from pyoxigraph import NamedNode, Triple
 
 from isic_graph.admin.backup import graph_of
 from isic_graph.errors import Problem, UsageError
+from isic_graph.ingest.ownership import is_record_name
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
 from isic_graph.privacy import Kind, masked, personal_data_in_iri
@@ -53,7 +54,7 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
     quads_of = groupby(counted(store.stream(), on_step, "checking personal data", None, "quads"), key=graph_of)
     for graph, quads in quads_of:  # every quad once, streamed, graph by graph
         if graph not in checked_by_shapes:
-            problems += privacy_problems(graph, (q.triple for q in quads))
+            problems += privacy_problems(graph, (q.triple for q in quads), graphs)
     return problems
 
 
@@ -93,11 +94,14 @@ def identity_problems(store: Store, graph: str) -> list[Problem]:
                     "owl:sameAs links between IRIs only") for t in odd[:20]]
 
 
-def privacy_problems(graph: str, triples: Iterable[Triple]) -> list[Problem]:
+def privacy_problems(graph: str, triples: Iterable[Triple], graphs: Graphs) -> list[Problem]:
     """Personal data in a graph, in any term of any triple (as ingestion searches it), one problem per resource and
-    place: its IRI, a property's IRI, a field's values, or their datatype."""
+    place: its IRI, a property's IRI, a field's values, or their datatype; the names of the instance's own
+    records (a digest, a time stamp) are not searched."""
     found: dict[tuple[str, str, str | None], list[Kind]] = {}
     for finding in personal_data_in(triples):
+        if finding.place in ("resource", "value") and is_record_name(graphs, str(finding.term)):
+            continue
         subject = masked([finding.kind]) if finding.place == "resource" else _masked_subject(str(finding.subject))
         field = None if finding.predicate is None else str(finding.predicate)
         found.setdefault((subject, finding.place, field), []).append(finding.kind)
