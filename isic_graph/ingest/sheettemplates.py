@@ -146,13 +146,13 @@ def workbook() -> bytes:
             sheet.column_dimensions[cell.column_letter].width = max(14, len(header) + 4)
             sheet.cell(row=2, column=i, value=EXAMPLES.get((table.name, header), ""))
             if column is not None and column.kind == "concept" and column.scheme in ranges and not column.multiple:
-                check = DataValidation(type="list", formula1=f"={ranges[column.scheme]}", allow_blank=True,
+                check = DataValidation(type="list", formula1=ranges[column.scheme], allow_blank=True,
                                        showErrorMessage=False)
                 check.promptTitle, check.prompt = column.name("fr")[:32], "Choisissez dans la liste"
                 sheet.add_data_validation(check)
                 check.add(f"{cell.column_letter}2:{cell.column_letter}1000")
             elif column is not None and column.kind == "concept" and column.scheme in ranges:
-                check = DataValidation(type="list", formula1=f"={ranges[column.scheme]}", allow_blank=True,
+                check = DataValidation(type="list", formula1=ranges[column.scheme], allow_blank=True,
                                        showErrorMessage=False)  # several values: a | b, typed or picked one by one
                 check.promptTitle = column.name("fr")[:32]
                 check.prompt = "Une valeur de la liste, ou plusieurs séparées par |"

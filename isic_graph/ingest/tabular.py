@@ -131,6 +131,7 @@ class _Reader:
                 known.setdefault(plain(name).replace(" ", "_"), c.header)
                 known.setdefault(plain(name), c.header)
         found: dict[str, int] = {}
+        suggested: set[str] = set()  # a missing column an unknown one is probably meant for: said once, there
         ok = True
         for i, title in enumerate(raw.rows[0][1]):
             title = title.strip()
@@ -141,6 +142,7 @@ class _Reader:
                 close = difflib.get_close_matches(plain(title).replace(" ", "_"), table.headers, n=1, cutoff=0.5)
                 hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 hint_en = f"; did you mean '{close[0]}'?" if close else ""
+                suggested.update(close)
                 self.problems.add(raw.shown, 1, title, None,
                                   f"colonne inconnue{hint_fr} Colonnes possibles : {', '.join(table.headers)}",
                                   f"unknown column{hint_en} Possible columns: {', '.join(table.headers)}")
@@ -152,7 +154,7 @@ class _Reader:
             else:
                 found[header] = i
         for header in table.required():
-            if header not in found:
+            if header not in found and header not in suggested:
                 self.problems.add(raw.shown, 1, None, None, f"colonne manquante : « {header} »",
                                   f"missing column: '{header}'")
                 ok = False
@@ -246,7 +248,7 @@ class _Reader:
             return concept.iri
         messages = {}
         for lang in ("fr", "en"):
-            close = [f"« {c.label(lang)} »" if lang == "fr" else f"'{c.label(lang)}'" for c in scheme.closest(cell)]
+            close = [f"« {name} »" if lang == "fr" else f"'{name}'" for name in scheme.closest(cell, lang)]
             valid = ", ".join(c.label(lang) for c in scheme.concepts)
             if lang == "fr":
                 hint = f" ; vouliez-vous dire {' ou '.join(close)} ?" if close else ""

@@ -48,19 +48,24 @@ class Scheme:
     labels: Mapping[str, str]
     concepts: tuple[Concept, ...]
     names: Mapping[str, Concept]  # plain(name) -> concept
+    written: Mapping[str, str]  # plain(name) -> the name as the thesaurus writes it
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.labels.get("fr") or self.iri.rsplit("/", 1)[-1]
 
     def find(self, cell: str) -> Concept | None:
         """The concept a cell names: by one of its names; else in the singular (`élus`: `Élu`); else by the first
-        words of one concept's names alone (`isolement`: `Isolement et lien social`)."""
+        words of one concept's names alone (`isolement`: `Isolement et lien social`), or by words only one
+        concept's names hold (`contournement`: `Solution de contournement`)."""
         key = plain(cell)
         found = self.names.get(key) or self.singular.get(singular(key))
         if found is not None or len(key) < 4:
             return found
         starting = {c.iri: c for name, c in self.names.items() if name.startswith(key + " ")}
-        return next(iter(starting.values())) if len(starting) == 1 else None
+        if len(starting) == 1:
+            return next(iter(starting.values()))
+        within = {c.iri: c for name, c in self.names.items() if f" {key} " in f" {name} "}
+        return next(iter(within.values())) if len(within) == 1 else None
 
     @cached_property
     def singular(self) -> Mapping[str, Concept]:
@@ -69,13 +74,18 @@ class Scheme:
             out.setdefault(singular(name), concept)
         return out
 
-    def closest(self, cell: str, count: int = 3) -> list[Concept]:
-        """The concepts whose names come closest to a cell, best first."""
-        found: list[Concept] = []
-        for name in difflib.get_close_matches(plain(cell), list(self.names), n=count * 3, cutoff=0.6):
-            if self.names[name] not in found:
-                found.append(self.names[name])
-        return found[:count]
+    def closest(self, cell: str, lang: str, count: int = 3) -> list[str]:
+        """The names closest to a cell, best first, each with its concept's label in `lang` when it differs."""
+        found: dict[str, str] = {}
+        best = difflib.get_close_matches(plain(cell), list(self.names), n=1, cutoff=0.6)
+        near = difflib.get_close_matches(plain(cell), list(self.names), n=count * 3, cutoff=0.8)
+        for name in dict.fromkeys(best + near):  # the closest, and any other nearly as close
+            concept = self.names[name]
+            if concept.iri not in found:
+                label = concept.label(lang)
+                written = self.written.get(name, label)
+                found[concept.iri] = written if plain(written) == plain(label) else f"{written} ({label})"
+        return list(found.values())[:count]
 
 
 @cache
@@ -103,11 +113,13 @@ def schemes() -> Mapping[str, Scheme]:
         concepts = tuple(Concept(iri, notations.get(iri) or iri.rsplit("/", 1)[-1], dict(labels[iri]))
                          for iri in dict.fromkeys(iris))
         names: dict[str, Concept] = {}
+        written: dict[str, str] = {}
         for pick in (lambda c: [c.code], lambda c: list(c.labels.values()), lambda c: alternatives[c.iri]):
             for concept in concepts:  # codes first, then labels, then alternative labels: the first claim holds
                 for name in pick(concept):
                     names.setdefault(plain(name), concept)
-        out[scheme] = Scheme(scheme, dict(labels[scheme]), concepts, names)
+                    written.setdefault(plain(name), name)
+        out[scheme] = Scheme(scheme, dict(labels[scheme]), concepts, names, written)
     return out
 
 

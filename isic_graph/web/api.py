@@ -81,7 +81,9 @@ def documents_from_request() -> list[Document]:
         raise UsageError("say what the body is with a Content-Type (text/turtle, application/ld+json, "
                          "application/n-triples, text/csv)")
     fmt = format_for_media_type(request.mimetype)
-    if fmt.rdf_format is None:
+    if fmt.rdf_format is None and fmt.name != "csv":  # a workbook: its sheets name its tables
+        name = f"sheet{fmt.extension}"
+    elif fmt.rdf_format is None:
         table = request.args.get("table")
         if not table:
             raise UsageError("a CSV body needs ?table=projects (or lessons, organisations…), "
