@@ -293,7 +293,7 @@ def test_unknown_thesaurus_value_says_what_was_meant_and_lists_the_labels_once()
                                   "Valeurs possibles : Frein, Solution de contournement")
     assert "http" not in problems[0] and "isic:" not in problems[0]
     english = refused([document("lessons.csv", rows)], "en")[0]
-    assert "did you mean 'obstacle (Obstacle)'? Possible values: Obstacle, Workaround" in english
+    assert "did you mean 'obstacle'? Possible values: Obstacle, Workaround" in english
 
 
 def test_each_unknown_value_of_a_list_is_reported_once() -> None:
