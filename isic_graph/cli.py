@@ -484,7 +484,9 @@ def _store_if_available(obj: Context, without: str = "validating without the sto
 
 
 def _refused(lang: str) -> str:
-    return "la fiche est refusée ; rien n'a été enregistré" if lang == "fr" else "the sheet is refused; nothing was stored"
+    if lang == "fr":
+        return "la fiche est refusée ; rien n'a été enregistré"
+    return "the sheet is refused; nothing was stored"
 
 
 def _print_report(report: Report, lang: str, path: Path | None) -> None:

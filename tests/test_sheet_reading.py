@@ -208,9 +208,10 @@ def test_a_cell_that_is_no_date_is_refused_at_its_cell_with_the_formats(cell: st
         "(ex. 2022-03-01 ou 01/03/2022)"]
 
 
-@pytest.mark.parametrize("cell, lexical", [("2500,50", "2500.50"), ("2 500,50", "2500.50"), ("2\u00a0500,50", "2500.50"),
-                                           ("2\u202f500,50 €", "2500.50"), ("2500.50", "2500.50"), ("3500", "3500"),
-                                           ("1 500 €", "1500"), ("12 345 678,9", "12345678.9")])
+@pytest.mark.parametrize("cell, lexical", [("2500,50", "2500.50"), ("2 500,50", "2500.50"),
+                                           ("2\u00a0500,50", "2500.50"), ("2\u202f500,50 €", "2500.50"),
+                                           ("2500.50", "2500.50"), ("3500", "3500"), ("1 500 €", "1500"),
+                                           ("12 345 678,9", "12345678.9")])
 def test_amounts_as_french_excel_writes_them(cell: str, lexical: str) -> None:
     rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
     found = lines(read_tables([document("fundings.csv", rows)], BASE).triples)
@@ -240,7 +241,8 @@ def test_a_yes_no_cell_that_is_neither_says_oui_or_non() -> None:
         "[projects.csv, row 2, column 'issu_situations_individuelles'] 'peut-être': expected yes or no (oui / non)"]
 
 
-@pytest.mark.parametrize("cell", ["isolation | food", " isolation|food ", "isolation |food|", "Isolement | Alimentation"])
+@pytest.mark.parametrize("cell", ["isolation | food", " isolation|food ", "isolation |food|",
+                                  "Isolement | Alimentation"])
 def test_values_are_trimmed_around_the_bar(cell: str) -> None:
     rows = with_cell(sample_rows()["projects.csv"], 1, "themes", cell)
     found = lines(read_tables([document("projects.csv", rows)], BASE).triples)
@@ -288,9 +290,9 @@ def test_unknown_thesaurus_value_says_what_was_meant_and_lists_the_labels_once()
     rows = with_cell(sample_rows()["lessons.csv"], 1, "categorie", "obstcle")
     problems = refused([document("lessons.csv", rows)])
     assert len(problems) == 1
-    assert problems[0].startswith("[lessons.csv, ligne 2, colonne « categorie »] « obstcle » : ce n'est pas une valeur "
-                                  "de la liste « Catégories d'enseignements » ; vouliez-vous dire « obstacle (Frein) » ? "
-                                  "Valeurs possibles : Frein, Solution de contournement")
+    assert problems[0].startswith("[lessons.csv, ligne 2, colonne « categorie »] « obstcle » : ce n'est pas une "
+                                  "valeur de la liste « Catégories d'enseignements » ; vouliez-vous dire "
+                                  "« obstacle (Frein) » ? Valeurs possibles : Frein, Solution de contournement")
     assert "http" not in problems[0] and "isic:" not in problems[0]
     english = refused([document("lessons.csv", rows)], "en")[0]
     assert "did you mean 'obstacle'? Possible values: Obstacle, Workaround" in english

@@ -93,63 +93,80 @@ class Spec:
     help: str | None = None
 
 
+@dataclass(frozen=True)
+class Declared:
+    """A table as the sheet declares it: the resources of a row (IRI templates and class names), its key columns
+    with their help, the links a row states between its resources, and its columns in order."""
+
+    file: str
+    keys: Mapping[str, str]
+    subjects: Mapping[str, str]
+    types: Mapping[str, str]
+    links: tuple[tuple[str, str, str], ...]
+    columns: tuple[Spec, ...]
+
+
 def _t(name: str) -> str:
     return f"{THESAURUS}{name}"
 
 
 # The declared structure: file, class and shape of each subject, key columns, and the columns in order.
-STRUCTURE: tuple[dict[str, object], ...] = (
-    {"file": "network.csv", "keys": {"reseau": "Identifiant court du réseau (minuscules, chiffres, tirets)"},
-     "subjects": {"row": "id/network/{reseau}"}, "types": {"row": "Network"}, "links": (),
-     "columns": (Spec("nom", RDFS + "label", lang="fr"), Spec("site_web", FOAF + "homepage", kind="iri"))},
-    {"file": "territories.csv", "keys": {}, "subjects": {"row": "id/territory/{niveau}/{code_insee}"},
-     "types": {"row": "Territory"}, "links": (),
-     "columns": (Spec("code_insee", ISIC + "inseeCode"), Spec("nom", RDFS + "label", lang="fr"),
-                 Spec("niveau", ISIC + "territoryLevel"), Spec("dans", ISIC + "within", help=TERRITORY_HELP))},
-    {"file": "organisations.csv", "keys": {"organisation": "Identifiant court de l'organisation"},
-     "subjects": {"row": "id/organisation/{organisation}"}, "types": {"row": "Organisation"}, "links": (),
-     "columns": (Spec("nom", RDFS + "label"), Spec("types", ISIC + "actorType"), Spec("siret", ISIC + "siret"),
-                 Spec("rna", ISIC + "rna"), Spec("territoire", ISIC + "territory", help=TERRITORY_HELP),
-                 Spec("site_web", FOAF + "homepage", kind="iri"))},
-    {"file": "projects.csv", "keys": {"projet": "Identifiant court du projet"},
-     "subjects": {"row": "id/project/{projet}", "sheet": "id/sheet/{projet}"},
-     "types": {"row": "Project", "sheet": "CollectionSheet"}, "links": (("sheet", ISIC + "describes", "row"),),
-     "columns": (Spec("reseau", PROV + "wasAttributedTo", subject="sheet"),
-                 Spec("date_fiche", DCTERMS + "created", subject="sheet"),
-                 Spec("titre", DCTERMS + "title"), Spec("description", DCTERMS + "description"),
-                 Spec("genese", ISIC + "genesis"), Spec("modalites", ISIC + "modalities"),
-                 Spec("issu_situations_individuelles", ISIC + "emergedFromIndividualSituations"),
-                 Spec("date_debut", ISIC + "startDate"), Spec("date_fin", ISIC + "endDate"),
-                 Spec("statut", ISIC + "status"), Spec("themes", ISIC + "theme"),
-                 Spec("territoires", ISIC + "territory", help=TERRITORY_HELP), Spec("porte_par", ISIC + "carriedBy"),
-                 Spec("jalons", ISIC + "milestone"), Spec("outils_de_suivi", ISIC + "trackingTool"))},
-    {"file": "lessons.csv", "keys": {"enseignement": "Identifiant court de l'enseignement"},
-     "subjects": {"row": "id/lesson/{enseignement}"}, "types": {"row": "Lesson"}, "links": (),
-     "columns": (Spec("projet", ISIC + "learnedFrom"), Spec("categorie", ISIC + "lessonCategory"),
-                 Spec("phase", ISIC + "phase"), Spec("dimensions", ISIC + "dimension"),
-                 Spec("enonce", ISIC + "statement"), Spec("recommandation", ISIC + "recommendation"),
-                 Spec("transferable_themes", ISIC + "transferableTo", scheme=_t("theme"),
-                      help="Thèmes où il est transférable"),
-                 Spec("transferable_territoires", ISIC + "transferableTo", target=TARGETS[f"{ISIC}Territory"],
-                      help=TERRITORY_HELP),
-                 Spec("acteurs_concernes", ISIC + "concernsRole"),
-                 Spec("confirme", ISIC + "confirms", target=TARGETS[f"{ISIC}Lesson"], help="Enseignements confirmés"),
-                 Spec("contredit", ISIC + "contradicts", target=TARGETS[f"{ISIC}Lesson"],
-                      help="Enseignements contredits"))},
-    {"file": "partners.csv", "keys": {"partenariat": "Identifiant court du partenariat (une ligne par partenaire)",
-                                      "organisation": "Organisation partenaire"},
-     "subjects": {"row": "id/partner-role/{partenariat}-{organisation}", "partnership": "id/partnership/{partenariat}"},
-     "types": {"row": "PartnerRole", "partnership": "Partnership"},
-     "links": (("partnership", ISIC + "partner", "row"),),
-     "columns": (Spec("projet", ISIC + "partnership", inverse="partnership", target=TARGETS[f"{ISIC}Project"],
-                      help="Projet concerné"),
-                 Spec("en_amont", ISIC + "establishedBeforeProject", subject="partnership"),
-                 Spec("organisation", ISIC + "agent"), Spec("roles", ISIC + "role"))},
-    {"file": "fundings.csv", "keys": {"financement": "Identifiant court du financement"},
-     "subjects": {"row": "id/funding/{financement}"}, "types": {"row": "Funding"}, "links": (),
-     "columns": (Spec("projet", ISIC + "funding", inverse="row", target=TARGETS[f"{ISIC}Project"],
-                      help="Projet financé"),
-                 Spec("financeur", ISIC + "funder"), Spec("montant", ISIC + "amount"), Spec("devise", ISIC + "currency"))},
+STRUCTURE: tuple[Declared, ...] = (
+    Declared("network.csv", keys={"reseau": "Identifiant court du réseau (minuscules, chiffres, tirets)"},
+             subjects={"row": "id/network/{reseau}"}, types={"row": "Network"}, links=(),
+             columns=(Spec("nom", RDFS + "label", lang="fr"), Spec("site_web", FOAF + "homepage", kind="iri"))),
+    Declared("territories.csv", keys={}, subjects={"row": "id/territory/{niveau}/{code_insee}"},
+             types={"row": "Territory"}, links=(),
+             columns=(Spec("code_insee", ISIC + "inseeCode"), Spec("nom", RDFS + "label", lang="fr"),
+                      Spec("niveau", ISIC + "territoryLevel"), Spec("dans", ISIC + "within", help=TERRITORY_HELP))),
+    Declared("organisations.csv", keys={"organisation": "Identifiant court de l'organisation"},
+             subjects={"row": "id/organisation/{organisation}"}, types={"row": "Organisation"}, links=(),
+             columns=(Spec("nom", RDFS + "label"), Spec("types", ISIC + "actorType"), Spec("siret", ISIC + "siret"),
+                      Spec("rna", ISIC + "rna"), Spec("territoire", ISIC + "territory", help=TERRITORY_HELP),
+                      Spec("site_web", FOAF + "homepage", kind="iri"))),
+    Declared("projects.csv", keys={"projet": "Identifiant court du projet"},
+             subjects={"row": "id/project/{projet}", "sheet": "id/sheet/{projet}"},
+             types={"row": "Project", "sheet": "CollectionSheet"}, links=(("sheet", ISIC + "describes", "row"),),
+             columns=(Spec("reseau", PROV + "wasAttributedTo", subject="sheet"),
+                      Spec("date_fiche", DCTERMS + "created", subject="sheet"),
+                      Spec("titre", DCTERMS + "title"), Spec("description", DCTERMS + "description"),
+                      Spec("genese", ISIC + "genesis"), Spec("modalites", ISIC + "modalities"),
+                      Spec("issu_situations_individuelles", ISIC + "emergedFromIndividualSituations"),
+                      Spec("date_debut", ISIC + "startDate"), Spec("date_fin", ISIC + "endDate"),
+                      Spec("statut", ISIC + "status"), Spec("themes", ISIC + "theme"),
+                      Spec("territoires", ISIC + "territory", help=TERRITORY_HELP),
+                      Spec("porte_par", ISIC + "carriedBy"),
+                      Spec("jalons", ISIC + "milestone"), Spec("outils_de_suivi", ISIC + "trackingTool"))),
+    Declared("lessons.csv", keys={"enseignement": "Identifiant court de l'enseignement"},
+             subjects={"row": "id/lesson/{enseignement}"}, types={"row": "Lesson"}, links=(),
+             columns=(Spec("projet", ISIC + "learnedFrom"), Spec("categorie", ISIC + "lessonCategory"),
+                      Spec("phase", ISIC + "phase"), Spec("dimensions", ISIC + "dimension"),
+                      Spec("enonce", ISIC + "statement"), Spec("recommandation", ISIC + "recommendation"),
+                      Spec("transferable_themes", ISIC + "transferableTo", scheme=_t("theme"),
+                              help="Thèmes où il est transférable"),
+                      Spec("transferable_territoires", ISIC + "transferableTo", target=TARGETS[f"{ISIC}Territory"],
+                              help=TERRITORY_HELP),
+                      Spec("acteurs_concernes", ISIC + "concernsRole"),
+                      Spec("confirme", ISIC + "confirms", target=TARGETS[f"{ISIC}Lesson"],
+                           help="Enseignements confirmés"),
+                      Spec("contredit", ISIC + "contradicts", target=TARGETS[f"{ISIC}Lesson"],
+                              help="Enseignements contredits"))),
+    Declared("partners.csv", keys={"partenariat": "Identifiant court du partenariat (une ligne par partenaire)",
+                                              "organisation": "Organisation partenaire"},
+             subjects={"row": "id/partner-role/{partenariat}-{organisation}",
+                       "partnership": "id/partnership/{partenariat}"},
+             types={"row": "PartnerRole", "partnership": "Partnership"},
+             links=(("partnership", ISIC + "partner", "row"),),
+             columns=(Spec("projet", ISIC + "partnership", inverse="partnership", target=TARGETS[f"{ISIC}Project"],
+                              help="Projet concerné"),
+                      Spec("en_amont", ISIC + "establishedBeforeProject", subject="partnership"),
+                      Spec("organisation", ISIC + "agent"), Spec("roles", ISIC + "role"))),
+    Declared("fundings.csv", keys={"financement": "Identifiant court du financement"},
+             subjects={"row": "id/funding/{financement}"}, types={"row": "Funding"}, links=(),
+             columns=(Spec("projet", ISIC + "funding", inverse="row", target=TARGETS[f"{ISIC}Project"],
+                              help="Projet financé"),
+                      Spec("financeur", ISIC + "funder"), Spec("montant", ISIC + "amount"),
+                      Spec("devise", ISIC + "currency"))),
 )
 
 KINDS = {XSD + "date": "date", XSD + "boolean": "boolean", XSD + "decimal": "decimal", XSD + "integer": "integer",
@@ -166,28 +183,19 @@ def table_named(file: str) -> Table | None:
     return next((t for t in tables() if t.file == file or t.name == file), None)
 
 
-def _table(spec: Mapping[str, object]) -> Table:
-    types = {k: f"{ISIC}{v}" for k, v in spec["types"].items()}  # type: ignore[attr-defined]
-    fields = {k: {f.path: f for f in shape_fields(f"{SHAPES}{v}Shape")}
-              for k, v in spec["types"].items()}  # type: ignore[attr-defined]
-    columns = []
-    for declared in spec["columns"]:  # type: ignore[attr-defined]
-        assert isinstance(declared, Spec)
-        shape = fields[declared.inverse or declared.subject] if not declared.inverse else {}
-        columns.append(_column(declared, shape.get(declared.path)))
+def _table(spec: Declared) -> Table:
+    types = {k: f"{ISIC}{v}" for k, v in spec.types.items()}
+    fields = {k: {f.path: f for f in shape_fields(f"{SHAPES}{v}Shape")} for k, v in spec.types.items()}
+    columns = [_column(c, None if c.inverse else fields[c.subject].get(c.path)) for c in spec.columns]
     covered = {c.path for c in columns if c.subject == "row" and not c.inverse}
     for f in fields["row"].values():  # what the shapes add to the row's class: a column named after it
         if f.path not in covered and (f.kind != "link" or f.target_class in TARGETS):
             header = slug(f.name("fr")).replace("-", "_")
-            if header not in {c.header for c in columns} | set(spec["keys"]):  # type: ignore[operator]
+            if header not in {c.header for c in columns} | set(spec.keys):
                 columns.append(_column(Spec(header, f.path), f))
-    keys = spec["keys"]
-    assert isinstance(keys, dict)
-    subjects = spec["subjects"]
-    assert isinstance(subjects, dict)
-    templated = [n for t in subjects.values() for n in re.findall(r"\{\+?([^}]+)\}", t)]
-    return Table(str(spec["file"]), tuple(dict.fromkeys([*keys, *templated])), dict(keys), dict(subjects), types,
-                 tuple(spec["links"]), tuple(columns))  # type: ignore[arg-type]
+    templated = [n for t in spec.subjects.values() for n in re.findall(r"\{\+?([^}]+)\}", t)]
+    return Table(spec.file, tuple(dict.fromkeys([*spec.keys, *templated])), dict(spec.keys), dict(spec.subjects),
+                 types, spec.links, tuple(columns))
 
 
 def _column(spec: Spec, f: Field | None) -> Column:

@@ -183,8 +183,8 @@ class _Reader:
         for name, subject in subjects.items():
             (self.locations if name == "row" else self.fallback).setdefault(subject.value, Location(file, number))
             self._add(subject, RDF_TYPE, NamedNode(table.types[name]))
-        for subject, path, obj in table.links:
-            self._add(subjects[subject], path, subjects[obj])
+        for about, path, obj in table.links:
+            self._add(subjects[about], path, subjects[obj])
         for column in table.columns:
             cell = row.get(column.header, "")
             if not cell:
