@@ -16,11 +16,14 @@ from rdflib.compare import isomorphic
 
 from isic_graph.errors import ParseError, SheetRefused
 from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.sheetmodel import tables
 from isic_graph.ingest.sheettemplates import csv_header, mapping_text, workbook
 from isic_graph.ingest.tabular import read_tables
 from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.validation.validator import Validator
 
 from .test_sheet_samples import BASE, EXPECTED, SAMPLE, graph_of
 
@@ -354,3 +357,19 @@ def test_workbook_template_filled_as_is_reads_through_the_same_path() -> None:
            "<https://w3id.org/isic/thesaurus/lesson-category/good-practice>" in found
     assert any('"2500.50"^^<http://www.w3.org/2001/XMLSchema#decimal>' in t for t in found)
     assert batch.locations["http://localhost:5000/id/lesson/exemple-enseignement"].file == "modele.xlsx › lessons"
+
+
+# ---------------------------------------------------------------- the shapes' problems, in the sheet's words
+
+def test_a_shapes_problem_at_a_cell_is_said_without_iris_or_vocabulary_names(validator: Validator) -> None:
+    rows = sample_rows()
+    rows["lessons.csv"] = with_cell(with_cell(rows["lessons.csv"], 1, "enonce", ""), 2, "projet", "projet-inconnu")
+    batch = read_batch([document(n, r) for n, r in rows.items()], BASE)
+    report = check(batch, None, validator, Graphs(BASE), "action-sociale-35")
+    said = sorted(v.describe("fr") for v in report.violations)
+    assert said == [
+        "[lessons.csv, ligne 2, colonne « enonce »] Enseignement — Rédigez l'enseignement : au moins un texte avec sa "
+        "langue (français ou anglais), un seul par langue.",
+        "[lessons.csv, ligne 3, colonne « projet »] « La garde a été confiée à des bénévoles de l'association de "
+        "parents, formés pa… » — Projet d'origine — valeur : projet-inconnu — Un enseignement est tiré d'un et d'un "
+        "seul projet, décrit dans la base."]
