@@ -12,8 +12,10 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
+from xml.etree import ElementTree
 
 from isic_graph.errors import DocumentTooLarge, ParseError
 from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
@@ -22,6 +24,9 @@ QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads a
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # with its end: the csv module reads CR, LF and CRLF
 SEPARATORS = (",", ";", "\t")
 WORKBOOKS = (".xlsx", ".ods")
+UNPACKED_PER_BYTE = 100  # how much larger than its file a workbook's XML may unpack (spreadsheets pack 5 to 20 times)
+CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,8 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
     """Each sheet of a workbook as a table named after it (`projects` → projects.csv); cells as text."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    check_extent(doc, limits)  # calamine makes a grid as large as the farthest cell: it is measured first
+
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(doc.data))
     except (CalamineError, ValueError, OSError) as exc:
@@ -129,6 +136,87 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
                      for n, row in enumerate(values, start=1))
         tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows))
     return tables
+
+
+def check_extent(doc: Document, limits: DocumentLimits) -> None:
+    """Refuse a workbook whose unpacked parts, or whose filled cells, reach past what a sheet may hold.
+
+    Its XML parts are unpacked within a budget and read as a stream: an .xlsx cell names its place
+    (`r="XFD1048576"`), an .ods row or cell may repeat (`table:number-rows-repeated`); a repeated empty
+    cell, as LibreOffice writes to the sheet's edge, fills nothing.
+    """
+    budget = UNPACKED_PER_BYTE * len(doc.data) + limits.max_cell * limits.max_columns
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(doc.data))
+        parts = [i for i in archive.infolist() if i.filename.endswith(".xml")]
+        if sum(i.file_size for i in parts) > budget:
+            raise DocumentTooLarge(f"{doc.name} unpacks to more than {budget // (1024 * 1024)} MiB; "
+                                   "split it into several workbooks")
+        for info in parts:
+            if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
+                with archive.open(info) as part:
+                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits)
+    except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError) as exc:
+        raise ParseError(f"{doc.name}: not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
+                         ".ods") from None
+
+
+def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
+    rows = 0  # an .ods sheet's rows so far
+    for event, element in ElementTree.iterparse(part, events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "table":
+            rows = 0
+        elif event == "end" and tag == "c":  # .xlsx: a cell names its place
+            place = CELL.match(element.get("r", ""))
+            if place and (int(place.group(2)) > limits.max_rows + 1 or _column(place.group(1)) > limits.max_columns):
+                raise DocumentTooLarge(f"{name}: a cell at {place.group(0)} lies past {limits.max_rows} rows of "
+                                       f"{limits.max_columns} columns; a sheet holds at most that")
+            element.clear()
+        elif event == "end" and tag == "table-row":  # .ods: rows and cells may repeat
+            repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
+            width = 0
+            filled = False
+            for cell in element:
+                count = int(cell.get(f"{{{ODS_TABLE}}}number-columns-repeated", "1"))
+                if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
+                    filled = True
+                    if width + count > limits.max_columns:
+                        raise DocumentTooLarge(f"{name}: a row fills more than {limits.max_columns} columns")
+                width += count
+            if filled:
+                rows += repeated
+                if rows > limits.max_rows + 1:
+                    raise DocumentTooLarge(f"{name}: a sheet has more than {limits.max_rows} rows; split it into "
+                                           "several sheets")
+            else:
+                rows += min(repeated, 1)
+            element.clear()
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+class _Capped(io.RawIOBase):
+    """A stream of at most `budget` bytes: what an unpacked part may really hold (its stated size may lie)."""
+
+    def __init__(self, inner: IO[bytes], budget: int) -> None:
+        self.inner, self.left = inner, budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(min(len(buffer), self.left + 1))
+        self.left -= len(data)
+        if self.left < 0:
+            raise DocumentTooLarge("the workbook unpacks to more than it says; split it into several workbooks")
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _trimmed(row: list[Any]) -> list[Any]:
