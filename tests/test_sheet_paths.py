@@ -9,18 +9,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.cli import main
-from isic_graph.config import Settings
-from isic_graph.store import open_store
 
+from . import test_cli
 from .conftest import bearer
 from .live import LiveServer
-from .test_cli import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "sheets"
@@ -28,6 +24,7 @@ SEMICOLONS = FIXTURES / "libreoffice-cp1252"
 NETWORK = "action-sociale-35"
 PROJECT = "http://localhost:5000/id/project/cafe-des-parents-rennes"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+cli = test_cli.cli  # the fixture: the commands, on a store made afresh for each test
 
 
 def broken_workbook() -> bytes:
@@ -121,20 +118,6 @@ def test_upload_page_shows_each_problem_of_a_semicolon_sheet_in_french(client: F
 
 
 # ---------------------------------------------------------------- the CLI
-
-@pytest.fixture
-def cli(settings: Settings):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-    env = environment(settings)
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
-
-    assert invoke("init").exit_code == 0
-    yield invoke
-    with open_store(settings) as store:
-        store.update("DROP ALL")
-
 
 def test_cli_ingests_french_excel_csv_and_refuses_a_broken_workbook_changing_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ingested = cli("ingest", *map(str, sorted(SEMICOLONS.glob("*.csv"))), "--network", NETWORK)

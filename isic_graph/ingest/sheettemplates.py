@@ -145,17 +145,12 @@ def workbook() -> bytes:
             cell.comment = Comment(note + (" (obligatoire)" if header in table.required() else ""), "isic-graph")
             sheet.column_dimensions[cell.column_letter].width = max(14, len(header) + 4)
             sheet.cell(row=2, column=i, value=EXAMPLES.get((table.name, header), ""))
-            if column is not None and column.kind == "concept" and column.scheme in ranges and not column.multiple:
+            if column is not None and column.kind == "concept" and column.scheme in ranges:
                 check = DataValidation(type="list", formula1=ranges[column.scheme], allow_blank=True,
-                                       showErrorMessage=False)
-                check.promptTitle, check.prompt = column.name("fr")[:32], "Choisissez dans la liste"
-                sheet.add_data_validation(check)
-                check.add(f"{cell.column_letter}2:{cell.column_letter}1000")
-            elif column is not None and column.kind == "concept" and column.scheme in ranges:
-                check = DataValidation(type="list", formula1=ranges[column.scheme], allow_blank=True,
-                                       showErrorMessage=False)  # several values: a | b, typed or picked one by one
+                                       showErrorMessage=False)  # several values (a | b) are typed, not picked
                 check.promptTitle = column.name("fr")[:32]
-                check.prompt = "Une valeur de la liste, ou plusieurs séparées par |"
+                check.prompt = ("Une valeur de la liste, ou plusieurs séparées par |" if column.multiple
+                                else "Choisissez dans la liste")
                 sheet.add_data_validation(check)
                 check.add(f"{cell.column_letter}2:{cell.column_letter}1000")
         sheet.freeze_panes = "A2"
