@@ -18,7 +18,7 @@ from rdflib import XSD, Graph
 from rdflib import Literal as RdfLiteral
 from rdflib.compare import isomorphic
 
-from isic_graph.errors import ParseError, SheetRefused
+from isic_graph.errors import SheetRefused
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.reading import read_batch
@@ -188,12 +188,18 @@ def test_separators_and_encodings_spreadsheets_write_are_read(separator: str, en
 
 
 @pytest.mark.parametrize("data, message", [
-    ("\ufeffprojet,titre\n".encode("utf-16"), "UTF-16"),
-    (b"projet,titre\np,caf\x81\n", "neither UTF-8 nor Windows-1252"),
+    ("\ufeffprojet,titre\n".encode("utf-16"), "[projects.csv, ligne 1] le fichier est en UTF-16 : enregistrez la "
+                                               "feuille en « CSV UTF-8 » ou « CSV (séparateur : point-virgule) »"),
+    (b"projet,titre\np,caf\x81\n", "[projects.csv, ligne 2] ni du texte UTF-8 ni du Windows-1252 (octet 0x81) : "
+                                    "enregistrez la feuille en « CSV UTF-8 »"),
+    (b"PK\x03\x04 not really a zip", None),
 ])
-def test_text_in_another_encoding_is_refused_with_a_message(data: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
-        read_tables([Document("projects.csv", data, format_for_path("projects.csv"))], BASE)
+def test_text_in_another_encoding_or_a_broken_workbook_is_refused_with_a_message(data: bytes,
+                                                                                 message: str | None) -> None:
+    name = "projects.csv" if message else "fiche.xlsx"
+    problems = refused([Document(name, data, format_for_path(name))])
+    assert problems == [message or "[fiche.xlsx, ligne 1] ce classeur ne peut pas être lu : enregistrez-le en .xlsx "
+                                   "ou en .ods"]
 
 
 DATE = "<https://w3id.org/isic/ontology#startDate>"

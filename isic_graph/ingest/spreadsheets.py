@@ -29,6 +29,14 @@ CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
+class Unreadable(ParseError):
+    """A file no spreadsheet export makes: its encoding, or a workbook that cannot be opened; said in French too."""
+
+    def __init__(self, file: str, row: int, english: str, french: str) -> None:
+        super().__init__(f"{file}, row {row}: {english}")
+        self.file, self.row, self.english, self.french = file, row, english, french
+
+
 @dataclass(frozen=True)
 class RawTable:
     """The cells of one table as text, rows numbered as a spreadsheet shows them (the header is row 1)."""
@@ -51,8 +59,9 @@ def decoded(doc: Document) -> str:
     """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252; anything else refused."""
     data = doc.data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError(f"{doc.name}: the file is UTF-16 text; save the sheet as « CSV UTF-8 » "
-                         "or « CSV (séparateur : point-virgule) »")
+        raise Unreadable(doc.name, 1, "the file is UTF-16 text; save the sheet as « CSV UTF-8 » or « CSV "
+                         "(séparateur : point-virgule) »", "le fichier est en UTF-16 : enregistrez la feuille en "
+                         "« CSV UTF-8 » ou « CSV (séparateur : point-virgule) »")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -61,8 +70,10 @@ def decoded(doc: Document) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
-        raise ParseError(f"{doc.name}, row {row}: neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X}); "
-                         "save the sheet as « CSV UTF-8 »") from None
+        byte = f"0x{data[exc.start]:02X}"
+        raise Unreadable(doc.name, row, f"neither UTF-8 nor Windows-1252 text (byte {byte}); save the sheet as "
+                         "« CSV UTF-8 »", f"ni du texte UTF-8 ni du Windows-1252 (octet {byte}) : enregistrez la "
+                         "feuille en « CSV UTF-8 »") from None
 
 
 def sniff(text: str) -> str:
@@ -117,8 +128,8 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(doc.data))
     except (CalamineError, ValueError, OSError) as exc:
-        raise ParseError(f"{doc.name}: not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
-                         ".ods") from None
+        raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
+                         ".ods", "ce classeur ne peut pas être lu : enregistrez-le en .xlsx ou en .ods") from None
     tables = []
     for sheet in book.sheet_names:
         name = sheet.strip()
@@ -127,7 +138,8 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
         try:
             values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as exc:
-            raise ParseError(f"{doc.name}, sheet {sheet!r}: cannot be read ({str(exc)[:200]})") from None
+            raise Unreadable(f"{doc.name} › {name}", 1, f"the sheet cannot be read ({str(exc)[:200]})",
+                             "la feuille ne peut pas être lue : enregistrez le classeur en .xlsx ou en .ods") from None
         if len(values) > limits.max_rows + 1:
             raise DocumentTooLarge(f"{doc.name}, sheet {sheet!r} has more than {limits.max_rows} rows; "
                                    "split it into several sheets")
@@ -157,8 +169,8 @@ def check_extent(doc: Document, limits: DocumentLimits) -> None:
                 with archive.open(info) as part:
                     _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits)
     except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError) as exc:
-        raise ParseError(f"{doc.name}: not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
-                         ".ods") from None
+        raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
+                         ".ods", "ce classeur ne peut pas être lu : enregistrez-le en .xlsx ou en .ods") from None
 
 
 def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
@@ -240,4 +252,4 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-__all__ = ["RawTable", "decoded", "raw_tables", "sniff"]
+__all__ = ["RawTable", "Unreadable", "decoded", "raw_tables", "sniff"]

@@ -24,7 +24,7 @@ from isic_graph.errors import DocumentTooLarge, SheetRefused
 from isic_graph.ingest.documents import LIMITS, Document, DocumentLimits
 from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
 from isic_graph.ingest.sheetproblems import Problems
-from isic_graph.ingest.spreadsheets import RawTable, raw_tables
+from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
 from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
@@ -66,7 +66,12 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
     problems = Problems()
     reader = _Reader(base_iri, limits, problems)
     for doc in files:
-        for raw in raw_tables(doc, limits):
+        try:
+            found = raw_tables(doc, limits)
+        except Unreadable as exc:
+            problems.add(exc.file, exc.row, None, None, exc.french, exc.english)
+            continue
+        for raw in found:
             table = table_named(raw.name)
             if table is None:
                 known = [t.file for t in tables()]
