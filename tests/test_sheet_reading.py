@@ -450,3 +450,19 @@ def test_a_workbook_larger_than_a_sheet_may_be_is_refused_before_it_is_unpacked(
                           cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("413 ") and message in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("extra", [["", "oublié"], ["sans titre"]])
+def test_a_value_under_no_column_title_is_refused_not_dropped(extra: list[str]) -> None:
+    rows = sample_rows()["network.csv"]
+    header = rows[0] + ([""] if len(extra) == 2 else [])
+    data = rows[1] + extra
+    problems = refused([document("network.csv", [header, data])])
+    assert len(problems) == 1 and problems[0].startswith("[network.csv, ligne 2] la ligne a")
+
+
+def test_empty_columns_and_rows_a_spreadsheet_leaves_are_ignored() -> None:
+    rows = sample_rows()["network.csv"]
+    expected = lines(read_tables([document("network.csv", rows)], BASE).triples)
+    padded = [rows[0] + ["", ""], rows[1] + ["", ""], ["", "", "", "", ""]]
+    assert lines(read_tables([document("network.csv", padded, ";")], BASE).triples) == expected

@@ -112,10 +112,12 @@ class _Reader:
             if c.header in header and not c.inverse:
                 self.columns[(raw.shown, c.path)] = c.header
         width = len(raw.rows[0][1])
+        untitled = [i for i, title in enumerate(raw.rows[0][1]) if not title.strip()]
         for number, cells in raw.rows[1:]:
             if not any(cell.strip() for cell in cells):
                 continue  # an empty row, as spreadsheets leave them
-            if any(cell.strip() for cell in cells[width:]):
+            if any(cell.strip() for cell in cells[width:]) or any(i < len(cells) and cells[i].strip()
+                                                                  for i in untitled):
                 self.problems.add(raw.shown, number, None, None,
                                   f"la ligne a {len(cells)} cellules, l'en-tête {width} colonnes : une valeur est "
                                   "sans titre de colonne",
