@@ -466,3 +466,11 @@ def test_empty_columns_and_rows_a_spreadsheet_leaves_are_ignored() -> None:
     expected = lines(read_tables([document("network.csv", rows)], BASE).triples)
     padded = [rows[0] + ["", ""], rows[1] + ["", ""], ["", "", "", "", ""]]
     assert lines(read_tables([document("network.csv", padded, ";")], BASE).triples) == expected
+
+
+def test_generated_mapping_is_csvw_that_a_csvw_reader_takes_with_every_column() -> None:
+    import csvw
+
+    group = csvw.TableGroup.from_file(TEMPLATE / "isic-sheet.csv-metadata.json")
+    read = {str(t.url): [c.name for c in t.tableSchema.columns if not c.virtual] for t in group.tables}
+    assert read == {t.file: list(t.headers) for t in tables()}
