@@ -15,6 +15,7 @@
     ├── BackupError                 422 bad-backup
     │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
+    │   └── SheetRefused            422 sheet-refused       (carries the sheet's problems, cell by cell)
     ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
     ├── NotFound                    404 not-found
     └── StoreError                  502 store-error
@@ -131,6 +132,13 @@ class ValidationFailed(IsicError):
     def __init__(self, message: str, report: Report, fr: str | None = None) -> None:
         super().__init__(message, fr)
         self.report = report
+
+
+class SheetRefused(ValidationFailed):
+    """The sheet cannot be read as the template says: unknown or missing columns, values of the wrong kind."""
+
+    status = 422
+    code = "sheet-refused"
 
 
 class NotOwner(IsicError):

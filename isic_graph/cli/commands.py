@@ -29,6 +29,7 @@ from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
+from isic_graph.errors import SheetRefused
 from isic_graph.ingest.ingestion import Mode, check, ingest
 from isic_graph.ingest.reading import read_batch
 from isic_graph.publish.export import (
@@ -121,7 +122,7 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
                 result = ingest(store, Validator.default(), obj.graphs, documents, network, Mode(mode))
             except ValidationFailed as exc:
                 _print_report(exc.report, lang, report)
-                fail(exc.message)
+                fail(_refused(lang) if isinstance(exc, SheetRefused) else exc.message)
         click.echo(f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
                    f"provenance <{result.activity}>")
     run(action)
@@ -148,6 +149,9 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
                 store.close()
     except NotOwner as exc:  # it would be refused as not conforming: exit 1
         fail(exc.message, 1)
+    except SheetRefused as exc:  # a sheet that cannot be read as the template says does not conform: exit 1
+        _print_report(exc.report, lang, report)
+        sys.exit(1)
     except IsicError as exc:  # usage, parse and store errors alike: exit 2, as documented
         fail(exc.message, 2)
     _print_report(outcome, lang, report)
@@ -485,6 +489,12 @@ def _store_if_available(obj: Context, without: str = "validating without the sto
     except IsicError as exc:
         progress(f"note: {without} ({exc.message})")
         return None
+
+
+def _refused(lang: str) -> str:
+    if lang == "fr":
+        return "la fiche est refusée ; rien n'a été enregistré"
+    return "the sheet is refused; nothing was stored"
 
 
 def _print_report(report: Report, lang: str, path: Path | None) -> None:

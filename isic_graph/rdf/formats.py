@@ -17,7 +17,7 @@ class Format:
     name: str
     media_type: str
     extensions: tuple[str, ...]
-    rdf_format: RdfFormat | None  # None: tabular, converted through the CSVW mapping
+    rdf_format: RdfFormat | None  # None: a sheet (CSV table or workbook), read through the sheet model
     dataset: bool = False  # holds named graphs
 
     @property
@@ -32,6 +32,8 @@ FORMATS: tuple[Format, ...] = (
     Format("nquads", "application/n-quads", (".nq",), RdfFormat.N_QUADS, dataset=True),
     Format("trig", "application/trig", (".trig",), RdfFormat.TRIG, dataset=True),
     Format("csv", "text/csv", (".csv",), None),
+    Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), None),
+    Format("ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",), None),
 )
 
 BY_NAME = {f.name: f for f in FORMATS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +36,8 @@ from isic_graph.validation.personal import (
 
 OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
+# A resource or concept a sheet's cell names, as the cell wrote it: <…/id/project/x> is x, <…/thesaurus/theme/y> is y.
+CELL_OF_IRI = re.compile(r"^<?https?://\S*?/(?:id/[^/>]+|thesaurus/[^/>]+)/([^>]+)>?$")
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)
 # rdflib's complaints about a literal it cannot read ("Parsing weird boolean, 'jean@…'", "Failed to convert
@@ -75,15 +78,22 @@ class Violation:
     def describe(self, lang: str = "fr") -> str:
         """One line: which resource, which field, what value, what is expected."""
         other = "en" if lang == "fr" else "fr"
+        in_a_cell = self.location is not None and self.location.column is not None  # the sheet's words suffice
         resource = f"« {self.focus_label} » <{self.focus}>" if self.focus_label else f"<{self.focus}>"
-        parts = [resource]
+        parts = [] if in_a_cell else [resource]
+        if in_a_cell and self.focus_label:
+            parts.append(f"« {self.focus_label} »")
         if self.path:
             name = self.field_names.get(lang) or self.field_names.get(other)
-            parts.append(f"{name} ({curie(self.path)})" if name else curie(self.path))
+            if in_a_cell and name:
+                parts.append(name)
+            else:
+                parts.append(f"{name} ({curie(self.path)})" if name else curie(self.path))
         if self.value is not None:
-            parts.append(("valeur : " if lang == "fr" else "value: ") + self.value)
+            value = CELL_OF_IRI.sub(r"\1", self.value) if in_a_cell else self.value  # as the cell names it
+            parts.append(("valeur : " if lang == "fr" else "value: ") + value)
         message = self.messages.get(lang) or self.messages.get(other) or next(iter(self.messages.values()), "")
-        line = " — ".join(parts) + " — " + message
+        line = " — ".join(parts + [message])
         if self.location:
             line = f"[{self.location.describe(lang)}] {line}"
         return line

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from isic_graph.errors import UsageError, ValidationFailed
+from isic_graph.errors import SheetRefused
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.dry_run import DryRun, Submission
 from isic_graph.ingest.ingestion import Mode, ingest
@@ -50,7 +51,10 @@ def validate() -> Response:
         require_credential("a dry run")
     wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],
                                                  default="application/problem+json")
-    outcome = dry_run_of(documents_from_request(), network, REPORT_FORMATS.get(wanted))
+    try:
+        outcome = dry_run_of(documents_from_request(), network, REPORT_FORMATS.get(wanted))
+    except SheetRefused as exc:  # the sheet could not be read: its problems, in the asked language
+        return refusal(exc)
     if outcome.conforms:
         return jsonify({"conforms": True, "triples": outcome.triples, "subjects": outcome.subjects})
     if wanted in REPORT_TYPES:
@@ -83,7 +87,9 @@ def documents_from_request() -> list[Document]:
         raise UsageError("say what the body is with a Content-Type (text/turtle, application/ld+json, "
                          "application/n-triples, text/csv)")
     fmt = format_for_media_type(request.mimetype)
-    if fmt.rdf_format is None:
+    if fmt.rdf_format is None and fmt.name != "csv":  # a workbook: its sheets name its tables
+        name = f"sheet{fmt.extension}"
+    elif fmt.rdf_format is None:
         table = request.args.get("table")
         if not table:
             raise UsageError("a CSV body needs ?table=projects (or lessons, organisations…), "

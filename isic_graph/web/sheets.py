@@ -14,6 +14,7 @@ from isic_graph.errors import NotOwner, Report, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
+from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.namespaces import check_slug
@@ -34,8 +35,10 @@ UI = {
            "submit": "Enregistrer la fiche", "required": "obligatoire", "yes": "oui", "no": "non", "none": "—",
            "problems": "La fiche n'a pas été enregistrée : corrigez les points signalés.",
            "saved": "Fiche enregistrée.", "see": "Voir le projet", "other": "English", "csv": "Déposer des fichiers CSV",
-           "template": "Télécharger le modèle CSV vide", "csv_title": "Dépôt de fiches au format CSV",
-           "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…)", "send": "Déposer",
+           "template": "Télécharger le modèle CSV vide",
+           "workbook": "Télécharger le classeur modèle (.xlsx), avec les listes de valeurs",
+           "csv_title": "Dépôt de fiches au format CSV",
+           "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…) ou classeur .xlsx / .ods", "send": "Déposer",
            "bad_token": "Jeton inconnu ou révoqué : la fiche n'a pas été enregistrée.",
            "form": "Remplir le formulaire", "other_problems": "Autres points"},
     "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
@@ -44,8 +47,10 @@ UI = {
            "submit": "Save the sheet", "required": "required", "yes": "yes", "no": "no", "none": "—",
            "problems": "The sheet was not saved: fix the points shown.",
            "saved": "Sheet saved.", "see": "See the project", "other": "Français", "csv": "Upload CSV files",
-           "template": "Download the empty CSV template", "csv_title": "Collection sheets as CSV",
-           "files": "The sheet's CSV files (projects.csv, lessons.csv…)", "send": "Upload",
+           "template": "Download the empty CSV template",
+           "workbook": "Download the workbook template (.xlsx), with the lists of values",
+           "csv_title": "Collection sheets as CSV",
+           "files": "The sheet's CSV files (projects.csv, lessons.csv…) or an .xlsx / .ods workbook", "send": "Upload",
            "bad_token": "Unknown or revoked token: the sheet was not saved.",
            "form": "Fill in the form", "other_problems": "Other points"},
 }
@@ -188,6 +193,13 @@ def _csv_render(lang: str, problems: list[dict[str, object]], saved: str | None,
     body = render_template("sheet_csv.html", lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
                            problems=problems, saved=saved, message=message)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/sheets/template.xlsx")
+def workbook_template() -> Response:
+    """The workbook template: one sheet per table, an example row, drop-down lists of the thesauri's labels."""
+    return Response(workbook(), content_type=format_named("xlsx").media_type,
+                    headers={"Content-Disposition": 'attachment; filename="fiche-isic.xlsx"'})
 
 
 @blueprint.get("/sheets/template.zip")
