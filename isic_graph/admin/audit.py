@@ -21,9 +21,9 @@ from pyoxigraph import NamedNode, Triple
 
 from isic_graph.admin.backup import graph_of
 from isic_graph.errors import Problem, UsageError
-from isic_graph.ingest.ownership import is_record_name
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
+from isic_graph.ingest.ownership import is_record_name
 from isic_graph.privacy import Kind, masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import OWL, Graphs, check_slug

@@ -21,6 +21,7 @@ from isic_graph.errors import (
     NotOwner,
     Report,
     RestoreRefused,
+    SheetRefused,
     ValidationFailed,
 )
 from isic_graph.federation.client import register
@@ -29,7 +30,6 @@ from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
-from isic_graph.errors import SheetRefused
 from isic_graph.ingest.ingestion import Mode, check, ingest
 from isic_graph.ingest.reading import read_batch
 from isic_graph.publish.export import (

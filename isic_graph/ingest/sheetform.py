@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Mapping, Sequence
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
-from pyoxigraph import BlankNode
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from isic_graph.errors import UsageError
 from isic_graph.rdf import resources

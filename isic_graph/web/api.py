@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from isic_graph.errors import UsageError, ValidationFailed
-from isic_graph.errors import SheetRefused
+from isic_graph.errors import SheetRefused, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.dry_run import DryRun, Submission
 from isic_graph.ingest.ingestion import Mode, ingest
