@@ -39,6 +39,7 @@ from isic_graph.publish.search import SearchIndex
 from isic_graph.rdf.namespaces import Graphs, check_slug, curie
 from isic_graph.sparql.guard import Limits, read
 from isic_graph.store import open_store
+from isic_graph.ingest.recheck import networks, stored_problems
 from isic_graph.store.base import Store
 from isic_graph.store.results import SelectResult
 from isic_graph.validation.validator import Validator
@@ -451,6 +452,25 @@ def owner_conflicts(obj: Context) -> None:
             found = ownership.conflicts(store, obj.graphs)
         for c in found:
             click.echo(f"<{c.subject}>\t{', '.join(c.networks)}\towner: {c.owner.describe() if c.owner else 'none'}")
+        return len(found)
+    if run(action):
+        sys.exit(1)
+
+
+@main.command("check")
+@click.option("--network", help="Only this network (its slug); by default, every network with a graph.")
+@LANG
+@click.pass_obj
+def check_command(obj: Context, network: str | None, lang: str) -> None:
+    """The stored data that new data could not hold (SIRETs with a wrong check key, RNA numbers not
+    written W and 9 digits, confirmed or contradicted lessons known nowhere), one line each: network,
+    resource, property, value, why. It stays served; its numbers link nothing. Exit 1 when there is some."""
+    def action() -> int:
+        with obj.store(read_only=True) as store:
+            names = [check_slug(network)] if network is not None else networks(store, obj.graphs)
+            found = [p for name in names for p in stored_problems(store, obj.graphs, name)]
+        for problem in found:
+            click.echo(problem.describe(lang))
         return len(found)
     if run(action):
         sys.exit(1)

@@ -39,12 +39,17 @@ from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 from isic_graph.validation.validator import ValidationReport, Validator
+from isic_graph.ingest.targets import dangling
+from isic_graph.validation.identifiers import wrong_keys
+from isic_graph.validation.validator import Issue
 
 VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
 PERSON_CLASSES = (FOAF + "Person", SCHEMA + "Person")  # the classes isics:PersonShape targets
 HELD_BY = ISIC + "heldBy"
+KEY_COMPONENT = "https://w3id.org/isic/shapes#CheckKeyConstraintComponent"  # results of the checks of _issues
+KNOWN_COMPONENT = "https://w3id.org/isic/shapes#KnownLessonConstraintComponent"
 
 
 class Mode(str, Enum):
@@ -69,10 +74,14 @@ class IngestResult:
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
-          mode: Mode = Mode.REPLACE, owners: bool = True) -> ValidationReport:
+          mode: Mode = Mode.REPLACE, owners: bool = True, strict: bool = True) -> ValidationReport:
     """Validate a batch with what it needs from the store: the types of the resources it references,
     and the roles that hold the persons it describes. As a network's, with a store, it must also state
-    nothing about another's subject (NotOwner; owners=False when the caller checked that already)."""
+    nothing about another's subject (NotOwner; owners=False when the caller checked that already).
+
+    strict: new data also passes the checks the shapes cannot make (SIRET keys; with a store, the lessons
+    it confirms or contradicts are known: see targets.py); data stored before them (a backup restored, a
+    peer's copy) is kept and served without them (identity links come from valid numbers only)."""
     _check_vocabulary_untouched(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
@@ -86,6 +95,9 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
         if context:
             focus = batch.subjects
     report = validator.check(batch.triples, context, focus)
+    if strict:
+        exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
+        report = validator.with_issues(report, _issues(batch, store, graphs, exclude), batch.triples)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
 
@@ -200,6 +212,16 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
                 continue
             found.append(Triple(row["role"], NamedNode(HELD_BY), row["person"]))  # type: ignore[arg-type]
             found.append(Triple(row["role"], NamedNode(RDF_TYPE), row["t"]))  # type: ignore[arg-type]
+    return found
+
+
+def _issues(batch: Batch, store: Store | None, graphs: Graphs, exclude_graph: str | None) -> list[Issue]:
+    """What the shapes cannot see: SIRETs whose key is wrong, and (with a store) links to unknown lessons."""
+    found = [Issue(k.subject, k.predicate, Literal(k.value), k.messages(), KEY_COMPONENT)
+             for k in wrong_keys(batch.triples)]
+    if store is not None:
+        found += [Issue(d.subject, d.predicate, NamedNode(d.target), d.messages(), KNOWN_COMPONENT)
+                  for d in dangling(store, graphs, batch, exclude_graph)]
     return found
 
 
