@@ -1,4 +1,5 @@
-"""The exception tree of isic-graph; each class knows its HTTP status and a stable code.
+"""The exception tree of isic-graph; each class knows its HTTP status and a stable code. A message is
+written in English, and also in French where a user meets it (`text(lang)`); the codes never change.
 
     IsicError
     ├── ConfigError                 500 config
@@ -66,10 +67,16 @@ class IsicError(Exception):
     code: str = "internal"
     public: bool = True  # False: the message may name internal hosts or paths; clients get the class's title
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, fr: str | None = None) -> None:
         message = redact(message)
         super().__init__(message)
         self.message = message
+        self.fr = redact(fr) if fr is not None else None  # the message in French, where one was written
+
+    def text(self, lang: str = "en") -> str:
+        """The message in a language (fr or en): French where it was written, else the English one."""
+        fr = self.__dict__.get("fr")  # absent from errors pickled before it existed
+        return fr if lang == "fr" and fr is not None else self.message
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with what it carries (a report, a subject…), as a dry run's process sends it back."""
@@ -125,8 +132,8 @@ class ValidationFailed(IsicError):
     status = 422
     code = "validation-failed"
 
-    def __init__(self, message: str, report: Report) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, report: Report, fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.report = report
 
 
@@ -136,8 +143,8 @@ class NotOwner(IsicError):
     status = 422
     code = "not-owner"
 
-    def __init__(self, message: str, subject: str, owner: str, row: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, subject: str, owner: str, row: str | None = None, fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.subject = subject
         self.owner = owner
         self.row = row

@@ -116,7 +116,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     report = check(batch, store, validator, graphs, network, mode, owners=False)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
-                               f"({len(report.violations)} problem(s)); nothing was stored", report)
+                               f"({len(report.violations)} problem(s)); nothing was stored", report,
+                               f"l'envoi n'est pas conforme ({len(report.violations)} problème(s) à corriger) ; "
+                               "rien n'a été enregistré")
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
     created = store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is False
@@ -229,14 +231,17 @@ def _check_vocabulary_untouched(batch: Batch) -> None:
     """Data only: no redefinition of the shared vocabulary, no shapes (the server's are the only ones), no imports."""
     for subject in batch.subjects:
         if subject.startswith(VOCABULARY_NAMESPACES):
-            raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
+            raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine",
+                             f"<{subject}> appartient au vocabulaire commun, qu'aucun réseau ne peut redéfinir")
     for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
         used = next((term.value for term in (t.predicate, t.object, t.subject)
                      if isinstance(term, NamedNode) and (term.value.startswith(SH) or term.value == OWL_IMPORTS)),
                     None)
         if used is not None:
             raise UsageError(f"<{term_value(t.subject)}> uses <{used}>: submissions hold data only; the shapes "
-                             "that check them are the server's own, and nothing is imported")
+                             "that check them are the server's own, and nothing is imported",
+                             f"<{term_value(t.subject)}> utilise <{used}> : un envoi ne contient que des données ; "
+                             "les formes qui les vérifient sont celles du serveur, et rien n'est importé")
 
 
 def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
@@ -245,7 +250,9 @@ def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
         if t.predicate.value == PROV + "wasAttributedTo" and term_value(t.object) != expected \
                 and term_value(t.object).startswith(graphs.base + "id/network/"):
             raise UsageError(f"<{term_value(t.subject)}> is attributed to <{term_value(t.object)}>, "
-                             f"but the submission is for network {network!r} (<{expected}>)")
+                             f"but the submission is for network {network!r} (<{expected}>)",
+                             f"<{term_value(t.subject)}> est attribué à <{term_value(t.object)}>, "
+                             f"mais l'envoi est celui du réseau « {network} » (<{expected}>)")
 
 
 def _delete_descriptions(graph: str, batch: Batch) -> list[str]:

@@ -81,7 +81,10 @@ class Owner:
     kind: str  # "network", "peer" or "instance"
     name: str  # the network's slug or the peer's name; "" for the instance
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        if lang == "fr":
+            kinds = {"network": "le réseau", "peer": "le pair"}
+            return "cette instance" if self.kind == "instance" else f"{kinds.get(self.kind, self.kind)} « {self.name} »"
         return "this instance" if self.kind == "instance" else f'{self.kind} "{self.name}"'
 
 
@@ -207,7 +210,9 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     for iri in stated:
         if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
             raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
-                             "names of letters, digits and hyphens, in normal form): write it as they are")
+                             "names of letters, digits and hyphens, in normal form): write it as they are",
+                             f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, "
+                             "noms de lettres, chiffres et tirets, sous forme normale) : écrivez-le comme elles")
     found = _resolve(store, graphs, stated)
     references: list[tuple[str, Owner, Triple]] = []
     for iri, (other, _) in found.items():
@@ -466,11 +471,21 @@ def _orphan(graphs: Graphs, iri: str) -> bool:
     return iri.startswith(graphs.base + ".well-known/genid")
 
 
+def _to(owner: Owner) -> str:
+    """"to" an owner, in French: au réseau « x », au pair « y », à cette instance."""
+    kinds = {"network": "au réseau", "peer": "au pair"}
+    return f"{kinds[owner.kind]} « {owner.name} »" if owner.kind in kinds else "à cette instance"
+
+
 def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
     """The refusal names the subject, the property and the row, never the value (it may be personal data
     in a form no search recognises)."""
     where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
     row = where.describe("en") if where else None
+    row_fr = f" ({where.describe('fr')})" if where else ""
     return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
                     f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
-                    "; nothing was stored", iri, other.agent, row)
+                    "; nothing was stored", iri, other.agent, row,
+                    f"<{iri}> appartient {_to(other)}, seul à pouvoir le décrire ; {owner.describe('fr')} "
+                    f"ne peut pas écrire <{term_value(t.subject)}> <{t.predicate.value}> …{row_fr} ; "
+                    "rien n'a été enregistré")

@@ -58,7 +58,9 @@ def validate() -> Response:
     else:
 
         shown = "" if outcome.problems == len(outcome.violations) else f" (the first {len(outcome.violations)} shown)"
-        response = from_error(ValidationFailed(f"{outcome.problems} problem(s) to fix{shown}", outcome.as_report()),
+        shown_fr = "" if not shown else f" (les {len(outcome.violations)} premiers affichés)"
+        response = from_error(ValidationFailed(f"{outcome.problems} problem(s) to fix{shown}", outcome.as_report(),
+                                               f"{outcome.problems} problème(s) à corriger{shown_fr}"),
                               report=outcome.describe(language()), problems=outcome.problems)
     response.headers["Isic-Problems"] = str(outcome.problems)
     response.headers["Isic-Problems-Shown"] = str(len(outcome.violations))
@@ -79,13 +81,17 @@ def documents_from_request() -> list[Document]:
         return uploaded_documents()
     if not request.mimetype:
         raise UsageError("say what the body is with a Content-Type (text/turtle, application/ld+json, "
-                         "application/n-triples, text/csv)")
+                         "application/n-triples, text/csv)",
+                         "dites ce qu'est le corps de la requête par un Content-Type (text/turtle, "
+                         "application/ld+json, application/n-triples, text/csv)")
     fmt = format_for_media_type(request.mimetype)
     if fmt.rdf_format is None:
         table = request.args.get("table")
         if not table:
             raise UsageError("a CSV body needs ?table=projects (or lessons, organisations…), "
-                             "or send the files as multipart/form-data")
+                             "or send the files as multipart/form-data",
+                             "un corps CSV demande ?table=projects (ou lessons, organisations…), "
+                             "ou envoyez les fichiers en multipart/form-data")
         name = table if table.endswith(".csv") else f"{table}.csv"
     else:
         name = f"body{fmt.extension}"
@@ -97,7 +103,8 @@ def _mode() -> Mode:
     try:
         return Mode(value)
     except ValueError:
-        raise UsageError(f"mode must be replace or upsert, not {value!r}") from None
+        raise UsageError(f"mode must be replace or upsert, not {value!r}",
+                         f"le mode est replace ou upsert, pas {value!r}") from None
 
 
 def refusal(exc: ValidationFailed) -> Response:

@@ -15,6 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 from isic_graph.errors import IsicError, NotOwner, ValidationFailed
 from isic_graph.web.lifecycle import request_id
+from isic_graph.web.lifecycle import refused
+from isic_graph.web.negotiation import message_language
 
 PROBLEM_BASE = "https://w3id.org/isic/problems/"
 LOG = logging.getLogger("isic_graph.errors")
@@ -25,6 +27,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
     body = {"type": PROBLEM_BASE + code, "title": title, "status": status, "detail": detail, "code": code, **extra}
     if has_request_context() and request_id():
         body["request_id"] = request_id()
+    if has_request_context():
+        refused(code)
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
     if retry_after is not None or status in (503, 429):
         response.headers["Retry-After"] = str(retry_after or 1)
@@ -37,7 +41,7 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, NotOwner):
         extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
     title = (type(exc).__doc__ or exc.code).splitlines()[0]
-    detail = exc.message
+    detail = exc.text(message_language()) if has_request_context() else exc.message
     if exc.status >= 500 and not exc.public:
         LOG.error("%s (request %s): %s", exc.code, request_id() if has_request_context() else "-", exc.message)
         detail = title

@@ -34,5 +34,5 @@ def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
                              "sheet.ttl…): its name tells its format and, for CSV, its table")
         documents.append(Document(name, data, format_for_path(name)))
     if not documents:
-        raise UsageError("the multipart request holds no file")
+        raise UsageError("the multipart request holds no file", "la requête multipart ne contient aucun fichier")
     return documents
