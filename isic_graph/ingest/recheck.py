@@ -11,6 +11,7 @@ from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.targets import dangling
 from isic_graph.rdf.namespaces import Graphs, check_slug
 from isic_graph.store.base import Store
+from isic_graph.store.results import term_value
 from isic_graph.validation.identifiers import RNA, valid_rna, wrong_keys
 
 
@@ -39,10 +40,11 @@ def stored_problems(store: Store, graphs: Graphs, network: str) -> list[StoredPr
     check_slug(network)
     triples = tuple(store.graph_triples(graphs.network(network)))
     found = [StoredProblem(network, k.subject, k.predicate, k.value, k.messages()) for k in wrong_keys(triples)]
-    found += [StoredProblem(network, str(t.subject.value), RNA, t.object.value, {
-        "fr": f"Le numéro RNA {t.object.value} ne s'écrit pas W suivi de 9 chiffres.",
-        "en": f"The RNA number {t.object.value} is not W followed by 9 digits."})
-        for t in triples if t.predicate.value == RNA and not valid_rna(t.object.value)]
+    rna = [(term_value(t.subject), term_value(t.object)) for t in triples if t.predicate.value == RNA]
+    found += [StoredProblem(network, subject, RNA, value, {
+        "fr": f"Le numéro RNA {value} ne s'écrit pas W suivi de 9 chiffres.",
+        "en": f"The RNA number {value} is not W followed by 9 digits."})
+        for subject, value in rna if not valid_rna(value)]
     found += [StoredProblem(network, d.subject, d.predicate, d.target, d.messages())
               for d in dangling(store, graphs, Batch(triples, ()), None)]
     return sorted(found, key=lambda p: (p.subject, p.predicate, p.value))

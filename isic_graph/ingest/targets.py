@@ -50,7 +50,7 @@ class Dangling:
 def dangling(store: Store, graphs: Graphs, batch: Batch, exclude_graph: str | None) -> list[Dangling]:
     """The batch's links to lessons known nowhere; exclude_graph: the graph the batch replaces (what it
     holds will be gone)."""
-    links = sorted({(t.subject.value, t.predicate.value, t.object.value) for t in batch.triples
+    links = sorted({(term_value(t.subject), t.predicate.value, term_value(t.object)) for t in batch.triples
                     if t.predicate.value in CITING and isinstance(t.object, NamedNode)
                     and t.object.value not in batch.subjects})
     if not links:
@@ -61,7 +61,8 @@ def dangling(store: Store, graphs: Graphs, batch: Batch, exclude_graph: str | No
     unknown -= described(store, unknown, exclude_graph)
     if not unknown:
         return []
-    own = {t.subject.value for t in batch.triples if t.predicate.value == RDF_TYPE and t.object.value == LESSON}
+    own = {term_value(t.subject) for t in batch.triples
+           if t.predicate.value == RDF_TYPE and term_value(t.object) == LESSON}
     lessons = sorted(lessons_known(store, exclude_graph) | own)
     return [Dangling(subject, predicate, target, closest(target, lessons))
             for subject, predicate, target in links if target in unknown]

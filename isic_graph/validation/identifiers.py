@@ -16,6 +16,7 @@ import pyoxigraph
 from stdnum.fr import siret as siret_number
 
 from isic_graph.rdf.namespaces import ISIC
+from isic_graph.store.results import term_value
 
 SIRET = ISIC + "siret"
 RNA = ISIC + "rna"
@@ -59,7 +60,7 @@ class WrongKey:
 
 def wrong_keys(triples: Iterable[pyoxigraph.Triple]) -> list[WrongKey]:
     """The SIRETs of these triples written as 14 digits whose key is wrong, in order."""
-    found = {WrongKey(str(t.subject.value), SIRET, t.object.value) for t in triples
+    found = {WrongKey(term_value(t.subject), SIRET, t.object.value) for t in triples
              if t.predicate.value == SIRET and isinstance(t.object, pyoxigraph.Literal)
              and SIRET_FORM.fullmatch(t.object.value) and not valid_siret(t.object.value)}
     return sorted(found, key=lambda k: (k.subject, k.value))

@@ -33,6 +33,7 @@ from isic_graph.validation.personal import (
     report_personal_data,
 )
 from isic_graph.validation.personal import rdflib_term
+from isic_graph.store.results import term_value
 
 OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
@@ -248,7 +249,7 @@ class Validator:
         root = next(graph.subjects(RDF.type, SH.ValidationReport))
         graph.set((root, SH.conforms, Literal(False)))
         focused = {issue.focus for issue in issues}
-        described = to_rdflib([t for t in triples if str(t.subject.value) in focused])
+        described = to_rdflib([t for t in triples if term_value(t.subject) in focused])
         added = []
         for issue in issues:
             focus, path, value = URIRef(issue.focus), URIRef(issue.path), rdflib_term(issue.value)
