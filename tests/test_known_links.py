@@ -3,16 +3,23 @@ graph), or under a registered peer's URI space; a link to nothing is refused, wi
 
 from __future__ import annotations
 
+import html
+import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
 from pyoxigraph import RdfFormat
+
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.cli import main
 
 from isic_graph.errors import ValidationFailed
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
-from isic_graph.ingest.recheck import stored_problems
+from isic_graph.ingest.recheck import networks, stored_problems
 from isic_graph.ingest.targets import closest
 from isic_graph.rdf.formats import format_for_path
 from isic_graph.rdf.namespaces import ISIC, Graphs
@@ -157,3 +164,79 @@ def test_closest_prefers_the_lesson_of_the_targets_namespace() -> None:
     assert closest(f"{BASE}id/lesson/x-obstacl", lessons) == f"{BASE}id/lesson/x-obstacle"
     assert closest("https://a.example/id/lesson/x-obstacles", lessons) == "https://a.example/id/lesson/x-obstacle"
     assert closest(f"{BASE}id/lesson/zzz", lessons) is None
+
+
+def test_the_samples_cite_only_known_lessons(sample_store: Store, graphs: Graphs) -> None:
+    assert networks(sample_store, graphs) == ["action-sociale-35", "anas", "fcsf"]
+    for network in networks(sample_store, graphs):
+        assert stored_problems(sample_store, graphs, network) == []
+
+
+# ---------------------------------------------------------------- every way in
+
+TYPO_TURTLE = f"""@prefix isic: <https://w3id.org/isic/ontology#> .
+<{BASE}id/lesson/journal-citing> a isic:Lesson ;
+  isic:lessonCategory <https://w3id.org/isic/thesaurus/lesson-category/tip> ;
+  isic:statement "Un enseignement qui en cite un autre."@fr ;
+  isic:confirms <{BASE}id/lesson/cdp-elus-invite> .
+""".encode()
+TYPO_CSV = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
+            "transferable_territoires,acteurs_concernes,confirme,contredit\n"
+            "journal-citing,journal-projet,tip,action,action,Un enseignement.,,,,,,cdp-elus-invite\n").encode()
+
+
+@pytest.fixture(scope="module")
+def journal(credentials: CredentialStore) -> dict[str, str]:
+    return {"Authorization": "Bearer " + credentials.add("journal", "Réseau du journal")}
+
+
+def said_did_you_mean(text: str) -> bool:
+    return "cdp-elus-invite" in text and "cdp-elus-invites" in text and (
+        "Did you mean" in text or "Vouliez-vous dire" in text)
+
+
+@pytest.mark.parametrize("path", ["/api/networks/journal/sheets", "/api/networks/journal/sheets?mode=upsert",
+                                  "/api/validate?network=journal"])
+def test_the_api_refuses_a_link_to_a_misspelt_lesson(client: FlaskClient, journal: dict[str, str], path: str) -> None:
+    answer = client.post(path, data=TYPO_TURTLE, headers={**journal, "Content-Type": "text/turtle"})
+    problem = answer.get_json()
+    assert answer.status_code == 422 and problem["code"] == "validation-failed"
+    [violation] = [v for v in problem["violations"] if v["path"] == CONFIRMS]
+    assert violation["value"] == f"<{BASE}id/lesson/cdp-elus-invite>" and said_did_you_mean(violation["message"]["fr"])
+    assert said_did_you_mean(problem["report"])
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_the_graph_store_refuses_a_link_to_a_misspelt_lesson(client: FlaskClient, journal: dict[str, str],
+                                                             method: str) -> None:
+    answer = client.open(f"/graph-store?graph={BASE}graph/network/journal", method=method, data=TYPO_TURTLE,
+                         headers={**journal, "Content-Type": "text/turtle"})
+    assert answer.status_code == 422 and said_did_you_mean(answer.get_data(as_text=True))
+
+
+def test_the_csv_page_shows_the_misspelt_lesson_on_its_row(client: FlaskClient, journal: dict[str, str]) -> None:
+    token = journal["Authorization"].split(" ", 1)[1]
+    answer = client.post("/sheets/csv", data={"credential": token, "files": (io.BytesIO(TYPO_CSV), "lessons.csv")},
+                         content_type="multipart/form-data")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "<td>lessons.csv</td><td>2</td><td>contredit</td>" in page and said_did_you_mean(html.unescape(page))
+
+
+@pytest.mark.parametrize("command", ["ingest", "validate"])
+def test_the_cli_refuses_a_link_to_a_misspelt_lesson(sample_cli: tuple[CliRunner, dict[str, str]], tmp_path: Path,
+                                                     command: str) -> None:
+    runner, env = sample_cli
+    sheet_file = tmp_path / "typo.ttl"
+    sheet_file.write_bytes(TYPO_TURTLE)
+    result = runner.invoke(main, [command, str(sheet_file), "--network", "journal", "--lang", "fr"], env=env)
+    assert result.exit_code == 1 and said_did_you_mean(result.output), result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def sample_cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliRunner, dict[str, str]]:
+    env = {"ISIC_BASE_IRI": BASE, "ISIC_STORE": str(tmp_path_factory.mktemp("cli") / "store")}
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--samples"], env=env).exit_code == 0
+    return runner, env
