@@ -193,3 +193,18 @@ def test_the_clis_messages_follow_lang(cli_env: dict[str, str], tmp_path: Path) 
     assert not tracebacks(owned.output)
     kept = runner.invoke(main, ["validate", str(taken), "--network", "autre"], env=cli_env)
     assert kept.exit_code == 1 and 'belongs to network "demo"' in kept.output  # without --lang: English, as before
+
+
+def test_reading_refusals_speak_french_when_asked(client: FlaskClient, token: str) -> None:
+    french = {"Authorization": f"Bearer {token}", "Accept-Language": "fr"}
+    broken = client.post("/api/networks/journal/sheets", data=b"<a> <b> .", headers={**french, "Content-Type": "text/turtle"})
+    assert broken.get_json()["code"] == "parse-error" and "n'est pas un fichier turtle valide" in broken.get_json()["detail"]
+    unknown = client.post("/api/networks/journal/sheets", data={"files": (io.BytesIO(b"x"), "fiche.docx")},
+                          content_type="multipart/form-data", headers=french)
+    assert unknown.get_json()["code"] == "unsupported-format" and "ne dit pas son format" in unknown.get_json()["detail"]
+    control = client.post("/api/networks/journal/sheets", data='<a> <b> "x\x07" .'.encode(),
+                          headers={**french, "Content-Type": "text/turtle"})
+    assert "caractère de contrôle U+0007" in control.get_json()["detail"]
+    english = client.post("/api/networks/journal/sheets", data=b"<a> <b> .",
+                          headers={"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"})
+    assert "is not valid turtle" in english.get_json()["detail"].lower()
