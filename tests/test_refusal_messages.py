@@ -208,3 +208,12 @@ def test_reading_refusals_speak_french_when_asked(client: FlaskClient, token: st
     english = client.post("/api/networks/journal/sheets", data=b"<a> <b> .",
                           headers={"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"})
     assert "is not valid turtle" in english.get_json()["detail"].lower()
+
+
+def test_every_problem_code_has_a_french_title() -> None:
+    from isic_graph import errors
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.IsicError)]
+    assert {c.code for c in classes} <= set(errors.FRENCH_TITLES)
+    refusal = errors.ValidationFailed("x", report=None, fr="y")  # type: ignore[arg-type]
+    assert refusal.title("fr").startswith("Les données envoyées") and refusal.title("en").startswith("The submitted")
+    assert (refusal.text("fr"), refusal.text("en")) == ("y", "x")

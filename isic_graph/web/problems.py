@@ -40,8 +40,9 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
     if isinstance(exc, NotOwner):
         extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
-    title = (type(exc).__doc__ or exc.code).splitlines()[0]
-    detail = exc.text(message_language()) if has_request_context() else exc.message
+    lang = message_language() if has_request_context() else "en"
+    title = exc.title(lang)
+    detail = exc.text(lang)
     if exc.status >= 500 and not exc.public:
         LOG.error("%s (request %s): %s", exc.code, request_id() if has_request_context() else "-", exc.message)
         detail = title
