@@ -60,32 +60,6 @@ class Problem:
         return f"{where}: {self.problem}"
 
 
-# The titles of the problem documents in French, by code (the English title is the class's docstring).
-FRENCH_TITLES = {
-    "internal": "Erreur interne.", "config": "Un réglage manque ou est mal formé.",
-    "bad-request": "La requête ou la commande est mal formée.",
-    "unsupported-format": "Aucun lecteur ni écrivain pour ce type de média ou cette extension.",
-    "parse-error": "Le document envoyé est mal formé pour son format.",
-    "document-too-large": "L'envoi dépasse ce que ce serveur accepte (triplets, taille d'un texte).",
-    "not-acceptable": "Aucune représentation ne correspond à l'en-tête Accept.",
-    "method-not-allowed": "La méthode HTTP ne s'applique pas à cette ressource.",
-    "query-too-large": "La requête dépasse la taille permise.", "uri-too-long": "L'adresse demandée est trop longue.",
-    "too-many-requests": "Le client a épuisé son temps de requête ; il peut recommencer après Retry-After secondes.",
-    "bad-backup": "La sauvegarde est illisible, incomplète ou différente de son manifeste.",
-    "backup-nonconforming": "Des graphes de la sauvegarde ne passent pas leurs contrôles ; rien n'a été restauré.",
-    "validation-failed": "Les données envoyées ne sont pas conformes aux formes ; rien n'a été écrit.",
-    "not-owner": "Les données décrivent un sujet qui appartient à un autre ; rien n'a été écrit.",
-    "not-found": "Ressource, graphe ou fichier introuvable.", "store-error": "La base a échoué ou est injoignable.",
-    "store-locked": "La base est ouverte par un autre processus.",
-    "query-timeout": "La requête a dépassé le délai permis ; le moteur a été relancé.",
-    "validation-timeout": "La validation a dépassé le délai permis et a été arrêtée ; rien n'a été enregistré.",
-    "store-unavailable": "Le moteur de requêtes redémarre ou est injoignable ; réessayez dans un instant.",
-    "storage-full": "Le disque de la base est plein : rien n'a été écrit, ce qui est stocké reste lisible.",
-    "peer-unavailable": "Un pair n'a pas pu être lu ; ses dernières copies sont gardées.",
-    "peer-timeout": "Un pair n'a pas répondu à temps.",
-}
-
-
 class IsicError(Exception):
     """Base of every error isic-graph reports to a user."""
 
@@ -94,18 +68,15 @@ class IsicError(Exception):
     public: bool = True  # False: the message may name internal hosts or paths; clients get the class's title
 
     def __init__(self, message: str, fr: str | None = None) -> None:
+        """The message in English; `fr`, the same in French where it is written (answers to a client that
+        prefers French say it; without it, they give the French words of the error's class)."""
         message = redact(message)
         super().__init__(message)
         self.message = message
-        self.fr = redact(fr) if fr is not None else None  # the message in French, where one was written
-
-    def title(self, lang: str = "en") -> str:
-        """The class's one-line summary (a problem document's title), in French where there is one."""
-        english = (type(self).__doc__ or self.code).splitlines()[0]
-        return FRENCH_TITLES.get(self.code, english) if lang == "fr" else english
+        self.fr = redact(fr) if fr is not None else None
 
     def text(self, lang: str = "en") -> str:
-        """The message in a language (fr or en): French where it was written, else the English one."""
+        """The message in a language (fr or en): its French words where they are written, else the English."""
         fr = self.__dict__.get("fr")  # absent from errors pickled before it existed
         return fr if lang == "fr" and fr is not None else self.message
 
@@ -253,8 +224,8 @@ class BudgetExceeded(IsicError):
     status = 429
     code = "too-many-requests"
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int, fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.retry_after = retry_after
 
 

@@ -124,8 +124,8 @@ def test_a_live_servers_log_holds_one_line_per_refusal_and_no_traceback(server: 
 
 
 @pytest.mark.parametrize("headers, query, words", [
-    ({"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}, "", "l'envoi n'est pas conforme"),
-    ({}, "?lang=fr", "l'envoi n'est pas conforme"),
+    ({"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}, "", "la soumission n'est pas conforme"),
+    ({}, "?lang=fr", "la soumission n'est pas conforme"),
     ({"Accept-Language": "en"}, "", "does not conform"),
     ({}, "", "does not conform"),  # a program that asks nothing gets English, as always
 ])
@@ -177,7 +177,7 @@ def test_the_clis_messages_follow_lang(cli_env: dict[str, str], tmp_path: Path) 
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + MISTAKES["impossible date"], encoding="utf-8")
     french = runner.invoke(main, ["ingest", str(bad), "--network", "demo", "--lang", "fr"], env=cli_env)
-    assert french.exit_code == 1 and "erreur : l'envoi n'est pas conforme" in french.output
+    assert french.exit_code == 1 and "erreur : la soumission n'est pas conforme" in french.output
     assert not tracebacks(french.output)
     english = runner.invoke(main, ["ingest", str(bad), "--network", "demo", "--lang", "en"], env=cli_env)
     assert english.exit_code == 1 and "error: the submission does not conform" in english.output
@@ -210,10 +210,7 @@ def test_reading_refusals_speak_french_when_asked(client: FlaskClient, token: st
     assert "is not valid turtle" in english.get_json()["detail"].lower()
 
 
-def test_every_problem_code_has_a_french_title() -> None:
-    from isic_graph import errors
-    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.IsicError)]
-    assert {c.code for c in classes} <= set(errors.FRENCH_TITLES)
-    refusal = errors.ValidationFailed("x", report=None, fr="y")  # type: ignore[arg-type]
-    assert refusal.title("fr").startswith("Les données envoyées") and refusal.title("en").startswith("The submitted")
-    assert (refusal.text("fr"), refusal.text("en")) == ("y", "x")
+
+def test_an_error_gives_its_french_words_where_written_else_its_english_ones() -> None:
+    from isic_graph.errors import UsageError
+    assert (UsageError("x", "y").text("fr"), UsageError("x", "y").text("en"), UsageError("x").text("fr")) == ("y", "x", "x")

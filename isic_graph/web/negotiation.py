@@ -29,12 +29,3 @@ def language() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
-
-
-def message_language() -> str:
-    """The language of an error message to a program: `?lang=` when it names one, else the Accept-Language's
-    choice, else English (as the API has always answered)."""
-    chosen = request.args.get("lang", "")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
