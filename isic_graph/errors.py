@@ -1,4 +1,5 @@
-"""The exception tree of isic-graph; each class knows its HTTP status and a stable code.
+"""The exception tree of isic-graph; each class knows its HTTP status and a stable code. A message is
+written in English, and also in French where a user meets it (`text(lang)`); the codes never change.
 
     IsicError
     ├── ConfigError                 500 config
@@ -74,6 +75,11 @@ class IsicError(Exception):
         super().__init__(message)
         self.message = message
         self.fr = redact(fr) if fr is not None else None
+
+    def text(self, lang: str = "en") -> str:
+        """The message in a language (fr or en): its French words where they are written, else the English."""
+        fr = self.__dict__.get("fr")  # absent from errors pickled before it existed
+        return fr if lang == "fr" and fr is not None else self.message
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with what it carries (a report, a subject…), as a dry run's process sends it back."""

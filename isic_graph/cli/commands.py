@@ -32,6 +32,7 @@ from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, check, ingest
 from isic_graph.ingest.reading import read_batch
+from isic_graph.ingest.recheck import networks, stored_problems
 from isic_graph.publish.export import (
     EXPORT_FORMATS,
     export_stream,
@@ -48,8 +49,9 @@ from isic_graph.validation.validator import Validator
 from isic_graph.web.serve import serve
 
 T = TypeVar("T")
-LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-                    help="Language of the validation report.")
+LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+                    help="Language of the report and of the error messages (without it: the report in French, "
+                         "the messages in English).")
 REPORT = click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
                       help="Also write the W3C SHACL report (.ttl or .jsonld).")
 
@@ -66,17 +68,18 @@ class Context:
         return open_store(self.settings, read_only=read_only)
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
+    click.echo(f"erreur : {message}" if lang == "fr" else f"error: {message}", err=True)
     sys.exit(code)
 
 
-def run(action: Callable[[], T]) -> T:
-    """Run a core call; user errors become a message and exit code 1, never a traceback."""
+def run(action: Callable[[], T], lang: str | None = None) -> T:
+    """Run a core call; user errors become a message (in lang, English by default) and exit code 1, never a
+    traceback."""
     try:
         return action()
     except IsicError as exc:
-        fail(exc.message)
+        fail(exc.text(lang or "en"), lang=lang)
 
 
 def progress(message: str) -> None:
@@ -111,7 +114,7 @@ def init_command(obj: Context, samples: bool) -> None:
 @LANG
 @REPORT
 @click.pass_obj
-def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: str, lang: str,
+def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: str, lang: str | None,
                    report: Path | None) -> None:
     """Validate files (Turtle, N-Triples, JSON-LD, CSV sheets) and store them in a network's graph, all or nothing."""
     def action() -> None:
@@ -121,11 +124,11 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
             try:
                 result = ingest(store, Validator.default(), obj.graphs, documents, network, Mode(mode))
             except ValidationFailed as exc:
-                _print_report(exc.report, lang, report)
-                fail(_refused(lang) if isinstance(exc, SheetRefused) else exc.message)
+                _print_report(exc.report, lang or "fr", report)
+                fail(_refused(lang or "fr") if isinstance(exc, SheetRefused) else exc.text(lang or "en"), lang=lang)
         click.echo(f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
                    f"provenance <{result.activity}>")
-    run(action)
+    run(action, lang)
 
 
 @main.command("validate")
@@ -134,7 +137,7 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
 @LANG
 @REPORT
 @click.pass_obj
-def validate_command(obj: Context, files: tuple[Path, ...], network: str | None, lang: str,
+def validate_command(obj: Context, files: tuple[Path, ...], network: str | None, lang: str | None,
                      report: Path | None) -> None:
     """Dry run: exit 0 when the files conform, 1 when not, 2 on usage or parse errors. Nothing is stored."""
     try:
@@ -148,13 +151,13 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
             if store is not None:
                 store.close()
     except NotOwner as exc:  # it would be refused as not conforming: exit 1
-        fail(exc.message, 1)
+        fail(exc.text(lang or "en"), 1, lang)
     except SheetRefused as exc:  # a sheet that cannot be read as the template says does not conform: exit 1
-        _print_report(exc.report, lang, report)
+        _print_report(exc.report, lang or "fr", report)
         sys.exit(1)
     except IsicError as exc:  # usage, parse and store errors alike: exit 2, as documented
-        fail(exc.message, 2)
-    _print_report(outcome, lang, report)
+        fail(exc.text(lang or "en"), 2, lang)
+    _print_report(outcome, lang or "fr", report)
     sys.exit(0 if outcome.conforms else 1)
 
 
@@ -465,6 +468,25 @@ def owner_conflicts(obj: Context) -> None:
             click.echo(f"<{c.subject}>\t{', '.join(c.networks)}\towner: {c.owner.describe() if c.owner else 'none'}")
         return len(found)
     if run(action):
+        sys.exit(1)
+
+
+@main.command("check")
+@click.option("--network", help="Only this network (its slug); by default, every network with a graph.")
+@LANG
+@click.pass_obj
+def check_command(obj: Context, network: str | None, lang: str | None) -> None:
+    """The stored data that new data could not hold (SIRETs with a wrong check key, RNA numbers not
+    written W and 9 digits, confirmed or contradicted lessons known nowhere), one line each: network,
+    resource, property, value, why. It stays served; its numbers link nothing. Exit 1 when there is some."""
+    def action() -> int:
+        with obj.store(read_only=True) as store:
+            names = [check_slug(network)] if network is not None else networks(store, obj.graphs)
+            found = [p for name in names for p in stored_problems(store, obj.graphs, name)]
+        for problem in found:
+            click.echo(problem.describe(lang or "fr"))
+        return len(found)
+    if run(action, lang):
         sys.exit(1)
 
 

@@ -230,7 +230,9 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     for iri in stated:
         if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
             raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
-                             "names of letters, digits and hyphens, in normal form): write it as they are")
+                             "names of letters, digits and hyphens, in normal form): write it as they are",
+                             f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, "
+                             "noms de lettres, chiffres et tirets, sous forme normale) : écrivez-le comme elles")
     found = _resolve(store, graphs, stated)
     references: list[tuple[str, Owner, Triple]] = []
     for iri, (other, _) in found.items():

@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from isic_graph.errors import IsicError, NotOwner, ValidationFailed
-from isic_graph.web.lifecycle import request_id
+from isic_graph.web.lifecycle import refused, request_id
 
 PROBLEM_BASE = "https://w3id.org/isic/problems/"
 LOG = logging.getLogger("isic_graph.errors")
@@ -98,6 +98,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
             **extra: Any) -> Response:
     if has_request_context() and request_id():
         extra["request_id"] = request_id()
+    if has_request_context():
+        refused(code)
     response = Response(document(status, code, title, detail, **extra), status=status,
                         mimetype="application/problem+json")
     if retry_after is not None or status in (503, 429):
