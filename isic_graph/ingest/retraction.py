@@ -27,6 +27,7 @@ PARTS = {ISIC + c for c in ("ProfessionalRole", "UserGroup", "Partnership", "Par
 HANGING = (ISIC + "learnedFrom", ISIC + "describes")  # a lesson hangs from its project, a sheet from what it describes
 INVALIDATED = PROV + "wasInvalidatedBy"
 MAX_REASON = 2000
+LABELS = (DCTERMS + "title", ISIC + "statement", RDFS + "label")
 ROUNDS = 50  # parts of parts: bounded
 
 
@@ -79,12 +80,12 @@ def plan(store: Store, graphs: Graphs, resource: str) -> Withdrawal:
         raise NotFound(f"no project or lesson <{resource}> published by a network here",
                        fr=f"aucun projet ni enseignement <{resource}> publié ici par un réseau")
     graph, kind = found[0]
-    triples = [(term_value(r["s"]), term_value(r["p"]), r["o"]) for r in store.select(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}").rows]
+    rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}").rows
+    triples = [(term_value(r["s"]), term_value(r["p"]), term_value(r["o"])) for r in rows]
     types: dict[str, set[str]] = {}
     for s, p, o in triples:
         if p == RDF_TYPE:
-            types.setdefault(s, set()).add(term_value(o))
+            types.setdefault(s, set()).add(o)
     withdrawn = {resource}
     for _ in range(ROUNDS):
         before = len(withdrawn)
@@ -92,9 +93,9 @@ def plan(store: Store, graphs: Graphs, resource: str) -> Withdrawal:
         if len(withdrawn) == before:
             break
     ordered = (resource, *sorted(withdrawn - {resource}))
-    labels = {s: term_value(o) for s, p, o in triples
-              if s in withdrawn and p in (DCTERMS + "title", ISIC + "statement", RDFS + "label")
-              and getattr(o, "language", None) in ("fr", None)}
+    labels = {term_value(r["s"]): term_value(r["o"]) for r in rows
+              if term_value(r["s"]) in withdrawn and term_value(r["p"]) in LABELS
+              and getattr(r["o"], "language", None) in ("fr", None)}
     return Withdrawal(resource, kind, owner.name, ordered, labels, _links(store, graphs, graph, ordered))
 
 
@@ -102,20 +103,19 @@ def _root(node: str) -> str:
     return node.split("#genid-")[0]
 
 
-def _hanging(triples: list[tuple[str, str, object]], types: dict[str, set[str]], withdrawn: set[str]) -> set[str]:
+def _hanging(triples: list[tuple[str, str, str]], types: dict[str, set[str]], withdrawn: set[str]) -> set[str]:
     """The lessons and sheets whose every hanging link points to a withdrawn resource."""
     targets: dict[str, set[str]] = {}
     for s, p, o in triples:
         if p in HANGING and "#genid-" not in s and types.get(s, set()) & PARTS:
-            targets.setdefault(s, set()).add(term_value(o))
+            targets.setdefault(s, set()).add(o)
     return {s for s, t in targets.items() if t <= withdrawn}
 
 
-def _parts(triples: list[tuple[str, str, object]], types: dict[str, set[str]], withdrawn: set[str]) -> set[str]:
+def _parts(triples: list[tuple[str, str, str]], types: dict[str, set[str]], withdrawn: set[str]) -> set[str]:
     """The parts the withdrawn resources point to that nothing else in the graph points to."""
     pointed: dict[str, set[str]] = {}
-    for s, _, o in triples:
-        target = term_value(o)
+    for s, _, target in triples:
         if target in types and types[target] & PARTS and _root(s) != target:
             pointed.setdefault(target, set()).add(_root(s))
     return {t for t, by in pointed.items() if by <= withdrawn and t not in withdrawn}

@@ -203,7 +203,7 @@ def resource(kind: str, slug: str) -> Response:
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
     page["provenance"] = _owner(iri, str(page["lang"])) + _provenance(iri, str(page["lang"]))
     page["related"] = _related(iri, str(page["lang"]))
-    if any(t.subject.value == iri and t.predicate.value == RDF_TYPE and t.object.value in WITHDRAWABLE
+    if any(_value(t.subject) == iri and t.predicate.value == RDF_TYPE and _value(t.object) in WITHDRAWABLE
            for t in triples):
         page["withdraw"] = url_for("retraction.confirm", resource=iri, lang=page["lang"])
     return _answer(render_template("resource.html", **page).encode("utf-8"), HTML, leaf, suffix, True)

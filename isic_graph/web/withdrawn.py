@@ -15,6 +15,7 @@ from isic_graph.web.services import services
 HTML = "text/html"
 RDF_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
              "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
+PREFIXES_SHOWN = ("prov", "dcterms", "rdfs", "xsd")
 PROBLEM_TYPES = ("application/problem+json", "application/json")
 UI = {"fr": {"title": "Ressource retirée", "by": "Retirée par", "when": "Le", "why": "Raison",
              "with": "Retiré avec elle", "text": "Son réseau a retiré cette ressource de la publication.",
@@ -56,9 +57,9 @@ def gone(record: Retraction, media_type: str | None) -> Response:
         response = Response(body, status=410, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
     else:
-        prefixes = {p: PREFIXES[p] for p in ("prov", "dcterms", "rdfs", "xsd")}
-        data = serialize(record_triples(record, base), format=RDF_TYPES[chosen],
-                         **({"prefixes": prefixes} if RDF_TYPES[chosen] is RdfFormat.TURTLE else {}))
+        triples = record_triples(record, base)
+        data = serialize(triples, format=RdfFormat.TURTLE, prefixes={p: PREFIXES[p] for p in PREFIXES_SHOWN}) \
+            if chosen == "text/turtle" else serialize(triples, format=RDF_TYPES[chosen])
         assert data is not None
         response = Response(data, status=410, content_type=chosen + ("; charset=utf-8" if chosen.startswith("text/")
                                                                        else ""))
