@@ -18,6 +18,7 @@ PROV = "http://www.w3.org/ns/prov#"
 PROJECT = BASE + "id/project/precarite-energetique-roubaix"
 LESSON = BASE + "id/lesson/pe-obstacle-peur-du-bailleur"  # confirmed by a lesson of fcsf
 ADMIN = "admin-token-for-tests"
+BEFORE: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,11 @@ def test_a_project_page_offers_to_withdraw_it(client: FlaskClient) -> None:
     assert "/retract?resource=" in page and "Retirer de la publication" in page
     organisation = client.get("/id/organisation/ancv", headers={"Accept": "text/html"}).text
     assert "/retract?" not in organisation
+    # what the withdrawal will have to take away (checked gone below)
+    BEFORE["maps"] = client.get("/maps", headers={"Accept": "text/html"}).text  # its partnerships and themes count
+    hits = client.get("/api/search", query_string={"q": "bailleur"}).get_json()["hits"]
+    assert any("precarite-energetique-roubaix" in json.dumps(hit) or LESSON in json.dumps(hit) for hit in hits)
+    assert "precarite-energetique-roubaix" in client.get("/dumps/network/anas.ttl").text
 
 
 def test_the_confirmation_lists_the_lessons_and_the_other_networks_links(client: FlaskClient) -> None:
@@ -141,9 +147,9 @@ def test_a_withdrawn_project_is_gone_from_queries_dumps_search_and_maps(client: 
     assert dump.status_code == 200 and "precarite-energetique-roubaix" not in dump.text
     assert "les-incompris" in dump.text
     search = client.get("/api/search", query_string={"q": "bailleur"}).get_json()
-    assert all("precarite-energetique-roubaix" not in json.dumps(hit) and "pe-" not in hit.get("iri", "")
+    assert all("precarite-energetique-roubaix" not in json.dumps(hit) and LESSON not in json.dumps(hit)
                for hit in search["hits"])
-    assert "precarite-energetique-roubaix" not in client.get("/maps", headers={"Accept": "text/html"}).text
+    assert client.get("/maps", headers={"Accept": "text/html"}).text != BEFORE["maps"]
     assert client.get("/id/organisation/departement-du-nord", headers={"Accept": "text/html"}).status_code == 200
 
 
