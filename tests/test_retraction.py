@@ -179,6 +179,25 @@ def test_a_lesson_is_withdrawn_alone_through_the_api(client: FlaskClient, tokens
     assert described(client, project)
 
 
+def test_another_networks_restatement_of_its_identity_goes_with_it(client: FlaskClient,
+                                                                   tokens: dict[str, str]) -> None:
+    target = BASE + "id/lesson/svf-obstacle-avance-de-frais"  # anas's, confirmed by a lesson of fcsf
+    restated = client.post("/update", data=f"""INSERT DATA {{ GRAPH <{BASE}graph/network/fcsf> {{
+        <{target}> a <{ISIC}Lesson> ; <http://www.w3.org/2000/01/rdf-schema#label> "repris"@fr }} }}""",
+                           content_type="application/sparql-update", headers={"Authorization": f"Bearer {ADMIN}"})
+    assert restated.status_code == 204, restated.text
+    answer = client.post("/api/networks/anas/retractions", json={"resource": target, "reason": "doublon"},
+                         headers={"Authorization": f"Bearer {tokens['anas']}"})
+    assert answer.status_code == 200, answer.text
+    links = answer.get_json()["links"]
+    assert any(k["network"] == "fcsf" and k["subject"] == target for k in links)  # the restatement, reported
+    assert any(k["network"] == "fcsf" and k["predicate"] == ISIC + "confirms" for k in links)
+    assert sparql(client, f"SELECT ?t WHERE {{ <{target}> a ?t }}") == []
+    assert client.get("/" + target[len(BASE):], headers={"Accept": "text/turtle"}).status_code == 410
+    kept = f"SELECT ?l WHERE {{ GRAPH <{BASE}graph/network/fcsf> {{ ?l <{ISIC}confirms> <{target}> }} }}"
+    assert sparql(client, kept) != []  # fcsf's own statement is its to mend (listed as dangling)
+
+
 def test_the_administrator_may_withdraw_for_a_network(client: FlaskClient) -> None:
     target = BASE + "id/project/les-incompris"
     status, page = withdraw(client, target, ADMIN, reason="demande de la CNIL")

@@ -76,10 +76,12 @@ def plan(store: Store, graphs: Graphs, resource: str) -> Withdrawal:
     found = [(term_value(r["g"]), WITHDRAWABLE[term_value(r["t"])]) for r in rows
              if term_value(r["t"]) in WITHDRAWABLE]
     owner = owner_of(store, graphs, resource)
-    if not found or owner is None or owner.kind != "network" or graphs.network(owner.name) != found[0][0]:
+    mine = [(g, kind) for g, kind in found if owner is not None and owner.kind == "network"
+            and g == graphs.network(owner.name)]
+    if not mine or owner is None:
         raise NotFound(f"no project or lesson <{resource}> published by a network here",
                        fr=f"aucun projet ni enseignement <{resource}> publié ici par un réseau")
-    graph, kind = found[0]
+    graph, kind = mine[0]
     rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}").rows
     triples = [(term_value(r["s"]), term_value(r["p"]), term_value(r["o"])) for r in rows]
     types: dict[str, set[str]] = {}
@@ -122,17 +124,20 @@ def _parts(triples: list[tuple[str, str, str]], types: dict[str, set[str]], with
 
 
 def _links(store: Store, graphs: Graphs, graph: str, withdrawn: tuple[str, ...]) -> tuple[Link, ...]:
-    """The statements, in network graphs and harvested copies, that point at a withdrawn IRI from outside."""
+    """The statements, in network graphs and harvested copies, that point at a withdrawn IRI from outside, and
+    those that restate its identity there (a type, a label: withdrawn with it)."""
     found: list[Link] = []
     for start in range(0, len(withdrawn), 200):
-        chunk = withdrawn[start:start + 200]
-        for r in store.select(f"SELECT DISTINCT ?g ?s ?p ?o WHERE {{ VALUES ?o {{ {iris(chunk)} }} GRAPH ?g {{ ?s ?p ?o }} "
-                              f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) || "
-                              f"STRSTARTS(STR(?g), {literal(graphs.peer_prefix)})) }} ORDER BY ?g ?s ?p ?o").rows:
+        chunk = iris(withdrawn[start:start + 200])
+        for r in store.select(f"""SELECT DISTINCT ?g ?s ?p ?o ?w WHERE {{
+  {{ VALUES ?o {{ {chunk} }} GRAPH ?g {{ ?s ?p ?o }} BIND(?o AS ?w) }}
+  UNION {{ VALUES ?s {{ {chunk} }} GRAPH ?g {{ ?s ?p ?o }} BIND(?s AS ?w) FILTER(?g != {iri(graph)}) }}
+  FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) || STRSTARTS(STR(?g), {literal(graphs.peer_prefix)}))
+}} ORDER BY ?g ?s ?p ?o""").rows:
             g, s = term_value(r["g"]), term_value(r["s"])
             if g == graph and _root(s) in withdrawn:
                 continue
-            found.append(Link(g, _holder(graphs, g), s, term_value(r["p"]), term_value(r["o"])))
+            found.append(Link(g, _holder(graphs, g), s, term_value(r["p"]), term_value(r["w"])))
     return tuple(found)
 
 
@@ -165,13 +170,17 @@ def retract(store: Store, graphs: Graphs, resource: str, network: str, reason: s
     graph, metadata = iri(graphs.network(network)), iri(graphs.metadata)
     values = iris(planned.withdrawn)
     strings = ", ".join(literal(s) for s in planned.withdrawn)
+    touched = sorted({graphs.network(network)} | {link.graph for link in planned.links if link.subject == link.target
+                                                   and link.graph.startswith(graphs.network_prefix)})
     who = f"<{PROV}wasAssociatedWith> {iri(agent)}" + (f", {iri(by)}" if by and by != agent else "")
-    store.update(f"""DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }} ;
-DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
+    store.update(f"""DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
   FILTER(CONTAINS(STR(?s), "#genid-") && STRBEFORE(STR(?s), "#genid-") IN ({strings})) }} ;
-DELETE WHERE {{ GRAPH {metadata} {{ {graph} <{DCTERMS}modified> ?m }} }} ;
+DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) || STRSTARTS(STR(?g), {literal(graphs.peer_prefix)})) }} ;
+DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} WHERE {{ VALUES ?g {{ {iris(touched)} }}
+  GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} ;
 INSERT DATA {{ GRAPH {metadata} {{
-  {graph} <{DCTERMS}modified> {stamp} .
+  {' '.join(f'{iri(g)} <{DCTERMS}modified> {stamp} .' for g in touched)}
   {iri(activity)} a <{PROV}Activity> ; {who} ; <{PROV}endedAtTime> {stamp} ;
     <{DCTERMS}type> "retraction" ; <{RDFS}comment> {literal(reason)} ;
     <{PROV}invalidated> {', '.join(iri(w) for w in planned.withdrawn)} .
