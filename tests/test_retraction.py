@@ -83,6 +83,15 @@ def test_refusals_change_nothing(client: FlaskClient, tokens: dict[str, str]) ->
     assert status == 403 and "réseau fcsf" in page
     status, page = withdraw(client, PROJECT, tokens["anas"], reason="   ")
     assert status == 400 and 'id="reason-error"' in page
+    for personal in ("à la demande de jean.dupont@example.org", "rappeler Mme X au 06 12 34 56 78",
+                     "joindre au +33 6 12 34 56 78",
+                     "remboursement sur FR76 3000 6000 0112 3456 7890 189", "jean.dupont(at)example.org", "x" * 2001):
+        status, page = withdraw(client, PROJECT, tokens["anas"], reason=personal)
+        assert status == 400 and 'id="reason-error"' in page, personal
+        assert "example.org" not in page.split('id="reason-error"')[1].split("</span>")[0]
+    api = client.post("/api/networks/anas/retractions", json={"resource": LESSON, "reason": "tél. 0612345678"},
+                      headers={"Authorization": f"Bearer {tokens['anas']}"})
+    assert api.status_code == 400 and "0612345678" not in api.text
     for origin in ("https://evil.example", "http://localhost.evil.example"):
         status, _ = withdraw(client, PROJECT, tokens["anas"], Origin=origin)
         assert status == 403

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from isic_graph.errors import NotFound, UsageError
+from isic_graph.privacy import personal_data
 from isic_graph.ingest.ownership import owner_of
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Graphs
 from isic_graph.sparql.terms import iri, iris, literal
@@ -159,6 +160,12 @@ def retract(store: Store, graphs: Graphs, resource: str, network: str, reason: s
     if len(reason) > MAX_REASON:
         raise UsageError(f"the reason is longer than {MAX_REASON} characters",
                          fr=f"la raison dépasse {MAX_REASON} caractères")
+    kinds = personal_data(reason)
+    if kinds:
+        raise UsageError(f"the reason holds {', '.join(k.en for k in kinds)}: it is published with the record; "
+                         "say why without it",
+                         fr=f"la raison contient {', '.join(k.fr for k in kinds)} : elle est publiée avec le "
+                            "registre ; dites pourquoi sans cela")
     planned = plan(store, graphs, resource)
     if planned.network != network:
         raise NotFound(f"no project or lesson <{resource}> published by network {network!r}",

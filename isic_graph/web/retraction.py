@@ -95,7 +95,10 @@ def withdraw_form() -> Response:
                      reason)
     if not reason.strip():
         return _page(planned, 400, {"reason": ui["no_reason"]}, reason)
-    done = retract(s.store, s.graphs, resource, network, reason, by=s.graphs.base if is_admin(token) else None)
+    try:
+        done = retract(s.store, s.graphs, resource, network, reason, by=s.graphs.base if is_admin(token) else None)
+    except UsageError as exc:  # the reason: too long, or holding personal data
+        return _page(planned, 400, {"reason": (exc.fr if language() == "fr" else None) or exc.message}, reason)
     return _page(planned, 200, done=done)
 
 
