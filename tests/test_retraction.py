@@ -207,6 +207,18 @@ def test_another_networks_restatement_of_its_identity_goes_with_it(client: Flask
     assert sparql(client, kept) != []  # fcsf's own statement is its to mend (listed as dangling)
 
 
+def test_a_lesson_takes_away_neither_the_lesson_it_confirms_nor_its_project(client: FlaskClient,
+                                                                            tokens: dict[str, str]) -> None:
+    lesson, other = BASE + "id/lesson/svf-restitution-par-les-familles", BASE + "id/lesson/an-obstacle-honte-du-numerique"
+    linked = client.post("/update", data=f"INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{lesson}> <{ISIC}confirms> "
+                                         f"<{other}> }} }}", content_type="application/sparql-update",
+                         headers={"Authorization": f"Bearer {ADMIN}"})
+    assert linked.status_code == 204
+    answer = client.post("/api/networks/anas/retractions?dry-run", json={"resource": lesson},
+                         headers={"Authorization": f"Bearer {tokens['anas']}"})
+    assert answer.status_code == 200 and answer.get_json()["withdrawn"] == [lesson]
+
+
 def test_the_administrator_may_withdraw_for_a_network(client: FlaskClient) -> None:
     target = BASE + "id/project/les-incompris"
     status, page = withdraw(client, target, ADMIN, reason="demande de la CNIL")

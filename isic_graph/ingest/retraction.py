@@ -23,9 +23,9 @@ from isic_graph.store.results import term_value
 
 WITHDRAWABLE = {ISIC + "Project": "project", ISIC + "Lesson": "lesson"}
 PARTS = {ISIC + c for c in ("ProfessionalRole", "UserGroup", "Partnership", "PartnerRole", "SteeringCommittee",
-                            "Funding", "KnowledgeResource", "CollectionSheet", "Lesson")} | {FOAF + "Person",
-                                                                                            SCHEMA + "Person"}
+                            "Funding", "KnowledgeResource")} | {FOAF + "Person", SCHEMA + "Person"}
 HANGING = (ISIC + "learnedFrom", ISIC + "describes")  # a lesson hangs from its project, a sheet from what it describes
+HANGERS = {ISIC + "Lesson", ISIC + "CollectionSheet"}  # only by those links: a lesson another confirms stays
 INVALIDATED = PROV + "wasInvalidatedBy"
 MAX_REASON = 2000
 LABELS = (DCTERMS + "title", ISIC + "statement", RDFS + "label")
@@ -110,7 +110,7 @@ def _hanging(triples: list[tuple[str, str, str]], types: dict[str, set[str]], wi
     """The lessons and sheets whose every hanging link points to a withdrawn resource."""
     targets: dict[str, set[str]] = {}
     for s, p, o in triples:
-        if p in HANGING and "#genid-" not in s and types.get(s, set()) & PARTS:
+        if p in HANGING and "#genid-" not in s and types.get(s, set()) & HANGERS:
             targets.setdefault(s, set()).add(o)
     return {s for s, t in targets.items() if t <= withdrawn}
 
