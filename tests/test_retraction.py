@@ -225,3 +225,6 @@ def test_the_administrator_may_withdraw_for_a_network(client: FlaskClient) -> No
     assert status == 200
     problem = client.get("/id/project/les-incompris", headers={"Accept": "application/problem+json"}).get_json()
     assert problem["retraction"]["network"] == BASE + "id/network/anas" and problem["retraction"]["by"] == BASE
+    english = client.get("/id/project/les-incompris", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert english.status_code == 410 and "Withdrawn resource" in english.text and "demande de la CNIL" in english.text
+    assert "administrator" in english.text
