@@ -19,6 +19,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   └── SheetRefused            422 sheet-refused       (carries the sheet's problems, cell by cell)
     ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
     ├── NotFound                    404 not-found
+    ├── Gone                        410 gone                (carries the record of the retraction)
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
         ├── QueryTimeout            503 query-timeout
@@ -165,6 +166,17 @@ class NotFound(IsicError):
 
     status = 404
     code = "not-found"
+
+
+class Gone(IsicError):
+    """The resource was withdrawn by its network; the record says who, when and why."""
+
+    status = 410
+    code = "gone"
+
+    def __init__(self, message: str, record: dict[str, str], fr: str | None = None) -> None:
+        super().__init__(message, fr)
+        self.record = record
 
 
 class StoreError(IsicError):

@@ -28,7 +28,7 @@ from isic_graph.federation.client import register
 from isic_graph.federation.harvest import harvest
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
-from isic_graph.ingest import ownership
+from isic_graph.ingest import ownership, retraction
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, check, ingest
 from isic_graph.ingest.reading import read_batch
@@ -487,6 +487,49 @@ def check_command(obj: Context, network: str | None, lang: str | None) -> None:
             click.echo(problem.describe(lang or "fr"))
         return len(found)
     if run(action, lang):
+        sys.exit(1)
+
+
+@main.command("retract")
+@click.argument("iri")
+@click.option("--network", required=True, help="The network that publishes the project or lesson (its slug).")
+@click.option("--reason", required=True, help="Why it is withdrawn: kept in the record, shown at its address.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be withdrawn and who links to it.")
+@click.pass_obj
+def retract_command(obj: Context, iri: str, network: str, reason: str, dry_run: bool) -> None:
+    """Withdraw a network's project (with its lessons and what belongs to it alone) or lesson from publication,
+    with a provenance record; the links other networks keep to it are listed."""
+    def action() -> None:
+        check_slug(network)
+        with obj.store(read_only=dry_run) as store:
+            if dry_run:
+                planned = retraction.plan(store, obj.graphs, iri)
+                if planned.network != network:
+                    fail(f"no project or lesson <{iri}> published by network {network!r}")
+                withdrawn, links = planned.withdrawn, planned.links
+            else:
+                done = retraction.retract(store, obj.graphs, iri, network, reason)
+                withdrawn, links = done.withdrawn, done.links
+        for w in withdrawn:
+            click.echo(f"{'would withdraw' if dry_run else 'withdrawn'}\t<{w}>")
+        for link in links:
+            click.echo(f"linked from\t{link.holder}\t<{link.subject}> <{link.predicate}> <{link.target}>")
+    run(action)
+
+
+@main.command("dangling")
+@click.option("--network", required=True, help="The network whose links are checked (its slug).")
+@click.pass_obj
+def dangling_command(obj: Context, network: str) -> None:
+    """A network's statements that point at resources withdrawn here, to mend. Exit 1 when there are some."""
+    def action() -> int:
+        check_slug(network)
+        with obj.store(read_only=True) as store:
+            found = retraction.dangling(store, obj.graphs, network)
+        for link in found:
+            click.echo(f"<{link.subject}>\t<{link.predicate}>\t<{link.target}>")
+        return len(found)
+    if run(action):
         sys.exit(1)
 
 
