@@ -23,9 +23,9 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.floods import (SLOW_HEADS, dribbler, flooding, idle_connections, map_renders,  # noqa: E402
+from tests.support.floods import (SLOW_HEADS, dribbler, flooding, idle_connections, map_renders,  # noqa: E402
                           new_query, runaway_queries, validations)
-from tests.live import Answer, LiveServer, query  # noqa: E402
+from tests.support.live import Answer, LiveServer, query  # noqa: E402
 
 FLOODER, OTHER = "127.0.0.2", "127.0.0.3"
 SAMPLE_EVERY = 0.25  # seconds between the other client's queries

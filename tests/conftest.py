@@ -18,8 +18,8 @@ from isic_graph.store.engine import Engine
 from isic_graph.validation import Validator
 from isic_graph.web import create_app, services
 
-from .live import LiveServer
-from .oxigraph_server import OxigraphServer, loaded_engine
+from tests.support.live import LiveServer
+from tests.support.oxigraph_server import OxigraphServer, loaded_engine
 
 BASE = "http://localhost:5000/"
 LIVE_ADMIN = "live-admin-token"
