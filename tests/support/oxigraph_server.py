@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -16,7 +17,7 @@ from isic_graph.store.engine import Engine, free_port, oxigraph_command
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation import Validator
 
-__all__ = ["OxigraphServer", "free_port", "http_get", "loaded_engine", "work_done"]
+__all__ = ["OxigraphServer", "engine_on_copy", "free_port", "http_get", "load_dataset", "loaded_engine", "work_done"]
 
 
 def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -41,6 +42,22 @@ def loaded_engine(folder: Path, validator: Validator, base: str = "http://localh
     engine.start()
     store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
     init_store(store, Graphs(base), validator, samples=True)
+    return engine
+
+
+def load_dataset(store_url: str, nquads: bytes) -> None:
+    """Add N-Quads to a server's dataset through its Graph Store endpoint (Oxigraph's /store)."""
+    sent = urllib.request.Request(store_url, data=nquads, method="POST",
+                                  headers={"Content-Type": "application/n-quads"})
+    with urllib.request.urlopen(sent, timeout=60) as answer:
+        answer.read()
+
+
+def engine_on_copy(store: Path, folder: Path) -> Engine:
+    """A supervised engine process on a copy (at `folder`) of a store folder that no process holds."""
+    shutil.copytree(store, folder)
+    engine = Engine(folder)
+    engine.start()
     return engine
 
 

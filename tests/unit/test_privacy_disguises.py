@@ -39,6 +39,7 @@ from tests.unit.test_privacy import (BASE, DESCRIPTION, MINIMAL, PROJECT, SAMPLE
                            sample_sheets)
 from tests.web.test_api import dataset
 from tests.support import paths
+from tests.support.fuzz import examples
 
 ROOT = paths.ROOT
 SHEET = MINIMAL.read_text(encoding="utf-8")
@@ -254,7 +255,7 @@ def _encoded(text: str, data: st.DataObject) -> str:
     return "".join(one(c) for c in text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), kind_value=st.sampled_from([
     ("email", EMAIL), ("phone", "06 12 34 56 78"), ("phone", "+33 6 12 34 56 78"), ("nir", "1 84 12 76 451 089 46"),
     ("iban", "FR76 3000 6000 0112 3456 7890 189"), ("iban", "GB82 WEST 1234 5698 7654 32")]))
@@ -267,7 +268,7 @@ def test_generated_disguises_are_seen_through(data: st.DataObject, kind_value: t
     assert kind in [k.code for k in personal_data(f"Contact : {disguised}.")], disguised
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.one_of(
     st.decimals(min_value=0, max_value=10 ** 9, places=2).map(str),
     st.integers(min_value=0, max_value=10 ** 6).map(str),

@@ -10,7 +10,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-HTTP = settings(max_examples=60, deadline=None,
+from tests.support.fuzz import examples
+
+HTTP = settings(max_examples=examples(60), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 GETS = ("/", "/search", "/api/search", "/maps", "/maps/partnerships.svg", "/maps/coverage-categories.svg",
         "/sheets/new", "/sheets/edit", "/sheets/csv", "/query", "/dumps/", "/catalog", "/ontology",

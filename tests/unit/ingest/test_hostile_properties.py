@@ -21,12 +21,13 @@ from isic_graph.validation import Validator
 from tests.conftest import BASE, bearer
 from tests.web.test_api import dataset
 from tests.support import paths
+from tests.support.fuzz import examples
 
 ROOT = paths.ROOT
 REFUSALS = {400, 413, 415, 422}
 LEAKS = ("Traceback", 'File "', "/tmp/", str(ROOT), "site-packages")
-CORE = settings(max_examples=80, deadline=None)
-HTTP = settings(max_examples=50, deadline=None,
+CORE = settings(max_examples=examples(80), deadline=None)
+HTTP = settings(max_examples=examples(50), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 TURTLE_TOKENS = ["@prefix e: <http://example.org/> .", "@prefix isic: <https://w3id.org/isic/ontology#> .",

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from isic_graph.errors import UsageError
 from isic_graph.guard import check_query
 
+from tests.support.fuzz import examples
+
 TOKENS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "SERVICE", "\\u0053ERVICE", "LOAD", "FROM", "NAMED",
           "GRAPH", "OPTIONAL", "UNION", "FILTER", "BIND", "VALUES", "LIMIT", "PREFIX", "BASE", "*", "?s", "?p", "?o",
           "<http://127.0.0.1:9/x>", "<file:///etc/passwd>", "isic:Lesson", "\"x\"", "\"\"\"y\"\"\"", "'z'@fr", "1",
@@ -18,7 +20,7 @@ TOKENS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "SERVICE", "\\u0053
 QUERIES = st.lists(st.sampled_from(TOKENS), max_size=60).map(" ".join) | st.text(max_size=300)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(QUERIES)
 def test_the_guard_accepts_or_refuses_with_a_reason(text: str) -> None:
     try:
@@ -27,7 +29,7 @@ def test_the_guard_accepts_or_refuses_with_a_reason(text: str) -> None:
         assert exc.message and exc.status in (400, 413)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(QUERIES)
 def test_the_endpoint_never_answers_500(client: FlaskClient, text: str) -> None:
     answer = client.post("/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"})

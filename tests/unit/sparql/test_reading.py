@@ -27,6 +27,7 @@ from isic_graph.sparql.lexer import tokenize, write
 from isic_graph.store.engine import Engine
 
 from tests.support import paths
+from tests.support.fuzz import examples
 
 QUERIES = sorted((paths.ROOT / "queries").glob("*.rq"))
 SAMPLES = paths.ROOT / "samples"
@@ -189,7 +190,7 @@ VALIDISH = st.lists(st.tuples(st.sampled_from(PIECES), SEPARATORS), min_size=1, 
     lambda parts: "".join(piece + separator for piece, separator in parts))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=HOSTILE | VALIDISH, closing=st.sampled_from(["}", " }", "\n}", "'''\n}", "#\n}", ") }"]))
 def test_no_text_the_guard_lets_through_makes_the_engine_call_out_or_die(
         engine: Engine, canary: Canary, body: str, closing: str) -> None:
