@@ -31,7 +31,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_files_named_in_the_readme_and_the_docs_exist() -> None:
     texts = [README, *(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").glob("*.md")))]
-    named = r"(?<![/\w])((?:queries|samples|templates|ontology|shapes|tests/data)/[\w./-]+\.\w+)"
+    named = r"(?<![/\w])((?:queries|samples|templates|ontology|shapes|tests|isic_graph|bench)/[\w./-]+\.\w+)"
     for text in texts:
         for path in set(re.findall(named, text)):
             if "*" not in path:
