@@ -423,8 +423,8 @@ READ_ONE = """
 import sys
 from pathlib import Path
 from isic_graph.errors import IsicError
-from isic_graph.ingest.ingestion.documents import Document
-from isic_graph.ingest.ingestion.reading import read_batch
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.reading import read_batch
 from isic_graph.rdf.formats import format_for_path
 path = Path(sys.argv[1])
 try:
