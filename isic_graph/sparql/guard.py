@@ -233,10 +233,14 @@ COMBINING_MARKS = frozenset("{ * / ! | ^ || && = != < > <= >= <<".split())
 COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "LATERAL", "GRAPH", "SERVICE", "EXISTS", "FILTER"})
 
 
+TERMS = frozenset({"var", "number", "string", "iri", "pname", "bnode"})
+
+
 def _combined(tokens: Sequence[Token]) -> int:
     """How many tokens each make the query's tree one level deeper when chained: operators (a sign that
-    starts a number, after no operand, is the number's own), group patterns and the keywords joining them."""
-    count = 0
+    starts a number, after no operand, is the number's own), group patterns and the keywords joining them,
+    and the items of lists (collections, object lists)."""
+    count = _listed(tokens)
     for i, token in enumerate(tokens):
         if token.kind == "punct":
             if token.value == "^^" and not (i and tokens[i - 1].kind == "string"):
@@ -246,6 +250,28 @@ def _combined(tokens: Sequence[Token]) -> int:
                 count += 1
         elif token.kind == "word" and token.value.upper() in COMBINING_WORDS:
             count += 1
+    return count
+
+
+def _listed(tokens: Sequence[Token]) -> int:
+    """The items the engine reads as a chain: each item of a collection `( 1 2 … )` (an item set right after
+    another, within round brackets, where expressions put an operator or a comma between theirs) and each `,` of
+    an object list (outside round brackets: within them, commas part a call's arguments or an IN list, which
+    are flat)."""
+    count, openers, ended = 0, [], False
+    for token in tokens:
+        starts = token.kind in TERMS or token.is_punct("(", "[") or token.is_word("TRUE", "FALSE")
+        inside = openers[-1] if openers else "{"
+        if inside == "(" and starts and ended:
+            count += 1
+        elif inside != "(" and token.is_punct(","):
+            count += 1
+        if token.is_punct("(", "[", "{"):
+            openers.append(token.value)
+        elif token.is_punct(")", "]", "}") and openers:
+            openers.pop()
+        ended = token.kind in TERMS or token.kind == "lang" or token.is_punct(")", "]") \
+            or token.is_word("TRUE", "FALSE")
     return count
 
 

@@ -292,10 +292,47 @@ def test_long_chains_of_operators_and_patterns_are_refused_before_the_engine(cha
         check_query(chain)
 
 
+ITEMS = " 1" * 1500
+LISTS = ", 1" * 1500
+
+
+@pytest.mark.parametrize("listed", [
+    f"SELECT * {{ ?s ?p ({ITEMS}) }}", f"SELECT * {{ ({ITEMS}) ?p ?o }}", f"ASK {{ ?s ?p ({ITEMS}) }}",
+    f"DESCRIBE ?s {{ ?s ?p ({ITEMS}) }}", f"CONSTRUCT WHERE {{ ?s ?p ({ITEMS}) }}",
+    f"SELECT * {{ ?s ?p ?o FILTER NOT EXISTS {{ ?s ?p ({ITEMS}) }} }}", f"SELECT * {{ ?s ?p ((({ITEMS}))) }}",
+    "SELECT * { ?s ?p (" + "(1)" * 1500 + ") }", "SELECT * { ?s ?p (" + "[]" * 1500 + ") }",
+    "SELECT * { ?s ?p (" + '"x"@fr ' * 1500 + ") }", "SELECT * { ?s ?p (" + "true " * 1500 + ") }",
+    f"SELECT * {{ ?s ?p 1{LISTS} }}", f"SELECT * {{ ?s ?p [ <http://e/p> 1{LISTS} ] }}",
+    f"SELECT * {{ ?s ?p ( [ <http://e/p> 1{LISTS} ] ) }}", f"SELECT * {{ ?s ?p ?o FILTER(EXISTS {{ ?s ?p 1{LISTS} }}) }}",
+    f"SELECT * {{ ?s a ({ITEMS}) }}", f"SELECT * {{ ?s <http://e/p> ({ITEMS}) }}",
+])
+def test_long_collections_and_object_lists_are_refused_before_the_engine(listed: str) -> None:
+    """The engine reads a collection's items and an object list's values as a chain: 6,000 overflowed its stack."""
+    with pytest.raises(UsageError, match="combines"):
+        check_query(listed)
+
+
+@pytest.mark.parametrize("update", [f"INSERT DATA {{ <http://e/s> <http://e/p> ({ITEMS}) }}",
+                                    f"INSERT DATA {{ <http://e/s> <http://e/p> 1{LISTS} }}",
+                                    f"DELETE WHERE {{ ?s ?p 1{LISTS} }}"])
+def test_long_collections_and_object_lists_are_refused_in_updates_too(update: str) -> None:
+    with pytest.raises(UsageError, match="combines"):
+        read(update, update=True)
+
+
+def test_long_in_lists_and_calls_stay_flat_and_allowed() -> None:
+    check_query("SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(["1"] * 6000) + ")) }")
+    check_query("SELECT * { ?s ?p ?o FILTER(?o NOT IN (" + ", ".join(["1"] * 6000) + ")) }")
+    check_query("SELECT (CONCAT(" + ", ".join(['"x"'] * 3000) + ") AS ?c) {}")
+    check_query("SELECT * { VALUES ?v { " + " 1" * 6000 + " } }")
+
+
 def test_the_engine_survives_the_longest_chains_the_guard_lets_through(engine: Engine) -> None:
     generation = engine.generation
     for chain in ["SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(990)) + "}",
                   "SELECT * {" + "MINUS{}" * 495 + "}", "SELECT (1" + "+1" * 990 + " AS ?x) {}",
-                  "SELECT * {" + "{}UNION" * 490 + "{}}"]:
+                  "SELECT * {" + "{}UNION" * 490 + "{}}", "CONSTRUCT { <http://e/s> <http://e/p> (" + " 1" * 990 + ") } WHERE {}",
+                  "CONSTRUCT { <http://e/s> <http://e/p> 1" + ", 2" * 990 + " } WHERE {}",
+                  "CONSTRUCT { <http://e/s> <http://e/p> ( [ <http://e/p> 1" + ", 2" * 990 + " ] ) } WHERE {}"]:
         on_engine(engine, check_query(chain).text)
     assert on_engine(engine, "ASK {}") == 200 and engine.generation == generation
