@@ -258,7 +258,8 @@ def _listed(tokens: Sequence[Token]) -> int:
     another, within round brackets, where expressions put an operator or a comma between theirs) and each `,` of
     an object list (outside round brackets: within them, commas part a call's arguments or an IN list, which
     are flat)."""
-    count, openers, ended = 0, [], False
+    count, ended = 0, False
+    openers: list[str] = []
     for token in tokens:
         starts = token.kind in TERMS or token.is_punct("(", "[") or token.is_word("TRUE", "FALSE")
         inside = openers[-1] if openers else "{"
