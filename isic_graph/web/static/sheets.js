@@ -16,6 +16,7 @@
     var index = Number(last.getAttribute("data-index")) + 1;
     var copy = last.cloneNode(true);
     copy.setAttribute("data-index", String(index));
+    copy.querySelectorAll("input[type=hidden]").forEach(function (el) { el.remove(); });  // a new lesson, not a copy
     copy.querySelector("legend").textContent = copy.querySelector("legend").textContent.replace(/\d+$/, String(index + 1));
     copy.querySelectorAll("[name],[id],[for],[data-field],[aria-describedby]").forEach(function (el) {
       ["name", "id", "for", "data-field", "aria-describedby"].forEach(function (attr) {
