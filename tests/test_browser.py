@@ -142,8 +142,10 @@ def test_a_new_project_through_the_form_with_a_mistake_then_its_correction(page:
     page.fill("#project\\.startDate", "2024-03-01")  # ends before it starts
     page.fill("#credential", token)
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-field='project.startDate'].invalid")
-    assert "postérieure ou égale à la date de début" in page.inner_text("[data-field='project.startDate'] .errors")
+    page.wait_for_selector("[data-field='project.endDate'].invalid")
+    assert "postérieure ou égale à la date de début" in page.inner_text("[data-field='project.endDate'] .errors")
+    assert page.inner_text("[data-field='project.startDate'] .errors") == ""
+    assert "maintenez Ctrl" in page.inner_text("[data-field='project.theme']")
     shot(page, "form-mistake")
     page.fill("#project\\.endDate", "2025-06-30")
     page.fill("#credential", token)
@@ -158,3 +160,22 @@ def test_a_new_project_through_the_form_with_a_mistake_then_its_correction(page:
     page.evaluate("() => { window.isicWorkbench.getTab().getYasqe().query(); }")
     page.wait_for_selector(".yasr table tbody tr")
     assert "Jardin partagé des Tilleuls" in page.inner_text(".yasr table")
+
+
+def test_editing_a_projects_description_in_the_form_keeps_its_milestones_and_partners(page: Any,
+                                                                                   site: tuple[LiveServer, str]) -> None:
+    _, token = site
+    project = "http://localhost:5000/id/project/vacances-familles-lille"
+    page.goto("/sheets/edit?project=" + project)
+    before = page.input_value("#project\\.milestone")
+    page.fill("#project\\.description", "Des séjours de vacances préparés avec les familles, revus.")
+    page.fill("#credential", token)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".ok")
+    page.goto("/sheets/edit?project=" + project)
+    assert page.input_value("#project\\.description") == "Des séjours de vacances préparés avec les familles, revus."
+    assert sorted(page.input_value("#project\\.milestone").splitlines()) == sorted(before.splitlines())
+    turtle = page.request.get("/id/project/vacances-familles-lille.ttl").text()
+    for kept in ("partnership/vl-vacances", "funding/vl-caf", "funding/vl-ancv", "group/vl-familles",
+                 "January 2016: group formed"):
+        assert kept in turtle

@@ -1,0 +1,120 @@
+"""The form's fields as people fill them: yes/no in words, several values in one box, lessons linked to others and
+transferable, each mistake beside the field it is about, pick-lists that say how to pick several."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+
+BASE = "http://localhost:5000/"
+ISIC = "https://w3id.org/isic/ontology#"
+THEME = "https://w3id.org/isic/thesaurus/theme/"
+CATEGORY = "https://w3id.org/isic/thesaurus/lesson-category/"
+
+
+@pytest.fixture(scope="module")
+def token(credentials: CredentialStore) -> str:
+    return credentials.add("fcsf", "Fédération des centres sociaux")
+
+
+def filled(title: str, **changes: str | list[str]) -> dict[str, str | list[str]]:
+    form: dict[str, str | list[str]] = {
+        "project.title": title,
+        "project.theme": [THEME + "housing"],
+        "project.carriedBy": BASE + "id/organisation/centre-social-les-passerelles",
+        "lesson.0.statement": "Les locataires sont venus quand les parcelles ont été attribuées par tirage au sort.",
+        "lesson.0.lessonCategory": CATEGORY + "good-practice",
+    }
+    form.update(changes)
+    return form
+
+
+def errors_beside(html: str, field: str) -> list[str]:
+    block = html.split(f'data-field="{field}"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r"<li>(.*?)</li>", block.split(f'id="{field}-errors"', 1)[1], re.S)
+
+
+def ask(client: FlaskClient, pattern: str) -> bool:
+    return bool(client.get("/sparql", query_string={"query": f"ASK {{ {pattern} }}"}).json["boolean"])
+
+
+@pytest.mark.parametrize("word", ["Oui", "oui", "OUI", "vrai", "true", "1"])
+def test_yes_is_read_in_words(client: FlaskClient, token: str, word: str) -> None:
+    title = f"Atelier {word.lower()} {len(word)}"
+    answer = client.post("/sheets?lang=fr", data={**filled(title, **{"project.emergedFromIndividualSituations": word}),
+                                                  "credential": token})
+    assert answer.status_code == 201, answer.get_data(as_text=True)[:1500]
+    project = answer.get_data(as_text=True).split('href="/id/project/', 1)[1].split('"', 1)[0]
+    assert ask(client, f"<{BASE}id/project/{project}> <{ISIC}emergedFromIndividualSituations> true")
+
+
+def test_a_value_that_is_not_yes_or_no_is_refused_beside_its_field_in_words(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier peut-être", **{
+        "project.emergedFromIndividualSituations": "peut-être", "project.startDate": "31/02/2024"}),
+        "credential": token})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert errors_beside(html, "project.emergedFromIndividualSituations") == ["« peut-être » : attendu oui ou non"]
+    assert any("AAAA-MM-JJ ou JJ/MM/AAAA" in e for e in errors_beside(html, "project.startDate"))
+    assert "false" not in " ".join(errors_beside(html, "project.emergedFromIndividualSituations"))
+    assert not ask(client, f"?p <http://purl.org/dc/terms/title> \"Atelier peut-être\"@fr")
+
+
+def test_a_french_date_is_read(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier daté", **{"project.startDate": "01/03/2022"}),
+                                                  "credential": token})
+    assert answer.status_code == 201
+    assert ask(client, f"<{BASE}id/project/fcsf-atelier-date> <{ISIC}startDate> \"2022-03-01\"^^<http://www.w3.org/2001/XMLSchema#date>")
+
+
+def test_the_date_order_is_shown_beside_the_end_date(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier à rebours", **{
+        "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}), "credential": token})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert errors_beside(html, "project.endDate") == ["La date de fin doit être postérieure ou égale à la date de début."]
+    assert errors_beside(html, "project.startDate") == []
+    check = client.post("/sheets/check?lang=en", data=filled("Atelier à rebours", **{
+        "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}))
+    assert list(check.json["errors"]) == ["project.endDate"]
+
+
+def test_several_values_in_one_box_are_several_values(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier jalonné", **{
+        "project.milestone": "Premier atelier | Bilan\r\nRestitution", "project.trackingTool": "Cahier|Tableau"}),
+        "credential": token})
+    assert answer.status_code == 201
+    rows = client.get("/sparql", query_string={"query": f"SELECT ?m WHERE {{ <{BASE}id/project/fcsf-atelier-jalonne> "
+                                                         f"<{ISIC}milestone> ?m }}"}).json["results"]["bindings"]
+    assert sorted(r["m"]["value"] for r in rows) == ["Bilan", "Premier atelier", "Restitution"]
+    assert ask(client, f"<{BASE}id/project/fcsf-atelier-jalonne> <{ISIC}trackingTool> ?t, ?u "
+                       'FILTER(STR(?t) = "Tableau" && STR(?u) = "Cahier")')
+
+
+def test_pick_lists_of_several_values_say_how_to_pick_several(client: FlaskClient) -> None:
+    html = client.get("/sheets/new?lang=fr").get_data(as_text=True)
+    for select in re.findall(r"<select [^>]*multiple[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', select).group(1)  # type: ignore[union-attr]
+        assert f'{name}-picks' in select
+        assert f'<small id="{name}-picks" class="help">Plusieurs choix possibles : maintenez Ctrl' in html
+    assert "hold Ctrl (Cmd on a Mac)" in client.get("/sheets/new?lang=en").get_data(as_text=True)
+
+
+def test_a_lesson_confirms_another_and_is_transferable(client: FlaskClient, token: str) -> None:
+    html = client.get("/sheets/new?lang=fr").get_data(as_text=True)
+    for name in ("lesson.0.confirms", "lesson.0.contradicts", "lesson.0.transferableTo"):
+        assert f'name="{name}"' in html
+    transferable = html.split('id="lesson.0.transferableTo"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{THEME}housing"' in transferable and f'value="{BASE}id/territory/' in transferable
+    other = BASE + "id/lesson/svf-elu-en-amont"
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier relié", **{
+        "lesson.0.confirms": other, "lesson.0.transferableTo": [THEME + "food", BASE + "id/territory/commune/59350"]}),
+        "credential": token})
+    assert answer.status_code == 201, answer.get_data(as_text=True)[:2000]
+    lesson = f"<{BASE}id/lesson/fcsf-atelier-relie-1>"
+    assert ask(client, f"{lesson} <{ISIC}confirms> <{other}> ; <{ISIC}transferableTo> <{THEME}food>, "
+                       f"<{BASE}id/territory/commune/59350>")
