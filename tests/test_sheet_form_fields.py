@@ -118,3 +118,35 @@ def test_a_lesson_confirms_another_and_is_transferable(client: FlaskClient, toke
     lesson = f"<{BASE}id/lesson/fcsf-atelier-relie-1>"
     assert ask(client, f"{lesson} <{ISIC}confirms> <{other}> ; <{ISIC}transferableTo> <{THEME}food>, "
                        f"<{BASE}id/territory/commune/59350>")
+
+
+def test_a_new_network_describes_its_own_organisation_territory_partners_and_fundings(
+        client: FlaskClient, credentials: CredentialStore) -> None:
+    token = credentials.add("reseau-neuf", "Réseau neuf")
+    html = client.get("/sheets/new?lang=fr").get_data(as_text=True)
+    for name in ("organisation.0.label", "organisation.0.siret", "territory.0.inseeCode", "partner.0.agent",
+                 "partner.0.role", "funding.0.funder", "funding.0.amount"):
+        assert f'name="{name}"' in html
+    carriers = html.split('id="project.carriedBy"', 1)[1].split("</select>", 1)[0]
+    assert 'value="#organisation.0"' in carriers
+    answer = client.post("/sheets?lang=fr", data={
+        "credential": token, "project.title": "Café des aidants", "project.theme": [THEME + "isolation"],
+        "project.carriedBy": "#organisation.0", "project.territory": "#territory.0",
+        "organisation.0.label": "Association Les Aidants du Val", "organisation.0.actorType":
+            "https://w3id.org/isic/thesaurus/actor-type/association", "organisation.0.territory": "#territory.0",
+        "territory.0.label": "Le Val-Fleuri", "territory.0.inseeCode": "35999",
+        "territory.0.territoryLevel": "https://w3id.org/isic/thesaurus/territory-level/commune",
+        "partner.0.agent": BASE + "id/organisation/caf-35",
+        "partner.0.role": "https://w3id.org/isic/thesaurus/partner-role/funder",
+        "partner.1.agent": "#organisation.0", "partner.1.role": "https://w3id.org/isic/thesaurus/partner-role/operator",
+        "funding.0.funder": BASE + "id/organisation/caf-35", "funding.0.amount": "2 500,50 €",
+        "lesson.0.statement": "Les aidants viennent quand le café a lieu pendant l'accueil de jour.",
+        "lesson.0.lessonCategory": CATEGORY + "good-practice"})
+    assert answer.status_code == 201, "\n".join(re.findall(r"<li>(.*?)</li>", answer.get_data(as_text=True)))
+    project = f"<{BASE}id/project/reseau-neuf-cafe-des-aidants>"
+    organisation = f"<{BASE}id/organisation/association-les-aidants-du-val>"
+    assert ask(client, f"{project} <{ISIC}carriedBy> {organisation} ; <{ISIC}funding> ?f ; <{ISIC}partnership> ?p . "
+                       f"?f <{ISIC}amount> 2500.50 . ?p <{ISIC}partner> ?r, ?own . "
+                       f"?own <{ISIC}agent> {organisation} . "
+                       f"?r <{ISIC}agent> <{BASE}id/organisation/caf-35> . "
+                       f"{organisation} <{ISIC}territory> ?t . ?t <{ISIC}inseeCode> \"35999\" . {project} <{ISIC}territory> ?t")

@@ -42,7 +42,7 @@ from isic_graph.store.base import Store
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 LONG_TEXTS = {"description", "genesis", "modalities", "statement", "recommendation"}
-PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Territory", f"{ISIC}Lesson"}
+PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Actor", f"{ISIC}Territory", f"{ISIC}Lesson"}
 MAX_LESSONS = 20
 SHAPES = {"project": "https://w3id.org/isic/shapes#ProjectShape", "lesson": "https://w3id.org/isic/shapes#LessonShape"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
@@ -87,34 +87,44 @@ class FilledSheet:
 
     def __post_init__(self) -> None:
         for name in self.values:
-            lesson_index(name)  # a lesson block the form cannot have is refused, not left out
+            block_index(name)  # a block the form cannot have is refused, not left out
 
     def get(self, name: str) -> list[str]:
         return [v for v in self.values.get(name, []) if v.strip()]
 
     def lessons(self) -> list[int]:
         """The indexes of the lesson blocks that say something."""
-        found = sorted({i for name in self.values if (i := lesson_index(name)) is not None})
+        return self.blocks("lesson")
+
+    def blocks(self, kind: str) -> list[int]:
+        """The indexes of the blocks of a kind (`lesson`, `partner`…) that say something."""
+        found = sorted({i for name in self.values if (i := block_index(name, kind)) is not None})
         return [i for i in found if any(self.get(n) for n in self.values
-                                        if n.startswith(f"lesson.{i}.") and n != f"lesson.{i}.id")]
+                                        if n.startswith(f"{kind}.{i}.") and n != f"{kind}.{i}.id")]
 
 
-LESSON_FIELD = re.compile(r"lesson\.([^.]*)\.")
+BLOCK_KINDS = ("lesson", "partner", "funding", "organisation", "territory")
+BLOCK_FIELD = re.compile(r"(lesson|partner|funding|organisation|territory)\.([^.]*)\.")
 LESSON_INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
 
 
 def lesson_index(name: str) -> int | None:
-    """The lesson block a field name (`lesson.3.statement`) belongs to, None for a field of no lesson; a UsageError
-    when the index is not a number from 0 to MAX_LESSONS - 1."""
-    found = LESSON_FIELD.match(name)
+    """The lesson block a field name (`lesson.3.statement`) belongs to, None for a field of no lesson."""
+    return block_index(name, "lesson")
+
+
+def block_index(name: str, kind: str | None = None) -> int | None:
+    """The block a field name (`lesson.3.statement`, `partner.0.role`) belongs to, None for a field of no block (or
+    of a block of another kind); a UsageError when the index is not a number from 0 to MAX_LESSONS - 1."""
+    found = BLOCK_FIELD.match(name)
     if found is None:
         return None
-    index = found.group(1)
+    index = found.group(2)
     if not LESSON_INDEX.fullmatch(index) or int(index) >= MAX_LESSONS:
         shown = index if len(index) <= 12 else index[:12] + "…"
-        raise UsageError(f"field {name[:40]!r}: the lesson number {shown!r} is not a number from 0 to "
-                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} lessons)")
-    return int(index)
+        raise UsageError(f"field {name[:40]!r}: the {found.group(1)} number {shown!r} is not a number from 0 to "
+                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} of them)")
+    return int(index) if kind in (None, found.group(1)) else None
 
 
 @cache
@@ -143,6 +153,34 @@ def _number(subject: str, predicate: str) -> float | None:
 def fields(kind: str) -> tuple[Field, ...]:
     """The fields of the `project` or `lesson` part of the form, in the shapes' order."""
     return tuple(f for f in shape_fields(SHAPES[kind]) if f.kind != "link" and f.path not in AUTOMATIC)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A repeatable part of the form describing resources around the project, from the shape of their class."""
+
+    kind: str
+    shape: str
+    type: str
+    names: Mapping[str, str]
+
+
+BLOCKS = {b.kind: b for b in (
+    Block("partner", "https://w3id.org/isic/shapes#PartnerRoleShape", ISIC + "PartnerRole",
+          {"fr": "Les partenaires", "en": "The partners"}),
+    Block("funding", "https://w3id.org/isic/shapes#FundingShape", ISIC + "Funding",
+          {"fr": "Les financements", "en": "The fundings"}),
+    Block("organisation", "https://w3id.org/isic/shapes#OrganisationShape", ISIC + "Organisation",
+          {"fr": "Les organisations du réseau absentes des listes", "en": "The network's organisations missing from the lists"}),
+    Block("territory", "https://w3id.org/isic/shapes#TerritoryShape", ISIC + "Territory",
+          {"fr": "Les territoires absents des données de référence", "en": "Territories missing from the reference data"}),
+)}
+
+
+@cache
+def block_fields(kind: str) -> tuple[Field, ...]:
+    """The fields of a block (`partner`, `funding`, `organisation`, `territory`), in the shapes' order."""
+    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.kind != "link")
 
 
 @cache
@@ -312,8 +350,24 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
     blocks = {project.value: "project"}
     covered: set[tuple[str, str, str | None]] = {(project.value, RDF_TYPE, None)}
     problems: dict[str, list[str]] = {}
+    described = {(kind, i): NamedNode(_block_iri(sheet, graphs, kind, i, project_slug))
+                 for kind in BLOCKS for i in sheet.blocks(kind)}
+    aliases = {f"#{kind}.{i}": node.value for (kind, i), node in described.items()}
     triples = [Triple(project, NamedNode(RDF_TYPE), NamedNode(ISIC + "Project"))]
-    triples += _values(project, "project", fields("project"), sheet, lang, covered, problems)
+    triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases)
+    for (kind, i), node in described.items():
+        blocks[node.value] = f"{kind}.{i}"
+        triples.append(Triple(node, NamedNode(RDF_TYPE), NamedNode(BLOCKS[kind].type)))
+        covered.add((node.value, RDF_TYPE, None))
+        triples += _values(node, f"{kind}.{i}", block_fields(kind), sheet, lang, covered, problems, aliases)
+        if kind == "funding":
+            triples.append(Triple(project, NamedNode(ISIC + "funding"), node))
+        elif kind == "partner":
+            partnership = NamedNode(f"{graphs.base}id/partnership/{project_slug}")
+            triples += [Triple(partnership, NamedNode(RDF_TYPE), NamedNode(ISIC + "Partnership")),
+                        Triple(partnership, NamedNode(ISIC + "partner"), node),
+                        Triple(project, NamedNode(ISIC + "partnership"), partnership)]
+            covered.add((partnership.value, RDF_TYPE, None))
     named = {_kept_slug(v) for i in sheet.lessons() for v in sheet.get(f"lesson.{i}.id")[:1]}
     for i in sheet.lessons():
         own = sheet.get(f"lesson.{i}.id")
@@ -325,7 +379,7 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
         triples += [Triple(lesson, NamedNode(RDF_TYPE), NamedNode(ISIC + "Lesson")),
                     Triple(lesson, NamedNode(ISIC + "learnedFrom"), project)]
         covered |= {(lesson.value, RDF_TYPE, None), (lesson.value, ISIC + "learnedFrom", None)}
-        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang, covered, problems)
+        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang, covered, problems, aliases)
     record = NamedNode(record_iri or sheet_iri(sheet, graphs, network))
     blocks[record.value] = "sheet"
     day = Literal((today or datetime.date.today()).isoformat(), datatype=NamedNode(XSD + "date"))
@@ -337,7 +391,29 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
                 Triple(record, NamedNode(DCTERMS + "modified"), day)]
     covered |= {(record.value, p, None) for p in (RDF_TYPE, ISIC + "describes", PROV + "wasAttributedTo",
                                                   DCTERMS + "created", DCTERMS + "modified")}
-    return SheetTriples(triples, blocks, frozenset(covered), problems)
+    return SheetTriples(list(dict.fromkeys(triples)), blocks, frozenset(covered), problems)
+
+
+def _block_iri(sheet: FilledSheet, graphs: Graphs, kind: str, i: int, project_slug: str) -> str:
+    """The IRI a block describes: an organisation by its name, a territory by its level and INSEE code, a partner
+    and a funding by the project and the organisation (the same partner or funder of a project is one resource)."""
+    def first(key: str) -> str:
+        return (sheet.get(f"{kind}.{i}.{key}") or [""])[0].strip()
+
+    def tail(value: str) -> str:
+        return slug(value.rstrip("/").rsplit("/", 1)[-1].removeprefix("#")) if value else ""
+
+    if kind == "organisation":
+        return f"{graphs.base}id/organisation/{slug(first('label')) if first('label') else f'{project_slug}-organisation-{i + 1}'}"
+    if kind == "territory":
+        code = slug(first("inseeCode") or first("label") or f"{project_slug}-{i + 1}")
+        return f"{graphs.base}id/territory/{tail(first('territoryLevel')) or 'territoire'}/{code}"
+    named = first("agent" if kind == "partner" else "funder")
+    alias = re.fullmatch(r"#organisation\.(\d{1,4})", named)
+    if alias:  # an organisation described in the same form
+        named = _block_iri(sheet, graphs, "organisation", int(alias.group(1)), project_slug)
+    own = tail(named) or str(i + 1)
+    return f"{graphs.base}id/{'partner-role' if kind == 'partner' else 'funding'}/{project_slug}-{own}"
 
 
 def entries(f: Field, raw: Sequence[str]) -> list[str]:
@@ -349,7 +425,8 @@ def entries(f: Field, raw: Sequence[str]) -> list[str]:
 
 
 def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: FilledSheet, lang: str,
-            covered: set[tuple[str, str, str | None]], problems: dict[str, list[str]]) -> list[Triple]:
+            covered: set[tuple[str, str, str | None]], problems: dict[str, list[str]],
+            aliases: Mapping[str, str]) -> list[Triple]:
     found = []
     for f in known:
         name = f"{prefix}.{f.key}"
@@ -358,7 +435,7 @@ def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: Fill
             term: NamedNode | Literal | None
             if f.kind == "choice":
                 try:
-                    term = NamedNode(value)
+                    term = NamedNode(aliases.get(value, value))  # `#organisation.0`: the one described below
                 except ValueError:
                     term = Literal(value)  # not an IRI: the shapes will say so, beside the field
             elif f.datatype == RDF_LANG_STRING:
@@ -387,7 +464,7 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     if f.scheme:
         kinds.append(f"{{ ?x <{SKOS}inScheme> <{f.scheme}> ; <{SKOS}prefLabel> ?label . }}")
     if f.target_class:
-        kinds.append(f"{{ ?x a <{f.target_class}> . "
+        kinds.append(f"{{ ?x a/<{RDFS}subClassOf>* <{f.target_class}> . "
                      f"OPTIONAL {{ ?x <{RDFS}label>|<{DCTERMS}title>|<{ISIC}statement> ?label }} }}")
     where = " UNION ".join(kinds)
     rows = store.select(f"SELECT ?x ?label WHERE {{ {where} FILTER(isIRI(?x)) }}").rows
@@ -399,5 +476,5 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 
-__all__ = ["Field", "FilledSheet", "Option", "SheetTriples", "entries", "fields", "listed", "options", "project_iri",
+__all__ = ["BLOCKS", "Block", "Field", "FilledSheet", "block_fields", "block_index", "Option", "SheetTriples", "entries", "fields", "listed", "options", "project_iri",
            "shape_fields", "sheet_triples", "slug"]

@@ -16,6 +16,9 @@ from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.sheetform import RDF_LANG_STRING, SheetTriples, later_fields, listed, project_iri
+from isic_graph.ingest.sheetform import BLOCKS, block_fields, block_index
+from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, RDFS
+from pyoxigraph import Literal, NamedNode, Triple
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
@@ -43,7 +46,8 @@ UI = {
            "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…) ou classeur .xlsx / .ods", "send": "Déposer",
            "bad_token": "Jeton inconnu ou révoqué : la fiche n'a pas été enregistrée.",
            "form": "Remplir le formulaire", "other_problems": "Autres points",
-           "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | »).",
+           "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | »).", "add_block": "Ajouter",
+           "blocks_help": "Pour ajouter : seuls les blocs remplis sont enregistrés ; ce qui est déjà enregistré est conservé.",
            "picks": "Plusieurs choix possibles : maintenez Ctrl (Cmd sur Mac) en cliquant pour en choisir plusieurs."},
     "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
            "lessons": "The lessons", "lesson": "Lesson", "add": "Add a lesson",
@@ -57,7 +61,8 @@ UI = {
            "files": "The sheet's CSV files (projects.csv, lessons.csv…) or an .xlsx / .ods workbook", "send": "Upload",
            "bad_token": "Unknown or revoked token: the sheet was not saved.",
            "form": "Fill in the form", "other_problems": "Other points",
-           "lines": "Several values allowed: one per line (or separated by “|”).",
+           "lines": "Several values allowed: one per line (or separated by “|”).", "add_block": "Add",
+           "blocks_help": "To add: only filled blocks are saved; what is already stored is kept.",
            "picks": "Several choices allowed: hold Ctrl (Cmd on a Mac) while clicking to pick more than one."},
 }
 
@@ -69,13 +74,21 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
         groups.setdefault(f.group.get(lang) or f.group.get("fr") or "", []).append(f)
-    choices = {f.path: options(s.store, f, lang) for f in fields("project") + fields("lesson") if f.kind == "choice"}
+    every = fields("project") + fields("lesson") + tuple(f for kind in BLOCKS for f in block_fields(kind))
+    choices = {f.path: options(s.store, f, lang) for f in every if f.kind == "choice"}
+    extra = {kind: sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0})
+             for kind in BLOCKS}
+    new_ones = {kind: [(f"#{kind}.{i}", f"{BLOCKS[kind].names[lang]} : n° {i + 1}") for i in extra[kind]]
+                for kind in ("organisation", "territory")}
+    described = {ISIC + "Organisation": new_ones["organisation"], ISIC + "Actor": new_ones["organisation"],
+                 ISIC + "Territory": new_ones["territory"]}
+    block_parts = [(kind, BLOCKS[kind].names[lang], block_fields(kind), extra[kind]) for kind in BLOCKS]
     ui = UI[lang]
     body = render_template(
         "sheet_form.html", lang=lang, ui=ui, other="en" if lang == "fr" else "fr", values=values, errors=errors,
         project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
         heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
-        project_id=(values.get("project.id") or [""])[0], listed=listed)
+        project_id=(values.get("project.id") or [""])[0], listed=listed, described=described, block_parts=block_parts)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 
@@ -122,7 +135,7 @@ def _filled() -> FilledSheet:
 def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:
     """Each violation beside its field: the block of its focus node, the local name of its path."""
     errors: dict[str, list[str]] = {}
-    keys = {f.path: f.key for f in fields("project") + fields("lesson")}
+    keys = {f.path: f.key for f in fields("project") + fields("lesson") + tuple(f for k in BLOCKS for f in block_fields(k))}
     for v in report.violations:
         block = blocks.get(v.focus)
         message = v.messages.get(lang) or v.messages.get("fr") or next(iter(v.messages.values()), "")
@@ -144,7 +157,13 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, Sh
     record = rows[0]["r"].value if rows else sheet_iri(sheet, s.graphs, network)
     created = rows[0]["d"].value if rows and "d" in rows[0] else None
     form = sheet_triples(sheet, s.graphs, network, lang, created=created, record_iri=record)
-    text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in merged(s.store, graph, form))
+    triples = merged(s.store, graph, form)
+    described = s.graphs.network_resource(network)
+    if s.store.query(f"ASK {{ {term(described)} a <{ISIC}Network> }}") is False:  # a new network: its name
+        name = next((c.name for c in s.credentials.list() if c.slug == network), network)
+        triples += [Triple(NamedNode(described), NamedNode(RDF_TYPE), NamedNode(ISIC + "Network")),
+                    Triple(NamedNode(described), NamedNode(RDFS + "label"), Literal(name, language="fr"))]
+    text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
     return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), form
 
 

@@ -31,6 +31,34 @@
     document.getElementById("lessons").appendChild(copy);
   });
 
+  // The blocks of partners, fundings, organisations and territories: one more on demand, as for lessons.
+  document.querySelectorAll("button[data-add]").forEach(function (button) {
+    var kind = button.getAttribute("data-add");
+    var pattern = new RegExp(kind + "\\.\\d+(\\.|$)", "g");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var holder = document.getElementById(kind + "-blocks");
+      var blocks = holder.querySelectorAll("fieldset.block");
+      var last = blocks[blocks.length - 1];
+      var index = Number(last.getAttribute("data-index")) + 1;
+      var copy = last.cloneNode(true);
+      copy.setAttribute("data-index", String(index));
+      var legend = copy.querySelector("legend");
+      legend.textContent = legend.textContent.replace(/\d+$/, String(index + 1));
+      copy.querySelectorAll("[name],[id],[for],[data-field],[aria-describedby]").forEach(function (el) {
+        ["name", "id", "for", "data-field", "aria-describedby"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) { el.setAttribute(attr, value.replace(pattern, kind + "." + index + "$1")); }
+        });
+        if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") { el.value = ""; }
+        if (el.tagName === "SELECT") { Array.prototype.forEach.call(el.options, function (o) { o.selected = false; }); }
+      });
+      copy.querySelectorAll(".errors").forEach(function (ul) { ul.innerHTML = ""; });
+      copy.querySelectorAll(".invalid").forEach(function (div) { div.classList.remove("invalid"); });
+      holder.appendChild(copy);
+    });
+  });
+
   function show(errors) {
     document.querySelectorAll("[data-field]").forEach(function (div) {
       var name = div.getAttribute("data-field");
