@@ -162,8 +162,8 @@ def test_a_new_project_through_the_form_with_a_mistake_then_its_correction(page:
     assert "Jardin partagé des Tilleuls" in page.inner_text(".yasr table")
 
 
-def test_editing_a_projects_description_in_the_form_keeps_its_milestones_and_partners(page: Any,
-                                                                                   site: tuple[LiveServer, str]) -> None:
+def test_editing_a_projects_description_in_the_form_keeps_its_milestones_and_partners(
+        page: Any, site: tuple[LiveServer, str]) -> None:
     _, token = site
     project = "http://localhost:5000/id/project/vacances-familles-lille"
     page.goto("/sheets/edit?project=" + project)
@@ -179,3 +179,23 @@ def test_editing_a_projects_description_in_the_form_keeps_its_milestones_and_par
     for kept in ("partnership/vl-vacances", "funding/vl-caf", "funding/vl-ancv", "group/vl-familles",
                  "January 2016: group formed"):
         assert kept in turtle
+
+
+def test_a_funding_block_is_added_and_an_amount_written_the_french_way_is_stored(
+        page: Any, site: tuple[LiveServer, str]) -> None:
+    _, token = site
+    page.goto("/sheets/new")
+    page.fill("#project\\.title", "Épicerie mobile")
+    page.select_option("#project\\.theme", ["https://w3id.org/isic/thesaurus/theme/food"])
+    page.select_option("#project\\.carriedBy", ["http://localhost:5000/id/organisation/centre-social-les-passerelles"])
+    page.fill("#project\\.milestone", "Premier marché | Bilan")
+    page.click("button[data-add='funding']")
+    page.select_option("#funding\\.1\\.funder", ["http://localhost:5000/id/organisation/centre-social-les-passerelles"])
+    page.fill("#funding\\.1\\.amount", "2 500,50 €")
+    page.fill("#lesson\\.0\\.statement", "Le camion a trouvé ses clients le jour du marché.")
+    page.select_option("#lesson\\.0\\.lessonCategory", "https://w3id.org/isic/thesaurus/lesson-category/good-practice")
+    page.fill("#credential", token)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".ok")
+    turtle = page.request.get("/id/project/fcsf-epicerie-mobile.ttl").text()
+    assert "Premier marché" in turtle and "Bilan" in turtle and "funding/fcsf-epicerie-mobile-" in turtle

@@ -52,7 +52,8 @@ LESSONS = [(n, p, lesson) for n, p, lesson in SAMPLES if lesson]
 
 
 def network_graph(store: RemoteStore, network: str) -> Graph:
-    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{Graphs(BASE).network(network)}> {{ ?s ?p ?o }} }}")
+    graph_iri = Graphs(BASE).network(network)
+    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
     assert isinstance(triples, list)
     graph = Graph()
     graph.parse(data="\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples), format="nt")
@@ -69,7 +70,7 @@ def without(graph: Graph, *pairs: tuple[URIRef, URIRef]) -> Graph:
 
 
 def sheet_of(graph: Graph, project: str) -> URIRef:
-    return next(s for s in graph.subjects(URIRef(ISIC + "describes"), URIRef(project)))
+    return URIRef(str(next(s for s in graph.subjects(URIRef(ISIC + "describes"), URIRef(project)))))
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +115,8 @@ def test_editing_only_the_description_changes_only_the_description(client: Flask
                         sheet_of(before, project))
 
 
-@pytest.mark.parametrize(("network", "project", "lesson"), LESSONS, ids=[lesson.rsplit("/", 1)[1] for *_, lesson in LESSONS])
+@pytest.mark.parametrize(("network", "project", "lesson"), LESSONS,
+                         ids=[lesson.rsplit("/", 1)[1] for *_, lesson in LESSONS])
 def test_editing_only_a_lessons_statement_changes_only_that_statement(client: FlaskClient, store: RemoteStore,
                                                                       tokens: dict[str, str], network: str,
                                                                       project: str, lesson: str) -> None:

@@ -61,7 +61,7 @@ def test_a_value_that_is_not_yes_or_no_is_refused_beside_its_field_in_words(clie
     assert errors_beside(html, "project.emergedFromIndividualSituations") == ["« peut-être » : attendu oui ou non"]
     assert any("AAAA-MM-JJ ou JJ/MM/AAAA" in e for e in errors_beside(html, "project.startDate"))
     assert "false" not in " ".join(errors_beside(html, "project.emergedFromIndividualSituations"))
-    assert not ask(client, f"?p <http://purl.org/dc/terms/title> \"Atelier peut-être\"@fr")
+    assert not ask(client, "?p <http://purl.org/dc/terms/title> \"Atelier peut-être\"@fr")
 
 
 def test_a_french_date_is_read(client: FlaskClient, token: str) -> None:
@@ -76,7 +76,8 @@ def test_the_date_order_is_shown_beside_the_end_date(client: FlaskClient, token:
         "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}), "credential": token})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    assert errors_beside(html, "project.endDate") == ["La date de fin doit être postérieure ou égale à la date de début."]
+    assert errors_beside(html, "project.endDate") == [
+        "La date de fin doit être postérieure ou égale à la date de début."]
     assert errors_beside(html, "project.startDate") == []
     check = client.post("/sheets/check?lang=en", data=filled("Atelier à rebours", **{
         "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}))
@@ -111,8 +112,9 @@ def test_a_lesson_confirms_another_and_is_transferable(client: FlaskClient, toke
     transferable = html.split('id="lesson.0.transferableTo"', 1)[1].split("</select>", 1)[0]
     assert f'value="{THEME}housing"' in transferable and f'value="{BASE}id/territory/' in transferable
     other = BASE + "id/lesson/svf-elu-en-amont"
-    answer = client.post("/sheets?lang=fr", data={**filled("Atelier relié", **{
-        "lesson.0.confirms": other, "lesson.0.transferableTo": [THEME + "food", BASE + "id/territory/commune/59350"]}),
+    links: dict[str, str | list[str]] = {"lesson.0.confirms": other, "lesson.0.transferableTo": [
+        THEME + "food", BASE + "id/territory/commune/59350"]}
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier relié", **links),
         "credential": token})
     assert answer.status_code == 201, answer.get_data(as_text=True)[:2000]
     lesson = f"<{BASE}id/lesson/fcsf-atelier-relie-1>"
@@ -149,4 +151,5 @@ def test_a_new_network_describes_its_own_organisation_territory_partners_and_fun
                        f"?f <{ISIC}amount> 2500.50 . ?p <{ISIC}partner> ?r, ?own . "
                        f"?own <{ISIC}agent> {organisation} . "
                        f"?r <{ISIC}agent> <{BASE}id/organisation/caf-35> . "
-                       f"{organisation} <{ISIC}territory> ?t . ?t <{ISIC}inseeCode> \"35999\" . {project} <{ISIC}territory> ?t")
+                       f"{organisation} <{ISIC}territory> ?t . ?t <{ISIC}inseeCode> \"35999\" . "
+                       f"{project} <{ISIC}territory> ?t")

@@ -171,9 +171,11 @@ BLOCKS = {b.kind: b for b in (
     Block("funding", "https://w3id.org/isic/shapes#FundingShape", ISIC + "Funding",
           {"fr": "Les financements", "en": "The fundings"}),
     Block("organisation", "https://w3id.org/isic/shapes#OrganisationShape", ISIC + "Organisation",
-          {"fr": "Les organisations du réseau absentes des listes", "en": "The network's organisations missing from the lists"}),
+          {"fr": "Les organisations du réseau absentes des listes",
+           "en": "The network's organisations missing from the lists"}),
     Block("territory", "https://w3id.org/isic/shapes#TerritoryShape", ISIC + "Territory",
-          {"fr": "Les territoires absents des données de référence", "en": "Territories missing from the reference data"}),
+          {"fr": "Les territoires absents des données de référence",
+           "en": "Territories missing from the reference data"}),
 )}
 
 
@@ -404,7 +406,8 @@ def _block_iri(sheet: FilledSheet, graphs: Graphs, kind: str, i: int, project_sl
         return slug(value.rstrip("/").rsplit("/", 1)[-1].removeprefix("#")) if value else ""
 
     if kind == "organisation":
-        return f"{graphs.base}id/organisation/{slug(first('label')) if first('label') else f'{project_slug}-organisation-{i + 1}'}"
+        name = slug(first("label")) if first("label") else f"{project_slug}-organisation-{i + 1}"
+        return f"{graphs.base}id/organisation/{name}"
     if kind == "territory":
         code = slug(first("inseeCode") or first("label") or f"{project_slug}-{i + 1}")
         return f"{graphs.base}id/territory/{tail(first('territoryLevel')) or 'territoire'}/{code}"
@@ -444,8 +447,8 @@ def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: Fill
                 kind = TYPED_KINDS[f.datatype]
                 written = lexical(kind, value)
                 if written is None:
-                    problems.setdefault(name, []).append(
-                        f"« {value[:80]} » : {EXPECTED[kind][0]}" if lang == "fr" else f"'{value[:80]}': {EXPECTED[kind][1]}")
+                    problems.setdefault(name, []).append(f"« {value[:80]} » : {EXPECTED[kind][0]}" if lang == "fr"
+                                                         else f"'{value[:80]}': {EXPECTED[kind][1]}")
                     continue
                 term = Literal(written, datatype=NamedNode(f.datatype))
             elif f.datatype and f.datatype != XSD + "string":
@@ -476,5 +479,5 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 
-__all__ = ["BLOCKS", "Block", "Field", "FilledSheet", "block_fields", "block_index", "Option", "SheetTriples", "entries", "fields", "listed", "options", "project_iri",
-           "shape_fields", "sheet_triples", "slug"]
+__all__ = ["BLOCKS", "Block", "Field", "FilledSheet", "Option", "SheetTriples", "block_fields", "block_index",
+           "entries", "fields", "listed", "options", "project_iri", "shape_fields", "sheet_triples", "slug"]

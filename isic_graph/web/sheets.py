@@ -9,20 +9,32 @@ import zipfile
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import NotOwner, Report, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
-from isic_graph.ingest.ingestion import Mode, ingest
-from isic_graph.ingest.sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
 from isic_graph.ingest.formedit import merged
-from isic_graph.ingest.sheetform import RDF_LANG_STRING, SheetTriples, later_fields, listed, project_iri
-from isic_graph.ingest.sheetform import BLOCKS, block_fields, block_index
-from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, RDFS
-from pyoxigraph import Literal, NamedNode, Triple
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.ingest.sheetform import (
+    BLOCKS,
+    RDF_LANG_STRING,
+    FilledSheet,
+    SheetTriples,
+    block_fields,
+    block_index,
+    fields,
+    later_fields,
+    lesson_index,
+    listed,
+    options,
+    project_iri,
+    sheet_iri,
+    sheet_triples,
+)
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, RDFS, check_slug
 from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
@@ -47,7 +59,8 @@ UI = {
            "bad_token": "Jeton inconnu ou révoqué : la fiche n'a pas été enregistrée.",
            "form": "Remplir le formulaire", "other_problems": "Autres points",
            "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | »).", "add_block": "Ajouter",
-           "blocks_help": "Pour ajouter : seuls les blocs remplis sont enregistrés ; ce qui est déjà enregistré est conservé.",
+           "blocks_help": "Pour ajouter : seuls les blocs remplis sont enregistrés ; "
+                          "ce qui est déjà enregistré est conservé.",
            "picks": "Plusieurs choix possibles : maintenez Ctrl (Cmd sur Mac) en cliquant pour en choisir plusieurs."},
     "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
            "lessons": "The lessons", "lesson": "Lesson", "add": "Add a lesson",
@@ -135,7 +148,8 @@ def _filled() -> FilledSheet:
 def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:
     """Each violation beside its field: the block of its focus node, the local name of its path."""
     errors: dict[str, list[str]] = {}
-    keys = {f.path: f.key for f in fields("project") + fields("lesson") + tuple(f for k in BLOCKS for f in block_fields(k))}
+    every = fields("project") + fields("lesson") + tuple(f for k in BLOCKS for f in block_fields(k))
+    keys = {f.path: f.key for f in every}
     for v in report.violations:
         block = blocks.get(v.focus)
         message = v.messages.get(lang) or v.messages.get("fr") or next(iter(v.messages.values()), "")
