@@ -10,32 +10,17 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 
-BASE = "http://localhost:5000/"
+from . import test_sheets
+from .test_sheets import BASE, CATEGORY, THEME, errors_beside
+from .test_sheets import filled as sheet_filled
+
+token = test_sheets.token  # the fixture: a credential of the fcsf network
+
 ISIC = "https://w3id.org/isic/ontology#"
-THEME = "https://w3id.org/isic/thesaurus/theme/"
-CATEGORY = "https://w3id.org/isic/thesaurus/lesson-category/"
-
-
-@pytest.fixture(scope="module")
-def token(credentials: CredentialStore) -> str:
-    return credentials.add("fcsf", "Fédération des centres sociaux")
 
 
 def filled(title: str, **changes: str | list[str]) -> dict[str, str | list[str]]:
-    form: dict[str, str | list[str]] = {
-        "project.title": title,
-        "project.theme": [THEME + "housing"],
-        "project.carriedBy": BASE + "id/organisation/centre-social-les-passerelles",
-        "lesson.0.statement": "Les locataires sont venus quand les parcelles ont été attribuées par tirage au sort.",
-        "lesson.0.lessonCategory": CATEGORY + "good-practice",
-    }
-    form.update(changes)
-    return form
-
-
-def errors_beside(html: str, field: str) -> list[str]:
-    block = html.split(f'data-field="{field}"', 1)[1].split("</div>", 1)[0]
-    return re.findall(r"<li>(.*?)</li>", block.split(f'id="{field}-errors"', 1)[1], re.S)
+    return sheet_filled(**{"project.title": title, "project.startDate": "", **changes})
 
 
 def ask(client: FlaskClient, pattern: str) -> bool:
