@@ -1,4 +1,5 @@
-"""The exception tree of isic-graph; each class knows its HTTP status and a stable code.
+"""The exception tree of isic-graph; each class knows its HTTP status and a stable code. A message is
+written in English, and also in French where a user meets it (`text(lang)`); the codes never change.
 
     IsicError
     ├── ConfigError                 500 config
@@ -18,6 +19,7 @@
     │   └── SheetRefused            422 sheet-refused       (carries the sheet's problems, cell by cell)
     ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
     ├── NotFound                    404 not-found
+    ├── Gone                        410 gone                (carries the record of the retraction)
     └── StoreError                  502 store-error
         ├── StoreLocked             409 store-locked
         ├── QueryTimeout            503 query-timeout
@@ -74,6 +76,11 @@ class IsicError(Exception):
         super().__init__(message)
         self.message = message
         self.fr = redact(fr) if fr is not None else None
+
+    def text(self, lang: str = "en") -> str:
+        """The message in a language (fr or en): its French words where they are written, else the English."""
+        fr = self.__dict__.get("fr")  # absent from errors pickled before it existed
+        return fr if lang == "fr" and fr is not None else self.message
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with what it carries (a report, a subject…), as a dry run's process sends it back."""
@@ -159,6 +166,17 @@ class NotFound(IsicError):
 
     status = 404
     code = "not-found"
+
+
+class Gone(IsicError):
+    """The resource was withdrawn by its network; the record says who, when and why."""
+
+    status = 410
+    code = "gone"
+
+    def __init__(self, message: str, record: dict[str, str], fr: str | None = None) -> None:
+        super().__init__(message, fr)
+        self.record = record
 
 
 class StoreError(IsicError):

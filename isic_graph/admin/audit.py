@@ -63,7 +63,7 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
     slug = graph[len(graphs.network_prefix):]
     try:
         check_slug(slug)
-        report = check(Batch(tuple(store.graph_triples(graph)), ()), store, validator, graphs, slug)
+        report = check(Batch(tuple(store.graph_triples(graph)), ()), store, validator, graphs, slug, strict=False)
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
@@ -72,7 +72,7 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
 def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
     """A peer's network graph checked as harvesting checks it (on its own, attributed to no network of ours)."""
     try:
-        report = check(Batch(tuple(store.graph_triples(graph)), ()), None, validator, graphs, None)
+        report = check(Batch(tuple(store.graph_triples(graph)), ()), None, validator, graphs, None, strict=False)
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]

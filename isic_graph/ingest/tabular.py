@@ -220,8 +220,8 @@ class _Reader:
             return self._iri(_expand(column.target or "{}", {"": cell}, cell), refuse)
         if column.kind == "iri":
             if not re.match(r"https?://[^\s/]+", cell):
-                refuse("attendu une adresse web complète, qui commence par https:// ou http://",
-                       "expected a full web address, starting with https:// or http://")
+                refuse("attendu une adresse web complète, qui commence par http:// ou https://",
+                       "expected a full web address, starting with http:// or https://")
                 return None
             return self._iri(cell, refuse)
         lexical = _lexical(column.kind, cell)

@@ -59,5 +59,7 @@ def format_for_path(path: Path | str) -> Format:
     for fmt in FORMATS:
         if suffix in fmt.extensions:
             return fmt
+    extensions = ", ".join(e for f in FORMATS for e in f.extensions)
     raise UnsupportedFormat(f"cannot tell the format of {Path(path).name!r} from its extension; use one of "
-                            + ", ".join(e for f in FORMATS for e in f.extensions))
+                            + extensions, f"l'extension de {Path(path).name!r} ne dit pas son format ; utilisez "
+                            + extensions)

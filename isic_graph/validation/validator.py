@@ -18,6 +18,7 @@ from rdflib.term import Node
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
+from isic_graph.store.results import term_value
 from isic_graph.validation.conformance import (
     CompiledShapes,
     Facts,
@@ -31,6 +32,7 @@ from isic_graph.validation.personal import (
     mask_report,
     masked_literal,
     personal_data_in,
+    rdflib_term,
     report_personal_data,
 )
 
@@ -135,6 +137,18 @@ class ValidationReport:
         return ValidationReport(self.conforms, tuple(out), self.graph)
 
 
+@dataclass(frozen=True)
+class Issue:
+    """A problem the shapes cannot see (an identifier's check key, a link to nothing known), reported as one
+    more result of the report; component names it in the W3C report (sh:sourceConstraintComponent)."""
+
+    focus: str
+    path: str
+    value: pyoxigraph.NamedNode | pyoxigraph.Literal
+    messages: Mapping[str, str]
+    component: str
+
+
 class Validator:
     """The shapes and the vocabulary they need (ontology and thesauri), loaded once."""
 
@@ -234,6 +248,33 @@ class Validator:
                            for r in report_graph.objects(root, SH.result))
         ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path or "", v.value or "")))
         return ValidationReport(bool(conforms), ordered, report_graph)
+
+    def with_issues(self, report: ValidationReport, issues: Sequence[Issue],
+                    triples: Sequence[pyoxigraph.Triple]) -> ValidationReport:
+        """The report with these issues among its results (triples: the batch, for the names of the fields
+        and resources); it no longer conforms when there is any."""
+        if not issues:
+            return report
+        graph = report.graph
+        root = next(graph.subjects(RDF.type, SH.ValidationReport))
+        graph.set((root, SH.conforms, Literal(False)))
+        focused = {issue.focus for issue in issues}
+        described = to_rdflib([t for t in triples if term_value(t.subject) in focused])
+        added = []
+        for issue in issues:
+            focus, path, value = URIRef(issue.focus), URIRef(issue.path), rdflib_term(issue.value)
+            result = BNode()
+            graph.add((root, SH.result, result))
+            for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, focus), (SH.resultPath, path),
+                         (SH.value, value), (SH.resultSeverity, SH.Violation),
+                         (SH.sourceConstraintComponent, URIRef(issue.component)),
+                         *((SH.resultMessage, Literal(text, lang=lang)) for lang, text in issue.messages.items())):
+                graph.add((result, p, o))
+            names = self._names(self._field_shape(path, set(described.objects(focus, RDF.type))), path)
+            added.append(Violation(issue.focus, _label(described, focus), issue.path, names, _show(value),
+                                   dict(issue.messages), "Violation"))
+        ordered = sorted([*report.violations, *added], key=lambda v: (v.focus, v.path or "", v.value or ""))
+        return ValidationReport(False, tuple(ordered), graph)
 
     def _violation(self, data: Graph, report: Graph, result: Node) -> Violation:
         focus = report.value(result, SH.focusNode)

@@ -84,7 +84,9 @@ def documents_from_request() -> list[Document]:
         return uploaded_documents()
     if not request.mimetype:
         raise UsageError("say what the body is with a Content-Type (text/turtle, application/ld+json, "
-                         "application/n-triples, text/csv)")
+                         "application/n-triples, text/csv)",
+                         "dites ce qu'est le corps de la requête par un Content-Type (text/turtle, "
+                         "application/ld+json, application/n-triples, text/csv)")
     fmt = format_for_media_type(request.mimetype)
     if fmt.rdf_format is None and fmt.name != "csv":  # a workbook: its sheets name its tables
         name = f"sheet{fmt.extension}"
@@ -92,7 +94,9 @@ def documents_from_request() -> list[Document]:
         table = request.args.get("table")
         if not table:
             raise UsageError("a CSV body needs ?table=projects (or lessons, organisations…), "
-                             "or send the files as multipart/form-data")
+                             "or send the files as multipart/form-data",
+                             "un corps CSV demande ?table=projects (ou lessons, organisations…), "
+                             "ou envoyez les fichiers en multipart/form-data")
         name = table if table.endswith(".csv") else f"{table}.csv"
     else:
         name = f"body{fmt.extension}"
@@ -104,7 +108,8 @@ def _mode() -> Mode:
     try:
         return Mode(value)
     except ValueError:
-        raise UsageError(f"mode must be replace or upsert, not {value!r}") from None
+        raise UsageError(f"mode must be replace or upsert, not {value!r}",
+                         f"le mode est replace ou upsert, pas {value!r}") from None
 
 
 def refusal(exc: ValidationFailed) -> Response:

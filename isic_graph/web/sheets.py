@@ -39,6 +39,7 @@ from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
 from isic_graph.web.derived import per_store_version
+from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
 from isic_graph.web.uploads import uploaded_documents
@@ -202,19 +203,23 @@ def submit_sheet() -> Response:
     sheet = _filled()
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
+        refused("unauthorized")
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
     document, form = _document(sheet, check_slug(network), lang)
     if form.problems:  # values the form could not read: nothing is stored; the shapes say the rest
         errors = _field_errors(dry_run_of([document], network).as_report(), form.blocks, lang)
         for name, problems in form.problems.items():
             errors[name] = problems + errors.get(name, [])
+        refused("sheet-refused")
         return _render(lang, sheet.values, errors, 422)
     try:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
     except ValidationFailed as exc:
+        refused(exc.code)
         return _render(lang, sheet.values, _field_errors(exc.report, form.blocks, lang), 422)
     except NotOwner as exc:
-        return _render(lang, sheet.values, {"": [exc.message]}, 422)
+        refused(exc.code)
+        return _render(lang, sheet.values, {"": [exc.text(lang)]}, 422)
     project = next(iri for iri, block in form.blocks.items() if block == "project")
     return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
 
@@ -229,6 +234,7 @@ def csv_upload() -> Response:
     s, lang = services(), language()
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
+        refused("unauthorized")
         return _csv_render(lang, [], None, UI[lang]["bad_token"], 401)
     try:
         documents = uploaded_documents({"credential"})
@@ -237,12 +243,15 @@ def csv_upload() -> Response:
         problems: list[dict[str, object]] = [{"file": v.location.file if v.location else "", "row": v.location.row if v.location else "",
                      "column": (v.location.column or "") if v.location else "", "text": v.describe(lang)}
                     for v in exc.report.violations]
+        refused(exc.code)
         return _csv_render(lang, problems, None, None, 422)
     except NotOwner as exc:
+        refused(exc.code)
         file, _, row = (exc.row or "").partition(", row ")
-        return _csv_render(lang, [{"file": file, "row": row, "column": "", "text": exc.message}], None, None, 422)
+        return _csv_render(lang, [{"file": file, "row": row, "column": "", "text": exc.text(lang)}], None, None, 422)
     except UsageError as exc:
-        return _csv_render(lang, [], None, exc.message, 400)
+        refused(exc.code)
+        return _csv_render(lang, [], None, exc.text(lang), 400)
     return _csv_render(lang, [], f"{result.triples} triples, {network}", None, 201)
 
 
