@@ -210,7 +210,7 @@ def submit_sheet() -> Response:
         errors = _field_errors(dry_run_of([document], network).as_report(), form.blocks, lang)
         for name, problems in form.problems.items():
             errors[name] = problems + errors.get(name, [])
-        refused("sheet-refused")
+        refused("validation-failed")
         return _render(lang, sheet.values, errors, 422)
     try:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
