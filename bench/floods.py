@@ -23,7 +23,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.floods import (  # noqa: E402
+from tests.support.floods import (  # noqa: E402
     SLOW_HEADS,
     dribbler,
     flooding,
@@ -33,7 +33,7 @@ from tests.floods import (  # noqa: E402
     runaway_queries,
     validations,
 )
-from tests.live import Answer, LiveServer, query  # noqa: E402
+from tests.support.live import Answer, LiveServer, query  # noqa: E402
 
 FLOODER, OTHER = "127.0.0.2", "127.0.0.3"
 SAMPLE_EVERY = 0.25  # seconds between the other client's queries

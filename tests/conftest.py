@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
+from pyoxigraph import RdfFormat
 
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.credentials import CredentialStore
@@ -15,17 +18,24 @@ from isic_graph.config import Settings
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store import open_store
 from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
 from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
-
-from .live import LiveServer
-from .oxigraph_server import OxigraphServer, loaded_engine
+from tests.support.fuzz import choose_profile
+from tests.support.live import LiveServer
+from tests.support.oxigraph_server import OxigraphServer, engine_on_copy, load_dataset, loaded_engine
 
 BASE = "http://localhost:5000/"
 LIVE_ADMIN = "live-admin-token"
 ADMIN = "admin-token-for-tests"
 BACKENDS = ["embedded", "remote"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py."""
+    hypothesis_settings.load_profile(choose_profile(config.option.markexpr or "",
+                                                    config.getoption("hypothesis_profile", None)))
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +68,30 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     return backend_settings(request.param, request, tmp_path)
 
 
+@pytest.fixture(scope="session")
+def initialised(tmp_path_factory: pytest.TempPathFactory, graphs: Graphs) -> tuple[Path, bytes]:
+    """A store as `init` leaves it (ontology and thesauri, no samples), made once: its folder, and its quads."""
+    folder = tmp_path_factory.mktemp("initialised") / "store"
+    made = EmbeddedStore(folder)
+    try:
+        init_store(made, graphs)
+        nquads = made.dump(RdfFormat.N_QUADS)
+    finally:
+        made.close()
+    return folder, nquads
+
+
 @pytest.fixture
-def store(settings: Settings, graphs: Graphs) -> Iterator[Store]:
-    """An initialised store (ontology and thesauri, no samples) on each backend, empty again afterwards."""
+def store(settings: Settings, initialised: tuple[Path, bytes]) -> Iterator[Store]:
+    """An initialised store (ontology and thesauri, no samples) on each backend, empty again afterwards: a copy
+    of the one initialised once (its folder for the embedded backend, its quads for the remote one)."""
+    folder, nquads = initialised
+    if not settings.store_url and settings.store_path is not None:
+        shutil.copytree(folder, settings.store_path)
     opened = open_store(settings)
-    opened.update("DROP ALL")
-    init_store(opened, graphs)
+    if settings.store_url:
+        opened.update("DROP ALL")
+        load_dataset(settings.store_gsp_url or "", nquads)
     yield opened
     opened.update("DROP ALL")
     opened.close()
@@ -88,10 +116,19 @@ def sample_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def loaded_store(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Path:
+    """A store folder with the ontology, thesauri and every sample network, loaded once by an engine."""
+    folder = tmp_path_factory.mktemp("loaded") / "store"
+    loaded_engine(folder, validator).stop()
+    return folder
+
+
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
-    """A supervised engine process with the samples loaded, one per test module (modules may write)."""
-    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
+def engine(tmp_path_factory: pytest.TempPathFactory, loaded_store: Path) -> Iterator[Engine]:
+    """A supervised engine process with the samples loaded, one per test module (modules may write): it runs on
+    a copy of the loaded store, so that the samples are validated and ingested once per session."""
+    running = engine_on_copy(loaded_store, tmp_path_factory.mktemp("engine") / "store")
     yield running
     running.stop()
 

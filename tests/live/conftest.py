@@ -1,0 +1,16 @@
+"""Every test under tests/live/ is marked `live`: it starts a server, a peer or a process other than the
+engine, or kills one. `pytest -m "not live"` leaves them out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.live)

@@ -1,0 +1,61 @@
+"""Progress of the long commands: a bar on a terminal, plain lines on stderr otherwise; stdout keeps the data."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from isic_graph.cli import main
+from tests.unit.admin.test_reference import REFERENCE, generated
+
+BASE = "http://localhost:5000/"
+COMMAND = [sys.executable, "-m", "isic_graph.cli"]
+
+
+def cli(store: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env={"ISIC_BASE_IRI": BASE, "ISIC_STORE": str(store)})
+
+
+
+
+
+
+def test_on_a_terminal_load_draws_a_bar_that_ends_full(tmp_path: Path) -> None:
+    path = generated(tmp_path / "ref.nt", 40_000)
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
+    env = {**os.environ, "ISIC_BASE_IRI": BASE, "ISIC_STORE": str(tmp_path / "store")}
+    process = subprocess.Popen([*COMMAND, "load", str(path), "--graph", REFERENCE], env=env,
+                               stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL)
+    os.close(terminal)
+    drawn = b""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 1)
+        if ready:
+            try:
+                block = os.read(controller, 4096)
+            except OSError:  # the other end closed: the command is done
+                break
+            if not block:
+                break
+            drawn += block
+        elif process.poll() is not None:
+            break
+    os.close(controller)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert stdout.decode() == f"loaded 40000 triples into <{REFERENCE}>\n"
+    text = drawn.decode("utf-8", "replace")
+    assert "\r" in text and "load: reading" in text
+    assert "100%|" in text and "█" in text  # tqdm's bar, drawn full at the end

@@ -1,0 +1,23 @@
+"""How many examples a property test tries: each test names its count for the full run (`pytest`); the quick
+run (`pytest -m "not live"`) loads the `quick` Hypothesis profile, which tries a quarter of them (at least 10).
+`--hypothesis-profile` chooses the profile whatever the run."""
+
+from __future__ import annotations
+
+from hypothesis import settings
+
+FULL = 100  # the full profile's max_examples: counts are scaled against it
+settings.register_profile("full", max_examples=FULL)
+settings.register_profile("quick", max_examples=FULL // 4)
+
+
+def examples(full: int) -> int:
+    """The examples a test that tries `full` of them in the full run tries under the loaded profile."""
+    return max(10, full * settings.default.max_examples // FULL)
+
+
+def choose_profile(mark_expression: str, asked: str | None) -> str:
+    """The profile a run loads: the one asked for, else quick when the run leaves the live tests out."""
+    if asked:
+        return asked
+    return "quick" if "not live" in " ".join(mark_expression.split()) else "full"

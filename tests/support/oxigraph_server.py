@@ -1,0 +1,108 @@
+"""Real servers for the tests, on 127.0.0.1, stopped by PID: `oxigraph serve`, and our supervised engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.engine import Engine, free_port, oxigraph_command
+from isic_graph.store.remote import RemoteStore
+from isic_graph.validation.validator import Validator
+
+__all__ = ["OxigraphServer", "engine_on_copy", "free_port", "http_get", "load_dataset", "loaded_engine", "work_done"]
+
+
+def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    """Status and body of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def work_done(pid: int) -> tuple[int, int]:
+    """What a process has done so far (Linux /proc): CPU time in clock ticks, and bytes passed to write(2)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    io = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines() if ": " in line)
+    return int(fields[11]) + int(fields[12]), int(io["wchar"])
+
+
+def loaded_engine(folder: Path, validator: Validator, base: str = "http://localhost:5000/") -> Engine:
+    """A supervised engine process on a new store, with the ontology, thesauri and sample networks."""
+    engine = Engine(folder)
+    engine.start()
+    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
+    init_store(store, Graphs(base), validator, samples=True)
+    return engine
+
+
+def load_dataset(store_url: str, nquads: bytes) -> None:
+    """Add N-Quads to a server's dataset through its Graph Store endpoint (Oxigraph's /store)."""
+    sent = urllib.request.Request(store_url, data=nquads, method="POST",
+                                  headers={"Content-Type": "application/n-quads"})
+    with urllib.request.urlopen(sent, timeout=60) as answer:
+        answer.read()
+
+
+def engine_on_copy(store: Path, folder: Path) -> Engine:
+    """A supervised engine process on a copy (at `folder`) of a store folder that no process holds."""
+    shutil.copytree(store, folder)
+    engine = Engine(folder)
+    engine.start()
+    return engine
+
+
+class OxigraphServer:
+    """`oxigraph serve --union-default-graph` on a free loopback port, with its data in a folder."""
+
+    def __init__(self, location: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
+             "--union-default-graph"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._wait_ready()
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.url}/update"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.url}/store"
+
+    def _wait_ready(self, seconds: float = 20.0) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+            try:
+                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not start in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()

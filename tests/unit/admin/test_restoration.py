@@ -1,0 +1,217 @@
+"""A restoration checks every graph it restores, refuses (or, asked to, leaves out) what fails, and replaces an
+embedded store all at once: killed at any moment, it leaves the old store or the new one, never a mix."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
+
+from isic_graph.admin.audit import privacy_problems
+from isic_graph.admin.backup import backup, verify
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.admin.restoration import Restored, restore
+from isic_graph.cli import main
+from isic_graph.errors import Problem, RestoreRefused, UsageError
+from isic_graph.ingest.identity import recompute_identity
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.validation.validator import Validator
+from tests.conftest import BASE
+
+GRAPHS = Graphs(BASE)
+ANAS = GRAPHS.network("anas")
+FCSF = GRAPHS.network("fcsf")
+RESOURCE = f"{BASE}id/resource/astuce-rencontrer-les-elus"  # described in anas's graph
+DCT = "http://purl.org/dc/terms/"
+COMMAND = [sys.executable, "-m", "isic_graph.cli"]
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A backup of a store holding the ontology, the thesauri and every sample network: every graph passes."""
+    store = EmbeddedStore(None)
+    init_store(store, GRAPHS, samples=True)
+    folder = tmp_path_factory.mktemp("good") / "backup"
+    backup(store, folder, BASE)
+    return folder
+
+
+def variant(good: Path, folder: Path, update: str) -> Path:
+    """A backup of the good one's content changed by an update (as an administrator's raw SPARQL update may)."""
+    store = EmbeddedStore(None)
+    store.bulk_load(good / "store.nq.gz")
+    store.update(update)
+    backup(store, folder, BASE)
+    return folder
+
+
+def restore_into(store: Store, folder: Path, validator: Validator, replace: bool = False,
+                 only_conforming: bool = False) -> Restored:
+    return restore(store, verify(folder), GRAPHS, validator, replace, only_conforming)
+
+
+def leftovers(store: Path) -> list[str]:
+    """What a store's replacements left beside it (their folders are named `.{store}.…`)."""
+    return sorted(p.name for p in store.parent.iterdir() if p.name.startswith(f".{store.name}."))
+
+
+def fingerprint(store: Store) -> str:
+    """The sha256 of every quad of a store, in one canonical order (no blank nodes in these tests' data)."""
+    lines = sorted((serialize([q], format=RdfFormat.N_QUADS) or b"") for q in store.stream())
+    return hashlib.sha256(b"".join(lines)).hexdigest()
+
+
+def content(path: Path) -> str:
+    with EmbeddedStore(path) as opened:
+        return fingerprint(opened)
+
+
+def ground(triples: list[Triple]) -> set[Triple]:
+    return {t for t in triples if not isinstance(t.subject, BlankNode) and not isinstance(t.object, BlankNode)}
+
+
+def cli(env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env={"ISIC_BASE_IRI": BASE, **env})
+
+
+# update, graph at fault, words of the problem; personal data is never repeated (the datum is checked absent)
+HOSTILE = [
+    pytest.param(f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{RESOURCE}> <{DCT}description> '
+                 f'"Écrire à marie.dupont@example.org pour s\'inscrire"@fr }} }}', ANAS,
+                 ["an e-mail address", RESOURCE], "marie.dupont", id="email-in-network-text"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{RESOURCE}> <{DCT}description> '
+                 f'"Appeler le 06 12 34 56 78"^^<urn:x:custom> }} }}', ANAS,
+                 ["a phone number", RESOURCE], "06 12 34 56 78", id="phone-in-custom-typed-network-text"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{RESOURCE}> <http://xmlns.com/foaf/0.1/mbox> '
+                 f'<mailto:jean.martin@example.org> }} }}', ANAS, [RESOURCE], "jean.martin", id="mailto-iri-in-network"),
+    pytest.param(f'DELETE WHERE {{ GRAPH <{ANAS}> {{ <{RESOURCE}> <{DCT}title> ?t }} }}', ANAS,
+                 [RESOURCE], None, id="required-title-removed"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{FCSF}> {{ <{RESOURCE}x> a <http://www.w3.org/ns/shacl#NodeShape> }} }}',
+                 FCSF, ["http://www.w3.org/ns/shacl#"], None, id="shapes-smuggled-into-network"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.network_prefix}Not_A_Slug> {{ <urn:x:s> <urn:x:p> "x" }} }}',
+                 f"{GRAPHS.network_prefix}Not_A_Slug", ["invalid network name"], None, id="network-graph-bad-slug"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.metadata}> {{ <{ANAS}> <{DCT}source> '
+                 f'"NIR 1 84 12 76 451 089 46" }} }}', GRAPHS.metadata,
+                 ["a social security number (NIR)", ANAS], "451 089", id="nir-in-provenance"),
+    pytest.param('INSERT DATA { GRAPH <urn:x:reference> { <urn:x:bank> <urn:x:account> '
+                 '"IBAN FR14 2004 1010 0505 0001 3M02 606"@fr } }', "urn:x:reference",
+                 ["a bank account number (IBAN)", "urn:x:bank"], "3M02", id="iban-in-reference-data"),
+    pytest.param('INSERT DATA { <tel:+33612345678> <urn:x:p> "x" }', "",
+                 ["the default graph", "a phone number", "*** (phone)"], "612345678", id="tel-iri-in-default-graph"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.identity}> {{ <urn:x:a> <{DCT}title> "not a link" }} }}',
+                 GRAPHS.identity, ["owl:sameAs links between IRIs only"], None, id="identity-not-a-link"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.ontology}> {{ <{BASE}id/project/hidden> <{DCT}title> "x" }} }}',
+                 GRAPHS.ontology, [f"{BASE}id/project/hidden", "vocabulary graphs never describe"], None,
+                 id="instance-data-in-the-ontology"),
+]
+
+
+@pytest.mark.parametrize(("update", "graph", "words", "datum"), HOSTILE)
+def test_a_backup_with_a_failing_graph_is_refused_whole_naming_graph_resource_and_problem(
+        good: Path, tmp_path: Path, validator: Validator, update: str, graph: str, words: list[str],
+        datum: str | None) -> None:
+    folder = variant(good, tmp_path / "b", update)
+    target = EmbeddedStore(tmp_path / "store")
+    target.update('INSERT DATA { GRAPH <urn:x:mine> { <urn:x:s> <urn:x:p> "kept" } }')
+    before = fingerprint(target)
+    with pytest.raises(RestoreRefused) as refused:
+        restore_into(target, folder, validator, replace=True)
+    assert fingerprint(target) == before
+    problems: tuple[Problem, ...] = refused.value.problems
+    assert {p.graph for p in problems} == {graph}
+    text = "\n".join(p.describe() for p in problems)
+    assert all(word in text for word in words), text
+    if datum is not None:
+        assert datum not in text and datum not in refused.value.message
+    target.close()
+    assert sorted(os.listdir(tmp_path)) == ["b", "store"]  # nothing left beside the store
+
+
+def test_the_cli_prints_each_problem_and_restores_nothing(good: Path, tmp_path: Path) -> None:
+    folder = variant(good, tmp_path / "b", HOSTILE[0].values[0])
+    env = {"ISIC_STORE": str(tmp_path / "store")}
+    assert cli(env, "init").exit_code == 0
+    before = content(tmp_path / "store")
+    result = cli(env, "restore", "--replace", str(folder))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"graph <{ANAS}>" in result.output and RESOURCE in result.output and "an e-mail address" in result.output
+    assert "marie.dupont" not in result.output and "--only-conforming" in result.output
+    assert content(tmp_path / "store") == before
+
+
+def test_only_conforming_restores_the_graphs_that_pass_and_names_those_left_out(good: Path, tmp_path: Path) -> None:
+    folder = variant(good, tmp_path / "b", HOSTILE[0].values[0] + ' ; INSERT DATA { <urn:x:s> <urn:x:p> "fine" }')
+    env = {"ISIC_STORE": str(tmp_path / "store")}
+    result = cli(env, "restore", "--only-conforming", str(folder))
+    assert result.exit_code == 1, result.output  # something was left out: said, and the exit status says it too
+    assert f"left out 1 graph(s) that failed their checks: <{ANAS}>" in result.output
+    assert "marie.dupont" not in result.output
+    with EmbeddedStore(None) as expected, EmbeddedStore(tmp_path / "store") as restored:
+        expected.bulk_load(good / "store.nq.gz")
+        expected.update(f'DROP GRAPH <{ANAS}> ; INSERT DATA {{ <urn:x:s> <urn:x:p> "fine" }}')
+        recompute_identity(expected, GRAPHS)  # the identity graph is worked out again without anas's resources
+        assert set(restored.graph_names()) == set(expected.graph_names())
+        for graph in expected.graph_names():  # the same triples, up to the names of blank nodes
+            mine, theirs = restored.graph_triples(graph), expected.graph_triples(graph)
+            assert len(mine) == len(theirs) and ground(mine) == ground(theirs), graph
+        assert restored.default_triples() == expected.default_triples()
+
+
+def test_a_backup_of_another_instance_is_refused(good: Path, tmp_path: Path, validator: Validator) -> None:
+    with pytest.raises(UsageError, match="base IRI"):
+        restore(EmbeddedStore(None), verify(good), Graphs("https://elsewhere.example.org/"), validator)
+
+
+def test_every_graph_of_a_good_backup_passes_on_each_backend(good: Path, store: Store, validator: Validator) -> None:
+    restored = restore_into(store, good, validator, replace=True)
+    assert restored.left_out == () and restored.counts == verify(good).manifest.counts()
+
+
+def test_a_refused_restoration_leaves_a_remote_store_untouched(good: Path, tmp_path: Path, store: Store,
+                                                               validator: Validator) -> None:
+    folder = variant(good, tmp_path / "b", HOSTILE[2].values[0])
+    before = fingerprint(store)
+    with pytest.raises(RestoreRefused):
+        restore_into(store, folder, validator, replace=True)
+    assert fingerprint(store) == before
+
+
+def test_a_failing_identity_graph_left_out_is_worked_out_again(good: Path, tmp_path: Path,
+                                                               validator: Validator) -> None:
+    folder = variant(good, tmp_path / "b", HOSTILE[9].values[0])
+    with EmbeddedStore(tmp_path / "store") as target:
+        restored = restore_into(target, folder, validator, only_conforming=True)
+    assert restored.left_out_graphs == [GRAPHS.identity]
+    with EmbeddedStore(None) as expected, EmbeddedStore(tmp_path / "store") as store:
+        expected.bulk_load(good / "store.nq.gz")
+        assert set(store.graph_triples(GRAPHS.identity)) == set(expected.graph_triples(GRAPHS.identity)) != set()
+
+
+@pytest.mark.parametrize("name", [
+    "id/ownership/6363fad0868463909a0e5617ad17aafd",  # a digest that reads as an Andorran IBAN with a right key
+    "id/ingestion/20261205T031500123456Z-96398defef5d",
+    "id/harvest/south/anas/20261205T031500123456Z",
+])
+def test_the_names_of_the_instances_own_records_are_not_read_as_personal_data(name: str) -> None:
+    graphs = Graphs(BASE)
+    record = NamedNode(BASE + name)
+    triples = [Triple(record, NamedNode("http://purl.org/dc/terms/subject"), NamedNode("http://example.org/ref/5293")),
+               Triple(NamedNode(BASE + "id/load/20261205T031500123456Z"), NamedNode("http://www.w3.org/ns/prov#used"),
+                      record)]
+    assert privacy_problems(graphs.ownership, triples, graphs) == []
+
+
+@pytest.mark.parametrize("name", ["id/ownership/FR7630006000011234567890189", "id/ownership/jean.dupont@example.org",
+                                  "id/ingestion/20261205T031500123456Z-FR7630006000011234567890189"])
+def test_a_record_name_the_instance_would_not_make_is_still_searched(name: str) -> None:
+    graphs = Graphs(BASE)
+    triples = [Triple(NamedNode(BASE + name), NamedNode("http://purl.org/dc/terms/subject"),
+                      NamedNode("http://example.org/ref/1"))]
+    assert [p.problem for p in privacy_problems(graphs.ownership, triples, graphs)] != []

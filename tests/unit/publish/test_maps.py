@@ -1,0 +1,84 @@
+"""Maps of the knowledge: the partnership network and the coverage (with its gaps), from SPARQL, as SVG with links
+and PNG, filtered by network, theme, territory and period."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.errors import UsageError
+from isic_graph.publish.maps import Filters, coverage, partnership_map
+from isic_graph.store.base import Store
+
+BASE = "http://localhost:5000/"
+THEME = "https://w3id.org/isic/thesaurus/theme/"
+CATEGORY = "https://w3id.org/isic/thesaurus/lesson-category/"
+
+
+def test_organisations_are_linked_by_the_projects_they_share(sample_store: Store) -> None:
+    found = partnership_map(sample_store)
+    by_iri = {o.iri: o for o in found.organisations}
+    rennes = by_iri[BASE + "id/organisation/ville-de-rennes"]
+    assert set(rennes.networks) == {BASE + "id/network/anas", BASE + "id/network/action-sociale-35"}
+    assert rennes.projects >= 2
+    shared = {(a, b): n for a, b, n in found.links}
+    nantes, passerelles = BASE + "id/organisation/ville-de-nantes", BASE + "id/organisation/centre-social-les-passerelles"
+    assert shared[tuple(sorted((nantes, passerelles)))] >= 1  # type: ignore[index]
+    only_fcsf = partnership_map(sample_store, Filters(network=BASE + "id/network/fcsf"))
+    assert {n for o in only_fcsf.organisations for n in o.networks} == {BASE + "id/network/fcsf"}
+    assert len(only_fcsf.organisations) < len(found.organisations)
+
+
+def test_coverage_counts_lessons_and_finds_the_gaps(sample_store: Store) -> None:
+    found = coverage(sample_store, "categories")
+    housing, obstacle = THEME + "housing", CATEGORY + "obstacle"
+    direct = sample_store.select(f"""SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?p <https://w3id.org/isic/ontology#theme>
+        <{housing}> . ?l <https://w3id.org/isic/ontology#learnedFrom> ?p ;
+        <https://w3id.org/isic/ontology#lessonCategory> <{obstacle}> }}""").rows[0]["n"].value
+    assert found.counts[(housing, obstacle)] == int(direct) > 0
+    assert not found.gap(housing, obstacle)
+    gaps = [(t, c) for t, _ in found.rows for c, _ in found.columns if found.gap(t, c)]
+    assert gaps and all(found.projects[t] > 0 and (t, c) not in found.counts for t, c in gaps)
+    assert len(found.columns) == 9  # every category of the thesaurus, captured or not
+    by_territory = coverage(sample_store, "territories", Filters(territory=BASE + "id/territory/region/53"))
+    assert by_territory.rows and all(c.startswith(BASE + "id/territory/") for c, _ in by_territory.columns)
+    with pytest.raises(UsageError):
+        Filters(start="yesterday")
+    with pytest.raises(UsageError):
+        coverage(sample_store, "colours")
+
+
+def test_the_maps_page_draws_clickable_svg_and_exports_png(client: FlaskClient) -> None:
+    page = client.get("/maps").get_data(as_text=True)
+    assert page.count("<svg") == 3
+    assert 'xlink:href="/id/organisation/ville-de-rennes"' in page
+    assert 'xlink:href="/thesaurus/theme/housing"' in page  # a coverage cell opens the theme's page
+    png = client.get("/maps/coverage-categories.png", query_string={"network": BASE + "id/network/fcsf"})
+    assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    filtered = client.get("/maps/partnerships.svg", query_string={"network": BASE + "id/network/anas"}).get_data(as_text=True)
+    assert "ville-de-toulouse" in filtered and "centre-social-les-passerelles" not in filtered
+    assert client.get("/maps/partnerships.gif").status_code == 404
+    assert client.get("/maps", query_string={"start": "soon"}).status_code == 400
+    assert re.search(r'<select name="theme">.*Logement', page, re.S)
+
+
+def test_a_map_is_kept_until_the_next_write_and_answers_conditional_gets(client: FlaskClient) -> None:
+    from tests.conftest import ADMIN, bearer
+
+    first = client.get("/maps/partnerships.svg")
+    etag = first.headers["ETag"]
+    again = client.get("/maps/partnerships.svg")  # two renders differ in matplotlib's ids: this one is the first
+    assert first.status_code == again.status_code == 200 and again.data == first.data
+    assert again.headers["ETag"] == etag and again.headers["Content-Type"] == first.headers["Content-Type"]
+    unchanged = client.get("/maps/partnerships.svg", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    filtered = client.get("/maps/partnerships.svg", query_string={"network": BASE + "id/network/fcsf"})
+    assert filtered.headers["ETag"] != etag and filtered.data != first.data
+    page = client.get("/maps")
+    assert page.status_code == 200 and client.get("/maps").headers["ETag"] == page.headers["ETag"]
+    update = {"update": "INSERT DATA { GRAPH <http://example.org/maps-test> { <urn:a> <urn:b> <urn:c> } }"}
+    assert client.post("/update", data=update, headers=bearer(ADMIN)).status_code == 204
+    after = client.get("/maps/partnerships.svg", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag and after.data.startswith(b"<?xml")

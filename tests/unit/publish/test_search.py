@@ -1,0 +1,107 @@
+"""Full-text search: accents and inflections ignored, ranked, faceted, kept up with every write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.errors import UsageError
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.publish.search import SearchIndex, stems
+from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.validation.validator import Validator
+from tests.support import paths
+
+BASE = "http://localhost:5000/"
+THEME = "https://w3id.org/isic/thesaurus/theme/"
+CATEGORY = "https://w3id.org/isic/thesaurus/lesson-category/"
+GRAPHS = Graphs(BASE)
+REPRISALS = f"{BASE}id/lesson/cl-obstacle-peur-des-represailles"
+
+
+@pytest.fixture(scope="module")
+def store(validator: Validator) -> EmbeddedStore:
+    store = EmbeddedStore(None)
+    init_store(store, GRAPHS, validator, samples=True)
+    return store
+
+
+@pytest.fixture
+def index(store: EmbeddedStore, tmp_path: Path) -> SearchIndex:
+    index = SearchIndex(tmp_path / "search.sqlite")
+    index.sync(store, GRAPHS)
+    return index
+
+
+@pytest.mark.parametrize("written, typed", [("représailles", "represailles"), ("hébergement", "Hebergements"),
+                                            ("numérique", "NUMERIQUES"), ("élus", "elus")])
+def test_a_word_is_found_whatever_its_accents_case_and_plural(written: str, typed: str) -> None:
+    assert set(stems(written)) & set(stems(typed))
+
+
+def test_a_lesson_is_found_by_a_word_typed_without_its_accents(index: SearchIndex) -> None:
+    result = index.search("represailles")
+    assert [hit.iri for hit in result.hits][:1] == [REPRISALS]
+    assert "représailles" in result.hits[0].snippet and result.hits[0].title.startswith("Beaucoup de locataires")
+
+
+def test_every_word_must_match_and_titles_weigh_more(index: SearchIndex) -> None:
+    both = {hit.iri for hit in index.search("peur bailleur").hits}
+    assert REPRISALS in both
+    assert both <= {hit.iri for hit in index.search("peur").hits}
+    assert index.search("peur zyxwvut").total == 0
+    holidays = index.search("vacances")
+    assert "vacances" in holidays.hits[0].title.lower()  # in the title: ranked before mentions in the text
+
+
+def test_facets_count_the_hits_and_filter_them(index: SearchIndex) -> None:
+    everything = index.search("locataires")
+    assert everything.facets["network"] and sum(everything.facets["category"].values()) <= everything.total
+    obstacles = index.search("locataires", {"theme": THEME + "housing", "category": CATEGORY + "obstacle"})
+    assert REPRISALS in {hit.iri for hit in obstacles.hits}
+    assert all(THEME + "housing" in hit.facets["theme"] and hit.facets["category"] == [CATEGORY + "obstacle"]
+               for hit in obstacles.hits)
+    assert obstacles.total < everything.total
+    with pytest.raises(UsageError, match="unknown facet"):
+        index.search("locataires", {"colour": "blue"})
+    with pytest.raises(UsageError, match="at least one word"):
+        index.search("  ?! ")
+
+
+def test_the_index_follows_ingestions_and_removals(validator: Validator, tmp_path: Path) -> None:
+    store = EmbeddedStore(None)
+    init_store(store, GRAPHS, validator, samples=True)
+    index = SearchIndex(tmp_path / "search.sqlite")
+    assert index.sync(store, GRAPHS) == 3 and index.sync(store, GRAPHS) == 0
+    sheet = paths.ROOT / "samples" / "fcsf" / "collectif-locataires-saint-denis.ttl"
+    changed = sheet.read_text(encoding="utf-8").replace("représailles", "rétorsions")
+    ingest(store, validator, GRAPHS, [Document("sheet.ttl", changed.encode(), format_named("turtle"))], "fcsf",
+           Mode.UPSERT)
+    assert index.sync(store, GRAPHS) == 1
+    assert REPRISALS in {hit.iri for hit in index.search("retorsion").hits}
+    assert REPRISALS not in {hit.iri for hit in index.search("représailles").hits}
+    store.update(f"DROP GRAPH <{GRAPHS.network('fcsf')}>")
+    index.sync(store, GRAPHS)
+    assert index.search("retorsions").total == 0
+    assert index.rebuild(store, GRAPHS) == SearchIndex(tmp_path / "again.sqlite").rebuild(store, GRAPHS) > 20
+
+
+def test_search_over_http_in_json_and_html(client: FlaskClient) -> None:
+    answer = client.get("/api/search", query_string={"q": "represailles", "category": CATEGORY + "obstacle"})
+    assert answer.status_code == 200
+    body = answer.json
+    assert body["hits"][0]["iri"] == REPRISALS and body["total"] >= 1
+    assert {"value": CATEGORY + "obstacle", "label": "Frein", "count": body["total"]} in body["facets"]["category"]
+    page = client.get("/search", query_string={"q": "represailles"}, headers={"Accept-Language": "fr"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in html
+    assert '<select id="theme" name="theme">' in html and "Logement" in html
+    assert client.get("/api/search").status_code == 400
+    assert client.get("/api/search", query_string={"q": "x", "colour": "b"}).status_code == 200  # unknown args ignored
+    assert client.get("/api/search", query_string={"q": "x", "limit": "many"}).status_code == 400

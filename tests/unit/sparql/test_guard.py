@@ -1,0 +1,98 @@
+"""The query guard: SERVICE and LOAD never reach the engine, however they are spelled; nor do deep nests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.errors import UsageError
+from isic_graph.sparql.guard import Limits, QueryTooLarge, check_query, check_update, nesting_depth
+from tests.support import paths
+
+QUERIES = sorted((paths.ROOT / "queries").glob("*.rq"))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE SILENT <http://169.254.169.254/> { ?s ?p ?o } }",
+    "SELECT * WHERE { service ?endpoint { ?s ?p ?o } }",
+    "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { { SELECT * WHERE { SERVICE e:x { ?s ?p ?o } } } }",
+], ids=["iri", "silent", "variable", "nested"])
+def test_service_is_refused_however_written(query: str) -> None:
+    with pytest.raises(UsageError, match="SERVICE is not allowed"):
+        check_query(query)
+
+
+def test_load_and_service_in_updates_are_refused() -> None:
+    with pytest.raises(UsageError, match="LOAD is not allowed"):
+        check_update("LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <urn:g>")
+    with pytest.raises(UsageError, match="SERVICE"):
+        check_update("INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+
+
+def test_words_inside_strings_iris_and_comments_are_not_keywords() -> None:
+    check_query('SELECT * WHERE { ?s ?p "SERVICE <http://x/> {" . ?s <http://x/SERVICE> ?o } # SERVICE {{{{')
+
+
+def test_nesting_is_measured_outside_strings_iris_and_comments() -> None:
+    assert nesting_depth('SELECT * WHERE { ?s ?p "{{{{" FILTER((1 < 2)) } # ((((') == 3
+    with pytest.raises(UsageError, match="nests 65 levels"):
+        check_query("SELECT * WHERE " + "{" * 3000 + "}" * 3000)
+    with pytest.raises(UsageError, match="nests"):
+        check_query("ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }")
+
+
+def test_size_limit() -> None:
+    with pytest.raises(QueryTooLarge):
+        check_query("ASK { }" + " " * 100, Limits(max_bytes=50))
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+def test_analyst_queries_pass(path: Path) -> None:
+    check_query(path.read_text(encoding="utf-8"))
+
+
+def test_endpoint_refuses_service_with_400_before_the_engine(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert response.status_code == 400 and "SERVICE" in response.json["detail"]
+
+
+def test_endpoint_survives_a_deep_nest_and_keeps_answering(client: FlaskClient) -> None:
+    deep = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    assert client.post("/sparql", data={"query": deep}).status_code == 400
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+def test_too_large_query_is_413(client: FlaskClient) -> None:
+    response = client.post("/sparql", data={"query": "ASK {}" + " " * (70 * 1024)})
+    assert response.status_code == 413 and response.json["code"] == "query-too-large"
+
+
+def test_concurrent_checks_do_not_corrupt_the_parser() -> None:
+    """Regression: rdflib's grammar broke for good when parsed from several threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"SELECT ?x{i} WHERE {{ ?x{i} a <urn:c{i}> FILTER(?x{i} != <urn:n{i}>) }}" for i in range(200)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(check_query, texts))
+    check_query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
+
+
+def test_long_flat_patterns_are_read_and_their_dataset_resolved() -> None:
+    flat = "SELECT * WHERE { " + " ".join(f"?s{i} <http://e/p> ?o{i} ." for i in range(1800)) + " }"
+    assert check_query(flat).form == "SELECT"
+    checked = check_query("PREFIX g: <http://localhost:5000/graph/> SELECT * FROM g:x FROM NAMED <y> WHERE { ?s ?p ?o }")
+    assert checked.dataset == ("http://localhost:5000/graph/x", "y")
+    based = check_query("BASE <http://localhost:5000/graph/> SELECT * FROM <network/anas> WHERE { ?s ?p ?o }")
+    assert based.dataset == ("http://localhost:5000/graph/network/anas",)
+
+
+def test_a_long_chain_is_refused_at_once_not_after_seconds_of_parsing() -> None:
+    """What held a parser for seconds (a 60 kB chain of alternatives) is one pass of a tokenizer now."""
+    slow = ("SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(6000)))[:60_000] + ") }"
+    with pytest.raises(UsageError, match="combines"):
+        check_query(slow)
+    listed = "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + ", ".join(str(i) for i in range(6000)) + ")) }"
+    assert check_query(listed).form == "SELECT"  # the same test as a list: flat

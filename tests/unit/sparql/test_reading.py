@@ -1,0 +1,301 @@
+"""One reading of a query: what the engine runs is the text written from the tokens the guard checked.
+
+The differential tests build hostile texts (strings in the four quote forms, escapes, comments, prefixed
+names, BASE, dots, `<` as an operator, SERVICE / LOAD / FROM, nesting), and run each text the guard lets
+through on the real engine, with a canary listener on 127.0.0.1: the canary never hears from the engine,
+and the engine never dies.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyoxigraph
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from isic_graph.errors import IsicError, UsageError
+from isic_graph.sparql.guard import Limits, check_query, read
+from isic_graph.sparql.lexer import tokenize, write
+from isic_graph.store.engine import Engine
+from tests.support import paths
+from tests.support.fuzz import examples
+
+QUERIES = sorted((paths.ROOT / "queries").glob("*.rq"))
+SAMPLES = paths.ROOT / "samples"
+ONTOLOGY = paths.ROOT / "ontology"
+
+
+class Canary:
+    """An HTTP listener on 127.0.0.1 that records every request made to it."""
+
+    def __init__(self) -> None:
+        heard = self.heard = []  # type: list[str]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                heard.append(f"{self.command} {self.path}")
+                self.send_response(500)
+                self.end_headers()
+
+            do_POST = do_GET
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[Canary]:
+    listener = Canary()
+    yield listener
+    listener.stop()
+
+
+def on_engine(engine: Engine, text: str) -> int:
+    """Run a text on the engine as the server does (a form POST); its HTTP status."""
+    request = urllib.request.Request(f"{engine.url}/query", data=urllib.parse.urlencode({"query": text}).encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            answer.read()
+            return int(answer.status)
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        return exc.code
+
+
+# --- what is refused, however it is spelled ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { BIND(1 AS ?a) \\u0027 }",
+    "SELECT * WHERE { ?s ?p ?o } \\U00000023 comment",
+    "SELECT \\u003Fs WHERE { ?s ?p ?o }",
+])
+def test_an_escape_outside_a_string_or_an_iri_is_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="backslash outside a string"):
+        check_query(text)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { ?s ?p '\\U00110000' }",
+    "SELECT * WHERE { ?s ?p \"\\uD800\" }",
+    "SELECT * WHERE { ?s ?p <http://a/\\U0011FFFF> }",
+])
+def test_an_escape_that_is_no_character_is_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="not a Unicode character"):
+        check_query(text)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { BIND('\\u0027' AS ?a) SERVICE <http://127.0.0.1:5198/x> { ?s ?p ?o } BIND('\\u0027' AS ?b) }",
+    "SELECT * WHERE { BIND(\"\\u0022\" AS ?a) SERVICE <http://127.0.0.1:5198/x> { ?s ?p ?o } BIND(\"\\u0022\" AS ?b) }",
+    "SELECT * WHERE { ?a ?b ?c .SERVICE <http://127.0.0.1:5198/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a ?b 1.SERVICE <http://127.0.0.1:5198/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a ?b ?c;SeRvIcE<http://127.0.0.1:5198/x>{?s ?p ?o} }",
+    "SELECT * WHERE { ?s ?p 'it\\'s' . SERVICE <http://127.0.0.1:5198/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p '''a''b'''.SERVICE <http://127.0.0.1:5198/x> { ?s ?p ?o } }",
+    "BASE <http://127.0.0.1:5198/> SELECT * WHERE { SERVICE <x> { ?s ?p ?o } }",
+])
+def test_service_hidden_by_another_reading_of_the_text_is_seen_and_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="SERVICE is not allowed"):
+        check_query(text)
+
+
+def test_braces_hidden_by_escaped_quotes_count_towards_the_nesting_limit() -> None:
+    hidden = "SELECT * WHERE { BIND('\\u0027' AS ?a) " + "{" * 3000 + "}" * 3000 + " BIND('\\u0027' AS ?b) }"
+    with pytest.raises(UsageError, match="nests"):
+        check_query(hidden)
+
+
+def test_brackets_inside_what_may_be_read_as_an_iri_count_towards_the_nesting_limit() -> None:
+    """An engine reads `<` after an operand as less-than: what looked like an IRI is then code."""
+    with pytest.raises(UsageError, match="nests"):
+        check_query("SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<" + "(" * 3000 + ">1) }")
+
+
+def test_a_query_written_back_has_no_comment_no_escape_in_strings_and_one_line() -> None:
+    text = "PREFIX e: <http://e/> # SERVICE\nSELECT * WHERE {\n ?s e:p 'a\\u0027b' , \"\"\"x\ny\"\"\" ; e:q <http://e/\\u0041'> }"
+    written = read(text).text
+    assert "\n" not in written and "#" not in written.replace("e/#", "")
+    assert written == ("PREFIX e: <http://e/> SELECT * WHERE { ?s e:p \"a\\'b\" , \"x\\ny\" ; e:q "
+                       "<http://e/A\\u0027> }")
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+def test_the_analyst_queries_written_back_give_the_same_answers(path: Path) -> None:
+    store = _samples()
+    text = path.read_text(encoding="utf-8")
+    original = _rows(store.query(text, use_default_graph_as_union=True))
+    assert _rows(store.query(read(text).text, use_default_graph_as_union=True)) == original and original
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { BIND(1 AS ?a) BIND(2 AS ?b) FILTER(?a<?b&&?b>?a) }",
+    "SELECT ?x WHERE { VALUES ?x { 1.5e0 .5 1.0 2 } FILTER(?x >= -1 && ?x<=+3) }",
+    "PREFIX e: <http://e/> SELECT * WHERE { BIND(e:a\\'b AS ?i) BIND(STR(?i) AS ?s) }",
+    "SELECT * WHERE { BIND(\"\"\"a\"b\"\"\" AS ?s) BIND('''c'd''' AS ?t) BIND(\"tab\\tend\"@fr AS ?u) }",
+    "SELECT * WHERE { BIND(<http://e/x#y> AS ?i) BIND(<http://e/l'x> AS ?j) FILTER(?i != ?j) }",
+    "SELECT (COUNT(*) AS ?n) WHERE { VALUES (?a ?b) { (1 2) (UNDEF 3) } } GROUP BY ?a HAVING (COUNT(*) < 5)",
+    "ASK { FILTER(true && !false) }",
+])
+def test_texts_written_back_keep_their_meaning(text: str) -> None:
+    store = pyoxigraph.Store()
+    assert _rows(store.query(read(text).text)) == _rows(store.query(text))
+
+
+# --- differential: each text the guard lets through, run on the real engine ------------------------
+
+FRAGMENTS = [
+    "'a'", '"b"', "'''c'''", '"""d"""', "'\\u0027'", '"\\u0022"', "'\\''", "'''x'y''z'''", '"#"', "'}'", '"{"',
+    "\\u0053ERVICE", "\\u0027", "\\U00110000", "# SERVICE <CANARY> {\n", "#'''\n", "#'\n", "#\"\n",
+    "p:x", "p:a\\'b", "p:SERVICE", "SERVICE:x", "p:", ".SERVICE", "?o.SERVICE", "1.", ".5", "1.e3",
+    "SERVICE <CANARY> { ?a ?b ?c }", "SERVICE SILENT p:x { }", "service <rel> {}", "SeRvIcE", "SERVICE",
+    "LOAD <CANARY>", "FROM <CANARY>", "FROM NAMED p:x", "BIND(1 AS ?o)", "FILTER(?o<p:a#>", "FILTER(?o<'>",
+    "FILTER(?o<?q#>", "<", ">", "<CANARY>", "<'>", "<#>", "(", ")", "{", "}", "[", "]", ".", ";", ",",
+    "?s ?p ?o", "\n", " ", "'''", '"""', "'", '"', "FILTER(", "BIND(", "OPTIONAL", "UNION",
+]
+HOSTILE = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25).map(lambda parts: "".join(
+    f"{part} " if i % 3 else part for i, part in enumerate(parts)))
+HEAD = "BASE <CANARY> PREFIX p: <CANARY> SELECT * WHERE { BIND(1 AS ?o) "
+
+
+PIECES = [
+    "FILTER(STR(?o) != 'x\\u0027y')", "FILTER(?o<2&&?o>0)", "FILTER(?o<?o)", "FILTER(\"#\" != '}')",
+    "FILTER('''a'b''' != \"\"\"c\"d\"\"\")", "FILTER(?o<p:a||true)", "# SERVICE <CANARY> {\n", "#'\n",
+    "OPTIONAL { ?o p:x 'SERVICE <CANARY> {' }", "{ } UNION { }", "MINUS { ?o p:SERVICE ?x }",
+    "FILTER NOT EXISTS { ?o <CANARY#x> ?z }", "?o <CANARY#x> ?y .", "FILTER(?o IN (1, 'a', <CANARY>))", ".",
+    "FILTER(?o<<x'>)", "FILTER(?o<<x#>)", "OPTIONAL { ?o p:a\\'b ?w }", "FILTER(?o<'>'||?o>'<')",
+    "SERVICE <CANARY> { ?a ?b ?c }", "SeRvIcE<CANARY>{}", ".SERVICE <CANARY> {}", "FILTER(?o<p:x#>'''\n) SERVICE <CANARY> {} FILTER(1#'''\n)",
+]
+SEPARATORS = st.sampled_from([" ", "", "\n", " # x\n", "\t"])
+VALIDISH = st.lists(st.tuples(st.sampled_from(PIECES), SEPARATORS), min_size=1, max_size=12).map(
+    lambda parts: "".join(piece + separator for piece, separator in parts))
+
+
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=HOSTILE | VALIDISH, closing=st.sampled_from(["}", " }", "\n}", "'''\n}", "#\n}", ") }"]))
+def test_no_text_the_guard_lets_through_makes_the_engine_call_out_or_die(
+        engine: Engine, canary: Canary, body: str, closing: str) -> None:
+    generation = engine.generation
+    text = (HEAD + body + closing).replace("CANARY", canary.url)
+    try:
+        checked = check_query(text, Limits())
+    except IsicError:
+        return
+    on_engine(engine, checked.text)
+    assert canary.heard == [], (text, checked.text)
+    assert on_engine(engine, "ASK {}") == 200 and engine.generation == generation, text
+
+
+def test_the_hostile_examples_written_back_never_reach_the_canary(engine: Engine, canary: Canary) -> None:
+    """The `<`-as-operator texts that do call out when the engine gets them raw, once written back."""
+    for raw in [f"PREFIX e: <http://e/> SELECT * WHERE {{ BIND(1 AS ?o) FILTER(?o<e:a#>'''\n) SERVICE <{canary.url}> "
+                "{ ?x ?y ?z } FILTER(1#'''\n) }",
+                f"SELECT * WHERE {{ BIND(1 AS ?o) FILTER(?o<?q#>'''\n) SERVICE <{canary.url}> {{ ?x ?y ?z }} "
+                "FILTER(1#'''\n) }"]:
+        tokens = tokenize(raw)
+        assert not any(t.is_word("SERVICE") for t in tokens)  # to this reading, the SERVICE is in a string
+        assert on_engine(engine, write(tokens)) == 400
+    assert canary.heard == []
+
+
+_SAMPLE_STORE: list[pyoxigraph.Store] = []
+
+
+def _samples() -> pyoxigraph.Store:
+    if not _SAMPLE_STORE:
+        store = pyoxigraph.Store()
+        for path in sorted([*SAMPLES.rglob("*.ttl"), *ONTOLOGY.rglob("*.ttl")]):
+            store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri="http://localhost:5000/",
+                       to_graph=pyoxigraph.NamedNode(f"urn:sample:{path.stem}"))
+        _SAMPLE_STORE.append(store)
+    return _SAMPLE_STORE[0]
+
+
+def _rows(result: Any) -> Any:
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return bool(result)
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        return sorted(repr([str(v) if v is not None else None for v in row]) for row in result)
+    return sorted(str(t) for t in result)
+
+
+# --- through /sparql ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p '\\U00110000' }", "ASK { \\u0053ERVICE }",
+                                  "SELECT * WHERE { ?s ?p <http://a/\\u0020b> }"])
+def test_an_unreadable_text_is_a_400_naming_where_not_a_500(client: Any, method: str, text: str) -> None:
+    answer = client.open("/sparql", method=method, **({"query_string": {"query": text}} if method == "GET"
+                                                       else {"data": {"query": text}}))
+    assert answer.status_code == 400 and "line 1, column" in answer.json["detail"]
+
+
+def test_the_engines_syntax_error_points_into_the_clients_own_text(client: Any) -> None:
+    text = "PREFIX e: <http://e/>\n# a comment\n  SELEKT * WHERE {\n  ?s ?p ?o\n}"
+    answer = client.post("/sparql", data={"query": text})
+    assert answer.status_code == 400 and "error at line 3, column 12" in answer.json["detail"], answer.json
+    unclosed = client.post("/sparql", data={"query": "SELECT * WHERE {\n ?s ?p ?o FILTER(?o = = 1)\n}"})
+    assert unclosed.status_code == 400 and "error at " in unclosed.json["detail"]
+
+
+@pytest.mark.parametrize("chosen", ["json\r\nX-Injected: 1", "text/csv\r\n", "a/b c", "../../etc"])
+def test_a_format_parameter_that_is_no_media_type_is_a_406(client: Any, chosen: str) -> None:
+    answer = client.get("/sparql", query_string={"query": "ASK {}", "format": chosen})
+    assert answer.status_code == 406 and "X-Injected" not in answer.headers
+
+
+def test_an_anonymous_client_cannot_start_a_harvest_with_scope_live(client: Any) -> None:
+    answer = client.get("/sparql", query_string={"query": "ASK {}", "scope": "live"})
+    assert answer.status_code == 401 and "scope=live" in answer.json["detail"]
+
+
+def test_service_to_any_address_is_refused_before_a_request_however_spelled(client: Any, canary: Canary) -> None:
+    for text in [f"SELECT * WHERE {{ BIND('\\u0027' AS ?a) SERVICE <{canary.url}x> {{ ?s ?p ?o }} BIND('\\u0027' AS ?b) }}",
+                 f"SELECT * WHERE {{ ?a ?b ?c .SERVICE <{canary.url}> {{ ?s ?p ?o }} }}",
+                 f"BASE <{canary.url}> SELECT * WHERE {{ service <y> {{ ?s ?p ?o }} }}",
+                 f"PREFIX c: <{canary.url}> SELECT * WHERE {{ SERVICE SILENT c:z {{ }} }}"]:
+        answer = client.get("/sparql", query_string={"query": text})
+        assert answer.status_code == 400 and "SERVICE is not allowed" in answer.json["detail"], text
+    assert canary.heard == []
+
+
+@pytest.mark.parametrize("chain", [
+    "SELECT (1" + "+1" * 1500 + " AS ?x) {}", "SELECT (1" + "-1" * 1500 + " AS ?x) {}",
+    "SELECT (" + "!" * 1500 + "true AS ?x) {}", "SELECT (true" + "||true" * 1500 + " AS ?x) {}",
+    "SELECT * {" + "{}UNION" * 1500 + "{}}", "SELECT * {" + "OPTIONAL{}" * 1500 + "}", "SELECT * {" + "{}" * 1500 + "}",
+    "SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(1500)) + "}", "SELECT * {" + "MINUS{}" * 1500 + "}",
+    "SELECT * { ?s <http://e/p>" + "/<http://e/p>" * 1500 + " ?o }", "SELECT (" + "- " * 1500 + "1 AS ?x) {}",
+    "SELECT * { ?s " + "^" * 1500 + "<http://e/p> ?o }", "SELECT * {" + "FILTER(true)" * 1500 + "}",
+    "SELECT * { " + "<< " * 70 + "?s ?p ?o" + " >>" * 70 + " ?q ?r }",
+])
+def test_long_chains_of_operators_and_patterns_are_refused_before_the_engine(chain: str) -> None:
+    """Without brackets, a chain builds a tree as deep as a nest: 5,000 links overflowed the engine's stack."""
+    with pytest.raises(UsageError, match="combines|nests"):
+        check_query(chain)
+
+
+def test_the_engine_survives_the_longest_chains_the_guard_lets_through(engine: Engine) -> None:
+    generation = engine.generation
+    for chain in ["SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(990)) + "}",
+                  "SELECT * {" + "MINUS{}" * 495 + "}", "SELECT (1" + "+1" * 990 + " AS ?x) {}",
+                  "SELECT * {" + "{}UNION" * 490 + "{}}"]:
+        on_engine(engine, check_query(chain).text)
+    assert on_engine(engine, "ASK {}") == 200 and engine.generation == generation

@@ -1,0 +1,109 @@
+"""The store interface behaves the same on the embedded and the remote backend."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import RdfFormat
+
+from isic_graph.config import Settings
+from isic_graph.errors import StoreError, StoreLocked, StoreUnavailable, UsageError
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
+
+G = "http://example.org/g"
+
+
+def test_default_graph_is_the_union_of_named_graphs(store: Store) -> None:
+    store.update(f'INSERT DATA {{ GRAPH <{G}1> {{ <urn:a> <urn:p> "1" }} GRAPH <{G}2> {{ <urn:b> <urn:p> "2" }} }}')
+    assert sorted(store.select("SELECT ?o WHERE { ?s <urn:p> ?o }").values("o")) == ["1", "2"]
+
+
+def test_select_ask_and_construct_results(store: Store) -> None:
+    store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <urn:a> <urn:p> "x"@fr }} }}')
+    result = store.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")
+    assert result.variables == ("o",) and result.rows[0]["o"].language == "fr"
+    assert store.query("ASK { <urn:a> <urn:p> ?o }") is True
+    triples = store.query("CONSTRUCT { ?s <urn:q> ?o } WHERE { ?s <urn:p> ?o }")
+    assert isinstance(triples, list) and str(triples[0]) == '<urn:a> <urn:q> "x"@fr'
+
+
+def test_graph_names_triples_count_and_dump(store: Store) -> None:
+    store.update(f'INSERT DATA {{ GRAPH <{G}> {{ <urn:a> <urn:p> <urn:b> . <urn:b> <urn:p> <urn:c> }} }}')
+    assert G in store.graph_names()
+    assert store.count(G) == 2 and len(store.graph_triples(G)) == 2
+    assert f"<urn:a> <urn:p> <urn:b> <{G}> .".encode() in store.dump(RdfFormat.N_QUADS, [G])
+
+
+def test_syntax_error_is_a_usage_error(store: Store) -> None:
+    with pytest.raises(UsageError):
+        store.query("SELECT WHERE")
+
+
+def test_unreachable_remote_store_is_a_store_error() -> None:
+    from tests.support.oxigraph_server import free_port
+
+    port = free_port()
+    remote = open_store(Settings(store_path=None, store_url=f"http://127.0.0.1:{port}/query", query_timeout=2))
+    with pytest.raises(StoreUnavailable, match="not reachable"):
+        remote.query("ASK {}")
+    assert not isinstance(StoreError("x"), StoreLocked)
+
+
+# ---------------------------------------------------------------- answers of SPARQL servers that differ (Virtuoso 7)
+
+@pytest.mark.parametrize("text, form", [
+    ("PREFIX ask: <urn:x:> # SELECT in a comment\nASK {}", "ASK"),
+    ("# a comment\n  construct { } where { }", "CONSTRUCT"),
+    ("BASE <urn:x:> PREFIX : <urn:y:> SELECT * {}", "SELECT"),
+    ("DESCRIBE <urn:x>", "DESCRIBE"),
+    ("INSERT DATA { }", None),
+])
+def test_the_form_of_a_query_is_read_past_its_prologue(text: str, form: str | None) -> None:
+    from isic_graph.store.remote import query_form
+
+    assert query_form(text) == form
+
+
+def test_accept_keeps_only_the_media_types_that_fit_the_query_form() -> None:
+    from isic_graph.store.remote import fitting_accept
+
+    client = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
+    assert fitting_accept(client, "CONSTRUCT") == "text/turtle;q=0.9, */*;q=0.1"
+    assert fitting_accept(client, "SELECT") == "application/sparql-results+json, */*;q=0.1"
+    assert fitting_accept("text/turtle", "ASK") == "text/turtle"  # nothing fits: the server says 406
+    assert fitting_accept(client, None) == client
+
+
+def test_an_ask_answered_as_a_table_is_a_boolean() -> None:
+    from pyoxigraph import Literal, NamedNode
+
+    from isic_graph.store.remote import as_boolean
+    from isic_graph.store.results import SelectResult
+
+    one = Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert as_boolean(SelectResult(("__ASK_RETVAL",), ({"__ASK_RETVAL": one},))) is True
+    assert as_boolean(SelectResult(("__ASK_RETVAL",), ())) is False
+    other = SelectResult(("x",), ({"x": one},))
+    assert as_boolean(other) is other
+
+
+@pytest.mark.parametrize("content_type, table, expected", [
+    ("application/sparql-results+json",
+     b'{ "head": { "link": [], "vars": ["__ASK_RETVAL"] }, "results": { "distinct": false, "ordered": true, '
+     b'"bindings": [ { "__ASK_RETVAL": { "type": "typed-literal", "datatype": '
+     b'"http://www.w3.org/2001/XMLSchema#integer", "value": "1" }} ] } }',
+     b'{"head": {}, "boolean": true}'),
+    ("application/sparql-results+xml; charset=UTF-8",
+     b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="__ASK_RETVAL"/></head>'
+     b'<results distinct="false" ordered="true"></results></sparql>',
+     b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head>'
+     b'<boolean>false</boolean></sparql>'),
+    ("text/csv; charset=UTF-8", b'"__ASK_RETVAL"\n1\n', b"true"),
+])
+def test_an_ask_answered_as_a_table_is_sent_on_as_a_boolean(content_type: str, table: bytes,
+                                                            expected: bytes) -> None:
+    from isic_graph.store.remote import boolean_body
+
+    assert boolean_body(table, content_type) == expected
+    assert boolean_body(b'{"head": {}, "boolean": true}', "application/sparql-results+json") == \
+        b'{"head": {}, "boolean": true}'

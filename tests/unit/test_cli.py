@@ -1,0 +1,104 @@
+"""The isic-graph commands, as an operator runs them, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from isic_graph.cli import main
+from isic_graph.config import Settings
+from isic_graph.store import open_store
+from tests.support import paths
+
+ROOT = paths.ROOT
+VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
+INVALID = ROOT / "tests" / "data" / "invalid" / "end-before-start.ttl"
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    env = {"ISIC_BASE_IRI": settings.base_iri, "ISIC_STORE": str(settings.store_path or "")}
+    if settings.store_url:
+        env.update(ISIC_STORE_URL=settings.store_url, ISIC_STORE_UPDATE_URL=settings.update_url or "",
+                   ISIC_STORE_GSP_URL=settings.store_gsp_url or "")
+    return env
+
+
+@pytest.fixture
+def cli(settings: Settings):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    env = environment(settings)
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+
+    assert invoke("init").exit_code == 0
+    yield invoke
+
+    with open_store(settings) as store:
+        store.update("DROP ALL")
+
+
+def test_init_loads_the_ontology_and_thesauri(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("stats")
+    assert result.exit_code == 0
+    assert "graph/ontology>" in result.output and "graph/thesauri>" in result.output
+
+
+def test_ingest_then_query_as_csv_and_json(cli) -> None:  # type: ignore[no-untyped-def]
+    ingested = cli("ingest", str(VALID), "--network", "demo")
+    assert ingested.exit_code == 0, ingested.output
+    assert "graph/network/demo" in ingested.output
+    query = "SELECT ?t WHERE { <http://localhost:5000/id/project/demo> <http://purl.org/dc/terms/title> ?t }"
+    as_csv = cli("query", query, "--format", "csv")
+    assert as_csv.output.splitlines()[0] == "t" and len(as_csv.output.splitlines()) >= 2
+    as_json = json.loads(cli("query", query, "--format", "json").output)
+    assert as_json["head"]["vars"] == ["t"] and as_json["results"]["bindings"]
+
+
+def test_refused_ingest_exits_1_with_a_readable_report(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("ingest", str(INVALID), "--network", "demo", "--lang", "en")
+    assert result.exit_code == 1
+    assert "nothing was stored" in result.output and "Traceback" not in result.output
+    assert "isic:startDate" in result.output or "isic:endDate" in result.output
+
+
+def test_validate_exit_codes_say_conforms_not_or_usage(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("validate", str(VALID)).exit_code == 0
+    report = tmp_path / "report.ttl"
+    refused = cli("validate", str(INVALID), "--report", str(report))
+    assert refused.exit_code == 1
+    assert "sh:ValidationReport" in report.read_text() or "ValidationReport" in report.read_text()
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .")
+    assert cli("validate", str(bad)).exit_code == 2
+    assert cli("validate", str(tmp_path / "missing.ttl")).exit_code == 2
+    assert cli("validate", str(tmp_path / "x.docx")).exit_code == 2
+
+
+def test_export_of_one_network_as_turtle_and_of_all_as_nquads(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(VALID), "--network", "demo")
+    turtle = cli("export", "--network", "demo", "--format", "turtle").output
+    assert "@prefix isic:" in turtle and "id/project/demo" in turtle
+    out = tmp_path / "dump.nq"
+    assert cli("export", "-o", str(out)).exit_code == 0
+    assert "<http://localhost:5000/graph/network/demo> ." in out.read_text()
+    assert cli("export", "--network", "nobody").exit_code == 1
+
+
+def test_load_refuses_managed_graphs_and_replaces_reference_graphs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ref = tmp_path / "ref.ttl"
+    ref.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .')
+    refused = cli("load", str(ref), "--graph", "http://localhost:5000/graph/network/demo")
+    assert refused.exit_code == 1 and "managed by isic-graph" in refused.output
+    assert cli("load", str(ref), "--graph", "http://example.org/ref").exit_code == 0
+    assert cli("load", str(ref), "--graph", "http://example.org/ref").exit_code == 0
+    count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/ref> { ?s ?p ?o } }", "--format", "csv")
+    assert count.output.splitlines()[1] == "1"
+
+
+def test_query_syntax_error_is_a_message_not_a_traceback(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("query", "SELEKT * WHERE {}")
+    assert result.exit_code == 1 and "error:" in result.output and "Traceback" not in result.output

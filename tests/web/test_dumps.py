@@ -1,0 +1,135 @@
+"""/dumps/: the list, the streamed files, ETag and conditional GET, HEAD, against a real engine process."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.config import Settings
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import ingest
+from isic_graph.publish.export import export_stream
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.engine import Engine, free_port
+from isic_graph.store.remote import BLOCK, RemoteStore
+from isic_graph.validation.validator import Validator
+from isic_graph.web import create_app
+from tests.support import paths
+from tests.unit.publish.test_dumps import canonical, reload
+
+BASE = "http://localhost:5000/"
+GRAPHS = Graphs(BASE)
+VALID = paths.DATA / "valid" / "minimal-sheet.ttl"
+
+
+@pytest.fixture
+def engine_store(engine: Engine) -> RemoteStore:
+    """The engine, read through the Graph Store Protocol as the web application reads it."""
+    return RemoteStore(f"{engine.url}/query", f"{engine.url}/update", f"{engine.url}/store", timeout=60)
+
+
+def test_the_list_in_json_names_every_dump_with_its_url(client: FlaskClient) -> None:
+    response = client.get("/dumps/", headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.json is not None
+    listed = {d["name"]: d for d in response.json["dumps"]}
+    whole = listed["isic-graph.nq.gz"]
+    assert whole["media_type"] == "application/n-quads" and whole["compression"] == "application/gzip"
+    assert whole["url"] == "/dumps/isic-graph.nq.gz" and whole["size"] is None
+    for slug in ("anas", "fcsf", "action-sociale-35"):
+        assert listed[f"network/{slug}.ttl"]["media_type"] == "text/turtle"
+        assert listed[f"network/{slug}.jsonld"]["modified"] is not None
+    for entry in listed.values():
+        assert client.head(entry["url"]).status_code == 200
+
+
+def test_the_list_in_html_for_browsers(client: FlaskClient) -> None:
+    response = client.get("/dumps/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert 'href="/dumps/network/anas.ttl"' in response.get_data(as_text=True)
+    assert client.get("/dumps").status_code == 200  # the same list: no redirect, whose address would come from Host
+    assert client.get("/dumps/", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_the_whole_store_is_gzipped_nquads_of_every_graph(client: FlaskClient, engine_store: RemoteStore) -> None:
+    response = client.get("/dumps/isic-graph.nq.gz")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype == "application/gzip" and response.data[:2] == b"\x1f\x8b"
+    assert reload(gzip.decompress(response.data), "nquads") == canonical(engine_store.quads())
+
+
+@pytest.mark.parametrize("extension, format_name, media_type", [
+    ("ttl", "turtle", "text/turtle"), ("jsonld", "jsonld", "application/ld+json")])
+def test_a_network_dump_gives_back_its_graph(client: FlaskClient, engine_store: RemoteStore, extension: str,
+                                             format_name: str, media_type: str) -> None:
+    response = client.get(f"/dumps/network/anas.{extension}")
+    assert response.status_code == 200 and response.mimetype == media_type and response.is_streamed
+    graph = GRAPHS.network("anas")
+    assert reload(response.data, format_name, graph) == canonical(engine_store.quads([graph]))
+
+
+def test_etag_and_last_modified_allow_conditional_gets(client: FlaskClient) -> None:
+    first = client.get("/dumps/network/fcsf.ttl")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert etag.startswith('"') and modified.endswith("GMT")
+    cached = client.get("/dumps/network/fcsf.ttl", headers={"If-None-Match": etag})
+    assert cached.status_code == 304 and cached.data == b"" and cached.headers["ETag"] == etag
+    assert client.get("/dumps/network/fcsf.ttl", headers={"If-Modified-Since": modified}).status_code == 304
+    stale = client.get("/dumps/network/fcsf.ttl", headers={"If-None-Match": '"other"', "If-Modified-Since": modified})
+    assert stale.status_code == 200 and stale.data == first.data
+    assert client.get("/dumps/network/fcsf.jsonld").headers["ETag"] != etag
+    whole = client.get("/dumps/isic-graph.nq.gz")
+    assert client.get("/dumps/isic-graph.nq.gz", headers={"If-None-Match": whole.headers["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/dumps/isic-graph.nq.gz", "/dumps/network/anas.ttl", "/dumps/network/anas.jsonld"])
+def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient, path: str) -> None:
+    head, get = client.head(path), client.get(path)
+    assert head.status_code == 200 and head.data == b"" and get.data
+    for header in ("Content-Type", "ETag", "Last-Modified", "Cache-Control"):
+        assert head.headers[header] == get.headers[header]
+
+
+@pytest.mark.parametrize("path", ["/dumps/network/nobody.ttl", "/dumps/network/Not_A_Slug.ttl",
+                                  "/dumps/network/anas.csv", "/dumps/everything.zip"])
+def test_unknown_dumps_are_404_problems(client: FlaskClient, path: str) -> None:
+    for response in (client.get(path), client.head(path)):
+        assert response.status_code == 404
+    assert client.get(path).mimetype == "application/problem+json"
+
+
+def test_the_engine_is_read_in_blocks_and_the_first_arrives_before_the_last(engine_store: RemoteStore) -> None:
+    chunks = export_stream(engine_store, GRAPHS, "nquads")
+    first = next(chunks)
+    assert 0 < len(first) <= BLOCK
+    rest = list(chunks)
+    assert rest and all(len(c) <= BLOCK for c in rest)
+
+
+def test_the_response_streams_its_chunks(client: FlaskClient) -> None:
+    response = client.get("/dumps/isic-graph.nq.gz", buffered=False)
+    chunks = iter(response.response)
+    assert next(chunks)[:2] == b"\x1f\x8b"
+    assert list(chunks)
+    response.close()
+
+
+def test_dumps_follow_ingestion(client: FlaskClient, engine: Engine, validator: Validator) -> None:
+    before = client.get("/dumps/isic-graph.nq.gz").headers["ETag"]
+    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
+    ingest(store, validator, GRAPHS, [Document.from_path(VALID)], "demo")
+    after = client.get("/dumps/isic-graph.nq.gz", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["ETag"] != before
+    listing = client.get("/dumps/", headers={"Accept": "application/json"}).json
+    names = [d["name"] for d in (listing or {})["dumps"]]
+    assert "network/demo.ttl" in names
+    assert b"id/project/demo" in client.get("/dumps/network/demo.ttl").data
+
+
+def test_an_unreachable_store_is_a_problem_answer() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    app = create_app(Settings(store_path=None, base_iri=BASE, store_url=f"{url}/query", store_gsp_url=f"{url}/store"))
+    response = app.test_client().get("/dumps/isic-graph.nq.gz")
+    assert response.status_code >= 500 and response.mimetype == "application/problem+json"

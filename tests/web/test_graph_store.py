@@ -1,0 +1,105 @@
+"""/graph-store: the Graph Store HTTP Protocol, with network graphs validated like ingestion."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import ADMIN, bearer
+from tests.support import paths
+from tests.support.queries import BASE
+
+ROOT = paths.ROOT
+VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
+INVALID = ROOT / "tests" / "data" / "invalid" / "one-partner.ttl"
+REF = "http://example.org/graph/reference"
+DEMO = BASE + "graph/network/demo"
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"demo": credentials.add("demo", "Démo"), "fcsf": credentials.add("fcsf", "FCSF")}
+
+
+def test_admin_puts_gets_posts_and_deletes_a_reference_graph(client: FlaskClient) -> None:
+    ttl = '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .'
+    put = client.put("/graph-store", query_string={"graph": REF}, data=ttl, content_type="text/turtle",
+                     headers=bearer(ADMIN))
+    assert put.status_code == 201
+    again = client.put("/graph-store", query_string={"graph": REF}, data=ttl, content_type="text/turtle",
+                       headers=bearer(ADMIN))
+    assert again.status_code == 204
+    post = client.post("/graph-store", query_string={"graph": REF}, content_type="application/n-triples",
+                       data='<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "B" .\n',
+                       headers=bearer(ADMIN))
+    assert post.status_code == 204
+    got = client.get("/graph-store", query_string={"graph": REF}, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200 and got.mimetype == "application/n-triples"
+    assert sorted(got.get_data(as_text=True).splitlines()) == [
+        '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .',
+        '<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "B" .']
+    head = client.head("/graph-store", query_string={"graph": REF})
+    assert head.status_code == 200 and head.data == b"" and int(head.headers["Content-Length"]) > 0
+    assert client.delete("/graph-store", query_string={"graph": REF}, headers=bearer(ADMIN)).status_code == 204
+    assert client.get("/graph-store", query_string={"graph": REF}).status_code == 404
+    assert client.delete("/graph-store", query_string={"graph": REF}, headers=bearer(ADMIN)).status_code == 404
+
+
+def test_graph_and_default_are_exclusive(client: FlaskClient) -> None:
+    assert client.get("/graph-store").status_code == 400
+    assert client.get(f"/graph-store?default&graph={REF}").status_code == 400
+
+
+def test_writes_need_a_credential(client: FlaskClient, tokens: dict[str, str]) -> None:
+    ttl = "<urn:a> <urn:b> <urn:c> ."
+    assert client.put("/graph-store", query_string={"graph": REF}, data=ttl,
+                      content_type="text/turtle").status_code == 401
+    assert client.put("/graph-store", query_string={"graph": REF}, data=ttl, content_type="text/turtle",
+                      headers=bearer(tokens["demo"])).status_code == 403
+
+
+def test_network_puts_its_own_graph_through_validation(
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    token = tokens["demo"]
+    response = client.put("/graph-store", query_string={"graph": DEMO}, data=VALID.read_bytes(),
+                          content_type="text/turtle", headers=bearer(token))
+    assert response.status_code in (201, 204)
+    before = client.get("/graph-store", query_string={"graph": DEMO}, headers={"Accept": "application/n-triples"}).data
+    refused = client.put("/graph-store", query_string={"graph": DEMO}, data=INVALID.read_bytes(),
+                         content_type="text/turtle", headers=bearer(token))
+    assert refused.status_code == 422 and any(v["path"].endswith("#partner") for v in refused.json["violations"])
+    after = client.get("/graph-store", query_string={"graph": DEMO}, headers={"Accept": "application/n-triples"}).data
+    assert sorted(after.splitlines()) == sorted(before.splitlines())
+
+
+def test_network_cannot_write_another_networks_graph(
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    anas = BASE + "graph/network/anas"
+    before = client.get("/graph-store", query_string={"graph": anas}, headers={"Accept": "application/n-triples"}).data
+    response = client.delete("/graph-store", query_string={"graph": anas}, headers=bearer(tokens["fcsf"]))
+    assert response.status_code == 403
+    after = client.get("/graph-store", query_string={"graph": anas}, headers={"Accept": "application/n-triples"}).data
+    assert len(after) == len(before) > 0
+
+
+def test_managed_graphs_are_not_written_raw(client: FlaskClient) -> None:
+    response = client.put("/graph-store", query_string={"graph": BASE + "graph/ontology"}, data="<urn:a> <urn:b> <urn:c> .",
+                          content_type="text/turtle", headers=bearer(ADMIN))
+    assert response.status_code == 403
+
+
+def test_unsupported_body_is_415(client: FlaskClient) -> None:
+    response = client.put("/graph-store", query_string={"graph": REF}, data=b"x", content_type="application/pdf",
+                          headers=bearer(ADMIN))
+    assert response.status_code == 415
+
+
+def test_default_graph_put_is_read_back_within_the_union(client: FlaskClient) -> None:
+    ttl = '<http://example.org/d> <http://www.w3.org/2000/01/rdf-schema#label> "in the default graph" .'
+    assert client.put("/graph-store?default", data=ttl, content_type="text/turtle",
+                      headers=bearer(ADMIN)).status_code == 204
+    got = client.get("/graph-store?default", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
+    assert ttl in got.splitlines() and "les-incompris" in got
+    assert client.delete("/graph-store?default", headers=bearer(ADMIN)).status_code == 204
+    assert ttl not in client.get("/graph-store?default", headers={"Accept": "application/n-triples"}).get_data(as_text=True)

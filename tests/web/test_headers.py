@@ -1,0 +1,61 @@
+"""Every answer carries the security headers, and no page or description reflects the request's Host."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import BASE
+
+HTML_PAGES = ["/", "/query", "/search?q=parole", "/maps", "/sheets/new", "/sheets/csv", "/dumps/", "/ontology",
+              "/id/project/les-incompris", "/id/organisation/anas", "/thesaurus/theme/access-to-rights",
+              "/sheets/edit?project=" + BASE + "id/project/les-incompris"]
+OTHERS = ["/catalog", "/.well-known/void", "/dumps/", "/maps/partnerships.svg", "/ontology/diagram.svg",
+          "/api/search?q=parole", "/healthz", "/sparql", "/sparql?query=ASK%7B%7D", "/no/such/page",
+          "/id/project/nothing-here", "/static/site.css", "/context.jsonld"]
+HOSTS = ["evil.example", "evil.example:8080", "EVIL.example"]
+
+
+@pytest.mark.parametrize("path", HTML_PAGES + OTHERS)
+def test_every_answer_has_the_content_security_policy_and_nosniff(client: FlaskClient, path: str) -> None:
+    for _ in range(2):  # the second /sparql?query=… is answered from the result cache
+        response = client.get(path, headers={"Accept": "text/html"})
+        policy = response.headers.get("Content-Security-Policy", "")
+        for directive in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+                          "form-action 'self'"):
+            assert directive in policy, (path, policy)
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert response.headers.get("X-Content-Type-Options") == "nosniff", path
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_no_page_holds_inline_script_or_style(client: FlaskClient, path: str) -> None:
+    import re
+
+    page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<style" not in page and " style=" not in page, path
+    scripts = re.findall(r"<script\b[^>]*>", page)
+    assert all(" src=" in s or 'type="application/json"' in s for s in scripts), (path, scripts)
+    assert not re.search(r"\son[a-z]+=", page), path
+
+
+@pytest.mark.parametrize("host", HOSTS)
+@pytest.mark.parametrize("path", [p for p in HTML_PAGES + OTHERS if p != "/sparql"] + ["/sparql"])
+def test_the_host_header_is_never_reflected(client: FlaskClient, path: str, host: str) -> None:
+    for accept in ("text/html", "text/turtle", "application/json", "application/ld+json"):
+        response = client.get(path, headers={"Host": host, "Accept": accept, "X-Forwarded-Host": host})
+        assert b"evil.example" not in response.data.lower(), (path, accept)
+        assert not any("evil.example" in value.lower() for _, value in response.headers.items()), (path, accept)
+
+
+def test_the_home_page_shows_the_configured_base_and_links_within_the_site(client: FlaskClient) -> None:
+    page = client.get("/", base_url="https://elsewhere.example/").get_data(as_text=True)
+    assert f"<code>{BASE}sparql</code>" in page and 'action="/sparql"' in page and "elsewhere" not in page
+
+
+@pytest.mark.parametrize("path", ["/id//network/anas", "//id/network/anas", "/dumps//", "/sheets//new", "/maps/",
+                                  "/ontology/"])
+def test_a_path_with_extra_slashes_is_never_redirected_to_the_host_header(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"Host": "evil.example", "Accept": "text/html"})
+    assert response.status_code in (200, 404), (path, response.status_code)
+    assert "evil.example" not in response.headers.get("Location", "") and b"evil.example" not in response.data

@@ -1,0 +1,139 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation, against a real engine process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.config import Settings
+from isic_graph.validation.validator import Validator
+from isic_graph.web import create_app
+from tests.support.oxigraph_server import loaded_engine
+from tests.support.queries import BASE, COUNT_LESSONS, RUNAWAY
+
+
+def lesson_count(body: bytes) -> int:
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_get_query_answers_json_results_by_default(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS})
+    assert response.status_code == 200
+    assert response.mimetype == "application/sparql-results+json"
+    assert lesson_count(response.data) >= 20
+
+
+def test_post_form_and_post_sparql_query_give_the_same_answer(client: FlaskClient) -> None:
+    form = client.post("/sparql", data={"query": COUNT_LESSONS})
+    direct = client.post("/sparql", data=COUNT_LESSONS, content_type="application/sparql-query")
+    assert form.status_code == direct.status_code == 200
+    assert lesson_count(form.data) == lesson_count(direct.data)
+
+
+@pytest.mark.parametrize("accept, media_type", [
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv;q=0.5, application/sparql-results+json", "application/sparql-results+json"),
+])
+def test_select_results_in_the_format_the_accept_header_prefers(
+        client: FlaskClient, accept: str, media_type: str) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == media_type
+
+
+def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS, "format": "csv"},
+                          headers={"Accept": "application/sparql-results+json"})
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["n"] and int(rows[1][0]) >= 20
+
+
+@pytest.mark.parametrize("accept, marker", [("text/turtle", b"isic:"), ("application/ld+json", b"@id"),
+                                            ("application/n-triples", b"<https://w3id.org/isic/ontology#Lesson>")])
+def test_construct_results_as_rdf(client: FlaskClient, accept: str, marker: bytes) -> None:
+    query = "CONSTRUCT { ?l a <https://w3id.org/isic/ontology#Lesson> } WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    assert b"Lesson" in response.data and (marker in response.data or accept == "text/turtle")
+
+
+def test_syntax_error_is_400_with_the_parser_message(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "SELEKT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "error" in response.json["detail"] and response.json["status"] == 400
+
+
+def test_unacceptable_format_is_406(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": COUNT_LESSONS}, headers={"Accept": "image/png"})
+    assert response.status_code == 406 and "text/csv" in response.json["detail"]
+
+
+def test_wrong_media_type_is_415_and_wrong_method_405(client: FlaskClient) -> None:
+    assert client.post("/sparql", data=COUNT_LESSONS, content_type="text/plain").status_code == 415
+    response = client.put("/sparql", data=COUNT_LESSONS)
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+
+
+def test_updates_are_refused_on_the_query_endpoint(client: FlaskClient) -> None:
+    response = client.post("/sparql", data={"update": "DROP ALL"})
+    assert response.status_code == 400 and "/update" in response.json["detail"]
+    assert lesson_count(client.get("/sparql", query_string={"query": COUNT_LESSONS}).data) >= 20
+
+
+def test_two_query_parameters_are_refused(client: FlaskClient) -> None:
+    response = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert response.status_code == 400
+
+
+def test_get_without_query_is_the_service_description(client: FlaskClient) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    text = response.get_data(as_text=True)
+    assert "sparql-service-description#endpoint" in text and f"{BASE}sparql" in text  # the base IRI, not the Host
+    assert "UnionDefaultGraph" in text
+
+
+def test_cors_lets_browser_clients_elsewhere_query(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.options("/sparql").status_code == 204
+
+
+def test_protocol_dataset_restricts_the_default_graph(client: FlaskClient) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/isic/ontology#Lesson> }"
+    anas = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/network/anas"})
+    everything = client.get("/sparql", query_string={"query": query})
+    assert 0 < lesson_count(anas.data) < lesson_count(everything.data)
+
+
+def test_runaway_query_is_stopped_by_its_deadline_with_a_503_and_the_engine_comes_back(
+        tmp_path: Path, validator: Validator) -> None:
+    engine = loaded_engine(tmp_path / "store", validator)
+    try:
+        client = create_app(Settings(store_path=None, base_iri=BASE, query_timeout=2), engine).test_client()
+        first_pid = engine.pid
+        response = client.get("/sparql", query_string={"query": RUNAWAY})
+        assert response.status_code == 503 and response.json["code"] == "query-timeout"
+        assert "Retry-After" in response.headers
+        after = client.get("/sparql", query_string={"query": COUNT_LESSONS})
+        assert after.status_code == 200 and lesson_count(after.data) >= 20
+        assert engine.pid != first_pid and engine.restarts == 1
+    finally:
+        engine.stop()
+
+
+def test_construct_without_accept_is_turtle(client: FlaskClient) -> None:
+    query = "CONSTRUCT WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
+    assert client.get("/sparql", query_string={"query": query}).mimetype == "text/turtle"
+    assert client.get("/sparql", query_string={"query": query}, headers={"Accept": "*/*"}).mimetype == "text/turtle"
+
+
+def test_service_description_in_an_unknown_format_is_406(client: FlaskClient) -> None:
+    assert client.get("/sparql", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/sparql", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
