@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 
-from . import test_sheets
-from .test_sheets import BASE, CATEGORY, THEME, errors_beside
-from .test_sheets import filled as sheet_filled
+from tests.web import test_sheets
+from tests.web.test_sheets import BASE, CATEGORY, THEME, errors_beside
+from tests.web.test_sheets import filled as sheet_filled
 
 token = test_sheets.token  # the fixture: a credential of the fcsf network
 

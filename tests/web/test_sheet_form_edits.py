@@ -17,7 +17,7 @@ from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
 
-from .formpage import form_values
+from tests.support.formpage import form_values
 
 BASE = "http://localhost:5000/"
 ISIC = "https://w3id.org/isic/ontology#"
