@@ -16,7 +16,6 @@ from isic_graph.admin.credentials import CredentialStore
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
-
 from tests.support.formpage import form_values
 
 BASE = "http://localhost:5000/"

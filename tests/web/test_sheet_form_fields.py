@@ -9,7 +9,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
-
 from tests.web import test_sheets
 from tests.web.test_sheets import BASE, CATEGORY, THEME, errors_beside
 from tests.web.test_sheets import filled as sheet_filled
