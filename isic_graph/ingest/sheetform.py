@@ -5,11 +5,14 @@ are its label and help, sh:group and sh:order place it, sh:minCount makes it req
 single. Its input follows the shape: text for rdf:langString and xsd:string (a text area for long
 texts), a date, yes/no, a number; a pick-list for a concept of a thesaurus (the scheme named by the
 shape's sh:node) or for a resource of a stored class (sh:class: organisations, territories, projects,
-lessons). Property shapes whose values are structured resources of their own (partnerships,
-fundings, roles, user groups…) are left to the CSV sheet.
+lessons; several classes at once for a shape's sh:or, as transferability). Short texts of several values
+are one box, one value a line or separated by `|`. Repeatable blocks, from the shapes of their classes,
+describe partners, fundings, and the network's own organisations and territories (which the form's
+pick-lists then offer as `#organisation.0`…); roles and user groups are left to the CSV sheet.
 
-A filled form becomes the triples of one project, its lessons and its collection sheet, ingested like
-any submission: the same shapes, the same path, all or nothing.
+A filled form becomes the triples of one project, its lessons, its collection sheet and its blocks,
+ingested like any submission: the same shapes, the same path, all or nothing. What it covers is said
+with them (SheetTriples.covered), so that an edit replaces only that (formedit.py).
 """
 
 from __future__ import annotations
