@@ -5,11 +5,14 @@ are its label and help, sh:group and sh:order place it, sh:minCount makes it req
 single. Its input follows the shape: text for rdf:langString and xsd:string (a text area for long
 texts), a date, yes/no, a number; a pick-list for a concept of a thesaurus (the scheme named by the
 shape's sh:node) or for a resource of a stored class (sh:class: organisations, territories, projects,
-lessons). Property shapes whose values are structured resources of their own (partnerships,
-fundings, roles, user groups…) are left to the CSV sheet.
+lessons; several classes at once for a shape's sh:or, as transferability). Short texts of several values
+are one box, one value a line or separated by `|`. Repeatable blocks, from the shapes of their classes,
+describe partners, fundings, and the network's own organisations and territories (which the form's
+pick-lists then offer as `#organisation.0`…); roles and user groups are left to the CSV sheet.
 
-A filled form becomes the triples of one project, its lessons and its collection sheet, ingested like
-any submission: the same shapes, the same path, all or nothing.
+A filled form becomes the triples of one project, its lessons, its collection sheet and its blocks,
+ingested like any submission: the same shapes, the same path, all or nothing. What it covers is said
+with them (SheetTriples.covered), so that an edit replaces only that (formedit.py).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Mapping, Sequence
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from isic_graph.errors import UsageError
+from isic_graph.ingest.lexical import EXPECTED, lexical
 from isic_graph.rdf import resources
 from isic_graph.rdf.namespaces import (
     DCTERMS,
@@ -41,7 +45,7 @@ from isic_graph.store.base import Store
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 LONG_TEXTS = {"description", "genesis", "modalities", "statement", "recommendation"}
-PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Territory", f"{ISIC}Lesson"}
+PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Actor", f"{ISIC}Territory", f"{ISIC}Lesson"}
 MAX_LESSONS = 20
 SHAPES = {"project": "https://w3id.org/isic/shapes#ProjectShape", "lesson": "https://w3id.org/isic/shapes#LessonShape"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
@@ -86,33 +90,44 @@ class FilledSheet:
 
     def __post_init__(self) -> None:
         for name in self.values:
-            lesson_index(name)  # a lesson block the form cannot have is refused, not left out
+            block_index(name)  # a block the form cannot have is refused, not left out
 
     def get(self, name: str) -> list[str]:
         return [v for v in self.values.get(name, []) if v.strip()]
 
     def lessons(self) -> list[int]:
         """The indexes of the lesson blocks that say something."""
-        found = sorted({i for name in self.values if (i := lesson_index(name)) is not None})
-        return [i for i in found if any(self.get(n) for n in self.values if n.startswith(f"lesson.{i}."))]
+        return self.blocks("lesson")
+
+    def blocks(self, kind: str) -> list[int]:
+        """The indexes of the blocks of a kind (`lesson`, `partner`…) that say something."""
+        found = sorted({i for name in self.values if (i := block_index(name, kind)) is not None})
+        return [i for i in found if any(self.get(n) for n in self.values
+                                        if n.startswith(f"{kind}.{i}.") and n != f"{kind}.{i}.id")]
 
 
-LESSON_FIELD = re.compile(r"lesson\.([^.]*)\.")
+BLOCK_KINDS = ("lesson", "partner", "funding", "organisation", "territory")
+BLOCK_FIELD = re.compile(r"(lesson|partner|funding|organisation|territory)\.([^.]*)\.")
 LESSON_INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
 
 
 def lesson_index(name: str) -> int | None:
-    """The lesson block a field name (`lesson.3.statement`) belongs to, None for a field of no lesson; a UsageError
-    when the index is not a number from 0 to MAX_LESSONS - 1."""
-    found = LESSON_FIELD.match(name)
+    """The lesson block a field name (`lesson.3.statement`) belongs to, None for a field of no lesson."""
+    return block_index(name, "lesson")
+
+
+def block_index(name: str, kind: str | None = None) -> int | None:
+    """The block a field name (`lesson.3.statement`, `partner.0.role`) belongs to, None for a field of no block (or
+    of a block of another kind); a UsageError when the index is not a number from 0 to MAX_LESSONS - 1."""
+    found = BLOCK_FIELD.match(name)
     if found is None:
         return None
-    index = found.group(1)
+    index = found.group(2)
     if not LESSON_INDEX.fullmatch(index) or int(index) >= MAX_LESSONS:
         shown = index if len(index) <= 12 else index[:12] + "…"
-        raise UsageError(f"field {name[:40]!r}: the lesson number {shown!r} is not a number from 0 to "
-                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} lessons)")
-    return int(index)
+        raise UsageError(f"field {name[:40]!r}: the {found.group(1)} number {shown!r} is not a number from 0 to "
+                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} of them)")
+    return int(index) if kind in (None, found.group(1)) else None
 
 
 @cache
@@ -143,6 +158,36 @@ def fields(kind: str) -> tuple[Field, ...]:
     return tuple(f for f in shape_fields(SHAPES[kind]) if f.kind != "link" and f.path not in AUTOMATIC)
 
 
+@dataclass(frozen=True)
+class Block:
+    """A repeatable part of the form describing resources around the project, from the shape of their class."""
+
+    kind: str
+    shape: str
+    type: str
+    names: Mapping[str, str]
+
+
+BLOCKS = {b.kind: b for b in (
+    Block("partner", "https://w3id.org/isic/shapes#PartnerRoleShape", ISIC + "PartnerRole",
+          {"fr": "Les partenaires", "en": "The partners"}),
+    Block("funding", "https://w3id.org/isic/shapes#FundingShape", ISIC + "Funding",
+          {"fr": "Les financements", "en": "The fundings"}),
+    Block("organisation", "https://w3id.org/isic/shapes#OrganisationShape", ISIC + "Organisation",
+          {"fr": "Les organisations du réseau absentes des listes",
+           "en": "The network's organisations missing from the lists"}),
+    Block("territory", "https://w3id.org/isic/shapes#TerritoryShape", ISIC + "Territory",
+          {"fr": "Les territoires absents des données de référence",
+           "en": "Territories missing from the reference data"}),
+)}
+
+
+@cache
+def block_fields(kind: str) -> tuple[Field, ...]:
+    """The fields of a block (`partner`, `funding`, `organisation`, `territory`), in the shapes' order."""
+    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.kind != "link")
+
+
 @cache
 def shape_fields(node_shape: str) -> tuple[Field, ...]:
     """Every property shape of a node shape with a value a sheet can hold, in the shapes' order: the form's
@@ -159,6 +204,8 @@ def shape_fields(node_shape: str) -> tuple[Field, ...]:
         datatype = datatype or _alternative_datatype(key_node)
         classes = [o.value for o in _objects(key_node, SH + "class") if isinstance(o, NamedNode)]
         scheme = _scheme(key_node)
+        if not datatype and not classes and not scheme:  # sh:or of classes: a pick-list of all of them
+            classes, scheme = _alternative_classes(key_node)
         if datatype in (RDF_LANG_STRING, XSD + "string"):
             kind_of = "textarea" if key in LONG_TEXTS else "text"
         elif datatype == XSD + "date":
@@ -167,7 +214,7 @@ def shape_fields(node_shape: str) -> tuple[Field, ...]:
             kind_of = "boolean"
         elif datatype in (XSD + "decimal", XSD + "integer", XSD + "nonNegativeInteger"):
             kind_of = "number"
-        elif scheme or (classes and classes[0] in PICKABLE_CLASSES):
+        elif scheme or (classes and all(c in PICKABLE_CLASSES for c in classes)):
             kind_of = "choice"
         elif classes:
             kind_of = "link"
@@ -181,8 +228,24 @@ def shape_fields(node_shape: str) -> tuple[Field, ...]:
                            _texts(str(group), RDFS + "label") if group is not None else {},
                            (group_order if group_order is not None else 99, _number(key_node, SH + "order") or 0),
                            (_number(key_node, SH + "minCount") or 0) >= 1, max_count != 1, kind_of, datatype, scheme,
-                           classes[0] if classes and not scheme else None, unique_lang))
+                           next((c for c in classes if c != SKOS + "Concept"), None), unique_lang))
     return tuple(sorted(found, key=lambda f: f.order))
+
+
+@cache
+def later_fields() -> dict[tuple[str, str], str]:
+    """(path, French message) of each property-pair shape (sh:lessThan, sh:lessThanOrEquals) -> the property that
+    must be the later one: its violation says that value is wrong ("la date de fin doit être postérieure…"), so
+    it is shown beside that field, not beside the one its sh:path names."""
+    found = {}
+    for subject, triples in _shapes().items():
+        for t in triples:
+            if t.predicate.value in (SH + "lessThan", SH + "lessThanOrEquals") and isinstance(t.object, NamedNode):
+                paths = [o for o in _objects(subject, SH + "path") if isinstance(o, NamedNode)]
+                message = _texts(subject, SH + "message").get("fr", "")
+                if paths:
+                    found[(paths[0].value, message)] = t.object.value
+    return found
 
 
 def _alternative_datatype(shape: str) -> str | None:
@@ -196,6 +259,29 @@ def _alternative_datatype(shape: str) -> str | None:
                     return found[0]
             node = next(iter(_objects(str(node), RDF_REST)), None)
     return None
+
+
+def _members(shape: str) -> list[str]:
+    """The shapes of a property shape's sh:or list."""
+    found = []
+    for head in _objects(shape, SH + "or"):
+        node: object = head
+        while isinstance(node, (NamedNode, BlankNode)) and str(node) != f"<{RDF_NIL}>":
+            found += [str(m) for m in _objects(str(node), RDF_FIRST)]
+            node = next(iter(_objects(str(node), RDF_REST)), None)
+    return found
+
+
+def _alternative_classes(shape: str) -> tuple[list[str], str | None]:
+    """The stored classes and the thesaurus a property shape's sh:or allows (`[ sh:class isic:Territory ]
+    [ sh:class skos:Concept ; sh:node …InSchemeTheme ]`, or node shapes naming a class)."""
+    classes: list[str] = []
+    scheme = None
+    for member in _members(shape):
+        scheme = scheme or _scheme(member)
+        classes += [o.value for o in _objects(member, SH + "class")
+                    if isinstance(o, NamedNode) and o.value != SKOS + "Concept"]
+    return classes, scheme
 
 
 def _scheme(shape: str) -> str | None:
@@ -215,29 +301,91 @@ def slug(text: str) -> str:
 
 
 def sheet_iri(sheet: FilledSheet, graphs: Graphs, network: str) -> str:
-    """The collection sheet's IRI (one per project)."""
+    """The collection sheet's IRI (one per project), when no stored sheet describes the project."""
+    return f"{graphs.base}id/sheet/{_project_slug(sheet, network)}"
+
+
+def project_iri(sheet: FilledSheet, graphs: Graphs, network: str) -> str:
+    return f"{graphs.base}id/project/{_project_slug(sheet, network)}"
+
+
+def _project_slug(sheet: FilledSheet, network: str) -> str:
     title = (sheet.get("project.title") or ["projet"])[0]
-    return f"{graphs.base}id/sheet/{slug((sheet.get('project.id') or [f'{network}-{slug(title)}'])[0])}"
+    return _kept_slug((sheet.get("project.id") or [f"{network}-{slug(title)}"])[0])
+
+
+def _kept_slug(text: str) -> str:
+    """An identifier the form carries (a stored resource's) as it is, anything else made a slug."""
+    text = text.strip()
+    return text if KEPT_SLUG.fullmatch(text) else slug(text)
+
+
+KEPT_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+LIST_SEPARATORS = re.compile(r"\s*(?:\r\n|\r|\n|\|)\s*")
+TYPED_KINDS = {XSD + "date": "date", XSD + "boolean": "boolean", XSD + "decimal": "decimal",
+               XSD + "integer": "integer", XSD + "nonNegativeInteger": "integer"}
+
+
+def listed(f: Field) -> bool:
+    """A field whose several values are typed in one box, one a line or separated by `|` (short texts)."""
+    return f.kind == "text" and f.multiple and not f.one_per_language
+
+
+@dataclass(frozen=True)
+class SheetTriples:
+    """What a filled form stands for: its triples, which form block each described IRI is (for the errors),
+    what the form covers (subject, property, language of its texts or None: what an edit replaces; every
+    other property of those subjects is kept), and the values the form could not read, by field."""
+
+    triples: list[Triple]
+    blocks: dict[str, str]
+    covered: frozenset[tuple[str, str, str | None]]
+    problems: dict[str, list[str]]
 
 
 def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
-                  today: datetime.date | None = None, created: str | None = None) -> tuple[list[Triple], dict[str, str]]:
-    """The triples a filled form stands for, and which form block each described IRI is (for the errors).
+                  today: datetime.date | None = None, created: str | None = None,
+                  record_iri: str | None = None) -> SheetTriples:
+    """The triples a filled form stands for.
 
-    created: the date the collection sheet was first written, when it is edited (else today)."""
-    title = (sheet.get("project.title") or ["projet"])[0]
-    project_slug = (sheet.get("project.id") or [f"{network}-{slug(title)}"])[0]
-    project = NamedNode(f"{graphs.base}id/project/{slug(project_slug)}")
+    created: the date the collection sheet was first written, when it is edited (else today);
+    record_iri: the stored collection sheet describing the project, when there is one."""
+    project_slug = _project_slug(sheet, network)
+    project = NamedNode(project_iri(sheet, graphs, network))
     blocks = {project.value: "project"}
+    covered: set[tuple[str, str, str | None]] = {(project.value, RDF_TYPE, None)}
+    problems: dict[str, list[str]] = {}
+    described = {(kind, i): NamedNode(_block_iri(sheet, graphs, kind, i, project_slug))
+                 for kind in BLOCKS for i in sheet.blocks(kind)}
+    aliases = {f"#{kind}.{i}": node.value for (kind, i), node in described.items()}
     triples = [Triple(project, NamedNode(RDF_TYPE), NamedNode(ISIC + "Project"))]
-    triples += _values(project, "project", fields("project"), sheet, lang)
+    triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases)
+    for (kind, i), node in described.items():
+        blocks[node.value] = f"{kind}.{i}"
+        triples.append(Triple(node, NamedNode(RDF_TYPE), NamedNode(BLOCKS[kind].type)))
+        covered.add((node.value, RDF_TYPE, None))
+        triples += _values(node, f"{kind}.{i}", block_fields(kind), sheet, lang, covered, problems, aliases)
+        if kind == "funding":
+            triples.append(Triple(project, NamedNode(ISIC + "funding"), node))
+        elif kind == "partner":
+            partnership = NamedNode(f"{graphs.base}id/partnership/{project_slug}")
+            triples += [Triple(partnership, NamedNode(RDF_TYPE), NamedNode(ISIC + "Partnership")),
+                        Triple(partnership, NamedNode(ISIC + "partner"), node),
+                        Triple(project, NamedNode(ISIC + "partnership"), partnership)]
+            covered.add((partnership.value, RDF_TYPE, None))
+    named = {_kept_slug(v) for i in sheet.lessons() for v in sheet.get(f"lesson.{i}.id")[:1]}
     for i in sheet.lessons():
-        lesson = NamedNode(f"{graphs.base}id/lesson/{slug(project_slug)}-{i + 1}")
+        own = sheet.get(f"lesson.{i}.id")
+        number = i + 1
+        while not own and f"{project_slug}-{number}" in named:  # a new lesson beside stored ones: a name of its own
+            number += 1
+        lesson = NamedNode(f"{graphs.base}id/lesson/{_kept_slug(own[0]) if own else f'{project_slug}-{number}'}")
         blocks[lesson.value] = f"lesson.{i}"
         triples += [Triple(lesson, NamedNode(RDF_TYPE), NamedNode(ISIC + "Lesson")),
                     Triple(lesson, NamedNode(ISIC + "learnedFrom"), project)]
-        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang)
-    record = NamedNode(f"{graphs.base}id/sheet/{slug(project_slug)}")
+        covered |= {(lesson.value, RDF_TYPE, None), (lesson.value, ISIC + "learnedFrom", None)}
+        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang, covered, problems, aliases)
+    record = NamedNode(record_iri or sheet_iri(sheet, graphs, network))
     blocks[record.value] = "sheet"
     day = Literal((today or datetime.date.today()).isoformat(), datatype=NamedNode(XSD + "date"))
     triples += [Triple(record, NamedNode(RDF_TYPE), NamedNode(ISIC + "CollectionSheet")),
@@ -246,22 +394,66 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
                 Triple(record, NamedNode(DCTERMS + "created"),
                        Literal(created, datatype=NamedNode(XSD + "date")) if created else day),
                 Triple(record, NamedNode(DCTERMS + "modified"), day)]
-    return triples, blocks
+    covered |= {(record.value, p, None) for p in (RDF_TYPE, ISIC + "describes", PROV + "wasAttributedTo",
+                                                  DCTERMS + "created", DCTERMS + "modified")}
+    return SheetTriples(list(dict.fromkeys(triples)), blocks, frozenset(covered), problems)
 
 
-def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: FilledSheet, lang: str) -> list[Triple]:
+def _block_iri(sheet: FilledSheet, graphs: Graphs, kind: str, i: int, project_slug: str) -> str:
+    """The IRI a block describes: an organisation by its name, a territory by its level and INSEE code, a partner
+    and a funding by the project and the organisation (the same partner or funder of a project is one resource)."""
+    def first(key: str) -> str:
+        return (sheet.get(f"{kind}.{i}.{key}") or [""])[0].strip()
+
+    def tail(value: str) -> str:
+        return slug(value.rstrip("/").rsplit("/", 1)[-1].removeprefix("#")) if value else ""
+
+    if kind == "organisation":
+        name = slug(first("label")) if first("label") else f"{project_slug}-organisation-{i + 1}"
+        return f"{graphs.base}id/organisation/{name}"
+    if kind == "territory":
+        code = slug(first("inseeCode") or first("label") or f"{project_slug}-{i + 1}")
+        return f"{graphs.base}id/territory/{tail(first('territoryLevel')) or 'territoire'}/{code}"
+    named = first("agent" if kind == "partner" else "funder")
+    alias = re.fullmatch(r"#organisation\.(\d{1,4})", named)
+    if alias:  # an organisation described in the same form
+        named = _block_iri(sheet, graphs, "organisation", int(alias.group(1)), project_slug)
+    own = tail(named) or str(i + 1)
+    return f"{graphs.base}id/{'partner-role' if kind == 'partner' else 'funding'}/{project_slug}-{own}"
+
+
+def entries(f: Field, raw: Sequence[str]) -> list[str]:
+    """A field's values as typed: trimmed, the empty ones left out, a list box split one a line or at `|`."""
+    found = [v.strip() for v in raw if v.strip()]
+    if listed(f):
+        found = [part for v in found for part in LIST_SEPARATORS.split(v) if part]
+    return found
+
+
+def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: FilledSheet, lang: str,
+            covered: set[tuple[str, str, str | None]], problems: dict[str, list[str]],
+            aliases: Mapping[str, str]) -> list[Triple]:
     found = []
     for f in known:
-        for raw in sheet.get(f"{prefix}.{f.key}"):
-            value = raw.strip()
+        name = f"{prefix}.{f.key}"
+        covered.add((subject.value, f.path, lang if f.datatype == RDF_LANG_STRING else None))
+        for value in entries(f, sheet.get(name)):
             term: NamedNode | Literal | None
             if f.kind == "choice":
                 try:
-                    term = NamedNode(value)
+                    term = NamedNode(aliases.get(value, value))  # `#organisation.0`: the one described below
                 except ValueError:
                     term = Literal(value)  # not an IRI: the shapes will say so, beside the field
             elif f.datatype == RDF_LANG_STRING:
                 term = Literal(value, language=lang)
+            elif f.datatype in TYPED_KINDS:
+                kind = TYPED_KINDS[f.datatype]
+                written = lexical(kind, value)
+                if written is None:
+                    problems.setdefault(name, []).append(f"« {value[:80]} » : {EXPECTED[kind][0]}" if lang == "fr"
+                                                         else f"'{value[:80]}': {EXPECTED[kind][1]}")
+                    continue
+                term = Literal(written, datatype=NamedNode(f.datatype))
             elif f.datatype and f.datatype != XSD + "string":
                 term = Literal(value, datatype=NamedNode(f.datatype))
             else:
@@ -274,10 +466,13 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     """The choices of a pick-list: a thesaurus's concepts, or the stored resources of a class."""
 
     assert isinstance(store, Store)
+    kinds = []
     if f.scheme:
-        where = f"?x <{SKOS}inScheme> <{f.scheme}> ; <{SKOS}prefLabel> ?label ."
-    else:
-        where = (f"?x a <{f.target_class}> . OPTIONAL {{ ?x <{RDFS}label>|<{DCTERMS}title>|<{ISIC}statement> ?label }}")
+        kinds.append(f"{{ ?x <{SKOS}inScheme> <{f.scheme}> ; <{SKOS}prefLabel> ?label . }}")
+    if f.target_class:
+        kinds.append(f"{{ ?x a/<{RDFS}subClassOf>* <{f.target_class}> . "
+                     f"OPTIONAL {{ ?x <{RDFS}label>|<{DCTERMS}title>|<{ISIC}statement> ?label }} }}")
+    where = " UNION ".join(kinds)
     rows = store.select(f"SELECT ?x ?label WHERE {{ {where} FILTER(isIRI(?x)) }}").rows
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows:
@@ -287,4 +482,5 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 
-__all__ = ["Field", "FilledSheet", "Option", "fields", "options", "shape_fields", "sheet_triples", "slug"]
+__all__ = ["BLOCKS", "Block", "Field", "FilledSheet", "Option", "SheetTriples", "block_fields", "block_index",
+           "entries", "fields", "listed", "options", "project_iri", "shape_fields", "sheet_triples", "slug"]

@@ -210,7 +210,7 @@ def _column(spec: Spec, f: Field | None) -> Column:
                       names=names, help=help_)
     if spec.kind == "iri":
         return Column(spec.header, spec.path, "iri", spec.subject, names=names, help=help_)
-    scheme = spec.scheme or (f.scheme if f else None)
+    scheme = spec.scheme or (f.scheme if f and not spec.target else None)
     target = spec.target or (TARGETS.get(f.target_class or "") if f else None)
     if scheme:
         return Column(spec.header, spec.path, "concept", spec.subject, required=required, multiple=multiple,

@@ -10,7 +10,6 @@ sheet is refused as a whole (SheetRefused), before anything is validated or stor
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import DocumentTooLarge, SheetRefused
 from isic_graph.ingest.documents import LIMITS, Document, DocumentLimits
+from isic_graph.ingest.lexical import EXPECTED
+from isic_graph.ingest.lexical import lexical as _lexical
 from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
 from isic_graph.ingest.sheetproblems import Problems
 from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
@@ -32,12 +33,6 @@ from isic_graph.rdf.namespaces import RDF_TYPE
 from isic_graph.validation.validator import Location
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-SPACES = re.compile(r"[\s\u00a0\u202f\u2007]")
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-BOOLEANS = {"oui": "true", "vrai": "true", "true": "true", "1": "true", "yes": "true",
-            "non": "false", "faux": "false", "false": "false", "0": "false", "no": "false"}
 TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
 
 
@@ -266,41 +261,6 @@ class _Reader:
                 messages[lang] = f"not a value of the list '{scheme.label('en')}'{hint} Possible values: {valid}"
         self.problems.add(file, number, column.header, cell, messages["fr"], messages["en"])
         return None
-
-
-EXPECTED = {
-    "date": ("attendu une date AAAA-MM-JJ ou JJ/MM/AAAA (ex. 2022-03-01 ou 01/03/2022)",
-             "expected a date as YYYY-MM-DD or DD/MM/YYYY (e.g. 2022-03-01 or 01/03/2022)"),
-    "decimal": ("attendu un montant, ex. 2500,50 ou 2 500,50 €", "expected an amount, e.g. 2500.50 or 2 500,50 €"),
-    "integer": ("attendu un nombre entier, ex. 12", "expected a whole number, e.g. 12"),
-    "boolean": ("attendu oui ou non", "expected yes or no (oui / non)"),
-}
-
-
-def _lexical(kind: str, cell: str) -> str | None:
-    """The lexical form of a typed value as a spreadsheet writes it, None when it is not one."""
-    if kind == "boolean":
-        return BOOLEANS.get(cell.casefold())
-    if kind == "date":
-        french = FRENCH_DATE.fullmatch(cell)
-        text = f"{french.group(3)}-{int(french.group(2)):02d}-{int(french.group(1)):02d}" if french else cell
-        if not ISO_DATE.fullmatch(text):
-            return None
-        try:
-            datetime.date.fromisoformat(text)
-        except ValueError:
-            return None
-        return text
-    number = SPACES.sub("", cell).removesuffix("€").removesuffix("EUR")
-    if "," in number:
-        if "." in number or number.count(",") > 1:
-            return None
-        number = number.replace(",", ".")
-    if not NUMBER.fullmatch(number):
-        return None
-    if kind == "integer":
-        return number.lstrip("+") if number.lstrip("+-").isdigit() else None
-    return number.lstrip("+")
 
 
 def _expand(template: str, values: Mapping[str, str], cell: str | None = None) -> str:

@@ -9,15 +9,32 @@ import zipfile
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import NotOwner, Report, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
+from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
-from isic_graph.ingest.sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
+from isic_graph.ingest.sheetform import (
+    BLOCKS,
+    RDF_LANG_STRING,
+    FilledSheet,
+    SheetTriples,
+    block_fields,
+    block_index,
+    fields,
+    later_fields,
+    lesson_index,
+    listed,
+    options,
+    project_iri,
+    sheet_iri,
+    sheet_triples,
+)
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, RDFS, check_slug
 from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
@@ -41,7 +58,11 @@ UI = {
            "csv_title": "Dépôt de fiches au format CSV",
            "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…) ou classeur .xlsx / .ods", "send": "Déposer",
            "bad_token": "Jeton inconnu ou révoqué : la fiche n'a pas été enregistrée.",
-           "form": "Remplir le formulaire", "other_problems": "Autres points"},
+           "form": "Remplir le formulaire", "other_problems": "Autres points",
+           "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | »).", "add_block": "Ajouter",
+           "blocks_help": "Pour ajouter : seuls les blocs remplis sont enregistrés ; "
+                          "ce qui est déjà enregistré est conservé.",
+           "picks": "Plusieurs choix possibles : maintenez Ctrl (Cmd sur Mac) en cliquant pour en choisir plusieurs."},
     "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
            "lessons": "The lessons", "lesson": "Lesson", "add": "Add a lesson",
            "credential": "Network token", "credential_help": "The write token given to your network.",
@@ -53,7 +74,10 @@ UI = {
            "csv_title": "Collection sheets as CSV",
            "files": "The sheet's CSV files (projects.csv, lessons.csv…) or an .xlsx / .ods workbook", "send": "Upload",
            "bad_token": "Unknown or revoked token: the sheet was not saved.",
-           "form": "Fill in the form", "other_problems": "Other points"},
+           "form": "Fill in the form", "other_problems": "Other points",
+           "lines": "Several values allowed: one per line (or separated by “|”).", "add_block": "Add",
+           "blocks_help": "To add: only filled blocks are saved; what is already stored is kept.",
+           "picks": "Several choices allowed: hold Ctrl (Cmd on a Mac) while clicking to pick more than one."},
 }
 
 
@@ -64,13 +88,21 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
         groups.setdefault(f.group.get(lang) or f.group.get("fr") or "", []).append(f)
-    choices = {f.path: options(s.store, f, lang) for f in fields("project") + fields("lesson") if f.kind == "choice"}
+    every = fields("project") + fields("lesson") + tuple(f for kind in BLOCKS for f in block_fields(kind))
+    choices = {f.path: options(s.store, f, lang) for f in every if f.kind == "choice"}
+    extra = {kind: sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0})
+             for kind in BLOCKS}
+    new_ones = {kind: [(f"#{kind}.{i}", f"{BLOCKS[kind].names[lang]} : n° {i + 1}") for i in extra[kind]]
+                for kind in ("organisation", "territory")}
+    described = {ISIC + "Organisation": new_ones["organisation"], ISIC + "Actor": new_ones["organisation"],
+                 ISIC + "Territory": new_ones["territory"]}
+    block_parts = [(kind, BLOCKS[kind].names[lang], block_fields(kind), extra[kind]) for kind in BLOCKS]
     ui = UI[lang]
     body = render_template(
         "sheet_form.html", lang=lang, ui=ui, other="en" if lang == "fr" else "fr", values=values, errors=errors,
         project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
         heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
-        project_id=(values.get("project.id") or [""])[0])
+        project_id=(values.get("project.id") or [""])[0], listed=listed, described=described, block_parts=block_parts)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 
@@ -90,18 +122,24 @@ def edit_sheet() -> Response:
     if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum() or not is_iri(iri):
         raise UsageError(f"project must be the IRI of a project of this instance ({base}…)")
     values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
+    lesson_base = s.graphs.base + "id/lesson/"
     lessons = [r["l"].value for r in s.store.select(
-        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> {term(iri)} }} ORDER BY ?l").rows]
+        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> {term(iri)} }} ORDER BY ?l").rows
+        if r["l"].value.startswith(lesson_base)]
+    lang = language()
+    for i, lesson in enumerate(lessons):
+        values[f"lesson.{i}.id"] = [lesson[len(lesson_base):]]
     for prefix, subject, known in [("project", iri, fields("project"))] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)]:
         for f in known:
             rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
-            found = [r["v"].value for r in rows]
+            found = [r["v"].value for r in rows if f.datatype != RDF_LANG_STRING
+                     or getattr(r["v"], "language", None) in (lang, None, "")]  # texts in the form's language
             if found:
-                values[f"{prefix}.{f.key}"] = found
+                values[f"{prefix}.{f.key}"] = ["\n".join(found)] if listed(f) else found
     if len(values) == 1:
         raise UsageError(f"no project <{iri}> in this store")
-    return _render(language(), values, {}, project_iri=iri)
+    return _render(lang, values, {}, project_iri=iri)
 
 
 def _filled() -> FilledSheet:
@@ -111,24 +149,37 @@ def _filled() -> FilledSheet:
 def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:
     """Each violation beside its field: the block of its focus node, the local name of its path."""
     errors: dict[str, list[str]] = {}
-    keys = {f.path: f.key for f in fields("project") + fields("lesson")}
+    every = fields("project") + fields("lesson") + tuple(f for k in BLOCKS for f in block_fields(k))
+    keys = {f.path: f.key for f in every}
     for v in report.violations:
         block = blocks.get(v.focus)
         message = v.messages.get(lang) or v.messages.get("fr") or next(iter(v.messages.values()), "")
-        if block in (None, "sheet") or v.path not in keys:
+        path = later_fields().get((v.path or "", v.messages.get("fr", "")), v.path)  # beside the field to fix
+        if block in (None, "sheet") or path not in keys:
             errors.setdefault("", []).append(v.describe(lang))
-        else:
-            errors.setdefault(f"{block}.{keys[v.path]}", []).append(message)
+        elif message not in errors.get(f"{block}.{keys[path]}", []):
+            errors.setdefault(f"{block}.{keys[path]}", []).append(message)
     return errors
 
 
-def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, dict[str, str]]:
+def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, SheetTriples]:
+    """The form as one N-Triples document, with what is kept of the stored description of its resources."""
     s = services()
-    rows = s.store.select(f"SELECT ?d WHERE {{ {term(sheet_iri(sheet, s.graphs, network))} "
-                          "<http://purl.org/dc/terms/created> ?d }").rows
-    triples, blocks = sheet_triples(sheet, s.graphs, network, lang, created=rows[0]["d"].value if rows else None)
+    graph = s.graphs.network(network)
+    rows = s.store.select(f"SELECT ?r ?d WHERE {{ GRAPH {term(graph)} {{ ?r <https://w3id.org/isic/ontology#describes> "
+                          f"{term(project_iri(sheet, s.graphs, network))} OPTIONAL {{ ?r "
+                          "<http://purl.org/dc/terms/created> ?d } } } ORDER BY ?r LIMIT 1").rows
+    record = rows[0]["r"].value if rows else sheet_iri(sheet, s.graphs, network)
+    created = rows[0]["d"].value if rows and "d" in rows[0] else None
+    form = sheet_triples(sheet, s.graphs, network, lang, created=created, record_iri=record)
+    triples = merged(s.store, graph, form)
+    described = s.graphs.network_resource(network)
+    if s.store.query(f"ASK {{ {term(described)} a <{ISIC}Network> }}") is False:  # a new network: its name
+        name = next((c.name for c in s.credentials.list() if c.slug == network), network)
+        triples += [Triple(NamedNode(described), NamedNode(RDF_TYPE), NamedNode(ISIC + "Network")),
+                    Triple(NamedNode(described), NamedNode(RDFS + "label"), Literal(name, language="fr"))]
     text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-    return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), blocks
+    return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), form
 
 
 @blueprint.post("/sheets/check")
@@ -136,11 +187,13 @@ def check_sheet() -> Response:
     """The form's problems so far, by field, with the same shapes as on submit (nothing is stored)."""
     lang = language()
     network = check_slug(request.args.get("network") or "form")
-    document, blocks = _document(_filled(), network, lang)
+    document, form = _document(_filled(), network, lang)
     report = dry_run_of([document], None).as_report()  # in a process of its own, stopped at the query timeout
-    errors = _field_errors(report, {iri: block for iri, block in blocks.items() if block != "sheet"}, lang)
+    errors = _field_errors(report, {iri: block for iri, block in form.blocks.items() if block != "sheet"}, lang)
     errors.pop("", None)  # the form's own problems are shown beside their fields; the rest on submit
-    return jsonify({"conforms": report.conforms, "errors": errors})
+    for name, problems in form.problems.items():
+        errors.setdefault(name, []).extend(problems)
+    return jsonify({"conforms": report.conforms and not form.problems, "errors": errors})
 
 
 @blueprint.post("/sheets")
@@ -152,16 +205,22 @@ def submit_sheet() -> Response:
     if network is None:
         refused("unauthorized")
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
-    document, blocks = _document(sheet, check_slug(network), lang)
+    document, form = _document(sheet, check_slug(network), lang)
+    if form.problems:  # values the form could not read: nothing is stored; the shapes say the rest
+        errors = _field_errors(dry_run_of([document], network).as_report(), form.blocks, lang)
+        for name, problems in form.problems.items():
+            errors[name] = problems + errors.get(name, [])
+        refused("validation-failed")
+        return _render(lang, sheet.values, errors, 422)
     try:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
     except ValidationFailed as exc:
         refused(exc.code)
-        return _render(lang, sheet.values, _field_errors(exc.report, blocks, lang), 422)
+        return _render(lang, sheet.values, _field_errors(exc.report, form.blocks, lang), 422)
     except NotOwner as exc:
         refused(exc.code)
         return _render(lang, sheet.values, {"": [exc.text(lang)]}, 422)
-    project = next(iri for iri, block in blocks.items() if block == "project")
+    project = next(iri for iri, block in form.blocks.items() if block == "project")
     return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
 
 

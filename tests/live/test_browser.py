@@ -130,21 +130,29 @@ def test_a_gap_of_the_coverage_map_opens_the_themes_projects(page: Any) -> None:
     assert "Mobilité" in page.inner_text("h1") and "(projet)" in page.inner_text("#used")
 
 
+def new_project(page: Any, title: str, theme: str, lesson: str) -> None:
+    """The form, opened and filled with what a project and one lesson need."""
+    page.goto("/sheets/new")
+    page.fill("#project\\.title", title)
+    page.select_option("#project\\.theme", [f"https://w3id.org/isic/thesaurus/theme/{theme}"])
+    page.select_option("#project\\.carriedBy", ["http://localhost:5000/id/organisation/centre-social-les-passerelles"])
+    page.fill("#lesson\\.0\\.statement", lesson)
+    page.select_option("#lesson\\.0\\.lessonCategory", "https://w3id.org/isic/thesaurus/lesson-category/good-practice")
+
+
 def test_a_new_project_through_the_form_with_a_mistake_then_its_correction(page: Any,
                                                                         site: tuple[LiveServer, str]) -> None:
     _, token = site
-    page.goto("/sheets/new")
-    page.fill("#project\\.title", "Jardin partagé des Tilleuls")
-    page.select_option("#project\\.theme", ["https://w3id.org/isic/thesaurus/theme/housing"])
-    page.select_option("#project\\.carriedBy", ["http://localhost:5000/id/organisation/centre-social-les-passerelles"])
-    page.fill("#lesson\\.0\\.statement", "Le tirage au sort des parcelles a fait venir les locataires.")
-    page.select_option("#lesson\\.0\\.lessonCategory", "https://w3id.org/isic/thesaurus/lesson-category/good-practice")
+    new_project(page, "Jardin partagé des Tilleuls", "housing",
+                "Le tirage au sort des parcelles a fait venir les locataires.")
     page.fill("#project\\.endDate", "2023-01-01")
     page.fill("#project\\.startDate", "2024-03-01")  # ends before it starts
     page.fill("#credential", token)
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-field='project.startDate'].invalid")
-    assert "postérieure ou égale à la date de début" in page.inner_text("[data-field='project.startDate'] .errors")
+    page.wait_for_selector("[data-field='project.endDate'].invalid")
+    assert "postérieure ou égale à la date de début" in page.inner_text("[data-field='project.endDate'] .errors")
+    assert page.inner_text("[data-field='project.startDate'] .errors") == ""
+    assert "maintenez Ctrl" in page.inner_text("[data-field='project.theme']")
     shot(page, "form-mistake")
     page.fill("#project\\.endDate", "2025-06-30")
     page.fill("#credential", token)
@@ -159,3 +167,41 @@ def test_a_new_project_through_the_form_with_a_mistake_then_its_correction(page:
     page.evaluate("() => { window.isicWorkbench.getTab().getYasqe().query(); }")
     page.wait_for_selector(".yasr table tbody tr")
     assert "Jardin partagé des Tilleuls" in page.inner_text(".yasr table")
+
+
+def test_editing_a_projects_description_in_the_form_keeps_its_milestones_and_partners(
+        page: Any, site: tuple[LiveServer, str]) -> None:
+    _, token = site
+    project = "http://localhost:5000/id/project/vacances-familles-lille"
+    page.goto("/sheets/edit?project=" + project)
+    before = page.input_value("#project\\.milestone")
+    page.fill("#project\\.description", "Des séjours de vacances préparés avec les familles, revus.")
+    page.fill("#credential", token)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".ok")
+    page.goto("/sheets/edit?project=" + project)
+    assert page.input_value("#project\\.description") == "Des séjours de vacances préparés avec les familles, revus."
+    assert sorted(page.input_value("#project\\.milestone").splitlines()) == sorted(before.splitlines())
+    turtle = page.request.get("/id/project/vacances-familles-lille.ttl").text()
+    for kept in ("partnership/vl-vacances", "funding/vl-caf", "funding/vl-ancv", "group/vl-familles",
+                 "January 2016: group formed"):
+        assert kept in turtle
+
+
+def test_a_funding_block_is_added_and_an_amount_written_the_french_way_is_stored(
+        page: Any, site: tuple[LiveServer, str]) -> None:
+    _, token = site
+    new_project(page, "Épicerie mobile", "food", "Le camion a trouvé ses clients le jour du marché.")
+    page.fill("#project\\.milestone", "Premier marché | Bilan")
+    page.click("button[data-add='funding']")
+    page.select_option("#funding\\.1\\.funder", ["http://localhost:5000/id/organisation/centre-social-les-passerelles"])
+    page.fill("#funding\\.1\\.amount", "2 500,50 €")
+    page.click("#add-lesson")
+    page.fill("#lesson\\.1\\.statement", "Les bénévoles tiennent le camion à tour de rôle.")
+    page.select_option("#lesson\\.1\\.lessonCategory", "https://w3id.org/isic/thesaurus/lesson-category/good-practice")
+    page.fill("#credential", token)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".ok")
+    turtle = page.request.get("/id/project/fcsf-epicerie-mobile.ttl").text()
+    assert "Premier marché" in turtle and "Bilan" in turtle and "funding/fcsf-epicerie-mobile-" in turtle
+    assert page.request.get("/id/lesson/fcsf-epicerie-mobile-2.ttl").status == 200

@@ -1,4 +1,4 @@
-// The collection-sheet form: more lesson blocks on demand, and each field checked against the shapes
+// The collection-sheet form: more lesson, partner, funding… blocks on demand, and each field checked against the shapes
 // as the user goes (the server's /sheets/check, the same shapes as on submit). Without JavaScript the
 // form still works: it is checked on submit.
 (function () {
@@ -8,26 +8,39 @@
   var lang = document.documentElement.lang || "fr";
   var touched = {};
 
-  var add = document.getElementById("add-lesson");
-  add.hidden = false;
-  add.addEventListener("click", function () {
-    var blocks = document.querySelectorAll("#lessons fieldset.lesson");
+  // One more block on demand (a lesson, a partner, a funding…): a copy of the last one, emptied, renumbered.
+  // What the copy names of a stored resource (its hidden identifier) is left out: it describes a new one.
+  function addBlock(holder, kind) {
+    var pattern = new RegExp(kind + "\\.\\d+(\\.|$)", "g");
+    var blocks = holder.querySelectorAll("fieldset[data-index]");
     var last = blocks[blocks.length - 1];
     var index = Number(last.getAttribute("data-index")) + 1;
     var copy = last.cloneNode(true);
     copy.setAttribute("data-index", String(index));
-    copy.querySelector("legend").textContent = copy.querySelector("legend").textContent.replace(/\d+$/, String(index + 1));
+    copy.querySelectorAll("input[type=hidden]").forEach(function (el) { el.remove(); });
+    var legend = copy.querySelector("legend");
+    legend.textContent = legend.textContent.replace(/\d+$/, String(index + 1));
     copy.querySelectorAll("[name],[id],[for],[data-field],[aria-describedby]").forEach(function (el) {
       ["name", "id", "for", "data-field", "aria-describedby"].forEach(function (attr) {
         var value = el.getAttribute(attr);
-        if (value) { el.setAttribute(attr, value.replace(/lesson\.\d+\./g, "lesson." + index + ".")); }
+        if (value) { el.setAttribute(attr, value.replace(pattern, kind + "." + index + "$1")); }
       });
       if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") { el.value = ""; }
       if (el.tagName === "SELECT") { Array.prototype.forEach.call(el.options, function (o) { o.selected = false; }); }
     });
     copy.querySelectorAll(".errors").forEach(function (ul) { ul.innerHTML = ""; });
     copy.querySelectorAll(".invalid").forEach(function (div) { div.classList.remove("invalid"); });
-    document.getElementById("lessons").appendChild(copy);
+    holder.appendChild(copy);
+  }
+
+  var add = document.getElementById("add-lesson");
+  add.hidden = false;
+  add.addEventListener("click", function () { addBlock(document.getElementById("lessons"), "lesson"); });
+  // The blocks of partners, fundings, organisations and territories.
+  document.querySelectorAll("button[data-add]").forEach(function (button) {
+    var kind = button.getAttribute("data-add");
+    button.hidden = false;
+    button.addEventListener("click", function () { addBlock(document.getElementById(kind + "-blocks"), kind); });
   });
 
   function show(errors) {

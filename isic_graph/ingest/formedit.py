@@ -1,0 +1,49 @@
+"""What an edit through the form keeps: everything stored about the resources it describes but what it has fields for.
+
+The form writes the project, its lessons and its collection sheet as an upsert, which replaces the whole
+description of each of them. So that the form never deletes what it does not show, the triples the
+network's graph holds about those resources (and their `#genid-` nodes) are written back with the form's,
+except those of the properties the form covers for that resource (for texts, in the form's language):
+partnerships, fundings, user groups, other languages, properties of later shapes all stay as they were.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from isic_graph.ingest.sheetform import SheetTriples
+from isic_graph.sparql.terms import iri, iris
+from isic_graph.store.base import Store
+
+CHUNK = 200
+
+
+def kept(store: Store, graph: str, form: SheetTriples) -> list[Triple]:
+    """The stored triples of the form's resources (in `graph`) that the form does not cover."""
+    whole = {(s, p) for s, p, lang in form.covered if lang is None}
+    texts = {(s, p): lang for s, p, lang in form.covered if lang is not None}
+    subjects = sorted({s for s, _, _ in form.covered})
+    found = []
+    for start in range(0, len(subjects), CHUNK):
+        rows = store.select(
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?r {{ {iris(subjects[start:start + CHUNK])} }} GRAPH {iri(graph)} "
+            f'{{ ?s ?p ?o }} FILTER(?s = ?r || STRSTARTS(STR(?s), CONCAT(STR(?r), "#genid-"))) }}').rows
+        for row in rows:
+            s, p, o = row["s"], row["p"], row["o"]
+            if not isinstance(s, NamedNode) or not isinstance(p, NamedNode) or isinstance(o, BlankNode):
+                continue  # the store skolemises blank nodes: none to keep
+            if (s.value, p.value) in whole:
+                continue
+            if (s.value, p.value) in texts and isinstance(o, Literal) and \
+                    (o.language or texts[(s.value, p.value)]) == texts[(s.value, p.value)]:
+                continue
+            found.append(Triple(s, p, o))
+    return found
+
+
+def merged(store: Store, graph: str, form: SheetTriples) -> list[Triple]:
+    """The form's triples and what is kept of the stored ones, each once."""
+    return list(dict.fromkeys([*form.triples, *kept(store, graph, form)]))
+
+
+__all__ = ["kept", "merged"]

@@ -1,0 +1,140 @@
+"""Editing a stored project through the form changes what was changed and nothing else: for every sample project
+(Turtle and CSV networks), the network's graph after saving a one-field edit is the graph before with that field
+changed (and the sheet's last-updated date); partnerships, fundings, milestones, other languages all stay."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.engine import Engine
+from isic_graph.store.remote import RemoteStore
+from tests.support.formpage import form_values
+
+BASE = "http://localhost:5000/"
+ISIC = "https://w3id.org/isic/ontology#"
+DESCRIPTION = URIRef("http://purl.org/dc/terms/description")
+MODIFIED = URIRef("http://purl.org/dc/terms/modified")
+STATEMENT = URIRef(ISIC + "statement")
+MILESTONE = URIRef(ISIC + "milestone")
+
+
+@pytest.fixture(scope="module")
+def store(engine: Engine) -> Iterator[RemoteStore]:
+    yield RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
+
+
+def sample_projects() -> list[tuple[str, str, str | None]]:
+    """(network, project IRI, one of its lessons) of every sample project, read from the samples as loaded."""
+    from isic_graph.admin.bootstrap import init_store
+    from isic_graph.store.embedded import EmbeddedStore
+    from isic_graph.validation.validator import Validator
+
+    store = EmbeddedStore(None)
+    init_store(store, Graphs(BASE), Validator.default(), samples=True)
+    rows = store.select(f"SELECT ?g ?p (MIN(?l) AS ?lesson) WHERE {{ GRAPH ?g {{ ?p a <{ISIC}Project> "
+                        f"OPTIONAL {{ ?l <{ISIC}learnedFrom> ?p }} }} }} GROUP BY ?g ?p ORDER BY ?p").rows
+    return [(r["g"].value.rsplit("/", 1)[1], r["p"].value, r["lesson"].value if "lesson" in r else None)
+            for r in rows]
+
+
+SAMPLES = sample_projects()
+PROJECTS = [(n, p) for n, p, _ in SAMPLES]
+LESSONS = [(n, p, lesson) for n, p, lesson in SAMPLES if lesson]
+
+
+def network_graph(store: RemoteStore, network: str) -> Graph:
+    graph_iri = Graphs(BASE).network(network)
+    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    assert isinstance(triples, list)
+    graph = Graph()
+    graph.parse(data="\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples), format="nt")
+    return graph
+
+
+def without(graph: Graph, *pairs: tuple[URIRef, URIRef]) -> Graph:
+    """The graph without the values of these properties the French form edits (other languages stay)."""
+    kept = Graph()
+    for t in graph:
+        if (t[0], t[1]) not in pairs or isinstance(t[2], Literal) and t[2].language not in (None, "fr"):
+            kept.add(t)
+    return kept
+
+
+def sheet_of(graph: Graph, project: str) -> URIRef:
+    return URIRef(str(next(s for s in graph.subjects(URIRef(ISIC + "describes"), URIRef(project)))))
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {n: credentials.add(n, n) for n in sorted({n for n, _ in PROJECTS})}
+
+
+def edit_and_save(client: FlaskClient, project: str, token: str, field: str, value: str) -> str:
+    page = client.get("/sheets/edit", query_string={"project": project, "lang": "fr"})
+    assert page.status_code == 200
+    values = form_values(page.get_data(as_text=True))
+    assert field in values, sorted(values)
+    values[field] = [value]
+    saved = client.post("/sheets?lang=fr", data={**values, "credential": token})
+    html = saved.get_data(as_text=True)
+    assert saved.status_code == 201, html[html.find('role="alert"'):][:3000]
+    return html
+
+
+def assert_only_changed(before: Graph, after: Graph, subject: URIRef, path: URIRef, value: Literal,
+                        sheet: URIRef) -> None:
+    assert {o for o in after.objects(subject, path) if getattr(o, "language", None) in (None, "fr")} == {value}
+    today = Literal(datetime.date.today().isoformat(), datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    assert set(after.objects(sheet, MODIFIED)) == {today}
+    rest_before, rest_after = without(before, (subject, path), (sheet, MODIFIED)), \
+        without(after, (subject, path), (sheet, MODIFIED))
+    if not isomorphic(rest_before, rest_after):
+        lost = to_isomorphic(rest_before) - to_isomorphic(rest_after)
+        gained = to_isomorphic(rest_after) - to_isomorphic(rest_before)
+        raise AssertionError(f"lost {sorted(lost)[:10]}, gained {sorted(gained)[:10]}")
+
+
+@pytest.mark.parametrize(("network", "project"), PROJECTS, ids=[p.rsplit("/", 1)[1] for _, p in PROJECTS])
+def test_editing_only_the_description_changes_only_the_description(client: FlaskClient, store: RemoteStore,
+                                                                   tokens: dict[str, str], network: str,
+                                                                   project: str) -> None:
+    before = network_graph(store, network)
+    text = f"Description revue de {project.rsplit('/', 1)[1]}."
+    edit_and_save(client, project, tokens[network], "project.description", text)
+    after = network_graph(store, network)
+    assert_only_changed(before, after, URIRef(project), DESCRIPTION, Literal(text, lang="fr"),
+                        sheet_of(before, project))
+
+
+@pytest.mark.parametrize(("network", "project", "lesson"), LESSONS,
+                         ids=[lesson.rsplit("/", 1)[1] for *_, lesson in LESSONS])
+def test_editing_only_a_lessons_statement_changes_only_that_statement(client: FlaskClient, store: RemoteStore,
+                                                                      tokens: dict[str, str], network: str,
+                                                                      project: str, lesson: str) -> None:
+    before = network_graph(store, network)
+    page = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
+    index = next(k.split(".")[1] for k, v in page.items() if k.endswith(".id") and v == [lesson.rsplit("/", 1)[1]])
+    edit_and_save(client, project, tokens[network], f"lesson.{index}.statement", "Un énoncé revu.")
+    after = network_graph(store, network)
+    assert_only_changed(before, after, URIRef(lesson), STATEMENT, Literal("Un énoncé revu.", lang="fr"),
+                        sheet_of(before, project))
+
+
+def test_milestones_are_one_a_line_or_separated_by_a_bar_and_all_kept(client: FlaskClient, store: RemoteStore,
+                                                                      tokens: dict[str, str]) -> None:
+    network, project = next((n, p) for n, p in PROJECTS if p.endswith("cafe-des-parents-rennes"))
+    page = client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True)
+    assert len(form_values(page)["project.milestone"][0].splitlines()) == 3  # the three stored, one a line
+    assert "une par ligne (ou séparées par « | »)" in page
+    edit_and_save(client, project, tokens[network], "project.milestone",
+                  "Premier atelier | Bilan\nRestitution aux familles\n\n")
+    stored = {str(o) for o in network_graph(store, network).objects(URIRef(project), MILESTONE)}
+    assert stored == {"Premier atelier", "Bilan", "Restitution aux familles"}

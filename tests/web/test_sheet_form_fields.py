@@ -1,0 +1,139 @@
+"""The form's fields as people fill them: yes/no in words, several values in one box, lessons linked to others and
+transferable, each mistake beside the field it is about, pick-lists that say how to pick several."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.web import test_sheets
+from tests.web.test_sheets import BASE, CATEGORY, THEME, errors_beside
+from tests.web.test_sheets import filled as sheet_filled
+
+token = test_sheets.token  # the fixture: a credential of the fcsf network
+
+ISIC = "https://w3id.org/isic/ontology#"
+
+
+def filled(title: str, **changes: str | list[str]) -> dict[str, str | list[str]]:
+    return sheet_filled(**{"project.title": title, "project.startDate": "", **changes})
+
+
+def ask(client: FlaskClient, pattern: str) -> bool:
+    return bool(client.get("/sparql", query_string={"query": f"ASK {{ {pattern} }}"}).json["boolean"])
+
+
+@pytest.mark.parametrize("word", ["Oui", "oui", "OUI", "vrai", "true", "1"])
+def test_yes_is_read_in_words(client: FlaskClient, token: str, word: str) -> None:
+    title = f"Atelier {word.lower()} {len(word)}"
+    answer = client.post("/sheets?lang=fr", data={**filled(title, **{"project.emergedFromIndividualSituations": word}),
+                                                  "credential": token})
+    assert answer.status_code == 201, answer.get_data(as_text=True)[:1500]
+    project = answer.get_data(as_text=True).split('href="/id/project/', 1)[1].split('"', 1)[0]
+    assert ask(client, f"<{BASE}id/project/{project}> <{ISIC}emergedFromIndividualSituations> true")
+
+
+def test_a_value_that_is_not_yes_or_no_is_refused_beside_its_field_in_words(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier peut-être", **{
+        "project.emergedFromIndividualSituations": "peut-être", "project.startDate": "31/02/2024"}),
+        "credential": token})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert errors_beside(html, "project.emergedFromIndividualSituations") == ["« peut-être » : attendu oui ou non"]
+    assert any("AAAA-MM-JJ ou JJ/MM/AAAA" in e for e in errors_beside(html, "project.startDate"))
+    assert "false" not in " ".join(errors_beside(html, "project.emergedFromIndividualSituations"))
+    assert not ask(client, "?p <http://purl.org/dc/terms/title> \"Atelier peut-être\"@fr")
+
+
+def test_a_french_date_is_read(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier daté", **{"project.startDate": "01/03/2022"}),
+                                                  "credential": token})
+    assert answer.status_code == 201
+    assert ask(client, f"<{BASE}id/project/fcsf-atelier-date> <{ISIC}startDate> \"2022-03-01\"^^<http://www.w3.org/2001/XMLSchema#date>")
+
+
+def test_the_date_order_is_shown_beside_the_end_date(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier à rebours", **{
+        "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}), "credential": token})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert errors_beside(html, "project.endDate") == [
+        "La date de fin doit être postérieure ou égale à la date de début."]
+    assert errors_beside(html, "project.startDate") == []
+    check = client.post("/sheets/check?lang=en", data=filled("Atelier à rebours", **{
+        "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}))
+    assert list(check.json["errors"]) == ["project.endDate"]
+
+
+def test_several_values_in_one_box_are_several_values(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier jalonné", **{
+        "project.milestone": "Premier atelier | Bilan\r\nRestitution", "project.trackingTool": "Cahier|Tableau"}),
+        "credential": token})
+    assert answer.status_code == 201
+    rows = client.get("/sparql", query_string={"query": f"SELECT ?m WHERE {{ <{BASE}id/project/fcsf-atelier-jalonne> "
+                                                         f"<{ISIC}milestone> ?m }}"}).json["results"]["bindings"]
+    assert sorted(r["m"]["value"] for r in rows) == ["Bilan", "Premier atelier", "Restitution"]
+    assert ask(client, f"<{BASE}id/project/fcsf-atelier-jalonne> <{ISIC}trackingTool> ?t, ?u "
+                       'FILTER(STR(?t) = "Tableau" && STR(?u) = "Cahier")')
+
+
+def test_pick_lists_of_several_values_say_how_to_pick_several(client: FlaskClient) -> None:
+    html = client.get("/sheets/new?lang=fr").get_data(as_text=True)
+    for select in re.findall(r"<select [^>]*multiple[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', select).group(1)  # type: ignore[union-attr]
+        assert f'{name}-picks' in select
+        assert f'<small id="{name}-picks" class="help">Plusieurs choix possibles : maintenez Ctrl' in html
+    assert "hold Ctrl (Cmd on a Mac)" in client.get("/sheets/new?lang=en").get_data(as_text=True)
+
+
+def test_a_lesson_confirms_another_and_is_transferable(client: FlaskClient, token: str) -> None:
+    html = client.get("/sheets/new?lang=fr").get_data(as_text=True)
+    for name in ("lesson.0.confirms", "lesson.0.contradicts", "lesson.0.transferableTo"):
+        assert f'name="{name}"' in html
+    transferable = html.split('id="lesson.0.transferableTo"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{THEME}housing"' in transferable and f'value="{BASE}id/territory/' in transferable
+    other = BASE + "id/lesson/svf-elu-en-amont"
+    links: dict[str, str | list[str]] = {"lesson.0.confirms": other, "lesson.0.transferableTo": [
+        THEME + "food", BASE + "id/territory/commune/59350"]}
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier relié", **links),
+        "credential": token})
+    assert answer.status_code == 201, answer.get_data(as_text=True)[:2000]
+    lesson = f"<{BASE}id/lesson/fcsf-atelier-relie-1>"
+    assert ask(client, f"{lesson} <{ISIC}confirms> <{other}> ; <{ISIC}transferableTo> <{THEME}food>, "
+                       f"<{BASE}id/territory/commune/59350>")
+
+
+def test_a_new_network_describes_its_own_organisation_territory_partners_and_fundings(
+        client: FlaskClient, credentials: CredentialStore) -> None:
+    token = credentials.add("reseau-neuf", "Réseau neuf")
+    html = client.get("/sheets/new?lang=fr").get_data(as_text=True)
+    for name in ("organisation.0.label", "organisation.0.siret", "territory.0.inseeCode", "partner.0.agent",
+                 "partner.0.role", "funding.0.funder", "funding.0.amount"):
+        assert f'name="{name}"' in html
+    carriers = html.split('id="project.carriedBy"', 1)[1].split("</select>", 1)[0]
+    assert 'value="#organisation.0"' in carriers
+    answer = client.post("/sheets?lang=fr", data={
+        "credential": token, "project.title": "Café des aidants", "project.theme": [THEME + "isolation"],
+        "project.carriedBy": "#organisation.0", "project.territory": "#territory.0",
+        "organisation.0.label": "Association Les Aidants du Val", "organisation.0.actorType":
+            "https://w3id.org/isic/thesaurus/actor-type/association", "organisation.0.territory": "#territory.0",
+        "territory.0.label": "Le Val-Fleuri", "territory.0.inseeCode": "35999",
+        "territory.0.territoryLevel": "https://w3id.org/isic/thesaurus/territory-level/commune",
+        "partner.0.agent": BASE + "id/organisation/caf-35",
+        "partner.0.role": "https://w3id.org/isic/thesaurus/partner-role/funder",
+        "partner.1.agent": "#organisation.0", "partner.1.role": "https://w3id.org/isic/thesaurus/partner-role/operator",
+        "funding.0.funder": BASE + "id/organisation/caf-35", "funding.0.amount": "2 500,50 €",
+        "lesson.0.statement": "Les aidants viennent quand le café a lieu pendant l'accueil de jour.",
+        "lesson.0.lessonCategory": CATEGORY + "good-practice"})
+    assert answer.status_code == 201, "\n".join(re.findall(r"<li>(.*?)</li>", answer.get_data(as_text=True)))
+    project = f"<{BASE}id/project/reseau-neuf-cafe-des-aidants>"
+    organisation = f"<{BASE}id/organisation/association-les-aidants-du-val>"
+    assert ask(client, f"{project} <{ISIC}carriedBy> {organisation} ; <{ISIC}funding> ?f ; <{ISIC}partnership> ?p . "
+                       f"?f <{ISIC}amount> 2500.50 . ?p <{ISIC}partner> ?r, ?own . "
+                       f"?own <{ISIC}agent> {organisation} . "
+                       f"?r <{ISIC}agent> <{BASE}id/organisation/caf-35> . "
+                       f"{organisation} <{ISIC}territory> ?t . ?t <{ISIC}inseeCode> \"35999\" . "
+                       f"{project} <{ISIC}territory> ?t")
