@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from typing import Mapping
 
 from isic_graph.ingest.sheetmodel import Column, Table, tables
 from isic_graph.ingest.vocabulary import schemes
@@ -115,9 +116,10 @@ def write_csv_templates(folder: Path) -> list[Path]:
     return [*written, folder / MAPPING]
 
 
-def workbook() -> bytes:
+def workbook(rows: Mapping[str, list[list[str]]] | None = None) -> bytes:
     """The .xlsx workbook template: one sheet per table with its header, an example row and help on each
-    column; drop-down lists of the thesaurus labels, kept on a sheet of lists."""
+    column; drop-down lists of the thesaurus labels, kept on a sheet of lists. Given rows (table file ->
+    cells in the order of its headers), the workbook holds them instead of the example rows."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
@@ -144,7 +146,8 @@ def workbook() -> bytes:
             note = _help(column) if column else table.key_help.get(header, header)
             cell.comment = Comment(note + (" (obligatoire)" if header in table.required() else ""), "isic-graph")
             sheet.column_dimensions[cell.column_letter].width = max(14, len(header) + 4)
-            sheet.cell(row=2, column=i, value=EXAMPLES.get((table.name, header), ""))
+            if rows is None:
+                sheet.cell(row=2, column=i, value=EXAMPLES.get((table.name, header), ""))
             if column is not None and column.kind == "concept" and column.scheme in ranges:
                 check = DataValidation(type="list", formula1=ranges[column.scheme], allow_blank=True,
                                        showErrorMessage=False)  # several values (a | b) are typed, not picked
@@ -153,6 +156,10 @@ def workbook() -> bytes:
                                 else "Choisissez dans la liste")
                 sheet.add_data_validation(check)
                 check.add(f"{cell.column_letter}2:{cell.column_letter}1000")
+        for number, cells in enumerate((rows or {}).get(table.file, []), start=2):
+            for i, value in enumerate(cells, start=1):
+                if value:
+                    sheet.cell(row=number, column=i, value=value).data_type = "s"
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -48,6 +48,7 @@ class TabularBatch:
     triples: tuple[Triple, ...]
     locations: Mapping[str, Location]
     columns: Mapping[tuple[str, str], str]  # (file name, property IRI) -> column name
+    tables: frozenset[str] = frozenset()  # the tables the submission holds (file names), even empty ones
 
 
 def metadata_file() -> Path:
@@ -89,7 +90,8 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
         more = f"; and {len(report.violations) - 20} more" if len(report.violations) > 20 else ""
         raise SheetRefused(f"the sheet cannot be read, {len(report.violations)} problem(s) to fix: {shown}{more}",
                            report)
-    return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns)
+    return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns,
+                        frozenset(reader.present))
 
 
 class _Reader:
@@ -101,8 +103,10 @@ class _Reader:
         self.locations: dict[str, Location] = {}
         self.fallback: dict[str, Location] = {}
         self.columns: dict[tuple[str, str], str] = {}
+        self.present: set[str] = set()
 
     def read(self, table: Table, raw: RawTable) -> None:
+        self.present.add(table.file)
         if not raw.rows:
             return
         header = self._header(table, raw)
