@@ -106,7 +106,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)")
     _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
     _check_attribution(batch, graphs, network)
-    ownership.migrate(store, graphs)
+    if not dry_run:
+        ownership.migrate(store, graphs)
     owner = ownership.network(graphs, network)
     claimed = ownership.check_batch(store, graphs, owner, batch)
     report = check(batch, store, validator, graphs, network, mode, owners=False)

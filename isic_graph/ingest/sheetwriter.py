@@ -9,6 +9,7 @@ by ` | `), so that uploading the sheet unchanged publishes the same graph.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import zipfile
@@ -18,9 +19,11 @@ from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from isic_graph.errors import NotFound
 from isic_graph.ingest.sheetmodel import THESAURUS, Column, Table, tables
 from isic_graph.ingest.vocabulary import schemes
-from isic_graph.rdf.namespaces import RDF_TYPE
+from isic_graph.rdf.namespaces import RDF_TYPE, Graphs, check_slug
+from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 
 Rows = Mapping[str, list[list[str]]]  # table file -> rows of cells, in the order of the table's headers
@@ -156,4 +159,22 @@ def csv_zip(rows: Rows) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["csv_files", "csv_zip", "sheet_rows"]
+
+
+def network_rows(store: Store, graphs: Graphs, network: str) -> dict[str, list[list[str]]]:
+    """The current sheet of a network: the rows of its graph. An unknown network is NotFound, with the
+    closest known name."""
+    check_slug(network)
+    triples = store.graph_triples(graphs.network(network))
+    if not triples:
+        known = sorted(g[len(graphs.network_prefix):] for g in store.graph_names()
+                       if g.startswith(graphs.network_prefix))
+        close = difflib.get_close_matches(network, known, n=1)
+        hint_en, hint_fr = (f"; did you mean {close[0]!r}?", f" ; vouliez-vous dire « {close[0]} » ?") if close \
+            else ("", "")
+        raise NotFound(f"no network {network!r} in this store{hint_en} Networks: {', '.join(known)}",
+                       fr=f"aucun réseau « {network} » ici{hint_fr} Réseaux : {', '.join(known)}")
+    return sheet_rows(triples, graphs.base)
+
+
+__all__ = ["csv_files", "csv_zip", "network_rows", "sheet_rows"]

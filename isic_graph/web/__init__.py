@@ -39,6 +39,7 @@ from isic_graph.web import (
     update,
     workbench,
 )
+from isic_graph.web import sheet_upload
 from isic_graph.web.clients import ForwardedClients, TrustedProxies
 from isic_graph.web.headers import SecurityHeaders
 from isic_graph.web.services import Services
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return problems.from_error(exc)
 
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
-                   linked_data, dumps, metadata):
+                   linked_data, dumps, metadata, sheet_upload):
         app.register_blueprint(module.blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     proxies = TrustedProxies(settings.trusted_proxies)
