@@ -193,9 +193,18 @@ def _table(spec: Declared) -> Table:
             header = slug(f.name("fr")).replace("-", "_")
             if header not in {c.header for c in columns} | set(spec.keys):
                 columns.append(_column(Spec(header, f.path), f))
+    columns = [*columns, *(_english(c) for c in columns if c.kind == "text" and c.lang == "fr")]
     templated = [n for t in spec.subjects.values() for n in re.findall(r"\{\+?([^}]+)\}", t)]
     return Table(spec.file, tuple(dict.fromkeys([*spec.keys, *templated])), dict(spec.keys), dict(spec.subjects),
                  types, spec.links, tuple(columns))
+
+
+def _english(column: Column) -> Column:
+    """The English translation of a French text column: optional, after the sheet's own columns."""
+    names = {"fr": f"{column.name('fr')} (en anglais)", "en": f"{column.names.get('en') or column.header} (English)"}
+    return Column(f"{column.header}_en", column.path, "text", column.subject, lang="en", multiple=column.multiple,
+                  names=names, help={"fr": f"Traduction anglaise de « {column.header} » (facultatif)",
+                                     "en": f"English translation of '{column.header}' (optional)"})
 
 
 def _column(spec: Spec, f: Field | None) -> Column:
