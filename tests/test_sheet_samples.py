@@ -12,7 +12,8 @@ from isic_graph.ingest.reading import read_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "action-sociale-35"
-EXPECTED = ROOT / "tests" / "data" / "sheets" / "action-sociale-35.nt"  # written by the positional reader
+# written by the positional reader; organisations' names since tagged French, as the Turtle samples write them
+EXPECTED = ROOT / "tests" / "data" / "sheets" / "action-sociale-35.nt"
 BASE = "http://localhost:5000/"
 
 

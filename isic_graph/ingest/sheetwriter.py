@@ -69,8 +69,6 @@ def _row(table: Table, resource: str, base: str, about: Mapping[str, Mapping[str
     for name in sorted(table.subjects, key=lambda n: len(_names(table.subjects[n]))):
         if name in subjects and not _keys_from(table.subjects[name], subjects[name], base, keys):
             return None  # an IRI the sheet cannot name: not a row of this table
-    if any(k not in keys for k in table.keys):
-        return None
     cells = dict(keys)
     for column in table.columns:
         if column.inverse:
@@ -83,6 +81,11 @@ def _row(table: Table, resource: str, base: str, about: Mapping[str, Mapping[str
         if shown or column.header not in keys:
             cells[column.header] = " | ".join(sorted(dict.fromkeys(shown))) if column.multiple else \
                 (sorted(shown)[0] if shown else "")
+    if any(not cells.get(k) for k in table.keys):
+        return None
+    for key, default in table.defaults.items():  # a key its default gives is left empty, as a sheet writes it
+        if cells[key] == re.sub(r"\{\+?([^}]*)\}", lambda m: cells.get(m.group(1), ""), default):
+            cells[key] = ""
     return [cells.get(h, "") for h in table.headers]
 
 

@@ -39,6 +39,7 @@ NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 BOOLEANS = {"oui": "true", "vrai": "true", "true": "true", "1": "true", "yes": "true",
             "non": "false", "faux": "false", "false": "false", "0": "false", "no": "false"}
 TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
+TEMPLATE_NAMES = re.compile(r"\{\+?([^}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ class _Reader:
         keys: dict[str, str] = {}
         for key in table.keys:
             cell = row.get(key, "")
+            if not cell and key in table.defaults:
+                continue  # filled in from the other keys below
             if not cell:
                 self.problems.add(file, number, key, None, "valeur obligatoire : elle nomme la ligne",
                                   "a value is required: it names the row")
@@ -187,6 +190,9 @@ class _Reader:
                     continue
                 cell = concept.rsplit("/", 1)[-1]
             keys[key] = cell
+        for key, default in table.defaults.items():
+            if key not in keys and all(k in keys for k in TEMPLATE_NAMES.findall(default)):
+                keys[key] = TEMPLATE.sub(lambda m: keys[m.group(2)], default)
         if len(keys) < len(table.keys):
             return
         subjects = {name: NamedNode(urljoin(self.base, _expand(template, keys)))
