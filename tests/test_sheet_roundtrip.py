@@ -28,18 +28,12 @@ from isic_graph.ingest.sheetwriter import csv_files, sheet_rows
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.formats import format_for_path
 from tests.test_cli import environment
+from tests.test_sheet_samples import graph_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 BASE = "http://localhost:5000/"
 NETWORK = "action-sociale-35"
-
-
-def graph_of(triples: object) -> Graph:
-    graph = Graph()
-    graph.parse(data="\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples),  # type: ignore[attr-defined]
-                format="nt")
-    return graph
 
 
 def documents(files: dict[str, bytes]) -> list[Document]:

@@ -142,7 +142,7 @@ def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: It
     types = {**_types(stored), **_types(batch)}
     names = {**_names(stored), **_names(batch)}
     changes = []
-    for resource in sorted(wanted, key=lambda r: (names.get(r, r).casefold(), r)):
+    for resource in sorted(wanted, key=lambda r: ((names.get(r) or r).casefold(), r)):
         old, new = before.get(resource, set()), after.get(resource, set())
         kind = "added" if not old else "removed" if not new else "changed" if old != new else None
         if kind is not None and resource in types:
@@ -177,7 +177,7 @@ def _names(triples: Iterable[Triple]) -> dict[str, str]:
                                                          else 1)
             subject = term_value(t.subject)
             if subject not in found or rank < found[subject][0]:
-                found[subject] = (rank, term_value(t.object))
+                found[subject] = (rank, term_value(t.object) or "")
     return {s: v for s, (_, v) in found.items()}
 
 

@@ -116,6 +116,11 @@ def _t(name: str) -> str:
     return f"{THESAURUS}{name}"
 
 
+def _of_project(path: str, help_: str) -> Spec:
+    """The `projet` column of a row a project points to (its funding, its user group, a role it involves)."""
+    return Spec("projet", path, inverse="row", target=TARGETS[f"{ISIC}Project"], help=help_)
+
+
 # The declared structure: file, class and shape of each subject, key columns, and the columns in order.
 STRUCTURE: tuple[Declared, ...] = (
     Declared("network.csv", keys={"reseau": "Identifiant court du réseau (minuscules, chiffres, tirets)"},
@@ -173,20 +178,17 @@ STRUCTURE: tuple[Declared, ...] = (
              defaults={"partenaire": "{partenariat}-{organisation}"}),
     Declared("fundings.csv", keys={"financement": "Identifiant court du financement"},
              subjects={"row": "id/funding/{financement}"}, types={"row": "Funding"}, links=(),
-             columns=(Spec("projet", ISIC + "funding", inverse="row", target=TARGETS[f"{ISIC}Project"],
-                              help="Projet financé"),
+             columns=(_of_project(ISIC + "funding", "Projet financé"),
                       Spec("financeur", ISIC + "funder"), Spec("montant", ISIC + "amount"),
                       Spec("devise", ISIC + "currency"))),
     Declared("groups.csv", keys={"groupe": "Identifiant court du groupe d'usagers"},
              subjects={"row": "id/group/{groupe}"}, types={"row": "UserGroup"}, links=(),
-             columns=(Spec("projet", ISIC + "userGroup", inverse="row", target=TARGETS[f"{ISIC}Project"],
-                           help="Projet du groupe"),
+             columns=(_of_project(ISIC + "userGroup", "Projet du groupe"),
                       Spec("nom", RDFS + "label"), Spec("taille", ISIC + "groupSize"),
                       Spec("publics", ISIC + "public"))),
     Declared("roles.csv", keys={"role": "Identifiant court du rôle professionnel (jamais le nom d'une personne)"},
              subjects={"row": "id/role/{role}"}, types={"row": "ProfessionalRole"}, links=(),
-             columns=(Spec("projet", ISIC + "involves", inverse="row", target=TARGETS[f"{ISIC}Project"],
-                           help="Projet où le rôle intervient"),
+             columns=(_of_project(ISIC + "involves", "Projet où le rôle intervient"),
                       Spec("intitule", RDFS + "label", lang="fr"), Spec("type", ISIC + "roleType"),
                       Spec("employeur", ISIC + "affiliation"))),
     Declared("committees.csv", keys={"comite": "Identifiant court du comité de pilotage"},
