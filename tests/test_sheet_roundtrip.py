@@ -256,3 +256,40 @@ def test_the_cli_exports_the_sheet_and_a_dry_run_prints_the_changes(settings: Se
     assert "Aucun changement." in out
     code, out = cli("export", "--network", "action-social-35", "--format", "csv")
     assert code == 1 and "action-sociale-35" in out
+
+
+def test_a_new_project_with_two_lessons_is_listed_then_published_in_words(client: FlaskClient, token: str) -> None:
+    projects = (f"projet,reseau,date_fiche,titre,themes,porte_par\n"
+                f"jardin-partage,{NETWORK},01/03/2024,Jardin partagé,Alimentation,cdas-rennes-nord\n").encode()
+    lessons = ("enseignement,projet,categorie,enonce\n"
+               "jp-tirage,jardin-partage,Bonne pratique,Le tirage au sort des parcelles a fait venir les locataires.\n"
+               "jp-eau,jardin-partage,Obstacle,L'accès à l'eau a retardé le démarrage.\n").encode()
+    before = network_graph(client)
+    status, html = upload(client, token, {"projects.csv": projects, "lessons.csv": lessons})
+    assert status == 200, html
+    assert "ajouté : projet « Jardin partagé »" in html
+    assert "ajouté : enseignement « Le tirage au sort" in html and "ajouté : enseignement « L&#39;accès" in html
+    assert "Retirés" in html  # the projects and lessons tables are present: the sample's rows, absent, go
+    assert isomorphic(network_graph(client), before)
+    status, html = confirm(client, html)
+    assert status == 201 and "Publié : 1 projet, 2 enseignements." in html
+    assert '<a href="/id/project/jardin-partage">' in html
+
+
+def test_a_changed_cell_is_listed_as_a_changed_resource_by_its_name(client: FlaskClient,
+                                                                   credentials: CredentialStore) -> None:
+    files = unzipped(client.get("/sheets/current.zip", query_string={"network": "fcsf"}).data)
+    rows = list(csv.reader(io.StringIO(files["lessons.csv"].decode("utf-8"))))
+    statement = rows[0].index("enonce")
+    rows[1][statement] = "Un énoncé réécrit."
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    answer = client.post("/api/networks/fcsf/sheets?dry-run", data={"files": (io.BytesIO(out.getvalue().encode()),
+                                                                                "lessons.csv")},
+                         headers={"Authorization": f"Bearer {credentials.add('fcsf', 'FCSF')}"},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    changes = answer.json["changes"]
+    assert changes["added"] == [] and changes["removed"] == []
+    assert [c["name"] for c in changes["changed"]] == ["Un énoncé réécrit."]
+    assert changes["changed"][0]["class"] == "Lesson"
