@@ -293,3 +293,20 @@ def test_a_changed_cell_is_listed_as_a_changed_resource_by_its_name(client: Flas
     assert changes["added"] == [] and changes["removed"] == []
     assert [c["name"] for c in changes["changed"]] == ["Un énoncé réécrit."]
     assert changes["changed"][0]["class"] == "Lesson"
+
+
+def test_a_confirmation_after_the_store_changed_shows_the_new_change_list_and_publishes_nothing(
+        client: FlaskClient, credentials: CredentialStore) -> None:
+    token = credentials.add("anas", "ANAS")
+    files = unzipped(client.get("/sheets/current.zip", query_string={"network": "anas"}).data)
+    first = files["lessons.csv"].decode("utf-8").splitlines()[1].split(",")[0]
+    status, shown = upload(client, token, {"lessons.csv": without_row(files["lessons.csv"], first)})
+    assert status == 200 and "Retirés (1)" in shown
+    other = files["lessons.csv"].decode("utf-8").splitlines()[2].split(",")[0]
+    status, html = upload(client, token, {"lessons.csv": without_row(files["lessons.csv"], other)})
+    status, html = confirm(client, html)
+    assert status == 201  # meanwhile, another lesson was removed
+    before = network_graph(client, "anas")
+    status, html = confirm(client, shown)
+    assert status == 409 and "ont changé depuis" in html and "Retirés (1)" in html and "Ajoutés (1)" in html
+    assert isomorphic(network_graph(client, "anas"), before)

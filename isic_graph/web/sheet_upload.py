@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from typing import Any
 
@@ -34,14 +35,18 @@ WORDS = {
            "published": "Publié", "details": "Détails techniques", "value": "Valeur", "current": "Télécharger la "
            "fiche actuelle d'un réseau", "network": "Réseau", "rule": "Un tableau absent du dépôt ne change rien ; "
            "un tableau présent remplace les ressources de ce tableau (une ligne supprimée retire sa ressource).",
-           "download_csv": "CSV (zip)", "download_xlsx": "Classeur .xlsx", "refused": "Le dépôt est refusé"},
+           "download_csv": "CSV (zip)", "download_xlsx": "Classeur .xlsx", "refused": "Le dépôt est refusé",
+           "moved": "Les données publiées ont changé depuis : voici ce que le dépôt changerait maintenant. "
+                    "Rien n'a été publié."},
     "en": {"changes": "What the upload will change", "confirm": "Publish these changes",
            "check_first": "Nothing is published yet: read the changes, then confirm.",
            "added": "Added", "changed": "Changed", "removed": "Removed", "nothing": "No change.",
            "published": "Published", "details": "Technical details", "value": "Value", "current": "Download a "
            "network's current sheet", "network": "Network", "rule": "A table absent from the upload changes "
            "nothing; a table present replaces that table's resources (a deleted row removes its resource).",
-           "download_csv": "CSV (zip)", "download_xlsx": ".xlsx workbook", "refused": "The upload is refused"},
+           "download_csv": "CSV (zip)", "download_xlsx": ".xlsx workbook", "refused": "The upload is refused",
+           "moved": "The published data changed since: here is what the upload would change now. Nothing was "
+                    "published."},
 }
 
 
@@ -61,7 +66,12 @@ def csv_upload() -> Response:
             return _render(lang, message=UI[lang]["bad_token"], status=401)
         documents = _pending() if confirming else uploaded_documents({"credential"})
         mode = Mode.TABLES if all(d.format.rdf_format is None for d in documents) else Mode.UPSERT
-        result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=not confirming)
+        result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=True)
+        if confirming and _digest(result) != request.form.get("expected"):  # the store changed since it was shown
+            return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
+                           message=WORDS[lang]["moved"], status=409)
+        if confirming:
+            result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
     except ValidationFailed as exc:
         return _render(lang, problems=_problems(exc, lang), message=_said(exc, lang), status=422)
     except NotOwner as exc:
@@ -125,6 +135,11 @@ def _pending() -> list[Document]:
     return documents
 
 
+def _digest(result: IngestResult) -> str:
+    """What a change list says, in a few characters: the confirmation applies the list that was shown."""
+    return hashlib.sha256(json.dumps(result.changes.to_dict(), sort_keys=True).encode()).hexdigest()[:32]
+
+
 def _encoded(documents: list[Document]) -> str:
     return json.dumps([[d.name, base64.b64encode(d.data).decode("ascii")] for d in documents])
 
@@ -169,6 +184,7 @@ def _render(lang: str, problems: list[dict[str, object]] | None = None, message:
             credential: str | None = None, saved: dict[str, Any] | None = None, network: str = "",
             status: int = 200) -> Response:
     body = render_template("sheet_csv.html", lang=lang, ui=UI[lang], words=WORDS[lang],
+                           expected=_digest(result) if result is not None else "",
                            other="en" if lang == "fr" else "fr", problems=problems or [], message=message,
                            details=details, result=result, pending=pending, credential=credential, saved=saved,
                            network=network)
