@@ -187,6 +187,18 @@ EXAMPLES = {
     ("fundings", "financement"): "exemple-financement", ("fundings", "projet"): "projet-exemple",
     ("fundings", "financeur"): "centre-social-exemple", ("fundings", "montant"): "2 500,50",
     ("fundings", "devise"): "EUR",
+    ("groups", "groupe"): "exemple-groupe", ("groups", "projet"): "projet-exemple",
+    ("groups", "nom"): "Familles du quartier, réunies en collectif", ("groups", "taille"): "12",
+    ("groups", "publics"): "Familles",
+    ("roles", "role"): "exemple-role", ("roles", "projet"): "projet-exemple",
+    ("roles", "intitule"): "Assistante de service social de secteur", ("roles", "type"): "Assistant de service social",
+    ("roles", "employeur"): "centre-social-exemple",
+    ("committees", "comite"): "exemple-copil", ("committees", "partenariat"): "exemple-partenariat",
+    ("committees", "nom"): "Comité de pilotage du projet", ("committees", "frequence"): "Trimestrielle",
+    ("committees", "membres"): "partner-role/exemple-partenariat-centre-social-exemple | role/exemple-role",
+    ("resources", "ressource"): "exemple-fiche-methode", ("resources", "titre"): "Fiche-méthode (exemple)",
+    ("resources", "type"): "Fiche-méthode", ("resources", "sujets_methode"): "Comité de pilotage",
+    ("resources", "a_propos"): "project/projet-exemple",
 }
 
 
