@@ -267,7 +267,7 @@ def test_a_new_project_with_two_lessons_is_listed_then_published_in_words(client
     before = network_graph(client)
     status, html = upload(client, token, {"projects.csv": projects, "lessons.csv": lessons})
     assert status == 200, html
-    assert "ajouté : projet « Jardin partagé »" in html
+    assert "ajouté : projet « Jardin partagé »" in html and "ajouté : fiche de collecte « Jardin partagé »" in html
     assert "ajouté : enseignement « Le tirage au sort" in html and "ajouté : enseignement « L&#39;accès" in html
     assert "Retirés" in html  # the projects and lessons tables are present: the sample's rows, absent, go
     assert isomorphic(network_graph(client), before)

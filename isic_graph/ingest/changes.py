@@ -141,6 +141,9 @@ def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: It
     before, after = _descriptions(stored, wanted, inverse), _descriptions(batch, wanted, inverse)
     types = {**_types(stored), **_types(batch)}
     names = {**_names(stored), **_names(batch)}
+    described = {term_value(t.subject): term_value(t.object) for t in [*stored, *batch]
+                 if t.predicate.value == ISIC + "describes"}  # a collection sheet is named by its project
+    names.update({sheet: names[what] for sheet, what in described.items() if sheet not in names and what in names})
     changes = []
     for resource in sorted(wanted, key=lambda r: ((names.get(r) or r).casefold(), r)):
         old, new = before.get(resource, set()), after.get(resource, set())
