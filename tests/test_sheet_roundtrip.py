@@ -74,12 +74,25 @@ DATE = st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10)
 
 @st.composite
 def lesson_sheets(draw: st.DrawFn) -> dict[str, bytes]:
-    """A generated sheet: projects and the lessons learned from them, cells as a spreadsheet writes them."""
+    """A generated sheet: projects, the lessons learned from them and their partners, cells as a spreadsheet
+    writes them."""
     categories = [c.label("fr") for c in schemes()["https://w3id.org/isic/thesaurus/lesson-category"].concepts]
     themes = [c.label("fr") for c in schemes()["https://w3id.org/isic/thesaurus/theme"].concepts]
     projects = draw(st.lists(SLUG, min_size=1, max_size=3, unique=True))
     lessons = draw(st.lists(SLUG, min_size=0, max_size=4, unique=True))
-    tables: dict[str, list[dict[str, str]]] = {"projects.csv": [], "lessons.csv": []}
+    roles = [c.label("fr") for c in schemes()["https://w3id.org/isic/thesaurus/partner-role"].concepts]
+    tables: dict[str, list[dict[str, str]]] = {"projects.csv": [], "lessons.csv": [], "partners.csv": []}
+    for partnership in draw(st.lists(SLUG, max_size=2, unique=True)):
+        # what describes the partnership itself is the same on each of its rows, as in any sheet
+        project, name = draw(st.sampled_from(projects)), draw(TEXT)
+        before = draw(st.sampled_from(["oui", "non", "Vrai", ""]))
+        for organisation in draw(st.lists(SLUG, min_size=1, max_size=3, unique=True)):
+            tables["partners.csv"].append({
+                "partenariat": partnership, "organisation": organisation, "projet": project,
+                "partenaire": draw(st.sampled_from(["", f"{partnership}-{organisation}",
+                                                      f"partenaire-{len(tables['partners.csv'])}"])),
+                "nom_partenariat": name, "en_amont": before,
+                "roles": " | ".join(draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)))})
     for p in projects:
         tables["projects.csv"].append({
             "projet": p, "reseau": NETWORK, "titre": draw(TEXT), "description": draw(TEXT),
