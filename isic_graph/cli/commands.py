@@ -22,6 +22,7 @@ from isic_graph.errors import (
     Report,
     RestoreRefused,
     SheetRefused,
+    UsageError,
     ValidationFailed,
 )
 from isic_graph.federation.client import register
@@ -40,6 +41,7 @@ from isic_graph.publish.export import (
     write_chunks,
 )
 from isic_graph.publish.search import SearchIndex
+from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
 from isic_graph.rdf.namespaces import Graphs, check_slug, curie
 from isic_graph.sparql.guard import Limits, read
 from isic_graph.store import open_store
@@ -109,23 +111,33 @@ def init_command(obj: Context, samples: bool) -> None:
 @main.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--network", required=True, help="The network whose graph receives the data (its slug).")
-@click.option("--mode", type=click.Choice([m.value for m in Mode]), default="replace", show_default=True,
-              help="replace the network's whole graph, or upsert the descriptions of the submitted resources.")
+@click.option("--mode", type=click.Choice([m.value for m in Mode]),
+              help="replace the network's whole graph, upsert the descriptions of the submitted resources, or "
+                   "tables: each table of a sheet given replaces that table's resources (the default for sheets; "
+                   "replace otherwise).")
+@click.option("--dry-run", is_flag=True, help="Check everything and print what would change; store nothing.")
 @LANG
 @REPORT
 @click.pass_obj
-def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: str, lang: str | None,
+def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: str | None, dry_run: bool,
+                   lang: str | None,
                    report: Path | None) -> None:
     """Validate files (Turtle, N-Triples, JSON-LD, CSV sheets) and store them in a network's graph, all or nothing."""
     def action() -> None:
         documents = [Document.from_path(f) for f in files]
+        sheets = all(d.format.rdf_format is None for d in documents)
+        chosen = Mode(mode) if mode else Mode.TABLES if sheets else Mode.REPLACE
         progress(f"validating {len(documents)} file(s) for network {network}…")
-        with obj.store() as store:
+        with obj.store(read_only=dry_run) as store:
             try:
-                result = ingest(store, Validator.default(), obj.graphs, documents, network, Mode(mode))
+                result = ingest(store, Validator.default(), obj.graphs, documents, network, chosen, dry_run=dry_run)
             except ValidationFailed as exc:
                 _print_report(exc.report, lang or "fr", report)
                 fail(_refused(lang or "fr") if isinstance(exc, SheetRefused) else exc.text(lang or "en"), lang=lang)
+        click.echo(result.changes.describe(lang or "fr"))
+        if dry_run:
+            click.echo("rien n'a été enregistré (--dry-run)" if lang == "fr" else "nothing was stored (--dry-run)")
+            return
         click.echo(f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
                    f"provenance <{result.activity}>")
     run(action, lang)
@@ -195,14 +207,26 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
 
 @main.command("export")
 @click.option("--network", help="Only this network's graph.")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS),
-              help="Default: the format the output file's extension names, else nquads.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + SHEET_FORMATS),
+              help="Default: the format the output file's extension names, else nquads. csv and xlsx: the "
+                   "network's collection sheet (csv: a zip, or a folder of files when -o names a folder).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to a file (gzip-compressed when it ends with .gz).")
 @click.pass_obj
 def export_command(obj: Context, network: str | None, fmt: str | None, output: Path | None) -> None:
-    """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed."""
+    """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed; or a network's
+    collection sheet as CSV files or a workbook, to upload again."""
     def action() -> None:
+        sheet = fmt if fmt in SHEET_FORMATS else output.suffix.lstrip(".") if output and \
+            output.suffix in (".xlsx", ".zip") else None
+        if sheet is not None:
+            if not network:
+                raise UsageError("a sheet is a network's: give --network")
+            with obj.store(read_only=True) as store:
+                progress(export_sheet(store, obj.graphs, network, "csv" if sheet == "zip" else sheet, output))
+            return
+        if output is not None and output.is_dir():
+            raise UsageError(f"{output} is a folder; a folder takes --format csv")
         with obj.store(read_only=True) as store, Display("export") as show:
             if output:
                 written = export_to_file(store, obj.graphs, output, fmt, network, show)

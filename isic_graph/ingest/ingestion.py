@@ -11,6 +11,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError, ValidationFailed
 from isic_graph.ingest import ownership
+from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
     key_holders,
@@ -52,10 +53,12 @@ KNOWN_COMPONENT = "https://w3id.org/isic/shapes#KnownLessonConstraintComponent"
 
 
 class Mode(str, Enum):
-    """replace: the network's whole graph; upsert: only the descriptions of the batch's subjects."""
+    """replace: the network's whole graph; upsert: only the descriptions of the batch's subjects; tables
+    (sheets only): the resources of the tables the batch holds, those it leaves out removed (changes.py)."""
 
     REPLACE = "replace"
     UPSERT = "upsert"
+    TABLES = "tables"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ class IngestResult:
     activity: str
     sha256: str
     created: bool  # the network's graph did not exist before
+    changes: ChangeList = ChangeList(())
+    published: tuple[tuple[str, str], ...] = ()  # (IRI, class local name) of each resource the batch describes
+    dry_run: bool = False  # nothing was written
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
@@ -101,15 +107,18 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
 
 
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
-           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None) -> IngestResult:
+           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False) -> IngestResult:
     """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate,
     or states anything about a subject another owns (see ownership.py); the subjects it is first to
-    publish become the network's."""
+    publish become the network's. A dry run checks all the same and answers the change list, writing nothing."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
+    if mode is Mode.TABLES and (not batch.tables or any(d.format.rdf_format is not None for d in documents)):
+        raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)")
     _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
     _check_attribution(batch, graphs, network)
-    ownership.migrate(store, graphs)
+    if not dry_run:
+        ownership.migrate(store, graphs)
     owner = ownership.network(graphs, network)
     claimed = ownership.check_batch(store, graphs, owner, batch)
     report = check(batch, store, validator, graphs, network, mode, owners=False)
@@ -120,7 +129,14 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
                                   "problème(s)) ; rien n'a été enregistré")
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
-    created = store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is False
+    stored = store.graph_triples(graph)
+    resources, paths = _replaced(stored, batch, mode)
+    changes = change_list(stored, batch.triples, resources, paths)
+    published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
+    created = not stored
+    if dry_run:
+        return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, created,
+                            changes, published, dry_run=True)
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
     # What the write may join or part in the identity graph: the resources given identifiers before and after.
     changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
@@ -128,6 +144,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations = []
     if mode is Mode.REPLACE:
         operations.append(f"DROP SILENT GRAPH {iri(graph)}")
+    elif mode is Mode.TABLES:
+        operations.extend(deletions(graph, resources, paths))
     else:
         operations.extend(_delete_descriptions(graph, batch))
     operations.append(insert_data(graph, batch.triples))
@@ -137,8 +155,23 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     if claimed:
         operations.append(ownership.claim_update(graphs, owner, claimed, activity))
     store.update(" ;\n".join(operations))
-    update_identity(store, graphs, changed)
-    return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created)
+    update_identity(store, graphs, changed | (resources if mode is Mode.TABLES else frozenset()))
+    return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
+                        changes, published)
+
+
+def _replaced(stored: list[Triple], batch: Batch, mode: Mode) -> tuple[frozenset[str], frozenset[str]]:
+    """The resources an ingestion describes again or removes, and the inverse properties it replaces."""
+    if mode is Mode.TABLES:
+        return replaced(stored, batch.triples, batch.tables), inverse_paths(batch.tables)
+    if mode is Mode.UPSERT:
+        return frozenset(s for s in batch.subjects if "#genid-" not in s), frozenset()
+    return frozenset(term_value(t.subject) for t in stored) | batch.subjects, frozenset()
+
+
+def _typed(triples: Sequence[Triple]) -> dict[str, str]:
+    return {term_value(t.subject): term_value(t.object) for t in triples
+            if t.predicate.value == RDF_TYPE and term_value(t.object).startswith(ISIC)}
 
 
 def touched_networks(update: Checked, graphs: Graphs) -> list[str] | None:

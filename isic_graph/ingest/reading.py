@@ -40,10 +40,12 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
     tabular = [d for d in documents if d.format.rdf_format is None]
     locations: Mapping[str, Location] = {}
     columns: Mapping[tuple[str, str], str] = {}
+    present: frozenset[str] = frozenset()
     if tabular:
         table_batch = read_tables(tabular, base_iri, limits)
         triples.extend(table_batch.triples)
         locations, columns = table_batch.locations, table_batch.columns
+        present = table_batch.tables
     for doc in documents:
         if doc.format.rdf_format is not None:
             for triple in _read(doc, base_iri, limits):
@@ -53,7 +55,7 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
                                            f"l'envoi contient plus de {limits.max_triples} triplets ; "
                                            "répartissez-le en plusieurs envois")
                 triples.append(triple)
-    return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns)
+    return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns, present)
 
 
 def parse_document(doc: Document, base_iri: str, limits: DocumentLimits = LIMITS) -> list[Triple]:

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Mapping
 
 from isic_graph.ingest.sheetform import Field, shape_fields, slug
-from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDFS, XSD
+from isic_graph.rdf.namespaces import DCAT, DCTERMS, FOAF, ISIC, PROV, RDFS, XSD
 
 SHAPES = "https://w3id.org/isic/shapes#"
 THESAURUS = "https://w3id.org/isic/thesaurus/"
@@ -27,6 +27,8 @@ LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 TARGETS = {f"{ISIC}Organisation": "id/organisation/{}", f"{ISIC}Actor": "id/organisation/{}",
            f"{ISIC}Territory": "id/territory/{+}", f"{ISIC}Lesson": "id/lesson/{}",
            f"{ISIC}Project": "id/project/{}", f"{ISIC}Network": "id/network/{}"}
+ANY = "id/{+}"  # a cell naming resources of several classes: project/x, lesson/y, partner-role/z…
+ANY_HELP = "Ressource(s) : type/identifiant, ex. project/mon-projet, lesson/mon-enseignement ; plusieurs séparées par |"
 TERRITORY_HELP = ("Territoire(s) : niveau/code INSEE, ex. commune/35238, departement/35, region/53 ; "
                   "plusieurs valeurs séparées par |")
 
@@ -64,6 +66,7 @@ class Table:
     types: Mapping[str, str]  # subject name -> class
     links: tuple[tuple[str, str, str], ...]  # (subject, property, subject) each row states
     columns: tuple[Column, ...]
+    defaults: Mapping[str, str] = field(default_factory=dict)  # key column -> its value when left empty
 
     @property
     def name(self) -> str:
@@ -75,7 +78,8 @@ class Table:
         return tuple(dict.fromkeys([*(k for k in self.keys if k not in own), *(c.header for c in self.columns)]))
 
     def required(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*self.keys, *(c.header for c in self.columns if c.required)]))
+        keys = (k for k in self.keys if k not in self.defaults)
+        return tuple(dict.fromkeys([*keys, *(c.header for c in self.columns if c.required)]))
 
 
 @dataclass(frozen=True)
@@ -104,10 +108,16 @@ class Declared:
     types: Mapping[str, str]
     links: tuple[tuple[str, str, str], ...]
     columns: tuple[Spec, ...]
+    defaults: Mapping[str, str] = field(default_factory=dict)
 
 
 def _t(name: str) -> str:
     return f"{THESAURUS}{name}"
+
+
+def _of_project(path: str, help_: str) -> Spec:
+    """The `projet` column of a row a project points to (its funding, its user group, a role it involves)."""
+    return Spec("projet", path, inverse="row", target=TARGETS[f"{ISIC}Project"], help=help_)
 
 
 # The declared structure: file, class and shape of each subject, key columns, and the columns in order.
@@ -121,7 +131,7 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("niveau", ISIC + "territoryLevel"), Spec("dans", ISIC + "within", help=TERRITORY_HELP))),
     Declared("organisations.csv", keys={"organisation": "Identifiant court de l'organisation"},
              subjects={"row": "id/organisation/{organisation}"}, types={"row": "Organisation"}, links=(),
-             columns=(Spec("nom", RDFS + "label"), Spec("types", ISIC + "actorType"), Spec("siret", ISIC + "siret"),
+             columns=(Spec("nom", RDFS + "label", lang="fr"), Spec("types", ISIC + "actorType"), Spec("siret", ISIC + "siret"),
                       Spec("rna", ISIC + "rna"), Spec("territoire", ISIC + "territory", help=TERRITORY_HELP),
                       Spec("site_web", FOAF + "homepage", kind="iri"))),
     Declared("projects.csv", keys={"projet": "Identifiant court du projet"},
@@ -136,7 +146,8 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("statut", ISIC + "status"), Spec("themes", ISIC + "theme"),
                       Spec("territoires", ISIC + "territory", help=TERRITORY_HELP),
                       Spec("porte_par", ISIC + "carriedBy"),
-                      Spec("jalons", ISIC + "milestone"), Spec("outils_de_suivi", ISIC + "trackingTool"))),
+                      Spec("jalons", ISIC + "milestone"), Spec("outils_de_suivi", ISIC + "trackingTool"),
+                      Spec("date_mise_a_jour", DCTERMS + "modified", subject="sheet"))),
     Declared("lessons.csv", keys={"enseignement": "Identifiant court de l'enseignement"},
              subjects={"row": "id/lesson/{enseignement}"}, types={"row": "Lesson"}, links=(),
              columns=(Spec("projet", ISIC + "learnedFrom"), Spec("categorie", ISIC + "lessonCategory"),
@@ -150,23 +161,52 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("confirme", ISIC + "confirms", target=TARGETS[f"{ISIC}Lesson"],
                            help="Enseignements confirmés"),
                       Spec("contredit", ISIC + "contradicts", target=TARGETS[f"{ISIC}Lesson"],
-                              help="Enseignements contredits"))),
+                              help="Enseignements contredits"),
+                      Spec("concerne", ISIC + "concerns", target=ANY,
+                           help="Partenariat(s) ou comité(s) concernés : partnership/x, committee/y"))),
     Declared("partners.csv", keys={"partenariat": "Identifiant court du partenariat (une ligne par partenaire)",
-                                              "organisation": "Organisation partenaire"},
-             subjects={"row": "id/partner-role/{partenariat}-{organisation}",
-                       "partnership": "id/partnership/{partenariat}"},
+                                   "organisation": "Organisation partenaire"},
+             subjects={"row": "id/partner-role/{partenaire}", "partnership": "id/partnership/{partenariat}"},
              types={"row": "PartnerRole", "partnership": "Partnership"},
              links=(("partnership", ISIC + "partner", "row"),),
              columns=(Spec("projet", ISIC + "partnership", inverse="partnership", target=TARGETS[f"{ISIC}Project"],
                               help="Projet concerné"),
                       Spec("en_amont", ISIC + "establishedBeforeProject", subject="partnership"),
-                      Spec("organisation", ISIC + "agent"), Spec("roles", ISIC + "role"))),
+                      Spec("nom_partenariat", RDFS + "label", subject="partnership", lang="fr"),
+                      Spec("organisation", ISIC + "agent"), Spec("roles", ISIC + "role")),
+             defaults={"partenaire": "{partenariat}-{organisation}"}),
     Declared("fundings.csv", keys={"financement": "Identifiant court du financement"},
              subjects={"row": "id/funding/{financement}"}, types={"row": "Funding"}, links=(),
-             columns=(Spec("projet", ISIC + "funding", inverse="row", target=TARGETS[f"{ISIC}Project"],
-                              help="Projet financé"),
+             columns=(_of_project(ISIC + "funding", "Projet financé"),
                       Spec("financeur", ISIC + "funder"), Spec("montant", ISIC + "amount"),
                       Spec("devise", ISIC + "currency"))),
+    Declared("groups.csv", keys={"groupe": "Identifiant court du groupe d'usagers"},
+             subjects={"row": "id/group/{groupe}"}, types={"row": "UserGroup"}, links=(),
+             columns=(_of_project(ISIC + "userGroup", "Projet du groupe"),
+                      Spec("nom", RDFS + "label"), Spec("taille", ISIC + "groupSize"),
+                      Spec("publics", ISIC + "public"))),
+    Declared("roles.csv", keys={"role": "Identifiant court du rôle professionnel (jamais le nom d'une personne)"},
+             subjects={"row": "id/role/{role}"}, types={"row": "ProfessionalRole"}, links=(),
+             columns=(_of_project(ISIC + "involves", "Projet où le rôle intervient"),
+                      Spec("intitule", RDFS + "label", lang="fr"), Spec("type", ISIC + "roleType"),
+                      Spec("employeur", ISIC + "affiliation"))),
+    Declared("committees.csv", keys={"comite": "Identifiant court du comité de pilotage"},
+             subjects={"row": "id/committee/{comite}"}, types={"row": "SteeringCommittee"}, links=(),
+             columns=(Spec("partenariat", ISIC + "steeringCommittee", inverse="row", target="id/partnership/{}",
+                           help="Partenariat que le comité pilote"),
+                      Spec("nom", RDFS + "label", lang="fr"), Spec("gouvernance", ISIC + "governance"),
+                      Spec("frequence", ISIC + "meetingFrequency"),
+                      Spec("membres", ISIC + "member", target=ANY,
+                           help="Membres : partner-role/x ou role/y ; plusieurs séparés par |"))),
+    Declared("resources.csv", keys={"ressource": "Identifiant court de la ressource (fiche-méthode, rapport…)"},
+             subjects={"row": "id/resource/{ressource}"}, types={"row": "KnowledgeResource"}, links=(),
+             columns=(Spec("titre", DCTERMS + "title"), Spec("description", DCTERMS + "description"),
+                      Spec("type", ISIC + "resourceType"),
+                      Spec("sujets_themes", DCTERMS + "subject", scheme=_t("theme"), help="Thèmes"),
+                      Spec("sujets_methode", DCTERMS + "subject", scheme=_t("method-topic"),
+                           help="Sujets de méthode"),
+                      Spec("a_propos", ISIC + "about", target=ANY, help=ANY_HELP),
+                      Spec("lien", DCAT + "downloadURL", kind="iri"))),
 )
 
 KINDS = {XSD + "date": "date", XSD + "boolean": "boolean", XSD + "decimal": "decimal", XSD + "integer": "integer",
@@ -193,9 +233,18 @@ def _table(spec: Declared) -> Table:
             header = slug(f.name("fr")).replace("-", "_")
             if header not in {c.header for c in columns} | set(spec.keys):
                 columns.append(_column(Spec(header, f.path), f))
+    columns = [*columns, *(_english(c) for c in columns if c.kind == "text" and c.lang == "fr")]
     templated = [n for t in spec.subjects.values() for n in re.findall(r"\{\+?([^}]+)\}", t)]
     return Table(spec.file, tuple(dict.fromkeys([*spec.keys, *templated])), dict(spec.keys), dict(spec.subjects),
-                 types, spec.links, tuple(columns))
+                 types, spec.links, tuple(columns), dict(spec.defaults))
+
+
+def _english(column: Column) -> Column:
+    """The English translation of a French text column: optional, after the sheet's own columns."""
+    names = {"fr": f"{column.name('fr')} (en anglais)", "en": f"{column.names.get('en') or column.header} (English)"}
+    return Column(f"{column.header}_en", column.path, "text", column.subject, lang="en", multiple=column.multiple,
+                  names=names, help={"fr": f"Traduction anglaise de « {column.header} » (facultatif)",
+                                     "en": f"English translation of '{column.header}' (optional)"})
 
 
 def _column(spec: Spec, f: Field | None) -> Column:

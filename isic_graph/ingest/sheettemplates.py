@@ -10,7 +10,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from isic_graph.ingest.sheetmodel import Column, Table, tables
 from isic_graph.ingest.vocabulary import schemes
@@ -115,9 +115,10 @@ def write_csv_templates(folder: Path) -> list[Path]:
     return [*written, folder / MAPPING]
 
 
-def workbook() -> bytes:
+def workbook(rows: Mapping[str, list[list[str]]] | None = None) -> bytes:
     """The .xlsx workbook template: one sheet per table with its header, an example row and help on each
-    column; drop-down lists of the thesaurus labels, kept on a sheet of lists."""
+    column; drop-down lists of the thesaurus labels, kept on a sheet of lists. Given rows (table file ->
+    cells in the order of its headers), the workbook holds them instead of the example rows."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
@@ -144,7 +145,8 @@ def workbook() -> bytes:
             note = _help(column) if column else table.key_help.get(header, header)
             cell.comment = Comment(note + (" (obligatoire)" if header in table.required() else ""), "isic-graph")
             sheet.column_dimensions[cell.column_letter].width = max(14, len(header) + 4)
-            sheet.cell(row=2, column=i, value=EXAMPLES.get((table.name, header), ""))
+            if rows is None:
+                sheet.cell(row=2, column=i, value=EXAMPLES.get((table.name, header), ""))
             if column is not None and column.kind == "concept" and column.scheme in ranges:
                 check = DataValidation(type="list", formula1=ranges[column.scheme], allow_blank=True,
                                        showErrorMessage=False)  # several values (a | b) are typed, not picked
@@ -153,6 +155,10 @@ def workbook() -> bytes:
                                 else "Choisissez dans la liste")
                 sheet.add_data_validation(check)
                 check.add(f"{cell.column_letter}2:{cell.column_letter}1000")
+        for number, cells in enumerate((rows or {}).get(table.file, []), start=2):
+            for i, value in enumerate(cells, start=1):
+                if value:
+                    sheet.cell(row=number, column=i, value=value).data_type = "s"
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -180,6 +186,18 @@ EXAMPLES = {
     ("fundings", "financement"): "exemple-financement", ("fundings", "projet"): "projet-exemple",
     ("fundings", "financeur"): "centre-social-exemple", ("fundings", "montant"): "2 500,50",
     ("fundings", "devise"): "EUR",
+    ("groups", "groupe"): "exemple-groupe", ("groups", "projet"): "projet-exemple",
+    ("groups", "nom"): "Familles du quartier, réunies en collectif", ("groups", "taille"): "12",
+    ("groups", "publics"): "Familles",
+    ("roles", "role"): "exemple-role", ("roles", "projet"): "projet-exemple",
+    ("roles", "intitule"): "Assistante de service social de secteur", ("roles", "type"): "Assistant de service social",
+    ("roles", "employeur"): "centre-social-exemple",
+    ("committees", "comite"): "exemple-copil", ("committees", "partenariat"): "exemple-partenariat",
+    ("committees", "nom"): "Comité de pilotage du projet", ("committees", "frequence"): "Trimestrielle",
+    ("committees", "membres"): "partner-role/exemple-partenariat-centre-social-exemple | role/exemple-role",
+    ("resources", "ressource"): "exemple-fiche-methode", ("resources", "titre"): "Fiche-méthode (exemple)",
+    ("resources", "type"): "Fiche-méthode", ("resources", "sujets_methode"): "Comité de pilotage",
+    ("resources", "a_propos"): "project/projet-exemple",
 }
 
 

@@ -34,6 +34,7 @@ from isic_graph.validation.validator import Location
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
+TEMPLATE_NAMES = re.compile(r"\{\+?([^}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class TabularBatch:
     triples: tuple[Triple, ...]
     locations: Mapping[str, Location]
     columns: Mapping[tuple[str, str], str]  # (file name, property IRI) -> column name
+    tables: frozenset[str] = frozenset()  # the tables the submission holds (file names), even empty ones
 
 
 def metadata_file() -> Path:
@@ -84,7 +86,8 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
         more = f"; and {len(report.violations) - 20} more" if len(report.violations) > 20 else ""
         raise SheetRefused(f"the sheet cannot be read, {len(report.violations)} problem(s) to fix: {shown}{more}",
                            report)
-    return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns)
+    return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns,
+                        frozenset(reader.present))
 
 
 class _Reader:
@@ -96,8 +99,10 @@ class _Reader:
         self.locations: dict[str, Location] = {}
         self.fallback: dict[str, Location] = {}
         self.columns: dict[tuple[str, str], str] = {}
+        self.present: set[str] = set()
 
     def read(self, table: Table, raw: RawTable) -> None:
+        self.present.add(table.file)
         if not raw.rows:
             return
         header = self._header(table, raw)
@@ -167,6 +172,8 @@ class _Reader:
         keys: dict[str, str] = {}
         for key in table.keys:
             cell = row.get(key, "")
+            if not cell and key in table.defaults:
+                continue  # filled in from the other keys below
             if not cell:
                 self.problems.add(file, number, key, None, "valeur obligatoire : elle nomme la ligne",
                                   "a value is required: it names the row")
@@ -178,6 +185,9 @@ class _Reader:
                     continue
                 cell = concept.rsplit("/", 1)[-1]
             keys[key] = cell
+        for key, default in table.defaults.items():
+            if key not in keys and all(k in keys for k in TEMPLATE_NAMES.findall(default)):
+                keys[key] = TEMPLATE.sub(lambda m: keys[m.group(2)], default)
         if len(keys) < len(table.keys):
             return
         subjects = {name: NamedNode(urljoin(self.base, _expand(template, keys)))

@@ -35,6 +35,7 @@ from isic_graph.web import (
     problems,
     retraction,
     search,
+    sheet_upload,
     sheets,
     sparql,
     update,
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return problems.from_error(exc)
 
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
-                   linked_data, dumps, metadata, retraction):
+                   linked_data, dumps, metadata, retraction, sheet_upload):
         app.register_blueprint(module.blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     proxies = TrustedProxies(settings.trusted_proxies)

@@ -26,15 +26,18 @@ REPORT_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld"}  # 
 def post_sheets(slug: str) -> Response:
     check_slug(slug)
     require_network(slug)
-    mode = _mode()
     s = services()
+    documents = documents_from_request()
+    dry = _flag("dry-run")
     try:
-        result = ingest(s.store, s.validator, s.graphs, documents_from_request(), slug, mode)
+        result = ingest(s.store, s.validator, s.graphs, documents, slug, _mode(documents), dry_run=dry)
     except ValidationFailed as exc:
         return refusal(exc)
     response = jsonify({"network": result.network, "graph": result.graph, "mode": result.mode.value,
-                        "triples": result.triples, "subjects": result.subjects, "provenance": result.activity,
-                        "sha256": result.sha256})
+                        "triples": result.triples, "subjects": result.subjects, "provenance": result.activity or None,
+                        "sha256": result.sha256, "dry_run": dry, "changes": result.changes.to_dict()})
+    if dry:
+        return response
     response.status_code = 201 if result.created else 200
     response.headers["Location"] = result.graph
     return response
@@ -103,13 +106,27 @@ def documents_from_request() -> list[Document]:
     return [Document(name, request.get_data(), fmt)]
 
 
-def _mode() -> Mode:
-    value = request.args.get("mode", Mode.REPLACE.value)
+def _mode(documents: list[Document]) -> Mode:
+    """The asked mode; by default, tables for a sheet (a table present replaces its resources), else replace."""
+    sheets = all(d.format.rdf_format is None for d in documents)
+    value = request.args.get("mode", Mode.TABLES.value if sheets else Mode.REPLACE.value)
     try:
         return Mode(value)
     except ValueError:
-        raise UsageError(f"mode must be replace or upsert, not {value!r}",
-                         f"le mode est replace ou upsert, pas {value!r}") from None
+        raise UsageError(f"mode must be replace, upsert or tables, not {value!r}",
+                         f"le mode est replace, upsert ou tables, pas {value!r}") from None
+
+
+def _flag(name: str) -> bool:
+    """A yes/no query parameter: present with no value, 1, true or yes is yes."""
+    value = request.args.get(name)
+    if value is None:
+        return False
+    if value.strip().casefold() in ("", "1", "true", "yes", "oui"):
+        return True
+    if value.strip().casefold() in ("0", "false", "no", "non"):
+        return False
+    raise UsageError(f"?{name} takes 1 or 0, not {value!r}", f"?{name} vaut 1 ou 0, pas {value!r}")
 
 
 def refusal(exc: ValidationFailed) -> Response:

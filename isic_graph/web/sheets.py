@@ -1,6 +1,6 @@
 """Collection sheets for people: a form generated from the shapes (/sheets/new, /sheets/edit), checked as
 the user goes (/sheets/check) and on submit with the shapes of the API, each problem shown beside its
-field; a CSV upload page whose problems name file, row and column; the empty CSV template."""
+field; the empty CSV template and workbook (the upload page is sheet_upload.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,6 @@ from isic_graph.web.derived import per_store_version
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
-from isic_graph.web.uploads import uploaded_documents
 
 blueprint = Blueprint("sheets", __name__)
 
@@ -222,44 +221,6 @@ def submit_sheet() -> Response:
         return _render(lang, sheet.values, {"": [exc.text(lang)]}, 422)
     project = next(iri for iri, block in form.blocks.items() if block == "project")
     return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
-
-
-@blueprint.get("/sheets/csv")
-def csv_page() -> Response:
-    return _csv_render(language(), [], None)
-
-
-@blueprint.post("/sheets/csv")
-def csv_upload() -> Response:
-    s, lang = services(), language()
-    network = s.credentials.network_for(request.form.get("credential", ""))
-    if network is None:
-        refused("unauthorized")
-        return _csv_render(lang, [], None, UI[lang]["bad_token"], 401)
-    try:
-        documents = uploaded_documents({"credential"})
-        result = ingest(s.store, s.validator, s.graphs, documents, network, Mode.UPSERT)
-    except ValidationFailed as exc:
-        problems: list[dict[str, object]] = [{"file": v.location.file if v.location else "", "row": v.location.row if v.location else "",
-                     "column": (v.location.column or "") if v.location else "", "text": v.describe(lang)}
-                    for v in exc.report.violations]
-        refused(exc.code)
-        return _csv_render(lang, problems, None, None, 422)
-    except NotOwner as exc:
-        refused(exc.code)
-        file, _, row = (exc.row or "").partition(", row ")
-        return _csv_render(lang, [{"file": file, "row": row, "column": "", "text": exc.text(lang)}], None, None, 422)
-    except UsageError as exc:
-        refused(exc.code)
-        return _csv_render(lang, [], None, exc.text(lang), 400)
-    return _csv_render(lang, [], f"{result.triples} triples, {network}", None, 201)
-
-
-def _csv_render(lang: str, problems: list[dict[str, object]], saved: str | None, message: str | None = None,
-                status: int = 200) -> Response:
-    body = render_template("sheet_csv.html", lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
-                           problems=problems, saved=saved, message=message)
-    return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 
 @blueprint.get("/sheets/template.xlsx")

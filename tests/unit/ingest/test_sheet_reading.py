@@ -474,3 +474,13 @@ def test_generated_mapping_is_csvw_that_a_csvw_reader_takes_with_every_column() 
     group = csvw.TableGroup.from_file(TEMPLATE / "isic-sheet.csv-metadata.json")
     read = {str(t.url): [c.name for c in t.tableSchema.columns if not c.virtual] for t in group.tables}
     assert read == {t.file: list(t.headers) for t in tables()}
+
+
+def test_workbook_template_examples_of_every_table_read_as_their_resources() -> None:
+    batch = read_tables([Document("modele.xlsx", workbook(), format_for_path("modele.xlsx"))], BASE)
+    typed = {t.subject.value: t.object.value for t in batch.triples if t.predicate.value.endswith("#type")}
+    for path, cls in [("group/exemple-groupe", "UserGroup"), ("role/exemple-role", "ProfessionalRole"),
+                      ("committee/exemple-copil", "SteeringCommittee"),
+                      ("resource/exemple-fiche-methode", "KnowledgeResource"),
+                      ("partner-role/exemple-partenariat-centre-social-exemple", "PartnerRole")]:
+        assert typed[f"{BASE}id/{path}"] == f"{ISIC}{cls}"

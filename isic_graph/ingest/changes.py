@@ -1,0 +1,188 @@
+"""What a sheet upload changes in a network's graph: the rule by table, and the list of changes by resource.
+
+A table (a CSV file, a sheet of a workbook) absent from an upload changes nothing; a table present
+replaces that table's resources: the resources of its classes that the network's graph holds and the
+upload does not are removed (an operator removes a resource by deleting its row), the others are
+described again. The change list names each resource added, changed or removed by its title or label,
+so that a person can read what a publication will do before it is done.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from pyoxigraph import NamedNode, Triple
+
+from isic_graph.ingest.sheetmodel import table_named
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDF_TYPE, RDFS
+from isic_graph.sparql.terms import iri, iris
+from isic_graph.store.results import term_value
+
+VALUES_CHUNK = 400
+NAMES = (DCTERMS + "title", RDFS + "label", ISIC + "statement")
+KINDS = ("added", "changed", "removed")
+WORDS = {"fr": {"added": "ajouté", "changed": "modifié", "removed": "retiré", "none": "Aucun changement."},
+         "en": {"added": "added", "changed": "changed", "removed": "removed", "none": "No change."}}
+# What a class's resources are called, singular and plural, in a change list and a success message.
+CLASS_WORDS = {
+    "Project": {"fr": ("projet", "projets"), "en": ("project", "projects")},
+    "Lesson": {"fr": ("enseignement", "enseignements"), "en": ("lesson", "lessons")},
+    "Organisation": {"fr": ("organisation", "organisations"), "en": ("organisation", "organisations")},
+    "Territory": {"fr": ("territoire", "territoires"), "en": ("territory", "territories")},
+    "Network": {"fr": ("réseau", "réseaux"), "en": ("network", "networks")},
+    "PartnerRole": {"fr": ("partenaire", "partenaires"), "en": ("partner", "partners")},
+    "Partnership": {"fr": ("partenariat", "partenariats"), "en": ("partnership", "partnerships")},
+    "Funding": {"fr": ("financement", "financements"), "en": ("funding", "fundings")},
+    "CollectionSheet": {"fr": ("fiche de collecte", "fiches de collecte"),
+                        "en": ("collection sheet", "collection sheets")},
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One resource the upload adds, changes or removes."""
+
+    kind: str  # added, changed, removed
+    iri: str
+    name: str  # its title, label or statement; else its identifier
+    cls: str  # local name of its class (Project, Lesson…)
+
+    def describe(self, lang: str = "fr") -> str:
+        word = CLASS_WORDS.get(self.cls, {}).get(lang, (self.cls, self.cls))[0]
+        return f"{WORDS[lang][self.kind]} : {word} « {self.name} »" if lang == "fr" else \
+            f"{WORDS[lang][self.kind]}: {word} '{self.name}'"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"change": self.kind, "iri": self.iri, "name": self.name, "class": self.cls}
+
+
+@dataclass(frozen=True)
+class ChangeList:
+    """The changes an upload makes, resource by resource, added first, then changed, then removed."""
+
+    changes: tuple[Change, ...]
+
+    def of(self, kind: str) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind == kind)
+
+    def describe(self, lang: str = "fr") -> str:
+        lang = lang if lang in WORDS else "fr"
+        if not self.changes:
+            return WORDS[lang]["none"]
+        return "\n".join(c.describe(lang) for c in self.changes)
+
+    def to_dict(self) -> dict[str, object]:
+        return {kind: [c.to_dict() for c in self.of(kind)] for kind in KINDS}
+
+
+def counted(subjects: Iterable[tuple[str, str]], lang: str = "fr") -> str:
+    """Resources counted in words by class: `1 projet, 2 enseignements` (classes without a word are left out)."""
+    counts: dict[str, int] = defaultdict(int)
+    for _, cls in subjects:
+        counts[cls] += 1
+    lang = lang if lang in WORDS else "fr"
+    parts = []
+    for cls, words in CLASS_WORDS.items():
+        if counts.get(cls) and cls != "CollectionSheet":
+            one, many = words[lang]
+            parts.append(f"{counts[cls]} {one if counts[cls] == 1 else many}")
+    return ", ".join(parts)
+
+
+def table_classes(tables: Iterable[str]) -> frozenset[str]:
+    """The classes whose resources the named tables describe."""
+    found: set[str] = set()
+    for name in tables:
+        table = table_named(name)
+        if table is not None:
+            found.update(table.types.values())
+    return frozenset(found)
+
+
+def inverse_paths(tables: Iterable[str]) -> frozenset[str]:
+    """The properties a table's cells state about another table's resources (a funding's project)."""
+    present = [t for name in tables if (t := table_named(name)) is not None]
+    return frozenset(c.path for t in present for c in t.columns if c.inverse)
+
+
+def replaced(stored: Iterable[Triple], batch: Iterable[Triple], tables: Iterable[str]) -> frozenset[str]:
+    """The resources an upload of these tables describes again or removes: those of the tables' classes,
+    in the network's graph or in the upload."""
+    classes = table_classes(tables)
+    return frozenset(term_value(t.subject) for source in (stored, batch) for t in source
+                     if t.predicate.value == RDF_TYPE and term_value(t.object) in classes)
+
+
+def deletions(graph: str, resources: Iterable[str], paths: Iterable[str]) -> list[str]:
+    """SPARQL operations removing the descriptions of these resources from a graph, and the statements
+    of the given properties (the tables' inverse columns) that point to them."""
+    roots = sorted(resources)
+    inverse = sorted(paths)
+    target = iri(graph)
+    operations = []
+    for start in range(0, len(roots), VALUES_CHUNK):
+        values = iris(roots[start:start + VALUES_CHUNK])
+        operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                          f"GRAPH {target} {{ ?s ?p ?o }} }}")
+        if inverse:
+            operations.append(f"DELETE {{ GRAPH {target} {{ ?x ?p ?s }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                              f"VALUES ?p {{ {iris(inverse)} }} GRAPH {target} {{ ?x ?p ?s }} }}")
+    return operations
+
+
+def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: Iterable[str],
+                paths: Iterable[str]) -> ChangeList:
+    """The resources added, changed or removed when `resources` are described again by the batch."""
+    stored, batch = list(stored), list(batch)
+    wanted = set(resources)
+    inverse = set(paths)
+    before, after = _descriptions(stored, wanted, inverse), _descriptions(batch, wanted, inverse)
+    types = {**_types(stored), **_types(batch)}
+    names = {**_names(stored), **_names(batch)}
+    described = {term_value(t.subject): term_value(t.object) for t in [*stored, *batch]
+                 if t.predicate.value == ISIC + "describes"}  # a collection sheet is named by its project
+    names.update({sheet: names[what] for sheet, what in described.items() if sheet not in names and what in names})
+    changes = []
+    for resource in sorted(wanted, key=lambda r: ((names.get(r) or r).casefold(), r)):
+        old, new = before.get(resource, set()), after.get(resource, set())
+        kind = "added" if not old else "removed" if not new else "changed" if old != new else None
+        if kind is not None and resource in types:
+            cls = types.get(resource, "").rsplit("#", 1)[-1]
+            changes.append(Change(kind, resource, names.get(resource) or resource.rstrip("/").rsplit("/", 1)[-1],
+                                  cls))
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return ChangeList(tuple(sorted(changes, key=lambda c: order[c.kind])))
+
+
+def _descriptions(triples: Iterable[Triple], wanted: set[str], inverse: set[str]) -> Mapping[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for t in triples:
+        subject, obj = term_value(t.subject), t.object
+        if subject in wanted:
+            found[subject].add(f"{t.predicate} {obj}")
+        if isinstance(obj, NamedNode) and obj.value in wanted and t.predicate.value in inverse:
+            found[obj.value].add(f"^{t.predicate} {t.subject}")
+    return found
+
+
+def _types(triples: Iterable[Triple]) -> dict[str, str]:
+    return {term_value(t.subject): term_value(t.object) for t in triples
+            if t.predicate.value == RDF_TYPE and term_value(t.object).startswith(ISIC)}
+
+
+def _names(triples: Iterable[Triple]) -> dict[str, str]:
+    found: dict[str, tuple[int, str]] = {}
+    for t in triples:
+        if t.predicate.value in NAMES:
+            rank = NAMES.index(t.predicate.value) * 2 + (0 if getattr(t.object, "language", None) in ("fr", None)
+                                                         else 1)
+            subject = term_value(t.subject)
+            if subject not in found or rank < found[subject][0]:
+                found[subject] = (rank, term_value(t.object) or "")
+    return {s: v for s, (_, v) in found.items()}
+
+
+__all__ = ["Change", "ChangeList", "change_list", "counted", "deletions", "inverse_paths", "replaced",
+           "table_classes"]

@@ -1,0 +1,196 @@
+"""The sheet upload page (/sheets/csv): files are checked and the change list shown (resources added,
+changed, removed, by name); publishing is applied on confirmation. Every refusal is shown on this page,
+in its language, once per problem, in the sheet's words, with the technical details behind a toggle.
+The current sheet of a network can be downloaded (/sheets/current.zip, /sheets/current.xlsx)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+
+from isic_graph.errors import IsicError, NotOwner, UsageError, ValidationFailed
+from isic_graph.ingest.changes import counted
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
+from isic_graph.ingest.sheettemplates import workbook
+from isic_graph.ingest.sheetwriter import csv_zip, network_rows
+from isic_graph.rdf.formats import format_for_path, format_named
+from isic_graph.web.lifecycle import refused
+from isic_graph.web.negotiation import language
+from isic_graph.web.problems import FRENCH
+from isic_graph.web.services import services
+from isic_graph.web.sheets import UI
+from isic_graph.web.uploads import uploaded_documents
+
+blueprint = Blueprint("sheet_upload", __name__)
+
+WORDS = {
+    "fr": {"changes": "Ce que le dépôt va changer", "confirm": "Publier ces changements",
+           "check_first": "Rien n'est encore publié : lisez les changements, puis confirmez.",
+           "added": "Ajoutés", "changed": "Modifiés", "removed": "Retirés", "nothing": "Aucun changement.",
+           "published": "Publié", "details": "Détails techniques", "value": "Valeur", "current": "Télécharger la "
+           "fiche actuelle d'un réseau", "network": "Réseau", "rule": "Un tableau absent du dépôt ne change rien ; "
+           "un tableau présent remplace les ressources de ce tableau (une ligne supprimée retire sa ressource).",
+           "download_csv": "CSV (zip)", "download_xlsx": "Classeur .xlsx", "refused": "Le dépôt est refusé",
+           "moved": "Les données publiées ont changé depuis : voici ce que le dépôt changerait maintenant. "
+                    "Rien n'a été publié."},
+    "en": {"changes": "What the upload will change", "confirm": "Publish these changes",
+           "check_first": "Nothing is published yet: read the changes, then confirm.",
+           "added": "Added", "changed": "Changed", "removed": "Removed", "nothing": "No change.",
+           "published": "Published", "details": "Technical details", "value": "Value", "current": "Download a "
+           "network's current sheet", "network": "Network", "rule": "A table absent from the upload changes "
+           "nothing; a table present replaces that table's resources (a deleted row removes its resource).",
+           "download_csv": "CSV (zip)", "download_xlsx": ".xlsx workbook", "refused": "The upload is refused",
+           "moved": "The published data changed since: here is what the upload would change now. Nothing was "
+                    "published."},
+}
+
+
+@blueprint.get("/sheets/csv")
+def csv_page() -> Response:
+    return _render(language())
+
+
+@blueprint.post("/sheets/csv")
+def csv_upload() -> Response:
+    """Without `confirm`: check the files and show what they will change; with it: publish them."""
+    s, lang = services(), language()
+    confirming = request.form.get("confirm") == "1"
+    try:
+        network = s.credentials.network_for(request.form.get("credential", ""))
+        if network is None:
+            refused("unauthorized")
+            return _render(lang, message=UI[lang]["bad_token"], status=401)
+        documents = _pending() if confirming else uploaded_documents({"credential"})
+        mode = Mode.TABLES if all(d.format.rdf_format is None for d in documents) else Mode.UPSERT
+        result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=True)
+        if confirming and _digest(result) != request.form.get("expected"):  # the store changed since it was shown
+            return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
+                           message=WORDS[lang]["moved"], status=409)
+        if confirming:
+            result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
+    except ValidationFailed as exc:
+        refused(exc.code)
+        return _render(lang, problems=_problems(exc, lang), message=_said(exc, lang), status=422)
+    except NotOwner as exc:
+        refused(exc.code)
+        file, _, row = (exc.row or "").partition(", row ")
+        return _render(lang, problems=[{"file": file, "row": row, "column": "", "value": "", "text": _said(exc, lang),
+                                        "details": f"{exc.subject} — {exc.owner}"}], status=422)
+    except IsicError as exc:
+        refused(exc.code)
+        return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status)
+    if not confirming:
+        return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"])
+    return _render(lang, result=result, saved=_published(result, lang), status=201)
+
+
+@blueprint.get("/sheets/current.zip")
+def current_csv() -> Response:
+    """A network's current sheet as CSV files, in a zip."""
+    found = _current()
+    if isinstance(found, Response):
+        return found
+    network, rows = found
+    return Response(csv_zip(rows), content_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="fiche-{network}.zip"'})
+
+
+@blueprint.get("/sheets/current.xlsx")
+def current_workbook() -> Response:
+    """A network's current sheet as a workbook, with the drop-down lists of the template."""
+    found = _current()
+    if isinstance(found, Response):
+        return found
+    network, rows = found
+    return Response(workbook(rows), content_type=format_named("xlsx").media_type,
+                    headers={"Content-Disposition": f'attachment; filename="fiche-{network}.xlsx"'})
+
+
+def _current() -> tuple[str, dict[str, list[list[str]]]] | Response:
+    """The asked network's name and rows, or the page with the refusal."""
+    s, lang = services(), language()
+    name = request.args.get("network", "").strip()
+    try:
+        if not name:
+            raise UsageError("say which network: ?network=…", fr="indiquez le réseau : ?network=…")
+        return name, network_rows(s.store, s.graphs, name)
+    except IsicError as exc:
+        return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status,
+                       network=name)
+
+
+def _pending() -> list[Document]:
+    """The files checked at the previous step, carried by the confirmation form."""
+    try:
+        items = json.loads(request.form.get("pending", ""))
+        documents = [Document(str(name), base64.b64decode(data, validate=True), format_for_path(str(name)))
+                     for name, data in items]
+    except (ValueError, TypeError, binascii.Error):
+        raise UsageError("the confirmation does not carry the checked files; upload them again",
+                         fr="la confirmation ne porte pas les fichiers vérifiés ; déposez-les à nouveau") from None
+    if not documents:
+        raise UsageError("the confirmation carries no file; upload them again",
+                         fr="la confirmation ne porte aucun fichier ; déposez-les à nouveau")
+    return documents
+
+
+def _digest(result: IngestResult) -> str:
+    """What a change list says, in a few characters: the confirmation applies the list that was shown."""
+    return hashlib.sha256(json.dumps(result.changes.to_dict(), sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _encoded(documents: list[Document]) -> str:
+    return json.dumps([[d.name, base64.b64encode(d.data).decode("ascii")] for d in documents])
+
+
+def _said(exc: IsicError, lang: str) -> str:
+    """The error in the page's language: its own French words, else those of its kind."""
+    if lang != "fr":
+        return exc.message
+    return exc.fr or FRENCH.get(exc.code, ("", exc.message))[1]
+
+
+def _problems(exc: ValidationFailed, lang: str) -> list[dict[str, object]]:
+    """Each problem once, in the sheet's words: table, row, column, value, what is expected."""
+    shown: dict[str, dict[str, object]] = {}
+    for v in exc.report.violations:
+        where = v.location
+        text = v.describe(lang)
+        if where is not None and text.startswith("["):
+            text = text.split("] ", 1)[-1]
+        value = v.shown_value(lang) if hasattr(v, "shown_value") else None
+        details = " — ".join(x for x in (getattr(v, "focus", None), getattr(v, "path", None),
+                                        v.messages.get("en")) if x)
+        key = f"{where}|{text}"
+        shown.setdefault(key, {"file": where.file if where else "", "row": where.row if where else "",
+                               "column": (where.column or "") if where else "", "value": value or "",
+                               "text": text, "details": details})
+    return list(shown.values())
+
+
+def _published(result: IngestResult, lang: str) -> dict[str, Any]:
+    """What was published, in words, and links to its projects (else to the network)."""
+    base = services().graphs.base
+    links = [(iri, "/" + iri[len(base):]) for iri, cls in result.published if cls == "Project" and
+             iri.startswith(base)]
+    if not links:
+        links = [(result.network, f"/id/network/{result.network}")]
+    return {"words": counted(result.published, lang) or UI[lang]["saved"], "links": links}
+
+
+def _render(lang: str, problems: list[dict[str, object]] | None = None, message: str | None = None,
+            details: str | None = None, result: IngestResult | None = None, pending: str | None = None,
+            credential: str | None = None, saved: dict[str, Any] | None = None, network: str = "",
+            status: int = 200) -> Response:
+    body = render_template("sheet_csv.html", lang=lang, ui=UI[lang], words=WORDS[lang],
+                           expected=_digest(result) if result is not None else "",
+                           other="en" if lang == "fr" else "fr", problems=problems or [], message=message,
+                           details=details, result=result, pending=pending, credential=credential, saved=saved,
+                           network=network)
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
