@@ -29,7 +29,7 @@ from isic_graph.ingest.sheetwriter import csv_files, sheet_rows
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.formats import format_for_path
 from tests.support import paths
-from tests.test_cli import environment
+from tests.unit.test_cli import environment
 from tests.test_sheet_samples import graph_of
 
 ROOT = paths.ROOT
