@@ -30,7 +30,7 @@ from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.formats import format_for_path
 from tests.support import paths
 from tests.unit.test_cli import environment
-from tests.test_sheet_samples import graph_of
+from tests.unit.ingest.test_sheet_samples import graph_of
 
 ROOT = paths.ROOT
 SAMPLES = ROOT / "samples"
