@@ -16,15 +16,18 @@
     │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
     ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
+    ├── Unauthorized                401 unauthorized        (answered with WWW-Authenticate: Bearer)
+    ├── Forbidden                   403 forbidden
     ├── NotFound                    404 not-found
-    └── StoreError                  502 store-error
-        ├── StoreLocked             409 store-locked
-        ├── QueryTimeout            503 query-timeout
-        │   └── ValidationTimeout   503 validation-timeout
-        ├── StoreUnavailable        503 store-unavailable
-        ├── StorageFull             507 storage-full
-        └── PeerUnavailable         502 peer-unavailable
-            └── PeerTimeout         504 peer-timeout
+    ├── StoreError                  502 store-error
+    │   ├── StoreLocked             409 store-locked
+    │   ├── QueryTimeout            503 query-timeout
+    │   │   └── ValidationTimeout   503 validation-timeout
+    │   ├── StoreUnavailable        503 store-unavailable
+    │   ├── StorageFull             507 storage-full
+    │   └── PeerUnavailable         502 peer-unavailable
+    │       └── PeerTimeout         504 peer-timeout
+    └── DryRunFailed                500 dry-run-failed
 """
 
 from __future__ import annotations
@@ -141,6 +144,20 @@ class NotOwner(IsicError):
         self.subject = subject
         self.owner = owner
         self.row = row
+
+
+class Unauthorized(IsicError):
+    """No valid credential was given."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(IsicError):
+    """The credential does not allow this write."""
+
+    status = 403
+    code = "forbidden"
 
 
 class NotFound(IsicError):
@@ -270,3 +287,11 @@ class PeerTimeout(PeerUnavailable):
 
     status = 504
     code = "peer-timeout"
+
+
+class DryRunFailed(IsicError):
+    """The validation stopped before it could answer."""
+
+    status = 500
+    code = "dry-run-failed"
+    public = False

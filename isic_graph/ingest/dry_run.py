@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from isic_graph.errors import IsicError, ValidationTimeout
+from isic_graph.errors import DryRunFailed, IsicError, ValidationTimeout
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.reading import read_batch
@@ -36,14 +36,6 @@ REPORT_LIMIT = 100  # problems a report shows; the count says how many there wer
 SH = Namespace("http://www.w3.org/ns/shacl#")
 RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
 REPORT_FORMATS = ("turtle", "json-ld")
-
-
-class DryRunFailed(IsicError):
-    """The validation stopped before it could answer."""
-
-    status = 500
-    code = "dry-run-failed"
-    public = False
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from isic_graph.admin.bootstrap import (
     refuse_personal_data,
     replace_graph,
 )
-from isic_graph.errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
+from isic_graph.errors import Forbidden, NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
@@ -19,7 +19,7 @@ from isic_graph.rdf.namespaces import check_slug
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.web.api import refusal
-from isic_graph.web.auth import Forbidden, require_admin, require_network
+from isic_graph.web.auth import require_admin, require_network
 from isic_graph.web.negotiation import negotiate
 from isic_graph.web.services import services
 

@@ -28,6 +28,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
     if retry_after is not None or status in (503, 429):
         response.headers["Retry-After"] = str(retry_after or 1)
+    if status == 401:  # RFC 9110: a 401 names the scheme that would do; here a bearer token
+        response.headers["WWW-Authenticate"] = 'Bearer realm="isic-graph"'
     return response
 
 
