@@ -26,6 +26,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from isic_graph.errors import UsageError
 from isic_graph.rdf import resources
+from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
@@ -65,7 +66,7 @@ class Field:
     target_class: str | None = None  # or the stored class whose resources are
 
     def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names.get("fr") or self.key
+        return pick(self.names, lang) or self.key
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     for row in rows:
         term = row.get("label")
         labels[row["x"].value][getattr(term, "language", None) or ""] = term.value if term is not None else ""
-    picked = {x: (by.get(lang) or by.get("fr") or by.get("") or next(iter(by.values()), "") or x) for x, by in labels.items()}
+    picked = {x: pick(by, lang) or x for x, by in labels.items()}
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 

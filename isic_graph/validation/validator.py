@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
+from isic_graph.rdf.labels import choose, pick, pick_literal
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
 from isic_graph.validation.conformance import (
     CompiledShapes,
@@ -52,11 +53,8 @@ class Location:
     column: str | None = None
 
     def describe(self, lang: str) -> str:
-        if lang == "fr":
-            where = f"{self.file}, ligne {self.row}"
-            return where + (f", colonne « {self.column} »" if self.column else "")
-        where = f"{self.file}, row {self.row}"
-        return where + (f", column '{self.column}'" if self.column else "")
+        return choose(lang, f"{self.file}, ligne {self.row}" + (f", colonne « {self.column} »" if self.column else ""),
+                      f"{self.file}, row {self.row}" + (f", column '{self.column}'" if self.column else ""))
 
 
 @dataclass(frozen=True)
@@ -74,15 +72,14 @@ class Violation:
 
     def describe(self, lang: str = "fr") -> str:
         """One line: which resource, which field, what value, what is expected."""
-        other = "en" if lang == "fr" else "fr"
         resource = f"« {self.focus_label} » <{self.focus}>" if self.focus_label else f"<{self.focus}>"
         parts = [resource]
         if self.path:
-            name = self.field_names.get(lang) or self.field_names.get(other)
+            name = pick(self.field_names, lang)
             parts.append(f"{name} ({curie(self.path)})" if name else curie(self.path))
         if self.value is not None:
-            parts.append(("valeur : " if lang == "fr" else "value: ") + self.value)
-        message = self.messages.get(lang) or self.messages.get(other) or next(iter(self.messages.values()), "")
+            parts.append(choose(lang, "valeur : ", "value: ") + self.value)
+        message = pick(self.messages, lang) or ""
         line = " — ".join(parts) + " — " + message
         if self.location:
             line = f"[{self.location.describe(lang)}] {line}"
@@ -105,9 +102,9 @@ class ValidationReport:
 
     def describe(self, lang: str = "fr") -> str:
         if self.conforms:
-            return "Conforme." if lang == "fr" else "Conforms."
-        head = (f"{len(self.violations)} problème(s) à corriger :" if lang == "fr"
-                else f"{len(self.violations)} problem(s) to fix:")
+            return choose(lang, "Conforme.", "Conforms.")
+        head = choose(lang, f"{len(self.violations)} problème(s) à corriger :",
+                      f"{len(self.violations)} problem(s) to fix:")
         return "\n".join([head] + [f"  - {v.describe(lang)}" for v in self.violations])
 
     def serialize(self, fmt: str = "turtle") -> str:
@@ -363,7 +360,7 @@ def _label(data: Graph, node: Node | None) -> str | None:
     for predicate in LABEL_PROPERTIES:
         labels = list(data.objects(node, predicate))
         if labels:
-            best = next((x for x in labels if isinstance(x, Literal) and x.language == "fr"), labels[0])
+            best = pick_literal([x for x in labels if isinstance(x, Literal)], "fr") or labels[0]
             text = str(best)
             if personal_data(text):  # a report never repeats personal data, even in a label
                 return None

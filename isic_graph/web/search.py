@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template_string, request
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import page_link
 from isic_graph.publish.search import FACETS, SearchResult
+from isic_graph.rdf.labels import pick, switch
 from isic_graph.sparql.terms import iris, is_iri
 from isic_graph.web.linked_data import STYLE
 from isic_graph.web.negotiation import language
@@ -103,7 +104,7 @@ def search_page() -> str:
         if value not in {v for v, _, _ in options[facet]}:
             options[facet].append((value, labels.get(value, value), 0))
     base = services().settings.base_iri
-    other = "en" if lang == "fr" else "fr"
+    other = switch(lang)
     query = {"q": request.args.get("q", ""), **chosen}
     return render_template_string(
         PAGE, lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
@@ -123,7 +124,7 @@ def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         found.setdefault(row["x"].value, {})[getattr(row["label"], "language", None) or ""] = row["label"].value
-    return {iri: by.get(lang) or by.get("fr") or by.get("") or next(iter(by.values())) for iri, by in found.items()}
+    return {iri: pick(by, lang) or "" for iri, by in found.items()}
 
 
 __all__: list[Any] = ["blueprint"]

@@ -23,6 +23,7 @@ from isic_graph.ingest.sheetform import (
 )
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.labels import pick, switch
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
@@ -129,11 +130,11 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     lessons = sorted({i for k in list(values) + list(errors) if (i := lesson_index(k)) is not None} or {0})
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
-        groups.setdefault(f.group.get(lang) or f.group.get("fr") or "", []).append(f)
+        groups.setdefault(pick(f.group, lang) or "", []).append(f)
     choices = {f.path: options(s.store, f, lang) for f in fields("project") + fields("lesson") if f.kind == "choice"}
     ui = UI[lang]
     body = render_template_string(
-        FORM_PAGE, lang=lang, ui=ui, other="en" if lang == "fr" else "fr", values=values, errors=errors,
+        FORM_PAGE, lang=lang, ui=ui, other=switch(lang), values=values, errors=errors,
         project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
         heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
         project_id=(values.get("project.id") or [""])[0])
@@ -180,7 +181,7 @@ def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str
     keys = {f.path: f.key for f in fields("project") + fields("lesson")}
     for v in report.violations:
         block = blocks.get(v.focus)
-        message = v.messages.get(lang) or v.messages.get("fr") or next(iter(v.messages.values()), "")
+        message = pick(v.messages, lang) or ""
         if block in (None, "sheet") or v.path not in keys:
             errors.setdefault("", []).append(v.describe(lang))
         else:
@@ -257,7 +258,7 @@ def csv_upload() -> Response:
 
 def _csv_render(lang: str, problems: list[dict[str, object]], saved: str | None, message: str | None = None,
                 status: int = 200) -> Response:
-    body = render_template_string(CSV_PAGE, lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
+    body = render_template_string(CSV_PAGE, lang=lang, ui=UI[lang], other=switch(lang),
                                   problems=problems, saved=saved, message=message)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 

@@ -12,6 +12,7 @@ from functools import cache
 from flask import Blueprint, render_template_string
 
 from isic_graph.rdf import resources
+from isic_graph.rdf.labels import switch
 from isic_graph.rdf.namespaces import OWL
 from isic_graph.web.linked_data import STYLE
 from isic_graph.web.negotiation import language
@@ -113,5 +114,5 @@ def workbench() -> str:
     lang = language()
     data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
-    return render_template_string(PAGE, lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
+    return render_template_string(PAGE, lang=lang, ui=UI[lang], other=switch(lang),
                                   examples=examples(), start=START, data=payload)
