@@ -30,10 +30,10 @@ from isic_graph.errors import PeerTimeout, PeerUnavailable, UsageError
 from isic_graph.federation.address import Address, registrable, resolve
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.rdf.formats import FORMAT
-from isic_graph.rdf.namespaces import VOID
+from isic_graph.rdf.namespaces import PROJECT_IRI, VOID
 
-USER_AGENT = f"isic-graph/{__version__} (+https://w3id.org/isic)"
-SPARQL_AGENT = f"isic-graph/{__version__} (federated query; +https://w3id.org/isic)"
+USER_AGENT = f"isic-graph/{__version__} (+{PROJECT_IRI})"
+SPARQL_AGENT = f"isic-graph/{__version__} (federated query; +{PROJECT_IRI})"
 MAX_BYTES = 64 * 1024 * 1024
 VOID_BYTES = 1024 * 1024
 CHUNK = 64 * 1024

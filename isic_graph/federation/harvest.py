@@ -31,6 +31,7 @@ from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     OWL,
+    PROJECT_IRI,
     PROV,
     RDF_TYPE,
     VOID,
@@ -44,7 +45,7 @@ from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 from isic_graph.validation.validator import Validator
 
-USER_AGENT = f"isic-graph/{__version__} (harvester; +https://w3id.org/isic)"
+USER_AGENT = f"isic-graph/{__version__} (harvester; +{PROJECT_IRI})"
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 DUMP_FORMAT = format_named("turtle")  # the networks' dumps a harvest reads

@@ -29,13 +29,14 @@ from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.reading import read_batch
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import choose
-from isic_graph.rdf.namespaces import Graphs
+from isic_graph.rdf.namespaces import RDFS, Graphs
+from isic_graph.rdf.namespaces import SH as SHACL
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import ValidationReport, Validator, Violation
 
 REPORT_LIMIT = 100  # problems a report shows; the count says how many there were
-SH = Namespace("http://www.w3.org/ns/shacl#")
-RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
+SH = Namespace(SHACL)
+RDFS_COMMENT = URIRef(RDFS + "comment")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
     PROV,
+    RDF_LANG_STRING,
     RDF_TYPE,
     RDFS,
     SH,
@@ -38,13 +39,13 @@ from isic_graph.rdf.namespaces import (
     XSD,
     Graphs,
 )
+from isic_graph.rdf.namespaces import SHAPES as SHAPES_NS
 from isic_graph.store.base import Store
 
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 LONG_TEXTS = {"description", "genesis", "modalities", "statement", "recommendation"}
 PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Territory", f"{ISIC}Lesson"}
 MAX_LESSONS = 20
-SHAPES = {"project": "https://w3id.org/isic/shapes#ProjectShape", "lesson": "https://w3id.org/isic/shapes#LessonShape"}
+SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
 
 

@@ -20,12 +20,11 @@ from isic_graph.errors import DocumentTooLarge, ParseError, UsageError
 from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
+from isic_graph.rdf.namespaces import XSD
 from isic_graph.validation.validator import Location
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # with its end: the csv module reads CR, LF and CRLF
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 STRING_TYPES = {"string", "any", "normalizedString", "token"}
 
 

@@ -17,10 +17,10 @@ from typing import Iterable
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.rdf.labels import pick_literal
-from isic_graph.rdf.namespaces import ISIC, OWL, RDF_TYPE, RDFS
+from isic_graph.rdf.namespaces import ISIC, OWL, RDF, RDF_TYPE, RDFS, SVG
 
-RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_FIRST = RDF + "first"
+RDF_REST = RDF + "rest"
 BOX_W, BOX_H = 150, 44
 WIDTH, HEIGHT = 1100, 760
 
@@ -118,7 +118,7 @@ def class_diagram_svg(triples: Iterable[Triple], link: str = "/ontology#") -> st
     """The SVG document of the class diagram; each box links to the class's documentation."""
     classes, edges = classes_and_edges(triples)
     places = layout(classes, edges)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+    out = [f'<svg xmlns="{SVG}" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
            f'height="{HEIGHT}" font-family="sans-serif" font-size="11" role="img">',
            "<title>Classes de l'ontologie ISIC / ISIC ontology classes</title>",
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '

@@ -1,6 +1,6 @@
-"""One table of formats: media type, file extensions, pyoxigraph and rdflib formats, display name, and what each
-carries (submitted documents, graphs, datasets, query results, validation reports). Every other list of media
-types in the package is a filter over this table."""
+"""One table of formats: media type, file extensions, pyoxigraph and rdflib formats, display name, and what
+each carries (submitted documents, graphs, datasets, query results and answers, validation reports). Every
+other list of media types in the package is a filter over this table."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ GRAPH = "graph"  # triples: a resource's description, a graph, the ontology, a s
 DATASET = "dataset"  # named graphs (quads)
 RESULTS = "results"  # the solutions of a SELECT or ASK query
 REPORT = "report"  # a SHACL validation report
+ANSWER = "answer"  # a query's answer from /sparql (results, or the triples of a CONSTRUCT or DESCRIBE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Format:
     results_format: QueryResultsFormat | None = None  # pyoxigraph reads results in it
     rows_as_lines: bool = False  # results as one line a row (CSV, TSV)
     aliases: tuple[str, ...] = ()  # other names format= accepts
+    w3c: str | None = None  # its name under http://www.w3.org/ns/formats/
 
     @property
     def extension(self) -> str:
@@ -46,22 +48,25 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", (".ttl",), RdfFormat.TURTLE, "Turtle", "turtle",
-           frozenset({DOCUMENT, GRAPH, REPORT}), aliases=("ttl",)),
+           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), aliases=("ttl",), w3c="Turtle"),
     Format("jsonld", "application/ld+json", (".jsonld", ".json"), RdfFormat.JSON_LD, "JSON-LD", "json-ld",
-           frozenset({DOCUMENT, GRAPH, REPORT})),
+           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), w3c="JSON-LD"),
     Format("ntriples", "application/n-triples", (".nt",), RdfFormat.N_TRIPLES, "N-Triples", "nt",
-           frozenset({DOCUMENT, GRAPH}), aliases=("nt",)),
-    Format("rdfxml", "application/rdf+xml", (".rdf",), RdfFormat.RDF_XML, "RDF/XML", "xml", frozenset({GRAPH})),
+           frozenset({DOCUMENT, GRAPH, ANSWER}), aliases=("nt",), w3c="N-Triples"),
+    Format("rdfxml", "application/rdf+xml", (".rdf",), RdfFormat.RDF_XML, "RDF/XML", "xml",
+           frozenset({GRAPH, ANSWER}), w3c="RDF_XML"),
     Format("nquads", "application/n-quads", (".nq",), RdfFormat.N_QUADS, "N-Quads", "nquads",
-           frozenset({DOCUMENT, DATASET})),
-    Format("trig", "application/trig", (".trig",), RdfFormat.TRIG, "TriG", "trig", frozenset({DOCUMENT, DATASET})),
-    Format("csv", "text/csv", (".csv",), None, "CSV", "csv", frozenset({DOCUMENT, RESULTS}), rows_as_lines=True),
+           frozenset({DOCUMENT, DATASET, ANSWER}), w3c="N-Quads"),
+    Format("trig", "application/trig", (".trig",), RdfFormat.TRIG, "TriG", "trig", frozenset({DOCUMENT, DATASET}),
+           w3c="TriG"),
+    Format("csv", "text/csv", (".csv",), None, "CSV", "csv", frozenset({DOCUMENT, RESULTS, ANSWER}),
+           rows_as_lines=True, w3c="SPARQL_Results_CSV"),
     Format("json", "application/sparql-results+json", (".srj",), None, "SPARQL results in JSON", "json",
-           frozenset({RESULTS}), QueryResultsFormat.JSON),
+           frozenset({RESULTS, ANSWER}), QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON"),
     Format("xml", "application/sparql-results+xml", (".srx",), None, "SPARQL results in XML", "xml",
-           frozenset({RESULTS}), QueryResultsFormat.XML),
-    Format("tsv", "text/tab-separated-values", (".tsv",), None, "TSV", "tsv", frozenset({RESULTS}),
-           QueryResultsFormat.TSV, rows_as_lines=True),
+           frozenset({RESULTS, ANSWER}), QueryResultsFormat.XML, w3c="SPARQL_Results_XML"),
+    Format("tsv", "text/tab-separated-values", (".tsv",), None, "TSV", "tsv", frozenset({RESULTS, ANSWER}),
+           QueryResultsFormat.TSV, rows_as_lines=True, w3c="SPARQL_Results_TSV"),
 )
 
 
@@ -102,7 +107,8 @@ def format_for_media_type(media_type: str) -> Format:
     try:
         return BY_MEDIA_TYPE[media_type.split(";")[0].strip().lower()]
     except KeyError:
-        raise UnsupportedFormat(f"unsupported media type {media_type!r}; accepted: {', '.join(BY_MEDIA_TYPE)}") from None
+        raise UnsupportedFormat(f"unsupported media type {media_type!r}; "
+                                f"accepted: {', '.join(BY_MEDIA_TYPE)}") from None
 
 
 def format_for_path(path: Path | str) -> Format:

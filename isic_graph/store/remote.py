@@ -35,6 +35,7 @@ from isic_graph.errors import (
     UsageError,
 )
 from isic_graph.rdf.formats import RESULTS, formats_for, media_types
+from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 from isic_graph.store.capping import cap
@@ -352,7 +353,7 @@ def _boolean_document(truth: bool, media_type: str) -> str:
     if RESULT_FORMATS.get(media_type) == QueryResultsFormat.JSON:
         return json.dumps({"head": {}, "boolean": truth})
     if media_type == "application/sparql-results+xml":
-        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head>'
+        return (f'<?xml version="1.0"?><sparql xmlns="{SPARQL_RESULTS}"><head></head>'
                 f'<boolean>{word}</boolean></sparql>')
     return word
 

@@ -17,7 +17,7 @@ from rdflib.term import Node
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.labels import choose, pick, pick_literal
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, OWL, RDFS, SHAPES_IRI, curie
 from isic_graph.validation.conformance import (
     CompiledShapes,
     Facts,
@@ -34,7 +34,7 @@ from isic_graph.validation.personal import (
     report_personal_data,
 )
 
-OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
+OWL_VERSION_INFO = URIRef(OWL + "versionInfo")
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)

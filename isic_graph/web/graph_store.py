@@ -15,7 +15,7 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf.formats import GRAPH, format_for_media_type, formats_for
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.namespaces import DCTERMS, check_slug
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.web.api import refusal
@@ -82,7 +82,7 @@ def _write_network(network: str, graph: str) -> Response:
         if not existed:
             raise NotFound(f"no graph <{graph}>")
         s.store.update(f"DROP SILENT GRAPH {iri(graph)} ; DELETE WHERE {{ GRAPH {iri(s.graphs.metadata)} "
-                       f"{{ {iri(graph)} <http://purl.org/dc/terms/modified> ?m }} }}")
+                       f"{{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
         return Response(status=204)
     mode = Mode.REPLACE if request.method == "PUT" else Mode.UPSERT
     try:

@@ -45,6 +45,7 @@ from isic_graph.rdf.namespaces import (
     RDF_TYPE,
     RDFS,
     SH,
+    SHAPES,
     SKOS,
     THESAURUS,
     XSD,
@@ -65,7 +66,7 @@ KIND = re.compile(r"[a-z][a-z0-9-]*\Z")
 UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]|%(?![0-9A-Fa-f]{2})')
 LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
 MAX_NODES = 500
-MORE_PREFIXES = {"isics": "https://w3id.org/isic/shapes#", "pair": "http://virtual-assembly.org/ontologies/pair#"}
+MORE_PREFIXES = {"isics": SHAPES, "pair": "http://virtual-assembly.org/ontologies/pair#"}
 TERM_TYPES = {OWL + "Class": "classe / class", OWL + "ObjectProperty": "propriété d'objet / object property",
               OWL + "DatatypeProperty": "propriété de données / datatype property",
               OWL + "AnnotationProperty": "propriété d'annotation / annotation property"}

@@ -14,9 +14,10 @@ from flask import Flask, Response, has_request_context, json
 from werkzeug.exceptions import HTTPException
 
 from isic_graph.errors import IsicError, NotOwner, ValidationFailed
+from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web.lifecycle import request_id
 
-PROBLEM_BASE = "https://w3id.org/isic/problems/"
+PROBLEM_BASE = PROBLEMS
 LOG = logging.getLogger("isic_graph.errors")
 
 

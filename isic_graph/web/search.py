@@ -11,6 +11,7 @@ from isic_graph.errors import UsageError
 from isic_graph.publish.links import page_link
 from isic_graph.publish.search import FACETS, SearchResult
 from isic_graph.rdf.labels import pick, switch
+from isic_graph.rdf.namespaces import RDFS, SKOS
 from isic_graph.sparql.terms import iris, is_iri
 from isic_graph.web.linked_data import STYLE
 from isic_graph.web.negotiation import language
@@ -120,7 +121,7 @@ def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
         return {}
     rows = services().store.select(
         "SELECT ?x ?label WHERE { VALUES ?x { " + iris(values) + " } "
-        "?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }").rows
+        f"?x <{RDFS}label>|<{SKOS}prefLabel> ?label }}").rows
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         found.setdefault(row["x"].value, {})[getattr(row["label"], "language", None) or ""] = row["label"].value

@@ -24,7 +24,7 @@ from isic_graph.ingest.sheetform import (
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import pick, switch
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, check_slug
 from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
@@ -158,7 +158,7 @@ def edit_sheet() -> Response:
         raise UsageError(f"project must be the IRI of a project of this instance ({base}…)")
     values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
     lessons = [r["l"].value for r in s.store.select(
-        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> {term(iri)} }} ORDER BY ?l").rows]
+        f"SELECT ?l WHERE {{ ?l <{ISIC}learnedFrom> {term(iri)} }} ORDER BY ?l").rows]
     for prefix, subject, known in [("project", iri, fields("project"))] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)]:
         for f in known:
@@ -192,7 +192,7 @@ def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str
 def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, dict[str, str]]:
     s = services()
     rows = s.store.select(f"SELECT ?d WHERE {{ {term(sheet_iri(sheet, s.graphs, network))} "
-                          "<http://purl.org/dc/terms/created> ?d }").rows
+                          f"<{DCTERMS}created> ?d }}").rows
     triples, blocks = sheet_triples(sheet, s.graphs, network, lang, created=rows[0]["d"].value if rows else None)
     text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
     return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), blocks

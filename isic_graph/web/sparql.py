@@ -19,7 +19,7 @@ from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
 from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
-from isic_graph.rdf.formats import DATASET, FORMATS, GRAPH, RESULTS, formats_for
+from isic_graph.rdf.formats import ANSWER, GRAPH, formats_for
 from isic_graph.sparql.guard import Checked, check_dataset, read_query
 from isic_graph.sparql.lexer import source_position
 from isic_graph.web import problems
@@ -30,8 +30,8 @@ from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
 
-FORMAT_PARAMETER = {name: f.media_type for f in FORMATS if f.uses & {RESULTS, GRAPH, DATASET}
-                    for name in (f.name, *f.aliases)}  # the names format= may give instead of a media type
+# the names format= may give instead of a media type
+FORMAT_PARAMETER = {name: f.media_type for f in formats_for(ANSWER) for name in (f.name, *f.aliases)}
 MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
 ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")
 DEFAULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
