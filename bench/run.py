@@ -20,7 +20,7 @@ new store beside the ontology and thesauri, then, on 127.0.0.1:
   against raw loads of the same triples (the engine's bulk loader, and its atomic write), in triples
   per second.
 Every server started is stopped by PID; every load is bounded in time. Writes bench/results/run.json
-and bench/results/run.md (the table the README shows); a run of some sections only (--only) writes
+and bench/results/run.md (the table docs/performance.md shows); a run of some sections only (--only) writes
 run-SECTIONS.json and run-SECTIONS.md instead. bench/results/latency.png plots every size of every
 result file.
 """

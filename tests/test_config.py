@@ -123,10 +123,8 @@ def settings_section(document: str) -> str:
 
 
 def test_the_docs_settings_table_is_the_one_drawn_from_the_declarations() -> None:
-    # the operators' guide holds it once it exists; until then the README does
-    document = ROOT / "docs" / "operations.md"
-    document = document if document.exists() else ROOT / "README.md"
-    assert settings_section(document.read_text(encoding="utf-8")) == settings_table()
+    document = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert settings_section(document) == settings_table()
 
 
 def test_the_cli_prints_the_table_and_serve_help_lists_every_setting() -> None:

@@ -188,7 +188,8 @@ MEASURE = """
 import resource, sys, time
 from pathlib import Path
 import isic_graph.ingest.tabular
-from isic_graph.ingest.documents import Document, read_batch
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.reading import read_batch
 from isic_graph.errors import IsicError
 from isic_graph.rdf.formats import format_for_path
 

@@ -1,4 +1,4 @@
-"""The README tells the truth: two quick-start commands, the CI runs the test one, paths exist."""
+"""The README tells the truth: two quick-start commands, the CI runs the test one, paths it and docs/ name exist."""
 
 from __future__ import annotations
 
@@ -28,10 +28,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test.replace(" -q", "") in ci.replace(" -q", "")
 
 
-def test_files_named_in_the_readme_exist() -> None:
-    for path in set(re.findall(r"(?<![/\w])((?:queries|samples|templates|ontology|shapes|tests/data)/[\w./-]+\.\w+)", README)):
-        if "*" not in path:
-            assert (ROOT / path).exists(), path
+def test_files_named_in_the_readme_and_the_docs_exist() -> None:
+    texts = [README, *(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").glob("*.md")))]
+    named = r"(?<![/\w])((?:queries|samples|templates|ontology|shapes|tests/data)/[\w./-]+\.\w+)"
+    for text in texts:
+        for path in set(re.findall(named, text)):
+            if "*" not in path:
+                assert (ROOT / path).exists(), path
 
 
 def test_server_module_exposes_the_app_factory() -> None:

@@ -1,7 +1,7 @@
 """Virtuoso 7 as the remote store: the samples and the analyst queries give what they give on Oxigraph.
 
 Opt-in: skipped unless Debian's virtuoso-opensource is installed (`virtuoso-t` and `isql-vt` on PATH).
-A real Virtuoso runs on 127.0.0.1 (free ports, a temporary folder), set up as docs/deployment.md says.
+A real Virtuoso runs on 127.0.0.1 (free ports, a temporary folder), set up as docs/operations.md says.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A real Virtuoso 7 (Debian's `virtuoso-opensource`) for the tests: loopback ports, a folder, stopped by PID.
 
-It is set up as docs/deployment.md says: its own virtuoso.ini, SPARQL update granted to the endpoint's
+It is set up as docs/operations.md says: its own virtuoso.ini, SPARQL update granted to the endpoint's
 user, and Virtuoso's own graphs made private so that the endpoint's default graph is the union of ours.
 """
 

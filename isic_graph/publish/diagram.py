@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from html import escape
 from typing import Iterable
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -118,36 +118,44 @@ def class_diagram_svg(triples: Iterable[Triple], link: str = "/ontology#") -> st
     """The SVG document of the class diagram; each box links to the class's documentation."""
     classes, edges = classes_and_edges(triples)
     places = layout(classes, edges)
-    out = [f'<svg xmlns="{SVG}" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-           f'height="{HEIGHT}" font-family="sans-serif" font-size="11" role="img">',
-           "<title>Classes de l'ontologie ISIC / ISIC ontology classes</title>",
-           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-           'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker>'
-           '<marker id="open" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
-           'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#fff" stroke="#555"/></marker></defs>']
+    svg = Element("svg", {"xmlns": SVG, "viewBox": f"0 0 {WIDTH} {HEIGHT}", "width": str(WIDTH),
+                          "height": str(HEIGHT), "font-family": "sans-serif", "font-size": "11", "role": "img"})
+    SubElement(svg, "title").text = "Classes de l'ontologie ISIC / ISIC ontology classes"
+    defs = SubElement(svg, "defs")
+    for name, size, fill, stroke in (("arrow", "7", "#555", None), ("open", "9", "#fff", "#555")):
+        marker = SubElement(defs, "marker", {"id": name, "viewBox": "0 0 10 10", "refX": "10", "refY": "5",
+                                             "markerWidth": size, "markerHeight": size,
+                                             "orient": "auto-start-reverse"})
+        SubElement(marker, "path", {"d": "M0,0L10,5L0,10z", "fill": fill, **({"stroke": stroke} if stroke else {})})
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     for e in edges:
         (sx, sy), (tx, ty) = places[e.source], places[e.target]
-        style = 'stroke-dasharray="5,3" marker-end="url(#open)"' if e.subclass else 'marker-end="url(#arrow)"'
+        style = {"stroke-dasharray": "5,3", "marker-end": "url(#open)"} if e.subclass else {"marker-end": "url(#arrow)"}
         if e.source == e.target:  # a loop above the box
-            out.append(f'<path d="M{sx - 30:.1f},{sy - BOX_H / 2:.1f} C{sx - 40:.1f},{sy - 80:.1f} {sx + 40:.1f},'
-                       f'{sy - 80:.1f} {sx + 30:.1f},{sy - BOX_H / 2:.1f}" fill="none" stroke="#555" {style}/>')
+            SubElement(svg, "path", {"d": f"M{sx - 30:.1f},{sy - BOX_H / 2:.1f} C{sx - 40:.1f},{sy - 80:.1f} "
+                                          f"{sx + 40:.1f},{sy - 80:.1f} {sx + 30:.1f},{sy - BOX_H / 2:.1f}",
+                                     "fill": "none", "stroke": "#555", **style})
             label_x, label_y = sx, sy - 66 - 12 * pairs[(e.source, e.target)]
         else:
             (ax, ay), (bx, by) = _border((sx, sy), (tx, ty)), _border((tx, ty), (sx, sy))
-            out.append(f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="#555" {style}/>')
+            SubElement(svg, "line", {"x1": f"{ax:.1f}", "y1": f"{ay:.1f}", "x2": f"{bx:.1f}", "y2": f"{by:.1f}",
+                                     "stroke": "#555", **style})
             label_x, label_y = (ax + bx) / 2, (ay + by) / 2 + 12 * pairs[tuple(sorted((e.source, e.target)))]  # type: ignore[index]
         key = (e.source, e.target) if e.source == e.target else tuple(sorted((e.source, e.target)))
         pairs[key] += 1  # type: ignore[index]
         if e.label:
-            out.append(f'<text x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#333" '
-                       f'paint-order="stroke" stroke="#fff" stroke-width="3">{escape(e.label)}</text>')
+            SubElement(svg, "text", {"x": f"{label_x:.1f}", "y": f"{label_y:.1f}", "text-anchor": "middle",
+                                     "fill": "#333", "paint-order": "stroke", "stroke": "#fff",
+                                     "stroke-width": "3"}).text = e.label
     for name, label in sorted(classes.items()):
         x, y = places[name]
         local = name[len(ISIC):]
-        out.append(f'<a href="{escape(link + local)}"><rect x="{x - BOX_W / 2:.1f}" y="{y - BOX_H / 2:.1f}" '
-                   f'width="{BOX_W}" height="{BOX_H}" rx="6" fill="#eef3fb" stroke="#2b5797"/>'
-                   f'<text x="{x:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-weight="bold">{escape(local)}</text>'
-                   f'<text x="{x:.1f}" y="{y + 13:.1f}" text-anchor="middle" fill="#444">{escape(label[:24])}</text></a>')
-    out.append("</svg>")
-    return "\n".join(out)
+        box = SubElement(svg, "a", {"href": link + local})
+        SubElement(box, "rect", {"x": f"{x - BOX_W / 2:.1f}", "y": f"{y - BOX_H / 2:.1f}", "width": str(BOX_W),
+                                 "height": str(BOX_H), "rx": "6", "fill": "#eef3fb", "stroke": "#2b5797"})
+        SubElement(box, "text", {"x": f"{x:.1f}", "y": f"{y - 3:.1f}", "text-anchor": "middle",
+                                 "font-weight": "bold"}).text = local
+        SubElement(box, "text", {"x": f"{x:.1f}", "y": f"{y + 13:.1f}", "text-anchor": "middle",
+                                 "fill": "#444"}).text = label[:24]
+    indent(svg, space="")
+    return tostring(svg, encoding="unicode")

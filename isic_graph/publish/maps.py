@@ -194,7 +194,7 @@ def presentational(svg: str) -> str:
     sheet = re.search(r"<style[^>]*>\*\{([^}]*)\}</style>\s*", svg)
     if sheet is not None:
         svg = svg[:sheet.start()] + svg[sheet.end():]
-        svg = re.sub(r"<svg\b", lambda m: "<svg" + _attributes(sheet.group(1), ""), svg, count=1)
+        svg = re.sub(r"(?<=<svg)\b", lambda m: _attributes(sheet.group(1), ""), svg, count=1)
     svg = re.sub(r"<defs>\s*</defs>\s*", "", svg)
     return STYLED.sub(lambda m: m.group(1) + _attributes(m.group(2), m.group(1) + m.group(3)) + m.group(3), svg)
 

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, cast
+from xml.etree.ElementTree import Element, tostring
 
 from pyoxigraph import (
     BlankNode,
@@ -33,6 +34,7 @@ from isic_graph.rdf.namespaces import PROBLEMS
 RESULT_FORMATS = {f.media_type: f.results_format for f in formats_for(RESULTS) if f.results_format is not None}
 READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
 TRUNCATED = PROBLEMS + "results-truncated"  # the note in truncated results' head
+XML_NOTE = tostring(Element("link", href=TRUNCATED))  # the note as an element of the XML results' head
 RDFLIB_RESULT_FORMATS = {f.media_type: f.rdflib for f in formats_for(RESULTS) if not f.rows_as_lines}
 
 
@@ -115,7 +117,7 @@ def _with_note(body: bytes, media_type: str) -> bytes:
         tree = json.loads(body)
         tree["head"]["link"] = [TRUNCATED]
         return json.dumps(tree, ensure_ascii=False).encode("utf-8")
-    return body.replace(b"</head>", f'<link href="{TRUNCATED}"/></head>'.encode(), 1)
+    return body.replace(b"</head>", XML_NOTE + b"</head>", 1)
 
 
 def _to_rdflib(term: Any) -> Any:

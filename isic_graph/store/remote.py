@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Sequence, cast
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 import urllib3
 from pyoxigraph import (
@@ -27,13 +28,7 @@ from urllib3.exceptions import HTTPError as TransportError
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as TransportTimeout
 
-from isic_graph.errors import (
-    QueryTimeout,
-    StorageFull,
-    StoreError,
-    StoreUnavailable,
-    UsageError,
-)
+from isic_graph.errors import QueryTimeout, StorageFull, StoreError, StoreUnavailable, UsageError
 from isic_graph.rdf.formats import RESULTS, formats_for, media_types
 from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.terms import iri
@@ -353,8 +348,10 @@ def _boolean_document(truth: bool, media_type: str) -> str:
     if RESULT_FORMATS.get(media_type) == QueryResultsFormat.JSON:
         return json.dumps({"head": {}, "boolean": truth})
     if media_type == "application/sparql-results+xml":
-        return (f'<?xml version="1.0"?><sparql xmlns="{SPARQL_RESULTS}"><head></head>'
-                f'<boolean>{word}</boolean></sparql>')
+        document = Element("sparql", xmlns=SPARQL_RESULTS)
+        SubElement(document, "head")
+        SubElement(document, "boolean").text = word
+        return '<?xml version="1.0"?>' + tostring(document, encoding="unicode", short_empty_elements=False)
     return word
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from flask import Blueprint, Response, jsonify, render_template_string, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.http import http_date, is_resource_modified
 
 from isic_graph.publish import dumps
@@ -14,20 +14,6 @@ from isic_graph.web.services import services
 blueprint = Blueprint("dumps", __name__)
 
 LISTING_TYPES = ["text/html", "application/json"]
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>isic-graph dumps</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/static/site.css"></head>
-<body class="narrow">
-<h1>Dumps</h1>
-<p>The whole store (every graph, as N-Quads, gzip-compressed) and each network's graph (Turtle, JSON-LD),
-streamed from the store; described in the <a href="/catalog">DCAT catalogue</a>
-(<a href="/.well-known/void">VoID</a>).</p>
-<table><tr><th>file</th><th>media type</th><th>last modified</th></tr>
-{% for e in entries %}<tr><td><a href="{{ e.url }}">{{ e.name }}</a></td><td><code>{{ e.media_type }}</code>
-{% if e.compression %}(gzip){% endif %}</td><td>{{ e.modified or "" }}</td></tr>{% endfor %}
-</table>
-</body></html>"""
 
 
 @blueprint.get("/dumps/")
@@ -38,7 +24,7 @@ def index() -> Response:
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:
-        response = Response(render_template_string(PAGE, entries=entries),
+        response = Response(render_template("dumps.html", entries=entries),
                             content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
     return response

@@ -13,7 +13,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    render_template_string,
+    render_template,
     url_for,
 )
 from pyoxigraph import (
@@ -89,44 +89,6 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
              "funder-of": "funds the projects", "carries": "leads the projects", "owner": "owner",
              "peer": "peer", "instance": "this instance", "since": "since"}}
-STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/static/site.css">"""
-CELL = """{% macro cell(c) %}<span{% if c.lang %} lang="{{ c.lang }}"{% endif %}>{% if c.href %}<a href="{{ c.href
-}}">{{ c.text }}</a>{% else %}{{ c.text }}{% endif %}</span>{% if c.note %} <small>{{ c.note }}</small>{% endif %}
-{%- endmacro %}"""
-RESOURCE_PAGE = CELL + """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>""" + STYLE + """
-{% for name, href, type in alternates %}<link rel="alternate" type="{{ type }}" href="{{ href }}">{% endfor %}
-</head><body>
-<p class="muted"><a href="/">isic-graph</a> · <a href="?lang={{ "en" if lang == "fr" else "fr" }}">{{ ui.other }}</a>
-· {{ types | join(", ") }}</p><h1>{{ title }}</h1><p><code>{{ iri }}</code></p>
-{% macro rows(items) %}<table>{% for row in items %}<tr><th>{{ cell(row.label) }}</th>
-<td>{% for v in row.values %}<div>{{ cell(v) }}</div>{% endfor %}</td></tr>{% endfor %}</table>{% endmacro %}
-{% for node in nodes %}<section id="{{ node.anchor }}">{% if not loop.first %}<h2>{{ node.title }}</h2>{% endif %}
-{{ rows(node.rows) }}</section>{% endfor %}
-{% if incoming %}<section><h2>{{ ui.incoming }}</h2>{{ rows(incoming) }}</section>{% endif %}
-{% if related %}<section id="related"><h2>{{ ui.related }}</h2>{{ rows(related) }}</section>{% endif %}
-{% if provenance %}<section id="provenance"><h2>{{ ui.provenance }}</h2>{{ rows(provenance) }}</section>{% endif %}
-<p>{{ ui.formats }} : {% for name, href, type in alternates %}<a href="{{ href }}">{{ name }}</a> {% endfor
-%}· <a href="{{ ontology }}">{{ ui.ontology }}</a></p>
-</body></html>"""
-ONTOLOGY_PAGE = CELL + """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>{{ title.fr }}</title>""" + STYLE + """</head><body>
-<h1>{{ title.fr }}</h1><p lang="en"><em>{{ title.en }}</em></p>
-<p><code>{{ iri }}</code> — {% for name, href in formats %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>
-{% for lang, text in description.items() %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
-<figure><div class="scroll">{{ diagram | safe }}</div><figcaption>Classes et propriétés d'objet, générées
-depuis l'ontologie / Classes and object properties, generated from the ontology
-(<a href="/ontology/diagram.svg">SVG</a>)</figcaption></figure>
-{% for heading, terms in sections %}<h2>{{ heading }}</h2>
-<p>{% for t in terms %}<a href="#{{ t.name }}">{{ t.name }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>
-{% for t in terms %}<section id="{{ t.name }}"><h3>isic:{{ t.name }} <small>{{ t.kind }}</small></h3>
-<table><tr><th>IRI</th><td><code>{{ t.iri }}</code></td></tr>
-{% for lang in ("fr", "en") %}<tr><th>{{ lang }}</th><td lang="{{ lang }}"><strong>{{ t.labels.get(lang, "") }}</strong>
-{% if t.definitions.get(lang) %}<br>{{ t.definitions[lang] }}{% endif %}</td></tr>{% endfor %}
-{% for row in t.facts %}<tr><th>{{ row.label.text }}</th><td>{% for c in row.values %}{{ cell(c) }}{%
-if not loop.last %}{{ row.joiner }}{% endif %}{% endfor %}</td></tr>{% endfor %}</table></section>
-{% endfor %}{% endfor %}</body></html>"""
 
 
 @dataclass(frozen=True)
@@ -233,7 +195,7 @@ def resource(kind: str, slug: str) -> Response:
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
     page["provenance"] = _owner(iri, str(page["lang"])) + _provenance(iri, str(page["lang"]))
     page["related"] = _related(iri, str(page["lang"]))
-    return _answer(render_template_string(RESOURCE_PAGE, **page).encode("utf-8"), HTML, leaf, suffix, True)
+    return _answer(render_template("resource.html", **page).encode("utf-8"), HTML, leaf, suffix, True)
 
 
 def _related(iri: str, lang: str) -> list[Row]:
@@ -307,19 +269,6 @@ def _local(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
 
 
-CONCEPT_PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>""" + STYLE + """</head><body>
-<p class="muted"><a href="/">isic-graph</a> · <a href="?lang={{ "en" if lang == "fr" else "fr" }}">{{ ui.other }}</a>
-· {{ scheme }}</p><h1>{{ title }}</h1><p><code>{{ iri }}</code></p>
-{% if definition %}<p>{{ definition }}</p>{% endif %}
-<section id="used"><h2>{{ ui.used }}</h2>
-{% for network, items in groups %}<h3>{{ network }}</h3><ul>
-{% for kind, href, label in items %}<li>{% if href %}<a href="{{ href }}">{{ label }}</a>{% else %}{{ label
-}}{% endif %} <small>({{ ui[kind] }})</small></li>{% endfor %}
-</ul>{% else %}<p>{{ ui.none }}</p>{% endfor %}</section>
-</body></html>"""
-
-
 @blueprint.get("/thesaurus/<path:rest>")
 @per_store_version
 def concept(rest: str) -> Response:
@@ -353,8 +302,8 @@ def concept(rest: str) -> Response:
         item = _value(row["item"])
         groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), page_link(item, base) or "",
                                                          _value(row["label"]) if "label" in row else _local(item, base)))
-    return Response(render_template_string(
-        CONCEPT_PAGE, lang=lang, ui=UI[lang], iri=iri, title=pick(labels["label"], lang),
+    return Response(render_template(
+        "concept.html", lang=lang, ui=UI[lang], iri=iri, title=pick(labels["label"], lang),
         definition=pick(labels.get("definition", {}), lang), scheme=pick(labels.get("scheme", {}), lang) or "",
         groups=[(network, sorted(items.values())) for network, items in sorted(groups.items())]),
         content_type="text/html; charset=utf-8")
@@ -393,7 +342,7 @@ def rdf_bytes(triples: Iterable[Triple], media_type: str) -> bytes:
 def ontology(suffix: str | None = None) -> Response:
     media_type = _negotiate([*GRAPH_FORMATS, HTML], _known(suffix))
     if media_type == HTML:
-        body = render_template_string(ONTOLOGY_PAGE, diagram=_diagram(), **_ontology_page()).encode("utf-8")
+        body = render_template("ontology.html", diagram=_diagram(), **_ontology_page()).encode("utf-8")
         return _answer(body, HTML, "ontology", suffix)
     return _answer(artefacts().ontology.render(media_type), media_type, "ontology", suffix)
 

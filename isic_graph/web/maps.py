@@ -6,20 +6,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template_string, request
+from flask import Blueprint, Response, render_template, request
 
 from isic_graph.errors import NotFound
 from isic_graph.publish.links import page_link, safe_href
-from isic_graph.publish.maps import (
-    Filters,
-    coverage,
-    draw_coverage,
-    draw_partnerships,
-    partnership_map,
-)
+from isic_graph.publish.maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
 from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
 from isic_graph.web.derived import per_store_version
-from isic_graph.web.linked_data import STYLE
 from isic_graph.web.services import services
 
 blueprint = Blueprint("maps", __name__)
@@ -28,24 +21,6 @@ KINDS = {"svg": "image/svg+xml", "png": "image/png"}
 TITLES = {"territories": "Thématiques × territoires (projets) / Themes × territories (projects)",
           "categories": "Thématiques × catégories d'enseignements (en hachuré : aucun enseignement capitalisé) / "
                         "Themes × lesson categories (hatched: no lesson captured)"}
-PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>Cartographie des connaissances — isic-graph</title>""" + STYLE + """
-</head><body class="maps">
-<p><a href="/">isic-graph</a> · <a href="/query">Requêtes / Queries</a> · <a href="/search">Recherche / Search</a></p>
-<h1>Cartographie des connaissances / Maps of the knowledge</h1>
-<p>Zones de recoupement, de frottement ou de manque : qui travaille avec qui, et où des projets existent sans
-enseignement capitalisé. / Where networks overlap, rub against each other, or leave gaps.</p>
-<form method="get" action="/maps"><p>
-{% for name, label, choices in selects %}<label>{{ label }}<select name="{{ name }}"><option value="">—</option>
-{% for value, text in choices %}<option value="{{ value }}"{% if chosen.get(name) == value %} selected{% endif %}>{{ text }}</option>{% endfor %}
-</select></label>{% endfor %}
-<label>Depuis / From<input type="date" name="start" value="{{ chosen.get('start', '') }}"></label>
-<label>Jusqu'au / Until<input type="date" name="end" value="{{ chosen.get('end', '') }}"></label>
-<button type="submit">Filtrer / Filter</button></p></form>
-{% for name, title, svg in figures %}<figure id="{{ name }}"><figcaption><h2>{{ title }}</h2>
-<a href="/maps/{{ name }}.png?{{ query }}" download>PNG</a> · <a href="/maps/{{ name }}.svg?{{ query }}">SVG</a></figcaption>
-{{ svg | safe }}</figure>{% endfor %}
-</body></html>"""
 
 
 def _filters() -> Filters:
@@ -99,8 +74,8 @@ def page() -> str:
                                    ("coverage-categories", "Enseignements par thématique / Lessons by theme"),
                                    ("coverage-territories", "Projets par thématique et territoire / Projects by theme "
                                                             "and territory"))]
-    return render_template_string(
-        PAGE, figures=figures, chosen=chosen, query=urlencode(chosen),
+    return render_template(
+        "maps.html", figures=figures, chosen=chosen, query=urlencode(chosen),
         selects=[("network", "Réseau / Network", choices["network"]), ("theme", "Thématique / Theme", choices["theme"]),
                  ("territory", "Territoire / Territory", choices["territory"])])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template_string, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import page_link
@@ -13,7 +13,6 @@ from isic_graph.publish.search import FACETS, SearchResult
 from isic_graph.rdf.labels import pick, switch
 from isic_graph.rdf.namespaces import RDFS, SKOS
 from isic_graph.sparql.terms import iris, is_iri
-from isic_graph.web.linked_data import STYLE
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
 
@@ -31,29 +30,6 @@ UI = {
            "phase": "Phase", "project": "project", "lesson": "lesson", "resource": "resource",
            "none": "No results.", "next": "Next", "other": "Français"},
 }
-PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.title }}{% if q %} : {{ q }}{% endif %}</title>
-""" + STYLE + """</head><body>
-<p><a href="/">isic-graph</a> · <a href="?{{ other_query }}" lang="{{ other }}">{{ ui.other }}</a></p>
-<h1>{{ ui.title }}</h1>
-<form method="get" action="/search" role="search">
-<p><label for="q">{{ ui.words }}</label> <input id="q" name="q" value="{{ q }}" size="40" required>
-<input type="hidden" name="lang" value="{{ lang }}"></p>
-<p>{% for facet in facets %}<label for="{{ facet }}">{{ ui[facet] }}</label>
-<select id="{{ facet }}" name="{{ facet }}"><option value="">{{ ui.any }}</option>
-{% for value, label, count in options[facet] %}<option value="{{ value }}"{% if chosen.get(facet) == value %} selected{% endif
-%}>{{ label }} ({{ count }})</option>{% endfor %}</select> {% endfor %}
-<button type="submit">{{ ui.search }}</button></p>
-</form>
-{% if result %}<p>{{ result.total }} {{ ui.results }}</p>
-{% if not result.hits %}<p>{{ ui.none }}</p>{% endif %}
-<ol start="{{ offset + 1 }}">{% for hit in result.hits %}
-<li>{% set href = link(hit.iri) %}{% if href %}<a href="{{ href }}">{{ hit.title }}</a>{% else %}{{ hit.title
-}}{% endif %} <small>({{ ui[hit.kind] }})</small><br>
-<span>{{ hit.snippet }}</span></li>{% endfor %}</ol>
-{% if offset + result.hits|length < result.total %}<p><a href="?{{ next_query }}">{{ ui.next }}</a></p>{% endif %}
-{% endif %}
-</body></html>"""
 
 
 def _search() -> tuple[SearchResult | None, dict[str, str], int]:
@@ -107,8 +83,8 @@ def search_page() -> str:
     base = services().settings.base_iri
     other = switch(lang)
     query = {"q": request.args.get("q", ""), **chosen}
-    return render_template_string(
-        PAGE, lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
+    return render_template(
+        "search.html", lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
         result=result, offset=offset, other=other, other_query=urlencode({**query, "lang": other}),
         next_query=urlencode({**query, "lang": lang, "offset": offset + PAGE_SIZE}),
         link=lambda iri: page_link(iri, base))

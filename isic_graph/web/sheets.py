@@ -8,19 +8,12 @@ import io
 import zipfile
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template_string, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from isic_graph.errors import NotOwner, Report, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
-from isic_graph.ingest.sheetform import (
-    FilledSheet,
-    fields,
-    lesson_index,
-    options,
-    sheet_iri,
-    sheet_triples,
-)
+from isic_graph.ingest.sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import pick, switch
@@ -29,7 +22,6 @@ from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
 from isic_graph.web.derived import per_store_version
-from isic_graph.web.linked_data import STYLE
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
 from isic_graph.web.uploads import uploaded_documents
@@ -58,70 +50,6 @@ UI = {
            "bad_token": "Unknown or revoked token: the sheet was not saved.",
            "form": "Fill in the form", "other_problems": "Other points"},
 }
-FIELD = """{% macro field(f, prefix) %}{% set name = prefix ~ "." ~ f.key %}{% set errs = errors.get(name, []) %}
-<div class="field{% if errs %} invalid{% endif %}" data-field="{{ name }}">
-<label for="{{ name }}">{{ f.name(lang) }}{% if f.required %} <small>({{ ui.required }})</small>{% endif %}</label>
-{% set current = values.get(name, []) %}
-{% if f.kind == "textarea" %}<textarea id="{{ name }}" name="{{ name }}" rows="3"{% if f.required %} required{% endif
-%} aria-describedby="{{ name }}-help {{ name }}-errors">{{ current[0] if current else "" }}</textarea>
-{% elif f.kind == "choice" %}<select id="{{ name }}" name="{{ name }}"{% if f.multiple %} multiple size="5"{% endif %}
-{% if f.required %} required{% endif %} aria-describedby="{{ name }}-help {{ name }}-errors">
-{% if not f.multiple %}<option value="">{{ ui.none }}</option>{% endif %}
-{% for o in choices[f.path] %}<option value="{{ o.value }}"{% if o.value in current %} selected{% endif %}>{{ o.label }}</option>{% endfor %}
-</select>
-{% elif f.kind == "boolean" %}<select id="{{ name }}" name="{{ name }}" aria-describedby="{{ name }}-help {{ name }}-errors">
-<option value="">{{ ui.none }}</option><option value="true"{% if "true" in current %} selected{% endif %}>{{ ui.yes }}</option>
-<option value="false"{% if "false" in current %} selected{% endif %}>{{ ui.no }}</option></select>
-{% else %}<input id="{{ name }}" name="{{ name }}" type="{{ "date" if f.kind == "date" else "number" if f.kind == "number" else "text" }}"
-{% if f.kind == "number" %} step="any"{% endif %} value="{{ current[0] if current else "" }}"{% if f.required %} required{% endif %}
-aria-describedby="{{ name }}-help {{ name }}-errors">{% endif %}
-{% if f.help.get(lang) %}<small id="{{ name }}-help" class="help">{{ f.help.get(lang) }}</small>{% endif %}
-<ul id="{{ name }}-errors" class="errors" role="alert">{% for e in errs %}<li>{{ e }}</li>{% endfor %}</ul>
-</div>{% endmacro %}"""
-FORM_PAGE = FIELD + """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ heading }} — isic-graph</title>""" + STYLE + """
-</head><body>
-<p><a href="/">isic-graph</a> · <a href="/sheets/csv?lang={{ lang }}">{{ ui.csv }}</a> ·
-<a href="?lang={{ other }}{% if project_iri %}&amp;project={{ project_iri | urlencode }}{% endif %}" lang="{{ other }}">{{ ui.other }}</a></p>
-<h1>{{ heading }}</h1>
-{% if saved %}<p class="ok" role="status">{{ ui.saved }} <a href="{{ saved }}">{{ ui.see }}</a></p>{% endif %}
-{% if errors %}<div class="banner" role="alert"><p>{{ message or ui.problems }}</p>
-{% if errors.get("") %}<p>{{ ui.other_problems }} :</p><ul>{% for e in errors[""] %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}</div>{% endif %}
-<form id="sheet" method="post" action="/sheets?lang={{ lang }}" novalidate>
-{% if project_id %}<input type="hidden" name="project.id" value="{{ project_id }}">{% endif %}
-<fieldset><legend>{{ ui.project }}</legend>
-{% for group, items in project_groups %}<h2>{{ group }}</h2>{% for f in items %}{{ field(f, "project") }}{% endfor %}{% endfor %}
-</fieldset>
-<h2>{{ ui.lessons }}</h2>
-<div id="lessons">{% for i in lesson_blocks %}<fieldset class="lesson" data-index="{{ i }}"><legend>{{ ui.lesson }} {{ i + 1 }}</legend>
-{% for f in lesson_fields %}{{ field(f, "lesson." ~ i) }}{% endfor %}</fieldset>{% endfor %}</div>
-<p><button type="button" id="add-lesson" hidden>{{ ui.add }}</button></p>
-<div class="field{% if errors.get('credential') %} invalid{% endif %}"><label for="credential">{{ ui.credential }}</label>
-<input id="credential" name="credential" type="password" autocomplete="off" required aria-describedby="credential-help">
-<small id="credential-help" class="help">{{ ui.credential_help }}</small>
-<ul class="errors" role="alert">{% for e in errors.get("credential", []) %}<li>{{ e }}</li>{% endfor %}</ul></div>
-<p><button type="submit">{{ ui.submit }}</button></p>
-</form>
-<script src="/static/sheets.js"></script>
-</body></html>"""
-CSV_PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.csv_title }} — isic-graph</title>""" + STYLE + """
-</head><body>
-<p><a href="/">isic-graph</a> · <a href="/sheets/new?lang={{ lang }}">{{ ui.form }}</a> ·
-<a href="?lang={{ other }}" lang="{{ other }}">{{ ui.other }}</a></p>
-<h1>{{ ui.csv_title }}</h1>
-<p><a href="/sheets/template.zip" download>{{ ui.template }}</a></p>
-{% if saved %}<p class="ok" role="status">{{ ui.saved }} ({{ saved }})</p>{% endif %}
-{% if problems or message %}<div class="banner" role="alert"><p>{{ message or ui.problems }}</p>
-{% if problems %}<table><tr><th>{{ "Fichier" if lang == "fr" else "File" }}</th><th>{{ "Ligne" if lang == "fr" else "Row" }}</th>
-<th>{{ "Colonne" if lang == "fr" else "Column" }}</th><th>{{ "Problème" if lang == "fr" else "Problem" }}</th></tr>
-{% for p in problems %}<tr><td>{{ p.file }}</td><td>{{ p.row }}</td><td>{{ p.column }}</td><td>{{ p.text }}</td></tr>{% endfor %}
-</table>{% endif %}</div>{% endif %}
-<form method="post" action="/sheets/csv?lang={{ lang }}" enctype="multipart/form-data">
-<p><label for="files">{{ ui.files }}</label><br><input id="files" name="files" type="file" accept=".csv,text/csv" multiple required></p>
-<p><label for="credential">{{ ui.credential }}</label><br><input id="credential" name="credential" type="password" required></p>
-<p><button type="submit">{{ ui.send }}</button></p></form>
-</body></html>"""
 
 
 def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
@@ -133,8 +61,8 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
         groups.setdefault(pick(f.group, lang) or "", []).append(f)
     choices = {f.path: options(s.store, f, lang) for f in fields("project") + fields("lesson") if f.kind == "choice"}
     ui = UI[lang]
-    body = render_template_string(
-        FORM_PAGE, lang=lang, ui=ui, other=switch(lang), values=values, errors=errors,
+    body = render_template(
+        "sheet_form.html", lang=lang, ui=ui, other=switch(lang), values=values, errors=errors,
         project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
         heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
         project_id=(values.get("project.id") or [""])[0])
@@ -258,8 +186,8 @@ def csv_upload() -> Response:
 
 def _csv_render(lang: str, problems: list[dict[str, object]], saved: str | None, message: str | None = None,
                 status: int = 200) -> Response:
-    body = render_template_string(CSV_PAGE, lang=lang, ui=UI[lang], other=switch(lang),
-                                  problems=problems, saved=saved, message=message)
+    body = render_template("sheet_csv.html", lang=lang, ui=UI[lang], other=switch(lang),
+                           problems=problems, saved=saved, message=message)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 

@@ -9,12 +9,11 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from flask import Blueprint, render_template_string
+from flask import Blueprint, render_template
 
 from isic_graph.rdf import resources
 from isic_graph.rdf.labels import switch
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, OWL, PROV, RDF, RDFS, SKOS, XSD
-from isic_graph.web.linked_data import STYLE
 from isic_graph.web.negotiation import language
 
 blueprint = Blueprint("workbench", __name__)
@@ -40,32 +39,6 @@ UI = {
            "nojs": "This page needs JavaScript; without it, the form below queries the endpoint.",
            "run": "Run", "other": "Français", "search": "Search"},
 }
-PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ ui.title }} — isic-graph</title>""" + STYLE + """
-<link rel="stylesheet" href="/static/vendor/yasgui.min.css">
-</head><body class="workbench">
-<p><a href="/">isic-graph</a> · <a href="/search">{{ ui.search }}</a> · <a href="/ontology">Ontologie / Ontology</a>
-· <a href="?lang={{ other }}" lang="{{ other }}">{{ ui.other }}</a></p>
-<h1>{{ ui.title }}</h1>
-<details class="examples" open><summary>{{ ui.examples }}</summary>
-{% for e in examples %}<button type="button" data-example="{{ loop.index0 }}" title="{{ e.description }}">{{ e.title[lang] }}</button>
-{% endfor %}</details>
-<p class="bar"><label for="scope">{{ ui.scope }}</label> <select id="scope" name="scope">
-{% for s in ("local", "all", "live") %}<option value="{{ s }}"{% if s == "all" %} selected{% endif %}>{{ ui[s] }}</option>{% endfor %}
-</select>
-<span>{{ ui.download }} :
-{% for f in ("csv", "json", "tsv") %}<button type="button" data-download="{{ f }}">{{ f | upper }}</button> {% endfor %}</span></p>
-<p id="truncated" role="status">{{ ui.truncated }} (<span id="limit"></span>)</p>
-<div id="yasgui"></div>
-<noscript><p>{{ ui.nojs }}</p>
-<form action="/sparql" method="post"><textarea name="query" rows="12" cols="90">{{ start }}</textarea>
-<p><select name="scope">{% for s in ("local", "all", "live") %}<option value="{{ s }}">{{ ui[s] }}</option>{% endfor %}</select>
-<select name="format"><option>csv</option><option>json</option><option>tsv</option></select>
-<button type="submit">{{ ui.run }}</button></p></form></noscript>
-<script id="workbench-data" type="application/json">{{ data | safe }}</script>
-<script src="/static/vendor/yasgui.min.js"></script>
-<script src="/static/workbench.js"></script>
-</body></html>"""
 HEADER = re.compile(r"^# (title|titre|description): (.*)$")
 
 
@@ -110,5 +83,5 @@ def workbench() -> str:
     lang = language()
     data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
-    return render_template_string(PAGE, lang=lang, ui=UI[lang], other=switch(lang),
-                                  examples=examples(), start=START, data=payload)
+    return render_template("workbench.html", lang=lang, ui=UI[lang], other=switch(lang),
+                           examples=examples(), start=START, data=payload)
