@@ -36,6 +36,8 @@ from isic_graph.publish.export import (
     write_chunks,
 )
 from isic_graph.publish.search import SearchIndex
+from isic_graph.rdf.labels import DEFAULT as DEFAULT_LANGUAGE
+from isic_graph.rdf.labels import LANGUAGES
 from isic_graph.rdf.namespaces import Graphs, check_slug, curie
 from isic_graph.sparql.guard import Limits, read
 from isic_graph.store import open_store
@@ -45,7 +47,7 @@ from isic_graph.validation.validator import Validator
 from isic_graph.web.serve import serve
 
 T = TypeVar("T")
-LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
                     help="Language of the validation report.")
 REPORT = click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
                       help="Also write the W3C SHACL report (.ttl or .jsonld).")
