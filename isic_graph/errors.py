@@ -69,10 +69,13 @@ class IsicError(Exception):
     code: str = "internal"
     public: bool = True  # False: the message may name internal hosts or paths; clients get the class's title
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, fr: str | None = None) -> None:
+        """The message in English; `fr`, the same in French where it is written (answers to a client that
+        prefers French say it; without it, they give the French words of the error's class)."""
         message = redact(message)
         super().__init__(message)
         self.message = message
+        self.fr = redact(fr) if fr is not None else None
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with what it carries (a report, a subject…), as a dry run's process sends it back."""
@@ -128,8 +131,8 @@ class ValidationFailed(IsicError):
     status = 422
     code = "validation-failed"
 
-    def __init__(self, message: str, report: Report) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, report: Report, fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.report = report
 
 
@@ -139,8 +142,8 @@ class NotOwner(IsicError):
     status = 422
     code = "not-owner"
 
-    def __init__(self, message: str, subject: str, owner: str, row: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, subject: str, owner: str, row: str | None = None, fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.subject = subject
         self.owner = owner
         self.row = row
@@ -232,8 +235,8 @@ class BudgetExceeded(IsicError):
     status = 429
     code = "too-many-requests"
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int, fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.retry_after = retry_after
 
 

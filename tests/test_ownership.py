@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -20,6 +21,7 @@ from isic_graph.ingest import ownership
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store import open_store
 from isic_graph.store.base import Store
+from isic_graph.web.services import services
 
 from .conftest import ADMIN, bearer
 from .test_cli import environment
@@ -336,3 +338,73 @@ def test_an_identity_link_to_another_networks_subject_is_refused_in_either_schem
         client: FlaskClient, tokens: dict[str, str], link: str) -> None:
     answer = post(client, tokens["attacker"], "attacker", f'<{BASE}id/project/att-x> <{link}> <{PROJECT}> .')
     refused(answer, PROJECT)
+
+
+NETWORK_SPELLINGS = [BASE + "id/network/anas", "HTTP://LOCALHOST:5000/id/network/anas",
+                     "http://localhost:5000//id/network/anas", BASE + "%69d/network/anas", BASE + "id/network/anas/",
+                     BASE + "id/network/./anas", BASE + "id/network/anas#it"]
+
+
+@pytest.mark.parametrize("method", ["put", "post"])
+@pytest.mark.parametrize("spelling", NETWORK_SPELLINGS)
+def test_reference_data_naming_a_network_leaves_it_that_networks(app: Flask, client: FlaskClient,
+                                                                  tokens: dict[str, str], spelling: str,
+                                                                  method: str) -> None:
+    """The administrator's reference data may say something about a network (a directory of networks):
+    the other subjects become the instance's, the network's own IRI stays the network's, and the network
+    publishes its own description again as before."""
+    directory = BASE + "id/organisation/annuaire-des-reseaux"
+    written = getattr(client, method)(
+        "/graph-store", query_string={"graph": "http://example.org/graph/networks-directory"},
+        data=f'<{spelling}> <http://www.w3.org/2000/01/rdf-schema#comment> "listed in the directory" .\n'
+             f'<{directory}> <http://www.w3.org/2000/01/rdf-schema#label> "Annuaire" .\n',
+        content_type="application/n-triples", headers=bearer(ADMIN))
+    assert written.status_code in (201, 204), written.get_data(as_text=True)
+    store = services(app).store
+    graphs = services(app).graphs
+    assert ownership.owner_of(store, graphs, BASE + "id/network/anas") == ownership.network(graphs, "anas")
+    assert ownership.owner_of(store, graphs, directory) == ownership.instance(graphs)
+    folder = SAMPLES / "anas"
+    files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in sorted(folder.iterdir()) if p.suffix == ".ttl"}
+    again = client.post("/api/networks/anas/sheets", query_string={"mode": "replace"}, data=files,
+                        content_type="multipart/form-data", headers=bearer(tokens["anas"]))
+    assert again.status_code in (200, 201), again.get_data(as_text=True)
+    refused(post(client, tokens["attacker"], "attacker", f'<{BASE}id/network/anas> rdfs:label "PWNED"@fr .'),
+            BASE + "id/network/anas")
+
+
+def test_a_record_that_gave_a_network_iri_to_the_instance_no_longer_counts(app: Flask) -> None:
+    """A store where reference data took a network's IRI before this was kept from it: the network owns it."""
+    store, graphs = services(app).store, services(app).graphs
+    store.update(ownership.claim_update(graphs, ownership.instance(graphs), [BASE + "id/network/fcsf"],
+                                        BASE + "id/load/20240101T000000000000Z", replace=True))
+    assert ownership.owner_of(store, graphs, BASE + "id/network/fcsf") == ownership.network(graphs, "fcsf")
+
+
+@pytest.mark.parametrize("spelling", ["id/network/north", "id/network/north/", "%69d/network/north"])
+def test_loading_reference_data_about_a_network_from_the_command_line_leaves_it_the_networks(
+        settings: Settings, tmp_path: Path, spelling: str) -> None:
+    runner, env = CliRunner(), environment(settings)
+
+    def cli(*args: str) -> Result:
+        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+
+    try:
+        assert cli("init").exit_code == 0
+        reference = tmp_path / "reference.ttl"
+        reference.write_text(f'<{BASE}{spelling}> <http://www.w3.org/2000/01/rdf-schema#comment> "Listed" .\n'
+                             f'<{BASE}id/organisation/listed> <http://www.w3.org/2000/01/rdf-schema#label> "L" .\n')
+        loaded = cli("load", str(reference), "--graph", "https://example.org/graph/directory")
+        assert loaded.exit_code == 0, loaded.output
+        assert 'network "north"' in cli("owner", "show", f"{BASE}id/network/north").output
+        assert "this instance" in cli("owner", "show", f"{BASE}id/organisation/listed").output
+        own = tmp_path / "north.ttl"
+        own.write_text(f"""@prefix isic: <https://w3id.org/isic/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<{BASE}id/network/north> a isic:Network ; rdfs:label "Réseau du Nord"@fr ; foaf:homepage <https://north.example/> .
+""")
+        ingested = cli("ingest", str(own), "--network", "north")
+        assert ingested.exit_code == 0, ingested.output
+    finally:
+        with open_store(settings) as store:
+            store.update("DROP ALL")

@@ -30,7 +30,7 @@ class EmptyReport:
 
 
 ARGUMENTS: dict[str, Any] = {"message": DETAIL, "report": EmptyReport(), "retry_after": 7, "subject": "urn:x:s",
-                             "owner": "network anas", "row": None, "problems": ()}
+                             "owner": "network anas", "row": None, "problems": (), "fr": None}
 
 
 def tree(root: type[IsicError] = IsicError) -> Iterator[type[IsicError]]:
@@ -85,6 +85,18 @@ def test_every_error_answers_one_problem_shape(client, kind: type[IsicError]) ->
     if kind.status == 401:
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert ("Retry-After" in response.headers) == (kind.status in (429, 503))
+
+
+@pytest.mark.parametrize("kind", ERRORS, ids=lambda kind: kind.__name__)
+def test_in_french_only_the_words_change(client, kind: type[IsicError]) -> None:  # type: ignore[no-untyped-def]
+    english = client.get(f"/raise/{kind.__name__}").get_json(force=True)
+    response = client.get(f"/raise/{kind.__name__}", headers={"Accept-Language": "fr"})
+    french = response.get_json(force=True)
+    assert response.status_code == kind.status and response.mimetype == "application/problem+json"
+    assert {key: french[key] for key in ("type", "status", "code")} == \
+        {key: english[key] for key in ("type", "status", "code")}
+    assert french["title"] and french["detail"] and "Accept-Language" in response.headers.get("Vary", "")
+    assert ("WWW-Authenticate" in response.headers) == (kind.status == 401)
 
 
 @pytest.mark.parametrize("kind, status, code, title", [

@@ -94,14 +94,18 @@ def refuse_personal_data(triples: Sequence[Triple]) -> None:
     report = personal_data_report(triples)
     if not report.conforms:
         kinds = sorted({v.value or "" for v in report.violations})
-        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report)
+        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report,
+                               fr=f"les données contiennent des données personnelles ({', '.join(kinds)}) ; rien n'a "
+                                  "été enregistré")
 
 
 def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
                     now: datetime.datetime | None = None) -> None:
     """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
-    network described first becomes the instance's when reference data for it is loaded)."""
-    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)})
+    network described first becomes the instance's when reference data for it is loaded), but for the
+    networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'."""
+    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)
+                       and not ownership.names_a_network(graphs, t.subject.value)})
     if not subjects:
         return
     now = now or datetime.datetime.now(datetime.timezone.utc)

@@ -106,7 +106,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     report = check(batch, store, validator, graphs, network, mode, owners=False)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
-                               f"({len(report.violations)} problem(s)); nothing was stored", report)
+                               f"({len(report.violations)} problem(s)); nothing was stored", report,
+                               fr=f"la soumission n'est pas conforme aux formes ({len(report.violations)} "
+                                  "problème(s)) ; rien n'a été enregistré")
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
     created = store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is False

@@ -81,7 +81,13 @@ class Owner:
     kind: str  # "network", "peer" or "instance"
     name: str  # the network's slug or the peer's name; "" for the instance
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """Who it is, in English or French ("fr", or "fr à" after the preposition: "au réseau « x »")."""
+        if lang.startswith("fr"):
+            article = ("à " if self.kind == "instance" else "au ") if lang == "fr à" else ("" if self.kind == "instance"
+                                                                                          else "le ")
+            return article + ("cette instance" if self.kind == "instance" else
+                              f'{"réseau" if self.kind == "network" else "pair"} « {self.name} »')
         return "this instance" if self.kind == "instance" else f'{self.kind} "{self.name}"'
 
 
@@ -129,6 +135,12 @@ def owner_named(graphs: Graphs, agent: str) -> Owner:
     return instance(graphs)
 
 
+def names_a_network(graphs: Graphs, iri: str) -> bool:
+    """Whether an IRI, in any spelling, is (or is under) `{base}id/network/…`: a network's own, which
+    always stays that network's whoever else writes about it (reference data included)."""
+    return key(graphs, iri).startswith(key(graphs, graphs.base) + "id/network/")
+
+
 def key(graphs: Graphs, iri: str) -> str:
     """What owners are compared on (iris.lookalike_key); a skolemised orphan blank node keeps its fragment."""
     return lookalike_key(iri, keep_fragment=normal(iri).startswith(graphs.base + ".well-known/genid#"))
@@ -157,8 +169,9 @@ def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tup
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
-        if owner is None and SLUG.fullmatch(slug):
-            owner = network(graphs, slug)
+        if SLUG.fullmatch(slug) and (owner is None or owner.kind == "instance"):  # a network's own IRI is its
+            owner = network(graphs, slug)  # own, whatever reference data recorded before that was kept from it
+            recorded.pop(k, None)
         elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE) or (
                 k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))
                 or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and what it serves under its base
@@ -471,6 +484,10 @@ def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> N
     in a form no search recognises)."""
     where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
     row = where.describe("en") if where else None
+    ligne = f" ({where.describe('fr')})" if where else ""
     return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
                     f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
-                    "; nothing was stored", iri, other.agent, row)
+                    "; nothing was stored", iri, other.agent, row,
+                    fr=f"<{iri}> appartient {other.describe('fr à')}, qui seul le décrit ; {owner.describe('fr')} ne "
+                       f"peut pas affirmer <{term_value(t.subject)}> <{t.predicate.value}> …{ligne} ; rien n'a été "
+                       "enregistré")

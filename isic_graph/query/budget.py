@@ -34,7 +34,9 @@ class TimeBudget:
         if balance <= 0:
             wait = max(1, math.ceil(round(-balance / self.rate, 6)))
             raise BudgetExceeded(f"this client used its {self.capacity:g} s of query time per minute; "
-                                 f"retry in {wait} s (other clients are not affected)", wait)
+                                 f"retry in {wait} s (other clients are not affected)", wait,
+                                 fr=f"ce client a utilisé ses {self.capacity:g} s de temps de requête par minute ; "
+                                    f"réessayez dans {wait} s (les autres clients ne sont pas touchés)")
 
     def charge(self, client: str, seconds: float) -> None:
         with self._lock:
@@ -64,7 +66,10 @@ class Concurrency:
             running = self._running.get(client, 0)
             if running >= self.limit:
                 raise TooManyAtOnce(f"this client already has {running} costly requests running, as many as it may "
-                                    "at once; send the next when one has ended (other clients are not affected)", 1)
+                                    "at once; send the next when one has ended (other clients are not affected)", 1,
+                                    fr=f"ce client a déjà {running} requêtes coûteuses en cours, autant qu'il peut à la "
+                                       "fois ; envoyez la suivante quand l'une est finie (les autres clients ne sont "
+                                       "pas touchés)")
             self._running[client] = running + 1
 
     def release(self, client: str) -> None:

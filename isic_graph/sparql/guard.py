@@ -96,7 +96,8 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine."""
     what = "update" if update else "query"
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-        raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes")
+        raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes",
+                            fr=f"la {'mise à jour' if update else 'requête'} dépasse {limits.max_bytes} octets")
     tokens = tokenize(text)
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:

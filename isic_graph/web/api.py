@@ -58,7 +58,9 @@ def validate() -> Response:
     else:
 
         shown = "" if outcome.problems == len(outcome.violations) else f" (the first {len(outcome.violations)} shown)"
-        response = from_error(ValidationFailed(f"{outcome.problems} problem(s) to fix{shown}", outcome.as_report()),
+        shown_fr = "" if outcome.problems == len(outcome.violations) else f" (les {len(outcome.violations)} premiers)"
+        response = from_error(ValidationFailed(f"{outcome.problems} problem(s) to fix{shown}", outcome.as_report(),
+                                               fr=f"{outcome.problems} problème(s) à corriger{shown_fr}"),
                               report=outcome.describe(language()), problems=outcome.problems)
     response.headers["Isic-Problems"] = str(outcome.problems)
     response.headers["Isic-Problems-Shown"] = str(len(outcome.violations))

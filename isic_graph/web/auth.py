@@ -24,29 +24,34 @@ def is_admin(token: str | None) -> bool:
 def require_admin() -> None:
     token = bearer_token()
     if token is None:
-        raise Unauthorized("this operation needs the administrator's bearer token")
+        raise Unauthorized("this operation needs the administrator's bearer token",
+                           fr="cette opération demande le jeton de l'administrateur (Authorization: Bearer …)")
     if not is_admin(token):
-        raise Forbidden("this operation is reserved to the administrator")
+        raise Forbidden("this operation is reserved to the administrator",
+                        fr="cette opération est réservée à l'administrateur")
 
 
 def require_network(slug: str) -> None:
     """The request carries the token of network slug (or the administrator's)."""
     token = bearer_token()
     if token is None:
-        raise Unauthorized(f"writing network {slug!r} needs its bearer token (Authorization: Bearer …)")
+        raise Unauthorized(f"writing network {slug!r} needs its bearer token (Authorization: Bearer …)",
+                           fr=f"écrire le réseau {slug!r} demande son jeton (Authorization: Bearer …)")
     if is_admin(token):
         return
     owner = services().credentials.network_for(token)
     if owner is None:
-        raise Unauthorized("unknown or revoked token")
+        raise Unauthorized("unknown or revoked token", fr="jeton inconnu ou révoqué")
     if owner != slug:
-        raise Forbidden(f"this token belongs to network {owner!r}; it cannot write network {slug!r}")
+        raise Forbidden(f"this token belongs to network {owner!r}; it cannot write network {slug!r}",
+                        fr=f"ce jeton est celui du réseau {owner!r} ; il ne peut pas écrire le réseau {slug!r}")
 
 
 def require_credential(why: str) -> None:
     """The request carries a valid token: a network's or the administrator's."""
     token = bearer_token()
     if token is None:
-        raise Unauthorized(f"{why}: that needs a network's bearer token (Authorization: Bearer …)")
+        raise Unauthorized(f"{why}: that needs a network's bearer token (Authorization: Bearer …)",
+                           fr="il y faut le jeton d'un réseau (Authorization: Bearer …)")
     if not is_admin(token) and services().credentials.network_for(token) is None:
-        raise Unauthorized("unknown or revoked token")
+        raise Unauthorized("unknown or revoked token", fr="jeton inconnu ou révoqué")

@@ -6,6 +6,15 @@ opening as many idle sockets as the limit stopped everyone else being answered. 
 hold at most `per_client` open connections (the trusted proxies, which carry many clients, are not
 capped); past it, a new connection is told 429 and closed at once. Idle connections are closed after
 CHANNEL_TIMEOUT seconds without a byte.
+
+The answers waitress gives itself, before the application sees the request (a malformed request line,
+header, Content-Length or chunked body: 400; a body past the upload limit: 413; headers past its limit:
+431; a Transfer-Encoding other than chunked: 501), are RFC 9457 problem documents like every other error,
+in the client's language (English, or French when Accept-Language prefers it), in words of ours that
+never repeat what the client sent; so is the 429 of an address past its connections. What is still
+waitress's own: a request whose header never ends (no blank line, or lines ended by a bare LF) gets no
+answer, and its connection is closed after CHANNEL_TIMEOUT seconds; a connection closed mid-request is
+just closed.
 """
 
 from __future__ import annotations
@@ -13,16 +22,81 @@ from __future__ import annotations
 from typing import Any
 
 from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from isic_graph.web.clients import TrustedProxies
+from isic_graph.web.headers import HEADERS
+from isic_graph.web.problems import document, prefers_french
 
 CONNECTION_LIMIT = 500  # open connections of all clients together
 CHANNEL_TIMEOUT = 30  # seconds a connection may stay without sending a byte (waitress: 120)
 CLEANUP_INTERVAL = 5  # seconds between looks for such connections (waitress: 30)
-REFUSAL = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nContent-Type: text/plain\r\n"
-           b"Connection: close\r\nContent-Length: 53\r\n\r\nthis address holds as many connections as it may\r\n\r\n")
+REFUSED = document(429, "too-many-connections", "Too many connections",
+                   "this address holds as many connections as it may at once; send the next request on one of them, "
+                   "or when one has closed (other addresses are not affected)")
+REFUSAL = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nContent-Type: application/problem+json\r\n"
+           + b"".join(f"{name}: {value}\r\n".encode() for name, value in HEADERS)
+           + f"Connection: close\r\nContent-Length: {len(REFUSED)}\r\n\r\n".encode() + REFUSED)
+# What waitress found wrong, by the start of its own message: in our words, English and French.
+MALFORMED = (
+    (("Content-Length",), "its Content-Length is not one number of bytes",
+     "son Content-Length n'est pas un nombre d'octets unique"),
+    (("Invalid chunk", "Chunk", "chunk"), "its chunked body is malformed", "son corps découpé (chunked) est mal formé"),
+    (("Start line", "Malformed HTTP", "Invalid HTTP"), "its request line is malformed (METHOD /target HTTP/1.1, "
+     "the method in capitals)", "sa ligne de requête est mal formée (MÉTHODE /cible HTTP/1.1, la méthode en majuscules)"),
+    (("Invalid header", "Header", "Invalid"), "a header line is malformed (a name without colon, a space before the "
+     "colon, or a control character)", "une ligne d'en-tête est mal formée (un nom sans deux-points, une espace avant "
+     "eux, ou un caractère de contrôle)"),
+)
+
+
+class ProblemErrorTask(ErrorTask):  # type: ignore[misc]
+    """waitress's own error answers, as problem documents."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        headers = getattr(self.request, "headers", {}) or {}
+        french = prefers_french(str(headers.get("ACCEPT_LANGUAGE", "")))
+        code, title, detail = _said(error.code, str(error.body), self.channel.server.adj, french)
+        body = document(error.code, code, title, detail)
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "application/problem+json"), *HEADERS])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+def _said(status: int, said: str, adj: Adjustments, french: bool) -> tuple[str, str, str]:
+    """The code, title and detail of one of waitress's error answers."""
+    if status == 413:
+        return ("request-entity-too-large", "Requête trop grande" if french else "Request Entity Too Large",
+                f"le corps dépasse {adj.max_request_body_size} octets, le plus que ce serveur accepte" if french else
+                f"the body is larger than {adj.max_request_body_size} bytes, the most this server accepts")
+    if status == 431:
+        return ("request-header-fields-too-large", "En-têtes trop grands" if french else "Request Header Fields Too Large",
+                f"la ligne de requête et les en-têtes dépassent {adj.max_request_header_size} octets" if french else
+                f"the request line and headers are larger than {adj.max_request_header_size} bytes")
+    if status == 501:
+        return ("not-implemented", "Non pris en charge" if french else "Not Implemented",
+                "seul le Transfer-Encoding chunked est accepté (ni gzip, ni identity, ni une liste) : envoyez le corps "
+                "tel quel avec un Content-Length, ou en chunked" if french else
+                "only the chunked Transfer-Encoding is accepted (not gzip, identity, nor a list): send the body as it "
+                "is with a Content-Length, or chunked")
+    if status >= 500:
+        return ("internal", "Erreur interne" if french else "Internal error",
+                "le serveur n'a pas pu répondre à cette requête" if french else
+                "the server failed to answer this request")
+    what = next(((fr if french else en) for starts, en, fr in MALFORMED if said.startswith(starts)),
+                "elle n'est pas du HTTP/1.1 bien formé" if french else "it is not well-formed HTTP/1.1")
+    return ("bad-request", "Requête mal formée" if french else "Bad Request",
+            f"la requête n'a pas été lue : {what} ; rien n'a été fait" if french else
+            f"the request was not read: {what}; nothing was done")
+
+
+class ProblemChannel(HTTPChannel):  # type: ignore[misc]
+    error_task_class = ProblemErrorTask
 
 
 class CappedServer(TcpWSGIServer):  # type: ignore[misc]
@@ -30,6 +104,7 @@ class CappedServer(TcpWSGIServer):  # type: ignore[misc]
 
     per_client = 32
     proxies = TrustedProxies(())
+    channel_class = ProblemChannel
 
     def handle_accept(self) -> None:
         try:

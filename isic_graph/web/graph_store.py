@@ -40,7 +40,8 @@ def graph_store() -> Response:
         return _write_network(network, graph)
     require_admin()
     if graph != DEFAULT and _is_managed(graph):
-        raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here")
+        raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here",
+                        fr=f"<{graph}> est tenu par isic-graph (init, ingestion) ; il ne s'écrit pas ici")
     return _write_reference(graph)
 
 
@@ -65,7 +66,7 @@ def _read(graph: str) -> Response:
         triples = answer if isinstance(answer, list) else []
     else:
         if store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
-            raise NotFound(f"no graph <{graph}>")
+            raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
         triples = store.graph_triples(graph)
     body = serialize(triples, format=READ_FORMATS[best].rdf_format) or b""
     response = Response(b"" if request.method == "HEAD" else body, content_type=best)
@@ -80,7 +81,7 @@ def _write_network(network: str, graph: str) -> Response:
     if request.method == "DELETE":
         existed = s.store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is True
         if not existed:
-            raise NotFound(f"no graph <{graph}>")
+            raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
         s.store.update(f"DROP SILENT GRAPH {iri(graph)} ; DELETE WHERE {{ GRAPH {iri(s.graphs.metadata)} "
                        f"{{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
         return Response(status=204)
@@ -99,7 +100,7 @@ def _write_reference(graph: str) -> Response:
     if request.method == "DELETE":
         exists = store.query(f"ASK {{ {target + ' ' if graph != DEFAULT else ''}{{ ?s ?p ?o }} }}")
         if graph != DEFAULT and exists is not True:
-            raise NotFound(f"no graph <{graph}>")
+            raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
         store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP SILENT GRAPH {iri(graph)}")
         return Response(status=204)
     triples = parse_document(_body_document(), services().graphs.base)

@@ -186,7 +186,7 @@ def resource(kind: str, slug: str) -> Response:
     media_type = _negotiate([*GRAPH_FORMATS, HTML], suffix)
     triples = describe(iri)
     if not triples:
-        raise NotFound(f"no description of <{iri}> in this store")
+        raise NotFound(f"no description of <{iri}> in this store", fr=f"aucune description de <{iri}> ici")
     leaf = iri.rsplit("/", 1)[-1]
     if media_type != HTML:
         return _answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)

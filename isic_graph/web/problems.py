@@ -3,6 +3,12 @@
 Server-side failures (5xx) say what happened in the words of their class and carry the request id;
 their details, which may name internal hosts or paths, go to the log only. Client errors (4xx) say
 exactly what was wrong with the request.
+
+The `title` and `detail` are in English, or in French when the request prefers it (`Accept-Language`,
+or `?lang=fr` as on the pages); the `code` never changes. A French `detail` is the error's own French
+words where they are written (refusals of a submission, of ownership, of a credential, of a budget, of
+size, missing resources), else the French words of its class, the English detail then kept as
+`detail_en`.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, has_request_context, json
+from flask import Flask, Response, has_request_context, json, request
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 from isic_graph.errors import IsicError, NotOwner, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
@@ -19,18 +27,86 @@ from isic_graph.web.lifecycle import request_id
 
 PROBLEM_BASE = PROBLEMS
 LOG = logging.getLogger("isic_graph.errors")
+FRENCH = {  # by code: the title, and the detail when the error has no French words of its own
+    "bad-request": ("Requête mal formée", "la requête ou la commande est mal formée"),
+    "unsupported-format": ("Format non pris en charge", "ce format n'est pas accepté ici"),
+    "parse-error": ("Document mal formé", "le document envoyé n'est pas bien formé dans son format"),
+    "document-too-large": ("Document trop grand", "la soumission dépasse ce que ce serveur accepte (triplets, "
+                                                  "taille d'un littéral, d'une cellule ou d'un fichier)"),
+    "not-acceptable": ("Format indisponible", "aucune représentation ne correspond à l'en-tête Accept"),
+    "method-not-allowed": ("Méthode non permise", "cette méthode HTTP ne s'applique pas à cette ressource"),
+    "validation-failed": ("Données non conformes", "les données ne sont pas conformes aux formes ; rien n'a été "
+                                                   "enregistré"),
+    "not-owner": ("Sujet d'un autre propriétaire", "les données décrivent un sujet qu'un autre possède ; rien n'a "
+                                                   "été enregistré"),
+    "not-found": ("Introuvable", "aucune ressource, aucun graphe ni fichier de ce nom"),
+    "unauthorized": ("Authentification requise", "aucun jeton valide n'a été donné (Authorization: Bearer …)"),
+    "forbidden": ("Interdit", "ce jeton ne permet pas cette écriture"),
+    "too-many-requests": ("Trop de requêtes", "ce client a épuisé sa part ; il peut recommencer après le délai "
+                                              "de Retry-After"),
+    "query-too-large": ("Requête trop grande", "la requête dépasse la taille permise"),
+    "uri-too-long": ("Adresse trop longue", "l'adresse de la requête dépasse la longueur permise"),
+    "request-entity-too-large": ("Requête trop grande", "le corps de la requête dépasse ce que ce serveur accepte"),
+    "bad-backup": ("Sauvegarde inutilisable", "la sauvegarde est absente, abîmée ou ne correspond pas à son manifeste"),
+    "query-timeout": ("Délai dépassé", "la requête a dépassé le délai permis ; le moteur a été arrêté et relancé"),
+    "validation-timeout": ("Délai dépassé", "la validation a dépassé le délai permis ; rien n'a été enregistré"),
+    "store-unavailable": ("Base indisponible", "le moteur de requêtes redémarre ou ne répond pas ; réessayez dans "
+                                               "un instant"),
+    "internal": ("Erreur interne", "le serveur n'a pas pu répondre à cette requête ; l'opérateur la retrouve dans "
+                                   "le journal par son identifiant de requête"),
+}
+
+
+def french() -> bool:
+    """Whether the request's problem documents are to be in French: `?lang=fr`, or an Accept-Language
+    that prefers French to English (English otherwise, and outside a request)."""
+    if not has_request_context():
+        return False
+    chosen = request.args.get("lang", "")
+    if chosen in ("fr", "en"):
+        return chosen == "fr"
+    return prefers_french(request.headers.get("Accept-Language", ""))
+
+
+def prefers_french(accept_language: str) -> bool:
+    """Whether an Accept-Language header ranks French above English (by primary tag: `en-GB` is English,
+    `fr-CA` French; `*` stands for either; a tie is English)."""
+    ranks: dict[str, float] = {}
+    for tag, quality in parse_accept_header(accept_language, LanguageAccept):
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        ranks[primary] = max(ranks.get(primary, 0.0), quality)
+    anything = ranks.get("*", 0.0)
+    return ranks.get("fr", anything) > ranks.get("en", anything)
+
+
+def _in_french(code: str, title: str, detail: str, own: str | None, extra: dict[str, Any]) -> tuple[str, str]:
+    """The title and detail in French when the request wants them (the English detail kept as detail_en
+    when the error has no French words of its own)."""
+    if not french() or code not in FRENCH:
+        return title, detail
+    if own is None and detail:
+        extra["detail_en"] = detail
+    return FRENCH[code][0], own or FRENCH[code][1]
+
+
+def document(status: int, code: str, title: str, detail: str, **extra: Any) -> bytes:
+    """The problem document itself (also for the answers the HTTP server gives before the application runs)."""
+    body = {"type": PROBLEM_BASE + code, "title": title, "status": status, "detail": detail, "code": code, **extra}
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 def problem(status: int, code: str, title: str, detail: str, retry_after: int | None = None,
             **extra: Any) -> Response:
-    body = {"type": PROBLEM_BASE + code, "title": title, "status": status, "detail": detail, "code": code, **extra}
     if has_request_context() and request_id():
-        body["request_id"] = request_id()
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
+        extra["request_id"] = request_id()
+    response = Response(document(status, code, title, detail, **extra), status=status,
+                        mimetype="application/problem+json")
     if retry_after is not None or status in (503, 429):
         response.headers["Retry-After"] = str(retry_after or 1)
     if status == 401:  # RFC 9110: a 401 names the scheme that would do; here a bearer token
         response.headers["WWW-Authenticate"] = 'Bearer realm="isic-graph"'
+    if has_request_context():
+        response.vary.add("Accept-Language")  # the title and detail follow it
     return response
 
 
@@ -41,9 +117,11 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
         extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
     title = (type(exc).__doc__ or exc.code).splitlines()[0]
     detail = exc.message
+    own = getattr(exc, "fr", None)
     if exc.status >= 500 and not exc.public:
         LOG.error("%s (request %s): %s", exc.code, request_id() if has_request_context() else "-", exc.message)
-        detail = title
+        detail, own = title, None
+    title, detail = _in_french(exc.code, title, detail, own, extra)
     return problem(exc.status, exc.code, title, detail, getattr(exc, "retry_after", None), **extra)
 
 
@@ -53,7 +131,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         code = (exc.name or "error").lower().replace(" ", "-")
-        response = problem(exc.code or 500, code, exc.name or "Error", exc.description or "")
+        extra: dict[str, Any] = {}
+        title, detail = _in_french(code, exc.name or "Error", exc.description or "", None, extra)
+        response = problem(exc.code or 500, code, title, detail, **extra)
         if exc.code == 405 and exc.response is None:
             valid = getattr(exc, "valid_methods", None)
             if valid:
@@ -63,5 +143,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         LOG.exception("unexpected error (request %s)", request_id())
-        return problem(500, "internal", "Internal error",
-                       "the server failed to answer this request; the operator can find it in the log by its request id")
+        title, detail = ("Internal error", "the server failed to answer this request; the operator can find it in "
+                                           "the log by its request id")
+        return problem(500, "internal", *(FRENCH["internal"] if french() else (title, detail)))

@@ -50,7 +50,9 @@ def sparql() -> Response:
         return _description()
     if request.method == "GET" and len(request.query_string) > s.limits.max_bytes:
         raise UriTooLong(f"the request URI is longer than {s.limits.max_bytes} bytes: "
-                         "send long queries with POST")
+                         "send long queries with POST",
+                         fr=f"l'adresse de la requête dépasse {s.limits.max_bytes} octets : envoyez les longues "
+                            "requêtes par POST")
     scope = request.values.get("scope", "all")
     if scope == "live":
         require_credential("scope=live fetches the peers' changed graphs first")

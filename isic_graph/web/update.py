@@ -7,6 +7,7 @@ from flask import Blueprint, Response, request
 from isic_graph.errors import UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
 from isic_graph.sparql.guard import check_update
+from isic_graph.sparql.update_dataset import for_engine
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services
 from isic_graph.web.sparql import utf8_body
@@ -32,7 +33,7 @@ def update() -> Response:
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
     s = services()
-    checked = check_update(operations[0], s.limits)
-    s.store.update(checked.text, using, named)
-    after_raw_update(s.store, s.graphs, checked)
+    checked = for_engine(check_update(operations[0], s.limits), using, named)
+    s.store.update(checked.checked.text, checked.using, checked.using_named)
+    after_raw_update(s.store, s.graphs, checked.checked)
     return Response(status=204)

@@ -1,0 +1,134 @@
+"""Problem documents speak the client's language: French when Accept-Language (or `?lang=`) prefers it,
+English otherwise; the machine `code` is the same in both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.errors import BudgetExceeded
+from isic_graph.query.budget import Concurrency, TimeBudget
+from isic_graph.web.problems import from_error
+
+from .conftest import ADMIN, BASE, bearer
+
+FRENCH = [{"Accept-Language": "fr"}, {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.8"},
+          {"Accept-Language": "en;q=0.5, fr"}, {"Accept-Language": "fr-CA"},
+          {"Accept-Language": "FR, *;q=0.1"}]
+ENGLISH = [{}, {"Accept-Language": "en"}, {"Accept-Language": "de"}, {"Accept-Language": "en-GB,fr;q=0.5"},
+           {"Accept-Language": "*"}, {"Accept-Language": "fr;q=0.5, en"}]
+NOT_CONFORMING = """@prefix isic: <https://w3id.org/isic/ontology#> .
+<http://localhost:5000/id/project/sans-titre> a isic:Project ."""
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {slug: credentials.add(slug, slug) for slug in ("parler", "anas")}
+
+
+def problem(answer: Any, status: int) -> dict[str, Any]:
+    assert answer.status_code == status, answer.get_data(as_text=True)
+    assert answer.mimetype == "application/problem+json"
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+def refusals(client: FlaskClient, tokens: dict[str, str], headers: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """One refusal of each kind, asked with these headers: code -> problem document."""
+    def sheets(network: str, token: str | None, body: str, mode: str = "upsert") -> Any:
+        return client.post(f"/api/networks/{network}/sheets", query_string={"mode": mode}, data=body,
+                           content_type="text/turtle", headers={**headers, **(bearer(token) if token else {})})
+
+    return {
+        "validation-failed": problem(sheets("parler", tokens["parler"], NOT_CONFORMING), 422),
+        "not-owner": problem(sheets("parler", tokens["parler"], f'<{BASE}id/project/les-incompris> '
+                                    '<http://purl.org/dc/terms/title> "À moi"@fr .'), 422),
+        "unauthorized": problem(sheets("parler", None, NOT_CONFORMING), 401),
+        "forbidden": problem(sheets("anas", tokens["parler"], NOT_CONFORMING), 403),
+        "admin-unauthorized": problem(client.post("/update", data={"update": "CLEAR ALL"}, headers=headers), 401),
+        "admin-forbidden": problem(client.post("/update", data={"update": "CLEAR ALL"},
+                                               headers={**headers, **bearer(tokens["parler"])}), 403),
+        "not-found": problem(client.get("/id/project/nulle-part", headers={**headers, "Accept": "text/turtle"}), 404),
+        "no-route": problem(client.get("/nulle-part/du-tout", headers=headers), 404),
+        "no-graph": problem(client.get("/graph-store", query_string={"graph": "http://example.org/none"},
+                                       headers=headers), 404),
+        "query-too-large": problem(client.post("/sparql", data={"query": "ASK {}" + " " * 70_000}, headers=headers),
+                                   413),
+    }
+
+
+@pytest.mark.parametrize("headers", FRENCH, ids=[h["Accept-Language"] for h in FRENCH])
+def test_refusals_are_in_french_for_a_client_that_prefers_it(client: FlaskClient, tokens: dict[str, str],
+                                                             headers: dict[str, str]) -> None:
+    found = refusals(client, tokens, headers)
+    english = refusals(client, tokens, {})
+    for kind, document in found.items():
+        assert document["code"] == english[kind]["code"] and document["status"] == english[kind]["status"]
+        assert document["title"] != english[kind]["title"] and document["detail"] != english[kind]["detail"], kind
+    assert found["validation-failed"]["detail"].startswith("la soumission n'est pas conforme aux formes")
+    assert found["validation-failed"]["violations"] == english["validation-failed"]["violations"]
+    owner = found["not-owner"]
+    assert owner["detail"].startswith(f"<{BASE}id/project/les-incompris> appartient au réseau « anas »")
+    assert owner["subject"] == english["not-owner"]["subject"] and "rien n'a été enregistré" in owner["detail"]
+    assert "jeton" in found["unauthorized"]["detail"] and "jeton" in found["admin-unauthorized"]["detail"]
+    assert "réseau 'parler'" in found["forbidden"]["detail"] and "administrateur" in found["admin-forbidden"]["detail"]
+    assert found["not-found"]["detail"] == f"aucune description de <{BASE}id/project/nulle-part> ici"
+    assert found["no-route"]["title"] == "Introuvable" and found["no-route"]["detail_en"]
+    assert found["query-too-large"]["detail"] == "la requête dépasse 65536 octets"
+    answer = client.get("/id/project/nulle-part", headers={**headers, "Accept": "text/turtle"})
+    assert "Accept-Language" in answer.vary  # a cache keeps each language apart
+
+
+@pytest.mark.parametrize("headers", ENGLISH, ids=[h.get("Accept-Language", "none") for h in ENGLISH])
+def test_refusals_stay_in_english_otherwise(client: FlaskClient, tokens: dict[str, str],
+                                            headers: dict[str, str]) -> None:
+    found = refusals(client, tokens, headers)
+    assert found["validation-failed"]["detail"].startswith("the submission does not conform to the shapes")
+    assert "belongs to network \"anas\"" in found["not-owner"]["detail"]
+    assert all("detail_en" not in document for document in found.values())
+
+
+def test_the_lang_parameter_chooses_as_on_the_pages(client: FlaskClient) -> None:
+    french = problem(client.get("/id/project/nulle-part?lang=fr", headers={"Accept": "text/turtle"}), 404)
+    english = problem(client.get("/id/project/nulle-part?lang=en",
+                                 headers={"Accept": "text/turtle", "Accept-Language": "fr"}), 404)
+    assert french["detail"].startswith("aucune description") and english["detail"].startswith("no description")
+
+
+def test_a_message_without_french_words_gives_its_class_words_and_keeps_the_english(client: FlaskClient) -> None:
+    answer = client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } \\u0041"},
+                         headers={"Accept-Language": "fr"})
+    document = problem(answer, 400)
+    assert document["code"] == "bad-request" and document["title"] == "Requête mal formée"
+    assert document["detail"] == "la requête ou la commande est mal formée" and "backslash" in document["detail_en"]
+
+
+@pytest.mark.parametrize("language, words", [("fr", "réessayez dans"), ("en", "retry in")])
+def test_a_spent_budget_is_told_in_the_clients_language(app: Flask, language: str, words: str) -> None:
+    budget = TimeBudget(1.0)
+    budget.charge("127.0.0.9", 5.0)
+    with app.test_request_context("/sparql", headers={"Accept-Language": language}):
+        with pytest.raises(BudgetExceeded) as spent:
+            budget.check("127.0.0.9")
+        document = from_error(spent.value).get_json()
+    assert document["code"] == "too-many-requests" and words in document["detail"]
+
+
+@pytest.mark.parametrize("language, words", [("fr", "requêtes coûteuses"), ("en", "costly requests")])
+def test_too_many_at_once_is_told_in_the_clients_language(app: Flask, language: str, words: str) -> None:
+    running = Concurrency(1)
+    running.acquire("127.0.0.9")
+    with app.test_request_context("/maps", headers={"Accept-Language": language}):
+        with pytest.raises(BudgetExceeded) as refused:
+            running.acquire("127.0.0.9")
+        document = from_error(refused.value).get_json()
+    assert document["status"] == 429 and words in document["detail"]
+
+
+def test_the_administrators_own_refusals_follow_too(client: FlaskClient) -> None:
+    answer = client.put("/graph-store", query_string={"graph": BASE + "graph/ontology"}, data="",
+                        content_type="text/turtle", headers={**bearer(ADMIN), "Accept-Language": "fr"})
+    assert "il ne s'écrit pas ici" in problem(answer, 403)["detail"]
