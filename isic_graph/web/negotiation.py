@@ -21,9 +21,12 @@ def negotiate(offers: Iterable[str]) -> str:
     return best
 
 
+def asked_language() -> str | None:
+    """The language `?lang=` names, when it names one of ours."""
+    chosen = request.args.get("lang", "")
+    return chosen if chosen in LANGUAGES else None
+
+
 def language() -> str:
     """The language of a page: `?lang=` when it names one, else the Accept-Language's choice, else French."""
-    chosen = request.args.get("lang", "")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+    return asked_language() or request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT

@@ -24,6 +24,7 @@ from werkzeug.http import parse_accept_header
 from isic_graph.errors import IsicError, NotOwner, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web.lifecycle import request_id
+from isic_graph.web.negotiation import asked_language
 
 PROBLEM_BASE = PROBLEMS
 LOG = logging.getLogger("isic_graph.errors")
@@ -62,8 +63,8 @@ def french() -> bool:
     that prefers French to English (English otherwise, and outside a request)."""
     if not has_request_context():
         return False
-    chosen = request.args.get("lang", "")
-    if chosen in ("fr", "en"):
+    chosen = asked_language()
+    if chosen is not None:
         return chosen == "fr"
     return prefers_french(request.headers.get("Accept-Language", ""))
 
