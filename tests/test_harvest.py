@@ -16,6 +16,7 @@ from isic_graph.federation.harvest import harvest
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import ingest
+from isic_graph.progress import Step
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.base import Store
@@ -89,8 +90,10 @@ def test_harvests_copy_then_transfer_only_what_changed(peer: LiveServer, local: 
     assert int(provenance[0]["n"].value) == copied["anas"].triples
 
     before = len(dump_requests(peer, 3))  # the first harvest fetched each of the three networks
-    second = harvest(store, validator, graphs, registered)
+    steps: list[Step] = []
+    second = harvest(store, validator, graphs, registered, on_step=steps.append)
     assert second.error is None and not any(n.changed for n in second.networks), second
+    assert steps[0] == Step("south", 0, 3, "networks") and steps[-1] == Step("south", 3, 3, "networks")
     conditional = dump_requests(peer, before + 3)[before:]
     assert len(conditional) == 3 and {e["status"] for e in conditional} == {304}, (second, first)  # no data transferred
 

@@ -23,10 +23,10 @@ from isic_graph.cli import main
 from isic_graph.errors import UsageError
 from isic_graph.federation.harvest import harvest
 from isic_graph.federation.peers import Peer, PeerRegistry
-from isic_graph.jsonfile import read_entries, write_entries
 from isic_graph.rdf.namespaces import Graphs, check_slug
 from isic_graph.sparql.terms import iri, literal
 from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.store.jsonfile import read_entries, write_entries
 from isic_graph.validation.validator import Validator
 
 from .live import Answer, Handler, Listener, LiveServer, PeerServer, query, request

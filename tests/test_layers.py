@@ -12,9 +12,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "isic_graph"
 # Lowest first; a module may import from its own layer or those below it, never from one above.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("isic_graph",),  # the package itself: its version only
-    ("privacy",),  # personal data in text: errors redact their messages with it
+    ("privacy", "progress"),  # personal data in text (errors redact their messages with it); progress reports
     ("errors",),
-    ("rdf", "sparql", "jsonfile"),
+    ("rdf", "sparql"),
     ("config",),
     ("store",),
     ("validation",),

@@ -21,8 +21,8 @@ from stdnum import iban as iban_number
 from stdnum.fr import nir as nir_number
 
 from isic_graph.admin.backup import backup, verify
-from isic_graph.admin.bootstrap import load_reference
 from isic_graph.admin.credentials import CredentialStore
+from isic_graph.admin.reference import load_reference
 from isic_graph.admin.restoration import restore
 from isic_graph.errors import RestoreRefused, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document

@@ -24,6 +24,7 @@ from isic_graph.errors import Problem, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
 from isic_graph.privacy import Kind, masked, personal_data_in_iri
+from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import OWL, Graphs, check_slug
 from isic_graph.store.base import Store
 from isic_graph.validation.personal import personal_data_in
@@ -32,11 +33,13 @@ from isic_graph.validation.validator import Validator
 SAME_AS = OWL + "sameAs"
 
 
-def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en") -> list[Problem]:
+def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
+          on_step: OnStep = ignore) -> list[Problem]:
     """The problems of every graph of a store holding a whole backup (nothing, when every graph passes)."""
     problems: list[Problem] = []
     checked_by_shapes = set()
-    for graph in store.graph_names():
+    names = store.graph_names()
+    for graph in counted(names, on_step, "checking graphs", len(names), "graphs", every=1):
         if graph.startswith(graphs.network_prefix):
             problems += network_problems(store, graph, graphs, validator, lang)
             checked_by_shapes.add(graph)
@@ -47,7 +50,8 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en") 
             problems += vocabulary_problems(store, graph, graphs)
         elif graph == graphs.identity:
             problems += identity_problems(store, graph)
-    for graph, quads in groupby(store.stream(), key=graph_of):  # every quad once, streamed, graph by graph
+    quads_of = groupby(counted(store.stream(), on_step, "checking personal data", None, "quads"), key=graph_of)
+    for graph, quads in quads_of:  # every quad once, streamed, graph by graph
         if graph not in checked_by_shapes:
             problems += privacy_problems(graph, (q.triple for q in quads))
     return problems

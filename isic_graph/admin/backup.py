@@ -29,6 +29,7 @@ from pyoxigraph import (
 
 from isic_graph import __version__
 from isic_graph.errors import BackupError, UsageError
+from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.swap import sync
@@ -74,7 +75,7 @@ class Backup:
         return self.folder / self.manifest.file
 
 
-def backup(store: Store, target: Path, base_iri: str) -> Manifest:
+def backup(store: Store, target: Path, base_iri: str, on_step: OnStep = ignore) -> Manifest:
     """Write every quad of the store into the new folder `target`, beside its manifest; never half a backup."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not an empty folder: choose a new one")
@@ -82,7 +83,8 @@ def backup(store: Store, target: Path, base_iri: str) -> Manifest:
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
         partial.mkdir(parents=True)
-        counts = _write_quads(store.stream(), partial / DATA)
+        total = None if on_step is ignore else store.count()
+        counts = _write_quads(counted(store.stream(), on_step, "writing", total, "quads", CHUNK), partial / DATA)
         digest, size = _checksum(partial / DATA)
         manifest = Manifest(
             datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), __version__, base_iri,
@@ -100,7 +102,7 @@ def backup(store: Store, target: Path, base_iri: str) -> Manifest:
     return manifest
 
 
-def verify(folder: Path) -> Backup:
+def verify(folder: Path, on_step: OnStep = ignore) -> Backup:
     """Check a backup without touching any store: its manifest, the checksum and size of its data file,
     and that the file reads through to the very quads per graph the manifest lists."""
     manifest = _read_manifest(folder)
@@ -111,7 +113,7 @@ def verify(folder: Path) -> Backup:
     if (digest, size) != (manifest.sha256, manifest.bytes):
         raise BackupError(f"{checked.data} does not match its manifest (sha256 {digest[:12]}…, {size} bytes; "
                           f"expected {manifest.sha256[:12]}…, {manifest.bytes} bytes): it is damaged or was changed")
-    found = census(_quads_in(checked.data))
+    found = census(counted(_quads_in(checked.data), on_step, "checking", manifest.quads, "quads", CHUNK))
     if found != manifest.counts():
         raise BackupError(f"{checked.data} does not hold what its manifest lists: {difference(manifest, found)}")
     return checked

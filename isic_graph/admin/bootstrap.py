@@ -7,20 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import Triple
 
-from isic_graph.errors import UsageError, ValidationFailed
+from isic_graph.admin.reference import claimed, load_activity
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
-from isic_graph.ingest.reading import parse_document, read_batch
+from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_for_path
-from isic_graph.rdf.namespaces import ISIC, PROV, XSD, Graphs
-from isic_graph.sparql.terms import iri, is_iri
+from isic_graph.rdf.namespaces import ISIC, Graphs
+from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
-from isic_graph.validation.validator import Validator, personal_data_report
+from isic_graph.validation.validator import Validator
 
 Progress = Callable[[str], None]
 
@@ -76,43 +76,17 @@ def sample_networks() -> list[Path]:
     return folders
 
 
-def load_reference(store: Store, graphs: Graphs, path: Path, graph: str) -> int:
-    """Replace a reference-data graph with a file's triples (no ISIC shapes apply); returns the count."""
-    if not graph.startswith(("http://", "https://", "urn:")) or not is_iri(graph):
-        raise UsageError(f"--graph must be an absolute IRI, got {graph!r}")
-    if graphs.is_reserved(graph):
-        raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
-    triples = read_batch([Document.from_path(path)], graphs.base).triples
-    refuse_personal_data(triples)
-    replace_graph(store, graph, list(triples))
-    claim_reference(store, graphs, triples)
-    return len(triples)
-
-
-def refuse_personal_data(triples: Sequence[Triple]) -> None:
-    """Reference data is not held to the shapes, but holds no personal data either: ValidationFailed if it does."""
-    report = personal_data_report(triples)
-    if not report.conforms:
-        kinds = sorted({v.value or "" for v in report.violations})
-        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report,
-                               fr=f"les données contiennent des données personnelles ({', '.join(kinds)}) ; rien n'a "
-                                  "été enregistré")
-
-
 def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
                     now: datetime.datetime | None = None) -> None:
     """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
     network described first becomes the instance's when reference data for it is loaded), but for the
     networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'."""
-    subjects = sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)
-                       and not ownership.names_a_network(graphs, t.subject.value)})
+    subjects = claimed(triples, graphs)
     if not subjects:
         return
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    activity = f"{graphs.base}id/load/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
-    store.update(f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
-                 f"<{PROV}endedAtTime> \"{now.isoformat()}\"^^<{XSD}dateTime> }} }} ;\n"
-                 + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity, replace=True))
+    activity, record = load_activity(graphs, now)
+    store.update(f"{record} ;\n" + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity,
+                                                          replace=True))
 
 
 def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:

@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from isic_graph.errors import NotFound, UsageError
-from isic_graph.jsonfile import read_entries, write_entries
 from isic_graph.rdf.namespaces import check_slug
+from isic_graph.store.jsonfile import read_entries, write_entries
 
 
 @dataclass(frozen=True)

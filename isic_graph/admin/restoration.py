@@ -24,6 +24,7 @@ from isic_graph.admin.backup import (
 )
 from isic_graph.errors import BackupError, Problem, RestoreRefused, UsageError
 from isic_graph.ingest.identity import recompute_identity
+from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
@@ -54,7 +55,7 @@ class Restored:
 
 
 def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator, replace: bool = False,
-            only_conforming: bool = False) -> Restored:
+            only_conforming: bool = False, on_step: OnStep = ignore) -> Restored:
     """Load a verified backup into an empty store (with replace, in place of its content), after every graph of it
     passed its checks (see audit.py); then recount every graph.
 
@@ -77,12 +78,12 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
         staging = Path(tempfile.mkdtemp(prefix="isic-graph-restore-")) / "store"
     staged = EmbeddedStore(staging)
     try:
-        staged.bulk_load(checked.data)
-        found = census_of(staged)
+        staged.bulk_load(checked.data, on_step)
+        found = census(counted(staged.stream(), on_step, "counting", manifest.quads, "quads"))
         if found != manifest.counts():
             raise BackupError(f"once loaded, the backup does not hold what its manifest lists: "
                               f"{difference(manifest, found)}")
-        problems = audit(staged, graphs, validator)
+        problems = audit(staged, graphs, validator, on_step=on_step)
         if problems and not only_conforming:
             failing = sorted({p.graph for p in problems})
             raise RestoreRefused(f"{len(problems)} problem(s) in {len(failing)} graph(s) of the backup; nothing was "
@@ -96,7 +97,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
         else:
-            copy_into(store, staged, expected)
+            copy_into(store, staged, expected, on_step)
     finally:
         staged.close()
         shutil.rmtree(staging if on_disk else staging.parent, ignore_errors=True)
@@ -117,14 +118,14 @@ def leave_out(staged: Store, graphs: Graphs, problems: list[Problem]) -> None:
         recompute_identity(staged, graphs)
 
 
-def copy_into(store: Store, staged: EmbeddedStore, expected: dict[str, int]) -> None:
+def copy_into(store: Store, staged: EmbeddedStore, expected: dict[str, int], on_step: OnStep = ignore) -> None:
     """Write the staged graphs into a store, each graph replaced in one update; the graphs it does not hold are dropped."""
     for graph in store.graph_names():
         if graph not in expected:
             store.update(f"DROP SILENT GRAPH {iri(graph)}")
     if DEFAULT not in expected:
         store.update("DROP SILENT DEFAULT")
-    for graph in sorted(expected):
+    for graph in counted(sorted(expected), on_step, "writing graphs", len(expected), "graphs", every=1):
         store.update(load_update(graph, staged.default_triples() if graph == DEFAULT
                                  else staged.graph_triples(graph)))
 

@@ -27,6 +27,7 @@ from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.ownership import keep_owned
 from isic_graph.ingest.reading import read_batch
 from isic_graph.privacy import masked, personal_data_in_iri
+from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.namespaces import (
     DCTERMS,
@@ -72,17 +73,20 @@ class PeerOutcome:
     error: str | None = None
 
 
-def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer, timeout: float = TIMEOUT) -> PeerOutcome:
+def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer, timeout: float = TIMEOUT,
+            on_step: OnStep = ignore) -> PeerOutcome:
     """Copy the peer's changed network graphs; a peer that fails leaves everything as it was.
 
-    timeout: seconds allowed for each request to the peer."""
+    timeout: seconds allowed for each request to the peer; on_step: told of each network done."""
     if not peer.dumps:
         return PeerOutcome(peer.name, error=f"peer {peer.name} has no dumps address (peer add --dumps URL)")
     try:
         check_slug(peer.name)
         listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
+        entries = _entries(peer, listing)
         outcomes = tuple(entry if isinstance(entry, NetworkOutcome) else
-                         _safely(store, validator, graphs, peer, entry, timeout) for entry in _entries(peer, listing))
+                         _safely(store, validator, graphs, peer, entry, timeout)
+                         for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1))
     except (PeerUnavailable, UsageError, ValueError) as exc:
         return PeerOutcome(peer.name, error=getattr(exc, "message", str(exc)))
     if any(outcome.changed for outcome in outcomes):

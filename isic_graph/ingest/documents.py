@@ -46,6 +46,10 @@ class DocumentLimits:
 
 
 LIMITS = DocumentLimits()
+# The operator's own reference data (`isic-graph load`): no count of triples, marks or values is capped,
+# since it is streamed; a term stays within what pyoxigraph reads at once (16 MiB).
+OPERATOR = DocumentLimits(max_literal=16 * 1024 * 1024, max_iri=16 * 1024 * 1024, max_marks=2**62, max_triples=2**62,
+                          max_json_values=2**62)
 MARKS = "{}()[]\"'<#"  # the characters guard.deepest_nesting stops at
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ESCAPE = re.compile(r"\\[^\r\n]")  # \" in strings, \u0041 in IRIs, e:a\#b in names: never an opener or a quote

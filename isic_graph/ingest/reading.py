@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 from functools import cache
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, parse
 
@@ -24,6 +24,7 @@ from isic_graph.ingest.documents import (
 )
 from isic_graph.ingest.tabular import read_tables
 from isic_graph.rdf import resources
+from isic_graph.rdf.formats import Format
 from isic_graph.rdf.namespaces import CONTEXT_IRI
 from isic_graph.sparql.guard import deepest_nesting
 from isic_graph.store.results import term_value
@@ -72,21 +73,28 @@ def _read(doc: Document, base_iri: str, limits: DocumentLimits) -> Iterator[Trip
     text = _check_text(doc, limits)
     jsonld = doc.format.name == "jsonld"
     data = _inline_contexts(doc.name, text, limits) if jsonld else doc.data
+    yield from read_stream(doc.name, doc.format, data, base_iri, limits, positions=not jsonld)
+
+
+def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str,
+                limits: DocumentLimits = LIMITS, positions: bool = True) -> Iterator[Triple]:
+    """The triples of an RDF graph document read as it is parsed (from bytes, or from a file a block at a
+    time), each term checked; pyoxigraph's errors become ours. positions: the errors give line and column."""
     try:
-        for quad in parse(data, format=doc.format.rdf_format, base_iri=base_iri):
+        for quad in parse(source, format=fmt.rdf_format, base_iri=base_iri):
             triple = quad.triple
-            _check_terms(doc.name, triple, limits)
+            _check_terms(name, triple, limits)
             yield triple
     except SyntaxError as exc:
         detail = _shown(LOCATION.sub("", exc.msg), 300)
-        if exc.lineno is None or jsonld:  # JSON-LD is parsed as normalised by _inline_contexts: no position
-            raise ParseError(f"{doc.name} is not valid {doc.format.name}: {detail}") from None
-        raise ParseError(f"{doc.name} is not valid {doc.format.name} at line {exc.lineno}, column {exc.offset}: "
+        if exc.lineno is None or not positions:  # JSON-LD is parsed as normalised by _inline_contexts: no position
+            raise ParseError(f"{name} is not valid {fmt.name}: {detail}") from None
+        raise ParseError(f"{name} is not valid {fmt.name} at line {exc.lineno}, column {exc.offset}: "
                          f"{detail}") from None
     except MemoryError:  # pyoxigraph's buffer limit (16 MiB) for one token
-        raise DocumentTooLarge(f"{doc.name} holds a token (a literal or an IRI) too large to read") from None
+        raise DocumentTooLarge(f"{name} holds a token (a literal or an IRI) too large to read") from None
     except ValueError as exc:
-        raise ParseError(f"{doc.name} could not be read: {_shown(str(exc), 300)}") from None
+        raise ParseError(f"{name} could not be read: {_shown(str(exc), 300)}") from None
 
 
 def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:

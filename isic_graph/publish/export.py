@@ -12,6 +12,7 @@ from typing import IO, Iterable, Iterator
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from isic_graph.errors import NotFound, UsageError
+from isic_graph.progress import OnStep, Step, counted, ignore
 from isic_graph.publish.jsonld import compact
 from isic_graph.rdf.formats import DOCUMENT, Format, format_for_path, format_named, formats_for
 from isic_graph.rdf.namespaces import CONTEXT_IRI, PREFIXES, Graphs, check_slug
@@ -19,11 +20,12 @@ from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 
 EXPORT_FORMATS = tuple(f.name for f in formats_for(DOCUMENT) if f.rdf_format is not None)
+WRITING = "writing"
 BATCH = 2000  # statements serialized at a time (a batch ends on a change of subject, up to 4 times this)
 
 
 def export_stream(store: Store, graphs: Graphs, format_name: str = "nquads", network: str | None = None,
-                  compress: bool = False) -> Iterator[bytes]:
+                  compress: bool = False, on_step: OnStep = ignore) -> Iterator[bytes]:
     """The whole store, or one network's graph, as chunks of bytes; memory stays constant.
 
     A network's graph keeps its name in dataset formats (N-Quads, TriG) and is plain triples in the others.
@@ -39,7 +41,7 @@ def export_stream(store: Store, graphs: Graphs, format_name: str = "nquads", net
         graph = graphs.network(check_slug(network))
         if store.query(f"ASK {{ GRAPH {iri(graph)} {{ }} }}") is not True:
             raise NotFound(f"no data for network {network!r}")
-    chunks = _chunks(store, fmt, graph)
+    chunks = _chunks(store, fmt, graph, on_step)
     return gzip_chunks(chunks) if compress else chunks
 
 
@@ -49,7 +51,7 @@ def export(store: Store, graphs: Graphs, format_name: str = "nquads", network: s
 
 
 def export_to_file(store: Store, graphs: Graphs, path: Path, format_name: str | None = None,
-                   network: str | None = None) -> int:
+                   network: str | None = None, on_step: OnStep = ignore) -> int:
     """Write a dump to a file, gzip-compressed when its name ends with .gz; returns the bytes written.
 
     The format defaults to the one the file's extension names (else N-Quads). The file appears only
@@ -58,7 +60,7 @@ def export_to_file(store: Store, graphs: Graphs, path: Path, format_name: str | 
     compress = path.suffix == ".gz"
     if format_name is None:
         format_name = output_format(path.with_suffix("") if compress else path)
-    chunks = export_stream(store, graphs, format_name, network, compress)
+    chunks = export_stream(store, graphs, format_name, network, compress, on_step)
     partial = path.with_name(f".{path.name}.part")
     written = 0
     try:
@@ -119,13 +121,26 @@ def serialize_chunks(quads: Iterable[Quad], fmt: Format, named_graphs: bool = Tr
             yield out
 
 
-def _chunks(store: Store, fmt: Format, graph: str | None) -> Iterator[bytes]:
-    """The store's own N-Quads / N-Triples passed through when they are what is asked, else re-serialized."""
+def _chunks(store: Store, fmt: Format, graph: str | None, on_step: OnStep = ignore) -> Iterator[bytes]:
+    """The store's own N-Quads / N-Triples passed through when they are what is asked, else re-serialized;
+    the quads written so far reported (out of the store's count, asked only when someone is watching)."""
+    total = None if on_step is ignore else store.count(graph)
     if fmt.name == ("ntriples" if graph else "nquads"):
         raw = store.raw_chunks(graph)
         if raw is not None:
-            return raw
-    return serialize_chunks(store.stream(graph), fmt, named_graphs=graph is None)
+            return _lines_counted(raw, on_step, total)
+    return serialize_chunks(counted(store.stream(graph), on_step, WRITING, total, "quads"), fmt,
+                            named_graphs=graph is None)
+
+
+def _lines_counted(chunks: Iterator[bytes], on_step: OnStep, total: int | None) -> Iterator[bytes]:
+    """N-Quads or N-Triples chunks as they come, their statements (one a line) counted as they go by."""
+    done = 0
+    on_step(Step(WRITING, 0, total, "quads"))
+    for chunk in chunks:
+        yield chunk
+        done += chunk.count(b"\n")
+        on_step(Step(WRITING, done, total, "quads"))
 
 
 def _batches(quads: Iterable[Quad]) -> Iterator[list[Quad]]:

@@ -26,6 +26,10 @@ class Store(ABC):
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 update, all or nothing."""
 
+    def update_operations(self, operations: Iterable[str]) -> None:
+        """Run update operations as one update, all or nothing (this backend holds its text whole)."""
+        self.update(" ;\n".join(operations))
+
     @abstractmethod
     def graph_triples(self, graph: str) -> list[Triple]:
         """Every triple of one named graph."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from itertools import islice
 from pathlib import Path
-from typing import IO, Iterator, cast
+from typing import IO, Iterable, Iterator, cast
 
 import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 
 from isic_graph.errors import StorageFull, StoreError, StoreLocked, UsageError
+from isic_graph.progress import OnStep, ReadCounter, ignore
 from isic_graph.store.base import Store
 from isic_graph.store.remote import FULL_MESSAGE, NO_SPACE
 from isic_graph.store.results import QueryResult, from_pyoxigraph
@@ -38,9 +40,7 @@ class EmbeddedStore(Store):
         except SyntaxError as exc:
             raise UsageError(f"SPARQL update syntax error: {exc}") from None
         except OSError as exc:
-            if NO_SPACE in str(exc):
-                raise StorageFull(FULL_MESSAGE) from None
-            raise StoreError(f"update failed: {exc}") from None
+            raise _write_error(exc) from None
 
     def graph_triples(self, graph: str) -> list[Triple]:
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, NamedNode(graph))]
@@ -64,10 +64,43 @@ class EmbeddedStore(Store):
             return self._store.dump(format=rdf_format) or b""
         return super().dump(rdf_format, graphs)  # type: ignore[arg-type]
 
-    def bulk_load(self, nquads_gz: Path) -> None:
-        """Load a gzipped N-Quads file with the engine's bulk loader (fast; not atomic: for a store no one else sees)."""
+    def extend(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Add triples to a graph in one transaction (for a store no one else sees: see load_reference)."""
+        name = NamedNode(graph)
         try:
-            with gzip.open(nquads_gz, "rb") as handle:
+            self._store.extend(Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        except OSError as exc:
+            raise _write_error(exc) from None
+
+    def drop_in_steps(self, graph: str, step: int = 10_000) -> None:
+        """Empty a graph a few quads at a time, so that memory stays small whatever its size (not atomic)."""
+        name = NamedNode(graph)
+        try:
+            while quads := list(islice(self._store.quads_for_pattern(None, None, None, name), step)):
+                for quad in quads:
+                    self._store.remove(quad)
+        except OSError as exc:
+            raise _write_error(exc) from None
+
+    def flush(self) -> None:
+        """Write what is held in memory to the store's files (RocksDB's memtables)."""
+        if self.path is not None:
+            self._store.flush()
+
+    def copy_to(self, target: Path) -> EmbeddedStore:
+        """A copy of this on-disk store in the new folder target (its files hard-linked: quick), opened."""
+        try:
+            self._store.backup(str(target))
+        except OSError as exc:
+            raise _write_error(exc) from None
+        return EmbeddedStore(target)
+
+    def bulk_load(self, nquads_gz: Path, on_step: OnStep = ignore) -> None:
+        """Load a gzipped N-Quads file with the engine's bulk loader (fast; not atomic: for a store no one else sees);
+        the compressed bytes read so far are reported."""
+        try:
+            with nquads_gz.open("rb") as raw, gzip.open(cast(IO[bytes], ReadCounter(
+                    raw, on_step, "loading", nquads_gz.stat().st_size)), "rb") as handle:
                 self._store.bulk_load(cast(IO[bytes], handle), RdfFormat.N_QUADS)
         except (SyntaxError, ValueError, EOFError) as exc:
             raise StoreError(f"{nquads_gz} cannot be loaded: {exc}") from None
@@ -108,6 +141,12 @@ class EmbeddedStore(Store):
                 raise StoreError(f"cannot flush the store at {self.path}: {exc}") from None
         finally:
             del self._store
+
+
+def _write_error(exc: OSError) -> StoreError:
+    if NO_SPACE in str(exc):
+        return StorageFull(FULL_MESSAGE)
+    return StoreError(f"update failed: {exc}")
 
 
 def _opened(path: Path | None) -> pyoxigraph.Store:

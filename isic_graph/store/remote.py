@@ -11,7 +11,7 @@ import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator, Sequence, cast
+from typing import IO, Iterable, Iterator, Sequence, cast
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import urllib3
@@ -52,6 +52,7 @@ USER_AGENT = "isic-graph"
 BLOCK = 64 * 1024  # bytes read from the store at a time
 CONNECTIONS = 32  # kept-alive connections to the store, at most (as many as the query workers)
 FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+STREAMED_UPDATE_TIMEOUT = 3600.0  # seconds a store may take to apply an update streamed to it (a load of any size)
 NO_SPACE = "No space left on device"  # how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
 FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
                 "send again once disk space has been freed")
@@ -164,6 +165,25 @@ class RemoteStore(Store):
                 if self.version is not None:
                     self.version.bump()
 
+    def update_operations(self, operations: Iterable[str]) -> None:
+        """Run operations as one update whose text is sent as it is written (chunked), never held whole here.
+
+        The store runs it once the whole text has come, all or nothing: should writing the text fail
+        midway (the operations raise), the request is cut short and nothing is applied.
+        """
+        body = (f"{' ;' if i else ''}\n{operation}".encode("utf-8") for i, operation in enumerate(operations))
+        headers = {"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"}
+        with self._exclusive():
+            try:
+                self._send("POST", self.update_url, body, headers,
+                           urllib3.Timeout(connect=self.timeout, read=max(self.timeout, STREAMED_UPDATE_TIMEOUT)))
+            except StoreUnavailable:
+                raise StoreUnavailable("the store could not be reached, or stopped answering during this write: "
+                                       "the write was applied whole or not at all; send it again in a moment") from None
+            finally:
+                if self.version is not None:
+                    self.version.bump()
+
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
         with self._writing:
@@ -215,11 +235,14 @@ class RemoteStore(Store):
         self._http.clear()
 
     @contextmanager
-    def _exchange(self, method: str, url: str, body: str | None, headers: dict[str, str],
+    def _exchange(self, method: str, url: str, body: str | Iterator[bytes] | None, headers: dict[str, str],
                   timeout: urllib3.Timeout | None = None) -> Iterator[urllib3.BaseHTTPResponse]:
-        """A response to read as it comes; its connection is kept for the next request once it is read whole."""
+        """A response to read as it comes; its connection is kept for the next request once it is read whole.
+        A body given as an iterator of blocks is sent as they come (chunked)."""
+        streamed = body is not None and not isinstance(body, str)
         response = self._http.request(method, url, body=body, headers=headers, preload_content=False, redirect=False,
-                                      timeout=timeout or urllib3.Timeout(connect=self.timeout, read=self.timeout))
+                                      timeout=timeout or urllib3.Timeout(connect=self.timeout, read=self.timeout),
+                                      chunked=streamed)
         try:
             yield response
         finally:
@@ -248,9 +271,10 @@ class RemoteStore(Store):
     def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         return self._send("POST", url, urllib.parse.urlencode(form), {"Content-Type": FORM_TYPE, "Accept": accept})
 
-    def _send(self, method: str, url: str, body: str | None, headers: dict[str, str]) -> tuple[bytes, str]:
+    def _send(self, method: str, url: str, body: str | Iterator[bytes] | None,
+              headers: dict[str, str], timeout: urllib3.Timeout | None = None) -> tuple[bytes, str]:
         try:
-            with self._exchange(method, url, body, headers) as response:
+            with self._exchange(method, url, body, headers, timeout) as response:
                 content = response.read()
                 status, content_type = response.status, response.headers.get("Content-Type", "")
         except (TransportError, OSError):

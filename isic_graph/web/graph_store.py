@@ -5,11 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 from pyoxigraph import serialize
 
-from isic_graph.admin.bootstrap import (
-    claim_reference,
-    refuse_personal_data,
-    replace_graph,
-)
+from isic_graph.admin.bootstrap import claim_reference, replace_graph
+from isic_graph.admin.reference import refuse_personal_data
 from isic_graph.errors import Forbidden, NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest

@@ -1,4 +1,4 @@
-"""The isic-graph command line: each command calls one core function."""
+"""The isic-graph commands: each calls one core function."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import click
 
 from isic_graph import __version__
 from isic_graph.admin.backup import backup, verify
-from isic_graph.admin.bootstrap import init_store, load_reference, stats
+from isic_graph.admin.bootstrap import init_store, stats
 from isic_graph.admin.credentials import CredentialStore
+from isic_graph.admin.reference import load_reference
 from isic_graph.admin.restoration import restore
+from isic_graph.cli.progress import Display
 from isic_graph.config import CONFIG_FILE, SETTINGS, Settings, settings_table
 from isic_graph.errors import (
     IsicError,
@@ -202,12 +204,14 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
 def export_command(obj: Context, network: str | None, fmt: str | None, output: Path | None) -> None:
     """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed."""
     def action() -> None:
-        with obj.store(read_only=True) as store:
+        with obj.store(read_only=True) as store, Display("export") as show:
             if output:
-                written = export_to_file(store, obj.graphs, output, fmt, network)
-                progress(f"wrote {written} bytes to {output}")
+                written = export_to_file(store, obj.graphs, output, fmt, network, show)
             else:
-                write_chunks(export_stream(store, obj.graphs, fmt or "nquads", network), sys.stdout.buffer)
+                write_chunks(export_stream(store, obj.graphs, fmt or "nquads", network, on_step=show),
+                             sys.stdout.buffer)
+        if output:
+            progress(f"wrote {written} bytes to {output}")
     run(action)
 
 
@@ -216,10 +220,10 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
 @click.option("--graph", required=True, help="IRI of the graph to replace with the file's triples.")
 @click.pass_obj
 def load_command(obj: Context, file: Path, graph: str) -> None:
-    """Load reference data (no ISIC shapes) into a graph of its own, replacing it."""
+    """Load reference data (no ISIC shapes, any size) into a graph of its own, replacing it whole or not at all."""
     def action() -> None:
-        with obj.store() as store:
-            count = load_reference(store, obj.graphs, file, graph)
+        with obj.store() as store, Display("load") as show:
+            count = load_reference(store, obj.graphs, file, graph, show)
         click.echo(f"loaded {count} triples into <{graph}>")
     run(action)
 
@@ -230,8 +234,8 @@ def load_command(obj: Context, file: Path, graph: str) -> None:
 def backup_command(obj: Context, folder: Path) -> None:
     """Write the whole store into a new FOLDER: N-Quads (gzip), a manifest and its checksum; works while serving."""
     def action() -> None:
-        with obj.store(read_only=True) as store:
-            manifest = backup(store, folder, obj.settings.base_iri)
+        with obj.store(read_only=True) as store, Display("backup") as show:
+            manifest = backup(store, folder, obj.settings.base_iri, show)
         click.echo(f"backed up {manifest.quads} quads in {len(manifest.graphs)} graphs to {folder} "
                    f"(sha256 {manifest.sha256})")
     run(action)
@@ -247,14 +251,17 @@ def restore_command(obj: Context, folder: Path, replace: bool, only_conforming: 
     """Check a backup (manifest, checksum, then every graph as ingestion would), then load it into an empty store
     (or, with --replace, any): all of it, or nothing when a graph fails its checks."""
     def action() -> bool:
-        checked = verify(folder)  # the whole backup, before the store is even opened
-        with obj.store() as store:
-            try:
-                restored = restore(store, checked, obj.graphs, Validator.default(), replace, only_conforming)
-            except RestoreRefused as exc:
-                for problem in exc.problems:
-                    click.echo(f"  - {problem.describe()}", err=True)
-                raise
+        with Display("restore") as show:
+            checked = verify(folder, show)  # the whole backup, before the store is even opened
+            with obj.store() as store:
+                try:
+                    restored = restore(store, checked, obj.graphs, Validator.default(), replace, only_conforming,
+                                       show)
+                except RestoreRefused as exc:
+                    show.close()
+                    for problem in exc.problems:
+                        click.echo(f"  - {problem.describe()}", err=True)
+                    raise
         for problem in restored.left_out:
             click.echo(f"  - left out: {problem.describe()}", err=True)
         click.echo(f"restored {restored.quads} quads in {restored.graphs} graphs from {folder}"
@@ -368,8 +375,9 @@ def harvest_command(obj: Context, peer: str | None) -> None:
         registry = PeerRegistry(obj.settings.peers_path)
         peers = [registry.get(peer)] if peer else registry.list()
         failed = False
-        with obj.store() as store:
-            for outcome in (harvest(store, Validator.default(), obj.graphs, p) for p in peers):
+        with obj.store() as store, Display("harvest") as show:
+            for outcome in (harvest(store, Validator.default(), obj.graphs, p, on_step=show) for p in peers):
+                show.close()
                 if outcome.error:
                     failed = True
                     click.echo(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}", err=True)
@@ -509,7 +517,3 @@ def _print_report(report: Report, lang: str, path: Path | None) -> None:
     if path is not None:
         path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
         progress(f"W3C SHACL report written to {path}")
-
-
-if __name__ == "__main__":  # python -m isic_graph.cli
-    main()

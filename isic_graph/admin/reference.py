@@ -1,0 +1,201 @@
+"""Reference data the operator loads (`isic-graph load`): a file of any size streamed into its graph, all or nothing.
+
+The file is read a block at a time and written a chunk of triples at a time, so memory does not grow with
+its size (but for its blank nodes: their stable names hang on their whole description, see
+documents.skolemise, so the triples holding one are kept until the end of the file). Each chunk is
+checked for personal data as it comes; the subjects it describes become the instance's (ownership.py).
+
+All or nothing: on an embedded store on disk, the graph is written into a copy of the store beside it
+(hard-linked, so quick), which then takes the store's place in one step (store/swap.py): a kill at any
+moment leaves the store as it was or with the whole new graph. On any other store, the whole load is one
+update, whose text is sent as it is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from itertools import islice
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Sequence, cast
+
+from pyoxigraph import BlankNode, NamedNode, Triple
+
+from isic_graph.errors import DocumentTooLarge, UsageError, ValidationFailed
+from isic_graph.ingest import ownership
+from isic_graph.ingest.documents import OPERATOR, Document
+from isic_graph.ingest.reading import _read, read_stream, skolemise
+from isic_graph.progress import OnStep, ReadCounter, Step, ignore
+from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import PROV, XSD, Graphs
+from isic_graph.sparql.terms import iri, is_iri
+from isic_graph.sparql.updates import insert_data
+from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.store.swap import staging_folder, sweep
+from isic_graph.validation.validator import personal_data_report
+
+CHUNK = 10_000  # triples checked and written at a time
+FLUSH = 40_000  # triples written to a store copy between two flushes of its memtables (they grow otherwise)
+MAX_TRIPLE_TERMS = 1_000  # `<<` open at once: pyoxigraph's recursion overflows the stack near 20,000
+BLOCK = 1 << 20  # bytes read from the file at a time
+READING = "reading"
+
+
+def load_reference(store: Store, graphs: Graphs, path: Path, graph: str, on_step: OnStep = ignore,
+                   now: datetime.datetime | None = None) -> int:
+    """Replace a reference-data graph with a file's triples (no ISIC shapes apply, nor any count limit); returns
+    the count of triples the graph then holds. Nothing changes when the file cannot be read whole or holds
+    personal data."""
+    if not graph.startswith(("http://", "https://", "urn:")) or not is_iri(graph):
+        raise UsageError(f"--graph must be an absolute IRI, got {graph!r}")
+    if graphs.is_reserved(graph):
+        raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
+    fmt = format_for_path(path)
+    if fmt.rdf_format is None or fmt.dataset:
+        raise UsageError(f"{path.name}: reference data is one graph of RDF; give Turtle, N-Triples or JSON-LD")
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}" if not path.exists() else f"{path} is not a file")
+    activity, record = load_activity(graphs, now)
+    pieces = _pieces(path, graphs, graph, activity, on_step)
+    if isinstance(store, EmbeddedStore) and store.path is not None:
+        return _into_copy(store, graph, pieces, record)
+    store.update_operations(_operations(graph, pieces, record))
+    return store.count(graph)
+
+
+def load_activity(graphs: Graphs, now: datetime.datetime | None = None) -> tuple[str, str]:
+    """A new load activity's IRI, and the update recording it in the ownership graph."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/load/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    return activity, (f"INSERT DATA {{ GRAPH <{graphs.ownership}> {{ <{activity}> a <{PROV}Activity> ; "
+                      f"<{PROV}endedAtTime> \"{now.isoformat()}\"^^<{XSD}dateTime> }} }}")
+
+
+def refuse_personal_data(triples: Sequence[Triple]) -> None:
+    """Reference data is not held to the shapes, but holds no personal data either: ValidationFailed if it does."""
+    report = personal_data_report(triples)
+    if not report.conforms:
+        kinds = sorted({v.value or "" for v in report.violations})
+        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report,
+                               fr=f"les données contiennent des données personnelles ({', '.join(kinds)}) ; rien n'a "
+                                  "été enregistré")
+
+
+def claimed(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
+    """The subjects reference data describes (a skolemised blank node's is the IRI it hangs from), but for the
+    networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'."""
+    return sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)
+                   and not ownership.names_a_network(graphs, t.subject.value)})
+
+
+def _pieces(path: Path, graphs: Graphs, graph: str, activity: str, on_step: OnStep) -> Iterator[list[Triple] | str]:
+    """What the load writes, in order: chunks of triples for the graph, and the updates claiming their subjects."""
+    held: list[Triple] = []  # the triples with a blank node, named once the whole file is read
+    instance = ownership.instance(graphs)
+    reading = _Reading(path, on_step)
+    with reading:
+        for chunk in _chunks(_triples(path, reading, graphs.base), CHUNK):
+            refuse_personal_data(chunk)
+            plain = [t for t in chunk if not _blank(t)]
+            held += (t for t in chunk if _blank(t))
+            yield plain
+            if subjects := claimed(plain, graphs):
+                yield ownership.claim_update(graphs, instance, subjects, activity, replace=True)
+    for chunk in _chunks(iter(skolemise(held, graphs.base)), CHUNK):
+        yield chunk
+        if subjects := claimed(chunk, graphs):
+            yield ownership.claim_update(graphs, instance, subjects, activity, replace=True)
+
+
+def _triples(path: Path, reading: _Reading, base: str) -> Iterator[Triple]:
+    fmt = format_for_path(path)
+    if fmt.name == "jsonld":  # its contexts are inlined (never fetched) in the whole tree: read whole
+        yield from _read(Document.from_path(path), base, OPERATOR)
+        reading.finish()
+        return
+    yield from read_stream(path.name, fmt, cast(IO[bytes], reading), base, OPERATOR)
+
+
+def _into_copy(store: EmbeddedStore, graph: str, pieces: Iterator[list[Triple] | str], record: str) -> int:
+    """Write the graph into a copy of the store, then put the copy in the store's place."""
+    assert store.path is not None
+    sweep(store.path)  # what earlier loads or restorations, killed, left beside it
+    staging = staging_folder(store.path)
+    copy = store.copy_to(staging)
+    try:
+        copy.drop_in_steps(graph)
+        copy.update(f"CREATE SILENT GRAPH {iri(graph)}")
+        written = 0
+        for piece in pieces:
+            if isinstance(piece, str):  # claims: four triples a subject, about as many as the chunk before
+                copy.update(piece)
+                written += CHUNK
+            else:
+                copy.extend(graph, piece)
+                written += len(piece)
+            if written >= FLUSH:
+                copy.flush()
+                written = 0
+        copy.update(record)
+        count = copy.count(graph)
+        old = copy.take_place_of(store)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        copy.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    return count
+
+
+def _operations(graph: str, pieces: Iterator[list[Triple] | str], record: str) -> Iterator[str]:
+    """The load as the operations of one update."""
+    yield f"DROP SILENT GRAPH {iri(graph)}"
+    yield f"CREATE SILENT GRAPH {iri(graph)}"
+    for piece in pieces:
+        if isinstance(piece, str):
+            yield piece
+        elif piece:
+            yield insert_data(graph, piece)
+    yield record
+
+
+class _Reading(ReadCounter):
+    """The file, read a block at a time for the parser, reporting the bytes read; triple terms nested deeper
+    than pyoxigraph can hold are refused (it would overflow its stack, not fail)."""
+
+    def __init__(self, path: Path, on_step: OnStep) -> None:
+        self.path = path
+        self.depth = 0
+        self._last = b""
+        super().__init__(path.open("rb"), on_step, READING, path.stat().st_size)
+
+    def __enter__(self) -> _Reading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, size: int = -1) -> bytes:
+        block = super().read(BLOCK if size is None or size < 0 else min(size, BLOCK))
+        seen = self._last + block
+        self.depth += seen.count(b"<<") - seen.count(b">>")
+        if self.depth > MAX_TRIPLE_TERMS:
+            raise DocumentTooLarge(f"{self.path.name} nests RDF 1.2 triple terms (<< … >>) more than "
+                                   f"{MAX_TRIPLE_TERMS} deep; nothing was stored")
+        self._last = block[-1:] if block[-1:] in (b"<", b">") else b""
+        return block
+
+    def finish(self) -> None:
+        """Report the whole file read (it was read whole at once)."""
+        self.done = self.total or 0
+        self.on_step(Step(READING, self.done, self.total, "bytes"))
+
+
+def _chunks(triples: Iterator[Triple], size: int) -> Iterator[list[Triple]]:
+    while chunk := list(islice(triples, size)):
+        yield chunk
+
+
+def _blank(t: Triple) -> bool:
+    return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)

@@ -1,0 +1,177 @@
+"""`isic-graph load`: reference data of any size, streamed into its graph, all of it or nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from isic_graph.admin.reference import load_reference
+from isic_graph.errors import DocumentTooLarge, ParseError, UsageError, ValidationFailed
+from isic_graph.ingest import ownership
+from isic_graph.progress import Step
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
+
+from .test_restoration import content, fingerprint, leftovers
+
+BASE = "http://localhost:5000/"
+REFERENCE = "http://example.org/graph/reference"
+COMMAND = [sys.executable, "-m", "isic_graph.cli"]
+
+
+def generated(path: Path, count: int, start: int = 0, word: str = "item") -> Path:
+    """An N-Triples file of `count` triples about count / 4 subjects (made here, never kept in the repository)."""
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(start, start + count):
+            subject, k = i // 4, i % 4
+            if k == 0:
+                out.write(f"<http://example.org/ref/{subject}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                          "<http://example.org/ref/Place> .\n")
+            elif k == 1:
+                out.write(f'<http://example.org/ref/{subject}> <http://www.w3.org/2000/01/rdf-schema#label> '
+                          f'"{word} {subject}"@fr .\n')
+            else:
+                out.write(f"<http://example.org/ref/{subject}> <http://example.org/ref/near{k}> "
+                          f"<http://example.org/ref/{(subject * 7 + k) % (count // 4 + 1)}> .\n")
+    return path
+
+
+def test_a_file_far_over_the_submission_cap_is_loaded_whole_and_its_subjects_owned(
+        tmp_path: Path, graphs: Graphs) -> None:
+    path = generated(tmp_path / "communes.nt", 300_000)
+    steps: list[Step] = []
+    with EmbeddedStore(tmp_path / "store") as store:
+        assert load_reference(store, graphs, path, REFERENCE, steps.append) == 300_000
+        assert store.count(REFERENCE) == 300_000
+        assert ownership.owner_of(store, graphs, "http://example.org/ref/74999") == ownership.instance(graphs)
+    reading = [s for s in steps if s.stage == "reading"]
+    assert reading[0].done == 0 and reading[-1].done == reading[-1].total == path.stat().st_size
+    assert [s.done for s in reading] == sorted(s.done for s in reading)
+
+
+def test_a_load_replaces_the_graph_on_each_backend(store: Store, graphs: Graphs, tmp_path: Path) -> None:
+    load_reference(store, graphs, generated(tmp_path / "old.nt", 30_000, word="old"), REFERENCE)
+    count = load_reference(store, graphs, generated(tmp_path / "new.nt", 25_000, word="new"), REFERENCE)
+    assert count == store.count(REFERENCE) == 25_000
+    assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "old 0"@fr }} }}') is False
+    assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "new 6249"@fr }} }}') is True
+
+
+def broken_in_the_middle(path: Path, fault: str) -> Path:
+    """25,000 good triples, a faulty line, and 25,000 more: the fault comes after two chunks were written."""
+    generated(path, 25_000)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(fault + "\n")
+    more = generated(path.with_suffix(".more"), 25_000, start=25_000)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(more.read_text(encoding="utf-8"))
+    return path
+
+
+FAULTS = [
+    pytest.param("<http://example.org/ref/x> <http://example.org/ref/p> \"unterminated .", ParseError, id="syntax"),
+    pytest.param("<http://example.org/ref/x> <http://example.org/ref/p> <not an iri> .", ParseError, id="bad-iri"),
+    pytest.param('<http://example.org/ref/x> <http://www.w3.org/2000/01/rdf-schema#comment> '
+                 '"Contact: jean.dupont@example.org" .', ValidationFailed, id="personal-data"),
+    pytest.param("<< <http://example.org/ref/x> <http://example.org/ref/p> <http://example.org/ref/y> >> "
+                 "<http://example.org/ref/p> <http://example.org/ref/z> .", ParseError, id="triple-term"),
+]
+
+
+@pytest.mark.parametrize(("fault", "error"), FAULTS)
+def test_a_fault_in_the_middle_of_the_file_leaves_the_store_exactly_as_it_was(
+        store: Store, graphs: Graphs, tmp_path: Path, fault: str, error: type[Exception]) -> None:
+    load_reference(store, graphs, generated(tmp_path / "old.nt", 1_000, word="old"), REFERENCE)
+    before = fingerprint(store)
+    with pytest.raises(error) as refused:
+        load_reference(store, graphs, broken_in_the_middle(tmp_path / "new.nt", fault), REFERENCE)
+    assert "jean.dupont" not in str(refused.value)
+    assert fingerprint(store) == before
+    if isinstance(store, EmbeddedStore) and store.path is not None:
+        assert leftovers(store.path) == []
+
+
+def test_managed_graphs_and_files_that_are_not_one_rdf_graph_are_refused(
+        store: Store, graphs: Graphs, tmp_path: Path) -> None:
+    path = generated(tmp_path / "ref.nt", 10)
+    for graph in (graphs.ontology, graphs.thesauri, graphs.ownership, graphs.network("demo"), "not an iri"):
+        with pytest.raises(UsageError):
+            load_reference(store, graphs, path, graph)
+    for name, text in (("ref.nq", "<urn:a> <urn:b> <urn:c> <urn:g> .\n"), ("ref.csv", "a,b\n"),
+                       ("ref.docx", "x")):
+        (tmp_path / name).write_text(text)
+        with pytest.raises(UsageError):
+            load_reference(store, graphs, tmp_path / name, REFERENCE)
+    with pytest.raises(UsageError):
+        load_reference(store, graphs, tmp_path / "missing.ttl", REFERENCE)
+
+
+def test_blank_nodes_get_the_same_stable_names_as_before_and_json_ld_is_read(
+        store: Store, graphs: Graphs, tmp_path: Path) -> None:
+    turtle = tmp_path / "ref.ttl"
+    turtle.write_text("<http://example.org/ref/a> <http://example.org/ref/at> [ <http://example.org/ref/x> 1 ; "
+                      "<http://example.org/ref/y> 2 ] .\n_:orphan <http://example.org/ref/z> 3 .\n")
+    assert load_reference(store, graphs, turtle, REFERENCE) == 4
+    first = set(store.graph_triples(REFERENCE))
+    assert load_reference(store, graphs, turtle, REFERENCE) == 4 and set(store.graph_triples(REFERENCE)) == first
+    assert all("#genid-" in str(t) for t in first)
+    jsonld = tmp_path / "ref.jsonld"
+    jsonld.write_text('{"@id": "http://example.org/ref/b", "http://www.w3.org/2000/01/rdf-schema#label": "B"}')
+    assert load_reference(store, graphs, jsonld, REFERENCE) == 1
+
+
+def test_triple_terms_nested_past_what_the_parser_holds_are_refused_not_crashed_on(
+        store: Store, graphs: Graphs, tmp_path: Path) -> None:
+    deep = 30_000  # the parser's recursion overflows the stack near 20,000
+    path = tmp_path / "deep.ttl"
+    path.write_text("<http://example.org/ref/a> <http://example.org/ref/p> "
+                    + "<<( <http://example.org/ref/a> <http://example.org/ref/p> " * deep
+                    + "<http://example.org/ref/o>" + " )>>" * deep + " .\n")
+    before = fingerprint(store)
+    with pytest.raises(DocumentTooLarge):
+        load_reference(store, graphs, path, REFERENCE)
+    assert fingerprint(store) == before
+
+
+def test_load_killed_at_any_moment_leaves_the_old_graph_or_the_new_one(tmp_path: Path, graphs: Graphs) -> None:
+    source = tmp_path / "source"
+    env = {**os.environ, "ISIC_STORE": str(source), "ISIC_BASE_IRI": BASE}
+    old = generated(tmp_path / "old.nt", 2_000, word="old")
+    new = generated(tmp_path / "new.nt", 200_000, word="new")
+    subprocess.run([*COMMAND, "load", str(old), "--graph", REFERENCE], env=env, check=True, capture_output=True)
+    old_print = content(source)
+    outcomes = []
+    for n, delay in enumerate((0.3, 1.0, 3.0, 6.0, 600.0)):
+        store = tmp_path / f"run{n}" / "store"
+        store.parent.mkdir()
+        subprocess.run(["cp", "-a", str(source), str(store)], check=True)
+        process = subprocess.Popen([*COMMAND, "load", str(new), "--graph", REFERENCE],
+                                   env={**env, "ISIC_STORE": str(store)}, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=600)
+        with EmbeddedStore(store) as opened:
+            count = opened.count(REFERENCE)
+            found = fingerprint(opened)
+            assert (found, count) == (old_print, 2_000) or count == 200_000, f"a mix after {delay} s: {count}"
+            outcomes.append(count == 200_000)
+            assert opened.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "old 0"@fr }} }}') is (count == 2_000)
+    assert not outcomes[0] and outcomes[-1], outcomes
+    assert leftovers(tmp_path / "run4" / "store") == []
+    again = tmp_path / "run0" / "store"  # killed early: the next load completes and sweeps what was left beside it
+    started = time.monotonic()
+    subprocess.run([*COMMAND, "load", str(new), "--graph", REFERENCE], env={**env, "ISIC_STORE": str(again)},
+                   check=True, capture_output=True, timeout=600 - (time.monotonic() - started))
+    assert leftovers(again) == []
+    with EmbeddedStore(again) as opened:
+        assert opened.count(REFERENCE) == 200_000
