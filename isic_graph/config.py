@@ -1,4 +1,8 @@
-"""Settings: one frozen object, read from the environment and an optional TOML file."""
+"""Settings: one frozen object, read from the environment and an optional TOML file.
+
+Each field of Settings declares its setting once (`setting(...)`: variable, file key, default, parser, check,
+meaning); SETTINGS reads the declarations back, and the reading of the environment and the file, the docs'
+table (`settings_table`, `isic-graph settings`) and `isic-graph serve --help` are drawn from them."""
 
 from __future__ import annotations
 
