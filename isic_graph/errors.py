@@ -1,10 +1,12 @@
-"""The exception tree of isic-graph; each class knows its HTTP status and a stable code.
+"""The exception tree of isic-graph; each class knows its HTTP status and a stable code. A message is
+written in English, and also in French where a user meets it (`text(lang)`); the codes never change.
 
     IsicError
     ├── ConfigError                 500 config
     ├── UsageError                  400 bad-request
     │   ├── UnsupportedFormat       415 unsupported-format
     │   ├── ParseError              400 parse-error
+    │   │   └── Unreadable          400 parse-error         (a sheet's file: names it and the row)
     │   ├── DocumentTooLarge        413 document-too-large
     │   ├── NotAcceptable           406 not-acceptable
     │   └── MethodNotAllowed        405 method-not-allowed
@@ -15,10 +17,12 @@
     ├── BackupError                 422 bad-backup
     │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
+    │   └── SheetRefused            422 sheet-refused       (carries the sheet's problems, cell by cell)
     ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
     ├── Unauthorized                401 unauthorized        (answered with WWW-Authenticate: Bearer)
     ├── Forbidden                   403 forbidden
     ├── NotFound                    404 not-found
+    ├── Gone                        410 gone                (carries the record of the retraction)
     ├── StoreError                  502 store-error
     │   ├── StoreLocked             409 store-locked
     │   ├── QueryTimeout            503 query-timeout
@@ -77,6 +81,11 @@ class IsicError(Exception):
         self.message = message
         self.fr = redact(fr) if fr is not None else None
 
+    def text(self, lang: str = "en") -> str:
+        """The message in a language (fr or en): its French words where they are written, else the English."""
+        fr = self.__dict__.get("fr")  # absent from errors pickled before it existed
+        return fr if lang == "fr" and fr is not None else self.message
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with what it carries (a report, a subject…), as a dry run's process sends it back."""
         return _rebuilt, (type(self), dict(self.__dict__))
@@ -118,6 +127,14 @@ class ParseError(UsageError):
     code = "parse-error"
 
 
+class Unreadable(ParseError):
+    """A file no spreadsheet export makes: its encoding, or a workbook that cannot be opened; said in French too."""
+
+    def __init__(self, file: str, row: int, english: str, french: str) -> None:
+        super().__init__(f"{file}, row {row}: {english}")
+        self.file, self.row, self.english, self.french = file, row, english, french
+
+
 class DocumentTooLarge(UsageError):
     """The submission is larger than this server accepts (triples, literal size)."""
 
@@ -134,6 +151,13 @@ class ValidationFailed(IsicError):
     def __init__(self, message: str, report: Report, fr: str | None = None) -> None:
         super().__init__(message, fr)
         self.report = report
+
+
+class SheetRefused(ValidationFailed):
+    """The sheet cannot be read as the template says: unknown or missing columns, values of the wrong kind."""
+
+    status = 422
+    code = "sheet-refused"
 
 
 class NotOwner(IsicError):
@@ -168,6 +192,17 @@ class NotFound(IsicError):
 
     status = 404
     code = "not-found"
+
+
+class Gone(IsicError):
+    """The resource was withdrawn by its network; the record says who, when and why."""
+
+    status = 410
+    code = "gone"
+
+    def __init__(self, message: str, record: dict[str, str], fr: str | None = None) -> None:
+        super().__init__(message, fr)
+        self.record = record
 
 
 class StoreError(IsicError):

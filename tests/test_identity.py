@@ -20,15 +20,15 @@ PREFIX level: <https://w3id.org/isic/thesaurus/territory-level/>
 PREFIX a: <http://a.example/> PREFIX b: <http://b.example/> PREFIX c: <http://c.example/>
 INSERT DATA {
   GRAPH <http://localhost:5000/graph/network/one> {
-    a:caf a isic:Organisation ; isic:siret "53451234500019" .
+    a:caf a isic:Organisation ; isic:siret "53451234800010" .
     a:asso a isic:Organisation ; isic:rna "W353012345" .
     a:rennes a isic:Territory ; isic:inseeCode "35238" ; isic:territoryLevel level:commune .
     a:bretagne a isic:Territory ; isic:inseeCode "53" ; isic:territoryLevel level:region .
   }
   GRAPH <http://localhost:5000/graph/peer/p/two> {
-    b:caf a isic:Organisation ; isic:siret "53451234500019" ; isic:rna "W359999999" .
+    b:caf a isic:Organisation ; isic:siret "53451234800010" ; isic:rna "W359999999" .
     c:caf a isic:Organisation ; isic:rna "W359999999" .
-    b:asso a isic:Organisation ; isic:siret "81234567800015" .
+    b:asso a isic:Organisation ; isic:siret "81234567600017" .
     b:rennes a isic:Territory ; isic:inseeCode "35238" ; isic:territoryLevel level:commune .
     b:mayenne a isic:Territory ; isic:inseeCode "53" ; isic:territoryLevel level:departement .
   }
@@ -58,8 +58,8 @@ ONE = "http://localhost:5000/graph/network/one"
 # Each rewrites graph one: the identity graph then holds what a recompute from the whole store gives.
 REWRITES = {
     "the bridge leaves": "a:caf a isic:Organisation . a:asso a isic:Organisation ; isic:rna \"W353012345\" .",
-    "a new resource joins": "a:caf a isic:Organisation ; isic:siret \"53451234500019\" . "
-                            "a:new a isic:Organisation ; isic:siret \"81234567800015\" .",
+    "a new resource joins": "a:caf a isic:Organisation ; isic:siret \"53451234800010\" . "
+                            "a:new a isic:Organisation ; isic:siret \"81234567600017\" .",
     "a territory changes level": "a:rennes a isic:Territory ; isic:inseeCode \"35238\" ; "
                                  "isic:territoryLevel level:departement .",
     "everything goes": "",

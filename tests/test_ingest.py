@@ -10,6 +10,7 @@ import pytest
 from pyoxigraph import RdfFormat
 
 from isic_graph.errors import ParseError, UsageError, ValidationFailed
+from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.rdf.formats import format_for_path
@@ -186,9 +187,10 @@ LESSON_CITING = """@prefix isic: <https://w3id.org/isic/ontology#> .
 """
 
 
-def test_a_lesson_may_confirm_another_networks_lesson_not_stored_here(
+def test_a_lesson_may_confirm_a_registered_peers_lesson_not_stored_here(
         store: Store, validator: Validator, graphs: Graphs) -> None:
     ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    ownership.record_peer(store, graphs, "other", "https://isic.other-network.example/")
     remote = "https://isic.other-network.example/id/lesson/far-away"
     ingest(store, validator, graphs, [doc("c.ttl", LESSON_CITING.format(target=remote))], "demo", Mode.UPSERT)
     assert store.query(f"ASK {{ ?l <https://w3id.org/isic/ontology#confirms> <{remote}> }}") is True

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
+from isic_graph.admin.audit import privacy_problems
 from isic_graph.admin.backup import backup, verify
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.restoration import Restored, restore
@@ -266,3 +267,26 @@ def test_a_failing_identity_graph_left_out_is_worked_out_again(good: Path, tmp_p
     with EmbeddedStore(None) as expected, EmbeddedStore(tmp_path / "store") as store:
         expected.bulk_load(good / "store.nq.gz")
         assert set(store.graph_triples(GRAPHS.identity)) == set(expected.graph_triples(GRAPHS.identity)) != set()
+
+
+@pytest.mark.parametrize("name", [
+    "id/ownership/6363fad0868463909a0e5617ad17aafd",  # a digest that reads as an Andorran IBAN with a right key
+    "id/ingestion/20261205T031500123456Z-96398defef5d",
+    "id/harvest/south/anas/20261205T031500123456Z",
+])
+def test_the_names_of_the_instances_own_records_are_not_read_as_personal_data(name: str) -> None:
+    graphs = Graphs(BASE)
+    record = NamedNode(BASE + name)
+    triples = [Triple(record, NamedNode("http://purl.org/dc/terms/subject"), NamedNode("http://example.org/ref/5293")),
+               Triple(NamedNode(BASE + "id/load/20261205T031500123456Z"), NamedNode("http://www.w3.org/ns/prov#used"),
+                      record)]
+    assert privacy_problems(graphs.ownership, triples, graphs) == []
+
+
+@pytest.mark.parametrize("name", ["id/ownership/FR7630006000011234567890189", "id/ownership/jean.dupont@example.org",
+                                  "id/ingestion/20261205T031500123456Z-FR7630006000011234567890189"])
+def test_a_record_name_the_instance_would_not_make_is_still_searched(name: str) -> None:
+    graphs = Graphs(BASE)
+    triples = [Triple(NamedNode(BASE + name), NamedNode("http://purl.org/dc/terms/subject"),
+                      NamedNode("http://example.org/ref/1"))]
+    assert [p.problem for p in privacy_problems(graphs.ownership, triples, graphs)] != []

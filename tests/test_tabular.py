@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from isic_graph.errors import ParseError, UsageError, ValidationFailed
+from isic_graph.errors import SheetRefused, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import ingest
 from isic_graph.ingest.tabular import metadata_file, read_tables, table_names
@@ -91,11 +91,14 @@ def test_bad_date_in_a_cell_is_reported_at_its_cell(tmp_path: Path, validator: V
 
 def test_unknown_column_is_refused_with_the_expected_columns(tmp_path: Path) -> None:
     path = write(tmp_path / "projects.csv", [["projet", "titre", "colour"], ["p", "t", "red"]])
-    with pytest.raises(ParseError, match="unknown column.*colour"):
+    with pytest.raises(SheetRefused) as caught:
         read_tables([Document.from_path(path)], BASE)
+    assert "[projects.csv, row 1, column 'colour'] unknown column" in caught.value.report.describe("en")
+    assert "Possible columns: projet, reseau, date_fiche, titre" in caught.value.report.describe("en")
 
 
 def test_file_that_is_not_a_template_table_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path / "people.csv", [["name"], ["x"]])
-    with pytest.raises(UsageError, match="not a table of the collection-sheet template"):
+    with pytest.raises(SheetRefused) as caught:
         read_tables([Document.from_path(path)], BASE)
+    assert "people.csv, ligne 1] ce n'est pas un tableau de la fiche" in caught.value.report.describe("fr")

@@ -30,7 +30,9 @@ class EmptyReport:
 
 
 ARGUMENTS: dict[str, Any] = {"message": DETAIL, "report": EmptyReport(), "retry_after": 7, "subject": "urn:x:s",
-                             "owner": "network anas", "row": None, "problems": (), "fr": None}
+                             "owner": "network anas", "row": None, "problems": (), "fr": None,
+                             "record": {"network": "anas"}, "file": "projects.csv", "english": DETAIL,
+                             "french": "ce qui n'allait pas"}
 
 
 def tree(root: type[IsicError] = IsicError) -> Iterator[type[IsicError]]:
@@ -42,9 +44,13 @@ def tree(root: type[IsicError] = IsicError) -> Iterator[type[IsicError]]:
 ERRORS = sorted({kind for kind in tree() if kind.__module__ == errors.__name__}, key=lambda kind: kind.__name__)
 
 
+OWN_ARGUMENTS: dict[str, dict[str, Any]] = {"Unreadable": {"row": 2}}  # a sheet's row is a number
+
+
 def instance(kind: type[IsicError]) -> IsicError:
     names = [name for name in inspect.signature(kind.__init__).parameters if name != "self"]
-    return kind(**{name: ARGUMENTS[name] for name in names})
+    given = {**ARGUMENTS, **OWN_ARGUMENTS.get(kind.__name__, {})}
+    return kind(**{name: given[name] for name in names})
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +68,7 @@ def client():  # type: ignore[no-untyped-def]
 def test_every_class_of_the_tree_lives_in_the_errors_module() -> None:
     outside = [f"{kind.__module__}.{kind.__name__}" for kind in tree() if kind.__module__ != errors.__name__]
     assert outside == []
-    assert {"Unauthorized", "Forbidden", "DryRunFailed"} <= {kind.__name__ for kind in ERRORS}
+    assert {"Unauthorized", "Forbidden", "DryRunFailed", "Unreadable"} <= {kind.__name__ for kind in ERRORS}
 
 
 def test_every_class_is_drawn_in_the_tree_of_the_module_docstring() -> None:
@@ -80,7 +86,7 @@ def test_every_error_answers_one_problem_shape(client, kind: type[IsicError]) ->
     assert body["type"] == f"https://w3id.org/isic/problems/{kind.code}"
     assert body["title"] == title and body["status"] == kind.status and body["code"] == kind.code
     # a server-side failure that may name internal hosts or paths says only its title
-    assert body["detail"] == (title if kind.status >= 500 and not kind.public else DETAIL)
+    assert body["detail"] == (title if kind.status >= 500 and not kind.public else instance(kind).message)
     assert ("WWW-Authenticate" in response.headers) == (kind.status == 401)
     if kind.status == 401:
         assert response.headers["WWW-Authenticate"].startswith("Bearer")

@@ -23,6 +23,7 @@ from isic_graph.admin.backup import graph_of
 from isic_graph.errors import Problem, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
+from isic_graph.ingest.ownership import is_record_name
 from isic_graph.privacy import Kind, masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import OWL, Graphs, check_slug
@@ -53,7 +54,7 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
     quads_of = groupby(counted(store.stream(), on_step, "checking personal data", None, "quads"), key=graph_of)
     for graph, quads in quads_of:  # every quad once, streamed, graph by graph
         if graph not in checked_by_shapes:
-            problems += privacy_problems(graph, (q.triple for q in quads))
+            problems += privacy_problems(graph, (q.triple for q in quads), graphs)
     return problems
 
 
@@ -62,7 +63,7 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
     slug = graph[len(graphs.network_prefix):]
     try:
         check_slug(slug)
-        report = check(Batch(tuple(store.graph_triples(graph)), ()), store, validator, graphs, slug)
+        report = check(Batch(tuple(store.graph_triples(graph)), ()), store, validator, graphs, slug, strict=False)
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
@@ -71,7 +72,7 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
 def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
     """A peer's network graph checked as harvesting checks it (on its own, attributed to no network of ours)."""
     try:
-        report = check(Batch(tuple(store.graph_triples(graph)), ()), None, validator, graphs, None)
+        report = check(Batch(tuple(store.graph_triples(graph)), ()), None, validator, graphs, None, strict=False)
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
@@ -93,11 +94,14 @@ def identity_problems(store: Store, graph: str) -> list[Problem]:
                     "owl:sameAs links between IRIs only") for t in odd[:20]]
 
 
-def privacy_problems(graph: str, triples: Iterable[Triple]) -> list[Problem]:
+def privacy_problems(graph: str, triples: Iterable[Triple], graphs: Graphs) -> list[Problem]:
     """Personal data in a graph, in any term of any triple (as ingestion searches it), one problem per resource and
-    place: its IRI, a property's IRI, a field's values, or their datatype."""
+    place: its IRI, a property's IRI, a field's values, or their datatype; the names of the instance's own
+    records (a digest, a time stamp) are not searched."""
     found: dict[tuple[str, str, str | None], list[Kind]] = {}
     for finding in personal_data_in(triples):
+        if finding.place in ("resource", "value") and is_record_name(graphs, str(finding.term)):
+            continue
         subject = masked([finding.kind]) if finding.place == "resource" else _masked_subject(str(finding.subject))
         field = None if finding.predicate is None else str(finding.predicate)
         found.setdefault((subject, finding.place, field), []).append(finding.kind)

@@ -21,16 +21,18 @@ from isic_graph.errors import (
     NotOwner,
     Report,
     RestoreRefused,
+    SheetRefused,
     ValidationFailed,
 )
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import harvest
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
-from isic_graph.ingest import ownership
+from isic_graph.ingest import ownership, retraction
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, check, ingest
 from isic_graph.ingest.reading import read_batch
+from isic_graph.ingest.recheck import networks, stored_problems
 from isic_graph.publish.export import (
     EXPORT_FORMATS,
     export_stream,
@@ -38,7 +40,6 @@ from isic_graph.publish.export import (
     write_chunks,
 )
 from isic_graph.publish.search import SearchIndex
-from isic_graph.rdf.labels import DEFAULT as DEFAULT_LANGUAGE
 from isic_graph.rdf.labels import LANGUAGES
 from isic_graph.rdf.namespaces import Graphs, check_slug, curie
 from isic_graph.sparql.guard import Limits, read
@@ -49,8 +50,9 @@ from isic_graph.validation.validator import Validator
 from isic_graph.web.serve import serve
 
 T = TypeVar("T")
-LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
-                    help="Language of the validation report.")
+LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                    help="Language of the report and of the error messages (without it: the report in French, "
+                         "the messages in English).")
 REPORT = click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
                       help="Also write the W3C SHACL report (.ttl or .jsonld).")
 
@@ -67,17 +69,18 @@ class Context:
         return open_store(self.settings, read_only=read_only)
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
+    click.echo(f"erreur : {message}" if lang == "fr" else f"error: {message}", err=True)
     sys.exit(code)
 
 
-def run(action: Callable[[], T]) -> T:
-    """Run a core call; user errors become a message and exit code 1, never a traceback."""
+def run(action: Callable[[], T], lang: str | None = None) -> T:
+    """Run a core call; user errors become a message (in lang, English by default) and exit code 1, never a
+    traceback."""
     try:
         return action()
     except IsicError as exc:
-        fail(exc.message)
+        fail(exc.text(lang or "en"), lang=lang)
 
 
 def progress(message: str) -> None:
@@ -118,7 +121,7 @@ def init_command(obj: Context, samples: bool) -> None:
 @LANG
 @REPORT
 @click.pass_obj
-def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: str, lang: str,
+def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: str, lang: str | None,
                    report: Path | None) -> None:
     """Validate files (Turtle, N-Triples, JSON-LD, CSV sheets) and store them in a network's graph, all or nothing."""
     def action() -> None:
@@ -128,11 +131,11 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
             try:
                 result = ingest(store, Validator.default(), obj.graphs, documents, network, Mode(mode))
             except ValidationFailed as exc:
-                _print_report(exc.report, lang, report)
-                fail(exc.message)
+                _print_report(exc.report, lang or "fr", report)
+                fail(_refused(lang or "fr") if isinstance(exc, SheetRefused) else exc.text(lang or "en"), lang=lang)
         click.echo(f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
                    f"provenance <{result.activity}>")
-    run(action)
+    run(action, lang)
 
 
 @main.command("validate")
@@ -141,7 +144,7 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
 @LANG
 @REPORT
 @click.pass_obj
-def validate_command(obj: Context, files: tuple[Path, ...], network: str | None, lang: str,
+def validate_command(obj: Context, files: tuple[Path, ...], network: str | None, lang: str | None,
                      report: Path | None) -> None:
     """Dry run: exit 0 when the files conform, 1 when not, 2 on usage or parse errors. Nothing is stored."""
     try:
@@ -155,10 +158,13 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
             if store is not None:
                 store.close()
     except NotOwner as exc:  # it would be refused as not conforming: exit 1
-        fail(exc.message, 1)
+        fail(exc.text(lang or "en"), 1, lang)
+    except SheetRefused as exc:  # a sheet that cannot be read as the template says does not conform: exit 1
+        _print_report(exc.report, lang or "fr", report)
+        sys.exit(1)
     except IsicError as exc:  # usage, parse and store errors alike: exit 2, as documented
-        fail(exc.message, 2)
-    _print_report(outcome, lang, report)
+        fail(exc.text(lang or "en"), 2, lang)
+    _print_report(outcome, lang or "fr", report)
     sys.exit(0 if outcome.conforms else 1)
 
 
@@ -472,6 +478,68 @@ def owner_conflicts(obj: Context) -> None:
         sys.exit(1)
 
 
+@main.command("check")
+@click.option("--network", help="Only this network (its slug); by default, every network with a graph.")
+@LANG
+@click.pass_obj
+def check_command(obj: Context, network: str | None, lang: str | None) -> None:
+    """The stored data that new data could not hold (SIRETs with a wrong check key, RNA numbers not
+    written W and 9 digits, confirmed or contradicted lessons known nowhere), one line each: network,
+    resource, property, value, why. It stays served; its numbers link nothing. Exit 1 when there is some."""
+    def action() -> int:
+        with obj.store(read_only=True) as store:
+            names = [check_slug(network)] if network is not None else networks(store, obj.graphs)
+            found = [p for name in names for p in stored_problems(store, obj.graphs, name)]
+        for problem in found:
+            click.echo(problem.describe(lang or "fr"))
+        return len(found)
+    if run(action, lang):
+        sys.exit(1)
+
+
+@main.command("retract")
+@click.argument("iri")
+@click.option("--network", required=True, help="The network that publishes the project or lesson (its slug).")
+@click.option("--reason", required=True, help="Why it is withdrawn: kept in the record, shown at its address.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be withdrawn and who links to it.")
+@click.pass_obj
+def retract_command(obj: Context, iri: str, network: str, reason: str, dry_run: bool) -> None:
+    """Withdraw a network's project (with its lessons and what belongs to it alone) or lesson from publication,
+    with a provenance record; the links other networks keep to it are listed."""
+    def action() -> None:
+        check_slug(network)
+        with obj.store(read_only=dry_run) as store:
+            if dry_run:
+                planned = retraction.plan(store, obj.graphs, iri)
+                if planned.network != network:
+                    fail(f"no project or lesson <{iri}> published by network {network!r}")
+                withdrawn, links = planned.withdrawn, planned.links
+            else:
+                done = retraction.retract(store, obj.graphs, iri, network, reason)
+                withdrawn, links = done.withdrawn, done.links
+        for w in withdrawn:
+            click.echo(f"{'would withdraw' if dry_run else 'withdrawn'}\t<{w}>")
+        for link in links:
+            click.echo(f"linked from\t{link.holder}\t<{link.subject}> <{link.predicate}> <{link.target}>")
+    run(action)
+
+
+@main.command("dangling")
+@click.option("--network", required=True, help="The network whose links are checked (its slug).")
+@click.pass_obj
+def dangling_command(obj: Context, network: str) -> None:
+    """A network's statements that point at resources withdrawn here, to mend. Exit 1 when there are some."""
+    def action() -> int:
+        check_slug(network)
+        with obj.store(read_only=True) as store:
+            found = retraction.dangling(store, obj.graphs, network)
+        for link in found:
+            click.echo(f"<{link.subject}>\t<{link.predicate}>\t<{link.target}>")
+        return len(found)
+    if run(action):
+        sys.exit(1)
+
+
 @main.command("settings")
 def settings_command() -> None:
     """The settings: environment variable, config-file key, default and meaning (the Markdown table of the docs)."""
@@ -510,6 +578,12 @@ def _store_if_available(obj: Context, without: str = "validating without the sto
     except IsicError as exc:
         progress(f"note: {without} ({exc.message})")
         return None
+
+
+def _refused(lang: str) -> str:
+    if lang == "fr":
+        return "la fiche est refusée ; rien n'a été enregistré"
+    return "the sheet is refused; nothing was stored"
 
 
 def _print_report(report: Report, lang: str, path: Path | None) -> None:

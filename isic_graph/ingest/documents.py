@@ -70,9 +70,10 @@ class Document:
         try:
             return cls(path.name, path.read_bytes(), format_for_path(path))
         except FileNotFoundError:
-            raise UsageError(f"no such file: {path}") from None
+            raise UsageError(f"no such file: {path}", f"fichier introuvable : {path}") from None
         except IsADirectoryError:
-            raise UsageError(f"{path} is a folder; name the files to ingest") from None
+            raise UsageError(f"{path} is a folder; name the files to ingest",
+                             f"{path} est un dossier ; nommez les fichiers à publier") from None
 
     @cached_property
     def sha256(self) -> str:

@@ -6,6 +6,8 @@ The rule:
   (`isic:rna`);
 - two territories are the same when they share an INSEE code (`isic:inseeCode`) at the same level
   (`isic:territoryLevel`: région 53, Bretagne, is not département 53, Mayenne);
+- only numbers that may identify count: a SIRET with a wrong check key, or an RNA number not written
+  W and 9 digits, links nothing (validation/identifiers.py), even where stored before the check existed;
 - sameness is transitive: an organisation sharing its SIRET with a second and its RNA with a third
   is the same as both.
 Each group of two or more IRIs is written to the identity graph as owl:sameAs between every ordered
@@ -26,6 +28,7 @@ from isic_graph.rdf.namespaces import ISIC, OWL, RDF, RDF_TYPE, Graphs
 from isic_graph.sparql.terms import iri, iris, literal
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
+from isic_graph.validation.identifiers import valid
 
 # Only the keys two or more IRIs share come back (the engine groups), each with its IRIs (which hold no
 # space): on a large store, the resources that share nothing no longer cross into Python.
@@ -44,6 +47,9 @@ def same_groups(store: Store) -> list[list[str]]:
     """The groups of IRIs that name one organisation or territory (two or more each), sorted."""
     sets: DisjointSets[str] = DisjointSets()
     for row in store.select(SHARED_KEYS).rows:
+        kind, _, value = row["key"].value.partition(" ")
+        if not valid(ISIC + kind, value):
+            continue
         resources = row["resources"].value.split(" ")
         for resource in resources[1:]:
             sets.union(resources[0], resource)
@@ -136,7 +142,8 @@ def _keys(properties: dict[str, list[Term]]) -> Iterator[tuple[tuple[str, ...], 
     if f"{ISIC}Organisation" in types:
         for kind in ("siret", "rna"):
             for term in properties.get(f"{ISIC}{kind}", []):
-                yield (kind, "", term.value), f"{ISIC}{kind}", term
+                if valid(f"{ISIC}{kind}", term.value):
+                    yield (kind, "", term.value), f"{ISIC}{kind}", term
     if f"{ISIC}Territory" in types:
         for term in properties.get(f"{ISIC}inseeCode", []):
             for level in properties.get(f"{ISIC}territoryLevel", []):

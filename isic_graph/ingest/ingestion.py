@@ -19,6 +19,7 @@ from isic_graph.ingest.identity import (
     update_identity,
 )
 from isic_graph.ingest.reading import read_batch
+from isic_graph.ingest.targets import dangling
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     FOAF,
@@ -40,13 +41,16 @@ from isic_graph.sparql.terms import iri, iris, is_iri, literal
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
-from isic_graph.validation.validator import ValidationReport, Validator
+from isic_graph.validation.identifiers import wrong_keys
+from isic_graph.validation.validator import Issue, ValidationReport, Validator
 
 VOCABULARY_NAMESPACES = (VOCABULARY,)
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
 PERSON_CLASSES = (FOAF + "Person", SCHEMA + "Person")  # the classes isics:PersonShape targets
 HELD_BY = ISIC + "heldBy"
+KEY_COMPONENT = "https://w3id.org/isic/shapes#CheckKeyConstraintComponent"  # results of the checks of _issues
+KNOWN_COMPONENT = "https://w3id.org/isic/shapes#KnownLessonConstraintComponent"
 
 
 class Mode(str, Enum):
@@ -71,10 +75,14 @@ class IngestResult:
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
-          mode: Mode = Mode.REPLACE, owners: bool = True) -> ValidationReport:
+          mode: Mode = Mode.REPLACE, owners: bool = True, strict: bool = True) -> ValidationReport:
     """Validate a batch with what it needs from the store: the types of the resources it references,
     and the roles that hold the persons it describes. As a network's, with a store, it must also state
-    nothing about another's subject (NotOwner; owners=False when the caller checked that already)."""
+    nothing about another's subject (NotOwner; owners=False when the caller checked that already).
+
+    strict: new data also passes the checks the shapes cannot make (SIRET keys; with a store, the lessons
+    it confirms or contradicts are known: see targets.py); data stored before them (a backup restored, a
+    peer's copy) is kept and served without them (identity links come from valid numbers only)."""
     _check_vocabulary_untouched(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
@@ -88,6 +96,9 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
         if context:
             focus = batch.subjects
     report = validator.check(batch.triples, context, focus)
+    if strict:
+        exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
+        report = validator.with_issues(report, _issues(batch, store, graphs, exclude), batch.triples)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
 
@@ -207,18 +218,31 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
     return found
 
 
+def _issues(batch: Batch, store: Store | None, graphs: Graphs, exclude_graph: str | None) -> list[Issue]:
+    """What the shapes cannot see: SIRETs whose key is wrong, and (with a store) links to unknown lessons."""
+    found = [Issue(k.subject, k.predicate, Literal(k.value), k.messages(), KEY_COMPONENT)
+             for k in wrong_keys(batch.triples)]
+    if store is not None:
+        found += [Issue(d.subject, d.predicate, NamedNode(d.target), d.messages(), KNOWN_COMPONENT)
+                  for d in dangling(store, graphs, batch, exclude_graph)]
+    return found
+
+
 def _check_vocabulary_untouched(batch: Batch) -> None:
     """Data only: no redefinition of the shared vocabulary, no shapes (the server's are the only ones), no imports."""
     for subject in batch.subjects:
         if subject.startswith(VOCABULARY_NAMESPACES):
-            raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine")
+            raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine",
+                             f"<{subject}> appartient au vocabulaire commun, qu'aucun réseau ne peut redéfinir")
     for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
         used = next((term.value for term in (t.predicate, t.object, t.subject)
                      if isinstance(term, NamedNode) and (term.value.startswith(SH) or term.value == OWL_IMPORTS)),
                     None)
         if used is not None:
             raise UsageError(f"<{term_value(t.subject)}> uses <{used}>: submissions hold data only; the shapes "
-                             "that check them are the server's own, and nothing is imported")
+                             "that check them are the server's own, and nothing is imported",
+                             f"<{term_value(t.subject)}> utilise <{used}> : un envoi ne contient que des données ; "
+                             "les formes qui les vérifient sont celles du serveur, et rien n'est importé")
 
 
 def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
@@ -227,7 +251,9 @@ def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
         if t.predicate.value == PROV + "wasAttributedTo" and term_value(t.object) != expected \
                 and term_value(t.object).startswith(graphs.base + "id/network/"):
             raise UsageError(f"<{term_value(t.subject)}> is attributed to <{term_value(t.object)}>, "
-                             f"but the submission is for network {network!r} (<{expected}>)")
+                             f"but the submission is for network {network!r} (<{expected}>)",
+                             f"<{term_value(t.subject)}> est attribué à <{term_value(t.object)}>, "
+                             f"mais l'envoi est celui du réseau « {network} » (<{expected}>)")
 
 
 def _delete_descriptions(graph: str, batch: Batch) -> list[str]:

@@ -110,9 +110,19 @@ class Conflict:
 
 
 MINTED_HERE = ("id/ingestion/", "id/harvest/", "id/load/", "id/ownership/", "id/ownership-transfer/",
-               "id/ownership-migration/", "id/peer/")  # the instance's records: no network may describe them
+               "id/ownership-migration/", "id/peer/", "id/retraction/")  # the instance's records: no network may describe them
 MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
 MINTED_ELSEWHERE = ("ni:",)  # the names of submitted files (RFC 6920), in the instance's provenance
+# The names the instance's code makes for its records, and only those: a digest or a time stamp. Their hex and
+# digits are no one's personal data (a digest can read as an IBAN with a right key, about once in 10,000).
+RECORD_NAME = re.compile(r"id/(?:ownership/[0-9a-f]{32}"
+                         r"|(?:ingestion|load|ownership-transfer|ownership-migration|retraction)/\d{8}T\d{12}Z(?:-[0-9a-f]{12})?"
+                         r"|harvest/[a-z0-9-]+(?:/[a-z0-9-]+)?/\d{8}T\d{12}Z(?:-ownership)?)")
+
+
+def is_record_name(graphs: Graphs, iri: str) -> bool:
+    """Whether the IRI is one the instance's code names its records with (a digest or a time stamp)."""
+    return iri.startswith(graphs.base) and RECORD_NAME.fullmatch(iri, len(graphs.base)) is not None
 
 
 def network(graphs: Graphs, slug: str) -> Owner:
@@ -220,7 +230,9 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     for iri in stated:
         if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
             raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
-                             "names of letters, digits and hyphens, in normal form): write it as they are")
+                             "names of letters, digits and hyphens, in normal form): write it as they are",
+                             f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, "
+                             "noms de lettres, chiffres et tirets, sous forme normale) : écrivez-le comme elles")
     found = _resolve(store, graphs, stated)
     references: list[tuple[str, Owner, Triple]] = []
     for iri, (other, _) in found.items():

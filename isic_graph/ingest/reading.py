@@ -34,7 +34,7 @@ from isic_graph.validation.validator import Location
 def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> Batch:
     """Parse every document of a submission into one skolemised batch of triples, within the limits."""
     if not documents:
-        raise UsageError("nothing to ingest: no file given")
+        raise UsageError("nothing to ingest: no file given", "rien à publier : aucun fichier n'est donné")
 
     triples: list[Triple] = []
     tabular = [d for d in documents if d.format.rdf_format is None]
@@ -49,7 +49,9 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
             for triple in _read(doc, base_iri, limits):
                 if len(triples) >= limits.max_triples:
                     raise DocumentTooLarge(f"the submission holds more than {limits.max_triples} triples; "
-                                           "split it into several submissions")
+                                           "split it into several submissions",
+                                           f"l'envoi contient plus de {limits.max_triples} triplets ; "
+                                           "répartissez-le en plusieurs envois")
                 triples.append(triple)
     return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns)
 
@@ -60,7 +62,9 @@ def parse_document(doc: Document, base_iri: str, limits: DocumentLimits = LIMITS
     for triple in _read(doc, base_iri, limits):
         if len(triples) >= limits.max_triples:
             raise DocumentTooLarge(f"{doc.name} holds more than {limits.max_triples} triples; "
-                                   "split it into several submissions")
+                                   "split it into several submissions",
+                                   f"{doc.name} contient plus de {limits.max_triples} triplets ; "
+                                   "répartissez-le en plusieurs envois")
         triples.append(triple)
     return triples
 
@@ -69,7 +73,9 @@ def _read(doc: Document, base_iri: str, limits: DocumentLimits) -> Iterator[Trip
     """The triples of one RDF document, each checked as it is parsed; pyoxigraph's errors become ours."""
     if doc.format.dataset:
         raise UsageError(f"{doc.name}: {doc.format.name} holds named graphs; submit Turtle, N-Triples or JSON-LD "
-                         "(the graph is chosen by the network)")
+                         "(the graph is chosen by the network)",
+                         f"{doc.name} : le format {doc.format.name} contient des graphes nommés ; envoyez du Turtle, "
+                         "du N-Triples ou du JSON-LD (le graphe est celui du réseau)")
     text = _check_text(doc, limits)
     jsonld = doc.format.name == "jsonld"
     data = _inline_contexts(doc.name, text, limits) if jsonld else doc.data
@@ -88,9 +94,11 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
     except SyntaxError as exc:
         detail = _shown(LOCATION.sub("", exc.msg), 300)
         if exc.lineno is None or not positions:  # JSON-LD is parsed as normalised by _inline_contexts: no position
-            raise ParseError(f"{name} is not valid {fmt.name}: {detail}") from None
+            raise ParseError(f"{name} is not valid {fmt.name}: {detail}",
+                             f"{name} n'est pas un fichier {fmt.name} valide : {detail}") from None
         raise ParseError(f"{name} is not valid {fmt.name} at line {exc.lineno}, column {exc.offset}: "
-                         f"{detail}") from None
+                         f"{detail}", f"{name} n'est pas un fichier {fmt.name} valide, ligne {exc.lineno}, "
+                                  f"colonne {exc.offset} : {detail}") from None
     except MemoryError:  # pyoxigraph's buffer limit (16 MiB) for one token
         raise DocumentTooLarge(f"{name} holds a token (a literal or an IRI) too large to read") from None
     except ValueError as exc:
@@ -122,12 +130,16 @@ def _check_text(doc: Document, limits: DocumentLimits) -> str:
     except UnicodeDecodeError as exc:
         line, column = _position(doc.data[:exc.start].decode("utf-8"), exc.start)
         raise ParseError(f"{doc.name}: invalid UTF-8 (byte 0x{doc.data[exc.start]:02X}) at line {line}, "
-                         f"column {column}; save the file as UTF-8") from None
+                         f"column {column}; save the file as UTF-8",
+                         f"{doc.name} : UTF-8 invalide (octet 0x{doc.data[exc.start]:02X}) ligne {line}, "
+                         f"colonne {column} ; enregistrez le fichier en UTF-8") from None
     control = CONTROL.search(text)
     if control:
         line, column = _position(text, control.start())
         raise ParseError(f"{doc.name}: control character U+{ord(control.group()):04X} at line {line}, "
-                         f"column {column}; text fields may not hold control characters")
+                         f"column {column}; text fields may not hold control characters",
+                         f"{doc.name} : caractère de contrôle U+{ord(control.group()):04X} ligne {line}, "
+                         f"colonne {column} ; un texte ne peut pas en contenir")
     neutral = ESCAPE.sub("__", text)  # same length: same offsets
     if sum(map(neutral.count, MARKS)) > limits.max_marks:  # counted at C speed, before the scan in Python
         raise DocumentTooLarge(f"{doc.name} is too large to read: more than {limits.max_marks} brackets, quotes "

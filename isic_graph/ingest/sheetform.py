@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Mapping, Sequence
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from isic_graph.errors import UsageError
 from isic_graph.rdf import resources
@@ -47,6 +47,9 @@ PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Territory", f"{ISIC}Lesson"}
 MAX_LESSONS = 20
 SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
+RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Field:
     datatype: str | None = None
     scheme: str | None = None  # the thesaurus whose concepts are the choices
     target_class: str | None = None  # or the stored class whose resources are
+    one_per_language: bool = False  # sh:uniqueLang: several values only as translations
 
     def name(self, lang: str) -> str:
         return pick(self.names, lang) or self.key
@@ -138,15 +142,23 @@ def _number(subject: str, predicate: str) -> float | None:
 @cache
 def fields(kind: str) -> tuple[Field, ...]:
     """The fields of the `project` or `lesson` part of the form, in the shapes' order."""
+    return tuple(f for f in shape_fields(SHAPES[kind]) if f.kind != "link" and f.path not in AUTOMATIC)
+
+
+@cache
+def shape_fields(node_shape: str) -> tuple[Field, ...]:
+    """Every property shape of a node shape with a value a sheet can hold, in the shapes' order: the form's
+    fields, plus links to resources of classes the form cannot pick (kind `link`, with their class)."""
     found = []
-    for shape in _objects(f"<{SHAPES[kind]}>", SH + "property"):
+    for shape in _objects(f"<{node_shape}>", SH + "property"):
         key_node = str(shape)
         paths = [o for o in _objects(key_node, SH + "path") if isinstance(o, NamedNode)]
-        if not paths or paths[0].value in AUTOMATIC:
+        if not paths:
             continue
         path = paths[0].value
         key = re.split(r"[#/]", path)[-1]
         datatype = next((o.value for o in _objects(key_node, SH + "datatype") if isinstance(o, NamedNode)), None)
+        datatype = datatype or _alternative_datatype(key_node)
         classes = [o.value for o in _objects(key_node, SH + "class") if isinstance(o, NamedNode)]
         scheme = _scheme(key_node)
         if datatype in (RDF_LANG_STRING, XSD + "string"):
@@ -159,17 +171,33 @@ def fields(kind: str) -> tuple[Field, ...]:
             kind_of = "number"
         elif scheme or (classes and classes[0] in PICKABLE_CLASSES):
             kind_of = "choice"
+        elif classes:
+            kind_of = "link"
         else:
-            continue  # structured values: left to the CSV sheet
+            continue  # values of several kinds (sh:or of classes), or IRIs of no class: described by hand
         group = next(iter(_objects(key_node, SH + "group")), None)
         group_order = _number(str(group), SH + "order") if group is not None else None
         max_count = _number(key_node, SH + "maxCount")
+        unique_lang = any(isinstance(o, Literal) and o.value == "true" for o in _objects(key_node, SH + "uniqueLang"))
         found.append(Field(key, path, _texts(key_node, SH + "name"), _texts(key_node, SH + "description"),
                            _texts(str(group), RDFS + "label") if group is not None else {},
                            (group_order if group_order is not None else 99, _number(key_node, SH + "order") or 0),
-                           (_number(key_node, SH + "minCount") or 0) >= 1, max_count != 1, kind_of,
-                           datatype, scheme, classes[0] if classes and not scheme else None))
+                           (_number(key_node, SH + "minCount") or 0) >= 1, max_count != 1, kind_of, datatype, scheme,
+                           classes[0] if classes and not scheme else None, unique_lang))
     return tuple(sorted(found, key=lambda f: f.order))
+
+
+def _alternative_datatype(shape: str) -> str | None:
+    """The first datatype of a property shape's sh:or list (`[ sh:datatype xsd:decimal ] [ … ]`), if any."""
+    for head in _objects(shape, SH + "or"):
+        node: object = head
+        while isinstance(node, (NamedNode, BlankNode)) and str(node) != f"<{RDF_NIL}>":
+            for member in _objects(str(node), RDF_FIRST):
+                found = [o.value for o in _objects(str(member), SH + "datatype") if isinstance(o, NamedNode)]
+                if found:
+                    return found[0]
+            node = next(iter(_objects(str(node), RDF_REST)), None)
+    return None
 
 
 def _scheme(shape: str) -> str | None:
@@ -261,4 +289,4 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 
-__all__ = ["Field", "FilledSheet", "Option", "fields", "options", "sheet_triples", "slug"]
+__all__ = ["Field", "FilledSheet", "Option", "fields", "options", "shape_fields", "sheet_triples", "slug"]

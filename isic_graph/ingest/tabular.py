@@ -1,36 +1,48 @@
-"""CSV collection sheets to RDF, through the declared CSVW mapping (templates/csv/isic-sheet.csv-metadata.json)."""
+"""Collection sheets to RDF: each table read by its header, through the sheet model (ingest/sheetmodel.py).
+
+Columns may come in any order; a column the model does not know is refused with the closest known
+name, a missing required column by its name, and optional columns may be left out. Cells are read
+as spreadsheets write them: values trimmed (around `|` too), dates as AAAA-MM-JJ or JJ/MM/AAAA,
+amounts as French Excel writes them (`2 500,50 €`), yes/no in French or English, thesaurus values
+by code or label (vocabulary.py). Every problem of the submission is gathered, each once, and the
+sheet is refused as a whole (SheetRefused), before anything is validated or stored.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime
+import difflib
 import re
-import tempfile
-import warnings
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
-from urllib.parse import urljoin
+from typing import Mapping, Sequence
+from urllib.parse import quote, urljoin
 
-import csvw
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import DocumentTooLarge, ParseError, UsageError
-from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
+from isic_graph.errors import DocumentTooLarge, SheetRefused
+from isic_graph.ingest.documents import LIMITS, Document, DocumentLimits
+from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
+from isic_graph.ingest.sheetproblems import Problems
+from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
+from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import XSD
+from isic_graph.rdf.namespaces import RDF_TYPE, XSD
 from isic_graph.validation.validator import Location
 
-QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
-LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # with its end: the csv module reads CR, LF and CRLF
-STRING_TYPES = {"string", "any", "normalizedString", "token"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+SPACES = re.compile(r"[\s\u00a0\u202f\u2007]")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+BOOLEANS = {"oui": "true", "vrai": "true", "true": "true", "1": "true", "yes": "true",
+            "non": "false", "faux": "false", "false": "false", "0": "false", "no": "false"}
+TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
 
 
 @dataclass(frozen=True)
 class TabularBatch:
-    """The triples of a set of CSV files, with where each subject and property came from."""
+    """The triples of a set of sheet tables, with where each subject and property came from."""
 
     triples: tuple[Triple, ...]
     locations: Mapping[str, Location]
@@ -42,188 +54,258 @@ def metadata_file() -> Path:
 
 
 def table_names() -> list[str]:
-    return [str(t.url) for t in csvw.TableGroup.from_file(metadata_file()).tables]
+    return [t.file for t in tables()]
 
 
 def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> TabularBatch:
-    """Map CSV files, each named like a table of the template (projects.csv, lessons.csv…), to triples.
+    """Map sheet files (CSV files named like the template's tables, or workbooks of such sheets) to triples.
 
     Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
     """
-    group = csvw.TableGroup.from_file(metadata_file())
-    tables = {str(t.url): t for t in group.tables}
-    triples: dict[Triple, None] = {}
-    locations: dict[str, Location] = {}
-    fallback: dict[str, Location] = {}
-    columns: dict[tuple[str, str], str] = {}
-    for path in files:
-        table = tables.get(path.name)
-        if table is None:
-            raise UsageError(f"{path.name}: not a table of the collection-sheet template; expected one of "
-                             + ", ".join(sorted(tables)))
-        text = _text(path)
-        cells = _check_cells(path.name, text, limits)
-        _check_header(path.name, text, table)
-        for column in table.tableSchema.columns:
-            if column.propertyUrl is not None and not column.virtual:
-                columns[(path.name, str(column.propertyUrl))] = column.name
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with tempfile.TemporaryDirectory() as folder:  # csvw reads tables from files only
-                local = Path(folder) / path.name
-                local.write_text(text, encoding="utf-8")
-                rows = iter(table.iterdicts(fname=local, strict=False, with_metadata=True))
-                number = 1
-                while True:
-                    number += 1
-                    try:
-                        _, line, row = next(rows)
-                    except StopIteration:
-                        break
-                    except (ValueError, csv.Error) as exc:  # csvw's own refusals name the temporary file
-                        raise ParseError(_csvw_message(str(exc), local, path.name)) from None
-                    try:
-                        found = _row_triples(table, row, base_iri, path.name, number, locations, fallback,
-                                             cells.get(line, {}))
-                    except ValueError as exc:  # an IRI made from a cell is not an IRI
-                        raise ParseError(f"{path.name}, row {number}: {exc}") from None
-                    triples.update(dict.fromkeys(found))
-                    if len(triples) > limits.max_triples:
-                        raise DocumentTooLarge(f"{path.name}, row {number}: the submission holds more than "
-                                               f"{limits.max_triples} triples; split it into several submissions")
-    return TabularBatch(tuple(triples), {**fallback, **locations}, columns)
-
-
-def _text(doc: Document) -> str:
-    try:
-        return doc.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = doc.data.count(b"\n", 0, exc.start) + 1
-        raise ParseError(f"{doc.name}, row {row}: not UTF-8 text; save the sheet as « CSV UTF-8 »") from None
-
-
-def _check_cells(name: str, text: str, limits: DocumentLimits) -> dict[int, dict[str, str]]:
-    """Refuse sheets with more rows, or longer cells, than the limits, and cells with control characters;
-    the cells of each row as written, by column name, keyed by the line the row ends on (as csvw counts).
-
-    Rows are counted as records (a quoted cell may hold line breaks; a lone CR ends a row too). The
-    commas outside quotes are counted first, at C speed: the csv module holds a whole row in memory.
-    Lines are handed to it one by one (io.StringIO would hold four bytes per character of the sheet).
-    """
-    if QUOTED.sub("", text).count(",") > (limits.max_rows + 1) * limits.max_columns:
-        raise DocumentTooLarge(f"{name} has more cells than {limits.max_rows} rows of {limits.max_columns} "
-                               "columns; split it into several sheets")
-    reader = csv.reader(line.group() for line in LINE.finditer(text))
-    number = width = 0
-    header: list[str] = []
-    cells: dict[int, dict[str, str]] = {}
-    try:
-        for number, row in enumerate(reader, start=1):
-            if number > limits.max_rows + 1:  # the header is not a row of data
-                raise DocumentTooLarge(f"{name} has more than {limits.max_rows} rows; split it into several sheets")
-            if len(row) > limits.max_columns:
-                raise DocumentTooLarge(f"{name}, row {number}: {len(row)} cells; a row holds at most "
-                                       f"{limits.max_columns}")
-            width = width or len(row)
-            if len(row) > width:
-                raise ParseError(f"{name}, row {number}: {len(row)} cells, but the header has {width} columns; "
-                                 "remove the cells past the last column")
-            for column, cell in enumerate(row, start=1):
-                if len(cell) > limits.max_cell:
-                    raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell is longer than "
-                                           f"{limits.max_cell} characters")
-                control = CONTROL.search(cell)
-                if control:
-                    raise ParseError(f"{name}, row {number}, column {column}: control character "
-                                     f"U+{ord(control.group()):04X}; cells may not hold control characters")
-            if number == 1:
-                header = [h.strip() for h in row]
-            else:
-                cells[reader.line_num] = dict(zip(header, row))
-    except csv.Error as exc:  # the csv module's own limit on a cell (128 KiB), or a malformed quote
-        if "field limit" in str(exc):
-            raise DocumentTooLarge(f"{name}, row {number + 1}: a cell is longer than {limits.max_cell} "
-                                   "characters") from None
-        raise ParseError(f"{name}, row {number + 1}: {exc}") from None
-    return cells
-
-
-def _csvw_message(message: str, local: Path, name: str) -> str:
-    """csvw's message with its position as `file, line L, column C` and no temporary path."""
-    message = re.sub(re.escape(str(local)) + r":(\d+):(\d+)",
-                     lambda m: f"{name}, line {m.group(1)}, column {m.group(2)}:", message)
-    return message.replace(str(local), name).replace(str(local.parent), "…")
-
-
-def _check_header(name: str, text: str, table: Any) -> None:
-    expected = [c.name for c in table.tableSchema.columns if not c.virtual]
-    header = [h.strip() for h in next(csv.reader(line.group() for line in LINE.finditer(text)), [])]
-    unknown = [h for h in header if h and h not in expected]
-    missing = [c.name for c in table.tableSchema.columns if c.required and c.name not in header]
-    if unknown or missing:
-        problems = []
-        if unknown:
-            problems.append(f"unknown column(s) {', '.join(unknown)}")
-        if missing:
-            problems.append(f"missing column(s) {', '.join(missing)}")
-        raise ParseError(f"{name}: {'; '.join(problems)}; expected columns: {', '.join(expected)}")
-
-
-def _row_triples(table: Any, row: Mapping[str, Any], base: str, file: str, number: int,
-                 locations: dict[str, Location], fallback: dict[str, Location],
-                 cells: Mapping[str, str]) -> list[Triple]:
-    schema = table.tableSchema
-    for column in schema.columns:
-        if column.required and row.get(column.name) in (None, "", []):
-            raise ParseError(f"{file}, row {number}: column '{column.name}' is required")
-    out: list[Triple] = []
-    for column in schema.columns:
-        if column.propertyUrl is None or column.suppressOutput:
+    problems = Problems()
+    reader = _Reader(base_iri, limits, problems)
+    for doc in files:
+        try:
+            found = raw_tables(doc, limits)
+        except Unreadable as exc:
+            problems.add(exc.file, exc.row, None, None, exc.french, exc.english)
             continue
-        value = row.get(column.name)
-        if value is None or value == "" or value == []:
-            continue
-        about_template = column.aboutUrl or schema.aboutUrl
-        subject = NamedNode(urljoin(base, about_template.expand(**_template_values(row))))
-        if column.aboutUrl is None:  # the row's own resource: where it is described
-            locations.setdefault(subject.value, Location(file, number))
-        else:  # a resource the row links to: only a fallback location
-            fallback.setdefault(subject.value, Location(file, number))
-        predicate = NamedNode(str(column.propertyUrl))
-        for item in value if isinstance(value, list) else [value]:
-            if item is None or item == "":
+        for raw in found:
+            table = table_named(raw.name)
+            if table is None:
+                known = [t.file for t in tables()]
+                close = difflib.get_close_matches(raw.name, known, n=1)
+                hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+                hint_en = f"; did you mean '{close[0]}'?" if close else ""
+                problems.add(raw.shown, 1, None, None,
+                             f"ce n'est pas un tableau de la fiche{hint_fr} Tableaux attendus : {', '.join(known)}",
+                             f"not a table of the collection sheet{hint_en} Expected tables: {', '.join(known)}")
                 continue
-            if column.valueUrl is not None:
-                obj: NamedNode | Literal = NamedNode(urljoin(base, column.valueUrl.expand(
-                    **{**_template_values(row), column.name: _lexical(item)})))
+            reader.read(table, raw)
+    if problems:
+        report = problems.report()
+        shown = "; ".join(v.describe("en") for v in report.violations[:20])
+        more = f"; and {len(report.violations) - 20} more" if len(report.violations) > 20 else ""
+        raise SheetRefused(f"the sheet cannot be read, {len(report.violations)} problem(s) to fix: {shown}{more}",
+                           report)
+    return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns)
+
+
+class _Reader:
+    """The triples of the tables read so far, and the problems found."""
+
+    def __init__(self, base: str, limits: DocumentLimits, problems: Problems) -> None:
+        self.base, self.limits, self.problems = base, limits, problems
+        self.triples: dict[Triple, None] = {}
+        self.locations: dict[str, Location] = {}
+        self.fallback: dict[str, Location] = {}
+        self.columns: dict[tuple[str, str], str] = {}
+
+    def read(self, table: Table, raw: RawTable) -> None:
+        if not raw.rows:
+            return
+        header = self._header(table, raw)
+        if header is None:
+            return
+        for c in table.columns:
+            if c.header in header and not c.inverse:
+                self.columns[(raw.shown, c.path)] = c.header
+        width = len(raw.rows[0][1])
+        untitled = [i for i, title in enumerate(raw.rows[0][1]) if not title.strip()]
+        for number, cells in raw.rows[1:]:
+            if not any(cell.strip() for cell in cells):
+                continue  # an empty row, as spreadsheets leave them
+            if any(cell.strip() for cell in cells[width:]) or any(i < len(cells) and cells[i].strip()
+                                                                  for i in untitled):
+                self.problems.add(raw.shown, number, None, None,
+                                  f"la ligne a {len(cells)} cellules, l'en-tête {width} colonnes : une valeur est "
+                                  "sans titre de colonne",
+                                  f"the row has {len(cells)} cells, the header {width} columns: a value has no "
+                                  "column title")
+                continue
+            row = {name: cells[i].strip() for name, i in header.items() if i < len(cells)}
+            self._row(table, raw.shown, number, row)
+            if len(self.triples) > self.limits.max_triples:
+                raise DocumentTooLarge(f"{raw.shown}, row {number}: the submission holds more than "
+                                       f"{self.limits.max_triples} triples; split it into several submissions")
+
+    def _header(self, table: Table, raw: RawTable) -> dict[str, int] | None:
+        """The column each header names (by position), once unknown, repeated and missing columns are refused."""
+        known = {plain(h): h for h in table.headers}
+        for c in table.columns:  # a column may also be titled by its label (`Date de début`)
+            for name in c.names.values():
+                known.setdefault(plain(name).replace(" ", "_"), c.header)
+                known.setdefault(plain(name), c.header)
+        found: dict[str, int] = {}
+        suggested: set[str] = set()  # a missing column an unknown one is probably meant for: said once, there
+        ok = True
+        for i, title in enumerate(raw.rows[0][1]):
+            title = title.strip()
+            if not title:
+                continue
+            header = known.get(plain(title)) or known.get(plain(title).replace(" ", "_"))
+            if header is None:
+                close = difflib.get_close_matches(plain(title).replace(" ", "_"), table.headers, n=1, cutoff=0.5)
+                hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+                hint_en = f"; did you mean '{close[0]}'?" if close else ""
+                suggested.update(close)
+                self.problems.add(raw.shown, 1, title, None,
+                                  f"colonne inconnue{hint_fr} Colonnes possibles : {', '.join(table.headers)}",
+                                  f"unknown column{hint_en} Possible columns: {', '.join(table.headers)}")
+                ok = False
+            elif header in found:
+                self.problems.add(raw.shown, 1, title, None, "cette colonne apparaît deux fois",
+                                  "this column appears twice")
+                ok = False
             else:
-                obj = _literal(item, column, cells.get(column.name, ""))
-            out.append(Triple(subject, predicate, obj))
-    return out
+                found[header] = i
+        for header in table.required():
+            if header not in found and header not in suggested:
+                self.problems.add(raw.shown, 1, None, None, f"colonne manquante : « {header} »",
+                                  f"missing column: '{header}'")
+                ok = False
+        return found if ok else None
+
+    def _row(self, table: Table, file: str, number: int, row: Mapping[str, str]) -> None:
+        by_header = {c.header: c for c in table.columns}
+        keys: dict[str, str] = {}
+        for key in table.keys:
+            cell = row.get(key, "")
+            if not cell:
+                self.problems.add(file, number, key, None, "valeur obligatoire : elle nomme la ligne",
+                                  "a value is required: it names the row")
+                continue
+            column = by_header.get(key)
+            if column is not None and column.kind == "concept":
+                concept = self._concept(column, cell, file, number)
+                if concept is None:
+                    continue
+                cell = concept.rsplit("/", 1)[-1]
+            keys[key] = cell
+        if len(keys) < len(table.keys):
+            return
+        subjects = {name: NamedNode(urljoin(self.base, _expand(template, keys)))
+                    for name, template in table.subjects.items()}
+        for name, subject in subjects.items():
+            (self.locations if name == "row" else self.fallback).setdefault(subject.value, Location(file, number))
+            self._add(subject, RDF_TYPE, NamedNode(table.types[name]))
+        for about, path, obj in table.links:
+            self._add(subjects[about], path, subjects[obj])
+        for column in table.columns:
+            cell = row.get(column.header, "")
+            if not cell:
+                continue
+            items = [v.strip() for v in cell.split("|")] if column.multiple else [cell]
+            for item in dict.fromkeys(v for v in items if v):
+                term = self._term(column, item, file, number)
+                if term is None:
+                    continue
+                if column.inverse:
+                    if isinstance(term, NamedNode):
+                        self.fallback.setdefault(term.value, Location(file, number))
+                        self._add(term, column.path, subjects[column.inverse])
+                else:
+                    self._add(subjects[column.subject], column.path, term)
+
+    def _add(self, subject: NamedNode, path: str, obj: NamedNode | Literal) -> None:
+        self.triples[Triple(subject, NamedNode(path), obj)] = None
+
+    def _term(self, column: Column, cell: str, file: str, number: int) -> NamedNode | Literal | None:
+        """The term a cell's value stands for, or None once its problem is noted."""
+        def refuse(fr: str, en: str) -> None:
+            self.problems.add(file, number, column.header, cell, fr, en)
+
+        if column.kind == "text":
+            return Literal(cell, language=column.lang) if column.lang else Literal(cell)
+        if column.kind == "concept":
+            concept = self._concept(column, cell, file, number)
+            return NamedNode(concept) if concept else None
+        if column.kind == "resource":
+            return self._iri(_expand(column.target or "{}", {"": cell}, cell), refuse)
+        if column.kind == "iri":
+            if not re.match(r"https?://[^\s/]+", cell):
+                refuse("attendu une adresse web complète, qui commence par http:// ou https://",
+                       "expected a full web address, starting with http:// or https://")
+                return None
+            return self._iri(cell, refuse)
+        lexical = _lexical(column.kind, cell)
+        if lexical is None:
+            if personal_data(cell):  # kept as written: validation reports it as personal data, masked
+                return Literal(cell, datatype=NamedNode(column.datatype or XSD + "string"))
+            refuse(*EXPECTED[column.kind])
+            return None
+        return Literal(lexical, datatype=NamedNode(column.datatype or XSD + "string"))
+
+    def _iri(self, text: str, refuse: object) -> NamedNode | None:
+        try:
+            return NamedNode(urljoin(self.base, text))
+        except ValueError:
+            assert callable(refuse)
+            refuse("ce n'est pas un identifiant possible (lettres, chiffres, tirets)",
+                   "not a possible identifier (letters, digits, hyphens)")
+            return None
+
+    def _concept(self, column: Column, cell: str, file: str, number: int) -> str | None:
+        scheme = schemes().get(column.scheme or "")
+        if scheme is None:  # a thesaurus the ontology does not ship: the code as given
+            return f"{column.scheme}/{quote(cell, safe='')}"
+        concept = scheme.find(cell)
+        if concept is not None:
+            return concept.iri
+        messages = {}
+        for lang in ("fr", "en"):
+            close = [f"« {name} »" if lang == "fr" else f"'{name}'" for name in scheme.closest(cell, lang)]
+            valid = ", ".join(c.label(lang) for c in scheme.concepts)
+            if lang == "fr":
+                hint = f" ; vouliez-vous dire {' ou '.join(close)} ?" if close else ""
+                messages[lang] = (f"ce n'est pas une valeur de la liste « {scheme.label('fr')} »{hint} "
+                                  f"Valeurs possibles : {valid}")
+            else:
+                hint = f"; did you mean {' or '.join(close)}?" if close else ""
+                messages[lang] = f"not a value of the list '{scheme.label('en')}'{hint} Possible values: {valid}"
+        self.problems.add(file, number, column.header, cell, messages["fr"], messages["en"])
+        return None
 
 
-def _template_values(row: Mapping[str, Any]) -> dict[str, str]:
-    return {k: _lexical(v) for k, v in row.items() if v is not None and not isinstance(v, list)}
+EXPECTED = {
+    "date": ("attendu une date AAAA-MM-JJ ou JJ/MM/AAAA (ex. 2022-03-01 ou 01/03/2022)",
+             "expected a date as YYYY-MM-DD or DD/MM/YYYY (e.g. 2022-03-01 or 01/03/2022)"),
+    "decimal": ("attendu un montant, ex. 2500,50 ou 2 500,50 €", "expected an amount, e.g. 2500.50 or 2 500,50 €"),
+    "integer": ("attendu un nombre entier, ex. 12", "expected a whole number, e.g. 12"),
+    "boolean": ("attendu oui ou non", "expected yes or no (oui / non)"),
+}
 
 
-def _literal(value: Any, column: Any, cell: str) -> Literal:
-    """The literal of a value; a typed one keeps the cell as written when it holds personal data, which reading
-    it as a number would hide ("0612345678" is the number 612345678), so that validation finds it."""
-    base = column.datatype.base if column.datatype is not None else "string"
-    if base in STRING_TYPES:
-        lang = column.lang if column.lang and column.lang != "und" else None
-        return Literal(str(value), language=lang) if lang else Literal(str(value))
-    lexical = _lexical(value)
-    if cell.strip() != lexical and personal_data(cell):
-        lexical = cell
-    return Literal(lexical, datatype=NamedNode(XSD + base))
+def _lexical(kind: str, cell: str) -> str | None:
+    """The lexical form of a typed value as a spreadsheet writes it, None when it is not one."""
+    if kind == "boolean":
+        return BOOLEANS.get(cell.casefold())
+    if kind == "date":
+        french = FRENCH_DATE.fullmatch(cell)
+        text = f"{french.group(3)}-{int(french.group(2)):02d}-{int(french.group(1)):02d}" if french else cell
+        if not ISO_DATE.fullmatch(text):
+            return None
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
+        return text
+    number = SPACES.sub("", cell).removesuffix("€").removesuffix("EUR")
+    if "," in number:
+        if "." in number or number.count(",") > 1:
+            return None
+        number = number.replace(",", ".")
+    if not NUMBER.fullmatch(number):
+        return None
+    if kind == "integer":
+        return number.lstrip("+") if number.lstrip("+-").isdigit() else None
+    return number.lstrip("+")
 
 
-def _lexical(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, (datetime.date, Decimal, int)):
-        return str(value) if not isinstance(value, datetime.date) else value.isoformat()
-    return str(value)
+def _expand(template: str, values: Mapping[str, str], cell: str | None = None) -> str:
+    """A URI template (`id/territory/{niveau}/{code_insee}`, `{+}` for a cell) expanded: `{x}` percent-encodes
+    every reserved character, `{+x}` keeps slashes and the other reserved ones."""
+    def one(match: re.Match[str]) -> str:
+        value = cell if cell is not None and match.group(2) == "" else values.get(match.group(2), "")
+        return quote(value, safe="/:;,!$&'()*+=@?#[]~" if match.group(1) else "~")
+    return TEMPLATE.sub(one, template)

@@ -27,7 +27,7 @@ class Format:
     name: str  # our name: the format= of /sparql, the --format of the CLI, dumps and dry runs
     media_type: str
     extensions: tuple[str, ...]
-    rdf_format: RdfFormat | None  # None: not RDF (tabular, converted through the CSVW mapping, or results)
+    rdf_format: RdfFormat | None  # None: not RDF (a sheet, CSV or workbook, read through the sheet model; results)
     label: str  # shown to people
     rdflib: str  # rdflib's name of it
     uses: frozenset[str]
@@ -67,6 +67,10 @@ FORMATS: tuple[Format, ...] = (
            frozenset({RESULTS, ANSWER}), QueryResultsFormat.XML, w3c="SPARQL_Results_XML"),
     Format("tsv", "text/tab-separated-values", (".tsv",), None, "TSV", "tsv", frozenset({RESULTS, ANSWER}),
            QueryResultsFormat.TSV, rows_as_lines=True, w3c="SPARQL_Results_TSV"),
+    Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), None,
+           "Excel workbook", "xlsx", frozenset({DOCUMENT})),
+    Format("ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",), None, "OpenDocument spreadsheet",
+           "ods", frozenset({DOCUMENT})),
 )
 
 
@@ -117,5 +121,7 @@ def format_for_path(path: Path | str) -> Format:
     for fmt in DOCUMENTS:
         if suffix in fmt.extensions:
             return fmt
+    extensions = ", ".join(e for f in DOCUMENTS for e in f.extensions)
     raise UnsupportedFormat(f"cannot tell the format of {Path(path).name!r} from its extension; use one of "
-                            + ", ".join(e for f in DOCUMENTS for e in f.extensions))
+                            + extensions, f"l'extension de {Path(path).name!r} ne dit pas son format ; utilisez "
+                            + extensions)

@@ -126,5 +126,6 @@ SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" would let a final n
 def check_slug(network: str) -> str:
     """A network's name as given, if it is a slug (lowercase letters, digits, hyphens), else UsageError."""
     if not isinstance(network, str) or not SLUG.fullmatch(network):
-        raise UsageError(f"invalid network name {network!r}: use lowercase letters, digits and hyphens")
+        raise UsageError(f"invalid network name {network!r}: use lowercase letters, digits and hyphens",
+                         f"nom de réseau invalide {network!r} : lettres minuscules, chiffres et tirets seulement")
     return network

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,7 @@ from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.labels import choose, pick, pick_literal
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, OWL, RDFS, SHAPES_IRI, curie
+from isic_graph.store.results import term_value
 from isic_graph.validation.conformance import (
     CompiledShapes,
     Facts,
@@ -31,11 +33,14 @@ from isic_graph.validation.personal import (
     mask_report,
     masked_literal,
     personal_data_in,
+    rdflib_term,
     report_personal_data,
 )
 
 OWL_VERSION_INFO = URIRef(OWL + "versionInfo")
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
+# A resource or concept a sheet's cell names, as the cell wrote it: <…/id/project/x> is x, <…/thesaurus/theme/y> is y.
+CELL_OF_IRI = re.compile(r"^<?https?://\S*?/(?:id/[^/>]+|thesaurus/[^/>]+)/([^>]+)>?$")
 
 logging.getLogger("pyshacl").setLevel(logging.ERROR)
 # rdflib's complaints about a literal it cannot read ("Parsing weird boolean, 'jean@…'", "Failed to convert
@@ -72,15 +77,22 @@ class Violation:
 
     def describe(self, lang: str = "fr") -> str:
         """One line: which resource, which field, what value, what is expected."""
+        in_a_cell = self.location is not None and self.location.column is not None  # the sheet's words suffice
         resource = f"« {self.focus_label} » <{self.focus}>" if self.focus_label else f"<{self.focus}>"
-        parts = [resource]
+        parts = [] if in_a_cell else [resource]
+        if in_a_cell and self.focus_label:
+            parts.append(f"« {self.focus_label} »")
         if self.path:
             name = pick(self.field_names, lang)
-            parts.append(f"{name} ({curie(self.path)})" if name else curie(self.path))
+            if in_a_cell and name:
+                parts.append(name)
+            else:
+                parts.append(f"{name} ({curie(self.path)})" if name else curie(self.path))
         if self.value is not None:
-            parts.append(choose(lang, "valeur : ", "value: ") + self.value)
+            value = CELL_OF_IRI.sub(r"\1", self.value) if in_a_cell else self.value  # as the cell names it
+            parts.append(choose(lang, "valeur : ", "value: ") + value)
         message = pick(self.messages, lang) or ""
-        line = " — ".join(parts) + " — " + message
+        line = " — ".join(parts + [message])
         if self.location:
             line = f"[{self.location.describe(lang)}] {line}"
         return line
@@ -120,6 +132,18 @@ class ValidationReport:
                 loc = Location(loc.file, loc.row, columns.get((loc.file, v.path or "")))
             out.append(Violation(v.focus, v.focus_label, v.path, v.field_names, v.value, v.messages, v.severity, loc))
         return ValidationReport(self.conforms, tuple(out), self.graph)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem the shapes cannot see (an identifier's check key, a link to nothing known), reported as one
+    more result of the report; component names it in the W3C report (sh:sourceConstraintComponent)."""
+
+    focus: str
+    path: str
+    value: pyoxigraph.NamedNode | pyoxigraph.Literal
+    messages: Mapping[str, str]
+    component: str
 
 
 class Validator:
@@ -221,6 +245,33 @@ class Validator:
                            for r in report_graph.objects(root, SH.result))
         ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path or "", v.value or "")))
         return ValidationReport(bool(conforms), ordered, report_graph)
+
+    def with_issues(self, report: ValidationReport, issues: Sequence[Issue],
+                    triples: Sequence[pyoxigraph.Triple]) -> ValidationReport:
+        """The report with these issues among its results (triples: the batch, for the names of the fields
+        and resources); it no longer conforms when there is any."""
+        if not issues:
+            return report
+        graph = report.graph
+        root = next(graph.subjects(RDF.type, SH.ValidationReport))
+        graph.set((root, SH.conforms, Literal(False)))
+        focused = {issue.focus for issue in issues}
+        described = to_rdflib([t for t in triples if term_value(t.subject) in focused])
+        added = []
+        for issue in issues:
+            focus, path, value = URIRef(issue.focus), URIRef(issue.path), rdflib_term(issue.value)
+            result = BNode()
+            graph.add((root, SH.result, result))
+            for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, focus), (SH.resultPath, path),
+                         (SH.value, value), (SH.resultSeverity, SH.Violation),
+                         (SH.sourceConstraintComponent, URIRef(issue.component)),
+                         *((SH.resultMessage, Literal(text, lang=lang)) for lang, text in issue.messages.items())):
+                graph.add((result, p, o))
+            names = self._names(self._field_shape(path, set(described.objects(focus, RDF.type))), path)
+            added.append(Violation(issue.focus, _label(described, focus), issue.path, names, _show(value),
+                                   dict(issue.messages), "Violation"))
+        ordered = sorted([*report.violations, *added], key=lambda v: (v.focus, v.path or "", v.value or ""))
+        return ValidationReport(False, tuple(ordered), graph)
 
     def _violation(self, data: Graph, report: Graph, result: Node) -> Violation:
         focus = report.value(result, SH.focusNode)

@@ -34,6 +34,7 @@ from isic_graph.web import (
     maps,
     metadata,
     problems,
+    retraction,
     search,
     sheets,
     sparql,
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return problems.from_error(exc)
 
     for module in (home, health, sparql, update, api, federation, search, workbench, sheets, maps, graph_store,
-                   linked_data, dumps, metadata):
+                   linked_data, dumps, metadata, retraction):
         app.register_blueprint(module.blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     proxies = TrustedProxies(settings.trusted_proxies)

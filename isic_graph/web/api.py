@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from isic_graph.errors import UsageError, ValidationFailed
+from isic_graph.errors import SheetRefused, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.dry_run import DryRun, Submission
 from isic_graph.ingest.ingestion import Mode, ingest
@@ -50,7 +50,10 @@ def validate() -> Response:
     wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORTS],
                                                  default="application/problem+json")
     report = REPORTS.get(wanted)
-    outcome = dry_run_of(documents_from_request(), network, report.rdflib if report else None)
+    try:
+        outcome = dry_run_of(documents_from_request(), network, report.rdflib if report else None)
+    except SheetRefused as exc:  # the sheet could not be read: its problems, in the asked language
+        return refusal(exc)
     if outcome.conforms:
         return jsonify({"conforms": True, "triples": outcome.triples, "subjects": outcome.subjects})
     if report is not None:
@@ -81,13 +84,19 @@ def documents_from_request() -> list[Document]:
         return uploaded_documents()
     if not request.mimetype:
         raise UsageError("say what the body is with a Content-Type (text/turtle, application/ld+json, "
-                         "application/n-triples, text/csv)")
+                         "application/n-triples, text/csv)",
+                         "dites ce qu'est le corps de la requête par un Content-Type (text/turtle, "
+                         "application/ld+json, application/n-triples, text/csv)")
     fmt = format_for_media_type(request.mimetype)
-    if fmt.rdf_format is None:
+    if fmt.rdf_format is None and fmt.name != "csv":  # a workbook: its sheets name its tables
+        name = f"sheet{fmt.extension}"
+    elif fmt.rdf_format is None:
         table = request.args.get("table")
         if not table:
             raise UsageError("a CSV body needs ?table=projects (or lessons, organisations…), "
-                             "or send the files as multipart/form-data")
+                             "or send the files as multipart/form-data",
+                             "un corps CSV demande ?table=projects (ou lessons, organisations…), "
+                             "ou envoyez les fichiers en multipart/form-data")
         name = table if table.endswith(".csv") else f"{table}.csv"
     else:
         name = f"body{fmt.extension}"
@@ -99,7 +108,8 @@ def _mode() -> Mode:
     try:
         return Mode(value)
     except ValueError:
-        raise UsageError(f"mode must be replace or upsert, not {value!r}") from None
+        raise UsageError(f"mode must be replace or upsert, not {value!r}",
+                         f"le mode est replace ou upsert, pas {value!r}") from None
 
 
 def refusal(exc: ValidationFailed) -> Response:

@@ -61,6 +61,11 @@ class Writes:
             return self._idle.wait_for(lambda: self._count == 0, timeout)
 
 
+def refused(kind: str) -> None:
+    """Name the kind of refusal the current request gets (a problem's code), for its access log line."""
+    g.refusal = kind
+
+
 def request_id() -> str:
     """The id of the current request (the client's X-Request-Id if well-formed, else a new one)."""
     return str(g.get("request_id", ""))
@@ -89,7 +94,7 @@ def register(app: Flask, writes: Writes) -> None:
     def log(response: Response) -> Response:
         log_access(request_id(), request.remote_addr, request.method, request.path, response.status_code,
                    response.content_length, g.get("started", time.perf_counter()),
-                   request.headers.get("User-Agent", ""))
+                   request.headers.get("User-Agent", ""), g.get("refusal") if response.status_code >= 400 else None)
         return response
 
 
@@ -99,11 +104,13 @@ def new_request_id(incoming: str) -> str:
 
 
 def log_access(request_id: str, client: str | None, method: str, path: str, status: int, size: int | None,
-               started: float, user_agent: str) -> None:
+               started: float, user_agent: str, refusal: str | None = None) -> None:
     """The access log line of a request (started: its time.perf_counter() at arrival); personal data in its path
-    (/id/person/jean@example.org) is shown as its kinds."""
+    (/id/person/jean@example.org) is shown as its kinds. A refused request's line says the kind of refusal
+    (the problem's code): a user's mistake is this one line, never a traceback."""
     ACCESS_LOG.info(json.dumps({
         "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "request_id": request_id,
         "client": client, "method": method, "path": redact(path), "status": status, "bytes": size,
-        "ms": round((time.perf_counter() - started) * 1000, 1), "user_agent": user_agent[:200] or None},
+        "ms": round((time.perf_counter() - started) * 1000, 1), "user_agent": user_agent[:200] or None,
+        **({"refusal": refusal} if refusal else {})},
         ensure_ascii=False))

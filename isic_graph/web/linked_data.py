@@ -27,6 +27,7 @@ from pyoxigraph import (
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.ownership import record_of
+from isic_graph.ingest.retraction import WITHDRAWABLE, retraction_of
 from isic_graph.publish import jsonld
 from isic_graph.publish.diagram import class_diagram_svg
 from isic_graph.publish.links import page_link, safe_href
@@ -55,6 +56,7 @@ from isic_graph.store.results import SelectResult
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
+from isic_graph.web.withdrawn import gone
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -81,14 +83,16 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "used": "Projets et enseignements", "project": "projet", "lesson": "enseignement", "none": "Aucun.",
              "related": "Liens", "partner": "partenaires", "partner-in": "partenaire des projets",
              "funder-of": "finance les projets", "carries": "porte les projets", "owner": "propriétaire",
-             "peer": "pair", "instance": "cette instance", "since": "depuis"},
+             "peer": "pair", "instance": "cette instance", "since": "depuis",
+             "withdraw": "Retirer de la publication"},
       "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
              "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
              "sheet": "collection sheet", "network": "network", "other": "Français",
              "used": "Projects and lessons", "project": "project", "lesson": "lesson", "none": "None.",
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
              "funder-of": "funds the projects", "carries": "leads the projects", "owner": "owner",
-             "peer": "peer", "instance": "this instance", "since": "since"}}
+             "peer": "peer", "instance": "this instance", "since": "since",
+             "withdraw": "Withdraw from publication"}}
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,9 @@ def resource(kind: str, slug: str) -> Response:
     except ValueError:
         raise UsageError(f"not a valid IRI: {iri}") from None
     subject = sparql_terms.iri(iri)
+    record = retraction_of(services().store, services().graphs, iri)
+    if record is not None:  # withdrawn by its network: 410 with the record
+        return gone(record, SUFFIXES[suffix] if suffix else None)
     media_type = _negotiate([*GRAPH_FORMATS, HTML], suffix)
     triples = describe(iri)
     if not triples:
@@ -195,6 +202,9 @@ def resource(kind: str, slug: str) -> Response:
     page = _resource_page(iri, triples + _labels(r["s"] for r in incoming), incoming)
     page["provenance"] = _owner(iri, str(page["lang"])) + _provenance(iri, str(page["lang"]))
     page["related"] = _related(iri, str(page["lang"]))
+    if any(_value(t.subject) == iri and t.predicate.value == RDF_TYPE and _value(t.object) in WITHDRAWABLE
+           for t in triples):
+        page["withdraw"] = url_for("retraction.confirm", resource=iri, lang=page["lang"])
     return _answer(render_template("resource.html", **page).encode("utf-8"), HTML, leaf, suffix, True)
 
 

@@ -21,9 +21,9 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
-from isic_graph.errors import IsicError, NotOwner, ValidationFailed
+from isic_graph.errors import Gone, IsicError, NotOwner, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
-from isic_graph.web.lifecycle import request_id
+from isic_graph.web.lifecycle import refused, request_id
 from isic_graph.web.negotiation import asked_language
 
 PROBLEM_BASE = PROBLEMS
@@ -40,6 +40,7 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                                    "enregistré"),
     "not-owner": ("Sujet d'un autre propriétaire", "les données décrivent un sujet qu'un autre possède ; rien n'a "
                                                    "été enregistré"),
+    "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
     "not-found": ("Introuvable", "aucune ressource, aucun graphe ni fichier de ce nom"),
     "unauthorized": ("Authentification requise", "aucun jeton valide n'a été donné (Authorization: Bearer …)"),
     "forbidden": ("Interdit", "ce jeton ne permet pas cette écriture"),
@@ -100,6 +101,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
             **extra: Any) -> Response:
     if has_request_context() and request_id():
         extra["request_id"] = request_id()
+    if has_request_context():
+        refused(code)
     response = Response(document(status, code, title, detail, **extra), status=status,
                         mimetype="application/problem+json")
     if retry_after is not None or status in (503, 429):
@@ -116,6 +119,8 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
     if isinstance(exc, NotOwner):
         extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
+    if isinstance(exc, Gone):
+        extra["retraction"] = exc.record
     title = (type(exc).__doc__ or exc.code).splitlines()[0]
     detail = exc.message
     own = getattr(exc, "fr", None)

@@ -14,6 +14,7 @@ from isic_graph.errors import NotOwner, Report, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetform import FilledSheet, fields, lesson_index, options, sheet_iri, sheet_triples
+from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import pick, switch
@@ -22,6 +23,7 @@ from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
 from isic_graph.web.derived import per_store_version
+from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
 from isic_graph.web.uploads import uploaded_documents
@@ -35,8 +37,10 @@ UI = {
            "submit": "Enregistrer la fiche", "required": "obligatoire", "yes": "oui", "no": "non", "none": "—",
            "problems": "La fiche n'a pas été enregistrée : corrigez les points signalés.",
            "saved": "Fiche enregistrée.", "see": "Voir le projet", "other": "English", "csv": "Déposer des fichiers CSV",
-           "template": "Télécharger le modèle CSV vide", "csv_title": "Dépôt de fiches au format CSV",
-           "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…)", "send": "Déposer",
+           "template": "Télécharger le modèle CSV vide",
+           "workbook": "Télécharger le classeur modèle (.xlsx), avec les listes de valeurs",
+           "csv_title": "Dépôt de fiches au format CSV",
+           "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…) ou classeur .xlsx / .ods", "send": "Déposer",
            "bad_token": "Jeton inconnu ou révoqué : la fiche n'a pas été enregistrée.",
            "form": "Remplir le formulaire", "other_problems": "Autres points"},
     "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
@@ -45,8 +49,10 @@ UI = {
            "submit": "Save the sheet", "required": "required", "yes": "yes", "no": "no", "none": "—",
            "problems": "The sheet was not saved: fix the points shown.",
            "saved": "Sheet saved.", "see": "See the project", "other": "Français", "csv": "Upload CSV files",
-           "template": "Download the empty CSV template", "csv_title": "Collection sheets as CSV",
-           "files": "The sheet's CSV files (projects.csv, lessons.csv…)", "send": "Upload",
+           "template": "Download the empty CSV template",
+           "workbook": "Download the workbook template (.xlsx), with the lists of values",
+           "csv_title": "Collection sheets as CSV",
+           "files": "The sheet's CSV files (projects.csv, lessons.csv…) or an .xlsx / .ods workbook", "send": "Upload",
            "bad_token": "Unknown or revoked token: the sheet was not saved.",
            "form": "Fill in the form", "other_problems": "Other points"},
 }
@@ -145,14 +151,17 @@ def submit_sheet() -> Response:
     sheet = _filled()
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
+        refused("unauthorized")
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
     document, blocks = _document(sheet, check_slug(network), lang)
     try:
         ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
     except ValidationFailed as exc:
+        refused(exc.code)
         return _render(lang, sheet.values, _field_errors(exc.report, blocks, lang), 422)
     except NotOwner as exc:
-        return _render(lang, sheet.values, {"": [exc.message]}, 422)
+        refused(exc.code)
+        return _render(lang, sheet.values, {"": [exc.text(lang)]}, 422)
     project = next(iri for iri, block in blocks.items() if block == "project")
     return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
 
@@ -167,6 +176,7 @@ def csv_upload() -> Response:
     s, lang = services(), language()
     network = s.credentials.network_for(request.form.get("credential", ""))
     if network is None:
+        refused("unauthorized")
         return _csv_render(lang, [], None, UI[lang]["bad_token"], 401)
     try:
         documents = uploaded_documents({"credential"})
@@ -175,12 +185,15 @@ def csv_upload() -> Response:
         problems: list[dict[str, object]] = [{"file": v.location.file if v.location else "", "row": v.location.row if v.location else "",
                      "column": (v.location.column or "") if v.location else "", "text": v.describe(lang)}
                     for v in exc.report.violations]
+        refused(exc.code)
         return _csv_render(lang, problems, None, None, 422)
     except NotOwner as exc:
+        refused(exc.code)
         file, _, row = (exc.row or "").partition(", row ")
-        return _csv_render(lang, [{"file": file, "row": row, "column": "", "text": exc.message}], None, None, 422)
+        return _csv_render(lang, [{"file": file, "row": row, "column": "", "text": exc.text(lang)}], None, None, 422)
     except UsageError as exc:
-        return _csv_render(lang, [], None, exc.message, 400)
+        refused(exc.code)
+        return _csv_render(lang, [], None, exc.text(lang), 400)
     return _csv_render(lang, [], f"{result.triples} triples, {network}", None, 201)
 
 
@@ -189,6 +202,13 @@ def _csv_render(lang: str, problems: list[dict[str, object]], saved: str | None,
     body = render_template("sheet_csv.html", lang=lang, ui=UI[lang], other=switch(lang),
                            problems=problems, saved=saved, message=message)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/sheets/template.xlsx")
+def workbook_template() -> Response:
+    """The workbook template: one sheet per table, an example row, drop-down lists of the thesauri's labels."""
+    return Response(workbook(), content_type=format_named("xlsx").media_type,
+                    headers={"Content-Disposition": 'attachment; filename="fiche-isic.xlsx"'})
 
 
 @blueprint.get("/sheets/template.zip")

@@ -22,7 +22,9 @@ def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
     unknown = sorted(name for name in request.form if name not in fields)
     if unknown:
         raise UsageError(f"the part(s) {', '.join(repr(n) for n in unknown)} are not files; send each document "
-                         "as a file part (curl -F files=@sheet.ttl)")
+                         "as a file part (curl -F files=@sheet.ttl)",
+                         f"les parties {', '.join(repr(n) for n in unknown)} ne sont pas des fichiers ; envoyez chaque "
+                         "document comme un fichier (curl -F files=@sheet.ttl)")
     documents = []
     for field, file in request.files.items(multi=True):
         data = file.read()
@@ -31,8 +33,10 @@ def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
             if not file.filename and not data:  # a file input left empty: browsers send it with no name, no byte
                 continue
             raise UsageError(f"a file sent as {field!r} has no file name; name each file (projects.csv, "
-                             "sheet.ttl…): its name tells its format and, for CSV, its table")
+                             "sheet.ttl…): its name tells its format and, for CSV, its table",
+                             f"un fichier envoyé comme {field!r} n'a pas de nom ; nommez chaque fichier "
+                             "(projects.csv, sheet.ttl…) : son nom dit son format et, pour un CSV, sa table")
         documents.append(Document(name, data, format_for_path(name)))
     if not documents:
-        raise UsageError("the multipart request holds no file")
+        raise UsageError("the multipart request holds no file", "la requête multipart ne contient aucun fichier")
     return documents

@@ -1,0 +1,50 @@
+"""A network's stored data checked again with the checks new data passes beyond the shapes (SIRET keys, RNA
+numbers' form, the lessons it confirms or contradicts being known): what fails is listed for the operator,
+and stays served meanwhile; a number that fails links nothing (identity.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from isic_graph.ingest.documents import Batch
+from isic_graph.ingest.targets import dangling
+from isic_graph.rdf.namespaces import Graphs, check_slug
+from isic_graph.store.base import Store
+from isic_graph.store.results import term_value
+from isic_graph.validation.identifiers import RNA, valid_rna, wrong_keys
+
+
+@dataclass(frozen=True)
+class StoredProblem:
+    """One stored value that new data could not hold: the network, resource, property, value and why."""
+
+    network: str
+    subject: str
+    predicate: str
+    value: str
+    messages: dict[str, str]
+
+    def describe(self, lang: str = "fr") -> str:
+        return f"{self.network}\t<{self.subject}>\t<{self.predicate}>\t{self.value}\t{self.messages[lang]}"
+
+
+def networks(store: Store, graphs: Graphs) -> list[str]:
+    """The slugs of the networks with a graph in the store."""
+    return sorted(name[len(graphs.network_prefix):] for name in store.graph_names()
+                  if name.startswith(graphs.network_prefix))
+
+
+def stored_problems(store: Store, graphs: Graphs, network: str) -> list[StoredProblem]:
+    """What a network's graph holds that the checks of new data refuse, in order."""
+    check_slug(network)
+    triples = tuple(store.graph_triples(graphs.network(network)))
+    found = [StoredProblem(network, k.subject, k.predicate, k.value, k.messages()) for k in wrong_keys(triples)]
+    rna = [(term_value(t.subject), term_value(t.object)) for t in triples if t.predicate.value == RNA]
+    found += [StoredProblem(network, subject, RNA, value, {
+        "fr": f"Le numéro RNA {value} ne s'écrit pas W suivi de 9 chiffres.",
+        "en": f"The RNA number {value} is not W followed by 9 digits."})
+        for subject, value in rna if not valid_rna(value)]
+    found += [StoredProblem(network, d.subject, d.predicate, d.target, d.messages())
+              for d in dangling(store, graphs, Batch(triples, ()), None)]
+    return sorted(found, key=lambda p: (p.subject, p.predicate, p.value))

@@ -1,0 +1,247 @@
+"""Spreadsheet files to tables of text cells: CSV as spreadsheets export it, and .xlsx / .ods workbooks.
+
+A CSV file is strict UTF-8 (with or without a byte-order mark), else Windows-1252 (what French Excel
+writes as « CSV (séparateur : point-virgule) »); its separator, comma, semicolon or tab, is the one its
+header line uses most. A workbook gives one table per sheet, named like the CSV files (`projects`…).
+Every table is read within the document limits, before any value is interpreted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any, Iterator
+from xml.etree import ElementTree
+
+from isic_graph.errors import DocumentTooLarge, ParseError, Unreadable
+from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
+
+QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # with its end: the csv module reads CR, LF and CRLF
+SEPARATORS = (",", ";", "\t")
+WORKBOOKS = (".xlsx", ".ods")
+UNPACKED_PER_BYTE = 100  # how much larger than its file a workbook's XML may unpack (spreadsheets pack 5 to 20 times)
+CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The cells of one table as text, rows numbered as a spreadsheet shows them (the header is row 1)."""
+
+    name: str  # the table: `projects.csv`
+    shown: str  # how messages name it: the file, and the sheet of a workbook
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def raw_tables(doc: Document, limits: DocumentLimits = LIMITS) -> list[RawTable]:
+    """The tables of one file: one for a CSV file, one per sheet for a workbook."""
+    if doc.name.lower().endswith(WORKBOOKS):
+        return _workbook(doc, limits)
+    text = decoded(doc)
+    separator = sniff(text)
+    return [RawTable(doc.name, doc.name, tuple(_csv_rows(doc.name, text, separator, limits)))]
+
+
+def decoded(doc: Document) -> str:
+    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252; anything else refused."""
+    data = doc.data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Unreadable(doc.name, 1, "the file is UTF-16 text; save the sheet as « CSV UTF-8 » or « CSV "
+                         "(séparateur : point-virgule) »", "le fichier est en UTF-16 : enregistrez la feuille en "
+                         "« CSV UTF-8 » ou « CSV (séparateur : point-virgule) »")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        byte = f"0x{data[exc.start]:02X}"
+        raise Unreadable(doc.name, row, f"neither UTF-8 nor Windows-1252 text (byte {byte}); save the sheet as "
+                         "« CSV UTF-8 »", f"ni du texte UTF-8 ni du Windows-1252 (octet {byte}) : enregistrez la "
+                         "feuille en « CSV UTF-8 »") from None
+
+
+def sniff(text: str) -> str:
+    """The separator the header line uses most (a comma when it uses none)."""
+    header = QUOTED.sub("", next(LINE.finditer(text)).group() if text else "")
+    return max(SEPARATORS, key=lambda s: (header.count(s), s == ","))
+
+
+def _csv_rows(name: str, text: str, separator: str, limits: DocumentLimits) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The rows of a CSV text, checked against the limits as they are read.
+
+    The separators outside quotes are counted first, at C speed: the csv module holds a whole row in
+    memory. Lines are handed to it one by one (io.StringIO would hold four bytes per character).
+    """
+    if QUOTED.sub("", text).count(separator) > (limits.max_rows + 1) * limits.max_columns:
+        raise DocumentTooLarge(f"{name} has more cells than {limits.max_rows} rows of {limits.max_columns} "
+                               "columns; split it into several sheets")
+    reader = csv.reader((line.group() for line in LINE.finditer(text)), delimiter=separator)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, _checked(name, number, row, limits)
+    except csv.Error as exc:  # the csv module's own limit on a cell (128 KiB), or a malformed quote
+        if "field limit" in str(exc):
+            raise DocumentTooLarge(f"{name}, row {number + 1}: a cell is longer than {limits.max_cell} "
+                                   "characters") from None
+        raise ParseError(f"{name}, row {number + 1}: {exc}") from None
+
+
+def _checked(name: str, number: int, row: list[str], limits: DocumentLimits) -> tuple[str, ...]:
+    if number > limits.max_rows + 1:  # the header is not a row of data
+        raise DocumentTooLarge(f"{name} has more than {limits.max_rows} rows; split it into several sheets")
+    if len(row) > limits.max_columns:
+        raise DocumentTooLarge(f"{name}, row {number}: {len(row)} cells; a row holds at most {limits.max_columns}")
+    for column, cell in enumerate(row, start=1):
+        if len(cell) > limits.max_cell:
+            raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell is longer than "
+                                   f"{limits.max_cell} characters")
+        control = CONTROL.search(cell)
+        if control:
+            raise ParseError(f"{name}, row {number}, column {column}: control character "
+                             f"U+{ord(control.group()):04X}; cells may not hold control characters")
+    return tuple(row)
+
+
+def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
+    """Each sheet of a workbook as a table named after it (`projects` → projects.csv); cells as text."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    check_extent(doc, limits)  # calamine makes a grid as large as the farthest cell: it is measured first
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(doc.data))
+    except (CalamineError, ValueError, OSError) as exc:
+        raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
+                         ".ods", "ce classeur ne peut pas être lu : enregistrez-le en .xlsx ou en .ods") from None
+    tables = []
+    for sheet in book.sheet_names:
+        name = sheet.strip()
+        if name.startswith("_") or name.lower() in ("listes", "lists", "aide", "help"):
+            continue  # the template's own sheets: drop-down lists and help
+        try:
+            values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            raise Unreadable(f"{doc.name} › {name}", 1, f"the sheet cannot be read ({str(exc)[:200]})",
+                             "la feuille ne peut pas être lue : enregistrez le classeur en .xlsx ou en .ods") from None
+        if len(values) > limits.max_rows + 1:
+            raise DocumentTooLarge(f"{doc.name}, sheet {sheet!r} has more than {limits.max_rows} rows; "
+                                   "split it into several sheets")
+        shown = f"{doc.name} › {name}"
+        rows = tuple((n, _checked(shown, n, [_text(v) for v in _trimmed(row)], limits))
+                     for n, row in enumerate(values, start=1))
+        tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows))
+    return tables
+
+
+def check_extent(doc: Document, limits: DocumentLimits) -> None:
+    """Refuse a workbook whose unpacked parts, or whose filled cells, reach past what a sheet may hold.
+
+    Its XML parts are unpacked within a budget and read as a stream: an .xlsx cell names its place
+    (`r="XFD1048576"`), an .ods row or cell may repeat (`table:number-rows-repeated`); a repeated empty
+    cell, as LibreOffice writes to the sheet's edge, fills nothing.
+    """
+    budget = UNPACKED_PER_BYTE * len(doc.data) + limits.max_cell * limits.max_columns
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(doc.data))
+        parts = [i for i in archive.infolist() if i.filename.endswith(".xml")]
+        if sum(i.file_size for i in parts) > budget:
+            raise DocumentTooLarge(f"{doc.name} unpacks to more than {budget // (1024 * 1024)} MiB; "
+                                   "split it into several workbooks")
+        for info in parts:
+            if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
+                with archive.open(info) as part:
+                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits)
+    except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError) as exc:
+        raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
+                         ".ods", "ce classeur ne peut pas être lu : enregistrez-le en .xlsx ou en .ods") from None
+
+
+def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
+    rows = 0  # an .ods sheet's rows so far
+    for event, element in ElementTree.iterparse(part, events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "table":
+            rows = 0
+        elif event == "end" and tag == "c":  # .xlsx: a cell names its place
+            place = CELL.match(element.get("r", ""))
+            if place and (int(place.group(2)) > limits.max_rows + 1 or _column(place.group(1)) > limits.max_columns):
+                raise DocumentTooLarge(f"{name}: a cell at {place.group(0)} lies past {limits.max_rows} rows of "
+                                       f"{limits.max_columns} columns; a sheet holds at most that")
+            element.clear()
+        elif event == "end" and tag == "table-row":  # .ods: rows and cells may repeat
+            repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
+            width = 0
+            filled = False
+            for cell in element:
+                count = int(cell.get(f"{{{ODS_TABLE}}}number-columns-repeated", "1"))
+                if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
+                    filled = True
+                    if width + count > limits.max_columns:
+                        raise DocumentTooLarge(f"{name}: a row fills more than {limits.max_columns} columns")
+                width += count
+            if filled:
+                rows += repeated
+                if rows > limits.max_rows + 1:
+                    raise DocumentTooLarge(f"{name}: a sheet has more than {limits.max_rows} rows; split it into "
+                                           "several sheets")
+            else:
+                rows += min(repeated, 1)
+            element.clear()
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+class _Capped(io.RawIOBase):
+    """A stream of at most `budget` bytes: what an unpacked part may really hold (its stated size may lie)."""
+
+    def __init__(self, inner: IO[bytes], budget: int) -> None:
+        self.inner, self.left = inner, budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(min(len(buffer), self.left + 1))
+        self.left -= len(data)
+        if self.left < 0:
+            raise DocumentTooLarge("the workbook unpacks to more than it says; split it into several workbooks")
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _trimmed(row: list[Any]) -> list[Any]:
+    while row and (row[-1] is None or row[-1] == ""):
+        row = row[:-1]
+    return row
+
+
+def _text(value: Any) -> str:
+    """A workbook cell as the text a CSV export would hold (dates as AAAA-MM-JJ, whole numbers without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    return str(value)
+
+
+__all__ = ["RawTable", "Unreadable", "decoded", "raw_tables", "sniff"]

@@ -1,0 +1,126 @@
+"""The thesauri as a sheet's cells name their concepts: by code, French or English label, or alternative label,
+whatever the case and accents; and the closest labels when a cell names none."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Mapping
+
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+
+from isic_graph.rdf import resources
+from isic_graph.rdf.namespaces import SKOS
+
+SEPARATORS = re.compile(r"[\s\-_'’.]+")
+
+
+def plain(text: str) -> str:
+    """A name as compared: no accents, no case, hyphens, underscores, apostrophes and spaces alike."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return SEPARATORS.sub(" ", bare.casefold()).strip()
+
+
+def singular(name: str) -> str:
+    """A plain name with each word's plural mark dropped (French and English: -s, -x)."""
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in name.split(" "))
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    code: str
+    labels: Mapping[str, str]  # language -> prefLabel
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels.get("fr") or self.code
+
+
+@dataclass(frozen=True, eq=False)
+class Scheme:
+    """One thesaurus: its concepts in order, and every name a cell may give one."""
+
+    iri: str
+    labels: Mapping[str, str]
+    concepts: tuple[Concept, ...]
+    names: Mapping[str, Concept]  # plain(name) -> concept
+    written: Mapping[str, str]  # plain(name) -> the name as the thesaurus writes it
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels.get("fr") or self.iri.rsplit("/", 1)[-1]
+
+    def find(self, cell: str) -> Concept | None:
+        """The concept a cell names: by one of its names; else in the singular (`élus`: `Élu`); else by the first
+        words of one concept's names alone (`isolement`: `Isolement et lien social`), or by words only one
+        concept's names hold (`contournement`: `Solution de contournement`)."""
+        key = plain(cell)
+        found = self.names.get(key) or self.singular.get(singular(key))
+        if found is not None or len(key) < 4:
+            return found
+        starting = {c.iri: c for name, c in self.names.items() if name.startswith(key + " ")}
+        if len(starting) == 1:
+            return next(iter(starting.values()))
+        within = {c.iri: c for name, c in self.names.items() if f" {key} " in f" {name} "}
+        return next(iter(within.values())) if len(within) == 1 else None
+
+    @cached_property
+    def singular(self) -> Mapping[str, Concept]:
+        out: dict[str, Concept] = {}
+        for name, concept in self.names.items():
+            out.setdefault(singular(name), concept)
+        return out
+
+    def closest(self, cell: str, lang: str, count: int = 3) -> list[str]:
+        """The names closest to a cell, best first, each with its concept's label in `lang` when it differs."""
+        found: dict[str, str] = {}
+        best = difflib.get_close_matches(plain(cell), list(self.names), n=1, cutoff=0.6)
+        near = difflib.get_close_matches(plain(cell), list(self.names), n=count * 3, cutoff=0.8)
+        for name in dict.fromkeys(best + near):  # the closest, and any other nearly as close
+            concept = self.names[name]
+            if concept.iri not in found:
+                label = concept.label(lang)
+                written = self.written.get(name, label)
+                found[concept.iri] = written if plain(written) == plain(label) else f"{written} ({label})"
+        return list(found.values())[:count]
+
+
+@cache
+def schemes() -> Mapping[str, Scheme]:
+    """Every thesaurus of the ontology, by scheme IRI."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    alternatives: dict[str, list[str]] = defaultdict(list)
+    members: dict[str, list[str]] = defaultdict(list)
+    notations: dict[str, str] = {}
+    for path in resources.thesaurus_files():
+        for quad in parse(path=str(path), format=RdfFormat.TURTLE):
+            subject, predicate, value = quad.subject, quad.predicate.value, quad.object
+            if not isinstance(subject, NamedNode):
+                continue
+            if predicate == SKOS + "prefLabel" and isinstance(value, Literal):
+                labels[subject.value].setdefault(value.language or "", value.value)
+            elif predicate == SKOS + "altLabel" and isinstance(value, Literal):
+                alternatives[subject.value].append(value.value)
+            elif predicate == SKOS + "notation" and isinstance(value, Literal):
+                notations[subject.value] = value.value
+            elif predicate == SKOS + "inScheme" and isinstance(value, NamedNode):
+                members[value.value].append(subject.value)
+    out = {}
+    for scheme, iris in members.items():
+        concepts = tuple(Concept(iri, notations.get(iri) or iri.rsplit("/", 1)[-1], dict(labels[iri]))
+                         for iri in dict.fromkeys(iris))
+        names: dict[str, Concept] = {}
+        written: dict[str, str] = {}
+        for pick in (lambda c: [c.code], lambda c: list(c.labels.values()), lambda c: alternatives[c.iri]):
+            for concept in concepts:  # codes first, then labels, then alternative labels: the first claim holds
+                for name in pick(concept):
+                    names.setdefault(plain(name), concept)
+                    written.setdefault(plain(name), name)
+        out[scheme] = Scheme(scheme, dict(labels[scheme]), concepts, names, written)
+    return out
+
+
+__all__ = ["Concept", "Scheme", "plain", "schemes"]
