@@ -1,89 +1,189 @@
-"""Settings: one frozen object, read from the environment and an optional TOML file."""
+"""Settings: one frozen object, read from the environment and an optional TOML file.
+
+Each field of Settings declares its setting once (`setting(...)`: variable, file key, default, parser, check,
+meaning); SETTINGS reads the declarations back, and the reading of the environment and the file, the docs'
+table (`settings_table`, `isic-graph settings`) and `isic-graph serve --help` are drawn from them."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from isic_graph.errors import ConfigError
 from isic_graph.sparql.terms import is_iri
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Setting:
-    """How one setting is named in the environment and the config file, and what it means."""
+    """One setting, declared once: the Settings attribute, its environment variable and config-file key, its
+    default, how a raw value is read, what makes a value wrong, and what it means (the docs and --help say it)."""
 
+    name: str  # the attribute of Settings ("" for the config file, which names the others' source)
     env: str
-    key: str
+    key: str  # top-level key in the TOML file ("" when the file cannot set it)
+    default: Any
+    parse: Callable[[Any], Any]
     help: str
+    check: Callable[[Any], str | None] = lambda value: None  # what is wrong with a value (None: nothing)
+    shown_default: str | None = None  # the default as the docs say it, when the value alone does not
+
+    @property
+    def default_text(self) -> str:
+        """The default as the settings table shows it."""
+        if self.shown_default is not None:
+            return self.shown_default
+        value = self.default
+        if value is None or value == ():
+            return ""
+        if isinstance(value, Path):
+            return f"`{value}`" if value.is_absolute() else f"`./{value}`"
+        if isinstance(value, float):
+            return f"`{value:g}`"
+        return f"`{value}`"
 
 
-SETTINGS_DOC: tuple[Setting, ...] = (
-    Setting("ISIC_CONFIG", "-", "Path of a TOML config file (keys below, top level). Environment wins over the file."),
-    Setting("ISIC_STORE", "store", "Directory of the embedded Oxigraph store (default ./data/store)."),
-    Setting("ISIC_STORE_URL", "store_url", "SPARQL 1.1 query endpoint of a remote store; when set, the embedded store is not used."),
-    Setting("ISIC_STORE_UPDATE_URL", "store_update_url", "SPARQL 1.1 update endpoint of the remote store (default: the query URL with a trailing /query replaced by /update)."),
-    Setting("ISIC_STORE_GSP_URL", "store_gsp_url", "Graph Store Protocol endpoint of the remote store (optional; used for fast graph reads)."),
-    Setting("ISIC_BASE_IRI", "base_iri", "Base of this instance's IRIs (default http://localhost:5000/); must end with '/'."),
-    Setting("ISIC_CREDENTIALS", "credentials", "JSON file of the networks' write credentials (hashes only; default ./data/credentials.json)."),
-    Setting("ISIC_PEERS", "peers", "JSON file of the registered peers, the other instances this one queries and harvests (default ./data/peers.json)."),
-    Setting("ISIC_ADMIN_TOKEN", "admin_token", "Administrator credential of the server (unset: administration over HTTP is off)."),
-    Setting("ISIC_QUERY_TIMEOUT", "query_timeout", "Timeout of one query in seconds (default 30)."),
-    Setting("ISIC_QUERY_MAX_DEPTH", "query_max_depth", "Deepest nesting of braces, parentheses and brackets a query may have (default 64)."),
-    Setting("ISIC_RESULT_LIMIT", "result_limit", "Most rows (or triples) one query answers; the answer says when it was cut (default 10000)."),
-    Setting("ISIC_QUERY_CACHE", "query_cache", "MiB of query answers kept until the next write this instance makes (default 64; 0: off, for remote stores that other programs write to)."),
-    Setting("ISIC_CLIENT_BUDGET", "client_budget", "Seconds of query time one client (IP address) may use per minute; over it, 429 with Retry-After (default 120)."),
-    Setting("ISIC_CLIENT_CONCURRENCY", "client_concurrency", "Costly requests (queries, validations, maps and other derived pages, whole graphs, dumps) one client may have running at once; past it, 429 with Retry-After (default 3)."),
-    Setting("ISIC_CLIENT_CONNECTIONS", "client_connections", "Open connections one client address may hold; past it, new ones are closed at once (default 32; trusted proxies are not capped)."),
-    Setting("ISIC_TRUSTED_PROXIES", "trusted_proxies", "Comma-separated addresses or networks of the reverse proxies in front of the server; from them, the client is the address they put in X-Forwarded-For (default empty: the TCP peer is the client, X-Forwarded-For is ignored)."),
-)
+def setting(env: str, key: str, default: T, parse: Callable[[Any], T | None], help: str,
+            check: Callable[[T], str | None] | None = None, shown_default: str | None = None) -> T:
+    """A field of Settings that carries its own declaration (read back as SETTINGS)."""
+    declared = {"env": env, "key": key, "parse": parse, "help": help, "shown_default": shown_default,
+                **({"check": check} if check is not None else {})}
+    return field(default=default, metadata={"setting": declared})
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a text")
+    return value
+
+
+def _path(value: Any) -> Path:
+    return Path(_text(value))
+
+
+def _store_path(value: Any) -> Path | None:
+    return None if value == ":memory:" else _path(value)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("a number")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError("a number") from None
+
+
+def _integer(value: Any) -> int:
+    number = _number(value)
+    if not number.is_integer():
+        raise ValueError("a whole number")
+    return int(number)
+
+
+def _address_list(value: Any) -> tuple[str, ...]:
+    """Addresses from a comma-separated string (the environment) or a list (the config file)."""
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else None
+    if items is None:
+        raise ValueError("a comma-separated list of addresses")
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else f"must be positive, got {value}"
+
+
+def _base_iri(value: str) -> str | None:
+    if value.startswith(("http://", "https://")) and value.endswith("/") and is_iri(value):
+        return None
+    return f"must be an http(s) IRI ending with '/', got {value!r}"
+
+
+def _cache_size(value: float) -> str | None:
+    return None if value >= 0 else f"must be 0 (off) or more MiB, got {value}"
+
+
+def _networks(value: tuple[str, ...]) -> str | None:
+    for proxy in value:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            return f"holds {proxy!r}, which is not an IP address or network"
+    return None
+
+
+CONFIG_FILE = Setting("", "ISIC_CONFIG", "", None, _path,
+                      "path of a TOML config file, the keys at its top level; the environment wins over it")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable, passed explicitly to whoever needs it."""
+    """Everything configurable, passed explicitly to whoever needs it; each field declares its setting."""
 
-    store_path: Path | None = field(default=Path("data/store"))
-    credentials_path: Path = field(default=Path("data/credentials.json"))
-    peers_path: Path = field(default=Path("data/peers.json"))
-    store_url: str | None = None
-    store_update_url: str | None = None
-    store_gsp_url: str | None = None
-    base_iri: str = "http://localhost:5000/"
-    admin_token: str | None = None
-    query_timeout: float = 30.0
-    query_max_depth: int = 64
-    result_limit: int = 10_000
-    client_budget: float = 120.0
-    query_cache: float = 64.0
-    client_concurrency: int = 3
-    client_connections: int = 32
-    trusted_proxies: tuple[str, ...] = ()
+    store_path: Path | None = setting(
+        "ISIC_STORE", "store", Path("data/store"), _store_path,
+        "directory of the embedded Oxigraph store (`:memory:`: in memory)")
+    store_url: str | None = setting(
+        "ISIC_STORE_URL", "store_url", None, _text,
+        "SPARQL 1.1 query endpoint of a remote store; when set, the embedded store is not used")
+    store_update_url: str | None = setting(
+        "ISIC_STORE_UPDATE_URL", "store_update_url", None, _text, "its update endpoint",
+        shown_default="the query URL with `/query` replaced by `/update`")
+    store_gsp_url: str | None = setting(
+        "ISIC_STORE_GSP_URL", "store_gsp_url", None, _text,
+        "its Graph Store Protocol endpoint (optional, faster graph reads)")
+    base_iri: str = setting(
+        "ISIC_BASE_IRI", "base_iri", "http://localhost:5000/", _text,
+        "base of this instance's IRIs, an http(s) IRI ending with `/`", _base_iri)
+    credentials_path: Path = setting(
+        "ISIC_CREDENTIALS", "credentials", Path("data/credentials.json"), _path,
+        "JSON file of the networks' write credentials, hashes only")
+    peers_path: Path = setting(
+        "ISIC_PEERS", "peers", Path("data/peers.json"), _path,
+        "JSON file of the registered peers, the other instances this one queries and harvests")
+    admin_token: str | None = setting(
+        "ISIC_ADMIN_TOKEN", "admin_token", None, _text, "administrator credential of the server",
+        shown_default="none: administration over HTTP is off")
+    query_timeout: float = setting(
+        "ISIC_QUERY_TIMEOUT", "query_timeout", 30.0, _number, "timeout of one query, in seconds", _positive)
+    query_max_depth: int = setting(
+        "ISIC_QUERY_MAX_DEPTH", "query_max_depth", 64, _integer,
+        "deepest nesting of `{ ( [` a query may have", _positive)
+    result_limit: int = setting(
+        "ISIC_RESULT_LIMIT", "result_limit", 10_000, _integer,
+        "most rows (or triples) one query answers, the cut always said", _positive)
+    client_budget: float = setting(
+        "ISIC_CLIENT_BUDGET", "client_budget", 120.0, _number,
+        "seconds of query time one client (IP address) may use per minute; over it, 429 with Retry-After",
+        _positive)
+    query_cache: float = setting(
+        "ISIC_QUERY_CACHE", "query_cache", 64.0, _number,
+        "MiB of query answers kept until the next write this instance makes (0: off, for remote stores that "
+        "other programs write to)", _cache_size)
+    client_concurrency: int = setting(
+        "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 3, _integer,
+        "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps) one client "
+        "may have running at once; past it, 429 with Retry-After", _positive)
+    client_connections: int = setting(
+        "ISIC_CLIENT_CONNECTIONS", "client_connections", 32, _integer,
+        "open connections one client address may hold; past it, new ones are closed at once (trusted proxies "
+        "are not capped)", _positive)
+    trusted_proxies: tuple[str, ...] = setting(
+        "ISIC_TRUSTED_PROXIES", "trusted_proxies", (), _address_list,
+        "addresses or networks of the reverse proxies in front of the server, comma-separated (a list in the "
+        "file); from them the client is the address they put in `X-Forwarded-For`", _networks,
+        "none: the TCP peer is the client and `X-Forwarded-For` is ignored")
 
     def __post_init__(self) -> None:
-        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/") \
-                or not is_iri(self.base_iri):
-            raise ConfigError(f"ISIC_BASE_IRI must be an http(s) IRI ending with '/', got {self.base_iri!r}")
-        if self.query_timeout <= 0:
-            raise ConfigError("ISIC_QUERY_TIMEOUT must be a positive number of seconds")
-        for name, value in (("ISIC_QUERY_MAX_DEPTH", self.query_max_depth), ("ISIC_RESULT_LIMIT", self.result_limit),
-                            ("ISIC_CLIENT_BUDGET", self.client_budget),
-                            ("ISIC_CLIENT_CONCURRENCY", self.client_concurrency),
-                            ("ISIC_CLIENT_CONNECTIONS", self.client_connections)):
-            if value <= 0:
-                raise ConfigError(f"{name} must be positive, got {value}")
-        if self.query_cache < 0:
-            raise ConfigError(f"ISIC_QUERY_CACHE must be 0 (off) or more MiB, got {self.query_cache}")
-        for proxy in self.trusted_proxies:
-            try:
-                ipaddress.ip_network(proxy, strict=False)
-            except ValueError:
-                raise ConfigError(f"ISIC_TRUSTED_PROXIES holds {proxy!r}, which is not an IP address or network") \
-                    from None
+        for declared in SETTINGS:
+            problem = declared.check(getattr(self, declared.name))
+            if problem is not None:
+                raise ConfigError(f"{declared.env} {problem}")
 
     @property
     def instance_folder(self) -> Path:
@@ -114,49 +214,29 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Build settings from a config file (ISIC_CONFIG), then the environment, then overrides."""
+        """Build settings from a config file (ISIC_CONFIG), then the environment, then overrides (by file key)."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        config_path = env.get("ISIC_CONFIG")
+        raw: dict[str, Any] = {}  # by config-file key
+        config_path = env.get(CONFIG_FILE.env)
         if config_path:
-            values.update(_read_config_file(Path(config_path)))
-        for setting in SETTINGS_DOC:
-            if setting.key != "-" and env.get(setting.env):
-                values[setting.key] = env[setting.env]
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls._from_values(values)
-
-    @classmethod
-    def _from_values(cls, values: Mapping[str, Any]) -> Settings:
-        known = {s.key for s in SETTINGS_DOC}
-        unknown = set(values) - known
+            raw.update(_read_config_file(Path(config_path)))
+        unknown = set(raw) - {s.key for s in SETTINGS}
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        kwargs: dict[str, Any] = {}
-        if "store" in values:
-            kwargs["store_path"] = Path(values["store"]) if values["store"] != ":memory:" else None
-        if "credentials" in values:
-            kwargs["credentials_path"] = Path(values["credentials"])
-        if "peers" in values:
-            kwargs["peers_path"] = Path(values["peers"])
-        for key in ("store_url", "store_update_url", "store_gsp_url", "base_iri", "admin_token"):
-            if key in values:
-                kwargs[key] = str(values[key])
-        for key, kind in (("query_timeout", float), ("query_max_depth", int), ("result_limit", int),
-                          ("client_budget", float), ("query_cache", float), ("client_concurrency", int),
-                          ("client_connections", int)):
-            if key in values:
-                try:
-                    kwargs[key] = kind(values[key])
-                except ValueError:
-                    raise ConfigError(f"ISIC_{key.upper()} must be a number, got {values[key]!r}") from None
-        if "trusted_proxies" in values:
-            kwargs["trusted_proxies"] = _address_list(values["trusted_proxies"])
-        return cls(**kwargs)
+        raw.update({s.key: env[s.env] for s in SETTINGS if env.get(s.env)})
+        raw.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**{s.name: _parsed(s, raw[s.key]) for s in SETTINGS if s.key in raw})
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some settings changed."""
         return replace(self, **changes)
+
+
+def _parsed(declared: Setting, value: Any) -> Any:
+    try:
+        return declared.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{declared.env} must be {exc}, got {value!r}") from None
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
@@ -169,10 +249,14 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
 
 
+SETTINGS: tuple[Setting, ...] = tuple(Setting(f.name, default=f.default, **f.metadata["setting"])
+                                      for f in fields(Settings))
 
-def _address_list(value: Any) -> tuple[str, ...]:
-    """Addresses from a comma-separated string (the environment) or a list (the config file)."""
-    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else None
-    if items is None:
-        raise ConfigError(f"ISIC_TRUSTED_PROXIES must be a comma-separated list of addresses, got {value!r}")
-    return tuple(str(item).strip() for item in items if str(item).strip())
+
+def settings_table() -> str:
+    """The settings as the docs show them: a Markdown table, the config file first."""
+    rows = ["| variable | key | default | meaning |", "|---|---|---|---|"]
+    for declared in (CONFIG_FILE, *SETTINGS):
+        key = f"`{declared.key}`" if declared.key else ""
+        rows.append(f"| `{declared.env}` | {key} | {declared.default_text} | {declared.help} |")
+    return "\n".join(rows) + "\n"

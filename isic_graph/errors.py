@@ -6,6 +6,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     ├── UsageError                  400 bad-request
     │   ├── UnsupportedFormat       415 unsupported-format
     │   ├── ParseError              400 parse-error
+    │   │   └── Unreadable          400 parse-error         (a sheet's file: names it and the row)
     │   ├── DocumentTooLarge        413 document-too-large
     │   ├── NotAcceptable           406 not-acceptable
     │   └── MethodNotAllowed        405 method-not-allowed
@@ -18,16 +19,19 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
     │   └── SheetRefused            422 sheet-refused       (carries the sheet's problems, cell by cell)
     ├── NotOwner                    422 not-owner           (names the subject, its owner, the row)
+    ├── Unauthorized                401 unauthorized        (answered with WWW-Authenticate: Bearer)
+    ├── Forbidden                   403 forbidden
     ├── NotFound                    404 not-found
     ├── Gone                        410 gone                (carries the record of the retraction)
-    └── StoreError                  502 store-error
-        ├── StoreLocked             409 store-locked
-        ├── QueryTimeout            503 query-timeout
-        │   └── ValidationTimeout   503 validation-timeout
-        ├── StoreUnavailable        503 store-unavailable
-        ├── StorageFull             507 storage-full
-        └── PeerUnavailable         502 peer-unavailable
-            └── PeerTimeout         504 peer-timeout
+    ├── StoreError                  502 store-error
+    │   ├── StoreLocked             409 store-locked
+    │   ├── QueryTimeout            503 query-timeout
+    │   │   └── ValidationTimeout   503 validation-timeout
+    │   ├── StoreUnavailable        503 store-unavailable
+    │   ├── StorageFull             507 storage-full
+    │   └── PeerUnavailable         502 peer-unavailable
+    │       └── PeerTimeout         504 peer-timeout
+    └── DryRunFailed                500 dry-run-failed
 """
 
 from __future__ import annotations
@@ -123,6 +127,14 @@ class ParseError(UsageError):
     code = "parse-error"
 
 
+class Unreadable(ParseError):
+    """A file no spreadsheet export makes: its encoding, or a workbook that cannot be opened; said in French too."""
+
+    def __init__(self, file: str, row: int, english: str, french: str) -> None:
+        super().__init__(f"{file}, row {row}: {english}")
+        self.file, self.row, self.english, self.french = file, row, english, french
+
+
 class DocumentTooLarge(UsageError):
     """The submission is larger than this server accepts (triples, literal size)."""
 
@@ -159,6 +171,20 @@ class NotOwner(IsicError):
         self.subject = subject
         self.owner = owner
         self.row = row
+
+
+class Unauthorized(IsicError):
+    """No valid credential was given."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(IsicError):
+    """The credential does not allow this write."""
+
+    status = 403
+    code = "forbidden"
 
 
 class NotFound(IsicError):
@@ -299,3 +325,11 @@ class PeerTimeout(PeerUnavailable):
 
     status = 504
     code = "peer-timeout"
+
+
+class DryRunFailed(IsicError):
+    """The validation stopped before it could answer."""
+
+    status = 500
+    code = "dry-run-failed"
+    public = False

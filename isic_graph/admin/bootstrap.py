@@ -16,7 +16,7 @@ from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_for_path
-from isic_graph.rdf.namespaces import Graphs
+from isic_graph.rdf.namespaces import ISIC, Graphs
 from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -97,7 +97,7 @@ def stats(store: Store) -> Stats:
     rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows
     classes = store.select(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c "
-        "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/isic/ontology#')) } GROUP BY ?c ORDER BY ?c").rows
+        f"FILTER(STRSTARTS(STR(?c), '{ISIC}')) }} GROUP BY ?c ORDER BY ?c").rows
     return Stats(tuple(GraphStats(r["g"].value, int(r["n"].value)) for r in rows),
                  tuple((r["c"].value, int(r["n"].value)) for r in classes))
 

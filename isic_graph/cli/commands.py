@@ -15,7 +15,7 @@ from isic_graph.admin.credentials import CredentialStore
 from isic_graph.admin.reference import load_reference
 from isic_graph.admin.restoration import restore
 from isic_graph.cli.progress import Display
-from isic_graph.config import SETTINGS_DOC, Settings
+from isic_graph.config import CONFIG_FILE, SETTINGS, Settings, settings_table
 from isic_graph.errors import (
     IsicError,
     NotOwner,
@@ -42,6 +42,7 @@ from isic_graph.publish.export import (
 )
 from isic_graph.publish.search import SearchIndex
 from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
+from isic_graph.rdf.labels import LANGUAGES
 from isic_graph.rdf.namespaces import Graphs, check_slug, curie
 from isic_graph.sparql.guard import Limits, read
 from isic_graph.store import open_store
@@ -51,7 +52,7 @@ from isic_graph.validation.validator import Validator
 from isic_graph.web.serve import serve
 
 T = TypeVar("T")
-LANG = click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
                     help="Language of the report and of the error messages (without it: the report in French, "
                          "the messages in English).")
 REPORT = click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
@@ -88,12 +89,18 @@ def progress(message: str) -> None:
     click.echo(message, err=True)
 
 
-@click.group(epilog="Settings come from the environment: " + ", ".join(s.env for s in SETTINGS_DOC))
+SETTINGS_EPILOG = ("Settings come from the environment, or from the TOML file named by ISIC_CONFIG: "
+                   + ", ".join(s.env for s in (CONFIG_FILE, *SETTINGS))
+                   + ". `isic-graph settings` says what each means.")
+
+
+@click.group(epilog=SETTINGS_EPILOG)
 @click.version_option(__version__)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Publish, validate, query and export the knowledge of collective social work (ISIC)."""
-    ctx.obj = run(Context)
+    if ctx.invoked_subcommand != "settings":  # the table of settings is shown even when they are malformed
+        ctx.obj = run(Context)
 
 
 @main.command("init")
@@ -557,7 +564,24 @@ def dangling_command(obj: Context, network: str) -> None:
         sys.exit(1)
 
 
-@main.command("serve")
+@main.command("settings")
+def settings_command() -> None:
+    """The settings: environment variable, config-file key, default and meaning (the Markdown table of the docs)."""
+    click.echo(settings_table(), nl=False)
+
+
+class WithSettings(click.Command):
+    """A command whose --help ends with the settings it reads, from their one declaration."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Settings (environment variable, or key of the ISIC_CONFIG file)"):
+            formatter.write_dl([(f"{s.env}" + (f" / {s.key}" if s.key else ""),
+                                 s.help.replace("`", "") + (f" [default: {s.default_text.replace('`', '')}]"
+                                                            if s.default_text else ""))
+                                for s in (CONFIG_FILE, *SETTINGS)])
+
+
+@main.command("serve", cls=WithSettings)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, cast
 
 import urllib3
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import parse
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -29,14 +29,16 @@ from isic_graph import __version__
 from isic_graph.errors import PeerTimeout, PeerUnavailable, UsageError
 from isic_graph.federation.address import Address, registrable, resolve
 from isic_graph.federation.peers import Peer, PeerRegistry
-from isic_graph.rdf.namespaces import VOID
+from isic_graph.rdf.formats import FORMAT
+from isic_graph.rdf.namespaces import PROJECT_IRI, VOID
 
-USER_AGENT = f"isic-graph/{__version__} (+https://w3id.org/isic)"
-SPARQL_AGENT = f"isic-graph/{__version__} (federated query; +https://w3id.org/isic)"
+USER_AGENT = f"isic-graph/{__version__} (+{PROJECT_IRI})"
+SPARQL_AGENT = f"isic-graph/{__version__} (federated query; +{PROJECT_IRI})"
 MAX_BYTES = 64 * 1024 * 1024
 VOID_BYTES = 1024 * 1024
 CHUNK = 64 * 1024
-SPARQL_RESULTS = "application/sparql-results+json"
+SPARQL_RESULTS = FORMAT["json"].media_type
+VOID_FORMAT = FORMAT["ntriples"]  # how a peer's VoID description is read
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,9 @@ def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None =
 def read_uri_space(peer: Peer, timeout: float) -> str:
     """The one `void:uriSpace` of the VoID description beside a peer's SPARQL endpoint."""
     url = urllib.parse.urljoin(peer.sparql, ".well-known/void")
-    answer = get(peer, url, {"Accept": "application/n-triples"}, timeout, VOID_BYTES)
+    answer = get(peer, url, {"Accept": VOID_FORMAT.media_type}, timeout, VOID_BYTES)
     try:
-        spaces = sorted({str(q.object.value) for q in parse(answer.body, format=RdfFormat.N_TRIPLES)
+        spaces = sorted({str(q.object.value) for q in parse(answer.body, format=VOID_FORMAT.rdf_format)
                          if q.predicate.value == VOID + "uriSpace"})
     except (SyntaxError, ValueError):
         spaces = []

@@ -32,6 +32,7 @@ from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     OWL,
+    PROJECT_IRI,
     PROV,
     RDF_TYPE,
     VOID,
@@ -45,9 +46,10 @@ from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 from isic_graph.validation.validator import Validator
 
-USER_AGENT = f"isic-graph/{__version__} (harvester; +https://w3id.org/isic)"
+USER_AGENT = f"isic-graph/{__version__} (harvester; +{PROJECT_IRI})"
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
+DUMP_FORMAT = format_named("turtle")  # the networks' dumps a harvest reads
 ROUNDS = 5  # validations at most, as leaving a resource out can leave another one dangling
 
 
@@ -100,7 +102,7 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
         raise ValueError(f"peer {peer.name}'s dump listing is not a JSON object with a list of dumps")
     found: list[dict[str, Any] | NetworkOutcome] = []
     for entry in dumps:
-        if not isinstance(entry, dict) or not entry.get("network") or entry.get("media_type") != "text/turtle":
+        if not isinstance(entry, dict) or not entry.get("network") or entry.get("media_type") != DUMP_FORMAT.media_type:
             continue
         try:
             check_slug(entry["network"])
@@ -135,11 +137,11 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
     etag = known.rows[0]["tag"].value if known.rows else None
     url = _join(peer.dumps or "", str(entry["url"]))
     iri(url)  # recorded as the copy's source
-    body, new_etag = _get(peer, url, "text/turtle", etag, timeout)
+    body, new_etag = _get(peer, url, DUMP_FORMAT.media_type, etag, timeout)
     if body is None:  # 304: unchanged since the last harvest
         return NetworkOutcome(network, graph, changed=False)
     owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space,  # only what the peer owns (ownership.py)
-                                read_batch([Document(f"{network}.ttl", body, format_named("turtle"))],
+                                read_batch([Document(f"{network}.ttl", body, DUMP_FORMAT)],
                                            graphs.base).triples)
     triples, skipped = _conforming(owned, validator, graphs)
     skipped = tuple(sorted({*skipped, *(masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri

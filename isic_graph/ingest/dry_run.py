@@ -23,27 +23,20 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from isic_graph.errors import IsicError, ValidationTimeout
+from isic_graph.errors import DryRunFailed, IsicError, ValidationTimeout
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.reading import read_batch
 from isic_graph.rdf.formats import format_named
-from isic_graph.rdf.namespaces import Graphs
+from isic_graph.rdf.labels import choose
+from isic_graph.rdf.namespaces import RDFS, Graphs
+from isic_graph.rdf.namespaces import SH as SHACL
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import ValidationReport, Validator, Violation
 
 REPORT_LIMIT = 100  # problems a report shows; the count says how many there were
-SH = Namespace("http://www.w3.org/ns/shacl#")
-RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
-REPORT_FORMATS = ("turtle", "json-ld")
-
-
-class DryRunFailed(IsicError):
-    """The validation stopped before it could answer."""
-
-    status = 500
-    code = "dry-run-failed"
-    public = False
+SH = Namespace(SHACL)
+RDFS_COMMENT = URIRef(RDFS + "comment")
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,7 @@ class Submission:
     base_iri: str
     documents: tuple[tuple[str, bytes, str], ...]
     network: str | None = None
-    report_format: str | None = None  # one of REPORT_FORMATS
+    report_format: str | None = None  # rdflib's name of a report format (rdf.formats, REPORT)
     limit: int = REPORT_LIMIT
 
 
@@ -73,12 +66,12 @@ class DryRun:
     def describe(self, lang: str = "fr") -> str:
         """The problems for people: a count, then one line each for those shown."""
         if self.conforms:
-            return "Conforme." if lang == "fr" else "Conforms."
-        lines = [f"{self.problems} problème(s) à corriger :" if lang == "fr" else f"{self.problems} problem(s) to fix:"]
+            return choose(lang, "Conforme.", "Conforms.")
+        lines = [choose(lang, f"{self.problems} problème(s) à corriger :", f"{self.problems} problem(s) to fix:")]
         lines += [f"  - {v.describe(lang)}" for v in self.violations]
         hidden = self.problems - len(self.violations)
         if hidden > 0:
-            lines.append(f"  … et {hidden} autre(s)" if lang == "fr" else f"  … and {hidden} more")
+            lines.append(choose(lang, f"  … et {hidden} autre(s)", f"  … and {hidden} more"))
         return "\n".join(lines)
 
     def as_report(self) -> ValidationReport:

@@ -24,7 +24,7 @@ from typing import Any, Collection, Iterable, Iterator, Union
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.rdf.disjoint import DisjointSets
-from isic_graph.rdf.namespaces import ISIC, OWL, RDF, Graphs
+from isic_graph.rdf.namespaces import ISIC, OWL, RDF, RDF_TYPE, Graphs
 from isic_graph.sparql.terms import iri, iris, literal
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -75,7 +75,6 @@ HOLDERS = "SELECT DISTINCT ?resource WHERE { VALUES (?p ?o) { %s } ?resource ?p 
 CHUNK = 400
 KEY_PROPERTIES = frozenset(f"{ISIC}{name}" for name in ("siret", "rna", "inseeCode", "territoryLevel"))
 KEY_CLASSES = frozenset(f"{ISIC}{name}" for name in ("Organisation", "Territory"))
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def key_holders(triples: Iterable[Triple]) -> set[str]:

@@ -30,6 +30,8 @@ from isic_graph.rdf.namespaces import (
     RDF_TYPE,
     SCHEMA,
     SH,
+    SHAPES_IRI,
+    VOCABULARY,
     VOID,
     XSD,
     Graphs,
@@ -43,7 +45,7 @@ from isic_graph.store.results import term_value
 from isic_graph.validation.identifiers import wrong_keys
 from isic_graph.validation.validator import Issue, ValidationReport, Validator
 
-VOCABULARY_NAMESPACES = ("https://w3id.org/isic/",)
+VOCABULARY_NAMESPACES = (VOCABULARY,)
 OWL_IMPORTS = OWL + "imports"
 VALUES_CHUNK = 400
 PERSON_CLASSES = (FOAF + "Person", SCHEMA + "Person")  # the classes isics:PersonShape targets
@@ -305,7 +307,7 @@ def _provenance(activity: str, graph: str, graphs: Graphs, network: str, batch: 
                 shapes_version: str, now: datetime.datetime) -> list[Triple]:
     a, g, net = NamedNode(activity), NamedNode(graph), NamedNode(graphs.network_resource(network))
     source = NamedNode(f"ni:///sha-256;{batch.sha256}")
-    shapes = NamedNode(f"https://w3id.org/isic/shapes/{shapes_version}")
+    shapes = NamedNode(f"{SHAPES_IRI}/{shapes_version}")
     stamp = _literal(now.isoformat(), XSD + "dateTime")
 
     def t(s: NamedNode, p: str, o: NamedNode | Literal) -> Triple:

@@ -52,6 +52,7 @@ from isic_graph.rdf.namespaces import (
     RDFS,
     SCHEMA,
     SKOS,
+    VOCABULARY,
     VOID,
     XSD,
     Graphs,
@@ -65,7 +66,6 @@ IDENTITY = frozenset({RDF_TYPE, RDFS + "label", SKOS + "prefLabel", ISIC + "sire
 PART_OF = frozenset({ISIC + "describes", ISIC + "learnedFrom"})  # attach a sheet or lesson: publish the target too
 ATTACHING = PART_OF | {OWL + "sameAs", OWL + "equivalentClass", OWL + "equivalentProperty", SKOS + "exactMatch",
                        SKOS + "closeMatch", SCHEMA + "sameAs", "http://schema.org/sameAs"}  # schema.org: both schemes
-VOCABULARY = "https://w3id.org/isic/"
 CHUNK = 400
 ATTRIBUTED = PROV + "wasAttributedTo"
 GENERATED = PROV + "wasGeneratedBy"

@@ -30,10 +30,12 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 from isic_graph.errors import UsageError
 from isic_graph.ingest.lexical import EXPECTED, lexical
 from isic_graph.rdf import resources
+from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
     PROV,
+    RDF_LANG_STRING,
     RDF_TYPE,
     RDFS,
     SH,
@@ -41,13 +43,13 @@ from isic_graph.rdf.namespaces import (
     XSD,
     Graphs,
 )
+from isic_graph.rdf.namespaces import SHAPES as SHAPES_NS
 from isic_graph.store.base import Store
 
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 LONG_TEXTS = {"description", "genesis", "modalities", "statement", "recommendation"}
 PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Actor", f"{ISIC}Territory", f"{ISIC}Lesson"}
 MAX_LESSONS = 20
-SHAPES = {"project": "https://w3id.org/isic/shapes#ProjectShape", "lesson": "https://w3id.org/isic/shapes#LessonShape"}
+SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
 RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
@@ -73,7 +75,7 @@ class Field:
     one_per_language: bool = False  # sh:uniqueLang: several values only as translations
 
     def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names.get("fr") or self.key
+        return pick(self.names, lang) or self.key
 
 
 @dataclass(frozen=True)
@@ -478,7 +480,7 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     for row in rows:
         term = row.get("label")
         labels[row["x"].value][getattr(term, "language", None) or ""] = term.value if term is not None else ""
-    picked = {x: (by.get(lang) or by.get("fr") or by.get("") or next(iter(by.values()), "") or x) for x, by in labels.items()}
+    picked = {x: pick(by, lang) or x for x, by in labels.items()}
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 

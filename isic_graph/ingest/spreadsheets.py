@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Iterator
 from xml.etree import ElementTree
 
-from isic_graph.errors import DocumentTooLarge, ParseError
+from isic_graph.errors import DocumentTooLarge, ParseError, Unreadable
 from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
 
 QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
@@ -27,14 +27,6 @@ WORKBOOKS = (".xlsx", ".ods")
 UNPACKED_PER_BYTE = 100  # how much larger than its file a workbook's XML may unpack (spreadsheets pack 5 to 20 times)
 CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-
-
-class Unreadable(ParseError):
-    """A file no spreadsheet export makes: its encoding, or a workbook that cannot be opened; said in French too."""
-
-    def __init__(self, file: str, row: int, english: str, french: str) -> None:
-        super().__init__(f"{file}, row {row}: {english}")
-        self.file, self.row, self.english, self.french = file, row, english, french
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,9 @@ from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
 from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import RDF_TYPE
+from isic_graph.rdf.namespaces import RDF_TYPE, XSD
 from isic_graph.validation.validator import Location
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
 TEMPLATE_NAMES = re.compile(r"\{\+?([^}]*)\}")
 

@@ -16,13 +16,13 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from isic_graph.rdf.namespaces import ISIC, OWL, RDF_TYPE, RDFS
+from isic_graph.rdf.labels import pick_literal
+from isic_graph.rdf.namespaces import ISIC, OWL, RDF, RDF_TYPE, RDFS, SVG
 
-RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_FIRST = RDF + "first"
+RDF_REST = RDF + "rest"
 BOX_W, BOX_H = 150, 44
 WIDTH, HEIGHT = 1100, 760
-SVG = "http://www.w3.org/2000/svg"
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def classes_and_edges(triples: Iterable[Triple]) -> tuple[dict[str, str], list[E
         if name.startswith(ISIC) and any(t.predicate.value == RDF_TYPE and t.object == NamedNode(OWL + "Class")
                                          for t in found):
             labels = [t.object for t in found if t.predicate.value == RDFS + "label" and isinstance(t.object, Literal)]
-            french = [label.value for label in labels if label.language == "fr"]
-            classes[name] = french[0] if french else name[len(ISIC):]
+            label = pick_literal(labels, "fr")
+            classes[name] = label.value if label is not None else name[len(ISIC):]
     edges: list[Edge] = []
     for subject, found in sorted(index.items()):
         name = subject.strip("<>")

@@ -14,12 +14,12 @@ from pyoxigraph import Quad, RdfFormat, serialize
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.progress import OnStep, Step, counted, ignore
 from isic_graph.publish.jsonld import compact
-from isic_graph.rdf.formats import Format, format_for_path, format_named
+from isic_graph.rdf.formats import DOCUMENT, Format, format_for_path, format_named, formats_for
 from isic_graph.rdf.namespaces import CONTEXT_IRI, PREFIXES, Graphs, check_slug
 from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 
-EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld")
+EXPORT_FORMATS = tuple(f.name for f in formats_for(DOCUMENT) if f.rdf_format is not None)
 WRITING = "writing"
 BATCH = 2000  # statements serialized at a time (a batch ends on a change of subject, up to 4 times this)
 

@@ -12,11 +12,11 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import CONTEXT_IRI
+from isic_graph.rdf.namespaces import CONTEXT_IRI, RDF_LANG_STRING
 
 KINDS = ("project", "lesson", "organisation", "network")
 Statement = Union[Triple, Quad]
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_LANGSTRING = RDF_LANG_STRING
 
 
 @cache

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import safe_href
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, XSD
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD
 from isic_graph.sparql.terms import iri, is_iri, literal
 from isic_graph.store.base import Store
 
@@ -162,7 +162,7 @@ def coverage(store: Store, columns: str, filters: Filters = Filters()) -> Covera
             ?project a <{ISIC}Project> ; <{ISIC}theme> ?theme . ?lesson <{ISIC}learnedFrom> ?project ;
             <{ISIC}lessonCategory> ?column . {filters.patterns()} }} GROUP BY ?theme ?column""").rows
         scheme = store.select(f"""SELECT ?c WHERE {{ ?c <{SKOS}inScheme>
-            <https://w3id.org/isic/thesaurus/lesson-category> }}""").rows
+            <{THESAURUS}lesson-category> }}""").rows
         column_iris = {r["c"].value for r in scheme} | {r["column"].value for r in cells}
     counts = {(r["theme"].value, r["column"].value): int(r["n"].value) for r in cells}
     labels = _label(store, set(projects) | column_iris)

@@ -1,46 +1,105 @@
-"""One table of RDF formats: media type, file extensions, pyoxigraph format."""
+"""One table of formats: media type, file extensions, pyoxigraph and rdflib formats, display name, and what
+each carries (submitted documents, graphs, datasets, query results and answers, validation reports). Every
+other list of media types in the package is a filter over this table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat
+from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from isic_graph.errors import UnsupportedFormat
+
+# What a format carries, each a use of the table
+DOCUMENT = "document"  # a file submitted for ingestion, or written by export (CSV: through the CSVW mapping)
+GRAPH = "graph"  # triples: a resource's description, a graph, the ontology, a service description
+DATASET = "dataset"  # named graphs (quads)
+RESULTS = "results"  # the solutions of a SELECT or ASK query
+REPORT = "report"  # a SHACL validation report
+ANSWER = "answer"  # a query's answer from /sparql (results, or the triples of a CONSTRUCT or DESCRIBE)
 
 
 @dataclass(frozen=True)
 class Format:
-    """An RDF serialization known to isic-graph."""
+    """A serialization known to isic-graph."""
 
-    name: str
+    name: str  # our name: the format= of /sparql, the --format of the CLI, dumps and dry runs
     media_type: str
     extensions: tuple[str, ...]
-    rdf_format: RdfFormat | None  # None: a sheet (CSV table or workbook), read through the sheet model
-    dataset: bool = False  # holds named graphs
+    rdf_format: RdfFormat | None  # None: not RDF (a sheet, CSV or workbook, read through the sheet model; results)
+    label: str  # shown to people
+    rdflib: str  # rdflib's name of it
+    uses: frozenset[str]
+    results_format: QueryResultsFormat | None = None  # pyoxigraph reads results in it
+    rows_as_lines: bool = False  # results as one line a row (CSV, TSV)
+    aliases: tuple[str, ...] = ()  # other names format= accepts
+    w3c: str | None = None  # its name under http://www.w3.org/ns/formats/
 
     @property
     def extension(self) -> str:
         return self.extensions[0]
 
+    @property
+    def dataset(self) -> bool:
+        """Holds named graphs."""
+        return DATASET in self.uses
+
 
 FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", (".ttl",), RdfFormat.TURTLE),
-    Format("ntriples", "application/n-triples", (".nt",), RdfFormat.N_TRIPLES),
-    Format("jsonld", "application/ld+json", (".jsonld", ".json"), RdfFormat.JSON_LD),
-    Format("nquads", "application/n-quads", (".nq",), RdfFormat.N_QUADS, dataset=True),
-    Format("trig", "application/trig", (".trig",), RdfFormat.TRIG, dataset=True),
-    Format("csv", "text/csv", (".csv",), None),
-    Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), None),
-    Format("ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",), None),
+    Format("turtle", "text/turtle", (".ttl",), RdfFormat.TURTLE, "Turtle", "turtle",
+           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), aliases=("ttl",), w3c="Turtle"),
+    Format("jsonld", "application/ld+json", (".jsonld", ".json"), RdfFormat.JSON_LD, "JSON-LD", "json-ld",
+           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), w3c="JSON-LD"),
+    Format("ntriples", "application/n-triples", (".nt",), RdfFormat.N_TRIPLES, "N-Triples", "nt",
+           frozenset({DOCUMENT, GRAPH, ANSWER}), aliases=("nt",), w3c="N-Triples"),
+    Format("rdfxml", "application/rdf+xml", (".rdf",), RdfFormat.RDF_XML, "RDF/XML", "xml",
+           frozenset({GRAPH, ANSWER}), w3c="RDF_XML"),
+    Format("nquads", "application/n-quads", (".nq",), RdfFormat.N_QUADS, "N-Quads", "nquads",
+           frozenset({DOCUMENT, DATASET, ANSWER}), w3c="N-Quads"),
+    Format("trig", "application/trig", (".trig",), RdfFormat.TRIG, "TriG", "trig", frozenset({DOCUMENT, DATASET}),
+           w3c="TriG"),
+    Format("csv", "text/csv", (".csv",), None, "CSV", "csv", frozenset({DOCUMENT, RESULTS, ANSWER}),
+           rows_as_lines=True, w3c="SPARQL_Results_CSV"),
+    Format("json", "application/sparql-results+json", (".srj",), None, "SPARQL results in JSON", "json",
+           frozenset({RESULTS, ANSWER}), QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON"),
+    Format("xml", "application/sparql-results+xml", (".srx",), None, "SPARQL results in XML", "xml",
+           frozenset({RESULTS, ANSWER}), QueryResultsFormat.XML, w3c="SPARQL_Results_XML"),
+    Format("tsv", "text/tab-separated-values", (".tsv",), None, "TSV", "tsv", frozenset({RESULTS, ANSWER}),
+           QueryResultsFormat.TSV, rows_as_lines=True, w3c="SPARQL_Results_TSV"),
+    Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), None,
+           "Excel workbook", "xlsx", frozenset({DOCUMENT})),
+    Format("ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",), None, "OpenDocument spreadsheet",
+           "ods", frozenset({DOCUMENT})),
 )
 
-BY_NAME = {f.name: f for f in FORMATS}
-BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
+
+FORMAT = {f.name: f for f in FORMATS}  # by our name, whatever its use
+
+
+def formats_for(*uses: str) -> tuple[Format, ...]:
+    """The formats that serve every one of these uses, in the table's order (the first is the default offer)."""
+    return tuple(f for f in FORMATS if f.uses.issuperset(uses))
+
+
+def media_types(*uses: str) -> list[str]:
+    """The media types of the formats that serve every one of these uses: what a route offers."""
+    return [f.media_type for f in formats_for(*uses)]
+
+
+def by_media_type(media_type: str) -> Format | None:
+    """The format of a media type (parameters and case ignored), whatever its use; None when unknown."""
+    wanted = media_type.split(";")[0].strip().lower()
+    return next((f for f in FORMATS if f.media_type == wanted), None)
+
+
+DOCUMENTS = formats_for(DOCUMENT)
+BY_NAME = {f.name: f for f in DOCUMENTS}
+BY_MEDIA_TYPE = {f.media_type: f for f in DOCUMENTS}
 
 
 def format_named(name: str) -> Format:
+    """A document format by our name of it."""
     try:
         return BY_NAME[name]
     except KeyError:
@@ -48,18 +107,21 @@ def format_named(name: str) -> Format:
 
 
 def format_for_media_type(media_type: str) -> Format:
+    """The document format of a submission's media type."""
     try:
         return BY_MEDIA_TYPE[media_type.split(";")[0].strip().lower()]
     except KeyError:
-        raise UnsupportedFormat(f"unsupported media type {media_type!r}; accepted: {', '.join(BY_MEDIA_TYPE)}") from None
+        raise UnsupportedFormat(f"unsupported media type {media_type!r}; "
+                                f"accepted: {', '.join(BY_MEDIA_TYPE)}") from None
 
 
 def format_for_path(path: Path | str) -> Format:
+    """The document format a file's extension names."""
     suffix = Path(path).suffix.lower()
-    for fmt in FORMATS:
+    for fmt in DOCUMENTS:
         if suffix in fmt.extensions:
             return fmt
-    extensions = ", ".join(e for f in FORMATS for e in f.extensions)
+    extensions = ", ".join(e for f in DOCUMENTS for e in f.extensions)
     raise UnsupportedFormat(f"cannot tell the format of {Path(path).name!r} from its extension; use one of "
                             + extensions, f"l'extension de {Path(path).name!r} ne dit pas son format ; utilisez "
                             + extensions)

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 
 from isic_graph.errors import UsageError
 
-ISIC = "https://w3id.org/isic/ontology#"
-ONTOLOGY_IRI = "https://w3id.org/isic/ontology"
-SHAPES_IRI = "https://w3id.org/isic/shapes"
-THESAURUS = "https://w3id.org/isic/thesaurus/"
-CONTEXT_IRI = "https://w3id.org/isic/context.jsonld"
+PROJECT_IRI = "https://w3id.org/isic"  # the project's home, as user agents name it
+VOCABULARY = PROJECT_IRI + "/"  # every IRI of the shared vocabulary starts with it
+ISIC = VOCABULARY + "ontology#"
+ONTOLOGY_IRI = VOCABULARY + "ontology"
+SHAPES_IRI = VOCABULARY + "shapes"
+SHAPES = SHAPES_IRI + "#"  # the shapes' own names
+THESAURUS = VOCABULARY + "thesaurus/"
+CONTEXT_IRI = VOCABULARY + "context.jsonld"
+PROBLEMS = VOCABULARY + "problems/"  # the types of problem documents (RFC 9457)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -26,6 +30,10 @@ VOID = "http://rdfs.org/ns/void#"
 SH = "http://www.w3.org/ns/shacl#"
 SCHEMA = "https://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"  # the XML namespace of SPARQL results
+SVG = "http://www.w3.org/2000/svg"  # the XML namespace of SVG drawings
 
 PREFIXES: dict[str, str] = {
     "isic": ISIC,
@@ -45,6 +53,7 @@ PREFIXES: dict[str, str] = {
 }
 
 RDF_TYPE = RDF + "type"
+RDF_LANG_STRING = RDF + "langString"
 
 
 def sparql_prefixes() -> str:

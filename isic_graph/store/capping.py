@@ -21,7 +21,6 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryBoolean,
-    QueryResultsFormat,
     RdfFormat,
     parse,
     parse_query_results,
@@ -29,16 +28,14 @@ from pyoxigraph import (
 )
 
 from isic_graph.errors import StoreError
+from isic_graph.rdf.formats import RESULTS, formats_for
+from isic_graph.rdf.namespaces import PROBLEMS
 
-RESULT_FORMATS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-}
+RESULT_FORMATS = {f.media_type: f.results_format for f in formats_for(RESULTS) if f.results_format is not None}
 READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
-TRUNCATED = "https://w3id.org/isic/problems/results-truncated"  # the note in truncated results' head
+TRUNCATED = PROBLEMS + "results-truncated"  # the note in truncated results' head
 XML_NOTE = tostring(Element("link", href=TRUNCATED))  # the note as an element of the XML results' head
-RDFLIB_RESULT_FORMATS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
+RDFLIB_RESULT_FORMATS = {f.media_type: f.rdflib for f in formats_for(RESULTS) if not f.rows_as_lines}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as TransportTimeout
 
 from isic_graph.errors import QueryTimeout, StorageFull, StoreError, StoreUnavailable, UsageError
+from isic_graph.rdf.formats import RESULTS, formats_for, media_types
+from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 from isic_graph.store.capping import cap
@@ -38,15 +40,14 @@ from isic_graph.store.version import StoreVersion
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
 SOLUTIONS_ACCEPT = "application/sparql-results+json"
 TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
-SOLUTION_TYPES = frozenset({"application/sparql-results+json", "application/json", "application/sparql-results+xml",
-                            "text/csv", "text/tab-separated-values"})
+PLAIN_JSON = "application/json"  # how some stores label SPARQL JSON results
+SOLUTION_TYPES = frozenset({*media_types(RESULTS), PLAIN_JSON})
 PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|(?:PREFIX\s+[^\s:]*:|BASE)\s*<[^>]*>)", re.IGNORECASE)
 FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso 7 answers ASK as a table of this variable: a row "1" if true, none if false
-RESULT_FORMATS = {"application/sparql-results+json": QueryResultsFormat.JSON,
-                  "application/json": QueryResultsFormat.JSON,
-                  "application/sparql-results+xml": QueryResultsFormat.XML}
-LINE_FORMATS = ("text/csv", "text/tab-separated-values")
+RESULT_FORMATS = {**{f.media_type: f.results_format for f in formats_for(RESULTS)
+                     if f.results_format is not None and not f.rows_as_lines}, PLAIN_JSON: QueryResultsFormat.JSON}
+LINE_FORMATS = tuple(f.media_type for f in formats_for(RESULTS) if f.rows_as_lines)
 USER_AGENT = "isic-graph"
 BLOCK = 64 * 1024  # bytes read from the store at a time
 CONNECTIONS = 32  # kept-alive connections to the store, at most (as many as the query workers)
@@ -91,7 +92,7 @@ class RemoteStore(Store):
         form = query_form(sparql)
         accept = TRIPLES_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS_ACCEPT if form else ACCEPT
         body, content_type = self._post(self.query_url, {"query": sparql}, accept)
-        if content_type in ("application/sparql-results+json", "application/json"):
+        if RESULT_FORMATS.get(content_type) == QueryResultsFormat.JSON:
             result = from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
             return as_boolean(result) if form == "ASK" else result
         if content_type == "application/n-triples":
@@ -371,7 +372,7 @@ def _boolean_document(truth: bool, media_type: str) -> str:
     if RESULT_FORMATS.get(media_type) == QueryResultsFormat.JSON:
         return json.dumps({"head": {}, "boolean": truth})
     if media_type == "application/sparql-results+xml":
-        document = Element("sparql", xmlns="http://www.w3.org/2005/sparql-results#")
+        document = Element("sparql", xmlns=SPARQL_RESULTS)
         SubElement(document, "head")
         SubElement(document, "boolean").text = word
         return '<?xml version="1.0"?>' + tostring(document, encoding="unicode", short_empty_elements=False)

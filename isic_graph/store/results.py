@@ -19,9 +19,10 @@ from pyoxigraph import (
 )
 
 from isic_graph.errors import UsageError
+from isic_graph.rdf.namespaces import XSD
 
 Term = Union[NamedNode, BlankNode, Literal]
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD + "string"
 
 
 @dataclass(frozen=True)

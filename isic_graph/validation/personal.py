@@ -17,9 +17,10 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from isic_graph.privacy import Kind, masked, personal_data, personal_data_in_iri, redact
+from isic_graph.rdf.namespaces import SH as SHACL
 from isic_graph.rdf.namespaces import SHAPES_IRI, XSD
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+SH = Namespace(SHACL)
 PERSONAL_DATA = URIRef(SHAPES_IRI + "#PersonalDataConstraintComponent")
 MASKED = URIRef(SHAPES_IRI + "#MaskedValue")  # the datatype of what a report shows instead of personal data
 XSD_STRING = XSD + "string"

@@ -17,7 +17,8 @@ from rdflib.term import Node
 
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDFS, SHAPES_IRI, curie
+from isic_graph.rdf.labels import choose, pick, pick_literal
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, OWL, RDFS, SHAPES_IRI, curie
 from isic_graph.store.results import term_value
 from isic_graph.validation.conformance import (
     CompiledShapes,
@@ -36,7 +37,7 @@ from isic_graph.validation.personal import (
     report_personal_data,
 )
 
-OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
+OWL_VERSION_INFO = URIRef(OWL + "versionInfo")
 LABEL_PROPERTIES = (URIRef(DCTERMS + "title"), URIRef(RDFS + "label"), URIRef(ISIC + "statement"))
 # A resource or concept a sheet's cell names, as the cell wrote it: <…/id/project/x> is x, <…/thesaurus/theme/y> is y.
 CELL_OF_IRI = re.compile(r"^<?https?://\S*?/(?:id/[^/>]+|thesaurus/[^/>]+)/([^>]+)>?$")
@@ -57,11 +58,8 @@ class Location:
     column: str | None = None
 
     def describe(self, lang: str) -> str:
-        if lang == "fr":
-            where = f"{self.file}, ligne {self.row}"
-            return where + (f", colonne « {self.column} »" if self.column else "")
-        where = f"{self.file}, row {self.row}"
-        return where + (f", column '{self.column}'" if self.column else "")
+        return choose(lang, f"{self.file}, ligne {self.row}" + (f", colonne « {self.column} »" if self.column else ""),
+                      f"{self.file}, row {self.row}" + (f", column '{self.column}'" if self.column else ""))
 
 
 @dataclass(frozen=True)
@@ -79,22 +77,21 @@ class Violation:
 
     def describe(self, lang: str = "fr") -> str:
         """One line: which resource, which field, what value, what is expected."""
-        other = "en" if lang == "fr" else "fr"
         in_a_cell = self.location is not None and self.location.column is not None  # the sheet's words suffice
         resource = f"« {self.focus_label} » <{self.focus}>" if self.focus_label else f"<{self.focus}>"
         parts = [] if in_a_cell else [resource]
         if in_a_cell and self.focus_label:
             parts.append(f"« {self.focus_label} »")
         if self.path:
-            name = self.field_names.get(lang) or self.field_names.get(other)
+            name = pick(self.field_names, lang)
             if in_a_cell and name:
                 parts.append(name)
             else:
                 parts.append(f"{name} ({curie(self.path)})" if name else curie(self.path))
         if self.value is not None:
             value = CELL_OF_IRI.sub(r"\1", self.value) if in_a_cell else self.value  # as the cell names it
-            parts.append(("valeur : " if lang == "fr" else "value: ") + value)
-        message = self.messages.get(lang) or self.messages.get(other) or next(iter(self.messages.values()), "")
+            parts.append(choose(lang, "valeur : ", "value: ") + value)
+        message = pick(self.messages, lang) or ""
         line = " — ".join(parts + [message])
         if self.location:
             line = f"[{self.location.describe(lang)}] {line}"
@@ -117,9 +114,9 @@ class ValidationReport:
 
     def describe(self, lang: str = "fr") -> str:
         if self.conforms:
-            return "Conforme." if lang == "fr" else "Conforms."
-        head = (f"{len(self.violations)} problème(s) à corriger :" if lang == "fr"
-                else f"{len(self.violations)} problem(s) to fix:")
+            return choose(lang, "Conforme.", "Conforms.")
+        head = choose(lang, f"{len(self.violations)} problème(s) à corriger :",
+                      f"{len(self.violations)} problem(s) to fix:")
         return "\n".join([head] + [f"  - {v.describe(lang)}" for v in self.violations])
 
     def serialize(self, fmt: str = "turtle") -> str:
@@ -414,7 +411,7 @@ def _label(data: Graph, node: Node | None) -> str | None:
     for predicate in LABEL_PROPERTIES:
         labels = list(data.objects(node, predicate))
         if labels:
-            best = next((x for x in labels if isinstance(x, Literal) and x.language == "fr"), labels[0])
+            best = pick_literal([x for x in labels if isinstance(x, Literal)], "fr") or labels[0]
             text = str(best)
             if personal_data(text):  # a report never repeats personal data, even in a label
                 return None

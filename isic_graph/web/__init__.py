@@ -15,6 +15,7 @@ from isic_graph.query.budget import Concurrency, TimeBudget
 from isic_graph.query.cache import ResultCache
 from isic_graph.query.runner import QueryService
 from isic_graph.query.scopes import LiveRefresh
+from isic_graph.rdf.labels import choose, pick, switch
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.sparql.guard import Limits
 from isic_graph.store.engine import Engine
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
+    app.jinja_env.globals.update(choose=choose, pick=pick, switch=switch)  # the one language pick, for every template
     writes = lifecycle.Writes(engine.reopen_after_full if engine else lambda: None)
     app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
                                       QueryService(store, settings.query_timeout, settings.result_limit, engine),

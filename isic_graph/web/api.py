@@ -9,7 +9,7 @@ from isic_graph.errors import SheetRefused, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.dry_run import DryRun, Submission
 from isic_graph.ingest.ingestion import Mode, ingest
-from isic_graph.rdf.formats import format_for_media_type
+from isic_graph.rdf.formats import REPORT, format_for_media_type, formats_for
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.web.auth import require_credential, require_network
 from isic_graph.web.negotiation import language
@@ -18,8 +18,7 @@ from isic_graph.web.services import services
 from isic_graph.web.uploads import uploaded_documents
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
-REPORT_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
-REPORT_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld"}  # rdflib's names
+REPORTS = {f.media_type: f for f in formats_for(REPORT)}  # the W3C SHACL report, for clients that ask for it
 
 
 @blueprint.post("/networks/<slug>/sheets")
@@ -51,15 +50,16 @@ def validate() -> Response:
         require_network(network)
     else:
         require_credential("a dry run")
-    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],
+    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORTS],
                                                  default="application/problem+json")
+    report = REPORTS.get(wanted)
     try:
-        outcome = dry_run_of(documents_from_request(), network, REPORT_FORMATS.get(wanted))
+        outcome = dry_run_of(documents_from_request(), network, report.rdflib if report else None)
     except SheetRefused as exc:  # the sheet could not be read: its problems, in the asked language
         return refusal(exc)
     if outcome.conforms:
         return jsonify({"conforms": True, "triples": outcome.triples, "subjects": outcome.subjects})
-    if wanted in REPORT_TYPES:
+    if report is not None:
         response = Response(outcome.report or "", status=422, content_type=wanted)
     else:
 
@@ -130,9 +130,9 @@ def _flag(name: str) -> bool:
 
 
 def refusal(exc: ValidationFailed) -> Response:
-    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORT_TYPES],
+    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORTS],
                                                  default="application/problem+json")
-    if wanted in REPORT_TYPES:
-        return Response(exc.report.serialize(REPORT_TYPES[wanted]), status=422, content_type=wanted)
+    if wanted in REPORTS:
+        return Response(exc.report.serialize(REPORTS[wanted].rdflib), status=422, content_type=wanted)
     lang = language()
     return from_error(exc, report=exc.report.describe(lang))

@@ -6,22 +6,8 @@ import hmac
 
 from flask import request
 
-from isic_graph.errors import IsicError
+from isic_graph.errors import Forbidden, Unauthorized
 from isic_graph.web.services import services
-
-
-class Unauthorized(IsicError):
-    """No valid credential was given."""
-
-    status = 401
-    code = "unauthorized"
-
-
-class Forbidden(IsicError):
-    """The credential does not allow this write."""
-
-    status = 403
-    code = "forbidden"
 
 
 def bearer_token() -> str | None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from isic_graph.rdf.namespaces import RDF_TYPE, Graphs
+from isic_graph.rdf.formats import ANSWER, formats_for
+from isic_graph.rdf.namespaces import RDF_TYPE, SD, W3C_FORMATS, Graphs
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "N-Quads", "RDF_XML", "JSON-LD")
+RESULT_FORMATS = tuple(f.w3c for f in formats_for(ANSWER) if f.w3c)
 
 
 def service_description(endpoint: str, graphs: Graphs) -> list[Triple]:
@@ -26,7 +24,7 @@ def service_description(endpoint: str, graphs: Graphs) -> list[Triple]:
         t(service, SD + "defaultDataset", dataset),
         t(dataset, RDF_TYPE, NamedNode(SD + "Dataset")),
     ]
-    out += [t(service, SD + "resultFormat", NamedNode(FORMATS + f)) for f in RESULT_FORMATS]
+    out += [t(service, SD + "resultFormat", NamedNode(W3C_FORMATS + f)) for f in RESULT_FORMATS]
     for graph in (graphs.ontology, graphs.thesauri, graphs.metadata):
         named = BlankNode()
         out += [t(dataset, SD + "namedGraph", named), t(named, SD + "name", NamedNode(graph))]

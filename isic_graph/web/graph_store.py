@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import serialize
 
 from isic_graph.admin.bootstrap import claim_reference, replace_graph
 from isic_graph.admin.reference import refuse_personal_data
-from isic_graph.errors import NotFound, UnsupportedFormat, UsageError, ValidationFailed
+from isic_graph.errors import Forbidden, NotFound, UnsupportedFormat, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
-from isic_graph.rdf.formats import format_for_media_type
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.formats import GRAPH, format_for_media_type, formats_for
+from isic_graph.rdf.namespaces import DCTERMS, check_slug
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.web.api import refusal
-from isic_graph.web.auth import Forbidden, require_admin, require_network
+from isic_graph.web.auth import require_admin, require_network
 from isic_graph.web.negotiation import negotiate
 from isic_graph.web.services import services
 
 blueprint = Blueprint("graph_store", __name__)
 
-READ_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/n-triples": RdfFormat.N_TRIPLES,
-              "application/ld+json": RdfFormat.JSON_LD, "application/rdf+xml": RdfFormat.RDF_XML}
+READ_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 DEFAULT = "default"
 
 
@@ -58,7 +57,7 @@ def _target() -> str:
 
 def _read(graph: str) -> Response:
     store = services().store
-    best = negotiate(READ_TYPES)
+    best = negotiate(READ_FORMATS)
     if graph == DEFAULT:  # the default graph as queries see it: the union of every graph
         answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         triples = answer if isinstance(answer, list) else []
@@ -66,7 +65,7 @@ def _read(graph: str) -> Response:
         if store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
             raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
         triples = store.graph_triples(graph)
-    body = serialize(triples, format=READ_TYPES[best]) or b""
+    body = serialize(triples, format=READ_FORMATS[best].rdf_format) or b""
     response = Response(b"" if request.method == "HEAD" else body, content_type=best)
     response.headers["Content-Length"] = str(len(body))
     response.vary.add("Accept")
@@ -81,7 +80,7 @@ def _write_network(network: str, graph: str) -> Response:
         if not existed:
             raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
         s.store.update(f"DROP SILENT GRAPH {iri(graph)} ; DELETE WHERE {{ GRAPH {iri(s.graphs.metadata)} "
-                       f"{{ {iri(graph)} <http://purl.org/dc/terms/modified> ?m }} }}")
+                       f"{{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
         return Response(status=204)
     mode = Mode.REPLACE if request.method == "PUT" else Mode.UPSERT
     try:

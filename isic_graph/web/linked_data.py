@@ -20,7 +20,6 @@ from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
-    RdfFormat,
     Triple,
     parse,
     serialize,
@@ -33,6 +32,8 @@ from isic_graph.publish import jsonld
 from isic_graph.publish.diagram import class_diagram_svg
 from isic_graph.publish.links import page_link, safe_href
 from isic_graph.rdf import resources
+from isic_graph.rdf.formats import GRAPH, format_named, formats_for
+from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     FOAF,
@@ -45,6 +46,7 @@ from isic_graph.rdf.namespaces import (
     RDF_TYPE,
     RDFS,
     SH,
+    SHAPES,
     SKOS,
     THESAURUS,
     XSD,
@@ -59,17 +61,14 @@ from isic_graph.web.withdrawn import gone
 blueprint = Blueprint("linked_data", __name__)
 
 HTML = "text/html"
-RDF_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
-             "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
-SUFFIXES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
-            "rdf": "application/rdf+xml", "html": HTML}
-NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
-         "application/rdf+xml": "RDF/XML"}
+GRAPH_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
+SUFFIXES = {**{f.extension[1:]: f.media_type for f in GRAPH_FORMATS.values()}, "html": HTML}
+TURTLE, JSON_LD = format_named("turtle"), format_named("jsonld")
 KIND = re.compile(r"[a-z][a-z0-9-]*\Z")
 UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]|%(?![0-9A-Fa-f]{2})')
 LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
 MAX_NODES = 500
-MORE_PREFIXES = {"isics": "https://w3id.org/isic/shapes#", "pair": "http://virtual-assembly.org/ontologies/pair#"}
+MORE_PREFIXES = {"isics": SHAPES, "pair": "http://virtual-assembly.org/ontologies/pair#"}
 TERM_TYPES = {OWL + "Class": "classe / class", OWL + "ObjectProperty": "propriété d'objet / object property",
               OWL + "DatatypeProperty": "propriété de données / datatype property",
               OWL + "AnnotationProperty": "propriété d'annotation / annotation property"}
@@ -128,12 +127,12 @@ class Served:
 
     @classmethod
     def read(cls, files: Sequence[Path]) -> Served:
-        triples = [q.triple for path in files for q in parse(path.read_bytes(), format=RdfFormat.TURTLE)]
-        turtle = files[0].read_bytes() if len(files) == 1 else rdf_bytes(triples, "text/turtle")
+        triples = [q.triple for path in files for q in parse(path.read_bytes(), format=TURTLE.rdf_format)]
+        turtle = files[0].read_bytes() if len(files) == 1 else rdf_bytes(triples, TURTLE.media_type)
         return cls(turtle, tuple(triples))
 
     def render(self, media_type: str) -> bytes:
-        if media_type == "text/turtle":
+        if media_type == TURTLE.media_type:
             return self.turtle
         if media_type not in self.forms:
             self.forms[media_type] = rdf_bytes(self.triples, media_type)
@@ -191,7 +190,7 @@ def resource(kind: str, slug: str) -> Response:
     record = retraction_of(services().store, services().graphs, iri)
     if record is not None:  # withdrawn by its network: 410 with the record
         return gone(record, SUFFIXES[suffix] if suffix else None)
-    media_type = _negotiate([*RDF_TYPES, HTML], suffix)
+    media_type = _negotiate([*GRAPH_FORMATS, HTML], suffix)
     triples = describe(iri)
     if not triples:
         raise NotFound(f"no description of <{iri}> in this store", fr=f"aucune description de <{iri}> ici")
@@ -226,7 +225,7 @@ def _related(iri: str, lang: str) -> list[Row]:
     for row in rows:
         x = _value(row["x"])
         grouped.setdefault(_value(row["kind"]), []).append(
-            Cell(_pick(labels.get(x, {}), lang) or _local(x, base), href=page_link(x, base)))
+            Cell(pick(labels.get(x, {}), lang) or _local(x, base), href=page_link(x, base)))
     return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
 
 
@@ -314,8 +313,8 @@ def concept(rest: str) -> Response:
         groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), page_link(item, base) or "",
                                                          _value(row["label"]) if "label" in row else _local(item, base)))
     return Response(render_template(
-        "concept.html", lang=lang, ui=UI[lang], iri=iri, title=_pick(labels["label"], lang),
-        definition=_pick(labels.get("definition", {}), lang), scheme=_pick(labels.get("scheme", {}), lang) or "",
+        "concept.html", lang=lang, ui=UI[lang], iri=iri, title=pick(labels["label"], lang),
+        definition=pick(labels.get("definition", {}), lang), scheme=pick(labels.get("scheme", {}), lang) or "",
         groups=[(network, sorted(items.values())) for network, items in sorted(groups.items())]),
         content_type="text/html; charset=utf-8")
 
@@ -340,18 +339,18 @@ def describe(iri: str) -> list[Triple]:
 def rdf_bytes(triples: Iterable[Triple], media_type: str) -> bytes:
     """Triples in one of the RDF media types; JSON-LD compacted with the published context."""
     items = list(triples)
-    if media_type == "application/ld+json":
+    if media_type == JSON_LD.media_type:
         return json.dumps(jsonld.compact(items), ensure_ascii=False, indent=2).encode("utf-8")
     used = {ns for t in items for term in (t.predicate, t.object) for ns in _prefixes().values()
             if isinstance(term, NamedNode) and term.value.startswith(ns)} | {XSD}
     prefixes = {p: ns for p, ns in _prefixes().items() if ns in used}
-    return serialize(items, format=RDF_TYPES[media_type], prefixes=prefixes) or b""
+    return serialize(items, format=GRAPH_FORMATS[media_type].rdf_format, prefixes=prefixes) or b""
 
 
 @blueprint.get("/ontology")
 @blueprint.get("/ontology.<suffix>")
 def ontology(suffix: str | None = None) -> Response:
-    media_type = _negotiate([*RDF_TYPES, HTML], _known(suffix))
+    media_type = _negotiate([*GRAPH_FORMATS, HTML], _known(suffix))
     if media_type == HTML:
         body = render_template("ontology.html", diagram=_diagram(), **_ontology_page()).encode("utf-8")
         return _answer(body, HTML, "ontology", suffix)
@@ -377,13 +376,13 @@ def _diagram() -> str:
 @blueprint.get("/shapes")
 @blueprint.get("/shapes.<suffix>")
 def shapes(suffix: str | None = None) -> Response:
-    media_type = _negotiate(list(RDF_TYPES), _known(suffix))
+    media_type = _negotiate(list(GRAPH_FORMATS), _known(suffix))
     return _answer(artefacts().shapes.render(media_type), media_type, "shapes", suffix)
 
 
 @blueprint.get("/context.jsonld")
 def context() -> Response:
-    response = Response(artefacts().context, content_type="application/ld+json")
+    response = Response(artefacts().context, content_type=JSON_LD.media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -447,10 +446,6 @@ def _value(term: object) -> str:
     return term.value if isinstance(term, (NamedNode, BlankNode, Literal)) else str(term)
 
 
-def _pick(values: Mapping[str, str], lang: str) -> str | None:
-    return values.get(lang) or values.get("fr") or values.get("en") or next(iter(values.values()), None)
-
-
 def _curie(iri: str) -> str:
     for prefix, ns in {**_prefixes(), **MORE_PREFIXES}.items():
         if iri.startswith(ns) and len(iri) > len(ns):
@@ -476,7 +471,7 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
         value = _value(term)
         if value.startswith(iri + "#"):
             return Cell(value[len(iri):], href=value[len(iri):])
-        text = _pick(labels.get(value, {}), lang) or _pick(known.get(value, {}), lang) \
+        text = pick(labels.get(value, {}), lang) or pick(known.get(value, {}), lang) \
             or (value[len(base):] if value.startswith(base) else _curie(value))
         href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else \
             "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base)
@@ -492,10 +487,11 @@ def _resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[s
     nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
               "rows": rows((t.predicate, t.object) for t in by_subject[s])}
              for s in by_subject if s == iri or s.startswith(iri + "#genid-")]
-    alternates = [(NAMES[t], f"./{iri.rsplit('/', 1)[-1]}.{ext}", t) for ext, t in SUFFIXES.items() if t in NAMES]
+    alternates = [(f.label, f"./{iri.rsplit('/', 1)[-1]}.{f.extension[1:]}", f.media_type)
+                  for f in GRAPH_FORMATS.values()]
     return {"lang": lang, "ui": UI[lang], "iri": iri, "nodes": nodes, "alternates": alternates,
             "types": [cell(t.object).text for t in by_subject[iri] if t.predicate.value == RDF_TYPE],
-            "title": _pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],
+            "title": pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],
             "incoming": rows((r["p"], r["s"]) for r in incoming), "ontology": url_for(".ontology")}
 
 
@@ -534,7 +530,7 @@ def _ontology_page() -> dict[str, object]:
                                      "kind": TERM_TYPES[kind], "labels": texts(subject, RDFS + "label"),
                                      "definitions": texts(subject, SKOS + "definition")})
     header = f"<{ONTOLOGY_IRI}>"
-    formats = [(NAMES[t], f"{url_for('.ontology')}.{ext}") for ext, t in SUFFIXES.items() if t in NAMES]
+    formats = [(f.label, f"{url_for('.ontology')}.{f.extension[1:]}") for f in GRAPH_FORMATS.values()]
     return {"iri": header[1:-1], "title": texts(header, DCTERMS + "title"),
             "description": texts(header, DCTERMS + "description"),
             "formats": formats + [("SHACL", shapes_page), ("context", url_for(".context"))],

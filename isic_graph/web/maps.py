@@ -11,7 +11,7 @@ from flask import Blueprint, Response, render_template, request
 from isic_graph.errors import NotFound
 from isic_graph.publish.links import page_link, safe_href
 from isic_graph.publish.maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
-from isic_graph.rdf.namespaces import ISIC, THESAURUS
+from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.services import services
 
@@ -62,10 +62,10 @@ def page() -> str:
     store = services().store
     choices = {}
     for name, sparql in (
-            ("network", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Network> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"),
-            ("theme", f"SELECT DISTINCT ?x ?l WHERE {{ ?p <{ISIC}theme> ?x . ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+            ("network", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Network> ; <{RDFS}label> ?l }}"),
+            ("theme", f"SELECT DISTINCT ?x ?l WHERE {{ ?p <{ISIC}theme> ?x . ?x <{SKOS}prefLabel> ?l "
                       'FILTER(lang(?l) = "fr") }'),
-            ("territory", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Territory> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")):
+            ("territory", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Territory> ; <{RDFS}label> ?l }}")):
         found = {r["x"].value: r["l"].value for r in store.select(sparql).rows}
         choices[name] = sorted(found.items(), key=lambda item: item[1].lower())
     chosen = {k: v for k, v in request.args.items() if v}

@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import serialize
 
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.publish.catalog import catalog
 from isic_graph.publish.jsonld import compact
+from isic_graph.rdf.formats import DOCUMENT, GRAPH, by_media_type, media_types
 from isic_graph.rdf.namespaces import PREFIXES
 from isic_graph.web.negotiation import negotiate
 from isic_graph.web.services import services
 
 blueprint = Blueprint("metadata", __name__)
 
-MEDIA_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/json")
+PLAIN_JSON = "application/json"  # JSON-LD, for clients that ask for JSON
+MEDIA_TYPES = [*media_types(DOCUMENT, GRAPH), PLAIN_JSON]
 
 
 @blueprint.get("/.well-known/void")
@@ -26,12 +28,11 @@ def description() -> Response:
     best = negotiate(MEDIA_TYPES)
     s = services()
     triples = catalog(s.store, s.graphs, s.settings.base_iri, PeerRegistry(s.settings.peers_path).list())
-    if best in ("application/ld+json", "application/json"):
+    fmt = by_media_type(best)
+    if fmt is None or fmt.name == "jsonld":
         body = json.dumps(compact(triples), ensure_ascii=False, indent=1).encode("utf-8")
-    elif best == "application/n-triples":
-        body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     else:
-        body = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    response = Response(body, content_type=best if best != "text/turtle" else "text/turtle; charset=utf-8")
+        body = serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES if fmt.name == "turtle" else None) or b""
+    response = Response(body, content_type=best + ("; charset=utf-8" if best.startswith("text/") else ""))
     response.vary.add("Accept")
     return response

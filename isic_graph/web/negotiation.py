@@ -7,6 +7,7 @@ from typing import Iterable
 from flask import request
 
 from isic_graph.errors import NotAcceptable
+from isic_graph.rdf.labels import DEFAULT, LANGUAGES
 
 
 def negotiate(offers: Iterable[str]) -> str:
@@ -20,12 +21,12 @@ def negotiate(offers: Iterable[str]) -> str:
     return best
 
 
-LANGUAGES = ("fr", "en")
+def asked_language() -> str | None:
+    """The language `?lang=` names, when it names one of ours."""
+    chosen = request.args.get("lang", "")
+    return chosen if chosen in LANGUAGES else None
 
 
 def language() -> str:
     """The language of a page: `?lang=` when it names one, else the Accept-Language's choice, else French."""
-    chosen = request.args.get("lang", "")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
+    return asked_language() or request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT

@@ -22,9 +22,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from isic_graph.errors import Gone, IsicError, NotOwner, ValidationFailed
+from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web.lifecycle import refused, request_id
+from isic_graph.web.negotiation import asked_language
 
-PROBLEM_BASE = "https://w3id.org/isic/problems/"
+PROBLEM_BASE = PROBLEMS
 LOG = logging.getLogger("isic_graph.errors")
 FRENCH = {  # by code: the title, and the detail when the error has no French words of its own
     "bad-request": ("Requête mal formée", "la requête ou la commande est mal formée"),
@@ -62,8 +64,8 @@ def french() -> bool:
     that prefers French to English (English otherwise, and outside a request)."""
     if not has_request_context():
         return False
-    chosen = request.args.get("lang", "")
-    if chosen in ("fr", "en"):
+    chosen = asked_language()
+    if chosen is not None:
         return chosen == "fr"
     return prefers_french(request.headers.get("Accept-Language", ""))
 
@@ -105,6 +107,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
                         mimetype="application/problem+json")
     if retry_after is not None or status in (503, 429):
         response.headers["Retry-After"] = str(retry_after or 1)
+    if status == 401:  # RFC 9110: a 401 names the scheme that would do; here a bearer token
+        response.headers["WWW-Authenticate"] = 'Bearer realm="isic-graph"'
     if has_request_context():
         response.vary.add("Accept-Language")  # the title and detail follow it
     return response

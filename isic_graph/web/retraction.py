@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from isic_graph.errors import NotFound, UsageError
+from isic_graph.errors import Forbidden, NotFound, UsageError
 from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, dangling, plan, retract
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.sparql.terms import is_iri
-from isic_graph.web.auth import Forbidden, bearer_token, is_admin, require_network
+from isic_graph.web.auth import bearer_token, is_admin, require_network
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
 

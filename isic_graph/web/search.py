@@ -10,6 +10,8 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import page_link
 from isic_graph.publish.search import FACETS, SearchResult
+from isic_graph.rdf.labels import pick, switch
+from isic_graph.rdf.namespaces import RDFS, SKOS
 from isic_graph.sparql.terms import iris, is_iri
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
@@ -79,7 +81,7 @@ def search_page() -> str:
         if value not in {v for v, _, _ in options[facet]}:
             options[facet].append((value, labels.get(value, value), 0))
     base = services().settings.base_iri
-    other = "en" if lang == "fr" else "fr"
+    other = switch(lang)
     query = {"q": request.args.get("q", ""), **chosen}
     return render_template(
         "search.html", lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
@@ -95,11 +97,11 @@ def _labels(result: SearchResult | None, lang: str) -> dict[str, str]:
         return {}
     rows = services().store.select(
         "SELECT ?x ?label WHERE { VALUES ?x { " + iris(values) + " } "
-        "?x <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }").rows
+        f"?x <{RDFS}label>|<{SKOS}prefLabel> ?label }}").rows
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         found.setdefault(row["x"].value, {})[getattr(row["label"], "language", None) or ""] = row["label"].value
-    return {iri: by.get(lang) or by.get("fr") or by.get("") or next(iter(by.values())) for iri, by in found.items()}
+    return {iri: pick(by, lang) or "" for iri, by in found.items()}
 
 
 __all__: list[Any] = ["blueprint"]

@@ -17,7 +17,6 @@ from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetform import (
     BLOCKS,
-    RDF_LANG_STRING,
     FilledSheet,
     SheetTriples,
     block_fields,
@@ -34,7 +33,8 @@ from isic_graph.ingest.sheetform import (
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
-from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, RDFS, check_slug
+from isic_graph.rdf.labels import pick, switch
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDF_LANG_STRING, RDF_TYPE, RDFS, check_slug
 from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
@@ -86,7 +86,7 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     lessons = sorted({i for k in list(values) + list(errors) if (i := lesson_index(k)) is not None} or {0})
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
-        groups.setdefault(f.group.get(lang) or f.group.get("fr") or "", []).append(f)
+        groups.setdefault(pick(f.group, lang) or "", []).append(f)
     every = fields("project") + fields("lesson") + tuple(f for kind in BLOCKS for f in block_fields(kind))
     choices = {f.path: options(s.store, f, lang) for f in every if f.kind == "choice"}
     extra = {kind: sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0})
@@ -98,7 +98,7 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     block_parts = [(kind, BLOCKS[kind].names[lang], block_fields(kind), extra[kind]) for kind in BLOCKS]
     ui = UI[lang]
     body = render_template(
-        "sheet_form.html", lang=lang, ui=ui, other="en" if lang == "fr" else "fr", values=values, errors=errors,
+        "sheet_form.html", lang=lang, ui=ui, other=switch(lang), values=values, errors=errors,
         project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
         heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
         project_id=(values.get("project.id") or [""])[0], listed=listed, described=described, block_parts=block_parts)
@@ -123,7 +123,7 @@ def edit_sheet() -> Response:
     values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
     lesson_base = s.graphs.base + "id/lesson/"
     lessons = [r["l"].value for r in s.store.select(
-        f"SELECT ?l WHERE {{ ?l <https://w3id.org/isic/ontology#learnedFrom> {term(iri)} }} ORDER BY ?l").rows
+        f"SELECT ?l WHERE {{ ?l <{ISIC}learnedFrom> {term(iri)} }} ORDER BY ?l").rows
         if r["l"].value.startswith(lesson_base)]
     lang = language()
     for i, lesson in enumerate(lessons):
@@ -152,7 +152,7 @@ def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str
     keys = {f.path: f.key for f in every}
     for v in report.violations:
         block = blocks.get(v.focus)
-        message = v.messages.get(lang) or v.messages.get("fr") or next(iter(v.messages.values()), "")
+        message = pick(v.messages, lang) or ""
         path = later_fields().get((v.path or "", v.messages.get("fr", "")), v.path)  # beside the field to fix
         if block in (None, "sheet") or path not in keys:
             errors.setdefault("", []).append(v.describe(lang))
@@ -165,9 +165,9 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, Sh
     """The form as one N-Triples document, with what is kept of the stored description of its resources."""
     s = services()
     graph = s.graphs.network(network)
-    rows = s.store.select(f"SELECT ?r ?d WHERE {{ GRAPH {term(graph)} {{ ?r <https://w3id.org/isic/ontology#describes> "
+    rows = s.store.select(f"SELECT ?r ?d WHERE {{ GRAPH {term(graph)} {{ ?r <{ISIC}describes> "
                           f"{term(project_iri(sheet, s.graphs, network))} OPTIONAL {{ ?r "
-                          "<http://purl.org/dc/terms/created> ?d } } } ORDER BY ?r LIMIT 1").rows
+                          f"<{DCTERMS}created> ?d }} }} }} ORDER BY ?r LIMIT 1").rows
     record = rows[0]["r"].value if rows else sheet_iri(sheet, s.graphs, network)
     created = rows[0]["d"].value if rows and "d" in rows[0] else None
     form = sheet_triples(sheet, s.graphs, network, lang, created=created, record_iri=record)

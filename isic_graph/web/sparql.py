@@ -6,7 +6,7 @@ import re
 import time
 
 from flask import Blueprint, Response, request
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import serialize
 
 from isic_graph.errors import (
     MethodNotAllowed,
@@ -19,6 +19,7 @@ from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
 from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
+from isic_graph.rdf.formats import ANSWER, GRAPH, formats_for
 from isic_graph.sparql.guard import Checked, check_dataset, read_query
 from isic_graph.sparql.lexer import source_position
 from isic_graph.web import problems
@@ -29,17 +30,12 @@ from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
 
-FORMAT_PARAMETER = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-    "ntriples": "application/n-triples", "nt": "application/n-triples", "nquads": "application/n-quads",
-    "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
-}
+# the names format= may give instead of a media type
+FORMAT_PARAMETER = {name: f.media_type for f in formats_for(ANSWER) for name in (f.name, *f.aliases)}
 MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
 ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")
 DEFAULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
-DESCRIPTION_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
-                     "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
+DESCRIPTION_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -201,10 +197,10 @@ def _accept() -> str:
 
 
 def _description() -> Response:
-    best = negotiate(DESCRIPTION_TYPES)
+    best = negotiate(DESCRIPTION_FORMATS)
     s = services()
     triples = service_description(s.settings.base_iri.rstrip("/") + "/sparql", s.graphs)
-    return Response(serialize(triples, format=DESCRIPTION_TYPES[best]) or b"", content_type=best)
+    return Response(serialize(triples, format=DESCRIPTION_FORMATS[best].rdf_format) or b"", content_type=best)
 
 
 __all__ = ["blueprint", "problems", "MethodNotAllowed"]

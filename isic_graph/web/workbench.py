@@ -12,17 +12,14 @@ from functools import cache
 from flask import Blueprint, render_template
 
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import OWL
+from isic_graph.rdf.labels import switch
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, OWL, PROV, RDF, RDFS, SKOS, XSD
 from isic_graph.web.negotiation import language
 
 blueprint = Blueprint("workbench", __name__)
 
-PREFIXES = {
-    "isic": "https://w3id.org/isic/ontology#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#", "owl": OWL,
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+PREFIXES = {"isic": ISIC, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "owl": OWL,
+            "xsd": XSD}
 START = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + """
 
 SELECT ?project ?title WHERE {
@@ -86,5 +83,5 @@ def workbench() -> str:
     lang = language()
     data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
-    return render_template("workbench.html", lang=lang, ui=UI[lang], other="en" if lang == "fr" else "fr",
+    return render_template("workbench.html", lang=lang, ui=UI[lang], other=switch(lang),
                            examples=examples(), start=START, data=payload)

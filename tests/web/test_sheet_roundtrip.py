@@ -29,8 +29,8 @@ from isic_graph.ingest.sheetwriter import csv_files, sheet_rows
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.formats import format_for_path
 from tests.support import paths
-from tests.unit.test_cli import environment
 from tests.unit.ingest.test_sheet_samples import graph_of
+from tests.unit.test_cli import environment
 
 ROOT = paths.ROOT
 SAMPLES = ROOT / "samples"

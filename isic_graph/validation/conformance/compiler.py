@@ -12,7 +12,7 @@ from rdflib import Literal as RdflibLiteral
 from rdflib.collection import Collection as RdfList
 from rdflib.term import Node
 
-from isic_graph.rdf.namespaces import RDF, RDFS, SH
+from isic_graph.rdf.namespaces import OWL, RDF, RDFS, SH
 from isic_graph.validation.conformance.checks import (
     NUMBERS,
     CompiledShapes,
@@ -30,7 +30,7 @@ STRUCTURE = frozenset(SH + name for name in ("targetClass", "property", "path", 
 # Non-validating: they name, describe and order fields for people and forms.
 ANNOTATIONS = frozenset(SH + name for name in ("message", "name", "description", "group", "order", "defaultValue"))
 SHAPE_TYPES = frozenset(SH + name for name in ("NodeShape", "PropertyShape", "PropertyGroup"))
-CLASS_TYPES = frozenset({RDFS + "Class", "http://www.w3.org/2002/07/owl#Class"})
+CLASS_TYPES = frozenset({RDFS + "Class", OWL + "Class"})
 NODE_KINDS = {SH + "IRI": (NamedNode,), SH + "BlankNode": (BlankNode,), SH + "Literal": (Literal,),
               SH + "BlankNodeOrIRI": (BlankNode, NamedNode), SH + "BlankNodeOrLiteral": (BlankNode, Literal),
               SH + "IRIOrLiteral": (NamedNode, Literal)}
