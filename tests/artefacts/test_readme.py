@@ -21,6 +21,7 @@ def test_quick_start_is_two_commands_install_and_serve_then_install_and_test() -
     assert "\n" not in serve and "\n" not in test
     assert "pip install" in serve and "isic-graph init --samples" in serve and serve.endswith("isic-graph serve")
     assert "pip install" in test and "pytest" in test
+    assert "ruff check" in test and "mypy --strict" in test  # the linter and the type checker run with the suite
 
 
 def test_ci_runs_the_readme_test_command() -> None:
