@@ -16,7 +16,6 @@ from tests.support import paths
 
 ROOT = paths.ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_defaults_are_the_embedded_store_and_localhost_base() -> None:

@@ -95,7 +95,7 @@ def test_each_refusal_is_one_access_line_with_its_kind_and_no_traceback(
         lines = [r.getMessage() for r in caplog.records if rid in r.getMessage()]
         assert len(lines) == 1, lines
         entry = json.loads(lines[0])
-        assert entry["request_id"] == rid and entry["status"] == 422 and entry["refusal"] == "validation-failed"
+        assert entry["request_id"] == rid and entry["status"] == 422 and entry["refusal"] in ("validation-failed", "sheet-refused")
 
 
 
@@ -122,7 +122,7 @@ def test_usage_and_ownership_refusals_of_the_api_speak_french_when_asked(client:
     no_table = client.post("/api/networks/journal/sheets", data=b"a,b\n", headers={**french, "Content-Type": "text/csv"})
     assert "un corps CSV demande ?table=" in no_table.get_json()["detail"]
     mode = client.post("/api/networks/journal/sheets?mode=merge", data=b"", headers={**french, "Content-Type": "text/turtle"})
-    assert mode.get_json()["code"] == "bad-request" and "le mode est replace ou upsert" in mode.get_json()["detail"]
+    assert mode.get_json()["code"] == "bad-request" and "le mode est replace, upsert ou tables" in mode.get_json()["detail"]
     other = f"<{BASE}id/project/les-incompris> <http://purl.org/dc/terms/title> \"PWNED\"@fr .".encode()
     taken = client.post("/api/networks/journal/sheets", data=other, headers={**french, "Content-Type": "text/turtle"})
     problem = taken.get_json()
@@ -132,7 +132,8 @@ def test_usage_and_ownership_refusals_of_the_api_speak_french_when_asked(client:
 
 def test_the_forms_ownership_refusal_follows_the_pages_language(client: FlaskClient, token: str) -> None:
     data = {"credential": token, "files": (io.BytesIO(
-        "projet,reseau,date_fiche,titre\nles-incompris,journal,2020-01-01,PWNED\n".encode()), "projects.csv")}
+        "projet,reseau,date_fiche,titre,themes,porte_par\nles-incompris,journal,2020-01-01,PWNED,housing,caf-35\n"
+        .encode()), "projects.csv")}
     page = client.post("/sheets/csv", data=data, content_type="multipart/form-data").get_data(as_text=True)
     assert "appartient au réseau « anas »" in page
 

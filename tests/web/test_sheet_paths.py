@@ -47,9 +47,22 @@ def dataset(client: FlaskClient) -> bytes:
     return b"\n".join(sorted(response.data.splitlines()))
 
 
-@pytest.fixture(scope="module")
-def token(credentials: CredentialStore) -> str:
+@pytest.fixture
+def token(client: FlaskClient, credentials: CredentialStore) -> str:
+    """The network's token, once the network whose lesson the sample's sheet confirms (anas) is published."""
+    anas = credentials.add("anas", "ANAS")
+    files = [(io.BytesIO(p.read_bytes()), p.name) for p in sorted((ROOT / "samples" / "anas").glob("*.ttl"))]
+    published = client.post("/api/networks/anas/sheets", data={"files": files}, headers=bearer(anas),
+                            content_type="multipart/form-data")
+    assert published.status_code in (200, 201), published.json
     return credentials.add(NETWORK, "Action sociale 35")
+
+
+def with_anas(cli):  # type: ignore[no-untyped-def]
+    """The commands, once anas (whose lesson the sample's sheet confirms) is published."""
+    anas = cli("ingest", *map(str, sorted((ROOT / "samples" / "anas").glob("*.ttl"))), "--network", "anas")
+    assert anas.exit_code == 0, anas.output
+    return cli
 
 
 def semicolon_parts() -> dict[str, list[tuple[io.BytesIO, str]]]:
@@ -117,6 +130,7 @@ def test_upload_page_shows_each_problem_of_a_semicolon_sheet_in_french(client: F
 # ---------------------------------------------------------------- the CLI
 
 def test_cli_ingests_french_excel_csv_and_refuses_a_broken_workbook_changing_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli = with_anas(cli)
     ingested = cli("ingest", *map(str, sorted(SEMICOLONS.glob("*.csv"))), "--network", NETWORK)
     assert ingested.exit_code == 0, ingested.output
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -132,6 +146,7 @@ def test_cli_ingests_french_excel_csv_and_refuses_a_broken_workbook_changing_not
 
 
 def test_cli_validate_says_a_sheet_problem_in_the_asked_language_and_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli = with_anas(cli)
     broken = tmp_path / "fiche.xlsx"
     broken.write_bytes(broken_workbook())
     french = cli("validate", str(broken))
