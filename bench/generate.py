@@ -2,7 +2,8 @@
 
 The Turtle sample networks (their organisations, projects, partnerships, fundings, committees,
 lessons and their cross-network confirmations) are replicated: replica n renames every resource
-`id/{kind}/{slug}` to `id/{kind}/r{n}-{slug}` (territories are shared, as real ones are; SIRET and RNA numbers are the replica's own),
+`id/{kind}/{slug}` to `id/{kind}/r{n}-{slug}` (territories are shared, as real ones are; SIRET and RNA numbers are the \
+replica's own),
 belongs to
 one of `--networks` groups per sample network, and gets its French texts varied by sentences drawn
 from a word list. The fan-out is the samples' (about 5 lessons and 4 partners per project).

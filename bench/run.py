@@ -297,7 +297,8 @@ def markdown(report: dict[str, Any]) -> str:
         if "sheet_1m" in report["write"]:
             sheet = report["write"]["sheet_1m"]
             lines.append(f"\nOne sheet ({sheet['triples']} triples) validated and committed into a "
-                         f"{sheet['store_triples']:,}-triple store: p50 {sheet['p50_ms']} ms, p95 {sheet['p95_ms']} ms.")
+                         f"{sheet['store_triples']:,}-triple store: p50 {sheet['p50_ms']} ms, "
+                         f"p95 {sheet['p95_ms']} ms.")
     return "\n".join(lines) + "\n"
 
 
@@ -323,7 +324,8 @@ def export_markdown(size: str, result: dict[str, Any] | None) -> list[str]:
         lines.append(f"| {name} | {files} | {row['triples']:,} | {row['seconds']} | {row['triples_per_s']:,} | "
                      f"{row['triples_per_s'] / base:.0%} | {rss} |")
     idle = result.get("idle_rss_mb", {})
-    lines += ["", f"Idle RSS before our dumps: server {idle.get('server', '—')} MB, engine {idle.get('engine', '—')} MB.",
+    lines += ["", f"Idle RSS before our dumps: server {idle.get('server', '—')} MB, "
+                  f"engine {idle.get('engine', '—')} MB.",
               ""]
     return lines
 

@@ -99,7 +99,8 @@ def main() -> None:
     print("| path | throughput | p50 | p99 |\n|---|---|---|---|")
     for name, r in results.items():
         print(f"| {name} | {r['requests_per_s']:,.0f} req/s | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms |")
-    print(f"\nrunaway query, ISIC_QUERY_TIMEOUT={TIMEOUT}: " + ", ".join(f"{c['status']} in {c['seconds']} s" for c in cutoffs))
+    print(f"\nrunaway query, ISIC_QUERY_TIMEOUT={TIMEOUT}: "
+          + ", ".join(f"{c['status']} in {c['seconds']} s" for c in cutoffs))
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
                 fail(_refused(lang or "fr") if isinstance(exc, SheetRefused) else exc.text(lang or "en"), lang=lang)
         click.echo(result.changes.describe(lang or "fr"))
         if dry_run:
-            click.echo("rien n'a été enregistré (--dry-run)" if (lang or "fr") == "fr" else "nothing was stored (--dry-run)")
+            french = (lang or "fr") == "fr"
+            click.echo("rien n'a été enregistré (--dry-run)" if french else "nothing was stored (--dry-run)")
             return
         click.echo(f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
                    f"provenance <{result.activity}>")

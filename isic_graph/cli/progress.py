@@ -54,7 +54,8 @@ class Display:
         self._shown = -1
         if self.terminal:
             size = step.unit == "bytes"
-            self._bar = tqdm(total=step.total, desc=f"{self.command}: {step.stage}", unit="B" if size else f" {step.unit}",
+            self._bar = tqdm(total=step.total, desc=f"{self.command}: {step.stage}",
+                             unit="B" if size else f" {step.unit}",
                              unit_scale=size, unit_divisor=1024 if size else 1000, file=self.stream, leave=True,
                              dynamic_ncols=True, mininterval=0.2)
 

@@ -103,7 +103,8 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
 
     start = {name for name in changed if "#genid-" not in name}
     start |= {row["b"].value for row in _rows(store, f"SELECT ?b WHERE {{ VALUES ?a {{ %s }} "
-                                                     f"GRAPH {iri(graphs.identity)} {{ ?a <{OWL}sameAs> ?b }} }}", start)}
+                                                     f"GRAPH {iri(graphs.identity)} {{ ?a <{OWL}sameAs> ?b }} }}",
+                                              start)}
     reached, keys_seen = set(start), set()
     pairs: list[tuple[str, tuple[str, ...]]] = []
     frontier = set(start)

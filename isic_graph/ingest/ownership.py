@@ -109,8 +109,9 @@ class Conflict:
     owner: Owner | None
 
 
+# the instance's records: no network may describe them
 MINTED_HERE = ("id/ingestion/", "id/harvest/", "id/load/", "id/ownership/", "id/ownership-transfer/",
-               "id/ownership-migration/", "id/peer/", "id/retraction/")  # the instance's records: no network may describe them
+               "id/ownership-migration/", "id/peer/", "id/retraction/")
 MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
 MINTED_ELSEWHERE = ("ni:",)  # the names of submitted files (RFC 6920), in the instance's provenance
 # The names the instance's code makes for its records, and only those: a digest or a time stamp. Their hex and
@@ -205,8 +206,10 @@ def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
     owner = owner_of(store, graphs, iri)
     if owner is None:
         return None
-    rows = store.select(f"SELECT ?a ?t WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(record(graphs, key(graphs, iri)))} "
-                        f"<{ATTRIBUTED}> {sparql_iri(owner.agent)} ; <{GENERATED}> ?a }} OPTIONAL {{ ?a <{PROV}endedAtTime> ?t }} "
+    rows = store.select(f"SELECT ?a ?t WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ "
+                        f"{sparql_iri(record(graphs, key(graphs, iri)))} "
+                        f"<{ATTRIBUTED}> {sparql_iri(owner.agent)} ; <{GENERATED}> ?a }} OPTIONAL {{ ?a "
+                        f"<{PROV}endedAtTime> ?t }} "
                         "} ORDER BY DESC(?t) LIMIT 1").rows
     if not rows:
         return Record(owner)
@@ -215,7 +218,8 @@ def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
 
 def peer_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
     """The registered peers' URI spaces, as their harvests recorded them, by peer name."""
-    rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?peer <{VOID}uriSpace> ?space }} }}"
+    rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?peer <{VOID}uriSpace> "
+                        f"?space }} }}"
                         ).rows
     prefix = graphs.base + "id/peer/"
     return {term_value(r["peer"])[len(prefix):]: term_value(r["space"]) for r in rows
@@ -278,13 +282,16 @@ def claim_update(graphs: Graphs, owner: Owner, iris: Sequence[str], activity: st
     for start in range(0, len(iris), CHUNK):
         part = iris[start:start + CHUNK]
         values = " ".join(f"({sparql_iri(record(graphs, key(graphs, iri)))} "
-                          f"{sparql_iri(normal(iri) if _orphan(graphs, iri) else normal(iri).split('#genid-')[0])})" for iri in part)
+                          f"{sparql_iri(normal(iri) if _orphan(graphs, iri) else normal(iri).split('#genid-')[0])})"
+                          for iri in part)
         if replace:
-            operations.append(f"DELETE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r ?p ?o }} }} WHERE {{ VALUES (?r ?s) "
+            operations.append(f"DELETE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r ?p ?o }} }} "
+                              f"WHERE {{ VALUES (?r ?s) "
                               f"{{ {values} }} GRAPH {sparql_iri(graphs.ownership)} {{ ?r ?p ?o }} }}")
         operations.append(f"""INSERT {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r a <{PROV}Entity> ; <{SUBJECT}> ?s ;
   <{ATTRIBUTED}> {sparql_iri(owner.agent)} ; <{GENERATED}> {sparql_iri(activity)} }} }}
-WHERE {{ VALUES (?r ?s) {{ {values} }} FILTER NOT EXISTS {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r <{ATTRIBUTED}> ?any }} }} }}""")
+WHERE {{ VALUES (?r ?s) {{ {values} }} FILTER NOT EXISTS {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r <{ATTRIBUTED}> \
+?any }} }} }}""")
     return " ;\n".join(operations)
 
 
@@ -308,7 +315,8 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
     before = previous.describe() if previous else "nobody"
     store.update(claim_update(graphs, new, [iri], activity, replace=True) + f""" ;
 INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a <{PROV}Activity> ;
-  <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> {sparql_iri(record(graphs, key(graphs, iri)))} ;
+  <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> \
+{sparql_iri(record(graphs, key(graphs, iri)))} ;
   <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""")
     return previous
 
@@ -317,7 +325,8 @@ def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) 
     """Once per store: give each subject to the network graph holding its type, or, when several do, to
     the only one that states more than its identity; the others are left to the administrator (see
     conflicts), their data kept. The number of subjects given an owner."""
-    if store.query(f"ASK {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(graphs.ownership)} <{DCTERMS}created> ?d }} }}"):
+    if store.query(f"ASK {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(graphs.ownership)} <{DCTERMS}created> "
+                   f"?d }} }}"):
         return 0
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
@@ -333,7 +342,8 @@ def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) 
     operations = [claim_update(graphs, network(graphs, slug), sorted(set(iris)), activity)
                   for slug, iris in by_network.items()]
     operations.append(f"""INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{
-  {sparql_iri(graphs.ownership)} <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> {sparql_iri(activity)} .
+  {sparql_iri(graphs.ownership)} <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> \
+{sparql_iri(activity)} .
   {sparql_iri(activity)} a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
   <{DCTERMS}description> "owners given to the subjects of a store written before ownership was recorded"@en }} }}""")
     store.update(" ;\n".join(operations))
@@ -415,7 +425,8 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     operations = [_space_update(graphs, name, uri_space)]
     claimed = sorted(set(claimed) - left_out)
     if claimed:
-        operations.append(f"INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a <{PROV}Activity> ; "
+        operations.append(f"INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a "
+                          f"<{PROV}Activity> ; "
                           f'<{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; '
                           f"<{PROV}wasAssociatedWith> {sparql_iri(mine.agent)} }} }}")
         operations.append(claim_update(graphs, mine, claimed, activity))
@@ -429,7 +440,8 @@ def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[
     names = sorted(by_record)
     for start in range(0, len(names), CHUNK):
         values = " ".join(sparql_iri(r) for r in names[start:start + CHUNK])
-        for row in store.select(f"SELECT ?r ?agent WHERE {{ VALUES ?r {{ {values} }} GRAPH {sparql_iri(graphs.ownership)} "
+        for row in store.select(f"SELECT ?r ?agent WHERE {{ VALUES ?r {{ {values} }} GRAPH "
+                                f"{sparql_iri(graphs.ownership)} "
                                 f"{{ ?r <{ATTRIBUTED}> ?agent }} }}").rows:
             found[by_record[term_value(row["r"])]] = owner_named(graphs, term_value(row["agent"]))
     return found
@@ -442,9 +454,11 @@ def record_peer(store: Store, graphs: Graphs, name: str, uri_space: str | None) 
 
 def _space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:
     agent = peer(graphs, name).agent
-    update = f"DELETE WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(agent)} <{VOID}uriSpace> ?space }} }}"
+    update = (f"DELETE WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(agent)} <{VOID}uriSpace> ?space }} "
+              f"}}")
     if uri_space:
-        update += f" ;\nINSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(agent)} <{VOID}uriSpace> {Literal(uri_space)} }} }}"
+        update += (f" ;\nINSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(agent)} <{VOID}uriSpace> "
+                   f"{Literal(uri_space)} }} }}")
     return update
 
 
@@ -459,7 +473,8 @@ def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, T
                                 f"GRAPH ?g {{ ?s ?p ?o }} }}").rows:
             held[(term_value(row["s"]), term_value(row["p"]), _text(row["o"]))].add(term_value(row["g"]))
     return {t for _, other, t in references
-            if any(_holds(graphs, other, g) for g in held.get((term_value(t.subject), t.predicate.value, _text(t.object)),
+            if any(_holds(graphs, other, g) for g in held.get((term_value(t.subject), t.predicate.value,
+                                                               _text(t.object)),
                                                                 ()))}
 
 

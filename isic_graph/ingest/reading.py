@@ -1,4 +1,5 @@
-"""Submitted documents read into a batch of triples: parsing (never fetching anything), JSON-LD contexts, blank-node skolemisation."""
+"""Submitted documents read into a batch of triples: parsing (never fetching anything), JSON-LD contexts, \
+blank-node skolemisation."""
 
 from __future__ import annotations
 

@@ -290,7 +290,8 @@ def _scheme(shape: str) -> str | None:
     """The concept scheme a property shape's values must be in (through its sh:node), if any."""
     for node in _objects(shape, SH + "node"):
         for inner in _objects(str(node), SH + "property"):
-            if any(isinstance(p, NamedNode) and p.value == SKOS + "inScheme" for p in _objects(str(inner), SH + "path")):
+            if any(isinstance(p, NamedNode) and p.value == SKOS + "inScheme" for p in _objects(str(inner),
+                                                                                               SH + "path")):
                 values = [o for o in _objects(str(inner), SH + "hasValue") if isinstance(o, NamedNode)]
                 if values:
                     return values[0].value

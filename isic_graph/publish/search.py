@@ -153,8 +153,10 @@ class SearchIndex:
             if stamp is None:
                 return
             self._db.executemany(
-                "INSERT INTO docs (iri, kind, graph, title, body, title_stems, body_stems) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(iri, kind, graph, title, body, stemmed(title), stemmed(body)) for iri, kind, title, body in documents])
+                "INSERT INTO docs (iri, kind, graph, title, body, title_stems, body_stems) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(iri, kind, graph, title, body, stemmed(title), stemmed(body))
+                 for iri, kind, title, body in documents])
             self._db.executemany("INSERT INTO facets (iri, graph, facet, value) VALUES (?, ?, ?, ?)",
                                  [(iri, graph, facet, value) for iri, facet, value in facets])
             self._db.execute("INSERT INTO graphs (graph, stamp) VALUES (?, ?)", (graph, stamp))

@@ -67,7 +67,8 @@ class Concurrency:
             if running >= self.limit:
                 raise TooManyAtOnce(f"this client already has {running} costly requests running, as many as it may "
                                     "at once; send the next when one has ended (other clients are not affected)", 1,
-                                    fr=f"ce client a déjà {running} requêtes coûteuses en cours, autant qu'il peut à la "
+                                    fr=f"ce client a déjà {running} requêtes coûteuses en cours, autant qu'il peut "
+                                       "à la "
                                        "fois ; envoyez la suivante quand l'une est finie (les autres clients ne sont "
                                        "pas touchés)")
             self._running[client] = running + 1

@@ -21,7 +21,8 @@ NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 def iri(value: str) -> str:
     """`<value>`, for an absolute IRI; UsageError for anything else."""
     if not isinstance(value, str) or NOT_IN_IRIREF.search(value):
-        raise UsageError(f"{_shown(value)} is not an IRI (spaces, control characters and <>\"{{}}|^`\\ are not allowed)")
+        raise UsageError(f"{_shown(value)} is not an IRI (spaces, control characters and <>\"{{}}|^`\\ are not "
+                         "allowed)")
     try:
         return str(NamedNode(value))
     except ValueError as exc:

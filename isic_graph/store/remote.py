@@ -53,7 +53,8 @@ BLOCK = 64 * 1024  # bytes read from the store at a time
 CONNECTIONS = 32  # kept-alive connections to the store, at most (as many as the query workers)
 FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 STREAMED_UPDATE_TIMEOUT = 3600.0  # seconds a store may take to apply an update streamed to it (a load of any size)
-NO_SPACE = "No space left on device"  # how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
+# how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
+NO_SPACE = "No space left on device"
 FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
                 "send again once disk space has been freed")
 

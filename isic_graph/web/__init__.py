@@ -73,9 +73,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       Limits(max_depth=settings.query_max_depth),
                                       TimeBudget(settings.client_budget),
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
-                                      ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
+                                      ResultCache(int(settings.query_cache * 1024 * 1024))
+                                      if settings.query_cache else None,
                                       secrets.token_hex(4), Concurrency(settings.client_concurrency),
-                                      ResultCache(int(settings.query_cache * 1024 * 1024)) if settings.query_cache else None,
+                                      ResultCache(int(settings.query_cache * 1024 * 1024))
+                                      if settings.query_cache else None,
                                       DryRuns())
     lifecycle.register(app, writes)
     limits.register(app)

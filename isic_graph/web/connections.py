@@ -45,7 +45,8 @@ MALFORMED = (
      "son Content-Length n'est pas un nombre d'octets unique"),
     (("Invalid chunk", "Chunk", "chunk"), "its chunked body is malformed", "son corps découpé (chunked) est mal formé"),
     (("Start line", "Malformed HTTP", "Invalid HTTP"), "its request line is malformed (METHOD /target HTTP/1.1, "
-     "the method in capitals)", "sa ligne de requête est mal formée (MÉTHODE /cible HTTP/1.1, la méthode en majuscules)"),
+     "the method in capitals)", "sa ligne de requête est mal formée (MÉTHODE /cible HTTP/1.1, la méthode en "
+                                "majuscules)"),
     (("Invalid header", "Header", "Invalid"), "a header line is malformed (a name without colon, a space before the "
      "colon, or a control character)", "une ligne d'en-tête est mal formée (un nom sans deux-points, une espace avant "
      "eux, ou un caractère de contrôle)"),
@@ -75,7 +76,8 @@ def _said(status: int, said: str, adj: Adjustments, french: bool) -> tuple[str, 
                 f"le corps dépasse {adj.max_request_body_size} octets, le plus que ce serveur accepte" if french else
                 f"the body is larger than {adj.max_request_body_size} bytes, the most this server accepts")
     if status == 431:
-        return ("request-header-fields-too-large", "En-têtes trop grands" if french else "Request Header Fields Too Large",
+        return ("request-header-fields-too-large",
+                "En-têtes trop grands" if french else "Request Header Fields Too Large",
                 f"la ligne de requête et les en-têtes dépassent {adj.max_request_header_size} octets" if french else
                 f"the request line and headers are larger than {adj.max_request_header_size} bytes")
     if status == 501:

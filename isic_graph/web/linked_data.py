@@ -291,7 +291,8 @@ def concept(rest: str) -> Response:
     lang = language()
     labels: dict[str, dict[str, str]] = {}
     for row in _select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {subject} }}
-            {{ ?x <{SKOS}prefLabel> ?l BIND("label" AS ?p) }} UNION {{ ?x <{SKOS}definition> ?l BIND("definition" AS ?p) }}
+            {{ ?x <{SKOS}prefLabel> ?l BIND("label" AS ?p) }} UNION {{ ?x <{SKOS}definition> ?l BIND("definition" AS \
+?p) }}
             UNION {{ ?x <{SKOS}inScheme>/<{SKOS}prefLabel> ?l BIND("scheme" AS ?p) }} }}""").rows:
         labels.setdefault(_value(row["p"]), {})[getattr(row["l"], "language", None) or ""] = _value(row["l"])
     if "label" not in labels:
@@ -311,7 +312,8 @@ def concept(rest: str) -> Response:
         network = _value(row["networkLabel"]) if "networkLabel" in row else _local(_value(row["network"]), base)
         item = _value(row["item"])
         groups.setdefault(network, {}).setdefault(item, (_value(row["kind"]), page_link(item, base) or "",
-                                                         _value(row["label"]) if "label" in row else _local(item, base)))
+                                                         _value(row["label"]) if "label" in row else _local(item,
+                                                                                                            base)))
     return Response(render_template(
         "concept.html", lang=lang, ui=UI[lang], iri=iri, title=pick(labels["label"], lang),
         definition=pick(labels.get("definition", {}), lang), scheme=pick(labels.get("scheme", {}), lang) or "",

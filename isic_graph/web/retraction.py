@@ -43,7 +43,8 @@ UI = {"fr": {"title": "Retirer de la publication", "project": "le projet", "less
              "its collection sheet and what belongs to it alone (roles, groups, partnerships, fundings). "
              "Organisations and territories stay.",
              "links": "These resources link to it (their networks are told)", "nolinks": "No other link.",
-             "reason": "Reason for withdrawing", "reason_help": "Kept in the record and shown at the withdrawn address.",
+             "reason": "Reason for withdrawing", "reason_help": "Kept in the record and shown at the withdrawn "
+                                                                "address.",
              "credential": "Network token", "confirm": "Confirm the withdrawal", "cancel": "Cancel",
              "done": "Withdrawn.", "record": "Record of the withdrawal", "bad_token": "Unknown or revoked token: "
              "nothing was withdrawn.", "other_network": "This token is network {owner}'s: it cannot withdraw what "

@@ -84,7 +84,8 @@ def search_page() -> str:
     other = switch(lang)
     query = {"q": request.args.get("q", ""), **chosen}
     return render_template(
-        "search.html", lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options, chosen=chosen,
+        "search.html", lang=lang, ui=UI[lang], q=request.args.get("q", ""), facets=FACETS, options=options,
+        chosen=chosen,
         result=result, offset=offset, other=other, other_query=urlencode({**query, "lang": other}),
         next_query=urlencode({**query, "lang": lang, "offset": offset + PAGE_SIZE}),
         link=lambda iri: page_link(iri, base))

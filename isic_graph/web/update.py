@@ -29,7 +29,8 @@ def update() -> Response:
                                 "application/sparql-update")
     if len(operations) != 1:
         raise UsageError("exactly one update parameter is expected")
-    using = request.args.getlist("using-graph-uri") + (params.getlist("using-graph-uri") if params is not request.args else [])
+    using = request.args.getlist("using-graph-uri") + (
+        params.getlist("using-graph-uri") if params is not request.args else [])
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
     s = services()

@@ -120,12 +120,16 @@ def test_cq01_workarounds_recorded_in_the_same_projects(sample_store):
     rows = run(sample_store, "cq01-recurring-obstacles.rq").rows
     pairs = {(value(r, "theme"), value(r, "obstacle"), value(r, "workaround")) for r in rows}
     housing, holidays = concept("theme", "housing"), concept("theme", "holidays-leisure")
-    assert (housing, inst("lesson", "pe-obstacle-peur-du-bailleur"), inst("lesson", "pe-diagnostic-en-marchant")) in pairs
-    assert (housing, inst("lesson", "cl-obstacle-peur-des-represailles"), inst("lesson", "cl-questionnaire-anonyme")) in pairs
-    assert (holidays, inst("lesson", "svf-obstacle-avance-de-frais"), inst("lesson", "svf-contournement-tiers-payant")) in pairs
+    assert (housing, inst("lesson", "pe-obstacle-peur-du-bailleur"), inst("lesson",
+                                                                          "pe-diagnostic-en-marchant")) in pairs
+    assert (housing, inst("lesson", "cl-obstacle-peur-des-represailles"), inst("lesson",
+                                                                               "cl-questionnaire-anonyme")) in pairs
+    assert (holidays, inst("lesson", "svf-obstacle-avance-de-frais"), inst("lesson",
+                                                                           "svf-contournement-tiers-payant")) in pairs
     assert (holidays, inst("lesson", "vl-obstacle-desistements"), inst("lesson", "vl-journee-test")) in pairs
     # a workaround is never paired with an obstacle of another project
-    assert (housing, inst("lesson", "cl-obstacle-peur-des-represailles"), inst("lesson", "pe-diagnostic-en-marchant")) not in pairs
+    assert (housing, inst("lesson", "cl-obstacle-peur-des-represailles"),
+            inst("lesson", "pe-diagnostic-en-marchant")) not in pairs
     statements = {value(r, "obstacleStatement") for r in rows}
     assert any(s and "représailles" in s for s in statements)
 
@@ -239,7 +243,8 @@ def test_cq06_partnership_lessons_by_phase(sample_store):
         concept("phase", "evaluation"): {inst("lesson", s) for s in (
             "pe-copil-domine-par-les-financeurs", "es-elue-co-presidence")},
     }
-    assert {value(r, "phase") for r in all_rows} <= {concept("phase", p) for p in ("start-up", "construction", "evaluation")}
+    assert {value(r, "phase") for r in all_rows} <= {concept("phase", p) for p in ("start-up", "construction",
+                                                                                   "evaluation")}
     # a lesson of the evaluation phase about the relation with families, not about partnership
     assert inst("lesson", "svf-relation-evaluation") not in {value(r, "lesson") for r in all_rows}
     orders = [int(value(r, "phaseOrder")) for r in all_rows]

@@ -154,7 +154,8 @@ def test_territories_have_insee_codes_and_nest(sample_store):
     communes = select(sample_store, """
         SELECT DISTINCT ?commune WHERE {
           GRAPH ?g { ?commune isic:inseeCode ?code }
-          FILTER(STRLEN(?code) = 5 && (STRENDS(STR(?g), "/graph/network/anas") || STRENDS(STR(?g), "/graph/network/fcsf")))
+          FILTER(STRLEN(?code) = 5 && (STRENDS(STR(?g), "/graph/network/anas") || STRENDS(STR(?g), \
+"/graph/network/fcsf")))
           FILTER NOT EXISTS { ?commune isic:within/isic:within ?region }
         }""")
     assert not communes.rows, "every commune of the Turtle samples lies within a département within a région"

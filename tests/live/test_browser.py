@@ -66,7 +66,8 @@ def shot(page: Any, name: str) -> None:
 def test_an_example_query_in_the_workbench_shows_its_rows(page: Any) -> None:
     page.goto("/query")
     page.wait_for_selector(".yasqe .CodeMirror")
-    page.get_by_role("button", name="Quels enseignements d'un réseau confirment ou contredisent ceux d'un autre réseau ?").click()
+    page.get_by_role("button", name="Quels enseignements d'un réseau confirment ou contredisent ceux d'un autre "
+                                    "réseau ?").click()
     page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
     rows = page.locator(".yasr table tbody tr")
     assert rows.count() >= 6
@@ -117,7 +118,8 @@ def test_the_lessons_about_housing_obstacles_are_found_through_the_facets(page: 
     page.click("button[type=submit]")
     page.wait_for_selector("ol li a")
     hits = page.locator("ol li a").all_inner_texts()
-    assert any("représailles" in hit for hit in hits) and all("(enseignement)" in t for t in page.locator("ol li").all_inner_texts())
+    assert any("représailles" in hit for hit in hits) and all("(enseignement)" in t for t in page.locator("ol "
+                                                                                                          "li").all_inner_texts())
 
 
 def test_a_gap_of_the_coverage_map_opens_the_themes_projects(page: Any) -> None:

@@ -100,7 +100,8 @@ def number(server: LiveServer, sparql: str) -> int:
 
 
 def subjects(server: LiveServer, network: str) -> set[str]:
-    return {r["s"] for r in rows(server, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPHS.network(network)}> {{ ?s ?p ?o }} }}")}
+    return {r["s"] for r in rows(server, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPHS.network(network)}> {{ ?s ?p ?o "
+                                         f"}} }}")}
 
 
 def described(server: LiveServer, sheet: Sheet) -> int:

@@ -92,7 +92,8 @@ def harvest(server: LiveServer) -> dict[str, Any]:
 def answers(server: LiveServer, sparql: str, **params: str) -> list[tuple[tuple[str, str], ...]]:
     answer = query(server.url, sparql, timeout=60, **params)
     assert answer.status == 200, answer.body[:500]
-    return sorted(tuple(sorted((k, v["value"]) for k, v in row.items())) for row in answer.json()["results"]["bindings"])
+    return sorted(tuple(sorted((k, v["value"]) for k,
+                               v in row.items())) for row in answer.json()["results"]["bindings"])
 
 
 def lessons(server: LiveServer, **params: str) -> set[str]:
@@ -144,7 +145,8 @@ def test_a_peer_that_is_down_leaves_its_copy_and_live_queries_name_it_stale(fede
         import time
 
         time.sleep(10.5)  # past the live refresh interval
-        answer = query(federation.a.url, f"SELECT ?l WHERE {{ ?l a <{ISIC}Lesson> }}", scope="live", timeout=60, token=ADMIN)
+        answer = query(federation.a.url, f"SELECT ?l WHERE {{ ?l a <{ISIC}Lesson> }}", scope="live", timeout=60,
+                       token=ADMIN)
         assert answer.status == 200 and answer.headers.get("isic-stale-peers") == "b"
         assert {r["l"]["value"] for r in answer.json()["results"]["bindings"]} == before
         failed = harvest(federation.a)

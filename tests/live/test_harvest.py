@@ -56,7 +56,8 @@ def update_peer(peer: LiveServer, sparql: str) -> None:
 def touch(peer: LiveServer, network: str, stamp: str) -> None:
     graph = f"{BASE}graph/network/{network}"
     update_peer(peer, f"DELETE WHERE {{ GRAPH <{META}> {{ <{graph}> <{MODIFIED}> ?m }} }} ; INSERT DATA {{ GRAPH "
-                      f"<{META}> {{ <{graph}> <{MODIFIED}> \"{stamp}\"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}")
+                      f"<{META}> {{ <{graph}> <{MODIFIED}> \"{stamp}\"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} "
+                      f"}}")
 
 
 def dump_requests(peer: LiveServer, at_least: int = 0) -> list[dict[str, object]]:
@@ -105,7 +106,8 @@ def test_harvests_copy_then_transfer_only_what_changed(peer: LiveServer, local: 
     # the peer marked the graph its administrator's update named as modified: only that dump changed
     third = {n.network: n for n in harvest(store, validator, graphs, registered).networks}
     assert [name for name, n in third.items() if n.changed] == ["anas"] and not third["anas"].skipped
-    assert store.query(f'ASK {{ GRAPH <{graphs.peer("south", "anas")}> {{ ?n <{label}> "ANAS, renamed"@en }} }}') is True
+    assert store.query(f'ASK {{ GRAPH <{graphs.peer("south", "anas")}> {{ ?n <{label}> "ANAS, renamed"@en }} '
+                       f'}}') is True
 
 
 def test_non_conforming_resources_are_left_out_and_reported(peer: LiveServer, local: tuple[Store, Peer],
@@ -199,7 +201,8 @@ def test_a_harvested_graph_keeps_only_what_the_peer_owns_and_reports_the_rest(pe
         assert outcome.changed and {ours, network, "HTTP://localhost:5000/id/organisation/ours"} <= set(outcome.skipped)
         assert store.query('ASK { ?s ?p "PWNED" }') is False
         assert store.query(f"ASK {{ ?s <http://www.w3.org/2002/07/owl#sameAs> <{ours}> }}") is False
-        kept = store.query(f'ASK {{ GRAPH <{graphs.peer("south", "anas")}> {{ <{BASE}id/project/les-incompris> ?p ?o }} }}')
+        kept = store.query(f'ASK {{ GRAPH <{graphs.peer("south", "anas")}> {{ <{BASE}id/project/les-incompris> ?p ?o '
+                           f'}} }}')
         assert kept is True  # what the peer owns (first published here by it) is copied
     finally:
         update_peer(peer, f'DELETE WHERE {{ GRAPH <{BASE}graph/network/anas> {{ ?s ?p "PWNED" }} }} ; '

@@ -192,7 +192,8 @@ def test_an_allowed_private_peer_is_connected_to_as_checked(serve: Callable[[Han
 
 def test_a_registered_peer_keeps_its_address_as_it_is_read(tmp_path: Path) -> None:
     registry = PeerRegistry(tmp_path / "peers.json")
-    added = registry.add("inside", "http://%31%32%37.1:7878/sparql", "HTTP://LocalHost.:7878/dumps/", allow_private=True)
+    added = registry.add("inside", "http://%31%32%37.1:7878/sparql", "HTTP://LocalHost.:7878/dumps/",
+                         allow_private=True)
     assert added.sparql == "http://127.0.0.1:7878/sparql" and added.dumps == "http://localhost:7878/dumps/"
 
 

@@ -13,7 +13,8 @@ def test_the_server_log_never_holds_a_refused_value(server: LiveServer) -> None:
     mark = server.log.stat().st_size
     body = sheet_with(f'isic:emergedFromIndividualSituations "{EMAIL}"^^xsd:boolean ; '
                       'isic:amount "06 12 34 56 78"^^xsd:integer ; '
-                      'isic:endDate "1 84 12 76 451 089 46"^^xsd:date').data.replace(b"network/demo", b"network/privacy")
+                      'isic:endDate "1 84 12 76 451 089 46"^^xsd:date').data.replace(b"network/demo",
+                                                                                     b"network/privacy")
     answer = request(f"{server.url}/api/networks/privacy/sheets", "POST", body,
                      {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
     assert answer.status == 422 and EMAIL.encode() not in answer.body

@@ -25,16 +25,20 @@ PREFIXES = ("@prefix isic: <https://w3id.org/isic/ontology#> . "
             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix dct: <http://purl.org/dc/terms/> .\n")
 # Mistakes of every kind a sheet holds: dates, amounts, booleans, and links to nothing.
 MISTAKES = {
-    "date in French order": '<id/project/log-a> a isic:Project ; dct:title "A"@fr ; isic:startDate "01/03/2022"^^xsd:date .',
+    "date in French order": '<id/project/log-a> a isic:Project ; dct:title "A"@fr ; isic:startDate '
+                            '"01/03/2022"^^xsd:date .',
     "impossible date": '<id/project/log-b> a isic:Project ; dct:title "B"@fr ; isic:startDate "2022-13-45"^^xsd:date .',
     "decimal comma": '<id/funding/log-c> a isic:Funding ; isic:amount "2500,50"^^xsd:decimal .',
     "amount in words": '<id/funding/log-d> a isic:Funding ; isic:amount "mille euros"^^xsd:decimal .',
-    "oui": '<id/project/log-e> a isic:Project ; dct:title "E"@fr ; isic:emergedFromIndividualSituations "Oui"^^xsd:boolean .',
-    "integer out of range": '<id/group/log-f> a isic:UserGroup ; isic:groupSize "99999999999999999999999999"^^xsd:integer .',
+    "oui": '<id/project/log-e> a isic:Project ; dct:title "E"@fr ; isic:emergedFromIndividualSituations '
+           '"Oui"^^xsd:boolean .',
+    "integer out of range": '<id/group/log-f> a isic:UserGroup ; isic:groupSize '
+                            '"99999999999999999999999999"^^xsd:integer .',
     "link to nothing": '<id/lesson/log-g> a isic:Lesson ; isic:confirms <id/lesson/cdp-elus-invite> .',
 }
 CSV_MISTAKES = {  # a projects.csv row: date, boolean
-    "csv dates and boolean": "projet,reseau,date_fiche,titre,description,genese,modalites,issu_situations_individuelles,"
+    "csv dates and boolean": "projet,reseau,date_fiche,titre,description,genese,modalites,"
+                             "issu_situations_individuelles,"
                              "date_debut,date_fin,statut,themes,territoires,porte_par,jalons,outils_de_suivi\n"
                              "log-h,{network},01/03/2022,T,D,G,M,peut-être,2022-02-30,,ongoing,parenting,,,,\n",
 }

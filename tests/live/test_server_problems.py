@@ -18,7 +18,8 @@ MARK = b"zq9marker"  # sent in the malformed part: never to be read back
 MALFORMED = {  # the request, and the status the server answers it with
     "transfer-encoding-gzip": (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
     "transfer-encoding-list": (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 501),
-    "transfer-encoding-identity": (b"POST /api/validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n", 501),
+    "transfer-encoding-identity": (b"POST /api/validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n",
+                                   501),
     "transfer-encoding-unknown": (b"PUT /graph-store?default HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + MARK
                                   + b"\r\n\r\n", 501),
     "header-without-colon": (b"GET / HTTP/1.1\r\nHost: x\r\n" + MARK + b" header\r\n\r\n", 400),

@@ -153,7 +153,8 @@ def test_blank_nodes_of_a_peer_come_back_as_the_peers_genid_iris(world: World) -
 
 def test_a_peer_answering_more_rows_than_the_cap_is_a_502_not_half_an_answer(world: World) -> None:
     local, peer = world.local, world.peer
-    status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ SERVICE <{peer.query_url}> {{ ?x <{EX}n> ?n }} }}"))
+    status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ SERVICE <{peer.query_url}> {{ ?x <{EX}n> ?n }} "
+                                                    f"}}"))
     assert (status, code) == (502, "peer-unavailable") and "peer oxi" in detail and "more than 3 rows" in detail
 
 
@@ -161,7 +162,8 @@ def test_a_peer_that_is_down_is_a_502_naming_it_and_silent_gives_the_empty_solut
     local, down = world.local, world.down
     status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ SERVICE <{down}> {{ ?s ?p ?o }} }}"))
     assert (status, code) == (502, "peer-unavailable") and "peer down" in detail and "Traceback" not in detail
-    found = rows(query(local.url, f'SELECT ?here WHERE {{ BIND("here" AS ?here) SERVICE SILENT <{down}> {{ ?s ?p ?o }} }}'))
+    found = rows(query(local.url, f'SELECT ?here WHERE {{ BIND("here" AS ?here) SERVICE SILENT <{down}> {{ ?s ?p ?o }} '
+                                  f'}}'))
     assert found == [{"here": "here"}]
 
 
@@ -206,7 +208,8 @@ def test_service_to_anything_but_a_registered_peer_is_refused_without_a_connecti
     with contextmanager(listening)() as listener:
         iri = target.format(listener=listener.url, free=free_port())
         for silent in ("", "SILENT "):
-            status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ SERVICE {silent}<{iri}> {{ ?s ?p ?o }} }}"))
+            status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ SERVICE {silent}<{iri}> {{ ?s ?p ?o }} "
+                                                            f"}}"))
             assert (status, code) == (400, "bad-request") and "SERVICE is not allowed" in detail
         time.sleep(0.3)
         assert listener.connections == 0

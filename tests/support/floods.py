@@ -21,7 +21,8 @@ FLOOD = 8.0  # seconds a flood lasts at most
 BASE = "http://localhost:5000/"
 SLOW_HEADS = {
     "slow-headers": b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ",
-    "slow-body": b"POST /api/validate HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\nContent-Length: 1000000\r\n\r\n# ",
+    "slow-body": b"POST /api/validate HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\nContent-Length: "
+                 b"1000000\r\n\r\n# ",
     "slow-chunked-body": b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                          b"Transfer-Encoding: chunked\r\n\r\n100000\r\nASK {",
 }

@@ -89,7 +89,8 @@ class OxigraphServer:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+                raise RuntimeError("oxigraph serve exited: "
+                                   f"{self.process.stderr.read().decode() if self.process.stderr else ''}")
             try:
                 urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
                 return

@@ -95,7 +95,8 @@ def test_load_refuses_managed_graphs_and_replaces_reference_graphs(cli, tmp_path
     assert refused.exit_code == 1 and "managed by isic-graph" in refused.output
     assert cli("load", str(ref), "--graph", "http://example.org/ref").exit_code == 0
     assert cli("load", str(ref), "--graph", "http://example.org/ref").exit_code == 0
-    count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/ref> { ?s ?p ?o } }", "--format", "csv")
+    count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/ref> { ?s ?p ?o } }", "--format",
+                "csv")
     assert count.output.splitlines()[1] == "1"
 
 

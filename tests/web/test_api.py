@@ -128,7 +128,8 @@ def test_a_report_of_many_problems_shows_the_first_and_counts_them_all(client: F
 
 
 def test_csv_sheets_as_multipart_files(client: FlaskClient, tokens: dict[str, str]) -> None:
-    files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in (ROOT / "samples" / "action-sociale-35").glob("*.csv")}
+    files = {p.name: (io.BytesIO(p.read_bytes()),
+                      p.name) for p in (ROOT / "samples" / "action-sociale-35").glob("*.csv")}
     response = client.post("/api/validate?network=action-sociale-35", data=files, content_type="multipart/form-data",
                            headers=bearer(ADMIN))
     assert response.status_code == 200, response.json

@@ -84,7 +84,8 @@ def test_network_cannot_write_another_networks_graph(
 
 
 def test_managed_graphs_are_not_written_raw(client: FlaskClient) -> None:
-    response = client.put("/graph-store", query_string={"graph": BASE + "graph/ontology"}, data="<urn:a> <urn:b> <urn:c> .",
+    response = client.put("/graph-store", query_string={"graph": BASE + "graph/ontology"}, data="<urn:a> <urn:b> "
+                                                                                                "<urn:c> .",
                           content_type="text/turtle", headers=bearer(ADMIN))
     assert response.status_code == 403
 
@@ -102,4 +103,5 @@ def test_default_graph_put_is_read_back_within_the_union(client: FlaskClient) ->
     got = client.get("/graph-store?default", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
     assert ttl in got.splitlines() and "les-incompris" in got
     assert client.delete("/graph-store?default", headers=bearer(ADMIN)).status_code == 204
-    assert ttl not in client.get("/graph-store?default", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
+    assert ttl not in client.get("/graph-store?default",
+                                 headers={"Accept": "application/n-triples"}).get_data(as_text=True)

@@ -91,7 +91,8 @@ def test_fuzzed_form_fields_never_cause_a_500(client: FlaskClient, path: str, pa
 def test_hostile_path_segments_are_refused_with_a_4xx(client: FlaskClient, segment: str) -> None:
     for path in (f"/id/project/{segment}", f"/id/{segment}/x", f"/thesaurus/{segment}", f"/dumps/{segment}",
                  f"/maps/{segment}.svg", f"/ontology.{segment}", f"/api/networks/{segment}/sheets"):
-        response = client.get(path) if not path.startswith("/api") else client.post(path, data=b"", content_type="text/turtle")
+        response = client.get(path) if not path.startswith("/api") else client.post(path, data=b"",
+                                                                                    content_type="text/turtle")
         readable_refusal(response, path)
 
 
@@ -117,7 +118,8 @@ def test_authorised_writes_refuse_raw_hostile_parameters_with_a_4xx(client: Flas
 @pytest.mark.parametrize("path", ["/search?q=parole&offset=99999999999999999999",
                                   "/api/search?q=parole&offset=9223372036854775808",
                                   "/api/search?q=parole&limit=1e3", "/api/search?q=parole&offset=%EF%BC%91",
-                                  "/maps?start=2024-13-45", "/maps?end=9999-99-99", "/maps/partnerships.svg?start=2024-02-30"])
+                                  "/maps?start=2024-13-45", "/maps?end=9999-99-99",
+                                  "/maps/partnerships.svg?start=2024-02-30"])
 def test_numbers_and_dates_out_of_range_are_a_400_that_says_what_is_expected(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 400, (path, response.status_code)

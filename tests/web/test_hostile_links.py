@@ -122,9 +122,11 @@ def test_a_csv_site_web_that_is_not_http_is_refused_with_its_row_and_column(clie
                                                                            credentials: CredentialStore,
                                                                            address: str) -> None:
     def files() -> list[tuple[io.BytesIO, str]]:
-        found = [(io.BytesIO(p.read_bytes()), p.name) for p in sorted((ROOT / "samples" / "action-sociale-35").glob("*.csv"))
+        found = [(io.BytesIO(p.read_bytes()),
+                  p.name) for p in sorted((ROOT / "samples" / "action-sociale-35").glob("*.csv"))
                  if p.name != "network.csv"]
-        return found + [(io.BytesIO(f"reseau,nom,site_web\naction-sociale-35,Service,\"{address}\"\n".encode()), "network.csv")]
+        return found + [(io.BytesIO(f"reseau,nom,site_web\naction-sociale-35,Service,\"{address}\"\n".encode()),
+                         "network.csv")]
 
     before = dataset(client_module)
     token = credentials.add("action-sociale-35", "Action sociale 35")

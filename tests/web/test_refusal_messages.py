@@ -27,16 +27,20 @@ PREFIXES = ("@prefix isic: <https://w3id.org/isic/ontology#> . "
             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix dct: <http://purl.org/dc/terms/> .\n")
 # Mistakes of every kind a sheet holds: dates, amounts, booleans, and links to nothing.
 MISTAKES = {
-    "date in French order": '<id/project/log-a> a isic:Project ; dct:title "A"@fr ; isic:startDate "01/03/2022"^^xsd:date .',
+    "date in French order": '<id/project/log-a> a isic:Project ; dct:title "A"@fr ; isic:startDate '
+                            '"01/03/2022"^^xsd:date .',
     "impossible date": '<id/project/log-b> a isic:Project ; dct:title "B"@fr ; isic:startDate "2022-13-45"^^xsd:date .',
     "decimal comma": '<id/funding/log-c> a isic:Funding ; isic:amount "2500,50"^^xsd:decimal .',
     "amount in words": '<id/funding/log-d> a isic:Funding ; isic:amount "mille euros"^^xsd:decimal .',
-    "oui": '<id/project/log-e> a isic:Project ; dct:title "E"@fr ; isic:emergedFromIndividualSituations "Oui"^^xsd:boolean .',
-    "integer out of range": '<id/group/log-f> a isic:UserGroup ; isic:groupSize "99999999999999999999999999"^^xsd:integer .',
+    "oui": '<id/project/log-e> a isic:Project ; dct:title "E"@fr ; isic:emergedFromIndividualSituations '
+           '"Oui"^^xsd:boolean .',
+    "integer out of range": '<id/group/log-f> a isic:UserGroup ; isic:groupSize '
+                            '"99999999999999999999999999"^^xsd:integer .',
     "link to nothing": '<id/lesson/log-g> a isic:Lesson ; isic:confirms <id/lesson/cdp-elus-invite> .',
 }
 CSV_MISTAKES = {  # a projects.csv row: date, boolean
-    "csv dates and boolean": "projet,reseau,date_fiche,titre,description,genese,modalites,issu_situations_individuelles,"
+    "csv dates and boolean": "projet,reseau,date_fiche,titre,description,genese,modalites,"
+                             "issu_situations_individuelles,"
                              "date_debut,date_fin,statut,themes,territoires,porte_par,jalons,outils_de_suivi\n"
                              "log-h,{network},01/03/2022,T,D,G,M,peut-être,2022-02-30,,ongoing,parenting,,,,\n",
 }
@@ -95,7 +99,8 @@ def test_each_refusal_is_one_access_line_with_its_kind_and_no_traceback(
         lines = [r.getMessage() for r in caplog.records if rid in r.getMessage()]
         assert len(lines) == 1, lines
         entry = json.loads(lines[0])
-        assert entry["request_id"] == rid and entry["status"] == 422 and entry["refusal"] in ("validation-failed", "sheet-refused")
+        assert entry["request_id"] == rid and entry["status"] == 422
+        assert entry["refusal"] in ("validation-failed", "sheet-refused")
 
 
 
@@ -119,10 +124,13 @@ def test_usage_and_ownership_refusals_of_the_api_speak_french_when_asked(client:
     french = {"Authorization": f"Bearer {token}", "Accept-Language": "fr"}
     no_type = client.post("/api/networks/journal/sheets", data=b"x", headers=french)
     assert no_type.status_code == 400 and "dites ce qu'est le corps" in no_type.get_json()["detail"]
-    no_table = client.post("/api/networks/journal/sheets", data=b"a,b\n", headers={**french, "Content-Type": "text/csv"})
+    no_table = client.post("/api/networks/journal/sheets", data=b"a,b\n", headers={**french,
+                                                                                   "Content-Type": "text/csv"})
     assert "un corps CSV demande ?table=" in no_table.get_json()["detail"]
-    mode = client.post("/api/networks/journal/sheets?mode=merge", data=b"", headers={**french, "Content-Type": "text/turtle"})
-    assert mode.get_json()["code"] == "bad-request" and "le mode est replace, upsert ou tables" in mode.get_json()["detail"]
+    mode = client.post("/api/networks/journal/sheets?mode=merge", data=b"", headers={**french,
+                                                                                     "Content-Type": "text/turtle"})
+    assert mode.get_json()["code"] == "bad-request" and "le mode est replace, upsert ou tables" in \
+        mode.get_json()["detail"]
     other = f"<{BASE}id/project/les-incompris> <http://purl.org/dc/terms/title> \"PWNED\"@fr .".encode()
     taken = client.post("/api/networks/journal/sheets", data=other, headers={**french, "Content-Type": "text/turtle"})
     problem = taken.get_json()
@@ -175,11 +183,14 @@ def test_the_clis_messages_follow_lang(cli_env: dict[str, str], tmp_path: Path) 
 
 def test_reading_refusals_speak_french_when_asked(client: FlaskClient, token: str) -> None:
     french = {"Authorization": f"Bearer {token}", "Accept-Language": "fr"}
-    broken = client.post("/api/networks/journal/sheets", data=b"<a> <b> .", headers={**french, "Content-Type": "text/turtle"})
-    assert broken.get_json()["code"] == "parse-error" and "n'est pas un fichier turtle valide" in broken.get_json()["detail"]
+    broken = client.post("/api/networks/journal/sheets", data=b"<a> <b> .", headers={**french,
+                                                                                     "Content-Type": "text/turtle"})
+    assert broken.get_json()["code"] == "parse-error" and ("n'est pas un fichier turtle "
+                                                           "valide") in broken.get_json()["detail"]
     unknown = client.post("/api/networks/journal/sheets", data={"files": (io.BytesIO(b"x"), "fiche.docx")},
                           content_type="multipart/form-data", headers=french)
-    assert unknown.get_json()["code"] == "unsupported-format" and "ne dit pas son format" in unknown.get_json()["detail"]
+    assert unknown.get_json()["code"] == "unsupported-format" and ("ne dit pas son "
+                                                                   "format") in unknown.get_json()["detail"]
     control = client.post("/api/networks/journal/sheets", data='<a> <b> "x\x07" .'.encode(),
                           headers={**french, "Content-Type": "text/turtle"})
     assert "caractère de contrôle U+0007" in control.get_json()["detail"]
@@ -191,4 +202,5 @@ def test_reading_refusals_speak_french_when_asked(client: FlaskClient, token: st
 
 def test_an_error_gives_its_french_words_where_written_else_its_english_ones() -> None:
     from isic_graph.errors import UsageError
-    assert (UsageError("x", "y").text("fr"), UsageError("x", "y").text("en"), UsageError("x").text("fr")) == ("y", "x", "x")
+    assert (UsageError("x", "y").text("fr"), UsageError("x", "y").text("en"), UsageError("x").text("fr")) == ("y", "x",
+                                                                                                              "x")

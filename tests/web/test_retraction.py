@@ -209,8 +209,10 @@ def test_another_networks_restatement_of_its_identity_goes_with_it(client: Flask
 
 def test_a_lesson_takes_away_neither_the_lesson_it_confirms_nor_its_project(client: FlaskClient,
                                                                             tokens: dict[str, str]) -> None:
-    lesson, other = BASE + "id/lesson/svf-restitution-par-les-familles", BASE + "id/lesson/an-obstacle-honte-du-numerique"
-    linked = client.post("/update", data=f"INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{lesson}> <{ISIC}confirms> "
+    lesson, other = (BASE + "id/lesson/svf-restitution-par-les-familles",
+                     BASE + "id/lesson/an-obstacle-honte-du-numerique")
+    linked = client.post("/update", data=f"INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{lesson}> "
+                                         f"<{ISIC}confirms> "
                                          f"<{other}> }} }}", content_type="application/sparql-update",
                          headers={"Authorization": f"Bearer {ADMIN}"})
     assert linked.status_code == 204

@@ -47,7 +47,8 @@ def test_the_form_is_generated_from_the_shapes(client: FlaskClient) -> None:
     assert "Le nom du projet." in html  # the shape's sh:description as help
     assert '<input id="project.startDate" name="project.startDate" type="date"' in html
     themes = html.split('id="project.theme"', 1)[1].split("</select>", 1)[0]
-    assert f'value="{THEME}housing"' in themes and ">Logement<" in themes and "multiple" in html.split('id="project.theme"')[1][:40]
+    assert (f'value="{THEME}housing"' in themes and ">Logement<" in themes
+            and "multiple" in html.split('id="project.theme"')[1][:40])
     carriers = html.split('id="project.carriedBy"', 1)[1].split("</select>", 1)[0]
     assert "Centre social Les Passerelles" in carriers
     assert 'name="lesson.0.lessonCategory"' in html and 'name="lesson.0.statement"' in html
@@ -66,7 +67,8 @@ def test_a_mistake_is_shown_beside_its_field_then_the_corrected_sheet_is_stored(
     assert any("thématique" in e for e in errors_beside(html, "project.theme"))
     assert errors_beside(html, "project.title") == []
     assert 'value="2024-13-45"' in html and "Jardin partagé des Tilleuls" in html  # what was typed is kept
-    stored = client.get("/sparql", query_string={"query": f"ASK {{ <{BASE}id/project/fcsf-jardin-partage-des-tilleuls> ?p ?o }}"})
+    stored = client.get("/sparql", query_string={"query": f"ASK {{ <{BASE}id/project/fcsf-jardin-partage-des-tilleuls> "
+                                                          f"?p ?o }}"})
     assert stored.json["boolean"] is False
 
     right = client.post("/sheets?lang=fr", data={**filled(), "credential": token})

@@ -57,7 +57,8 @@ def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
 @pytest.mark.parametrize("accept, marker", [("text/turtle", b"isic:"), ("application/ld+json", b"@id"),
                                             ("application/n-triples", b"<https://w3id.org/isic/ontology#Lesson>")])
 def test_construct_results_as_rdf(client: FlaskClient, accept: str, marker: bytes) -> None:
-    query = "CONSTRUCT { ?l a <https://w3id.org/isic/ontology#Lesson> } WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
+    query = ("CONSTRUCT { ?l a <https://w3id.org/isic/ontology#Lesson> } WHERE { ?l a "
+             "<https://w3id.org/isic/ontology#Lesson> }")
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
     assert response.status_code == 200 and response.mimetype == accept
     assert b"Lesson" in response.data and (marker in response.data or accept == "text/turtle")

@@ -36,7 +36,8 @@ CASES = {
     "with-values-only": "WITH <urn:x:NEW> INSERT { ?s <urn:x:m> 2 } WHERE { VALUES ?s { <urn:x:v> } }",
     "with-named-graphs-stay-all": "WITH <urn:x:A> INSERT { GRAPH <urn:x:R> { ?g <urn:x:holds> ?s } } "
                                   "WHERE { GRAPH ?g { ?s <urn:x:p> ?o } FILTER(STRSTARTS(STR(?g), 'urn:x:')) }",
-    "with-template-mixing-graph-blocks": "WITH <urn:x:A> INSERT { ?s <urn:x:r1> ?o . GRAPH <urn:x:R> { ?s <urn:x:r2> ?o } "
+    "with-template-mixing-graph-blocks": "WITH <urn:x:A> INSERT { ?s <urn:x:r1> ?o . GRAPH <urn:x:R> { ?s <urn:x:r2> "
+                                         "?o } "
                                         ". ?s <urn:x:r3> ?o ; <urn:x:r4> ?o } WHERE { ?s <urn:x:p> ?o }",
     "with-subquery": "WITH <urn:x:A> INSERT { ?s <urn:x:count> ?n } WHERE { { SELECT ?s (COUNT(*) AS ?n) "
                      "WHERE { ?s ?p ?o } GROUP BY ?s } }",
@@ -64,7 +65,8 @@ CASES = {
                        "USING <urn:x:A> WHERE { ?s x:q ?x BIND(\"y\" AS ?o) }",
     "several-operations-with-the-same-using": "PREFIX x: <urn:x:> INSERT { GRAPH <urn:x:R> { ?s <urn:x:p> ?o } } "
                                               "USING <urn:x:B> WHERE { ?s <urn:x:p> ?o } ; INSERT DATA { GRAPH "
-                                              "<urn:x:R> { <urn:x:z> <urn:x:p> 0 } } ; DELETE { GRAPH x:B { ?s x:p ?o } } "
+                                              "<urn:x:R> { <urn:x:z> <urn:x:p> 0 } } ; DELETE { GRAPH x:B { ?s x:p ?o "
+                                              "} } "
                                               "USING x:B WHERE { ?s x:p ?o FILTER(?o > 5) }",
     "several-operations-with-with": "WITH <urn:x:A> INSERT { ?s <urn:x:r> ?o } WHERE { ?s <urn:x:p> ?o } ; "
                                     "WITH <urn:x:C> DELETE { ?s ?p ?o } WHERE { ?s <urn:x:q> ?o ; ?p ?o } ; "
@@ -73,14 +75,17 @@ CASES = {
 
 EQUIVALENTS = {  # the same, written with GRAPH
     "with-insert": "INSERT { GRAPH <urn:x:A> { ?s <urn:x:r> ?o } } WHERE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o } }",
-    "with-delete-insert": "DELETE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o } } INSERT { GRAPH <urn:x:A> { ?s <urn:x:p2> ?o } } "
+    "with-delete-insert": "DELETE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o } } INSERT { GRAPH <urn:x:A> { ?s <urn:x:p2> ?o "
+                          "} } "
                           "WHERE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o FILTER(?o > 1) } }",
     "with-a-graph-that-does-not-exist": "INSERT DATA { GRAPH <urn:x:NEW> { <urn:x:n> <urn:x:m> 1 } }",
     "using": "INSERT { GRAPH <urn:x:R> { ?s <urn:x:p> ?o } } WHERE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o } }",
     "using-named": "INSERT { GRAPH <urn:x:R> { ?g <urn:x:holds> ?s } } WHERE { GRAPH ?g { ?s <urn:x:p> ?o } "
                    "FILTER(?g = <urn:x:A>) }",
-    "with-and-using": "INSERT { GRAPH <urn:x:A> { ?s <urn:x:fromB> ?o } } WHERE { GRAPH <urn:x:B> { ?s <urn:x:p> ?o } }",
-    "delete-insert-using": "DELETE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o } } INSERT { GRAPH <urn:x:A> { ?s <urn:x:p> ?n } } "
+    "with-and-using": "INSERT { GRAPH <urn:x:A> { ?s <urn:x:fromB> ?o } } WHERE { GRAPH <urn:x:B> { ?s <urn:x:p> ?o "
+                      "} }",
+    "delete-insert-using": "DELETE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o } } INSERT { GRAPH <urn:x:A> { ?s <urn:x:p> ?n "
+                           "} } "
                            "WHERE { GRAPH <urn:x:A> { ?s <urn:x:p> ?o BIND(?o * 100 AS ?n) } }",
 }
 

@@ -26,7 +26,8 @@ def token(credentials: CredentialStore) -> str:
 def triples(client: FlaskClient) -> list[bytes]:
     """The network graph's triples, without the ingestion's own (dates, provenance) that change on each write."""
     response = client.get("/sparql", query_string={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH}> "
-                                                            "{ ?s ?p ?o } }"}, headers={"Accept": "application/n-triples"})
+                                                            "{ ?s ?p ?o } }"},
+                          headers={"Accept": "application/n-triples"})
     assert response.status_code == 200
     return sorted(line for line in response.data.splitlines() if line.strip())
 

@@ -44,7 +44,8 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     """The checks of a shapes graph; UnsupportedShapes when it uses anything they do not cover."""
     _refuse_unknown(shapes)
     compiler = _Compiler(shapes)
-    targeted = [compiler.shape(node) for node in sorted(set(shapes.subjects(URIRef(SH + "targetClass"), None)), key=str)]
+    targeted = [compiler.shape(node) for node in sorted(set(shapes.subjects(URIRef(SH + "targetClass"), None)),
+                                                        key=str)]
     return CompiledShapes(targeted)
 
 
@@ -63,7 +64,8 @@ def _refuse_unknown(shapes: Graph) -> None:
     classes = {s for c in CLASS_TYPES for s in shapes.subjects(URIRef(RDF + "type"), URIRef(c))}
     shaped = {s for s, p, _ in shapes if str(p).startswith(SH)}
     if classes & shaped:
-        raise UnsupportedShapes(f"{sorted(map(str, classes & shaped))[0]} is a class and a shape (an implicit class target)")
+        raise UnsupportedShapes(f"{sorted(map(str, classes & shaped))[0]} is a class and a shape (an implicit class "
+                                "target)")
 
 
 class _Compiler:

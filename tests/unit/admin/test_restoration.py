@@ -90,7 +90,8 @@ HOSTILE = [
                  f'"Appeler le 06 12 34 56 78"^^<urn:x:custom> }} }}', ANAS,
                  ["a phone number", RESOURCE], "06 12 34 56 78", id="phone-in-custom-typed-network-text"),
     pytest.param(f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{RESOURCE}> <http://xmlns.com/foaf/0.1/mbox> '
-                 f'<mailto:jean.martin@example.org> }} }}', ANAS, [RESOURCE], "jean.martin", id="mailto-iri-in-network"),
+                 f'<mailto:jean.martin@example.org> }} }}', ANAS, [RESOURCE], "jean.martin",
+                 id="mailto-iri-in-network"),
     pytest.param(f'DELETE WHERE {{ GRAPH <{ANAS}> {{ <{RESOURCE}> <{DCT}title> ?t }} }}', ANAS,
                  [RESOURCE], None, id="required-title-removed"),
     pytest.param(f'INSERT DATA {{ GRAPH <{FCSF}> {{ <{RESOURCE}x> a <http://www.w3.org/ns/shacl#NodeShape> }} }}',

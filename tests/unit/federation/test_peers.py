@@ -26,7 +26,8 @@ def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
                  uri_space="https://south.example.org/id/")
     registry.add("north", "https://north.example.org/sparql")  # no dumps: its URI space is not needed
     assert [p.name for p in registry.list()] == ["north", "south"]
-    assert registry.get("south").uri_space == "https://south.example.org/id/" and registry.get("north").uri_space is None
+    assert (registry.get("south").uri_space == "https://south.example.org/id/"
+            and registry.get("north").uri_space is None)
     registry.add("north", "https://isic.north.example.org/sparql")
     assert registry.get("north").sparql == "https://isic.north.example.org/sparql"
     assert registry.endpoints() == {"https://isic.north.example.org/sparql", "https://south.example.org/sparql"}

@@ -335,7 +335,8 @@ def test_rdf_xml_is_an_unsupported_format_in_the_core(tmp_path: Path) -> None:
     ("post", "/graph-store?default", "application/rdf+xml", "admin"),
 ], ids=["sheets", "sheets-text-xml", "sheets-multipart", "validate", "validate-multipart", "graph-store-put",
         "graph-store-post", "graph-store-reference", "graph-store-default"])
-def test_rdf_xml_is_refused_before_it_is_read_on_every_way_in(client: FlaskClient, token: str, method: str, url: str, kind: str,
+def test_rdf_xml_is_refused_before_it_is_read_on_every_way_in(client: FlaskClient, token: str, method: str, url: str,
+                                                              kind: str,
                                                  auth: str | None) -> None:
     headers = bearer(token if auth == "network" else ADMIN) if auth else {}
     if kind == "multipart":

@@ -273,4 +273,5 @@ def test_an_administrators_update_marks_the_network_graphs_it_may_write(update: 
 
     found = touched_networks(check_update(update), Graphs(BASE))
     expected = None if touched is None else [Graphs(BASE).network(n) for n in touched]
-    assert found is None if expected is None else [g for g in (found or []) if g != Graphs(BASE).network_prefix] == expected
+    assert found is None if expected is None else (
+        [g for g in (found or []) if g != Graphs(BASE).network_prefix] == expected)

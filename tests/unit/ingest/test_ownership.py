@@ -146,7 +146,8 @@ def test_linking_to_another_networks_resources_is_what_linked_data_is_for(client
 def test_the_same_as_an_outside_resource_claims_nothing(client: FlaskClient, tokens: dict[str, str]) -> None:
     wikidata = "http://www.wikidata.org/entity/Q647"
     for network in ("attacker", "first"):
-        answer = post(client, tokens[network], network, f'<{BASE}id/organisation/{network}-rennes> owl:sameAs <{wikidata}> .')
+        answer = post(client, tokens[network], network, f'<{BASE}id/organisation/{network}-rennes> owl:sameAs '
+                                                        f'<{wikidata}> .')
         assert answer.status_code in (200, 201), answer.get_data(as_text=True)
 
 
@@ -295,7 +296,8 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
         added = cli("peer", "add", "far", "--sparql", "http://127.0.0.1:9/sparql", "--dumps", "http://127.0.0.1:9/d/",
                     "--allow-private", "--uri-space", "https://far.example.org/id/")
         assert added.exit_code == 0, added.output
-        attack.write_text('<https://far.example.org/id/project/p> <http://www.w3.org/2000/01/rdf-schema#label> "Mine" .\n')
+        attack.write_text('<https://far.example.org/id/project/p> <http://www.w3.org/2000/01/rdf-schema#label> "Mine" '
+                          '.\n')
         taken = cli("ingest", str(attack), "--network", "south")  # the peer owns its space before any harvest
         assert taken.exit_code == 1 and 'belongs to peer "far"' in taken.output
         refused = cli("owner", "transfer", f"{BASE}id/network/north", "south")

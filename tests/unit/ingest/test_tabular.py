@@ -43,9 +43,12 @@ def test_sample_rows_become_typed_triples() -> None:
     batch = read_tables([Document.from_path(p) for p in sample_files()], BASE)
     lines = {str(t) for t in batch.triples}
     project = "<http://localhost:5000/id/project/cafe-des-parents-rennes>"
-    assert f'{project} <https://w3id.org/isic/ontology#startDate> "2014-09-15"^^<http://www.w3.org/2001/XMLSchema#date>' in lines
-    assert f'{project} <https://w3id.org/isic/ontology#emergedFromIndividualSituations> "true"^^<http://www.w3.org/2001/XMLSchema#boolean>' in lines
-    assert f"{project} <https://w3id.org/isic/ontology#theme> <https://w3id.org/isic/thesaurus/theme/isolation>" in lines
+    assert (f'{project} <https://w3id.org/isic/ontology#startDate> '
+            '"2014-09-15"^^<http://www.w3.org/2001/XMLSchema#date>') in lines
+    assert (f'{project} <https://w3id.org/isic/ontology#emergedFromIndividualSituations> '
+            '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>') in lines
+    assert (f"{project} <https://w3id.org/isic/ontology#theme> "
+            "<https://w3id.org/isic/thesaurus/theme/isolation>") in lines
     assert ('<http://localhost:5000/id/funding/cdp-caf> <https://w3id.org/isic/ontology#amount> '
             '"3500.00"^^<http://www.w3.org/2001/XMLSchema#decimal>') in lines
     assert batch.locations["http://localhost:5000/id/lesson/adr-ecrans"].row == 6  # spreadsheet row

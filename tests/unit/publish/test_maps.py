@@ -24,7 +24,8 @@ def test_organisations_are_linked_by_the_projects_they_share(sample_store: Store
     assert set(rennes.networks) == {BASE + "id/network/anas", BASE + "id/network/action-sociale-35"}
     assert rennes.projects >= 2
     shared = {(a, b): n for a, b, n in found.links}
-    nantes, passerelles = BASE + "id/organisation/ville-de-nantes", BASE + "id/organisation/centre-social-les-passerelles"
+    nantes, passerelles = (BASE + "id/organisation/ville-de-nantes",
+                           BASE + "id/organisation/centre-social-les-passerelles")
     assert shared[tuple(sorted((nantes, passerelles)))] >= 1  # type: ignore[index]
     only_fcsf = partnership_map(sample_store, Filters(network=BASE + "id/network/fcsf"))
     assert {n for o in only_fcsf.organisations for n in o.networks} == {BASE + "id/network/fcsf"}
@@ -57,7 +58,8 @@ def test_the_maps_page_draws_clickable_svg_and_exports_png(client: FlaskClient) 
     assert 'xlink:href="/thesaurus/theme/housing"' in page  # a coverage cell opens the theme's page
     png = client.get("/maps/coverage-categories.png", query_string={"network": BASE + "id/network/fcsf"})
     assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
-    filtered = client.get("/maps/partnerships.svg", query_string={"network": BASE + "id/network/anas"}).get_data(as_text=True)
+    filtered = client.get("/maps/partnerships.svg",
+                          query_string={"network": BASE + "id/network/anas"}).get_data(as_text=True)
     assert "ville-de-toulouse" in filtered and "centre-social-les-passerelles" not in filtered
     assert client.get("/maps/partnerships.gif").status_code == 404
     assert client.get("/maps", query_string={"start": "soon"}).status_code == 400

@@ -35,7 +35,8 @@ def test_the_cache_keeps_answers_of_one_version_within_its_budget() -> None:
     assert cache.get(first) is None and cache.get(later) is not None  # a write made the old answers wrong
     for i in range(30):
         cache.put(key_for("2", f"q{i}", "a", (), (), "all"), RawResponse(200, "a", b"z" * 60))
-    assert cache.get(key_for("2", "q0", "a", (), (), "all")) is None and cache.get(key_for("2", "q29", "a", (), (), "all"))
+    assert cache.get(key_for("2", "q0", "a", (), (), "all")) is None and cache.get(key_for("2", "q29", "a", (), (),
+                                                                                           "all"))
     assert first.etag != later.etag and first.etag.startswith('"v1-')
 
 

@@ -55,7 +55,8 @@ def test_analyst_queries_pass(path: Path) -> None:
 
 
 def test_endpoint_refuses_service_with_400_before_the_engine(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o "
+                                                            "} }"})
     assert response.status_code == 400 and "SERVICE" in response.json["detail"]
 
 
@@ -83,7 +84,8 @@ def test_concurrent_checks_do_not_corrupt_the_parser() -> None:
 def test_long_flat_patterns_are_read_and_their_dataset_resolved() -> None:
     flat = "SELECT * WHERE { " + " ".join(f"?s{i} <http://e/p> ?o{i} ." for i in range(1800)) + " }"
     assert check_query(flat).form == "SELECT"
-    checked = check_query("PREFIX g: <http://localhost:5000/graph/> SELECT * FROM g:x FROM NAMED <y> WHERE { ?s ?p ?o }")
+    checked = check_query("PREFIX g: <http://localhost:5000/graph/> SELECT * FROM g:x FROM NAMED <y> WHERE { ?s ?p "
+                          "?o }")
     assert checked.dataset == ("http://localhost:5000/graph/x", "y")
     based = check_query("BASE <http://localhost:5000/graph/> SELECT * FROM <network/anas> WHERE { ?s ?p ?o }")
     assert based.dataset == ("http://localhost:5000/graph/network/anas",)

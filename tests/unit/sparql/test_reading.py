@@ -131,7 +131,8 @@ def test_brackets_inside_what_may_be_read_as_an_iri_count_towards_the_nesting_li
 
 
 def test_a_query_written_back_has_no_comment_no_escape_in_strings_and_one_line() -> None:
-    text = "PREFIX e: <http://e/> # SERVICE\nSELECT * WHERE {\n ?s e:p 'a\\u0027b' , \"\"\"x\ny\"\"\" ; e:q <http://e/\\u0041'> }"
+    text = ("PREFIX e: <http://e/> # SERVICE\nSELECT * WHERE {\n ?s e:p 'a\\u0027b' , \"\"\"x\ny\"\"\" ; e:q "
+            "<http://e/\\u0041'> }")
     written = read(text).text
     assert "\n" not in written and "#" not in written.replace("e/#", "")
     assert written == ("PREFIX e: <http://e/> SELECT * WHERE { ?s e:p \"a\\'b\" , \"x\\ny\" ; e:q "
@@ -182,7 +183,8 @@ PIECES = [
     "OPTIONAL { ?o p:x 'SERVICE <CANARY> {' }", "{ } UNION { }", "MINUS { ?o p:SERVICE ?x }",
     "FILTER NOT EXISTS { ?o <CANARY#x> ?z }", "?o <CANARY#x> ?y .", "FILTER(?o IN (1, 'a', <CANARY>))", ".",
     "FILTER(?o<<x'>)", "FILTER(?o<<x#>)", "OPTIONAL { ?o p:a\\'b ?w }", "FILTER(?o<'>'||?o>'<')",
-    "SERVICE <CANARY> { ?a ?b ?c }", "SeRvIcE<CANARY>{}", ".SERVICE <CANARY> {}", "FILTER(?o<p:x#>'''\n) SERVICE <CANARY> {} FILTER(1#'''\n)",
+    "SERVICE <CANARY> { ?a ?b ?c }", "SeRvIcE<CANARY>{}", ".SERVICE <CANARY> {}", "FILTER(?o<p:x#>'''\n) SERVICE "
+                                                                                  "<CANARY> {} FILTER(1#'''\n)",
 ]
 SEPARATORS = st.sampled_from([" ", "", "\n", " # x\n", "\t"])
 VALIDISH = st.lists(st.tuples(st.sampled_from(PIECES), SEPARATORS), min_size=1, max_size=12).map(
@@ -268,7 +270,8 @@ def test_an_anonymous_client_cannot_start_a_harvest_with_scope_live(client: Any)
 
 
 def test_service_to_any_address_is_refused_before_a_request_however_spelled(client: Any, canary: Canary) -> None:
-    for text in [f"SELECT * WHERE {{ BIND('\\u0027' AS ?a) SERVICE <{canary.url}x> {{ ?s ?p ?o }} BIND('\\u0027' AS ?b) }}",
+    for text in [f"SELECT * WHERE {{ BIND('\\u0027' AS ?a) SERVICE <{canary.url}x> {{ ?s ?p ?o }} BIND('\\u0027' AS "
+                 f"?b) }}",
                  f"SELECT * WHERE {{ ?a ?b ?c .SERVICE <{canary.url}> {{ ?s ?p ?o }} }}",
                  f"BASE <{canary.url}> SELECT * WHERE {{ service <y> {{ ?s ?p ?o }} }}",
                  f"PREFIX c: <{canary.url}> SELECT * WHERE {{ SERVICE SILENT c:z {{ }} }}"]:
@@ -303,7 +306,8 @@ LISTS = ", 1" * 1500
     "SELECT * { ?s ?p (" + "(1)" * 1500 + ") }", "SELECT * { ?s ?p (" + "[]" * 1500 + ") }",
     "SELECT * { ?s ?p (" + '"x"@fr ' * 1500 + ") }", "SELECT * { ?s ?p (" + "true " * 1500 + ") }",
     f"SELECT * {{ ?s ?p 1{LISTS} }}", f"SELECT * {{ ?s ?p [ <http://e/p> 1{LISTS} ] }}",
-    f"SELECT * {{ ?s ?p ( [ <http://e/p> 1{LISTS} ] ) }}", f"SELECT * {{ ?s ?p ?o FILTER(EXISTS {{ ?s ?p 1{LISTS} }}) }}",
+    f"SELECT * {{ ?s ?p ( [ <http://e/p> 1{LISTS} ] ) }}", f"SELECT * {{ ?s ?p ?o FILTER(EXISTS {{ ?s ?p 1{LISTS} }}) "
+                                                           f"}}",
     f"SELECT * {{ ?s a ({ITEMS}) }}", f"SELECT * {{ ?s <http://e/p> ({ITEMS}) }}",
 ])
 def test_long_collections_and_object_lists_are_refused_before_the_engine(listed: str) -> None:
@@ -331,7 +335,8 @@ def test_the_engine_survives_the_longest_chains_the_guard_lets_through(engine: E
     generation = engine.generation
     for chain in ["SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(990)) + "}",
                   "SELECT * {" + "MINUS{}" * 495 + "}", "SELECT (1" + "+1" * 990 + " AS ?x) {}",
-                  "SELECT * {" + "{}UNION" * 490 + "{}}", "CONSTRUCT { <http://e/s> <http://e/p> (" + " 1" * 990 + ") } WHERE {}",
+                  "SELECT * {" + "{}UNION" * 490 + "{}}", "CONSTRUCT { <http://e/s> "
+                                                          "<http://e/p> (" + " 1" * 990 + ") } WHERE {}",
                   "CONSTRUCT { <http://e/s> <http://e/p> 1" + ", 2" * 990 + " } WHERE {}",
                   "CONSTRUCT { <http://e/s> <http://e/p> ( [ <http://e/p> 1" + ", 2" * 990 + " ] ) } WHERE {}"]:
         on_engine(engine, check_query(chain).text)

@@ -81,7 +81,8 @@ def test_graphs_past_the_limit_keep_that_many_triples(store: Store, fmt: RdfForm
 def test_booleans_and_unknown_formats_are_not_counted(store: Store) -> None:
     body = store.query("ASK { ?s ?p ?o }").serialize(format=QueryResultsFormat.JSON)
     assert cap(io.BytesIO(body), "application/sparql-results+json", 0) == \
-        cap(io.BytesIO(body), "application/sparql-results+json", 0).__class__(body, "application/sparql-results+json", False)
+        cap(io.BytesIO(body), "application/sparql-results+json", 0).__class__(body, "application/sparql-results+json",
+                                                                              False)
     assert not cap(io.BytesIO(b"<html/>"), "text/html", 1).counted
 
 

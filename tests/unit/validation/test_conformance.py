@@ -1,4 +1,5 @@
-"""The compiled shapes: the same (focus, path, component) results as pySHACL, and a refusal of what they do not cover."""
+"""The compiled shapes: the same (focus, path, component) results as pySHACL, and a refusal of what they do not \
+cover."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def pyshacl_results(validator: Validator, triples: list[Triple]) -> set[Result]:
             key: tuple[str, bool] | None = (str(report.value(path, SH.inversePath)), True)
         else:
             key = None if path is None else (str(path), False)
-        found.add((str(report.value(result, SH.focusNode)), key, str(report.value(result, SH.sourceConstraintComponent))))
+        found.add((str(report.value(result, SH.focusNode)), key, str(report.value(result,
+                                                                                  SH.sourceConstraintComponent))))
     return found
 
 
@@ -73,7 +75,8 @@ def without(triples: list[Triple], subject: NamedNode, predicate: str) -> list[T
     return [t for t in triples if not (t.subject == subject and t.predicate == NamedNode(predicate))]
 
 
-def plus(triples: list[Triple], *extra: tuple[NamedNode | BlankNode, str, NamedNode | BlankNode | Literal]) -> list[Triple]:
+def plus(triples: list[Triple], *extra: tuple[NamedNode | BlankNode, str,
+                                              NamedNode | BlankNode | Literal]) -> list[Triple]:
     return triples + [Triple(s, NamedNode(p), o) for s, p, o in extra]
 
 
@@ -200,7 +203,8 @@ def test_a_shape_feature_the_compiler_does_not_check_sends_everything_to_pyshacl
                       encoding="utf-8")
     with pytest.raises(UnsupportedShapes):
         compile_shapes(Graph().parse(shapes, format="turtle"))
-    validator = Validator([shapes], [ROOT / "ontology" / "isic.ttl", *sorted((ROOT / "ontology" / "thesauri").glob("*.ttl"))])
+    validator = Validator([shapes], [ROOT / "ontology" / "isic.ttl",
+                                     *sorted((ROOT / "ontology" / "thesauri").glob("*.ttl"))])
     assert validator.compiled is None and validator.unsupported
     assert not validator.proves_conformance(generated)
     assert validator.check(generated).graph is not None  # pySHACL's report
