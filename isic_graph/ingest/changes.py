@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
 from isic_graph.ingest.sheetmodel import table_named
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDF_TYPE, RDFS
@@ -135,7 +135,7 @@ def deletions(graph: str, resources: Iterable[str], paths: Iterable[str]) -> lis
 def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: Iterable[str],
                 paths: Iterable[str]) -> ChangeList:
     """The resources added, changed or removed when `resources` are described again by the batch."""
-    stored, batch = list(stored), list(batch)
+    stored, batch = _as_stored(stored), _as_stored(batch)
     wanted = set(resources)
     inverse = set(paths)
     before, after = _descriptions(stored, wanted, inverse), _descriptions(batch, wanted, inverse)
@@ -154,6 +154,14 @@ def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: It
                                   cls))
     order = {kind: i for i, kind in enumerate(KINDS)}
     return ChangeList(tuple(sorted(changes, key=lambda c: order[c.kind])))
+
+
+def _as_stored(triples: Iterable[Triple]) -> list[Triple]:
+    """The triples as a store keeps them, literals in their canonical form (a `3500.00` decimal is kept as
+    `3500`), so that a value sent again as it was written is not a change."""
+    memory = Store()
+    memory.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+    return [quad.triple for quad in memory]
 
 
 def _descriptions(triples: Iterable[Triple], wanted: set[str], inverse: set[str]) -> Mapping[str, set[str]]:
