@@ -326,8 +326,11 @@ def test_kill_9_in_the_middle_of_a_large_write_leaves_the_batch_whole_or_absent(
                 assert landed != "after the answer", f"the kill meant for '{moment}' came after the answer"
             if victim == "engine":
                 if moment != "answered":
+                    # refused as the engine died, or, when the engine sent its answer in the instant between
+                    # the last look at its work and the signal, accepted (and then whole: checked below)
                     assert isinstance(sending.outcome, Answer), sending.outcome
-                    assert is_problem(sending.outcome, 503, "store-unavailable"), sending.outcome.body[:500]
+                    assert sending.outcome.status in OK or is_problem(sending.outcome, 503, "store-unavailable"), \
+                        sending.outcome.body[:500]
                 assert wait_for(lambda: query(server.url, "ASK {}").status == 200, 30, 0.05)
                 back = time.monotonic() - killed_at
                 assert back < 10 and server.process is not None and server.process.poll() is None
