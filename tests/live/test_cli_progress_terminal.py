@@ -8,26 +8,12 @@ import pty
 import select
 import struct
 import subprocess
-import sys
 import termios
 import time
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-
-from isic_graph.cli import main
 from tests.unit.admin.test_reference import REFERENCE, generated
-
-BASE = "http://localhost:5000/"
-COMMAND = [sys.executable, "-m", "isic_graph.cli"]
-
-
-def cli(store: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, list(args), env={"ISIC_BASE_IRI": BASE, "ISIC_STORE": str(store)})
-
-
-
-
+from tests.unit.test_cli_progress import BASE, COMMAND
 
 
 def test_on_a_terminal_load_draws_a_bar_that_ends_full(tmp_path: Path) -> None:

@@ -5,70 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from isic_graph.errors import ParseError, ValidationFailed
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
+from tests.unit.admin.test_reference import BASE, COMMAND, REFERENCE, generated
 from tests.unit.admin.test_restoration import content, fingerprint, leftovers
-
-BASE = "http://localhost:5000/"
-REFERENCE = "http://example.org/graph/reference"
-COMMAND = [sys.executable, "-m", "isic_graph.cli"]
-
-
-def generated(path: Path, count: int, start: int = 0, word: str = "item") -> Path:
-    """An N-Triples file of `count` triples about count / 4 subjects (made here, never kept in the repository)."""
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(start, start + count):
-            subject, k = i // 4, i % 4
-            if k == 0:
-                out.write(f"<http://example.org/ref/{subject}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-                          "<http://example.org/ref/Place> .\n")
-            elif k == 1:
-                out.write(f'<http://example.org/ref/{subject}> <http://www.w3.org/2000/01/rdf-schema#label> '
-                          f'"{word} {subject}"@fr .\n')
-            else:
-                out.write(f"<http://example.org/ref/{subject}> <http://example.org/ref/near{k}> "
-                          f"<http://example.org/ref/{(subject * 7 + k) % (count // 4 + 1)}> .\n")
-    return path
-
-
-
-
-
-
-def broken_in_the_middle(path: Path, fault: str) -> Path:
-    """25,000 good triples, a faulty line, and 25,000 more: the fault comes after two chunks were written."""
-    generated(path, 25_000)
-    with path.open("a", encoding="utf-8") as out:
-        out.write(fault + "\n")
-    more = generated(path.with_suffix(".more"), 25_000, start=25_000)
-    with path.open("a", encoding="utf-8") as out:
-        out.write(more.read_text(encoding="utf-8"))
-    return path
-
-
-FAULTS = [
-    pytest.param("<http://example.org/ref/x> <http://example.org/ref/p> \"unterminated .", ParseError, id="syntax"),
-    pytest.param("<http://example.org/ref/x> <http://example.org/ref/p> <not an iri> .", ParseError, id="bad-iri"),
-    pytest.param('<http://example.org/ref/x> <http://www.w3.org/2000/01/rdf-schema#comment> '
-                 '"Contact: jean.dupont@example.org" .', ValidationFailed, id="personal-data"),
-    pytest.param("<< <http://example.org/ref/x> <http://example.org/ref/p> <http://example.org/ref/y> >> "
-                 "<http://example.org/ref/p> <http://example.org/ref/z> .", ParseError, id="triple-term"),
-]
-
-
-
-
-
-
-
-
 
 
 def test_load_killed_at_any_moment_leaves_the_old_graph_or_the_new_one(tmp_path: Path, graphs: Graphs) -> None:
