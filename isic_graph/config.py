@@ -17,6 +17,7 @@ from isic_graph.errors import ConfigError
 from isic_graph.sparql.terms import is_iri
 
 T = TypeVar("T")
+MIGRATION_AT_START = ("migrate", "refuse")  # what `serve` does with a store of an older edition of the model
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,10 @@ def _address_list(value: Any) -> tuple[str, ...]:
     if items is None:
         raise ValueError("a comma-separated list of addresses")
     return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _start_migration(value: str) -> str | None:
+    return None if value in MIGRATION_AT_START else f"must be one of {', '.join(MIGRATION_AT_START)}, got {value!r}"
 
 
 def _positive(value: float) -> str | None:
@@ -178,6 +183,11 @@ class Settings:
         "addresses or networks of the reverse proxies in front of the server, comma-separated (a list in the "
         "file); from them the client is the address they put in `X-Forwarded-For`", _networks,
         "none: the TCP peer is the client and `X-Forwarded-For` is ignored")
+    migration_at_start: str = setting(
+        "ISIC_MIGRATION_AT_START", "migration_at_start", "migrate", _text,
+        "what `serve` does with a store of an older edition of the model: `migrate` it (all or nothing, its "
+        "data kept; what no longer conforms is logged per network) or `refuse` to start until `isic-graph "
+        "migrate` is run; a store of a newer edition is always refused", _start_migration)
 
     def __post_init__(self) -> None:
         for declared in SETTINGS:

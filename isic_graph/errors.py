@@ -31,7 +31,8 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── StorageFull             507 storage-full
     │   └── PeerUnavailable         502 peer-unavailable
     │       └── PeerTimeout         504 peer-timeout
-    └── DryRunFailed                500 dry-run-failed
+    ├── DryRunFailed                500 dry-run-failed
+    └── MigrationFailed             500 migration-failed    (a data step refused or failed; nothing changed)
 """
 
 from __future__ import annotations
@@ -334,3 +335,10 @@ class DryRunFailed(IsicError):
     status = 500
     code = "dry-run-failed"
     public = False
+
+
+class MigrationFailed(IsicError):
+    """A data step of the model's editions could not be read or run (migrations/): the store was left as it was."""
+
+    status = 500
+    code = "migration-failed"
