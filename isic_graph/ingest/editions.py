@@ -25,7 +25,7 @@ from typing import Sequence
 import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
 
-from isic_graph.errors import MigrationFailed, UsageError
+from isic_graph.errors import MigrationFailed, QueryTooLarge, UsageError
 from isic_graph.rdf import resources
 from isic_graph.rdf.namespaces import DCTERMS, ONTOLOGY_IRI, OWL, Graphs
 from isic_graph.sparql.guard import Limits, check_update
@@ -145,17 +145,29 @@ def upgrade(triples: Sequence[Triple], chosen: Sequence[Step]) -> Upgrade:
         return Upgrade((), ())
     scratch = pyoxigraph.Store()
     scratch.extend(Quad(t.subject, t.predicate, t.object, g) for t in triples for g in (DefaultGraph(), SCRATCH))
+    before = set(triples)
+    content = set(before)
     for step in chosen:
         try:
             scratch.update(step.text)
         except (SyntaxError, OSError, ValueError) as exc:
             raise MigrationFailed(f"the data step {step.label} failed: {exc}; nothing was changed",
                                   fr=f"l'étape {step.label} a échoué : {exc} ; rien n'a été modifié") from None
+        content = _settled(scratch, content)
+    return Upgrade(tuple(sorted(content - before, key=str)), tuple(sorted(before - content, key=str)))
+
+
+def _settled(scratch: pyoxigraph.Store, previous: set[Triple]) -> set[Triple]:
+    """The graph's content after a step: what it added to either copy, less what it took from either; both copies
+    then hold it again, for the next step."""
     default = {q.triple for q in scratch.quads_for_pattern(None, None, None, DefaultGraph())}
     named = {q.triple for q in scratch.quads_for_pattern(None, None, None, SCRATCH)}
-    before = set(triples)
-    return Upgrade(tuple(sorted((default | named) - before, key=str)),
-                   tuple(sorted(before - (default & named), key=str)))
+    content = (default | named) - (previous - (default & named))
+    for graph, held in ((DefaultGraph(), default), (SCRATCH, named)):
+        for t in held - content:
+            scratch.remove(Quad(t.subject, t.predicate, t.object, graph))
+        scratch.extend(Quad(t.subject, t.predicate, t.object, graph) for t in content - held)
+    return content
 
 
 def upgraded(triples: Sequence[Triple], chosen: Sequence[Step]) -> list[Triple]:
@@ -180,7 +192,7 @@ def _step(edition: int, path: Path) -> Step:
     except (OSError, UnicodeDecodeError) as exc:
         raise MigrationFailed(f"the data step {label} cannot be read: {exc}; nothing was changed",
                               fr=f"l'étape {label} est illisible : {exc} ; rien n'a été modifié") from None
-    except UsageError as exc:
+    except (UsageError, QueryTooLarge) as exc:
         raise MigrationFailed(f"the data step {label} is refused: {exc.message}; nothing was changed",
                               fr=f"l'étape {label} est refusée : {exc.text('fr')} ; rien n'a été modifié") from None
     refused = sorted({t.value.upper() for t in checked.tokens if t.is_word(*REFUSED)})

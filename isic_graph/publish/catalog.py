@@ -9,6 +9,7 @@ from typing import Sequence, Union
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.federation.peers import Peer
+from isic_graph.ingest import editions
 from isic_graph.publish import dumps
 from isic_graph.rdf.namespaces import (
     DCAT,
@@ -53,6 +54,7 @@ class Summary:
     triples: int
     modified: datetime.datetime | None
     classes: ClassCounts
+    edition: int | None = None  # of the model, the store's (None: the software's)
 
 
 def summarize(store: Store, graphs: Graphs) -> Summary:
@@ -75,7 +77,7 @@ def summarize(store: Store, graphs: Graphs) -> Summary:
         licenses.get(n.slug, DEFAULT_LICENSE), n.modified, counts.get(n.graph, 0), tuple(per_graph.get(n.graph, ())))
         for n in nets)
     latest = max((n.modified for n in nets if n.modified), default=None)
-    return Summary(networks, sum(counts.values()), latest, classes)
+    return Summary(networks, sum(counts.values()), latest, classes, editions.store_edition(store, graphs))
 
 
 def catalog(store: Store, graphs: Graphs, root: str, peers: Sequence[Peer] = ()) -> list[Triple]:
@@ -112,15 +114,18 @@ def describe(summary: Summary, graphs: Graphs, root: str, peers: Sequence[Peer] 
     for dataset in datasets:
         add(service, DCAT + "servesDataset", dataset)
 
+    conforms_to = NamedNode(editions.edition_iri(summary.edition or editions.software_edition()))
     rdf.dataset(whole, (Literal("isic-graph : toutes les données", language="fr"),
                         Literal("isic-graph: all data", language="en")),
                 DEFAULT_LICENSE, summary.modified, summary.triples, summary.classes)
     rdf.distribution(NamedNode(f"{home}#isic-graph-nquads"), whole, dumps.whole_store())
     add(whole, VOID + "uriSpace", Literal(f"{graphs.base}id/"))  # what its networks own; peers read it at peer add
+    add(whole, DCTERMS + "conformsTo", conforms_to)  # the edition of the model: harvesters migrate older copies
     for net, dataset in zip(summary.networks, datasets[1:]):
         add(whole, VOID + "subset", dataset)
         rdf.dataset(dataset, net.titles or (Literal(net.slug),), net.license, net.modified, net.triples, net.classes)
         add(dataset, DCTERMS + "identifier", Literal(net.slug))
+        add(dataset, DCTERMS + "conformsTo", conforms_to)
         add(dataset, DCTERMS + "publisher", NamedNode(net.publisher))
         for file in dumps.network_files(net.slug):
             rdf.distribution(NamedNode(f"{home}#network-{net.slug}-{file.format.name}"), dataset, file)

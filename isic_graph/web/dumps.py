@@ -7,6 +7,7 @@ from typing import Any, Iterator
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.http import http_date, is_resource_modified
 
+from isic_graph.ingest import editions
 from isic_graph.publish import dumps
 from isic_graph.web.negotiation import negotiate
 from isic_graph.web.services import services
@@ -20,7 +21,9 @@ LISTING_TYPES = ["text/html", "application/json"]
 def index() -> Response:
     best = negotiate(LISTING_TYPES)
     s = services()
-    entries = [_describe(entry) for entry in dumps.listing(s.store, s.graphs)]
+    edition = editions.store_edition(s.store, s.graphs)  # what a harvester migrates a copy from (none said: 1)
+    conforms_to = editions.edition_iri(edition or editions.software_edition())
+    entries = [{**_describe(entry), "conforms_to": conforms_to} for entry in dumps.listing(s.store, s.graphs)]
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:
