@@ -73,6 +73,7 @@ GIVEN: dict[str, tuple[str, object, object]] = {
     "client_concurrency": ("2", 2, 2),
     "client_connections": ("8", 8, 8),
     "trusted_proxies": ("10.0.0.1, 192.168.0.0/16", ["10.0.0.1", "192.168.0.0/16"], ("10.0.0.1", "192.168.0.0/16")),
+    "migration_at_start": ("refuse", "refuse", "refuse"),
 }
 
 
@@ -100,7 +101,7 @@ def test_each_setting_is_read_from_the_environment_and_from_the_config_file(name
     ("ISIC_QUERY_MAX_DEPTH", "2.5"), ("ISIC_RESULT_LIMIT", "many"), ("ISIC_CLIENT_BUDGET", "0"),
     ("ISIC_CLIENT_CONCURRENCY", "-3"), ("ISIC_CLIENT_CONNECTIONS", "nan"), ("ISIC_QUERY_CACHE", "-1"),
     ("ISIC_TRUSTED_PROXIES", "10.0.0.1, proxy.example"), ("ISIC_BASE_IRI", "https://isic.example"),
-    ("ISIC_BASE_IRI", "ftp://isic.example/"),
+    ("ISIC_BASE_IRI", "ftp://isic.example/"), ("ISIC_MIGRATION_AT_START", "no"), ("ISIC_MIGRATION_AT_START", "Refuse"),
 ])
 def test_a_wrong_value_of_any_setting_is_refused_with_its_variable_named(env: str, value: str) -> None:
     with pytest.raises(ConfigError, match=env):
