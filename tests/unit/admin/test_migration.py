@@ -198,6 +198,20 @@ def test_an_empty_store_is_not_migrated_but_initialised(validator: Validator) ->
     assert editions.store_edition(store, GRAPHS) == CURRENT and not migrate(store, GRAPHS, validator).needed
 
 
+def test_every_first_edition_term_and_concept_stays() -> None:
+    """Extend, don't rename: what the first edition's ontology and thesauri defined, the shipped ones still define
+    (superseded terms marked owl:deprecated, not removed)."""
+    fixture = graphs_of_fixture()
+    shipped = EmbeddedStore(None)
+    init_store(shipped, GRAPHS)
+    for graph in (GRAPHS.ontology, GRAPHS.thesauri):
+        defined = {t.subject.value for t in fixture[graph] if t.predicate.value.endswith("#type")
+                   and isinstance(t.subject, NamedNode) and t.subject.value.startswith("https://w3id.org/isic/")}
+        now = {t.subject.value for t in shipped.graph_triples(graph) if t.predicate.value.endswith("#type")}
+        assert defined and not defined - now, sorted(defined - now)
+    shipped.close()
+
+
 def test_version_iris_name_editions() -> None:
     assert editions.edition_of(None) == editions.edition_of("https://w3id.org/isic/ontology/1.0.0") == 1
     assert editions.edition_of("https://w3id.org/isic/ontology/2") == 2
