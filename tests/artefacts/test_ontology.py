@@ -25,6 +25,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/isic/ontology")
 VERSION_IRI = URIRef("https://w3id.org/isic/ontology/2")
+PRIOR_VERSION_IRI = URIRef("https://w3id.org/isic/ontology/1.0.0")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 THESAURUS_BASE = "https://w3id.org/isic/thesaurus/"
 ISIC_PREFIX = str(ISIC)
@@ -189,6 +190,7 @@ def test_there_is_one_thesaurus_file_per_spec_scheme():
 def test_ontology_header_has_version_bilingual_title_and_description(onto):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in onto
     assert (ONTOLOGY_IRI, OWL.versionIRI, VERSION_IRI) in onto
+    assert (ONTOLOGY_IRI, OWL.priorVersion, PRIOR_VERSION_IRI) in onto
     assert (ONTOLOGY_IRI, OWL.versionInfo, Literal("1.0.0")) in onto
     assert {"fr", "en"} <= langs(onto, ONTOLOGY_IRI, DCTERMS.title)
     assert {"fr", "en"} <= langs(onto, ONTOLOGY_IRI, DCTERMS.description)
