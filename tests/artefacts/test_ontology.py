@@ -190,8 +190,8 @@ def test_there_is_one_thesaurus_file_per_spec_scheme():
 def test_ontology_header_has_version_bilingual_title_and_description(onto):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in onto
     assert (ONTOLOGY_IRI, OWL.versionIRI, VERSION_IRI) in onto
+    assert (ONTOLOGY_IRI, OWL.versionInfo, Literal("2.0.0")) in onto
     assert (ONTOLOGY_IRI, OWL.priorVersion, PRIOR_VERSION_IRI) in onto
-    assert (ONTOLOGY_IRI, OWL.versionInfo, Literal("1.0.0")) in onto
     assert {"fr", "en"} <= langs(onto, ONTOLOGY_IRI, DCTERMS.title)
     assert {"fr", "en"} <= langs(onto, ONTOLOGY_IRI, DCTERMS.description)
     assert onto.value(ONTOLOGY_IRI, DCTERMS.created).datatype == XSD.date
