@@ -14,7 +14,6 @@ ontology graph states (the first, when it states none).
 from __future__ import annotations
 
 import datetime
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -33,8 +32,7 @@ from isic_graph.rdf.namespaces import DCTERMS, OWL, PROV, RDF_TYPE, RDFS, XSD, G
 from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import INSERT_RUN, insert_data
 from isic_graph.store.base import Store
-from isic_graph.store.embedded import EmbeddedStore
-from isic_graph.store.swap import staging_folder, sweep
+from isic_graph.store.embedded import EmbeddedStore, in_a_copy
 from isic_graph.validation.validator import Validator, Violation
 
 
@@ -238,18 +236,9 @@ def _write(store: Store, operations: list[str]) -> None:
     if not (isinstance(store, EmbeddedStore) and store.path is not None):
         store.update_operations(operations)
         return
-    sweep(store.path)  # what earlier loads or restorations, killed, left beside it
-    staging = staging_folder(store.path)
-    copy = store.copy_to(staging)
-    try:
+    with in_a_copy(store) as copy:
         for operation in operations:
             copy.update(operation)
-        old = copy.take_place_of(store)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        copy.close()
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _lines(triples: Sequence[Triple]) -> str:
