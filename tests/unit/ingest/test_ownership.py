@@ -154,9 +154,10 @@ def test_the_same_as_an_outside_resource_claims_nothing(client: FlaskClient, tok
 def test_rows_that_repeat_a_known_resources_identity_are_references(client: FlaskClient,
                                                                    tokens: dict[str, str]) -> None:
     rennes = BASE + "id/territory/commune/35238"
-    same = (f'<{rennes}> a isic:Territory ; rdfs:label "Rennes" ; isic:inseeCode "35238" ; '
+    same = (f'<{rennes}> a isic:Territory ; rdfs:label "Rennes"@fr ; isic:inseeCode "35238" ; '
             f"isic:territoryLevel level:commune ; isic:within <{BASE}id/territory/departement/35> .")
     assert post(client, tokens["attacker"], "attacker", same).status_code in (200, 201)
+    refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:label "Rennes" .'), rennes)  # no tag
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:label "Rennes-sur-Mer"@fr .'), rennes)
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> isic:inseeCode "35999" .'), rennes)
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:comment "a note" .'), rennes)
