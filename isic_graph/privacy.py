@@ -16,7 +16,7 @@ digits), invisible characters and combining marks removed (zero-width spaces, so
 bidirectional marks, an accent after `@`, the keycap of `0️⃣`), dashes, slashes and commas unified, the
 separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces, and so is any separator
 (a comma, a letter, a symbol) repeated between the digit pairs of a phone number (`06,12,34,56,78`,
-`06x12x34x56x78`). E-mail addresses are also found written `(at)`, `[at]`, `(à)`, ` arobase `, ` at-sign `,
+`06x12x34x56x78`). E-mail addresses are also found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `,
 `(dot)`…, ` chez ` between an address-like name and a domain (`jean.dupont chez exemple.fr`), and with
 international domains (`jean@exämple.fr`).
 
@@ -136,8 +136,9 @@ def _spaced(match: re.Match[str]) -> str:
 # Every repetition is bounded and no two alternatives match the same text, so that a search cannot take
 # more than linear time, whatever the text.
 WORD_CHARS = r"[\w%+'!#$&*=?^`~-]"
-# (at) [at] {arobase} (à) [chez] (at-sign)
-BRACKETED_AT = r"\s{0,3}[(\[{<]\s{0,3}(?:at[ -]?sign|at|@|arobase|arobas|arrobase|arobe|à|chez)\s{0,3}[)\]}>]\s{0,3}"
+# (at) [at] {arobase} (à) (a) [chez] (at-sign)
+BRACKETED_AT = (r"\s{0,3}[(\[{<]\s{0,3}(?:at[ -]?sign|at|@|arobase|arobas|arrobase|arobe|à|a|chez)\s{0,3}[)\]}>]"
+                r"\s{0,3}")
 BRACKETED_DOT = r"\s{0,3}[(\[{<]\s{0,3}(?:dot|point|pt|\.)\s{0,3}[)\]}>]\s{0,3}"  # (dot) [point] (.)
 LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 # The last word of the local part is enough to tell an address ("dupont" of "jean dot dupont at…"), and searching
@@ -171,7 +172,7 @@ CHEZ_EMAIL = re.compile(
     rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
     rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
 AT_SIGN = re.compile("@")
-AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|chez)(?![^\W\d_])", re.IGNORECASE)
+AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|a|chez)(?![^\W\d_])", re.IGNORECASE)
 WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans
 MAX_HINTS = 2000  # windows searched one by one; past that, the whole text is searched
 # "logo@2x.png" is a file, not an address
@@ -209,9 +210,10 @@ SEPARATOR = r"[\s./_|·•-]{0,3}"
 NIR = re.compile(rf"(?<![0-9A-Za-z])(?=([1-478](?:{SEPARATOR}[0-9AB]){{14}})(?![0-9A-Za-z]))", re.IGNORECASE)
 NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or registered abroad
 # A NIR without its key (13 characters, not followed by two more digits): it counts when it is laid out as one,
-# with a real month and a real département (2A and 2B included) and order number, since there is no key to check.
-NIR_WITHOUT_KEY = re.compile(rf"(?<![0-9A-Za-z])(?=([1-478](?:{SEPARATOR}[0-9AB]){{12}})(?!{SEPARATOR}\d)"
-                             r"(?![0-9A-Za-z]))", re.IGNORECASE)
+# in one block or in its groups (1 84 12 76 451 089), with a real month and a real département (2A and 2B
+# included) and order number, since there is no key to check; so a run of small numbers is not read as one.
+NIR_WITHOUT_KEY = re.compile(rf"(?<![0-9A-Za-z])([1-478]{SEPARATOR}\d\d{SEPARATOR}\d\d{SEPARATOR}(?:\d\d|2[AB])"
+                             rf"{SEPARATOR}\d{{3}}{SEPARATOR}\d{{3}})(?!{SEPARATOR}\d)(?![0-9A-Za-z])", re.IGNORECASE)
 NIR_BODY = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[1-8]\d|9[0-9]|2[AB])\d{3}(?!000)\d{3}")
 IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}\d{SEPARATOR}\d(?:{SEPARATOR}[0-9A-Z]){{11,30}}")  # upper case
 NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")

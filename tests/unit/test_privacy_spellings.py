@@ -77,6 +77,7 @@ PHONES = (["06,12,34,56,78", "06 , 12 , 34 , 56 , 78", "06⁄12⁄34⁄56⁄78",
           + [f"06{c}12{c}34{c}56{c}78" for c in map(chr, range(sys.maxunicode + 1))
              if unicodedata.category(c) == "Pd"])  # every dash
 EMAILS = ["jean.dupont (à) example.org", "jean.dupont (À) example.org", "jean.dupont [à] example.org",
+          "jean.dupont (a) example.org", "jean.dupont{a}example.org",
           "jean.dupont chez example.org", "jean.dupont CHEZ example.org", "j_dupont chez exemple.fr",
           "jdupont35 chez exemple (point) fr", "jean.dupont at-sign example.org", "jean.dupont at sign example.org",
           "jean.dupont (at-sign) example.org", "jean.dupont [at] example.org", "jean.dupont (arobase) example.org",
@@ -102,6 +103,8 @@ PROSE = [  # what social workers write: none of it is personal data
     "Les enfants de 6, 12, 34 et 56 ans.", "Ratio 0,5,10,15,20,25", "0,12,34,56,78 %", "Séances 1x2x3x4.",
     "Le 01.02.2019, 02.03.2020 et 03.04.2021.", "année 2024, exercice 2023-2024", "Dossier n° 2019-0042-A.",
     "Lot 1 84 12 76 (réf.)", "1 84 12 76 451 089 47", "Meet me at the point at noon.", "Réunion at home. Me first.",
+    "Effectifs : 3 5 8 10 12 15 20 25", "Groupes : 3, 5, 8, 10, 12, 15, 20, 25", "Étapes (a) à (d) ci-dessous.",
+    "Il a dit qu'il a fini.", "Code EAN 3 017620 422003", "Réf. 1841276451089000",
 ]
 
 
