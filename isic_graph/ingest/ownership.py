@@ -9,7 +9,9 @@ Owners:
   subject makes the instance its owner);
 - a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
   owns what it is first to publish here, as a network does), from the moment it is added: the peer
-  registry is read at each check, and the space is recorded in the ownership graph at its harvests.
+  registry is read at each check, and the space is recorded in the ownership graph at its harvests. A
+  record that gave one of them to a network or to reference data before the peer was registered no longer
+  counts; where spaces nest, the longest holds.
 Each owned subject has a record in the ownership graph, `<{base}id/ownership/{hash of the key}>`:
 `dcterms:subject` the IRI, `prov:wasAttributedTo` the owner, `prov:wasGeneratedBy` the activity (the
 ingestion, load, harvest, migration or transfer) that made it so. Records outlive retraction.
@@ -185,25 +187,32 @@ def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tup
         by_key[key(graphs, iri)].append(iri)
     found: dict[str, tuple[Owner, bool]] = {}
     recorded = _recorded(store, graphs, by_key)
-    spaces = peer_spaces(store, graphs)
+    spaces = {key(graphs, space): name for name, space in peer_spaces(store, graphs).items()}
     own = key(graphs, graphs.base)
     networks = own + "id/network/"
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
+        holder = None if k.startswith((own, VOCABULARY, *MINTED_ELSEWHERE)) else _space_holder(k, spaces)
         if SLUG.fullmatch(slug) and (owner is None or owner.kind == "instance"):  # a network's own IRI is its
             owner = network(graphs, slug)  # own, whatever reference data recorded before that was kept from it
             recorded.pop(k, None)
+        elif holder is not None and owner != peer(graphs, holder):  # under a registered peer's space: the
+            owner = peer(graphs, holder)  # peer's, whatever a network or reference data recorded before it was
+            recorded.pop(k, None)  # registered (that record no longer counts)
         elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE) or (
                 k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))
                 or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and what it serves under its base
             owner = instance(graphs)
-        elif owner is None and not k.startswith(own):
-            owner = next((peer(graphs, name) for name, space in spaces.items() if k.startswith(key(graphs, space))),
-                         None)
         if owner is not None:
             found.update((iri, (owner, k in recorded)) for iri in named)
     return found
+
+
+def _space_holder(k: str, spaces: Mapping[str, str]) -> str | None:
+    """The peer whose URI space (by key) holds a key: the longest that does, if spaces nest."""
+    holding = [space for space in spaces if k.startswith(space)]
+    return spaces[max(holding, key=len)] if holding else None
 
 
 def owner_of(store: Store, graphs: Graphs, iri: str) -> Owner | None:
@@ -406,8 +415,9 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     """A harvested peer's triples about the subjects it owns, with the rows repeating the identity of
     another's subject as its owner states it; and the subjects of the triples left out (sorted).
 
-    The peer owns the IRIs under its URI space that nobody owns here by record (under this instance's
-    own base, those nobody here published first); with no known URI space, what it publishes here first.
+    The peer owns the IRIs under its URI space (under this instance's own base, those nobody here published
+    first; outside it, all of them, whatever was recorded before the peer was registered); with no known URI
+    space, what it publishes here first.
     Its URI space and the subjects it is first to publish here are recorded.
     """
     stated = _statements(triples)

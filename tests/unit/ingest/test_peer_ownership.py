@@ -169,3 +169,23 @@ def test_a_harvested_dump_keeps_only_what_its_peer_owns(tmp_path: Path) -> None:
     assert ownership.owner_of(store, graphs, "https://south.example/id/project/s") == ownership.peer(graphs, "south")
     record = ownership.record_of(store, graphs, "https://south.example/id/project/s")
     assert record is not None and record.activity is not None and "id/harvest/south/" in record.activity
+
+
+def test_a_space_registered_after_a_network_took_an_iri_of_it_is_the_peers(tmp_path: Path) -> None:
+    """A store where a network published under the peer's space before the peer was registered (or before this
+    rule): the peer owns it once registered, and the network's record no longer counts; nested spaces go to
+    the longest."""
+    registry = PeerRegistry(tmp_path / "peers.json")
+    graphs = Graphs(BASE, registry.path)
+    store = EmbeddedStore(None)
+    taken = [SPACE + "y", SPACE + "inner/z"]
+    ownership.claim(store, graphs, ownership.network(graphs, "attacker"), taken,
+                    BASE + "id/ingestion/20240101T000000000000Z")
+    assert ownership.owner_of(store, graphs, SPACE + "y") == ownership.network(graphs, "attacker")
+    registry.add("canary", "http://127.0.0.1:9/sparql", allow_private=True, uri_space=SPACE)
+    registry.add("inner", "http://127.0.0.1:8/sparql", allow_private=True, uri_space=SPACE + "inner/")
+    assert ownership.owner_of(store, graphs, SPACE + "y") == ownership.peer(graphs, "canary")
+    assert ownership.owner_of(store, graphs, SPACE + "inner/z") == ownership.peer(graphs, "inner")
+    kept, left_out = ownership.keep_owned(store, graphs, "canary", SPACE, [triple(SPACE + "y", "Y"),
+                                                                           triple(SPACE + "inner/z", "Z")])
+    assert kept == (triple(SPACE + "y", "Y"),) and left_out == (SPACE + "inner/z",)
