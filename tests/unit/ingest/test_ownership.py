@@ -96,6 +96,8 @@ def test_a_network_cannot_retitle_another_networks_project_through_the_api(clien
     "http://localhost:5000/id/project/les-incompris?x=1",
     "http://localhost:5000/id/network/anas.",
     "http://localhost:5000/id/lesson/cdp-elus-invites?",
+    "http://l%6Fcalhost:5000/id/project/les-incompris",  # a percent-escape in the host
+    "http://localhost%3A5000/id/project/les-incompris",
 ])
 def test_look_alike_spellings_of_another_networks_subject_are_refused(client: FlaskClient, tokens: dict[str, str],
                                                                        spelling: str) -> None:
