@@ -82,9 +82,11 @@ def refuse_personal_data(triples: Sequence[Triple]) -> None:
 
 def claimed(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
     """The subjects reference data describes (a skolemised blank node's is the IRI it hangs from), but for the
-    networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'."""
+    networks' own IRIs (`{base}id/network/…`, in any spelling) and those under a registered peer's URI space:
+    those stay their networks' and peers'."""
     return sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)
-                   and not ownership.names_a_network(graphs, t.subject.value)})
+                   and not ownership.names_a_network(graphs, t.subject.value)
+                   and not ownership.in_a_peer_space(graphs, t.subject.value)})
 
 
 def _pieces(path: Path, graphs: Graphs, graph: str, activity: str, on_step: OnStep) -> Iterator[list[Triple] | str]:

@@ -64,7 +64,7 @@ class Context:
 
     def __init__(self) -> None:
         self.settings = Settings.from_env()
-        self.graphs = Graphs(self.settings.base_iri)
+        self.graphs = Graphs(self.settings.base_iri, self.settings.peers_path)
 
     def store(self, read_only: bool = False) -> Store:
         """The store; read_only for commands that only read, which then also work beside a running server."""
@@ -367,7 +367,7 @@ def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_priv
     """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
     peer = run(lambda: register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space))
     click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
-    later = "the peer's URI space is recorded in the store at its first harvest"
+    later = "the peer owns its URI space from now on; the space is recorded in the store at its first harvest"
     store = _store_if_available(obj, later)
     if store is None:
         progress(f"note: {later}")

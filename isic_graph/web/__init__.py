@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     app.jinja_env.globals.update(choose=choose, pick=pick, switch=switch)  # the one language pick, for every template
     writes = lifecycle.Writes(engine.reopen_after_full if engine else lambda: None)
-    app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
+    app.extensions["isic"] = Services(settings, Graphs(settings.base_iri, settings.peers_path), store,
                                       QueryService(store, settings.query_timeout, settings.result_limit, engine),
                                       Validator.default(), CredentialStore(settings.credentials_path),
                                       Limits(max_depth=settings.query_max_depth),

@@ -77,7 +77,8 @@ def dry_run_of(documents: list[Document], network: str | None, report_format: st
     """A dry run of these documents, in a process of its own, stopped at the query timeout."""
     s = services()
     submission = Submission(s.store.query_url, s.graphs.base,
-                            tuple((d.name, d.data, d.format.name) for d in documents), network, report_format)
+                            tuple((d.name, d.data, d.format.name) for d in documents), network, report_format,
+                            peer_registry=s.graphs.peer_registry)
     return s.dry_runs.run(submission, s.settings.query_timeout)
 
 
