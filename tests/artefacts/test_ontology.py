@@ -134,7 +134,7 @@ SPEC_DATATYPE_PROPERTIES |= {
     "stakes": RDF.langString,
     "siren": XSD.string,
     "qpvCode": XSD.string,
-    "codeVintage": XSD.gYear,
+    "codeVintage": XSD.integer,
     "milestoneDate": XSD.date,
     "familiesHelped": XSD.integer,
     "individualSupportReferrals": XSD.integer,
@@ -150,16 +150,19 @@ SPEC_SCHEMES |= {
     "audience": {"social-work-students", "social-workers", "stakeholders", "managers"},
     "method": {"diagnosis", "group-work"},
     "profession": {"social-worker", "health-professional", "housing-professional", "artist", "other-profession"},
-    "function": {"group-facilitation", "partnership-coordination", "institutional-backing", "association-leadership", "lead-elected-official", "support-volunteering", "expertise"},
+    "function": {"group-facilitation", "partnership-coordination", "institutional-backing",
+        "association-leadership", "lead-elected-official", "support-volunteering", "expertise"},
     "role-status": {"employee", "elected-official", "volunteer", "trainee"},
     "stance": {"revealer", "catalyst", "network-facilitator", "mediator", "observer", "conductor", "connector"},
     "funding-type": {"grant", "call-for-projects", "service-payment", "own-funds"},
     "contribution-kind": {"premises", "vehicle", "staff-time", "equipment", "expertise"},
-    "action-form": {"discussion-group", "workshop", "residents-collective", "users-committee", "stay", "solidarity-grocery", "parents-cafe", "information-session"},
+    "action-form": {"discussion-group", "workshop", "residents-collective", "users-committee", "stay",
+        "solidarity-grocery", "parents-cafe", "information-session"},
     "initiative": {"users", "social-worker", "institution", "partner", "elected-official"},
     "interest-level": {"individual", "common", "general"},
     "institutional-support": {"written-mandate", "time-allowed", "managerial-backing", "training"},
-    "territorial-framework": {"city-contract", "global-territorial-agreement", "social-centre-project", "departmental-plan"},
+    "territorial-framework": {"city-contract", "global-territorial-agreement", "social-centre-project",
+        "departmental-plan"},
 }
 SPEC_SCHEMES["lesson-category"] |= {"professional-practice", "ethics"}
 SPEC_SCHEMES["project-status"] |= {"made-permanent"}
@@ -682,7 +685,7 @@ def test_context_has_a_term_named_after_every_isic_class_and_property(onto, cont
 
 def test_context_term_definitions_match_the_ontology_ranges(onto, context):
     expected_type = {XSD.date: "xsd:date", XSD.boolean: "xsd:boolean",
-                     XSD.integer: "xsd:integer", XSD.decimal: "xsd:decimal", XSD.gYear: "xsd:gYear"}
+                     XSD.integer: "xsd:integer", XSD.decimal: "xsd:decimal"}
     for prop in isic_properties(onto):
         definition = context[str(prop)[len(ISIC_PREFIX):]]
         rng = onto.value(prop, RDFS.range)

@@ -266,5 +266,6 @@ def test_metropoles_are_epcis_with_their_siren_and_rennes_north_a_neighbourhood(
 def test_the_csv_network_gives_user_groups_roles_and_a_committee(sample_store):
     for cls in ("UserGroup", "ProfessionalRole", "SteeringCommittee", "Participation"):
         rows = select(sample_store, f"""
-            SELECT ?x WHERE {{ GRAPH ?g {{ ?x a isic:{cls} }} FILTER(STRENDS(STR(?g), "/network/action-sociale-35")) }}""").rows
+            SELECT ?x WHERE {{ GRAPH ?g {{ ?x a isic:{cls} }}
+                               FILTER(STRENDS(STR(?g), "/network/action-sociale-35")) }}""").rows
         assert rows, cls
