@@ -39,6 +39,8 @@ QUERY_FILES = [
     "cq18-intercommunalities-and-neighbourhoods.rq",
     "cq19-resources-besides-grants.rq",
     "cq20-timeline-and-partners-arrival.rq",
+    "cq21-networks-and-their-members.rq",
+    "cq22-how-projects-start-and-take-shape.rq",
 ]
 
 
