@@ -306,7 +306,7 @@ EXPECTED = {
          None,
          'territory/commune/35238',
          'project/sejour-vacances-familles'),
-        ('territory/neighbourhood/roubaix-epeule',
+        ('territory/neighbourhood/roubaix-tisserands',
          None,
          'QN05907M',
          '2024',
