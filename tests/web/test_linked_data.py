@@ -282,10 +282,11 @@ def test_the_ontology_page_shows_a_class_diagram_generated_from_the_ontology(cli
     root = ElementTree.fromstring(svg.data)
     ns = {"s": "http://www.w3.org/2000/svg"}
     boxes = {t.text for t in root.findall(".//s:a/s:text[@font-weight='bold']", ns)}
-    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and len(boxes) == 14
+    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and len(boxes) == 20
     labels = {t.text for t in root.findall("./s:text", ns)}
     assert {"learnedFrom", "carriedBy", "confirms", "partner", "describes"} <= labels
-    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 3  # Organisation, Network, ProfessionalRole ⊑ Actor
+    # Organisation, Network, ProfessionalRole ⊑ Actor; Evaluation ⊑ CapitalisationActivity
+    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 4
     page = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<a href="/ontology#Lesson">' in page and "<svg" in page
 

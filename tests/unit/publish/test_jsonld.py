@@ -115,7 +115,7 @@ def test_the_project_frame_nests_lessons_partnerships_and_fundings(incompris: li
     project = jsonld.frame(incompris, "project")
     assert project["id"] == PROJECT
     lessons = project["lessons"]
-    assert len(lessons) == 6 and all(lesson["type"] == "Lesson" and "statement" in lesson for lesson in lessons)
+    assert len(lessons) == 7 and all(lesson["type"] == "Lesson" and "statement" in lesson for lesson in lessons)
     partnership = project["partnership"]
     assert partnership["type"] == "Partnership"
     assert {p["agent"] for p in partnership["partner"]} == {

@@ -42,7 +42,7 @@ def test_coverage_counts_lessons_and_finds_the_gaps(sample_store: Store) -> None
     assert not found.gap(housing, obstacle)
     gaps = [(t, c) for t, _ in found.rows for c, _ in found.columns if found.gap(t, c)]
     assert gaps and all(found.projects[t] > 0 and (t, c) not in found.counts for t, c in gaps)
-    assert len(found.columns) == 9  # every category of the thesaurus, captured or not
+    assert len(found.columns) == 11  # every category of the thesaurus, captured or not
     by_territory = coverage(sample_store, "territories", Filters(territory=BASE + "id/territory/region/53"))
     assert by_territory.rows and all(c.startswith(BASE + "id/territory/") for c, _ in by_territory.columns)
     with pytest.raises(UsageError):
