@@ -25,7 +25,7 @@ from isic_graph.admin.bootstrap import newer_edition, vocabulary_triples
 from isic_graph.errors import UsageError
 from isic_graph.ingest import editions, ownership
 from isic_graph.ingest.documents import Batch
-from isic_graph.ingest.identity import recompute_identity
+from isic_graph.ingest.identity import key_holders, update_identity
 from isic_graph.ingest.ingestion import check
 from isic_graph.rdf.labels import choose
 from isic_graph.rdf.namespaces import DCTERMS, OWL, PROV, RDF_TYPE, RDFS, XSD, Graphs
@@ -147,8 +147,9 @@ def migrate(store: Store, graphs: Graphs, validator: Validator, folder: Path | N
         _write(store, _operations(graphs, changes, _record(graphs, activity, source, target, chosen, changes,
                                                               started, ended), ended))
         ownership.migrate(store, graphs)  # a store written before owners were recorded gets them
-        if any(change.changed for change in changes.values()):
-            recompute_identity(store, graphs)
+        touched = set().union(*(key_holders(c.added + c.removed) for c in changes.values()))
+        if touched:  # only identifiers a step wrote can join or part resources; the rest keep their links
+            update_identity(store, graphs, touched)
     reports = tuple(_report(store, graphs, validator, g, editions.applied(before[g], changes[g]) if dry_run
                             else store.graph_triples(g), changes[g]) for g in data)
     return Migration(source, target, dry_run, tuple(s.label for s in chosen), None if dry_run else activity,
