@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024))
                                       if settings.query_cache else None,
-                                      secrets.token_hex(4), Concurrency(settings.client_concurrency),
+                                      secrets.token_hex(4),
+                                      Concurrency(settings.client_concurrency, settings.costly_slots),
                                       ResultCache(int(settings.query_cache * 1024 * 1024))
                                       if settings.query_cache else None,
                                       DryRuns())
