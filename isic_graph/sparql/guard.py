@@ -4,8 +4,9 @@ A text is cut into tokens once (`sparql.lexer`, the SPARQL grammar's terminals);
 those tokens, and the engine receives the text written back from them (`Checked.text`), never the
 client's. Refused, with 400: a text no token fits (an escape outside a string or IRI, a code point that
 is not a character), nesting deeper than the limit (brackets inside what was read as an IRI count too:
-an engine may read them as code), LOAD, SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to
-anything but a registered peer's endpoint (the server evaluates those blocks itself: `service.py`).
+an engine may read them as code), a call of a function the engine does not have (`functions.py`), LOAD,
+SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to anything but a registered peer's endpoint
+(the server evaluates those blocks itself: `service.py`).
 What the tokens tell (the query form, its FROM / FROM NAMED graphs) is kept, so that the caller can
 hold the dataset to the graphs of its store. Syntax is the engine's to judge: the text it gets is the
 one checked here.
@@ -20,6 +21,7 @@ from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from isic_graph.errors import QueryTooLarge, UsageError
+from isic_graph.sparql.functions import check_functions
 from isic_graph.sparql.lexer import Token, tokenize, write
 
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -111,6 +113,8 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     prologue = _prologue(tokens)
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base))
+    declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
+    check_functions(tokens, lambda token: expand(token, declared, declared_base))
     if update and services:
         raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs")
     form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
@@ -195,8 +199,16 @@ def expand(token: Token, prefixes: dict[str, str], base: str | None) -> str | No
     return None
 
 
+ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _resolve(iri: str, base: str | None) -> str:
-    return urllib.parse.urljoin(base, iri) if base else iri
+    """The IRI against the base (RFC 3986); an absolute one as it is (urljoin would drop an empty fragment:
+    `<http://www.w3.org/2001/XMLSchema#>` under a BASE)."""
+    if not base or ABSOLUTE.match(iri):
+        return iri
+    resolved = urllib.parse.urljoin(base, iri)
+    return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
 
 
 def _prologue(tokens: Sequence[Token]) -> int:

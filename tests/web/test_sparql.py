@@ -138,3 +138,20 @@ def test_construct_without_accept_is_turtle(client: FlaskClient) -> None:
 def test_service_description_in_an_unknown_format_is_406(client: FlaskClient) -> None:
     assert client.get("/sparql", headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/sparql", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
+
+
+@pytest.mark.parametrize("text,named", [
+    ("SELECT * WHERE { BIND(<http://e.example/f>(1) AS ?x) }", "<http://e.example/f>"),
+    ("SELECT * WHERE { FILTER(<urn:x>(1)) }", "<urn:x>"),
+    ("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * WHERE { ?s ?p ?o FILTER(xsd:foo(?o)) }", "xsd:foo"),
+    ("BASE <http://e.example/> SELECT (<f> (1) AS ?x) {}", "<http://e.example/f>"),
+    ("SELECT * { ?s ?p ?o } ORDER BY <http://e.example/\\u0066>(?o)", "<http://e.example/f>"),
+])
+def test_a_function_the_engine_has_not_is_400_naming_it(client: FlaskClient, text: str, named: str) -> None:
+    for answer in (client.get("/sparql", query_string={"query": text}), client.post("/sparql", data={"query": text}),
+                   client.post("/sparql", data=text, content_type="application/sparql-query",
+                               headers={"Accept-Language": "fr"})):
+        assert answer.status_code == 400 and answer.json["code"] == "bad-request", answer.json
+        assert named in answer.json["detail"]
+    cast = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:integer('7') AS ?x) {}"
+    assert client.get("/sparql", query_string={"query": cast}).json["results"]["bindings"][0]["x"]["value"] == "7"
