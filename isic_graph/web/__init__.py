@@ -33,6 +33,7 @@ from isic_graph.web import (
     linked_data,
     maps,
     metadata,
+    parameters,
     problems,
     retraction,
     search,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       if settings.query_cache else None,
                                       DryRuns())
     lifecycle.register(app, writes)
+    parameters.register(app)  # before the limits: a malformed request takes no costly slot
     limits.register(app)
     problems.register(app)
     if engine is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from isic_graph.config import Settings
 from isic_graph.validation.validator import Validator
@@ -155,3 +156,33 @@ def test_a_function_the_engine_has_not_is_400_naming_it(client: FlaskClient, tex
         assert named in answer.json["detail"]
     cast = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:integer('7') AS ?x) {}"
     assert client.get("/sparql", query_string={"query": cast}).json["results"]["bindings"][0]["x"]["value"] == "7"
+
+
+@pytest.mark.parametrize("name,values", [("scope", ("local", "live")), ("scope", ("local", "local")),
+                                         ("format", ("json", "csv")), ("query", ("ASK {}", "ASK {}")),
+                                         ("lang", ("en", "fr"))])
+def test_a_single_valued_parameter_given_twice_is_refused_naming_it(client: FlaskClient, name: str,
+                                                                     values: tuple[str, str]) -> None:
+    query = {"query": "ASK {}"} if name != "query" else {}
+    first, second = ({**query, name: value} for value in values)
+    doubled = MultiDict([*query.items(), (name, values[0]), (name, values[1])])
+    for answer in (client.get("/sparql", query_string=doubled), client.post("/sparql", data=doubled),
+                   client.post("/sparql", query_string={name: values[0]}, data=second),  # the URL and the form
+                   client.get("/sparql?" + "&".join(f"{k}={v}" for k, v in first.items()) + f"&%{ord(name[0]):x}"
+                              f"{name[1:]}={values[1]}")):  # its name percent-encoded
+        assert answer.status_code == 400 and f"'{name}' was given more than once" in answer.json["detail"]
+    fr = client.get("/sparql", query_string=doubled, headers={"Accept-Language": "fr"})
+    assert f"le paramètre « {name} » est donné plusieurs fois" in fr.json["detail"] or name == "lang"  # ?lang=en
+
+
+def test_the_dataset_parameters_take_several_values(client: FlaskClient) -> None:
+    graphs = services_graphs(client)
+    answer = client.get("/sparql", query_string=MultiDict([("query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"),
+                                                           ("default-graph-uri", graphs[0]),
+                                                           ("default-graph-uri", graphs[1])]))
+    assert answer.status_code == 200, answer.json
+
+
+def services_graphs(client: FlaskClient) -> list[str]:
+    rows = client.get("/sparql", query_string={"query": "SELECT DISTINCT ?g { GRAPH ?g {} } ORDER BY ?g LIMIT 2"})
+    return [row["g"]["value"] for row in rows.json["results"]["bindings"]]
