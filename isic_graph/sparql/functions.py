@@ -6,7 +6,7 @@ supported", which read as the engine having stopped). Such a call is refused her
 the XSD casts and the GeoSPARQL functions that Oxigraph (0.5) evaluates, each tried on the engine.
 
 An IRI followed by `(` is a call only in an expression: in a triple pattern it is a predicate or an item
-followed by a collection (`?s <p> (1 2)`). So the tokens are walked with what each open bracket is: a
+followed by a collection (`?s <urn:p> (1 2)`). So the tokens are walked with what each open bracket is: a
 group `{ }` or a node `[ ]` holds triples; a `( )` is an expression when it follows a keyword (FILTER,
 BIND, STR…, but `a`, `true`, `false`), a called IRI, or is opened within an expression, in a projection
 (`SELECT (… AS ?x)`) or in the solution modifiers (GROUP BY, HAVING, ORDER BY); any other `( )` is a
@@ -32,6 +32,7 @@ GEOSPARQL = frozenset(GEOF + name for name in (
     "distance", "envelope", "convexHull", "intersection", "union", "difference", "symDifference", "getSRID",
     "relate", "area", "length", "isEmpty", "isSimple", "dimension", "asGeoJSON"))
 KNOWN = CASTS | GEOSPARQL
+NAMES = frozenset({"iri", "pname"})
 NOT_CALLS = frozenset({"A", "TRUE", "FALSE"})  # words that end a term: a `(` after them opens a collection
 CLAUSE_STARTS = {"SELECT": "projection", "BY": "modifiers", "HAVING": "modifiers"}
 CLAUSE_ENDS = frozenset({"WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"})
@@ -56,6 +57,8 @@ def check_functions(tokens: Sequence[Token], expand: Callable[[Token], str | Non
 
 def calls(tokens: Sequence[Token]) -> Iterator[Token]:
     """The IRI and prefixed-name tokens that name a function called in an expression."""
+    if not any(a.kind in NAMES and b.value == "(" and b.kind == "punct" for a, b in zip(tokens, tokens[1:])):
+        return  # no IRI before a bracket: most queries, read at no more cost
     opened: list[str] = []  # for each open bracket: "group", "node", "expr" or "list"
     clause: tuple[str, int] | None = None  # a projection or the solution modifiers, and the depth they are at
     called = False  # whether the previous token named a called function

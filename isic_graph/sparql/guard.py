@@ -108,17 +108,18 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     if combined > limits.max_combined:
         raise UsageError(f"the {what} combines {combined} operators and patterns; the limit is "
                          f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists")
-    if any(t.is_word("LOAD") for t in tokens):
+    words = {t.value.upper() for t in tokens if t.kind == "word"}  # the keywords, to pass over checks of others
+    if "LOAD" in words:
         raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
     prologue = _prologue(tokens)
     prefixes, base = declarations(tokens[:prologue])
-    services = tuple(_service_blocks(tokens, prefixes, base))
+    services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
     check_functions(tokens, lambda token: expand(token, declared, declared_base))
     if update and services:
         raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs")
     form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
-    dataset = () if update else tuple(_dataset(tokens, prefixes, base))
+    dataset = () if update or "FROM" not in words else tuple(_dataset(tokens, prefixes, base))
     return Checked(tokens, text, form, dataset, services, prologue)
 
 
@@ -246,6 +247,9 @@ COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "LATERAL", "G
 
 
 TERMS = frozenset({"var", "number", "string", "iri", "pname", "bnode"})
+TRUTHS = frozenset({"TRUE", "FALSE"})
+ITEM_OPENERS, ITEM_CLOSERS = frozenset("(["), frozenset(")]")
+LIST_OPENERS, LIST_CLOSERS = frozenset("([{"), frozenset(")]}")
 
 
 def _combined(tokens: Sequence[Token]) -> int:
@@ -272,19 +276,21 @@ def _listed(tokens: Sequence[Token]) -> int:
     are flat)."""
     count, ended = 0, False
     openers: list[str] = []
-    for token in tokens:
-        starts = token.kind in TERMS or token.is_punct("(", "[") or token.is_word("TRUE", "FALSE")
-        inside = openers[-1] if openers else "{"
-        if inside == "(" and starts and ended:
+    for token in tokens:  # comparisons written out: this runs on every token of every new query
+        kind, value = token.kind, token.value
+        punct = kind == "punct"
+        truth = kind == "word" and value.upper() in TRUTHS
+        if openers and openers[-1] == "(":
+            if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)):
+                count += 1
+        elif punct and value == ",":
             count += 1
-        elif inside != "(" and token.is_punct(","):
-            count += 1
-        if token.is_punct("(", "[", "{"):
-            openers.append(token.value)
-        elif token.is_punct(")", "]", "}") and openers:
-            openers.pop()
-        ended = token.kind in TERMS or token.kind == "lang" or token.is_punct(")", "]") \
-            or token.is_word("TRUE", "FALSE")
+        if punct:
+            if value in LIST_OPENERS:
+                openers.append(value)
+            elif value in LIST_CLOSERS and openers:
+                openers.pop()
+        ended = kind in TERMS or kind == "lang" or truth or (punct and value in ITEM_CLOSERS)
     return count
 
 
