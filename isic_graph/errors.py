@@ -13,8 +13,8 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
     ├── BudgetExceeded              429 too-many-requests   (carries Retry-After)
-    │   └── TooManyAtOnce           429 too-many-requests   (carries Retry-After)
-    ├── ServerBusy                  503 server-busy         (carries Retry-After)
+    │   ├── TooManyAtOnce           429 too-many-requests   (carries Retry-After)
+    │   └── ServerBusy              503 server-busy         (carries Retry-After: not the client's doing)
     ├── BackupError                 422 bad-backup
     │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
@@ -286,15 +286,12 @@ class TooManyAtOnce(BudgetExceeded):
     """The client has as many costly requests running as it may; it may send another when one ends."""
 
 
-class ServerBusy(IsicError):
+class ServerBusy(BudgetExceeded):
     """Every costly-request slot of the server is taken; the client may send again after Retry-After seconds."""
 
     status = 503
     code = "server-busy"
 
-    def __init__(self, message: str, retry_after: int, fr: str | None = None) -> None:
-        super().__init__(message, fr)
-        self.retry_after = retry_after
 
 class QueryTooLarge(IsicError):
     """The query is larger than the configured limit."""
