@@ -134,7 +134,8 @@ def test_numbers_and_dates_out_of_range_are_a_400_that_says_what_is_expected(cli
     ("/maps/partnerships.svg", "network", (BASE + "id/network/anas", BASE + "id/network/fcsf")),
     ("/sheets/new", "lang", ("en", "fr")),
     ("/sheets/edit", "project", (BASE + "id/project/les-incompris", BASE + "id/project/x")),
-    ("/id/project/les-incompris", "lang", ("en", "fr")), ("/", "lang", ("en", "en")),
+    ("/id/project/les-incompris", "lang", ("en", "fr")), ("/", "lang", ("en", "fr")),
+    ("/search", "category", ("a", "b")),
     ("/dumps/", "lang", ("en", "fr")), ("/query", "lang", ("en", "fr")),
 ])
 def test_a_pages_single_valued_parameter_given_twice_is_refused_naming_it(client: FlaskClient, path: str, name: str,

@@ -158,9 +158,9 @@ def test_a_function_the_engine_has_not_is_400_naming_it(client: FlaskClient, tex
     assert client.get("/sparql", query_string={"query": cast}).json["results"]["bindings"][0]["x"]["value"] == "7"
 
 
-@pytest.mark.parametrize("name,values", [("scope", ("local", "live")), ("scope", ("local", "local")),
-                                         ("format", ("json", "csv")), ("query", ("ASK {}", "ASK {}")),
-                                         ("lang", ("en", "fr"))])
+@pytest.mark.parametrize("name,values", [("scope", ("local", "live")), ("scope", ("all", "local")),
+                                         ("format", ("json", "csv")), ("format", ("tsv", "text/csv")),
+                                         ("query", ("ASK {}", "ASK { ?s ?p ?o }")), ("lang", ("en", "fr"))])
 def test_a_single_valued_parameter_given_twice_is_refused_naming_it(client: FlaskClient, name: str,
                                                                      values: tuple[str, str]) -> None:
     query = {"query": "ASK {}"} if name != "query" else {}
@@ -173,6 +173,17 @@ def test_a_single_valued_parameter_given_twice_is_refused_naming_it(client: Flas
         assert answer.status_code == 400 and f"'{name}' was given more than once" in answer.json["detail"]
     fr = client.get("/sparql", query_string=doubled, headers={"Accept-Language": "fr"})
     assert f"le paramètre « {name} » est donné plusieurs fois" in fr.json["detail"] or name == "lang"  # ?lang=en
+
+
+@pytest.mark.parametrize("pairs", [
+    [("format", "tsv"), ("format", "text/tab-separated-values"), ("output", "tsv"),
+     ("output", "text/tab-separated-values")],  # as SPARQLWrapper asks for TSV
+    [("format", "csv"), ("format", "text/csv")], [("scope", "local"), ("scope", "local")],
+    [("lang", "fr"), ("lang", "fr")],
+])
+def test_a_parameter_given_again_with_the_same_value_is_read(client: FlaskClient, pairs: list[tuple[str, str]]) -> None:
+    answer = client.get("/sparql", query_string=MultiDict([("query", COUNT_LESSONS), *pairs]))
+    assert answer.status_code == 200, answer.json
 
 
 def test_the_dataset_parameters_take_several_values(client: FlaskClient) -> None:
