@@ -174,6 +174,12 @@ class Settings:
         "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 3, _integer,
         "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps) one client "
         "may have running at once; past it, 429 with Retry-After", _positive)
+    costly_slots: int = setting(
+        "ISIC_COSTLY_SLOTS", "costly_slots", 6, _integer,
+        "costly requests the server runs at once, all clients together; keep it below `serve --threads` (8), so "
+        "that cheap requests and refusals always find a thread. Half the slots are kept for clients that have "
+        "none running: one that does gets 429 when only those are free; when none is free, 503 `server-busy` "
+        "with Retry-After", _positive)
     client_connections: int = setting(
         "ISIC_CLIENT_CONNECTIONS", "client_connections", 32, _integer,
         "open connections one client address may hold; past it, new ones are closed at once (trusted proxies "

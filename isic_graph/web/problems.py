@@ -46,6 +46,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
     "forbidden": ("Interdit", "ce jeton ne permet pas cette écriture"),
     "too-many-requests": ("Trop de requêtes", "ce client a épuisé sa part ; il peut recommencer après le délai "
                                               "de Retry-After"),
+    "server-busy": ("Serveur occupé", "toutes les places du serveur pour les requêtes coûteuses sont prises ; "
+                                      "réessayez après le délai de Retry-After"),
     "query-too-large": ("Requête trop grande", "la requête dépasse la taille permise"),
     "uri-too-long": ("Adresse trop longue", "l'adresse de la requête dépasse la longueur permise"),
     "request-entity-too-large": ("Requête trop grande", "le corps de la requête dépasse ce que ce serveur accepte"),

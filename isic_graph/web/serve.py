@@ -19,6 +19,7 @@ from types import FrameType
 
 from isic_graph.admin.startup import bring_to_edition
 from isic_graph.config import Settings
+from isic_graph.errors import ConfigError
 from isic_graph.ingest.ownership import migrate
 from isic_graph.store.engine import Engine
 from isic_graph.web import MAX_UPLOAD, create_app
@@ -38,6 +39,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
     from waitress import wasyncore
 
 
+    if settings.costly_slots >= threads:
+        raise ConfigError(f"ISIC_COSTLY_SLOTS ({settings.costly_slots}) must be below the server's threads "
+                          f"({threads}): a thread must stay free for cheap requests and refusals")
     _few_malloc_arenas()
     listener = _log_to_stderr()
     try:  # a store of an older edition of the model is migrated (or refused), before the engine holds it
