@@ -69,8 +69,8 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
     """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed; or a network's
     collection sheet as CSV files or a workbook, to upload again."""
     def action() -> None:
-        sheet = fmt if fmt in SHEET_FORMATS else output.suffix.lstrip(".") if output and \
-            output.suffix in (".xlsx", ".zip") else None
+        sheet = (fmt if fmt in SHEET_FORMATS
+                 else output.suffix.lstrip(".") if output and output.suffix in (".xlsx", ".zip") else None)
         if sheet is not None:
             if not network:
                 raise UsageError("a sheet is a network's: give --network")

@@ -58,10 +58,10 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
         value = term_value(term)
         if value.startswith(iri + "#"):
             return Cell(value[len(iri):], href=value[len(iri):])
-        text = pick(labels.get(value, {}), lang) or pick(known.get(value, {}), lang) \
-            or (value[len(base):] if value.startswith(base) else curie(value))
-        href = url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC) else \
-            "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base)
+        text = (pick(labels.get(value, {}), lang) or pick(known.get(value, {}), lang)
+                or (value[len(base):] if value.startswith(base) else curie(value)))
+        href = (url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC)
+                else "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base))
         return Cell(text, href=None if isinstance(term, BlankNode) else href)
 
     def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:
