@@ -81,3 +81,25 @@ def test_the_workbench_s_tab_is_named_in_the_page_s_language(client: FlaskClient
     data = client.get("/query", headers=FRENCH).get_data(as_text=True)
     assert '"tab": "Requête"' in data
     assert '"tab": "Query"' in client.get("/query?lang=en").get_data(as_text=True)
+
+
+def test_the_home_page_s_query_answers_the_table_under_it(client: FlaskClient) -> None:
+    import html
+    import re
+
+    page = client.get("/").get_data(as_text=True)
+    query = html.unescape(re.search(r'<textarea id="q"[^>]*>(.*?)</textarea>', page, re.DOTALL).group(1))  # type: ignore[union-attr]
+    table = page[page.index("Ressources / Resources"):]
+    shown = {name: int(n) for name, n in re.findall(r'<tr><td>([^<]+)</td><td class="n">(\d+)</td></tr>', table)}
+    answer = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    rows = json.loads(answer.data)["results"]["bindings"]
+    assert {r["class"]["value"].replace("https://w3id.org/isic/ontology#", "isic:"): int(r["n"]["value"])
+            for r in rows} == shown
+    plain = client.post("/sparql", data={"query": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a "
+                                                  "<https://w3id.org/isic/ontology#Organisation> }"},
+                        headers={"Accept": "application/sparql-results+json"})
+    linked = client.post("/sparql", data={"query": "ASK { GRAPH ?g { ?a <http://www.w3.org/2002/07/owl#sameAs> ?b } "
+                                                   "?a a <https://w3id.org/isic/ontology#Organisation> }"},
+                         headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(linked.data)["boolean"]  # the samples name one organisation twice: it counts once
+    assert shown["isic:Organisation"] < int(json.loads(plain.data)["results"]["bindings"][0]["n"]["value"])
