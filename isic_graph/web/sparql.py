@@ -94,7 +94,9 @@ def sparql() -> Response:
     if answer.status >= 400:
         raise UsageError(_engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
                          or f"the query was refused ({answer.status})")
-    response = Response(answer.body, status=answer.status, content_type=content_type(accept))
+    served = answer.content_type.split(";")[0].strip().lower()
+    response = Response(answer.body, status=answer.status,  # what was asked, with its charset, when it came
+                        content_type=content_type(accept) if served in (accept, "") else answer.content_type)
     response.headers["Isic-Scope"] = scope
     if key is not None:
         response.headers["ETag"] = key.etag

@@ -144,3 +144,15 @@ def test_requests_reads_french_text_right(server: LiveServer, path: str, accept:
     assert response.status_code == 200, response.text[:300]
     assert "charset=utf-8" in response.headers["Content-Type"].lower()
     assert "Café des parents" in response.text and "CafÃ©" not in response.text
+
+
+@pytest.mark.parametrize("path, accept", [("/.well-known/void", "text/turtle"), ("/catalog", "application/ld+json"),
+                                          ("/sparql", "text/turtle"), ("/", "text/html"),
+                                          ("/dumps/", "application/json")])
+def test_one_host_the_base_iri_s_in_what_the_server_publishes(server: LiveServer, path: str, accept: str) -> None:
+    import requests
+
+    text = requests.get(server.url + path, headers={"Accept": accept}, timeout=30).text
+    assert "127.0.0.1" not in text
+    log = server.log.read_text(encoding="utf-8")
+    assert "serving http://localhost:5000/ (SPARQL endpoint: http://localhost:5000/sparql)" in log
