@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.publish import jsonld
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import CONTEXT_IRI, ISIC, Graphs
+from isic_graph.rdf.namespaces import ISIC, Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
@@ -150,8 +150,14 @@ def test_an_unknown_resource_is_a_404_problem(client: FlaskClient, path: str) ->
 
 
 def test_nothing_acceptable_is_a_406_problem(client: FlaskClient) -> None:
-    assert problem(client.get(PATH, headers={"Accept": "image/png, application/json"}), 406)["code"] == \
+    assert problem(client.get(PATH, headers={"Accept": "image/png, text/csv"}), 406)["code"] == \
         "not-acceptable"
+
+
+def test_json_asked_for_is_json_ld(client: FlaskClient) -> None:
+    response = client.get(PATH, headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.mimetype == "application/ld+json"
+    assert any(node.get("title") for node in json.loads(response.data)["@graph"])
 
 
 @pytest.mark.parametrize("path", ["/id/project/a%3Eb", "/id/project/a%20b", '/id/project/a"b', "/id/project/a%7Bb",
@@ -194,7 +200,7 @@ def test_the_html_page_escapes_the_data(client: FlaskClient) -> None:
 def test_json_ld_is_compacted_and_says_what_the_turtle_says(client: FlaskClient) -> None:
     response = client.get(PATH, headers={"Accept": "application/ld+json"})
     document = json.loads(response.data)
-    assert document["@context"] == CONTEXT_IRI
+    assert document["@context"] == jsonld.context_document()["@context"]  # inline: read with no loader
     project = next(node for node in document["@graph"] if node["id"] == str(PROJECT))
     assert project["type"] == "Project"
     assert project["title"] == {"fr": TITLE_FR, "en": TITLE_EN}
@@ -253,7 +259,7 @@ def test_the_shapes_are_served_by_content_negotiation(client: FlaskClient, path:
 
 
 def test_the_shapes_have_no_html_form(client: FlaskClient) -> None:
-    problem(client.get("/shapes", headers={"Accept": "text/html"}), 406)
+    assert client.get("/shapes", headers={"Accept": "text/html"}).status_code == 406  # (said as a page)
     problem(client.get("/shapes.html"), 404)
 
 

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.maps import Filters, coverage, partnership_map
+from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.base import Store
 
 BASE = "http://localhost:5000/"
@@ -30,6 +31,19 @@ def test_organisations_are_linked_by_the_projects_they_share(sample_store: Store
     only_fcsf = partnership_map(sample_store, Filters(network=BASE + "id/network/fcsf"))
     assert {n for o in only_fcsf.organisations for n in o.networks} == {BASE + "id/network/fcsf"}
     assert len(only_fcsf.organisations) < len(found.organisations)
+
+
+def test_an_organisation_two_networks_name_twice_is_one_node(sample_store: Store) -> None:
+    graphs = Graphs(BASE)
+    pairs = [(r["a"].value, r["b"].value) for r in sample_store.select(
+        f"SELECT ?a ?b WHERE {{ GRAPH <{graphs.identity}> {{ ?a <http://www.w3.org/2002/07/owl#sameAs> ?b }} "
+        "?a a <https://w3id.org/isic/ontology#Organisation> }").rows]
+    assert pairs  # the samples have one
+    apart = {o.iri for o in partnership_map(sample_store).organisations}
+    merged = {o.iri for o in partnership_map(sample_store, graphs=graphs).organisations}
+    assert any(a in apart and b in apart for a, b in pairs)
+    assert not any(a in merged and b in merged for a, b in pairs)
+    assert len(merged) == len(apart) - len({max(a, b) for a, b in pairs if a in apart and b in apart})
 
 
 def test_coverage_counts_lessons_and_finds_the_gaps(sample_store: Store) -> None:
