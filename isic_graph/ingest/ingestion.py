@@ -11,6 +11,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError, ValidationFailed
 from isic_graph.ingest import ownership
+from isic_graph.ingest import retraction
 from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
@@ -78,6 +79,8 @@ class IngestResult:
     changes: ChangeList = ChangeList(())
     published: tuple[tuple[str, str], ...] = ()  # (IRI, class local name) of each resource the batch describes
     dry_run: bool = False  # nothing was written
+    withdrawn: tuple[str, ...] = ()  # the projects and lessons it removes: recorded as retracted (410 Gone)
+    links: tuple[retraction.Link, ...] = ()  # the statements left pointing at them (other networks' first)
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
@@ -116,7 +119,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     check_slug(network)
     batch = read_batch(documents, graphs.base)
     if mode is Mode.TABLES and (not batch.tables or any(d.format.rdf_format is not None for d in documents)):
-        raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)")
+        raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)",
+                         "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "
+                         ".ods)")
     _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
     _check_attribution(batch, graphs, network)
     if not dry_run:
@@ -136,9 +141,11 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     changes = change_list(stored, batch.triples, resources, paths)
     published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
     created = not stored
+    withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
+    links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
     if dry_run:
         return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, created,
-                            changes, published, dry_run=True)
+                            changes, published, dry_run=True, withdrawn=withdrawn, links=links)
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
     # What the write may join or part in the identity graph: the resources given identifiers before and after.
     changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
@@ -156,10 +163,15 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
                                                            validator.shapes_version, now)))
     if claimed:
         operations.append(ownership.claim_update(graphs, owner, claimed, activity))
+    if withdrawn:  # as a retraction: the removed project or lesson answers 410, and others find their links to it
+        reason = (f"retiré par un dépôt de la fiche du réseau (mode {mode.value}) : sa ligne n'y est plus" if
+                  mode is Mode.TABLES else f"retiré par un dépôt du réseau (mode {mode.value}) : il n'y est plus")
+        operations.append(insert_data(graphs.metadata, retraction.removal_record(graphs, network, withdrawn,
+                                                                                 reason, now)))
     store.update(" ;\n".join(operations))
     update_identity(store, graphs, changed | (resources if mode is Mode.TABLES else frozenset()))
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
-                        changes, published)
+                        changes, published, withdrawn=withdrawn, links=links)
 
 
 def _replaced(stored: list[Triple], batch: Batch, mode: Mode) -> tuple[frozenset[str], frozenset[str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Iterator
 from xml.etree import ElementTree
 
-from isic_graph.errors import DocumentTooLarge, ParseError, Unreadable
+from isic_graph.errors import DocumentTooLarge, Unreadable
 from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
 
 QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
@@ -78,12 +78,16 @@ def _csv_rows(name: str, text: str, separator: str, limits: DocumentLimits) -> I
     """The rows of a CSV text, checked against the limits as they are read.
 
     The separators outside quotes are counted first, at C speed: the csv module holds a whole row in
-    memory. Lines are handed to it one by one (io.StringIO would hold four bytes per character).
+    memory. Lines are handed to it one by one (io.StringIO would hold four bytes per character). It reads
+    strictly: a quote never closed (which would swallow every later row into one cell) or a quote in the
+    middle of a cell is refused with its row, never read as something else.
     """
     if QUOTED.sub("", text).count(separator) > (limits.max_rows + 1) * limits.max_columns:
         raise DocumentTooLarge(f"{name} has more cells than {limits.max_rows} rows of {limits.max_columns} "
-                               "columns; split it into several sheets")
-    reader = csv.reader((line.group() for line in LINE.finditer(text)), delimiter=separator)
+                               "columns; split it into several sheets",
+                               f"{name} a plus de cellules que {limits.max_rows} lignes de {limits.max_columns} "
+                               "colonnes : répartissez-le en plusieurs fichiers")
+    reader = csv.reader((line.group() for line in LINE.finditer(text)), delimiter=separator, strict=True)
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
@@ -91,23 +95,38 @@ def _csv_rows(name: str, text: str, separator: str, limits: DocumentLimits) -> I
     except csv.Error as exc:  # the csv module's own limit on a cell (128 KiB), or a malformed quote
         if "field limit" in str(exc):
             raise DocumentTooLarge(f"{name}, row {number + 1}: a cell is longer than {limits.max_cell} "
-                                   "characters") from None
-        raise ParseError(f"{name}, row {number + 1}: {exc}") from None
+                                   "characters", f"{name}, ligne {number + 1} : une cellule a plus de "
+                                   f"{limits.max_cell} caractères") from None
+        if "end of data" in str(exc):
+            raise Unreadable(name, number + 1, "a quote (\") opened in this row is never closed, so every later row "
+                             "would be read as part of one cell; close the quote or remove it",
+                             "un guillemet (\") ouvert sur cette ligne n'est jamais refermé : toutes les lignes "
+                             "suivantes seraient lues comme une seule cellule ; refermez-le ou retirez-le") from None
+        raise Unreadable(name, number + 1, f"a quote (\") in the middle of a cell ({exc}); a cell that holds a quote "
+                         "is written between quotes, its quotes doubled (\"\"), as spreadsheets save it",
+                         "un guillemet (\") au milieu d'une cellule : une cellule qui contient un guillemet s'écrit "
+                         "entre guillemets, ses guillemets doublés (\"\"), comme les tableurs l'enregistrent") from None
 
 
 def _checked(name: str, number: int, row: list[str], limits: DocumentLimits) -> tuple[str, ...]:
     if number > limits.max_rows + 1:  # the header is not a row of data
-        raise DocumentTooLarge(f"{name} has more than {limits.max_rows} rows; split it into several sheets")
+        raise DocumentTooLarge(f"{name} has more than {limits.max_rows} rows; split it into several sheets",
+                               f"{name} a plus de {limits.max_rows} lignes : répartissez-le en plusieurs fichiers")
     if len(row) > limits.max_columns:
-        raise DocumentTooLarge(f"{name}, row {number}: {len(row)} cells; a row holds at most {limits.max_columns}")
+        raise DocumentTooLarge(f"{name}, row {number}: {len(row)} cells; a row holds at most {limits.max_columns}",
+                               f"{name}, ligne {number} : {len(row)} cellules ; une ligne en a au plus "
+                               f"{limits.max_columns}")
     for column, cell in enumerate(row, start=1):
         if len(cell) > limits.max_cell:
             raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell is longer than "
-                                   f"{limits.max_cell} characters")
+                                   f"{limits.max_cell} characters", f"{name}, ligne {number}, colonne {column} : "
+                                   f"la cellule a plus de {limits.max_cell} caractères")
         control = CONTROL.search(cell)
         if control:
-            raise ParseError(f"{name}, row {number}, column {column}: control character "
-                             f"U+{ord(control.group()):04X}; cells may not hold control characters")
+            raise Unreadable(name, number, f"column {column}: control character U+{ord(control.group()):04X}; "
+                             "cells may not hold control characters",
+                             f"colonne {column} : caractère de contrôle U+{ord(control.group()):04X} ; une cellule "
+                             "ne peut pas en contenir (retirez-le, ou copiez le texte sans sa mise en forme)")
     return tuple(row)
 
 
@@ -134,7 +153,8 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
                              "la feuille ne peut pas être lue : enregistrez le classeur en .xlsx ou en .ods") from None
         if len(values) > limits.max_rows + 1:
             raise DocumentTooLarge(f"{doc.name}, sheet {sheet!r} has more than {limits.max_rows} rows; "
-                                   "split it into several sheets")
+                                   "split it into several sheets", f"{doc.name}, feuille « {sheet} » : plus de "
+                                   f"{limits.max_rows} lignes ; répartissez-la en plusieurs classeurs")
         shown = f"{doc.name} › {name}"
         rows = tuple((n, _checked(shown, n, [_text(v) for v in _trimmed(row)], limits))
                      for n, row in enumerate(values, start=1))
@@ -155,7 +175,8 @@ def check_extent(doc: Document, limits: DocumentLimits) -> None:
         parts = [i for i in archive.infolist() if i.filename.endswith(".xml")]
         if sum(i.file_size for i in parts) > budget:
             raise DocumentTooLarge(f"{doc.name} unpacks to more than {budget // (1024 * 1024)} MiB; "
-                                   "split it into several workbooks")
+                                   "split it into several workbooks", f"{doc.name} se décompresse en plus de "
+                                   f"{budget // (1024 * 1024)} Mio ; répartissez-le en plusieurs classeurs")
         for info in parts:
             if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
                 with archive.open(info) as part:
@@ -175,7 +196,9 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
             place = CELL.match(element.get("r", ""))
             if place and (int(place.group(2)) > limits.max_rows + 1 or _column(place.group(1)) > limits.max_columns):
                 raise DocumentTooLarge(f"{name}: a cell at {place.group(0)} lies past {limits.max_rows} rows of "
-                                       f"{limits.max_columns} columns; a sheet holds at most that")
+                                       f"{limits.max_columns} columns; a sheet holds at most that",
+                                       f"{name} : une cellule en {place.group(0)} dépasse {limits.max_rows} lignes "
+                                       f"de {limits.max_columns} colonnes, le plus qu'une feuille peut contenir")
             element.clear()
         elif event == "end" and tag == "table-row":  # .ods: rows and cells may repeat
             repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
@@ -186,13 +209,15 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
                 if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
                     filled = True
                     if width + count > limits.max_columns:
-                        raise DocumentTooLarge(f"{name}: a row fills more than {limits.max_columns} columns")
+                        raise DocumentTooLarge(f"{name}: a row fills more than {limits.max_columns} columns",
+                                               f"{name} : une ligne remplit plus de {limits.max_columns} colonnes")
                 width += count
             if filled:
                 rows += repeated
                 if rows > limits.max_rows + 1:
                     raise DocumentTooLarge(f"{name}: a sheet has more than {limits.max_rows} rows; split it into "
-                                           "several sheets")
+                                           "several sheets", f"{name} : une feuille a plus de {limits.max_rows} "
+                                           "lignes ; répartissez-la en plusieurs classeurs")
             else:
                 rows += min(repeated, 1)
             element.clear()
@@ -218,7 +243,9 @@ class _Capped(io.RawIOBase):
         data = self.inner.read(min(len(buffer), self.left + 1))
         self.left -= len(data)
         if self.left < 0:
-            raise DocumentTooLarge("the workbook unpacks to more than it says; split it into several workbooks")
+            raise DocumentTooLarge("the workbook unpacks to more than it says; split it into several workbooks",
+                                   "le classeur se décompresse en plus qu'il ne le dit ; répartissez-le en plusieurs "
+                                   "classeurs")
         buffer[:len(data)] = data
         return len(data)
 

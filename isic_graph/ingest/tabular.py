@@ -83,8 +83,11 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
         report = problems.report()
         shown = "; ".join(v.describe("en") for v in report.violations[:20])
         more = f"; and {len(report.violations) - 20} more" if len(report.violations) > 20 else ""
+        shown_fr = " ; ".join(v.describe("fr") for v in report.violations[:20])
+        more_fr = f" ; et {len(report.violations) - 20} de plus" if len(report.violations) > 20 else ""
         raise SheetRefused(f"the sheet cannot be read, {len(report.violations)} problem(s) to fix: {shown}{more}",
-                           report)
+                           report, fr=f"la fiche ne peut pas être lue, {len(report.violations)} problème(s) à "
+                                      f"corriger : {shown_fr}{more_fr}")
     return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns,
                         frozenset(reader.present))
 
@@ -127,7 +130,9 @@ class _Reader:
             self._row(table, raw.shown, number, row)
             if len(self.triples) > self.limits.max_triples:
                 raise DocumentTooLarge(f"{raw.shown}, row {number}: the submission holds more than "
-                                       f"{self.limits.max_triples} triples; split it into several submissions")
+                                       f"{self.limits.max_triples} triples; split it into several submissions",
+                                       f"{raw.shown}, ligne {number} : l'envoi contient plus de "
+                                       f"{self.limits.max_triples} triplets ; répartissez-le en plusieurs envois")
 
     def _header(self, table: Table, raw: RawTable) -> dict[str, int] | None:
         """The column each header names (by position), once unknown, repeated and missing columns are refused."""

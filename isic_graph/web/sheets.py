@@ -120,7 +120,8 @@ def edit_sheet() -> Response:
     iri = request.args.get("project", "")
     base = s.graphs.base + "id/project/"
     if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum() or not is_iri(iri):
-        raise UsageError(f"project must be the IRI of a project of this instance ({base}…)")
+        raise UsageError(f"project must be the IRI of a project of this instance ({base}…)",
+                         f"project doit être l'adresse d'un projet de cette instance ({base}…)")
     values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
     lesson_base = s.graphs.base + "id/lesson/"
     lessons = [r["l"].value for r in s.store.select(
@@ -138,7 +139,7 @@ def edit_sheet() -> Response:
             if found:
                 values[f"{prefix}.{f.key}"] = ["\n".join(found)] if listed(f) else found
     if len(values) == 1:
-        raise UsageError(f"no project <{iri}> in this store")
+        raise UsageError(f"no project <{iri}> in this store", f"aucun projet <{iri}> dans cette base")
     return _render(lang, values, {}, project_iri=iri)
 
 
