@@ -10,8 +10,7 @@ from typing import Sequence
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError, ValidationFailed
-from isic_graph.ingest import ownership
-from isic_graph.ingest import retraction
+from isic_graph.ingest import ownership, retraction
 from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
