@@ -111,10 +111,13 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
 
 
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
-           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False) -> IngestResult:
+           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False,
+           removing: frozenset[str] = frozenset()) -> IngestResult:
     """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate,
     or states anything about a subject another owns (see ownership.py); the subjects it is first to
-    publish become the network's. A dry run checks all the same and answers the change list, writing nothing."""
+    publish become the network's. A dry run checks all the same and answers the change list, writing nothing.
+    removing (upsert only): resources whose description the network's graph no longer holds after it (the
+    partners and fundings an edit through the form takes out)."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
     if mode is Mode.TABLES and (not batch.tables or any(d.format.rdf_format is not None for d in documents)):
@@ -137,6 +140,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     graph = graphs.network(network)
     stored = store.graph_triples(graph)
     resources, paths = _replaced(stored, batch, mode)
+    removing = removing - batch.subjects if mode is Mode.UPSERT else frozenset()
+    resources |= removing
     changes = change_list(stored, batch.triples, resources, paths)
     published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
     created = not stored
@@ -155,7 +160,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     elif mode is Mode.TABLES:
         operations.extend(deletions(graph, resources, paths))
     else:
-        operations.extend(_delete_descriptions(graph, batch))
+        operations.extend(_delete_descriptions(graph, batch.subjects | removing))
     operations.append(insert_data(graph, batch.triples))
     operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
@@ -300,8 +305,8 @@ def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
                              f"mais l'envoi est celui du réseau « {network} » (<{expected}>)")
 
 
-def _delete_descriptions(graph: str, batch: Batch) -> list[str]:
-    roots = sorted(s for s in batch.subjects if "#genid-" not in s)
+def _delete_descriptions(graph: str, subjects: frozenset[str]) -> list[str]:
+    roots = sorted(s for s in subjects if "#genid-" not in s)
     operations = []
     target = iri(graph)
     for start in range(0, len(roots), VALUES_CHUNK):
