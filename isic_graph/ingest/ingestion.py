@@ -11,7 +11,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError, ValidationFailed
 from isic_graph.ingest import ownership, retraction
-from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, replaced
+from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, kept_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
     key_holders,
@@ -142,7 +142,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     resources, paths = _replaced(stored, batch, mode)
     removing = removing - batch.subjects if mode is Mode.UPSERT else frozenset()
     resources |= removing
-    changes = change_list(stored, batch.triples, resources, paths)
+    kept = kept_paths(batch.tables) if mode is Mode.TABLES else frozenset()
+    changes = change_list(stored, batch.triples, resources, paths, kept)
     published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
     created = not stored
     withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
@@ -158,7 +159,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     if mode is Mode.REPLACE:
         operations.append(f"DROP SILENT GRAPH {iri(graph)}")
     elif mode is Mode.TABLES:
-        operations.extend(deletions(graph, resources, paths))
+        again = resources & batch.subjects  # described again: what absent tables state of them stays
+        operations.extend(deletions(graph, again, paths, kept) + deletions(graph, resources - again, paths))
     else:
         operations.extend(_delete_descriptions(graph, batch.subjects | removing))
     operations.append(insert_data(graph, batch.triples))

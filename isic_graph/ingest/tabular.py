@@ -136,11 +136,7 @@ class _Reader:
 
     def _header(self, table: Table, raw: RawTable) -> dict[str, int] | None:
         """The column each header names (by position), once unknown, repeated and missing columns are refused."""
-        known = {plain(h): h for h in table.headers}
-        for c in table.columns:  # a column may also be titled by its label (`Date de début`)
-            for name in c.names.values():
-                known.setdefault(plain(name).replace(" ", "_"), c.header)
-                known.setdefault(plain(name), c.header)
+        known = title_aliases(table)
         found: dict[str, int] = {}
         suggested: set[str] = set()  # a missing column an unknown one is probably meant for: said once, there
         ok = True
@@ -275,6 +271,22 @@ class _Reader:
                 messages[lang] = f"not a value of the list '{scheme.label('en')}'{hint} Possible values: {valid}"
         self.problems.add(file, number, column.header, cell, messages["fr"], messages["en"])
         return None
+
+
+def title_aliases(table: Table) -> dict[str, str]:
+    """The column each title names, in plain form: its header, or its label (`Date de début`) when no other
+    column of the table has that label or that header (`Enseignement` titles no column of lessons.csv: it is
+    the label of the statement and the header of the identifier)."""
+    known = {plain(h): h for h in table.headers}
+    labels: dict[str, set[str]] = {}
+    for c in table.columns:
+        for name in c.names.values():
+            for form in (plain(name), plain(name).replace(" ", "_")):
+                labels.setdefault(form, set()).add(c.header)
+    for form, headers in labels.items():
+        if len(headers) == 1 and (form not in known or known[form] in headers):
+            known.setdefault(form, next(iter(headers)))
+    return known
 
 
 def _expand(template: str, values: Mapping[str, str], cell: str | None = None) -> str:

@@ -84,3 +84,31 @@ def test_a_lesson_no_one_links_to_is_withdrawn_with_no_link_to_report(client: Fl
     unlinked = upload(client, token, lessons_table(client, "li-elu-restitution-publique"), dry=True).json
     assert unlinked["withdrawn"] == ["http://localhost:5000/id/lesson/li-elu-restitution-publique"]
     assert unlinked["links"] == []
+
+
+def test_a_projects_table_sent_alone_keeps_the_links_the_partners_and_fundings_tables_state(
+        client: FlaskClient, credentials: CredentialStore) -> None:
+    """`isic:funding` and `isic:partnership` are stated about a project by fundings.csv and partners.csv: the
+    projects table sent alone describes its projects again without taking those links away."""
+    from tests.support.sheet_mistakes import sample, written
+
+    token = credentials.add("action-sociale-35", "Action sociale 35")
+    project = "<http://localhost:5000/id/project/cafe-des-parents-rennes>"
+    links = f"SELECT ?p ?o WHERE {{ GRAPH ?g {{ {project} ?p ?o }} FILTER(?p IN " \
+            "(<https://w3id.org/isic/ontology#funding>, <https://w3id.org/isic/ontology#partnership>)) } ORDER BY ?p ?o"
+
+    def stated() -> list[tuple[str, str]]:
+        rows = client.get("/sparql", query_string={"query": links},
+                          headers={"Accept": "application/sparql-results+json"}).json["results"]["bindings"]
+        return [(r["p"]["value"], r["o"]["value"]) for r in rows]
+
+    before = stated()
+    assert len(before) == 3
+    rows = sample()["projects.csv"]
+    rows[1][rows[0].index("titre")] = "Café des parents (titre revu)"
+    response = client.post("/api/networks/action-sociale-35/sheets",
+                           data={"files": [(io.BytesIO(written(rows)), "projects.csv")]}, headers=bearer(token),
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.json
+    assert [c["name"] for c in response.json["changes"]["changed"]] == ["Café des parents (titre revu)"]
+    assert stated() == before
