@@ -141,7 +141,9 @@ def block_index(name: str, kind: str | None = None) -> int | None:
     if not LESSON_INDEX.fullmatch(index) or int(index) >= MAX_LESSONS:
         shown = index if len(index) <= 12 else index[:12] + "…"
         raise UsageError(f"field {name[:40]!r}: the {found.group(1)} number {shown!r} is not a number from 0 to "
-                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} of them)")
+                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} of them)",
+                         f"champ « {name[:40]} » : le numéro de bloc « {shown} » n'est pas un nombre de 0 à "
+                         f"{MAX_LESSONS - 1} (une fiche en contient au plus {MAX_LESSONS})")
     return int(index) if kind in (None, found.group(1)) else None
 
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from isic_graph.ingest.sheetmodel import Column, table_named
 from isic_graph.ingest.tabular import title_aliases
 from isic_graph.ingest.vocabulary import plain, schemes
+from tests.support import paths
 from tests.support.sheet_mistakes import sample, written
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -41,6 +42,7 @@ AMOUNTS: dict[str, Callable[[float], str]] = {
     "whole euro": lambda a: f"{a:,.0f}".replace(",", " ") + " €",
     "EUR": lambda a: f"{a:.0f} EUR",
 }
+FIXTURES = paths.ROOT / "tests" / "data" / "sheets"
 BOOLEANS = {"oui": ("oui", "non"), "Oui": ("Oui", "Non"), "VRAI": ("VRAI", "FAUX"), "true": ("true", "false"),
             "1": ("1", "0"), "vrai": ("vrai", "faux")}
 
@@ -230,4 +232,20 @@ def _ods(found: dict[str, list[list[object]]]) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["Variant", "files", "tables", "variants"]
+def libreoffice_exports() -> dict[str, dict[str, bytes]]:
+    """The sample's sheet as LibreOffice Calc wrote it in a French locale (tests/data/sheets/make.py): CSV
+    folders (semicolons; Windows-1252 or UTF-8; dates as 15/09/2014, 15 septembre 2014 or 15/09/14; amounts as
+    3 500,00 or 3 500,00 €) and the .ods and .xlsx workbooks."""
+    found = {folder.name: {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+             for folder in sorted(FIXTURES.glob("libreoffice-*")) if folder.is_dir()}
+    found.update({p.name: {p.name: p.read_bytes()} for p in sorted(FIXTURES.glob("*.ods")) + sorted(FIXTURES.glob(
+        "*.xlsx"))})
+    return found
+
+
+def cases() -> list[tuple[str, dict[str, bytes]]]:
+    """Every way of writing the sample's sheet: the generated variants and LibreOffice's own exports."""
+    return [(v.name, files(v)) for v in variants()] + sorted(libreoffice_exports().items())
+
+
+__all__ = ["Variant", "cases", "files", "libreoffice_exports", "tables", "variants"]
