@@ -255,14 +255,16 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
 @main.command("load")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--graph", required=True, help="IRI of the graph to replace with the file's triples.")
+@LANG
 @click.pass_obj
-def load_command(obj: Context, file: Path, graph: str) -> None:
+def load_command(obj: Context, file: Path, graph: str, lang: str | None) -> None:
     """Load reference data (no ISIC shapes, any size) into a graph of its own, replacing it whole or not at all."""
     def action() -> None:
         with obj.store() as store, Display("load") as show:
             count = load_reference(store, obj.graphs, file, graph, show)
-        click.echo(f"loaded {count} triples into <{graph}>")
-    run(action)
+        click.echo(f"{count} triplets chargés dans <{graph}>" if lang == "fr" else
+                   f"loaded {count} triples into <{graph}>")
+    run(action, lang)
 
 
 @main.command("backup")

@@ -100,3 +100,11 @@ def test_the_cli_says_every_sheet_refusal_in_french(cli, tmp_path: Path) -> None
         assert checked.exit_code in (1, 2) and not english_words(checked.output), (mistake, checked.output)
         assert WHERE.search(checked.output), (mistake, checked.output)
     assert cli("query", count, "--format", "csv").output == before
+    sheet = next(tmp_path.glob("*/*.csv"))
+    reference = "https://example.org/graph/ref"
+    for refused in (cli("load", str(sheet), "--graph", reference, "--lang", "fr"),
+                    cli("load", str(tmp_path / "absent.ttl"), "--graph", reference, "--lang", "fr"),
+                    cli("load", str(sheet), "--graph", "pas une IRI", "--lang", "fr"),
+                    cli("check", "--network", "Action Sociale", "--lang", "fr")):
+        assert refused.exit_code != 0 and refused.output.startswith("erreur : "), refused.output
+        assert not english_words(refused.output.removeprefix("erreur : ")), refused.output
