@@ -170,7 +170,8 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
         if network is not None:
             check_slug(network)
         batch = read_batch([Document.from_path(f) for f in files], obj.graphs.base)
-        store = _store_if_available(obj)
+        store = _store_if_available(obj, "vérification sans la base" if lang == "fr" else
+                                    "validating without the store", lang)
         try:
             outcome = check(batch, store, Validator.default(), obj.graphs, network)
         finally:
@@ -602,14 +603,15 @@ def serve_command(obj: Context, host: str, port: int, threads: int) -> None:
     run(lambda: serve(obj.settings, host, port, threads))
 
 
-def _store_if_available(obj: Context, without: str = "validating without the store") -> Store | None:
+def _store_if_available(obj: Context, without: str = "validating without the store",
+                        lang: str | None = None) -> Store | None:
     path = obj.settings.store_path
     if not obj.settings.store_url and (path is None or not path.is_dir()):
         return None
     try:
         return obj.store()
     except IsicError as exc:
-        progress(f"note: {without} ({exc.message})")
+        progress(f"note : {without} ({exc.text('fr')})" if lang == "fr" else f"note: {without} ({exc.message})")
         return None
 
 
@@ -623,4 +625,4 @@ def _print_report(report: Report, lang: str, path: Path | None) -> None:
     click.echo(report.describe(lang), err=not report.conforms)
     if path is not None:
         path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
-        progress(f"W3C SHACL report written to {path}")
+        progress(f"rapport SHACL du W3C écrit dans {path}" if lang == "fr" else f"W3C SHACL report written to {path}")

@@ -68,7 +68,7 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
             problems.add(exc.file, exc.row, None, None, exc.french, exc.english)
             continue
         for raw in found:
-            table = table_named(raw.name)
+            table = table_for(raw.name)
             if table is None:
                 known = [t.file for t in tables()]
                 close = difflib.get_close_matches(raw.name, known, n=1)
@@ -92,6 +92,28 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                         frozenset(reader.present))
 
 
+FRENCH_TABLES = {"reseau": "network", "reseaux": "network", "territoires": "territories", "projets": "projects",
+                 "enseignements": "lessons", "partenaires": "partners", "partenariats": "partners",
+                 "financements": "fundings", "groupes": "groups", "groupes d usagers": "groups",
+                 "comites": "committees", "comites de pilotage": "committees", "ressources": "resources"}
+COPY_MARK = re.compile(r"\s*(\(\d{1,3}\)|- copie|- copy|copie)$")
+
+
+def table_for(name: str) -> Table | None:
+    """The table a file or a workbook's sheet is, by its name as people and programs leave it: `projects.csv`,
+    `Projets.csv`, `projects (1).csv` (a second download), `fiche-isic-projects.csv` (a workbook's sheets
+    exported one file each), `PROJECTS.CSV`."""
+    found = table_named(name)
+    if found is not None:
+        return found
+    stem = COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)))
+    names = {t.name: t.name for t in tables()} | FRENCH_TABLES
+    for key in sorted(names, key=len, reverse=True):  # the longest name the file's name ends with
+        if stem == key or stem.endswith(" " + key):
+            return table_named(names[key])
+    return None
+
+
 class _Reader:
     """The triples of the tables read so far, and the problems found."""
 
@@ -107,6 +129,7 @@ class _Reader:
         self.present.add(table.file)
         if not raw.rows:
             return
+        raw = _titled(table, raw)
         header = self._header(table, raw)
         if header is None:
             return
@@ -150,19 +173,19 @@ class _Reader:
                 hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 hint_en = f"; did you mean '{close[0]}'?" if close else ""
                 suggested.update(close)
-                self.problems.add(raw.shown, 1, title, None,
+                self.problems.add(raw.shown, raw.rows[0][0], title, None,
                                   f"colonne inconnue{hint_fr} Colonnes possibles : {', '.join(table.headers)}",
                                   f"unknown column{hint_en} Possible columns: {', '.join(table.headers)}")
                 ok = False
             elif header in found:
-                self.problems.add(raw.shown, 1, title, None, "cette colonne apparaît deux fois",
+                self.problems.add(raw.shown, raw.rows[0][0], title, None, "cette colonne apparaît deux fois",
                                   "this column appears twice")
                 ok = False
             else:
                 found[header] = i
         for header in table.required():
             if header not in found and header not in suggested:
-                self.problems.add(raw.shown, 1, None, None, f"colonne manquante : « {header} »",
+                self.problems.add(raw.shown, raw.rows[0][0], None, None, f"colonne manquante : « {header} »",
                                   f"missing column: '{header}'")
                 ok = False
         return found if ok else None
@@ -271,6 +294,33 @@ class _Reader:
                 messages[lang] = f"not a value of the list '{scheme.label('en')}'{hint} Possible values: {valid}"
         self.problems.add(file, number, column.header, cell, messages["fr"], messages["en"])
         return None
+
+
+TITLE_ROWS = 5  # rows a sheet may hold above its column titles (a title, a merged group of columns)
+
+
+def _titled(table: Table, raw: RawTable) -> RawTable:
+    """The table from its row of column titles on: the first row, unless it names no column and one of the next
+    rows does, mostly, below rows that are headings only (a sheet's title, or merged cells grouping its columns:
+    one text, or texts each followed by an empty cell). A row above that could hold values is never passed
+    over: the first row is then the titles, and its unknown columns are said."""
+    known = title_aliases(table)
+
+    def named(cells: tuple[str, ...]) -> bool:
+        titles = [plain(c) for c in cells if c.strip()]
+        found = sum(1 for t in titles if t in known or t.replace(" ", "_") in known)
+        return found > 0 and 2 * found >= len(titles)
+
+    def heading(cells: tuple[str, ...]) -> bool:  # one text, or texts each over merged (empty) cells: no values
+        filled = [i for i, c in enumerate(cells) if c.strip()]
+        return len(filled) <= 1 or all(i + 1 < len(cells) and not cells[i + 1].strip() for i in filled)
+
+    for start, (_, cells) in enumerate(raw.rows[:TITLE_ROWS]):
+        if named(cells):
+            return raw if start == 0 else RawTable(raw.name, raw.shown, raw.rows[start:])
+        if not heading(cells):
+            break
+    return raw
 
 
 def title_aliases(table: Table) -> dict[str, str]:

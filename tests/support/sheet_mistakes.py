@@ -128,7 +128,7 @@ MISTAKES: dict[str, Callable[[], Files]] = {
     "thesaurus list typo": lambda: _set("projects.csv", 2, "themes", "parentalite | isolemnt"),
     "empty key": lambda: _set("lessons.csv", 3, "enseignement", ""),
     "bad identifier": lambda: _set("lessons.csv", 3, "confirme", "http://[::1"),
-    "unknown table": lambda: {"projets.csv": written(sample()["projects.csv"])},
+    "unknown table": lambda: {"projetts.csv": written(sample()["projects.csv"])},
     "unknown format": lambda: {"projects.txt": written(sample()["projects.csv"])},
     "dangling confirm": lambda: _set("lessons.csv", 4, "confirme", "cdp-elus-invite"),
     "wrong siret key": lambda: _set("organisations.csv", 2, "siret", "22350001800212"),

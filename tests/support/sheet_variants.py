@@ -42,6 +42,15 @@ AMOUNTS: dict[str, Callable[[float], str]] = {
     "whole euro": lambda a: f"{a:,.0f}".replace(",", " ") + " €",
     "EUR": lambda a: f"{a:.0f} EUR",
 }
+FRENCH = {"network": "Réseau", "territories": "Territoires", "organisations": "Organisations", "projects": "Projets",
+          "lessons": "Enseignements", "partners": "Partenaires", "fundings": "Financements"}
+NAMES: dict[str, Callable[[str], str]] = {
+    "plain": lambda table: table,
+    "french": lambda table: FRENCH[table],
+    "copies": lambda table: f"{table} (1)",
+    "prefixed": lambda table: f"fiche-isic-{table}",
+    "upper": lambda table: table.upper(),
+}
 FIXTURES = paths.ROOT / "tests" / "data" / "sheets"
 BOOLEANS = {"oui": ("oui", "non"), "Oui": ("Oui", "Non"), "VRAI": ("VRAI", "FAUX"), "true": ("true", "false"),
             "1": ("1", "0"), "vrai": ("vrai", "faux")}
@@ -64,6 +73,8 @@ class Variant:
     bars: str = "|"
     blanks: str = "none"  # none, trailing, between
     tables: tuple[str, ...] = ()  # () for all
+    names: str = "plain"  # how the files (or a workbook's sheets) are named: plain, french, copies, prefixed, upper
+    above: str = "none"  # rows above the column titles: none, title (a title row), groups (merged group cells)
 
     @property
     def name(self) -> str:
@@ -77,7 +88,7 @@ def variants() -> list[Variant]:
             "order": ["same", "reversed", "shuffled"], "titles": ["codes", "upper", "labels", "spaced", "accents"],
             "dates": list(DATES), "amounts": list(AMOUNTS), "booleans": list(BOOLEANS),
             "concepts": ["code", "fr", "en", "shouted"], "bars": ["|", " | ", "| "],
-            "blanks": ["none", "trailing", "between"]}
+            "blanks": ["none", "trailing", "between"], "names": list(NAMES), "above": ["none", "title", "groups"]}
     found = []
     for k in range(36):
         picked = {dim: options[(k * (i + 1) + k // len(options)) % len(options)] for i, (dim, options)
@@ -89,7 +100,8 @@ def variants() -> list[Variant]:
                              dates=["typed", "slashes", "words", "typed"][k % 4],
                              amounts=["typed", "thousands", "typed", "no-break euro"][k % 4],
                              booleans=["typed", "Oui", "VRAI", "typed"][k % 4], concepts=["code", "fr", "en"][k % 3],
-                             blanks=["none", "trailing"][k % 2]))
+                             blanks=["none", "trailing"][k % 2], names=list(NAMES)[k % len(NAMES)],
+                             above=["none", "title", "groups"][k % 3]))
     found += [Variant(tables=("lessons.csv",), concepts="fr"), Variant(tables=("fundings.csv", "projects.csv"),
                                                                        separator=";", encoding="cp1252",
                                                                        amounts="no-break euro", dates="words"),
@@ -159,13 +171,19 @@ def tables(v: Variant) -> dict[str, list[list[object]]]:
                 out.append([""] * len(order))
         if v.blanks in ("trailing", "between"):
             out += [[""] * len(order)] * 3
+        width = len(order)
+        if v.above == "title":
+            out = [[f"Fiche de collecte : {name.removesuffix('.csv')}"] + [""] * (width - 1), [""] * width, *out]
+        elif v.above == "groups":  # cells merged over the columns they group: the first one holds the text
+            out = [["Identification" if i < width // 2 else "" for i in range(width)][:width // 2] + ["Contenu"] +
+                   [""] * (width - width // 2 - 1), *out]
         found[name] = out
     return found
 
 
 def files(v: Variant) -> dict[str, bytes]:
     """The files a person would upload for the variant."""
-    found = tables(v)
+    found = {NAMES[v.names](name.removesuffix(".csv")) + ".csv": rows for name, rows in tables(v).items()}
     if v.fmt == "xlsx":
         return {"fiche.xlsx": _xlsx(found)}
     if v.fmt == "ods":
