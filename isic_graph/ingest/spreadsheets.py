@@ -47,19 +47,45 @@ def raw_tables(doc: Document, limits: DocumentLimits = LIMITS) -> list[RawTable]
     return [RawTable(doc.name, doc.name, tuple(_csv_rows(doc.name, text, separator, limits)))]
 
 
+MOJIBAKE = re.compile(r"Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u2018-\u201e\u2020-\u2022\u2026"
+                      r"\u2030\u2039\u203a\u20ac\u2122]|â€")  # UTF-8 read as Windows-1252 once: `Ã©` for é
+MAC_ROMAN = re.compile(r"(?<=[a-z])[Žˆ‰]|[Žˆ‰](?=[a-z])")  # Mac Roman read as Windows-1252: `Ž` for é, `ˆ` for à
+
+
 def decoded(doc: Document) -> str:
-    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252; anything else refused."""
+    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252; anything else refused,
+    and so is text whose accents were already mangled by a wrong encoding (`CafÃ©`, Mac Roman's `CafŽ`)."""
+    text, windows = _decoded(doc)
+    for pattern, english, french in (
+            (MOJIBAKE, "was converted twice (UTF-8 read as Windows-1252)", "a été converti deux fois (de l'UTF-8 "
+             "lu comme du Windows-1252)"),
+            (MAC_ROMAN if windows else None, "is in Mac Roman (« CSV (Macintosh) »)",
+             "est en Mac Roman (« CSV (Macintosh) »)")):
+        found = pattern.search(text) if pattern is not None else None
+        if found:
+            row = text.count("\n", 0, found.start()) + 1
+            start = max(text.rfind("\n", 0, found.start()) + 1, found.start() - 12)
+            bad = text[start:found.end() + 12].split("\n")[0].strip()
+            raise Unreadable(doc.name, row, f"its accents are mangled (« {bad} »): the text {english}; start again "
+                             "from the original file and save it as « CSV UTF-8 »", f"les accents sont abîmés "
+                             f"(« {bad} ») : le texte {french} ; repartez du fichier d'origine et enregistrez-le en "
+                             "« CSV UTF-8 »")
+    return text
+
+
+def _decoded(doc: Document) -> tuple[str, bool]:
+    """The text, and whether it was read as Windows-1252."""
     data = doc.data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Unreadable(doc.name, 1, "the file is UTF-16 text; save the sheet as « CSV UTF-8 » or « CSV "
                          "(séparateur : point-virgule) »", "le fichier est en UTF-16 : enregistrez la feuille en "
                          "« CSV UTF-8 » ou « CSV (séparateur : point-virgule) »")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), False
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return data.decode("cp1252"), True
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
         byte = f"0x{data[exc.start]:02X}"

@@ -313,7 +313,7 @@ def _titled(table: Table, raw: RawTable) -> RawTable:
 
     def heading(cells: tuple[str, ...]) -> bool:  # one text, or texts each over merged (empty) cells: no values
         filled = [i for i, c in enumerate(cells) if c.strip()]
-        return len(filled) <= 1 or all(i + 1 < len(cells) and not cells[i + 1].strip() for i in filled)
+        return len(filled) <= 1 or all(i + 1 == len(cells) or not cells[i + 1].strip() for i in filled)
 
     for start, (_, cells) in enumerate(raw.rows[:TITLE_ROWS]):
         if named(cells):

@@ -172,11 +172,10 @@ def tables(v: Variant) -> dict[str, list[list[object]]]:
         if v.blanks in ("trailing", "between"):
             out += [[""] * len(order)] * 3
         width = len(order)
-        if v.above == "title":
+        if v.above == "title" or v.above == "groups" and width < 4:  # a group merges two cells at least
             out = [[f"Fiche de collecte : {name.removesuffix('.csv')}"] + [""] * (width - 1), [""] * width, *out]
         elif v.above == "groups":  # cells merged over the columns they group: the first one holds the text
-            out = [["Identification" if i < width // 2 else "" for i in range(width)][:width // 2] + ["Contenu"] +
-                   [""] * (width - width // 2 - 1), *out]
+            out = [["Identification"] + [""] * (width // 2 - 1) + ["Contenu"] + [""] * (width - width // 2 - 1), *out]
         found[name] = out
     return found
 
