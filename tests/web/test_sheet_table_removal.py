@@ -45,7 +45,7 @@ def upload(client: FlaskClient, token: str, data: bytes, dry: bool = False):  # 
 
 
 def test_a_lesson_removed_by_its_row_is_withdrawn_and_the_networks_that_confirm_it_are_told(
-        client: FlaskClient, token: str) -> None:
+        client: FlaskClient, token: str, credentials: CredentialStore) -> None:
     full = lessons_table(client, None)
     assert upload(client, token, full).json["changes"] == {"added": [], "changed": [], "removed": []}
     table = lessons_table(client, "svf-restitution-par-les-familles")
@@ -69,6 +69,14 @@ def test_a_lesson_removed_by_its_row_is_withdrawn_and_the_networks_that_confirm_
     assert "sa ligne n'y est plus" in gone.json["retraction"]["reason"]
     dangling = client.get("/api/networks/action-sociale-35/dangling").json["links"]
     assert [(k["subject"].rsplit("/", 1)[-1], k["target"]) for k in dangling] == [("cdp-elus-invites", LESSON)]
+
+    from tests.support.sheet_mistakes import sample, written
+
+    other = credentials.add("action-sociale-35", "Action sociale 35")
+    theirs = client.post("/api/networks/action-sociale-35/sheets", headers={**bearer(other), "Accept-Language": "fr"},
+                         data={"files": [(io.BytesIO(written(sample()["lessons.csv"])), "lessons.csv")]},
+                         content_type="multipart/form-data")
+    assert theirs.status_code == 422 and "a été retiré de la publication par son réseau" in theirs.json["report"]
 
     again = upload(client, token, full)
     assert again.status_code == 200 and [c["iri"] for c in again.json["changes"]["added"]] == [LESSON]
