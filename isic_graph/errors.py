@@ -135,7 +135,7 @@ class Unreadable(ParseError):
     """A file no spreadsheet export makes: its encoding, or a workbook that cannot be opened; said in French too."""
 
     def __init__(self, file: str, row: int, english: str, french: str) -> None:
-        super().__init__(f"{file}, row {row}: {english}")
+        super().__init__(f"{file}, row {row}: {english}", f"{file}, ligne {row} : {french}")
         self.file, self.row, self.english, self.french = file, row, english, french
 
 

@@ -46,14 +46,20 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str, on_step
     the count of triples the graph then holds. Nothing changes when the file cannot be read whole or holds
     personal data."""
     if not graph.startswith(("http://", "https://", "urn:")) or not is_iri(graph):
-        raise UsageError(f"--graph must be an absolute IRI, got {graph!r}")
+        raise UsageError(f"--graph must be an absolute IRI, got {graph!r}",
+                         f"--graph doit être une IRI absolue, pas {graph!r}")
     if graphs.is_reserved(graph):
-        raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere")
+        raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere",
+                         f"<{graph}> est géré par isic-graph (init ou ingest) ; chargez les données de référence "
+                         "dans un autre graphe")
     fmt = format_for_path(path)
     if fmt.rdf_format is None or fmt.dataset:
-        raise UsageError(f"{path.name}: reference data is one graph of RDF; give Turtle, N-Triples or JSON-LD")
+        raise UsageError(f"{path.name}: reference data is one graph of RDF; give Turtle, N-Triples or JSON-LD",
+                         f"{path.name} : les données de référence sont un graphe RDF ; donnez du Turtle, du "
+                         "N-Triples ou du JSON-LD")
     if not path.is_file():
-        raise UsageError(f"no such file: {path}" if not path.exists() else f"{path} is not a file")
+        raise UsageError(f"no such file: {path}" if not path.exists() else f"{path} is not a file",
+                         f"fichier introuvable : {path}" if not path.exists() else f"{path} n'est pas un fichier")
     activity, record = load_activity(graphs, now)
     pieces = _pieces(path, graphs, graph, activity, on_step)
     if isinstance(store, EmbeddedStore) and store.path is not None:
@@ -171,7 +177,9 @@ class _Reading(ReadCounter):
         self.depth += seen.count(b"<<") - seen.count(b">>")
         if self.depth > MAX_TRIPLE_TERMS:
             raise DocumentTooLarge(f"{self.path.name} nests RDF 1.2 triple terms (<< … >>) more than "
-                                   f"{MAX_TRIPLE_TERMS} deep; nothing was stored")
+                                   f"{MAX_TRIPLE_TERMS} deep; nothing was stored",
+                                   f"{self.path.name} imbrique des triplets RDF 1.2 (<< … >>) sur plus de "
+                                   f"{MAX_TRIPLE_TERMS} niveaux ; rien n'a été enregistré")
         self._last = block[-1:] if block[-1:] in (b"<", b">") else b""
         return block
 

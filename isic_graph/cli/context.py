@@ -53,7 +53,8 @@ def progress(message: str) -> None:
     click.echo(message, err=True)
 
 
-def store_if_available(obj: Context, without: str = "validating without the store") -> Store | None:
+def store_if_available(obj: Context, without: str = "validating without the store",
+                       lang: str | None = None) -> Store | None:
     """The store when there is one to open, else None (with a note saying what goes on without it)."""
     path = obj.settings.store_path
     if not obj.settings.store_url and (path is None or not path.is_dir()):
@@ -61,7 +62,7 @@ def store_if_available(obj: Context, without: str = "validating without the stor
     try:
         return obj.store()
     except IsicError as exc:
-        progress(f"note: {without} ({exc.message})")
+        progress(f"note : {without} ({exc.text('fr')})" if lang == "fr" else f"note: {without} ({exc.message})")
         return None
 
 
@@ -70,4 +71,4 @@ def print_report(report: Report, lang: str, path: Path | None) -> None:
     click.echo(report.describe(lang), err=not report.conforms)
     if path is not None:
         path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
-        progress(f"W3C SHACL report written to {path}")
+        progress(f"rapport SHACL du W3C écrit dans {path}" if lang == "fr" else f"W3C SHACL report written to {path}")

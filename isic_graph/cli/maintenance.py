@@ -11,7 +11,7 @@ from isic_graph.admin.backup import backup, verify
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.reference import load_reference
 from isic_graph.admin.restoration import restore
-from isic_graph.cli.context import Context, progress, run
+from isic_graph.cli.context import LANG, Context, progress, run
 from isic_graph.cli.progress import Display
 from isic_graph.errors import RestoreRefused
 from isic_graph.validation.validator import Validator
@@ -32,14 +32,16 @@ def init_command(obj: Context, samples: bool) -> None:
 @click.command("load")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--graph", required=True, help="IRI of the graph to replace with the file's triples.")
+@LANG
 @click.pass_obj
-def load_command(obj: Context, file: Path, graph: str) -> None:
+def load_command(obj: Context, file: Path, graph: str, lang: str | None) -> None:
     """Load reference data (no ISIC shapes, any size) into a graph of its own, replacing it whole or not at all."""
     def action() -> None:
         with obj.store() as store, Display("load") as show:
             count = load_reference(store, obj.graphs, file, graph, show)
-        click.echo(f"loaded {count} triples into <{graph}>")
-    run(action)
+        click.echo(f"{count} triplets chargés dans <{graph}>" if lang == "fr" else
+                   f"loaded {count} triples into <{graph}>")
+    run(action, lang)
 
 
 @click.command("backup")

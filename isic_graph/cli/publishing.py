@@ -39,7 +39,8 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
         documents = [Document.from_path(f) for f in files]
         sheets = all(d.format.rdf_format is None for d in documents)
         chosen = Mode(mode) if mode else Mode.TABLES if sheets else Mode.REPLACE
-        progress(f"validating {len(documents)} file(s) for network {network}…")
+        progress(f"vérification de {len(documents)} fichier(s) pour le réseau {network}…" if lang == "fr" else
+                 f"validating {len(documents)} file(s) for network {network}…")
         with obj.store(read_only=dry_run) as store:
             try:
                 result = ingest(store, Validator.default(), obj.graphs, documents, network, chosen, dry_run=dry_run)
@@ -49,10 +50,15 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
                             "the sheet is refused; nothing was stored")
                      if isinstance(exc, SheetRefused) else exc.text(lang or "en"), lang=lang)
         click.echo(result.changes.describe(lang or "fr"))
+        for link in result.links:  # what the removed projects and lessons leave pointing at them
+            click.echo(f"{'lien vers un retrait' if (lang or 'fr') == 'fr' else 'linked from'}\t{link.holder}\t"
+                       f"<{link.subject}> <{link.predicate}> <{link.target}>")
         if dry_run:
             click.echo(choose(lang or "fr", "rien n'a été enregistré (--dry-run)", "nothing was stored (--dry-run)"))
             return
-        click.echo(f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
+        click.echo(f"{result.triples} triplets enregistrés dans <{result.graph}> ({result.mode.value}) ; "
+                   f"provenance <{result.activity}>" if lang == "fr" else
+                   f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "
                    f"provenance <{result.activity}>")
     run(action, lang)
 
@@ -70,7 +76,8 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
         if network is not None:
             check_slug(network)
         batch = read_batch([Document.from_path(f) for f in files], obj.graphs.base)
-        store = store_if_available(obj)
+        store = store_if_available(obj, "vérification sans la base" if lang == "fr" else
+                                   "validating without the store", lang)
         try:
             outcome = check(batch, store, Validator.default(), obj.graphs, network)
         finally:

@@ -16,6 +16,7 @@ from typing import Iterable, Mapping
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
 from isic_graph.ingest.sheetmodel import table_named
+from isic_graph.ingest.sheetmodel import tables as all_tables
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDF_TYPE, RDFS
 from isic_graph.sparql.terms import iri, iris
 from isic_graph.store.results import term_value
@@ -107,6 +108,15 @@ def inverse_paths(tables: Iterable[str]) -> frozenset[str]:
     return frozenset(c.path for t in present for c in t.columns if c.inverse)
 
 
+def kept_paths(tables: Iterable[str]) -> frozenset[str]:
+    """The properties of the present tables' resources that absent tables state (a project's `isic:funding`,
+    written in fundings.csv): replacing a project keeps them, so that no table is lost by leaving its file out."""
+    present = {t.file for name in tables if (t := table_named(name)) is not None}
+    absent = [t for t in all_tables() if t.file not in present]
+    direct = {c.path for t in all_tables() if t.file in present for c in t.columns if not c.inverse}
+    return frozenset(c.path for t in absent for c in t.columns if c.inverse) - direct
+
+
 def replaced(stored: Iterable[Triple], batch: Iterable[Triple], tables: Iterable[str]) -> frozenset[str]:
     """The resources an upload of these tables describes again or removes: those of the tables' classes,
     in the network's graph or in the upload."""
@@ -115,17 +125,20 @@ def replaced(stored: Iterable[Triple], batch: Iterable[Triple], tables: Iterable
                      if t.predicate.value == RDF_TYPE and term_value(t.object) in classes)
 
 
-def deletions(graph: str, resources: Iterable[str], paths: Iterable[str]) -> list[str]:
-    """SPARQL operations removing the descriptions of these resources from a graph, and the statements
-    of the given properties (the tables' inverse columns) that point to them."""
+def deletions(graph: str, resources: Iterable[str], paths: Iterable[str],
+              kept: Iterable[str] = ()) -> list[str]:
+    """SPARQL operations removing the descriptions of these resources from a graph (but the `kept` properties,
+    which tables absent from the upload state), and the statements of the given properties (the tables'
+    inverse columns) that point to them."""
     roots = sorted(resources)
     inverse = sorted(paths)
+    keep = f" FILTER(?p NOT IN ({', '.join(iri(p) for p in sorted(kept))}))" if kept else ""
     target = iri(graph)
     operations = []
     for start in range(0, len(roots), VALUES_CHUNK):
         values = iris(roots[start:start + VALUES_CHUNK])
         operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
-                          f"GRAPH {target} {{ ?s ?p ?o }} }}")
+                          f"GRAPH {target} {{ ?s ?p ?o }}{keep} }}")
         if inverse:
             operations.append(f"DELETE {{ GRAPH {target} {{ ?x ?p ?s }} }} WHERE {{ VALUES ?s {{ {values} }} "
                               f"VALUES ?p {{ {iris(inverse)} }} GRAPH {target} {{ ?x ?p ?s }} }}")
@@ -133,9 +146,12 @@ def deletions(graph: str, resources: Iterable[str], paths: Iterable[str]) -> lis
 
 
 def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: Iterable[str],
-                paths: Iterable[str]) -> ChangeList:
-    """The resources added, changed or removed when `resources` are described again by the batch."""
-    stored, batch = _as_stored(stored), _as_stored(batch)
+                paths: Iterable[str], kept: Iterable[str] = ()) -> ChangeList:
+    """The resources added, changed or removed when `resources` are described again by the batch (but for
+    the `kept` properties, which stay as they are)."""
+    keep = set(kept)
+    stored = [t for t in _as_stored(stored) if t.predicate.value not in keep]
+    batch = _as_stored(batch)
     wanted = set(resources)
     inverse = set(paths)
     before, after = _descriptions(stored, wanted, inverse), _descriptions(batch, wanted, inverse)
@@ -192,5 +208,5 @@ def _names(triples: Iterable[Triple]) -> dict[str, str]:
     return {s: v for s, (_, v) in found.items()}
 
 
-__all__ = ["Change", "ChangeList", "change_list", "counted", "deletions", "inverse_paths", "replaced",
+__all__ = ["Change", "ChangeList", "change_list", "counted", "deletions", "inverse_paths", "kept_paths", "replaced",
            "table_classes"]

@@ -93,7 +93,9 @@ class DryRuns:
         begun = time.monotonic()
         if not self._turns.acquire(timeout=timeout):
             raise ValidationTimeout(f"the server was validating {self.limit} submissions at once for {timeout:g} s; "
-                                    "nothing was stored. Send it again in a moment")
+                                    "nothing was stored. Send it again in a moment",
+                                    f"le serveur vérifiait déjà {self.limit} envois depuis {timeout:g} s ; rien n'a "
+                                    "été enregistré. Envoyez-le de nouveau dans un instant")
         try:
             return dry_run(submission, max(0.1, timeout - (time.monotonic() - begun)))
         finally:
@@ -111,11 +113,16 @@ def dry_run(submission: Submission, timeout: float) -> DryRun:
     try:
         if not receiving.poll(timeout):
             raise ValidationTimeout(f"the validation ran past {timeout:g} s and was stopped; nothing was stored. "
-                                    "Send the submission in smaller parts")
+                                    "Send the submission in smaller parts",
+                                    f"la vérification a dépassé {timeout:g} s et a été arrêtée ; rien n'a été "
+                                    "enregistré. Envoyez la fiche en plusieurs parties (quelques tableaux, ou "
+                                    "moins de lignes, à la fois)")
         try:
             outcome: tuple[Any, ...] = receiving.recv()
         except EOFError:
-            raise DryRunFailed("the validation process ended without an answer (out of memory?)") from None
+            raise DryRunFailed("the validation process ended without an answer (out of memory?)",
+                               "la vérification s'est arrêtée sans répondre (mémoire épuisée ?) ; rien n'a été "
+                               "enregistré") from None
     finally:
         if process.is_alive():
             process.kill()

@@ -4,7 +4,9 @@ The form writes the project, its lessons and its collection sheet as an upsert, 
 description of each of them. So that the form never deletes what it does not show, the triples the
 network's graph holds about those resources (and their `#genid-` nodes) are written back with the form's,
 except those of the properties the form covers for that resource (for texts, in the form's language):
-partnerships, fundings, user groups, other languages, properties of later shapes all stay as they were.
+user groups, other languages, properties of later shapes all stay as they were. The project's partners and
+fundings are shown in the form's blocks (each carries its stored IRI): those sent are described again, those
+emptied are taken out (SheetTriples.removed).
 """
 
 from __future__ import annotations

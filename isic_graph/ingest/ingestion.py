@@ -10,8 +10,8 @@ from typing import Sequence
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError, ValidationFailed
-from isic_graph.ingest import ownership
-from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, replaced
+from isic_graph.ingest import ownership, retraction
+from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, kept_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
     key_holders,
@@ -78,6 +78,8 @@ class IngestResult:
     changes: ChangeList = ChangeList(())
     published: tuple[tuple[str, str], ...] = ()  # (IRI, class local name) of each resource the batch describes
     dry_run: bool = False  # nothing was written
+    withdrawn: tuple[str, ...] = ()  # the projects and lessons it removes: recorded as retracted (410 Gone)
+    links: tuple[retraction.Link, ...] = ()  # the statements left pointing at them (other networks' first)
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
@@ -109,14 +111,19 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
 
 
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
-           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False) -> IngestResult:
+           mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False,
+           removing: frozenset[str] = frozenset()) -> IngestResult:
     """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate,
     or states anything about a subject another owns (see ownership.py); the subjects it is first to
-    publish become the network's. A dry run checks all the same and answers the change list, writing nothing."""
+    publish become the network's. A dry run checks all the same and answers the change list, writing nothing.
+    removing (upsert only): resources whose description the network's graph no longer holds after it (the
+    partners and fundings an edit through the form takes out)."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
     if mode is Mode.TABLES and (not batch.tables or any(d.format.rdf_format is not None for d in documents)):
-        raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)")
+        raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)",
+                         "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "
+                         ".ods)")
     _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
     _check_attribution(batch, graphs, network)
     if not dry_run:
@@ -133,12 +140,17 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     graph = graphs.network(network)
     stored = store.graph_triples(graph)
     resources, paths = _replaced(stored, batch, mode)
-    changes = change_list(stored, batch.triples, resources, paths)
+    removing = removing - batch.subjects if mode is Mode.UPSERT else frozenset()
+    resources |= removing
+    kept = kept_paths(batch.tables) if mode is Mode.TABLES else frozenset()
+    changes = change_list(stored, batch.triples, resources, paths, kept)
     published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
     created = not stored
+    withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
+    links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
     if dry_run:
         return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, created,
-                            changes, published, dry_run=True)
+                            changes, published, dry_run=True, withdrawn=withdrawn, links=links)
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
     # What the write may join or part in the identity graph: the resources given identifiers before and after.
     changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
@@ -147,19 +159,25 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     if mode is Mode.REPLACE:
         operations.append(f"DROP SILENT GRAPH {iri(graph)}")
     elif mode is Mode.TABLES:
-        operations.extend(deletions(graph, resources, paths))
+        again = resources & batch.subjects  # described again: what absent tables state of them stays
+        operations.extend(deletions(graph, again, paths, kept) + deletions(graph, resources - again, paths))
     else:
-        operations.extend(_delete_descriptions(graph, batch))
+        operations.extend(_delete_descriptions(graph, batch.subjects | removing))
     operations.append(insert_data(graph, batch.triples))
     operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
                                                            validator.shapes_version, now)))
     if claimed:
         operations.append(ownership.claim_update(graphs, owner, claimed, activity))
+    if withdrawn:  # as a retraction: the removed project or lesson answers 410, and others find their links to it
+        reason = (f"retiré par un dépôt de la fiche du réseau (mode {mode.value}) : sa ligne n'y est plus" if
+                  mode is Mode.TABLES else f"retiré par un dépôt du réseau (mode {mode.value}) : il n'y est plus")
+        operations.append(insert_data(graphs.metadata, retraction.removal_record(graphs, network, withdrawn,
+                                                                                 reason, now)))
     store.update(" ;\n".join(operations))
     update_identity(store, graphs, changed | (resources if mode is Mode.TABLES else frozenset()))
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
-                        changes, published)
+                        changes, published, withdrawn=withdrawn, links=links)
 
 
 def _replaced(stored: list[Triple], batch: Batch, mode: Mode) -> tuple[frozenset[str], frozenset[str]]:
@@ -289,8 +307,8 @@ def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
                              f"mais l'envoi est celui du réseau « {network} » (<{expected}>)")
 
 
-def _delete_descriptions(graph: str, batch: Batch) -> list[str]:
-    roots = sorted(s for s in batch.subjects if "#genid-" not in s)
+def _delete_descriptions(graph: str, subjects: frozenset[str]) -> list[str]:
+    roots = sorted(s for s in subjects if "#genid-" not in s)
     operations = []
     target = iri(graph)
     for start in range(0, len(roots), VALUES_CHUNK):

@@ -103,9 +103,11 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
                          f"{detail}", f"{name} n'est pas un fichier {fmt.name} valide, ligne {exc.lineno}, "
                                   f"colonne {exc.offset} : {detail}") from None
     except MemoryError:  # pyoxigraph's buffer limit (16 MiB) for one token
-        raise DocumentTooLarge(f"{name} holds a token (a literal or an IRI) too large to read") from None
+        raise DocumentTooLarge(f"{name} holds a token (a literal or an IRI) too large to read",
+                               f"{name} contient un terme (un texte ou une IRI) trop grand pour être lu") from None
     except ValueError as exc:
-        raise ParseError(f"{name} could not be read: {_shown(str(exc), 300)}") from None
+        raise ParseError(f"{name} could not be read: {_shown(str(exc), 300)}",
+                         f"{name} ne peut pas être lu : {_shown(str(exc), 300)}") from None
 
 
 def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
@@ -113,17 +115,22 @@ def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
     for term in (triple.subject, triple.predicate, triple.object):
         if isinstance(term, Triple):
             raise ParseError(f"{name}: RDF 1.2 triple terms and reified triples (<< … >>) are not accepted; "
-                             "describe the statement with plain triples")
+                             "describe the statement with plain triples",
+                             f"{name} : les triplets RDF 1.2 imbriqués (<< … >>) ne sont pas acceptés ; décrivez "
+                             "l'énoncé par des triplets simples")
         if isinstance(term, Literal):
             if len(term.value) > limits.max_literal:
                 raise DocumentTooLarge(f"{name}: a literal of <{_shown(term_value(triple.subject))}> "
                                        f"<{_shown(triple.predicate.value)}> is longer than {limits.max_literal} "
-                                       "characters")
+                                       "characters", f"{name} : un texte de <{_shown(term_value(triple.subject))}> "
+                                       f"<{_shown(triple.predicate.value)}> a plus de {limits.max_literal} "
+                                       "caractères")
             iri = term.datatype.value
         else:
             iri = term.value if isinstance(term, NamedNode) else ""
         if len(iri) > limits.max_iri:
-            raise DocumentTooLarge(f"{name}: the IRI <{_shown(iri)}> is longer than {limits.max_iri} characters")
+            raise DocumentTooLarge(f"{name}: the IRI <{_shown(iri)}> is longer than {limits.max_iri} characters",
+                                   f"{name} : l'IRI <{_shown(iri)}> a plus de {limits.max_iri} caractères")
 
 
 def _check_text(doc: Document, limits: DocumentLimits) -> str:
@@ -146,11 +153,14 @@ def _check_text(doc: Document, limits: DocumentLimits) -> str:
     neutral = ESCAPE.sub("__", text)  # same length: same offsets
     if sum(map(neutral.count, MARKS)) > limits.max_marks:  # counted at C speed, before the scan in Python
         raise DocumentTooLarge(f"{doc.name} is too large to read: more than {limits.max_marks} brackets, quotes "
-                               "and IRIs; split it into several submissions")
+                               "and IRIs; split it into several submissions",
+                               f"{doc.name} est trop grand pour être lu : plus de {limits.max_marks} crochets, "
+                               "guillemets et IRI ; répartissez-le en plusieurs envois")
     depth, where = deepest_nesting(neutral, limits.max_depth)
     if depth > limits.max_depth:
         line, column = _position(text, where)
-        raise ParseError(f"{doc.name} nests more than {limits.max_depth} levels deep (line {line}, column {column})")
+        raise ParseError(f"{doc.name} nests more than {limits.max_depth} levels deep (line {line}, column {column})",
+                         f"{doc.name} imbrique plus de {limits.max_depth} niveaux (ligne {line}, colonne {column})")
     return text
 
 
@@ -180,25 +190,30 @@ def _inline_contexts(name: str, text: str, limits: DocumentLimits) -> bytes:
     values = JSON_STRING.sub("", ESCAPE.sub("__", text))
     if values.count(",") + values.count(":") + 1 > limits.max_json_values:  # members and elements, roughly
         raise DocumentTooLarge(f"{name} holds more than {limits.max_json_values} JSON values; "
-                               "split it into several submissions")
+                               "split it into several submissions", f"{name} contient plus de "
+                               f"{limits.max_json_values} valeurs JSON ; répartissez-le en plusieurs envois")
 
     def refuse_constant(constant: str) -> Any:
-        raise ParseError(f"{name}: JSON has no {constant}; write numbers as numbers")
+        raise ParseError(f"{name}: JSON has no {constant}; write numbers as numbers",
+                         f"{name} : {constant} n'existe pas en JSON ; écrivez les nombres comme des nombres")
 
     def finite(number: str) -> float:
         value = float(number)
         if not math.isfinite(value):
-            raise ParseError(f"{name}: the number {_shown(number, 40)} is out of range")
+            raise ParseError(f"{name}: the number {_shown(number, 40)} is out of range",
+                             f"{name} : le nombre {_shown(number, 40)} est hors limites")
         return value
 
     try:
         tree = json.loads(text.removeprefix("\ufeff"), parse_constant=refuse_constant, parse_float=finite)
     except json.JSONDecodeError as exc:
-        raise ParseError(f"{name} is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise ParseError(f"{name} is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                         f"{name} n'est pas du JSON valide, ligne {exc.lineno}, colonne {exc.colno}") from None
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
-        raise ParseError(f"{name} holds a number too long to read") from None
+        raise ParseError(f"{name} holds a number too long to read",
+                         f"{name} contient un nombre trop long pour être lu") from None
     except RecursionError:  # nesting was measured before; this is the last safety net
-        raise ParseError(f"{name} nests too deeply to be read") from None
+        raise ParseError(f"{name} nests too deeply to be read", f"{name} est trop imbriqué pour être lu") from None
 
     def walk(node: Any) -> Any:
         if isinstance(node, list):
@@ -219,10 +234,13 @@ def _resolve_context(name: str, value: Any) -> Any:
         if value == CONTEXT_IRI:
             return _context()
         raise ParseError(f"{name}: remote JSON-LD context {_shown(value)!r} is not fetched; use {CONTEXT_IRI} "
-                         "or an inline context")
+                         "or an inline context", f"{name} : le contexte JSON-LD distant « {_shown(value)} » n'est "
+                         f"pas téléchargé ; utilisez {CONTEXT_IRI} ou un contexte en ligne")
     if isinstance(value, dict):
         if "@import" in value:
-            raise ParseError(f"{name}: JSON-LD @import of remote contexts is not supported; use an inline context")
+            raise ParseError(f"{name}: JSON-LD @import of remote contexts is not supported; use an inline context",
+                             f"{name} : l'@import de contextes JSON-LD distants n'est pas pris en charge ; "
+                             "utilisez un contexte en ligne")
         return {key: {**term, "@context": _resolve_context(name, term["@context"])}  # a scoped context
                 if isinstance(term, dict) and "@context" in term else term for key, term in value.items()}
     return value  # null, or an invalid context that pyoxigraph refuses
@@ -280,7 +298,9 @@ def _digests(by_subject: Mapping[BlankNode, list[Triple]],
             if node in digests:
                 continue
             if node in on_path:
-                raise UsageError("blank nodes that refer to each other in a cycle cannot be stored; give them IRIs")
+                raise UsageError("blank nodes that refer to each other in a cycle cannot be stored; give them IRIs",
+                                 "des nœuds anonymes qui renvoient les uns aux autres en cercle ne peuvent pas être "
+                                 "enregistrés ; donnez-leur des IRI")
             on_path.add(node)
             stack.append((node, True))
             stack.extend((t.object, False) for t in by_subject.get(node, [])

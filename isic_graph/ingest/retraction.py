@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from pyoxigraph import Literal, NamedNode, Triple
+
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.ownership import owner_of
 from isic_graph.privacy import personal_data
@@ -41,6 +43,10 @@ class Link:
     subject: str
     predicate: str
     target: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"network": self.holder, "graph": self.graph, "subject": self.subject, "predicate": self.predicate,
+                "target": self.target}
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,27 @@ def _links(store: Store, graphs: Graphs, graph: str, withdrawn: tuple[str, ...])
                 continue
             found.append(Link(g, _holder(graphs, g), s, term_value(r["p"]), term_value(r["w"])))
     return tuple(found)
+
+
+def links_to(store: Store, graphs: Graphs, graph: str, withdrawn: tuple[str, ...]) -> tuple[Link, ...]:
+    """The statements outside `graph`'s own description of `withdrawn` that point at them (see _links)."""
+    return _links(store, graphs, graph, withdrawn) if withdrawn else ()
+
+
+def removal_record(graphs: Graphs, network: str, withdrawn: tuple[str, ...], reason: str,
+                   now: datetime.datetime) -> list[Triple]:
+    """The record of projects and lessons a network's upload removes (rows deleted from a table, or left out of a
+    replaced graph), as a retraction records them: an activity (who, when, why) each removed IRI
+    `prov:wasInvalidatedBy`, so that its address answers 410 Gone and other networks find their links to it."""
+    activity = NamedNode(f"{graphs.base}id/retraction/{now.strftime('%Y%m%dT%H%M%S%fZ')}")
+    stamp = Literal(now.isoformat(), datatype=NamedNode(XSD + "dateTime"))
+    return [Triple(activity, NamedNode(RDF_TYPE), NamedNode(PROV + "Activity")),
+            Triple(activity, NamedNode(PROV + "wasAssociatedWith"), NamedNode(graphs.network_resource(network))),
+            Triple(activity, NamedNode(PROV + "endedAtTime"), stamp),
+            Triple(activity, NamedNode(DCTERMS + "type"), Literal("retraction")),
+            Triple(activity, NamedNode(RDFS + "comment"), Literal(reason)),
+            *[Triple(activity, NamedNode(PROV + "invalidated"), NamedNode(w)) for w in withdrawn],
+            *[Triple(NamedNode(w), NamedNode(INVALIDATED), activity) for w in withdrawn]]
 
 
 def _holder(graphs: Graphs, graph: str) -> str:

@@ -12,7 +12,9 @@ pick-lists then offer as `#organisation.0`…); roles and user groups are left t
 
 A filled form becomes the triples of one project, its lessons, its collection sheet and its blocks,
 ingested like any submission: the same shapes, the same path, all or nothing. What it covers is said
-with them (SheetTriples.covered), so that an edit replaces only that (formedit.py).
+with them (SheetTriples.covered), so that an edit replaces only that (formedit.py). An edit form shows the
+project's stored partners and fundings as blocks carrying their IRIs (hidden `id`, and a partner's
+`partnership`): sent back unchanged they describe the same resources; a block emptied takes its resource out.
 """
 
 from __future__ import annotations
@@ -105,10 +107,21 @@ class FilledSheet:
         """The indexes of the blocks of a kind (`lesson`, `partner`…) that say something."""
         found = sorted({i for name in self.values if (i := block_index(name, kind)) is not None})
         return [i for i in found if any(self.get(n) for n in self.values
-                                        if n.startswith(f"{kind}.{i}.") and n != f"{kind}.{i}.id")]
+                                        if n.startswith(f"{kind}.{i}.") and n.rsplit(".", 1)[-1] not in HIDDEN)]
+
+    def stored(self, kind: str, key: str = "id") -> dict[int, str]:
+        """The stored resources an edit form's blocks of a kind name (their hidden `id`, or a partner's
+        `partnership`), by block, even those the user emptied."""
+        found = {}
+        for name in self.values:
+            i = block_index(name, kind)
+            if i is not None and name == f"{kind}.{i}.{key}" and self.get(name):
+                found[i] = self.get(name)[0].strip()
+        return found
 
 
 BLOCK_KINDS = ("lesson", "partner", "funding", "organisation", "territory")
+HIDDEN = ("id", "partnership")  # what an edit form's block carries of the stored resource it shows
 BLOCK_FIELD = re.compile(r"(lesson|partner|funding|organisation|territory)\.([^.]*)\.")
 LESSON_INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
 
@@ -128,7 +141,9 @@ def block_index(name: str, kind: str | None = None) -> int | None:
     if not LESSON_INDEX.fullmatch(index) or int(index) >= MAX_LESSONS:
         shown = index if len(index) <= 12 else index[:12] + "…"
         raise UsageError(f"field {name[:40]!r}: the {found.group(1)} number {shown!r} is not a number from 0 to "
-                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} of them)")
+                         f"{MAX_LESSONS - 1} (a sheet holds at most {MAX_LESSONS} of them)",
+                         f"champ « {name[:40]} » : le numéro de bloc « {shown} » n'est pas un nombre de 0 à "
+                         f"{MAX_LESSONS - 1} (une fiche en contient au plus {MAX_LESSONS})")
     return int(index) if kind in (None, found.group(1)) else None
 
 
@@ -344,6 +359,7 @@ class SheetTriples:
     blocks: dict[str, str]
     covered: frozenset[tuple[str, str, str | None]]
     problems: dict[str, list[str]]
+    removed: frozenset[str] = frozenset()  # stored partners, fundings and partnerships the user took out
 
 
 def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
@@ -360,6 +376,11 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
     problems: dict[str, list[str]] = {}
     described = {(kind, i): NamedNode(_block_iri(sheet, graphs, kind, i, project_slug))
                  for kind in BLOCKS for i in sheet.blocks(kind)}
+    ids = f"{graphs.base}id/"
+    partnerships = {i: p for i, p in sheet.stored("partner", "partnership").items() if _stored(p, ids)}
+    default_partnership = next(iter(sorted(partnerships.items())), (0, f"{ids}partnership/{project_slug}"))[1]
+    # the project's partners and fundings are all shown: what the form leaves out of them is taken out
+    covered |= {(project.value, ISIC + "funding", None), (project.value, ISIC + "partnership", None)}
     aliases = {f"#{kind}.{i}": node.value for (kind, i), node in described.items()}
     triples = [Triple(project, NamedNode(RDF_TYPE), NamedNode(ISIC + "Project"))]
     triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases)
@@ -371,11 +392,11 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
         if kind == "funding":
             triples.append(Triple(project, NamedNode(ISIC + "funding"), node))
         elif kind == "partner":
-            partnership = NamedNode(f"{graphs.base}id/partnership/{project_slug}")
+            partnership = NamedNode(partnerships.get(i, default_partnership))
             triples += [Triple(partnership, NamedNode(RDF_TYPE), NamedNode(ISIC + "Partnership")),
                         Triple(partnership, NamedNode(ISIC + "partner"), node),
                         Triple(project, NamedNode(ISIC + "partnership"), partnership)]
-            covered.add((partnership.value, RDF_TYPE, None))
+            covered |= {(partnership.value, RDF_TYPE, None), (partnership.value, ISIC + "partner", None)}
     named = {_kept_slug(v) for i in sheet.lessons() for v in sheet.get(f"lesson.{i}.id")[:1]}
     for i in sheet.lessons():
         own = sheet.get(f"lesson.{i}.id")
@@ -399,7 +420,22 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
                 Triple(record, NamedNode(DCTERMS + "modified"), day)]
     covered |= {(record.value, p, None) for p in (RDF_TYPE, ISIC + "describes", PROV + "wasAttributedTo",
                                                   DCTERMS + "created", DCTERMS + "modified")}
-    return SheetTriples(list(dict.fromkeys(triples)), blocks, frozenset(covered), problems)
+    kept = {node.value for node in described.values()} | {s for s, _, _ in covered}
+    removed = {iri for kind in ("partner", "funding") for iri in sheet.stored(kind).values() if _stored(iri, ids)}
+    removed |= set(partnerships.values())
+    return SheetTriples(list(dict.fromkeys(triples)), blocks, frozenset(covered), problems,
+                        frozenset(removed - kept))
+
+
+def _stored(iri: str, own: str) -> bool:
+    """Whether a hidden field names one of this instance's resources (anything else is not used)."""
+    if not iri.startswith(own) or "#" in iri:
+        return False
+    try:
+        NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def _block_iri(sheet: FilledSheet, graphs: Graphs, kind: str, i: int, project_slug: str) -> str:
@@ -417,6 +453,9 @@ def _block_iri(sheet: FilledSheet, graphs: Graphs, kind: str, i: int, project_sl
     if kind == "territory":
         code = slug(first("inseeCode") or first("label") or f"{project_slug}-{i + 1}")
         return f"{graphs.base}id/territory/{tail(first('territoryLevel')) or 'territoire'}/{code}"
+    stored = first("id")
+    if stored and _stored(stored, f"{graphs.base}id/"):  # the stored partner or funding an edit form shows
+        return stored
     named = first("agent" if kind == "partner" else "funder")
     alias = re.fullmatch(r"#organisation\.(\d{1,4})", named)
     if alias:  # an organisation described in the same form

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Iterator
 from xml.etree import ElementTree
 
-from isic_graph.errors import DocumentTooLarge, ParseError, Unreadable
+from isic_graph.errors import DocumentTooLarge, Unreadable
 from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
 
 QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
@@ -47,19 +47,45 @@ def raw_tables(doc: Document, limits: DocumentLimits = LIMITS) -> list[RawTable]
     return [RawTable(doc.name, doc.name, tuple(_csv_rows(doc.name, text, separator, limits)))]
 
 
+MOJIBAKE = re.compile(r"Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u2018-\u201e\u2020-\u2022\u2026"
+                      r"\u2030\u2039\u203a\u20ac\u2122]|â€")  # UTF-8 read as Windows-1252 once: `Ã©` for é
+MAC_ROMAN = re.compile(r"(?<=[a-z])[Žˆ‰]|[Žˆ‰](?=[a-z])")  # Mac Roman read as Windows-1252: `Ž` for é, `ˆ` for à
+
+
 def decoded(doc: Document) -> str:
-    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252; anything else refused."""
+    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252; anything else refused,
+    and so is text whose accents were already mangled by a wrong encoding (`CafÃ©`, Mac Roman's `CafŽ`)."""
+    text, windows = _decoded(doc)
+    for pattern, english, french in (
+            (MOJIBAKE, "was converted twice (UTF-8 read as Windows-1252)", "a été converti deux fois (de l'UTF-8 "
+             "lu comme du Windows-1252)"),
+            (MAC_ROMAN if windows else None, "is in Mac Roman (« CSV (Macintosh) »)",
+             "est en Mac Roman (« CSV (Macintosh) »)")):
+        found = pattern.search(text) if pattern is not None else None
+        if found:
+            row = text.count("\n", 0, found.start()) + 1
+            start = max(text.rfind("\n", 0, found.start()) + 1, found.start() - 12)
+            bad = text[start:found.end() + 12].split("\n")[0].strip()
+            raise Unreadable(doc.name, row, f"its accents are mangled (« {bad} »): the text {english}; start again "
+                             "from the original file and save it as « CSV UTF-8 »", f"les accents sont abîmés "
+                             f"(« {bad} ») : le texte {french} ; repartez du fichier d'origine et enregistrez-le en "
+                             "« CSV UTF-8 »")
+    return text
+
+
+def _decoded(doc: Document) -> tuple[str, bool]:
+    """The text, and whether it was read as Windows-1252."""
     data = doc.data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Unreadable(doc.name, 1, "the file is UTF-16 text; save the sheet as « CSV UTF-8 » or « CSV "
                          "(séparateur : point-virgule) »", "le fichier est en UTF-16 : enregistrez la feuille en "
                          "« CSV UTF-8 » ou « CSV (séparateur : point-virgule) »")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), False
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return data.decode("cp1252"), True
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
         byte = f"0x{data[exc.start]:02X}"
@@ -78,12 +104,16 @@ def _csv_rows(name: str, text: str, separator: str, limits: DocumentLimits) -> I
     """The rows of a CSV text, checked against the limits as they are read.
 
     The separators outside quotes are counted first, at C speed: the csv module holds a whole row in
-    memory. Lines are handed to it one by one (io.StringIO would hold four bytes per character).
+    memory. Lines are handed to it one by one (io.StringIO would hold four bytes per character). It reads
+    strictly: a quote never closed (which would swallow every later row into one cell) or a quote in the
+    middle of a cell is refused with its row, never read as something else.
     """
     if QUOTED.sub("", text).count(separator) > (limits.max_rows + 1) * limits.max_columns:
         raise DocumentTooLarge(f"{name} has more cells than {limits.max_rows} rows of {limits.max_columns} "
-                               "columns; split it into several sheets")
-    reader = csv.reader((line.group() for line in LINE.finditer(text)), delimiter=separator)
+                               "columns; split it into several sheets",
+                               f"{name} a plus de cellules que {limits.max_rows} lignes de {limits.max_columns} "
+                               "colonnes : répartissez-le en plusieurs fichiers")
+    reader = csv.reader((line.group() for line in LINE.finditer(text)), delimiter=separator, strict=True)
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
@@ -91,23 +121,38 @@ def _csv_rows(name: str, text: str, separator: str, limits: DocumentLimits) -> I
     except csv.Error as exc:  # the csv module's own limit on a cell (128 KiB), or a malformed quote
         if "field limit" in str(exc):
             raise DocumentTooLarge(f"{name}, row {number + 1}: a cell is longer than {limits.max_cell} "
-                                   "characters") from None
-        raise ParseError(f"{name}, row {number + 1}: {exc}") from None
+                                   "characters", f"{name}, ligne {number + 1} : une cellule a plus de "
+                                   f"{limits.max_cell} caractères") from None
+        if "end of data" in str(exc):
+            raise Unreadable(name, number + 1, "a quote (\") opened in this row is never closed, so every later row "
+                             "would be read as part of one cell; close the quote or remove it",
+                             "un guillemet (\") ouvert sur cette ligne n'est jamais refermé : toutes les lignes "
+                             "suivantes seraient lues comme une seule cellule ; refermez-le ou retirez-le") from None
+        raise Unreadable(name, number + 1, f"a quote (\") in the middle of a cell ({exc}); a cell that holds a quote "
+                         "is written between quotes, its quotes doubled (\"\"), as spreadsheets save it",
+                         "un guillemet (\") au milieu d'une cellule : une cellule qui contient un guillemet s'écrit "
+                         "entre guillemets, ses guillemets doublés (\"\"), comme les tableurs l'enregistrent") from None
 
 
 def _checked(name: str, number: int, row: list[str], limits: DocumentLimits) -> tuple[str, ...]:
     if number > limits.max_rows + 1:  # the header is not a row of data
-        raise DocumentTooLarge(f"{name} has more than {limits.max_rows} rows; split it into several sheets")
+        raise DocumentTooLarge(f"{name} has more than {limits.max_rows} rows; split it into several sheets",
+                               f"{name} a plus de {limits.max_rows} lignes : répartissez-le en plusieurs fichiers")
     if len(row) > limits.max_columns:
-        raise DocumentTooLarge(f"{name}, row {number}: {len(row)} cells; a row holds at most {limits.max_columns}")
+        raise DocumentTooLarge(f"{name}, row {number}: {len(row)} cells; a row holds at most {limits.max_columns}",
+                               f"{name}, ligne {number} : {len(row)} cellules ; une ligne en a au plus "
+                               f"{limits.max_columns}")
     for column, cell in enumerate(row, start=1):
         if len(cell) > limits.max_cell:
             raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell is longer than "
-                                   f"{limits.max_cell} characters")
+                                   f"{limits.max_cell} characters", f"{name}, ligne {number}, colonne {column} : "
+                                   f"la cellule a plus de {limits.max_cell} caractères")
         control = CONTROL.search(cell)
         if control:
-            raise ParseError(f"{name}, row {number}, column {column}: control character "
-                             f"U+{ord(control.group()):04X}; cells may not hold control characters")
+            raise Unreadable(name, number, f"column {column}: control character U+{ord(control.group()):04X}; "
+                             "cells may not hold control characters",
+                             f"colonne {column} : caractère de contrôle U+{ord(control.group()):04X} ; une cellule "
+                             "ne peut pas en contenir (retirez-le, ou copiez le texte sans sa mise en forme)")
     return tuple(row)
 
 
@@ -134,7 +179,8 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
                              "la feuille ne peut pas être lue : enregistrez le classeur en .xlsx ou en .ods") from None
         if len(values) > limits.max_rows + 1:
             raise DocumentTooLarge(f"{doc.name}, sheet {sheet!r} has more than {limits.max_rows} rows; "
-                                   "split it into several sheets")
+                                   "split it into several sheets", f"{doc.name}, feuille « {sheet} » : plus de "
+                                   f"{limits.max_rows} lignes ; répartissez-la en plusieurs classeurs")
         shown = f"{doc.name} › {name}"
         rows = tuple((n, _checked(shown, n, [_text(v) for v in _trimmed(row)], limits))
                      for n, row in enumerate(values, start=1))
@@ -155,7 +201,8 @@ def check_extent(doc: Document, limits: DocumentLimits) -> None:
         parts = [i for i in archive.infolist() if i.filename.endswith(".xml")]
         if sum(i.file_size for i in parts) > budget:
             raise DocumentTooLarge(f"{doc.name} unpacks to more than {budget // (1024 * 1024)} MiB; "
-                                   "split it into several workbooks")
+                                   "split it into several workbooks", f"{doc.name} se décompresse en plus de "
+                                   f"{budget // (1024 * 1024)} Mio ; répartissez-le en plusieurs classeurs")
         for info in parts:
             if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
                 with archive.open(info) as part:
@@ -175,7 +222,9 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
             place = CELL.match(element.get("r", ""))
             if place and (int(place.group(2)) > limits.max_rows + 1 or _column(place.group(1)) > limits.max_columns):
                 raise DocumentTooLarge(f"{name}: a cell at {place.group(0)} lies past {limits.max_rows} rows of "
-                                       f"{limits.max_columns} columns; a sheet holds at most that")
+                                       f"{limits.max_columns} columns; a sheet holds at most that",
+                                       f"{name} : une cellule en {place.group(0)} dépasse {limits.max_rows} lignes "
+                                       f"de {limits.max_columns} colonnes, le plus qu'une feuille peut contenir")
             element.clear()
         elif event == "end" and tag == "table-row":  # .ods: rows and cells may repeat
             repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
@@ -186,13 +235,15 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
                 if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
                     filled = True
                     if width + count > limits.max_columns:
-                        raise DocumentTooLarge(f"{name}: a row fills more than {limits.max_columns} columns")
+                        raise DocumentTooLarge(f"{name}: a row fills more than {limits.max_columns} columns",
+                                               f"{name} : une ligne remplit plus de {limits.max_columns} colonnes")
                 width += count
             if filled:
                 rows += repeated
                 if rows > limits.max_rows + 1:
                     raise DocumentTooLarge(f"{name}: a sheet has more than {limits.max_rows} rows; split it into "
-                                           "several sheets")
+                                           "several sheets", f"{name} : une feuille a plus de {limits.max_rows} "
+                                           "lignes ; répartissez-la en plusieurs classeurs")
             else:
                 rows += min(repeated, 1)
             element.clear()
@@ -218,7 +269,9 @@ class _Capped(io.RawIOBase):
         data = self.inner.read(min(len(buffer), self.left + 1))
         self.left -= len(data)
         if self.left < 0:
-            raise DocumentTooLarge("the workbook unpacks to more than it says; split it into several workbooks")
+            raise DocumentTooLarge("the workbook unpacks to more than it says; split it into several workbooks",
+                                   "le classeur se décompresse en plus qu'il ne le dit ; répartissez-le en plusieurs "
+                                   "classeurs")
         buffer[:len(data)] = data
         return len(data)
 

@@ -68,7 +68,7 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
             problems.add(exc.file, exc.row, None, None, exc.french, exc.english)
             continue
         for raw in found:
-            table = table_named(raw.name)
+            table = table_for(raw.name)
             if table is None:
                 known = [t.file for t in tables()]
                 close = difflib.get_close_matches(raw.name, known, n=1)
@@ -83,10 +83,35 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
         report = problems.report()
         shown = "; ".join(v.describe("en") for v in report.violations[:20])
         more = f"; and {len(report.violations) - 20} more" if len(report.violations) > 20 else ""
+        shown_fr = " ; ".join(v.describe("fr") for v in report.violations[:20])
+        more_fr = f" ; et {len(report.violations) - 20} de plus" if len(report.violations) > 20 else ""
         raise SheetRefused(f"the sheet cannot be read, {len(report.violations)} problem(s) to fix: {shown}{more}",
-                           report)
+                           report, fr=f"la fiche ne peut pas être lue, {len(report.violations)} problème(s) à "
+                                      f"corriger : {shown_fr}{more_fr}")
     return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns,
                         frozenset(reader.present))
+
+
+FRENCH_TABLES = {"reseau": "network", "reseaux": "network", "territoires": "territories", "projets": "projects",
+                 "enseignements": "lessons", "partenaires": "partners", "partenariats": "partners",
+                 "financements": "fundings", "groupes": "groups", "groupes d usagers": "groups",
+                 "comites": "committees", "comites de pilotage": "committees", "ressources": "resources"}
+COPY_MARK = re.compile(r"\s*(\(\d{1,3}\)|- copie|- copy|copie)$")
+
+
+def table_for(name: str) -> Table | None:
+    """The table a file or a workbook's sheet is, by its name as people and programs leave it: `projects.csv`,
+    `Projets.csv`, `projects (1).csv` (a second download), `fiche-isic-projects.csv` (a workbook's sheets
+    exported one file each), `PROJECTS.CSV`."""
+    found = table_named(name)
+    if found is not None:
+        return found
+    stem = COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)))
+    names = {t.name: t.name for t in tables()} | FRENCH_TABLES
+    for key in sorted(names, key=len, reverse=True):  # the longest name the file's name ends with
+        if stem == key or stem.endswith(" " + key):
+            return table_named(names[key])
+    return None
 
 
 class _Reader:
@@ -104,6 +129,7 @@ class _Reader:
         self.present.add(table.file)
         if not raw.rows:
             return
+        raw = _titled(table, raw)
         header = self._header(table, raw)
         if header is None:
             return
@@ -127,15 +153,13 @@ class _Reader:
             self._row(table, raw.shown, number, row)
             if len(self.triples) > self.limits.max_triples:
                 raise DocumentTooLarge(f"{raw.shown}, row {number}: the submission holds more than "
-                                       f"{self.limits.max_triples} triples; split it into several submissions")
+                                       f"{self.limits.max_triples} triples; split it into several submissions",
+                                       f"{raw.shown}, ligne {number} : l'envoi contient plus de "
+                                       f"{self.limits.max_triples} triplets ; répartissez-le en plusieurs envois")
 
     def _header(self, table: Table, raw: RawTable) -> dict[str, int] | None:
         """The column each header names (by position), once unknown, repeated and missing columns are refused."""
-        known = {plain(h): h for h in table.headers}
-        for c in table.columns:  # a column may also be titled by its label (`Date de début`)
-            for name in c.names.values():
-                known.setdefault(plain(name).replace(" ", "_"), c.header)
-                known.setdefault(plain(name), c.header)
+        known = title_aliases(table)
         found: dict[str, int] = {}
         suggested: set[str] = set()  # a missing column an unknown one is probably meant for: said once, there
         ok = True
@@ -149,19 +173,19 @@ class _Reader:
                 hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 hint_en = f"; did you mean '{close[0]}'?" if close else ""
                 suggested.update(close)
-                self.problems.add(raw.shown, 1, title, None,
+                self.problems.add(raw.shown, raw.rows[0][0], title, None,
                                   f"colonne inconnue{hint_fr} Colonnes possibles : {', '.join(table.headers)}",
                                   f"unknown column{hint_en} Possible columns: {', '.join(table.headers)}")
                 ok = False
             elif header in found:
-                self.problems.add(raw.shown, 1, title, None, "cette colonne apparaît deux fois",
+                self.problems.add(raw.shown, raw.rows[0][0], title, None, "cette colonne apparaît deux fois",
                                   "this column appears twice")
                 ok = False
             else:
                 found[header] = i
         for header in table.required():
             if header not in found and header not in suggested:
-                self.problems.add(raw.shown, 1, None, None, f"colonne manquante : « {header} »",
+                self.problems.add(raw.shown, raw.rows[0][0], None, None, f"colonne manquante : « {header} »",
                                   f"missing column: '{header}'")
                 ok = False
         return found if ok else None
@@ -271,6 +295,49 @@ class _Reader:
                 messages[lang] = f"not a value of the list '{scheme.label('en')}'{hint} Possible values: {valid}"
         self.problems.add(file, number, column.header, cell, messages["fr"], messages["en"])
         return None
+
+
+TITLE_ROWS = 5  # rows a sheet may hold above its column titles (a title, a merged group of columns)
+
+
+def _titled(table: Table, raw: RawTable) -> RawTable:
+    """The table from its row of column titles on: the first row, unless it names no column and one of the next
+    rows does, mostly, below rows that are headings only (a sheet's title, or merged cells grouping its columns:
+    one text, or texts each followed by an empty cell). A row above that could hold values is never passed
+    over: the first row is then the titles, and its unknown columns are said."""
+    known = title_aliases(table)
+
+    def named(cells: tuple[str, ...]) -> bool:
+        titles = [plain(c) for c in cells if c.strip()]
+        found = sum(1 for t in titles if t in known or t.replace(" ", "_") in known)
+        return found > 0 and 2 * found >= len(titles)
+
+    def heading(cells: tuple[str, ...]) -> bool:  # one text, or texts each over merged (empty) cells: no values
+        filled = [i for i, c in enumerate(cells) if c.strip()]
+        return len(filled) <= 1 or all(i + 1 == len(cells) or not cells[i + 1].strip() for i in filled)
+
+    for start, (_, cells) in enumerate(raw.rows[:TITLE_ROWS]):
+        if named(cells):
+            return raw if start == 0 else RawTable(raw.name, raw.shown, raw.rows[start:])
+        if not heading(cells):
+            break
+    return raw
+
+
+def title_aliases(table: Table) -> dict[str, str]:
+    """The column each title names, in plain form: its header, or its label (`Date de début`) when no other
+    column of the table has that label or that header (`Enseignement` titles no column of lessons.csv: it is
+    the label of the statement and the header of the identifier)."""
+    known = {plain(h): h for h in table.headers}
+    labels: dict[str, set[str]] = {}
+    for c in table.columns:
+        for name in c.names.values():
+            for form in (plain(name), plain(name).replace(" ", "_")):
+                labels.setdefault(form, set()).add(c.header)
+    for form, headers in labels.items():
+        if len(headers) == 1 and (form not in known or known[form] in headers):
+            known.setdefault(form, next(iter(headers)))
+    return known
 
 
 def _expand(template: str, values: Mapping[str, str], cell: str | None = None) -> str:

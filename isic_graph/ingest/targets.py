@@ -16,8 +16,8 @@ from pyoxigraph import NamedNode
 
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Batch
-from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, Graphs
-from isic_graph.sparql.terms import iri, iris
+from isic_graph.rdf.namespaces import ISIC, PROV, RDF_TYPE, Graphs
+from isic_graph.sparql.terms import iri, iris, literal
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 
@@ -35,8 +35,14 @@ class Dangling:
     predicate: str
     target: str
     closest: str | None
+    withdrawn: bool = False  # its network withdrew it from publication (a retraction, or its row deleted)
 
     def messages(self) -> dict[str, str]:
+        if self.withdrawn:
+            return {"fr": f"« {_name(self.target)} » a été retiré de la publication par son réseau (son adresse "
+                          "répond « 410 retiré ») : retirez ce lien, ou citez un autre enseignement.",
+                    "en": f"'{_name(self.target)}' was withdrawn from publication by its network (its address "
+                          "answers 410 Gone): remove this link, or cite another lesson."}
         fr = (f"« {_name(self.target)} » n'est pas un enseignement connu : ni décrit dans cet envoi, ni dans la "
               "base, ni chez un réseau pair enregistré.")
         en = (f"'{_name(self.target)}' is no known lesson: described neither in this submission, nor in the "
@@ -58,20 +64,35 @@ def dangling(store: Store, graphs: Graphs, batch: Batch, exclude_graph: str | No
     spaces = [ownership.key(graphs, space) for space in ownership.peer_spaces(store, graphs).values()]
     unknown = {target for _, _, target in links
                if not any(ownership.key(graphs, target).startswith(space) for space in spaces)}
-    unknown -= described(store, unknown, exclude_graph)
+    unknown -= described(store, graphs, unknown, exclude_graph)
     if not unknown:
         return []
     own = {term_value(t.subject) for t in batch.triples
            if t.predicate.value == RDF_TYPE and term_value(t.object) == LESSON}
     lessons = sorted(lessons_known(store, exclude_graph) | own)
-    return [Dangling(subject, predicate, target, closest(target, lessons))
-            for subject, predicate, target in links if target in unknown]
+    gone = withdrawn(store, graphs, unknown)
+    return [Dangling(subject, predicate, target, None if target in gone else closest(target, lessons),
+                     target in gone) for subject, predicate, target in links if target in unknown]
 
 
-def described(store: Store, targets: Iterable[str], exclude_graph: str | None) -> set[str]:
-    """Those of the IRIs some graph of the store describes (is the subject of a triple), but exclude_graph."""
+def withdrawn(store: Store, graphs: Graphs, targets: Iterable[str]) -> set[str]:
+    """Those of the IRIs the metadata graph records as withdrawn (prov:wasInvalidatedBy)."""
     wanted = sorted(targets)
-    graph_filter = f"FILTER(?g != {iri(exclude_graph)})" if exclude_graph else ""
+    found: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {iris(wanted[start:start + CHUNK])} }} "
+                            f"GRAPH {iri(graphs.metadata)} {{ ?s <{PROV}wasInvalidatedBy> ?a }} }}").rows
+        found |= {term_value(row["s"]) for row in rows}
+    return found
+
+
+def described(store: Store, graphs: Graphs, targets: Iterable[str], exclude_graph: str | None) -> set[str]:
+    """Those of the IRIs a network's graph or a harvested copy describes (is the subject of a triple), but
+    exclude_graph; the record of a withdrawal (in the metadata graph) describes nothing."""
+    wanted = sorted(targets)
+    graph_filter = (f"FILTER((STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) || STRSTARTS(STR(?g), "
+                    f"{literal(graphs.peer_prefix)}))" + (f" && ?g != {iri(exclude_graph)})" if exclude_graph
+                                                          else ")"))
     found: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
         rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {iris(wanted[start:start + CHUNK])} }} "

@@ -77,9 +77,11 @@ class Scheme:
     def closest(self, cell: str, lang: str, count: int = 3) -> list[str]:
         """The names closest to a cell, best first, each with its concept's label in `lang` when it differs."""
         found: dict[str, str] = {}
-        best = difflib.get_close_matches(plain(cell), list(self.names), n=1, cutoff=0.6)
-        near = difflib.get_close_matches(plain(cell), list(self.names), n=count * 3, cutoff=0.8)
-        for name in dict.fromkeys(best + near):  # the closest, and any other nearly as close
+        heads = {name.split(" ")[0]: name for name in self.names if " " in name and len(name.split(" ")[0]) > 4}
+        candidates = {**heads, **{name: name for name in self.names}}  # a name, or the first word of a long one
+        best = difflib.get_close_matches(plain(cell), list(candidates), n=1, cutoff=0.6)
+        near = difflib.get_close_matches(plain(cell), list(candidates), n=count * 3, cutoff=0.8)
+        for name in dict.fromkeys(candidates[n] for n in best + near):  # the closest, and any nearly as close
             concept = self.names[name]
             if concept.iri not in found:
                 label = concept.label(lang)

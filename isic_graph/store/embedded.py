@@ -180,7 +180,9 @@ def _opened(path: Path | None) -> pyoxigraph.Store:
         if "lock" in str(exc).lower():
             raise StoreLocked(
                 f"the store at {path} is in use by another process (a running `isic-graph serve`?): "
-                "stop it, or send your request to the server instead") from None
+                "stop it, or send your request to the server instead",
+                f"la base {path} est ouverte par un autre programme (un `isic-graph serve` en marche ?) : "
+                "arrêtez-le, ou envoyez la demande au serveur (page de dépôt, API)") from None
         if NO_SPACE in str(exc):
             raise StorageFull(f"the disk of the store at {path} is full: opening the store needs free space "
                               "(as much as its write-ahead log, the numbered *.log files); nothing stored "

@@ -258,7 +258,9 @@ class Engine:
                 message = log.read().decode("utf-8", "replace")
                 self._process = None
                 if "lock" in message.lower():
-                    raise StoreLocked(f"the store at {self.location} is in use by another process: {message.strip()}")
+                    raise StoreLocked(f"the store at {self.location} is in use by another process: {message.strip()}",
+                                      f"la base {self.location} est ouverte par un autre programme : arrêtez-le, "
+                                      "ou envoyez la demande au serveur")
                 if NO_SPACE in message:
                     raise StorageFull("the store's disk is full: the query engine needs free space to open the "
                                       "store (as much as its write-ahead log, the numbered *.log files); nothing "

@@ -34,7 +34,8 @@ def post_sheets(slug: str) -> Response:
         return refusal(exc)
     response = jsonify({"network": result.network, "graph": result.graph, "mode": result.mode.value,
                         "triples": result.triples, "subjects": result.subjects, "provenance": result.activity or None,
-                        "sha256": result.sha256, "dry_run": dry, "changes": result.changes.to_dict()})
+                        "sha256": result.sha256, "dry_run": dry, "changes": result.changes.to_dict(),
+                        "withdrawn": list(result.withdrawn), "links": [k.to_dict() for k in result.links]})
     if dry:
         return response
     response.status_code = 201 if result.created else 200

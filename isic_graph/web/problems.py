@@ -41,6 +41,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
     "method-not-allowed": ("Méthode non permise", "cette méthode HTTP ne s'applique pas à cette ressource"),
     "validation-failed": ("Données non conformes", "les données ne sont pas conformes aux formes ; rien n'a été "
                                                    "enregistré"),
+    "sheet-refused": ("Fiche illisible", "la fiche ne peut pas être lue comme le modèle le dit ; rien n'a été "
+                                         "enregistré"),
     "not-owner": ("Sujet d'un autre propriétaire", "les données décrivent un sujet qu'un autre possède ; rien n'a "
                                                    "été enregistré"),
     "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
@@ -59,6 +61,17 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
     "validation-timeout": ("Délai dépassé", "la validation a dépassé le délai permis ; rien n'a été enregistré"),
     "store-unavailable": ("Base indisponible", "le moteur de requêtes redémarre ou ne répond pas ; réessayez dans "
                                                "un instant"),
+    "store-locked": ("Base occupée", "la base est ouverte par un autre programme ; réessayez quand il a fini"),
+    "storage-full": ("Disque plein", "le disque de la base est plein : rien n'a été enregistré, et ce qui l'est "
+                                     "reste lisible"),
+    "store-error": ("Base en échec", "la base a échoué ou n'a pas pu être jointe ; rien n'a été enregistré"),
+    "dry-run-failed": ("Vérification interrompue", "la vérification s'est arrêtée avant de répondre ; rien n'a été "
+                                                   "enregistré"),
+    "peer-unavailable": ("Pair injoignable", "un pair n'a pas pu être lu ; ses dernières copies sont gardées"),
+    "peer-timeout": ("Pair trop lent", "un pair n'a pas répondu à temps ; ses dernières copies sont gardées"),
+    "backup-nonconforming": ("Sauvegarde non conforme", "des graphes de la sauvegarde ne passent pas les contrôles ; "
+                                                        "rien n'a été restauré"),
+    "unsupported-media-type": ("Format non pris en charge", "le type du corps de la requête n'est pas accepté ici"),
     "internal": ("Erreur interne", "le serveur n'a pas pu répondre à cette requête ; l'opérateur la retrouve dans "
                                    "le journal par son identifiant de requête"),
 }

@@ -147,5 +147,4 @@ def dangling_api(slug: str) -> Response:
 
 
 def _link(link: Link) -> dict[str, str]:
-    return {"network": link.holder, "graph": link.graph, "subject": link.subject, "predicate": link.predicate,
-            "target": link.target}
+    return link.to_dict()

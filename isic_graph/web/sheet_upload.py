@@ -11,9 +11,10 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from isic_graph.errors import IsicError, NotOwner, UsageError, ValidationFailed
+from isic_graph.errors import IsicError, NotOwner, SheetRefused, UsageError, ValidationFailed
 from isic_graph.ingest.changes import counted
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
@@ -39,7 +40,16 @@ WORDS = {
            "un tableau présent remplace les ressources de ce tableau (une ligne supprimée retire sa ressource).",
            "download_csv": "CSV (zip)", "download_xlsx": "Classeur .xlsx", "refused": "Le dépôt est refusé",
            "moved": "Les données publiées ont changé depuis : voici ce que le dépôt changerait maintenant. "
-                    "Rien n'a été publié."},
+                    "Rien n'a été publié.",
+           "unread": "La fiche ne peut pas être lue : {n} problème(s) à corriger, listés ci-dessous. Rien n'a été "
+                     "publié.",
+           "links": "Ces énoncés renverront à une ressource retirée : son adresse répondra « 410 retiré », et chaque "
+                    "réseau retrouve ses liens orphelins (isic-graph dangling, /api/networks/RÉSEAU/dangling)",
+           "invalid": "La fiche n'est pas publiée : {n} problème(s) à corriger, listés ci-dessous. Rien n'a été "
+                      "publié.",
+           "too_large": "Les fichiers déposés dépassent {size} Mo, le plus que ce serveur accepte en un dépôt : "
+                        "déposez les tableaux en plusieurs fois (un tableau absent ne change rien). Rien n'a été "
+                        "publié."},
     "en": {"changes": "What the upload will change", "confirm": "Publish these changes",
            "check_first": "Nothing is published yet: read the changes, then confirm.",
            "added": "Added", "changed": "Changed", "removed": "Removed", "nothing": "No change.",
@@ -48,7 +58,13 @@ WORDS = {
            "nothing; a table present replaces that table's resources (a deleted row removes its resource).",
            "download_csv": "CSV (zip)", "download_xlsx": ".xlsx workbook", "refused": "The upload is refused",
            "moved": "The published data changed since: here is what the upload would change now. Nothing was "
-                    "published."},
+                    "published.",
+           "unread": "The sheet cannot be read: {n} problem(s) to fix, listed below. Nothing was published.",
+           "links": "These statements will point at a withdrawn resource: its address will answer 410 Gone, and "
+                    "each network finds its dangling links (isic-graph dangling, /api/networks/NETWORK/dangling)",
+           "invalid": "The sheet is not published: {n} problem(s) to fix, listed below. Nothing was published.",
+           "too_large": "The files are larger than {size} MB, the most this server takes in one upload: upload the "
+                        "tables in several goes (a table left out changes nothing). Nothing was published."},
 }
 
 
@@ -61,8 +77,9 @@ def csv_page() -> Response:
 def csv_upload() -> Response:
     """Without `confirm`: check the files and show what they will change; with it: publish them."""
     s, lang = services(), language()
-    confirming = request.form.get("confirm") == "1"
+    confirming = False
     try:
+        confirming = request.form.get("confirm") == "1"
         network = s.credentials.network_for(request.form.get("credential", ""))
         if network is None:
             refused("unauthorized")
@@ -75,9 +92,15 @@ def csv_upload() -> Response:
                            message=words_in(WORDS, lang)["moved"], status=409)
         if confirming:
             result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
+    except RequestEntityTooLarge:
+        refused("request-entity-too-large")
+        size = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1000 * 1000)
+        return _render(lang, message=WORDS[lang]["too_large"].format(size=size), status=413)
     except ValidationFailed as exc:
         refused(exc.code)
-        return _render(lang, problems=_problems(exc, lang), message=_said(exc, lang), status=422)
+        message = WORDS[lang]["unread" if isinstance(exc, SheetRefused) else "invalid"].format(
+            n=len(exc.report.violations))
+        return _render(lang, problems=_problems(exc, lang), message=message, status=422)
     except NotOwner as exc:
         refused(exc.code)
         file, _, row = (exc.row or "").partition(", row ")

@@ -17,6 +17,7 @@ from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetform import (
     BLOCKS,
+    MAX_LESSONS,
     FilledSheet,
     SheetTriples,
     block_fields,
@@ -36,7 +37,7 @@ from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import pick, switch
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDF_LANG_STRING, RDF_TYPE, RDFS, check_slug
 from isic_graph.sparql.terms import iri as term
-from isic_graph.sparql.terms import is_iri
+from isic_graph.sparql.terms import iris, is_iri
 from isic_graph.web.api import dry_run_of
 from isic_graph.web.auth import bearer_token, is_admin
 from isic_graph.web.derived import per_store_version
@@ -45,6 +46,7 @@ from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
 
 blueprint = Blueprint("sheets", __name__)
+MAX_BLOCKS = MAX_LESSONS  # as many blocks of a kind as the form may hold
 
 UI = {
     "fr": {"title": "Nouvelle fiche de collecte", "edit": "Modifier la fiche", "project": "Le projet",
@@ -129,7 +131,8 @@ def edit_sheet() -> Response:
     iri = request.args.get("project", "")
     base = s.graphs.base + "id/project/"
     if not iri.startswith(base) or not iri[len(base):].replace("-", "").isalnum() or not is_iri(iri):
-        raise UsageError(f"project must be the IRI of a project of this instance ({base}…)")
+        raise UsageError(f"project must be the IRI of a project of this instance ({base}…)",
+                         f"project doit être l'adresse d'un projet de cette instance ({base}…)")
     values: dict[str, list[str]] = {"project.id": [iri[len(base):]]}
     lesson_base = s.graphs.base + "id/lesson/"
     lessons = [r["l"].value for r in s.store.select(
@@ -138,8 +141,14 @@ def edit_sheet() -> Response:
     lang = language()
     for i, lesson in enumerate(lessons):
         values[f"lesson.{i}.id"] = [lesson[len(lesson_base):]]
+    blocks = _stored_blocks(iri)
+    for (kind, i), (resource, partnership) in blocks.items():
+        values[f"{kind}.{i}.id"] = [resource]
+        if partnership:
+            values[f"{kind}.{i}.partnership"] = [partnership]
     for prefix, subject, known in [("project", iri, fields("project"))] + \
-            [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)]:
+            [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)] + \
+            [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()]:
         for f in known:
             rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
             found = [r["v"].value for r in rows if f.datatype != RDF_LANG_STRING
@@ -147,8 +156,34 @@ def edit_sheet() -> Response:
             if found:
                 values[f"{prefix}.{f.key}"] = ["\n".join(found)] if listed(f) else found
     if len(values) == 1:
-        raise UsageError(f"no project <{iri}> in this store")
+        raise UsageError(f"no project <{iri}> in this store", f"aucun projet <{iri}> dans cette base")
     return _render(lang, values, {}, project_iri=iri)
+
+
+def _stored_blocks(project: str) -> dict[tuple[str, int], tuple[str, str | None]]:
+    """The stored fundings and partners of a project, as the form's blocks: (kind, index) -> (the resource,
+    the partnership a partner belongs to)."""
+    s = services()
+    fundings = [r["f"].value for r in s.store.select(
+        f"SELECT DISTINCT ?f WHERE {{ {term(project)} <{ISIC}funding> ?f . ?f a <{ISIC}Funding> }} ORDER BY ?f").rows]
+    partners = [(r["r"].value, r["p"].value) for r in s.store.select(
+        f"SELECT DISTINCT ?p ?r WHERE {{ {term(project)} <{ISIC}partnership> ?p . ?p <{ISIC}partner> ?r . "
+        f"?r a <{ISIC}PartnerRole> }} ORDER BY ?p ?r").rows]
+    found: dict[tuple[str, int], tuple[str, str | None]] = {}
+    found.update({("funding", i): (f, None) for i, f in enumerate(fundings[:MAX_BLOCKS])})
+    found.update({("partner", i): (r, p) for i, (r, p) in enumerate(partners[:MAX_BLOCKS])})
+    return found
+
+
+def _removed(network: str, form: SheetTriples) -> frozenset[str]:
+    """What the form takes out of the network's graph: stored partners, fundings and partnerships only."""
+    if not form.removed:
+        return frozenset()
+    s = services()
+    kinds = " ".join(f"<{ISIC}{c}>" for c in ("PartnerRole", "Funding", "Partnership"))
+    rows = s.store.select(f"SELECT DISTINCT ?r WHERE {{ VALUES ?r {{ {iris(sorted(form.removed))} }} VALUES ?t {{ "
+                          f"{kinds} }} GRAPH {term(s.graphs.network(network))} {{ ?r a ?t }} }}").rows
+    return frozenset(r["r"].value for r in rows)
 
 
 def _filled() -> FilledSheet:
@@ -242,7 +277,7 @@ def submit_sheet() -> Response:
         refused("validation-failed")
         return _render(lang, sheet.values, errors, 422)
     try:
-        ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT)
+        ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT, removing=_removed(network, form))
     except ValidationFailed as exc:
         refused(exc.code)
         return _render(lang, sheet.values, _field_errors(exc.report, form.blocks, lang), 422)

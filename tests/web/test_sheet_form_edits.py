@@ -138,3 +138,66 @@ def test_milestones_are_one_a_line_or_separated_by_a_bar_and_all_kept(client: Fl
                   "Premier atelier | Bilan\nRestitution aux familles\n\n")
     stored = {str(o) for o in network_graph(store, network).objects(URIRef(project), MILESTONE)}
     assert stored == {"Premier atelier", "Bilan", "Restitution aux familles"}
+
+
+def save(client: FlaskClient, values: dict[str, list[str]], token: str) -> None:
+    saved = client.post("/sheets?lang=fr", data={**values, "credential": token})
+    html = saved.get_data(as_text=True)
+    assert saved.status_code == 201, html[html.find('role="alert"'):][:3000]
+
+
+@pytest.mark.parametrize(("network", "project"), PROJECTS, ids=[p.rsplit("/", 1)[1] for _, p in PROJECTS])
+def test_a_stored_project_sent_back_unchanged_changes_nothing(client: FlaskClient, store: RemoteStore,
+                                                             tokens: dict[str, str], network: str,
+                                                             project: str) -> None:
+    before = network_graph(store, network)
+    values = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
+    fundings = set(before.objects(URIRef(project), URIRef(ISIC + "funding")))
+    assert {v[0] for k, v in values.items() if k.startswith("funding.") and k.endswith(".id")} == \
+        {str(f) for f in fundings}
+    save(client, values, tokens[network])
+    sheet = sheet_of(before, project)
+    rest_before, rest_after = without(before, (sheet, MODIFIED)), without(network_graph(store, network),
+                                                                           (sheet, MODIFIED))
+    lost, gained = to_isomorphic(rest_before) - to_isomorphic(rest_after), \
+        to_isomorphic(rest_after) - to_isomorphic(rest_before)
+    assert isomorphic(rest_before, rest_after), f"lost {sorted(lost)[:10]}, gained {sorted(gained)[:10]}"
+
+
+def test_the_form_shows_a_projects_partners_and_fundings_and_changes_or_removes_them(
+        client: FlaskClient, store: RemoteStore, tokens: dict[str, str]) -> None:
+    project = BASE + "id/project/cafe-des-parents-rennes"
+    funding, other = BASE + "id/funding/cdp-caf", BASE + "id/funding/cdp-ville"
+    page = client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True)
+    values = form_values(page)
+    blocks = {k.split(".")[1]: v[0] for k, v in values.items() if k.startswith("funding.") and k.endswith(".id")}
+    assert set(blocks.values()) == {funding, other}
+    caf = next(i for i, iri in blocks.items() if iri == funding)
+    assert values[f"funding.{caf}.amount"] == ["3500"] and "3500" in page
+    partners = {k.split(".")[1]: v[0] for k, v in values.items() if k.startswith("partner.") and k.endswith(".id")}
+    assert len(partners) == 3 and all(values[f"partner.{i}.partnership"] == [BASE + "id/partnership/cdp-partenariat"]
+                                      for i in partners)
+    gone_partner = sorted(partners)[0]
+    before = network_graph(store, "action-sociale-35")
+    values[f"funding.{caf}.amount"] = ["4 200,50"]
+    for key in [k for k in values if k.startswith(f"partner.{gone_partner}.") and k.rsplit(".", 1)[1] not in
+                ("id", "partnership")]:
+        values[key] = [""]
+    save(client, values, tokens["action-sociale-35"])
+    after = network_graph(store, "action-sociale-35")
+    assert {str(o) for o in after.objects(URIRef(funding), URIRef(ISIC + "amount"))} == {"4200.5"}
+    assert {str(o) for o in after.objects(URIRef(other), URIRef(ISIC + "amount"))} == {"1500"}
+    removed = URIRef(partners[gone_partner])
+    assert not set(after.triples((removed, None, None))) and not set(after.triples((None, None, removed)))
+    kept = {URIRef(partners[i]) for i in sorted(partners)[1:]}
+    assert set(after.objects(URIRef(BASE + "id/partnership/cdp-partenariat"), URIRef(ISIC + "partner"))) == kept
+    assert all(set(after.triples((k, None, None))) == set(before.triples((k, None, None))) for k in kept)
+
+    values = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
+    for key in [k for k in values if k.startswith("funding.") and not k.endswith(".id")]:
+        values[key] = [""]
+    save(client, values, tokens["action-sociale-35"])
+    after = network_graph(store, "action-sociale-35")
+    assert not set(after.objects(URIRef(project), URIRef(ISIC + "funding")))
+    assert not set(after.triples((URIRef(funding), None, None))) and not set(after.triples((URIRef(other), None,
+                                                                                            None)))

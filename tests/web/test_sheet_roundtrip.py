@@ -26,6 +26,7 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.sheetmodel import table_named
 from isic_graph.ingest.sheetwriter import csv_files, sheet_rows
+from isic_graph.ingest.spreadsheets import MOJIBAKE
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.formats import format_for_path
 from tests.support import paths
@@ -70,7 +71,8 @@ def test_a_turtle_sample_written_as_its_sheet_reads_back_to_the_same_graph(netwo
 
 SLUG = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 TEXT = st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs", "P"], exclude_characters="|\"\r\n"),
-               min_size=1, max_size=40).map(str.strip).filter(bool)
+               min_size=1, max_size=40).map(str.strip).filter(bool)\
+    .filter(lambda t: not MOJIBAKE.search(t))  # accents already mangled (`Ã©`) are refused, by design
 DATE = st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10)
 
 

@@ -12,7 +12,9 @@ LibreOffice then writes, in the fr-FR locale:
   Windows-1252, amounts `3 500,00` with a no-break space, dates `15/09/2014`;
 - libreoffice-utf8-bom/*.csv: the same in UTF-8, with the byte-order mark « CSV UTF-8 » has (LibreOffice
   writes none: it is added here);
-- action-sociale-35.ods, and action-sociale-35.xlsx saved again by LibreOffice from it.
+- action-sociale-35.ods, and action-sociale-35.xlsx saved again by LibreOffice from it;
+- libreoffice-long-dates/*.csv: dates shown as `15 septembre 2014`, amounts as `3 500,00 €` (Windows-1252,
+  semicolons); libreoffice-short-years/*.csv: dates shown as `15/09/14`, amounts as `3500,00` (UTF-8).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ CSV_FILTER = "Text - txt - csv (StarCalc)"
 CSV_OPTIONS = "59,34,{charset},1,,1036,false,true,true,false,false,-1"
 
 
-def workbook(path: Path) -> None:
+def workbook(path: Path, date_format: str = "DD/MM/YYYY", amount_format: str = "#,##0.00") -> None:
     book = Workbook()
     book.remove(book.active)
     for table in sorted(SAMPLE.glob("*.csv")):
@@ -54,9 +56,9 @@ def workbook(path: Path) -> None:
                     value = float(str(value))
                 cell = sheet.cell(row=r, column=c, value=value if value != "" else None)
                 if isinstance(value, datetime.date):
-                    cell.number_format = "DD/MM/YYYY"
+                    cell.number_format = date_format
                 elif isinstance(value, float):
-                    cell.number_format = "#,##0.00"
+                    cell.number_format = amount_format
     book.save(path)
 
 
@@ -64,6 +66,29 @@ def soffice(profile: Path, target: str, source: Path, out: Path) -> None:
     env = {**os.environ, "LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"}
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
                     "--outdir", str(out), str(source)], check=True, env=env, capture_output=True, timeout=120)
+
+
+VARIANTS = {  # folder: (date format, amount format, character set)
+    "libreoffice-long-dates": ("D MMMM YYYY", '#,##0.00 [$€-40C]', "1"),
+    "libreoffice-short-years": ("DD/MM/YY", "0.00", "76"),
+}
+
+
+def variants() -> None:
+    """The exports whose dates and amounts LibreOffice shows in other French ways."""
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for name, (dates, amounts, charset) in VARIANTS.items():
+            source = work / name / "action-sociale-35.xlsx"
+            source.parent.mkdir()
+            workbook(source, dates, amounts)
+            out = work / name / "out"
+            soffice(work / "profile", f"csv:{CSV_FILTER}:{CSV_OPTIONS.format(charset=charset)}", source, out)
+            target = HERE / name
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            for written in out.glob("*.csv"):
+                (target / written.name.removeprefix("action-sociale-35-")).write_bytes(written.read_bytes())
 
 
 def main() -> None:
@@ -90,3 +115,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    variants()

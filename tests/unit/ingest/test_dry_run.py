@@ -44,6 +44,8 @@ def test_a_dry_run_past_its_deadline_is_stopped(engine: Engine) -> None:
     with pytest.raises(ValidationTimeout) as stopped:
         dry_run(submission(engine, many_problems(3000)), 1)
     assert stopped.value.status == 503 and "ran past 1 s" in stopped.value.message
+    assert stopped.value.text("fr").startswith("la vérification a dépassé 1 s et a été arrêtée ; rien n'a été "
+                                               "enregistré")
 
 
 def test_past_the_servers_dry_runs_at_once_the_next_waits_within_its_deadline(engine: Engine) -> None:
@@ -63,6 +65,7 @@ def test_past_the_servers_dry_runs_at_once_the_next_waits_within_its_deadline(en
             while first.is_alive():  # until the long one holds the turn
                 runs.run(submission(engine, VALID.read_bytes()), 0.5)
         assert "validating 1 submissions at once" in waited.value.message
+        assert "le serveur vérifiait déjà 1 envois" in waited.value.text("fr")
     finally:
         first.join(timeout=30)
     assert len(outcomes) == 1

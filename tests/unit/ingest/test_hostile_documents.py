@@ -224,14 +224,20 @@ def test_malformed_documents_are_parse_errors_that_say_where(name: str, data: by
      f"lessons.csv, row 2: 100001 cells; a row holds at most {LIMITS.max_columns}"),
     ("lessons.csv", LESSONS_HEADER + b"a" + b",b" * 19 + b"\n", SheetRefused,
      "[lessons.csv, row 2] the row has 20 cells, the header 14 columns"),
-    ("lessons.csv", LESSONS_HEADER + b"a\x00b\n", ParseError, "lessons.csv, row 2, column 1: control character U+0000"),
-    ("lessons.csv", LESSONS_HEADER + b'ok,"two\nlines"\nnul\x01\n', ParseError, "row 3, column 1: control character"),
+    ("lessons.csv", LESSONS_HEADER + b"a\x00b\n", SheetRefused,
+     "[lessons.csv, row 2] column 1: control character U+0000"),
+    ("lessons.csv", LESSONS_HEADER + b'ok,"two\nlines"\nnul\x01\n', SheetRefused,
+     "[lessons.csv, row 3] column 1: control character"),
+    ("lessons.csv", LESSONS_HEADER + b'ok,"never closed\nx,y\n', SheetRefused,
+     "[lessons.csv, row 2] a quote (\") opened in this row is never closed"),
+    ("lessons.csv", LESSONS_HEADER + b'ok,"a"b\n', SheetRefused, "[lessons.csv, row 2] a quote (\") in the middle"),
     ("lessons.csv", LESSONS_HEADER + b"ok\n\x81\xfe\n", SheetRefused,
      "[lessons.csv, row 3] neither UTF-8 nor Windows-1252 text (byte 0x81)"),
     ("network.csv", NETWORK_HEADER + b"n1,Name,\n,Other,\n", SheetRefused,
      "[network.csv, row 3, column 'reseau'] a value is required"),
 ], ids=["rows", "rows-ended-by-cr", "cell-past-the-csv-module", "cell", "wide-row", "row-wider-than-header", "nul",
-        "control-after-multiline", "not-utf8-nor-windows-1252", "row-without-its-name"])
+        "control-after-multiline", "unterminated-quote", "stray-quote", "not-utf8-nor-windows-1252",
+        "row-without-its-name"])
 def test_hostile_csv_sheets_are_refused_with_their_row(name: str, body: bytes, error: type[IsicError],
                                                        message: str) -> None:
     refused = refusal(name, body)

@@ -206,19 +206,23 @@ DATE = "<https://w3id.org/isic/ontology#startDate>"
 
 
 @pytest.mark.parametrize("cell, lexical", [("2014-09-15", "2014-09-15"), ("15/09/2014", "2014-09-15"),
-                                           ("1/3/2022", "2022-03-01"), (" 01/03/2022 ", "2022-03-01")])
+                                           ("1/3/2022", "2022-03-01"), (" 01/03/2022 ", "2022-03-01"),
+                                           ("15.09.2014", "2014-09-15"), ("15/09/14", "2014-09-15"),
+                                           ("12 mars 2015", "2015-03-12"), ("1er févr. 2016", "2016-02-01"),
+                                           ("3 Décembre 1999", "1999-12-03")])
 def test_dates_as_french_spreadsheets_write_them(cell: str, lexical: str) -> None:
     rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
     found = lines(read_tables([document("projects.csv", rows)], BASE).triples)
     assert any(DATE in t and f'"{lexical}"^^<http://www.w3.org/2001/XMLSchema#date>' in t for t in found)
 
 
-@pytest.mark.parametrize("cell", ["31/02/2022", "2022-13-01", "mars 2022", "15.09.2014", "2014/09/15"])
+@pytest.mark.parametrize("cell", ["31/02/2022", "2022-13-01", "mars 2022", "15.09/2014", "2014/09/15",
+                                  "12 brumaire 2015", "32 mars 2015"])
 def test_a_cell_that_is_no_date_is_refused_at_its_cell_with_the_formats(cell: str) -> None:
     rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
     assert refused([document("projects.csv", rows)]) == [
         f"[projects.csv, ligne 2, colonne « date_debut »] « {cell} » : attendu une date AAAA-MM-JJ ou JJ/MM/AAAA "
-        "(ex. 2022-03-01 ou 01/03/2022)"]
+        "(ex. 2022-03-01, 01/03/2022 ou 1er mars 2022)"]
 
 
 @pytest.mark.parametrize("cell, lexical", [("2500,50", "2500.50"), ("2 500,50", "2500.50"),

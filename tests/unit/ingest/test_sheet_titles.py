@@ -1,0 +1,62 @@
+"""What names a table and its columns as people leave them: file and sheet names (French, copies, prefixes),
+a title row or a row of merged cells above the column titles, labels two columns share, and the closest
+thesaurus value offered for a typo."""
+
+from __future__ import annotations
+
+import pytest
+
+from isic_graph.ingest.tabular import read_tables, table_for
+from isic_graph.ingest.vocabulary import schemes
+from tests.unit.ingest.test_sheet_reading import document, lines, refused, sample_rows, with_cell
+from tests.unit.ingest.test_sheet_samples import BASE
+
+
+@pytest.mark.parametrize("name, table", [
+    ("projects.csv", "projects.csv"), ("Projets.csv", "projects.csv"), ("projects (1).csv", "projects.csv"),
+    ("fiche-isic-lessons.csv", "lessons.csv"), ("PROJECTS.CSV", "projects.csv"),
+    ("action-sociale-35-partners.csv", "partners.csv"), ("Enseignements.csv", "lessons.csv"),
+    ("projets - copie.csv", "projects.csv"), ("Comités de pilotage.csv", "committees.csv"),
+    ("Financements.csv", "fundings.csv"), ("projetss.csv", None), ("notes.csv", None)])
+def test_a_table_is_known_by_its_file_name_as_people_leave_it(name: str, table: str | None) -> None:
+    found = table_for(name)
+    assert (found.file if found else None) == table
+
+
+def test_a_file_named_in_french_publishes_what_its_english_name_does() -> None:
+    rows = sample_rows()["lessons.csv"]
+    assert lines(read_tables([document("Enseignements (2).csv", rows)], BASE).triples) == \
+        lines(read_tables([document("lessons.csv", rows)], BASE).triples)
+
+
+@pytest.mark.parametrize("above", [[["Fiche de collecte : les projets"]], [["Le projet", "", "", "Les dates"], []],
+                                   [["Identification", "", ""], ["", "Remplir avant le 15 mars"]]])
+def test_rows_above_the_column_titles_are_passed_over(above: list[list[str]]) -> None:
+    rows = sample_rows()["projects.csv"]
+    expected = lines(read_tables([document("projects.csv", rows)], BASE).triples)
+    width = len(rows[0])
+    padded = [r + [""] * (width - len(r)) for r in above]
+    assert lines(read_tables([document("projects.csv", padded + rows)], BASE).triples) == expected
+    mistaken = padded + with_cell(rows, 1, "date_debut", "hier")
+    assert refused([document("projects.csv", mistaken)]) == [
+        f"[projects.csv, ligne {len(padded) + 2}, colonne « date_debut »] « hier » : attendu une date AAAA-MM-JJ ou "
+        "JJ/MM/AAAA (ex. 2022-03-01, 01/03/2022 ou 1er mars 2022)"]
+
+
+def test_a_title_two_columns_share_names_neither() -> None:
+    rows = sample_rows()["lessons.csv"]
+    rows[0] = ["Transférable à" if h == "transferable_themes" else h for h in rows[0]]
+    assert refused([document("lessons.csv", rows)])[0].startswith(
+        "[lessons.csv, ligne 1, colonne « Transférable à »] colonne inconnue")
+
+
+def test_a_typo_is_offered_the_value_whose_first_word_it_misspells() -> None:
+    themes = next(s for s in schemes().values() if any(c.code == "isolation" for c in s.concepts))
+    assert themes.closest("isolemnt", "fr") == ["Isolement et lien social"]
+
+
+def test_a_row_of_values_above_the_column_titles_is_not_passed_over() -> None:
+    rows = sample_rows()["projects.csv"]
+    misplaced = [rows[1], *rows[:1], *rows[2:]]  # a data row moved above the titles
+    problems = refused([document("projects.csv", misplaced)])
+    assert problems and all(p.startswith("[projects.csv, ligne 1") for p in problems)
