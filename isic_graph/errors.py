@@ -56,8 +56,8 @@ class Report(Protocol):
 
 @dataclass(frozen=True)
 class Problem:
-    """Why one graph of a backup is not restored: its resource at fault (None: the graph as a whole) and what is \
-wrong."""
+    """Why one graph of a backup is not restored: its resource at fault (None: the graph as a whole) and what
+    is wrong."""
 
     graph: str  # "" names the default graph
     subject: str | None

@@ -1,5 +1,5 @@
-"""The checks every graph of a backup passes before it is restored: ingestion's for network data, fitting ones for the \
-rest.
+"""The checks every graph of a backup passes before it is restored: ingestion's for network data, fitting ones
+for the rest.
 
     network graphs ({base}graph/network/{slug})  the shapes and the personal-data check, as ingestion runs
                                                  them (with the rest of the backup as the store)

@@ -119,8 +119,8 @@ def leave_out(staged: Store, graphs: Graphs, problems: list[Problem]) -> None:
 
 
 def copy_into(store: Store, staged: EmbeddedStore, expected: dict[str, int], on_step: OnStep = ignore) -> None:
-    """Write the staged graphs into a store, each graph replaced in one update; the graphs it does not hold are \
-dropped."""
+    """Write the staged graphs into a store, each graph replaced in one update; the graphs it does not hold
+    are dropped."""
     for graph in store.graph_names():
         if graph not in expected:
             store.update(f"DROP SILENT GRAPH {iri(graph)}")

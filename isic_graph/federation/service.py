@@ -1,6 +1,6 @@
 """SERVICE to registered peers, evaluated by this server: each SERVICE block is sent to its peer by the
-one peer client (`peerclient.post_sparql`), and its answer written into the query as a VALUES block, which the engine \
-then joins.
+one peer client (`peerclient.post_sparql`), and its answer written into the query as a VALUES block, which
+the engine then joins.
 
 This is SERVICE's meaning in SPARQL 1.1 Federated Query: the block is evaluated by the remote endpoint
 on its own, and its solutions joined where the block stood. The engine itself never makes a request:

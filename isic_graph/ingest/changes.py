@@ -51,8 +51,8 @@ class Change:
 
     def describe(self, lang: str = "fr") -> str:
         word = CLASS_WORDS.get(self.cls, {}).get(lang, (self.cls, self.cls))[0]
-        return f"{WORDS[lang][self.kind]} : {word} « {self.name} »" if lang == "fr" else \
-            f"{WORDS[lang][self.kind]}: {word} '{self.name}'"
+        return (f"{WORDS[lang][self.kind]} : {word} « {self.name} »" if lang == "fr"
+                else f"{WORDS[lang][self.kind]}: {word} '{self.name}'")
 
     def to_dict(self) -> dict[str, str]:
         return {"change": self.kind, "iri": self.iri, "name": self.name, "class": self.cls}

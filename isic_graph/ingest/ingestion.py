@@ -201,8 +201,8 @@ def after_raw_update(store: Store, graphs: Graphs, update: Checked, now: datetim
     if touched is not None:  # a name that is no IRI names no graph the update could have written
         touched = [graph for graph in touched if is_iri(graph)]
     stamp = literal((now or datetime.datetime.now(datetime.timezone.utc)).isoformat(), XSD + "dateTime")
-    which = f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}))" if touched is None else \
-        f"VALUES ?g {{ {iris(touched)} }}"
+    which = (f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}))" if touched is None
+             else f"VALUES ?g {{ {iris(touched)} }}")
     metadata = iri(graphs.metadata)
     if touched != []:
         store.update(f"""DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}

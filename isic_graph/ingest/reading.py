@@ -1,4 +1,4 @@
-"""Submitted documents read into a batch of triples: parsing (never fetching anything), JSON-LD contexts, \
+"""Submitted documents read into a batch of triples: parsing (never fetching anything), JSON-LD contexts,
 blank-node skolemisation."""
 
 from __future__ import annotations

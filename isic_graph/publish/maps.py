@@ -116,8 +116,8 @@ def _label(store: Store, iris: set[str]) -> dict[str, str]:
 def partnership_map(store: Store, filters: Filters = Filters()) -> PartnershipMap:
     rows = store.select(f"""SELECT DISTINCT ?project ?org ?network WHERE {{
         ?project a <{ISIC}Project> .
-        {{ ?project <{ISIC}carriedBy> ?org }} UNION {{ ?project <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?org \
-}}
+        {{ ?project <{ISIC}carriedBy> ?org }}
+        UNION {{ ?project <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?org }}
         UNION {{ ?project <{ISIC}funding>/<{ISIC}funder> ?org }}
         ?org a <{ISIC}Organisation> .
         OPTIONAL {{ ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }}

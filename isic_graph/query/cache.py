@@ -2,9 +2,8 @@
 
 The store's version is a counter in the instance folder (`store.version`, beside `writes.lock`), bumped
 after every update that the processes of this instance send, under the write lock, joined with a name
-drawn at each start of the server (the embedded store is written by the CLI only while no server runs). An answer is \
-kept
-with the version it was computed at and serves any identical request (query, accepted formats,
+drawn at each start of the server (the embedded store is written by the CLI only while no server runs). An
+answer is kept with the version it was computed at and serves any identical request (query, accepted formats,
 dataset, scope) until the next write; its ETag names that version, so a conditional GET with a
 matching If-None-Match is a 304 without running anything. Programs that write to a remote store
 behind the server's back do not bump the counter: set ISIC_QUERY_CACHE=0 for such stores.

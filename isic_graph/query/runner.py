@@ -1,5 +1,5 @@
-"""Public queries: sent to the engine process with an enforced deadline and a row cap; an overrun restarts the \
-engine."""
+"""Public queries: sent to the engine process with an enforced deadline and a row cap; an overrun restarts
+the engine."""
 
 from __future__ import annotations
 

@@ -46,3 +46,8 @@ def pick_literal(literals: Iterable[L], lang: str) -> L | None:
 def choose(lang: str, fr: T, en: T) -> T:
     """One of two texts written in the code, by language: French when it is asked for, else English."""
     return fr if lang == DEFAULT else en
+
+
+def words_in(tables: Mapping[str, Mapping[str, T]], lang: str) -> Mapping[str, T]:
+    """A page's words in `lang`, from its tables by language, with the fallback of pick."""
+    return pick(tables, lang) or {}

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from isic_graph.errors import Forbidden, NotFound, UsageError
 from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, dangling, plan, retract
+from isic_graph.rdf.labels import switch, words_in
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.auth import bearer_token, is_admin, require_network
@@ -62,11 +63,11 @@ def _resource_arg(value: str | None) -> str:
 def _page(planned: Withdrawal, status: int = 200, errors: dict[str, str] | None = None, reason: str = "",
           done: Retraction | None = None) -> Response:
     lang = language()
-    ui = UI[lang]
+    ui = words_in(UI, lang)
     base = services().graphs.base
     name = planned.labels.get(planned.resource) or planned.resource
     body = render_template(
-        "retract.html", lang=lang, ui=ui, other="en" if lang == "fr" else "fr", planned=planned, errors=errors or {},
+        "retract.html", lang=lang, ui=ui, other=switch(lang), planned=planned, errors=errors or {},
         reason=reason, done=done, intro=ui["intro"].format(what=ui[planned.kind], name=name, network=planned.network),
         href=lambda iri: "/" + iri[len(base):] if iri.startswith(base) else iri)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
@@ -86,7 +87,7 @@ def withdraw_form() -> Response:
     resource = _resource_arg(request.form.get("resource"))
     planned = plan(s.store, s.graphs, resource)
     reason = request.form.get("reason", "")
-    ui = UI[language()]
+    ui = words_in(UI, language())
     token = request.form.get("credential", "")
     network = planned.network if is_admin(token) else s.credentials.network_for(token)
     if network is None:
@@ -99,7 +100,7 @@ def withdraw_form() -> Response:
     try:
         done = retract(s.store, s.graphs, resource, network, reason, by=s.graphs.base if is_admin(token) else None)
     except UsageError as exc:  # the reason: too long, or holding personal data
-        return _page(planned, 400, {"reason": (exc.fr if language() == "fr" else None) or exc.message}, reason)
+        return _page(planned, 400, {"reason": exc.text(language())}, reason)
     return _page(planned, 200, done=done)
 
 

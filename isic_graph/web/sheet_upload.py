@@ -20,6 +20,7 @@ from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.ingest.sheetwriter import csv_zip, network_rows
 from isic_graph.rdf.formats import format_for_path, format_named
+from isic_graph.rdf.labels import choose, switch, words_in
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.problems import FRENCH
@@ -65,13 +66,13 @@ def csv_upload() -> Response:
         network = s.credentials.network_for(request.form.get("credential", ""))
         if network is None:
             refused("unauthorized")
-            return _render(lang, message=UI[lang]["bad_token"], status=401)
+            return _render(lang, message=words_in(UI, lang)["bad_token"], status=401)
         documents = _pending() if confirming else uploaded_documents({"credential"})
         mode = Mode.TABLES if all(d.format.rdf_format is None for d in documents) else Mode.UPSERT
         result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=True)
         if confirming and _digest(result) != request.form.get("expected"):  # the store changed since it was shown
             return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
-                           message=WORDS[lang]["moved"], status=409)
+                           message=words_in(WORDS, lang)["moved"], status=409)
         if confirming:
             result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
     except ValidationFailed as exc:
@@ -151,9 +152,7 @@ def _encoded(documents: list[Document]) -> str:
 
 def _said(exc: IsicError, lang: str) -> str:
     """The error in the page's language: its own French words, else those of its kind."""
-    if lang != "fr":
-        return exc.message
-    return exc.fr or FRENCH.get(exc.code, ("", exc.message))[1]
+    return choose(lang, exc.fr or FRENCH.get(exc.code, ("", exc.message))[1], exc.message)
 
 
 def _problems(exc: ValidationFailed, lang: str) -> list[dict[str, object]]:
@@ -181,16 +180,16 @@ def _published(result: IngestResult, lang: str) -> dict[str, Any]:
              iri.startswith(base)]
     if not links:
         links = [(result.network, f"/id/network/{result.network}")]
-    return {"words": counted(result.published, lang) or UI[lang]["saved"], "links": links}
+    return {"words": counted(result.published, lang) or words_in(UI, lang)["saved"], "links": links}
 
 
 def _render(lang: str, problems: list[dict[str, object]] | None = None, message: str | None = None,
             details: str | None = None, result: IngestResult | None = None, pending: str | None = None,
             credential: str | None = None, saved: dict[str, Any] | None = None, network: str = "",
             status: int = 200) -> Response:
-    body = render_template("sheet_csv.html", lang=lang, ui=UI[lang], words=WORDS[lang],
+    body = render_template("sheet_csv.html", lang=lang, ui=words_in(UI, lang), words=words_in(WORDS, lang),
                            expected=_digest(result) if result is not None else "",
-                           other="en" if lang == "fr" else "fr", problems=problems or [], message=message,
+                           other=switch(lang), problems=problems or [], message=message,
                            details=details, result=result, pending=pending, credential=credential, saved=saved,
                            network=network)
     return Response(body, status=status, content_type="text/html; charset=utf-8")

@@ -1,0 +1,73 @@
+"""What every command shares: the settings and store, exit codes and messages, the common options."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, NoReturn, TypeVar
+
+import click
+
+from isic_graph.config import Settings
+from isic_graph.errors import IsicError, Report
+from isic_graph.rdf.labels import LANGUAGES
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store import open_store
+from isic_graph.store.base import Store
+
+T = TypeVar("T")
+LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                    help="Language of the report and of the error messages (without it: the report in French, "
+                         "the messages in English).")
+REPORT = click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Also write the W3C SHACL report (.ttl or .jsonld).")
+
+
+class Context:
+    """What every command needs: settings, read once."""
+
+    def __init__(self) -> None:
+        self.settings = Settings.from_env()
+        self.graphs = Graphs(self.settings.base_iri)
+
+    def store(self, read_only: bool = False) -> Store:
+        """The store; read_only for commands that only read, which then also work beside a running server."""
+        return open_store(self.settings, read_only=read_only)
+
+
+def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
+    click.echo(f"erreur : {message}" if lang == "fr" else f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def run(action: Callable[[], T], lang: str | None = None) -> T:
+    """Run a core call; user errors become a message (in lang, English by default) and exit code 1, never a
+    traceback."""
+    try:
+        return action()
+    except IsicError as exc:
+        fail(exc.text(lang or "en"), lang=lang)
+
+
+def progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def store_if_available(obj: Context, without: str = "validating without the store") -> Store | None:
+    """The store when there is one to open, else None (with a note saying what goes on without it)."""
+    path = obj.settings.store_path
+    if not obj.settings.store_url and (path is None or not path.is_dir()):
+        return None
+    try:
+        return obj.store()
+    except IsicError as exc:
+        progress(f"note: {without} ({exc.message})")
+        return None
+
+
+def print_report(report: Report, lang: str, path: Path | None) -> None:
+    """The validation report on the terminal (stderr when it does not conform), and in a file when asked."""
+    click.echo(report.describe(lang), err=not report.conforms)
+    if path is not None:
+        path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
+        progress(f"W3C SHACL report written to {path}")

@@ -1,0 +1,90 @@
+"""The commands about the other instances: peer add, list and remove; harvest."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from isic_graph.cli.context import Context, progress, run, store_if_available
+from isic_graph.cli.progress import Display
+from isic_graph.federation.client import register
+from isic_graph.federation.harvest import harvest
+from isic_graph.federation.peers import PeerRegistry
+from isic_graph.ingest import ownership
+from isic_graph.validation.validator import Validator
+
+
+@click.group("peer")
+def peer_group() -> None:
+    """Register the other instances (peers) this one queries and harvests."""
+
+@peer_group.command("add")
+@click.argument("name")
+@click.option("--sparql", required=True, help="The peer's SPARQL endpoint URL.")
+@click.option("--dumps", help="The address of the peer's dumps (optional).")
+@click.option("--allow-private", is_flag=True,
+              help="Accept a loopback, link-local or private address: the peer is really there.")
+@click.option("--uri-space", help="The IRIs the peer owns (default: the void:uriSpace of its VoID description).")
+@click.pass_obj
+def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool,
+             uri_space: str | None) -> None:
+    """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
+    peer = run(lambda: register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space))
+    click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
+    later = "the peer's URI space is recorded in the store at its first harvest"
+    store = store_if_available(obj, later)
+    if store is None:
+        progress(f"note: {later}")
+        return
+    try:
+        run(lambda: ownership.record_peer(store, obj.graphs, peer.name, peer.uri_space))
+    finally:
+        store.close()
+
+
+@peer_group.command("list")
+@click.pass_obj
+def peer_list(obj: Context) -> None:
+    """The registered peers: name, SPARQL endpoint, dumps, date, URI space."""
+    for peer in run(lambda: PeerRegistry(obj.settings.peers_path).list()):
+        private = "\tprivate address allowed" if peer.allow_private else ""
+        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\tsince {peer.added}"
+                   f"\towns {peer.uri_space or 'what it publishes first'}{private}")
+
+
+@peer_group.command("remove")
+@click.argument("name")
+@click.pass_obj
+def peer_remove(obj: Context, name: str) -> None:
+    """Forget a peer."""
+    run(lambda: PeerRegistry(obj.settings.peers_path).remove(name))
+    click.echo(f"peer {name} removed")
+
+
+@click.command("harvest")
+@click.argument("peer", required=False)
+@click.pass_obj
+def harvest_command(obj: Context, peer: str | None) -> None:
+    """Copy the registered peers' network graphs (or one peer's) that changed since the last harvest."""
+    def action() -> bool:
+        registry = PeerRegistry(obj.settings.peers_path)
+        peers = [registry.get(peer)] if peer else registry.list()
+        failed = False
+        with obj.store() as store, Display("harvest") as show:
+            for outcome in (harvest(store, Validator.default(), obj.graphs, p, on_step=show) for p in peers):
+                show.close()
+                if outcome.error:
+                    failed = True
+                    click.echo(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}", err=True)
+                for n in outcome.networks:
+                    state = (f"error, last copy kept: {n.error}" if n.error else
+                             f"{n.triples} triples" + (f", {len(n.skipped)} resource(s) left out" if n.skipped
+                                                       else "") if n.changed else "unchanged")
+                    click.echo(f"{outcome.peer}/{n.network}\t{state}")
+        return failed
+    if run(action):
+        sys.exit(1)
+
+
+COMMANDS = (peer_group, harvest_command)

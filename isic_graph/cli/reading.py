@@ -1,0 +1,139 @@
+"""The commands that read the store: query, export, stats, search."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from pyoxigraph import RdfFormat, serialize
+
+from isic_graph.admin.bootstrap import stats
+from isic_graph.cli.context import Context, fail, progress, run
+from isic_graph.cli.progress import Display
+from isic_graph.errors import UsageError
+from isic_graph.federation.peers import PeerRegistry
+from isic_graph.federation.service import evaluate
+from isic_graph.publish.export import (
+    EXPORT_FORMATS,
+    export_stream,
+    export_to_file,
+    write_chunks,
+)
+from isic_graph.publish.search import SearchIndex
+from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
+from isic_graph.rdf.namespaces import curie
+from isic_graph.sparql.guard import Limits, read
+from isic_graph.store.results import SelectResult
+
+
+@click.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_obj
+def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str) -> None:
+    """Run a SPARQL query (QUERY or -f FILE.rq) over all graphs."""
+    if (sparql is None) == (file is None):
+        fail("give either a QUERY or -f FILE.rq", 2)
+    text = file.read_text(encoding="utf-8") if file else str(sparql)
+
+    def action() -> None:
+        # the text is read once, as on /sparql; SERVICE blocks go to registered peers only, called by
+        # isic-graph itself, never by the engine, which gets the text written from that reading
+        checked = evaluate(read(text, Limits(max_bytes=len(text.encode("utf-8", "surrogatepass")) + 1,
+                                             max_depth=obj.settings.query_max_depth)),
+                           PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
+                           obj.settings.result_limit)
+        with obj.store(read_only=True) as store:
+            result = store.query(checked.text)
+        if isinstance(result, SelectResult):
+            click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
+        elif isinstance(result, bool):
+            click.echo("true" if result else "false")
+        else:
+            click.echo((serialize(result, format=RdfFormat.TURTLE) or b"").decode("utf-8"))
+    run(action)
+
+
+@click.command("export")
+@click.option("--network", help="Only this network's graph.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + SHEET_FORMATS),
+              help="Default: the format the output file's extension names, else nquads. csv and xlsx: the "
+                   "network's collection sheet (csv: a zip, or a folder of files when -o names a folder).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to a file (gzip-compressed when it ends with .gz).")
+@click.pass_obj
+def export_command(obj: Context, network: str | None, fmt: str | None, output: Path | None) -> None:
+    """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed; or a network's
+    collection sheet as CSV files or a workbook, to upload again."""
+    def action() -> None:
+        sheet = (fmt if fmt in SHEET_FORMATS
+                 else output.suffix.lstrip(".") if output and output.suffix in (".xlsx", ".zip") else None)
+        if sheet is not None:
+            if not network:
+                raise UsageError("a sheet is a network's: give --network")
+            with obj.store(read_only=True) as store:
+                progress(export_sheet(store, obj.graphs, network, "csv" if sheet == "zip" else sheet, output))
+            return
+        if output is not None and output.is_dir():
+            raise UsageError(f"{output} is a folder; a folder takes --format csv")
+        with obj.store(read_only=True) as store, Display("export") as show:
+            if output:
+                written = export_to_file(store, obj.graphs, output, fmt, network, show)
+            else:
+                write_chunks(export_stream(store, obj.graphs, fmt or "nquads", network, on_step=show),
+                             sys.stdout.buffer)
+        if output:
+            progress(f"wrote {written} bytes to {output}")
+    run(action)
+
+
+@click.command("stats")
+@click.pass_obj
+def stats_command(obj: Context) -> None:
+    """Triples per graph and resources per class."""
+    def action() -> None:
+        with obj.store(read_only=True) as store:
+            result = stats(store)
+        for g in result.graphs:
+            click.echo(f"{g.triples:>10}  <{g.graph}>")
+        click.echo(f"{result.total:>10}  triples in all")
+        for iri, n in result.classes:
+            click.echo(f"{n:>10}  {curie(iri)}")
+    run(action)
+
+
+@click.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--network", help="Only hits of this network (its IRI).")
+@click.option("--theme", help="Only hits on this theme (the concept's IRI).")
+@click.option("--category", help="Only lessons of this category (the concept's IRI).")
+@click.option("--phase", help="Only lessons of this phase (the concept's IRI).")
+@click.option("--rebuild", is_flag=True, help="Rebuild the search index from the store first.")
+@click.pass_obj
+def search_command(obj: Context, words: tuple[str, ...], network: str | None, theme: str | None,
+                   category: str | None, phase: str | None, rebuild: bool) -> None:
+    """Full-text search over projects, lessons and resources (accents and inflections ignored)."""
+
+    def action() -> None:
+        index = SearchIndex(obj.settings.search_index_path)
+        try:
+            with obj.store(read_only=True) as store:
+                if rebuild:
+                    click.echo(f"{index.rebuild(store, obj.graphs)} documents indexed", err=True)
+                else:
+                    index.sync(store, obj.graphs)
+            filters = {k: v for k, v in (("network", network), ("theme", theme), ("category", category),
+                                         ("phase", phase)) if v}
+            result = index.search(" ".join(words), filters)
+        finally:
+            index.close()
+        click.echo(f"{result.total} hit(s)")
+        for hit in result.hits:
+            click.echo(f"{hit.score:8.2f}  {hit.kind:<8}  {hit.iri}\n          {hit.title}")
+    run(action)
+
+
+COMMANDS = (query_command, export_command, stats_command, search_command)

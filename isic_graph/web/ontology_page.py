@@ -1,0 +1,84 @@
+"""The ontology's page: every class and property with its labels, definitions, facts and shapes; and its class
+diagram."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from flask import current_app, url_for
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from isic_graph.publish.diagram import class_diagram_svg
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, ONTOLOGY_IRI, OWL, RDF, RDF_TYPE, RDFS, SH, SKOS
+from isic_graph.web.cells import Cell, Row, term_value
+from isic_graph.web.resource_page import MAX_NODES
+from isic_graph.web.served import GRAPH_FORMATS, artefacts, curie
+
+TERM_TYPES = {OWL + "Class": "classe / class", OWL + "ObjectProperty": "propriété d'objet / object property",
+              OWL + "DatatypeProperty": "propriété de données / datatype property",
+              OWL + "AnnotationProperty": "propriété d'annotation / annotation property"}
+FACTS = ((RDFS + "domain", "domaine / domain"), (RDFS + "range", "co-domaine / range"),
+         (RDFS + "subClassOf", "sous-classe de / subclass of"),
+         (RDFS + "subPropertyOf", "sous-propriété de / subproperty of"),
+         (OWL + "equivalentClass", "classe équivalente / equivalent class"),
+         (OWL + "equivalentProperty", "propriété équivalente / equivalent property"))
+
+
+def ontology_page() -> dict[str, object]:
+    """Every class and property of the ontology: labels, definitions, domain, range, alignments and shapes."""
+    a = artefacts()
+    shapes_page = url_for(".shapes")
+
+    def links(term: object) -> list[Cell]:
+        if isinstance(term, NamedNode):
+            local = term.value[len(ISIC):] if term.value.startswith(ISIC) else None
+            return [Cell(curie(term.value), href=f"#{local}" if local else term.value)]
+        unions = [t.object for t in a.index.get(str(term), []) if t.predicate.value == OWL + "unionOf"]
+        return [c for member in members(a.index, unions[0]) for c in links(member)] if unions else []
+
+    def texts(subject: str, predicate: str) -> dict[str, str]:
+        return {t.object.language or "": t.object.value for t in a.index.get(subject, [])
+                if t.predicate.value == predicate and isinstance(t.object, Literal)}
+
+    shapes: dict[str, list[Cell]] = {}
+    for t in a.shapes.triples:
+        if t.predicate.value in (SH + "targetClass", SH + "path") and isinstance(t.object, NamedNode):
+            shapes.setdefault(t.object.value, []).append(Cell(curie(term_value(t.subject)), href=shapes_page))
+    sections: dict[str, dict[str, dict[str, object]]] = {"Classes": {}, "Propriétés / Properties": {}}
+    for t in a.ontology.triples:
+        subject, name, kind = str(t.subject), term_value(t.subject), term_value(t.object)
+        if t.predicate.value != RDF_TYPE or kind not in TERM_TYPES or not name.startswith(ISIC):
+            continue
+        facts = [Row(Cell(label), cells, " ∪ " if isinstance(fact.object, BlankNode) else ", ")
+                 for predicate, label in FACTS for fact in a.index[subject]
+                 if fact.predicate.value == predicate and (cells := links(fact.object))]
+        if name in shapes:
+            facts.append(Row(Cell("formes SHACL / SHACL shapes"), shapes[name]))
+        section = sections["Classes" if kind == OWL + "Class" else "Propriétés / Properties"]
+        section.setdefault(subject, {"name": name[len(ISIC):], "iri": name, "facts": facts,
+                                     "kind": TERM_TYPES[kind], "labels": texts(subject, RDFS + "label"),
+                                     "definitions": texts(subject, SKOS + "definition")})
+    header = f"<{ONTOLOGY_IRI}>"
+    formats = [(f.label, f"{url_for('.ontology')}.{f.extension[1:]}") for f in GRAPH_FORMATS.values()]
+    return {"iri": header[1:-1], "title": texts(header, DCTERMS + "title"),
+            "description": texts(header, DCTERMS + "description"),
+            "formats": formats + [("SHACL", shapes_page), ("context", url_for(".context"))],
+            "sections": [(heading, list(terms.values())) for heading, terms in sections.items()]}
+
+
+def members(index: Mapping[str, list[Triple]], head: object) -> list[object]:
+    """The members of an RDF list."""
+    out: list[object] = []
+    while isinstance(head, BlankNode) and len(out) < MAX_NODES:
+        step = {t.predicate.value: t.object for t in index.get(str(head), [])}
+        out.append(step[RDF + "first"])
+        head = step.get(RDF + "rest", NamedNode(RDF + "nil"))
+    return out
+
+
+def diagram_svg() -> str:
+    """The class diagram, generated from the ontology once per application."""
+    found = current_app.extensions.get("isic-diagram")
+    if found is None:
+        found = current_app.extensions["isic-diagram"] = class_diagram_svg(artefacts().ontology.triples)
+    return str(found)

@@ -1,0 +1,164 @@
+"""What the page of a resource shows: its description (with its skolemised nodes and the labels of what it
+names), who links to it, who owns it, where its description comes from and what is two steps away."""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+from flask import url_for
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from isic_graph.ingest.ownership import record_of
+from isic_graph.publish.links import page_link
+from isic_graph.rdf.labels import pick
+from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SKOS, THESAURUS, XSD
+from isic_graph.sparql import terms as sparql_terms
+from isic_graph.store.results import SelectResult
+from isic_graph.web.cells import UI, Cell, Row, local_name, term_value
+from isic_graph.web.negotiation import language
+from isic_graph.web.served import GRAPH_FORMATS, artefacts, curie
+from isic_graph.web.services import services
+
+LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
+MAX_NODES = 500
+
+
+def describe(iri: str) -> list[Triple]:
+    """The triples about a resource and its `#genid-` nodes (skolemised blank nodes), and its objects' labels."""
+    out: list[Triple] = []
+    todo, seen = [NamedNode(iri)], {iri}
+    while todo and len(seen) < MAX_NODES:
+        values = " ".join(str(node) for node in todo)
+        todo = []
+        for row in select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}").rows:
+            out.append(Triple(row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+            o = row["o"]
+            if isinstance(o, NamedNode) and o.value.startswith(iri + "#genid-") and o.value not in seen:
+                seen.add(o.value)
+                todo.append(o)
+    out = list(dict.fromkeys(out))
+    return out + labels_of(t.object for t in out if term_value(t.object) not in seen)
+
+
+def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[str, object]]) -> dict[str, object]:
+    """What the page of a resource shows, in the viewer's language (French unless Accept-Language says English)."""
+    lang = language()
+    known, base = artefacts().labels, iri[:iri.index("id/")]
+    labels: dict[str, dict[str, str]] = {}
+    by_subject: dict[str, list[Triple]] = {}
+    for t in triples:
+        if t.predicate.value in LABELS and isinstance(t.object, Literal):
+            labels.setdefault(term_value(t.subject), {}).setdefault(t.object.language or "", t.object.value)
+        by_subject.setdefault(term_value(t.subject), []).append(t)
+
+    def cell(term: object) -> Cell:
+        if isinstance(term, Literal):
+            datatype = curie(term.datatype.value) if term.datatype.value != XSD + "string" else None
+            return Cell(term.value, note=term.language or datatype, lang=term.language)
+        value = term_value(term)
+        if value.startswith(iri + "#"):
+            return Cell(value[len(iri):], href=value[len(iri):])
+        text = (pick(labels.get(value, {}), lang) or pick(known.get(value, {}), lang)
+                or (value[len(base):] if value.startswith(base) else curie(value)))
+        href = (url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC)
+                else "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base))
+        return Cell(text, href=None if isinstance(term, BlankNode) else href)
+
+    def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:
+        grouped: dict[object, list[Cell]] = {}
+        for predicate, value in pairs:
+            grouped.setdefault(predicate, []).append(cell(value))
+        ordered = sorted(grouped.items(), key=lambda kv: (term_value(kv[0]) != RDF_TYPE, cell(kv[0]).text.lower()))
+        return [Row(cell(p), sorted(cells, key=lambda c: (c.lang not in (None, lang), c.text))) for p, cells in ordered]
+
+    nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
+              "rows": rows((t.predicate, t.object) for t in by_subject[s])}
+             for s in by_subject if s == iri or s.startswith(iri + "#genid-")]
+    alternates = [(f.label, f"./{iri.rsplit('/', 1)[-1]}.{f.extension[1:]}", f.media_type)
+                  for f in GRAPH_FORMATS.values()]
+    return {"lang": lang, "ui": UI[lang], "iri": iri, "nodes": nodes, "alternates": alternates,
+            "types": [cell(t.object).text for t in by_subject[iri] if t.predicate.value == RDF_TYPE],
+            "title": pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],
+            "incoming": rows((r["p"], r["s"]) for r in incoming), "ontology": url_for(".ontology")}
+
+
+def related(iri: str, lang: str) -> list[Row]:
+    """What is two steps away and worth a link: a project's partners (through its partnerships and their
+    roles), an organisation's projects as carrier, partner or funder."""
+    base, subject = services().graphs.base, sparql_terms.iri(iri)
+    rows = select(f"""SELECT DISTINCT ?kind ?x WHERE {{
+        {{ {subject} <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?x BIND("partner" AS ?kind) }}
+        UNION {{ ?x <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> {subject} BIND("partner-in" AS ?kind) }}
+        UNION {{ ?x <{ISIC}funding>/<{ISIC}funder> {subject} BIND("funder-of" AS ?kind) }}
+        UNION {{ ?x <{ISIC}carriedBy> {subject} BIND("carries" AS ?kind) }}
+    }} ORDER BY ?kind ?x LIMIT {MAX_NODES}""").rows
+    labels: dict[str, dict[str, str]] = {}
+    for t in labels_of(r["x"] for r in rows):
+        labels.setdefault(term_value(t.subject), {}).setdefault(getattr(t.object, "language", None) or "",
+                                                                term_value(t.object))
+    grouped: dict[str, list[Cell]] = {}
+    for row in rows:
+        x = term_value(row["x"])
+        grouped.setdefault(term_value(row["kind"]), []).append(
+            Cell(pick(labels.get(x, {}), lang) or local_name(x, base), href=page_link(x, base)))
+    return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
+
+
+def owner(iri: str, lang: str) -> list[Row]:
+    """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py)."""
+    s, ui = services(), UI[lang]
+    found = record_of(s.store, s.graphs, iri)
+    if found is None:
+        return []
+    who = found.owner
+    cells = [Cell(ui["instance"] if who.kind == "instance" else who.name,
+                  href=page_link(who.agent, s.graphs.base) if who.kind == "network" else None,
+                  note=ui[who.kind] if who.kind != "instance" else None)]
+    if found.activity:
+        cells.append(Cell((found.since or "")[:19].replace("T", " ") or found.activity,
+                          href=page_link(found.activity, s.graphs.base), note=ui["since"]))
+    return [Row(Cell(ui["owner"]), cells)]
+
+
+def provenance(iri: str, lang: str) -> list[Row]:
+    """Where a resource's description comes from: its graphs (network or harvested copy), when they were
+    last written, what they were harvested from, and the collection sheets that describe it (or its project)."""
+    graphs, ui = services().graphs, UI[lang]
+    base = services().settings.base_iri
+    subject, metadata = sparql_terms.iri(iri), sparql_terms.iri(graphs.metadata)
+    found: list[Row] = []
+    for row in select(f"""SELECT ?g (MAX(?m) AS ?modified) (SAMPLE(?from) AS ?source) WHERE {{
+            GRAPH ?g {{ {subject} ?p ?o }}
+            OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
+            OPTIONAL {{ GRAPH {metadata} {{ ?g <{PROV}wasDerivedFrom> ?from }} }}
+        }} GROUP BY ?g ORDER BY ?g""").rows:
+        graph = term_value(row["g"])
+        cells = [Cell(graph[len(base):] if graph.startswith(base) else graph, note=ui["graph"])]
+        if "modified" in row:
+            cells.append(Cell(term_value(row["modified"])[:19].replace("T", " "), note=ui["modified"]))
+        if "source" in row:
+            cells.append(Cell(term_value(row["source"]), href=term_value(row["source"]), note=ui["harvested"]))
+        found.append(Row(Cell(ui["graph"]), cells))
+    for row in select(f"""SELECT DISTINCT ?sheet ?network WHERE {{
+            {{ BIND({subject} AS ?project) }} UNION {{ {subject} <{ISIC}learnedFrom> ?project }}
+            UNION {{ {subject} <{ISIC}about> ?project }}
+            ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }} ORDER BY ?sheet""").rows:
+        sheet, network = term_value(row["sheet"]), term_value(row["network"])
+        found.append(Row(Cell(ui["sheet"]), [Cell(local_name(sheet, base), href=page_link(sheet, base)),
+                                             Cell(local_name(network, base), href=page_link(network, base),
+                                                  note=ui["network"])]))
+    return found
+
+
+def select(sparql: str) -> SelectResult:
+    return services().store.select(sparql)
+
+
+def labels_of(nodes: Iterable[object]) -> list[Triple]:
+    """The labels (rdfs:label, skos:prefLabel, dcterms:title, foaf:name) of the given IRIs."""
+    names = list(dict.fromkeys(str(n) for n in nodes if isinstance(n, NamedNode)))[:MAX_NODES]
+    if not names:
+        return []
+    rows = select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
+                   f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} ?s ?p ?o }}").rows
+    return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in rows))  # type: ignore[arg-type]

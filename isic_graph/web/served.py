@@ -1,0 +1,106 @@
+"""The shipped RDF documents (ontology, shapes, context), read once per application, and triples written in any
+of the graph formats with the published prefixes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from flask import current_app
+from pyoxigraph import Literal, NamedNode, Triple, parse, serialize
+
+from isic_graph.publish import jsonld
+from isic_graph.rdf import resources
+from isic_graph.rdf.formats import GRAPH, format_named, formats_for
+from isic_graph.rdf.namespaces import PREFIXES, RDF_TYPE, RDFS, SH, SHAPES, XSD
+from isic_graph.web.cells import term_value
+
+GRAPH_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
+TURTLE, JSON_LD = format_named("turtle"), format_named("jsonld")
+MORE_PREFIXES = {"isics": SHAPES, "pair": "http://virtual-assembly.org/ontologies/pair#"}
+
+
+@dataclass(frozen=True)
+class Served:
+    """One shipped RDF document (ontology or shapes): its Turtle as written, its other forms made once."""
+
+    turtle: bytes
+    triples: tuple[Triple, ...]
+    forms: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, files: Sequence[Path]) -> Served:
+        triples = [q.triple for path in files for q in parse(path.read_bytes(), format=TURTLE.rdf_format)]
+        turtle = files[0].read_bytes() if len(files) == 1 else rdf_bytes(triples, TURTLE.media_type)
+        return cls(turtle, tuple(triples))
+
+    def render(self, media_type: str) -> bytes:
+        if media_type == TURTLE.media_type:
+            return self.turtle
+        if media_type not in self.forms:
+            self.forms[media_type] = rdf_bytes(self.triples, media_type)
+        return self.forms[media_type]
+
+
+@dataclass(frozen=True)
+class Artefacts:
+    """The ontology, shapes and context, read once per application, with the labels of their terms."""
+
+    ontology: Served
+    shapes: Served
+    context: bytes
+    labels: dict[str, dict[str, str]]  # term IRI -> language -> label
+    index: dict[str, list[Triple]]  # str(subject) -> its triples, ontology and shapes
+
+    @classmethod
+    def load(cls) -> Artefacts:
+        ontology, shapes = Served.read([resources.ontology_file()]), Served.read(resources.shapes_files())
+        labels = {RDF_TYPE: {"fr": "type", "en": "type"}, RDFS + "label": {"fr": "libellé", "en": "label"}}
+        index: dict[str, list[Triple]] = {}
+        for t in ontology.triples + shapes.triples:
+            index.setdefault(str(t.subject), []).append(t)
+            if t.predicate.value == RDFS + "label" and isinstance(t.object, Literal) and t.object.language:
+                labels.setdefault(term_value(t.subject), {}).setdefault(t.object.language, t.object.value)
+        for t in shapes.triples:  # the shapes name the fields whose predicates come from other vocabularies
+            if t.predicate.value == SH + "path" and isinstance(t.object, NamedNode):
+                for name in index[str(t.subject)]:
+                    if name.predicate.value == SH + "name" and isinstance(name.object, Literal):
+                        labels.setdefault(t.object.value, {}).setdefault(name.object.language or "", name.object.value)
+        return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index)
+
+
+def artefacts() -> Artefacts:
+    """This application's artefacts, loaded on first use."""
+    found = current_app.extensions.get("isic-linked-data")
+    if found is None:
+        found = current_app.extensions.setdefault("isic-linked-data", Artefacts.load())
+    assert isinstance(found, Artefacts)
+    return found
+
+
+def rdf_bytes(triples: Iterable[Triple], media_type: str) -> bytes:
+    """Triples in one of the RDF media types; JSON-LD compacted with the published context."""
+    items = list(triples)
+    if media_type == JSON_LD.media_type:
+        return json.dumps(jsonld.compact(items), ensure_ascii=False, indent=2).encode("utf-8")
+    used = {ns for t in items for term in (t.predicate, t.object) for ns in published_prefixes().values()
+            if isinstance(term, NamedNode) and term.value.startswith(ns)} | {XSD}
+    prefixes = {p: ns for p, ns in published_prefixes().items() if ns in used}
+    return serialize(items, format=GRAPH_FORMATS[media_type].rdf_format, prefixes=prefixes) or b""
+
+
+@cache
+def published_prefixes() -> dict[str, str]:
+    """Our prefixes and the thesauri's, as the context declares them."""
+    terms = jsonld.context_document()["@context"]
+    return {**PREFIXES, **{k: v for k, v in terms.items() if isinstance(v, str) and v.endswith(("/", "#"))}}
+
+
+def curie(iri: str) -> str:
+    for prefix, ns in {**published_prefixes(), **MORE_PREFIXES}.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
