@@ -10,6 +10,7 @@ from isic_graph.cli import maintenance, networks, peers, publishing, reading
 from isic_graph.cli.context import Context, run
 from isic_graph.config import CONFIG_FILE, SETTINGS, settings_table
 from isic_graph.web.serve import serve
+from isic_graph.publish import reference_text
 
 SETTINGS_EPILOG = ("Settings come from the environment, or from the TOML file named by ISIC_CONFIG: "
                    + ", ".join(s.env for s in (CONFIG_FILE, *SETTINGS))
@@ -34,6 +35,12 @@ for command in (*maintenance.COMMANDS, *publishing.COMMANDS, *reading.COMMANDS, 
 def settings_command() -> None:
     """The settings: environment variable, config-file key, default and meaning (the Markdown table of the docs)."""
     click.echo(settings_table(), nl=False)
+
+
+@main.command("reference")
+def reference_command() -> None:
+    """The analysts' reference (classes, properties, thesauri, example queries) as docs/analysts.md holds it."""
+    click.echo(reference_text.markdown(), nl=False)
 
 
 class WithSettings(click.Command):

@@ -8,7 +8,7 @@ import sys
 import click
 
 from isic_graph.admin.migration import migrate
-from isic_graph.cli.commands import LANG, Context, run
+from isic_graph.cli.context import LANG, Context, run
 from isic_graph.validation.validator import Validator
 
 
