@@ -9,8 +9,8 @@ from isic_graph import __version__
 from isic_graph.cli import maintenance, networks, peers, publishing, reading
 from isic_graph.cli.context import Context, run
 from isic_graph.config import CONFIG_FILE, SETTINGS, settings_table
-from isic_graph.web.serve import serve
 from isic_graph.publish import reference_text
+from isic_graph.web.serve import serve
 
 SETTINGS_EPILOG = ("Settings come from the environment, or from the TOML file named by ISIC_CONFIG: "
                    + ", ".join(s.env for s in (CONFIG_FILE, *SETTINGS))

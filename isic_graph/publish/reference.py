@@ -133,7 +133,8 @@ def example_query(local: str, fields: Iterable[Field], direct: bool = True) -> s
     others = [f for f in chosen if f is not name and f.max_count == 1][:3]
     lines = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in QUERY_PREFIXES]
     heads = ["?x"] + (["?name"] if name else []) + [f"?{variable(f.iri)}" for f in others]
-    lines += ["", f"SELECT DISTINCT {' '.join(heads)} WHERE {{", f"  ?x a{'' if direct else '/rdfs:subClassOf*'} isic:{local} ."]
+    path = "a" if direct else "a/rdfs:subClassOf*"
+    lines += ["", f"SELECT DISTINCT {' '.join(heads)} WHERE {{", f"  ?x {path} isic:{local} ."]
     if name:
         lines.append(f'  OPTIONAL {{ ?x {name.name} ?name FILTER(lang(?name) = "fr" || lang(?name) = "") }}')
     lines += [f"  OPTIONAL {{ ?x {f.name} ?{variable(f.iri)} }}" for f in others]
