@@ -17,7 +17,7 @@ from isic_graph.sparql import terms as sparql_terms
 from isic_graph.web.cells import UI, local_name, term_value
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.negotiation import language
-from isic_graph.web.ontology_page import diagram_svg, ontology_page
+from isic_graph.web.ontology_page import diagram_svg, ontology_page, shapes_page
 from isic_graph.web.representations import HTML, SUFFIXES, answer, known, negotiate_form, suffix_of
 from isic_graph.web.resource_page import (
     MAX_NODES,
@@ -132,7 +132,9 @@ def diagram() -> Response:
 @blueprint.get("/shapes")
 @blueprint.get("/shapes.<suffix>")
 def shapes(suffix: str | None = None) -> Response:
-    media_type = negotiate_form(list(GRAPH_FORMATS), known(suffix))
+    media_type = negotiate_form([*GRAPH_FORMATS, HTML], known(suffix))
+    if media_type == HTML:
+        return answer(render_template("shapes.html", **shapes_page()).encode("utf-8"), HTML, "shapes", suffix)
     return answer(artefacts().shapes.render(media_type), media_type, "shapes", suffix)
 
 

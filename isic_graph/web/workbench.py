@@ -9,7 +9,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from isic_graph.rdf import resources
 from isic_graph.rdf.labels import switch
@@ -39,6 +39,7 @@ UI = {
            "nojs": "This page needs JavaScript; without it, the form below queries the endpoint.",
            "run": "Run", "other": "Français", "search": "Search"},
 }
+MAX_OPENED = 64 * 1024  # what /sparql reads at most
 HEADER = re.compile(r"^# (title|titre|description): (.*)$")
 
 
@@ -81,7 +82,9 @@ def terms() -> dict[str, list[str]]:
 @blueprint.get("/query")
 def workbench() -> str:
     lang = language()
-    data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
+    opened = request.args.get("query", "")[:MAX_OPENED]  # a link's query: shown and run, the endpoint judges it
+    data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES,
+            "open": opened}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
     return render_template("workbench.html", lang=lang, ui=UI[lang], other=switch(lang),
                            examples=examples(), start=START, data=payload)

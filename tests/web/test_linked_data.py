@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -252,9 +253,14 @@ def test_the_shapes_are_served_by_content_negotiation(client: FlaskClient, path:
     assert isomorphic(graph_of(response), file_graph(*resources.shapes_files()))
 
 
-def test_the_shapes_have_no_html_form(client: FlaskClient) -> None:
-    problem(client.get("/shapes", headers={"Accept": "text/html"}), 406)
-    problem(client.get("/shapes.html"), 404)
+def test_the_shapes_page_gives_each_shape_an_anchor_the_ontology_links_to(client: FlaskClient) -> None:
+    page = client.get("/shapes", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert client.get("/shapes.html").mimetype == "text/html"
+    assert '<section id="ProjectShape">' in page and '<tr id="Project-title">' in page
+    ontology = client.get("/ontology", headers={"Accept": BROWSER}).get_data(as_text=True)
+    anchors = set(re.findall(r'href="/shapes#([^"]+)"', ontology))
+    assert "ProjectShape" in anchors and ontology.count('href="/shapes"') == 1  # the Turtle, once, among the formats
+    assert not [a for a in anchors if f'id="{a}"' not in page]
 
 
 def test_the_context_is_served_as_json_ld(client: FlaskClient) -> None:
@@ -282,10 +288,12 @@ def test_the_ontology_page_shows_a_class_diagram_generated_from_the_ontology(cli
     root = ElementTree.fromstring(svg.data)
     ns = {"s": "http://www.w3.org/2000/svg"}
     boxes = {t.text for t in root.findall(".//s:a/s:text[@font-weight='bold']", ns)}
-    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and len(boxes) == 14
+    classes = {str(c)[len(ISIC):] for c in file_graph(resources.ontology_file()).subjects(RDF.type, OWL.Class)
+               if str(c).startswith(ISIC)}
+    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and boxes == classes
     labels = {t.text for t in root.findall("./s:text", ns)}
     assert {"learnedFrom", "carriedBy", "confirms", "partner", "describes"} <= labels
-    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 3  # Organisation, Network, ProfessionalRole ⊑ Actor
+    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) >= 3  # Organisation, Network, ProfessionalRole ⊑ Actor
     page = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<a href="/ontology#Lesson">' in page and "<svg" in page
 
@@ -311,3 +319,30 @@ def test_a_theme_page_lists_its_projects_and_lessons_across_networks(client: Fla
     lesson_page = client.get("/id/lesson/cl-obstacle-peur-des-represailles", headers={"Accept": "text/html"})
     assert 'href="/thesaurus/lesson-category/obstacle"' in lesson_page.get_data(as_text=True)
     assert client.get("/thesaurus/theme/no-such-theme").status_code == 404
+
+
+def test_the_ontology_page_lists_under_each_class_every_property_the_samples_use(client: FlaskClient) -> None:
+    from isic_graph.publish.reference import sample_uses
+    from isic_graph.web.served import curie
+
+    page = client.get("/ontology", headers={"Accept": BROWSER}).get_data(as_text=True)
+    missing = []
+    for kind, used in sample_uses().items():
+        if not kind.startswith(ISIC):
+            continue
+        local = kind[len(ISIC):]
+        section = page.split(f'<section id="{local}">', 1)[1].split("</section>", 1)[0]
+        fields = section.split('class="fields"', 1)[1] if 'class="fields"' in section else ""
+        missing += [f"{local} {curie(p)}" for p in used if f">{curie(p)}<" not in fields]
+    assert not missing, missing
+
+
+def test_the_ontology_page_explains_thesauri_graphs_languages_and_opens_example_queries(client: FlaskClient) -> None:
+    page = client.get("/ontology", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert '<section id="scheme-role-type">' in page and "elected-official" in page
+    assert 'href="/thesaurus/role-type/elected-official"' in page
+    assert 'FILTER(lang(?label) = &#34;fr&#34;)' in page or 'FILTER(lang(?label) = "fr")' in page
+    assert "GRAPH ?g" in page and "prov:wasAttributedTo" in page
+    opened = re.findall(r'class="open-query" href="(/query\?query=[^"]+)"', page)
+    assert len(opened) >= 15
+    assert client.get(opened[0].replace("&amp;", "&")).status_code == 200

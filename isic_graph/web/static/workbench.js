@@ -43,6 +43,12 @@
     });
   });
 
+  if (data.open) {  // opened from a link (the ontology's example queries): the query in a new tab, run
+    var opened = yasgui.addTab(true);
+    opened.setQuery(data.open);
+    window.setTimeout(function () { opened.getYasqe().query(); }, 0);
+  }
+
   document.querySelectorAll("[data-download]").forEach(function (button) {
     button.addEventListener("click", function () {
       var form = document.createElement("form");
