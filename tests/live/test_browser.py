@@ -207,3 +207,30 @@ def test_a_funding_block_is_added_and_an_amount_written_the_french_way_is_stored
     turtle = page.request.get("/id/project/fcsf-epicerie-mobile.ttl").text()
     assert "Premier marché" in turtle and "Bilan" in turtle and "funding/fcsf-epicerie-mobile-" in turtle
     assert page.request.get("/id/lesson/fcsf-epicerie-mobile-2.ttl").status == 200
+
+
+def test_each_classs_example_query_opens_in_the_workbench_runs_and_returns_rows(page: Any) -> None:
+    from isic_graph.publish.reference import reference
+    from isic_graph.publish.reference_text import workbench_link
+
+    empty = []
+    for doc in reference().classes:
+        page.goto(workbench_link(doc.query))
+        shown = page.locator(".yasr table tbody tr, .yasr .noResults, .yasr .errorResult").locator("visible=true")
+        shown.first.wait_for(timeout=20_000)
+        if not page.locator(".yasr table tbody tr").locator("visible=true").count():
+            empty.append(doc.local)
+        assert f"isic:{doc.local} ." in page.locator(".yasqe").locator("visible=true").inner_text()
+    assert not empty, f"example queries with no rows: {empty}"
+
+
+def test_the_ontology_page_fits_its_column_and_folds(page: Any) -> None:
+    page.goto("/ontology")
+    width = page.evaluate("document.querySelector('figure.diagram svg').getBoundingClientRect().width")
+    column = page.evaluate("document.querySelector('figure.diagram').getBoundingClientRect().width")
+    assert 0 < width <= column
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.evaluate("document.documentElement.scrollHeight") < 12_000
+    page.goto("/ontology#Lesson")
+    assert page.evaluate("document.querySelector('#Lesson > details').open")
+    shot(page, "ontology")
