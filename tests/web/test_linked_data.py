@@ -314,8 +314,8 @@ def test_a_theme_page_lists_its_projects_and_lessons_across_networks(client: Fla
     assert "<h1>Logement</h1>" in page
     used = page.split('<section id="used">', 1)[1]
     assert used.count("<h3>") >= 2  # two networks
-    assert 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in used and "(enseignement)" in used
-    assert "(projet)" in used
+    assert 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in used and "enseignement" in used
+    assert "projet" in used
     lesson_page = client.get("/id/lesson/cl-obstacle-peur-des-represailles", headers={"Accept": "text/html"})
     assert 'href="/thesaurus/lesson-category/obstacle"' in lesson_page.get_data(as_text=True)
     assert client.get("/thesaurus/theme/no-such-theme").status_code == 404
@@ -346,3 +346,47 @@ def test_the_ontology_page_explains_thesauri_graphs_languages_and_opens_example_
     opened = re.findall(r'class="open-query" href="(/query\?query=[^"]+)"', page)
     assert len(opened) >= 15
     assert client.get(opened[0].replace("&amp;", "&")).status_code == 200
+
+
+def test_a_concept_page_lists_everything_that_uses_it_whatever_the_property(client: FlaskClient) -> None:
+    page = client.get("/thesaurus/role-type/elected-official?lang=fr").get_data(as_text=True)
+    used = page.split('<section id="used">', 1)[1]
+    assert "Aucun" not in used and 'href="/id/lesson/' in used
+    assert "leçon concerne le rôle" in used.lower() or "concern" in used.lower()
+    for path in ("/thesaurus/actor-type/local-authority", "/thesaurus/partner-role/funder"):
+        found = client.get(path + "?lang=fr")
+        if found.status_code == 200:
+            assert "Aucun" not in found.get_data(as_text=True).split('<section id="used">', 1)[1], path
+
+
+def test_a_concept_page_names_each_network_once_in_the_pages_language(client: FlaskClient) -> None:
+    for lang in ("fr", "en"):
+        page = client.get(f"/thesaurus/theme/housing?lang={lang}").get_data(as_text=True)
+        headings = re.findall(r"<h3>(.*?)</h3>", page.split('<section id="used">', 1)[1], re.S)
+        links = [re.sub(r"<[^>]+>", "", h) for h in headings]
+        assert len(links) == len(set(links)) >= 2
+        assert len({re.search(r'href="([^"]+)"', h).group(1) for h in headings if "href" in h}) == len(headings)
+    french = client.get("/thesaurus/theme/housing?lang=fr").get_data(as_text=True)
+    english = client.get("/thesaurus/theme/housing?lang=en").get_data(as_text=True)
+    assert "Association nationale des assistants de service social" in french
+    assert "Association nationale des assistants de service social" not in english
+
+
+def test_the_thesauri_and_a_schemes_concepts_are_listed(client: FlaskClient) -> None:
+    index = client.get("/thesaurus?lang=fr")
+    assert index.status_code == 200
+    assert 'href="/thesaurus/role-type"' in index.get_data(as_text=True)
+    scheme = client.get("/thesaurus/role-type?lang=fr").get_data(as_text=True)
+    assert 'href="/thesaurus/role-type/elected-official"' in scheme and "<code>elected-official</code>" in scheme
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "application/n-triples",
+                                    "application/rdf+xml"])
+def test_a_concept_iri_negotiates_its_rdf(client: FlaskClient, accept: str) -> None:
+    response = client.get("/thesaurus/role-type/elected-official", headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    graph = graph_of(response)
+    concept = URIRef("https://w3id.org/isic/thesaurus/role-type/elected-official")
+    assert (concept, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None) in graph
+    assert client.get("/thesaurus/role-type/elected-official.ttl").mimetype == "text/turtle"
+    assert client.get("/thesaurus/role-type/elected-official", headers={"Accept": BROWSER}).mimetype == "text/html"
