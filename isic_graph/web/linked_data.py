@@ -31,6 +31,7 @@ from isic_graph.web.resource_page import (
 )
 from isic_graph.web.served import GRAPH_FORMATS, JSON_LD, artefacts, rdf_bytes
 from isic_graph.web.services import services
+from isic_graph.web.summaries import summaries
 from isic_graph.web.thesaurus_page import concept_labels, concept_triples, is_scheme, scheme_of, uses
 from isic_graph.web.withdrawn import gone
 
@@ -62,9 +63,13 @@ def resource(kind: str, slug: str) -> Response:
     leaf = iri.rsplit("/", 1)[-1]
     if media_type != HTML:
         return answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)
-    incoming = [r for r in select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {subject} }} LIMIT {MAX_NODES}").rows
+    bookkeeping = sparql_terms.iri(services().graphs.ownership)  # ownership records are no reader's link
+    incoming = [r for r in select(f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {subject} }} "
+                                  f"FILTER(?g != {bookkeeping}) }} LIMIT {MAX_NODES}").rows
                 if not term_value(r["s"]).startswith(iri + "#")]
-    page = resource_page(iri, triples + labels_of(r["s"] for r in incoming), incoming)
+    linked = [term_value(t.object) for t in triples if isinstance(t.object, NamedNode)]
+    facts = summaries(linked + [term_value(r["s"]) for r in incoming], services().graphs.base, language())
+    page = resource_page(iri, triples + labels_of(r["s"] for r in incoming), incoming, facts)
     page["provenance"] = owner(iri, str(page["lang"])) + provenance(iri, str(page["lang"]))
     page["related"] = related(iri, str(page["lang"]))
     if any(term_value(t.subject) == iri and t.predicate.value == RDF_TYPE and term_value(t.object) in WITHDRAWABLE

@@ -390,3 +390,37 @@ def test_a_concept_iri_negotiates_its_rdf(client: FlaskClient, accept: str) -> N
     assert (concept, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None) in graph
     assert client.get("/thesaurus/role-type/elected-official.ttl").mimetype == "text/turtle"
     assert client.get("/thesaurus/role-type/elected-official", headers={"Accept": BROWSER}).mimetype == "text/html"
+
+
+def page_text(client: FlaskClient, path: str) -> str:
+    html = client.get(path, headers={"Accept": BROWSER}).get_data(as_text=True)
+    return re.sub(r"[\s\u202f\u00a0]+", " ", html)
+
+
+def test_a_resource_page_says_its_values_in_words(client: FlaskClient) -> None:
+    page = page_text(client, "/id/project/les-incompris?lang=fr")
+    for raw in ("xsd:boolean", "xsd:date", "xsd:decimal", "xsd:integer", "<small>fr</small>", "<small>en</small>",
+                ">true<", "2012-10-01"):
+        assert raw not in page, raw
+    assert "Oui" in page and "1 octobre 2012" in page and "30 juin 2014" in page
+    assert "3 500,00 €" in page and "Ville de Toulouse" in page.split("financement", 1)[1].split("</tr>", 1)[0]
+    assert "The Misunderstood" not in page  # the page's language only
+    english = page_text(client, "/id/project/les-incompris?lang=en")
+    assert "Yes" in english and "1 October 2012" in english and "€3,500.00" in english
+
+
+def test_a_resource_page_puts_its_title_first_and_its_milestones_in_date_order(client: FlaskClient) -> None:
+    page = page_text(client, "/id/project/les-incompris?lang=fr")
+    rows = re.findall(r"<tr><th>(.*?)</th>", page.split('<section id="top">', 1)[1])
+    assert "Titre" in rows[0]
+    moments = page.split("moment-clé", 1)[1].split("</tr>", 1)[0]
+    assert moments.index("Première réunion") < moments.index("Représentation publique")
+
+
+def test_links_to_a_resource_are_named_for_what_they_mean(client: FlaskClient) -> None:
+    page = page_text(client, "/id/project/les-incompris?lang=fr")
+    incoming = page.split("Référencé par", 1)[1]
+    assert "enseignements tirés de ce projet" in incoming and "tiré de" not in incoming.replace("tirés de", "")
+    described = page.split("Référencé par", 1)[0].split("<table>", 1)[1]
+    assert "id/funding/" not in described.replace('href="/id/funding/', "")  # linked by name, never shown raw
+    assert "id/ownership/" not in page
