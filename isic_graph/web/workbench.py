@@ -15,6 +15,8 @@ from isic_graph.rdf import resources
 from isic_graph.rdf.labels import switch
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, OWL, PROV, RDF, RDFS, SKOS, XSD
 from isic_graph.web.negotiation import language
+from isic_graph.web.served import published_prefixes
+from isic_graph.web.services import services
 
 blueprint = Blueprint("workbench", __name__)
 
@@ -32,12 +34,12 @@ UI = {
            "local": "données locales", "all": "locales et moissonnées", "live": "fédérées, rafraîchies",
            "download": "Télécharger les résultats", "truncated": "Résultats tronqués à la limite du serveur",
            "nojs": "Cette page a besoin de JavaScript ; sans lui, le formulaire ci-dessous interroge le point d'accès.",
-           "run": "Exécuter", "other": "English", "search": "Recherche"},
+           "run": "Exécuter", "other": "English", "search": "Recherche", "tab": "Requête"},
     "en": {"title": "SPARQL queries", "examples": "Analysts' questions", "scope": "Scope",
            "local": "local data", "all": "local and harvested", "live": "federated, fetched now",
            "download": "Download the results", "truncated": "Results cut at the server's limit",
            "nojs": "This page needs JavaScript; without it, the form below queries the endpoint.",
-           "run": "Run", "other": "Français", "search": "Search"},
+           "run": "Run", "other": "Français", "search": "Search", "tab": "Query"},
 }
 MAX_OPENED = 64 * 1024  # what /sparql reads at most
 HEADER = re.compile(r"^# (title|titre|description): (.*)$")
@@ -84,7 +86,8 @@ def workbench() -> str:
     lang = language()
     opened = request.args.get("query", "")[:MAX_OPENED]  # a link's query: shown and run, the endpoint judges it
     data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES,
-            "open": opened}
+            "open": opened, "tab": UI[lang]["tab"], "base": services().graphs.base,
+            "display": {**published_prefixes(), "id": services().graphs.base + "id/"}}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
     return render_template("workbench.html", lang=lang, ui=UI[lang], other=switch(lang),
                            examples=examples(), start=START, data=payload)

@@ -234,3 +234,25 @@ def test_the_ontology_page_fits_its_column_and_folds(page: Any) -> None:
     page.goto("/ontology#Lesson")
     assert page.evaluate("document.querySelector('#Lesson > details').open")
     shot(page, "ontology")
+
+
+def test_the_workbench_shows_whole_lesson_texts_wrapped_and_prefixed_iris(page: Any) -> None:
+    query = ("PREFIX isic: <https://w3id.org/isic/ontology#>\nSELECT ?lesson ?category ?text WHERE { "
+             "?lesson a isic:Lesson ; isic:lessonCategory ?category ; isic:statement ?text "
+             'FILTER(lang(?text) = "fr") } LIMIT 20')
+    from isic_graph.publish.reference_text import workbench_link
+
+    page.goto(workbench_link(query))
+    rows = page.locator(".yasr table tbody tr").locator("visible=true")
+    rows.first.wait_for(timeout=20_000)
+    table = page.locator(".yasr table").locator("visible=true").first
+    texts = [t for t in table.locator("td").all_inner_texts() if len(t) > 60]
+    assert texts, "no lesson text shown whole"
+    assert page.evaluate("Array.from(document.querySelectorAll('.yasr table td')).every("
+                         "td => td.scrollWidth <= td.clientWidth + 1)")  # nothing cut
+    assert table.locator("a").first.get_attribute("href").startswith("/id/lesson/")  # the page on this site
+    assert "th-lesson-category:" in table.inner_text() and "id:lesson/" in table.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert "Requête" in page.inner_text(".tabsList") and "Query" not in page.inner_text(".tabsList")
+    table.scroll_into_view_if_needed()
+    shot(page, "workbench-results")
