@@ -244,7 +244,7 @@ def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None])
     graph = networkx.Graph()
     graph.add_nodes_from(o.iri for o in found.organisations)
     graph.add_weighted_edges_from(found.links)
-    places = networkx.spring_layout(graph, seed=7, k=1.6 / max(1, len(graph) ** 0.5))
+    places = networkx.spring_layout(graph, seed=7, k=3.0 / max(1, len(graph) ** 0.5))
     colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(found.networks)}
     for a, b, n in found.links:
         (xa, ya), (xb, yb) = places[a], places[b]
@@ -258,7 +258,7 @@ def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None])
         name = "\n".join(wrap(org.label, LABEL_WIDTH, break_on_hyphens=False))
         text = axes.text(x, y - 0.07, name, ha="center", va="top", fontsize=7,
                          zorder=3, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                                         "alpha": 0.8})
+                                         "alpha": 0.55})
         text.set_url(safe_href(link(org.iri)))
         labels.append(text)
     handles = [axes.scatter([], [], color=colours[n], label=label) for n, label in found.networks.items()]

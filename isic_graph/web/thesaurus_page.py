@@ -72,12 +72,12 @@ def uses(iri: str, lang: str) -> list[tuple[str, str | None, list[Use]]]:
         relation = pick(known.get(term_value(row["p"]), {}), lang) or term_value(row["p"])
         found = groups.setdefault(networks[graph], {})
         if item not in found or not found[item].kind:
-            found[item] = Use((kind or "").lower(), page_link(owner, base) or "", title, relation)
+            found[item] = Use(kind or "", page_link(owner, base) or "", title, relation)
     out = []
     for network, found in groups.items():
         name = pick(named.get(network, {}), lang) or local_name(network, base)
         out.append((name, page_link(network, base) if network.startswith(base) else None,
-                    sorted(found.values(), key=lambda u: (u.kind, u.label.lower()))))
+                    sorted(found.values(), key=lambda u: (u.kind.lower(), u.label.lower()))))
     return sorted(out, key=lambda g: g[0].lower())
 
 

@@ -129,7 +129,7 @@ def test_a_gap_of_the_coverage_map_opens_the_themes_projects(page: Any) -> None:
     shot(page, "maps")
     gap.click()
     page.wait_for_url("**/thesaurus/theme/mobility")
-    assert "Mobilité" in page.inner_text("h1") and "(projet)" in page.inner_text("#used")
+    assert "Mobilité" in page.inner_text("h1") and "(Projet" in page.inner_text("#used")
 
 
 def new_project(page: Any, title: str, theme: str, lesson: str) -> None:

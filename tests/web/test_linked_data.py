@@ -314,8 +314,8 @@ def test_a_theme_page_lists_its_projects_and_lessons_across_networks(client: Fla
     assert "<h1>Logement</h1>" in page
     used = page.split('<section id="used">', 1)[1]
     assert used.count("<h3>") >= 2  # two networks
-    assert 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in used and "enseignement" in used
-    assert "projet" in used
+    assert 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in used and "(Enseignement —" in used
+    assert "(Projet" in used
     lesson_page = client.get("/id/lesson/cl-obstacle-peur-des-represailles", headers={"Accept": "text/html"})
     assert 'href="/thesaurus/lesson-category/obstacle"' in lesson_page.get_data(as_text=True)
     assert client.get("/thesaurus/theme/no-such-theme").status_code == 404
