@@ -5,16 +5,38 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from pyoxigraph import Literal, NamedNode
 from werkzeug.http import http_date, is_resource_modified
 
 from isic_graph.ingest import editions
 from isic_graph.publish import dumps
-from isic_graph.web.negotiation import negotiate
+from isic_graph.rdf.namespaces import XSD
+from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
+from isic_graph.web.wording import literal_text
 
 blueprint = Blueprint("dumps", __name__)
 
 LISTING_TYPES = ["text/html", "application/json"]
+
+
+LISTING_UI = {
+    "fr": {"title": "Exports", "other": "English", "file": "fichier", "type": "type de média",
+           "modified": "dernière modification", "catalogue": "catalogue DCAT",
+           "intro": "Tout le magasin (chaque graphe, en N-Quads compressé par gzip) et le graphe de chaque réseau "
+                    "(Turtle, JSON-LD), lus du magasin au fil de l'envoi ; décrits dans le"},
+    "en": {"title": "Dumps", "other": "Français", "file": "file", "type": "media type", "modified": "last modified",
+           "catalogue": "DCAT catalogue",
+           "intro": "The whole store (every graph, as N-Quads, gzip-compressed) and each network's graph (Turtle, "
+                    "JSON-LD), streamed from the store; described in the"},
+}
+
+
+def when(moment: object, lang: str) -> str:
+    """A dump's last modification in words (« 5 décembre 2026, 06:20 »), or as given when it is no date."""
+    if not isinstance(moment, str) or not moment:
+        return ""
+    return literal_text(Literal(moment, datatype=NamedNode(XSD + "dateTime")), lang)
 
 
 @blueprint.get("/dumps/")
@@ -27,7 +49,9 @@ def index() -> Response:
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:
-        response = Response(render_template("dumps.html", entries=entries),
+        lang = language()
+        shown = [{**e, "modified_text": when(e.get("modified"), lang)} for e in entries]
+        response = Response(render_template("dumps.html", entries=shown, lang=lang, ui=LISTING_UI[lang]),
                             content_type="text/html; charset=utf-8")
     response.vary.add("Accept")
     return response
