@@ -313,7 +313,7 @@ def declutter(figure: Any, axes: Any, labels: list[Any]) -> None:
     pushed apart vertically by the height they share."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    renderer = FigureCanvasAgg(figure).get_renderer()  # measures the texts as they will be drawn
+    renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]  # measures the texts
     to_data = axes.transData.inverted()
     for _ in range(DECLUTTER_ROUNDS):
         boxes = [label.get_window_extent(renderer).expanded(1.0, 1.05) for label in labels]

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from isic_graph.rdf import resources
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, OWL, PREFIXES, RDF_TYPE, RDFS, SH, SHAPES, SKOS, THESAURUS
@@ -77,6 +77,11 @@ class Reference:
     schemes: tuple[Scheme, ...]
 
 
+def value_of(term: object) -> str:
+    """The IRI, blank node id or lexical form of a term."""
+    return term.value if isinstance(term, (NamedNode, BlankNode, Literal)) else str(term)
+
+
 def read(path: Path, base: str | None = None) -> list[Triple]:
     with path.open("rb") as handle:
         return [q.triple for q in parse(handle, format=RdfFormat.TURTLE, base_iri=base)]
@@ -110,7 +115,7 @@ def written(term: object) -> str:
 
 
 def texts(index: Mapping[str, list[Triple]], subject: str, predicate: str) -> dict[str, str]:
-    return {t.object.language or "": t.object.value for t in index.get(subject, [])
+    return {t.object.language or "": value_of(t.object) for t in index.get(subject, [])
             if t.predicate.value == predicate and isinstance(t.object, Literal)}
 
 
@@ -157,21 +162,21 @@ def reference() -> Reference:
         if t.predicate.value == SH + "path" and isinstance(t.object, NamedNode):
             for name in shape_index.get(str(t.subject), []):
                 if name.predicate.value == SH + "name" and isinstance(name.object, Literal):
-                    labels_of_paths.setdefault(t.object.value, {}).setdefault(name.object.language or "",
-                                                                              name.object.value)
+                    labels_of_paths.setdefault(value_of(t.object), {}).setdefault(name.object.language or "",
+                                                                              value_of(name.object))
     typed: dict[str, list[str]] = {}
     for t in samples:
         if t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode):
-            typed.setdefault(t.object.value, []).append(str(t.subject))
+            typed.setdefault(value_of(t.object), []).append(str(t.subject))
     classes = []
     for t in ontology:
-        iri = t.subject.value if isinstance(t.subject, NamedNode) else ""
-        if t.predicate.value != RDF_TYPE or t.object.value != OWL + "Class" or not iri.startswith(ISIC):
+        iri = value_of(t.subject) if isinstance(t.subject, NamedNode) else ""
+        if t.predicate.value != RDF_TYPE or value_of(t.object) != OWL + "Class" or not iri.startswith(ISIC):
             continue
         shape, fields = None, {}
         for s in shapes:
-            if s.predicate.value == SH + "targetClass" and s.object.value == iri:
-                shape = s.subject.value[len(SHAPES):] if s.subject.value.startswith(SHAPES) else None
+            if s.predicate.value == SH + "targetClass" and value_of(s.object) == iri:
+                shape = value_of(s.subject)[len(SHAPES):] if value_of(s.subject).startswith(SHAPES) else None
                 for p in shape_index.get(str(s.subject), []):
                     if p.predicate.value != SH + "property":
                         continue
@@ -202,12 +207,12 @@ def reference() -> Reference:
     in_scheme: dict[str, list[str]] = {}
     for t in thesauri:
         if t.predicate.value == SKOS + "inScheme":
-            in_scheme.setdefault(t.object.value, []).append(t.subject.value)
+            in_scheme.setdefault(value_of(t.object), []).append(value_of(t.subject))
     schemes = []
     for t in thesauri:
-        if t.predicate.value == RDF_TYPE and t.object.value == SKOS + "ConceptScheme":
-            iri = t.subject.value
-            concepts = tuple(Concept(c, next((x.object.value for x in thesaurus_index.get(f"<{c}>", [])
+        if t.predicate.value == RDF_TYPE and value_of(t.object) == SKOS + "ConceptScheme":
+            iri = value_of(t.subject)
+            concepts = tuple(Concept(c, next((value_of(x.object) for x in thesaurus_index.get(f"<{c}>", [])
                                               if x.predicate.value == SKOS + "notation"), c.rsplit("/", 1)[-1]),
                                      texts(thesaurus_index, f"<{c}>", SKOS + "prefLabel"))
                              for c in dict.fromkeys(in_scheme.get(iri, [])))
@@ -223,7 +228,7 @@ def sample_uses() -> dict[str, set[str]]:
     types: dict[str, set[str]] = {}
     for t in triples:
         if t.predicate.value == RDF_TYPE:
-            types.setdefault(str(t.subject), set()).add(t.object.value)
+            types.setdefault(str(t.subject), set()).add(value_of(t.object))
     used: dict[str, set[str]] = {}
     for t in triples:
         for kind in types.get(str(t.subject), set()):

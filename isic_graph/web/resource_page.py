@@ -43,7 +43,8 @@ def describe(iri: str) -> list[Triple]:
 
 def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
     """Where the shapes of these classes put each property: (its group's sh:order, its own sh:order)."""
-    index, found = artefacts().index, {}
+    index = artefacts().index
+    found: dict[str, tuple[int, int]] = {}
 
     def order(node: str) -> int:
         values = [t.object.value for t in index.get(node, []) if t.predicate.value == SH + "order"

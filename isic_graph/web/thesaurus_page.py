@@ -65,7 +65,7 @@ def uses(iri: str, lang: str) -> list[tuple[str, str | None, list[Use]]]:
     for row in rows:
         item, graph = term_value(row["item"]), term_value(row["g"])
         owner = item.split("#", 1)[0]
-        if row["p"].value.startswith(SKOS) or not item.startswith(base):  # type: ignore[union-attr]
+        if term_value(row["p"]).startswith(SKOS) or not item.startswith(base):
             continue
         kind = pick(known.get(term_value(row["type"]), {}), lang) if "type" in row else None
         title = pick(named.get(item, {}), lang) or pick(named.get(owner, {}), lang) or local_name(owner, base)
