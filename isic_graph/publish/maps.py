@@ -310,25 +310,28 @@ def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, s
 
 def declutter(figure: Any, axes: Any, labels: list[Any]) -> None:
     """Move the labels apart until none overlaps another (a bounded number of rounds): each overlapping pair is
-    pushed apart vertically by the height they share."""
+    pushed apart vertically by the height they share. Sizes are measured once; moving a label only shifts it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]  # measures the texts
-    to_data = axes.transData.inverted()
+    boxes = [[b.x0, b.y0, b.x1, b.y1] for b in (label.get_window_extent(renderer) for label in labels)]
+    start = [b[1] for b in boxes]
     for _ in range(DECLUTTER_ROUNDS):
-        boxes = [label.get_window_extent(renderer).expanded(1.0, 1.05) for label in labels]
         moved = False
-        for i in range(len(labels)):
-            for j in range(i + 1, len(labels)):
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
                 a, b = boxes[i], boxes[j]
-                if a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0:
+                if a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]:
                     continue
-                shift = (min(a.y1, b.y1) - max(a.y0, b.y0)) / 2 + 1
-                up = 1 if (a.y0 + a.y1) >= (b.y0 + b.y1) else -1
-                for label, sign in ((labels[i], up), (labels[j], -up)):
-                    x, y = axes.transData.transform(label.get_position())
-                    label.set_position(to_data.transform((x, y + sign * shift)))
-                boxes[i], boxes[j] = (labels[i].get_window_extent(renderer), labels[j].get_window_extent(renderer))
+                shift = (min(a[3], b[3]) - max(a[1], b[1])) / 2 + 1
+                up = 1 if a[1] + a[3] >= b[1] + b[3] else -1
+                for box, sign in ((a, up), (b, -up)):
+                    box[1] += sign * shift
+                    box[3] += sign * shift
                 moved = True
         if not moved:
-            return
+            break
+    to_data = axes.transData.inverted()
+    for label, box, y0 in zip(labels, boxes, start):
+        x, y = axes.transData.transform(label.get_position())
+        label.set_position(to_data.transform((x, y + box[1] - y0)))
