@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from pyoxigraph import Literal, NamedNode
 from werkzeug.http import http_date, is_resource_modified
 
 from isic_graph.ingest import editions
 from isic_graph.publish import dumps
-from isic_graph.rdf.namespaces import XSD
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
-from isic_graph.web.wording import literal_text
+from isic_graph.web.wording import moment_text
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -32,13 +30,6 @@ LISTING_UI = {
 }
 
 
-def when(moment: object, lang: str) -> str:
-    """A dump's last modification in words (« 5 décembre 2026, 06:20 »), or as given when it is no date."""
-    if not isinstance(moment, str) or not moment:
-        return ""
-    return literal_text(Literal(moment, datatype=NamedNode(XSD + "dateTime")), lang)
-
-
 @blueprint.get("/dumps/")
 def index() -> Response:
     best = negotiate(LISTING_TYPES)
@@ -50,7 +41,7 @@ def index() -> Response:
         response = jsonify({"dumps": entries})
     else:
         lang = language()
-        shown = [{**e, "modified_text": when(e.get("modified"), lang)} for e in entries]
+        shown = [{**e, "modified_text": moment_text(e.get("modified"), lang)} for e in entries]
         response = Response(render_template("dumps.html", entries=shown, lang=lang, ui=LISTING_UI[lang]),
                             content_type="text/html; charset=utf-8")
     response.vary.add("Accept")

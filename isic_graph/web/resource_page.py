@@ -18,7 +18,7 @@ from isic_graph.web.cells import UI, Cell, Row, local_name, term_value
 from isic_graph.web.negotiation import language
 from isic_graph.web.served import GRAPH_FORMATS, artefacts, curie
 from isic_graph.web.services import services
-from isic_graph.web.wording import inverse, literal_text
+from isic_graph.web.wording import inverse, literal_text, moment_text
 
 LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
 MAX_NODES = 500
@@ -159,7 +159,7 @@ def owner(iri: str, lang: str) -> list[Row]:
                   href=page_link(who.agent, s.graphs.base) if who.kind == "network" else None,
                   note=ui[who.kind] if who.kind != "instance" else None)]
     if found.activity:
-        cells.append(Cell((found.since or "")[:19].replace("T", " ") or found.activity,
+        cells.append(Cell(moment_text(found.since, lang) or found.activity,
                           href=page_link(found.activity, s.graphs.base), note=ui["since"]))
     return [Row(Cell(ui["owner"]), cells)]
 
@@ -179,7 +179,7 @@ def provenance(iri: str, lang: str) -> list[Row]:
         graph = term_value(row["g"])
         cells = [Cell(graph[len(base):] if graph.startswith(base) else graph, note=ui["graph"])]
         if "modified" in row:
-            cells.append(Cell(term_value(row["modified"])[:19].replace("T", " "), note=ui["modified"]))
+            cells.append(Cell(moment_text(term_value(row["modified"]), lang), note=ui["modified"]))
         if "source" in row:
             cells.append(Cell(term_value(row["source"]), href=term_value(row["source"]), note=ui["harvested"]))
         found.append(Row(Cell(ui["graph"]), cells))

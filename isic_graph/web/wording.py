@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
 from isic_graph.rdf.namespaces import XSD
 
@@ -76,6 +76,13 @@ def literal_text(literal: Literal, lang: str, predicate: str = "") -> str:
     except (ValueError, InvalidOperation):
         return value  # a malformed value is shown as written
     return value
+
+
+def moment_text(moment: object, lang: str) -> str:
+    """An xsd:dateTime's lexical form in words (« 5 décembre 2026, 06:20 »); empty when there is none."""
+    if not isinstance(moment, str) or not moment:
+        return ""
+    return literal_text(Literal(moment, datatype=NamedNode(XSD + "dateTime")), lang)
 
 
 def inverse(predicate: str, lang: str) -> str | None:

@@ -405,6 +405,9 @@ def test_a_resource_page_says_its_values_in_words(client: FlaskClient) -> None:
     assert "Oui" in page and "1 octobre 2012" in page and "30 juin 2014" in page
     assert "3 500,00 €" in page and "Ville de Toulouse" in page.split("financement", 1)[1].split("</tr>", 1)[0]
     assert "The Misunderstood" not in page  # the page's language only
+    provenance = page.split('<section id="provenance">', 1)[1]
+    assert re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) "
+                     r"\d{4}, \d\d:\d\d", provenance) and not re.search(r"\d{4}-\d\d-\d\d", provenance)
     english = page_text(client, "/id/project/les-incompris?lang=en")
     assert "Yes" in english and "1 October 2012" in english and "€3,500.00" in english
 
