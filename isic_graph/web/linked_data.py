@@ -68,7 +68,7 @@ def resource(kind: str, slug: str) -> Response:
                                   f"FILTER(?g != {bookkeeping}) }} LIMIT {MAX_NODES}").rows
                 if not term_value(r["s"]).startswith(iri + "#")]
     linked = [term_value(t.object) for t in triples if isinstance(t.object, NamedNode)]
-    facts = summaries(linked + [term_value(r["s"]) for r in incoming], services().graphs.base, language())
+    facts = summaries([iri, *linked, *(term_value(r["s"]) for r in incoming)], services().graphs.base, language())
     page = resource_page(iri, triples + labels_of(r["s"] for r in incoming), incoming, facts)
     page["provenance"] = owner(iri, str(page["lang"])) + provenance(iri, str(page["lang"]))
     page["related"] = related(iri, str(page["lang"]))

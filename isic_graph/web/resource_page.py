@@ -121,7 +121,8 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
                   for f in GRAPH_FORMATS.values()]
     return {"lang": lang, "ui": UI[lang], "iri": iri, "nodes": nodes, "alternates": alternates,
             "types": [cell(NamedNode(t)).text for t in types],
-            "title": pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],
+            "title": (pick(labels.get(iri, {}), lang) or summaries.get(iri, (None, None, ""))[1]
+                      or iri.rsplit("/", 1)[-1]),
             "incoming": rows(((r["p"], r["s"]) for r in incoming), {}, backwards=True),
             "ontology": url_for(".ontology")}
 

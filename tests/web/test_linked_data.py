@@ -427,3 +427,5 @@ def test_links_to_a_resource_are_named_for_what_they_mean(client: FlaskClient) -
     described = page.split("Référencé par", 1)[0].split("<table>", 1)[1]
     assert "id/funding/" not in described.replace('href="/id/funding/', "")  # linked by name, never shown raw
     assert "id/ownership/" not in page
+    funding = page_text(client, "/id/funding/les-incompris-departement?lang=fr")
+    assert re.search(r"<h1>[^<]*3 500,00 €", funding)  # a resource with no name is titled by its key facts
