@@ -6,19 +6,21 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from isic_graph.publish.reference import BEGIN, END, Reference, reference
+from isic_graph.rdf.namespaces import Graphs
 
+G = Graphs("{base}")  # the graphs' names as every instance spells them, its base IRI left open
 IDIOMS = (
     ("Which network said it",
-     "Every network's sheets are in its own named graph, `{base}graph/network/{slug}`; the sheet "
+     f"Every network's sheets are in its own named graph, `{G.network('{slug}')}`; the sheet "
      "(`isic:CollectionSheet`) that `isic:describes` a project says `prov:wasAttributedTo` its network. "
      "Ask `?sheet isic:describes ?project ; prov:wasAttributedTo ?network`, or `GRAPH ?g { ?project ?p ?o }` "
      "for the graph a triple is in."),
     ("Named graphs",
-     "One graph per network (`graph/network/{slug}`); the reference graphs `graph/ontology` and "
-     "`graph/thesauri`; `graph/metadata` (one `prov:Activity` per accepted batch) and `graph/ownership`; the "
-     "identity graph `graph/derived/identity` (`owl:sameAs` between the IRIs of one organisation or "
-     "territory); harvested copies of peers' networks under `graph/harvested/…`. The default graph is their "
-     "union: without `GRAPH ?g`, a pattern matches in any of them."),
+     f"One graph per network (`{G.network('{slug}')}`); the reference graphs `{G.ontology}` and `{G.thesauri}`; "
+     f"`{G.metadata}` (one `prov:Activity` per accepted batch) and `{G.ownership}`; the identity graph "
+     f"`{G.identity}` (`owl:sameAs` between the IRIs of one organisation or territory); harvested copies of "
+     f"peers' networks, `{G.peer('{peer}', '{network}')}`. The default graph is their union: without "
+     "`GRAPH ?g`, a pattern matches in any of them."),
     ("French and English",
      "Titles, descriptions and labels are written twice, tagged `@fr` and `@en`: a pattern on a label "
      "matches both, so every row comes back once per language unless you keep one: "
