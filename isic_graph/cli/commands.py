@@ -38,9 +38,17 @@ def settings_command() -> None:
 
 
 @main.command("reference")
-def reference_command() -> None:
+@click.option("--into", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Write it into this Markdown file (docs/analysts.md), in place of the reference it holds.")
+def reference_command(into: str | None) -> None:
     """The analysts' reference (classes, properties, thesauri, example queries) as docs/analysts.md holds it."""
-    click.echo(reference_text.markdown(), nl=False)
+    if into is None:
+        click.echo(reference_text.markdown(), nl=False)
+        return
+    with open(into, encoding="utf-8") as handle:
+        document = handle.read()
+    with open(into, "w", encoding="utf-8") as handle:
+        handle.write(reference_text.replaced(document))
 
 
 class WithSettings(click.Command):

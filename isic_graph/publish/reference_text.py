@@ -66,3 +66,12 @@ def markdown(found: Reference | None = None) -> str:
                 for c in s.concepts]
         out.append("")
     return "\n".join([*out, END]) + "\n"
+
+
+def replaced(document: str, found: Reference | None = None) -> str:
+    """The document with its generated reference (from BEGIN to END) written anew; appended when it has none."""
+    fresh = markdown(found)
+    if BEGIN in document and END in document:
+        start, end = document.index(BEGIN), document.index(END) + len(END)
+        return document[:start] + fresh.rstrip("\n") + document[end:]
+    return document.rstrip("\n") + "\n\n" + fresh

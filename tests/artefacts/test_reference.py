@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from isic_graph.cli import main
-from isic_graph.publish.reference import reference, sample_uses
+from isic_graph.publish.reference import BEGIN, END, reference, sample_uses
 from isic_graph.publish.reference_text import markdown
 from isic_graph.rdf.namespaces import ISIC
 from tests.support import paths
@@ -13,12 +15,21 @@ from tests.support import paths
 
 def test_docs_analysts_holds_the_reference_as_generated() -> None:
     text = (paths.ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
-    assert markdown() in text, "docs/analysts.md is out of date: replace its reference by `isic-graph reference`"
+    assert markdown() in text, "docs/analysts.md is out of date: `isic-graph reference --into docs/analysts.md`"
 
 
 def test_the_reference_command_prints_the_generated_reference() -> None:
     result = CliRunner().invoke(main, ["reference"])
     assert result.exit_code == 0 and result.output == markdown()
+
+
+def test_the_reference_command_rewrites_the_reference_of_a_file_and_keeps_the_rest(tmp_path: Path) -> None:
+    page = tmp_path / "analysts.md"
+    page.write_text(f"# Before\n\n{BEGIN}\nold text\n{END}\n\n## After\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["reference", "--into", str(page)]).exit_code == 0
+    written = page.read_text(encoding="utf-8")
+    assert written.startswith("# Before\n\n") and written.endswith("\n\n## After\n") and markdown() in written
+    assert "old text" not in written
 
 
 def test_every_property_the_samples_use_is_under_its_class() -> None:
