@@ -9,6 +9,7 @@ from isic_graph import __version__
 from isic_graph.cli import maintenance, networks, peers, publishing, reading
 from isic_graph.cli.context import Context, run
 from isic_graph.config import CONFIG_FILE, SETTINGS, settings_table
+from isic_graph.publish import reference_text
 from isic_graph.web.serve import serve
 
 SETTINGS_EPILOG = ("Settings come from the environment, or from the TOML file named by ISIC_CONFIG: "
@@ -34,6 +35,20 @@ for command in (*maintenance.COMMANDS, *publishing.COMMANDS, *reading.COMMANDS, 
 def settings_command() -> None:
     """The settings: environment variable, config-file key, default and meaning (the Markdown table of the docs)."""
     click.echo(settings_table(), nl=False)
+
+
+@main.command("reference")
+@click.option("--into", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Write it into this Markdown file (docs/analysts.md), in place of the reference it holds.")
+def reference_command(into: str | None) -> None:
+    """The analysts' reference (classes, properties, thesauri, example queries) as docs/analysts.md holds it."""
+    if into is None:
+        click.echo(reference_text.markdown(), nl=False)
+        return
+    with open(into, encoding="utf-8") as handle:
+        document = handle.read()
+    with open(into, "w", encoding="utf-8") as handle:
+        handle.write(reference_text.replaced(document))
 
 
 class WithSettings(click.Command):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from textwrap import wrap
 from typing import Iterable
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
@@ -118,8 +119,9 @@ def class_diagram_svg(triples: Iterable[Triple], link: str = "/ontology#") -> st
     """The SVG document of the class diagram; each box links to the class's documentation."""
     classes, edges = classes_and_edges(triples)
     places = layout(classes, edges)
-    svg = Element("svg", {"xmlns": SVG, "viewBox": f"0 0 {WIDTH} {HEIGHT}", "width": str(WIDTH),
-                          "height": str(HEIGHT), "font-family": "sans-serif", "font-size": "11", "role": "img"})
+    svg = Element("svg", {"xmlns": SVG, "viewBox": f"0 0 {WIDTH} {HEIGHT}", "width": "100%",
+                          "preserveAspectRatio": "xMidYMid meet", "font-family": "sans-serif", "font-size": "11",
+                          "role": "img"})
     SubElement(svg, "title").text = "Classes de l'ontologie ISIC / ISIC ontology classes"
     defs = SubElement(svg, "defs")
     for name, size, fill, stroke in (("arrow", "7", "#555", None), ("open", "9", "#fff", "#555")):
@@ -153,9 +155,12 @@ def class_diagram_svg(triples: Iterable[Triple], link: str = "/ontology#") -> st
         box = SubElement(svg, "a", {"href": link + local})
         SubElement(box, "rect", {"x": f"{x - BOX_W / 2:.1f}", "y": f"{y - BOX_H / 2:.1f}", "width": str(BOX_W),
                                  "height": str(BOX_H), "rx": "6", "fill": "#eef3fb", "stroke": "#2b5797"})
-        SubElement(box, "text", {"x": f"{x:.1f}", "y": f"{y - 3:.1f}", "text-anchor": "middle",
+        SubElement(box, "text", {"x": f"{x:.1f}", "y": f"{y - 6:.1f}", "text-anchor": "middle",
                                  "font-weight": "bold"}).text = local
-        SubElement(box, "text", {"x": f"{x:.1f}", "y": f"{y + 13:.1f}", "text-anchor": "middle",
-                                 "fill": "#444"}).text = label[:24]
+        lines = wrap(label, 26)
+        caption = SubElement(box, "text", {"x": f"{x:.1f}", "y": f"{y + 9:.1f}", "text-anchor": "middle",
+                                           "fill": "#444", "font-size": "10" if len(lines) > 1 else "11"})
+        for n, line in enumerate(lines[:2]):
+            SubElement(caption, "tspan", {"x": f"{x:.1f}", "dy": "0" if n == 0 else "10"}).text = line
     indent(svg, space="")
     return tostring(svg, encoding="unicode")

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
+from textwrap import wrap
 from typing import Any, Callable
 
 from isic_graph.errors import UsageError
@@ -27,6 +28,11 @@ from isic_graph.store.base import Store
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 SEVERAL = "#7f7f7f"
+LABEL_WIDTH = 22  # characters per line of an organisation's name
+LEGEND = ("aucun / none", "nombre (plus foncé : plus) / count (darker: more)",
+          "lacune : la thématique a des projets, aucun enseignement de cette catégorie / "
+          "gap: the theme has projects, no lesson of this category")
+DECLUTTER_ROUNDS = 60
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,12 @@ def _attributes(declarations: str, tag: str) -> str:
 
 def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], str | None]) -> bytes:
     """The partnership network as SVG (each organisation linked to its page) or PNG."""
+    figure, _ = partnership_figure(found, link)
+    return _save(figure, kind)
+
+
+def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None]) -> tuple[Any, list[Any]]:
+    """The partnership network's figure and its organisations' labels (whole, wrapped, none over another)."""
     import networkx
 
     figure = _figure(11, 8)
@@ -233,32 +245,38 @@ def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], st
     if not found.organisations:
         axes.text(0.5, 0.5, "Aucun partenariat pour ces filtres / No partnership for these filters",
                   ha="center", va="center")
-        return _save(figure, kind)
+        return figure, []
     graph = networkx.Graph()
     graph.add_nodes_from(o.iri for o in found.organisations)
     graph.add_weighted_edges_from(found.links)
-    places = networkx.spring_layout(graph, seed=7, k=1.6 / max(1, len(graph) ** 0.5))
+    places = networkx.spring_layout(graph, seed=7, k=3.0 / max(1, len(graph) ** 0.5))
     colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(found.networks)}
     for a, b, n in found.links:
         (xa, ya), (xb, yb) = places[a], places[b]
         axes.plot([xa, xb], [ya, yb], color="#999", linewidth=0.6 + 1.2 * n, zorder=1)
+    labels: list[Any] = []
     for org in found.organisations:
         x, y = places[org.iri]
         colour = colours[org.networks[0]] if len(org.networks) == 1 else SEVERAL
         dot = axes.scatter([x], [y], s=120 + 160 * org.projects, color=colour, edgecolors="white", zorder=2)
         dot.set_url(safe_href(link(org.iri)))
-        text = axes.text(x, y - 0.07, org.label[:40], ha="center", va="top", fontsize=7, zorder=3)
+        name = "\n".join(wrap(org.label, LABEL_WIDTH, break_on_hyphens=False))
+        text = axes.text(x, y - 0.07, name, ha="center", va="top", fontsize=7,
+                         zorder=3, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                                         "alpha": 0.55})
         text.set_url(safe_href(link(org.iri)))
+        labels.append(text)
     handles = [axes.scatter([], [], color=colours[n], label=label) for n, label in found.networks.items()]
     handles.append(axes.scatter([], [], color=SEVERAL, label="plusieurs réseaux / several networks"))
-    axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     axes.set_title("Réseau des partenariats / Partnership network", fontsize=11)
-    return _save(figure, kind)
+    declutter(figure, axes, labels)
+    return figure, labels
 
 
 def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, str], str | None]) -> bytes:
     """The coverage matrix: counts in the cells, gaps hatched; each cell linked (SVG)."""
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Patch, Rectangle
 
     rows, columns = found.rows, found.columns
     figure = _figure(max(6.0, 1.0 + 0.55 * len(columns)), max(3.0, 1.2 + 0.38 * len(rows)))
@@ -281,10 +299,44 @@ def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, s
                 axes.text(j + 0.5, i + 0.5, str(n), ha="center", va="center", fontsize=8)
     axes.set_xlim(0, len(columns))
     axes.set_ylim(len(rows), 0)
-    axes.set_xticks([j + 0.5 for j in range(len(columns))], [label[:28] for _, label in columns], rotation=45,
-                    ha="right", fontsize=8)
+    axes.set_xticks([j + 0.5 for j in range(len(columns))],
+                    ["\n".join(wrap(label, 24, break_on_hyphens=False)) for _, label in columns],
+                    rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
     axes.set_yticks([i + 0.5 for i in range(len(rows))],
-                    [f"{label[:32]} ({found.projects.get(t, 0)})" for t, label in rows], fontsize=8)
+                    [f"{label} ({found.projects.get(t, 0)})" for t, label in rows], fontsize=8)
     axes.tick_params(length=0)
     axes.set_title(title, fontsize=11)
+    axes.legend(handles=[Patch(facecolor="white", edgecolor="#ccc", label=LEGEND[0]),
+                         Patch(facecolor=(0.25, 0.55, 1.0), edgecolor="#ccc", label=LEGEND[1]),
+                         Patch(facecolor="white", edgecolor="#c00", hatch="///", label=LEGEND[2])],
+                loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return _save(figure, kind)
+
+
+def declutter(figure: Any, axes: Any, labels: list[Any]) -> None:
+    """Move the labels apart until none overlaps another (a bounded number of rounds): each overlapping pair is
+    pushed apart vertically by the height they share. Sizes are measured once; moving a label only shifts it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]  # measures the texts
+    boxes = [[b.x0, b.y0, b.x1, b.y1] for b in (label.get_window_extent(renderer) for label in labels)]
+    start = [b[1] for b in boxes]
+    for _ in range(DECLUTTER_ROUNDS):
+        moved = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                if a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]:
+                    continue
+                shift = (min(a[3], b[3]) - max(a[1], b[1])) / 2 + 1
+                up = 1 if a[1] + a[3] >= b[1] + b[3] else -1
+                for box, sign in ((a, up), (b, -up)):
+                    box[1] += sign * shift
+                    box[3] += sign * shift
+                moved = True
+        if not moved:
+            break
+    to_data = axes.transData.inverted()
+    for label, box, y0 in zip(labels, boxes, start):
+        x, y = axes.transData.transform(label.get_position())
+        label.set_position(to_data.transform((x, y + box[1] - y0)))

@@ -9,21 +9,23 @@ from werkzeug.http import http_date, is_resource_modified
 
 from isic_graph.ingest import editions
 from isic_graph.publish import dumps
-from isic_graph.rdf.labels import switch
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
+from isic_graph.web.wording import moment_text
 
 blueprint = Blueprint("dumps", __name__)
 
 LISTING_TYPES = ["text/html", "application/json"]
-WORDS = {"fr": {"title": "Exports complets", "other": "English", "file": "fichier", "media_type": "type de média",
-                "modified": "dernière modification", "catalogue": "catalogue DCAT",
-                "intro": "Toutes les données (chaque graphe, en N-Quads compressé gzip) et le graphe de chaque réseau "
-                         "(Turtle, JSON-LD), lus dans la base au moment du téléchargement ; décrits dans le"},
-         "en": {"title": "Dumps", "other": "Français", "file": "file", "media_type": "media type",
-                "modified": "last modified", "catalogue": "DCAT catalogue",
-                "intro": "The whole store (every graph, as N-Quads, gzip-compressed) and each network's graph "
-                         "(Turtle, JSON-LD), streamed from the store; described in the"}}
+LISTING_UI = {
+    "fr": {"title": "Exports", "other": "English", "file": "fichier", "type": "type de média",
+           "modified": "dernière modification", "catalogue": "catalogue DCAT",
+           "intro": "Tout le magasin (chaque graphe, en N-Quads compressé par gzip) et le graphe de chaque réseau "
+                    "(Turtle, JSON-LD), lus du magasin au fil de l'envoi ; décrits dans le"},
+    "en": {"title": "Dumps", "other": "Français", "file": "file", "type": "media type", "modified": "last modified",
+           "catalogue": "DCAT catalogue",
+           "intro": "The whole store (every graph, as N-Quads, gzip-compressed) and each network's graph (Turtle, "
+                    "JSON-LD), streamed from the store; described in the"},
+}
 
 
 @blueprint.get("/dumps/")
@@ -37,8 +39,9 @@ def index() -> Response:
         response = jsonify({"dumps": entries})
     else:
         lang = language()
-        response = Response(render_template("dumps.html", entries=entries, lang=lang, words=WORDS[lang],
-                                            other=switch(lang)), content_type="text/html; charset=utf-8")
+        shown = [{**e, "modified_text": moment_text(e.get("modified"), lang)} for e in entries]
+        response = Response(render_template("dumps.html", entries=shown, lang=lang, ui=LISTING_UI[lang]),
+                            content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
     response.vary.add("Accept")
     return response

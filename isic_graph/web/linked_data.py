@@ -11,14 +11,14 @@ from pyoxigraph import NamedNode
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.retraction import WITHDRAWABLE, retraction_of
-from isic_graph.publish.links import page_link
+from isic_graph.publish.reference import reference
 from isic_graph.rdf.labels import pick
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDF_TYPE, RDFS, SKOS, THESAURUS
+from isic_graph.rdf.namespaces import RDF_TYPE, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.web.cells import UI, local_name, term_value
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.negotiation import language, negotiate
-from isic_graph.web.ontology_page import diagram_svg, ontology_page
+from isic_graph.web.ontology_page import diagram_svg, ontology_page, shapes_page
 from isic_graph.web.representations import HTML, SUFFIXES, answer, known, negotiate_form, suffix_of
 from isic_graph.web.resource_page import (
     MAX_NODES,
@@ -32,6 +32,8 @@ from isic_graph.web.resource_page import (
 )
 from isic_graph.web.served import GRAPH_FORMATS, JSON_LD, artefacts, rdf_bytes
 from isic_graph.web.services import services
+from isic_graph.web.summaries import summaries
+from isic_graph.web.thesaurus_page import concept_labels, concept_triples, is_scheme, scheme_of, uses
 from isic_graph.web.withdrawn import gone
 
 blueprint = Blueprint("linked_data", __name__)
@@ -62,9 +64,13 @@ def resource(kind: str, slug: str) -> Response:
     leaf = iri.rsplit("/", 1)[-1]
     if media_type != HTML:
         return answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)
-    incoming = [r for r in select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {subject} }} LIMIT {MAX_NODES}").rows
+    bookkeeping = sparql_terms.iri(services().graphs.ownership)  # ownership records are no reader's link
+    incoming = [r for r in select(f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {subject} }} "
+                                  f"FILTER(?g != {bookkeeping}) }} LIMIT {MAX_NODES}").rows
                 if not term_value(r["s"]).startswith(iri + "#")]
-    page = resource_page(iri, triples + labels_of(r["s"] for r in incoming), incoming)
+    linked = [term_value(t.object) for t in triples if isinstance(t.object, NamedNode)]
+    facts = summaries([iri, *linked, *(term_value(r["s"]) for r in incoming)], services().graphs.base, language())
+    page = resource_page(iri, triples + labels_of(r["s"] for r in incoming), incoming, facts)
     page["provenance"] = owner(iri, str(page["lang"])) + provenance(iri, str(page["lang"]))
     page["related"] = related(iri, str(page["lang"]))
     if any(term_value(t.subject) == iri and t.predicate.value == RDF_TYPE and term_value(t.object) in WITHDRAWABLE
@@ -91,48 +97,41 @@ def graph(rest: str) -> Response:
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+@blueprint.get("/thesaurus")
+def thesauri() -> Response:
+    """The thesauri: each scheme with its number of concepts."""
+    lang = language()
+    return Response(render_template("thesauri.html", lang=lang, ui=UI[lang], schemes=reference().schemes),
+                    content_type="text/html; charset=utf-8")
 
 
 @blueprint.get("/thesaurus/<path:rest>")
 @per_store_version
 def concept(rest: str) -> Response:
-    """A thesaurus concept: its label and definition, and the projects and lessons that use it, by network
-    (a theme page lists the projects on the theme and their lessons, across networks)."""
-    iri = THESAURUS + rest
-    if UNSAFE.search(rest) or not sparql_terms.is_iri(iri):
+    """A scheme (its concepts) or a concept: its label and definition, and everything that uses it, by network
+    (a theme's projects bring their lessons); Turtle, JSON-LD, N-Triples or RDF/XML by negotiation."""
+    stem, suffix = suffix_of(rest)
+    iri = THESAURUS + stem
+    if not stem or UNSAFE.search(stem) or not sparql_terms.is_iri(iri):
         raise UsageError(f"not a valid concept path: thesaurus/{rest}")
-    subject = sparql_terms.iri(iri)
-    lang = language()
-    labels: dict[str, dict[str, str]] = {}
-    for row in select(f"""SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {subject} }}
-            {{ ?x <{SKOS}prefLabel> ?l BIND("label" AS ?p) }}
-            UNION {{ ?x <{SKOS}definition> ?l BIND("definition" AS ?p) }}
-            UNION {{ ?x <{SKOS}inScheme>/<{SKOS}prefLabel> ?l BIND("scheme" AS ?p) }} }}""").rows:
-        labels.setdefault(term_value(row["p"]), {})[getattr(row["l"], "language", None) or ""] = term_value(row["l"])
-    if "label" not in labels:
-        raise NotFound(f"no concept <{iri}> in the thesauri")
-    base = services().settings.base_iri
-    used = select(f"""SELECT DISTINCT ?kind ?item ?label ?network ?networkLabel WHERE {{
-        {{ ?item <{ISIC}theme>|<{ISIC}status>|<{ISIC}territory> {subject} BIND("project" AS ?kind) }}
-        UNION {{ ?item <{ISIC}lessonCategory>|<{ISIC}phase>|<{ISIC}dimension> {subject} BIND("lesson" AS ?kind) }}
-        UNION {{ ?item <{ISIC}learnedFrom>/<{ISIC}theme> {subject} BIND("lesson" AS ?kind) }}
-        ?item (<{ISIC}learnedFrom>)?/^<{ISIC}describes>/<{PROV}wasAttributedTo> ?network .
-        OPTIONAL {{ ?item <{DCTERMS}title>|<{ISIC}statement> ?label
-                    FILTER(lang(?label) = {sparql_terms.literal(lang)} || lang(?label) = "") }}
-        OPTIONAL {{ ?network <{RDFS}label> ?networkLabel }}
-    }} ORDER BY ?network ?kind ?label LIMIT {MAX_NODES}""").rows
-    groups: dict[str, dict[str, tuple[str, str, str]]] = {}
-    for row in used:
-        network = (term_value(row["networkLabel"]) if "networkLabel" in row
-                   else local_name(term_value(row["network"]), base))
-        item = term_value(row["item"])
-        title = term_value(row["label"]) if "label" in row else local_name(item, base)
-        groups.setdefault(network, {}).setdefault(item, (term_value(row["kind"]), page_link(item, base) or "", title))
-    return Response(render_template(
-        "concept.html", lang=lang, ui=UI[lang], iri=iri, title=pick(labels["label"], lang),
+    triples = concept_triples(iri)
+    if not triples:
+        raise NotFound(f"no concept <{iri}> in the thesauri", fr=f"aucun concept <{iri}> dans les thésaurus")
+    media_type = negotiate_form([HTML, *GRAPH_FORMATS], suffix)  # HTML without Accept, as these pages always were
+    leaf = stem.rsplit("/", 1)[-1]
+    if media_type != HTML:
+        return answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)
+    lang, labels = language(), concept_labels(iri)
+    scheme = scheme_of(iri) if is_scheme(triples) else None
+    scheme_iri = next(iter(labels.get("scheme-iri", {}).values()), "")
+    page = render_template(
+        "concept.html", lang=lang, ui=UI[lang], iri=iri, title=pick(labels.get("label", {}), lang) or leaf,
         definition=pick(labels.get("definition", {}), lang), scheme=pick(labels.get("scheme", {}), lang) or "",
-        groups=[(network, sorted(items.values())) for network, items in sorted(groups.items())]),
-        content_type="text/html; charset=utf-8")
+        scheme_href="/thesaurus/" + scheme_iri[len(THESAURUS):] if scheme_iri.startswith(THESAURUS) else None,
+        concepts=[(f"/thesaurus/{c.iri[len(THESAURUS):]}", c.code, pick(c.labels, lang) or c.code)
+                  for c in scheme.concepts] if scheme else None,
+        groups=[] if scheme else uses(iri, lang))
+    return answer(page.encode("utf-8"), HTML, leaf, suffix, True)
 
 
 @blueprint.get("/ontology")
@@ -153,7 +152,9 @@ def diagram() -> Response:
 @blueprint.get("/shapes")
 @blueprint.get("/shapes.<suffix>")
 def shapes(suffix: str | None = None) -> Response:
-    media_type = negotiate_form(list(GRAPH_FORMATS), known(suffix))
+    media_type = negotiate_form([*GRAPH_FORMATS, HTML], known(suffix))
+    if media_type == HTML:
+        return answer(render_template("shapes.html", **shapes_page()).encode("utf-8"), HTML, "shapes", suffix)
     return answer(artefacts().shapes.render(media_type), media_type, "shapes", suffix)
 
 

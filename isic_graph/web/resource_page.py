@@ -11,13 +11,14 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from isic_graph.ingest.ownership import record_of
 from isic_graph.publish.links import page_link
 from isic_graph.rdf.labels import pick
-from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SKOS, THESAURUS, XSD
+from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.results import SelectResult
 from isic_graph.web.cells import UI, Cell, Row, local_name, term_value
 from isic_graph.web.negotiation import language
 from isic_graph.web.served import GRAPH_FORMATS, artefacts, curie
 from isic_graph.web.services import services
+from isic_graph.web.wording import inverse, literal_text, moment_text
 
 LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
 MAX_NODES = 500
@@ -40,8 +41,33 @@ def describe(iri: str) -> list[Triple]:
     return out + labels_of(t.object for t in out if term_value(t.object) not in seen)
 
 
-def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[str, object]]) -> dict[str, object]:
-    """What the page of a resource shows, in the viewer's language (French unless Accept-Language says English)."""
+def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Where the shapes of these classes put each property: (its group's sh:order, its own sh:order)."""
+    index = artefacts().index
+    found: dict[str, tuple[int, int]] = {}
+
+    def order(node: str) -> int:
+        values = [t.object.value for t in index.get(node, []) if t.predicate.value == SH + "order"
+                  and isinstance(t.object, Literal)]
+        return int(float(values[0])) if values else 99
+
+    for shape in [str(t.subject) for t in artefacts().shapes.triples
+                  if t.predicate.value == SH + "targetClass" and term_value(t.object) in set(types)]:
+        for p in index.get(shape, []):
+            if p.predicate.value != SH + "property":
+                continue
+            facts = {t.predicate.value: t.object for t in index.get(str(p.object), [])}
+            path, group = facts.get(SH + "path"), facts.get(SH + "group")
+            if isinstance(path, NamedNode):
+                found.setdefault(path.value, (order(str(group)) if group is not None else 99, order(str(p.object))))
+    return found
+
+
+def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[str, object]],
+                  facts: Mapping[str, tuple[str | None, str | None, str]] | None = None) -> dict[str, object]:
+    """What the page of a resource shows, in the viewer's language (French unless Accept-Language says English):
+    the title first, then the properties in the order of its shape, values in words, linked resources by name
+    with their key facts (`facts`: IRI -> name, facts, sort key), what links to it named for what it means."""
     lang = language()
     known, base = artefacts().labels, iri[:iri.index("id/")]
     labels: dict[str, dict[str, str]] = {}
@@ -50,36 +76,55 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
         if t.predicate.value in LABELS and isinstance(t.object, Literal):
             labels.setdefault(term_value(t.subject), {}).setdefault(t.object.language or "", t.object.value)
         by_subject.setdefault(term_value(t.subject), []).append(t)
+    summaries = facts or {}
 
-    def cell(term: object) -> Cell:
+    def cell(term: object, predicate: str = "") -> Cell:
         if isinstance(term, Literal):
-            datatype = curie(term.datatype.value) if term.datatype.value != XSD + "string" else None
-            return Cell(term.value, note=term.language or datatype, lang=term.language)
+            return Cell(literal_text(term, lang, predicate), lang=term.language)
         value = term_value(term)
         if value.startswith(iri + "#"):
             return Cell(value[len(iri):], href=value[len(iri):])
-        text = (pick(labels.get(value, {}), lang) or pick(known.get(value, {}), lang)
-                or (value[len(base):] if value.startswith(base) else curie(value)))
+        name, note, _ = summaries.get(value, (None, None, ""))
+        text = pick(labels.get(value, {}), lang) or pick(known.get(value, {}), lang) or name
+        if not text and note:  # a resource with no name of its own is named by its key facts
+            text, note = note, None
+        text = text or (value[len(base):] if value.startswith(base) else curie(value))
         href = (url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC)
                 else "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base))
-        return Cell(text, href=None if isinstance(term, BlankNode) else href)
+        return Cell(text, href=None if isinstance(term, BlankNode) else href, note=note)
 
-    def rows(pairs: Iterable[tuple[object, object]]) -> list[Row]:
-        grouped: dict[object, list[Cell]] = {}
+    def rows(pairs: Iterable[tuple[object, object]], order: Mapping[str, tuple[int, int]],
+             backwards: bool = False) -> list[Row]:
+        grouped: dict[str, list[tuple[object, Cell]]] = {}
         for predicate, value in pairs:
-            grouped.setdefault(predicate, []).append(cell(value))
-        ordered = sorted(grouped.items(), key=lambda kv: (term_value(kv[0]) != RDF_TYPE, cell(kv[0]).text.lower()))
-        return [Row(cell(p), sorted(cells, key=lambda c: (c.lang not in (None, lang), c.text))) for p, cells in ordered]
+            grouped.setdefault(term_value(predicate), []).append((value, cell(value, term_value(predicate))))
+        out = []
+        for predicate, values in grouped.items():
+            tags = {c.lang for _, c in values if c.lang}
+            keep = pick({t: t for t in tags}, lang)  # one language of the texts: the page's, else the next
+            cells = [(v, c) for v, c in values if c.lang in (None, keep)]
+            cells.sort(key=lambda vc: (summaries.get(term_value(vc[0]), (None, None, ""))[2], vc[1].text.lower()))
+            label = cell(NamedNode(predicate))
+            if backwards:
+                label = Cell(inverse(predicate, lang) or f"{label.text} ←", href=label.href)
+            rank = (0 if predicate in LABELS else 1 if predicate == RDF_TYPE else 2,
+                    *order.get(predicate, (99, 99)), label.text.lower())
+            out.append((rank, Row(label, [c for _, c in cells])))
+        return [row for _, row in sorted(out, key=lambda r: r[0])]
 
+    types = [term_value(t.object) for t in by_subject[iri] if t.predicate.value == RDF_TYPE]
     nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
-              "rows": rows((t.predicate, t.object) for t in by_subject[s])}
+              "rows": rows(((t.predicate, t.object) for t in by_subject[s]),
+                           shape_order(term_value(t.object) for t in by_subject[s] if t.predicate.value == RDF_TYPE))}
              for s in by_subject if s == iri or s.startswith(iri + "#genid-")]
     alternates = [(f.label, f"./{iri.rsplit('/', 1)[-1]}.{f.extension[1:]}", f.media_type)
                   for f in GRAPH_FORMATS.values()]
     return {"lang": lang, "ui": UI[lang], "iri": iri, "nodes": nodes, "alternates": alternates,
-            "types": [cell(t.object).text for t in by_subject[iri] if t.predicate.value == RDF_TYPE],
-            "title": pick(labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1],
-            "incoming": rows((r["p"], r["s"]) for r in incoming), "ontology": url_for(".ontology")}
+            "types": [cell(NamedNode(t)).text for t in types],
+            "title": (pick(labels.get(iri, {}), lang) or summaries.get(iri, (None, None, ""))[1]
+                      or iri.rsplit("/", 1)[-1]),
+            "incoming": rows(((r["p"], r["s"]) for r in incoming), {}, backwards=True),
+            "ontology": url_for(".ontology")}
 
 
 def related(iri: str, lang: str) -> list[Row]:
@@ -115,7 +160,7 @@ def owner(iri: str, lang: str) -> list[Row]:
                   href=page_link(who.agent, s.graphs.base) if who.kind == "network" else None,
                   note=ui[who.kind] if who.kind != "instance" else None)]
     if found.activity:
-        cells.append(Cell((found.since or "")[:19].replace("T", " ") or found.activity,
+        cells.append(Cell(moment_text(found.since, lang) or found.activity,
                           href=page_link(found.activity, s.graphs.base), note=ui["since"]))
     return [Row(Cell(ui["owner"]), cells)]
 
@@ -135,7 +180,7 @@ def provenance(iri: str, lang: str) -> list[Row]:
         graph = term_value(row["g"])
         cells = [Cell(graph[len(base):] if graph.startswith(base) else graph, note=ui["graph"])]
         if "modified" in row:
-            cells.append(Cell(term_value(row["modified"])[:19].replace("T", " "), note=ui["modified"]))
+            cells.append(Cell(moment_text(term_value(row["modified"]), lang), note=ui["modified"]))
         if "source" in row:
             cells.append(Cell(term_value(row["source"]), href=term_value(row["source"]), note=ui["harvested"]))
         found.append(Row(Cell(ui["graph"]), cells))

@@ -9,12 +9,14 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from isic_graph.rdf import resources
 from isic_graph.rdf.labels import switch
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, OWL, PROV, RDF, RDFS, SKOS, XSD
 from isic_graph.web.negotiation import language
+from isic_graph.web.served import published_prefixes
+from isic_graph.web.services import services
 
 blueprint = Blueprint("workbench", __name__)
 
@@ -39,6 +41,7 @@ UI = {
            "nojs": "This page needs JavaScript; without it, the form below queries the endpoint.",
            "run": "Run", "other": "Français", "search": "Search", "tab": "Query"},
 }
+MAX_OPENED = 64 * 1024  # what /sparql reads at most
 HEADER = re.compile(r"^# (title|titre|description): (.*)$")
 
 
@@ -81,8 +84,11 @@ def terms() -> dict[str, list[str]]:
 @blueprint.get("/query")
 def workbench() -> str:
     lang = language()
-    data = {"lang": lang, "tab": UI[lang]["tab"],
-            "start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
+    opened = request.args.get("query", "")[:MAX_OPENED]  # a link's query: shown and run, the endpoint judges it
+    data = {"lang": lang, "start": START, "examples": [asdict(e) for e in examples()], "terms": terms(),
+            "prefixes": PREFIXES,
+            "open": opened, "tab": UI[lang]["tab"], "base": services().graphs.base,
+            "display": {**published_prefixes(), "id": services().graphs.base + "id/"}}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
     return render_template("workbench.html", lang=lang, ui=UI[lang], other=switch(lang),
                            examples=examples(), start=START, data=payload)

@@ -129,7 +129,7 @@ def test_a_gap_of_the_coverage_map_opens_the_themes_projects(page: Any) -> None:
     shot(page, "maps")
     gap.click()
     page.wait_for_url("**/thesaurus/theme/mobility")
-    assert "Mobilité" in page.inner_text("h1") and "(projet)" in page.inner_text("#used")
+    assert "Mobilité" in page.inner_text("h1") and "(Projet" in page.inner_text("#used")
 
 
 def new_project(page: Any, title: str, theme: str, lesson: str) -> None:
@@ -224,3 +224,52 @@ def test_a_funding_block_is_added_and_an_amount_written_the_french_way_is_stored
     turtle = page.request.get("/id/project/fcsf-epicerie-mobile.ttl").text()
     assert "Premier marché" in turtle and "Bilan" in turtle and "funding/fcsf-epicerie-mobile-" in turtle
     assert page.request.get("/id/lesson/fcsf-epicerie-mobile-2.ttl").status == 200
+
+
+def test_each_classs_example_query_opens_in_the_workbench_runs_and_returns_rows(page: Any) -> None:
+    from isic_graph.publish.reference import reference
+    from isic_graph.publish.reference_text import workbench_link
+
+    empty = []
+    for doc in reference().classes:
+        page.goto(workbench_link(doc.query))
+        shown = page.locator(".yasr table tbody tr, .yasr .noResults, .yasr .errorResult").locator("visible=true")
+        shown.first.wait_for(timeout=20_000)
+        if not page.locator(".yasr table tbody tr").locator("visible=true").count():
+            empty.append(doc.local)
+        assert f"isic:{doc.local} ." in page.locator(".yasqe").locator("visible=true").inner_text()
+    assert not empty, f"example queries with no rows: {empty}"
+
+
+def test_the_ontology_page_fits_its_column_and_folds(page: Any) -> None:
+    page.goto("/ontology")
+    width = page.evaluate("document.querySelector('figure.diagram svg').getBoundingClientRect().width")
+    column = page.evaluate("document.querySelector('figure.diagram').getBoundingClientRect().width")
+    assert 0 < width <= column
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.evaluate("document.documentElement.scrollHeight") < 12_000
+    page.goto("/ontology#Lesson")
+    assert page.evaluate("document.querySelector('#Lesson > details').open")
+    shot(page, "ontology")
+
+
+def test_the_workbench_shows_whole_lesson_texts_wrapped_and_prefixed_iris(page: Any) -> None:
+    query = ("PREFIX isic: <https://w3id.org/isic/ontology#>\nSELECT ?lesson ?category ?text WHERE { "
+             "?lesson a isic:Lesson ; isic:lessonCategory ?category ; isic:statement ?text "
+             'FILTER(lang(?text) = "fr") } LIMIT 20')
+    from isic_graph.publish.reference_text import workbench_link
+
+    page.goto(workbench_link(query))
+    rows = page.locator(".yasr table tbody tr").locator("visible=true")
+    rows.first.wait_for(timeout=20_000)
+    table = page.locator(".yasr table").locator("visible=true").first
+    texts = [t for t in table.locator("td").all_inner_texts() if len(t) > 60]
+    assert texts, "no lesson text shown whole"
+    assert page.evaluate("Array.from(document.querySelectorAll('.yasr table td')).every("
+                         "td => td.scrollWidth <= td.clientWidth + 1)")  # nothing cut
+    assert table.locator("a").first.get_attribute("href").startswith("/id/lesson/")  # the page on this site
+    assert "th-lesson-category:" in table.inner_text() and "id:lesson/" in table.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert "Requête" in page.inner_text(".tabsList") and "Query" not in page.inner_text(".tabsList")
+    table.scroll_into_view_if_needed()
+    shot(page, "workbench-results")

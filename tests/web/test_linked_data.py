@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -258,9 +259,14 @@ def test_the_shapes_are_served_by_content_negotiation(client: FlaskClient, path:
     assert isomorphic(graph_of(response), file_graph(*resources.shapes_files()))
 
 
-def test_the_shapes_have_no_html_form(client: FlaskClient) -> None:
-    assert client.get("/shapes", headers={"Accept": "text/html"}).status_code == 406  # (said as a page)
-    problem(client.get("/shapes.html"), 404)
+def test_the_shapes_page_gives_each_shape_an_anchor_the_ontology_links_to(client: FlaskClient) -> None:
+    page = client.get("/shapes", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert client.get("/shapes.html").mimetype == "text/html"
+    assert '<section id="ProjectShape">' in page and '<tr id="Project-title">' in page
+    ontology = client.get("/ontology", headers={"Accept": BROWSER}).get_data(as_text=True)
+    anchors = set(re.findall(r'href="/shapes#([^"]+)"', ontology))
+    assert "ProjectShape" in anchors and ontology.count('href="/shapes"') == 1  # the Turtle, once, among the formats
+    assert not [a for a in anchors if f'id="{a}"' not in page]
 
 
 def test_the_context_is_served_as_json_ld(client: FlaskClient) -> None:
@@ -288,11 +294,12 @@ def test_the_ontology_page_shows_a_class_diagram_generated_from_the_ontology(cli
     root = ElementTree.fromstring(svg.data)
     ns = {"s": "http://www.w3.org/2000/svg"}
     boxes = {t.text for t in root.findall(".//s:a/s:text[@font-weight='bold']", ns)}
-    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and len(boxes) == 20
+    classes = {str(c)[len(ISIC):] for c in file_graph(resources.ontology_file()).subjects(RDF.type, OWL.Class)
+               if str(c).startswith(ISIC)}
+    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and boxes == classes
     labels = {t.text for t in root.findall("./s:text", ns)}
     assert {"learnedFrom", "carriedBy", "confirms", "partner", "describes"} <= labels
-    # Organisation, Network, ProfessionalRole ⊑ Actor; Evaluation ⊑ CapitalisationActivity
-    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 4
+    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) >= 3  # Organisation, Network, ProfessionalRole ⊑ Actor
     page = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<a href="/ontology#Lesson">' in page and "<svg" in page
 
@@ -313,8 +320,118 @@ def test_a_theme_page_lists_its_projects_and_lessons_across_networks(client: Fla
     assert "<h1>Logement</h1>" in page
     used = page.split('<section id="used">', 1)[1]
     assert used.count("<h3>") >= 2  # two networks
-    assert 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in used and "(enseignement)" in used
-    assert "(projet)" in used
+    assert 'href="/id/lesson/cl-obstacle-peur-des-represailles"' in used and "(Enseignement —" in used
+    assert "(Projet" in used
     lesson_page = client.get("/id/lesson/cl-obstacle-peur-des-represailles", headers={"Accept": "text/html"})
     assert 'href="/thesaurus/lesson-category/obstacle"' in lesson_page.get_data(as_text=True)
     assert client.get("/thesaurus/theme/no-such-theme").status_code == 404
+
+
+def test_the_ontology_page_lists_under_each_class_every_property_the_samples_use(client: FlaskClient) -> None:
+    from isic_graph.publish.reference import sample_uses
+    from isic_graph.web.served import curie
+
+    page = client.get("/ontology", headers={"Accept": BROWSER}).get_data(as_text=True)
+    missing = []
+    for kind, used in sample_uses().items():
+        if not kind.startswith(ISIC):
+            continue
+        local = kind[len(ISIC):]
+        section = page.split(f'<section id="{local}">', 1)[1].split("</section>", 1)[0]
+        fields = section.split('class="fields"', 1)[1] if 'class="fields"' in section else ""
+        missing += [f"{local} {curie(p)}" for p in used if f">{curie(p)}<" not in fields]
+    assert not missing, missing
+
+
+def test_the_ontology_page_explains_thesauri_graphs_languages_and_opens_example_queries(client: FlaskClient) -> None:
+    page = client.get("/ontology", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert '<section id="scheme-role-type">' in page and "elected-official" in page
+    assert 'href="/thesaurus/role-type/elected-official"' in page
+    assert 'FILTER(lang(?label) = &#34;fr&#34;)' in page or 'FILTER(lang(?label) = "fr")' in page
+    assert "GRAPH ?g" in page and "prov:wasAttributedTo" in page
+    opened = re.findall(r'class="open-query" href="(/query\?query=[^"]+)"', page)
+    assert len(opened) >= 15
+    assert client.get(opened[0].replace("&amp;", "&")).status_code == 200
+
+
+def test_a_concept_page_lists_everything_that_uses_it_whatever_the_property(client: FlaskClient) -> None:
+    page = client.get("/thesaurus/role-type/elected-official?lang=fr").get_data(as_text=True)
+    used = page.split('<section id="used">', 1)[1]
+    assert "Aucun" not in used and 'href="/id/lesson/' in used
+    assert "leçon concerne le rôle" in used.lower() or "concern" in used.lower()
+    for path in ("/thesaurus/actor-type/local-authority", "/thesaurus/partner-role/funder"):
+        found = client.get(path + "?lang=fr")
+        if found.status_code == 200:
+            assert "Aucun" not in found.get_data(as_text=True).split('<section id="used">', 1)[1], path
+
+
+def test_a_concept_page_names_each_network_once_in_the_pages_language(client: FlaskClient) -> None:
+    for lang in ("fr", "en"):
+        page = client.get(f"/thesaurus/theme/housing?lang={lang}").get_data(as_text=True)
+        headings = re.findall(r"<h3>(.*?)</h3>", page.split('<section id="used">', 1)[1], re.S)
+        links = [re.sub(r"<[^>]+>", "", h) for h in headings]
+        assert len(links) == len(set(links)) >= 2
+        assert len({re.search(r'href="([^"]+)"', h).group(1) for h in headings if "href" in h}) == len(headings)
+    french = client.get("/thesaurus/theme/housing?lang=fr").get_data(as_text=True)
+    english = client.get("/thesaurus/theme/housing?lang=en").get_data(as_text=True)
+    assert "Association nationale des assistants de service social" in french
+    assert "Association nationale des assistants de service social" not in english
+
+
+def test_the_thesauri_and_a_schemes_concepts_are_listed(client: FlaskClient) -> None:
+    index = client.get("/thesaurus?lang=fr")
+    assert index.status_code == 200
+    assert 'href="/thesaurus/role-type"' in index.get_data(as_text=True)
+    scheme = client.get("/thesaurus/role-type?lang=fr").get_data(as_text=True)
+    assert 'href="/thesaurus/role-type/elected-official"' in scheme and "<code>elected-official</code>" in scheme
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "application/n-triples",
+                                    "application/rdf+xml"])
+def test_a_concept_iri_negotiates_its_rdf(client: FlaskClient, accept: str) -> None:
+    response = client.get("/thesaurus/role-type/elected-official", headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    graph = graph_of(response)
+    concept = URIRef("https://w3id.org/isic/thesaurus/role-type/elected-official")
+    assert (concept, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None) in graph
+    assert client.get("/thesaurus/role-type/elected-official.ttl").mimetype == "text/turtle"
+    assert client.get("/thesaurus/role-type/elected-official", headers={"Accept": BROWSER}).mimetype == "text/html"
+
+
+def page_text(client: FlaskClient, path: str) -> str:
+    html = client.get(path, headers={"Accept": BROWSER}).get_data(as_text=True)
+    return re.sub(r"[\s\u202f\u00a0]+", " ", html)
+
+
+def test_a_resource_page_says_its_values_in_words(client: FlaskClient) -> None:
+    page = page_text(client, "/id/project/les-incompris?lang=fr")
+    for raw in ("xsd:boolean", "xsd:date", "xsd:decimal", "xsd:integer", "<small>fr</small>", "<small>en</small>",
+                ">true<", "2012-10-01"):
+        assert raw not in page, raw
+    assert "Oui" in page and "1 octobre 2012" in page and "30 juin 2014" in page
+    assert "3 500,00 €" in page and "Ville de Toulouse" in page.split("financement", 1)[1].split("</tr>", 1)[0]
+    assert "The Misunderstood" not in page  # the page's language only
+    provenance = page.split('<section id="provenance">', 1)[1]
+    assert re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) "
+                     r"\d{4}, \d\d:\d\d", provenance) and not re.search(r"\d{4}-\d\d-\d\d", provenance)
+    english = page_text(client, "/id/project/les-incompris?lang=en")
+    assert "Yes" in english and "1 October 2012" in english and "€3,500.00" in english
+
+
+def test_a_resource_page_puts_its_title_first_and_its_milestones_in_date_order(client: FlaskClient) -> None:
+    page = page_text(client, "/id/project/les-incompris?lang=fr")
+    rows = re.findall(r"<tr><th>(.*?)</th>", page.split('<section id="top">', 1)[1])
+    assert "Titre" in rows[0]
+    moments = page.split("moment-clé", 1)[1].split("</tr>", 1)[0]
+    assert moments.index("Première réunion") < moments.index("Représentation publique")
+
+
+def test_links_to_a_resource_are_named_for_what_they_mean(client: FlaskClient) -> None:
+    page = page_text(client, "/id/project/les-incompris?lang=fr")
+    incoming = page.split("Référencé par", 1)[1]
+    assert "enseignements tirés de ce projet" in incoming and "tiré de" not in incoming.replace("tirés de", "")
+    described = page.split("Référencé par", 1)[0].split("<table>", 1)[1]
+    assert "id/funding/" not in described.replace('href="/id/funding/', "")  # linked by name, never shown raw
+    assert "id/ownership/" not in page
+    funding = page_text(client, "/id/funding/les-incompris-departement?lang=fr")
+    assert re.search(r"<h1>[^<]*3 500,00 €", funding)  # a resource with no name is titled by its key facts

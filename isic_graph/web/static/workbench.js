@@ -26,6 +26,8 @@
       args: [{ name: "scope", value: scope.value }],
     },
     yasqe: { value: data.start, prefixCcApi: null },
+    // results: whole texts, wrapped (no ellipsis), IRIs written with the site's prefixes, still linked
+    yasr: { prefixes: data.display, plugins: { table: { dynamicConfig: { isEllipsed: false, compact: true } } } },
     endpointCatalogueOptions: { getData: function () { return []; } },
   });
 
@@ -43,6 +45,12 @@
       tab().getYasqe().query();
     });
   });
+
+  if (data.open) {  // opened from a link (the ontology's example queries): the query in a new tab, run
+    var opened = yasgui.addTab(true);
+    opened.setQuery(data.open);
+    window.setTimeout(function () { opened.getYasqe().query(); }, 0);
+  }
 
   document.querySelectorAll("[data-download]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -74,7 +82,10 @@
   var results = document.getElementById("yasgui");
   function disarm() {
     results.querySelectorAll("a[href]").forEach(function (a) {
-      if (a.protocol !== "http:" && a.protocol !== "https:") { a.removeAttribute("href"); }
+      if (a.protocol !== "http:" && a.protocol !== "https:") { a.removeAttribute("href"); return; }
+      // this instance's IRIs open their pages on this site, whatever host the base IRI names
+      var iri = a.getAttribute("href");
+      if (iri.indexOf(data.base) === 0) { a.setAttribute("href", "/" + iri.slice(data.base.length)); }
     });
   }
   new MutationObserver(disarm).observe(results, { childList: true, subtree: true });

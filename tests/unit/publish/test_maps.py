@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.maps import Filters, coverage, partnership_map
+from isic_graph.publish.reference import reference
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.base import Store
 
@@ -56,7 +57,8 @@ def test_coverage_counts_lessons_and_finds_the_gaps(sample_store: Store) -> None
     assert not found.gap(housing, obstacle)
     gaps = [(t, c) for t, _ in found.rows for c, _ in found.columns if found.gap(t, c)]
     assert gaps and all(found.projects[t] > 0 and (t, c) not in found.counts for t, c in gaps)
-    assert len(found.columns) == 11  # every category of the thesaurus, captured or not
+    categories = next(s for s in reference().schemes if s.slug == "lesson-category")
+    assert len(found.columns) == len(categories.concepts)  # every category of the thesaurus, captured or not
     by_territory = coverage(sample_store, "territories", Filters(territory=BASE + "id/territory/region/53"))
     assert by_territory.rows and all(c.startswith(BASE + "id/territory/") for c, _ in by_territory.columns)
     with pytest.raises(UsageError):
@@ -98,3 +100,22 @@ def test_a_map_is_kept_until_the_next_write_and_answers_conditional_gets(client:
     assert client.post("/update", data=update, headers=bearer(ADMIN)).status_code == 204
     after = client.get("/maps/partnerships.svg", headers={"If-None-Match": etag})
     assert after.status_code == 200 and after.headers["ETag"] != etag and after.data.startswith(b"<?xml")
+
+
+def test_the_partnership_maps_labels_are_whole_and_none_covers_another(sample_store: Store) -> None:
+    from isic_graph.publish.maps import partnership_figure
+
+    found = partnership_map(sample_store)
+    figure, labels = partnership_figure(found, lambda iri: None)
+    assert [t.get_text().replace("\n", " ") for t in labels] == [o.label for o in found.organisations]
+    renderer = figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    overlaps = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
+                for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    assert not overlaps, overlaps
+
+
+def test_the_coverage_chart_has_a_legend_for_counts_and_gaps(client: FlaskClient) -> None:
+    svg = client.get("/maps/coverage-categories.svg").get_data(as_text=True)
+    assert 'id="legend_1"' in svg
+    assert "lacune" in svg or "<!-- lacune" in svg
