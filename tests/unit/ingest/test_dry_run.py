@@ -59,10 +59,13 @@ def test_past_the_servers_dry_runs_at_once_the_next_waits_within_its_deadline(en
     first = threading.Thread(target=long_one)
     first.start()
     try:
-        with pytest.raises(ValidationTimeout) as waited:
+        with pytest.raises(ValidationTimeout, match="validating 1 submissions at once"):
             while first.is_alive():  # until the long one holds the turn
-                runs.run(submission(engine, VALID.read_bytes()), 0.5)
-        assert "validating 1 submissions at once" in waited.value.message
+                try:
+                    runs.run(submission(engine, VALID.read_bytes()), 0.5)
+                except ValidationTimeout as exc:  # a busy machine may take longer than that to validate it
+                    if "at once" in exc.message:
+                        raise
     finally:
         first.join(timeout=30)
     assert len(outcomes) == 1
