@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 from pyoxigraph import Triple
 
 from isic_graph.admin.reference import claimed, load_activity
-from isic_graph.ingest import ownership
+from isic_graph.ingest import ownership, settling
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.reading import parse_document
@@ -46,7 +46,7 @@ class Stats:
 def init_store(store: Store, graphs: Graphs, validator: Validator | None = None, samples: bool = False,
                progress: Progress = lambda _: None) -> list[IngestResult]:
     """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
-    ownership.migrate(store, graphs)  # owners for a store written before they were recorded
+    settling.migrate(store, graphs)  # owners for a store written before they were recorded
     replace_graph(store, graphs.ontology, _read(resources.ontology_file(), graphs.base))
     progress(f"ontology loaded into <{graphs.ontology}>")
     thesauri = [t for path in resources.thesaurus_files() for t in _read(path, graphs.base)]

@@ -18,7 +18,7 @@ from logging.handlers import QueueHandler, QueueListener
 from types import FrameType
 
 from isic_graph.config import Settings
-from isic_graph.ingest.ownership import migrate
+from isic_graph.ingest.settling import migrate
 from isic_graph.store.engine import Engine
 from isic_graph.web import MAX_UPLOAD, create_app
 from isic_graph.web.clients import TrustedProxies
