@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.retraction import WITHDRAWABLE, retraction_of
 from isic_graph.publish.links import page_link
-from isic_graph.rdf.labels import pick
+from isic_graph.rdf.labels import pick, words_in
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDF_TYPE, RDFS, SKOS, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.web.cells import UI, local_name, term_value
@@ -108,7 +108,7 @@ def concept(rest: str) -> Response:
         title = term_value(row["label"]) if "label" in row else local_name(item, base)
         groups.setdefault(network, {}).setdefault(item, (term_value(row["kind"]), page_link(item, base) or "", title))
     return Response(render_template(
-        "concept.html", lang=lang, ui=UI[lang], iri=iri, title=pick(labels["label"], lang),
+        "concept.html", lang=lang, ui=words_in(UI, lang), iri=iri, title=pick(labels["label"], lang),
         definition=pick(labels.get("definition", {}), lang), scheme=pick(labels.get("scheme", {}), lang) or "",
         groups=[(network, sorted(items.values())) for network, items in sorted(groups.items())]),
         content_type="text/html; charset=utf-8")
