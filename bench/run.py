@@ -116,12 +116,17 @@ def data_file(size: str) -> Path:
     return generated(size, SIZES[size])
 
 
+# Half the server's costly slots go to clients holding none, so one client holds at most the other half:
+# for wrk's 8 connections (one client), 15 slots over 16 threads.
+THREADS, SLOTS = 16, 15
+
 def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int,
               asked: dict[str, str]) -> dict[str, Any]:
     from isic_graph.store.engine import oxigraph_command, serving_engine
 
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
            "ISIC_CLIENT_BUDGET": "1000000", "ISIC_CLIENT_CONCURRENCY": "1000",
+           "ISIC_COSTLY_SLOTS": str(SLOTS),  # wrk's 8 connections are one client: it may hold 8 with these
            "ISIC_QUERY_TIMEOUT": str(TIMEOUT), "ISIC_RESULT_LIMIT": "1000000"}
     cli(env, "init")
     started = time.perf_counter()
@@ -133,7 +138,8 @@ def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int
     try:
         # the cold measurements: our server with the cache off, then its engine directly
         cold_port = free_port()
-        cold = Server([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(cold_port)],
+        cold = Server([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(cold_port),
+                       "--threads", str(THREADS)],
                       {**env, "ISIC_QUERY_CACHE": "0"}, f"http://127.0.0.1:{cold_port}/healthz")
         engine = serving_engine(folder / "store")
         assert engine is not None
@@ -163,7 +169,8 @@ def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int
             if server is not None:
                 server.stop()
         warm_port = free_port()
-        warm = Server([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(warm_port)],
+        warm = Server([sys.executable, "-m", "isic_graph.cli", "serve", "--port", str(warm_port),
+                       "--threads", str(THREADS)],
                       {**env, "ISIC_QUERY_CACHE": "64"}, f"http://127.0.0.1:{warm_port}/healthz")
         for name, sparql in asked.items():
             result["queries"][name]["ours_repeated"] = latencies(f"http://127.0.0.1:{warm_port}/sparql", sparql,

@@ -54,11 +54,12 @@ def main() -> None:
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "c.json"),
            "ISIC_QUERY_TIMEOUT": str(TIMEOUT),
            "ISIC_CLIENT_BUDGET": "1000000",
-           "ISIC_CLIENT_CONCURRENCY": "1000"}  # one load generator is one client: measure throughput, not the budget
+           "ISIC_CLIENT_CONCURRENCY": "1000",  # one load generator is one client: measure throughput, not the budget
+           "ISIC_COSTLY_SLOTS": "15"}  # half the slots are kept for clients holding none: 8 for wrk's connections
     cli = [sys.executable, "-m", "isic_graph.cli"]
     subprocess.run([*cli, "init", "--samples"], env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([*cli, "serve", "--port", str(port), "--threads", "16"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -17,6 +17,7 @@ from isic_graph.errors import ConfigError
 from isic_graph.sparql.terms import is_iri
 
 T = TypeVar("T")
+MIGRATION_AT_START = ("migrate", "refuse")  # what `serve` does with a store of an older edition of the model
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ def _address_list(value: Any) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in items if str(item).strip())
 
 
+def _start_migration(value: str) -> str | None:
+    return None if value in MIGRATION_AT_START else f"must be one of {', '.join(MIGRATION_AT_START)}, got {value!r}"
+
+
 def _positive(value: float) -> str | None:
     return None if value > 0 else f"must be positive, got {value}"
 
@@ -169,6 +174,12 @@ class Settings:
         "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 3, _integer,
         "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps) one client "
         "may have running at once; past it, 429 with Retry-After", _positive)
+    costly_slots: int = setting(
+        "ISIC_COSTLY_SLOTS", "costly_slots", 6, _integer,
+        "costly requests the server runs at once, all clients together; keep it below `serve --threads` (8), so "
+        "that cheap requests and refusals always find a thread. Half the slots are kept for clients that have "
+        "none running: one that does gets 429 when only those are free; when none is free, 503 `server-busy` "
+        "with Retry-After", _positive)
     client_connections: int = setting(
         "ISIC_CLIENT_CONNECTIONS", "client_connections", 32, _integer,
         "open connections one client address may hold; past it, new ones are closed at once (trusted proxies "
@@ -178,6 +189,11 @@ class Settings:
         "addresses or networks of the reverse proxies in front of the server, comma-separated (a list in the "
         "file); from them the client is the address they put in `X-Forwarded-For`", _networks,
         "none: the TCP peer is the client and `X-Forwarded-For` is ignored")
+    migration_at_start: str = setting(
+        "ISIC_MIGRATION_AT_START", "migration_at_start", "migrate", _text,
+        "what `serve` does with a store of an older edition of the model: `migrate` it (all or nothing, its "
+        "data kept; what no longer conforms is logged per network) or `refuse` to start until `isic-graph "
+        "migrate` is run; a store of a newer edition is always refused", _start_migration)
 
     def __post_init__(self) -> None:
         for declared in SETTINGS:

@@ -13,7 +13,8 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
     ├── BudgetExceeded              429 too-many-requests   (carries Retry-After)
-    │   └── TooManyAtOnce           429 too-many-requests   (carries Retry-After)
+    │   ├── TooManyAtOnce           429 too-many-requests   (carries Retry-After)
+    │   └── ServerBusy              503 server-busy         (carries Retry-After: not the client's doing)
     ├── BackupError                 422 bad-backup
     │   └── RestoreRefused          422 backup-nonconforming   (carries the problems, graph by graph)
     ├── ValidationFailed            422 validation-failed   (carries the SHACL report)
@@ -24,6 +25,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     ├── NotFound                    404 not-found
     ├── Gone                        410 gone                (carries the record of the retraction)
     ├── StoreError                  502 store-error
+    │   ├── EngineFailed            502 store-error         (the engine answered an error of its own, and runs on)
     │   ├── StoreLocked             409 store-locked
     │   ├── QueryTimeout            503 query-timeout
     │   │   └── ValidationTimeout   503 validation-timeout
@@ -31,7 +33,8 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── StorageFull             507 storage-full
     │   └── PeerUnavailable         502 peer-unavailable
     │       └── PeerTimeout         504 peer-timeout
-    └── DryRunFailed                500 dry-run-failed
+    ├── DryRunFailed                500 dry-run-failed
+    └── MigrationFailed             500 migration-failed    (a data step refused or failed; nothing changed)
 """
 
 from __future__ import annotations
@@ -214,6 +217,10 @@ class StoreError(IsicError):
     public = False
 
 
+class EngineFailed(StoreError):
+    """The query engine answered this request with an error of its own; it is still running."""
+
+
 class StoreLocked(StoreError):
     """The embedded store is opened by another process."""
 
@@ -279,6 +286,14 @@ class BudgetExceeded(IsicError):
 class TooManyAtOnce(BudgetExceeded):
     """The client has as many costly requests running as it may; it may send another when one ends."""
 
+
+class ServerBusy(BudgetExceeded):
+    """Every costly-request slot of the server is taken; the client may send again after Retry-After seconds."""
+
+    status = 503
+    code = "server-busy"
+
+
 class QueryTooLarge(IsicError):
     """The query is larger than the configured limit."""
 
@@ -334,3 +349,10 @@ class DryRunFailed(IsicError):
     status = 500
     code = "dry-run-failed"
     public = False
+
+
+class MigrationFailed(IsicError):
+    """A data step of the model's editions could not be read or run (migrations/): the store was left as it was."""
+
+    status = 500
+    code = "migration-failed"

@@ -12,16 +12,22 @@ person, and may be cited in a lesson; short numbers (3919, 115) are not matched.
 
 Text is read as a person reads it (`normalised`): HTML entities (`&#64;`, `&commat;`), percent-escapes
 (`%40`, `%2540`) and backslash escapes are decoded, compatibility forms folded (NFKC: full-width `＠` and
-digits), invisible characters removed (zero-width spaces, soft hyphens, joiners, bidirectional marks),
-dashes unified, and the separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces.
-E-mail addresses are also found written `(at)`, `[at]`, ` arobase `, `(dot)`…, and with international
-domains (`jean@exämple.fr`).
+digits), invisible characters and combining marks removed (zero-width spaces, soft hyphens, joiners,
+bidirectional marks, an accent after `@`, the keycap of `0️⃣`), dashes, slashes and commas unified, the
+separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces, and so is any separator
+(a comma, a letter, a symbol) repeated between the digit pairs of a phone number (`06,12,34,56,78`,
+`06x12x34x56x78`). E-mail addresses are also found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `,
+`(dot)`…, ` chez ` between an address-like name and a domain (`jean.dupont chez exemple.fr`), and with
+international domains (`jean@exämple.fr`).
 
-Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum),
-whether written in one block or in groups, and a phone number only if it is a valid number (phonenumbers,
-French numbering by default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years,
-amounts and dates are not mistaken for personal data. Out of reach, and documented so: numbers written
-in words, and a number split across two values.
+Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum; an
+IBAN's structure and ISO 7064 key, of any country, not its national account checks), whether written in one
+block or in groups, and a phone number only if it is a valid number (phonenumbers, French numbering by
+default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years, amounts and dates are
+not mistaken for personal data. Two NIR forms have no key to check and count by their layout alone (a sex,
+a real month and département, an order number): a NIR written without its key, and a Corsican one (2A, 2B),
+whose key is often miscounted. Out of reach, and documented so: numbers written in words, and a number split
+across two values.
 """
 
 from __future__ import annotations
@@ -67,9 +73,17 @@ INVISIBLE = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
 LOOKALIKES = str.maketrans({
-    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58"},  # dashes and minus signs
-    "\u3002": ".", "\u2215": "/",  # the ideographic full stop and the division slash (NFKC leaves them)
+    # every dash (Unicode category Pd, as of Unicode 15; a test holds the list to the running Python's), minus signs
+    **{c: "-" for c in "\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a\u2e3b"
+                       "\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead"
+                       "\u2043\u2212\u2796\u02d7"},
+    # slashes and backslashes NFKC leaves as they are: fraction and division slashes, big solidus, diagonals…
+    **{c: "/" for c in "\u2044\u2215\u29f8\u2571\u27cb\u2afd\U0001f67c"},
+    **{c: "\\" for c in "\u2216\u29f5\u29f9\u2572\u27cd\U0001f67d"},
+    **{c: "," for c in "\u201a\u060c\u3001\u2e34\u2e41"},  # commas: low quotation mark, Arabic, ideographic…
+    "\u3002": ".",  # the ideographic full stop
 })
+MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
 AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
 OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
 BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})")
@@ -78,6 +92,13 @@ BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})")
 DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*|\t+)(?=[\d+])")
 # "tel0612345678": a phone label glued to the number it introduces
 PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portable|fax)(?=\+?\d)")
+# Digit groups laid out as a phone number's, the same separator between each, whatever it is (a comma, a
+# letter, a symbol: "06,12,34,56,78", "06x12x34x56x78"): French (0X and four pairs) or international (+CC or 00CC,
+# then at least three groups). The same separator, and pairs, so that lists ("0,5,10,15,20,25") are not read so.
+GROUP_SEPARATOR = r"\s?[^\d\s]{1,3}\s?"
+PHONE_GROUPS = re.compile(rf"(?<![^\W_])(?:0\d(?P<fr>{GROUP_SEPARATOR})\d\d(?:(?P=fr)\d\d){{3}}"
+                          rf"|(?:\+|00)\d{{1,3}}(?P<cc>{GROUP_SEPARATOR})\d{{1,3}}(?:(?P=cc)\d{{2,4}}){{2,}})(?![^\W_])")
+NOT_DIGITS = re.compile(r"\D+")
 
 
 MARKUP = re.compile(r"<[^<>]{0,200}>")
@@ -90,6 +111,7 @@ def normalised(text: str) -> str:
         before = text
         if not text.isascii():
             text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text).translate(AT_LOOKALIKES)).translate(LOOKALIKES)
+            text = "".join(c for c in text if unicodedata.category(c) not in MARKS)
             text = OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), text)
         if "&" in text:
             text = html.unescape(text)
@@ -99,8 +121,14 @@ def normalised(text: str) -> str:
             text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
         if text == before:
             break
-    text = DIGIT_SEPARATOR.sub(" ", text)
-    return PHONE_LABEL.sub(r"\1 ", text)
+    text = PHONE_LABEL.sub(r"\1 ", DIGIT_SEPARATOR.sub(" ", text))
+    return PHONE_GROUPS.sub(_spaced, text) if any(c.isdigit() for c in text) else text
+
+
+def _spaced(match: re.Match[str]) -> str:
+    """A phone number's digit groups, whatever separated them, separated by spaces."""
+    number = match.group()
+    return ("+" if number.startswith("+") else "") + NOT_DIGITS.sub(" ", number.lstrip("+"))
 
 
 # ---------------------------------------------------------------- e-mail addresses
@@ -108,7 +136,9 @@ def normalised(text: str) -> str:
 # Every repetition is bounded and no two alternatives match the same text, so that a search cannot take
 # more than linear time, whatever the text.
 WORD_CHARS = r"[\w%+'!#$&*=?^`~-]"
-BRACKETED_AT = r"\s{0,3}[(\[{<]\s{0,3}(?:at|@|arobase|arobas|arrobase)\s{0,3}[)\]}>]\s{0,3}"  # (at) [at] {arobase}
+# (at) [at] {arobase} (à) (a) [chez] (at-sign)
+BRACKETED_AT = (r"\s{0,3}[(\[{<]\s{0,3}(?:at[ -]?sign|at|@|arobase|arobas|arrobase|arobe|à|a|chez)\s{0,3}[)\]}>]"
+                r"\s{0,3}")
 BRACKETED_DOT = r"\s{0,3}[(\[{<]\s{0,3}(?:dot|point|pt|\.)\s{0,3}[)\]}>]\s{0,3}"  # (dot) [point] (.)
 LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 # The last word of the local part is enough to tell an address ("dupont" of "jean dot dupont at…"), and searching
@@ -126,14 +156,23 @@ EMAIL = re.compile(ADDRESS.format(
 COMMON_DOMAINS = (
     "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
     "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split()
-BARE_AT = r"(?:\s{1,3}(?:at|arobase|arobas|arrobase)\s{1,3}|\s{0,3}-(?:at|arobase)-\s{0,3})"  # " at ", "-at-"
+BARE_AT = (r"(?:\s{1,3}(?:at[ -]?sign|at|arobase|arobas|arrobase|arobe)\s{1,3}"  # " at ", " at-sign "
+           r"|\s{0,3}-(?:at|arobase)-\s{0,3})")  # "-at-"
 BARE_DOT = r"(?:\s{1,3}(?:dot|point)\s{1,3}|\s{0,3}-(?:dot|point)-\s{0,3})"
 LOOSE_EMAIL = re.compile(ADDRESS.format(
     word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{BARE_AT})",
-    domain_dot=rf"(?:\s{{0,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
+    # a dot written as such, or spaced before ("exemple . fr"); not a sentence's full stop ("at home. Me first")
+    domain_dot=rf"(?:\.(?!\.)|\s{{1,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
     tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)
+# " chez " (French for "at someone's"): only after a word shaped as an address's local part (a dot, a hyphen, an
+# underscore or a digit in it, and a letter: "jean.dupont", "jdupont35") and before a domain whose dots are written
+# as such, with a common top-level domain: "chez les familles", "chez Emmaüs" and "chez helloasso.com" stay prose.
+LOCAL_PART = r"(?<![\w%+'!#$&*=?^`~.-])(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
+CHEZ_EMAIL = re.compile(
+    rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
+    rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
 AT_SIGN = re.compile("@")
-AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase)(?![^\W\d_])", re.IGNORECASE)
+AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|a|chez)(?![^\W\d_])", re.IGNORECASE)
 WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans
 MAX_HINTS = 2000  # windows searched one by one; past that, the whole text is searched
 # "logo@2x.png" is a file, not an address
@@ -160,7 +199,7 @@ def _has_email(text: str) -> bool:
 def _has_address(text: str) -> bool:
     if any(match.group("tld").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
         return True
-    return LOOSE_EMAIL.search(text) is not None
+    return LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None
 
 
 # ---------------------------------------------------------------- numbers: NIR, IBAN, phone
@@ -170,6 +209,12 @@ SEPARATOR = r"[\s./_|·•-]{0,3}"
 # every start is tried (the lookahead), so that a run of digits before it does not hide it.
 NIR = re.compile(rf"(?<![0-9A-Za-z])(?=([1-478](?:{SEPARATOR}[0-9AB]){{14}})(?![0-9A-Za-z]))", re.IGNORECASE)
 NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or registered abroad
+# A NIR without its key (13 characters, not followed by two more digits): it counts when it is laid out as one,
+# in one block or in its groups (1 84 12 76 451 089), with a real month and a real département (2A and 2B
+# included) and order number, since there is no key to check; so a run of small numbers is not read as one.
+NIR_WITHOUT_KEY = re.compile(rf"(?<![0-9A-Za-z])([1-478]{SEPARATOR}\d\d{SEPARATOR}\d\d{SEPARATOR}(?:\d\d|2[AB])"
+                             rf"{SEPARATOR}\d{{3}}{SEPARATOR}\d{{3}})(?!{SEPARATOR}\d)(?![0-9A-Za-z])", re.IGNORECASE)
+NIR_BODY = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[1-8]\d|9[0-9]|2[AB])\d{3}(?!000)\d{3}")
 IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}\d{SEPARATOR}\d(?:{SEPARATOR}[0-9A-Z]){{11,30}}")  # upper case
 NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 IBAN_REGISTRY = numdb.get("iban")
@@ -177,8 +222,9 @@ LETTERS_AS_DIGITS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLM
 # Numbers that reach a service, not a person: free, shared-cost, special-rate and universal access numbers.
 SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
                    PhoneNumberType.UAN}
-MIN_DIGITS = 8  # no phone number, NIR or IBAN has fewer
-NIR_DIGITS = 13  # a NIR has 15 characters, two of which may be letters (2A, 2B)
+MIN_DIGITS = 8  # no phone number or NIR has fewer
+MIN_IBAN = 15  # the shortest IBANs (Norway's)
+NIR_DIGITS = 13  # a NIR has 15 characters, two of which may be letters (2A, 2B); without its key, 13
 
 # ---------------------------------------------------------------- contact IRIs and messaging addresses
 
@@ -289,12 +335,14 @@ def _find(text: str) -> Iterator[Kind]:
             yield CONTACT_SCHEMES[match.group("scheme").lower()] if match.group("scheme") \
                 else CONTACT_HOSTS[match.group("host").lower()]
     digits = sum(map(str.isdigit, text))
+    if digits >= 2 and len(text) >= MIN_IBAN and _has_iban(text.upper()):  # its account number may be letters
+        yield BANK_ACCOUNT
     if digits < MIN_DIGITS:  # in C: most texts of a batch stop here
         return
-    if digits >= NIR_DIGITS and any(_is_nir(candidate) for candidate in {m.group(1) for m in NIR.finditer(text)}):
+    if digits >= NIR_DIGITS - 2 and (
+            any(_is_nir(candidate) for candidate in {m.group(1) for m in NIR.finditer(text)})
+            or any(_is_nir_body(m.group(1)) for m in NIR_WITHOUT_KEY.finditer(text))):
         yield SOCIAL_SECURITY_NUMBER
-    if _has_iban(text.upper()):
-        yield BANK_ACCOUNT
     if _has_phone_number(text):
         yield PHONE_NUMBER
 
@@ -303,6 +351,8 @@ def _is_nir(candidate: str) -> bool:
     number = NOT_ALPHANUMERIC.sub("", candidate).upper()
     if not NIR_MONTH.fullmatch(number[3:5]):
         return False
+    if number[5:7] in ("2A", "2B") and _is_nir_body(number[:13]) and number[13:].isdigit():
+        return True  # Corsican: 2A or 2B where the département goes is no other number's; its key is often miscounted
     body = number[:5] + number[5:7].replace("2A", "19").replace("2B", "18") + number[7:13]
     # the key, computed here first as a cheap filter; stdnum has the last word
     return body.isdigit() and number[13:].isdigit() and 97 - int(body) % 97 == int(number[13:]) \
@@ -328,10 +378,17 @@ def _iban_length(country: str) -> int:
     return 4 + sum(int(n) for n in re.findall(r"(\d+)!", info["bban"])) if "bban" in info else 0
 
 
+def _is_nir_body(candidate: str) -> bool:
+    """Whether 13 characters are laid out as a NIR without its key."""
+    return NIR_BODY.fullmatch(NOT_ALPHANUMERIC.sub("", candidate).upper()) is not None
+
+
 def _is_iban(number: str) -> bool:
     # the key (ISO 7064 mod 97-10), computed here first as a cheap filter; stdnum has the last word
     rearranged = (number[4:] + number[:4]).translate(LETTERS_AS_DIGITS)
-    return rearranged.isdigit() and int(rearranged) % 97 == 1 and iban_number.is_valid(number)
+    # its structure and key, not the national account checks (a Belgian account's own key, for instance): an
+    # IBAN of any country is a bank account whatever its national digits say
+    return rearranged.isdigit() and int(rearranged) % 97 == 1 and iban_number.is_valid(number, check_country=False)
 
 
 def _has_phone_number(text: str) -> bool:

@@ -151,7 +151,8 @@ def credentials(tmp_path_factory: pytest.TempPathFactory) -> CredentialStore:
 @pytest.fixture(scope="module")
 def app(engine: Engine, credentials: CredentialStore) -> Iterator[Flask]:
     """The web application over the module's engine, with an administrator token and the credentials."""
-    settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=credentials.path)
+    settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=credentials.path,
+                        peers_path=credentials.path.with_name("peers.json"))
     application = create_app(settings, engine)
     yield application
 

@@ -10,7 +10,8 @@ from typing import Callable, Sequence
 from pyoxigraph import Triple
 
 from isic_graph.admin.reference import claimed, load_activity
-from isic_graph.ingest import ownership, settling
+from isic_graph.errors import UsageError
+from isic_graph.ingest import editions, ownership, settling
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.reading import parse_document
@@ -46,10 +47,11 @@ class Stats:
 def init_store(store: Store, graphs: Graphs, validator: Validator | None = None, samples: bool = False,
                progress: Progress = lambda _: None) -> list[IngestResult]:
     """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
+    refuse_other_edition(store, graphs)
     settling.migrate(store, graphs)  # owners for a store written before they were recorded
-    replace_graph(store, graphs.ontology, _read(resources.ontology_file(), graphs.base))
+    ontology, thesauri = vocabulary_triples(graphs)
+    replace_graph(store, graphs.ontology, ontology)
     progress(f"ontology loaded into <{graphs.ontology}>")
-    thesauri = [t for path in resources.thesaurus_files() for t in _read(path, graphs.base)]
     replace_graph(store, graphs.thesauri, thesauri)
     progress(f"{len(resources.thesaurus_files())} thesauri loaded into <{graphs.thesauri}>")
     results = []
@@ -62,6 +64,36 @@ def init_store(store: Store, graphs: Graphs, validator: Validator | None = None,
             progress(f"sample network {folder.name}: {result.triples} triples from {len(files)} file(s)")
             results.append(result)
     return results
+
+
+def vocabulary_triples(graphs: Graphs) -> tuple[list[Triple], list[Triple]]:
+    """The shipped ontology's triples, and the thesauri's."""
+    return (_read(resources.ontology_file(), graphs.base),
+            [t for path in resources.thesaurus_files() for t in _read(path, graphs.base)])
+
+
+def refuse_other_edition(store: Store, graphs: Graphs) -> None:
+    """Loading this edition's vocabulary over data of an older one would leave the data behind (that store is
+    migrated instead: `isic-graph migrate`, migration.py), and over a newer one would take it back: UsageError."""
+    found = editions.stated_edition(store, graphs)
+    if found is None:  # a new store, or data loaded before any vocabulary: this edition's is loaded
+        return
+    current = editions.software_edition()
+    if found < current:
+        raise UsageError(f"the store holds edition {found} of the model; this software writes edition {current}: "
+                         "run `isic-graph migrate` to bring it there (nothing was changed)",
+                         fr=f"le magasin contient l'édition {found} du modèle ; ce logiciel écrit l'édition "
+                            f"{current} : lancez `isic-graph migrate` pour l'y amener (rien n'a été modifié)")
+    if found > current:
+        raise newer_edition(found, current)
+
+
+def newer_edition(found: int, current: int) -> UsageError:
+    """The refusal of a store of an edition newer than this software's."""
+    return UsageError(f"the store holds edition {found} of the model, newer than this software's ({current}): "
+                      "install the isic-graph that wrote it; nothing was changed",
+                      fr=f"le magasin contient l'édition {found} du modèle, plus récente que celle de ce logiciel "
+                         f"({current}) : installez l'isic-graph qui l'a écrit ; rien n'a été modifié")
 
 
 def sample_networks() -> list[Path]:

@@ -14,7 +14,6 @@ update, whose text is sent as it is written.
 from __future__ import annotations
 
 import datetime
-import shutil
 from itertools import islice
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence, cast
@@ -31,8 +30,7 @@ from isic_graph.rdf.namespaces import PROV, XSD, Graphs
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
-from isic_graph.store.embedded import EmbeddedStore
-from isic_graph.store.swap import staging_folder, sweep
+from isic_graph.store.embedded import EmbeddedStore, in_a_copy
 from isic_graph.validation.validator import personal_data_report
 
 CHUNK = 10_000  # triples checked and written at a time
@@ -84,9 +82,11 @@ def refuse_personal_data(triples: Sequence[Triple]) -> None:
 
 def claimed(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
     """The subjects reference data describes (a skolemised blank node's is the IRI it hangs from), but for the
-    networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'."""
+    networks' own IRIs (`{base}id/network/…`, in any spelling) and those under a registered peer's URI space:
+    those stay their networks' and peers'."""
     return sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)
-                   and not ownership.names_a_network(graphs, t.subject.value)})
+                   and not ownership.names_a_network(graphs, t.subject.value)
+                   and not ownership.in_a_peer_space(graphs, t.subject.value)})
 
 
 def _pieces(path: Path, graphs: Graphs, graph: str, activity: str, on_step: OnStep) -> Iterator[list[Triple] | str]:
@@ -119,11 +119,7 @@ def _triples(path: Path, reading: _Reading, base: str) -> Iterator[Triple]:
 
 def _into_copy(store: EmbeddedStore, graph: str, pieces: Iterator[list[Triple] | str], record: str) -> int:
     """Write the graph into a copy of the store, then put the copy in the store's place."""
-    assert store.path is not None
-    sweep(store.path)  # what earlier loads or restorations, killed, left beside it
-    staging = staging_folder(store.path)
-    copy = store.copy_to(staging)
-    try:
+    with in_a_copy(store) as copy:
         copy.drop_in_steps(graph)
         copy.update(f"CREATE SILENT GRAPH {iri(graph)}")
         written = 0
@@ -138,14 +134,7 @@ def _into_copy(store: EmbeddedStore, graph: str, pieces: Iterator[list[Triple] |
                 copy.flush()
                 written = 0
         copy.update(record)
-        count = copy.count(graph)
-        old = copy.take_place_of(store)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        copy.close()
-        shutil.rmtree(staging, ignore_errors=True)
-    return count
+        return copy.count(graph)
 
 
 def _operations(graph: str, pieces: Iterator[list[Triple] | str], record: str) -> Iterator[str]:

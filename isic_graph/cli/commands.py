@@ -55,5 +55,6 @@ class WithSettings(click.Command):
 def serve_command(obj: Context, host: str, port: int, threads: int) -> None:
     """Serve the store over HTTP: SPARQL endpoint; the query engine runs as a supervised process."""
 
-    click.echo(f"serving on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
+    base = obj.settings.base_iri
+    click.echo(f"serving {base} (SPARQL endpoint: {base}sparql), listening on {host}:{port}", err=True)
     run(lambda: serve(obj.settings, host, port, threads))

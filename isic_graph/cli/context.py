@@ -28,7 +28,7 @@ class Context:
 
     def __init__(self) -> None:
         self.settings = Settings.from_env()
-        self.graphs = Graphs(self.settings.base_iri)
+        self.graphs = Graphs(self.settings.base_iri, self.settings.peers_path)
 
     def store(self, read_only: bool = False) -> Store:
         """The store; read_only for commands that only read, which then also work beside a running server."""

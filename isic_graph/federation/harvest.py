@@ -4,7 +4,9 @@ A peer is read through its dumps (`/dumps/`), not its SPARQL endpoint: a dump is
 response, with no result cap to page around, and with an ETag, so a conditional GET transfers nothing
 when nothing changed. Each changed network graph replaces its copy in one update; resources that do
 not conform to the shapes are reported and left out, never loaded. A peer that cannot be read keeps
-its last good copies.
+its last good copies. A dump of an older edition of the model (its listing's `conforms_to`; none said:
+the first) is migrated with the data steps a store is migrated with (ingest/editions.py) before it is
+validated; a dump of a newer one is validated as it is (what the shapes of this edition refuse is left out).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from isic_graph import __version__
 from isic_graph.errors import IsicError, PeerUnavailable, UsageError
 from isic_graph.federation import client as peerclient
 from isic_graph.federation.peers import Peer
+from isic_graph.ingest import editions
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ingestion import check
@@ -64,6 +67,7 @@ class NetworkOutcome:
     triples: int = 0
     skipped: tuple[str, ...] = ()  # resources left out because they do not conform
     error: str | None = None  # why this network was not copied (its last copy is kept)
+    migrated_from: int | None = None  # the older edition of the model the peer's dump was in, migrated here
 
 
 @dataclass(frozen=True)
@@ -140,9 +144,12 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
     body, new_etag = _get(peer, url, DUMP_FORMAT.media_type, etag, timeout)
     if body is None:  # 304: unchanged since the last harvest
         return NetworkOutcome(network, graph, changed=False)
-    owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space,  # only what the peer owns (ownership.py)
-                                read_batch([Document(f"{network}.ttl", body, DUMP_FORMAT)],
-                                           graphs.base).triples)
+    read = read_batch([Document(f"{network}.ttl", body, DUMP_FORMAT)], graphs.base).triples
+    edition = editions.edition_of(entry.get("conforms_to") if isinstance(entry.get("conforms_to"), str) else None)
+    current = editions.software_edition()
+    if edition < current:  # a peer of an older edition: its copy migrated as this store was, then validated
+        read = tuple(editions.upgraded(read, editions.steps(edition, current)))
+    owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space, read)  # only what the peer owns
     triples, skipped = _conforming(owned, validator, graphs)
     skipped = tuple(sorted({*skipped, *(masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri
                                           for iri in foreign)}))
@@ -152,9 +159,11 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
         f"DROP SILENT GRAPH {iri(graph)}",
         insert_data(graph, triples),
         f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} ?p ?o }} }}",
-        insert_data(graphs.metadata, _provenance(activity, graph, peer, url, new_etag, len(triples), skipped, now)),
+        insert_data(graphs.metadata, _provenance(activity, graph, peer, url, new_etag, len(triples), skipped, now)
+                    + _editions(url, graph, edition, current)),
     ]))
-    return NetworkOutcome(network, graph, True, len(triples), skipped)
+    return NetworkOutcome(network, graph, True, len(triples), skipped, migrated_from=edition if edition < current
+                          else None)
 
 
 def _conforming(triples: tuple[Triple, ...], validator: Validator,
@@ -203,6 +212,13 @@ def _provenance(activity: str, graph: str, peer: Peer, url: str, etag: str | Non
     if etag:
         found.append(t(g, OWL + "versionInfo", Literal(etag)))
     return found
+
+
+def _editions(url: str, graph: str, edition: int, current: int) -> list[Triple]:
+    """The edition of the model the peer's dump was in, and the copy's (migrated to this store's when older)."""
+    conforms = NamedNode(DCTERMS + "conformsTo")
+    return [Triple(NamedNode(url), conforms, NamedNode(editions.edition_iri(edition))),
+            Triple(NamedNode(graph), conforms, NamedNode(editions.edition_iri(max(edition, current))))]
 
 
 def _get(peer: Peer, url: str, accept: str, etag: str | None, timeout: float) -> tuple[bytes | None, str | None]:

@@ -1,7 +1,8 @@
 """The peer registry: the other networks' instances this one may query and harvest, in a JSON file.
 
 A peer owns the IRIs under its URI space (see ownership.py): the `void:uriSpace` of its VoID description,
-read when it is added (peerclient.register), or given by the operator.
+read when it is added (peerclient.register), or given by the operator. It owns them from then on: the
+ownership checks read this registry (the path is in Graphs), before the peer's first harvest as after.
 
 A peer's endpoint must be http(s), without credentials in the URL; it is kept as `peeraddress` reads it
 (host decoded and normalised). Loopback, link-local, private and reserved addresses (the usual targets
@@ -13,6 +14,7 @@ name resolution, each time the peer is called (`peerclient`).
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -49,6 +51,9 @@ class PeerRegistry:
         dumps = registrable(dumps, allow_private).url if dumps is not None else None
         if uri_space is not None and not uri_space.startswith(("http://", "https://", "urn:")):
             raise UsageError(f"the URI space {uri_space!r} is not an absolute IRI")
+        if uri_space is not None and not re.match(r"(?:https?://[^/?#\s]+|urn:[^:\s]+:)", uri_space, re.IGNORECASE):
+            # the peer owns every IRI under it at once: "http://" or "urn:" alone would give it everyone's
+            raise UsageError(f"the URI space {uri_space!r} names no host (or URN namespace) of the peer's")
         peer = Peer(name, sparql, dumps, _now(), allow_private, uri_space)
         entries = self._read()
         entries[name] = peer

@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -50,6 +51,7 @@ class Submission:
     network: str | None = None
     report_format: str | None = None  # rdflib's name of a report format (rdf.formats, REPORT)
     limit: int = REPORT_LIMIT
+    peer_registry: Path | None = None  # the registered peers, who own their URI spaces
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ def _validate(submission: Submission, timeout: float) -> DryRun:
     store = RemoteStore(submission.store_url, submission.store_url, None, timeout=timeout)
     documents = [Document(name, data, format_named(fmt)) for name, data, fmt in submission.documents]
     batch = read_batch(documents, submission.base_iri)
-    report = check(batch, store, Validator.default(), Graphs(submission.base_iri), submission.network)
+    report = check(batch, store, Validator.default(), Graphs(submission.base_iri, submission.peer_registry),
+                   submission.network)
     shown = report.violations[:submission.limit]
     serialized = None
     if submission.report_format is not None and not report.conforms:

@@ -8,7 +8,10 @@ Owners:
   what `isic-graph load` brings (reference data, territories included: loading reference data about a
   subject makes the instance its owner);
 - a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
-  owns what it is first to publish here, as a network does).
+  owns what it is first to publish here, as a network does), from the moment it is added: the peer
+  registry is read at each check, and the space is recorded in the ownership graph at its harvests. A
+  record that gave one of them to a network or to reference data before the peer was registered no longer
+  counts; where spaces nest, the longest holds.
 Each owned subject has a record in the ownership graph, `<{base}id/ownership/{hash of the key}>`:
 `dcterms:subject` the IRI, `prov:wasAttributedTo` the owner, `prov:wasGeneratedBy` the activity (the
 ingestion, load, harvest, migration or transfer) that made it so. Records outlive retraction.
@@ -26,7 +29,8 @@ network's lesson) is what linked data is for, and is shown on the target's page 
 
 A row about another's subject is accepted as a reference when it only repeats the subject's identity
 (IDENTITY: its type, label, SIRET / RNA / INSEE code, territory level and enclosing territory, actor
-type) exactly as its owner's graphs hold it; so networks list Rennes or the CAF without describing them.
+type) exactly as its owner's graphs hold it (a literal's language tag and datatype included); so networks
+list Rennes or the CAF without describing them. One rule for every owner: network, peer or instance.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from isic_graph.rdf.namespaces import (
 )
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
+from isic_graph.store.jsonfile import read_entries
 from isic_graph.store.results import term_value
 
 IDENTITY = frozenset({RDF_TYPE, RDFS + "label", SKOS + "prefLabel", ISIC + "siret", ISIC + "rna", ISIC + "inseeCode",
@@ -137,6 +142,14 @@ def owner_named(graphs: Graphs, agent: str) -> Owner:
     return instance(graphs)
 
 
+def in_a_peer_space(graphs: Graphs, iri: str) -> bool:
+    """Whether an IRI, in any spelling, is under the URI space of a peer in the registry (outside this
+    instance's base): that peer's, whoever else writes about it (reference data included)."""
+    k = key(graphs, iri)
+    return not k.startswith(key(graphs, graphs.base)) and any(
+        k.startswith(key(graphs, space)) for space in registered_spaces(graphs).values())
+
+
 def names_a_network(graphs: Graphs, iri: str) -> bool:
     """Whether an IRI, in any spelling, is (or is under) `{base}id/network/…`: a network's own, which
     always stays that network's whoever else writes about it (reference data included)."""
@@ -165,25 +178,32 @@ def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tup
         by_key[key(graphs, iri)].append(iri)
     found: dict[str, tuple[Owner, bool]] = {}
     recorded = _recorded(store, graphs, by_key)
-    spaces = peer_spaces(store, graphs)
+    spaces = {key(graphs, space): name for name, space in peer_spaces(store, graphs).items()}
     own = key(graphs, graphs.base)
     networks = own + "id/network/"
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
+        holder = None if k.startswith((own, VOCABULARY, *MINTED_ELSEWHERE)) else _space_holder(k, spaces)
         if SLUG.fullmatch(slug) and (owner is None or owner.kind == "instance"):  # a network's own IRI is its
             owner = network(graphs, slug)  # own, whatever reference data recorded before that was kept from it
             recorded.pop(k, None)
+        elif holder is not None and owner != peer(graphs, holder):  # under a registered peer's space: the
+            owner = peer(graphs, holder)  # peer's, whatever a network or reference data recorded before it was
+            recorded.pop(k, None)  # registered (that record no longer counts)
         elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE) or (
                 k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))
                 or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and what it serves under its base
             owner = instance(graphs)
-        elif owner is None and not k.startswith(own):
-            owner = next((peer(graphs, name) for name, space in spaces.items() if k.startswith(key(graphs, space))),
-                         None)
         if owner is not None:
             found.update((iri, (owner, k in recorded)) for iri in named)
     return found
+
+
+def _space_holder(k: str, spaces: Mapping[str, str]) -> str | None:
+    """The peer whose URI space (by key) holds a key: the longest that does, if spaces nest."""
+    holding = [space for space in spaces if k.startswith(space)]
+    return spaces[max(holding, key=len)] if holding else None
 
 
 def owner_of(store: Store, graphs: Graphs, iri: str) -> Owner | None:
@@ -208,13 +228,23 @@ def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
 
 
 def peer_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
-    """The registered peers' URI spaces, as their harvests recorded them, by peer name."""
+    """The peers' URI spaces, by peer name: as their harvests (or `peer add` with the store at hand) recorded
+    them, and as the peer registry holds them now, which a peer owns from the moment it is added."""
     rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?peer <{VOID}uriSpace> "
                         f"?space }} }}"
                         ).rows
     prefix = graphs.base + "id/peer/"
-    return {term_value(r["peer"])[len(prefix):]: term_value(r["space"]) for r in rows
-            if term_value(r["peer"]).startswith(prefix)}
+    spaces = {term_value(r["peer"])[len(prefix):]: term_value(r["space"]) for r in rows
+              if term_value(r["peer"]).startswith(prefix)}
+    return {**spaces, **registered_spaces(graphs)}
+
+
+def registered_spaces(graphs: Graphs) -> dict[str, str]:
+    """The URI spaces of the peers in the registry (federation/peers.py), by peer name."""
+    if graphs.peer_registry is None:
+        return {}
+    return {name: entry["uri_space"] for name, entry in read_entries(graphs.peer_registry, "peers").items()
+            if isinstance(entry, dict) and isinstance(entry.get("uri_space"), str) and entry["uri_space"]}
 
 
 def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> list[str]:
@@ -298,8 +328,9 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     """A harvested peer's triples about the subjects it owns, with the rows repeating the identity of
     another's subject as its owner states it; and the subjects of the triples left out (sorted).
 
-    The peer owns the IRIs under its URI space that nobody owns here by record (under this instance's
-    own base, those nobody here published first); with no known URI space, what it publishes here first.
+    The peer owns the IRIs under its URI space (under this instance's own base, those nobody here published
+    first; outside it, all of them, whatever was recorded before the peer was registered); with no known URI
+    space, what it publishes here first.
     Its URI space and the subjects it is first to publish here are recorded.
     """
     stated = _statements(triples)
@@ -317,9 +348,9 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
         if (key(graphs, iri).startswith(own) and not _spelled_as_ours(graphs, iri)) or (
                 inside and normal(iri) != iri and not _orphan(graphs, iri)):
             refused.update(t for t, _ in statements)
-        elif owner == mine or (owner is None and not _published(statements)):
+        elif (owner == mine and recorded) or (owner is None and not _published(statements)):
             continue
-        elif inside and claimable:
+        elif owner == mine or (inside and claimable):  # its own by rule (its registered space): recorded now
             claimed.append(iri)
         elif owner is None:
             refused.update(t for t, _ in statements)
@@ -376,8 +407,9 @@ def _space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:
 
 
 def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, Triple]]) -> set[Triple]:
-    """The reference rows stated in a graph of their subject's owner: the same IRI, or a literal of the
-    same text (a label in another language, or none, still names the same resource)."""
+    """The reference rows stated in a graph of their subject's owner, exactly: the same IRI, or the same
+    literal (its text, language tag and datatype; "Victim network"@x-hacked is not "Victim network"@en, a
+    name written in a language its owner never used would be a new statement about another's resource)."""
     held: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     pairs = sorted({(term_value(t.subject), t.predicate.value) for _, _, t in references})
     for start in range(0, len(pairs), CHUNK):
@@ -392,7 +424,11 @@ def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, T
 
 
 def _text(term: object) -> str:
-    return f'"{term.value}"' if isinstance(term, Literal) else f"<{term_value(term)}>"  # type: ignore[arg-type]
+    """A term as compared: an IRI, or a literal's text with its language tag (in lower case, as BCP 47 compares
+    them) or its datatype."""
+    if isinstance(term, Literal):
+        return f'"{term.value}"' + (f"@{term.language.lower()}" if term.language else f"^^<{term.datatype.value}>")
+    return f"<{term_value(term)}>"  # type: ignore[arg-type]
 
 
 def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:

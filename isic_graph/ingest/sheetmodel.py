@@ -27,8 +27,13 @@ LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 TARGETS = {f"{ISIC}Organisation": "id/organisation/{}", f"{ISIC}Actor": "id/organisation/{}",
            f"{ISIC}Territory": "id/territory/{+}", f"{ISIC}Lesson": "id/lesson/{}",
            f"{ISIC}Project": "id/project/{}", f"{ISIC}Network": "id/network/{}"}
+# First-edition properties whose replacements have columns of their own: no column named after them.
+NO_COLUMN = {f"{ISIC}transferableTo"}
 ANY = "id/{+}"  # a cell naming resources of several classes: project/x, lesson/y, partner-role/z…
 ANY_HELP = "Ressource(s) : type/identifiant, ex. project/mon-projet, lesson/mon-enseignement ; plusieurs séparées par |"
+# A class whose rows also carry the fields of its parent class's shape (an evaluation is a capitalisation activity).
+PARENT_SHAPES = {"Evaluation": ("CapitalisationActivity",)}
+WHO_HELP = "Acteur(s) ou groupe(s) : organisation/x, role/y, group/z ; plusieurs séparés par |"
 TERRITORY_HELP = ("Territoire(s) : niveau/code INSEE, ex. commune/35238, departement/35, region/53 ; "
                   "plusieurs valeurs séparées par |")
 
@@ -124,17 +129,24 @@ def _of_project(path: str, help_: str) -> Spec:
 STRUCTURE: tuple[Declared, ...] = (
     Declared("network.csv", keys={"reseau": "Identifiant court du réseau (minuscules, chiffres, tirets)"},
              subjects={"row": "id/network/{reseau}"}, types={"row": "Network"}, links=(),
-             columns=(Spec("nom", RDFS + "label", lang="fr"), Spec("site_web", FOAF + "homepage", kind="iri"))),
-    Declared("territories.csv", keys={}, subjects={"row": "id/territory/{niveau}/{code_insee}"},
+             columns=(Spec("nom", RDFS + "label", lang="fr"), Spec("site_web", FOAF + "homepage", kind="iri"),
+                      Spec("membres", ISIC + "networkMember", target=ANY,
+                           help="Membres : organisation/x, ou role/y (professionnels adhérant à titre individuel)"))),
+    Declared("territories.csv", keys={"code": "Code du territoire dans son adresse : son code INSEE (par défaut), "
+                                               "le SIREN d'une intercommunalité, ou un identifiant court de quartier"},
+             subjects={"row": "id/territory/{niveau}/{code}"},
              types={"row": "Territory"}, links=(),
              columns=(Spec("code_insee", ISIC + "inseeCode"), Spec("nom", RDFS + "label", lang="fr"),
-                      Spec("niveau", ISIC + "territoryLevel"), Spec("dans", ISIC + "within", help=TERRITORY_HELP))),
+                      Spec("niveau", ISIC + "territoryLevel"), Spec("dans", ISIC + "within", help=TERRITORY_HELP)),
+             defaults={"code": "{code_insee}"}),
     Declared("organisations.csv", keys={"organisation": "Identifiant court de l'organisation"},
              subjects={"row": "id/organisation/{organisation}"}, types={"row": "Organisation"}, links=(),
              columns=(Spec("nom", RDFS + "label", lang="fr"), Spec("types", ISIC + "actorType"), Spec("siret",
                                                                                                       ISIC + "siret"),
                       Spec("rna", ISIC + "rna"), Spec("territoire", ISIC + "territory", help=TERRITORY_HELP),
-                      Spec("site_web", FOAF + "homepage", kind="iri"))),
+                      Spec("site_web", FOAF + "homepage", kind="iri"),
+                      Spec("issue_du_groupe", ISIC + "formedFrom", target="id/group/{}",
+                           help="Groupe d'usagers dont l'organisation est issue (un collectif devenu association)"))),
     Declared("projects.csv", keys={"projet": "Identifiant court du projet"},
              subjects={"row": "id/project/{projet}", "sheet": "id/sheet/{projet}"},
              types={"row": "Project", "sheet": "CollectionSheet"}, links=(("sheet", ISIC + "describes", "row"),),
@@ -148,15 +160,20 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("territoires", ISIC + "territory", help=TERRITORY_HELP),
                       Spec("porte_par", ISIC + "carriedBy"),
                       Spec("jalons", ISIC + "milestone"), Spec("outils_de_suivi", ISIC + "trackingTool"),
-                      Spec("date_mise_a_jour", DCTERMS + "modified", subject="sheet"))),
+                      Spec("date_mise_a_jour", DCTERMS + "modified", subject="sheet"),
+                      Spec("source", DCTERMS + "source", subject="sheet"),
+                      Spec("note_fiche", DCTERMS + "description", subject="sheet"),
+                      Spec("inspire_de", ISIC + "drewOn", target=ANY,
+                           help="Ce dont le projet s'est inspiré : project/x, lesson/y, resource/z"))),
     Declared("lessons.csv", keys={"enseignement": "Identifiant court de l'enseignement"},
              subjects={"row": "id/lesson/{enseignement}"}, types={"row": "Lesson"}, links=(),
              columns=(Spec("projet", ISIC + "learnedFrom"), Spec("categorie", ISIC + "lessonCategory"),
                       Spec("phase", ISIC + "phase"), Spec("dimensions", ISIC + "dimension"),
                       Spec("enonce", ISIC + "statement"), Spec("recommandation", ISIC + "recommendation"),
-                      Spec("transferable_themes", ISIC + "transferableTo", scheme=_t("theme"),
+                      Spec("transferable_themes", ISIC + "transferableToTheme", scheme=_t("theme"),
                               help="Thèmes où il est transférable"),
-                      Spec("transferable_territoires", ISIC + "transferableTo", target=TARGETS[f"{ISIC}Territory"],
+                      Spec("transferable_territoires", ISIC + "transferableToTerritory",
+                           target=TARGETS[f"{ISIC}Territory"],
                               help=TERRITORY_HELP),
                       Spec("acteurs_concernes", ISIC + "concernsRole"),
                       Spec("confirme", ISIC + "confirms", target=TARGETS[f"{ISIC}Lesson"],
@@ -164,7 +181,10 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("contredit", ISIC + "contradicts", target=TARGETS[f"{ISIC}Lesson"],
                               help="Enseignements contredits"),
                       Spec("concerne", ISIC + "concerns", target=ANY,
-                           help="Partenariat(s) ou comité(s) concernés : partnership/x, committee/y"))),
+                           help="Ce dont parle l'enseignement : partnership/x, committee/y, organisation/z, group/g…"),
+                      Spec("formule_par", ISIC + "drawnUpBy", target=ANY, help=WHO_HELP),
+                      Spec("capte_lors_de", ISIC + "capturedDuring", target=ANY,
+                           help="Temps de capitalisation : activity/x ou evaluation/y"))),
     Declared("partners.csv", keys={"partenariat": "Identifiant court du partenariat (une ligne par partenaire)",
                                    "organisation": "Organisation partenaire"},
              subjects={"row": "id/partner-role/{partenaire}", "partnership": "id/partnership/{partenariat}"},
@@ -197,8 +217,30 @@ STRUCTURE: tuple[Declared, ...] = (
                            help="Partenariat que le comité pilote"),
                       Spec("nom", RDFS + "label", lang="fr"), Spec("gouvernance", ISIC + "governance"),
                       Spec("frequence", ISIC + "meetingFrequency"),
-                      Spec("membres", ISIC + "member", target=ANY,
+                      Spec("membres", ISIC + "committeeMember", target=ANY,
                            help="Membres : partner-role/x ou role/y ; plusieurs séparés par |"))),
+    Declared("participations.csv", keys={"participation": "Identifiant court de la participation"},
+             subjects={"row": "id/participation/{participation}"}, types={"row": "Participation"}, links=(),
+             columns=(Spec("participant", ISIC + "participant", target=ANY,
+                           help="Qui participe : group/x (un groupe, jamais une personne), organisation/y, role/z"),
+                      Spec("instance", ISIC + "participatesIn", target=ANY,
+                           help="Comité ou partenariat : committee/x ou partnership/y"))),
+    Declared("milestones.csv", keys={"jalon": "Identifiant court du jalon"},
+             subjects={"row": "id/milestone/{jalon}"}, types={"row": "Milestone"}, links=(),
+             columns=(_of_project(ISIC + "keyMoment", "Projet du jalon"),
+                      Spec("intitule", RDFS + "label"), Spec("date", ISIC + "milestoneDate"))),
+    Declared("activities.csv", keys={"temps": "Identifiant court du temps de capitalisation"},
+             subjects={"row": "id/activity/{temps}"}, types={"row": "CapitalisationActivity"}, links=(),
+             columns=(Spec("projet", ISIC + "forProject"), Spec("avec", ISIC + "heldWith", target=ANY, help=WHO_HELP))),
+    Declared("evaluations.csv", keys={"evaluation": "Identifiant court de l'évaluation"},
+             subjects={"row": "id/evaluation/{evaluation}"}, types={"row": "Evaluation"}, links=(),
+             columns=(Spec("projet", ISIC + "forProject"), Spec("avec", ISIC + "heldWith", target=ANY, help=WHO_HELP))),
+    Declared("contributions.csv", keys={"apport": "Identifiant court de la mise à disposition"},
+             subjects={"row": "id/contribution/{apport}"}, types={"row": "InKindContribution"}, links=(),
+             columns=(_of_project(ISIC + "inKind", "Projet qui en bénéficie"),)),
+    Declared("family-aid.csv", keys={"aide": "Identifiant court de l'aide mobilisée pour les familles"},
+             subjects={"row": "id/family-aid/{aide}"}, types={"row": "FamilyAid"}, links=(),
+             columns=(_of_project(ISIC + "familyAid", "Projet qui mobilise l'aide"),)),
     Declared("resources.csv", keys={"ressource": "Identifiant court de la ressource (fiche-méthode, rapport…)"},
              subjects={"row": "id/resource/{ressource}"}, types={"row": "KnowledgeResource"}, links=(),
              columns=(Spec("titre", DCTERMS + "title"), Spec("description", DCTERMS + "description"),
@@ -226,11 +268,12 @@ def table_named(file: str) -> Table | None:
 
 def _table(spec: Declared) -> Table:
     types = {k: f"{ISIC}{v}" for k, v in spec.types.items()}
-    fields = {k: {f.path: f for f in shape_fields(f"{SHAPES}{v}Shape")} for k, v in spec.types.items()}
+    fields = {k: {f.path: f for name in (*PARENT_SHAPES.get(v, ()), v) for f in shape_fields(f"{SHAPES}{name}Shape")}
+              for k, v in spec.types.items()}
     columns = [_column(c, None if c.inverse else fields[c.subject].get(c.path)) for c in spec.columns]
     covered = {c.path for c in columns if c.subject == "row" and not c.inverse}
     for f in fields["row"].values():  # what the shapes add to the row's class: a column named after it
-        if f.path not in covered and (f.kind != "link" or f.target_class in TARGETS):
+        if f.path not in covered | NO_COLUMN and (f.kind != "link" or f.target_class in TARGETS):
             header = slug(f.name("fr")).replace("-", "_")
             if header not in {c.header for c in columns} | set(spec.keys):
                 columns.append(_column(Spec(header, f.path), f))

@@ -184,9 +184,10 @@ class _Reader:
                     continue
                 cell = concept.rsplit("/", 1)[-1]
             keys[key] = cell
+        known = {**{k: v for k, v in row.items() if v}, **keys}  # a default may name another key or a cell
         for key, default in table.defaults.items():
-            if key not in keys and all(k in keys for k in TEMPLATE_NAMES.findall(default)):
-                keys[key] = TEMPLATE.sub(lambda m: keys[m.group(2)], default)
+            if key not in keys and all(k in known for k in TEMPLATE_NAMES.findall(default)):
+                keys[key] = TEMPLATE.sub(lambda m: known[m.group(2)], default)
         if len(keys) < len(table.keys):
             return
         subjects = {name: NamedNode(urljoin(self.base, _expand(template, keys)))

@@ -9,6 +9,7 @@ from typing import Sequence, Union
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.federation.peers import Peer
+from isic_graph.ingest import editions
 from isic_graph.publish import dumps
 from isic_graph.rdf.namespaces import (
     DCAT,
@@ -26,6 +27,7 @@ from isic_graph.store.base import Store
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 IANA = "https://www.iana.org/assignments/media-types/"
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 Object = Union[NamedNode, BlankNode, Literal]
 ClassCounts = tuple[tuple[str, int], ...]
@@ -50,9 +52,11 @@ class Summary:
     """What the description states, as counted in the store."""
 
     networks: tuple[NetworkDataset, ...]
-    triples: int
+    triples: int  # distinct triples: a triple stated in several graphs counts once
+    quads: int  # statements, graph by graph
     modified: datetime.datetime | None
     classes: ClassCounts
+    edition: int | None = None  # of the model, the store's (None: the software's)
 
 
 def summarize(store: Store, graphs: Graphs) -> Summary:
@@ -75,7 +79,10 @@ def summarize(store: Store, graphs: Graphs) -> Summary:
         licenses.get(n.slug, DEFAULT_LICENSE), n.modified, counts.get(n.graph, 0), tuple(per_graph.get(n.graph, ())))
         for n in nets)
     latest = max((n.modified for n in nets if n.modified), default=None)
-    return Summary(networks, sum(counts.values()), latest, classes)
+    distinct = store.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+                            "GRAPH ?g { ?s ?p ?o } } }")
+    return Summary(networks, int(distinct.rows[0]["n"].value), sum(counts.values()), latest, classes,
+                   editions.store_edition(store, graphs))
 
 
 def catalog(store: Store, graphs: Graphs, root: str, peers: Sequence[Peer] = ()) -> list[Triple]:
@@ -112,15 +119,19 @@ def describe(summary: Summary, graphs: Graphs, root: str, peers: Sequence[Peer] 
     for dataset in datasets:
         add(service, DCAT + "servesDataset", dataset)
 
+    conforms_to = NamedNode(editions.edition_iri(summary.edition or editions.software_edition()))
     rdf.dataset(whole, (Literal("isic-graph : toutes les données", language="fr"),
                         Literal("isic-graph: all data", language="en")),
                 DEFAULT_LICENSE, summary.modified, summary.triples, summary.classes)
+    rdf.quads(whole, summary.quads)
     rdf.distribution(NamedNode(f"{home}#isic-graph-nquads"), whole, dumps.whole_store())
     add(whole, VOID + "uriSpace", Literal(f"{graphs.base}id/"))  # what its networks own; peers read it at peer add
+    add(whole, DCTERMS + "conformsTo", conforms_to)  # the edition of the model: harvesters migrate older copies
     for net, dataset in zip(summary.networks, datasets[1:]):
         add(whole, VOID + "subset", dataset)
         rdf.dataset(dataset, net.titles or (Literal(net.slug),), net.license, net.modified, net.triples, net.classes)
         add(dataset, DCTERMS + "identifier", Literal(net.slug))
+        add(dataset, DCTERMS + "conformsTo", conforms_to)
         add(dataset, DCTERMS + "publisher", NamedNode(net.publisher))
         for file in dumps.network_files(net.slug):
             rdf.distribution(NamedNode(f"{home}#network-{net.slug}-{file.format.name}"), dataset, file)
@@ -174,6 +185,17 @@ class _Description:
             add(dataset, VOID + "classPartition", partition)
             add(partition, VOID + "class", NamedNode(class_iri))
             add(partition, VOID + "entities", _integer(entities))
+
+    def quads(self, dataset: NamedNode, quads: int) -> None:
+        """The statements of a dataset of named graphs, a triple once per graph stating it (void:triples counts
+        it once): its dcterms:extent, a dcterms:SizeOrDuration whose rdf:value is that number."""
+        extent = BlankNode()
+        self.add(dataset, DCTERMS + "extent", extent)
+        self.add(extent, RDF_TYPE, NamedNode(DCTERMS + "SizeOrDuration"))
+        self.add(extent, RDF_VALUE, _integer(quads))
+        self.add(extent, RDFS + "label", Literal(f"{quads} quads (statements in named graphs)", language="en"))
+        self.add(extent, RDFS + "label", Literal(f"{quads} quadruplets (énoncés dans les graphes nommés)",
+                                                 language="fr"))
 
     def distribution(self, distribution: NamedNode, dataset: NamedNode, file: dumps.DumpFile) -> None:
         add = self.add

@@ -41,7 +41,7 @@ class DumpFile:
         """The media type of the file as served."""
         if self.compressed:
             return GZIP
-        return f"{self.media_type}; charset=utf-8" if self.media_type.startswith("text/") else self.media_type
+        return self.format.content_type
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pyoxigraph import Quad, RdfFormat, serialize
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.progress import OnStep, Step, counted, ignore
-from isic_graph.publish.jsonld import compact
+from isic_graph.publish.jsonld import compact, inline_context
 from isic_graph.rdf.formats import DOCUMENT, Format, format_for_path, format_named, formats_for
 from isic_graph.rdf.namespaces import CONTEXT_IRI, PREFIXES, Graphs, check_slug
 from isic_graph.sparql.terms import iri
@@ -170,7 +170,8 @@ def _jsonld_chunks(quads: Iterable[Quad], named_graphs: bool) -> Iterator[bytes]
     """
     batches = _batches(quads)
     head = next(batches, None)  # read from the store before the first byte, so that its failures come first
-    yield json.dumps({"@context": CONTEXT_IRI})[:-1].encode("utf-8") + b', "@graph": [\n'
+    yield json.dumps({"@context": inline_context(CONTEXT_IRI)}, ensure_ascii=False)[:-1].encode("utf-8") \
+        + b', "@graph": [\n'
     first = True
     for batch in itertools.chain([head] if head else [], batches):
         document = compact(batch if named_graphs else [q.triple for q in batch])

@@ -44,7 +44,24 @@ def compact(statements: Iterable[Statement]) -> dict[str, Any]:
     """
     compacted: dict[str, Any] = _run(_Compactor().compact, _from_rdf(statements), CONTEXT_IRI,
                                      options={"skipExpansion": True})  # from_rdf gives expanded JSON-LD
-    return compacted
+    return inline(compacted)
+
+
+def inline(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with the published context written into it in place of its IRI: what is served then reads
+    in any processor with no document loader (pyoxigraph has none; others would fetch the w3id IRI)."""
+    if "@context" not in document:
+        return document
+    return {"@context": inline_context(document["@context"]), **{k: v for k, v in document.items() if k != "@context"}}
+
+
+def inline_context(context: Any) -> Any:
+    """A context (an IRI, an object or a list of them) with the published context's IRI replaced by its terms."""
+    if context == CONTEXT_IRI:
+        return context_document()["@context"]
+    if isinstance(context, list):
+        return [inline_context(c) for c in context]
+    return context
 
 
 class _Compactor(pyld.JsonLdProcessor):  # type: ignore[misc]
@@ -84,7 +101,7 @@ def frame(statements: Iterable[Statement], kind: str) -> dict[str, Any]:
     """
     shape = copy.deepcopy(frame_document(kind))
     framed: dict[str, Any] = _run(pyld.frame, _from_rdf(statements), shape)
-    return framed
+    return inline(framed)
 
 
 def to_nquads(document: dict[str, Any] | list[Any]) -> str:

@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import safe_href
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD
+from isic_graph.query.merged import one
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD, Graphs
 from isic_graph.sparql.terms import iri, is_iri, literal
 from isic_graph.store.base import Store
 
@@ -113,8 +114,11 @@ def _label(store: Store, iris: set[str]) -> dict[str, str]:
     return {name: found.get(name, name.rsplit("/", 1)[-1]) for name in iris}
 
 
-def partnership_map(store: Store, filters: Filters = Filters()) -> PartnershipMap:
-    rows = store.select(f"""SELECT DISTINCT ?project ?org ?network WHERE {{
+def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs | None = None) -> PartnershipMap:
+    """Organisations linked by the projects they share; with `graphs`, an organisation two networks name by two
+    IRIs the identity graph links is one node (the merged view, query/merged.py)."""
+    merge = one("org", graphs) if graphs is not None else "BIND(?org AS ?org_one)"
+    rows = store.select(f"""SELECT DISTINCT ?project ?org_one ?network WHERE {{
         ?project a <{ISIC}Project> .
         {{ ?project <{ISIC}carriedBy> ?org }}
         UNION {{ ?project <{ISIC}partnership>/<{ISIC}partner>/<{ISIC}agent> ?org }}
@@ -122,13 +126,14 @@ def partnership_map(store: Store, filters: Filters = Filters()) -> PartnershipMa
         ?org a <{ISIC}Organisation> .
         OPTIONAL {{ ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }}
         {filters.patterns()}
+        {merge}
     }}""").rows
     members: dict[str, set[str]] = defaultdict(set)
     networks: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        members[row["project"].value].add(row["org"].value)
+        members[row["project"].value].add(row["org_one"].value)
         if "network" in row:
-            networks[row["org"].value].add(row["network"].value)
+            networks[row["org_one"].value].add(row["network"].value)
     projects_of: dict[str, int] = defaultdict(int)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     for orgs in members.values():

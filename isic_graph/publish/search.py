@@ -2,9 +2,13 @@
 
 Words match whatever their accents and inflection: each word is indexed by its French Snowball stem,
 taken both from the word as written and from the word without its accents, and stripped of accents
-(so "hébergement", "hebergements" and "Hébergement" meet). A query's words must all match (in the
-title or the text), ranked by BM25 with the title weighing more. Facets: network, theme, lesson
-category and phase.
+(so "hébergement", "hebergements" and "Hébergement" meet). Before stemming, a word is also brought to its
+masculine singular where Snowball leaves the ending (short words: "élus", "élues" → "élu"; "-euse",
+"-trice" → "-eur", "-teur"), so plurals and feminines find what the singular finds. A query's words must
+all match (in the title or the text), ranked by BM25 with the title weighing more. The thesauri's labels
+are synonyms: a query naming a concept by one of its labels (preferred, alternative or hidden, any
+language: "COPIL", "comité de pilotage", "steering committee") also finds the texts that name it by another.
+Facets: network, theme, lesson category and phase.
 
 The index follows the store by itself: before answering, it compares each network or harvested
 graph's `dcterms:modified` (written by every ingestion, harvest and administrator update) with the
@@ -27,7 +31,7 @@ from typing import Iterable
 import snowballstemmer
 
 from isic_graph.errors import UsageError
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, Graphs
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, SKOS, Graphs
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.base import Store
 
@@ -38,6 +42,9 @@ TEXTS = (f"{DCTERMS}description", f"{ISIC}genesis", f"{ISIC}modalities", f"{ISIC
 FACETS = ("network", "theme", "category", "phase")
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 32
+INDEX_VERSION = "2"  # how texts are cut into stems: an index made another way is made again
+LABELS = tuple(f"{SKOS}{name}" for name in ("prefLabel", "altLabel", "hiddenLabel"))
+Label = tuple[str, ...]  # a label's words
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     iri UNINDEXED, kind UNINDEXED, graph UNINDEXED, title, body, title_stems, body_stems,
@@ -73,11 +80,30 @@ def strip_accents(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stems(word: str) -> tuple[str, ...]:
-    """The stems a word is known by: of the word as written, and of the word without accents."""
+    """The stems a word is known by: of the word as written, and of the word without accents, each also
+    from its masculine singular."""
     stemmer = _stemmer()
     lowered = word.lower()
-    found = {strip_accents(stemmer.stemWord(lowered)), stemmer.stemWord(strip_accents(lowered))}
+    found = {strip_accents(stemmer.stemWord(form)) for form in {lowered, singular(lowered)}} \
+        | {stemmer.stemWord(strip_accents(form)) for form in {lowered, singular(lowered)}}
     return tuple(sorted(s for s in found if s))
+
+
+FEMININE = (("euses", "eur"), ("euse", "eur"), ("trices", "teur"), ("trice", "teur"))
+
+
+def singular(word: str) -> str:
+    """A French word brought to its masculine singular by its ending, where Snowball does not (it leaves the
+    ending of words too short for its regions, and keeps "-euse" apart from "-eur"): "élus", "élues" → "élu",
+    "travailleuses" → "travailleur", "animatrices" → "animateur". Words of three letters or less are kept."""
+    for ending, replacement in FEMININE:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[:-len(ending)] + replacement
+    if len(word) > 3 and word[-1] in "sx" and word[-2] not in "sx":
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e") and strip_accents(word[-2]) in "uiéè" and word[-2] != "i":
+        word = word[:-1]  # élue → élu, but "partie", "vie" kept
+    return word
 
 
 def stemmed(text: str) -> str:
@@ -96,6 +122,7 @@ class SearchIndex:
         self.path = path
         self._lock = threading.RLock()
         self._connection: sqlite3.Connection | None = None
+        self._synonyms: list[list[Label]] | None = None  # each concept's labels, read from the thesauri
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -123,7 +150,9 @@ class SearchIndex:
 
     def sync(self, store: Store, graphs: Graphs) -> int:
         """Index again the graphs that changed since they were indexed; the number of graphs indexed."""
-        current = _graph_stamps(store, graphs)
+        current = {graph: f"{INDEX_VERSION}:{stamp}" for graph, stamp in _graph_stamps(store, graphs).items()}
+        if self._synonyms is None:
+            self._synonyms = synonyms(store, graphs)
         with self._lock:
             known = dict(self._db.execute("SELECT graph, stamp FROM graphs").fetchall())
         changed = [g for g, stamp in current.items() if known.get(g) != stamp]
@@ -136,6 +165,7 @@ class SearchIndex:
         return len(changed)
 
     def rebuild(self, store: Store, graphs: Graphs) -> int:
+        self._synonyms = None
         with self._lock, self._db:
             self._db.execute("DELETE FROM docs")
             self._db.execute("DELETE FROM facets")
@@ -173,7 +203,7 @@ class SearchIndex:
         words = WORD.findall(text)[:MAX_QUERY_WORDS]
         if not words:
             raise UsageError("the search needs at least one word")
-        match = " AND ".join("(" + " OR ".join(f'"{s}"' for s in stems(word)) + ")" for word in words if stems(word))
+        match = " AND ".join(expanded(words, self._synonyms or []))
         where = ["docs MATCH ?"]
         params: list[object] = ["{title_stems body_stems} : (" + match + ")"]
         for facet, value in sorted(filters.items()):
@@ -209,6 +239,50 @@ class SearchIndex:
             if len(hits) == limit:
                 break
         return SearchResult(text, len(iris), tuple(hits), counts)
+
+
+def synonyms(store: Store, graphs: Graphs) -> list[list[Label]]:
+    """Each thesaurus concept's labels (preferred, alternative, hidden; every language), as words."""
+    rows = store.select(f"""SELECT DISTINCT ?c ?l WHERE {{ GRAPH {sparql_terms.iri(graphs.thesauri)} {{
+        ?c ?p ?l VALUES ?p {{ {_values(LABELS)} }} }} }} ORDER BY ?c ?l""").rows
+    concepts: dict[str, set[Label]] = defaultdict(set)
+    for row in rows:
+        words = tuple(WORD.findall(row["l"].value))
+        if words and all(stems(w) for w in words):
+            concepts[row["c"].value].add(words)
+    return [sorted(labels) for labels in concepts.values() if len(labels) > 1]
+
+
+def _group(word: str) -> str:
+    return "(" + " OR ".join(f'"{s}"' for s in stems(word)) + ")"
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(set(stems(a)) & set(stems(b)))
+
+
+def expanded(words: list[str], concepts: list[list[Label]]) -> list[str]:
+    """The FTS5 terms of a query, all required: one per word (its stems), except where a run of words is one of a
+    concept's labels, which is one term matching any of its labels (each of their words required)."""
+    terms: list[str] = []
+    i = 0
+    while i < len(words):
+        best: tuple[int, list[Label]] | None = None
+        for labels in concepts:
+            for label in labels:
+                n = len(label)
+                if n > (best[0] if best else 0) and i + n <= len(words) \
+                        and all(_same(words[i + k], label[k]) for k in range(n)):
+                    best = (n, labels)
+        if best is None:
+            if stems(words[i]):
+                terms.append(_group(words[i]))
+            i += 1
+            continue
+        n, labels = best
+        terms.append("(" + " OR ".join("(" + " AND ".join(_group(w) for w in label) + ")" for label in labels) + ")")
+        i += n
+    return terms
 
 
 def _plain(snippet: str) -> str:

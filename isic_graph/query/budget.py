@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Callable
 
-from isic_graph.errors import BudgetExceeded, TooManyAtOnce
+from isic_graph.errors import BudgetExceeded, ServerBusy, TooManyAtOnce
 
 WINDOW = 60.0  # seconds over which a client's budget refills
 
@@ -54,11 +54,25 @@ class TimeBudget:
 
 
 class Concurrency:
-    """Costly requests running, by client; at most `limit` each."""
+    """Costly requests running: at most `limit` for each client, and at most `slots` in all.
 
-    def __init__(self, limit: int) -> None:
+    The server's threads are fewer than its clients, so a per-client cap alone lets a few addresses take
+    them all (three addresses x three runaway queries held eight threads). The pool of `slots` is kept
+    below the thread count, so that cheap requests and refusals always find a thread, and it is shared
+    fairly: a client that has nothing running is let in while any slot is free, but one that already holds
+    a slot may take another only while more than half the pool (`reserve`) stays free. So clients that
+    hold slots never take the reserve from a newcomer: as many addresses as the reserve holds can flood
+    at once and another client is still served. Nobody waits for a slot: a waiting request would hold the
+    very thread the pool protects; the refusal says when to come back (429 to a client over its share,
+    503 when the pool is full).
+    """
+
+    def __init__(self, limit: int, slots: int = 6) -> None:
         self.limit = limit
+        self.slots = slots
+        self.reserve = slots // 2  # slots a client already holding one may not take
         self._running: dict[str, int] = {}
+        self._total = 0
         self._lock = threading.Lock()
 
     def acquire(self, client: str) -> None:
@@ -71,16 +85,33 @@ class Concurrency:
                                        "à la "
                                        "fois ; envoyez la suivante quand l'une est finie (les autres clients ne sont "
                                        "pas touchés)")
+            if self._total >= self.slots:
+                raise ServerBusy(f"the server is running as many costly requests as it may at once ({self.slots}); "
+                                 "send this one again in a moment", 1,
+                                 fr=f"le serveur exécute autant de requêtes coûteuses qu'il peut à la fois "
+                                    f"({self.slots}) ; renvoyez celle-ci dans un instant")
+            if running and self.slots - self._total <= self.reserve:
+                raise TooManyAtOnce(f"this client already has {running} costly request(s) running and the server is "
+                                    "busy: its last free slots are kept for clients that have none running; send the "
+                                    "next when one has ended", 1,
+                                    fr=f"ce client a déjà {running} requête(s) coûteuse(s) en cours et le serveur est "
+                                       "occupé : ses dernières places sont gardées aux clients qui n'en ont aucune en "
+                                       "cours ; envoyez la suivante quand l'une est finie")
             self._running[client] = running + 1
+            self._total += 1
 
     def release(self, client: str) -> None:
         with self._lock:
-            running = self._running.get(client, 0) - 1
-            if running > 0:
-                self._running[client] = running
+            running = self._running.get(client, 0)
+            if running <= 0:
+                return
+            self._total -= 1
+            if running > 1:
+                self._running[client] = running - 1
             else:
-                self._running.pop(client, None)
+                del self._running[client]
 
-    def running(self, client: str) -> int:
+    def running(self, client: str | None = None) -> int:
+        """The costly requests running for a client (for every client: None)."""
         with self._lock:
-            return self._running.get(client, 0)
+            return self._total if client is None else self._running.get(client, 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Sequence
 
-from isic_graph.errors import QueryTimeout, StoreError, StoreUnavailable
+from isic_graph.errors import EngineFailed, QueryTimeout, StoreError, StoreUnavailable
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RawResponse, RemoteStore
 
@@ -41,6 +41,8 @@ class QueryService:
                 from None
         except StoreUnavailable:
             raise StoreUnavailable("the query engine is restarting; retry in a moment") from None
+        except EngineFailed:  # it answered, so it did not stop: its own words go to the log
+            raise
         except StoreError:
             if self.engine is None:  # a SPARQL server of the operator's failed on this query: nothing restarts
                 raise
@@ -61,7 +63,7 @@ class QueryService:
             sent_to[0] = self.engine.generation if self.engine else 0
             try:
                 return self.store.query_raw(sparql, accept, default_graphs, named_graphs, self.limit, deadline, form)
-            except QueryTimeout:
+            except (QueryTimeout, EngineFailed):
                 raise
             except StoreError as exc:
                 if self.engine is None or time.monotonic() > deadline - RETRY_PAUSE:

@@ -35,10 +35,17 @@ class Format:
     rows_as_lines: bool = False  # results as one line a row (CSV, TSV)
     aliases: tuple[str, ...] = ()  # other names format= accepts
     w3c: str | None = None  # its name under http://www.w3.org/ns/formats/
+    also: tuple[str, ...] = ()  # other media types (and format= names) asked for it, in Accept or format=
+    binary: bool = False  # not text: no charset
 
     @property
     def extension(self) -> str:
         return self.extensions[0]
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type it is served with: text says it is UTF-8 (clients reading it as text need it)."""
+        return self.media_type if self.binary else f"{self.media_type}; charset=utf-8"
 
     @property
     def dataset(self) -> bool:
@@ -48,13 +55,15 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", (".ttl",), RdfFormat.TURTLE, "Turtle", "turtle",
-           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), aliases=("ttl",), w3c="Turtle"),
+           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), aliases=("ttl",), w3c="Turtle",
+           also=("n3", "text/n3", "application/n3", "text/rdf+n3", "application/turtle", "application/x-turtle")),
     Format("jsonld", "application/ld+json", (".jsonld", ".json"), RdfFormat.JSON_LD, "JSON-LD", "json-ld",
-           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), w3c="JSON-LD"),
+           frozenset({DOCUMENT, GRAPH, REPORT, ANSWER}), w3c="JSON-LD",
+           also=("json-ld", "application/json", "application/x-json+ld", "json")),
     Format("ntriples", "application/n-triples", (".nt",), RdfFormat.N_TRIPLES, "N-Triples", "nt",
            frozenset({DOCUMENT, GRAPH, ANSWER}), aliases=("nt",), w3c="N-Triples"),
     Format("rdfxml", "application/rdf+xml", (".rdf",), RdfFormat.RDF_XML, "RDF/XML", "xml",
-           frozenset({GRAPH, ANSWER}), w3c="RDF_XML"),
+           frozenset({GRAPH, ANSWER}), w3c="RDF_XML", also=("rdf+xml", "xml", "application/xml", "text/xml")),
     Format("nquads", "application/n-quads", (".nq",), RdfFormat.N_QUADS, "N-Quads", "nquads",
            frozenset({DOCUMENT, DATASET, ANSWER}), w3c="N-Quads"),
     Format("trig", "application/trig", (".trig",), RdfFormat.TRIG, "TriG", "trig", frozenset({DOCUMENT, DATASET}),
@@ -62,15 +71,17 @@ FORMATS: tuple[Format, ...] = (
     Format("csv", "text/csv", (".csv",), None, "CSV", "csv", frozenset({DOCUMENT, RESULTS, ANSWER}),
            rows_as_lines=True, w3c="SPARQL_Results_CSV"),
     Format("json", "application/sparql-results+json", (".srj",), None, "SPARQL results in JSON", "json",
-           frozenset({RESULTS, ANSWER}), QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON"),
+           frozenset({RESULTS, ANSWER}), QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON",
+           also=("application/json", "text/javascript", "application/javascript")),
     Format("xml", "application/sparql-results+xml", (".srx",), None, "SPARQL results in XML", "xml",
-           frozenset({RESULTS, ANSWER}), QueryResultsFormat.XML, w3c="SPARQL_Results_XML"),
+           frozenset({RESULTS, ANSWER}), QueryResultsFormat.XML, w3c="SPARQL_Results_XML",
+           also=("application/xml", "text/xml")),
     Format("tsv", "text/tab-separated-values", (".tsv",), None, "TSV", "tsv", frozenset({RESULTS, ANSWER}),
            QueryResultsFormat.TSV, rows_as_lines=True, w3c="SPARQL_Results_TSV"),
     Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), None,
-           "Excel workbook", "xlsx", frozenset({DOCUMENT})),
+           "Excel workbook", "xlsx", frozenset({DOCUMENT}), binary=True),
     Format("ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",), None, "OpenDocument spreadsheet",
-           "ods", frozenset({DOCUMENT})),
+           "ods", frozenset({DOCUMENT}), binary=True),
 )
 
 
@@ -91,6 +102,32 @@ def by_media_type(media_type: str) -> Format | None:
     """The format of a media type (parameters and case ignored), whatever its use; None when unknown."""
     wanted = media_type.split(";")[0].strip().lower()
     return next((f for f in FORMATS if f.media_type == wanted), None)
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type of a media type of the table (with its charset when text); others unchanged."""
+    found = by_media_type(media_type)
+    return found.content_type if found is not None else media_type
+
+
+def answer_formats(form: str | None) -> tuple[Format, ...]:
+    """The formats a query's answer may take: results for SELECT and ASK, triples for CONSTRUCT and DESCRIBE
+    (the default first: JSON results, Turtle triples)."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return tuple(f for f in formats_for(ANSWER) if f.rdf_format is not None)
+    return tuple(sorted((f for f in formats_for(ANSWER) if f.rdf_format is None),
+                        key=lambda f: f.results_format != QueryResultsFormat.JSON))
+
+
+def answer_offers(form: str | None) -> dict[str, Format]:
+    """Every name and media type that asks for one of the answer formats of a query form, with that format:
+    our names and aliases, the media types, and the other names clients send (SPARQLWrapper's `format=xml`
+    is RDF/XML for a CONSTRUCT, `n3` Turtle, `json-ld` JSON-LD)."""
+    offers: dict[str, Format] = {}
+    for f in answer_formats(form):
+        for name in (f.media_type, f.name, *f.aliases, *f.also):
+            offers.setdefault(name, f)
+    return offers
 
 
 DOCUMENTS = formats_for(DOCUMENT)

@@ -34,13 +34,13 @@ def normal(iri: str) -> str:
 
 @functools.lru_cache(maxsize=KEPT)
 def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
-    """What look-alikes share: the normal form fully decoded (`%2F` too), without user information,
+    """What look-alikes share: the normal form fully decoded (`%2F` too, and in the host), without user information,
     trailing slash or fragment (unless kept), in lower case."""
     head, _, fragment = normal(iri).partition("#")
     parts = urllib.parse.urlsplit(head)
     path = posixpath.normpath(re.sub("/{2,}", "/", urllib.parse.unquote(parts.path))) if parts.path else ""
     path = path.rstrip("/") if path != "/" else path
-    netloc = parts.netloc.rpartition("@")[2]  # user information names no other resource
+    netloc = urllib.parse.unquote(parts.netloc.rpartition("@")[2])  # user information names no other resource
     found = urllib.parse.urlunsplit((parts.scheme, netloc, path, parts.query, ""))
     return (found + ("#" + fragment if keep_fragment and fragment else "")).lower()
 

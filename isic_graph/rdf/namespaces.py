@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from isic_graph.errors import UsageError
 
@@ -71,9 +72,11 @@ def curie(iri: str) -> str:
 
 @dataclass(frozen=True)
 class Graphs:
-    """The named graphs of one instance, derived from its base IRI."""
+    """The named graphs of one instance, derived from its base IRI; and where its peer registry is, since a
+    registered peer owns the IRIs under its URI space from the moment it is added (ownership.py)."""
 
     base: str
+    peer_registry: Path | None = None
 
     @property
     def ontology(self) -> str:

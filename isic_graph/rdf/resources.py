@@ -1,4 +1,4 @@
-"""Where the shipped artefacts (ontology, shapes, samples, templates, queries) live."""
+"""Where the shipped artefacts (ontology, shapes, samples, templates, queries, migrations) live."""
 
 from __future__ import annotations
 
@@ -43,3 +43,8 @@ def templates_dir() -> Path:
 
 def queries_dir() -> Path:
     return artefact_root() / "queries"
+
+
+def migrations_dir() -> Path:
+    """The data steps of each edition of the model: migrations/<edition>/NN-what-it-does.ru."""
+    return artefact_root() / "migrations"

@@ -4,8 +4,9 @@ A text is cut into tokens once (`sparql.lexer`, the SPARQL grammar's terminals);
 those tokens, and the engine receives the text written back from them (`Checked.text`), never the
 client's. Refused, with 400: a text no token fits (an escape outside a string or IRI, a code point that
 is not a character), nesting deeper than the limit (brackets inside what was read as an IRI count too:
-an engine may read them as code), LOAD, SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to
-anything but a registered peer's endpoint (the server evaluates those blocks itself: `service.py`).
+an engine may read them as code), a call of a function the engine does not have (`functions.py`), LOAD,
+SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to anything but a registered peer's endpoint
+(the server evaluates those blocks itself: `service.py`).
 What the tokens tell (the query form, its FROM / FROM NAMED graphs) is kept, so that the caller can
 hold the dataset to the graphs of its store. Syntax is the engine's to judge: the text it gets is the
 one checked here.
@@ -20,6 +21,7 @@ from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from isic_graph.errors import QueryTooLarge, UsageError
+from isic_graph.sparql.functions import check_functions
 from isic_graph.sparql.lexer import Token, tokenize, write
 
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -106,15 +108,18 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     if combined > limits.max_combined:
         raise UsageError(f"the {what} combines {combined} operators and patterns; the limit is "
                          f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists")
-    if any(t.is_word("LOAD") for t in tokens):
+    words = {t.value.upper() for t in tokens if t.kind == "word"}  # the keywords, to pass over checks of others
+    if "LOAD" in words:
         raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
     prologue = _prologue(tokens)
     prefixes, base = declarations(tokens[:prologue])
-    services = tuple(_service_blocks(tokens, prefixes, base))
+    services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
+    declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
+    check_functions(tokens, lambda token: expand(token, declared, declared_base))
     if update and services:
         raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs")
     form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
-    dataset = () if update else tuple(_dataset(tokens, prefixes, base))
+    dataset = () if update or "FROM" not in words else tuple(_dataset(tokens, prefixes, base))
     return Checked(tokens, text, form, dataset, services, prologue)
 
 
@@ -195,8 +200,16 @@ def expand(token: Token, prefixes: dict[str, str], base: str | None) -> str | No
     return None
 
 
+ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _resolve(iri: str, base: str | None) -> str:
-    return urllib.parse.urljoin(base, iri) if base else iri
+    """The IRI against the base (RFC 3986); an absolute one as it is (urljoin would drop an empty fragment:
+    `<http://www.w3.org/2001/XMLSchema#>` under a BASE)."""
+    if not base or ABSOLUTE.match(iri):
+        return iri
+    resolved = urllib.parse.urljoin(base, iri)
+    return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
 
 
 def _prologue(tokens: Sequence[Token]) -> int:
@@ -234,6 +247,9 @@ COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "LATERAL", "G
 
 
 TERMS = frozenset({"var", "number", "string", "iri", "pname", "bnode"})
+TRUTHS = frozenset({"TRUE", "FALSE"})
+ITEM_OPENERS, ITEM_CLOSERS = frozenset("(["), frozenset(")]")
+LIST_OPENERS, LIST_CLOSERS = frozenset("([{"), frozenset(")]}")
 
 
 def _combined(tokens: Sequence[Token]) -> int:
@@ -260,19 +276,21 @@ def _listed(tokens: Sequence[Token]) -> int:
     are flat)."""
     count, ended = 0, False
     openers: list[str] = []
-    for token in tokens:
-        starts = token.kind in TERMS or token.is_punct("(", "[") or token.is_word("TRUE", "FALSE")
-        inside = openers[-1] if openers else "{"
-        if inside == "(" and starts and ended:
+    for token in tokens:  # comparisons written out: this runs on every token of every new query
+        kind, value = token.kind, token.value
+        punct = kind == "punct"
+        truth = kind == "word" and value.upper() in TRUTHS
+        if openers and openers[-1] == "(":
+            if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)):
+                count += 1
+        elif punct and value == ",":
             count += 1
-        elif inside != "(" and token.is_punct(","):
-            count += 1
-        if token.is_punct("(", "[", "{"):
-            openers.append(token.value)
-        elif token.is_punct(")", "]", "}") and openers:
-            openers.pop()
-        ended = token.kind in TERMS or token.kind == "lang" or token.is_punct(")", "]") \
-            or token.is_word("TRUE", "FALSE")
+        if punct:
+            if value in LIST_OPENERS:
+                openers.append(value)
+            elif value in LIST_CLOSERS and openers:
+                openers.pop()
+        ended = kind in TERMS or kind == "lang" or truth or (punct and value in ITEM_CLOSERS)
     return count
 
 

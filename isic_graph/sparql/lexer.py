@@ -36,8 +36,7 @@ HEX = "[0-9A-Fa-f]"
 UCHAR = f"\\\\u{HEX}{{4}}|\\\\U{HEX}{{8}}"
 ECHAR = "\\\\[tbnrf\"'\\\\]"
 
-TOKEN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
-    ("space", r"[ \t\r\n]+"),
+TERMINALS = [
     ("comment", r"#[^\r\n]*"),
     ("string",
      f"'''(?:(?:''|')?(?:[^'\\\\]|{ECHAR}|{UCHAR}))*'''|\"\"\"(?:(?:\"\"|\")?(?:[^\"\\\\]|{ECHAR}|{UCHAR}))*\"\"\""
@@ -51,7 +50,11 @@ TOKEN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
     ("lang", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?"),
     ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
     ("punct", r"\^\^|&&|\|\||!=|<=|>=|<<|>>|\{\||\|\}|[{}()\[\].,;*/+\-!=<>?|^~]"),
-]))
+]
+SPACES = re.compile(r"[ \t\r\n]*")
+# a token and the spaces before it, in one match: half as many matches as spaces and tokens apart
+TOKEN = re.compile(SPACES.pattern + "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in TERMINALS) + ")")
+DECODED = frozenset({"string", "iri"})  # the tokens whose value is decoded from their text
 ESCAPE = re.compile(f"{UCHAR}|{ECHAR}")
 ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 WRITTEN = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -77,18 +80,22 @@ class Token:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """The tokens of a SPARQL text, without spaces and comments; UsageError (400) where none fits."""
-    tokens = []
-    position, end = 0, len(text)
-    match = TOKEN.match
-    while position < end:
-        found = match(text, position)
-        if found is None:
-            raise UsageError(f"{_where(text, position)}: {_unexpected(text, position)}")
+    tokens: list[Token] = []
+    append = tokens.append
+    position = 0
+    for found in TOKEN.finditer(text):
+        if found.start() != position:  # something no token fits, after `position`'s spaces
+            break
         kind = found.lastgroup
         assert kind is not None
-        if kind not in ("space", "comment"):
-            tokens.append(Token(kind, _value(kind, found.group(), text, position), position))
+        if kind != "comment":
+            start = found.start(kind)
+            raw = found.group(kind)
+            append(Token(kind, _value(kind, raw, text, start) if kind in DECODED else raw, start))
         position = found.end()
+    position = SPACES.match(text, position).end()  # type: ignore[union-attr]
+    if position < len(text):
+        raise UsageError(f"{_where(text, position)}: {_unexpected(text, position)}")
     return tuple(tokens)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import IO, Iterable, Iterator, cast
@@ -16,7 +17,7 @@ from isic_graph.progress import OnStep, ReadCounter, ignore
 from isic_graph.store.base import Store
 from isic_graph.store.remote import FULL_MESSAGE, NO_SPACE
 from isic_graph.store.results import QueryResult, from_pyoxigraph
-from isic_graph.store.swap import held, put_in_place, ready, recover
+from isic_graph.store.swap import held, put_in_place, ready, recover, staging_folder, sweep
 
 
 class EmbeddedStore(Store):
@@ -141,6 +142,24 @@ class EmbeddedStore(Store):
                 raise StoreError(f"cannot flush the store at {self.path}: {exc}") from None
         finally:
             del self._store
+
+
+@contextmanager
+def in_a_copy(store: EmbeddedStore) -> Iterator[EmbeddedStore]:
+    """A copy of an on-disk store (beside it, hard-linked) to write into: when the block ends, the copy takes the
+    store's place in one step (a kill leaves one or the other); when it raises, the store is left as it was."""
+    assert store.path is not None
+    sweep(store.path)  # what earlier loads or restorations, killed, left beside it
+    staging = staging_folder(store.path)
+    copy = store.copy_to(staging)
+    try:
+        yield copy
+        old = copy.take_place_of(store)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        copy.close()
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _write_error(exc: OSError) -> StoreError:

@@ -28,7 +28,15 @@ from urllib3.exceptions import HTTPError as TransportError
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as TransportTimeout
 
-from isic_graph.errors import QueryTimeout, StorageFull, StoreError, StoreUnavailable, UsageError
+from isic_graph.errors import (
+    EngineFailed,
+    IsicError,
+    QueryTimeout,
+    StorageFull,
+    StoreError,
+    StoreUnavailable,
+    UsageError,
+)
 from isic_graph.rdf.formats import RESULTS, formats_for, media_types
 from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.terms import iri
@@ -44,6 +52,7 @@ PLAIN_JSON = "application/json"  # how some stores label SPARQL JSON results
 SOLUTION_TYPES = frozenset({*media_types(RESULTS), PLAIN_JSON})
 PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|(?:PREFIX\s+[^\s:]*:|BASE)\s*<[^>]*>)", re.IGNORECASE)
 FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+UNSUPPORTED_FUNCTION = re.compile(r"custom function <([^<>\s]*)> is not supported")  # Oxigraph's words
 ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso 7 answers ASK as a table of this variable: a row "1" if true, none if false
 RESULT_FORMATS = {**{f.media_type: f.results_format for f in formats_for(RESULTS)
                      if f.results_format is not None and not f.rows_as_lines}, PLAIN_JSON: QueryResultsFormat.JSON}
@@ -67,6 +76,16 @@ class RawResponse:
     content_type: str
     body: bytes
     truncated: bool = False
+
+
+def engine_failure(status: int, detail: str) -> IsicError:
+    """What an engine's error answer to a query means: a function it does not have is the query's fault (400,
+    naming it); any other is the engine's own failure, while it runs on (EngineFailed: not a stopped engine)."""
+    unsupported = UNSUPPORTED_FUNCTION.search(detail)
+    if unsupported:
+        return UsageError(f"the function <{unsupported.group(1)}> is not one the query engine has",
+                         f"la fonction <{unsupported.group(1)}> n'est pas une de celles du moteur de requêtes")
+    return EngineFailed(f"the query engine answered HTTP {status}: {detail}")
 
 
 class RemoteStore(Store):
@@ -128,8 +147,7 @@ class RemoteStore(Store):
                 if 400 <= response.status < 500:
                     return RawResponse(response.status, content_type or "text/plain", body.read())
                 if response.status >= 300:
-                    detail = body.read().decode("utf-8", "replace")[:300]
-                    raise StoreError(f"the query engine answered HTTP {response.status}: {detail}")
+                    raise engine_failure(response.status, body.read().decode("utf-8", "replace")[:300])
                 if kind == "ASK":
                     return RawResponse(response.status, content_type, boolean_body(body.read(), content_type))
                 if limit is None:

@@ -33,6 +33,7 @@ from isic_graph.web import (
     linked_data,
     maps,
     metadata,
+    parameters,
     problems,
     retraction,
     search,
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     app.jinja_env.globals.update(choose=choose, pick=pick, switch=switch)  # the one language pick, for every template
     writes = lifecycle.Writes(engine.reopen_after_full if engine else lambda: None)
-    app.extensions["isic"] = Services(settings, Graphs(settings.base_iri), store,
+    app.extensions["isic"] = Services(settings, Graphs(settings.base_iri, settings.peers_path), store,
                                       QueryService(store, settings.query_timeout, settings.result_limit, engine),
                                       Validator.default(), CredentialStore(settings.credentials_path),
                                       Limits(max_depth=settings.query_max_depth),
@@ -75,11 +76,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       writes, LiveRefresh(), SearchIndex(settings.search_index_path),
                                       ResultCache(int(settings.query_cache * 1024 * 1024))
                                       if settings.query_cache else None,
-                                      secrets.token_hex(4), Concurrency(settings.client_concurrency),
+                                      secrets.token_hex(4),
+                                      Concurrency(settings.client_concurrency, settings.costly_slots),
                                       ResultCache(int(settings.query_cache * 1024 * 1024))
                                       if settings.query_cache else None,
                                       DryRuns())
     lifecycle.register(app, writes)
+    parameters.register(app)  # before the limits: a malformed request takes no costly slot
     limits.register(app)
     problems.register(app)
     if engine is not None:

@@ -9,7 +9,7 @@ from isic_graph.errors import SheetRefused, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.dry_run import DryRun, Submission
 from isic_graph.ingest.ingestion import Mode, ingest
-from isic_graph.rdf.formats import REPORT, format_for_media_type, formats_for
+from isic_graph.rdf.formats import REPORT, content_type, format_for_media_type, formats_for
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.web.auth import require_credential, require_network
 from isic_graph.web.negotiation import language
@@ -60,7 +60,7 @@ def validate() -> Response:
     if outcome.conforms:
         return jsonify({"conforms": True, "triples": outcome.triples, "subjects": outcome.subjects})
     if report is not None:
-        response = Response(outcome.report or "", status=422, content_type=wanted)
+        response = Response(outcome.report or "", status=422, content_type=content_type(wanted))
     else:
 
         shown = "" if outcome.problems == len(outcome.violations) else f" (the first {len(outcome.violations)} shown)"
@@ -77,7 +77,8 @@ def dry_run_of(documents: list[Document], network: str | None, report_format: st
     """A dry run of these documents, in a process of its own, stopped at the query timeout."""
     s = services()
     submission = Submission(s.store.query_url, s.graphs.base,
-                            tuple((d.name, d.data, d.format.name) for d in documents), network, report_format)
+                            tuple((d.name, d.data, d.format.name) for d in documents), network, report_format,
+                            peer_registry=s.graphs.peer_registry)
     return s.dry_runs.run(submission, s.settings.query_timeout)
 
 
@@ -133,6 +134,6 @@ def refusal(exc: ValidationFailed) -> Response:
     wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORTS],
                                                  default="application/problem+json")
     if wanted in REPORTS:
-        return Response(exc.report.serialize(REPORTS[wanted].rdflib), status=422, content_type=wanted)
+        return Response(exc.report.serialize(REPORTS[wanted].rdflib), status=422, content_type=content_type(wanted))
     lang = language()
     return from_error(exc, report=exc.report.describe(lang))

@@ -7,25 +7,39 @@ from typing import Any, Iterator
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.http import http_date, is_resource_modified
 
+from isic_graph.ingest import editions
 from isic_graph.publish import dumps
-from isic_graph.web.negotiation import negotiate
+from isic_graph.rdf.labels import switch
+from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
 
 blueprint = Blueprint("dumps", __name__)
 
 LISTING_TYPES = ["text/html", "application/json"]
+WORDS = {"fr": {"title": "Exports complets", "other": "English", "file": "fichier", "media_type": "type de média",
+                "modified": "dernière modification", "catalogue": "catalogue DCAT",
+                "intro": "Toutes les données (chaque graphe, en N-Quads compressé gzip) et le graphe de chaque réseau "
+                         "(Turtle, JSON-LD), lus dans la base au moment du téléchargement ; décrits dans le"},
+         "en": {"title": "Dumps", "other": "Français", "file": "file", "media_type": "media type",
+                "modified": "last modified", "catalogue": "DCAT catalogue",
+                "intro": "The whole store (every graph, as N-Quads, gzip-compressed) and each network's graph "
+                         "(Turtle, JSON-LD), streamed from the store; described in the"}}
 
 
 @blueprint.get("/dumps/")
 def index() -> Response:
     best = negotiate(LISTING_TYPES)
     s = services()
-    entries = [_describe(entry) for entry in dumps.listing(s.store, s.graphs)]
+    edition = editions.store_edition(s.store, s.graphs)  # what a harvester migrates a copy from (none said: 1)
+    conforms_to = editions.edition_iri(edition or editions.software_edition())
+    entries = [{**_describe(entry), "conforms_to": conforms_to} for entry in dumps.listing(s.store, s.graphs)]
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:
-        response = Response(render_template("dumps.html", entries=entries),
-                            content_type="text/html; charset=utf-8")
+        lang = language()
+        response = Response(render_template("dumps.html", entries=entries, lang=lang, words=WORDS[lang],
+                                            other=switch(lang)), content_type="text/html; charset=utf-8")
+        response.vary.add("Accept-Language")
     response.vary.add("Accept")
     return response
 

@@ -11,7 +11,7 @@ from isic_graph.errors import Forbidden, NotFound, UnsupportedFormat, UsageError
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
-from isic_graph.rdf.formats import GRAPH, format_for_media_type, formats_for
+from isic_graph.rdf.formats import GRAPH, content_type, format_for_media_type, formats_for
 from isic_graph.rdf.namespaces import DCTERMS, check_slug
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
@@ -66,7 +66,7 @@ def _read(graph: str) -> Response:
             raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
         triples = store.graph_triples(graph)
     body = serialize(triples, format=READ_FORMATS[best].rdf_format) or b""
-    response = Response(b"" if request.method == "HEAD" else body, content_type=best)
+    response = Response(b"" if request.method == "HEAD" else body, content_type=content_type(best))
     response.headers["Content-Length"] = str(len(body))
     response.vary.add("Accept")
     return response

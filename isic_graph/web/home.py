@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from isic_graph.admin.bootstrap import stats
+from isic_graph.query.merged import resources_per_class
 from isic_graph.rdf.namespaces import curie
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.services import services
@@ -16,5 +17,7 @@ blueprint = Blueprint("home", __name__)
 def home() -> str:
     s = services()
     result = stats(s.store)  # the addresses shown are the configured base's, never the request's Host
-    return render_template("home.html", base=s.settings.base_iri, graphs=result.graphs,
-                           classes=[(curie(iri), n) for iri, n in result.classes])
+    query = resources_per_class(s.graphs)  # the table of classes is this query's answer, shown above it
+    classes = [(curie(r["class"].value), int(r["n"].value)) for r in s.store.select(query).rows]
+    return render_template("home.html", base=s.settings.base_iri, graphs=result.graphs, classes=classes,
+                           query=query)

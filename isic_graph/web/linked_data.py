@@ -4,6 +4,7 @@ negotiation."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, url_for
 from pyoxigraph import NamedNode
@@ -16,7 +17,7 @@ from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDF_TYPE, RDFS, SKOS,
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.web.cells import UI, local_name, term_value
 from isic_graph.web.derived import per_store_version
-from isic_graph.web.negotiation import language
+from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.ontology_page import diagram_svg, ontology_page
 from isic_graph.web.representations import HTML, SUFFIXES, answer, known, negotiate_form, suffix_of
 from isic_graph.web.resource_page import (
@@ -70,6 +71,26 @@ def resource(kind: str, slug: str) -> Response:
            for t in triples):
         page["withdraw"] = url_for("retraction.confirm", resource=iri, lang=page["lang"])
     return answer(render_template("resource.html", **page).encode("utf-8"), HTML, leaf, suffix, True)
+
+
+@blueprint.get("/graph/<path:rest>")
+def graph(rest: str) -> Response:
+    """A named graph's IRI: 303 See Other to its triples in the graph store (`/graph-store?graph=IRI`, which
+    negotiates Turtle, JSON-LD, N-Triples, RDF/XML), or, for a browser and a network's graph, to the network's
+    page."""
+    graphs = services().graphs
+    name = f"{graphs.base}graph/{rest}"
+    if UNSAFE.search(rest) or not sparql_terms.is_iri(name):
+        raise UsageError(f"not a valid graph path: graph/{rest}")
+    if services().store.query(f"ASK {{ GRAPH {sparql_terms.iri(name)} {{ ?s ?p ?o }} }}") is not True:
+        raise NotFound(f"no graph <{name}> in this store", fr=f"aucun graphe <{name}> ici")
+    location = "/graph-store?" + urlencode({"graph": name})
+    if name.startswith(graphs.network_prefix) and negotiate([*GRAPH_FORMATS, HTML]) == HTML:
+        location = "/" + local_name(graphs.network_resource(name[len(graphs.network_prefix):]), graphs.base)
+    response = Response(status=303, headers={"Location": location})
+    response.vary.add("Accept")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @blueprint.get("/thesaurus/<path:rest>")
@@ -138,6 +159,6 @@ def shapes(suffix: str | None = None) -> Response:
 
 @blueprint.get("/context.jsonld")
 def context() -> Response:
-    response = Response(artefacts().context, content_type=JSON_LD.media_type)
+    response = Response(artefacts().context, content_type=JSON_LD.content_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -56,7 +56,7 @@ def _drawing(name: str, kind: str, filters: Filters) -> bytes:
 def _drawn(name: str, kind: str, filters: Filters) -> bytes:
     store = services().store
     if name == "partnerships":
-        return draw_partnerships(partnership_map(store, filters), kind, _link)
+        return draw_partnerships(partnership_map(store, filters, services().graphs), kind, _link)
     if name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
         columns = name[len("coverage-"):]
         return draw_coverage(coverage(store, columns, filters), kind, TITLES[columns],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, has_request_context, json, request
+from flask import Flask, Response, has_request_context, json, render_template, request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
@@ -24,9 +24,12 @@ from werkzeug.http import parse_accept_header
 from isic_graph.errors import Gone, IsicError, NotOwner, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web.lifecycle import refused, request_id
-from isic_graph.web.negotiation import asked_language
+from isic_graph.web.negotiation import asked_language, language
 
 PROBLEM_BASE = PROBLEMS
+PROBLEM_JSON = "application/problem+json"
+PAGE_WORDS = {"fr": {"home": "Accueil", "search": "Recherche", "query": "Requêtes SPARQL"},
+              "en": {"home": "Home", "search": "Search", "query": "SPARQL queries"}}
 LOG = logging.getLogger("isic_graph.errors")
 FRENCH = {  # by code: the title, and the detail when the error has no French words of its own
     "bad-request": ("Requête mal formée", "la requête ou la commande est mal formée"),
@@ -46,6 +49,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
     "forbidden": ("Interdit", "ce jeton ne permet pas cette écriture"),
     "too-many-requests": ("Trop de requêtes", "ce client a épuisé sa part ; il peut recommencer après le délai "
                                               "de Retry-After"),
+    "server-busy": ("Serveur occupé", "toutes les places du serveur pour les requêtes coûteuses sont prises ; "
+                                      "réessayez après le délai de Retry-After"),
     "query-too-large": ("Requête trop grande", "la requête dépasse la taille permise"),
     "uri-too-long": ("Adresse trop longue", "l'adresse de la requête dépasse la longueur permise"),
     "request-entity-too-large": ("Requête trop grande", "le corps de la requête dépasse ce que ce serveur accepte"),
@@ -67,7 +72,17 @@ def french() -> bool:
     chosen = asked_language()
     if chosen is not None:
         return chosen == "fr"
+    if wants_html():  # a page: French unless the browser prefers English, as the other pages
+        return language() == "fr"
     return prefers_french(request.headers.get("Accept-Language", ""))
+
+
+def wants_html() -> bool:
+    """Whether the request is a browser's, which reads an error as a page: it names text/html and prefers it to
+    JSON (API clients, and browsers' scripts, get the problem document)."""
+    accept = request.accept_mimetypes
+    return "text/html" in request.headers.get("Accept", "").lower() \
+        and accept.quality("text/html") > max(accept.quality(PROBLEM_JSON), accept.quality("application/json"))
 
 
 def prefers_french(accept_language: str) -> bool:
@@ -103,8 +118,14 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
         extra["request_id"] = request_id()
     if has_request_context():
         refused(code)
-    response = Response(document(status, code, title, detail, **extra), status=status,
-                        mimetype="application/problem+json")
+    if has_request_context() and wants_html():
+        lang = language()
+        page = render_template("problem.html", lang=lang, words=PAGE_WORDS[lang], status=status, code=code,
+                               title=title, detail=detail, request_id=extra.get("request_id"))
+        response = Response(page, status=status, content_type="text/html; charset=utf-8")
+        response.vary.add("Accept")
+    else:
+        response = Response(document(status, code, title, detail, **extra), status=status, mimetype=PROBLEM_JSON)
     if retry_after is not None or status in (503, 429):
         response.headers["Retry-After"] = str(retry_after or 1)
     if status == 401:  # RFC 9110: a 401 names the scheme that would do; here a bearer token

@@ -6,10 +6,13 @@ from __future__ import annotations
 from flask import Response
 
 from isic_graph.errors import NotFound
+from isic_graph.rdf.formats import content_type
 from isic_graph.web.negotiation import negotiate
 from isic_graph.web.served import GRAPH_FORMATS
 
 HTML = "text/html"
+JSON_LD = "application/ld+json"
+PLAIN_JSON = "application/json"
 SUFFIXES = {**{f.extension[1:]: f.media_type for f in GRAPH_FORMATS.values()}, "html": HTML}
 
 
@@ -30,13 +33,16 @@ def negotiate_form(offers: list[str], suffix: str | None) -> str:
         if SUFFIXES[suffix] not in offers:
             raise NotFound(f"no .{suffix} form of this resource")
         return SUFFIXES[suffix]
-    return negotiate(offers)
+    if JSON_LD not in offers:
+        return negotiate(offers)
+    chosen = negotiate([*offers, PLAIN_JSON])  # JSON asked for: JSON-LD is JSON
+    return JSON_LD if chosen == PLAIN_JSON else chosen
 
 
 def answer(body: bytes, media_type: str, name: str, suffix: str | None, by_language: bool = False) -> Response:
     """The response, with Vary and, when negotiated, the Content-Location of the chosen form."""
-    charset = "; charset=utf-8" if media_type.startswith("text/") else ""
-    response = Response(body, content_type=media_type + charset)
+    response = Response(body, content_type="text/html; charset=utf-8" if media_type == HTML
+                        else content_type(media_type))
     response.headers["Access-Control-Allow-Origin"] = "*"
     if by_language:
         response.vary.add("Accept-Language")

@@ -17,7 +17,9 @@ import time
 from logging.handlers import QueueHandler, QueueListener
 from types import FrameType
 
+from isic_graph.admin.startup import bring_to_edition
 from isic_graph.config import Settings
+from isic_graph.errors import ConfigError
 from isic_graph.ingest.settling import migrate
 from isic_graph.store.engine import Engine
 from isic_graph.web import MAX_UPLOAD, create_app
@@ -37,8 +39,17 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
     from waitress import wasyncore
 
 
+    if settings.costly_slots >= threads:
+        raise ConfigError(f"ISIC_COSTLY_SLOTS ({settings.costly_slots}) must be below the server's threads "
+                          f"({threads}): a thread must stay free for cheap requests and refusals")
     _few_malloc_arenas()
     listener = _log_to_stderr()
+    try:  # a store of an older edition of the model is migrated (or refused), before the engine holds it
+        bring_to_edition(settings, logging.getLogger("isic_graph").info)
+    except BaseException:
+        if listener is not None:
+            listener.stop()
+        raise
     engine: Engine | None = None
     if not settings.store_url:
         assert settings.store_path is not None, "serve needs an on-disk store or ISIC_STORE_URL"

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import NotOwner, Report, UsageError, ValidationFailed
+from isic_graph.errors import NotOwner, Report, Unauthorized, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
@@ -38,6 +38,7 @@ from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDF_LANG_STRING, RDF_TYPE, 
 from isic_graph.sparql.terms import iri as term
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.api import dry_run_of
+from isic_graph.web.auth import bearer_token, is_admin
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
@@ -58,6 +59,10 @@ UI = {
            "csv_title": "Dépôt de fiches au format CSV",
            "files": "Fichiers CSV de la fiche (projects.csv, lessons.csv…) ou classeur .xlsx / .ods", "send": "Déposer",
            "bad_token": "Jeton inconnu ou révoqué : la fiche n'a pas été enregistrée.",
+           "check_needs_token": "Saisissez le jeton de votre réseau (en bas du formulaire) : la fiche sera alors "
+                                "vérifiée au fil de la saisie.",
+           "check_bad_token": "Jeton inconnu ou révoqué : la fiche ne peut pas être vérifiée au fil de la saisie. "
+                              "Vérifiez le jeton de votre réseau (en bas du formulaire).",
            "form": "Remplir le formulaire", "other_problems": "Autres points",
            "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | »).", "add_block": "Ajouter",
            "blocks_help": "Pour ajouter : seuls les blocs remplis sont enregistrés ; "
@@ -74,6 +79,10 @@ UI = {
            "csv_title": "Collection sheets as CSV",
            "files": "The sheet's CSV files (projects.csv, lessons.csv…) or an .xlsx / .ods workbook", "send": "Upload",
            "bad_token": "Unknown or revoked token: the sheet was not saved.",
+           "check_needs_token": "Type your network's token (at the bottom of the form): the sheet will then be "
+                                "checked as you fill it in.",
+           "check_bad_token": "Unknown or revoked token: the sheet cannot be checked as you fill it in. Check your "
+                              "network's token (at the bottom of the form).",
            "form": "Fill in the form", "other_problems": "Other points",
            "lines": "Several values allowed: one per line (or separated by “|”).", "add_block": "Add",
            "blocks_help": "To add: only filled blocks are saved; what is already stored is kept.",
@@ -182,11 +191,31 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, Sh
     return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), form
 
 
+def _checking_network() -> str:
+    """The network a form's check is run for: the one whose token the request carries, as the page's script
+    sends it (Authorization: Bearer) or as the form is submitted (its credential field); the administrator's
+    token checks for ?network= (by default a new network). Anonymous checks are refused: a check is a
+    validation, which costs the server far more than the request."""
+    s = services()
+    token = bearer_token() or request.form.get("credential", "").strip()
+    if not token:
+        raise Unauthorized("checking a sheet needs its network's token (Authorization: Bearer …, or the form's "
+                           "credential field)",
+                           fr="vérifier une fiche demande le jeton de son réseau (Authorization: Bearer …, ou le "
+                              "champ « Jeton du réseau » du formulaire)")
+    if is_admin(token):
+        return check_slug(request.args.get("network") or "form")
+    network = s.credentials.network_for(token)
+    if network is None:
+        raise Unauthorized("unknown or revoked token", fr="jeton inconnu ou révoqué")
+    return check_slug(network)
+
+
 @blueprint.post("/sheets/check")
 def check_sheet() -> Response:
     """The form's problems so far, by field, with the same shapes as on submit (nothing is stored)."""
     lang = language()
-    network = check_slug(request.args.get("network") or "form")
+    network = _checking_network()
     document, form = _document(_filled(), network, lang)
     report = dry_run_of([document], None).as_report()  # in a process of its own, stopped at the query timeout
     errors = _field_errors(report, {iri: block for iri, block in form.blocks.items() if block != "sheet"}, lang)

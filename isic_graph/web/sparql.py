@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
 from pyoxigraph import serialize
 
 from isic_graph.errors import (
@@ -19,23 +19,24 @@ from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
 from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
-from isic_graph.rdf.formats import ANSWER, GRAPH, formats_for
+from isic_graph.rdf.formats import ANSWER, GRAPH, answer_offers, content_type, formats_for
+from isic_graph.rdf.labels import switch
 from isic_graph.sparql.guard import Checked, check_dataset, read_query
 from isic_graph.sparql.lexer import source_position
 from isic_graph.web import problems
 from isic_graph.web.auth import require_credential
 from isic_graph.web.description import service_description
-from isic_graph.web.negotiation import negotiate
+from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
 
 # the names format= may give instead of a media type
 FORMAT_PARAMETER = {name: f.media_type for f in formats_for(ANSWER) for name in (f.name, *f.aliases)}
-MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
 ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")
-DEFAULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
+FORMAT_FIELDS = ("format", "output", "results")  # what clients name the answer's format by (SPARQLWrapper: all three)
 DESCRIPTION_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
+HTML = "text/html"  # for a browser opening the endpoint: a page saying how to ask it
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -56,12 +57,12 @@ def sparql() -> Response:
     scope = request.values.get("scope", "all")
     if scope == "live":
         require_credential("scope=live fetches the peers' changed graphs first")
-    accept = _accept()
     client = request.remote_addr or "-"
     s.budget.check(client)
     started = time.monotonic()
     try:  # the client's time: checking the query, calling the peers it names, then running it
         checked = read_query(query, s.limits)
+        accept = answer_type(checked.form)
         dataset = [*checked.dataset, *default_graphs, *named_graphs]
         if dataset:
             check_dataset(dataset, s.store.graph_names())
@@ -93,7 +94,9 @@ def sparql() -> Response:
     if answer.status >= 400:
         raise UsageError(_engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
                          or f"the query was refused ({answer.status})")
-    response = Response(answer.body, status=answer.status, content_type=answer.content_type)
+    served = answer.content_type.split(";")[0].strip().lower()
+    response = Response(answer.body, status=answer.status,  # what was asked, with its charset, when it came
+                        content_type=content_type(accept) if served in (accept, "") else answer.content_type)
     response.headers["Isic-Scope"] = scope
     if key is not None:
         response.headers["ETag"] = key.etag
@@ -183,24 +186,58 @@ def utf8_body() -> str:
         raise UsageError("the request body is not valid UTF-8") from None
 
 
-def _accept() -> str:
-    chosen = request.values.get("format")
-    if chosen:
-        media_type = FORMAT_PARAMETER.get(chosen.lower(), chosen if MEDIA_TYPE.fullmatch(chosen) else None)
-        if media_type is None:
-            raise NotAcceptable(f"unknown format {chosen!r}; known: {', '.join(FORMAT_PARAMETER)}")
-        return media_type
+def answer_type(form: str) -> str:
+    """The media type of the answer, chosen here for the query's form and asked of the engine as such:
+    `format=` (or `output=`, `results=`: a name or a media type) first, else the Accept header, else JSON
+    results or Turtle triples. A name means the format of its kind the form can take (`xml` is RDF/XML for a
+    CONSTRUCT, `n3` Turtle, `json` JSON-LD); 406 when none of what was asked fits the form."""
+    offers = answer_offers(form)
+    named = [v.strip() for field in FORMAT_FIELDS for v in request.values.getlist(field) if v.strip()]
+    if named:
+        for value in named:
+            found = offers.get(value.lower()) or offers.get(value.split(";")[0].strip().lower())
+            if found is not None:
+                return found.media_type
+        raise NotAcceptable(f"a {form} query's answer is not available as {named[0]!r}; it is as "
+                            + ", ".join(offers))
     accept = request.headers.get("Accept", "").strip()
-    if not accept or accept == "*/*":  # the usual defaults: JSON results, Turtle graphs
-        return DEFAULT_ACCEPT
-    return accept
+    types = [t for t in offers if "/" in t]
+    if not accept:
+        return offers[types[0]].media_type
+    best = request.accept_mimetypes.best_match(types)
+    if best is None:
+        raise NotAcceptable(f"no format of a {form} query's answer matches Accept: {accept}; it is available as "
+                            + ", ".join(sorted({f.media_type for f in offers.values()})))
+    return offers[best].media_type
+
+
+ENDPOINT_WORDS = {
+    "fr": {"title": "Point d'accès SPARQL", "other": "English", "workbench": "Éditeur de requêtes",
+           "intro": "Ce point d'accès répond aux requêtes SPARQL 1.1 (GET ou POST, protocole SPARQL 1.1) :",
+           "workbench_note": "pour écrire et lancer une requête dans le navigateur, avec les questions des analystes.",
+           "how": "Depuis un programme", "formats": "Les réponses, selon l'en-tête Accept ou le paramètre format= :",
+           "description": "La description du service (SPARQL Service Description), en RDF :"},
+    "en": {"title": "SPARQL endpoint", "other": "Français", "workbench": "Query workbench",
+           "intro": "This endpoint answers SPARQL 1.1 queries (GET or POST, SPARQL 1.1 Protocol):",
+           "workbench_note": "to write and run a query in the browser, with the analysts' questions.",
+           "how": "From a program", "formats": "Answers, by the Accept header or the format= parameter:",
+           "description": "The service description (SPARQL Service Description), in RDF:"}}
 
 
 def _description() -> Response:
-    best = negotiate(DESCRIPTION_FORMATS)
+    best = negotiate([*DESCRIPTION_FORMATS, HTML])
     s = services()
-    triples = service_description(s.settings.base_iri.rstrip("/") + "/sparql", s.graphs)
-    return Response(serialize(triples, format=DESCRIPTION_FORMATS[best].rdf_format) or b"", content_type=best)
+    endpoint = s.settings.base_iri.rstrip("/") + "/sparql"
+    if best == HTML:
+        lang = language()
+        page = render_template("endpoint.html", lang=lang, words=ENDPOINT_WORDS[lang], other=switch(lang),
+                               endpoint=endpoint, formats=sorted({f.media_type for f in formats_for(ANSWER)}))
+        response = Response(page, content_type="text/html; charset=utf-8")
+        response.vary.add("Accept-Language")
+        return response
+    triples = service_description(endpoint, s.graphs)
+    return Response(serialize(triples, format=DESCRIPTION_FORMATS[best].rdf_format) or b"",
+                    content_type=content_type(best))
 
 
 __all__ = ["blueprint", "problems", "MethodNotAllowed"]

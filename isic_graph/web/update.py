@@ -1,4 +1,8 @@
-"""/update: SPARQL 1.1 Update, for the administrator only."""
+"""/update: SPARQL 1.1 Update, for the administrator only.
+
+The graphs an update reads (USING, USING NAMED, using-graph-uri, using-named-graph-uri) must be graphs of this
+store, as a query's dataset must (400 naming the IRI); WITH names the graph an operation writes, which it
+creates if it is new (and reads as empty)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from flask import Blueprint, Response, request
 
 from isic_graph.errors import UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
-from isic_graph.sparql.guard import check_update
+from isic_graph.sparql.guard import check_dataset, check_update
 from isic_graph.sparql.update_dataset import for_engine
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services
@@ -35,6 +39,8 @@ def update() -> Response:
         params.getlist("using-named-graph-uri") if params is not request.args else [])
     s = services()
     checked = for_engine(check_update(operations[0], s.limits), using, named)
+    if checked.using or checked.using_named:  # read graphs, as /sparql's dataset: WITH may name a new one to write
+        check_dataset([*checked.using, *checked.using_named], s.store.graph_names())
     s.store.update(checked.checked.text, checked.using, checked.using_named)
     after_raw_update(s.store, s.graphs, checked.checked)
     return Response(status=204)

@@ -8,6 +8,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from isic_graph.errors import Gone
 from isic_graph.ingest.retraction import INVALIDATED, Retraction
+from isic_graph.rdf.formats import content_type
 from isic_graph.rdf.namespaces import DCTERMS, PREFIXES, PROV, RDF_TYPE, RDFS, XSD
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
@@ -61,8 +62,7 @@ def gone(record: Retraction, media_type: str | None) -> Response:
         data = serialize(triples, format=RdfFormat.TURTLE, prefixes={p: PREFIXES[p] for p in PREFIXES_SHOWN}) \
             if chosen == "text/turtle" else serialize(triples, format=RDF_TYPES[chosen])
         assert data is not None
-        response = Response(data, status=410, content_type=chosen + ("; charset=utf-8" if chosen.startswith("text/")
-                                                                       else ""))
+        response = Response(data, status=410, content_type=content_type(chosen))
     response.headers["Access-Control-Allow-Origin"] = "*"
     if media_type is None and request.accept_mimetypes:
         response.vary.add("Accept")

@@ -32,12 +32,12 @@ UI = {
            "local": "données locales", "all": "locales et moissonnées", "live": "fédérées, rafraîchies",
            "download": "Télécharger les résultats", "truncated": "Résultats tronqués à la limite du serveur",
            "nojs": "Cette page a besoin de JavaScript ; sans lui, le formulaire ci-dessous interroge le point d'accès.",
-           "run": "Exécuter", "other": "English", "search": "Recherche"},
+           "run": "Exécuter", "other": "English", "search": "Recherche", "tab": "Requête"},
     "en": {"title": "SPARQL queries", "examples": "Analysts' questions", "scope": "Scope",
            "local": "local data", "all": "local and harvested", "live": "federated, fetched now",
            "download": "Download the results", "truncated": "Results cut at the server's limit",
            "nojs": "This page needs JavaScript; without it, the form below queries the endpoint.",
-           "run": "Run", "other": "Français", "search": "Search"},
+           "run": "Run", "other": "Français", "search": "Search", "tab": "Query"},
 }
 HEADER = re.compile(r"^# (title|titre|description): (.*)$")
 
@@ -81,7 +81,8 @@ def terms() -> dict[str, list[str]]:
 @blueprint.get("/query")
 def workbench() -> str:
     lang = language()
-    data = {"start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
+    data = {"lang": lang, "tab": UI[lang]["tab"],
+            "start": START, "examples": [asdict(e) for e in examples()], "terms": terms(), "prefixes": PREFIXES}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
     return render_template("workbench.html", lang=lang, ui=UI[lang], other=switch(lang),
                            examples=examples(), start=START, data=payload)

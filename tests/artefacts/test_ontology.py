@@ -24,7 +24,8 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/isic/ontology")
-VERSION_IRI = URIRef("https://w3id.org/isic/ontology/1.0.0")
+VERSION_IRI = URIRef("https://w3id.org/isic/ontology/2")
+PRIOR_VERSION_IRI = URIRef("https://w3id.org/isic/ontology/1.0.0")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 THESAURUS_BASE = "https://w3id.org/isic/thesaurus/"
 ISIC_PREFIX = str(ISIC)
@@ -109,6 +110,66 @@ SPEC_SCHEMES = {
     "territory-level": {"commune", "departement", "region", "intercommunality", "neighbourhood"},
 }
 
+
+# The second edition extends the contract (nothing of the first is removed or renamed).
+SPEC_CLASSES |= {
+    "Participation", "CapitalisationActivity", "Evaluation", "Milestone", "InKindContribution", "FamilyAid",
+}
+SPEC_OBJECT_PROPERTIES |= {
+    "actionForm", "activityType", "aidProvider", "audience", "capturedDuring", "committeeMember",
+    "contributionKind", "contributor", "drawnUpBy", "drewOn", "effect", "familyAid", "forProject",
+    "formalisationLevel", "formedFrom", "function", "fundingType", "heldWith", "inKind", "initiative",
+    "institutionalSupport", "interestLevel", "keyMoment", "learningPriority", "memberProfession", "method",
+    "methodTopic", "networkMember", "participant", "participatesIn", "participationLevel", "previousEdition",
+    "profession", "resolves", "roleStatus", "stance", "territorialFramework", "transferableToTerritory",
+    "transferableToTheme",
+}
+SPEC_DATATYPE_PROPERTIES |= {
+    "throughRepresentatives": XSD.boolean,
+    "periodStart": XSD.date,
+    "periodEnd": XSD.date,
+    "activityDate": XSD.date,
+    "criterion": RDF.langString,
+    "findings": RDF.langString,
+    "stakes": RDF.langString,
+    "siren": XSD.string,
+    "qpvCode": XSD.string,
+    "codeVintage": XSD.integer,
+    "milestoneDate": XSD.date,
+    "familiesHelped": XSD.integer,
+    "individualSupportReferrals": XSD.integer,
+    "socioEconomicContext": RDF.langString,
+    "groupDecisions": RDF.langString,
+    "exploratory": XSD.boolean,
+}
+SPEC_SCHEMES |= {
+    "participation-level": {"informed", "consulted", "co-deciding", "co-chairing"},
+    "effect": {"on-people", "on-group", "on-institutions", "on-policy", "on-partnership", "on-professionals"},
+    "capitalisation-activity": {"listening", "capture-analysis", "sharing"},
+    "formalisation-level": {"light-trace", "systematic"},
+    "audience": {"social-work-students", "social-workers", "stakeholders", "managers"},
+    "method": {"diagnosis", "group-work"},
+    "profession": {"social-worker", "health-professional", "housing-professional", "artist", "other-profession"},
+    "function": {"group-facilitation", "partnership-coordination", "institutional-backing",
+        "association-leadership", "lead-elected-official", "support-volunteering", "expertise"},
+    "role-status": {"employee", "elected-official", "volunteer", "trainee"},
+    "stance": {"revealer", "catalyst", "network-facilitator", "mediator", "observer", "conductor", "connector"},
+    "funding-type": {"grant", "call-for-projects", "service-payment", "own-funds"},
+    "contribution-kind": {"premises", "vehicle", "staff-time", "equipment", "expertise"},
+    "action-form": {"discussion-group", "workshop", "residents-collective", "users-committee", "stay",
+        "solidarity-grocery", "parents-cafe", "information-session"},
+    "initiative": {"users", "social-worker", "institution", "partner", "elected-official"},
+    "interest-level": {"individual", "common", "general"},
+    "institutional-support": {"written-mandate", "time-allowed", "managerial-backing", "training"},
+    "territorial-framework": {"city-contract", "global-territorial-agreement", "social-centre-project",
+        "departmental-plan"},
+}
+SPEC_SCHEMES["lesson-category"] |= {"professional-practice", "ethics"}
+SPEC_SCHEMES["project-status"] |= {"made-permanent"}
+SPEC_SCHEMES["resource-type"] |= {"official-report", "study"}
+SPEC_SCHEMES["partner-role"] |= {"employing-institution"}
+SPEC_SCHEMES["public"] |= {"isolated-people", "parents"}
+
 DL_KINDS = (OWL.AnnotationProperty, OWL.ObjectProperty, OWL.DatatypeProperty)
 
 
@@ -189,7 +250,8 @@ def test_there_is_one_thesaurus_file_per_spec_scheme():
 def test_ontology_header_has_version_bilingual_title_and_description(onto):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in onto
     assert (ONTOLOGY_IRI, OWL.versionIRI, VERSION_IRI) in onto
-    assert (ONTOLOGY_IRI, OWL.versionInfo, Literal("1.0.0")) in onto
+    assert (ONTOLOGY_IRI, OWL.versionInfo, Literal("2.0.0")) in onto
+    assert (ONTOLOGY_IRI, OWL.priorVersion, PRIOR_VERSION_IRI) in onto
     assert {"fr", "en"} <= langs(onto, ONTOLOGY_IRI, DCTERMS.title)
     assert {"fr", "en"} <= langs(onto, ONTOLOGY_IRI, DCTERMS.description)
     assert onto.value(ONTOLOGY_IRI, DCTERMS.created).datatype == XSD.date
@@ -319,7 +381,7 @@ def test_main_classes_are_aligned_with_w3c_and_pair_vocabularies(onto):
     expected = {
         ISIC.Actor: {PROV.Agent, FOAF.Agent, pair.Actor},
         ISIC.Organisation: {ORG.Organization, FOAF.Organization, schema.Organization},
-        ISIC.Project: {PROV.Activity, schema.Project, pair.Project},
+        ISIC.Project: {PROV.Activity, pair.Project},
         ISIC.Lesson: {PROV.Entity, schema.CreativeWork},
         ISIC.CollectionSheet: {PROV.Entity, FOAF.Document},
         ISIC.KnowledgeResource: {dcat.Resource, schema.CreativeWork, pair.Document},
@@ -402,6 +464,24 @@ def test_owl_rl_closure_of_sample_data_respects_prov_and_org_disjointness(onto, 
         ex:t35 a isic:Territory ; isic:within ex:t53 .
         ex:lesson a isic:Lesson ; isic:learnedFrom ex:project ; isic:concerns ex:copil .
         ex:resource a isic:KnowledgeResource ; isic:about ex:project , ex:lesson .
+        ex:project isic:userGroup ex:group ; isic:drewOn ex:other , ex:resource ; isic:previousEdition ex:other ;
+            isic:inKind ex:minibus ; isic:familyAid ex:aid ; isic:keyMoment ex:first-meeting .
+        ex:other a isic:Project .
+        ex:group a isic:UserGroup .
+        ex:seat a isic:Participation ; isic:participant ex:group ; isic:participatesIn ex:copil ;
+            isic:participationLevel <https://w3id.org/isic/thesaurus/participation-level/co-deciding> .
+        ex:pseat a isic:Participation ; isic:participant ex:worker ; isic:participatesIn ex:partnership .
+        ex:copil isic:committeeMember ex:pr1 , ex:worker .
+        ex:network isic:networkMember ex:centre , ex:adherents .
+        ex:adherents a isic:ProfessionalRole .
+        ex:evaluation a isic:Evaluation ; isic:forProject ex:project ; isic:heldWith ex:group , ex:centre .
+        ex:lesson isic:drawnUpBy ex:group ; isic:capturedDuring ex:evaluation ; isic:concerns ex:group , ex:centre ,
+            ex:worker , ex:seat ; isic:resolves ex:lesson2 .
+        ex:lesson2 a isic:Lesson ; isic:learnedFrom ex:project .
+        ex:minibus a isic:InKindContribution ; isic:contributor ex:centre .
+        ex:aid a isic:FamilyAid ; isic:aidProvider ex:centre .
+        ex:first-meeting a isic:Milestone .
+        ex:centre isic:formedFrom ex:group .
     """
     disjointness = """
         @prefix owl:  <http://www.w3.org/2002/07/owl#> .
@@ -430,6 +510,48 @@ def test_owl_rl_closure_of_sample_data_respects_prov_and_org_disjointness(onto, 
     assert (ex.worker, ORG.memberOf, ex.centre) in graph
     assert (ex.t35238, ISIC.within, ex.t53) in graph
     assert (ex.pr1, RDF.type, FOAF.Agent) not in graph
+    # second edition: users are agents of the project, of an evaluation and of a lesson, never persons
+    entailed = [(ex.project, PROV.wasAssociatedWith, ex.group), (ex.group, RDF.type, PROV.Agent),
+                (ex.lesson, PROV.wasAttributedTo, ex.group), (ex.lesson, PROV.wasGeneratedBy, ex.evaluation),
+                (ex.evaluation, RDF.type, PROV.Activity), (ex.evaluation, PROV.wasAssociatedWith, ex.group),
+                (ex.seat, ORG.member, ex.group), (ex.seat, ORG.organization, ex.copil),
+                (ex.project, PROV.wasInfluencedBy, ex.other), (ex.network, ORG.hasMember, ex.adherents)]
+    assert [t for t in entailed if t not in graph] == []
+    for thing in (ex.group, ex.seat, ex.pr1, ex.adherents, ex.minibus, ex.aid):
+        assert (thing, RDF.type, FOAF.Person) not in graph, thing
+        assert (thing, RDF.type, SCHEMA_PERSON) not in graph, thing
+    for thing in (ex.seat, ex.pr1):
+        assert (thing, RDF.type, FOAF.Agent) not in graph, thing
+
+
+SCHEMA_PERSON = URIRef("https://schema.org/Person")
+
+
+def test_superseded_first_edition_terms_stay_deprecated_with_their_replacements(onto, thesauri):
+    replaced = {
+        ISIC.member: {ISIC.networkMember, ISIC.committeeMember},
+        ISIC.transferableTo: {ISIC.transferableToTerritory, ISIC.transferableToTheme},
+        ISIC.roleType: {ISIC.profession, ISIC.function, ISIC.roleStatus},
+    }
+    for old, new in replaced.items():
+        assert (old, OWL.deprecated, Literal(True)) in onto, old
+        assert set(onto.objects(old, DCTERMS.isReplacedBy)) == new, old
+        assert (old, RDFS.isDefinedBy, ONTOLOGY_IRI) in onto  # still declared: extend, don't rename
+    employing = URIRef(THESAURUS_BASE + "actor-type/employing-institution")
+    assert (employing, OWL.deprecated, Literal(True)) in thesauri
+    assert (employing, DCTERMS.isReplacedBy, URIRef(THESAURUS_BASE + "partner-role/employing-institution")) in thesauri
+
+
+def test_every_social_work_profession_is_under_social_worker(thesauri):
+    broader = URIRef(THESAURUS_BASE + "profession/social-worker")
+    narrower = set(thesauri.subjects(SKOS.broader, broader))
+    assert {URIRef(THESAURUS_BASE + f"profession/{c}") for c in (
+        "social-service-assistant", "specialised-educator", "family-economic-counsellor")} <= narrower
+    assert Literal("Social worker", lang="en") in set(thesauri.objects(broader, SKOS.prefLabel))
+
+
+def test_project_is_no_longer_a_schema_organisation_by_subclassing(onto):
+    assert (ISIC.Project, RDFS.subClassOf, URIRef("https://schema.org/Project")) not in onto
 
 
 # --- Thesauri ----------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rdflib import OWL, RDF, Graph
+
 from tests.support import paths
 
 SAMPLES = paths.ROOT / "samples"
@@ -16,8 +18,8 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
-LESSON_CATEGORIES = {"obstacle", "workaround", "method-milestone", "tracking-tool", "relation",
-                     "nature-of-action", "risk", "good-practice", "tip"}
+LESSON_CATEGORIES = {"obstacle", "workaround", "method-milestone", "tracking-tool", "relation", "professional-practice",
+                     "ethics", "nature-of-action", "risk", "good-practice", "tip"}
 PHASES = {"exploration", "start-up", "construction", "action", "evaluation", "restitution"}
 DIMENSIONS = {"exploration", "action", "partnership", "methodology"}
 
@@ -180,3 +182,90 @@ def test_whole_sample_dataset_conforms_in_an_independent_shacl_engine(sample_sto
     problems = [(str(v.focus_node), str(v.path)) for v in report]
     assert report.conforms and not problems, problems
     assert "id/lesson/cdp-elus-invites" in data.read_text()  # the CSV network is in it
+
+
+# ---------------------------------------------------------------- second edition
+
+ISIC = "https://w3id.org/isic/ontology#"
+SECOND_EDITION_MARK = "# 8. Second edition: what the article says matters"
+
+
+def second_edition_terms() -> set[str]:
+    """The classes and properties declared in the ontology's second-edition section."""
+    text = (paths.ROOT / "ontology" / "isic.ttl").read_text(encoding="utf-8")
+    section = text.split(SECOND_EDITION_MARK, 1)[1]
+    graph = Graph().parse(data=text, format="turtle")
+    names = set(re.findall(r"^isic:(\w+)\n", section, re.M))
+    declared = {str(s) for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+                for s in graph.subjects(RDF.type, kind)}
+    terms = {ISIC + n for n in names}
+    assert terms <= declared and len(terms) > 50
+    return terms
+
+
+def test_every_class_and_property_of_the_second_edition_is_used_by_the_samples(sample_store):
+    used = {row["t"].value for row in select(sample_store, """
+        SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(STRSTARTS(STR(?t), STR(isic:))) }""").rows}
+    missing = sorted(t.removeprefix(ISIC) for t in second_edition_terms() - used)
+    assert not missing, missing
+
+
+def test_no_deprecated_property_is_written_by_the_samples(sample_store):
+    for name in ("member", "transferableTo"):
+        assert not select(sample_store, f"SELECT ?s WHERE {{ ?s isic:{name} ?o }} LIMIT 1").rows, name
+
+
+def test_every_sample_sheet_and_network_says_in_its_data_that_it_is_an_example(sample_store):
+    sheets = select(sample_store, """
+        SELECT ?sheet (SAMPLE(?note) AS ?n) WHERE {
+          ?sheet a isic:CollectionSheet . OPTIONAL { ?sheet dcterms:description ?note FILTER(lang(?note) = "fr") }
+        } GROUP BY ?sheet""").rows
+    assert len(sheets) >= 11
+    for row in sheets:
+        assert "n" in row and "fictive" in row["n"].value, row["sheet"].value
+    for network in ("anas", "fcsf"):
+        notes = column(select(sample_store, f"""
+            SELECT ?d WHERE {{ ?n a isic:Network ; dcterms:description ?d FILTER(STRENDS(STR(?n), "/{network}")) }}"""),
+            "d")
+        assert any("fictif" in d for d in notes), network
+    sources = column(select(sample_store, "SELECT ?s WHERE { ?sheet dcterms:source ?s }"), "s")
+    assert any("Revue française de service social, n° 259" in s for s in sources)
+
+
+def test_anas_has_individual_professionals_as_members_not_local_authorities(sample_store):
+    members = column(select(sample_store, """
+        SELECT ?m WHERE { ?n isic:networkMember ?m FILTER(STRENDS(STR(?n), "/network/anas")) }"""), "m")
+    assert members and all("/id/role/" in m for m in members)
+    assert not select(sample_store, """
+        SELECT ?m WHERE { ?n isic:member ?m FILTER(STRENDS(STR(?n), "/network/anas")) }""").rows
+
+
+def test_no_anachronism_in_les_incompris(sample_store):
+    labels = column(select(sample_store, """
+        SELECT ?label WHERE { <http://localhost:5000/id/project/les-incompris> isic:carriedBy/rdfs:label ?label }"""),
+        "label")
+    assert labels and not any("départemental" in label for label in labels)
+    regions = column(select(sample_store, """
+        SELECT ?label WHERE { <http://localhost:5000/id/project/les-incompris> isic:territory/isic:within+ ?r .
+                              ?r isic:territoryLevel <https://w3id.org/isic/thesaurus/territory-level/region> ;
+                                 rdfs:label ?label }"""), "label")
+    assert regions == ["Midi-Pyrénées"]
+
+
+def test_metropoles_are_epcis_with_their_siren_and_rennes_north_a_neighbourhood(sample_store):
+    rows = select(sample_store, """
+        SELECT ?org ?siren WHERE { ?org isic:territory ?t . ?t isic:siren ?siren ;
+            isic:territoryLevel <https://w3id.org/isic/thesaurus/territory-level/intercommunality> }""").rows
+    found = {row["org"].value.rsplit("/", 1)[1]: row["siren"].value for row in rows}
+    assert found == {"metropole-europeenne-de-lille": "200093201", "grenoble-alpes-metropole": "200040715"}
+    assert select(sample_store, """
+        SELECT ?t WHERE { <http://localhost:5000/id/project/sejour-vacances-familles> isic:territory ?t .
+            ?t isic:territoryLevel <https://w3id.org/isic/thesaurus/territory-level/neighbourhood> }""").rows
+
+
+def test_the_csv_network_gives_user_groups_roles_and_a_committee(sample_store):
+    for cls in ("UserGroup", "ProfessionalRole", "SteeringCommittee", "Participation"):
+        rows = select(sample_store, f"""
+            SELECT ?x WHERE {{ GRAPH ?g {{ ?x a isic:{cls} }}
+                               FILTER(STRENDS(STR(?g), "/network/action-sociale-35")) }}""").rows
+        assert rows, cls

@@ -171,6 +171,23 @@ def test_a_new_project_through_the_form_with_a_mistake_then_its_correction(page:
     assert "Jardin partagé des Tilleuls" in page.inner_text(".yasr table")
 
 
+def test_the_form_asks_for_the_token_then_checks_each_field_as_it_is_filled_in(page: Any,
+                                                                            site: tuple[LiveServer, str]) -> None:
+    _, token = site
+    page.goto("/sheets/new")
+    page.fill("#project\\.title", "Atelier cuisine")
+    page.wait_for_selector("#check-status:not([hidden])")
+    assert "Saisissez le jeton de votre réseau" in page.inner_text("#check-status")
+    page.fill("#credential", "not-a-token")
+    page.wait_for_function("() => document.getElementById('check-status').textContent.includes('Jeton inconnu')")
+    page.fill("#credential", token)
+    page.fill("#project\\.endDate", "2023-01-01")
+    page.fill("#project\\.startDate", "2024-03-01")  # ends before it starts: told beside the field, unsent
+    page.wait_for_selector("[data-field='project.endDate'].invalid")
+    assert "postérieure ou égale à la date de début" in page.inner_text("[data-field='project.endDate'] .errors")
+    assert page.is_hidden("#check-status")
+
+
 def test_editing_a_projects_description_in_the_form_keeps_its_milestones_and_partners(
         page: Any, site: tuple[LiveServer, str]) -> None:
     _, token = site

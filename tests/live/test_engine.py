@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import logging
 import os
 import signal
@@ -11,7 +12,11 @@ from typing import Callable, Iterator
 
 import pytest
 
+from isic_graph.errors import EngineFailed, StoreError, StoreUnavailable, UsageError
+from isic_graph.query.runner import QueryService
 from isic_graph.store.engine import Engine
+from isic_graph.store.remote import RemoteStore
+from tests.support.live import PeerServer
 
 
 @pytest.fixture
@@ -88,3 +93,45 @@ def test_stopping_the_engine_logs_no_restart(tmp_path: Path, caplog: pytest.LogC
     running.stop()
     time.sleep(0.3)
     assert restarts(caplog) == []
+
+
+def answering_500(handler: http.server.BaseHTTPRequestHandler) -> None:
+    body = b"Some failure of the engine's own"
+    handler.send_response(500)
+    handler.send_header("Content-Type", "text/plain")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@pytest.mark.parametrize("text,named", [
+    ("SELECT * WHERE { BIND(<http://e.example/f>(1) AS ?x) }", "<http://e.example/f>"),
+    ("ASK { FILTER(<urn:x>(1)) }", "<urn:x>"),
+    ("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * WHERE { ?s ?p ?o FILTER(xsd:foo(?o)) }",
+     "<http://www.w3.org/2001/XMLSchema#foo>"),
+])
+def test_a_function_the_engine_has_not_is_the_querys_fault_and_the_engine_runs_on(engine: Engine, text: str,
+                                                                                 named: str) -> None:
+    """Sent past the guard, as a remote store's own queries are: the engine's answer is read, not taken for a
+    stopped engine (which it was said to be, with a 503 after half a second)."""
+    queries = QueryService(RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, 10), 10, 100, engine)
+    pid, generation = engine.pid, engine.generation
+    with pytest.raises(UsageError) as refused:
+        queries.run(text, "application/sparql-results+json")
+    assert refused.value.status == 400 and named in refused.value.message and named in refused.value.text("fr")
+    assert (engine.pid, engine.generation, engine.restarts) == (pid, generation, 0)
+
+
+def test_an_error_answered_by_a_running_engine_is_not_told_as_a_stopped_engine(engine: Engine) -> None:
+    failing = PeerServer(answering_500)
+    try:
+        queries = QueryService(RemoteStore(f"{failing.url}/query", f"{failing.url}/update", None, 10), 10, 100,
+                               engine)
+        with pytest.raises(StoreError) as failed:
+            queries.run("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json")
+    finally:
+        failing.close()
+    assert isinstance(failed.value, EngineFailed) and not isinstance(failed.value, StoreUnavailable)
+    assert failed.value.status == 502 and failed.value.code == "store-error" and "stopped" not in failed.value.message
+    assert len(failing.requests) == 1  # answered once: not sent again as after a crash
+    assert engine.restarts == 0

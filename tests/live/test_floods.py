@@ -29,6 +29,8 @@ from tests.support.floods import (
     map_renders,
     new_query,
     runaway_queries,
+    sheet_checks,
+    spread,
     validations,
 )
 from tests.support.live import Answer, LiveServer, child_pids, query, request
@@ -54,12 +56,12 @@ def token(live: LiveServer) -> str:
     return added.stdout.strip()
 
 
-def assert_the_other_client_is_served(live: LiveServer) -> None:
+def assert_the_other_client_is_served(live: LiveServer, source: str = OTHER) -> None:
     """Queries (each a new one, so no cached answer) and a page, each answered 200 within CEILING seconds."""
     for _ in range(3):
-        answer = query(live.url, new_query(), source=OTHER, timeout=CEILING)
+        answer = query(live.url, new_query(), source=source, timeout=CEILING)
         assert answer.status == 200 and len(answer.json()["results"]["bindings"]) == 2, answer.body[:300]
-    page = request(f"{live.url}/search?q=logement", source=OTHER, timeout=CEILING)
+    page = request(f"{live.url}/search?q=logement", source=source, timeout=CEILING)
     assert page.status == 200
 
 
@@ -120,6 +122,27 @@ def test_parallel_map_renders_from_one_address_do_not_stop_another_being_served(
     with flooding(map_renders(live.url, FLOODER, answers), 8):
         assert_the_other_client_is_served(live)
     assert_told_429_past_its_share(answers, {200})
+
+
+MANY = {"runaway-queries": ("127.0.0.10", "127.0.0.11", "127.0.0.12"),
+        "sheet-checks": ("127.0.0.13", "127.0.0.14", "127.0.0.15"),
+        "mixed": ("127.0.0.16", "127.0.0.17", "127.0.0.18")}
+
+
+@pytest.mark.parametrize("kind", list(MANY))
+def test_three_addresses_flooding_costly_requests_do_not_stop_another_being_served(live: LiveServer, token: str,
+                                                                                  kind: str) -> None:
+    """Three addresses with three costly requests each would hold 9 of the server's 8 threads; the server's
+    costly slots (6, half of them kept for clients holding none) leave one to the other client."""
+    answers: list[Answer] = []
+    queries = [runaway_queries(live.url, address, "form", answers) for address in MANY[kind]]
+    checks = [sheet_checks(live.url, address, token, answers) for address in MANY[kind]]
+    works = {"runaway-queries": queries, "sheet-checks": checks, "mixed": [*queries, *checks]}[kind]
+    with flooding(spread(works), 3 * len(MANY[kind])):
+        assert_the_other_client_is_served(live, "127.0.0.8")
+    too_many = [a for a in answers if a.status == 429]
+    assert too_many and all(a.headers["retry-after"] for a in too_many)  # past its share, each is told at once
+    assert {a.status for a in answers} <= {200, 429, 503}, {a.status for a in answers}
 
 
 def test_a_validation_past_the_deadline_is_stopped_with_503_and_its_process_killed(live: LiveServer,

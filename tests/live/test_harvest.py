@@ -143,6 +143,27 @@ def test_personal_data_of_a_peer_is_left_out_and_never_named(peer: LiveServer, l
     assert store.count(graphs.peer("south", "fcsf")) == outcome.triples > 100
 
 
+SPELLED = ["06,12,34,56,78", "06x12x34x56x78", "jean.dupont (à) exemple.fr", "jean.dupont chez exemple.fr",
+           "1 84 12 2A 451 089 46", "1841276451089", "BE68 5390 0754 7034"]
+
+
+@pytest.mark.parametrize("text", SPELLED)
+def test_a_peers_personal_data_spelled_otherwise_is_left_out_too(peer: LiveServer, local: tuple[Store, Peer],
+                                                                 validator: Validator, text: str) -> None:
+    """A conforming project of the peer whose tracking tool holds personal data as a person reads it."""
+    store, registered = local
+    graphs = Graphs(BASE)
+    project, tool = f"{BASE}id/project/vacances-familles-lille", "https://w3id.org/isic/ontology#trackingTool"
+    update_peer(peer, f'INSERT DATA {{ GRAPH <{BASE}graph/network/fcsf> {{ <{project}> <{tool}> "{text}"@fr }} }}')
+    touch(peer, "fcsf", f"2033-01-01T00:00:{SPELLED.index(text):02d}+00:00")  # a new stamp: a change to harvest
+    try:
+        outcome = {n.network: n for n in harvest(store, validator, graphs, registered).networks}["fcsf"]
+        assert outcome.changed and project in outcome.skipped
+        assert text not in store.dump(RdfFormat.N_QUADS).decode()
+    finally:
+        update_peer(peer, f'DELETE DATA {{ GRAPH <{BASE}graph/network/fcsf> {{ <{project}> <{tool}> "{text}"@fr }} }}')
+
+
 def test_a_peer_that_is_down_keeps_its_last_copies(tmp_path: Path, local: tuple[Store, Peer],
                                                    validator: Validator) -> None:
     store, registered = local

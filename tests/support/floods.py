@@ -11,7 +11,7 @@ import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from .live import Answer, query, request
 from .queries import RUNAWAY
@@ -111,7 +111,7 @@ def dribbler(port: int, source: str, head: bytes, connections: int = 50) -> Work
 
 
 def _repeating(send: Callable[[int, int], Answer], answers: list[Answer]) -> Work:
-    """send(index, round) again and again, its answers kept; a short pause after a 429."""
+    """send(index, round) again and again, its answers kept; a short pause after a 429 or a 503."""
 
     def work(index: int, stop: threading.Event) -> None:
         round_ = 0
@@ -119,7 +119,7 @@ def _repeating(send: Callable[[int, int], Answer], answers: list[Answer]) -> Wor
             round_ += 1
             answer = send(index, round_)
             answers.append(answer)
-            if answer.status == 429:
+            if answer.status in (429, 503):
                 stop.wait(0.05)
 
     return work
@@ -140,14 +140,46 @@ def runaway_queries(url: str, source: str, spelling: str, answers: list[Answer])
     return _repeating(send, answers)
 
 
+def spread(works: Sequence[Work]) -> Work:
+    """One flood from several works (several addresses): thread n runs works[n % len(works)]."""
+
+    def work(index: int, stop: threading.Event) -> None:
+        works[index % len(works)](index // len(works), stop)
+
+    return work
+
+
+def big_form(lessons: int = 20) -> bytes:
+    """A filled collection-sheet form of `lessons` lessons, as the form's check gets it (about 1 s to check)."""
+    fields = [("project.id", "flood-x"), ("project.title", "Flood"), ("project.description", "D" * 2000)]
+    for n in range(lessons):
+        fields += [(f"lesson.{n}.statement", "S" * 200), (f"lesson.{n}.recommendation", "R"),
+                   (f"lesson.{n}.lessonCategory", "https://w3id.org/isic/thesaurus/lesson-category/obstacle")]
+    return urllib.parse.urlencode(fields).encode()
+
+
+def sheet_checks(url: str, source: str, token: str, answers: list[Answer]) -> Work:
+    """The form's check of a large form, each one new (its genesis differs), with the network's token."""
+    form = big_form()
+
+    def send(index: int, round_: int) -> Answer:
+        body = form + f"&project.genesis={index}-{round_}-{time.time_ns()}".encode()
+        return request(f"{url}/sheets/check", "POST", body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                              "Authorization": f"Bearer {token}"},
+                       source=source, timeout=60)
+
+    return _repeating(send, answers)
+
+
 def validations(url: str, source: str, token: str, answers: list[Answer], projects: int = 2000) -> Work:
-    """Dry runs of a sheet with many problems (one thread in four: the form's check, which needs no token)."""
+    """Dry runs of a sheet with many problems (one thread in four: the form's check)."""
     heavy = many_problems(projects)
 
     def send(index: int, round_: int) -> Answer:
         if index % 4 == 3:
             return request(f"{url}/sheets/check", "POST", b"project.title=Flood",
-                           {"Content-Type": "application/x-www-form-urlencoded"}, source=source, timeout=60)
+                           {"Content-Type": "application/x-www-form-urlencoded",
+                            "Authorization": f"Bearer {token}"}, source=source, timeout=60)
         return request(f"{url}/api/validate", "POST", heavy,
                        {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"}, source=source, timeout=60)
 

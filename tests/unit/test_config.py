@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from isic_graph.cli import main
 from isic_graph.config import CONFIG_FILE, SETTINGS, Settings, settings_table
 from isic_graph.errors import ConfigError
+from isic_graph.web.serve import serve
 from tests.support import paths
 
 ROOT = paths.ROOT
@@ -71,8 +72,10 @@ GIVEN: dict[str, tuple[str, object, object]] = {
     "client_budget": ("60", 60, 60.0),
     "query_cache": ("0", 0, 0.0),
     "client_concurrency": ("2", 2, 2),
+    "costly_slots": ("4", 4, 4),
     "client_connections": ("8", 8, 8),
     "trusted_proxies": ("10.0.0.1, 192.168.0.0/16", ["10.0.0.1", "192.168.0.0/16"], ("10.0.0.1", "192.168.0.0/16")),
+    "migration_at_start": ("refuse", "refuse", "refuse"),
 }
 
 
@@ -100,7 +103,7 @@ def test_each_setting_is_read_from_the_environment_and_from_the_config_file(name
     ("ISIC_QUERY_MAX_DEPTH", "2.5"), ("ISIC_RESULT_LIMIT", "many"), ("ISIC_CLIENT_BUDGET", "0"),
     ("ISIC_CLIENT_CONCURRENCY", "-3"), ("ISIC_CLIENT_CONNECTIONS", "nan"), ("ISIC_QUERY_CACHE", "-1"),
     ("ISIC_TRUSTED_PROXIES", "10.0.0.1, proxy.example"), ("ISIC_BASE_IRI", "https://isic.example"),
-    ("ISIC_BASE_IRI", "ftp://isic.example/"),
+    ("ISIC_BASE_IRI", "ftp://isic.example/"), ("ISIC_MIGRATION_AT_START", "no"), ("ISIC_MIGRATION_AT_START", "Refuse"),
 ])
 def test_a_wrong_value_of_any_setting_is_refused_with_its_variable_named(env: str, value: str) -> None:
     with pytest.raises(ConfigError, match=env):
@@ -138,3 +141,8 @@ def test_the_cli_prints_the_table_and_serve_help_lists_every_setting() -> None:
     flat = "".join(helped.output.split())  # as wrapped, at spaces and hyphens
     for declared in (CONFIG_FILE, *SETTINGS):
         assert declared.env in flat and "".join(declared.help.replace("`", "").split()) in flat, declared.env
+
+
+def test_the_servers_costly_slots_must_leave_a_thread_free() -> None:
+    with pytest.raises(ConfigError, match="ISIC_COSTLY_SLOTS"):
+        serve(Settings(store_path=None, costly_slots=8), threads=8)  # refused before anything starts

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import ADMIN, BASE, bearer
 from tests.support.fuzz import examples
 
 HTTP = settings(max_examples=examples(60), deadline=None,
@@ -42,7 +43,8 @@ def readable_refusal(response: object, where: str) -> None:
 @pytest.mark.parametrize("network", ["a b", "a%0D%0Ab", "%00", "A", "../x", "x" * 5000, "%FF", "%ED%A0%80",
                                      "form\u00e9", "-", ""])
 def test_sheets_check_refuses_a_hostile_network_name_with_a_message(client: FlaskClient, network: str) -> None:
-    response = client.post(f"/sheets/check?network={network}", data={"project.title": "Titre"})
+    response = client.post(f"/sheets/check?network={network}", data={"project.title": "Titre"},
+                           headers=bearer(ADMIN))  # the administrator checks for any network: its name is read
     readable_refusal(response, network)
     if network not in ("", ):
         assert response.status_code in (200, 400), network
@@ -124,3 +126,29 @@ def test_numbers_and_dates_out_of_range_are_a_400_that_says_what_is_expected(cli
     response = client.get(path)
     assert response.status_code == 400, (path, response.status_code)
     assert "whole number" in response.json["detail"] or "YYYY-MM-DD" in response.json["detail"]
+
+
+@pytest.mark.parametrize("path, name, values", [
+    ("/search", "q", ("logement", "parole")), ("/search", "offset", ("0", "10")), ("/search", "theme", ("a", "b")),
+    ("/api/search?q=logement", "limit", ("1", "2")), ("/maps", "start", ("2020-01-01", "2021-01-01")),
+    ("/maps/partnerships.svg", "network", (BASE + "id/network/anas", BASE + "id/network/fcsf")),
+    ("/sheets/new", "lang", ("en", "fr")),
+    ("/sheets/edit", "project", (BASE + "id/project/les-incompris", BASE + "id/project/x")),
+    ("/id/project/les-incompris", "lang", ("en", "fr")), ("/", "lang", ("en", "fr")),
+    ("/search", "category", ("a", "b")),
+    ("/dumps/", "lang", ("en", "fr")), ("/query", "lang", ("en", "fr")),
+])
+def test_a_pages_single_valued_parameter_given_twice_is_refused_naming_it(client: FlaskClient, path: str, name: str,
+                                                                          values: tuple[str, str]) -> None:
+    once = f"{path}{'&' if '?' in path else '?'}{name}={quote(values[0])}"
+    answer = client.get(f"{once}&{name}={quote(values[1])}")
+    assert answer.status_code == 400 and answer.mimetype == "application/problem+json", (path, answer.status_code)
+    assert f"'{name}' was given more than once" in answer.json["detail"]
+    assert client.get(once).status_code != 400 or name == "theme"  # once, the same is read
+
+
+def test_a_form_fields_several_values_are_still_read_on_the_sheet_form(client: FlaskClient) -> None:
+    theme = "https://w3id.org/isic/thesaurus/theme/"
+    answer = client.post("/sheets/check?lang=en", data={"project.theme": [theme + "housing", theme + "food"]},
+                         headers=bearer(ADMIN))
+    assert answer.status_code == 200 and "project.theme" not in answer.json["errors"]

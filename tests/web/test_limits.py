@@ -7,9 +7,11 @@ from typing import Iterator
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from isic_graph.config import Settings
-from isic_graph.errors import TooManyAtOnce
+from isic_graph.errors import ServerBusy, TooManyAtOnce
 from isic_graph.query.budget import Concurrency
 from isic_graph.store.engine import Engine
 from isic_graph.web import create_app
@@ -42,6 +44,57 @@ def test_a_client_past_its_share_is_refused_and_others_are_not() -> None:
     assert running.running("a") == 2 and running.running("b") == 1
 
 
+def test_clients_holding_slots_leave_the_reserve_to_clients_holding_none() -> None:
+    running = Concurrency(3, slots=6)  # three slots kept for newcomers
+    for client in ("a", "a", "a"):  # alone, a client has its whole share
+        running.acquire(client)
+    running.acquire("b")  # newcomers take the reserve
+    running.acquire("c")
+    with pytest.raises(TooManyAtOnce) as refused:  # b holds one and only the reserve is free
+        running.acquire("b")
+    assert refused.value.status == 429 and refused.value.retry_after == 1 and "kept for clients" in \
+        refused.value.message
+    running.acquire("victim")  # the last slot, to a client holding none
+    assert running.running() == 6
+    with pytest.raises(ServerBusy) as busy:
+        running.acquire("another")
+    assert busy.value.status == 503 and busy.value.code == "server-busy" and busy.value.retry_after == 1
+    for client in ("victim", "c", "b", "a"):
+        running.release(client)
+    running.release("nobody")  # nothing held: nothing given back
+    assert running.running() == 2 and running.running("a") == 2
+    running.release("a")
+    running.acquire("b")
+    running.acquire("b")  # with more than half the pool free, a second slot for a holder
+    assert running.running("b") == 2 and running.running() == 3
+
+
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from("abcdefgh")), max_size=200),
+       st.integers(min_value=1, max_value=10), st.integers(min_value=1, max_value=4))
+@settings(max_examples=200, deadline=None)
+def test_the_pool_is_never_overrun_and_a_client_holding_none_gets_any_free_slot(
+        steps: list[tuple[bool, str]], slots: int, limit: int) -> None:
+    running = Concurrency(limit, slots=slots)
+    held: dict[str, int] = {}
+    for take, client in steps:
+        if not take:
+            running.release(client)
+            held[client] = max(0, held.get(client, 0) - 1)
+            continue
+        total, mine = sum(held.values()), held.get(client, 0)
+        try:
+            running.acquire(client)
+        except ServerBusy:
+            assert total >= slots
+        except TooManyAtOnce:
+            assert mine >= limit or (mine and slots - total <= slots // 2)
+        else:
+            assert total < slots and mine < limit  # a newcomer is refused only when the pool is full
+            assert not mine or slots - total > slots // 2  # a holder never takes the reserve
+            held[client] = mine + 1
+        assert running.running() == sum(held.values()) <= slots
+
+
 def test_a_held_body_gives_its_slot_back_once_whether_sent_or_closed() -> None:
     given_back: list[int] = []
     sent = HeldBody(iter(["a", "é"]), lambda: given_back.append(1))
@@ -70,6 +123,27 @@ def test_a_streamed_answer_holds_its_clients_slot_until_it_is_sent(app: Flask) -
     assert client.post("/update", data=update, headers=bearer(ADMIN)).status_code == 204  # writes are not held
     assert dump.data[:2] == b"\x1f\x8b"
     assert client.get("/maps/partnerships.svg").status_code == 200
+
+
+def test_past_the_servers_costly_slots_a_new_client_is_told_503_with_retry_after(
+        engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder: Path = tmp_path_factory.mktemp("slots")
+    settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=folder / "credentials.json",
+                        costly_slots=2)
+    client = create_app(settings, engine).test_client()
+    first = client.get("/dumps/isic-graph.nq.gz", environ_base={"REMOTE_ADDR": "127.0.0.10"})  # streamed: held
+    assert first.status_code == 200 and first.is_streamed
+    over = client.get("/maps/partnerships.svg", environ_base={"REMOTE_ADDR": "127.0.0.10"})
+    assert over.status_code == 429 and "kept for clients" in over.json["detail"]  # the last slot is a newcomer's
+    second = client.get("/dumps/isic-graph.nq.gz", environ_base={"REMOTE_ADDR": "127.0.0.11"})
+    assert second.status_code == 200 and second.is_streamed
+    for path in ("/maps/partnerships.svg", "/search?q=x", "/sparql?query=ASK%7B%7D"):
+        busy = client.get(path, environ_base=OTHER, headers={"Accept-Language": "fr"})
+        assert busy.status_code == 503 and busy.json["code"] == "server-busy", path
+        assert busy.headers["Retry-After"] == "1" and busy.json["title"] == "Serveur occupé"
+    assert client.get("/healthz", environ_base=OTHER).status_code == 200  # not costly
+    assert first.data[:2] == b"\x1f\x8b" and second.data[:2] == b"\x1f\x8b"
+    assert client.get("/maps/partnerships.svg", environ_base=OTHER).status_code == 200
 
 
 def test_a_refused_or_failed_request_gives_its_slot_back(app: Flask) -> None:

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.publish import jsonld
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import CONTEXT_IRI, ISIC, Graphs
+from isic_graph.rdf.namespaces import ISIC, Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
@@ -150,8 +150,14 @@ def test_an_unknown_resource_is_a_404_problem(client: FlaskClient, path: str) ->
 
 
 def test_nothing_acceptable_is_a_406_problem(client: FlaskClient) -> None:
-    assert problem(client.get(PATH, headers={"Accept": "image/png, application/json"}), 406)["code"] == \
+    assert problem(client.get(PATH, headers={"Accept": "image/png, text/csv"}), 406)["code"] == \
         "not-acceptable"
+
+
+def test_json_asked_for_is_json_ld(client: FlaskClient) -> None:
+    response = client.get(PATH, headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.mimetype == "application/ld+json"
+    assert any(node.get("title") for node in json.loads(response.data)["@graph"])
 
 
 @pytest.mark.parametrize("path", ["/id/project/a%3Eb", "/id/project/a%20b", '/id/project/a"b', "/id/project/a%7Bb",
@@ -194,7 +200,7 @@ def test_the_html_page_escapes_the_data(client: FlaskClient) -> None:
 def test_json_ld_is_compacted_and_says_what_the_turtle_says(client: FlaskClient) -> None:
     response = client.get(PATH, headers={"Accept": "application/ld+json"})
     document = json.loads(response.data)
-    assert document["@context"] == CONTEXT_IRI
+    assert document["@context"] == jsonld.context_document()["@context"]  # inline: read with no loader
     project = next(node for node in document["@graph"] if node["id"] == str(PROJECT))
     assert project["type"] == "Project"
     assert project["title"] == {"fr": TITLE_FR, "en": TITLE_EN}
@@ -253,7 +259,7 @@ def test_the_shapes_are_served_by_content_negotiation(client: FlaskClient, path:
 
 
 def test_the_shapes_have_no_html_form(client: FlaskClient) -> None:
-    problem(client.get("/shapes", headers={"Accept": "text/html"}), 406)
+    assert client.get("/shapes", headers={"Accept": "text/html"}).status_code == 406  # (said as a page)
     problem(client.get("/shapes.html"), 404)
 
 
@@ -282,10 +288,11 @@ def test_the_ontology_page_shows_a_class_diagram_generated_from_the_ontology(cli
     root = ElementTree.fromstring(svg.data)
     ns = {"s": "http://www.w3.org/2000/svg"}
     boxes = {t.text for t in root.findall(".//s:a/s:text[@font-weight='bold']", ns)}
-    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and len(boxes) == 14
+    assert {"Project", "Lesson", "Organisation", "Territory", "CollectionSheet"} <= boxes and len(boxes) == 20
     labels = {t.text for t in root.findall("./s:text", ns)}
     assert {"learnedFrom", "carriedBy", "confirms", "partner", "describes"} <= labels
-    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 3  # Organisation, Network, ProfessionalRole ⊑ Actor
+    # Organisation, Network, ProfessionalRole ⊑ Actor; Evaluation ⊑ CapitalisationActivity
+    assert len(root.findall(".//s:line[@stroke-dasharray]", ns)) == 4
     page = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<a href="/ontology#Lesson">' in page and "<svg" in page
 

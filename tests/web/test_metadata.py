@@ -36,7 +36,7 @@ def objects(found: list[Quad], predicate: str, subject: str | None = None) -> li
 @pytest.mark.parametrize("accept, media_type", [
     (None, "text/turtle"), ("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
     ("application/n-triples", "application/n-triples"), ("application/json", "application/json"),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", "text/turtle")])
+    ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html")])
 def test_the_description_by_content_negotiation(client: FlaskClient, accept: str | None, media_type: str) -> None:
     response = client.get("/.well-known/void", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200 and response.mimetype == media_type
@@ -83,7 +83,10 @@ def test_counts_and_dates_match_the_store(client: FlaskClient, engine_store: Rem
         (triples,) = objects(found, VOID + "triples", dataset)
         identifiers = objects(found, DCTERMS + "identifier", dataset)
         graph = GRAPHS.network(identifiers[0]) if identifiers else None
-        assert int(triples) == engine_store.count(graph)
+        if graph is None:  # the whole store: each triple once, however many graphs state it
+            assert int(triples) == len({q.triple for q in engine_store.quads()}) < engine_store.count()
+        else:
+            assert int(triples) == engine_store.count(graph)
         (modified,) = objects(found, DCTERMS + "modified", dataset)
         meta = f"GRAPH <{GRAPHS.metadata}> {{ ?g <{DCTERMS}modified> ?m }}"
         latest = engine_store.select(f"SELECT (MAX(?m) AS ?m) WHERE {{ {meta} "

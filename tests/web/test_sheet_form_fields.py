@@ -64,7 +64,8 @@ def test_the_date_order_is_shown_beside_the_end_date(client: FlaskClient, token:
         "La date de fin doit être postérieure ou égale à la date de début."]
     assert errors_beside(html, "project.startDate") == []
     check = client.post("/sheets/check?lang=en", data=filled("Atelier à rebours", **{
-        "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}))
+        "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}),
+        headers={"Authorization": f"Bearer {token}"})
     assert list(check.json["errors"]) == ["project.endDate"]
 
 

@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import ADMIN
 
 BASE = "http://localhost:5000/"
 THEME = "https://w3id.org/isic/thesaurus/theme/"
@@ -91,11 +92,41 @@ def test_an_unknown_credential_stores_nothing(client: FlaskClient) -> None:
     assert client.get("/api/search", query_string={"q": "fantome"}).json["total"] == 0
 
 
-def test_the_form_is_checked_as_it_is_filled_in(client: FlaskClient) -> None:
-    answer = client.post("/sheets/check?lang=en", data=filled(**{"lesson.0.lessonCategory": ""}))
+def test_the_form_is_checked_as_it_is_filled_in(client: FlaskClient, token: str) -> None:
+    answer = client.post("/sheets/check?lang=en", data=filled(**{"lesson.0.lessonCategory": ""}),
+                         headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200 and answer.json["conforms"] is False
     assert list(answer.json["errors"]) == ["lesson.0.lessonCategory"]
-    assert client.post("/sheets/check", data=filled()).json["errors"] == {}
+    assert client.post("/sheets/check", data={**filled(), "credential": token}).json["errors"] == {}  # as submitted
+    admin = client.post("/sheets/check?network=a-new-one", data=filled(), headers={"Authorization": f"Bearer {ADMIN}"})
+    assert admin.status_code == 200 and admin.json["errors"] == {}
+
+
+@pytest.mark.parametrize("credential", [{}, {"headers": {"Authorization": "Bearer guessed"}},
+                                        {"headers": {"Authorization": "Basic Zm9vOmJhcg=="}},
+                                        {"headers": {"Authorization": "Bearer "}}, {"data": {"credential": "guessed"}},
+                                        {"data": {"credential": " "}}, {"query_string": {"credential": "x"}},
+                                        {"headers": {"X-Forwarded-For": "127.0.0.1"}}])
+def test_the_forms_check_without_a_networks_token_is_refused_before_anything_runs(client: FlaskClient,
+                                                                                 credential: dict[str, dict[str, str]]
+                                                                                 ) -> None:
+    data = {**filled(**{"lesson.0.lessonCategory": ""}), **credential.get("data", {})}
+    for lang in ("fr", "en"):
+        answer = client.post("/sheets/check", data=data, headers=credential.get("headers", {}),
+                             query_string={"lang": lang, **credential.get("query_string", {})})
+        assert answer.status_code == 401 and answer.mimetype == "application/problem+json"
+        assert answer.json["code"] == "unauthorized" and "errors" not in answer.json
+        assert ("jeton" in answer.json["detail"]) == (lang == "fr"), answer.json["detail"]
+
+
+def test_the_form_asks_for_the_token_before_it_is_checked_as_it_is_filled_in(client: FlaskClient) -> None:
+    french = client.get("/sheets/new").get_data(as_text=True)
+    assert 'id="check-status"' in french and "Saisissez le jeton de votre réseau" in french
+    assert "Jeton inconnu ou révoqué : la fiche ne peut pas être vérifiée" in french
+    english = client.get("/sheets/new?lang=en").get_data(as_text=True)
+    assert "Type your network&#39;s token" in english
+    script = client.get("/static/sheets.js").get_data(as_text=True)
+    assert '"Authorization": "Bearer " + token' in script and "data-needs-token" in script
 
 
 def test_a_stored_project_opens_in_the_form(client: FlaskClient) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from isic_graph.config import Settings
 from isic_graph.validation.validator import Validator
@@ -138,3 +139,61 @@ def test_construct_without_accept_is_turtle(client: FlaskClient) -> None:
 def test_service_description_in_an_unknown_format_is_406(client: FlaskClient) -> None:
     assert client.get("/sparql", headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/sparql", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
+
+
+@pytest.mark.parametrize("text,named", [
+    ("SELECT * WHERE { BIND(<http://e.example/f>(1) AS ?x) }", "<http://e.example/f>"),
+    ("SELECT * WHERE { FILTER(<urn:x>(1)) }", "<urn:x>"),
+    ("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * WHERE { ?s ?p ?o FILTER(xsd:foo(?o)) }", "xsd:foo"),
+    ("BASE <http://e.example/> SELECT (<f> (1) AS ?x) {}", "<http://e.example/f>"),
+    ("SELECT * { ?s ?p ?o } ORDER BY <http://e.example/\\u0066>(?o)", "<http://e.example/f>"),
+])
+def test_a_function_the_engine_has_not_is_400_naming_it(client: FlaskClient, text: str, named: str) -> None:
+    for answer in (client.get("/sparql", query_string={"query": text}), client.post("/sparql", data={"query": text}),
+                   client.post("/sparql", data=text, content_type="application/sparql-query",
+                               headers={"Accept-Language": "fr"})):
+        assert answer.status_code == 400 and answer.json["code"] == "bad-request", answer.json
+        assert named in answer.json["detail"]
+    cast = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:integer('7') AS ?x) {}"
+    assert client.get("/sparql", query_string={"query": cast}).json["results"]["bindings"][0]["x"]["value"] == "7"
+
+
+@pytest.mark.parametrize("name,values", [("scope", ("local", "live")), ("scope", ("all", "local")),
+                                         ("format", ("json", "csv")), ("format", ("tsv", "text/csv")),
+                                         ("query", ("ASK {}", "ASK { ?s ?p ?o }")), ("lang", ("en", "fr"))])
+def test_a_single_valued_parameter_given_twice_is_refused_naming_it(client: FlaskClient, name: str,
+                                                                     values: tuple[str, str]) -> None:
+    query = {"query": "ASK {}"} if name != "query" else {}
+    first, second = ({**query, name: value} for value in values)
+    doubled = MultiDict([*query.items(), (name, values[0]), (name, values[1])])
+    for answer in (client.get("/sparql", query_string=doubled), client.post("/sparql", data=doubled),
+                   client.post("/sparql", query_string={name: values[0]}, data=second),  # the URL and the form
+                   client.get("/sparql?" + "&".join(f"{k}={v}" for k, v in first.items()) + f"&%{ord(name[0]):x}"
+                              f"{name[1:]}={values[1]}")):  # its name percent-encoded
+        assert answer.status_code == 400 and f"'{name}' was given more than once" in answer.json["detail"]
+    fr = client.get("/sparql", query_string=doubled, headers={"Accept-Language": "fr"})
+    assert f"le paramètre « {name} » est donné plusieurs fois" in fr.json["detail"] or name == "lang"  # ?lang=en
+
+
+@pytest.mark.parametrize("pairs", [
+    [("format", "tsv"), ("format", "text/tab-separated-values"), ("output", "tsv"),
+     ("output", "text/tab-separated-values")],  # as SPARQLWrapper asks for TSV
+    [("format", "csv"), ("format", "text/csv")], [("scope", "local"), ("scope", "local")],
+    [("lang", "fr"), ("lang", "fr")],
+])
+def test_a_parameter_given_again_with_the_same_value_is_read(client: FlaskClient, pairs: list[tuple[str, str]]) -> None:
+    answer = client.get("/sparql", query_string=MultiDict([("query", COUNT_LESSONS), *pairs]))
+    assert answer.status_code == 200, answer.json
+
+
+def test_the_dataset_parameters_take_several_values(client: FlaskClient) -> None:
+    graphs = services_graphs(client)
+    answer = client.get("/sparql", query_string=MultiDict([("query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"),
+                                                           ("default-graph-uri", graphs[0]),
+                                                           ("default-graph-uri", graphs[1])]))
+    assert answer.status_code == 200, answer.json
+
+
+def services_graphs(client: FlaskClient) -> list[str]:
+    rows = client.get("/sparql", query_string={"query": "SELECT DISTINCT ?g { GRAPH ?g {} } ORDER BY ?g LIMIT 2"})
+    return [row["g"]["value"] for row in rows.json["results"]["bindings"]]

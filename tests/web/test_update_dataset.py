@@ -175,6 +175,44 @@ def test_a_with_or_using_that_is_no_sparql_is_refused_with_a_message(client: Fla
     assert problem(post(client, update))["detail"]
 
 
+@pytest.mark.parametrize("update, protocol", [
+    ("INSERT {{ GRAPH <urn:x:R> {{ ?s ?p ?o }} }} USING {graph} WHERE {{ ?s ?p ?o }}", {}),
+    ("INSERT {{ GRAPH <urn:x:R> {{ ?s ?p ?o }} }} USING <urn:x:A> USING {graph} WHERE {{ ?s ?p ?o }}", {}),
+    ("INSERT {{ GRAPH <urn:x:R> {{ ?g <urn:x:holds> ?s }} }} USING NAMED {graph} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+     {}),
+    ("WITH <urn:x:A> DELETE {{ ?s ?p ?o }} USING {graph} WHERE {{ ?s ?p ?o }}", {}),
+    ("WITH {graph} DELETE {{ ?s ?p ?o }} USING NAMED {graph} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+    ("INSERT {{ GRAPH <urn:x:R> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}", {"using_graph_uri": "{iri}"}),
+    ("INSERT {{ GRAPH <urn:x:R> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+     {"using_named_graph_uri": "{iri}"}),
+], ids=["using", "using-one-of-two", "using-named", "with-using", "with-new-graph-using-named", "using-graph-uri",
+        "using-named-graph-uri"])
+@pytest.mark.parametrize("graph, iri", [
+    ("<http://127.0.0.1:5181/using>", "http://127.0.0.1:5181/using"),
+    ("<urn:x:nowhere>", "urn:x:nowhere"),
+    ("<urn:x:a>", "urn:x:a"),  # a look-alike of <urn:x:A>
+    ("<urn:x:A/>", "urn:x:A/"),
+    ("<urn:x:\\u0041#>", "urn:x:A#"),
+    ("<http://localhost:5000/graph/network/nobody>", "http://localhost:5000/graph/network/nobody"),
+], ids=["canary", "unknown", "case", "slash", "escaped", "no-such-network"])
+def test_an_update_may_read_only_graphs_of_this_store(app: Flask, client: FlaskClient, update: str,
+                                                       protocol: dict[str, str], graph: str, iri: str) -> None:
+    before = on_engine(app, client, "INSERT DATA {}")
+    refused = problem(post(client, update.format(graph=graph), **{k: v.format(iri=iri) for k, v in protocol.items()}))
+    assert f"<{iri}> is not a graph of this store" in refused["detail"]
+    rows = services(app).store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                                      "FILTER(STRSTARTS(STR(?g), 'urn:x:')) }").rows
+    assert frozenset((str(r["g"]), str(r["s"]), str(r["p"]), str(r["o"])) for r in rows) == before
+
+
+def test_with_may_name_a_new_graph_to_write_and_using_the_graphs_of_the_store(app: Flask, client: FlaskClient) -> None:
+    written = on_engine(app, client, "WITH <urn:x:NEW> INSERT { ?s <urn:x:copied> ?o } USING <urn:x:A> "
+                                     "WHERE { ?s <urn:x:p> ?o }")
+    assert ("<urn:x:NEW>", "<urn:x:a>", "<urn:x:copied>", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>') in written
+    assert post(client, "INSERT { GRAPH <urn:x:R> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
+                using_graph_uri="urn:x:B").status_code == 204
+
+
 def test_a_with_update_marks_the_network_graph_it_writes(app: Flask, client: FlaskClient) -> None:
     s = services(app)
     anas, fcsf = s.graphs.network("anas"), s.graphs.network("fcsf")

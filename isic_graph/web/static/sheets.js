@@ -59,15 +59,36 @@
     });
   }
 
+  // The check is a validation, which needs the network's token: it is sent as the submit sends it, and
+  // until it is typed (or when it is refused) the page says so instead of checking.
+  var status = document.getElementById("check-status");
+  function tell(text) {
+    status.textContent = text || "";
+    status.hidden = !text;
+  }
   var pending = null;
   function checkSoon() {
     window.clearTimeout(pending);
     pending = window.setTimeout(function () {
       var data = new FormData(form);
+      var token = String(data.get("credential") || "").trim();
       data.delete("credential");
-      fetch("/sheets/check?lang=" + lang, { method: "POST", body: new URLSearchParams(data) })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (answer) { if (answer) { show(answer.errors); } });
+      if (!token) { tell(status.getAttribute("data-needs-token")); return; }
+      var headers;
+      try {
+        headers = new Headers({ "Authorization": "Bearer " + token });
+      } catch (error) {  // a token no header can carry: not one that was given out
+        tell(status.getAttribute("data-bad-token"));
+        return;
+      }
+      fetch("/sheets/check?lang=" + lang, { method: "POST", body: new URLSearchParams(data), headers: headers })
+        .then(function (response) {
+          if (response.status === 401) { tell(status.getAttribute("data-bad-token")); return null; }
+          tell("");
+          return response.ok ? response.json() : null;
+        })
+        .then(function (answer) { if (answer) { show(answer.errors); } })
+        .catch(function () { return null; });
     }, 400);
   }
 

@@ -18,7 +18,8 @@
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     copyEndpointOnNewTab: false,
-    persistenceId: "isic-graph-workbench",
+    persistenceId: "isic-graph-workbench-" + data.lang,  // one set of tabs per language: their names are in it
+    tabName: data.tab,
     requestConfig: {
       endpoint: new URL("/sparql", window.location.href).href,
       method: "POST",

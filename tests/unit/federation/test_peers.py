@@ -45,6 +45,10 @@ def test_a_peer_to_harvest_needs_a_uri_space_its_void_gives_or_the_operator(tmp_
     assert registry.list() == []  # nothing registered
     with pytest.raises(UsageError, match="not an absolute IRI"):
         registry.add("south", "https://south.example.org/sparql", uri_space="south/")
+    for everyone in ("http://", "https:///id/", "urn:", "urn:x"):  # it would own every IRI of a scheme
+        with pytest.raises(UsageError, match="names no host"):
+            registry.add("south", "https://south.example.org/sparql", uri_space=everyone)
+    assert registry.list() == []
 
 
 @pytest.mark.parametrize("url", [

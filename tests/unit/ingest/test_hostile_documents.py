@@ -164,7 +164,7 @@ def test_limits_are_one_frozen_value_object_passed_down() -> None:
          "more than 3 JSON values"),
         (DocumentLimits(max_marks=5), "a.ttl", six_iris, "more than 5 brackets"),
         (DocumentLimits(max_rows=3), "lessons.csv", lessons, "more than 3 rows"),
-        (DocumentLimits(max_columns=5), "lessons.csv", lessons, "row 1: 12 cells; a row holds at most 5"),
+        (DocumentLimits(max_columns=5), "lessons.csv", lessons, "row 1: 14 cells; a row holds at most 5"),
         (DocumentLimits(max_cell=5), "lessons.csv", lessons, "row 1, column 1: the cell is longer than 5"),
         (DocumentLimits(max_triples=10), "lessons.csv", lessons, "lessons.csv, row 3: the submission holds more"),
     ]
@@ -223,7 +223,7 @@ def test_malformed_documents_are_parse_errors_that_say_where(name: str, data: by
     ("lessons.csv", LESSONS_HEADER + b"a" + b",b" * 100_000 + b"\n", DocumentTooLarge,
      f"lessons.csv, row 2: 100001 cells; a row holds at most {LIMITS.max_columns}"),
     ("lessons.csv", LESSONS_HEADER + b"a" + b",b" * 19 + b"\n", SheetRefused,
-     "[lessons.csv, row 2] the row has 20 cells, the header 12 columns"),
+     "[lessons.csv, row 2] the row has 20 cells, the header 14 columns"),
     ("lessons.csv", LESSONS_HEADER + b"a\x00b\n", ParseError, "lessons.csv, row 2, column 1: control character U+0000"),
     ("lessons.csv", LESSONS_HEADER + b'ok,"two\nlines"\nnul\x01\n', ParseError, "row 3, column 1: control character"),
     ("lessons.csv", LESSONS_HEADER + b"ok\n\x81\xfe\n", SheetRefused,

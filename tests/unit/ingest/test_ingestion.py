@@ -161,7 +161,7 @@ def test_each_accepted_batch_gets_a_provenance_record(store: Store, validator: V
     assert rows[0]["net"].value == BASE + "id/network/demo"
     assert rows[0]["source"].value == f"ni:///sha-256;{result.sha256}"
     assert int(rows[0]["count"].value) == result.triples
-    assert rows[0]["shapes"].value == "https://w3id.org/isic/shapes/1.0.0"
+    assert rows[0]["shapes"].value == "https://w3id.org/isic/shapes/2.0.0"
 
 
 def test_sheet_attributed_to_another_network_is_refused(store: Store, validator: Validator, graphs: Graphs) -> None:

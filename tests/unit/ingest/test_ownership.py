@@ -96,6 +96,8 @@ def test_a_network_cannot_retitle_another_networks_project_through_the_api(clien
     "http://localhost:5000/id/project/les-incompris?x=1",
     "http://localhost:5000/id/network/anas.",
     "http://localhost:5000/id/lesson/cdp-elus-invites?",
+    "http://l%6Fcalhost:5000/id/project/les-incompris",  # a percent-escape in the host
+    "http://localhost%3A5000/id/project/les-incompris",
 ])
 def test_look_alike_spellings_of_another_networks_subject_are_refused(client: FlaskClient, tokens: dict[str, str],
                                                                        spelling: str) -> None:
@@ -154,9 +156,10 @@ def test_the_same_as_an_outside_resource_claims_nothing(client: FlaskClient, tok
 def test_rows_that_repeat_a_known_resources_identity_are_references(client: FlaskClient,
                                                                    tokens: dict[str, str]) -> None:
     rennes = BASE + "id/territory/commune/35238"
-    same = (f'<{rennes}> a isic:Territory ; rdfs:label "Rennes" ; isic:inseeCode "35238" ; '
+    same = (f'<{rennes}> a isic:Territory ; rdfs:label "Rennes"@fr ; isic:inseeCode "35238" ; '
             f"isic:territoryLevel level:commune ; isic:within <{BASE}id/territory/departement/35> .")
     assert post(client, tokens["attacker"], "attacker", same).status_code in (200, 201)
+    refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:label "Rennes" .'), rennes)  # no tag
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:label "Rennes-sur-Mer"@fr .'), rennes)
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> isic:inseeCode "35999" .'), rennes)
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:comment "a note" .'), rennes)

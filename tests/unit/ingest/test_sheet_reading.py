@@ -106,7 +106,7 @@ def test_libreoffice_exports_are_what_french_excel_writes() -> None:
     assert (FIXTURES / "libreoffice-utf8-bom" / "projects.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert b";15/09/2014;" in (FIXTURES / "libreoffice-cp1252" / "projects.csv").read_bytes()
     header = (FIXTURES / "libreoffice-cp1252" / "lessons.csv").read_bytes().split(b"\n")[0]
-    assert header.startswith(b"contredit;confirme;")  # every column moved
+    assert header.startswith(b"niveau_de_formalisation;formule_par;contredit;confirme;")  # every column moved
 
 
 # ---------------------------------------------------------------- by header

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.maps import Filters, coverage, partnership_map
+from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.base import Store
 
 BASE = "http://localhost:5000/"
@@ -32,6 +33,19 @@ def test_organisations_are_linked_by_the_projects_they_share(sample_store: Store
     assert len(only_fcsf.organisations) < len(found.organisations)
 
 
+def test_an_organisation_two_networks_name_twice_is_one_node(sample_store: Store) -> None:
+    graphs = Graphs(BASE)
+    pairs = [(r["a"].value, r["b"].value) for r in sample_store.select(
+        f"SELECT ?a ?b WHERE {{ GRAPH <{graphs.identity}> {{ ?a <http://www.w3.org/2002/07/owl#sameAs> ?b }} "
+        "?a a <https://w3id.org/isic/ontology#Organisation> }").rows]
+    assert pairs  # the samples have one
+    apart = {o.iri for o in partnership_map(sample_store).organisations}
+    merged = {o.iri for o in partnership_map(sample_store, graphs=graphs).organisations}
+    assert any(a in apart and b in apart for a, b in pairs)
+    assert not any(a in merged and b in merged for a, b in pairs)
+    assert len(merged) == len(apart) - len({max(a, b) for a, b in pairs if a in apart and b in apart})
+
+
 def test_coverage_counts_lessons_and_finds_the_gaps(sample_store: Store) -> None:
     found = coverage(sample_store, "categories")
     housing, obstacle = THEME + "housing", CATEGORY + "obstacle"
@@ -42,7 +56,7 @@ def test_coverage_counts_lessons_and_finds_the_gaps(sample_store: Store) -> None
     assert not found.gap(housing, obstacle)
     gaps = [(t, c) for t, _ in found.rows for c, _ in found.columns if found.gap(t, c)]
     assert gaps and all(found.projects[t] > 0 and (t, c) not in found.counts for t, c in gaps)
-    assert len(found.columns) == 9  # every category of the thesaurus, captured or not
+    assert len(found.columns) == 11  # every category of the thesaurus, captured or not
     by_territory = coverage(sample_store, "territories", Filters(territory=BASE + "id/territory/region/53"))
     assert by_territory.rows and all(c.startswith(BASE + "id/territory/") for c, _ in by_territory.columns)
     with pytest.raises(UsageError):

@@ -105,3 +105,52 @@ def test_search_over_http_in_json_and_html(client: FlaskClient) -> None:
     assert client.get("/api/search").status_code == 400
     assert client.get("/api/search", query_string={"q": "x", "colour": "b"}).status_code == 200  # unknown args ignored
     assert client.get("/api/search", query_string={"q": "x", "limit": "many"}).status_code == 400
+
+
+# The relevance set: what each query, as people type it, must return among its first 10 hits
+ELECTED = ["lesson/cl-elu-trop-tot", "lesson/li-elu-restitution-publique", "lesson/svf-elu-en-amont",
+           "resource/astuce-rencontrer-les-elus", "lesson/cdp-elus-invites"]
+STEERING = ["lesson/es-copil-trop-large", "lesson/pe-copil-domine-par-les-financeurs",
+            "lesson/svf-copil-representants-changeants", "lesson/es-elue-co-presidence"]
+SOCIAL_WORKERS = ["project/les-incompris", "project/mobilite-emploi-lille", "project/cafe-des-parents-rennes"]
+TENANTS = ["project/precarite-energetique-roubaix", "project/collectif-locataires-saint-denis"]
+FUEL = ["project/precarite-energetique-roubaix"]
+GROCERY = ["project/epicerie-solidaire-grenoble"]
+RELEVANCE = [
+    # plurals and feminines of what the singular finds
+    ("élu", ELECTED), ("élus", ELECTED), ("élue", ELECTED), ("élues", ELECTED), ("ELUS", ELECTED),
+    ("elus", ELECTED), ("locataire", TENANTS), ("locataires", TENANTS), ("logements", TENANTS),
+    ("financeur", ["lesson/pe-copil-domine-par-les-financeurs"]),
+    ("financeurs", ["lesson/pe-copil-domine-par-les-financeurs"]),
+    ("bénévole", ["lesson/cdp-garde-benevoles"]), ("benevoles", ["lesson/cdp-garde-benevoles"]),
+    ("représaille", [REPRISALS.split("/id/")[1]]), ("represailles", [REPRISALS.split("/id/")[1]]),
+    ("ateliers numériques", ["resource/bonne-pratique-binomes-numeriques"]),
+    ("épiceries solidaires", GROCERY), ("gardes d'enfants", ["lesson/cdp-garde-enfants"]),
+    # acronyms and alternative labels of the thesauri, both ways, in both languages
+    ("copil", STEERING), ("COPIL", STEERING), ("comité de pilotage", STEERING),
+    ("comités de pilotage", STEERING), ("comite de pilotage", STEERING), ("steering committee", STEERING),
+    ("steering committees", STEERING), ("ASS", SOCIAL_WORKERS), ("assistante sociale", SOCIAL_WORKERS),
+    ("assistantes sociales", SOCIAL_WORKERS), ("assistant de service social", SOCIAL_WORKERS),
+    ("social worker", SOCIAL_WORKERS), ("elected official", ELECTED), ("elected officials", ELECTED),
+    # the thesauri's labels across languages
+    ("précarité énergétique", FUEL), ("precarite energetique", FUEL), ("fuel poverty", FUEL),
+    ("aide alimentaire", GROCERY), ("food aid", GROCERY), ("housing", TENANTS),
+]
+
+
+def test_the_relevance_set_has_every_kind_of_query() -> None:
+    assert len(RELEVANCE) >= 30 and len({q for q, _ in RELEVANCE}) == len(RELEVANCE)
+
+
+@pytest.mark.parametrize("query, expected", RELEVANCE, ids=[q for q, _ in RELEVANCE])
+def test_each_query_of_the_relevance_set_finds_its_items_in_the_first_ten(index: SearchIndex, query: str,
+                                                                          expected: list[str]) -> None:
+    found = [hit.iri.removeprefix(f"{BASE}id/") for hit in index.search(query, limit=10).hits]
+    assert set(expected) <= set(found), f"{query!r}: missing {sorted(set(expected) - set(found))} from {found}"
+
+
+@pytest.mark.parametrize("singular, plural", [("élu", "élus"), ("élu", "élues"), ("travailleur", "travailleuses"),
+                                              ("animateur", "animatrices"), ("locataire", "locataires"),
+                                              ("partenaire", "partenaires"), ("hébergement", "hebergements")])
+def test_plurals_and_feminines_share_the_singular_s_stem(singular: str, plural: str) -> None:
+    assert set(stems(singular)) & set(stems(plural))

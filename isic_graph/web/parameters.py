@@ -1,0 +1,56 @@
+"""A parameter that takes one value, given twice with different values, is refused (400 naming it): reading
+the first value silently (`scope=local&scope=live` ran as `local`) lets a client and the server mean
+different requests. The same value again means nothing else and is let through: SPARQLWrapper, for one,
+asks for TSV as `format=tsv&format=text/tab-separated-values` (a format's name and its media type are the
+same value here).
+
+Checked: the parameters of the query string, on every route, and the form fields of /sparql (with the
+query string: `?scope=live` and a form's `scope=local` are two values too). The other forms (the
+collection sheet's fields, uploads) have fields that take several values, and read them all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Flask, request
+
+from isic_graph.errors import UsageError
+from isic_graph.web.sparql import FORMAT_PARAMETER
+
+# the single-valued parameters the server reads (a route reading a new one adds it here); the others, such as
+# SPARQLWrapper's `output` and `results`, mean nothing here however often they come. Multi-valued by their
+# protocols, and so not here: the dataset of a query or an update and the Graph Store Protocol's `graph`.
+SINGLE_VALUED = frozenset({"query", "update", "scope", "format", "lang", "q", "offset", "limit", "network", "theme",
+                           "category", "phase", "territory", "start", "end", "project", "resource", "mode", "table",
+                           "peer", "store"})
+FORMS_CHECKED = frozenset({"sparql.sparql"})  # routes whose form fields are parameters of the same kind
+
+
+def given_twice() -> str | None:
+    """The first single-valued parameter of the request given more than once with different values, if any."""
+    pairs = list(request.args.items(multi=True))
+    if request.endpoint in FORMS_CHECKED and request.mimetype == "application/x-www-form-urlencoded":
+        pairs += request.form.items(multi=True)
+    names = Counter(name for name, _ in pairs)
+    for name in [name for name, count in names.items() if count > 1 and name in SINGLE_VALUED]:
+        if len({_meaning(name, value) for given, value in pairs if given == name}) > 1:
+            return name
+    return None
+
+
+def _meaning(name: str, value: str) -> str:
+    """What a value says: a format's name stands for its media type."""
+    value = value.strip()
+    return FORMAT_PARAMETER.get(value.lower(), value.lower()) if name == "format" else value
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def one_value_each() -> None:
+        name = given_twice()
+        if name is not None:
+            raise UsageError(f"the parameter {name!r} was given more than once, with different values; it takes one "
+                             "value",
+                             fr=f"le paramètre « {name} » est donné plusieurs fois, avec des valeurs différentes ; il "
+                                "ne prend qu'une valeur")
