@@ -11,7 +11,7 @@ from pyoxigraph import Triple
 
 from isic_graph.admin.reference import claimed, load_activity
 from isic_graph.errors import UsageError
-from isic_graph.ingest import editions, ownership
+from isic_graph.ingest import editions, ownership, settling
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.reading import parse_document
@@ -48,7 +48,7 @@ def init_store(store: Store, graphs: Graphs, validator: Validator | None = None,
                progress: Progress = lambda _: None) -> list[IngestResult]:
     """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
     refuse_other_edition(store, graphs)
-    ownership.migrate(store, graphs)  # owners for a store written before they were recorded
+    settling.migrate(store, graphs)  # owners for a store written before they were recorded
     ontology, thesauri = vocabulary_triples(graphs)
     replace_graph(store, graphs.ontology, ontology)
     progress(f"ontology loaded into <{graphs.ontology}>")

@@ -23,7 +23,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from isic_graph import __version__
 from isic_graph.admin.bootstrap import newer_edition, vocabulary_triples
 from isic_graph.errors import UsageError
-from isic_graph.ingest import editions, ownership
+from isic_graph.ingest import editions, settling
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.identity import key_holders, update_identity
 from isic_graph.ingest.ingestion import check
@@ -146,7 +146,7 @@ def migrate(store: Store, graphs: Graphs, validator: Validator, folder: Path | N
         ended = datetime.datetime.now(datetime.timezone.utc) if now is None else started
         _write(store, _operations(graphs, changes, _record(graphs, activity, source, target, chosen, changes,
                                                               started, ended), ended))
-        ownership.migrate(store, graphs)  # a store written before owners were recorded gets them
+        settling.migrate(store, graphs)  # a store written before owners were recorded gets them
         touched = set().union(*(key_holders(c.added + c.removed) for c in changes.values()))
         if touched:  # only identifiers a step wrote can join or part resources; the rest keep their links
             update_identity(store, graphs, touched)

@@ -9,7 +9,7 @@ import click
 
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli.context import Context, fail, run
-from isic_graph.ingest import ownership
+from isic_graph.ingest import ownership, settling
 from isic_graph.rdf.namespaces import check_slug
 
 
@@ -74,7 +74,7 @@ def owner_transfer(obj: Context, iri: str, network: str) -> None:
     def action() -> None:
         check_slug(network)
         with obj.store() as store:
-            previous = ownership.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network))
+            previous = settling.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network))
         click.echo(f"<{iri}>: {previous.describe() if previous else 'nobody'} -> network \"{network}\"")
     run(action)
 
@@ -86,7 +86,7 @@ def owner_conflicts(obj: Context) -> None:
     (owner transfer); their data is kept meanwhile. Exit 1 when there are some."""
     def action() -> int:
         with obj.store(read_only=True) as store:
-            found = ownership.conflicts(store, obj.graphs)
+            found = settling.conflicts(store, obj.graphs)
         for c in found:
             click.echo(f"<{c.subject}>\t{', '.join(c.networks)}\towner: {c.owner.describe() if c.owner else 'none'}")
         return len(found)

@@ -10,7 +10,7 @@ from typing import Sequence
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError, ValidationFailed
-from isic_graph.ingest import ownership, retraction
+from isic_graph.ingest import ownership, retraction, settling
 from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, kept_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
@@ -127,7 +127,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
     _check_attribution(batch, graphs, network)
     if not dry_run:
-        ownership.migrate(store, graphs)
+        settling.migrate(store, graphs)
     owner = ownership.network(graphs, network)
     claimed = ownership.check_batch(store, graphs, owner, batch)
     report = check(batch, store, validator, graphs, network, mode, owners=False)

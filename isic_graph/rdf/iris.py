@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import urllib.parse
@@ -9,8 +10,10 @@ import urllib.parse
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+KEPT = 1 << 16  # IRIs whose forms are kept: a file names its subjects again and again
 
 
+@functools.lru_cache(maxsize=KEPT)
 def normal(iri: str) -> str:
     """The IRI in RFC 3986 normal form (6.2.2): scheme and host in lower case, no default port, unreserved
     characters decoded and other escapes in upper case, no dot segments; and no repeated slashes."""
@@ -29,6 +32,7 @@ def normal(iri: str) -> str:
                                     _unescape(parts.fragment)))
 
 
+@functools.lru_cache(maxsize=KEPT)
 def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
     """What look-alikes share: the normal form fully decoded (`%2F` too, and in the host), without user information,
     trailing slash or fragment (unless kept), in lower case."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import warnings
@@ -169,7 +170,9 @@ class Validator:
 
     @classmethod
     def default(cls) -> Validator:
-        return cls(resources.shapes_files(), [resources.ontology_file(), *resources.thesaurus_files()])
+        """The validator of the shipped shapes and vocabulary, made once per process: once made, it is only read
+        (the server's threads share one), and its indexes are then built once."""
+        return _default()
 
     @cached_property
     def vocabulary_facts(self) -> Facts:
@@ -427,3 +430,8 @@ def _show(value: Node) -> str:
             return f'"{value}"@{value.language}'
         return f'"{value}"'
     return f"<{value}>"
+
+
+@functools.cache
+def _default() -> Validator:
+    return Validator(resources.shapes_files(), [resources.ontology_file(), *resources.thesaurus_files()])

@@ -11,9 +11,10 @@ from flask import Blueprint, Response, render_template, request
 from isic_graph.errors import NotFound
 from isic_graph.publish.links import page_link, safe_href
 from isic_graph.publish.maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
+from isic_graph.query.cache import key_for
 from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
 from isic_graph.web.derived import per_store_version
-from isic_graph.web.services import services
+from isic_graph.web.services import Page, services
 
 blueprint = Blueprint("maps", __name__)
 
@@ -37,6 +38,22 @@ def _link(iri: str) -> str | None:
 
 
 def _drawing(name: str, kind: str, filters: Filters) -> bytes:
+    """A drawing, kept with the derived pages until the next write: it depends on the store, its name, kind and
+    filters only (never on the request's host or headers), so the page and the address of each drawing, whatever
+    their URL and headers, share one render."""
+    s = services()
+    if s.pages is None or s.store.version is None:
+        return _drawn(name, kind, filters)
+    version = f"{s.store.version.current()}.{s.boot}"  # read before drawing: a write meanwhile is not missed
+    key = key_for(version, f"{name}.{kind} {filters!r}", "", (), (), "drawing")
+    kept = s.pages.get(key)
+    if kept is None:
+        kept = Page((), _drawn(name, kind, filters))
+        s.pages.put(key, kept)
+    return kept.body
+
+
+def _drawn(name: str, kind: str, filters: Filters) -> bytes:
     store = services().store
     if name == "partnerships":
         return draw_partnerships(partnership_map(store, filters, services().graphs), kind, _link)

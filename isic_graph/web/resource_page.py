@@ -10,7 +10,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.ingest.ownership import record_of
 from isic_graph.publish.links import page_link
-from isic_graph.rdf.labels import pick
+from isic_graph.rdf.labels import pick, words_in
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.results import SelectResult
@@ -146,12 +146,12 @@ def related(iri: str, lang: str) -> list[Row]:
         x = term_value(row["x"])
         grouped.setdefault(term_value(row["kind"]), []).append(
             Cell(pick(labels.get(x, {}), lang) or local_name(x, base), href=page_link(x, base)))
-    return [Row(Cell(UI[lang][kind]), cells) for kind, cells in grouped.items()]
+    return [Row(Cell(words_in(UI, lang)[kind]), cells) for kind, cells in grouped.items()]
 
 
 def owner(iri: str, lang: str) -> list[Row]:
     """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py)."""
-    s, ui = services(), UI[lang]
+    s, ui = services(), words_in(UI, lang)
     found = record_of(s.store, s.graphs, iri)
     if found is None:
         return []
@@ -168,7 +168,7 @@ def owner(iri: str, lang: str) -> list[Row]:
 def provenance(iri: str, lang: str) -> list[Row]:
     """Where a resource's description comes from: its graphs (network or harvested copy), when they were
     last written, what they were harvested from, and the collection sheets that describe it (or its project)."""
-    graphs, ui = services().graphs, UI[lang]
+    graphs, ui = services().graphs, words_in(UI, lang)
     base = services().settings.base_iri
     subject, metadata = sparql_terms.iri(iri), sparql_terms.iri(graphs.metadata)
     found: list[Row] = []

@@ -20,7 +20,7 @@ from types import FrameType
 from isic_graph.admin.startup import bring_to_edition
 from isic_graph.config import Settings
 from isic_graph.errors import ConfigError
-from isic_graph.ingest.ownership import migrate
+from isic_graph.ingest.settling import migrate
 from isic_graph.store.engine import Engine
 from isic_graph.web import MAX_UPLOAD, create_app
 from isic_graph.web.clients import TrustedProxies

@@ -6,9 +6,11 @@ import io
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from pyoxigraph import RdfFormat, parse
 
+from isic_graph.admin import reference
 from isic_graph.cli import main
 from isic_graph.cli.progress import Display
 from isic_graph.progress import Step
@@ -38,19 +40,22 @@ def test_plain_lines_say_each_tenth_of_a_stage_once_and_when_a_stage_of_unknown_
     assert "\r" not in out.getvalue()
 
 
-def test_load_export_backup_and_restore_report_on_stderr_and_keep_stdout_for_results(tmp_path: Path) -> None:
+def test_load_export_backup_and_restore_report_on_stderr_and_keep_stdout_for_results(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reference, "BLOCK", reference.BLOCK // 64)  # a file of some twenty blocks, read in as many
+    monkeypatch.setattr(reference, "CHUNK", reference.CHUNK // 10)  # steps and written in four chunks
     store = tmp_path / "store"
-    path = generated(tmp_path / "ref.nt", 40_000)
+    path = generated(tmp_path / "ref.nt", 4_000)
     loaded = cli(store, "load", str(path), "--graph", REFERENCE)
     assert loaded.exit_code == 0, loaded.output
-    assert loaded.stdout == f"loaded 40000 triples into <{REFERENCE}>\n"
+    assert loaded.stdout == f"loaded 4000 triples into <{REFERENCE}>\n"
     size = path.stat().st_size
     assert f"load: reading 100% ({size:,} of {size:,} bytes)" in loaded.stderr.splitlines()
     assert "load: reading 50% (" in loaded.stderr
 
     exported = cli(store, "export")
     assert exported.exit_code == 0
-    assert len(list(parse(exported.stdout_bytes, format=RdfFormat.N_QUADS))) >= 40_000  # stdout: the data only
+    assert len(list(parse(exported.stdout_bytes, format=RdfFormat.N_QUADS))) >= 4_000  # stdout: the data only
     assert "export: writing 100% (" in exported.stderr and "quads)" in exported.stderr
 
     small = tmp_path / "small"  # (1 in about 10,000 ownership records has an IRI that reads as an IBAN, which

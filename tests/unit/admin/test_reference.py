@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from isic_graph.admin import reference
 from isic_graph.admin.reference import load_reference
 from isic_graph.errors import DocumentTooLarge, ParseError, UsageError, ValidationFailed
 from isic_graph.ingest import ownership
+from isic_graph.ingest.documents import DocumentLimits
 from isic_graph.progress import Step
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.base import Store
@@ -38,33 +40,47 @@ def generated(path: Path, count: int, start: int = 0, word: str = "item") -> Pat
     return path
 
 
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The load's chunks (and flushes) a tenth of their size: the same writes, chunk after chunk, on files a tenth
+    as long."""
+    monkeypatch.setattr(reference, "CHUNK", reference.CHUNK // 10)
+    monkeypatch.setattr(reference, "FLUSH", reference.FLUSH // 10)
+    return reference.CHUNK
+
+
 def test_a_file_far_over_the_submission_cap_is_loaded_whole_and_its_subjects_owned(
         tmp_path: Path, graphs: Graphs) -> None:
-    path = generated(tmp_path / "communes.nt", 300_000)
+    count = 2 * DocumentLimits().max_triples  # in chunks of the size the command uses
+    path = generated(tmp_path / "communes.nt", count)
     steps: list[Step] = []
     with EmbeddedStore(tmp_path / "store") as store:
-        assert load_reference(store, graphs, path, REFERENCE, steps.append) == 300_000
-        assert store.count(REFERENCE) == 300_000
-        assert ownership.owner_of(store, graphs, "http://example.org/ref/74999") == ownership.instance(graphs)
+        assert load_reference(store, graphs, path, REFERENCE, steps.append) == count
+        assert store.count(REFERENCE) == count
+        last = f"http://example.org/ref/{count // 4 - 1}"
+        assert ownership.owner_of(store, graphs, last) == ownership.instance(graphs)
     reading = [s for s in steps if s.stage == "reading"]
     assert reading[0].done == 0 and reading[-1].done == reading[-1].total == path.stat().st_size
     assert [s.done for s in reading] == sorted(s.done for s in reading)
 
 
-def test_a_load_replaces_the_graph_on_each_backend(store: Store, graphs: Graphs, tmp_path: Path) -> None:
-    load_reference(store, graphs, generated(tmp_path / "old.nt", 30_000, word="old"), REFERENCE)
-    count = load_reference(store, graphs, generated(tmp_path / "new.nt", 25_000, word="new"), REFERENCE)
-    assert count == store.count(REFERENCE) == 25_000
+def test_a_load_replaces_the_graph_on_each_backend(store: Store, graphs: Graphs, tmp_path: Path,
+                                                   small_chunks: int) -> None:
+    load_reference(store, graphs, generated(tmp_path / "old.nt", 3 * small_chunks, word="old"), REFERENCE)
+    count = load_reference(store, graphs, generated(tmp_path / "new.nt", 2 * small_chunks + small_chunks // 2,
+                                                    word="new"), REFERENCE)
+    assert count == store.count(REFERENCE) == 2 * small_chunks + small_chunks // 2
     assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "old 0"@fr }} }}') is False
-    assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "new 6249"@fr }} }}') is True
+    assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "new {count // 4 - 1}"@fr }} }}') is True
 
 
-def broken_in_the_middle(path: Path, fault: str) -> Path:
-    """25,000 good triples, a faulty line, and 25,000 more: the fault comes after two chunks were written."""
-    generated(path, 25_000)
+def broken_in_the_middle(path: Path, fault: str, chunk: int) -> Path:
+    """Two chunks and a half of good triples, a faulty line, and as many more: the fault comes after two chunks
+    were written."""
+    generated(path, 2 * chunk + chunk // 2)
     with path.open("a", encoding="utf-8") as out:
         out.write(fault + "\n")
-    more = generated(path.with_suffix(".more"), 25_000, start=25_000)
+    more = generated(path.with_suffix(".more"), 2 * chunk + chunk // 2, start=2 * chunk + chunk // 2)
     with path.open("a", encoding="utf-8") as out:
         out.write(more.read_text(encoding="utf-8"))
     return path
@@ -82,11 +98,11 @@ FAULTS = [
 
 @pytest.mark.parametrize(("fault", "error"), FAULTS)
 def test_a_fault_in_the_middle_of_the_file_leaves_the_store_exactly_as_it_was(
-        store: Store, graphs: Graphs, tmp_path: Path, fault: str, error: type[Exception]) -> None:
+        store: Store, graphs: Graphs, tmp_path: Path, fault: str, error: type[Exception], small_chunks: int) -> None:
     load_reference(store, graphs, generated(tmp_path / "old.nt", 1_000, word="old"), REFERENCE)
     before = fingerprint(store)
     with pytest.raises(error) as refused:
-        load_reference(store, graphs, broken_in_the_middle(tmp_path / "new.nt", fault), REFERENCE)
+        load_reference(store, graphs, broken_in_the_middle(tmp_path / "new.nt", fault, small_chunks), REFERENCE)
     assert "jean.dupont" not in str(refused.value)
     assert fingerprint(store) == before
     if isinstance(store, EmbeddedStore) and store.path is not None:

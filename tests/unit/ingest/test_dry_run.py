@@ -61,10 +61,13 @@ def test_past_the_servers_dry_runs_at_once_the_next_waits_within_its_deadline(en
     first = threading.Thread(target=long_one)
     first.start()
     try:
-        with pytest.raises(ValidationTimeout) as waited:
+        with pytest.raises(ValidationTimeout, match="validating 1 submissions at once") as waited:
             while first.is_alive():  # until the long one holds the turn
-                runs.run(submission(engine, VALID.read_bytes()), 0.5)
-        assert "validating 1 submissions at once" in waited.value.message
+                try:
+                    runs.run(submission(engine, VALID.read_bytes()), 0.5)
+                except ValidationTimeout as exc:  # a busy machine may take longer than that to validate it
+                    if "at once" in exc.message:
+                        raise
         assert "le serveur vérifiait déjà 1 envois" in waited.value.text("fr")
     finally:
         first.join(timeout=30)

@@ -17,7 +17,7 @@ from isic_graph.admin.bootstrap import sample_networks
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
 from isic_graph.config import Settings
-from isic_graph.ingest import ownership
+from isic_graph.ingest import ownership, settling
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store import open_store
 from isic_graph.store.base import Store
@@ -315,7 +315,7 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
 
 
 def test_the_samples_leave_nothing_to_settle(sample_store: Store, graphs: Graphs) -> None:
-    assert ownership.conflicts(sample_store, graphs) == []
+    assert settling.conflicts(sample_store, graphs) == []
     rennes = ownership.record_of(sample_store, graphs, BASE + "id/territory/commune/35238")
     assert rennes is not None and rennes.owner == ownership.network(graphs, "anas") and rennes.activity
 

@@ -1,0 +1,116 @@
+"""Owners given after the fact: to the subjects of a store written before owners were recorded (migrate), by
+the administrator (transfer), and the subjects typed in several network graphs left for the administrator to
+settle (conflicts). Who owns what, and the check of each write, are in ownership.py."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pyoxigraph import Literal
+
+from isic_graph.errors import UsageError
+from isic_graph.ingest.ownership import (
+    CHUNK,
+    GENERATED,
+    IDENTITY,
+    Owner,
+    claim_update,
+    key,
+    network,
+    owner_of,
+    owners,
+    record,
+)
+from isic_graph.rdf.namespaces import DCTERMS, PROV, XSD, Graphs
+from isic_graph.sparql.terms import iri as sparql_iri
+from isic_graph.store.base import Store
+from isic_graph.store.results import term_value
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A subject typed in several network graphs, and its owner if it has one."""
+
+    subject: str
+    networks: tuple[str, ...]
+    owner: Owner | None
+
+
+def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
+             now: datetime.datetime | None = None) -> Owner | None:
+    """Give a subject to another owner, with a provenance record of the transfer; the previous owner."""
+    sparql_iri(iri)  # an IRI a person typed: refused (UsageError) unless it is one
+    previous = owner_of(store, graphs, iri)
+    if previous is not None and previous.kind == "network" and key(graphs, iri) == key(
+            graphs, graphs.network_resource(previous.name)):
+        raise UsageError(f"<{iri}> names network {previous.name!r}, which always owns it")
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/ownership-transfer/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    before = previous.describe() if previous else "nobody"
+    store.update(claim_update(graphs, new, [iri], activity, replace=True) + f""" ;
+INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a <{PROV}Activity> ;
+  <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> \
+{sparql_iri(record(graphs, key(graphs, iri)))} ;
+  <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""")
+    return previous
+
+
+def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) -> int:
+    """Once per store: give each subject to the network graph holding its type, or, when several do, to
+    the only one that states more than its identity; the others are left to the administrator (see
+    conflicts), their data kept. The number of subjects given an owner."""
+    if store.query(f"ASK {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(graphs.ownership)} <{DCTERMS}created> "
+                   f"?d }} }}"):
+        return 0
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    by_network: dict[str, list[str]] = defaultdict(list)
+    for graph in store.graph_names():
+        if graph.startswith(graphs.network_prefix):
+            by_network[graph[len(graphs.network_prefix):]].append(graphs.network_resource(graph[len(graphs.network_prefix):]))
+    for subject, described in _typed_in_networks(store, graphs, several=False).items():
+        describing = [g for g, predicates in described.items() if predicates - IDENTITY]
+        holder = next(iter(described)) if len(described) == 1 else describing[0] if len(describing) == 1 else None
+        if holder is not None:
+            by_network[holder[len(graphs.network_prefix):]].append(subject)
+    operations = [claim_update(graphs, network(graphs, slug), sorted(set(iris)), activity)
+                  for slug, iris in by_network.items()]
+    operations.append(f"""INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{
+  {sparql_iri(graphs.ownership)} <{DCTERMS}created> "{now.isoformat()}"^^<{XSD}dateTime> ; <{GENERATED}> \
+{sparql_iri(activity)} .
+  {sparql_iri(activity)} a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
+  <{DCTERMS}description> "owners given to the subjects of a store written before ownership was recorded"@en }} }}""")
+    store.update(" ;\n".join(operations))
+    return sum(len(set(iris)) for iris in by_network.values())
+
+
+def conflicts(store: Store, graphs: Graphs) -> list[Conflict]:
+    """The subjects typed in several network graphs that are unsettled: nobody owns them, or a network
+    graph other than their owner's states more than their identity. For the administrator to settle
+    (owner transfer, or the network publishing again); their data is kept meanwhile."""
+    typed = _typed_in_networks(store, graphs, several=True)
+    found = owners(store, graphs, typed)
+    unsettled = []
+    for subject, described in sorted(typed.items()):
+        owner = found.get(subject)
+        mine = graphs.network(owner.name) if owner is not None and owner.kind == "network" else None
+        if owner is None or any(predicates - IDENTITY for g, predicates in described.items() if g != mine):
+            unsettled.append(Conflict(subject, tuple(sorted(g[len(graphs.network_prefix):] for g in described)), owner))
+    return unsettled
+
+
+def _typed_in_networks(store: Store, graphs: Graphs, several: bool) -> dict[str, dict[str, set[str]]]:
+    """The subjects typed in network graphs (in several only, or all), with the predicates each graph states."""
+    having = "HAVING (COUNT(DISTINCT ?g) > 1)" if several else ""
+    rows = store.select(f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(isIRI(?s) && !CONTAINS(STR(?s), "#genid-")
+  && STRSTARTS(STR(?g), "{graphs.network_prefix}")) }} GROUP BY ?s {having}""").rows
+    subjects = sorted(term_value(r["s"]) for r in rows)
+    found: dict[str, dict[str, set[str]]] = {s: defaultdict(set) for s in subjects}
+    for start in range(0, len(subjects), CHUNK):
+        values = " ".join(sparql_iri(s) for s in subjects[start:start + CHUNK])
+        for row in store.select(f"SELECT DISTINCT ?s ?g ?p WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                                f'FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows:
+            found[term_value(row["s"])][term_value(row["g"])].add(term_value(row["p"]))
+    return {s: {g: p for g, p in d.items()} for s, d in found.items()}
