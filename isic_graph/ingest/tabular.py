@@ -95,7 +95,12 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
 FRENCH_TABLES = {"reseau": "network", "reseaux": "network", "territoires": "territories", "projets": "projects",
                  "enseignements": "lessons", "partenaires": "partners", "partenariats": "partners",
                  "financements": "fundings", "groupes": "groups", "groupes d usagers": "groups",
-                 "comites": "committees", "comites de pilotage": "committees", "ressources": "resources"}
+                 "comites": "committees", "comites de pilotage": "committees", "ressources": "resources",
+                 "roles": "roles", "participations": "participations", "jalons": "milestones",
+                 "etapes": "milestones", "activites": "activities", "activites de capitalisation": "activities",
+                 "evaluations": "evaluations", "contributions": "contributions",
+                 "contributions en nature": "contributions", "aides aux familles": "family-aid",
+                 "aide aux familles": "family-aid", "organisations": "organisations"}
 COPY_MARK = re.compile(r"\s*(\(\d{1,3}\)|- copie|- copy|copie)$")
 
 

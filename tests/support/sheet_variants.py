@@ -43,7 +43,11 @@ AMOUNTS: dict[str, Callable[[float], str]] = {
     "EUR": lambda a: f"{a:.0f} EUR",
 }
 FRENCH = {"network": "Réseau", "territories": "Territoires", "organisations": "Organisations", "projects": "Projets",
-          "lessons": "Enseignements", "partners": "Partenaires", "fundings": "Financements"}
+          "lessons": "Enseignements", "partners": "Partenaires", "fundings": "Financements",
+          "groups": "Groupes d'usagers", "roles": "Rôles", "committees": "Comités de pilotage",
+          "participations": "Participations", "milestones": "Jalons", "activities": "Activités",
+          "evaluations": "Évaluations", "contributions": "Contributions en nature",
+          "family-aid": "Aides aux familles", "resources": "Ressources"}
 NAMES: dict[str, Callable[[str], str]] = {
     "plain": lambda table: table,
     "french": lambda table: FRENCH[table],
