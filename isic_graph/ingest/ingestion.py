@@ -163,6 +163,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         operations.extend(deletions(graph, again, paths, kept) + deletions(graph, resources - again, paths))
     else:
         operations.extend(_delete_descriptions(graph, batch.subjects | removing))
+        if removing:  # and what the network's graph says of them elsewhere (a committee naming a removed partner)
+            operations.append(f"DELETE {{ GRAPH {iri(graph)} {{ ?s ?p ?r }} }} WHERE {{ VALUES ?r {{ "
+                              f"{iris(sorted(removing))} }} GRAPH {iri(graph)} {{ ?s ?p ?r }} }}")
     operations.append(insert_data(graph, batch.triples))
     operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
     operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,

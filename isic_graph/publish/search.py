@@ -31,7 +31,7 @@ from typing import Iterable
 import snowballstemmer
 
 from isic_graph.errors import UsageError
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, SKOS, Graphs
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, Graphs
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.base import Store
 
@@ -42,7 +42,8 @@ TEXTS = (f"{DCTERMS}description", f"{ISIC}genesis", f"{ISIC}modalities", f"{ISIC
 FACETS = ("network", "theme", "category", "phase")
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 32
-INDEX_VERSION = "2"  # how texts are cut into stems: an index made another way is made again
+INDEX_VERSION = "3"  # what is indexed and how texts are cut into stems: an index made another way is made again
+ROLE_CONCEPTS = tuple(f"{ISIC}{name}" for name in ("profession", "function", "roleStatus", "roleType", "stance"))
 LABELS = tuple(f"{SKOS}{name}" for name in ("prefLabel", "altLabel", "hiddenLabel"))
 Label = tuple[str, ...]  # a label's words
 SCHEMA = """
@@ -160,7 +161,7 @@ class SearchIndex:
         for graph in gone:
             self._replace(graph, None, [], [])
         for graph in changed:
-            documents, facets = _read_graph(store, graph)
+            documents, facets = _read_graph(store, graph, graphs.thesauri)
             self._replace(graph, current[graph], documents, facets)
         return len(changed)
 
@@ -308,12 +309,22 @@ def _values(names: Iterable[str]) -> str:
     return sparql_terms.iris(names)
 
 
-def _read_graph(store: Store, graph: str) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str]]]:
-    """The documents a graph describes (iri, kind, title, text) and their facet values (iri, facet, value)."""
-    rows = store.select(f"""SELECT ?s ?kind ?p ?o WHERE {{
+def _read_graph(store: Store, graph: str, thesauri: str
+                ) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str]]]:
+    """The documents a graph describes (iri, kind, title, text) and their facet values (iri, facet, value).
+    A project's text includes the people it involves: each role's title and the labels of its profession,
+    function, status and stance (« CESF », « assistante sociale », « élu » find the projects they work on)."""
+    rows = [*store.select(f"""SELECT ?s ?kind ?p ?o WHERE {{
         GRAPH {sparql_terms.iri(graph)} {{ ?s a ?kind ; ?p ?o }}
         VALUES ?kind {{ {_values(KINDS)} }} VALUES ?p {{ {_values(TITLES + TEXTS)} }}
-        FILTER(isLiteral(?o)) }}""").rows
+        FILTER(isLiteral(?o)) }}""").rows, *store.select(f"""SELECT DISTINCT ?s ?kind ?p ?o WHERE {{
+        GRAPH {sparql_terms.iri(graph)} {{ ?s a ?kind ; <{ISIC}involves> ?role }}
+        VALUES ?kind {{ <{ISIC}Project> }}
+        {{ GRAPH {sparql_terms.iri(graph)} {{ ?role <{RDFS}label> ?o }} }}
+        UNION {{ GRAPH {sparql_terms.iri(graph)} {{ ?role ?kindOfRole ?concept }}
+                 VALUES ?kindOfRole {{ {_values(ROLE_CONCEPTS)} }}
+                 GRAPH {sparql_terms.iri(thesauri)} {{ ?concept <{SKOS}prefLabel> ?o }} }}
+        BIND(<{DCTERMS}description> AS ?p) FILTER(isLiteral(?o)) }}""").rows]
     titles: dict[str, list[tuple[bool, str]]] = defaultdict(list)  # (not French?, text): French sorts first
     texts: dict[str, list[tuple[bool, str]]] = defaultdict(list)
     kinds: dict[str, str] = {}

@@ -17,7 +17,7 @@ blueprint = Blueprint("dumps", __name__)
 
 LISTING_TYPES = ["text/html", "application/json"]
 LISTING_UI = {
-    "fr": {"title": "Exports", "other": "English", "file": "fichier", "type": "type de média",
+    "fr": {"title": "Exports complets", "other": "English", "file": "fichier", "type": "type de média",
            "modified": "dernière modification", "catalogue": "catalogue DCAT",
            "intro": "Tout le magasin (chaque graphe, en N-Quads compressé par gzip) et le graphe de chaque réseau "
                     "(Turtle, JSON-LD), lus du magasin au fil de l'envoi ; décrits dans le"},

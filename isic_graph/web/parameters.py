@@ -16,7 +16,7 @@ from collections import Counter
 from flask import Flask, request
 
 from isic_graph.errors import UsageError
-from isic_graph.web.sparql import FORMAT_PARAMETER
+from isic_graph.rdf.formats import answer_offers
 
 # the single-valued parameters the server reads (a route reading a new one adds it here); the others, such as
 # SPARQLWrapper's `output` and `results`, mean nothing here however often they come. Multi-valued by their
@@ -25,6 +25,10 @@ SINGLE_VALUED = frozenset({"query", "update", "scope", "format", "lang", "q", "o
                            "category", "phase", "territory", "start", "end", "project", "resource", "mode", "table",
                            "peer", "store"})
 FORMS_CHECKED = frozenset({"sparql.sparql"})  # routes whose form fields are parameters of the same kind
+FORMAT_MEANINGS: dict[str, set[str]] = {}  # a format's name, alias or media type -> the media types it may mean
+for _form in ("SELECT", "CONSTRUCT"):
+    for _name, _format in answer_offers(_form).items():
+        FORMAT_MEANINGS.setdefault(_name.lower(), set()).add(_format.media_type)
 
 
 def given_twice() -> str | None:
@@ -34,15 +38,20 @@ def given_twice() -> str | None:
         pairs += request.form.items(multi=True)
     names = Counter(name for name, _ in pairs)
     for name in [name for name, count in names.items() if count > 1 and name in SINGLE_VALUED]:
-        if len({_meaning(name, value) for given, value in pairs if given == name}) > 1:
+        if not frozenset.intersection(*(_meanings(name, value) for given, value in pairs if given == name)):
             return name
     return None
 
 
-def _meaning(name: str, value: str) -> str:
-    """What a value says: a format's name stands for its media type."""
+def _meanings(name: str, value: str) -> frozenset[str]:
+    """What a value may say: a format's name, media type or list of media types (SPARQLWrapper sends
+    `format=json-ld&format=application/ld+json,application/x-json+ld`) stands for the media types of the
+    answer formats it names, whatever the query's form; two values agree when they share one."""
     value = value.strip()
-    return FORMAT_PARAMETER.get(value.lower(), value.lower()) if name == "format" else value
+    if name != "format":
+        return frozenset({value})
+    items = [item.split(";")[0].strip().lower() for item in value.split(",") if item.strip()] or [""]
+    return frozenset(found for item in items for found in FORMAT_MEANINGS.get(item, {item}))
 
 
 def register(app: Flask) -> None:

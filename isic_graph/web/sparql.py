@@ -158,6 +158,9 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
             queries = form.getlist("query")
             params = form
         elif media_type == "application/sparql-query":
+            if "query" in request.args:  # which one would run? The protocol sends the query one way only
+                raise UsageError("a query sent as the request body leaves no room for a query= parameter too",
+                                 fr="une requête envoyée comme corps de la demande exclut un paramètre query= en plus")
             queries = [utf8_body()]
         elif media_type == "application/sparql-update":
             raise UnsupportedFormat("updates are not accepted here: send them to /update")
@@ -192,10 +195,10 @@ def answer_type(form: str) -> str:
     results or Turtle triples. A name means the format of its kind the form can take (`xml` is RDF/XML for a
     CONSTRUCT, `n3` Turtle, `json` JSON-LD); 406 when none of what was asked fits the form."""
     offers = answer_offers(form)
-    named = [v.strip() for field in FORMAT_FIELDS for v in request.values.getlist(field) if v.strip()]
+    named = [v.strip(" \t") for field in FORMAT_FIELDS for v in request.values.getlist(field) if v.strip(" \t")]
     if named:
         for value in named:
-            found = offers.get(value.lower()) or offers.get(value.split(";")[0].strip().lower())
+            found = offers.get(value.lower()) or offers.get(value.split(";")[0].strip(" \t").lower())
             if found is not None:
                 return found.media_type
         raise NotAcceptable(f"a {form} query's answer is not available as {named[0]!r}; it is as "

@@ -27,6 +27,9 @@ def update() -> Response:
         operations = request.form.getlist("update")
         params = request.form
     elif request.mimetype == "application/sparql-update":
+        if "update" in request.args:  # which one would run? The protocol sends the update one way only
+            raise UsageError("an update sent as the request body leaves no room for an update= parameter too",
+                             fr="une mise à jour envoyée comme corps de la demande exclut un paramètre update= en plus")
         operations = [utf8_body()]
     else:
         raise UnsupportedFormat("an update is sent as application/x-www-form-urlencoded or "

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from isic_graph.config import Settings
 from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
+from tests.conftest import ADMIN
 from tests.support.oxigraph_server import loaded_engine
 from tests.support.queries import BASE, COUNT_LESSONS, RUNAWAY
 
@@ -184,6 +185,49 @@ def test_a_single_valued_parameter_given_twice_is_refused_naming_it(client: Flas
 def test_a_parameter_given_again_with_the_same_value_is_read(client: FlaskClient, pairs: list[tuple[str, str]]) -> None:
     answer = client.get("/sparql", query_string=MultiDict([("query", COUNT_LESSONS), *pairs]))
     assert answer.status_code == 200, answer.json
+
+
+@pytest.mark.parametrize("form,pairs,expected", [
+    ("CONSTRUCT", [("format", "json-ld"), ("format", "application/ld+json,application/x-json+ld")],
+     "application/ld+json"),  # as SPARQLWrapper asks for JSONLD
+    ("DESCRIBE", [("format", "json-ld"), ("format", "application/ld+json,application/x-json+ld")],
+     "application/ld+json"),
+    ("CONSTRUCT", [("format", "rdf+xml"), ("format", "application/rdf+xml")], "application/rdf+xml"),
+    ("CONSTRUCT", [("format", "turtle"), ("format", "text/turtle")], "text/turtle"),
+    ("CONSTRUCT", [("format", "n3"), ("format", "text/n3;charset=utf-8,text/rdf+n3")], "text/turtle"),
+    ("SELECT", [("format", "xml"), ("format", "application/sparql-results+xml")], "application/sparql-results+xml"),
+    ("SELECT", [("format", "json"), ("format", "application/sparql-results+json,application/json")],
+     "application/sparql-results+json"),
+])
+def test_a_format_named_and_listed_by_its_media_types_is_one_format(client: FlaskClient, form: str,
+                                                                    pairs: list[tuple[str, str]],
+                                                                    expected: str) -> None:
+    text = {"CONSTRUCT": "CONSTRUCT WHERE { ?s a ?o } LIMIT 3", "DESCRIBE": "DESCRIBE ?s WHERE { ?s a ?o } LIMIT 1",
+            "SELECT": "SELECT ?s WHERE { ?s a ?o } LIMIT 3"}[form]
+    for answer in (client.get("/sparql", query_string=MultiDict([("query", text), *pairs])),
+                   client.post("/sparql", data=MultiDict([("query", text), *pairs]))):
+        assert answer.status_code == 200 and answer.mimetype == expected, answer.get_data(as_text=True)[:300]
+
+
+def test_a_format_the_query_form_cannot_take_is_406_not_a_parameter_conflict(client: FlaskClient) -> None:
+    pairs = [("format", "json-ld"), ("format", "application/ld+json,application/x-json+ld")]
+    answer = client.get("/sparql", query_string=MultiDict([("query", "SELECT * { ?s ?p ?o } LIMIT 1"), *pairs]))
+    assert answer.status_code == 406
+    tsv = [("format", "tsv"), ("format", "text/tab-separated-values")]
+    answer = client.get("/sparql", query_string=MultiDict([("query", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"), *tsv]))
+    assert answer.status_code == 406
+
+
+@pytest.mark.parametrize("route,media_type,field", [("/sparql", "application/sparql-query", "query"),
+                                                    ("/update", "application/sparql-update", "update")])
+def test_a_body_and_a_parameter_naming_the_same_operation_are_refused(client: FlaskClient, route: str,
+                                                                     media_type: str, field: str) -> None:
+    other = "ASK {}" if field == "query" else "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    answer = client.post(route, query_string={field: other}, data="ASK { ?s ?p ?o }" if field == "query" else
+                         "INSERT DATA { <urn:x> <urn:y> <urn:z> }", content_type=media_type,
+                         headers={"Authorization": f"Bearer {ADMIN}", "Accept-Language": "fr"})
+    assert answer.status_code == 400 and f"{field}=" in answer.json["detail"], answer.json
+    assert client.get("/sparql", query_string={"query": "ASK { <urn:x> ?p ?o }"}).json["boolean"] is False
 
 
 def test_the_dataset_parameters_take_several_values(client: FlaskClient) -> None:

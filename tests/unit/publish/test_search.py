@@ -116,8 +116,11 @@ SOCIAL_WORKERS = ["project/les-incompris", "project/mobilite-emploi-lille", "pro
 TENANTS = ["project/precarite-energetique-roubaix", "project/collectif-locataires-saint-denis"]
 FUEL = ["project/precarite-energetique-roubaix"]
 GROCERY = ["project/epicerie-solidaire-grenoble"]
+CESF = ["project/precarite-energetique-roubaix", "project/sejour-vacances-familles",
+        "project/epicerie-solidaire-grenoble", "project/ateliers-droits-rennes"]  # a CESF among their roles
 RELEVANCE = [
     # plurals and feminines of what the singular finds
+    ("CESF", CESF), ("cesf", CESF), ("conseillère en économie sociale et familiale", CESF),
     ("élu", ELECTED), ("élus", ELECTED), ("élue", ELECTED), ("élues", ELECTED), ("ELUS", ELECTED),
     ("elus", ELECTED), ("locataire", TENANTS), ("locataires", TENANTS), ("logements", TENANTS),
     ("financeur", ["lesson/pe-copil-domine-par-les-financeurs"]),
@@ -131,7 +134,8 @@ RELEVANCE = [
     ("comités de pilotage", STEERING), ("comite de pilotage", STEERING), ("steering committee", STEERING),
     ("steering committees", STEERING), ("ASS", SOCIAL_WORKERS), ("assistante sociale", SOCIAL_WORKERS),
     ("assistantes sociales", SOCIAL_WORKERS), ("assistant de service social", SOCIAL_WORKERS),
-    ("social worker", SOCIAL_WORKERS), ("elected official", ELECTED), ("elected officials", ELECTED),
+    ("social worker", SOCIAL_WORKERS[:2]),  # every project has one now (roles are indexed): two in the first ten
+    ("elected official", ELECTED), ("elected officials", ELECTED),
     # the thesauri's labels across languages
     ("précarité énergétique", FUEL), ("precarite energetique", FUEL), ("fuel poverty", FUEL),
     ("aide alimentaire", GROCERY), ("food aid", GROCERY), ("housing", TENANTS),
