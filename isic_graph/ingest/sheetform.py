@@ -8,7 +8,9 @@ shape's sh:node) or for a resource of a stored class (sh:class: organisations, t
 lessons; several classes at once for a shape's sh:or, as transferability). Short texts of several values
 are one box, one value a line or separated by `|`. Repeatable blocks, from the shapes of their classes,
 describe partners, fundings, and the network's own organisations and territories (which the form's
-pick-lists then offer as `#organisation.0`…); roles and user groups are left to the CSV sheet.
+pick-lists then offer as `#organisation.0`…); the sheet's other tables around a project (user groups, roles,
+committees, participations, milestones, activities, evaluations, in-kind contributions, aid to families,
+resources) are blocks generated from the sheet model (sheetblocks.py).
 
 A filled form becomes the triples of one project, its lessons, its collection sheet and its blocks,
 ingested like any submission: the same shapes, the same path, all or nothing. What it covers is said
@@ -56,6 +58,7 @@ AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's projec
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
 RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
 RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+OWL_DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,12 @@ class FilledSheet:
         return found
 
 
-BLOCK_KINDS = ("lesson", "partner", "funding", "organisation", "territory")
+# The sheet's tables of records around a project, each a block of the form (sheetblocks.py), named after its table.
+SHEET_TABLES = ("groups", "roles", "committees", "participations", "milestones", "activities", "evaluations",
+                "contributions", "family-aid", "resources")
+BLOCK_KINDS = ("lesson", "partner", "funding", "organisation", "territory", *SHEET_TABLES)
 HIDDEN = ("id", "partnership")  # what an edit form's block carries of the stored resource it shows
-BLOCK_FIELD = re.compile(r"(lesson|partner|funding|organisation|territory)\.([^.]*)\.")
+BLOCK_FIELD = re.compile(rf"({'|'.join(BLOCK_KINDS)})\.([^.]*)\.")
 LESSON_INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
 
 
@@ -171,8 +177,17 @@ def _number(subject: str, predicate: str) -> float | None:
 
 @cache
 def fields(kind: str) -> tuple[Field, ...]:
-    """The fields of the `project` or `lesson` part of the form, in the shapes' order."""
-    return tuple(f for f in shape_fields(SHAPES[kind]) if f.kind != "link" and f.path not in AUTOMATIC)
+    """The fields of the `project` or `lesson` part of the form, in the shapes' order: the second edition's
+    properties only (a deprecated one is still read, but the form writes its replacements)."""
+    return tuple(f for f in shape_fields(SHAPES[kind]) if f.kind != "link" and f.path not in AUTOMATIC | deprecated())
+
+
+@cache
+def deprecated() -> frozenset[str]:
+    """The ontology's deprecated properties (owl:deprecated true): first-edition terms that have replacements."""
+    return frozenset(q.subject.value for q in parse(path=str(resources.ontology_file()), format=RdfFormat.TURTLE)
+                     if q.predicate.value == OWL_DEPRECATED and isinstance(q.object, Literal)
+                     and q.object.value == "true" and isinstance(q.subject, NamedNode))
 
 
 @dataclass(frozen=True)
@@ -202,7 +217,7 @@ BLOCKS = {b.kind: b for b in (
 @cache
 def block_fields(kind: str) -> tuple[Field, ...]:
     """The fields of a block (`partner`, `funding`, `organisation`, `territory`), in the shapes' order."""
-    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.kind != "link")
+    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.kind != "link" and f.path not in deprecated())
 
 
 @cache
@@ -524,5 +539,6 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 
-__all__ = ["BLOCKS", "Block", "Field", "FilledSheet", "Option", "SheetTriples", "block_fields", "block_index",
-           "entries", "fields", "listed", "options", "project_iri", "shape_fields", "sheet_triples", "slug"]
+__all__ = ["BLOCKS", "SHEET_TABLES", "Block", "Field", "FilledSheet", "Option", "SheetTriples", "block_fields",
+           "block_index", "deprecated", "entries", "fields", "listed", "options", "project_iri", "shape_fields",
+           "sheet_triples", "slug"]
