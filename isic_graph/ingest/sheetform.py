@@ -55,6 +55,9 @@ PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Actor", f"{ISIC}Territory", f
 MAX_LESSONS = 20
 SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
+# the project's links to what its blocks describe (partners, fundings, the sheet's tables): written by the blocks
+BLOCK_LINKS = {f"{ISIC}{name}" for name in ("partnership", "funding", "userGroup", "involves", "inKind", "familyAid",
+                                            "keyMoment")}
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
 RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
 RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
@@ -179,7 +182,7 @@ def _number(subject: str, predicate: str) -> float | None:
 def fields(kind: str) -> tuple[Field, ...]:
     """The fields of the `project` or `lesson` part of the form, in the shapes' order: the second edition's
     properties only (a deprecated one is still read, but the form writes its replacements)."""
-    return tuple(f for f in shape_fields(SHAPES[kind]) if f.kind != "link" and f.path not in AUTOMATIC | deprecated())
+    return tuple(f for f in shape_fields(SHAPES[kind]) if f.path not in AUTOMATIC | BLOCK_LINKS | deprecated())
 
 
 @cache
@@ -217,7 +220,7 @@ BLOCKS = {b.kind: b for b in (
 @cache
 def block_fields(kind: str) -> tuple[Field, ...]:
     """The fields of a block (`partner`, `funding`, `organisation`, `territory`), in the shapes' order."""
-    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.kind != "link" and f.path not in deprecated())
+    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.path not in deprecated())
 
 
 @cache
@@ -248,10 +251,11 @@ def shape_fields(node_shape: str) -> tuple[Field, ...]:
             kind_of = "number"
         elif scheme or (classes and all(c in PICKABLE_CLASSES for c in classes)):
             kind_of = "choice"
-        elif classes:
-            kind_of = "link"
+        elif classes or any(isinstance(o, NamedNode) and o.value == SH + "IRI"
+                            for o in _objects(key_node, SH + "nodeKind")):
+            kind_of = "link"  # resources the form has no pick-list for, or web addresses: typed as IRIs
         else:
-            continue  # values of several kinds (sh:or of classes), or IRIs of no class: described by hand
+            continue  # values of several kinds: described by hand
         group = next(iter(_objects(key_node, SH + "group")), None)
         group_order = _number(str(group), SH + "order") if group is not None else None
         max_count = _number(key_node, SH + "maxCount")
@@ -354,14 +358,16 @@ def _kept_slug(text: str) -> str:
 
 
 KEPT_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+RELATIVE = re.compile(r"[a-z][a-z-]{0,39}/[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")  # `type/identifier` under id/
 LIST_SEPARATORS = re.compile(r"\s*(?:\r\n|\r|\n|\|)\s*")
 TYPED_KINDS = {XSD + "date": "date", XSD + "boolean": "boolean", XSD + "decimal": "decimal",
                XSD + "integer": "integer", XSD + "nonNegativeInteger": "integer"}
 
 
 def listed(f: Field) -> bool:
-    """A field whose several values are typed in one box, one a line or separated by `|` (short texts)."""
-    return f.kind == "text" and f.multiple and not f.one_per_language
+    """A field whose several values are typed in one box, one a line or separated by `|` (short texts, and
+    links to resources the form has no pick-list for)."""
+    return f.kind in ("text", "link") and f.multiple and not f.one_per_language
 
 
 @dataclass(frozen=True)
@@ -398,12 +404,12 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
     covered |= {(project.value, ISIC + "funding", None), (project.value, ISIC + "partnership", None)}
     aliases = {f"#{kind}.{i}": node.value for (kind, i), node in described.items()}
     triples = [Triple(project, NamedNode(RDF_TYPE), NamedNode(ISIC + "Project"))]
-    triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases)
+    triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases, ids)
     for (kind, i), node in described.items():
         blocks[node.value] = f"{kind}.{i}"
         triples.append(Triple(node, NamedNode(RDF_TYPE), NamedNode(BLOCKS[kind].type)))
         covered.add((node.value, RDF_TYPE, None))
-        triples += _values(node, f"{kind}.{i}", block_fields(kind), sheet, lang, covered, problems, aliases)
+        triples += _values(node, f"{kind}.{i}", block_fields(kind), sheet, lang, covered, problems, aliases, ids)
         if kind == "funding":
             triples.append(Triple(project, NamedNode(ISIC + "funding"), node))
         elif kind == "partner":
@@ -423,7 +429,7 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
         triples += [Triple(lesson, NamedNode(RDF_TYPE), NamedNode(ISIC + "Lesson")),
                     Triple(lesson, NamedNode(ISIC + "learnedFrom"), project)]
         covered |= {(lesson.value, RDF_TYPE, None), (lesson.value, ISIC + "learnedFrom", None)}
-        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang, covered, problems, aliases)
+        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang, covered, problems, aliases, ids)
     record = NamedNode(record_iri or sheet_iri(sheet, graphs, network))
     blocks[record.value] = "sheet"
     day = Literal((today or datetime.date.today()).isoformat(), datatype=NamedNode(XSD + "date"))
@@ -489,14 +495,16 @@ def entries(f: Field, raw: Sequence[str]) -> list[str]:
 
 def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: FilledSheet, lang: str,
             covered: set[tuple[str, str, str | None]], problems: dict[str, list[str]],
-            aliases: Mapping[str, str]) -> list[Triple]:
+            aliases: Mapping[str, str], ids: str = "") -> list[Triple]:
     found = []
     for f in known:
         name = f"{prefix}.{f.key}"
         covered.add((subject.value, f.path, lang if f.datatype == RDF_LANG_STRING else None))
         for value in entries(f, sheet.get(name)):
             term: NamedNode | Literal | None
-            if f.kind == "choice":
+            if f.kind == "link" and ids and RELATIVE.fullmatch(value):
+                value = ids + value  # `group/x`, `lesson/y`: a resource of this instance, as in the CSV sheet
+            if f.kind in ("choice", "link"):
                 try:
                     term = NamedNode(aliases.get(value, value))  # `#organisation.0`: the one described below
                 except ValueError:
