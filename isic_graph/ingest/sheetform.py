@@ -53,7 +53,10 @@ from isic_graph.store.base import Store
 LONG_TEXTS = {"description", "genesis", "modalities", "statement", "recommendation"}
 PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Actor", f"{ISIC}Territory", f"{ISIC}Lesson"}
 MAX_LESSONS = 20
-SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape"}
+SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape",
+          "sheet": SHAPES_NS + "CollectionSheetShape"}
+# what the form writes of the collection sheet itself: the project it describes, its network, its dates
+SHEET_AUTOMATIC = {f"{ISIC}describes", f"{PROV}wasAttributedTo", f"{DCTERMS}created", f"{DCTERMS}modified"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
 # the project's links to what its blocks describe (partners, fundings, the sheet's tables): written by the blocks
 BLOCK_LINKS = {f"{ISIC}{name}" for name in ("partnership", "funding", "userGroup", "involves", "inKind", "familyAid",
@@ -180,9 +183,10 @@ def _number(subject: str, predicate: str) -> float | None:
 
 @cache
 def fields(kind: str) -> tuple[Field, ...]:
-    """The fields of the `project` or `lesson` part of the form, in the shapes' order: the second edition's
+    """The fields of the `project`, `lesson` or `sheet` part of the form, in the shapes' order: the second edition's
     properties only (a deprecated one is still read, but the form writes its replacements)."""
-    return tuple(f for f in shape_fields(SHAPES[kind]) if f.path not in AUTOMATIC | BLOCK_LINKS | deprecated())
+    automatic = SHEET_AUTOMATIC if kind == "sheet" else AUTOMATIC | BLOCK_LINKS
+    return tuple(f for f in shape_fields(SHAPES[kind]) if f.path not in automatic | deprecated())
 
 
 @cache
@@ -441,6 +445,7 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
                 Triple(record, NamedNode(DCTERMS + "modified"), day)]
     covered |= {(record.value, p, None) for p in (RDF_TYPE, ISIC + "describes", PROV + "wasAttributedTo",
                                                   DCTERMS + "created", DCTERMS + "modified")}
+    triples += _values(record, "sheet", fields("sheet"), sheet, lang, covered, problems, aliases, ids)
     kept = {node.value for node in described.values()} | {s for s, _, _ in covered}
     removed = {iri for kind in ("partner", "funding") for iri in sheet.stored(kind).values() if _stored(iri, ids)}
     removed |= set(partnerships.values())

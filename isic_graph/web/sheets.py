@@ -53,6 +53,7 @@ MAX_BLOCKS = MAX_LESSONS  # as many blocks of a kind as the form may hold
 
 UI = {
     "fr": {"title": "Nouvelle fiche de collecte", "edit": "Modifier la fiche", "project": "Le projet",
+           "sheet": "La fiche de collecte",
            "lessons": "Les enseignements", "lesson": "Enseignement", "add": "Ajouter un enseignement",
            "credential": "Jeton du réseau", "credential_help": "Le jeton d'écriture remis à votre réseau.",
            "submit": "Enregistrer la fiche", "required": "obligatoire", "yes": "oui", "no": "non", "none": "—",
@@ -74,6 +75,7 @@ UI = {
                           "ce qui est déjà enregistré est conservé.",
            "picks": "Plusieurs choix possibles : maintenez Ctrl (Cmd sur Mac) en cliquant pour en choisir plusieurs."},
     "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
+           "sheet": "The collection sheet",
            "lessons": "The lessons", "lesson": "Lesson", "add": "Add a lesson",
            "credential": "Network token", "credential_help": "The write token given to your network.",
            "submit": "Save the sheet", "required": "required", "yes": "yes", "no": "no", "none": "—",
@@ -117,7 +119,8 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     ui = UI[lang]
     body = render_template(
         "sheet_form.html", lang=lang, ui=ui, other=switch(lang), values=values, errors=errors,
-        project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
+        project_groups=list(groups.items()), sheet_fields=fields("sheet"), lesson_fields=fields("lesson"),
+        lesson_blocks=lessons, choices=choices,
         heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
         project_id=(values.get("project.id") or [""])[0], listed=listed, described=described, block_parts=block_parts)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
@@ -153,7 +156,9 @@ def edit_sheet() -> Response:
         if partnership:
             values[f"{kind}.{i}.partnership"] = [partnership]
     values.update(_stored_table_blocks(iri))
+    records = s.store.select(f"SELECT ?r WHERE {{ ?r <{ISIC}describes> {term(iri)} }} ORDER BY ?r LIMIT 1").rows
     for prefix, subject, known in [("project", iri, fields("project"))] + \
+            [("sheet", r["r"].value, fields("sheet")) for r in records] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)] + \
             [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()]:
         for f in known:

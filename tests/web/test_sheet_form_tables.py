@@ -30,10 +30,9 @@ SHAPED = {"projects.csv": ("project", fields("project")), "lessons.csv": ("lesso
 # from the form's project, a partner and a funding are the form's project's
 AUTOMATIC = {("projects.csv", "reseau"), ("projects.csv", "date_fiche"), ("projects.csv", "date_mise_a_jour"),
              ("lessons.csv", "projet"), ("partners.csv", "projet"), ("fundings.csv", "projet")}
-# not yet in the form: what the CSV sheet says of the collection sheet itself (its source) and of a partnership
-# (its name, whether it was set up before the project); the form keeps their stored values on edit
-NOT_YET = {("projects.csv", "source"), ("projects.csv", "note_fiche"), ("partners.csv", "en_amont"),
-           ("partners.csv", "nom_partenariat")}
+# not yet in the form: what the CSV sheet says of a partnership (its name, whether it was set up before the
+# project); the form keeps their stored values on edit
+NOT_YET = {("partners.csv", "en_amont"), ("partners.csv", "nom_partenariat")}
 
 
 def test_the_project_links_the_blocks_write_are_the_sheet_models_project_columns() -> None:
@@ -62,15 +61,28 @@ def test_every_table_of_the_sheet_model_has_a_block_of_the_form_and_every_column
             missing += [(table.file, h) for h in headers if f'name="{table.name}.0.{h}"' not in html]
             continue
         assert table.file in SHAPED, f"{table.file}: no part of the form"
-        prefix, known = SHAPED[table.file]
-        by_path = {f.path: f.key for f in known}
         for column in table.columns:
             if column.lang == "en" or (table.file, column.header) in AUTOMATIC | NOT_YET:
                 continue  # an English text is the English form's field of the same name
-            key = by_path.get(column.path)
+            prefix, known = ("sheet", fields("sheet")) if column.subject == "sheet" else SHAPED[table.file]
+            key = {f.path: f.key for f in known}.get(column.path)
             if key is None or f'name="{prefix}.{key}"' not in html:
                 missing.append((table.file, column.header))
     assert not missing, missing
+
+
+def test_the_collection_sheets_source_and_note_are_fields_of_the_form_kept_on_edit(client: FlaskClient,
+                                                                                 token: str) -> None:
+    form = filled(**{"project.id": "fcsf-jardin-source", "sheet.source": "Rapport d'activité 2024, p. 12",
+                     "sheet.description": "Fiche remplie avec l'équipe."})
+    answer = client.post("/sheets?lang=fr", data={**form, "credential": token})
+    assert answer.status_code == 201, re.findall(r"<li>([^<]*)</li>", answer.get_data(as_text=True))
+    assert ask(client, f"?r <{ISIC}describes> <{BASE}id/project/fcsf-jardin-source> ; "
+                       f"<http://purl.org/dc/terms/source> ?s FILTER(STR(?s) = \"Rapport d'activité 2024, p. 12\")")
+    page = client.get("/sheets/edit", query_string={"project": f"{BASE}id/project/fcsf-jardin-source"})
+    values = form_values(page.get_data(as_text=True))
+    assert values["sheet.source"] == ["Rapport d'activité 2024, p. 12"]
+    assert values["sheet.description"] == ["Fiche remplie avec l'équipe."]
 
 
 def test_links_the_form_has_no_pick_list_for_are_typed_as_in_the_sheet(client: FlaskClient, token: str) -> None:
