@@ -25,7 +25,7 @@ import datetime
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Mapping, Sequence
 
@@ -228,6 +228,15 @@ def block_fields(kind: str) -> tuple[Field, ...]:
 
 
 @cache
+def partnership_fields() -> tuple[Field, ...]:
+    """The fields a partner block carries of its partnership (its name, whether it was set up before the project),
+    named `partnership…` (`partner.0.partnershipLabel`): the first block of a partnership describes it."""
+    return tuple(replace(f, key="partnership" + f.key[:1].upper() + f.key[1:],  # a name in the form's language,
+                         datatype=RDF_LANG_STRING if f.kind == "text" else f.datatype)  # as the sheet writes it
+                 for f in shape_fields(SHAPES_NS + "PartnershipShape") if f.kind != "link")
+
+
+@cache
 def shape_fields(node_shape: str) -> tuple[Field, ...]:
     """Every property shape of a node shape with a value a sheet can hold, in the shapes' order: the form's
     fields, plus links to resources of classes the form cannot pick (kind `link`, with their class)."""
@@ -408,6 +417,7 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
     covered |= {(project.value, ISIC + "funding", None), (project.value, ISIC + "partnership", None)}
     aliases = {f"#{kind}.{i}": node.value for (kind, i), node in described.items()}
     triples = [Triple(project, NamedNode(RDF_TYPE), NamedNode(ISIC + "Project"))]
+    described_partnerships: set[str] = set()
     triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases, ids)
     for (kind, i), node in described.items():
         blocks[node.value] = f"{kind}.{i}"
@@ -422,6 +432,10 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
                         Triple(partnership, NamedNode(ISIC + "partner"), node),
                         Triple(project, NamedNode(ISIC + "partnership"), partnership)]
             covered |= {(partnership.value, RDF_TYPE, None), (partnership.value, ISIC + "partner", None)}
+            if partnership.value not in described_partnerships:  # the first block of a partnership describes it
+                described_partnerships.add(partnership.value)
+                triples += _values(partnership, f"{kind}.{i}", partnership_fields(), sheet, lang, covered, problems,
+                                   aliases, ids)
     named = {_kept_slug(v) for i in sheet.lessons() for v in sheet.get(f"lesson.{i}.id")[:1]}
     for i in sheet.lessons():
         own = sheet.get(f"lesson.{i}.id")
@@ -553,5 +567,5 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
 
 
 __all__ = ["BLOCKS", "SHEET_TABLES", "Block", "Field", "FilledSheet", "Option", "SheetTriples", "block_fields",
-           "block_index", "deprecated", "entries", "fields", "listed", "options", "project_iri", "shape_fields",
-           "sheet_triples", "slug"]
+           "block_index", "deprecated", "entries", "fields", "listed", "options", "partnership_fields", "project_iri",
+           "shape_fields", "sheet_triples", "slug"]

@@ -30,6 +30,7 @@ from isic_graph.ingest.sheetform import (
     lesson_index,
     listed,
     options,
+    partnership_fields,
     project_iri,
     sheet_iri,
     sheet_triples,
@@ -112,7 +113,8 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
                 for kind in ("organisation", "territory")}
     described = {ISIC + "Organisation": new_ones["organisation"], ISIC + "Actor": new_ones["organisation"],
                  ISIC + "Territory": new_ones["territory"]}
-    block_parts = [(kind, BLOCKS[kind].names[lang], block_fields(kind), extra[kind]) for kind in BLOCKS]
+    block_parts = [(kind, BLOCKS[kind].names[lang], block_fields(kind) + (partnership_fields() if kind == "partner"
+                                                                          else ()), extra[kind]) for kind in BLOCKS]
     block_parts += [(kind, NAMES[kind][lang], table_fields(kind),
                      sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0}))
                     for kind in SHEET_TABLES]
@@ -160,7 +162,9 @@ def edit_sheet() -> Response:
     for prefix, subject, known in [("project", iri, fields("project"))] + \
             [("sheet", r["r"].value, fields("sheet")) for r in records] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)] + \
-            [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()]:
+            [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()] + \
+            [(f"{kind}.{i}", partnership, partnership_fields()) for (kind, i), (_, partnership) in blocks.items()
+             if partnership]:
         for f in known:
             rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
             found = [r["v"].value for r in rows if f.datatype != RDF_LANG_STRING
