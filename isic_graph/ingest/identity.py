@@ -5,9 +5,16 @@ The rule:
 - two organisations are the same when they share a SIRET number (`isic:siret`) or an RNA number
   (`isic:rna`);
 - two territories are the same when they share an INSEE code (`isic:inseeCode`) at the same level
-  (`isic:territoryLevel`: région 53, Bretagne, is not département 53, Mayenne);
-- only numbers that may identify count: a SIRET with a wrong check key, or an RNA number not written
-  W and 9 digits, links nothing (validation/identifiers.py), even where stored before the check existed;
+  (`isic:territoryLevel`: région 53, Bretagne, is not département 53, Mayenne), an intercommunality's
+  SIREN number (`isic:siren`), or a priority neighbourhood's QPV code (`isic:qpvCode`);
+- a territory's code holds in one edition of its list (`isic:codeVintage`: region 76 dates from 2016):
+  territories stating different vintages of the same code are not the same. A territory stating none
+  joins those that share its code when they all state the same vintage (or none); when they state
+  different ones, the code alone no longer says which territory it names, and the territories stating
+  none join only each other;
+- only numbers that may identify count: a SIRET or a SIREN with a wrong check key, an RNA number not
+  written W and 9 digits, or a QPV code not written QP/QN and six characters, links nothing
+  (validation/identifiers.py), even where stored before the check existed;
 - sameness is transitive: an organisation sharing its SIRET with a second and its RNA with a third
   is the same as both.
 Each group of two or more IRIs is written to the identity graph as owl:sameAs between every ordered
@@ -32,27 +39,61 @@ from isic_graph.validation.identifiers import valid
 
 # Only the keys two or more IRIs share come back (the engine groups), each with its IRIs (which hold no
 # space): on a large store, the resources that share nothing no longer cross into Python.
-SHARED_KEYS = f"""SELECT ?key (GROUP_CONCAT(DISTINCT STR(?resource); separator=" ") AS ?resources) WHERE {{
+# Each resource comes with the vintage of its code (`resource@2016`, `resource@` for none), always bound.
+SHARED_KEYS = f"""SELECT ?key (GROUP_CONCAT(DISTINCT ?held; separator=" ") AS ?resources) WHERE {{
   {{ ?resource a <{ISIC}Organisation> ; <{ISIC}siret> ?id . BIND(CONCAT("siret ", STR(?id)) AS ?key) }}
   UNION {{ ?resource a <{ISIC}Organisation> ; <{ISIC}rna> ?id . BIND(CONCAT("rna ", STR(?id)) AS ?key) }}
   UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}inseeCode> ?id ; <{ISIC}territoryLevel> ?level .
-          BIND(CONCAT("insee ", STR(?level), " ", STR(?id)) AS ?key) }}
+          BIND(CONCAT("insee ", STR(?id), " ", STR(?level)) AS ?key) }}
+  UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}siren> ?id . BIND(CONCAT("siren ", STR(?id)) AS ?key) }}
+  UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}qpvCode> ?id . BIND(CONCAT("qpvCode ", STR(?id)) AS ?key) }}
+  OPTIONAL {{ ?resource <{ISIC}codeVintage> ?vintage }}
+  BIND(CONCAT(STR(?resource), "@", COALESCE(STR(?vintage), "")) AS ?held)
   FILTER(isIRI(?resource))
 }} GROUP BY ?key HAVING (COUNT(DISTINCT ?resource) > 1)"""
+VINTAGED = ("insee", "siren", "qpvCode")  # territory codes: each holds in one edition of its list
 SAME_AS = NamedNode(f"{OWL}sameAs")
 Term = Union[NamedNode, BlankNode, Literal]
 
 
 def same_groups(store: Store) -> list[list[str]]:
     """The groups of IRIs that name one organisation or territory (two or more each), sorted."""
-    sets: DisjointSets[str] = DisjointSets()
+    holders: dict[tuple[str, ...], dict[str, set[str]]] = {}
     for row in store.select(SHARED_KEYS).rows:
-        kind, _, value = row["key"].value.partition(" ")
-        if not valid(ISIC + kind, value):
+        kind, _, rest = row["key"].value.partition(" ")
+        value = rest.split(" ", 1)[0]
+        if not valid(ISIC + ("inseeCode" if kind == "insee" else kind), value):
             continue
-        resources = row["resources"].value.split(" ")
-        for resource in resources[1:]:
-            sets.union(resources[0], resource)
+        held: dict[str, set[str]] = defaultdict(set)
+        for item in row["resources"].value.split(" "):
+            resource, _, vintage = item.rpartition("@")
+            held[resource].add(vintage)
+        holders[(kind, rest)] = held
+    return _joined(holders)
+
+
+def _joined(holders: dict[tuple[str, ...], dict[str, set[str]]]) -> list[list[str]]:
+    """The groups (two or more IRIs) of the resources holding the same keys: key -> resource -> the vintages
+    it states of its code ("" for none). Holders of a code stating different vintages are apart; those
+    stating none join the others when these all state one vintage, else only each other."""
+    sets: DisjointSets[str] = DisjointSets()
+    for key, held in holders.items():
+        if key[0] not in VINTAGED:
+            groups = [sorted(held)]
+        else:
+            stated = {resource: sorted(v for v in vintages if v) for resource, vintages in held.items()}
+            single = {resource: found[0] for resource, found in stated.items() if len(found) == 1}
+            unstated = sorted(resource for resource, found in stated.items() if not found)
+            editions = sorted(set(single.values()))
+            groups = [sorted(r for r, v in single.items() if v == edition) for edition in editions]
+            if len(editions) == 1:
+                groups[0] += unstated
+            else:
+                groups.append(unstated)
+            # a resource stating two vintages of its code does not say which one it means: it joins nothing
+        for members in groups:
+            for other in members[1:]:
+                sets.union(members[0], other)
     return sorted(sorted(group) for group in sets.groups() if len(group) > 1)
 
 
@@ -70,10 +111,12 @@ def recompute_identity(store: Store, graphs: Graphs) -> int:
 # One triple pattern each: a territory described in many graphs would otherwise match every combination
 # of them in the union graph.
 DESCRIPTIONS = f"""SELECT DISTINCT ?resource ?p ?o WHERE {{ VALUES ?resource {{ %s }} ?resource ?p ?o
-  FILTER(?p IN (<{ISIC}siret>, <{ISIC}rna>, <{ISIC}inseeCode>, <{ISIC}territoryLevel>, <{RDF}type>)) }}"""
+  FILTER(?p IN (<{ISIC}siret>, <{ISIC}rna>, <{ISIC}inseeCode>, <{ISIC}territoryLevel>, <{ISIC}siren>,
+                <{ISIC}qpvCode>, <{ISIC}codeVintage>, <{RDF}type>)) }}"""
 HOLDERS = "SELECT DISTINCT ?resource WHERE { VALUES (?p ?o) { %s } ?resource ?p ?o FILTER(isIRI(?resource)) }"
 CHUNK = 400
-KEY_PROPERTIES = frozenset(f"{ISIC}{name}" for name in ("siret", "rna", "inseeCode", "territoryLevel"))
+KEY_PROPERTIES = frozenset(f"{ISIC}{name}" for name in ("siret", "rna", "inseeCode", "territoryLevel", "siren",
+                                                          "qpvCode", "codeVintage"))
 KEY_CLASSES = frozenset(f"{ISIC}{name}" for name in ("Organisation", "Territory"))
 
 
@@ -106,7 +149,7 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
                                                      f"GRAPH {iri(graphs.identity)} {{ ?a <{OWL}sameAs> ?b }} }}",
                                               start)}
     reached, keys_seen = set(start), set()
-    pairs: list[tuple[str, tuple[str, ...]]] = []
+    holders: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(dict)
     frontier = set(start)
     while frontier:
         described: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
@@ -114,14 +157,15 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
             described[row["resource"].value][row["p"].value].append(row["o"])
         wanted: set[str] = set()  # (?p ?o) pairs, as SPARQL, of identifiers not looked up yet
         for resource, properties in described.items():
+            vintages = {v.value for v in properties.get(f"{ISIC}codeVintage", [])} or {""}
             for key, property_, term in _keys(properties):
-                pairs.append((resource, key))
+                holders[key][resource] = vintages if key[0] in VINTAGED else {""}
                 if key not in keys_seen:
                     keys_seen.add(key)
                     wanted |= {f"(<{property_}> {term})", f"(<{property_}> {literal(term.value)})"}
         frontier = {row["resource"].value for row in _rows(store, HOLDERS, wanted, raw=True)} - reached
         reached |= frontier
-    groups = _groups(pairs)
+    groups = _joined({key: held for key, held in holders.items() if len(held) > 1})
     links = [Triple(NamedNode(a), SAME_AS, NamedNode(b)) for group in groups for a, b in permutations(group, 2)]
     operations = []
     for part in _chunks(sorted(reached)):
@@ -138,30 +182,21 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
 
 
 def _keys(properties: dict[str, list[Term]]) -> Iterator[tuple[tuple[str, ...], str, Term]]:
-    """The keys of a resource, as KEYS and SHARED_KEYS make them, with the property and term giving each."""
+    """The keys of a resource, as SHARED_KEYS makes them, with the property and term giving each."""
     types = {t.value for t in properties.get(f"{RDF}type", [])}
     if f"{ISIC}Organisation" in types:
         for kind in ("siret", "rna"):
             for term in properties.get(f"{ISIC}{kind}", []):
                 if valid(f"{ISIC}{kind}", term.value):
-                    yield (kind, "", term.value), f"{ISIC}{kind}", term
+                    yield (kind, term.value), f"{ISIC}{kind}", term
     if f"{ISIC}Territory" in types:
         for term in properties.get(f"{ISIC}inseeCode", []):
             for level in properties.get(f"{ISIC}territoryLevel", []):
-                yield ("insee", level.value, term.value), f"{ISIC}inseeCode", term
-
-
-def _groups(pairs: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
-    """Connected groups (two or more IRIs) of resources linked by shared keys."""
-    holders: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for resource, key in pairs:
-        holders[key].add(resource)
-    sets: DisjointSets[str] = DisjointSets()
-    for members in holders.values():
-        first, *others = sorted(members)
-        for other in others:
-            sets.union(first, other)
-    return sorted(sorted(group) for group in sets.groups() if len(group) > 1)
+                yield ("insee", f"{term.value} {level.value}"), f"{ISIC}inseeCode", term
+        for kind in ("siren", "qpvCode"):
+            for term in properties.get(f"{ISIC}{kind}", []):
+                if valid(f"{ISIC}{kind}", term.value):
+                    yield (kind, term.value), f"{ISIC}{kind}", term
 
 
 def _rows(store: Store, template: str, items: Collection[str], raw: bool = False) -> list[dict[str, Any]]:

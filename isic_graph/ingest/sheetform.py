@@ -8,7 +8,9 @@ shape's sh:node) or for a resource of a stored class (sh:class: organisations, t
 lessons; several classes at once for a shape's sh:or, as transferability). Short texts of several values
 are one box, one value a line or separated by `|`. Repeatable blocks, from the shapes of their classes,
 describe partners, fundings, and the network's own organisations and territories (which the form's
-pick-lists then offer as `#organisation.0`…); roles and user groups are left to the CSV sheet.
+pick-lists then offer as `#organisation.0`…); the sheet's other tables around a project (user groups, roles,
+committees, participations, milestones, activities, evaluations, in-kind contributions, aid to families,
+resources) are blocks generated from the sheet model (sheetblocks.py).
 
 A filled form becomes the triples of one project, its lessons, its collection sheet and its blocks,
 ingested like any submission: the same shapes, the same path, all or nothing. What it covers is said
@@ -23,7 +25,7 @@ import datetime
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Mapping, Sequence
 
@@ -51,11 +53,18 @@ from isic_graph.store.base import Store
 LONG_TEXTS = {"description", "genesis", "modalities", "statement", "recommendation"}
 PICKABLE_CLASSES = {f"{ISIC}Organisation", f"{ISIC}Actor", f"{ISIC}Territory", f"{ISIC}Lesson"}
 MAX_LESSONS = 20
-SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape"}
+SHAPES = {"project": SHAPES_NS + "ProjectShape", "lesson": SHAPES_NS + "LessonShape",
+          "sheet": SHAPES_NS + "CollectionSheetShape"}
+# what the form writes of the collection sheet itself: the project it describes, its network, its dates
+SHEET_AUTOMATIC = {f"{ISIC}describes", f"{PROV}wasAttributedTo", f"{DCTERMS}created", f"{DCTERMS}modified"}
 AUTOMATIC = {f"{ISIC}learnedFrom"}  # a lesson is learnt from the sheet's project
+# the project's links to what its blocks describe (partners, fundings, the sheet's tables): written by the blocks
+BLOCK_LINKS = {f"{ISIC}{name}" for name in ("partnership", "funding", "userGroup", "involves", "inKind", "familyAid",
+                                            "keyMoment")}
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
 RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
 RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+OWL_DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"
 
 
 @dataclass(frozen=True)
@@ -120,9 +129,12 @@ class FilledSheet:
         return found
 
 
-BLOCK_KINDS = ("lesson", "partner", "funding", "organisation", "territory")
+# The sheet's tables of records around a project, each a block of the form (sheetblocks.py), named after its table.
+SHEET_TABLES = ("groups", "roles", "committees", "participations", "milestones", "activities", "evaluations",
+                "contributions", "family-aid", "resources")
+BLOCK_KINDS = ("lesson", "partner", "funding", "organisation", "territory", *SHEET_TABLES)
 HIDDEN = ("id", "partnership")  # what an edit form's block carries of the stored resource it shows
-BLOCK_FIELD = re.compile(r"(lesson|partner|funding|organisation|territory)\.([^.]*)\.")
+BLOCK_FIELD = re.compile(rf"({'|'.join(BLOCK_KINDS)})\.([^.]*)\.")
 LESSON_INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
 
 
@@ -171,8 +183,18 @@ def _number(subject: str, predicate: str) -> float | None:
 
 @cache
 def fields(kind: str) -> tuple[Field, ...]:
-    """The fields of the `project` or `lesson` part of the form, in the shapes' order."""
-    return tuple(f for f in shape_fields(SHAPES[kind]) if f.kind != "link" and f.path not in AUTOMATIC)
+    """The fields of the `project`, `lesson` or `sheet` part of the form, in the shapes' order: the second edition's
+    properties only (a deprecated one is still read, but the form writes its replacements)."""
+    automatic = SHEET_AUTOMATIC if kind == "sheet" else AUTOMATIC | BLOCK_LINKS
+    return tuple(f for f in shape_fields(SHAPES[kind]) if f.path not in automatic | deprecated())
+
+
+@cache
+def deprecated() -> frozenset[str]:
+    """The ontology's deprecated properties (owl:deprecated true): first-edition terms that have replacements."""
+    return frozenset(q.subject.value for q in parse(path=str(resources.ontology_file()), format=RdfFormat.TURTLE)
+                     if q.predicate.value == OWL_DEPRECATED and isinstance(q.object, Literal)
+                     and q.object.value == "true" and isinstance(q.subject, NamedNode))
 
 
 @dataclass(frozen=True)
@@ -202,7 +224,16 @@ BLOCKS = {b.kind: b for b in (
 @cache
 def block_fields(kind: str) -> tuple[Field, ...]:
     """The fields of a block (`partner`, `funding`, `organisation`, `territory`), in the shapes' order."""
-    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.kind != "link")
+    return tuple(f for f in shape_fields(BLOCKS[kind].shape) if f.path not in deprecated())
+
+
+@cache
+def partnership_fields() -> tuple[Field, ...]:
+    """The fields a partner block carries of its partnership (its name, whether it was set up before the project),
+    named `partnership…` (`partner.0.partnershipLabel`): the first block of a partnership describes it."""
+    return tuple(replace(f, key="partnership" + f.key[:1].upper() + f.key[1:],  # a name in the form's language,
+                         datatype=RDF_LANG_STRING if f.kind == "text" else f.datatype)  # as the sheet writes it
+                 for f in shape_fields(SHAPES_NS + "PartnershipShape") if f.kind != "link")
 
 
 @cache
@@ -233,10 +264,11 @@ def shape_fields(node_shape: str) -> tuple[Field, ...]:
             kind_of = "number"
         elif scheme or (classes and all(c in PICKABLE_CLASSES for c in classes)):
             kind_of = "choice"
-        elif classes:
-            kind_of = "link"
+        elif classes or any(isinstance(o, NamedNode) and o.value == SH + "IRI"
+                            for o in _objects(key_node, SH + "nodeKind")):
+            kind_of = "link"  # resources the form has no pick-list for, or web addresses: typed as IRIs
         else:
-            continue  # values of several kinds (sh:or of classes), or IRIs of no class: described by hand
+            continue  # values of several kinds: described by hand
         group = next(iter(_objects(key_node, SH + "group")), None)
         group_order = _number(str(group), SH + "order") if group is not None else None
         max_count = _number(key_node, SH + "maxCount")
@@ -339,14 +371,16 @@ def _kept_slug(text: str) -> str:
 
 
 KEPT_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+RELATIVE = re.compile(r"[a-z][a-z-]{0,39}/[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")  # `type/identifier` under id/
 LIST_SEPARATORS = re.compile(r"\s*(?:\r\n|\r|\n|\|)\s*")
 TYPED_KINDS = {XSD + "date": "date", XSD + "boolean": "boolean", XSD + "decimal": "decimal",
                XSD + "integer": "integer", XSD + "nonNegativeInteger": "integer"}
 
 
 def listed(f: Field) -> bool:
-    """A field whose several values are typed in one box, one a line or separated by `|` (short texts)."""
-    return f.kind == "text" and f.multiple and not f.one_per_language
+    """A field whose several values are typed in one box, one a line or separated by `|` (short texts, and
+    links to resources the form has no pick-list for)."""
+    return f.kind in ("text", "link") and f.multiple and not f.one_per_language
 
 
 @dataclass(frozen=True)
@@ -383,12 +417,13 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
     covered |= {(project.value, ISIC + "funding", None), (project.value, ISIC + "partnership", None)}
     aliases = {f"#{kind}.{i}": node.value for (kind, i), node in described.items()}
     triples = [Triple(project, NamedNode(RDF_TYPE), NamedNode(ISIC + "Project"))]
-    triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases)
+    described_partnerships: set[str] = set()
+    triples += _values(project, "project", fields("project"), sheet, lang, covered, problems, aliases, ids)
     for (kind, i), node in described.items():
         blocks[node.value] = f"{kind}.{i}"
         triples.append(Triple(node, NamedNode(RDF_TYPE), NamedNode(BLOCKS[kind].type)))
         covered.add((node.value, RDF_TYPE, None))
-        triples += _values(node, f"{kind}.{i}", block_fields(kind), sheet, lang, covered, problems, aliases)
+        triples += _values(node, f"{kind}.{i}", block_fields(kind), sheet, lang, covered, problems, aliases, ids)
         if kind == "funding":
             triples.append(Triple(project, NamedNode(ISIC + "funding"), node))
         elif kind == "partner":
@@ -397,6 +432,10 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
                         Triple(partnership, NamedNode(ISIC + "partner"), node),
                         Triple(project, NamedNode(ISIC + "partnership"), partnership)]
             covered |= {(partnership.value, RDF_TYPE, None), (partnership.value, ISIC + "partner", None)}
+            if partnership.value not in described_partnerships:  # the first block of a partnership describes it
+                described_partnerships.add(partnership.value)
+                triples += _values(partnership, f"{kind}.{i}", partnership_fields(), sheet, lang, covered, problems,
+                                   aliases, ids)
     named = {_kept_slug(v) for i in sheet.lessons() for v in sheet.get(f"lesson.{i}.id")[:1]}
     for i in sheet.lessons():
         own = sheet.get(f"lesson.{i}.id")
@@ -408,7 +447,7 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
         triples += [Triple(lesson, NamedNode(RDF_TYPE), NamedNode(ISIC + "Lesson")),
                     Triple(lesson, NamedNode(ISIC + "learnedFrom"), project)]
         covered |= {(lesson.value, RDF_TYPE, None), (lesson.value, ISIC + "learnedFrom", None)}
-        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang, covered, problems, aliases)
+        triples += _values(lesson, f"lesson.{i}", fields("lesson"), sheet, lang, covered, problems, aliases, ids)
     record = NamedNode(record_iri or sheet_iri(sheet, graphs, network))
     blocks[record.value] = "sheet"
     day = Literal((today or datetime.date.today()).isoformat(), datatype=NamedNode(XSD + "date"))
@@ -420,6 +459,7 @@ def sheet_triples(sheet: FilledSheet, graphs: Graphs, network: str, lang: str,
                 Triple(record, NamedNode(DCTERMS + "modified"), day)]
     covered |= {(record.value, p, None) for p in (RDF_TYPE, ISIC + "describes", PROV + "wasAttributedTo",
                                                   DCTERMS + "created", DCTERMS + "modified")}
+    triples += _values(record, "sheet", fields("sheet"), sheet, lang, covered, problems, aliases, ids)
     kept = {node.value for node in described.values()} | {s for s, _, _ in covered}
     removed = {iri for kind in ("partner", "funding") for iri in sheet.stored(kind).values() if _stored(iri, ids)}
     removed |= set(partnerships.values())
@@ -474,14 +514,16 @@ def entries(f: Field, raw: Sequence[str]) -> list[str]:
 
 def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: FilledSheet, lang: str,
             covered: set[tuple[str, str, str | None]], problems: dict[str, list[str]],
-            aliases: Mapping[str, str]) -> list[Triple]:
+            aliases: Mapping[str, str], ids: str = "") -> list[Triple]:
     found = []
     for f in known:
         name = f"{prefix}.{f.key}"
         covered.add((subject.value, f.path, lang if f.datatype == RDF_LANG_STRING else None))
         for value in entries(f, sheet.get(name)):
             term: NamedNode | Literal | None
-            if f.kind == "choice":
+            if f.kind == "link" and ids and RELATIVE.fullmatch(value):
+                value = ids + value  # `group/x`, `lesson/y`: a resource of this instance, as in the CSV sheet
+            if f.kind in ("choice", "link"):
                 try:
                     term = NamedNode(aliases.get(value, value))  # `#organisation.0`: the one described below
                 except ValueError:
@@ -524,5 +566,6 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
 
 
-__all__ = ["BLOCKS", "Block", "Field", "FilledSheet", "Option", "SheetTriples", "block_fields", "block_index",
-           "entries", "fields", "listed", "options", "project_iri", "shape_fields", "sheet_triples", "slug"]
+__all__ = ["BLOCKS", "SHEET_TABLES", "Block", "Field", "FilledSheet", "Option", "SheetTriples", "block_fields",
+           "block_index", "deprecated", "entries", "fields", "listed", "options", "partnership_fields", "project_iri",
+           "shape_fields", "sheet_triples", "slug"]

@@ -1,5 +1,6 @@
-"""Organisation identifiers checked past their format: a SIRET's check key (python-stdnum's, which knows La
-Poste's exception), an RNA number's format (it has no key).
+"""Identifiers checked past their format: a SIRET's check key (python-stdnum's, which knows La Poste's
+exception), an RNA number's format (it has no key), an intercommunality's SIREN key (python-stdnum's), a
+priority neighbourhood's (QPV) code format.
 
 The shapes check the written form (14 digits; W and 9 digits); a value of that form whose key is wrong is
 found here, so each mistake is reported once. Identity links (ingest/identity.py) are drawn only from
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 import pyoxigraph
+from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
 
 from isic_graph.rdf.namespaces import ISIC
@@ -20,8 +22,12 @@ from isic_graph.store.results import term_value
 
 SIRET = ISIC + "siret"
 RNA = ISIC + "rna"
+SIREN = ISIC + "siren"
+QPV = ISIC + "qpvCode"
 SIRET_FORM = re.compile(r"[0-9]{14}")
 RNA_FORM = re.compile(r"W[0-9]{9}")
+SIREN_FORM = re.compile(r"[0-9]{9}")
+QPV_FORM = re.compile(r"Q[NP][0-9A-Z]{6}")
 
 
 def valid_siret(value: str) -> bool:
@@ -34,7 +40,18 @@ def valid_rna(value: str) -> bool:
     return RNA_FORM.fullmatch(value) is not None
 
 
-VALID: Mapping[str, Callable[[str], bool]] = {SIRET: valid_siret, RNA: valid_rna}
+def valid_siren(value: str) -> bool:
+    """Nine digits, no space, and a right Luhn key (an intercommunality's SIREN, python-stdnum's check)."""
+    return SIREN_FORM.fullmatch(value) is not None and siren_number.is_valid(value)
+
+
+def valid_qpv(value: str) -> bool:
+    """A priority neighbourhood's code: QP or QN and six digits or capitals (QP035001, QN05907M)."""
+    return QPV_FORM.fullmatch(value) is not None
+
+
+VALID: Mapping[str, Callable[[str], bool]] = {SIRET: valid_siret, RNA: valid_rna, SIREN: valid_siren,
+                                              QPV: valid_qpv}
 
 
 def valid(predicate: str, value: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -15,9 +16,11 @@ from isic_graph.errors import NotOwner, Report, Unauthorized, UsageError, Valida
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.ingest.sheetblocks import NAMES, block_triples, stored_values, table_fields, table_of
 from isic_graph.ingest.sheetform import (
     BLOCKS,
     MAX_LESSONS,
+    SHEET_TABLES,
     FilledSheet,
     SheetTriples,
     block_fields,
@@ -27,6 +30,7 @@ from isic_graph.ingest.sheetform import (
     lesson_index,
     listed,
     options,
+    partnership_fields,
     project_iri,
     sheet_iri,
     sheet_triples,
@@ -50,6 +54,7 @@ MAX_BLOCKS = MAX_LESSONS  # as many blocks of a kind as the form may hold
 
 UI = {
     "fr": {"title": "Nouvelle fiche de collecte", "edit": "Modifier la fiche", "project": "Le projet",
+           "sheet": "La fiche de collecte",
            "lessons": "Les enseignements", "lesson": "Enseignement", "add": "Ajouter un enseignement",
            "credential": "Jeton du réseau", "credential_help": "Le jeton d'écriture remis à votre réseau.",
            "submit": "Enregistrer la fiche", "required": "obligatoire", "yes": "oui", "no": "non", "none": "—",
@@ -71,6 +76,7 @@ UI = {
                           "ce qui est déjà enregistré est conservé.",
            "picks": "Plusieurs choix possibles : maintenez Ctrl (Cmd sur Mac) en cliquant pour en choisir plusieurs."},
     "en": {"title": "New collection sheet", "edit": "Edit the sheet", "project": "The project",
+           "sheet": "The collection sheet",
            "lessons": "The lessons", "lesson": "Lesson", "add": "Add a lesson",
            "credential": "Network token", "credential_help": "The write token given to your network.",
            "submit": "Save the sheet", "required": "required", "yes": "yes", "no": "no", "none": "—",
@@ -107,11 +113,16 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
                 for kind in ("organisation", "territory")}
     described = {ISIC + "Organisation": new_ones["organisation"], ISIC + "Actor": new_ones["organisation"],
                  ISIC + "Territory": new_ones["territory"]}
-    block_parts = [(kind, BLOCKS[kind].names[lang], block_fields(kind), extra[kind]) for kind in BLOCKS]
+    block_parts = [(kind, BLOCKS[kind].names[lang], block_fields(kind) + (partnership_fields() if kind == "partner"
+                                                                          else ()), extra[kind]) for kind in BLOCKS]
+    block_parts += [(kind, NAMES[kind][lang], table_fields(kind),
+                     sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0}))
+                    for kind in SHEET_TABLES]
     ui = UI[lang]
     body = render_template(
         "sheet_form.html", lang=lang, ui=ui, other=switch(lang), values=values, errors=errors,
-        project_groups=list(groups.items()), lesson_fields=fields("lesson"), lesson_blocks=lessons, choices=choices,
+        project_groups=list(groups.items()), sheet_fields=fields("sheet"), lesson_fields=fields("lesson"),
+        lesson_blocks=lessons, choices=choices,
         heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
         project_id=(values.get("project.id") or [""])[0], listed=listed, described=described, block_parts=block_parts)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
@@ -146,9 +157,14 @@ def edit_sheet() -> Response:
         values[f"{kind}.{i}.id"] = [resource]
         if partnership:
             values[f"{kind}.{i}.partnership"] = [partnership]
+    values.update(_stored_table_blocks(iri))
+    records = s.store.select(f"SELECT ?r WHERE {{ ?r <{ISIC}describes> {term(iri)} }} ORDER BY ?r LIMIT 1").rows
     for prefix, subject, known in [("project", iri, fields("project"))] + \
+            [("sheet", r["r"].value, fields("sheet")) for r in records] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)] + \
-            [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()]:
+            [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()] + \
+            [(f"{kind}.{i}", partnership, partnership_fields()) for (kind, i), (_, partnership) in blocks.items()
+             if partnership]:
         for f in known:
             rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
             found = [r["v"].value for r in rows if f.datatype != RDF_LANG_STRING
@@ -175,12 +191,29 @@ def _stored_blocks(project: str) -> dict[tuple[str, int], tuple[str, str | None]
     return found
 
 
+def _stored_table_blocks(project: str) -> dict[str, list[str]]:
+    """The form's values for the project's stored rows of the sheet's tables shown as blocks (its participations,
+    milestones, activities…), read from the graph that describes the project."""
+    s = services()
+    graphs = [r["g"].value for r in s.store.select(
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {term(project)} a <{ISIC}Project> }} }} LIMIT 1").rows]
+    if not graphs:
+        return {}
+    around = {r["x"].value for r in s.store.select(
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH {term(graphs[0])} {{ {{ {term(project)} <{ISIC}partnership> ?x }} "
+        f"UNION {{ {term(project)} <{ISIC}partnership>/<{ISIC}steeringCommittee> ?x }} }} }}").rows}
+    triples = s.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term(graphs[0])} {{ ?s ?p ?o }} }}")
+    assert isinstance(triples, list)
+    return stored_values(triples, s.graphs.base, project, around)
+
+
 def _removed(network: str, form: SheetTriples) -> frozenset[str]:
     """What the form takes out of the network's graph: stored partners, fundings and partnerships only."""
     if not form.removed:
         return frozenset()
     s = services()
-    kinds = " ".join(f"<{ISIC}{c}>" for c in ("PartnerRole", "Funding", "Partnership"))
+    kinds = " ".join([*(f"<{ISIC}{c}>" for c in ("PartnerRole", "Funding", "Partnership")),
+                      *(f"<{table_of(k).types['row']}>" for k in SHEET_TABLES)])
     rows = s.store.select(f"SELECT DISTINCT ?r WHERE {{ VALUES ?r {{ {iris(sorted(form.removed))} }} VALUES ?t {{ "
                           f"{kinds} }} GRAPH {term(s.graphs.network(network))} {{ ?r a ?t }} }}").rows
     return frozenset(r["r"].value for r in rows)
@@ -195,11 +228,17 @@ def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str
     errors: dict[str, list[str]] = {}
     every = fields("project") + fields("lesson") + tuple(f for k in BLOCKS for f in block_fields(k))
     keys = {f.path: f.key for f in every}
+    columns = {(kind, f.path): f.key for kind in SHEET_TABLES for f in reversed(table_fields(kind)) if f.path}
     for v in report.violations:
         block = blocks.get(v.focus)
         message = pick(v.messages, lang) or ""
         path = later_fields().get((v.path or "", v.messages.get("fr", "")), v.path)  # beside the field to fix
-        if block in (None, "sheet") or path not in keys:
+        kind = (block or "").split(".")[0]
+        if block and (kind, path) in columns:
+            name = f"{block}.{columns[(kind, path)]}"
+            if message not in errors.get(name, []):
+                errors.setdefault(name, []).append(message)
+        elif block in (None, "sheet") or path not in keys:
             errors.setdefault("", []).append(v.describe(lang))
         elif message not in errors.get(f"{block}.{keys[path]}", []):
             errors.setdefault(f"{block}.{keys[path]}", []).append(message)
@@ -216,6 +255,14 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, Sh
     record = rows[0]["r"].value if rows else sheet_iri(sheet, s.graphs, network)
     created = rows[0]["d"].value if rows and "d" in rows[0] else None
     form = sheet_triples(sheet, s.graphs, network, lang, created=created, record_iri=record)
+    project = next(iri for iri, block in form.blocks.items() if block == "project")
+    extra = block_triples(sheet, s.graphs, project.rsplit("/", 1)[1])
+    removed = form.removed | (extra.removed - set(extra.blocks))
+    # a block emptied takes its resource out: the other blocks (a committee's members) no longer name it
+    form = replace(form, triples=[t for t in dict.fromkeys([*form.triples, *extra.triples])
+                                  if not isinstance(t.object, NamedNode) or t.object.value not in removed],
+                   blocks={**form.blocks, **extra.blocks}, covered=form.covered | extra.covered,
+                   problems={**form.problems, **extra.problems}, removed=removed)
     triples = merged(s.store, graph, form)
     described = s.graphs.network_resource(network)
     if s.store.query(f"ASK {{ {term(described)} a <{ISIC}Network> }}") is False:  # a new network: its name

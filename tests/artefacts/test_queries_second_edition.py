@@ -161,6 +161,16 @@ EXPECTED = {
          'capitalisation-activity/analysis-of-practice',
          'formalisation-level/light-trace',
          'Travailleurs sociaux en poste, Étudiants en travail social'),
+        # the first edition's lessons about the social worker's own practice (« faire à la place », the group
+        # that takes over, the more horizontal relation, the families presenting instead of the professionals)
+        ('lesson/adr-ecrans', None, None, None, None, 'formalisation-level/systematic', None),
+        ('lesson/cdp-choix-themes', 'role/cdp-assistante-sociale', None, None, None, 'formalisation-level/light-trace',
+         None),
+        ('lesson/svf-relation-evaluation', 'group/svf-familles', '2013-10-15', 'evaluation/svf-evaluation',
+         'capitalisation-activity/evaluation', 'formalisation-level/systematic', None),
+        ('lesson/svf-relation-evaluation', 'role/svf-assistante-sociale', '2013-10-15', 'evaluation/svf-evaluation',
+         'capitalisation-activity/evaluation', 'formalisation-level/systematic', None),
+        ('lesson/svf-restitution-par-les-familles', None, None, None, None, None, None),
     },
     'cq15-co-financing-lessons.rq': {
         ('lesson/pe-copil-domine-par-les-financeurs', 'true', None, None, None),

@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 
 from isic_graph.admin.credentials import CredentialStore
+from isic_graph.ingest.sheetform import SHEET_TABLES
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
@@ -155,6 +156,11 @@ def test_a_stored_project_sent_back_unchanged_changes_nothing(client: FlaskClien
     fundings = set(before.objects(URIRef(project), URIRef(ISIC + "funding")))
     assert {v[0] for k, v in values.items() if k.startswith("funding.") and k.endswith(".id")} == \
         {str(f) for f in fundings}
+    # its user groups, roles, milestones, contributions, aid to families, activities and evaluations are blocks too
+    linked = {str(o) for name in ("userGroup", "involves", "keyMoment", "inKind", "familyAid")
+              for o in before.objects(URIRef(project), URIRef(ISIC + name))}
+    linked |= {str(a) for a in before.subjects(URIRef(ISIC + "forProject"), URIRef(project))}
+    assert linked <= {v[0] for k, v in values.items() if k.split(".")[0] in SHEET_TABLES and k.endswith(".id")}
     save(client, values, tokens[network])
     sheet = sheet_of(before, project)
     rest_before, rest_after = without(before, (sheet, MODIFIED)), without(network_graph(store, network),

@@ -92,19 +92,24 @@ def test_pick_lists_of_several_values_say_how_to_pick_several(client: FlaskClien
 
 def test_a_lesson_confirms_another_and_is_transferable(client: FlaskClient, token: str) -> None:
     html = client.get("/sheets/new?lang=fr").get_data(as_text=True)
-    for name in ("lesson.0.confirms", "lesson.0.contradicts", "lesson.0.transferableTo"):
+    for name in ("lesson.0.confirms", "lesson.0.contradicts", "lesson.0.transferableToTheme",
+                 "lesson.0.transferableToTerritory"):
         assert f'name="{name}"' in html
-    transferable = html.split('id="lesson.0.transferableTo"', 1)[1].split("</select>", 1)[0]
-    assert f'value="{THEME}housing"' in transferable and f'value="{BASE}id/territory/' in transferable
+    # the first edition's « Transférable à » is still read, but the form writes its two replacements
+    assert 'name="lesson.0.transferableTo"' not in html and "Transférable à<" not in html
+    themes = html.split('id="lesson.0.transferableToTheme"', 1)[1].split("</select>", 1)[0]
+    territories = html.split('id="lesson.0.transferableToTerritory"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{THEME}housing"' in themes and f'value="{BASE}id/territory/' in territories
     other = BASE + "id/lesson/svf-elu-en-amont"
-    links: dict[str, str | list[str]] = {"lesson.0.confirms": other, "lesson.0.transferableTo": [
-        THEME + "food", BASE + "id/territory/commune/59350"]}
+    links: dict[str, str | list[str]] = {"lesson.0.confirms": other, "lesson.0.transferableToTheme": THEME + "food",
+                                         "lesson.0.transferableToTerritory": BASE + "id/territory/commune/59350"}
     answer = client.post("/sheets?lang=fr", data={**filled("Atelier relié", **links),
         "credential": token})
     assert answer.status_code == 201, answer.get_data(as_text=True)[:2000]
     lesson = f"<{BASE}id/lesson/fcsf-atelier-relie-1>"
-    assert ask(client, f"{lesson} <{ISIC}confirms> <{other}> ; <{ISIC}transferableTo> <{THEME}food>, "
-                       f"<{BASE}id/territory/commune/59350>")
+    assert ask(client, f"{lesson} <{ISIC}confirms> <{other}> ; <{ISIC}transferableToTheme> <{THEME}food> ; "
+                       f"<{ISIC}transferableToTerritory> <{BASE}id/territory/commune/59350>")
+    assert not ask(client, f"{lesson} <{ISIC}transferableTo> ?x")
 
 
 def test_a_new_network_describes_its_own_organisation_territory_partners_and_fundings(
