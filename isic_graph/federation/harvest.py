@@ -150,7 +150,7 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
     if edition < current:  # a peer of an older edition: its copy migrated as this store was, then validated
         read = tuple(editions.upgraded(read, editions.steps(edition, current)))
     owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space, read)  # only what the peer owns
-    triples, skipped = _conforming(owned, validator, graphs)
+    triples, skipped = _conforming(owned, validator, graphs, store)
     skipped = tuple(sorted({*skipped, *(masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri
                                           for iri in foreign)}))
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -166,10 +166,12 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
                           else None)
 
 
-def _conforming(triples: tuple[Triple, ...], validator: Validator,
-                graphs: Graphs) -> tuple[list[Triple], tuple[str, ...]]:
+def _conforming(triples: tuple[Triple, ...], validator: Validator, graphs: Graphs,
+                store: Store) -> tuple[list[Triple], tuple[str, ...]]:
     """The triples of the resources that conform, and the resources left out (an IRI that is personal data
-    is named by its kinds: the report masks it, and the provenance that lists it is published)."""
+    is named by its kinds: the report masks it, and the provenance that lists it is published). What the
+    copy references is known by its type from the store: this instance's networks, the copies harvested
+    before (a peer's project drew on another network's lesson), the reference data."""
 
     def owner(t: Triple) -> str:
         return term_value(t.subject).split("#genid-")[0]
@@ -177,7 +179,7 @@ def _conforming(triples: tuple[Triple, ...], validator: Validator,
     personal = {iri: kinds for iri in {owner(t) for t in triples} if (kinds := personal_data_in_iri(iri))}
     kept, skipped = [t for t in triples if owner(t) not in personal], {masked(kinds) for kinds in personal.values()}
     for _ in range(ROUNDS):
-        report = check(Batch(tuple(kept), ()), None, validator, graphs, None, strict=False)
+        report = check(Batch(tuple(kept), ()), store, validator, graphs, None, strict=False)
         if report.conforms:
             break
         bad = {v.focus for v in report.violations}
