@@ -69,15 +69,21 @@ class WrongKey:
     value: str
 
     def messages(self) -> dict[str, str]:
-        return {"fr": f"Le numéro SIRET {self.value} n'existe pas : sa clé de contrôle (le dernier chiffre) est "
+        kind = "SIRET" if self.predicate == SIRET else "SIREN"
+        return {"fr": f"Le numéro {kind} {self.value} n'existe pas : sa clé de contrôle (le dernier chiffre) est "
                       "fausse. Recopiez-le depuis un avis de situation Sirene ou annuaire-entreprises.data.gouv.fr.",
-                "en": f"The SIRET number {self.value} does not exist: its check key (the last digit) is wrong. "
+                "en": f"The {kind} number {self.value} does not exist: its check key (the last digit) is wrong. "
                       "Copy it from the Sirene register (annuaire-entreprises.data.gouv.fr)."}
 
 
+KEYED = {SIRET: (SIRET_FORM, valid_siret), SIREN: (SIREN_FORM, valid_siren)}  # numbers with a check key
+
+
 def wrong_keys(triples: Iterable[pyoxigraph.Triple]) -> list[WrongKey]:
-    """The SIRETs of these triples written as 14 digits whose key is wrong, in order."""
-    found = {WrongKey(term_value(t.subject), SIRET, t.object.value) for t in triples
-             if t.predicate.value == SIRET and isinstance(t.object, pyoxigraph.Literal)
-             and SIRET_FORM.fullmatch(t.object.value) and not valid_siret(t.object.value)}
+    """The SIRETs (14 digits) and SIRENs (9 digits) of these triples written in their form whose key is wrong,
+    in order."""
+    found = {WrongKey(term_value(t.subject), t.predicate.value, t.object.value) for t in triples
+             if t.predicate.value in KEYED and isinstance(t.object, pyoxigraph.Literal)
+             and KEYED[t.predicate.value][0].fullmatch(t.object.value)
+             and not KEYED[t.predicate.value][1](t.object.value)}
     return sorted(found, key=lambda k: (k.subject, k.value))

@@ -161,3 +161,33 @@ def test_wrong_keys_ignores_other_forms_and_properties() -> None:
                Triple(s, NamedNode(SIRET), Literal("534 512 345 00019")),
                Triple(s, NamedNode(ISIC + "rna"), Literal("53451234500019"))]
     assert [k.value for k in wrong_keys(triples)] == ["53451234500019"]
+
+
+def intercommunality(siren: str) -> Document:
+    """The minimal sheet with an intercommunality (EPCI), known by its SIREN, that its project is about."""
+    text = VALID.read_text(encoding="utf-8") + f"""
+<id/territory/intercommunality/epci> a isic:Territory ;
+    rdfs:label "Communauté d'agglomération d'exemple"@fr ;
+    isic:siren "{siren}" ;
+    isic:territoryLevel th-territory-level:intercommunality .
+"""
+    return Document("sheet.ttl", text.encode("utf-8"), format_for_path("sheet.ttl"))
+
+
+@pytest.mark.parametrize("value", ["200093200", "200040716", "123456780", "200093210"])
+def test_a_submitted_siren_with_a_wrong_key_is_refused_naming_it(
+        store: Store, validator: Validator, graphs: Graphs, value: str) -> None:
+    before = b"".join(sorted(store.dump(RdfFormat.N_QUADS).splitlines()))
+    with pytest.raises(ValidationFailed) as caught:
+        ingest(store, validator, graphs, [intercommunality(value)], "demo")
+    [violation] = caught.value.report.violations
+    assert (violation.focus, violation.path) == (BASE + "id/territory/intercommunality/epci", ISIC + "siren")
+    assert "Le numéro SIREN" in violation.messages["fr"] and value in violation.messages["fr"]
+    assert b"".join(sorted(store.dump(RdfFormat.N_QUADS).splitlines())) == before
+
+
+@pytest.mark.parametrize("value", ["200093201", "200040715"])  # the Métropole européenne de Lille, Grenoble-Alpes
+def test_a_submitted_siren_with_its_right_key_is_accepted(store: Store, validator: Validator, graphs: Graphs,
+                                                          value: str) -> None:
+    done = ingest(store, validator, graphs, [intercommunality(value)], "demo")
+    assert done.triples > 0
