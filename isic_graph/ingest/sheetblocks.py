@@ -3,7 +3,7 @@
 User groups, professional roles, steering committees, participations, dated milestones, capitalisation
 activities, evaluations, in-kind contributions, aid to families and resources are each one table of the sheet
 (sheetmodel.py). The form shows each table as a repeatable block whose
-fields are the table's columns (its key first), named `<table>.<n>.<column>` (`milestones.0.date`); a cell is
+fields are the table's columns (its key first), named `TABLE.N.COLUMN` (`milestones.0.date`); a cell is
 typed as in a spreadsheet (a thesaurus value by its label, several values one a line or separated by `|`,
 resources as `group/x`). The column naming the form's project is filled in by the form. A filled block is read
 as one row of its table, by the sheet's own reader: the form, the CSV, the CSVW mapping and the workbook say
