@@ -16,7 +16,7 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "related": "Liens", "partner": "partenaires", "partner-in": "partenaire des projets",
              "funder-of": "finance les projets", "carries": "porte les projets", "owner": "propriétaire",
              "peer": "pair", "instance": "cette instance", "since": "depuis",
-             "withdraw": "Retirer de la publication"},
+             "withdraw": "Retirer de la publication", "of": "du"},
       "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
              "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
              "sheet": "collection sheet", "network": "network", "other": "Français",
@@ -25,17 +25,19 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
              "funder-of": "funds the projects", "carries": "leads the projects", "owner": "owner",
              "peer": "peer", "instance": "this instance", "since": "since",
-             "withdraw": "Withdraw from publication"}}
+             "withdraw": "Withdraw from publication", "of": "of"}}
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A value on a page: its text, where it links to, a note (language or datatype)."""
+    """A value on a page: its text, where it links to, a note (language or datatype), and what it stands for
+    when its text is a name (an IRI, shown on hover)."""
 
     text: str
     href: str | None = None
     note: str | None = None
     lang: str | None = None
+    title: str | None = None
 
     def __post_init__(self) -> None:  # only a link within the site or to an http(s) address is ever made
         object.__setattr__(self, "href", safe_href(self.href))

@@ -15,6 +15,7 @@ from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS,
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.results import SelectResult
 from isic_graph.web.cells import UI, Cell, Row, local_name, term_value
+from isic_graph.web.naming import graph_name, graph_resources
 from isic_graph.web.negotiation import language
 from isic_graph.web.served import GRAPH_FORMATS, artefacts, curie
 from isic_graph.web.services import services
@@ -150,48 +151,61 @@ def related(iri: str, lang: str) -> list[Row]:
 
 
 def owner(iri: str, lang: str) -> list[Row]:
-    """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py)."""
+    """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py): a
+    network by its name."""
     s, ui = services(), words_in(UI, lang)
     found = record_of(s.store, s.graphs, iri)
     if found is None:
         return []
     who = found.owner
-    cells = [Cell(ui["instance"] if who.kind == "instance" else who.name,
+    name = names_of([who.agent], lang).get(who.agent) if who.kind == "network" else None
+    cells = [Cell(ui["instance"] if who.kind == "instance" else name or who.name,
                   href=page_link(who.agent, s.graphs.base) if who.kind == "network" else None,
-                  note=ui[who.kind] if who.kind != "instance" else None)]
+                  note=ui[who.kind] if who.kind != "instance" else None, title=who.agent)]
     if found.activity:
         cells.append(Cell(moment_text(found.since, lang) or found.activity,
-                          href=page_link(found.activity, s.graphs.base), note=ui["since"]))
+                          href=page_link(found.activity, s.graphs.base), note=ui["since"], title=found.activity))
     return [Row(Cell(ui["owner"]), cells)]
 
 
 def provenance(iri: str, lang: str) -> list[Row]:
-    """Where a resource's description comes from: its graphs (network or harvested copy), when they were
-    last written, what they were harvested from, and the collection sheets that describe it (or its project)."""
+    """Where a resource's description comes from, in words: its graphs (« graphe du réseau … », a harvested
+    copy), when they were last written, what they were harvested from, and the collection sheets that describe
+    it (or its project), by the project they describe, their date and their network's name; each linking to
+    its IRI."""
     graphs, ui = services().graphs, words_in(UI, lang)
     base = services().settings.base_iri
     subject, metadata = sparql_terms.iri(iri), sparql_terms.iri(graphs.metadata)
     found: list[Row] = []
-    for row in select(f"""SELECT ?g (MAX(?m) AS ?modified) (SAMPLE(?from) AS ?source) WHERE {{
+    rows = select(f"""SELECT ?g (MAX(?m) AS ?modified) (SAMPLE(?from) AS ?source) WHERE {{
             GRAPH ?g {{ {subject} ?p ?o }}
             OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
             OPTIONAL {{ GRAPH {metadata} {{ ?g <{PROV}wasDerivedFrom> ?from }} }}
-        }} GROUP BY ?g ORDER BY ?g""").rows:
+        }} GROUP BY ?g ORDER BY ?g""").rows
+    sheets = select(f"""SELECT ?sheet ?network (SAMPLE(?p) AS ?project) (MIN(?c) AS ?created) WHERE {{
+            {{ BIND({subject} AS ?p) }} UNION {{ {subject} <{ISIC}learnedFrom> ?p }}
+            UNION {{ {subject} <{ISIC}about> ?p }}
+            ?sheet <{ISIC}describes> ?p ; <{PROV}wasAttributedTo> ?network .
+            OPTIONAL {{ ?sheet <{DCTERMS}created> ?c }} }} GROUP BY ?sheet ?network ORDER BY ?sheet""").rows
+    names = names_of([*(n for r in rows for n in graph_resources(term_value(r["g"]), graphs)),
+                      *(term_value(r[k]) for r in sheets for k in ("network", "project"))], lang)
+    for row in rows:
         graph = term_value(row["g"])
-        cells = [Cell(graph[len(base):] if graph.startswith(base) else graph, note=ui["graph"])]
+        cells = [Cell(graph_name(graph, graphs, names, lang), href=page_link(graph, base), title=graph)]
         if "modified" in row:
             cells.append(Cell(moment_text(term_value(row["modified"]), lang), note=ui["modified"]))
         if "source" in row:
             cells.append(Cell(term_value(row["source"]), href=term_value(row["source"]), note=ui["harvested"]))
         found.append(Row(Cell(ui["graph"]), cells))
-    for row in select(f"""SELECT DISTINCT ?sheet ?network WHERE {{
-            {{ BIND({subject} AS ?project) }} UNION {{ {subject} <{ISIC}learnedFrom> ?project }}
-            UNION {{ {subject} <{ISIC}about> ?project }}
-            ?sheet <{ISIC}describes> ?project ; <{PROV}wasAttributedTo> ?network }} ORDER BY ?sheet""").rows:
-        sheet, network = term_value(row["sheet"]), term_value(row["network"])
-        found.append(Row(Cell(ui["sheet"]), [Cell(local_name(sheet, base), href=page_link(sheet, base)),
-                                             Cell(local_name(network, base), href=page_link(network, base),
-                                                  note=ui["network"])]))
+    for row in sheets:
+        sheet, network, project = (term_value(row[k]) for k in ("sheet", "network", "project"))
+        created = row.get("created")
+        dated = literal_text(created, lang) if isinstance(created, Literal) else ""
+        found.append(Row(Cell(ui["sheet"]), [
+            Cell(names.get(project) or ui["sheet"], href=page_link(sheet, base), title=sheet,
+                 note=f'{ui["sheet"]} {ui["of"]} {dated}' if dated else ui["sheet"]),
+            Cell(names.get(network) or local_name(network, base), href=page_link(network, base),
+                 note=ui["network"], title=network)]))
     return found
 
 
@@ -207,3 +221,12 @@ def labels_of(nodes: Iterable[object]) -> list[Triple]:
     rows = select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
                    f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} ?s ?p ?o }}").rows
     return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in rows))  # type: ignore[arg-type]
+
+
+def names_of(iris: Iterable[str], lang: str) -> dict[str, str]:
+    """The name in `lang` (with the fallback of labels.pick) of each of these IRIs that has one in the store."""
+    texts: dict[str, dict[str, str]] = {}
+    for t in labels_of(NamedNode(i) for i in dict.fromkeys(iris)):
+        if isinstance(t.object, Literal):
+            texts.setdefault(term_value(t.subject), {}).setdefault(t.object.language or "", t.object.value)
+    return {iri: name for iri, found in texts.items() if (name := pick(found, lang))}
