@@ -12,10 +12,13 @@ from typing import Iterable, Mapping
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.reading import read_batch
 from isic_graph.rdf import resources
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, OWL, PREFIXES, RDF_TYPE, RDFS, SH, SHAPES, SKOS, THESAURUS
 
 SAMPLE_BASE = "https://samples.invalid/"  # the samples' relative IRIs, resolved only to be written back relative
+SAMPLE_SUFFIXES = (".ttl", ".jsonld", ".nt", ".csv")  # the files of a sample network that init reads
 NAMES = (DCTERMS + "title", SKOS + "prefLabel", RDFS + "label", FOAF + "name", ISIC + "statement")
 QUERY_PREFIXES = ("isic", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "foaf", "org")
 MAX_EXAMPLE = 70
@@ -51,7 +54,7 @@ class ClassDoc:
     definitions: Mapping[str, str]
     shape: str | None  # the local name of its node shape, the anchor on the shapes page
     fields: tuple[Field, ...]
-    instances: int  # in the samples
+    instances: int  # in the samples, as `init --samples` loads them (every sample network, CSV ones too)
     query: str
     competency: tuple[str, ...]  # the queries of queries/ that name it
 
@@ -153,8 +156,7 @@ def reference() -> Reference:
     ontology = read(resources.ontology_file())
     shapes = [t for path in resources.shapes_files() for t in read(path)]
     thesauri = [t for path in resources.thesaurus_files() for t in read(path)]
-    samples = [t for folder in sorted(p for p in resources.samples_dir().iterdir() if p.is_dir())
-               for path in sorted(folder.rglob("*.ttl")) for t in read(path, SAMPLE_BASE + "x")]
+    samples = sample_triples()
     index, shape_index, sample_index = index_of(ontology), index_of(shapes), index_of(samples)
     queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted(resources.queries_dir().glob("*.rq"))}
     labels_of_paths: dict[str, dict[str, str]] = {}
@@ -221,10 +223,24 @@ def reference() -> Reference:
     return Reference(tuple(classes), tuple(sorted(schemes, key=lambda s: s.slug)))
 
 
+@cache
+def sample_triples() -> list[Triple]:
+    """Every sample network's triples, read as `isic-graph init --samples` reads them: each network's Turtle,
+    N-Triples, JSON-LD and CSV sheet files as one submission (its CSV tables through the sheet model)."""
+    out: list[Triple] = []
+    order_file = resources.samples_dir() / "ORDER"  # the order init loads them in, which picks the examples
+    order = order_file.read_text().split() if order_file.is_file() else []
+    for folder in sorted((p for p in resources.samples_dir().iterdir() if p.is_dir()),
+                         key=lambda p: (order.index(p.name) if p.name in order else len(order), p.name)):
+        files = sorted(p for p in folder.iterdir() if p.suffix in SAMPLE_SUFFIXES)
+        if files:
+            out.extend(read_batch([Document.from_path(p) for p in files], SAMPLE_BASE).triples)
+    return out
+
+
 def sample_uses() -> dict[str, set[str]]:
     """Every property the samples use, by the class of the subject using it (for the docs' own checks)."""
-    triples = [t for folder in sorted(p for p in resources.samples_dir().iterdir() if p.is_dir())
-               for path in sorted(folder.rglob("*.ttl")) for t in read(path, SAMPLE_BASE + "x")]
+    triples = sample_triples()
     types: dict[str, set[str]] = {}
     for t in triples:
         if t.predicate.value == RDF_TYPE:

@@ -9,27 +9,56 @@ from isic_graph.publish.reference import BEGIN, END, Reference, reference
 from isic_graph.rdf.namespaces import Graphs
 
 G = Graphs("{base}")  # the graphs' names as every instance spells them, its base IRI left open
-IDIOMS = (
-    ("Which network said it",
-     f"Every network's sheets are in its own named graph, `{G.network('{slug}')}`; the sheet "
-     "(`isic:CollectionSheet`) that `isic:describes` a project says `prov:wasAttributedTo` its network. "
-     "Ask `?sheet isic:describes ?project ; prov:wasAttributedTo ?network`, or `GRAPH ?g { ?project ?p ?o }` "
-     "for the graph a triple is in."),
-    ("Named graphs",
-     f"One graph per network (`{G.network('{slug}')}`); the reference graphs `{G.ontology}` and `{G.thesauri}`; "
-     f"`{G.metadata}` (one `prov:Activity` per accepted batch) and `{G.ownership}`; the identity graph "
-     f"`{G.identity}` (`owl:sameAs` between the IRIs of one organisation or territory); harvested copies of "
-     f"peers' networks, `{G.peer('{peer}', '{network}')}`. The default graph is their union: without "
-     "`GRAPH ?g`, a pattern matches in any of them."),
-    ("French and English",
-     "Titles, descriptions and labels are written twice, tagged `@fr` and `@en`: a pattern on a label "
-     "matches both, so every row comes back once per language unless you keep one: "
-     "`FILTER(lang(?label) = \"fr\")` (add `|| lang(?label) = \"\"` for untagged names)."),
-    ("Names",
-     "A project, lesson or resource is named by `dcterms:title`, a lesson's text is `isic:statement`, "
-     "a thesaurus concept by `skos:prefLabel` (its code is `skos:notation`), an organisation, network or "
-     "territory by `rdfs:label`; `dcterms:description` gives the longer text."),
-)
+IDIOMS = {  # how to ask, in each language of the interface: the same facts, code between backticks
+    "en": (
+        ("Which network said it",
+         f"Every network's sheets are in its own named graph, `{G.network('{slug}')}`; the sheet "
+         "(`isic:CollectionSheet`) that `isic:describes` a project says `prov:wasAttributedTo` its network. "
+         "Ask `?sheet isic:describes ?project ; prov:wasAttributedTo ?network`, or `GRAPH ?g { ?project ?p ?o }` "
+         "for the graph a triple is in."),
+        ("Named graphs",
+         f"One graph per network (`{G.network('{slug}')}`); the reference graphs `{G.ontology}` and "
+         f"`{G.thesauri}`; `{G.metadata}` (one `prov:Activity` per accepted batch) and `{G.ownership}`; the "
+         f"identity graph `{G.identity}` (`owl:sameAs` between the IRIs of one organisation or territory); "
+         f"harvested copies of peers' networks, `{G.peer('{peer}', '{network}')}`. The default graph is their "
+         "union: without `GRAPH ?g`, a pattern matches in any of them."),
+        ("French and English",
+         "Titles, descriptions and labels are written twice, tagged `@fr` and `@en`: a pattern on a label "
+         "matches both, so every row comes back once per language unless you keep one: "
+         "`FILTER(lang(?label) = \"fr\")` (add `|| lang(?label) = \"\"` for untagged names)."),
+        ("Names",
+         "A project, lesson or resource is named by `dcterms:title`, a lesson's text is `isic:statement`, "
+         "a thesaurus concept by `skos:prefLabel` (its code is `skos:notation`), an organisation, network or "
+         "territory by `rdfs:label`; `dcterms:description` gives the longer text."),
+    ),
+    "fr": (
+        ("Quel réseau l'a dit",
+         f"Les fiches de chaque réseau sont dans son propre graphe nommé, `{G.network('{slug}')}` ; la fiche "
+         "(`isic:CollectionSheet`) qui décrit un projet (`isic:describes`) est attribuée à son réseau "
+         "(`prov:wasAttributedTo`). Demandez `?sheet isic:describes ?project ; prov:wasAttributedTo ?network`, "
+         "ou `GRAPH ?g { ?project ?p ?o }` pour le graphe où se trouve un triplet."),
+        ("Graphes nommés",
+         f"Un graphe par réseau (`{G.network('{slug}')}`) ; les graphes de référence `{G.ontology}` et "
+         f"`{G.thesauri}` ; `{G.metadata}` (une `prov:Activity` par envoi accepté) et `{G.ownership}` ; le "
+         f"graphe d'identité `{G.identity}` (`owl:sameAs` entre les IRI d'une même organisation ou d'un même "
+         f"territoire) ; les copies moissonnées des réseaux des pairs, `{G.peer('{peer}', '{network}')}`. Le "
+         "graphe par défaut est leur union : sans `GRAPH ?g`, un motif trouve ses réponses dans chacun d'eux."),
+        ("Français et anglais",
+         "Titres, descriptions et libellés sont écrits deux fois, marqués `@fr` et `@en` : un motif sur un "
+         "libellé trouve les deux, et chaque ligne revient donc une fois par langue, à moins d'en garder une : "
+         "`FILTER(lang(?label) = \"fr\")` (ajoutez `|| lang(?label) = \"\"` pour les noms sans langue)."),
+        ("Noms",
+         "Un projet, un enseignement ou une ressource est nommé par `dcterms:title`, le texte d'un enseignement "
+         "est `isic:statement`, un concept d'un thésaurus est nommé par `skos:prefLabel` (son code est "
+         "`skos:notation`), une organisation, un réseau ou un territoire par `rdfs:label` ; "
+         "`dcterms:description` donne le texte plus long."),
+    ),
+}
+
+
+def inline_code(text: str) -> list[tuple[str, bool]]:
+    """Markdown text with inline code (between backticks) as its parts: (text, whether it is code)."""
+    return [(part, odd % 2 == 1) for odd, part in enumerate(text.split("`")) if part]
 
 
 def workbench_link(query: str) -> str:
@@ -42,8 +71,10 @@ def markdown(found: Reference | None = None) -> str:
     ref = found or reference()
     out = [BEGIN, "", "## Reference: classes, properties and thesauri", "",
            "Generated from `ontology/`, `shapes/`, `samples/` and `queries/` (the server's `/ontology` page shows "
-           "the same, with each example query opening in `/query`).", "", "### How to ask", ""]
-    out += [f"- **{title}.** {text}" for title, text in IDIOMS]
+           "the same, with each example query opening in `/query`). A class's instances are counted in the sample "
+           "networks as `isic-graph init --samples` loads them, every one of `samples/` (Turtle and CSV sheets "
+           "alike).", "", "### How to ask", ""]
+    out += [f"- **{title}.** {text}" for title, text in IDIOMS["en"]]
     out += ["", "### Classes", ""]
     for c in ref.classes:
         out += [f"#### isic:{c.local}", "", f"{c.labels.get('fr', '')} / {c.labels.get('en', '')}"
