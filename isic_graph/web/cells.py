@@ -38,6 +38,7 @@ class Cell:
     note: str | None = None
     lang: str | None = None
     title: str | None = None
+    code: bool = False  # its text is a name written as code (a prefixed name), not words
 
     def __post_init__(self) -> None:  # only a link within the site or to an http(s) address is ever made
         object.__setattr__(self, "href", safe_href(self.href))

@@ -139,8 +139,8 @@ def concept(rest: str) -> Response:
 def ontology(suffix: str | None = None) -> Response:
     media_type = negotiate_form([*GRAPH_FORMATS, HTML], known(suffix))
     if media_type == HTML:
-        body = render_template("ontology.html", diagram=diagram_svg(), **ontology_page()).encode("utf-8")
-        return answer(body, HTML, "ontology", suffix)
+        body = render_template("ontology.html", diagram=diagram_svg(), **ontology_page(language())).encode("utf-8")
+        return answer(body, HTML, "ontology", suffix, True)
     return answer(artefacts().ontology.render(media_type), media_type, "ontology", suffix)
 
 

@@ -1,8 +1,9 @@
-"""The ontology's page: every class and property with its labels, definitions, facts and shapes; and its class
-diagram."""
+"""The ontology's page, in the reader's language: every class and property with its label, definition, facts and
+shapes; how to ask; the thesauri; and its class diagram."""
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 from flask import current_app, url_for
@@ -10,31 +11,71 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.publish.diagram import class_diagram_svg
 from isic_graph.publish.reference import reference
-from isic_graph.publish.reference_text import IDIOMS, workbench_link
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, ONTOLOGY_IRI, OWL, RDF, RDF_TYPE, RDFS, SH, SHAPES, SKOS
+from isic_graph.publish.reference_text import IDIOMS, inline_code, workbench_link
+from isic_graph.rdf.labels import choose, pick, switch, words_in
+from isic_graph.rdf.namespaces import (
+    DCTERMS,
+    ISIC,
+    ONTOLOGY_IRI,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SH,
+    SHAPES,
+    SKOS,
+    THESAURUS,
+)
 from isic_graph.web.cells import Cell, Row, term_value
 from isic_graph.web.resource_page import MAX_NODES
 from isic_graph.web.served import GRAPH_FORMATS, artefacts, curie
+from isic_graph.web.services import services
+from isic_graph.web.wording import kind_of_value
 
-TERM_TYPES = {OWL + "Class": "classe / class", OWL + "ObjectProperty": "propriété d'objet / object property",
-              OWL + "DatatypeProperty": "propriété de données / datatype property",
-              OWL + "AnnotationProperty": "propriété d'annotation / annotation property"}
-FACTS = ((RDFS + "domain", "domaine / domain"), (RDFS + "range", "co-domaine / range"),
-         (RDFS + "subClassOf", "sous-classe de / subclass of"),
-         (RDFS + "subPropertyOf", "sous-propriété de / subproperty of"),
-         (OWL + "equivalentClass", "classe équivalente / equivalent class"),
-         (OWL + "equivalentProperty", "propriété équivalente / equivalent property"))
+TERM_TYPES = {OWL + "Class": ("classe", "class"), OWL + "ObjectProperty": ("propriété d'objet", "object property"),
+              OWL + "DatatypeProperty": ("propriété de données", "datatype property"),
+              OWL + "AnnotationProperty": ("propriété d'annotation", "annotation property")}
+FACTS = ((RDFS + "domain", ("domaine", "domain")), (RDFS + "range", ("valeurs", "range")),
+         (RDFS + "subClassOf", ("sous-classe de", "subclass of")),
+         (RDFS + "subPropertyOf", ("sous-propriété de", "subproperty of")),
+         (OWL + "equivalentClass", ("classe équivalente", "equivalent class")),
+         (OWL + "equivalentProperty", ("propriété équivalente", "equivalent property")))
+WORDS = {
+    "fr": {"other": "English", "ask": "Comment interroger", "classes": "Classes", "thesauri": "Thésaurus",
+           "properties": "Propriétés", "queries": "Requêtes", "shapes": "formes SHACL", "label": "libellé",
+           "diagram": "Classes et propriétés d'objet, générées depuis l'ontologie", "carried": "Propriétés portées",
+           "shape": "forme", "property": "propriété", "cardinality": "cardinalité", "example": "exemple",
+           "example_query": "Exemple de requête", "open": "ouvrir dans l'atelier", "see_also": "Voir aussi",
+           "instances": "Instances dans les exemples", "code": "code", "definition": "définition"},
+    "en": {"other": "Français", "ask": "How to ask", "classes": "Classes", "thesauri": "Thesauri",
+           "properties": "Properties", "queries": "Queries", "shapes": "SHACL shapes", "label": "label",
+           "diagram": "Classes and object properties, generated from the ontology", "carried": "Properties carried",
+           "shape": "shape", "property": "property", "cardinality": "cardinality", "example": "example",
+           "example_query": "Example query", "open": "open in the workbench", "see_also": "See also",
+           "instances": "Instances in the samples", "code": "code", "definition": "definition"},
+}
 
 
-def ontology_page() -> dict[str, object]:
-    """Every class and property of the ontology: labels, definitions, domain, range, alignments and shapes."""
+def ontology_page(lang: str) -> dict[str, object]:
+    """Every class and property of the ontology in `lang`: its label and definition, domain, range (a datatype
+    in words), alignments and shapes, each term by its label with its prefixed name as code; how to ask, with
+    code shown as code; the thesauri's concepts by their labels."""
     a = artefacts()
     shapes_page = url_for(".shapes")
 
+    def named(iri: str) -> str | None:
+        return pick(a.labels.get(iri, {}), lang)
+
     def links(term: object) -> list[Cell]:
         if isinstance(term, NamedNode):
-            local = term.value[len(ISIC):] if term.value.startswith(ISIC) else None
-            return [Cell(curie(term.value), href=f"#{local}" if local else term.value)]
+            iri = term.value
+            if iri.startswith(ISIC):
+                return [Cell(named(iri) or curie(iri), href=f"#{iri[len(ISIC):]}", title=curie(iri))]
+            words = kind_of_value(iri, lang)
+            if words:
+                return [Cell(words, href=iri, title=iri)]
+            return [Cell(curie(iri), href=iri, title=iri, code=True)]
         unions = [t.object for t in a.index.get(str(term), []) if t.predicate.value == OWL + "unionOf"]
         return [c for member in members(a.index, unions[0]) for c in links(member)] if unions else []
 
@@ -42,42 +83,63 @@ def ontology_page() -> dict[str, object]:
         return {t.object.language or "": t.object.value for t in a.index.get(subject, [])
                 if t.predicate.value == predicate and isinstance(t.object, Literal)}
 
+    words = words_in(WORDS, lang)
     shapes: dict[str, list[Cell]] = {}
     for t in a.shapes.triples:
         if t.predicate.value in (SH + "targetClass", SH + "path") and isinstance(t.object, NamedNode):
             name = term_value(t.subject)
             anchor = name[len(SHAPES):] if name.startswith(SHAPES) else ""
-            shapes.setdefault(t.object.value, []).append(Cell(curie(name), href=f"{shapes_page}#{anchor}"))
-    sections: dict[str, dict[str, dict[str, object]]] = {"Classes": {}, "Propriétés / Properties": {}}
+            shapes.setdefault(t.object.value, []).append(Cell(curie(name), href=f"{shapes_page}#{anchor}",
+                                                              code=True))
+    sections: dict[str, dict[str, dict[str, object]]] = {"classes": {}, "properties": {}}
     for t in a.ontology.triples:
         subject, name, kind = str(t.subject), term_value(t.subject), term_value(t.object)
         if t.predicate.value != RDF_TYPE or kind not in TERM_TYPES or not name.startswith(ISIC):
             continue
-        facts = [Row(Cell(label), cells, " ∪ " if isinstance(fact.object, BlankNode) else ", ")
+        facts = [Row(Cell(choose(lang, *label)), cells, " ∪ " if isinstance(fact.object, BlankNode) else ", ")
                  for predicate, label in FACTS for fact in a.index[subject]
                  if fact.predicate.value == predicate and (cells := links(fact.object))]
         if name in shapes:
-            facts.append(Row(Cell("formes SHACL / SHACL shapes"), shapes[name]))
-        section = sections["Classes" if kind == OWL + "Class" else "Propriétés / Properties"]
-        section.setdefault(subject, {"name": name[len(ISIC):], "iri": name, "facts": facts,
-                                     "kind": TERM_TYPES[kind], "labels": texts(subject, RDFS + "label"),
-                                     "definitions": texts(subject, SKOS + "definition")})
+            facts.append(Row(Cell(words["shapes"]), shapes[name]))
+        section = sections["classes" if kind == OWL + "Class" else "properties"]
+        section.setdefault(subject, {"name": name[len(ISIC):], "iri": name, "curie": curie(name), "facts": facts,
+                                     "kind": choose(lang, *TERM_TYPES[kind]),
+                                     "label": named(name) or curie(name),
+                                     "definition": prefixed_as_code(pick(texts(subject, SKOS + "definition"),
+                                                                         lang) or "")})
     ref = reference()
     for doc in ref.classes:
-        found = sections["Classes"].get(f"<{doc.iri}>")
+        found = sections["classes"].get(f"<{doc.iri}>")
         if found is not None:
             found.update(
                 reference=doc, open=workbench_link(doc.query),
-                fields=[(Cell(f.name, href=f"#{f.iri[len(ISIC):]}" if f.iri.startswith(ISIC) else f.iri), f)
-                        for f in doc.fields],
+                fields=[(links(NamedNode(f.iri))[0] if f.iri.startswith(ISIC) else
+                         Cell(pick(f.labels, lang) or f.name, href=f.iri, title=f.iri), f) for f in doc.fields],
                 shape=f"{shapes_page}#{doc.shape}" if doc.shape else None)
     header = f"<{ONTOLOGY_IRI}>"
     formats = [(f.label, f"{url_for('.ontology')}.{f.extension[1:]}") for f in GRAPH_FORMATS.values()]
-    return {"iri": header[1:-1], "title": texts(header, DCTERMS + "title"),
-            "description": texts(header, DCTERMS + "description"),
+    return {"lang": lang, "words": words, "other": switch(lang), "iri": header[1:-1],
+            "title": pick(texts(header, DCTERMS + "title"), lang) or "",
+            "description": pick(texts(header, DCTERMS + "description"), lang) or "",
             "formats": formats + [("SHACL", shapes_page), ("context", url_for(".context"))],
-            "sections": [(heading, list(terms.values())) for heading, terms in sections.items()],
-            "idioms": IDIOMS, "schemes": ref.schemes}
+            "classes": list(sections["classes"].values()), "properties": list(sections["properties"].values()),
+            "idioms": [(title, inline_code(text.replace("{base}", services().settings.base_iri)))
+                       for title, text in pick(IDIOMS, lang) or ()],
+            "schemes": [{"slug": s.slug, "iri": s.iri, "label": pick(s.labels, lang) or s.slug,
+                         "concepts": [(c.code, pick(c.labels, lang) or c.code, c.iri,
+                                       "/thesaurus/" + c.iri[len(THESAURUS):] if c.iri.startswith(THESAURUS) else None)
+                                      for c in s.concepts]} for s in ref.schemes]}
+
+
+def prefixed_as_code(text: str) -> list[tuple[str, bool]]:
+    """A text (a definition) as its parts, the prefixed names it mentions (isic:currency…) being code."""
+    names = re.compile(r"\b(?:%s):[A-Za-z_][\w-]*" % "|".join(map(re.escape, PREFIXES)))
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for found in names.finditer(text):
+        parts += [(text[at:found.start()], False), (found.group(0), True)]
+        at = found.end()
+    return [(part, is_code) for part, is_code in [*parts, (text[at:], False)] if part]
 
 
 def members(index: Mapping[str, list[Triple]], head: object) -> list[object]:

@@ -10,12 +10,23 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from pyoxigraph import Literal, NamedNode
 
-from isic_graph.rdf.namespaces import XSD
+from isic_graph.rdf.namespaces import FOAF, RDF, SKOS, XSD
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 YES_NO = {"fr": ("Oui", "Non"), "en": ("Yes", "No")}
 NUMBERS = {XSD + t for t in ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger",
                              "positiveInteger")}
+# what the values of a datatype (or of a class from elsewhere) are, in words: IRI -> French, English
+KINDS_OF_VALUE = {
+    XSD + "string": ("texte", "text"), XSD + "date": ("date", "date"),
+    XSD + "dateTime": ("date et heure", "date and time"), XSD + "boolean": ("oui / non", "yes / no"),
+    XSD + "decimal": ("nombre décimal", "decimal number"), XSD + "integer": ("nombre entier", "whole number"),
+    XSD + "nonNegativeInteger": ("nombre entier positif ou nul", "whole number, zero or more"),
+    XSD + "positiveInteger": ("nombre entier positif", "positive whole number"),
+    XSD + "gYear": ("année", "year"), XSD + "anyURI": ("adresse web", "web address"),
+    RDF + "langString": ("texte marqué de sa langue", "text tagged with its language"),
+    SKOS + "Concept": ("concept d'un thésaurus", "thesaurus concept"), FOAF + "Person": ("personne", "person"),
+}
 # what a link to this resource means, seen from it: the property's local name -> French, English
 INVERSE = {
     "learnedFrom": ("enseignements tirés de ce projet", "lessons drawn from this project"),
@@ -83,6 +94,12 @@ def moment_text(moment: object, lang: str) -> str:
     if not isinstance(moment, str) or not moment:
         return ""
     return literal_text(Literal(moment, datatype=NamedNode(XSD + "dateTime")), lang)
+
+
+def kind_of_value(iri: str, lang: str) -> str | None:
+    """A datatype (xsd:date…) or a class from another vocabulary (skos:Concept…) in words, if we have them."""
+    found = KINDS_OF_VALUE.get(iri)
+    return None if found is None else found[0 if lang == "fr" else 1]
 
 
 def inverse(predicate: str, lang: str) -> str | None:

@@ -89,8 +89,9 @@ def test_the_home_page_s_query_answers_the_table_under_it(client: FlaskClient) -
 
     page = client.get("/").get_data(as_text=True)
     query = html.unescape(re.search(r'<textarea id="q"[^>]*>(.*?)</textarea>', page, re.DOTALL).group(1))  # type: ignore[union-attr]
-    table = page[page.index("Ressources / Resources"):]
-    shown = {name: int(n) for name, n in re.findall(r'<tr><td>([^<]+)</td><td class="n">(\d+)</td></tr>', table)}
+    table = page[page.index("<h2>Ressources</h2>"):]
+    shown = {name: int(n) for name, n in re.findall(r'<tr><td><a href="[^"]*" title="([^"]+)">[^<]+</a></td>'
+                                                    r'<td class="n">(\d+)</td></tr>', table)}
     answer = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
     rows = json.loads(answer.data)["results"]["bindings"]
     assert {r["class"]["value"].replace("https://w3id.org/isic/ontology#", "isic:"): int(r["n"]["value"])

@@ -226,12 +226,15 @@ def test_the_ontology_page_documents_every_class_and_property(client: FlaskClien
     assert {"Project", "Lesson", "learnedFrom", "amount"} <= set(terms)
     assert not [t for t in terms if f'<section id="{t}">' not in page]
     project = page[page.index('<section id="Project">'):page.index('<section id="Lesson">')]
-    assert "Projet ISIC" in project and "ISIC project" in project
-    assert "prov:Activity" in project and "isics:ProjectShape" in project
+    assert "Projet ISIC" in project and "ISIC project" not in project
+    assert "<code>prov:Activity</code>" in project and "<code>isics:ProjectShape</code>" in project
     territory = page[page.index('<section id="territory">'):]
     territory = territory[:territory.index("</section>")]
-    assert '<a href="#Organisation">isic:Organisation</a></span> ∪ <span><a href="#Project">' in territory
-    assert "dcterms:spatial" in territory and "isics:Project-territory" in territory
+    assert ('<span title="isic:Organisation"><a href="#Organisation">Organisation</a></span> ∪ '
+            '<span title="isic:Project"><a href="#Project">') in territory
+    assert "<code>dcterms:spatial</code>" in territory and "<code>isics:Project-territory</code>" in territory
+    english = client.get("/ontology?lang=en", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "ISIC project" in english[english.index('<section id="Project">'):english.index('<section id="Lesson">')]
 
 
 @pytest.mark.parametrize("path, accept", [("/ontology", "text/turtle"), ("/ontology", "application/ld+json"),
