@@ -32,7 +32,7 @@ WORDS = {
            "format": "Format", "run": "Exécuter", "networks": "Graphes et réseaux", "graph": "graphe",
            "triples": "triplets", "resources": "Ressources", "class": "classe", "count": "nombre",
            "counted": "Chaque ressource comptée une fois, même quand deux réseaux la nomment de deux IRI que le "
-                      "graphe d'identité relie (owl:sameAs) : la réponse de la requête ci-dessus."},
+                      "graphe d'identité relie : la réponse de la requête ci-dessus."},
     "en": {"other": "Français",
            "about": "A knowledge graph of collective social work (ISIC): what the collective projects of social-work "
                     "networks learned — obstacles, workarounds, method milestones, partnership practices — shared "
@@ -45,7 +45,7 @@ WORDS = {
            "format": "Format", "run": "Run", "networks": "Graphs and networks", "graph": "graph",
            "triples": "triples", "resources": "Resources", "class": "class", "count": "count",
            "counted": "Each resource counted once, also when two networks name it by two IRIs the identity graph "
-                      "links (owl:sameAs): the answer of the query above."},
+                      "links: the answer of the query above."},
 }
 
 

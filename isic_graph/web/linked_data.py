@@ -154,7 +154,8 @@ def diagram() -> Response:
 def shapes(suffix: str | None = None) -> Response:
     media_type = negotiate_form([*GRAPH_FORMATS, HTML], known(suffix))
     if media_type == HTML:
-        return answer(render_template("shapes.html", **shapes_page()).encode("utf-8"), HTML, "shapes", suffix)
+        return answer(render_template("shapes.html", **shapes_page(language())).encode("utf-8"), HTML, "shapes",
+                      suffix, True)
     return answer(artefacts().shapes.render(media_type), media_type, "shapes", suffix)
 
 

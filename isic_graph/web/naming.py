@@ -10,10 +10,10 @@ from isic_graph.rdf.namespaces import Graphs
 
 GRAPH_WORDS = {
     "fr": {"ontology": "ontologie", "thesauri": "thésaurus", "metadata": "journal des publications",
-           "identity": "liens d'identité (owl:sameAs)", "ownership": "propriété des ressources",
+           "identity": "liens d'identité", "ownership": "propriété des ressources",
            "network": "graphe du réseau {name}", "peer": "copie moissonnée de {name} (pair {peer})"},
     "en": {"ontology": "ontology", "thesauri": "thesauri", "metadata": "publication log",
-           "identity": "identity links (owl:sameAs)", "ownership": "ownership of resources",
+           "identity": "identity links", "ownership": "ownership of resources",
            "network": "graph of the network {name}", "peer": "harvested copy of {name} (peer {peer})"},
 }
 

@@ -163,9 +163,14 @@ def diagram_svg() -> str:
 SHAPE_FACTS = ("path", "name", "minCount", "maxCount", "datatype", "class", "node", "in", "pattern", "description")
 
 
-def shapes_page() -> dict[str, object]:
+SHAPE_WORDS = {"fr": {"title": "Formes SHACL", "ontology": "Ontologie", "other": "English", "for": "pour"},
+               "en": {"title": "SHACL shapes", "ontology": "Ontology", "other": "Français", "for": "for"}}
+
+
+def shapes_page(lang: str) -> dict[str, object]:
     """Every node shape with its property shapes and their constraints, each with an anchor (`#ProjectShape`,
-    `#Project-title`) for the ontology page's links."""
+    `#Project-title`) for the ontology page's links; the words around them in `lang`, the class a shape is for
+    by its label (the shapes' own terms are code)."""
     a = artefacts()
 
     def shown(term: object) -> str:
@@ -188,11 +193,16 @@ def shapes_page() -> dict[str, object]:
             facts: dict[str, list[str]] = {}
             for x in a.index.get(str(p.object), []):
                 name = x.predicate.value[len(SH):] if x.predicate.value.startswith(SH) else ""
-                if name in SHAPE_FACTS and (not isinstance(x.object, Literal) or x.object.language in (None, "fr")):
+                if name in SHAPE_FACTS and (not isinstance(x.object, Literal) or x.object.language in (None, lang)):
                     facts.setdefault(name, []).append(shown(x.object))
-            rows.append({"anchor": anchor(term_value(p.object)), "facts": facts})
+            rows.append({"anchor": anchor(term_value(p.object)), "facts": facts,
+                         "description": prefixed_as_code(" ".join(facts.get("description", [])))})
+        target = term_value(t.object)
         found.append({"anchor": anchor(term_value(t.subject)), "name": curie(term_value(t.subject)),
-                      "target": curie(term_value(t.object)), "target_anchor": term_value(t.object)[len(ISIC):],
-                      "rows": rows})
+                      "target": curie(target), "target_href": f"/ontology#{target[len(ISIC):]}"
+                      if target.startswith(ISIC) else target,
+                      "target_label": pick(a.labels.get(target, {}), lang) or kind_of_value(target, lang)
+                      or curie(target), "rows": rows})
     formats = [(f.label, f"{url_for('.shapes')}.{f.extension[1:]}") for f in GRAPH_FORMATS.values()]
-    return {"shapes": found, "facts": SHAPE_FACTS, "formats": formats}
+    return {"shapes": found, "facts": SHAPE_FACTS, "formats": formats, "lang": lang,
+            "words": words_in(SHAPE_WORDS, lang), "other": switch(lang)}

@@ -78,6 +78,9 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
             labels.setdefault(term_value(t.subject), {}).setdefault(t.object.language or "", t.object.value)
         by_subject.setdefault(term_value(t.subject), []).append(t)
     summaries = facts or {}
+    graphs = services().graphs
+    graph_names = names_of([r for x in [*(t.object for t in triples), *(r["s"] for r in incoming)]
+                            for r in graph_resources(term_value(x), graphs)], lang)
 
     def cell(term: object, predicate: str = "") -> Cell:
         if isinstance(term, Literal):
@@ -89,6 +92,8 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
         text = pick(labels.get(value, {}), lang) or pick(known.get(value, {}), lang) or name
         if not text and note:  # a resource with no name of its own is named by its key facts
             text, note = note, None
+        if not text and value.startswith(base + "graph/"):  # a graph of this instance, in words
+            text = graph_name(value, graphs, graph_names, lang)
         text = text or (value[len(base):] if value.startswith(base) else curie(value))
         href = (url_for(".ontology") + "#" + value[len(ISIC):] if value.startswith(ISIC)
                 else "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base))

@@ -17,6 +17,7 @@ from isic_graph.rdf import resources
 from isic_graph.rdf.formats import GRAPH, format_named, formats_for
 from isic_graph.rdf.namespaces import PREFIXES, RDF_TYPE, RDFS, SH, SHAPES, XSD
 from isic_graph.web.cells import term_value
+from isic_graph.web.wording import OTHER_TERMS
 
 GRAPH_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 TURTLE, JSON_LD = format_named("turtle"), format_named("jsonld")
@@ -69,6 +70,8 @@ class Artefacts:
                 for name in index[str(t.subject)]:
                     if name.predicate.value == SH + "name" and isinstance(name.object, Literal):
                         labels.setdefault(t.object.value, {}).setdefault(name.object.language or "", name.object.value)
+        for iri, (fr, en) in OTHER_TERMS.items():  # the records' terms from other vocabularies
+            labels.setdefault(iri, {"fr": fr, "en": en})
         return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index)
 
 

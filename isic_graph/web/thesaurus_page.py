@@ -14,9 +14,11 @@ from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, SKOS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.web.cells import local_name, term_value
+from isic_graph.web.naming import graph_name
 from isic_graph.web.resource_page import MAX_NODES, labels_of, select
 from isic_graph.web.served import artefacts
 from isic_graph.web.services import services
+from isic_graph.web.summaries import summaries
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ def uses(iri: str, lang: str) -> list[tuple[str, str | None, list[Use]]]:
         if isinstance(t.object, Literal):
             named.setdefault(term_value(t.subject), {}).setdefault(t.object.language or "", t.object.value)
     known = artefacts().labels
+    unnamed = [o for o in dict.fromkeys(i.split("#", 1)[0] for i in items) if o.startswith(base) and o not in named]
+    facts = summaries(unnamed, base, lang)  # a resource with no name of its own goes by its key facts
     groups: dict[str, dict[str, Use]] = {}
     for row in rows:
         item, graph = term_value(row["item"]), term_value(row["g"])
@@ -68,14 +72,15 @@ def uses(iri: str, lang: str) -> list[tuple[str, str | None, list[Use]]]:
         if term_value(row["p"]).startswith(SKOS) or not item.startswith(base):
             continue
         kind = pick(known.get(term_value(row["type"]), {}), lang) if "type" in row else None
-        title = pick(named.get(item, {}), lang) or pick(named.get(owner, {}), lang) or local_name(owner, base)
+        title = (pick(named.get(item, {}), lang) or pick(named.get(owner, {}), lang)
+                 or facts.get(owner, (None, None, ""))[1] or local_name(owner, base))
         relation = pick(known.get(term_value(row["p"]), {}), lang) or term_value(row["p"])
         found = groups.setdefault(networks[graph], {})
         if item not in found or not found[item].kind:
             found[item] = Use(kind or "", page_link(owner, base) or "", title, relation)
     out = []
     for network, found in groups.items():
-        name = pick(named.get(network, {}), lang) or local_name(network, base)
+        name = pick(named.get(network, {}), lang) or graph_name(network, graphs, {}, lang)
         out.append((name, page_link(network, base) if network.startswith(base) else None,
                     sorted(found.values(), key=lambda u: (u.kind.lower(), u.label.lower()))))
     return sorted(out, key=lambda g: g[0].lower())
