@@ -12,16 +12,33 @@ from isic_graph.errors import NotFound
 from isic_graph.publish.links import page_link, safe_href
 from isic_graph.publish.maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
 from isic_graph.query.cache import key_for
+from isic_graph.rdf.labels import choose, pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
 from isic_graph.web.derived import per_store_version
+from isic_graph.web.negotiation import language
 from isic_graph.web.services import Page, services
 
 blueprint = Blueprint("maps", __name__)
 
 KINDS = {"svg": "image/svg+xml", "png": "image/png"}
-TITLES = {"territories": "Thématiques × territoires (projets) / Themes × territories (projects)",
-          "categories": "Thématiques × catégories d'enseignements (en hachuré : aucun enseignement capitalisé) / "
-                        "Themes × lesson categories (hatched: no lesson captured)"}
+TITLES = {"territories": ("Thématiques × territoires (projets)", "Themes × territories (projects)"),
+          "categories": ("Thématiques × catégories d'enseignements (en hachuré : aucun enseignement capitalisé)",
+                         "Themes × lesson categories (hatched: no lesson captured)")}
+WORDS = {
+    "fr": {"title": "Cartographie des connaissances", "queries": "Requêtes", "search": "Recherche",
+           "other": "English", "network": "Réseau", "theme": "Thématique", "territory": "Territoire",
+           "start": "Depuis", "end": "Jusqu'au", "filter": "Filtrer", "partnerships": "Réseau des partenariats",
+           "coverage-categories": "Enseignements par thématique",
+           "coverage-territories": "Projets par thématique et territoire",
+           "intro": "Zones de recoupement, de frottement ou de manque : qui travaille avec qui, et où des projets "
+                    "existent sans enseignement capitalisé."},
+    "en": {"title": "Maps of the knowledge", "queries": "Queries", "search": "Search", "other": "Français",
+           "network": "Network", "theme": "Theme", "territory": "Territory", "start": "From", "end": "Until",
+           "filter": "Filter", "partnerships": "Partnership network", "coverage-categories": "Lessons by theme",
+           "coverage-territories": "Projects by theme and territory",
+           "intro": "Where networks overlap, rub against each other, or leave gaps: who works with whom, and where "
+                    "projects exist with no lesson captured."},
+}
 
 
 def _filters() -> Filters:
@@ -37,29 +54,29 @@ def _link(iri: str) -> str | None:
     return page_link(iri, base)
 
 
-def _drawing(name: str, kind: str, filters: Filters) -> bytes:
+def _drawing(name: str, kind: str, filters: Filters, lang: str) -> bytes:
     """A drawing, kept with the derived pages until the next write: it depends on the store, its name, kind and
     filters only (never on the request's host or headers), so the page and the address of each drawing, whatever
     their URL and headers, share one render."""
     s = services()
     if s.pages is None or s.store.version is None:
-        return _drawn(name, kind, filters)
+        return _drawn(name, kind, filters, lang)
     version = f"{s.store.version.current()}.{s.boot}"  # read before drawing: a write meanwhile is not missed
-    key = key_for(version, f"{name}.{kind} {filters!r}", "", (), (), "drawing")
+    key = key_for(version, f"{name}.{kind} {filters!r} {lang}", "", (), (), "drawing")
     kept = s.pages.get(key)
     if kept is None:
-        kept = Page((), _drawn(name, kind, filters))
+        kept = Page((), _drawn(name, kind, filters, lang))
         s.pages.put(key, kept)
     return kept.body
 
 
-def _drawn(name: str, kind: str, filters: Filters) -> bytes:
+def _drawn(name: str, kind: str, filters: Filters, lang: str) -> bytes:
     store = services().store
     if name == "partnerships":
         return draw_partnerships(partnership_map(store, filters, services().graphs), kind, _link)
     if name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
         columns = name[len("coverage-"):]
-        return draw_coverage(coverage(store, columns, filters), kind, TITLES[columns],
+        return draw_coverage(coverage(store, columns, filters), kind, choose(lang, *TITLES[columns]),
                              lambda theme, column: _link(theme))
     raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
 
@@ -69,32 +86,31 @@ def _drawn(name: str, kind: str, filters: Filters) -> bytes:
 def drawing(name: str, kind: str) -> Response:
     if kind not in KINDS:
         raise NotFound("maps are drawn as .svg or .png")
-    return Response(_drawing(name, kind, _filters()), content_type=KINDS[kind])
+    return Response(_drawing(name, kind, _filters(), language()), content_type=KINDS[kind])
 
 
 @blueprint.get("/maps")
 @per_store_version
 def page() -> str:
-    filters = _filters()
+    filters, lang = _filters(), language()
+    words = words_in(WORDS, lang)
     store = services().store
     choices = {}
     for name, sparql in (
             ("network", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Network> ; <{RDFS}label> ?l }}"),
-            ("theme", f"SELECT DISTINCT ?x ?l WHERE {{ ?p <{ISIC}theme> ?x . ?x <{SKOS}prefLabel> ?l "
-                      'FILTER(lang(?l) = "fr") }'),
+            ("theme", f"SELECT DISTINCT ?x ?l WHERE {{ ?p <{ISIC}theme> ?x . ?x <{SKOS}prefLabel> ?l }}"),
             ("territory", f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{ISIC}Territory> ; <{RDFS}label> ?l }}")):
-        found = {r["x"].value: r["l"].value for r in store.select(sparql).rows}
+        texts: dict[str, dict[str, str]] = {}
+        for r in store.select(sparql).rows:
+            texts.setdefault(r["x"].value, {}).setdefault(getattr(r["l"], "language", None) or "", r["l"].value)
+        found = {x: pick(by_lang, lang) or x for x, by_lang in texts.items()}
         choices[name] = sorted(found.items(), key=lambda item: item[1].lower())
     chosen = {k: v for k, v in request.args.items() if v}
-    figures = [(name, title, _inline(_drawing(name, "svg", filters)))
-               for name, title in (("partnerships", "Réseau des partenariats / Partnership network"),
-                                   ("coverage-categories", "Enseignements par thématique / Lessons by theme"),
-                                   ("coverage-territories", "Projets par thématique et territoire / Projects by theme "
-                                                            "and territory"))]
+    figures = [(name, words[name], _inline(_drawing(name, "svg", filters, lang)))
+               for name in ("partnerships", "coverage-categories", "coverage-territories")]
     return render_template(
-        "maps.html", figures=figures, chosen=chosen, query=urlencode(chosen),
-        selects=[("network", "Réseau / Network", choices["network"]), ("theme", "Thématique / Theme", choices["theme"]),
-                 ("territory", "Territoire / Territory", choices["territory"])])
+        "maps.html", figures=figures, chosen=chosen, query=urlencode(chosen), lang=lang, words=words,
+        other=switch(lang), selects=[(name, words[name], choices[name]) for name in ("network", "theme", "territory")])
 
 
 def _inline(svg: bytes) -> str:

@@ -19,7 +19,7 @@ NUMBERS = {XSD + t for t in ("decimal", "integer", "double", "float", "int", "lo
 # what the values of a datatype (or of a class from elsewhere) are, in words: IRI -> French, English
 KINDS_OF_VALUE = {
     XSD + "string": ("texte", "text"), XSD + "date": ("date", "date"),
-    XSD + "dateTime": ("date et heure", "date and time"), XSD + "boolean": ("oui / non", "yes / no"),
+    XSD + "dateTime": ("date et heure", "date and time"), XSD + "boolean": ("oui ou non", "yes or no"),
     XSD + "decimal": ("nombre décimal", "decimal number"), XSD + "integer": ("nombre entier", "whole number"),
     XSD + "nonNegativeInteger": ("nombre entier positif ou nul", "whole number, zero or more"),
     XSD + "positiveInteger": ("nombre entier positif", "positive whole number"),

@@ -34,12 +34,12 @@ UI = {
            "local": "données locales", "all": "locales et moissonnées", "live": "fédérées, rafraîchies",
            "download": "Télécharger les résultats", "truncated": "Résultats tronqués à la limite du serveur",
            "nojs": "Cette page a besoin de JavaScript ; sans lui, le formulaire ci-dessous interroge le point d'accès.",
-           "run": "Exécuter", "other": "English", "search": "Recherche", "tab": "Requête"},
+           "run": "Exécuter", "other": "English", "search": "Recherche", "tab": "Requête", "ontology": "Ontologie"},
     "en": {"title": "SPARQL queries", "examples": "Analysts' questions", "scope": "Scope",
            "local": "local data", "all": "local and harvested", "live": "federated, fetched now",
            "download": "Download the results", "truncated": "Results cut at the server's limit",
            "nojs": "This page needs JavaScript; without it, the form below queries the endpoint.",
-           "run": "Run", "other": "Français", "search": "Search", "tab": "Query"},
+           "run": "Run", "other": "Français", "search": "Search", "tab": "Query", "ontology": "Ontology"},
 }
 MAX_OPENED = 64 * 1024  # what /sparql reads at most
 HEADER = re.compile(r"^# (title|titre|description): (.*)$")
