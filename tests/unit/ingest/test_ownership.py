@@ -246,8 +246,9 @@ def test_reference_data_makes_the_instance_the_owner(client: FlaskClient, tokens
 def test_the_owner_is_shown_on_the_resource_page(client: FlaskClient) -> None:
     page = titles(client)
     owner = page.split('id="provenance"', 1)[1]
-    assert '<a href="/id/network/anas">anas</a>' in owner and "owner" in client.get(
-        "/id/project/les-incompris?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert ('<a href="/id/network/anas">Association nationale des assistants de service social</a>' in owner
+            and "owner" in client.get(
+        "/id/project/les-incompris?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True))
 
 
 @pytest.mark.parametrize("folder", sample_networks(), ids=lambda p: p.name)
