@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from isic_graph.rdf.labels import pick_literal
+from isic_graph.rdf.labels import choose, pick_literal
 from isic_graph.rdf.namespaces import ISIC, OWL, RDF, RDF_TYPE, RDFS, SVG
 
 RDF_FIRST = RDF + "first"
@@ -34,8 +34,8 @@ class Edge:
     subclass: bool = False
 
 
-def classes_and_edges(triples: Iterable[Triple]) -> tuple[dict[str, str], list[Edge]]:
-    """The ISIC classes (IRI -> French label, or local name) and the edges between them."""
+def classes_and_edges(triples: Iterable[Triple], lang: str = "fr") -> tuple[dict[str, str], list[Edge]]:
+    """The ISIC classes (IRI -> label in `lang`, or local name) and the edges between them."""
     index: dict[str, list[Triple]] = defaultdict(list)
     for t in triples:
         index[str(t.subject)].append(t)
@@ -64,7 +64,7 @@ def classes_and_edges(triples: Iterable[Triple]) -> tuple[dict[str, str], list[E
         if name.startswith(ISIC) and any(t.predicate.value == RDF_TYPE and t.object == NamedNode(OWL + "Class")
                                          for t in found):
             labels = [t.object for t in found if t.predicate.value == RDFS + "label" and isinstance(t.object, Literal)]
-            label = pick_literal(labels, "fr")
+            label = pick_literal(labels, lang)
             classes[name] = label.value if label is not None else name[len(ISIC):]
     edges: list[Edge] = []
     for subject, found in sorted(index.items()):
@@ -115,14 +115,15 @@ def _border(centre: tuple[float, float], towards: tuple[float, float]) -> tuple[
     return x + dx * scale, y + dy * scale
 
 
-def class_diagram_svg(triples: Iterable[Triple], link: str = "/ontology#") -> str:
-    """The SVG document of the class diagram; each box links to the class's documentation."""
-    classes, edges = classes_and_edges(triples)
+def class_diagram_svg(triples: Iterable[Triple], link: str = "/ontology#", lang: str = "fr") -> str:
+    """The SVG document of the class diagram, its words in `lang` (each class's label under its name, the
+    properties by their names); each box links to the class's documentation."""
+    classes, edges = classes_and_edges(triples, lang)
     places = layout(classes, edges)
     svg = Element("svg", {"xmlns": SVG, "viewBox": f"0 0 {WIDTH} {HEIGHT}", "width": "100%",
                           "preserveAspectRatio": "xMidYMid meet", "font-family": "sans-serif", "font-size": "11",
                           "role": "img"})
-    SubElement(svg, "title").text = "Classes de l'ontologie ISIC / ISIC ontology classes"
+    SubElement(svg, "title").text = choose(lang, "Classes de l'ontologie ISIC", "ISIC ontology classes")
     defs = SubElement(svg, "defs")
     for name, size, fill, stroke in (("arrow", "7", "#555", None), ("open", "9", "#fff", "#555")):
         marker = SubElement(defs, "marker", {"id": name, "viewBox": "0 0 10 10", "refX": "10", "refY": "5",

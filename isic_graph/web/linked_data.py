@@ -139,14 +139,17 @@ def concept(rest: str) -> Response:
 def ontology(suffix: str | None = None) -> Response:
     media_type = negotiate_form([*GRAPH_FORMATS, HTML], known(suffix))
     if media_type == HTML:
-        body = render_template("ontology.html", diagram=diagram_svg(), **ontology_page(language())).encode("utf-8")
+        lang = language()
+        body = render_template("ontology.html", diagram=diagram_svg(lang), **ontology_page(lang)).encode("utf-8")
         return answer(body, HTML, "ontology", suffix, True)
     return answer(artefacts().ontology.render(media_type), media_type, "ontology", suffix)
 
 
 @blueprint.get("/ontology/diagram.svg")
 def diagram() -> Response:
-    return Response(diagram_svg(), content_type="image/svg+xml; charset=utf-8")
+    response = Response(diagram_svg(language()), content_type="image/svg+xml; charset=utf-8")
+    response.vary.add("Accept-Language")
+    return response
 
 
 @blueprint.get("/shapes")

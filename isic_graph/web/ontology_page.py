@@ -152,12 +152,12 @@ def members(index: Mapping[str, list[Triple]], head: object) -> list[object]:
     return out
 
 
-def diagram_svg() -> str:
-    """The class diagram, generated from the ontology once per application."""
-    found = current_app.extensions.get("isic-diagram")
-    if found is None:
-        found = current_app.extensions["isic-diagram"] = class_diagram_svg(artefacts().ontology.triples)
-    return str(found)
+def diagram_svg(lang: str) -> str:
+    """The class diagram in `lang`, generated from the ontology once per application and language."""
+    drawn = current_app.extensions.setdefault("isic-diagram", {})
+    if lang not in drawn:
+        drawn[lang] = class_diagram_svg(artefacts().ontology.triples, lang=lang)
+    return str(drawn[lang])
 
 
 SHAPE_FACTS = ("path", "name", "minCount", "maxCount", "datatype", "class", "node", "in", "pattern", "description")

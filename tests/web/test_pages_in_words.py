@@ -96,6 +96,19 @@ def test_the_ontology_page_names_each_class_by_its_label_in_the_page_s_language(
     assert "Instances dans les exemples : 11" in section(french, '<section id="Project">', '<section id="Lesson">')
 
 
+@pytest.mark.parametrize("lang, title, caption, other",
+                         [("fr", "Classes de l'ontologie ISIC", "Projet ISIC", "ISIC project"),
+                          ("en", "ISIC ontology classes", "ISIC project", "Projet ISIC")])
+def test_the_class_diagram_is_in_the_page_s_language(client: FlaskClient, lang: str, title: str, caption: str,
+                                                     other: str) -> None:
+    drawing = client.get("/ontology/diagram.svg", headers=LANGUAGES[lang])
+    assert "Accept-Language" in drawing.vary
+    svg = html.unescape(drawing.get_data(as_text=True))
+    assert f"<title>{title}</title>" in svg and caption in svg and other not in svg
+    figure = section(page(client, "/ontology", lang), '<figure class="diagram">', "</figure>")
+    assert caption in html.unescape(figure) and other not in html.unescape(figure)
+
+
 # ---------------------------------------------------------------- the home page
 
 @pytest.mark.parametrize("asked", ["header", "query"])
