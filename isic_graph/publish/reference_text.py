@@ -71,9 +71,9 @@ def markdown(found: Reference | None = None) -> str:
     ref = found or reference()
     out = [BEGIN, "", "## Reference: classes, properties and thesauri", "",
            "Generated from `ontology/`, `shapes/`, `samples/` and `queries/` (the server's `/ontology` page shows "
-           "the same in the reader's language, with each example query opening in `/query`). A class's instances are counted in the sample "
-           "networks as `isic-graph init --samples` loads them, every one of `samples/` (Turtle and CSV sheets "
-           "alike).", "", "### How to ask", ""]
+           "the same in the reader's language, with each example query opening in `/query`). A class's "
+           "instances are counted in the sample networks as `isic-graph init --samples` loads them, every one of "
+           "`samples/` (Turtle and CSV sheets alike).", "", "### How to ask", ""]
     out += [f"- **{title}.** {text}" for title, text in IDIOMS["en"]]
     out += ["", "### Classes", ""]
     for c in ref.classes:

@@ -13,12 +13,14 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from isic_graph.errors import Forbidden, NotFound, UsageError
 from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, dangling, plan, retract
-from isic_graph.rdf.labels import switch, words_in
+from isic_graph.rdf.labels import pick, switch, words_in
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.auth import bearer_token, is_admin, require_network
 from isic_graph.web.negotiation import language
+from isic_graph.web.served import artefacts
 from isic_graph.web.services import services
+from isic_graph.web.summaries import summaries
 
 blueprint = Blueprint("retraction", __name__)
 
@@ -64,11 +66,26 @@ def _page(planned: Withdrawal, status: int = 200, errors: dict[str, str] | None 
           done: Retraction | None = None) -> Response:
     lang = language()
     ui = words_in(UI, lang)
-    base = services().graphs.base
-    name = planned.labels.get(planned.resource) or planned.resource
+    graphs = services().graphs
+    base = graphs.base
+    networks = {slug: graphs.network_resource(slug) for slug in
+                {planned.network, *(link.holder for link in planned.links if not link.holder.startswith("peer:"))}}
+    found = summaries([*planned.withdrawn, *(x for link in planned.links for x in (link.subject, link.target)),
+                       *networks.values()], base, lang)
+    terms = artefacts().labels
+
+    def name(iri: str) -> str:
+        """A resource by its name (its key facts when it has none), a network by its slug's resource's name."""
+        named, facts, _ = found.get(networks.get(iri, iri), (None, None, ""))
+        return planned.labels.get(iri) or named or facts or iri
+
+    def term(iri: str) -> str:
+        return pick(terms.get(iri, {}), lang) or iri
+
     body = render_template(
         "retract.html", lang=lang, ui=ui, other=switch(lang), planned=planned, errors=errors or {},
-        reason=reason, done=done, intro=ui["intro"].format(what=ui[planned.kind], name=name, network=planned.network),
+        reason=reason, done=done, name=name, term=term,
+        intro=ui["intro"].format(what=ui[planned.kind], name=name(planned.resource), network=name(planned.network)),
         href=lambda iri: "/" + iri[len(base):] if iri.startswith(base) else iri)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 

@@ -63,7 +63,8 @@ def test_the_confirmation_lists_the_lessons_and_the_other_networks_links(client:
     assert BASE + "id/sheet/precarite-energetique-roubaix" in withdrawn.group(1)
     assert BASE + "id/organisation/" not in withdrawn.group(1)  # organisations stay
     links = re.search(r'<table id="links">(.*?)</table>', page.text, re.S)
-    assert links and "fcsf" in links.group(1) and LESSON in links.group(1)
+    assert links and "Fédération des centres sociaux" in links.group(1) and LESSON in links.group(1)
+    assert not re.search(r">\s*(?:%s)?id/" % re.escape(BASE), withdrawn.group(1) + links.group(1))  # names shown
     assert 'name="reason"' in page.text and 'name="credential"' in page.text and "Confirmer le retrait" in page.text
     english = client.get("/retract", query_string={"resource": PROJECT, "lang": "en"}).text
     assert "Confirm the withdrawal" in english
@@ -123,7 +124,7 @@ def test_the_api_dry_run_lists_without_withdrawing(client: FlaskClient, tokens: 
 
 def test_a_withdrawn_project_answers_410_with_its_record(client: FlaskClient, tokens: dict[str, str]) -> None:
     status, page = withdraw(client, PROJECT, tokens["anas"], reason="Le réseau retire ce projet à la demande du CCAS")
-    assert status == 200 and "Retiré." in page and "fcsf" in page
+    assert status == 200 and "Retiré." in page and "Fédération des centres sociaux" in page
     html = client.get("/id/project/precarite-energetique-roubaix", headers={"Accept": "text/html"})
     assert html.status_code == 410 and "Le réseau retire ce projet à la demande du CCAS" in html.text
     assert "anas" in html.text and LESSON in html.text
