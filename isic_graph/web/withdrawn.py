@@ -11,7 +11,9 @@ from isic_graph.ingest.retraction import INVALIDATED, Retraction
 from isic_graph.rdf.formats import content_type
 from isic_graph.rdf.namespaces import DCTERMS, PREFIXES, PROV, RDF_TYPE, RDFS, XSD
 from isic_graph.web.negotiation import language, negotiate
+from isic_graph.web.resource_page import names_of
 from isic_graph.web.services import services
+from isic_graph.web.wording import moment_text
 
 HTML = "text/html"
 RDF_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
@@ -53,8 +55,10 @@ def gone(record: Retraction, media_type: str | None) -> Response:
     if chosen == HTML:
         lang = language()
         body = render_template("withdrawn.html", lang=lang, ui=UI[lang], record=record, network=network,
+                               network_name=names_of([network], lang).get(network) or record.network,
                                network_href="/" + network[len(base):] if network.startswith(base) else network,
-                               by_admin=record.by != network, when=record.ended[:19].replace("T", " "))
+                               by_admin=record.by != network,
+                               when=moment_text(record.ended, lang) or record.ended[:19].replace("T", " "))
         response = Response(body, status=410, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
     else:

@@ -127,7 +127,7 @@ def test_a_withdrawn_project_answers_410_with_its_record(client: FlaskClient, to
     assert status == 200 and "Retiré." in page and "Fédération des centres sociaux" in page
     html = client.get("/id/project/precarite-energetique-roubaix", headers={"Accept": "text/html"})
     assert html.status_code == 410 and "Le réseau retire ce projet à la demande du CCAS" in html.text
-    assert "anas" in html.text and LESSON in html.text
+    assert "Association nationale des assistants de service social" in html.text and LESSON in html.text
     for iri in (PROJECT, LESSON):
         turtle = client.get("/" + iri[len(BASE):] + ".ttl")
         assert turtle.status_code == 410
