@@ -22,6 +22,7 @@ from typing import Any, Callable
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import safe_href
 from isic_graph.query.merged import one
+from isic_graph.rdf.labels import choose, pick
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD, Graphs
 from isic_graph.sparql.terms import iri, is_iri, literal
 from isic_graph.store.base import Store
@@ -108,21 +109,22 @@ class Coverage:
         return self.projects.get(theme, 0) > 0 and self.counts.get((theme, column), 0) == 0
 
 
-def _label(store: Store, iris: set[str]) -> dict[str, str]:
+def _label(store: Store, iris: set[str], lang: str = "fr") -> dict[str, str]:
+    """Each IRI's name in `lang` (labels.pick's fallback), else the last segment of its IRI."""
     if not iris:
         return {}
     rows = store.select("SELECT ?x ?l WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
-                        f"?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l "
-                        'FILTER(lang(?l) = "fr" || lang(?l) = "") }').rows
-    found: dict[str, str] = {}
+                        f"?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l }}").rows
+    found: dict[str, dict[str, str]] = {}
     for row in rows:
-        found.setdefault(row["x"].value, row["l"].value)
-    return {name: found.get(name, name.rsplit("/", 1)[-1]) for name in iris}
+        found.setdefault(row["x"].value, {}).setdefault(getattr(row["l"], "language", None) or "", row["l"].value)
+    return {name: pick(found.get(name, {}), lang) or name.rsplit("/", 1)[-1] for name in iris}
 
 
-def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs | None = None) -> PartnershipMap:
-    """Organisations linked by the projects they share; with `graphs`, an organisation two networks name by two
-    IRIs the identity graph links is one node (the merged view, query/merged.py)."""
+def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs | None = None,
+                    lang: str = "fr") -> PartnershipMap:
+    """Organisations linked by the projects they share, named in `lang`; with `graphs`, an organisation two
+    networks name by two IRIs the identity graph links is one node (the merged view, query/merged.py)."""
     merge = one("org", graphs) if graphs is not None else "BIND(?org AS ?org_one)"
     rows = store.select(f"""SELECT DISTINCT ?project ?org_one ?network WHERE {{
         ?project a <{ISIC}Project> .
@@ -149,7 +151,7 @@ def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs |
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
                 shared[(a, b)] += 1
-    labels = _label(store, set(projects_of) | {n for ns in networks.values() for n in ns})
+    labels = _label(store, set(projects_of) | {n for ns in networks.values() for n in ns}, lang)
     organisations = tuple(Organisation(org, labels[org], tuple(sorted(networks[org])), n)
                           for org, n in sorted(projects_of.items()))
     all_networks = sorted({n for ns in networks.values() for n in ns})
@@ -157,8 +159,8 @@ def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs |
                           {n: labels[n] for n in all_networks})
 
 
-def coverage(store: Store, columns: str, filters: Filters = Filters()) -> Coverage:
-    """Themes × territories (projects) or themes × categories (lessons)."""
+def coverage(store: Store, columns: str, filters: Filters = Filters(), lang: str = "fr") -> Coverage:
+    """Themes × territories (projects) or themes × categories (lessons), named in `lang`."""
     if columns not in ("territories", "categories"):
         raise UsageError("the coverage is by territories or by categories")
     project_rows = store.select(f"""SELECT ?theme (COUNT(DISTINCT ?project) AS ?n) WHERE {{
@@ -177,7 +179,7 @@ def coverage(store: Store, columns: str, filters: Filters = Filters()) -> Covera
             <{THESAURUS}lesson-category> }}""").rows
         column_iris = {r["c"].value for r in scheme} | {r["column"].value for r in cells}
     counts = {(r["theme"].value, r["column"].value): int(r["n"].value) for r in cells}
-    labels = _label(store, set(projects) | column_iris)
+    labels = _label(store, set(projects) | column_iris, lang)
     return Coverage(tuple(sorted(((t, labels[t]) for t in projects), key=lambda p: p[1].lower())),
                     tuple(sorted(((c, labels[c]) for c in column_iris), key=lambda p: p[1].lower())),
                     counts, projects)
@@ -229,13 +231,14 @@ def _attributes(declarations: str, tag: str) -> str:
     return "".join(out)
 
 
-def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], str | None]) -> bytes:
-    """The partnership network as SVG (each organisation linked to its page) or PNG."""
-    figure, _ = partnership_figure(found, link)
+def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], str | None], lang: str = "fr") -> bytes:
+    """The partnership network as SVG (each organisation linked to its page) or PNG, its words in `lang`."""
+    figure, _ = partnership_figure(found, link, lang)
     return _save(figure, kind)
 
 
-def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None]) -> tuple[Any, list[Any]]:
+def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None],
+                       lang: str = "fr") -> tuple[Any, list[Any]]:
     """The partnership network's figure and its organisations' labels (whole, wrapped, none over another)."""
     import networkx
 
@@ -243,7 +246,7 @@ def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None])
     axes = figure.add_subplot()
     axes.set_axis_off()
     if not found.organisations:
-        axes.text(0.5, 0.5, "Aucun partenariat pour ces filtres / No partnership for these filters",
+        axes.text(0.5, 0.5, choose(lang, "Aucun partenariat pour ces filtres", "No partnership for these filters"),
                   ha="center", va="center")
         return figure, []
     graph = networkx.Graph()
@@ -267,14 +270,15 @@ def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None])
         text.set_url(safe_href(link(org.iri)))
         labels.append(text)
     handles = [axes.scatter([], [], color=colours[n], label=label) for n, label in found.networks.items()]
-    handles.append(axes.scatter([], [], color=SEVERAL, label="plusieurs réseaux / several networks"))
+    handles.append(axes.scatter([], [], color=SEVERAL, label=choose(lang, "plusieurs réseaux", "several networks")))
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    axes.set_title("Réseau des partenariats / Partnership network", fontsize=11)
+    axes.set_title(choose(lang, "Réseau des partenariats", "Partnership network"), fontsize=11)
     declutter(figure, axes, labels)
     return figure, labels
 
 
-def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, str], str | None]) -> bytes:
+def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, str], str | None],
+                  lang: str = "fr") -> bytes:
     """The coverage matrix: counts in the cells, gaps hatched; each cell linked (SVG)."""
     from matplotlib.patches import Patch, Rectangle
 
@@ -283,7 +287,8 @@ def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, s
     axes = figure.add_subplot()
     if not rows or not columns:
         axes.set_axis_off()
-        axes.text(0.5, 0.5, "Rien à montrer pour ces filtres / Nothing for these filters", ha="center", va="center")
+        axes.text(0.5, 0.5, choose(lang, "Rien à montrer pour ces filtres", "Nothing for these filters"),
+                  ha="center", va="center")
         return _save(figure, kind)
     peak = max(found.counts.values(), default=1)
     for i, (theme, _) in enumerate(rows):

@@ -73,11 +73,11 @@ def _drawing(name: str, kind: str, filters: Filters, lang: str) -> bytes:
 def _drawn(name: str, kind: str, filters: Filters, lang: str) -> bytes:
     store = services().store
     if name == "partnerships":
-        return draw_partnerships(partnership_map(store, filters, services().graphs), kind, _link)
+        return draw_partnerships(partnership_map(store, filters, services().graphs, lang), kind, _link, lang)
     if name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
         columns = name[len("coverage-"):]
-        return draw_coverage(coverage(store, columns, filters), kind, choose(lang, *TITLES[columns]),
-                             lambda theme, column: _link(theme))
+        return draw_coverage(coverage(store, columns, filters, lang), kind, choose(lang, *TITLES[columns]),
+                             lambda theme, column: _link(theme), lang)
     raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
 
 

@@ -132,6 +132,17 @@ def test_the_english_home_page_is_english(client: FlaskClient) -> None:
     assert "graph of the network National Association of Social Workers (ANAS)" in words
 
 
+@pytest.mark.parametrize("lang, said, unsaid",
+                         [("fr", ["Réseau des partenariats", "Logement"], ["Partnership network"]),
+                          ("en", ["Partnership network", "Housing"], ["Réseau des partenariats", "Logement"])])
+def test_the_maps_and_their_drawings_are_in_the_page_s_language(client: FlaskClient, lang: str, said: list[str],
+                                                                unsaid: list[str]) -> None:
+    text = html.unescape(page(client, "/maps", lang))
+    drawing = html.unescape(client.get("/maps/partnerships.svg", headers=LANGUAGES[lang]).get_data(as_text=True))
+    assert said[0] in drawing and unsaid[0] not in drawing and " / " not in shown(text)
+    assert all(s in text for s in said) and not [u for u in unsaid if u in text]
+
+
 # ---------------------------------------------------------------- provenance
 
 def test_a_project_s_provenance_names_its_sheet_network_and_graph(client: FlaskClient) -> None:
