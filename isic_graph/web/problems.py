@@ -39,6 +39,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                                   "taille d'un littéral, d'une cellule ou d'un fichier)"),
     "not-acceptable": ("Format indisponible", "aucune représentation ne correspond à l'en-tête Accept"),
     "method-not-allowed": ("Méthode non permise", "cette méthode HTTP ne s'applique pas à cette ressource"),
+    "update-not-accepted": ("Mise à jour envoyée au point d'accès des requêtes",
+                            "les mises à jour ne sont pas acceptées ici : envoyez-les à /update"),
     "validation-failed": ("Données non conformes", "les données ne sont pas conformes aux formes ; rien n'a été "
                                                    "enregistré"),
     "sheet-refused": ("Fiche illisible", "la fiche ne peut pas être lue comme le modèle le dit ; rien n'a été "
