@@ -23,6 +23,7 @@ from werkzeug.http import parse_accept_header
 
 from isic_graph.errors import Gone, IsicError, NotOwner, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
+from isic_graph.web import post_routes
 from isic_graph.web.lifecycle import refused, request_id
 from isic_graph.web.negotiation import asked_language, language
 
@@ -172,10 +173,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
-        code = (exc.name or "error").lower().replace(" ", "-")
-        extra: dict[str, Any] = {}
-        title, detail = _in_french(code, exc.name or "Error", exc.description or "", None, extra)
-        response = problem(exc.code or 500, code, title, detail, **extra)
+        shown = post_routes.opened(wants_html()) if exc.code == 405 and exc.response is None else None
+        if isinstance(shown, Response):  # a browser opening a POST-only route: the page saying what it is for
+            return shown
+        if shown is not None:
+            response = from_error(shown)
+        else:
+            code = (exc.name or "error").lower().replace(" ", "-")
+            extra: dict[str, Any] = {}
+            title, detail = _in_french(code, exc.name or "Error", exc.description or "", None, extra)
+            response = problem(exc.code or 500, code, title, detail, **extra)
         if exc.code == 405 and exc.response is None:
             valid = getattr(exc, "valid_methods", None)
             if valid:
