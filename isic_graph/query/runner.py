@@ -52,14 +52,16 @@ class QueryService:
         try:
             return self._send(sparql, accept, default_graphs, named_graphs, attempts, form)
         except QueryTimeout:
-            if self.engine is not None:  # a no-op when that engine was killed already (for another overrun)
-                self.engine.restart(attempts.sent_to, f"a query overran its {self.timeout:g} s deadline")
             raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
                                "narrow it (filters, LIMIT, fewer joins) or ask the operator about ISIC_QUERY_TIMEOUT",
                                fr=f"la requête a dépassé le délai de {self.timeout:g} s et a été arrêtée ; "
                                   "resserrez-la (filtres, LIMIT, moins de jointures) ou demandez à l'opérateur de "
                                   "revoir ISIC_QUERY_TIMEOUT") from None
         except StoreUnavailable:
+            if self.engine is None:  # a SPARQL server of the operator's, not accepting connections
+                raise StoreUnavailable("the SPARQL store is not accepting connections: send the query again in a "
+                                       "moment", fr="la base SPARQL n'accepte pas de connexion : renvoyez la "
+                                                    "requête dans un instant") from None
             raise StoreUnavailable("the query engine is being started again (another query overran its deadline, "
                                    "or the engine stopped), and this query did not reach its own deadline: send it "
                                    "again in a moment",
@@ -94,7 +96,11 @@ class QueryService:
             try:
                 return self.store.query_raw(sparql, accept, default_graphs, named_graphs, self.limit,
                                             attempts.deadline, form)
-            except (QueryTimeout, EngineFailed):
+            except QueryTimeout:  # running at its deadline: the engine is killed, which frees its CPU
+                if self.engine is not None:  # a no-op when that engine was killed already (for another overrun)
+                    self.engine.restart(attempts.sent_to, f"a query overran its {self.timeout:g} s deadline")
+                raise
+            except EngineFailed:
                 raise
             except StoreError as exc:
                 now = time.monotonic()
