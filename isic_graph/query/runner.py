@@ -86,8 +86,8 @@ class QueryService:
         and is not sent again; one that was running when the engine was killed for another query's
         overrun is, and so, once, is one running when something outside (an operator, the OOM killer)
         killed the engine. Waiting ends at the query's deadline (QueryTimeout), or once the query has
-        waited half its time (StoreUnavailable): so it is never sent with less than half its time left
-        but for what it ran already.
+        waited half its time (StoreUnavailable): so a query running at its deadline has run for at least
+        half its time.
         """
         killed_under_it: set[int] = set()  # engines killed from outside while running this query
         while True:
