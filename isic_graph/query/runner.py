@@ -22,6 +22,7 @@ class Attempts:
     started: float
     deadline: float
     ran: float = 0.0
+    longest: float = 0.0  # the longest it ran on an engine at one go, without an answer
     sent_to: int = 0
 
     def waited(self, now: float) -> float:
@@ -85,7 +86,9 @@ class QueryService:
         A query that was running when the engine crashed (an abort, a segfault) may be what crashed it,
         and is not sent again; one that was running when the engine was killed for another query's
         overrun is, and so, once, is one running when something outside (an operator, the OOM killer)
-        killed the engine. Waiting ends at the query's deadline (QueryTimeout), or once the query has
+        killed the engine, unless it has less time left than it ran without an answer: sent again, it could
+        not end in time, and would only overrun the new engine; it waits for its deadline (QueryTimeout).
+        Waiting ends at the query's deadline (QueryTimeout), or once the query has
         waited half its time (StoreUnavailable): so a query running at its deadline has run for at least
         half its time.
         """
@@ -107,6 +110,7 @@ class QueryService:
                 refused = isinstance(exc, StoreUnavailable)  # no engine took it: it did not run
                 if not refused:
                     attempts.ran += now - sent
+                    attempts.longest = max(attempts.longest, now - sent)
                 if self.engine is None:
                     raise
                 if not (refused or attempts.sent_to in self.engine.killed):
@@ -115,6 +119,9 @@ class QueryService:
                     killed_under_it.add(attempts.sent_to)
                     if len(killed_under_it) > 1:
                         raise
+                if not refused and attempts.longest >= attempts.deadline - now:  # sent again, it could not end
+                    time.sleep(max(attempts.deadline - now, 0))  # in time, and would only overrun the new engine
+                    raise QueryTimeout("the query reached its deadline, cut short by an overrun") from None
                 if attempts.waited(now) > self.timeout / 2:
                     raise StoreUnavailable("the engine was away for half of the query's time") from None
                 if now > attempts.deadline - RETRY_PAUSE:
