@@ -9,6 +9,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   │   └── Unreadable          400 parse-error         (a sheet's file: names it and the row)
     │   ├── DocumentTooLarge        413 document-too-large
     │   ├── NotAcceptable           406 not-acceptable
+    │   ├── UpdateNotAccepted       400 update-not-accepted (an update sent to the query endpoint: names /update)
     │   └── MethodNotAllowed        405 method-not-allowed
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
@@ -247,6 +248,13 @@ class NotAcceptable(UsageError):
 
     status = 406
     code = "not-acceptable"
+
+
+class UpdateNotAccepted(UsageError):
+    """An update was sent where queries are asked (/sparql); updates go to /update."""
+
+    status = 400
+    code = "update-not-accepted"
 
 
 class MethodNotAllowed(UsageError):

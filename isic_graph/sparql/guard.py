@@ -6,7 +6,9 @@ client's. Refused, with 400: a text no token fits (an escape outside a string or
 is not a character), nesting deeper than the limit (brackets inside what was read as an IRI count too:
 an engine may read them as code), a call of a function the engine does not have (`functions.py`), LOAD,
 SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to anything but a registered peer's endpoint
-(the server evaluates those blocks itself: `service.py`).
+(the server evaluates those blocks itself: `service.py`). An update read as a query (its first word after the
+prologue starts an update operation) is refused with UpdateNotAccepted, naming /update; a query read as an update,
+naming /sparql.
 What the tokens tell (the query form, its FROM / FROM NAMED graphs) is kept, so that the caller can
 hold the dataset to the graphs of its store. Syntax is the engine's to judge: the text it gets is the
 one checked here.
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
-from isic_graph.errors import QueryTooLarge, UsageError
+from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
 from isic_graph.sparql.functions import check_functions
 from isic_graph.sparql.lexer import Token, tokenize, write
 
@@ -34,6 +36,8 @@ STRINGS = {  # (long?, quote) -> the string from its opening quote to its end (o
     (False, "'"): re.compile(r"'(?:[^'\\\r\n]+|\\.)*'?"),
 }
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+# the words an update's operations start with (SPARQL 1.1 Update, section 3); no query starts with one
+UPDATE_WORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
 
 
@@ -101,6 +105,8 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
         raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes",
                             fr=f"la {'mise à jour' if update else 'requête'} dépasse {limits.max_bytes} octets")
     tokens = tokenize(text)
+    prologue = _prologue(tokens)
+    _check_operation(tokens[prologue:prologue + 1], update)
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:
         raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}")
@@ -111,7 +117,6 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     words = {t.value.upper() for t in tokens if t.kind == "word"}  # the keywords, to pass over checks of others
     if "LOAD" in words:
         raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
-    prologue = _prologue(tokens)
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
@@ -121,6 +126,41 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
     dataset = () if update or "FROM" not in words else tuple(_dataset(tokens, prefixes, base))
     return Checked(tokens, text, form, dataset, services, prologue)
+
+
+def update_not_accepted(operation: str | None = None) -> UpdateNotAccepted:
+    """The refusal of an update sent where queries are asked, pointing to /update (`operation`: the word it
+    starts with, when the text was read)."""
+    said, dit = "", ""
+    if operation is not None:
+        said = f"this text is an update (it starts with {operation}), not a query: "
+        dit = f"ce texte est une mise à jour (il commence par {operation}), pas une requête : "
+    load, charge = "", ""
+    if operation == "LOAD":
+        load = " (/update refuses LOAD too: the store never fetches URLs; send the data itself)"
+        charge = (" (/update refuse LOAD aussi : la base ne va chercher aucune adresse ; envoyez les données "
+                  "elles-mêmes)")
+    return UpdateNotAccepted(
+        f"{said}updates are not accepted here: send them to /update, with the administrator's token "
+        f"(Authorization: Bearer …); a network writes its own data with its token through /graph-store or "
+        f"/api/networks/{{slug}}/sheets{load}",
+        fr=f"{dit}les mises à jour ne sont pas acceptées ici : envoyez-les à /update, avec le jeton de "
+           f"l'administrateur (Authorization: Bearer …) ; un réseau écrit ses propres données avec son jeton par "
+           f"/graph-store ou /api/networks/{{slug}}/sheets{charge}")
+
+
+def _check_operation(first: Sequence[Token], update: bool) -> None:
+    """Refuse an update read as a query (UpdateNotAccepted, naming /update) and a query read as an update (naming
+    /sparql), by the first token after the prologue: the word an operation or a query starts with."""
+    if not first or first[0].kind != "word":
+        return
+    word = first[0].value.upper()
+    if not update and word in UPDATE_WORDS:
+        raise update_not_accepted(word)
+    if update and word in FORMS:
+        raise UsageError(f"this text is a query (it starts with {word}), not an update: send it to /sparql",
+                         fr=f"ce texte est une requête (il commence par {word}), pas une mise à jour : "
+                            "envoyez-la à /sparql")
 
 
 def check_query(text: str, limits: Limits = Limits(), peers: frozenset[str] = frozenset()) -> Checked:

@@ -118,7 +118,9 @@ class Engine:
         self.location = location
         self.start_timeout = start_timeout
         self.port = free_port()
-        self.generation = 0
+        self.generation = 0  # the number of the engine process, given when it is started: a request sent once it
+        # can be reached goes to that number's process
+        self.answering = 0  # the last generation that answered once started
         self.restarts = 0
         self.killed: set[int] = set()  # generations killed on purpose (overruns), as opposed to crashed
         self.ends: dict[int, int] = {}  # how each generation that died by itself ended (its exit status)
@@ -180,9 +182,9 @@ class Engine:
         generation = self.generation
         self.restart(generation, "reopening the store after a full disk, now that there is room")
         deadline = time.monotonic() + self.start_timeout
-        while self.generation == generation and time.monotonic() < deadline:
+        while self.answering <= generation and time.monotonic() < deadline:
             time.sleep(0.02)
-        if self.generation == generation:
+        if self.answering <= generation:
             raise StoreUnavailable("the query engine is being started again after a full disk; nothing was "
                                    "written: send again in a moment")
         self.storage_full = False
@@ -247,6 +249,7 @@ class Engine:
         if self._stderr is not None:
             self._stderr.close()
         self._stderr = log
+        self.generation += 1  # before it can be reached: a query it takes is known to be its
         self._process = subprocess.Popen(
             [oxigraph_command(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
              "--union-default-graph"],
@@ -268,7 +271,7 @@ class Engine:
                 raise StoreError(f"the query engine exited at start: {message.strip()}")
             try:
                 urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
-                self.generation += 1
+                self.answering = self.generation
                 return
             except OSError:
                 time.sleep(0.02)

@@ -154,14 +154,14 @@ class RemoteStore(Store):
                     return RawResponse(response.status, content_type, body.read())
                 capped = cap(cast(IO[bytes], body), content_type, limit)
                 return RawResponse(response.status, content_type, capped.body, capped.truncated)
+        except NewConnectionError as exc:  # before TransportTimeout: to urllib3, a ConnectTimeoutError
+            if isinstance(exc.__cause__, ConnectionRefusedError):
+                raise StoreUnavailable("the query engine is not accepting connections") from None
+            raise StoreError(f"the query engine could not be reached: {exc.__cause__ or exc}") from None
         except TransportTimeout:
             if time.monotonic() < deadline - 0.01:  # the store's own limit, not the query's
                 raise StoreError("the query engine stopped answering") from None
             raise QueryTimeout("the query ran past its deadline") from None
-        except NewConnectionError as exc:
-            if isinstance(exc.__cause__, ConnectionRefusedError):
-                raise StoreUnavailable("the query engine is not accepting connections") from None
-            raise StoreError(f"the query engine could not be reached: {exc.__cause__ or exc}") from None
         except (TransportError, OSError) as exc:
             raise StoreError(f"the query engine stopped while answering: {exc!r}") from None
 

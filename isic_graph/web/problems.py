@@ -23,6 +23,7 @@ from werkzeug.http import parse_accept_header
 
 from isic_graph.errors import Gone, IsicError, NotOwner, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
+from isic_graph.web import post_routes
 from isic_graph.web.lifecycle import refused, request_id
 from isic_graph.web.negotiation import asked_language, language
 
@@ -39,6 +40,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                                   "taille d'un littéral, d'une cellule ou d'un fichier)"),
     "not-acceptable": ("Format indisponible", "aucune représentation ne correspond à l'en-tête Accept"),
     "method-not-allowed": ("Méthode non permise", "cette méthode HTTP ne s'applique pas à cette ressource"),
+    "update-not-accepted": ("Mise à jour envoyée au point d'accès des requêtes",
+                            "les mises à jour ne sont pas acceptées ici : envoyez-les à /update"),
     "validation-failed": ("Données non conformes", "les données ne sont pas conformes aux formes ; rien n'a été "
                                                    "enregistré"),
     "sheet-refused": ("Fiche illisible", "la fiche ne peut pas être lue comme le modèle le dit ; rien n'a été "
@@ -170,10 +173,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
-        code = (exc.name or "error").lower().replace(" ", "-")
-        extra: dict[str, Any] = {}
-        title, detail = _in_french(code, exc.name or "Error", exc.description or "", None, extra)
-        response = problem(exc.code or 500, code, title, detail, **extra)
+        shown = post_routes.opened(wants_html()) if exc.code == 405 and exc.response is None else None
+        if isinstance(shown, Response):  # a browser opening a POST-only route: the page saying what it is for
+            return shown
+        if shown is not None:
+            response = from_error(shown)
+        else:
+            code = (exc.name or "error").lower().replace(" ", "-")
+            extra: dict[str, Any] = {}
+            title, detail = _in_french(code, exc.name or "Error", exc.description or "", None, extra)
+            response = problem(exc.code or 500, code, title, detail, **extra)
         if exc.code == 405 and exc.response is None:
             valid = getattr(exc, "valid_methods", None)
             if valid:

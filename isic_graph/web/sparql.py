@@ -21,7 +21,7 @@ from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
 from isic_graph.rdf.formats import ANSWER, GRAPH, answer_offers, content_type, formats_for
 from isic_graph.rdf.labels import switch
-from isic_graph.sparql.guard import Checked, check_dataset, read_query
+from isic_graph.sparql.guard import Checked, check_dataset, read_query, update_not_accepted
 from isic_graph.sparql.lexer import source_position
 from isic_graph.web import problems
 from isic_graph.web.auth import require_credential
@@ -143,18 +143,18 @@ def cors(response: Response) -> Response:
 
 def _read_request() -> tuple[str | None, list[str], list[str]]:
     """The query and protocol dataset, from GET parameters, a form or a sparql-query body."""
+    if "update" in request.args:  # in the URL, whatever the method
+        raise update_not_accepted()
     if request.method == "GET":
         params = request.args
         queries = params.getlist("query")
-        if "update" in params:
-            raise UsageError("updates are not accepted here: send them to /update")
     else:
         media_type = (request.mimetype or "").lower()
         params = request.args
         if media_type == "application/x-www-form-urlencoded":
             form = request.form
             if "update" in form:
-                raise UsageError("updates are not accepted here: send them to /update")
+                raise update_not_accepted()
             queries = form.getlist("query")
             params = form
         elif media_type == "application/sparql-query":
@@ -163,7 +163,8 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
                                  fr="une requête envoyée comme corps de la demande exclut un paramètre query= en plus")
             queries = [utf8_body()]
         elif media_type == "application/sparql-update":
-            raise UnsupportedFormat("updates are not accepted here: send them to /update")
+            refused = update_not_accepted()
+            raise UnsupportedFormat(refused.message, fr=refused.fr)
         else:
             raise UnsupportedFormat(f"a query is sent as application/x-www-form-urlencoded or "
                                     f"application/sparql-query, not {media_type or 'no media type'}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from isic_graph.errors import UsageError
+from isic_graph.errors import UpdateNotAccepted, UsageError
 from isic_graph.sparql.guard import Limits, QueryTooLarge, check_query, check_update, nesting_depth
 from tests.support import paths
 
@@ -98,3 +98,29 @@ def test_a_long_chain_is_refused_at_once_not_after_seconds_of_parsing() -> None:
         check_query(slow)
     listed = "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + ", ".join(str(i) for i in range(6000)) + ")) }"
     assert check_query(listed).form == "SELECT"  # the same test as a list: flat
+
+
+@pytest.mark.parametrize("text, word", [
+    ("INSERT DATA { <a:a> <a:a> <a:a> }", "INSERT"), ("PREFIX a: <urn:a#> BASE <urn:b> delete where { ?s ?p ?o }",
+                                                       "DELETE"),
+    ("# SELECT\nwith <urn:g> insert { ?s ?p 1 } where { ?s ?p ?o }", "WITH"), ("clear default", "CLEAR"),
+    ("Load <urn:x>", "LOAD"), ("move default to <urn:g>", "MOVE"),
+])
+def test_an_update_read_as_a_query_is_refused_by_its_first_word_naming_update(text: str, word: str) -> None:
+    with pytest.raises(UpdateNotAccepted, match=f"starts with {word}") as refused:
+        check_query(text)
+    assert "/update" in refused.value.text("en") and "/update" in refused.value.text("fr")
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { ?s ?p 'INSERT DATA {}' }", "SELECT * WHERE { <urn:drop> ?p ?o } # CLEAR ALL",
+    "PREFIX delete: <urn:d#> ASK { ?s delete:x ?o }", "SELECT ?insert WHERE { BIND(1 AS ?insert) }",
+])
+def test_an_updates_word_in_a_string_iri_name_or_comment_of_a_query_is_no_update(text: str) -> None:
+    assert check_query(text).form in ("SELECT", "ASK")
+
+
+def test_a_query_read_as_an_update_is_refused_naming_sparql() -> None:
+    with pytest.raises(UsageError, match="send it to /sparql") as refused:
+        check_update("PREFIX a: <urn:a#> select * where { ?s a:p ?o }")
+    assert "envoyez-la à /sparql" in refused.value.text("fr")
