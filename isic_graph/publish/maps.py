@@ -363,22 +363,37 @@ def declutter(figure: Any, axes: Any, labels: list[Any]) -> None:
     renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]  # measures the texts
     boxes = [[b.x0, b.y0, b.x1, b.y1] for b in (label.get_window_extent(renderer) for label in labels)]
     start = [b[1] for b in boxes]
+    side_by_side = _side_by_side(boxes)
     for _ in range(DECLUTTER_ROUNDS):
         moved = False
-        for i in range(len(boxes)):
-            for j in range(i + 1, len(boxes)):
-                a, b = boxes[i], boxes[j]
-                if a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]:
-                    continue
-                shift = (min(a[3], b[3]) - max(a[1], b[1])) / 2 + 1
-                up = 1 if a[1] + a[3] >= b[1] + b[3] else -1
-                for box, sign in ((a, up), (b, -up)):
-                    box[1] += sign * shift
-                    box[3] += sign * shift
-                moved = True
+        for i, j in side_by_side:
+            a, b = boxes[i], boxes[j]
+            if a[3] <= b[1] or b[3] <= a[1]:
+                continue
+            shift = (min(a[3], b[3]) - max(a[1], b[1])) / 2 + 1
+            up = 1 if a[1] + a[3] >= b[1] + b[3] else -1
+            for box, sign in ((a, up), (b, -up)):
+                box[1] += sign * shift
+                box[3] += sign * shift
+            moved = True
         if not moved:
             break
     to_data = axes.transData.inverted()
     for label, box, y0 in zip(labels, boxes, start):
         x, y = axes.transData.transform(label.get_position())
         label.set_position(to_data.transform((x, y + box[1] - y0)))
+
+
+def _side_by_side(boxes: list[list[float]]) -> list[tuple[int, int]]:
+    """The pairs (i < j, in that order) of boxes whose horizontal extents overlap: the only ones that may ever
+    cover each other, as decluttering moves the labels vertically only (found by a sweep over the left edges, not
+    by trying every pair in every round)."""
+    by_left = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    found = []
+    for n, i in enumerate(by_left):
+        for j in by_left[n + 1:]:
+            if boxes[j][0] >= boxes[i][2]:
+                break
+            if boxes[i][0] < boxes[j][2]:
+                found.append((min(i, j), max(i, j)))
+    return sorted(found)
