@@ -264,7 +264,6 @@ def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], st
 
 def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None]) -> tuple[Any, list[Any]]:
     """The partnership network's figure and its organisations' labels (whole, wrapped, none over another)."""
-    import networkx
     from matplotlib.collections import LineCollection
 
     figure = _figure(11, 8)
@@ -276,10 +275,7 @@ def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None])
         axes.text(0.5, 0.5, "Aucun partenariat pour ces filtres / No partnership for these filters",
                   ha="center", va="center")
         return figure, []
-    graph = networkx.Graph()
-    graph.add_nodes_from(o.iri for o in found.organisations)
-    graph.add_weighted_edges_from(found.links)
-    places = networkx.spring_layout(graph, seed=7, k=3.0 / max(1, len(graph) ** 0.5))
+    places = layout(found)
     colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(found.networks)}
     axes.add_collection(LineCollection([(places[a], places[b]) for a, b, _ in found.links], colors="#999",
                                        linewidths=[0.6 + 1.2 * n for _, _, n in found.links], zorder=1))
@@ -304,6 +300,18 @@ def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None])
     axes.set_title("Réseau des partenariats / Partnership network", fontsize=11)
     declutter(figure, axes, labels)
     return figure, labels
+
+
+def layout(found: PartnershipMap) -> dict[str, Any]:
+    """Where each organisation is placed (x, y): a spring layout, the same for the same map (from 500
+    organisations, networkx computes it with scipy's sparse matrices)."""
+    import networkx
+
+    graph = networkx.Graph()
+    graph.add_nodes_from(o.iri for o in found.organisations)
+    graph.add_weighted_edges_from(found.links)
+    places: dict[str, Any] = networkx.spring_layout(graph, seed=7, k=3.0 / max(1, len(graph) ** 0.5))
+    return places
 
 
 def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, str], str | None]) -> bytes:

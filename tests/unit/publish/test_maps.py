@@ -185,3 +185,16 @@ def test_the_coverage_chart_draws_each_cell_linked_and_each_gap_hatched(sample_s
         assert f"{label} ({found.projects[theme]})" in texts
     assert sorted(int(t) for t in texts if t.isdigit()) == sorted(found.counts.values())
     assert [t for t in re.findall(r"<!-- (.*?) -->", _group(svg, "legend_1"), re.S)] == list(LEGEND)
+
+
+def test_a_partnership_map_of_five_hundred_organisations_or_more_is_laid_out() -> None:
+    """From 500 nodes, networkx lays a graph out with scipy's sparse matrices (a dependency since: the page
+    failed with a server error on a store of that many organisations)."""
+    from isic_graph.publish.maps import Organisation, PartnershipMap, layout
+
+    organisations = tuple(Organisation(f"{BASE}id/organisation/o{n:03d}", f"O{n}", (BASE + "id/network/n",), 1)
+                          for n in range(500))
+    links = tuple((organisations[n].iri, organisations[n + 1].iri, 1) for n in range(0, 500, 2))
+    found = PartnershipMap(organisations, links, {BASE + "id/network/n": "N"})
+    places = layout(found)
+    assert set(places) == {o.iri for o in organisations} and len({tuple(xy) for xy in places.values()}) == 500
