@@ -24,7 +24,7 @@ from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.validator import Validator
 from tests.support import paths
-from tests.support.live import LiveServer, request
+from tests.support.live import LiveServer, add_peer, request
 
 ADMIN = "order-admin-token"
 BASE = "http://localhost:5000/"
@@ -56,12 +56,6 @@ def ingest(server: LiveServer, network: str) -> None:
     assert ingested.returncode == 0, ingested.stdout + ingested.stderr
 
 
-def add(server: LiveServer, name: str, peer: LiveServer) -> None:
-    added = server.cli("peer", "add", name, "--sparql", f"{peer.url}/sparql", "--dumps", f"{peer.url}/dumps/",
-                       "--allow-private")
-    assert added.returncode == 0, added.stderr
-
-
 @pytest.fixture(scope="module")
 def peers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peers]:
     root = tmp_path_factory.mktemp("order")
@@ -71,7 +65,7 @@ def peers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peers]:
         ingest(anas, "anas")
         started.append(anas.start())
         fcsf = instance(root / "fcsf")
-        add(fcsf, "anas", anas)
+        add_peer(fcsf, "anas", anas)
         harvested = fcsf.cli("harvest")
         assert harvested.returncode == 0, harvested.stdout + harvested.stderr
         ingest(fcsf, "fcsf")
@@ -149,7 +143,7 @@ def test_the_command_line_and_live_queries_harvest_every_peer_together(peers: Pe
     for first, second in (("anas", "fcsf"), ("fcsf", "anas")):
         server = instance(tmp_path / f"{first}-first")
         for prefix, name in (("a", first), ("b", second)):
-            add(server, f"{prefix}-{name}", getattr(peers, name))
+            add_peer(server, f"{prefix}-{name}", getattr(peers, name))
         harvested = server.cli("harvest")
         assert harvested.returncode == 0, harvested.stdout + harvested.stderr
         assert "-fcsf/fcsf\t" in harvested.stdout and "resource(s) left out" in harvested.stdout
