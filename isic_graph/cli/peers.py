@@ -9,7 +9,7 @@ import click
 from isic_graph.cli.context import Context, progress, run, store_if_available
 from isic_graph.cli.progress import Display
 from isic_graph.federation.client import register
-from isic_graph.federation.harvest import harvest
+from isic_graph.federation.harvest import harvest_peers
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.ingest import ownership
 from isic_graph.validation.validator import Validator
@@ -72,8 +72,9 @@ def harvest_command(obj: Context, peer: str | None) -> None:
         peers = [registry.get(peer)] if peer else registry.list()
         failed = False
         with obj.store() as store, Display("harvest") as show:
-            for outcome in (harvest(store, Validator.default(), obj.graphs, p, on_step=show) for p in peers):
-                show.close()
+            outcomes = harvest_peers(store, Validator.default(), obj.graphs, peers, on_step=show)
+            show.close()
+            for outcome in outcomes:
                 if outcome.error:
                     failed = True
                     click.echo(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}", err=True)

@@ -7,15 +7,22 @@ not conform to the shapes are reported and left out, never loaded. A peer that c
 its last good copies. A dump of an older edition of the model (its listing's `conforms_to`; none said:
 the first) is migrated with the data steps a store is migrated with (ingest/editions.py) before it is
 validated; a dump of a newer one is validated as it is (what the shapes of this edition refuse is left out).
+
+Several peers are harvested together (`harvest_peers`): every changed copy is fetched first, then all of them are
+checked at once, each against the store and every other copy, before any is stored; so a resource of one peer's
+copy that refers to what only another peer holds (a project drawing on a lesson of another network, a partner
+organisation another network describes) is kept whatever the order of the peers, and what refers to nothing
+anywhere is still left out and reported.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import time
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -53,7 +60,8 @@ USER_AGENT = f"isic-graph/{__version__} (harvester; +{PROJECT_IRI})"
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 DUMP_FORMAT = format_named("turtle")  # the networks' dumps a harvest reads
-ROUNDS = 5  # validations at most, as leaving a resource out can leave another one dangling
+ROUNDS = 5  # validations at most, as leaving a resource out can leave another one dangling (more with several
+# copies checked together: one more for each copy, as a chain of references may run through each of them)
 
 
 
@@ -77,25 +85,70 @@ class PeerOutcome:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class _Fetched:
+    """A changed network graph of a peer, read and kept to what the peer owns, not yet checked nor stored."""
+
+    peer: Peer
+    network: str
+    graph: str
+    url: str
+    etag: str | None
+    edition: int
+    triples: tuple[Triple, ...]
+    left_out: frozenset[str]  # resources already left out: another's, or named by personal data (masked)
+
+
 def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer, timeout: float = TIMEOUT,
             on_step: OnStep = ignore) -> PeerOutcome:
     """Copy the peer's changed network graphs; a peer that fails leaves everything as it was.
 
     timeout: seconds allowed for each request to the peer; on_step: told of each network done."""
-    if not peer.dumps:
-        return PeerOutcome(peer.name, error=f"peer {peer.name} has no dumps address (peer add --dumps URL)")
-    try:
-        check_slug(peer.name)
-        listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
-        entries = _entries(peer, listing)
-        outcomes = tuple(entry if isinstance(entry, NetworkOutcome) else
-                         _safely(store, validator, graphs, peer, entry, timeout)
-                         for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1))
-    except (PeerUnavailable, UsageError, ValueError) as exc:
-        return PeerOutcome(peer.name, error=getattr(exc, "message", str(exc)))
-    if any(outcome.changed for outcome in outcomes):
+    return harvest_peers(store, validator, graphs, [peer], timeout, on_step)[0]
+
+
+def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Sequence[Peer],
+                  timeout: float = TIMEOUT, on_step: OnStep = ignore,
+                  deadline: float | None = None) -> tuple[PeerOutcome, ...]:
+    """Copy the peers' changed network graphs, the same whatever their order: every copy is fetched, then all are
+    checked together (what one refers to may be in another's), then stored. The peers are read in the order of
+    their names, so that a resource two of them are the first to publish here becomes the one's whose name sorts
+    first (see ownership.keep_owned), whatever the order they were given in. A peer that fails leaves its copies
+    as they were; one reached after `deadline` (time.monotonic()) is not asked and says so.
+
+    timeout: seconds allowed for each request to a peer; on_step: told of each network fetched."""
+    fetched: dict[str, list[_Fetched | NetworkOutcome]] = {}
+    failed: dict[str, str] = {}
+    for peer in sorted(peers, key=lambda peer: peer.name):
+        remaining = timeout if deadline is None else min(timeout, deadline - time.monotonic())
+        if remaining <= 0:
+            failed[peer.name] = "not harvested: the time allowed ran out before this peer was asked"
+            continue
+        try:
+            fetched[peer.name] = _fetch_peer(store, graphs, peer, remaining, on_step)
+        except (PeerUnavailable, UsageError, ValueError) as exc:
+            failed[peer.name] = getattr(exc, "message", str(exc))
+    copies = [item for items in fetched.values() for item in items if isinstance(item, _Fetched)]
+    settled = _settle(copies, validator, graphs, store)
+    stored = {id(copy): _stored(store, graphs, copy, *settled[id(copy)]) for copy in copies}
+    outcomes = tuple(PeerOutcome(peer.name, error=failed[peer.name]) if peer.name in failed else
+                     PeerOutcome(peer.name, tuple(stored[id(item)] if isinstance(item, _Fetched) else item
+                                                  for item in fetched[peer.name])) for peer in peers)
+    if any(network.changed for outcome in outcomes for network in outcome.networks):
         recompute_identity(store, graphs)
-    return PeerOutcome(peer.name, outcomes)
+    return outcomes
+
+
+def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
+                on_step: OnStep) -> list[_Fetched | NetworkOutcome]:
+    """The peer's changed network graphs, read (unchanged ones and those refused: their outcomes)."""
+    if not peer.dumps:
+        raise UsageError(f"peer {peer.name} has no dumps address (peer add --dumps URL)")
+    check_slug(peer.name)
+    listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
+    entries = _entries(peer, listing)
+    return [entry if isinstance(entry, NetworkOutcome) else _safely(store, graphs, peer, entry, timeout)
+            for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1)]
 
 
 def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcome]:
@@ -121,10 +174,10 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
     return found
 
 
-def _safely(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entry: dict[str, Any],
-            timeout: float) -> NetworkOutcome:
+def _safely(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
+            timeout: float) -> _Fetched | NetworkOutcome:
     try:
-        return _network(store, validator, graphs, peer, entry, timeout)
+        return _fetch(store, graphs, peer, entry, timeout)
     except PeerUnavailable:
         raise
     except IsicError as exc:
@@ -132,8 +185,10 @@ def _safely(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entr
         return NetworkOutcome(network, graphs.peer(peer.name, network), False, error=exc.message)
 
 
-def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, entry: dict[str, Any],
-             timeout: float) -> NetworkOutcome:
+def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
+           timeout: float) -> _Fetched | NetworkOutcome:
+    """A network's dump, read, migrated from an older edition, kept to what the peer owns; its outcome if
+    unchanged since the last harvest."""
     network = str(entry["network"])
     graph = graphs.peer(peer.name, network)
     known = store.select(f"SELECT ?tag WHERE {{ GRAPH {iri(graphs.metadata)} "
@@ -150,44 +205,64 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
     if edition < current:  # a peer of an older edition: its copy migrated as this store was, then validated
         read = tuple(editions.upgraded(read, editions.steps(edition, current)))
     owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space, read)  # only what the peer owns
-    triples, skipped = _conforming(owned, validator, graphs, store)
-    skipped = tuple(sorted({*skipped, *(masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri
-                                          for iri in foreign)}))
-    now = datetime.datetime.now(datetime.timezone.utc)
-    activity = f"{graphs.base}id/harvest/{peer.name}/{network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
-    store.update(" ;\n".join([
-        f"DROP SILENT GRAPH {iri(graph)}",
-        insert_data(graph, triples),
-        f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} ?p ?o }} }}",
-        insert_data(graphs.metadata, _provenance(activity, graph, peer, url, new_etag, len(triples), skipped, now)
-                    + _editions(url, graph, edition, current)),
-    ]))
-    return NetworkOutcome(network, graph, True, len(triples), skipped, migrated_from=edition if edition < current
-                          else None)
+    personal = {iri: kinds for iri in {_owner(t) for t in owned} if (kinds := personal_data_in_iri(iri))}
+    left_out = {masked(kinds) for kinds in personal.values()}
+    left_out |= {masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri for iri in foreign}
+    return _Fetched(peer, network, graph, url, new_etag, edition,
+                    tuple(t for t in owned if _owner(t) not in personal), frozenset(left_out))
 
 
-def _conforming(triples: tuple[Triple, ...], validator: Validator, graphs: Graphs,
-                store: Store) -> tuple[list[Triple], tuple[str, ...]]:
-    """The triples of the resources that conform, and the resources left out (an IRI that is personal data
-    is named by its kinds: the report masks it, and the provenance that lists it is published). What the
-    copy references is known by its type from the store: this instance's networks, the copies harvested
-    before (a peer's project drew on another network's lesson), the reference data."""
+def _owner(t: Triple) -> str:
+    """The resource a triple describes (a blank node's, its owner's, as skolemised: `IRI#genid-…`)."""
+    return term_value(t.subject).split("#genid-")[0]
 
-    def owner(t: Triple) -> str:
-        return term_value(t.subject).split("#genid-")[0]
 
-    personal = {iri: kinds for iri in {owner(t) for t in triples} if (kinds := personal_data_in_iri(iri))}
-    kept, skipped = [t for t in triples if owner(t) not in personal], {masked(kinds) for kinds in personal.values()}
-    for _ in range(ROUNDS):
-        report = check(Batch(tuple(kept), ()), store, validator, graphs, None, strict=False)
-        if report.conforms:
+def _settle(copies: Sequence[_Fetched], validator: Validator, graphs: Graphs,
+            store: Store) -> dict[int, tuple[list[Triple], tuple[str, ...]]]:
+    """Each copy's triples that conform and its resources left out, all copies checked together, each against the
+    store and the others: what a copy references is known from the store (this instance's networks, the copies
+    harvested before, the reference data) or from another copy. A resource that does not conform is left out, and
+    the check made again without it (what referred to it may not conform any more); when that does not settle,
+    every copy is left out whole."""
+    kept = {id(copy): list(copy.triples) for copy in copies}
+    skipped: dict[int, set[str]] = {id(copy): set(copy.left_out) for copy in copies}
+    settled = False
+    for _ in range(ROUNDS + len(copies)):
+        triples = tuple(t for found in kept.values() for t in found)
+        report = check(Batch(triples, ()), store, validator, graphs, None, strict=False) if triples else None
+        if report is None or report.conforms:
+            settled = True
             break
-        bad = {v.focus for v in report.violations}
-        skipped |= bad
-        kept = [t for t in kept if owner(t) not in bad]
-    else:
-        return [], tuple(sorted({masked(personal[owner(t)]) if owner(t) in personal else owner(t) for t in triples}))
-    return kept, tuple(sorted(skipped))
+        bad = {v.focus.split("#genid-")[0] for v in report.violations} & {_owner(t) for t in triples}
+        if not bad:
+            break  # nothing left to leave out
+        for key, found in kept.items():
+            skipped[key] |= bad & {_owner(t) for t in found}
+            kept[key] = [t for t in found if _owner(t) not in bad]
+    if not settled:
+        return {id(copy): ([], tuple(sorted(copy.left_out | {_owner(t) for t in copy.triples}))) for copy in copies}
+    return {key: (found, tuple(sorted(skipped[key]))) for key, found in kept.items()}
+
+
+def _stored(store: Store, graphs: Graphs, copy: _Fetched, triples: list[Triple],
+            skipped: tuple[str, ...]) -> NetworkOutcome:
+    """The copy written in place of the last one, with its provenance."""
+    current = editions.software_edition()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/harvest/{copy.peer.name}/{copy.network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    try:
+        store.update(" ;\n".join([
+            f"DROP SILENT GRAPH {iri(copy.graph)}",
+            insert_data(copy.graph, triples),
+            f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(copy.graph)} ?p ?o }} }}",
+            insert_data(graphs.metadata, _provenance(activity, copy.graph, copy.peer, copy.url, copy.etag,
+                                                     len(triples), skipped, now)
+                        + _editions(copy.url, copy.graph, copy.edition, current)),
+        ]))
+    except IsicError as exc:
+        return NetworkOutcome(copy.network, copy.graph, False, error=exc.message)
+    return NetworkOutcome(copy.network, copy.graph, True, len(triples), skipped,
+                          migrated_from=copy.edition if copy.edition < current else None)
 
 
 def _provenance(activity: str, graph: str, peer: Peer, url: str, etag: str | None, count: int,

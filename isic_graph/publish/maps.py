@@ -34,6 +34,7 @@ LEGEND = ("aucun / none", "nombre (plus foncé : plus) / count (darker: more)",
           "lacune : la thématique a des projets, aucun enseignement de cette catégorie / "
           "gap: the theme has projects, no lesson of this category")
 DECLUTTER_ROUNDS = 60
+TICK_PAD = 3.5  # points between the chart and its rows' and columns' names (matplotlib's tick label pad)
 
 
 @dataclass(frozen=True)
@@ -195,11 +196,37 @@ def _figure(width: float, height: float) -> Any:
 
 
 def _save(figure: Any, kind: str) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=kind, bbox_inches="tight", metadata={"Date": None} if kind == "svg" else None)
     if kind == "svg":  # links open in the same page, as every other link of the site
-        return presentational(buffer.getvalue().replace(b' target="_blank"', b"").decode("utf-8")).encode("utf-8")
+        return presentational(_svg(figure).replace(' target="_blank"', "")).encode("utf-8")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=kind, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def _svg(figure: Any) -> str:
+    """The figure as SVG, cropped to what it draws as `savefig(bbox_inches="tight")` crops it, in one pass where
+    savefig makes two (one to measure, one to draw, each measuring every text again): the figure is drawn whole,
+    then measured with the renderer that drew it (which keeps its texts' sizes), and the SVG's viewBox is that
+    area. Its white ground is made larger than the figure, for the labels the crop keeps beyond its edges."""
+    import matplotlib
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    buffer = io.StringIO()
+    dpi = figure.dpi
+    width, height = (float(v) * 72 for v in figure.get_size_inches())  # an SVG's unit is the point
+    figure.patch.set_bounds(-1, -1, 3, 3)
+    figure.dpi = 72
+    try:
+        renderer = RendererSVG(width, height, buffer, image_dpi=dpi, metadata={"Date": None})  # type: ignore[no-untyped-call]
+        figure.draw(renderer)
+        renderer.finalize()  # type: ignore[no-untyped-call]
+        box = figure.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+    finally:
+        figure.dpi = dpi
+    x, y, w, h = (f"{v:f}".rstrip("0").rstrip(".") for v in
+                  (box.x0 * 72, height - box.y1 * 72, box.width * 72, box.height * 72))
+    return re.sub(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"',
+                  f'width="{w}pt" height="{h}pt" viewBox="{x} {y} {w} {h}"', buffer.getvalue(), count=1)
 
 
 def presentational(svg: str) -> str:
@@ -240,34 +267,35 @@ def draw_partnerships(found: PartnershipMap, kind: str, link: Callable[[str], st
 def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None],
                        lang: str = "fr") -> tuple[Any, list[Any]]:
     """The partnership network's figure and its organisations' labels (whole, wrapped, none over another)."""
-    import networkx
+    from matplotlib.collections import LineCollection
 
     figure = _figure(11, 8)
     axes = figure.add_subplot()
     axes.set_axis_off()
+    axes.set_xticks([])  # no ticks to place (the title's place is measured above them)
+    axes.set_yticks([])
     if not found.organisations:
         axes.text(0.5, 0.5, choose(lang, "Aucun partenariat pour ces filtres", "No partnership for these filters"),
                   ha="center", va="center")
         return figure, []
-    graph = networkx.Graph()
-    graph.add_nodes_from(o.iri for o in found.organisations)
-    graph.add_weighted_edges_from(found.links)
-    places = networkx.spring_layout(graph, seed=7, k=3.0 / max(1, len(graph) ** 0.5))
+    places = layout(found)
     colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(found.networks)}
-    for a, b, n in found.links:
-        (xa, ya), (xb, yb) = places[a], places[b]
-        axes.plot([xa, xb], [ya, yb], color="#999", linewidth=0.6 + 1.2 * n, zorder=1)
+    axes.add_collection(LineCollection([(places[a], places[b]) for a, b, _ in found.links], colors="#999",
+                                       linewidths=[0.6 + 1.2 * n for _, _, n in found.links], zorder=1))
+    xs, ys = zip(*(places[org.iri] for org in found.organisations))
+    dots = axes.scatter(xs, ys, s=[120 + 160 * org.projects for org in found.organisations],
+                        color=[colours[org.networks[0]] if len(org.networks) == 1 else SEVERAL
+                               for org in found.organisations], edgecolors="white", zorder=2)
+    links = [safe_href(link(org.iri)) for org in found.organisations]
+    dots.set_urls(links)
     labels: list[Any] = []
-    for org in found.organisations:
+    for org, href in zip(found.organisations, links):
         x, y = places[org.iri]
-        colour = colours[org.networks[0]] if len(org.networks) == 1 else SEVERAL
-        dot = axes.scatter([x], [y], s=120 + 160 * org.projects, color=colour, edgecolors="white", zorder=2)
-        dot.set_url(safe_href(link(org.iri)))
         name = "\n".join(wrap(org.label, LABEL_WIDTH, break_on_hyphens=False))
         text = axes.text(x, y - 0.07, name, ha="center", va="top", fontsize=7,
                          zorder=3, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
                                          "alpha": 0.55})
-        text.set_url(safe_href(link(org.iri)))
+        text.set_url(href)
         labels.append(text)
     handles = [axes.scatter([], [], color=colours[n], label=label) for n, label in found.networks.items()]
     handles.append(axes.scatter([], [], color=SEVERAL, label=choose(lang, "plusieurs réseaux", "several networks")))
@@ -277,9 +305,22 @@ def partnership_figure(found: PartnershipMap, link: Callable[[str], str | None],
     return figure, labels
 
 
+def layout(found: PartnershipMap) -> dict[str, Any]:
+    """Where each organisation is placed (x, y): a spring layout, the same for the same map (from 500
+    organisations, networkx computes it with scipy's sparse matrices)."""
+    import networkx
+
+    graph = networkx.Graph()
+    graph.add_nodes_from(o.iri for o in found.organisations)
+    graph.add_weighted_edges_from(found.links)
+    places: dict[str, Any] = networkx.spring_layout(graph, seed=7, k=3.0 / max(1, len(graph) ** 0.5))
+    return places
+
+
 def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, str], str | None],
                   lang: str = "fr") -> bytes:
     """The coverage matrix: counts in the cells, gaps hatched; each cell linked (SVG)."""
+    from matplotlib.collections import PatchCollection
     from matplotlib.patches import Patch, Rectangle
 
     rows, columns = found.rows, found.columns
@@ -291,25 +332,34 @@ def draw_coverage(found: Coverage, kind: str, title: str, link: Callable[[str, s
                   ha="center", va="center")
         return _save(figure, kind)
     peak = max(found.counts.values(), default=1)
+    cells: dict[bool, list[tuple[Rectangle, Any, str | None]]] = {False: [], True: []}  # by gap: place, shade, link
     for i, (theme, _) in enumerate(rows):
         for j, (column, _) in enumerate(columns):
             n = found.counts.get((theme, column), 0)
-            gap = found.gap(theme, column)
             shade = (1.0, 1.0, 1.0) if n == 0 else (1 - 0.75 * n / peak, 1 - 0.45 * n / peak, 1.0)
-            cell = Rectangle((j, i), 1, 1, facecolor=shade, edgecolor="#c00" if gap else "#ccc",
-                             hatch="///" if gap else None, linewidth=1.2 if gap else 0.5)
-            cell.set_url(safe_href(link(theme, column)))
-            axes.add_patch(cell)
+            cells[found.gap(theme, column)].append((Rectangle((j, i), 1, 1), shade, safe_href(link(theme, column))))
             if n:
                 axes.text(j + 0.5, i + 0.5, str(n), ha="center", va="center", fontsize=8)
+    for gap, drawn in cells.items():  # the gaps last, so that their red edges are drawn whole
+        if drawn:
+            patches = PatchCollection([cell for cell, _, _ in drawn], facecolors=[shade for _, shade, _ in drawn],
+                                      edgecolors="#c00" if gap else "#ccc", linewidths=1.2 if gap else 0.5,
+                                      hatch="///" if gap else None, zorder=1)
+            patches.set_urls([href for _, _, href in drawn])
+            axes.add_collection(patches, autolim=False)
     axes.set_xlim(0, len(columns))
     axes.set_ylim(len(rows), 0)
-    axes.set_xticks([j + 0.5 for j in range(len(columns))],
-                    ["\n".join(wrap(label, 24, break_on_hyphens=False)) for _, label in columns],
-                    rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
-    axes.set_yticks([i + 0.5 for i in range(len(rows))],
-                    [f"{label} ({found.projects.get(t, 0)})" for t, label in rows], fontsize=8)
-    axes.tick_params(length=0)
+    # the rows' and columns' names where tick labels would be, as plain texts: ticks cost twice as much to draw
+    axes.set_xticks([])
+    axes.set_yticks([])
+    under, _, _ = axes.get_xaxis_text1_transform(TICK_PAD)
+    beside, _, _ = axes.get_yaxis_text1_transform(TICK_PAD)
+    for j, (_, label) in enumerate(columns):
+        axes.text(j + 0.5, 0, "\n".join(wrap(label, 24, break_on_hyphens=False)), transform=under, rotation=45,
+                  ha="right", va="top", rotation_mode="anchor", fontsize=8, clip_on=False)
+    for i, (theme, label) in enumerate(rows):
+        axes.text(0, i + 0.5, f"{label} ({found.projects.get(theme, 0)})", transform=beside, ha="right",
+                  va="center_baseline", fontsize=8, clip_on=False)
     axes.set_title(title, fontsize=11)
     axes.legend(handles=[Patch(facecolor="white", edgecolor="#ccc", label=LEGEND[0]),
                          Patch(facecolor=(0.25, 0.55, 1.0), edgecolor="#ccc", label=LEGEND[1]),
@@ -326,22 +376,37 @@ def declutter(figure: Any, axes: Any, labels: list[Any]) -> None:
     renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]  # measures the texts
     boxes = [[b.x0, b.y0, b.x1, b.y1] for b in (label.get_window_extent(renderer) for label in labels)]
     start = [b[1] for b in boxes]
+    side_by_side = _side_by_side(boxes)
     for _ in range(DECLUTTER_ROUNDS):
         moved = False
-        for i in range(len(boxes)):
-            for j in range(i + 1, len(boxes)):
-                a, b = boxes[i], boxes[j]
-                if a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]:
-                    continue
-                shift = (min(a[3], b[3]) - max(a[1], b[1])) / 2 + 1
-                up = 1 if a[1] + a[3] >= b[1] + b[3] else -1
-                for box, sign in ((a, up), (b, -up)):
-                    box[1] += sign * shift
-                    box[3] += sign * shift
-                moved = True
+        for i, j in side_by_side:
+            a, b = boxes[i], boxes[j]
+            if a[3] <= b[1] or b[3] <= a[1]:
+                continue
+            shift = (min(a[3], b[3]) - max(a[1], b[1])) / 2 + 1
+            up = 1 if a[1] + a[3] >= b[1] + b[3] else -1
+            for box, sign in ((a, up), (b, -up)):
+                box[1] += sign * shift
+                box[3] += sign * shift
+            moved = True
         if not moved:
             break
     to_data = axes.transData.inverted()
     for label, box, y0 in zip(labels, boxes, start):
         x, y = axes.transData.transform(label.get_position())
         label.set_position(to_data.transform((x, y + box[1] - y0)))
+
+
+def _side_by_side(boxes: list[list[float]]) -> list[tuple[int, int]]:
+    """The pairs (i < j, in that order) of boxes whose horizontal extents overlap: the only ones that may ever
+    cover each other, as decluttering moves the labels vertically only (found by a sweep over the left edges, not
+    by trying every pair in every round)."""
+    by_left = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    found = []
+    for n, i in enumerate(by_left):
+        for j in by_left[n + 1:]:
+            if boxes[j][0] >= boxes[i][2]:
+                break
+            if boxes[i][0] < boxes[j][2]:
+                found.append((min(i, j), max(i, j)))
+    return sorted(found)

@@ -16,7 +16,7 @@ import time
 from typing import Sequence
 
 from isic_graph.errors import UsageError
-from isic_graph.federation.harvest import harvest
+from isic_graph.federation.harvest import harvest_peers
 from isic_graph.federation.peers import Peer
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.base import Store
@@ -56,19 +56,21 @@ class LiveRefresh:
         if not self._lock.acquire(timeout=timeout):
             return tuple(peer.name for peer in peers)
         try:
-            stale = []
-            for peer in peers:
-                if time.monotonic() - self._fresh_at.get(peer.name, -math.inf) < self.interval:
-                    continue
-                remaining = deadline - time.monotonic()
-                if not peer.dumps or remaining <= 0:
-                    stale.append(peer.name)
-                    continue
-                outcome = harvest(store, validator, graphs, peer, timeout=remaining)
+            due = [peer for peer in peers
+                   if time.monotonic() - self._fresh_at.get(peer.name, -math.inf) >= self.interval]
+            stale = [peer.name for peer in due if not peer.dumps]
+            asked = [peer for peer in due if peer.dumps]
+            remaining = deadline - time.monotonic()
+            if asked and remaining <= 0:
+                return (*stale, *(peer.name for peer in asked))
+            # the peers harvested together: what one's copy refers to may be in another's (harvest_peers)
+            outcomes = harvest_peers(store, validator, graphs, asked, timeout=remaining, deadline=deadline) \
+                if asked else ()
+            for outcome in outcomes:
                 if outcome.error or any(network.error for network in outcome.networks):
-                    stale.append(peer.name)
+                    stale.append(outcome.peer)
                 else:
-                    self._fresh_at[peer.name] = time.monotonic()
+                    self._fresh_at[outcome.peer] = time.monotonic()
             return tuple(stale)
         finally:
             self._lock.release()

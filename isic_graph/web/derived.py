@@ -1,5 +1,5 @@
 """Pages derived from the store, kept until the next write: the maps, resource and concept pages, the home
-page, the forms. A render costs from 50 ms (a resource page) to over a second of CPU (/maps); the
+page, the forms. A render costs from 50 ms (a resource page) to about half a second of CPU (/maps); the
 same page asked again at the same store version is answered from here, with an ETag naming that
 version, and a conditional GET that matches it is a 304.
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
-from isic_graph.federation.harvest import harvest
+from isic_graph.federation import harvest
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services
@@ -22,5 +22,5 @@ def harvest_peers() -> Response:
     registry = PeerRegistry(s.settings.peers_path)
     name = request.args.get("peer")
     peers = [registry.get(name)] if name else registry.list()
-    outcomes = [harvest(s.store, s.validator, s.graphs, peer) for peer in peers]
+    outcomes = harvest.harvest_peers(s.store, s.validator, s.graphs, peers)  # together: order-independent
     return jsonify({"peers": [asdict(outcome) for outcome in outcomes]})

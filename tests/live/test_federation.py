@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import pytest
 
 from tests.support import paths
-from tests.support.live import LiveServer, query, request
+from tests.support.live import LiveServer, add_peer, query, request
 
 QUERIES = paths.ROOT / "queries"
 SAMPLES = paths.ROOT / "samples"
@@ -39,7 +39,7 @@ def instance(folder: Path, networks: tuple[str, ...], peers: tuple[tuple[str, Li
                                  "ISIC_CLIENT_BUDGET": "100000"})
     assert server.cli("init").returncode == 0
     for name, peer in peers:
-        add(server, name, peer)
+        add_peer(server, name, peer)
     if peers:
         harvested = server.cli("harvest")
         assert harvested.returncode == 0, harvested.stdout + harvested.stderr
@@ -48,12 +48,6 @@ def instance(folder: Path, networks: tuple[str, ...], peers: tuple[tuple[str, Li
         ingested = server.cli("ingest", *files, "--network", network)
         assert ingested.returncode == 0, ingested.stdout + ingested.stderr
     return server
-
-
-def add(server: LiveServer, name: str, peer: LiveServer) -> None:
-    added = server.cli("peer", "add", name, "--sparql", f"{peer.url}/sparql", "--dumps", f"{peer.url}/dumps/",
-                       "--allow-private")
-    assert added.returncode == 0, added.stderr
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +66,7 @@ def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]
         c = instance(root / "c", ("fcsf",), (("a", a),))
         started.append(c.start())
         for name, peer in (("b", b), ("c", c)):
-            add(a, name, peer)
+            add_peer(a, name, peer)
         tokens = {}
         for server, network in ((b, "action-sociale-35"), (c, "fcsf")):
             token = server.cli("network", "add", network, "--name", network)

@@ -257,3 +257,10 @@ def listening() -> Iterator[Listener]:
         yield listener
     finally:
         listener.close()
+
+
+def add_peer(server: LiveServer, name: str, peer: LiveServer) -> None:
+    """Register `peer` with `server` (`isic-graph peer add`, private addresses allowed: both are on 127.0.0.1)."""
+    added = server.cli("peer", "add", name, "--sparql", f"{peer.url}/sparql", "--dumps", f"{peer.url}/dumps/",
+                       "--allow-private")
+    assert added.returncode == 0, added.stderr

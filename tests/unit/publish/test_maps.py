@@ -119,3 +119,82 @@ def test_the_coverage_chart_has_a_legend_for_counts_and_gaps(client: FlaskClient
     svg = client.get("/maps/coverage-categories.svg").get_data(as_text=True)
     assert 'id="legend_1"' in svg
     assert "lacune" in svg or "<!-- lacune" in svg
+
+
+def _linked(svg: str) -> dict[str, int]:
+    """How many times each address is linked in an SVG."""
+    found: dict[str, int] = {}
+    for href in re.findall(r'<a xlink:href="([^"]*)"', svg):
+        found[href] = found.get(href, 0) + 1
+    return found
+
+
+def _group(svg: str, name: str) -> str:
+    """The text of an SVG group (`<g id="name">`), up to the next group of the same level."""
+    start = svg.index(f'<g id="{name}">')
+    indent = svg.rfind("\n", 0, start)
+    end = svg.find("\n" + svg[indent + 1:start] + "<g id=", start)
+    return svg[start:end if end > 0 else len(svg)]
+
+
+def test_the_partnership_map_draws_each_organisation_link_and_network_once(sample_store: Store) -> None:
+    from matplotlib.collections import LineCollection, PathCollection
+
+    from isic_graph.publish.maps import draw_partnerships, partnership_figure
+
+    graphs = Graphs(BASE)
+    found = partnership_map(sample_store, graphs=graphs)
+    figure, labels = partnership_figure(found, lambda iri: None)
+    axes = figure.axes[0]
+    dots = [c for c in axes.collections if isinstance(c, PathCollection) and len(c.get_offsets())]
+    assert len(dots) == 1 and len(dots[0].get_offsets()) == len(found.organisations)
+    places = {o.iri: tuple(xy) for o, xy in zip(found.organisations, dots[0].get_offsets())}
+    assert list(dots[0].get_sizes()) == [120 + 160 * o.projects for o in found.organisations]
+    edges = [c for c in axes.collections if isinstance(c, LineCollection)]
+    assert len(edges) == 1
+    drawn = {(tuple(map(tuple, segment)), width) for segment, width in zip(edges[0].get_segments(),
+                                                                           edges[0].get_linewidths())}
+    assert drawn == {((places[a], places[b]), 0.6 + 1.2 * n) for a, b, n in found.links}
+    legend = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert legend == [*found.networks.values(), "plusieurs réseaux"]  # the map in one language (French here)
+
+    svg = draw_partnerships(found, "svg", lambda iri: "/" + iri[len(BASE):]).decode()
+    links = _linked(svg)
+    for organisation, label in zip(found.organisations, labels):
+        lines = label.get_text().count("\n") + 1  # each line of a label is linked, and the dot once
+        assert links.pop("/" + organisation.iri[len(BASE):]) == lines + 1, organisation.iri
+    assert not links
+    assert _group(svg, "LineCollection_1").count("<path") == len(found.links)
+    for name in legend:
+        assert f"<!-- {name} -->" in _group(svg, "legend_1")
+
+
+def test_the_coverage_chart_draws_each_cell_linked_and_each_gap_hatched(sample_store: Store) -> None:
+    from isic_graph.publish.maps import LEGEND, draw_coverage
+
+    found = coverage(sample_store, "categories")
+    svg = draw_coverage(found, "svg", "Titre / Title", lambda theme, column: f"/cell/{theme}/{column}").decode()
+    cells = [(t, c) for t, _ in found.rows for c, _ in found.columns]
+    assert _linked(svg) == {f"/cell/{t}/{c}": 1 for t, c in cells}
+    gaps = [(t, c) for t, c in cells if found.gap(t, c)]
+    hatched = _group(svg, "PatchCollection_2")
+    assert gaps and hatched.count("<a ") == len(gaps) and "#cc0000" in hatched
+    assert all(f"/cell/{t}/{c}" in hatched for t, c in gaps)
+    texts = re.findall(r"<!-- (.*?) -->", svg, re.S)
+    for theme, label in found.rows:
+        assert f"{label} ({found.projects[theme]})" in texts
+    assert sorted(int(t) for t in texts if t.isdigit()) == sorted(found.counts.values())
+    assert [t for t in re.findall(r"<!-- (.*?) -->", _group(svg, "legend_1"), re.S)] == list(LEGEND)
+
+
+def test_a_partnership_map_of_five_hundred_organisations_or_more_is_laid_out() -> None:
+    """From 500 nodes, networkx lays a graph out with scipy's sparse matrices (a dependency since: the page
+    failed with a server error on a store of that many organisations)."""
+    from isic_graph.publish.maps import Organisation, PartnershipMap, layout
+
+    organisations = tuple(Organisation(f"{BASE}id/organisation/o{n:03d}", f"O{n}", (BASE + "id/network/n",), 1)
+                          for n in range(500))
+    links = tuple((organisations[n].iri, organisations[n + 1].iri, 1) for n in range(0, 500, 2))
+    found = PartnershipMap(organisations, links, {BASE + "id/network/n": "N"})
+    places = layout(found)
+    assert set(places) == {o.iri for o in organisations} and len({tuple(xy) for xy in places.values()}) == 500
