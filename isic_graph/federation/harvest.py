@@ -43,6 +43,7 @@ from isic_graph.rdf.namespaces import (
     Graphs,
     check_slug,
 )
+from isic_graph.sparql.default_graph import Written, subjects_of
 from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -155,13 +156,14 @@ def _network(store: Store, validator: Validator, graphs: Graphs, peer: Peer, ent
                                           for iri in foreign)}))
     now = datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{peer.name}/{network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    records = _provenance(activity, graph, peer, url, new_etag, len(triples), skipped, now) \
+        + _editions(url, graph, edition, current)
     store.update(" ;\n".join([
         f"DROP SILENT GRAPH {iri(graph)}",
         insert_data(graph, triples),
         f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} ?p ?o }} }}",
-        insert_data(graphs.metadata, _provenance(activity, graph, peer, url, new_etag, len(triples), skipped, now)
-                    + _editions(url, graph, edition, current)),
-    ]))
+        insert_data(graphs.metadata, records),
+    ]), written=Written(graphs=[graph], subjects={graph, *subjects_of(records)}))
     return NetworkOutcome(network, graph, True, len(triples), skipped, migrated_from=edition if edition < current
                           else None)
 

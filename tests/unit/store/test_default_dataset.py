@@ -1,5 +1,5 @@
 """The default dataset of queries, on each backend: each named graph keeps its own triples; the union of them
-should hold a triple stated by several graphs once (RDF merge), which Oxigraph 0.5 does not do yet."""
+holds a triple stated by several graphs once (RDF merge), whatever writes it."""
 
 from __future__ import annotations
 
@@ -23,9 +23,6 @@ def test_graph_sees_each_graph_s_own_triples(stated_thrice: Store) -> None:
     assert int(rows[0]["n"].value) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="Oxigraph 0.5's union default graph is a bag (oxigraph/oxigraph#1919, "
-                                       "deduplicated by #1920 on its 0.6 development line): the triple comes back "
-                                       "once per graph")
 def test_the_default_dataset_answers_a_triple_stated_by_three_graphs_once(stated_thrice: Store) -> None:
     rows = stated_thrice.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {TRIPLE} }}").rows
     assert int(rows[0]["n"].value) == 1
