@@ -231,7 +231,9 @@ def after_raw_update(store: Store, graphs: Graphs, update: Checked, now: datetim
     if touched != []:
         store.update(f"""DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
 INSERT {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> {stamp} }} }}
-WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
+WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""",
+                     written=Written(subjects=touched if touched is not None else [
+                         g for g in store.graph_names() if g.startswith(graphs.network_prefix)]))
     recompute_identity(store, graphs)
 
 

@@ -19,8 +19,8 @@ IDIOMS = (
      f"One graph per network (`{G.network('{slug}')}`); the reference graphs `{G.ontology}` and `{G.thesauri}`; "
      f"`{G.metadata}` (one `prov:Activity` per accepted batch) and `{G.ownership}`; the identity graph "
      f"`{G.identity}` (`owl:sameAs` between the IRIs of one organisation or territory); harvested copies of "
-     f"peers' networks, `{G.peer('{peer}', '{network}')}`. The default graph is their union: without "
-     "`GRAPH ?g`, a pattern matches in any of them."),
+     f"peers' networks, `{G.peer('{peer}', '{network}')}`. The default graph is their merge, each triple "
+     "once however many graphs state it: without `GRAPH ?g`, a pattern matches in any of them."),
     ("French and English",
      "Titles, descriptions and labels are written twice, tagged `@fr` and `@en`: a pattern on a label "
      "matches both, so every row comes back once per language unless you keep one: "
