@@ -248,8 +248,12 @@ class RemoteStore(Store):
         if not self.gsp_url:
             return None
         if graph is None:  # the named graphs one by one: the whole store's N-Quads would hold the default graph
-            return (chunk for name in self.graph_names() for chunk in _in_graph(self._triples_of(name), name))
+            return self._named_graphs_chunks()
         return self._triples_of(graph)
+
+    def _named_graphs_chunks(self) -> Iterator[bytes]:
+        for name in self.graph_names():  # asked when the first block is: a failure comes with it
+            yield from _in_graph(self._triples_of(name), name)
 
     def _triples_of(self, graph: str) -> Iterator[bytes]:
         assert self.gsp_url is not None
@@ -417,13 +421,23 @@ def _boolean_document(truth: bool, media_type: str) -> str:
 def _in_graph(chunks: Iterator[bytes], graph: str) -> Iterator[bytes]:
     """N-Triples chunks (one statement a line, each ending ` .`) as N-Quads lines of the given graph."""
     name = f" {iri(graph)} .\n".encode("utf-8")
-    rest = b""
+    block: list[bytes] = []
+    rest, size = b"", 0
     for chunk in chunks:
         lines = (rest + chunk).split(b"\n")
         rest = lines.pop()
-        yield b"".join(line.rstrip()[:-1].rstrip() + name for line in lines if line.strip())
+        for line in lines:
+            if line.strip():
+                quad = line.rstrip()[:-1].rstrip() + name
+                if size + len(quad) > BLOCK and block:  # blocks no larger than those read
+                    yield b"".join(block)
+                    block, size = [], 0
+                block.append(quad)
+                size += len(quad)
     if rest.strip():
-        yield rest.rstrip()[:-1].rstrip() + name
+        block.append(rest.rstrip()[:-1].rstrip() + name)
+    if block:
+        yield b"".join(block)
 
 
 def parse_chunks(chunks: Iterator[bytes], graph: str | None) -> Iterator[Quad]:
