@@ -92,6 +92,7 @@ def store(settings: Settings, initialised: tuple[Path, bytes]) -> Iterator[Store
     if settings.store_url:
         opened.update("DROP ALL")
         load_dataset(settings.store_gsp_url or "", nquads)
+        opened.rebuild_default_graph()  # loaded by the engine's own graph store: outside SPARQL updates
     yield opened
     opened.update("DROP ALL")
     opened.close()

@@ -17,8 +17,9 @@ from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_for_path
-from isic_graph.rdf.namespaces import ISIC, Graphs
-from isic_graph.sparql.terms import iri
+from isic_graph.rdf.namespaces import DCTERMS, ISIC, Graphs
+from isic_graph.sparql.default_graph import Written
+from isic_graph.sparql.terms import iri, literal
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.validation.validator import Validator
@@ -48,6 +49,7 @@ def init_store(store: Store, graphs: Graphs, validator: Validator | None = None,
                progress: Progress = lambda _: None) -> list[IngestResult]:
     """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
     refuse_other_edition(store, graphs)
+    derive_default_graph(store, graphs)
     settling.migrate(store, graphs)  # owners for a store written before they were recorded
     ontology, thesauri = vocabulary_triples(graphs)
     replace_graph(store, graphs.ontology, ontology)
@@ -118,11 +120,28 @@ def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
         return
     activity, record = load_activity(graphs, now)
     store.update(f"{record} ;\n" + ownership.claim_update(graphs, ownership.instance(graphs), subjects, activity,
-                                                          replace=True))
+                                                          replace=True),
+                 written=Written(subjects=[activity, *ownership.claim_records(graphs, subjects)]))
+
+
+DERIVED = "the default graph: the set union of the named graphs"
+
+
+def derive_default_graph(store: Store, graphs: Graphs) -> bool:
+    """Once per store: make its default graph the set union of its named graphs (sparql/default_graph.py), for a
+    store written when queries read the engine's union instead; the triples its default graph held of its own
+    move to the named graph kept for them (Graphs.default_own). Whether it was done now."""
+    marker = f"{iri(graphs.default_own)} <{DCTERMS}type> {literal(DERIVED)}"
+    if store.query(f"ASK {{ GRAPH {iri(graphs.metadata)} {{ {marker} }} }}") is True:
+        return False
+    store.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o "
+                 f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }} ;\n"
+                 f"INSERT DATA {{ GRAPH {iri(graphs.metadata)} {{ {marker} }} }}")  # and the whole rebuild after
+    return True
 
 
 def replace_graph(store: Store, graph: str, triples: list[Triple]) -> None:
-    store.update(f"DROP SILENT GRAPH {iri(graph)} ;\n" + insert_data(graph, triples))
+    store.update(f"DROP SILENT GRAPH {iri(graph)} ;\n" + insert_data(graph, triples), written=Written(graphs=[graph]))
 
 
 def stats(store: Store) -> Stats:

@@ -29,6 +29,7 @@ from isic_graph.ingest.identity import key_holders, update_identity
 from isic_graph.ingest.ingestion import check
 from isic_graph.rdf.labels import choose
 from isic_graph.rdf.namespaces import DCTERMS, OWL, PROV, RDF_TYPE, RDFS, XSD, Graphs
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import INSERT_RUN, insert_data
 from isic_graph.store.base import Store
@@ -239,7 +240,8 @@ def _write(store: Store, operations: list[str]) -> None:
         return
     with in_a_copy(store) as copy:
         for operation in operations:
-            copy.update(operation)
+            copy.update(operation, written=Written())  # the default graph is rebuilt once, after them
+        copy.rebuild_default_graph()
 
 
 def _lines(triples: Sequence[Triple]) -> str:

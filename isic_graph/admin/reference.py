@@ -27,6 +27,7 @@ from isic_graph.ingest.reading import _read, read_stream, skolemise
 from isic_graph.progress import OnStep, ReadCounter, Step, ignore
 from isic_graph.rdf.formats import format_for_path
 from isic_graph.rdf.namespaces import PROV, XSD, Graphs
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -64,7 +65,7 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str, on_step
     pieces = _pieces(path, graphs, graph, activity, on_step)
     if isinstance(store, EmbeddedStore) and store.path is not None:
         return _into_copy(store, graph, pieces, record)
-    store.update_operations(_operations(graph, pieces, record))
+    store.update_operations(_operations(graph, pieces, record), written=Written(graphs=[graph, graphs.ownership]))
     return store.count(graph)
 
 
@@ -127,11 +128,11 @@ def _into_copy(store: EmbeddedStore, graph: str, pieces: Iterator[list[Triple] |
     """Write the graph into a copy of the store, then put the copy in the store's place."""
     with in_a_copy(store) as copy:
         copy.drop_in_steps(graph)
-        copy.update(f"CREATE SILENT GRAPH {iri(graph)}")
+        copy.update(f"CREATE SILENT GRAPH {iri(graph)}", written=Written())
         written = 0
         for piece in pieces:
             if isinstance(piece, str):  # claims: four triples a subject, about as many as the chunk before
-                copy.update(piece)
+                copy.update(piece, written=Written())  # the default graph is rebuilt at the end
                 written += CHUNK
             else:
                 copy.extend(graph, piece)
@@ -139,7 +140,8 @@ def _into_copy(store: EmbeddedStore, graph: str, pieces: Iterator[list[Triple] |
             if written >= FLUSH:
                 copy.flush()
                 written = 0
-        copy.update(record)
+        copy.update(record, written=Written())
+        copy.rebuild_default_graph()  # the graph was written outside SPARQL
         return copy.count(graph)
 
 

@@ -26,6 +26,7 @@ from isic_graph.errors import BackupError, Problem, RestoreRefused, UsageError
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import Graphs
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
@@ -80,9 +81,15 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
     try:
         staged.bulk_load(checked.data, on_step)
         found = census(counted(staged.stream(), on_step, "counting", manifest.quads, "quads"))
+        if own := len(staged.default_triples()):  # a backup of a store whose default graph held triples of its own
+            found[DEFAULT] = own
         if found != manifest.counts():
             raise BackupError(f"once loaded, the backup does not hold what its manifest lists: "
                               f"{difference(manifest, found)}")
+        if own:  # kept in the graph that holds the default graph's own triples now
+            staged.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
+                          written=Written())
+        staged.rebuild_default_graph()
         problems = audit(staged, graphs, validator, on_step=on_step)
         if problems and not only_conforming:
             failing = sorted({p.graph for p in problems})
@@ -113,7 +120,7 @@ def leave_out(staged: Store, graphs: Graphs, problems: list[Problem]) -> None:
     if it failed or a network's graph did."""
     failing = {p.graph for p in problems}
     for graph in sorted(failing):
-        staged.update("DROP SILENT DEFAULT" if graph == DEFAULT else f"DROP SILENT GRAPH {iri(graph)}")
+        staged.update(f"DROP SILENT GRAPH {iri(graph)}", written=Written(graphs=[graph]))
     if any(g == graphs.identity or g.startswith((graphs.network_prefix, graphs.peer_prefix)) for g in failing):
         recompute_identity(staged, graphs)
 
@@ -123,12 +130,9 @@ def copy_into(store: Store, staged: EmbeddedStore, expected: dict[str, int], on_
     are dropped."""
     for graph in store.graph_names():
         if graph not in expected:
-            store.update(f"DROP SILENT GRAPH {iri(graph)}")
-    if DEFAULT not in expected:
-        store.update("DROP SILENT DEFAULT")
+            store.update(f"DROP SILENT GRAPH {iri(graph)}", written=Written(graphs=[graph]))
     for graph in counted(sorted(expected), on_step, "writing graphs", len(expected), "graphs", every=1):
-        store.update(load_update(graph, staged.default_triples() if graph == DEFAULT
-                                 else staged.graph_triples(graph)))
+        store.update(load_update(graph, staged.graph_triples(graph)), written=Written(graphs=[graph]))
 
 
 def census_of(store: Store) -> dict[str, int]:

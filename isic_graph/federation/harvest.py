@@ -50,6 +50,7 @@ from isic_graph.rdf.namespaces import (
     Graphs,
     check_slug,
 )
+from isic_graph.sparql.default_graph import Written, subjects_of
 from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -250,15 +251,15 @@ def _stored(store: Store, graphs: Graphs, copy: _Fetched, triples: list[Triple],
     current = editions.software_edition()
     now = datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{copy.peer.name}/{copy.network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    records = _provenance(activity, copy.graph, copy.peer, copy.url, copy.etag, len(triples), skipped, now) \
+        + _editions(copy.url, copy.graph, copy.edition, current)
     try:
         store.update(" ;\n".join([
             f"DROP SILENT GRAPH {iri(copy.graph)}",
             insert_data(copy.graph, triples),
             f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(copy.graph)} ?p ?o }} }}",
-            insert_data(graphs.metadata, _provenance(activity, copy.graph, copy.peer, copy.url, copy.etag,
-                                                     len(triples), skipped, now)
-                        + _editions(copy.url, copy.graph, copy.edition, current)),
-        ]))
+            insert_data(graphs.metadata, records),
+        ]), written=Written(graphs=[copy.graph], subjects={copy.graph, *subjects_of(records)}))
     except IsicError as exc:
         return NetworkOutcome(copy.network, copy.graph, False, error=exc.message)
     return NetworkOutcome(copy.network, copy.graph, True, len(triples), skipped,

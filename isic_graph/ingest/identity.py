@@ -32,6 +32,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.rdf.disjoint import DisjointSets
 from isic_graph.rdf.namespaces import ISIC, OWL, RDF, RDF_TYPE, Graphs
+from isic_graph.sparql.default_graph import Written, subjects_of
 from isic_graph.sparql.terms import iri, iris, literal
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -103,7 +104,8 @@ def recompute_identity(store: Store, graphs: Graphs) -> int:
     links = [Triple(NamedNode(a), SAME_AS, NamedNode(b))
              for group in same_groups(store) for a, b in permutations(group, 2)]
     store.update(f"DROP SILENT GRAPH {iri(graphs.identity)}" + (" ;\n" + insert_data(graphs.identity, links)
-                                                                if links else ""))
+                                                                if links else ""),
+                 written=Written(graphs=[graphs.identity]))
     return len(links)
 
 
@@ -177,7 +179,7 @@ def update_identity(store: Store, graphs: Graphs, changed: Collection[str]) -> i
     if links:
         operations.append(insert_data(graphs.identity, links))
     if operations:
-        store.update(" ;\n".join(operations))
+        store.update(" ;\n".join(operations), written=Written(subjects=reached | subjects_of(links)))
     return len(links)
 
 

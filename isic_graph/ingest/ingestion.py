@@ -37,6 +37,7 @@ from isic_graph.rdf.namespaces import (
     Graphs,
     check_slug,
 )
+from isic_graph.sparql.default_graph import Written, subjects_of
 from isic_graph.sparql.guard import Checked, declarations, expand
 from isic_graph.sparql.terms import iri, iris, is_iri, literal
 from isic_graph.sparql.updates import insert_data
@@ -168,16 +169,18 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
                               f"{iris(sorted(removing))} }} GRAPH {iri(graph)} {{ ?s ?p ?r }} }}")
     operations.append(insert_data(graph, batch.triples))
     operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
-    operations.append(insert_data(graphs.metadata, _provenance(activity, graph, graphs, network, batch, mode,
-                                                           validator.shapes_version, now)))
+    records = _provenance(activity, graph, graphs, network, batch, mode, validator.shapes_version, now)
+    operations.append(insert_data(graphs.metadata, records))
     if claimed:
         operations.append(ownership.claim_update(graphs, owner, claimed, activity))
     if withdrawn:  # as a retraction: the removed project or lesson answers 410, and others find their links to it
         reason = (f"retiré par un dépôt de la fiche du réseau (mode {mode.value}) : sa ligne n'y est plus" if
                   mode is Mode.TABLES else f"retiré par un dépôt du réseau (mode {mode.value}) : il n'y est plus")
-        operations.append(insert_data(graphs.metadata, retraction.removal_record(graphs, network, withdrawn,
-                                                                                 reason, now)))
-    store.update(" ;\n".join(operations))
+        removal = retraction.removal_record(graphs, network, withdrawn, reason, now)
+        operations.append(insert_data(graphs.metadata, removal))
+        records = [*records, *removal]
+    store.update(" ;\n".join(operations), written=Written(
+        graphs=[graph], subjects={graph, *subjects_of(records), *ownership.claim_records(graphs, claimed)}))
     update_identity(store, graphs, changed | (resources if mode is Mode.TABLES else frozenset()))
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
                         changes, published, withdrawn=withdrawn, links=links)
@@ -228,7 +231,9 @@ def after_raw_update(store: Store, graphs: Graphs, update: Checked, now: datetim
     if touched != []:
         store.update(f"""DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
 INSERT {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> {stamp} }} }}
-WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""")
+WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""",
+                     written=Written(subjects=touched if touched is not None else [
+                         g for g in store.graph_names() if g.startswith(graphs.network_prefix)]))
     recompute_identity(store, graphs)
 
 

@@ -61,6 +61,7 @@ from isic_graph.rdf.namespaces import (
     XSD,
     Graphs,
 )
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
 from isic_graph.store.jsonfile import read_entries
@@ -316,11 +317,17 @@ WHERE {{ VALUES (?r ?s) {{ {values} }} FILTER NOT EXISTS {{ GRAPH {sparql_iri(gr
     return " ;\n".join(operations)
 
 
+def claim_records(graphs: Graphs, iris: Iterable[str]) -> list[str]:
+    """The IRIs of the ownership records claim_update writes for these IRIs (what it changes in the store)."""
+    return [record(graphs, key(graphs, iri)) for iri in iris]
+
+
 def claim(store: Store, graphs: Graphs, owner: Owner, iris: Sequence[str], activity: str,
           replace: bool = False) -> None:
     """Record an owner for IRIs (see claim_update)."""
     if iris:
-        store.update(claim_update(graphs, owner, list(iris), activity, replace))
+        store.update(claim_update(graphs, owner, list(iris), activity, replace),
+                     written=Written(subjects=claim_records(graphs, iris)))
 
 
 def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, triples: Sequence[Triple],
@@ -374,7 +381,8 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
                           f'<{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; '
                           f"<{PROV}wasAssociatedWith> {sparql_iri(mine.agent)} }} }}")
         operations.append(claim_update(graphs, mine, claimed, activity))
-    store.update(" ;\n".join(operations))
+    store.update(" ;\n".join(operations),
+                 written=Written(subjects=[peer(graphs, name).agent, activity, *claim_records(graphs, claimed)]))
     return kept, tuple(sorted(left_out))
 
 
@@ -393,7 +401,7 @@ def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[
 
 def record_peer(store: Store, graphs: Graphs, name: str, uri_space: str | None) -> None:
     """Record (or forget) the URI space of a peer: from then on, it owns the IRIs under it here."""
-    store.update(_space_update(graphs, name, uri_space))
+    store.update(_space_update(graphs, name, uri_space), written=Written(subjects=[peer(graphs, name).agent]))
 
 
 def _space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:

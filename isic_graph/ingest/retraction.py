@@ -19,6 +19,7 @@ from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.ownership import owner_of
 from isic_graph.privacy import personal_data
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Graphs
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, iris, literal
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
@@ -219,7 +220,7 @@ INSERT DATA {{ GRAPH {metadata} {{
     <{DCTERMS}type> "retraction" ; <{RDFS}comment> {literal(reason)} ;
     <{PROV}invalidated> {', '.join(iri(w) for w in planned.withdrawn)} .
   {' '.join(f'{iri(w)} <{INVALIDATED}> {iri(activity)} .' for w in planned.withdrawn)}
-}} }}""")
+}} }}""", written=Written(graphs=[graphs.network(network)], subjects=[*touched, activity, *planned.withdrawn]))
     return Retraction(activity, resource, network, now.isoformat(), reason, by or agent, planned.withdrawn,
                       planned.links)
 

@@ -16,6 +16,7 @@ from isic_graph.ingest.ownership import (
     GENERATED,
     IDENTITY,
     Owner,
+    claim_records,
     claim_update,
     key,
     network,
@@ -24,6 +25,7 @@ from isic_graph.ingest.ownership import (
     record,
 )
 from isic_graph.rdf.namespaces import DCTERMS, PROV, XSD, Graphs
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
@@ -53,7 +55,8 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
 INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a <{PROV}Activity> ;
   <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> \
 {sparql_iri(record(graphs, key(graphs, iri)))} ;
-  <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""")
+  <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""",
+                 written=Written(subjects=[activity, *claim_records(graphs, [iri])]))
     return previous
 
 
@@ -82,7 +85,8 @@ def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) 
 {sparql_iri(activity)} .
   {sparql_iri(activity)} a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
   <{DCTERMS}description> "owners given to the subjects of a store written before ownership was recorded"@en }} }}""")
-    store.update(" ;\n".join(operations))
+    store.update(" ;\n".join(operations), written=Written(subjects=[
+        graphs.ownership, activity, *claim_records(graphs, [i for iris in by_network.values() for i in iris])]))
     return sum(len(set(iris)) for iris in by_network.values())
 
 

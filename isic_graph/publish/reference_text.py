@@ -21,7 +21,8 @@ IDIOMS = {  # how to ask, in each language of the interface: the same facts, cod
          f"`{G.thesauri}`; `{G.metadata}` (one `prov:Activity` per accepted batch) and `{G.ownership}`; the "
          f"identity graph `{G.identity}` (`owl:sameAs` between the IRIs of one organisation or territory); "
          f"harvested copies of peers' networks, `{G.peer('{peer}', '{network}')}`. The default graph is their "
-         "union: without `GRAPH ?g`, a pattern matches in any of them."),
+         "merge, each triple once however many graphs state it: without `GRAPH ?g`, a pattern matches in any of "
+         "them; with it, once in each graph that states it."),
         ("French and English",
          "Titles, descriptions and labels are written twice, tagged `@fr` and `@en`: a pattern on a label "
          "matches both, so every row comes back once per language unless you keep one: "
@@ -42,7 +43,9 @@ IDIOMS = {  # how to ask, in each language of the interface: the same facts, cod
          f"`{G.thesauri}` ; `{G.metadata}` (une `prov:Activity` par envoi accepté) et `{G.ownership}` ; le "
          f"graphe d'identité `{G.identity}` (`owl:sameAs` entre les IRI d'une même organisation ou d'un même "
          f"territoire) ; les copies moissonnées des réseaux des pairs, `{G.peer('{peer}', '{network}')}`. Le "
-         "graphe par défaut est leur union : sans `GRAPH ?g`, un motif trouve ses réponses dans chacun d'eux."),
+         "graphe par défaut est leur fusion, chaque triplet une fois, quel que soit le nombre de graphes qui "
+         "l'énoncent : sans `GRAPH ?g`, un motif trouve ses réponses dans chacun d'eux ; avec, une fois dans "
+         "chaque graphe qui l'énonce."),
         ("Français et anglais",
          "Titres, descriptions et libellés sont écrits deux fois, marqués `@fr` et `@en` : un motif sur un "
          "libellé trouve les deux, et chaque ligne revient donc une fois par langue, à moins d'en garder une : "

@@ -91,6 +91,12 @@ class Graphs:
         return f"{self.base}graph/metadata"
 
     @property
+    def default_own(self) -> str:
+        """Where what is written to "the default graph" is kept: the store's default graph is the set union of
+        its named graphs, kept by every write (sparql/default_graph.py), so it holds nothing of its own."""
+        return f"{self.base}graph/default"
+
+    @property
     def identity(self) -> str:
         """The derived graph of owl:sameAs links between IRIs naming one organisation or territory."""
         return f"{self.base}graph/derived/identity"

@@ -183,3 +183,51 @@ def _closing(tokens: Sequence[Token], opening: int) -> int:
             if depth == 0:
                 return i
     raise UsageError("a bracket of the update is not closed")
+
+
+def writes_default_graph(tokens: Sequence[Token]) -> bool:
+    """Whether an update (as for_engine writes it: WITH already made GRAPH blocks) writes to the default graph
+    itself: template triples outside a GRAPH block, CLEAR / DROP DEFAULT, or DEFAULT as what ADD, MOVE or COPY
+    writes (or MOVE empties)."""
+    for start, end in _operations(tokens):
+        body = list(tokens[start:end])
+        while body and body[0].is_word("BASE", "PREFIX"):
+            body = body[2 + body[0].is_word("PREFIX"):]
+        if not body:
+            continue
+        first = body[0]
+        if first.is_word("CLEAR", "DROP") and any(t.is_word("DEFAULT") for t in body[1:3]):
+            return True
+        if first.is_word("ADD", "MOVE", "COPY"):
+            to = next((i for i, t in enumerate(body) if t.is_word("TO")), len(body))
+            if any(t.is_word("DEFAULT") for t in body[to:]) or (first.is_word("MOVE") and any(
+                    t.is_word("DEFAULT") for t in body[:to])):
+                return True
+            continue
+        if first.is_word("LOAD"):
+            return not any(t.is_word("INTO") for t in body)
+        i = 0
+        while i < len(body):
+            if body[i].is_word("DELETE", "INSERT"):
+                at = i + 1 + (i + 1 < len(body) and body[i + 1].is_word("DATA", "WHERE"))
+                if at < len(body) and body[at].is_punct("{"):
+                    close = _closing(body, at)
+                    if _outside_graphs(body[at + 1:close]):
+                        return True
+                    i = close + 1
+                    continue
+            i += 1
+    return False
+
+
+def _outside_graphs(template: Sequence[Token]) -> bool:
+    """Whether a template holds anything but GRAPH blocks (and the dots between them)."""
+    i = 0
+    while i < len(template):
+        if template[i].is_word("GRAPH") and i + 2 < len(template) and template[i + 2].is_punct("{"):
+            i = _closing(template, i + 2) + 1
+        elif template[i].is_punct("."):
+            i += 1
+        else:
+            return True
+    return False

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from isic_graph.errors import UsageError
+from isic_graph.sparql.default_graph import REBUILD, SEPARATOR, Written, kept, kept_operations
 from isic_graph.sparql.terms import iri
 from isic_graph.store.results import QueryResult, SelectResult
 
 
 class Store(ABC):
-    """An RDF dataset queried with SPARQL 1.1, whose default graph is the union of its named graphs.
+    """An RDF dataset queried with SPARQL 1.1, whose default graph is the set union of its named graphs
+    (kept in step by every write: sparql/default_graph.py).
 
     Every write is one SPARQL update request, which both backends apply atomically.
     """
@@ -22,13 +25,43 @@ class Store(ABC):
     def query(self, sparql: str) -> QueryResult:
         """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query."""
 
-    @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update, all or nothing."""
+    def update(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = (),
+               written: Written | None = None) -> None:
+        """Run a SPARQL 1.1 update, all or nothing, with the default graph kept in step.
 
-    def update_operations(self, operations: Iterable[str]) -> None:
-        """Run update operations as one update, all or nothing (this backend holds its text whole)."""
-        self.update(" ;\n".join(operations))
+        written: what the update may change, when the caller knows it (the default graph is then kept in
+        step for that alone); None: anything, and the default graph is rebuilt after it.
+        using_graphs, using_named_graphs: the protocol's dataset of the update's WHERE clauses. It would
+        apply to the keeping operations too, so the default graph is then rebuilt by a request of its own
+        sent right after (under the same write lock).
+        """
+        if using_graphs or using_named_graphs:
+            with self.writing():
+                self._apply(sparql, using_graphs, using_named_graphs)
+                self._apply(REBUILD)
+            return
+        self._apply(kept(sparql, written))
+
+    def update_operations(self, operations: Iterable[str], written: Written | None = None) -> None:
+        """Run update operations as one update, all or nothing, the default graph kept in step as `update` does."""
+        self._apply_operations(kept_operations(operations, written))
+
+    def rebuild_default_graph(self) -> None:
+        """Make the default graph the set union of the named graphs again (after writes made outside SPARQL)."""
+        self._apply(REBUILD)
+
+    @abstractmethod
+    def _apply(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
+        """Send one update request to the backend as it is."""
+
+    def _apply_operations(self, operations: Iterable[str]) -> None:
+        """Send operations as one update request (this backend holds its text whole)."""
+        self._apply(SEPARATOR.join(operations))
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's write lock around several requests (a backend without one has nothing to hold)."""
+        yield
 
     @abstractmethod
     def graph_triples(self, graph: str) -> list[Triple]:
@@ -56,12 +89,12 @@ class Store(ABC):
                 yield Quad(t.subject, t.predicate, t.object, name)
 
     def stream(self, graph: str | None = None) -> Iterator[Quad]:
-        """The quads of one named graph or of the whole dataset (with the default graph's, where the
-        backend can tell them apart), lazily, for dumps of any size."""
+        """The quads of one named graph or of all of them (the default graph, derived from them, is left
+        out), lazily, for dumps of any size."""
         return self.quads(None if graph is None else [graph])
 
     def raw_chunks(self, graph: str | None = None) -> Iterator[bytes] | None:
-        """The backend's own N-Quads (all graphs) or N-Triples (one graph), in blocks; None if it has none."""
+        """The backend's own N-Quads (all named graphs) or N-Triples (one graph), in blocks; None if it has none."""
         return None
 
     def dump(self, rdf_format: RdfFormat, graphs: Iterable[str] | None = None) -> bytes:

@@ -7,7 +7,7 @@ import shutil
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import IO, Iterable, Iterator, cast
+from typing import IO, Iterable, Iterator, Sequence, cast
 
 import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
@@ -29,13 +29,16 @@ class EmbeddedStore(Store):
 
     def query(self, sparql: str) -> QueryResult:
         try:
-            return from_pyoxigraph(self._store.query(sparql, use_default_graph_as_union=True))
+            return from_pyoxigraph(self._store.query(sparql))
         except SyntaxError as exc:
             raise UsageError(f"SPARQL syntax error: {exc}") from None
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from None
 
-    def update(self, sparql: str) -> None:
+    def _apply(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
+        if using_graphs or using_named_graphs:  # pyoxigraph takes no protocol dataset for an update
+            raise UsageError("using-graph-uri and using-named-graph-uri are taken by the server's /update; "
+                             "write USING in the update itself")
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
@@ -47,23 +50,16 @@ class EmbeddedStore(Store):
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, NamedNode(graph))]
 
     def default_triples(self) -> list[Triple]:
-        """Every triple of the default graph (which queries do not see as such: theirs is the union)."""
+        """Every triple the default graph holds of its own (a backup made before it was derived may hold some)."""
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, DefaultGraph())]
 
     def stream(self, graph: str | None = None) -> Iterator[Quad]:
         names = self.graph_names() if graph is None else [graph]
         for name in names:
             yield from self._store.quads_for_pattern(None, None, None, NamedNode(name))
-        if graph is None:
-            yield from self._store.quads_for_pattern(None, None, None, DefaultGraph())
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
-
-    def dump(self, rdf_format: RdfFormat, graphs: object = None) -> bytes:
-        if graphs is None and rdf_format.supports_datasets:
-            return self._store.dump(format=rdf_format) or b""
-        return super().dump(rdf_format, graphs)  # type: ignore[arg-type]
 
     def extend(self, graph: str, triples: Iterable[Triple]) -> None:
         """Add triples to a graph in one transaction (for a store no one else sees: see load_reference)."""

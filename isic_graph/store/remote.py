@@ -39,6 +39,7 @@ from isic_graph.errors import (
 )
 from isic_graph.rdf.formats import RESULTS, formats_for, media_types
 from isic_graph.rdf.namespaces import SPARQL_RESULTS
+from isic_graph.sparql.default_graph import SEPARATOR
 from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 from isic_graph.store.capping import cap
@@ -89,7 +90,8 @@ def engine_failure(status: int, detail: str) -> IsicError:
 
 
 class RemoteStore(Store):
-    """A store behind SPARQL 1.1 query and update endpoints (whose default graph must be the union).
+    """A store behind SPARQL 1.1 query and update endpoints whose default graph is the store's own (not the
+    union of its graphs: this store keeps its default graph the set union of them itself).
 
     lock_path: a file that every process writing to this store locks around each update (the
     instance folder's `writes.lock`), so that server processes sharing one store never mix updates.
@@ -104,7 +106,8 @@ class RemoteStore(Store):
         self.timeout = timeout
         self.lock_path = lock_path
         self.version = StoreVersion(lock_path.with_name("store.version")) if lock_path else None
-        self._writing = threading.Lock()
+        self._writing = threading.RLock()
+        self._depth = 0  # how many writing() blocks this process's holder is in (the file lock is taken once)
         # Kept-alive connections: a new TCP connection per query cost more than the engine's answer to a cheap one.
         self._http = urllib3.PoolManager(maxsize=CONNECTIONS, retries=False, headers={"User-Agent": USER_AGENT})
 
@@ -165,8 +168,8 @@ class RemoteStore(Store):
         except (TransportError, OSError) as exc:
             raise StoreError(f"the query engine stopped while answering: {exc!r}") from None
 
-    def update(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
-        """Run an update; updates run one at a time, in this process and across the processes sharing the lock file.
+    def _apply(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
+        """Send an update; updates run one at a time, in this process and across the processes sharing the lock file.
 
         Oxigraph applies each update atomically but not in isolation from a concurrent one: two
         `DROP GRAPH g ; INSERT DATA { GRAPH g {…} }` sent together leave the union of both.
@@ -174,7 +177,7 @@ class RemoteStore(Store):
         """
         form = [("update", sparql)] + [("using-graph-uri", g) for g in using_graphs] \
             + [("using-named-graph-uri", g) for g in using_named_graphs]
-        with self._exclusive():
+        with self.writing():
             try:
                 self._post(self.update_url, form, "*/*")
             except StoreUnavailable:
@@ -184,15 +187,15 @@ class RemoteStore(Store):
                 if self.version is not None:
                     self.version.bump()
 
-    def update_operations(self, operations: Iterable[str]) -> None:
-        """Run operations as one update whose text is sent as it is written (chunked), never held whole here.
+    def _apply_operations(self, operations: Iterable[str]) -> None:
+        """Send operations as one update whose text is sent as it is written (chunked), never held whole here.
 
         The store runs it once the whole text has come, all or nothing: should writing the text fail
         midway (the operations raise), the request is cut short and nothing is applied.
         """
-        body = (f"{' ;' if i else ''}\n{operation}".encode("utf-8") for i, operation in enumerate(operations))
+        body = (f"{SEPARATOR if i else ''}{operation}".encode("utf-8") for i, operation in enumerate(operations))
         headers = {"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"}
-        with self._exclusive():
+        with self.writing():
             try:
                 self._send("POST", self.update_url, body, headers,
                            urllib3.Timeout(connect=self.timeout, read=max(self.timeout, STREAMED_UPDATE_TIMEOUT)))
@@ -204,10 +207,15 @@ class RemoteStore(Store):
                     self.version.bump()
 
     @contextmanager
-    def _exclusive(self) -> Iterator[None]:
+    def writing(self) -> Iterator[None]:
+        """Updates one at a time: in this process (a lock), and across processes (the lock file), re-entrant."""
         with self._writing:
-            if self.lock_path is None:
-                yield
+            if self.lock_path is None or self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
                 return
             try:
                 self.lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,7 +224,11 @@ class RemoteStore(Store):
                 raise StoreError(f"cannot open the write lock file {self.lock_path.name}: {exc.strerror}") from None
             with handle:  # closing the file releases the lock, whatever happens to the update
                 fcntl.flock(handle, fcntl.LOCK_EX)
-                yield
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
 
     def graph_triples(self, graph: str) -> list[Triple]:
         if self.gsp_url:
@@ -235,8 +247,16 @@ class RemoteStore(Store):
     def raw_chunks(self, graph: str | None = None) -> Iterator[bytes] | None:
         if not self.gsp_url:
             return None
-        if graph is None:
-            return self._chunks("GET", self.gsp_url, None, "application/n-quads")
+        if graph is None:  # the named graphs one by one: the whole store's N-Quads would hold the default graph
+            return self._named_graphs_chunks()
+        return self._triples_of(graph)
+
+    def _named_graphs_chunks(self) -> Iterator[bytes]:
+        for name in self.graph_names():  # asked when the first block is: a failure comes with it
+            yield from _in_graph(self._triples_of(name), name)
+
+    def _triples_of(self, graph: str) -> Iterator[bytes]:
+        assert self.gsp_url is not None
         url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
         return self._chunks("GET", url, None, "application/n-triples")
 
@@ -396,6 +416,28 @@ def _boolean_document(truth: bool, media_type: str) -> str:
         SubElement(document, "boolean").text = word
         return '<?xml version="1.0"?>' + tostring(document, encoding="unicode", short_empty_elements=False)
     return word
+
+
+def _in_graph(chunks: Iterator[bytes], graph: str) -> Iterator[bytes]:
+    """N-Triples chunks (one statement a line, each ending ` .`) as N-Quads lines of the given graph."""
+    name = f" {iri(graph)} .\n".encode("utf-8")
+    block: list[bytes] = []
+    rest, size = b"", 0
+    for chunk in chunks:
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            if line.strip():
+                quad = line.rstrip()[:-1].rstrip() + name
+                if size + len(quad) > BLOCK and block:  # blocks no larger than those read
+                    yield b"".join(block)
+                    block, size = [], 0
+                block.append(quad)
+                size += len(quad)
+    if rest.strip():
+        block.append(rest.rstrip()[:-1].rstrip() + name)
+    if block:
+        yield b"".join(block)
 
 
 def parse_chunks(chunks: Iterator[bytes], graph: str | None) -> Iterator[Quad]:

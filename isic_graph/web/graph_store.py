@@ -13,6 +13,7 @@ from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf.formats import GRAPH, content_type, format_for_media_type, formats_for
 from isic_graph.rdf.namespaces import DCTERMS, check_slug
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.web.api import refusal
@@ -31,12 +32,14 @@ def graph_store() -> Response:
     graph = _target()
     if request.method in ("GET", "HEAD"):
         return _read(graph)
+    if graph == DEFAULT:  # the default graph's own triples are kept in a named graph (Graphs.default_own)
+        graph = services().graphs.default_own
     network = _network_of(graph)
     if network is not None:
         require_network(network)
         return _write_network(network, graph)
     require_admin()
-    if graph != DEFAULT and _is_managed(graph):
+    if _is_managed(graph):
         raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here",
                         fr=f"<{graph}> est tenu par isic-graph (init, ingestion) ; il ne s'écrit pas ici")
     return _write_reference(graph)
@@ -80,7 +83,8 @@ def _write_network(network: str, graph: str) -> Response:
         if not existed:
             raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
         s.store.update(f"DROP SILENT GRAPH {iri(graph)} ; DELETE WHERE {{ GRAPH {iri(s.graphs.metadata)} "
-                       f"{{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
+                       f"{{ {iri(graph)} <{DCTERMS}modified> ?m }} }}",
+                       written=Written(graphs=[graph], subjects=[graph]))
         return Response(status=204)
     mode = Mode.REPLACE if request.method == "PUT" else Mode.UPSERT
     try:
@@ -93,12 +97,11 @@ def _write_network(network: str, graph: str) -> Response:
 
 def _write_reference(graph: str) -> Response:
     store = services().store
-    target = "DEFAULT" if graph == DEFAULT else f"GRAPH {iri(graph)}"
+    own = graph == services().graphs.default_own  # the default graph's own: it always exists, maybe empty
     if request.method == "DELETE":
-        exists = store.query(f"ASK {{ {target + ' ' if graph != DEFAULT else ''}{{ ?s ?p ?o }} }}")
-        if graph != DEFAULT and exists is not True:
+        if not own and store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
             raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
-        store.update(f"CLEAR SILENT {target}" if graph == DEFAULT else f"DROP SILENT GRAPH {iri(graph)}")
+        store.update(f"DROP SILENT GRAPH {iri(graph)}", written=Written(graphs=[graph]))
         return Response(status=204)
     triples = parse_document(_body_document(), services().graphs.base)
     try:
@@ -106,15 +109,11 @@ def _write_reference(graph: str) -> Response:
     except ValidationFailed as exc:
 
         return refusal(exc)
-    created = graph != DEFAULT and store.query(f"ASK {{ {target} {{ ?s ?p ?o }} }}") is not True
-    if graph == DEFAULT:
-        body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-        store.update(("CLEAR SILENT DEFAULT ;\n" if request.method == "PUT" else "")
-                     + (f"INSERT DATA {{ {body} . }}" if body else "CLEAR SILENT DEFAULT"))
-    elif request.method == "PUT":
+    created = not own and store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True
+    if request.method == "PUT":
         replace_graph(store, graph, triples)
     else:
-        store.update(insert_data(graph, triples))
+        store.update(insert_data(graph, triples), written=Written(graphs=[graph]))
     claim_reference(store, services().graphs, triples)
     return Response(status=201 if created else 204)
 

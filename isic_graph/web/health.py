@@ -12,6 +12,7 @@ import uuid
 from flask import Blueprint, Response, jsonify, request
 
 from isic_graph.errors import IsicError
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services
@@ -48,7 +49,7 @@ def _writable() -> str:
     graph = iri(s.graphs.metadata)
     try:
         s.store.update(f"INSERT DATA {{ GRAPH {graph} {{ {triple} }} }} ; "
-                       f"DELETE DATA {{ GRAPH {graph} {{ {triple} }} }}")
+                       f"DELETE DATA {{ GRAPH {graph} {{ {triple} }} }}", written=Written())
         return "writable"
     except IsicError:
         return "not writable"

@@ -18,6 +18,7 @@ import time
 from logging.handlers import QueueHandler, QueueListener
 from types import FrameType
 
+from isic_graph.admin.bootstrap import derive_default_graph
 from isic_graph.admin.startup import bring_to_edition
 from isic_graph.config import Settings
 from isic_graph.errors import ConfigError
@@ -64,6 +65,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         app = create_app(settings, engine)
+        derive_default_graph(services(app).store, services(app).graphs)
         migrate(services(app).store, services(app).graphs)  # a store written before owners were recorded gets them
         _freeze_heap()
         writes = services(app).writes

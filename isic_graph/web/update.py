@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request
 from isic_graph.errors import UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
 from isic_graph.sparql.guard import check_dataset, check_update
-from isic_graph.sparql.update_dataset import for_engine
+from isic_graph.sparql.update_dataset import for_engine, writes_default_graph
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services
 from isic_graph.web.sparql import utf8_body
@@ -44,6 +44,15 @@ def update() -> Response:
     checked = for_engine(check_update(operations[0], s.limits), using, named)
     if checked.using or checked.using_named:  # read graphs, as /sparql's dataset: WITH may name a new one to write
         check_dataset([*checked.using, *checked.using_named], s.store.graph_names())
+    if writes_default_graph(checked.checked.tokens):
+        own = s.graphs.default_own
+        raise UsageError(f"this update writes to the default graph, which is the union of the named graphs (kept by "
+                         f"isic-graph from them): write into a named graph instead, e.g. GRAPH <{own}> {{ … }} for "
+                         "triples of no graph in particular (what /graph-store?default holds)",
+                         fr=f"cette mise à jour écrit dans le graphe par défaut, qui est l'union des graphes nommés "
+                            f"(tenue par isic-graph à partir d'eux) : écrivez dans un graphe nommé, par exemple "
+                            f"GRAPH <{own}> {{ … }} pour des triplets d'aucun graphe en particulier (ce que tient "
+                            "/graph-store?default)")
     s.store.update(checked.checked.text, checked.using, checked.using_named)
     after_raw_update(s.store, s.graphs, checked.checked)
     return Response(status=204)

@@ -62,14 +62,14 @@ def engine_on_copy(store: Path, folder: Path) -> Engine:
 
 
 class OxigraphServer:
-    """`oxigraph serve --union-default-graph` on a free loopback port, with its data in a folder."""
+    """`oxigraph serve` on a free loopback port, with its data in a folder (its default graph its own: the store
+    keeps it the set union of the named graphs)."""
 
     def __init__(self, location: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"],
+            [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_ready()
 

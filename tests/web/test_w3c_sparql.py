@@ -452,6 +452,9 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
         engine.stop()
 
 
+OWN = "http://localhost:5000/graph/default"  # where the default graph's own triples are kept (Graphs.default_own)
+
+
 def load(client: FlaskClient, data: Path) -> None:
     """Empty the store, then PUT the test's data as the default graph (RDF/XML goes as N-Triples)."""
     cleared = client.post("/update", data={"update": "DROP ALL"}, headers=ADMIN)
@@ -468,7 +471,8 @@ def load(client: FlaskClient, data: Path) -> None:
         # administrator's own SPARQL update, which is how these tests' data is loaded then
         triples = Graph().parse(data=body, format={"application/n-triples": "nt"}.get(media_type, "turtle"),
                                 publicID=W3C_BASE + data.relative_to(SUITE).as_posix()).serialize(format="nt")
-        put = client.post("/update", data={"update": f"INSERT DATA {{ {triples} }}"}, headers=ADMIN)
+        put = client.post("/update", data={"update": f"INSERT DATA {{ GRAPH <{OWN}> {{ {triples} }} }}"},
+                          headers=ADMIN)
     assert put.status_code in (201, 204), put.data
     # the instance records that it owns what its administrator loaded; the W3C tests know only their data
     owners = client.post("/update", data={"update": "DROP SILENT GRAPH <http://localhost:5000/graph/ownership>"},

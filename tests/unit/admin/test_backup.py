@@ -10,7 +10,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import pytest
 from click.testing import CliRunner, Result
@@ -114,18 +114,40 @@ def test_the_manifest_describes_the_data_file(sample_store: Store, tmp_path: Pat
 def test_literals_blank_nodes_and_the_default_graph_survive_on_each_backend(store: Store, tmp_path: Path) -> None:
     s, p, b = NamedNode("urn:x:s"), NamedNode("urn:x:p"), BlankNode()
     triples = [Triple(s, p, o) for o in TRICKY] + [Triple(s, p, b), Triple(b, p, BlankNode()), Triple(b, p, TRICKY[0])]
-    store.update(insert_data("urn:x:tricky", triples)
-                 + ' ; INSERT DATA { <urn:x:s> <urn:x:p> "in the default graph"@en }')
-    original, held = by_graph(store), literals(store, "urn:x:tricky")
+    store.update(insert_data("urn:x:tricky", triples) + " ; " + insert_data("urn:x:again", triples[:3]))
+    original, held, union = by_graph(store), literals(store, "urn:x:tricky"), default_graph(store)
     assert len(held) == len(TRICKY)
     manifest = backup(store, tmp_path / "b", BASE)
-    assert manifest.graphs["urn:x:tricky"] == len(triples) and manifest.default_graph == 1
-    store.update('DROP GRAPH <urn:x:tricky> ; DROP DEFAULT ; '
+    assert manifest.graphs["urn:x:tricky"] == len(triples) and manifest.default_graph == 0  # derived, not kept
+    store.update('DROP GRAPH <urn:x:tricky> ; '
                  'INSERT DATA { GRAPH <urn:x:later> { <urn:x:s> <urn:x:p> "written after the backup" } }')
     restore(store, verify(tmp_path / "b"), replace=True)
     assert_same_content(original, by_graph(store))
     assert "urn:x:later" not in store.graph_names()
     assert literals(store, "urn:x:tricky") == held  # term for term: lexical forms, language tags, datatypes
+    assert len(default_graph(store)) == len(union) == store.count() - 3  # each triple once, the blank nodes too
+
+
+def test_a_backup_whose_default_graph_held_triples_of_its_own_keeps_them_in_their_graph(
+        store: Store, tmp_path: Path) -> None:
+    store.update(insert_data("urn:x:g", [Triple(NamedNode("urn:x:s"), NamedNode("urn:x:p"), Literal("named"))]))
+    backup(store, tmp_path / "b", BASE)
+    data, manifest_path = tmp_path / "b" / "store.nq.gz", tmp_path / "b" / "manifest.json"
+    own = '<urn:x:s> <urn:x:p> "of the default graph itself"@en .\n'  # as a store of an earlier version held it
+    data.write_bytes(gzip.compress(gzip.decompress(data.read_bytes()) + own.encode()))
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest.update(sha256=hashlib.sha256(data.read_bytes()).hexdigest(), bytes=data.stat().st_size,
+                    quads=manifest["quads"] + 1, default_graph=1)
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    restore(store, verify(tmp_path / "b"), replace=True)
+    kept = store.graph_triples(Graphs(BASE).default_own)
+    assert [t.object.value for t in kept] == ["of the default graph itself"]
+    answers = store.select("SELECT ?o WHERE { <urn:x:s> <urn:x:p> ?o }").rows
+    assert sorted(r["o"].value for r in answers) == ["named", "of the default graph itself"]
+
+
+def default_graph(store: Store) -> list[object]:
+    return store.select("SELECT * WHERE { ?s ?p ?o }").rows
 
 
 def test_a_store_that_is_not_empty_is_refused_on_each_backend(store: Store, tmp_path: Path) -> None:
@@ -335,9 +357,9 @@ def test_a_failed_backup_leaves_nothing_that_looks_like_a_backup(tmp_path: Path)
 class Lossy(EmbeddedStore):
     """A store that acknowledges the writes to one graph and keeps none of them."""
 
-    def update(self, sparql: str) -> None:
+    def _apply(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
         if "urn:x:lost" not in sparql:
-            super().update(sparql)
+            super()._apply(sparql)
 
 
 def test_a_restore_that_the_store_does_not_keep_is_an_error(tmp_path: Path) -> None:
