@@ -28,3 +28,13 @@ def test_the_normal_form_keeps_what_names_another_resource() -> None:
     assert normal(PROJECT) == PROJECT and normal("urn:isbn:0451450523") == "urn:isbn:0451450523"
     assert lookalike_key(PROJECT + "-bis") != lookalike_key(PROJECT)
     assert lookalike_key("http://example.org/g#genid-1", keep_fragment=True) == "http://example.org/g#genid-1"
+
+
+@pytest.mark.parametrize("iri, form", [
+    ("http://localhost:99999/x", "http://localhost:99999/x"), ("HTTP://LocalHost:099999/x", "http://localhost:99999/x"),
+    ("http://[::1]:8080/a/../b", "http://[::1]:8080/b"), ("http://[::1]:99999/x", "http://[::1]:99999/x"),
+    ("http://[zz]/x", "http://[zz]/x"),
+])
+def test_an_authority_no_url_library_reads_keeps_its_port_and_brackets(iri: str, form: str) -> None:
+    assert normal(iri) == form and lookalike_key(iri) == form.lower()
+    assert lookalike_key("http://localhost:99999/x") != lookalike_key("http://localhost:9999/x")
