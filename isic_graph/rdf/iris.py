@@ -7,6 +7,8 @@ import posixpath
 import re
 import urllib.parse
 
+import idna
+
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -44,9 +46,22 @@ def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
         return (head + ("#" + fragment if keep_fragment and fragment else "")).lower()
     path = posixpath.normpath(re.sub("/{2,}", "/", urllib.parse.unquote(parts.path))) if parts.path else ""
     path = path.rstrip("/") if path != "/" else path
-    netloc = urllib.parse.unquote(parts.netloc.rpartition("@")[2])  # user information names no other resource
+    netloc = _host_key(urllib.parse.unquote(parts.netloc.rpartition("@")[2]))  # user information names no other
     found = urllib.parse.urlunsplit((parts.scheme, netloc, path, parts.query, ""))
     return (found + ("#" + fragment if keep_fragment and fragment else "")).lower()
+
+
+def _host_key(authority: str) -> str:
+    """The host as a browser reaches it (IDNA's UTS 46 mapping: `ｌocalhost`, `loc\u00adalhost` and `LOCALHOST` are
+    `localhost`, `exämple.fr` is `xn--exmple-cua.fr`), with its port; a host IDNA refuses is kept as written."""
+    if authority.startswith("["):
+        return authority
+    host, colon, port = authority.partition(":")
+    try:
+        host = idna.encode(host, uts46=True, std3_rules=False, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        pass
+    return host.rstrip(".") + colon + port
 
 
 def _split(iri: str) -> urllib.parse.SplitResult | None:

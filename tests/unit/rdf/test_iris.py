@@ -17,6 +17,8 @@ PROJECT = "http://localhost:5000/id/project/les-incompris"
     "http://localhost:5000/id/project/LES-INCOMPRIS", "http://localhost:5000/id/project/les-incompris#genid-ab",
     "http://localhost.:5000/id/project/les-incompris", "http://anas@localhost:5000/id/project/les-incompris",
     "http://localhost:05000/id/project/les-incompris",
+    "http://\uff4cocalhost:5000/id/project/les-incompris", "http://loc\u00adalhost:5000/id/project/les-incompris",
+    "http://localhost\u3002:5000/id/project/les-incompris", "http://\u24dbocalhost:5000/id/project/les-incompris",
 ])
 def test_look_alikes_share_the_key_of_the_iri_they_imitate(spelling: str) -> None:
     assert lookalike_key(spelling) == lookalike_key(PROJECT) == PROJECT
@@ -38,3 +40,8 @@ def test_the_normal_form_keeps_what_names_another_resource() -> None:
 def test_an_authority_no_url_library_reads_keeps_its_port_and_brackets(iri: str, form: str) -> None:
     assert normal(iri) == form and lookalike_key(iri) == form.lower()
     assert lookalike_key("http://localhost:99999/x") != lookalike_key("http://localhost:9999/x")
+
+
+def test_an_international_host_and_its_ascii_form_share_a_key() -> None:
+    assert lookalike_key("http://ex\u00e4mple.fr/a") == lookalike_key("http://xn--exmple-cua.fr/a")
+    assert lookalike_key("http://ex\u00e4mple.fr/a") != lookalike_key("http://example.fr/a")
