@@ -309,6 +309,10 @@ LISTS = ", 1" * 1500
     f"SELECT * {{ ?s ?p ( [ <http://e/p> 1{LISTS} ] ) }}", f"SELECT * {{ ?s ?p ?o FILTER(EXISTS {{ ?s ?p 1{LISTS} }}) "
                                                            f"}}",
     f"SELECT * {{ ?s a ({ITEMS}) }}", f"SELECT * {{ ?s <http://e/p> ({ITEMS}) }}",
+    "SELECT * { ?s <http://e/p> ?o" + " ; <http://e/p> ?o" * 1500 + " }",  # a predicate list
+    "SELECT * { " + "?s ?p ?o . " * 1500 + "}", "SELECT * { " + "?s ?p ?o ." * 1500 + "}",  # triple patterns
+    "SELECT * { ?s ?p [ <http://e/p> 1" + " ; <http://e/p> 1" * 1500 + " ] }",
+    "SELECT * { GRAPH ?g { " + "?s ?p ?o . " * 1500 + "} }", "CONSTRUCT WHERE { " + "?s ?p ?o . " * 1500 + "}",
 ])
 def test_long_collections_and_object_lists_are_refused_before_the_engine(listed: str) -> None:
     """The engine reads a collection's items and an object list's values as a chain: 6,000 overflowed its stack."""
@@ -318,10 +322,20 @@ def test_long_collections_and_object_lists_are_refused_before_the_engine(listed:
 
 @pytest.mark.parametrize("update", [f"INSERT DATA {{ <http://e/s> <http://e/p> ({ITEMS}) }}",
                                     f"INSERT DATA {{ <http://e/s> <http://e/p> 1{LISTS} }}",
-                                    f"DELETE WHERE {{ ?s ?p 1{LISTS} }}"])
+                                    f"DELETE WHERE {{ ?s ?p 1{LISTS} }}",
+                                    "DELETE { ?s ?p ?o } WHERE { " + "?s ?p ?o . " * 1500 + "}",
+                                    "INSERT DATA { <http://e/s> <http://e/p> 1 } ; DELETE WHERE { ?s <http://e/p> ?o"
+                                    + " ; <http://e/p> ?o" * 1500 + " }"])
 def test_long_collections_and_object_lists_are_refused_in_updates_too(update: str) -> None:
     with pytest.raises(UsageError, match="combines"):
         read(update, update=True)
+
+
+def test_the_triples_of_insert_data_and_delete_data_stay_a_flat_list_and_allowed() -> None:
+    triples = " ".join(f"<http://e/s{i}> <http://e/p> {i} ; <http://e/q> 1 ." for i in range(3000))
+    for update in (f"INSERT DATA {{ {triples} }}", f"DELETE DATA {{ GRAPH <http://e/g> {{ {triples} }} }}",
+                   f"INSERT DATA {{ {triples} }} ; DELETE WHERE {{ ?s <http://e/p> ?o . ?s <http://e/q> 1 }}"):
+        assert read(update, Limits(max_bytes=1 << 20), update=True).form == "UPDATE"
 
 
 def test_long_in_lists_and_calls_stay_flat_and_allowed() -> None:
