@@ -86,10 +86,12 @@ LOOKALIKES = str.maketrans({
 MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
 AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
 OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
-BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})")
+BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|%u([0-9A-Fa-f]{4})")  # and `%u0040`
 # Separators people put between digit groups, which phone matching would not read as such (a line break too):
 # read as spaces.
-DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*|\t+)(?=[\d+])")
+# A dash, dot, colon, comma or semicolon with spaces around it ("06  -  12  -  34", "FR76 - 3000") is one too.
+DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*|\t+"
+                             r"|[ \t]+[-.:,;][ \t]*|[ \t]*[-.:,;][ \t]+)(?=[\d+])")
 # "tel0612345678": a phone label glued to the number it introduces
 PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portable|fax)(?=\+?\d)")
 # Digit groups laid out as a phone number's, the same separator between each, whatever it is (a comma, a
@@ -117,8 +119,8 @@ def normalised(text: str) -> str:
             text = html.unescape(text)
         if "%" in text:
             text = unquote(text, errors="replace")
-        if "\\" in text:
-            text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+        if "\\" in text or "%u" in text or "%U" in text:
+            text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2) or m.group(3), 16)), text)
         if text == before:
             break
     text = PHONE_LABEL.sub(r"\1 ", DIGIT_SEPARATOR.sub(" ", text))
@@ -141,6 +143,11 @@ BRACKETED_AT = (r"\s{0,3}[(\[{<]\s{0,3}(?:at[ -]?sign|at|@|arobase|arobas|arroba
                 r"\s{0,3}")
 BRACKETED_DOT = r"\s{0,3}[(\[{<]\s{0,3}(?:dot|point|pt|\.)\s{0,3}[)\]}>]\s{0,3}"  # (dot) [point] (.)
 LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+# "at" or "@" between quotes ("jean.dupont « at » exemple.fr", 'jean "at" exemple.fr'): quotes hold the at sign only,
+# so that a quoted word of a sentence is not read as one
+QUOTED_AT = r"\s{0,3}[\"'«“‘]\s{0,3}(?:at[ -]?sign|at|@|arobase)\s{0,3}[\"'»”’]\s{0,3}"
+# a middle dot or bullet for the dots of a domain, after an at sign ("jean.dupont@exemple·fr")
+MIDDLE_DOT = "[\u00b7\u2022\u2219\u22c5\u30fb]"
 # The last word of the local part is enough to tell an address ("dupont" of "jean dot dupont at…"), and searching
 # from the start of words only keeps the search linear.
 ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
@@ -148,8 +155,8 @@ ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
            r"(?P<tld>{tld}))(?![\w-])")
 # An address written with "@" or a bracketed (at), and dots or bracketed (dot)s: any top-level domain.
 EMAIL = re.compile(ADDRESS.format(
-    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT})",
-    domain_dot=rf"(?:\.(?!\.)|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}"), re.IGNORECASE)
+    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT})",
+    domain_dot=rf"(?:\.(?!\.)|{MIDDLE_DOT}|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}"), re.IGNORECASE)
 # Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr", "jean @ exemple . fr"),
 # the domain must end with a common top-level domain, so that a sentence ("meet at noon.Then") is not read
 # as an address.
@@ -160,7 +167,7 @@ BARE_AT = (r"(?:\s{1,3}(?:at[ -]?sign|at|arobase|arobas|arrobase|arobe)\s{1,3}" 
            r"|\s{0,3}-(?:at|arobase)-\s{0,3})")  # "-at-"
 BARE_DOT = r"(?:\s{1,3}(?:dot|point)\s{1,3}|\s{0,3}-(?:dot|point)-\s{0,3})"
 LOOSE_EMAIL = re.compile(ADDRESS.format(
-    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{BARE_AT})",
+    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT}|{BARE_AT})",
     # a dot written as such, or spaced before ("exemple . fr"); not a sentence's full stop ("at home. Me first")
     domain_dot=rf"(?:\.(?!\.)|\s{{1,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
     tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)

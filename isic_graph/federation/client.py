@@ -11,6 +11,8 @@ answer included, has one deadline, and an answer has a size cap. Every failure i
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import Any, Mapping, cast
 
 import urllib3
 from pyoxigraph import parse
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -117,8 +120,8 @@ def request(peer: Peer, method: str, url: str, headers: Mapping[str, str], body:
         if remaining <= 0:
             break
         try:
-            return _exchange(peer, shown, _pool(address, str(ip), remaining), method, address.location.target, headers,
-                             body, deadline, max_bytes)
+            return _exchange(peer, shown, _pool(address, str(ip), remaining, deadline), method,
+                             address.location.target, headers, body, deadline, max_bytes)
         except NewConnectionError as exc:  # a ConnectTimeoutError to urllib3, but refused is not slow
             if index == len(address.addresses) - 1:
                 raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
@@ -139,24 +142,68 @@ def _exchange(peer: Peer, shown: str, pool: urllib3.HTTPConnectionPool, method: 
     except (ConnectTimeoutError, ReadTimeoutError, TimeoutError):
         raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
     except HTTPError as exc:
-        if isinstance(getattr(exc, "reason", None), (ConnectTimeoutError, ReadTimeoutError, TimeoutError)):
+        if isinstance(getattr(exc, "reason", None), (ConnectTimeoutError, ReadTimeoutError, TimeoutError)) \
+                or time.monotonic() >= deadline:  # the connection was cut at the deadline
             raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
         raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
     except OSError as exc:
+        if time.monotonic() >= deadline:
+            raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
         raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
     finally:
         pool.close()
 
 
-def _pool(address: Address, ip: str, timeout: float) -> urllib3.HTTPConnectionPool:
-    """A connection pool to one checked address, naming the URL's host for TLS."""
+class _CutAtDeadline:
+    """A connection whose socket is shut at the request's deadline, whatever it is waiting for: a socket timeout
+    bounds each read only, and a peer sending its status line and headers a byte at a time would hold the
+    request for as many timeouts as it sends bytes."""
+
+    sock: socket.socket | None
+
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watch = threading.Timer(max(deadline - time.monotonic(), 0.0), self._cut)
+        self._watch.daemon = True
+        self._watch.start()
+
+    def _cut(self) -> None:
+        sock = self.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._watch.cancel()
+        super().close()  # type: ignore[misc]
+
+
+class _Connection(_CutAtDeadline, HTTPConnection):
+    pass
+
+
+class _TlsConnection(_CutAtDeadline, HTTPSConnection):
+    pass
+
+
+def _pool(address: Address, ip: str, timeout: float, deadline: float) -> urllib3.HTTPConnectionPool:
+    """A connection pool to one checked address, naming the URL's host for TLS, its connection cut at the
+    deadline."""
     location = address.location
     limits = urllib3.Timeout(connect=timeout, read=timeout)
+    pool: urllib3.HTTPConnectionPool
     if location.scheme == "https":
-        return urllib3.HTTPSConnectionPool(ip, location.port, timeout=limits, maxsize=1, retries=False,
+        pool = urllib3.HTTPSConnectionPool(ip, location.port, timeout=limits, maxsize=1, retries=False,
                                            cert_reqs="CERT_REQUIRED", server_hostname=location.host,
-                                           assert_hostname=location.host)
-    return urllib3.HTTPConnectionPool(ip, location.port, timeout=limits, maxsize=1, retries=False)
+                                           assert_hostname=location.host, deadline=deadline)
+        pool.ConnectionCls = _TlsConnection
+    else:
+        pool = urllib3.HTTPConnectionPool(ip, location.port, timeout=limits, maxsize=1, retries=False,
+                                          deadline=deadline)
+        pool.ConnectionCls = _Connection
+    return pool
 
 
 def _answer(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline: float,

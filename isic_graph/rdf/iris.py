@@ -7,6 +7,8 @@ import posixpath
 import re
 import urllib.parse
 
+import idna
+
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -17,11 +19,13 @@ KEPT = 1 << 16  # IRIs whose forms are kept: a file names its subjects again and
 def normal(iri: str) -> str:
     """The IRI in RFC 3986 normal form (6.2.2): scheme and host in lower case, no default port, unreserved
     characters decoded and other escapes in upper case, no dot segments; and no repeated slashes."""
-    parts = urllib.parse.urlsplit(iri)
-    if not parts.scheme or not parts.netloc:
+    parts = _split(iri)
+    if parts is None or not parts.scheme or not parts.netloc:
         return iri
     host = parts.hostname or ""
-    port = parts.port if parts.port not in (DEFAULT_PORTS.get(parts.scheme.lower()), None) else None
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
+    port = _port(parts)
+    port = port if port not in (DEFAULT_PORTS.get(parts.scheme.lower()), None) else None
     user = parts.netloc.rpartition("@")[0]
     netloc = (user + "@" if user else "") + host.rstrip(".") + (f":{port}" if port else "")
     path = re.sub("/{2,}", "/", _unescape(parts.path))
@@ -37,12 +41,44 @@ def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
     """What look-alikes share: the normal form fully decoded (`%2F` too, and in the host), without user information,
     trailing slash or fragment (unless kept), in lower case."""
     head, _, fragment = normal(iri).partition("#")
-    parts = urllib.parse.urlsplit(head)
+    parts = _split(head)
+    if parts is None:  # no URL a library reads (`http://[zz]/`): compared as written, in lower case
+        return (head + ("#" + fragment if keep_fragment and fragment else "")).lower()
     path = posixpath.normpath(re.sub("/{2,}", "/", urllib.parse.unquote(parts.path))) if parts.path else ""
     path = path.rstrip("/") if path != "/" else path
-    netloc = urllib.parse.unquote(parts.netloc.rpartition("@")[2])  # user information names no other resource
+    netloc = _host_key(urllib.parse.unquote(parts.netloc.rpartition("@")[2]))  # user information names no other
     found = urllib.parse.urlunsplit((parts.scheme, netloc, path, parts.query, ""))
     return (found + ("#" + fragment if keep_fragment and fragment else "")).lower()
+
+
+def _host_key(authority: str) -> str:
+    """The host as a browser reaches it (IDNA's UTS 46 mapping: `ｌocalhost`, `loc\u00adalhost` and `LOCALHOST` are
+    `localhost`, `exämple.fr` is `xn--exmple-cua.fr`), with its port; a host IDNA refuses is kept as written."""
+    if authority.startswith("["):
+        return authority
+    host, colon, port = authority.partition(":")
+    try:
+        host = idna.encode(host, uts46=True, std3_rules=False, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        pass
+    return host.rstrip(".") + colon + port
+
+
+def _split(iri: str) -> urllib.parse.SplitResult | None:
+    try:
+        return urllib.parse.urlsplit(iri)
+    except ValueError:  # brackets that hold no IPv6 address
+        return None
+
+
+def _port(parts: urllib.parse.SplitResult) -> int | str | None:
+    """The port as a number, or as written (without leading zeros) when it is none a URL library takes: an IRI's
+    port is any run of digits (RFC 3987), `99999` included, and is still compared, never refused here."""
+    try:
+        return parts.port
+    except ValueError:
+        written = parts.netloc.rpartition("@")[2].rpartition("]")[2].partition(":")[2]
+        return (written.lstrip("0") or "0") if written.isdigit() else written
 
 
 def _unescape(text: str) -> str:

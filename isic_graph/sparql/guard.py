@@ -45,11 +45,13 @@ VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
 class Limits:
     """What a query may be: its size in bytes, its nesting depth, and how many operators and patterns it
     combines (a chain of a few thousand `+1`, `||`, `UNION {}`, `BIND`, `MINUS {}` builds a tree as deep
-    as a nest of brackets, and overflowed the engine's stack at 5,000; 2,000 of each ran)."""
+    as a nest of brackets, and overflowed the engine's stack at 5,000; a few queries sent at once each run
+    on a smaller stack: three of 990 BINDs, 900 projected expressions or 5,000 DESCRIBEd IRIs overflowed it,
+    six of 500 of each ran)."""
 
     max_bytes: int = 64 * 1024
     max_depth: int = 64
-    max_combined: int = 1000
+    max_combined: int = 500
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,8 @@ def _depth(tokens: Sequence[Token], limit: int) -> int:
 
 
 COMBINING_MARKS = frozenset("{ * / ! | ^ || && = != < > <= >= <<".split())
-COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "LATERAL", "GRAPH", "SERVICE", "EXISTS", "FILTER"})
+# AS: each BIND, projected expression and GROUP BY expression extends the solutions by one level
+COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "AS", "LATERAL", "GRAPH", "SERVICE", "EXISTS", "FILTER"})
 
 
 TERMS = frozenset({"var", "number", "string", "iri", "pname", "bnode"})
@@ -295,9 +298,14 @@ LIST_OPENERS, LIST_CLOSERS = frozenset("([{"), frozenset(")]}")
 def _combined(tokens: Sequence[Token]) -> int:
     """How many tokens each make the query's tree one level deeper when chained: operators (a sign that
     starts a number, after no operand, is the number's own), group patterns and the keywords joining them,
-    and the items of lists (collections, object lists)."""
+    and the items of lists (collections, object lists, the resources a DESCRIBE names)."""
     count = _listed(tokens)
+    describing = False
     for i, token in enumerate(tokens):
+        if describing and token.kind in ("iri", "pname", "var"):
+            count += 1
+            continue
+        describing = token.is_word("DESCRIBE")
         if token.kind == "punct":
             if token.value == "^^" and not (i and tokens[i - 1].kind == "string"):
                 count += 2  # two inverse paths, as the engine reads them
@@ -311,24 +319,29 @@ def _combined(tokens: Sequence[Token]) -> int:
 
 def _listed(tokens: Sequence[Token]) -> int:
     """The items the engine reads as a chain: each item of a collection `( 1 2 … )` (an item set right after
-    another, within round brackets, where expressions put an operator or a comma between theirs) and each `,` of
+    another, within round brackets, where expressions put an operator or a comma between theirs), each `,` of
     an object list (outside round brackets: within them, commas part a call's arguments or an IN list, which
-    are flat)."""
-    count, ended = 0, False
+    are flat), and each `;` of a predicate list and `.` between triple patterns within braces or brackets (the
+    engine joins the patterns one by one: 3,000 `; <p> ?o` or 5,000 `?s ?p ?o .` overflowed its stack)."""
+    count, ended, data = 0, False, 0  # data: the depth of an INSERT DATA / DELETE DATA block's braces (a flat list)
     openers: list[str] = []
-    for token in tokens:  # comparisons written out: this runs on every token of every new query
+    for i, token in enumerate(tokens):  # comparisons written out: this runs on every token of every new query
         kind, value = token.kind, token.value
         punct = kind == "punct"
+        if kind == "word" and value.upper() == "DATA" and i + 1 < len(tokens) and tokens[i + 1].value == "{":
+            data = len(openers) + 1
         truth = kind == "word" and value.upper() in TRUTHS
         if openers and openers[-1] == "(":
             if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)):
                 count += 1
-        elif punct and value == ",":
+        elif punct and (value == "," or (value in (";", ".") and openers and not data)):
             count += 1
         if punct:
             if value in LIST_OPENERS:
                 openers.append(value)
             elif value in LIST_CLOSERS and openers:
+                if len(openers) == data:
+                    data = 0
                 openers.pop()
         ended = kind in TERMS or kind == "lang" or truth or (punct and value in ITEM_CLOSERS)
     return count

@@ -121,6 +121,48 @@ def test_deep_nesting_is_refused_and_the_engine_lives(live: LiveServer, sparql: 
     assert live.engine_pid == engine and quad_count(live.url) > 0
 
 
+@pytest.mark.parametrize("sparql", [
+    "SELECT * WHERE { ?s <http://e/p> ?o" + " ; <http://e/p> ?o" * 3000 + " } LIMIT 5",
+    "SELECT * WHERE { " + "?s ?p ?o . " * 5000 + "} LIMIT 5",
+    "ASK { ?s ?p [ <http://e/p> ?o" + " ; <http://e/p> ?o" * 3000 + " ] }",
+    "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { " + "?s ?p ?o . " * 5000 + "} }",
+    "SELECT * { " + " ".join(f"BIND({i} AS ?v{i})" for i in range(990)) + " }",
+    "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(900)) + " {}",
+    "DESCRIBE" + " <http://e/x>" * 5000,
+], ids=["predicate-list", "triple-patterns", "bracketed-predicate-list", "patterns-in-exists", "binds", "projection",
+        "describe"])
+def test_long_pattern_chains_sent_at_once_are_refused_and_the_engine_lives(live: LiveServer, sparql: str) -> None:
+    """Three such queries at once overflowed the engine's stack (each alone ran, or ran to the deadline)."""
+    engine = live.engine_pid
+    answers: list[Answer] = []
+    senders = [threading.Thread(target=lambda source=source: answers.append(query(live.url, sparql, source=source)))
+               for source in ("127.0.0.21", "127.0.0.22", "127.0.0.23")]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(60)
+    assert len(answers) == 3
+    for answer in answers:
+        assert "combines" in str(assert_clean_problem(answer, 400)["detail"])
+    assert live.engine_pid == engine and quad_count(live.url) > 0
+
+
+def test_the_longest_chains_the_guard_lets_through_sent_at_once_leave_the_engine_alive(live: LiveServer) -> None:
+    engine = live.engine_pid
+    for sparql in ("SELECT * { " + " ".join(f"BIND({i} AS ?v{i})" for i in range(490)) + " }",
+                   "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(490)) + " {}",
+                   "DESCRIBE" + " <http://e/x>" * 490, "SELECT (1" + "+1" * 490 + " AS ?x) {}"):
+        answers: list[Answer] = []
+        senders = [threading.Thread(target=lambda source=source: answers.append(
+            query(live.url, sparql, accept="*/*", source=source))) for source in ("127.0.0.24", "127.0.0.25")]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(60)
+        assert sorted(a.status for a in answers) == [200, 200], [a.body[:200] for a in answers]
+    assert live.engine_pid == engine
+
+
 def test_oversized_queries_get_413_by_post_and_414_by_get(live: LiveServer) -> None:
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 70_000
     assert_clean_problem(query(live.url, big), 413, "query-too-large")

@@ -107,6 +107,33 @@ def test_a_peer_that_trickles_its_answer_times_out_by_the_deadline(serve: Callab
         get(peer(f"http://127.0.0.1:{server.port}/"), f"http://127.0.0.1:{server.port}/big.ttl", {}, 1)
 
 
+def test_a_peer_that_trickles_its_status_line_and_headers_is_cut_at_the_deadline(
+        serve: Callable[[Handler], PeerServer]) -> None:
+    written: list[int] = []
+
+    def trickle(handler: http.server.BaseHTTPRequestHandler) -> None:
+        for line in [b"HTTP/1.1 200 OK\r\n", *(b"X-Slow-%d: a\r\n" % n for n in range(60)),
+                     b"Content-Length: 0\r\n\r\n"]:
+            try:  # each line well within a read timeout, all of them far past the deadline
+                handler.wfile.write(line)
+                handler.wfile.flush()
+            except OSError:
+                return
+            written.append(1)
+            time.sleep(0.1)
+
+    server = serve(trickle)
+    with pytest.raises(PeerTimeout, match="peer south did not answer in time"):
+        get(peer(f"http://127.0.0.1:{server.port}/"), f"http://127.0.0.1:{server.port}/dumps/", {}, 1)
+    stop = time.monotonic() + 10
+    while time.monotonic() < stop and len(written) < 62:  # until the peer is done, or stopped by the cut
+        before = len(written)
+        time.sleep(0.5)
+        if len(written) == before:
+            break
+    assert len(written) < 62  # the connection was cut before the peer was done
+
+
 def test_a_huge_answer_is_refused_declared_or_not(serve: Callable[[Handler], PeerServer]) -> None:
     declared = serve(reply(200, b"x" * 5000))
 

@@ -111,6 +111,12 @@ DISGUISED = [
     ("email", "jean.dupont<b>@</b>exemple.fr"),  # markup
     ("email", "\u202erf.elpmexe@tnopud.naej\u202c"),  # shown right to left: jean.dupont@exemple.fr
     ("email", '"jean dupont"@exemple.fr'),  # a quoted local part
+    ("email", "jean.dupont « at » exemple.fr"),  # the at sign between quotes
+    ("email", 'jean.dupont "at" exemple.fr'),
+    ("email", "jean.dupont 'arobase' exemple.fr"),
+    ("email", "jean.dupont%u0040exemple.fr"),  # a %u escape
+    ("email", "jean.dupont@exemple·fr"),  # a middle dot for the domain's dot
+    ("email", "jean.dupont@exemple•fr"),
     # phone numbers
     ("phone", "06/12/34/56/78"),
     ("phone", "06_12_34_56_78"),
@@ -135,11 +141,15 @@ DISGUISED = [
     ("phone", "+32 2 555 12 12"),
     ("phone", "tel:+33612345678"),
     ("phone", "06 12 34\n56 78"),  # a line break
+    ("phone", "06  -  12  -  34  -  56  -  78"),  # spaced separators
+    ("phone", "06 : 12 : 34 : 56 : 78"),
+    ("phone", "06 ; 12 ; 34 ; 56 ; 78"),
     # social security numbers
     ("nir", "1\u200b84\u200b12\u200b76\u200b451\u200b089\u200b46"),
     ("nir", "1/84/12/76/451/089/46"),
     ("nir", "1-84-12-76-451-089-46"),
     ("nir", "1_84_12_76_451_089_46"),
+    ("nir", "1 - 84 - 12 - 76 - 451 - 089 - 46"),
     ("nir", "1 84 12 76 451 089 46".replace(" ", "\u202f")),
     ("nir", "１８４１２７６４５１０８９４６"),
     ("nir", "NIR:" + NIR),
@@ -151,6 +161,7 @@ DISGUISED = [
     ("iban", "FR76-3000-6000-0112-3456-7890-189"),
     ("iban", "FR76.3000.6000.0112.3456.7890.189"),
     ("iban", "FR76/3000/6000/0112/3456/7890/189"),
+    ("iban", "FR76  -  3000  -  6000  -  0112  -  3456  -  7890  -  189"),
     ("iban", "ＦＲ７６ ３０００ ６０００ ０１１２ ３４５６ ７８９０ １８９"),
     ("iban", "fr76\u200b3000\u200b6000\u200b0112\u200b3456\u200b7890\u200b189"),
     ("iban", "IBAN:FR7630006000011234567890189"),
@@ -183,6 +194,8 @@ LEGITIMATE = [
     'il a dit "bonjour"@ tous', "<b>12 500 €</b> le <i>12/03/2019</i>", "Groupe A : 12\nGroupe B : 15",
     "1 84 12 76 451 089 47", "FR76 3000 6000 0112 3456 7890 188", "0,5,10,15,20,25", "2019/2020/2021",
     "sha256:3f2a8c0612345678b9d1e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5",
+    "de 2015 - 2018", "12 - 15 personnes", "2015 – 2016 : 12 familles ; 2017 : 15", "travailleur·euse·s",
+    "Rennes · 22350001800211 · Service public", "l'équipe 'a' choisi", "SIRET 552 100 554 00013 - RNA W751234567",
 ]
 LEGITIMATE_IRIS = [
     BASE + "id/project/cafe-des-parents-rennes", "http://127.0.0.1:5000/id/organisation/caf-35",
@@ -468,7 +481,9 @@ def token(credentials: CredentialStore) -> str:
 
 @pytest.mark.parametrize("kind,value", [("email", "jean.dupont&#64;exemple.fr"), ("phone", "06/12/34/56/78"),
                                         ("nir", "1\u200b84\u200b12\u200b76\u200b451\u200b089\u200b46"),
-                                        ("iban", "FR76-3000-6000-0112-3456-7890-189")])
+                                        ("iban", "FR76-3000-6000-0112-3456-7890-189"),
+                                        ("email", "jean.dupont « at » exemple·fr"),
+                                        ("phone", "06  -  12  -  34  -  56  -  78")])
 def test_the_api_and_the_graph_store_refuse_a_disguise_and_store_nothing(kind: str, value: str, client: FlaskClient,
                                                                          token: str) -> None:
     body = sheet_with(f"isic:trackingTool {json.dumps(value, ensure_ascii=False)}@fr").data

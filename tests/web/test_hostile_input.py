@@ -152,3 +152,32 @@ def test_a_form_fields_several_values_are_still_read_on_the_sheet_form(client: F
     answer = client.post("/sheets/check?lang=en", data={"project.theme": [theme + "housing", theme + "food"]},
                          headers=bearer(ADMIN))
     assert answer.status_code == 200 and "project.theme" not in answer.json["errors"]
+
+
+# IRIs valid as IRIs (RFC 3987: a port is any run of digits) whose authority no URL library reads
+ODD_AUTHORITIES = ("http://localhost:99999/x", "http://localhost:065536/id/project/les-incompris",
+                   "http://localhost:5000:99999/id/project/x", "http://[::1]:99999/x", "https://exemple.org:4294967296/")
+
+
+@pytest.mark.parametrize("odd", ODD_AUTHORITIES)
+def test_an_iri_with_a_port_out_of_range_is_read_in_every_position_never_a_500(client: FlaskClient,
+                                                                                odd: str) -> None:
+    from isic_graph.web.services import services
+
+    token = services(client.application).credentials.add("demo", "Réseau de démonstration")
+    sheets = (f"<{odd}> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .",
+              f"<{BASE}id/project/demo-odd> <http://www.w3.org/2002/07/owl#sameAs> <{odd}> .",
+              f"<{BASE}id/project/demo-odd> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{odd}> .")
+    for sheet in sheets:
+        for path in ("/api/networks/demo/sheets?dry-run=1", "/api/validate?network=demo"):
+            response = client.post(path, data=sheet.encode(), content_type="text/turtle", headers=bearer(token))
+            readable_refusal(response, f"{path} {sheet}")
+        response = client.put("/graph-store", query_string={"graph": f"{BASE}graph/network/demo"},
+                              data=sheet.encode(), content_type="text/turtle", headers=bearer(token))
+        readable_refusal(response, f"graph store {sheet}")
+    for response in (client.post("/retract", data={"credential": token, "resource": odd, "reason": "doublon"}),
+                     client.post("/api/networks/demo/retractions", json={"resource": odd, "reason": "doublon"},
+                                 headers=bearer(token)),
+                     client.get("/retract", query_string={"resource": odd}),
+                     client.get("/graph-store", query_string={"graph": odd}, headers=bearer(ADMIN))):
+        readable_refusal(response, f"{odd}: {response.request.path}")

@@ -98,10 +98,19 @@ def test_a_network_cannot_retitle_another_networks_project_through_the_api(clien
     "http://localhost:5000/id/lesson/cdp-elus-invites?",
     "http://l%6Fcalhost:5000/id/project/les-incompris",  # a percent-escape in the host
     "http://localhost%3A5000/id/project/les-incompris",
+    "http://\uff4cocalhost:5000/id/project/les-incompris",  # a full-width l: the host a browser reaches (IDNA)
+    "http://loc\u00adalhost:5000/id/project/les-incompris",  # a soft hyphen in the host
+    "http://local\u200bhost:5000/id/project/les-incompris",  # a zero-width space in the host
+    "http://\u24dbocalhost:5000/id/project/les-incompris",  # a circled l
+    "http://localhost\u3002:5000/id/project/les-incompris",  # an ideographic full stop ending the host
+    "http://localhost:99999/id/project/les-incompris#x",  # a port no URL library reads: another resource, accepted
 ])
 def test_look_alike_spellings_of_another_networks_subject_are_refused(client: FlaskClient, tokens: dict[str, str],
                                                                        spelling: str) -> None:
     answer = post(client, tokens["attacker"], "attacker", f'<{spelling}> dcterms:title "PWNED"@fr .')
+    if ":99999" in spelling:  # not this instance's host: the attacker's own IRI, never shown as anas's project
+        assert answer.status_code in (200, 201) and "PWNED" not in titles(client)
+        return
     assert answer.status_code in (400, 422), answer.get_data(as_text=True)
     assert spelling in answer.get_json()["detail"] or PROJECT in answer.get_json()["detail"]
     assert "PWNED" not in titles(client)

@@ -17,6 +17,8 @@ PROJECT = "http://localhost:5000/id/project/les-incompris"
     "http://localhost:5000/id/project/LES-INCOMPRIS", "http://localhost:5000/id/project/les-incompris#genid-ab",
     "http://localhost.:5000/id/project/les-incompris", "http://anas@localhost:5000/id/project/les-incompris",
     "http://localhost:05000/id/project/les-incompris",
+    "http://\uff4cocalhost:5000/id/project/les-incompris", "http://loc\u00adalhost:5000/id/project/les-incompris",
+    "http://localhost\u3002:5000/id/project/les-incompris", "http://\u24dbocalhost:5000/id/project/les-incompris",
 ])
 def test_look_alikes_share_the_key_of_the_iri_they_imitate(spelling: str) -> None:
     assert lookalike_key(spelling) == lookalike_key(PROJECT) == PROJECT
@@ -28,3 +30,18 @@ def test_the_normal_form_keeps_what_names_another_resource() -> None:
     assert normal(PROJECT) == PROJECT and normal("urn:isbn:0451450523") == "urn:isbn:0451450523"
     assert lookalike_key(PROJECT + "-bis") != lookalike_key(PROJECT)
     assert lookalike_key("http://example.org/g#genid-1", keep_fragment=True) == "http://example.org/g#genid-1"
+
+
+@pytest.mark.parametrize("iri, form", [
+    ("http://localhost:99999/x", "http://localhost:99999/x"), ("HTTP://LocalHost:099999/x", "http://localhost:99999/x"),
+    ("http://[::1]:8080/a/../b", "http://[::1]:8080/b"), ("http://[::1]:99999/x", "http://[::1]:99999/x"),
+    ("http://[zz]/x", "http://[zz]/x"),
+])
+def test_an_authority_no_url_library_reads_keeps_its_port_and_brackets(iri: str, form: str) -> None:
+    assert normal(iri) == form and lookalike_key(iri) == form.lower()
+    assert lookalike_key("http://localhost:99999/x") != lookalike_key("http://localhost:9999/x")
+
+
+def test_an_international_host_and_its_ascii_form_share_a_key() -> None:
+    assert lookalike_key("http://ex\u00e4mple.fr/a") == lookalike_key("http://xn--exmple-cua.fr/a")
+    assert lookalike_key("http://ex\u00e4mple.fr/a") != lookalike_key("http://example.fr/a")

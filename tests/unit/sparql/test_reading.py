@@ -309,6 +309,12 @@ LISTS = ", 1" * 1500
     f"SELECT * {{ ?s ?p ( [ <http://e/p> 1{LISTS} ] ) }}", f"SELECT * {{ ?s ?p ?o FILTER(EXISTS {{ ?s ?p 1{LISTS} }}) "
                                                            f"}}",
     f"SELECT * {{ ?s a ({ITEMS}) }}", f"SELECT * {{ ?s <http://e/p> ({ITEMS}) }}",
+    "SELECT * { ?s <http://e/p> ?o" + " ; <http://e/p> ?o" * 1500 + " }",  # a predicate list
+    "SELECT * { " + "?s ?p ?o . " * 1500 + "}", "SELECT * { " + "?s ?p ?o ." * 1500 + "}",  # triple patterns
+    "SELECT * { ?s ?p [ <http://e/p> 1" + " ; <http://e/p> 1" * 1500 + " ] }",
+    "SELECT * { GRAPH ?g { " + "?s ?p ?o . " * 1500 + "} }", "CONSTRUCT WHERE { " + "?s ?p ?o . " * 1500 + "}",
+    "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(900)) + " {}",  # projected expressions
+    "DESCRIBE" + " <http://e/x>" * 1500, "DESCRIBE ?a" + " ?b" * 1500 + " WHERE { ?a ?p ?b }",
 ])
 def test_long_collections_and_object_lists_are_refused_before_the_engine(listed: str) -> None:
     """The engine reads a collection's items and an object list's values as a chain: 6,000 overflowed its stack."""
@@ -318,10 +324,20 @@ def test_long_collections_and_object_lists_are_refused_before_the_engine(listed:
 
 @pytest.mark.parametrize("update", [f"INSERT DATA {{ <http://e/s> <http://e/p> ({ITEMS}) }}",
                                     f"INSERT DATA {{ <http://e/s> <http://e/p> 1{LISTS} }}",
-                                    f"DELETE WHERE {{ ?s ?p 1{LISTS} }}"])
+                                    f"DELETE WHERE {{ ?s ?p 1{LISTS} }}",
+                                    "DELETE { ?s ?p ?o } WHERE { " + "?s ?p ?o . " * 1500 + "}",
+                                    "INSERT DATA { <http://e/s> <http://e/p> 1 } ; DELETE WHERE { ?s <http://e/p> ?o"
+                                    + " ; <http://e/p> ?o" * 1500 + " }"])
 def test_long_collections_and_object_lists_are_refused_in_updates_too(update: str) -> None:
     with pytest.raises(UsageError, match="combines"):
         read(update, update=True)
+
+
+def test_the_triples_of_insert_data_and_delete_data_stay_a_flat_list_and_allowed() -> None:
+    triples = " ".join(f"<http://e/s{i}> <http://e/p> {i} ; <http://e/q> 1 ." for i in range(3000))
+    for update in (f"INSERT DATA {{ {triples} }}", f"DELETE DATA {{ GRAPH <http://e/g> {{ {triples} }} }}",
+                   f"INSERT DATA {{ {triples} }} ; DELETE WHERE {{ ?s <http://e/p> ?o . ?s <http://e/q> 1 }}"):
+        assert read(update, Limits(max_bytes=1 << 20), update=True).form == "UPDATE"
 
 
 def test_long_in_lists_and_calls_stay_flat_and_allowed() -> None:
@@ -333,11 +349,12 @@ def test_long_in_lists_and_calls_stay_flat_and_allowed() -> None:
 
 def test_the_engine_survives_the_longest_chains_the_guard_lets_through(engine: Engine) -> None:
     generation = engine.generation
-    for chain in ["SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(990)) + "}",
-                  "SELECT * {" + "MINUS{}" * 495 + "}", "SELECT (1" + "+1" * 990 + " AS ?x) {}",
-                  "SELECT * {" + "{}UNION" * 490 + "{}}", "CONSTRUCT { <http://e/s> "
-                                                          "<http://e/p> (" + " 1" * 990 + ") } WHERE {}",
-                  "CONSTRUCT { <http://e/s> <http://e/p> 1" + ", 2" * 990 + " } WHERE {}",
-                  "CONSTRUCT { <http://e/s> <http://e/p> ( [ <http://e/p> 1" + ", 2" * 990 + " ] ) } WHERE {}"]:
+    for chain in ["SELECT * {" + "".join(f"BIND(1 AS ?v{i})" for i in range(490)) + "}",
+                  "SELECT * {" + "MINUS{}" * 245 + "}", "SELECT (1" + "+1" * 490 + " AS ?x) {}",
+                  "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(490)) + " {}", "DESCRIBE" + " <http://e/x>" * 490,
+                  "SELECT * {" + "{}UNION" * 245 + "{}}", "CONSTRUCT { <http://e/s> "
+                                                          "<http://e/p> (" + " 1" * 490 + ") } WHERE {}",
+                  "CONSTRUCT { <http://e/s> <http://e/p> 1" + ", 2" * 490 + " } WHERE {}",
+                  "CONSTRUCT { <http://e/s> <http://e/p> ( [ <http://e/p> 1" + ", 2" * 490 + " ] ) } WHERE {}"]:
         on_engine(engine, check_query(chain).text)
     assert on_engine(engine, "ASK {}") == 200 and engine.generation == generation
