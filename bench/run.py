@@ -107,9 +107,31 @@ def latencies(endpoint: str, sparql: str, repeats: int, warm_up: bool = True, fr
             runs.append(timed_query(endpoint, next(texts)))
     except (OSError, urllib.error.URLError) as exc:  # a timeout or a refusal is a result too
         return {"error": f"{type(exc).__name__}: {str(exc)[:100]}"}
-    runs.sort()
+    return summary(runs)
+
+
+def summary(runs: list[float]) -> dict[str, Any]:
+    """p50 and p95 of timings (ms), and how many there were."""
+    runs = sorted(runs)
     return {"p50_ms": round(statistics.median(runs), 2),
             "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * (len(runs) - 1)))], 2), "runs": len(runs)}
+
+
+def paired_latencies(ours: str, engine: str, sparql: str, repeats: int) -> dict[str, dict[str, Any]]:
+    """`latencies` of ours and of the engine, their runs taken in turns (ours, engine, ours, ...), so that
+    both see the same load from whatever else runs on the machine; each run a text never sent before."""
+    texts = (f"{sparql}\n# run {i} {time.time_ns()}" for i in itertools.count())
+    runs: dict[str, list[float]] = {ours: [], engine: []}
+    try:
+        first = max(timed_query(ours, next(texts)), timed_query(engine, next(texts)))  # warm-up runs, not kept
+        wanted = max(1, min(repeats, int(QUERY_BUDGET * 1000 / max(first, 1))))
+        for _ in range(wanted):
+            for endpoint in (ours, engine):
+                runs[endpoint].append(timed_query(endpoint, next(texts)))
+    except (OSError, urllib.error.URLError) as exc:  # a timeout or a refusal ends both: a result too
+        error = {"error": f"{type(exc).__name__}: {str(exc)[:100]}"}
+        return {"ours": error, "engine": error}
+    return {"ours": summary(runs[ours]), "engine": summary(runs[engine])}
 
 
 def data_file(size: str) -> Path:
@@ -151,7 +173,7 @@ def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int
             peer = Server([str(endpoint_command), "serve", str(data), "--host", "127.0.0.1", "--port", str(peer_port)],
                           dict(os.environ), f"http://127.0.0.1:{peer_port}/?query=ASK%7B%7D")
         for name, sparql in asked.items():
-            row = {"ours": latencies(ours, sparql, repeats), "engine": latencies(direct, sparql, repeats)}
+            row: dict[str, Any] = paired_latencies(ours, direct, sparql, repeats)
             if peer is not None:
                 row["rdflib_endpoint"] = latencies(f"http://127.0.0.1:{peer_port}/", sparql,
                                                    max(3, repeats // 2), warm_up=False)
@@ -162,7 +184,8 @@ def read_path(size: str, data: Path, folder: Path, repeats: int, rdflib_max: int
                 row["rdflib_endpoint"] = {"skipped": "stopped after a timeout"}
             result["queries"][name] = row
         cheap = urllib.parse.urlencode({"query": CHEAP})
-        result["ask_c1"] = {"ours": latencies(ours, CHEAP, 50), "engine": latencies(direct, CHEAP, 50)}
+        result["ask_c1"] = paired_latencies(ours, direct, CHEAP, 50)
+        result["ask_empty_c1"] = paired_latencies(ours, direct, "ASK {}", 200)
         if shutil.which("wrk"):
             result["throughput_c8"] = {"ours": wrk(f"{ours}?{cheap}"), "engine": wrk(f"{direct}?{cheap}")}
         for server in (peer, cold):
@@ -265,11 +288,14 @@ def write_path(data: Path, folder: Path) -> dict[str, Any]:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    lines = [f"Machine: {report['machine']}. Medians of {report['repeats']} runs (p50, ms), concurrency 1.", ""]
+    lines = [f"Machine: {report['machine']}. Medians of {report['repeats']} runs (p50, ms), concurrency 1; cold runs "
+             "send a text never sent before, ours and the engine's taken in turns.", ""]
     for size, result in report["sizes"].items():
         if "read" not in result:
             continue
-        lines += [f"**{size} triples** (bulk load {result['read']['bulk_load_s']} s)", "",
+        load = result.get("load_average")
+        loaded = f"; machine load {load['before']:.1f} before, {load['after']:.1f} after" if load else ""
+        lines += [f"**{size} triples** (bulk load {result['read']['bulk_load_s']} s{loaded})", "",
                   "| query | ours (cold) | engine alone | overhead | ours repeated | rdflib-endpoint |",
                   "|---|---|---|---|---|---|"]
         for name, row in result["read"]["queries"].items():
@@ -282,6 +308,11 @@ def markdown(report: dict[str, Any]) -> str:
         ask = result["read"]["ask_c1"]
         lines.append(f"\n`ASK` at concurrency 1: ours {ask['ours']['p50_ms']} ms, engine {ask['engine']['p50_ms']} ms "
                      f"(+{ask['ours']['p50_ms'] - ask['engine']['p50_ms']:.2f} ms).")
+        if "ask_empty_c1" in result["read"]:
+            ask = result["read"]["ask_empty_c1"]
+            ours, engine = ask["ours"]["p50_ms"], ask["engine"]["p50_ms"]
+            lines.append(f"`ASK {{}}` at concurrency 1 ({ask['ours']['runs']} runs): ours {ours} ms, "
+                         f"engine {engine} ms (+{ours - engine:.2f} ms).")
         if "throughput_c8" in result["read"]:
             t = result["read"]["throughput_c8"]
             lines.append(f"Cheap query at concurrency 8 (wrk, 10 s): ours {t['ours']['requests_per_s']:,.0f} req/s "
@@ -411,7 +442,7 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix=f"isic-bench-{size}-"))
         try:
             data = data_file(size)
-            found: dict[str, Any] = {}
+            found: dict[str, Any] = {"load_average": {"before": os.getloadavg()[0]}}  # others' work shows here
             report["sizes"][size] = found
             if "read" in sections:
                 found["read"] = read_path(size, data, folder, args.repeats, args.rdflib_max, asked)
@@ -419,6 +450,7 @@ def main() -> None:
                 found["export"] = export_path(size, data, folder / "export", args.repeats)
             if "federation" in sections and SIZES[size] <= FEDERATION_MAX:
                 found["federation"] = federation(data, folder / "federation", args.repeats)
+            found["load_average"]["after"] = os.getloadavg()[0]
             print(f"{size}: done", file=sys.stderr)
         finally:
             shutil.rmtree(folder, ignore_errors=True)

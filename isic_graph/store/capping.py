@@ -1,8 +1,11 @@
 """The result cap: an engine's answer is counted as it streams in and cut at the limit, never silently.
 
 The engine's bytes are passed on unchanged when the answer holds no more rows (or triples) than the
-limit; reading stops at the first row past it, which also stops the engine's work on that answer, and
-the first `limit` rows are written again in the same format. Counting parses the stream with the
+limit; the first `limit` rows of a longer one are written again in the same format. An answer of up to
+WHOLE bytes is read whole, then counted from memory (the parsers read from bytes at their own pace; fed
+from a stream, they ask for 2 kB at a time, each ask a call back into Python); past WHOLE bytes, it is
+counted as it streams in, and reading stops at the first row past the limit, which also stops the
+engine's work on that answer. Counting parses the stream with the
 engine's own parsers (pyoxigraph), or Python's csv module for CSV, which pyoxigraph cannot read.
 """
 
@@ -33,6 +36,7 @@ from isic_graph.rdf.namespaces import PROBLEMS
 
 RESULT_FORMATS = {f.media_type: f.results_format for f in formats_for(RESULTS) if f.results_format is not None}
 READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
+WHOLE = 16 * 1024 * 1024  # an answer up to this size is read whole before it is counted
 TRUNCATED = PROBLEMS + "results-truncated"  # the note in truncated results' head
 XML_NOTE = tostring(Element("link", href=TRUNCATED))  # the note as an element of the XML results' head
 RDFLIB_RESULT_FORMATS = {f.media_type: f.rdflib for f in formats_for(RESULTS) if not f.rows_as_lines}
@@ -51,7 +55,7 @@ class Capped:
 def cap(stream: IO[bytes], content_type: str, limit: int) -> Capped:
     """Read an answer of this media type, keeping at most `limit` rows or triples."""
     media_type = content_type.split(";")[0].strip().lower()
-    tee = _Tee(stream)
+    tee = _Tee(stream, WHOLE)
     try:
         if media_type in RESULT_FORMATS:
             return _cap_solutions(tee, content_type, media_type, limit)
@@ -66,7 +70,7 @@ def cap(stream: IO[bytes], content_type: str, limit: int) -> Capped:
 
 
 def _cap_solutions(tee: _Tee, content_type: str, media_type: str, limit: int) -> Capped:
-    results = parse_query_results(cast(IO[bytes], tee), format=RESULT_FORMATS[media_type])
+    results = parse_query_results(tee.source(), format=RESULT_FORMATS[media_type])
     if isinstance(results, QueryBoolean):
         return Capped(tee.read_all(), content_type, counted=False)
     kept = list(islice(results, limit + 1))
@@ -77,7 +81,9 @@ def _cap_solutions(tee: _Tee, content_type: str, media_type: str, limit: int) ->
 
 
 def _cap_csv(tee: _Tee, content_type: str, limit: int) -> Capped:
-    rows = csv.reader(io.TextIOWrapper(cast(IO[bytes], tee), encoding="utf-8", newline=""))
+    source = tee.source()
+    rows = csv.reader(io.TextIOWrapper(io.BytesIO(source) if isinstance(source, bytes) else source,
+                                       encoding="utf-8", newline=""))
     kept = list(islice(rows, limit + 2))  # the header, then the rows
     if len(kept) <= limit + 1:
         return Capped(tee.read_all(), content_type, counted=True)
@@ -87,7 +93,7 @@ def _cap_csv(tee: _Tee, content_type: str, limit: int) -> Capped:
 
 
 def _cap_triples(tee: _Tee, content_type: str, rdf_format: RdfFormat, limit: int) -> Capped:
-    kept = list(islice(parse(cast(IO[bytes], tee), format=rdf_format), limit + 1))
+    kept = list(islice(parse(tee.source(), format=rdf_format), limit + 1))
     if len(kept) <= limit:
         return Capped(tee.read_all(), content_type, counted=True)
     return Capped(serialize(kept[:limit], format=rdf_format) or b"", content_type, counted=True, truncated=True)
@@ -137,12 +143,28 @@ def _to_rdflib(term: Any) -> Any:
 
 class _Tee(io.RawIOBase):
     """A readable stream that keeps every byte read from the one it wraps, reading ahead in large blocks
-    (the parsers ask for a few kB at a time: one network read each cost more than the parse)."""
+    (the parsers ask for a few kB at a time: one network read each cost more than the parse). Up to
+    `whole` bytes are read at once: when the stream ends within them, `source()` is those bytes."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], whole: int = 0) -> None:
         self._stream = stream
         self._seen = bytearray()
         self._position = 0  # how much of what was seen the parser has read
+        self._whole: bytes | None = None  # the whole stream, once it ended within `whole` bytes
+        blocks: list[bytes] = []
+        size = 0
+        while size < whole:
+            block = stream.read(READ_AHEAD)
+            if not block:
+                self._whole = b"".join(blocks)
+                return
+            blocks.append(block)
+            size += len(block)
+        self._seen += b"".join(blocks)
+
+    def source(self) -> bytes | IO[bytes]:
+        """What a parser reads: the whole answer when it was read whole, else this stream."""
+        return self._whole if self._whole is not None else cast(IO[bytes], self)
 
     def readable(self) -> bool:
         return True
@@ -160,6 +182,8 @@ class _Tee(io.RawIOBase):
 
     def read_all(self) -> bytes:
         """Everything: what was read, then the rest of the stream."""
+        if self._whole is not None:
+            return self._whole
         self._seen += self._stream.read()
         return bytes(self._seen)
 

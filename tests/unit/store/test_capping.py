@@ -19,6 +19,7 @@ from pyoxigraph import (
 )
 
 from isic_graph.errors import StoreError
+from isic_graph.store import capping
 from isic_graph.store.capping import cap
 
 SELECT = "SELECT ?s ?o ?unbound WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?o"
@@ -26,6 +27,16 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 RESULT_TYPES = [("application/sparql-results+json", QueryResultsFormat.JSON),
                 ("application/sparql-results+xml", QueryResultsFormat.XML),
                 ("text/tab-separated-values", QueryResultsFormat.TSV)]
+
+
+@pytest.fixture(autouse=True, params=[None, 0, 100], ids=["read whole", "counted as it streams",
+                                                          "read ahead then streamed"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test three times: answers read whole before they are counted (the default size), and answers
+    past that size (0 or 100 bytes here): counted as they stream in, from their start or past a first part."""
+    if request.param is not None:
+        monkeypatch.setattr(capping, "WHOLE", request.param)
+        monkeypatch.setattr(capping, "READ_AHEAD", 64)
 
 
 @pytest.fixture(scope="module")
