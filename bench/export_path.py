@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from server_overhead import free_port
-from servers import Server, cli
+from servers import Server, bulk_load, cli
 
 BLOCK = 1 << 20
 BUDGET = 600.0  # seconds per kind of dump
@@ -205,8 +205,7 @@ def export_path(size: str, data: Path, folder: Path, repeats: int) -> dict[str, 
            "ISIC_CLIENT_BUDGET": "1000000", "ISIC_CLIENT_CONCURRENCY": "1000",
            "ISIC_QUERY_TIMEOUT": str(2 * BUDGET), "ISIC_QUERY_CACHE": "0"}
     cli(env, "init")
-    subprocess.run([oxigraph_command(), "load", "--location", str(store), "--file", str(data)],
-                   check=True, capture_output=True, timeout=3600)
+    bulk_load(str(store), str(data))
     runs = max(1, repeats)
     dumped = [measured([oxigraph_command(), "dump", "--location", str(store), "--format", "nq"], env)
               for _ in range(runs)]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from server_overhead import free_port
-from servers import Server, cli
+from servers import Server, bulk_load, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "bench-admin-token"
@@ -86,12 +86,10 @@ def harvester(folder: Path, peer: str) -> tuple[Server, str]:
 
 def federation(data: Path, folder: Path, repeats: int) -> dict[str, Any]:
     """A first harvest, a harvest with nothing changed and one after a network changed, of a peer holding `data`."""
-    from isic_graph.store.engine import oxigraph_command
 
     runs = max(1, repeats)
     env = instance(folder / "peer")
-    subprocess.run([oxigraph_command(), "load", "--location", env["ISIC_STORE"], "--file", str(data)],
-                   check=True, capture_output=True, timeout=3600)
+    bulk_load(env["ISIC_STORE"], str(data))
     sheets = sorted(str(p) for p in SHEET.parent.glob("*.ttl"))
     cli(env, "ingest", *sheets, "--network", NETWORK)
     token = subprocess.run([sys.executable, "-m", "isic_graph.cli", "network", "add", NETWORK, "--name", NETWORK],

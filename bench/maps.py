@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from generate import data_file  # noqa: E402
 from server_overhead import free_port  # noqa: E402
-from servers import Server, cli  # noqa: E402
+from servers import Server, bulk_load, cli  # noqa: E402
 
 SIZES = {"samples": 0, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ADMIN = "bench-admin-token"
@@ -42,7 +41,6 @@ TIMEOUT = 600.0  # seconds for one answer
 
 def instance(folder: Path, size: str) -> dict[str, str]:
     """An instance holding the size's data: its environment."""
-    from isic_graph.store.engine import oxigraph_command
 
     folder.mkdir(parents=True)
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
@@ -52,8 +50,7 @@ def instance(folder: Path, size: str) -> dict[str, str]:
         cli(env, "init", "--samples")
     else:
         cli(env, "init")
-        subprocess.run([oxigraph_command(), "load", "--location", env["ISIC_STORE"], "--file",
-                        str(data_file(size, SIZES[size]))], check=True, capture_output=True, timeout=3600)
+        bulk_load(env["ISIC_STORE"], str(data_file(size, SIZES[size])))
     return env
 
 
