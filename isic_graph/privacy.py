@@ -243,9 +243,9 @@ CONTACT_SCHEMES = {
                      "matrix", "discord", "threema"), MESSAGING_ADDRESS),
 }
 CONTACT_HOSTS = {  # links that open a conversation with someone
-    **dict.fromkeys(("wa.me", "api.whatsapp.com", "web.whatsapp.com"), PHONE_NUMBER),
-    **dict.fromkeys(("t.me", "telegram.me", "telegram.dog", "signal.me", "m.me", "join.skype.com", "threema.id",
-                     "matrix.to"), MESSAGING_ADDRESS),
+    **dict.fromkeys(("wa.me", "wa.link", "api.whatsapp.com", "web.whatsapp.com"), PHONE_NUMBER),
+    **dict.fromkeys(("t.me", "telegram.me", "telegram.dog", "signal.me", "m.me", "messenger.com", "join.skype.com",
+                     "threema.id", "matrix.to"), MESSAGING_ADDRESS),
 }
 # in a text: a contact IRI written out ("skype:jean.dupont", "https://wa.me/33612345678", "t.me/jeandupont")
 TEXT_SCHEMES = ("mailto", "tel", "sms", "callto", "sip", "sips", "facetime", "whatsapp", "xmpp", "skype", "tg",

@@ -243,6 +243,8 @@ def test_a_legitimate_iri_is_not_personal_data(iri: str) -> None:
     ("http://example.org/person/" + NIR, "nir"), ("urn:iban:FR7630006000011234567890189", "iban"),
     ("http://example.org/tel/06-12-34-56-78", "phone"), ("ma\u200bilto:" + EMAIL, "email"),
     ("HTTPS://WA.ME/33612345678", "phone"), ("HTTPS://T.ME/jean", "messaging"),
+    ("https://wa.link/abc123", "phone"), ("https://www.messenger.com/t/jean.dupont", "messaging"),
+    ("https://m.me/jean.dupont", "messaging"),
 ])
 def test_an_iri_of_any_scheme_that_is_or_holds_a_datum_is_found(iri: str, kind: str) -> None:
     assert kind in [k.code for k in personal_data_in_iri(iri)]
