@@ -16,6 +16,7 @@ or for ingestion network by network.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import re
 import sys
@@ -99,10 +100,15 @@ def generate(target: int, out: TextIO, seed: int = 7, networks: int = 8) -> int:
 
 
 def data_file(size: str, triples: int) -> Path:
-    """bench/.data/isic-{size}.nq: about `triples` triples, generated once and kept (git ignores the folder)."""
+    """bench/.data/isic-{size}-{version}.nq: about `triples` triples, generated once and kept (git ignores the
+    folder); the version is a digest of this generator and of the samples it replicates, so that data generated
+    from earlier samples is never measured again."""
     folder = ROOT / "bench" / ".data"
     folder.mkdir(exist_ok=True)
-    path = folder / f"isic-{size}.nq"
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for sample in sorted(p for name in SAMPLES for p in (ROOT / "samples" / name).rglob("*") if p.is_file()):
+        digest.update(sample.read_bytes())
+    path = folder / f"isic-{size}-{digest.hexdigest()[:12]}.nq"
     if not path.exists():
         with path.open("w", encoding="utf-8") as out:
             generate(triples, out)
