@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.ingest.sheetform import SHEET_TABLES
+from isic_graph.ingest.sheetfilled import SHEET_TABLES
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
