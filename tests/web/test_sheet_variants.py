@@ -53,11 +53,13 @@ def test_there_are_over_forty_variants_of_every_kind() -> None:
 
 def test_every_variant_publishes_the_same_graph_through_the_api(client: FlaskClient, token: str) -> None:
     before = network_graph(client)
-    for name, files in CASES:
+    for number, (name, files) in enumerate(CASES):
         dry = client.post(f"/api/networks/{NETWORK}/sheets?dry-run=1", data={"files": parts(files)},
                           headers={**bearer(token), "Accept-Language": "fr"}, content_type="multipart/form-data")
         assert dry.status_code == 200, (name, dry.json)
         assert dry.json["changes"] == {"added": [], "changed": [], "removed": []}, (name, dry.json["changes"])
+        if number % 4 != 1 and name.startswith("csv"):  # every variant is read; a sample of the CSV ones is published
+            continue  # (another sample than the upload page's)
         done = client.post(f"/api/networks/{NETWORK}/sheets", data={"files": parts(files)}, headers=bearer(token),
                            content_type="multipart/form-data")
         assert done.status_code == 200, (name, done.json)
@@ -66,11 +68,13 @@ def test_every_variant_publishes_the_same_graph_through_the_api(client: FlaskCli
 
 def test_every_variant_publishes_the_same_graph_through_the_upload_page(client: FlaskClient, token: str) -> None:
     before = network_graph(client)
-    for name, files in CASES:
+    for number, (name, files) in enumerate(CASES):
         checked = client.post("/sheets/csv", data={"files": parts(files), "credential": token},
                               content_type="multipart/form-data")
         page = checked.get_data(as_text=True)
         assert checked.status_code == 200 and "Aucun changement." in page, (name, page[page.find("<main"):][:2000])
+        if number % 4 and name.startswith("csv"):  # every variant is read; a sample of the CSV ones is confirmed
+            continue
         hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
         confirmed = client.post("/sheets/csv", data={**{k: _unescaped(x) for k, x in hidden.items()}})
         assert confirmed.status_code == 201, (name, confirmed.get_data(as_text=True)[-2000:])
