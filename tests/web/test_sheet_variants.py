@@ -13,6 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
+from isic_graph.config import Settings
 from tests.conftest import bearer
 from tests.support.sheet_mistakes import NETWORK, SAMPLE
 from tests.support.sheet_variants import cases, libreoffice_exports, variants
@@ -85,12 +86,15 @@ def _unescaped(value: str) -> str:
     return value.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'").replace("&amp;", "&")
 
 
-def test_every_variant_publishes_the_same_graph_through_the_cli(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_variant_publishes_the_same_graph_through_the_cli(cli, settings: Settings,  # type: ignore[no-untyped-def]
+                                                                tmp_path: Path) -> None:
     cli = with_anas(cli)
     reference = cli("ingest", *map(str, sorted(SAMPLE.glob("*.csv"))), "--network", NETWORK)
     assert reference.exit_code == 0, reference.output
     before = cli("query", TRIPLES, "--format", "csv").output
     for number, (case, files) in enumerate(CASES):
+        if number % 2 != bool(settings.store_url):  # every variant through the CLI once, half on each backend
+            continue
         folder = tmp_path / str(number)
         folder.mkdir()
         for name, data in files.items():
