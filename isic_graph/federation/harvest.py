@@ -34,7 +34,7 @@ from isic_graph.ingest import editions
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ingestion import check
-from isic_graph.ingest.ownership import keep_owned
+from isic_graph.ingest.ownercheck import keep_owned
 from isic_graph.ingest.reading import read_batch
 from isic_graph.privacy import masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from isic_graph.ingest.sheetform import SheetTriples
+from isic_graph.ingest.sheettriples import SheetTriples
 from isic_graph.sparql.terms import iri, iris
 from isic_graph.store.base import Store
 

@@ -19,6 +19,7 @@ from isic_graph.ingest.identity import (
     recompute_identity,
     update_identity,
 )
+from isic_graph.ingest.ownercheck import check_batch
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
 from isic_graph.rdf.namespaces import (
@@ -96,7 +97,7 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     if network is not None:
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
-            ownership.check_batch(store, graphs, ownership.network(graphs, network), batch)
+            check_batch(store, graphs, ownership.network(graphs, network), batch)
     context: list[Triple] = []
     focus = None
     if store is not None:
@@ -130,7 +131,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     if not dry_run:
         settling.migrate(store, graphs)
     owner = ownership.network(graphs, network)
-    claimed = ownership.check_batch(store, graphs, owner, batch)
+    claimed = check_batch(store, graphs, owner, batch)
     report = check(batch, store, validator, graphs, network, mode, owners=False)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from isic_graph.rdf.namespaces import XSD
+
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FRENCH_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
 WORDS_DATE = re.compile(r"(\d{1,2})(?:er)?\s+([a-zéû]+)\.?\s+(\d{4})")
@@ -19,6 +21,10 @@ SPACES = re.compile(r"[\s\u00a0\u202f\u2007]")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 BOOLEANS = {"oui": "true", "vrai": "true", "true": "true", "1": "true", "yes": "true",
             "non": "false", "faux": "false", "false": "false", "0": "false", "no": "false"}
+
+# the kind of typed value (as `lexical` reads it) of each datatype a cell or a field may hold
+DATATYPE_KINDS = {XSD + "date": "date", XSD + "boolean": "boolean", XSD + "decimal": "decimal",
+                  XSD + "integer": "integer", XSD + "nonNegativeInteger": "integer"}
 
 EXPECTED = {
     "date": ("attendu une date AAAA-MM-JJ ou JJ/MM/AAAA (ex. 2022-03-01, 01/03/2022 ou 1er mars 2022)",
@@ -70,4 +76,4 @@ def _iso(cell: str) -> str:
     return cell
 
 
-__all__ = ["EXPECTED", "lexical"]
+__all__ = ["DATATYPE_KINDS", "EXPECTED", "lexical"]

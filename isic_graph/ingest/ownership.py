@@ -1,4 +1,4 @@
-"""Who owns each subject IRI, and the check that a write states nothing about a subject it does not own.
+"""Who owns each subject IRI, and the records in the ownership graph that say so.
 
 Owners:
 - a network owns `{base}id/network/{slug}` and what it is first to publish (recorded by that ingestion);
@@ -20,32 +20,18 @@ Owners are compared on keys (iris.py): the IRI normalised, without its fragment 
 node `X#genid-…` is part of X), in lower case. An IRI under this instance's base not written with that
 very base in normal form (`HTTP://…`, `…//id/…`, `%69d/…`, `user@`, `:05000`) is refused outright.
 
-What counts as a statement about a subject: every triple whose subject it is, and the triples that
-attach something to it as their object (ATTACHING: a collection sheet `isic:describes` it, a lesson is
-`isic:learnedFrom` it, `owl:sameAs` and the other identity links, which would merge two descriptions;
-an identity link to an IRI nobody owns, such as Wikidata's, claims nothing).
-Any other link to another's subject (a project carried by the CAF, a lesson that confirms another
-network's lesson) is what linked data is for, and is shown on the target's page as an incoming link.
-
-A row about another's subject is accepted as a reference when it only repeats the subject's identity
-(IDENTITY: its type, label, SIRET / RNA / INSEE code, territory level and enclosing territory, actor
-type) exactly as its owner's graphs hold it (a literal's language tag and datatype included); so networks
-list Rennes or the CAF without describing them. One rule for every owner: network, peer or instance.
-"""
+The check that a write or a harvest states nothing about a subject another owns is in ownercheck.py."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal
 
-from isic_graph.errors import NotOwner, UsageError
-from isic_graph.ingest.documents import Batch
 from isic_graph.rdf.iris import lookalike_key, normal
 from isic_graph.rdf.namespaces import (
     DCTERMS,
@@ -58,7 +44,6 @@ from isic_graph.rdf.namespaces import (
     SKOS,
     VOCABULARY,
     VOID,
-    XSD,
     Graphs,
 )
 from isic_graph.sparql.default_graph import Written
@@ -109,7 +94,6 @@ class Record:
 # the instance's records: no network may describe them
 MINTED_HERE = ("id/ingestion/", "id/harvest/", "id/load/", "id/ownership/", "id/ownership-transfer/",
                "id/ownership-migration/", "id/peer/", "id/retraction/")
-MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
 MINTED_ELSEWHERE = ("ni:",)  # the names of submitted files (RFC 6920), in the instance's provenance
 # The names the instance's code makes for its records, and only those: a digest or a time stamp. Their hex and
 # digits are no one's personal data (a digest can read as an IBAN with a right key, about once in 10,000).
@@ -169,10 +153,10 @@ def record(graphs: Graphs, subject_key: str) -> str:
 
 def owners(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, Owner]:
     """The owner of each IRI that has one (by record, else by rule), by IRI."""
-    return {iri: owner for iri, (owner, _) in _resolve(store, graphs, iris).items()}
+    return {iri: owner for iri, (owner, _) in resolve(store, graphs, iris).items()}
 
 
-def _resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tuple[Owner, bool]]:
+def resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tuple[Owner, bool]]:
     """The owner of each IRI that has one, and whether a record says so (or only a rule)."""
     by_key: dict[str, list[str]] = defaultdict(list)
     for iri in iris:
@@ -248,63 +232,13 @@ def registered_spaces(graphs: Graphs) -> dict[str, str]:
             if isinstance(entry, dict) and isinstance(entry.get("uri_space"), str) and entry["uri_space"]}
 
 
-def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> list[str]:
-    """Refuse (NotOwner) a batch stating anything about a subject another owns, but rows that repeat
-    its identity as stored; the IRIs the batch will claim (nobody's yet, or the owner's by rule only)."""
-    stated = _statements(batch.triples)
-    base = key(graphs, graphs.base)
-    for iri in stated:
-        if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
-            raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
-                             "names of letters, digits and hyphens, in normal form): write it as they are",
-                             f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, "
-                             "noms de lettres, chiffres et tirets, sous forme normale) : écrivez-le comme elles")
-    found = _resolve(store, graphs, stated)
-    references: list[tuple[str, Owner, Triple]] = []
-    for iri, (other, _) in found.items():
-        if other == owner:
-            continue
-        for t, attached in stated[iri]:
-            if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
-                raise _refusal(batch, iri, other, owner, t)
-            references.append((iri, other, t))
-    matching = _matching(store, graphs, references)
-    for iri, other, t in references:
-        if t not in matching:
-            raise _refusal(batch, iri, other, owner, t)
-    claimed: dict[str, str] = {}
-    if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
-        claimed[key(graphs, owner.agent)] = owner.agent
-    for iri, statements in stated.items():
-        if _published(statements) and (iri not in found or (found[iri][0] == owner and not found[iri][1])):
-            claimed.setdefault(key(graphs, iri), iri)
-    return sorted(claimed.values())
-
-
-def _published(statements: list[tuple[Triple, bool]]) -> bool:
-    """Whether the statements publish their IRI (describe it, or attach a sheet or lesson to it), or only
-    link it as the same as another (owl:sameAs <http://www.wikidata.org/…> claims nothing)."""
-    return any(not attached or t.predicate.value in PART_OF for t, attached in statements)
-
-
-def _statements(triples: Iterable[Triple]) -> dict[str, list[tuple[Triple, bool]]]:
-    """The triples stating something about each IRI: those it is the subject of (or a blank node of it
-    is), and those attaching something to it (True)."""
-    stated: dict[str, list[tuple[Triple, bool]]] = defaultdict(list)
-    for t in triples:
-        stated[term_value(t.subject).split("#genid-")[0]].append((t, False))
-        if t.predicate.value in ATTACHING and isinstance(t.object, NamedNode):
-            stated[t.object.value.split("#genid-")[0]].append((t, True))
-    return stated
-
-
 def claim_update(graphs: Graphs, owner: Owner, iris: Sequence[str], activity: str, replace: bool = False) -> str:
     """The update that records an owner for IRIs: those nobody owns yet, or (replace) all of them."""
     operations: list[str] = []
     for start in range(0, len(iris), CHUNK):
         part = iris[start:start + CHUNK]
         values = " ".join(f"({sparql_iri(record(graphs, key(graphs, iri)))} "
-                          f"{sparql_iri(normal(iri) if _orphan(graphs, iri) else normal(iri).split('#genid-')[0])})"
+                          f"{sparql_iri(normal(iri) if is_orphan(graphs, iri) else normal(iri).split('#genid-')[0])})"
                           for iri in part)
         if replace:
             operations.append(f"DELETE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r ?p ?o }} }} "
@@ -330,62 +264,6 @@ def claim(store: Store, graphs: Graphs, owner: Owner, iris: Sequence[str], activ
                      written=Written(subjects=claim_records(graphs, iris)))
 
 
-def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, triples: Sequence[Triple],
-               now: datetime.datetime | None = None) -> tuple[tuple[Triple, ...], tuple[str, ...]]:
-    """A harvested peer's triples about the subjects it owns, with the rows repeating the identity of
-    another's subject as its owner states it; and the subjects of the triples left out (sorted).
-
-    The peer owns the IRIs under its URI space (under this instance's own base, those nobody here published
-    first; outside it, all of them, whatever was recorded before the peer was registered); with no known URI
-    space, what it publishes here first.
-    Its URI space and the subjects it is first to publish here are recorded.
-    """
-    stated = _statements(triples)
-    mine = peer(graphs, name)
-    found = _resolve(store, graphs, stated)
-    space = key(graphs, uri_space) if uri_space else None
-    own = key(graphs, graphs.base)
-    claimed: list[str] = []
-    references: list[tuple[str, Owner, Triple]] = []
-    refused: set[Triple] = set()
-    for iri, statements in stated.items():
-        owner, recorded = found.get(iri, (None, False))
-        inside = space is None or key(graphs, iri).startswith(space)
-        claimable = owner is None or (not recorded and owner.kind == "network")  # a network never published here
-        if (key(graphs, iri).startswith(own) and not _spelled_as_ours(graphs, iri)) or (
-                inside and normal(iri) != iri and not _orphan(graphs, iri)):
-            refused.update(t for t, _ in statements)
-        elif (owner == mine and recorded) or (owner is None and not _published(statements)):
-            continue
-        elif owner == mine or (inside and claimable):  # its own by rule (its registered space): recorded now
-            claimed.append(iri)
-        elif owner is None:
-            refused.update(t for t, _ in statements)
-        else:
-            for t, attached in statements:
-                if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
-                    refused.add(t)
-                else:
-                    references.append((iri, owner, t))
-    matching = _matching(store, graphs, references)
-    refused.update(t for _, _, t in references if t not in matching)
-    kept = tuple(t for t in triples if t not in refused)
-    left_out = {iri for iri, statements in stated.items() if any(t in refused for t, _ in statements)}
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    activity = f"{graphs.base}id/harvest/{name}/{now.strftime('%Y%m%dT%H%M%S%fZ')}-ownership"
-    operations = [_space_update(graphs, name, uri_space)]
-    claimed = sorted(set(claimed) - left_out)
-    if claimed:
-        operations.append(f"INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a "
-                          f"<{PROV}Activity> ; "
-                          f'<{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; '
-                          f"<{PROV}wasAssociatedWith> {sparql_iri(mine.agent)} }} }}")
-        operations.append(claim_update(graphs, mine, claimed, activity))
-    store.update(" ;\n".join(operations),
-                 written=Written(subjects=[peer(graphs, name).agent, activity, *claim_records(graphs, claimed)]))
-    return kept, tuple(sorted(left_out))
-
-
 def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[str, Owner]:
     by_record = {record(graphs, k): k for k in keys}
     found: dict[str, Owner] = {}
@@ -401,10 +279,10 @@ def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[
 
 def record_peer(store: Store, graphs: Graphs, name: str, uri_space: str | None) -> None:
     """Record (or forget) the URI space of a peer: from then on, it owns the IRIs under it here."""
-    store.update(_space_update(graphs, name, uri_space), written=Written(subjects=[peer(graphs, name).agent]))
+    store.update(space_update(graphs, name, uri_space), written=Written(subjects=[peer(graphs, name).agent]))
 
 
-def _space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:
+def space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:
     agent = peer(graphs, name).agent
     update = (f"DELETE WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(agent)} <{VOID}uriSpace> ?space }} "
               f"}}")
@@ -414,64 +292,5 @@ def _space_update(graphs: Graphs, name: str, uri_space: str | None) -> str:
     return update
 
 
-def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, Triple]]) -> set[Triple]:
-    """The reference rows stated in a graph of their subject's owner, exactly: the same IRI, or the same
-    literal (its text, language tag and datatype; "Victim network"@x-hacked is not "Victim network"@en, a
-    name written in a language its owner never used would be a new statement about another's resource)."""
-    held: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    pairs = sorted({(term_value(t.subject), t.predicate.value) for _, _, t in references})
-    for start in range(0, len(pairs), CHUNK):
-        values = " ".join(f"({sparql_iri(s)} {sparql_iri(p)})" for s, p in pairs[start:start + CHUNK])
-        for row in store.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p) {{ {values} }} "
-                                f"GRAPH ?g {{ ?s ?p ?o }} }}").rows:
-            held[(term_value(row["s"]), term_value(row["p"]), _text(row["o"]))].add(term_value(row["g"]))
-    return {t for _, other, t in references
-            if any(_holds(graphs, other, g) for g in held.get((term_value(t.subject), t.predicate.value,
-                                                               _text(t.object)),
-                                                                ()))}
-
-
-def _text(term: object) -> str:
-    """A term as compared: an IRI, or a literal's text with its language tag (in lower case, as BCP 47 compares
-    them) or its datatype."""
-    if isinstance(term, Literal):
-        return f'"{term.value}"' + (f"@{term.language.lower()}" if term.language else f"^^<{term.datatype.value}>")
-    return f"<{term_value(term)}>"  # type: ignore[arg-type]
-
-
-def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
-    """Whether a graph states what an owner says."""
-    if owner.kind == "network":
-        return graph == graphs.network(owner.name)
-    if owner.kind == "peer":
-        return graph.startswith(f"{graphs.peer_prefix}{owner.name}/")
-    return not graph.startswith((graphs.network_prefix, graphs.peer_prefix)) \
-        and graph not in (graphs.metadata, graphs.identity, graphs.ownership)
-
-
-def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:
-    """Whether an IRI under this instance's base is written as its IRIs are: its very base, normal form,
-    and under `id/` a kind and names of letters, digits, hyphens and underscores (no `.`, `;`, `?`, `%`:
-    `…/les-incompris.` or `…/les-incompris?x` would be look-alikes of `…/les-incompris`)."""
-    if iri.startswith(graphs.base + "id/") and not MINTED_PATH.fullmatch(iri[len(graphs.base) + 3:]):
-        return False
-    return iri.startswith(graphs.base) and (normal(iri) == iri or normal(graphs.base) != graphs.base
-                                            or _orphan(graphs, iri))
-
-
-def _orphan(graphs: Graphs, iri: str) -> bool:
+def is_orphan(graphs: Graphs, iri: str) -> bool:
     return iri.startswith(graphs.base + ".well-known/genid")
-
-
-def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
-    """The refusal names the subject, the property and the row, never the value (it may be personal data
-    in a form no search recognises)."""
-    where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
-    row = where.describe("en") if where else None
-    ligne = f" ({where.describe('fr')})" if where else ""
-    return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
-                    f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
-                    "; nothing was stored", iri, other.agent, row,
-                    fr=f"<{iri}> appartient {other.describe('fr à')}, qui seul le décrit ; {owner.describe('fr')} ne "
-                       f"peut pas affirmer <{term_value(t.subject)}> <{t.predicate.value}> …{ligne} ; rien n'a été "
-                       "enregistré")

@@ -23,7 +23,8 @@ from pyoxigraph import NamedNode, Triple
 
 from isic_graph.errors import SheetRefused
 from isic_graph.ingest.documents import Document
-from isic_graph.ingest.sheetform import SHEET_TABLES, Field, FilledSheet, entries
+from isic_graph.ingest.sheetfilled import SHEET_TABLES, FilledSheet, entries
+from isic_graph.ingest.sheetform import Field
 from isic_graph.ingest.sheetmodel import Column, Table, table_named
 from isic_graph.ingest.sheetwriter import sheet_rows
 from isic_graph.ingest.tabular import read_tables

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Mapping
 
+from isic_graph.ingest.lexical import DATATYPE_KINDS
 from isic_graph.ingest.sheetform import Field, shape_fields, slug
-from isic_graph.rdf.namespaces import DCAT, DCTERMS, FOAF, ISIC, PROV, RDFS, XSD
+from isic_graph.rdf.namespaces import DCAT, DCTERMS, FOAF, ISIC, PROV, RDFS
 
 SHAPES = "https://w3id.org/isic/shapes#"
 THESAURUS = "https://w3id.org/isic/thesaurus/"
@@ -65,6 +66,7 @@ class Table:
     """One table of the sheet (one CSV file, one sheet of the workbook): the resources each row describes."""
 
     file: str
+    french: tuple[str, ...]  # what French speakers name the table (a file, a workbook's sheet), written plainly
     keys: tuple[str, ...]  # the columns naming the row's resources: always required, never empty
     key_help: Mapping[str, str]
     subjects: Mapping[str, str]  # name -> IRI template of a resource each row describes ("row": its own)
@@ -104,10 +106,11 @@ class Spec:
 
 @dataclass(frozen=True)
 class Declared:
-    """A table as the sheet declares it: the resources of a row (IRI templates and class names), its key columns
-    with their help, the links a row states between its resources, and its columns in order."""
+    """A table as the sheet declares it: its French names, the resources of a row (IRI templates and class names),
+    its key columns with their help, the links a row states between its resources, and its columns in order."""
 
     file: str
+    french: tuple[str, ...]
     keys: Mapping[str, str]
     subjects: Mapping[str, str]
     types: Mapping[str, str]
@@ -125,21 +128,25 @@ def _of_project(path: str, help_: str) -> Spec:
     return Spec("projet", path, inverse="row", target=TARGETS[f"{ISIC}Project"], help=help_)
 
 
-# The declared structure: file, class and shape of each subject, key columns, and the columns in order.
+# The declared structure: file and French names, class and shape of each subject, key columns, and the columns
+# in order.
 STRUCTURE: tuple[Declared, ...] = (
-    Declared("network.csv", keys={"reseau": "Identifiant court du réseau (minuscules, chiffres, tirets)"},
+    Declared("network.csv", ("reseau", "reseaux"),
+             keys={"reseau": "Identifiant court du réseau (minuscules, chiffres, tirets)"},
              subjects={"row": "id/network/{reseau}"}, types={"row": "Network"}, links=(),
              columns=(Spec("nom", RDFS + "label", lang="fr"), Spec("site_web", FOAF + "homepage", kind="iri"),
                       Spec("membres", ISIC + "networkMember", target=ANY,
                            help="Membres : organisation/x, ou role/y (professionnels adhérant à titre individuel)"))),
-    Declared("territories.csv", keys={"code": "Code du territoire dans son adresse : son code INSEE (par défaut), "
-                                               "le SIREN d'une intercommunalité, ou un identifiant court de quartier"},
+    Declared("territories.csv", ("territoires",),
+             keys={"code": "Code du territoire dans son adresse : son code INSEE (par défaut), "
+                           "le SIREN d'une intercommunalité, ou un identifiant court de quartier"},
              subjects={"row": "id/territory/{niveau}/{code}"},
              types={"row": "Territory"}, links=(),
              columns=(Spec("code_insee", ISIC + "inseeCode"), Spec("nom", RDFS + "label", lang="fr"),
                       Spec("niveau", ISIC + "territoryLevel"), Spec("dans", ISIC + "within", help=TERRITORY_HELP)),
              defaults={"code": "{code_insee}"}),
-    Declared("organisations.csv", keys={"organisation": "Identifiant court de l'organisation"},
+    Declared("organisations.csv", ("organisations",),
+             keys={"organisation": "Identifiant court de l'organisation"},
              subjects={"row": "id/organisation/{organisation}"}, types={"row": "Organisation"}, links=(),
              columns=(Spec("nom", RDFS + "label", lang="fr"), Spec("types", ISIC + "actorType"), Spec("siret",
                                                                                                       ISIC + "siret"),
@@ -147,7 +154,8 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("site_web", FOAF + "homepage", kind="iri"),
                       Spec("issue_du_groupe", ISIC + "formedFrom", target="id/group/{}",
                            help="Groupe d'usagers dont l'organisation est issue (un collectif devenu association)"))),
-    Declared("projects.csv", keys={"projet": "Identifiant court du projet"},
+    Declared("projects.csv", ("projets",),
+             keys={"projet": "Identifiant court du projet"},
              subjects={"row": "id/project/{projet}", "sheet": "id/sheet/{projet}"},
              types={"row": "Project", "sheet": "CollectionSheet"}, links=(("sheet", ISIC + "describes", "row"),),
              columns=(Spec("reseau", PROV + "wasAttributedTo", subject="sheet"),
@@ -165,7 +173,8 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("note_fiche", DCTERMS + "description", subject="sheet"),
                       Spec("inspire_de", ISIC + "drewOn", target=ANY,
                            help="Ce dont le projet s'est inspiré : project/x, lesson/y, resource/z"))),
-    Declared("lessons.csv", keys={"enseignement": "Identifiant court de l'enseignement"},
+    Declared("lessons.csv", ("enseignements",),
+             keys={"enseignement": "Identifiant court de l'enseignement"},
              subjects={"row": "id/lesson/{enseignement}"}, types={"row": "Lesson"}, links=(),
              columns=(Spec("projet", ISIC + "learnedFrom"), Spec("categorie", ISIC + "lessonCategory"),
                       Spec("phase", ISIC + "phase"), Spec("dimensions", ISIC + "dimension"),
@@ -185,8 +194,9 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("formule_par", ISIC + "drawnUpBy", target=ANY, help=WHO_HELP),
                       Spec("capte_lors_de", ISIC + "capturedDuring", target=ANY,
                            help="Temps de capitalisation : activity/x ou evaluation/y"))),
-    Declared("partners.csv", keys={"partenariat": "Identifiant court du partenariat (une ligne par partenaire)",
-                                   "organisation": "Organisation partenaire"},
+    Declared("partners.csv", ("partenaires", "partenariats"),
+             keys={"partenariat": "Identifiant court du partenariat (une ligne par partenaire)",
+                   "organisation": "Organisation partenaire"},
              subjects={"row": "id/partner-role/{partenaire}", "partnership": "id/partnership/{partenariat}"},
              types={"row": "PartnerRole", "partnership": "Partnership"},
              links=(("partnership", ISIC + "partner", "row"),),
@@ -196,22 +206,26 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("nom_partenariat", RDFS + "label", subject="partnership", lang="fr"),
                       Spec("organisation", ISIC + "agent"), Spec("roles", ISIC + "role")),
              defaults={"partenaire": "{partenariat}-{organisation}"}),
-    Declared("fundings.csv", keys={"financement": "Identifiant court du financement"},
+    Declared("fundings.csv", ("financements",),
+             keys={"financement": "Identifiant court du financement"},
              subjects={"row": "id/funding/{financement}"}, types={"row": "Funding"}, links=(),
              columns=(_of_project(ISIC + "funding", "Projet financé"),
                       Spec("financeur", ISIC + "funder"), Spec("montant", ISIC + "amount"),
                       Spec("devise", ISIC + "currency"))),
-    Declared("groups.csv", keys={"groupe": "Identifiant court du groupe d'usagers"},
+    Declared("groups.csv", ("groupes", "groupes d usagers"),
+             keys={"groupe": "Identifiant court du groupe d'usagers"},
              subjects={"row": "id/group/{groupe}"}, types={"row": "UserGroup"}, links=(),
              columns=(_of_project(ISIC + "userGroup", "Projet du groupe"),
                       Spec("nom", RDFS + "label"), Spec("taille", ISIC + "groupSize"),
                       Spec("publics", ISIC + "public"))),
-    Declared("roles.csv", keys={"role": "Identifiant court du rôle professionnel (jamais le nom d'une personne)"},
+    Declared("roles.csv", ("roles",),
+             keys={"role": "Identifiant court du rôle professionnel (jamais le nom d'une personne)"},
              subjects={"row": "id/role/{role}"}, types={"row": "ProfessionalRole"}, links=(),
              columns=(_of_project(ISIC + "involves", "Projet où le rôle intervient"),
                       Spec("intitule", RDFS + "label", lang="fr"), Spec("type", ISIC + "roleType"),
                       Spec("employeur", ISIC + "affiliation"))),
-    Declared("committees.csv", keys={"comite": "Identifiant court du comité de pilotage"},
+    Declared("committees.csv", ("comites", "comites de pilotage"),
+             keys={"comite": "Identifiant court du comité de pilotage"},
              subjects={"row": "id/committee/{comite}"}, types={"row": "SteeringCommittee"}, links=(),
              columns=(Spec("partenariat", ISIC + "steeringCommittee", inverse="row", target="id/partnership/{}",
                            help="Partenariat que le comité pilote"),
@@ -219,29 +233,36 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("frequence", ISIC + "meetingFrequency"),
                       Spec("membres", ISIC + "committeeMember", target=ANY,
                            help="Membres : partner-role/x ou role/y ; plusieurs séparés par |"))),
-    Declared("participations.csv", keys={"participation": "Identifiant court de la participation"},
+    Declared("participations.csv", ("participations",),
+             keys={"participation": "Identifiant court de la participation"},
              subjects={"row": "id/participation/{participation}"}, types={"row": "Participation"}, links=(),
              columns=(Spec("participant", ISIC + "participant", target=ANY,
                            help="Qui participe : group/x (un groupe, jamais une personne), organisation/y, role/z"),
                       Spec("instance", ISIC + "participatesIn", target=ANY,
                            help="Comité ou partenariat : committee/x ou partnership/y"))),
-    Declared("milestones.csv", keys={"jalon": "Identifiant court du jalon"},
+    Declared("milestones.csv", ("jalons", "etapes"),
+             keys={"jalon": "Identifiant court du jalon"},
              subjects={"row": "id/milestone/{jalon}"}, types={"row": "Milestone"}, links=(),
              columns=(_of_project(ISIC + "keyMoment", "Projet du jalon"),
                       Spec("intitule", RDFS + "label"), Spec("date", ISIC + "milestoneDate"))),
-    Declared("activities.csv", keys={"temps": "Identifiant court du temps de capitalisation"},
+    Declared("activities.csv", ("activites", "activites de capitalisation"),
+             keys={"temps": "Identifiant court du temps de capitalisation"},
              subjects={"row": "id/activity/{temps}"}, types={"row": "CapitalisationActivity"}, links=(),
              columns=(Spec("projet", ISIC + "forProject"), Spec("avec", ISIC + "heldWith", target=ANY, help=WHO_HELP))),
-    Declared("evaluations.csv", keys={"evaluation": "Identifiant court de l'évaluation"},
+    Declared("evaluations.csv", ("evaluations",),
+             keys={"evaluation": "Identifiant court de l'évaluation"},
              subjects={"row": "id/evaluation/{evaluation}"}, types={"row": "Evaluation"}, links=(),
              columns=(Spec("projet", ISIC + "forProject"), Spec("avec", ISIC + "heldWith", target=ANY, help=WHO_HELP))),
-    Declared("contributions.csv", keys={"apport": "Identifiant court de la mise à disposition"},
+    Declared("contributions.csv", ("contributions", "contributions en nature"),
+             keys={"apport": "Identifiant court de la mise à disposition"},
              subjects={"row": "id/contribution/{apport}"}, types={"row": "InKindContribution"}, links=(),
              columns=(_of_project(ISIC + "inKind", "Projet qui en bénéficie"),)),
-    Declared("family-aid.csv", keys={"aide": "Identifiant court de l'aide mobilisée pour les familles"},
+    Declared("family-aid.csv", ("aides aux familles", "aide aux familles"),
+             keys={"aide": "Identifiant court de l'aide mobilisée pour les familles"},
              subjects={"row": "id/family-aid/{aide}"}, types={"row": "FamilyAid"}, links=(),
              columns=(_of_project(ISIC + "familyAid", "Projet qui mobilise l'aide"),)),
-    Declared("resources.csv", keys={"ressource": "Identifiant court de la ressource (fiche-méthode, rapport…)"},
+    Declared("resources.csv", ("ressources",),
+             keys={"ressource": "Identifiant court de la ressource (fiche-méthode, rapport…)"},
              subjects={"row": "id/resource/{ressource}"}, types={"row": "KnowledgeResource"}, links=(),
              columns=(Spec("titre", DCTERMS + "title"), Spec("description", DCTERMS + "description"),
                       Spec("type", ISIC + "resourceType"),
@@ -251,9 +272,6 @@ STRUCTURE: tuple[Declared, ...] = (
                       Spec("a_propos", ISIC + "about", target=ANY, help=ANY_HELP),
                       Spec("lien", DCAT + "downloadURL", kind="iri"))),
 )
-
-KINDS = {XSD + "date": "date", XSD + "boolean": "boolean", XSD + "decimal": "decimal", XSD + "integer": "integer",
-         XSD + "nonNegativeInteger": "integer"}
 
 
 @cache
@@ -279,8 +297,8 @@ def _table(spec: Declared) -> Table:
                 columns.append(_column(Spec(header, f.path), f))
     columns = [*columns, *(_english(c) for c in columns if c.kind == "text" and c.lang == "fr")]
     templated = [n for t in spec.subjects.values() for n in re.findall(r"\{\+?([^}]+)\}", t)]
-    return Table(spec.file, tuple(dict.fromkeys([*spec.keys, *templated])), dict(spec.keys), dict(spec.subjects),
-                 types, spec.links, tuple(columns), dict(spec.defaults))
+    return Table(spec.file, spec.french, tuple(dict.fromkeys([*spec.keys, *templated])), dict(spec.keys),
+                 dict(spec.subjects), types, spec.links, tuple(columns), dict(spec.defaults))
 
 
 def _english(column: Column) -> Column:
@@ -312,7 +330,7 @@ def _column(spec: Spec, f: Field | None) -> Column:
         return Column(spec.header, spec.path, "resource", spec.subject, required=required, multiple=multiple,
                       target=target, names=names, help=help_)
     datatype = f.datatype if f else None
-    kind = KINDS.get(datatype or "", "text")
+    kind = DATATYPE_KINDS.get(datatype or "", "text")
     lang = "fr" if datatype == LANG_STRING else spec.lang
     return Column(spec.header, spec.path, kind, spec.subject, None if kind == "text" else datatype, lang,
                   required, multiple and kind == "text", names=names, help=help_)

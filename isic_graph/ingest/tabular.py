@@ -92,15 +92,6 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                         frozenset(reader.present))
 
 
-FRENCH_TABLES = {"reseau": "network", "reseaux": "network", "territoires": "territories", "projets": "projects",
-                 "enseignements": "lessons", "partenaires": "partners", "partenariats": "partners",
-                 "financements": "fundings", "groupes": "groups", "groupes d usagers": "groups",
-                 "comites": "committees", "comites de pilotage": "committees", "ressources": "resources",
-                 "roles": "roles", "participations": "participations", "jalons": "milestones",
-                 "etapes": "milestones", "activites": "activities", "activites de capitalisation": "activities",
-                 "evaluations": "evaluations", "contributions": "contributions",
-                 "contributions en nature": "contributions", "aides aux familles": "family-aid",
-                 "aide aux familles": "family-aid", "organisations": "organisations"}
 COPY_MARK = re.compile(r"\s*(\(\d{1,3}\)|- copie|- copy|copie)$")
 
 
@@ -112,7 +103,7 @@ def table_for(name: str) -> Table | None:
     if found is not None:
         return found
     stem = COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)))
-    names = {t.name: t.name for t in tables()} | FRENCH_TABLES
+    names = {name: t.name for t in tables() for name in (t.name, *t.french)}
     for key in sorted(names, key=len, reverse=True):  # the longest name the file's name ends with
         if stem == key or stem.endswith(" " + key):
             return table_named(names[key])

@@ -17,25 +17,10 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetblocks import NAMES, block_triples, stored_values, table_fields, table_of
-from isic_graph.ingest.sheetform import (
-    BLOCKS,
-    MAX_LESSONS,
-    SHEET_TABLES,
-    FilledSheet,
-    SheetTriples,
-    block_fields,
-    block_index,
-    fields,
-    later_fields,
-    lesson_index,
-    listed,
-    options,
-    partnership_fields,
-    project_iri,
-    sheet_iri,
-    sheet_triples,
-)
+from isic_graph.ingest.sheetfilled import MAX_LESSONS, SHEET_TABLES, FilledSheet, block_index, lesson_index
+from isic_graph.ingest.sheetform import BLOCKS, block_fields, fields, later_fields, listed, options, partnership_fields
 from isic_graph.ingest.sheettemplates import workbook
+from isic_graph.ingest.sheettriples import SheetTriples, project_iri, sheet_iri, sheet_triples
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import pick, switch

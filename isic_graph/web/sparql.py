@@ -31,8 +31,6 @@ from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
 
-# the names format= may give instead of a media type
-FORMAT_PARAMETER = {name: f.media_type for f in formats_for(ANSWER) for name in (f.name, *f.aliases)}
 ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")
 FORMAT_FIELDS = ("format", "output", "results")  # what clients name the answer's format by (SPARQLWrapper: all three)
 DESCRIPTION_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
@@ -90,7 +88,7 @@ def sparql() -> Response:
         s.budget.charge(client, time.monotonic() - started)
     if answer.status == 406:
         raise NotAcceptable(f"no result format matches Accept: {accept}; results are available as "
-                            + ", ".join(sorted(set(FORMAT_PARAMETER.values()))))
+                            + ", ".join(available(checked.form)))
     if answer.status >= 400:
         raise UsageError(_engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
                          or f"the query was refused ({answer.status})")
@@ -211,8 +209,14 @@ def answer_type(form: str) -> str:
     best = request.accept_mimetypes.best_match(types)
     if best is None:
         raise NotAcceptable(f"no format of a {form} query's answer matches Accept: {accept}; it is available as "
-                            + ", ".join(sorted({f.media_type for f in offers.values()})))
+                            + ", ".join(available(form)))
     return offers[best].media_type
+
+
+def available(form: str | None) -> list[str]:
+    """The media types a query form's answer is available as (every answer format's for no form), from the format
+    table, sorted: what a 406 and the endpoint's page list."""
+    return sorted({f.media_type for f in (answer_offers(form).values() if form else formats_for(ANSWER))})
 
 
 ENDPOINT_WORDS = {
@@ -235,7 +239,7 @@ def _description() -> Response:
     if best == HTML:
         lang = language()
         page = render_template("endpoint.html", lang=lang, words=ENDPOINT_WORDS[lang], other=switch(lang),
-                               endpoint=endpoint, formats=sorted({f.media_type for f in formats_for(ANSWER)}))
+                               endpoint=endpoint, formats=available(None))
         response = Response(page, content_type="text/html; charset=utf-8")
         response.vary.add("Accept-Language")
         return response

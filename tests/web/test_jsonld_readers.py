@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from pyld import jsonld as pyld
 from pyoxigraph import RdfFormat, parse
 from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from tests.support import paths
+from tests.support.isomorphism import isomorphic
 
 JSON_LD = "application/ld+json"
 SERVED = [("/id/project/les-incompris", "/id/project/les-incompris.ttl"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Iterator
 
@@ -11,17 +12,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 from werkzeug.test import TestResponse
 
-from isic_graph.admin.bootstrap import init_store
 from isic_graph.publish import jsonld
 from isic_graph.rdf import resources
-from isic_graph.rdf.namespaces import ISIC, Graphs
+from isic_graph.rdf.namespaces import ISIC
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
-from isic_graph.validation.validator import Validator
+from tests.support.isomorphism import isomorphic
+from tests.support.oxigraph_server import engine_on_copy
 
 BASE = "http://localhost:5000/"
 PATH = "/id/project/les-incompris"
@@ -42,18 +42,11 @@ SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "app
             ".rdf": "application/rdf+xml", ".html": "text/html"}
 
 
-def loaded_engine(folder: Path, validator: Validator) -> Engine:
-    engine = Engine(folder)
-    engine.start()
-    store = RemoteStore(f"{engine.url}/query", f"{engine.url}/update", None, timeout=60)
-    init_store(store, Graphs(BASE), validator, samples=True)
-    store.update(EXTRA)
-    return engine
-
-
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[Engine]:
-    running = loaded_engine(tmp_path_factory.mktemp("engine"), validator)
+def engine(tmp_path_factory: pytest.TempPathFactory, loaded_store: Path) -> Iterator[Engine]:
+    """The samples (a copy of the store loaded once), with a resource carrying nested `#genid-` nodes."""
+    running = engine_on_copy(loaded_store, tmp_path_factory.mktemp("engine") / "store")
+    RemoteStore(f"{running.url}/query", f"{running.url}/update", None, timeout=60).update(EXTRA)
     yield running
     running.stop()
 
@@ -65,7 +58,9 @@ def graph_of(response: TestResponse) -> Graph:
     return Graph().parse(data=response.data, format=PARSERS[response.mimetype or ""])
 
 
+@cache
 def file_graph(*paths: Path) -> Graph:
+    """The graph of artefact files, read once (callers only read it)."""
     graph = Graph()
     for path in paths:
         graph.parse(path, format="turtle")

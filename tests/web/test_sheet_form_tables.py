@@ -10,7 +10,8 @@ import re
 from flask.testing import FlaskClient
 
 from isic_graph.ingest.sheetblocks import project_column, table_of
-from isic_graph.ingest.sheetform import BLOCK_LINKS, SHEET_TABLES, block_fields, fields, partnership_fields
+from isic_graph.ingest.sheetfilled import SHEET_TABLES
+from isic_graph.ingest.sheetform import BLOCK_LINKS, block_fields, fields, partnership_fields
 from isic_graph.ingest.sheetmodel import tables
 from tests.support.formpage import form_values
 from tests.web import test_sheets

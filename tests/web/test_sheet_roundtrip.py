@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
-from rdflib.compare import isomorphic
 
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
@@ -30,6 +29,7 @@ from isic_graph.ingest.spreadsheets import MOJIBAKE
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.formats import format_for_path
 from tests.support import paths
+from tests.support.isomorphism import isomorphic
 from tests.unit.ingest.test_sheet_samples import graph_of
 from tests.unit.test_cli import environment
 

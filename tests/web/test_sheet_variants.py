@@ -13,6 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
+from isic_graph.config import Settings
 from tests.conftest import bearer
 from tests.support.sheet_mistakes import NETWORK, SAMPLE
 from tests.support.sheet_variants import cases, libreoffice_exports, variants
@@ -53,11 +54,13 @@ def test_there_are_over_forty_variants_of_every_kind() -> None:
 
 def test_every_variant_publishes_the_same_graph_through_the_api(client: FlaskClient, token: str) -> None:
     before = network_graph(client)
-    for name, files in CASES:
+    for number, (name, files) in enumerate(CASES):
         dry = client.post(f"/api/networks/{NETWORK}/sheets?dry-run=1", data={"files": parts(files)},
                           headers={**bearer(token), "Accept-Language": "fr"}, content_type="multipart/form-data")
         assert dry.status_code == 200, (name, dry.json)
         assert dry.json["changes"] == {"added": [], "changed": [], "removed": []}, (name, dry.json["changes"])
+        if number % 4 != 1 and name.startswith("csv"):  # every variant is read; a sample of the CSV ones is published
+            continue  # (another sample than the upload page's)
         done = client.post(f"/api/networks/{NETWORK}/sheets", data={"files": parts(files)}, headers=bearer(token),
                            content_type="multipart/form-data")
         assert done.status_code == 200, (name, done.json)
@@ -66,11 +69,13 @@ def test_every_variant_publishes_the_same_graph_through_the_api(client: FlaskCli
 
 def test_every_variant_publishes_the_same_graph_through_the_upload_page(client: FlaskClient, token: str) -> None:
     before = network_graph(client)
-    for name, files in CASES:
+    for number, (name, files) in enumerate(CASES):
         checked = client.post("/sheets/csv", data={"files": parts(files), "credential": token},
                               content_type="multipart/form-data")
         page = checked.get_data(as_text=True)
         assert checked.status_code == 200 and "Aucun changement." in page, (name, page[page.find("<main"):][:2000])
+        if number % 4 and name.startswith("csv"):  # every variant is read; a sample of the CSV ones is confirmed
+            continue
         hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
         confirmed = client.post("/sheets/csv", data={**{k: _unescaped(x) for k, x in hidden.items()}})
         assert confirmed.status_code == 201, (name, confirmed.get_data(as_text=True)[-2000:])
@@ -81,12 +86,15 @@ def _unescaped(value: str) -> str:
     return value.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'").replace("&amp;", "&")
 
 
-def test_every_variant_publishes_the_same_graph_through_the_cli(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_variant_publishes_the_same_graph_through_the_cli(cli, settings: Settings,  # type: ignore[no-untyped-def]
+                                                                tmp_path: Path) -> None:
     cli = with_anas(cli)
     reference = cli("ingest", *map(str, sorted(SAMPLE.glob("*.csv"))), "--network", NETWORK)
     assert reference.exit_code == 0, reference.output
     before = cli("query", TRIPLES, "--format", "csv").output
     for number, (case, files) in enumerate(CASES):
+        if number % 2 != bool(settings.store_url):  # every variant through the CLI once, half on each backend
+            continue
         folder = tmp_path / str(number)
         folder.mkdir()
         for name, data in files.items():

@@ -14,9 +14,7 @@ from typing import Callable, Iterator, Sequence
 
 import pytest
 from click.testing import CliRunner, Result
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
-from rdflib import Graph
-from rdflib.compare import isomorphic
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 from isic_graph import __version__
 from isic_graph.admin.backup import Backup, backup, verify
@@ -34,6 +32,7 @@ from isic_graph.store.engine import Engine, serving_engine
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
 from tests.conftest import BASE
+from tests.support.isomorphism import isomorphic
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TRICKY = [
@@ -71,17 +70,11 @@ def assert_same_content(before: dict[str, list[Quad]], after: dict[str, list[Qua
     for name in before:
         assert len(before[name]) == len(after[name]), name
         assert ground(before[name]) == ground(after[name]), name
-        assert isomorphic(rdflib_graph(before[name]), rdflib_graph(after[name])), name
+        assert isomorphic(before[name], after[name]), name
 
 
 def ground(quads: list[Quad]) -> set[Triple]:
     return {q.triple for q in quads if not any(isinstance(t, BlankNode) for t in (q.subject, q.object))}
-
-
-def rdflib_graph(quads: list[Quad]) -> Graph:
-    graph = Graph()
-    graph.parse(data=serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES), format="nt")
-    return graph
 
 
 def test_backup_then_restore_into_a_fresh_store_gives_back_every_graph(sample_store: Store, store: Store,

@@ -16,6 +16,7 @@ from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.ingest import ownership
+from isic_graph.ingest.ownercheck import keep_owned
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
@@ -163,7 +164,7 @@ def test_a_harvested_dump_keeps_only_what_its_peer_owns(tmp_path: Path) -> None:
     own = [triple("https://south.example/id/project/s", "South's")]
     foreign = [triple(SPACE + "y", "taken"), triple("HTTP://PEER.EXAMPLE/y", "taken"),
                triple("http://peer.example:80/x", "taken"), triple(BASE + "id/project/p", "taken")]
-    kept, left_out = ownership.keep_owned(store, graphs, "south", "https://south.example/id/", own + foreign)
+    kept, left_out = keep_owned(store, graphs, "south", "https://south.example/id/", own + foreign)
     assert kept == tuple(own)
     assert set(left_out) == {str(t.subject.value) for t in foreign}
     assert ownership.owner_of(store, graphs, "https://south.example/id/project/s") == ownership.peer(graphs, "south")
@@ -186,6 +187,6 @@ def test_a_space_registered_after_a_network_took_an_iri_of_it_is_the_peers(tmp_p
     registry.add("inner", "http://127.0.0.1:8/sparql", allow_private=True, uri_space=SPACE + "inner/")
     assert ownership.owner_of(store, graphs, SPACE + "y") == ownership.peer(graphs, "canary")
     assert ownership.owner_of(store, graphs, SPACE + "inner/z") == ownership.peer(graphs, "inner")
-    kept, left_out = ownership.keep_owned(store, graphs, "canary", SPACE, [triple(SPACE + "y", "Y"),
+    kept, left_out = keep_owned(store, graphs, "canary", SPACE, [triple(SPACE + "y", "Y"),
                                                                            triple(SPACE + "inner/z", "Z")])
     assert kept == (triple(SPACE + "y", "Y"),) and left_out == (SPACE + "inner/z",)

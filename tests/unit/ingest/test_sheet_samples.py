@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.reading import read_batch
 from tests.support import paths
+from tests.support.isomorphism import isomorphic
 
 ROOT = paths.ROOT
 SAMPLE = ROOT / "samples" / "action-sociale-35"

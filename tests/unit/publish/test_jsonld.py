@@ -10,12 +10,12 @@ import pytest
 from pyld import jsonld as pyld
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 from rdflib import Dataset, Graph, URIRef
-from rdflib.compare import isomorphic
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.publish import jsonld
 from isic_graph.rdf import resources
 from isic_graph.rdf.namespaces import CONTEXT_IRI, ISIC
+from tests.support.isomorphism import isomorphic
 
 BASE = "http://localhost:5000/"
 PROJECT = f"{BASE}id/project/les-incompris"

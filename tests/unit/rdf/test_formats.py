@@ -28,9 +28,9 @@ def test_each_route_offers_what_it_offered_before_the_table() -> None:
     assert set(graph_store.READ_FORMATS) == set(sparql.DESCRIPTION_FORMATS) == {TURTLE, JSONLD, NT, RDFXML}
     assert metadata.MEDIA_TYPES == [TURTLE, JSONLD, NT, "application/json"]
     assert {t: f.rdflib for t, f in api.REPORTS.items()} == {TURTLE: "turtle", JSONLD: "json-ld"}
-    assert sparql.FORMAT_PARAMETER == {
-        "json": SRJ, "xml": SRX, "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": TURTLE,
-        "ttl": TURTLE, "ntriples": NT, "nt": NT, "nquads": "application/n-quads", "rdfxml": RDFXML, "jsonld": JSONLD}
+    assert sparql.available("SELECT") == [SRJ, SRX, "text/csv", "text/tab-separated-values"]
+    assert sparql.available("CONSTRUCT") == [JSONLD, "application/n-quads", NT, RDFXML, TURTLE]
+    assert sparql.available(None) == sorted({*sparql.available("ASK"), *sparql.available("DESCRIBE")})
     assert set(RESULT_FORMATS) == {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                                    "SPARQL_Results_TSV", "Turtle", "N-Triples", "N-Quads", "RDF_XML", "JSON-LD"}
     assert set(EXPORT_FORMATS) == {"nquads", "trig", "turtle", "ntriples", "jsonld"}

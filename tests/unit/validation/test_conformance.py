@@ -207,7 +207,8 @@ def test_a_shape_feature_the_compiler_does_not_check_sends_everything_to_pyshacl
                                      *sorted((ROOT / "ontology" / "thesauri").glob("*.ttl"))])
     assert validator.compiled is None and validator.unsupported
     assert not validator.proves_conformance(generated)
-    assert validator.check(generated).graph is not None  # pySHACL's report
+    if extra.endswith("sh:deactivated true ."):  # what follows is the same for every feature: checked once
+        assert validator.check(generated).graph is not None  # pySHACL's report
 
 
 def test_the_shapes_of_the_project_compile(validator: Validator) -> None:

@@ -1,0 +1,217 @@
+"""The check that what a network writes, or a peer's harvest brings, states nothing about a subject another owns.
+
+Who owns what is in ownership.py. What counts as a statement about a subject: every triple whose subject it is, and
+the triples that attach something to it as their object (ATTACHING: a collection sheet `isic:describes` it, a
+lesson is `isic:learnedFrom` it, `owl:sameAs` and the other identity links, which would merge two descriptions; an
+identity link to an IRI nobody owns, such as Wikidata's, claims nothing). Any other link to another's subject (a
+project carried by the CAF, a lesson that confirms another network's lesson) is what linked data is for, and is
+shown on the target's page as an incoming link.
+
+A row about another's subject is accepted as a reference when it only repeats the subject's identity (IDENTITY: its
+type, label, SIRET / RNA / INSEE code, territory level and enclosing territory, actor type) exactly as its owner's
+graphs hold it (a literal's language tag and datatype included); so networks list Rennes or the CAF without
+describing them. One rule for every owner: network, peer or instance.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from isic_graph.errors import NotOwner, UsageError
+from isic_graph.ingest.documents import Batch
+from isic_graph.ingest.ownership import (
+    ATTACHING,
+    CHUNK,
+    IDENTITY,
+    PART_OF,
+    Owner,
+    claim_records,
+    claim_update,
+    is_orphan,
+    key,
+    peer,
+    resolve,
+    space_update,
+)
+from isic_graph.rdf.iris import normal
+from isic_graph.rdf.namespaces import PROV, XSD, Graphs
+from isic_graph.sparql.default_graph import Written
+from isic_graph.sparql.terms import iri as sparql_iri
+from isic_graph.store.base import Store
+from isic_graph.store.results import term_value
+
+# the path under `id/` of this instance's IRIs: a kind, then names of letters, digits, hyphens and underscores
+MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
+
+
+def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> list[str]:
+    """Refuse (NotOwner) a batch stating anything about a subject another owns, but rows that repeat
+    its identity as stored; the IRIs the batch will claim (nobody's yet, or the owner's by rule only)."""
+    stated = _statements(batch.triples)
+    base = key(graphs, graphs.base)
+    for iri in stated:
+        if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
+            raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
+                             "names of letters, digits and hyphens, in normal form): write it as they are",
+                             f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, "
+                             "noms de lettres, chiffres et tirets, sous forme normale) : écrivez-le comme elles")
+    found = resolve(store, graphs, stated)
+    references: list[tuple[str, Owner, Triple]] = []
+    for iri, (other, _) in found.items():
+        if other == owner:
+            continue
+        for t, attached in stated[iri]:
+            if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
+                raise _refusal(batch, iri, other, owner, t)
+            references.append((iri, other, t))
+    matching = _matching(store, graphs, references)
+    for iri, other, t in references:
+        if t not in matching:
+            raise _refusal(batch, iri, other, owner, t)
+    claimed: dict[str, str] = {}
+    if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
+        claimed[key(graphs, owner.agent)] = owner.agent
+    for iri, statements in stated.items():
+        if _published(statements) and (iri not in found or (found[iri][0] == owner and not found[iri][1])):
+            claimed.setdefault(key(graphs, iri), iri)
+    return sorted(claimed.values())
+
+
+def _published(statements: list[tuple[Triple, bool]]) -> bool:
+    """Whether the statements publish their IRI (describe it, or attach a sheet or lesson to it), or only
+    link it as the same as another (owl:sameAs <http://www.wikidata.org/…> claims nothing)."""
+    return any(not attached or t.predicate.value in PART_OF for t, attached in statements)
+
+
+def _statements(triples: Iterable[Triple]) -> dict[str, list[tuple[Triple, bool]]]:
+    """The triples stating something about each IRI: those it is the subject of (or a blank node of it
+    is), and those attaching something to it (True)."""
+    stated: dict[str, list[tuple[Triple, bool]]] = defaultdict(list)
+    for t in triples:
+        stated[term_value(t.subject).split("#genid-")[0]].append((t, False))
+        if t.predicate.value in ATTACHING and isinstance(t.object, NamedNode):
+            stated[t.object.value.split("#genid-")[0]].append((t, True))
+    return stated
+
+
+def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, triples: Sequence[Triple],
+               now: datetime.datetime | None = None) -> tuple[tuple[Triple, ...], tuple[str, ...]]:
+    """A harvested peer's triples about the subjects it owns, with the rows repeating the identity of
+    another's subject as its owner states it; and the subjects of the triples left out (sorted).
+
+    The peer owns the IRIs under its URI space (under this instance's own base, those nobody here published
+    first; outside it, all of them, whatever was recorded before the peer was registered); with no known URI
+    space, what it publishes here first.
+    Its URI space and the subjects it is first to publish here are recorded.
+    """
+    stated = _statements(triples)
+    mine = peer(graphs, name)
+    found = resolve(store, graphs, stated)
+    space = key(graphs, uri_space) if uri_space else None
+    own = key(graphs, graphs.base)
+    claimed: list[str] = []
+    references: list[tuple[str, Owner, Triple]] = []
+    refused: set[Triple] = set()
+    for iri, statements in stated.items():
+        owner, recorded = found.get(iri, (None, False))
+        inside = space is None or key(graphs, iri).startswith(space)
+        claimable = owner is None or (not recorded and owner.kind == "network")  # a network never published here
+        if (key(graphs, iri).startswith(own) and not _spelled_as_ours(graphs, iri)) or (
+                inside and normal(iri) != iri and not is_orphan(graphs, iri)):
+            refused.update(t for t, _ in statements)
+        elif (owner == mine and recorded) or (owner is None and not _published(statements)):
+            continue
+        elif owner == mine or (inside and claimable):  # its own by rule (its registered space): recorded now
+            claimed.append(iri)
+        elif owner is None:
+            refused.update(t for t, _ in statements)
+        else:
+            for t, attached in statements:
+                if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
+                    refused.add(t)
+                else:
+                    references.append((iri, owner, t))
+    matching = _matching(store, graphs, references)
+    refused.update(t for _, _, t in references if t not in matching)
+    kept = tuple(t for t in triples if t not in refused)
+    left_out = {iri for iri, statements in stated.items() if any(t in refused for t, _ in statements)}
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/harvest/{name}/{now.strftime('%Y%m%dT%H%M%S%fZ')}-ownership"
+    operations = [space_update(graphs, name, uri_space)]
+    claimed = sorted(set(claimed) - left_out)
+    if claimed:
+        operations.append(f"INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a "
+                          f"<{PROV}Activity> ; "
+                          f'<{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; '
+                          f"<{PROV}wasAssociatedWith> {sparql_iri(mine.agent)} }} }}")
+        operations.append(claim_update(graphs, mine, claimed, activity))
+    store.update(" ;\n".join(operations),
+                 written=Written(subjects=[peer(graphs, name).agent, activity, *claim_records(graphs, claimed)]))
+    return kept, tuple(sorted(left_out))
+
+
+def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, Triple]]) -> set[Triple]:
+    """The reference rows stated in a graph of their subject's owner, exactly: the same IRI, or the same
+    literal (its text, language tag and datatype; "Victim network"@x-hacked is not "Victim network"@en, a
+    name written in a language its owner never used would be a new statement about another's resource)."""
+    held: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    pairs = sorted({(term_value(t.subject), t.predicate.value) for _, _, t in references})
+    for start in range(0, len(pairs), CHUNK):
+        values = " ".join(f"({sparql_iri(s)} {sparql_iri(p)})" for s, p in pairs[start:start + CHUNK])
+        for row in store.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p) {{ {values} }} "
+                                f"GRAPH ?g {{ ?s ?p ?o }} }}").rows:
+            held[(term_value(row["s"]), term_value(row["p"]), _text(row["o"]))].add(term_value(row["g"]))
+    return {t for _, other, t in references
+            if any(_holds(graphs, other, g) for g in held.get((term_value(t.subject), t.predicate.value,
+                                                               _text(t.object)),
+                                                                ()))}
+
+
+def _text(term: object) -> str:
+    """A term as compared: an IRI, or a literal's text with its language tag (in lower case, as BCP 47 compares
+    them) or its datatype."""
+    if isinstance(term, Literal):
+        return f'"{term.value}"' + (f"@{term.language.lower()}" if term.language else f"^^<{term.datatype.value}>")
+    return f"<{term_value(term)}>"  # type: ignore[arg-type]
+
+
+def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
+    """Whether a graph states what an owner says."""
+    if owner.kind == "network":
+        return graph == graphs.network(owner.name)
+    if owner.kind == "peer":
+        return graph.startswith(f"{graphs.peer_prefix}{owner.name}/")
+    return not graph.startswith((graphs.network_prefix, graphs.peer_prefix)) \
+        and graph not in (graphs.metadata, graphs.identity, graphs.ownership)
+
+
+def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:
+    """Whether an IRI under this instance's base is written as its IRIs are: its very base, normal form,
+    and under `id/` a kind and names of letters, digits, hyphens and underscores (no `.`, `;`, `?`, `%`:
+    `…/les-incompris.` or `…/les-incompris?x` would be look-alikes of `…/les-incompris`)."""
+    if iri.startswith(graphs.base + "id/") and not MINTED_PATH.fullmatch(iri[len(graphs.base) + 3:]):
+        return False
+    return iri.startswith(graphs.base) and (normal(iri) == iri or normal(graphs.base) != graphs.base
+                                            or is_orphan(graphs, iri))
+
+
+def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
+    """The refusal names the subject, the property and the row, never the value (it may be personal data
+    in a form no search recognises)."""
+    where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
+    row = where.describe("en") if where else None
+    ligne = f" ({where.describe('fr')})" if where else ""
+    return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
+                    f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
+                    "; nothing was stored", iri, other.agent, row,
+                    fr=f"<{iri}> appartient {other.describe('fr à')}, qui seul le décrit ; {owner.describe('fr')} ne "
+                       f"peut pas affirmer <{term_value(t.subject)}> <{t.predicate.value}> …{ligne} ; rien n'a été "
+                       "enregistré")
+
+
+__all__ = ["check_batch", "keep_owned"]
