@@ -322,7 +322,7 @@ def _listed(tokens: Sequence[Token]) -> int:
     another, within round brackets, where expressions put an operator or a comma between theirs), each `,` of
     an object list (outside round brackets: within them, commas part a call's arguments or an IN list, which
     are flat), and each `;` of a predicate list and `.` between triple patterns within braces or brackets (the
-    engine joins the patterns one by one: 3,000 `; <p> ?o` or 5,000 `?s ?p ?o .` overflowed its stack)."""
+    engine joins the patterns one by one: 3,000 `; :p ?o` or 5,000 `?s ?p ?o .` overflowed its stack)."""
     count, ended, data = 0, False, 0  # data: the depth of an INSERT DATA / DELETE DATA block's braces (a flat list)
     openers: list[str] = []
     for i, token in enumerate(tokens):  # comparisons written out: this runs on every token of every new query

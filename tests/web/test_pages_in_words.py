@@ -61,7 +61,8 @@ def test_how_to_ask_is_in_the_page_s_language_with_its_code_as_code(client: Flas
         assert "<code>isic:CollectionSheet</code>" in text and "<code>prov:wasAttributedTo</code>" in text
         assert not CURIE.search(shown(text))  # every prefixed name it mentions is code
     assert "Graphes nommés" in french and "Named graphs" not in french and "Which network" not in french
-    assert "Named graphs" in english and "Graphes nommés" not in english and "union" in english
+    assert "chaque triplet une fois" in french
+    assert "Named graphs" in english and "Graphes nommés" not in english and "each triple once" in english
 
 
 def test_the_analysts_reference_says_how_to_ask_in_english_with_the_same_code() -> None:
