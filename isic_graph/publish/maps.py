@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import safe_href
+from isic_graph.query.aliases import speakers
 from isic_graph.query.merged import one
 from isic_graph.rdf.labels import choose, pick
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD, Graphs
@@ -137,12 +138,16 @@ def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs |
         {filters.patterns()}
         {merge}
     }}""").rows
+    # each merged node stands under the IRI, and with the name, of the member that speaks for its group (the
+    # instance's, else the first published), never an alias another network chose to sort first
+    speaker = speakers(store, graphs, {row["org_one"].value for row in rows}) if graphs is not None else {}
     members: dict[str, set[str]] = defaultdict(set)
     networks: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        members[row["project"].value].add(row["org_one"].value)
+        node = speaker.get(row["org_one"].value, row["org_one"].value)
+        members[row["project"].value].add(node)
         if "network" in row:
-            networks[row["org_one"].value].add(row["network"].value)
+            networks[node].add(row["network"].value)
     projects_of: dict[str, int] = defaultdict(int)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     for orgs in members.values():

@@ -10,8 +10,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.ingest.ownership import record_of
 from isic_graph.publish.links import page_link
+from isic_graph.query.aliases import aliases_of
 from isic_graph.rdf.labels import pick, words_in
-from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
+from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.results import SelectResult
 from isic_graph.web.cells import UI, Cell, Row, local_name, term_value
@@ -118,6 +119,10 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
             out.append((rank, Row(label, [c for _, c in cells])))
         return [row for _, row in sorted(out, key=lambda r: r[0])]
 
+    twins = {a.iri for a in aliases_of(services().store, graphs, iri)}  # shown attributed: see aliases()
+    for subject, said in by_subject.items():
+        by_subject[subject] = [t for t in said if t.predicate.value != OWL + "sameAs"
+                               or term_value(t.object) not in twins]
     types = [term_value(t.object) for t in by_subject[iri] if t.predicate.value == RDF_TYPE]
     nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
               "rows": rows(((t.predicate, t.object) for t in by_subject[s]),
@@ -171,6 +176,33 @@ def owner(iri: str, lang: str) -> list[Row]:
         cells.append(Cell(moment_text(found.since, lang) or found.activity,
                           href=page_link(found.activity, s.graphs.base), note=ui["since"], title=found.activity))
     return [Row(Cell(ui["owner"]), cells)]
+
+
+ALSO = {"fr": ("Aussi décrit", "par le réseau « {} »", "par le pair « {} »", "par cette instance",
+               "sous le nom « {} »"),
+        "en": ("Also described", 'by network "{}"', 'by peer "{}"', "by this instance", 'as "{}"')}
+
+
+def aliases(iri: str, lang: str) -> list[Row]:
+    """The other IRIs the identity graph links to the resource (another network's description of the same
+    organisation or territory), each in words attributed to its owner: « Aussi décrit par le réseau X sous le
+    nom « … » », linking the alias's page. Their names are their owners' words, never the resource's."""
+    s = services()
+    found = aliases_of(s.store, s.graphs, iri)
+    words = ALSO["fr" if lang == "fr" else "en"]
+    networks = names_of([a.owner.agent for a in found if a.owner is not None and a.owner.kind == "network"], lang)
+    cells = []
+    for alias in found:
+        who = alias.owner
+        parts = [words[0]]
+        if who is not None:
+            parts.append(words[3] if who.kind == "instance" else
+                         words[1 if who.kind == "network" else 2].format(networks.get(who.agent) or who.name))
+        name = alias.name(lang)
+        if name:
+            parts.append(words[4].format(name))
+        cells.append(Cell(" ".join(parts), href=page_link(alias.iri, s.graphs.base), title=alias.iri))
+    return [Row(Cell(words_in(UI, lang)["aliases"]), cells)] if cells else []
 
 
 def provenance(iri: str, lang: str) -> list[Row]:
