@@ -13,6 +13,7 @@ from pyoxigraph import RdfFormat, parse
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import BASE, bearer
+from tests.support import paths
 
 PREFIXES = """@prefix isic: <https://w3id.org/isic/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -125,3 +126,15 @@ def test_maps_draw_a_twin_once_under_its_first_owners_name(attacked: FlaskClient
     nodes = set(re.findall(r'href="/id/organisation/([^"]+)"', svg))
     assert {"caf-ille-et-vilaine", "ville-de-rennes", "compagnie-theatre-de-l-ordinaire"} <= nodes
     assert not nodes & {"caf-35", "aaa-caf", "aaa-rennes", "aaa-theatre"}  # one node each, the first owner's
+
+
+def test_the_lessons_about_an_organisation_name_it_by_its_first_owner(attacked: FlaskClient) -> None:
+    query = (paths.ROOT / "queries" / "cq11-lessons-about-an-organisation.rq").read_text(encoding="utf-8")
+    answer = attacked.get("/sparql", query_string={"query": query},
+                          headers={"Accept": "application/sparql-results+json"}).json
+    assert answer is not None
+    rows = answer["results"]["bindings"]
+    caf = [r for r in rows if r["organisation"]["value"] == f"{BASE}id/organisation/aaa-caf"]
+    assert caf  # the group stands under its least IRI, the attacker's, for counting
+    assert {r["organisationLabel"]["value"] for r in caf} == {"Caisse d'allocations familiales d'Ille-et-Vilaine"}
+    assert not [r for r in rows if "PWNED" in r.get("organisationLabel", {}).get("value", "")]
