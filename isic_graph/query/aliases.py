@@ -2,8 +2,8 @@
 same organisation or territory under its own IRI, recognised by a shared SIRET, RNA number or INSEE code).
 
 An alias is another owner's description: its words are never the resource's own. Pages show an alias only
-attributed to its owner (`aliases_of`), read a resource's own statements without the derived links
-(`NOT_DERIVED`), and the merged view names an identity group by the member that speaks for it (`speakers`):
+attributed to its owner (`aliases_of`), read a resource's own statements only (query/own_words.py), and the
+merged view names an identity group by the member that speaks for it (`speakers`):
 the one this instance owns (reference data), else the one published first here (the earliest ownership
 record), else the least IRI.
 """
@@ -35,12 +35,6 @@ class Alias:
 
     def name(self, lang: str) -> str | None:
         return pick(self.names, lang)
-
-
-def not_derived(graphs: Graphs, pattern: str) -> str:
-    """A filter keeping a triple pattern's matches that are stated somewhere but in the identity graph (the
-    owl:sameAs links it derives are no one's statement about the resource)."""
-    return f"FILTER NOT EXISTS {{ GRAPH {iri(graphs.identity)} {{ {pattern} }} }}"
 
 
 def same_as(store: Store, graphs: Graphs, names: Iterable[str]) -> dict[str, list[str]]:

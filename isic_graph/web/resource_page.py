@@ -3,7 +3,7 @@ names), who links to it, who owns it, where its description comes from and what 
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from flask import url_for
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
@@ -11,6 +11,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from isic_graph.ingest.ownership import record_of
 from isic_graph.publish.links import page_link
 from isic_graph.query.aliases import aliases_of
+from isic_graph.query.own_words import owned_rows
 from isic_graph.rdf.labels import pick, words_in
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
@@ -33,14 +34,23 @@ def describe(iri: str) -> list[Triple]:
     while todo and len(seen) < MAX_NODES:
         values = " ".join(str(node) for node in todo)
         todo = []
-        for row in select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}").rows:
-            out.append(Triple(row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+        for row in own_description(select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} "
+                                          f"GRAPH ?g {{ ?s ?p ?o }} }}").rows):
+            out.append(Triple(row["s"], row["p"], row["o"]))
             o = row["o"]
             if isinstance(o, NamedNode) and o.value.startswith(iri + "#genid-") and o.value not in seen:
                 seen.add(o.value)
                 todo.append(o)
     out = list(dict.fromkeys(out))
     return out + labels_of(t.object for t in out if term_value(t.object) not in seen)
+
+
+def own_description(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a description its owner's graphs state, and the identity graph's links to its twins (their
+    names then come as statements about them: linked data, never the resource's words)."""
+    s, found = services(), list(rows)
+    derived = [{k: v for k, v in r.items() if k != "g"} for r in found if term_value(r["g"]) == s.graphs.identity]
+    return owned_rows(s.store, s.graphs, found) + derived
 
 
 def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -255,9 +265,10 @@ def labels_of(nodes: Iterable[object]) -> list[Triple]:
     names = list(dict.fromkeys(str(n) for n in nodes if isinstance(n, NamedNode)))[:MAX_NODES]
     if not names:
         return []
-    rows = select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
-                   f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} ?s ?p ?o }}").rows
-    return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in rows))  # type: ignore[arg-type]
+    rows = select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
+                  f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} GRAPH ?g {{ ?s ?p ?o }} }}").rows
+    s = services()  # each IRI's names as its owner gives them, not a copy another network keeps, nor a twin's
+    return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in owned_rows(s.store, s.graphs, rows)))
 
 
 def names_of(iris: Iterable[str], lang: str) -> dict[str, str]:

@@ -138,3 +138,27 @@ def test_the_lessons_about_an_organisation_name_it_by_its_first_owner(attacked: 
     assert caf  # the group stands under its least IRI, the attacker's, for counting
     assert {r["organisationLabel"]["value"] for r in caf} == {"Caisse d'allocations familiales d'Ille-et-Vilaine"}
     assert not [r for r in rows if "PWNED" in r.get("organisationLabel", {}).get("value", "")]
+
+
+def test_a_copy_another_network_keeps_of_a_name_is_not_the_owners(attacked: FlaskClient,
+                                                                  credentials: CredentialStore) -> None:
+    # anas (the owner) renames the Ville de Rennes; action-sociale-35 still lists it under the old name
+    renamed = PREFIXES + """<id/organisation/ville-de-rennes> a isic:Organisation ; rdfs:label "Mairie de Rennes"@fr ;
+      isic:actorType <https://w3id.org/isic/thesaurus/actor-type/local-authority> ; isic:siret "21350238800019" ;
+      isic:territory <id/territory/commune/35238> ."""
+    response = attacked.post("/api/networks/anas/sheets?mode=upsert", data=renamed.encode(),
+                             content_type="text/turtle", headers=bearer(credentials.add("anas", "ANAS")))
+    assert response.status_code in (200, 201), response.data[:500]
+    stale = attacked.get("/sparql", query_string={"query": f"""ASK {{ GRAPH <{BASE}graph/network/action-sociale-35>
+        {{ <{BASE}id/organisation/ville-de-rennes> ?p "Ville de Rennes"@fr }} }}"""},
+                         headers={"Accept": "application/sparql-results+json"}).json
+    assert stale is not None and stale["boolean"] is True
+    for lang in ("fr", "en"):
+        page = text_of(attacked.get("/id/organisation/ville-de-rennes",
+                                    headers={"Accept": "text/html", "Accept-Language": lang}).data)
+        assert "Mairie de Rennes" in page and "Ville de Rennes" not in page
+        commune = text_of(attacked.get("/id/territory/commune/35238",
+                                       headers={"Accept": "text/html", "Accept-Language": lang}).data)
+        assert "Mairie de Rennes" in commune and "Ville de Rennes" not in commune
+    svg = attacked.get("/maps/partnerships.svg").data.decode()
+    assert "Mairie de Rennes" in svg and "Ville de Rennes" not in svg
