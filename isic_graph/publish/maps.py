@@ -21,7 +21,9 @@ from typing import Any, Callable
 
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import safe_href
+from isic_graph.query.aliases import speakers
 from isic_graph.query.merged import one
+from isic_graph.query.own_words import owned_rows
 from isic_graph.rdf.labels import choose, pick
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD, Graphs
 from isic_graph.sparql.terms import iri, is_iri, literal
@@ -110,12 +112,15 @@ class Coverage:
         return self.projects.get(theme, 0) > 0 and self.counts.get((theme, column), 0) == 0
 
 
-def _label(store: Store, iris: set[str], lang: str = "fr") -> dict[str, str]:
-    """Each IRI's name in `lang` (labels.pick's fallback), else the last segment of its IRI."""
+def _label(store: Store, iris: set[str], lang: str = "fr", graphs: Graphs | None = None) -> dict[str, str]:
+    """Each IRI's name in `lang` (labels.pick's fallback), else the last segment of its IRI; with `graphs`, as
+    its owner names it (query/own_words.py), not as a copy another network keeps."""
     if not iris:
         return {}
-    rows = store.select("SELECT ?x ?l WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
-                        f"?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l }}").rows
+    rows = store.select("SELECT ?x ?l ?g WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
+                        f"GRAPH ?g {{ ?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l }} }}").rows
+    if graphs is not None:
+        rows = tuple(owned_rows(store, graphs, rows, subject="x"))
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         found.setdefault(row["x"].value, {}).setdefault(getattr(row["l"], "language", None) or "", row["l"].value)
@@ -137,12 +142,16 @@ def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs |
         {filters.patterns()}
         {merge}
     }}""").rows
+    # each merged node stands under the IRI, and with the name, of the member that speaks for its group (the
+    # instance's, else the first published), never an alias another network chose to sort first
+    speaker = speakers(store, graphs, {row["org_one"].value for row in rows}) if graphs is not None else {}
     members: dict[str, set[str]] = defaultdict(set)
     networks: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        members[row["project"].value].add(row["org_one"].value)
+        node = speaker.get(row["org_one"].value, row["org_one"].value)
+        members[row["project"].value].add(node)
         if "network" in row:
-            networks[row["org_one"].value].add(row["network"].value)
+            networks[node].add(row["network"].value)
     projects_of: dict[str, int] = defaultdict(int)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     for orgs in members.values():
@@ -152,7 +161,7 @@ def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs |
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
                 shared[(a, b)] += 1
-    labels = _label(store, set(projects_of) | {n for ns in networks.values() for n in ns}, lang)
+    labels = _label(store, set(projects_of) | {n for ns in networks.values() for n in ns}, lang, graphs)
     organisations = tuple(Organisation(org, labels[org], tuple(sorted(networks[org])), n)
                           for org, n in sorted(projects_of.items()))
     all_networks = sorted({n for ns in networks.values() for n in ns})

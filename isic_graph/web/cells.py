@@ -16,7 +16,8 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "related": "Liens", "partner": "partenaires", "partner-in": "partenaire des projets",
              "funder-of": "finance les projets", "carries": "porte les projets", "owner": "propriétaire",
              "peer": "pair", "instance": "cette instance", "since": "depuis",
-             "withdraw": "Retirer de la publication", "of": "du"},
+             "withdraw": "Retirer de la publication", "of": "du",
+             "aliases": "autres descriptions"},
       "en": {"formats": "Other formats", "incoming": "Referenced by", "ontology": "Ontology",
              "provenance": "Provenance", "graph": "graph", "modified": "modified", "harvested": "harvested from",
              "sheet": "collection sheet", "network": "network", "other": "Français",
@@ -25,7 +26,8 @@ UI = {"fr": {"formats": "Autres formats", "incoming": "Référencé par", "ontol
              "related": "Links", "partner": "partners", "partner-in": "partner in the projects",
              "funder-of": "funds the projects", "carries": "leads the projects", "owner": "owner",
              "peer": "peer", "instance": "this instance", "since": "since",
-             "withdraw": "Withdraw from publication", "of": "of"}}
+             "withdraw": "Withdraw from publication", "of": "of",
+             "aliases": "other descriptions"}}
 
 
 @dataclass(frozen=True)

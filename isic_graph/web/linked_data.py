@@ -22,6 +22,7 @@ from isic_graph.web.ontology_page import diagram_svg, ontology_page, shapes_page
 from isic_graph.web.representations import HTML, SUFFIXES, answer, known, negotiate_form, suffix_of
 from isic_graph.web.resource_page import (
     MAX_NODES,
+    aliases,
     describe,
     labels_of,
     owner,
@@ -64,14 +65,16 @@ def resource(kind: str, slug: str) -> Response:
     leaf = iri.rsplit("/", 1)[-1]
     if media_type != HTML:
         return answer(rdf_bytes(triples, media_type), media_type, leaf, suffix)
-    bookkeeping = sparql_terms.iri(services().graphs.ownership)  # ownership records are no reader's link
+    bookkeeping = sparql_terms.iri(services().graphs.ownership)  # ownership records are no reader's link,
+    derived = sparql_terms.iri(services().graphs.identity)  # nor the identity links (aliases show attributed)
     incoming = [r for r in select(f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {subject} }} "
-                                  f"FILTER(?g != {bookkeeping}) }} LIMIT {MAX_NODES}").rows
+                                  f"FILTER(?g NOT IN ({bookkeeping}, {derived})) }} LIMIT {MAX_NODES}").rows
                 if not term_value(r["s"]).startswith(iri + "#")]
     linked = [term_value(t.object) for t in triples if isinstance(t.object, NamedNode)]
     facts = summaries([iri, *linked, *(term_value(r["s"]) for r in incoming)], services().graphs.base, language())
     page = resource_page(iri, triples + labels_of(r["s"] for r in incoming), incoming, facts)
-    page["provenance"] = owner(iri, str(page["lang"])) + provenance(iri, str(page["lang"]))
+    page["provenance"] = (owner(iri, str(page["lang"])) + aliases(iri, str(page["lang"]))
+                          + provenance(iri, str(page["lang"])))
     page["related"] = related(iri, str(page["lang"]))
     if any(term_value(t.subject) == iri and t.predicate.value == RDF_TYPE and term_value(t.object) in WITHDRAWABLE
            for t in triples):

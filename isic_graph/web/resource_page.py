@@ -3,15 +3,17 @@ names), who links to it, who owns it, where its description comes from and what 
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from flask import url_for
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from isic_graph.ingest.ownership import record_of
 from isic_graph.publish.links import page_link
+from isic_graph.query.aliases import aliases_of
+from isic_graph.query.own_words import owned_rows
 from isic_graph.rdf.labels import pick, words_in
-from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
+from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.results import SelectResult
 from isic_graph.web.cells import UI, Cell, Row, local_name, term_value
@@ -32,14 +34,23 @@ def describe(iri: str) -> list[Triple]:
     while todo and len(seen) < MAX_NODES:
         values = " ".join(str(node) for node in todo)
         todo = []
-        for row in select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}").rows:
-            out.append(Triple(row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+        for row in own_description(select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} "
+                                          f"GRAPH ?g {{ ?s ?p ?o }} }}").rows):
+            out.append(Triple(row["s"], row["p"], row["o"]))
             o = row["o"]
             if isinstance(o, NamedNode) and o.value.startswith(iri + "#genid-") and o.value not in seen:
                 seen.add(o.value)
                 todo.append(o)
     out = list(dict.fromkeys(out))
     return out + labels_of(t.object for t in out if term_value(t.object) not in seen)
+
+
+def own_description(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a description its owner's graphs state, and the identity graph's links to its twins (their
+    names then come as statements about them: linked data, never the resource's words)."""
+    s, found = services(), list(rows)
+    derived = [{k: v for k, v in r.items() if k != "g"} for r in found if term_value(r["g"]) == s.graphs.identity]
+    return owned_rows(s.store, s.graphs, found) + derived
 
 
 def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -118,6 +129,10 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
             out.append((rank, Row(label, [c for _, c in cells])))
         return [row for _, row in sorted(out, key=lambda r: r[0])]
 
+    twins = {a.iri for a in aliases_of(services().store, graphs, iri)}  # shown attributed: see aliases()
+    for subject, said in by_subject.items():
+        by_subject[subject] = [t for t in said if t.predicate.value != OWL + "sameAs"
+                               or term_value(t.object) not in twins]
     types = [term_value(t.object) for t in by_subject[iri] if t.predicate.value == RDF_TYPE]
     nodes = [{"anchor": "top" if s == iri else s[len(iri) + 1:], "title": s[len(iri):],
               "rows": rows(((t.predicate, t.object) for t in by_subject[s]),
@@ -173,6 +188,33 @@ def owner(iri: str, lang: str) -> list[Row]:
     return [Row(Cell(ui["owner"]), cells)]
 
 
+ALSO = {"fr": ("Aussi décrit", "par le réseau « {} »", "par le pair « {} »", "par cette instance",
+               "sous le nom « {} »"),
+        "en": ("Also described", 'by network "{}"', 'by peer "{}"', "by this instance", 'as "{}"')}
+
+
+def aliases(iri: str, lang: str) -> list[Row]:
+    """The other IRIs the identity graph links to the resource (another network's description of the same
+    organisation or territory), each in words attributed to its owner: « Aussi décrit par le réseau X sous le
+    nom « … » », linking the alias's page. Their names are their owners' words, never the resource's."""
+    s = services()
+    found = aliases_of(s.store, s.graphs, iri)
+    words = ALSO["fr" if lang == "fr" else "en"]
+    networks = names_of([a.owner.agent for a in found if a.owner is not None and a.owner.kind == "network"], lang)
+    cells = []
+    for alias in found:
+        who = alias.owner
+        parts = [words[0]]
+        if who is not None:
+            parts.append(words[3] if who.kind == "instance" else
+                         words[1 if who.kind == "network" else 2].format(networks.get(who.agent) or who.name))
+        name = alias.name(lang)
+        if name:
+            parts.append(words[4].format(name))
+        cells.append(Cell(" ".join(parts), href=page_link(alias.iri, s.graphs.base), title=alias.iri))
+    return [Row(Cell(words_in(UI, lang)["aliases"]), cells)] if cells else []
+
+
 def provenance(iri: str, lang: str) -> list[Row]:
     """Where a resource's description comes from, in words: its graphs (« graphe du réseau … », a harvested
     copy), when they were last written, what they were harvested from, and the collection sheets that describe
@@ -223,9 +265,10 @@ def labels_of(nodes: Iterable[object]) -> list[Triple]:
     names = list(dict.fromkeys(str(n) for n in nodes if isinstance(n, NamedNode)))[:MAX_NODES]
     if not names:
         return []
-    rows = select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
-                   f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} ?s ?p ?o }}").rows
-    return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in rows))  # type: ignore[arg-type]
+    rows = select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
+                  f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} GRAPH ?g {{ ?s ?p ?o }} }}").rows
+    s = services()  # each IRI's names as its owner gives them, not a copy another network keeps, nor a twin's
+    return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in owned_rows(s.store, s.graphs, rows)))
 
 
 def names_of(iris: Iterable[str], lang: str) -> dict[str, str]:
