@@ -50,7 +50,7 @@ def graphs() -> Graphs:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    server = OxigraphServer()
     yield server
     server.stop()
 
@@ -94,7 +94,8 @@ def store(settings: Settings, initialised: tuple[Path, bytes]) -> Iterator[Store
         load_dataset(settings.store_gsp_url or "", nquads)
         opened.rebuild_default_graph()  # loaded by the engine's own graph store: outside SPARQL updates
     yield opened
-    opened.update("DROP ALL")
+    if settings.store_url:  # the server is shared: emptied for the next test (a folder of the test's own is not)
+        opened.update("DROP ALL")
     opened.close()
 
 

@@ -65,11 +65,12 @@ class OxigraphServer:
     """`oxigraph serve` on a free loopback port, with its data in a folder (its default graph its own: the store
     keeps it the set union of the named graphs)."""
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        kept = ["--location", str(location)] if location is not None else []  # else in memory
         self.process = subprocess.Popen(
-            [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
+            [oxigraph_command(), "serve", *kept, "--bind", f"127.0.0.1:{self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_ready()
 
