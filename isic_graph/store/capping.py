@@ -2,7 +2,8 @@
 
 The engine's bytes are passed on unchanged when the answer holds no more rows (or triples) than the
 limit; the first `limit` rows of a longer one are written again in the same format. An answer of up to
-WHOLE bytes is read whole, then counted from memory (the parsers read from bytes at their own pace; fed
+WHOLE bytes is read whole; when its bytes alone show it has no more rows than the limit (see at_most), it
+is passed on without being parsed, else it is counted from memory (the parsers read from bytes at their own pace; fed
 from a stream, they ask for 2 kB at a time, each ask a call back into Python); past WHOLE bytes, it is
 counted as it streams in, and reading stops at the first row past the limit, which also stops the
 engine's work on that answer. Counting parses the stream with the
@@ -52,10 +53,34 @@ class Capped:
     truncated: bool = False
 
 
+# For an answer read whole: bytes that every row (or triple) of its format writes at least once, and how a
+# whole answer of it ends. When an answer ends so and has no more such bytes than the limit, neither has it
+# rows, and it is passed on unparsed (strings may hold such bytes too, which only makes the bound looser);
+# any other answer is parsed, which finds one cut short or broken.
+ROW_MARKS = {"application/sparql-results+json": (b"{", b"]}}"),  # each solution is an object
+             "application/sparql-results+xml": (b"result", b"sparql>"),  # a <result> element, prefixed or not
+             "text/tab-separated-values": (b"\n", b"\n"), "text/csv": (b"\n", b"\n"),  # a line each
+             "application/n-triples": (b"\n", b"\n"), "application/n-quads": (b"\n", b"\n")}
+
+
+def at_most(body: bytes, media_type: str) -> int | None:
+    """An upper bound on the rows (or triples) of a whole answer in this media type, from its bytes alone;
+    None for a format without such marks, or a body that does not end as a whole answer does."""
+    marks = ROW_MARKS.get(media_type)
+    if marks is None or not body.rstrip(b" \t\r\n" if marks[1] != b"\n" else b" \t\r").endswith(marks[1]):
+        return None
+    return body.count(marks[0]) + 1
+
+
 def cap(stream: IO[bytes], content_type: str, limit: int) -> Capped:
     """Read an answer of this media type, keeping at most `limit` rows or triples."""
     media_type = content_type.split(";")[0].strip().lower()
     tee = _Tee(stream, WHOLE)
+    whole = tee.source()
+    if isinstance(whole, bytes):
+        bound = at_most(whole, media_type)
+        if bound is not None and bound <= limit:
+            return Capped(whole, content_type, counted=True)
     try:
         if media_type in RESULT_FORMATS:
             return _cap_solutions(tee, content_type, media_type, limit)

@@ -101,3 +101,38 @@ def test_a_broken_answer_is_an_error_not_a_short_answer(store: Store) -> None:
     body = store.query(SELECT).serialize(format=QueryResultsFormat.JSON)
     with pytest.raises(StoreError, match="unreadable"):
         cap(io.BytesIO(body[: len(body) // 2]), "application/sparql-results+json", 1000)
+
+
+BOUNDED = [("application/sparql-results+json", QueryResultsFormat.JSON),
+           ("application/sparql-results+xml", QueryResultsFormat.XML),
+           ("text/tab-separated-values", QueryResultsFormat.TSV), ("text/csv", QueryResultsFormat.CSV)]
+
+
+@pytest.mark.parametrize("media_type,fmt", BOUNDED, ids=["json", "xml", "tsv", "csv"])
+def test_an_answer_whose_bytes_bound_its_rows_within_the_limit_is_passed_on_unparsed(
+        store: Store, media_type: str, fmt: QueryResultsFormat, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row writes a mark ({, result, a line end): no more marks than the limit, no parse; more, a parse,
+    and the count is exact even when strings hold marks of their own."""
+    body = store.query(SELECT).serialize(format=fmt)
+    bound = capping.at_most(body, media_type)
+    assert bound is not None and bound >= 30
+    parsed: list[str] = []
+    for name in ("_cap_solutions", "_cap_csv"):
+        original = getattr(capping, name)
+        monkeypatch.setattr(capping, name, lambda *a, _o=original, _n=name: parsed.append(_n) or _o(*a))
+    if capping.WHOLE > len(body):  # read whole: the bound decides
+        assert cap(io.BytesIO(body), media_type, bound).body == body and not parsed
+    tight = cap(io.BytesIO(body), media_type, 30)  # fewer than the marks, as many as the rows: parsed, whole
+    assert tight.body == body and not tight.truncated and parsed
+    marks = Store()
+    marks.add(Quad(NamedNode("http://example.org/a"), NamedNode("http://example.org/p"),
+                   Literal("{ result \n" * 50)))
+    loose = marks.query("SELECT ?o WHERE { ?s ?p ?o }").serialize(format=fmt)
+    assert not cap(io.BytesIO(loose), media_type, 1).truncated
+
+
+@pytest.mark.parametrize("media_type,fmt", BOUNDED, ids=["json", "xml", "tsv", "csv"])
+def test_an_answer_that_does_not_end_as_a_whole_one_is_parsed(store: Store, media_type: str,
+                                                             fmt: QueryResultsFormat) -> None:
+    body = store.query(SELECT).serialize(format=fmt)
+    assert capping.at_most(body[:-3], media_type) is None
