@@ -159,10 +159,13 @@ NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or 
 NIR_WITHOUT_KEY = re.compile(rf"(?<![0-9A-Za-z])([1-478]{SEPARATOR}\d\d{SEPARATOR}\d\d{SEPARATOR}(?:\d\d|2[AB])"
                              rf"{SEPARATOR}\d{{3}}{SEPARATOR}\d{{3}})(?!{SEPARATOR}\d)(?![0-9A-Za-z])", re.IGNORECASE)
 NIR_BODY = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[1-8]\d|9[0-9]|2[AB])\d{3}(?!000)\d{3}")
-IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}\d{SEPARATOR}\d(?:{SEPARATOR}[0-9A-Z]){{11,30}}")  # upper case
+# upper case; a check digit may be written O, I or L (one of them at most)
+IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}(?:\d{SEPARATOR}[\dOIL]|[OIL]{SEPARATOR}\d)"
+                  rf"(?:{SEPARATOR}[0-9A-Z]){{11,30}}")
 NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 IBAN_REGISTRY = numdb.get("iban")
 LETTERS_AS_DIGITS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+READ_AS_DIGITS = str.maketrans("OIL", "011")  # letters written for digits, in an upper-cased IBAN
 # Numbers that reach a service, not a person: free, shared-cost, special-rate and universal access numbers.
 SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
                    PhoneNumberType.UAN}
@@ -322,9 +325,16 @@ def _has_iban(text: str) -> bool:
         position = match.start() + 1  # every start is tried: a false candidate must not hide the next one
         number = NOT_ALPHANUMERIC.sub("", match.group())
         length = _iban_length(number[:2])
-        if length and len(number) >= length and _is_iban(number[:length]):
+        if length and len(number) >= length and any(map(_is_iban, _iban_readings(number[:length]))):
             return True
     return False
+
+
+def _iban_readings(number: str) -> Iterator[str]:
+    """An IBAN as written, then with O read as 0, and I and L as 1, past its country code ("FR76 3OOO 6OOO…")."""
+    yield number
+    if (read := number[:2] + number[2:].translate(READ_AS_DIGITS)) != number:
+        yield read
 
 
 @cache

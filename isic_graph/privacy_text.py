@@ -66,17 +66,18 @@ NOT_DIGITS = re.compile(r"\D+")
 OCTAL_ESCAPE = re.compile(r"\\([0-3][0-7]{2})(?!\d)")
 QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})(?!\d)")
 ADDRESS_SIGNS = "@."  # decoded wherever they are; other characters (letters, "_-+") only after a non-digit
-# Single characters separated by single spaces, six or more ("j e a n . d u p o n t"): read as one word.
-SPACED_LETTERS = re.compile(r"(?<!\S)\S(?:[ \t\u00a0]\S){5,}(?!\S)")
+# Single characters separated by single spaces, six or more ("j e a n . d u p o n t"), neither letter nor digit
+# beside the first and the last ("'j e a n … f r',"): read as one word.
+SPACED_LETTERS = re.compile(r"(?<![^\W_])\S(?:[ \t\u00a0]\S){5,}(?![^\W_])")
 SPACE = re.compile(r"[ \t\u00a0]")
 # Letters standing for digits (O for 0, l and I for 1), read so only in a run of digit groups: every group holds
-# a digit, or is a few O or one letter ("3OOO", "I 84 12…"), so that words ("Olivier", "Il", "Lille") are never
-# read so. An IBAN's country code may lead the run ("FR76 3OOO 6OOO…").
+# a digit or is as short as a digit group ("3OOO", "I 84 12…", "OO"), and digits outnumber these letters, so that
+# words ("Olivier", "Lille") are never read so. (An IBAN, whose account number may hold letters, is read so by
+# privacy.py, past its country code.)
 DIGITISH = "0-9OoIl"
 RUN_SEPARATOR = r"[\s./_|·•:,;-]"
-DIGITISH_GROUP = rf"(?:(?=[{DIGITISH}]{{0,33}}\d)[{DIGITISH}]{{1,34}}|[Oo]{{2,4}}|[OoIl])(?![^\W_])"
-DIGITISH_RUN = re.compile(rf"(?<![^\W_])(?P<country>(?![{DIGITISH}]{{2}})[A-Za-z]{{2}}(?=[{DIGITISH}]))?"
-                          rf"(?P<groups>{DIGITISH_GROUP}(?:{RUN_SEPARATOR}{{1,3}}{DIGITISH_GROUP}){{0,16}})")
+DIGITISH_GROUP = rf"(?:(?=[{DIGITISH}]{{0,33}}\d)[{DIGITISH}]{{1,34}}|[OoIl]{{1,4}})(?![^\W_])"
+DIGITISH_RUN = re.compile(rf"(?<![^\W_]){DIGITISH_GROUP}(?:{RUN_SEPARATOR}{{1,3}}{DIGITISH_GROUP}){{0,16}}")
 # A letter read as a digit beside a digit: the runs are looked for only where one is; the search starts from
 # digits, rarer than these letters (a letter before the digit is looked for behind it).
 LETTER_BY_DIGIT = re.compile(rf"\d(?:{RUN_SEPARATOR}{{0,3}}[OoIl]|(?<=[OoIl]\d)|(?<=[OoIl]{RUN_SEPARATOR}\d)"
@@ -158,11 +159,11 @@ def _joined(match: re.Match[str]) -> str:
 
 
 def _as_digits(match: re.Match[str]) -> str:
-    """A run of digit groups with O, l or I read as digits, when it is as long as a phone number at least."""
-    groups = match.group("groups")
-    if sum(c.isalnum() for c in groups) < MIN_DIGITISH or not any(c in "OoIl" for c in groups):
-        return match.group()
-    return (match.group("country") or "") + groups.translate(AS_DIGITS)
+    """A run of digit groups with O, l or I read as digits, when it is as long as a phone number at least and holds
+    more digits than such letters."""
+    run = match.group()
+    digits, letters = sum(c.isdigit() for c in run), sum(c in "OoIl" for c in run)
+    return run.translate(AS_DIGITS) if digits + letters >= MIN_DIGITISH and 0 < letters <= digits else run
 
 
 def _spaced(match: re.Match[str]) -> str:
