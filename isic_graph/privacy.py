@@ -103,18 +103,20 @@ LOOSE_EMAIL = re.compile(ADDRESS.format(
     domain_dot=rf"(?:\.(?!\.)|\s{{1,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
     tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)
 # " chez " (French for "at someone's"): only after a word shaped as an address's local part (a dot, a hyphen, an
-# underscore or a digit in it, and a letter: "jean.dupont", "jdupont35") and before a domain whose dots are written
-# as such, with a common top-level domain: "chez les familles", "chez Emmaüs" and "chez helloasso.com" stay prose.
-LOCAL_PART = r"(?<![\w%+'!#$&*=?^`~.-])(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
+# underscore or a digit in it, and a letter: "jean.dupont", "jdupont35"; a quote may open it, an elision may not:
+# "l'espace-jeunes") and before a domain whose dots are written as such, with a common top-level domain: "chez les
+# familles", "chez Emmaüs" and "chez helloasso.com" stay prose.
+LOCAL_PART = r"(?<![\w%+!#$&*=?^`~.-])(?<![^\W\d_]')(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
 CHEZ_EMAIL = re.compile(
     rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
     rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
 # A comma, a semicolon or a space for the domain's last dot ("jean.dupont@exemple,fr", "jean.dupont@exemple fr"):
-# only after an at sign written against the name and the domain, and before a common top-level domain.
+# only before a common top-level domain, and after an at sign written against the name and the domain, or spaced
+# after a name shaped as an address's ("jean.dupont @ exemple, fr"; not "merci @Marie, me voilà").
 LAST_DOT_EMAIL = re.compile(
-    rf"(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:@|{BRACKETED_AT}){LABEL}(?:\.(?!\.){LABEL}){{0,8}}?"
-    rf"(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])",
-    re.IGNORECASE)
+    rf"(?:(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:@|{BRACKETED_AT})|{LOCAL_PART}(?:\s{{1,3}}@\s{{0,3}}|@\s{{1,3}}))"
+    rf"{LABEL}(?:\.(?!\.){LABEL}){{0,8}}?(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})"
+    rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
 AT_SIGN = re.compile("@")
 AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|a|chez)(?![^\W\d_])", re.IGNORECASE)
 WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans

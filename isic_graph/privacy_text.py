@@ -41,6 +41,8 @@ LOOKALIKES = str.maketrans({
     **{c: "\\" for c in "\u2216\u29f5\u29f9\u2572\u27cd\U0001f67d"},
     **{c: "," for c in "\u201a\u060c\u3001\u2e34\u2e41"},  # commas: low quotation mark, Arabic, ideographic…
     "\u3002": ".",  # the ideographic full stop
+    # Greek and Cyrillic capitals and small letters drawn as O and I, which may stand for 0 and 1 in a number
+    **{c: "O" for c in "\u039f\u041e"}, **{c: "o" for c in "\u03bf\u043e"}, **{c: "I" for c in "\u0399\u0406\u04c0"},
 })
 MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
 AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
@@ -63,7 +65,7 @@ NOT_DIGITS = re.compile(r"\D+")
 
 # Octal ("\100") and quoted-printable ("=40") escapes, not followed by a digit: a number's groups ("FR76\1000\…",
 # "06=12=34…") are not read as escapes.
-OCTAL_ESCAPE = re.compile(r"\\([0-3][0-7]{2})(?!\d)")
+OCTAL_ESCAPE = re.compile(r"\\0?([0-3][0-7]{2})(?!\d)")  # "\0100" too
 QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})(?!\d)")
 ADDRESS_SIGNS = "@."  # decoded wherever they are; other characters (letters, "_-+") only after a non-digit
 # Single characters separated by single spaces, six or more ("j e a n . d u p o n t"), neither letter nor digit
@@ -75,7 +77,7 @@ SPACE = re.compile(r"[ \t\u00a0]")
 # words ("Olivier", "Lille") are never read so. (An IBAN, whose account number may hold letters, is read so by
 # privacy.py, past its country code.)
 DIGITISH = "0-9OoIl"
-RUN_SEPARATOR = r"[\s./_|·•:,;-]"
+RUN_SEPARATOR = r"[\s./_|·•:,;()-]"  # brackets too: "+33 (O)6…"
 DIGITISH_GROUP = rf"(?:(?=[{DIGITISH}]{{0,33}}\d)[{DIGITISH}]{{1,34}}|[OoIl]{{1,4}})(?![^\W_])"
 DIGITISH_RUN = re.compile(rf"(?<![^\W_]){DIGITISH_GROUP}(?:{RUN_SEPARATOR}{{1,3}}{DIGITISH_GROUP}){{0,16}}")
 # A letter read as a digit beside a digit: the runs are looked for only where one is; the search starts from
@@ -89,7 +91,7 @@ MIN_DIGITISH = 8  # no phone number, NIR or IBAN is shorter
 TRUNKLESS_MOBILE = re.compile(rf"(?<![\w+.,/)(-])(?<![\d+)]\s)[67](?P<sep>\s|{GROUP_SEPARATOR})\d\d"
                               r"(?:(?P=sep)\d\d){3}(?![\w]|(?P=sep)\d)")
 # Base64 (standard or URL-safe alphabet), 12 characters or more: an address is 6 characters at least.
-BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{12,4096}={0,2}(?![A-Za-z0-9+/_=-])")
+BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,4096}={0,2}(?![A-Za-z0-9+/_=-])")  # "?u=…" too
 MIN_BASE64 = 12
 DIGIT = re.compile(r"\d")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -48,7 +48,8 @@ def b64(text: str, urlsafe: bool = False, padded: bool = True) -> str:
 LETTERS_FOR_DIGITS = [
     ("phone", "O6 12 34 56 78"), ("phone", "06 l2 34 56 78"), ("phone", "o6.l2.34.56.78"), ("phone", "O6-I2-34-56-78"),
     ("phone", "O6I2345678"), ("phone", "+33 6 l2 34 56 78"), ("phone", "0l 42 68 53 OO"), ("phone", "O7/62/34/56/78"),
-    ("phone", "06 12 34 56 OO"), ("phone", "Tél. O6 12 34 56 78"),
+    ("phone", "06 12 34 56 OO"), ("phone", "Tél. O6 12 34 56 78"), ("phone", "+33 (O)6 12 34 56 78"),
+    ("phone", "\u039f6 12 34 56 78"), ("phone", "\u041e6 \u04062 34 56 78"),  # Greek and Cyrillic O and I
     ("nir", "1841276451O8946"), ("nir", "l84l27645lO8946"), ("nir", "I 84 I2 76 45I O89 46"),
     ("nir", "l.84.l2.76.45l.O89.46"), ("nir", "1 84 12 76 451 O89"),
     ("iban", "FR76 3OOO 6OOO 0112 3456 7890 189"), ("iban", "FR763OOO6OOOOll23456789Ol89"),
@@ -67,17 +68,19 @@ ESCAPES = [
     ("email", "jean.dupont=40exemple=2efr"), ("email", "jdupont35=40exemple.fr"),
     ("email", "marie\\056curie\\100labo\\056org"), ("email", "jean.dupont\\100exemple\\056com"),
     ("email", "p.martin=40asso.org"), ("email", "jean.dupont&#61;40exemple.fr"),  # an entity for the "="
+    ("email", "jean.dupont\\0100exemple.fr"),
 ]
 BASE64 = [("email", b64(address)) for address in ADDRESSES] + [
     ("email", b64("jean.dupont@exemple.fr", urlsafe=True, padded=False)), ("email", b64("jean@ex.org", padded=False)),
     ("email", "Identifiant : " + b64("marie.curie@laposte.net") + "."),
     ("email", b64("Contact : jean.dupont@exemple.fr")), ("email", b64("jean.dupont (at) exemple (dot) fr")),
+    ("email", "https://exemple.org/?u=" + b64("jean.dupont@exemple.fr")),
 ]
 DOMAIN_DOTS = [
     ("email", "jean.dupont@exemple,fr"), ("email", "jean.dupont@exemple fr"), ("email", "JEAN.DUPONT@EXEMPLE,FR"),
     ("email", "marie@laposte,net"), ("email", "marie@laposte net"), ("email", "p.martin@asso , org"),
     ("email", "jean@mail.exemple;com"), ("email", "jean.dupont(at)exemple,fr"), ("email", "jean.dupont[at]exemple fr"),
-    ("email", "jdupont35@gmail com"),
+    ("email", "jdupont35@gmail com"), ("email", "jean.dupont @ exemple , fr"), ("email", "jean.dupont@exemple，fr"),
 ]
 TRUNKLESS = [
     ("phone", "6 12 34 56 78"), ("phone", "7.12.34.56.78"), ("phone", "6-12-34-56-78"), ("phone", "7/62/34/56/78"),
@@ -95,7 +98,7 @@ LEGITIMATE = [
     # sentences with at, chez, a comma before fr, an at sign as a mention
     "Rendez-vous at the centre, fr", "We met at the town hall, fr", "Atelier chez Marie, fr",
     "Réunion chez les Dupont, fr ou en", "merci @Marie, me voilà", "rendez-vous @ la salle fr",
-    "Meet at home. Fr first.", "Les familles, fr et en, sont accueillies.",
+    "Meet at home. Fr first.", "Les familles, fr et en, sont accueillies.", "l'espace-jeunes chez emmaus.org",
     # words with O, l and I, product codes
     "Olivier", "Lille", "Olivier Lemoine, 35000 Rennes", "Il a 12 ans", "Il y a 10 ans", "produit O2", "ligne L1",
     "Salle O1 et O2, 12 places", "bus l1 à 10 h", "IO 12", "Lot O2 : 1 500 €", "Rennes, Ille-et-Vilaine, 35000",
