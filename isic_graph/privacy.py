@@ -117,6 +117,7 @@ LAST_DOT_EMAIL = re.compile(
     rf"(?:(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:@|{BRACKETED_AT})|{LOCAL_PART}(?:\s{{1,3}}@\s{{0,3}}|@\s{{1,3}}))"
     rf"{LABEL}(?:\.(?!\.){LABEL}){{0,8}}?(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})"
     rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
+AT_OR_BRACKET = re.compile(r"[@(\[{<]")
 AT_SIGN = re.compile("@")
 AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|a|chez)(?![^\W\d_])", re.IGNORECASE)
 WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans
@@ -145,7 +146,10 @@ def _has_email(text: str) -> bool:
 def _has_address(text: str) -> bool:
     if any(match.group("tld").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
         return True
-    return any(pattern.search(text) is not None for pattern in (LOOSE_EMAIL, CHEZ_EMAIL, LAST_DOT_EMAIL))
+    if LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None:
+        return True
+    # around an "at" word of a sentence, most windows hold neither an at sign nor a bracket
+    return AT_OR_BRACKET.search(text) is not None and LAST_DOT_EMAIL.search(text) is not None
 
 
 # ---------------------------------------------------------------- numbers: NIR, IBAN, phone

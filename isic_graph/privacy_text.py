@@ -88,7 +88,8 @@ AS_DIGITS = str.maketrans("OoIl", "0011")
 MIN_DIGITISH = 8  # no phone number, NIR or IBAN is shorter
 # A French mobile number without its trunk 0, written in its groups (6 12 34 56 78, 7.12.34.56.78), not after a
 # country code ("+33 6 12…", "(0)6 12…"); in one block (612345678) it is a SIREN's shape, and is left alone.
-TRUNKLESS_MOBILE = re.compile(rf"(?<![\w+.,/)(-])(?<![\d+)]\s)[67](?P<sep>\s|{GROUP_SEPARATOR})\d\d"
+# (The digit comes first, and what stands before it is looked for behind it: the search starts from 6 and 7 only.)
+TRUNKLESS_MOBILE = re.compile(rf"[67](?<![\w+.,/)(-][67])(?<![\d+)]\s[67])(?P<sep>\s|{GROUP_SEPARATOR})\d\d"
                               r"(?:(?P=sep)\d\d){3}(?![\w]|(?P=sep)\d)")
 # Base64 (standard or URL-safe alphabet), 12 characters or more: an address is 6 characters at least.
 BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,4096}={0,2}(?![A-Za-z0-9+/_=-])")  # "?u=…" too
