@@ -47,7 +47,8 @@ LOOKALIKES = str.maketrans({
 MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
 AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
 OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
-BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|%u([0-9A-Fa-f]{4})")  # and `%u0040`
+# `\u0040`, `\x40`, `%u0040` and `\u{40}` (five hexadecimal digits at most: always a code point)
+BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|%u([0-9A-Fa-f]{4})|\\u\{([0-9A-Fa-f]{1,5})\}")
 # Separators people put between digit groups, which phone matching would not read as such (a line break too):
 # read as spaces.
 # A dash, dot, colon, comma or semicolon with spaces around it ("06  -  12  -  34", "FR76 - 3000") is one too.
@@ -68,9 +69,9 @@ NOT_DIGITS = re.compile(r"\D+")
 OCTAL_ESCAPE = re.compile(r"\\0?([0-3][0-7]{2})(?!\d)")  # "\0100" too
 QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})(?!\d)")
 ADDRESS_SIGNS = "@."  # decoded wherever they are; other characters (letters, "_-+") only after a non-digit
-# Single characters separated by single spaces, six or more ("j e a n . d u p o n t"), neither letter nor digit
-# beside the first and the last ("'j e a n … f r',"): read as one word.
-SPACED_LETTERS = re.compile(r"(?<![^\W_])\S(?:[ \t\u00a0]\S){5,}(?![^\W_])")
+# Single characters separated by a space or two, six or more ("j e a n . d u p o n t"), neither letter nor digit
+# beside the first and the last ("'j e a n … f r',"): read as one word when they spell part of an address.
+SPACED_LETTERS = re.compile(r"(?<![^\W_])\S(?:[ \t\u00a0]{1,2}\S){5,}(?![^\W_])")  # or two spaces
 SPACE = re.compile(r"[ \t\u00a0]")
 # Letters standing for digits (O for 0, l and I for 1), read so only in a run of digit groups: every group holds
 # a digit or is as short as a digit group ("3OOO", "I 84 12…", "OO"), and digits outnumber these letters, so that
@@ -138,7 +139,7 @@ def _decoded(text: str) -> str:
     if "%" in text:
         text = unquote(text, errors="replace")
     if "\\" in text or "%u" in text or "%U" in text:
-        text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2) or m.group(3), 16)), text)
+        text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(next(g for g in m.groups() if g), 16)), text)
         text = OCTAL_ESCAPE.sub(lambda m: _unescaped(m, 8), text)
     if "=" in text:
         text = QUOTED_PRINTABLE.sub(lambda m: _unescaped(m, 16), text)
@@ -156,9 +157,10 @@ def _unescaped(match: re.Match[str], base: int) -> str:
 
 
 def _joined(match: re.Match[str]) -> str:
-    """Characters spelt one by one, as one word, when a letter is among them ("0 6 1 2…" is left to phones)."""
+    """Characters spelt one by one, as one word, when they spell part of an address: a letter, and an at sign or a
+    dot among them (digits spelt so, "0 6 1 2…", are left to phone numbers, whatever word follows)."""
     spelt = match.group()
-    return SPACE.sub("", spelt) if any(c.isalpha() for c in spelt) else spelt
+    return SPACE.sub("", spelt) if ("@" in spelt or "." in spelt) and any(c.isalpha() for c in spelt) else spelt
 
 
 def _as_digits(match: re.Match[str]) -> str:

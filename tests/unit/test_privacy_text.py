@@ -60,6 +60,8 @@ SPACED_LETTERS = [
     ("email", "m a r i e @ l a p o s t e . n e t"),
     ("email", "\u00a0".join("jean@ex.org")), ("email", "\t".join("p.martin@asso.org")),
     ("email", "Écrire à : p . m a r t i n @ a s s o . o r g"), ("phone", "O 6 1 2 3 4 5 6 7 8"),
+    ("email", "j  e  a  n  @  e  x  .  f  r"), ("email", "j e a n 3 5 @ e x . f r"),
+    ("phone", "Il est au 0 6 1 2 3 4 5 6 7 8 à partir de 9 h"),  # digits spelt apart stay a phone number's
 ]
 ESCAPES = [
     ("email", "jean.dupont=40exemple.fr"), ("email", "jean.dupont\\100exemple.fr"),
@@ -67,7 +69,7 @@ ESCAPES = [
     ("email", "jean.dupont=40exemple=2efr"), ("email", "jdupont35=40exemple.fr"),
     ("email", "marie\\056curie\\100labo\\056org"), ("email", "jean.dupont\\100exemple\\056com"),
     ("email", "p.martin=40asso.org"), ("email", "jean.dupont&#61;40exemple.fr"),  # an entity for the "="
-    ("email", "jean.dupont\\0100exemple.fr"),
+    ("email", "jean.dupont\\0100exemple.fr"), ("email", "jean.dupont\\u{40}exemple.fr"),
 ]
 BASE64 = [("email", b64(address)) for address in ADDRESSES] + [
     ("email", b64("jean.dupont@exemple.fr", urlsafe=True, padded=False)), ("email", b64("jean@ex.org", padded=False)),
@@ -107,6 +109,7 @@ LEGITIMATE = [
     "AccompagnementSocialGlobal", "ILLE-ET-VILAINE", "cafe-des-parents-rennes-2019",
     # escapes that are no address, letters spelt apart, digit groups that are no mobile number
     "x=40 personnes", "taux=50%", "a b c d e f", "1 2 3 4 5 6 7 8 9", "A B C 1 2 3", "le 6 12 34", "6 12 34 56",
+    "Groupes A B C D E F", "a  b  c  d  e  f", "x\\u{FFFFF}y",
     "version 6.12.34.56.78.90", "Effectifs 6 12 34 56 78 90 (par an)", "du 6 au 12", "salle 7.12",
 ]
 LEGITIMATE_IRIS = [BASE + "id/group/vl2-familles", BASE + "id/lesson/QWxsbyBsZSBtb25kZQ",
