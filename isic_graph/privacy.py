@@ -111,12 +111,15 @@ CHEZ_EMAIL = re.compile(
     rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
     rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
 # A comma, a semicolon or a space for the domain's last dot ("jean.dupont@exemple,fr", "jean.dupont@exemple fr"):
-# only before a common top-level domain, and after an at sign written against the name and the domain, or spaced
-# after a name shaped as an address's ("jean.dupont @ exemple, fr"; not "merci @Marie, me voilà").
+# only before a common top-level domain that is no word of a sentence (not "de", "me", "it"…), and after an at sign
+# written against the name (not an elision: "l'@import de…") and the domain, or spaced after a name shaped as an
+# address's ("jean.dupont @ exemple, fr"; not "merci @Marie, me voilà").
+WORDS_AMONG_DOMAINS = frozenset("de es me it be re ma us ca co ci eu io pt mail email site online info int paris"
+                                .split())
 LAST_DOT_EMAIL = re.compile(
-    rf"(?:(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:@|{BRACKETED_AT})|{LOCAL_PART}(?:\s{{1,3}}@\s{{0,3}}|@\s{{1,3}}))"
-    rf"{LABEL}(?:\.(?!\.){LABEL}){{0,8}}?(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})"
-    rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
+    rf"(?:(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:(?<!')@|{BRACKETED_AT})|{LOCAL_PART}(?:\s{{1,3}}@\s{{0,3}}|@\s{{1,3}}))"
+    rf"{LABEL}(?:\.(?!\.){LABEL}){{0,8}}?(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})(?:"
+    + "|".join(sorted(set(COMMON_DOMAINS) - WORDS_AMONG_DOMAINS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
 AT_OR_BRACKET = re.compile(r"[@(\[{<]")
 AT_SIGN = re.compile("@")
 AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|a|chez)(?![^\W\d_])", re.IGNORECASE)

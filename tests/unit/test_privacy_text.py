@@ -100,6 +100,7 @@ LEGITIMATE = [
     "Rendez-vous at the centre, fr", "We met at the town hall, fr", "Atelier chez Marie, fr",
     "Réunion chez les Dupont, fr ou en", "merci @Marie, me voilà", "rendez-vous @ la salle fr",
     "Meet at home. Fr first.", "Les familles, fr et en, sont accueillies.", "l'espace-jeunes chez emmaus.org",
+    "l'@import de contextes JSON-LD distants", "l'@accueil, me voilà",
     # words with O, l and I, product codes
     "Olivier", "Lille", "Olivier Lemoine, 35000 Rennes", "Il a 12 ans", "Il y a 10 ans", "produit O2", "ligne L1",
     "Salle O1 et O2, 12 places", "bus l1 à 10 h", "IO 12", "Lot O2 : 1 500 €", "Rennes, Ille-et-Vilaine, 35000",
