@@ -182,8 +182,8 @@ def encoded_texts(text: str) -> Iterator[str]:
     IRI's path segments are tried one by one too."""
     for match in BASE64_TOKEN.finditer(text):
         token = match.group()
-        if token.islower() or token.isupper():
-            continue  # nor are its parts base64 of text
+        if token == token.lower() or token == token.upper():
+            continue  # one case only: nor are its parts base64 of text
         parts = [token, *token.split("/")] if "/" in token else [token]
         for part in parts:
             decoded = _base64_text(part)
@@ -192,10 +192,10 @@ def encoded_texts(text: str) -> Iterator[str]:
 
 
 def _base64_text(token: str) -> str | None:
-    """The UTF-8 text a base64 token decodes to, if it does; a word, a hexadecimal hash or a UUID (all lower or all
-    upper case) is none: text in base64 mixes both cases."""
+    """The UTF-8 text a base64 token decodes to, if it does; a word, a number, a hexadecimal hash or a UUID (no
+    upper-case or no lower-case letter) is none: text in base64 mixes both cases."""
     body = token.rstrip("=")
-    if len(body) < MIN_BASE64 or len(body) % 4 == 1 or body.islower() or body.isupper():
+    if len(body) < MIN_BASE64 or len(body) % 4 == 1 or body == body.lower() or body == body.upper():
         return None
     urlsafe = "-" in body or "_" in body
     if urlsafe and ("+" in body or "/" in body):
