@@ -10,15 +10,12 @@ property; organisations are reached through their web site, `foaf:homepage`). Th
 public service number (free, shared-cost or special-rate: 0 800…, 08…), which reaches a service, never a
 person, and may be cited in a lesson; short numbers (3919, 115) are not matched.
 
-Text is read as a person reads it (`normalised`): HTML entities (`&#64;`, `&commat;`), percent-escapes
-(`%40`, `%2540`) and backslash escapes are decoded, compatibility forms folded (NFKC: full-width `＠` and
-digits), invisible characters and combining marks removed (zero-width spaces, soft hyphens, joiners,
-bidirectional marks, an accent after `@`, the keycap of `0️⃣`), dashes, slashes and commas unified, the
-separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces, and so is any separator
-(a comma, a letter, a symbol) repeated between the digit pairs of a phone number (`06,12,34,56,78`,
-`06x12x34x56x78`). E-mail addresses are also found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `,
-`(dot)`…, ` chez ` between an address-like name and a domain (`jean.dupont chez exemple.fr`), and with
-international domains (`jean@exämple.fr`).
+Text is read as a person reads it first (privacy_text.py: decoded, folded, invisible characters removed,
+digit groups spaced, letters spelt one by one joined, O and l read as digits in a run of digit groups, a mobile
+number's trunk 0 restored), and so are the texts that its base64 tokens decode to. E-mail addresses are also
+found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `, `(dot)`…, ` chez ` between an address-like
+name and a domain (`jean.dupont chez exemple.fr`), a comma or a space for the domain's last dot before a common
+top-level domain (`jean.dupont@exemple,fr`), and with international domains (`jean@exämple.fr`).
 
 Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum; an
 IBAN's structure and ISO 7064 key, of any country, not its national account checks), whether written in one
@@ -26,25 +23,26 @@ block or in groups, and a phone number only if it is a valid number (phonenumber
 default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years, amounts and dates are
 not mistaken for personal data. Two NIR forms have no key to check and count by their layout alone (a sex,
 a real month and département, an order number): a NIR written without its key, and a Corsican one (2A, 2B),
-whose key is often miscounted. Out of reach, and documented so: numbers written in words, and a number split
-across two values.
+whose key is often miscounted. Out of reach, and documented so: numbers written in words, a number split
+across two values, and a mobile number without its trunk 0 in one block (612345678, a SIREN's shape).
 """
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Iterable, Iterator
-from urllib.parse import unquote
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 from stdnum import iban as iban_number
 from stdnum import numdb
 from stdnum.fr import nir as nir_number
+
+from isic_graph.privacy_text import INVISIBLE as INVISIBLE
+from isic_graph.privacy_text import LOOKALIKES as LOOKALIKES
+from isic_graph.privacy_text import digits_read, encoded_texts, normalised
 
 
 @dataclass(frozen=True)
@@ -62,75 +60,8 @@ SOCIAL_SECURITY_NUMBER = Kind("nir", "un numéro de sécurité sociale (NIR)", "
 BANK_ACCOUNT = Kind("iban", "un numéro de compte bancaire (IBAN)", "a bank account number (IBAN)")
 MESSAGING_ADDRESS = Kind("messaging", "une adresse de messagerie instantanée", "an instant-messaging address")
 
-# ---------------------------------------------------------------- reading text as a person reads it
-
-DECODING_ROUNDS = 4  # entities and escapes inside one another (`%2540`, `&amp;#64;`) are decoded this deep
-# Invisible characters: every format character (Unicode category Cf, as of Unicode 15) and the other default
-# ignorable code points (combining grapheme joiner, variation selectors, Hangul fillers…). A test holds the
-# list to the running Python's Unicode database.
-INVISIBLE = re.compile(
-    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
-LOOKALIKES = str.maketrans({
-    # every dash (Unicode category Pd, as of Unicode 15; a test holds the list to the running Python's), minus signs
-    **{c: "-" for c in "\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a\u2e3b"
-                       "\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead"
-                       "\u2043\u2212\u2796\u02d7"},
-    # slashes and backslashes NFKC leaves as they are: fraction and division slashes, big solidus, diagonals…
-    **{c: "/" for c in "\u2044\u2215\u29f8\u2571\u27cb\u2afd\U0001f67c"},
-    **{c: "\\" for c in "\u2216\u29f5\u29f9\u2572\u27cd\U0001f67d"},
-    **{c: "," for c in "\u201a\u060c\u3001\u2e34\u2e41"},  # commas: low quotation mark, Arabic, ideographic…
-    "\u3002": ".",  # the ideographic full stop
-})
-MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
-AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
-OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
-BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|%u([0-9A-Fa-f]{4})")  # and `%u0040`
-# Separators people put between digit groups, which phone matching would not read as such (a line break too):
-# read as spaces.
-# A dash, dot, colon, comma or semicolon with spaces around it ("06  -  12  -  34", "FR76 - 3000") is one too.
-DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*|\t+"
-                             r"|[ \t]+[-.:,;][ \t]*|[ \t]*[-.:,;][ \t]+)(?=[\d+])")
-# "tel0612345678": a phone label glued to the number it introduces
-PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portable|fax)(?=\+?\d)")
-# Digit groups laid out as a phone number's, the same separator between each, whatever it is (a comma, a
-# letter, a symbol: "06,12,34,56,78", "06x12x34x56x78"): French (0X and four pairs) or international (+CC or 00CC,
-# then at least three groups). The same separator, and pairs, so that lists ("0,5,10,15,20,25") are not read so.
-GROUP_SEPARATOR = r"\s?[^\d\s]{1,3}\s?"
-PHONE_GROUPS = re.compile(rf"(?<![^\W_])(?:0\d(?P<fr>{GROUP_SEPARATOR})\d\d(?:(?P=fr)\d\d){{3}}"
-                          rf"|(?:\+|00)\d{{1,3}}(?P<cc>{GROUP_SEPARATOR})\d{{1,3}}(?:(?P=cc)\d{{2,4}}){{2,}})(?![^\W_])")
-NOT_DIGITS = re.compile(r"\D+")
-
-
 MARKUP = re.compile(r"<[^<>]{0,200}>")
 RIGHT_TO_LEFT = re.compile("\u202e([^\u202a-\u202e]*)")
-
-
-def normalised(text: str) -> str:
-    """The text as a reader sees it: decoded, folded, without invisible characters, digit groups spaced."""
-    for _ in range(DECODING_ROUNDS):
-        before = text
-        if not text.isascii():
-            text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text).translate(AT_LOOKALIKES)).translate(LOOKALIKES)
-            text = "".join(c for c in text if unicodedata.category(c) not in MARKS)
-            text = OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), text)
-        if "&" in text:
-            text = html.unescape(text)
-        if "%" in text:
-            text = unquote(text, errors="replace")
-        if "\\" in text or "%u" in text or "%U" in text:
-            text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2) or m.group(3), 16)), text)
-        if text == before:
-            break
-    text = PHONE_LABEL.sub(r"\1 ", DIGIT_SEPARATOR.sub(" ", text))
-    return PHONE_GROUPS.sub(_spaced, text) if any(c.isdigit() for c in text) else text
-
-
-def _spaced(match: re.Match[str]) -> str:
-    """A phone number's digit groups, whatever separated them, separated by spaces."""
-    number = match.group()
-    return ("+" if number.startswith("+") else "") + NOT_DIGITS.sub(" ", number.lstrip("+"))
 
 
 # ---------------------------------------------------------------- e-mail addresses
@@ -172,12 +103,24 @@ LOOSE_EMAIL = re.compile(ADDRESS.format(
     domain_dot=rf"(?:\.(?!\.)|\s{{1,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
     tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)
 # " chez " (French for "at someone's"): only after a word shaped as an address's local part (a dot, a hyphen, an
-# underscore or a digit in it, and a letter: "jean.dupont", "jdupont35") and before a domain whose dots are written
-# as such, with a common top-level domain: "chez les familles", "chez Emmaüs" and "chez helloasso.com" stay prose.
-LOCAL_PART = r"(?<![\w%+'!#$&*=?^`~.-])(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
+# underscore or a digit in it, and a letter: "jean.dupont", "jdupont35"; a quote may open it, an elision may not:
+# "l'espace-jeunes") and before a domain whose dots are written as such, with a common top-level domain: "chez les
+# familles", "chez Emmaüs" and "chez helloasso.com" stay prose.
+LOCAL_PART = r"(?<![\w%+!#$&*=?^`~.-])(?<![^\W\d_]')(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
 CHEZ_EMAIL = re.compile(
     rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
     rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
+# A comma, a semicolon or a space for the domain's last dot ("jean.dupont@exemple,fr", "jean.dupont@exemple fr"):
+# only before a common top-level domain that is no word of a sentence (not "de", "me", "it"…), and after an at sign
+# written against the name (not an elision: "l'@import de…") and the domain, or spaced after a name shaped as an
+# address's ("jean.dupont @ exemple, fr"; not "merci @Marie, me voilà").
+WORDS_AMONG_DOMAINS = frozenset("de es me it be re ma us ca co ci eu io pt mail email site online info int paris"
+                                .split())
+LAST_DOT_EMAIL = re.compile(
+    rf"(?:(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:(?<!')@|{BRACKETED_AT})|{LOCAL_PART}(?:\s{{1,3}}@\s{{0,3}}|@\s{{1,3}}))"
+    rf"{LABEL}(?:\.(?!\.){LABEL}){{0,8}}?(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})(?:"
+    + "|".join(sorted(set(COMMON_DOMAINS) - WORDS_AMONG_DOMAINS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+AT_OR_BRACKET = re.compile(r"[@(\[{<]")
 AT_SIGN = re.compile("@")
 AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|a|chez)(?![^\W\d_])", re.IGNORECASE)
 WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans
@@ -206,7 +149,10 @@ def _has_email(text: str) -> bool:
 def _has_address(text: str) -> bool:
     if any(match.group("tld").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
         return True
-    return LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None
+    if LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None:
+        return True
+    # around an "at" word of a sentence, most windows hold neither an at sign nor a bracket
+    return AT_OR_BRACKET.search(text) is not None and LAST_DOT_EMAIL.search(text) is not None
 
 
 # ---------------------------------------------------------------- numbers: NIR, IBAN, phone
@@ -222,13 +168,19 @@ NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or 
 NIR_WITHOUT_KEY = re.compile(rf"(?<![0-9A-Za-z])([1-478]{SEPARATOR}\d\d{SEPARATOR}\d\d{SEPARATOR}(?:\d\d|2[AB])"
                              rf"{SEPARATOR}\d{{3}}{SEPARATOR}\d{{3}})(?!{SEPARATOR}\d)(?![0-9A-Za-z])", re.IGNORECASE)
 NIR_BODY = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[1-8]\d|9[0-9]|2[AB])\d{3}(?!000)\d{3}")
-IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}\d{SEPARATOR}\d(?:{SEPARATOR}[0-9A-Z]){{11,30}}")  # upper case
+# upper case; a check digit may be written O, I or L (one of them at most)
+IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}(?:\d{SEPARATOR}[\dOIL]|[OIL]{SEPARATOR}\d)"
+                  rf"(?:{SEPARATOR}[0-9A-Z]){{11,30}}")
 NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 IBAN_REGISTRY = numdb.get("iban")
 LETTERS_AS_DIGITS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+READ_AS_DIGITS = str.maketrans("OIL", "011")  # letters written for digits, in an upper-cased IBAN
 # Numbers that reach a service, not a person: free, shared-cost, special-rate and universal access numbers.
 SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
                    PhoneNumberType.UAN}
+# A French mobile number (06, 07) laid out in its pairs counts by its layout, allocated or not ("07 12 34 56 78"); a
+# number after it would make it part of a longer one.
+MOBILE_LAYOUT = re.compile(r"(?<![\w+.,-])(?<!\d )0[67](?: \d\d){4}(?![\w]| \d)")
 MIN_DIGITS = 8  # no phone number or NIR has fewer
 MIN_IBAN = 15  # the shortest IBANs (Norway's)
 NIR_DIGITS = 13  # a NIR has 15 characters, two of which may be letters (2A, 2B); without its key, 13
@@ -259,12 +211,14 @@ IRI_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:www\.)?([^/?#:]+)"
 
 def personal_data(text: str) -> list[Kind]:
     """The kinds of personal data found in a text, each once, in a stable order."""
-    return _sorted(kind for reading in _readings(text) for kind in _find(normalised(reading)))
+    return _sorted(kind for reading in _readings(text) for kind in _find_read(normalised(reading)))
 
 
 def _readings(text: str) -> Iterator[str]:
-    """The text, and the text as it is displayed when markup or a right-to-left override rearranges it."""
+    """The text, the text as it is displayed when markup or a right-to-left override rearranges it, and the texts
+    its base64 tokens decode to."""
     yield text
+    yield from encoded_texts(text)
     if "<" in text and ">" in text:
         yield MARKUP.sub("", text)  # "jean<b>@</b>exemple.fr"
     if "\u202e" in text:
@@ -280,7 +234,7 @@ def personal_data_in_iri(iri: str) -> list[Kind]:
 @lru_cache(maxsize=16384)  # the IRIs of a batch repeat, and those of the vocabulary repeat across batches
 def _iri_kinds(iri: str) -> tuple[Kind, ...]:
     text = normalised(iri)
-    found = list(_find(text))
+    found = [kind for reading in (text, *map(normalised, encoded_texts(iri))) for kind in _find_read(reading)]
     scheme = text.split(":", 1)[0].strip().lower() if ":" in text else ""
     if scheme in CONTACT_SCHEMES:
         found.append(CONTACT_SCHEMES[scheme])
@@ -334,6 +288,13 @@ def _sorted(kinds: Iterable[Kind]) -> list[Kind]:
     return [found[code] for code in sorted(found)]
 
 
+def _find_read(text: str) -> Iterator[Kind]:
+    """The kinds found in a normalised text, and in it with letters read as digits."""
+    yield from _find(text)
+    if (read := digits_read(text)) != text:
+        yield from _find(read)
+
+
 def _find(text: str) -> Iterator[Kind]:
     if _has_email(text):
         yield EMAIL_ADDRESS
@@ -350,7 +311,7 @@ def _find(text: str) -> Iterator[Kind]:
             any(_is_nir(candidate) for candidate in {m.group(1) for m in NIR.finditer(text)})
             or any(_is_nir_body(m.group(1)) for m in NIR_WITHOUT_KEY.finditer(text))):
         yield SOCIAL_SECURITY_NUMBER
-    if _has_phone_number(text):
+    if MOBILE_LAYOUT.search(text) is not None or _has_phone_number(text):
         yield PHONE_NUMBER
 
 
@@ -373,9 +334,16 @@ def _has_iban(text: str) -> bool:
         position = match.start() + 1  # every start is tried: a false candidate must not hide the next one
         number = NOT_ALPHANUMERIC.sub("", match.group())
         length = _iban_length(number[:2])
-        if length and len(number) >= length and _is_iban(number[:length]):
+        if length and len(number) >= length and any(map(_is_iban, _iban_readings(number[:length]))):
             return True
     return False
+
+
+def _iban_readings(number: str) -> Iterator[str]:
+    """An IBAN as written, then with O read as 0, and I and L as 1, past its country code ("FR76 3OOO 6OOO…")."""
+    yield number
+    if (read := number[:2] + number[2:].translate(READ_AS_DIGITS)) != number:
+        yield read
 
 
 @cache

@@ -1,0 +1,208 @@
+"""Text read as a person reads it, before personal data is searched in it (privacy.py): decoded, folded,
+without invisible characters, with digit groups spaced and the disguises of digits and letters undone.
+
+HTML entities (`&#64;`, `&commat;`), percent-escapes (`%40`, `%2540`), backslash escapes (`\\u0040`, and octal
+`\\100`) and quoted-printable escapes (`=40`) are decoded, compatibility forms folded (NFKC: full-width `＠` and
+digits), invisible characters and combining marks removed (zero-width spaces, soft hyphens, joiners,
+bidirectional marks, an accent after `@`, the keycap of `0️⃣`), dashes, slashes and commas unified, the
+separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces, and so is any separator
+(a comma, a letter, a symbol) repeated between the digit pairs of a phone number (`06,12,34,56,78`,
+`06x12x34x56x78`). Letters spelt one by one (`j e a n . d u p o n t @ …`) are read as one word; in a run of
+digit groups shaped like a phone number, a NIR or an IBAN, O is read as 0 and l or I as 1 (`O6 l2 34 56 78`),
+never in words; a French mobile number written in its groups without its trunk 0 (`6 12 34 56 78`) is read
+with it. A base64 token that decodes to text is read as that text too (`encoded_texts`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+import unicodedata
+from typing import Iterator
+from urllib.parse import unquote
+
+DECODING_ROUNDS = 4  # entities and escapes inside one another (`%2540`, `&amp;#64;`) are decoded this deep
+# Invisible characters: every format character (Unicode category Cf, as of Unicode 15) and the other default
+# ignorable code points (combining grapheme joiner, variation selectors, Hangul fillers…). A test holds the
+# list to the running Python's Unicode database.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+LOOKALIKES = str.maketrans({
+    # every dash (Unicode category Pd, as of Unicode 15; a test holds the list to the running Python's), minus signs
+    **{c: "-" for c in "\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a\u2e3b"
+                       "\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead"
+                       "\u2043\u2212\u2796\u02d7"},
+    # slashes and backslashes NFKC leaves as they are: fraction and division slashes, big solidus, diagonals…
+    **{c: "/" for c in "\u2044\u2215\u29f8\u2571\u27cb\u2afd\U0001f67c"},
+    **{c: "\\" for c in "\u2216\u29f5\u29f9\u2572\u27cd\U0001f67d"},
+    **{c: "," for c in "\u201a\u060c\u3001\u2e34\u2e41"},  # commas: low quotation mark, Arabic, ideographic…
+    "\u3002": ".",  # the ideographic full stop
+    # Greek and Cyrillic capitals and small letters drawn as O and I, which may stand for 0 and 1 in a number
+    **{c: "O" for c in "\u039f\u041e"}, **{c: "o" for c in "\u03bf\u043e"}, **{c: "I" for c in "\u0399\u0406\u04c0"},
+})
+MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
+AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
+OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
+# `\u0040`, `\x40`, `%u0040` and `\u{40}` (five hexadecimal digits at most: always a code point)
+BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|%u([0-9A-Fa-f]{4})|\\u\{([0-9A-Fa-f]{1,5})\}")
+# Separators people put between digit groups, which phone matching would not read as such (a line break too):
+# read as spaces.
+# A dash, dot, colon, comma or semicolon with spaces around it ("06  -  12  -  34", "FR76 - 3000") is one too.
+DIGIT_SEPARATOR = re.compile(r"(?<=\d)(?:\s*[/\\_|·•'’*~]\s*|[ \t]*[\r\n\u2028\u2029]+[ \t]*|\t+"
+                             r"|[ \t]+[-.:,;][ \t]*|[ \t]*[-.:,;][ \t]+)(?=[\d+])")
+# "tel0612345678": a phone label glued to the number it introduces
+PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portable|fax)(?=\+?\d)")
+# Digit groups laid out as a phone number's, the same separator between each, whatever it is (a comma, a
+# letter, a symbol: "06,12,34,56,78", "06x12x34x56x78"): French (0X and four pairs) or international (+CC or 00CC,
+# then at least three groups). The same separator, and pairs, so that lists ("0,5,10,15,20,25") are not read so.
+GROUP_SEPARATOR = r"\s?[^\d\s]{1,3}\s?"
+PHONE_GROUPS = re.compile(rf"(?<![^\W_])(?:0\d(?P<fr>{GROUP_SEPARATOR})\d\d(?:(?P=fr)\d\d){{3}}"
+                          rf"|(?:\+|00)\d{{1,3}}(?P<cc>{GROUP_SEPARATOR})\d{{1,3}}(?:(?P=cc)\d{{2,4}}){{2,}})(?![^\W_])")
+NOT_DIGITS = re.compile(r"\D+")
+
+# Octal ("\100") and quoted-printable ("=40") escapes, not followed by a digit: a number's groups ("FR76\1000\…",
+# "06=12=34…") are not read as escapes.
+OCTAL_ESCAPE = re.compile(r"\\0?([0-3][0-7]{2})(?!\d)")  # "\0100" too
+QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})(?!\d)")
+ADDRESS_SIGNS = "@."  # decoded wherever they are; other characters (letters, "_-+") only after a non-digit
+# Single characters separated by a space or two, six or more ("j e a n . d u p o n t"), neither letter nor digit
+# beside the first and the last ("'j e a n … f r',"): read as one word when they spell part of an address.
+SPACED_LETTERS = re.compile(r"(?<![^\W_])\S(?:[ \t\u00a0]{1,2}\S){5,}(?![^\W_])")  # or two spaces
+SPACE = re.compile(r"[ \t\u00a0]")
+# Letters standing for digits (O for 0, l and I for 1), read so only in a run of digit groups: every group holds
+# a digit or is as short as a digit group ("3OOO", "I 84 12…", "OO"), and digits outnumber these letters, so that
+# words ("Olivier", "Lille") are never read so. (An IBAN, whose account number may hold letters, is read so by
+# privacy.py, past its country code.)
+DIGITISH = "0-9OoIl"
+RUN_SEPARATOR = r"[\s./_|·•:,;()-]"  # brackets too: "+33 (O)6…"
+DIGITISH_GROUP = rf"(?:(?=[{DIGITISH}]{{0,33}}\d)[{DIGITISH}]{{1,34}}|[OoIl]{{1,4}})(?![^\W_])"
+DIGITISH_RUN = re.compile(rf"(?<![^\W_]){DIGITISH_GROUP}(?:{RUN_SEPARATOR}{{1,3}}{DIGITISH_GROUP}){{0,16}}")
+# A letter read as a digit beside a digit: the runs are looked for only where one is; the search starts from
+# digits, rarer than these letters (a letter before the digit is looked for behind it).
+LETTER_BY_DIGIT = re.compile(rf"\d(?:{RUN_SEPARATOR}{{0,3}}[OoIl]|(?<=[OoIl]\d)|(?<=[OoIl]{RUN_SEPARATOR}\d)"
+                             rf"|(?<=[OoIl]{RUN_SEPARATOR}{{2}}\d)|(?<=[OoIl]{RUN_SEPARATOR}{{3}}\d))")
+AS_DIGITS = str.maketrans("OoIl", "0011")
+MIN_DIGITISH = 8  # no phone number, NIR or IBAN is shorter
+# A French mobile number without its trunk 0, written in its groups (6 12 34 56 78, 7.12.34.56.78), not after a
+# country code ("+33 6 12…", "(0)6 12…"); in one block (612345678) it is a SIREN's shape, and is left alone.
+# (The digit comes first, and what stands before it is looked for behind it: the search starts from 6 and 7 only.)
+TRUNKLESS_MOBILE = re.compile(rf"[67](?<![\w+.,/)(-][67])(?<![\d+)]\s[67])(?P<sep>\s|{GROUP_SEPARATOR})\d\d"
+                              r"(?:(?P=sep)\d\d){3}(?![\w]|(?P=sep)\d)")
+# Base64 (standard or URL-safe alphabet), 12 characters or more: an address is 6 characters at least.
+BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,4096}={0,2}(?![A-Za-z0-9+/_=-])")  # "?u=…" too
+MIN_BASE64 = 12
+DIGIT = re.compile(r"\d")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalised(text: str) -> str:
+    """The text as a reader sees it: decoded, folded, without invisible characters, digit groups spaced."""
+    for _ in range(DECODING_ROUNDS):
+        before = _decoded(text)
+        if before == text:
+            break
+        text = before
+    if " " in text or "\t" in text or "\u00a0" in text:
+        text = SPACED_LETTERS.sub(_joined, text)
+    return _digits_spaced(text)
+
+
+def digits_read(text: str) -> str:
+    """The normalised text with O, l and I read as digits in runs of digit groups (the text itself if it has none):
+    a second reading, so that a letter read as a digit never hides a number the text holds as written."""
+    if LETTER_BY_DIGIT.search(text) is None:
+        return text
+    read = DIGITISH_RUN.sub(_as_digits, text)
+    return text if read == text else _digits_spaced(read)
+
+
+def _digits_spaced(text: str) -> str:
+    """Digit groups separated by spaces, whatever separated them; a mobile number's trunk 0 restored."""
+    if DIGIT.search(text) is None:
+        return text
+    text = PHONE_LABEL.sub(r"\1 ", DIGIT_SEPARATOR.sub(" ", text))
+    return PHONE_GROUPS.sub(_spaced, TRUNKLESS_MOBILE.sub(lambda m: "0" + m.group(), text))
+
+
+def _decoded(text: str) -> str:
+    """One round of decoding: compatibility forms and invisible characters, entities, escapes."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text).translate(AT_LOOKALIKES)).translate(LOOKALIKES)
+        text = "".join(c for c in text if unicodedata.category(c) not in MARKS)
+        text = OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "%" in text:
+        text = unquote(text, errors="replace")
+    if "\\" in text or "%u" in text or "%U" in text:
+        text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(next(g for g in m.groups() if g), 16)), text)
+        text = OCTAL_ESCAPE.sub(lambda m: _unescaped(m, 8), text)
+    if "=" in text:
+        text = QUOTED_PRINTABLE.sub(lambda m: _unescaped(m, 16), text)
+    return text
+
+
+def _unescaped(match: re.Match[str], base: int) -> str:
+    """The character an octal or quoted-printable escape stands for: "@" or "."; a letter, "_", "-" or "+" when
+    no digit comes before (so that no number is made out of another, "nir=28…"); else the escape as written."""
+    c = chr(int(match.group(1), base))
+    after_digit = match.start() > 0 and match.string[match.start() - 1].isdigit()
+    if c in ADDRESS_SIGNS or (not after_digit and c.isascii() and (c.isalpha() or c in "_-+")):
+        return c
+    return match.group()
+
+
+def _joined(match: re.Match[str]) -> str:
+    """Characters spelt one by one, as one word, when they spell part of an address: a letter, and an at sign or a
+    dot among them (digits spelt so, "0 6 1 2…", are left to phone numbers, whatever word follows)."""
+    spelt = match.group()
+    return SPACE.sub("", spelt) if ("@" in spelt or "." in spelt) and any(c.isalpha() for c in spelt) else spelt
+
+
+def _as_digits(match: re.Match[str]) -> str:
+    """A run of digit groups with O, l or I read as digits, when it is as long as a phone number at least and holds
+    more digits than such letters."""
+    run = match.group()
+    digits, letters = sum(c.isdigit() for c in run), sum(c in "OoIl" for c in run)
+    return run.translate(AS_DIGITS) if digits + letters >= MIN_DIGITISH and 0 < letters <= digits else run
+
+
+def _spaced(match: re.Match[str]) -> str:
+    """A phone number's digit groups, whatever separated them, separated by spaces."""
+    number = match.group()
+    return ("+" if number.startswith("+") else "") + NOT_DIGITS.sub(" ", number.lstrip("+"))
+
+
+def encoded_texts(text: str) -> Iterator[str]:
+    """The texts that base64 tokens of the text decode to (an address written in base64), in each alphabet; an
+    IRI's path segments are tried one by one too."""
+    for match in BASE64_TOKEN.finditer(text):
+        token = match.group()
+        if token == token.lower() or token == token.upper():
+            continue  # one case only: nor are its parts base64 of text
+        parts = [token, *token.split("/")] if "/" in token else [token]
+        for part in parts:
+            decoded = _base64_text(part)
+            if decoded is not None:
+                yield decoded
+
+
+def _base64_text(token: str) -> str | None:
+    """The UTF-8 text a base64 token decodes to, if it does; a word, a number, a hexadecimal hash or a UUID (no
+    upper-case or no lower-case letter) is none: text in base64 mixes both cases."""
+    body = token.rstrip("=")
+    if len(body) < MIN_BASE64 or len(body) % 4 == 1 or body == body.lower() or body == body.upper():
+        return None
+    urlsafe = "-" in body or "_" in body
+    if urlsafe and ("+" in body or "/" in body):
+        return None
+    try:
+        data = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_" if urlsafe else None, validate=True)
+        decoded = data.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return None if CONTROL.search(decoded) else decoded
