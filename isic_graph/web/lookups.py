@@ -17,8 +17,9 @@ from flask import g, has_app_context
 from pyoxigraph import NamedNode, Triple
 
 from isic_graph.ingest.ownership import ATTRIBUTED, Owner, decide, key, owner_named, owners, peer_spaces, record
-from isic_graph.query.aliases import Alias, aliases_of
+from isic_graph.query.aliases import Alias, aliases_among, aliases_of
 from isic_graph.query.own_words import owned_by
+from isic_graph.rdf.namespaces import OWL
 from isic_graph.sparql.terms import iri
 from isic_graph.web.services import services
 
@@ -34,6 +35,7 @@ class Lookups:
     owner: dict[str, Owner | None] = field(default_factory=dict)
     labels: dict[str, list[Triple]] = field(default_factory=dict)
     aliases: dict[str, list[Alias]] = field(default_factory=dict)
+    twins: dict[str, list[str]] = field(default_factory=dict)  # what the identity graph links an IRI to
 
 
 def lookups() -> Lookups:
@@ -75,12 +77,21 @@ def own_rows(rows: Iterable[Mapping[str, Any]], subject: str = "s", graph: str =
     return owned_by(services().graphs, found, owners_of(row[subject].value for row in found), subject, graph)
 
 
-def statements(subjects: Sequence[str], predicates: Sequence[str] = ()) -> list[dict[str, Any]]:
+def owned_statements(subjects: Sequence[str], predicates: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The rows ?s ?p ?o where the graph holds the subject's owner's words, each once (owned_rows), of what the
+    graphs state about these subjects (with these predicates, if given): one query."""
+    known = lookups()
+    return owned_by(services().graphs, statements(subjects, predicates, known), known.owner)
+
+
+def statements(subjects: Sequence[str], predicates: Sequence[str] = (),
+               known: Lookups | None = None) -> list[dict[str, Any]]:
     """The rows ?s ?p ?o ?g of what the graphs state about these subjects (with these predicates, if given),
-    asked in one query that also reads their ownership records: their owners are then known without asking."""
+    asked in one query that also reads their ownership records: their owners are then known (in `known`, by
+    default the page's) without asking."""
     if not subjects:
         return []
-    known, graphs = lookups(), services().graphs
+    known, graphs = known or lookups(), services().graphs
     keys = {subject: key(graphs, subject) for subject in subjects}
     pairs = " ".join(f"({iri(subject)} {iri(record(graphs, k))})" for subject, k in keys.items())
     chosen = f"VALUES ?p {{ {' '.join(iri(p) for p in predicates)} }} " if predicates else ""
@@ -109,8 +120,7 @@ def labels_of(nodes: Iterable[object], predicates: Sequence[str]) -> list[Triple
     missing = [n for n in names if n not in known.labels]
     out = [t for n in names if n in known.labels for t in known.labels[n]]
     if missing:
-        rows = own_rows(statements(missing, predicates))
-        fetched = list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in rows))
+        fetched = list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in owned_statements(missing, predicates)))
         for n in missing:
             known.labels[n] = []
         for t in fetched:
@@ -119,9 +129,22 @@ def labels_of(nodes: Iterable[object], predicates: Sequence[str]) -> list[Triple
     return out
 
 
+def note_twins(subjects: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    """Learn what the identity graph links these subjects to (owl:sameAs: see same_as in query/aliases.py)
+    from rows ?s ?p ?o ?g holding everything the graphs state about them."""
+    known, identity = lookups(), services().graphs.identity
+    found: dict[str, set[str]] = {subject: set() for subject in subjects}
+    for row in rows:
+        if (row["g"].value == identity and row["p"].value == OWL + "sameAs" and isinstance(row["o"], NamedNode)
+                and row["s"].value in found):
+            found[row["s"].value].add(row["o"].value)
+    known.twins.update((subject, sorted(others)) for subject, others in found.items())
+
+
 def aliases(iri: str) -> list[Alias]:
-    """The resource's aliases (query/aliases.py), asked once per page."""
+    """The resource's aliases (query/aliases.py), asked once per page (and its links not again, once known)."""
     known, s = lookups(), services()
     if iri not in known.aliases:
-        known.aliases[iri] = aliases_of(s.store, s.graphs, iri)
+        known.aliases[iri] = (aliases_among(s.store, s.graphs, known.twins[iri]) if iri in known.twins
+                              else aliases_of(s.store, s.graphs, iri))
     return known.aliases[iri]

@@ -32,7 +32,9 @@ def describe(iri: str) -> list[Triple]:
     todo, seen = [NamedNode(iri)], {iri}
     while todo and len(seen) < MAX_NODES:
         asked, todo = [node.value for node in todo], []
-        for row in own_description(lookups.statements(asked)):
+        found = lookups.statements(asked)
+        lookups.note_twins(asked, found)
+        for row in own_description(found):
             out.append(Triple(row["s"], row["p"], row["o"]))
             o = row["o"]
             if isinstance(o, NamedNode) and o.value.startswith(iri + "#genid-") and o.value not in seen:

@@ -12,7 +12,6 @@ from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import RDF_TYPE, XSD
 from isic_graph.web import lookups
 from isic_graph.web.cells import term_value
-from isic_graph.web.lookups import own_rows
 from isic_graph.web.resource_page import LABELS, MAX_NODES, labels_of, shape_order
 from isic_graph.web.served import artefacts
 from isic_graph.web.wording import NUMBERS, literal_text
@@ -39,7 +38,7 @@ def statements(iris: Iterable[str]) -> dict[str, list[tuple[str, object]]]:
         return {}
     found: dict[str, list[tuple[str, object]]] = {}
     # its owner's statements: no twin's name (identity graph), no copy another network keeps
-    for row in own_rows(lookups.statements(names)):
+    for row in lookups.owned_statements(names):
         found.setdefault(term_value(row["s"]), []).append((term_value(row["p"]), row["o"]))
     return found
 
