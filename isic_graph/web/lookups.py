@@ -24,7 +24,7 @@ from isic_graph.sparql.terms import iri
 from isic_graph.web.services import services
 
 View = TypeVar("View", bound=Callable[..., Any])
-MAX_NODES = 500
+MAX_NODES = 500  # the most IRIs a page asks about at once
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Lookups:
 
     spaces: dict[str, str] | None = None  # the peers' URI spaces, asked once
     owner: dict[str, Owner | None] = field(default_factory=dict)
-    labels: dict[str, list[Triple]] = field(default_factory=dict)
+    labels: dict[tuple[str, ...], dict[str, list[Triple]]] = field(default_factory=dict)  # by predicates, IRI
     aliases: dict[str, list[Alias]] = field(default_factory=dict)
     twins: dict[str, list[str]] = field(default_factory=dict)  # what the identity graph links an IRI to
 
@@ -116,15 +116,15 @@ def labels_of(nodes: Iterable[object], predicates: Sequence[str]) -> list[Triple
     """The labels (these predicates) of the given IRIs as their owners give them: those already asked first,
     IRI by IRI, then the others in the store's order, asked in one query."""
     names = list(dict.fromkeys(n.value for n in nodes if isinstance(n, NamedNode)))[:MAX_NODES]
-    known = lookups()
-    missing = [n for n in names if n not in known.labels]
-    out = [t for n in names if n in known.labels for t in known.labels[n]]
+    known = lookups().labels.setdefault(tuple(predicates), {})
+    missing = [n for n in names if n not in known]
+    out = [t for n in names if n in known for t in known[n]]
     if missing:
         fetched = list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in owned_statements(missing, predicates)))
         for n in missing:
-            known.labels[n] = []
+            known[n] = []
         for t in fetched:
-            known.labels[cast(NamedNode, t.subject).value].append(t)
+            known[cast(NamedNode, t.subject).value].append(t)
         out += fetched
     return out
 

@@ -23,7 +23,7 @@ from isic_graph.web.services import services
 from isic_graph.web.wording import inverse, literal_text, moment_text
 
 LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
-MAX_NODES = 500
+MAX_NODES = lookups.MAX_NODES
 
 
 def describe(iri: str) -> list[Triple]:
