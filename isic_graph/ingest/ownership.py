@@ -151,25 +151,37 @@ def record(graphs: Graphs, subject_key: str) -> str:
     return f"{graphs.base}id/ownership/{hashlib.sha256(subject_key.encode()).hexdigest()[:32]}"
 
 
-def owners(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, Owner]:
+def owners(store: Store, graphs: Graphs, iris: Iterable[str],
+           spaces: Mapping[str, str] | None = None) -> dict[str, Owner]:
     """The owner of each IRI that has one (by record, else by rule), by IRI."""
-    return {iri: owner for iri, (owner, _) in resolve(store, graphs, iris).items()}
+    return {iri: owner for iri, (owner, _) in resolve(store, graphs, iris, spaces).items()}
 
 
-def resolve(store: Store, graphs: Graphs, iris: Iterable[str]) -> dict[str, tuple[Owner, bool]]:
-    """The owner of each IRI that has one, and whether a record says so (or only a rule)."""
+def resolve(store: Store, graphs: Graphs, iris: Iterable[str],
+            spaces: Mapping[str, str] | None = None) -> dict[str, tuple[Owner, bool]]:
+    """The owner of each IRI that has one, and whether a record says so (or only a rule); `spaces`, the peers'
+    URI spaces (peer_spaces) when they are at hand."""
     by_key: dict[str, list[str]] = defaultdict(list)
     for iri in iris:
         by_key[key(graphs, iri)].append(iri)
-    found: dict[str, tuple[Owner, bool]] = {}
+    if not by_key:
+        return {}
     recorded = _recorded(store, graphs, by_key)
-    spaces = {key(graphs, space): name for name, space in peer_spaces(store, graphs).items()}
+    return decide(graphs, by_key, recorded, peer_spaces(store, graphs) if spaces is None else spaces)
+
+
+def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[str, Owner],
+           spaces: Mapping[str, str]) -> dict[str, tuple[Owner, bool]]:
+    """resolve, with the IRIs by key, the owner each key's record names (`recorded`, changed) and the peers'
+    URI spaces at hand."""
+    found: dict[str, tuple[Owner, bool]] = {}
+    spaces_by_key = {key(graphs, space): name for name, space in spaces.items()}
     own = key(graphs, graphs.base)
     networks = own + "id/network/"
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
-        holder = None if k.startswith((own, VOCABULARY, *MINTED_ELSEWHERE)) else _space_holder(k, spaces)
+        holder = None if k.startswith((own, VOCABULARY, *MINTED_ELSEWHERE)) else _space_holder(k, spaces_by_key)
         if SLUG.fullmatch(slug) and (owner is None or owner.kind == "instance"):  # a network's own IRI is its
             owner = network(graphs, slug)  # own, whatever reference data recorded before that was kept from it
             recorded.pop(k, None)
@@ -200,8 +212,11 @@ def record_of(store: Store, graphs: Graphs, iri: str) -> Record | None:
     """A subject's owner with the activity that recorded it (none for an owner by rule alone)."""
     sparql_iri(iri)  # an IRI a person typed: refused (UsageError) unless it is one
     owner = owner_of(store, graphs, iri)
-    if owner is None:
-        return None
+    return None if owner is None else record_for(store, graphs, iri, owner)
+
+
+def record_for(store: Store, graphs: Graphs, iri: str, owner: Owner) -> Record:
+    """A subject's owner, known, with the activity that recorded it (none for an owner by rule alone)."""
     rows = store.select(f"SELECT ?a ?t WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ "
                         f"{sparql_iri(record(graphs, key(graphs, iri)))} "
                         f"<{ATTRIBUTED}> {sparql_iri(owner.agent)} ; <{GENERATED}> ?a }} OPTIONAL {{ ?a "

@@ -67,7 +67,11 @@ def names_of(store: Store, names: Iterable[str]) -> dict[str, dict[str, str]]:
 
 def aliases_of(store: Store, graphs: Graphs, resource: str) -> list[Alias]:
     """The resource's aliases, each with its owner and its own names."""
-    others = same_as(store, graphs, [resource]).get(resource, [])
+    return aliases_among(store, graphs, same_as(store, graphs, [resource]).get(resource, []))
+
+
+def aliases_among(store: Store, graphs: Graphs, others: list[str]) -> list[Alias]:
+    """These IRIs (a resource's, as same_as finds them) as aliases, each with its owner and its own names."""
     owned, named = owners(store, graphs, others), names_of(store, others)
     return [Alias(other, owned.get(other), named.get(other, {})) for other in others]
 

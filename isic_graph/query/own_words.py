@@ -32,9 +32,14 @@ def owned_rows(store: Store, graphs: Graphs, rows: Iterable[Mapping[str, Any]], 
     """The rows (each binding `?subject` and the `?graph` that states it) where that graph holds the subject's
     owner's words, each once without its graph."""
     found = list(rows)
-    owned = owners(store, graphs, {row[subject].value for row in found})
+    return owned_by(graphs, found, owners(store, graphs, {row[subject].value for row in found}), subject, graph)
+
+
+def owned_by(graphs: Graphs, rows: Iterable[Mapping[str, Any]], owned: Mapping[str, Owner | None],
+             subject: str = "s", graph: str = "g") -> list[dict[str, Any]]:
+    """owned_rows with the subjects' owners at hand (`owned`: IRI -> owner; an IRI absent is nobody's)."""
     kept: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
-    for row in found:
+    for row in rows:
         if speaks_for(graphs, owned.get(row[subject].value), row[graph].value):
             rest = {k: v for k, v in row.items() if k != graph}
             kept.setdefault(tuple(sorted((k, str(v)) for k, v in rest.items())), rest)

@@ -70,15 +70,10 @@ def from_pyoxigraph(result: QuerySolutions | QueryBoolean | QueryTriples) -> Que
     """Convert a pyoxigraph query answer into the neutral form."""
     if isinstance(result, QuerySolutions):
         names = tuple(v.value for v in result.variables)
-        rows = []
-        for solution in result:
-            row: dict[str, Term] = {}
-            for name in names:
-                term = solution[name]
-                if term is not None and not isinstance(term, Triple):  # RDF-star terms are not used here
-                    row[name] = term
-            rows.append(row)
-        return SelectResult(names, tuple(rows))
+        # a solution iterates its terms in the variables' order (None where unbound); RDF-star terms are not used
+        return SelectResult(names, tuple({name: term for name, term in zip(names, solution)
+                                          if term is not None and not isinstance(term, Triple)}
+                                         for solution in result))
     if isinstance(result, QueryBoolean):
         return bool(result)
     return list(result)

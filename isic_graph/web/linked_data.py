@@ -17,6 +17,7 @@ from isic_graph.rdf.namespaces import RDF_TYPE, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.web.cells import UI, local_name, term_value
 from isic_graph.web.derived import per_store_version
+from isic_graph.web.lookups import one_page
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.ontology_page import diagram_svg, ontology_page, shapes_page
 from isic_graph.web.representations import HTML, SUFFIXES, answer, known, negotiate_form, suffix_of
@@ -45,6 +46,7 @@ UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]|%(?![0-9A-Fa-f]{2})')
 
 @blueprint.get("/id/<kind>/<path:slug>")
 @per_store_version
+@one_page
 def resource(kind: str, slug: str) -> Response:
     stem, suffix = suffix_of(slug)
     if not KIND.match(kind) or not stem or UNSAFE.search(stem):
@@ -110,6 +112,7 @@ def thesauri() -> Response:
 
 @blueprint.get("/thesaurus/<path:rest>")
 @per_store_version
+@one_page
 def concept(rest: str) -> Response:
     """A scheme (its concepts) or a concept: its label and definition, and everything that uses it, by network
     (a theme's projects bring their lessons); Turtle, JSON-LD, N-Triples or RDF/XML by negotiation."""

@@ -8,14 +8,13 @@ from typing import Any, Iterable, Mapping, Sequence
 from flask import url_for
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from isic_graph.ingest.ownership import record_of
+from isic_graph.ingest.ownership import record_for
 from isic_graph.publish.links import page_link
-from isic_graph.query.aliases import aliases_of
-from isic_graph.query.own_words import owned_rows
 from isic_graph.rdf.labels import pick, words_in
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.results import SelectResult
+from isic_graph.web import lookups
 from isic_graph.web.cells import UI, Cell, Row, local_name, term_value
 from isic_graph.web.naming import graph_name, graph_resources
 from isic_graph.web.negotiation import language
@@ -24,7 +23,7 @@ from isic_graph.web.services import services
 from isic_graph.web.wording import inverse, literal_text, moment_text
 
 LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
-MAX_NODES = 500
+MAX_NODES = lookups.MAX_NODES
 
 
 def describe(iri: str) -> list[Triple]:
@@ -32,10 +31,10 @@ def describe(iri: str) -> list[Triple]:
     out: list[Triple] = []
     todo, seen = [NamedNode(iri)], {iri}
     while todo and len(seen) < MAX_NODES:
-        values = " ".join(str(node) for node in todo)
-        todo = []
-        for row in own_description(select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} "
-                                          f"GRAPH ?g {{ ?s ?p ?o }} }}").rows):
+        asked, todo = [node.value for node in todo], []
+        found = lookups.statements(asked)
+        lookups.note_twins(asked, found)
+        for row in own_description(found):
             out.append(Triple(row["s"], row["p"], row["o"]))
             o = row["o"]
             if isinstance(o, NamedNode) and o.value.startswith(iri + "#genid-") and o.value not in seen:
@@ -48,9 +47,9 @@ def describe(iri: str) -> list[Triple]:
 def own_description(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The rows of a description its owner's graphs state, and the identity graph's links to its twins (their
     names then come as statements about them: linked data, never the resource's words)."""
-    s, found = services(), list(rows)
-    derived = [{k: v for k, v in r.items() if k != "g"} for r in found if term_value(r["g"]) == s.graphs.identity]
-    return owned_rows(s.store, s.graphs, found) + derived
+    found, identity = list(rows), services().graphs.identity
+    derived = [{k: v for k, v in r.items() if k != "g"} for r in found if term_value(r["g"]) == identity]
+    return lookups.own_rows(found) + derived
 
 
 def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -63,8 +62,7 @@ def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
                   and isinstance(t.object, Literal)]
         return int(float(values[0])) if values else 99
 
-    for shape in [str(t.subject) for t in artefacts().shapes.triples
-                  if t.predicate.value == SH + "targetClass" and term_value(t.object) in set(types)]:
+    for shape in [shape for shape, target in artefacts().targets if target in set(types)]:
         for p in index.get(shape, []):
             if p.predicate.value != SH + "property":
                 continue
@@ -129,7 +127,7 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
             out.append((rank, Row(label, [c for _, c in cells])))
         return [row for _, row in sorted(out, key=lambda r: r[0])]
 
-    twins = {a.iri for a in aliases_of(services().store, graphs, iri)}  # shown attributed: see aliases()
+    twins = {a.iri for a in lookups.aliases(iri)}  # shown attributed: see aliases()
     for subject, said in by_subject.items():
         by_subject[subject] = [t for t in said if t.predicate.value != OWL + "sameAs"
                                or term_value(t.object) not in twins]
@@ -174,9 +172,10 @@ def owner(iri: str, lang: str) -> list[Row]:
     """Who owns the resource, the only one whose writes may describe it, and since when (ownership.py): a
     network by its name."""
     s, ui = services(), words_in(UI, lang)
-    found = record_of(s.store, s.graphs, iri)
-    if found is None:
+    known = lookups.owners_of([iri])[iri]
+    if known is None:
         return []
+    found = record_for(s.store, s.graphs, iri, known)
     who = found.owner
     name = names_of([who.agent], lang).get(who.agent) if who.kind == "network" else None
     cells = [Cell(ui["instance"] if who.kind == "instance" else name or who.name,
@@ -198,7 +197,7 @@ def aliases(iri: str, lang: str) -> list[Row]:
     organisation or territory), each in words attributed to its owner: « Aussi décrit par le réseau X sous le
     nom « … » », linking the alias's page. Their names are their owners' words, never the resource's."""
     s = services()
-    found = aliases_of(s.store, s.graphs, iri)
+    found = lookups.aliases(iri)
     words = ALSO["fr" if lang == "fr" else "en"]
     networks = names_of([a.owner.agent for a in found if a.owner is not None and a.owner.kind == "network"], lang)
     cells = []
@@ -261,14 +260,9 @@ def select(sparql: str) -> SelectResult:
 
 
 def labels_of(nodes: Iterable[object]) -> list[Triple]:
-    """The labels (rdfs:label, skos:prefLabel, dcterms:title, foaf:name) of the given IRIs."""
-    names = list(dict.fromkeys(str(n) for n in nodes if isinstance(n, NamedNode)))[:MAX_NODES]
-    if not names:
-        return []
-    rows = select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {' '.join(names)} }} "
-                  f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABELS)} }} GRAPH ?g {{ ?s ?p ?o }} }}").rows
-    s = services()  # each IRI's names as its owner gives them, not a copy another network keeps, nor a twin's
-    return list(dict.fromkeys(Triple(r["s"], r["p"], r["o"]) for r in owned_rows(s.store, s.graphs, rows)))
+    """The labels (rdfs:label, skos:prefLabel, dcterms:title, foaf:name) of the given IRIs, each IRI's names as
+    its owner gives them, not a copy another network keeps, nor a twin's (asked once per page: lookups.py)."""
+    return lookups.labels_of(nodes, LABELS)
 
 
 def names_of(iris: Iterable[str], lang: str) -> dict[str, str]:

@@ -55,6 +55,7 @@ class Artefacts:
     context: bytes
     labels: dict[str, dict[str, str]]  # term IRI -> language -> label
     index: dict[str, list[Triple]]  # str(subject) -> its triples, ontology and shapes
+    targets: list[tuple[str, str]]  # each shape (str) and the class it targets, in the shapes' order
 
     @classmethod
     def load(cls) -> Artefacts:
@@ -72,7 +73,9 @@ class Artefacts:
                         labels.setdefault(t.object.value, {}).setdefault(name.object.language or "", name.object.value)
         for iri, (fr, en) in OTHER_TERMS.items():  # the records' terms from other vocabularies
             labels.setdefault(iri, {"fr": fr, "en": en})
-        return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index)
+        targets = [(str(t.subject), term_value(t.object)) for t in shapes.triples
+                   if t.predicate.value == SH + "targetClass"]
+        return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index, targets)
 
 
 def artefacts() -> Artefacts:

@@ -8,13 +8,12 @@ from typing import Iterable
 
 from pyoxigraph import Literal, NamedNode
 
-from isic_graph.query.own_words import owned_rows
 from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import RDF_TYPE, XSD
+from isic_graph.web import lookups
 from isic_graph.web.cells import term_value
-from isic_graph.web.resource_page import LABELS, MAX_NODES, labels_of, select, shape_order
+from isic_graph.web.resource_page import LABELS, MAX_NODES, labels_of, shape_order
 from isic_graph.web.served import artefacts
-from isic_graph.web.services import services
 from isic_graph.web.wording import NUMBERS, literal_text
 
 MAX_FACTS, MAX_TEXT = 3, 60
@@ -37,11 +36,9 @@ def statements(iris: Iterable[str]) -> dict[str, list[tuple[str, object]]]:
     names = list(dict.fromkeys(iris))[:MAX_NODES]
     if not names:
         return {}
-    values = " ".join(f"<{n}>" for n in names)
     found: dict[str, list[tuple[str, object]]] = {}
-    rows = select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}").rows
-    s = services()  # its owner's statements: no twin's name (identity graph), no copy another network keeps
-    for row in owned_rows(s.store, s.graphs, rows):
+    # its owner's statements: no twin's name (identity graph), no copy another network keeps
+    for row in lookups.owned_statements(names):
         found.setdefault(term_value(row["s"]), []).append((term_value(row["p"]), row["o"]))
     return found
 
