@@ -62,7 +62,8 @@ def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
                   and isinstance(t.object, Literal)]
         return int(float(values[0])) if values else 99
 
-    for shape in [shape for shape, target in artefacts().targets if target in set(types)]:
+    wanted = set(types)  # once: a generator would be spent by the first shape's test
+    for shape in [shape for shape, target in artefacts().targets if target in wanted]:
         for p in index.get(shape, []):
             if p.predicate.value != SH + "property":
                 continue
