@@ -25,6 +25,7 @@ from isic_graph.web import create_app
 from tests.support.fuzz import choose_profile
 from tests.support.live import LiveServer
 from tests.support.oxigraph_server import OxigraphServer, engine_on_copy, engine_state, load_dataset, loaded_engine
+from tests.support.schedule import longest_first
 
 BASE = "http://localhost:5000/"
 LIVE_ADMIN = "live-admin-token"
@@ -36,6 +37,13 @@ def pytest_configure(config: pytest.Config) -> None:
     """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py."""
     hypothesis_settings.load_profile(choose_profile(config.option.markexpr or "",
                                                     config.getoption("hypothesis_profile", None)))
+    if hasattr(config.option, "loadscopereorder"):  # xdist hands modules out in the order they are collected in
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first (tests/support/schedule.py)."""
+    longest_first(items)
 
 
 @pytest.fixture(scope="session")
