@@ -24,7 +24,8 @@ from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 from tests.support.fuzz import choose_profile
 from tests.support.live import LiveServer
-from tests.support.oxigraph_server import OxigraphServer, engine_on_copy, load_dataset, loaded_engine
+from tests.support.oxigraph_server import OxigraphServer, engine_on_copy, engine_state, load_dataset, loaded_engine
+from tests.support.schedule import longest_first
 
 BASE = "http://localhost:5000/"
 LIVE_ADMIN = "live-admin-token"
@@ -36,6 +37,13 @@ def pytest_configure(config: pytest.Config) -> None:
     """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py."""
     hypothesis_settings.load_profile(choose_profile(config.option.markexpr or "",
                                                     config.getoption("hypothesis_profile", None)))
+    if hasattr(config.option, "loadscopereorder"):  # xdist hands modules out in the order they are collected in
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first (tests/support/schedule.py)."""
+    longest_first(items)
 
 
 @pytest.fixture(scope="session")
@@ -126,13 +134,55 @@ def loaded_store(tmp_path_factory: pytest.TempPathFactory, validator: Validator)
     return folder
 
 
+class SharedEngine:
+    """The engine the test modules of one process take turns on: a supervised engine on a copy of the loaded store,
+    replaced by an engine on a fresh copy after a module that changed its data (or stopped or restarted it), so that
+    no module sees another's writes and the modules that only read share one start."""
+
+    def __init__(self, loaded: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.loaded = loaded
+        self.tmp_path_factory = tmp_path_factory
+        self.running = self._fresh()
+        self.pristine = engine_state(self.running.url)
+        self.replaced = 0
+
+    def _fresh(self) -> Engine:
+        return engine_on_copy(self.loaded, self.tmp_path_factory.mktemp("engine") / "store")
+
+    def _untouched(self) -> bool:
+        running = self.running
+        if running.pid is None or running.restarts or running.storage_full or running.killed or running.ends:
+            return False
+        try:
+            return engine_state(running.url) == self.pristine
+        except OSError:  # stopped, or killed
+            return False
+
+    def hand_back(self) -> None:
+        """After a module: keep the engine if its data is still the loaded store's, else start one on a new copy."""
+        if not self._untouched():
+            self.running.stop()
+            self.running = self._fresh()
+            self.replaced += 1
+
+    def stop(self) -> None:
+        self.running.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_engine(tmp_path_factory: pytest.TempPathFactory, loaded_store: Path) -> Iterator[SharedEngine]:
+    shared = SharedEngine(loaded_store, tmp_path_factory)
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, loaded_store: Path) -> Iterator[Engine]:
-    """A supervised engine process with the samples loaded, one per test module (modules may write): it runs on
-    a copy of the loaded store, so that the samples are validated and ingested once per session."""
-    running = engine_on_copy(loaded_store, tmp_path_factory.mktemp("engine") / "store")
-    yield running
-    running.stop()
+def engine(shared_engine: SharedEngine) -> Iterator[Engine]:
+    """A supervised engine process with the samples loaded, the module's own while it runs (modules may write): the
+    samples are validated and ingested once per session, and a module gets the engine the one before it left only
+    when that one's data is still exactly the loaded store's (see SharedEngine)."""
+    yield shared_engine.running
+    shared_engine.hand_back()
 
 
 @pytest.fixture(scope="session")

@@ -67,7 +67,8 @@ def layer(module: str) -> int:
     return RANK[parts[1] if len(parts) > 1 else parts[0]]
 
 
-GRAPH = {module: imports(module, path, modules()) for module, path in modules().items()}
+MODULES = modules()
+GRAPH = {module: imports(module, path, MODULES) for module, path in MODULES.items()}
 
 
 def test_every_module_of_the_package_has_a_layer() -> None:

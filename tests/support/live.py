@@ -247,6 +247,10 @@ class Listener:
 
     def close(self) -> None:
         self._stop.set()
+        try:  # wakes the accept at once (else it waits out its timeout)
+            self.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._thread.join(timeout=5)
         self.socket.close()
 

@@ -17,7 +17,8 @@ from isic_graph.store.engine import Engine, free_port, oxigraph_command
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
 
-__all__ = ["OxigraphServer", "engine_on_copy", "free_port", "http_get", "load_dataset", "loaded_engine", "work_done"]
+__all__ = ["OxigraphServer", "engine_on_copy", "engine_state", "free_port", "http_get", "load_dataset", "loaded_engine",
+           "work_done"]
 
 
 def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -59,6 +60,16 @@ def engine_on_copy(store: Path, folder: Path) -> Engine:
     engine = Engine(folder)
     engine.start()
     return engine
+
+
+def engine_state(url: str) -> tuple[bytes, bytes]:
+    """Everything a server's dataset holds: every quad (N-Quads, in the store's own order, blank nodes named as
+    stored) and the names of its graphs, empty ones included. Equal states are equal datasets."""
+    quads = urllib.request.Request(f"{url}/store", headers={"Accept": "application/n-quads"})
+    graphs = urllib.request.Request(f"{url}/query?query=SELECT%20%3Fg%20%7B%20GRAPH%20%3Fg%20%7B%7D%20%7D%20"
+                                    "ORDER%20BY%20%3Fg", headers={"Accept": "text/csv"})
+    with urllib.request.urlopen(quads, timeout=60) as dumped, urllib.request.urlopen(graphs, timeout=60) as named:
+        return dumped.read(), named.read()
 
 
 class OxigraphServer:

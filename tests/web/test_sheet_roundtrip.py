@@ -29,6 +29,7 @@ from isic_graph.ingest.spreadsheets import MOJIBAKE
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.formats import format_for_path
 from tests.support import paths
+from tests.support.fuzz import examples
 from tests.support.isomorphism import isomorphic
 from tests.unit.ingest.test_sheet_samples import graph_of
 from tests.unit.test_cli import environment
@@ -120,7 +121,7 @@ def lesson_sheets(draw: st.DrawFn) -> dict[str, bytes]:
     return files
 
 
-@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lesson_sheets())
 def test_a_generated_sheet_written_back_reads_to_the_same_graph_and_the_same_sheet(files: dict[str, bytes]) -> None:
     first = read_batch(documents(files), BASE)

@@ -12,10 +12,9 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from isic_graph.config import Settings
-from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 from tests.conftest import ADMIN
-from tests.support.oxigraph_server import loaded_engine
+from tests.support.oxigraph_server import engine_on_copy
 from tests.support.queries import BASE, COUNT_LESSONS, RUNAWAY
 
 
@@ -116,8 +115,8 @@ def test_protocol_dataset_restricts_the_default_graph(client: FlaskClient) -> No
 
 
 def test_runaway_query_is_stopped_by_its_deadline_with_a_503_and_the_engine_comes_back(
-        tmp_path: Path, validator: Validator) -> None:
-    engine = loaded_engine(tmp_path / "store", validator)
+        tmp_path: Path, loaded_store: Path) -> None:
+    engine = engine_on_copy(loaded_store, tmp_path / "store")
     try:
         client = create_app(Settings(store_path=None, base_iri=BASE, query_timeout=2), engine).test_client()
         first_pid = engine.pid

@@ -6,6 +6,7 @@ the store as it was."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -30,11 +31,21 @@ CURRENT = editions.software_edition()
 PERSONAL = "écrire à jeanne.martin@example.org"  # personal data: no shape lets it be published
 
 
+@pytest.fixture(scope="module")
+def first_edition_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first-edition fixture loaded once into an embedded store on disk, closed: the folder `first` copies."""
+    folder = tmp_path_factory.mktemp("first-edition") / "store"
+    with EmbeddedStore(folder) as made:
+        load_first_edition(made)
+    return folder
+
+
 @pytest.fixture
-def first(tmp_path: Path) -> Iterator[EmbeddedStore]:
-    """The first-edition fixture in a new embedded store on disk (migrated in a copy put in its place)."""
+def first(tmp_path: Path, first_edition_store: Path) -> Iterator[EmbeddedStore]:
+    """The first-edition fixture in a new embedded store on disk (migrated in a copy put in its place): a copy of
+    the one loaded once per module."""
+    shutil.copytree(first_edition_store, tmp_path / "store")
     store = EmbeddedStore(tmp_path / "store")
-    load_first_edition(store)
     yield store
     store.close()
 

@@ -32,9 +32,10 @@ def store(validator: Validator) -> EmbeddedStore:
     return store
 
 
-@pytest.fixture
-def index(store: EmbeddedStore, tmp_path: Path) -> SearchIndex:
-    index = SearchIndex(tmp_path / "search.sqlite")
+@pytest.fixture(scope="module")
+def index(store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    """The samples' index, made once: the tests that take it only search it."""
+    index = SearchIndex(tmp_path_factory.mktemp("search") / "search.sqlite")
     index.sync(store, GRAPHS)
     return index
 

@@ -13,10 +13,9 @@ from isic_graph.query.cache import ResultCache, key_for
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RawResponse, RemoteStore
 from isic_graph.store.version import StoreVersion
-from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 from tests.conftest import ADMIN, BASE
-from tests.support.oxigraph_server import loaded_engine
+from tests.support.oxigraph_server import engine_on_copy
 
 LESSONS = "SELECT (COUNT(?l) AS ?n) WHERE { ?l a <https://w3id.org/isic/ontology#Lesson> }"
 
@@ -49,8 +48,8 @@ def test_the_version_counts_writes(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory, validator: Validator) -> Iterator[tuple[Flask, Engine]]:
-    engine = loaded_engine(tmp_path_factory.mktemp("cache"), validator)
+def app(tmp_path_factory: pytest.TempPathFactory, loaded_store: Path) -> Iterator[tuple[Flask, Engine]]:
+    engine = engine_on_copy(loaded_store, tmp_path_factory.mktemp("cache") / "store")
     folder = tmp_path_factory.mktemp("instance")
     application = create_app(Settings(store_path=None, base_iri=BASE, admin_token=ADMIN,
                                       credentials_path=folder / "credentials.json"), engine)
@@ -114,8 +113,8 @@ def test_a_cached_answer_given_without_the_framework_carries_what_the_view_gives
 
 
 def test_a_client_past_its_time_budget_is_refused_even_when_the_answer_is_cached(
-        tmp_path: Path, validator: Validator) -> None:
-    engine = loaded_engine(tmp_path / "engine", validator)
+        tmp_path: Path, loaded_store: Path) -> None:
+    engine = engine_on_copy(loaded_store, tmp_path / "engine")
     application = create_app(Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, client_budget=0.000001,
                                       credentials_path=tmp_path / "credentials.json"), engine)
     try:

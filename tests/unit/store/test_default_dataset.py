@@ -13,6 +13,7 @@ from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from tests.conftest import BASE
+from tests.support.fuzz import examples
 
 GRAPHS = [f"http://localhost:5000/graph/network/n{i}" for i in range(3)]
 TRIPLE = "<http://localhost:5000/id/project/p> <https://w3id.org/isic/ontology#territory> " \
@@ -72,7 +73,7 @@ WRITE = st.tuples(st.sampled_from(["insert", "delete", "drop", "replace"]), st.s
                   st.lists(TRIPLES, max_size=4), st.sampled_from(["graphs", "subjects", "unknown"]))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(WRITE, min_size=1, max_size=8))
 def test_after_any_writes_the_default_graph_is_the_set_union_of_the_named_graphs(writes: list[tuple]) -> None:
     store = EmbeddedStore(None)
