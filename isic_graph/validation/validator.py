@@ -119,26 +119,32 @@ class Validator:
         The compiled shapes try to prove the batch conforms, without rdflib or pySHACL. When they do, the
         report holds the personal data found, if any (what pySHACL would add to its empty report); when they
         find anything else (a violation, an ill-typed literal) or cannot run, the batch is validated by
-        `validate`, whose report is the one given.
+        `validate`, whose report is the one given: pySHACL then reads only what validating the resources
+        they report reads, when they can tell.
         """
         personal = personal_data_in([*triples, *context], focus)
-        if self._compiled_conformance(triples, context, focus):
+        faulty = self._compiled_results(triples, context, focus)
+        if faulty is not None and not faulty:
             return self._personal_data_report([*triples, *context], personal) if personal else conforming_report()
         data = to_rdflib([*triples, *context])
-        return self.validate(data, focus, personal)
+        return self.validate(data, focus, personal, faulty)
 
     def proves_conformance(self, triples: Sequence[pyoxigraph.Triple], context: Sequence[pyoxigraph.Triple] = (),
                            focus: Collection[str] | None = None) -> bool:
         """Whether the compiled shapes show that the batch conforms (False: pySHACL must decide)."""
-        return not personal_data_in([*triples, *context], focus) and self._compiled_conformance(triples, context,
-                                                                                                focus)
+        return not personal_data_in([*triples, *context], focus) and self._compiled_results(triples, context,
+                                                                                            focus) == set()
 
-    def _compiled_conformance(self, triples: Sequence[pyoxigraph.Triple], context: Sequence[pyoxigraph.Triple],
-                              focus: Collection[str] | None) -> bool:
+    def _compiled_results(self, triples: Sequence[pyoxigraph.Triple], context: Sequence[pyoxigraph.Triple],
+                          focus: Collection[str] | None) -> set[str] | None:
+        """The nodes the compiled shapes report (no other node has a result in pySHACL's report either); None
+        when they cannot tell (no compiled shapes, an ill-typed literal)."""
         if self.compiled is None:
-            return False
+            return None
         facts = Facts(triples, context, base=self.vocabulary_facts)
-        return not facts.ill_typed and self.compiled.conforms(facts, focus)
+        if facts.ill_typed:
+            return None
+        return {node for node, _, _ in self.compiled.results(facts, focus)}
 
     def _personal_data_report(self, triples: Sequence[pyoxigraph.Triple], personal: list[Finding]) -> ValidationReport:
         """The report of a batch that conforms to the shapes but holds personal data: pySHACL's empty report
@@ -155,21 +161,38 @@ class Validator:
                 described.add(triple)
         return self._report(described, report, False)
 
-    def validate(self, data: Graph, focus: Iterable[str] | None = None,
-                 personal: list[Finding] | None = None) -> ValidationReport:
+    def validate(self, data: Graph, focus: Iterable[str] | None = None, personal: list[Finding] | None = None,
+                 faulty: Collection[str] | None = None) -> ValidationReport:
         """Validate data, to which the vocabulary is added; when focus is given, only those nodes are checked.
 
         personal: the personal data of the submission as parsed (see `check`); without it, the data is
         searched as rdflib holds it, whose typed literals are normalised.
+        faulty: the nodes the compiled shapes report (see `check`), the only ones pySHACL's report can be
+        about: pySHACL then validates only what validating them reads.
         """
         if personal is None:  # searched before the vocabulary is mixed in: only the submission's own data counts
             personal = personal_data_in(from_rdflib(data), None if focus is None else set(focus))
+        reached = self._reached(data, faulty)
+        if reached is not None:
+            return self._validate(reached, focus, personal, data)
         # The vocabulary is added to the data itself: pySHACL's ont_graph only mixes in class axioms,
         # not the thesauri's concepts, which the scheme constraints need. Shapes the compiler covers read
         # only part of it (see vocabulary.py); others get all of it.
         needed = self.indexed_vocabulary.needed(data) if self.compiled is not None else None
         for triple in self.vocabulary if needed is None else needed:
             data.add(triple)
+        return self._validate(data, focus, personal, None)
+
+    def _reached(self, data: Graph, faulty: Collection[str] | None) -> Graph | None:
+        """What validating the faulty nodes reads (see vocabulary.py), or None: validate all the data."""
+        if faulty is None or self.compiled is None or any(node.startswith("_:") for node in faulty):
+            return None  # a blank node is named anew in rdflib: it could not be found there
+        return self.indexed_vocabulary.reached(data, [URIRef(node) for node in faulty])
+
+    def _validate(self, data: Graph, focus: Iterable[str] | None, personal: list[Finding],
+                  rest: Graph | None) -> ValidationReport:
+        """pySHACL's report on data (with the vocabulary it reads), and ours; rest: the data left out of it,
+        added back for the names of the resources the report is about."""
         # Ill-typed literals ("2015-13-45"^^xsd:date) are reported here: pySHACL crashes comparing them.
         ill_typed = [t for t in data if isinstance(t[2], Literal) and t[2].ill_typed]
         for triple in ill_typed:
@@ -189,6 +212,12 @@ class Validator:
             conforms = False
             report_personal_data(report_graph, personal)
             mask_report(report_graph, personal)
+        if rest is not None:
+            for triple in rest:
+                data.add(triple)
+            for finding in personal:
+                for triple in self.vocabulary.triples((finding.subject, None, None)):
+                    data.add(triple)
         return self._report(data, report_graph, bool(conforms))
 
     def _report(self, data: Graph, report: Graph, conforms: bool) -> ValidationReport:
