@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-import pyshacl
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 from rdflib import RDF, BNode, Graph, URIRef
@@ -17,6 +16,7 @@ from rdflib.namespace import SH
 from isic_graph.validation.conformance import Facts, Result, UnsupportedShapes, compile_shapes
 from isic_graph.validation.validator import Validator, to_rdflib
 from tests.support import paths
+from tests.support.shacl import whole_vocabulary_report
 
 ROOT = paths.ROOT
 DATA = ROOT / "tests" / "data"
@@ -31,11 +31,8 @@ from generate import generate  # noqa: E402
 
 
 def pyshacl_results(validator: Validator, triples: list[Triple]) -> set[Result]:
-    """pySHACL's top-level results, as Validator.validate runs it (vocabulary in the data graph)."""
-    data = to_rdflib(triples)
-    for t in validator.vocabulary:
-        data.add(t)
-    _, report, _ = pyshacl.validate(data, shacl_graph=validator.shapes, inference="none", allow_warnings=True)
+    """pySHACL's top-level results, with the whole vocabulary in the data graph (computed once per input)."""
+    _, report = whole_vocabulary_report(validator, frozenset(triples))
     found = set()
     root = next(report.subjects(RDF.type, SH.ValidationReport))
     for result in report.objects(root, SH.result):

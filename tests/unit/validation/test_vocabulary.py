@@ -1,0 +1,175 @@
+"""pySHACL on part of the data and vocabulary (what validating the whole data, or only the nodes the compiled
+shapes find fault with, reads): the same report as on all the data with the whole vocabulary, for every fixture,
+every injected violation and a violation of every shape; and the report of personal data in otherwise conforming
+data, made without pySHACL, is the one pySHACL's validation gives."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Triple
+from rdflib import RDF, BNode, Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from isic_graph.rdf import resources
+from isic_graph.validation.conformance import Facts
+from isic_graph.validation.personal import personal_data_in
+from isic_graph.validation.reports import ValidationReport, Violation
+from isic_graph.validation.validator import Validator, to_rdflib
+from isic_graph.validation.vocabulary import Vocabulary
+from tests.support.shacl import whole_vocabulary_report
+from tests.unit.validation import test_conformance
+from tests.unit.validation.test_conformance import BASE, ISIC, MUTATIONS, SHEETS, XSD, sheet
+
+RDF_TYPE = NamedNode(str(RDF.type))
+
+
+class WholeVocabulary(Vocabulary):
+    """Every triple of the vocabulary, whatever the data: validation as it was before the part was taken."""
+
+    def needed(self, data: Graph) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[Triple]:
+    """Valid data: one replica of the two sample networks."""
+    return test_conformance.generated.__wrapped__()  # type: ignore[attr-defined, no-any-return]
+
+
+@cache
+def whole() -> Validator:
+    validator = Validator(resources.shapes_files(), [resources.ontology_file(), *resources.thesaurus_files()])
+    validator.indexed_vocabulary = WholeVocabulary(validator.vocabulary, validator.shapes)
+    return validator
+
+
+def anonymous(report: ValidationReport) -> list[Violation]:
+    """The violations, a blank node's (new in each report) shown as one."""
+    return sorted((replace(v, value="_:b") if v.value and ":" not in v.value else v for v in report.violations),
+                  key=lambda v: (v.focus, v.path or "", v.value or "", repr(v.messages)))
+
+
+def shape_of(graph: Graph) -> Counter[tuple[Node, ...]]:
+    """The W3C report's triples, every blank node (new in each report) as one: rdflib's isomorphism test is
+    too slow for reports of hundreds of results."""
+    return Counter(tuple(BNode("b") if isinstance(term, BNode) else term for term in triple) for triple in graph)
+
+
+def same(report: ValidationReport, expected: ValidationReport) -> None:
+    assert report.conforms == expected.conforms
+    assert anonymous(report) == anonymous(expected)
+    if all(v.value is None or ":" in v.value for v in report.violations):  # no blank node
+        assert report.describe("fr") == expected.describe("fr") and report.describe("en") == expected.describe("en")
+    assert shape_of(report.graph) == shape_of(expected.graph)
+    if not expected.conforms:  # the same Turtle (a conforming batch's report has always been check's own)
+        assert sorted(report.graph.namespaces()) == sorted(expected.graph.namespaces())
+
+
+def shape_breaking(validator: Validator, target: URIRef) -> list[Triple]:
+    """An instance of the class breaking every property shape of its node shape: its required fields left out,
+    a text where a resource is expected, a resource where a text is, one value too many."""
+    shapes = validator.shapes
+    instance = NamedNode(BASE + "id/broken/" + target.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+    triples = [Triple(instance, RDF_TYPE, NamedNode(str(target)))]
+    for node_shape in shapes.subjects(SH.targetClass, target):
+        for field in shapes.objects(node_shape, SH.property):
+            path = shapes.value(field, SH.path)
+            if not isinstance(path, URIRef) or (field, SH.minCount, None) in shapes:
+                continue  # left out
+            wrong = [NamedNode(BASE + "id/nothing/y")] if (field, SH.datatype, None) in shapes else [Literal("x")]
+            if (field, SH.maxCount, None) in shapes:
+                wrong.append(Literal("y", language="fr"))
+            triples += [Triple(instance, NamedNode(str(path)), value) for value in wrong]
+    return triples
+
+
+@pytest.mark.parametrize("path", SHEETS, ids=lambda p: p.stem)
+def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_on_every_fixture(
+        path: Path, validator: Validator) -> None:
+    triples = sheet(path)
+    expected = whole().validate(to_rdflib(triples))
+    same(validator.validate(to_rdflib(triples)), expected)
+    same(validator.check(triples), expected)  # pySHACL given only what the faulty nodes read
+
+
+@pytest.mark.parametrize("name", MUTATIONS)
+def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_on_an_injected_violation(
+        name: str, generated: list[Triple], validator: Validator) -> None:
+    triples = MUTATIONS[name](generated)
+    assert not personal_data_in(triples) and not Facts(triples).ill_typed  # pySHACL's report is then the whole report
+    conforms, graph = whole_vocabulary_report(validator, frozenset(triples))  # shared with test_conformance
+    data = to_rdflib(triples)
+    for triple in validator.vocabulary:
+        data.add(triple)
+    same(validator.check(triples), validator._report(data, graph, conforms))  # pySHACL on what the faulty nodes read
+
+
+def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_when_every_shape_is_broken(
+        validator: Validator) -> None:
+    targets = sorted({t for t in validator.shapes.objects(None, SH.targetClass) if isinstance(t, URIRef)})
+    assert len(targets) > 10
+    triples = [t for target in targets for t in shape_breaking(validator, target)]
+    report = validator.validate(to_rdflib(triples))
+    expected = whole().validate(to_rdflib(triples))
+    same(report, expected)
+    same(validator.check(triples), expected)
+    broken = {v.focus for v in report.violations}
+    assert {str(t.subject) for t in triples} <= {f"<{focus}>" for focus in broken}  # every node shape, broken
+
+
+def test_data_stating_subclasses_gets_the_whole_vocabulary(generated: list[Triple], validator: Validator) -> None:
+    concept = NamedNode("http://www.w3.org/2004/02/skos/core#Concept")
+    triples = [*generated, Triple(concept, NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+                                  NamedNode(ISIC + "Project"))]
+    assert validator.indexed_vocabulary.needed(to_rdflib(triples)) is None  # every concept is then a project
+
+
+def test_the_part_of_the_vocabulary_is_smaller_than_the_whole(generated: list[Triple], validator: Validator) -> None:
+    needed = validator.indexed_vocabulary.needed(to_rdflib(generated))
+    assert needed is not None and 0 < len(set(needed)) < len(validator.vocabulary)
+
+
+def contact(triples: list[Triple], where: str) -> list[Triple]:
+    """The data with personal data in one place of one project's description."""
+    project = next(t.subject for t in triples if t.predicate == RDF_TYPE and t.object == NamedNode(ISIC + "Project"))
+    address = NamedNode("mailto:camille.martin@example.org")
+    extra = {"text": Triple(project, NamedNode(ISIC + "milestone"),
+                            Literal("Écrire à camille.martin@example.org", language="fr")),
+             "number": Triple(project, NamedNode(ISIC + "note"),
+                              Literal("0612345678", datatype=NamedNode(XSD + "integer"))),
+             "iri-value": Triple(project, NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), address),
+             "datatype": Triple(project, NamedNode(ISIC + "note"), Literal("x", datatype=address)),
+             "property": Triple(project, address, Literal("x")),
+             "resource": Triple(NamedNode(BASE + "id/project/camille.martin@example.org"), RDF_TYPE,
+                                NamedNode(ISIC + "Project"))}[where]
+    return [*triples, extra]
+
+
+@pytest.mark.parametrize("where", ["text", "number", "iri-value", "datatype", "property", "resource"])
+def test_personal_data_in_data_otherwise_conforming_gets_the_report_pyshacl_gives(
+        where: str, generated: list[Triple], validator: Validator) -> None:
+    triples = contact(generated, where)
+    assert validator.compiled is not None
+    shapes_find = set(validator.compiled.results(Facts(validator.vocabulary_triples, triples)))
+    assert bool(shapes_find) == (where == "resource")  # a project without a title: pySHACL reports, as before
+    report = validator.check(triples)
+    assert not report.conforms and report.violations
+    same(report, whole().validate(to_rdflib(triples), None, personal_data_in(triples)))
+
+
+def test_personal_data_in_a_batch_checked_with_its_context_gets_the_report_pyshacl_gives(
+        generated: list[Triple], validator: Validator) -> None:
+    triples = contact(generated, "text")
+    project = triples[-1].subject
+    batch = [t for t in triples if t.subject == project]
+    context = [t for t in triples if t.subject != project]
+    focus = {project.value}
+    report = validator.check(batch, context, focus)
+    assert [v.path for v in report.violations] == [ISIC + "milestone"]
+    same(report, whole().validate(to_rdflib(triples), focus, personal_data_in(triples, focus)))
