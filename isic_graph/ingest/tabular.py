@@ -42,7 +42,7 @@ class TabularBatch:
 
     triples: tuple[Triple, ...]
     locations: Mapping[str, Location]
-    columns: Mapping[tuple[str, str], str]  # (file name, property IRI) -> column name
+    columns: Mapping[tuple[str, str, str], str]  # (file name, resource's role, property IRI) -> column name
     tables: frozenset[str] = frozenset()  # the tables the submission holds (file names), even empty ones
 
 
@@ -118,7 +118,7 @@ class _Reader:
         self.triples: dict[Triple, None] = {}
         self.locations: dict[str, Location] = {}
         self.fallback: dict[str, Location] = {}
-        self.columns: dict[tuple[str, str], str] = {}
+        self.columns: dict[tuple[str, str, str], str] = {}
         self.present: set[str] = set()
 
     def read(self, table: Table, raw: RawTable) -> None:
@@ -131,7 +131,7 @@ class _Reader:
             return
         for c in table.columns:
             if c.header in header and not c.inverse:
-                self.columns[(raw.shown, c.path)] = c.header
+                self.columns[(raw.shown, c.subject, c.path)] = c.header
         width = len(raw.rows[0][1])
         untitled = [i for i, title in enumerate(raw.rows[0][1]) if not title.strip()]
         for number, cells in raw.rows[1:]:
@@ -213,7 +213,8 @@ class _Reader:
         subjects = {name: NamedNode(urljoin(self.base, _expand(template, keys)))
                     for name, template in table.subjects.items()}
         for name, subject in subjects.items():
-            (self.locations if name == "row" else self.fallback).setdefault(subject.value, Location(file, number))
+            (self.locations if name == "row" else self.fallback).setdefault(subject.value,
+                                                                            Location(file, number, role=name))
             self._add(subject, RDF_TYPE, NamedNode(table.types[name]))
         for about, path, obj in table.links:
             self._add(subjects[about], path, subjects[obj])

@@ -34,6 +34,7 @@ class Location:
     file: str
     row: int
     column: str | None = None
+    role: str = "row"  # which of the row's resources: the row's own, or another it names (its sheet…)
 
     def describe(self, lang: str) -> str:
         return choose(lang, f"{self.file}, ligne {self.row}" + (f", colonne « {self.column} »" if self.column else ""),
@@ -101,13 +102,14 @@ class ValidationReport:
         """The W3C SHACL validation report, in Turtle or JSON-LD."""
         return self.graph.serialize(format="json-ld" if fmt == "jsonld" else fmt)
 
-    def located(self, locations: Mapping[str, Location], columns: Mapping[tuple[str, str], str]) -> ValidationReport:
+    def located(self, locations: Mapping[str, Location],
+                columns: Mapping[tuple[str, str, str], str]) -> ValidationReport:
         """The same report with each violation pointed back to its tabular file, row and column."""
         out = []
         for v in self.violations:
             loc = locations.get(v.focus)
             if loc is not None:
-                loc = Location(loc.file, loc.row, columns.get((loc.file, v.path or "")))
+                loc = Location(loc.file, loc.row, columns.get((loc.file, loc.role, v.path or "")), loc.role)
             out.append(Violation(v.focus, v.focus_label, v.path, v.field_names, v.value, v.messages, v.severity, loc))
         return ValidationReport(self.conforms, tuple(out), self.graph)
 

@@ -106,3 +106,19 @@ def test_file_that_is_not_a_template_table_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SheetRefused) as caught:
         read_tables([Document.from_path(path)], BASE)
     assert "people.csv, ligne 1] ce n'est pas un tableau de la fiche" in caught.value.report.describe("fr")
+
+
+@pytest.mark.parametrize("column", ["description", "note_fiche"])
+def test_a_problem_is_reported_at_the_column_of_its_resource_when_two_columns_share_a_property(
+        tmp_path: Path, validator: Validator, store: Store, graphs: Graphs, column: str) -> None:
+    """`description` describes the project and `note_fiche` its collection sheet, both with dcterms:description:
+    an address in either is reported at its own column."""
+    rows = list(csv.reader((SAMPLE / "projects.csv").open(encoding="utf-8")))
+    rows[1][rows[0].index(column)] = "écrire à jean.dupont@exemple.fr"
+    files = [write(tmp_path / "projects.csv", rows)] + [p for p in sample_files() if p.name != "projects.csv"]
+    with pytest.raises(ValidationFailed) as caught:
+        ingest(store, validator, graphs, [Document.from_path(p) for p in files], "action-sociale-35")
+    located = {(v.location.row, v.location.column) for v in caught.value.report.violations
+               if v.location is not None and v.location.file == "projects.csv"}
+    assert located == {(2, column)}, caught.value.report.describe("en")
+    assert f"projects.csv, ligne 2, colonne « {column} »" in caught.value.report.describe("fr")
