@@ -147,7 +147,8 @@ def _has_email(text: str) -> bool:
 
 
 def _has_address(text: str) -> bool:
-    if any(match.group("tld").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
+    # an address at an IP literal (jean@[192.0.2.1]) has no top-level domain, and is an address all the same
+    if any((match.group("tld") or "@").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
         return True
     if LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None:
         return True
