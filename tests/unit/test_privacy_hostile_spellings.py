@@ -30,3 +30,44 @@ def test_an_address_at_an_ip_literal_is_refused_over_http_not_a_server_error(val
         assert any(v["value"] == "*** (email)" for v in answer.json["violations"])
         assert value not in answer.get_data(as_text=True)
     assert dataset(client) == before
+
+
+# control characters are drawn as nothing: a value with them between its characters reads as the value
+CONTROLS = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f"]
+DATA = [("email", "jean.dupont@exemple.fr"), ("phone", "0612345678"), ("nir", "184127645108946"),
+        ("iban", "FR7630006000011234567890189")]
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=[f"U+{ord(c):04X}" for c in CONTROLS])
+@pytest.mark.parametrize("kind,value", DATA, ids=[kind for kind, _ in DATA])
+def test_a_datum_with_control_characters_between_its_characters_is_found(control: str, kind: str,
+                                                                         value: str) -> None:
+    assert kind in [found.code for found in personal_data(control.join(value))]
+
+
+@pytest.mark.parametrize("kind,value", [("email", "j\u2800e\u2800a\u2800n\u2800@\u2800e\u2800x\u2800.\u2800f\u2800r"),
+                                        ("iban", "ЕЕ38 2200 2210 2014 5685"), ("iban", "ΒΕ68 5390 0754 7034"),
+                                        ("iban", "ЕЕ382200221020145685")],
+                         ids=["braille-blank-spaced", "cyrillic-country", "greek-country", "cyrillic-block"])
+def test_look_alike_blanks_and_capitals_are_read_as_drawn(kind: str, value: str) -> None:
+    assert kind in [found.code for found in personal_data(value)]
+
+
+@pytest.mark.parametrize("value", ["Привет, мир : 12 participants en 2024", "ΑΒΓ 2024-2025, 35 personnes",
+                                   "Rapport\x0cpage 2 : 12 345,67 € en 2023", "Séance du 06/12/2024\x00"])
+def test_such_readings_leave_ordinary_texts_alone(value: str) -> None:
+    assert personal_data(value) == []
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x7f", "\x9f"], ids=["NUL", "DEL", "C1"])
+def test_control_characters_hide_nothing_over_http(control: str, client: FlaskClient, token: str) -> None:
+    value = control.join("jean.dupont@exemple.fr")
+    escaped = "".join(f"\\u{ord(c):04X}" if c == control else c for c in value)
+    body = sheet_with(f'isic:trackingTool "{escaped}"@fr').data
+    before = dataset(client)
+    for answer in sent_three_ways(client, token, body):
+        assert answer.status_code == 422 and answer.json is not None
+        assert any(v["value"] == "*** (email)" for v in answer.json["violations"])
+        assert "exemple" not in answer.get_data(as_text=True).replace(control, "")
+    assert dataset(client) == before
+
