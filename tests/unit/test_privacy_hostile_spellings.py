@@ -71,3 +71,13 @@ def test_control_characters_hide_nothing_over_http(control: str, client: FlaskCl
         assert "exemple" not in answer.get_data(as_text=True).replace(control, "")
     assert dataset(client) == before
 
+
+@pytest.mark.parametrize("literal", ['"jean.dupont@exemple.fr"@ar--rtl', '"Bonjour"@fr--ltr'], ids=["datum", "plain"])
+def test_a_literal_with_a_base_direction_is_refused_as_unreadable_not_a_server_error(literal: str, client: FlaskClient,
+                                                                                    token: str) -> None:
+    body = sheet_with(f"isic:trackingTool {literal}").data
+    before = dataset(client)
+    for answer in sent_three_ways(client, token, body):
+        assert answer.status_code == 400 and answer.json is not None and answer.json["code"] == "parse-error"
+        assert "base direction" in answer.json["detail"] and "jean.dupont" not in answer.get_data(as_text=True)
+    assert dataset(client) == before
