@@ -7,6 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.privacy import personal_data
+from tests.conftest import bearer
 from tests.unit.test_privacy_disguises import sent_three_ways, sheet_with, token
 from tests.web.test_api import dataset
 
@@ -81,3 +82,25 @@ def test_a_literal_with_a_base_direction_is_refused_as_unreadable_not_a_server_e
         assert answer.status_code == 400 and answer.json is not None and answer.json["code"] == "parse-error"
         assert "base direction" in answer.json["detail"] and "jean.dupont" not in answer.get_data(as_text=True)
     assert dataset(client) == before
+
+
+@pytest.mark.parametrize("kind,text", [("email", "jean.dupont@exemple.fr"), ("phone", "06 12 34 56 78")])
+@pytest.mark.parametrize("case", [str.lower, str.upper], ids=["lower", "upper"])
+def test_a_hex_binary_literal_spelling_a_datum_is_refused(kind: str, text: str, case: object, client: FlaskClient,
+                                                         token: str) -> None:
+    hexadecimal = case(text.encode().hex())  # type: ignore[operator]
+    body = sheet_with(f'isic:trackingTool "{hexadecimal}"^^xsd:hexBinary').data
+    before = dataset(client)
+    for answer in sent_three_ways(client, token, body):
+        assert answer.status_code == 422 and answer.json is not None
+        assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
+        assert hexadecimal not in answer.get_data(as_text=True)
+    assert dataset(client) == before
+
+
+@pytest.mark.parametrize("value", ["89504E470D0A1A0A", "not hexadecimal", "52617070 6f727420323032"])
+def test_a_hex_binary_literal_of_other_bytes_is_no_personal_data(value: str, client: FlaskClient, token: str) -> None:
+    body = sheet_with(f'isic:trackingTool "{value}"^^xsd:hexBinary').data  # refused by its shape, for its datatype
+    answer = client.post("/api/validate", data=body, content_type="text/turtle", headers=bearer(token))
+    assert answer.json is not None and answer.json["violations"]
+    assert not any(str(v["value"]).startswith("***") for v in answer.json["violations"])
