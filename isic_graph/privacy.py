@@ -42,7 +42,7 @@ from stdnum.fr import nir as nir_number
 
 from isic_graph.privacy_text import INVISIBLE as INVISIBLE
 from isic_graph.privacy_text import LOOKALIKES as LOOKALIKES
-from isic_graph.privacy_text import digits_read, encoded_texts, normalised
+from isic_graph.privacy_text import digits_read, encoded_texts, formula_text, normalised
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,8 @@ def _readings(text: str) -> Iterator[str]:
     its base64 tokens decode to."""
     yield text
     yield from encoded_texts(text)
+    if (formula := formula_text(text)) is not None:
+        yield formula
     if "<" in text and ">" in text:
         yield MARKUP.sub("", text)  # "jean<b>@</b>exemple.fr"
     if "\u202e" in text:

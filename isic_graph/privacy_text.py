@@ -184,6 +184,22 @@ def _spaced(match: re.Match[str]) -> str:
     return ("+" if number.startswith("+") else "") + NOT_DIGITS.sub(" ", number.lstrip("+"))
 
 
+# A spreadsheet formula that builds a value from pieces ("=CONCAT(""jean.dupont"";""@"";…)", "=""jean""&CHAR(64)&…"):
+# what a spreadsheet opening the value shows
+FORMULA = re.compile(r"\s*[=+]")
+FORMULA_CHAR = re.compile(r"(?i)\b(?:(?:UNI)?CHAR|CAR(?:ACT[EÈ]RE)?)\s*\(\s*(\d{1,6})\s*\)")
+FORMULA_JOIN = re.compile(r"\"\s*\)?\s*[&,;]\s*(?:\w{1,12}\(\s*)?\"")  # "&" ";" ")&LOWER("
+
+
+def formula_text(text: str) -> str | None:
+    """The text a spreadsheet formula that joins quoted pieces (and CHAR codes) shows, if the text is one."""
+    if FORMULA.match(text) is None or '"' not in text:
+        return None
+    text = FORMULA_CHAR.sub(lambda m: f'"{chr(int(m.group(1)))}"' if int(m.group(1)) < 0x110000 else m.group(),
+                            text)
+    return FORMULA_JOIN.sub("", text)
+
+
 def encoded_texts(text: str) -> Iterator[str]:
     """The texts that base64 tokens of the text decode to (an address written in base64), in each alphabet; an
     IRI's path segments are tried one by one too."""

@@ -3,6 +3,8 @@ refused over HTTP (422, masked, nothing stored) rather than failing the request.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -104,3 +106,33 @@ def test_a_hex_binary_literal_of_other_bytes_is_no_personal_data(value: str, cli
     answer = client.post("/api/validate", data=body, content_type="text/turtle", headers=bearer(token))
     assert answer.json is not None and answer.json["violations"]
     assert not any(str(v["value"]).startswith("***") for v in answer.json["violations"])
+
+
+FORMULAS = [("email", '=CONCAT("jean.dupont","@","exemple.fr")'),
+            ("email", '=CONCATENER("jean.dupont";"@";"exemple.fr")'),
+            ("email", '="jean.dupont"&CHAR(64)&"exemple.fr"'), ("email", '+"jean.dupont"&CAR(64)&"exemple.fr"'),
+            ("email", '=UPPER("jean.dupont")&"@"&LOWER("exemple.fr")'), ("phone", '="06"&"12"&"34"&"56"&"78"'),
+            ("phone", '=CONCAT("06 12";" 34 56";" 78")')]
+
+
+@pytest.mark.parametrize("kind,formula", FORMULAS)
+def test_a_spreadsheet_formula_joining_the_pieces_of_a_datum_is_read_as_the_datum(kind: str, formula: str) -> None:
+    assert kind in [found.code for found in personal_data(formula)]
+
+
+@pytest.mark.parametrize("value", ['=SOMME(A1:A3)', '="Total : "&B2&" €"', '=CONCAT("Atelier ";"du ";"12/03")',
+                                   'Réunion = "bilan" & "perspectives"', '=CONCAT("2024";"-";"2025")',
+                                   '="Séances : 06/12, "&"13/12"'])
+def test_formulas_of_ordinary_values_pass(value: str) -> None:
+    assert personal_data(value) == []
+
+
+def test_a_csv_cell_holding_such_a_formula_is_refused_over_http(client: FlaskClient, token: str) -> None:
+    lessons = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
+               "transferable_territoires,acteurs_concernes,confirme,contredit\r\n"
+               'x-1,demo,good-practice,,,"=CONCAT(""jean.dupont"";""@"";""exemple.fr"")",,,,,,\r\n').encode()
+    answer = client.post("/sheets/csv?lang=en", data={"credential": token, "files": (io.BytesIO(lessons),
+                                                                                     "lessons.csv")},
+                         content_type="multipart/form-data")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "*** (email)" in html and "exemple.fr" not in html
