@@ -3,14 +3,18 @@ refused over HTTP (422, masked, nothing stored) rather than failing the request.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.privacy import personal_data
 from tests.conftest import bearer
-from tests.unit.test_privacy_disguises import sent_three_ways, sheet_with, token
+from tests.unit.test_privacy_disguises import (
+    assert_refused_three_ways,
+    sent_three_ways,
+    sheet_with,
+    token,
+    upload_lesson,
+)
 from tests.web.test_api import dataset
 
 __all__ = ["token"]  # the module's fixture, shared
@@ -26,13 +30,7 @@ def test_an_address_at_an_ip_literal_is_an_email_address(value: str) -> None:
 @pytest.mark.parametrize("value", IP_LITERAL_ADDRESSES[:2])
 def test_an_address_at_an_ip_literal_is_refused_over_http_not_a_server_error(value: str, client: FlaskClient,
                                                                              token: str) -> None:
-    body = sheet_with(f'isic:trackingTool "{value}"@fr').data
-    before = dataset(client)
-    for answer in sent_three_ways(client, token, body):
-        assert answer.status_code == 422 and answer.json is not None
-        assert any(v["value"] == "*** (email)" for v in answer.json["violations"])
-        assert value not in answer.get_data(as_text=True)
-    assert dataset(client) == before
+    assert_refused_three_ways(client, token, f'isic:trackingTool "{value}"@fr', "email", value)
 
 
 # control characters are drawn as nothing: a value with them between its characters reads as the value
@@ -66,13 +64,7 @@ def test_such_readings_leave_ordinary_texts_alone(value: str) -> None:
 def test_control_characters_hide_nothing_over_http(control: str, client: FlaskClient, token: str) -> None:
     value = control.join("jean.dupont@exemple.fr")
     escaped = "".join(f"\\u{ord(c):04X}" if c == control else c for c in value)
-    body = sheet_with(f'isic:trackingTool "{escaped}"@fr').data
-    before = dataset(client)
-    for answer in sent_three_ways(client, token, body):
-        assert answer.status_code == 422 and answer.json is not None
-        assert any(v["value"] == "*** (email)" for v in answer.json["violations"])
-        assert "exemple" not in answer.get_data(as_text=True).replace(control, "")
-    assert dataset(client) == before
+    assert_refused_three_ways(client, token, f'isic:trackingTool "{escaped}"@fr', "email", "jean.dupont@exemple.fr")
 
 
 @pytest.mark.parametrize("literal", ['"jean.dupont@exemple.fr"@ar--rtl', '"Bonjour"@fr--ltr'], ids=["datum", "plain"])
@@ -91,13 +83,7 @@ def test_a_literal_with_a_base_direction_is_refused_as_unreadable_not_a_server_e
 def test_a_hex_binary_literal_spelling_a_datum_is_refused(kind: str, text: str, case: object, client: FlaskClient,
                                                          token: str) -> None:
     hexadecimal = case(text.encode().hex())  # type: ignore[operator]
-    body = sheet_with(f'isic:trackingTool "{hexadecimal}"^^xsd:hexBinary').data
-    before = dataset(client)
-    for answer in sent_three_ways(client, token, body):
-        assert answer.status_code == 422 and answer.json is not None
-        assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
-        assert hexadecimal not in answer.get_data(as_text=True)
-    assert dataset(client) == before
+    assert_refused_three_ways(client, token, f'isic:trackingTool "{hexadecimal}"^^xsd:hexBinary', kind, hexadecimal)
 
 
 @pytest.mark.parametrize("value", ["89504E470D0A1A0A", "not hexadecimal", "52617070 6f727420323032"])
@@ -128,11 +114,6 @@ def test_formulas_of_ordinary_values_pass(value: str) -> None:
 
 
 def test_a_csv_cell_holding_such_a_formula_is_refused_over_http(client: FlaskClient, token: str) -> None:
-    lessons = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
-               "transferable_territoires,acteurs_concernes,confirme,contredit\r\n"
-               'x-1,demo,good-practice,,,"=CONCAT(""jean.dupont"";""@"";""exemple.fr"")",,,,,,\r\n').encode()
-    answer = client.post("/sheets/csv?lang=en", data={"credential": token, "files": (io.BytesIO(lessons),
-                                                                                     "lessons.csv")},
-                         content_type="multipart/form-data")
+    answer = upload_lesson(client, token, '"=CONCAT(""jean.dupont"";""@"";""exemple.fr"")"')
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "*** (email)" in html and "exemple.fr" not in html
