@@ -8,6 +8,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── ParseError              400 parse-error
     │   │   └── Unreadable          400 parse-error         (a sheet's file: names it and the row)
     │   ├── DocumentTooLarge        413 document-too-large
+    │   ├── AnswerTooLarge          422 answer-too-large   (one value of a query's answer is past what is read)
     │   ├── NotAcceptable           406 not-acceptable
     │   ├── UpdateNotAccepted       400 update-not-accepted (an update sent to the query endpoint: names /update)
     │   └── MethodNotAllowed        405 method-not-allowed
@@ -145,6 +146,13 @@ class DocumentTooLarge(UsageError):
 
     status = 413
     code = "document-too-large"
+
+
+class AnswerTooLarge(UsageError):
+    """A query's answer holds a value (a literal or an IRI) too large to be read and counted."""
+
+    status = 422
+    code = "answer-too-large"
 
 
 class ValidationFailed(IsicError):

@@ -42,7 +42,7 @@ from stdnum.fr import nir as nir_number
 
 from isic_graph.privacy_text import INVISIBLE as INVISIBLE
 from isic_graph.privacy_text import LOOKALIKES as LOOKALIKES
-from isic_graph.privacy_text import digits_read, encoded_texts, normalised
+from isic_graph.privacy_text import digits_read, encoded_texts, formula_text, normalised
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,8 @@ def _has_email(text: str) -> bool:
 
 
 def _has_address(text: str) -> bool:
-    if any(match.group("tld").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
+    # an address at an IP literal (jean@[192.0.2.1]) has no top-level domain, and is an address all the same
+    if any((match.group("tld") or "@").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
         return True
     if LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None:
         return True
@@ -219,6 +220,8 @@ def _readings(text: str) -> Iterator[str]:
     its base64 tokens decode to."""
     yield text
     yield from encoded_texts(text)
+    if (formula := formula_text(text)) is not None:
+        yield formula
     if "<" in text and ">" in text:
         yield MARKUP.sub("", text)  # "jean<b>@</b>exemple.fr"
     if "\u202e" in text:

@@ -3,8 +3,8 @@ without invisible characters, with digit groups spaced and the disguises of digi
 
 HTML entities (`&#64;`, `&commat;`), percent-escapes (`%40`, `%2540`), backslash escapes (`\\u0040`, and octal
 `\\100`) and quoted-printable escapes (`=40`) are decoded, compatibility forms folded (NFKC: full-width `＠` and
-digits), invisible characters and combining marks removed (zero-width spaces, soft hyphens, joiners,
-bidirectional marks, an accent after `@`, the keycap of `0️⃣`), dashes, slashes and commas unified, the
+digits), invisible characters, control characters and combining marks removed (zero-width spaces, soft hyphens,
+joiners, bidirectional marks, NUL, DEL, an accent after `@`, the keycap of `0️⃣`), dashes, slashes and commas unified, the
 separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces, and so is any separator
 (a comma, a letter, a symbol) repeated between the digit pairs of a phone number (`06,12,34,56,78`,
 `06x12x34x56x78`). Letters spelt one by one (`j e a n . d u p o n t @ …`) are read as one word; in a run of
@@ -43,7 +43,13 @@ LOOKALIKES = str.maketrans({
     "\u3002": ".",  # the ideographic full stop
     # Greek and Cyrillic capitals and small letters drawn as O and I, which may stand for 0 and 1 in a number
     **{c: "O" for c in "\u039f\u041e"}, **{c: "o" for c in "\u03bf\u043e"}, **{c: "I" for c in "\u0399\u0406\u04c0"},
+    # the other Greek and Cyrillic capitals drawn as Latin ones, which may write an IBAN's country code (FР76…)
+    **dict(zip("\u0391\u0392\u0395\u0396\u0397\u039a\u039c\u039d\u03a1\u03a4\u03a5\u03a7", "ABEZHKMNPTYX")),
+    **dict(zip("\u0410\u0412\u0415\u041a\u041c\u041d\u0420\u0421\u0422\u0425\u0405\u0408", "ABEKMHPCTXSJ")),
+    "\u2800": " ",  # the blank braille pattern, drawn as a space
 })
+# Control characters (C0 but tab and line ends, DEL, C1): drawn as nothing, so removed wherever they are
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
 AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
 OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
@@ -130,6 +136,7 @@ def _digits_spaced(text: str) -> str:
 
 def _decoded(text: str) -> str:
     """One round of decoding: compatibility forms and invisible characters, entities, escapes."""
+    text = CONTROLS.sub("", text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text).translate(AT_LOOKALIKES)).translate(LOOKALIKES)
         text = "".join(c for c in text if unicodedata.category(c) not in MARKS)
@@ -175,6 +182,22 @@ def _spaced(match: re.Match[str]) -> str:
     """A phone number's digit groups, whatever separated them, separated by spaces."""
     number = match.group()
     return ("+" if number.startswith("+") else "") + NOT_DIGITS.sub(" ", number.lstrip("+"))
+
+
+# A spreadsheet formula that builds a value from pieces ("=CONCAT(""jean.dupont"";""@"";…)", "=""jean""&CHAR(64)&…"):
+# what a spreadsheet opening the value shows
+FORMULA = re.compile(r"\s*[=+]")
+FORMULA_CHAR = re.compile(r"(?i)\b(?:(?:UNI)?CHAR|CAR(?:ACT[EÈ]RE)?)\s*\(\s*(\d{1,6})\s*\)")
+FORMULA_JOIN = re.compile(r"\"\s*\)?\s*[&,;]\s*(?:\w{1,12}\(\s*)?\"")  # "&" ";" ")&LOWER("
+
+
+def formula_text(text: str) -> str | None:
+    """The text a spreadsheet formula that joins quoted pieces (and CHAR codes) shows, if the text is one."""
+    if FORMULA.match(text) is None or '"' not in text:
+        return None
+    text = FORMULA_CHAR.sub(lambda m: f'"{chr(int(m.group(1)))}"' if int(m.group(1)) < 0x110000 else m.group(),
+                            text)
+    return FORMULA_JOIN.sub("", text)
 
 
 def encoded_texts(text: str) -> Iterator[str]:

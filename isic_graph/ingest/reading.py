@@ -111,7 +111,8 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
 
 
 def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
-    """Refuse RDF 1.2 triple terms (nothing downstream reads them) and literals or IRIs past the limits."""
+    """Refuse RDF 1.2 triple terms and directional literals (nothing downstream reads them) and literals or IRIs past
+    the limits."""
     for term in (triple.subject, triple.predicate, triple.object):
         if isinstance(term, Triple):
             raise ParseError(f"{name}: RDF 1.2 triple terms and reified triples (<< … >>) are not accepted; "
@@ -119,6 +120,11 @@ def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
                              f"{name} : les triplets RDF 1.2 imbriqués (<< … >>) ne sont pas acceptés ; décrivez "
                              "l'énoncé par des triplets simples")
         if isinstance(term, Literal):
+            if getattr(term, "direction", None) is not None:  # "…"@ar--rtl: rdflib, which validates, cannot read it
+                raise ParseError(f"{name}: RDF 1.2 literals with a base direction (@{term.language}--{term.direction}) "
+                                 "are not accepted; write the language tag alone",
+                                 f"{name} : les textes RDF 1.2 avec une direction (@{term.language}--"
+                                 f"{term.direction}) ne sont pas acceptés ; écrivez l'étiquette de langue seule")
             if len(term.value) > limits.max_literal:
                 raise DocumentTooLarge(f"{name}: a literal of <{_shown(term_value(triple.subject))}> "
                                        f"<{_shown(triple.predicate.value)}> is longer than {limits.max_literal} "

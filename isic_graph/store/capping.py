@@ -7,14 +7,14 @@ is passed on without being parsed, else it is counted from memory (the parsers r
 from a stream, they ask for 2 kB at a time, each ask a call back into Python); past WHOLE bytes, it is
 counted as it streams in, and reading stops at the first row past the limit, which also stops the
 engine's work on that answer. Counting parses the stream with the
-engine's own parsers (pyoxigraph), or Python's csv module for CSV, which pyoxigraph cannot read.
+engine's own parsers (pyoxigraph), or, for CSV, which pyoxigraph cannot read, its line ends outside quoted fields.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, cast
@@ -31,15 +31,17 @@ from pyoxigraph import (
     serialize,
 )
 
-from isic_graph.errors import StoreError
+from isic_graph.errors import AnswerTooLarge, StoreError
 from isic_graph.rdf.formats import RESULTS, formats_for
 from isic_graph.rdf.namespaces import PROBLEMS
 
 RESULT_FORMATS = {f.media_type: f.results_format for f in formats_for(RESULTS) if f.results_format is not None}
 READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
 WHOLE = 16 * 1024 * 1024  # an answer up to this size is read whole before it is counted
+VALUE_LIMIT = 16 * 1024 * 1024  # the largest term the parsers read (pyoxigraph's buffer); past it, AnswerTooLarge
 TRUNCATED = PROBLEMS + "results-truncated"  # the note in truncated results' head
 XML_NOTE = tostring(Element("link", href=TRUNCATED))  # the note as an element of the XML results' head
+CSV_MARKS = re.compile(rb'["\n]')  # a quote opens or closes a field (a doubled one does both); a line end
 RDFLIB_RESULT_FORMATS = {f.media_type: f.rdflib for f in formats_for(RESULTS) if not f.rows_as_lines}
 
 
@@ -89,8 +91,14 @@ def cap(stream: IO[bytes], content_type: str, limit: int) -> Capped:
         rdf_format = RdfFormat.from_media_type(media_type)
         if rdf_format is not None:
             return _cap_triples(tee, content_type, rdf_format, limit)
-    except (SyntaxError, ValueError, csv.Error) as exc:
+    except (SyntaxError, ValueError) as exc:
         raise StoreError(f"the query engine sent an unreadable answer: {exc}") from None
+    except MemoryError:  # the parsers' buffer limit (16 MiB) for one term: a literal a query built (CONCAT…)
+        raise AnswerTooLarge(f"the answer holds a value larger than {VALUE_LIMIT // (1024 * 1024)} MiB, "
+                             "more than the server reads to count the rows: narrow the query (STRLEN, SUBSTR)",
+                             f"la réponse contient une valeur de plus de {VALUE_LIMIT // (1024 * 1024)} Mio, plus "
+                             "que le serveur ne lit pour compter les lignes : restreignez la requête (STRLEN, "
+                             "SUBSTR)") from None
     return Capped(tee.read_all(), content_type, counted=False)
 
 
@@ -106,15 +114,26 @@ def _cap_solutions(tee: _Tee, content_type: str, media_type: str, limit: int) ->
 
 
 def _cap_csv(tee: _Tee, content_type: str, limit: int) -> Capped:
+    """CSV rows counted by their line ends outside quoted fields (the engine quotes every field holding a quote,
+    a comma or a line break, and doubles its quotes), so that no field is too long to count (the csv module
+    stops at 128 KiB); a longer answer is cut after its header and `limit` rows, byte for byte."""
     source = tee.source()
-    rows = csv.reader(io.TextIOWrapper(io.BytesIO(source) if isinstance(source, bytes) else source,
-                                       encoding="utf-8", newline=""))
-    kept = list(islice(rows, limit + 2))  # the header, then the rows
-    if len(kept) <= limit + 1:
-        return Capped(tee.read_all(), content_type, counted=True)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(kept[: limit + 1])
-    return Capped(out.getvalue().encode("utf-8"), content_type, counted=True, truncated=True)
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    kept, lines, quoted = bytearray(), 0, False
+    while block := stream.read(READ_AHEAD):
+        for mark in CSV_MARKS.finditer(block):
+            if mark.group() == b'"':
+                quoted = not quoted
+            elif not quoted:
+                lines += 1
+                if lines == limit + 1:  # the header and `limit` rows: is anything written after them?
+                    kept += block[:mark.end()]
+                    rest = block[mark.end():] or stream.read(READ_AHEAD)
+                    if not rest:
+                        return Capped(tee.read_all(), content_type, counted=True)
+                    return Capped(bytes(kept), content_type, counted=True, truncated=True)
+        kept += block
+    return Capped(tee.read_all(), content_type, counted=True)
 
 
 def _cap_triples(tee: _Tee, content_type: str, rdf_format: RdfFormat, limit: int) -> Capped:

@@ -24,6 +24,7 @@ SH = Namespace(SHACL)
 PERSONAL_DATA = URIRef(SHAPES_IRI + "#PersonalDataConstraintComponent")
 MASKED = URIRef(SHAPES_IRI + "#MaskedValue")  # the datatype of what a report shows instead of personal data
 XSD_STRING = XSD + "string"
+HEX_BINARY = XSD + "hexBinary"  # a base64Binary is text the base64 reading of privacy sees through
 NUMBERS = frozenset(XSD + name for name in (
     "decimal", "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
     "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
@@ -122,6 +123,11 @@ def _literal_kinds(literal: pyoxigraph.Literal) -> list[Kind]:
             return kinds
         if number.is_finite() and number == number.to_integral_value() and abs(number) < 10 ** 34:
             kinds = personal_data(str(int(number)))
+    if not kinds and literal.datatype.value == HEX_BINARY:  # its value is the bytes it spells: text, maybe
+        try:
+            kinds = personal_data(bytes.fromhex(literal.value.strip()).decode("utf-8"))
+        except ValueError:  # not hexadecimal, or bytes that are no text
+            return kinds
     return kinds
 
 

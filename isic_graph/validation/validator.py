@@ -13,8 +13,10 @@ from typing import Collection, Iterable, Mapping, Sequence
 import pyoxigraph
 import pyshacl
 from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
+from isic_graph.errors import ParseError
 from isic_graph.rdf import resources
 from isic_graph.rdf.namespaces import OWL, RDFS, SHAPES_IRI
 from isic_graph.store.results import term_value
@@ -296,7 +298,13 @@ def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> Graph:
     """An rdflib graph of pyoxigraph triples (pySHACL's input)."""
     graph = Graph()
     data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-    graph.parse(data=data, format="nt")
+    try:
+        graph.parse(data=data, format="nt")
+    except ParserError:  # what rdflib cannot read of what pyoxigraph can (its words may quote the data: not shown)
+        raise ParseError("the data holds a term that cannot be validated (an RDF 1.2 literal with a base direction, "
+                         "\"…\"@ar--rtl, or a triple term); write plain RDF 1.1",
+                         "les données contiennent un terme qui ne peut être validé (un texte RDF 1.2 avec une "
+                         "direction, \"…\"@ar--rtl, ou un triplet imbriqué) ; écrivez du RDF 1.1 simple") from None
     return graph
 
 

@@ -38,6 +38,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
     "parse-error": ("Document mal formé", "le document envoyé n'est pas bien formé dans son format"),
     "document-too-large": ("Document trop grand", "la soumission dépasse ce que ce serveur accepte (triplets, "
                                                   "taille d'un littéral, d'une cellule ou d'un fichier)"),
+    "answer-too-large": ("Réponse trop grande", "la réponse à la requête contient une valeur trop grande pour être "
+                                                "lue"),
     "not-acceptable": ("Format indisponible", "aucune représentation ne correspond à l'en-tête Accept"),
     "method-not-allowed": ("Méthode non permise", "cette méthode HTTP ne s'applique pas à cette ressource"),
     "update-not-accepted": ("Mise à jour envoyée au point d'accès des requêtes",

@@ -495,6 +495,18 @@ def sent_three_ways(client: FlaskClient, token: str, body: bytes) -> list[TestRe
             client.post("/api/validate", data=body, content_type="text/turtle", headers=bearer(token))]
 
 
+def assert_refused_three_ways(client: FlaskClient, token: str, extra: str, kind: str, datum: str) -> None:
+    """The minimal sheet described further by `extra` is refused three ways (422, the datum masked as its kind and
+    not repeated, control characters aside), and nothing is stored."""
+    body = sheet_with(extra).data
+    before = dataset(client)
+    for answer in sent_three_ways(client, token, body):
+        assert answer.status_code == 422 and answer.json is not None
+        assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
+        assert datum not in "".join(c for c in answer.get_data(as_text=True) if c.isprintable() or c in "\n\t")
+    assert dataset(client) == before
+
+
 @pytest.mark.parametrize("kind,value", [("email", "jean.dupont&#64;exemple.fr"), ("phone", "06/12/34/56/78"),
                                         ("nir", "1\u200b84\u200b12\u200b76\u200b451\u200b089\u200b46"),
                                         ("iban", "FR76-3000-6000-0112-3456-7890-189"),
@@ -502,13 +514,8 @@ def sent_three_ways(client: FlaskClient, token: str, body: bytes) -> list[TestRe
                                         ("phone", "06  -  12  -  34  -  56  -  78")])
 def test_the_api_and_the_graph_store_refuse_a_disguise_and_store_nothing(kind: str, value: str, client: FlaskClient,
                                                                          token: str) -> None:
-    body = sheet_with(f"isic:trackingTool {json.dumps(value, ensure_ascii=False)}@fr").data
-    before = dataset(client)
-    for answer in sent_three_ways(client, token, body):
-        assert answer.status_code == 422 and answer.json is not None
-        assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
-        assert value not in answer.get_data(as_text=True)
-    assert dataset(client) == before
+    assert_refused_three_ways(client, token, f"isic:trackingTool {json.dumps(value, ensure_ascii=False)}@fr", kind,
+                              value)
 
 
 def test_typed_numbers_are_refused_over_http_too(client: FlaskClient, token: str) -> None:
@@ -549,13 +556,18 @@ def test_the_form_refuses_a_disguise_beside_its_field(client: FlaskClient, crede
     assert dataset(client) == before
 
 
-def test_a_csv_upload_refuses_a_disguise_without_repeating_it(client: FlaskClient, token: str) -> None:
+def upload_lesson(client: FlaskClient, token: str, statement: str) -> TestResponse:
+    """The answer to a lessons sheet of one lesson, its statement the CSV cell given (quoted or not), uploaded."""
     lessons = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
-               "transferable_territoires,acteurs_concernes,confirme,contredit\n"
-               "x-1,demo,good-practice,,,Appeler le 06/12/34/56/78.,,,,,,\n").encode()
-    answer = client.post("/sheets/csv?lang=en", data={"credential": token, "files": (io.BytesIO(lessons),
-                                                                                     "lessons.csv")},
-                         content_type="multipart/form-data")
+               "transferable_territoires,acteurs_concernes,confirme,contredit\r\n"
+               f"x-1,demo,good-practice,,,{statement},,,,,,\r\n").encode()
+    return client.post("/sheets/csv?lang=en", data={"credential": token, "files": (io.BytesIO(lessons),
+                                                                                   "lessons.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_a_csv_upload_refuses_a_disguise_without_repeating_it(client: FlaskClient, token: str) -> None:
+    answer = upload_lesson(client, token, "Appeler le 06/12/34/56/78.")
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "*** (phone)" in html and "34/56" not in html
 
