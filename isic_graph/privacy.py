@@ -43,6 +43,7 @@ from stdnum.fr import nir as nir_number
 from isic_graph.privacy_text import INVISIBLE as INVISIBLE
 from isic_graph.privacy_text import LOOKALIKES as LOOKALIKES
 from isic_graph.privacy_text import digits_read, encoded_texts, formula_text, normalised
+from isic_graph.privacy_text import shapes_read
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,8 @@ def _find_read(text: str) -> Iterator[Kind]:
     yield from _find(text)
     if (read := digits_read(text)) != text:
         yield from _find(read)
+    if (shaped := shapes_read(text)) not in (text, read):
+        yield from _find(shaped)
 
 
 def _find(text: str) -> Iterator[Kind]:

@@ -53,8 +53,10 @@ CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MARKS = frozenset(("Mn", "Me"))  # combining marks: an accent after "@", the keycap of "0️⃣6️⃣"
 AT_LOOKALIKES = str.maketrans({"\u24d0": "@", "\u24b6": "@"})  # circled a, which NFKC would make a plain "a"
 OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari…)
-# `\u0040`, `\x40`, `%u0040` and `\u{40}` (five hexadecimal digits at most: always a code point)
-BACKSLASH_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|%u([0-9A-Fa-f]{4})|\\u\{([0-9A-Fa-f]{1,5})\}")
+# `\u0040`, `\x40`, `%u0040` and `\u{40}` (five hexadecimal digits at most: always a code point), the backslash
+# doubled or more as a literal's text escapes it (`\\u0040`), and a character by its name (`\N{COMMERCIAL AT}`)
+BACKSLASH_ESCAPE = re.compile(r"\\{1,8}u([0-9A-Fa-f]{4})|\\{1,8}x([0-9A-Fa-f]{2})|%u([0-9A-Fa-f]{4})"
+                              r"|\\{1,8}u\{([0-9A-Fa-f]{1,5})\}|\\{1,8}N\{([A-Za-z0-9 -]{1,88})\}")
 # Separators people put between digit groups, which phone matching would not read as such (a line break too):
 # read as spaces.
 # A dash, dot, colon, comma or semicolon with spaces around it ("06  -  12  -  34", "FR76 - 3000") is one too.
@@ -72,13 +74,17 @@ NOT_DIGITS = re.compile(r"\D+")
 
 # Octal ("\100") and quoted-printable ("=40") escapes, not followed by a digit: a number's groups ("FR76\1000\…",
 # "06=12=34…") are not read as escapes.
-OCTAL_ESCAPE = re.compile(r"\\0?([0-3][0-7]{2})(?!\d)")  # "\0100" too
+OCTAL_ESCAPE = re.compile(r"\\{1,8}0?([0-3][0-7]{2})(?!\d)")  # "\0100" and "\\100" too
 QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})(?!\d)")
 ADDRESS_SIGNS = "@."  # decoded wherever they are; other characters (letters, "_-+") only after a non-digit
 # Single characters separated by a space or two, six or more ("j e a n . d u p o n t"), neither letter nor digit
 # beside the first and the last ("'j e a n … f r',"): read as one word when they spell part of an address.
 SPACED_LETTERS = re.compile(r"(?<![^\W_])\S(?:[ \t\u00a0]{1,2}\S){5,}(?![^\W_])")  # or two spaces
 SPACE = re.compile(r"[ \t\u00a0]")
+# An at or dot word, bare or bracketed, between underscores or hyphens ("jean_at_exemple_dot_fr", "jean-[at]-exemple",
+# "jean_@_exemple.fr"): read with spaces for them, as the word is written in a sentence.
+JOINED_SIGN = re.compile(r"[_-](?<=[^\W_][_-])[_-]?(?P<sign>[(\[{<]?(?:at|arobase|arobas|arrobase|@|dot|point|\.)"
+                         r"[)\]}>]?)[_-]{1,2}(?=[^\W_])", re.IGNORECASE)
 # Letters standing for digits (O for 0, l and I for 1), read so only in a run of digit groups: every group holds
 # a digit or is as short as a digit group ("3OOO", "I 84 12…", "OO"), and digits outnumber these letters, so that
 # words ("Olivier", "Lille") are never read so. (An IBAN, whose account number may hold letters, is read so by
@@ -92,6 +98,18 @@ DIGITISH_RUN = re.compile(rf"(?<![^\W_]){DIGITISH_GROUP}(?:{RUN_SEPARATOR}{{1,3}
 LETTER_BY_DIGIT = re.compile(rf"\d(?:{RUN_SEPARATOR}{{0,3}}[OoIl]|(?<=[OoIl]\d)|(?<=[OoIl]{RUN_SEPARATOR}\d)"
                              rf"|(?<=[OoIl]{RUN_SEPARATOR}{{2}}\d)|(?<=[OoIl]{RUN_SEPARATOR}{{3}}\d))")
 AS_DIGITS = str.maketrans("OoIl", "0011")
+# Other letters drawn like digits (S 5, B 8, Z 2, G 6, T 7; s 5, z 2), read so in a third reading only: in a run of
+# digit groups shaped like a phone number, a NIR or an IBAN, one or two of them at most, one a group, each group
+# with a digit in it, so that words, Corsican codes (2A, 2B), SIRETs and product codes (B12, T3, S1) are never read
+# so; the T of a date and time ("2019-05-02T10:00") stays a letter.
+DRAWN_LIKE_DIGITS = "SBZGTsz"
+SHAPED_GROUP = rf"(?=[{DIGITISH}{DRAWN_LIKE_DIGITS}]{{0,33}}\d)[{DIGITISH}{DRAWN_LIKE_DIGITS}]{{1,34}}(?![^\W_])"
+SHAPED_RUN = re.compile(rf"(?<![^\W_]){SHAPED_GROUP}(?:{RUN_SEPARATOR}{{1,3}}{SHAPED_GROUP}){{0,16}}")
+DRAWN_BY_DIGIT = re.compile(rf"[{DRAWN_LIKE_DIGITS}](?:(?<=\d[{DRAWN_LIKE_DIGITS}])|(?=\d))")
+DRAWN_AS_DIGITS = str.maketrans("OoIlSBZGTsz", "00115826752")
+MAX_DRAWN = 2
+DATE_AND_TIME = re.compile(r"\d{4}-?\d\d-?\d\dT\d\d")
+GROUP_BREAK = re.compile(rf"{RUN_SEPARATOR}+")
 MIN_DIGITISH = 8  # no phone number, NIR or IBAN is shorter
 # A French mobile number without its trunk 0, written in its groups (6 12 34 56 78, 7.12.34.56.78), not after a
 # country code ("+33 6 12…", "(0)6 12…"); in one block (612345678) it is a SIREN's shape, and is left alone.
@@ -101,6 +119,12 @@ TRUNKLESS_MOBILE = re.compile(rf"[67](?<![\w+.,/)(-][67])(?<![\d+)]\s[67])(?P<se
 # Base64 (standard or URL-safe alphabet), 12 characters or more: an address is 6 characters at least.
 BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,4096}={0,2}(?![A-Za-z0-9+/_=-])")  # "?u=…" too
 MIN_BASE64 = 12
+# Hexadecimal text (`6a65616e40…`, `0x6a65…`, or its bytes grouped: `6a:65:61…`), and base32 in one case
+# (`NJSWC3RA…`): 12 hexadecimal digits, 16 base32 characters or more, a bytes' worth of an address at least.
+HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:0[xX])?(?:[0-9A-Fa-f]{12,8192}|[0-9A-Fa-f]{2}(?:[ :-][0-9A-Fa-f]{2}){5,4095})"
+                       r"(?![0-9A-Za-z])")
+BASE32_TOKEN = re.compile(r"(?<![0-9A-Za-z+/])(?:[A-Z2-7]{16,8192}|[a-z2-7]{16,8192})={0,6}(?![0-9A-Za-z+/=])")
+NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
 DIGIT = re.compile(r"\d")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -112,6 +136,8 @@ def normalised(text: str) -> str:
         if before == text:
             break
         text = before
+    if "_" in text or "-" in text:
+        text = JOINED_SIGN.sub(r" \g<sign> ", text)
     if " " in text or "\t" in text or "\u00a0" in text:
         text = SPACED_LETTERS.sub(_joined, text)
     return _digits_spaced(text)
@@ -124,6 +150,26 @@ def digits_read(text: str) -> str:
         return text
     read = DIGITISH_RUN.sub(_as_digits, text)
     return text if read == text else _digits_spaced(read)
+
+
+def shapes_read(text: str) -> str:
+    """The normalised text with letters drawn like digits read as digits in runs of digit groups (the text itself
+    if it has none): a third reading, after the text as written and with O, l and I read as digits."""
+    if DRAWN_BY_DIGIT.search(text) is None:
+        return text
+    read = SHAPED_RUN.sub(_drawn_as_digits, text)
+    return text if read == text else _digits_spaced(read)
+
+
+def _drawn_as_digits(match: re.Match[str]) -> str:
+    """A run of digit groups read with its letters as digits, when one or two letters other than O, l and I are
+    in it (one a group), it is as long as a phone number at least, and holds more digits than letters."""
+    run = match.group()
+    drawn = [sum(c in DRAWN_LIKE_DIGITS for c in group) for group in GROUP_BREAK.split(run)]
+    digits, letters = sum(c.isdigit() for c in run), sum(c.isalpha() for c in run)
+    if not 0 < sum(drawn) <= MAX_DRAWN or max(drawn) > 1 or digits + letters < MIN_DIGITISH or letters >= digits:
+        return run
+    return run if "T" in run and DATE_AND_TIME.search(run) else run.translate(DRAWN_AS_DIGITS)
 
 
 def _digits_spaced(text: str) -> str:
@@ -146,11 +192,21 @@ def _decoded(text: str) -> str:
     if "%" in text:
         text = unquote(text, errors="replace")
     if "\\" in text or "%u" in text or "%U" in text:
-        text = BACKSLASH_ESCAPE.sub(lambda m: chr(int(next(g for g in m.groups() if g), 16)), text)
+        text = BACKSLASH_ESCAPE.sub(_escaped, text)
         text = OCTAL_ESCAPE.sub(lambda m: _unescaped(m, 8), text)
     if "=" in text:
         text = QUOTED_PRINTABLE.sub(lambda m: _unescaped(m, 16), text)
     return text
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """The character a backslash escape stands for: by its code point, or by its Unicode name when it has one."""
+    if (name := match.group(5)) is None:
+        return chr(int(next(g for g in match.groups() if g), 16))
+    try:
+        return unicodedata.lookup(name)
+    except KeyError:
+        return match.group()
 
 
 def _unescaped(match: re.Match[str], base: int) -> str:
@@ -201,8 +257,21 @@ def formula_text(text: str) -> str | None:
 
 
 def encoded_texts(text: str) -> Iterator[str]:
-    """The texts that base64 tokens of the text decode to (an address written in base64), in each alphabet; an
-    IRI's path segments are tried one by one too."""
+    """The texts that base64, base32 and hexadecimal tokens of the text decode to (an address written so); an IRI's
+    path segments are tried one by one too."""
+    for match in HEX_TOKEN.finditer(text):
+        digits = NOT_HEX.sub("", match.group()[2:] if match.group()[:2] in ("0x", "0X") else match.group())
+        if len(digits) % 2 == 0 and (decoded := _utf8_text(bytes.fromhex(digits))) is not None:
+            yield decoded
+    for match in BASE32_TOKEN.finditer(text):
+        body = match.group().rstrip("=")
+        if len(body) % 8 not in (1, 3, 6):
+            try:
+                decoded = _utf8_text(base64.b32decode(body.upper() + "=" * (-len(body) % 8)))
+            except binascii.Error:
+                continue
+            if decoded is not None:
+                yield decoded
     for match in BASE64_TOKEN.finditer(text):
         token = match.group()
         if token == token.lower() or token == token.upper():
@@ -225,7 +294,15 @@ def _base64_text(token: str) -> str | None:
         return None
     try:
         data = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_" if urlsafe else None, validate=True)
+    except binascii.Error:
+        return None
+    return _utf8_text(data)
+
+
+def _utf8_text(data: bytes) -> str | None:
+    """The UTF-8 text bytes are, if they are text: no control character in it."""
+    try:
         decoded = data.decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None
     return None if CONTROL.search(decoded) else decoded
