@@ -201,12 +201,28 @@ CONTACT_HOSTS = {  # links that open a conversation with someone
     **dict.fromkeys(("t.me", "telegram.me", "telegram.dog", "signal.me", "m.me", "messenger.com", "join.skype.com",
                      "threema.id", "matrix.to"), MESSAGING_ADDRESS),
 }
+# Links that open a conversation with one person on a service whose other links name groups: the path tells
+# (Facebook's messages, a Teams chat, a Discord user or direct message). A group's invitation (chat.whatsapp.com,
+# discord.gg, signal.group, t.me/joinchat/, a Teams team or channel) names a group, not a person, and passes.
+CONVERSATION_PATHS = {
+    **dict.fromkeys(("facebook.com", "m.facebook.com", "web.facebook.com"), ("messages/t/", "messages/e2ee/t/")),
+    **dict.fromkeys(("teams.microsoft.com", "teams.live.com"), ("l/chat/",)),
+    **dict.fromkeys(("discord.com", "discordapp.com"), ("users/", "channels/@me/")),
+}
+TEAMS_SCHEMES = ("msteams", "ms-teams")  # "msteams:/l/chat/0/0?users=…": a Teams chat, opened in the application
+GROUP_INVITATIONS = ("joinchat/",)  # t.me/joinchat/…: a Telegram group's invitation
+CONVERSATION_IN_TEXT = re.compile(
+    r"(?<![\w.+-])(?:(?:https?://)?(?:www\.)?(?:" + "|".join(
+        re.escape(host) + "/(?:" + "|".join(re.escape(path) for path in paths) + ")"
+        for host, paths in CONVERSATION_PATHS.items()) + r")|(?:" + "|".join(TEAMS_SCHEMES) + r"):/{0,2}l/chat/)"
+    r"(?=[\w@~%+-])", re.IGNORECASE)
 # in a text: a contact IRI written out ("skype:jean.dupont", "https://wa.me/33612345678", "t.me/jeandupont")
 TEXT_SCHEMES = ("mailto", "tel", "sms", "callto", "sip", "sips", "facetime", "whatsapp", "xmpp", "skype", "tg",
                 "viber", "sgnl")  # the schemes no word of a sentence is spelt like
 CONTACT_IN_TEXT = re.compile(
     r"(?<![\w.+-])(?:(?P<scheme>" + "|".join(sorted(TEXT_SCHEMES, key=len, reverse=True)) + r"):(?=[\w+%/])"
-    r"|(?:https?://)?(?:www\.)?(?P<host>" + "|".join(re.escape(h) for h in CONTACT_HOSTS) + r")/(?=[\w+@~-]))",
+    r"|(?:https?://)?(?:www\.)?(?P<host>" + "|".join(re.escape(h) for h in CONTACT_HOSTS) + r")/"
+    r"(?!" + "|".join(GROUP_INVITATIONS) + r")(?=[\w+@~-]))",
     re.IGNORECASE)
 IRI_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:www\.)?([^/?#:]+)", re.IGNORECASE)
 
@@ -242,11 +258,15 @@ def _iri_kinds(iri: str) -> tuple[Kind, ...]:
     scheme = text.split(":", 1)[0].strip().lower() if ":" in text else ""
     if scheme in CONTACT_SCHEMES:
         found.append(CONTACT_SCHEMES[scheme])
+    if scheme in TEAMS_SCHEMES and text.split(":", 1)[1].lstrip("/").lower().startswith("l/chat/"):
+        found.append(MESSAGING_ADDRESS)
     host = IRI_HOST.match(text.strip())
     if host is not None:
-        name = host.group(1).lower().rstrip(".")
-        if name in CONTACT_HOSTS and text.strip()[host.end(1):].strip("/"):
+        name, path = host.group(1).lower().rstrip("."), text.strip()[host.end(1):].lstrip("/").lower()
+        if name in CONTACT_HOSTS and path.strip("/") and not path.startswith(GROUP_INVITATIONS):
             found.append(CONTACT_HOSTS[name])
+        if path.startswith(CONVERSATION_PATHS.get(name, ())):
+            found.append(MESSAGING_ADDRESS)
     return tuple(_sorted(found))
 
 
@@ -308,6 +328,8 @@ def _find(text: str) -> Iterator[Kind]:
         for match in CONTACT_IN_TEXT.finditer(text):
             yield CONTACT_SCHEMES[match.group("scheme").lower()] if match.group("scheme") \
                 else CONTACT_HOSTS[match.group("host").lower()]
+        if CONVERSATION_IN_TEXT.search(text) is not None:
+            yield MESSAGING_ADDRESS
     digits = sum(map(str.isdigit, text))
     if digits >= 2 and len(text) >= MIN_IBAN and _has_iban(text.upper()):  # its account number may be letters
         yield BANK_ACCOUNT

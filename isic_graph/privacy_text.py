@@ -123,7 +123,7 @@ MIN_BASE64 = 12
 # (`NJSWC3RA…`): 12 hexadecimal digits, 16 base32 characters or more, a bytes' worth of an address at least.
 HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:0[xX])?(?:[0-9A-Fa-f]{12,8192}|[0-9A-Fa-f]{2}(?:[ :-][0-9A-Fa-f]{2}){5,4095})"
                        r"(?![0-9A-Za-z])")
-BASE32_TOKEN = re.compile(r"(?<![0-9A-Za-z+/])(?:[A-Z2-7]{16,8192}|[a-z2-7]{16,8192})={0,6}(?![0-9A-Za-z+/=])")
+BASE32_TOKEN = re.compile(r"(?<![0-9A-Za-z+])(?:[A-Z2-7]{16,8192}|[a-z2-7]{16,8192})={0,6}(?![0-9A-Za-z+=])")
 NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
 DIGIT = re.compile(r"\d")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
