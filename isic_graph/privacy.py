@@ -16,6 +16,8 @@ number's trunk 0 restored), and so are the texts that its base64 tokens decode t
 found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `, `(dot)`…, ` chez ` between an address-like
 name and a domain (`jean.dupont chez exemple.fr`), a comma or a space for the domain's last dot before a common
 top-level domain (`jean.dupont@exemple,fr`), and with international domains (`jean@exämple.fr`).
+A link to one person's conversation (Facebook messages, a Teams chat, a Discord user) is refused; a group's
+invitation (chat.whatsapp.com, discord.gg, signal.group, t.me/joinchat/) names a group, not a person, and passes.
 
 Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum; an
 IBAN's structure and ISO 7064 key, of any country, not its national account checks), whether written in one
@@ -42,8 +44,7 @@ from stdnum.fr import nir as nir_number
 
 from isic_graph.privacy_text import INVISIBLE as INVISIBLE
 from isic_graph.privacy_text import LOOKALIKES as LOOKALIKES
-from isic_graph.privacy_text import digits_read, encoded_texts, formula_text, normalised
-from isic_graph.privacy_text import shapes_read
+from isic_graph.privacy_text import digits_read, encoded_texts, formula_text, normalised, shapes_read
 
 
 @dataclass(frozen=True)

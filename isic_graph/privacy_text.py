@@ -10,7 +10,10 @@ separators people put between digit groups (`/`, `_`, `|`, `·`) read as spaces,
 `06x12x34x56x78`). Letters spelt one by one (`j e a n . d u p o n t @ …`) are read as one word; in a run of
 digit groups shaped like a phone number, a NIR or an IBAN, O is read as 0 and l or I as 1 (`O6 l2 34 56 78`),
 never in words; a French mobile number written in its groups without its trunk 0 (`6 12 34 56 78`) is read
-with it. A base64 token that decodes to text is read as that text too (`encoded_texts`).
+with it; in a third reading, one or two of S, B, Z, G, T drawn for digits in such a run (`06 1Z 34 56 78`). An at or
+dot word between underscores or hyphens is read spaced (`jean_at_exemple_dot_fr`), escapes with their backslash
+doubled (`\\\\u0040`) or naming a character (`\\N{COMMERCIAL AT}`) are decoded. A base64, base32 or hexadecimal
+token that decodes to text is read as that text too (`encoded_texts`).
 """
 
 from __future__ import annotations
@@ -121,8 +124,8 @@ BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,4096}={0,2}(?
 MIN_BASE64 = 12
 # Hexadecimal text (`6a65616e40…`, `0x6a65…`, or its bytes grouped: `6a:65:61…`), and base32 in one case
 # (`NJSWC3RA…`): 12 hexadecimal digits, 16 base32 characters or more, a bytes' worth of an address at least.
-HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:0[xX])?(?:[0-9A-Fa-f]{12,8192}|[0-9A-Fa-f]{2}(?:[ :-][0-9A-Fa-f]{2}){5,4095})"
-                       r"(?![0-9A-Za-z])")
+HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:0[xX])?(?:[0-9A-Fa-f]{12,8192}"
+                       r"|[0-9A-Fa-f]{2}(?:[ :-][0-9A-Fa-f]{2}){5,4095})(?![0-9A-Za-z])")
 BASE32_TOKEN = re.compile(r"(?<![0-9A-Za-z+])(?:[A-Z2-7]{16,8192}|[a-z2-7]{16,8192})={0,6}(?![0-9A-Za-z+=])")
 NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
 DIGIT = re.compile(r"\d")
