@@ -6,15 +6,15 @@ Values near each reading (identifiers, hashes, codes, group invitations) still p
 from __future__ import annotations
 
 import base64
-import logging
 
 import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.privacy import personal_data, personal_data_in_iri
-from tests.unit.test_privacy_disguises import sent_three_ways, token
+from tests.conftest import bearer
+from tests.unit.test_privacy_disguises import token
 from tests.unit.test_privacy_spellings import sheet
-from tests.web.test_api import dataset
+from tests.unit.test_privacy_text import assert_refused_unlogged
 
 __all__ = ["token"]  # the module's fixture, shared
 
@@ -132,18 +132,11 @@ WAYS_IN = [("email", "jean.dupont_at_exemple_dot_fr", "dupont"),
 @pytest.mark.parametrize("kind,value,part", WAYS_IN)
 def test_the_api_and_the_graph_store_refuse_it_store_nothing_and_log_nothing_of_it(
         kind: str, value: str, part: str, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    before = dataset(client)
-    for answer in sent_three_ways(client, token, sheet(value)):
-        assert answer.status_code == 422 and answer.json is not None, answer.get_data(as_text=True)
-        assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
-        assert value not in answer.get_data(as_text=True) and part not in answer.get_data(as_text=True)
-    assert dataset(client) == before
-    assert value not in caplog.text and part not in caplog.text
+    assert_refused_unlogged(client, token, caplog, kind, value, part)
 
 
 @pytest.mark.parametrize("value", ["https://chat.whatsapp.com/AbCdEf1234567890", "Bastia 2B033, lot S1 et T3"])
 def test_a_group_invitation_and_codes_are_accepted_over_http(value: str, client: FlaskClient, token: str) -> None:
     answer = client.post("/api/validate", data=sheet(value), content_type="text/turtle",
-                         headers={"Authorization": f"Bearer {token}"})
+                         headers=bearer(token))
     assert answer.status_code == 200, answer.get_data(as_text=True)
