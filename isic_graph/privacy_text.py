@@ -124,8 +124,10 @@ BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,4096}={0,2}(?
 MIN_BASE64 = 12
 # Hexadecimal text (`6a65616e40…`, `0x6a65…`, or its bytes grouped: `6a:65:61…`), and base32 in one case
 # (`NJSWC3RA…`): 12 hexadecimal digits, 16 base32 characters or more, a bytes' worth of an address at least.
-HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?:0[xX])?(?:[0-9A-Fa-f]{12,8192}"
-                       r"|[0-9A-Fa-f]{2}(?:[ :-][0-9A-Fa-f]{2}){5,4095})(?![0-9A-Za-z])")
+# (The hexadecimal one starts with its digits and looks behind after, so that the search runs from those only; an
+# "0x" before is let through.)
+HEX_TOKEN = re.compile(r"[0-9A-Fa-f]{2}(?<![0-9A-WYZa-wyz][0-9A-Fa-f]{2})"
+                       r"(?:[0-9A-Fa-f]{10,8190}|(?:[ :-][0-9A-Fa-f]{2}){5,4095})(?![0-9A-Za-z])")
 BASE32_TOKEN = re.compile(r"(?<![0-9A-Za-z+])(?:[A-Z2-7]{16,8192}|[a-z2-7]{16,8192})={0,6}(?![0-9A-Za-z+=])")
 NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
 DIGIT = re.compile(r"\d")
@@ -263,7 +265,7 @@ def encoded_texts(text: str) -> Iterator[str]:
     """The texts that base64, base32 and hexadecimal tokens of the text decode to (an address written so); an IRI's
     path segments are tried one by one too."""
     for match in HEX_TOKEN.finditer(text):
-        digits = NOT_HEX.sub("", match.group()[2:] if match.group()[:2] in ("0x", "0X") else match.group())
+        digits = NOT_HEX.sub("", match.group())
         if len(digits) % 2 == 0 and (decoded := _utf8_text(bytes.fromhex(digits))) is not None:
             yield decoded
     for match in BASE32_TOKEN.finditer(text):
