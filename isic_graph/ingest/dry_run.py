@@ -105,7 +105,8 @@ class DryRuns:
 def dry_run(submission: Submission, timeout: float) -> DryRun:
     """Validate the submission in a process of its own; ValidationTimeout if it is not done in `timeout` s."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "isic_graph.ingest.ingestion", "isic_graph.ingest.documents"])
+    context.set_forkserver_preload([__name__, "isic_graph.ingest.ingestion", "isic_graph.ingest.documents",
+                                    "isic_graph.ingest.dry_run_preload"])
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_work, args=(sending, submission, timeout), daemon=True)
     process.start()

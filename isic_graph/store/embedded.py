@@ -26,6 +26,7 @@ class EmbeddedStore(Store):
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._store = _opened(path)
+        self._written = False  # by this handle: a close with nothing written has nothing to flush
 
     def query(self, sparql: str) -> QueryResult:
         try:
@@ -39,6 +40,7 @@ class EmbeddedStore(Store):
         if using_graphs or using_named_graphs:  # pyoxigraph takes no protocol dataset for an update
             raise UsageError("using-graph-uri and using-named-graph-uri are taken by the server's /update; "
                              "write USING in the update itself")
+        self._written = True
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
@@ -64,6 +66,7 @@ class EmbeddedStore(Store):
     def extend(self, graph: str, triples: Iterable[Triple]) -> None:
         """Add triples to a graph in one transaction (for a store no one else sees: see load_reference)."""
         name = NamedNode(graph)
+        self._written = True
         try:
             self._store.extend(Quad(t.subject, t.predicate, t.object, name) for t in triples)
         except OSError as exc:
@@ -72,6 +75,7 @@ class EmbeddedStore(Store):
     def drop_in_steps(self, graph: str, step: int = 10_000) -> None:
         """Empty a graph a few quads at a time, so that memory stays small whatever its size (not atomic)."""
         name = NamedNode(graph)
+        self._written = True
         try:
             while quads := list(islice(self._store.quads_for_pattern(None, None, None, name), step)):
                 for quad in quads:
@@ -102,6 +106,7 @@ class EmbeddedStore(Store):
     def bulk_load(self, nquads_gz: Path, on_step: OnStep = ignore) -> None:
         """Load a gzipped N-Quads file with the engine's bulk loader (fast; not atomic: for a store no one else sees);
         the compressed bytes read so far are reported."""
+        self._written = True
         try:
             with nquads_gz.open("rb") as raw, gzip.open(cast(IO[bytes], ReadCounter(
                     raw, on_step, "loading", nquads_gz.stat().st_size)), "rb") as handle:
@@ -127,10 +132,11 @@ class EmbeddedStore(Store):
             shutil.rmtree(done, ignore_errors=True)
             raise
         other._store = _opened(other.path)
+        other._written = False
         return old
 
     def close(self) -> None:
-        """Flush the written data to the store's tables, and release it.
+        """Flush the written data to the store's tables (when this handle wrote any), and release it.
 
         On a full disk the flush fails; what was written is kept all the same in the write-ahead log,
         which the next opening replays (the write that found the disk full has said so already).
@@ -138,7 +144,7 @@ class EmbeddedStore(Store):
         if not hasattr(self, "_store"):
             return
         try:
-            if self.path is not None:
+            if self.path is not None and self._written:
                 self._store.flush()
         except OSError as exc:
             if NO_SPACE not in str(exc):

@@ -9,9 +9,11 @@ import html
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from isic_graph.publish.reference import reference
@@ -185,11 +187,9 @@ def test_the_reference_counts_the_instances_init_loads_from_every_sample_network
 
 # ---------------------------------------------------------------- every page, crawled
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
-def test_no_page_shows_a_prefixed_name_or_a_raw_address_where_a_name_is_due(client: FlaskClient, lang: str) -> None:
-    """Every HTML page reachable from / (within the site, in one language): no isic:, xsd: or other prefixed
-    name shown as words (they may be code, or a title), no link whose text is an instance's raw address
-    (`{base}id/…`, `id/…`, `graph/…`) and, in French, no block said in English."""
+def crawl(client: FlaskClient, lang: str) -> tuple[set[str], list[str]]:
+    """Every HTML page reachable from / (within the site, in one language), each asked once and read once: the
+    paths seen, and what is wrong on them (see the test below)."""
     todo, seen, faults = ["/"], set(), []
     deadline = time.monotonic() + MAX_SECONDS
     while todo and len(seen) < MAX_PAGES and time.monotonic() < deadline:
@@ -201,12 +201,13 @@ def test_no_page_shows_a_prefixed_name_or_a_raw_address_where_a_name_is_due(clie
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         text = response.get_data(as_text=True)
+        links = link_texts(text)
         faults += [f"{path}: {m}" for m in sorted(set(CURIE.findall(shown(text))))]
-        faults += [f"{path}: link {t!r}" for _, t in link_texts(text) if RAW.match(t)]
+        faults += [f"{path}: link {t!r}" for _, t in links if RAW.match(t)]
         if lang == "fr":
             faults += [f"{path}: English block" for _ in re.findall(r'<(?!a\b)[a-z0-9]+[^>]*\blang="en"[^>]*>'
                                                                     r'(?!English<)', text)]
-        for href, _ in link_texts(text):
+        for href, _ in links:
             address = urlsplit(urljoin(BASE + path.lstrip("/"), href))
             if address.netloc != urlsplit(BASE).netloc or f"lang={'en' if lang == 'fr' else 'fr'}" in address.query:
                 continue
@@ -215,6 +216,28 @@ def test_no_page_shows_a_prefixed_name_or_a_raw_address_where_a_name_is_due(clie
                     or (address.path == "/query" and address.query):
                 continue
             todo.append(address.path + (f"?{address.query}" if address.query else ""))
+    return seen, faults
+
+
+@pytest.fixture(scope="module")
+def crawled(app: Flask) -> dict[str, tuple[set[str], list[str]]]:
+    """The site crawled once in each language, both crawls at once (each waits on the engine most of its time), each
+    from an address of its own: a client of its own, with its own share of the costly requests (web/limits.py)."""
+    clients = {lang: app.test_client() for lang in LANGUAGES}
+    for number, client in enumerate(clients.values()):
+        client.environ_base["REMOTE_ADDR"] = f"127.0.0.{number + 2}"
+    with ThreadPoolExecutor(max_workers=len(LANGUAGES)) as pool:
+        running = {lang: pool.submit(crawl, client, lang) for lang, client in clients.items()}
+        return {lang: future.result() for lang, future in running.items()}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_page_shows_a_prefixed_name_or_a_raw_address_where_a_name_is_due(
+        crawled: dict[str, tuple[set[str], list[str]]], lang: str) -> None:
+    """Every HTML page reachable from / (within the site, in one language): no isic:, xsd: or other prefixed
+    name shown as words (they may be code, or a title), no link whose text is an instance's raw address
+    (`{base}id/…`, `id/…`, `graph/…`) and, in French, no block said in English."""
+    seen, faults = crawled[lang]
     assert len(seen) > 300, f"only {len(seen)} pages crawled"
     assert {"/ontology", "/shapes", "/maps"} <= seen and any(p.startswith("/retract?") for p in seen)
     assert not faults, faults[:40]

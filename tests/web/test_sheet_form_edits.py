@@ -26,6 +26,8 @@ DESCRIPTION = URIRef("http://purl.org/dc/terms/description")
 MODIFIED = URIRef("http://purl.org/dc/terms/modified")
 STATEMENT = URIRef(ISIC + "statement")
 MILESTONE = URIRef(ISIC + "milestone")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PROJECT, LEARNED_FROM = ISIC + "Project", ISIC + "learnedFrom"
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +36,22 @@ def store(engine: Engine) -> Iterator[RemoteStore]:
 
 
 def sample_projects() -> list[tuple[str, str, str | None]]:
-    """(network, project IRI, one of its lessons) of every sample project, read from the samples as loaded."""
-    from isic_graph.admin.bootstrap import init_store
-    from isic_graph.store.embedded import EmbeddedStore
-    from isic_graph.validation.validator import Validator
+    """(network, project IRI, one of its lessons) of every sample project, read from the samples' files as init reads
+    them (the loaded engine holds these; read here without validating them, which the engine's loading did)."""
+    from isic_graph.admin.bootstrap import sample_networks
+    from isic_graph.ingest.documents import Document
+    from isic_graph.ingest.reading import read_batch
 
-    store = EmbeddedStore(None)
-    init_store(store, Graphs(BASE), Validator.default(), samples=True)
-    rows = store.select(f"SELECT ?g ?p (MIN(?l) AS ?lesson) WHERE {{ GRAPH ?g {{ ?p a <{ISIC}Project> "
-                        f"OPTIONAL {{ ?l <{ISIC}learnedFrom> ?p }} }} }} GROUP BY ?g ?p ORDER BY ?p").rows
-    return [(r["g"].value.rsplit("/", 1)[1], r["p"].value, r["lesson"].value if "lesson" in r else None)
-            for r in rows]
+    found: list[tuple[str, str, str | None]] = []
+    for folder in sample_networks():
+        files = sorted(p for p in folder.iterdir() if p.suffix in (".ttl", ".jsonld", ".nt", ".csv"))
+        triples = read_batch([Document.from_path(p) for p in files], BASE).triples
+        projects = {t.subject.value for t in triples if t.predicate.value == RDF_TYPE and t.object.value == PROJECT}
+        for project in projects:
+            lessons = [t.subject.value for t in triples if t.predicate.value == LEARNED_FROM
+                       and t.object.value == project]
+            found.append((folder.name, project, min(lessons) if lessons else None))
+    return sorted(found, key=lambda row: row[1])
 
 
 SAMPLES = sample_projects()

@@ -1,0 +1,11 @@
+"""Loaded by the dry runs' fork server only (see dry_run.py): the shipped validator is made there once, with its
+indexes, so that each dry run's process, forked from it, starts with the validator made instead of making it again
+(about a second each)."""
+
+from __future__ import annotations
+
+from isic_graph.validation.validator import Validator
+
+PRELOADED = Validator.default()
+PRELOADED.vocabulary_facts  # noqa: B018 - built here once, for every process forked from the server
+PRELOADED.indexed_vocabulary  # noqa: B018
