@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Collection, Iterable
 
 import pyoxigraph
@@ -115,6 +116,20 @@ def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str
 
 def _literal_kinds(literal: pyoxigraph.Literal) -> list[Kind]:
     """The personal data in a literal's lexical form, and in a number's digits ("1.84127645108946E14")."""
+    if len(literal.value) > CACHED_LENGTH:  # a long text is seldom repeated: not kept
+        return _searched_literal(literal)
+    return list(_literal_kinds_of(literal))
+
+
+CACHED_LENGTH = 2000  # the literals whose findings are kept: at most this many characters, 65,536 of them
+
+
+@lru_cache(maxsize=65536)  # the vocabulary's labels and definitions are searched again by every check of a store
+def _literal_kinds_of(literal: pyoxigraph.Literal) -> tuple[Kind, ...]:
+    return tuple(_searched_literal(literal))
+
+
+def _searched_literal(literal: pyoxigraph.Literal) -> list[Kind]:
     kinds = personal_data(literal.value)
     if not kinds and literal.datatype.value in NUMBERS:
         try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -12,6 +14,7 @@ from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.store import open_store
 from tests.support import paths
+from tests.support.oxigraph_server import load_dataset
 
 ROOT = paths.ROOT
 VALID = ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl"
@@ -26,23 +29,47 @@ def environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def cli(settings: Settings):  # type: ignore[no-untyped-def]
+def invoker(settings: Settings) -> Callable[..., Result]:
     runner = CliRunner()
     env = environment(settings)
 
     def invoke(*args: str) -> Result:
         return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
+    return invoke
+
+
+@pytest.fixture
+def fresh_cli(settings: Settings) -> Iterator[Callable[..., Result]]:
+    """The commands on a store that `init` has just made."""
+    invoke = invoker(settings)
     assert invoke("init").exit_code == 0
     yield invoke
-
     with open_store(settings) as store:
         store.update("DROP ALL")
 
 
-def test_init_loads_the_ontology_and_thesauri(cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("stats")
+@pytest.fixture
+def cli(settings: Settings, initialised: tuple[Path, bytes]) -> Iterator[Callable[..., Result]]:
+    """The commands on a store as `init` leaves it: a copy of the one initialised once (its folder for the embedded
+    backend, its quads for the remote one)."""
+    folder, nquads = initialised
+    if settings.store_url:
+        with open_store(settings) as store:
+            store.update("DROP ALL")
+            load_dataset(settings.store_gsp_url or "", nquads)
+            store.rebuild_default_graph()  # loaded by the engine's own graph store: outside SPARQL updates
+    else:
+        assert settings.store_path is not None
+        shutil.copytree(folder, settings.store_path)
+    yield invoker(settings)
+    if settings.store_url:  # the server is shared: emptied for the next test (a folder of the test's own is not)
+        with open_store(settings) as store:
+            store.update("DROP ALL")
+
+
+def test_init_loads_the_ontology_and_thesauri(fresh_cli) -> None:  # type: ignore[no-untyped-def]
+    result = fresh_cli("stats")
     assert result.exit_code == 0
     assert "graph/ontology>" in result.output and "graph/thesauri>" in result.output
 

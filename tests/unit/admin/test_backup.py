@@ -82,9 +82,10 @@ def test_backup_then_restore_into_a_fresh_store_gives_back_every_graph(sample_st
     manifest = backup(sample_store, tmp_path / "b", BASE)
     store.update("DROP ALL")
     restore(store, verify(tmp_path / "b"))
-    assert_same_content(by_graph(sample_store), by_graph(store))
+    held = by_graph(sample_store)
+    assert_same_content(held, by_graph(store))
     assert len(manifest.graphs) >= 5 and any("/graph/network/" in g for g in manifest.graphs)
-    assert manifest.graphs == {g: len(q) for g, q in by_graph(sample_store).items()}
+    assert manifest.graphs == {g: len(q) for g, q in held.items()}
     assert manifest.quads == sample_store.count() and manifest.default_graph == 0
 
 
@@ -219,12 +220,19 @@ class Target:
             return by_graph(opened)
 
 
-@pytest.fixture
-def target(tmp_path: Path) -> Target:
-    """A store with one graph of its own."""
-    with EmbeddedStore(tmp_path / "target") as store:
+@pytest.fixture(scope="module")
+def target_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with one graph of its own, made once; each test has a copy of its folder."""
+    folder = tmp_path_factory.mktemp("target") / "target"
+    with EmbeddedStore(folder) as store:
         store.update('INSERT DATA { GRAPH <urn:x:mine> { <urn:x:s> <urn:x:p> "kept" } }')
-    return Target(tmp_path / "target")
+    return folder
+
+
+@pytest.fixture
+def target(target_made: Path, tmp_path: Path) -> Target:
+    """A store with one graph of its own."""
+    return Target(Path(shutil.copytree(target_made, tmp_path / "target")))
 
 
 def flip_one_byte(folder: Path) -> None:

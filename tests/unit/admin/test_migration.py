@@ -40,6 +40,14 @@ def first_edition_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def first_quads(first_edition_store: Path, tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str, str, str]]:
+    """Every quad of the first-edition fixture, read once: what `first` holds before a test changes it."""
+    copy = shutil.copytree(first_edition_store, tmp_path_factory.mktemp("first-quads") / "store")
+    with EmbeddedStore(Path(copy)) as made:
+        return quads(made)
+
+
 @pytest.fixture
 def first(tmp_path: Path, first_edition_store: Path) -> Iterator[EmbeddedStore]:
     """The first-edition fixture in a new embedded store on disk (migrated in a copy put in its place): a copy of
@@ -117,10 +125,11 @@ def test_a_second_migration_changes_nothing(first: EmbeddedStore, validator: Val
     assert "already at edition" in again.describe("en") and "déjà à l'édition" in again.describe("fr")
 
 
-def test_a_dry_run_changes_nothing_and_reports(first: EmbeddedStore, validator: Validator, tmp_path: Path) -> None:
+def test_a_dry_run_changes_nothing_and_reports(first: EmbeddedStore, validator: Validator, tmp_path: Path,
+                                                first_quads: set[tuple[str, str, str, str]]) -> None:
     folder = steps_folder(tmp_path, **{"01-mark.ru": f'INSERT {{ ?n <{ISIC}dryRunMark> "{PERSONAL}" }} '
                                                      f'WHERE {{ ?n a <{ISIC}Network> }}'})
-    before = quads(first)
+    before = first_quads  # what `first` holds
     done = migrate(first, GRAPHS, validator, folder, dry_run=True)
     assert quads(first) == before and editions.store_edition(first, GRAPHS) == editions.FIRST
     assert done.dry_run and done.activity is None and done.steps == (f"{CURRENT}/01-mark.ru",)
@@ -172,10 +181,11 @@ def test_steps_run_twice_on_a_graph_change_it_once(tmp_path: Path) -> None:
     ("bad name.ru", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"),
 ])
 def test_a_failing_step_leaves_the_store_as_it_was(first: EmbeddedStore, validator: Validator, tmp_path: Path,
-                                                   name: str, text: str | bytes) -> None:
+                                                   name: str, text: str | bytes,
+                                                   first_quads: set[tuple[str, str, str, str]]) -> None:
     folder = steps_folder(tmp_path, **{name: text, "01-fine.ru": f'INSERT {{ ?n <{ISIC}mark> "m" }} '
                                                                  f'WHERE {{ ?n a <{ISIC}Network> }}'})
-    before = quads(first)
+    before = first_quads  # what `first` holds
     with pytest.raises(MigrationFailed) as refused:
         migrate(first, GRAPHS, validator, folder)
     assert "nothing was changed" in refused.value.text("en") and "rien n'a été modifié" in refused.value.text("fr")
@@ -194,8 +204,9 @@ def test_a_store_of_a_newer_edition_is_refused(first: EmbeddedStore, validator: 
     assert quads(first) == before
 
 
-def test_init_refuses_a_store_of_an_older_edition(first: EmbeddedStore) -> None:
-    before = quads(first)
+def test_init_refuses_a_store_of_an_older_edition(first: EmbeddedStore,
+                                                  first_quads: set[tuple[str, str, str, str]]) -> None:
+    before = first_quads  # what `first` holds
     with pytest.raises(UsageError, match="isic-graph migrate"):
         init_store(first, GRAPHS)
     assert quads(first) == before

@@ -23,11 +23,11 @@ REFERENCE = "http://example.org/graph/reference"
 COMMAND = [sys.executable, "-m", "isic_graph.cli"]
 
 
-def generated(path: Path, count: int, start: int = 0, word: str = "item") -> Path:
-    """An N-Triples file of `count` triples about count / 4 subjects (made here, never kept in the repository)."""
+def generated(path: Path, count: int, start: int = 0, word: str = "item", per: int = 4) -> Path:
+    """An N-Triples file of `count` triples about count / per subjects (made here, never kept in the repository)."""
     with path.open("w", encoding="utf-8") as out:
         for i in range(start, start + count):
-            subject, k = i // 4, i % 4
+            subject, k = i // per, i % per
             if k == 0:
                 out.write(f"<http://example.org/ref/{subject}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                           "<http://example.org/ref/Place> .\n")
@@ -36,7 +36,7 @@ def generated(path: Path, count: int, start: int = 0, word: str = "item") -> Pat
                           f'"{word} {subject}"@fr .\n')
             else:
                 out.write(f"<http://example.org/ref/{subject}> <http://example.org/ref/near{k}> "
-                          f"<http://example.org/ref/{(subject * 7 + k) % (count // 4 + 1)}> .\n")
+                          f"<http://example.org/ref/{(subject * 7 + k) % (count // per + 1)}> .\n")
     return path
 
 
@@ -52,12 +52,13 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
 def test_a_file_over_the_submission_cap_is_loaded_whole_and_its_subjects_owned(
         tmp_path: Path, graphs: Graphs) -> None:
     count = DocumentLimits().max_triples + reference.CHUNK  # a chunk over the cap, in chunks of the command's size
-    path = generated(tmp_path / "communes.nt", count)
+    assert count > DocumentLimits().max_triples
+    path = generated(tmp_path / "communes.nt", count, per=12)  # fewer subjects: fewer ownership records to write
     steps: list[Step] = []
     with EmbeddedStore(tmp_path / "store") as store:
         assert load_reference(store, graphs, path, REFERENCE, steps.append) == count
         assert store.count(REFERENCE) == count
-        last = f"http://example.org/ref/{count // 4 - 1}"
+        last = f"http://example.org/ref/{count // 12 - 1}"
         assert ownership.owner_of(store, graphs, last) == ownership.instance(graphs)
     reading = [s for s in steps if s.stage == "reading"]
     assert reading[0].done == 0 and reading[-1].done == reading[-1].total == path.stat().st_size
