@@ -121,10 +121,10 @@ def _literal_kinds(literal: pyoxigraph.Literal) -> list[Kind]:
     return list(_literal_kinds_of(literal))
 
 
-CACHED_LENGTH = 2000  # the literals whose findings are kept: at most this many characters, 65,536 of them
+CACHED_LENGTH = 2000  # the literals whose findings are kept: at most this many characters, 8,192 of them (16 MB)
 
 
-@lru_cache(maxsize=65536)  # the vocabulary's labels and definitions are searched again by every check of a store
+@lru_cache(maxsize=8192)  # the vocabulary's labels and definitions are searched again by every check of a store
 def _literal_kinds_of(literal: pyoxigraph.Literal) -> tuple[Kind, ...]:
     return tuple(_searched_literal(literal))
 
