@@ -55,9 +55,10 @@ class EmbeddedStore(Store):
         """Every triple the default graph holds of its own (a backup made before it was derived may hold some)."""
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, DefaultGraph())]
 
-    def stream(self, graph: str | None = None) -> Iterator[Quad]:
-        names = self.graph_names() if graph is None else [graph]
-        for name in names:
+    def quads(self, graphs: Iterable[str] | None = None) -> Iterator[Quad]:
+        """The quads of the given named graphs (default: all of them), graph by graph, as the store gives them
+        (streams and dumps read them: no copy of each quad)."""
+        for name in self.graph_names() if graphs is None else graphs:
             yield from self._store.quads_for_pattern(None, None, None, NamedNode(name))
 
     def graph_names(self) -> list[str]:

@@ -3,7 +3,11 @@ other worker idle (`--dist loadscope` gives each worker a whole module at a time
 
 A module's weight is its rough duration in seconds on two cores (measured on `pytest -m "not live"`) when it is
 listed in LONG, else its number of tests times a typical test's time. The figures only order the modules: a stale
-one costs some idle time at the end of a run, never a result."""
+one costs some idle time at the end of a run, never a result.
+
+tests/unit/validation/test_vocabulary.py is left out of LONG on purpose: handed out late, it reads the pySHACL
+reports test_conformance.py (handed out first) has already written for the run (tests/support/shacl.py); handed
+out with it, it would wait for them."""
 
 from __future__ import annotations
 

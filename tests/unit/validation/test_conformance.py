@@ -16,7 +16,7 @@ from rdflib.namespace import SH
 from isic_graph.validation.conformance import Facts, Result, UnsupportedShapes, compile_shapes
 from isic_graph.validation.validator import Validator, to_rdflib
 from tests.support import paths
-from tests.support.shacl import whole_vocabulary_report
+from tests.support.shacl import run_folder, whole_vocabulary_report
 
 ROOT = paths.ROOT
 DATA = ROOT / "tests" / "data"
@@ -30,9 +30,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
 
 
-def pyshacl_results(validator: Validator, triples: list[Triple]) -> set[Result]:
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where pySHACL's reports are shared with the other processes of the run (and test_vocabulary.py)."""
+    return run_folder(tmp_path_factory)
+
+
+def pyshacl_results(validator: Validator, triples: list[Triple], reports: Path) -> set[Result]:
     """pySHACL's top-level results, with the whole vocabulary in the data graph (computed once per input)."""
-    _, report = whole_vocabulary_report(validator, frozenset(triples))
+    _, report = whole_vocabulary_report(validator, frozenset(triples), reports)
     found = set()
     root = next(report.subjects(RDF.type, SH.ValidationReport))
     for result in report.objects(root, SH.result):
@@ -122,21 +128,22 @@ MUTATIONS: dict[str, Callable[[list[Triple]], list[Triple]]] = {
 
 
 @pytest.mark.parametrize("path", SHEETS, ids=lambda p: p.stem)
-def test_compiled_shapes_report_what_pyshacl_reports_on_every_fixture(path: Path, validator: Validator) -> None:
+def test_compiled_shapes_report_what_pyshacl_reports_on_every_fixture(path: Path, validator: Validator,
+                                                                     reports: Path) -> None:
     triples = sheet(path)
-    assert compiled_results(validator, triples) == pyshacl_results(validator, triples)
+    assert compiled_results(validator, triples) == pyshacl_results(validator, triples, reports)
 
 
-def test_generated_data_conforms_for_both(generated: list[Triple], validator: Validator) -> None:
-    assert compiled_results(validator, generated) == pyshacl_results(validator, generated) == set()
+def test_generated_data_conforms_for_both(generated: list[Triple], validator: Validator, reports: Path) -> None:
+    assert compiled_results(validator, generated) == pyshacl_results(validator, generated, reports) == set()
     assert validator.proves_conformance(generated)
 
 
 @pytest.mark.parametrize("name", MUTATIONS)
 def test_compiled_shapes_report_what_pyshacl_reports_on_an_injected_violation(
-        name: str, generated: list[Triple], validator: Validator) -> None:
+        name: str, generated: list[Triple], validator: Validator, reports: Path) -> None:
     triples = MUTATIONS[name](generated)
-    expected = pyshacl_results(validator, triples)
+    expected = pyshacl_results(validator, triples, reports)
     assert expected, f"the {name} mutation must break the data"
     assert compiled_results(validator, triples) == expected
     assert not validator.proves_conformance(triples)

@@ -22,7 +22,7 @@ from isic_graph.validation.personal import personal_data_in
 from isic_graph.validation.reports import ValidationReport, Violation
 from isic_graph.validation.validator import Validator, to_rdflib
 from isic_graph.validation.vocabulary import Vocabulary
-from tests.support.shacl import whole_vocabulary_report
+from tests.support.shacl import run_folder, whole_vocabulary_report
 from tests.unit.validation import test_conformance
 from tests.unit.validation.test_conformance import BASE, ISIC, MUTATIONS, SHEETS, XSD, sheet
 
@@ -40,6 +40,12 @@ class WholeVocabulary(Vocabulary):
 def generated() -> list[Triple]:
     """Valid data: one replica of the two sample networks."""
     return test_conformance.generated.__wrapped__()  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where pySHACL's reports are shared with the other processes of the run (and test_conformance.py)."""
+    return run_folder(tmp_path_factory)
 
 
 @cache
@@ -100,10 +106,10 @@ def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_on_every_
 
 @pytest.mark.parametrize("name", MUTATIONS)
 def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_on_an_injected_violation(
-        name: str, generated: list[Triple], validator: Validator) -> None:
+        name: str, generated: list[Triple], validator: Validator, reports: Path) -> None:
     triples = MUTATIONS[name](generated)
     assert not personal_data_in(triples) and not Facts(triples).ill_typed  # pySHACL's report is then the whole report
-    conforms, graph = whole_vocabulary_report(validator, frozenset(triples))  # shared with test_conformance
+    conforms, graph = whole_vocabulary_report(validator, frozenset(triples), reports)  # shared with test_conformance
     data = to_rdflib(triples)
     for triple in validator.vocabulary:
         data.add(triple)
