@@ -11,6 +11,7 @@ the OOM killer), a crash (the signal, or the exit status, and the engine's last 
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
@@ -98,14 +99,24 @@ def log_bytes(location: Path) -> int:
     return total
 
 
+def _libc_prctl() -> ctypes._NamedFuncPointer | None:
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except OSError:  # no glibc: the engine does not die with its parent
+        return None
+
+
+# Found once, here: the engine's child is forked from a process with threads, and between the fork and the
+# exec it may take no lock another thread could have held at the fork (loading a library takes the dynamic
+# loader's): it would wait forever, and with it the supervisor, which then never starts the engine again.
+PRCTL = _libc_prctl()
+PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:
     """In the engine's child process: be killed when the process that started it dies (Linux)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    if PRCTL is not None:
+        PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class Engine:

@@ -6,6 +6,8 @@ import http.server
 import logging
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -135,3 +137,45 @@ def test_an_error_answered_by_a_running_engine_is_not_told_as_a_stopped_engine(e
     assert failed.value.status == 502 and failed.value.code == "store-error" and "stopped" not in failed.value.message
     assert len(failing.requests) == 1  # answered once: not sent again as after a crash
     assert engine.restarts == 0
+
+
+OWNER = """
+import os, signal, sys, time
+from pathlib import Path
+from isic_graph.store.engine import Engine
+engine = Engine(Path(sys.argv[1]))
+engine.start()
+first = engine.pid
+os.kill(first, signal.SIGABRT)  # the supervisor starts it again, from its thread
+deadline = time.monotonic() + 30
+while (engine.pid in (None, first) or engine.answering < 2) and time.monotonic() < deadline:
+    time.sleep(0.02)
+print(engine.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+def test_an_engine_started_again_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """The engine's child sets its parent-death signal before exec; an engine started again by the supervisor
+    thread (a fork from a process with threads) does too, so killing the owner leaves no engine behind."""
+    owner = subprocess.Popen([sys.executable, "-c", OWNER, str(tmp_path / "store")], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert owner.stdout is not None
+        engine_pid = int(owner.stdout.readline())
+        assert alive(engine_pid)
+        os.kill(owner.pid, signal.SIGKILL)
+        owner.wait(10)
+        assert wait_for(lambda: not alive(engine_pid), 10), "the engine outlived the process that started it"
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
