@@ -29,11 +29,12 @@ from isic_graph.sparql.lexer import Token, tokenize, write
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 OPENERS, CLOSERS = "{([", "})]"
 SIGNIFICANT = re.compile(r"[{}()\[\]\"'<#]")
-STRINGS = {  # (long?, quote) -> the string from its opening quote to its end (or the end of its line / text)
-    (True, '"'): re.compile(r'"""(?:[^"\\]+|\\.|"(?!""))*(?:"""|\Z)', re.DOTALL),
-    (True, "'"): re.compile(r"'''(?:[^'\\]+|\\.|'(?!''))*(?:'''|\Z)", re.DOTALL),
-    (False, '"'): re.compile(r'"(?:[^"\\\r\n]+|\\.)*"?'),
-    (False, "'"): re.compile(r"'(?:[^'\\\r\n]+|\\.)*'?"),
+STRINGS = {  # (long?, quote) -> the string from its opening quote to its end (or the end of its line / text);
+    # possessive: a text that ends inside a string (a lone backslash last) is matched to its end, never tried again
+    (True, '"'): re.compile(r'"""(?:[^"\\]++|\\.|\\\Z|"(?!""))*+(?:"""|\Z)', re.DOTALL),
+    (True, "'"): re.compile(r"'''(?:[^'\\]++|\\.|\\\Z|'(?!''))*+(?:'''|\Z)", re.DOTALL),
+    (False, '"'): re.compile(r'"(?:[^"\\\r\n]++|\\.)*+"?'),
+    (False, "'"): re.compile(r"'(?:[^'\\\r\n]++|\\.)*+'?"),
 }
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 # the words an update's operations start with (SPARQL 1.1 Update, section 3); no query starts with one
