@@ -113,8 +113,17 @@ PRCTL = _libc_prctl()
 PR_SET_PDEATHSIG = 1
 
 
+# An ignored signal stays ignored across exec: an engine started by a process that ignores SIGQUIT (a library,
+# nohup for SIGHUP) would outlive a quit. The engine gets each signal's default action.
+DEFAULT_SIGNALS = (signal.SIGQUIT, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGABRT, signal.SIGUSR1,
+                   signal.SIGUSR2)
+
+
 def _die_with_parent() -> None:
-    """In the engine's child process: be killed when the process that started it dies (Linux)."""
+    """In the engine's child process: signals at their default action, and killed when the process that started
+    it dies (Linux)."""
+    for number in DEFAULT_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
     if PRCTL is not None:
         PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
 

@@ -179,3 +179,26 @@ def test_an_engine_started_again_dies_with_the_process_that_started_it(tmp_path:
         if owner.poll() is None:
             owner.kill()
             owner.wait()
+
+
+IGNORING_OWNER = """
+import os, signal, sys, time
+from pathlib import Path
+from isic_graph.store.engine import Engine
+signal.signal(signal.SIGQUIT, signal.SIG_IGN)  # as a library or a shell may leave it: inherited across exec
+engine = Engine(Path(sys.argv[1]))
+engine.start()
+first = engine.pid
+os.kill(first, signal.SIGQUIT)
+deadline = time.monotonic() + 30
+while engine.answering < 2 and time.monotonic() < deadline:
+    time.sleep(0.02)
+print(engine.answering, engine.ends.get(1), flush=True)
+engine.stop()
+"""
+
+
+def test_an_engine_quits_on_sigquit_even_when_the_process_that_started_it_ignores_it(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", IGNORING_OWNER, str(tmp_path / "store")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.split() == ["2", str(-signal.SIGQUIT)], done.stdout + done.stderr
