@@ -18,8 +18,7 @@ client's text. Writing back is what makes the reading the engine's too:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from isic_graph.errors import UsageError
 
@@ -38,6 +37,9 @@ ECHAR = "\\\\[tbnrf\"'\\\\]"
 
 TERMINALS = [
     ("comment", r"#[^\r\n]*"),
+    # a word no prefixed name can continue (most keywords): read as a word at once, as it would be once the
+    # prefixed name failed, without trying the prefixed name's patterns on it first
+    ("keyword", f"[A-Za-z_][A-Za-z0-9_]*(?![{PN_CHARS}.:])"),
     ("string",
      f"'''(?:(?:''|')?(?:[^'\\\\]|{ECHAR}|{UCHAR}))*'''|\"\"\"(?:(?:\"\"|\")?(?:[^\"\\\\]|{ECHAR}|{UCHAR}))*\"\"\""
                f"|'(?:[^'\\\\\\n\\r]|{ECHAR}|{UCHAR})*'|\"(?:[^\"\\\\\\n\\r]|{ECHAR}|{UCHAR})*\""),
@@ -54,15 +56,18 @@ TERMINALS = [
 SPACES = re.compile(r"[ \t\r\n]*")
 # a token and the spaces before it, in one match: half as many matches as spaces and tokens apart
 TOKEN = re.compile(SPACES.pattern + "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in TERMINALS) + ")")
+# each group's kind of token, by the group's number (None: a comment, left out)
+KINDS = {number: None if name == "comment" else "word" if name == "keyword" else name
+         for name, number in TOKEN.groupindex.items()}
 DECODED = frozenset({"string", "iri"})  # the tokens whose value is decoded from their text
 ESCAPE = re.compile(f"{UCHAR}|{ECHAR}")
 ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 WRITTEN = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+WRITTEN_CHARACTERS = str.maketrans(WRITTEN)
 IRI_FORBIDDEN = re.compile(r"[<>\"{}|^`\\\x00-\x20]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A token: its kind (a group name of TOKEN), its value (a string's or IRI's decoded content,
     otherwise its text: keywords are compared without case, `a` and `true` with it), and where it
     starts in the text it was read from."""
@@ -86,11 +91,10 @@ def tokenize(text: str) -> tuple[Token, ...]:
     for found in TOKEN.finditer(text):
         if found.start() != position:  # something no token fits, after `position`'s spaces
             break
-        kind = found.lastgroup
-        assert kind is not None
-        if kind != "comment":
-            start = found.start(kind)
-            raw = found.group(kind)
+        kind = KINDS[found.lastindex]  # type: ignore[index]
+        if kind is not None:
+            raw = found.group(found.lastindex)  # type: ignore[arg-type]
+            start = found.end() - len(raw)
             append(Token(kind, _value(kind, raw, text, start) if kind in DECODED else raw, start))
         position = found.end()
     position = SPACES.match(text, position).end()  # type: ignore[union-attr]
@@ -102,13 +106,14 @@ def tokenize(text: str) -> tuple[Token, ...]:
 def write(tokens: Sequence[Token]) -> str:
     """The one text an engine receives for these tokens: one line, one space between tokens (none between
     a function's name and its parenthesis where the text had none: Oxigraph wants `LANG(`, not `LANG (`)."""
-    parts = []
-    previous: Token | None = None
-    for token in tokens:
-        if previous is not None:
-            parts.append("" if _joined(previous, token) else " ")
-        parts.append(written(token))
-        previous = token
+    parts: list[str] = []
+    append = parts.append
+    joining: int | None = None  # where a bracket joined to the previous token (a word read from a text) starts
+    for kind, value, start in tokens:  # as _joined and written, inlined: this runs on every token of a new query
+        if parts and not (start == joining and kind == "punct" and value == "("):
+            append(" ")
+        append(written_string(value) if kind == "string" else written_iri(value) if kind == "iri" else value)
+        joining = start + len(value) if kind == "word" and start >= 0 else None
     return "".join(parts)
 
 
@@ -119,10 +124,18 @@ def _joined(previous: Token, token: Token) -> bool:
 
 def written(token: Token) -> str:
     if token.kind == "string":
-        return '"' + "".join(WRITTEN.get(c, c) for c in token.value) + '"'
+        return written_string(token.value)
     if token.kind == "iri":
-        return "<" + token.value.replace("'", "\\u0027") + ">"
+        return written_iri(token.value)
     return token.value
+
+
+def written_string(value: str) -> str:
+    return '"' + value.translate(WRITTEN_CHARACTERS) + '"'
+
+
+def written_iri(value: str) -> str:
+    return "<" + value.replace("'", "\\u0027") + ">"
 
 
 def string_token(value: str) -> Token:
