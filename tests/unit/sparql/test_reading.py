@@ -241,6 +241,29 @@ def _rows(result: Any) -> Any:
 
 # --- through /sparql ----------------------------------------------------------------------------
 
+@pytest.mark.parametrize("text, tokens", [
+    ("a:b", [("pname", "a:b")]),
+    ("a.b:c", [("pname", "a.b:c")]),
+    ("a-b:c", [("pname", "a-b:c")]),
+    ("a-b", [("word", "a"), ("punct", "-"), ("word", "b")]),
+    ("ab.", [("word", "ab"), ("punct", ".")]),
+    ("a..b:c", [("pname", "a..b:c")]),
+    ("x_y:z", [("pname", "x_y:z")]),
+    ("_:b0", [("bnode", "_:b0")]),
+    ("SELECT\u00b7x:y", [("pname", "SELECT\u00b7x:y")]),
+    ("ab\u0300:c", [("pname", "ab\u0300:c")]),
+    ("FILTER(?x)", [("word", "FILTER"), ("punct", "("), ("var", "?x"), ("punct", ")")]),
+    ("true.", [("word", "true"), ("punct", ".")]),
+    ("a1b:", [("pname", "a1b:")]),
+    ("LIMIT 1", [("word", "LIMIT"), ("number", "1")]),
+])
+def test_a_word_is_read_as_a_prefixed_name_whenever_one_continues_it(text: str, tokens: list[tuple[str, str]]) -> None:
+    """A word followed by what may continue a prefixed name (a dot, a hyphen, a colon, a middle dot, a combining
+    mark) is the prefixed name, as the grammar's longest match reads it; a word followed by anything else is the
+    word."""
+    assert [(t.kind, t.value) for t in tokenize(text)] == tokens
+
+
 @pytest.mark.parametrize("method", ["GET", "POST"])
 @pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p '\\U00110000' }", "ASK { \\u0053ERVICE }",
                                   "SELECT * WHERE { ?s ?p <http://a/\\u0020b> }"])
