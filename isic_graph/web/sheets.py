@@ -91,7 +91,11 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
     for f in fields("project"):
         groups.setdefault(pick(f.group, lang) or "", []).append(f)
     every = fields("project") + fields("lesson") + tuple(f for kind in BLOCKS for f in block_fields(kind))
-    choices = {f.path: options(s.store, f, lang) for f in every if f.kind == "choice"}
+    lists: dict[tuple[str | None, str | None], list[Any]] = {}  # fields picking from the same list ask once
+    for f in every:
+        if f.kind == "choice" and (f.scheme, f.target_class) not in lists:
+            lists[f.scheme, f.target_class] = options(s.store, f, lang)
+    choices = {f.path: lists[f.scheme, f.target_class] for f in every if f.kind == "choice"}
     extra = {kind: sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0})
              for kind in BLOCKS}
     new_ones = {kind: [(f"#{kind}.{i}", f"{BLOCKS[kind].names[lang]} : n° {i + 1}") for i in extra[kind]]
