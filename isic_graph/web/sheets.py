@@ -18,7 +18,7 @@ from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetblocks import NAMES, block_triples, stored_values, table_fields, table_of
 from isic_graph.ingest.sheetfilled import MAX_LESSONS, SHEET_TABLES, FilledSheet, block_index, lesson_index
-from isic_graph.ingest.sheetform import BLOCKS, block_fields, fields, later_fields, listed, options, partnership_fields
+from isic_graph.ingest.sheetform import BLOCKS, block_fields, fields, later_fields, listed, partnership_fields
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.ingest.sheettriples import SheetTriples, project_iri, sheet_iri, sheet_triples
 from isic_graph.rdf import resources
@@ -32,6 +32,7 @@ from isic_graph.web.auth import bearer_token, is_admin
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
+from isic_graph.web.pick_lists import pick_lists
 from isic_graph.web.services import services
 
 blueprint = Blueprint("sheets", __name__)
@@ -85,17 +86,12 @@ UI = {
 
 def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
             saved: str | None = None, message: str | None = None, project_iri: str | None = None) -> Response:
-    s = services()
     lessons = sorted({i for k in list(values) + list(errors) if (i := lesson_index(k)) is not None} or {0})
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
         groups.setdefault(pick(f.group, lang) or "", []).append(f)
     every = fields("project") + fields("lesson") + tuple(f for kind in BLOCKS for f in block_fields(kind))
-    lists: dict[tuple[str | None, str | None], list[Any]] = {}  # fields picking from the same list ask once
-    for f in every:
-        if f.kind == "choice" and (f.scheme, f.target_class) not in lists:
-            lists[f.scheme, f.target_class] = options(s.store, f, lang)
-    choices = {f.path: lists[f.scheme, f.target_class] for f in every if f.kind == "choice"}
+    choices = pick_lists(every, lang)
     extra = {kind: sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0})
              for kind in BLOCKS}
     new_ones = {kind: [(f"#{kind}.{i}", f"{BLOCKS[kind].names[lang]} : n° {i + 1}") for i in extra[kind]]
