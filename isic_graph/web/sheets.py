@@ -144,21 +144,32 @@ def edit_sheet() -> Response:
             values[f"{kind}.{i}.partnership"] = [partnership]
     values.update(_stored_table_blocks(iri))
     records = s.store.select(f"SELECT ?r WHERE {{ ?r <{ISIC}describes> {term(iri)} }} ORDER BY ?r LIMIT 1").rows
+    said: dict[str, dict[str, list[Any]]] = {}  # what the store says of each subject shown, by property
     for prefix, subject, known in [("project", iri, fields("project"))] + \
             [("sheet", r["r"].value, fields("sheet")) for r in records] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)] + \
             [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()] + \
             [(f"{kind}.{i}", partnership, partnership_fields()) for (kind, i), (_, partnership) in blocks.items()
              if partnership]:
+        if subject not in said:
+            said[subject] = _statements_of(subject)
         for f in known:
-            rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
-            found = [r["v"].value for r in rows if f.datatype != RDF_LANG_STRING
-                     or getattr(r["v"], "language", None) in (lang, None, "")]  # texts in the form's language
+            found = [v.value for v in said[subject].get(f.path, []) if f.datatype != RDF_LANG_STRING
+                     or getattr(v, "language", None) in (lang, None, "")]  # texts in the form's language
             if found:
                 values[f"{prefix}.{f.key}"] = ["\n".join(found)] if listed(f) else found
     if len(values) == 1:
         raise UsageError(f"no project <{iri}> in this store", f"aucun projet <{iri}> dans cette base")
     return _render(lang, values, {}, project_iri=iri)
+
+
+def _statements_of(subject: str) -> dict[str, list[Any]]:
+    """The values of each property of a subject, asked in one query (each property's values in the order the
+    store gives them for that property alone: a scan of the same index)."""
+    found: dict[str, list[Any]] = {}
+    for r in services().store.select(f"SELECT ?p ?v WHERE {{ {term(subject)} ?p ?v }}").rows:
+        found.setdefault(r["p"].value, []).append(r["v"])
+    return found
 
 
 def _stored_blocks(project: str) -> dict[tuple[str, int], tuple[str, str | None]]:
