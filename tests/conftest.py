@@ -110,16 +110,20 @@ def store(settings: Settings, initialised: tuple[Path, bytes]) -> Iterator[Store
 @pytest.fixture(scope="session", params=BACKENDS)
 def sample_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                  validator: Validator, graphs: Graphs) -> Iterator[Store]:
-    """A store with the ontology, thesauri and every sample network, on each backend (read-only use)."""
+    """A store with the ontology, thesauri and every sample network, on each backend (read-only use). The remote
+    one is a server on a copy of the store the engine loaded once (loaded_store: `init` with the samples, through
+    a server's SPARQL endpoints as here), not loaded a second time."""
     if request.param == "remote":
-        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-samples"))
+        folder = tmp_path_factory.mktemp("oxigraph-samples") / "store"
+        shutil.copytree(request.getfixturevalue("loaded_store"), folder)
+        server = OxigraphServer(folder)
         opened: Store = open_store(Settings(store_path=None, store_url=server.query_url,
                                             store_update_url=server.update_url, base_iri=BASE,
                                             credentials_path=tmp_path_factory.mktemp("instance") / "credentials.json"))
     else:
         server = None
         opened = open_store(Settings(store_path=None, base_iri=BASE))
-    init_store(opened, graphs, validator, samples=True)
+        init_store(opened, graphs, validator, samples=True)
     yield opened
     opened.close()
     if server is not None:

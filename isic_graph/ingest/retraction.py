@@ -90,8 +90,9 @@ def plan(store: Store, graphs: Graphs, resource: str) -> Withdrawal:
         raise NotFound(f"no project or lesson <{resource}> published by a network here",
                        fr=f"aucun projet ni enseignement <{resource}> publié ici par un réseau")
     graph, kind = mine[0]
-    rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}").rows
-    triples = [(term_value(r["s"]), term_value(r["p"]), term_value(r["o"])) for r in rows]
+    stated = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
+    assert isinstance(stated, list)  # triples, read by the store's own parser rather than as solutions
+    triples = [(term_value(t.subject), term_value(t.predicate), term_value(t.object)) for t in stated]
     types: dict[str, set[str]] = {}
     for s, p, o in triples:
         if p == RDF_TYPE:
@@ -103,9 +104,9 @@ def plan(store: Store, graphs: Graphs, resource: str) -> Withdrawal:
         if len(withdrawn) == before:
             break
     ordered = (resource, *sorted(withdrawn - {resource}))
-    labels = {term_value(r["s"]): term_value(r["o"]) for r in rows
-              if term_value(r["s"]) in withdrawn and term_value(r["p"]) in LABELS
-              and getattr(r["o"], "language", None) in ("fr", None)}
+    labels = {term_value(t.subject): term_value(t.object) for t in stated
+              if term_value(t.subject) in withdrawn and term_value(t.predicate) in LABELS
+              and getattr(t.object, "language", None) in ("fr", None)}
     return Withdrawal(resource, kind, owner.name, ordered, labels, _links(store, graphs, graph, ordered))
 
 

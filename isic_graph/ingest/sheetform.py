@@ -22,7 +22,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
@@ -286,14 +286,35 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
     """The choices of a pick-list: a thesaurus's concepts, or the stored resources of a class."""
 
     assert isinstance(store, Store)
+    return _listed(store.select(f"SELECT ?x ?label WHERE {{ {_choices(f)} FILTER(isIRI(?x)) }}").rows, lang)
+
+
+def options_of(store: object, chosen: Sequence[Field], lang: str) -> list[list[Option]]:
+    """The choices of several pick-lists (options), asked in one query: each list's own query is a part of it,
+    its answers marked with the list's number."""
+
+    assert isinstance(store, Store)
+    if not chosen:
+        return []
+    parts = " UNION ".join(f"{{ SELECT ?x ?label ({number} AS ?list) WHERE {{ {_choices(f)} FILTER(isIRI(?x)) }} }}"
+                           for number, f in enumerate(chosen))
+    rows: list[list[dict[str, Any]]] = [[] for _ in chosen]
+    for row in store.select(f"SELECT ?list ?x ?label WHERE {{ {parts} }}").rows:
+        rows[int(row["list"].value)].append(row)
+    return [_listed(found, lang) for found in rows]
+
+
+def _choices(f: Field) -> str:
     kinds = []
     if f.scheme:
         kinds.append(f"{{ ?x <{SKOS}inScheme> <{f.scheme}> ; <{SKOS}prefLabel> ?label . }}")
     if f.target_class:
         kinds.append(f"{{ ?x a/<{RDFS}subClassOf>* <{f.target_class}> . "
                      f"OPTIONAL {{ ?x <{RDFS}label>|<{DCTERMS}title>|<{ISIC}statement> ?label }} }}")
-    where = " UNION ".join(kinds)
-    rows = store.select(f"SELECT ?x ?label WHERE {{ {where} FILTER(isIRI(?x)) }}").rows
+    return " UNION ".join(kinds)
+
+
+def _listed(rows: Iterable[Mapping[str, Any]], lang: str) -> list[Option]:
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows:
         term = row.get("label")
@@ -303,4 +324,4 @@ def options(store: object, f: Field, lang: str) -> list[Option]:
 
 
 __all__ = ["BLOCKS", "Block", "Field", "Option", "block_fields", "deprecated", "fields", "later_fields", "listed",
-           "options", "partnership_fields", "shape_fields", "slug"]
+           "options", "options_of", "partnership_fields", "shape_fields", "slug"]

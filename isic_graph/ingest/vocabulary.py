@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Mapping
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
@@ -19,6 +19,7 @@ from isic_graph.rdf.namespaces import SKOS
 SEPARATORS = re.compile(r"[\s\-_'’.]+")
 
 
+@lru_cache(maxsize=4096)  # the same headers, labels and cells come back row after row, sheet after sheet
 def plain(text: str) -> str:
     """A name as compared: no accents, no case, hyphens, underscores, apostrophes and spaces alike."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -18,7 +18,7 @@ from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.sheetblocks import NAMES, block_triples, stored_values, table_fields, table_of
 from isic_graph.ingest.sheetfilled import MAX_LESSONS, SHEET_TABLES, FilledSheet, block_index, lesson_index
-from isic_graph.ingest.sheetform import BLOCKS, block_fields, fields, later_fields, listed, options, partnership_fields
+from isic_graph.ingest.sheetform import BLOCKS, block_fields, fields, later_fields, listed, partnership_fields
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.ingest.sheettriples import SheetTriples, project_iri, sheet_iri, sheet_triples
 from isic_graph.rdf import resources
@@ -32,6 +32,7 @@ from isic_graph.web.auth import bearer_token, is_admin
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
+from isic_graph.web.pick_lists import pick_lists
 from isic_graph.web.services import services
 
 blueprint = Blueprint("sheets", __name__)
@@ -85,13 +86,12 @@ UI = {
 
 def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
             saved: str | None = None, message: str | None = None, project_iri: str | None = None) -> Response:
-    s = services()
     lessons = sorted({i for k in list(values) + list(errors) if (i := lesson_index(k)) is not None} or {0})
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
         groups.setdefault(pick(f.group, lang) or "", []).append(f)
     every = fields("project") + fields("lesson") + tuple(f for kind in BLOCKS for f in block_fields(kind))
-    choices = {f.path: options(s.store, f, lang) for f in every if f.kind == "choice"}
+    choices = pick_lists(every, lang)
     extra = {kind: sorted({i for k in list(values) + list(errors) if (i := block_index(k, kind)) is not None} or {0})
              for kind in BLOCKS}
     new_ones = {kind: [(f"#{kind}.{i}", f"{BLOCKS[kind].names[lang]} : n° {i + 1}") for i in extra[kind]]
@@ -144,21 +144,32 @@ def edit_sheet() -> Response:
             values[f"{kind}.{i}.partnership"] = [partnership]
     values.update(_stored_table_blocks(iri))
     records = s.store.select(f"SELECT ?r WHERE {{ ?r <{ISIC}describes> {term(iri)} }} ORDER BY ?r LIMIT 1").rows
+    said: dict[str, dict[str, list[Any]]] = {}  # what the store says of each subject shown, by property
     for prefix, subject, known in [("project", iri, fields("project"))] + \
             [("sheet", r["r"].value, fields("sheet")) for r in records] + \
             [(f"lesson.{i}", lesson, fields("lesson")) for i, lesson in enumerate(lessons)] + \
             [(f"{kind}.{i}", resource, block_fields(kind)) for (kind, i), (resource, _) in blocks.items()] + \
             [(f"{kind}.{i}", partnership, partnership_fields()) for (kind, i), (_, partnership) in blocks.items()
              if partnership]:
+        if subject not in said:
+            said[subject] = _statements_of(subject)
         for f in known:
-            rows = s.store.select(f"SELECT ?v WHERE {{ {term(subject)} {term(f.path)} ?v }}").rows
-            found = [r["v"].value for r in rows if f.datatype != RDF_LANG_STRING
-                     or getattr(r["v"], "language", None) in (lang, None, "")]  # texts in the form's language
+            found = [v.value for v in said[subject].get(f.path, []) if f.datatype != RDF_LANG_STRING
+                     or getattr(v, "language", None) in (lang, None, "")]  # texts in the form's language
             if found:
                 values[f"{prefix}.{f.key}"] = ["\n".join(found)] if listed(f) else found
     if len(values) == 1:
         raise UsageError(f"no project <{iri}> in this store", f"aucun projet <{iri}> dans cette base")
     return _render(lang, values, {}, project_iri=iri)
+
+
+def _statements_of(subject: str) -> dict[str, list[Any]]:
+    """The values of each property of a subject, asked in one query (each property's values in the order the
+    store gives them for that property alone: a scan of the same index)."""
+    found: dict[str, list[Any]] = {}
+    for r in services().store.select(f"SELECT ?p ?v WHERE {{ {term(subject)} ?p ?v }}").rows:
+        found.setdefault(r["p"].value, []).append(r["v"])
+    return found
 
 
 def _stored_blocks(project: str) -> dict[tuple[str, int], tuple[str, str | None]]:
