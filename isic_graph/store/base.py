@@ -10,7 +10,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from isic_graph.errors import UsageError
 from isic_graph.sparql.default_graph import REBUILD, SEPARATOR, Written, kept, kept_operations
-from isic_graph.sparql.terms import iri
+from isic_graph.sparql.terms import iri, iris, is_iri
 from isic_graph.store.results import QueryResult, SelectResult
 
 
@@ -80,6 +80,16 @@ class Store(ABC):
     def graph_names(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").rows
         return [row["g"].value for row in rows]
+
+    def graphs_among(self, names: Iterable[str]) -> set[str]:
+        """Those of these names that are graphs of this store (as graph_names lists them), asked of them alone: a
+        dataset's check need not list every graph, which reads every quad of the store."""
+        wanted = sorted({name for name in names if is_iri(name)})  # a name that is no IRI names no graph
+        if not wanted:
+            return set()
+        rows = self.select(f"SELECT ?g WHERE {{ VALUES ?g {{ {iris(wanted)} }} "
+                           "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
+        return {row["g"].value for row in rows}
 
     def quads(self, graphs: Iterable[str] | None = None) -> Iterator[Quad]:
         """The quads of the given named graphs (default: all of them), graph by graph."""

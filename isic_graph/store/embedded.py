@@ -64,6 +64,9 @@ class EmbeddedStore(Store):
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
 
+    def graphs_among(self, names: Iterable[str]) -> set[str]:
+        return set(names) & set(self.graph_names())
+
     def extend(self, graph: str, triples: Iterable[Triple]) -> None:
         """Add triples to a graph in one transaction (for a store no one else sees: see load_reference)."""
         name = NamedNode(graph)

@@ -43,7 +43,8 @@ def update() -> Response:
     s = services()
     checked = for_engine(check_update(operations[0], s.limits), using, named)
     if checked.using or checked.using_named:  # read graphs, as /sparql's dataset: WITH may name a new one to write
-        check_dataset([*checked.using, *checked.using_named], s.store.graph_names())
+        read = [*checked.using, *checked.using_named]
+        check_dataset(read, s.store.graphs_among(read))
     if writes_default_graph(checked.checked.tokens):
         own = s.graphs.default_own
         raise UsageError(f"this update writes to the default graph, which is the union of the named graphs (kept by "

@@ -14,6 +14,7 @@ from pyoxigraph import RdfFormat
 from pyoxigraph import Store as Memory
 from werkzeug.test import TestResponse
 
+from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.guard import check_update
 from isic_graph.sparql.update_dataset import for_engine
 from isic_graph.web.services import services
@@ -97,7 +98,8 @@ def post(client: FlaskClient, update: str, **protocol: str) -> TestResponse:
 
 def on_engine(app: Flask, client: FlaskClient, update: str) -> Outcome:
     store = services(app).store
-    store.update(" ; ".join(f"DROP SILENT GRAPH <urn:x:{g}>" for g in GRAPHS) + f" ; INSERT DATA {{ {DATA} }}")
+    store.update(" ; ".join(f"DROP SILENT GRAPH <urn:x:{g}>" for g in GRAPHS) + f" ; INSERT DATA {{ {DATA} }}",
+                 written=Written(graphs=[f"urn:x:{g}" for g in GRAPHS]))  # the default graph kept for these alone
     answer = post(client, update)
     assert answer.status_code == 204, answer.get_data(as_text=True)
     rows = store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:x:')) }").rows

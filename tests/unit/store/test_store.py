@@ -34,6 +34,15 @@ def test_graph_names_triples_count_and_dump(store: Store) -> None:
     assert f"<urn:a> <urn:p> <urn:b> <{G}> .".encode() in store.dump(RdfFormat.N_QUADS, [G])
 
 
+def test_graphs_among_names_are_those_graph_names_lists(store: Store) -> None:
+    store.update(f'INSERT DATA {{ GRAPH <{G}1> {{ <urn:a> <urn:p> 1 }} GRAPH <{G}2> {{ <urn:b> <urn:p> 2 }} }}')
+    store.update(f"DELETE DATA {{ GRAPH <{G}2> {{ <urn:b> <urn:p> 2 }} }}")  # emptied: as graph_names has it
+    asked = [f"{G}1", f"{G}2", f"{G}3", G, "not an iri", "relative", f"{G}1"]
+    among = store.graphs_among(asked)
+    assert among == set(asked) & set(store.graph_names()) and f"{G}1" in among and f"{G}3" not in among
+    assert store.graphs_among([]) == set()
+
+
 def test_syntax_error_is_a_usage_error(store: Store) -> None:
     with pytest.raises(UsageError):
         store.query("SELECT WHERE")
