@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from pyoxigraph import RdfFormat
@@ -17,7 +18,9 @@ from isic_graph.rdf.formats import format_for_path
 from isic_graph.rdf.namespaces import PROV, Graphs
 from isic_graph.store.base import Store
 from isic_graph.validation.validator import Validator
+from tests.conftest import BACKENDS
 from tests.support import paths
+from tests.support.shared_store import shared_store
 
 DATA = paths.DATA
 VALID = DATA / "valid" / "minimal-sheet.ttl"
@@ -51,18 +54,26 @@ def test_valid_sheet_is_stored_in_the_network_graph(store: Store, validator: Val
     assert any("<http://localhost:5000/id/project/demo>" in t for t in stored)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+               initialised: tuple[Path, bytes], validator: Validator, graphs: Graphs) -> Iterator[Store]:
+    """A store holding the valid sheet as demo's, made once for the refusals, which leave it unchanged."""
+    yield from shared_store(request.param, initialised, tmp_path_factory.mktemp("demo"),
+                            lambda store: ingest(store, validator, graphs, [Document.from_path(VALID)], "demo"))
+
+
 @pytest.mark.parametrize("sheet", INVALID, ids=[p.stem for p in INVALID])
 def test_invalid_sheet_is_refused_with_its_violation_and_store_unchanged(
-        store: Store, validator: Validator, graphs: Graphs, sheet: Path) -> None:
-    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
-    before = snapshot(store)
+        demo_store: Store, validator: Validator, graphs: Graphs, sheet: Path) -> None:
+    assert network_graph(demo_store, graphs), "demo's valid sheet is stored before the invalid one is sent"
+    before = snapshot(demo_store)
     with pytest.raises(ValidationFailed) as caught:
-        ingest(store, validator, graphs, [Document.from_path(sheet)], "demo")
+        ingest(demo_store, validator, graphs, [Document.from_path(sheet)], "demo")
     focus, path = expected_violation(sheet)
     found = [(v.focus, v.path) for v in caught.value.report.violations]
     assert any(f == focus and (p or "").endswith(path.split(":")[-1]) for f, p in found), found
     assert "problème" in caught.value.report.describe("fr")
-    assert snapshot(store) == before
+    assert snapshot(demo_store) == before
 
 
 def test_malformed_turtle_is_refused_and_store_unchanged(store: Store, validator: Validator, graphs: Graphs) -> None:
