@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +25,9 @@ from isic_graph.rdf.formats import format_for_path
 from isic_graph.rdf.namespaces import ISIC, Graphs
 from isic_graph.store.base import Store
 from isic_graph.validation.validator import Validator
+from tests.conftest import BACKENDS
 from tests.support import paths
+from tests.support.shared_store import shared_store
 
 DATA = paths.DATA
 BASE = "http://localhost:5000/"
@@ -61,16 +64,26 @@ def two_networks(store: Store, validator: Validator, graphs: Graphs) -> Store:
     return store
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def two_networks_read(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                      initialised: tuple[Path, bytes], validator: Validator, graphs: Graphs) -> Iterator[Store]:
+    """Two networks' sheets stored, made once for the refusals, which leave the store unchanged (each checks)."""
+    def prepare(store: Store) -> None:
+        ingest(store, validator, graphs, [sheet("demo")], "demo")
+        ingest(store, validator, graphs, [sheet("autre")], "autre")
+    yield from shared_store(request.param, initialised, tmp_path_factory.mktemp("two-networks"), prepare)
+
+
 TYPOS = ["demo-obstacl", "demo-obstalce", "demo-obstacles", "demo-0bstacle", "Demo-obstacle", "demo_obstacle",
          "demo-obstacle-"]
 
 
 @pytest.mark.parametrize("typo, link", [(typo, ("confirms", "contradicts")[i % 2]) for i, typo in enumerate(TYPOS)])
 def test_a_link_to_a_misspelt_lesson_is_refused_with_the_closest_known_one(
-        two_networks: Store, validator: Validator, graphs: Graphs, typo: str, link: str) -> None:
-    before = snapshot(two_networks)
+        two_networks_read: Store, validator: Validator, graphs: Graphs, typo: str, link: str) -> None:
+    before = snapshot(two_networks_read)
     with pytest.raises(ValidationFailed) as caught:
-        ingest(two_networks, validator, graphs, [citing("autre", f"id/lesson/{typo}", link)], "autre", Mode.UPSERT)
+        ingest(two_networks_read, validator, graphs, [citing("autre", f"id/lesson/{typo}", link)], "autre", Mode.UPSERT)
     [violation] = caught.value.report.violations
     assert (violation.focus, violation.path, violation.value) == (
         BASE + "id/lesson/citing", ISIC + link, f"<{BASE}id/lesson/{typo}>")
@@ -78,15 +91,18 @@ def test_a_link_to_a_misspelt_lesson_is_refused_with_the_closest_known_one(
     assert "Vouliez-vous dire « demo-obstacle »" in violation.messages["fr"]
     assert f"Did you mean 'demo-obstacle' ({BASE}id/lesson/demo-obstacle)?" in violation.messages["en"]
     assert violation.field_names["fr"] == ("Confirme" if link == "confirms" else "Contredit")
-    assert snapshot(two_networks) == before
+    assert snapshot(two_networks_read) == before
 
 
 def test_a_link_to_a_lesson_like_none_is_refused_without_a_guess(
-        two_networks: Store, validator: Validator, graphs: Graphs) -> None:
+        two_networks_read: Store, validator: Validator, graphs: Graphs) -> None:
+    before = snapshot(two_networks_read)
     with pytest.raises(ValidationFailed) as caught:
-        ingest(two_networks, validator, graphs, [citing("autre", "id/lesson/tout-autre-chose")], "autre", Mode.UPSERT)
+        ingest(two_networks_read, validator, graphs, [citing("autre", "id/lesson/tout-autre-chose")], "autre",
+               Mode.UPSERT)
     [violation] = caught.value.report.violations
     assert "tout-autre-chose" in violation.messages["fr"] and "Vouliez-vous dire" not in violation.messages["fr"]
+    assert snapshot(two_networks_read) == before  # the store is shared
 
 
 def test_a_lesson_of_another_networks_graph_exists_here(
@@ -121,15 +137,18 @@ def test_a_lesson_of_an_unregistered_instance_is_refused(
 
 
 def test_a_lesson_the_replacing_submission_drops_is_no_longer_known(
-        two_networks: Store, validator: Validator, graphs: Graphs) -> None:
+        two_networks_read: Store, validator: Validator, graphs: Graphs) -> None:
     """Replacing its graph, a network cites its own lesson that the new graph no longer holds: refused."""
     document = sheet("autre")
     text = document.data.decode().replace('<id/lesson/autre-workaround>', '<id/lesson/autre-workaround-2>')
     text += '\n<id/lesson/autre-obstacle> <https://w3id.org/isic/ontology#confirms> <id/lesson/autre-workaround> .\n'
+    before = snapshot(two_networks_read)
     with pytest.raises(ValidationFailed) as caught:
-        ingest(two_networks, validator, graphs, [Document("autre.ttl", text.encode(), document.format)], "autre")
+        ingest(two_networks_read, validator, graphs, [Document("autre.ttl", text.encode(), document.format)],
+               "autre")
     [violation] = caught.value.report.violations
     assert "Vouliez-vous dire « autre-workaround-2 »" in violation.messages["fr"]
+    assert snapshot(two_networks_read) == before  # the store is shared
 
 
 def test_a_dangling_link_in_a_csv_sheet_names_its_file_row_and_column(
