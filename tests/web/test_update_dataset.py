@@ -103,7 +103,11 @@ def on_engine(app: Flask, client: FlaskClient, update: str) -> Outcome:
     answer = post(client, update)
     assert answer.status_code == 204, answer.get_data(as_text=True)
     rows = store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:x:')) }").rows
-    return frozenset((str(r["g"]), str(r["s"]), str(r["p"]), str(r["o"])) for r in rows)
+    outcome = frozenset((str(r["g"]), str(r["s"]), str(r["p"]), str(r["o"])) for r in rows)
+    default = store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'urn:x:')) }").rows
+    assert {(str(r["s"]), str(r["p"]), str(r["o"])) for r in default} == {q[1:] for q in outcome}, \
+        f"the default graph is not the union of the named graphs after {update!r}"
+    return outcome
 
 
 def in_memory(update: str) -> Outcome:
