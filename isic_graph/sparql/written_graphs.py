@@ -13,6 +13,7 @@ from typing import Sequence
 
 from isic_graph.sparql.guard import declarations, expand
 from isic_graph.sparql.lexer import Token
+from isic_graph.sparql.terms import is_iri
 
 MANY = 64  # IRIs named: beyond, keeping the default graph graph by graph costs about what the rebuild does
 
@@ -41,7 +42,7 @@ def written_graphs(tokens: Sequence[Token]) -> list[str] | None:
         if token.kind not in ("iri", "pname"):
             continue
         name = expand(token, prefixes, base)
-        if name is None:
+        if name is None or not is_iri(name):  # written into the keeping operations as the terms module allows
             return None
         named.add(name)
     if not named or len(named) > MANY:
