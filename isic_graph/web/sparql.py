@@ -63,7 +63,7 @@ def sparql() -> Response:
         accept = answer_type(checked.form)
         dataset = [*checked.dataset, *default_graphs, *named_graphs]
         if dataset:
-            check_dataset(dataset, s.store.graph_names())
+            check_dataset(dataset, s.store.graphs_among(dataset))  # asked of them alone
         scope = check_scope(scope, bool(dataset))
         stale: tuple[str, ...] = ()
         if scope == "local":

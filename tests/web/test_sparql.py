@@ -114,6 +114,24 @@ def test_protocol_dataset_restricts_the_default_graph(client: FlaskClient) -> No
     assert 0 < lesson_count(anas.data) < lesson_count(everything.data)
 
 
+@pytest.mark.parametrize("asked", ["from", "from-named", "default-graph-uri", "named-graph-uri"])
+def test_a_dataset_may_name_only_graphs_of_the_store_however_it_is_given(client: FlaskClient, asked: str) -> None:
+    known, unknown = BASE + "graph/network/anas", BASE + "graph/network/nobody"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def ask(graphs: list[str]) -> tuple[int, str]:
+        text = query.replace("WHERE", " ".join(f"FROM {'NAMED ' if asked == 'from-named' else ''}<{g}>"
+                                               for g in graphs) + " WHERE") if asked.startswith("from") else query
+        protocol = [] if asked.startswith("from") else [(asked, g) for g in graphs]
+        answer = client.get("/sparql", query_string=MultiDict([("query", text), *protocol]))
+        return answer.status_code, answer.get_data(as_text=True)
+
+    assert ask([known])[0] == 200
+    status, said = ask([known, unknown])
+    assert status == 400 and f"<{unknown}> is not a graph of this store" in said
+    assert f"<{known}> is not" not in said
+
+
 def test_runaway_query_is_stopped_by_its_deadline_with_a_503_and_the_engine_comes_back(
         tmp_path: Path, loaded_store: Path) -> None:
     engine = engine_on_copy(loaded_store, tmp_path / "store")
