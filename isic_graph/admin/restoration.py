@@ -92,7 +92,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
         if own:  # kept in the graph that holds the default graph's own triples now
             staged.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
                           written=Written())
-        staged.rebuild_default_graph()
+        staged.fill_default_graph()  # it held the backup's own triples alone, now in a named graph too
         problems = audit(staged, graphs, validator, on_step=on_step)
         if problems and not only_conforming:
             failing = sorted({p.graph for p in problems})
