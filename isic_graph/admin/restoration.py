@@ -109,7 +109,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
         else:
             copy_into(store, staged, expected, on_step)
     finally:
-        staged.close()
+        staged.discard()  # when it took the store's place, it was closed (and flushed) before
         shutil.rmtree(staging if on_disk else staging.parent, ignore_errors=True)
     now = census_of(store)
     if now != expected:
