@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -135,10 +136,11 @@ def test_a_backup_with_a_failing_graph_is_refused_whole_naming_graph_resource_an
     assert sorted(os.listdir(tmp_path)) == ["b", "store"]  # nothing left beside the store
 
 
-def test_the_cli_prints_each_problem_and_restores_nothing(good: Path, tmp_path: Path) -> None:
+def test_the_cli_prints_each_problem_and_restores_nothing(good: Path, tmp_path: Path,
+                                                         initialised: tuple[Path, bytes]) -> None:
     folder = variant(good, tmp_path / "b", HOSTILE[0].values[0])
     env = {"ISIC_STORE": str(tmp_path / "store")}
-    assert cli(env, "init").exit_code == 0
+    shutil.copytree(initialised[0], tmp_path / "store")  # a store as `init` leaves it
     before = content(tmp_path / "store")
     result = cli(env, "restore", "--replace", str(folder))
     assert result.exit_code == 1 and "Traceback" not in result.output
