@@ -92,14 +92,14 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
         if own:  # kept in the graph that holds the default graph's own triples now
             staged.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
                           written=Written())
-        staged.fill_default_graph()  # it held the backup's own triples alone, now in a named graph too
-        problems = audit(staged, graphs, validator, on_step=on_step)
+        problems = audit(staged, graphs, validator, on_step=on_step)  # reads the named graphs alone (GRAPH ?g)
         if problems and not only_conforming:
             failing = sorted({p.graph for p in problems})
             raise RestoreRefused(f"{len(problems)} problem(s) in {len(failing)} graph(s) of the backup; nothing was "
                                  "restored: correct them, or pass --only-conforming to restore the graphs that "
                                  "pass and leave out these", problems)
-        leave_out(staged, graphs, problems)
+        staged.fill_default_graph()  # it held the backup's own triples alone, now in a named graph too
+        leave_out(staged, graphs, problems)  # the identity graph worked out again reads the default graph
         expected = census_of(staged)
         if on_disk:
             assert isinstance(store, EmbeddedStore)
