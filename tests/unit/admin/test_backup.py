@@ -69,8 +69,10 @@ def assert_same_content(before: dict[str, list[Quad]], after: dict[str, list[Qua
     assert sorted(before) == sorted(after)
     for name in before:
         assert len(before[name]) == len(after[name]), name
-        assert ground(before[name]) == ground(after[name]), name
-        assert isomorphic(before[name], after[name]), name
+        held = ground(before[name])
+        assert held == ground(after[name]), name
+        if len(held) < len(before[name]):  # blank nodes (else the same ground triples are the whole graph)
+            assert isomorphic(before[name], after[name]), name
 
 
 def ground(quads: list[Quad]) -> set[Triple]:
