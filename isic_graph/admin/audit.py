@@ -40,6 +40,7 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
     """The problems of every graph of a store holding a whole backup (nothing, when every graph passes)."""
     problems: list[Problem] = []
     checked_by_shapes = set()
+    private: dict[str, list[Problem]] = {}  # the personal data in each graph the shapes did not check
     names = store.graph_names()
     for graph in counted(names, on_step, "checking graphs", len(names), "graphs", every=1):
         if graph.startswith(graphs.network_prefix):
@@ -49,14 +50,18 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
             problems += harvested_problems(store, graph, graphs, validator, lang)
             checked_by_shapes.add(graph)
         elif graph in (graphs.ontology, graphs.thesauri):
-            problems += vocabulary_problems(store, graph, graphs)
+            triples = store.graph_triples(graph)  # read whole for its check: searched from there, not read again
+            problems += vocabulary_problems(triples, graph, graphs)
+            private[graph] = privacy_problems(graph, triples, graphs)
         elif graph == graphs.identity:
-            problems += identity_problems(store, graph)
-    quads_of = groupby(counted(store.stream(), on_step, "checking personal data", None, "quads"), key=graph_of)
-    for graph, quads in quads_of:  # every quad once, streamed, graph by graph
-        if graph not in checked_by_shapes:
-            problems += privacy_problems(graph, (q.triple for q in quads), graphs)
-    return problems
+            triples = store.graph_triples(graph)
+            problems += identity_problems(triples, graph)
+            private[graph] = privacy_problems(graph, triples, graphs)
+    rest = (quad for graph in names if graph not in checked_by_shapes and graph not in private
+            for quad in store.stream(graph))
+    for graph, quads in groupby(counted(rest, on_step, "checking personal data", None, "quads"), key=graph_of):
+        private[graph] = privacy_problems(graph, (q.triple for q in quads), graphs)  # streamed, graph by graph
+    return problems + [problem for graph in names for problem in private.get(graph, [])]
 
 
 def network_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
@@ -79,17 +84,17 @@ def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Vali
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
 
 
-def vocabulary_problems(store: Store, graph: str, graphs: Graphs) -> list[Problem]:
+def vocabulary_problems(triples: list[Triple], graph: str, graphs: Graphs) -> list[Problem]:
     """The shared vocabulary describes no resource of the instance (which the shapes would not check there)."""
-    own = sorted({t.subject.value for t in store.graph_triples(graph)
+    own = sorted({t.subject.value for t in triples
                   if isinstance(t.subject, NamedNode) and t.subject.value.startswith(graphs.base)})
     return [Problem(graph, s, f"<{s}> is a resource of this instance, which the vocabulary graphs never describe")
             for s in own[:20]]
 
 
-def identity_problems(store: Store, graph: str) -> list[Problem]:
+def identity_problems(triples: list[Triple], graph: str) -> list[Problem]:
     """The identity graph holds owl:sameAs links between IRIs, and nothing else."""
-    odd = [t for t in store.graph_triples(graph) if t.predicate.value != SAME_AS
+    odd = [t for t in triples if t.predicate.value != SAME_AS
            or not isinstance(t.subject, NamedNode) or not isinstance(t.object, NamedNode)]
     return [Problem(graph, _shown(t.subject), f"{_shown(t.subject)} {_shown(t.predicate)} …: the identity graph holds "
                     "owl:sameAs links between IRIs only") for t in odd[:20]]

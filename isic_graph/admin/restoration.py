@@ -13,18 +13,19 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyoxigraph import NamedNode
+
 from isic_graph.admin.audit import audit
 from isic_graph.admin.backup import (
     DEFAULT,
     Backup,
     Manifest,
-    census,
     difference,
     load_update,
 )
 from isic_graph.errors import BackupError, Problem, RestoreRefused, UsageError
 from isic_graph.ingest.identity import recompute_identity
-from isic_graph.progress import OnStep, counted, ignore
+from isic_graph.progress import OnStep, Step, counted, ignore
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri
@@ -32,6 +33,8 @@ from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.swap import staging_folder, sweep
 from isic_graph.validation.validator import Validator
+
+CENSUS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
     staged = EmbeddedStore(staging)
     try:
         staged.bulk_load(checked.data, on_step)
-        found = census(counted(staged.stream(), on_step, "counting", manifest.quads, "quads"))
+        found = census_of(staged, on_step, manifest.quads)
         if own := len(staged.default_triples()):  # a backup of a store whose default graph held triples of its own
             found[DEFAULT] = own
         if found != manifest.counts():
@@ -89,14 +92,14 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
         if own:  # kept in the graph that holds the default graph's own triples now
             staged.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
                           written=Written())
-        staged.rebuild_default_graph()
-        problems = audit(staged, graphs, validator, on_step=on_step)
+        problems = audit(staged, graphs, validator, on_step=on_step)  # reads the named graphs alone (GRAPH ?g)
         if problems and not only_conforming:
             failing = sorted({p.graph for p in problems})
             raise RestoreRefused(f"{len(problems)} problem(s) in {len(failing)} graph(s) of the backup; nothing was "
                                  "restored: correct them, or pass --only-conforming to restore the graphs that "
                                  "pass and leave out these", problems)
-        leave_out(staged, graphs, problems)
+        staged.fill_default_graph()  # it held the backup's own triples alone, now in a named graph too
+        leave_out(staged, graphs, problems)  # the identity graph worked out again reads the default graph
         expected = census_of(staged)
         if on_disk:
             assert isinstance(store, EmbeddedStore)
@@ -106,7 +109,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
         else:
             copy_into(store, staged, expected, on_step)
     finally:
-        staged.close()
+        staged.discard()  # when it took the store's place, it was closed (and flushed) before
         shutil.rmtree(staging if on_disk else staging.parent, ignore_errors=True)
     now = census_of(store)
     if now != expected:
@@ -135,6 +138,17 @@ def copy_into(store: Store, staged: EmbeddedStore, expected: dict[str, int], on_
         store.update(load_update(graph, staged.graph_triples(graph)), written=Written(graphs=[graph]))
 
 
-def census_of(store: Store) -> dict[str, int]:
-    return census(store.stream())
+def census_of(store: Store, on_step: OnStep = ignore, listed: int | None = None) -> dict[str, int]:
+    """Quads per named graph (the default graph, derived from them, left out), counted by the store itself:
+    one query, where reading every quad back would cost as much as a dump. listed: the total expected."""
+    counts: dict[str, int] = {}
+    on_step(Step("counting", 0, listed, "quads"))
+    for row in store.select(CENSUS).rows:
+        graph = row["g"]
+        if not isinstance(graph, NamedNode):
+            raise BackupError(f"a graph named by a blank node ({graph}) cannot be named in a SPARQL update: "
+                              "not supported")
+        counts[graph.value] = int(row["n"].value)
+    on_step(Step("counting", sum(counts.values()), listed, "quads"))
+    return counts
 

@@ -36,6 +36,9 @@ SEPARATOR = "\n;\n"  # a newline first: the text before may end with a comment
 MISSING = "FILTER NOT EXISTS { ?s ?p ?o }"
 REBUILD = ("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } } }" + SEPARATOR
            + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {MISSING} }}")
+# For a store whose default graph holds no triple the named graphs do not (one just bulk-loaded, no one else
+# sees): the rebuild's insertion alone, without asking what is missing (nearly all of it), about a third quicker.
+FILL = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @dataclass(frozen=True)

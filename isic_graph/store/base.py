@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Sequence
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from isic_graph.errors import UsageError
-from isic_graph.sparql.default_graph import REBUILD, SEPARATOR, Written, kept, kept_operations
+from isic_graph.sparql.default_graph import FILL, REBUILD, SEPARATOR, Written, kept, kept_operations
 from isic_graph.sparql.terms import iri, iris, is_iri
 from isic_graph.store.results import QueryResult, SelectResult
 
@@ -49,6 +49,11 @@ class Store(ABC):
     def rebuild_default_graph(self) -> None:
         """Make the default graph the set union of the named graphs again (after writes made outside SPARQL)."""
         self._apply(REBUILD)
+
+    def fill_default_graph(self) -> None:
+        """Make the default graph the set union of the named graphs, when it holds no triple they do not (after a
+        bulk load into a store no one else sees): the rebuild, without removing what is not there."""
+        self._apply(FILL)
 
     @abstractmethod
     def _apply(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:

@@ -156,6 +156,11 @@ class EmbeddedStore(Store):
         finally:
             del self._store
 
+    def discard(self) -> None:
+        """Release a store whose folder is deleted next: what it holds in memory is not written to its files first."""
+        if hasattr(self, "_store"):
+            del self._store
+
 
 @contextmanager
 def in_a_copy(store: EmbeddedStore) -> Iterator[EmbeddedStore]:

@@ -69,8 +69,10 @@ def assert_same_content(before: dict[str, list[Quad]], after: dict[str, list[Qua
     assert sorted(before) == sorted(after)
     for name in before:
         assert len(before[name]) == len(after[name]), name
-        assert ground(before[name]) == ground(after[name]), name
-        assert isomorphic(before[name], after[name]), name
+        held = ground(before[name])
+        assert held == ground(after[name]), name
+        if len(held) < len(before[name]):  # blank nodes (else the same ground triples are the whole graph)
+            assert isomorphic(before[name], after[name]), name
 
 
 def ground(quads: list[Quad]) -> set[Triple]:
@@ -191,10 +193,11 @@ def cli(env: dict[str, str], *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A backup of a store holding the ontology and thesauri, made once by the CLI; tests damage copies of it."""
+def made(tmp_path_factory: pytest.TempPathFactory, initialised: tuple[Path, bytes]) -> Path:
+    """A backup of a store as `init` leaves it (ontology and thesauri: a copy of the one initialised once), made
+    once by the CLI; tests damage copies of it."""
     folder = tmp_path_factory.mktemp("made")
-    assert cli({"ISIC_STORE": str(folder / "store")}, "init").exit_code == 0
+    shutil.copytree(initialised[0], folder / "store")
     done = cli({"ISIC_STORE": str(folder / "store")}, "backup", str(folder / "backup"))
     assert done.exit_code == 0 and "backed up" in done.output
     return folder / "backup"
@@ -210,29 +213,34 @@ class Target:
     """An on-disk store to restore into: the CLI's environment for it, and what it holds."""
 
     path: Path
+    original: dict[str, list[Quad]]  # what it held when it was made
 
     @property
     def env(self) -> dict[str, str]:
         return {"ISIC_STORE": str(self.path)}
 
     def content(self) -> dict[str, list[Quad]]:
-        with EmbeddedStore(self.path) as opened:
-            return by_graph(opened)
+        return content_of(self.path)
+
+
+def content_of(path: Path) -> dict[str, list[Quad]]:
+    with EmbeddedStore(path) as opened:
+        return by_graph(opened)
 
 
 @pytest.fixture(scope="module")
-def target_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def target_made(tmp_path_factory: pytest.TempPathFactory) -> Target:
     """A store with one graph of its own, made once; each test has a copy of its folder."""
     folder = tmp_path_factory.mktemp("target") / "target"
     with EmbeddedStore(folder) as store:
         store.update('INSERT DATA { GRAPH <urn:x:mine> { <urn:x:s> <urn:x:p> "kept" } }')
-    return folder
+    return Target(folder, content_of(folder))
 
 
 @pytest.fixture
-def target(target_made: Path, tmp_path: Path) -> Target:
-    """A store with one graph of its own."""
-    return Target(Path(shutil.copytree(target_made, tmp_path / "target")))
+def target(target_made: Target, tmp_path: Path) -> Target:
+    """A store with one graph of its own: a copy of the one made once, holding what it held."""
+    return Target(Path(shutil.copytree(target_made.path, tmp_path / "target")), target_made.original)
 
 
 def flip_one_byte(folder: Path) -> None:
@@ -298,12 +306,11 @@ DAMAGES = [
 @pytest.mark.parametrize(("damage", "message"), DAMAGES)
 def test_a_damaged_backup_is_refused_and_the_store_left_untouched(
         copy_of: Path, target: Target, damage: Callable[[Path], object], message: str) -> None:
-    before = target.content()
     damage(copy_of)
     result = cli(target.env, "restore", "--replace", str(copy_of))
     assert result.exit_code == 1, result.output
     assert message in result.output and "Traceback" not in result.output
-    assert target.content() == before
+    assert target.content() == target.original != {}
 
 
 def test_a_damaged_backup_is_refused_before_a_missing_store_is_created(copy_of: Path, tmp_path: Path) -> None:
@@ -313,10 +320,9 @@ def test_a_damaged_backup_is_refused_before_a_missing_store_is_created(copy_of: 
 
 
 def test_a_store_that_is_not_empty_is_replaced_only_with_replace(copy_of: Path, target: Target) -> None:
-    before = target.content()
     refused = cli(target.env, "restore", str(copy_of))
     assert refused.exit_code == 1 and "--replace" in refused.output
-    assert target.content() == before
+    assert target.content() == target.original != {}
     replaced = cli(target.env, "restore", "--replace", str(copy_of))
     assert replaced.exit_code == 0 and "restored" in replaced.output
     manifest = json.loads((copy_of / "manifest.json").read_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from isic_graph.cli import main
 from isic_graph.errors import Problem, RestoreRefused, UsageError
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.rdf.namespaces import Graphs
+from isic_graph.sparql.default_graph import Written
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.validator import Validator
@@ -43,11 +45,20 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def mine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store on disk with one graph of its own, made once: tests restore into copies of its folder."""
+    folder = tmp_path_factory.mktemp("mine") / "store"
+    with EmbeddedStore(folder) as store:
+        store.update('INSERT DATA { GRAPH <urn:x:mine> { <urn:x:s> <urn:x:p> "kept" } }')
+    return folder
+
+
 def variant(good: Path, folder: Path, update: str) -> Path:
     """A backup of the good one's content changed by an update (as an administrator's raw SPARQL update may)."""
     store = EmbeddedStore(None)
     store.bulk_load(good / "store.nq.gz")
-    store.update(update)
+    store.update(update, written=Written())  # a backup holds the named graphs alone: no default graph to keep
     backup(store, folder, BASE)
     return folder
 
@@ -116,11 +127,10 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("update", "graph", "words", "datum"), HOSTILE)
 def test_a_backup_with_a_failing_graph_is_refused_whole_naming_graph_resource_and_problem(
-        good: Path, tmp_path: Path, validator: Validator, update: str, graph: str, words: list[str],
+        good: Path, mine: Path, tmp_path: Path, validator: Validator, update: str, graph: str, words: list[str],
         datum: str | None) -> None:
     folder = variant(good, tmp_path / "b", update)
-    target = EmbeddedStore(tmp_path / "store")
-    target.update('INSERT DATA { GRAPH <urn:x:mine> { <urn:x:s> <urn:x:p> "kept" } }')
+    target = EmbeddedStore(Path(shutil.copytree(mine, tmp_path / "store")))
     before = fingerprint(target)
     with pytest.raises(RestoreRefused) as refused:
         restore_into(target, folder, validator, replace=True)
@@ -135,10 +145,11 @@ def test_a_backup_with_a_failing_graph_is_refused_whole_naming_graph_resource_an
     assert sorted(os.listdir(tmp_path)) == ["b", "store"]  # nothing left beside the store
 
 
-def test_the_cli_prints_each_problem_and_restores_nothing(good: Path, tmp_path: Path) -> None:
+def test_the_cli_prints_each_problem_and_restores_nothing(good: Path, tmp_path: Path,
+                                                         initialised: tuple[Path, bytes]) -> None:
     folder = variant(good, tmp_path / "b", HOSTILE[0].values[0])
     env = {"ISIC_STORE": str(tmp_path / "store")}
-    assert cli(env, "init").exit_code == 0
+    shutil.copytree(initialised[0], tmp_path / "store")  # a store as `init` leaves it
     before = content(tmp_path / "store")
     result = cli(env, "restore", "--replace", str(folder))
     assert result.exit_code == 1 and "Traceback" not in result.output
