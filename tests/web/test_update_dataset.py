@@ -125,6 +125,31 @@ def test_with_and_using_updates_mean_what_sparql_says(app: Flask, client: FlaskC
     assert on_engine(app, client, update) == expected
 
 
+NAMING = {  # updates that name the graphs they write (the default graph kept for those), and some that do not
+    "insert-data": "INSERT DATA { GRAPH <urn:x:A> { <urn:x:new> <urn:x:p> 5 } }",
+    "a-triple-another-graph-still-holds": "INSERT DATA { GRAPH <urn:x:C> { <urn:x:a> <urn:x:p> 1 } } ; "
+                                          "DELETE DATA { GRAPH <urn:x:A> { <urn:x:a> <urn:x:p> 1 } }",
+    "moved-between-graphs": "DELETE { GRAPH <urn:x:A> { ?s ?p ?o } } INSERT { GRAPH <urn:x:B> { ?s ?p ?o } } "
+                            "WHERE { GRAPH <urn:x:A> { ?s ?p ?o } }",
+    "cleared-and-dropped": "CLEAR GRAPH <urn:x:A> ; DROP GRAPH <urn:x:B>",
+    "created-then-written": "CREATE GRAPH <urn:x:NEW> ; INSERT DATA { GRAPH <urn:x:NEW> { <urn:x:n> <urn:x:p> 0 } }",
+    "an-escaped-graph-name": r"INSERT DATA { GRAPH <urn:x:\u0041> { <urn:x:e> <urn:x:p> 7 } }",
+    "delete-where": "DELETE WHERE { GRAPH <urn:x:C> { ?s ?p ?o } }",
+    "a-graph-variable": "INSERT { GRAPH ?g { ?s <urn:x:seen> true } } WHERE { GRAPH ?g { ?s <urn:x:p> 1 } }",
+    "copy": "COPY <urn:x:A> TO <urn:x:B>",
+    "move": "MOVE <urn:x:B> TO <urn:x:R>",
+    "add": "ADD <urn:x:A> TO <urn:x:C>",
+}
+
+
+@pytest.mark.parametrize("update", NAMING.values(), ids=NAMING.keys())
+def test_updates_without_a_dataset_keep_the_default_graph_the_union_of_the_named_graphs(
+        app: Flask, client: FlaskClient, update: str) -> None:
+    expected = in_memory(update)
+    assert expected != in_memory("INSERT DATA {}"), "the case changes nothing: it would prove nothing"
+    assert on_engine(app, client, update) == expected  # on_engine checks the default graph too
+
+
 @pytest.mark.parametrize("name", EQUIVALENTS)
 def test_each_form_does_what_its_graph_form_does(app: Flask, client: FlaskClient, name: str) -> None:
     assert on_engine(app, client, CASES[name]) == on_engine(app, client, EQUIVALENTS[name])
