@@ -6,8 +6,8 @@ WHOLE bytes is read whole; when its bytes alone show it has no more rows than th
 is passed on without being parsed, else it is counted from memory (the parsers read from bytes at their own pace; fed
 from a stream, they ask for 2 kB at a time, each ask a call back into Python); past WHOLE bytes, it is
 counted as it streams in, and reading stops at the first row past the limit, which also stops the
-engine's work on that answer. Counting parses the stream with the
-engine's own parsers (pyoxigraph), or, for CSV, which pyoxigraph cannot read, its line ends outside quoted fields.
+engine's work on that answer. Counting parses the stream with the engine's own parsers (pyoxigraph), or
+counts lines: CSV's line ends outside quoted fields (pyoxigraph cannot read CSV), TSV's each (a row a line).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ VALUE_LIMIT = 16 * 1024 * 1024  # the largest term the parsers read (pyoxigraph'
 TRUNCATED = PROBLEMS + "results-truncated"  # the note in truncated results' head
 XML_NOTE = tostring(Element("link", href=TRUNCATED))  # the note as an element of the XML results' head
 CSV_MARKS = re.compile(rb'["\n]')  # a quote opens or closes a field (a doubled one does both); a line end
+LINE_ENDS = re.compile(rb"\n")
 RDFLIB_RESULT_FORMATS = {f.media_type: f.rdflib for f in formats_for(RESULTS) if not f.rows_as_lines}
 
 
@@ -84,22 +85,28 @@ def cap(stream: IO[bytes], content_type: str, limit: int) -> Capped:
         if bound is not None and bound <= limit:
             return Capped(whole, content_type, counted=True)
     try:
+        if media_type == "text/tab-separated-values":  # a row a line (its terms escape line ends)
+            return _cap_lines(tee, content_type, limit, LINE_ENDS, VALUE_LIMIT)
         if media_type in RESULT_FORMATS:
             return _cap_solutions(tee, content_type, media_type, limit)
         if media_type == "text/csv":
-            return _cap_csv(tee, content_type, limit)
+            return _cap_lines(tee, content_type, limit, CSV_MARKS)
         rdf_format = RdfFormat.from_media_type(media_type)
         if rdf_format is not None:
             return _cap_triples(tee, content_type, rdf_format, limit)
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"the query engine sent an unreadable answer: {exc}") from None
     except MemoryError:  # the parsers' buffer limit (16 MiB) for one term: a literal a query built (CONCAT…)
-        raise AnswerTooLarge(f"the answer holds a value larger than {VALUE_LIMIT // (1024 * 1024)} MiB, "
-                             "more than the server reads to count the rows: narrow the query (STRLEN, SUBSTR)",
-                             f"la réponse contient une valeur de plus de {VALUE_LIMIT // (1024 * 1024)} Mio, plus "
-                             "que le serveur ne lit pour compter les lignes : restreignez la requête (STRLEN, "
-                             "SUBSTR)") from None
+        raise too_large() from None
     return Capped(tee.read_all(), content_type, counted=False)
+
+
+def too_large() -> AnswerTooLarge:
+    return AnswerTooLarge(f"the answer holds a value larger than {VALUE_LIMIT // (1024 * 1024)} MiB, "
+                          "more than the server reads to count the rows: narrow the query (STRLEN, SUBSTR)",
+                          f"la réponse contient une valeur de plus de {VALUE_LIMIT // (1024 * 1024)} Mio, plus "
+                          "que le serveur ne lit pour compter les lignes : restreignez la requête (STRLEN, "
+                          "SUBSTR)")
 
 
 def _cap_solutions(tee: _Tee, content_type: str, media_type: str, limit: int) -> Capped:
@@ -113,18 +120,26 @@ def _cap_solutions(tee: _Tee, content_type: str, media_type: str, limit: int) ->
                   content_type, counted=True, truncated=True)
 
 
-def _cap_csv(tee: _Tee, content_type: str, limit: int) -> Capped:
-    """CSV rows counted by their line ends outside quoted fields (the engine quotes every field holding a quote,
-    a comma or a line break, and doubles its quotes), so that no field is too long to count (the csv module
-    stops at 128 KiB); a longer answer is cut after its header and `limit` rows, byte for byte."""
+def _cap_lines(tee: _Tee, content_type: str, limit: int, marks: re.Pattern[bytes],
+               longest: int | None = None) -> Capped:
+    """Rows counted by their line ends: CSV's outside quoted fields (the engine quotes every field holding a quote,
+    a comma or a line break, and doubles its quotes; marks: quotes and line ends), so that no field is too long
+    to count (the csv module stops at 128 KiB); TSV's each (its terms escape line ends; marks: line ends), a line
+    longer than `longest` refused as too large, as the parsers refuse it (pyoxigraph's TSV parser took seconds to
+    say so, its time growing with the square of the line's length). A longer answer is cut after its header and
+    `limit` rows, byte for byte."""
     source = tee.source()
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
-    kept, lines, quoted = bytearray(), 0, False
+    kept, lines, quoted, line = bytearray(), 0, False, 0  # line: the bytes of the line not yet ended
     while block := stream.read(READ_AHEAD):
-        for mark in CSV_MARKS.finditer(block):
+        start = 0  # where, in this block, the line not yet ended starts
+        for mark in marks.finditer(block):
             if mark.group() == b'"':
                 quoted = not quoted
             elif not quoted:
+                if longest is not None and line + mark.start() - start > longest:
+                    raise too_large()
+                line, start = 0, mark.end()
                 lines += 1
                 if lines == limit + 1:  # the header and `limit` rows: is anything written after them?
                     kept += block[:mark.end()]
@@ -132,6 +147,9 @@ def _cap_csv(tee: _Tee, content_type: str, limit: int) -> Capped:
                     if not rest:
                         return Capped(tee.read_all(), content_type, counted=True)
                     return Capped(bytes(kept), content_type, counted=True, truncated=True)
+        line += len(block) - start
+        if longest is not None and line > longest:
+            raise too_large()
         kept += block
     return Capped(tee.read_all(), content_type, counted=True)
 
@@ -144,11 +162,7 @@ def _cap_triples(tee: _Tee, content_type: str, rdf_format: RdfFormat, limit: int
 
 
 def _write_solutions(variables: list[str], solutions: list[Any], media_type: str) -> bytes:
-    """The solutions written again in their format: TSV as the spec says, the others by rdflib."""
-    if media_type == "text/tab-separated-values":  # terms in N-Triples syntax, which is what str() gives
-        lines = ["\t".join("?" + v for v in variables)]
-        lines += ["\t".join("" if s[v] is None else str(s[v]) for v in variables) for s in solutions]
-        return ("\n".join(lines) + "\n").encode("utf-8")
+    """The solutions written again in their format (JSON or XML), by rdflib."""
     from rdflib import Variable
     from rdflib.query import Result
 

@@ -117,7 +117,7 @@ def test_an_answer_whose_bytes_bound_its_rows_within_the_limit_is_passed_on_unpa
     bound = capping.at_most(body, media_type)
     assert bound is not None and bound >= 30
     parsed: list[str] = []
-    for name in ("_cap_solutions", "_cap_csv"):
+    for name in ("_cap_solutions", "_cap_lines"):
         original = getattr(capping, name)
         monkeypatch.setattr(capping, name, lambda *a, _o=original, _n=name: parsed.append(_n) or _o(*a))
     if capping.WHOLE > len(body):  # read whole: the bound decides

@@ -62,3 +62,26 @@ def test_csv_with_a_long_field_is_counted_and_cut_at_the_limit(size: int) -> Non
     assert body.startswith(capped.body) and rows[1][1] == "a" * size
     whole = cap(io.BytesIO(body), "text/csv", 8)
     assert not whole.truncated and whole.body == body
+
+
+def test_a_tsv_line_past_what_the_parsers_read_is_refused_even_when_no_value_alone_is() -> None:
+    """A TSV row is a line, and the parsers read a line whole: two values of 9 MiB in one row are too large
+    together (pyoxigraph's parser said so after seconds; the line ends are counted now)."""
+    half = VALUE_LIMIT // 2 + 1024
+    store = store_with(["a" * half])
+    store.add(Quad(NamedNode("http://e.example/0"), NamedNode("http://e.example/q"), Literal("b" * half)))
+    body = store.query("SELECT ?s ?a ?b WHERE { ?s <http://e.example/p> ?a ; <http://e.example/q> ?b }").serialize(
+        format=QueryResultsFormat.TSV)
+    with pytest.raises(AnswerTooLarge):
+        cap(io.BytesIO(body), "text/tab-separated-values", 5)
+
+
+@pytest.mark.parametrize("limit", [1, 5])
+def test_a_tsv_line_within_what_the_parsers_read_is_counted_and_cut_at_the_limit(limit: int) -> None:
+    values = ["a" * (VALUE_LIMIT - 64 * 1024), "b", "c\nd", "e"]
+    body = store_with(values).query(SELECT).serialize(format=QueryResultsFormat.TSV)
+    capped = cap(io.BytesIO(body), "text/tab-separated-values", limit)
+    lines = capped.body.split(b"\n")
+    assert capped.truncated == (limit < len(values)) and body.startswith(capped.body)
+    assert lines[0] == b"?s\t?o" and len(lines) == min(limit, len(values)) + 2  # the header, the rows, and ""
+    assert lines[1].endswith(b'"' + b"a" * (VALUE_LIMIT - 64 * 1024) + b'"')
