@@ -282,16 +282,9 @@ def listed(f: Field) -> bool:
     return f.kind in ("text", "link") and f.multiple and not f.one_per_language
 
 
-def options(store: object, f: Field, lang: str) -> list[Option]:
-    """The choices of a pick-list: a thesaurus's concepts, or the stored resources of a class."""
-
-    assert isinstance(store, Store)
-    return _listed(store.select(f"SELECT ?x ?label WHERE {{ {_choices(f)} FILTER(isIRI(?x)) }}").rows, lang)
-
-
 def options_of(store: object, chosen: Sequence[Field], lang: str) -> list[list[Option]]:
-    """The choices of several pick-lists (options), asked in one query: each list's own query is a part of it,
-    its answers marked with the list's number."""
+    """The choices of each of these pick-lists (a thesaurus's concepts, or the stored resources of a class), asked
+    in one query: each list's own query is a part of it, its answers marked with the list's number."""
 
     assert isinstance(store, Store)
     if not chosen:
@@ -324,4 +317,4 @@ def _listed(rows: Iterable[Mapping[str, Any]], lang: str) -> list[Option]:
 
 
 __all__ = ["BLOCKS", "Block", "Field", "Option", "block_fields", "deprecated", "fields", "later_fields", "listed",
-           "options", "options_of", "partnership_fields", "shape_fields", "slug"]
+           "options_of", "partnership_fields", "shape_fields", "slug"]

@@ -154,7 +154,7 @@ class EmbeddedStore(Store):
             if NO_SPACE not in str(exc):
                 raise StoreError(f"cannot flush the store at {self.path}: {exc}") from None
         finally:
-            del self._store
+            self.discard()
 
     def discard(self) -> None:
         """Release a store whose folder is deleted next: what it holds in memory is not written to its files first."""

@@ -1,4 +1,4 @@
-"""The sheet form's pick-lists (sheetform.options): a thesaurus's concepts, or the stored resources of a class.
+"""The sheet form's pick-lists: a thesaurus's concepts, or the stored resources of a class.
 The lists of a form are asked in one query (sheetform.options_of), each distinct list once whatever the number
 of fields picking from it, and kept with the derived pages (derived.py) until the next write: a form shown
 again, or sent back with mistakes to mend, at the same store version is not asked again. Nothing is kept when
