@@ -8,12 +8,11 @@ import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence, cast
 
 import pyoxigraph
 import pyshacl
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
 from isic_graph.errors import ParseError
@@ -46,6 +45,7 @@ from isic_graph.validation.reports import (
     report_ill_typed,
     shown,
 )
+from isic_graph.validation.shape_part import ShapeParts
 from isic_graph.validation.vocabulary import Vocabulary
 
 __all__ = ["Issue", "Location", "ValidationReport", "Validator", "Violation", "conforming_report", "from_rdflib",
@@ -108,6 +108,11 @@ class Validator:
     def shapes_version(self) -> str:
         value = self.shapes.value(URIRef(SHAPES_IRI), OWL_VERSION_INFO)
         return str(value) if value is not None else "unversioned"
+
+    @cached_property
+    def shape_parts(self) -> ShapeParts:
+        """The shapes, indexed once for taking the part a data graph's validation uses."""
+        return ShapeParts(self.shapes)
 
     @cached_property
     def indexed_vocabulary(self) -> Vocabulary:
@@ -202,7 +207,7 @@ class Validator:
         # No focus_nodes here: pySHACL 0.40 then also skips the value nodes of nested sh:node / sh:or
         # checks. Results about context-only resources are dropped afterwards instead.
         conforms, report_graph, _ = pyshacl.validate(
-            data, shacl_graph=self.shapes, inference="none", allow_warnings=True)
+            data, shacl_graph=self.shape_parts.for_data(data), inference="none", allow_warnings=True)
         if focus is not None:
             conforms = keep_results_about(report_graph, {URIRef(f) for f in focus})
         for triple in ill_typed:
@@ -295,17 +300,30 @@ class Validator:
 
 
 def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> Graph:
-    """An rdflib graph of pyoxigraph triples (pySHACL's input)."""
+    """An rdflib graph of pyoxigraph triples (pySHACL's input), its terms made as rdflib's N-Triples parser makes
+    them (a blank node named anew, a literal of xsd:string a simple one) without writing and parsing N-Triples."""
     graph = Graph()
-    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-    try:
-        graph.parse(data=data, format="nt")
-    except ParserError:  # what rdflib cannot read of what pyoxigraph can (its words may quote the data: not shown)
+    made: dict[object, Node] = {}  # each term once: the same IRIs recur throughout a batch
+
+    def term(value: object) -> Node:
+        found = made.get(value)
+        if found is None:
+            found = made[value] = _rdflib_term(value)
+        return found
+
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
+    return graph
+
+
+def _rdflib_term(value: object) -> Node:
+    if isinstance(value, pyoxigraph.BlankNode):
+        return BNode()  # named anew, as rdflib's parsers name every blank node they read
+    if isinstance(value, pyoxigraph.Literal) and value.direction is not None or isinstance(value, pyoxigraph.Triple):
         raise ParseError("the data holds a term that cannot be validated (an RDF 1.2 literal with a base direction, "
                          "\"…\"@ar--rtl, or a triple term); write plain RDF 1.1",
                          "les données contiennent un terme qui ne peut être validé (un texte RDF 1.2 avec une "
-                         "direction, \"…\"@ar--rtl, ou un triplet imbriqué) ; écrivez du RDF 1.1 simple") from None
-    return graph
+                         "direction, \"…\"@ar--rtl, ou un triplet imbriqué) ; écrivez du RDF 1.1 simple")
+    return rdflib_term(cast(pyoxigraph.NamedNode | pyoxigraph.Literal, value))
 
 
 def from_rdflib(graph: Graph) -> list[pyoxigraph.Triple]:

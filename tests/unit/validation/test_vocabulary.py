@@ -1,5 +1,6 @@
 """pySHACL on part of the data and vocabulary (what validating the whole data, or only the nodes the compiled
-shapes find fault with, reads): the same report as on all the data with the whole vocabulary, for every fixture,
+shapes find fault with, reads), with the part of the shapes that data uses: the same report as on all the data
+with the whole vocabulary and every shape, for every fixture,
 every injected violation and a violation of every shape; and the report of personal data in otherwise conforming
 data, made without pySHACL, is the one pySHACL's validation gives."""
 
@@ -20,6 +21,7 @@ from isic_graph.rdf import resources
 from isic_graph.validation.conformance import Facts
 from isic_graph.validation.personal import personal_data_in
 from isic_graph.validation.reports import ValidationReport, Violation
+from isic_graph.validation.shape_part import ShapeParts
 from isic_graph.validation.validator import Validator, to_rdflib
 from isic_graph.validation.vocabulary import Vocabulary
 from tests.support.shacl import run_folder, whole_vocabulary_report
@@ -34,6 +36,13 @@ class WholeVocabulary(Vocabulary):
 
     def needed(self, data: Graph) -> None:
         return None
+
+
+class WholeShapes(ShapeParts):
+    """Every shape, whatever the data: validation as it was before the part of the shapes was taken."""
+
+    def for_data(self, data: Graph) -> Graph:
+        return self.shapes
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +61,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def whole() -> Validator:
     validator = Validator(resources.shapes_files(), [resources.ontology_file(), *resources.thesaurus_files()])
     validator.indexed_vocabulary = WholeVocabulary(validator.vocabulary, validator.shapes)
+    validator.shape_parts = WholeShapes(validator.shapes)
     return validator
 
 

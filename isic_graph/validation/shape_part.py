@@ -1,0 +1,72 @@
+"""The part of the shapes graph a data graph's validation uses: the node shapes whose targets select a node of
+that data, and every shape they reach. pySHACL builds its view of every shape of the graph it is given, for each
+validation, whatever the data; a refused batch of a few resources needed a few of the shapes, and their view cost
+more than the validation itself.
+
+A shape whose target selects no node of the data has no result of its own, and is read by the others only through
+what they point at (sh:node, sh:property, sh:or, sh:not, sh:qualifiedValueShape…), which the part holds: a data
+graph's report from the part is its report from the whole. A class target selects the instances of the class and
+of its subclasses, as the data graph (which holds the vocabulary the shapes read) states them. The part is only
+taken when every target of the shapes graph is a class target; otherwise the whole graph is given.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import RDF, RDFS, BNode, Graph, URIRef
+from rdflib.term import Node
+
+from isic_graph.validation.personal import SH
+
+OTHER_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+class ShapeParts:
+    """The shapes graph, indexed once for taking the part a data graph's validation uses."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self.targeting: dict[Node, frozenset[Node]] = {}  # class -> the shapes targeting it
+        for shape, cls in shapes.subject_objects(SH.targetClass):
+            self.targeting[cls] = self.targeting.get(cls, frozenset()) | {shape}
+        implicit = set(shapes.subjects(RDF.type, RDFS.Class)) | set(shapes.subjects(RDF.type, URIRef(
+            "http://www.w3.org/2002/07/owl#Class")))
+        self.whole_only = bool(implicit) or any(next(shapes.subject_objects(p), None) for p in OTHER_TARGETS)
+        self._part = lru_cache(maxsize=64)(self._taken)
+
+    def for_data(self, data: Graph) -> Graph:
+        """The part of the shapes that validating data uses (the whole graph when it cannot be told)."""
+        if self.whole_only:
+            return self.shapes
+        roots: set[Node] = set()
+        for cls in _classes_of(data):
+            roots |= self.targeting.get(cls, frozenset())
+        return self._part(frozenset(roots))
+
+    def _taken(self, roots: frozenset[Node]) -> Graph:
+        """The triples about the roots, and about every node of the shapes graph they reach."""
+        part = Graph()
+        for prefix, namespace in self.shapes.namespaces():  # pySHACL's report binds the shapes graph's prefixes
+            part.bind(prefix, namespace, override=True, replace=True)
+        seen, todo = set(roots), list(roots)
+        while todo:
+            for triple in self.shapes.triples((todo.pop(), None, None)):
+                part.add(triple)
+                value = triple[2]
+                if isinstance(value, (URIRef, BNode)) and value not in seen:
+                    seen.add(value)
+                    todo.append(value)
+        return part
+
+
+def _classes_of(data: Graph) -> set[Node]:
+    """The classes of the data's nodes, and their superclasses as the data states them."""
+    classes = set(data.objects(None, RDF.type))
+    todo = list(classes)
+    while todo:
+        for parent in data.objects(todo.pop(), RDFS.subClassOf):
+            if parent not in classes:
+                classes.add(parent)
+                todo.append(parent)
+    return classes
