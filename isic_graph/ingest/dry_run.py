@@ -24,6 +24,7 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from isic_graph.config import tune_collector
 from isic_graph.errors import DryRunFailed, IsicError, ValidationTimeout
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import check
@@ -140,6 +141,7 @@ def dry_run(submission: Submission, timeout: float) -> DryRun:
 
 def _work(sending: Connection, submission: Submission, timeout: float) -> None:
     """In the dry run's process: validate and send back the outcome (or the error)."""
+    tune_collector()
     seconds = math.ceil(timeout) + 2  # the parent kills it first; this is for a parent gone
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     try:

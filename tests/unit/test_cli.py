@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from isic_graph.cli import main
-from isic_graph.config import Settings
+from isic_graph.config import COLLECTOR_THRESHOLDS, Settings
 from isic_graph.store import open_store
 from tests.support import paths
 from tests.support.oxigraph_server import load_dataset
@@ -130,3 +131,14 @@ def test_load_refuses_managed_graphs_and_replaces_reference_graphs(cli, tmp_path
 def test_query_syntax_error_is_a_message_not_a_traceback(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("query", "SELEKT * WHERE {}")
     assert result.exit_code == 1 and "error:" in result.output and "Traceback" not in result.output
+
+
+def test_every_command_runs_with_the_collector_set_for_the_validators_graphs() -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's default
+    try:
+        result = CliRunner().invoke(main, ["settings"])
+        assert result.exit_code == 0, result.output
+        assert gc.get_threshold() == COLLECTOR_THRESHOLDS == (10_000, 10, 10)
+    finally:
+        gc.set_threshold(*before)
