@@ -17,6 +17,7 @@ from isic_graph.ingest.sheetfilled import SHEET_TABLES
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
+from isic_graph.validation.validator import to_rdflib
 from tests.support.formpage import form_values
 from tests.support.isomorphism import isomorphic
 
@@ -63,9 +64,7 @@ def network_graph(store: RemoteStore, network: str) -> Graph:
     graph_iri = Graphs(BASE).network(network)
     triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
     assert isinstance(triples, list)
-    graph = Graph()
-    graph.parse(data="\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples), format="nt")
-    return graph
+    return to_rdflib(triples)
 
 
 def without(graph: Graph, *pairs: tuple[URIRef, URIRef]) -> Graph:
