@@ -45,18 +45,18 @@ class ShapeParts:
         return self._part(frozenset(roots))
 
     def _taken(self, roots: frozenset[Node]) -> Graph:
-        """The triples about the roots, and about every node of the shapes graph they reach."""
+        """The triples about the roots and about every node of the shapes graph they reach, in the order of the
+        whole graph (pySHACL's reports then say their messages in the same order)."""
+        kept, todo = set(roots), list(roots)
+        while todo:
+            for _, _, value in self.shapes.triples((todo.pop(), None, None)):
+                if isinstance(value, (URIRef, BNode)) and value not in kept:
+                    kept.add(value)
+                    todo.append(value)
         part = Graph()
         for prefix, namespace in self.shapes.namespaces():  # pySHACL's report binds the shapes graph's prefixes
             part.bind(prefix, namespace, override=True, replace=True)
-        seen, todo = set(roots), list(roots)
-        while todo:
-            for triple in self.shapes.triples((todo.pop(), None, None)):
-                part.add(triple)
-                value = triple[2]
-                if isinstance(value, (URIRef, BNode)) and value not in seen:
-                    seen.add(value)
-                    todo.append(value)
+        part.addN((*triple, part) for triple in self.shapes if triple[0] in kept)
         return part
 
 

@@ -68,7 +68,7 @@ def whole() -> Validator:
 def anonymous(report: ValidationReport) -> list[Violation]:
     """The violations, a blank node's (new in each report) shown as one."""
     return sorted((replace(v, value="_:b") if v.value and ":" not in v.value else v for v in report.violations),
-                  key=lambda v: (v.focus, v.path or "", v.value or "", repr(v.messages)))
+                  key=lambda v: (v.focus, v.path or "", v.value or "", sorted(v.messages.items())))
 
 
 def shape_of(graph: Graph) -> Counter[tuple[Node, ...]]:
