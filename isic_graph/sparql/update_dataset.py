@@ -55,6 +55,9 @@ def for_engine(checked: Checked, using: Sequence[str] = (), using_named: Sequenc
     """The update written for an engine with a union default graph, with the protocol's using-graph-uri and
     using-named-graph-uri the client sent (UsageError where they conflict with the text)."""
     tokens = checked.tokens
+    if tokens and tokens[-1].is_punct(";"):  # allowed after the last operation: what the store adds would follow it
+        tokens = tokens[:-1]
+        checked = dataclasses.replace(checked, tokens=tokens)
     if not any(t.is_word("WITH", "USING") for t in tokens):
         return ForEngine(checked, tuple(using), tuple(using_named))
     if using or using_named:

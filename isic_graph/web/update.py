@@ -56,6 +56,8 @@ def update() -> Response:
                             f"(tenue par isic-graph à partir d'eux) : écrivez dans un graphe nommé, par exemple "
                             f"GRAPH <{own}> {{ … }} pour des triplets d'aucun graphe en particulier (ce que tient "
                             "/graph-store?default)")
+    if len(checked.checked.tokens) == checked.checked.prologue:  # no operation (SPARQL allows it): nothing to do
+        return Response(status=204)
     written = written_graphs(checked.checked.tokens)  # the default graph kept for these alone, when known
     s.store.update(checked.checked.text, checked.using, checked.using_named,
                    None if written is None else Written(graphs=written))

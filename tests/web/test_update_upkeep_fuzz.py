@@ -251,6 +251,24 @@ def test_updates_once_misjudged_keep_the_default_graph_the_union(app: Flask, cli
     assert_kept(app, client, update)
 
 
+@pytest.mark.parametrize("update", ["INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } } ;",
+                                    "INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } } ; # done\n",
+                                    "PREFIX x: <urn:x:> INSERT DATA { GRAPH x:A { x:s9 a x:T } } ;"],
+                         ids=["semicolon", "semicolon-and-comment", "prologue"])
+def test_an_update_may_end_with_a_semicolon(app: Flask, client: FlaskClient, update: str) -> None:
+    reset(app)
+    assert post(client, update).status_code == 204
+    assert services(app).store.query("ASK { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } <urn:x:s9> a <urn:x:T> }")
+
+
+@pytest.mark.parametrize("update", ["", "  # nothing\n", "PREFIX x: <urn:x:>", "BASE <urn:x:> PREFIX x: <urn:x:>"],
+                         ids=["empty", "a-comment", "a-prefix", "a-base-and-a-prefix"])
+def test_an_update_of_no_operation_does_nothing(app: Flask, client: FlaskClient, update: str) -> None:
+    reset(app)
+    assert post(client, update).status_code == 204
+    assert_kept(app, client, update)
+
+
 def test_an_update_refused_for_a_graph_that_does_not_exist_is_applied_in_nothing(app: Flask,
                                                                                    client: FlaskClient) -> None:
     reset(app)
