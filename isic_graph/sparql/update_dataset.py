@@ -98,7 +98,7 @@ def _operations(tokens: Sequence[Token]) -> list[tuple[int, int]]:
 def _rewrite(tokens: Sequence[Token], start: int, end: int) -> _Operation:
     """One operation with its WITH written as GRAPH forms and its USING clauses taken out."""
     at = start
-    while at < end and tokens[at].is_word("BASE", "PREFIX"):
+    while at < end and tokens[at].is_word("BASE", "PREFIX", "VERSION"):  # VERSION "1.2" (SPARQL 1.2): two tokens
         at += 2 + tokens[at].is_word("PREFIX")
     prologue, body = tuple(tokens[start:at]), tokens[at:end]
     first = body[0] if body else None
@@ -194,7 +194,7 @@ def writes_default_graph(tokens: Sequence[Token]) -> bool:
     writes (or MOVE empties)."""
     for start, end in _operations(tokens):
         body = list(tokens[start:end])
-        while body and body[0].is_word("BASE", "PREFIX"):
+        while body and body[0].is_word("BASE", "PREFIX", "VERSION"):
             body = body[2 + body[0].is_word("PREFIX"):]
         if not body:
             continue

@@ -92,8 +92,18 @@ def term(r: Reading, place: str) -> str:
     return spelt(r, chosen[1:-1]) if chosen.startswith("<") else chosen
 
 
+def triple(r: Reading) -> str:
+    """A triple of DATA; where blank nodes may be, now and then with RDF 1.2's reifier or annotation (the triples
+    they add go into the same graph) or a triple term."""
+    plain = " ".join(term(r, place) for place in "spo")
+    if not r.blanks or not r.maybe(4):
+        return plain
+    return r.pick(f"<< {plain} >> <urn:x:said> {term(r, 'o')}", f"{plain} {{| <urn:x:said> {term(r, 'o')} |}}",
+                  f"{term(r, 's')} <urn:x:states> <<( {' '.join(term(r, place) for place in 'spo')} )>>")
+
+
 def triples(r: Reading) -> str:
-    return " . ".join(" ".join(term(r, place) for place in "spo") for _ in range(r.draw(st.integers(1, 3))))
+    return " . ".join(triple(r) for _ in range(r.draw(st.integers(1, 3))))
 
 
 def pattern_triple(r: Reading) -> str:
@@ -175,7 +185,9 @@ def load(r: Reading) -> str:
 OPERATIONS = (data, data, data, data, modify, modify, modify, delete_where, management, management, transfer)
 DECLARED_PREFIX = "PREFIX x: <urn:x:> "
 DECLARED_BASE = f"BASE <{RELATIVE_BASE}> "
-PROLOGUES = ("", "", "", "", DECLARED_PREFIX, DECLARED_BASE, DECLARED_BASE + DECLARED_PREFIX)
+VERSION = 'VERSION "1.2" '  # SPARQL 1.2's
+PROLOGUES = ("", "", "", "", "", DECLARED_PREFIX, DECLARED_BASE, DECLARED_BASE + DECLARED_PREFIX, VERSION,
+             VERSION + DECLARED_PREFIX)
 
 
 # the update's dataset, now and then given by the protocol's parameters
@@ -192,7 +204,7 @@ def updates(draw: Draw) -> str:
     operations = [draw(st.sampled_from(OPERATIONS))(r) for _ in range(draw(st.integers(1, 3)))]
     operations[0] = prologue + operations[0]
     if len(operations) > 1 and r.maybe(8):  # a prologue before a later operation
-        operations[-1] = r.pick(DECLARED_PREFIX, DECLARED_BASE) + operations[-1]
+        operations[-1] = r.pick(DECLARED_PREFIX, DECLARED_BASE, VERSION) + operations[-1]
     if r.maybe(12):
         operations.insert(r.draw(st.integers(0, len(operations))), load(r))
     text = " ; ".join(operations) + (" ;" if r.maybe(10) else "")  # SPARQL allows a `;` after the last one
@@ -267,6 +279,31 @@ def test_an_update_of_no_operation_does_nothing(app: Flask, client: FlaskClient,
     reset(app)
     assert post(client, update).status_code == 204
     assert_kept(app, client, update)
+
+
+@pytest.mark.parametrize("update", ['VERSION "1.2" INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } }',
+                                    'VERSION "1.2" PREFIX x: <urn:x:> INSERT DATA { GRAPH x:A { x:s9 a x:T } }',
+                                    'VERSION "1.2" WITH <urn:x:A> INSERT { ?s a <urn:x:T> } WHERE { VALUES ?s '
+                                    '{ <urn:x:s9> } }'],
+                         ids=["version", "version-and-prefix", "version-and-with"])
+def test_an_update_may_open_with_a_version(app: Flask, client: FlaskClient, update: str) -> None:
+    reset(app)
+    assert post(client, update).status_code == 204
+    assert services(app).store.query("ASK { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } <urn:x:s9> a <urn:x:T> }")
+
+
+@pytest.mark.parametrize("update", ["CLEAR DEFAULT", "DROP SILENT DEFAULT", "COPY <urn:x:A> TO DEFAULT",
+                                    "MOVE DEFAULT TO <urn:x:B>", "INSERT DATA { <urn:x:s9> a <urn:x:T> }",
+                                    "DELETE WHERE { ?s ?p ?o }", "INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a "
+                                    "<urn:x:T> } } ; DELETE DATA { <urn:x:s1> <urn:x:p> 1 }"])
+@pytest.mark.parametrize("prologue", ["", "PREFIX x: <urn:x:> ", 'VERSION "1.2" ', 'version "1.2" BASE <urn:x:> '],
+                         ids=["none", "prefix", "version", "version-and-base"])
+def test_an_update_writing_the_default_graph_itself_is_refused(app: Flask, client: FlaskClient, prologue: str,
+                                                                update: str) -> None:
+    reset(app)
+    answer = post(client, prologue + update)
+    assert answer.status_code == 400 and "writes to the default graph" in answer.get_json()["detail"]
+    assert services(app).store.query("ASK { <urn:x:s1> <urn:x:p> 1 }") is True
 
 
 def test_an_update_refused_for_a_graph_that_does_not_exist_is_applied_in_nothing(app: Flask,
