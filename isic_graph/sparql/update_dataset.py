@@ -97,9 +97,7 @@ def _operations(tokens: Sequence[Token]) -> list[tuple[int, int]]:
 
 def _rewrite(tokens: Sequence[Token], start: int, end: int) -> _Operation:
     """One operation with its WITH written as GRAPH forms and its USING clauses taken out."""
-    at = start
-    while at < end and tokens[at].is_word("BASE", "PREFIX", "VERSION"):  # VERSION "1.2" (SPARQL 1.2): two tokens
-        at += 2 + tokens[at].is_word("PREFIX")
+    at = min(past_prologue(tokens, start), end)
     prologue, body = tuple(tokens[start:at]), tokens[at:end]
     first = body[0] if body else None
     if first is None or not (first.is_word("WITH") or (first.is_word("DELETE", "INSERT") and len(body) > 1
@@ -176,6 +174,15 @@ def _into(template: Sequence[Token], graph: Token) -> list[Token]:
     return written
 
 
+def past_prologue(tokens: Sequence[Token], start: int = 0) -> int:
+    """Where the operation after the prologue starting at `start` begins (BASE, PREFIX, and SPARQL 1.2's VERSION
+    declarations); len(tokens) if none follows."""
+    at = start
+    while at < len(tokens) and tokens[at].is_word("BASE", "PREFIX", "VERSION"):
+        at += 2 + tokens[at].is_word("PREFIX")
+    return min(at, len(tokens))
+
+
 def _closing(tokens: Sequence[Token], opening: int) -> int:
     depth = 0
     for i in range(opening, len(tokens)):
@@ -193,9 +200,7 @@ def writes_default_graph(tokens: Sequence[Token]) -> bool:
     itself: template triples outside a GRAPH block, CLEAR / DROP DEFAULT, or DEFAULT as what ADD, MOVE or COPY
     writes (or MOVE empties)."""
     for start, end in _operations(tokens):
-        body = list(tokens[start:end])
-        while body and body[0].is_word("BASE", "PREFIX", "VERSION"):
-            body = body[2 + body[0].is_word("PREFIX"):]
+        body = list(tokens[min(past_prologue(tokens, start), end):end])
         if not body:
             continue
         first = body[0]

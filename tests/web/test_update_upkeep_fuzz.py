@@ -273,8 +273,9 @@ def test_an_update_may_end_with_a_semicolon(app: Flask, client: FlaskClient, upd
     assert services(app).store.query("ASK { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } <urn:x:s9> a <urn:x:T> }")
 
 
-@pytest.mark.parametrize("update", ["", "  # nothing\n", "PREFIX x: <urn:x:>", "BASE <urn:x:> PREFIX x: <urn:x:>"],
-                         ids=["empty", "a-comment", "a-prefix", "a-base-and-a-prefix"])
+@pytest.mark.parametrize("update", ["", "  # nothing\n", "PREFIX x: <urn:x:>", "BASE <urn:x:> PREFIX x: <urn:x:>",
+                                    'VERSION "1.2"', 'VERSION "1.2" PREFIX x: <urn:x:> # nothing'],
+                         ids=["empty", "a-comment", "a-prefix", "a-base-and-a-prefix", "a-version", "version-prefix"])
 def test_an_update_of_no_operation_does_nothing(app: Flask, client: FlaskClient, update: str) -> None:
     reset(app)
     assert post(client, update).status_code == 204
