@@ -263,11 +263,18 @@ def test_updates_once_misjudged_keep_the_default_graph_the_union(app: Flask, cli
     assert_kept(app, client, update)
 
 
-@pytest.mark.parametrize("update", ["INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } } ;",
-                                    "INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } } ; # done\n",
-                                    "PREFIX x: <urn:x:> INSERT DATA { GRAPH x:A { x:s9 a x:T } } ;"],
-                         ids=["semicolon", "semicolon-and-comment", "prologue"])
-def test_an_update_may_end_with_a_semicolon(app: Flask, client: FlaskClient, update: str) -> None:
+APPLIED = {  # valid SPARQL that the store's own operations around an update once made the engine refuse
+    "ending-with-a-semicolon": "INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } } ;",
+    "a-semicolon-and-a-comment": "INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } } ; # done\n",
+    "a-prologue-and-a-semicolon": "PREFIX x: <urn:x:> INSERT DATA { GRAPH x:A { x:s9 a x:T } } ;",
+    "opening-with-a-version": 'VERSION "1.2" INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } }',
+    "a-version-and-a-prefix": 'VERSION "1.2" PREFIX x: <urn:x:> INSERT DATA { GRAPH x:A { x:s9 a x:T } }',
+    "a-version-and-with": 'VERSION "1.2" WITH <urn:x:A> INSERT { ?s a <urn:x:T> } WHERE { VALUES ?s { <urn:x:s9> } }',
+}
+
+
+@pytest.mark.parametrize("update", APPLIED.values(), ids=APPLIED.keys())
+def test_a_valid_update_is_applied(app: Flask, client: FlaskClient, update: str) -> None:
     reset(app)
     assert post(client, update).status_code == 204
     assert services(app).store.query("ASK { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } <urn:x:s9> a <urn:x:T> }")
@@ -280,17 +287,6 @@ def test_an_update_of_no_operation_does_nothing(app: Flask, client: FlaskClient,
     reset(app)
     assert post(client, update).status_code == 204
     assert_kept(app, client, update)
-
-
-@pytest.mark.parametrize("update", ['VERSION "1.2" INSERT DATA { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } }',
-                                    'VERSION "1.2" PREFIX x: <urn:x:> INSERT DATA { GRAPH x:A { x:s9 a x:T } }',
-                                    'VERSION "1.2" WITH <urn:x:A> INSERT { ?s a <urn:x:T> } WHERE { VALUES ?s '
-                                    '{ <urn:x:s9> } }'],
-                         ids=["version", "version-and-prefix", "version-and-with"])
-def test_an_update_may_open_with_a_version(app: Flask, client: FlaskClient, update: str) -> None:
-    reset(app)
-    assert post(client, update).status_code == 204
-    assert services(app).store.query("ASK { GRAPH <urn:x:A> { <urn:x:s9> a <urn:x:T> } <urn:x:s9> a <urn:x:T> }")
 
 
 @pytest.mark.parametrize("update", ["CLEAR DEFAULT", "DROP SILENT DEFAULT", "COPY <urn:x:A> TO DEFAULT",
