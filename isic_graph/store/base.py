@@ -15,7 +15,7 @@ from isic_graph.sparql.terms import iri, iris, is_iri
 from isic_graph.store.results import QueryResult, SelectResult
 
 # Oxigraph's words when an update's CREATE names a graph that exists, or its DROP, CLEAR, MOVE... one that does not
-GRAPH_STATE = re.compile(r"The graph <[^<>\s]*> (?:does not exist|already exists)")
+GRAPH_STATE = re.compile(r"The graph (<[^<>\s]*>) (does not exist|already exists)")
 
 
 def graph_state_refusal(detail: str) -> UsageError | None:
@@ -25,9 +25,12 @@ def graph_state_refusal(detail: str) -> UsageError | None:
     found = GRAPH_STATE.search(detail)
     if found is None:
         return None
-    return UsageError(f"the update was not applied: {found.group()} (SILENT lets the operation pass over it)",
-                      fr=f"la mise à jour n'a pas été appliquée : {found.group()} (SILENT fait passer "
-                         "l'opération outre)")
+    graph, state = found.groups()
+    etat = "existe déjà" if state == "already exists" else "n'existe pas"
+    return UsageError(f"the update was not applied: the graph {graph} {state} (with SILENT, the operation passes "
+                      "over it)",
+                      fr=f"la mise à jour n'a pas été appliquée : le graphe {graph} {etat} (avec SILENT, l'opération "
+                         "passe outre)")
 
 
 class Store(ABC):
