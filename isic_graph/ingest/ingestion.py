@@ -225,16 +225,17 @@ def after_raw_update(store: Store, graphs: Graphs, update: Checked, now: datetim
     touched = touched_networks(update, graphs)
     if touched is not None:  # a name that is no IRI names no graph the update could have written
         touched = [graph for graph in touched if is_iri(graph)]
+    else:  # every network graph, emptied ones too (CLEAR leaves them): the ones `GRAPH ?g { }` finds below
+        touched = store.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), "
+                               f"{literal(graphs.network_prefix)})) }}").values("g")
     stamp = literal((now or datetime.datetime.now(datetime.timezone.utc)).isoformat(), XSD + "dateTime")
-    which = (f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}))" if touched is None
-             else f"VALUES ?g {{ {iris(touched)} }}")
     metadata = iri(graphs.metadata)
-    if touched != []:
+    if touched:  # the subjects settled are the graphs stamped, the emptied ones with the others
         store.update(f"""DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }}
 INSERT {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> {stamp} }} }}
-WHERE {{ GRAPH ?g {{ }} {which} OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""",
-                     written=Written(subjects=touched if touched is not None else [
-                         g for g in store.graph_names() if g.startswith(graphs.network_prefix)]))
+WHERE {{ VALUES ?g {{ {iris(touched)} }} GRAPH ?g {{ }}
+OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""",
+                     written=Written(subjects=touched))
     recompute_identity(store, graphs)
 
 

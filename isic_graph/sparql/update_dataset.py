@@ -55,6 +55,9 @@ def for_engine(checked: Checked, using: Sequence[str] = (), using_named: Sequenc
     """The update written for an engine with a union default graph, with the protocol's using-graph-uri and
     using-named-graph-uri the client sent (UsageError where they conflict with the text)."""
     tokens = checked.tokens
+    if tokens and tokens[-1].is_punct(";"):  # allowed after the last operation: what the store adds would follow it
+        tokens = tokens[:-1]
+        checked = dataclasses.replace(checked, tokens=tokens)
     if not any(t.is_word("WITH", "USING") for t in tokens):
         return ForEngine(checked, tuple(using), tuple(using_named))
     if using or using_named:
@@ -94,9 +97,7 @@ def _operations(tokens: Sequence[Token]) -> list[tuple[int, int]]:
 
 def _rewrite(tokens: Sequence[Token], start: int, end: int) -> _Operation:
     """One operation with its WITH written as GRAPH forms and its USING clauses taken out."""
-    at = start
-    while at < end and tokens[at].is_word("BASE", "PREFIX"):
-        at += 2 + tokens[at].is_word("PREFIX")
+    at = min(past_prologue(tokens, start), end)
     prologue, body = tuple(tokens[start:at]), tokens[at:end]
     first = body[0] if body else None
     if first is None or not (first.is_word("WITH") or (first.is_word("DELETE", "INSERT") and len(body) > 1
@@ -173,6 +174,15 @@ def _into(template: Sequence[Token], graph: Token) -> list[Token]:
     return written
 
 
+def past_prologue(tokens: Sequence[Token], start: int = 0) -> int:
+    """Where the operation after the prologue starting at `start` begins (BASE, PREFIX, and SPARQL 1.2's VERSION
+    declarations); len(tokens) if none follows."""
+    at = start
+    while at < len(tokens) and tokens[at].is_word("BASE", "PREFIX", "VERSION"):
+        at += 2 + tokens[at].is_word("PREFIX")
+    return min(at, len(tokens))
+
+
 def _closing(tokens: Sequence[Token], opening: int) -> int:
     depth = 0
     for i in range(opening, len(tokens)):
@@ -190,9 +200,7 @@ def writes_default_graph(tokens: Sequence[Token]) -> bool:
     itself: template triples outside a GRAPH block, CLEAR / DROP DEFAULT, or DEFAULT as what ADD, MOVE or COPY
     writes (or MOVE empties)."""
     for start, end in _operations(tokens):
-        body = list(tokens[start:end])
-        while body and body[0].is_word("BASE", "PREFIX"):
-            body = body[2 + body[0].is_word("PREFIX"):]
+        body = list(tokens[min(past_prologue(tokens, start), end):end])
         if not body:
             continue
         first = body[0]

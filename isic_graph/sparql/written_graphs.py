@@ -23,9 +23,9 @@ def written_graphs(tokens: Sequence[Token]) -> list[str] | None:
     graph it does not name or names in a way this reading does not follow: a variable after GRAPH, ADD / MOVE /
     COPY, CLEAR / DROP ALL or NAMED, a prefix or base declared more than once, a prefixed name of a prefix it
     does not declare (an engine may declare some itself), or more than MANY IRIs. None too for an update that
-    opens with PREFIX or BASE: what keeps the default graph for given graphs goes before the update in the same
-    request, and Oxigraph takes no prologue after the request's first operation."""
-    if tokens and tokens[0].is_word("PREFIX", "BASE"):
+    opens with PREFIX, BASE or VERSION (SPARQL 1.2's): what keeps the default graph for given graphs goes before the
+    update in the same request, and Oxigraph takes no prologue after the request's first operation."""
+    if tokens and tokens[0].is_word("PREFIX", "BASE", "VERSION"):
         return None
     labels = [tokens[i + 1].value for i, t in enumerate(tokens[:-1]) if t.is_word("PREFIX")]
     if len(labels) != len(set(labels)) or sum(t.is_word("BASE") for t in tokens) > 1:

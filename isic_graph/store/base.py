@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
@@ -12,6 +13,24 @@ from isic_graph.errors import UsageError
 from isic_graph.sparql.default_graph import FILL, REBUILD, SEPARATOR, Written, kept, kept_operations
 from isic_graph.sparql.terms import iri, iris, is_iri
 from isic_graph.store.results import QueryResult, SelectResult
+
+# Oxigraph's words when an update's CREATE names a graph that exists, or its DROP, CLEAR, MOVE... one that does not
+GRAPH_STATE = re.compile(r"The graph (<[^<>\s]*>) (does not exist|already exists)")
+
+
+def graph_state_refusal(detail: str) -> UsageError | None:
+    """The client's error (400) an engine's refusal of an update states, when it is that an operation without SILENT
+    named a graph that exists (CREATE) or does not (DROP, CLEAR, MOVE...): SPARQL 1.1 Update makes the whole
+    update fail then, and nothing of it is applied. None for any other failure."""
+    found = GRAPH_STATE.search(detail)
+    if found is None:
+        return None
+    graph, state = found.groups()
+    etat = "existe déjà" if state == "already exists" else "n'existe pas"
+    return UsageError(f"the update was not applied: the graph {graph} {state} (with SILENT, the operation passes "
+                      "over it)",
+                      fr=f"la mise à jour n'a pas été appliquée : le graphe {graph} {etat} (avec SILENT, l'opération "
+                         "passe outre)")
 
 
 class Store(ABC):

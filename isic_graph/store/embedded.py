@@ -14,7 +14,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 
 from isic_graph.errors import StorageFull, StoreError, StoreLocked, UsageError
 from isic_graph.progress import OnStep, ReadCounter, ignore
-from isic_graph.store.base import Store
+from isic_graph.store.base import Store, graph_state_refusal
 from isic_graph.store.remote import FULL_MESSAGE, NO_SPACE
 from isic_graph.store.results import QueryResult, from_pyoxigraph
 from isic_graph.store.swap import held, put_in_place, ready, recover, staging_folder, sweep
@@ -47,6 +47,8 @@ class EmbeddedStore(Store):
             raise UsageError(f"SPARQL update syntax error: {exc}") from None
         except OSError as exc:
             raise _write_error(exc) from None
+        except RuntimeError as exc:  # an evaluation error: a graph that exists or not, for CREATE or DROP
+            raise graph_state_refusal(str(exc)) or StoreError(f"update failed: {exc}") from None
 
     def graph_triples(self, graph: str) -> list[Triple]:
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, NamedNode(graph))]

@@ -41,7 +41,7 @@ from isic_graph.rdf.formats import RESULTS, formats_for, media_types
 from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.default_graph import SEPARATOR
 from isic_graph.sparql.terms import iri
-from isic_graph.store.base import Store
+from isic_graph.store.base import Store, graph_state_refusal
 from isic_graph.store.capping import cap
 from isic_graph.store.results import QueryResult, SelectResult, from_pyoxigraph
 from isic_graph.store.version import StoreVersion
@@ -327,6 +327,9 @@ class RemoteStore(Store):
             detail = content.decode("utf-8", "replace")[:500]
             if status == 400:
                 raise UsageError(f"the SPARQL server refused the request: {detail}")
+            refusal = graph_state_refusal(detail) if url == self.update_url else None  # (GSP's 404 says the same)
+            if refusal is not None:
+                raise refusal
             if NO_SPACE in detail:
                 raise StorageFull(FULL_MESSAGE)
             raise StoreError(f"the SPARQL server at {url} answered HTTP {status}: {detail}")

@@ -12,7 +12,7 @@ from isic_graph.errors import UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.guard import check_dataset, check_update
-from isic_graph.sparql.update_dataset import for_engine, writes_default_graph
+from isic_graph.sparql.update_dataset import for_engine, past_prologue, writes_default_graph
 from isic_graph.sparql.written_graphs import written_graphs
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services
@@ -56,6 +56,8 @@ def update() -> Response:
                             f"(tenue par isic-graph à partir d'eux) : écrivez dans un graphe nommé, par exemple "
                             f"GRAPH <{own}> {{ … }} pour des triplets d'aucun graphe en particulier (ce que tient "
                             "/graph-store?default)")
+    if past_prologue(checked.checked.tokens) == len(checked.checked.tokens):  # no operation (SPARQL allows it)
+        return Response(status=204)
     written = written_graphs(checked.checked.tokens)  # the default graph kept for these alone, when known
     s.store.update(checked.checked.text, checked.using, checked.using_named,
                    None if written is None else Written(graphs=written))

@@ -48,6 +48,15 @@ def test_syntax_error_is_a_usage_error(store: Store) -> None:
         store.query("SELECT WHERE")
 
 
+@pytest.mark.parametrize("operation", [f"DROP GRAPH <{G}9>", f"CLEAR GRAPH <{G}9>", f"CREATE GRAPH <{G}>",
+                                       f"MOVE <{G}9> TO <{G}>"], ids=["drop", "clear", "create", "move"])
+def test_an_operation_naming_a_graph_that_exists_or_not_is_refused_whole(store: Store, operation: str) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{G}> {{ <urn:a> <urn:p> 1 }} }}")
+    with pytest.raises(UsageError, match="not applied: the graph <http://example.org/g9?> (does not|already) exist"):
+        store.update(f"INSERT DATA {{ GRAPH <{G}2> {{ <urn:a> <urn:p> 2 }} }} ; {operation}")
+    assert f"{G}2" not in store.graph_names() and store.count(G) == 1
+
+
 def test_unreachable_remote_store_is_a_store_error() -> None:
     from tests.support.oxigraph_server import free_port
 
