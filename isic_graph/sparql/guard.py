@@ -76,7 +76,7 @@ class Checked:
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE (or UPDATE)
     dataset: tuple[str, ...] = ()  # FROM and FROM NAMED graphs, resolved
     services: tuple[ServiceBlock, ...] = ()
-    prologue: int = 0  # how many leading tokens are BASE and PREFIX declarations
+    prologue: int = 0  # how many leading tokens are BASE, PREFIX and VERSION declarations
 
     @cached_property
     def text(self) -> str:
@@ -108,7 +108,7 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
         raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes",
                             fr=f"la {'mise à jour' if update else 'requête'} dépasse {limits.max_bytes} octets")
     tokens = tokenize(text)
-    prologue = _prologue(tokens)
+    prologue = past_prologue(tokens)
     _check_operation(tokens[prologue:prologue + 1], update)
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:
@@ -255,16 +255,13 @@ def _resolve(iri: str, base: str | None) -> str:
     return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
 
 
-def _prologue(tokens: Sequence[Token]) -> int:
-    i = 0
-    while i < len(tokens):
-        if tokens[i].is_word("BASE"):
-            i += 2
-        elif tokens[i].is_word("PREFIX"):
-            i += 3
-        else:
-            break
-    return min(i, len(tokens))
+def past_prologue(tokens: Sequence[Token], start: int = 0) -> int:
+    """Where the operation after the prologue starting at `start` begins (BASE, PREFIX, and SPARQL 1.2's VERSION
+    declarations); len(tokens) if none follows: one reading for queries and updates alike."""
+    at = start
+    while at < len(tokens) and tokens[at].is_word("BASE", "PREFIX", "VERSION"):
+        at += 2 + tokens[at].is_word("PREFIX")
+    return min(at, len(tokens))
 
 
 def _depth(tokens: Sequence[Token], limit: int) -> int:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from isic_graph.errors import UsageError
-from isic_graph.sparql.guard import Checked, declarations, expand
+from isic_graph.sparql.guard import Checked, declarations, expand, past_prologue
 from isic_graph.sparql.lexer import Token
 
 OPENERS = frozenset({"{", "(", "[", "{|", "<<"})
@@ -172,15 +172,6 @@ def _into(template: Sequence[Token], graph: Token) -> list[Token]:
         i += 1
     flush()
     return written
-
-
-def past_prologue(tokens: Sequence[Token], start: int = 0) -> int:
-    """Where the operation after the prologue starting at `start` begins (BASE, PREFIX, and SPARQL 1.2's VERSION
-    declarations); len(tokens) if none follows."""
-    at = start
-    while at < len(tokens) and tokens[at].is_word("BASE", "PREFIX", "VERSION"):
-        at += 2 + tokens[at].is_word("PREFIX")
-    return min(at, len(tokens))
 
 
 def _closing(tokens: Sequence[Token], opening: int) -> int:

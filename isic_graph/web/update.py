@@ -11,8 +11,8 @@ from flask import Blueprint, Response, request
 from isic_graph.errors import UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
 from isic_graph.sparql.default_graph import Written
-from isic_graph.sparql.guard import check_dataset, check_update
-from isic_graph.sparql.update_dataset import for_engine, past_prologue, writes_default_graph
+from isic_graph.sparql.guard import check_dataset, check_update, past_prologue
+from isic_graph.sparql.update_dataset import for_engine, writes_default_graph
 from isic_graph.sparql.written_graphs import written_graphs
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services

@@ -136,3 +136,14 @@ def test_a_text_ending_inside_a_string_is_read_to_its_end_once(opening: str, ins
     for count in (10, 40, 4000):
         assert nesting_depth(opening + inside * count + "{ ( \\") == 0
     assert nesting_depth(opening + "x" + opening + " { [ ( ) ] }" + "\\") == 3
+
+
+def test_a_prologue_opening_with_version_is_read_as_sparql_1_2_writes_it() -> None:
+    checked = check_query('VERSION "1.2" PREFIX g: <http://localhost:5000/graph/network/> BASE <http://localhost:5000/> '
+                          "ASK FROM g:anas FROM <graph/x> { ?s ?p ?o }")
+    assert checked.form == "ASK"
+    assert checked.dataset == ("http://localhost:5000/graph/network/anas", "http://localhost:5000/graph/x")
+    with pytest.raises(UsageError, match="SERVICE is not allowed"):
+        check_query("VERSION '1.2' PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE x:y { ?s ?p ?o } }")
+    with pytest.raises(UpdateNotAccepted):
+        check_query('VERSION "1.2" PREFIX x: <urn:x:> INSERT DATA { x:s x:p x:o }')
