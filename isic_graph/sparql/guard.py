@@ -100,6 +100,23 @@ class Checked:
         """The IRI an IRI or prefixed-name token stands for (None for any other token, or an unknown prefix)."""
         return expand(token, self.prefixes, self.base)
 
+    @cached_property
+    def from_graphs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The graphs its FROM and its FROM NAMED clauses name, each once, in their order (the engine reads a graph
+        named twice as two graphs: each triple of a default graph named twice counted twice)."""
+        if not self.dataset:
+            return (), ()
+        default: dict[str, None] = {}
+        named: dict[str, None] = {}
+        for is_named, iri in _clauses(self.tokens, self.prefixes, self.base):
+            (named if is_named else default)[iri] = None
+        return tuple(default), tuple(named)
+
+    @cached_property
+    def repeats_graphs(self) -> bool:
+        """Whether its FROM or FROM NAMED clauses name a graph more than once."""
+        return sum(map(len, self.from_graphs)) < len(self.dataset)
+
 
 def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine."""
@@ -210,7 +227,10 @@ def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
     for iri in iris:
         if iri not in known:
             raise UsageError(f"<{iri}> is not a graph of this store: a dataset may only name its graphs "
-                             "(listed in the service description at /sparql and in /.well-known/void)")
+                             "(listed in the service description at /sparql and in /.well-known/void)",
+                             fr=f"<{iri}> n'est pas un graphe de cette base : un jeu de données ne peut nommer que "
+                                "ses graphes (donnés par la description du service en /sparql et par "
+                                "/.well-known/void)")
 
 
 def declarations(tokens: Sequence[Token]) -> tuple[dict[str, str], str | None]:
@@ -397,13 +417,20 @@ def _closing(tokens: Sequence[Token], opening: int) -> int:
 
 
 def _dataset(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[str]:
+    return (iri for _, iri in _clauses(tokens, prefixes, base))
+
+
+def _clauses(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[tuple[bool, str]]:
+    """Each FROM clause's graph, and whether the clause is FROM NAMED."""
     for i, token in enumerate(tokens):
         if token.is_word("FROM"):
-            at = i + 1 + (i + 1 < len(tokens) and tokens[i + 1].is_word("NAMED"))
+            named = i + 1 < len(tokens) and tokens[i + 1].is_word("NAMED")
+            at = i + 1 + named
             iri = expand(tokens[at], prefixes, base) if at < len(tokens) else None
             if iri is None:
-                raise UsageError("FROM must name a graph by its IRI")
-            yield iri
+                raise UsageError("FROM must name a graph by its IRI",
+                                 fr="FROM doit nommer un graphe par son IRI")
+            yield named, iri
 
 
 def nesting_depth(text: str) -> int:

@@ -64,6 +64,7 @@ def sparql() -> Response:
         dataset = [*checked.dataset, *default_graphs, *named_graphs]
         if dataset:
             check_dataset(dataset, s.store.graphs_among(dataset))  # asked of them alone
+        default_graphs, named_graphs = _each_once(checked, default_graphs, named_graphs)
         scope = check_scope(scope, bool(dataset))
         stale: tuple[str, ...] = ()
         if scope == "local":
@@ -105,6 +106,18 @@ def sparql() -> Response:
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
     return response
+
+
+def _each_once(checked: Checked, default_graphs: list[str], named_graphs: list[str]) -> tuple[list[str], list[str]]:
+    """The protocol's dataset, each graph named once; when it names none, the query's FROM and FROM NAMED graphs,
+    each once, if they name one twice (the protocol's dataset then stands for them). The engine reads a graph named
+    twice as two: a default graph counted twice, each named graph's matches given twice."""
+    if default_graphs or named_graphs:
+        return list(dict.fromkeys(default_graphs)), list(dict.fromkeys(named_graphs))
+    if checked.repeats_graphs:
+        default, named = checked.from_graphs
+        return list(default), list(named)
+    return default_graphs, named_graphs
 
 
 def _engine_message(message: str, checked: Checked) -> str:
