@@ -21,7 +21,7 @@ from typing import Iterable
 from pyoxigraph import NamedNode, Triple
 
 from isic_graph.admin.backup import graph_of
-from isic_graph.errors import Problem, UsageError
+from isic_graph.errors import NotOwner, Problem, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.ownership import is_record_name
@@ -70,6 +70,8 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
     try:
         check_slug(slug)
         report = check(Batch(tuple(store.graph_triples(graph)), ()), store, validator, graphs, slug, strict=False)
+    except NotOwner as exc:  # a subject another network, a peer or the instance owns: the graph fails, as ingestion's
+        return [Problem(graph, exc.subject, exc.message)]
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
@@ -79,6 +81,8 @@ def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Vali
     """A peer's network graph checked as harvesting checks it (on its own, attributed to no network of ours)."""
     try:
         report = check(Batch(tuple(store.graph_triples(graph)), ()), None, validator, graphs, None, strict=False)
+    except NotOwner as exc:
+        return [Problem(graph, exc.subject, exc.message)]
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]

@@ -31,6 +31,7 @@ GRAPHS = Graphs(BASE)
 ANAS = GRAPHS.network("anas")
 FCSF = GRAPHS.network("fcsf")
 RESOURCE = f"{BASE}id/resource/astuce-rencontrer-les-elus"  # described in anas's graph
+FCSF_PROJECT = f"{BASE}id/project/atelier-numerique-nantes"  # owned by fcsf
 DCT = "http://purl.org/dc/terms/"
 COMMAND = [sys.executable, "-m", "isic_graph.cli"]
 
@@ -119,6 +120,8 @@ HOSTILE = [
                  GRAPHS.default_own, ["a phone number", "*** (phone)"], "612345678", id="tel-iri-in-default-graph"),
     pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.identity}> {{ <urn:x:a> <{DCT}title> "not a link" }} }}',
                  GRAPHS.identity, ["owl:sameAs links between IRIs only"], None, id="identity-not-a-link"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{FCSF_PROJECT}> <{DCT}description> "repris par anas"@fr }} }}',
+                 ANAS, [FCSF_PROJECT, 'network "fcsf"'], None, id="network-states-what-another-owns"),
     pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.ontology}> {{ <{BASE}id/project/hidden> <{DCT}title> "x" }} }}',
                  GRAPHS.ontology, [f"{BASE}id/project/hidden", "vocabulary graphs never describe"], None,
                  id="instance-data-in-the-ontology"),
@@ -176,6 +179,17 @@ def test_only_conforming_restores_the_graphs_that_pass_and_names_those_left_out(
             assert len(mine) == len(theirs) and ground(mine) == ground(theirs), graph
         mine, theirs = restored.default_triples(), expected.default_triples()  # the union of those graphs
         assert len(mine) == len(theirs) and ground(mine) == ground(theirs)
+
+
+def test_only_conforming_leaves_out_a_network_graph_stating_what_another_network_owns(
+        good: Path, tmp_path: Path, validator: Validator) -> None:
+    hijack = f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{FCSF_PROJECT}> <{DCT}description> "repris par anas"@fr }} }}'
+    folder = variant(good, tmp_path / "b", hijack)
+    with EmbeddedStore(None) as target:
+        restored = restore_into(target, folder, validator, only_conforming=True)
+        assert restored.left_out_graphs == [ANAS]
+        assert target.query(f"ASK {{ GRAPH <{FCSF}> {{ <{FCSF_PROJECT}> ?p ?o }} }}") is True
+        assert target.query(f'ASK {{ <{FCSF_PROJECT}> ?p "repris par anas"@fr }}') is False
 
 
 def test_a_backup_of_another_instance_is_refused(good: Path, tmp_path: Path, validator: Validator) -> None:
