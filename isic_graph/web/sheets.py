@@ -16,6 +16,7 @@ from isic_graph.errors import NotOwner, Report, Unauthorized, UsageError, Valida
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetblocks import NAMES, block_triples, stored_values, table_fields, table_of
 from isic_graph.ingest.sheetfilled import MAX_LESSONS, SHEET_TABLES, FilledSheet, block_index, lesson_index
 from isic_graph.ingest.sheetform import BLOCKS, block_fields, fields, later_fields, listed, partnership_fields
@@ -57,7 +58,8 @@ UI = {
            "check_bad_token": "Jeton inconnu ou révoqué : la fiche ne peut pas être vérifiée au fil de la saisie. "
                               "Vérifiez le jeton de votre réseau (en bas du formulaire).",
            "form": "Remplir le formulaire", "other_problems": "Autres points",
-           "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | »).", "add_block": "Ajouter",
+           "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | » ; un « | » qui fait partie "
+                    "d'une valeur s'écrit « \\| »).", "add_block": "Ajouter",
            "blocks_help": "Pour ajouter : seuls les blocs remplis sont enregistrés ; "
                           "ce qui est déjà enregistré est conservé.",
            "picks": "Plusieurs choix possibles : maintenez Ctrl (Cmd sur Mac) en cliquant pour en choisir plusieurs."},
@@ -78,7 +80,8 @@ UI = {
            "check_bad_token": "Unknown or revoked token: the sheet cannot be checked as you fill it in. Check your "
                               "network's token (at the bottom of the form).",
            "form": "Fill in the form", "other_problems": "Other points",
-           "lines": "Several values allowed: one per line (or separated by “|”).", "add_block": "Add",
+           "lines": "Several values allowed: one per line (or separated by “|”; a “|” within a value is written "
+                    "“\\|”).", "add_block": "Add",
            "blocks_help": "To add: only filled blocks are saved; what is already stored is kept.",
            "picks": "Several choices allowed: hold Ctrl (Cmd on a Mac) while clicking to pick more than one."},
 }
@@ -157,7 +160,7 @@ def edit_sheet() -> Response:
             found = [v.value for v in said[subject].get(f.path, []) if f.datatype != RDF_LANG_STRING
                      or getattr(v, "language", None) in (lang, None, "")]  # texts in the form's language
             if found:
-                values[f"{prefix}.{f.key}"] = ["\n".join(found)] if listed(f) else found
+                values[f"{prefix}.{f.key}"] = [joined(found, "\n")] if listed(f) else found
     if len(values) == 1:
         raise UsageError(f"no project <{iri}> in this store", f"aucun projet <{iri}> dans cette base")
     return _render(lang, values, {}, project_iri=iri)
