@@ -129,20 +129,28 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     _check_operation(tokens[prologue:prologue + 1], update)
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:
-        raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}")
+        raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}",
+                         fr=f"la {'mise à jour' if update else 'requête'} imbrique {depth} niveaux ou plus ; la limite "
+                            f"est {limits.max_depth}")
     combined = _combined(tokens)
     if combined > limits.max_combined:
         raise UsageError(f"the {what} combines {combined} operators and patterns; the limit is "
-                         f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists")
+                         f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists",
+                         fr=f"la {'mise à jour' if update else 'requête'} combine {combined} opérateurs et motifs ; "
+                            f"la limite est {limits.max_combined} : découpez-la, ou utilisez VALUES ou IN pour les "
+                            "longues listes")
     words = {t.value.upper() for t in tokens if t.kind == "word"}  # the keywords, to pass over checks of others
     if "LOAD" in words:
-        raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
+        raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead",
+                         fr="LOAD n'est pas permis : la base ne va chercher aucune adresse ; envoyez les données "
+                            "elles-mêmes")
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
     check_functions(tokens, lambda token: expand(token, declared, declared_base))
     if update and services:
-        raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs")
+        raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs",
+                         fr="SERVICE n'est pas permis dans une mise à jour : la base ne va chercher aucune adresse")
     form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
     dataset = () if update or "FROM" not in words else tuple(_dataset(tokens, prefixes, base))
     return Checked(tokens, text, form, dataset, services, prologue)
