@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import NotOwner, Report, Unauthorized, UsageError, ValidationFailed
+from isic_graph.errors import NotFound, NotOwner, Report, Unauthorized, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
@@ -162,7 +162,8 @@ def edit_sheet() -> Response:
             if found:
                 values[f"{prefix}.{f.key}"] = [joined(found, "\n")] if listed(f) else found
     if len(values) == 1:
-        raise UsageError(f"no project <{iri}> in this store", f"aucun projet <{iri}> dans cette base")
+        raise NotFound(f"no project <{iri}> in this store (never published here, or withdrawn)",
+                       fr=f"aucun projet <{iri}> dans cette base (jamais publié ici, ou retiré)")
     return _render(lang, values, {}, project_iri=iri)
 
 

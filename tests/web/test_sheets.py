@@ -137,6 +137,15 @@ def test_a_stored_project_opens_in_the_form(client: FlaskClient) -> None:
     assert client.get("/sheets/edit", query_string={"project": "http://elsewhere.example/p"}).status_code == 400
 
 
+@pytest.mark.parametrize("project", ["nulle-part", "VACANCES-FAMILLES-LILLE", "vacances-familles-lill"])
+def test_a_project_the_store_lacks_opens_no_form_and_is_not_found_in_either_language(client: FlaskClient,
+                                                                                      project: str) -> None:
+    for lang, words in (("fr", "aucun projet"), ("en", "no project")):
+        answer = client.get("/sheets/edit", query_string={"project": BASE + "id/project/" + project, "lang": lang},
+                            headers={"Accept": "application/problem+json"})
+        assert answer.status_code == 404 and words in answer.get_data(as_text=True)
+
+
 def test_csv_problems_are_shown_by_file_row_and_column(client: FlaskClient, token: str) -> None:
     lessons = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
                "transferable_territoires,acteurs_concernes,confirme,contredit\n"
