@@ -5,6 +5,7 @@ field; the empty CSV template and workbook (the upload page is sheet_upload.py).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from typing import Any
@@ -219,8 +220,14 @@ def _removed(network: str, form: SheetTriples) -> frozenset[str]:
     return frozenset(r["r"].value for r in rows)
 
 
+LINE_ENDS = re.compile(r"\r\n?")
+
+
 def _filled() -> FilledSheet:
-    return FilledSheet({name: request.form.getlist(name) for name in request.form if name != "credential"})
+    """The form's values as typed, their line ends as stored (`\n`): a browser sends a text area's as CRLF
+    (HTML's form submission), which would change every text of several lines saved back unchanged."""
+    return FilledSheet({name: [LINE_ENDS.sub("\n", value) for value in request.form.getlist(name)]
+                        for name in request.form if name != "credential"})
 
 
 def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:

@@ -200,6 +200,23 @@ def test_a_stored_value_holding_a_bar_is_sent_back_as_the_one_value_it_is(client
     assert isomorphic(without(before, (sheet, MODIFIED)), without(after, (sheet, MODIFIED)))
 
 
+@pytest.mark.parametrize("text", ["Ligne un.\nLigne deux.", "Premier paragraphe.\n\nSecond paragraphe.\n- point"])
+def test_a_text_of_several_lines_sent_back_by_a_browser_unchanged_changes_nothing(
+        client: FlaskClient, store: RemoteStore, tokens: dict[str, str], text: str) -> None:
+    network, project = PROJECTS[-1]
+    edit_and_save(client, project, tokens[network], "project.description", text)  # stored with its line ends
+    before = network_graph(store, network)
+    values = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
+    assert values["project.description"] == [text]
+    save(client, {k: [v.replace("\n", "\r\n") for v in vs] for k, vs in values.items()},  # as a browser sends a box
+         tokens[network])
+    sheet = sheet_of(before, project)
+    after = network_graph(store, network)
+    assert {str(o) for o in after.objects(URIRef(project), DESCRIPTION) if getattr(o, "language", None) == "fr"} == \
+        {text}
+    assert isomorphic(without(before, (sheet, MODIFIED)), without(after, (sheet, MODIFIED)))
+
+
 def test_the_form_shows_a_projects_partners_and_fundings_and_changes_or_removes_them(
         client: FlaskClient, store: RemoteStore, tokens: dict[str, str]) -> None:
     project = BASE + "id/project/cafe-des-parents-rennes"
