@@ -3,7 +3,9 @@ for the rest.
 
     network graphs ({base}graph/network/{slug})  the shapes and the personal-data check, as ingestion runs
                                                  them (with the rest of the backup as the store)
-    harvested copies ({base}graph/peer/…)        the same, as harvesting runs them
+    harvested copies ({base}graph/peer/…)        the same, as harvesting runs them; and, as harvesting keeps
+                                                 only that, nothing about a network's resource but what that
+                                                 network's graph states (its name, its type: a copy repeats them)
     ontology, thesauri                           no personal data; no resource of the instance's own
                                                  namespace (data there would escape the shapes)
     identity                                     owl:sameAs links between IRIs, nothing else; no personal data
@@ -21,10 +23,11 @@ from typing import Iterable
 from pyoxigraph import NamedNode, Triple
 
 from isic_graph.admin.backup import graph_of
-from isic_graph.errors import Problem, UsageError
+from isic_graph.errors import NotOwner, Problem, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.ownership import is_record_name
+from isic_graph.ingest.ownership import owners as owners_of
 from isic_graph.privacy import Kind, masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import OWL, Graphs, check_slug
@@ -70,6 +73,8 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
     try:
         check_slug(slug)
         report = check(Batch(tuple(store.graph_triples(graph)), ()), store, validator, graphs, slug, strict=False)
+    except NotOwner as exc:  # a subject another network, a peer or the instance owns: the graph fails, as ingestion's
+        return [Problem(graph, exc.subject, exc.message)]
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
@@ -77,11 +82,39 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
 
 def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
     """A peer's network graph checked as harvesting checks it (on its own, attributed to no network of ours)."""
+    triples = store.graph_triples(graph)
+    foreign = foreign_problems(store, graph, graphs, triples)
+    if foreign:
+        return foreign
     try:
-        report = check(Batch(tuple(store.graph_triples(graph)), ()), None, validator, graphs, None, strict=False)
+        report = check(Batch(tuple(triples), ()), None, validator, graphs, None, strict=False)
+    except NotOwner as exc:
+        return [Problem(graph, exc.subject, exc.message)]
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
     return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
+
+
+def foreign_problems(store: Store, graph: str, graphs: Graphs, triples: list[Triple]) -> list[Problem]:
+    """The resources of this instance's networks a harvested copy says what their network's graph does not: a
+    harvest keeps of another's resource only the rows its owner states (ownercheck.keep_owned)."""
+    about: dict[str, set[Triple]] = {}
+    for t in triples:
+        if isinstance(t.subject, NamedNode):
+            about.setdefault(t.subject.value.split("#genid-")[0], set()).add(t)
+    problems = []
+    stated: dict[str, set[Triple]] = {}  # each network graph named, read once
+    for subject, owner in sorted(owners_of(store, graphs, about).items()):
+        if owner.kind != "network":
+            continue
+        if owner.name not in stated:
+            stated[owner.name] = set(store.graph_triples(graphs.network(owner.name)))
+        extra = sorted((t for t in about[subject] if t not in stated[owner.name]), key=str)
+        if extra:
+            problems.append(Problem(graph, subject, f"{_shown(extra[0].subject)} {_shown(extra[0].predicate)} …: "
+                                    f"the copy states about a resource of {owner.describe()} what its graph does not "
+                                    "(a harvest keeps only the peer's own resources)"))
+    return problems[:20]
 
 
 def vocabulary_problems(triples: list[Triple], graph: str, graphs: Graphs) -> list[Problem]:

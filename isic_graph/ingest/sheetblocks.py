@@ -23,6 +23,7 @@ from pyoxigraph import NamedNode, Triple
 
 from isic_graph.errors import SheetRefused
 from isic_graph.ingest.documents import Document
+from isic_graph.ingest.listing import joined, split
 from isic_graph.ingest.sheetfilled import SHEET_TABLES, FilledSheet, entries
 from isic_graph.ingest.sheetform import Field
 from isic_graph.ingest.sheetmodel import Column, Table, table_named
@@ -93,7 +94,7 @@ def block_triples(sheet: FilledSheet, graphs: Graphs, project_slug: str) -> Tabl
         table = table_of(kind)
         own = project_column(table)
         for i in sheet.blocks(kind):
-            row = {f.key: " | ".join(entries(f, sheet.get(f"{kind}.{i}.{f.key}"))) for f in table_fields(kind)}
+            row = {f.key: joined(entries(f, sheet.get(f"{kind}.{i}.{f.key}"))) for f in table_fields(kind)}
             for key in table.keys:
                 if key not in table.defaults and not row.get(key):
                     row[key] = f"{project_slug}-{kind}-{i + 1}"
@@ -164,8 +165,8 @@ def _belongs(table: Table, row: dict[str, str], base: str, named: set[str]) -> b
     for c in table.columns:
         if c.kind != "resource" or not c.target or not row.get(c.header):
             continue
-        for cell in row[c.header].split("|"):
-            path = c.target.replace("{+}", cell.strip()).replace("{}", cell.strip())
+        for cell in split(row[c.header]):
+            path = c.target.replace("{+}", cell).replace("{}", cell)
             if base + path in named:
                 return True
     return False

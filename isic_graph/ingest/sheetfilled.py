@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from isic_graph.errors import UsageError
+from isic_graph.ingest.listing import unescaped
 from isic_graph.ingest.sheetform import Field, listed
 
 MAX_LESSONS = 20
@@ -81,14 +82,15 @@ def block_index(name: str, kind: str | None = None) -> int | None:
     return int(index) if kind in (None, found.group(1)) else None
 
 
-LIST_SEPARATORS = re.compile(r"\s*(?:\r\n|\r|\n|\|)\s*")
+LIST_SEPARATORS = re.compile(r"\s*(?:\r\n|\r|\n|(?<!\\)\|)\s*")  # a bar within a value is written \|
 
 
 def entries(f: Field, raw: Sequence[str]) -> list[str]:
-    """A field's values as typed: trimmed, the empty ones left out, a list box split one a line or at `|`."""
+    """A field's values as typed: trimmed, the empty ones left out, a list box split one a line or at `|` (a bar
+    within a value written `\\|`)."""
     found = [v.strip() for v in raw if v.strip()]
     if listed(f):
-        found = [part for v in found for part in LIST_SEPARATORS.split(v) if part]
+        found = [unescaped(part) for v in found for part in LIST_SEPARATORS.split(v) if part]
     return found
 
 

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from isic_graph.rdf import resources
-from isic_graph.rdf.labels import pick
+from isic_graph.rdf.labels import in_order, pick
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
@@ -313,7 +313,7 @@ def _listed(rows: Iterable[Mapping[str, Any]], lang: str) -> list[Option]:
         term = row.get("label")
         labels[row["x"].value][getattr(term, "language", None) or ""] = term.value if term is not None else ""
     picked = {x: pick(by, lang) or x for x, by in labels.items()}
-    return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: o.label.lower())
+    return sorted((Option(x, label[:120]) for x, label in picked.items()), key=lambda o: in_order(o.label))
 
 
 __all__ = ["BLOCKS", "Block", "Field", "Option", "block_fields", "deprecated", "fields", "later_fields", "listed",

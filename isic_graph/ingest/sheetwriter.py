@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import NotFound
+from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetmodel import THESAURUS, Column, Table, tables
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.namespaces import RDF_TYPE, Graphs, check_slug
@@ -73,13 +74,13 @@ def _row(table: Table, resource: str, base: str, about: Mapping[str, Mapping[str
     for column in table.columns:
         if column.inverse:
             values = pointing.get(subjects.get(column.inverse, ""), {}).get(column.path, [])
-            cells[column.header] = " | ".join(_named(column, v, base) for v in sorted(values)) if values else ""
+            cells[column.header] = joined(_named(column, v, base) for v in sorted(values)) if values else ""
             continue
         subject = subjects.get(column.subject)
         objects = [t.object for t in about.get(subject or "", {}).get(column.path, [])]
         shown = [v for o in objects if (v := _cell(column, o, base)) is not None]
         if shown or column.header not in keys:
-            cells[column.header] = " | ".join(sorted(dict.fromkeys(shown))) if column.multiple else \
+            cells[column.header] = joined(sorted(dict.fromkeys(shown))) if column.multiple else \
                 (sorted(shown)[0] if shown else "")
     if any(not cells.get(k) for k in table.keys):
         return None

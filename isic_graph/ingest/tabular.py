@@ -23,6 +23,7 @@ from isic_graph.errors import DocumentTooLarge, SheetRefused
 from isic_graph.ingest.documents import LIMITS, Document, DocumentLimits
 from isic_graph.ingest.lexical import EXPECTED
 from isic_graph.ingest.lexical import lexical as _lexical
+from isic_graph.ingest.listing import split
 from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
 from isic_graph.ingest.sheetproblems import Problems
 from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
@@ -222,7 +223,7 @@ class _Reader:
             cell = row.get(column.header, "")
             if not cell:
                 continue
-            items = [v.strip() for v in cell.split("|")] if column.multiple else [cell]
+            items = split(cell) if column.multiple else [cell]
             for item in dict.fromkeys(v for v in items if v):
                 term = self._term(column, item, file, number)
                 if term is None:

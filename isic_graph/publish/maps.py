@@ -24,7 +24,7 @@ from isic_graph.publish.links import safe_href
 from isic_graph.query.aliases import speakers
 from isic_graph.query.merged import one
 from isic_graph.query.own_words import owned_rows
-from isic_graph.rdf.labels import choose, pick
+from isic_graph.rdf.labels import choose, in_order, pick
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD, Graphs
 from isic_graph.sparql.terms import iri, is_iri, literal
 from isic_graph.store.base import Store
@@ -190,8 +190,8 @@ def coverage(store: Store, columns: str, filters: Filters = Filters(), lang: str
         column_iris = {r["c"].value for r in scheme} | {r["column"].value for r in cells}
     counts = {(r["theme"].value, r["column"].value): int(r["n"].value) for r in cells}
     labels = _label(store, set(projects) | column_iris, lang)
-    return Coverage(tuple(sorted(((t, labels[t]) for t in projects), key=lambda p: p[1].lower())),
-                    tuple(sorted(((c, labels[c]) for c in column_iris), key=lambda p: p[1].lower())),
+    return Coverage(tuple(sorted(((t, labels[t]) for t in projects), key=lambda p: in_order(p[1]))),
+                    tuple(sorted(((c, labels[c]) for c in column_iris), key=lambda p: in_order(p[1]))),
                     counts, projects)
 
 

@@ -28,10 +28,13 @@ SCOPES = ("local", "all", "live")
 def check_scope(scope: str, explicit_dataset: bool) -> str:
     """The scope asked for, refused when unknown or combined with a dataset of the query's own."""
     if scope not in SCOPES:
-        raise UsageError(f"unknown scope {scope!r}; the scopes are {', '.join(SCOPES)}")
+        raise UsageError(f"unknown scope {scope!r}; the scopes are {', '.join(SCOPES)}",
+                         fr=f"portée inconnue {scope!r} ; les portées sont {', '.join(SCOPES)}")
     if scope != "all" and explicit_dataset:
         raise UsageError("a scope other than 'all' sets the dataset itself: it cannot be combined with FROM, "
-                         "FROM NAMED, default-graph-uri or named-graph-uri")
+                         "FROM NAMED, default-graph-uri or named-graph-uri",
+                         fr="une portée autre que « all » fixe elle-même le jeu de données : elle ne se combine ni "
+                            "avec FROM, ni avec FROM NAMED, default-graph-uri ou named-graph-uri")
     return scope
 
 

@@ -3,6 +3,7 @@ else any text there is."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Iterable, Mapping, Protocol, TypeVar
 
 LANGUAGES = ("fr", "en")  # the languages of the interface and of the vocabularies' labels, the default first
@@ -18,6 +19,13 @@ class Tagged(Protocol):
 
 
 L = TypeVar("L", bound=Tagged)
+
+
+def in_order(label: str) -> tuple[str, str]:
+    """A label's place in a list, as a French or English reader looks for it: its letters without accents and
+    case first (« Éducation » among the E, not after « Violences »), then the label itself."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", label) if not unicodedata.combining(c))
+    return bare.casefold(), label
 
 
 def switch(lang: str) -> str:

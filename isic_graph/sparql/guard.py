@@ -100,6 +100,23 @@ class Checked:
         """The IRI an IRI or prefixed-name token stands for (None for any other token, or an unknown prefix)."""
         return expand(token, self.prefixes, self.base)
 
+    @cached_property
+    def from_graphs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The graphs its FROM and its FROM NAMED clauses name, each once, in their order (the engine reads a graph
+        named twice as two graphs: each triple of a default graph named twice counted twice)."""
+        if not self.dataset:
+            return (), ()
+        default: dict[str, None] = {}
+        named: dict[str, None] = {}
+        for is_named, iri in _clauses(self.tokens, self.prefixes, self.base):
+            (named if is_named else default)[iri] = None
+        return tuple(default), tuple(named)
+
+    @cached_property
+    def repeats_graphs(self) -> bool:
+        """Whether its FROM or FROM NAMED clauses name a graph more than once."""
+        return sum(map(len, self.from_graphs)) < len(self.dataset)
+
 
 def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine."""
@@ -112,20 +129,28 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     _check_operation(tokens[prologue:prologue + 1], update)
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:
-        raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}")
+        raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}",
+                         fr=f"la {'mise à jour' if update else 'requête'} imbrique {depth} niveaux ou plus ; la limite "
+                            f"est {limits.max_depth}")
     combined = _combined(tokens)
     if combined > limits.max_combined:
         raise UsageError(f"the {what} combines {combined} operators and patterns; the limit is "
-                         f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists")
+                         f"{limits.max_combined}: split it into several, or use VALUES or IN for long lists",
+                         fr=f"la {'mise à jour' if update else 'requête'} combine {combined} opérateurs et motifs ; "
+                            f"la limite est {limits.max_combined} : découpez-la, ou utilisez VALUES ou IN pour les "
+                            "longues listes")
     words = {t.value.upper() for t in tokens if t.kind == "word"}  # the keywords, to pass over checks of others
     if "LOAD" in words:
-        raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead")
+        raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead",
+                         fr="LOAD n'est pas permis : la base ne va chercher aucune adresse ; envoyez les données "
+                            "elles-mêmes")
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
     check_functions(tokens, lambda token: expand(token, declared, declared_base))
     if update and services:
-        raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs")
+        raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs",
+                         fr="SERVICE n'est pas permis dans une mise à jour : la base ne va chercher aucune adresse")
     form = "UPDATE" if update else next((t.value.upper() for t in tokens[prologue:] if t.is_word(*FORMS)), "SELECT")
     dataset = () if update or "FROM" not in words else tuple(_dataset(tokens, prefixes, base))
     return Checked(tokens, text, form, dataset, services, prologue)
@@ -210,7 +235,10 @@ def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
     for iri in iris:
         if iri not in known:
             raise UsageError(f"<{iri}> is not a graph of this store: a dataset may only name its graphs "
-                             "(listed in the service description at /sparql and in /.well-known/void)")
+                             "(listed in the service description at /sparql and in /.well-known/void)",
+                             fr=f"<{iri}> n'est pas un graphe de cette base : un jeu de données ne peut nommer que "
+                                "ses graphes (donnés par la description du service en /sparql et par "
+                                "/.well-known/void)")
 
 
 def declarations(tokens: Sequence[Token]) -> tuple[dict[str, str], str | None]:
@@ -394,13 +422,20 @@ def _closing(tokens: Sequence[Token], opening: int) -> int:
 
 
 def _dataset(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[str]:
+    return (iri for _, iri in _clauses(tokens, prefixes, base))
+
+
+def _clauses(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[tuple[bool, str]]:
+    """Each FROM clause's graph, and whether the clause is FROM NAMED."""
     for i, token in enumerate(tokens):
         if token.is_word("FROM"):
-            at = i + 1 + (i + 1 < len(tokens) and tokens[i + 1].is_word("NAMED"))
+            named = i + 1 < len(tokens) and tokens[i + 1].is_word("NAMED")
+            at = i + 1 + named
             iri = expand(tokens[at], prefixes, base) if at < len(tokens) else None
             if iri is None:
-                raise UsageError("FROM must name a graph by its IRI")
-            yield iri
+                raise UsageError("FROM must name a graph by its IRI",
+                                 fr="FROM doit nommer un graphe par son IRI")
+            yield named, iri
 
 
 def nesting_depth(text: str) -> int:

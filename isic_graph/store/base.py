@@ -54,7 +54,8 @@ class Store(ABC):
         apply to the keeping operations too, so the default graph is then rebuilt by a request of its own
         sent right after (under the same write lock).
         """
-        if using_graphs or using_named_graphs:
+        if using_graphs or using_named_graphs:  # each graph once: the engine reads a graph named twice as two
+            using_graphs, using_named_graphs = [*dict.fromkeys(using_graphs)], [*dict.fromkeys(using_named_graphs)]
             with self.writing():
                 self._apply(sparql, using_graphs, using_named_graphs)
                 self._apply(REBUILD)

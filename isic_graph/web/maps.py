@@ -12,7 +12,7 @@ from isic_graph.errors import NotFound
 from isic_graph.publish.links import page_link, safe_href
 from isic_graph.publish.maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
 from isic_graph.query.cache import key_for
-from isic_graph.rdf.labels import choose, pick, switch, words_in
+from isic_graph.rdf.labels import choose, in_order, pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.negotiation import language
@@ -104,7 +104,7 @@ def page() -> str:
         for r in store.select(sparql).rows:
             texts.setdefault(r["x"].value, {}).setdefault(getattr(r["l"], "language", None) or "", r["l"].value)
         found = {x: pick(by_lang, lang) or x for x, by_lang in texts.items()}
-        choices[name] = sorted(found.items(), key=lambda item: item[1].lower())
+        choices[name] = sorted(found.items(), key=lambda item: in_order(item[1]))
     chosen = {k: v for k, v in request.args.items() if v}
     figures = [(name, words[name], _inline(_drawing(name, "svg", filters, lang)))
                for name in ("partnerships", "coverage-categories", "coverage-territories")]

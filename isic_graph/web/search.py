@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from isic_graph.errors import UsageError
 from isic_graph.publish.links import page_link
 from isic_graph.publish.search import FACETS, SearchResult
-from isic_graph.rdf.labels import pick, switch
+from isic_graph.rdf.labels import in_order, pick, switch
 from isic_graph.rdf.namespaces import RDFS, SKOS
 from isic_graph.sparql.terms import iris, is_iri
 from isic_graph.web.negotiation import language
@@ -75,7 +75,7 @@ def search_page() -> str:
     result, chosen, offset = _search()
     labels = _labels(result, lang) if result else {}
     options = {facet: [(v, labels.get(v, v), n) for v, n in
-                       sorted(result.facets[facet].items(), key=lambda item: labels.get(item[0], item[0]))]
+                       sorted(result.facets[facet].items(), key=lambda item: in_order(labels.get(item[0], item[0])))]
                if result else [] for facet in FACETS}
     for facet, value in chosen.items():  # a chosen value stays on offer
         if value not in {v for v, _, _ in options[facet]}:

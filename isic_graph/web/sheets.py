@@ -5,6 +5,7 @@ field; the empty CSV template and workbook (the upload page is sheet_upload.py).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from typing import Any
@@ -12,10 +13,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import NotOwner, Report, Unauthorized, UsageError, ValidationFailed
+from isic_graph.errors import NotFound, NotOwner, Report, Unauthorized, UsageError, ValidationFailed
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetblocks import NAMES, block_triples, stored_values, table_fields, table_of
 from isic_graph.ingest.sheetfilled import MAX_LESSONS, SHEET_TABLES, FilledSheet, block_index, lesson_index
 from isic_graph.ingest.sheetform import BLOCKS, block_fields, fields, later_fields, listed, partnership_fields
@@ -57,7 +59,8 @@ UI = {
            "check_bad_token": "Jeton inconnu ou révoqué : la fiche ne peut pas être vérifiée au fil de la saisie. "
                               "Vérifiez le jeton de votre réseau (en bas du formulaire).",
            "form": "Remplir le formulaire", "other_problems": "Autres points",
-           "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | »).", "add_block": "Ajouter",
+           "lines": "Plusieurs valeurs possibles : une par ligne (ou séparées par « | » ; un « | » qui fait partie "
+                    "d'une valeur s'écrit « \\| »).", "add_block": "Ajouter",
            "blocks_help": "Pour ajouter : seuls les blocs remplis sont enregistrés ; "
                           "ce qui est déjà enregistré est conservé.",
            "picks": "Plusieurs choix possibles : maintenez Ctrl (Cmd sur Mac) en cliquant pour en choisir plusieurs."},
@@ -78,7 +81,8 @@ UI = {
            "check_bad_token": "Unknown or revoked token: the sheet cannot be checked as you fill it in. Check your "
                               "network's token (at the bottom of the form).",
            "form": "Fill in the form", "other_problems": "Other points",
-           "lines": "Several values allowed: one per line (or separated by “|”).", "add_block": "Add",
+           "lines": "Several values allowed: one per line (or separated by “|”; a “|” within a value is written "
+                    "“\\|”).", "add_block": "Add",
            "blocks_help": "To add: only filled blocks are saved; what is already stored is kept.",
            "picks": "Several choices allowed: hold Ctrl (Cmd on a Mac) while clicking to pick more than one."},
 }
@@ -157,9 +161,10 @@ def edit_sheet() -> Response:
             found = [v.value for v in said[subject].get(f.path, []) if f.datatype != RDF_LANG_STRING
                      or getattr(v, "language", None) in (lang, None, "")]  # texts in the form's language
             if found:
-                values[f"{prefix}.{f.key}"] = ["\n".join(found)] if listed(f) else found
+                values[f"{prefix}.{f.key}"] = [joined(found, "\n")] if listed(f) else found
     if len(values) == 1:
-        raise UsageError(f"no project <{iri}> in this store", f"aucun projet <{iri}> dans cette base")
+        raise NotFound(f"no project <{iri}> in this store (never published here, or withdrawn)",
+                       fr=f"aucun projet <{iri}> dans cette base (jamais publié ici, ou retiré)")
     return _render(lang, values, {}, project_iri=iri)
 
 
@@ -215,8 +220,14 @@ def _removed(network: str, form: SheetTriples) -> frozenset[str]:
     return frozenset(r["r"].value for r in rows)
 
 
+LINE_ENDS = re.compile(r"\r\n?")
+
+
 def _filled() -> FilledSheet:
-    return FilledSheet({name: request.form.getlist(name) for name in request.form if name != "credential"})
+    """The form's values as typed, their line ends as stored (`\n`): a browser sends a text area's as CRLF
+    (HTML's form submission), which would change every text of several lines saved back unchanged."""
+    return FilledSheet({name: [LINE_ENDS.sub("\n", value) for value in request.form.getlist(name)]
+                        for name in request.form if name != "credential"})
 
 
 def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str, list[str]]:

@@ -64,6 +64,7 @@ def sparql() -> Response:
         dataset = [*checked.dataset, *default_graphs, *named_graphs]
         if dataset:
             check_dataset(dataset, s.store.graphs_among(dataset))  # asked of them alone
+        default_graphs, named_graphs = _each_once(checked, default_graphs, named_graphs)
         scope = check_scope(scope, bool(dataset))
         stale: tuple[str, ...] = ()
         if scope == "local":
@@ -105,6 +106,18 @@ def sparql() -> Response:
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
     return response
+
+
+def _each_once(checked: Checked, default_graphs: list[str], named_graphs: list[str]) -> tuple[list[str], list[str]]:
+    """The protocol's dataset, each graph named once; when it names none, the query's FROM and FROM NAMED graphs,
+    each once, if they name one twice (the protocol's dataset then stands for them). The engine reads a graph named
+    twice as two: a default graph counted twice, each named graph's matches given twice."""
+    if default_graphs or named_graphs:
+        return list(dict.fromkeys(default_graphs)), list(dict.fromkeys(named_graphs))
+    if checked.repeats_graphs:
+        default, named = checked.from_graphs
+        return list(default), list(named)
+    return default_graphs, named_graphs
 
 
 def _engine_message(message: str, checked: Checked) -> str:
@@ -165,15 +178,18 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
             raise UnsupportedFormat(refused.message, fr=refused.fr)
         else:
             raise UnsupportedFormat(f"a query is sent as application/x-www-form-urlencoded or "
-                                    f"application/sparql-query, not {media_type or 'no media type'}")
+                                    f"application/sparql-query, not {media_type or 'no media type'}",
+                                    fr="une requête s'envoie en application/x-www-form-urlencoded ou en "
+                                       + (f"application/sparql-query, pas en {media_type}" if media_type else
+                                          "application/sparql-query, avec son type de média"))
     if len(queries) > 1:
-        raise UsageError("more than one query parameter")
+        raise UsageError("more than one query parameter", fr="plus d'un paramètre query")
     default_graphs = request.args.getlist("default-graph-uri") + (
         params.getlist("default-graph-uri") if params is not request.args else [])
     named_graphs = request.args.getlist("named-graph-uri") + (
         params.getlist("named-graph-uri") if params is not request.args else [])
     if request.method == "GET" and not queries and (default_graphs or named_graphs):
-        raise UsageError("a dataset was given without a query")
+        raise UsageError("a dataset was given without a query", fr="un jeu de données a été donné sans requête")
     return (queries[0] if queries else None), default_graphs, named_graphs
 
 
@@ -181,11 +197,13 @@ def utf8_body() -> str:
     """The request body as text; the protocol's media types are UTF-8 only."""
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
-        raise UnsupportedFormat(f"SPARQL requests are UTF-8, not {charset}")
+        raise UnsupportedFormat(f"SPARQL requests are UTF-8, not {charset}",
+                                fr=f"les demandes SPARQL sont en UTF-8, pas en {charset}")
     try:
         return request.get_data().decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError("the request body is not valid UTF-8") from None
+        raise UsageError("the request body is not valid UTF-8", fr="le corps de la demande n'est pas en UTF-8 valide") \
+            from None
 
 
 def answer_type(form: str) -> str:
@@ -201,7 +219,9 @@ def answer_type(form: str) -> str:
             if found is not None:
                 return found.media_type
         raise NotAcceptable(f"a {form} query's answer is not available as {named[0]!r}; it is as "
-                            + ", ".join(offers))
+                            + ", ".join(offers),
+                            fr=f"la réponse d'une requête {form} n'existe pas en {named[0]!r} ; elle existe en "
+                               + ", ".join(offers))
     accept = request.headers.get("Accept", "").strip()
     types = [t for t in offers if "/" in t]
     if not accept:
@@ -209,7 +229,9 @@ def answer_type(form: str) -> str:
     best = request.accept_mimetypes.best_match(types)
     if best is None:
         raise NotAcceptable(f"no format of a {form} query's answer matches Accept: {accept}; it is available as "
-                            + ", ".join(available(form)))
+                            + ", ".join(available(form)),
+                            fr=f"aucun format de la réponse d'une requête {form} ne répond à Accept: {accept} ; elle "
+                               "existe en " + ", ".join(available(form)))
     return offers[best].media_type
 
 

@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.publish.links import page_link
 from isic_graph.publish.reference import Scheme, reference
-from isic_graph.rdf.labels import pick
+from isic_graph.rdf.labels import in_order, pick
 from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, SKOS
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.web.cells import local_name, term_value
@@ -82,8 +82,8 @@ def uses(iri: str, lang: str) -> list[tuple[str, str | None, list[Use]]]:
     for network, found in groups.items():
         name = pick(named.get(network, {}), lang) or graph_name(network, graphs, {}, lang)
         out.append((name, page_link(network, base) if network.startswith(base) else None,
-                    sorted(found.values(), key=lambda u: (u.kind.lower(), u.label.lower()))))
-    return sorted(out, key=lambda g: g[0].lower())
+                    sorted(found.values(), key=lambda u: (in_order(u.kind), in_order(u.label)))))
+    return sorted(out, key=lambda g: in_order(g[0]))
 
 
 def network_of(graph: str) -> str:

@@ -18,6 +18,7 @@ from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import to_rdflib
+from tests.conftest import ADMIN, bearer
 from tests.support.formpage import form_values
 from tests.support.isomorphism import isomorphic
 
@@ -141,7 +142,8 @@ def test_milestones_are_one_a_line_or_separated_by_a_bar_and_all_kept(client: Fl
     network, project = next((n, p) for n, p in PROJECTS if p.endswith("cafe-des-parents-rennes"))
     page = client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True)
     assert len(form_values(page)["project.milestone"][0].splitlines()) == 3  # the three stored, one a line
-    assert "une par ligne (ou séparées par « | »)" in page
+    assert "une par ligne (ou séparées par « | » ; un « | » qui fait partie d&#39;une valeur s&#39;écrit « \\| »)" \
+        in page
     edit_and_save(client, project, tokens[network], "project.milestone",
                   "Premier atelier | Bilan\nRestitution aux familles\n\n")
     stored = {str(o) for o in network_graph(store, network).objects(URIRef(project), MILESTONE)}
@@ -176,6 +178,43 @@ def test_a_stored_project_sent_back_unchanged_changes_nothing(client: FlaskClien
         lost, gained = to_isomorphic(rest_before) - to_isomorphic(rest_after), \
             to_isomorphic(rest_after) - to_isomorphic(rest_before)
         raise AssertionError(f"lost {sorted(lost)[:10]}, gained {sorted(gained)[:10]}")
+
+
+@pytest.mark.parametrize("field", ["milestone", "trackingTool"])
+def test_a_stored_value_holding_a_bar_is_sent_back_as_the_one_value_it_is(client: FlaskClient, store: RemoteStore,
+                                                                           tokens: dict[str, str], field: str) -> None:
+    network, project = PROJECTS[0]
+    graph = Graphs(BASE).network(network)
+    values_of = f'<{project}> <{ISIC}{field}> "Étape 1 | suite"@fr, "barre \\\\| écrite"@fr, "fin \\\\"@fr .'
+    inserted = client.post("/update", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {values_of} }} }}"},
+                           headers=bearer(ADMIN))  # through the server: the form's pages are kept until a write
+    assert inserted.status_code in (200, 204), inserted.get_data(as_text=True)
+    before = network_graph(store, network)
+    values = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
+    save(client, {k: [v.replace("\n", "\r\n") for v in vs] for k, vs in values.items()},  # as a browser sends a box
+         tokens[network])
+    sheet = sheet_of(before, project)
+    after = network_graph(store, network)
+    assert {str(o) for o in after.objects(URIRef(project), URIRef(ISIC + field))} >= \
+        {"Étape 1 | suite", "barre \\| écrite", "fin \\"}
+    assert isomorphic(without(before, (sheet, MODIFIED)), without(after, (sheet, MODIFIED)))
+
+
+@pytest.mark.parametrize("text", ["Ligne un.\nLigne deux.", "Premier paragraphe.\n\nSecond paragraphe.\n- point"])
+def test_a_text_of_several_lines_sent_back_by_a_browser_unchanged_changes_nothing(
+        client: FlaskClient, store: RemoteStore, tokens: dict[str, str], text: str) -> None:
+    network, project = PROJECTS[-1]
+    edit_and_save(client, project, tokens[network], "project.description", text)  # stored with its line ends
+    before = network_graph(store, network)
+    values = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
+    assert values["project.description"] == [text]
+    save(client, {k: [v.replace("\n", "\r\n") for v in vs] for k, vs in values.items()},  # as a browser sends a box
+         tokens[network])
+    sheet = sheet_of(before, project)
+    after = network_graph(store, network)
+    assert {str(o) for o in after.objects(URIRef(project), DESCRIPTION) if getattr(o, "language", None) == "fr"} == \
+        {text}
+    assert isomorphic(without(before, (sheet, MODIFIED)), without(after, (sheet, MODIFIED)))
 
 
 def test_the_form_shows_a_projects_partners_and_fundings_and_changes_or_removes_them(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 
 import pytest
@@ -137,6 +138,15 @@ def test_a_stored_project_opens_in_the_form(client: FlaskClient) -> None:
     assert client.get("/sheets/edit", query_string={"project": "http://elsewhere.example/p"}).status_code == 400
 
 
+@pytest.mark.parametrize("project", ["nulle-part", "VACANCES-FAMILLES-LILLE", "vacances-familles-lill"])
+def test_a_project_the_store_lacks_opens_no_form_and_is_not_found_in_either_language(client: FlaskClient,
+                                                                                      project: str) -> None:
+    for lang, words in (("fr", "aucun projet"), ("en", "no project")):
+        answer = client.get("/sheets/edit", query_string={"project": BASE + "id/project/" + project, "lang": lang},
+                            headers={"Accept": "application/problem+json"})
+        assert answer.status_code == 404 and words in answer.get_data(as_text=True)
+
+
 def test_csv_problems_are_shown_by_file_row_and_column(client: FlaskClient, token: str) -> None:
     lessons = ("enseignement,projet,categorie,phase,dimensions,enonce,recommandation,transferable_themes,"
                "transferable_territoires,acteurs_concernes,confirme,contredit\n"
@@ -154,3 +164,22 @@ def test_the_empty_csv_template_downloads_as_one_archive(client: FlaskClient) ->
     names = sorted(zipfile.ZipFile(io.BytesIO(answer.data)).namelist())
     assert answer.status_code == 200 and "fiche-isic/projects.csv" in names and "fiche-isic/lessons.csv" in names
     assert "fiche-isic/isic-sheet.csv-metadata.json" in names
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_forms_pick_lists_put_an_accented_label_among_its_letter(client: FlaskClient, lang: str) -> None:
+    html = client.get("/sheets/new", query_string={"lang": lang}).get_data(as_text=True)
+    lists = dict(re.findall(r'<select[^>]*name="(project\.(?:theme|territory)|lesson\.0\.phase)"[^>]*>(.*?)</select>',
+                            html, re.S))
+    assert len(lists) == 3
+    for name, body in lists.items():
+        labels = [label for value, label in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', body)
+                  if not value.startswith("#")]  # not the blocks of new resources, listed last
+        assert labels == sorted(labels, key=lambda label: (bare(label), label)), (name, labels)
+    if lang == "fr":
+        phases = re.findall(r">([^<]*)</option>", lists["lesson.0.phase"])
+        assert phases.index("Évaluation") < phases.index("Exploration")
+
+
+def bare(label: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", label) if not unicodedata.combining(c)).casefold()

@@ -132,6 +132,67 @@ def test_a_dataset_may_name_only_graphs_of_the_store_however_it_is_given(client:
     assert f"<{known}> is not" not in said
 
 
+GRAPH_NAMED_TWICE = {  # a query counting the triples of the network graph of anas, each way of naming it twice
+    "from": "SELECT (COUNT(*) AS ?n) FROM <{g}> FROM <{g}> WHERE {{ ?s ?p ?o }}",
+    "from-prefixed": "PREFIX n: <{base}graph/network/> SELECT (COUNT(*) AS ?n) FROM <{g}> FROM n:anas "
+                     "WHERE {{ ?s ?p ?o }}",
+    "from-relative": "BASE <{base}graph/network/> SELECT (COUNT(*) AS ?n) FROM <{g}> FROM <anas> WHERE {{ ?s ?p ?o }}",
+    "from-named": "SELECT (COUNT(*) AS ?n) FROM NAMED <{g}> FROM NAMED <{g}> WHERE {{ GRAPH ?x {{ ?s ?p ?o }} }}",
+    "default-graph-uri": "SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}",
+    "named-graph-uri": "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?x {{ ?s ?p ?o }} }}",
+}
+
+
+@pytest.mark.parametrize("asked", sorted(GRAPH_NAMED_TWICE))
+def test_a_graph_named_twice_in_a_dataset_counts_once(client: FlaskClient, asked: str) -> None:
+    graph = BASE + "graph/network/anas"
+    once = client.get("/sparql", query_string={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> "
+                                                        "{ ?s ?p ?o } }"})
+    text = GRAPH_NAMED_TWICE[asked].format(g=graph, base=BASE)
+    protocol = [(asked, graph)] * 3 if asked.endswith("-uri") else []
+    twice = client.post("/sparql", data=MultiDict([("query", text), *protocol]))
+    assert once.status_code == twice.status_code == 200, twice.get_data(as_text=True)
+    assert lesson_count(twice.data) == lesson_count(once.data) > 0
+
+
+def test_a_dataset_naming_a_graph_the_store_lacks_is_refused_in_french_too(client: FlaskClient) -> None:
+    answer = client.get("/sparql", query_string={"query": "ASK FROM <urn:x:nowhere> { ?s ?p ?o }"},
+                        headers={"Accept-Language": "fr"})
+    assert answer.status_code == 400
+    assert "<urn:x:nowhere> n'est pas un graphe de cette base" in answer.get_json()["detail"]
+
+
+NESTED = "ASK { " + "{ " * 70 + "}" * 70 + " }"
+SPARQL_REFUSALS = {  # one of each of the query endpoint's own refusals: (method, arguments)
+    "unknown-graph": ("get", {"query_string": {"query": "ASK FROM <urn:x:nowhere> { ?s ?p ?o }"}}),
+    "scope-and-dataset": ("get", {"query_string": {"query": "ASK { ?s ?p ?o }", "scope": "local",
+                                                   "default-graph-uri": BASE + "graph/network/anas"}}),
+    "unknown-scope": ("get", {"query_string": {"query": "ASK { ?s ?p ?o }", "scope": "partout"}}),
+    "two-queries": ("get", {"query_string": MultiDict([("query", "ASK {}"), ("query", "ASK {}")])}),
+    "dataset-without-query": ("get", {"query_string": {"default-graph-uri": BASE + "graph/network/anas"}}),
+    "charset": ("post", {"data": "ASK {}", "content_type": "application/sparql-query; charset=latin-1"}),
+    "not-utf8": ("post", {"data": b"ASK { ?s ?p \"caf\xe9\" }", "content_type": "application/sparql-query"}),
+    "media-type": ("post", {"data": "ASK {}", "content_type": "text/plain"}),
+    "format-name": ("get", {"query_string": {"query": "ASK {}", "format": "pdf"}}),
+    "accept": ("get", {"query_string": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}),
+    "nesting": ("post", {"data": {"query": NESTED}}),
+    "combined": ("post", {"data": {"query": "ASK { FILTER(" + "1 + " * 600 + "1) }"}}),
+    "load": ("post", {"data": {"query": "SELECT * WHERE { ?s ?p ?o } LOAD <http://example.org/>"}}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SPARQL_REFUSALS))
+def test_each_refusal_of_the_query_endpoint_is_said_in_french_too(client: FlaskClient, kind: str) -> None:
+    method, arguments = SPARQL_REFUSALS[kind]
+    send = getattr(client, method)
+    english = send("/sparql", **arguments)
+    french = send("/sparql", **{**arguments, "headers": {**arguments.get("headers", {}), "Accept-Language": "fr"}})
+    assert 400 <= english.status_code < 500 and french.status_code == english.status_code
+    said, dit = english.get_json(), french.get_json()
+    assert "detail_en" not in dit, (kind, dit)  # a French message of its own, not the class's words
+    assert dit["detail"] != said["detail"] and dit["code"] == said["code"]
+
+
 def test_runaway_query_is_stopped_by_its_deadline_with_a_503_and_the_engine_comes_back(
         tmp_path: Path, loaded_store: Path) -> None:
     engine = engine_on_copy(loaded_store, tmp_path / "store")

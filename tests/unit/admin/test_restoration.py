@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from isic_graph.admin.audit import privacy_problems
+from isic_graph.admin.audit import foreign_problems, privacy_problems
 from isic_graph.admin.backup import backup, verify
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.restoration import Restored, restore
@@ -31,6 +31,9 @@ GRAPHS = Graphs(BASE)
 ANAS = GRAPHS.network("anas")
 FCSF = GRAPHS.network("fcsf")
 RESOURCE = f"{BASE}id/resource/astuce-rencontrer-les-elus"  # described in anas's graph
+FCSF_PROJECT = f"{BASE}id/project/atelier-numerique-nantes"  # owned by fcsf
+PEER_COPY = GRAPHS.peer("autre", "reseau")
+RDF_TYPE, RDFS_LABEL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label"
 DCT = "http://purl.org/dc/terms/"
 COMMAND = [sys.executable, "-m", "isic_graph.cli"]
 
@@ -119,6 +122,12 @@ HOSTILE = [
                  GRAPHS.default_own, ["a phone number", "*** (phone)"], "612345678", id="tel-iri-in-default-graph"),
     pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.identity}> {{ <urn:x:a> <{DCT}title> "not a link" }} }}',
                  GRAPHS.identity, ["owl:sameAs links between IRIs only"], None, id="identity-not-a-link"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{FCSF_PROJECT}> <{DCT}description> "repris par anas"@fr }} }}',
+                 ANAS, [FCSF_PROJECT, 'network "fcsf"'], None, id="network-states-what-another-owns"),
+    pytest.param(f'INSERT DATA {{ GRAPH <{PEER_COPY}> {{ <{FCSF_PROJECT}> <{DCT}description> "repris par un pair"@fr ; '
+                 'a <https://w3id.org/isic/ontology#Project> } }', PEER_COPY,
+                 [FCSF_PROJECT, 'network "fcsf"', "what its graph does not"], None,
+                 id="harvested-copy-states-what-a-network-owns"),
     pytest.param(f'INSERT DATA {{ GRAPH <{GRAPHS.ontology}> {{ <{BASE}id/project/hidden> <{DCT}title> "x" }} }}',
                  GRAPHS.ontology, [f"{BASE}id/project/hidden", "vocabulary graphs never describe"], None,
                  id="instance-data-in-the-ontology"),
@@ -176,6 +185,31 @@ def test_only_conforming_restores_the_graphs_that_pass_and_names_those_left_out(
             assert len(mine) == len(theirs) and ground(mine) == ground(theirs), graph
         mine, theirs = restored.default_triples(), expected.default_triples()  # the union of those graphs
         assert len(mine) == len(theirs) and ground(mine) == ground(theirs)
+
+
+def test_only_conforming_leaves_out_a_network_graph_stating_what_another_network_owns(
+        good: Path, tmp_path: Path, validator: Validator) -> None:
+    hijack = f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{FCSF_PROJECT}> <{DCT}description> "repris par anas"@fr }} }}'
+    folder = variant(good, tmp_path / "b", hijack)
+    with EmbeddedStore(None) as target:
+        restored = restore_into(target, folder, validator, only_conforming=True)
+        assert restored.left_out_graphs == [ANAS]
+        assert target.query(f"ASK {{ GRAPH <{FCSF}> {{ <{FCSF_PROJECT}> ?p ?o }} }}") is True
+        assert target.query(f'ASK {{ <{FCSF_PROJECT}> ?p "repris par anas"@fr }}') is False
+
+
+def test_a_harvested_copy_repeating_a_network_resources_name_and_type_as_its_network_states_them_passes(
+        good: Path) -> None:
+    with EmbeddedStore(None) as staged:
+        staged.bulk_load(good / "store.nq.gz")
+        organisation = f"{BASE}id/organisation/ville-de-grenoble"
+        repeated = [t for t in staged.graph_triples(FCSF) if t.subject.value == organisation
+                    and t.predicate.value in (RDF_TYPE, RDFS_LABEL)]
+        assert len(repeated) >= 2
+        assert foreign_problems(staged, PEER_COPY, GRAPHS, repeated) == []
+        changed = [Triple(t.subject, t.predicate, Literal("Autre nom", language="fr"))
+                   if t.predicate.value == RDFS_LABEL else t for t in repeated]
+        assert [p.subject for p in foreign_problems(staged, PEER_COPY, GRAPHS, changed)] == [organisation]
 
 
 def test_a_backup_of_another_instance_is_refused(good: Path, tmp_path: Path, validator: Validator) -> None:

@@ -6,7 +6,7 @@ import pytest
 from pyoxigraph import Literal
 from rdflib import Literal as RdflibLiteral
 
-from isic_graph.rdf.labels import choose, pick, pick_literal, switch
+from isic_graph.rdf.labels import choose, in_order, pick, pick_literal, switch
 
 
 @pytest.mark.parametrize("texts, lang, expected", [
@@ -35,3 +35,10 @@ def test_literals_of_pyoxigraph_and_rdflib_are_picked_alike() -> None:
 def test_the_texts_of_the_code_and_the_language_to_switch_to() -> None:
     assert (choose("fr", "oui", "yes"), choose("en", "oui", "yes")) == ("oui", "yes")
     assert (switch("fr"), switch("en")) == ("en", "fr")
+
+
+def test_labels_are_listed_as_a_reader_looks_for_them_accents_and_case_aside() -> None:
+    labels = ["Violences", "Éducation et scolarité", "emploi", "Île-de-France", "Évaluation", "Accès aux droits",
+              "Isère"]
+    assert sorted(labels, key=in_order) == ["Accès aux droits", "Éducation et scolarité", "emploi", "Évaluation",
+                                            "Île-de-France", "Isère", "Violences"]

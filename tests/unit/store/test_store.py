@@ -9,6 +9,7 @@ from isic_graph.config import Settings
 from isic_graph.errors import StoreError, StoreLocked, StoreUnavailable, UsageError
 from isic_graph.store import open_store
 from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
 
 G = "http://example.org/g"
 
@@ -41,6 +42,19 @@ def test_graphs_among_names_are_those_graph_names_lists(store: Store) -> None:
     among = store.graphs_among(asked)
     assert among == set(asked) & set(store.graph_names()) and f"{G}1" in among and f"{G}3" not in among
     assert store.graphs_among([]) == set()
+
+
+def test_a_graph_named_twice_in_an_updates_dataset_counts_once(store: Store) -> None:
+    if isinstance(store, EmbeddedStore):
+        pytest.skip("an embedded store takes no protocol dataset (the server's /update does)")
+    store.update('INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:p> 1 . <urn:x:b> <urn:x:p> 2 } }')
+    counted = ('INSERT { GRAPH <urn:x:n> { <urn:x:count> <urn:x:is> ?n } } '
+               'WHERE { SELECT (COUNT(*) AS ?n) { ?s ?p ?o } }')
+    store.update(counted, using_graphs=["urn:x:g", "urn:x:g"])
+    store.update(counted.replace("{ ?s ?p ?o }", "{ GRAPH ?g { ?s ?p ?o } }").replace("<urn:x:n>", "<urn:x:m>"),
+                 using_named_graphs=["urn:x:g", "urn:x:g"])
+    rows = store.select("SELECT ?g ?n WHERE { GRAPH ?g { <urn:x:count> <urn:x:is> ?n } } ORDER BY ?g").rows
+    assert [(r["g"].value, int(r["n"].value)) for r in rows] == [("urn:x:m", 2), ("urn:x:n", 2)]
 
 
 def test_syntax_error_is_a_usage_error(store: Store) -> None:
