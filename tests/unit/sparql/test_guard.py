@@ -139,8 +139,8 @@ def test_a_text_ending_inside_a_string_is_read_to_its_end_once(opening: str, ins
 
 
 def test_a_prologue_opening_with_version_is_read_as_sparql_1_2_writes_it() -> None:
-    checked = check_query('VERSION "1.2" PREFIX g: <http://localhost:5000/graph/network/> BASE <http://localhost:5000/> '
-                          "ASK FROM g:anas FROM <graph/x> { ?s ?p ?o }")
+    checked = check_query('VERSION "1.2" PREFIX g: <http://localhost:5000/graph/network/> '
+                          "BASE <http://localhost:5000/> ASK FROM g:anas FROM <graph/x> { ?s ?p ?o }")
     assert checked.form == "ASK"
     assert checked.dataset == ("http://localhost:5000/graph/network/anas", "http://localhost:5000/graph/x")
     with pytest.raises(UsageError, match="SERVICE is not allowed"):
