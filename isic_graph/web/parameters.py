@@ -12,10 +12,11 @@ collection sheet's fields, uploads) have fields that take several values, and re
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
 
-from isic_graph.errors import UsageError
+from isic_graph.errors import UnsupportedFormat, UsageError
 from isic_graph.rdf.formats import answer_offers
 
 # the single-valued parameters the server reads (a route reading a new one adds it here); the others, such as
@@ -54,9 +55,35 @@ def _meanings(name: str, value: str) -> frozenset[str]:
     return frozenset(found for item in items for found in FORMAT_MEANINGS.get(item, {item}))
 
 
+FORM = "application/x-www-form-urlencoded"
+UTF8 = frozenset({"utf-8", "utf8"})
+
+
+def check_utf8() -> None:
+    """Refuse a query string or a form that is not UTF-8 (400), and a form sent in another charset (415): read as
+    UTF-8 with its odd bytes replaced, `q=caf%E9` asked for `caf\ufffd`, another request than the one sent."""
+    _utf8(request.query_string, "query string", "la partie requête de l'adresse")
+    if request.mimetype == FORM:
+        charset = request.mimetype_params.get("charset", "utf-8").strip('"').lower()
+        if charset not in UTF8:
+            raise UnsupportedFormat(f"forms are read as UTF-8, not {charset}",
+                                    fr=f"les formulaires sont lus en UTF-8, pas en {charset}")
+        _utf8(request.get_data(cache=True), "form", "le formulaire")
+
+
+def _utf8(encoded: bytes, what: str, quoi: str) -> None:
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"the {what} is not UTF-8 once its %XX escapes are decoded: send its text in UTF-8",
+                         fr=f"{quoi} n'est pas en UTF-8 une fois ses échappements %XX décodés : envoyez son texte "
+                            "en UTF-8") from None
+
+
 def register(app: Flask) -> None:
     @app.before_request
     def one_value_each() -> None:
+        check_utf8()
         name = given_twice()
         if name is not None:
             raise UsageError(f"the parameter {name!r} was given more than once, with different values; it takes one "

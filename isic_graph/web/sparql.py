@@ -167,6 +167,9 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
             if "update" in form:
                 raise update_not_accepted()
             queries = form.getlist("query")
+            if "query" in request.args and not queries:  # the form's query runs: one in the URL alone would not
+                raise UsageError("a query sent in a form is sent in its body, not in the URL",
+                                 fr="une requête envoyée par un formulaire va dans son corps, pas dans l'adresse")
             params = form
         elif media_type == "application/sparql-query":
             if "query" in request.args:  # which one would run? The protocol sends the query one way only
