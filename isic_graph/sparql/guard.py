@@ -298,10 +298,10 @@ def _depth(tokens: Sequence[Token], limit: int) -> int:
     depth = deepest = 0
     for token in tokens:
         if token.kind == "punct":
-            if token.value in ("{", "(", "[", "{|", "<<"):
+            if token.value in ("{", "(", "[", "{|", "<<", "<<("):
                 depth += 1
                 deepest = max(deepest, depth)
-            elif token.value in ("}", ")", "]", "|}", ">>"):
+            elif token.value in ("}", ")", "]", "|}", ">>", ")>>"):
                 depth -= 1
         elif token.kind == "iri" and ("(" in token.value or "[" in token.value):
             deepest = max(deepest, depth + token.value.count("(") + token.value.count("["))
@@ -310,7 +310,7 @@ def _depth(tokens: Sequence[Token], limit: int) -> int:
     return deepest
 
 
-COMBINING_MARKS = frozenset("{ * / ! | ^ || && = != < > <= >= <<".split())
+COMBINING_MARKS = frozenset("{ * / ! | ^ || && = != < > <= >= << <<(".split())
 # AS: each BIND, projected expression and GROUP BY expression extends the solutions by one level
 COMBINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "AS", "LATERAL", "GRAPH", "SERVICE", "EXISTS", "FILTER"})
 
@@ -340,6 +340,8 @@ def _combined(tokens: Sequence[Token]) -> int:
                 count += 1
         elif token.kind == "word" and token.value.upper() in COMBINING_WORDS:
             count += 1
+        elif token.kind == "number" and token.value[0] in "+-" and _operand_ends(tokens, i):
+            count += 1  # `1 -1`: the sign is the number's own token, and an addition all the same
     return count
 
 
@@ -358,7 +360,8 @@ def _listed(tokens: Sequence[Token]) -> int:
             data = len(openers) + 1
         truth = kind == "word" and value.upper() in TRUTHS
         if openers and openers[-1] == "(":
-            if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)):
+            if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)) \
+                    and not (kind == "number" and value[0] in "+-"):  # `(1 +1)`: counted once, as an addition
                 count += 1
         elif punct and (value == "," or (value in (";", ".") and openers and not data)):
             count += 1

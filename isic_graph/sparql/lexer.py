@@ -47,11 +47,13 @@ TERMINALS = [
     ("var", f"[?$]{VARNAME}"),
     ("bnode", f"_:[{PN_CHARS_U}0-9](?:[{PN_CHARS}.]*[{PN_CHARS}])?"),
     ("pname", f"(?:{PN_PREFIX})?:(?:{PN_LOCAL})?"),
+    # a sign set right before the digits is the number's own (the grammar's NumericLiteralPositive / Negative
+    # terminals): written apart, `- 1` was read by the engine as the literal "- 1"^^xsd:integer in a pattern
     ("number",
-     r"(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)"),
+     r"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)"),
     ("lang", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?"),
     ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
-    ("punct", r"\^\^|&&|\|\||!=|<=|>=|<<|>>|\{\||\|\}|[{}()\[\].,;*/+\-!=<>?|^~]"),
+    ("punct", r"\^\^|&&|\|\||!=|<=|>=|<<\(|\)>>|<<|>>|\{\||\|\}|[{}()\[\].,;*/+\-!=<>?|^~]"),
 ]
 SPACES = re.compile(r"[ \t\r\n]*")
 # a token and the spaces before it, in one match: half as many matches as spaces and tokens apart
