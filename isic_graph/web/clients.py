@@ -45,6 +45,24 @@ class TrustedProxies:
         return peer
 
 
+IPV6_HOLDER = 64  # the prefix one IPv6 subscriber is given at least: its addresses are one client's
+
+
+def holder(address: str) -> str:
+    """Who holds a client's share of slots and budget: an IPv4 address (also when written IPv4-mapped, as a
+    dual-stack socket gives it), an IPv6 address's /64 (one host may send from any of its addresses), anything
+    else as it is."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_HOLDER), strict=False))
+    return str(ip)
+
+
 class ForwardedClients:
     """WSGI middleware: REMOTE_ADDR becomes the forwarded client when the peer is a trusted proxy."""
 

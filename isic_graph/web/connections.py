@@ -26,7 +26,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
-from isic_graph.web.clients import TrustedProxies
+from isic_graph.web.clients import TrustedProxies, holder
 from isic_graph.web.headers import HEADERS
 from isic_graph.web.problems import document, prefers_french
 
@@ -128,8 +128,9 @@ class CappedServer(TcpWSGIServer):  # type: ignore[misc]
         self.channel_class(self, conn, addr, self.adj, map=self._map)
 
     def open_connections(self, client: str) -> int:
+        held = holder(client)  # an IPv6 address's /64, an IPv4-mapped address's IPv4 one: one client's
         return sum(1 for channel in list(self.active_channels.values())
-                   if isinstance(channel.addr, tuple) and channel.addr[0] == client)
+                   if isinstance(channel.addr, tuple) and holder(str(channel.addr[0])) == held)
 
 
 def create_servers(app: Any, host: str, port: int, threads: int, per_client: int, proxies: TrustedProxies,

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from flask import Flask, Response, g, request
 
+from isic_graph.web.clients import holder
 from isic_graph.web.services import services
 
 CHEAP = frozenset({"static", "health.healthz"})
@@ -43,6 +44,11 @@ def hold(client: str) -> Iterator[None]:
         concurrency.release(client)
 
 
+def client() -> str:
+    """The request's client, as its share of slots and budget is counted (clients.holder)."""
+    return holder(request.remote_addr or "-")
+
+
 def costly() -> bool:
     endpoint = request.endpoint
     if endpoint is None or endpoint in CHEAP or request.method == "OPTIONS":
@@ -55,7 +61,7 @@ def register(app: Flask) -> None:
     def take() -> None:
         if not costly():
             return
-        s, client = services(), request.remote_addr or "-"
+        s, client = services(), holder(request.remote_addr or "-")
         if request.endpoint not in CHARGES_ITSELF:
             s.budget.check(client)
         s.concurrency.acquire(client)
@@ -112,4 +118,4 @@ class HeldBody:
 def _charge() -> None:
     since = g.pop("costly_since", None)
     if since is not None and request.endpoint not in CHARGES_ITSELF:
-        services().budget.charge(request.remote_addr or "-", time.monotonic() - since)
+        services().budget.charge(client(), time.monotonic() - since)

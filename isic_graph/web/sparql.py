@@ -26,6 +26,7 @@ from isic_graph.sparql.lexer import source_position
 from isic_graph.web import problems
 from isic_graph.web.auth import require_credential
 from isic_graph.web.description import service_description
+from isic_graph.web.limits import client as client_of
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
 
@@ -55,7 +56,7 @@ def sparql() -> Response:
     scope = request.values.get("scope", "all")
     if scope == "live":
         require_credential("scope=live fetches the peers' changed graphs first")
-    client = request.remote_addr or "-"
+    client = client_of()
     s.budget.check(client)
     started = time.monotonic()
     try:  # the client's time: checking the query, calling the peers it names, then running it

@@ -153,3 +153,22 @@ def test_a_refused_or_failed_request_gives_its_slot_back(app: Flask) -> None:
         assert client.get("/maps/nothing.svg").status_code == 404
         assert client.get("/maps/partnerships.svg?start=not-a-date").status_code == 400
     assert client.get("/maps/partnerships.svg").status_code == 200
+
+
+@pytest.mark.parametrize("holder, others", [
+    ("2001:db8:1:2::1", ("2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:DB8:1:2:0:0:0:3")),
+    ("203.0.113.7", ("::ffff:203.0.113.7", "::ffff:cb00:7107")),
+])
+def test_one_client_cannot_take_more_slots_by_another_spelling_or_address_of_its_own_network(
+        app: Flask, holder: str, others: tuple[str, ...]) -> None:
+    """An IPv6 client has its whole /64 to send from, and an IPv4 one may come as an IPv4-mapped IPv6 address:
+    each address (or spelling) was counted as a client of its own, with its own share of slots and budget."""
+    client = app.test_client()
+    dump = client.get("/dumps/isic-graph.nq.gz", environ_base={"REMOTE_ADDR": holder})  # streamed: held
+    assert dump.status_code == 200 and dump.is_streamed
+    for address in others:
+        refused = client.get("/maps/partnerships.svg", environ_base={"REMOTE_ADDR": address})
+        assert refused.status_code == 429, address
+    assert client.get("/maps/partnerships.svg", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"}).status_code == 200
+    assert client.get("/maps/partnerships.svg", environ_base=OTHER).status_code == 200
+    assert dump.data[:2] == b"\x1f\x8b"
