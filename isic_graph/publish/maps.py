@@ -199,6 +199,9 @@ def _figure(width: float, height: float) -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
+    # every text drawn is a network's words or ours, never mathematics: read as mathtext, a `$\\undefined$` in a
+    # name failed each drawing of the map, and `$x^2$` was drawn as another text
+    matplotlib.rcParams["text.parse_math"] = False
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=100)

@@ -198,3 +198,27 @@ def test_a_partnership_map_of_five_hundred_organisations_or_more_is_laid_out() -
     found = PartnershipMap(organisations, links, {BASE + "id/network/n": "N"})
     places = layout(found)
     assert set(places) == {o.iri for o in organisations} and len({tuple(xy) for xy in places.values()}) == 500
+
+
+DOLLARS = [r"ACME $\undefined$", r"Fonds $\frac{1}{2}$ & Cie", "$" + "{" * 60 + "$", r"100 $ et 20 $", "$x^2$"]
+
+
+@pytest.mark.parametrize("kind", ["svg", "png"])
+def test_a_label_with_dollar_signs_is_drawn_as_written_never_read_as_mathematics(kind: str) -> None:
+    """Labels are a network's own words: read as mathtext, `$\\undefined$` in one organisation's name failed every
+    drawing of the map (and a nest of braces ran out of stack), and `$x^2$` was drawn as another text."""
+    from isic_graph.publish.maps import Coverage, Organisation, PartnershipMap, draw_coverage, draw_partnerships
+
+    organisations = tuple(Organisation(f"{BASE}org/{i}", label, (f"{BASE}network/n",), 1)
+                          for i, label in enumerate(DOLLARS))
+    found = PartnershipMap(organisations, ((organisations[0].iri, organisations[1].iri, 1),),
+                           {f"{BASE}network/n": r"Réseau $\alpha$"})
+    drawn = draw_partnerships(found, kind, lambda iri: None)
+    rows = tuple((f"{BASE}theme/{i}", label) for i, label in enumerate(DOLLARS))
+    chart = draw_coverage(Coverage(rows, rows[:2], {(rows[0][0], rows[0][0]): 1}, {rows[0][0]: 1}), kind,
+                          r"Titre $\beta$", lambda row, column: None)
+    if kind == "svg":
+        for svg in (drawn.decode(), chart.decode()):
+            assert "<!-- ACME $\\undefined$" in svg and "<!-- $x^2$" in svg
+    else:
+        assert drawn[:4] == chart[:4] == b"\x89PNG"
