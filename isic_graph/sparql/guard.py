@@ -340,8 +340,6 @@ def _combined(tokens: Sequence[Token]) -> int:
                 count += 1
         elif token.kind == "word" and token.value.upper() in COMBINING_WORDS:
             count += 1
-        elif token.kind == "number" and token.value[0] in "+-" and _operand_ends(tokens, i):
-            count += 1  # `1 -1`: the sign is the number's own token, and an addition all the same
     return count
 
 
@@ -360,9 +358,8 @@ def _listed(tokens: Sequence[Token]) -> int:
             data = len(openers) + 1
         truth = kind == "word" and value.upper() in TRUTHS
         if openers and openers[-1] == "(":
-            if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)) \
-                    and not (kind == "number" and value[0] in "+-"):  # `(1 +1)`: counted once, as an addition
-                count += 1
+            if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)):
+                count += 1  # `(1 -1)`, a signed number after an operand (the sign its own), an addition too
         elif punct and (value == "," or (value in (";", ".") and openers and not data)):
             count += 1
         if punct:

@@ -188,6 +188,7 @@ def test_a_chain_of_signed_numbers_counts_towards_the_limit_as_a_chain_of_additi
     with pytest.raises(UsageError, match="combines"):
         check_query("ASK { FILTER(" + "1" + "-1" * 600 + " = 0) }")
     check_query("ASK { FILTER(" + "1" + "-1" * 50 + " = -49) }")
+    check_query("SELECT ?x WHERE { VALUES ?x { " + " -1" * 2000 + " } }")  # a flat list, however long
 
 
 @pytest.mark.parametrize("text", [
