@@ -102,7 +102,41 @@ def tokenize(text: str) -> tuple[Token, ...]:
     position = SPACES.match(text, position).end()  # type: ignore[union-attr]
     if position < len(text):
         raise UsageError(f"{_where(text, position)}: {_unexpected(text, position)}")
-    return tuple(tokens)
+    return _signs_joined(tokens) if "+" in text or "-" in text else tuple(tokens)
+
+
+OPERAND_ENDS = frozenset({"var", "number", "string", "iri", "pname", "lang", "bnode"})
+
+
+def _signs_joined(tokens: list[Token]) -> tuple[Token, ...]:
+    """A sign set apart from the number it signs (`- 1`) joined to it, wherever it cannot be an operator: within
+    braces or square brackets (patterns, VALUES, data: no arithmetic there), or not after an operand. The engine
+    reads `- 1` in a pattern or in data as the literal "- 1"^^xsd:integer, which no integer is."""
+    joined: list[Token] = []
+    openers: list[str] = []
+    skip = False
+    for i, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        kind, value = token.kind, token.value
+        if kind == "punct":
+            if value in ("{", "(", "[", "{|", "<<", "<<("):
+                openers.append(value)
+            elif value in ("}", ")", "]", "|}", ">>", ")>>") and openers:
+                openers.pop()
+            elif value in ("+", "-") and i + 1 < len(tokens) and tokens[i + 1].kind == "number" \
+                    and tokens[i + 1].value[0] not in "+-":
+                before = joined[-1] if joined else None
+                operand = before is not None and (before.kind in OPERAND_ENDS or (
+                    before.kind == "punct" and before.value in (")", "]")) or (
+                    before.kind == "word" and before.value.upper() in ("TRUE", "FALSE")))
+                if not operand or (openers and openers[-1] != "("):
+                    joined.append(Token("number", value + tokens[i + 1].value, token.start))
+                    skip = True
+                    continue
+        joined.append(token)
+    return tuple(joined)
 
 
 def write(tokens: Sequence[Token]) -> str:

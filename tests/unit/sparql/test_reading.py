@@ -176,6 +176,18 @@ def test_a_signed_number_is_written_back_whole_and_keeps_its_value(text: str) ->
     assert _rows(store.query(written)) == _rows(store.query(text))
 
 
+@pytest.mark.parametrize("text, stored", [
+    ("INSERT DATA { <http://e/s> <http://e/p> - 1 , + 2.5 ; <http://e/q> [ <http://e/r> - 3 ] }", ["-1", "-3", "2.5"]),
+    ("INSERT { <http://e/s> <http://e/p> - 1 } WHERE { VALUES ?x { - 2 } FILTER(?x - 1 = - 3) }", ["-1"]),
+])
+def test_a_sign_set_apart_from_its_number_in_data_is_stored_as_an_integer_not_as_its_text(text: str,
+                                                                                        stored: list[str]) -> None:
+    """The engine stored `- 1` in data as the literal "- 1"^^xsd:integer, which no integer is."""
+    store = pyoxigraph.Store()
+    store.update(read(text, update=True).text)
+    assert sorted(q.object.value for q in store if not isinstance(q.object, pyoxigraph.BlankNode)) == stored
+
+
 def test_a_signed_number_in_inserted_data_is_stored_as_written() -> None:
     text = "INSERT DATA { <http://e/s> <http://e/p> -1 , +2.5 , -.5e1 }"
     written, original = pyoxigraph.Store(), pyoxigraph.Store()
