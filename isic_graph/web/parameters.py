@@ -4,7 +4,7 @@ different requests. The same value again means nothing else and is let through: 
 asks for TSV as `format=tsv&format=text/tab-separated-values` (a format's name and its media type are the
 same value here).
 
-Checked: the parameters of the query string, on every route, and the form fields of /sparql (with the
+Checked: the parameters of the query string, on every route, and the form fields of /sparql and /update (with the
 query string: `?scope=live` and a form's `scope=local` are two values too). The other forms (the
 collection sheet's fields, uploads) have fields that take several values, and read them all.
 """
@@ -25,7 +25,8 @@ from isic_graph.rdf.formats import answer_offers
 SINGLE_VALUED = frozenset({"query", "update", "scope", "format", "lang", "q", "offset", "limit", "network", "theme",
                            "category", "phase", "territory", "start", "end", "project", "resource", "mode", "table",
                            "peer", "store"})
-FORMS_CHECKED = frozenset({"sparql.sparql"})  # routes whose form fields are parameters of the same kind
+# routes whose form fields are parameters of the same kind
+FORMS_CHECKED = frozenset({"sparql.sparql", "update.update"})
 FORMAT_MEANINGS: dict[str, set[str]] = {}  # a format's name, alias or media type -> the media types it may mean
 for _form in ("SELECT", "CONSTRUCT"):
     for _name, _format in answer_offers(_form).items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from tests.conftest import ADMIN, bearer
 from tests.support.queries import COUNT_LESSONS
 
 QUERY = b"SELECT+%3Fs+WHERE+%7B+%3Fs+%3Fp+%22Montr%E9al%22+%7D"  # a latin-1 e acute, percent-encoded
@@ -48,3 +49,14 @@ def test_a_query_in_the_url_of_a_form_post_is_refused_not_left_out(client: Flask
     response = client.post("/sparql?query=ASK%7B%7D", data={"default-graph-uri": "urn:x"})
     assert response.status_code == 400, (response.status_code, response.data[:200])
     assert "query" in response.get_json()["detail"]
+
+
+def test_an_update_in_the_url_and_another_in_the_form_is_refused_not_one_left_out(client: FlaskClient) -> None:
+    """`POST /update?update=A` with a form holding `update=B` ran B alone, and answered 204."""
+    first = "INSERT DATA { GRAPH <http://example.org/encodings> { <urn:a> <urn:b> <urn:c> } }"
+    second = "INSERT DATA { GRAPH <http://example.org/encodings> { <urn:a> <urn:b> <urn:d> } }"
+    response = client.post("/update", query_string={"update": first}, data={"update": second},
+                           headers=bearer(ADMIN))
+    assert response.status_code == 400 and "update" in response.get_json()["detail"], response.data[:200]
+    assert client.get("/sparql", query_string={"query": "ASK { GRAPH <http://example.org/encodings> { ?s ?p ?o } }"}
+                      ).get_json()["boolean"] is False
