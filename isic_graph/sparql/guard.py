@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 
 from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
 from isic_graph.sparql.functions import check_functions
-from isic_graph.sparql.lexer import Token, tokenize, write
+from isic_graph.sparql.lexer import Token, ends_operand, tokenize, write
 
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 OPENERS, CLOSERS = "{([", "})]"
@@ -377,9 +377,7 @@ def _operand_ends(tokens: Sequence[Token], i: int) -> bool:
     """Whether the token before i ends an operand (so that a sign at i is an operator)."""
     if i == 0:
         return False
-    before = tokens[i - 1]
-    return before.kind in ("var", "number", "string", "iri", "pname", "lang", "bnode") or before.is_punct(")", "]") \
-        or before.is_word("TRUE", "FALSE")
+    return ends_operand(tokens[i - 1])
 
 
 def _service_blocks(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> list[ServiceBlock]:

@@ -108,6 +108,11 @@ def tokenize(text: str) -> tuple[Token, ...]:
 OPERAND_ENDS = frozenset({"var", "number", "string", "iri", "pname", "lang", "bnode"})
 
 
+def ends_operand(token: Token) -> bool:
+    """Whether a token ends an operand (so that a sign after it may be an operator)."""
+    return token.kind in OPERAND_ENDS or token.is_punct(")", "]") or token.is_word("TRUE", "FALSE")
+
+
 def _signs_joined(tokens: list[Token]) -> tuple[Token, ...]:
     """A sign set apart from the number it signs (`- 1`) joined to it, wherever it cannot be an operator: within
     braces or square brackets (patterns, VALUES, data: no arithmetic there), or not after an operand. The engine
@@ -127,11 +132,7 @@ def _signs_joined(tokens: list[Token]) -> tuple[Token, ...]:
                 openers.pop()
             elif value in ("+", "-") and i + 1 < len(tokens) and tokens[i + 1].kind == "number" \
                     and tokens[i + 1].value[0] not in "+-":
-                before = joined[-1] if joined else None
-                operand = before is not None and (before.kind in OPERAND_ENDS or (
-                    before.kind == "punct" and before.value in (")", "]")) or (
-                    before.kind == "word" and before.value.upper() in ("TRUE", "FALSE")))
-                if not operand or (openers and openers[-1] != "("):
+                if not (joined and ends_operand(joined[-1])) or (openers and openers[-1] != "("):
                     joined.append(Token("number", value + tokens[i + 1].value, token.start))
                     skip = True
                     continue
