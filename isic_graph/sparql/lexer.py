@@ -7,6 +7,9 @@ client's text. Writing back is what makes the reading the engine's too:
 - codepoint escapes (\\uXXXX) are decoded inside strings and IRIs only, as Oxigraph does; anywhere else a
   backslash fits no token and the text is refused. The written text has no codepoint escape in any
   string, so an engine that decodes escapes over the whole text (as SPARQL 1.1 allows) reads it the same;
+- a sign is written joined to the number it signs wherever it cannot be an operator (`- 1` in a pattern or in
+  data is `-1`: the engine read it apart as the literal "- 1"^^xsd:integer), and SPARQL 1.2's `<<(` and `)>>`
+  are one token each, as the engine reads them;
 - strings are written in one form ("…", quotes, backslashes and line breaks escaped), comments are left
   out, and tokens are separated by one space on a single line;
 - `<` is read as an IRI wherever an IRI could stand there, and as an operator otherwise. Where the engine
