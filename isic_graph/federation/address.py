@@ -26,6 +26,11 @@ FORBIDDEN_IN_URL = re.compile(r"[\x00-\x20\x7f\\]")  # spaces, controls, backsla
 NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# IPv6 ranges whose last 32 bits are an IPv4 address a translator or an old stack may reach: IPv4-compatible
+# (deprecated) and IPv4-translated (SIIT) addresses
+EMBEDDING = (ipaddress.IPv6Network("::/96"), ipaddress.IPv6Network("::ffff:0:0:0/96"))
+# never global, whatever is_global says: NAT64's local-use prefix (a translator of the site's own) and site-local
+LOCAL_V6 = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("fec0::/10"))
 
 
 @dataclass(frozen=True)
@@ -101,10 +106,14 @@ def check(url: str, addresses: tuple[IPAddress, ...]) -> None:
 
 
 def public(address: IPAddress) -> bool:
-    """A global unicast address, which no IPv4 address it embeds (mapped, 6to4, Teredo, NAT64) makes otherwise."""
+    """A global unicast address, which no IPv4 address it embeds (mapped, compatible, translated, 6to4, Teredo,
+    NAT64) makes otherwise, outside NAT64's local-use prefix and the site-local range."""
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in LOCAL_V6):
+            return False
+        last = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         embedded = [address.ipv4_mapped, address.sixtofour, address.teredo[1] if address.teredo else None,
-                    ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in NAT64 else None]
+                    last if address in NAT64 or any(address in network for network in EMBEDDING) else None]
         if any(inner is not None and not public(inner) for inner in embedded):
             return False
     return address.is_global and not address.is_multicast

@@ -104,3 +104,16 @@ def test_the_catalogue_lists_the_peers_catalogues(engine: Engine, tmp_path: Path
     assert ("http://localhost:5000/catalog", DCAT + "catalog", peer) in triples
     assert (peer, VOID + "sparqlEndpoint", "https://south.example.org/sparql") in triples
     assert (peer, VOID + "dataDump", "https://south.example.org/dumps/") in triples
+
+
+@pytest.mark.parametrize("url", [
+    "http://[::7f00:1]/sparql", "http://[::a9fe:a9fe]/", "http://[::0a00:1]/",  # IPv4-compatible (deprecated)
+    "http://[::ffff:0:7f00:1]/", "http://[::ffff:0:a9fe:a9fe]/",  # IPv4-translated (SIIT)
+    "http://[64:ff9b:1::7f00:1]/", "http://[64:ff9b:1::808:808]/",  # NAT64's local-use prefix: a local translator
+    "http://[fec0::1]/", "http://[FEC0:0:0:0:0:0:0:1]/",  # site-local (deprecated, never global)
+])
+def test_ipv6_addresses_that_embed_a_local_one_or_are_local_need_the_operators_consent(url: str) -> None:
+    """Each was read as a public address: a translator or an old stack reaches the IPv4 address it holds."""
+    with pytest.raises(UsageError, match="--allow-private"):
+        check_address(url)
+    check_address(url, allow_private=True)
