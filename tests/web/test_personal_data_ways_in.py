@@ -1,0 +1,42 @@
+"""Personal data in the places of a submission no text field shows: a literal's language tag, a sheet's name, a
+file's name. Each is refused (422) without the datum in the answer, and the store is left as it was."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import bearer
+from tests.support import paths
+
+VALID = (paths.ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl").read_text(encoding="utf-8")
+DESCRIPTION = '"Un groupe de parents prépare des départs en vacances en famille."@fr'
+# private-use subtags (eight characters at most each) spelling a phone number, an address, a NIR
+TAGS = ("fr-x-06-12-34-56-78", "fr-x-jean-at-exemple-dot-fr", "en-x-1841276-45108946", "fr-FR-x-0612-345678")
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"demo": credentials.add("demo", "Réseau de démonstration")}
+
+
+def dataset(client: FlaskClient) -> bytes:
+    response = client.get("/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                          headers={"Accept": "application/n-triples"})
+    return b"\n".join(sorted(response.data.splitlines()))
+
+
+@pytest.mark.parametrize("tag", TAGS)
+@pytest.mark.parametrize("route", ["/api/validate", "/api/networks/demo/sheets"])
+def test_personal_data_in_a_language_tag_is_refused_without_repeating_it(client: FlaskClient,
+                                                                          tokens: dict[str, str], tag: str,
+                                                                          route: str) -> None:
+    before = dataset(client)
+    body = VALID.replace(DESCRIPTION, DESCRIPTION.removesuffix("@fr") + f"@{tag}")
+    response = client.post(route, data=body.encode(), content_type="text/turtle", headers=bearer(tokens["demo"]))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422, text[:500]
+    assert "language tag" in text and "étiquette de langue" in text
+    assert tag.lower() not in text.lower() and tag.split("-x-")[1] not in text
+    assert dataset(client) == before
