@@ -24,6 +24,7 @@ from isic_graph.ingest.documents import (
     DocumentLimits,
 )
 from isic_graph.ingest.tabular import read_tables
+from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import Format
 from isic_graph.rdf.namespaces import CONTEXT_IRI
@@ -36,6 +37,7 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
     """Parse every document of a submission into one skolemised batch of triples, within the limits."""
     if not documents:
         raise UsageError("nothing to ingest: no file given", "rien à publier : aucun fichier n'est donné")
+    _refuse_personal_names(documents)
 
     triples: list[Triple] = []
     tabular = [d for d in documents if d.format.rdf_format is None]
@@ -57,6 +59,20 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
                                            "répartissez-le en plusieurs envois")
                 triples.append(triple)
     return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns, present)
+
+
+def _refuse_personal_names(documents: Sequence[Document]) -> None:
+    """A file's name is published with what it brought (the ingestion's `dcterms:source`): it holds no personal data
+    either. Refused naming the kind of data, never the name."""
+    for number, doc in enumerate(documents, start=1):
+        if kinds := personal_data(doc.name):
+            en, fr = " and ".join(k.en for k in kinds), " et ".join(k.fr for k in kinds)
+            raise UsageError(f"the name of file {number} of {len(documents)} holds {en}; rename the file: a file's "
+                             "name is published with the data, and no personal data is published here (groups, not "
+                             "people)",
+                             f"le nom du fichier {number} sur {len(documents)} contient {fr} ; renommez le fichier : "
+                             "son nom est publié avec les données, et aucune donnée personnelle n'est publiée ici "
+                             "(des groupes, pas des personnes)")
 
 
 def parse_document(doc: Document, base_iri: str, limits: DocumentLimits = LIMITS) -> list[Triple]:

@@ -3,6 +3,8 @@ file's name. Each is refused (422) without the datum in the answer, and the stor
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -40,3 +42,30 @@ def test_personal_data_in_a_language_tag_is_refused_without_repeating_it(client:
     assert "language tag" in text and "étiquette de langue" in text
     assert tag.lower() not in text.lower() and tag.split("-x-")[1] not in text
     assert dataset(client) == before
+
+
+
+@pytest.mark.parametrize("name", ["fiche-jean.dupont@exemple.fr.ttl", "fiche 06 12 34 56 78.ttl",
+                                  "FR7630006000011234567890189.ttl", "jean(at)exemple(dot)fr.ttl"])
+@pytest.mark.parametrize("route", ["/api/validate", "/api/networks/demo/sheets"])
+def test_personal_data_in_a_files_name_is_refused_and_never_published(client: FlaskClient, tokens: dict[str, str],
+                                                                       name: str, route: str) -> None:
+    """A file's name is published with the ingestion (`dcterms:source`)."""
+    before = dataset(client)
+    for lang, words in (("en", "rename the file"), ("fr", "renommez le fichier")):
+        response = client.post(route, data={"files": (io.BytesIO(VALID.encode()), name)},
+                               content_type="multipart/form-data",
+                               headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and words in text, text[:500]
+        assert name.removesuffix(".ttl") not in text
+    assert dataset(client) == before
+
+
+@pytest.mark.parametrize("name", ["fiche-action-sociale-35-2024-03-01.ttl", "reseau 35 - 12345678200010.ttl",
+                                  "W331234567_33063.ttl", "fiche.ttl"])
+def test_a_files_name_with_dates_and_registry_numbers_passes(client: FlaskClient, tokens: dict[str, str],
+                                                             name: str) -> None:
+    response = client.post("/api/validate", data={"files": (io.BytesIO(VALID.encode()), name)},
+                           content_type="multipart/form-data", headers=bearer(tokens["demo"]))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
