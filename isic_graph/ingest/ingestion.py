@@ -22,6 +22,7 @@ from isic_graph.ingest.identity import (
 from isic_graph.ingest.ownercheck import check_batch
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
+from isic_graph.ingest.vocabulary import describes_vocabulary_term
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     FOAF,
@@ -292,7 +293,7 @@ def _issues(batch: Batch, store: Store | None, graphs: Graphs, exclude_graph: st
 def _check_vocabulary_untouched(batch: Batch) -> None:
     """Data only: no redefinition of the shared vocabulary, no shapes (the server's are the only ones), no imports."""
     for subject in batch.subjects:
-        if subject.startswith(VOCABULARY_NAMESPACES):
+        if subject.startswith(VOCABULARY_NAMESPACES) or describes_vocabulary_term(subject):
             raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine",
                              f"<{subject}> appartient au vocabulaire commun, qu'aucun réseau ne peut redéfinir")
     for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
