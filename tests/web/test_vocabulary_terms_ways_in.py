@@ -63,3 +63,20 @@ def test_a_network_still_uses_vocabulary_terms_as_types_and_properties(client: F
     response = client.post("/api/validate?network=demo", data=body, content_type="text/turtle",
                            headers=bearer(tokens["demo"]))
     assert "vocabulaire commun" not in response.get_data(as_text=True) and response.status_code < 500
+
+
+@pytest.mark.parametrize("subject", [BASE.replace("http://", "https://") + "id/project/les-incompris",
+                                     BASE.replace("http://", "HTTPS://") + "id/lesson/li-passage-isap-isic",
+                                     BASE.replace("http://", "https://") + "id/network/anas",
+                                     BASE.replace("http://", "https://") + "id/project/tout-nouveau"])
+def test_the_instances_iris_with_the_other_web_scheme_are_refused_as_look_alikes(client: FlaskClient,
+                                                                                  tokens: dict[str, str],
+                                                                                  subject: str) -> None:
+    before = dataset(client)
+    body = f'<{subject}> <http://www.w3.org/2000/01/rdf-schema#comment> "Détourné"@fr .'.encode()
+    for lang, words in (("en", "is not written as this instance's IRIs are"),
+                        ("fr", "n'est pas écrit comme les IRI de cette instance")):
+        response = client.post("/api/networks/demo/sheets", data=body, content_type="text/turtle",
+                               headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.get_data()[:300]
+    assert dataset(client) == before
