@@ -69,3 +69,19 @@ def test_a_files_name_with_dates_and_registry_numbers_passes(client: FlaskClient
     response = client.post("/api/validate", data={"files": (io.BytesIO(VALID.encode()), name)},
                            content_type="multipart/form-data", headers=bearer(tokens["demo"]))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
+
+
+@pytest.mark.parametrize("name", ["fiche\x00.ttl", "fiche\u202eltt.csv", "fi\u200bche.ttl", "fiche\x1b[31m.ttl",
+                                  "f" * 300 + ".ttl", "fiche\u2028.ttl"])
+def test_a_files_name_with_control_or_invisible_characters_or_too_long_is_refused(client: FlaskClient,
+                                                                                 tokens: dict[str, str],
+                                                                                 name: str) -> None:
+    before = dataset(client)
+    for lang, words in (("en", "rename the file"), ("fr", "renommez le fichier")):
+        response = client.post("/api/networks/demo/sheets", data={"files": (io.BytesIO(VALID.encode()), name)},
+                               content_type="multipart/form-data",
+                               headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and words in text, text[:300]
+        assert name not in text
+    assert dataset(client) == before
