@@ -1,0 +1,47 @@
+"""Multipart bodies no client builds (no boundary, a part without a name, a file name that is not UTF-8, a body cut
+short) are refused with a message that says what a part needs, in English and French, and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import bearer
+
+TTL = b'<id/project/x> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .'
+FILE = b'Content-Disposition: form-data; name="files"; filename="a.ttl"'
+
+
+def body(parts: list[tuple[bytes, bytes]]) -> bytes:
+    return b"".join(b"--XyZ\r\n" + head + b"\r\n\r\n" + data + b"\r\n" for head, data in parts) + b"--XyZ--\r\n"
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"demo": credentials.add("demo", "Réseau de démonstration")}
+
+
+@pytest.mark.parametrize(("content_type", "data"), [("multipart/form-data", body([(FILE, TTL)])),
+                                                    ("multipart/form-data; boundary=", body([(FILE, TTL)])),
+                                                    ("multipart/form-data; boundary=\"\"", body([(FILE, TTL)]))])
+@pytest.mark.parametrize("route", ["/api/networks/demo/sheets", "/api/validate?network=demo"])
+def test_a_multipart_body_without_a_boundary_is_refused_saying_so(client: FlaskClient, tokens: dict[str, str],
+                                                                  content_type: str, data: bytes, route: str) -> None:
+    for lang, words in (("en", "names no boundary"), ("fr", "ne nomme pas de séparateur")):
+        response = client.post(route, data=data, headers={**bearer(tokens["demo"]), "Content-Type": content_type,
+                                                          "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize("data", [
+    body([(b'Content-Disposition: form-data; name="files"; filename="a\xff\xfe.ttl"', TTL)]),  # not UTF-8
+    body([(b"Content-Type: text/turtle", TTL)]), body([(b"", b"")]),  # no Content-Disposition; an empty part
+    b"--XyZ\r\n" + FILE + b"\r\n\r\n" + TTL, b"\x00\xff garbage"])  # cut short; no part at all
+@pytest.mark.parametrize("route", ["/api/networks/demo/sheets", "/api/validate?network=demo"])
+def test_a_multipart_body_with_no_readable_file_says_what_a_part_needs(client: FlaskClient, tokens: dict[str, str],
+                                                                        data: bytes, route: str) -> None:
+    for lang, words in (("en", "file name in UTF-8"), ("fr", "nom de fichier en UTF-8")):
+        response = client.post(route, data=data, headers={**bearer(tokens["demo"]), "Accept-Language": lang,
+                                                          "Content-Type": "multipart/form-data; boundary=XyZ"})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
