@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import bearer
 from tests.support import paths
+from tests.support.stored import stored_triples
 
 VALID = (paths.ROOT / "tests" / "data" / "valid" / "minimal-sheet.ttl").read_text(encoding="utf-8")
 DESCRIPTION = '"Un groupe de parents prépare des départs en vacances en famille."@fr'
@@ -23,25 +24,19 @@ def tokens(credentials: CredentialStore) -> dict[str, str]:
     return {"demo": credentials.add("demo", "Réseau de démonstration")}
 
 
-def dataset(client: FlaskClient) -> bytes:
-    response = client.get("/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                          headers={"Accept": "application/n-triples"})
-    return b"\n".join(sorted(response.data.splitlines()))
-
-
 @pytest.mark.parametrize("tag", TAGS)
 @pytest.mark.parametrize("route", ["/api/validate", "/api/networks/demo/sheets"])
 def test_personal_data_in_a_language_tag_is_refused_without_repeating_it(client: FlaskClient,
                                                                           tokens: dict[str, str], tag: str,
                                                                           route: str) -> None:
-    before = dataset(client)
+    before = stored_triples(client)
     body = VALID.replace(DESCRIPTION, DESCRIPTION.removesuffix("@fr") + f"@{tag}")
     response = client.post(route, data=body.encode(), content_type="text/turtle", headers=bearer(tokens["demo"]))
     text = response.get_data(as_text=True)
     assert response.status_code == 422, text[:500]
     assert "language tag" in text and "étiquette de langue" in text
     assert tag.lower() not in text.lower() and tag.split("-x-")[1] not in text
-    assert dataset(client) == before
+    assert stored_triples(client) == before
 
 
 
@@ -51,7 +46,7 @@ def test_personal_data_in_a_language_tag_is_refused_without_repeating_it(client:
 def test_personal_data_in_a_files_name_is_refused_and_never_published(client: FlaskClient, tokens: dict[str, str],
                                                                        name: str, route: str) -> None:
     """A file's name is published with the ingestion (`dcterms:source`)."""
-    before = dataset(client)
+    before = stored_triples(client)
     for lang, words in (("en", "rename the file"), ("fr", "renommez le fichier")):
         response = client.post(route, data={"files": (io.BytesIO(VALID.encode()), name)},
                                content_type="multipart/form-data",
@@ -59,7 +54,7 @@ def test_personal_data_in_a_files_name_is_refused_and_never_published(client: Fl
         text = response.get_data(as_text=True)
         assert response.status_code == 400 and words in text, text[:500]
         assert name.removesuffix(".ttl") not in text
-    assert dataset(client) == before
+    assert stored_triples(client) == before
 
 
 @pytest.mark.parametrize("name", ["fiche-action-sociale-35-2024-03-01.ttl", "reseau 35 - 12345678200010.ttl",
@@ -76,7 +71,7 @@ def test_a_files_name_with_dates_and_registry_numbers_passes(client: FlaskClient
 def test_a_files_name_with_control_or_invisible_characters_or_too_long_is_refused(client: FlaskClient,
                                                                                  tokens: dict[str, str],
                                                                                  name: str) -> None:
-    before = dataset(client)
+    before = stored_triples(client)
     for lang, words in (("en", "rename the file"), ("fr", "renommez le fichier")):
         response = client.post("/api/networks/demo/sheets", data={"files": (io.BytesIO(VALID.encode()), name)},
                                content_type="multipart/form-data",
@@ -84,4 +79,4 @@ def test_a_files_name_with_control_or_invisible_characters_or_too_long_is_refuse
         text = response.get_data(as_text=True)
         assert response.status_code == 400 and words in text, text[:300]
         assert name not in text
-    assert dataset(client) == before
+    assert stored_triples(client) == before

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import BASE, bearer
+from tests.support.stored import stored_triples
 
 TERMS = ("http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/Person", "https://schema.org/Project",
          "http://www.w3.org/ns/prov#wasAttributedTo", "http://www.w3.org/2004/02/skos/core#Concept",
@@ -25,12 +26,6 @@ def tokens(credentials: CredentialStore) -> dict[str, str]:
     return {"demo": credentials.add("demo", "Réseau de démonstration")}
 
 
-def dataset(client: FlaskClient) -> bytes:
-    response = client.get("/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                          headers={"Accept": "application/n-triples"})
-    return b"\n".join(sorted(response.data.splitlines()))
-
-
 def bodies(term: str) -> list[tuple[str, bytes]]:
     label = "http://www.w3.org/2000/01/rdf-schema#label"
     return [("text/turtle", f'<{term}> <{label}> "Titre détourné"@fr .'.encode()),
@@ -42,7 +37,7 @@ def bodies(term: str) -> list[tuple[str, bytes]]:
 @pytest.mark.parametrize("term", TERMS)
 def test_a_network_describing_a_vocabulary_term_is_refused_on_every_way_in(client: FlaskClient,
                                                                             tokens: dict[str, str], term: str) -> None:
-    before = dataset(client)
+    before = stored_triples(client)
     for media_type, body in bodies(term):
         for method, route, query in (("POST", "/api/networks/demo/sheets", {}),
                                      ("POST", "/api/validate", {"network": "demo"}),
@@ -53,7 +48,7 @@ def test_a_network_describing_a_vocabulary_term_is_refused_on_every_way_in(clien
                                        headers={**bearer(tokens["demo"]), "Accept-Language": lang})
                 assert response.status_code == 400 and words in response.get_data(as_text=True), \
                     (method, route, media_type, response.status_code, response.get_data(as_text=True)[:300])
-    assert dataset(client) == before
+    assert stored_triples(client) == before
 
 
 def test_a_network_still_uses_vocabulary_terms_as_types_and_properties(client: FlaskClient,
@@ -72,11 +67,11 @@ def test_a_network_still_uses_vocabulary_terms_as_types_and_properties(client: F
 def test_the_instances_iris_with_the_other_web_scheme_are_refused_as_look_alikes(client: FlaskClient,
                                                                                   tokens: dict[str, str],
                                                                                   subject: str) -> None:
-    before = dataset(client)
+    before = stored_triples(client)
     body = f'<{subject}> <http://www.w3.org/2000/01/rdf-schema#comment> "Détourné"@fr .'.encode()
     for lang, words in (("en", "is not written as this instance's IRIs are"),
                         ("fr", "n'est pas écrit comme les IRI de cette instance")):
         response = client.post("/api/networks/demo/sheets", data=body, content_type="text/turtle",
                                headers={**bearer(tokens["demo"]), "Accept-Language": lang})
         assert response.status_code == 400 and words in response.get_data(as_text=True), response.get_data()[:300]
-    assert dataset(client) == before
+    assert stored_triples(client) == before
