@@ -1,5 +1,6 @@
-"""Multipart bodies no client builds (no boundary, a part without a name, a file name that is not UTF-8, a body cut
-short) are refused with a message that says what a part needs, in English and French, and change nothing."""
+"""Bodies and parameters of the ingestion API no client builds (a multipart body with no boundary, a part without a
+name, a file name that is not UTF-8, a body cut short; a CSV body's ?table that names no table; a dry run asked and
+refused at once) are refused with a message that says what is expected, in English and French, and change nothing."""
 
 from __future__ import annotations
 
@@ -44,4 +45,25 @@ def test_a_multipart_body_with_no_readable_file_says_what_a_part_needs(client: F
     for lang, words in (("en", "file name in UTF-8"), ("fr", "nom de fichier en UTF-8")):
         response = client.post(route, data=data, headers={**bearer(tokens["demo"]), "Accept-Language": lang,
                                                           "Content-Type": "multipart/form-data; boundary=XyZ"})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize("table", ["%00", "x" * 300, "..%2F..%2Fetc", "projects%2Fx", "projects.csv%00", "%E2%80%AE"])
+def test_a_csv_bodys_table_that_is_no_tables_name_is_refused_saying_what_it_names(client: FlaskClient,
+                                                                                   tokens: dict[str, str],
+                                                                                   table: str) -> None:
+    for lang, words in (("en", "?table names one of the sheet's tables"),
+                        ("fr", "?table nomme un des tableaux de la fiche")):
+        response = client.post(f"/api/networks/demo/sheets?table={table}", data=b"projet;reseau\nx;demo\n",
+                               content_type="text/csv", headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize("query", ["dry-run=0&dry-run=1", "dry-run=1&dry-run=0", "dry-run&dry-run=no"])
+def test_a_dry_run_asked_and_refused_at_once_is_refused_naming_the_parameter(client: FlaskClient,
+                                                                             tokens: dict[str, str],
+                                                                             query: str) -> None:
+    for lang, words in (("en", "'dry-run' was given more than once"), ("fr", "« dry-run » est donné plusieurs fois")):
+        response = client.post(f"/api/networks/demo/sheets?{query}", data=TTL, content_type="text/turtle",
+                               headers={**bearer(tokens["demo"]), "Accept-Language": lang})
         assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
