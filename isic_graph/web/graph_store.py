@@ -49,12 +49,14 @@ def _target() -> str:
     graphs = request.args.getlist("graph")
     has_default = "default" in request.args
     if len(graphs) + int(has_default) != 1:
-        raise UsageError("name exactly one graph: ?graph=IRI or ?default")
+        raise UsageError("name exactly one graph: ?graph=IRI or ?default",
+                         fr="nommez exactement un graphe : ?graph=IRI ou ?default")
     if has_default:
         return DEFAULT
     name = graphs[0]
-    if not name.startswith(("http://", "https://", "urn:")) or not is_iri(name):
-        raise UsageError(f"not an absolute IRI: {name!r}")
+    if not name.lower().startswith(("http://", "https://", "urn:")) or not is_iri(name):
+        raise UsageError(f"not an absolute IRI (http://…, https://… or urn:…): {name!r}",
+                         fr=f"ce n'est pas une IRI absolue (http://…, https://… ou urn:…) : {name!r}")
     return name
 
 

@@ -67,3 +67,18 @@ def test_a_dry_run_asked_and_refused_at_once_is_refused_naming_the_parameter(cli
         response = client.post(f"/api/networks/demo/sheets?{query}", data=TTL, content_type="text/turtle",
                                headers={**bearer(tokens["demo"]), "Accept-Language": lang})
         assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize(("query", "en", "fr"), [
+    ({"graph": "HTTP://LOCALHOST:5000/graph/network/demo"}, "", ""),  # another spelling: the administrator's graph
+    ({"graph": "ftp://x/"}, "not an absolute IRI", "n'est pas une IRI absolue"),
+    ({"graph": ["http://a/", "http://b/"]}, "name exactly one graph", "nommez exactement un graphe"),
+    ({}, "name exactly one graph", "nommez exactement un graphe")])
+def test_the_graph_stores_refusals_say_what_to_name_in_both_languages(client: FlaskClient, tokens: dict[str, str],
+                                                                       query: dict[str, object], en: str,
+                                                                       fr: str) -> None:
+    for lang, words in (("en", en), ("fr", fr)):
+        response = client.put("/graph-store", query_string=query, data=TTL, content_type="text/turtle",
+                              headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        detail = response.get_json()["detail"]
+        assert 400 <= response.status_code < 500 and words in detail and "est mal formée" not in detail, detail
