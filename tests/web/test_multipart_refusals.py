@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
-from tests.conftest import bearer
+from tests.conftest import ADMIN, bearer
 
 TTL = b'<id/project/x> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .'
 FILE = b'Content-Disposition: form-data; name="files"; filename="a.ttl"'
@@ -82,3 +82,15 @@ def test_the_graph_stores_refusals_say_what_to_name_in_both_languages(client: Fl
                               headers={**bearer(tokens["demo"]), "Accept-Language": lang})
         detail = response.get_json()["detail"]
         assert 400 <= response.status_code < 500 and words in detail and "est mal formée" not in detail, detail
+
+
+@pytest.mark.parametrize("graph", ["HTTP://LOCALHOST:5000/graph/network/demo", "http://LOCALHOST:5000/graph/network/anas",
+                                   "http://localhost:5000/graph//network/demo", "http://localhost:5000/graph/%6Fwnership",
+                                   "http://localhost:5000/graph/ownership/"])
+def test_a_look_alike_of_a_managed_graph_is_no_graph_for_the_administrators_load(client: FlaskClient,
+                                                                                  graph: str) -> None:
+    for method in ("PUT", "POST", "DELETE"):
+        response = client.open("/graph-store", method=method, query_string={"graph": graph}, data=TTL,
+                               content_type="text/turtle", headers=bearer(ADMIN))
+        assert response.status_code == 403 and "managed by isic-graph" in response.get_json()["detail"], \
+            (method, response.get_json())
