@@ -22,6 +22,7 @@ from isic_graph.ingest.identity import (
 from isic_graph.ingest.ownercheck import check_batch
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
+from isic_graph.ingest.vocabulary import describes_vocabulary_term
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     FOAF,
@@ -122,6 +123,12 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     partners and fundings an edit through the form takes out)."""
     check_slug(network)
     batch = read_batch(documents, graphs.base)
+    if not batch.triples and not batch.tables:  # an empty file, a failed export: it would empty the graph
+        raise UsageError("the submission holds no statement (an empty file, or comments only); nothing was changed. "
+                         "To withdraw all of a network's data, DELETE its graph (/graph-store?graph=…)",
+                         "l'envoi ne contient aucune donnée (un fichier vide, ou des commentaires seulement) ; "
+                         "rien n'a été modifié. Pour retirer toutes les données d'un réseau, supprimez son graphe "
+                         "(DELETE /graph-store?graph=…)")
     if mode is Mode.TABLES and (not batch.tables or any(d.format.rdf_format is not None for d in documents)):
         raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)",
                          "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "
@@ -292,7 +299,7 @@ def _issues(batch: Batch, store: Store | None, graphs: Graphs, exclude_graph: st
 def _check_vocabulary_untouched(batch: Batch) -> None:
     """Data only: no redefinition of the shared vocabulary, no shapes (the server's are the only ones), no imports."""
     for subject in batch.subjects:
-        if subject.startswith(VOCABULARY_NAMESPACES):
+        if subject.startswith(VOCABULARY_NAMESPACES) or describes_vocabulary_term(subject):
             raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine",
                              f"<{subject}> appartient au vocabulaire commun, qu'aucun réseau ne peut redéfinir")
     for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import

@@ -45,6 +45,7 @@ from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 
+WEB_SCHEMES = ("http", "https")
 # the path under `id/` of this instance's IRIs: a kind, then names of letters, digits, hyphens and underscores
 MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
 
@@ -55,7 +56,7 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     stated = _statements(batch.triples)
     base = key(graphs, graphs.base)
     for iri in stated:
-        if key(graphs, iri).startswith(base) and not _spelled_as_ours(graphs, iri):
+        if _under_base(key(graphs, iri), base) and not _spelled_as_ours(graphs, iri):
             raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
                              "names of letters, digits and hyphens, in normal form): write it as they are",
                              f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, "
@@ -188,6 +189,16 @@ def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
         return graph.startswith(f"{graphs.peer_prefix}{owner.name}/")
     return not graph.startswith((graphs.network_prefix, graphs.peer_prefix)) \
         and graph not in (graphs.metadata, graphs.identity, graphs.ownership)
+
+
+def _under_base(iri_key: str, base_key: str) -> bool:
+    """Whether an IRI's key is under the base's, or would be with the other web scheme (`https://` for `http://` and
+    the reverse): the same host's page, which a reader takes for this instance's IRI."""
+    if iri_key.startswith(base_key):
+        return True
+    scheme, _, rest = iri_key.partition("://")
+    return scheme in WEB_SCHEMES and base_key.partition("://")[0] in WEB_SCHEMES and rest.startswith(
+        base_key.partition("://")[2])
 
 
 def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:

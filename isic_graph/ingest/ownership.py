@@ -18,7 +18,8 @@ ingestion, load, harvest, migration or transfer) that made it so. Records outliv
 
 Owners are compared on keys (iris.py): the IRI normalised, without its fragment (a skolemised blank
 node `X#genid-…` is part of X), in lower case. An IRI under this instance's base not written with that
-very base in normal form (`HTTP://…`, `…//id/…`, `%69d/…`, `user@`, `:05000`) is refused outright.
+very base in normal form (`HTTP://…`, `…//id/…`, `%69d/…`, `user@`, `:05000`, the other web scheme) is refused
+outright.
 
 The check that a write or a harvest states nothing about a subject another owns is in ownercheck.py."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import unicodedata
 from functools import cache
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
@@ -24,6 +25,7 @@ from isic_graph.ingest.documents import (
     DocumentLimits,
 )
 from isic_graph.ingest.tabular import read_tables
+from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.formats import Format
 from isic_graph.rdf.namespaces import CONTEXT_IRI
@@ -31,11 +33,15 @@ from isic_graph.sparql.guard import deepest_nesting
 from isic_graph.store.results import term_value
 from isic_graph.validation.validator import Location
 
+MAX_NAME = 255  # characters of a file's name: what file systems allow
+HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))  # control, format (invisible), unassigned characters
+
 
 def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> Batch:
     """Parse every document of a submission into one skolemised batch of triples, within the limits."""
     if not documents:
         raise UsageError("nothing to ingest: no file given", "rien à publier : aucun fichier n'est donné")
+    _refuse_unfit_names(documents)
 
     triples: list[Triple] = []
     tabular = [d for d in documents if d.format.rdf_format is None]
@@ -57,6 +63,26 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
                                            "répartissez-le en plusieurs envois")
                 triples.append(triple)
     return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns, present)
+
+
+def _refuse_unfit_names(documents: Sequence[Document]) -> None:
+    """A file's name is published with what it brought (the ingestion's `dcterms:source`): it holds no personal data
+    either, no control or invisible character (NUL, a right-to-left override that shows it reversed), and is no longer
+    than a file system allows. Refused naming the file's rank and what is wrong, never the name."""
+    for number, doc in enumerate(documents, start=1):
+        if len(doc.name) > MAX_NAME or any(unicodedata.category(c) in HIDDEN for c in doc.name):
+            raise UsageError(f"the name of file {number} of {len(documents)} is longer than {MAX_NAME} characters or "
+                             "holds a control or invisible character; rename the file",
+                             f"le nom du fichier {number} sur {len(documents)} dépasse {MAX_NAME} caractères ou "
+                             "contient un caractère de contrôle ou invisible ; renommez le fichier")
+        if kinds := personal_data(doc.name):
+            en, fr = " and ".join(k.en for k in kinds), " et ".join(k.fr for k in kinds)
+            raise UsageError(f"the name of file {number} of {len(documents)} holds {en}; rename the file: a file's "
+                             "name is published with the data, and no personal data is published here (groups, not "
+                             "people)",
+                             f"le nom du fichier {number} sur {len(documents)} contient {fr} ; renommez le fichier : "
+                             "son nom est publié avec les données, et aucune donnée personnelle n'est publiée ici "
+                             "(des groupes, pas des personnes)")
 
 
 def parse_document(doc: Document, base_iri: str, limits: DocumentLimits = LIMITS) -> list[Triple]:

@@ -11,6 +11,7 @@ sees a withdrawn IRI as a project or lesson any more. Ownership stays: the netwo
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -31,6 +32,8 @@ HANGING = (ISIC + "learnedFrom", ISIC + "describes")  # a lesson hangs from its 
 HANGERS = {ISIC + "Lesson", ISIC + "CollectionSheet"}  # only by those links: a lesson another confirms stays
 INVALIDATED = PROV + "wasInvalidatedBy"
 MAX_REASON = 2000
+# a lone surrogate (`\ud800` in JSON) or a control character but tab and line ends: no text a record can keep
+NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LABELS = (DCTERMS + "title", ISIC + "statement", RDFS + "label")
 ROUNDS = 50  # parts of parts: bounded
 
@@ -189,6 +192,12 @@ def retract(store: Store, graphs: Graphs, resource: str, network: str, reason: s
     if len(reason) > MAX_REASON:
         raise UsageError(f"the reason is longer than {MAX_REASON} characters",
                          fr=f"la raison dépasse {MAX_REASON} caractères")
+    if NOT_TEXT.search(reason):
+        raise UsageError("the reason holds a character that is no text (a lone surrogate such as \\ud800, or a control "
+                         "character); write it again as plain text",
+                         fr="la raison contient un caractère qui n'est pas du texte (une moitié de paire de "
+                            "substitution comme \\ud800, ou un caractère de contrôle) ; écrivez-la de nouveau en texte "
+                            "simple")
     kinds = personal_data(reason)
     if kinds:
         raise UsageError(f"the reason holds {', '.join(k.en for k in kinds)}: it is published with the record; "

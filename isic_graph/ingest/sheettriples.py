@@ -15,9 +15,11 @@ from typing import Mapping, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from isic_graph.errors import UsageError
 from isic_graph.ingest.lexical import DATATYPE_KINDS, EXPECTED, lexical
 from isic_graph.ingest.sheetfilled import FilledSheet, entries
 from isic_graph.ingest.sheetform import BLOCKS, Field, block_fields, fields, partnership_fields, slug
+from isic_graph.privacy import personal_data
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
@@ -43,12 +45,21 @@ def project_iri(sheet: FilledSheet, graphs: Graphs, network: str) -> str:
 
 def _project_slug(sheet: FilledSheet, network: str) -> str:
     title = (sheet.get("project.title") or ["projet"])[0]
-    return _kept_slug((sheet.get("project.id") or [f"{network}-{slug(title)}"])[0])
+    given = sheet.get("project.id")
+    return _kept_slug(given[0]) if given else _kept_slug(f"{network}-{slug(title)}", carried=False)
 
 
-def _kept_slug(text: str) -> str:
-    """An identifier the form carries (a stored resource's) as it is, anything else made a slug."""
+def _kept_slug(text: str, carried: bool = True) -> str:
+    """An identifier the form carries (a stored resource's) as it is, anything else made a slug. A carried one (a
+    hidden field, which a person may edit) holding personal data is refused: made a slug, it would be published in
+    an IRI no search recognises it in (`jean.dupont@exemple.fr` → `jean-dupont-exemple-fr`)."""
     text = text.strip()
+    if carried and (kinds := personal_data(text)):
+        raise UsageError(f"an identifier the form carries holds {' and '.join(k.en for k in kinds)}; open the form "
+                         "again from its page: no personal data is published here (groups, not people)",
+                         f"un identifiant porté par le formulaire contient {' et '.join(k.fr for k in kinds)} ; "
+                         "rouvrez le formulaire depuis sa page : aucune donnée personnelle n'est publiée ici (des "
+                         "groupes, pas des personnes)")
     return text if KEPT_SLUG.fullmatch(text) else slug(text)
 
 
@@ -163,6 +174,8 @@ def _block_iri(sheet: FilledSheet, graphs: Graphs, kind: str, i: int, project_sl
         code = slug(first("inseeCode") or first("label") or f"{project_slug}-{i + 1}")
         return f"{graphs.base}id/territory/{tail(first('territoryLevel')) or 'territoire'}/{code}"
     stored = first("id")
+    if stored:
+        _kept_slug(stored)  # refused if it holds personal data
     if stored and _stored(stored, f"{graphs.base}id/"):  # the stored partner or funding an edit form shows
         return stored
     named = first("agent" if kind == "partner" else "funder")

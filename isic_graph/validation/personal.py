@@ -35,6 +35,8 @@ PLACES = {  # where the datum is: what the message says, in French and English
     "property": ("L'IRI d'une propriété de cette ressource contient", "The IRI of a property of this resource holds"),
     "value": ("Ce champ contient", "This field contains"),
     "datatype": ("Le type de donnée d'une valeur de ce champ contient", "The datatype of a value of this field holds"),
+    "language": ("L'étiquette de langue d'une valeur de ce champ contient",
+                 "The language tag of a value of this field holds"),
 }
 
 
@@ -60,7 +62,7 @@ class Finding:
 
 def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str] | None = None) -> list[Finding]:
     """Each piece of personal data in every position of the triples (about the focus resources only, when given):
-    subject, predicate, object, and the lexical form and datatype of literals, whatever their datatype."""
+    subject, predicate, object, and the lexical form, datatype and language tag of literals, whatever their datatype."""
     found: dict[tuple[Node, str, Node | None, str], Finding] = {}
     iris: dict[str, list[Kind]] = {}
     literals: dict[pyoxigraph.Literal, list[Kind]] = {}
@@ -83,6 +85,8 @@ def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str
             term, predicate, shown = URIRef(t.predicate.value), None, (t.predicate.value,)
         elif place == "datatype" and isinstance(o, pyoxigraph.Literal):
             term, shown = rdflib_term(o), (o.datatype.value,)
+        elif place == "language" and isinstance(o, pyoxigraph.Literal):
+            term, shown = rdflib_term(o), (f'"{o.value}"@{o.language}', o.language or "")
         elif isinstance(o, pyoxigraph.Literal):
             term = rdflib_term(o)
             shown = tuple(text for text in dict.fromkeys((o.value, str(term))) if personal_data(text))
@@ -111,6 +115,8 @@ def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str
                 add(t, "value", known)
             if kinds := iri_kinds(o.datatype.value):
                 add(t, "datatype", kinds)
+            if o.language and (tags := _tag_kinds(o.language)):
+                add(t, "language", list(tags))
     return list(found.values())
 
 
@@ -119,6 +125,12 @@ def _literal_kinds(literal: pyoxigraph.Literal) -> list[Kind]:
     if len(literal.value) > CACHED_LENGTH:  # a long text is seldom repeated: not kept
         return _searched_literal(literal)
     return list(_literal_kinds_of(literal))
+
+
+@lru_cache(maxsize=1024)  # a batch's tags repeat ("fr", "en")
+def _tag_kinds(tag: str) -> tuple[Kind, ...]:
+    """The personal data in a language tag: its private-use subtags may spell anything ("fr-x-06-12-34-56-78")."""
+    return tuple(personal_data(tag))
 
 
 CACHED_LENGTH = 2000  # the literals whose findings are kept: at most this many characters, 8,192 of them (16 MB)

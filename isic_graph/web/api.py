@@ -3,6 +3,8 @@ own, stopped at the query timeout, its report cut to the first problems and thei
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, jsonify, request
 
 from isic_graph.errors import SheetRefused, UsageError, ValidationFailed
@@ -19,6 +21,7 @@ from isic_graph.web.uploads import uploaded_documents
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 REPORTS = {f.media_type: f for f in formats_for(REPORT)}  # the W3C SHACL report, for clients that ask for it
+TABLE_NAME = re.compile(r"[^\W\d_][\w-]{0,39}(?:\.csv)?")  # ?table: a table's name (projects, rôles…), one word
 
 
 @blueprint.post("/networks/<slug>/sheets")
@@ -102,6 +105,11 @@ def documents_from_request() -> list[Document]:
                              "or send the files as multipart/form-data",
                              "un corps CSV demande ?table=projects (ou lessons, organisations…), "
                              "ou envoyez les fichiers en multipart/form-data")
+        if TABLE_NAME.fullmatch(table) is None:
+            raise UsageError("?table names one of the sheet's tables (projects, lessons, "
+                             "organisations…): a word of 40 letters at most",
+                             "?table nomme un des tableaux de la fiche (projects, lessons, "
+                             "organisations…) : un mot de 40 lettres au plus")
         name = table if table.endswith(".csv") else f"{table}.csv"
     else:
         name = f"body{fmt.extension}"

@@ -12,6 +12,7 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf.formats import GRAPH, content_type, format_for_media_type, formats_for
+from isic_graph.rdf.iris import lookalike_key
 from isic_graph.rdf.namespaces import DCTERMS, check_slug
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, is_iri
@@ -49,12 +50,14 @@ def _target() -> str:
     graphs = request.args.getlist("graph")
     has_default = "default" in request.args
     if len(graphs) + int(has_default) != 1:
-        raise UsageError("name exactly one graph: ?graph=IRI or ?default")
+        raise UsageError("name exactly one graph: ?graph=IRI or ?default",
+                         fr="nommez exactement un graphe : ?graph=IRI ou ?default")
     if has_default:
         return DEFAULT
     name = graphs[0]
-    if not name.startswith(("http://", "https://", "urn:")) or not is_iri(name):
-        raise UsageError(f"not an absolute IRI: {name!r}")
+    if not name.lower().startswith(("http://", "https://", "urn:")) or not is_iri(name):
+        raise UsageError(f"not an absolute IRI (http://…, https://… or urn:…): {name!r}",
+                         fr=f"ce n'est pas une IRI absolue (http://…, https://… ou urn:…) : {name!r}")
     return name
 
 
@@ -134,6 +137,12 @@ def _network_of(graph: str) -> str | None:
 
 
 def _is_managed(graph: str) -> bool:
-    return services().graphs.is_reserved(graph)
+    """A graph init or ingestion writes, in any spelling (`HTTP://…/graph/network/x`, `…/graph//ownership`): a
+    look-alike of one is no graph for a raw load either."""
+    graphs = services().graphs
+    k = lookalike_key(graph)
+    return graphs.is_reserved(graph) or k in {lookalike_key(g) for g in (
+        graphs.ontology, graphs.thesauri, graphs.metadata, graphs.identity, graphs.ownership)} or k.startswith(
+        (lookalike_key(graphs.network_prefix), lookalike_key(graphs.peer_prefix)))
 
 

@@ -24,7 +24,7 @@ from isic_graph.rdf.formats import answer_offers
 # protocols, and so not here: the dataset of a query or an update and the Graph Store Protocol's `graph`.
 SINGLE_VALUED = frozenset({"query", "update", "scope", "format", "lang", "q", "offset", "limit", "network", "theme",
                            "category", "phase", "territory", "start", "end", "project", "resource", "mode", "table",
-                           "peer", "store"})
+                           "peer", "store", "dry-run"})
 # routes whose form fields are parameters of the same kind
 FORMS_CHECKED = frozenset({"sparql.sparql", "update.update"})
 FORMAT_MEANINGS: dict[str, set[str]] = {}  # a format's name, alias or media type -> the media types it may mean

@@ -138,7 +138,10 @@ def withdraw_api(slug: str) -> Response:
     check_slug(slug)
     require_network(slug)
     s = services()
-    given = request.get_json(silent=True) if request.is_json else request.form
+    try:
+        given = request.get_json(silent=True) if request.is_json else request.form
+    except RecursionError:  # JSON nested deeper than Python's parser goes: no object of two strings
+        given = None
     if not isinstance(given, Mapping):
         raise UsageError('send {"resource": IRI, "reason": text} as JSON or as a form',
                          fr='envoyez {"resource": IRI, "reason": texte} en JSON ou en formulaire')

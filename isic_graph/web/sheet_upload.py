@@ -155,7 +155,7 @@ def _pending() -> list[Document]:
         items = json.loads(request.form.get("pending", ""))
         documents = [Document(str(name), base64.b64decode(data, validate=True), format_for_path(str(name)))
                      for name, data in items]
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, binascii.Error, RecursionError):  # RecursionError: JSON nested too deep
         raise UsageError("the confirmation does not carry the checked files; upload them again",
                          fr="la confirmation ne porte pas les fichiers vérifiés ; déposez-les à nouveau") from None
     if not documents:

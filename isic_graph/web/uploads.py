@@ -19,6 +19,12 @@ def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
     """Every file of the multipart request, whatever its field and however many share one (as `curl -F
     files=@a.csv -F files=@b.csv` and a browser's multiple file input send them). The text fields named in
     `fields` are the form's own; any other text field, or a file without a usable name, is refused (400)."""
+    if not request.mimetype_params.get("boundary", "").strip():
+        raise UsageError("the multipart request names no boundary (Content-Type: multipart/form-data; boundary=…): let "
+                         "the client build it (curl -F files=@sheet.ttl, a browser's form)",
+                         "la requête multipart ne nomme pas de séparateur (Content-Type: multipart/form-data; "
+                         "boundary=…) : laissez le client la construire (curl -F files=@sheet.ttl, le formulaire d'un "
+                         "navigateur)")
     unknown = sorted(name for name in request.form if name not in fields)
     if unknown:
         raise UsageError(f"the part(s) {', '.join(repr(n) for n in unknown)} are not files; send each document "
@@ -38,5 +44,9 @@ def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
                              "(projects.csv, sheet.ttl…) : son nom dit son format et, pour un CSV, sa table")
         documents.append(Document(name, data, format_for_path(name)))
     if not documents:
-        raise UsageError("the multipart request holds no file", "la requête multipart ne contient aucun fichier")
+        raise UsageError("the multipart request holds no file that can be read: a part needs a Content-Disposition "
+                         "header with its field's name and a file name in UTF-8, and the body its closing boundary",
+                         "la requête multipart ne contient aucun fichier lisible : chaque partie a besoin d'un en-tête "
+                         "Content-Disposition avec le nom de son champ et un nom de fichier en UTF-8, et le corps de "
+                         "son séparateur final")
     return documents

@@ -1,0 +1,96 @@
+"""Bodies and parameters of the ingestion API no client builds (a multipart body with no boundary, a part without a
+name, a file name that is not UTF-8, a body cut short; a CSV body's ?table that names no table; a dry run asked and
+refused at once) are refused with a message that says what is expected, in English and French, and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import ADMIN, bearer
+
+TTL = b'<id/project/x> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .'
+FILE = b'Content-Disposition: form-data; name="files"; filename="a.ttl"'
+
+
+def body(parts: list[tuple[bytes, bytes]]) -> bytes:
+    return b"".join(b"--XyZ\r\n" + head + b"\r\n\r\n" + data + b"\r\n" for head, data in parts) + b"--XyZ--\r\n"
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"demo": credentials.add("demo", "Réseau de démonstration")}
+
+
+@pytest.mark.parametrize(("content_type", "data"), [("multipart/form-data", body([(FILE, TTL)])),
+                                                    ("multipart/form-data; boundary=", body([(FILE, TTL)])),
+                                                    ("multipart/form-data; boundary=\"\"", body([(FILE, TTL)]))])
+@pytest.mark.parametrize("route", ["/api/networks/demo/sheets", "/api/validate?network=demo"])
+def test_a_multipart_body_without_a_boundary_is_refused_saying_so(client: FlaskClient, tokens: dict[str, str],
+                                                                  content_type: str, data: bytes, route: str) -> None:
+    for lang, words in (("en", "names no boundary"), ("fr", "ne nomme pas de séparateur")):
+        response = client.post(route, data=data, headers={**bearer(tokens["demo"]), "Content-Type": content_type,
+                                                          "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize("data", [
+    body([(b'Content-Disposition: form-data; name="files"; filename="a\xff\xfe.ttl"', TTL)]),  # not UTF-8
+    body([(b"Content-Type: text/turtle", TTL)]), body([(b"", b"")]),  # no Content-Disposition; an empty part
+    b"--XyZ\r\n" + FILE + b"\r\n\r\n" + TTL, b"\x00\xff garbage"])  # cut short; no part at all
+@pytest.mark.parametrize("route", ["/api/networks/demo/sheets", "/api/validate?network=demo"])
+def test_a_multipart_body_with_no_readable_file_says_what_a_part_needs(client: FlaskClient, tokens: dict[str, str],
+                                                                        data: bytes, route: str) -> None:
+    for lang, words in (("en", "file name in UTF-8"), ("fr", "nom de fichier en UTF-8")):
+        response = client.post(route, data=data, headers={**bearer(tokens["demo"]), "Accept-Language": lang,
+                                                          "Content-Type": "multipart/form-data; boundary=XyZ"})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize("table", ["%00", "x" * 300, "..%2F..%2Fetc", "projects%2Fx", "projects.csv%00", "%E2%80%AE"])
+def test_a_csv_bodys_table_that_is_no_tables_name_is_refused_saying_what_it_names(client: FlaskClient,
+                                                                                   tokens: dict[str, str],
+                                                                                   table: str) -> None:
+    for lang, words in (("en", "?table names one of the sheet's tables"),
+                        ("fr", "?table nomme un des tableaux de la fiche")):
+        response = client.post(f"/api/networks/demo/sheets?table={table}", data=b"projet;reseau\nx;demo\n",
+                               content_type="text/csv", headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize("query", ["dry-run=0&dry-run=1", "dry-run=1&dry-run=0", "dry-run&dry-run=no"])
+def test_a_dry_run_asked_and_refused_at_once_is_refused_naming_the_parameter(client: FlaskClient,
+                                                                             tokens: dict[str, str],
+                                                                             query: str) -> None:
+    for lang, words in (("en", "'dry-run' was given more than once"), ("fr", "« dry-run » est donné plusieurs fois")):
+        response = client.post(f"/api/networks/demo/sheets?{query}", data=TTL, content_type="text/turtle",
+                               headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), response.data[:300]
+
+
+@pytest.mark.parametrize(("query", "en", "fr"), [
+    ({"graph": "HTTP://LOCALHOST:5000/graph/network/demo"}, "", ""),  # another spelling: the administrator's graph
+    ({"graph": "ftp://x/"}, "not an absolute IRI", "n'est pas une IRI absolue"),
+    ({"graph": ["http://a/", "http://b/"]}, "name exactly one graph", "nommez exactement un graphe"),
+    ({}, "name exactly one graph", "nommez exactement un graphe")])
+def test_the_graph_stores_refusals_say_what_to_name_in_both_languages(client: FlaskClient, tokens: dict[str, str],
+                                                                       query: dict[str, object], en: str,
+                                                                       fr: str) -> None:
+    for lang, words in (("en", en), ("fr", fr)):
+        response = client.put("/graph-store", query_string=query, data=TTL, content_type="text/turtle",
+                              headers={**bearer(tokens["demo"]), "Accept-Language": lang})
+        detail = response.get_json()["detail"]
+        assert 400 <= response.status_code < 500 and words in detail and "est mal formée" not in detail, detail
+
+
+@pytest.mark.parametrize("graph", ["HTTP://LOCALHOST:5000/graph/network/demo", "http://LOCALHOST:5000/graph/network/anas",
+                                   "http://localhost:5000/graph//network/demo", "http://localhost:5000/graph/%6Fwnership",
+                                   "http://localhost:5000/graph/ownership/"])
+def test_a_look_alike_of_a_managed_graph_is_no_graph_for_the_administrators_load(client: FlaskClient,
+                                                                                  graph: str) -> None:
+    for method in ("PUT", "POST", "DELETE"):
+        response = client.open("/graph-store", method=method, query_string={"graph": graph}, data=TTL,
+                               content_type="text/turtle", headers=bearer(ADMIN))
+        assert response.status_code == 403 and "managed by isic-graph" in response.get_json()["detail"], \
+            (method, response.get_json())

@@ -1,0 +1,51 @@
+"""A retraction's reason that is no text (a lone surrogate escaped in JSON, a control character), and JSON nested deeper
+than a parser goes (in a retraction or an upload's confirmation), are refused with a
+message in English and French, and nothing is withdrawn."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import BASE
+
+PROJECT = BASE + "id/project/vacances-familles-lille"
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"fcsf": credentials.add("fcsf", "fcsf")}
+
+
+@pytest.mark.parametrize("reason", ["projet\ud800 clos", "\udfff", "projet clos\x00", "projet\x1b[2J clos"])
+def test_a_reason_that_is_no_text_is_refused_in_both_languages(client: FlaskClient, tokens: dict[str, str],
+                                                               reason: str) -> None:
+    for lang, words in (("en", "no text"), ("fr", "pas du texte")):
+        response = client.post("/api/networks/fcsf/retractions", data=json.dumps({"resource": PROJECT,
+                                                                                  "reason": reason}).encode(),
+                               content_type="application/json",
+                               headers={"Authorization": f"Bearer {tokens['fcsf']}", "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_json()["detail"], response.get_json()
+    assert client.get("/id/project/vacances-familles-lille", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"[" * 100000, b'{"a":' * 50000, b'{"resource": ' * 30000])
+def test_json_nested_too_deep_is_a_400_that_says_what_to_send(client: FlaskClient, tokens: dict[str, str],
+                                                              body: bytes) -> None:
+    for lang, words in (("en", "send {"), ("fr", "envoyez {")):
+        response = client.post("/api/networks/fcsf/retractions", data=body, content_type="application/json",
+                               headers={"Authorization": f"Bearer {tokens['fcsf']}", "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_json()["detail"], response.get_json()
+
+
+@pytest.mark.parametrize("pending", ["[" * 100000, '{"a":' * 50000])
+def test_an_upload_confirmation_carrying_json_nested_too_deep_asks_for_the_files_again(client: FlaskClient,
+                                                                                        tokens: dict[str, str],
+                                                                                        pending: str) -> None:
+    for lang, words in (("en", "upload them again"), ("fr", "déposez-les à nouveau")):
+        response = client.post(f"/sheets/csv?lang={lang}", data={"confirm": "1", "credential": tokens["fcsf"],
+                                                                  "pending": pending, "expected": "x"})
+        assert response.status_code == 400 and words in response.get_data(as_text=True)
