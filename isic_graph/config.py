@@ -189,8 +189,8 @@ class Settings:
         "with Retry-After", _positive)
     client_connections: int = setting(
         "ISIC_CLIENT_CONNECTIONS", "client_connections", 32, _integer,
-        "open connections one client address may hold; past it, new ones are closed at once (trusted proxies "
-        "are not capped)", _positive)
+        "open connections one client address (an IPv6 /64) may hold; past it, new ones are closed at once "
+        "(trusted proxies are not capped)", _positive)
     trusted_proxies: tuple[str, ...] = setting(
         "ISIC_TRUSTED_PROXIES", "trusted_proxies", (), _address_list,
         "addresses or networks of the reverse proxies in front of the server, comma-separated (a list in the "
