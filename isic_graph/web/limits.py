@@ -2,7 +2,9 @@
 
 Costly requests are the reads that make the server work (queries, validations, maps and the other
 derived pages, whole graphs, dumps, searches): every request but the static files, /healthz, OPTIONS
-and the authenticated writes. Past ISIC_CLIENT_CONCURRENCY of them running for one client address,
+and the writes authenticated by a header. The pages' forms that write (the upload page, the sheet form,
+a withdrawal) send their credential in the body, which is read whole (every file of a multipart form)
+before anyone is known: they are costly too. Past ISIC_CLIENT_CONCURRENCY of them running for one client address,
 the next is answered 429 with Retry-After; other clients are not affected. Their time (but that of
 /sparql, which charges its own) is charged to the client's per-minute budget (budget.py).
 
@@ -23,6 +25,7 @@ from isic_graph.web.services import services
 
 CHEAP = frozenset({"static", "health.healthz"})
 READ_ONLY_POSTS = frozenset({"sparql.sparql", "api.validate", "sheets.check_sheet"})
+BODY_CREDENTIAL_POSTS = frozenset({"sheet_upload.csv_upload", "sheets.submit_sheet", "retraction.withdraw_form"})
 CHARGES_ITSELF = frozenset({"sparql.sparql"})  # /sparql checks and charges the budget around its own work
 READ_METHODS = frozenset({"GET", "HEAD"})
 
@@ -53,7 +56,7 @@ def costly() -> bool:
     endpoint = request.endpoint
     if endpoint is None or endpoint in CHEAP or request.method == "OPTIONS":
         return False
-    return request.method in READ_METHODS or endpoint in READ_ONLY_POSTS
+    return request.method in READ_METHODS or endpoint in READ_ONLY_POSTS or endpoint in BODY_CREDENTIAL_POSTS
 
 
 def register(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Iterator
 
@@ -123,6 +124,30 @@ def test_a_streamed_answer_holds_its_clients_slot_until_it_is_sent(app: Flask) -
     assert client.post("/update", data=update, headers=bearer(ADMIN)).status_code == 204  # writes are not held
     assert dump.data[:2] == b"\x1f\x8b"
     assert client.get("/maps/partnerships.svg").status_code == 200
+
+
+BODY_CREDENTIAL_FORMS = {  # the pages' forms that write, their credential in their body
+    "/sheets/csv": lambda: {"files": [(io.BytesIO(b"id,name\n"), "organisations.csv")], "credential": "x"},
+    "/sheets": lambda: {"credential": "x", "project.title": "Un projet"},
+    "/retract": lambda: {"credential": "x", "resource": BASE + "id/project/les-incompris", "reason": "doublon"},
+}
+
+
+@pytest.mark.parametrize("path", BODY_CREDENTIAL_FORMS)
+def test_a_form_whose_credential_is_in_its_body_takes_a_costly_slot_before_it_is_read(app: Flask, path: str) -> None:
+    """Anyone may send such a form, and it is read whole before its credential is known: past its share of
+    costly requests a client is refused before it is read, and another client is not."""
+    client = app.test_client()
+    dump = client.get("/dumps/isic-graph.nq.gz")  # streamed: holds the client's one slot until read
+    try:
+        assert dump.status_code == 200 and dump.is_streamed
+        refused = client.post(path, data=BODY_CREDENTIAL_FORMS[path](), content_type="multipart/form-data")
+        assert refused.status_code == 429 and refused.json["code"] == "too-many-requests"
+        other = app.test_client().post(path, data=BODY_CREDENTIAL_FORMS[path](), content_type="multipart/form-data",
+                                       environ_base=OTHER)
+        assert 400 <= other.status_code < 500 and other.status_code != 429  # read, and its credential refused
+    finally:
+        assert dump.data[:2] == b"\x1f\x8b"
 
 
 def test_past_the_servers_costly_slots_a_new_client_is_told_503_with_retry_after(
