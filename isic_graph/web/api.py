@@ -52,8 +52,8 @@ def validate() -> Response:
     if network is not None:
         check_slug(network)
         require_network(network)
-    else:
-        require_credential("a dry run")
+    else:  # a network's token: checked as that network would send it (ownership too); the administrator's: the shapes
+        network = require_credential("a dry run")
     wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORTS],
                                                  default="application/problem+json")
     report = REPORTS.get(wanted)

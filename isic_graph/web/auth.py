@@ -47,11 +47,15 @@ def require_network(slug: str) -> None:
                         fr=f"ce jeton est celui du réseau {owner!r} ; il ne peut pas écrire le réseau {slug!r}")
 
 
-def require_credential(why: str) -> None:
-    """The request carries a valid token: a network's or the administrator's."""
+def require_credential(why: str) -> str | None:
+    """The request carries a valid token: a network's (its slug is returned) or the administrator's (None)."""
     token = bearer_token()
     if token is None:
         raise Unauthorized(f"{why}: that needs a network's bearer token (Authorization: Bearer …)",
                            fr="il y faut le jeton d'un réseau (Authorization: Bearer …)")
-    if not is_admin(token) and services().credentials.network_for(token) is None:
+    if is_admin(token):
+        return None
+    network = services().credentials.network_for(token)
+    if network is None:
         raise Unauthorized("unknown or revoked token", fr="jeton inconnu ou révoqué")
+    return network

@@ -75,8 +75,24 @@ def test_invalid_sheet_report_in_turtle_when_asked(client: FlaskClient, tokens: 
 def test_validate_is_a_dry_run_for_networks(client: FlaskClient, tokens: dict[str, str]) -> None:
     before = dataset(client)
     response = client.post("/api/validate", data=VALID.read_bytes(), content_type="text/turtle",
-                           headers=bearer(tokens["anas"]))
-    assert response.status_code == 200 and response.json["conforms"] is True
+                           headers=bearer(tokens["demo"]))
+    assert response.status_code == 200 and response.json["conforms"] is True, response.json
+    assert dataset(client) == before
+
+
+def test_validate_with_a_networks_token_refuses_what_that_network_could_not_publish(
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    """A network's dry run checks the sheet as that network would send it (ownership included), not the shapes
+    alone: a sheet it would be refused is not said to conform."""
+    before = dataset(client)
+    dry = client.post("/api/validate", data=VALID.read_bytes(), content_type="text/turtle",
+                      headers=bearer(tokens["anas"]))  # the demo network's sheet
+    sent = client.post("/api/networks/anas/sheets?dry-run=1", data=VALID.read_bytes(), content_type="text/turtle",
+                       headers=bearer(tokens["anas"]))
+    assert dry.status_code == sent.status_code == 400
+    assert dry.json["detail"] == sent.json["detail"] and "demo" in dry.json["detail"]
+    assert client.post("/api/validate", data=VALID.read_bytes(), content_type="text/turtle",
+                       headers=bearer(ADMIN)).json["conforms"] is True  # the administrator's: the shapes alone
     assert dataset(client) == before
 
 

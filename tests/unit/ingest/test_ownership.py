@@ -181,7 +181,7 @@ def test_a_dry_run_as_a_network_reports_what_it_does_not_own(client: FlaskClient
                          content_type="text/turtle", headers=credential)
     refused(answer, PROJECT)
     unnamed = client.post("/api/validate", data=body, content_type="text/turtle", headers=credential)
-    assert unnamed.status_code == 200  # no network named: nothing to own, the shapes only
+    refused(unnamed, PROJECT)  # no network named: the token's, as its sheets would be sent
 
 
 def test_the_form_cannot_save_a_sheet_for_another_networks_project(client: FlaskClient,
