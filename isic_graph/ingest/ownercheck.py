@@ -38,14 +38,13 @@ from isic_graph.ingest.ownership import (
     resolve,
     space_update,
 )
-from isic_graph.rdf.iris import normal
+from isic_graph.rdf.iris import normal, scheme_blind
 from isic_graph.rdf.namespaces import PROV, XSD, Graphs
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 
-WEB_SCHEMES = ("http", "https")
 # the path under `id/` of this instance's IRIs: a kind, then names of letters, digits, hyphens and underscores
 MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
 
@@ -194,11 +193,7 @@ def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
 def _under_base(iri_key: str, base_key: str) -> bool:
     """Whether an IRI's key is under the base's, or would be with the other web scheme (`https://` for `http://` and
     the reverse): the same host's page, which a reader takes for this instance's IRI."""
-    if iri_key.startswith(base_key):
-        return True
-    scheme, _, rest = iri_key.partition("://")
-    return scheme in WEB_SCHEMES and base_key.partition("://")[0] in WEB_SCHEMES and rest.startswith(
-        base_key.partition("://")[2])
+    return scheme_blind(iri_key).startswith(scheme_blind(base_key))
 
 
 def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:

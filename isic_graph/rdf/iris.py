@@ -12,6 +12,7 @@ import idna
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+WEB_SCHEMES = ("http", "https")
 KEPT = 1 << 16  # IRIs whose forms are kept: a file names its subjects again and again
 
 
@@ -49,6 +50,13 @@ def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
     netloc = _host_key(urllib.parse.unquote(parts.netloc.rpartition("@")[2]))  # user information names no other
     found = urllib.parse.urlunsplit((parts.scheme, netloc, path, parts.query, ""))
     return (found + ("#" + fragment if keep_fragment and fragment else "")).lower()
+
+
+def scheme_blind(key: str) -> str:
+    """A look-alike key (lookalike_key) with the web schemes made one: `https://x/` and `http://x/` name the same
+    host's page, which a reader takes for one another."""
+    scheme, separator, rest = key.partition("://")
+    return "http://" + rest if separator and scheme in WEB_SCHEMES else key
 
 
 def _host_key(authority: str) -> str:

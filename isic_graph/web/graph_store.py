@@ -12,7 +12,7 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf.formats import GRAPH, content_type, format_for_media_type, formats_for
-from isic_graph.rdf.iris import lookalike_key
+from isic_graph.rdf.iris import lookalike_key, scheme_blind
 from isic_graph.rdf.namespaces import DCTERMS, check_slug
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, is_iri
@@ -140,9 +140,9 @@ def _is_managed(graph: str) -> bool:
     """A graph init or ingestion writes, in any spelling (`HTTP://…/graph/network/x`, `…/graph//ownership`): a
     look-alike of one is no graph for a raw load either."""
     graphs = services().graphs
-    k = lookalike_key(graph)
-    return graphs.is_reserved(graph) or k in {lookalike_key(g) for g in (
+    k = scheme_blind(lookalike_key(graph))  # the other web scheme too: the same host's graph to a reader
+    return graphs.is_reserved(graph) or k in {scheme_blind(lookalike_key(g)) for g in (
         graphs.ontology, graphs.thesauri, graphs.metadata, graphs.identity, graphs.ownership)} or k.startswith(
-        (lookalike_key(graphs.network_prefix), lookalike_key(graphs.peer_prefix)))
+        tuple(scheme_blind(lookalike_key(prefix)) for prefix in (graphs.network_prefix, graphs.peer_prefix)))
 
 

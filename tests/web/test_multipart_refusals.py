@@ -86,7 +86,8 @@ def test_the_graph_stores_refusals_say_what_to_name_in_both_languages(client: Fl
 
 @pytest.mark.parametrize("graph", ["HTTP://LOCALHOST:5000/graph/network/demo", "http://LOCALHOST:5000/graph/network/anas",
                                    "http://localhost:5000/graph//network/demo", "http://localhost:5000/graph/%6Fwnership",
-                                   "http://localhost:5000/graph/ownership/"])
+                                   "http://localhost:5000/graph/ownership/", "https://localhost:5000/graph/network/demo",
+                                   "HTTPS://localhost:5000/graph/metadata"])
 def test_a_look_alike_of_a_managed_graph_is_no_graph_for_the_administrators_load(client: FlaskClient,
                                                                                   graph: str) -> None:
     for method in ("PUT", "POST", "DELETE"):
