@@ -7,6 +7,7 @@ one the outermost trusted proxy saw) is taken; what a client wrote to the left o
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Any, Callable, Iterable, Sequence
 
@@ -48,6 +49,7 @@ class TrustedProxies:
 IPV6_HOLDER = 64  # the prefix one IPv6 subscriber is given at least: its addresses are one client's
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every open connection's address at each new connection
 def holder(address: str) -> str:
     """Who holds a client's share of slots and budget: an IPv4 address (also when written IPv4-mapped, as a
     dual-stack socket gives it), an IPv6 address's /64 (one host may send from any of its addresses), anything

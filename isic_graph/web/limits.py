@@ -64,11 +64,11 @@ def register(app: Flask) -> None:
     def take() -> None:
         if not costly():
             return
-        s, client = services(), holder(request.remote_addr or "-")
+        s, who = services(), client()
         if request.endpoint not in CHARGES_ITSELF:
-            s.budget.check(client)
-        s.concurrency.acquire(client)
-        g.holding = client
+            s.budget.check(who)
+        s.concurrency.acquire(who)
+        g.holding = who
         g.costly_since = time.monotonic()
 
     @app.after_request
