@@ -3,6 +3,7 @@ links (PNG for export), with filters by network, theme, territory and period."""
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -10,7 +11,15 @@ from flask import Blueprint, Response, render_template, request
 
 from isic_graph.errors import NotFound
 from isic_graph.publish.links import page_link, safe_href
-from isic_graph.publish.maps import Filters, coverage, draw_coverage, draw_partnerships, partnership_map
+from isic_graph.publish.maps import (
+    Coverage,
+    Filters,
+    PartnershipMap,
+    coverage,
+    draw_coverage,
+    draw_partnerships,
+    partnership_map,
+)
 from isic_graph.query.cache import key_for
 from isic_graph.rdf.labels import choose, in_order, pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
@@ -73,12 +82,40 @@ def _drawing(name: str, kind: str, filters: Filters, lang: str) -> bytes:
 def _drawn(name: str, kind: str, filters: Filters, lang: str) -> bytes:
     store = services().store
     if name == "partnerships":
-        return draw_partnerships(partnership_map(store, filters, services().graphs, lang), kind, _link, lang)
-    if name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
-        columns = name[len("coverage-"):]
-        return draw_coverage(coverage(store, columns, filters, lang), kind, choose(lang, *TITLES[columns]),
-                             lambda theme, column: _link(theme), lang)
-    raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
+        found: PartnershipMap | Coverage = partnership_map(store, filters, services().graphs, lang)
+    elif name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
+        found = coverage(store, name[len("coverage-"):], filters, lang)
+    else:
+        raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
+    return _drawing_of(name, kind, lang, services().settings.base_iri, _Shown(found))
+
+
+class _Shown:
+    """What a map shows, compared by its whole text: its order included (the order of the networks gives their
+    colours)."""
+
+    __slots__ = ("found", "text")
+
+    def __init__(self, found: PartnershipMap | Coverage) -> None:
+        self.found, self.text = found, repr(found)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Shown) and other.text == self.text
+
+
+@functools.lru_cache(maxsize=24)
+def _drawing_of(name: str, kind: str, lang: str, base: str, shown: _Shown) -> bytes:
+    """A map drawn from what it shows: a write that leaves a map's data as it was (most writes: a lesson, a
+    description) finds its drawing here, at the cost of the queries alone (a drawing costs 0.1 to 0.5 s of CPU).
+    The key is the data, whole, with the base its links are made from."""
+    found = shown.found
+    if isinstance(found, PartnershipMap):
+        return draw_partnerships(found, kind, _link, lang)
+    columns = name[len("coverage-"):]
+    return draw_coverage(found, kind, choose(lang, *TITLES[columns]), lambda theme, column: _link(theme), lang)
 
 
 @blueprint.get("/maps/<name>.<kind>")

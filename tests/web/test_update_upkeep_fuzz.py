@@ -43,11 +43,11 @@ GRAPH <http://127.0.0.1/g/A> { <urn:x:s3> <urn:x:p> <urn:x:o> . }
 """
 SEPARATORS = (" ", " ", " ", "\n", "\t", "  \r\n ", " # a comment } ; GRAPH ?g\n", "#\n")
 INTACT = f"ASK {{ GRAPH <{BASE}graph/ontology> {{ ?s ?p ?o }} }}"  # true while the store still has its graphs
-# what answers the difference between the default graph and the union of the named graphs, both ways
-ONLY_IN_DEFAULT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } LIMIT 5"
-DIFFERENT = "ASK { { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } UNION { GRAPH ?g { ?s ?p ?o } " \
-            "FILTER NOT EXISTS { ?s ?p ?o } } }"
-ONLY_IN_NAMED = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } } LIMIT 5"
+# what answers the difference between the default graph and the union of the named graphs, both ways (MINUS: every
+# variable is bound on both sides, so it is NOT EXISTS, and the engine answers it in a quarter of the time)
+ONLY_IN_DEFAULT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } } } LIMIT 5"
+DIFFERENT = "ASK { { ?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } } } UNION { GRAPH ?g { ?s ?p ?o } MINUS { ?s ?p ?o } } }"
+ONLY_IN_NAMED = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } MINUS { ?s ?p ?o } } LIMIT 5"
 
 
 @dataclass(frozen=True)
