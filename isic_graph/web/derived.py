@@ -4,9 +4,10 @@ same page asked again at the same store version is answered from here, with an E
 version, and a conditional GET that matches it is a 304.
 
 The key is the store's version (see cache.py) and everything a page may depend on in the request: its
-full URL (host and query included), Accept and Accept-Language. Kept: 200 answers that are not
-streamed, in a result cache (cache.py) of their own of ISIC_QUERY_CACHE MiB; nothing when it is 0
-(a remote store that others write to) or the store has no version counter.
+path and query, Accept and Accept-Language. Not its host, which no page shows (links come from the base
+IRI): a client that varies the Host header finds the same render, not a new one at its budget's cost.
+Kept: 200 answers that are not streamed, in a result cache (cache.py) of their own of ISIC_QUERY_CACHE
+MiB; nothing when it is 0 (a remote store that others write to) or the store has no version counter.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def per_store_version(view: View) -> View:
         if s.pages is None or s.store.version is None:
             return make_response(view(*args, **kwargs))
         version = f"{s.store.version.current()}.{s.boot}"  # read before rendering: a write meanwhile is not missed
-        key = key_for(version, request.url, request.headers.get("Accept", ""), (),
+        key = key_for(version, request.full_path, request.headers.get("Accept", ""), (),
                       (request.headers.get("Accept-Language", ""),), "page")
         page = s.pages.get(key)
         if page is None:

@@ -48,6 +48,16 @@ def test_the_host_header_is_never_reflected(client: FlaskClient, path: str, host
         assert not any("evil.example" in value.lower() for _, value in response.headers.items()), (path, accept)
 
 
+@pytest.mark.parametrize("path", ["/", "/maps", "/maps/partnerships.svg", "/sheets/new", "/id/project/les-incompris",
+                                  "/thesaurus/theme/access-to-rights", HTML_PAGES[-1]])
+def test_a_page_asked_under_another_host_is_the_same_render_with_the_same_etag(client: FlaskClient, path: str) -> None:
+    first = client.get(path, headers={"Accept": "text/html"})
+    etag = first.headers["ETag"]
+    for host in HOSTS + ["localhost:5000", "127.0.0.1"]:
+        again = client.get(path, headers={"Host": host, "Accept": "text/html", "If-None-Match": etag})
+        assert again.status_code == 304 and again.headers["ETag"] == etag, (path, host)
+
+
 def test_the_home_page_shows_the_configured_base_and_links_within_the_site(client: FlaskClient) -> None:
     page = client.get("/", base_url="https://elsewhere.example/").get_data(as_text=True)
     assert f"<code>{BASE}sparql</code>" in page and 'action="/sparql"' in page and "elsewhere" not in page
