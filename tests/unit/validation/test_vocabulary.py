@@ -189,3 +189,21 @@ def test_personal_data_in_a_batch_checked_with_its_context_gets_the_report_pysha
     report = validator.check(batch, context, focus)
     assert [v.path for v in report.violations] == [ISIC + "milestone"]
     same(report, whole().validate(to_rdflib(triples), focus, personal_data_in(triples, focus)))
+
+
+def test_personal_data_about_a_resource_the_faulty_nodes_do_not_reach_is_reported_under_its_name(
+        generated: list[Triple], validator: Validator) -> None:
+    """pySHACL reads only what the faulty project reaches; the report still names the other resource it is about."""
+    broken = MUTATIONS["min-count"](generated)
+    project = test_conformance.first(generated, "Project")
+    organisation = next(t.subject for t in generated if t.predicate == RDF_TYPE
+                        and t.object == NamedNode(ISIC + "Organisation")
+                        and t.subject.value.endswith("/r0-departement-ille-et-vilaine"))
+    reached = validator.indexed_vocabulary.reached(to_rdflib(broken), [URIRef(project.value)])
+    assert reached is not None and (URIRef(organisation.value), None, None) not in reached
+    triples = [*broken, Triple(organisation, NamedNode(ISIC + "note"),
+                               Literal("Écrire à camille.martin@example.org", language="fr"))]
+    report = validator.check(triples)
+    assert {v.focus for v in report.violations} == {project.value, organisation.value}
+    assert [v.focus_label for v in report.violations if v.focus == organisation.value] == [
+        "Conseil départemental d'Ille-et-Vilaine"]
