@@ -147,9 +147,10 @@ def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_on_an_inj
     triples = MUTATIONS[name](generated)
     assert not personal_data_in(triples) and not Facts(triples).ill_typed  # pySHACL's report is then the whole report
     conforms, graph = whole_vocabulary_report(validator, frozenset(triples), reports)  # shared with test_conformance
-    data = to_rdflib(triples)
-    for triple in validator.vocabulary:
-        data.add(triple)
+    data = to_rdflib(triples)  # with the vocabulary's descriptions of the resources the results are about: all
+    root = next(graph.subjects(RDF.type, SH.ValidationReport))  # that _report reads of the data and vocabulary
+    for focus in {graph.value(result, SH.focusNode) for result in graph.objects(root, SH.result)}:
+        data.addN((*triple, data) for triple in validator.vocabulary.triples((focus, None, None)))
     same(validator.check(triples), validator._report(data, graph, conforms))  # pySHACL on what the faulty nodes read
 
 
