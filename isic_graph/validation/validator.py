@@ -198,8 +198,8 @@ class Validator:
 
     def _validate(self, data: Graph, focus: Iterable[str] | None, personal: list[Finding],
                   rest: Graph | None) -> ValidationReport:
-        """pySHACL's report on data (with the vocabulary it reads), and ours; rest: the data left out of it,
-        added back for the names of the resources the report is about."""
+        """pySHACL's report on data (with the vocabulary it reads), and ours; rest: the whole data, of which the
+        descriptions of the resources the report is about are added back for their names."""
         # Ill-typed literals ("2015-13-45"^^xsd:date) are reported here: pySHACL crashes comparing them.
         ill_typed = [t for t in data if isinstance(t[2], Literal) and t[2].ill_typed]
         for triple in ill_typed:
@@ -219,9 +219,11 @@ class Validator:
             conforms = False
             report_personal_data(report_graph, personal)
             mask_report(report_graph, personal)
-        if rest is not None:
-            for triple in rest:
-                data.add(triple)
+        if rest is not None:  # the report reads its results' focus nodes' descriptions: not all the batch
+            root = next(report_graph.subjects(RDF.type, SH.ValidationReport))
+            for node in {report_graph.value(result, SH.focusNode) for result in report_graph.objects(root, SH.result)}:
+                for triple in rest.triples((node, None, None)):
+                    data.add(triple)
             for finding in personal:
                 for triple in self.vocabulary.triples((finding.subject, None, None)):
                     data.add(triple)

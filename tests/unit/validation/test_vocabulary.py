@@ -6,20 +6,25 @@ data, made without pySHACL, is the one pySHACL's validation gives."""
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from isic_graph.rdf import resources
+from isic_graph.validation import validator as validator_module
 from isic_graph.validation.conformance import Facts
-from isic_graph.validation.personal import personal_data_in
+from isic_graph.validation.personal import Finding, personal_data_in
 from isic_graph.validation.reports import ValidationReport, Violation
 from isic_graph.validation.shape_part import ShapeParts
 from isic_graph.validation.validator import Validator, to_rdflib
@@ -65,6 +70,28 @@ def whole() -> Validator:
     return validator
 
 
+def whole_validate(triples: list[Triple], reports: Path, focus: Collection[str] | None = None,
+                   personal: list[Finding] | None = None) -> ValidationReport:
+    """whole().validate(to_rdflib(triples), focus, personal), pySHACL's report on the data with the whole vocabulary
+    and every shape being the one computed once per input for the run (tests/support/shacl.py), which
+    test_conformance.py computes for the same fixtures: whole() gives pySHACL exactly that input when the data
+    has no ill-typed literal (whole() takes them out first) and no blank node (named anew in each rdflib graph)."""
+    validator, data = whole(), to_rdflib(triples)
+    if Facts(triples).ill_typed or any(isinstance(term, BlankNode) for t in triples for term in (t.subject, t.object)):
+        return validator.validate(data, focus, personal)
+    assert not validator.indexed_vocabulary.always  # nor has the vocabulary any ill-typed literal
+    conforms, graph = whole_vocabulary_report(validator, frozenset(triples), reports)
+    size = len(data) + len(validator.vocabulary) - sum(1 for t in data if t in validator.vocabulary)
+
+    def validate(given: Graph, *, shacl_graph: Graph, inference: str, allow_warnings: bool) -> tuple[bool, Graph, str]:
+        assert given is data and len(given) == size  # the data with the whole vocabulary, nothing taken out
+        assert shacl_graph is validator.shapes and inference == "none" and allow_warnings  # as whole_vocabulary_report
+        return conforms, pickle.loads(pickle.dumps(graph)), ""  # a copy: validate adds to it
+
+    with mock.patch.object(validator_module, "pyshacl", SimpleNamespace(validate=validate)):
+        return validator.validate(data, focus, personal)
+
+
 def anonymous(report: ValidationReport) -> list[Violation]:
     """The violations, a blank node's (new in each report) shown as one."""
     return sorted((replace(v, value="_:b") if v.value and ":" not in v.value else v for v in report.violations),
@@ -107,9 +134,9 @@ def shape_breaking(validator: Validator, target: URIRef) -> list[Triple]:
 
 @pytest.mark.parametrize("path", SHEETS, ids=lambda p: p.stem)
 def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_on_every_fixture(
-        path: Path, validator: Validator) -> None:
+        path: Path, validator: Validator, reports: Path) -> None:
     triples = sheet(path)
-    expected = whole().validate(to_rdflib(triples))
+    expected = whole_validate(triples, reports)
     same(validator.validate(to_rdflib(triples)), expected)
     same(validator.check(triples), expected)  # pySHACL given only what the faulty nodes read
 
@@ -120,9 +147,10 @@ def test_part_of_the_data_and_vocabulary_gives_the_report_of_the_whole_on_an_inj
     triples = MUTATIONS[name](generated)
     assert not personal_data_in(triples) and not Facts(triples).ill_typed  # pySHACL's report is then the whole report
     conforms, graph = whole_vocabulary_report(validator, frozenset(triples), reports)  # shared with test_conformance
-    data = to_rdflib(triples)
-    for triple in validator.vocabulary:
-        data.add(triple)
+    data = to_rdflib(triples)  # with the vocabulary's descriptions of the resources the results are about: all
+    root = next(graph.subjects(RDF.type, SH.ValidationReport))  # that _report reads of the data and vocabulary
+    for focus in {graph.value(result, SH.focusNode) for result in graph.objects(root, SH.result)}:
+        data.addN((*triple, data) for triple in validator.vocabulary.triples((focus, None, None)))
     same(validator.check(triples), validator._report(data, graph, conforms))  # pySHACL on what the faulty nodes read
 
 
@@ -169,18 +197,18 @@ def contact(triples: list[Triple], where: str) -> list[Triple]:
 
 @pytest.mark.parametrize("where", ["text", "number", "iri-value", "datatype", "property", "resource"])
 def test_personal_data_in_data_otherwise_conforming_gets_the_report_pyshacl_gives(
-        where: str, generated: list[Triple], validator: Validator) -> None:
+        where: str, generated: list[Triple], validator: Validator, reports: Path) -> None:
     triples = contact(generated, where)
     assert validator.compiled is not None
     shapes_find = set(validator.compiled.results(Facts(validator.vocabulary_triples, triples)))
     assert bool(shapes_find) == (where == "resource")  # a project without a title: pySHACL reports, as before
     report = validator.check(triples)
     assert not report.conforms and report.violations
-    same(report, whole().validate(to_rdflib(triples), None, personal_data_in(triples)))
+    same(report, whole_validate(triples, reports, None, personal_data_in(triples)))
 
 
 def test_personal_data_in_a_batch_checked_with_its_context_gets_the_report_pyshacl_gives(
-        generated: list[Triple], validator: Validator) -> None:
+        generated: list[Triple], validator: Validator, reports: Path) -> None:
     triples = contact(generated, "text")
     project = triples[-1].subject
     batch = [t for t in triples if t.subject == project]
@@ -188,4 +216,22 @@ def test_personal_data_in_a_batch_checked_with_its_context_gets_the_report_pysha
     focus = {project.value}
     report = validator.check(batch, context, focus)
     assert [v.path for v in report.violations] == [ISIC + "milestone"]
-    same(report, whole().validate(to_rdflib(triples), focus, personal_data_in(triples, focus)))
+    same(report, whole_validate(triples, reports, focus, personal_data_in(triples, focus)))  # pySHACL's as above
+
+
+def test_personal_data_about_a_resource_the_faulty_nodes_do_not_reach_is_reported_under_its_name(
+        generated: list[Triple], validator: Validator) -> None:
+    """pySHACL reads only what the faulty project reaches; the report still names the other resource it is about."""
+    broken = MUTATIONS["min-count"](generated)
+    project = test_conformance.first(generated, "Project")
+    organisation = next(t.subject for t in generated if t.predicate == RDF_TYPE
+                        and t.object == NamedNode(ISIC + "Organisation")
+                        and t.subject.value.endswith("/r0-departement-ille-et-vilaine"))
+    reached = validator.indexed_vocabulary.reached(to_rdflib(broken), [URIRef(project.value)])
+    assert reached is not None and (URIRef(organisation.value), None, None) not in reached
+    triples = [*broken, Triple(organisation, NamedNode(ISIC + "note"),
+                               Literal("Écrire à camille.martin@example.org", language="fr"))]
+    report = validator.check(triples)
+    assert {v.focus for v in report.violations} == {project.value, organisation.value}
+    assert [v.focus_label for v in report.violations if v.focus == organisation.value] == [
+        "Conseil départemental d'Ille-et-Vilaine"]
