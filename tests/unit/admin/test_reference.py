@@ -73,6 +73,11 @@ def test_a_load_replaces_the_graph_on_each_backend(store: Store, graphs: Graphs,
     assert count == store.count(REFERENCE) == 2 * small_chunks + small_chunks // 2
     assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "old 0"@fr }} }}') is False
     assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "new {count // 4 - 1}"@fr }} }}') is True
+    # the default graph, the union of the named graphs that queries read, follows: the new triples, not the old
+    assert store.query(f'ASK {{ ?s ?p "new {count // 4 - 1}"@fr }}') is True
+    assert store.query('ASK { ?s ?p "old 0"@fr }') is False
+    assert store.query(f"ASK {{ ?r <http://purl.org/dc/terms/subject> <http://example.org/ref/{count // 4 - 1}> }}") \
+        is True  # and its owner's record
 
 
 def broken_in_the_middle(path: Path, fault: str, chunk: int) -> Path:
