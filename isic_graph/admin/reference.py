@@ -27,7 +27,7 @@ from isic_graph.ingest.reading import _read, read_stream, skolemise
 from isic_graph.progress import OnStep, ReadCounter, Step, ignore
 from isic_graph.rdf.formats import format_for_path
 from isic_graph.rdf.namespaces import PROV, XSD, Graphs
-from isic_graph.sparql.default_graph import Written
+from isic_graph.sparql.default_graph import Written, entering, leaving
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -64,7 +64,7 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str, on_step
     activity, record = load_activity(graphs, now)
     pieces = _pieces(path, graphs, graph, activity, on_step)
     if isinstance(store, EmbeddedStore) and store.path is not None:
-        return _into_copy(store, graph, pieces, record)
+        return _into_copy(store, graph, graphs.ownership, pieces, record)
     store.update_operations(_operations(graph, pieces, record), written=Written(graphs=[graph, graphs.ownership]))
     return store.count(graph)
 
@@ -124,15 +124,20 @@ def _triples(path: Path, reading: _Reading, base: str) -> Iterator[Triple]:
     yield from read_stream(path.name, fmt, cast(IO[bytes], reading), base, OPERATOR)
 
 
-def _into_copy(store: EmbeddedStore, graph: str, pieces: Iterator[list[Triple] | str], record: str) -> int:
-    """Write the graph into a copy of the store, then put the copy in the store's place."""
+def _into_copy(store: EmbeddedStore, graph: str, owners: str, pieces: Iterator[list[Triple] | str],
+               record: str) -> int:
+    """Write the graph into a copy of the store, then put the copy in the store's place. The two graphs it writes
+    (the graph, and the owners' records) are written outside the keeping of the default graph, which is kept in
+    step for them alone around the whole load (the rest of the store is not read again)."""
+    kept = [graph, owners]  # as the update of another store keeps it (Written(graphs=…))
     with in_a_copy(store) as copy:
+        copy.update(leaving(kept), written=Written())  # before: what only these graphs held leaves it
         copy.drop_in_steps(graph)
         copy.update(f"CREATE SILENT GRAPH {iri(graph)}", written=Written())
         written = 0
         for piece in pieces:
             if isinstance(piece, str):  # claims: four triples a subject, about as many as the chunk before
-                copy.update(piece, written=Written())  # the default graph is rebuilt at the end
+                copy.update(piece, written=Written())  # the default graph is kept in step at the end
                 written += CHUNK
             else:
                 copy.extend(graph, piece)
@@ -141,7 +146,7 @@ def _into_copy(store: EmbeddedStore, graph: str, pieces: Iterator[list[Triple] |
                 copy.flush()
                 written = 0
         copy.update(record, written=Written())
-        copy.rebuild_default_graph()  # the graph was written outside SPARQL
+        copy.update(entering(kept), written=Written())  # after: what they hold now enters it
         return copy.count(graph)
 
 

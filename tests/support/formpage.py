@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+
+# What the form's values never come from, left out before parsing: the start tags of the options not selected (a
+# select lists a thesaurus's hundreds; a tag holding the word "selected" anywhere is parsed), and every tag but
+# those of forms, fields, scripts and style sheets (text outside a text area sends nothing). A tag is matched up to
+# its first ">" ("<" and ">" in a value are written &lt; and &gt;): a cut-off rest would be text, sending nothing.
+IRRELEVANT = re.compile(r"<option\b(?![^<>]*selected)[^<>]*>|"
+                        r"</?(?!(?:form|input|textarea|select|option|script|style)\b)[A-Za-z][^<>]*>|</option\s*>",
+                        re.IGNORECASE)
 
 
 class FormValues(HTMLParser):
@@ -50,7 +59,7 @@ class FormValues(HTMLParser):
 def form_values(html: str, form_id: str = "sheet") -> dict[str, list[str]]:
     """The values a browser would send for the form, by field name."""
     parser = FormValues(form_id)
-    parser.feed(html)
+    parser.feed(IRRELEVANT.sub("", html))
     values: dict[str, list[str]] = {}
     for name, value in parser.values:
         values.setdefault(name, []).append(value)

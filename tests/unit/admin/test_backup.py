@@ -79,11 +79,31 @@ def ground(quads: list[Quad]) -> set[Triple]:
     return {q.triple for q in quads if not any(isinstance(t, BlankNode) for t in (q.subject, q.object))}
 
 
-def test_backup_then_restore_into_a_fresh_store_gives_back_every_graph(sample_store: Store, store: Store,
-                                                                       tmp_path: Path) -> None:
-    manifest = backup(sample_store, tmp_path / "b", BASE)
-    store.update("DROP ALL")
-    restore(store, verify(tmp_path / "b"))
+@pytest.fixture(scope="module")
+def sample_backup(sample_store: Store, tmp_path_factory: pytest.TempPathFactory) -> tuple[Backup, Path]:
+    """The samples' store (on each backend) backed up once for the module's tests, which only read the backup:
+    what backup answered, and its folder (the only thing in its parent folder)."""
+    folder = tmp_path_factory.mktemp("sample-backup") / "b"
+    return backup(sample_store, folder, BASE), folder
+
+
+@pytest.fixture
+def empty(settings: Settings) -> Iterator[Store]:
+    """An empty store on each backend (as the `store` fixture's after a DROP ALL), emptied again afterwards."""
+    opened = open_store(settings)
+    if settings.store_url:  # the server is shared: what an earlier test left is dropped
+        opened.update("DROP ALL")
+    yield opened
+    if settings.store_url:
+        opened.update("DROP ALL")
+    opened.close()
+
+
+def test_backup_then_restore_into_a_fresh_store_gives_back_every_graph(sample_store: Store, empty: Store,
+                                                                       sample_backup: tuple[Backup, Path]) -> None:
+    manifest, folder = sample_backup
+    store = empty
+    restore(store, verify(folder))
     held = by_graph(sample_store)
     assert_same_content(held, by_graph(store))
     assert len(manifest.graphs) >= 5 and any("/graph/network/" in g for g in manifest.graphs)
@@ -91,12 +111,12 @@ def test_backup_then_restore_into_a_fresh_store_gives_back_every_graph(sample_st
     assert manifest.quads == sample_store.count() and manifest.default_graph == 0
 
 
-def test_the_manifest_describes_the_data_file(sample_store: Store, tmp_path: Path) -> None:
-    backup(sample_store, tmp_path / "b", BASE)
-    assert sorted(os.listdir(tmp_path / "b")) == ["manifest.json", "store.nq.gz"]
-    assert os.listdir(tmp_path) == ["b"]  # nothing left beside it
-    written = json.loads((tmp_path / "b" / "manifest.json").read_text("utf-8"))
-    data = (tmp_path / "b" / "store.nq.gz").read_bytes()
+def test_the_manifest_describes_the_data_file(sample_backup: tuple[Backup, Path]) -> None:
+    _, folder = sample_backup
+    assert sorted(os.listdir(folder)) == ["manifest.json", "store.nq.gz"]
+    assert os.listdir(folder.parent) == ["b"]  # nothing left beside it
+    written = json.loads((folder / "manifest.json").read_text("utf-8"))
+    data = (folder / "store.nq.gz").read_bytes()
     assert written["format"] == "isic-graph-backup/1" and written["version"] == __version__
     assert written["base_iri"] == BASE and written["file"] == "store.nq.gz"
     assert written["sha256"] == hashlib.sha256(data).hexdigest() and written["bytes"] == len(data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -15,7 +16,7 @@ from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.admin.bootstrap import init_store
-from isic_graph.admin.migration import migrate
+from isic_graph.admin.migration import Migration, migrate
 from isic_graph.cli import main
 from isic_graph.errors import MigrationFailed, UsageError
 from isic_graph.ingest import editions
@@ -24,7 +25,15 @@ from isic_graph.sparql.updates import insert_data
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.validator import Validator
 from tests.conftest import BASE
-from tests.support.first_edition import NETWORKS, QUERIES, answers, graphs_of_fixture, load_first_edition, quads
+from tests.support.first_edition import (
+    NETWORKS,
+    QUERIES,
+    Answers,
+    answers,
+    graphs_of_fixture,
+    load_first_edition,
+    quads,
+)
 
 GRAPHS = Graphs(BASE)
 CURRENT = editions.software_edition()
@@ -58,6 +67,28 @@ def first(tmp_path: Path, first_edition_store: Path) -> Iterator[EmbeddedStore]:
     store.close()
 
 
+@dataclass(frozen=True)
+class Migrated:
+    """The first-edition fixture migrated once, in a store of its own that the tests reading it share: the store,
+    what migrate answered, and what the store answered and held before."""
+
+    store: EmbeddedStore
+    done: Migration
+    answers_before: Answers
+    networks_before: dict[str, set[Triple]]
+
+
+@pytest.fixture(scope="module")
+def migrated(first_edition_store: Path, tmp_path_factory: pytest.TempPathFactory,
+             validator: Validator) -> Iterator[Migrated]:
+    """A copy of the first-edition fixture, migrated once for the tests that only read the migrated store."""
+    store = EmbeddedStore(Path(shutil.copytree(first_edition_store, tmp_path_factory.mktemp("migrated") / "store")))
+    before = answers(store)
+    networks = {g: set(store.graph_triples(g)) for g in store.graph_names() if g.startswith(GRAPHS.network_prefix)}
+    yield Migrated(store, migrate(store, GRAPHS, validator), before, networks)
+    store.close()
+
+
 def steps_folder(tmp_path: Path, **steps: str | bytes) -> Path:
     """A folder of data steps for the software's edition: file name -> text."""
     folder = tmp_path / "migrations"
@@ -73,8 +104,8 @@ def test_the_fixture_is_of_the_first_edition(first: EmbeddedStore) -> None:
                                    if g.startswith(GRAPHS.network_prefix)} == set(NETWORKS)
 
 
-def test_migration_records_the_edition_and_its_provenance(first: EmbeddedStore, validator: Validator) -> None:
-    done = migrate(first, GRAPHS, validator)
+def test_migration_records_the_edition_and_its_provenance(migrated: Migrated) -> None:
+    first, done = migrated.store, migrated.done
     assert (done.source, done.target, done.needed, done.dry_run) == (1, CURRENT, True, False)
     assert editions.store_edition(first, GRAPHS) == CURRENT
     meta = f"<{GRAPHS.metadata}>"
@@ -92,22 +123,20 @@ def test_migration_records_the_edition_and_its_provenance(first: EmbeddedStore, 
     assert [r["v"].value for r in ontology] == [editions.edition_iri(CURRENT)]  # the new vocabulary is loaded
 
 
-def test_the_analysts_questions_answer_the_same_rows_after(first: EmbeddedStore, validator: Validator) -> None:
-    before = answers(first)
+def test_the_analysts_questions_answer_the_same_rows_after(migrated: Migrated) -> None:
+    before = migrated.answers_before
     assert all(before[q.stem] for q in QUERIES), "every question answers rows on the first edition's samples"
-    migrate(first, GRAPHS, validator)
-    assert answers(first) == before
+    assert answers(migrated.store) == before
 
 
-def test_every_network_graph_keeps_its_triples(first: EmbeddedStore, validator: Validator) -> None:
-    before = {g: set(first.graph_triples(g)) for g in first.graph_names() if g.startswith(GRAPHS.network_prefix)}
-    migrate(first, GRAPHS, validator)
+def test_every_network_graph_keeps_its_triples(migrated: Migrated) -> None:
+    before = migrated.networks_before
     for graph, triples in before.items():
-        assert triples <= set(first.graph_triples(graph)), graph
+        assert triples <= set(migrated.store.graph_triples(graph)), graph
 
 
-def test_each_network_gets_a_report_in_french_and_english(first: EmbeddedStore, validator: Validator) -> None:
-    done = migrate(first, GRAPHS, validator)
+def test_each_network_gets_a_report_in_french_and_english(migrated: Migrated) -> None:
+    done = migrated.done
     assert [r.name for r in done.reports] == list(NETWORKS)
     french, english = done.describe("fr"), done.describe("en")
     assert "passé de l'édition 1" in french and "went from edition 1" in english
@@ -244,13 +273,12 @@ def test_version_iris_name_editions() -> None:
             editions.edition_of(odd)
 
 
-def test_the_command_migrates_and_reports_in_json_or_in_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_migrates_and_reports_in_json_or_in_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                first_edition_store: Path) -> None:
     monkeypatch.setenv("ISIC_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("ISIC_CREDENTIALS", str(tmp_path / "credentials.json"))
     monkeypatch.setenv("ISIC_BASE_IRI", BASE)
-    store = EmbeddedStore(tmp_path / "store")
-    load_first_edition(store)
-    store.close()
+    shutil.copytree(first_edition_store, tmp_path / "store")  # the first-edition fixture, loaded once
     runner = CliRunner()
     dry = runner.invoke(main, ["migrate", "--dry-run", "--format", "json"])
     assert dry.exit_code == 0, dry.output

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from isic_graph.admin import reference
 from isic_graph.admin.reference import load_reference
+from isic_graph.config import Settings
 from isic_graph.errors import DocumentTooLarge, ParseError, UsageError, ValidationFailed
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import DocumentLimits
 from isic_graph.progress import Step
 from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store import open_store
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from tests.unit.admin.test_restoration import fingerprint, leftovers
@@ -40,12 +44,15 @@ def generated(path: Path, count: int, start: int = 0, word: str = "item", per: i
     return path
 
 
+SMALL_CHUNK, SMALL_FLUSH = reference.CHUNK // 50, reference.FLUSH // 50
+
+
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
     """The load's chunks (and flushes) a fiftieth of their size: the same writes, chunk after chunk, on files a
     fiftieth as long."""
-    monkeypatch.setattr(reference, "CHUNK", reference.CHUNK // 50)
-    monkeypatch.setattr(reference, "FLUSH", reference.FLUSH // 50)
+    monkeypatch.setattr(reference, "CHUNK", SMALL_CHUNK)
+    monkeypatch.setattr(reference, "FLUSH", SMALL_FLUSH)
     return reference.CHUNK
 
 
@@ -73,6 +80,11 @@ def test_a_load_replaces_the_graph_on_each_backend(store: Store, graphs: Graphs,
     assert count == store.count(REFERENCE) == 2 * small_chunks + small_chunks // 2
     assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "old 0"@fr }} }}') is False
     assert store.query(f'ASK {{ GRAPH <{REFERENCE}> {{ ?s ?p "new {count // 4 - 1}"@fr }} }}') is True
+    # the default graph, the union of the named graphs that queries read, follows: the new triples, not the old
+    assert store.query(f'ASK {{ ?s ?p "new {count // 4 - 1}"@fr }}') is True
+    assert store.query('ASK { ?s ?p "old 0"@fr }') is False
+    assert store.query(f"ASK {{ ?r <http://purl.org/dc/terms/subject> <http://example.org/ref/{count // 4 - 1}> }}") \
+        is True  # and its owner's record
 
 
 def broken_in_the_middle(path: Path, fault: str, chunk: int) -> Path:
@@ -97,10 +109,40 @@ FAULTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def old_loaded(initialised: tuple[Path, bytes], tmp_path_factory: pytest.TempPathFactory, graphs: Graphs) -> Path:
+    """A store as `init` leaves it with 1,000 triples of reference data loaded in small chunks, on disk, made once:
+    the folder the embedded cases copy."""
+    folder = tmp_path_factory.mktemp("old-loaded")
+    shutil.copytree(initialised[0], folder / "store")
+    with pytest.MonkeyPatch.context() as patch, EmbeddedStore(folder / "store") as store:
+        patch.setattr(reference, "CHUNK", SMALL_CHUNK)  # as small_chunks sets them
+        patch.setattr(reference, "FLUSH", SMALL_FLUSH)
+        assert load_reference(store, graphs, generated(folder / "old.nt", 1_000, word="old"), REFERENCE) == 1_000
+    return folder / "store"
+
+
+@pytest.fixture
+def holding_old(settings: Settings, request: pytest.FixtureRequest, tmp_path: Path, graphs: Graphs,
+                small_chunks: int) -> Iterator[Store]:
+    """An initialised store on each backend once 1,000 triples of reference data were loaded into it: on the
+    embedded backend, a copy of old_loaded's folder; on the remote one, the `store` fixture's, loaded here."""
+    if settings.store_url:
+        store: Store = request.getfixturevalue("store")
+        load_reference(store, graphs, generated(tmp_path / "old.nt", 1_000, word="old"), REFERENCE)
+        yield store
+        return
+    assert settings.store_path is not None
+    shutil.copytree(request.getfixturevalue("old_loaded"), settings.store_path)
+    with open_store(settings) as store:
+        yield store
+
+
 @pytest.mark.parametrize(("fault", "error"), FAULTS)
 def test_a_fault_in_the_middle_of_the_file_leaves_the_store_exactly_as_it_was(
-        store: Store, graphs: Graphs, tmp_path: Path, fault: str, error: type[Exception], small_chunks: int) -> None:
-    load_reference(store, graphs, generated(tmp_path / "old.nt", 1_000, word="old"), REFERENCE)
+        holding_old: Store, graphs: Graphs, tmp_path: Path, fault: str, error: type[Exception],
+        small_chunks: int) -> None:
+    store = holding_old
     before = fingerprint(store)
     with pytest.raises(error) as refused:
         load_reference(store, graphs, broken_in_the_middle(tmp_path / "new.nt", fault, small_chunks), REFERENCE)

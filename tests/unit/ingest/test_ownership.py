@@ -23,6 +23,7 @@ from isic_graph.store import open_store
 from isic_graph.store.base import Store
 from isic_graph.web.services import services
 from tests.conftest import ADMIN, bearer
+from tests.unit import test_cli
 from tests.unit.test_cli import environment
 
 BASE = "http://localhost:5000/"
@@ -33,6 +34,7 @@ PREFIXES = """@prefix dcterms: <http://purl.org/dc/terms/> . @prefix rdfs: <http
 @prefix level: <https://w3id.org/isic/thesaurus/territory-level/> .
 """
 THEME = "https://w3id.org/isic/thesaurus/theme/"
+cli = test_cli.cli  # the fixture: the commands, on a copy of the store `init` made once
 
 
 @pytest.fixture(scope="module")
@@ -397,28 +399,18 @@ def test_a_record_that_gave_a_network_iri_to_the_instance_no_longer_counts(app: 
 
 @pytest.mark.parametrize("spelling", ["id/network/north", "id/network/north/", "%69d/network/north"])
 def test_loading_reference_data_about_a_network_from_the_command_line_leaves_it_the_networks(
-        settings: Settings, tmp_path: Path, spelling: str) -> None:
-    runner, env = CliRunner(), environment(settings)
-
-    def cli(*args: str) -> Result:
-        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
-
-    try:
-        assert cli("init").exit_code == 0
-        reference = tmp_path / "reference.ttl"
-        reference.write_text(f'<{BASE}{spelling}> <http://www.w3.org/2000/01/rdf-schema#comment> "Listed" .\n'
-                             f'<{BASE}id/organisation/listed> <http://www.w3.org/2000/01/rdf-schema#label> "L" .\n')
-        loaded = cli("load", str(reference), "--graph", "https://example.org/graph/directory")
-        assert loaded.exit_code == 0, loaded.output
-        assert 'network "north"' in cli("owner", "show", f"{BASE}id/network/north").output
-        assert "this instance" in cli("owner", "show", f"{BASE}id/organisation/listed").output
-        own = tmp_path / "north.ttl"
-        own.write_text(f"""@prefix isic: <https://w3id.org/isic/ontology#> .
+        cli, tmp_path: Path, spelling: str) -> None:  # type: ignore[no-untyped-def]
+    reference = tmp_path / "reference.ttl"  # the commands on a store as `init` leaves it (test_cli's fixture)
+    reference.write_text(f'<{BASE}{spelling}> <http://www.w3.org/2000/01/rdf-schema#comment> "Listed" .\n'
+                         f'<{BASE}id/organisation/listed> <http://www.w3.org/2000/01/rdf-schema#label> "L" .\n')
+    loaded = cli("load", str(reference), "--graph", "https://example.org/graph/directory")
+    assert loaded.exit_code == 0, loaded.output
+    assert 'network "north"' in cli("owner", "show", f"{BASE}id/network/north").output
+    assert "this instance" in cli("owner", "show", f"{BASE}id/organisation/listed").output
+    own = tmp_path / "north.ttl"
+    own.write_text(f"""@prefix isic: <https://w3id.org/isic/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 <{BASE}id/network/north> a isic:Network ; rdfs:label "Réseau du Nord"@fr ; foaf:homepage <https://north.example/> .
 """)
-        ingested = cli("ingest", str(own), "--network", "north")
-        assert ingested.exit_code == 0, ingested.output
-    finally:
-        with open_store(settings) as store:
-            store.update("DROP ALL")
+    ingested = cli("ingest", str(own), "--network", "north")
+    assert ingested.exit_code == 0, ingested.output
