@@ -324,8 +324,11 @@ def submit_sheet() -> Response:
         refused("unauthorized")
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
     document, form = _document(sheet, check_slug(network), lang)
-    if form.problems:  # values the form could not read: nothing is stored; the shapes say the rest
-        errors = _field_errors(dry_run_of([document], network).as_report(), form.blocks, lang)
+    if form.problems:  # values the form could not read: nothing is stored; the shapes and the owners say the rest
+        try:
+            errors = _field_errors(dry_run_of([document], network).as_report(), form.blocks, lang)
+        except NotOwner as exc:  # the form comes back as it was sent, with what else is wrong, not a page of its own
+            errors = {"": [exc.text(lang)]}
         for name, problems in form.problems.items():
             errors[name] = problems + errors.get(name, [])
         refused("validation-failed")

@@ -145,16 +145,19 @@ def test_a_new_network_describes_its_own_organisation_territory_partners_and_fun
                        f"{project} <{ISIC}territory> ?t")
 
 
+@pytest.mark.parametrize("organisation, said", [("Association Les Veilleurs du Val", "attendu un montant"),
+                                                ("Ville de Rennes", "appartient")], ids=["new", "another-networks"])
 def test_a_form_sent_back_for_a_mistake_keeps_the_links_to_what_it_describes_chosen(
-        client: FlaskClient, credentials: CredentialStore) -> None:
-    """Refused for one mistake, the form comes back as it was sent: a link chosen to an organisation or a territory
-    the form itself describes (its blocks, not yet stored) is still the one chosen, in single and multiple lists,
-    so that correcting the mistake and sending again does not lose it."""
+        client: FlaskClient, credentials: CredentialStore, organisation: str, said: str) -> None:
+    """Refused for a value it cannot read (and, the second time, for an organisation another network owns), the
+    form comes back as it was sent, saying why: a link chosen to an organisation or a territory the form itself
+    describes (its blocks, not yet stored) is still the one chosen, in single and multiple lists, so that
+    correcting the mistake and sending again loses nothing."""
     token = credentials.add("reseau-renvoye", "Réseau renvoyé")
     sent = {
-        "credential": token, "project.title": "Café des aidants", "project.theme": [THEME + "isolation"],
+        "credential": token, "project.title": "Café des veilleurs", "project.theme": [THEME + "isolation"],
         "project.carriedBy": "#organisation.0", "project.territory": "#territory.0",
-        "organisation.0.label": "Association Les Aidants du Val", "organisation.0.actorType":
+        "organisation.0.label": organisation, "organisation.0.actorType":
             "https://w3id.org/isic/thesaurus/actor-type/association", "organisation.0.territory": "#territory.0",
         "territory.0.label": "Le Val-Fleuri", "territory.0.inseeCode": "35999",
         "territory.0.territoryLevel": "https://w3id.org/isic/thesaurus/territory-level/commune",
@@ -162,12 +165,13 @@ def test_a_form_sent_back_for_a_mistake_keeps_the_links_to_what_it_describes_cho
         "funding.0.funder": "#organisation.0", "funding.0.amount": "beaucoup",
         "lesson.0.statement": "Les aidants viennent quand le café a lieu pendant l'accueil de jour.",
         "lesson.0.lessonCategory": CATEGORY + "good-practice"}
-    answer = client.post("/sheets?lang=fr", data=sent)
-    assert 400 <= answer.status_code < 500, answer.status_code
+    answer = client.post("/sheets?lang=fr", data=sent, headers={"Accept": "text/html"})
     html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and 'name="project.title"' in html
+    assert said in " ".join(re.findall(r"<li>(.*?)</li>", html, flags=re.S)), re.findall(r"<li>(.*?)</li>", html)
     for name in ("project.carriedBy", "project.territory", "organisation.0.territory", "partner.0.agent",
                  "funding.0.funder"):
         field = html.split(f'id="{name}"', 1)[1].split("</select>")[0]
         chosen = re.findall(r'<option value="([^"]*)" selected>', field)
         assert chosen == [sent[name]], (name, chosen)
-    assert not ask(client, f"?p <{ISIC}carriedBy> <{BASE}id/organisation/association-les-aidants-du-val>")
+    assert not ask(client, f"<{BASE}id/project/reseau-renvoye-cafe-des-veilleurs> ?p ?o")
