@@ -11,8 +11,12 @@ settings.register_profile("full", max_examples=FULL)
 settings.register_profile("quick", max_examples=FULL // 4)
 
 
-def examples(full: int) -> int:
-    """The examples a test that tries `full` of them in the full run tries under the loaded profile."""
+def examples(full: int, quick: int | None = None) -> int:
+    """The examples a test that tries `full` of them in the full run tries under the loaded profile; `quick`: how
+    many the quick run tries, for a test whose examples each cost the engine a store's worth of work (the quick
+    run is the one run while changing the code, the full run tries them all)."""
+    if quick is not None and settings.default.max_examples < FULL:
+        return quick
     return max(10, full * settings.default.max_examples // FULL)
 
 

@@ -270,7 +270,7 @@ def assert_kept(app: Flask, client: FlaskClient, update: str, **protocol: str) -
                                        f"{extra} that no named graph holds, and lacks {missing}")
 
 
-@settings(max_examples=examples(120), deadline=None,
+@settings(max_examples=examples(120, quick=15), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(requests=st.lists(st.tuples(updates(), st.sampled_from(PROTOCOL)), min_size=1, max_size=2))
 def test_any_update_leaves_the_default_graph_the_union_of_the_named_graphs(
