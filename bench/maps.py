@@ -5,12 +5,13 @@ Run:  python bench/maps.py [--sizes samples,10k,100k] [--runs 5] [--budget 120]
 
 For each size, an instance is made in a folder of its own (`isic-graph init --samples` for the samples; for
 the generated sizes, `isic-graph init` and the engine's bulk loader with bench/generate.py's data) and served by
-`isic-graph serve` on 127.0.0.1. Each run first writes one triple into a graph of its own through /update, so
-that the store has a new version and no kept page or drawing answers, then asks /maps: the wall time of the
-answer, and the CPU time the server process spent on it (user + system, from /proc: on a shared machine the
-wall time also counts the waits for a core). Then /maps once more at the same version (answered from the page
-cache). Runs stop after --runs or when a size has had --budget seconds (at least one run each); every server
-started is stopped by PID. Prints a Markdown table and writes bench/results/maps.json.
+`isic-graph serve` on 127.0.0.1. Each run first writes, into a graph of its own through /update, a project of a
+new organisation (with a theme and a territory, so that each of the three drawings shows something new): the store
+has a new version, and no kept page or drawing answers (a drawing is kept by what it shows), then asks /maps: the
+wall time of the answer, and the CPU time the server process spent on it (user + system, from /proc: on a shared
+machine the wall time also counts the waits for a core). Then /maps once more at the same version (answered from
+the page cache). Runs stop after --runs or when a size has had --budget seconds (at least one run each); every
+server started is stopped by PID. Prints a Markdown table and writes bench/results/maps.json.
 """
 
 from __future__ import annotations
@@ -68,8 +69,13 @@ def get(url: str) -> float:
 
 
 def new_version(root: str, n: int) -> None:
-    """One triple written, in a graph of the benchmark's own: the store's version changes."""
-    update = f"INSERT DATA {{ GRAPH <urn:bench:maps> {{ <urn:bench:run> <urn:bench:n> {n} }} }}"
+    """A project of a new organisation written in a graph of the benchmark's own: the store's version changes, and
+    so does what each drawing shows (a new node, a project more for a theme and a territory)."""
+    isic = "https://w3id.org/isic/ontology#"
+    update = (f"INSERT DATA {{ GRAPH <urn:bench:maps> {{ <urn:bench:project-{n}> a <{isic}Project> ; "
+              f"<{isic}theme> <https://w3id.org/isic/thesaurus/theme/housing> ; <{isic}territory> "
+              f"<urn:bench:territory> ; <{isic}carriedBy> <urn:bench:organisation-{n}> . "
+              f"<urn:bench:organisation-{n}> a <{isic}Organisation> }} }}")
     request = urllib.request.Request(f"{root}/update", data=urllib.parse.urlencode({"update": update}).encode(),
                                      headers={"Authorization": f"Bearer {ADMIN}",
                                               "Content-Type": "application/x-www-form-urlencoded"})
