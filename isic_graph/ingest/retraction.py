@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Mapping
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import NotFound, UsageError
-from isic_graph.ingest.ownership import owner_of
+from isic_graph.ingest.ownership import owners
 from isic_graph.privacy import personal_data
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Graphs
 from isic_graph.sparql.default_graph import Written
@@ -79,14 +80,15 @@ class Retraction:
     links: tuple[Link, ...] = ()
 
 
-def plan(store: Store, graphs: Graphs, resource: str) -> Withdrawal:
-    """What withdrawing a project or lesson would take away: NotFound unless a network publishes it here."""
+def plan(store: Store, graphs: Graphs, resource: str, spaces: Mapping[str, str] | None = None) -> Withdrawal:
+    """What withdrawing a project or lesson would take away: NotFound unless a network publishes it here (`spaces`,
+    the peers' URI spaces, when they are at hand: see ownership.resolve)."""
     iri(resource)  # an IRI a person typed: refused (UsageError) unless it is one
     rows = store.select(f"SELECT ?g ?t WHERE {{ GRAPH ?g {{ {iri(resource)} a ?t }} "
                         f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)})) }}").rows
     found = [(term_value(r["g"]), WITHDRAWABLE[term_value(r["t"])]) for r in rows
              if term_value(r["t"]) in WITHDRAWABLE]
-    owner = owner_of(store, graphs, resource)
+    owner = owners(store, graphs, [resource], spaces).get(resource)
     mine = [(g, kind) for g, kind in found if owner is not None and owner.kind == "network"
             and g == graphs.network(owner.name)]
     if not mine or owner is None:

@@ -58,15 +58,22 @@ def one_page(view: View) -> View:
     return cast(View, batched)
 
 
+def spaces() -> dict[str, str]:
+    """The peers' URI spaces (ingest/ownership.py), asked once per page."""
+    known = lookups()
+    if known.spaces is None:
+        s = services()
+        known.spaces = peer_spaces(s.store, s.graphs)
+    return known.spaces
+
+
 def owners_of(iris: Iterable[str]) -> dict[str, Owner | None]:
     """The owner of each IRI (None while nobody owns it), asking the store only about those not yet asked."""
     known, s = lookups(), services()
     wanted = list(dict.fromkeys(iris))
     missing = [i for i in wanted if i not in known.owner]
     if missing:
-        if known.spaces is None:
-            known.spaces = peer_spaces(s.store, s.graphs)
-        found = owners(s.store, s.graphs, missing, known.spaces)
+        found = owners(s.store, s.graphs, missing, spaces())
         known.owner.update((i, found.get(i)) for i in missing)
     return {i: known.owner[i] for i in wanted}
 
@@ -104,7 +111,7 @@ def statements(subjects: Sequence[str], predicates: Sequence[str] = (),
         if subject not in known.owner:
             by_key.setdefault(keys[subject], []).append(subject)
     if by_key:
-        if known.spaces is None:
+        if known.spaces is None:  # the page's, or those of `known`
             known.spaces = peer_spaces(services().store, graphs)
         found = decide(graphs, by_key, {k: recorded[k] for k in by_key if k in recorded}, known.spaces)
         known.owner.update((subject, found[subject][0] if subject in found else None)

@@ -17,7 +17,7 @@ from isic_graph.rdf.labels import pick, switch, words_in
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.auth import bearer_token, is_admin, require_network
-from isic_graph.web.lookups import one_page
+from isic_graph.web.lookups import one_page, spaces
 from isic_graph.web.negotiation import language
 from isic_graph.web.served import artefacts
 from isic_graph.web.services import services
@@ -96,7 +96,7 @@ def _page(planned: Withdrawal, status: int = 200, errors: dict[str, str] | None 
 def confirm() -> Response:
     """The confirmation page: what will be withdrawn, who links to it, the reason and the token to give."""
     s = services()
-    return _page(plan(s.store, s.graphs, _resource_arg(request.args.get("resource"))))
+    return _page(plan(s.store, s.graphs, _resource_arg(request.args.get("resource")), spaces()))
 
 
 @blueprint.post("/retract")
