@@ -198,6 +198,8 @@ def crawl(client: FlaskClient, lang: str) -> tuple[set[str], list[str]]:
             continue
         seen.add(path)
         response = client.get(path, headers={**HTML, **LANGUAGES[lang]})
+        if response.status_code == 429 or response.status_code >= 500:  # a page not read is a fault, not a skip
+            faults.append(f"{path}: answered {response.status_code}")
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         text = response.get_data(as_text=True)
