@@ -17,7 +17,7 @@ import pytest
 
 TYPICAL = 0.03  # seconds of a test of an unlisted module
 LONG = {  # seconds of the modules that take longest for their number of tests
-    "tests/web/test_update_upkeep_fuzz.py": 15,
+    "tests/web/test_update_upkeep_fuzz.py": 8,
     "tests/web/test_pages_in_words.py": 15,
     "tests/web/test_sheet_form_edits.py": 12,
     "tests/web/test_sheet_variants.py": 11,
@@ -27,11 +27,11 @@ LONG = {  # seconds of the modules that take longest for their number of tests
     "tests/unit/admin/test_reference.py": 8,
     "tests/unit/ingest/test_ownership.py": 8,
     "tests/unit/admin/test_restoration.py": 8,
-    "tests/artefacts/test_shapes.py": 7,
+    "tests/artefacts/test_shapes.py": 5,
     "tests/web/test_update_dataset.py": 7,
     "tests/unit/store/test_capping_large_values.py": 2,
     "tests/unit/ingest/test_ingestion.py": 6,
-    "tests/unit/admin/test_migration.py": 5,
+    "tests/unit/admin/test_migration.py": 4,
     "tests/unit/publish/test_dumps.py": 5,
     "tests/unit/ingest/test_known_links.py": 4,
     "tests/unit/publish/test_jsonld.py": 4,
