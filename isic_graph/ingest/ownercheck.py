@@ -214,10 +214,17 @@ def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> N
     ligne = f" ({where.describe('fr')})" if where else ""
     return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
                     f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
-                    "; nothing was stored", iri, other.agent, row,
+                    f"; nothing was stored. {CITING['en']}", iri, other.agent, row,
                     fr=f"<{iri}> appartient {other.describe('fr à')}, qui seul le décrit ; {owner.describe('fr')} ne "
                        f"peut pas affirmer <{term_value(t.subject)}> <{t.predicate.value}> …{ligne} ; rien n'a été "
-                       "enregistré")
+                       f"enregistré. {CITING['fr']}")
+
+
+# what the author of a refused sheet can do: a row that repeats a known resource's identity is read as a reference
+CITING = {"en": "To name it without describing it, give only its type, its name and its identifiers (SIRET, RNA, "
+                "INSEE code) as they are stored.",
+          "fr": "Pour le citer sans le décrire, ne reprenez que son type, son nom et ses identifiants (SIRET, RNA, "
+                "code INSEE) tels qu'ils sont enregistrés."}
 
 
 __all__ = ["check_batch", "keep_owned"]

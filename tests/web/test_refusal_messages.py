@@ -137,6 +137,10 @@ def test_usage_and_ownership_refusals_of_the_api_speak_french_when_asked(client:
     problem = taken.get_json()
     assert problem["code"] == "not-owner" and "appartient au réseau « anas »" in problem["detail"]
     assert "rien n'a été enregistré" in problem["detail"]
+    assert "Pour le citer sans le décrire, ne reprenez que son type, son nom et ses identifiants" in problem["detail"]
+    english = client.post("/api/networks/journal/sheets", data=other,
+                          headers={"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"}).get_json()
+    assert "To name it without describing it, give only its type, its name and its identifiers" in english["detail"]
 
 
 def test_the_forms_ownership_refusal_follows_the_pages_language(client: FlaskClient, token: str) -> None:
