@@ -4,9 +4,11 @@ The store's version is a counter in the instance folder (`store.version`, beside
 after every update that the processes of this instance send, under the write lock, joined with a name
 drawn at each start of the server (the embedded store is written by the CLI only while no server runs). An
 answer is kept with the version it was computed at and serves any identical request (query, accepted formats,
-dataset, scope) until the next write; its ETag names that version, so a conditional GET with a
-matching If-None-Match is a 304 without running anything. Programs that write to a remote store
-behind the server's back do not bump the counter: set ISIC_QUERY_CACHE=0 for such stores.
+dataset, scope) until the next write; its ETag names that version, so a conditional GET with a matching
+If-None-Match is a 304 without running anything. An answer keyed by no version (its key names what it is made
+from, whole: a map's drawing by the map's data) is kept across writes, within the same budget. Programs that
+write to a remote store behind the server's back do not bump the counter: set ISIC_QUERY_CACHE=0 for such
+stores.
 
 Not kept: answers that are not 200, queries whose answer may change without a write (RAND, NOW,
 UUID, STRUUID, BNODE; SERVICE, which reads peers; the `live` scope), answers larger than a quarter of
@@ -84,7 +86,8 @@ class ResultCache(Generic[Kept]):
         if answer.status != 200 or size > self.max_bytes // 4:
             return
         with self._lock:
-            for stale in [k for k in self._entries if k.version != key.version]:  # a write made them wrong
+            # a write made them wrong: those of another version (those keyed by no version hold whatever it is)
+            for stale in [k for k in self._entries if k.version and key.version and k.version != key.version]:
                 self._size -= len(self._entries.pop(stale).body) + len(stale.query)
             if key in self._entries:
                 return

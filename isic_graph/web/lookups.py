@@ -58,9 +58,9 @@ def one_page(view: View) -> View:
     return cast(View, batched)
 
 
-def spaces() -> dict[str, str]:
-    """The peers' URI spaces (ingest/ownership.py), asked once per page."""
-    known = lookups()
+def spaces(known: Lookups | None = None) -> dict[str, str]:
+    """The peers' URI spaces (ingest/ownership.py), asked once per page (or per `known`)."""
+    known = known or lookups()
     if known.spaces is None:
         s = services()
         known.spaces = peer_spaces(s.store, s.graphs)
@@ -111,9 +111,7 @@ def statements(subjects: Sequence[str], predicates: Sequence[str] = (),
         if subject not in known.owner:
             by_key.setdefault(keys[subject], []).append(subject)
     if by_key:
-        if known.spaces is None:  # the page's, or those of `known`
-            known.spaces = peer_spaces(services().store, graphs)
-        found = decide(graphs, by_key, {k: recorded[k] for k in by_key if k in recorded}, known.spaces)
+        found = decide(graphs, by_key, {k: recorded[k] for k in by_key if k in recorded}, spaces(known))
         known.owner.update((subject, found[subject][0] if subject in found else None)
                            for named in by_key.values() for subject in named)
     return [{k: v for k, v in row.items() if k != "agent"} for row in rows]

@@ -3,7 +3,7 @@ links (PNG for export), with filters by network, theme, territory and period."""
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
 from urllib.parse import urlencode
 
@@ -64,58 +64,42 @@ def _link(iri: str) -> str | None:
 
 
 def _drawing(name: str, kind: str, filters: Filters, lang: str) -> bytes:
-    """A drawing, kept with the derived pages until the next write: it depends on the store, its name, kind and
-    filters only (never on the request's host or headers), so the page and the address of each drawing, whatever
-    their URL and headers, share one render."""
+    """A drawing, kept with the derived pages: until the next write by its name, kind and filters (never the
+    request's host or headers: the page and the address of each drawing, whatever their URL and headers, share
+    one render), and past writes by what it shows (its data, in order: the order of the networks gives their
+    colours), so a write that leaves a map as it was (most writes: a lesson, a description) costs the next
+    drawing its queries alone (a drawing costs 0.1 to 0.5 s of CPU)."""
     s = services()
     if s.pages is None or s.store.version is None:
-        return _drawn(name, kind, filters, lang)
+        return _drawn(name, kind, lang, _shown(name, filters, lang))
     version = f"{s.store.version.current()}.{s.boot}"  # read before drawing: a write meanwhile is not missed
     key = key_for(version, f"{name}.{kind} {filters!r} {lang}", "", (), (), "drawing")
     kept = s.pages.get(key)
     if kept is None:
-        kept = Page((), _drawn(name, kind, filters, lang))
+        found = _shown(name, filters, lang)
+        by_data = key_for("", f"{name}.{kind} {lang} {hashlib.sha256(repr(found).encode()).hexdigest()}", "", (),
+                          (), "drawing")
+        kept = s.pages.get(by_data) or Page((), _drawn(name, kind, lang, found))
+        s.pages.put(by_data, kept)
         s.pages.put(key, kept)
     return kept.body
 
 
-def _drawn(name: str, kind: str, filters: Filters, lang: str) -> bytes:
+def _shown(name: str, filters: Filters, lang: str) -> PartnershipMap | Coverage:
+    """What a map shows: its data, from the store."""
     store = services().store
     if name == "partnerships":
-        found: PartnershipMap | Coverage = partnership_map(store, filters, services().graphs, lang)
-    elif name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
-        found = coverage(store, name[len("coverage-"):], filters, lang)
-    else:
-        raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
-    return _drawing_of(name, kind, lang, services().settings.base_iri, _Shown(found))
+        return partnership_map(store, filters, services().graphs, lang)
+    if name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
+        return coverage(store, name[len("coverage-"):], filters, lang)
+    raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
 
 
-class _Shown:
-    """What a map shows, compared by its whole text: its order included (the order of the networks gives their
-    colours)."""
-
-    __slots__ = ("found", "text")
-
-    def __init__(self, found: PartnershipMap | Coverage) -> None:
-        self.found, self.text = found, repr(found)
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Shown) and other.text == self.text
-
-
-@functools.lru_cache(maxsize=24)
-def _drawing_of(name: str, kind: str, lang: str, base: str, shown: _Shown) -> bytes:
-    """A map drawn from what it shows: a write that leaves a map's data as it was (most writes: a lesson, a
-    description) finds its drawing here, at the cost of the queries alone (a drawing costs 0.1 to 0.5 s of CPU).
-    The key is the data, whole, with the base its links are made from."""
-    found = shown.found
+def _drawn(name: str, kind: str, lang: str, found: PartnershipMap | Coverage) -> bytes:
     if isinstance(found, PartnershipMap):
         return draw_partnerships(found, kind, _link, lang)
-    columns = name[len("coverage-"):]
-    return draw_coverage(found, kind, choose(lang, *TITLES[columns]), lambda theme, column: _link(theme), lang)
+    return draw_coverage(found, kind, choose(lang, *TITLES[name[len("coverage-"):]]),
+                         lambda theme, column: _link(theme), lang)
 
 
 @blueprint.get("/maps/<name>.<kind>")
