@@ -30,7 +30,8 @@ from tests.support.schedule import longest_first
 BASE = "http://localhost:5000/"
 LIVE_ADMIN = "live-admin-token"
 ADMIN = "admin-token-for-tests"
-BACKENDS = ["embedded", "remote"]
+# the remote backend's variants need an Oxigraph server, a server other than the engine: they are `live`
+BACKENDS = ["embedded", pytest.param("remote", marks=pytest.mark.live)]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -41,6 +41,7 @@ from isic_graph.validation.identifiers import valid
 # Only the keys two or more IRIs share come back (the engine groups), each with its IRIs (which hold no
 # space): on a large store, the resources that share nothing no longer cross into Python.
 # Each resource comes with the vintage of its code (`resource@2016`, `resource@` for none), always bound.
+# An identifier that is a blank node (an update may write one) has no key: it identifies nothing.
 SHARED_KEYS = f"""SELECT ?key (GROUP_CONCAT(DISTINCT ?held; separator=" ") AS ?resources) WHERE {{
   {{ ?resource a <{ISIC}Organisation> ; <{ISIC}siret> ?id . BIND(CONCAT("siret ", STR(?id)) AS ?key) }}
   UNION {{ ?resource a <{ISIC}Organisation> ; <{ISIC}rna> ?id . BIND(CONCAT("rna ", STR(?id)) AS ?key) }}
@@ -50,7 +51,7 @@ SHARED_KEYS = f"""SELECT ?key (GROUP_CONCAT(DISTINCT ?held; separator=" ") AS ?r
   UNION {{ ?resource a <{ISIC}Territory> ; <{ISIC}qpvCode> ?id . BIND(CONCAT("qpvCode ", STR(?id)) AS ?key) }}
   OPTIONAL {{ ?resource <{ISIC}codeVintage> ?vintage }}
   BIND(CONCAT(STR(?resource), "@", COALESCE(STR(?vintage), "")) AS ?held)
-  FILTER(isIRI(?resource))
+  FILTER(isIRI(?resource) && BOUND(?key))
 }} GROUP BY ?key HAVING (COUNT(DISTINCT ?resource) > 1)"""
 VINTAGED = ("insee", "siren", "qpvCode")  # territory codes: each holds in one edition of its list
 SAME_AS = NamedNode(f"{OWL}sameAs")

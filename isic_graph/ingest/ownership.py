@@ -228,16 +228,21 @@ def record_for(store: Store, graphs: Graphs, iri: str, owner: Owner) -> Record:
     return Record(owner, term_value(rows[0]["a"]), term_value(rows[0]["t"]) if "t" in rows[0] else None)
 
 
-def peer_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
+def peer_spaces(store: Store, graphs: Graphs, recorded: dict[str, str] | None = None) -> dict[str, str]:
     """The peers' URI spaces, by peer name: as their harvests (or `peer add` with the store at hand) recorded
-    them, and as the peer registry holds them now, which a peer owns from the moment it is added."""
+    them (recorded_spaces, unless given), and as the peer registry holds them now, which a peer owns from the
+    moment it is added."""
+    return {**(recorded_spaces(store, graphs) if recorded is None else recorded), **registered_spaces(graphs)}
+
+
+def recorded_spaces(store: Store, graphs: Graphs) -> dict[str, str]:
+    """The peers' URI spaces the ownership graph records, by peer name."""
     rows = store.select(f"SELECT ?peer ?space WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?peer <{VOID}uriSpace> "
                         f"?space }} }}"
                         ).rows
     prefix = graphs.base + "id/peer/"
-    spaces = {term_value(r["peer"])[len(prefix):]: term_value(r["space"]) for r in rows
-              if term_value(r["peer"]).startswith(prefix)}
-    return {**spaces, **registered_spaces(graphs)}
+    return {term_value(r["peer"])[len(prefix):]: term_value(r["space"]) for r in rows
+            if term_value(r["peer"]).startswith(prefix)}
 
 
 def registered_spaces(graphs: Graphs) -> dict[str, str]:

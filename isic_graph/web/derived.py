@@ -7,7 +7,8 @@ The key is the store's version (see cache.py) and everything a page may depend o
 path and query, Accept and Accept-Language. Not its host, which no page shows (links come from the base
 IRI): a client that varies the Host header finds the same render, not a new one at its budget's cost.
 Kept: 200 answers that are not streamed, in a result cache (cache.py) of their own of ISIC_QUERY_CACHE
-MiB; nothing when it is 0 (a remote store that others write to) or the store has no version counter.
+MiB; nothing when it is 0 (a remote store that others write to) or the store has no version counter. Parts
+that many pages share are kept there too until the next write (kept_until_a_write: the peers' URI spaces).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, Callable, TypeVar, cast
 from flask import Response, make_response, request
 
 from isic_graph.query.cache import key_for
-from isic_graph.web.services import Page, services
+from isic_graph.web.services import Page, Services, services
 
 View = TypeVar("View", bound=Callable[..., Any])
 KEPT_HEADERS = ("Content-Type", "Content-Location", "Content-Language", "Vary", "Link", "Access-Control-Allow-Origin")
@@ -32,8 +33,7 @@ def per_store_version(view: View) -> View:
         s = services()
         if s.pages is None or s.store.version is None:
             return make_response(view(*args, **kwargs))
-        version = f"{s.store.version.current()}.{s.boot}"  # read before rendering: a write meanwhile is not missed
-        key = key_for(version, request.full_path, request.headers.get("Accept", ""), (),
+        key = key_for(_version(s), request.full_path, request.headers.get("Accept", ""), (),
                       (request.headers.get("Accept-Language", ""),), "page")
         page = s.pages.get(key)
         if page is None:
@@ -55,3 +55,23 @@ def per_store_version(view: View) -> View:
         return answer
 
     return cast(View, cached)
+
+
+def kept_until_a_write(name: str, make: Callable[[], bytes]) -> bytes:
+    """What `make` derives from the store (a part of many pages), kept with the pages under `name` until the
+    next write; made each time when nothing is kept."""
+    s = services()
+    if s.pages is None or s.store.version is None:
+        return make()
+    key = key_for(_version(s), name, "", (), (), "derived")
+    kept = s.pages.get(key)
+    if kept is None:
+        kept = Page((), make())
+        s.pages.put(key, kept)
+    return kept.body
+
+
+def _version(s: Services) -> str:
+    """The store's version as the page cache keys it, read before rendering: a write meanwhile is not missed."""
+    assert s.store.version is not None
+    return f"{s.store.version.current()}.{s.boot}"

@@ -4,23 +4,36 @@ page (`one_page`), an IRI's owner, labels or aliases already asked are not asked
 question goes to the store.
 
 A page's answers live only while it is rendered: nothing is kept from one request to the next (derived.py
-keeps whole pages, per store version).
+keeps whole pages, per store version), but the peers' URI spaces the store records, which most pages need:
+they are kept with the pages until the next write.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar, cast
 
 from flask import g, has_app_context
 from pyoxigraph import NamedNode, Triple
 
-from isic_graph.ingest.ownership import ATTRIBUTED, Owner, decide, key, owner_named, owners, peer_spaces, record
+from isic_graph.ingest.ownership import (
+    ATTRIBUTED,
+    Owner,
+    decide,
+    key,
+    owner_named,
+    owners,
+    peer_spaces,
+    record,
+    recorded_spaces,
+)
 from isic_graph.query.aliases import Alias, aliases_among, aliases_of
 from isic_graph.query.own_words import owned_by
 from isic_graph.rdf.namespaces import OWL
 from isic_graph.sparql.terms import iri
+from isic_graph.web.derived import kept_until_a_write
 from isic_graph.web.services import services
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -59,11 +72,13 @@ def one_page(view: View) -> View:
 
 
 def spaces(known: Lookups | None = None) -> dict[str, str]:
-    """The peers' URI spaces (ingest/ownership.py), asked once per page (or per `known`)."""
+    """The peers' URI spaces (ingest/ownership.py), asked once per page (or per `known`): those the store records
+    kept until the next write, the registry's read each time (`peer add` changes it without writing)."""
     known = known or lookups()
     if known.spaces is None:
         s = services()
-        known.spaces = peer_spaces(s.store, s.graphs)
+        recorded = kept_until_a_write("peer-spaces", lambda: json.dumps(recorded_spaces(s.store, s.graphs)).encode())
+        known.spaces = peer_spaces(s.store, s.graphs, json.loads(recorded))
     return known.spaces
 
 

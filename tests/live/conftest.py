@@ -12,5 +12,5 @@ HERE = Path(__file__).resolve().parent
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if HERE in item.path.resolve().parents:
+        if item.path.is_relative_to(HERE):  # the items' paths are absolute and resolved already
             item.add_marker(pytest.mark.live)

@@ -48,12 +48,9 @@ TRICKY = [
 ]
 
 
-VALIDATOR = Validator.default()
-
-
 def restore(store: Store, checked: Backup, replace: bool = False, only_conforming: bool = False) -> Restored:
     """Restore as the CLI does, with this instance's graphs and the shipped shapes."""
-    return restore_with(store, checked, Graphs(BASE), VALIDATOR, replace, only_conforming)
+    return restore_with(store, checked, Graphs(BASE), Validator.default(), replace, only_conforming)
 
 
 def by_graph(store: Store) -> dict[str, list[Quad]]:
