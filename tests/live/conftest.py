@@ -1,5 +1,6 @@
 """Every test under tests/live/ is marked `live`: it starts a server, a peer or a process other than the
-engine, or kills one. `pytest -m "not live"` leaves them out."""
+engine, or kills one. So is every test's variant on the remote backend, which needs an Oxigraph server
+(tests/conftest.py, BACKENDS). `pytest -m "not live"` leaves them out."""
 
 from __future__ import annotations
 
