@@ -38,12 +38,15 @@ from isic_graph.ingest.ownership import (
     resolve,
     space_update,
 )
+from isic_graph.ingest.sheetmodel import column_names
 from isic_graph.rdf.iris import normal, scheme_blind
-from isic_graph.rdf.namespaces import PROV, XSD, Graphs
+from isic_graph.rdf.labels import pick_literal
+from isic_graph.rdf.namespaces import DCTERMS, FOAF, PROV, RDF_TYPE, RDFS, SKOS, XSD, Graphs, curie
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
+from isic_graph.validation.personal import personal_data_in
 
 # the path under `id/` of this instance's IRIs: a kind, then names of letters, digits, hyphens and underscores
 MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
@@ -67,12 +70,12 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
             continue
         for t, attached in stated[iri]:
             if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
-                raise _refusal(batch, iri, other, owner, t)
+                raise _refusal(store, batch, iri, other, owner, t)
             references.append((iri, other, t))
     matching = _matching(store, graphs, references)
     for iri, other, t in references:
         if t not in matching:
-            raise _refusal(batch, iri, other, owner, t)
+            raise _refusal(store, batch, iri, other, owner, t)
     claimed: dict[str, str] = {}
     if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
         claimed[key(graphs, owner.agent)] = owner.agent
@@ -206,18 +209,55 @@ def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:
                                             or is_orphan(graphs, iri))
 
 
-def _refusal(batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
-    """The refusal names the subject, the property and the row, never the value (it may be personal data
-    in a form no search recognises)."""
+def _refusal(store: Store, batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
+    """The refusal names the subject (with its name as stored), the property (as the sheet's columns name it) and
+    the row, never the value (it may be personal data in a form no search recognises)."""
     where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
     row = where.describe("en") if where else None
     ligne = f" ({where.describe('fr')})" if where else ""
-    return NotOwner(f"<{iri}> belongs to {other.describe()}, which alone describes it; {owner.describe()} may not "
-                    f"state <{term_value(t.subject)}> <{t.predicate.value}> …{' (' + row + ')' if row else ''}"
-                    f"; nothing was stored. {CITING['en']}", iri, other.agent, row,
-                    fr=f"<{iri}> appartient {other.describe('fr à')}, qui seul le décrit ; {owner.describe('fr')} ne "
-                       f"peut pas affirmer <{term_value(t.subject)}> <{t.predicate.value}> …{ligne} ; rien n'a été "
-                       f"enregistré. {CITING['fr']}")
+    named = _stored_name(store, iri)
+    called = {lang: f" ({quote(named, lang)})" if named else "" for lang in ("fr", "en")}
+    words = _property_words(t.predicate.value, (term_value(c.object) for c in batch.triples
+                                                if c.subject == t.subject and c.predicate.value == RDF_TYPE))
+    said = {lang: f"{quote(words[lang], lang)} ({curie(t.predicate.value)})" for lang in ("fr", "en")}
+    if term_value(t.subject) == iri:
+        what = {"en": f"state its {said['en']}", "fr": f"en écrire la propriété {said['fr']}"}
+    else:  # a link to it from another resource (a sheet describing it, a lesson learned from it, an identity link)
+        what = {"en": f"link <{term_value(t.subject)}> to it by {said['en']}",
+                "fr": f"y rattacher <{term_value(t.subject)}> par {said['fr']}"}
+    return NotOwner(f"<{iri}>{called['en']} belongs to {other.describe()}, which alone describes it; "
+                    f"{owner.describe()} may not {what['en']}{' (' + row + ')' if row else ''}; nothing was stored. "
+                    f"{CITING['en']}", iri, other.agent, row,
+                    fr=f"<{iri}>{called['fr']} appartient {other.describe('fr à')}, qui seul le décrit ; "
+                       f"{owner.describe('fr')} ne peut pas {what['fr']}{ligne} ; rien n'a été enregistré. "
+                       f"{CITING['fr']}")
+
+
+def quote(text: str, lang: str) -> str:
+    return f"« {text} »" if lang == "fr" else f'"{text}"'
+
+
+def _stored_name(store: Store, iri: str) -> str | None:
+    """The subject's name as its owner's graphs give it (French first), if any and not personal data."""
+    rows = store.select(f"SELECT DISTINCT ?name WHERE {{ {sparql_iri(iri)} ?p ?name FILTER(?p IN "
+                        f"({', '.join(sparql_iri(p) for p in NAMES)}) && isLiteral(?name)) }} LIMIT 20").rows
+    found = pick_literal([row["name"] for row in rows if isinstance(row["name"], Literal)], "fr")
+    if found is None or personal_data_in([Triple(NamedNode(iri), NamedNode(NAMES[0]), found)]):
+        return None
+    return found.value if len(found.value) <= 80 else found.value[:77] + "…"
+
+
+def _property_words(predicate: str, classes: Iterable[str]) -> dict[str, str]:
+    """A property as the sheet's columns name it for one of the subject's classes (or for all the classes they
+    describe, when they name it alike), in French and in English; else as the ontology writes it."""
+    by_class = column_names().get(predicate, {})
+    names = next((by_class[c] for c in classes if c in by_class), None)
+    if names is None and len({tuple(sorted(n.items())) for n in by_class.values()}) == 1:
+        names = next(iter(by_class.values()))
+    return {lang: (names or {}).get(lang) or (names or {}).get("fr") or curie(predicate) for lang in ("fr", "en")}
+
+
+NAMES = (f"{DCTERMS}title", f"{RDFS}label", f"{SKOS}prefLabel", f"{FOAF}name")
 
 
 # what the author of a refused sheet can do: a row that repeats a known resource's identity is read as a reference

@@ -280,6 +280,18 @@ def tables() -> tuple[Table, ...]:
     return tuple(_table(spec) for spec in STRUCTURE)
 
 
+@cache
+def column_names() -> Mapping[str, Mapping[str, Mapping[str, str]]]:
+    """What the sheet's columns call each property, by the class of what they describe, then by language."""
+    found: dict[str, dict[str, Mapping[str, str]]] = {}
+    for table in tables():
+        for column in table.columns:
+            kind = table.types.get(column.subject)
+            if column.names and kind:
+                found.setdefault(column.path, {}).setdefault(kind, column.names)
+    return found
+
+
 def table_named(file: str) -> Table | None:
     return next((t for t in tables() if t.file == file or t.name == file), None)
 

@@ -70,7 +70,11 @@ def test_refusals_are_in_french_for_a_client_that_prefers_it(client: FlaskClient
     assert found["validation-failed"]["detail"].startswith("la soumission n'est pas conforme aux formes")
     assert found["validation-failed"]["violations"] == english["validation-failed"]["violations"]
     owner = found["not-owner"]
-    assert owner["detail"].startswith(f"<{BASE}id/project/les-incompris> appartient au réseau « anas »")
+    # the subject by its name as its owner wrote it, the property as the sheet's column calls it, never the value
+    assert owner["detail"].startswith(f"<{BASE}id/project/les-incompris> (« Les Incompris : l'audace d'oser ») "
+                                      "appartient au réseau « anas »")
+    assert "ne peut pas en écrire la propriété « Titre » (dcterms:title)" in owner["detail"]
+    assert "À moi" not in owner["detail"]
     assert owner["subject"] == english["not-owner"]["subject"] and "rien n'a été enregistré" in owner["detail"]
     assert "jeton" in found["unauthorized"]["detail"] and "jeton" in found["admin-unauthorized"]["detail"]
     assert "réseau 'parler'" in found["forbidden"]["detail"] and "administrateur" in found["admin-forbidden"]["detail"]
@@ -87,6 +91,7 @@ def test_refusals_stay_in_english_otherwise(client: FlaskClient, tokens: dict[st
     found = refusals(client, tokens, headers)
     assert found["validation-failed"]["detail"].startswith("the submission does not conform to the shapes")
     assert "belongs to network \"anas\"" in found["not-owner"]["detail"]
+    assert 'may not state its "Title" (dcterms:title)' in found["not-owner"]["detail"]
     assert all("detail_en" not in document for document in found.values())
 
 

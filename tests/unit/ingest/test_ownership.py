@@ -74,7 +74,7 @@ def test_a_network_cannot_retitle_another_networks_project_through_the_api(clien
                                                                           tokens: dict[str, str]) -> None:
     answer = post(client, tokens["attacker"], "attacker", f'<{PROJECT}> dcterms:title "PWNED"@fr .', "replace")
     problem = refused(answer, PROJECT)
-    assert "dc/terms/title" in problem["detail"] and "nothing was stored" in problem["detail"]
+    assert 'its "Title" (dcterms:title)' in problem["detail"] and "nothing was stored" in problem["detail"]
     assert "PWNED" not in titles(client)
 
 
@@ -205,7 +205,8 @@ def test_a_csv_upload_naming_another_networks_project_is_refused_with_its_row(cl
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422, page
     assert "<td>projects.csv</td><td>2</td>" in page  # the project's row; its sheet or itself is named
-    assert "/les-incompris&gt; belongs to network &#34;anas&#34;" in page
+    assert ("/les-incompris&gt; (&#34;Les Incompris : l&#39;audace d&#39;oser&#34;) belongs to network "
+            "&#34;anas&#34;") in page
     assert "PWNED" not in titles(client)
 
 
@@ -213,7 +214,11 @@ def test_a_csv_lesson_learned_from_another_networks_project_is_refused(client: F
                                                                      tokens: dict[str, str]) -> None:
     answer = client.post("/api/networks/attacker/sheets", data={"lessons.csv": csv_file("lessons.csv", LESSON_ROW)},
                          content_type="multipart/form-data", headers=bearer(tokens["attacker"]))
-    assert refused(answer, PROJECT)["row"] == "lessons.csv, row 2"
+    problem = refused(answer, PROJECT)
+    assert problem["row"] == "lessons.csv, row 2"
+    # the link by the lesson's column for it, in the page's words
+    assert f'may not link <{BASE}id/lesson/' in problem["detail"] and 'to it by "' in problem["detail"]
+    assert "(isic:learnedFrom)" in problem["detail"]
 
 
 def test_a_json_ld_submission_is_held_to_the_same_rule(client: FlaskClient, tokens: dict[str, str]) -> None:
