@@ -4,7 +4,6 @@ examples, the query scope, and downloads as CSV, JSON and TSV."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -89,6 +88,5 @@ def workbench() -> str:
             "prefixes": PREFIXES,
             "open": opened, "tab": UI[lang]["tab"], "base": services().graphs.base,
             "display": {**published_prefixes(), "id": services().graphs.base + "id/"}}
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # safe inside <script>
     return render_template("workbench.html", lang=lang, ui=UI[lang], other=switch(lang),
-                           examples=examples(), start=START, data=payload)
+                           examples=examples(), start=START, data=data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from flask.testing import FlaskClient
 
 from tests.support import paths
@@ -39,3 +40,13 @@ def test_the_workbench_loads_nothing_from_elsewhere(client: FlaskClient) -> None
 def test_the_workbench_speaks_english_on_request(client: FlaskClient) -> None:
     page = client.get("/query?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in page and "Analysts&#39; questions" in page
+
+
+@pytest.mark.parametrize("opened", ["<!--<script>", "</script><script>alert(1)</script>", "<![CDATA[ & ]]> '\""])
+def test_a_linked_query_stays_data_inside_the_page_whatever_it_holds(client: FlaskClient, opened: str) -> None:
+    """The query a link opens is JSON inside a script element: no `<`, `>` or `&` of it reaches the page as such
+    (`<!--<script>` would otherwise swallow the rest of the page into that element), and it reads back whole."""
+    page = client.get("/query", query_string={"query": opened}).get_data(as_text=True)
+    block = page.split('<script id="workbench-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    assert not set("<>&") & set(block)
+    assert json.loads(block)["open"] == opened
