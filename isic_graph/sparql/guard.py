@@ -4,7 +4,8 @@ A text is cut into tokens once (`sparql.lexer`, the SPARQL grammar's terminals);
 those tokens, and the engine receives the text written back from them (`Checked.text`), never the
 client's. Refused, with 400: a text no token fits (an escape outside a string or IRI, a code point that
 is not a character), nesting deeper than the limit (brackets inside what was read as an IRI count too:
-an engine may read them as code), a call of a function the engine does not have (`functions.py`), LOAD,
+an engine may read them as code), a call of a function the engine does not have (`functions.py`), a triple
+term or quoted triple (RDF 1.2, RDF-star), LOAD,
 SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to anything but a registered peer's endpoint
 (the server evaluates those blocks itself: `service.py`). An update read as a query (its first word after the
 prologue starts an update operation) is refused with UpdateNotAccepted, naming /update; a query read as an update,
@@ -37,6 +38,10 @@ STRINGS = {  # (long?, quote) -> the string from its opening quote to its end (o
     (False, "'"): re.compile(r"'(?:[^'\\\r\n]++|\\.)*+'?"),
 }
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+# SPARQL 1.2's triple terms, reifiers and annotations, and RDF-star's quoted triples: the engine reads them, but the
+# data holds none, and some answer formats fail on one half-way through the answer (JSON-LD)
+TRIPLE_TERM_PUNCT = frozenset({"<<", ">>", "<<(", ")>>", "{|", "|}", "~"})
+TRIPLE_TERM_WORDS = frozenset({"TRIPLE", "SUBJECT", "PREDICATE", "OBJECT", "ISTRIPLE"})
 # the words an update's operations start with (SPARQL 1.1 Update, section 3); no query starts with one
 UPDATE_WORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
@@ -144,6 +149,14 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
         raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead",
                          fr="LOAD n'est pas permis : la base ne va chercher aucune adresse ; envoyez les données "
                             "elles-mêmes")
+    if words & TRIPLE_TERM_WORDS or any(t.kind == "punct" and t.value in TRIPLE_TERM_PUNCT for t in tokens):
+        raise UsageError(f"the {what} writes a triple term or a quoted triple (RDF 1.2 and RDF-star: << >>, <<( )>>, "
+                         "{| |}, ~, TRIPLE(), SUBJECT()…): the store holds none, and not every answer format can "
+                         "carry one; match and build ordinary triples",
+                         fr=f"la {'mise à jour' if update else 'requête'} écrit un triplet cité (RDF 1.2 et RDF-star : "
+                            "<< >>, <<( )>>, {| |}, ~, TRIPLE(), SUBJECT()…) : la base n'en contient aucun, et tous "
+                            "les formats de réponse ne savent pas en porter ; cherchez et construisez des triplets "
+                            "ordinaires")
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations

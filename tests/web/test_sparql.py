@@ -65,6 +65,16 @@ def test_construct_results_as_rdf(client: FlaskClient, accept: str, marker: byte
     assert b"Lesson" in response.data and (marker in response.data or accept == "text/turtle")
 
 
+@pytest.mark.parametrize("accept", ["application/ld+json", "text/turtle", "application/n-triples"])
+def test_a_construct_of_a_triple_term_is_a_400_in_the_clients_language_not_an_engine_stop(client: FlaskClient,
+                                                                                         accept: str) -> None:
+    query = "CONSTRUCT { <http://a> <http://b> <<( <http://a> <http://b> <http://c> )>> } {}"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept,
+                                                                              "Accept-Language": "fr"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "triplet cité" in response.get_json()["detail"]
+
+
 def test_syntax_error_is_400_with_the_parser_message(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": "SELEKT * WHERE { ?s ?p ?o }"})
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
