@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
+from xml.etree import ElementTree
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from isic_graph.errors import DocumentTooLarge, ParseError, UsageError
 from isic_graph.ingest.documents import (
@@ -136,9 +138,20 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
                          f"{name} ne peut pas être lu : {_shown(str(exc), 300)}") from None
 
 
+NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # what no XML text may hold
+
+
 def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
     """Refuse RDF 1.2 triple terms and directional literals (nothing downstream reads them) and literals or IRIs past
     the limits."""
+    if not _writable_property(triple.predicate.value):
+        shown = _shown(triple.predicate.value)
+        raise ParseError(f"{name}: the property <{shown}> cannot be written in RDF/XML, one of the formats this "
+                         "instance publishes: its IRI must end with a name that starts with a letter or _ (…/name, "
+                         "…#name)",
+                         f"{name} : la propriété <{shown}> ne peut pas être écrite en RDF/XML, un des formats que "
+                         "publie cette instance : son IRI doit finir par un nom qui commence par une lettre ou _ "
+                         "(…/nom, …#nom)")
     for term in (triple.subject, triple.predicate, triple.object):
         if isinstance(term, Triple):
             raise ParseError(f"{name}: RDF 1.2 triple terms and reified triples (<< … >>) are not accepted; "
@@ -151,6 +164,13 @@ def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
                                  "are not accepted; write the language tag alone",
                                  f"{name} : les textes RDF 1.2 avec une direction (@{term.language}--"
                                  f"{term.direction}) ne sont pas acceptés ; écrivez l'étiquette de langue seule")
+            control = NOT_XML_TEXT.search(term.value)
+            if control:  # written as an escape (\u0000): the text read, not the file, holds it
+                subject, where = _shown(term_value(triple.subject)), _shown(triple.predicate.value)
+                raise ParseError(f"{name}: a literal of <{subject}> <{where}> holds the control character "
+                                 f"U+{ord(control.group()):04X}; text may not hold control characters",
+                                 f"{name} : un texte de <{subject}> <{where}> contient le caractère de contrôle "
+                                 f"U+{ord(control.group()):04X} ; un texte ne peut pas en contenir")
             if len(term.value) > limits.max_literal:
                 raise DocumentTooLarge(f"{name}: a literal of <{_shown(term_value(triple.subject))}> "
                                        f"<{_shown(triple.predicate.value)}> is longer than {limits.max_literal} "
@@ -163,6 +183,18 @@ def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
         if len(iri) > limits.max_iri:
             raise DocumentTooLarge(f"{name}: the IRI <{_shown(iri)}> is longer than {limits.max_iri} characters",
                                    f"{name} : l'IRI <{_shown(iri)}> a plus de {limits.max_iri} caractères")
+
+
+@lru_cache(maxsize=4096)
+def _writable_property(iri: str) -> bool:
+    """Whether RDF/XML, as the dumps and pages write it, names this property with a well-formed element (an IRI
+    ending in `/`, `#`, `:` or digits leaves it no name)."""
+    written = serialize([Triple(NamedNode("urn:x:s"), NamedNode(iri), Literal("v"))], format=RdfFormat.RDF_XML)
+    try:
+        ElementTree.fromstring(written or b"")
+    except ElementTree.ParseError:
+        return False
+    return True
 
 
 def _check_text(doc: Document, limits: DocumentLimits) -> str:

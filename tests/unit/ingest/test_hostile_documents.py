@@ -203,10 +203,22 @@ def test_limits_are_one_frozen_value_object_passed_down() -> None:
     ("bad.jsonld", b'{"@id": "http://e/s", "http://e/p": ' + b"1" * 5000 + b"}", "a number too long"),
     ("bad.jsonld", b'{"@id": "http://e/s", "http://e/p": {"@value": "x", "@language": 5}}',
      "bad.jsonld is not valid jsonld: @language value must be a string"),
+    # a control character written as an escape: the file is clean, the text it gives is not (RDF/XML cannot carry it)
+    ("bad.ttl", b'<http://e/s> <http://e/p> "nul\\u0000here"@fr .', "holds the control character U+0000"),
+    ("bad.nt", b'<http://e/s> <http://e/p> "a\\u001Bb" .', "holds the control character U+001B"),
+    ("bad.ttl", b'<http://e/s> <http://e/p> "\\uFFFF" .', "holds the control character U+FFFF"),
+    ("bad.jsonld", b'{"@id": "http://e/s", "http://e/p": "a\\u0000b"}', "holds the control character U+0000"),
+    # a property RDF/XML cannot name: one ending in `/`, `#` or digits, or a URN ending in `:`
+    ("bad.ttl", b'<http://e/s> <http://example.org/link/> "x"@fr .', "<http://example.org/link/> cannot be written"),
+    ("bad.ttl", b'<http://e/s> <http://example.org/vocab#> "x" .', "cannot be written in RDF/XML"),
+    ("bad.nt", b'<http://e/s> <http://example.org/123> "x" .', "cannot be written in RDF/XML"),
+    ("bad.jsonld", b'{"@id": "http://e/s", "urn:x:": "x"}', "cannot be written in RDF/XML"),
 ], ids=["turtle-bad-utf8", "turtle-nul", "turtle-bad-language-tag", "turtle-bad-iri", "turtle-unterminated",
         "turtle-later-line", "ntriples-bad-utf8", "ntriples-bad-language-tag", "ntriples-triple-term",
         "turtle-reified-triple", "jsonld-syntax", "jsonld-latin1", "jsonld-control", "jsonld-nan", "jsonld-infinite",
-        "jsonld-long-integer", "jsonld-bad-value"])
+        "jsonld-long-integer", "jsonld-bad-value", "turtle-escaped-nul", "ntriples-escaped-escape",
+        "turtle-escaped-noncharacter", "jsonld-escaped-nul", "turtle-property-ending-in-slash",
+        "turtle-property-ending-in-hash", "ntriples-property-of-digits", "jsonld-urn-property-ending-in-colon"])
 def test_malformed_documents_are_parse_errors_that_say_where(name: str, data: bytes, message: str) -> None:
     error = refusal(name, data)
     assert isinstance(error, ParseError) and error.status == 400
