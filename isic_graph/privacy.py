@@ -72,15 +72,15 @@ RIGHT_TO_LEFT = re.compile("\u202e([^\u202a-\u202e]*)")
 # more than linear time, whatever the text.
 WORD_CHARS = r"[\w%+'!#$&*=?^`~-]"
 # (at) [at] {arobase} (à) (a) [chez] (at-sign)
-BRACKETED_AT = (r"\s{0,3}[(\[{<]\s{0,3}(?:at[ -]?sign|at|@|arobase|arobas|arrobase|arobe|à|a|chez)\s{0,3}[)\]}>]"
-                r"\s{0,3}")
+BRACKETED_AT = (r"\s{0,3}[(\[{<]\s{0,3}(?:at[ -]?sign|at|@|arobase|arobas|arrobase|arobe|arroba|chiocciola"
+                r"|klammeraffe|à|a|chez)\s{0,3}[)\]}>]\s{0,3}")
 BRACKETED_DOT = r"\s{0,3}[(\[{<]\s{0,3}(?:dot|point|pt|\.)\s{0,3}[)\]}>]\s{0,3}"  # (dot) [point] (.)
 LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 # "at" or "@" between quotes ("jean.dupont « at » exemple.fr", 'jean "at" exemple.fr'): quotes hold the at sign only,
 # so that a quoted word of a sentence is not read as one
-QUOTED_AT = r"\s{0,3}[\"'«“‘]\s{0,3}(?:at[ -]?sign|at|@|arobase)\s{0,3}[\"'»”’]\s{0,3}"
+QUOTED_AT = r"\s{0,3}[\"'«“‘]\s{0,3}(?:at[ -]?sign|at|@|arobase|arroba|chiocciola|klammeraffe)\s{0,3}[\"'»”’]\s{0,3}"
 # a middle dot or bullet for the dots of a domain, after an at sign ("jean.dupont@exemple·fr")
-MIDDLE_DOT = "[\u00b7\u2022\u2219\u22c5\u30fb]"
+MIDDLE_DOT = "[\u00b7\u1427\u2022\u2027\u2219\u22c5\u2e31\u30fb\ua78f\uff65]"
 # The last word of the local part is enough to tell an address ("dupont" of "jean dot dupont at…"), and searching
 # from the start of words only keeps the search linear.
 ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
@@ -96,9 +96,10 @@ EMAIL = re.compile(ADDRESS.format(
 COMMON_DOMAINS = (
     "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
     "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split()
-BARE_AT = (r"(?:\s{1,3}(?:at[ -]?sign|at|arobase|arobas|arrobase|arobe)\s{1,3}"  # " at ", " at-sign "
-           r"|\s{0,3}-(?:at|arobase)-\s{0,3})")  # "-at-"
-BARE_DOT = r"(?:\s{1,3}(?:dot|point)\s{1,3}|\s{0,3}-(?:dot|point)-\s{0,3})"
+# " at ", " at-sign ", the at sign's name in Spanish, Italian and German; "-at-", "/at/"
+BARE_AT = (r"(?:\s{1,3}(?:at[ -]?sign|at|arobase|arobas|arrobase|arobe|arroba|chiocciola|klammeraffe)\s{1,3}"
+           r"|\s{0,3}-(?:at|arobase)-\s{0,3}|/(?:at|arobase)/)")
+BARE_DOT = r"(?:\s{1,3}(?:dot|point)\s{1,3}|\s{0,3}-(?:dot|point)-\s{0,3}|/(?:dot|point)/)"
 LOOSE_EMAIL = re.compile(ADDRESS.format(
     word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT}|{BARE_AT})",
     # a dot written as such, or spaced before ("exemple . fr"); not a sentence's full stop ("at home. Me first")
@@ -124,7 +125,8 @@ LAST_DOT_EMAIL = re.compile(
     + "|".join(sorted(set(COMMON_DOMAINS) - WORDS_AMONG_DOMAINS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
 AT_OR_BRACKET = re.compile(r"[@(\[{<]")
 AT_SIGN = re.compile("@")
-AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|à|a|chez)(?![^\W\d_])", re.IGNORECASE)
+AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|arroba|chiocciola|klammeraffe|à|a|chez)"
+                     r"(?![^\W\d_])", re.IGNORECASE)
 WINDOW = 700  # characters searched each side of an "@" or an "at": more than any address spans
 MAX_HINTS = 2000  # windows searched one by one; past that, the whole text is searched
 # "logo@2x.png" is a file, not an address
@@ -175,6 +177,12 @@ NIR_BODY = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[1-8]\d|9[0-9]|2[A
 IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}(?:\d{SEPARATOR}[\dOIL]|[OIL]{SEPARATOR}\d)"
                   rf"(?:{SEPARATOR}[0-9A-Z]){{11,30}}")
 NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+# A French bank account written without the IBAN's country code: the RIB (bank 5 digits, branch 5, account 11 letters
+# or digits, key 2), alone or after the IBAN's two check digits ("RIB 30006 00001 12345678901 89", "76 3000 6000…"),
+# grouped or not; it counts when its key (or the IBAN's, read with FR before it) is right
+RIB = re.compile(rf"(?<![0-9A-Z])(?=((?:\d{SEPARATOR}){{10}}(?:[0-9A-Z]{SEPARATOR}){{11}}\d{SEPARATOR}\d)"
+                 rf"(?![0-9A-Z]))")
+RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
 IBAN_REGISTRY = numdb.get("iban")
 LETTERS_AS_DIGITS = {ord(c): str(ord(c) - ord("A") + 10) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 READ_AS_DIGITS = str.maketrans("OIL", "011")  # letters written for digits, in an upper-cased IBAN
@@ -333,8 +341,8 @@ def _find(text: str) -> Iterator[Kind]:
         if any(host in text.lower() for host in CONVERSATION_HOSTS) and CONVERSATION_IN_TEXT.search(text) is not None:
             yield MESSAGING_ADDRESS
     digits = sum(map(str.isdigit, text))
-    if digits >= 2 and len(text) >= MIN_IBAN and _has_iban(text.upper()):  # its account number may be letters
-        yield BANK_ACCOUNT
+    if digits >= 2 and len(text) >= MIN_IBAN and (_has_iban(text.upper()) or digits >= 12 and _has_rib(text.upper())):
+        yield BANK_ACCOUNT  # its account number may be letters
     if digits < MIN_DIGITS:  # in C: most texts of a batch stop here
         return
     if digits >= NIR_DIGITS - 2 and (
@@ -367,6 +375,28 @@ def _has_iban(text: str) -> bool:
         if length and len(number) >= length and any(map(_is_iban, _iban_readings(number[:length]))):
             return True
     return False
+
+
+def _has_rib(text: str) -> bool:
+    """Whether a French RIB with a right key starts anywhere in the (upper-case) text, or the IBAN made of one with
+    its country code left out (its check digits right once FR is put back)."""
+    for match in RIB.finditer(text):
+        number = NOT_ALPHANUMERIC.sub("", match.group(1))
+        if _is_rib(number) or any(map(_is_iban, _iban_readings("FR" + number[:2] + _rib_after(text, match)))):
+            return True
+    return False
+
+
+def _rib_after(text: str, match: re.Match[str]) -> str:
+    """The 23 characters that follow a candidate's two first digits, read as the rest of an IBAN without FR."""
+    return NOT_ALPHANUMERIC.sub("", text[match.start(1):])[2:25]
+
+
+def _is_rib(number: str) -> bool:
+    """A RIB's key: 97 minus (89 × bank + 15 × branch + 3 × account, its letters read as digits) modulo 97."""
+    bank, branch, account, key = number[:5], number[5:10], number[10:21].translate(RIB_LETTERS), number[21:23]
+    return account.isdigit() and key.isdigit() and 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97 \
+        == int(key)
 
 
 def _iban_readings(number: str) -> Iterator[str]:

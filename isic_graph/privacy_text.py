@@ -70,7 +70,7 @@ PHONE_LABEL = re.compile(r"(?i)(?<![^\W\d_])(t[eé]l|phone|mobile|mob|gsm|portab
 # Digit groups laid out as a phone number's, the same separator between each, whatever it is (a comma, a
 # letter, a symbol: "06,12,34,56,78", "06x12x34x56x78"): French (0X and four pairs) or international (+CC or 00CC,
 # then at least three groups). The same separator, and pairs, so that lists ("0,5,10,15,20,25") are not read so.
-GROUP_SEPARATOR = r"\s?[^\d\s]{1,3}\s?"
+GROUP_SEPARATOR = r"\s?[^\d\s]{1,5}\s?"  # "06 et 12 et…", "06 puis 12 puis…"
 PHONE_GROUPS = re.compile(rf"(?<![^\W_])(?:0\d(?P<fr>{GROUP_SEPARATOR})\d\d(?:(?P=fr)\d\d){{3}}"
                           rf"|(?:\+|00)\d{{1,3}}(?P<cc>{GROUP_SEPARATOR})\d{{1,3}}(?:(?P=cc)\d{{2,4}}){{2,}})(?![^\W_])")
 NOT_DIGITS = re.compile(r"\D+")
@@ -79,6 +79,8 @@ NOT_DIGITS = re.compile(r"\D+")
 # "06=12=34…") are not read as escapes.
 OCTAL_ESCAPE = re.compile(r"\\{1,8}0?([0-3][0-7]{2})(?!\d)")  # "\0100" and "\\100" too
 QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})(?!\d)")
+# "&#64" and "&#x40" ("@"), "&#46" and "&#x2e" ("."), with or without the semicolon
+SIGN_REFERENCE = re.compile(r"&#(?:(x0*40|0*64)|x0*2e|0*46);?", re.IGNORECASE)
 ADDRESS_SIGNS = "@."  # decoded wherever they are; other characters (letters, "_-+") only after a non-digit
 # Single characters separated by a space or two, six or more ("j e a n . d u p o n t"), neither letter nor digit
 # beside the first and the last ("'j e a n … f r',"): read as one word when they spell part of an address.
@@ -192,8 +194,8 @@ def _decoded(text: str) -> str:
         text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text).translate(AT_LOOKALIKES)).translate(LOOKALIKES)
         text = "".join(c for c in text if unicodedata.category(c) not in MARKS)
         text = OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), text)
-    if "&" in text:
-        text = html.unescape(text)
+    if "&" in text:  # "&#x40exemple": a browser reads U+040E (hex digits run on), a person reads "@exemple"
+        text = html.unescape(SIGN_REFERENCE.sub(lambda m: "@" if m.group(1) else ".", text))
     if "%" in text:
         text = unquote(text, errors="replace")
     if "\\" in text or "%u" in text or "%U" in text:

@@ -62,9 +62,19 @@ def test_such_readings_leave_ordinary_texts_alone(value: str) -> None:
 
 @pytest.mark.parametrize("control", ["\x00", "\x7f", "\x9f"], ids=["NUL", "DEL", "C1"])
 def test_control_characters_hide_nothing_over_http(control: str, client: FlaskClient, token: str) -> None:
+    """A C1 control (which XML may carry) is read through and the address found; NUL and DEL, written as escapes,
+    are refused as unreadable text first (no published format may carry them): either way nothing is stored, and
+    the value is never repeated."""
     value = control.join("jean.dupont@exemple.fr")
     escaped = "".join(f"\\u{ord(c):04X}" if c == control else c for c in value)
-    assert_refused_three_ways(client, token, f'isic:trackingTool "{escaped}"@fr', "email", "jean.dupont@exemple.fr")
+    if control == "\x9f":
+        assert_refused_three_ways(client, token, f'isic:trackingTool "{escaped}"@fr', "email", "jean.dupont@exemple.fr")
+        return
+    before = dataset(client)
+    for answer in sent_three_ways(client, token, sheet_with(f'isic:trackingTool "{escaped}"@fr').data):
+        assert answer.status_code == 400 and answer.json is not None and answer.json["code"] == "parse-error"
+        assert f"U+{ord(control):04X}" in answer.json["detail"] and "dupont" not in answer.get_data(as_text=True)
+    assert dataset(client) == before
 
 
 @pytest.mark.parametrize("literal", ['"jean.dupont@exemple.fr"@ar--rtl', '"Bonjour"@fr--ltr'], ids=["datum", "plain"])
@@ -117,3 +127,31 @@ def test_a_csv_cell_holding_such_a_formula_is_refused_over_http(client: FlaskCli
     answer = upload_lesson(client, token, '"=CONCAT(""jean.dupont"";""@"";""exemple.fr"")"')
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "*** (email)" in html and "exemple.fr" not in html
+
+
+# the at sign's name in other languages, slashes around at and dot, other middle dots, a numeric reference without its
+# semicolon (which a browser reads as another character, and a person as "@"), phone pairs joined by a word, a French
+# bank account without the IBAN's country code or as its RIB
+SPELLED_AGAIN = [
+    ("email", "jean.dupont arroba exemple.fr"), ("email", "jean.dupont chiocciola exemple.fr"),
+    ("email", "jean.dupont klammeraffe exemple.fr"), ("email", "jean.dupont (arroba) exemple.fr"),
+    ("email", "paul.martin/at/exemple/dot/fr"), ("email", "luc@exemple\u2e31fr"), ("email", "jean@exemple\u1427fr"),
+    ("email", "jean@exemple\u2027fr"), ("email", "anne.roy&#x40exemple.fr"), ("email", "anne.roy&#64exemple&#46fr"),
+    ("phone", "06 puis 12 puis 34 puis 56 puis 78"), ("phone", "06 then 12 then 34 then 56 then 78"),
+    ("iban", "RIB 30006 00001 12345678901 89"), ("iban", "IBAN 76 3000 6000 0112 3456 7890 189"),
+    ("iban", "RIB : 30006-00001-12345678901-89"), ("iban", "rib 30006 00001 1234567890A 89"),
+]
+ORDINARY_AGAIN = ["en 2020 puis 2021 puis 2022 puis 2023", "de 10 h puis 12 h puis 14 h", "Ligne 12 puis 34 puis 56",
+                  "RIB 30006 00001 12345678901 88 (clé fausse)", "dossier 12345 67890 12345678901 23",
+                  "SIRET 362 521 879 00034, SIREN 362 521 879", "convention 2023-00451-000123456 du 12/03/2023",
+                  "Le comité (arroba) s'est réuni", "klammeraffe et chiocciola sont des mots", "a/at/b"]
+
+
+@pytest.mark.parametrize("kind,value", SPELLED_AGAIN)
+def test_other_spellings_of_addresses_numbers_and_accounts_are_found(kind: str, value: str) -> None:
+    assert kind in [found.code for found in personal_data(value)], value
+
+
+@pytest.mark.parametrize("value", ORDINARY_AGAIN)
+def test_their_look_alikes_in_ordinary_texts_are_left_alone(value: str) -> None:
+    assert personal_data(value) == []
