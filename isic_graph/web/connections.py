@@ -19,6 +19,7 @@ just closed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from waitress.adjustments import Adjustments
@@ -39,6 +40,8 @@ REFUSED = document(429, "too-many-connections", "Too many connections",
 REFUSAL = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nContent-Type: application/problem+json\r\n"
            + b"".join(f"{name}: {value}\r\n".encode() for name, value in HEADERS)
            + f"Connection: close\r\nContent-Length: {len(REFUSED)}\r\n\r\n".encode() + REFUSED)
+ACCEPT_LANGUAGE = re.compile(rb"(?im)^accept-language[ \t]*:[ \t]*([^\r\n]{0,200})")
+MAX_LANGUAGE_SEARCH = 262_144  # bytes of a request's head searched for it (waitress's header limit)
 # What waitress found wrong, by the start of its own message: in our words, English and French.
 MALFORMED = (
     (("Content-Length",), "its Content-Length is not one number of bytes",
@@ -59,7 +62,7 @@ class ProblemErrorTask(ErrorTask):  # type: ignore[misc]
     def execute(self) -> None:
         error = self.request.error
         headers = getattr(self.request, "headers", {}) or {}
-        french = prefers_french(str(headers.get("ACCEPT_LANGUAGE", "")))
+        french = prefers_french(str(headers.get("ACCEPT_LANGUAGE", "")) or _language_read(self.request))
         code, title, detail = _said(error.code, str(error.body), self.channel.server.adj, french)
         body = document(error.code, code, title, detail)
         self.status = f"{error.code} {error.reason}"
@@ -67,6 +70,13 @@ class ProblemErrorTask(ErrorTask):  # type: ignore[misc]
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
+
+
+def _language_read(request: Any) -> str:
+    """The Accept-Language of a request whose headers were never parsed (past the size limit: 431), from the part of
+    them read before the limit."""
+    found = ACCEPT_LANGUAGE.search(bytes(getattr(request, "header_plus", b""))[:MAX_LANGUAGE_SEARCH])
+    return found.group(1).decode("latin-1") if found else ""
 
 
 def _said(status: int, said: str, adj: Adjustments, french: bool) -> tuple[str, str, str]:

@@ -100,6 +100,19 @@ def test_the_servers_own_problem_documents_speak_the_clients_language(server: Li
     assert ("only the chunked Transfer-Encoding" in problem["detail"]) is not french
 
 
+@pytest.mark.parametrize("accept_language, french", [("fr", True), ("fr-FR,fr;q=0.9", True), ("en", False)])
+def test_headers_past_the_limit_are_refused_in_the_language_asked_before_them(server: LiveServer,
+                                                                              accept_language: str,
+                                                                              french: bool) -> None:
+    """Past the limit the headers are never parsed: the language is read from what came before it."""
+    request_bytes = (f"GET / HTTP/1.1\r\nHost: x\r\nAccept-Language: {accept_language}\r\nX-Big: ".encode()
+                     + MARK * 40_000 + b"\r\n\r\n")
+    status, _, problem = answer(exchange(server.port, request_bytes))
+    assert status == 431 and problem["code"] == "request-header-fields-too-large"
+    assert ("les en-têtes dépassent" in problem["detail"]) is french
+    assert ("headers are larger than" in problem["detail"]) is not french
+
+
 def test_an_address_past_its_connections_is_told_so_in_a_problem_document(server: LiveServer) -> None:
     sockets = []
     try:
