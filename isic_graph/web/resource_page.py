@@ -3,6 +3,7 @@ names), who links to it, who owns it, where its description comes from and what 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Iterable, Mapping, Sequence
 
 from flask import url_for
@@ -109,11 +110,24 @@ def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[st
                 else "/thesaurus/" + value[len(THESAURUS):] if value.startswith(THESAURUS) else page_link(value, base))
         return Cell(text, href=None if isinstance(term, BlankNode) else href, note=note)
 
+    owners = lookups.owners_of([iri, *(term_value(r["s"]) for r in incoming)])
+
+    def attributed(term: object, shown: Cell) -> Cell:
+        """What links to the resource from another owner's words says whose words they are (a network may point
+        its own evaluation at another's project: it is not the project's own)."""
+        by, here = owners.get(term_value(term)), owners.get(iri)
+        if by is None or here is None or by == here:
+            return shown
+        said = f"publié par {by.describe('fr')}" if lang == "fr" else f"published by {by.describe()}"
+        return dataclasses.replace(shown, note=f"{shown.note} — {said}" if shown.note else said)
+
     def rows(pairs: Iterable[tuple[object, object]], order: Mapping[str, tuple[int, int]],
              backwards: bool = False) -> list[Row]:
         grouped: dict[str, list[tuple[object, Cell]]] = {}
         for predicate, value in pairs:
-            grouped.setdefault(term_value(predicate), []).append((value, cell(value, term_value(predicate))))
+            shown = cell(value, term_value(predicate))
+            grouped.setdefault(term_value(predicate), []).append((value, attributed(value, shown) if backwards
+                                                                   else shown))
         out = []
         for predicate, values in grouped.items():
             tags = {c.lang for _, c in values if c.lang}

@@ -3,6 +3,7 @@ spelling of the IRI; references to another's resource that repeat its identity a
 
 from __future__ import annotations
 
+import html
 import io
 from pathlib import Path
 from typing import Any
@@ -419,3 +420,24 @@ def test_loading_reference_data_about_a_network_from_the_command_line_leaves_it_
 """)
     ingested = cli("ingest", str(own), "--network", "north")
     assert ingested.exit_code == 0, ingested.output
+
+
+def test_another_networks_evaluation_of_a_project_is_shown_on_its_page_as_that_networks(
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    """A network may point its own evaluation at another's project (a link, which linked data is for), but the project's
+    page then says whose words they are: it is not the project's own evaluation."""
+    header = ("evaluation,projet,avec,intitule,type_de_temps_de_capitalisation,date,critere_d_evaluation,constats,"
+              "effet,intitule_en,critere_d_evaluation_en,constats_en")
+    row = "evil-eval,les-incompris,,EVALUATION PIRATE,,2020-01-01,,Le projet a échoué (AVIS PIRATE),,,,"
+    network = "reseau,nom,site_web\nattacker,Attacker net,\n"
+    answer = client.post("/api/networks/attacker/sheets?mode=upsert",
+                         data={"network.csv": (io.BytesIO(network.encode()), "network.csv"),
+                               "evaluations.csv": (io.BytesIO(f"{header}\n{row}\n".encode()), "evaluations.csv")},
+                         content_type="multipart/form-data", headers=bearer(tokens["attacker"]))
+    assert answer.status_code in (200, 201), answer.get_data(as_text=True)
+    for lang, said in (("fr", "publié par le réseau « attacker »"), ("en", 'published by network "attacker"')):
+        page = client.get(f"/id/project/les-incompris?lang={lang}", headers={"Accept": "text/html"})
+        text = html.unescape(page.get_data(as_text=True))
+        assert "EVALUATION PIRATE" in text and said in text
+        # anas's own words about its own project carry no such note
+        assert "publié par le réseau « anas »" not in text and 'published by network "anas"' not in text
