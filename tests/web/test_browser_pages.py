@@ -78,9 +78,15 @@ def test_what_is_published_names_the_base_iri_s_host_only(client: FlaskClient, p
 
 
 def test_the_workbench_s_tab_is_named_in_the_page_s_language(client: FlaskClient) -> None:
-    data = client.get("/query", headers=FRENCH).get_data(as_text=True)
-    assert '"tab": "Requête"' in data
-    assert '"tab": "Query"' in client.get("/query?lang=en").get_data(as_text=True)
+    import json
+
+    def data(page: str) -> dict[str, object]:
+        block = page.split('<script id="workbench-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+        found: dict[str, object] = json.loads(block)
+        return found
+
+    assert data(client.get("/query", headers=FRENCH).get_data(as_text=True))["tab"] == "Requête"
+    assert data(client.get("/query?lang=en").get_data(as_text=True))["tab"] == "Query"
 
 
 def test_the_home_page_s_query_answers_the_table_under_it(client: FlaskClient) -> None:
