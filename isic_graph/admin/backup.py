@@ -180,6 +180,8 @@ def _read_manifest(folder: Path) -> Manifest:
         raise BackupError(f"{folder} holds no {MANIFEST}: it is not a backup, or an unfinished one") from None
     except (OSError, ValueError) as exc:
         raise BackupError(f"{path} cannot be read: {exc}") from None
+    except RecursionError:  # "[[[[…": past what Python's reader holds
+        raise BackupError(f"{path} cannot be read: it nests too deep") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         found = raw.get("format") if isinstance(raw, dict) else None
         raise BackupError(f"{path} is not a manifest this version reads (format {found!r}; expected {FORMAT!r})")

@@ -146,7 +146,10 @@ def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
     if not peer.dumps:
         raise UsageError(f"peer {peer.name} has no dumps address (peer add --dumps URL)")
     check_slug(peer.name)
-    listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
+    try:
+        listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
+    except RecursionError:  # "[[[[…": past what Python's reader holds
+        raise ValueError(f"peer {peer.name}'s dump listing nests too deep to be read") from None
     entries = _entries(peer, listing)
     return [entry if isinstance(entry, NetworkOutcome) else _safely(store, graphs, peer, entry, timeout)
             for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1)]

@@ -58,10 +58,11 @@ def canary() -> Iterator[Listener]:
     listener.close()
 
 
-def listing_site(listing: dict[str, object]) -> Handler:
-    """A peer's dumps: the listing at /dumps/, a Turtle file anywhere else."""
+def listing_site(listing: dict[str, object] | bytes) -> Handler:
+    """A peer's dumps: the listing at /dumps/ (an object, or the bytes given), a Turtle file anywhere else."""
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
-        body = json.dumps(listing).encode() if handler.path == "/dumps/" else TURTLE
+        written = listing if isinstance(listing, bytes) else json.dumps(listing).encode()
+        body = written if handler.path == "/dumps/" else TURTLE
         handler.send_response(200)
         handler.send_header("Content-Type", "application/json" if handler.path == "/dumps/" else "text/turtle")
         handler.send_header("Content-Length", str(len(body)))
@@ -222,3 +223,16 @@ def test_a_listing_that_points_to_another_host_is_refused_before_any_connection(
     assert [sent["path"] for sent in site.requests] == ["/dumps/"]
     assert store.graph_names() == []
     assert canary.connections == 0
+
+
+def test_a_listing_nested_past_what_json_reading_holds_fails_that_peer_only_and_writes_nothing(
+        validator: Validator, graphs: Graphs) -> None:
+    site = PeerServer(listing_site(b'{"dumps": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"))
+    store = EmbeddedStore(None)
+    try:
+        south = Peer("south", f"{site.url}/sparql", f"{site.url}/dumps/", "2026-01-01T00:00:00+00:00", True)
+        outcome = harvest(store, validator, graphs, south)
+    finally:
+        site.close()
+    assert outcome.error and "nests too deep" in outcome.error and not outcome.networks
+    assert store.graph_names() == []

@@ -417,3 +417,11 @@ def test_usage_errors_exit_2_and_a_missing_store_is_not_created(tmp_path: Path) 
     assert missing.exit_code == 1 and "there is no store" in missing.output
     assert not (tmp_path / "store").exists() and not (tmp_path / "b").exists()
 
+
+
+def test_a_manifest_nested_past_what_json_reading_holds_is_refused_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    (folder / "manifest.json").write_text('{"format": ' + "[" * 200_000 + "]" * 200_000 + "}", encoding="utf-8")
+    with pytest.raises(BackupError, match="nests too deep"):
+        verify(folder)
