@@ -30,8 +30,7 @@ def peer_group() -> None:
 def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool,
              uri_space: str | None) -> None:
     """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
-    peer = run(lambda: register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space,
-                                base=obj.settings.base_iri))
+    peer = run(lambda: register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space))
     click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
     later = "the peer owns its URI space from now on; the space is recorded in the store at its first harvest"
     store = store_if_available(obj, later)

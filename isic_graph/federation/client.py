@@ -33,7 +33,6 @@ from isic_graph.errors import PeerTimeout, PeerUnavailable, UsageError
 from isic_graph.federation.address import Address, registrable, resolve
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.rdf.formats import FORMAT
-from isic_graph.rdf.iris import lookalike_key
 from isic_graph.rdf.namespaces import PROJECT_IRI, VOID
 
 USER_AGENT = f"isic-graph/{__version__} (+{PROJECT_IRI})"
@@ -76,11 +75,10 @@ def post_sparql(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYT
 
 
 def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
-             uri_space: str | None = None, timeout: float = 10.0, base: str | None = None) -> Peer:
+             uri_space: str | None = None, timeout: float = 10.0) -> Peer:
     """Register a peer with the URI space it owns: as given, else the `void:uriSpace` of its VoID description
     (`.well-known/void` beside its SPARQL endpoint). A peer to harvest (with dumps) whose description
-    cannot be read is refused; one only queried is registered without. A space holding this instance's IRIs (under
-    `base`) or another peer's is refused."""
+    cannot be read is refused; one only queried is registered without."""
     if uri_space is None:
         candidate = Peer(name, registrable(sparql, allow_private).url, dumps, "", allow_private)
         try:
@@ -88,31 +86,7 @@ def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None =
         except PeerUnavailable as exc:
             if dumps is not None:
                 raise UsageError(f"{exc.message}; give the IRIs it owns with --uri-space") from None
-    if uri_space is not None:
-        _check_space(registry, name, uri_space, base)
     return registry.add(name, sparql, dumps, allow_private, uri_space)
-
-
-def _check_space(registry: PeerRegistry, name: str, uri_space: str, base: str | None) -> None:
-    """Refuse a URI space that holds this instance's IRIs (under `base`, in any spelling), or overlaps another
-    registered peer's: the peer would own what others publish, and their writes would be refused."""
-    mine = lookalike_key(uri_space)
-    if base is not None and (_within(mine, lookalike_key(base)) or _within(lookalike_key(base), mine)):
-        raise UsageError(f"the URI space {uri_space} holds this instance's own IRIs (under {base}): a peer may only "
-                         "own IRIs of its own",
-                         f"l'espace d'IRI {uri_space} contient les IRI de cette instance (sous {base}) : un pair ne "
-                         "peut posséder que les siennes")
-    for other in registry.list():
-        if other.name != name and other.uri_space and (_within(mine, lookalike_key(other.uri_space))
-                                                      or _within(lookalike_key(other.uri_space), mine)):
-            raise UsageError(f"the URI space {uri_space} overlaps peer {other.name}'s ({other.uri_space}): each IRI "
-                             "has one owner",
-                             f"l'espace d'IRI {uri_space} recouvre celui du pair {other.name} ({other.uri_space}) : "
-                             "chaque IRI a un seul propriétaire")
-
-
-def _within(inner: str, outer: str) -> bool:
-    return inner == outer or inner.startswith(outer if outer.endswith("/") else outer + "/")
 
 
 def read_uri_space(peer: Peer, timeout: float) -> str:

@@ -117,33 +117,3 @@ def test_ipv6_addresses_that_embed_a_local_one_or_are_local_need_the_operators_c
     with pytest.raises(UsageError, match="--allow-private"):
         check_address(url)
     check_address(url, allow_private=True)
-
-
-@pytest.mark.parametrize("space", ["http://localhost:5000/id/", "HTTP://LOCALHOST:5000/id/project/",
-                                   "http://localhost.:5000/id/project/", "http://localhost:5000/",
-                                   "http://localhost:5000", "http://localhost:5000/id/../id/organisation/"])
-def test_a_uri_space_holding_this_instances_iris_is_refused(tmp_path: Path, space: str) -> None:
-    registry = PeerRegistry(tmp_path / "peers.json")
-    with pytest.raises(UsageError, match="this instance's own IRIs") as refused:
-        register(registry, "evil", "https://evil.example.org/sparql", "https://evil.example.org/dumps/",
-                 uri_space=space, base="http://localhost:5000/")
-    assert "contient les IRI de cette instance" in (refused.value.fr or "")
-    assert registry.list() == []
-
-
-@pytest.mark.parametrize("space", ["https://south.example.org/id/", "https://SOUTH.example.org/id/project/",
-                                   "https://south.example.org/"])
-def test_a_uri_space_overlapping_another_peers_is_refused(tmp_path: Path, space: str) -> None:
-    registry = PeerRegistry(tmp_path / "peers.json")
-    register(registry, "south", "https://south.example.org/sparql", "https://south.example.org/dumps/",
-             uri_space="https://south.example.org/id/", base="http://localhost:5000/")
-    with pytest.raises(UsageError, match="overlaps peer south's"):
-        register(registry, "evil", "https://evil.example.org/sparql", "https://evil.example.org/dumps/",
-                 uri_space=space, base="http://localhost:5000/")
-    assert [p.name for p in registry.list()] == ["south"]
-    # its own space again (its addresses changed), and a space beside it, are taken
-    register(registry, "south", "https://south.example.org/sparql2", "https://south.example.org/dumps/",
-             uri_space="https://south.example.org/id/", base="http://localhost:5000/")
-    register(registry, "north", "https://north.example.org/sparql", "https://north.example.org/dumps/",
-             uri_space="https://south.example.org/identifiers/", base="http://localhost:5000/")
-    assert [p.name for p in registry.list()] == ["north", "south"]
