@@ -81,13 +81,14 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
 
 
 def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
-    """A peer's network graph checked as harvesting checks it (on its own, attributed to no network of ours)."""
+    """A peer's network graph checked as harvesting checks it (attributed to no network of ours, the resources it
+    names looked up in the rest of the backup, as a harvest looks them up in the store)."""
     triples = store.graph_triples(graph)
     foreign = foreign_problems(store, graph, graphs, triples)
     if foreign:
         return foreign
     try:
-        report = check(Batch(tuple(triples), ()), None, validator, graphs, None, strict=False)
+        report = check(Batch(tuple(triples), ()), store, validator, graphs, None, strict=False)
     except NotOwner as exc:
         return [Problem(graph, exc.subject, exc.message)]
     except UsageError as exc:

@@ -263,3 +263,19 @@ def test_a_record_name_the_instance_would_not_make_is_still_searched(name: str) 
     triples = [Triple(NamedNode(BASE + name), NamedNode("http://purl.org/dc/terms/subject"),
                       NamedNode("http://example.org/ref/1"))]
     assert [p.problem for p in privacy_problems(graphs.ownership, triples, graphs)] != []
+
+
+def test_a_harvested_copy_naming_a_territory_a_network_describes_restores_as_it_was_harvested(
+        good: Path, tmp_path: Path, validator: Validator) -> None:
+    """A peer's organisation in a commune this instance's networks describe: the harvest looked the commune up in the
+    store, and so does the restoration, in the rest of the backup (it refused the untouched backup before)."""
+    isic, thesaurus = "https://w3id.org/isic/ontology#", "https://w3id.org/isic/thesaurus/"
+    copy = (f"<http://peer.example/id/organisation/ccas-tourcoing> a <{isic}Organisation> ; "
+            f"<{isic}actorType> <{thesaurus}actor-type/public-service> ; "
+            f"<{isic}territory> <{BASE}id/territory/commune/59512> ; "
+            '<http://www.w3.org/2000/01/rdf-schema#label> "CCAS de Tourcoing"@fr .')
+    folder = variant(good, tmp_path / "harvested", f"INSERT DATA {{ GRAPH <{PEER_COPY}> {{ {copy} }} }}")
+    with EmbeddedStore(None) as target:
+        restored = restore_into(target, folder, validator)
+        assert restored.left_out == () and PEER_COPY in restored.counts
+        assert target.query(f'ASK {{ GRAPH <{PEER_COPY}> {{ ?s ?p "CCAS de Tourcoing"@fr }} }}') is True
