@@ -20,7 +20,7 @@ from werkzeug.test import encode_multipart
 from isic_graph.admin.credentials import _hash
 from isic_graph.cli import main
 from isic_graph.errors import UsageError
-from isic_graph.federation.harvest import harvest
+from isic_graph.federation.harvest import PeerOutcome, harvest
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.rdf.namespaces import Graphs, check_slug
 from isic_graph.sparql.terms import iri, literal
@@ -212,27 +212,29 @@ def test_hostile_names_in_requests_are_refused_and_store_nothing(live: LiveServe
 def test_a_listing_that_points_to_another_host_is_refused_before_any_connection(
         canary: Listener, validator: Validator, graphs: Graphs, url: str) -> None:
     address = url.replace("{canary}", canary.url).replace("{port}", str(canary.port))
-    site = PeerServer(listing_site({"dumps": [{"network": "anas", "media_type": "text/turtle", "url": address}]}))
-    store = EmbeddedStore(None)
-    try:
-        south = Peer("south", f"{site.url}/sparql", f"{site.url}/dumps/", "2026-01-01T00:00:00+00:00", True)
-        outcome = harvest(store, validator, graphs, south)
-    finally:
-        site.close()
+    outcome, store, requests = harvested_from(
+        {"dumps": [{"network": "anas", "media_type": "text/turtle", "url": address}]}, validator, graphs)
     assert outcome.error and "another host" in outcome.error and not outcome.networks
-    assert [sent["path"] for sent in site.requests] == ["/dumps/"]
+    assert [sent["path"] for sent in requests] == ["/dumps/"]
     assert store.graph_names() == []
     assert canary.connections == 0
 
 
-def test_a_listing_nested_past_what_json_reading_holds_fails_that_peer_only_and_writes_nothing(
-        validator: Validator, graphs: Graphs) -> None:
-    site = PeerServer(listing_site(b'{"dumps": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"))
+def harvested_from(listing: dict[str, object] | bytes, validator: Validator,
+                   graphs: Graphs) -> tuple[PeerOutcome, EmbeddedStore, list[dict[str, str]]]:
+    """A harvest, into a store of its own, of a peer on 127.0.0.1 whose dumps are this listing; what the peer
+    was asked."""
+    site = PeerServer(listing_site(listing))
     store = EmbeddedStore(None)
     try:
         south = Peer("south", f"{site.url}/sparql", f"{site.url}/dumps/", "2026-01-01T00:00:00+00:00", True)
-        outcome = harvest(store, validator, graphs, south)
+        return harvest(store, validator, graphs, south), store, site.requests
     finally:
         site.close()
+
+
+def test_a_listing_nested_past_what_json_reading_holds_fails_that_peer_only_and_writes_nothing(
+        validator: Validator, graphs: Graphs) -> None:
+    outcome, store, _ = harvested_from(b'{"dumps": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", validator, graphs)
     assert outcome.error and "nests too deep" in outcome.error and not outcome.networks
     assert store.graph_names() == []
