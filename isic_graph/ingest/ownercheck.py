@@ -41,7 +41,7 @@ from isic_graph.ingest.ownership import (
 from isic_graph.ingest.sheetmodel import column_names
 from isic_graph.rdf.iris import normal, scheme_blind
 from isic_graph.rdf.labels import pick_literal
-from isic_graph.rdf.namespaces import DCTERMS, FOAF, PROV, RDF_TYPE, RDFS, SKOS, XSD, Graphs, curie
+from isic_graph.rdf.namespaces import NAME_PROPERTIES, PROV, RDF_TYPE, XSD, Graphs, curie
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
@@ -216,10 +216,10 @@ def _refusal(store: Store, batch: Batch, iri: str, other: Owner, owner: Owner, t
     row = where.describe("en") if where else None
     ligne = f" ({where.describe('fr')})" if where else ""
     named = _stored_name(store, iri)
-    called = {lang: f" ({quote(named, lang)})" if named else "" for lang in ("fr", "en")}
+    called = {lang: f" ({_quoted(named, lang)})" if named else "" for lang in ("fr", "en")}
     words = _property_words(t.predicate.value, (term_value(c.object) for c in batch.triples
                                                 if c.subject == t.subject and c.predicate.value == RDF_TYPE))
-    said = {lang: f"{quote(words[lang], lang)} ({curie(t.predicate.value)})" for lang in ("fr", "en")}
+    said = {lang: f"{_quoted(words[lang], lang)} ({curie(t.predicate.value)})" for lang in ("fr", "en")}
     if term_value(t.subject) == iri:
         what = {"en": f"state its {said['en']}", "fr": f"en écrire la propriété {said['fr']}"}
     else:  # a link to it from another resource (a sheet describing it, a lesson learned from it, an identity link)
@@ -233,16 +233,16 @@ def _refusal(store: Store, batch: Batch, iri: str, other: Owner, owner: Owner, t
                        f"{CITING['fr']}")
 
 
-def quote(text: str, lang: str) -> str:
+def _quoted(text: str, lang: str) -> str:
     return f"« {text} »" if lang == "fr" else f'"{text}"'
 
 
 def _stored_name(store: Store, iri: str) -> str | None:
     """The subject's name as its owner's graphs give it (French first), if any and not personal data."""
     rows = store.select(f"SELECT DISTINCT ?name WHERE {{ {sparql_iri(iri)} ?p ?name FILTER(?p IN "
-                        f"({', '.join(sparql_iri(p) for p in NAMES)}) && isLiteral(?name)) }} LIMIT 20").rows
+                        f"({', '.join(sparql_iri(p) for p in NAME_PROPERTIES)}) && isLiteral(?name)) }} LIMIT 20").rows
     found = pick_literal([row["name"] for row in rows if isinstance(row["name"], Literal)], "fr")
-    if found is None or personal_data_in([Triple(NamedNode(iri), NamedNode(NAMES[0]), found)]):
+    if found is None or personal_data_in([Triple(NamedNode(iri), NamedNode(NAME_PROPERTIES[0]), found)]):
         return None
     return found.value if len(found.value) <= 80 else found.value[:77] + "…"
 
@@ -255,9 +255,6 @@ def _property_words(predicate: str, classes: Iterable[str]) -> dict[str, str]:
     if names is None and len({tuple(sorted(n.items())) for n in by_class.values()}) == 1:
         names = next(iter(by_class.values()))
     return {lang: (names or {}).get(lang) or (names or {}).get("fr") or curie(predicate) for lang in ("fr", "en")}
-
-
-NAMES = (f"{DCTERMS}title", f"{RDFS}label", f"{SKOS}prefLabel", f"{FOAF}name")
 
 
 # what the author of a refused sheet can do: a row that repeats a known resource's identity is read as a reference

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from functools import cache, lru_cache
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
@@ -138,9 +137,6 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
                          f"{name} ne peut pas être lu : {_shown(str(exc), 300)}") from None
 
 
-NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # what no XML text may hold
-
-
 def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
     """Refuse RDF 1.2 triple terms and directional literals (nothing downstream reads them) and literals or IRIs past
     the limits."""
@@ -164,7 +160,7 @@ def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:
                                  "are not accepted; write the language tag alone",
                                  f"{name} : les textes RDF 1.2 avec une direction (@{term.language}--"
                                  f"{term.direction}) ne sont pas acceptés ; écrivez l'étiquette de langue seule")
-            control = NOT_XML_TEXT.search(term.value)
+            control = CONTROL.search(term.value)
             if control:  # written as an escape (\u0000): the text read, not the file, holds it
                 subject, where = _shown(term_value(triple.subject)), _shown(triple.predicate.value)
                 raise ParseError(f"{name}: a literal of <{subject}> <{where}> holds the control character "

@@ -18,6 +18,7 @@ from typing import Mapping
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import NotFound, UsageError
+from isic_graph.ingest.documents import NOT_TEXT_CHARACTERS
 from isic_graph.ingest.ownership import owners
 from isic_graph.privacy import personal_data
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Graphs
@@ -34,7 +35,7 @@ HANGERS = {ISIC + "Lesson", ISIC + "CollectionSheet"}  # only by those links: a 
 INVALIDATED = PROV + "wasInvalidatedBy"
 MAX_REASON = 2000
 # a lone surrogate (`\ud800` in JSON) or a control character but tab and line ends: no text a record can keep
-NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOT_TEXT = re.compile(f"[\ud800-\udfff{NOT_TEXT_CHARACTERS}]")
 LABELS = (DCTERMS + "title", ISIC + "statement", RDFS + "label")
 ROUNDS = 50  # parts of parts: bounded
 

@@ -54,6 +54,7 @@ PREFIXES: dict[str, str] = {
 }
 
 RDF_TYPE = RDF + "type"
+NAME_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name")  # what names a resource
 RDF_LANG_STRING = RDF + "langString"
 
 

@@ -12,7 +12,16 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from isic_graph.ingest.ownership import record_for
 from isic_graph.publish.links import page_link
 from isic_graph.rdf.labels import pick, words_in
-from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, OWL, PROV, RDF_TYPE, RDFS, SH, SKOS, THESAURUS
+from isic_graph.rdf.namespaces import (
+    DCTERMS,
+    ISIC,
+    NAME_PROPERTIES,
+    OWL,
+    PROV,
+    RDF_TYPE,
+    SH,
+    THESAURUS,
+)
 from isic_graph.sparql import terms as sparql_terms
 from isic_graph.store.results import SelectResult
 from isic_graph.web import lookups
@@ -23,7 +32,7 @@ from isic_graph.web.served import GRAPH_FORMATS, artefacts, curie
 from isic_graph.web.services import services
 from isic_graph.web.wording import inverse, literal_text, moment_text
 
-LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", FOAF + "name", ISIC + "statement")
+LABELS = (*NAME_PROPERTIES, ISIC + "statement")
 MAX_NODES = lookups.MAX_NODES
 
 

@@ -207,6 +207,7 @@ def test_limits_are_one_frozen_value_object_passed_down() -> None:
     ("bad.ttl", b'<http://e/s> <http://e/p> "nul\\u0000here"@fr .', "holds the control character U+0000"),
     ("bad.nt", b'<http://e/s> <http://e/p> "a\\u001Bb" .', "holds the control character U+001B"),
     ("bad.ttl", b'<http://e/s> <http://e/p> "\\uFFFF" .', "holds the control character U+FFFF"),
+    ("bad.ttl", b'<http://e/s> <http://e/p> "a\xef\xbf\xbfb" .', "control character U+FFFF at line 1, column 29"),
     ("bad.jsonld", b'{"@id": "http://e/s", "http://e/p": "a\\u0000b"}', "holds the control character U+0000"),
     # a property RDF/XML cannot name: one ending in `/`, `#` or digits, or a URN ending in `:`
     ("bad.ttl", b'<http://e/s> <http://example.org/link/> "x"@fr .', "<http://example.org/link/> cannot be written"),
@@ -217,8 +218,9 @@ def test_limits_are_one_frozen_value_object_passed_down() -> None:
         "turtle-later-line", "ntriples-bad-utf8", "ntriples-bad-language-tag", "ntriples-triple-term",
         "turtle-reified-triple", "jsonld-syntax", "jsonld-latin1", "jsonld-control", "jsonld-nan", "jsonld-infinite",
         "jsonld-long-integer", "jsonld-bad-value", "turtle-escaped-nul", "ntriples-escaped-escape",
-        "turtle-escaped-noncharacter", "jsonld-escaped-nul", "turtle-property-ending-in-slash",
-        "turtle-property-ending-in-hash", "ntriples-property-of-digits", "jsonld-urn-property-ending-in-colon"])
+        "turtle-escaped-noncharacter", "turtle-raw-noncharacter", "jsonld-escaped-nul",
+        "turtle-property-ending-in-slash", "turtle-property-ending-in-hash", "ntriples-property-of-digits",
+        "jsonld-urn-property-ending-in-colon"])
 def test_malformed_documents_are_parse_errors_that_say_where(name: str, data: bytes, message: str) -> None:
     error = refusal(name, data)
     assert isinstance(error, ParseError) and error.status == 400
@@ -240,6 +242,8 @@ def test_malformed_documents_are_parse_errors_that_say_where(name: str, data: by
      "[lessons.csv, row 2] column 1: control character U+0000"),
     ("lessons.csv", LESSONS_HEADER + b'ok,"two\nlines"\nnul\x01\n', SheetRefused,
      "[lessons.csv, row 3] column 1: control character"),
+    ("lessons.csv", LESSONS_HEADER + b"a\xef\xbf\xbfb\n", SheetRefused,  # U+FFFF: no XML answer could carry it
+     "[lessons.csv, row 2] column 1: control character U+FFFF"),
     ("lessons.csv", LESSONS_HEADER + b'ok,"never closed\nx,y\n', SheetRefused,
      "[lessons.csv, row 2] a quote (\") opened in this row is never closed"),
     ("lessons.csv", LESSONS_HEADER + b'ok,"a"b\n', SheetRefused, "[lessons.csv, row 2] a quote (\") in the middle"),
@@ -248,7 +252,7 @@ def test_malformed_documents_are_parse_errors_that_say_where(name: str, data: by
     ("network.csv", NETWORK_HEADER + b"n1,Name,\n,Other,\n", SheetRefused,
      "[network.csv, row 3, column 'reseau'] a value is required"),
 ], ids=["rows", "rows-ended-by-cr", "cell-past-the-csv-module", "cell", "wide-row", "row-wider-than-header", "nul",
-        "control-after-multiline", "unterminated-quote", "stray-quote", "not-utf8-nor-windows-1252",
+        "control-after-multiline", "noncharacter", "unterminated-quote", "stray-quote", "not-utf8-nor-windows-1252",
         "row-without-its-name"])
 def test_hostile_csv_sheets_are_refused_with_their_row(name: str, body: bytes, error: type[IsicError],
                                                        message: str) -> None:
