@@ -42,6 +42,7 @@ FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 # data holds none, and some answer formats fail on one half-way through the answer (JSON-LD)
 TRIPLE_TERM_PUNCT = frozenset({"<<", ">>", "<<(", ")>>", "{|", "|}", "~"})
 TRIPLE_TERM_WORDS = frozenset({"TRIPLE", "SUBJECT", "PREDICATE", "OBJECT", "ISTRIPLE"})
+TRIPLE_TERM_MARKS = ("<<", ">>", "{|", "|}", "~")  # in the text wherever one of those tokens is
 # the words an update's operations start with (SPARQL 1.1 Update, section 3); no query starts with one
 UPDATE_WORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
@@ -149,7 +150,8 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
         raise UsageError("LOAD is not allowed: the store never fetches URLs; send the data instead",
                          fr="LOAD n'est pas permis : la base ne va chercher aucune adresse ; envoyez les données "
                             "elles-mêmes")
-    if words & TRIPLE_TERM_WORDS or any(t.kind == "punct" and t.value in TRIPLE_TERM_PUNCT for t in tokens):
+    if words & TRIPLE_TERM_WORDS or (any(mark in text for mark in TRIPLE_TERM_MARKS)  # tokens read only then
+                                     and any(t.kind == "punct" and t.value in TRIPLE_TERM_PUNCT for t in tokens)):
         raise UsageError(f"the {what} writes a triple term or a quoted triple (RDF 1.2 and RDF-star: << >>, <<( )>>, "
                          "{| |}, ~, TRIPLE(), SUBJECT()…): the store holds none, and not every answer format can "
                          "carry one; match and build ordinary triples",
