@@ -66,7 +66,9 @@ def peer_remove(obj: Context, name: str) -> None:
 @click.argument("peer", required=False)
 @click.pass_obj
 def harvest_command(obj: Context, peer: str | None) -> None:
-    """Copy the registered peers' network graphs (or one peer's) that changed since the last harvest."""
+    """Copy the registered peers' network graphs (or one peer's) that changed since the last harvest.
+
+    Exits 1 when a peer or one of its networks was not harvested (their last copies are kept)."""
     def action() -> bool:
         registry = PeerRegistry(obj.settings.peers_path)
         peers = [registry.get(peer)] if peer else registry.list()
@@ -79,6 +81,7 @@ def harvest_command(obj: Context, peer: str | None) -> None:
                     failed = True
                     click.echo(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}", err=True)
                 for n in outcome.networks:
+                    failed = failed or n.error is not None
                     state = (f"error, last copy kept: {n.error}" if n.error else
                              f"{n.triples} triples" + (f", {len(n.skipped)} resource(s) left out" if n.skipped
                                                        else "") if n.changed else "unchanged")

@@ -10,6 +10,7 @@ import http.server
 import json
 import urllib.parse
 from io import BytesIO
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -162,6 +163,15 @@ def test_a_peers_hostile_listing_is_refused_entry_by_entry_and_fetches_nothing(l
     assert paths == ["/dumps/", "/dumps/"]  # only the listing was read: by the live query, then by the harvest
     assert graphs_and_counts(live) == before
     assert canary.connections == 0
+
+
+def test_the_harvest_command_fails_when_a_listing_entry_is_refused(peer: PeerServer, tmp_path: Path) -> None:
+    """An operator's script reads the exit status: a harvest that left networks out is not a success."""
+    server = LiveServer(tmp_path, {"ISIC_PEERS": str(tmp_path / "peers.json")}).init()
+    PeerRegistry(tmp_path / "peers.json").add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
+    harvested = server.cli("harvest")
+    assert harvested.returncode == 1, harvested.stdout + harvested.stderr
+    assert "south/'anas'\terror, last copy kept:" in harvested.stdout and "Traceback" not in harvested.stderr
 
 
 def test_hostile_names_in_requests_are_refused_and_store_nothing(live: LiveServer, canary: Listener) -> None:
