@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import NamedNode
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNode, Quad, Triple
 
 from isic_graph.admin.audit import audit
 from isic_graph.admin.backup import (
@@ -23,12 +23,16 @@ from isic_graph.admin.backup import (
     difference,
     load_update,
 )
+from isic_graph.admin.bootstrap import replace_graph, vocabulary_triples
 from isic_graph.errors import BackupError, Problem, RestoreRefused, UsageError
+from isic_graph.ingest import editions
 from isic_graph.ingest.identity import recompute_identity
+from isic_graph.ingest.ownership import owners
+from isic_graph.ingest.settling import settled
 from isic_graph.progress import OnStep, Step, counted, ignore
-from isic_graph.rdf.namespaces import Graphs
+from isic_graph.rdf.namespaces import RDF_TYPE, Graphs
 from isic_graph.sparql.default_graph import Written
-from isic_graph.sparql.terms import iri
+from isic_graph.sparql.terms import iri, literal
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.swap import staging_folder, sweep
@@ -44,6 +48,7 @@ class Restored:
     manifest: Manifest
     counts: dict[str, int]
     left_out: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()  # what the restoration did beyond copying, or what the operator should know
 
     @property
     def quads(self) -> int:
@@ -100,6 +105,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
                                  "pass and leave out these", problems)
         staged.fill_default_graph()  # it held the backup's own triples alone, now in a named graph too
         leave_out(staged, graphs, problems)  # the identity graph worked out again reads the default graph
+        notes = [*shipped_vocabulary(staged, graphs), *told(staged, graphs)]
         expected = census_of(staged)
         if on_disk:
             assert isinstance(store, EmbeddedStore)
@@ -115,7 +121,64 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
     if now != expected:
         raise BackupError(f"after restoring, the store does not hold what the backup lists: "
                           f"{difference(manifest, now, expected)}")
-    return Restored(manifest, now, tuple(problems))
+    return Restored(manifest, now, tuple(problems), tuple(notes))
+
+
+def shipped_vocabulary(staged: Store, graphs: Graphs) -> list[str]:
+    """The ontology and thesauri as this software ships them, in a backup of its edition of the model: they are the
+    instance's own, not data a backup could bring (one of an older edition keeps its own until migrating it
+    replaces them). Each graph that was not the shipped one is said."""
+    found, current = editions.stated_edition(staged, graphs), editions.software_edition()
+    if found is None:
+        return []
+    if found != current:
+        return [f"the backup holds edition {found} of the model: the server migrates it to edition {current} at its "
+                "next start (or run `isic-graph migrate`)"] if found < current else []
+    notes = []
+    for graph, shipped in zip((graphs.ontology, graphs.thesauri), vocabulary_triples(graphs)):
+        held = _canonical(staged.graph_triples(graph))
+        wanted = _canonical(shipped)
+        if held != wanted:
+            replace_graph(staged, graph, shipped)
+            notes.append(f"the backup's graph <{graph}> was not the one this software ships ({len(held - wanted)} "
+                         f"statement(s) not in it, {len(wanted - held)} missing): the shipped one was restored")
+    return notes
+
+
+def told(staged: Store, graphs: Graphs) -> list[str]:
+    """What an operator should know of what is restored: the graphs that are not the instance's own (reference data,
+    loaded by `isic-graph load` or the administrator), named; a store that records no owners yet."""
+    other = [g for g in staged.graph_names() if not graphs.is_reserved(g) and g != graphs.default_own]
+    notes = [f"{len(other)} graph(s) of reference data restored: {', '.join(f'<{g}>' for g in other)}"] if other else []
+    if not settled(staged, graphs):
+        if any(g.startswith(graphs.network_prefix) for g in staged.graph_names()):
+            notes.append("the backup records no owners: each resource is given to the network graph holding its "
+                         "type at the server's next start, as for a store written before owners were recorded")
+        return notes
+    if unowned := unowned_resources(staged, graphs):
+        notes.append(f"{len(unowned)} resource(s) that network graphs describe have no owner recorded (<{unowned[0]}>"
+                     f"{', …' if len(unowned) > 1 else ''}): the next network to publish one takes it; "
+                     "`isic-graph owner transfer IRI NETWORK` gives one to a network")
+    return notes
+
+
+def unowned_resources(store: Store, graphs: Graphs) -> list[str]:
+    """The resources of the instance a network's graph types that nobody owns, by record or by rule (an
+    administrator's SPARQL update may add one; a backup whose ownership graph lost records has some)."""
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s {iri(RDF_TYPE)} ?t }} "
+                        f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) "
+                        f"&& STRSTARTS(STR(?s), {literal(graphs.base + 'id/')})) }}").rows
+    typed = sorted({row["s"].value for row in rows})
+    owned = owners(store, graphs, typed)
+    return [subject for subject in typed if subject not in owned]
+
+
+def _canonical(triples: list[Triple]) -> set[Quad]:
+    """The triples with their blank nodes named from the triples alone: two graphs that differ only in how their
+    blank nodes are named give the same set."""
+    dataset = Dataset(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+    dataset.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+    return set(dataset)
 
 
 def leave_out(staged: Store, graphs: Graphs, problems: list[Problem]) -> None:

@@ -80,6 +80,8 @@ def restore_command(obj: Context, folder: Path, replace: bool, only_conforming: 
                     raise
         for problem in restored.left_out:
             click.echo(f"  - left out: {problem.describe()}", err=True)
+        for note in restored.notes:
+            click.echo(f"  - {note}", err=True)
         click.echo(f"restored {restored.quads} quads in {restored.graphs} graphs from {folder}"
                    + (f"; left out {len(restored.left_out_graphs)} graph(s) that failed their checks: "
                       + ", ".join(f"<{g}>" if g else "the default graph" for g in restored.left_out_graphs)

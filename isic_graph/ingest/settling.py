@@ -60,12 +60,18 @@ INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a 
     return previous
 
 
+def settled(store: Store, graphs: Graphs) -> bool:
+    """Whether the store records owners (its ownership graph states when it began to): every subject published
+    since is recorded as it is claimed; a store that does not is given owners once (migrate)."""
+    return store.query(f"ASK {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(graphs.ownership)} "
+                       f"<{DCTERMS}created> ?d }} }}") is True
+
+
 def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) -> int:
     """Once per store: give each subject to the network graph holding its type, or, when several do, to
     the only one that states more than its identity; the others are left to the administrator (see
     conflicts), their data kept. The number of subjects given an owner."""
-    if store.query(f"ASK {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(graphs.ownership)} <{DCTERMS}created> "
-                   f"?d }} }}"):
+    if settled(store, graphs):
         return 0
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
