@@ -125,7 +125,8 @@ def retract_command(obj: Context, iri: str, network: str, reason: str, dry_run: 
     def action() -> None:
         check_slug(network)
         with obj.store(read_only=dry_run) as store:
-            if dry_run:
+            if dry_run:  # what the withdrawal would refuse, the reason included
+                retraction.checked_reason(reason)
                 planned = retraction.plan(store, obj.graphs, iri)
                 if planned.network != network:
                     fail(f"no project or lesson <{iri}> published by network {network!r}")

@@ -183,11 +183,9 @@ def _holder(graphs: Graphs, graph: str) -> str:
     return "peer:" + graph[len(graphs.peer_prefix):].split("/")[0]
 
 
-def retract(store: Store, graphs: Graphs, resource: str, network: str, reason: str, by: str | None = None,
-            now: datetime.datetime | None = None) -> Retraction:
-    """Withdraw a network's project or lesson, in one update (see the module's docstring). `network` is the
-    one asking (its credential's): NotFound unless it publishes the resource. `by`: the agent who asked, the
-    network unless the administrator did (the instance)."""
+def checked_reason(reason: str) -> str:
+    """The reason given for a withdrawal, stripped, if it may be published with its record, else UsageError: it is
+    said, short, plain text, with no personal data."""
     reason = reason.strip()
     if not reason:
         raise UsageError("say why the resource is withdrawn (a reason is kept in the record)",
@@ -207,6 +205,15 @@ def retract(store: Store, graphs: Graphs, resource: str, network: str, reason: s
                          "say why without it",
                          fr=f"la raison contient {', '.join(k.fr for k in kinds)} : elle est publiée avec le "
                             "registre ; dites pourquoi sans cela")
+    return reason
+
+
+def retract(store: Store, graphs: Graphs, resource: str, network: str, reason: str, by: str | None = None,
+            now: datetime.datetime | None = None) -> Retraction:
+    """Withdraw a network's project or lesson, in one update (see the module's docstring). `network` is the
+    one asking (its credential's): NotFound unless it publishes the resource. `by`: the agent who asked, the
+    network unless the administrator did (the instance)."""
+    reason = checked_reason(reason)
     planned = plan(store, graphs, resource)
     if planned.network != network:
         raise NotFound(f"no project or lesson <{resource}> published by network {network!r}",

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from isic_graph.errors import Forbidden, NotFound, UsageError
-from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, dangling, plan, retract
+from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, checked_reason, dangling, plan, retract
 from isic_graph.rdf.labels import pick, switch, words_in
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.sparql.terms import is_iri
@@ -146,7 +146,9 @@ def withdraw_api(slug: str) -> Response:
         raise UsageError('send {"resource": IRI, "reason": text} as JSON or as a form',
                          fr='envoyez {"resource": IRI, "reason": texte} en JSON ou en formulaire')
     resource = _resource_arg(str(given.get("resource") or ""))
-    if "dry-run" in request.args:
+    if "dry-run" in request.args:  # a reason given is checked as the withdrawal would check it; none is needed
+        if str(given.get("reason") or "").strip():
+            checked_reason(str(given["reason"]))
         planned = plan(s.store, s.graphs, resource)
         if planned.network != slug:
             raise NotFound(f"no project or lesson <{resource}> published by network {slug!r}",

@@ -116,6 +116,17 @@ def test_export_of_one_network_as_turtle_and_of_all_as_nquads(cli, tmp_path: Pat
     assert cli("export", "--network", "nobody").exit_code == 1
 
 
+def test_a_dry_run_withdrawal_refuses_the_reason_the_withdrawal_would_refuse(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(VALID), "--network", "demo")
+    project = "http://localhost:5000/id/project/demo"
+    for reason in ("à la demande de jean.dupont@example.org", "rappeler au 06 12 34 56 78", " "):
+        refused = cli("retract", project, "--network", "demo", "--reason", reason, "--dry-run")
+        assert refused.exit_code == 1 and "would withdraw" not in refused.output, refused.output
+        assert "reason" in refused.output and "jean.dupont" not in refused.output and "06 12" not in refused.output
+    planned = cli("retract", project, "--network", "demo", "--reason", "publié par erreur", "--dry-run")
+    assert planned.exit_code == 0 and f"would withdraw\t<{project}>" in planned.output, planned.output
+
+
 def test_load_refuses_managed_graphs_and_replaces_reference_graphs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ref = tmp_path / "ref.ttl"
     ref.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .')

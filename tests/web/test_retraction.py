@@ -122,6 +122,22 @@ def test_the_api_dry_run_lists_without_withdrawing(client: FlaskClient, tokens: 
     assert described(client, PROJECT)
 
 
+@pytest.mark.parametrize("reason", ["à la demande de jean.dupont@example.org", "rappeler Mme X au 06 12 34 56 78",
+                                    "demande\u0000cachée", "x" * 2001])
+def test_a_dry_run_refuses_the_reason_the_withdrawal_would_refuse(client: FlaskClient, tokens: dict[str, str],
+                                                                  reason: str) -> None:
+    """A dry run says whether the withdrawal would pass: a reason it would refuse is refused there too (in French
+    when asked, never echoing the personal datum), and nothing changes."""
+    for lang in ("fr", "en"):
+        answer = client.post("/api/networks/anas/retractions?dry-run", json={"resource": PROJECT, "reason": reason},
+                             headers={"Authorization": f"Bearer {tokens['anas']}", "Accept-Language": lang})
+        assert answer.status_code == 400, answer.get_data(as_text=True)
+        detail = answer.get_json()["detail"]
+        assert ("la raison" if lang == "fr" else "the reason") in detail
+        assert "jean.dupont" not in detail and "06 12" not in detail
+    assert described(client, PROJECT)
+
+
 def test_a_withdrawn_project_answers_410_with_its_record(client: FlaskClient, tokens: dict[str, str]) -> None:
     status, page = withdraw(client, PROJECT, tokens["anas"], reason="Le réseau retire ce projet à la demande du CCAS")
     assert status == 200 and "Retiré." in page and "Fédération des centres sociaux" in page
