@@ -32,6 +32,7 @@ PROBLEM_JSON = "application/problem+json"
 PAGE_WORDS = {"fr": {"home": "Accueil", "search": "Recherche", "query": "Requêtes SPARQL"},
               "en": {"home": "Home", "search": "Search", "query": "SPARQL queries"}}
 LOG = logging.getLogger("isic_graph.errors")
+SAME_CODE = {415: "unsupported-format"}  # the HTTP errors Flask raises whose code is the one ours give the status
 FRENCH = {  # by code: the title, and the detail when the error has no French words of its own
     "bad-request": ("Requête mal formée", "la requête ou la commande est mal formée"),
     "unsupported-format": ("Format non pris en charge", "ce format n'est pas accepté ici"),
@@ -76,7 +77,6 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
     "peer-timeout": ("Pair trop lent", "un pair n'a pas répondu à temps ; ses dernières copies sont gardées"),
     "backup-nonconforming": ("Sauvegarde non conforme", "des graphes de la sauvegarde ne passent pas les contrôles ; "
                                                         "rien n'a été restauré"),
-    "unsupported-media-type": ("Format non pris en charge", "le type du corps de la requête n'est pas accepté ici"),
     "internal": ("Erreur interne", "le serveur n'a pas pu répondre à cette requête ; l'opérateur la retrouve dans "
                                    "le journal par son identifiant de requête"),
 }
@@ -181,7 +181,7 @@ def register(app: Flask) -> None:
         if shown is not None:
             response = from_error(shown)
         else:
-            code = (exc.name or "error").lower().replace(" ", "-")
+            code = SAME_CODE.get(exc.code or 500) or (exc.name or "error").lower().replace(" ", "-")
             extra: dict[str, Any] = {}
             title, detail = _in_french(code, exc.name or "Error", exc.description or "", None, extra)
             response = problem(exc.code or 500, code, title, detail, **extra)

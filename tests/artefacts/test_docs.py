@@ -106,6 +106,21 @@ def test_every_error_code_has_a_row_in_the_table_of_errors() -> None:
     assert not missing, f"error codes missing from the table of docs/integrators.md: {', '.join(missing)}"
 
 
+def test_every_code_the_http_layers_answer_has_a_row_in_the_table_of_errors() -> None:
+    """The codes of the errors Flask raises (by their French words, problems.py) and of those the HTTP server
+    answers before the application runs (connections.py), besides the error tree's."""
+    from waitress.adjustments import Adjustments
+
+    from isic_graph.web.connections import _said
+    from isic_graph.web.problems import FRENCH
+
+    text = (DOCS / "integrators.md").read_text(encoding="utf-8")
+    documented = {row[1] for row in table_rows(text) if len(row) >= 3}
+    answered = {*FRENCH, *(_said(status, "", Adjustments(), False)[0] for status in (400, 413, 431, 501, 500))}
+    missing = sorted(code for code in answered if f"`{code}`" not in documented)
+    assert not missing, f"error codes missing from the table of docs/integrators.md: {', '.join(missing)}"
+
+
 def test_every_route_has_a_row_with_its_methods() -> None:
     rows = [row for row in table_rows((DOCS / "integrators.md").read_text(encoding="utf-8")) if len(row) >= 3]
     documented = {row[0]: {m.strip() for m in row[1].split(",")} for row in rows}
