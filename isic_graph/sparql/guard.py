@@ -24,6 +24,7 @@ from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
+from isic_graph.rdf.namespaces import PREFIXES
 from isic_graph.sparql.functions import check_functions
 from isic_graph.sparql.lexer import Token, ends_operand, tokenize, write
 
@@ -162,6 +163,7 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
+    _check_prefixes(tokens, declared, what)
     check_functions(tokens, lambda token: expand(token, declared, declared_base))
     if update and services:
         raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs",
@@ -254,6 +256,26 @@ def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
                              fr=f"<{iri}> n'est pas un graphe de cette base : un jeu de données ne peut nommer que "
                                 "ses graphes (donnés par la description du service en /sparql et par "
                                 "/.well-known/void)")
+
+
+def _check_prefixes(tokens: Sequence[Token], declared: dict[str, str], what: str) -> None:
+    """Refuse a prefixed name whose prefix the text does not declare (the engine's own words for it name what it
+    expected instead, `ENCODE_FOR_URI` or `[_]`), saying the declaration to add: the one this instance's documents
+    use for the prefixes they name."""
+    used = {token.value.partition(":")[0] for token in tokens if token.kind == "pname"}  # declarations' own too
+    if used <= declared.keys():
+        return
+    for token in tokens:
+        prefix = token.value.partition(":")[0]
+        if token.kind != "pname" or prefix in declared:
+            continue
+        known = PREFIXES.get(prefix)
+        add = f"PREFIX {prefix}: <{known}>" if known else f"PREFIX {prefix}: <…>"
+        raise UsageError(f"the prefix {prefix}: of {token.value} is not declared: add `{add}` at the start of the "
+                         f"{what}" + ("" if known else ", with the namespace IRI it stands for"),
+                         fr=f"le préfixe {prefix}: de {token.value} n'est pas déclaré : ajoutez `{add}` au début de "
+                            f"la {'mise à jour' if what == 'update' else 'requête'}"
+                            + ("" if known else ", avec l'IRI de l'espace de noms qu'il désigne"))
 
 
 def declarations(tokens: Sequence[Token]) -> tuple[dict[str, str], str | None]:

@@ -32,7 +32,8 @@ class EmbeddedStore(Store):
         try:
             return from_pyoxigraph(self._store.query(sparql))
         except SyntaxError as exc:
-            raise UsageError(f"SPARQL syntax error: {exc}") from None
+            raise UsageError(f"SPARQL syntax error: {exc}",
+                             f"erreur de syntaxe SPARQL (les mots du moteur, en anglais) : {exc}") from None
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from None
 
@@ -44,7 +45,9 @@ class EmbeddedStore(Store):
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
-            raise UsageError(f"SPARQL update syntax error: {exc}") from None
+            raise UsageError(f"SPARQL update syntax error: {exc}",
+                             f"erreur de syntaxe SPARQL dans la mise à jour (les mots du moteur, en anglais) : {exc}"
+                             ) from None
         except OSError as exc:
             raise _write_error(exc) from None
         except RuntimeError as exc:  # an evaluation error: a graph that exists or not, for CREATE or DROP

@@ -326,7 +326,8 @@ class RemoteStore(Store):
         if status >= 300:
             detail = content.decode("utf-8", "replace")[:500]
             if status == 400:
-                raise UsageError(f"the SPARQL server refused the request: {detail}")
+                raise UsageError(f"the SPARQL server refused the request: {detail}",
+                                 f"le serveur SPARQL a refusé la requête (ses mots, en anglais) : {detail}")
             refusal = graph_state_refusal(detail) if url == self.update_url else None  # (GSP's 404 says the same)
             if refusal is not None:
                 raise refusal

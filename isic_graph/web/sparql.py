@@ -92,8 +92,10 @@ def sparql() -> Response:
         raise NotAcceptable(f"no result format matches Accept: {accept}; results are available as "
                             + ", ".join(available(checked.form)))
     if answer.status >= 400:
-        raise UsageError(_engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
-                         or f"the query was refused ({answer.status})")
+        said = _engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
+        raise UsageError(said or f"the query was refused ({answer.status})",
+                         f"le serveur SPARQL a refusé la requête (ses mots, en anglais) : {said}" if said else
+                         f"la requête a été refusée ({answer.status})")
     served = answer.content_type.split(";")[0].strip().lower()
     response = Response(answer.body, status=answer.status,  # what was asked, with its charset, when it came
                         content_type=content_type(accept) if served in (accept, "") else answer.content_type)

@@ -79,6 +79,60 @@ def test_syntax_error_is_400_with_the_parser_message(client: FlaskClient) -> Non
     response = client.get("/sparql", query_string={"query": "SELEKT * WHERE { ?s ?p ?o }"})
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert "error" in response.json["detail"] and response.json["status"] == 400
+    french = client.get("/sparql", query_string={"query": "SELEKT * WHERE { ?s ?p ?o }"},
+                        headers={"Accept-Language": "fr"})
+    assert french.status_code == 400 and "detail_en" not in french.json
+    assert french.json["detail"].startswith("le serveur SPARQL a refusé la requête (ses mots, en anglais) : ")
+    assert french.json["detail"].endswith(response.json["detail"].partition(": ")[2])  # the engine's words, with where
+
+
+XSD_DECLARED = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+
+
+@pytest.mark.parametrize("query, prefix, suggested", [
+    ('SELECT * WHERE { ?s ?p "1"^^xsd:integer }', "xsd", "<http://www.w3.org/2001/XMLSchema#>"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(xsd:integer(?o) > 1) }", "xsd", "<http://www.w3.org/2001/XMLSchema#>"),
+    ("SELECT ?p WHERE { ?p a foaf:Person }", "foaf", "<http://xmlns.com/foaf/0.1/>"),
+    ("select ?t where { ?s dcterms:title ?t }", "dcterms", "<http://purl.org/dc/terms/>"),
+    ("SELECT * WHERE { ?s :p ?o }", "", "<…>"),
+    ("SELECT * WHERE { ?s ex:p ?o } # ex: is not declared", "ex", "<…>"),
+    (XSD_DECLARED + 'SELECT * WHERE { ?s ?p "1"^^XSD:integer }', "XSD", "<…>"),
+    ("ASK { ?s isic:learnedFrom/dcterms:title ?t }", "isic", "<https://w3id.org/isic/ontology#>"),
+])
+def test_an_undeclared_prefix_is_refused_naming_the_declaration_to_add(client: FlaskClient, query: str, prefix: str,
+                                                                       suggested: str) -> None:
+    """The engine's own words for an undeclared prefix name what it expected instead (`ENCODE_FOR_URI`): the
+    analyst is told which declaration to add, in French when asked."""
+    for lang, words in (("en", "is not declared: add `PREFIX"), ("fr", "n'est pas déclaré : ajoutez `PREFIX")):
+        answer = client.get("/sparql", query_string={"query": query},
+                            headers={"Accept": "application/sparql-results+json", "Accept-Language": lang})
+        assert answer.status_code == 400, answer.get_data(as_text=True)
+        detail = answer.get_json()["detail"]
+        assert words in detail and f"PREFIX {prefix}: {suggested}" in detail, detail
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE { ?s ?p "xsd:integer" }',  # in a string
+    "SELECT * WHERE { ?s ?p <xsd:integer> }",  # an IRI whose scheme reads as a prefix
+    "SELECT * WHERE { ?s ?p ?o } # xsd:integer in a comment",
+    "prefix xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * WHERE { ?s ?p 1 FILTER(xsd:integer(?p)) }",
+    "BASE <http://e.org/> PREFIX x: <ns#> SELECT * WHERE { ?s x:p _:b }",
+])
+def test_a_declared_prefix_or_a_prefix_like_text_elsewhere_passes(client: FlaskClient, query: str) -> None:
+    answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+
+
+def test_an_update_with_an_undeclared_prefix_is_refused_and_changes_nothing(client: FlaskClient) -> None:
+    update = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> owl:sameAs <urn:x:o> } }"
+    answer = client.post("/update", data={"update": update},
+                         headers={"Authorization": f"Bearer {ADMIN}", "Accept-Language": "fr"})
+    assert answer.status_code == 400
+    assert "ajoutez `PREFIX owl: <http://www.w3.org/2002/07/owl#>` au début de la mise à jour" in \
+        answer.get_json()["detail"]
+    asked = client.get("/sparql", query_string={"query": "ASK { GRAPH <urn:x:g> { ?s ?p ?o } }"},
+                       headers={"Accept": "application/sparql-results+json"})
+    assert asked.get_json()["boolean"] is False
 
 
 def test_unacceptable_format_is_406(client: FlaskClient) -> None:
