@@ -15,7 +15,8 @@ digit groups spaced, letters spelt one by one joined, O and l read as digits in 
 number's trunk 0 restored), and so are the texts that its base64 tokens decode to. E-mail addresses are also
 found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `, `(dot)`…, ` chez ` between an address-like
 name and a domain (`jean.dupont chez exemple.fr`), a comma or a space for the domain's last dot before a common
-top-level domain (`jean.dupont@exemple,fr`), and with international domains (`jean@exämple.fr`).
+top-level domain (`jean.dupont@exemple,fr`), and with international domains (`jean@exämple.fr`); whatever is glued
+after its domain (`jean.dupont@exemple.fr-merci`, `x@y.fr_z`).
 A link to one person's conversation (Facebook messages, a Teams chat, a Discord user) is refused; a group's
 invitation (chat.whatsapp.com, discord.gg, signal.group, t.me/joinchat/) names a group, not a person, and passes.
 
@@ -85,17 +86,26 @@ MIDDLE_DOT = "[\u00b7\u1427\u2022\u2027\u2219\u22c5\u2e31\u30fb\ua78f\uff65]"
 # from the start of words only keeps the search linear.
 ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
            r"(?:\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|{label}(?:{domain_dot}{label}){{0,8}}?{domain_dot}"
-           r"(?P<tld>{tld}))(?![\w-])")
+           r"(?P<tld>{tld})){after}")
+# What may follow an address: anything but a letter or a digit, which would make its top-level domain longer. A
+# top-level domain is letters (or an IDN's xn--…), so a hyphen or an underscore after it ends the address and does
+# not hide it: "jean.dupont@exemple.fr-merci", "x@y.fr_z", "jean@exemple.fr—merci" (every dash is read as a hyphen).
+# Letters glued to it are read as part of it: "jean@exemple.frmerci" is an address at the domain "exemple.frmerci",
+# refused all the same. Digits glued to a common top-level domain end it ("jean@exemple.fr1", a note's number);
+# glued to another, they make a label of an identifier ("19:abc@thread.tacv2", a Teams channel's), no address.
+AFTER_ADDRESS = r"(?![^\W_])"
+AFTER_ANY_DOMAIN = r"(?![^\W\d_])"  # digits: told apart by _has_address
 # An address written with "@" or a bracketed (at), and dots or bracketed (dot)s: any top-level domain.
 EMAIL = re.compile(ADDRESS.format(
     word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT})",
-    domain_dot=rf"(?:\.(?!\.)|{MIDDLE_DOT}|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}"), re.IGNORECASE)
+    domain_dot=rf"(?:\.(?!\.)|{MIDDLE_DOT}|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}",
+    after=AFTER_ANY_DOMAIN), re.IGNORECASE)
 # Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr", "jean @ exemple . fr"),
 # the domain must end with a common top-level domain, so that a sentence ("meet at noon.Then") is not read
 # as an address.
-COMMON_DOMAINS = (
+COMMON_DOMAINS = frozenset((
     "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
-    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split()
+    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split())
 # " at ", " at-sign ", the at sign's name in Spanish, Italian and German; "-at-", "/at/"
 BARE_AT = (r"(?:\s{1,3}(?:at[ -]?sign|at|arobase|arobas|arrobase|arobe|arroba|chiocciola|klammeraffe)\s{1,3}"
            r"|\s{0,3}-(?:at|arobase)-\s{0,3}|/(?:at|arobase)/)")
@@ -104,7 +114,7 @@ LOOSE_EMAIL = re.compile(ADDRESS.format(
     word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT}|{BARE_AT})",
     # a dot written as such, or spaced before ("exemple . fr"); not a sentence's full stop ("at home. Me first")
     domain_dot=rf"(?:\.(?!\.)|\s{{1,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
-    tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)
+    tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True)), after=AFTER_ADDRESS), re.IGNORECASE)
 # " chez " (French for "at someone's"): only after a word shaped as an address's local part (a dot, a hyphen, an
 # underscore or a digit in it, and a letter: "jean.dupont", "jdupont35"; a quote may open it, an elision may not:
 # "l'espace-jeunes") and before a domain whose dots are written as such, with a common top-level domain: "chez les
@@ -112,7 +122,7 @@ LOOSE_EMAIL = re.compile(ADDRESS.format(
 LOCAL_PART = r"(?<![\w%+!#$&*=?^`~.-])(?<![^\W\d_]')(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
 CHEZ_EMAIL = re.compile(
     rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
-    rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
+    rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))}){AFTER_ADDRESS}", re.IGNORECASE)
 # A comma, a semicolon or a space for the domain's last dot ("jean.dupont@exemple,fr", "jean.dupont@exemple fr"):
 # only before a common top-level domain that is no word of a sentence (not "de", "me", "it"…), and after an at sign
 # written against the name (not an elision: "l'@import de…") and the domain, or spaced after a name shaped as an
@@ -122,7 +132,8 @@ WORDS_AMONG_DOMAINS = frozenset("de es me it be re ma us ca co ci eu io pt mail 
 LAST_DOT_EMAIL = re.compile(
     rf"(?:(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:(?<!')@|{BRACKETED_AT})|{LOCAL_PART}(?:\s{{1,3}}@\s{{0,3}}|@\s{{1,3}}))"
     rf"{LABEL}(?:\.(?!\.){LABEL}){{0,8}}?(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})(?:"
-    + "|".join(sorted(set(COMMON_DOMAINS) - WORDS_AMONG_DOMAINS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+    + "|".join(sorted(set(COMMON_DOMAINS) - WORDS_AMONG_DOMAINS, key=len, reverse=True)) + rf"){AFTER_ADDRESS}",
+    re.IGNORECASE)
 AT_OR_BRACKET = re.compile(r"[@(\[{<]")
 AT_SIGN = re.compile("@")
 AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|arroba|chiocciola|klammeraffe|à|a|chez)"
@@ -152,12 +163,21 @@ def _has_email(text: str) -> bool:
 
 def _has_address(text: str) -> bool:
     # an address at an IP literal (jean@[192.0.2.1]) has no top-level domain, and is an address all the same
-    if any((match.group("tld") or "@").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
+    if any(_is_address(match) for match in EMAIL.finditer(text)):
         return True
     if LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None:
         return True
     # around an "at" word of a sentence, most windows hold neither an at sign nor a bracket
     return AT_OR_BRACKET.search(text) is not None and LAST_DOT_EMAIL.search(text) is not None
+
+
+def _is_address(match: re.Match[str]) -> bool:
+    """Whether an address's match is one: not a file ("logo@2x.png"), and followed by a digit only after a common
+    top-level domain. (An address at an IP literal, jean@[192.0.2.1], has no top-level domain, and is one.)"""
+    tld = (match.group("tld") or "").lower()
+    if tld in FILE_EXTENSIONS:
+        return False
+    return not tld or tld in COMMON_DOMAINS or not match.string[match.end():match.end() + 1].isdigit()
 
 
 # ---------------------------------------------------------------- numbers: NIR, IBAN, phone
