@@ -22,7 +22,9 @@ invitation (chat.whatsapp.com, discord.gg, signal.group, t.me/joinchat/) names a
 
 Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum; an
 IBAN's structure and ISO 7064 key, of any country, not its national account checks), whether written in one
-block or in groups, and a phone number only if it is a valid number (phonenumbers, French numbering by
+block or in groups (an IBAN's country code starting a word, its account holding a digit, its letters one case and
+no word of five letters or more: "Euro 23 pour accompagner les familles" is a sentence), and a phone number only
+if it is a valid number (phonenumbers, French numbering by
 default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years, amounts and dates are
 not mistaken for personal data. Two NIR forms have no key to check and count by their layout alone (a sex,
 a real month and département, an order number): a NIR written without its key, and a Corsican one (2A, 2B),
@@ -193,9 +195,14 @@ NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or 
 NIR_WITHOUT_KEY = re.compile(rf"(?<![0-9A-Za-z])([1-478]{SEPARATOR}\d\d{SEPARATOR}\d\d{SEPARATOR}(?:\d\d|2[AB])"
                              rf"{SEPARATOR}\d{{3}}{SEPARATOR}\d{{3}})(?!{SEPARATOR}\d)(?![0-9A-Za-z])", re.IGNORECASE)
 NIR_BODY = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[1-8]\d|9[0-9]|2[AB])\d{3}(?!000)\d{3}")
-# upper case; a check digit may be written O, I or L (one of them at most)
-IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}(?:\d{SEPARATOR}[\dOIL]|[OIL]{SEPARATOR}\d)"
-                  rf"(?:{SEPARATOR}[0-9A-Z]){{11,30}}")
+# In either case; a check digit may be written O, I or L (one of them at most). Its country code starts a word, or
+# follows the word IBAN glued to it ("IBANFR76…"): read inside a word ("euRO 23 pour…", "numéRO 83 pour…"),
+# a sentence's next words made an account of a country whose accounts may hold letters.
+IBAN = re.compile(rf"(?:(?<![^\W\d_])|(?<=IBAN))[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}"
+                  rf"(?:\d{SEPARATOR}[\dOIL]|[OIL]{SEPARATOR}\d)(?:{SEPARATOR}[0-9A-Z]){{11,30}}", re.IGNORECASE)
+# A word of letters only, five or more, beside no digit: prose, never part of an account number, whose letters come
+# in groups of four at most when it is grouped ("GB82 WEST 1234…") and beside its digits when it is not
+PROSE_WORD = re.compile(r"(?<![^\W_])[^\W\d_]{5,}(?![^\W_])")
 NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 # A French bank account written without the IBAN's country code: the RIB (bank 5 digits, branch 5, account 11 letters
 # or digits, key 2), alone or after the IBAN's two check digits ("RIB 30006 00001 12345678901 89", "76 3000 6000…"),
@@ -361,7 +368,7 @@ def _find(text: str) -> Iterator[Kind]:
         if any(host in text.lower() for host in CONVERSATION_HOSTS) and CONVERSATION_IN_TEXT.search(text) is not None:
             yield MESSAGING_ADDRESS
     digits = sum(map(str.isdigit, text))
-    if digits >= 2 and len(text) >= MIN_IBAN and (_has_iban(text.upper()) or digits >= 12 and _has_rib(text.upper())):
+    if digits >= 2 and len(text) >= MIN_IBAN and (_has_iban(text) or digits >= 12 and _has_rib(text.upper())):
         yield BANK_ACCOUNT  # its account number may be letters
     if digits < MIN_DIGITS:  # in C: most texts of a batch stop here
         return
@@ -386,15 +393,35 @@ def _is_nir(candidate: str) -> bool:
 
 
 def _has_iban(text: str) -> bool:
-    """Whether an IBAN with a right key starts anywhere in the (upper-case) text, grouped or not."""
+    """Whether an IBAN with a right key starts anywhere in the text, grouped or not."""
     position = 0
     while (match := IBAN.search(text, position)) is not None:
         position = match.start() + 1  # every start is tried: a false candidate must not hide the next one
-        number = NOT_ALPHANUMERIC.sub("", match.group())
+        number = NOT_ALPHANUMERIC.sub("", match.group()).upper()
         length = _iban_length(number[:2])
-        if length and len(number) >= length and any(map(_is_iban, _iban_readings(number[:length]))):
+        if length and len(number) >= length and any(map(_is_iban, _iban_readings(number[:length]))) \
+                and _is_written_as_account(text, match.start(), length):
             return True
     return False
+
+
+def _is_written_as_account(text: str, start: int, length: int) -> bool:
+    """Whether the IBAN of `length` characters that starts at `start` is written as an account number, not as a
+    sentence: its account part (past the country code and key) holds a digit, its letters but the first (and but O,
+    I and L, which may stand for digits) are of one case ("Fr76 3000…", "gb82 west…"; not "Md 60 ups HLM 31 84
+    who…"), and it holds no word of five letters or more
+    ("PS 27 pour accompagner les familles…")."""
+    end, seen = start, 0
+    while seen < length:  # where its last character is written
+        seen, end = seen + (text[end].isascii() and text[end].isalnum()), end + 1
+    written = NOT_ALPHANUMERIC.sub("", text[start:end])
+    if not any(c.isdigit() for c in written[4:]):
+        return False
+    letters = "".join(c for c in written[1:] if c.isalpha() and c not in "OoIiLl")  # those may stand for digits
+    if letters != letters.upper() and letters != letters.lower():
+        return False
+    return all(word.end() <= start + 4 or word.start() >= end for word in PROSE_WORD.finditer(text, max(0, start - 64),
+                                                                                            end + 64))
 
 
 def _has_rib(text: str) -> bool:
