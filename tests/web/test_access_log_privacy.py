@@ -48,10 +48,22 @@ def test_personal_data_in_the_user_agent_is_masked_in_the_log(client: FlaskClien
         assert part not in caplog.text and part.replace(" ", "") not in caplog.text, shown
 
 
-def test_a_user_agent_without_personal_data_is_logged_as_sent(client: FlaskClient,
-                                                             caplog: pytest.LogCaptureFixture) -> None:
+ORDINARY_AGENTS = [
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.1.2 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.5735.196 Mobile "
+    "Safari/537.36 OPR/76.2.4027.73374",
+    "Dalvik/2.1.0 (Linux; U; Android 13; SM-A536B Build/TP1A.220624.014)", "python-requests/2.31.0", "curl/8.5.0",
+    "isic-graph/0.1 (+https://example.org)"]
+
+
+@pytest.mark.parametrize("agent", ORDINARY_AGENTS)
+def test_a_user_agent_without_personal_data_is_logged_as_sent(client: FlaskClient, caplog: pytest.LogCaptureFixture,
+                                                             agent: str) -> None:
     caplog.set_level(logging.DEBUG)
-    agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
     client.get("/healthz", headers={"User-Agent": agent})
     assert access_lines(caplog)[-1]["user_agent"] == agent
 
