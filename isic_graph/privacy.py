@@ -22,8 +22,9 @@ invitation (chat.whatsapp.com, discord.gg, signal.group, t.me/joinchat/) names a
 
 Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum; an
 IBAN's structure and ISO 7064 key, of any country, not its national account checks), whether written in one
-block or in groups (an IBAN's country code starting a word, its account holding a digit, its letters one case and
-no word of five letters or more: "Euro 23 pour accompagner les familles" is a sentence), and a phone number only
+block or in groups (an IBAN's country code starting a word, its account holding a digit, its letters one case, no
+word of five letters or more and no group of two or three letters but its last: "Euro 23 pour accompagner les
+familles" is a sentence), and a phone number only
 if it is a valid number (phonenumbers, French numbering by
 default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years, amounts and dates are
 not mistaken for personal data. Two NIR forms have no key to check and count by their layout alone (a sex,
@@ -203,7 +204,7 @@ IBAN = re.compile(rf"(?:(?<![^\W\d_])|(?<=IBAN))[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}
 # A word of letters only, five or more, beside no digit: prose, never part of an account number, whose letters come
 # in groups of four at most when it is grouped ("GB82 WEST 1234…") and beside its digits when it is not
 PROSE_WORD = re.compile(r"(?<![^\W_])[^\W\d_]{5,}(?![^\W_])")
-NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]+")
 # A French bank account written without the IBAN's country code: the RIB (bank 5 digits, branch 5, account 11 letters
 # or digits, key 2), alone or after the IBAN's two check digits ("RIB 30006 00001 12345678901 89", "76 3000 6000…"),
 # grouped or not; it counts when its key (or the IBAN's, read with FR before it) is right
@@ -409,8 +410,9 @@ def _is_written_as_account(text: str, start: int, length: int) -> bool:
     """Whether the IBAN of `length` characters that starts at `start` is written as an account number, not as a
     sentence: its account part (past the country code and key) holds a digit, its letters but the first (and but O,
     I and L, which may stand for digits) are of one case ("Fr76 3000…", "gb82 west…"; not "Md 60 ups HLM 31 84
-    who…"), and it holds no word of five letters or more
-    ("PS 27 pour accompagner les familles…")."""
+    who…"), and it holds no word of five letters or more ("PS 27 pour accompagner les familles…"), nor, but as its last
+    group, a group of two or three letters ("ro 85 they 77 48 damp half post see…"): its letters come in groups of
+    four (a bank's code, "GB82 WEST 1234…"), or one (Italy's check letter, "IT60 X 05428…"), or beside digits."""
     end, seen = start, 0
     while seen < length:  # where its last character is written
         seen, end = seen + (text[end].isascii() and text[end].isalnum()), end + 1
@@ -419,6 +421,11 @@ def _is_written_as_account(text: str, start: int, length: int) -> bool:
         return False
     letters = "".join(c for c in written[1:] if c.isalpha() and c not in "OoIiLl")  # those may stand for digits
     if letters != letters.upper() and letters != letters.lower():
+        return False
+    groups, counted = NOT_ALPHANUMERIC.split(text[start:end]), 0
+    while groups and counted + len(groups[0]) <= 4:  # the country code and check digits, written apart
+        counted += len(groups.pop(0))
+    if any(2 <= len(group) <= 3 and group.isalpha() and group.strip("OoIiLl") for group in groups[:-1]):
         return False
     return all(word.end() <= start + 4 or word.start() >= end for word in PROSE_WORD.finditer(text, max(0, start - 64),
                                                                                             end + 64))

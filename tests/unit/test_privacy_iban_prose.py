@@ -37,7 +37,11 @@ REPORTED = ["Euro 23 pour accompagner les familles du quartier",
             "Micro 44 demands Comite request programmes resistance diplome",
             "metro 13 successifs Power tips Questions none",
             "https 33 plateforme apprehension location framing learnt",
-            "Zero 86 served Ils Categories Periode Wording titulaires quotidien"]
+            "Zero 86 served Ils Categories Periode Wording titulaires quotidien",
+            # a two-letter word, a number, then short words and numbers: one in a hundred had a right key
+            "bh 22 wait tip type 56 79 tool loss log état are", "gt 99 spot 68 nine act 65 egts fois 76 own body",
+            "lc 92 done nord et well ease 71 cost vie lors bref", "gi 83 peer 88 72 take an open in epci in axes",
+            "kw 68 as ans qpv loss qua 53 year host 97 some", "ps 12 ans de la loi du 3 mai pour les 40 familles"]
 # Real IBANs of countries whose accounts hold letters, and French ones, as people write them
 REAL = ["RO49 AAAA 1B31 0075 9384 0000", "ro49 aaaa 1b31 0075 9384 0000", "RO49AAAA1B31007593840000",
         "MT84 MALT 0110 0001 2345 MTLC AST0 01S", "QA58 DOHB 0000 1234 5678 90AB CDEF G",
@@ -47,7 +51,9 @@ REAL = ["RO49 AAAA 1B31 0075 9384 0000", "ro49 aaaa 1b31 0075 9384 0000", "RO49A
         "FR76 3000 6000 0112 3456 7890 189", "fr76 3000 6000 0112 3456 7890 189", "Fr76 3000 6000 0112 3456 7890 189",
         "IBANFR7630006000011234567890189", "IBAN:FR7630006000011234567890189", "FR76-3000-6000-0112-3456-7890-189",
         "FR76.3000.6000.0112.3456.7890.189", "ＦＲ７６ ３０００ ６０００ ０１１２ ３４５６ ７８９０ １８９",
-        "FR76 3OOO 6OOO O112 3456 7890 189", "RIB 30006 00001 12345678901 89"]
+        "FR76 3OOO 6OOO O112 3456 7890 189", "RIB 30006 00001 12345678901 89", "FR 76 3000 6000 0112 3456 7890 189",
+        "IT60 X054 2811 1010 0000 0123 456", "IT60 X 05428 11101 000000123456", "IT 60 X 05428 11101 000000123456",
+        "SC18 SSCB 1101 0000 0000 0000 1497 USD", "MU17 BOMM 0101 1010 3030 0200 000M UR", "GB82 WEST 123456 98765432"]
 
 
 def strip_accents(word: str) -> str:
