@@ -90,6 +90,12 @@ MIDDLE_DOT = "[\u00b7\u1427\u2022\u2027\u2219\u22c5\u2e31\u30fb\ua78f\uff65]"
 ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
            r"(?:\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|{label}(?:{domain_dot}{label}){{0,8}}?{domain_dot}"
            r"(?P<tld>{tld})){after}")
+# Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr", "jean @ exemple . fr"),
+# the domain must end with a common top-level domain, so that a sentence ("meet at noon.Then") is not read
+# as an address.
+COMMON_DOMAINS = frozenset((
+    "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
+    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split())
 # What may follow an address: anything but a letter or a digit, which would make its top-level domain longer. A
 # top-level domain is letters (or an IDN's xn--…), so a hyphen or an underscore after it ends the address and does
 # not hide it: "jean.dupont@exemple.fr-merci", "x@y.fr_z", "jean@exemple.fr—merci" (every dash is read as a hyphen).
@@ -97,18 +103,14 @@ ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
 # refused all the same. Digits glued to a common top-level domain end it ("jean@exemple.fr1", a note's number);
 # glued to another, they make a label of an identifier ("19:abc@thread.tacv2", a Teams channel's), no address.
 AFTER_ADDRESS = r"(?![^\W_])"
-AFTER_ANY_DOMAIN = r"(?![^\W\d_])"  # digits: told apart by _has_address
+# a digit only after a common top-level domain (its letters after a dot, a middle dot or a bracket)
+AFTER_ANY_DOMAIN = (r"(?:(?![^\W_])|(?=\d)(?:" + "|".join(rf"(?<=\W{domain})" for domain in sorted(COMMON_DOMAINS))
+                    + "))")
 # An address written with "@" or a bracketed (at), and dots or bracketed (dot)s: any top-level domain.
 EMAIL = re.compile(ADDRESS.format(
     word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT})",
     domain_dot=rf"(?:\.(?!\.)|{MIDDLE_DOT}|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}",
     after=AFTER_ANY_DOMAIN), re.IGNORECASE)
-# Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr", "jean @ exemple . fr"),
-# the domain must end with a common top-level domain, so that a sentence ("meet at noon.Then") is not read
-# as an address.
-COMMON_DOMAINS = frozenset((
-    "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
-    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split())
 # " at ", " at-sign ", the at sign's name in Spanish, Italian and German; "-at-", "/at/"
 BARE_AT = (r"(?:\s{1,3}(?:at[ -]?sign|at|arobase|arobas|arrobase|arobe|arroba|chiocciola|klammeraffe)\s{1,3}"
            r"|\s{0,3}-(?:at|arobase)-\s{0,3}|/(?:at|arobase)/)")
@@ -166,21 +168,12 @@ def _has_email(text: str) -> bool:
 
 def _has_address(text: str) -> bool:
     # an address at an IP literal (jean@[192.0.2.1]) has no top-level domain, and is an address all the same
-    if any(_is_address(match) for match in EMAIL.finditer(text)):
+    if any((match.group("tld") or "@").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
         return True
     if LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None:
         return True
     # around an "at" word of a sentence, most windows hold neither an at sign nor a bracket
     return AT_OR_BRACKET.search(text) is not None and LAST_DOT_EMAIL.search(text) is not None
-
-
-def _is_address(match: re.Match[str]) -> bool:
-    """Whether an address's match is one: not a file ("logo@2x.png"), and followed by a digit only after a common
-    top-level domain. (An address at an IP literal, jean@[192.0.2.1], has no top-level domain, and is one.)"""
-    tld = (match.group("tld") or "").lower()
-    if tld in FILE_EXTENSIONS:
-        return False
-    return not tld or tld in COMMON_DOMAINS or not match.string[match.end():match.end() + 1].isdigit()
 
 
 # ---------------------------------------------------------------- numbers: NIR, IBAN, phone

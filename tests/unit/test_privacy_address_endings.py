@@ -4,8 +4,13 @@ that are no address, social handles and web addresses still pass."""
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from isic_graph.privacy import personal_data, personal_data_in_iri, redact
 from tests.conftest import bearer
@@ -26,7 +31,7 @@ GLUED = [address + ending for address in ADDRESSES for ending in ENDINGS]
 # a digit glued to a common top-level domain ends it (a note's number, a year); letters glued to any top-level
 # domain make it longer, an address all the same
 DIGITS_AND_LETTERS = ["jean.dupont@exemple.fr1", "jean.dupont@exemple.com2024", "marie@asso.org2",
-                      "jean.dupont@exemple.frmerci", "marie.martin@gmail.comperso"]
+                      "jean.dupont@exemple.frmerci", "marie.martin@gmail.comperso", "jean@exemple.xn--p1ai-0µ"]
 OTHER_SPELLINGS = ["jean(at)exemple.fr-merci", "jean[at]exemple[dot]fr_merci", "jean at exemple dot fr-merci",
                    "jean.dupont chez exemple.fr-merci", "jean.dupont@exemple,fr-merci", "jean.dupont@exemple·fr-merci",
                    "jean.dupont＠exemple．fr－merci", "Écrire à jean.dupont@exemple.fr—merci d'avance !",
@@ -49,6 +54,20 @@ def test_the_corpus_is_distinct_and_every_address_alone_is_found() -> None:
 def test_an_address_is_found_whatever_is_glued_after_its_domain(value: str) -> None:
     assert [kind.code for kind in personal_data(value)] == ["email"], value
     assert [kind.code for kind in personal_data(f"Contact : {value} pour l'atelier")] == ["email"], value
+
+
+def test_every_dash_of_this_unicode_version_after_a_domain_hides_no_address() -> None:
+    dashes = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Pd"]
+    missed = [f"U+{ord(d):04X}" for d in dashes if not personal_data(f"jean.dupont@exemple.fr{d}merci")]
+    assert len(dashes) > 20 and missed == []
+
+
+@given(address=st.sampled_from(ADDRESSES), glue=st.sampled_from(["-", "_", "\u2013", "\u2014", "\u2011", "--", "_-"]),
+       word=st.text(st.characters(categories=["Ll", "Lu", "Nd"]), min_size=1, max_size=12),
+       before=st.sampled_from(["", "Contact : ", "mail:", "(", "« "]))
+def test_an_address_and_any_word_glued_after_a_dash_or_an_underscore_is_found(address: str, glue: str, word: str,
+                                                                             before: str) -> None:
+    assert "email" in [kind.code for kind in personal_data(f"{before}{address}{glue}{word}")]
 
 
 @pytest.mark.parametrize("value", [v for v in FOUND if " " not in v])
