@@ -26,9 +26,12 @@ AGENTS = [
 ]
 REQUEST_IDS = ["0612345678", "06.12.34.56.78", "+33612345678", "184127645108946", "FR7630006000011234567890189",
                "tel:0612345678", "jean.dupont_at_exemple_dot_fr", "skype:jean.dupont", "33-6-12-34-56-78",
-               "jean.dupont@exemple.fr", "jean dupont", "06 12 34 56 78"]
+               "jean.dupont@exemple.fr", "jean dupont", "06 12 34 56 78", "06-12-34-56-78",
+               "FR76-3000-6000-0112-3456-7890-189", "1-84-12-76-451-089-46", "jean.dupont-at-exemple-dot-fr"]
 KEPT_IDS = ["client-42", "again-1", "b3f1c2d4e5f60718293a4b5c6d7e8f90", "2024-03-01T10:00:00.123", "req:abc.def_12",
-            "job-2024-000123", "SIRET-55210055400013"]
+            "job-2024-000123", "SIRET-55210055400013", "123e4567-e89b-12d3-a456-426614174000",
+            "01ARZ3NDEKTSV4RRFFQ69G5FAV", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "1712345678.123456"]
 
 
 def access_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
