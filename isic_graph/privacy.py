@@ -15,13 +15,17 @@ digit groups spaced, letters spelt one by one joined, O and l read as digits in 
 number's trunk 0 restored), and so are the texts that its base64 tokens decode to. E-mail addresses are also
 found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `, `(dot)`…, ` chez ` between an address-like
 name and a domain (`jean.dupont chez exemple.fr`), a comma or a space for the domain's last dot before a common
-top-level domain (`jean.dupont@exemple,fr`), and with international domains (`jean@exämple.fr`).
+top-level domain (`jean.dupont@exemple,fr`), and with international domains (`jean@exämple.fr`); whatever is glued
+after its domain (`jean.dupont@exemple.fr-merci`, `x@y.fr_z`).
 A link to one person's conversation (Facebook messages, a Teams chat, a Discord user) is refused; a group's
 invitation (chat.whatsapp.com, discord.gg, signal.group, t.me/joinchat/) names a group, not a person, and passes.
 
 Numbers are checked, not just matched: a NIR or an IBAN counts only if its key is right (python-stdnum; an
 IBAN's structure and ISO 7064 key, of any country, not its national account checks), whether written in one
-block or in groups, and a phone number only if it is a valid number (phonenumbers, French numbering by
+block or in groups (an IBAN's country code starting a word, its account holding a digit, its letters one case, no
+word of five letters or more and no group of two or three letters but its last: "Euro 23 pour accompagner les
+familles" is a sentence), and a phone number only
+if it is a valid number (phonenumbers, French numbering by
 default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years, amounts and dates are
 not mistaken for personal data. Two NIR forms have no key to check and count by their layout alone (a sex,
 a real month and département, an order number): a NIR written without its key, and a Corsican one (2A, 2B),
@@ -85,17 +89,28 @@ MIDDLE_DOT = "[\u00b7\u1427\u2022\u2027\u2219\u22c5\u2e31\u30fb\ua78f\uff65]"
 # from the start of words only keeps the search linear.
 ADDRESS = (r"(?:\"[^\"@\n]{{1,64}}\"|(?<![\w%+'!#$&*=?^`~-]){word}{{1,64}}){at}"
            r"(?:\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|{label}(?:{domain_dot}{label}){{0,8}}?{domain_dot}"
-           r"(?P<tld>{tld}))(?![\w-])")
-# An address written with "@" or a bracketed (at), and dots or bracketed (dot)s: any top-level domain.
-EMAIL = re.compile(ADDRESS.format(
-    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT})",
-    domain_dot=rf"(?:\.(?!\.)|{MIDDLE_DOT}|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}"), re.IGNORECASE)
+           r"(?P<tld>{tld})){after}")
 # Where the obfuscation is only a bare word or a spaced dot ("jean at exemple dot fr", "jean @ exemple . fr"),
 # the domain must end with a common top-level domain, so that a sentence ("meet at noon.Then") is not read
 # as an address.
-COMMON_DOMAINS = (
+COMMON_DOMAINS = frozenset((
     "fr com org net eu info biz edu gov int io co me be ch lu ca de es it uk pt nl re gp mq gf yt pm nc pf wf "
-    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split()
+    "bzh paris corsica alsace ma dz tn sn ci cm ht us online site xyz email mail").split())
+# What may follow an address: anything but a letter or a digit, which would make its top-level domain longer. A
+# top-level domain is letters (or an IDN's xn--…), so a hyphen or an underscore after it ends the address and does
+# not hide it: "jean.dupont@exemple.fr-merci", "x@y.fr_z", "jean@exemple.fr—merci" (every dash is read as a hyphen).
+# Letters glued to it are read as part of it: "jean@exemple.frmerci" is an address at the domain "exemple.frmerci",
+# refused all the same. Digits glued to a common top-level domain end it ("jean@exemple.fr1", a note's number);
+# glued to another, they make a label of an identifier ("19:abc@thread.tacv2", a Teams channel's), no address.
+AFTER_ADDRESS = r"(?![^\W_])"
+# a digit only after a common top-level domain (its letters after a dot, a middle dot or a bracket)
+AFTER_ANY_DOMAIN = (r"(?:(?![^\W_])|(?=\d)(?:" + "|".join(rf"(?<=\W{domain})" for domain in sorted(COMMON_DOMAINS))
+                    + "))")
+# An address written with "@" or a bracketed (at), and dots or bracketed (dot)s: any top-level domain.
+EMAIL = re.compile(ADDRESS.format(
+    word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT})",
+    domain_dot=rf"(?:\.(?!\.)|{MIDDLE_DOT}|{BRACKETED_DOT})", tld=r"xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63}",
+    after=AFTER_ANY_DOMAIN), re.IGNORECASE)
 # " at ", " at-sign ", the at sign's name in Spanish, Italian and German; "-at-", "/at/"
 BARE_AT = (r"(?:\s{1,3}(?:at[ -]?sign|at|arobase|arobas|arrobase|arobe|arroba|chiocciola|klammeraffe)\s{1,3}"
            r"|\s{0,3}-(?:at|arobase)-\s{0,3}|/(?:at|arobase)/)")
@@ -104,7 +119,7 @@ LOOSE_EMAIL = re.compile(ADDRESS.format(
     word=WORD_CHARS, label=LABEL, at=rf"(?:\s{{0,3}}@\s{{0,3}}|{BRACKETED_AT}|{QUOTED_AT}|{BARE_AT})",
     # a dot written as such, or spaced before ("exemple . fr"); not a sentence's full stop ("at home. Me first")
     domain_dot=rf"(?:\.(?!\.)|\s{{1,3}}\.(?!\.)\s{{0,3}}|{BRACKETED_DOT}|{BARE_DOT})",
-    tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True))), re.IGNORECASE)
+    tld="|".join(sorted(COMMON_DOMAINS, key=len, reverse=True)), after=AFTER_ADDRESS), re.IGNORECASE)
 # " chez " (French for "at someone's"): only after a word shaped as an address's local part (a dot, a hyphen, an
 # underscore or a digit in it, and a letter: "jean.dupont", "jdupont35"; a quote may open it, an elision may not:
 # "l'espace-jeunes") and before a domain whose dots are written as such, with a common top-level domain: "chez les
@@ -112,7 +127,7 @@ LOOSE_EMAIL = re.compile(ADDRESS.format(
 LOCAL_PART = r"(?<![\w%+!#$&*=?^`~.-])(?<![^\W\d_]')(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
 CHEZ_EMAIL = re.compile(
     rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
-    rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))})(?![\w-])", re.IGNORECASE)
+    rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))}){AFTER_ADDRESS}", re.IGNORECASE)
 # A comma, a semicolon or a space for the domain's last dot ("jean.dupont@exemple,fr", "jean.dupont@exemple fr"):
 # only before a common top-level domain that is no word of a sentence (not "de", "me", "it"…), and after an at sign
 # written against the name (not an elision: "l'@import de…") and the domain, or spaced after a name shaped as an
@@ -122,7 +137,8 @@ WORDS_AMONG_DOMAINS = frozenset("de es me it be re ma us ca co ci eu io pt mail 
 LAST_DOT_EMAIL = re.compile(
     rf"(?:(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}(?:(?<!')@|{BRACKETED_AT})|{LOCAL_PART}(?:\s{{1,3}}@\s{{0,3}}|@\s{{1,3}}))"
     rf"{LABEL}(?:\.(?!\.){LABEL}){{0,8}}?(?:\s{{0,3}}[,;]\s{{0,3}}|\s{{1,3}})(?:"
-    + "|".join(sorted(set(COMMON_DOMAINS) - WORDS_AMONG_DOMAINS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+    + "|".join(sorted(set(COMMON_DOMAINS) - WORDS_AMONG_DOMAINS, key=len, reverse=True)) + rf"){AFTER_ADDRESS}",
+    re.IGNORECASE)
 AT_OR_BRACKET = re.compile(r"[@(\[{<]")
 AT_SIGN = re.compile("@")
 AT_WORD = re.compile(r"(?<![^\W\d_])(?:at|arobase|arobas|arrobase|arobe|arroba|chiocciola|klammeraffe|à|a|chez)"
@@ -173,10 +189,15 @@ NIR_MONTH = re.compile(r"0[1-9]|1[0-2]|[2-9]\d")  # 20 and up: month unknown or 
 NIR_WITHOUT_KEY = re.compile(rf"(?<![0-9A-Za-z])([1-478]{SEPARATOR}\d\d{SEPARATOR}\d\d{SEPARATOR}(?:\d\d|2[AB])"
                              rf"{SEPARATOR}\d{{3}}{SEPARATOR}\d{{3}})(?!{SEPARATOR}\d)(?![0-9A-Za-z])", re.IGNORECASE)
 NIR_BODY = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[1-8]\d|9[0-9]|2[AB])\d{3}(?!000)\d{3}")
-# upper case; a check digit may be written O, I or L (one of them at most)
-IBAN = re.compile(rf"[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}(?:\d{SEPARATOR}[\dOIL]|[OIL]{SEPARATOR}\d)"
-                  rf"(?:{SEPARATOR}[0-9A-Z]){{11,30}}")
-NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+# In either case; a check digit may be written O, I or L (one of them at most). Its country code starts a word, or
+# follows the word IBAN glued to it ("IBANFR76…"): read inside a word ("euRO 23 pour…", "numéRO 83 pour…"),
+# a sentence's next words made an account of a country whose accounts may hold letters.
+IBAN = re.compile(rf"(?:(?<![^\W\d_])|(?<=IBAN))[A-Z]{SEPARATOR}[A-Z]{SEPARATOR}"
+                  rf"(?:\d{SEPARATOR}[\dOIL]|[OIL]{SEPARATOR}\d)(?:{SEPARATOR}[0-9A-Z]){{11,30}}", re.IGNORECASE)
+# A word of letters only, five or more, beside no digit: prose, never part of an account number, whose letters come
+# in groups of four at most when it is grouped ("GB82 WEST 1234…") and beside its digits when it is not
+PROSE_WORD = re.compile(r"(?<![^\W_])[^\W\d_]{5,}(?![^\W_])")
+NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]+")
 # A French bank account written without the IBAN's country code: the RIB (bank 5 digits, branch 5, account 11 letters
 # or digits, key 2), alone or after the IBAN's two check digits ("RIB 30006 00001 12345678901 89", "76 3000 6000…"),
 # grouped or not; it counts when its key (or the IBAN's, read with FR before it) is right
@@ -341,7 +362,7 @@ def _find(text: str) -> Iterator[Kind]:
         if any(host in text.lower() for host in CONVERSATION_HOSTS) and CONVERSATION_IN_TEXT.search(text) is not None:
             yield MESSAGING_ADDRESS
     digits = sum(map(str.isdigit, text))
-    if digits >= 2 and len(text) >= MIN_IBAN and (_has_iban(text.upper()) or digits >= 12 and _has_rib(text.upper())):
+    if digits >= 2 and len(text) >= MIN_IBAN and (_has_iban(text) or digits >= 12 and _has_rib(text.upper())):
         yield BANK_ACCOUNT  # its account number may be letters
     if digits < MIN_DIGITS:  # in C: most texts of a batch stop here
         return
@@ -366,15 +387,41 @@ def _is_nir(candidate: str) -> bool:
 
 
 def _has_iban(text: str) -> bool:
-    """Whether an IBAN with a right key starts anywhere in the (upper-case) text, grouped or not."""
+    """Whether an IBAN with a right key starts anywhere in the text, grouped or not."""
     position = 0
     while (match := IBAN.search(text, position)) is not None:
         position = match.start() + 1  # every start is tried: a false candidate must not hide the next one
-        number = NOT_ALPHANUMERIC.sub("", match.group())
+        number = NOT_ALPHANUMERIC.sub("", match.group()).upper()
         length = _iban_length(number[:2])
-        if length and len(number) >= length and any(map(_is_iban, _iban_readings(number[:length]))):
+        if length and len(number) >= length and any(map(_is_iban, _iban_readings(number[:length]))) \
+                and _is_written_as_account(text, match.start(), length):
             return True
     return False
+
+
+def _is_written_as_account(text: str, start: int, length: int) -> bool:
+    """Whether the IBAN of `length` characters that starts at `start` is written as an account number, not as a
+    sentence: its account part (past the country code and key) holds a digit, its letters but the first (and but O,
+    I and L, which may stand for digits) are of one case ("Fr76 3000…", "gb82 west…"; not "Md 60 ups HLM 31 84
+    who…"), and it holds no word of five letters or more ("PS 27 pour accompagner les familles…"), nor, but as its last
+    group, a group of two or three letters ("ro 85 they 77 48 damp half post see…"): its letters come in groups of
+    four (a bank's code, "GB82 WEST 1234…"), or one (Italy's check letter, "IT60 X 05428…"), or beside digits."""
+    end, seen = start, 0
+    while seen < length:  # where its last character is written
+        seen, end = seen + (text[end].isascii() and text[end].isalnum()), end + 1
+    written = NOT_ALPHANUMERIC.sub("", text[start:end])
+    if not any(c.isdigit() for c in written[4:]):
+        return False
+    letters = "".join(c for c in written[1:] if c.isalpha() and c not in "OoIiLl")  # those may stand for digits
+    if letters != letters.upper() and letters != letters.lower():
+        return False
+    groups, counted = NOT_ALPHANUMERIC.split(text[start:end]), 0
+    while groups and counted + len(groups[0]) <= 4:  # the country code and check digits, written apart
+        counted += len(groups.pop(0))
+    if any(2 <= len(group) <= 3 and group.isalpha() and group.strip("OoIiLl") for group in groups[:-1]):
+        return False
+    return all(word.end() <= start + 4 or word.start() >= end for word in PROSE_WORD.finditer(text, max(0, start - 64),
+                                                                                            end + 64))
 
 
 def _has_rib(text: str) -> bool:

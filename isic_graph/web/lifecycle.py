@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Callable
 
 from flask import Flask, Response, g, request
@@ -99,18 +100,27 @@ def register(app: Flask, writes: Writes) -> None:
 
 
 def new_request_id(incoming: str) -> str:
-    """The client's X-Request-Id if well-formed, else a new one."""
-    return incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    """The client's X-Request-Id if it is a plain token holding no personal data (it is logged and sent back), else a
+    new one: "0612345678" or "tel:0612345678" would put a phone number in the log and the answer."""
+    return incoming if REQUEST_ID.fullmatch(incoming) and _masked(incoming) == incoming else uuid.uuid4().hex
+
+
+@lru_cache(maxsize=1024)  # a client sends the same user agent with each request
+def _masked(value: str) -> str:
+    """A field of the request as the log shows it: the personal data it holds shown as its kinds."""
+    return redact(value)
 
 
 def log_access(request_id: str, client: str | None, method: str, path: str, status: int, size: int | None,
                started: float, user_agent: str, refusal: str | None = None) -> None:
-    """The access log line of a request (started: its time.perf_counter() at arrival); personal data in its path
-    (/id/person/jean@example.org) is shown as its kinds. A refused request's line says the kind of refusal
+    """The access log line of a request (started: its time.perf_counter() at arrival); personal data in the fields
+    the client writes (its path, /id/person/jean@example.org, its method, its user agent, "MonRobot/1.0 (+contact
+    jean.dupont@exemple.fr)") is shown as its kinds, the user agent read before it is shortened. A refused
+    request's line says the kind of refusal
     (the problem's code): a user's mistake is this one line, never a traceback."""
     ACCESS_LOG.info(json.dumps({
         "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "request_id": request_id,
-        "client": client, "method": method, "path": redact(path), "status": status, "bytes": size,
-        "ms": round((time.perf_counter() - started) * 1000, 1), "user_agent": user_agent[:200] or None,
+        "client": client, "method": _masked(method), "path": redact(path), "status": status, "bytes": size,
+        "ms": round((time.perf_counter() - started) * 1000, 1), "user_agent": _masked(user_agent[:1000])[:200] or None,
         **({"refusal": refusal} if refusal else {})},
         ensure_ascii=False))

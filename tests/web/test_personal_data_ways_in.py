@@ -57,6 +57,20 @@ def test_personal_data_in_a_files_name_is_refused_and_never_published(client: Fl
     assert stored_triples(client) == before
 
 
+@pytest.mark.parametrize("name", ["jean.dupont@exemple.fr-organisations.ttl", "marie.martin@caf.fr_fiche.ttl",
+                                  "jean.dupont@exemple.fr\u2014projets.ttl", "JEAN.DUPONT@EXEMPLE.FR-2024.ttl"])
+def test_an_address_followed_by_a_dash_or_an_underscore_in_a_files_name_is_refused(client: FlaskClient,
+                                                                                  tokens: dict[str, str],
+                                                                                  name: str) -> None:
+    before = stored_triples(client)
+    response = client.post("/api/networks/demo/sheets", data={"files": (io.BytesIO(VALID.encode()), name)},
+                           content_type="multipart/form-data", headers=bearer(tokens["demo"]))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "rename the file" in text, text[:500]
+    assert "dupont" not in text.lower() and "martin" not in text
+    assert stored_triples(client) == before
+
+
 @pytest.mark.parametrize("name", ["fiche-action-sociale-35-2024-03-01.ttl", "reseau 35 - 12345678200010.ttl",
                                   "W331234567_33063.ttl", "fiche.ttl"])
 def test_a_files_name_with_dates_and_registry_numbers_passes(client: FlaskClient, tokens: dict[str, str],
