@@ -4,6 +4,7 @@ names no host that is none; through the API, the dry run, the graph store and th
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,62 @@ def test_the_command_line_refuses_them_too(cli: Any, tmp_path: Path, body: str, 
 def test_the_owner_of_a_vocabulary_term_in_any_spelling_is_the_instance(cli: Any, spelling: str) -> None:
     shown = cli("owner", "show", spelling)
     assert shown.exit_code == 0 and "this instance" in shown.output, shown.output
+
+
+ORGANISATIONS = "organisation,nom,types,siret,rna,territoire\n"
+NETWORK = "reseau,nom,site_web\nattacker,Attacker,\n"
+
+
+def upload(client: FlaskClient, token: str, files: dict[str, str], lang: str = "fr") -> TestResponse:
+    return client.post("/api/networks/attacker/sheets", query_string={"mode": "upsert", "lang": lang},
+                       data={name: (io.BytesIO(text.encode()), name) for name, text in files.items()},
+                       content_type="multipart/form-data", headers=bearer(token))
+
+
+@pytest.mark.parametrize("first,second", [("org-a", "ORG-A"), ("ORG-A", "org-a"), ("org-a", "Org-A"),
+                                          ("Caf-Rennes", "caf-RENNES")])
+def test_two_organisations_whose_ids_differ_only_by_case_are_refused_at_their_row(
+        client: FlaskClient, tokens: dict[str, str], first: str, second: str) -> None:
+    """One owner, one page and a reader take `org-a` and `ORG-A` for one organisation: the sheet is refused at the
+    second one's row, suggesting one spelling, and nothing is stored."""
+    before = stored_triples(client)
+    rows = f"{first},Organisation A,association,,,\n{second},Organisation A bis,association,,,\n"
+    answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": ORGANISATIONS + rows})
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:400]
+    text = answer.get_data(as_text=True)
+    assert "organisations.csv" in text and "ligne 2" in text and "majuscules" in text, text[:600]
+    suggested = first.lower() if first.lower() in (first, second) else first  # lower case, else the first spelling
+    assert f"écrivez « {suggested} » partout" in text, text[:600]
+    assert stored_triples(client) == before
+
+
+def test_a_reference_to_an_organisation_in_another_case_is_refused_at_its_cell(client: FlaskClient,
+                                                                                 tokens: dict[str, str]) -> None:
+    partners = "partenariat,projet,en_amont,organisation,roles\natt-p,att-projet,non,ORG-C,pilot\n"
+    projects = ("projet,reseau,date_fiche,titre,description,statut,themes\n"
+                "att-projet,attacker,2024-01-01,Projet,Un projet.,ongoing,parenting\n")
+    organisations = ORGANISATIONS + "org-c,Organisation C,association,,,\n"
+    answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "projects.csv": projects,
+                                                 "organisations.csv": organisations, "partners.csv": partners},
+                    lang="en")
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:400]
+    text = answer.get_data(as_text=True)
+    assert "partners.csv" in text and "'ORG-C' differs from 'org-c'" in text and "write 'org-c'" in text, text[:600]
+
+
+def test_the_same_id_in_the_same_case_still_names_one_organisation(client: FlaskClient, tokens: dict[str, str]) -> None:
+    rows = "Org-Z,Organisation Z,association,,,\n"
+    partners = "partenariat,projet,en_amont,organisation,roles\natt-pz,att-projet-z,non,Org-Z,pilot\n"
+    projects = ("projet,reseau,date_fiche,titre,description,statut,themes\n"
+                "att-projet-z,attacker,2024-01-01,Projet Z,Un projet.,ongoing,parenting\n")
+    answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": ORGANISATIONS + rows,
+                                                 "projects.csv": projects, "partners.csv": partners})
+    assert "majuscules" not in answer.get_data(as_text=True), answer.get_data(as_text=True)[:600]
+
+
+def test_the_command_line_refuses_ids_differing_by_case(cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "network.csv").write_text(NETWORK)
+    (tmp_path / "organisations.csv").write_text(ORGANISATIONS + "org-a,A,association,,,\nORG-A,A bis,association,,,\n")
+    result = cli("ingest", str(tmp_path / "network.csv"), str(tmp_path / "organisations.csv"), "--network", "attacker",
+                 "--lang", "en")
+    assert result.exit_code != 0 and "'ORG-A' differs from 'org-a'" in command_output(result), command_output(result)
