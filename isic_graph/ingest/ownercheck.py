@@ -29,12 +29,14 @@ from isic_graph.ingest.ownership import (
     CHUNK,
     IDENTITY,
     PART_OF,
+    SUBJECT,
     Owner,
     claim_records,
     claim_update,
     is_orphan,
     key,
     peer,
+    record,
     resolve,
     space_update,
 )
@@ -76,6 +78,8 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     for iri, other, t in references:
         if t not in matching:
             raise _refusal(store, batch, iri, other, owner, t)
+    _check_one_spelling(store, graphs, batch, [iri for iri in stated if iri.startswith(graphs.base + "id/")],
+                        [iri for iri, (other, recorded) in found.items() if other == owner and recorded])
     claimed: dict[str, str] = {}
     if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
         claimed[key(graphs, owner.agent)] = owner.agent
@@ -83,6 +87,40 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
         if _published(statements) and (iri not in found or (found[iri][0] == owner and not found[iri][1])):
             claimed.setdefault(key(graphs, iri), iri)
     return sorted(claimed.values())
+
+
+def _check_one_spelling(store: Store, graphs: Graphs, batch: Batch, ours: Sequence[str], held: Sequence[str]) -> None:
+    """One resource of this instance is written one way: two IRIs of the batch that differ only by case
+    (`…/organisation/org-a` and `…/organisation/ORG-A`), or one written otherwise than the owner first published it
+    (`held`: recorded as the owner's), would be two resources that one owner, one page and a reader take for one."""
+    first: dict[str, str] = {}
+    for iri in sorted(ours):
+        other = first.setdefault(key(graphs, iri), iri)
+        if other != iri:
+            raise _twin(batch, iri, other)
+    recorded: dict[str, str] = {}
+    for start in range(0, len(held), CHUNK):
+        part = {record(graphs, key(graphs, iri)): iri for iri in held[start:start + CHUNK]}
+        for row in store.select(f"SELECT ?r ?s WHERE {{ VALUES ?r {{ {' '.join(map(sparql_iri, part))} }} GRAPH "
+                                f"{sparql_iri(graphs.ownership)} {{ ?r <{SUBJECT}> ?s }} }}").rows:
+            recorded[part[term_value(row["r"])]] = term_value(row["s"])
+    for iri, spelling in sorted(recorded.items()):
+        if spelling != normal(iri) and spelling.lower() == iri.lower():
+            raise _twin(batch, iri, spelling, stored=True)
+
+
+def _twin(batch: Batch, iri: str, other: str, stored: bool = False) -> UsageError:
+    """The refusal of a resource written in two ways, suggesting the one stored, else the one in lower case (else the
+    first)."""
+    spelling = iri if iri == iri.lower() and not stored else other
+    where = batch.locations.get(iri)
+    at = {lang: f" ({where.describe(lang)})" if where else "" for lang in ("fr", "en")}
+    before = {"en": "as it is stored" if stored else "in the same submission",
+              "fr": "tel qu'il est enregistré" if stored else "dans le même envoi"}
+    return UsageError(f"<{iri}>{at['en']} differs from <{other}> ({before['en']}) only by case: an identifier names "
+                      f"one resource; write <{spelling}> everywhere; nothing was stored",
+                      f"<{iri}>{at['fr']} ne diffère de <{other}> ({before['fr']}) que par les majuscules : un "
+                      f"identifiant nomme une seule ressource ; écrivez <{spelling}> partout ; rien n'a été enregistré")
 
 
 def _published(statements: list[tuple[Triple, bool]]) -> bool:

@@ -195,7 +195,7 @@ def test_two_organisations_whose_ids_differ_only_by_case_are_refused_at_their_ro
     answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": ORGANISATIONS + rows})
     assert answer.status_code == 422, answer.get_data(as_text=True)[:400]
     text = answer.get_data(as_text=True)
-    assert "organisations.csv" in text and "ligne 2" in text and "majuscules" in text, text[:600]
+    assert "organisations.csv" in text and "ligne 3" in text and "majuscules" in text, text[:600]
     suggested = first.lower() if first.lower() in (first, second) else first  # lower case, else the first spelling
     assert f"écrivez « {suggested} » partout" in text, text[:600]
     assert stored_triples(client) == before
@@ -231,3 +231,33 @@ def test_the_command_line_refuses_ids_differing_by_case(cli: Any, tmp_path: Path
     result = cli("ingest", str(tmp_path / "network.csv"), str(tmp_path / "organisations.csv"), "--network", "attacker",
                  "--lang", "en")
     assert result.exit_code != 0 and "'ORG-A' differs from 'org-a'" in command_output(result), command_output(result)
+
+
+@pytest.mark.parametrize("first,second", [("org-t", "ORG-T"), ("Org-U", "org-u")])
+def test_a_turtle_file_naming_one_resource_in_two_cases_is_refused(client: FlaskClient, tokens: dict[str, str],
+                                                                   first: str, second: str) -> None:
+    before = stored_triples(client)
+    body = (f'<{BASE}id/organisation/{first}> <{LABEL}> "A"@fr . '
+            f'<{BASE}id/organisation/{second}> <{LABEL}> "A bis"@fr .')
+    for method, route, query in WAYS_IN:
+        document = problem(send(client, tokens["attacker"], body, route, method, query), 400, "bad-request")
+        assert "only by case" in document["detail"] and "organisation/org-" in document["detail"], document
+    assert stored_triples(client) == before
+
+
+def test_a_resource_written_otherwise_than_its_owner_first_published_it_is_refused(client: FlaskClient,
+                                                                                    tokens: dict[str, str]) -> None:
+    """The network published `org-s`; a later sheet of its own naming `ORG-S` is refused, suggesting the stored
+    spelling, at its row."""
+    rows = ORGANISATIONS + "org-s,Organisation S,association,,,\n"
+    first = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": rows})
+    assert first.status_code in (200, 201), first.get_data(as_text=True)[:400]
+    before = stored_triples(client)
+    again = upload(client, tokens["attacker"],
+                   {"network.csv": NETWORK, "organisations.csv": rows.replace("org-s", "ORG-S")}, lang="en")
+    text = again.get_data(as_text=True)
+    assert again.status_code == 400 and "as it is stored" in text and "organisations.csv, row 2" in text, text[:600]
+    assert f"write <{BASE}id/organisation/org-s> everywhere" in text, text[:600]
+    turtle = send(client, tokens["attacker"], f'<{BASE}id/organisation/Org-S> <{LABEL}> "S"@fr .')
+    assert turtle.status_code == 400 and "only by case" in turtle.get_json()["detail"], turtle.get_json()
+    assert stored_triples(client) == before
