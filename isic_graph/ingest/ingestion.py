@@ -19,7 +19,7 @@ from isic_graph.ingest.identity import (
     recompute_identity,
     update_identity,
 )
-from isic_graph.ingest.ownercheck import check_batch
+from isic_graph.ingest.ownercheck import check_batch, lookalike_of
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
 from isic_graph.ingest.vocabulary import describes_vocabulary_term
@@ -28,7 +28,6 @@ from isic_graph.rdf.namespaces import (
     DCTERMS,
     FOAF,
     ISIC,
-    NAME_PROPERTIES,
     OWL,
     PROV,
     RDF_TYPE,
@@ -41,7 +40,6 @@ from isic_graph.rdf.namespaces import (
     Graphs,
     check_slug,
 )
-from isic_graph.rdf.vocabularies import canonical, same_key
 from isic_graph.sparql.default_graph import Written, subjects_of
 from isic_graph.sparql.guard import Checked, declarations, expand
 from isic_graph.sparql.terms import iri, iris, is_iri, literal
@@ -58,9 +56,6 @@ PERSON_CLASSES = (FOAF + "Person", SCHEMA + "Person")  # the classes isics:Perso
 HELD_BY = ISIC + "heldBy"
 KEY_COMPONENT = "https://w3id.org/isic/shapes#CheckKeyConstraintComponent"  # results of the checks of _issues
 KNOWN_COMPONENT = "https://w3id.org/isic/shapes#KnownLessonConstraintComponent"
-# the properties the checks here read by name: none of them may be written in another case (`owl#SameAs`)
-KNOWN_TERMS = frozenset({*ownership.ATTACHING, *ownership.IDENTITY, *NAME_PROPERTIES, PROV + "wasAttributedTo"}
-                        - {"http://schema.org/sameAs"})
 
 
 class Mode(str, Enum):
@@ -362,9 +357,7 @@ def _check_spelling(batch: Batch, value: str, subject: str) -> None:
     """A property or class of a vocabulary is written as the vocabulary writes it: a look-alike (`HTTP://WWW.W3.ORG/…`,
     `https://www.w3.org/…`, `owl#%73ameAs`, `http://schema.org/…`, `owl#SameAs`) would pass for the term with its
     readers while every check here reads it as another IRI."""
-    spelling = canonical(value)
-    if spelling is None and value not in KNOWN_TERMS:
-        spelling = next((term for term in KNOWN_TERMS if same_key(term) == same_key(value)), None)
+    spelling = lookalike_of(value)
     if spelling is not None:
         row, en, fr = _where(batch, subject)
         raise LookalikeTerm(f"<{value}> is a look-alike of <{spelling}>, spelt otherwise{en}: write <{spelling}>; "

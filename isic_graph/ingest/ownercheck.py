@@ -44,6 +44,7 @@ from isic_graph.ingest.sheetmodel import column_names
 from isic_graph.rdf.iris import normal, scheme_blind
 from isic_graph.rdf.labels import pick_literal
 from isic_graph.rdf.namespaces import NAME_PROPERTIES, PROV, RDF_TYPE, XSD, Graphs, curie
+from isic_graph.rdf.vocabularies import canonical, same_key
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
@@ -52,6 +53,19 @@ from isic_graph.validation.personal import personal_data_in
 
 # the path under `id/` of this instance's IRIs: a kind, then names of letters, digits, hyphens and underscores
 MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
+
+
+# the properties the checks read by name: none of them may be written in another case either (`owl#SameAs`)
+KNOWN_TERMS = frozenset({*ATTACHING, *IDENTITY, *NAME_PROPERTIES, PROV + "wasAttributedTo"} - {"http://schema.org/sameAs"})
+
+
+def lookalike_of(iri: str) -> str | None:
+    """The one spelling of a vocabulary's term an IRI is a look-alike of (rdf/vocabularies.py; and for a term the
+    checks read by name, another case of it), else None."""
+    spelling = canonical(iri)
+    if spelling is None and iri not in KNOWN_TERMS:
+        spelling = next((term for term in sorted(KNOWN_TERMS) if same_key(term) == same_key(iri)), None)
+    return spelling
 
 
 def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> list[str]:
@@ -148,8 +162,12 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     The peer owns the IRIs under its URI space (under this instance's own base, those nobody here published
     first; outside it, all of them, whatever was recorded before the peer was registered); with no known URI
     space, what it publishes here first.
-    Its URI space and the subjects it is first to publish here are recorded.
+    Its URI space and the subjects it is first to publish here are recorded. A triple whose property (or class)
+    is a look-alike of a vocabulary's term (`https://www.w3.org/2002/07/owl#sameAs`) is left out, as a network's
+    submission holding one is refused: no spelling gets round the identity-link rule.
     """
+    lookalikes = {t for t in triples if lookalike_of(t.predicate.value) is not None or (
+        t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode) and lookalike_of(t.object.value) is not None)}
     stated = _statements(triples)
     mine = peer(graphs, name)
     found = resolve(store, graphs, stated)
@@ -157,7 +175,7 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     own = key(graphs, graphs.base)
     claimed: list[str] = []
     references: list[tuple[str, Owner, Triple]] = []
-    refused: set[Triple] = set()
+    refused: set[Triple] = set(lookalikes)  # a property or class spelt otherwise than its vocabulary: left out
     for iri, statements in stated.items():
         owner, recorded = found.get(iri, (None, False))
         inside = space is None or key(graphs, iri).startswith(space)
