@@ -301,17 +301,28 @@ def _check_vocabulary_untouched(batch: Batch, graphs: Graphs) -> None:
     """Data only: no statement about a vocabulary's term (the shared vocabulary's, or a well-known one's, in any
     spelling: NotOwner, the instance's), no look-alike of a term as a property or a class (LookalikeTerm), no IRI
     whose host names none (UsageError), no shapes (the server's are the only ones), no imports."""
+    first: dict[str, str] = {}  # each IRI, in any position, and the subject of its first triple (to locate it)
+    properties: dict[str, str] = {}  # each property and class, the same
     for t in batch.triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, NamedNode):
-                _check_host(batch, term.value, term_value(t.subject))
+        subject = term_value(t.subject)
+        if isinstance(t.subject, NamedNode):
+            first.setdefault(subject, subject)
+        first.setdefault(t.predicate.value, subject)
+        properties.setdefault(t.predicate.value, subject)
+        if isinstance(t.object, NamedNode):
+            first.setdefault(t.object.value, subject)
+            if t.predicate.value == RDF_TYPE:
+                properties.setdefault(t.object.value, subject)
+    own = not describes_vocabulary_term(graphs.base)  # the IRIs written with the base are no vocabulary's terms
+    for value, subject in first.items():
+        if not (own and value.startswith(graphs.base)):
+            _check_host(batch, value, subject)
     for subject in sorted(batch.subjects):
-        if subject.startswith(VOCABULARY_NAMESPACES) or describes_vocabulary_term(subject):
+        if not (own and subject.startswith(graphs.base)) and (
+                subject.startswith(VOCABULARY_NAMESPACES) or describes_vocabulary_term(subject)):
             raise _vocabulary_refusal(batch, graphs, subject)
-    for t in batch.triples:
-        _check_spelling(batch, t.predicate.value, term_value(t.subject))
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode):
-            _check_spelling(batch, t.object.value, term_value(t.subject))
+    for value, subject in properties.items():
+        _check_spelling(batch, value, subject)
     for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
         used = next((term.value for term in (t.predicate, t.object, t.subject)
                      if isinstance(term, NamedNode) and (term.value.startswith(SH) or term.value == OWL_IMPORTS)),

@@ -16,6 +16,7 @@ describing them. One rule for every owner: network, peer or instance.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections import defaultdict
 from typing import Iterable, Sequence
@@ -41,7 +42,7 @@ from isic_graph.ingest.ownership import (
     space_update,
 )
 from isic_graph.ingest.sheetmodel import column_names
-from isic_graph.rdf.iris import normal, scheme_blind
+from isic_graph.rdf.iris import KEPT, normal, scheme_blind
 from isic_graph.rdf.labels import pick_literal
 from isic_graph.rdf.namespaces import NAME_PROPERTIES, PROV, RDF_TYPE, XSD, Graphs, curie
 from isic_graph.rdf.vocabularies import canonical, same_key
@@ -59,12 +60,16 @@ MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-
 KNOWN_TERMS = frozenset({*ATTACHING, *IDENTITY, *NAME_PROPERTIES, PROV + "wasAttributedTo"} - {"http://schema.org/sameAs"})
 
 
+KNOWN_KEYS = {same_key(term): term for term in sorted(KNOWN_TERMS)}
+
+
+@functools.lru_cache(maxsize=KEPT)
 def lookalike_of(iri: str) -> str | None:
     """The one spelling of a vocabulary's term an IRI is a look-alike of (rdf/vocabularies.py; and for a term the
     checks read by name, another case of it), else None."""
     spelling = canonical(iri)
     if spelling is None and iri not in KNOWN_TERMS:
-        spelling = next((term for term in sorted(KNOWN_TERMS) if same_key(term) == same_key(iri)), None)
+        spelling = KNOWN_KEYS.get(same_key(iri))
     return spelling
 
 

@@ -84,6 +84,8 @@ def canonical(iri: str) -> str | None:
     if found is None:
         return None
     stem, spelling = found
+    if spelling is not None and "#" in spelling:  # `owl#sameAs/` reads as `owl#sameAs`
+        spelling = spelling.rstrip("/")
     if spelling is None:
         return stem if iri != stem else None
     if spelling == iri:

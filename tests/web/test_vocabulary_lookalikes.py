@@ -32,7 +32,8 @@ TERMS = ("http://w3id.org/isic/thesaurus/theme/culture", "http://w3id.org/isic/o
          "https://www.w3.org:443/2001/XMLSchema#string", "http://www.schema.org/Person", "https://schema.org/Thing",
          "http://purl.org/dc/elements/1.1/title", "http://www.w3.org/ns/ldp#Container",
          "HTTP://W3ID.ORG/isic/thesaurus/theme/", "http://w3id.org/isic/shapes#ProjectShape",
-         "http://www.w3.org/2000/01/rdf-schema%23label", "https://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+         "http://www.w3.org/2000/01/rdf-schema%23label", "https://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+         "http://\uff57\uff57\uff57.w3.org/2000/01/rdf-schema#comment", "https://w3id.org/isic/ontology/#Project")
 # identity links in another spelling than their vocabulary's (its case, scheme, a percent-escape, a trailing dot)
 LINKS = ("HTTP://WWW.W3.ORG/2002/07/owl#sameAs", "http://www.w3.org/2002/07/owl#%73ameAs",
          "https://www.w3.org/2002/07/owl#sameAs", "https://www.w3.org/2004/02/skos/core#exactMatch",
@@ -40,7 +41,9 @@ LINKS = ("HTTP://WWW.W3.ORG/2002/07/owl#sameAs", "http://www.w3.org/2002/07/owl#
          "http://www.w3.org/2002/07/OWL#sameAs", "http://www.w3.org./2002/07/owl#sameAs",
          "http://www.w3.org:80/2002/07/owl#sameAs", "http://w3.org/2004/02/skos/core#closeMatch",
          "https://w3id.org/isic/ontology#Describes", "https://w3id.org/isic/ontology#%6CearnedFrom",
-         "http://www.w3.org/2002/07/owl#equivalent%43lass", "https://www.w3.org/2004/02/skos/core#EXACTMATCH")
+         "http://www.w3.org/2002/07/owl#equivalent%43lass", "https://www.w3.org/2004/02/skos/core#EXACTMATCH",
+         "http://user@www.w3.org/2002/07/owl#sameAs",
+         "http://%77ww.w3.org/2002/07/owl#sameAs", "http://\uff57\uff57\uff57.w3.org/2002/07/owl#sameAs")
 HOSTS = ("http://xn--localhost-:5000/id/project/les-incompris", "http://xn--:5000/id/project/x",
          "http://localhost..:5000/id/project/x", "http://.localhost:5000/id/project/x", "http://a..b/x",
          "http://xn--zz-zz.fr/x", "http:///id/project/x", "http://%78n--localhost-:5000/id/project/x",
