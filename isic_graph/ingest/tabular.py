@@ -30,7 +30,7 @@ from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
 from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
-from isic_graph.rdf.iris import lookalike_key
+from isic_graph.rdf.iris import host_problem, lookalike_key
 from isic_graph.rdf.namespaces import RDF_TYPE, XSD
 from isic_graph.validation.validator import Location
 
@@ -260,6 +260,11 @@ class _Reader:
             if not re.match(r"https?://[^\s/]+", cell):
                 refuse("attendu une adresse web complète, qui commence par http:// ou https://",
                        "expected a full web address, starting with http:// or https://")
+                return None
+            wrong_host = host_problem(cell)
+            if wrong_host is not None:
+                refuse(f"ce n'est pas une adresse web possible : {wrong_host[1]}",
+                       f"not a possible web address: {wrong_host[0]}")
                 return None
             return self._iri(cell, refuse)
         lexical = _lexical(column.kind, cell)

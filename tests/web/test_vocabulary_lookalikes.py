@@ -264,3 +264,14 @@ def test_a_resource_written_otherwise_than_its_owner_first_published_it_is_refus
     turtle = send(client, tokens["attacker"], f'<{BASE}id/organisation/Org-S> <{LABEL}> "S"@fr .')
     assert turtle.status_code == 400 and "only by case" in turtle.get_json()["detail"], turtle.get_json()
     assert stored_triples(client) == before
+
+
+@pytest.mark.parametrize("site", ["http://xn--localhost-/", "https://caf..fr/", "http://.caf.fr/", "https://xn--zz-zz.fr/"])
+def test_a_sheets_web_address_whose_host_is_none_is_refused_at_its_cell(client: FlaskClient, tokens: dict[str, str],
+                                                                        site: str) -> None:
+    before = stored_triples(client)
+    answer = upload(client, tokens["attacker"], {"network.csv": f"reseau,nom,site_web\nattacker,Attacker,{site}\n"})
+    assert answer.status_code == 422 and answer.get_json()["code"] == "sheet-refused", answer.get_data(as_text=True)
+    text = answer.get_data(as_text=True)
+    assert "network.csv" in text and "site_web" in text and "adresse web possible" in text, text[:600]
+    assert stored_triples(client) == before
