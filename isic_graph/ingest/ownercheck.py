@@ -11,6 +11,13 @@ A row about another's subject is accepted as a reference when it only repeats th
 type, label, SIRET / RNA / INSEE code, territory level and enclosing territory, actor type) exactly as its owner's
 graphs hold it (a literal's language tag and datatype included); so networks list Rennes or the CAF without
 describing them. One rule for every owner: network, peer or instance.
+
+These checks read properties by their one spelling (ATTACHING, IDENTITY): a property or class written otherwise than
+its vocabulary writes it (lookalike_of: `https://www.w3.org/2002/07/owl#sameAs`, `owl#%73ameAs`, `owl#SameAs`) is
+refused before them in a network's submission (ingestion.py) and left out of a harvest (keep_owned), never read as
+the term: stored as written, it would still pass for the term with a reader or another store. A resource of this
+instance is written one way: two spellings of it differing only by case, in a batch or against the spelling its
+owner first published, are refused (_check_one_spelling).
 """
 
 from __future__ import annotations
