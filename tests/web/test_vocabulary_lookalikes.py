@@ -275,3 +275,11 @@ def test_a_sheets_web_address_whose_host_is_none_is_refused_at_its_cell(client: 
     text = answer.get_data(as_text=True)
     assert "network.csv" in text and "site_web" in text and "adresse web possible" in text, text[:600]
     assert stored_triples(client) == before
+
+
+@pytest.mark.parametrize("spelling", ["http://w3id.org/isic/ontology#theme", "https://schema.org/Project",
+                                      "HTTPS://XMLNS.COM/foaf/0.1/Person"])
+def test_a_vocabulary_term_is_never_transferred_to_a_network(cli: Any, spelling: str) -> None:
+    given = cli("owner", "transfer", spelling, "attacker")
+    assert given.exit_code != 0 and "always owns it" in command_output(given), command_output(given)
+    assert "this instance" in cli("owner", "show", spelling).output
