@@ -11,6 +11,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── AnswerTooLarge          422 answer-too-large   (one value of a query's answer is past what is read)
     │   ├── NotAcceptable           406 not-acceptable
     │   ├── UpdateNotAccepted       400 update-not-accepted (an update sent to the query endpoint: names /update)
+    │   ├── LookalikeTerm           422 lookalike-term     (names the term, its one spelling, the row)
     │   └── MethodNotAllowed        405 method-not-allowed
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
@@ -183,6 +184,19 @@ class NotOwner(IsicError):
         super().__init__(message, fr)
         self.subject = subject
         self.owner = owner
+        self.row = row
+
+
+class LookalikeTerm(UsageError):
+    """A vocabulary's property or class written otherwise than the vocabulary writes it; nothing was written."""
+
+    status = 422
+    code = "lookalike-term"
+
+    def __init__(self, message: str, term: str, canonical: str, row: str | None = None, fr: str | None = None) -> None:
+        super().__init__(message, fr)
+        self.term = term
+        self.canonical = canonical
         self.row = row
 
 

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import UsageError, ValidationFailed
+from isic_graph.errors import LookalikeTerm, NotOwner, UsageError, ValidationFailed
 from isic_graph.ingest import ownership, retraction, settling
 from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, kept_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
@@ -19,10 +19,11 @@ from isic_graph.ingest.identity import (
     recompute_identity,
     update_identity,
 )
-from isic_graph.ingest.ownercheck import check_batch
+from isic_graph.ingest.ownercheck import check_batch, lookalike_of
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
 from isic_graph.ingest.vocabulary import describes_vocabulary_term
+from isic_graph.rdf.iris import host_problem
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     FOAF,
@@ -94,7 +95,7 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     strict: new data also passes the checks the shapes cannot make (SIRET keys; with a store, the lessons
     it confirms or contradicts are known: see targets.py); data stored before them (a backup restored, a
     peer's copy) is kept and served without them (identity links come from valid numbers only)."""
-    _check_vocabulary_untouched(batch)
+    _check_vocabulary_untouched(batch, graphs)
     if network is not None:
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
@@ -133,7 +134,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)",
                          "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "
                          ".ods)")
-    _check_vocabulary_untouched(batch)  # the plain refusals first (check repeats them, for dry runs)
+    _check_vocabulary_untouched(batch, graphs)  # the plain refusals first (check repeats them, for dry runs)
     _check_attribution(batch, graphs, network)
     if not dry_run:
         settling.migrate(store, graphs)
@@ -296,12 +297,32 @@ def _issues(batch: Batch, store: Store | None, graphs: Graphs, exclude_graph: st
     return found
 
 
-def _check_vocabulary_untouched(batch: Batch) -> None:
-    """Data only: no redefinition of the shared vocabulary, no shapes (the server's are the only ones), no imports."""
-    for subject in batch.subjects:
-        if subject.startswith(VOCABULARY_NAMESPACES) or describes_vocabulary_term(subject):
-            raise UsageError(f"<{subject}> belongs to the shared vocabulary, which no network can redefine",
-                             f"<{subject}> appartient au vocabulaire commun, qu'aucun réseau ne peut redéfinir")
+def _check_vocabulary_untouched(batch: Batch, graphs: Graphs) -> None:
+    """Data only: no statement about a vocabulary's term (the shared vocabulary's, or a well-known one's, in any
+    spelling: NotOwner, the instance's), no look-alike of a term as a property or a class (LookalikeTerm), no IRI
+    whose host names none (UsageError), no shapes (the server's are the only ones), no imports."""
+    first: dict[str, str] = {}  # each IRI, in any position, and the subject of its first triple (to locate it)
+    properties: dict[str, str] = {}  # each property and class, the same
+    for t in batch.triples:
+        subject = term_value(t.subject)
+        if isinstance(t.subject, NamedNode):
+            first.setdefault(subject, subject)
+        first.setdefault(t.predicate.value, subject)
+        properties.setdefault(t.predicate.value, subject)
+        if isinstance(t.object, NamedNode):
+            first.setdefault(t.object.value, subject)
+            if t.predicate.value == RDF_TYPE:
+                properties.setdefault(t.object.value, subject)
+    own = not describes_vocabulary_term(graphs.base)  # the IRIs written with the base are no vocabulary's terms
+    for value, subject in first.items():
+        if not (own and value.startswith(graphs.base)):
+            _check_host(batch, value, subject)
+    for subject in sorted(batch.subjects):
+        if not (own and subject.startswith(graphs.base)) and (
+                subject.startswith(VOCABULARY_NAMESPACES) or describes_vocabulary_term(subject)):
+            raise _vocabulary_refusal(batch, graphs, subject)
+    for value, subject in properties.items():
+        _check_spelling(batch, value, subject)
     for t in batch.triples:  # a SHACL term in any position (a type, a property, a superclass…), or an import
         used = next((term.value for term in (t.predicate, t.object, t.subject)
                      if isinstance(term, NamedNode) and (term.value.startswith(SH) or term.value == OWL_IMPORTS)),
@@ -311,6 +332,49 @@ def _check_vocabulary_untouched(batch: Batch) -> None:
                              "that check them are the server's own, and nothing is imported",
                              f"<{term_value(t.subject)}> utilise <{used}> : un envoi ne contient que des données ; "
                              "les formes qui les vérifient sont celles du serveur, et rien n'est importé")
+
+
+def _where(batch: Batch, subject: str) -> tuple[str | None, str, str]:
+    """Where a subject comes from in a sheet (file and row, in English), and the same as an aside in English and
+    French ("" for a Turtle or JSON-LD file, which has no rows)."""
+    where = batch.locations.get(subject) or batch.locations.get(subject.split("#genid-")[0])
+    if where is None:
+        return None, "", ""
+    return where.describe("en"), f" ({where.describe('en')})", f" ({where.describe('fr')})"
+
+
+def _vocabulary_refusal(batch: Batch, graphs: Graphs, subject: str) -> NotOwner:
+    """A statement about a vocabulary's term: the instance's, which alone describes it (its ontology, the well-known
+    vocabularies it uses), whoever states it and in whatever spelling."""
+    row, en, fr = _where(batch, subject)
+    return NotOwner(f"<{subject}> belongs to the shared vocabulary or to a vocabulary it uses, which no network can "
+                    f"redefine: this instance alone describes its terms{en}; nothing was stored",
+                    subject, graphs.base, row,
+                    fr=f"<{subject}> appartient au vocabulaire commun ou à un vocabulaire qu'il emploie, qu'aucun "
+                       f"réseau ne peut redéfinir : cette instance seule en décrit les termes{fr} ; rien n'a été "
+                       "enregistré")
+
+
+def _check_host(batch: Batch, value: str, subject: str) -> None:
+    problem = host_problem(value)
+    if problem is not None:
+        _, en, fr = _where(batch, subject)
+        raise UsageError(f"<{value}> is not an IRI this server takes: {problem[0]}{en}; nothing was stored",
+                         f"<{value}> n'est pas une IRI que ce serveur accepte : {problem[1]}{fr} ; rien n'a été "
+                         "enregistré")
+
+
+def _check_spelling(batch: Batch, value: str, subject: str) -> None:
+    """A property or class of a vocabulary is written as the vocabulary writes it: a look-alike (`HTTP://WWW.W3.ORG/…`,
+    `https://www.w3.org/…`, `owl#%73ameAs`, `http://schema.org/…`, `owl#SameAs`) would pass for the term with its
+    readers while every check here reads it as another IRI."""
+    spelling = lookalike_of(value)
+    if spelling is not None:
+        row, en, fr = _where(batch, subject)
+        raise LookalikeTerm(f"<{value}> is a look-alike of <{spelling}>, spelt otherwise{en}: write <{spelling}>; "
+                            "nothing was stored", value, spelling, row,
+                            fr=f"<{value}> imite <{spelling}>, écrit autrement{fr} : écrivez <{spelling}> ; rien n'a "
+                               "été enregistré")
 
 
 def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:

@@ -11,11 +11,19 @@ A row about another's subject is accepted as a reference when it only repeats th
 type, label, SIRET / RNA / INSEE code, territory level and enclosing territory, actor type) exactly as its owner's
 graphs hold it (a literal's language tag and datatype included); so networks list Rennes or the CAF without
 describing them. One rule for every owner: network, peer or instance.
+
+These checks read properties by their one spelling (ATTACHING, IDENTITY): a property or class written otherwise than
+its vocabulary writes it (lookalike_of: `https://www.w3.org/2002/07/owl#sameAs`, `owl#%73ameAs`, `owl#SameAs`) is
+refused before them in a network's submission (ingestion.py) and left out of a harvest (keep_owned), never read as
+the term: stored as written, it would still pass for the term with a reader or another store. A resource of this
+instance is written one way: two spellings of it differing only by case, in a batch or against the spelling its
+owner first published, are refused (_check_one_spelling).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections import defaultdict
 from typing import Iterable, Sequence
@@ -29,19 +37,22 @@ from isic_graph.ingest.ownership import (
     CHUNK,
     IDENTITY,
     PART_OF,
+    SUBJECT,
     Owner,
     claim_records,
     claim_update,
     is_orphan,
     key,
     peer,
+    record,
     resolve,
     space_update,
 )
 from isic_graph.ingest.sheetmodel import column_names
-from isic_graph.rdf.iris import normal, scheme_blind
+from isic_graph.rdf.iris import KEPT, normal, scheme_blind
 from isic_graph.rdf.labels import pick_literal
 from isic_graph.rdf.namespaces import NAME_PROPERTIES, PROV, RDF_TYPE, XSD, Graphs, curie
+from isic_graph.rdf.vocabularies import canonical, same_key
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
@@ -50,6 +61,23 @@ from isic_graph.validation.personal import personal_data_in
 
 # the path under `id/` of this instance's IRIs: a kind, then names of letters, digits, hyphens and underscores
 MINTED_PATH = re.compile(r"[a-z][a-z-]*(?:/[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)+(?:#[A-Za-z0-9_-]+)?")
+
+
+# the properties the checks read by name: none of them may be written in another case either (`owl#SameAs`)
+KNOWN_TERMS = frozenset({*ATTACHING, *IDENTITY, *NAME_PROPERTIES, PROV + "wasAttributedTo"} - {"http://schema.org/sameAs"})
+
+
+KNOWN_KEYS = {same_key(term): term for term in sorted(KNOWN_TERMS)}
+
+
+@functools.lru_cache(maxsize=KEPT)
+def lookalike_of(iri: str) -> str | None:
+    """The one spelling of a vocabulary's term an IRI is a look-alike of (rdf/vocabularies.py; and for a term the
+    checks read by name, another case of it), else None."""
+    spelling = canonical(iri)
+    if spelling is None and iri not in KNOWN_TERMS:
+        spelling = KNOWN_KEYS.get(same_key(iri))
+    return spelling
 
 
 def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> list[str]:
@@ -76,6 +104,8 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     for iri, other, t in references:
         if t not in matching:
             raise _refusal(store, batch, iri, other, owner, t)
+    _check_one_spelling(store, graphs, batch, [iri for iri in stated if iri.startswith(graphs.base + "id/")],
+                        [iri for iri, (other, recorded) in found.items() if other == owner and recorded])
     claimed: dict[str, str] = {}
     if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
         claimed[key(graphs, owner.agent)] = owner.agent
@@ -83,6 +113,40 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
         if _published(statements) and (iri not in found or (found[iri][0] == owner and not found[iri][1])):
             claimed.setdefault(key(graphs, iri), iri)
     return sorted(claimed.values())
+
+
+def _check_one_spelling(store: Store, graphs: Graphs, batch: Batch, ours: Sequence[str], held: Sequence[str]) -> None:
+    """One resource of this instance is written one way: two IRIs of the batch that differ only by case
+    (`…/organisation/org-a` and `…/organisation/ORG-A`), or one written otherwise than the owner first published it
+    (`held`: recorded as the owner's), would be two resources that one owner, one page and a reader take for one."""
+    first: dict[str, str] = {}
+    for iri in sorted(ours):
+        other = first.setdefault(key(graphs, iri), iri)
+        if other != iri:
+            raise _twin(batch, iri, other)
+    recorded: dict[str, str] = {}
+    for start in range(0, len(held), CHUNK):
+        part = {record(graphs, key(graphs, iri)): iri for iri in held[start:start + CHUNK]}
+        for row in store.select(f"SELECT ?r ?s WHERE {{ VALUES ?r {{ {' '.join(map(sparql_iri, part))} }} GRAPH "
+                                f"{sparql_iri(graphs.ownership)} {{ ?r <{SUBJECT}> ?s }} }}").rows:
+            recorded[part[term_value(row["r"])]] = term_value(row["s"])
+    for iri, spelling in sorted(recorded.items()):
+        if spelling != normal(iri) and spelling.lower() == iri.lower():
+            raise _twin(batch, iri, spelling, stored=True)
+
+
+def _twin(batch: Batch, iri: str, other: str, stored: bool = False) -> UsageError:
+    """The refusal of a resource written in two ways, suggesting the one stored, else the one in lower case (else the
+    first)."""
+    spelling = iri if iri == iri.lower() and not stored else other
+    where = batch.locations.get(iri)
+    at = {lang: f" ({where.describe(lang)})" if where else "" for lang in ("fr", "en")}
+    before = {"en": "as it is stored" if stored else "in the same submission",
+              "fr": "tel qu'il est enregistré" if stored else "dans le même envoi"}
+    return UsageError(f"<{iri}>{at['en']} differs from <{other}> ({before['en']}) only by case: an identifier names "
+                      f"one resource; write <{spelling}> everywhere; nothing was stored",
+                      f"<{iri}>{at['fr']} ne diffère de <{other}> ({before['fr']}) que par les majuscules : un "
+                      f"identifiant nomme une seule ressource ; écrivez <{spelling}> partout ; rien n'a été enregistré")
 
 
 def _published(statements: list[tuple[Triple, bool]]) -> bool:
@@ -110,8 +174,12 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     The peer owns the IRIs under its URI space (under this instance's own base, those nobody here published
     first; outside it, all of them, whatever was recorded before the peer was registered); with no known URI
     space, what it publishes here first.
-    Its URI space and the subjects it is first to publish here are recorded.
+    Its URI space and the subjects it is first to publish here are recorded. A triple whose property (or class)
+    is a look-alike of a vocabulary's term (`https://www.w3.org/2002/07/owl#sameAs`) is left out, as a network's
+    submission holding one is refused: no spelling gets round the identity-link rule.
     """
+    lookalikes = {t for t in triples if lookalike_of(t.predicate.value) is not None or (
+        t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode) and lookalike_of(t.object.value) is not None)}
     stated = _statements(triples)
     mine = peer(graphs, name)
     found = resolve(store, graphs, stated)
@@ -119,7 +187,7 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     own = key(graphs, graphs.base)
     claimed: list[str] = []
     references: list[tuple[str, Owner, Triple]] = []
-    refused: set[Triple] = set()
+    refused: set[Triple] = set(lookalikes)  # a property or class spelt otherwise than its vocabulary: left out
     for iri, statements in stated.items():
         owner, recorded = found.get(iri, (None, False))
         inside = space is None or key(graphs, iri).startswith(space)

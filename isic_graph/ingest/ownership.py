@@ -2,9 +2,10 @@
 
 Owners:
 - a network owns `{base}id/network/{slug}` and what it is first to publish (recorded by that ingestion);
-- the instance owns the shared vocabulary, its own IRIs outside `{base}id/` (graphs, catalogue), the
-  IRIs it mints for its records (`id/ingestion/…`, `id/harvest/…`, `id/load/…`, `id/ownership…/…`,
-  `id/peer/…`, and the `ni:` names of submitted files), and
+- the instance owns the shared vocabulary and the well-known vocabularies it uses (rdf/vocabularies.py: RDF, RDFS,
+  OWL, SKOS, Dublin Core, FOAF, PROV, schema.org…, in any spelling, either web scheme), its own IRIs outside
+  `{base}id/` (graphs, catalogue), the IRIs it mints for its records (`id/ingestion/…`, `id/harvest/…`,
+  `id/load/…`, `id/ownership…/…`, `id/peer/…`, and the `ni:` names of submitted files), and
   what `isic-graph load` brings (reference data, territories included: loading reference data about a
   subject makes the instance its owner);
 - a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
@@ -47,6 +48,7 @@ from isic_graph.rdf.namespaces import (
     VOID,
     Graphs,
 )
+from isic_graph.rdf.vocabularies import is_vocabulary_term
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
@@ -182,9 +184,13 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
-        holder = None if k.startswith((own, VOCABULARY, *MINTED_ELSEWHERE)) else _space_holder(k, spaces_by_key)
+        vocabulary = not k.startswith(own) and is_vocabulary_term(k)
+        holder = None if vocabulary or k.startswith((own, *MINTED_ELSEWHERE)) else _space_holder(k, spaces_by_key)
         if SLUG.fullmatch(slug) and (owner is None or owner.kind == "instance"):  # a network's own IRI is its
             owner = network(graphs, slug)  # own, whatever reference data recorded before that was kept from it
+            recorded.pop(k, None)
+        elif vocabulary and (owner is None or owner.kind != "instance"):  # a vocabulary's term, in any spelling:
+            owner = instance(graphs)  # the instance's, whatever a network recorded before it was recognised
             recorded.pop(k, None)
         elif holder is not None and owner != peer(graphs, holder):  # under a registered peer's space: the
             owner = peer(graphs, holder)  # peer's, whatever a network or reference data recorded before it was

@@ -25,6 +25,7 @@ from isic_graph.ingest.ownership import (
     record,
 )
 from isic_graph.rdf.namespaces import DCTERMS, PROV, XSD, Graphs
+from isic_graph.rdf.vocabularies import is_vocabulary_term
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
 from isic_graph.store.base import Store
@@ -48,6 +49,9 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
     if previous is not None and previous.kind == "network" and key(graphs, iri) == key(
             graphs, graphs.network_resource(previous.name)):
         raise UsageError(f"<{iri}> names network {previous.name!r}, which always owns it")
+    if new.kind != "instance" and is_vocabulary_term(iri):
+        raise UsageError(f"<{iri}> is a term of a vocabulary: this instance always owns it",
+                         f"<{iri}> est un terme d'un vocabulaire : cette instance le possède toujours")
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-transfer/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     before = previous.describe() if previous else "nobody"

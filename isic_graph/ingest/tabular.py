@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, unquote, urljoin
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -30,6 +30,7 @@ from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
 from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
+from isic_graph.rdf.iris import host_problem, lookalike_key
 from isic_graph.rdf.namespaces import RDF_TYPE, XSD
 from isic_graph.validation.validator import Location
 
@@ -121,6 +122,7 @@ class _Reader:
         self.fallback: dict[str, Location] = {}
         self.columns: dict[tuple[str, str, str], str] = {}
         self.present: set[str] = set()
+        self.spelt: dict[str, tuple[str, Location]] = {}  # each resource by lookalike key: its first spelling, where
 
     def read(self, table: Table, raw: RawTable) -> None:
         self.present.add(table.file)
@@ -216,6 +218,9 @@ class _Reader:
         for name, subject in subjects.items():
             (self.locations if name == "row" else self.fallback).setdefault(subject.value,
                                                                             Location(file, number, role=name))
+            if name == "row" and not self._spelt_once(subject.value, file, number,
+                                                      table.keys[0] if len(table.keys) == 1 else None):
+                return
             self._add(subject, RDF_TYPE, NamedNode(table.types[name]))
         for about, path, obj in table.links:
             self._add(subjects[about], path, subjects[obj])
@@ -249,11 +254,17 @@ class _Reader:
             concept = self._concept(column, cell, file, number)
             return NamedNode(concept) if concept else None
         if column.kind == "resource":
-            return self._iri(_expand(column.target or "{}", {"": cell}, cell), refuse)
+            found = self._iri(_expand(column.target or "{}", {"": cell}, cell), refuse)
+            return found if found is None or self._spelt_once(found.value, file, number, column.header) else None
         if column.kind == "iri":
             if not re.match(r"https?://[^\s/]+", cell):
                 refuse("attendu une adresse web complète, qui commence par http:// ou https://",
                        "expected a full web address, starting with http:// or https://")
+                return None
+            wrong_host = host_problem(cell)
+            if wrong_host is not None:
+                refuse(f"ce n'est pas une adresse web possible : {wrong_host[1]}",
+                       f"not a possible web address: {wrong_host[0]}")
                 return None
             return self._iri(cell, refuse)
         lexical = _lexical(column.kind, cell)
@@ -263,6 +274,22 @@ class _Reader:
             refuse(*EXPECTED[column.kind])
             return None
         return Literal(lexical, datatype=NamedNode(column.datatype or XSD + "string"))
+
+    def _spelt_once(self, iri: str, file: str, number: int, column: str | None) -> bool:
+        """Whether a resource the sheet names is spelt as it was first (`org-a` and `ORG-A` would be two resources
+        that one owner, one page and a reader take for one); else the problem is noted, suggesting one spelling."""
+        first = self.spelt.setdefault(lookalike_key(iri), (iri, Location(file, number, column)))
+        if first[0] == iri:
+            return True
+        name, before = unquote(iri.rsplit("/", 1)[-1]), unquote(first[0].rsplit("/", 1)[-1])
+        spelling = name.lower() if name.lower() in (name, before) else before
+        where = {lang: first[1].describe(lang) for lang in ("fr", "en")}
+        self.problems.add(file, number, column, name,
+                          f"« {name} » ne diffère de « {before} » ({where['fr']}) que par les majuscules ou son "
+                          f"écriture : un identifiant nomme une seule ressource ; écrivez « {spelling} » partout",
+                          f"'{name}' differs from '{before}' ({where['en']}) only by its case or spelling: an "
+                          f"identifier names one resource; write '{spelling}' everywhere")
+        return False
 
     def _iri(self, text: str, refuse: object) -> NamedNode | None:
         try:

@@ -14,8 +14,8 @@ from typing import Mapping
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from isic_graph.rdf import resources
-from isic_graph.rdf.iris import lookalike_key
-from isic_graph.rdf.namespaces import OWL, RDF, RDFS, SKOS, VOCABULARY, XSD
+from isic_graph.rdf.namespaces import SKOS
+from isic_graph.rdf.vocabularies import is_vocabulary_term, same_key
 
 SEPARATORS = re.compile(r"[\s\-_'’.]+")
 
@@ -130,25 +130,20 @@ def schemes() -> Mapping[str, Scheme]:
 __all__ = ["Concept", "Scheme", "plain", "schemes"]
 
 
-# The languages the shared vocabulary is written in: no network describes their terms either (rdfs:label, owl:Class…)
-CORE_NAMESPACES = (RDF, RDFS, OWL, XSD)
-
-
 def describes_vocabulary_term(iri: str) -> bool:
-    """Whether an IRI, in any spelling, is a term of the shared vocabulary: under its namespace, a term its ontology
-    and thesauri describe from other vocabularies (dcterms:title, foaf:Person, schema:Project…), or one of RDF, RDFS,
-    OWL and XSD. Only the instance describes them: a network's statement about one would stand beside the ontology's
-    in the published union."""
-    k = lookalike_key(iri, keep_fragment=True)
-    return k.startswith(_vocabulary_keys()[0]) or k in _vocabulary_keys()[1]
+    """Whether an IRI, in any spelling, is a term of a vocabulary only the instance describes (rdf/vocabularies.py:
+    the shared vocabulary, RDF, RDFS, OWL, XSD, SKOS, Dublin Core, FOAF, PROV, ORG, DCAT, schema.org… with either web
+    scheme), or one its ontology and thesauri describe from another vocabulary. A network's statement about one would
+    stand beside the ontology's in the published union."""
+    return is_vocabulary_term(iri) or same_key(iri) in _described_keys()
 
 
 @cache
-def _vocabulary_keys() -> tuple[tuple[str, ...], frozenset[str]]:
-    """The namespaces' keys, and the keys of the other vocabularies' terms the ontology and thesauri describe."""
+def _described_keys() -> frozenset[str]:
+    """The keys of the terms the ontology and thesauri describe."""
     described: set[str] = set()
     for path in (resources.ontology_file(), *resources.thesaurus_files()):
         with path.open("rb") as source:
-            described.update(lookalike_key(t.subject.value, keep_fragment=True)
+            described.update(same_key(t.subject.value)
                              for t in parse(source, RdfFormat.TURTLE) if isinstance(t.subject, NamedNode))
-    return tuple(lookalike_key(n, keep_fragment=True) for n in (VOCABULARY, *CORE_NAMESPACES)), frozenset(described)
+    return frozenset(described)

@@ -41,6 +41,12 @@ def normal(iri: str) -> str:
 def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
     """What look-alikes share: the normal form fully decoded (`%2F` too, and in the host), without user information,
     trailing slash or fragment (unless kept), in lower case."""
+    return lookalike_form(iri, keep_fragment).lower()
+
+
+@functools.lru_cache(maxsize=KEPT)
+def lookalike_form(iri: str, keep_fragment: bool = False) -> str:
+    """lookalike_key with the case of the path, query and fragment kept (the host is in lower case)."""
     head, _, fragment = normal(iri).partition("#")
     parts = _split(head)
     if parts is None:  # no URL a library reads (`http://[zz]/`): compared as written, in lower case
@@ -49,7 +55,39 @@ def lookalike_key(iri: str, keep_fragment: bool = False) -> str:
     path = path.rstrip("/") if path != "/" else path
     netloc = _host_key(urllib.parse.unquote(parts.netloc.rpartition("@")[2]))  # user information names no other
     found = urllib.parse.urlunsplit((parts.scheme, netloc, path, parts.query, ""))
-    return (found + ("#" + fragment if keep_fragment and fragment else "")).lower()
+    return found + ("#" + fragment if keep_fragment and fragment else "")
+
+
+HOST_LABEL = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@functools.lru_cache(maxsize=KEPT)
+def host_problem(iri: str) -> tuple[str, str] | None:
+    """Why a web IRI's host names no host, in English and French: none (`http:///x`), an empty label (`a..b`, `.a`),
+    an A-label that is no punycode (`xn--localhost-`), a label of characters no host name holds or that IDNA refuses;
+    None when it is a host name, an IP address, or the IRI is not a web one."""
+    parts = _split(iri)
+    if parts is None or parts.scheme.lower() not in WEB_SCHEMES:
+        return None
+    authority = parts.netloc.rpartition("@")[2]
+    if authority.startswith("["):  # an IPv6 address (a malformed one makes _split fail)
+        return None
+    host = urllib.parse.unquote(authority.partition(":")[0])
+    host = host[:-1] if host.endswith(".") else host  # one final dot: a fully qualified name
+    if not host:
+        return "it names no host", "elle ne nomme aucun hôte"
+    for label in re.split(r"[.\u3002\uff0e\uff61]", host):
+        if not label:
+            return f"its host {host!r} has an empty label", f"son hôte {host!r} a un nom vide entre deux points"
+        try:
+            if label[:4].lower() == "xn--":
+                idna.decode(label)
+            elif not HOST_LABEL.fullmatch(label):
+                idna.encode(label, uts46=True, std3_rules=False, transitional=False)
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return (f"its host {host!r} holds {label!r}, which is no valid host name (IDNA)",
+                    f"son hôte {host!r} contient {label!r}, qui n'est pas un nom d'hôte valide (IDNA)")
+    return None
 
 
 def scheme_blind(key: str) -> str:

@@ -21,7 +21,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
-from isic_graph.errors import Gone, IsicError, NotOwner, ValidationFailed
+from isic_graph.errors import Gone, IsicError, LookalikeTerm, NotOwner, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web import post_routes
 from isic_graph.web.lifecycle import refused, request_id
@@ -51,6 +51,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                          "enregistré"),
     "not-owner": ("Sujet d'un autre propriétaire", "les données décrivent un sujet qu'un autre possède ; rien n'a "
                                                    "été enregistré"),
+    "lookalike-term": ("Terme mal écrit", "un terme d'un vocabulaire est écrit autrement que ce vocabulaire ne "
+                                          "l'écrit ; rien n'a été enregistré"),
     "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
     "not-found": ("Introuvable", "aucune ressource, aucun graphe ni fichier de ce nom"),
     "unauthorized": ("Authentification requise", "aucun jeton valide n'a été donné (Authorization: Bearer …)"),
@@ -158,6 +160,8 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
     if isinstance(exc, NotOwner):
         extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
+    if isinstance(exc, LookalikeTerm):
+        extra.update(term=exc.term, canonical=exc.canonical, **({"row": exc.row} if exc.row else {}))
     if isinstance(exc, Gone):
         extra["retraction"] = exc.record
     title = (type(exc).__doc__ or exc.code).splitlines()[0]

@@ -1,6 +1,6 @@
 """A network describes none of the terms the shared vocabulary describes, whatever vocabulary they come from
 (dcterms:title, foaf:Person, schema:Project: the ontology declares them) nor those of RDF, RDFS, OWL and XSD, in any
-spelling and through every way in: refused, and the store left as it was."""
+spelling and through every way in: refused as the instance's (422 `not-owner`), and the store left as it was."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ def test_a_network_describing_a_vocabulary_term_is_refused_on_every_way_in(clien
             for lang, words in (("en", "shared vocabulary"), ("fr", "vocabulaire commun")):
                 response = client.open(route, method=method, query_string=query, data=body, content_type=media_type,
                                        headers={**bearer(tokens["demo"]), "Accept-Language": lang})
-                assert response.status_code == 400 and words in response.get_data(as_text=True), \
+                assert response.status_code == 422 and words in response.get_data(as_text=True), \
                     (method, route, media_type, response.status_code, response.get_data(as_text=True)[:300])
+                assert response.get_json()["code"] == "not-owner" and response.get_json()["subject"] == term
     assert stored_triples(client) == before
 
 

@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 from pyoxigraph import RdfFormat
 
-from isic_graph.errors import ParseError, UsageError, ValidationFailed
+from isic_graph.errors import NotOwner, ParseError, UsageError, ValidationFailed
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
@@ -182,7 +182,7 @@ def test_sheet_attributed_to_another_network_is_refused(store: Store, validator:
 
 def test_redefining_the_shared_vocabulary_is_refused(store: Store, validator: Validator, graphs: Graphs) -> None:
     sheet = '<https://w3id.org/isic/ontology#Project> <http://www.w3.org/2000/01/rdf-schema#label> "x" .'
-    with pytest.raises(UsageError, match="shared vocabulary"):
+    with pytest.raises(NotOwner, match="shared vocabulary"):
         ingest(store, validator, graphs, [doc("v.ttl", sheet)], "demo")
 
 

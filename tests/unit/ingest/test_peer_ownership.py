@@ -190,3 +190,25 @@ def test_a_space_registered_after_a_network_took_an_iri_of_it_is_the_peers(tmp_p
     kept, left_out = keep_owned(store, graphs, "canary", SPACE, [triple(SPACE + "y", "Y"),
                                                                            triple(SPACE + "inner/z", "Z")])
     assert kept == (triple(SPACE + "y", "Y"),) and left_out == (SPACE + "inner/z",)
+
+
+@pytest.mark.parametrize("link", ["https://www.w3.org/2002/07/owl#sameAs", "HTTP://WWW.W3.ORG/2002/07/owl#sameAs",
+                                  "http://www.w3.org/2002/07/owl#%73ameAs", "http://schema.org/sameAs",
+                                  "http://w3id.org/isic/ontology#describes", "http://www.w3.org/2002/07/owl#SameAs",
+                                  "https://www.w3.org/2004/02/skos/core#exactMatch"])
+def test_a_harvest_leaves_out_identity_links_in_another_spelling(tmp_path: Path, link: str) -> None:
+    """A peer's copy is read as a network's submission: a look-alike of owl:sameAs (or of another identity link, or a
+    class spelt otherwise) to a local network's project is left out, the peer's other statements kept."""
+    registry = PeerRegistry(tmp_path / "peers.json")
+    registry.add("south", "http://127.0.0.1:9/sparql", allow_private=True, uri_space="https://south.example/id/")
+    graphs = Graphs(BASE, registry.path)
+    store = EmbeddedStore(None)
+    store.update(ownership.claim_update(graphs, ownership.network(graphs, "anas"), [BASE + "id/project/p"],
+                                        BASE + "id/ingestion/20240101T000000000000Z"))
+    mine = "https://south.example/id/project/s"
+    label = triple(mine, "South's")
+    linked = Triple(NamedNode(mine), NamedNode(link), NamedNode(BASE + "id/project/p"))
+    typed = Triple(NamedNode(mine), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                   NamedNode("http://schema.org/Project"))
+    kept, left_out = keep_owned(store, graphs, "south", "https://south.example/id/", [label, linked, typed])
+    assert kept == (label,) and mine in left_out and set(left_out) <= {mine, BASE + "id/project/p"}

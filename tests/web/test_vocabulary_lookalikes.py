@@ -1,0 +1,285 @@
+"""The vocabularies' terms in other spellings: a network describes none of them (the instance's, with its name and row),
+writes no property or class otherwise than its vocabulary does (so the identity-link rule holds in any spelling), and
+names no host that is none; through the API, the dry run, the graph store and the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import BASE, bearer
+from tests.support.stored import stored_triples
+from tests.unit import test_cli
+
+cli = test_cli.cli  # the fixture: the commands, on a copy of the store `init` made once
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PROJECT = BASE + "id/project/les-incompris"  # anas's, in the samples
+# terms of the instance's vocabulary and of the well-known ones it uses, spelt as the vocabulary does or otherwise
+TERMS = ("http://w3id.org/isic/thesaurus/theme/culture", "http://w3id.org/isic/ontology#theme",
+         "https://www.w3.org/2000/01/rdf-schema#label", "https://xmlns.com/foaf/0.1/Person", "http://schema.org/Project",
+         "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#core",
+         "http://www.w3.org/2004/02/skos/core", "http://www.w3.org/ns/dcat#Dataset",
+         "HTTPS://WWW.W3.ORG/2002/07/owl#Thing", "http://www.w3.org./ns/prov#Agent", "http://w3.org/ns/org#Organization",
+         "http://xmlns.com/foaf/0.1/%50erson", "https://purl.org/dc/terms/title", "http://rdfs.org/ns/void#Dataset",
+         "https://www.w3.org:443/2001/XMLSchema#string", "http://www.schema.org/Person", "https://schema.org/Thing",
+         "http://purl.org/dc/elements/1.1/title", "http://www.w3.org/ns/ldp#Container",
+         "HTTP://W3ID.ORG/isic/thesaurus/theme/", "http://w3id.org/isic/shapes#ProjectShape",
+         "http://www.w3.org/2000/01/rdf-schema%23label", "https://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+         "http://\uff57\uff57\uff57.w3.org/2000/01/rdf-schema#comment", "https://w3id.org/isic/ontology/#Project")
+# identity links in another spelling than their vocabulary's (its case, scheme, a percent-escape, a trailing dot)
+LINKS = ("HTTP://WWW.W3.ORG/2002/07/owl#sameAs", "http://www.w3.org/2002/07/owl#%73ameAs",
+         "https://www.w3.org/2002/07/owl#sameAs", "https://www.w3.org/2004/02/skos/core#exactMatch",
+         "http://w3id.org/isic/ontology#describes", "http://schema.org/sameAs", "http://www.w3.org/2002/07/owl#SameAs",
+         "http://www.w3.org/2002/07/OWL#sameAs", "http://www.w3.org./2002/07/owl#sameAs",
+         "http://www.w3.org:80/2002/07/owl#sameAs", "http://w3.org/2004/02/skos/core#closeMatch",
+         "https://w3id.org/isic/ontology#Describes", "https://w3id.org/isic/ontology#%6CearnedFrom",
+         "http://www.w3.org/2002/07/owl#equivalent%43lass", "https://www.w3.org/2004/02/skos/core#EXACTMATCH",
+         "http://user@www.w3.org/2002/07/owl#sameAs",
+         "http://%77ww.w3.org/2002/07/owl#sameAs", "http://\uff57\uff57\uff57.w3.org/2002/07/owl#sameAs")
+HOSTS = ("http://xn--localhost-:5000/id/project/les-incompris", "http://xn--:5000/id/project/x",
+         "http://localhost..:5000/id/project/x", "http://.localhost:5000/id/project/x", "http://a..b/x",
+         "http://xn--zz-zz.fr/x", "http:///id/project/x", "http://%78n--localhost-:5000/id/project/x",
+         "http://ex!ample.org/x")
+
+
+@pytest.fixture(scope="module")
+def tokens(credentials: CredentialStore) -> dict[str, str]:
+    return {"attacker": credentials.add("attacker", "Attacker")}
+
+
+def send(client: FlaskClient, token: str, body: str, route: str = "/api/networks/attacker/sheets",
+         method: str = "POST", query: dict[str, str] | None = None) -> TestResponse:
+    return client.open(route, method=method, query_string=query or {}, data=body.encode(), content_type="text/turtle",
+                       headers=bearer(token))
+
+
+WAYS_IN = (("POST", "/api/networks/attacker/sheets", {}), ("POST", "/api/validate", {"network": "attacker"}),
+           ("PUT", "/graph-store", {"graph": BASE + "graph/network/attacker"}),
+           ("POST", "/graph-store", {"graph": BASE + "graph/network/attacker"}))
+
+
+def problem(answer: TestResponse, status: int, code: str) -> dict[str, Any]:
+    assert answer.status_code == status, answer.get_data(as_text=True)[:400]
+    document: dict[str, Any] = answer.get_json()
+    assert document["code"] == code, document
+    return document
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_a_network_describing_a_vocabulary_term_in_any_spelling_is_refused_as_the_instances(
+        client: FlaskClient, tokens: dict[str, str], term: str) -> None:
+    before = stored_triples(client)
+    for method, route, query in WAYS_IN:
+        for body in (f'<{term}> <http://purl.org/dc/terms/title> "Détourné"@fr .', f'<{term}> <{LABEL}> "x" .'):
+            document = problem(send(client, tokens["attacker"], body, route, method, query), 422, "not-owner")
+            assert document["subject"] == term and document["owner"] == BASE, document
+            assert "shared vocabulary" in document["detail"], document
+    assert stored_triples(client) == before
+
+
+@pytest.mark.parametrize("term", TERMS[:6])
+def test_a_vocabulary_term_is_refused_in_json_ld_and_n_triples_too(client: FlaskClient, tokens: dict[str, str],
+                                                                  term: str) -> None:
+    for media_type, body in (("application/n-triples", f'<{term}> <{LABEL}> "x" .\n'),
+                             ("application/ld+json", json.dumps({"@id": term, LABEL: "x"}))):
+        answer = client.post("/api/networks/attacker/sheets", data=body.encode(), content_type=media_type,
+                             headers=bearer(tokens["attacker"]))
+        assert problem(answer, 422, "not-owner")["subject"] == term
+
+
+@pytest.mark.parametrize("link", LINKS)
+@pytest.mark.parametrize("target", [PROJECT, "http://www.wikidata.org/entity/Q90"])
+def test_an_identity_link_in_another_spelling_is_refused_naming_the_one_spelling(
+        client: FlaskClient, tokens: dict[str, str], link: str, target: str) -> None:
+    """A look-alike of owl:sameAs (or of skos:exactMatch, isic:describes…) would pass for it with its readers while
+    every check reads another IRI: refused, to another's resource or not, telling the vocabulary's spelling."""
+    before = stored_triples(client)
+    for method, route, query in WAYS_IN:
+        answer = send(client, tokens["attacker"], f"<{BASE}id/project/att-x> <{link}> <{target}> .", route, method,
+                      query)
+        document = problem(answer, 422, "lookalike-term")
+        assert document["term"] == link and document["canonical"] != link, document
+        assert document["canonical"].startswith(("http://www.w3.org/", "https://w3id.org/isic/", "https://schema.org/"))
+        assert f"<{document['canonical']}>" in document["detail"], document
+    assert stored_triples(client) == before
+
+
+def test_the_look_alike_names_the_canonical_spelling_in_french_too(client: FlaskClient, tokens: dict[str, str]) -> None:
+    answer = client.post("/api/networks/attacker/sheets", data=f"<{BASE}id/project/att-x> "
+                         f"<https://www.w3.org/2002/07/owl#sameAs> <{PROJECT}> .".encode(),
+                         content_type="text/turtle", headers={**bearer(tokens["attacker"]), "Accept-Language": "fr"})
+    document = problem(answer, 422, "lookalike-term")
+    assert "écrivez <http://www.w3.org/2002/07/owl#sameAs>" in document["detail"], document
+
+
+@pytest.mark.parametrize("kind", ["http://schema.org/Project", "https://xmlns.com/foaf/0.1/Person",
+                                  "http://w3id.org/isic/ontology#Project", "https://w3id.org/isic/ontology#%50roject"])
+def test_a_class_in_another_spelling_is_refused_naming_the_one_spelling(client: FlaskClient, tokens: dict[str, str],
+                                                                        kind: str) -> None:
+    answer = send(client, tokens["attacker"], f'<{BASE}id/project/att-y> a <{kind}> ; <{LABEL}> "y" .')
+    assert problem(answer, 422, "lookalike-term")["term"] == kind
+
+
+def test_the_canonical_terms_are_still_the_networks_to_use(client: FlaskClient, tokens: dict[str, str]) -> None:
+    body = (f'<{BASE}id/person/att-claude> a <http://xmlns.com/foaf/0.1/Person> ; '
+            '<http://xmlns.com/foaf/0.1/name> "Claude Bernard" ; '
+            '<http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q90> .')
+    answer = send(client, tokens["attacker"], body, "/api/validate", query={"network": "attacker"})
+    assert answer.get_json().get("code") not in ("lookalike-term", "not-owner", "bad-request"), answer.get_json()
+
+
+@pytest.mark.parametrize("iri", HOSTS)
+def test_an_iri_whose_host_is_none_is_refused_in_any_position(client: FlaskClient, tokens: dict[str, str],
+                                                              iri: str) -> None:
+    before = stored_triples(client)
+    for body in (f'<{iri}> <{LABEL}> "x" .', f"<{BASE}id/project/att-z> <http://xmlns.com/foaf/0.1/homepage> <{iri}> .",
+                 f'<{BASE}id/project/att-z> <{iri}> "x" .'):
+        for method, route, query in WAYS_IN:
+            document = problem(send(client, tokens["attacker"], body, route, method, query), 400, "bad-request")
+            assert "is not an IRI this server takes" in document["detail"] and "host" in document["detail"], document
+    assert stored_triples(client) == before
+
+
+def command_output(result: Result) -> str:
+    return result.output + (result.stderr if result.stderr_bytes is not None else "")
+
+
+@pytest.mark.parametrize("body,words", [
+    ('<http://w3id.org/isic/ontology#theme> <http://www.w3.org/2000/01/rdf-schema#label> "x" .', "shared vocabulary"),
+    ('<https://xmlns.com/foaf/0.1/Person> <http://www.w3.org/2000/01/rdf-schema#label> "x" .', "shared vocabulary"),
+    (f"<{BASE}id/project/att-x> <https://www.w3.org/2002/07/owl#sameAs> <{PROJECT}> .",
+     "write <http://www.w3.org/2002/07/owl#sameAs>"),
+    (f"<{BASE}id/project/att-x> <http://w3id.org/isic/ontology#describes> <{PROJECT}> .",
+     "write <https://w3id.org/isic/ontology#describes>"),
+    (f'<{HOSTS[0]}> <http://www.w3.org/2000/01/rdf-schema#label> "x" .', "is not an IRI this server takes"),
+])
+def test_the_command_line_refuses_them_too(cli: Any, tmp_path: Path, body: str, words: str) -> None:
+    sheet = tmp_path / "sheet.ttl"
+    sheet.write_text(body + "\n")
+    for args in (("ingest", str(sheet), "--network", "attacker", "--lang", "en"),
+                 ("validate", str(sheet), "--network", "attacker", "--lang", "en")):
+        result = cli(*args)
+        assert result.exit_code != 0 and words in command_output(result), (args, command_output(result))
+
+
+@pytest.mark.parametrize("spelling", ["http://w3id.org/isic/ontology#theme", "https://xmlns.com/foaf/0.1/Person",
+                                      "http://schema.org/Project", "https://www.w3.org/2000/01/rdf-schema#label"])
+def test_the_owner_of_a_vocabulary_term_in_any_spelling_is_the_instance(cli: Any, spelling: str) -> None:
+    shown = cli("owner", "show", spelling)
+    assert shown.exit_code == 0 and "this instance" in shown.output, shown.output
+
+
+ORGANISATIONS = "organisation,nom,types,siret,rna,territoire\n"
+NETWORK = "reseau,nom,site_web\nattacker,Attacker,\n"
+
+
+def upload(client: FlaskClient, token: str, files: dict[str, str], lang: str = "fr") -> TestResponse:
+    return client.post("/api/networks/attacker/sheets", query_string={"mode": "upsert", "lang": lang},
+                       data={name: (io.BytesIO(text.encode()), name) for name, text in files.items()},
+                       content_type="multipart/form-data", headers=bearer(token))
+
+
+@pytest.mark.parametrize("first,second", [("org-a", "ORG-A"), ("ORG-A", "org-a"), ("org-a", "Org-A"),
+                                          ("Caf-Rennes", "caf-RENNES")])
+def test_two_organisations_whose_ids_differ_only_by_case_are_refused_at_their_row(
+        client: FlaskClient, tokens: dict[str, str], first: str, second: str) -> None:
+    """One owner, one page and a reader take `org-a` and `ORG-A` for one organisation: the sheet is refused at the
+    second one's row, suggesting one spelling, and nothing is stored."""
+    before = stored_triples(client)
+    rows = f"{first},Organisation A,association,,,\n{second},Organisation A bis,association,,,\n"
+    answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": ORGANISATIONS + rows})
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:400]
+    text = answer.get_data(as_text=True)
+    assert "organisations.csv" in text and "ligne 3" in text and "majuscules" in text, text[:600]
+    suggested = first.lower() if first.lower() in (first, second) else first  # lower case, else the first spelling
+    assert f"écrivez « {suggested} » partout" in text, text[:600]
+    assert stored_triples(client) == before
+
+
+def test_a_reference_to_an_organisation_in_another_case_is_refused_at_its_cell(client: FlaskClient,
+                                                                                 tokens: dict[str, str]) -> None:
+    partners = "partenariat,projet,en_amont,organisation,roles\natt-p,att-projet,non,ORG-C,pilot\n"
+    projects = ("projet,reseau,date_fiche,titre,description,statut,themes\n"
+                "att-projet,attacker,2024-01-01,Projet,Un projet.,ongoing,parenting\n")
+    organisations = ORGANISATIONS + "org-c,Organisation C,association,,,\n"
+    answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "projects.csv": projects,
+                                                 "organisations.csv": organisations, "partners.csv": partners},
+                    lang="en")
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:400]
+    text = answer.get_data(as_text=True)
+    assert "partners.csv" in text and "'ORG-C' differs from 'org-c'" in text and "write 'org-c'" in text, text[:600]
+
+
+def test_the_same_id_in_the_same_case_still_names_one_organisation(client: FlaskClient, tokens: dict[str, str]) -> None:
+    rows = "Org-Z,Organisation Z,association,,,\n"
+    partners = "partenariat,projet,en_amont,organisation,roles\natt-pz,att-projet-z,non,Org-Z,pilot\n"
+    projects = ("projet,reseau,date_fiche,titre,description,statut,themes\n"
+                "att-projet-z,attacker,2024-01-01,Projet Z,Un projet.,ongoing,parenting\n")
+    answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": ORGANISATIONS + rows,
+                                                 "projects.csv": projects, "partners.csv": partners})
+    assert "majuscules" not in answer.get_data(as_text=True), answer.get_data(as_text=True)[:600]
+
+
+def test_the_command_line_refuses_ids_differing_by_case(cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "network.csv").write_text(NETWORK)
+    (tmp_path / "organisations.csv").write_text(ORGANISATIONS + "org-a,A,association,,,\nORG-A,A bis,association,,,\n")
+    result = cli("ingest", str(tmp_path / "network.csv"), str(tmp_path / "organisations.csv"), "--network", "attacker",
+                 "--lang", "en")
+    assert result.exit_code != 0 and "'ORG-A' differs from 'org-a'" in command_output(result), command_output(result)
+
+
+@pytest.mark.parametrize("first,second", [("org-t", "ORG-T"), ("Org-U", "org-u")])
+def test_a_turtle_file_naming_one_resource_in_two_cases_is_refused(client: FlaskClient, tokens: dict[str, str],
+                                                                   first: str, second: str) -> None:
+    before = stored_triples(client)
+    body = (f'<{BASE}id/organisation/{first}> <{LABEL}> "A"@fr . '
+            f'<{BASE}id/organisation/{second}> <{LABEL}> "A bis"@fr .')
+    for method, route, query in WAYS_IN:
+        document = problem(send(client, tokens["attacker"], body, route, method, query), 400, "bad-request")
+        assert "only by case" in document["detail"] and "organisation/org-" in document["detail"], document
+    assert stored_triples(client) == before
+
+
+def test_a_resource_written_otherwise_than_its_owner_first_published_it_is_refused(client: FlaskClient,
+                                                                                    tokens: dict[str, str]) -> None:
+    """The network published `org-s`; a later sheet of its own naming `ORG-S` is refused, suggesting the stored
+    spelling, at its row."""
+    rows = ORGANISATIONS + "org-s,Organisation S,association,,,\n"
+    first = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": rows})
+    assert first.status_code in (200, 201), first.get_data(as_text=True)[:400]
+    before = stored_triples(client)
+    again = upload(client, tokens["attacker"],
+                   {"network.csv": NETWORK, "organisations.csv": rows.replace("org-s", "ORG-S")}, lang="en")
+    text = again.get_data(as_text=True)
+    assert again.status_code == 400 and "as it is stored" in text and "organisations.csv, row 2" in text, text[:600]
+    assert f"write <{BASE}id/organisation/org-s> everywhere" in text, text[:600]
+    turtle = send(client, tokens["attacker"], f'<{BASE}id/organisation/Org-S> <{LABEL}> "S"@fr .')
+    assert turtle.status_code == 400 and "only by case" in turtle.get_json()["detail"], turtle.get_json()
+    assert stored_triples(client) == before
+
+
+@pytest.mark.parametrize("site", ["http://xn--localhost-/", "https://caf..fr/", "http://.caf.fr/", "https://xn--zz-zz.fr/"])
+def test_a_sheets_web_address_whose_host_is_none_is_refused_at_its_cell(client: FlaskClient, tokens: dict[str, str],
+                                                                        site: str) -> None:
+    before = stored_triples(client)
+    answer = upload(client, tokens["attacker"], {"network.csv": f"reseau,nom,site_web\nattacker,Attacker,{site}\n"})
+    assert answer.status_code == 422 and answer.get_json()["code"] == "sheet-refused", answer.get_data(as_text=True)
+    text = answer.get_data(as_text=True)
+    assert "network.csv" in text and "site_web" in text and "adresse web possible" in text, text[:600]
+    assert stored_triples(client) == before
+
+
+@pytest.mark.parametrize("spelling", ["http://w3id.org/isic/ontology#theme", "https://schema.org/Project",
+                                      "HTTPS://XMLNS.COM/foaf/0.1/Person"])
+def test_a_vocabulary_term_is_never_transferred_to_a_network(cli: Any, spelling: str) -> None:
+    given = cli("owner", "transfer", spelling, "attacker")
+    assert given.exit_code != 0 and "always owns it" in command_output(given), command_output(given)
+    assert "this instance" in cli("owner", "show", spelling).output
