@@ -91,7 +91,7 @@ def post(server: LiveServer, token: str, sheet: Sheet, mode: str, timeout: float
     while True:
         answer = request(f"{server.url}/api/networks/{sheet.network}/sheets?mode={mode}", "POST", sheet.body,
                          {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"}, timeout=timeout)
-        busy = answer.status == 429 or (answer.status == 503 and answer.json().get("code") == "server-busy")
+        busy = answer.status == 429 or (answer.status == 503 and b'"server-busy"' in answer.body)
         if not busy or time.monotonic() + int(answer.headers["retry-after"]) > deadline:
             return answer
         time.sleep(int(answer.headers["retry-after"]) * random.uniform(1, 1.5))
