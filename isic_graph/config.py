@@ -179,8 +179,9 @@ class Settings:
         "other programs write to)", _cache_size)
     client_concurrency: int = setting(
         "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 3, _integer,
-        "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps) one client "
-        "may have running at once; past it, 429 with Retry-After", _positive)
+        "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps, and every "
+        "write and dry run, whoever's token it carries) one client may have running at once; past it, 429 with "
+        "Retry-After", _positive)
     costly_slots: int = setting(
         "ISIC_COSTLY_SLOTS", "costly_slots", 6, _integer,
         "costly requests the server runs at once, all clients together; keep it below `serve --threads` (8), so "

@@ -1,15 +1,18 @@
 """What one client may hold at once: a few costly requests running, and their time charged to its budget.
 
-Costly requests are the reads that make the server work (queries, validations, maps and the other
-derived pages, whole graphs, dumps, searches): every request but the static files, /healthz, OPTIONS
-and the writes authenticated by a header. The pages' forms that write (the upload page, the sheet form,
-a withdrawal) send their credential in the body, which is read whole (every file of a multipart form)
-before anyone is known: they are costly too. Past ISIC_CLIENT_CONCURRENCY of them running for one client address,
-the next is answered 429 with Retry-After; other clients are not affected. Their time (but that of
-/sparql, which charges its own) is charged to the client's per-minute budget (budget.py).
-
-Views that run costly work outside this hook, or want to hold the slot themselves, call `hold`: within a
-request that already holds one for the same client it takes nothing more.
+Costly requests are every request but the static files, /healthz and OPTIONS: the reads that make the
+server work (queries, validations, maps and the other derived pages, whole graphs, dumps, searches) and
+every write, whoever sends it. A write authenticated by a header (a network's sheets, with or without
+?dry-run, its withdrawals, the Graph Store's PUT, POST and DELETE, /update, /api/harvest) reads and
+validates its body on one of the server's threads for as long as a validation takes: uncounted, one
+network's token sending ten of them at once held every thread. The administrator's are counted too: the
+pool of slots leaves a thread to cheap requests only if every request that may hold one for long is in it.
+The pages' forms that write (the upload page, the sheet form, a withdrawal) send their credential in their
+body, which is read whole (every file of a multipart form) before anyone is known. The slot is taken before
+the view runs, so a refused request reads nothing and writes nothing. Past ISIC_CLIENT_CONCURRENCY of them
+running for one client address, the next is answered 429 with Retry-After; other clients are not affected.
+Their time (but that of /sparql, which charges its own) is charged to the client's per-minute budget
+(budget.py), a write's wait for the write lock included.
 """
 
 from __future__ import annotations
@@ -24,10 +27,7 @@ from isic_graph.web.clients import holder
 from isic_graph.web.services import services
 
 CHEAP = frozenset({"static", "health.healthz"})
-READ_ONLY_POSTS = frozenset({"sparql.sparql", "api.validate", "sheets.check_sheet"})
-BODY_CREDENTIAL_POSTS = frozenset({"sheet_upload.csv_upload", "sheets.submit_sheet", "retraction.withdraw_form"})
 CHARGES_ITSELF = frozenset({"sparql.sparql"})  # /sparql checks and charges the budget around its own work
-READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 @contextmanager
@@ -53,10 +53,10 @@ def client() -> str:
 
 
 def costly() -> bool:
+    """Whether the request takes a slot: every request that reached a view, but the cheap ones and OPTIONS
+    (reads and writes alike, whatever credential they carry)."""
     endpoint = request.endpoint
-    if endpoint is None or endpoint in CHEAP or request.method == "OPTIONS":
-        return False
-    return request.method in READ_METHODS or endpoint in READ_ONLY_POSTS or endpoint in BODY_CREDENTIAL_POSTS
+    return endpoint is not None and endpoint not in CHEAP and request.method != "OPTIONS"
 
 
 def register(app: Flask) -> None:

@@ -85,8 +85,16 @@ def notes(network: str, tag: str, count: int, padding: int = 0) -> Sheet:
 
 
 def post(server: LiveServer, token: str, sheet: Sheet, mode: str, timeout: float = 120) -> Answer:
-    return request(f"{server.url}/api/networks/{sheet.network}/sheets?mode={mode}", "POST", sheet.body,
-                   {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"}, timeout=timeout)
+    """The batch posted; sent again after Retry-After while the server says the client holds its share of
+    costly requests (429) or every slot is taken (503 server-busy), as a client should, for `timeout` s at most."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = request(f"{server.url}/api/networks/{sheet.network}/sheets?mode={mode}", "POST", sheet.body,
+                         {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"}, timeout=timeout)
+        busy = answer.status == 429 or (answer.status == 503 and b'"server-busy"' in answer.body)
+        if not busy or time.monotonic() + int(answer.headers["retry-after"]) > deadline:
+            return answer
+        time.sleep(int(answer.headers["retry-after"]) * random.uniform(1, 1.5))
 
 
 def rows(server: LiveServer, sparql: str) -> list[dict[str, str]]:

@@ -194,3 +194,34 @@ def map_renders(url: str, source: str, answers: list[Answer]) -> Work:
         return request(f"{url}{MAPS[index % len(MAPS)]}?start={start}", source=source, timeout=60)
 
     return _repeating(send, answers)
+
+
+def organisations(count: int, tag: str) -> bytes:
+    """A valid sheet of `count` organisations (about 280 bytes each), their IRIs starting with id/organisation/tag-."""
+    lines = ["@prefix isic: <https://w3id.org/isic/ontology#> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix at: <https://w3id.org/isic/thesaurus/actor-type/> ."]
+    lines += [f'<{BASE}id/organisation/{tag}-{n}> a isic:Organisation ; rdfs:label "Organisation {tag} {n}"@fr ; '
+              f'isic:actorType at:association ; rdfs:comment "{"une organisation du réseau " * 5}"@fr .'
+              for n in range(count)]
+    return "\n".join(lines).encode()
+
+
+WRITE_ROUTES = ("graph-store", "sheets", "dry-run")
+
+
+def writes(url: str, source: str, token: str, network: str, route: str, answers: list[Answer],
+           count: int = 3000) -> Work:
+    """A network's writes with its token, two sheets in turn (tags NETWORK-a and NETWORK-b): the Graph Store's
+    PUT of its graph, a replace by its sheets, or a dry run of an upsert."""
+    bodies = [organisations(count, f"{network}-{tag}") for tag in "ab"]
+    headers = {"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"}
+    target = {"graph-store": f"/graph-store?graph={urllib.parse.quote(f'{BASE}graph/network/{network}', safe='')}",
+              "sheets": f"/api/networks/{network}/sheets?mode=replace",
+              "dry-run": f"/api/networks/{network}/sheets?dry-run=1&mode=upsert"}[route]
+    method = "PUT" if route == "graph-store" else "POST"
+
+    def send(index: int, round_: int) -> Answer:
+        return request(f"{url}{target}", method, bodies[(index + round_) % 2], headers, source=source, timeout=60)
+
+    return _repeating(send, answers)

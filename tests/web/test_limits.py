@@ -11,6 +11,7 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from isic_graph.admin.credentials import CredentialStore
 from isic_graph.config import Settings
 from isic_graph.errors import ServerBusy, TooManyAtOnce
 from isic_graph.query.budget import Concurrency
@@ -18,6 +19,7 @@ from isic_graph.store.engine import Engine
 from isic_graph.web import create_app
 from isic_graph.web.limits import HeldBody
 from tests.conftest import ADMIN, bearer
+from tests.support.oxigraph_server import engine_state
 from tests.support.queries import BASE
 
 OTHER = {"REMOTE_ADDR": "127.0.0.9"}
@@ -120,8 +122,6 @@ def test_a_streamed_answer_holds_its_clients_slot_until_it_is_sent(app: Flask) -
     assert refused.status_code == 429
     assert client.get("/maps/partnerships.svg", environ_base=OTHER).status_code == 200
     assert client.get("/healthz").status_code == 200  # not costly
-    update = {"update": "INSERT DATA { GRAPH <http://example.org/limits> { <urn:a> <urn:b> <urn:c> } }"}
-    assert client.post("/update", data=update, headers=bearer(ADMIN)).status_code == 204  # writes are not held
     assert dump.data[:2] == b"\x1f\x8b"
     assert client.get("/maps/partnerships.svg").status_code == 200
 
@@ -197,3 +197,84 @@ def test_one_client_cannot_take_more_slots_by_another_spelling_or_address_of_its
     assert client.get("/maps/partnerships.svg", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"}).status_code == 200
     assert client.get("/maps/partnerships.svg", environ_base=OTHER).status_code == 200
     assert dump.data[:2] == b"\x1f\x8b"
+
+
+NETWORK = "quota"
+ORGANISATION = ("@prefix isic: <https://w3id.org/isic/ontology#> .\n"
+                "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                "@prefix at: <https://w3id.org/isic/thesaurus/actor-type/> .\n"
+                "<id/organisation/quota-1> a isic:Organisation ; rdfs:label \"Quota\"@fr ;"
+                " isic:actorType at:association .")
+NETWORK_GRAPH = f"{BASE}graph/network/{NETWORK}"
+TURTLE = "text/turtle"
+WITHDRAWAL = '{"resource": "%sid/organisation/quota-1", "reason": "doublon"}' % BASE
+INSERT = "update=" + "INSERT DATA { GRAPH <http://example.org/limits> { <urn:a> <urn:b> <urn:c> } }"
+FORM = "application/x-www-form-urlencoded"
+WRITES = {  # every write and dry run authenticated by a header: method, path, body, its type, whose token
+    "sheets": ("POST", f"/api/networks/{NETWORK}/sheets?mode=upsert", ORGANISATION, TURTLE, NETWORK),
+    "sheets-dry-run": ("POST", f"/api/networks/{NETWORK}/sheets?dry-run=1&mode=upsert", ORGANISATION, TURTLE, NETWORK),
+    "graph-store-put": ("PUT", f"/graph-store?graph={NETWORK_GRAPH}", ORGANISATION, TURTLE, NETWORK),
+    "graph-store-post": ("POST", f"/graph-store?graph={NETWORK_GRAPH}", ORGANISATION, TURTLE, NETWORK),
+    "graph-store-delete": ("DELETE", f"/graph-store?graph={NETWORK_GRAPH}", "", TURTLE, NETWORK),
+    "retractions": ("POST", f"/api/networks/{NETWORK}/retractions", WITHDRAWAL, "application/json", NETWORK),
+    "retractions-dry-run": ("POST", f"/api/networks/{NETWORK}/retractions?dry-run", WITHDRAWAL, "application/json",
+                            NETWORK),
+    "validate": ("POST", "/api/validate", ORGANISATION, TURTLE, NETWORK),
+    "admin-graph-store": ("PUT", "/graph-store?graph=http://example.org/limits", "<urn:a> <urn:b> <urn:c> .", TURTLE,
+                          "admin"),
+    "admin-update": ("POST", "/update", INSERT, FORM, "admin"),
+    "admin-harvest": ("POST", "/api/harvest", "", TURTLE, "admin"),
+}
+
+
+@pytest.fixture(scope="module")
+def network_token(app: Flask) -> str:
+    return CredentialStore(app.extensions["isic"].settings.credentials_path).add(NETWORK, "Quota")
+
+
+def send(app: Flask, write: str, token: str, environ: dict[str, str] | None = None,
+         language: str = "en") -> tuple[int, dict[str, str], dict[str, str]]:
+    method, path, body, content_type, whose = WRITES[write]
+    answer = app.test_client().open(path, method=method, data=body.encode(), content_type=content_type,
+                                    environ_base=environ or {},
+                                    headers={**bearer(ADMIN if whose == "admin" else token),
+                                             "Accept-Language": language})
+    return answer.status_code, dict(answer.headers), answer.get_json(silent=True) or {}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_a_write_past_the_clients_share_is_told_429_and_leaves_the_store_untouched(
+        app: Flask, engine: Engine, network_token: str, write: str) -> None:
+    """A network's token (or the administrator's) takes a slot like anyone: a client holding its share is told
+    429 before its body is read, in its language, and nothing is written; another client's write is let in."""
+    client = app.test_client()
+    dump = client.get("/dumps/isic-graph.nq.gz")  # streamed: holds the client's one slot until read
+    try:
+        assert dump.status_code == 200 and dump.is_streamed
+        before = engine_state(engine.url)
+        status, headers, problem = send(app, write, network_token)
+        assert status == 429 and problem["code"] == "too-many-requests", (status, problem)
+        assert headers["Retry-After"] == "1" and "at once" in problem["detail"]
+        status, headers, problem = send(app, write, network_token, language="fr")
+        assert status == 429 and headers["Retry-After"] == "1"
+        assert problem["title"] == "Trop de requêtes" and "à la fois" in problem["detail"], problem
+        assert engine_state(engine.url) == before  # nothing written, nothing half-written
+        status, _, problem = send(app, write, network_token, OTHER)
+        assert status != 429 and status < 500, (status, problem)  # another client is let in
+    finally:
+        assert dump.data[:2] == b"\x1f\x8b"
+
+
+def test_a_writes_time_is_charged_to_the_clients_budget(engine: Engine,
+                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder: Path = tmp_path_factory.mktemp("write-budget")
+    settings = Settings(store_path=None, base_iri=BASE, admin_token=ADMIN, credentials_path=folder / "credentials.json",
+                        client_budget=0.001)  # a millisecond a minute: one write spends it all
+    app = create_app(settings, engine)
+    token = CredentialStore(settings.credentials_path).add(NETWORK, "Quota")
+    assert send(app, "sheets-dry-run", token)[0] == 200  # let through while the balance is positive, then charged
+    for write in ("sheets-dry-run", "graph-store-put", "admin-update"):
+        status, headers, problem = send(app, write, token, language="fr")
+        assert status == 429 and problem["code"] == "too-many-requests", (write, status, problem)
+        assert int(headers["Retry-After"]) >= 1 and "temps de requête par minute" in problem["detail"]
+    assert send(app, "sheets-dry-run", token, OTHER)[0] == 200  # another client's budget is its own
