@@ -36,6 +36,8 @@ class RawTable:
     name: str  # the table: `projects.csv`
     shown: str  # how messages name it: the file, and the sheet of a workbook
     rows: tuple[tuple[int, tuple[str, ...]], ...]
+    separator: str | None = None  # a CSV file's: the one its header line uses
+    numbers: frozenset[tuple[int, int]] = frozenset()  # a workbook's cells (row, column index) typed as numbers
 
 
 def raw_tables(doc: Document, limits: DocumentLimits = LIMITS) -> list[RawTable]:
@@ -44,7 +46,7 @@ def raw_tables(doc: Document, limits: DocumentLimits = LIMITS) -> list[RawTable]
         return _workbook(doc, limits)
     text = decoded(doc)
     separator = sniff(text)
-    return [RawTable(doc.name, doc.name, tuple(_csv_rows(doc.name, text, separator, limits)))]
+    return [RawTable(doc.name, doc.name, tuple(_csv_rows(doc.name, text, separator, limits)), separator)]
 
 
 MOJIBAKE = re.compile(r"Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u2018-\u201e\u2020-\u2022\u2026"
@@ -184,7 +186,9 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
         shown = f"{doc.name} › {name}"
         rows = tuple((n, _checked(shown, n, [_text(v) for v in _trimmed(row)], limits))
                      for n, row in enumerate(values, start=1))
-        tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows))
+        numbers = frozenset((n, i) for n, row in enumerate(values, start=1) for i, v in enumerate(row)
+                            if isinstance(v, (int, float)) and not isinstance(v, bool))
+        tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows, numbers=numbers))
     return tables
 
 

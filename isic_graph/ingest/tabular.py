@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -36,6 +37,32 @@ from isic_graph.validation.validator import Location
 
 TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
 TEMPLATE_NAMES = re.compile(r"\{\+?([^}]*)\}")
+# An identifier a cell gives (a row's, or what a cell names): what this instance's IRIs are made of, so that a
+# cell never becomes an IRI no other cell, page or peer writes the same way (`Asso Pirate.`, `café-rennes`).
+NAME = r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+IDENTIFIER = re.compile(NAME)
+RESOURCE_PATH = re.compile(rf"[a-z][a-z-]*(?:/{NAME})+(?:#[A-Za-z0-9_-]+)?")  # `project/x`, `territory/commune/35238`
+NAME_RULE = ("un identifiant ne contient que des lettres sans accent, des chiffres, des tirets (-) et des tirets bas "
+             "(_), sans espace ni ponctuation ; il commence par une lettre ou un chiffre et ne finit pas par un tiret",
+             "an identifier holds only unaccented letters, digits, hyphens (-) and underscores (_), with no space or "
+             "punctuation; it starts with a letter or a digit and does not end with a hyphen")
+SEPARATOR_NAMES = {",": ("virgules", "commas"), ";": ("points-virgules", "semicolons"), "\t": ("tabulations", "tabs")}
+
+
+def identifier_problem(cell: str) -> tuple[str, str]:
+    """What is wrong with an identifier a cell gives, with the one it could be."""
+    plain_form = "".join(c for c in unicodedata.normalize("NFKD", cell) if not unicodedata.combining(c))
+    close = re.sub(r"[^A-Za-z0-9_]+", "-", plain_form).strip("-_")
+    if close and IDENTIFIER.fullmatch(close):
+        return f"{NAME_RULE[0]}, par exemple « {close} »", f"{NAME_RULE[1]}, e.g. '{close}'"
+    return NAME_RULE
+
+
+def path_problem(cell: str, target: str) -> tuple[str, str]:
+    """What is wrong with a cell naming a resource as `type/identifiant`."""
+    example = "commune/35238" if "territory" in target else "project/mon-projet"
+    return (f"attendu une ressource écrite type/identifiant (ex. {example}) ; {NAME_RULE[0]}",
+            f"expected a resource written as kind/identifier (e.g. {example}); {NAME_RULE[1]}")
 
 
 @dataclass(frozen=True)
@@ -148,8 +175,21 @@ class _Reader:
                                   f"the row has {len(cells)} cells, the header {width} columns: a value has no "
                                   "column title")
                 continue
+            if len(cells) == 1 and width > 1 and (other := _other_separator(raw, cells[0])):
+                first = next((t for t, i in header.items() if i == 0), None)
+                said = SEPARATOR_NAMES[other]
+                used = SEPARATOR_NAMES.get(raw.separator or ",", said)
+                self.problems.add(raw.shown, number, first, cells[0],
+                                  f"la ligne est séparée par des {said[0]}, la ligne des titres par des {used[0]} : "
+                                  "elle serait lue comme une seule cellule ; enregistrez le fichier avec le même "
+                                  "séparateur partout (depuis le tableur, « Enregistrer sous » CSV)",
+                                  f"the row is separated by {said[1]}, the title row by {used[1]}: it would be read "
+                                  "as a single cell; save the file with one separator throughout (from the "
+                                  "spreadsheet, « Save as » CSV)")
+                continue
             row = {name: cells[i].strip() for name, i in header.items() if i < len(cells)}
-            self._row(table, raw.shown, number, row)
+            numbers = {name for name, i in header.items() if (number, i) in raw.numbers}
+            self._row(table, raw.shown, number, row, numbers)
             if len(self.triples) > self.limits.max_triples:
                 raise DocumentTooLarge(f"{raw.shown}, row {number}: the submission holds more than "
                                        f"{self.limits.max_triples} triples; split it into several submissions",
@@ -189,7 +229,9 @@ class _Reader:
                 ok = False
         return found if ok else None
 
-    def _row(self, table: Table, file: str, number: int, row: Mapping[str, str]) -> None:
+    def _row(self, table: Table, file: str, number: int, row: Mapping[str, str],
+             numbers: set[str] | frozenset[str] = frozenset()) -> None:
+        """A row's triples; `numbers`: its cells a workbook holds as numbers, not text."""
         by_header = {c.header: c for c in table.columns}
         keys: dict[str, str] = {}
         for key in table.keys:
@@ -206,6 +248,9 @@ class _Reader:
                 if concept is None:
                     continue
                 cell = concept.rsplit("/", 1)[-1]
+            elif not IDENTIFIER.fullmatch(cell):
+                self.problems.add(file, number, key, cell, *identifier_problem(cell))
+                continue
             keys[key] = cell
         known = {**{k: v for k, v in row.items() if v}, **keys}  # a default may name another key or a cell
         for key, default in table.defaults.items():
@@ -230,7 +275,7 @@ class _Reader:
                 continue
             items = split(cell) if column.multiple else [cell]
             for item in dict.fromkeys(v for v in items if v):
-                term = self._term(column, item, file, number)
+                term = self._term(column, item, file, number, column.header in numbers)
                 if term is None:
                     continue
                 if column.inverse:
@@ -243,8 +288,9 @@ class _Reader:
     def _add(self, subject: NamedNode, path: str, obj: NamedNode | Literal) -> None:
         self.triples[Triple(subject, NamedNode(path), obj)] = None
 
-    def _term(self, column: Column, cell: str, file: str, number: int) -> NamedNode | Literal | None:
-        """The term a cell's value stands for, or None once its problem is noted."""
+    def _term(self, column: Column, cell: str, file: str, number: int,
+              typed: bool = False) -> NamedNode | Literal | None:
+        """The term a cell's value stands for, or None once its problem is noted (`typed`: a workbook's number)."""
         def refuse(fr: str, en: str) -> None:
             self.problems.add(file, number, column.header, cell, fr, en)
 
@@ -254,7 +300,14 @@ class _Reader:
             concept = self._concept(column, cell, file, number)
             return NamedNode(concept) if concept else None
         if column.kind == "resource":
-            found = self._iri(_expand(column.target or "{}", {"": cell}, cell), refuse)
+            target = column.target or "{}"
+            if target.endswith("{+}") and not RESOURCE_PATH.fullmatch(cell):
+                refuse(*path_problem(cell, target))
+                return None
+            if target.endswith("{}") and not IDENTIFIER.fullmatch(cell):
+                refuse(*identifier_problem(cell))
+                return None
+            found = self._iri(_expand(target, {"": cell}, cell), refuse)
             return found if found is None or self._spelt_once(found.value, file, number, column.header) else None
         if column.kind == "iri":
             if not re.match(r"https?://[^\s/]+", cell):
@@ -325,6 +378,14 @@ class _Reader:
 TITLE_ROWS = 5  # rows a sheet may hold above its column titles (a title, a merged group of columns)
 
 
+def _other_separator(raw: RawTable, cell: str) -> str | None:
+    """The separator a CSV row read as one cell holds, another than its file's (the title row's)."""
+    if raw.separator is None:
+        return None
+    found = [s for s in SEPARATOR_NAMES if s != raw.separator and s in cell]
+    return max(found, key=cell.count) if found else None
+
+
 def _titled(table: Table, raw: RawTable) -> RawTable:
     """The table from its row of column titles on: the first row, unless it names no column and one of the next
     rows does, mostly, below rows that are headings only (a sheet's title, or merged cells grouping its columns:
@@ -343,7 +404,7 @@ def _titled(table: Table, raw: RawTable) -> RawTable:
 
     for start, (_, cells) in enumerate(raw.rows[:TITLE_ROWS]):
         if named(cells):
-            return raw if start == 0 else RawTable(raw.name, raw.shown, raw.rows[start:])
+            return raw if start == 0 else RawTable(raw.name, raw.shown, raw.rows[start:], raw.separator, raw.numbers)
         if not heading(cells):
             break
     return raw
