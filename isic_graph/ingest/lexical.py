@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal, InvalidOperation
 
 from isic_graph.rdf.namespaces import XSD
 
@@ -18,7 +19,6 @@ MONTHS = {"janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, 
           "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12}
 CENTURY_PIVOT = 70  # a two-digit year: 00-69 are 2000-2069, 70-99 are 1970-1999 (as POSIX strptime reads %y)
 SPACES = re.compile(r"[\s\u00a0\u202f\u2007]")
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 BOOLEANS = {"oui": "true", "vrai": "true", "true": "true", "1": "true", "yes": "true",
             "non": "false", "faux": "false", "false": "false", "0": "false", "no": "false"}
 
@@ -48,17 +48,77 @@ def lexical(kind: str, cell: str) -> str | None:
         except ValueError:
             return None
         return text
-    number = SPACES.sub("", cell).casefold().removesuffix("€").removesuffix("eur").removesuffix("euros")\
-        .removesuffix("euro")
-    if "," in number:
-        if "." in number or number.count(",") > 1:
-            return None
-        number = number.replace(",", ".")
-    if not NUMBER.fullmatch(number):
+    read = number(kind, cell)
+    return read if isinstance(read, str) else None
+
+
+def typed_number(kind: str, text: str) -> str | None:
+    """The lexical form of a number a workbook holds as a number (not text: no separator to read), to the 15
+    significant digits a spreadsheet shows (`0.1+0.2` is 0.3); None for a fraction where a whole number is due."""
+    try:
+        value = Decimal(format(Decimal(text), ".15g"))
+    except InvalidOperation:
         return None
     if kind == "integer":
-        return number.lstrip("+") if number.lstrip("+-").isdigit() else None
-    return number.lstrip("+")
+        return str(int(value)) if value == value.to_integral_value() else None
+    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+
+
+def refusal(kind: str, cell: str) -> tuple[str, str]:
+    """Why a cell is not a typed value of this kind (French, English): what it may be read as, and how to write it."""
+    read = number(kind, cell) if kind in ("decimal", "integer") else None
+    return read if isinstance(read, tuple) else EXPECTED[kind]
+
+
+def number(kind: str, cell: str) -> str | tuple[str, str] | None:
+    """A number written as text, the French way, read one way only: its lexical form, or why it is refused (French,
+    English), or None when it is no number.
+
+    A comma or a dot followed by one or two digits is the decimal mark (`2500,50`, `2500.50`); spaces, and dots
+    followed by three digits, group the thousands (`2 500`, `1.500`, `2.500,50`); with both a comma and a dot, the
+    last one is the decimal mark. A lone comma followed by three digits (`1,234`) is a decimal comma in French and
+    a thousands separator in English: refused, as is an amount with more than two decimals (cents), which could be
+    either too (`2500.505`)."""
+    text = SPACES.sub("", cell).casefold().removesuffix("€").removesuffix("eur").removesuffix("euros")\
+        .removesuffix("euro")
+    sign = text[:1] if text[:1] in "+-" else ""
+    text = text[len(sign):]
+    if not re.fullmatch(r"[0-9.,]*[0-9][0-9.,]*|[.,][0-9]+", text):
+        return None
+    marks = [c for c in text if c in ".,"]
+    whole, fraction = text, ""
+    if marks and len(set(marks)) == 2:  # both: the last is the decimal mark, the other groups the thousands
+        mark = marks[-1]
+        whole, _, fraction = text.rpartition(mark)
+        group = "." if mark == "," else ","
+        if mark in whole or not re.fullmatch(rf"[0-9]{{1,3}}(\{group}[0-9]{{3}})+", whole):
+            return None
+        whole = whole.replace(group, "")
+    elif len(marks) > 1:  # one kind, several times: thousands (1.234.567)
+        if not re.fullmatch(rf"[0-9]{{1,3}}(\{marks[0]}[0-9]{{3}})+", text):
+            return None
+        whole = text.replace(marks[0], "")
+    elif marks:
+        whole, _, fraction = text.partition(marks[0])
+        if len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", whole):
+            if marks[0] == ",":
+                cents = (", un montant ayant au plus deux décimales", ", an amount having at most two decimals") \
+                    if kind == "decimal" else ("", "")
+                return (f"ambigu : « {whole} virgule {fraction} » en français, « {whole} {fraction} » (des milliers) "
+                        f"en anglais ; écrivez {sign}{whole}{fraction} ou {sign}{whole} {fraction} pour des "
+                        f"milliers{cents[0]}",
+                        f"ambiguous: {whole} point {fraction} in French, {whole} thousand {fraction} in English; "
+                        f"write {sign}{whole}{fraction} or {sign}{whole} {fraction} for thousands{cents[1]}")
+            whole, fraction = whole + fraction, ""  # 1.500: the French way of grouping thousands
+    if fraction and not fraction.isdigit():
+        return None
+    if kind == "integer":
+        return f"{'-' if sign == '-' else ''}{whole}" if whole and not fraction else None
+    if len(fraction) > 2:
+        return ("un montant a au plus deux décimales (les centimes), ex. 2500,50 ; pour des milliers, écrivez "
+                "2 500 ou 2500",
+                "an amount has at most two decimals (cents), e.g. 2500.50; for thousands, write 2 500 or 2500")
+    return f"{'-' if sign == '-' else ''}{whole or '0'}{'.' + fraction if fraction else ''}"
 
 
 def _iso(cell: str) -> str:
@@ -76,4 +136,4 @@ def _iso(cell: str) -> str:
     return cell
 
 
-__all__ = ["DATATYPE_KINDS", "EXPECTED", "lexical"]
+__all__ = ["DATATYPE_KINDS", "EXPECTED", "lexical", "number", "refusal", "typed_number"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -17,6 +19,7 @@ from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.namespaces import RDF_TYPE
 
 MAPPING = "isic-sheet.csv-metadata.json"
+NUMERIC = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")  # a stored amount or count, written back as a number
 SUBJECT_NOTE = ("Relative URL templates resolve against the instance base IRI. Territories are referenced as "
                 "level/INSEE code (commune/35238, departement/35, region/53), since département and région codes "
                 "overlap. Thesaurus cells may hold the code, the French or English label or an alternative label; "
@@ -155,9 +158,13 @@ def workbook(rows: Mapping[str, list[list[str]]] | None = None) -> bytes:
                                 else "Choisissez dans la liste")
                 sheet.add_data_validation(check)
                 check.add(f"{cell.column_letter}2:{cell.column_letter}1000")
+        numeric = {i for i, h in enumerate(table.headers, start=1)
+                   if any(c.header == h and c.kind in ("decimal", "integer") for c in table.columns)}
         for number, cells in enumerate((rows or {}).get(table.file, []), start=2):
             for i, value in enumerate(cells, start=1):
-                if value:
+                if value and i in numeric and NUMERIC.fullmatch(value):
+                    sheet.cell(row=number, column=i, value=Decimal(value))  # a number: no separator to misread
+                elif value:
                     sheet.cell(row=number, column=i, value=value).data_type = "s"
         sheet.freeze_panes = "A2"
     out = io.BytesIO()

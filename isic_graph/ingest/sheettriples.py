@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError
-from isic_graph.ingest.lexical import DATATYPE_KINDS, EXPECTED, lexical
+from isic_graph.ingest.lexical import DATATYPE_KINDS, lexical, refusal
 from isic_graph.ingest.sheetfilled import FilledSheet, entries
 from isic_graph.ingest.sheetform import BLOCKS, Field, block_fields, fields, partnership_fields, slug
 from isic_graph.privacy import personal_data
@@ -208,8 +208,9 @@ def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: Fill
                 kind = DATATYPE_KINDS[f.datatype]
                 written = lexical(kind, value)
                 if written is None:
-                    problems.setdefault(name, []).append(f"« {value[:80]} » : {EXPECTED[kind][0]}" if lang == "fr"
-                                                         else f"'{value[:80]}': {EXPECTED[kind][1]}")
+                    why = refusal(kind, value)
+                    problems.setdefault(name, []).append(f"« {value[:80]} » : {why[0]}" if lang == "fr"
+                                                         else f"'{value[:80]}': {why[1]}")
                     continue
                 term = Literal(written, datatype=NamedNode(f.datatype))
             elif f.datatype and f.datatype != XSD + "string":

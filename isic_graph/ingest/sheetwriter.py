@@ -149,9 +149,18 @@ def csv_files(rows: Rows) -> dict[str, bytes]:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(table.headers)
-        writer.writerows(rows.get(table.file, []))
+        decimals = {i for i, h in enumerate(table.headers) if any(c.header == h and c.kind == "decimal"
+                                                                   for c in table.columns)}
+        writer.writerows([_decimal_comma(v) if i in decimals else v for i, v in enumerate(row)]
+                         for row in rows.get(table.file, []))
         files[table.file] = out.getvalue().encode("utf-8")
     return files
+
+
+def _decimal_comma(value: str) -> str:
+    """An amount as a French spreadsheet writes it (`2500,5`): read back as it is, never as thousands (`1.234` would
+    be 1234; `1,234` is refused as ambiguous, not misread)."""
+    return value.replace(".", ",") if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", value) else value
 
 
 def csv_zip(rows: Rows) -> bytes:

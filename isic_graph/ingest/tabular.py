@@ -22,7 +22,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import DocumentTooLarge, SheetRefused
 from isic_graph.ingest.documents import LIMITS, Document, DocumentLimits
-from isic_graph.ingest.lexical import EXPECTED
+from isic_graph.ingest.lexical import EXPECTED, refusal, typed_number
 from isic_graph.ingest.lexical import lexical as _lexical
 from isic_graph.ingest.listing import split
 from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
@@ -320,11 +320,12 @@ class _Reader:
                        f"not a possible web address: {wrong_host[0]}")
                 return None
             return self._iri(cell, refuse)
-        lexical = _lexical(column.kind, cell)
+        lexical = typed_number(column.kind, cell) if typed and column.kind in ("decimal", "integer") \
+            else _lexical(column.kind, cell)
         if lexical is None:
             if personal_data(cell):  # kept as written: validation reports it as personal data, masked
                 return Literal(cell, datatype=NamedNode(column.datatype or XSD + "string"))
-            refuse(*EXPECTED[column.kind])
+            refuse(*(EXPECTED[column.kind] if typed else refusal(column.kind, cell)))
             return None
         return Literal(lexical, datatype=NamedNode(column.datatype or XSD + "string"))
 

@@ -102,6 +102,12 @@ def _stray_quote(data: bytes) -> bytes:
     return b"\r\n".join(lines)
 
 
+def _other_separator(data: bytes) -> bytes:
+    lines = data.split(b"\r\n")
+    lines[1] = lines[1].replace(b",", b";")
+    return b"\r\n".join(lines)
+
+
 def _extra_cell(data: bytes) -> bytes:
     lines = data.split(b"\r\n")
     lines[2] = lines[2] + b",une valeur de trop"
@@ -125,7 +131,11 @@ MISTAKES: dict[str, Callable[[], Files]] = {
     "control character": lambda: _set("projects.csv", 2, "titre", "Café\x00 des parents"),
     "impossible date": lambda: _set("projects.csv", 2, "date_debut", "31/02/2015"),
     "date in words": lambda: _set("projects.csv", 2, "date_fin", "fin décembre"),
-    "amount with dots": lambda: _set("fundings.csv", 2, "montant", "3.500,00"),
+    "amount with a comma before three digits": lambda: _set("fundings.csv", 2, "montant", "3,500"),
+    "amount with more than cents": lambda: _set("fundings.csv", 2, "montant", "2500.505"),
+    "identifier with a space and an accent": lambda: _set("lessons.csv", 3, "enseignement", "Leçon n°2"),
+    "identifier naming a resource": lambda: _set("projects.csv", 2, "porte_par", "CAF d'Ille-et-Vilaine"),
+    "row with another separator": lambda: _raw("organisations.csv", _other_separator),
     "amount in words": lambda: _set("fundings.csv", 3, "montant", "mille cinq cents"),
     "yes-no": lambda: _set("projects.csv", 2, "issu_situations_individuelles", "peut-être"),
     "thesaurus typo": lambda: _set("lessons.csv", 2, "categorie", "obstcle"),

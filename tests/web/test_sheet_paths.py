@@ -33,7 +33,7 @@ def broken_workbook() -> bytes:
     lessons[f"{category}2"] = "obstcle"
     fundings = book["fundings"]
     amount = next(c.column_letter for c in fundings[1] if c.value == "montant")
-    fundings[f"{amount}3"] = "1.500,00"
+    fundings[f"{amount}3"] = "1,500"
     projects = book["projects"]
     next(c for c in projects[1] if c.value == "genese").value = "genèze"
     out = io.BytesIO()

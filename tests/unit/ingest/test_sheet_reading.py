@@ -223,7 +223,7 @@ def test_a_cell_that_is_no_date_is_refused_at_its_cell_with_the_formats(cell: st
 @pytest.mark.parametrize("cell, lexical", [("2500,50", "2500.50"), ("2 500,50", "2500.50"),
                                            ("2\u00a0500,50", "2500.50"), ("2\u202f500,50 €", "2500.50"),
                                            ("2500.50", "2500.50"), ("3500", "3500"), ("1 500 €", "1500"),
-                                           ("12 345 678,9", "12345678.9")])
+                                           ("12 345 678,9", "12345678.9"), ("2.500,50", "2500.50")])
 def test_amounts_as_french_excel_writes_them(cell: str, lexical: str) -> None:
     rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
     found = lines(read_tables([document("fundings.csv", rows)], BASE).triples)
@@ -231,7 +231,7 @@ def test_amounts_as_french_excel_writes_them(cell: str, lexical: str) -> None:
            f'"{lexical}"^^<http://www.w3.org/2001/XMLSchema#decimal>' in found
 
 
-@pytest.mark.parametrize("cell", ["2.500,50", "deux mille", "2,500,50", "€"])
+@pytest.mark.parametrize("cell", ["deux mille", "2,500,50", "€"])
 def test_a_cell_that_is_no_amount_is_refused(cell: str) -> None:
     rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
     assert refused([document("fundings.csv", rows)]) == [

@@ -1,0 +1,138 @@
+"""Amounts and counts written as text are read the French way, one way only: a comma or a dot before one or two
+digits is the decimal mark, spaces and dots before three digits group the thousands; what could be read two ways
+(`1,234`) or holds more than cents (`2500.505`) is refused at its cell saying how to write it, never misread. A
+workbook's numbers (typed, not text) are read as they are."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from isic_graph.errors import SheetRefused
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.lexical import lexical
+from isic_graph.ingest.sheettemplates import workbook
+from isic_graph.ingest.sheetwriter import csv_files, sheet_rows
+from isic_graph.ingest.tabular import read_tables
+from isic_graph.rdf.formats import format_for_path
+from tests.unit.ingest.test_sheet_reading import document, lines, refused, sample_rows, with_cell
+from tests.unit.ingest.test_sheet_samples import BASE
+
+ISIC = "https://w3id.org/isic/ontology#"
+DECIMAL = "^^<http://www.w3.org/2001/XMLSchema#decimal>"
+INTEGER = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+AMOUNT = f"<{BASE}id/funding/cdp-caf> <{ISIC}amount> "
+
+
+def amounts(cell: str) -> set[str]:
+    rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
+    return {t for t in lines(read_tables([document("fundings.csv", rows)], BASE).triples) if t.startswith(AMOUNT)}
+
+
+@pytest.mark.parametrize("cell, value", [
+    ("1.500", "1500"), ("1.234", "1234"), ("15.000", "15000"), ("150.000 €", "150000"), ("1.234.567", "1234567"),
+    ("2.500,50", "2500.50"), ("1.500,00", "1500.00"), ("12.345.678,9", "12345678.9"), ("1,5", "1.5"),
+    ("2500,5", "2500.5"), ("0,50", "0.50"), ("2 500,50", "2500.50"), ("2500.50", "2500.50"), ("12.5", "12.5"),
+    ("1,234,567", "1234567"), ("1,500.50", "1500.50"), ("1 500 euros", "1500"), ("1.500 EUR", "1500")])
+def test_an_amount_is_read_the_way_a_french_user_writes_it(cell: str, value: str) -> None:
+    assert amounts(cell) == {f'{AMOUNT}"{value}"{DECIMAL}'}
+
+
+@pytest.mark.parametrize("cell", ["1,234", "1,500", "12,345", "999,999", "1,500 €", "-1,500"])
+def test_a_comma_before_three_digits_is_refused_as_ambiguous_saying_how_to_write_it(cell: str) -> None:
+    rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
+    problems = refused([document("fundings.csv", rows)])
+    whole, fraction = cell.strip("-€ ").split(",")
+    assert problems == [f"[fundings.csv, ligne 2, colonne « montant »] « {cell} » : ambigu : « {whole} virgule "
+                        f"{fraction} » en français, « {whole} {fraction} » (des milliers) en anglais ; écrivez "
+                        f"{'-' if cell.startswith('-') else ''}{whole}{fraction} ou "
+                        f"{'-' if cell.startswith('-') else ''}{whole} {fraction} pour des milliers, un montant "
+                        "ayant au plus deux décimales"]
+    english = refused([document("fundings.csv", rows)], "en")
+    assert f"ambiguous: {whole} point {fraction} in French, {whole} thousand {fraction} in English" in english[0]
+
+
+@pytest.mark.parametrize("cell", ["2500.505", "2500,505", "0,500", "0.125", "1.2345", "1,2345", "1.500,505",
+                                  "12345.678"])
+def test_an_amount_with_more_than_cents_is_refused_saying_so(cell: str) -> None:
+    rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
+    assert refused([document("fundings.csv", rows)]) == [
+        f"[fundings.csv, ligne 2, colonne « montant »] « {cell} » : un montant a au plus deux décimales (les "
+        "centimes), ex. 2500,50 ; pour des milliers, écrivez 2 500 ou 2500"]
+
+
+@pytest.mark.parametrize("cell", ["1.50.0", "1.5000.000", "12.34,56", "1,2.345", "1..5", "1.500.50", "2,500,50"])
+def test_an_amount_whose_separators_group_nothing_is_refused(cell: str) -> None:
+    rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
+    assert refused([document("fundings.csv", rows)]) == [
+        f"[fundings.csv, ligne 2, colonne « montant »] « {cell} » : attendu un montant, ex. 2500,50 ou 2 500,50 €"]
+
+
+@pytest.mark.parametrize("cell, value, refusal", [("1.500", "1500", None), ("12 000", "12000", None),
+                                                  ("1,500", None, "ambigu"), ("12,5", None, "attendu un nombre entier"),
+                                                  ("1.5", None, "attendu un nombre entier")])
+def test_a_count_reads_thousands_the_same_way(cell: str, value: str | None, refusal: str | None) -> None:
+    rows = [["groupe", "publics", "taille"], ["groupe-a", "", cell]]
+    if value is not None:
+        found = lines(read_tables([document("groups.csv", rows)], BASE).triples)
+        assert f'<{BASE}id/group/groupe-a> <{ISIC}groupSize> "{value}"{INTEGER}' in found
+    else:
+        problems = refused([document("groups.csv", rows)])
+        assert len(problems) == 1 and problems[0].startswith(
+            f"[groups.csv, ligne 2, colonne « taille »] « {cell} » : {refusal}")
+
+
+def typed_workbook(amount: object) -> Document:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "fundings"
+    sheet.append(["financement", "financeur", "montant"])
+    sheet.append(["fin-a", "caf-35", amount])
+    out = io.BytesIO()
+    book.save(out)
+    return Document("fiche.xlsx", out.getvalue(), format_for_path("fiche.xlsx"))
+
+
+@pytest.mark.parametrize("amount, value", [(1.234, "1.234"), (1500, "1500"), (2500.5, "2500.5"), (1.5, "1.5"),
+                                           (0.1 + 0.2, "0.3"), (1500.10 + 200.20, "1700.3"), (1234.567, "1234.567"),
+                                           ("1.500", "1500"), ("1,5", "1.5")])
+def test_a_workbook_number_is_read_as_it_is_not_as_text(amount: object, value: str) -> None:
+    found = lines(read_tables([typed_workbook(amount)], BASE).triples)
+    assert f'<{BASE}id/funding/fin-a> <{ISIC}amount> "{value}"{DECIMAL}' in found
+
+
+def test_a_workbook_text_cell_is_read_as_text_is() -> None:
+    with pytest.raises(SheetRefused) as caught:
+        read_tables([typed_workbook("1,234")], BASE)
+    assert "ambigu" in caught.value.report.violations[0].describe("fr")
+
+
+@pytest.mark.parametrize("stored", ["1.234", "2500.5", "1500", "0.5", "12345678.9", "1.5"])
+def test_a_stored_amount_written_back_is_never_read_as_another(stored: str) -> None:
+    """Written back as the sheet's CSV, an amount reads back as itself, or is refused (more than cents): never as
+    thousands; the workbook holds it as a number."""
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    funding = NamedNode(f"{BASE}id/funding/fin-a")
+    triples = [Triple(funding, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      NamedNode(ISIC + "Funding")),
+               Triple(funding, NamedNode(ISIC + "funder"), NamedNode(f"{BASE}id/organisation/caf-35")),
+               Triple(funding, NamedNode(ISIC + "amount"),
+                      Literal(stored, datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))]
+    rows = sheet_rows(triples, BASE)
+    files = csv_files(rows)
+    doc = Document("fundings.csv", files["fundings.csv"], format_for_path("fundings.csv"))
+    expected = f'<{BASE}id/funding/fin-a> <{ISIC}amount> "{stored}"{DECIMAL}'
+    if len(stored.partition(".")[2]) > 2:
+        with pytest.raises(SheetRefused):
+            read_tables([doc], BASE)
+    else:
+        assert expected in lines(read_tables([doc], BASE).triples)
+    book = Document("fiche.xlsx", workbook(rows), format_for_path("fiche.xlsx"))
+    assert expected in lines(read_tables([book], BASE).triples)
+
+
+def test_the_form_says_why_an_amount_is_refused() -> None:
+    assert lexical("decimal", "1,234") is None and lexical("decimal", "1.234") == "1234"
