@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from isic_graph.ingest.sheetmodel import Column, Table, tables
+from isic_graph.ingest.spreadsheets import QUOTED_FORMULA
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.namespaces import RDF_TYPE
 
@@ -164,8 +165,9 @@ def workbook(rows: Mapping[str, list[list[str]]] | None = None) -> bytes:
             for i, value in enumerate(cells, start=1):
                 if value and i in numeric and NUMERIC.fullmatch(value):
                     sheet.cell(row=number, column=i, value=Decimal(value))  # a number: no separator to misread
-                elif value:
-                    sheet.cell(row=number, column=i, value=value).data_type = "s"
+                elif value:  # text, never a formula; quotes before a formula mark read back as in a CSV file
+                    text = f"'{value}" if QUOTED_FORMULA.match(value) else value
+                    sheet.cell(row=number, column=i, value=text).data_type = "s"
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

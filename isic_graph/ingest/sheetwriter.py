@@ -22,6 +22,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from isic_graph.errors import NotFound
 from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetmodel import THESAURUS, Column, Table, tables
+from isic_graph.ingest.spreadsheets import formula_safe
 from isic_graph.ingest.vocabulary import schemes
 from isic_graph.rdf.namespaces import RDF_TYPE, Graphs, check_slug
 from isic_graph.store.base import Store
@@ -143,7 +144,8 @@ def _cell(column: Column, term: object, base: str) -> str | None:
 
 
 def csv_files(rows: Rows) -> dict[str, bytes]:
-    """Each table as a CSV file (UTF-8, comma-separated, the header first), the empty ones with their header."""
+    """Each table as a CSV file (UTF-8, comma-separated, the header first), the empty ones with their header; a cell
+    a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`) written after a quote, which reading takes away."""
     files = {}
     for table in tables():
         out = io.StringIO()
@@ -151,7 +153,7 @@ def csv_files(rows: Rows) -> dict[str, bytes]:
         writer.writerow(table.headers)
         decimals = {i for i, h in enumerate(table.headers) if any(c.header == h and c.kind == "decimal"
                                                                    for c in table.columns)}
-        writer.writerows([_decimal_comma(v) if i in decimals else v for i, v in enumerate(row)]
+        writer.writerows([formula_safe(_decimal_comma(v) if i in decimals else v) for i, v in enumerate(row)]
                          for row in rows.get(table.file, []))
         files[table.file] = out.getvalue().encode("utf-8")
     return files

@@ -27,6 +27,21 @@ WORKBOOKS = (".xlsx", ".ods")
 UNPACKED_PER_BYTE = 100  # how much larger than its file a workbook's XML may unpack (spreadsheets pack 5 to 20 times)
 CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+# A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+33+1`, `@SUM(…)`, `-1+1`), or a tab or carriage
+# return before one: the sheet's downloads write it after a quote, which reading it back takes away (OWASP's CSV
+# injection defence). A value starting with quotes before such a mark gets one more, so that it too reads back.
+FORMULA = re.compile(r"'*[=+\-@\t\r]")
+QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+
+
+def formula_safe(value: str) -> str:
+    """A cell as a download writes it: never run as a formula by the spreadsheet that opens it."""
+    return f"'{value}" if FORMULA.match(value) else value
+
+
+def formula_unquoted(cell: str) -> str:
+    """A cell as a download's quote before a formula mark left it, without that quote: the value written."""
+    return cell[1:] if QUOTED_FORMULA.match(cell) else cell
 
 
 @dataclass(frozen=True)
@@ -301,4 +316,4 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-__all__ = ["RawTable", "Unreadable", "decoded", "raw_tables", "sniff"]
+__all__ = ["RawTable", "Unreadable", "decoded", "formula_safe", "formula_unquoted", "raw_tables", "sniff"]

@@ -27,7 +27,7 @@ from isic_graph.ingest.lexical import lexical as _lexical
 from isic_graph.ingest.listing import split
 from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
 from isic_graph.ingest.sheetproblems import Problems
-from isic_graph.ingest.spreadsheets import RawTable, Unreadable, raw_tables
+from isic_graph.ingest.spreadsheets import RawTable, Unreadable, formula_unquoted, raw_tables
 from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
@@ -187,7 +187,7 @@ class _Reader:
                                   "as a single cell; save the file with one separator throughout (from the "
                                   "spreadsheet, « Save as » CSV)")
                 continue
-            row = {name: cells[i].strip() for name, i in header.items() if i < len(cells)}
+            row = {name: formula_unquoted(cells[i].strip()) for name, i in header.items() if i < len(cells)}
             numbers = {name for name, i in header.items() if (number, i) in raw.numbers}
             self._row(table, raw.shown, number, row, numbers)
             if len(self.triples) > self.limits.max_triples:
