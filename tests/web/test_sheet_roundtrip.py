@@ -86,6 +86,10 @@ SLUG = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 TEXT = st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs", "P"], exclude_characters="\"\r\n"),
                min_size=1, max_size=40).map(str.strip).filter(bool)\
     .filter(lambda t: not MOJIBAKE.search(t))  # accents already mangled (`Ã©`) are refused, by design
+# a text a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`), or one a person quoted (`'=…`)
+MARKED = st.tuples(st.sampled_from(["=", "+", "-", "@", "'=", "''+", "'", "=HYPERLINK(", "@SUM("]), TEXT).map("".join)
+CELL = st.one_of(TEXT, MARKED)
+FORMULA_MARKS = ("=", "+", "-", "@", "\t", "\r")
 DATE = st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10)
 
 
@@ -101,7 +105,7 @@ def lesson_sheets(draw: st.DrawFn) -> dict[str, bytes]:
     tables: dict[str, list[dict[str, str]]] = {"projects.csv": [], "lessons.csv": [], "partners.csv": []}
     for partnership in draw(st.lists(SLUG, max_size=2, unique=True)):
         # what describes the partnership itself is the same on each of its rows, as in any sheet
-        project, name = draw(st.sampled_from(projects)), draw(TEXT)
+        project, name = draw(st.sampled_from(projects)), draw(CELL)
         before = draw(st.sampled_from(["oui", "non", "Vrai", ""]))
         for organisation in draw(st.lists(SLUG, min_size=1, max_size=3, unique=True)):
             tables["partners.csv"].append({
@@ -112,14 +116,14 @@ def lesson_sheets(draw: st.DrawFn) -> dict[str, bytes]:
                 "roles": " | ".join(draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)))})
     for p in projects:
         tables["projects.csv"].append({
-            "projet": p, "reseau": NETWORK, "titre": draw(TEXT), "description": draw(TEXT),
+            "projet": p, "reseau": NETWORK, "titre": draw(CELL), "description": draw(CELL),
             "date_debut": draw(DATE), "issu_situations_individuelles": draw(st.sampled_from(["oui", "non", ""])),
             "themes": " | ".join(draw(st.lists(st.sampled_from(themes), max_size=3, unique=True))),
-            "jalons": " | ".join(draw(st.lists(TEXT, max_size=3, unique=True)))})
+            "jalons": " | ".join(draw(st.lists(CELL, max_size=3, unique=True)))})
     for lesson in lessons:
         tables["lessons.csv"].append({
             "enseignement": lesson, "projet": draw(st.sampled_from(projects)),
-            "categorie": draw(st.sampled_from(categories)), "enonce": draw(TEXT),
+            "categorie": draw(st.sampled_from(categories)), "enonce": draw(CELL),
             "transferable_themes": " | ".join(draw(st.lists(st.sampled_from(themes), max_size=2, unique=True))),
             "confirme": " | ".join(draw(st.lists(st.sampled_from(lessons), max_size=2, unique=True)))})
     files = {}
@@ -138,9 +142,12 @@ def lesson_sheets(draw: st.DrawFn) -> dict[str, bytes]:
 def test_a_generated_sheet_written_back_reads_to_the_same_graph_and_the_same_sheet(files: dict[str, bytes]) -> None:
     first = read_batch(documents(files), BASE)
     rows = sheet_rows(first.triples, BASE)
-    second = read_batch(documents(csv_files(rows)), BASE)
+    written = csv_files(rows)
+    second = read_batch(documents(written), BASE)
     assert isomorphic(graph_of(first.triples), graph_of(second.triples))
     assert sheet_rows(second.triples, BASE) == rows  # the written sheet is a fixed point
+    for data in written.values():  # no cell a spreadsheet would run as a formula
+        assert not [c for r in csv.reader(io.StringIO(data.decode("utf-8"))) for c in r if c.startswith(FORMULA_MARKS)]
 
 
 # ---------------------------------------------------------------- the upload page, the API
