@@ -52,7 +52,8 @@ SEPARATOR_NAMES = {",": ("virgules", "commas"), ";": ("points-virgules", "semico
 def identifier_problem(cell: str) -> tuple[str, str]:
     """What is wrong with an identifier a cell gives, with the one it could be."""
     plain_form = "".join(c for c in unicodedata.normalize("NFKD", cell) if not unicodedata.combining(c))
-    close = re.sub(r"[^A-Za-z0-9_]+", "-", plain_form).strip("-_")
+    close = re.sub(r"\s+", "", cell) if re.fullmatch(r"[0-9\s]+", cell) else \
+        re.sub(r"[^A-Za-z0-9_]+", "-", plain_form).strip("-_")  # a code with spaces (`35 238`): without them
     if close and IDENTIFIER.fullmatch(close):
         return f"{NAME_RULE[0]}, par exemple « {close} »", f"{NAME_RULE[1]}, e.g. '{close}'"
     return NAME_RULE
@@ -255,7 +256,16 @@ class _Reader:
         known = {**{k: v for k, v in row.items() if v}, **keys}  # a default may name another key or a cell
         for key, default in table.defaults.items():
             if key not in keys and all(k in known for k in TEMPLATE_NAMES.findall(default)):
-                keys[key] = TEMPLATE.sub(lambda m: known[m.group(2)], default)
+                value = TEMPLATE.sub(lambda m: known[m.group(2)], default)
+                if not IDENTIFIER.fullmatch(value):  # a cell the key is made of (`code_insee`), not checked yet
+                    source = next((n for n in TEMPLATE_NAMES.findall(default) if not IDENTIFIER.fullmatch(known[n])),
+                                  key)
+                    fr, en = identifier_problem(known.get(source, value))
+                    self.problems.add(file, number, source, known.get(source, value),
+                                      f"la valeur fait l'identifiant de la ligne (« {key} » vide) : {fr}",
+                                      f"the value makes the row's identifier ('{key}' empty): {en}")
+                    continue
+                keys[key] = value
         if len(keys) < len(table.keys):
             return
         subjects = {name: NamedNode(urljoin(self.base, _expand(template, keys)))

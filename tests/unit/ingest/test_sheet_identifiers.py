@@ -128,3 +128,19 @@ def test_rows_written_with_another_separator_than_the_title_row_are_refused_sayi
 def test_a_lone_cell_without_another_separator_is_still_read_as_its_column() -> None:
     batch = read_tables([document("organisations.csv", [["organisation", "nom", "types"], ["org-a"]])], BASE)
     assert any(t.subject.value == BASE + "id/organisation/org-a" for t in batch.triples)
+
+
+@pytest.mark.parametrize("code, close", [("35 238", "35238"), ("35.238", "35-238"), ("2A 004", "2A-004"),
+                                         ("35238-", "35238"), ("Saint-Malo (35)", "Saint-Malo-35")])
+def test_a_code_a_row_identifier_is_made_of_is_refused_at_its_cell(code: str, close: str) -> None:
+    rows = [["code_insee", "nom", "niveau"], [code, "Une commune", "commune"]]
+    assert refused([document("territories.csv", rows)]) == [
+        f"[territories.csv, ligne 2, colonne « code_insee »] « {code} » : la valeur fait l'identifiant de la ligne "
+        f"(« code » vide) : {NAME_RULE}, sans espace ni ponctuation ; il commence par une lettre ou un chiffre et ne "
+        f"finit pas par un tiret, par exemple « {close} »"]
+
+
+def test_a_code_given_with_its_identifier_is_not_the_identifier() -> None:
+    rows = [["code", "code_insee", "nom", "niveau"], ["rennes-centre", "35 238", "Rennes centre", "quartier"]]
+    batch = read_tables([document("territories.csv", rows)], BASE)
+    assert any(t.subject.value == BASE + "id/territory/neighbourhood/rennes-centre" for t in batch.triples)
