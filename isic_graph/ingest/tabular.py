@@ -255,10 +255,11 @@ class _Reader:
             keys[key] = cell
         known = {**{k: v for k, v in row.items() if v}, **keys}  # a default may name another key or a cell
         for key, default in table.defaults.items():
-            if key not in keys and all(k in known for k in TEMPLATE_NAMES.findall(default)):
+            names = TEMPLATE_NAMES.findall(default)  # a key refused above makes no other
+            if key not in keys and all(k in known and (k in keys or k not in table.keys) for k in names):
                 value = TEMPLATE.sub(lambda m: known[m.group(2)], default)
                 if not IDENTIFIER.fullmatch(value):  # a cell the key is made of (`code_insee`), not checked yet
-                    source = next((n for n in TEMPLATE_NAMES.findall(default) if not IDENTIFIER.fullmatch(known[n])),
+                    source = next((n for n in names if not IDENTIFIER.fullmatch(known[n])),
                                   key)
                     fr, en = identifier_problem(known.get(source, value))
                     self.problems.add(file, number, source, known.get(source, value),

@@ -144,3 +144,12 @@ def test_a_code_given_with_its_identifier_is_not_the_identifier() -> None:
     rows = [["code", "code_insee", "nom", "niveau"], ["rennes-centre", "35 238", "Rennes centre", "quartier"]]
     batch = read_tables([document("territories.csv", rows)], BASE)
     assert any(t.subject.value == BASE + "id/territory/neighbourhood/rennes-centre" for t in batch.triples)
+
+
+@pytest.mark.parametrize("header", ["partenariat", "organisation"])
+def test_a_refused_key_another_key_is_made_of_is_said_once(header: str) -> None:
+    rows = [["partenariat", "organisation", "roles"], ["part-a", "org-b", ""]]
+    rows[1][rows[0].index(header)] = "Asso Pirate."
+    problems = refused([document("partners.csv", rows)])
+    assert len(problems) == 1 and problems[0].startswith(f"[partners.csv, ligne 2, colonne « {header} »] "
+                                                         f"« Asso Pirate. » : {NAME_RULE}")
