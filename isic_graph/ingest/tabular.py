@@ -50,7 +50,10 @@ SEPARATOR_NAMES = {",": ("virgules", "commas"), ";": ("points-virgules", "semico
 
 
 def identifier_problem(cell: str) -> tuple[str, str]:
-    """What is wrong with an identifier a cell gives, with the one it could be."""
+    """What is wrong with an identifier a cell gives, with the one it could be (none when the cell holds personal
+    data, which the one it could be would spell again: `jean-dupont-exemple-fr`)."""
+    if personal_data(cell):
+        return NAME_RULE
     plain_form = "".join(c for c in unicodedata.normalize("NFKD", cell) if not unicodedata.combining(c))
     close = re.sub(r"\s+", "", cell) if re.fullmatch(r"[0-9\s]+", cell) else \
         re.sub(r"[^A-Za-z0-9_]+", "-", plain_form).strip("-_")  # a code with spaces (`35 238`): without them
