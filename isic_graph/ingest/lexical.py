@@ -17,7 +17,7 @@ WORDS_DATE = re.compile(r"(\d{1,2})(?:er)?\s+([a-zéû]+)\.?\s+(\d{4})")
 MONTHS = {"janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avril": 4,
           "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
           "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12}
-CENTURY_PIVOT = 70  # a two-digit year: 00-69 are 2000-2069, 70-99 are 1970-1999 (as POSIX strptime reads %y)
+CENTURY_PIVOT = 30  # a two-digit year: 00-29 are 2000-2029, 30-99 are 1930-1999, as LibreOffice and Excel read it
 SPACES = re.compile(r"[\s\u00a0\u202f\u2007]")
 BOOLEANS = {"oui": "true", "vrai": "true", "true": "true", "1": "true", "yes": "true",
             "non": "false", "faux": "false", "false": "false", "0": "false", "no": "false"}

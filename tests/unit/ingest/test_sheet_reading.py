@@ -204,7 +204,10 @@ DATE = "<https://w3id.org/isic/ontology#startDate>"
                                            ("1/3/2022", "2022-03-01"), (" 01/03/2022 ", "2022-03-01"),
                                            ("15.09.2014", "2014-09-15"), ("15/09/14", "2014-09-15"),
                                            ("12 mars 2015", "2015-03-12"), ("1er févr. 2016", "2016-02-01"),
-                                           ("3 Décembre 1999", "1999-12-03")])
+                                           ("3 Décembre 1999", "1999-12-03"), ("01/02/68", "1968-02-01"),
+                                           ("15/09/50", "1950-09-15"), ("31/12/29", "2029-12-31"),
+                                           ("01/01/30", "1930-01-01"), ("1.3.99", "1999-03-01"),
+                                           ("01/03/00", "2000-03-01")])
 def test_dates_as_french_spreadsheets_write_them(cell: str, lexical: str) -> None:
     rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
     found = lines(read_tables([document("projects.csv", rows)], BASE).triples)
