@@ -23,8 +23,14 @@ HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Typ
            ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
 
 
+WRITES_KEPT_BY_NOBODY = ("Cache-Control", "no-store")  # an answer to a form's post may carry back its credential
+READS = ("GET", "HEAD", "OPTIONS")
+
+
 class SecurityHeaders:
-    """WSGI middleware adding the security headers to every response that does not set them itself."""
+    """WSGI middleware adding the security headers to every response that does not set them itself; an answer to
+    a request that is no read (the upload page's preview, which carries the credential to its confirmation, a
+    form's answer, a write's) is not to be stored, by a browser's history or any cache, unless it says otherwise."""
 
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
@@ -33,6 +39,8 @@ class SecurityHeaders:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
             headers = [*headers, *((name, value) for name, value in HEADERS if name.lower() not in present)]
+            if environ.get("REQUEST_METHOD") not in READS and "cache-control" not in present:
+                headers.append(WRITES_KEPT_BY_NOBODY)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return self.app(environ, start)

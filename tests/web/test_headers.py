@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask.testing import FlaskClient
 
+from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import BASE
 
 HTML_PAGES = ["/", "/query", "/search?q=parole", "/maps", "/sheets/new", "/sheets/csv", "/dumps/", "/ontology",
@@ -69,3 +72,23 @@ def test_a_path_with_extra_slashes_is_never_redirected_to_the_host_header(client
     response = client.get(path, headers={"Host": "evil.example", "Accept": "text/html"})
     assert response.status_code in (200, 404), (path, response.status_code)
     assert "evil.example" not in response.headers.get("Location", "") and b"evil.example" not in response.data
+
+
+def test_the_upload_pages_preview_carrying_the_credential_is_stored_by_no_one(client: FlaskClient,
+                                                                             credentials: CredentialStore) -> None:
+    """The preview sends the credential back to its confirmation in the page itself: no history nor cache keeps
+    it; nor the answer of any other post, whether it worked or not. Pages read with GET are kept, as before."""
+    token = credentials.add("entetes", "Entêtes")
+    sheet = b"organisation,nom,types\nentetes-org,Association des en-tetes,association\n"
+    preview = client.post("/sheets/csv", data={"files": [(io.BytesIO(sheet), "organisations.csv")],
+                                               "credential": token}, content_type="multipart/form-data")
+    assert f'name="credential" value="{token}"' in preview.get_data(as_text=True), preview.get_data(as_text=True)
+    assert preview.headers["Cache-Control"] == "no-store"
+    refused = client.post("/sheets/csv", data={"files": [(io.BytesIO(b"x,y\n"), "organisations.csv")],
+                                               "credential": token}, content_type="multipart/form-data")
+    form = client.post("/sheets/check", data={"project.title": "Essai"}, headers={"Authorization": f"Bearer {token}"})
+    for answer in (refused, form):
+        assert answer.headers["Cache-Control"] == "no-store", answer.status
+    assert client.get("/sheets/csv").headers.get("Cache-Control") != "no-store"
+    assert client.get("/id/project/les-incompris", headers={"Accept": "text/html"}).headers["Cache-Control"] == \
+        "no-cache"
