@@ -47,6 +47,15 @@ def run(action: Callable[[], T], lang: str | None = None) -> T:
         return action()
     except IsicError as exc:
         fail(exc.text(lang or "en"), lang=lang)
+    except OSError as exc:  # a file named on the command line that cannot be read or written: a usage error
+        fail(file_error(exc, lang), 2, lang)
+
+
+def file_error(exc: OSError, lang: str | None) -> str:
+    """What went wrong with a file the command was told to read or write, in lang."""
+    name, why = exc.filename or "", exc.strerror or str(exc)
+    return (f"le fichier {name} n'a pu être lu ni écrit ({why})" if lang == "fr" else
+            f"the file {name} could not be read or written ({why})")
 
 
 def progress(message: str) -> None:
@@ -66,9 +75,13 @@ def store_if_available(obj: Context, without: str = "validating without the stor
         return None
 
 
-def print_report(report: Report, lang: str, path: Path | None) -> None:
-    """The validation report on the terminal (stderr when it does not conform), and in a file when asked."""
+def print_report(report: Report, lang: str, path: Path | None, said: str | None = None) -> None:
+    """The validation report on the terminal (stderr when it does not conform), and in a file when asked; `said`:
+    the language of the messages (--lang: English without it)."""
     click.echo(report.describe(lang), err=not report.conforms)
     if path is not None:
-        path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
+        try:
+            path.write_text(report.serialize("jsonld" if path.suffix == ".jsonld" else "turtle"), encoding="utf-8")
+        except OSError as exc:  # exit 2: the report asked for is not written (1 would say "does not conform")
+            fail(file_error(exc, said), 2, said)
         progress(f"rapport SHACL du W3C écrit dans {path}" if lang == "fr" else f"W3C SHACL report written to {path}")

@@ -12,7 +12,7 @@ from isic_graph.cli.context import LANG, REPORT, Context, fail, print_report, pr
 from isic_graph.errors import IsicError, NotOwner, SheetRefused, ValidationFailed
 from isic_graph.ingest import retraction
 from isic_graph.ingest.documents import Document
-from isic_graph.ingest.ingestion import Mode, check, ingest
+from isic_graph.ingest.ingestion import Mode, check, ingest, refuse_empty
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.recheck import networks, stored_problems
 from isic_graph.rdf.labels import choose
@@ -45,7 +45,7 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
             try:
                 result = ingest(store, Validator.default(), obj.graphs, documents, network, chosen, dry_run=dry_run)
             except ValidationFailed as exc:
-                print_report(exc.report, lang or "fr", report)
+                print_report(exc.report, lang or "fr", report, lang)
                 fail(choose(lang or "fr", "la fiche est refusée ; rien n'a été enregistré",
                             "the sheet is refused; nothing was stored")
                      if isinstance(exc, SheetRefused) else exc.text(lang or "en"), lang=lang)
@@ -75,7 +75,7 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
     try:
         if network is not None:
             check_slug(network)
-        batch = read_batch([Document.from_path(f) for f in files], obj.graphs.base)
+        batch = refuse_empty(read_batch([Document.from_path(f) for f in files], obj.graphs.base))
         store = store_if_available(obj, "vérification sans la base" if lang == "fr" else
                                    "validating without the store", lang)
         try:
@@ -86,11 +86,11 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
     except NotOwner as exc:  # it would be refused as not conforming: exit 1
         fail(exc.text(lang or "en"), 1, lang)
     except SheetRefused as exc:  # a sheet that cannot be read as the template says does not conform: exit 1
-        print_report(exc.report, lang or "fr", report)
+        print_report(exc.report, lang or "fr", report, lang)
         sys.exit(1)
     except IsicError as exc:  # usage, parse and store errors alike: exit 2, as documented
         fail(exc.text(lang or "en"), 2, lang)
-    print_report(outcome, lang or "fr", report)
+    print_report(outcome, lang or "fr", report, lang)
     sys.exit(0 if outcome.conforms else 1)
 
 

@@ -114,6 +114,17 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
 
+def refuse_empty(batch: Batch) -> Batch:
+    """The batch, unless it holds nothing (an empty file, a failed export: it would empty the graph): UsageError."""
+    if not batch.triples and not batch.tables:
+        raise UsageError("the submission holds no statement (an empty file, or comments only); nothing was changed. "
+                         "To withdraw all of a network's data, DELETE its graph (/graph-store?graph=…)",
+                         "l'envoi ne contient aucune donnée (un fichier vide, ou des commentaires seulement) ; "
+                         "rien n'a été modifié. Pour retirer toutes les données d'un réseau, supprimez son graphe "
+                         "(DELETE /graph-store?graph=…)")
+    return batch
+
+
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
            mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False,
            removing: frozenset[str] = frozenset()) -> IngestResult:
@@ -123,13 +134,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     removing (upsert only): resources whose description the network's graph no longer holds after it (the
     partners and fundings an edit through the form takes out)."""
     check_slug(network)
-    batch = read_batch(documents, graphs.base)
-    if not batch.triples and not batch.tables:  # an empty file, a failed export: it would empty the graph
-        raise UsageError("the submission holds no statement (an empty file, or comments only); nothing was changed. "
-                         "To withdraw all of a network's data, DELETE its graph (/graph-store?graph=…)",
-                         "l'envoi ne contient aucune donnée (un fichier vide, ou des commentaires seulement) ; "
-                         "rien n'a été modifié. Pour retirer toutes les données d'un réseau, supprimez son graphe "
-                         "(DELETE /graph-store?graph=…)")
+    batch = refuse_empty(read_batch(documents, graphs.base))
     if mode is Mode.TABLES and (not batch.tables or any(d.format.rdf_format is not None for d in documents)):
         raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)",
                          "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "

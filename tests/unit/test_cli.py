@@ -127,6 +127,30 @@ def test_a_dry_run_withdrawal_refuses_the_reason_the_withdrawal_would_refuse(cli
     assert planned.exit_code == 0 and f"would withdraw\t<{project}>" in planned.output, planned.output
 
 
+def test_a_file_that_cannot_be_written_or_read_is_a_message_and_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Never a traceback, and never exit 1, which says "does not conform" to a script."""
+    cli("ingest", str(VALID), "--network", "demo")
+    missing = tmp_path / "no" / "such" / "folder"
+    for args, lang in ((["validate", "--report", str(missing / "r.ttl"), str(VALID)], "en"),
+                       (["validate", "--lang", "fr", "--report", str(missing / "r.jsonld"), str(VALID)], "fr"),
+                       (["export", "--network", "demo", "-o", str(missing / "x.ttl")], "en"),
+                       (["export", "-o", str(missing / "all.nq.gz")], "en"),
+                       (["export", "--network", "demo", "--format", "xlsx", "-o", str(missing / "x.xlsx")], "en")):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output and str(missing) in result.output, result.output
+        assert ("n'a pu être lu ni écrit" if lang == "fr" else "could not be read or written") in result.output
+
+
+def test_validating_an_empty_file_is_refused_as_ingesting_it_is(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "vide.ttl"
+    empty.write_text("# rien ici\n", encoding="utf-8")
+    validated = cli("validate", str(empty))
+    assert validated.exit_code == 2 and "holds no statement" in validated.output and "Conform" not in validated.output
+    ingested = cli("ingest", str(empty), "--network", "demo")
+    assert ingested.exit_code == 1 and "holds no statement" in ingested.output
+
+
 def test_load_refuses_managed_graphs_and_replaces_reference_graphs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ref = tmp_path / "ref.ttl"
     ref.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .')
