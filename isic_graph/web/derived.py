@@ -43,7 +43,7 @@ def per_store_version(view: View) -> View:
             page = Page(tuple((name, value) for name in KEPT_HEADERS for value in response.headers.getlist(name)),
                         response.get_data())
             s.pages.put(key, page)
-        if request.if_none_match.contains_raw(key.etag):
+        if still_current(key.etag):
             answer = Response(status=304)
         else:
             answer = Response(page.body)
@@ -55,6 +55,12 @@ def per_store_version(view: View) -> View:
         return answer
 
     return cast(View, cached)
+
+
+def still_current(etag: str) -> bool:
+    """Whether the request's If-None-Match names this (quoted) ETag, compared weakly as RFC 9110 says for it: a
+    client (or a proxy) that marks the tag weak, W/"…", still gets its 304."""
+    return request.if_none_match.contains_weak(etag.strip('"'))
 
 
 def kept_until_a_write(name: str, make: Callable[[], bytes]) -> bytes:

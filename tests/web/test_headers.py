@@ -92,3 +92,18 @@ def test_the_upload_pages_preview_carrying_the_credential_is_stored_by_no_one(cl
     assert client.get("/sheets/csv").headers.get("Cache-Control") != "no-store"
     assert client.get("/id/project/les-incompris", headers={"Accept": "text/html"}).headers["Cache-Control"] == \
         "no-cache"
+
+
+@pytest.mark.parametrize("path", ["/id/project/les-incompris", "/sparql?query=ASK%7B%7D", "/dumps/network/anas.ttl",
+                                  "/maps"])
+def test_a_conditional_get_matches_the_etag_weakly_in_any_spelling_rfc_9110_allows(client: FlaskClient,
+                                                                                  path: str) -> None:
+    """If-None-Match compares weakly: the tag marked weak (as a proxy may send it back), in a list, or `*`."""
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    for sent in (etag, f"W/{etag}", f'"other", {etag}', f'W/"other", W/{etag}', "*"):
+        again = client.get(path, headers={"If-None-Match": sent})
+        assert again.status_code == 304 and again.data == b"", (path, sent)
+    for sent in ('"other"', f"{etag[:-2]}x\"", 'W/"other"'):
+        assert client.get(path, headers={"If-None-Match": sent}).status_code == 200, (path, sent)
