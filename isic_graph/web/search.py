@@ -20,6 +20,7 @@ blueprint = Blueprint("search", __name__)
 
 PAGE_SIZE = 20
 MAX_DIGITS = 9
+MAX_LIMIT = 100  # the most results a page of search gives; a larger limit asks for them all, and gets these
 UI = {
     "fr": {"title": "Recherche", "search": "Rechercher", "results": "résultat(s)", "words": "Mots",
            "any": "tous", "network": "Réseau", "theme": "Thématique", "category": "Catégorie d'enseignement",
@@ -36,18 +37,19 @@ def _search() -> tuple[SearchResult | None, dict[str, str], int]:
     s = services()
     text = request.args.get("q", "").strip()
     chosen = {f: request.args[f] for f in FACETS if request.args.get(f)}
-    offset = max(0, _whole(request.args.get("offset", "0"), "offset"))
-    limit = min(100, max(1, _whole(request.args.get("limit", str(PAGE_SIZE)), "limit")))
+    offset = _whole(request.args.get("offset", "0"), "offset", 0)
+    limit = min(MAX_LIMIT, _whole(request.args.get("limit", str(PAGE_SIZE)), "limit", 1))  # more: the most there is
     if not text:
         return None, chosen, offset
     s.search.sync(s.store, s.graphs)
     return s.search.search(text, chosen, limit, offset), chosen, offset
 
 
-def _whole(text: str, name: str) -> int:
-    """A whole number of at most MAX_DIGITS digits (a larger one is no page of any search)."""
-    if not re.fullmatch(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}", text.strip()):
-        raise UsageError(f"{name} is a whole number of at most {MAX_DIGITS} digits")
+def _whole(text: str, name: str, least: int) -> int:
+    """A whole number of at most MAX_DIGITS digits (a larger one is no page of any search), `least` or more."""
+    if not re.fullmatch(rf"\+?[0-9]{{1,{MAX_DIGITS}}}", text.strip()) or int(text) < least:
+        raise UsageError(f"{name} is a whole number of at most {MAX_DIGITS} digits, {least} or more",
+                         fr=f"{name} est un nombre entier d'au plus {MAX_DIGITS} chiffres, {least} ou plus")
     return int(text)
 
 

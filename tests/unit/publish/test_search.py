@@ -108,6 +108,22 @@ def test_search_over_http_in_json_and_html(client: FlaskClient) -> None:
     assert client.get("/api/search", query_string={"q": "x", "limit": "many"}).status_code == 400
 
 
+@pytest.mark.parametrize("args", [{"limit": "0"}, {"limit": "-1"}, {"offset": "-5"}, {"offset": "-0x1"},
+                                  {"limit": "-0"}, {"offset": " -1 "}])
+def test_a_page_of_search_that_is_none_is_refused_saying_so(client: FlaskClient, args: dict[str, str]) -> None:
+    for path in ("/api/search", "/search"):
+        answer = client.get(path, query_string={"q": "represailles", **args}, headers={"Accept-Language": "fr",
+                                                                                      "Accept": "application/json"})
+        assert answer.status_code == 400, (path, args)
+        assert "nombre entier" in answer.get_data(as_text=True) and "ou plus" in answer.get_data(as_text=True)
+
+
+def test_a_limit_past_the_largest_page_gets_the_largest_page(client: FlaskClient) -> None:
+    every = client.get("/api/search", query_string={"q": "parents", "limit": "100"}).get_json()
+    body = client.get("/api/search", query_string={"q": "parents", "limit": "100000"}).get_json()
+    assert body["hits"] == every["hits"] and len(body["hits"]) == min(every["total"], 100) > 0
+
+
 # The relevance set: what each query, as people type it, must return among its first 10 hits
 ELECTED = ["lesson/cl-elu-trop-tot", "lesson/li-elu-restitution-publique", "lesson/svf-elu-en-amont",
            "resource/astuce-rencontrer-les-elus", "lesson/cdp-elus-invites"]
