@@ -66,6 +66,12 @@ def typed_number(kind: str, text: str) -> str | None:
 
 def refusal(kind: str, cell: str) -> tuple[str, str]:
     """Why a cell is not a typed value of this kind (French, English): what it may be read as, and how to write it."""
+    if kind == "date":
+        text = _iso(SPACES.sub(" ", cell).strip().casefold())
+        if ISO_DATE.fullmatch(text):  # written as a date, but a day no calendar has (31/02/2014, 2014-04-31)
+            day = f"{text[8:]}/{text[5:7]}/{text[:4]}"
+            return (f"le {day} n'existe pas dans le calendrier : vérifiez le jour et le mois",
+                    f"{text} is no day of the calendar: check the day and the month")
     read = number(kind, cell) if kind in ("decimal", "integer") else None
     return read if isinstance(read, tuple) else EXPECTED[kind]
 

@@ -214,8 +214,19 @@ def test_dates_as_french_spreadsheets_write_them(cell: str, lexical: str) -> Non
     assert any(DATE in t and f'"{lexical}"^^<http://www.w3.org/2001/XMLSchema#date>' in t for t in found)
 
 
-@pytest.mark.parametrize("cell", ["31/02/2022", "2022-13-01", "mars 2022", "15.09/2014", "2014/09/15",
-                                  "12 brumaire 2015", "32 mars 2015"])
+@pytest.mark.parametrize("cell, day", [("31/02/2022", "31/02/2022"), ("2022-13-01", "01/13/2022"),
+                                       ("32 mars 2015", "32/03/2015"), ("29/02/2023", "29/02/2023"),
+                                       ("2014-04-31", "31/04/2014"), ("31.06.14", "31/06/2014")])
+def test_a_date_written_right_that_no_calendar_has_is_refused_saying_so(cell: str, day: str) -> None:
+    """The format is right: saying what formats are expected would send the writer looking for the wrong fault."""
+    rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
+    assert refused([document("projects.csv", rows)]) == [
+        f"[projects.csv, ligne 2, colonne « date_debut »] « {cell} » : le {day} n'existe pas dans le calendrier : "
+        "vérifiez le jour et le mois"]
+
+
+@pytest.mark.parametrize("cell", ["mars 2022", "15.09/2014", "2014/09/15", "12 brumaire 2015", "2014-09-15 00:00:00",
+                                  "41897"])
 def test_a_cell_that_is_no_date_is_refused_at_its_cell_with_the_formats(cell: str) -> None:
     rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
     assert refused([document("projects.csv", rows)]) == [
