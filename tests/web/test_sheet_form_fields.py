@@ -43,7 +43,8 @@ def test_a_value_that_is_not_yes_or_no_is_refused_beside_its_field_in_words(clie
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert errors_beside(html, "project.emergedFromIndividualSituations") == ["« peut-être » : attendu oui ou non"]
-    assert any("le 31/02/2024 n'existe pas dans le calendrier" in e for e in errors_beside(html, "project.startDate"))
+    said = errors_beside(html, "project.startDate")
+    assert any("le 31/02/2024 n" in e and "existe pas dans le calendrier" in e for e in said), said
     assert "false" not in " ".join(errors_beside(html, "project.emergedFromIndividualSituations"))
     assert not ask(client, "?p <http://purl.org/dc/terms/title> \"Atelier peut-être\"@fr")
 

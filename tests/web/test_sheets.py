@@ -65,7 +65,8 @@ def test_a_mistake_is_shown_beside_its_field_then_the_corrected_sheet_is_stored(
                                                  "project.theme": [], "credential": token})
     html = wrong.get_data(as_text=True)
     assert wrong.status_code == 422
-    assert any("le 45/13/2024 n'existe pas dans le calendrier" in e for e in errors_beside(html, "project.startDate"))
+    said = errors_beside(html, "project.startDate")
+    assert any("le 45/13/2024 n" in e and "existe pas dans le calendrier" in e for e in said), said
     assert any("thématique" in e for e in errors_beside(html, "project.theme"))
     assert errors_beside(html, "project.title") == []
     assert 'value="2024-13-45"' in html and "Jardin partagé des Tilleuls" in html  # what was typed is kept
