@@ -3,7 +3,9 @@
 A peer is read through its dumps (`/dumps/`), not its SPARQL endpoint: a dump is a whole graph in one
 response, with no result cap to page around, and with an ETag, so a conditional GET transfers nothing
 when nothing changed. Each changed network graph replaces its copy in one update; resources that do
-not conform to the shapes are reported and left out, never loaded. A peer that cannot be read keeps
+not conform to the shapes are reported and left out, never loaded, and with them what fails without them (a
+project's lessons, sheet and resources; a project whose carrier is left out), each listed with what it depended
+on: what is stored conforms as a whole, as a backup's audit checks it. A peer that cannot be read keeps
 its last good copies. A dump of an older edition of the model (its listing's `conforms_to`; none said:
 the first) is migrated with the data steps a store is migrated with (ingest/editions.py) before it is
 validated; a dump of a newer one is validated as it is (what the shapes of this edition refuse is left out).
@@ -64,7 +66,7 @@ USER_AGENT = f"isic-graph/{__version__} (harvester; +{PROJECT_IRI})"
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 DUMP_FORMAT = format_named("turtle")  # the networks' dumps a harvest reads
-ROUNDS = 5  # validations at most, as leaving a resource out can leave another one dangling (more with several
+ROUNDS = 8  # validations at most, as leaving a resource out can leave another one dangling (more with several
 # copies checked together: one more for each copy, as a chain of references may run through each of them)
 
 
