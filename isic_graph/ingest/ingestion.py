@@ -261,7 +261,7 @@ def referenced_types(store: Store, batch: Batch, exclude_graph: str | None,
                       and not o.value.startswith(VOCABULARY_NAMESPACES)})
     found: list[Triple] = []
     excluded = sorted({*replacing, *([exclude_graph] if exclude_graph else [])})
-    graph_filter = f"FILTER(?g NOT IN ({', '.join(iri(g) for g in excluded)}))" if excluded else ""
+    graph_filter = f"FILTER({' && '.join(f'?g != {iri(g)}' for g in excluded)})" if excluded else ""
     for start in range(0, len(targets), VALUES_CHUNK):
         values = iris(targets[start:start + VALUES_CHUNK])
         rows = store.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} "
