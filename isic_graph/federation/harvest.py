@@ -3,7 +3,9 @@
 A peer is read through its dumps (`/dumps/`), not its SPARQL endpoint: a dump is a whole graph in one
 response, with no result cap to page around, and with an ETag, so a conditional GET transfers nothing
 when nothing changed. Each changed network graph replaces its copy in one update; resources that do
-not conform to the shapes are reported and left out, never loaded. A peer that cannot be read keeps
+not conform to the shapes are reported and left out, never loaded, and with them what fails without them (a
+project's lessons, sheet and resources; a project whose carrier is left out), each listed with what it depended
+on: what is stored conforms as a whole, as a backup's audit checks it. A peer that cannot be read keeps
 its last good copies. A dump of an older edition of the model (its listing's `conforms_to`; none said:
 the first) is migrated with the data steps a store is migrated with (ingest/editions.py) before it is
 validated; a dump of a newer one is validated as it is (what the shapes of this edition refuse is left out).
@@ -39,6 +41,7 @@ from isic_graph.ingest.reading import read_batch
 from isic_graph.privacy import masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.formats import format_named
+from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     OWL,
@@ -49,19 +52,21 @@ from isic_graph.rdf.namespaces import (
     XSD,
     Graphs,
     check_slug,
+    curie,
 )
 from isic_graph.sparql.default_graph import Written, subjects_of
 from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
+from isic_graph.validation.reports import Violation
 from isic_graph.validation.validator import Validator
 
 USER_AGENT = f"isic-graph/{__version__} (harvester; +{PROJECT_IRI})"
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
 DUMP_FORMAT = format_named("turtle")  # the networks' dumps a harvest reads
-ROUNDS = 5  # validations at most, as leaving a resource out can leave another one dangling (more with several
+ROUNDS = 8  # validations at most, as leaving a resource out can leave another one dangling (more with several
 # copies checked together: one more for each copy, as a chain of references may run through each of them)
 
 
@@ -75,6 +80,7 @@ class NetworkOutcome:
     changed: bool
     triples: int = 0
     skipped: tuple[str, ...] = ()  # resources left out because they do not conform
+    reasons: dict[str, str] = field(default_factory=dict)  # why each of them was left out (what it depended on)
     error: str | None = None  # why this network was not copied (its last copy is kept)
     migrated_from: int | None = None  # the older edition of the model the peer's dump was in, migrated here
 
@@ -98,6 +104,7 @@ class _Fetched:
     edition: int
     triples: tuple[Triple, ...]
     left_out: frozenset[str]  # resources already left out: another's, or named by personal data (masked)
+    reasons: tuple[tuple[str, str], ...] = ()  # why each of them was
 
 
 def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer, timeout: float = TIMEOUT,
@@ -210,10 +217,12 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
         read = tuple(editions.upgraded(read, editions.steps(edition, current)))
     owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space, read)  # only what the peer owns
     personal = {iri: kinds for iri in {_owner(t) for t in owned} if (kinds := personal_data_in_iri(iri))}
-    left_out = {masked(kinds) for kinds in personal.values()}
-    left_out |= {masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri for iri in foreign}
+    reasons = {masked(kinds): "its IRI holds personal data" for kinds in personal.values()}
+    reasons |= {masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri:
+                "another's resource: a harvest keeps only what the peer owns" for iri in foreign}
     return _Fetched(peer, network, graph, url, new_etag, edition,
-                    tuple(t for t in owned if _owner(t) not in personal), frozenset(left_out))
+                    tuple(t for t in owned if _owner(t) not in personal), frozenset(reasons),
+                    tuple(sorted(reasons.items())))
 
 
 def _owner(t: Triple) -> str:
@@ -222,39 +231,70 @@ def _owner(t: Triple) -> str:
 
 
 def _settle(copies: Sequence[_Fetched], validator: Validator, graphs: Graphs,
-            store: Store) -> dict[int, tuple[list[Triple], tuple[str, ...]]]:
-    """Each copy's triples that conform and its resources left out, all copies checked together, each against the
-    store and the others: what a copy references is known from the store (this instance's networks, the copies
-    harvested before, the reference data) or from another copy. A resource that does not conform is left out, and
-    the check made again without it (what referred to it may not conform any more); when that does not settle,
+            store: Store) -> dict[int, tuple[list[Triple], dict[str, str]]]:
+    """Each copy's triples that conform and its resources left out (with why), all copies checked together, each
+    against the store and the others: what a copy references is known from the store (this instance's networks, the
+    copies harvested before, the reference data) or from another copy, never from the copies these replace (what
+    the last harvest kept of a resource is no longer there once it is left out). A resource that does not conform
+    is left out with its blank-node parts, and the check made again without it: what required it (a lesson learned
+    from a project left out, a sheet describing it, a resource about it) does not conform any more and is left out
+    in turn, until what is kept conforms as a whole, as a backup's audit checks it; when that does not settle,
     every copy is left out whole."""
     kept = {id(copy): list(copy.triples) for copy in copies}
-    skipped: dict[int, set[str]] = {id(copy): set(copy.left_out) for copy in copies}
+    why: dict[int, dict[str, str]] = {id(copy): dict(copy.reasons) for copy in copies}
+    replacing = frozenset(copy.graph for copy in copies)
+    gone: set[str] = set()  # the resources of the copies left out so far
     settled = False
     for _ in range(ROUNDS + len(copies)):
         triples = tuple(t for found in kept.values() for t in found)
-        report = check(Batch(triples, ()), store, validator, graphs, None, strict=False) if triples else None
+        report = check(Batch(triples, ()), store, validator, graphs, None, strict=False,
+                       replacing=replacing) if triples else None
         if report is None or report.conforms:
             settled = True
             break
-        bad = {v.focus.split("#genid-")[0] for v in report.violations} & {_owner(t) for t in triples}
+        owners = {_owner(t) for t in triples}
+        bad: dict[str, str] = {}
+        for v in sorted(report.violations, key=lambda v: (v.value is None or _owner_of(v.value) not in gone,
+                                                          v.focus, v.path or "")):
+            focus = v.focus.split("#genid-")[0]
+            if focus in owners and focus not in bad:
+                bad[focus] = _reason(v, gone)
         if not bad:
             break  # nothing left to leave out
+        gone |= set(bad)
         for key, found in kept.items():
-            skipped[key] |= bad & {_owner(t) for t in found}
+            resources = {_owner(t) for t in found}
+            why[key].update((resource, reason) for resource, reason in bad.items() if resource in resources)
             kept[key] = [t for t in found if _owner(t) not in bad]
     if not settled:
-        return {id(copy): ([], tuple(sorted(copy.left_out | {_owner(t) for t in copy.triples}))) for copy in copies}
-    return {key: (found, tuple(sorted(skipped[key]))) for key, found in kept.items()}
+        return {id(copy): ([], dict(copy.reasons) | {_owner(t): "the copy was left out whole: leaving out what does "
+                                                     "not conform did not settle" for t in copy.triples})
+                for copy in copies}
+    return {key: (found, why[key]) for key, found in kept.items()}
+
+
+def _owner_of(value: str) -> str:
+    """The resource a report's value names (an IRI in brackets; a blank node's, its owner's), or the value."""
+    return value[1:-1].split("#genid-")[0] if value.startswith("<") and value.endswith(">") else value
+
+
+def _reason(v: Violation, gone: set[str]) -> str:
+    """Why a resource is left out: the resource left out before that it required, by which property; else what the
+    shapes say of it (no value: it may be personal data)."""
+    if v.value is not None and _owner_of(v.value) in gone:
+        through = f" through {curie(v.path)}" if v.path else ""
+        return f"depends on <{_owner_of(v.value)}>{through}, left out"
+    message = pick(v.messages, "en") or "does not conform to the shapes"
+    return f"{curie(v.path)}: {message}" if v.path else message
 
 
 def _stored(store: Store, graphs: Graphs, copy: _Fetched, triples: list[Triple],
-            skipped: tuple[str, ...]) -> NetworkOutcome:
+            reasons: dict[str, str]) -> NetworkOutcome:
     """The copy written in place of the last one, with its provenance."""
     current = editions.software_edition()
     now = datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{copy.peer.name}/{copy.network}/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
-    records = _provenance(activity, copy.graph, copy.peer, copy.url, copy.etag, len(triples), skipped, now) \
+    records = _provenance(activity, copy.graph, copy.peer, copy.url, copy.etag, len(triples), reasons, now) \
         + _editions(copy.url, copy.graph, copy.edition, current)
     try:
         store.update(" ;\n".join([
@@ -265,19 +305,23 @@ def _stored(store: Store, graphs: Graphs, copy: _Fetched, triples: list[Triple],
         ]), written=Written(graphs=[copy.graph], subjects={copy.graph, *subjects_of(records)}))
     except IsicError as exc:
         return NetworkOutcome(copy.network, copy.graph, False, error=exc.message)
-    return NetworkOutcome(copy.network, copy.graph, True, len(triples), skipped,
+    return NetworkOutcome(copy.network, copy.graph, True, len(triples), tuple(sorted(reasons)),
+                          dict(sorted(reasons.items())),
                           migrated_from=copy.edition if copy.edition < current else None)
 
 
 def _provenance(activity: str, graph: str, peer: Peer, url: str, etag: str | None, count: int,
-                skipped: tuple[str, ...], now: datetime.datetime) -> list[Triple]:
+                reasons: dict[str, str], now: datetime.datetime) -> list[Triple]:
     a, g, source = NamedNode(activity), NamedNode(graph), NamedNode(url)
     stamp = Literal(now.isoformat(), datatype=NamedNode(XSD + "dateTime"))
 
     def t(s: NamedNode, p: str, o: NamedNode | Literal) -> Triple:
         return Triple(s, NamedNode(p), o)
 
-    outcome = (f"{len(skipped)} non-conforming resource(s) left out: " + ", ".join(skipped[:20])) if skipped \
+    skipped = sorted(reasons)
+    outcome = (f"{len(skipped)} non-conforming resource(s) left out: "
+               + "; ".join(f"{resource} ({reasons[resource]})" for resource in skipped[:20])
+               + ("; …" if len(skipped) > 20 else "")) if skipped \
         else "every resource conforms to the shapes"
     found = [
         t(a, RDF_TYPE, NamedNode(PROV + "Activity")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from enum import Enum
-from typing import Sequence
+from typing import Collection, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -87,14 +87,17 @@ class IngestResult:
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
-          mode: Mode = Mode.REPLACE, owners: bool = True, strict: bool = True) -> ValidationReport:
+          mode: Mode = Mode.REPLACE, owners: bool = True, strict: bool = True,
+          replacing: Collection[str] = ()) -> ValidationReport:
     """Validate a batch with what it needs from the store: the types of the resources it references,
     and the roles that hold the persons it describes. As a network's, with a store, it must also state
     nothing about another's subject (NotOwner; owners=False when the caller checked that already).
 
     strict: new data also passes the checks the shapes cannot make (SIRET keys; with a store, the lessons
     it confirms or contradicts are known: see targets.py); data stored before them (a backup restored, a
-    peer's copy) is kept and served without them (identity links come from valid numbers only)."""
+    peer's copy) is kept and served without them (identity links come from valid numbers only).
+    replacing: graphs the batch is about to replace besides the network's (a harvest's copies of a peer's
+    graphs): what they hold now is not looked up, as what the batch references must be in the batch or stay."""
     _check_vocabulary_untouched(batch, graphs)
     if network is not None:
         _check_attribution(batch, graphs, network)
@@ -104,7 +107,8 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     focus = None
     if store is not None:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
-        context = referenced_types(store, batch, exclude) + stored_roles(store, batch, graphs, network, mode)
+        context = referenced_types(store, batch, exclude, replacing) \
+            + stored_roles(store, batch, graphs, network, mode, replacing)
         if context:
             focus = batch.subjects
     report = validator.check(batch.triples, context, focus)
@@ -252,14 +256,17 @@ OPTIONAL {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} }}""",
     recompute_identity(store, graphs)
 
 
-def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> list[Triple]:
-    """rdf:type triples, from the store, of the IRIs the batch points to but does not describe."""
+def referenced_types(store: Store, batch: Batch, exclude_graph: str | None,
+                     replacing: Collection[str] = ()) -> list[Triple]:
+    """rdf:type triples, from the store, of the IRIs the batch points to but does not describe (none read from the
+    graphs excluded: those the batch replaces)."""
     subjects = batch.subjects
     objects = (t.object for t in batch.triples if t.predicate.value != RDF_TYPE)
     targets = sorted({o.value for o in objects if isinstance(o, NamedNode) and o.value not in subjects
                       and not o.value.startswith(VOCABULARY_NAMESPACES)})
     found: list[Triple] = []
-    graph_filter = f"FILTER(?g != {iri(exclude_graph)})" if exclude_graph else ""
+    excluded = sorted({*replacing, *([exclude_graph] if exclude_graph else [])})
+    graph_filter = f"FILTER({' && '.join(f'?g != {iri(g)}' for g in excluded)})" if excluded else ""
     for start in range(0, len(targets), VALUES_CHUNK):
         values = iris(targets[start:start + VALUES_CHUNK])
         rows = store.select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} "
@@ -268,12 +275,13 @@ def referenced_types(store: Store, batch: Batch, exclude_graph: str | None) -> l
     return found
 
 
-def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None, mode: Mode) -> list[Triple]:
+def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None, mode: Mode,
+                 replacing: Collection[str] = ()) -> list[Triple]:
     """The stored roles that hold the persons the batch describes: their isic:heldBy and rdf:type triples.
 
     A person may be published in one submission and the role they hold in another; what the ingestion
-    is about to replace (the network's graph, or in upsert mode the descriptions of the batch's subjects)
-    does not count.
+    is about to replace (the network's graph, or in upsert mode the descriptions of the batch's subjects;
+    the graphs `replacing` names) does not count.
     """
     persons = sorted({term_value(t.subject) for t in batch.triples
                       if t.predicate.value == RDF_TYPE and term_value(t.object) in PERSON_CLASSES})
@@ -286,6 +294,8 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
         for row in rows:
             replaced = mode is Mode.REPLACE or term_value(row["role"]).split("#genid-")[0] in batch.subjects
             if replaced and own in (term_value(row["g"]), term_value(row["h"])):
+                continue
+            if {term_value(row["g"]), term_value(row["h"])} & set(replacing):
                 continue
             found.append(Triple(row["role"], NamedNode(HELD_BY), row["person"]))  # type: ignore[arg-type]
             found.append(Triple(row["role"], NamedNode(RDF_TYPE), row["t"]))  # type: ignore[arg-type]
