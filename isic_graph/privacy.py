@@ -125,9 +125,16 @@ LOOSE_EMAIL = re.compile(ADDRESS.format(
 # "l'espace-jeunes") and before a domain whose dots are written as such, with a common top-level domain: "chez les
 # familles", "chez Emmaüs" and "chez helloasso.com" stay prose.
 LOCAL_PART = r"(?<![\w%+!#$&*=?^`~.-])(?<![^\W\d_]')(?=[\w.+-]{0,63}[^\W\d_])(?=[\w+-]{0,63}[._\d-])[\w][\w.+-]{0,63}"
+# " à " too, and the domain's dots written " point " as well: "marie.dupont à gmail point com".
 CHEZ_EMAIL = re.compile(
-    rf"{LOCAL_PART}\s{{1,3}}chez\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}){LABEL}){{0,8}}?(?:\.|{BRACKETED_DOT})"
+    rf"{LOCAL_PART}\s{{1,3}}(?:chez|à)\s{{1,3}}{LABEL}(?:(?:\.(?!\.)|{BRACKETED_DOT}|{BARE_DOT}){LABEL}){{0,8}}?"
+    rf"(?:\.|{BRACKETED_DOT}|{BARE_DOT})"
     rf"(?:{'|'.join(sorted(COMMON_DOMAINS, key=len, reverse=True))}){AFTER_ADDRESS}", re.IGNORECASE)
+# An address at a mail provider, its top-level domain left out ("mariedupont@gmail"): the provider names the domain.
+MAIL_PROVIDERS = ("gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol gmx orange wanadoo free "
+                  "laposte sfr neuf bbox numericable proton protonmail tutanota zoho yandex mailo").split()
+PROVIDER_EMAIL = re.compile(rf"(?<![\w%+'!#$&*=?^`~-]){WORD_CHARS}{{1,64}}@\s{{0,3}}(?:{'|'.join(MAIL_PROVIDERS)})"
+                            rf"(?![\w.-]*[^\W_])", re.IGNORECASE)
 # A comma, a semicolon or a space for the domain's last dot ("jean.dupont@exemple,fr", "jean.dupont@exemple fr"):
 # only before a common top-level domain that is no word of a sentence (not "de", "me", "it"…), and after an at sign
 # written against the name (not an elision: "l'@import de…") and the domain, or spaced after a name shaped as an
@@ -170,7 +177,7 @@ def _has_address(text: str) -> bool:
     # an address at an IP literal (jean@[192.0.2.1]) has no top-level domain, and is an address all the same
     if any((match.group("tld") or "@").lower() not in FILE_EXTENSIONS for match in EMAIL.finditer(text)):
         return True
-    if LOOSE_EMAIL.search(text) is not None or CHEZ_EMAIL.search(text) is not None:
+    if any(pattern.search(text) is not None for pattern in (LOOSE_EMAIL, CHEZ_EMAIL, PROVIDER_EMAIL)):
         return True
     # around an "at" word of a sentence, most windows hold neither an at sign nor a bracket
     return AT_OR_BRACKET.search(text) is not None and LAST_DOT_EMAIL.search(text) is not None
