@@ -21,6 +21,7 @@ from itertools import groupby
 from typing import Iterable
 
 from pyoxigraph import NamedNode, Triple
+from rdflib import URIRef
 
 from isic_graph.admin.backup import graph_of
 from isic_graph.errors import NotOwner, Problem, UsageError
@@ -28,14 +29,19 @@ from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.ownership import is_record_name
 from isic_graph.ingest.ownership import owners as owners_of
+from isic_graph.ingest.targets import described, withdrawn
 from isic_graph.privacy import Kind, masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import OWL, Graphs, check_slug
 from isic_graph.store.base import Store
-from isic_graph.validation.personal import personal_data_in
+from isic_graph.validation.personal import SH, personal_data_in
+from isic_graph.validation.reports import ValidationReport
 from isic_graph.validation.validator import Validator
 
 SAME_AS = OWL + "sameAs"
+# What a link's target fails when nothing describes it: its class, or a shape it must conform to (one of several)
+DESCRIBED = {SH.ClassConstraintComponent, SH.OrConstraintComponent, SH.XoneConstraintComponent,
+             SH.AndConstraintComponent, SH.NodeConstraintComponent}
 
 
 def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
@@ -68,7 +74,8 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
 
 
 def network_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
-    """A network's graph checked as ingestion checks a submission replacing it."""
+    """A network's graph checked as ingestion checks a submission replacing it; but a link to a resource withdrawn
+    here (see withdrawn_links) is kept, as the live store keeps it."""
     slug = graph[len(graphs.network_prefix):]
     try:
         check_slug(slug)
@@ -77,7 +84,28 @@ def network_problems(store: Store, graph: str, graphs: Graphs, validator: Valida
         return [Problem(graph, exc.subject, exc.message)]
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
-    return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
+    kept = withdrawn_links(store, graphs, report)
+    return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations
+            if (v.focus, v.path, v.value) not in kept]
+
+
+def withdrawn_links(store: Store, graphs: Graphs, report: ValidationReport) -> set[tuple[str, str | None, str]]:
+    """The results of a report that only say a link names no resource of its class (or shape), where the resource
+    is one the metadata graph records as withdrawn and no graph describes any more (focus, path, value as the
+    report's violations show them). A withdrawal leaves such links in other resources' descriptions, listed for their
+    networks to mend (`isic-graph dangling`): the live store keeps and serves them, so a backup of it restores
+    them; a new submission naming a withdrawn resource is refused as before."""
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for result in report.graph.objects(None, SH.result):
+        value = report.graph.value(result, SH.value)
+        if isinstance(value, URIRef) and report.graph.value(result, SH.sourceConstraintComponent) in DESCRIBED:
+            path = report.graph.value(result, SH.resultPath)
+            found.setdefault(str(value), []).append((str(report.graph.value(result, SH.focusNode)),
+                                                     str(path) if isinstance(path, URIRef) else None))
+    if not found:
+        return set()
+    gone = withdrawn(store, graphs, found) - described(store, graphs, found, None)
+    return {(focus, path, f"<{value}>") for value in gone for focus, path in found[value]}
 
 
 def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Validator, lang: str) -> list[Problem]:
@@ -93,7 +121,9 @@ def harvested_problems(store: Store, graph: str, graphs: Graphs, validator: Vali
         return [Problem(graph, exc.subject, exc.message)]
     except UsageError as exc:
         return [Problem(graph, None, exc.message)]
-    return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations]
+    kept = withdrawn_links(store, graphs, report)
+    return [Problem(graph, v.focus, v.describe(lang)) for v in report.violations
+            if (v.focus, v.path, v.value) not in kept]
 
 
 def foreign_problems(store: Store, graph: str, graphs: Graphs, triples: list[Triple]) -> list[Problem]:

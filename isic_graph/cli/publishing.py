@@ -130,12 +130,12 @@ def retract_command(obj: Context, iri: str, network: str, reason: str, dry_run: 
                 planned = retraction.plan(store, obj.graphs, iri)
                 if planned.network != network:
                     fail(f"no project or lesson <{iri}> published by network {network!r}")
-                withdrawn, links = planned.withdrawn, planned.links
+                withdrawn, links, kinds = planned.withdrawn, planned.links, planned.kinds
             else:
                 done = retraction.retract(store, obj.graphs, iri, network, reason)
-                withdrawn, links = done.withdrawn, done.links
+                withdrawn, links, kinds = done.withdrawn, done.links, done.kinds
         for w in withdrawn:
-            click.echo(f"{'would withdraw' if dry_run else 'withdrawn'}\t<{w}>")
+            click.echo(f"{'would withdraw' if dry_run else 'withdrawn'}\t<{w}>\t{kinds.get(w, '')}".rstrip("\t"))
         for link in links:
             click.echo(f"linked from\t{link.holder}\t<{link.subject}> <{link.predicate}> <{link.target}>")
     run(action)

@@ -1,8 +1,11 @@
 """Retraction: a network withdraws one of its projects or lessons from publication, leaving a record.
 
-What is withdrawn: the resource and what hangs from it in the network's graph. A lesson alone; a project with
-its lessons, the collection sheets that describe only it, and the parts only they point to (roles, groups,
-partnerships, fundings, steering committees…; organisations, territories and other projects stay). One update
+What is withdrawn: the resource and what hangs from it in the network's graph. A project with its lessons and
+the collection sheets that describe only it; a lesson alone. With them goes every part that exists for them alone
+(see _parts): a resource of the graph of no STANDING class (a role, a group, a partnership and its partner roles,
+a funding, a steering committee, an activity, a participation, a milestone, a document…), linked to them either way
+through parts only, that nothing kept points to and that points to no kept project, lesson or sheet.
+Organisations, territories and other projects stay. One update
 removes their descriptions from the network's graph and writes in the metadata graph a prov:Activity (who, when,
 why) that each withdrawn IRI `prov:wasInvalidatedBy`: the record types nothing but the activity, so no query
 sees a withdrawn IRI as a project or lesson any more. Ownership stays: the network still owns the IRIs.
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -21,17 +24,23 @@ from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.documents import NOT_TEXT_CHARACTERS
 from isic_graph.ingest.ownership import owners
 from isic_graph.privacy import personal_data
-from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SCHEMA, XSD, Graphs
+from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD, Graphs
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, iris, literal
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 
 WITHDRAWABLE = {ISIC + "Project": "project", ISIC + "Lesson": "lesson"}
-PARTS = {ISIC + c for c in ("ProfessionalRole", "UserGroup", "Partnership", "PartnerRole", "SteeringCommittee",
-                            "Funding", "KnowledgeResource")} | {FOAF + "Person", SCHEMA + "Person"}
 HANGING = (ISIC + "learnedFrom", ISIC + "describes")  # a lesson hangs from its project, a sheet from what it describes
 HANGERS = {ISIC + "Lesson", ISIC + "CollectionSheet"}  # only by those links: a lesson another confirms stays
+# What stands on its own, whoever points to it: never a part of a project or lesson (a project or lesson goes by its
+# own withdrawal, a sheet or lesson by hanging). Any other resource a network's graph types (a role, a group, a
+# partnership and its partner roles, a funding, a committee, an activity, a participation, a milestone, a
+# contribution, a document, a person…) is a part: it goes with what it exists for alone.
+STANDING = {ISIC + c for c in ("Project", "Lesson", "CollectionSheet", "Organisation", "Network", "Territory",
+                               "Actor")} | {SKOS + "Concept", SKOS + "ConceptScheme", FOAF + "Organization",
+                                            SCHEMA + "Organization", SCHEMA + "Place"}
+ANCHORS = {ISIC + "Project", ISIC + "Lesson", ISIC + "CollectionSheet"}  # a part pointing to one kept is its too
 INVALIDATED = PROV + "wasInvalidatedBy"
 MAX_REASON = 2000
 # a lone surrogate (`\ud800` in JSON) or a control character but tab and line ends: no text a record can keep
@@ -65,6 +74,7 @@ class Withdrawal:
     withdrawn: tuple[str, ...]
     labels: dict[str, str]
     links: tuple[Link, ...]
+    kinds: dict[str, str] = field(default_factory=dict)  # each withdrawn IRI's class, by its local name
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class Retraction:
     by: str  # the agent who asked: the network, or the instance (its administrator)
     withdrawn: tuple[str, ...]
     links: tuple[Link, ...] = ()
+    kinds: dict[str, str] = field(default_factory=dict)  # each withdrawn IRI's class, by its local name
 
 
 def plan(store: Store, graphs: Graphs, resource: str, spaces: Mapping[str, str] | None = None) -> Withdrawal:
@@ -99,21 +110,32 @@ def plan(store: Store, graphs: Graphs, resource: str, spaces: Mapping[str, str] 
     stated = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
     assert isinstance(stated, list)  # triples, read by the store's own parser rather than as solutions
     triples = [(term_value(t.subject), term_value(t.predicate), term_value(t.object)) for t in stated]
-    types: dict[str, set[str]] = {}
-    for s, p, o in triples:
-        if p == RDF_TYPE:
-            types.setdefault(s, set()).add(o)
+    types: dict[str, set[str]] = {}  # of the resources the graph names by IRI
+    for t in stated:
+        if isinstance(t.subject, NamedNode) and t.predicate.value == RDF_TYPE:
+            types.setdefault(t.subject.value, set()).add(term_value(t.object))
+    pointers = [(_root(term_value(t.subject)), term_value(t.object)) for t in stated
+                if isinstance(t.object, NamedNode) and term_value(t.predicate) != RDF_TYPE
+                and _root(term_value(t.subject)) != term_value(t.object)]
     withdrawn = {resource}
     for _ in range(ROUNDS):
         before = len(withdrawn)
-        withdrawn |= _hanging(triples, types, withdrawn) | _parts(triples, types, withdrawn)
+        withdrawn |= _hanging(triples, types, withdrawn)
+        withdrawn |= _parts(store, graphs, graph, pointers, types, withdrawn)
         if len(withdrawn) == before:
             break
     ordered = (resource, *sorted(withdrawn - {resource}))
     labels = {term_value(t.subject): term_value(t.object) for t in stated
               if term_value(t.subject) in withdrawn and term_value(t.predicate) in LABELS
               and getattr(t.object, "language", None) in ("fr", None)}
-    return Withdrawal(resource, kind, owner.name, ordered, labels, _links(store, graphs, graph, ordered))
+    kinds = {w: _kind(types.get(w, set())) for w in ordered}
+    return Withdrawal(resource, kind, owner.name, ordered, labels, _links(store, graphs, graph, ordered), kinds)
+
+
+def _kind(types: set[str]) -> str:
+    """A resource's class, by its local name (the ISIC one first): Partnership, UserGroup…"""
+    ranked = sorted(types, key=lambda t: (not t.startswith(ISIC), t))
+    return ranked[0].rsplit("#", 1)[-1].rsplit("/", 1)[-1] if ranked else ""
 
 
 def _root(node: str) -> str:
@@ -129,13 +151,76 @@ def _hanging(triples: list[tuple[str, str, str]], types: dict[str, set[str]], wi
     return {s for s, t in targets.items() if t <= withdrawn}
 
 
-def _parts(triples: list[tuple[str, str, str]], types: dict[str, set[str]], withdrawn: set[str]) -> set[str]:
-    """The parts the withdrawn resources point to that nothing else in the graph points to."""
-    pointed: dict[str, set[str]] = {}
-    for s, _, target in triples:
-        if target in types and types[target] & PARTS and _root(s) != target:
-            pointed.setdefault(target, set()).add(_root(s))
-    return {t for t, by in pointed.items() if by <= withdrawn and t not in withdrawn}
+def _parts(store: Store, graphs: Graphs, graph: str, pointers: list[tuple[str, str]],
+           types: dict[str, set[str]], withdrawn: set[str]) -> set[str]:
+    """The parts (resources of the graph of no STANDING class) that exist only for the withdrawn resources: linked to
+    them, in either direction, through parts alone; pointed to by nothing kept, in any network's graph or harvested
+    copy; pointing to no kept project, lesson or sheet. A participation of the withdrawn project's group in its
+    partnership goes with them; a role a kept lesson names, a funding another project shares, an activity held for
+    another project too, stay (and so do the parts only they hold to the withdrawn ones)."""
+    parts = {x for x, t in types.items() if not t & STANDING and "#genid-" not in x}
+    linked: dict[str, set[str]] = {}  # either direction, between resources (a blank node stands for its root)
+    pointing: dict[str, set[str]] = {}  # who points to a resource
+    points: dict[str, set[str]] = {}  # what a resource points to
+    for source, target in pointers:
+        points.setdefault(source, set()).add(target)
+        if target in types:
+            linked.setdefault(source, set()).add(target)
+            linked.setdefault(target, set()).add(source)
+            pointing.setdefault(target, set()).add(source)
+    candidates = _reached(linked, parts - withdrawn, withdrawn)
+    if not candidates:
+        return set()
+    outside = _pointing_from_elsewhere(store, graphs, graph, candidates)
+    anchors = _anchors(store, graphs, graph, {o for c in candidates for o in points.get(c, ())}, types)
+    for _ in range(ROUNDS):
+        going = withdrawn | candidates
+        kept = {c for c in candidates
+                if pointing.get(c, set()) - going - {c} or outside.get(c, set()) - going
+                or points.get(c, set()) & anchors - going}
+        if not kept:
+            break
+        candidates = _reached(linked, candidates - kept, withdrawn)
+    return candidates
+
+
+def _reached(linked: dict[str, set[str]], among: set[str], start: set[str]) -> set[str]:
+    """Those of `among` linked to `start` through `among` alone."""
+    reached: set[str] = set()
+    frontier = [n for s in start for n in linked.get(s, ()) if n in among]
+    while frontier:
+        node = frontier.pop()
+        if node in reached:
+            continue
+        reached.add(node)
+        frontier.extend(n for n in linked.get(node, ()) if n in among and n not in reached)
+    return reached
+
+
+def _pointing_from_elsewhere(store: Store, graphs: Graphs, graph: str, targets: set[str]) -> dict[str, set[str]]:
+    """Who points to each of the targets from another network's graph or a harvested copy."""
+    found: dict[str, set[str]] = {}
+    wanted = sorted(targets)
+    for start in range(0, len(wanted), 200):
+        for r in store.select(f"""SELECT DISTINCT ?s ?o WHERE {{ VALUES ?o {{ {iris(wanted[start:start + 200])} }}
+  GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {iri(graph)} && (STRSTARTS(STR(?g), {literal(graphs.network_prefix)})
+  || STRSTARTS(STR(?g), {literal(graphs.peer_prefix)}))) }}""").rows:
+            found.setdefault(term_value(r["o"]), set()).add(_root(term_value(r["s"])))
+    return found
+
+
+def _anchors(store: Store, graphs: Graphs, graph: str, targets: set[str], types: dict[str, set[str]]) -> set[str]:
+    """Those of the targets that are projects, lessons or sheets: typed so in the graph, or in another network's
+    graph or a harvested copy."""
+    found = {t for t in targets if types.get(t, set()) & ANCHORS}
+    elsewhere = sorted(t for t in targets if t not in types)
+    for start in range(0, len(elsewhere), 200):
+        found |= {term_value(r["s"]) for r in store.select(
+            f"""SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {iris(elsewhere[start:start + 200])} }}
+  VALUES ?t {{ {iris(sorted(ANCHORS))} }} GRAPH ?g {{ ?s a ?t }} FILTER(?g != {iri(graph)}
+  && (STRSTARTS(STR(?g), {literal(graphs.network_prefix)})
+      || STRSTARTS(STR(?g), {literal(graphs.peer_prefix)}))) }}""").rows}
+    return found
 
 
 def _links(store: Store, graphs: Graphs, graph: str, withdrawn: tuple[str, ...]) -> tuple[Link, ...]:
@@ -242,7 +327,7 @@ INSERT DATA {{ GRAPH {metadata} {{
   {' '.join(f'{iri(w)} <{INVALIDATED}> {iri(activity)} .' for w in planned.withdrawn)}
 }} }}""", written=Written(graphs=[graphs.network(network)], subjects=[*touched, activity, *planned.withdrawn]))
     return Retraction(activity, resource, network, now.isoformat(), reason, by or agent, planned.withdrawn,
-                      planned.links)
+                      planned.links, planned.kinds)
 
 
 def retraction_of(store: Store, graphs: Graphs, resource: str) -> Retraction | None:

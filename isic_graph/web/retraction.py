@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from isic_graph.errors import Forbidden, NotFound, UsageError
 from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, checked_reason, dangling, plan, retract
 from isic_graph.rdf.labels import pick, switch, words_in
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.namespaces import ISIC, check_slug
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.auth import bearer_token, is_admin, require_network
 from isic_graph.web.lookups import one_page, spaces
@@ -30,8 +30,9 @@ UI = {"fr": {"title": "Retirer de la publication", "project": "le projet", "less
                       "exports, de la recherche, des cartes et des requêtes ; son adresse répondra « retiré » "
                       "avec la raison donnée. Les pairs qui le moissonnent le perdront à leur prochaine moisson.",
              "withdrawn": "Ce qui sera retiré", "cascade": "Retirer un projet retire aussi ses enseignements, sa "
-             "fiche de collecte et ce qui n'appartient qu'à lui (rôles, groupes, partenariats, financements). Les "
-             "organisations et les territoires restent.",
+             "fiche de collecte et ce qui n'appartient qu'à lui (rôles, groupes, partenariats et rôles "
+             "partenariaux, financements, temps de capitalisation, participations, jalons). Ce qu'une autre "
+             "ressource garde reste, comme les organisations et les territoires.",
              "links": "Ces ressources y renvoient (leurs réseaux en sont avertis)", "nolinks": "Aucun autre lien.",
              "reason": "Raison du retrait", "reason_help": "Gardée dans le registre et montrée à l'adresse retirée.",
              "credential": "Jeton du réseau", "confirm": "Confirmer le retrait", "cancel": "Annuler",
@@ -44,8 +45,9 @@ UI = {"fr": {"title": "Retirer de la publication", "project": "le projet", "less
                       "pages, exports, search, maps and queries; its address will answer “withdrawn” with the "
                       "reason given. Peers that harvest it will drop it at their next harvest.",
              "withdrawn": "What will be withdrawn", "cascade": "Withdrawing a project also withdraws its lessons, "
-             "its collection sheet and what belongs to it alone (roles, groups, partnerships, fundings). "
-             "Organisations and territories stay.",
+             "its collection sheet and what belongs to it alone (roles, groups, partnerships and partner roles, "
+             "fundings, capitalisation activities, participations, milestones). What another resource keeps "
+             "stays, as organisations and territories do.",
              "links": "These resources link to it (their networks are told)", "nolinks": "No other link.",
              "reason": "Reason for withdrawing", "reason_help": "Kept in the record and shown at the withdrawn "
                                                                 "address.",
@@ -86,6 +88,7 @@ def _page(planned: Withdrawal, status: int = 200, errors: dict[str, str] | None 
     body = render_template(
         "retract.html", lang=lang, ui=ui, other=switch(lang), planned=planned, errors=errors or {},
         reason=reason, done=done, name=name, term=term,
+        kind=lambda w: pick(terms.get(ISIC + planned.kinds.get(w, ""), {}), lang) or planned.kinds.get(w, ""),
         intro=ui["intro"].format(what=ui[planned.kind], name=name(planned.resource), network=name(planned.network)),
         href=lambda iri: "/" + iri[len(base):] if iri.startswith(base) else iri)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
@@ -146,15 +149,16 @@ def withdraw_api(slug: str) -> Response:
         raise UsageError('send {"resource": IRI, "reason": text} as JSON or as a form',
                          fr='envoyez {"resource": IRI, "reason": texte} en JSON ou en formulaire')
     resource = _resource_arg(str(given.get("resource") or ""))
-    if "dry-run" in request.args:  # a reason given is checked as the withdrawal would check it; none is needed
-        if str(given.get("reason") or "").strip():
-            checked_reason(str(given["reason"]))
+    if "dry-run" in request.args:  # a reason given, even blank, is checked as the withdrawal checks it; none is needed
+        if "reason" in given:
+            checked_reason(str(given.get("reason") or ""))
         planned = plan(s.store, s.graphs, resource)
         if planned.network != slug:
             raise NotFound(f"no project or lesson <{resource}> published by network {slug!r}",
                            fr=f"aucun projet ni enseignement <{resource}> publié par le réseau {slug!r}")
         return jsonify({"resource": resource, "network": planned.network, "kind": planned.kind,
-                        "withdrawn": list(planned.withdrawn), "links": [_link(k) for k in planned.links]})
+                        "withdrawn": list(planned.withdrawn), "types": planned.kinds,
+                        "links": [_link(k) for k in planned.links]})
     admin = is_admin(bearer_token())
     done = retract(s.store, s.graphs, resource, slug, str(given.get("reason") or ""),
                    by=s.graphs.base if admin else None)
