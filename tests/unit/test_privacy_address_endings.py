@@ -94,3 +94,20 @@ def test_a_sheet_describing_a_group_with_handles_and_web_addresses_is_accepted(c
     response = client.post("/api/validate", data=sheet("Suivez @fcsf_fr-officiel et www.caf.fr-merci"),
                            content_type="text/turtle", headers=bearer(token))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
+
+
+@pytest.mark.parametrize("value", [
+    "écrire à marie.dupont à gmail point com", "marie.dupont chez gmail point com", "jean-dupont à exemple.fr",
+    "j.dupont35 à orange point fr", "marie_dupont à laposte point net", "MARIE.DUPONT À GMAIL POINT COM",
+    "marie.dupont à exemple (point) fr", "mariedupont@gmail", "contact : mariedupont@gmail, merci",
+    "jean.dupont@hotmail.", "jdupont@ orange", "Marie.Dupont@Yahoo ou par téléphone"])
+def test_an_address_with_its_at_and_dots_in_words_or_its_domain_left_out_is_found(value: str) -> None:
+    assert [k.code for k in personal_data(value)] == ["email"], value
+
+
+@pytest.mark.parametrize("value", [
+    "rendez-vous à la mairie", "on se retrouve à paris point final", "les parents à 18h point de rencontre",
+    "le 12 à la salle des fêtes", "voir www.gmail.com pour créer une adresse", "logo@gmail.png", "@gmail",
+    "suivez-nous sur @orange", "deux-trois à quatre point cinq", "atelier-cuisine à l'espace jeunes point info"])
+def test_prose_with_a_bare_a_or_point_and_handles_of_a_mail_provider_are_no_address(value: str) -> None:
+    assert personal_data(value) == [], value
