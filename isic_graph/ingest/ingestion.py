@@ -97,7 +97,7 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     it (pointing_at): the batch replaces its subjects' descriptions, and what points at them must still conform.
 
     strict: new data also passes the checks the shapes cannot make (SIRET keys; with a store, the lessons
-    it confirms or contradicts are known: see targets.py; every subject it describes has a class: _untyped);
+    it confirms or contradicts are known: see targets.py; every subject it describes has a class: untyped);
     data stored before them (a backup restored, a peer's copy) is kept and served without them (identity links
     come from valid numbers only)."""
     _check_vocabulary_untouched(batch, graphs)
@@ -120,7 +120,7 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     report = validator.check(checked.triples, context, focus)
     if strict:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
-        issues = ([] if mode is Mode.TABLES else _untyped(batch, store, graphs, network)) + _issues(
+        issues = ([] if mode is Mode.TABLES else untyped(batch, store, graphs, network)) + _issues(
             batch, store, graphs, exclude)
         report = validator.with_issues(report, issues, batch.triples)
     return report.located(batch.locations, batch.columns) if batch.locations else report
@@ -325,26 +325,27 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
     return found
 
 
-def _untyped(batch: Batch, store: Store | None, graphs: Graphs, network: str | None) -> list[Issue]:
+def untyped(batch: Batch, store: Store | None, graphs: Graphs, network: str | None,
+            messages: dict[str, str] | None = None) -> list[Issue]:
     """The subjects the batch describes with no class (rdf:type): replace and upsert replace a subject's description
     with the batch's, so one without a class would be left with no class, no name, none of its required fields, and
     no shape would check it. (`tables` replaces the rows of its tables, each given its class by its table; what one
     table states of another's resource, a funding's project, leaves that resource's description in place.)
     A row about another's subject that only repeats its identity (ownercheck.py) describes
     nothing and is no such subject; without a store to tell whose a subject is, a subject given only identity
-    properties is taken for one."""
+    properties is taken for one. messages: what the issues say (by default, to the author of a submission)."""
     typed = {term_value(t.subject) for t in batch.triples if t.predicate.value == RDF_TYPE}
-    untyped = sorted(s for s in batch.subjects if "#genid-" not in s and s not in typed)
-    if not untyped:
+    without = sorted(s for s in batch.subjects if "#genid-" not in s and s not in typed)
+    if not without:
         return []
     if store is not None and network is not None:
         mine = ownership.network(graphs, network)
-        others = {s for s, (owner, _) in ownership.resolve(store, graphs, untyped).items() if owner != mine}
+        others = {s for s, (owner, _) in ownership.resolve(store, graphs, without).items() if owner != mine}
     else:
-        others = {s for s in untyped if all(t.predicate.value in ownership.IDENTITY for t in batch.triples
+        others = {s for s in without if all(t.predicate.value in ownership.IDENTITY for t in batch.triples
                                             if term_value(t.subject) == s)}
     # an IRI that is personal data (`https://t.me/jeandupont`) is reported as such, masked: never named here
-    return [Issue(s, RDF_TYPE, None, UNTYPED, TYPED_COMPONENT) for s in untyped
+    return [Issue(s, RDF_TYPE, None, messages or UNTYPED, TYPED_COMPONENT) for s in without
             if s not in others and not personal_data_in_iri(s)]
 
 
