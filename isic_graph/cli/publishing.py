@@ -100,7 +100,8 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
 @click.pass_obj
 def check_command(obj: Context, network: str | None, lang: str | None) -> None:
     """The stored data that new data could not hold (SIRETs with a wrong check key, RNA numbers not
-    written W and 9 digits, confirmed or contradicted lessons known nowhere), one line each: network,
+    written W and 9 digits, confirmed or contradicted lessons known nowhere, resources described with no class), one
+    line each: network,
     resource, property, value, why. It stays served; its numbers link nothing. Exit 1 when there is some."""
     def action() -> int:
         with obj.store(read_only=True) as store:

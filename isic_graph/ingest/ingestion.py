@@ -23,6 +23,7 @@ from isic_graph.ingest.ownercheck import check_batch, lookalike_of
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
 from isic_graph.ingest.vocabulary import describes_vocabulary_term
+from isic_graph.privacy import personal_data_in_iri
 from isic_graph.rdf.iris import host_problem
 from isic_graph.rdf.namespaces import (
     DCTERMS,
@@ -93,9 +94,13 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     and the roles that hold the persons it describes. As a network's, with a store, it must also state
     nothing about another's subject (NotOwner; owners=False when the caller checked that already).
 
+    In upsert mode, the resources of the network's graph that point at a subject of the batch are validated with
+    it (pointing_at): the batch replaces its subjects' descriptions, and what points at them must still conform.
+
     strict: new data also passes the checks the shapes cannot make (SIRET keys; with a store, the lessons
-    it confirms or contradicts are known: see targets.py); data stored before them (a backup restored, a
-    peer's copy) is kept and served without them (identity links come from valid numbers only).
+    it confirms or contradicts are known: see targets.py; every subject it describes has a class: untyped);
+    data stored before them (a backup restored, a peer's copy) is kept and served without them (identity links
+    come from valid numbers only).
     replacing: graphs the batch is about to replace besides the network's (a harvest's copies of a peer's
     graphs): what they hold now is not looked up, as what the batch references must be in the batch or stay."""
     _check_vocabulary_untouched(batch, graphs)
@@ -105,16 +110,23 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
             check_batch(store, graphs, ownership.network(graphs, network), batch)
     context: list[Triple] = []
     focus = None
+    checked = batch  # what is validated: the batch, and in upsert mode what in the graph points at its subjects
+    if store is not None and network is not None and mode is Mode.UPSERT:
+        pointing = pointing_at(store, graphs.network(network), batch)
+        if pointing:
+            checked = Batch((*batch.triples, *pointing), batch.sources)
     if store is not None:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
-        context = referenced_types(store, batch, exclude, replacing) \
-            + stored_roles(store, batch, graphs, network, mode, replacing)
+        context = referenced_types(store, checked, exclude, replacing) \
+            + stored_roles(store, checked, graphs, network, mode, replacing)
         if context:
-            focus = batch.subjects
-    report = validator.check(batch.triples, context, focus)
+            focus = checked.subjects
+    report = validator.check(checked.triples, context, focus)
     if strict:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
-        report = validator.with_issues(report, _issues(batch, store, graphs, exclude), batch.triples)
+        issues = ([] if mode is Mode.TABLES else untyped(batch, store, graphs, network)) + _issues(
+            batch, store, graphs, exclude)
+        report = validator.with_issues(report, issues, batch.triples)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
 
@@ -275,6 +287,32 @@ def referenced_types(store: Store, batch: Batch, exclude_graph: str | None,
     return found
 
 
+def pointing_at(store: Store, graph: str, batch: Batch) -> list[Triple]:
+    """The descriptions, in a network's graph, of the resources that point at a subject of an upsert but are not
+    described again by it (a lesson learned from a project it describes, a sheet describing it, a project carried
+    by an organisation it describes): with each, its blank nodes (`#genid-`). An upsert replaces its subjects'
+    descriptions, so these must still conform with the new ones (a lesson's project must still be a project)."""
+    roots = sorted(s for s in batch.subjects if "#genid-" not in s)
+    target = iri(graph)
+    holders: set[str] = set()
+    for start in range(0, len(roots), VALUES_CHUNK):
+        rows = store.select(f"SELECT DISTINCT ?x WHERE {{ VALUES ?r {{ {iris(roots[start:start + VALUES_CHUNK])} }} "
+                            f"GRAPH {target} {{ ?x ?p ?r }} FILTER(?p != <{RDF_TYPE}>) }}").rows
+        holders.update(term_value(row["x"]).split("#genid-")[0] for row in rows)
+    holders = {h for h in holders if h not in batch.subjects and is_iri(h)}
+    found: list[Triple] = []
+    ordered = sorted(holders)
+    for start in range(0, len(ordered), VALUES_CHUNK):
+        part = ordered[start:start + VALUES_CHUNK]
+        strings = ", ".join(literal(h) for h in part)
+        rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {target} {{ ?s ?p ?o }} FILTER(?s IN "
+                            f"({', '.join(map(iri, part))}) "
+                            f'|| (CONTAINS(STR(?s), "#genid-") && STRBEFORE(STR(?s), "#genid-") IN ({strings}))) '
+                            "}").rows
+        found.extend(Triple(row["s"], row["p"], row["o"]) for row in rows)  # type: ignore[arg-type]
+    return found
+
+
 def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None, mode: Mode,
                  replacing: Collection[str] = ()) -> list[Triple]:
     """The stored roles that hold the persons the batch describes: their isic:heldBy and rdf:type triples.
@@ -300,6 +338,40 @@ def stored_roles(store: Store, batch: Batch, graphs: Graphs, network: str | None
             found.append(Triple(row["role"], NamedNode(HELD_BY), row["person"]))  # type: ignore[arg-type]
             found.append(Triple(row["role"], NamedNode(RDF_TYPE), row["t"]))  # type: ignore[arg-type]
     return found
+
+
+def untyped(batch: Batch, store: Store | None, graphs: Graphs, network: str | None,
+            messages: dict[str, str] | None = None) -> list[Issue]:
+    """The subjects the batch describes with no class (rdf:type): replace and upsert replace a subject's description
+    with the batch's, so one without a class would be left with no class, no name, none of its required fields, and
+    no shape would check it. (`tables` replaces the rows of its tables, each given its class by its table; what one
+    table states of another's resource, a funding's project, leaves that resource's description in place.)
+    A row about another's subject that only repeats its identity (ownercheck.py) describes
+    nothing and is no such subject; without a store to tell whose a subject is, a subject given only identity
+    properties is taken for one. messages: what the issues say (by default, to the author of a submission)."""
+    typed = {term_value(t.subject) for t in batch.triples if t.predicate.value == RDF_TYPE}
+    without = sorted(s for s in batch.subjects if "#genid-" not in s and s not in typed)
+    if not without:
+        return []
+    if store is not None and network is not None:
+        mine = ownership.network(graphs, network)
+        others = {s for s, (owner, _) in ownership.resolve(store, graphs, without).items() if owner != mine}
+    else:
+        others = {s for s in without if all(t.predicate.value in ownership.IDENTITY for t in batch.triples
+                                            if term_value(t.subject) == s)}
+    # an IRI that is personal data (`https://t.me/jeandupont`) is reported as such, masked: never named here
+    return [Issue(s, RDF_TYPE, None, messages or UNTYPED, TYPED_COMPONENT) for s in without
+            if s not in others and not personal_data_in_iri(s)]
+
+
+UNTYPED = {"fr": "Cette ressource n'a pas de classe (rdf:type) : un envoi remplace la description enregistrée d'une "
+                 "ressource par la sienne, en entier (dans tous les modes, upsert compris) ; donnez sa classe "
+                 "(isic:Project, isic:Organisation, isic:Lesson…) et tous ses champs obligatoires, avec le champ "
+                 "ajouté ou modifié.",
+           "en": "This resource has no class (rdf:type): a submission replaces a resource's stored description with "
+                 "its own, whole (in every mode, upsert included); give its class (isic:Project, isic:Organisation, "
+                 "isic:Lesson…) and all its required fields, with the field added or changed."}
+TYPED_COMPONENT = "https://w3id.org/isic/shapes#TypedResourceConstraintComponent"
 
 
 def _issues(batch: Batch, store: Store | None, graphs: Graphs, exclude_graph: str | None) -> list[Issue]:

@@ -1,6 +1,6 @@
 """A network's stored data checked again with the checks new data passes beyond the shapes (SIRET keys, RNA
-numbers' form, the lessons it confirms or contradicts being known): what fails is listed for the operator,
-and stays served meanwhile; a number that fails links nothing (identity.py).
+numbers' form, the lessons it confirms or contradicts being known, every resource it describes having a class): what
+fails is listed for the operator, and stays served meanwhile; a number that fails links nothing (identity.py).
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from isic_graph.ingest.documents import Batch
+from isic_graph.ingest.ingestion import untyped
 from isic_graph.ingest.targets import dangling
 from isic_graph.rdf.namespaces import Graphs, check_slug
 from isic_graph.store.base import Store
@@ -47,4 +48,14 @@ def stored_problems(store: Store, graphs: Graphs, network: str) -> list[StoredPr
         for subject, value in rna if not valid_rna(value)]
     found += [StoredProblem(network, d.subject, d.predicate, d.target, d.messages())
               for d in dangling(store, graphs, Batch(triples, ()), None)]
+    found += [StoredProblem(network, issue.focus, issue.path, "", dict(issue.messages))
+              for issue in untyped(Batch(triples, ()), store, graphs, network, UNTYPED_STORED)]
     return sorted(found, key=lambda p: (p.subject, p.predicate, p.value))
+
+
+UNTYPED_STORED = {"fr": "Cette ressource n'a pas de classe (rdf:type) dans le graphe du réseau : aucune forme ne la "
+                        "vérifie, et ce qui pointe vers elle (les enseignements d'un projet, sa fiche) ne la trouve "
+                        "plus ; publiez à nouveau sa description entière.",
+                  "en": "This resource has no class (rdf:type) in the network's graph: no shape checks it, and what "
+                        "points at it (a project's lessons, its sheet) no longer finds it; publish its whole "
+                        "description again."}

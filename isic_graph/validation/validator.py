@@ -67,7 +67,7 @@ class Issue:
 
     focus: str
     path: str
-    value: pyoxigraph.NamedNode | pyoxigraph.Literal
+    value: pyoxigraph.NamedNode | pyoxigraph.Literal | None  # None: a value is missing (a resource's class)
     messages: Mapping[str, str]
     component: str
 
@@ -248,16 +248,18 @@ class Validator:
         described = to_rdflib([t for t in triples if term_value(t.subject) in focused])
         added = []
         for issue in issues:
-            focus, path, value = URIRef(issue.focus), URIRef(issue.path), rdflib_term(issue.value)
+            focus, path = URIRef(issue.focus), URIRef(issue.path)
+            value = None if issue.value is None else rdflib_term(issue.value)
             result = BNode()
             graph.add((root, SH.result, result))
             for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, focus), (SH.resultPath, path),
-                         (SH.value, value), (SH.resultSeverity, SH.Violation),
+                         *(() if value is None else ((SH.value, value),)), (SH.resultSeverity, SH.Violation),
                          (SH.sourceConstraintComponent, URIRef(issue.component)),
                          *((SH.resultMessage, Literal(text, lang=lang)) for lang, text in issue.messages.items())):
                 graph.add((result, p, o))
             names = self._names(self._field_shape(path, set(described.objects(focus, RDF.type))), path)
-            added.append(Violation(issue.focus, label_of(described, focus), issue.path, names, shown(value),
+            added.append(Violation(issue.focus, label_of(described, focus), issue.path, names,
+                                   None if value is None else shown(value),
                                    dict(issue.messages), "Violation"))
         return ValidationReport(False, ordered([*report.violations, *added]), graph)
 

@@ -211,8 +211,11 @@ def test_a_harvested_graph_keeps_only_what_the_peer_owns_and_reports_the_rest(pe
     assert registered.uri_space == BASE + "id/"  # read from the peer's VoID description when it was added
     ours, network = f"{BASE}id/organisation/ours", f"{BASE}id/network/here"
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
-    ingest(store, validator, graphs, [Document("ours.nt", f'<{ours}> {label} "Ours" .\n'.encode(),
-                                               format_named("ntriples"))], "here")
+    isic = "https://w3id.org/isic/ontology#"
+    described = (f'<{ours}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{isic}Organisation> .\n'
+                 f'<{ours}> <{isic}actorType> <https://w3id.org/isic/thesaurus/actor-type/association> .\n'
+                 f'<{ours}> {label} "Ours" .\n')
+    ingest(store, validator, graphs, [Document("ours.nt", described.encode(), format_named("ntriples"))], "here")
     update_peer(peer, f'INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{ours}> {label} "PWNED" . '
                       f'<{network}> {label} "PWNED" . <HTTP://localhost:5000/id/organisation/ours> {label} "PWNED" . '
                       f'<{BASE}id/organisation/ancv> <http://www.w3.org/2002/07/owl#sameAs> <{ours}> }} }}')

@@ -177,3 +177,27 @@ def test_every_command_runs_with_the_collector_set_for_the_validators_graphs() -
         assert gc.get_threshold() == COLLECTOR_THRESHOLDS == (10_000, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+def test_ingest_upsert_of_a_field_alone_is_refused_and_the_description_kept(  # type: ignore[no-untyped-def]
+        cli, tmp_path: Path) -> None:
+    cli("ingest", str(VALID), "--network", "demo")
+    alone = tmp_path / "alone.ttl"
+    alone.write_text('<http://localhost:5000/id/project/demo> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n')
+    refused = cli("ingest", str(alone), "--network", "demo", "--mode", "upsert", "--lang", "en")
+    assert refused.exit_code == 1, refused.output
+    assert "has no class" in refused.output and "id/project/demo" in refused.output
+    query = "SELECT ?t WHERE { <http://localhost:5000/id/project/demo> <http://purl.org/dc/terms/title> ?t }"
+    assert len(cli("query", query, "--format", "csv").output.splitlines()) >= 2
+
+
+def test_check_lists_a_stored_resource_left_with_no_class(  # type: ignore[no-untyped-def]
+        cli, settings: Settings) -> None:
+    cli("ingest", str(VALID), "--network", "demo")
+    assert cli("check", "--network", "demo").exit_code == 0
+    project, graph = "<http://localhost:5000/id/project/demo>", "<http://localhost:5000/graph/network/demo>"
+    with open_store(settings) as store:  # as an upsert of one field alone used to leave it
+        store.update(f'DELETE WHERE {{ GRAPH {graph} {{ {project} ?p ?o }} }} ; INSERT DATA {{ GRAPH {graph} '
+                     f'{{ {project} <http://www.w3.org/2000/01/rdf-schema#comment> "x" }} }}')
+    found = cli("check", "--network", "demo", "--lang", "en")
+    assert found.exit_code == 1 and "id/project/demo" in found.output and "has no class" in found.output
