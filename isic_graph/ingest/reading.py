@@ -47,7 +47,7 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
     triples: list[Triple] = []
     tabular = [d for d in documents if d.format.rdf_format is None]
     locations: Mapping[str, Location] = {}
-    columns: Mapping[tuple[str, str, str], str] = {}
+    columns: Mapping[tuple[str, str, str, str], str] = {}
     present: frozenset[str] = frozenset()
     if tabular:
         table_batch = read_tables(tabular, base_iri, limits)

@@ -75,7 +75,9 @@ class TabularBatch:
 
     triples: tuple[Triple, ...]
     locations: Mapping[str, Location]
-    columns: Mapping[tuple[str, str, str], str]  # (file name, resource's role, property IRI) -> column name
+    # (file name, resource's role, property IRI, language or "") -> column name: `titre` and `titre_en` make one
+    # property, in French and in English
+    columns: Mapping[tuple[str, str, str, str], str]
     tables: frozenset[str] = frozenset()  # the tables the submission holds (file names), even empty ones
 
 
@@ -151,7 +153,7 @@ class _Reader:
         self.triples: dict[Triple, None] = {}
         self.locations: dict[str, Location] = {}
         self.fallback: dict[str, Location] = {}
-        self.columns: dict[tuple[str, str, str], str] = {}
+        self.columns: dict[tuple[str, str, str, str], str] = {}
         self.present: set[str] = set()
         self.spelt: dict[str, tuple[str, Location]] = {}  # each resource by lookalike key: its first spelling, where
 
@@ -165,7 +167,7 @@ class _Reader:
             return
         for c in table.columns:
             if c.header in header and not c.inverse:
-                self.columns[(raw.shown, c.subject, c.path)] = c.header
+                self.columns[(raw.shown, c.subject, c.path, c.lang or "")] = c.header
         width = len(raw.rows[0][1])
         untitled = [i for i, title in enumerate(raw.rows[0][1]) if not title.strip()]
         for number, cells in raw.rows[1:]:
