@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote, unquote, urljoin
@@ -159,9 +159,10 @@ class _Reader:
 
     def read(self, table: Table, raw: RawTable) -> None:
         self.present.add(table.file)
+        raw = _titled(table, raw)
+        self._uncomputed(raw)
         if not raw.rows:
             return
-        raw = _titled(table, raw)
         header = self._header(table, raw)
         if header is None:
             return
@@ -201,6 +202,22 @@ class _Reader:
                                        f"{self.limits.max_triples} triples; split it into several submissions",
                                        f"{raw.shown}, ligne {number} : l'envoi contient plus de "
                                        f"{self.limits.max_triples} triplets ; répartissez-le en plusieurs envois")
+
+    def _uncomputed(self, raw: RawTable) -> None:
+        """A formula cell saved without its value is refused at its cell: read as empty, it would erase what the
+        cell held before (a file written by a program, openpyxl, that does not compute formulas)."""
+        first, titles = raw.rows[0] if raw.rows else (0, ())
+        for number, index in sorted(raw.uncomputed):
+            title = titles[index].strip() if index < len(titles) and number != first else ""
+            self.problems.add(raw.shown, number, title or None, None,
+                              "la cellule contient une formule enregistrée sans sa valeur (le fichier a été écrit "
+                              "par un programme qui ne calcule pas les formules) : elle serait lue vide ; ouvrez le "
+                              "fichier dans un tableur (LibreOffice Calc, Excel) et enregistrez-le pour que ses "
+                              "valeurs soient calculées, ou écrivez la valeur à la place de la formule",
+                              "the cell holds a formula saved without its value (the file was written by a program "
+                              "that does not compute formulas): it would be read as empty; open the file in a "
+                              "spreadsheet (LibreOffice Calc, Excel) and save it so that its values are computed, "
+                              "or write the value instead of the formula")
 
     def _header(self, table: Table, raw: RawTable) -> dict[str, int] | None:
         """The column each header names (by position), once unknown, repeated and missing columns are refused."""
@@ -421,7 +438,7 @@ def _titled(table: Table, raw: RawTable) -> RawTable:
 
     for start, (_, cells) in enumerate(raw.rows[:TITLE_ROWS]):
         if named(cells):
-            return raw if start == 0 else RawTable(raw.name, raw.shown, raw.rows[start:], raw.separator, raw.numbers)
+            return raw if start == 0 else replace(raw, rows=raw.rows[start:])
         if not heading(cells):
             break
     return raw
