@@ -6,12 +6,14 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     ├── UsageError                  400 bad-request
     │   ├── UnsupportedFormat       415 unsupported-format
     │   ├── ParseError              400 parse-error
-    │   │   └── Unreadable          400 parse-error         (a sheet's file: names it and the row)
+    │   │   ├── Unreadable          400 parse-error         (a sheet's file: names it and the row)
+    │   │   └── UndefinedKey        422 undefined-key       (a JSON-LD key no context defines: names it)
     │   ├── DocumentTooLarge        413 document-too-large
     │   ├── AnswerTooLarge          422 answer-too-large   (one value of a query's answer is past what is read)
     │   ├── NotAcceptable           406 not-acceptable
     │   ├── UpdateNotAccepted       400 update-not-accepted (an update sent to the query endpoint: names /update)
     │   ├── LookalikeTerm           422 lookalike-term     (names the term, its one spelling, the row)
+    │   ├── UndeclaredTerm          422 undeclared-term    (names the term, its resource, the term it may be)
     │   └── MethodNotAllowed        405 method-not-allowed
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
@@ -198,6 +200,34 @@ class LookalikeTerm(UsageError):
         self.term = term
         self.canonical = canonical
         self.row = row
+
+
+class UndeclaredTerm(UsageError):
+    """A property or class in the shared ontology's namespace that the ontology does not declare; nothing was
+    written."""
+
+    status = 422
+    code = "undeclared-term"
+
+    def __init__(self, message: str, term: str, subject: str, suggestion: str | None, row: str | None = None,
+                 fr: str | None = None) -> None:
+        super().__init__(message, fr)
+        self.term = term
+        self.subject = subject
+        self.suggestion = suggestion
+        self.row = row
+
+
+class UndefinedKey(ParseError):
+    """A JSON-LD key that is no term of the document's context, nor an IRI: its value would be dropped."""
+
+    status = 422
+    code = "undefined-key"
+
+    def __init__(self, message: str, key: str, suggestion: str | None, fr: str | None = None) -> None:
+        super().__init__(message, fr)
+        self.key = key
+        self.suggestion = suggestion
 
 
 class Unauthorized(IsicError):

@@ -90,7 +90,7 @@ class Batch:
     triples: tuple[Triple, ...]
     sources: tuple[Document, ...]
     locations: Mapping[str, Location] = field(default_factory=dict)
-    columns: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
+    columns: Mapping[tuple[str, str, str, str], str] = field(default_factory=dict)
     tables: frozenset[str] = frozenset()  # the sheet's tables it holds (CSV files, workbook sheets)
 
     @cached_property

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Collection, Sequence
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
-from isic_graph.errors import LookalikeTerm, NotOwner, UsageError, ValidationFailed
+from isic_graph.errors import LookalikeTerm, NotOwner, UndeclaredTerm, UsageError, ValidationFailed
 from isic_graph.ingest import ownership, retraction, settling
 from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, kept_paths, replaced
 from isic_graph.ingest.documents import Batch, Document
@@ -24,6 +26,7 @@ from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
 from isic_graph.ingest.vocabulary import describes_vocabulary_term
 from isic_graph.privacy import personal_data_in_iri
+from isic_graph.rdf import resources
 from isic_graph.rdf.iris import host_problem
 from isic_graph.rdf.namespaces import (
     DCTERMS,
@@ -104,6 +107,8 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     replacing: graphs the batch is about to replace besides the network's (a harvest's copies of a peer's
     graphs): what they hold now is not looked up, as what the batch references must be in the batch or stay."""
     _check_vocabulary_untouched(batch, graphs)
+    if strict:
+        check_declared(batch)
     if network is not None:
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
@@ -156,6 +161,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
                          "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "
                          ".ods)")
     _check_vocabulary_untouched(batch, graphs)  # the plain refusals first (check repeats them, for dry runs)
+    check_declared(batch)
     _check_attribution(batch, graphs, network)
     if not dry_run:
         settling.migrate(store, graphs)
@@ -462,6 +468,47 @@ def _check_spelling(batch: Batch, value: str, subject: str) -> None:
                             "nothing was stored", value, spelling, row,
                             fr=f"<{value}> imite <{spelling}>, écrit autrement{fr} : écrivez <{spelling}> ; rien n'a "
                                "été enregistré")
+
+
+@cache
+def declared_terms() -> frozenset[str]:
+    """The terms the shared ontology declares: every IRI of its namespace it describes (classes, properties, the
+    first edition's deprecated terms, still read)."""
+    return frozenset(q.subject.value for q in parse(path=str(resources.ontology_file()), format=RdfFormat.TURTLE)
+                     if isinstance(q.subject, NamedNode) and q.subject.value.startswith(ISIC))
+
+
+def check_declared(batch: Batch) -> None:
+    """A property or class in the ontology's namespace is one it declares: `modalite`, `titre` or `Modalities` in
+    its namespace would be published as a statement no page, query or peer reads (new data only: data stored
+    before a term was withdrawn is kept). The refusal names the term, the resource and the declared term it may
+    be."""
+    declared = declared_terms()
+    for t in batch.triples:
+        for term, is_property in ((t.predicate, True), (t.object if t.predicate.value == RDF_TYPE else None, False)):
+            if isinstance(term, NamedNode) and term.value.startswith(ISIC) and term.value not in declared:
+                raise _undeclared(batch, term.value, term_value(t.subject), is_property)
+
+
+def _undeclared(batch: Batch, term: str, subject: str, is_property: bool) -> UndeclaredTerm:
+    name = term[len(ISIC):]
+    names = sorted(iri[len(ISIC):] for iri in declared_terms())
+    same_kind = [n for n in names if n[:1].islower() == is_property] or names
+    close = next((n for n in names if n.lower() == name.lower()), None) or next(
+        iter(difflib.get_close_matches(name, same_kind, n=1, cutoff=0.6)), None) or next(
+        iter(difflib.get_close_matches(name.lower(), [n.lower() for n in same_kind], n=1, cutoff=0.6)), None)
+    if close is not None and close not in names:  # found in lower case: the declared spelling
+        close = next(n for n in same_kind if n.lower() == close)
+    row, en, fr = _where(batch, subject)
+    kind_en, kind_fr = ("property", "La propriété") if is_property else ("class", "La classe")
+    hint_en = f"; did you mean isic:{close} (<{ISIC}{close}>)?" if close else "."
+    hint_fr = f" ; vouliez-vous dire isic:{close} (<{ISIC}{close}>) ?" if close else "."
+    return UndeclaredTerm(f"The {kind_en} isic:{name} (<{term}>) of <{subject}>{en} is not declared by the ontology"
+                          f"{hint_en} A term of the ontology's namespace is one it declares; nothing was stored",
+                          term, subject, None if close is None else ISIC + close, row,
+                          fr=f"{kind_fr} isic:{name} (<{term}>) de <{subject}>{fr} n'est pas déclarée par "
+                             f"l'ontologie{hint_fr} Un terme de l'espace de noms de l'ontologie est un terme qu'elle "
+                             "déclare ; rien n'a été enregistré")
 
 
 def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:

@@ -3,6 +3,7 @@ blank-node skolemisation."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -13,7 +14,7 @@ from xml.etree import ElementTree
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from isic_graph.errors import DocumentTooLarge, ParseError, UsageError
+from isic_graph.errors import DocumentTooLarge, ParseError, UndefinedKey, UsageError
 from isic_graph.ingest.documents import (
     CONTROL,
     ESCAPE,
@@ -47,7 +48,7 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
     triples: list[Triple] = []
     tabular = [d for d in documents if d.format.rdf_format is None]
     locations: Mapping[str, Location] = {}
-    columns: Mapping[tuple[str, str, str], str] = {}
+    columns: Mapping[tuple[str, str, str, str], str] = {}
     present: frozenset[str] = frozenset()
     if tabular:
         table_batch = read_tables(tabular, base_iri, limits)
@@ -109,6 +110,8 @@ def _read(doc: Document, base_iri: str, limits: DocumentLimits) -> Iterator[Trip
     text = _check_text(doc, limits)
     jsonld = doc.format.name == "jsonld"
     data = _inline_contexts(doc.name, text, limits) if jsonld else doc.data
+    if jsonld:
+        _check_keys(doc.name, data, base_iri)
     yield from read_stream(doc.name, doc.format, data, base_iri, limits, positions=not jsonld)
 
 
@@ -284,6 +287,52 @@ def _inline_contexts(name: str, text: str, limits: DocumentLimits) -> bytes:
                 for key, value in node.items()}
 
     return json.dumps(walk(tree)).encode("utf-8")
+
+
+def _check_keys(name: str, data: bytes, base_iri: str) -> None:
+    """Refuse a JSON-LD document holding a key that is neither a keyword, nor a term of its context, nor an IRI
+    (`titel`, `modalités`): JSON-LD drops such a key and its value without a word, and the value would be lost.
+    Expansion (pyld's, as the JSON-LD API defines it) tells them, with every context the document scopes."""
+    from pyld import jsonld as pyld
+
+    from isic_graph.publish.jsonld import document_loader
+
+    dropped: list[str] = []
+
+    def on_dropped(key: Any) -> None:
+        if isinstance(key, str) and not key.startswith("@") and key not in dropped:  # `@…`: reserved, ignored
+            dropped.append(key)
+
+    try:
+        pyld.expand(json.loads(data), {"documentLoader": document_loader, "base": base_iri},
+                    on_property_dropped=on_dropped)
+    except (pyld.JsonLdError, RecursionError, ValueError, TypeError):
+        return  # the document's own error: pyoxigraph says it, in its words
+    if not dropped:
+        return
+    key = dropped[0]
+    terms = [t for t in _context() if not t.startswith("@") and isinstance(_context()[t], (str, dict))
+             and ":" not in t]
+    close = difflib.get_close_matches(key, terms, n=1, cutoff=0.6) or \
+        difflib.get_close_matches(_plain_key(key), terms, n=1, cutoff=0.6)
+    more = f" (and {len(dropped) - 1} more: {', '.join(_shown(k, 40) for k in dropped[1:5])})" if len(dropped) > 1 \
+        else ""
+    more_fr = f" (et {len(dropped) - 1} de plus : {', '.join(_shown(k, 40) for k in dropped[1:5])})" \
+        if len(dropped) > 1 else ""
+    hint = f"; did you mean {close[0]!r}?" if close else "."
+    hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else "."
+    shown = _shown(key, 80)
+    raise UndefinedKey(f"{name}: the key {shown!r}{more} is no term of the JSON-LD context and no IRI: its value "
+                       f"would be dropped{hint} Write a term of the context ({CONTEXT_IRI}) or a full IRI; nothing "
+                       "was stored", key, close[0] if close else None,
+                       fr=f"{name} : la clé « {shown} »{more_fr} n'est ni un terme du contexte JSON-LD ni une IRI : "
+                          f"sa valeur serait perdue{hint_fr} Écrivez un terme du contexte ({CONTEXT_IRI}) ou une IRI "
+                          "complète ; rien n'a été enregistré")
+
+
+def _plain_key(key: str) -> str:
+    """A key without its accents (`modalités` -> `modalites`), to find the term it may be."""
+    return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
 
 
 def _resolve_context(name: str, value: Any) -> Any:

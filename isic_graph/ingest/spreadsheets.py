@@ -53,6 +53,9 @@ class RawTable:
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     separator: str | None = None  # a CSV file's: the one its header line uses
     numbers: frozenset[tuple[int, int]] = frozenset()  # a workbook's cells (row, column index) typed as numbers
+    # a workbook's formula cells (row, column index) without the value a spreadsheet saves with them: the file was
+    # written by a program that does not compute formulas, and the cell would be read as empty
+    uncomputed: frozenset[tuple[int, int]] = frozenset()
 
 
 def raw_tables(doc: Document, limits: DocumentLimits = LIMITS) -> list[RawTable]:
@@ -177,7 +180,9 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
     """Each sheet of a workbook as a table named after it (`projects` → projects.csv); cells as text."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    check_extent(doc, limits)  # calamine makes a grid as large as the farthest cell: it is measured first
+    # calamine makes a grid as large as the farthest cell: it is measured first; and it reads a formula saved
+    # without its value as an empty cell, which would erase what the cell held: those are found there too
+    uncomputed = check_extent(doc, limits)
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(doc.data))
@@ -203,18 +208,24 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
                      for n, row in enumerate(values, start=1))
         numbers = frozenset((n, i) for n, row in enumerate(values, start=1) for i, v in enumerate(row)
                             if isinstance(v, (int, float)) and not isinstance(v, bool))
-        tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows, numbers=numbers))
+        tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows, numbers=numbers,
+                               uncomputed=frozenset(uncomputed.get(sheet, ()))))
     return tables
 
 
-def check_extent(doc: Document, limits: DocumentLimits) -> None:
-    """Refuse a workbook whose unpacked parts, or whose filled cells, reach past what a sheet may hold.
+Uncomputed = dict[str, set[tuple[int, int]]]  # by sheet: the formula cells saved without their value (row, index)
+
+
+def check_extent(doc: Document, limits: DocumentLimits) -> Uncomputed:
+    """Refuse a workbook whose unpacked parts, or whose filled cells, reach past what a sheet may hold; and find
+    its formula cells saved without their value (see `_measure`).
 
     Its XML parts are unpacked within a budget and read as a stream: an .xlsx cell names its place
     (`r="XFD1048576"`), an .ods row or cell may repeat (`table:number-rows-repeated`); a repeated empty
     cell, as LibreOffice writes to the sheet's edge, fills nothing.
     """
     budget = UNPACKED_PER_BYTE * len(doc.data) + limits.max_cell * limits.max_columns
+    uncomputed: Uncomputed = {}
     try:
         archive = zipfile.ZipFile(io.BytesIO(doc.data))
         parts = [i for i in archive.infolist() if i.filename.endswith(".xml")]
@@ -222,21 +233,60 @@ def check_extent(doc: Document, limits: DocumentLimits) -> None:
             raise DocumentTooLarge(f"{doc.name} unpacks to more than {budget // (1024 * 1024)} MiB; "
                                    "split it into several workbooks", f"{doc.name} se décompresse en plus de "
                                    f"{budget // (1024 * 1024)} Mio ; répartissez-le en plusieurs classeurs")
+        sheets = _xlsx_sheets(archive, budget)
         for info in parts:
             if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
                 with archive.open(info) as part:
-                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits)
+                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits, uncomputed,
+                             sheets.get(info.filename))
     except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError) as exc:
         raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
                          ".ods", "ce classeur ne peut pas être lu : enregistrez-le en .xlsx ou en .ods") from None
+    return uncomputed
 
 
-def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _xlsx_sheets(archive: zipfile.ZipFile, budget: int) -> dict[str, str]:
+    """An .xlsx workbook's sheet names by the part that holds each (`xl/worksheets/sheet1.xml` -> `projects`)."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+
+    def read(name: str) -> bytes:
+        with archive.open(name) as part:
+            return io.BufferedReader(_Capped(part, budget)).read()
+
+    targets: dict[str, str] = {}
+    for element in ElementTree.fromstring(read("xl/_rels/workbook.xml.rels")):
+        where = element.get("Target", "")
+        targets[element.get("Id", "")] = where.lstrip("/") if where.startswith("/") else f"xl/{where}"
+    found: dict[str, str] = {}
+    for element in ElementTree.fromstring(read("xl/workbook.xml")).iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet":
+            part = targets.get(element.get(f"{{{RELATIONSHIPS}}}id", ""))
+            if part is not None:
+                found[part] = element.get("name", "")
+    return found
+
+
+def _measure(name: str, part: IO[bytes], limits: DocumentLimits, uncomputed: Uncomputed | None = None,
+             sheet: str | None = None) -> None:
+    """Refuse a sheet's part that reaches past the limits; note its formula cells saved without the value a
+    spreadsheet computes (a program that writes .xlsx, openpyxl, leaves it out: `<f>…</f><v></v>`; an .ods
+    formula cell without a value type), by sheet: `sheet` names an .xlsx part's, an .ods part names its own."""
     rows = 0  # an .ods sheet's rows so far
+    row, column = 0, 0  # the place of the row and cell being read (1 = first)
+    found: set[tuple[int, int]] = set() if sheet is None or uncomputed is None else uncomputed.setdefault(sheet, set())
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         tag = element.tag.rsplit("}", 1)[-1]
         if event == "start" and tag == "table":
-            rows = 0
+            rows = row = 0
+            if uncomputed is not None:
+                found = uncomputed.setdefault(element.get(f"{{{ODS_TABLE}}}name", ""), set())
+        elif event == "start" and tag == "row":  # .xlsx
+            row, column = int(element.get("r") or row + 1), 0
         elif event == "end" and tag == "c":  # .xlsx: a cell names its place
             place = CELL.match(element.get("r", ""))
             if place and (int(place.group(2)) > limits.max_rows + 1 or _column(place.group(1)) > limits.max_columns):
@@ -244,6 +294,13 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
                                        f"{limits.max_columns} columns; a sheet holds at most that",
                                        f"{name} : une cellule en {place.group(0)} dépasse {limits.max_rows} lignes "
                                        f"de {limits.max_columns} colonnes, le plus qu'une feuille peut contenir")
+            column = _column(place.group(1)) if place else column + 1
+            if place:
+                row = int(place.group(2))
+            parts = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+            value = parts.get("v")
+            if "f" in parts and (value is None or not value.text and element.get("t") != "str"):
+                found.add((row, column - 1))
             element.clear()
         elif event == "end" and tag == "table-row":  # .ods: rows and cells may repeat
             repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
@@ -251,6 +308,9 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
             filled = False
             for cell in element:
                 count = int(cell.get(f"{{{ODS_TABLE}}}number-columns-repeated", "1"))
+                if cell.get(f"{{{ODS_TABLE}}}formula") is not None \
+                        and not any(k.endswith("value-type") for k in cell.attrib):
+                    found.add((row + 1, width))
                 if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
                     filled = True
                     if width + count > limits.max_columns:
@@ -265,6 +325,7 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits) -> None:
                                            "lignes ; répartissez-la en plusieurs classeurs")
             else:
                 rows += min(repeated, 1)
+            row += repeated
             element.clear()
 
 

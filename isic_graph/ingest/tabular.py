@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote, unquote, urljoin
@@ -75,7 +75,9 @@ class TabularBatch:
 
     triples: tuple[Triple, ...]
     locations: Mapping[str, Location]
-    columns: Mapping[tuple[str, str, str], str]  # (file name, resource's role, property IRI) -> column name
+    # (file name, resource's role, property IRI, language or "") -> column name: `titre` and `titre_en` make one
+    # property, in French and in English
+    columns: Mapping[tuple[str, str, str, str], str]
     tables: frozenset[str] = frozenset()  # the tables the submission holds (file names), even empty ones
 
 
@@ -151,21 +153,22 @@ class _Reader:
         self.triples: dict[Triple, None] = {}
         self.locations: dict[str, Location] = {}
         self.fallback: dict[str, Location] = {}
-        self.columns: dict[tuple[str, str, str], str] = {}
+        self.columns: dict[tuple[str, str, str, str], str] = {}
         self.present: set[str] = set()
         self.spelt: dict[str, tuple[str, Location]] = {}  # each resource by lookalike key: its first spelling, where
 
     def read(self, table: Table, raw: RawTable) -> None:
         self.present.add(table.file)
+        raw = _titled(table, raw)
+        self._uncomputed(raw)
         if not raw.rows:
             return
-        raw = _titled(table, raw)
         header = self._header(table, raw)
         if header is None:
             return
         for c in table.columns:
             if c.header in header and not c.inverse:
-                self.columns[(raw.shown, c.subject, c.path)] = c.header
+                self.columns[(raw.shown, c.subject, c.path, c.lang or "")] = c.header
         width = len(raw.rows[0][1])
         untitled = [i for i, title in enumerate(raw.rows[0][1]) if not title.strip()]
         for number, cells in raw.rows[1:]:
@@ -199,6 +202,22 @@ class _Reader:
                                        f"{self.limits.max_triples} triples; split it into several submissions",
                                        f"{raw.shown}, ligne {number} : l'envoi contient plus de "
                                        f"{self.limits.max_triples} triplets ; répartissez-le en plusieurs envois")
+
+    def _uncomputed(self, raw: RawTable) -> None:
+        """A formula cell saved without its value is refused at its cell: read as empty, it would erase what the
+        cell held before (a file written by a program, openpyxl, that does not compute formulas)."""
+        first, titles = raw.rows[0] if raw.rows else (0, ())
+        for number, index in sorted(raw.uncomputed):
+            title = titles[index].strip() if index < len(titles) and number != first else ""
+            self.problems.add(raw.shown, number, title or None, None,
+                              "la cellule contient une formule enregistrée sans sa valeur (le fichier a été écrit "
+                              "par un programme qui ne calcule pas les formules) : elle serait lue vide ; ouvrez le "
+                              "fichier dans un tableur (LibreOffice Calc, Excel) et enregistrez-le pour que ses "
+                              "valeurs soient calculées, ou écrivez la valeur à la place de la formule",
+                              "the cell holds a formula saved without its value (the file was written by a program "
+                              "that does not compute formulas): it would be read as empty; open the file in a "
+                              "spreadsheet (LibreOffice Calc, Excel) and save it so that its values are computed, "
+                              "or write the value instead of the formula")
 
     def _header(self, table: Table, raw: RawTable) -> dict[str, int] | None:
         """The column each header names (by position), once unknown, repeated and missing columns are refused."""
@@ -419,7 +438,7 @@ def _titled(table: Table, raw: RawTable) -> RawTable:
 
     for start, (_, cells) in enumerate(raw.rows[:TITLE_ROWS]):
         if named(cells):
-            return raw if start == 0 else RawTable(raw.name, raw.shown, raw.rows[start:], raw.separator, raw.numbers)
+            return raw if start == 0 else replace(raw, rows=raw.rows[start:])
         if not heading(cells):
             break
     return raw

@@ -63,7 +63,7 @@ class Finding:
 def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str] | None = None) -> list[Finding]:
     """Each piece of personal data in every position of the triples (about the focus resources only, when given):
     subject, predicate, object, and the lexical form, datatype and language tag of literals, whatever their datatype."""
-    found: dict[tuple[Node, str, Node | None, str], Finding] = {}
+    found: dict[tuple[Node, str, Node | None, str, str | None], Finding] = {}
     iris: dict[str, list[Kind]] = {}
     literals: dict[pyoxigraph.Literal, list[Kind]] = {}
 
@@ -92,8 +92,9 @@ def personal_data_in(triples: Iterable[pyoxigraph.Triple], focus: Collection[str
             shown = tuple(text for text in dict.fromkeys((o.value, str(term))) if personal_data(text))
         else:
             term, shown = rdflib_term(o), (str(rdflib_term(o)),)
-        for kind in kinds:
-            found.setdefault((subject, place, predicate, kind.code),
+        language = o.language if place == "value" and isinstance(o, pyoxigraph.Literal) else None
+        for kind in kinds:  # a text and its translation are two values (a sheet's `titre` and `titre_en` cells)
+            found.setdefault((subject, place, predicate, kind.code, language),
                              Finding(subject, predicate, term, kind, place, shown))
 
     for t in triples:
@@ -177,12 +178,24 @@ def masked_literal(kinds: Iterable[Kind]) -> Literal:
     return Literal(masked(kinds), datatype=MASKED)
 
 
-def report_personal_data(report: Graph, found: list[Finding]) -> None:
-    """A W3C validation result per piece of personal data; the value names its kind, never the datum."""
+def value_language(value: Node) -> str | None:
+    """The language of a value a report masks, when it is a text whose tag holds no personal data: it tells a
+    sheet's French and English columns apart (`titre`, `titre_en`), the value no longer can."""
+    if isinstance(value, Literal) and value.language and not _tag_kinds(value.language):
+        return value.language
+    return None
+
+
+def report_personal_data(report: Graph, found: list[Finding]) -> dict[Node, str]:
+    """A W3C validation result per piece of personal data; the value names its kind, never the datum.
+    Returns the language of the values masked, by result."""
     root = next(report.subjects(RDF.type, SH.ValidationReport))
     report.set((root, SH.conforms, Literal(False)))
+    languages: dict[Node, str] = {}
     for finding in found:
         result = BNode()
+        if finding.place == "value" and (language := value_language(finding.term)):
+            languages[result] = language
         report.add((root, SH.result, result))
         for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, finding.subject),
                      (SH.value, masked_literal([finding.kind])), (SH.resultSeverity, SH.Violation),
@@ -192,11 +205,13 @@ def report_personal_data(report: Graph, found: list[Finding]) -> None:
             report.add((result, SH.resultMessage, Literal(message, lang=lang)))
         if finding.predicate is not None:
             report.add((result, SH.resultPath, finding.predicate))
+    return languages
 
 
-def mask_report(report: Graph, found: list[Finding]) -> None:
+def mask_report(report: Graph, found: list[Finding]) -> dict[Node, str]:
     """Replace every piece of personal data the report would repeat by its kinds: values and focus nodes,
-    paths (dropped), and any spelling of it in messages."""
+    paths (dropped), and any spelling of it in messages. Returns the language of the values masked, by result."""
+    languages: dict[Node, str] = {}
     kinds: dict[Node, list[Kind]] = {}
     spellings: dict[str, list[Kind]] = {}
     for finding in found:
@@ -206,6 +221,8 @@ def mask_report(report: Graph, found: list[Finding]) -> None:
     longest_first = sorted(spellings, key=len, reverse=True)
     for subject, predicate, value in list(report):
         if predicate in (SH.value, SH.focusNode) and value in kinds:
+            if predicate == SH.value and (language := value_language(value)):
+                languages[subject] = language
             report.remove((subject, predicate, value))
             report.add((subject, predicate, masked_literal(kinds[value])))
         elif predicate == SH.resultPath and value in kinds:
@@ -219,4 +236,4 @@ def mask_report(report: Graph, found: list[Finding]) -> None:
             if text != str(value):
                 report.remove((subject, predicate, value))
                 report.add((subject, predicate, Literal(text, lang=value.language)))
-
+    return languages

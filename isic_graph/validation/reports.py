@@ -53,6 +53,7 @@ class Violation:
     messages: Mapping[str, str]
     severity: str
     location: Location | None = None
+    language: str | None = None  # the language of the value reported, even masked: which of a sheet's columns
 
     def describe(self, lang: str = "fr") -> str:
         """One line: which resource, which field, what value, what is expected."""
@@ -103,15 +104,28 @@ class ValidationReport:
         return self.graph.serialize(format="json-ld" if fmt == "jsonld" else fmt)
 
     def located(self, locations: Mapping[str, Location],
-                columns: Mapping[tuple[str, str, str], str]) -> ValidationReport:
+                columns: Mapping[tuple[str, str, str, str], str]) -> ValidationReport:
         """The same report with each violation pointed back to its tabular file, row and column."""
         out = []
         for v in self.violations:
             loc = locations.get(v.focus)
             if loc is not None:
-                loc = Location(loc.file, loc.row, columns.get((loc.file, loc.role, v.path or "")), loc.role)
-            out.append(Violation(v.focus, v.focus_label, v.path, v.field_names, v.value, v.messages, v.severity, loc))
+                loc = Location(loc.file, loc.row, column_of(columns, loc, v.path or "", v.language), loc.role)
+            out.append(Violation(v.focus, v.focus_label, v.path, v.field_names, v.value, v.messages, v.severity, loc,
+                                 v.language))
         return ValidationReport(self.conforms, tuple(out), self.graph)
+
+
+def column_of(columns: Mapping[tuple[str, str, str, str], str], where: Location, path: str,
+              language: str | None) -> str | None:
+    """The column of a file that holds a resource's property in a language (`titre` for French, `titre_en` for
+    English: they make the same property); without a language, or in one no column has, the first column of the
+    property, the sheet's own language's."""
+    found = columns.get((where.file, where.role, path, language or ""))
+    if found is not None:
+        return found
+    return next((column for (file, role, p, _), column in columns.items()
+                 if (file, role, p) == (where.file, where.role, path)), None)
 
 
 def conforming_report() -> ValidationReport:

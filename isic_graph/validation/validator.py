@@ -159,14 +159,13 @@ class Validator:
         report = conforming_report().graph
         for prefix, namespace in self.shapes.namespaces():  # as pySHACL binds them: the same Turtle
             report.bind(prefix, namespace)
-        report_personal_data(report, personal)
-        mask_report(report, personal)
+        languages = {**report_personal_data(report, personal), **mask_report(report, personal)}
         subjects = {finding.subject for finding in personal}  # the labels and types of the resources reported
         described = to_rdflib([t for t in triples if rdflib_term(t.subject) in subjects])
         for subject in subjects:
             for triple in self.vocabulary.triples((subject, None, None)):
                 described.add(triple)
-        return self._report(described, report, False)
+        return self._report(described, report, False, languages)
 
     def validate(self, data: Graph, focus: Iterable[str] | None = None, personal: list[Finding] | None = None,
                  faulty: Collection[str] | None = None) -> ValidationReport:
@@ -215,10 +214,10 @@ class Validator:
         if ill_typed:
             conforms = False
             report_ill_typed(report_graph, ill_typed)
+        languages: dict[Node, str] = {}
         if personal:
             conforms = False
-            report_personal_data(report_graph, personal)
-            mask_report(report_graph, personal)
+            languages = {**report_personal_data(report_graph, personal), **mask_report(report_graph, personal)}
         if rest is not None:  # the report reads its results' focus nodes' descriptions: not all the batch
             root = next(report_graph.subjects(RDF.type, SH.ValidationReport))
             for node in {report_graph.value(result, SH.focusNode) for result in report_graph.objects(root, SH.result)}:
@@ -227,12 +226,14 @@ class Validator:
             for finding in personal:
                 for triple in self.vocabulary.triples((finding.subject, None, None)):
                     data.add(triple)
-        return self._report(data, report_graph, bool(conforms))
+        return self._report(data, report_graph, bool(conforms), languages)
 
-    def _report(self, data: Graph, report: Graph, conforms: bool) -> ValidationReport:
-        """The report of a W3C report's top-level results (sh:detail stays nested), named after data."""
+    def _report(self, data: Graph, report: Graph, conforms: bool,
+                languages: Mapping[Node, str] | None = None) -> ValidationReport:
+        """The report of a W3C report's top-level results (sh:detail stays nested), named after data;
+        languages: the language of the values masked, by result."""
         root = next(report.subjects(RDF.type, SH.ValidationReport))
-        return ValidationReport(conforms, ordered(self._violation(data, report, r)
+        return ValidationReport(conforms, ordered(self._violation(data, report, r, (languages or {}).get(r))
                                                   for r in report.objects(root, SH.result)), report)
 
     def with_issues(self, report: ValidationReport, issues: Sequence[Issue],
@@ -260,13 +261,15 @@ class Validator:
             names = self._names(self._field_shape(path, set(described.objects(focus, RDF.type))), path)
             added.append(Violation(issue.focus, label_of(described, focus), issue.path, names,
                                    None if value is None else shown(value),
-                                   dict(issue.messages), "Violation"))
+                                   dict(issue.messages), "Violation",
+                                   language=value.language if isinstance(value, Literal) else None))
         return ValidationReport(False, ordered([*report.violations, *added]), graph)
 
-    def _violation(self, data: Graph, report: Graph, result: Node) -> Violation:
+    def _violation(self, data: Graph, report: Graph, result: Node, masked_language: str | None = None) -> Violation:
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
+        language = value.language if isinstance(value, Literal) and value.language else masked_language
         messages: dict[str, str] = {}
         for message in report.objects(result, SH.resultMessage):
             lang = message.language if isinstance(message, Literal) and message.language else "en"
@@ -280,7 +283,7 @@ class Validator:
             focus=str(focus), focus_label=label_of(data, focus),
             path=str(path) if isinstance(path, URIRef) else None,
             field_names=names, value=shown(value) if value is not None else None, messages=messages,
-            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation")
+            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation", language=language)
 
     def _field_shape(self, path: URIRef, types: set[Node]) -> Node | None:
         """The property shape of this path, preferably in the node shape of one of the resource's classes."""

@@ -21,7 +21,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
-from isic_graph.errors import Gone, IsicError, LookalikeTerm, NotOwner, ValidationFailed
+from isic_graph.errors import Gone, IsicError, LookalikeTerm, NotOwner, UndeclaredTerm, UndefinedKey, ValidationFailed
 from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web import post_routes
 from isic_graph.web.lifecycle import refused, request_id
@@ -53,6 +53,10 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                                    "été enregistré"),
     "lookalike-term": ("Terme mal écrit", "un terme d'un vocabulaire est écrit autrement que ce vocabulaire ne "
                                           "l'écrit ; rien n'a été enregistré"),
+    "undeclared-term": ("Terme non déclaré", "une propriété ou une classe de l'espace de noms de l'ontologie "
+                                            "n'est pas déclarée par elle ; rien n'a été enregistré"),
+    "undefined-key": ("Clé JSON-LD inconnue", "une clé n'est ni un terme du contexte JSON-LD ni une IRI : sa valeur "
+                                              "serait perdue ; rien n'a été enregistré"),
     "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
     "not-found": ("Introuvable", "aucune ressource, aucun graphe ni fichier de ce nom"),
     "unauthorized": ("Authentification requise", "aucun jeton valide n'a été donné (Authorization: Bearer …)"),
@@ -162,6 +166,11 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
         extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
     if isinstance(exc, LookalikeTerm):
         extra.update(term=exc.term, canonical=exc.canonical, **({"row": exc.row} if exc.row else {}))
+    if isinstance(exc, UndeclaredTerm):
+        extra.update(term=exc.term, subject=exc.subject, **({"suggestion": exc.suggestion} if exc.suggestion else {}),
+                     **({"row": exc.row} if exc.row else {}))
+    if isinstance(exc, UndefinedKey):
+        extra.update(key=exc.key, **({"suggestion": exc.suggestion} if exc.suggestion else {}))
     if isinstance(exc, Gone):
         extra["retraction"] = exc.record
     title = (type(exc).__doc__ or exc.code).splitlines()[0]

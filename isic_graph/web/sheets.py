@@ -235,14 +235,22 @@ def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str
     errors: dict[str, list[str]] = {}
     every = fields("project") + fields("lesson") + tuple(f for k in BLOCKS for f in block_fields(k))
     keys = {f.path: f.key for f in every}
-    columns = {(kind, f.path): f.key for kind in SHEET_TABLES for f in reversed(table_fields(kind)) if f.path}
+    columns: dict[tuple[str, str | None], str] = {}  # a table's field of a property: its first (French) one
+    in_language: dict[tuple[str, str | None, str], str] = {}  # and by language: `intitule` fr, `intitule_en` en
+    for kind in SHEET_TABLES:
+        languages = {c.header: c.lang for c in table_of(kind).columns if c.lang}
+        for f in table_fields(kind):
+            if f.path:
+                columns.setdefault((kind, f.path), f.key)
+                if f.key in languages:
+                    in_language.setdefault((kind, f.path, languages[f.key]), f.key)
     for v in report.violations:
         block = blocks.get(v.focus)
         message = pick(v.messages, lang) or ""
         path = later_fields().get((v.path or "", v.messages.get("fr", "")), v.path)  # beside the field to fix
         kind = (block or "").split(".")[0]
         if block and (kind, path) in columns:
-            name = f"{block}.{columns[(kind, path)]}"
+            name = f"{block}.{in_language.get((kind, path, v.language or ''), columns[(kind, path)])}"
             if message not in errors.get(name, []):
                 errors.setdefault(name, []).append(message)
         elif block in (None, "sheet") or path not in keys:

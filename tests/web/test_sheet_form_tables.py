@@ -166,3 +166,22 @@ def test_a_table_block_with_a_wrong_value_is_refused_beside_its_field(client: Fl
     beside = html.split('data-field="milestones.0.date"', 1)[1].split("</div>", 1)[0]
     assert "<li>" in beside, beside
     assert not ask(client, f"<{BASE}id/milestone/jalon-faux> ?p ?o")
+
+
+def test_a_problem_with_an_english_field_of_a_block_is_shown_beside_it(client: FlaskClient, token: str) -> None:
+    """A block's French field and its English one make the same property: the value's language says which to
+    point at, even when the value is personal data, masked."""
+    for field, other in (("ce_qui_est_mis_a_disposition_en", "ce_qui_est_mis_a_disposition"),
+                         ("ce_qui_est_mis_a_disposition", "ce_qui_est_mis_a_disposition_en")):
+        form = filled(**{"contributions.0.apport": "tilleuls-local",
+                         "contributions.0.ce_qui_est_mis_a_disposition": "Un local pour les outils",
+                         "contributions.0.ce_qui_est_mis_a_disposition_en": "A room for the tools",
+                         "contributions.0.apporte_par": "centre-social-les-passerelles",
+                         f"contributions.0.{field}": "marie.dupont@gmail.com"})
+        answer = client.post("/sheets?lang=fr", data={**form, "credential": token})
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 422, re.findall(r"<li>([^<]*)</li>", html)
+        beside = html.split(f'data-field="contributions.0.{field}"', 1)[1].split("</div>", 1)[0]
+        assert "<li>" in beside and "adresse électronique" in beside, beside
+        elsewhere = html.split(f'data-field="contributions.0.{other}"', 1)[1].split("</div>", 1)[0]
+        assert "<li>" not in elsewhere, elsewhere
