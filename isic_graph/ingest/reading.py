@@ -29,6 +29,7 @@ from isic_graph.ingest.documents import (
 from isic_graph.ingest.tabular import read_tables
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
+from isic_graph.rdf.context import document_loader
 from isic_graph.rdf.formats import Format
 from isic_graph.rdf.namespaces import CONTEXT_IRI
 from isic_graph.sparql.guard import deepest_nesting
@@ -294,8 +295,6 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
     (`titel`, `modalités`): JSON-LD drops such a key and its value without a word, and the value would be lost.
     Expansion (pyld's, as the JSON-LD API defines it) tells them, with every context the document scopes."""
     from pyld import jsonld as pyld
-
-    from isic_graph.publish.jsonld import document_loader
 
     dropped: list[str] = []
 

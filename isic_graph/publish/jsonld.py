@@ -12,27 +12,12 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.rdf import resources
+from isic_graph.rdf.context import context_document, document_loader
 from isic_graph.rdf.namespaces import CONTEXT_IRI, RDF_LANG_STRING
 
 KINDS = ("project", "lesson", "organisation", "network")
 Statement = Union[Triple, Quad]
 RDF_LANGSTRING = RDF_LANG_STRING
-
-
-@cache
-def context_document() -> dict[str, Any]:
-    """The published context document (`ontology/context.jsonld`), read once."""
-    document: dict[str, Any] = json.loads(resources.context_file().read_text(encoding="utf-8"))
-    return document
-
-
-def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A pyld document loader that serves the project's context and refuses every other URL."""
-    if url == CONTEXT_IRI:
-        return {"contextUrl": None, "documentUrl": url, "document": context_document(),
-                "contentType": "application/ld+json"}
-    raise pyld.JsonLdError(f"remote JSON-LD documents are never fetched: {url}", "jsonld.LoadDocumentError",
-                           {"url": url}, code="loading remote context failed")
 
 
 def compact(statements: Iterable[Statement]) -> dict[str, Any]:

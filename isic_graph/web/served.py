@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, Triple, parse, serialize
 
 from isic_graph.publish import jsonld
 from isic_graph.rdf import resources
+from isic_graph.rdf.context import context_document
 from isic_graph.rdf.formats import GRAPH, format_named, formats_for
 from isic_graph.rdf.namespaces import PREFIXES, RDF_TYPE, RDFS, SH, SHAPES, XSD
 from isic_graph.web.cells import term_value
@@ -101,7 +102,7 @@ def rdf_bytes(triples: Iterable[Triple], media_type: str) -> bytes:
 @cache
 def published_prefixes() -> dict[str, str]:
     """Our prefixes and the thesauri's, as the context declares them."""
-    terms = jsonld.context_document()["@context"]
+    terms = context_document()["@context"]
     return {**PREFIXES, **{k: v for k, v in terms.items() if isinstance(v, str) and v.endswith(("/", "#"))}}
 
 

@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from isic_graph.publish import jsonld
 from isic_graph.rdf import resources
+from isic_graph.rdf.context import context_document
 from isic_graph.rdf.namespaces import ISIC
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
@@ -196,7 +197,7 @@ def test_the_html_page_escapes_the_data(client: FlaskClient) -> None:
 def test_json_ld_is_compacted_and_says_what_the_turtle_says(client: FlaskClient) -> None:
     response = client.get(PATH, headers={"Accept": "application/ld+json"})
     document = json.loads(response.data)
-    assert document["@context"] == jsonld.context_document()["@context"]  # inline: read with no loader
+    assert document["@context"] == context_document()["@context"]  # inline: read with no loader
     project = next(node for node in document["@graph"] if node["id"] == str(PROJECT))
     assert project["type"] == "Project"
     assert project["title"] == {"fr": TITLE_FR, "en": TITLE_EN}

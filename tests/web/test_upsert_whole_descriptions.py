@@ -75,7 +75,7 @@ def refused_naming(answer: Any, subject: str) -> dict[str, Any]:
 def test_an_upsert_of_one_field_of_a_project_is_refused_naming_its_missing_class(
         client: FlaskClient, tokens: dict[str, str], lang: str, words: str) -> None:
     before = graph_of(client, "action-sociale-35")
-    body = f'<{CAFE}> <{ISIC}modalite> "Texte mal nommé" .\n'.encode()
+    body = f'<{CAFE}> <{ISIC}modalities> "Texte seul"@fr .\n'.encode()  # a declared field alone
     problem = refused_naming(upsert(client, "action-sociale-35", tokens["action-sociale-35"], body, lang), CAFE)
     assert words in problem["report"]
     # the lessons learned from it would no longer name a project: they are reported too

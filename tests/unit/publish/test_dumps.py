@@ -35,7 +35,8 @@ from isic_graph.publish.export import (
     gzip_chunks,
     serialize_chunks,
 )
-from isic_graph.publish.jsonld import context_document, to_nquads
+from isic_graph.publish.jsonld import to_nquads
+from isic_graph.rdf.context import context_document
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store import open_store
