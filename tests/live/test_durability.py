@@ -73,14 +73,15 @@ LETTERS = bytes.maketrans(bytes(range(256)), bytes(b"abcdefghijklmnopqrstuvwxyz 
 
 
 def notes(network: str, tag: str, count: int, padding: int = 0) -> Sheet:
-    """`count` resources of no class (two triples each), their comments padded with `padding` random letters,
-    which compress about as little as real text (and, having no digits, look like no personal data)."""
+    """`count` resources of no class of the model (rdfs:Resource, which no shape checks: three triples each), their
+    comments padded with `padding` random letters, which compress about as little as real text (and, having no
+    digits, look like no personal data)."""
     rng = random.Random(f"{network} {tag}")
     names = [f"id/note/{network}-{tag}-{i}" for i in range(count)]
     lines = ["@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
     for i, name in enumerate(names):
         pad = rng.randbytes(padding).translate(LETTERS).decode()
-        lines.append(f'<{name}> rdfs:label "Note {tag} {i}"@fr ; rdfs:comment "{i} {pad}"@fr .')
+        lines.append(f'<{name}> a rdfs:Resource ; rdfs:label "Note {tag} {i}"@fr ; rdfs:comment "{i} {pad}"@fr .')
     return Sheet(network, tag, "\n".join(lines).encode(), frozenset(BASE + name for name in names))
 
 
@@ -233,7 +234,8 @@ def test_two_networks_sending_hundreds_of_batches_at_once_lose_nothing_and_cross
 
 
 REPLACE_ROUNDS = 4
-LARGE = 10_000  # notes of two triples: a 20,000-triple batch
+PER_NOTE = 3  # triples: its class, its label, its comment
+LARGE = 10_000  # notes of three triples: a 30,000-triple batch
 
 
 def test_two_simultaneous_replaces_of_one_graph_end_as_exactly_one_of_them(
@@ -257,7 +259,7 @@ def test_two_simultaneous_replaces_of_one_graph_end_as_exactly_one_of_them(
         assert a_begun < b_ended and b_begun < a_ended, "the two replaces did not overlap in time"
         kept = sorted(described(server, sheet) for sheet in sheets)
         assert kept == [0, LARGE], f"round {round_}: a mix of both replaces ({kept})"
-        assert triples_in(server, graph) == 2 * LARGE
+        assert triples_in(server, graph) == PER_NOTE * LARGE
         modified = number(server, f"SELECT (COUNT(?m) AS ?n) WHERE {{ GRAPH <{GRAPHS.metadata}> "
                                   f"{{ <{graph}> <{DCTERMS}modified> ?m }} }}")
         assert modified == 1
@@ -322,7 +324,7 @@ def test_kill_9_in_the_middle_of_a_large_write_leaves_the_batch_whole_or_absent(
         before = graph_sizes(server, GRAPHS.network("bulk"), GRAPHS.metadata, GRAPHS.ownership)
         samples = lessons(server)
         current = first
-        report = [f"\n{victim}: a {2 * LARGE}-triple batch takes {duration:.2f} s"]
+        report = [f"\n{victim}: a {PER_NOTE * LARGE}-triple batch takes {duration:.2f} s"]
         for n, moment in enumerate(["applying", "logging", "answered"]):
             sheet = notes("bulk", f"k{n}", LARGE)
             killed_engine = server.engine_pid
@@ -359,7 +361,7 @@ def test_kill_9_in_the_middle_of_a_large_write_leaves_the_batch_whole_or_absent(
             if sending.accepted:
                 assert present == LARGE, "an acknowledged batch was lost"
             assert described(server, current) == (0 if present else LARGE)
-            assert triples_in(server, GRAPHS.network("bulk")) == 2 * LARGE
+            assert triples_in(server, GRAPHS.network("bulk")) == PER_NOTE * LARGE
             assert recorded(server, sheet) == (1 if present else 0), "the provenance record disagrees with the data"
             assert graph_sizes(server, GRAPHS.network("bulk"), GRAPHS.metadata, GRAPHS.ownership) == before
             assert lessons(server) == samples
@@ -473,7 +475,7 @@ def test_the_cli_on_a_full_disk_says_so_exits_1_and_writes_nothing(tmp_path: Pat
         store = EmbeddedStore(disk / "store")
         try:
             graph = GRAPHS.network("bulk")
-            assert store.count(graph) == 2 * 400
+            assert store.count(graph) == PER_NOTE * 400
             assert store.count(GRAPHS.ontology) > 0
             used = store.select(f"SELECT (COUNT(?a) AS ?n) WHERE {{ GRAPH <{GRAPHS.metadata}> "
                                 f"{{ ?a <{PROV}used> <ni:///sha-256;{big.sha256}> }} }}").rows

@@ -9,7 +9,18 @@ from typing import Iterator
 
 import pytest
 
-from tests.live.test_durability import GRAPHS, LARGE, OK, described, notes, organisations, post, subjects, triples_in
+from tests.live.test_durability import (
+    GRAPHS,
+    LARGE,
+    OK,
+    PER_NOTE,
+    described,
+    notes,
+    organisations,
+    post,
+    subjects,
+    triples_in,
+)
 from tests.support.live import LiveServer
 from tests.support.oxigraph_server import OxigraphServer
 
@@ -57,7 +68,7 @@ def test_replaces_of_one_graph_through_two_servers_end_as_exactly_one_of_them(
         assert all(a.status in OK for a in answers), [a.body[:300] for a in answers]
         kept = sorted(described(first, sheet) for sheet in sheets)
         assert kept == [0, LARGE], f"round {round_}: a mix of both replaces ({kept})"
-        assert triples_in(second, GRAPHS.network("east")) == 2 * LARGE
+        assert triples_in(second, GRAPHS.network("east")) == PER_NOTE * LARGE
 
 
 def test_the_servers_share_the_lock_file_of_their_instance_folder(
