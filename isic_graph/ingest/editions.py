@@ -87,8 +87,7 @@ def edition_iri(edition: int) -> str:
 @cache
 def software_edition() -> int:
     """The edition of the ontology this software ships (its owl:versionIRI)."""
-    return edition_of(version_iri(pyoxigraph.parse(path=str(resources.ontology_file()),
-                                                   format=pyoxigraph.RdfFormat.TURTLE)))
+    return edition_of(version_iri(resources.ontology_triples()))
 
 
 def version_iri(quads: object) -> str | None:

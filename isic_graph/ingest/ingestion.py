@@ -9,7 +9,7 @@ from enum import Enum
 from functools import cache
 from typing import Collection, Sequence
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import LookalikeTerm, NotOwner, UndeclaredTerm, UsageError, ValidationFailed
 from isic_graph.ingest import ownership, retraction, settling
@@ -474,8 +474,8 @@ def _check_spelling(batch: Batch, value: str, subject: str) -> None:
 def declared_terms() -> frozenset[str]:
     """The terms the shared ontology declares: every IRI of its namespace it describes (classes, properties, the
     first edition's deprecated terms, still read)."""
-    return frozenset(q.subject.value for q in parse(path=str(resources.ontology_file()), format=RdfFormat.TURTLE)
-                     if isinstance(q.subject, NamedNode) and q.subject.value.startswith(ISIC))
+    return frozenset(t.subject.value for t in resources.ontology_triples()
+                     if isinstance(t.subject, NamedNode) and t.subject.value.startswith(ISIC))
 
 
 def check_declared(batch: Batch) -> None:

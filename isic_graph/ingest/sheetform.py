@@ -118,9 +118,9 @@ def fields(kind: str) -> tuple[Field, ...]:
 @cache
 def deprecated() -> frozenset[str]:
     """The ontology's deprecated properties (owl:deprecated true): first-edition terms that have replacements."""
-    return frozenset(q.subject.value for q in parse(path=str(resources.ontology_file()), format=RdfFormat.TURTLE)
-                     if q.predicate.value == OWL_DEPRECATED and isinstance(q.object, Literal)
-                     and q.object.value == "true" and isinstance(q.subject, NamedNode))
+    return frozenset(t.subject.value for t in resources.ontology_triples()
+                     if t.predicate.value == OWL_DEPRECATED and isinstance(t.object, Literal)
+                     and t.object.value == "true" and isinstance(t.subject, NamedNode))
 
 
 @dataclass(frozen=True)

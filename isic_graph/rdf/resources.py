@@ -1,9 +1,12 @@
-"""Where the shipped artefacts (ontology, shapes, samples, templates, queries, migrations) live."""
+"""Where the shipped artefacts (ontology, shapes, samples, templates, queries, migrations) live; the ontology's
+statements, read once for whoever asks them."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+
+from pyoxigraph import RdfFormat, Triple, parse
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # isic_graph/
 
@@ -19,6 +22,12 @@ def artefact_root() -> Path:
 
 def ontology_file() -> Path:
     return artefact_root() / "ontology" / "isic.ttl"
+
+
+@cache
+def ontology_triples() -> tuple[Triple, ...]:
+    """The shipped ontology's statements, parsed once."""
+    return tuple(q.triple for q in parse(path=str(ontology_file()), format=RdfFormat.TURTLE))
 
 
 def thesaurus_files() -> list[Path]:
