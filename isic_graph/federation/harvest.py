@@ -164,7 +164,8 @@ def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
 
 def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcome]:
     """The Turtle dumps of networks in a peer's listing; an entry whose network is not a slug, or whose address
-    is not a string, is refused (reported, never fetched nor written anywhere)."""
+    is not a string or points to another host, is refused (reported, never fetched nor written anywhere), and
+    the listing's other entries are harvested."""
     dumps = listing.get("dumps", []) if isinstance(listing, dict) else None
     if not isinstance(dumps, list):
         raise ValueError(f"peer {peer.name}'s dump listing is not a JSON object with a list of dumps")
@@ -172,12 +173,15 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
     for entry in dumps:
         if not isinstance(entry, dict) or not entry.get("network") or entry.get("media_type") != DUMP_FORMAT.media_type:
             continue
+        shown: str | None = None  # the network's name, once known to be a slug
         try:
             check_slug(entry["network"])
+            shown = entry["network"]
             if not isinstance(entry.get("url"), str):
                 raise UsageError(f"network {entry['network']!r} has no dump address")
+            _join(peer.dumps or "", entry["url"])
         except UsageError as exc:
-            shown = repr(entry["network"])
+            shown = shown if shown is not None else repr(entry["network"])
             found.append(NetworkOutcome(shown if len(shown) <= 80 else shown[:77] + "…", "", False,
                                         error=f"peer {peer.name}'s dump listing: {exc.message}; not harvested"))
             continue
@@ -359,6 +363,7 @@ def _join(base: str, url: str) -> str:
     """A URL of the peer's listing, resolved against its dumps address (which must stay on the same host)."""
     joined = urllib.parse.urljoin(base if base.endswith("/") else base + "/", url)
     if urllib.parse.urlsplit(joined).netloc != urllib.parse.urlsplit(base).netloc:
-        raise PeerUnavailable(f"the peer's listing points to another host: {joined}")
+        host = urllib.parse.urlsplit(joined).netloc
+        raise UsageError(f"its dump address points to another host ({host[:80]!r}); a peer's dumps stay on its own")
     return joined
 

@@ -171,7 +171,7 @@ def test_the_harvest_command_fails_when_a_listing_entry_is_refused(peer: PeerSer
     PeerRegistry(tmp_path / "peers.json").add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
     harvested = server.cli("harvest")
     assert harvested.returncode == 1, harvested.stdout + harvested.stderr
-    assert "south/'anas'\terror, last copy kept:" in harvested.stdout and "Traceback" not in harvested.stderr
+    assert "south/anas\terror, last copy kept:" in harvested.stdout and "Traceback" not in harvested.stderr
 
 
 def test_hostile_names_in_requests_are_refused_and_store_nothing(live: LiveServer, canary: Listener) -> None:
@@ -219,14 +219,19 @@ def test_hostile_names_in_requests_are_refused_and_store_nothing(live: LiveServe
     "http://127.1:{port}/anas.ttl", "http://localhost:{port}/anas.ttl", "http://2130706433:{port}/anas.ttl",
     "http://[::ffff:127.0.0.1]:{port}/anas.ttl", "https://127.0.0.1:{port}/anas.ttl", "HTTP://127.0.0.1:{port}/anas.ttl",
 ])
-def test_a_listing_that_points_to_another_host_is_refused_before_any_connection(
+def test_a_listing_entry_that_points_to_another_host_is_refused_before_any_connection_and_the_others_harvested(
         canary: Listener, validator: Validator, graphs: Graphs, url: str) -> None:
     address = url.replace("{canary}", canary.url).replace("{port}", str(canary.port))
     outcome, store, requests = harvested_from(
-        {"dumps": [{"network": "anas", "media_type": "text/turtle", "url": address}]}, validator, graphs)
-    assert outcome.error and "another host" in outcome.error and not outcome.networks
-    assert [sent["path"] for sent in requests] == ["/dumps/"]
-    assert store.graph_names() == []
+        {"dumps": [{"network": "anas", "media_type": "text/turtle", "url": address},
+                   {"network": "fcsf", "media_type": "text/turtle", "url": "network/fcsf.ttl"}]}, validator, graphs)
+    assert outcome.error is None
+    refused, harvested = outcome.networks
+    assert refused.network == "anas" and refused.error and "another host" in refused.error
+    assert not refused.changed
+    assert harvested.network == "fcsf" and harvested.error is None and harvested.changed
+    assert [sent["path"] for sent in requests] == ["/dumps/", "/dumps/network/fcsf.ttl"]
+    assert store.graph_names() and not any("anas" in name for name in store.graph_names())
     assert canary.connections == 0
 
 
