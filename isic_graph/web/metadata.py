@@ -18,8 +18,7 @@ from isic_graph.web.services import services
 
 blueprint = Blueprint("metadata", __name__)
 
-PLAIN_JSON = "application/json"  # JSON-LD, for clients that ask for JSON
-MEDIA_TYPES = [*media_types(DOCUMENT, GRAPH), PLAIN_JSON]
+MEDIA_TYPES = media_types(DOCUMENT, GRAPH)
 HTML = "text/html"  # for a browser following the home page's link: a page
 WORDS = {"fr": {"title": "Catalogue des données", "other": "English", "dumps": "Exports complets",
                 "intro": "Ce catalogue (DCAT et VoID) se lit aussi en RDF :", "dataset": "jeu de données",

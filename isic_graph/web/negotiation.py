@@ -7,18 +7,28 @@ from typing import Iterable
 from flask import request
 
 from isic_graph.errors import NotAcceptable
+from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import DEFAULT, LANGUAGES
 
 
+JSON_LD = format_named("jsonld").media_type
+PLAIN_JSON = "application/json"
+
+
 def negotiate(offers: Iterable[str]) -> str:
-    """The offer the client prefers (q-values honoured); the first offer without an Accept header."""
+    """The offer the client prefers (q-values honoured); the first offer without an Accept header.
+
+    Where JSON-LD is offered and plain JSON is not, a client asking for JSON gets JSON-LD, labelled as such:
+    every route answers `Accept: application/json` the same way.
+    """
     offered = list(offers)
     if not request.accept_mimetypes:
         return offered[0]
-    best = request.accept_mimetypes.best_match(offered)
+    aliased = JSON_LD in offered and PLAIN_JSON not in offered
+    best = request.accept_mimetypes.best_match([*offered, PLAIN_JSON] if aliased else offered)
     if best is None:
         raise NotAcceptable(f"available as {', '.join(offered)}, not {request.headers.get('Accept')}")
-    return best
+    return JSON_LD if aliased and best == PLAIN_JSON else best
 
 
 def asked_language() -> str | None:

@@ -11,8 +11,6 @@ from isic_graph.web.negotiation import negotiate
 from isic_graph.web.served import GRAPH_FORMATS
 
 HTML = "text/html"
-JSON_LD = "application/ld+json"
-PLAIN_JSON = "application/json"
 SUFFIXES = {**{f.extension[1:]: f.media_type for f in GRAPH_FORMATS.values()}, "html": HTML}
 
 
@@ -33,10 +31,7 @@ def negotiate_form(offers: list[str], suffix: str | None) -> str:
         if SUFFIXES[suffix] not in offers:
             raise NotFound(f"no .{suffix} form of this resource")
         return SUFFIXES[suffix]
-    if JSON_LD not in offers:
-        return negotiate(offers)
-    chosen = negotiate([*offers, PLAIN_JSON])  # JSON asked for: JSON-LD is JSON
-    return JSON_LD if chosen == PLAIN_JSON else chosen
+    return negotiate(offers)
 
 
 def answer(body: bytes, media_type: str, name: str, suffix: str | None, by_language: bool = False) -> Response:

@@ -157,6 +157,18 @@ def test_json_asked_for_is_json_ld(client: FlaskClient) -> None:
     assert any(node.get("title") for node in json.loads(response.data)["@graph"])
 
 
+@pytest.mark.parametrize("path", [PATH, "/catalog", "/.well-known/void", "/sparql", "/thesaurus/lesson-category",
+                                  "/graph-store?graph=http%3A%2F%2Flocalhost%3A5000%2Fgraph%2Fnetwork%2Fanas"])
+@pytest.mark.parametrize("accept", ["application/json", "application/json, */*;q=0.1", "application/*"])
+def test_every_route_offering_json_ld_answers_json_the_same_way(client: FlaskClient, path: str, accept: str) -> None:
+    """An integrator asking for JSON gets JSON-LD, labelled as such, wherever the answer is RDF."""
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200, response.data[:300]
+    assert response.mimetype == "application/ld+json"
+    document = json.loads(response.data)
+    assert "@context" in document or isinstance(document, list)
+
+
 @pytest.mark.parametrize("path", ["/id/project/a%3Eb", "/id/project/a%20b", '/id/project/a"b', "/id/project/a%7Bb",
                                   "/id/project/a%5Cb", "/id/Project!/les-incompris", "/id/project/100%25"])
 def test_paths_that_are_no_iri_are_refused_before_any_query(client: FlaskClient, path: str) -> None:

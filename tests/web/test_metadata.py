@@ -35,7 +35,7 @@ def objects(found: list[Quad], predicate: str, subject: str | None = None) -> li
 
 @pytest.mark.parametrize("accept, media_type", [
     (None, "text/turtle"), ("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
-    ("application/n-triples", "application/n-triples"), ("application/json", "application/json"),
+    ("application/n-triples", "application/n-triples"), ("application/json", "application/ld+json"),
     ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html")])
 def test_the_description_by_content_negotiation(client: FlaskClient, accept: str | None, media_type: str) -> None:
     response = client.get("/.well-known/void", headers={"Accept": accept} if accept else {})
