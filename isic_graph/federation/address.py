@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import idna
 
 from isic_graph.errors import UsageError
+from isic_graph.rdf.iris import ipv4_address
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 SCHEMES = {"http": 80, "https": 443}
@@ -167,7 +168,7 @@ def _host(netloc: str, url: str) -> tuple[str, IPAddress | None]:
     host = host[:-1] if host.endswith(".") else host
     labels = host.split(".")
     if _numeric(labels[-1]):
-        four = _ipv4(labels, url)
+        four = _ipv4(host, url)
         return str(four), four
     if not host or len(host) > 253 or not all(LABEL.fullmatch(label) for label in labels):
         raise UsageError(f"{url!r} has an invalid host name")
@@ -186,27 +187,9 @@ def _numeric(label: str) -> bool:
     return bool(re.fullmatch(r"[0-9]+|0[xX][0-9A-Fa-f]*", label))
 
 
-def _ipv4(labels: list[str], url: str) -> ipaddress.IPv4Address:
-    """The URL standard's IPv4 parser: one to four parts, each decimal, octal (0…) or hexadecimal (0x…)."""
-    if not 1 <= len(labels) <= 4:
-        raise UsageError(f"{url!r} has a host that is neither a name nor an IPv4 address")
-    numbers = []
-    for label in labels:
-        try:
-            if label[:2].lower() == "0x":
-                numbers.append(int(label[2:] or "0", 16))
-            elif len(label) > 1 and label.startswith("0"):
-                numbers.append(int(label[1:], 8))
-            elif label.isascii() and label.isdigit():
-                numbers.append(int(label))
-            else:
-                raise ValueError(label)
-        except ValueError:
-            raise UsageError(f"{url!r} has a host that is neither a name nor an IPv4 address") from None
-    *first, last = numbers
-    if any(n > 255 for n in first) or last >= 256 ** (5 - len(numbers)):
-        raise UsageError(f"{url!r} has an IPv4 address out of range")
-    value = last
-    for index, n in enumerate(first):
-        value += n * 256 ** (3 - index)
-    return ipaddress.IPv4Address(value)
+def _ipv4(host: str, url: str) -> ipaddress.IPv4Address:
+    """The URL standard's reading of a host whose last label is a number: an IPv4 address, or refused."""
+    four = ipv4_address(host)
+    if four is None:
+        raise UsageError(f"{url!r} has a host that is neither a name nor an IPv4 address in range")
+    return four

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import posixpath
 import re
 import urllib.parse
@@ -59,6 +60,22 @@ def lookalike_form(iri: str, keep_fragment: bool = False) -> str:
 
 
 HOST_LABEL = re.compile(r"[A-Za-z0-9_-]+")
+IPV4_PART = re.compile(r"0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*")  # the URL standard's: hexadecimal, octal, decimal
+
+
+def ipv4_address(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a host names as the URL standard (and so a browser or an HTTP client) reads it: one to four
+    parts, each decimal, octal (`0177`) or hexadecimal (`0x7f`), the last filling what the others leave
+    (`127.1`, `2130706433`); None when the host names none, or is out of range."""
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if not 1 <= len(labels) <= 4 or not all(IPV4_PART.fullmatch(label) for label in labels):
+        return None
+    numbers = [int(label[2:] or "0", 16) if label[:2].lower() == "0x" else
+               int(label[1:], 8) if len(label) > 1 and label.startswith("0") else int(label) for label in labels]
+    *first, last = numbers
+    if any(n > 255 for n in first) or last >= 256 ** (5 - len(numbers)):
+        return None
+    return ipaddress.IPv4Address(sum(n * 256 ** (3 - index) for index, n in enumerate(first)) + last)
 
 
 @functools.lru_cache(maxsize=KEPT)
@@ -99,15 +116,23 @@ def scheme_blind(key: str) -> str:
 
 def _host_key(authority: str) -> str:
     """The host as a browser reaches it (IDNA's UTS 46 mapping: `ｌocalhost`, `loc\u00adalhost` and `LOCALHOST` are
-    `localhost`, `exämple.fr` is `xn--exmple-cua.fr`), with its port; a host IDNA refuses is kept as written."""
-    if authority.startswith("["):
-        return authority
+    `localhost`, `exämple.fr` is `xn--exmple-cua.fr`; `127.1`, `0x7f.0.0.1` and `[::ffff:127.0.0.1]` are
+    `127.0.0.1`), with its port; a host IDNA refuses is kept as written."""
+    if authority.startswith("["):  # an IPv6 address in its shortest form, an IPv4 one when it embeds it
+        inner, bracket, port = authority[1:].partition("]")
+        try:
+            six = ipaddress.IPv6Address(inner)
+        except ValueError:
+            return authority
+        four = six.ipv4_mapped
+        return (str(four) if four else f"[{six.compressed}]") + (port if bracket else "")
     host, colon, port = authority.partition(":")
     try:
         host = idna.encode(host, uts46=True, std3_rules=False, transitional=False).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):
         pass
-    return host.rstrip(".") + colon + port
+    four = ipv4_address(host)
+    return (str(four) if four else host.rstrip(".")) + colon + port
 
 
 def _split(iri: str) -> urllib.parse.SplitResult | None:

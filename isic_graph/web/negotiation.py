@@ -10,7 +10,6 @@ from isic_graph.errors import NotAcceptable
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import DEFAULT, LANGUAGES
 
-
 JSON_LD = format_named("jsonld").media_type
 PLAIN_JSON = "application/json"
 

@@ -6,6 +6,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
+from isic_graph.config import Settings
+from isic_graph.store.engine import Engine
+from isic_graph.web import create_app
 from tests.conftest import ADMIN, bearer
 from tests.support import paths
 from tests.support.queries import BASE
@@ -88,6 +91,22 @@ def test_managed_graphs_are_not_written_raw(client: FlaskClient) -> None:
                                                                                                 "<urn:c> .",
                           content_type="text/turtle", headers=bearer(ADMIN))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("spelling", ["127.000.000.001:5077", "127.1:5077", "2130706433:5077", "0x7f.0.0.1:5077",
+                                      "0177.0.0.1:5077", "[::ffff:127.0.0.1]:5077", "127.0.0.1.:5077"])
+def test_with_an_ip_base_a_managed_graph_is_not_written_under_another_spelling_of_its_address(
+        engine: Engine, credentials: CredentialStore, spelling: str) -> None:
+    """A browser reaches 127.0.0.1 under each of these: they name the network's own graph, which is written only
+    as itself (validated as the network's), never raw, even by the administrator."""
+    app = create_app(Settings(store_path=None, base_iri="http://127.0.0.1:5077/", admin_token=ADMIN,
+                              credentials_path=credentials.path, peers_path=credentials.path.with_name("peers.json")),
+                     engine)
+    graph = f"http://{spelling}/graph/network/anas"
+    response = app.test_client().put("/graph-store", query_string={"graph": graph}, content_type="text/turtle",
+                                     data="<urn:a> <urn:b> <urn:c> .", headers=bearer(ADMIN))
+    assert response.status_code == 403, response.data[:300]
+    assert "managed" in response.get_json()["detail"]
 
 
 def test_unsupported_body_is_415(client: FlaskClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.rdf.iris import lookalike_key, normal
+from isic_graph.rdf.iris import ipv4_address, lookalike_key, normal
 
 PROJECT = "http://localhost:5000/id/project/les-incompris"
 
@@ -45,3 +45,36 @@ def test_an_authority_no_url_library_reads_keeps_its_port_and_brackets(iri: str,
 def test_an_international_host_and_its_ascii_form_share_a_key() -> None:
     assert lookalike_key("http://ex\u00e4mple.fr/a") == lookalike_key("http://xn--exmple-cua.fr/a")
     assert lookalike_key("http://ex\u00e4mple.fr/a") != lookalike_key("http://example.fr/a")
+
+
+IP_GRAPH = "http://127.0.0.1:5077/graph/network/anas"
+
+
+@pytest.mark.parametrize("spelling", [
+    "http://127.1:5077/graph/network/anas", "http://2130706433:5077/graph/network/anas",
+    "http://0x7f.0.0.1:5077/graph/network/anas", "http://0177.0.0.1:5077/graph/network/anas",
+    "http://0x7f000001:5077/graph/network/anas", "http://127.0.1:5077/graph/network/anas",
+    "http://127.0.0.1.:5077/graph/network/anas", "http://[::ffff:127.0.0.1]:5077/graph/network/anas",
+    "http://[::ffff:7f00:1]:5077/graph/network/anas", "http://%31%32%37.0.0.1:5077/graph/network/anas",
+    "http://\uff11\uff12\uff17.0.0.1:5077/graph/network/anas", "HTTP://127.1:05077/graph//network/anas/",
+])
+def test_an_ip_address_spelt_another_way_shares_the_key_of_its_usual_form(spelling: str) -> None:
+    """A browser or an HTTP client reaches 127.0.0.1 under each of these: a reader takes them for one host."""
+    assert lookalike_key(spelling) == lookalike_key(IP_GRAPH) == IP_GRAPH
+
+
+@pytest.mark.parametrize("host", ["127.0.0.2", "128.1", "09.0.0.1", "256.0.0.1", "1.2.3.4.5", "0x1g.0.0.1",
+                                  "1_0.0.0.1", "\u0661\u0662\u0667.0.0.1", "example.fr", "[::2]"])
+def test_a_host_that_names_no_other_address_keeps_its_own_key(host: str) -> None:
+    assert lookalike_key(f"http://{host}:5077/graph/network/anas") != IP_GRAPH
+
+
+@pytest.mark.parametrize("host, address", [("127.1", "127.0.0.1"), ("0", "0.0.0.0"), ("0x", "0.0.0.0"),
+                                           ("10.0x10.1", "10.16.0.1"), ("4294967295", "255.255.255.255")])
+def test_the_url_standard_reads_an_ipv4_address_in_one_to_four_parts(host: str, address: str) -> None:
+    assert str(ipv4_address(host)) == address
+
+
+@pytest.mark.parametrize("host", ["4294967296", "1.256.1", "09", "1..1", "", "0x1.2.3.4.5", "1.2.3..", "\u0661"])
+def test_what_the_url_standard_reads_as_no_ipv4_address(host: str) -> None:
+    assert ipv4_address(host) is None
