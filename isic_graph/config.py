@@ -178,7 +178,7 @@ class Settings:
         "MiB of query answers kept until the next write this instance makes (0: off, for remote stores that "
         "other programs write to)", _cache_size)
     client_concurrency: int = setting(
-        "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 3, _integer,
+        "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 2, _integer,
         "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps, and every "
         "write and dry run, whoever's token it carries) one client may have running at once; past it, 429 with "
         "Retry-After", _positive)
