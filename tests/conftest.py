@@ -22,6 +22,7 @@ from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
 from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
+from tests.support import scratch
 from tests.support.fuzz import choose_profile
 from tests.support.live import LiveServer
 from tests.support.oxigraph_server import OxigraphServer, engine_on_copy, engine_state, load_dataset, loaded_engine
@@ -34,14 +35,21 @@ ADMIN = "admin-token-for-tests"
 BACKENDS = ["embedded", pytest.param("remote", marks=pytest.mark.live)]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's own, which reads --basetemp
 def pytest_configure(config: pytest.Config) -> None:
     """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py. The tests run
-    the tool with the collector set as its command line sets it (isic_graph/config.py)."""
+    the tool with the collector set as its command line sets it (isic_graph/config.py). Temporary folders are in
+    RAM when the machine has room there (tests/support/scratch.py)."""
+    scratch.in_ram(config)
     tune_collector()
     hypothesis_settings.load_profile(choose_profile(config.option.markexpr or "",
                                                     config.getoption("hypothesis_profile", None)))
     if hasattr(config.option, "loadscopereorder"):  # xdist hands modules out in the order they are collected in
         config.option.loadscopereorder = False
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    scratch.done(config)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
