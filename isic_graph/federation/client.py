@@ -5,13 +5,17 @@ resolves to (unless the peer was registered with `allow_private`), and connects 
 very addresses, sending the URL's host in the Host header and, over TLS, as the server name that the
 certificate must match. No redirect is followed: a 3xx is an error naming the peer. The whole request,
 answer included, has one deadline, and an answer has a size cap. Every failure is a PeerUnavailable
-(PeerTimeout when time ran out) naming the peer.
+(PeerTimeout when time ran out) naming the peer, and a failed connection says why in plain words (`_reason`:
+connection refused, timed out, name not resolved…), never with a library's message or objects.
 """
 
 from __future__ import annotations
 
+import errno
+import http.client
 import json
 import socket
+import ssl
 import threading
 import time
 import urllib.parse
@@ -25,7 +29,9 @@ from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
     NewConnectionError,
+    ProtocolError,
     ReadTimeoutError,
+    SSLError,
 )
 
 from isic_graph import __version__
@@ -253,6 +259,40 @@ def _is_results(result: object) -> bool:
         isinstance(b, dict) and all(isinstance(v, dict) for v in b.values()) for b in bindings)
 
 
+# What a failed connection is called, by the first of these kinds found in the exception or its causes: words of
+# ours, never a library's message or the repr of its objects (which name internal classes).
+REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((ssl.SSLCertVerificationError,), "its TLS certificate is not trusted"),
+    ((ssl.SSLError, SSLError), "the TLS handshake failed"),
+    ((ConnectionRefusedError,), "connection refused"),
+    ((ConnectionResetError, ConnectionAbortedError, BrokenPipeError), "connection reset"),
+    ((socket.gaierror,), "name not resolved"),
+    ((http.client.RemoteDisconnected, http.client.IncompleteRead, ProtocolError),
+     "the connection was closed before the answer was complete"),
+    ((TimeoutError, ReadTimeoutError), "timed out"),
+)
+ERRNOS = {errno.EHOSTUNREACH: "host unreachable", errno.ENETUNREACH: "network unreachable",
+          errno.ECONNREFUSED: "connection refused", errno.ETIMEDOUT: "timed out",
+          errno.EADDRNOTAVAIL: "address not available"}
+
+
 def _reason(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None) or exc
-    return (str(reason).strip().splitlines() or [type(reason).__name__])[0][:200]
+    """A plain phrase for why a connection failed (connection refused, timed out, name not resolved…)."""
+    causes: list[BaseException] = []
+    pending = [exc]
+    while pending and len(causes) < 16:
+        cause = pending.pop(0)
+        if cause in causes:
+            continue
+        causes.append(cause)
+        pending += [c for c in (getattr(cause, "reason", None), cause.__cause__, cause.__context__, *cause.args)
+                    if isinstance(c, BaseException)]
+    for kinds, phrase in REASONS:
+        if any(isinstance(c, kinds) for c in causes):
+            return phrase
+    for cause in causes:
+        if isinstance(cause, OSError) and cause.errno in ERRNOS:
+            return ERRNOS[cause.errno]
+    if any(isinstance(c, ConnectTimeoutError) and not isinstance(c, NewConnectionError) for c in causes):
+        return "timed out"
+    return "connection failed"

@@ -167,8 +167,21 @@ def test_an_error_status_and_a_closed_port_name_the_peer(serve: Callable[[Handle
     server = serve(reply(500, b"boom"))
     with pytest.raises(PeerUnavailable, match="peer south answered HTTP 500"):
         post_sparql(peer(f"http://127.0.0.1:{server.port}/sparql"), "SELECT * {}", 10)
-    with pytest.raises(PeerUnavailable, match="peer south cannot be reached"):
+    with pytest.raises(PeerUnavailable) as refused:
         post_sparql(peer("http://127.0.0.1:9/sparql"), "SELECT * {}", 10)
+    assert refused.value.message == "peer south cannot be reached at http://127.0.0.1:9/sparql: connection refused"
+
+
+def test_a_peer_that_hangs_up_is_named_in_plain_words(serve: Callable[[Handler], PeerServer]) -> None:
+    def hang_up(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.close_connection = True
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")
+
+    server = serve(hang_up)
+    with pytest.raises(PeerUnavailable) as failed:
+        post_sparql(peer(f"http://127.0.0.1:{server.port}/sparql"), "SELECT * {}", 10)
+    assert failed.value.message == (f"peer south cannot be reached at http://127.0.0.1:{server.port}/sparql: "
+                                    "the connection was closed before the answer was complete")
 
 
 # Every way to write a loopback (or otherwise private) address that a parser, a resolver or a connect() may read
@@ -226,5 +239,7 @@ def test_a_registered_peer_keeps_its_address_as_it_is_read(tmp_path: Path) -> No
 
 def test_tls_to_a_server_that_does_not_speak_it_names_the_peer(serve: Callable[[Handler], PeerServer]) -> None:
     server = serve(reply(200, json.dumps(RESULTS).encode()))
-    with pytest.raises(PeerUnavailable, match="peer south cannot be reached at https://127.0.0.1"):
+    with pytest.raises(PeerUnavailable) as failed:
         post_sparql(peer(f"https://127.0.0.1:{server.port}/sparql"), "SELECT * {}", 10)
+    assert failed.value.message == (f"peer south cannot be reached at https://127.0.0.1:{server.port}/sparql: "
+                                    "the TLS handshake failed")

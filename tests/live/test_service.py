@@ -201,6 +201,38 @@ def test_a_peer_answering_garbage_or_invalid_terms_is_a_502(world: World) -> Non
         assert (status, code) == (502, "peer-unavailable") and "hostile" in detail
 
 
+TITLE = "http://purl.org/dc/terms/title"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+@pytest.mark.parametrize("head, row, expected", [
+    (["s", "x"], {"s": {"type": "uri", "value": "x:a"},
+                  "x": {"type": "uri", "value": "http://localhost:5000/id/project/les-incompris"}},
+     "answered variables the SERVICE block does not use: ?x"),
+    ("s", {"s": {"type": "uri", "value": "x:a"}}, "without a list of variable names"),
+    ([1], {"1": {"type": "uri", "value": "x:a"}}, "without a list of variable names"),
+    (["s"], {"s": {"type": "literal", "value": "x", "datatype": RDF + "langString"}}, "not valid RDF"),
+    (["s"], {"s": {"type": "literal", "value": "x", "xml:lang": "en", "datatype": "x:y"}}, "not valid RDF"),
+])
+def test_a_peer_binding_what_the_block_cannot_or_with_invalid_terms_is_a_502(
+        world: World, head: Any, row: dict[str, Any], expected: str) -> None:
+    """A peer's rows must not reach past its block: here ?x would narrow the local part to one project."""
+    local, hostile = world.local, world.hostile
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"},
+                      json.dumps({"head": {"vars": head}, "results": {"bindings": [row]}}).encode())
+    status, code, detail = problem(query(local.url, f"SELECT ?x ?t WHERE {{ SERVICE <{hostile.url}> {{ ?s ?o ?l }} "
+                                                       f"?x <{TITLE}> ?t }}"))
+    assert (status, code) == (502, "peer-unavailable") and detail.startswith("peer hostile ") and expected in detail
+
+
+def test_an_honest_peer_answers_the_blocks_own_variables_past_filter_minus_and_bind(world: World) -> None:
+    local, peer = world.local, world.peer
+    found = rows(query(local.url, f"""SELECT * WHERE {{ SERVICE <{peer.query_url}> {{
+        ?x <{EX}n> ?n FILTER(?n > 2 && !BOUND(?hidden)) MINUS {{ ?x <{EX}n> 4 }} BIND(?n * 10 AS ?t)
+        {{ SELECT ?x (COUNT(?m) AS ?c) WHERE {{ ?x <{EX}n> ?m }} GROUP BY ?x }} }} }}"""))
+    assert found == [{"x": f"{EX}c", "n": "3", "t": "30", "c": "1"}]
+
+
 @pytest.mark.parametrize("target", ["{listener}/sparql", "http://127.0.0.1:{free}/sparql", "http://169.254.169.254/",
                                     "file:///etc/passwd", "http://10.0.0.1/sparql"])
 def test_service_to_anything_but_a_registered_peer_is_refused_without_a_connection(world: Any, target: str) -> None:
