@@ -28,7 +28,7 @@ from isic_graph.errors import BackupError, Problem, RestoreRefused, UsageError
 from isic_graph.ingest import editions
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ownership import owners
-from isic_graph.ingest.settling import settled
+from isic_graph.ingest.settling import reclaim, settled
 from isic_graph.progress import OnStep, Step, counted, ignore
 from isic_graph.rdf.namespaces import RDF_TYPE, Graphs
 from isic_graph.sparql.default_graph import Written
@@ -147,7 +147,8 @@ def shipped_vocabulary(staged: Store, graphs: Graphs) -> list[str]:
 
 def told(staged: Store, graphs: Graphs) -> list[str]:
     """What an operator should know of what is restored: the graphs that are not the instance's own (reference data,
-    loaded by `isic-graph load` or the administrator), named; a store that records no owners yet."""
+    loaded by `isic-graph load` or the administrator), named; a store that records no owners yet; the resources
+    network graphs type that had no owner recorded, given one again (reclaim: written into the staged store)."""
     other = [g for g in staged.graph_names() if not graphs.is_reserved(g) and g != graphs.default_own]
     notes = [f"{len(other)} graph(s) of reference data restored: {', '.join(f'<{g}>' for g in other)}"] if other else []
     if not settled(staged, graphs):
@@ -155,19 +156,27 @@ def told(staged: Store, graphs: Graphs) -> list[str]:
             notes.append("the backup records no owners: each resource is given to the network graph holding its "
                          "type at the server's next start, as for a store written before owners were recorded")
         return notes
-    if unowned := unowned_resources(staged, graphs):
-        notes.append(f"{len(unowned)} resource(s) that network graphs describe have no owner recorded (<{unowned[0]}>"
-                     f"{', …' if len(unowned) > 1 else ''}): the next network to publish one takes it; "
-                     "`isic-graph owner transfer IRI NETWORK` gives one to a network")
+    reclaimed = reclaim(staged, graphs, unowned_resources(staged, graphs))
+    if given := sorted(reclaimed.given):
+        notes.append(f"{len(given)} resource(s) that network graphs describe had no owner recorded in the backup: "
+                     "each was given again to the network graph holding its type, as at a store's first start, "
+                     f"with a provenance record (<{given[0]}> to network \"{reclaimed.given[given[0]]}\""
+                     f"{', …' if len(given) > 1 else ''})")
+    if left := reclaimed.left:
+        notes.append(f"{len(left)} resource(s) typed in several network graphs have no owner recorded (<{left[0]}>"
+                     f"{', …' if len(left) > 1 else ''}): left without an owner for the administrator to settle; "
+                     "`isic-graph owner conflicts` lists them, `isic-graph owner transfer IRI NETWORK` gives one "
+                     "to a network")
     return notes
 
 
 def unowned_resources(store: Store, graphs: Graphs) -> list[str]:
-    """The resources of the instance a network's graph types that nobody owns, by record or by rule (an
-    administrator's SPARQL update may add one; a backup whose ownership graph lost records has some)."""
+    """The resources a network's graph types that nobody owns, by record or by rule (an administrator's SPARQL
+    update may add one; a backup whose ownership graph lost records has some): this instance's and others' IRIs,
+    but for skolemised blank nodes (part of the resource they hang from)."""
     rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s {iri(RDF_TYPE)} ?t }} "
                         f"FILTER(STRSTARTS(STR(?g), {literal(graphs.network_prefix)}) "
-                        f"&& STRSTARTS(STR(?s), {literal(graphs.base + 'id/')})) }}").rows
+                        f"&& isIRI(?s) && !CONTAINS(STR(?s), \"#genid-\")) }}").rows
     typed = sorted({row["s"].value for row in rows})
     owned = owners(store, graphs, typed)
     return [subject for subject in typed if subject not in owned]

@@ -1,12 +1,14 @@
-"""Owners given after the fact: to the subjects of a store written before owners were recorded (migrate), by
-the administrator (transfer), and the subjects typed in several network graphs left for the administrator to
-settle (conflicts). Who owns what, and the check of each write, are in ownership.py."""
+"""Owners given after the fact: to the subjects of a store written before owners were recorded (migrate), to
+those a restored backup recorded no owner for (reclaim), by the administrator (transfer), and the subjects typed
+in several network graphs left for the administrator to settle (conflicts). Who owns what, and the check of each
+write, are in ownership.py."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Sequence
 
 from pyoxigraph import Literal
 
@@ -98,6 +100,47 @@ def migrate(store: Store, graphs: Graphs, now: datetime.datetime | None = None) 
     store.update(" ;\n".join(operations), written=Written(subjects=[
         graphs.ownership, activity, *claim_records(graphs, [i for iris in by_network.values() for i in iris])]))
     return sum(len(set(iris)) for iris in by_network.values())
+
+
+@dataclass(frozen=True)
+class Reclaimed:
+    """What reclaim did: the subjects given an owner again, with their network's slug; those left to the
+    administrator (typed in several network graphs)."""
+
+    given: dict[str, str]
+    left: tuple[str, ...]
+
+
+def reclaim(store: Store, graphs: Graphs, subjects: Sequence[str],
+            now: datetime.datetime | None = None) -> Reclaimed:
+    """Give owners again to subjects that network graphs type and nobody owns, in a store that records owners (a
+    backup whose ownership graph lost records): as at a store's first start (migrate), each to the one network
+    graph holding its type, recorded with provenance (an activity of its own); a subject typed in several network
+    graphs is left unowned, for the administrator (conflicts lists it, transfer settles it): no network's graph
+    decides over another's."""
+    typing: dict[str, set[str]] = defaultdict(set)
+    wanted = sorted(set(subjects))
+    for start in range(0, len(wanted), CHUNK):
+        values = " ".join(sparql_iri(s) for s in wanted[start:start + CHUNK])
+        for row in store.select(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?t }} "
+                                f'FILTER(STRSTARTS(STR(?g), "{graphs.network_prefix}")) }}').rows:
+            typing[term_value(row["s"])].add(term_value(row["g"])[len(graphs.network_prefix):])
+    given = {s: next(iter(slugs)) for s, slugs in typing.items() if len(slugs) == 1}
+    left = tuple(sorted(s for s, slugs in typing.items() if len(slugs) > 1))
+    if not given:
+        return Reclaimed({}, left)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    activity = f"{graphs.base}id/ownership-migration/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
+    by_network: dict[str, list[str]] = defaultdict(list)
+    for subject, slug in sorted(given.items()):
+        by_network[slug].append(subject)
+    operations = [claim_update(graphs, network(graphs, slug), iris, activity) for slug, iris in by_network.items()]
+    operations.append(f"""INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{
+  {sparql_iri(activity)} a <{PROV}Activity> ; <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ;
+  <{DCTERMS}description> "owners given again, at a restoration, to resources the backup recorded no owner for: \
+each to the network graph holding its type"@en }} }}""")
+    store.update(" ;\n".join(operations), written=Written(subjects=[activity, *claim_records(graphs, list(given))]))
+    return Reclaimed(given, left)
 
 
 def conflicts(store: Store, graphs: Graphs) -> list[Conflict]:

@@ -226,6 +226,26 @@ class Engine:
         self._wake.set()
         return status == -signal.SIGKILL
 
+    def replaced_under(self, generation: int) -> bool:
+        """Whether a request sent to that engine failed because the engine was replaced under it, and the next one
+        now answers: so a read may be sent once more, on the new engine.
+
+        Replaced: killed on purpose (another query's overrun, a reopening after a full disk), killed from outside
+        (an operator, the OOM killer), or still being started when the request came (refused). Not replaced: an
+        engine that crashed (the request may be what crashed it) or one still running (the request failed by
+        itself, its own time ran out). True once the next engine answers; False if none does within start_timeout.
+        """
+        if generation in self.killed or generation > self.answering:
+            wanted = generation + 1 if generation in self.killed else generation
+        elif self.killed_from_outside(generation):
+            wanted = generation + 1
+        else:
+            return False
+        deadline = time.monotonic() + self.start_timeout
+        while self.answering < wanted and not self._stopping.is_set() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.answering >= wanted and not self._stopping.is_set()
+
     def stop(self) -> None:
         self._stopping.set()
         self._wake.set()

@@ -11,7 +11,7 @@ import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence, cast
+from typing import IO, TYPE_CHECKING, Iterable, Iterator, Sequence, cast
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import urllib3
@@ -45,6 +45,9 @@ from isic_graph.store.base import Store, graph_state_refusal
 from isic_graph.store.capping import cap
 from isic_graph.store.results import QueryResult, SelectResult, from_pyoxigraph
 from isic_graph.store.version import StoreVersion
+
+if TYPE_CHECKING:  # the engine's module reads this one's words for a full disk
+    from isic_graph.store.engine import Engine
 
 ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
 SOLUTIONS_ACCEPT = "application/sparql-results+json"
@@ -96,16 +99,20 @@ class RemoteStore(Store):
 
     lock_path: a file that every process writing to this store locks around each update (the
     instance folder's `writes.lock`), so that server processes sharing one store never mix updates.
+    engine: the supervised engine process behind the URLs, when this process owns it. A read that fails because
+    that engine was replaced under it (killed for another query's overrun, or from outside) is sent once more,
+    on the new engine, once it answers; a write never is (it was applied whole or not at all: the caller is told).
     """
 
     def __init__(self, query_url: str, update_url: str, gsp_url: str | None, timeout: float,
-                 lock_path: Path | None = None) -> None:
+                 lock_path: Path | None = None, engine: Engine | None = None) -> None:
 
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
         self.timeout = timeout
         self.lock_path = lock_path
+        self.engine = engine
         self.version = StoreVersion(lock_path.with_name("store.version")) if lock_path else None
         self._writing = threading.RLock()
         self._depth = 0  # how many writing() blocks this process's holder is in (the file lock is taken once)
@@ -115,7 +122,8 @@ class RemoteStore(Store):
     def query(self, sparql: str) -> QueryResult:
         form = query_form(sparql)
         accept = TRIPLES_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS_ACCEPT if form else ACCEPT
-        body, content_type = self._post(self.query_url, {"query": sparql}, accept)
+        body, content_type = self._read("POST", self.query_url, urllib.parse.urlencode({"query": sparql}),
+                                        {"Content-Type": FORM_TYPE, "Accept": accept})
         if RESULT_FORMATS.get(content_type) == QueryResultsFormat.JSON:
             result = from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
             return as_boolean(result) if form == "ASK" else result
@@ -238,7 +246,7 @@ class RemoteStore(Store):
         if self.gsp_url:
             url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
             try:
-                body, _ = self._send("GET", url, None, {"Accept": "application/n-triples"})
+                body, _ = self._read("GET", url, None, {"Accept": "application/n-triples"})
             except StoreError as exc:
                 if "HTTP 404" in exc.message:
                     return []
@@ -313,6 +321,18 @@ class RemoteStore(Store):
 
     def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         return self._send("POST", url, urllib.parse.urlencode(form), {"Content-Type": FORM_TYPE, "Accept": accept})
+
+    def _read(self, method: str, url: str, body: str | None, headers: dict[str, str]) -> tuple[bytes, str]:
+        """A request that writes nothing, sent once more (on the new engine) if the engine it went to was replaced
+        under it; when no new engine answers in time, or the read failed by itself, the failure is the caller's."""
+        engine = self.engine
+        sent_to = engine.generation if engine is not None else 0
+        try:
+            return self._send(method, url, body, headers)
+        except StoreUnavailable:
+            if engine is None or not engine.replaced_under(sent_to):
+                raise
+        return self._send(method, url, body, headers)
 
     def _send(self, method: str, url: str, body: str | Iterator[bytes] | None,
               headers: dict[str, str], timeout: urllib3.Timeout | None = None) -> tuple[bytes, str]:

@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         raise ConfigError("the web server never runs a query engine itself: start it with `isic-graph serve`, "
                           "or set ISIC_STORE_URL to a SPARQL server")
     store = RemoteStore(settings.store_url, settings.update_url or settings.store_url, settings.store_gsp_url,
-                        timeout=settings.query_timeout + 5, lock_path=settings.write_lock_path)
+                        timeout=settings.query_timeout + 5, lock_path=settings.write_lock_path, engine=engine)
     app = Flask(__name__)
     # no redirect to a "corrected" path (`//id/x`, a missing slash): werkzeug would build it from the Host header
     app.url_map.merge_slashes = False

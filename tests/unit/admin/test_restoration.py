@@ -18,9 +18,14 @@ from isic_graph.admin.backup import backup, verify
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.restoration import Restored, restore
 from isic_graph.cli import main
-from isic_graph.errors import Problem, RestoreRefused, UsageError
+from isic_graph.errors import NotOwner, Problem, RestoreRefused, UsageError
+from isic_graph.ingest.documents import Document
 from isic_graph.ingest.identity import recompute_identity
-from isic_graph.rdf.namespaces import Graphs
+from isic_graph.ingest.ingestion import ingest
+from isic_graph.ingest.ownership import key, network, record, record_of
+from isic_graph.ingest.settling import conflicts
+from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.namespaces import PROV, Graphs
 from isic_graph.sparql.default_graph import Written
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
@@ -89,6 +94,10 @@ def content(path: Path) -> str:
 
 def ground(triples: list[Triple]) -> set[Triple]:
     return {t for t in triples if not isinstance(t.subject, BlankNode) and not isinstance(t.object, BlankNode)}
+
+
+def doc(name: str, text: str) -> Document:
+    return Document(name, text.encode("utf-8"), format_for_path(name))
 
 
 def cli(env: dict[str, str], *args: str) -> Result:
@@ -298,8 +307,8 @@ def test_the_restoration_names_the_reference_graphs_it_restores(good: Path, tmp_
 @pytest.mark.parametrize(("update", "words"), [
     pytest.param(f"DROP GRAPH <{GRAPHS.ownership}>", "the backup records no owners", id="ownership-graph-dropped"),
     pytest.param(f"DELETE WHERE {{ GRAPH <{GRAPHS.ownership}> {{ ?r <http://www.w3.org/ns/prov#wasAttributedTo> "
-                 f"<{BASE}id/network/fcsf> }} }}", "resource(s) that network graphs describe have no owner recorded",
-                 id="one-networks-records-dropped"),
+                 f"<{BASE}id/network/fcsf> }} }}", "had no owner recorded in the backup: each was given again to the "
+                 "network graph holding its type", id="one-networks-records-dropped"),
 ])
 def test_a_backup_whose_ownership_graph_lost_records_is_restored_and_the_operator_told(
         good: Path, tmp_path: Path, validator: Validator, update: str, words: str) -> None:
@@ -308,6 +317,55 @@ def test_a_backup_whose_ownership_graph_lost_records_is_restored_and_the_operato
     folder = variant(good, tmp_path / "b", update)
     restored = restore_into(EmbeddedStore(None), folder, validator)
     assert restored.left_out == () and [n for n in restored.notes if words in n], restored.notes
+
+
+INCOMPRIS = f"{BASE}id/project/les-incompris"  # anas's
+SHARED = f"{BASE}id/organisation/ancv"  # anas's, typed by fcsf too
+
+
+def without_record(of: str) -> str:
+    """The update that drops every quad of a resource's ownership record (what an edited backup file may do)."""
+    return f"DELETE WHERE {{ GRAPH <{GRAPHS.ownership}> {{ <{record(GRAPHS, key(GRAPHS, of))}> ?p ?o }} }}"
+
+
+def test_a_resource_whose_ownership_record_was_dropped_from_the_backup_is_given_back_to_its_network(
+        good: Path, tmp_path: Path, validator: Validator) -> None:
+    """Anyone able to edit a backup file could otherwise hand a resource to the next network to publish it: the
+    restoration gives it again to the one network graph holding its type, recorded, and says so."""
+    with EmbeddedStore(None) as original:
+        original.bulk_load(good / "store.nq.gz")
+        held = NamedNode(record(GRAPHS, key(GRAPHS, INCOMPRIS)))
+        assert len([t for t in original.graph_triples(GRAPHS.ownership) if t.subject == held]) == 4
+    folder = variant(good, tmp_path / "b", without_record(INCOMPRIS))
+    result = cli({"ISIC_STORE": str(tmp_path / "store")}, "restore", str(folder), "--replace")
+    assert result.exit_code == 0, result.output
+    assert "given again to the network graph holding its type" in result.output
+    assert f'<{INCOMPRIS}> to network "anas"' in result.output
+    with EmbeddedStore(tmp_path / "store") as store:
+        found = record_of(store, GRAPHS, INCOMPRIS)
+        assert found is not None and found.owner == network(GRAPHS, "anas")
+        assert found.activity is not None and found.activity.startswith(f"{BASE}id/ownership-migration/")
+        assert store.query(f"ASK {{ GRAPH <{GRAPHS.ownership}> {{ <{found.activity}> a <{PROV}Activity> ; "
+                           f"<{DCT}description> ?d }} }}") is True
+        taking = doc("take.ttl", f'<{INCOMPRIS}> <{DCT}description> "repris par fcsf"@fr .')
+        with pytest.raises(NotOwner, match='network "anas"'):
+            ingest(store, validator, GRAPHS, [taking], "fcsf")
+        assert not store.query('ASK { ?s ?p "repris par fcsf"@fr }')
+
+
+def test_a_resource_typed_in_several_network_graphs_without_owner_is_left_for_the_administrator(
+        good: Path, tmp_path: Path, validator: Validator) -> None:
+    """No network's graph decides over another's: the resource stays without owner, named in the notes, and
+    `owner conflicts` lists it."""
+    folder = variant(good, tmp_path / "b", without_record(SHARED))
+    restored = restore_into(EmbeddedStore(tmp_path / "store"), folder, validator)
+    assert restored.left_out == ()
+    assert [n for n in restored.notes if f"<{SHARED}>" in n and "`isic-graph owner conflicts` lists them" in n
+            and "left without an owner" in n], restored.notes
+    assert not [n for n in restored.notes if "given again" in n], restored.notes
+    with EmbeddedStore(tmp_path / "store") as store:
+        assert record_of(store, GRAPHS, SHARED) is None
+        assert SHARED in [c.subject for c in conflicts(store, GRAPHS)]
 
 
 @pytest.mark.parametrize("name", [
