@@ -27,7 +27,7 @@ from rdflib.term import Node
 from isic_graph.config import tune_collector
 from isic_graph.errors import DryRunFailed, IsicError, ValidationTimeout
 from isic_graph.ingest.documents import Document
-from isic_graph.ingest.ingestion import check
+from isic_graph.ingest.ingestion import Mode, check
 from isic_graph.ingest.reading import read_batch
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import choose
@@ -53,6 +53,7 @@ class Submission:
     report_format: str | None = None  # rdflib's name of a report format (rdf.formats, REPORT)
     limit: int = REPORT_LIMIT
     peer_registry: Path | None = None  # the registered peers, who own their URI spaces
+    mode: str = "replace"  # the ingestion's mode it is checked for (ingestion.Mode's value): a form's save upserts
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _validate(submission: Submission, timeout: float) -> DryRun:
     documents = [Document(name, data, format_named(fmt)) for name, data, fmt in submission.documents]
     batch = read_batch(documents, submission.base_iri)
     report = check(batch, store, Validator.default(), Graphs(submission.base_iri, submission.peer_registry),
-                   submission.network)
+                   submission.network, Mode(submission.mode))
     shown = report.violations[:submission.limit]
     serialized = None
     if submission.report_format is not None and not report.conforms:

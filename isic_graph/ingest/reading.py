@@ -129,16 +129,21 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
         detail = _shown(LOCATION.sub("", exc.msg), 300)
         if exc.lineno is None or not positions:  # JSON-LD is parsed as normalised by _inline_contexts: no position
             raise ParseError(f"{name} is not valid {fmt.name}: {detail}",
-                             f"{name} n'est pas un fichier {fmt.name} valide : {detail}") from None
+                             f"le fichier {name} n'est pas du {fmt.label} lisible ; {_reader_said(detail)}") from None
         raise ParseError(f"{name} is not valid {fmt.name} at line {exc.lineno}, column {exc.offset}: "
-                         f"{detail}", f"{name} n'est pas un fichier {fmt.name} valide, ligne {exc.lineno}, "
-                                  f"colonne {exc.offset} : {detail}") from None
+                         f"{detail}", f"le fichier {name} n'est pas du {fmt.label} lisible, ligne {exc.lineno}, "
+                                  f"colonne {exc.offset} ; {_reader_said(detail)}") from None
     except MemoryError:  # pyoxigraph's buffer limit (16 MiB) for one token
         raise DocumentTooLarge(f"{name} holds a token (a literal or an IRI) too large to read",
                                f"{name} contient un terme (un texte ou une IRI) trop grand pour être lu") from None
     except ValueError as exc:
         raise ParseError(f"{name} could not be read: {_shown(str(exc), 300)}",
-                         f"{name} ne peut pas être lu : {_shown(str(exc), 300)}") from None
+                         f"le fichier {name} ne peut pas être lu ; {_reader_said(_shown(str(exc), 300))}") from None
+
+
+def _reader_said(detail: str) -> str:
+    """The parser's own words (in English: it has no others), framed in French as what the reader said."""
+    return f"le lecteur RDF dit, en anglais : « {detail} »"
 
 
 def _check_terms(name: str, triple: Triple, limits: DocumentLimits) -> None:

@@ -51,11 +51,12 @@ class Filters:
         for name in ("network", "theme", "territory"):
             value = getattr(self, name)
             if value is not None and not (re.match(r"https?://", value) and is_iri(value)):
-                raise UsageError(f"{name} must be an IRI")
+                raise UsageError(f"{name} must be an IRI", fr=f"le paramètre {name} doit être une adresse IRI")
         for name in ("start", "end"):
             value = getattr(self, name)
             if value is not None and not _is_date(value):
-                raise UsageError(f"{name} must be a date as YYYY-MM-DD")
+                raise UsageError(f"{name} must be a date written YYYY-MM-DD, such as 2024-03-01",
+                                 fr=f"le paramètre {name} doit être une date écrite AAAA-MM-JJ, comme 2024-03-01")
 
     def patterns(self, project: str = "?project") -> str:
         """SPARQL patterns keeping the projects that pass the filters."""

@@ -77,12 +77,14 @@ def validate() -> Response:
     return response
 
 
-def dry_run_of(documents: list[Document], network: str | None, report_format: str | None = None) -> DryRun:
-    """A dry run of these documents, in a process of its own, stopped at the query timeout."""
+def dry_run_of(documents: list[Document], network: str | None, report_format: str | None = None,
+               mode: Mode = Mode.REPLACE) -> DryRun:
+    """A dry run of these documents (checked as the network's, in `mode`), in a process of its own, stopped at
+    the query timeout."""
     s = services()
     submission = Submission(s.store.query_url, s.graphs.base,
                             tuple((d.name, d.data, d.format.name) for d in documents), network, report_format,
-                            peer_registry=s.graphs.peer_registry)
+                            peer_registry=s.graphs.peer_registry, mode=mode.value)
     return s.dry_runs.run(submission, s.settings.query_timeout)
 
 

@@ -24,6 +24,7 @@ from isic_graph.query.cache import key_for
 from isic_graph.rdf.labels import choose, in_order, pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
 from isic_graph.web.derived import per_store_version
+from isic_graph.web.facets import named_filters
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import Page, services
 
@@ -51,8 +52,10 @@ WORDS = {
 
 
 def _filters() -> Filters:
-    return Filters(**{k: request.args[k] for k in ("network", "theme", "territory", "start", "end")
-                      if request.args.get(k)})
+    """The filters asked for: a network, a theme, a territory this instance holds (a network also by its slug),
+    dates (400 naming the parameter otherwise)."""
+    given = {k: request.args[k] for k in ("network", "theme", "territory", "start", "end") if request.args.get(k)}
+    return Filters(**{**given, **named_filters(given)})
 
 
 def _link(iri: str) -> str | None:

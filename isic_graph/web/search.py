@@ -13,6 +13,7 @@ from isic_graph.publish.search import FACETS, SearchResult
 from isic_graph.rdf.labels import in_order, pick, switch
 from isic_graph.rdf.namespaces import RDFS, SKOS
 from isic_graph.sparql.terms import iris, is_iri
+from isic_graph.web.facets import named_filters
 from isic_graph.web.negotiation import language
 from isic_graph.web.services import services
 
@@ -36,7 +37,7 @@ UI = {
 def _search() -> tuple[SearchResult | None, dict[str, str], int]:
     s = services()
     text = request.args.get("q", "").strip()
-    chosen = {f: request.args[f] for f in FACETS if request.args.get(f)}
+    chosen = named_filters({f: request.args[f] for f in FACETS if request.args.get(f)})  # 400 for one naming nothing
     offset = _whole(request.args.get("offset", "0"), "offset", 0)
     limit = min(MAX_LIMIT, _whole(request.args.get("limit", str(PAGE_SIZE)), "limit", 1))  # more: the most there is
     if not text:

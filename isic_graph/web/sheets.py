@@ -90,6 +90,12 @@ UI = {
 
 def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
             saved: str | None = None, message: str | None = None, project_iri: str | None = None) -> Response:
+    # what is said of a block's identifier (a hidden field: another network's project or partner) is shown with the
+    # points of no field
+    unshown = [m for k, said in errors.items() if k.endswith(".id") for m in said]
+    errors = {k: said for k, said in errors.items() if not k.endswith(".id")}
+    if unshown:
+        errors[""] = errors.get("", []) + [m for m in dict.fromkeys(unshown) if m not in errors.get("", [])]
     lessons = sorted({i for k in list(values) + list(errors) if (i := lesson_index(k)) is not None} or {0})
     groups: dict[str, list[Any]] = {}
     for f in fields("project"):
@@ -308,18 +314,39 @@ def _checking_network() -> str:
     return check_slug(network)
 
 
+def _outcome(sheet: FilledSheet, network: str, lang: str,
+             saving: bool) -> tuple[dict[str, list[str]], SheetTriples, str]:
+    """What saving the form decides, for the check (saving=False: the same checks as a dry run, nothing stored) and
+    for the save: the problems by field ("" for those of no field), none when it is (or would be) stored. Both
+    check it as the network's upsert: the shapes, and the owners of every subject it describes (a project, a
+    partner, a funding of another network is refused, at its block's identifier); and the refusal's code."""
+    s = services()
+    document, form = _document(sheet, network, lang)
+    errors: dict[str, list[str]] = {}
+    code = "validation-failed"
+    try:
+        if saving and not form.problems:
+            ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT,
+                   removing=_removed(network, form))
+        else:  # in a process of its own, stopped at the query timeout
+            report = dry_run_of([document], network, mode=Mode.UPSERT).as_report()
+            errors = _field_errors(report, form.blocks, lang)
+    except ValidationFailed as exc:
+        errors = _field_errors(exc.report, form.blocks, lang)
+    except NotOwner as exc:
+        block, code = form.blocks.get(exc.subject), exc.code
+        errors = {f"{block}.id" if block and block != "sheet" else "": [exc.text(lang)]}
+    for name, problems in form.problems.items():
+        errors[name] = problems + errors.get(name, [])
+    return errors, form, code
+
+
 @blueprint.post("/sheets/check")
 def check_sheet() -> Response:
-    """The form's problems so far, by field, with the same shapes as on submit (nothing is stored)."""
+    """The form's problems so far, by field: what its save would answer (nothing is stored)."""
     lang = language()
-    network = _checking_network()
-    document, form = _document(_filled(), network, lang)
-    report = dry_run_of([document], None).as_report()  # in a process of its own, stopped at the query timeout
-    errors = _field_errors(report, {iri: block for iri, block in form.blocks.items() if block != "sheet"}, lang)
-    errors.pop("", None)  # the form's own problems are shown beside their fields; the rest on submit
-    for name, problems in form.problems.items():
-        errors.setdefault(name, []).extend(problems)
-    return jsonify({"conforms": report.conforms and not form.problems, "errors": errors})
+    errors, _, _ = _outcome(_filled(), _checking_network(), lang, saving=False)
+    return jsonify({"conforms": not errors, "errors": errors})
 
 
 @blueprint.post("/sheets")
@@ -331,24 +358,10 @@ def submit_sheet() -> Response:
     if network is None:
         refused("unauthorized")
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
-    document, form = _document(sheet, check_slug(network), lang)
-    if form.problems:  # values the form could not read: nothing is stored; the shapes and the owners say the rest
-        try:
-            errors = _field_errors(dry_run_of([document], network).as_report(), form.blocks, lang)
-        except NotOwner as exc:  # the form comes back as it was sent, with what else is wrong, not a page of its own
-            errors = {"": [exc.text(lang)]}
-        for name, problems in form.problems.items():
-            errors[name] = problems + errors.get(name, [])
-        refused("validation-failed")
+    errors, form, code = _outcome(sheet, check_slug(network), lang, saving=True)
+    if errors:  # nothing is stored: the form comes back as it was sent, each problem beside its field
+        refused(code)
         return _render(lang, sheet.values, errors, 422)
-    try:
-        ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT, removing=_removed(network, form))
-    except ValidationFailed as exc:
-        refused(exc.code)
-        return _render(lang, sheet.values, _field_errors(exc.report, form.blocks, lang), 422)
-    except NotOwner as exc:
-        refused(exc.code)
-        return _render(lang, sheet.values, {"": [exc.text(lang)]}, 422)
     project = next(iri for iri, block in form.blocks.items() if block == "project")
     return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
 

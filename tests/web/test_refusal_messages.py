@@ -190,8 +190,9 @@ def test_reading_refusals_speak_french_when_asked(client: FlaskClient, token: st
     french = {"Authorization": f"Bearer {token}", "Accept-Language": "fr"}
     broken = client.post("/api/networks/journal/sheets", data=b"<a> <b> .", headers={**french,
                                                                                      "Content-Type": "text/turtle"})
-    assert broken.get_json()["code"] == "parse-error" and ("n'est pas un fichier turtle "
-                                                           "valide") in broken.get_json()["detail"]
+    assert broken.get_json()["code"] == "parse-error" and ("le fichier body.ttl n'est pas du Turtle lisible, "
+                                                           "ligne 1, colonne 9 ; le lecteur RDF dit, en anglais : « "
+                                                           ) in broken.get_json()["detail"]
     unknown = client.post("/api/networks/journal/sheets", data={"files": (io.BytesIO(b"x"), "fiche.docx")},
                           content_type="multipart/form-data", headers=french)
     assert unknown.get_json()["code"] == "unsupported-format" and ("ne dit pas son "

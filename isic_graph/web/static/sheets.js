@@ -57,6 +57,14 @@
       });
       div.classList.toggle("invalid", messages.length > 0);
     });
+    // What no field shows (a project, partner or funding another network owns, at its block's hidden identifier;
+    // the points of no field) is said above the form's button, as the save would say it.
+    var elsewhere = [];
+    Object.keys(errors).forEach(function (name) {
+      if (name !== "" && !/\.id$/.test(name)) { return; }
+      errors[name].forEach(function (text) { if (elsewhere.indexOf(text) < 0) { elsewhere.push(text); } });
+    });
+    tell(elsewhere.join(" "));
   }
 
   // The check is a validation, which needs the network's token: it is sent as the submit sends it, and
