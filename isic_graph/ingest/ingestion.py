@@ -146,6 +146,20 @@ def refuse_empty(batch: Batch) -> Batch:
     return batch
 
 
+def refuse_mixed(documents: Sequence[Document]) -> None:
+    """Sheet tables (CSV files, workbooks) and RDF files in one submission: UsageError. A table follows the sheet's
+    rules (a table present replaces its rows, a deleted row removes its resource), an RDF file replaces each
+    subject's description whole; sent together, one would change what the other means."""
+    tables = sorted(d.name for d in documents if d.format.rdf_format is None)
+    rdf = sorted(d.name for d in documents if d.format.rdf_format is not None)
+    if tables and rdf:
+        raise UsageError(f"a submission holds either the sheet's tables or RDF files, not both: send the tables "
+                         f"({', '.join(tables)}) and the RDF files ({', '.join(rdf)}) separately; nothing was changed",
+                         f"un envoi contient soit les tableaux de la fiche, soit des fichiers RDF, pas les deux : "
+                         f"envoyez séparément les tableaux ({', '.join(tables)}) et les fichiers RDF "
+                         f"({', '.join(rdf)}) ; rien n'a été modifié")
+
+
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
            mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False,
            removing: frozenset[str] = frozenset()) -> IngestResult:
@@ -155,11 +169,13 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     removing (upsert only): resources whose description the network's graph no longer holds after it (the
     partners and fundings an edit through the form takes out)."""
     check_slug(network)
+    refuse_mixed(documents)
     batch = refuse_empty(read_batch(documents, graphs.base))
-    if mode is Mode.TABLES and (not batch.tables or any(d.format.rdf_format is not None for d in documents)):
+    if mode is Mode.TABLES and not batch.tables:
         raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)",
                          "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "
                          ".ods)")
+    sheet = bool(batch.tables)  # a sheet: what a table sent states, the others' statements kept (changes.py)
     _check_vocabulary_untouched(batch, graphs)  # the plain refusals first (check repeats them, for dry runs)
     check_declared(batch)
     _check_attribution(batch, graphs, network)
@@ -167,7 +183,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         settling.migrate(store, graphs)
     owner = ownership.network(graphs, network)
     claimed = check_batch(store, graphs, owner, batch)
-    report = check(batch, store, validator, graphs, network, mode, owners=False)
+    report = check(batch, store, validator, graphs, network, Mode.TABLES if sheet and mode is Mode.UPSERT else mode,
+                   owners=False)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
                                f"({len(report.violations)} problem(s)); nothing was stored", report,
@@ -177,9 +194,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     graph = graphs.network(network)
     stored = store.graph_triples(graph)
     resources, paths = _replaced(stored, batch, mode)
-    removing = removing - batch.subjects if mode is Mode.UPSERT else frozenset()
+    removing = removing - batch.subjects if mode is Mode.UPSERT and not sheet else frozenset()
     resources |= removing
-    kept = kept_paths(batch.tables) if mode is Mode.TABLES else frozenset()
+    kept = kept_paths(batch.tables) if sheet and mode is not Mode.REPLACE else frozenset()
     changes = change_list(stored, batch.triples, resources, paths, kept)
     published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
     created = not stored
@@ -195,7 +212,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     operations = []
     if mode is Mode.REPLACE:
         operations.append(f"DROP SILENT GRAPH {iri(graph)}")
-    elif mode is Mode.TABLES:
+    elif mode is Mode.TABLES or sheet:  # upsert of tables: their rows only, none removed
         again = resources & batch.subjects  # described again: what absent tables state of them stays
         operations.extend(deletions(graph, again, paths, kept) + deletions(graph, resources - again, paths))
     else:
@@ -217,7 +234,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         records = [*records, *removal]
     store.update(" ;\n".join(operations), written=Written(
         graphs=[graph], subjects={graph, *subjects_of(records), *ownership.claim_records(graphs, claimed)}))
-    update_identity(store, graphs, changed | (resources if mode is Mode.TABLES else frozenset()))
+    update_identity(store, graphs, changed | (resources if mode is Mode.TABLES or sheet else frozenset()))
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
                         changes, published, withdrawn=withdrawn, links=links)
 
@@ -226,6 +243,8 @@ def _replaced(stored: list[Triple], batch: Batch, mode: Mode) -> tuple[frozenset
     """The resources an ingestion describes again or removes, and the inverse properties it replaces."""
     if mode is Mode.TABLES:
         return replaced(stored, batch.triples, batch.tables), inverse_paths(batch.tables)
+    if mode is Mode.UPSERT and batch.tables:  # the rows sent, each by its table's class; none removed
+        return replaced((), batch.triples, batch.tables), inverse_paths(batch.tables)
     if mode is Mode.UPSERT:
         return frozenset(s for s in batch.subjects if "#genid-" not in s), frozenset()
     return frozenset(term_value(t.subject) for t in stored) | batch.subjects, frozenset()

@@ -161,7 +161,16 @@ class _Reader:
         self.present.add(table.file)
         raw = _titled(table, raw)
         self._uncomputed(raw)
-        if not raw.rows:
+        if not any(cell.strip() for _, cells in raw.rows for cell in cells):
+            # no row of column titles (an empty file, a failed save or export): read as an empty table, it would
+            # remove every resource of the table
+            self.problems.add(raw.shown, 1, None, None,
+                              "le tableau est vide : il n'a pas de ligne de titres de colonnes (un fichier vide, "
+                              "un enregistrement ou un export qui a échoué) ; rien n'a été modifié. Pour retirer "
+                              "toutes les lignes du tableau, envoyez-le avec sa seule ligne de titres",
+                              "the table is empty: it has no row of column titles (an empty file, a failed save or "
+                              "export); nothing was changed. To remove all the rows of the table, send it with its "
+                              "row of titles only")
             return
         header = self._header(table, raw)
         if header is None:
