@@ -12,7 +12,7 @@ from isic_graph.cli.context import LANG, REPORT, Context, fail, print_report, pr
 from isic_graph.errors import IsicError, NotOwner, SheetRefused, ValidationFailed
 from isic_graph.ingest import retraction
 from isic_graph.ingest.documents import Document
-from isic_graph.ingest.ingestion import Mode, check, ingest, refuse_empty
+from isic_graph.ingest.ingestion import Mode, check, ingest, refuse_empty, refuse_mixed
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.recheck import networks, stored_problems
 from isic_graph.rdf.labels import choose
@@ -75,7 +75,9 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
     try:
         if network is not None:
             check_slug(network)
-        batch = refuse_empty(read_batch([Document.from_path(f) for f in files], obj.graphs.base))
+        documents = [Document.from_path(f) for f in files]
+        refuse_mixed(documents)
+        batch = refuse_empty(read_batch(documents, obj.graphs.base))
         store = store_if_available(obj, "vérification sans la base" if lang == "fr" else
                                    "validating without the store", lang)
         try:

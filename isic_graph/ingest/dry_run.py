@@ -27,7 +27,7 @@ from rdflib.term import Node
 from isic_graph.config import tune_collector
 from isic_graph.errors import DryRunFailed, IsicError, ValidationTimeout
 from isic_graph.ingest.documents import Document
-from isic_graph.ingest.ingestion import Mode, check
+from isic_graph.ingest.ingestion import Mode, check, refuse_mixed
 from isic_graph.ingest.reading import read_batch
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.labels import choose
@@ -158,6 +158,7 @@ def _work(sending: Connection, submission: Submission, timeout: float) -> None:
 def _validate(submission: Submission, timeout: float) -> DryRun:
     store = RemoteStore(submission.store_url, submission.store_url, None, timeout=timeout)
     documents = [Document(name, data, format_named(fmt)) for name, data, fmt in submission.documents]
+    refuse_mixed(documents)  # as ingestion refuses them: a dry run does not call fine what will be refused
     batch = read_batch(documents, submission.base_iri)
     report = check(batch, store, Validator.default(), Graphs(submission.base_iri, submission.peer_registry),
                    submission.network, Mode(submission.mode))

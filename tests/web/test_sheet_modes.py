@@ -18,12 +18,14 @@ from openpyxl import Workbook
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import bearer
+from tests.unit import test_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "action-sociale-35"
 NETWORKS = ("action-sociale-35", "anas", "fcsf")
 ISIC = "https://w3id.org/isic/ontology#"
 EMPTY = {"added": [], "changed": [], "removed": []}
+cli = test_cli.cli  # the fixture: the commands, on a store made afresh for each test
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +190,25 @@ def test_an_empty_worksheet_of_a_workbook_is_refused(client: FlaskClient, tokens
     assert response.status_code == 422, text[:2000]
     assert "the table is empty: it has no row of column titles" in text and "projects" in text
     assert graph(client, network) == before
+
+
+def test_a_dry_run_refuses_sheet_tables_and_rdf_files_as_ingestion_does(client: FlaskClient,
+                                                                       tokens: dict[str, str]) -> None:
+    response = client.post("/api/validate", query_string={"lang": "en"}, headers=bearer(tokens["action-sociale-35"]),
+                           content_type="multipart/form-data",
+                           data={"files": [(io.BytesIO(d), n) for n, d in MIXED.items()]})
+    assert response.status_code == 400, response.get_data(as_text=True)[:2000]
+    assert "send the tables (projects.csv) and the RDF files (x.ttl) separately" in response.get_data(as_text=True)
+
+
+def test_the_commands_refuse_sheet_tables_and_rdf_files_together(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    table, rdf = tmp_path / "projects.csv", tmp_path / "x.ttl"
+    table.write_bytes(MIXED["projects.csv"])
+    rdf.write_bytes(b"")
+    for command, code in (("ingest", 1), ("validate", 2)):  # validate: 2 for usage errors, as documented
+        result = cli(command, str(table), str(rdf), "--network", "action-sociale-35", "--lang", "fr")
+        assert result.exit_code == code, result.output
+        assert "envoyez séparément les tableaux (projects.csv) et les fichiers RDF (x.ttl)" in result.output
+        assert "Traceback" not in result.output
+    count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").output
+    assert count.splitlines()[-1] != "0"
