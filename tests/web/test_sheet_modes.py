@@ -212,3 +212,27 @@ def test_the_commands_refuse_sheet_tables_and_rdf_files_together(cli, tmp_path: 
         assert "Traceback" not in result.output
     count = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").output
     assert count.splitlines()[-1] != "0"
+
+
+def test_an_upserted_row_is_stored_with_the_links_other_tables_make(client: FlaskClient,
+                                                                    tokens: dict[str, str]) -> None:
+    network = "action-sociale-35"
+    original = (SAMPLE / "projects.csv").read_bytes()
+    text = original.decode("utf-8")
+    changed = text.replace("Café des parents du quartier Nord", "Café des parents et des enfants", 1)
+    assert changed != text
+    before = graph(client, network)
+    cafe = "<http://localhost:5000/id/project/cafe-des-parents-rennes>"
+    links = [t for t in before if t.startswith(cafe) and any(f"<{ISIC}{p}>" in t for p in (
+        "funding", "involves", "partnership", "userGroup"))]
+    assert links
+    answer = send(client, tokens[network], network, {"projects.csv": changed.encode()}, mode="upsert")
+    assert [(c["name"], c["class"]) for c in answer["changes"]["changed"]] == [
+        ("Café des parents et des enfants", "Project")]
+    after = graph(client, network)
+    assert set(links) <= set(after)
+    assert any(t.startswith(cafe) and '"Café des parents et des enfants"@fr' in t for t in after)
+    assert {t for t in before if "Café des parents du quartier Nord" not in t} <= set(after)
+    back = send(client, tokens[network], network, {"projects.csv": original}, mode="upsert")
+    assert [c["change"] for c in back["changes"]["changed"]] == ["changed"]
+    assert graph(client, network) == before
