@@ -106,6 +106,8 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     come from valid numbers only).
     replacing: graphs the batch is about to replace besides the network's (a harvest's copies of a peer's
     graphs): what they hold now is not looked up, as what the batch references must be in the batch or stay."""
+    if mode is Mode.UPSERT and batch.tables:  # a sheet's upsert describes again its tables' rows, as `tables` does
+        mode = Mode.TABLES
     _check_vocabulary_untouched(batch, graphs)
     if strict:
         check_declared(batch)
@@ -183,8 +185,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         settling.migrate(store, graphs)
     owner = ownership.network(graphs, network)
     claimed = check_batch(store, graphs, owner, batch)
-    report = check(batch, store, validator, graphs, network, Mode.TABLES if sheet and mode is Mode.UPSERT else mode,
-                   owners=False)
+    report = check(batch, store, validator, graphs, network, mode, owners=False)
     if not report.conforms:
         raise ValidationFailed(f"the submission does not conform to the shapes "
                                f"({len(report.violations)} problem(s)); nothing was stored", report,
