@@ -74,10 +74,11 @@ def in_space(value: str, space: str) -> bool:
     return scheme_blind(lookalike_key(value)).startswith(prefix + "/")
 
 
-def misclassed(triples: Sequence[Triple], spaces: Sequence[str]) -> dict[str, str]:
-    """The resources (a blank node's part: its owner) typed with no class the shapes know, or given as a class a
-    resource under one of the URI spaces, and why, in English: what a harvest leaves out of a peer's copy."""
-    found: dict[str, str] = {}
+def misclassed(triples: Sequence[Triple], spaces: Sequence[str]) -> dict[str, tuple[str, bool]]:
+    """The resources (a blank node's part: its owner) given as a class a resource under one of the URI spaces, or
+    typed with no class the shapes know: each with the IRI at fault and whether it is a resource (not a class of
+    no shape): what a harvest leaves out of a peer's copy, what the operator is shown of data stored before."""
+    found: dict[str, tuple[str, bool]] = {}
     for t in triples:
         if t.predicate.value not in CLASS_POSITIONS:
             continue
@@ -85,12 +86,19 @@ def misclassed(triples: Sequence[Triple], spaces: Sequence[str]) -> dict[str, st
         for value in (t.object.value if isinstance(t.object, NamedNode) else None,
                       subject if t.predicate.value != RDF_TYPE else None):
             if value is not None and any(in_space(value, space) for space in spaces):
-                found.setdefault(subject.split("#genid-")[0], f"uses <{value}>, a resource, as a class")
+                found.setdefault(subject.split("#genid-")[0], (value, True))
     for issue in unknown_classes(Batch(tuple(triples), ())):
-        found.setdefault(issue.focus.split("#genid-")[0],
-                         f"rdf:type: its class (<{term_value(issue.value)}>…) is none the shapes check"
-                         if issue.value is not None else "rdf:type: no class the shapes check")
+        found.setdefault(issue.focus.split("#genid-")[0], ("" if issue.value is None else issue.value.value, False))
     return found
+
+
+def misclassed_reason(value: str, resource: bool) -> dict[str, str]:
+    """Why misclassed names a resource, in English and French."""
+    if resource:
+        return {"en": f"uses <{value}>, a resource, as a class",
+                "fr": f"emploie <{value}>, une ressource, comme classe"}
+    return {"en": f"rdf:type: its class (<{value}>) is none the shapes check",
+            "fr": f"rdf:type : sa classe (<{value}>) n'est aucune de celles que vérifient les formes"}
 
 
 def check_class_positions(batch: Batch, base: str) -> None:
