@@ -14,6 +14,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── UpdateNotAccepted       400 update-not-accepted (an update sent to the query endpoint: names /update)
     │   ├── LookalikeTerm           422 lookalike-term     (names the term, its one spelling, the row)
     │   ├── UndeclaredTerm          422 undeclared-term    (names the term, its resource, the term it may be)
+    │   ├── InstanceAsClass         422 instance-as-class  (names the resource and the instance's IRI used as class)
     │   └── MethodNotAllowed        405 method-not-allowed
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
@@ -215,6 +216,20 @@ class UndeclaredTerm(UsageError):
         self.term = term
         self.subject = subject
         self.suggestion = suggestion
+        self.row = row
+
+
+class InstanceAsClass(UsageError):
+    """A resource of this instance (`{base}id/…`, in any spelling) used as a class (a type, a superclass…); nothing
+    was written."""
+
+    status = 422
+    code = "instance-as-class"
+
+    def __init__(self, message: str, subject: str, term: str, row: str | None = None, fr: str | None = None) -> None:
+        super().__init__(message, fr)
+        self.subject = subject
+        self.term = term
         self.row = row
 
 

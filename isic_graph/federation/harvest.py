@@ -33,6 +33,7 @@ from isic_graph.errors import IsicError, PeerUnavailable, UsageError
 from isic_graph.federation import client as peerclient
 from isic_graph.federation.peers import Peer
 from isic_graph.ingest import editions
+from isic_graph.ingest.classes import misclassed, misclassed_reason
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ingestion import check
@@ -103,7 +104,7 @@ class _Fetched:
     etag: str | None
     edition: int
     triples: tuple[Triple, ...]
-    left_out: frozenset[str]  # resources already left out: another's, or named by personal data (masked)
+    left_out: frozenset[str]  # resources already left out: another's, named by personal data (masked), or classless
     reasons: tuple[tuple[str, str], ...] = ()  # why each of them was
 
 
@@ -224,8 +225,13 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     reasons = {masked(kinds): "its IRI holds personal data" for kinds in personal.values()}
     reasons |= {masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri:
                 "another's resource: a harvest keeps only what the peer owns" for iri in foreign}
+    # a resource of a class no shape checks, or given another resource as a class: left out, as new data is refused
+    classless = {iri: misclassed_reason(*why)["en"] for iri, why in misclassed(
+        owned, [f"{graphs.base}id/", *filter(None, [peer.uri_space])]).items() if iri not in personal}
+    reasons |= classless
     return _Fetched(peer, network, graph, url, new_etag, edition,
-                    tuple(t for t in owned if _owner(t) not in personal), frozenset(reasons),
+                    tuple(t for t in owned if _owner(t) not in personal and _owner(t) not in classless),
+                    frozenset(reasons),
                     tuple(sorted(reasons.items())))
 
 

@@ -51,7 +51,8 @@ class Change:
     cls: str  # local name of its class (Project, Lesson…)
 
     def describe(self, lang: str = "fr") -> str:
-        word = CLASS_WORDS.get(self.cls, {}).get(lang, (self.cls, self.cls))[0]
+        word = CLASS_WORDS.get(self.cls, {}).get(lang, (self.cls, self.cls))[0] or (
+            "ressource" if lang == "fr" else "resource")  # with no class (data stored before classes were checked)
         return (f"{WORDS[lang][self.kind]} : {word} « {self.name} »" if lang == "fr"
                 else f"{WORDS[lang][self.kind]}: {word} '{self.name}'")
 
@@ -156,6 +157,7 @@ def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: It
     inverse = set(paths)
     before, after = _descriptions(stored, wanted, inverse), _descriptions(batch, wanted, inverse)
     types = {**_types(stored), **_types(batch)}
+    others = {**_types(stored, any_class=True), **_types(batch, any_class=True)}  # a class of no ontology
     names = {**_names(stored), **_names(batch)}
     described = {term_value(t.subject): term_value(t.object) for t in [*stored, *batch]
                  if t.predicate.value == ISIC + "describes"}  # a collection sheet is named by its project
@@ -164,8 +166,8 @@ def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: It
     for resource in sorted(wanted, key=lambda r: ((names.get(r) or r).casefold(), r)):
         old, new = before.get(resource, set()), after.get(resource, set())
         kind = "added" if not old else "removed" if not new else "changed" if old != new else None
-        if kind is not None and resource in types:
-            cls = types.get(resource, "").rsplit("#", 1)[-1]
+        if kind is not None and "#genid-" not in resource:  # whatever its class (a blank node's part is its owner's)
+            cls = _local(types.get(resource) or others.get(resource, ""))
             changes.append(Change(kind, resource, names.get(resource) or resource.rstrip("/").rsplit("/", 1)[-1],
                                   cls))
     order = {kind: i for i, kind in enumerate(KINDS)}
@@ -191,9 +193,15 @@ def _descriptions(triples: Iterable[Triple], wanted: set[str], inverse: set[str]
     return found
 
 
-def _types(triples: Iterable[Triple]) -> dict[str, str]:
+def _types(triples: Iterable[Triple], any_class: bool = False) -> dict[str, str]:
     return {term_value(t.subject): term_value(t.object) for t in triples
-            if t.predicate.value == RDF_TYPE and term_value(t.object).startswith(ISIC)}
+            if t.predicate.value == RDF_TYPE and (any_class or term_value(t.object).startswith(ISIC))}
+
+
+def _local(cls: str) -> str:
+    """A class of the ontology by its local name (Project); another by its IRI (foaf:Person, a class of no ontology
+    in data stored before classes were checked), which no word of CLASS_WORDS nor withdrawal mistakes for one."""
+    return cls[len(ISIC):] if cls.startswith(ISIC) else cls
 
 
 def _names(triples: Iterable[Triple]) -> dict[str, str]:

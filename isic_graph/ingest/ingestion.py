@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from isic_graph.errors import LookalikeTerm, NotOwner, UndeclaredTerm, UsageError, ValidationFailed
 from isic_graph.ingest import ownership, retraction, settling
 from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, kept_paths, replaced
+from isic_graph.ingest.classes import check_class_positions, unknown_classes
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
     key_holders,
@@ -101,7 +102,8 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     it (pointing_at): the batch replaces its subjects' descriptions, and what points at them must still conform.
 
     strict: new data also passes the checks the shapes cannot make (SIRET keys; with a store, the lessons
-    it confirms or contradicts are known: see targets.py; every subject it describes has a class: untyped);
+    it confirms or contradicts are known: see targets.py; every subject it describes has a class: untyped, one the
+    shapes check, and no resource of the instance is used as a class: classes.py);
     data stored before them (a backup restored, a peer's copy) is kept and served without them (identity links
     come from valid numbers only).
     replacing: graphs the batch is about to replace besides the network's (a harvest's copies of a peer's
@@ -111,6 +113,7 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     _check_vocabulary_untouched(batch, graphs)
     if strict:
         check_declared(batch)
+        check_class_positions(batch, graphs.base)
     if network is not None:
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
@@ -131,8 +134,8 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
     report = validator.check(checked.triples, context, focus)
     if strict:
         exclude = graphs.network(network) if network is not None and mode is Mode.REPLACE else None
-        issues = ([] if mode is Mode.TABLES else untyped(batch, store, graphs, network)) + _issues(
-            batch, store, graphs, exclude)
+        issues = ([] if mode is Mode.TABLES else untyped(batch, store, graphs, network)) + unknown_classes(
+            batch) + _issues(batch, store, graphs, exclude)
         report = validator.with_issues(report, issues, batch.triples)
     return report.located(batch.locations, batch.columns) if batch.locations else report
 
@@ -180,6 +183,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     sheet = bool(batch.tables)  # a sheet: what a table sent states, the others' statements kept (changes.py)
     _check_vocabulary_untouched(batch, graphs)  # the plain refusals first (check repeats them, for dry runs)
     check_declared(batch)
+    check_class_positions(batch, graphs.base)
     _check_attribution(batch, graphs, network)
     if not dry_run:
         settling.migrate(store, graphs)

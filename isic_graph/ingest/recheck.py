@@ -1,16 +1,18 @@
 """A network's stored data checked again with the checks new data passes beyond the shapes (SIRET keys, RNA
-numbers' form, the lessons it confirms or contradicts being known, every resource it describes having a class): what
-fails is listed for the operator, and stays served meanwhile; a number that fails links nothing (identity.py).
+numbers' form, the lessons it confirms or contradicts being known, every resource it describes having a class, one
+the shapes check, and no resource of the instance used as a class): what fails is listed for the operator, and stays
+served meanwhile; a number that fails links nothing (identity.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from isic_graph.ingest.classes import misclassed, misclassed_reason
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import untyped
 from isic_graph.ingest.targets import dangling
-from isic_graph.rdf.namespaces import Graphs, check_slug
+from isic_graph.rdf.namespaces import RDF_TYPE, Graphs, check_slug
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 from isic_graph.validation.identifiers import RNA, valid_rna, wrong_keys
@@ -50,6 +52,9 @@ def stored_problems(store: Store, graphs: Graphs, network: str) -> list[StoredPr
               for d in dangling(store, graphs, Batch(triples, ()), None)]
     found += [StoredProblem(network, issue.focus, issue.path, "", dict(issue.messages))
               for issue in untyped(Batch(triples, ()), store, graphs, network, UNTYPED_STORED)]
+    found += [StoredProblem(network, subject, RDF_TYPE, value, {
+        lang: f"{text}: {UNCHECKED_STORED[lang]}" for lang, text in misclassed_reason(value, resource).items()})
+        for subject, (value, resource) in misclassed(triples, [f"{graphs.base}id/"]).items()]
     return sorted(found, key=lambda p: (p.subject, p.predicate, p.value))
 
 
@@ -59,3 +64,6 @@ UNTYPED_STORED = {"fr": "Cette ressource n'a pas de classe (rdf:type) dans le gr
                   "en": "This resource has no class (rdf:type) in the network's graph: no shape checks it, and what "
                         "points at it (a project's lessons, its sheet) no longer finds it; publish its whole "
                         "description again."}
+UNCHECKED_STORED = {"fr": "aucune forme ne vérifie cette ressource ; publiez à nouveau sa description avec une "
+                          "classe de l'ontologie.",
+                    "en": "no shape checks this resource; publish its description again with a class of the ontology."}

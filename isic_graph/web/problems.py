@@ -21,7 +21,16 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
-from isic_graph.errors import Gone, IsicError, LookalikeTerm, NotOwner, UndeclaredTerm, UndefinedKey, ValidationFailed
+from isic_graph.errors import (
+    Gone,
+    InstanceAsClass,
+    IsicError,
+    LookalikeTerm,
+    NotOwner,
+    UndeclaredTerm,
+    UndefinedKey,
+    ValidationFailed,
+)
 from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web import post_routes
 from isic_graph.web.lifecycle import refused, request_id
@@ -55,6 +64,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                           "l'écrit ; rien n'a été enregistré"),
     "undeclared-term": ("Terme non déclaré", "une propriété ou une classe de l'espace de noms de l'ontologie "
                                             "n'est pas déclarée par elle ; rien n'a été enregistré"),
+    "instance-as-class": ("Ressource employée comme classe", "une ressource de cette instance est employée comme "
+                                                             "classe ; rien n'a été enregistré"),
     "undefined-key": ("Clé JSON-LD inconnue", "une clé n'est ni un terme du contexte JSON-LD ni une IRI : sa valeur "
                                               "serait perdue ; rien n'a été enregistré"),
     "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
@@ -169,6 +180,8 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, UndeclaredTerm):
         extra.update(term=exc.term, subject=exc.subject, **({"suggestion": exc.suggestion} if exc.suggestion else {}),
                      **({"row": exc.row} if exc.row else {}))
+    if isinstance(exc, InstanceAsClass):
+        extra.update(subject=exc.subject, term=exc.term, **({"row": exc.row} if exc.row else {}))
     if isinstance(exc, UndefinedKey):
         extra.update(key=exc.key, **({"suggestion": exc.suggestion} if exc.suggestion else {}))
     if isinstance(exc, Gone):

@@ -232,3 +232,20 @@ def test_a_harvested_graph_keeps_only_what_the_peer_owns_and_reports_the_rest(pe
         update_peer(peer, f'DELETE WHERE {{ GRAPH <{BASE}graph/network/anas> {{ ?s ?p "PWNED" }} }} ; '
                           f'DELETE DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{BASE}id/organisation/ancv> '
                           f'<http://www.w3.org/2002/07/owl#sameAs> <{ours}> }} }}')
+
+
+def test_a_peers_resource_of_an_unknown_class_or_typed_with_a_resource_is_left_out(
+        peer: LiveServer, local: tuple[Store, Peer], validator: Validator) -> None:
+    store, registered = local
+    graphs = Graphs(BASE)
+    odd, typed = f"{BASE}id/thing/odd", f"{BASE}id/thing/typed-with-a-project"
+    update_peer(peer, f'INSERT DATA {{ GRAPH <{BASE}graph/network/fcsf> {{ <{odd}> a <http://ex.org/Anything> ; '
+                      f'<http://www.w3.org/2000/01/rdf-schema#comment> "free text" . <{typed}> a '
+                      f'<{BASE}id/project/atelier-numerique-nantes> }} }}')
+    touch(peer, "fcsf", "2031-03-01T00:00:00+00:00")
+    outcome = {n.network: n for n in harvest(store, validator, graphs, registered).networks}["fcsf"]
+    assert outcome.changed and {odd, typed} <= set(outcome.skipped), outcome
+    for resource in (odd, typed):
+        assert store.select(f"SELECT ?p WHERE {{ GRAPH <{graphs.peer('south', 'fcsf')}> {{ <{resource}> ?p ?o }} }}"
+                            ).rows == ()
+    assert store.count(graphs.peer("south", "fcsf")) == outcome.triples > 100

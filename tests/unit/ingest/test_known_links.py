@@ -180,6 +180,19 @@ def test_stored_links_to_lessons_known_nowhere_are_listed_per_network(
     assert stored_problems(two_networks, graphs, "demo") == []
 
 
+def test_stored_resources_of_an_unknown_class_or_typed_with_a_resource_are_listed(
+        two_networks: Store, validator: Validator, graphs: Graphs) -> None:
+    """Data stored before classes were checked is listed, and still served."""
+    odd, typed, project = BASE + "id/thing/odd", BASE + "id/thing/typed", BASE + "id/project/demo"
+    two_networks.update(f"INSERT DATA {{ GRAPH <{graphs.network('autre')}> {{ <{odd}> a <http://ex.org/Anything> . "
+                        f"<{typed}> a <{project}> }} }}")
+    problems = stored_problems(two_networks, graphs, "autre")
+    assert [(p.subject, p.value) for p in problems] == [(odd, "http://ex.org/Anything"), (typed, project)]
+    assert "aucune de celles que vérifient les formes" in problems[0].describe("fr")
+    assert "a resource, as a class" in problems[1].describe("en")
+    assert two_networks.query(f"ASK {{ GRAPH <{graphs.network('autre')}> {{ <{odd}> ?p ?o }} }}") is True
+
+
 def test_closest_prefers_the_lesson_of_the_targets_namespace() -> None:
     lessons = ["https://a.example/id/lesson/x-obstacle", f"{BASE}id/lesson/x-obstacle"]
     assert closest(f"{BASE}id/lesson/x-obstacl", lessons) == f"{BASE}id/lesson/x-obstacle"

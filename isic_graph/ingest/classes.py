@@ -1,0 +1,149 @@
+"""The classes a network's data may give its resources: the classes the shapes check (a class of the ontology, or a
+well-known vocabulary's class a shape targets, foaf:Person), and their subclasses in the ontology.
+
+A resource typed only with another class (`ex:Anything`) would pass every shape unchecked, free text included; a
+resource typed with one of this instance's resources (`<…/id/project/les-incompris>`) would make that resource a
+class in the published union, and show as a reference on its page. New data is held to both (harvested copies
+leave such a resource out; data stored before is kept).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Sequence
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+
+from isic_graph.errors import InstanceAsClass
+from isic_graph.ingest.documents import Batch
+from isic_graph.rdf import resources
+from isic_graph.rdf.iris import lookalike_key, scheme_blind
+from isic_graph.rdf.namespaces import ISIC, OWL, RDF_TYPE, RDFS
+from isic_graph.store.results import term_value
+from isic_graph.validation.validator import Issue
+
+SH_TARGET_CLASS = "http://www.w3.org/ns/shacl#targetClass"
+# the positions where an IRI is read as a class
+CLASS_POSITIONS = (RDF_TYPE, RDFS + "subClassOf", OWL + "equivalentClass", RDFS + "domain", RDFS + "range")
+KNOWN_CLASS_COMPONENT = "https://w3id.org/isic/shapes#KnownClassConstraintComponent"
+
+
+@cache
+def known_classes() -> frozenset[str]:
+    """The classes the shapes target, and the ontology's subclasses of one (transitively)."""
+    targeted: set[str] = set()
+    for path in resources.shapes_files():
+        for quad in parse(path=str(path), format=RdfFormat.TURTLE):
+            if quad.predicate.value == SH_TARGET_CLASS and isinstance(quad.object, NamedNode):
+                targeted.add(quad.object.value)
+    parents: dict[str, set[str]] = {}
+    for t in resources.ontology_triples():
+        if t.predicate.value == RDFS + "subClassOf" and isinstance(t.subject, NamedNode) \
+                and isinstance(t.object, NamedNode):
+            parents.setdefault(t.subject.value, set()).add(t.object.value)
+    known = set(targeted)
+    changed = True
+    while changed:
+        changed = False
+        for cls, above in parents.items():
+            if cls not in known and above & known:
+                known.add(cls)
+                changed = True
+    return frozenset(known)
+
+
+def shown(cls: str) -> str:
+    """A class as a person writes it: isic:Project, or its IRI in brackets."""
+    return f"isic:{cls[len(ISIC):]}" if cls.startswith(ISIC) else f"<{cls}>"
+
+
+def usable() -> str:
+    """The classes a resource may be given, as a list a person reads."""
+    return ", ".join(sorted(shown(c) for c in known_classes()))
+
+
+def is_instance_iri(value: str, base: str) -> bool:
+    """Whether an IRI, in any spelling (iris.lookalike_key, either web scheme), names a resource of this instance
+    (`{base}id/…`, a blank node's part of one too)."""
+    return in_space(value, base + "id/")
+
+
+def in_space(value: str, space: str) -> bool:
+    """Whether an IRI, in any spelling, is under a URI space (an instance's `{base}id/`, a peer's void:uriSpace)."""
+    prefix = scheme_blind(lookalike_key(space))
+    return scheme_blind(lookalike_key(value)).startswith(prefix + "/")
+
+
+def misclassed(triples: Sequence[Triple], spaces: Sequence[str]) -> dict[str, tuple[str, bool]]:
+    """The resources (a blank node's part: its owner) given as a class a resource under one of the URI spaces, or
+    typed with no class the shapes know: each with the IRI at fault and whether it is a resource (not a class of
+    no shape): what a harvest leaves out of a peer's copy, what the operator is shown of data stored before."""
+    found: dict[str, tuple[str, bool]] = {}
+    for t in triples:
+        if t.predicate.value not in CLASS_POSITIONS:
+            continue
+        subject = term_value(t.subject)
+        for value in (t.object.value if isinstance(t.object, NamedNode) else None,
+                      subject if t.predicate.value != RDF_TYPE else None):
+            if value is not None and any(in_space(value, space) for space in spaces):
+                found.setdefault(subject.split("#genid-")[0], (value, True))
+    for issue in unknown_classes(Batch(tuple(triples), ())):
+        found.setdefault(issue.focus.split("#genid-")[0], ("" if issue.value is None else issue.value.value, False))
+    return found
+
+
+def misclassed_reason(value: str, resource: bool) -> dict[str, str]:
+    """Why misclassed names a resource, in English and French."""
+    if resource:
+        return {"en": f"uses <{value}>, a resource, as a class",
+                "fr": f"emploie <{value}>, une ressource, comme classe"}
+    return {"en": f"rdf:type: its class (<{value}>) is none the shapes check",
+            "fr": f"rdf:type : sa classe (<{value}>) n'est aucune de celles que vérifient les formes"}
+
+
+def check_class_positions(batch: Batch, base: str) -> None:
+    """No resource of this instance where a class is read (a type, a superclass, a domain…): InstanceAsClass."""
+    for t in batch.triples:
+        if t.predicate.value not in CLASS_POSITIONS:
+            continue
+        subject = term_value(t.subject)
+        for value in (t.object.value if isinstance(t.object, NamedNode) else None,
+                      subject if t.predicate.value != RDF_TYPE else None):
+            if value is not None and is_instance_iri(value, base):
+                raise _instance_as_class(batch, subject, value)
+
+
+def _instance_as_class(batch: Batch, subject: str, value: str) -> InstanceAsClass:
+    where = batch.locations.get(subject) or batch.locations.get(subject.split("#genid-")[0])
+    row = None if where is None else where.describe("en")
+    en = "" if where is None else f" ({where.describe('en')})"
+    fr = "" if where is None else f" ({where.describe('fr')})"
+    return InstanceAsClass(
+        f"<{subject}>{en} uses <{value}> as a class: it is a resource of this instance (a project, an organisation…), "
+        f"not a class. Give the resource a class of the ontology ({usable()}); nothing was stored",
+        subject, value, row,
+        fr=f"<{subject}>{fr} emploie <{value}> comme classe : c'est une ressource de cette instance (un projet, une "
+           f"organisation…), pas une classe. Donnez à la ressource une classe de l'ontologie ({usable()}) ; rien n'a "
+           "été enregistré")
+
+
+def unknown_classes(batch: Batch) -> list[Issue]:
+    """The subjects the batch types with no class the shapes know: one issue for each, naming its classes and those
+    it may use. (A subject without any class is untyped's: ingestion.untyped.)"""
+    types: dict[str, list[str]] = {}
+    for t in batch.triples:
+        if t.predicate.value == RDF_TYPE:
+            types.setdefault(term_value(t.subject), []).append(term_value(t.object))
+    known = known_classes()
+    issues = []
+    for subject, classes in sorted(types.items()):
+        if any(c in known for c in classes):
+            continue
+        named = ", ".join(shown(c) for c in sorted(classes))
+        issues.append(Issue(subject, RDF_TYPE, NamedNode(sorted(classes)[0]), {
+            "en": f"This resource's class ({named}) is none the shapes check: its content would be published "
+                  f"unchecked. Give it one of the classes of the ontology or that the shapes check: {usable()}.",
+            "fr": f"La classe de cette ressource ({named}) n'est aucune de celles que vérifient les formes : son "
+                  f"contenu serait publié sans vérification. Donnez-lui une des classes de l'ontologie ou que "
+                  f"vérifient les formes : {usable()}."}, KNOWN_CLASS_COMPONENT))
+    return issues

@@ -1,0 +1,151 @@
+"""A network's resources have classes the shapes check, and nothing of this instance is used as a class:
+
+- a resource of this instance (`{base}id/…`, any spelling: another network's project) where a class is read (a type,
+  a superclass) is refused with 422 `instance-as-class`, naming the resource described and the IRI, in English and
+  French; it would make that project a class in the published union and show on its page as a reference;
+- a resource typed only with a class the shapes do not check (`ex:Anything`) is refused with 422
+  `validation-failed`, naming the resource, its class and the classes it may use: its content would pass unchecked.
+
+Through the API (dry run and submission, Turtle and JSON-LD) and the Graph Store; nothing is stored. A sheet's
+tables give their resources their classes (sheetmodel.py): no cell reaches rdf:type. The samples, sent again, pass
+(test_upsert_whole_descriptions.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from tests.conftest import BASE, bearer
+
+NETWORK = "action-sociale-35"
+GRAPH = f"{BASE}graph/network/{NETWORK}"
+THEIRS = f"{BASE}id/project/les-incompris"  # anas's
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@pytest.fixture(scope="module")
+def token(credentials: CredentialStore) -> str:
+    return credentials.add(NETWORK, NETWORK)
+
+
+def graph(client: FlaskClient, name: str = GRAPH) -> list[str]:
+    answer = client.get("/graph-store", query_string={"graph": name}, headers={"Accept": "application/n-triples"})
+    assert answer.status_code == 200
+    return sorted(answer.get_data(as_text=True).splitlines())
+
+
+def everything(client: FlaskClient) -> tuple[list[str], list[str]]:
+    return graph(client), graph(client, f"{BASE}graph/network/anas")
+
+
+def send(client: FlaskClient, token: str, body: bytes, content_type: str, dry_run: bool = False,
+         lang: str = "en") -> Any:
+    query = {"mode": "upsert", **({"dry-run": "1"} if dry_run else {})}
+    return client.post(f"/api/networks/{NETWORK}/sheets", query_string=query, data=body, content_type=content_type,
+                       headers={**bearer(token), "Accept-Language": lang})
+
+
+def jsonld(subject: str, cls: str) -> bytes:
+    return json.dumps({"@id": subject, "@type": cls}).encode()
+
+
+@pytest.mark.parametrize("cls", [
+    THEIRS, THEIRS.upper(), THEIRS + "/",
+    THEIRS.replace("/id/", "/%69d/"), THEIRS.replace("/id/", "//id//"), THEIRS.replace("http:", "https:"),
+    THEIRS.replace("localhost", "LocalHost"), f"{BASE}id/project/atk-p",
+])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_resource_of_the_instance_as_a_type_is_refused_in_json_ld(client: FlaskClient, token: str, cls: str,
+                                                                    dry_run: bool) -> None:
+    before = everything(client)
+    subject = f"{BASE}id/project/atk-p"
+    answer = send(client, token, jsonld(subject, cls), "application/ld+json", dry_run)
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    problem = answer.get_json()
+    assert problem["code"] == "instance-as-class"
+    assert problem["subject"] == subject and problem["term"] == cls
+    assert f"<{subject}>" in problem["detail"] and f"<{cls}>" in problem["detail"]
+    assert "isic:Project" in problem["detail"]  # the classes it may use
+    assert everything(client) == before
+
+
+@pytest.mark.parametrize("lang, words", [("fr", "comme classe"), ("en", "as a class")])
+def test_the_refusal_names_the_subject_and_the_class_in_english_and_french(client: FlaskClient, token: str,
+                                                                           lang: str, words: str) -> None:
+    subject = f"{BASE}id/thing/atk-t"
+    body = f"<{subject}> a <{THEIRS}> .\n".encode()
+    answer = send(client, token, body, "text/turtle", dry_run=True, lang=lang)
+    assert answer.status_code == 422
+    problem = answer.get_json()
+    assert problem["code"] == "instance-as-class"
+    assert words in problem["detail"] and f"<{subject}>" in problem["detail"] and f"<{THEIRS}>" in problem["detail"]
+
+
+@pytest.mark.parametrize("body", [
+    f"<http://ex.org/C> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{THEIRS}> .",
+    f"<{BASE}id/project/atk-p> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+    "<https://w3id.org/isic/ontology#Project> .",
+    f"<http://ex.org/C> <http://www.w3.org/2002/07/owl#equivalentClass> <{THEIRS}> .",
+])
+def test_a_resource_of_the_instance_as_a_superclass_is_refused(client: FlaskClient, token: str, body: str) -> None:
+    before = everything(client)
+    answer = send(client, token, body.encode(), "text/turtle")
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    assert answer.get_json()["code"] == "instance-as-class"
+    assert everything(client) == before
+
+
+def test_the_graph_store_refuses_a_resource_of_the_instance_as_a_type(client: FlaskClient, token: str) -> None:
+    before = everything(client)
+    answer = client.post("/graph-store", query_string={"graph": GRAPH},
+                         data=f"<{BASE}id/project/atk-p> <{RDF_TYPE}> <{THEIRS}> .\n".encode(),
+                         content_type="application/n-triples", headers=bearer(token))
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    assert answer.get_json()["code"] == "instance-as-class"
+    assert everything(client) == before
+
+
+FREE = (f'<{BASE}id/thing/atk-t> a <http://ex.org/Anything> ; <http://www.w3.org/2000/01/rdf-schema#comment> '
+        f'"free text" ; <http://ex.org/p> <{THEIRS}> .\n').encode()
+
+
+@pytest.mark.parametrize("lang, words", [("fr", "aucune de celles que vérifient les formes"),
+                                         ("en", "is none the shapes check")])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_resource_of_an_unknown_class_is_refused_naming_it_and_the_classes_to_use(
+        client: FlaskClient, token: str, lang: str, words: str, dry_run: bool) -> None:
+    before = everything(client)
+    answer = send(client, token, FREE, "text/turtle", dry_run, lang)
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    problem = answer.get_json()
+    assert problem["code"] == "validation-failed"
+    found = [v for v in problem["violations"] if v["focusNode"] == f"{BASE}id/thing/atk-t" and v["path"] == RDF_TYPE]
+    assert found, problem
+    message = found[0]["message"][lang]
+    assert words in message and "<http://ex.org/Anything>" in message and "isic:Project" in message
+    assert everything(client) == before
+
+
+def test_a_resource_of_an_unknown_class_is_refused_in_json_ld(client: FlaskClient, token: str) -> None:
+    before = everything(client)
+    body = json.dumps({"@id": f"{BASE}id/thing/atk-t", "@type": "http://ex.org/Anything",
+                       "http://www.w3.org/2000/01/rdf-schema#comment": "free text"}).encode()
+    answer = send(client, token, body, "application/ld+json")
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    problem = answer.get_json()
+    assert problem["code"] == "validation-failed"
+    assert any(v["focusNode"] == f"{BASE}id/thing/atk-t" for v in problem["violations"])
+    assert everything(client) == before
+
+
+def test_a_class_declared_by_the_network_is_refused_for_want_of_a_known_class(client: FlaskClient,
+                                                                              token: str) -> None:
+    body = (b"<http://ex.org/C> a <http://www.w3.org/2002/07/owl#Class> ; "
+            b"<http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://w3id.org/isic/ontology#Project> .\n")
+    answer = send(client, token, body, "text/turtle", dry_run=True)
+    assert answer.status_code == 422
+    assert any(v["focusNode"] == "http://ex.org/C" for v in answer.get_json()["violations"])
