@@ -15,6 +15,10 @@ from isic_graph.sparql.terms import iri, iris, is_iri
 from isic_graph.store.results import QueryResult, SelectResult
 
 # Oxigraph's words when an update's CREATE names a graph that exists, or its DROP, CLEAR, MOVE... one that does not
+# how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
+NO_SPACE = "No space left on device"
+FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
+                "send again once disk space has been freed")
 GRAPH_STATE = re.compile(r"The graph (<[^<>\s]*>) (does not exist|already exists)")
 
 

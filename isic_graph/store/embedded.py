@@ -14,8 +14,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 
 from isic_graph.errors import StorageFull, StoreError, StoreLocked, UsageError
 from isic_graph.progress import OnStep, ReadCounter, ignore
-from isic_graph.store.base import Store, graph_state_refusal
-from isic_graph.store.remote import FULL_MESSAGE, NO_SPACE
+from isic_graph.store.base import FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
 from isic_graph.store.results import QueryResult, from_pyoxigraph
 from isic_graph.store.swap import held, put_in_place, ready, recover, staging_folder, sweep
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from isic_graph.errors import StorageFull, StoreError, StoreLocked, StoreUnavailable
-from isic_graph.store.remote import NO_SPACE
+from isic_graph.store.base import NO_SPACE
 from isic_graph.store.swap import recover
 
 MIN_FREE = 4 * 1024 * 1024  # bytes of free disk needed before writes are tried again after a full disk, beyond the log

@@ -41,7 +41,7 @@ from isic_graph.rdf.formats import RESULTS, formats_for, media_types
 from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.default_graph import SEPARATOR
 from isic_graph.sparql.terms import iri
-from isic_graph.store.base import Store, graph_state_refusal
+from isic_graph.store.base import FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
 from isic_graph.store.capping import cap
 from isic_graph.store.results import QueryResult, SelectResult, from_pyoxigraph
 from isic_graph.store.version import StoreVersion
@@ -67,10 +67,6 @@ CONNECTIONS = 32  # kept-alive connections to the store, at most (as many as the
 FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 QUERY_TYPE = "application/sparql-query; charset=utf-8"
 STREAMED_UPDATE_TIMEOUT = 3600.0  # seconds a store may take to apply an update streamed to it (a load of any size)
-# how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
-NO_SPACE = "No space left on device"
-FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
-                "send again once disk space has been freed")
 
 
 @dataclass(frozen=True)
