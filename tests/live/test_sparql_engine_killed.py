@@ -1,5 +1,5 @@
-"""/sparql when the engine is killed from outside: it is started again, a query it was running is sent again,
-and a query that crashed it is not."""
+"""/sparql when the engine is killed, for a query that overran its deadline or from outside: it is started again, a
+query it was running is sent again, and a query that crashed it is not."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from isic_graph.config import Settings
 from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
-from tests.support.oxigraph_server import loaded_engine
+from tests.support.oxigraph_server import engine_on_copy, loaded_engine
 from tests.support.queries import BASE, COUNT_LESSONS, RUNAWAY
 from tests.web.test_sparql import lesson_count
 
@@ -54,5 +54,21 @@ def test_a_query_running_when_the_engine_is_killed_from_outside_is_sent_again_bu
         resent, crashed = outcomes[signal.SIGKILL], outcomes[signal.SIGABRT]
         assert resent.status_code == 503 and resent.json["code"] == "query-timeout" and resent.elapsed > 2.5
         assert crashed.status_code == 503 and crashed.json["code"] == "store-unavailable" and crashed.elapsed < 2.5
+    finally:
+        engine.stop()
+
+
+def test_runaway_query_is_stopped_by_its_deadline_with_a_503_and_the_engine_comes_back(
+        tmp_path: Path, loaded_store: Path) -> None:
+    engine = engine_on_copy(loaded_store, tmp_path / "store")
+    try:
+        client = create_app(Settings(store_path=None, base_iri=BASE, query_timeout=2), engine).test_client()
+        first_pid = engine.pid
+        response = client.get("/sparql", query_string={"query": RUNAWAY})
+        assert response.status_code == 503 and response.json["code"] == "query-timeout"
+        assert "Retry-After" in response.headers
+        after = client.get("/sparql", query_string={"query": COUNT_LESSONS})
+        assert after.status_code == 200 and lesson_count(after.data) >= 20
+        assert engine.pid != first_pid and engine.restarts == 1
     finally:
         engine.stop()

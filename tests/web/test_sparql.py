@@ -5,17 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from isic_graph.config import Settings
-from isic_graph.web import create_app
 from tests.conftest import ADMIN
-from tests.support.oxigraph_server import engine_on_copy
-from tests.support.queries import BASE, COUNT_LESSONS, RUNAWAY
+from tests.support.queries import BASE, COUNT_LESSONS
 
 
 def lesson_count(body: bytes) -> int:
@@ -255,22 +251,6 @@ def test_each_refusal_of_the_query_endpoint_is_said_in_french_too(client: FlaskC
     said, dit = english.get_json(), french.get_json()
     assert "detail_en" not in dit, (kind, dit)  # a French message of its own, not the class's words
     assert dit["detail"] != said["detail"] and dit["code"] == said["code"]
-
-
-def test_runaway_query_is_stopped_by_its_deadline_with_a_503_and_the_engine_comes_back(
-        tmp_path: Path, loaded_store: Path) -> None:
-    engine = engine_on_copy(loaded_store, tmp_path / "store")
-    try:
-        client = create_app(Settings(store_path=None, base_iri=BASE, query_timeout=2), engine).test_client()
-        first_pid = engine.pid
-        response = client.get("/sparql", query_string={"query": RUNAWAY})
-        assert response.status_code == 503 and response.json["code"] == "query-timeout"
-        assert "Retry-After" in response.headers
-        after = client.get("/sparql", query_string={"query": COUNT_LESSONS})
-        assert after.status_code == 200 and lesson_count(after.data) >= 20
-        assert engine.pid != first_pid and engine.restarts == 1
-    finally:
-        engine.stop()
 
 
 def test_construct_without_accept_is_turtle(client: FlaskClient) -> None:
