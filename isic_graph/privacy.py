@@ -183,6 +183,56 @@ def _has_address(text: str) -> bool:
     return AT_OR_BRACKET.search(text) is not None and LAST_DOT_EMAIL.search(text) is not None
 
 
+# An identifier (a slug: words joined by "-", "_" or ".") spelling an address with its punctuation made dashes:
+# "jean-dupont-gmail-com", "jean-dupont-arobase-gmail-com", "jean_dupont_at_orange_fr", "j.dupont.laposte.net". Made an
+# IRI, it publishes the address no text search recognises. A mail provider's domain, with its top-level domain, after
+# a local part: the provider names the domain, so that the at sign may be left out. Each provider's real domains
+# only, so that an organisation named after the company ("fondation-orange", "free-compagnie", "la-poste",
+# "laposte-35") is not read as one; a web site's name ("www-orange-fr") is no address either.
+PROVIDER_DOMAINS: dict[str, tuple[str, ...]] = {
+    "gmail": ("com",), "googlemail": ("com",), "hotmail": ("fr", "com", "be", "co uk"), "outlook": ("fr", "com", "be"),
+    "live": ("fr", "com", "be"), "msn": ("com",), "yahoo": ("fr", "com", "co uk"), "ymail": ("com",),
+    "icloud": ("com",), "me": ("com",), "aol": ("com", "fr"), "gmx": ("fr", "com", "de", "net"), "orange": ("fr",),
+    "wanadoo": ("fr",), "free": ("fr",), "laposte": ("net", "fr"), "sfr": ("fr",), "neuf": ("fr",),
+    "bbox": ("fr",), "numericable": ("fr",), "proton": ("me",), "protonmail": ("com", "ch"),
+    "tutanota": ("com",), "zoho": ("com",), "yandex": ("ru", "com"), "mailo": ("com",),
+}
+PROVIDER_WORDS = {provider: tuple(tuple(domain.split()) for domain in domains)
+                  for provider, domains in PROVIDER_DOMAINS.items()}
+SLUG_AT = frozenset(("at", "arobase", "arobas", "arrobase", "arobe", "arroba", "chez", "@"))
+# after an at word, a provider's name alone is enough ("jean-dupont-arobase-gmail"), but for those that are words
+PROVIDER_NAMES = frozenset(MAIL_PROVIDERS) - {"me", "live", "free", "orange", "neuf", "proton"}
+# after an at word, any domain ending the identifier with one of these top-level domains ("jean-arobase-exemple-fr"):
+# not "paris", "info" or "de", words of an organisation's name ("repas-chez-nous-paris")
+SLUG_DOMAINS = frozenset("fr com org net eu be ch io biz uk nl pt".split())
+WEB_WORDS = frozenset(("www", "http", "https", "site", "web"))  # "www-free-fr" is a web site
+SLUG_WORD = re.compile(r"@|[^\W_]+")
+IRI_AUTHORITY = re.compile(r"[a-z][a-z0-9+.-]*:/{2,3}[^/?#]*", re.IGNORECASE)  # its host, and a nested IRI's
+IRI_SEGMENT = re.compile(r"[/?#&=;:]+")
+
+
+def address_in_identifier(identifier: str) -> bool:
+    """Whether an identifier spells an e-mail address with its punctuation made dashes (or underscores, or dots):
+    a local part, then `arobase`, `at`, `chez` or nothing, then a mail provider's domain and its top-level domain as
+    words (`jean-dupont-gmail-com`, `jean-dupont-at-hotmail-fr`), or a local part, an at word and any domain ending
+    the identifier with a common top-level domain (`jean-arobase-exemple-fr`)."""
+    words = SLUG_WORD.findall(normalised(identifier).lower())
+    for i in range(1, len(words)):
+        local = words[:i - 1] if words[i - 1] in SLUG_AT else words[:i]
+        if not local or local[-1] in WEB_WORDS:
+            continue
+        # a provider whose name is a word ("live", "free", "orange"), with no at word: its domain ends the identifier
+        # ("radio-live-fr-2024" is a radio)
+        ends = words[i - 1] not in SLUG_AT and words[i] not in PROVIDER_NAMES
+        if any(tuple(words[i + 1:i + 1 + len(domain)]) == domain and (not ends or i + 1 + len(domain) == len(words))
+               for domain in PROVIDER_WORDS.get(words[i], ())):
+            return True
+        if words[i - 1] in SLUG_AT and (words[i] in PROVIDER_NAMES and i == len(words) - 1
+                                        or 2 <= len(words) - i <= 4 and words[-1] in SLUG_DOMAINS):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- numbers: NIR, IBAN, phone
 
 SEPARATOR = r"[\s./_|·•-]{0,3}"
@@ -293,6 +343,8 @@ def personal_data_in_iri(iri: str) -> list[Kind]:
 def _iri_kinds(iri: str) -> tuple[Kind, ...]:
     text = normalised(iri)
     found = [kind for reading in (text, *map(normalised, encoded_texts(iri))) for kind in _find_read(reading)]
+    if any(map(address_in_identifier, IRI_SEGMENT.split(IRI_AUTHORITY.sub("/", text)))):
+        found.append(EMAIL_ADDRESS)  # a slug spelling an address: `{base}id/funding/jean-dupont-gmail-com`
     scheme = text.split(":", 1)[0].strip().lower() if ":" in text else ""
     if scheme in CONTACT_SCHEMES:
         found.append(CONTACT_SCHEMES[scheme])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from isic_graph.privacy import personal_data, redact
+from isic_graph.privacy import address_in_identifier, personal_data, redact
 from isic_graph.validation.validator import Location
 
 MASK = {"fr": "(valeur masquée : donnée personnelle)", "en": "(value masked: personal data)"}
@@ -26,7 +26,8 @@ class SheetProblem:
     def shown_value(self, lang: str) -> str | None:
         if self.value is None:
             return None
-        return MASK[lang] if personal_data(self.value) else redact(self.value[:200])
+        return MASK[lang] if personal_data(self.value) or address_in_identifier(self.value) \
+            else redact(self.value[:200])
 
     def describe(self, lang: str = "fr") -> str:
         lang = lang if lang in ("fr", "en") else "fr"

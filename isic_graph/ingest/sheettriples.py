@@ -19,7 +19,7 @@ from isic_graph.errors import UsageError
 from isic_graph.ingest.lexical import DATATYPE_KINDS, lexical, refusal
 from isic_graph.ingest.sheetfilled import FilledSheet, entries
 from isic_graph.ingest.sheetform import BLOCKS, Field, block_fields, fields, partnership_fields, slug
-from isic_graph.privacy import personal_data
+from isic_graph.privacy import EMAIL_ADDRESS, address_in_identifier, personal_data
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
@@ -52,9 +52,10 @@ def _project_slug(sheet: FilledSheet, network: str) -> str:
 def _kept_slug(text: str, carried: bool = True) -> str:
     """An identifier the form carries (a stored resource's) as it is, anything else made a slug. A carried one (a
     hidden field, which a person may edit) holding personal data is refused: made a slug, it would be published in
-    an IRI no search recognises it in (`jean.dupont@exemple.fr` → `jean-dupont-exemple-fr`)."""
+    an IRI no search recognises it in (`jean.dupont@exemple.fr` → `jean-dupont-exemple-fr`); so is one that spells an
+    address with dashes already (`jean-dupont-gmail-com`)."""
     text = text.strip()
-    if carried and (kinds := personal_data(text)):
+    if carried and (kinds := personal_data(text) or ([EMAIL_ADDRESS] if address_in_identifier(text) else [])):
         raise UsageError(f"an identifier the form carries holds {' and '.join(k.en for k in kinds)}; open the form "
                          "again from its page: no personal data is published here (groups, not people)",
                          f"un identifiant porté par le formulaire contient {' et '.join(k.fr for k in kinds)} ; "

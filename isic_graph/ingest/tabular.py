@@ -29,7 +29,7 @@ from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
 from isic_graph.ingest.sheetproblems import Problems
 from isic_graph.ingest.spreadsheets import RawTable, Unreadable, formula_unquoted, raw_tables
 from isic_graph.ingest.vocabulary import plain, schemes
-from isic_graph.privacy import personal_data
+from isic_graph.privacy import address_in_identifier, personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.iris import host_problem, lookalike_key
 from isic_graph.rdf.namespaces import RDF_TYPE, XSD
@@ -52,7 +52,7 @@ SEPARATOR_NAMES = {",": ("virgules", "commas"), ";": ("points-virgules", "semico
 def identifier_problem(cell: str) -> tuple[str, str]:
     """What is wrong with an identifier a cell gives, with the one it could be (none when the cell holds personal
     data, which the one it could be would spell again: `jean-dupont-exemple-fr`)."""
-    if personal_data(cell):
+    if personal_data(cell) or address_in_identifier(cell):  # `jean.dupont.gmail.com`: no `jean-dupont-gmail-com`
         return NAME_RULE
     plain_form = "".join(c for c in unicodedata.normalize("NFKD", cell) if not unicodedata.combining(c))
     close = re.sub(r"\s+", "", cell) if re.fullmatch(r"[0-9\s]+", cell) else \
