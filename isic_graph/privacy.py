@@ -16,7 +16,8 @@ number's trunk 0 restored), and so are the texts that its base64 tokens decode t
 found written `(at)`, `[at]`, `(à)`, `(a)`, ` arobase `, ` at-sign `, `(dot)`…, ` chez ` between an address-like
 name and a domain (`jean.dupont chez exemple.fr`), a comma or a space for the domain's last dot before a common
 top-level domain (`jean.dupont@exemple,fr`), and with international domains (`jean@exämple.fr`); whatever is glued
-after its domain (`jean.dupont@exemple.fr-merci`, `x@y.fr_z`).
+after its domain (`jean.dupont@exemple.fr-merci`, `x@y.fr_z`). An identifier in an IRI (a slug) is also searched for
+an address whose punctuation is made dashes (`jean-dupont-gmail-com`, `jean-arobase-exemple-fr`: address_in_identifier).
 A link to one person's conversation (Facebook messages, a Teams chat, a Discord user) is refused; a group's
 invitation (chat.whatsapp.com, discord.gg, signal.group, t.me/joinchat/) names a group, not a person, and passes.
 
