@@ -210,6 +210,9 @@ WEB_WORDS = frozenset(("www", "http", "https", "site", "web"))  # "www-free-fr" 
 SLUG_WORD = re.compile(r"@|[^\W_]+")
 IRI_AUTHORITY = re.compile(r"[a-z][a-z0-9+.-]*:/{2,3}[^/?#]*", re.IGNORECASE)  # its host, and a nested IRI's
 IRI_SEGMENT = re.compile(r"[/?#&=;:]+")
+# a provider's name or an at word: an IRI without one is not searched further (most are not)
+SLUG_HINT = re.compile(r"(?<![^\W_])(?:" + "|".join(sorted({*PROVIDER_DOMAINS, *SLUG_AT} - {"@"}, key=len,
+                                                             reverse=True)) + r")(?![^\W_])|@", re.IGNORECASE)
 
 
 def address_in_identifier(identifier: str) -> bool:
@@ -344,7 +347,8 @@ def personal_data_in_iri(iri: str) -> list[Kind]:
 def _iri_kinds(iri: str) -> tuple[Kind, ...]:
     text = normalised(iri)
     found = [kind for reading in (text, *map(normalised, encoded_texts(iri))) for kind in _find_read(reading)]
-    if any(map(address_in_identifier, IRI_SEGMENT.split(IRI_AUTHORITY.sub("/", text)))):
+    path = IRI_AUTHORITY.sub("/", text)
+    if SLUG_HINT.search(path) is not None and any(map(address_in_identifier, IRI_SEGMENT.split(path))):
         found.append(EMAIL_ADDRESS)  # a slug spelling an address: `{base}id/funding/jean-dupont-gmail-com`
     scheme = text.split(":", 1)[0].strip().lower() if ":" in text else ""
     if scheme in CONTACT_SCHEMES:
