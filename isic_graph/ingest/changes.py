@@ -4,14 +4,16 @@ A table (a CSV file, a sheet of a workbook) absent from an upload changes nothin
 replaces that table's resources: the resources of its classes that the network's graph holds and the
 upload does not are removed (an operator removes a resource by deleting its row), the others are
 described again. The change list names each resource added, changed or removed by its title or label,
-so that a person can read what a publication will do before it is done.
+so that a person can read what a publication will do before it is done: it is the difference between the
+network's graph before and after the write, subject by subject (the write's operations run on a copy in memory),
+so that a project whose links a row of another table adds, moves or removes is named too.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
@@ -146,32 +148,48 @@ def deletions(graph: str, resources: Iterable[str], paths: Iterable[str],
     return operations
 
 
-def change_list(stored: Iterable[Triple], batch: Iterable[Triple], resources: Iterable[str],
-                paths: Iterable[str], kept: Iterable[str] = ()) -> ChangeList:
-    """The resources added, changed or removed when `resources` are described again by the batch (but for
-    the `kept` properties, which stay as they are)."""
-    keep = set(kept)
-    stored = [t for t in _as_stored(stored) if t.predicate.value not in keep]
-    batch = _as_stored(batch)
-    wanted = set(resources)
-    inverse = set(paths)
-    before, after = _descriptions(stored, wanted, inverse), _descriptions(batch, wanted, inverse)
-    types = {**_types(stored), **_types(batch)}
-    others = {**_types(stored, any_class=True), **_types(batch, any_class=True)}  # a class of no ontology
-    names = {**_names(stored), **_names(batch)}
-    described = {term_value(t.subject): term_value(t.object) for t in [*stored, *batch]
+def after_write(stored: Iterable[Triple], graph: str, operations: Sequence[str]) -> list[Triple]:
+    """The triples a graph holding `stored` holds after the update operations that write to it (those of an
+    ingestion: deletions, then the batch inserted), run on a copy in memory: what the write will leave, known
+    before it is made."""
+    memory = Store()
+    name = NamedNode(graph)
+    memory.extend(Quad(t.subject, t.predicate, t.object, name) for t in stored)
+    if operations:
+        memory.update(" ;\n".join(operations))
+    return [quad.triple for quad in memory.quads_for_pattern(None, None, None, name)]
+
+
+def change_list(before: Iterable[Triple], after: Iterable[Triple]) -> ChangeList:
+    """The resources a write adds, changes or removes: every subject whose triples differ between the graph
+    before and after it (a skolemised blank node's, `X#genid-…`, are its owner's), added when it had none,
+    removed when it has none left, changed otherwise."""
+    old_triples, new_triples = _as_stored(before), _as_stored(after)
+    old, new = _by_owner(old_triples), _by_owner(new_triples)
+    types = {**_types(old_triples), **_types(new_triples)}
+    others = {**_types(old_triples, any_class=True), **_types(new_triples, any_class=True)}  # a class of no ontology
+    names = {**_names(old_triples), **_names(new_triples)}
+    described = {term_value(t.subject): term_value(t.object) for t in [*old_triples, *new_triples]
                  if t.predicate.value == ISIC + "describes"}  # a collection sheet is named by its project
     names.update({sheet: names[what] for sheet, what in described.items() if sheet not in names and what in names})
     changes = []
-    for resource in sorted(wanted, key=lambda r: ((names.get(r) or r).casefold(), r)):
-        old, new = before.get(resource, set()), after.get(resource, set())
-        kind = "added" if not old else "removed" if not new else "changed" if old != new else None
-        if kind is not None and "#genid-" not in resource:  # whatever its class (a blank node's part is its owner's)
-            cls = _local(types.get(resource) or others.get(resource, ""))
-            changes.append(Change(kind, resource, names.get(resource) or resource.rstrip("/").rsplit("/", 1)[-1],
-                                  cls))
+    for resource in sorted(old.keys() | new.keys(), key=lambda r: ((names.get(r) or r).casefold(), r)):
+        was, now = old.get(resource, set()), new.get(resource, set())
+        if was == now:
+            continue
+        kind = "added" if not was else "removed" if not now else "changed"
+        cls = _local(types.get(resource) or others.get(resource, ""))
+        changes.append(Change(kind, resource, names.get(resource) or resource.rstrip("/").rsplit("/", 1)[-1], cls))
     order = {kind: i for i, kind in enumerate(KINDS)}
     return ChangeList(tuple(sorted(changes, key=lambda c: order[c.kind])))
+
+
+def _by_owner(triples: Iterable[Triple]) -> Mapping[str, set[Triple]]:
+    """The triples by the resource they describe: a subject's own, and its skolemised blank nodes'."""
+    found: dict[str, set[Triple]] = defaultdict(set)
+    for t in triples:
+        found[term_value(t.subject).split("#genid-")[0]].add(t)
+    return found
 
 
 def _as_stored(triples: Iterable[Triple]) -> list[Triple]:
@@ -180,17 +198,6 @@ def _as_stored(triples: Iterable[Triple]) -> list[Triple]:
     memory = Store()
     memory.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
     return [quad.triple for quad in memory]
-
-
-def _descriptions(triples: Iterable[Triple], wanted: set[str], inverse: set[str]) -> Mapping[str, set[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for t in triples:
-        subject, obj = term_value(t.subject), t.object
-        if subject in wanted:
-            found[subject].add(f"{t.predicate} {obj}")
-        if isinstance(obj, NamedNode) and obj.value in wanted and t.predicate.value in inverse:
-            found[obj.value].add(f"^{t.predicate} {t.subject}")
-    return found
 
 
 def _types(triples: Iterable[Triple], any_class: bool = False) -> dict[str, str]:
@@ -216,5 +223,5 @@ def _names(triples: Iterable[Triple]) -> dict[str, str]:
     return {s: v for s, (_, v) in found.items()}
 
 
-__all__ = ["Change", "ChangeList", "change_list", "counted", "deletions", "inverse_paths", "kept_paths", "replaced",
-           "table_classes"]
+__all__ = ["Change", "ChangeList", "after_write", "change_list", "counted", "deletions", "inverse_paths", "kept_paths",
+           "replaced", "table_classes"]

@@ -13,7 +13,15 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import LookalikeTerm, NotOwner, UndeclaredTerm, UsageError, ValidationFailed
 from isic_graph.ingest import ownership, retraction, settling
-from isic_graph.ingest.changes import ChangeList, change_list, deletions, inverse_paths, kept_paths, replaced
+from isic_graph.ingest.changes import (
+    ChangeList,
+    after_write,
+    change_list,
+    deletions,
+    inverse_paths,
+    kept_paths,
+    replaced,
+)
 from isic_graph.ingest.classes import check_class_positions, unknown_classes
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
@@ -202,7 +210,9 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     removing = removing - batch.subjects if mode is Mode.UPSERT and not sheet else frozenset()
     resources |= removing
     kept = kept_paths(batch.tables) if sheet and mode is not Mode.REPLACE else frozenset()
-    changes = change_list(stored, batch.triples, resources, paths, kept)
+    operations = _graph_write(graph, batch, mode, sheet, resources, paths, kept, removing)
+    # The change list is the difference the write makes, subject by subject: the same operations, run on a copy.
+    changes = change_list(stored, after_write(stored, graph, operations))
     published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
     created = not stored
     withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
@@ -214,18 +224,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     # What the write may join or part in the identity graph: the resources given identifiers before and after.
     changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
                                             else batch.subjects)
-    operations = []
-    if mode is Mode.REPLACE:
-        operations.append(f"DROP SILENT GRAPH {iri(graph)}")
-    elif mode is Mode.TABLES or sheet:  # upsert of tables: their rows only, none removed
-        again = resources & batch.subjects  # described again: what absent tables state of them stays
-        operations.extend(deletions(graph, again, paths, kept) + deletions(graph, resources - again, paths))
-    else:
-        operations.extend(_delete_descriptions(graph, batch.subjects | removing))
-        if removing:  # and what the network's graph says of them elsewhere (a committee naming a removed partner)
-            operations.append(f"DELETE {{ GRAPH {iri(graph)} {{ ?s ?p ?r }} }} WHERE {{ VALUES ?r {{ "
-                              f"{iris(sorted(removing))} }} GRAPH {iri(graph)} {{ ?s ?p ?r }} }}")
-    operations.append(insert_data(graph, batch.triples))
+    operations = list(operations)
     operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
     records = _provenance(activity, graph, graphs, network, batch, mode, validator.shapes_version, now)
     operations.append(insert_data(graphs.metadata, records))
@@ -242,6 +241,24 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     update_identity(store, graphs, changed | (resources if mode is Mode.TABLES or sheet else frozenset()))
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
                         changes, published, withdrawn=withdrawn, links=links)
+
+
+def _graph_write(graph: str, batch: Batch, mode: Mode, sheet: bool, resources: frozenset[str],
+                 paths: frozenset[str], kept: frozenset[str], removing: frozenset[str]) -> list[str]:
+    """The update operations that write a batch into the network's graph (and to no other graph)."""
+    operations = []
+    if mode is Mode.REPLACE:
+        operations.append(f"DROP SILENT GRAPH {iri(graph)}")
+    elif mode is Mode.TABLES or sheet:  # upsert of tables: their rows only, none removed
+        again = resources & batch.subjects  # described again: what absent tables state of them stays
+        operations.extend(deletions(graph, again, paths, kept) + deletions(graph, resources - again, paths))
+    else:
+        operations.extend(_delete_descriptions(graph, batch.subjects | removing))
+        if removing:  # and what the network's graph says of them elsewhere (a committee naming a removed partner)
+            operations.append(f"DELETE {{ GRAPH {iri(graph)} {{ ?s ?p ?r }} }} WHERE {{ VALUES ?r {{ "
+                              f"{iris(sorted(removing))} }} GRAPH {iri(graph)} {{ ?s ?p ?r }} }}")
+    operations.append(insert_data(graph, batch.triples))
+    return operations
 
 
 def _replaced(stored: list[Triple], batch: Batch, mode: Mode) -> tuple[frozenset[str], frozenset[str]]:

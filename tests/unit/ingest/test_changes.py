@@ -1,12 +1,13 @@
 """The change list an upload shows: a value sent again as it was written is no change, whatever form the
-store keeps it in; a value that differs is one."""
+store keeps it in; a value that differs is one; every subject whose triples differ is named, a skolemised blank
+node's triples counting for their owner."""
 
 from __future__ import annotations
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.ingest.changes import change_list
+from isic_graph.ingest.changes import after_write, change_list
 from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, XSD
 
 FUNDING = "http://localhost:5000/id/funding/cdp-caf"
@@ -23,11 +24,11 @@ def described(amount: str, datatype: str) -> list[Triple]:
     ("true", "1", "boolean"), ("2014-09-15", "2014-09-15", "date"),
 ])
 def test_a_value_sent_again_in_another_lexical_form_is_no_change(stored: str, sent: str, datatype: str) -> None:
-    assert change_list(described(stored, datatype), described(sent, datatype), {FUNDING}, ()).changes == ()
+    assert change_list(described(stored, datatype), described(sent, datatype)).changes == ()
 
 
 def test_a_different_amount_is_a_change() -> None:
-    changes = change_list(described("3500", "decimal"), described("3500.50", "decimal"), {FUNDING}, ()).changes
+    changes = change_list(described("3500", "decimal"), described("3500.50", "decimal")).changes
     assert [(c.kind, c.iri) for c in changes] == [("changed", FUNDING)]
 
 
@@ -44,7 +45,7 @@ def typed(subject: str, cls: str, text: str = "x") -> list[Triple]:
 def test_every_subject_added_changed_or_removed_is_named_whatever_its_class() -> None:
     stored = typed(PERSON, FOAF_PERSON, "Jeanne") + typed(THING, "http://ex.org/Anything")
     sent = typed(PERSON, FOAF_PERSON, "Jeanne M.") + typed(FUNDING, ISIC + "Funding", "CAF")
-    changes = change_list(stored, sent, {PERSON, THING, FUNDING}, ()).changes
+    changes = change_list(stored, sent).changes
     assert [(c.kind, c.iri, c.cls) for c in changes] == [
         ("added", FUNDING, "Funding"), ("changed", PERSON, FOAF_PERSON), ("removed", THING, "http://ex.org/Anything")]
 
@@ -53,11 +54,38 @@ def test_a_subject_with_no_class_is_named_too_but_not_a_blank_nodes_part() -> No
     part = f"{THING}#genid-abc"
     sent = [Triple(NamedNode(THING), NamedNode("http://ex.org/p"), NamedNode(part)),
             Triple(NamedNode(part), NamedNode("http://ex.org/q"), Literal("y"))]
-    changes = change_list([], sent, {THING, part}, ()).changes
+    changes = change_list([], sent).changes
     assert [(c.kind, c.iri, c.cls) for c in changes] == [("added", THING, "")]
 
 
 def test_a_subject_with_no_class_is_described_as_a_resource() -> None:
-    changes = change_list([], [Triple(NamedNode(THING), NamedNode("http://ex.org/p"), Literal("y"))], {THING}, ())
+    changes = change_list([], [Triple(NamedNode(THING), NamedNode("http://ex.org/p"), Literal("y"))])
     assert changes.describe("fr") == "ajouté : ressource « atk-t »"
     assert changes.describe("en") == "added: resource 'atk-t'"
+
+
+PROJECT = "http://localhost:5000/id/project/p"
+
+
+def test_a_subject_whose_only_change_is_a_link_is_changed_and_one_whose_triples_stay_is_not() -> None:
+    link = NamedNode(ISIC + "funding")
+    stored = typed(PROJECT, ISIC + "Project", "P") + described("3500", "decimal") + [
+        Triple(NamedNode(PROJECT), link, NamedNode(FUNDING))]
+    sent = typed(PROJECT, ISIC + "Project", "P") + described("3500", "decimal")
+    changes = change_list(stored, sent).changes
+    assert [(c.kind, c.iri, c.cls) for c in changes] == [("changed", PROJECT, "Project")]
+
+
+def test_a_blank_nodes_part_changing_changes_its_owner() -> None:
+    part = NamedNode(f"{THING}#genid-abc")
+    q = NamedNode("http://ex.org/q")
+    stored = typed(THING, "http://ex.org/Anything") + [Triple(part, q, Literal("y"))]
+    sent = typed(THING, "http://ex.org/Anything") + [Triple(part, q, Literal("z"))]
+    assert [(c.kind, c.iri) for c in change_list(stored, sent).changes] == [("changed", THING)]
+
+
+def test_the_state_after_a_write_is_the_operations_run_on_a_copy() -> None:
+    graph = "http://localhost:5000/graph/network/n"
+    stored = described("3500", "decimal")
+    after = after_write(stored, graph, [f"DELETE WHERE {{ GRAPH <{graph}> {{ <{FUNDING}> <{ISIC}amount> ?a }} }}"])
+    assert sorted(map(str, after)) == sorted(map(str, stored[:1]))
