@@ -450,6 +450,7 @@ def test_the_cli_refuses_a_backup_giving_a_resource_to_two_owners(good: Path, tm
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     assert f"<{INCOMPRIS}>" in result.output and 'network "anas"' in result.output \
         and 'network "fcsf"' in result.output and "restored 0" not in result.output, result.output
+    assert "would leave every resource without its owner" in result.output
     assert content(tmp_path / "store") == before
 
 
