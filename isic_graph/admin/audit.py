@@ -9,8 +9,12 @@ for the rest.
     ontology, thesauri                           no personal data; no resource of the instance's own
                                                  namespace (data there would escape the shapes)
     identity                                     owl:sameAs links between IRIs, nothing else; no personal data
-    metadata (provenance), reference data,       no personal data
-    the default graph
+    ownership                                    one owner for each resource: two records of it naming two
+                                                 owners contradict each other (and no personal data)
+    reference data, the default graph's own      as `isic-graph load` and the Graph Store check them: no
+                                                 personal data, nothing about a resource a network or a peer
+                                                 owns (by the backup's records), but territories
+    metadata (provenance)                        no personal data
 
 Problems name the graph, the resource and what is wrong, never the personal datum itself.
 """
@@ -24,15 +28,17 @@ from pyoxigraph import NamedNode, Triple
 from rdflib import URIRef
 
 from isic_graph.admin.backup import graph_of
+from isic_graph.admin.reference import claimed_iris, owned_elsewhere
 from isic_graph.errors import NotOwner, Problem, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
-from isic_graph.ingest.ownership import is_record_name
+from isic_graph.ingest.ownership import ATTRIBUTED, SUBJECT, is_record_name, key, owner_named
 from isic_graph.ingest.ownership import owners as owners_of
 from isic_graph.ingest.targets import described, withdrawn
 from isic_graph.privacy import Kind, masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore
 from isic_graph.rdf.namespaces import OWL, Graphs, check_slug
+from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 from isic_graph.validation.personal import SH, personal_data_in
 from isic_graph.validation.reports import ValidationReport
@@ -66,6 +72,10 @@ def audit(store: Store, graphs: Graphs, validator: Validator, lang: str = "en",
             triples = store.graph_triples(graph)
             problems += identity_problems(triples, graph)
             private[graph] = privacy_problems(graph, triples, graphs)
+        elif graph == graphs.ownership:
+            problems += ownership_problems(store, graphs)
+        elif not graphs.is_reserved(graph):  # reference data, or the default graph's own triples
+            problems += reference_problems(store, graph, graphs)
     rest = (quad for graph in names if graph not in checked_by_shapes and graph not in private
             for quad in store.stream(graph))
     for graph, quads in groupby(counted(rest, on_step, "checking personal data", None, "quads"), key=graph_of):
@@ -146,6 +156,34 @@ def foreign_problems(store: Store, graph: str, graphs: Graphs, triples: list[Tri
                                     f"the copy states about a resource of {owner.describe()} what its graph does not "
                                     "(a harvest keeps only the peer's own resources)"))
     return problems[:20]
+
+
+def ownership_problems(store: Store, graphs: Graphs) -> list[Problem]:
+    """The resources the ownership graph gives to two owners or more (two records of one resource, or one record
+    attributed twice): the store would read one of them, whichever it comes on first, and keep the other unseen."""
+    rows = store.select(f"SELECT DISTINCT ?s ?a WHERE {{ GRAPH {iri(graphs.ownership)} {{ ?r <{SUBJECT}> ?s ; "
+                        f"<{ATTRIBUTED}> ?a }} FILTER(isIRI(?s) && isIRI(?a)) }}").rows
+    by_subject: dict[str, tuple[str, set[str]]] = {}  # by key: the spellings of a resource are one resource
+    for row in rows:
+        by_subject.setdefault(key(graphs, row["s"].value), (row["s"].value, set()))[1].add(row["a"].value)
+    problems = []
+    for subject, agents in sorted(by_subject.values()):
+        if len(agents) > 1:
+            named = " and ".join(f"{owner_named(graphs, a).describe()} (<{a}>)" for a in sorted(agents))
+            problems.append(Problem(graphs.ownership, subject, f"the ownership records of <{subject}> contradict each "
+                                    f"other: they give it to {named}, where a resource has one owner"))
+    return problems[:20]
+
+
+def reference_problems(store: Store, graph: str, graphs: Graphs) -> list[Problem]:
+    """The resources a graph of reference data (or the default graph's own) describes that a network or a peer owns,
+    by the backup's records or by rule: `isic-graph load` and the Graph Store refuse such data, and so does a
+    restoration (territories, which reference data describes, excepted: reference.owned_elsewhere)."""
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}").rows
+    subjects = claimed_iris((row["s"].value for row in rows), graphs)
+    return [Problem(graph, subject, f"<{subject}> belongs to {owner.describe()}, which alone describes it: reference "
+                    "data describes territories and this instance's own resources, not another's")
+            for subject, owner in owned_elsewhere(store, graphs, subjects)[:20]]
 
 
 def vocabulary_problems(triples: list[Triple], graph: str, graphs: Graphs) -> list[Problem]:

@@ -114,7 +114,8 @@ def claim_reference(store: Store, graphs: Graphs, triples: Sequence[Triple],
                     now: datetime.datetime | None = None) -> None:
     """Reference data makes the instance the owner of the subjects it describes (a neighbourhood a
     network described first becomes the instance's when reference data for it is loaded), but for the
-    networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'."""
+    networks' own IRIs (`{base}id/network/…`, in any spelling): those stay their networks'. The data was checked
+    before (reference.refuse_owned): it describes no other resource a network or a peer owns."""
     subjects = claimed(triples, graphs)
     if not subjects:
         return

@@ -3,7 +3,8 @@
 The file is read a block at a time and written a chunk of triples at a time, so memory does not grow with
 its size (but for its blank nodes: their stable names hang on their whole description, see
 documents.skolemise, so the triples holding one are kept until the end of the file). Each chunk is
-checked for personal data as it comes; the subjects it describes become the instance's (ownership.py).
+checked for personal data, and for subjects a network or a peer owns (territories excepted: refuse_owned), as it
+comes; the subjects it describes become the instance's (ownership.py).
 
 All or nothing: on an embedded store on disk, the graph is written into a copy of the store beside it
 (hard-linked, so quick), which then takes the store's place in one step (store/swap.py): a kill at any
@@ -20,13 +21,13 @@ from typing import IO, Iterable, Iterator, Sequence, cast
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from isic_graph.errors import DocumentTooLarge, UsageError, ValidationFailed
+from isic_graph.errors import DocumentTooLarge, NotOwner, UsageError, ValidationFailed
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import OPERATOR, Document
 from isic_graph.ingest.reading import _read, read_stream, skolemise
 from isic_graph.progress import OnStep, ReadCounter, Step, ignore
 from isic_graph.rdf.formats import format_for_path
-from isic_graph.rdf.namespaces import PROV, XSD, Graphs
+from isic_graph.rdf.namespaces import ISIC, PROV, RDF_TYPE, XSD, Graphs
 from isic_graph.sparql.default_graph import Written, entering, leaving
 from isic_graph.sparql.terms import iri, is_iri
 from isic_graph.sparql.updates import insert_data
@@ -62,7 +63,7 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str, on_step
         raise UsageError(f"no such file: {path}" if not path.exists() else f"{path} is not a file",
                          f"fichier introuvable : {path}" if not path.exists() else f"{path} n'est pas un fichier")
     activity, record = load_activity(graphs, now)
-    pieces = _pieces(path, graphs, graph, activity, on_step)
+    pieces = _pieces(path, store, graphs, graph, activity, on_step)
     if isinstance(store, EmbeddedStore) and store.path is not None:
         return _into_copy(store, graph, graphs.ownership, pieces, record)
     store.update_operations(_operations(graph, pieces, record), written=Written(graphs=[graph, graphs.ownership]))
@@ -91,13 +92,57 @@ def claimed(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
     """The subjects reference data describes (a skolemised blank node's is the IRI it hangs from), but for the
     networks' own IRIs (`{base}id/network/…`, in any spelling) and those under a registered peer's URI space:
     those stay their networks' and peers'."""
-    return sorted({t.subject.value.split("#genid-")[0] for t in triples if isinstance(t.subject, NamedNode)
-                   and not ownership.names_a_network(graphs, t.subject.value)
-                   and not ownership.in_a_peer_space(graphs, t.subject.value)})
+    return claimed_iris((t.subject.value for t in triples if isinstance(t.subject, NamedNode)), graphs)
 
 
-def _pieces(path: Path, graphs: Graphs, graph: str, activity: str, on_step: OnStep) -> Iterator[list[Triple] | str]:
-    """What the load writes, in order: chunks of triples for the graph, and the updates claiming their subjects."""
+def claimed_iris(subjects: Iterable[str], graphs: Graphs) -> list[str]:
+    """claimed, of the subject IRIs alone."""
+    return sorted({s.split("#genid-")[0] for s in subjects
+                   if not ownership.names_a_network(graphs, s) and not ownership.in_a_peer_space(graphs, s)})
+
+
+TERRITORY = ISIC + "Territory"
+
+
+def owned_elsewhere(store: Store, graphs: Graphs, subjects: Sequence[str]) -> list[tuple[str, ownership.Owner]]:
+    """The subjects (as claimed lists them) that a network or a peer owns, by record or by rule, with their owner:
+    reference data may not describe them. Territories are the exception: reference data describes them (a
+    neighbourhood a network described first becomes the instance's when reference data for it is loaded);
+    a territory is an IRI under `{base}id/territory/`, or one a graph of the store types isic:Territory."""
+    found = sorted((s, o) for s, o in ownership.owners(store, graphs, subjects).items() if o.kind != "instance")
+    if not found:
+        return []
+    territories = ownership.key(graphs, graphs.base) + "id/territory/"
+    found = [(s, o) for s, o in found if not ownership.key(graphs, s).startswith(territories)]
+    typed: set[str] = set()
+    for start in range(0, len(found), ownership.CHUNK):
+        values = " ".join(iri(s) for s, _ in found[start:start + ownership.CHUNK])
+        rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s {iri(RDF_TYPE)} "
+                            f"{iri(TERRITORY)} }} }}").rows
+        typed.update(row["s"].value for row in rows)
+    return [(s, o) for s, o in found if s not in typed]
+
+
+def refuse_owned(store: Store, graphs: Graphs, subjects: Sequence[str]) -> None:
+    """NotOwner, naming the first subject a network or a peer owns (owned_elsewhere) and its owner, if there is one:
+    reference data describes territories and the instance's own resources, never another's."""
+    if taken := owned_elsewhere(store, graphs, subjects):
+        subject, owner = taken[0]
+        more = f" (and {len(taken) - 1} other(s))" if len(taken) > 1 else ""
+        plus = f" (et {len(taken) - 1} autre(s))" if len(taken) > 1 else ""
+        raise NotOwner(f"<{subject}>{more} belongs to {owner.describe()}, which alone describes it; reference data "
+                       "describes territories and this instance's own resources, not another's; nothing was stored",
+                       subject, owner.agent,
+                       fr=f"<{subject}>{plus} appartient {owner.describe('fr à')}, qui seul le décrit ; les données "
+                          "de référence décrivent les territoires et les ressources de cette instance, pas celles "
+                          "d'un autre ; rien n'a été enregistré")
+
+
+def _pieces(path: Path, store: Store, graphs: Graphs, graph: str, activity: str,
+            on_step: OnStep) -> Iterator[list[Triple] | str]:
+    """What the load writes, in order: chunks of triples for the graph, and the updates claiming their subjects
+    (each chunk checked first: no personal data, no subject a network or a peer owns, read in the store as it was
+    before the load)."""
     held: list[Triple] = []  # the triples with a blank node, named once the whole file is read
     instance = ownership.instance(graphs)
     reading = _Reading(path, on_step)
@@ -106,12 +151,16 @@ def _pieces(path: Path, graphs: Graphs, graph: str, activity: str, on_step: OnSt
             refuse_personal_data(chunk)
             plain = [t for t in chunk if not _blank(t)]
             held += (t for t in chunk if _blank(t))
+            subjects = claimed(plain, graphs)
+            refuse_owned(store, graphs, subjects)
             yield plain
-            if subjects := claimed(plain, graphs):
+            if subjects:
                 yield ownership.claim_update(graphs, instance, subjects, activity, replace=True)
     for chunk in _chunks(iter(skolemise(held, graphs.base)), CHUNK):
+        subjects = claimed(chunk, graphs)
+        refuse_owned(store, graphs, subjects)
         yield chunk
-        if subjects := claimed(chunk, graphs):
+        if subjects:
             yield ownership.claim_update(graphs, instance, subjects, activity, replace=True)
 
 

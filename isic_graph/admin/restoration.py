@@ -69,7 +69,9 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
     passed its checks (see audit.py); then recount every graph.
 
     A graph that fails refuses the whole restoration (RestoreRefused, naming graph, resource and problem), unless
-    only_conforming: then the graphs that pass are restored, the others left out and named in the result.
+    only_conforming: then the graphs that pass are restored, the others left out and named in the result; but
+    an ownership graph that fails (a resource given to two owners) refuses it even then: without it, no resource
+    would have its owner.
     """
     manifest = checked.manifest
     if manifest.base_iri != graphs.base:
@@ -98,11 +100,14 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
             staged.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
                           written=Written())
         problems = audit(staged, graphs, validator, on_step=on_step)  # reads the named graphs alone (GRAPH ?g)
-        if problems and not only_conforming:
+        contradictions = [p for p in problems if p.graph == graphs.ownership]  # no graph can stand for it
+        if problems and (contradictions or not only_conforming):
             failing = sorted({p.graph for p in problems})
+            advice = ("correct them: the ownership graph fails its checks, and leaving it out (--only-conforming) "
+                      "would leave every resource without its owner") if contradictions else (
+                "correct them, or pass --only-conforming to restore the graphs that pass and leave out these")
             raise RestoreRefused(f"{len(problems)} problem(s) in {len(failing)} graph(s) of the backup; nothing was "
-                                 "restored: correct them, or pass --only-conforming to restore the graphs that "
-                                 "pass and leave out these", problems)
+                                 f"restored: {advice}", problems)
         staged.fill_default_graph()  # it held the backup's own triples alone, now in a named graph too
         leave_out(staged, graphs, problems)  # the identity graph worked out again reads the default graph
         notes = [*shipped_vocabulary(staged, graphs), *told(staged, graphs)]

@@ -6,8 +6,9 @@ Owners:
   OWL, SKOS, Dublin Core, FOAF, PROV, schema.org…, in any spelling, either web scheme), its own IRIs outside
   `{base}id/` (graphs, catalogue), the IRIs it mints for its records (`id/ingestion/…`, `id/harvest/…`,
   `id/load/…`, `id/ownership…/…`, `id/peer/…`, and the `ni:` names of submitted files), and
-  what `isic-graph load` brings (reference data, territories included: loading reference data about a
-  subject makes the instance its owner);
+  what `isic-graph load` brings (reference data: loading reference data about a subject nobody else owns, or
+  about a territory a network described first, makes the instance its owner; reference data about another
+  resource a network or a peer owns is refused, admin/reference.py);
 - a registered peer owns the IRIs under its `void:uriSpace` (outside this instance's own base, where it
   owns what it is first to publish here, as a network does), from the moment it is added: the peer
   registry is read at each check, and the space is recorded in the ownership graph at its harvests. A

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -12,7 +14,7 @@ import pytest
 from isic_graph.admin import reference
 from isic_graph.admin.reference import load_reference
 from isic_graph.config import Settings
-from isic_graph.errors import DocumentTooLarge, ParseError, UsageError, ValidationFailed
+from isic_graph.errors import DocumentTooLarge, NotOwner, ParseError, UsageError, ValidationFailed
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import DocumentLimits
 from isic_graph.progress import Step
@@ -150,6 +152,64 @@ def test_a_fault_in_the_middle_of_the_file_leaves_the_store_exactly_as_it_was(
     assert fingerprint(store) == before
     if isinstance(store, EmbeddedStore) and store.path is not None:
         assert leftovers(store.path) == []
+
+
+TAKEN = BASE + "id/project/north-project"
+
+
+@pytest.mark.parametrize("line", [
+    pytest.param(f'<{TAKEN}> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .', id="plain"),
+    pytest.param(f'<{TAKEN}> <http://example.org/ref/part> _:b .\n_:b <http://example.org/ref/p> "x" .',
+                 id="with-a-blank-node"),
+    pytest.param(f'<{TAKEN.upper().replace("HTTP://LOCALHOST:5000/", BASE)}> '
+                 '<http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .', id="another-case"),
+])
+def test_a_file_describing_a_networks_resource_is_refused_whole(
+        holding_old: Store, graphs: Graphs, tmp_path: Path, line: str, small_chunks: int) -> None:
+    """Reference data describes territories and the instance's own resources, never a network's (nor a peer's):
+    the load names the resource and its owner and leaves the store as it was, the owner unchanged."""
+    store = holding_old
+    ownership.claim(store, graphs, ownership.network(graphs, "north"), [TAKEN], BASE + "id/ingestion/x")
+    before = fingerprint(store)
+    with pytest.raises(NotOwner) as refused:
+        load_reference(store, graphs, broken_in_the_middle(tmp_path / "new.nt", line, small_chunks), REFERENCE)
+    assert refused.value.owner == ownership.network(graphs, "north").agent
+    assert 'belongs to network "north"' in refused.value.message and "nothing was stored" in refused.value.message
+    assert fingerprint(store) == before
+    assert ownership.owner_of(store, graphs, TAKEN) == ownership.network(graphs, "north")
+    if isinstance(store, EmbeddedStore) and store.path is not None:
+        assert leftovers(store.path) == []
+
+
+def test_a_file_describing_territories_a_network_described_first_makes_them_the_instances(
+        store: Store, graphs: Graphs, tmp_path: Path) -> None:
+    commune, quartier = BASE + "id/territory/commune/35238", BASE + "id/place/maurepas"
+    ownership.claim(store, graphs, ownership.network(graphs, "north"), [commune, quartier], BASE + "id/ingestion/x")
+    store.update(f"INSERT DATA {{ GRAPH <{graphs.network('north')}> {{ <{quartier}> a "
+                 "<https://w3id.org/isic/ontology#Territory> } }")
+    path = tmp_path / "insee.nt"
+    path.write_text(f'<{commune}> <http://www.w3.org/2000/01/rdf-schema#label> "Rennes"@fr .\n'
+                    f'<{quartier}> <http://www.w3.org/2000/01/rdf-schema#label> "Maurepas"@fr .\n', encoding="utf-8")
+    assert load_reference(store, graphs, path, REFERENCE) == 2
+    assert ownership.owner_of(store, graphs, commune) == ownership.owner_of(store, graphs, quartier) \
+        == ownership.instance(graphs)
+
+
+def test_the_command_refuses_a_file_describing_a_networks_resource(
+        initialised: tuple[Path, bytes], tmp_path: Path, graphs: Graphs) -> None:
+    shutil.copytree(initialised[0], tmp_path / "store")
+    with EmbeddedStore(tmp_path / "store") as store:
+        ownership.claim(store, graphs, ownership.network(graphs, "north"), [TAKEN], BASE + "id/ingestion/x")
+        before = fingerprint(store)
+    path = tmp_path / "ref.nt"
+    path.write_text(f'<{TAKEN}> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .\n', encoding="utf-8")
+    result = subprocess.run([*COMMAND, "load", str(path), "--graph", REFERENCE], capture_output=True, text=True,
+                            env={**{k: v for k, v in os.environ.items() if not k.startswith("ISIC_")},
+                                 "ISIC_BASE_IRI": BASE, "ISIC_STORE": str(tmp_path / "store")}, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert f"<{TAKEN}>" in result.stderr and 'network "north"' in result.stderr and "Traceback" not in result.stderr
+    with EmbeddedStore(tmp_path / "store") as store:
+        assert fingerprint(store) == before
 
 
 def test_managed_graphs_and_files_that_are_not_one_rdf_graph_are_refused(

@@ -405,3 +405,95 @@ def test_a_harvested_copy_naming_a_territory_a_network_describes_restores_as_it_
         restored = restore_into(target, folder, validator)
         assert restored.left_out == () and PEER_COPY in restored.counts
         assert target.query(f'ASK {{ GRAPH <{PEER_COPY}> {{ ?s ?p "CCAS de Tourcoing"@fr }} }}') is True
+
+
+RENNES = f"{BASE}id/territory/commune/35238"  # anas's, by record
+EVIL = "http://evil.example/g"
+SECOND_RECORD = [
+    pytest.param(f"INSERT DATA {{ GRAPH <{GRAPHS.ownership}> {{ <{BASE}id/ownership/0123456789abcdef0123456789abcdef> "
+                 f"a <{PROV}Entity> ; <{DCT}subject> <{INCOMPRIS}> ; <{PROV}wasAttributedTo> <{BASE}id/network/fcsf> ; "
+                 f"<{PROV}wasGeneratedBy> <{BASE}id/load/20240101T000000000000Z> }} }}", id="second-record"),
+    pytest.param(f"INSERT DATA {{ GRAPH <{GRAPHS.ownership}> {{ <{record(GRAPHS, key(GRAPHS, INCOMPRIS))}> "
+                 f"<{PROV}wasAttributedTo> <{BASE}id/network/fcsf> }} }}", id="record-attributed-twice"),
+]
+
+
+@pytest.mark.parametrize("update", SECOND_RECORD)
+@pytest.mark.parametrize("only_conforming", [False, True])
+def test_a_backup_giving_a_resource_to_two_owners_is_refused_whole_even_when_only_conforming(
+        good: Path, mine: Path, tmp_path: Path, validator: Validator, update: str, only_conforming: bool) -> None:
+    """Two ownership records of one resource naming two owners: the store would read one and keep the other unseen
+    (and `owner conflicts` would not list it); nothing is restored, the resource and both owners named."""
+    folder = variant(good, tmp_path / "b", update)
+    target = EmbeddedStore(Path(shutil.copytree(mine, tmp_path / "store")))
+    before = fingerprint(target)
+    with pytest.raises(RestoreRefused) as refused:
+        restore_into(target, folder, validator, replace=True, only_conforming=only_conforming)
+    assert fingerprint(target) == before
+    problems = refused.value.problems
+    assert {p.graph for p in problems} == {GRAPHS.ownership} and [p.subject for p in problems] == [INCOMPRIS]
+    assert 'network "anas"' in problems[0].problem and 'network "fcsf"' in problems[0].problem
+    target.close()
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_the_cli_refuses_a_backup_giving_a_resource_to_two_owners(good: Path, tmp_path: Path, replace: bool,
+                                                                  initialised: tuple[Path, bytes]) -> None:
+    folder = variant(good, tmp_path / "b", SECOND_RECORD[0].values[0])
+    env = {"ISIC_STORE": str(tmp_path / "store")}
+    if replace:
+        shutil.copytree(initialised[0], tmp_path / "store")
+    else:
+        EmbeddedStore(tmp_path / "store").close()
+    before = content(tmp_path / "store")
+    result = cli(env, "restore", str(folder), *(["--replace"] if replace else []))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"<{INCOMPRIS}>" in result.output and 'network "anas"' in result.output \
+        and 'network "fcsf"' in result.output and "restored 0" not in result.output, result.output
+    assert "would leave every resource without its owner" in result.output
+    assert content(tmp_path / "store") == before
+
+
+@pytest.mark.parametrize("graph", [EVIL, GRAPHS.default_own])
+def test_a_graph_of_reference_data_describing_a_networks_resource_is_refused(
+        good: Path, mine: Path, tmp_path: Path, validator: Validator, graph: str) -> None:
+    """As `isic-graph load` and the Graph Store refuse it: reference data describes no resource a network owns."""
+    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{graph}> {{ <{INCOMPRIS}> <{DCT}title> "PWNED"@fr '
+                                           f'. <urn:x:a> <urn:x:b> "c" }} }}')
+    target = EmbeddedStore(Path(shutil.copytree(mine, tmp_path / "store")))
+    before = fingerprint(target)
+    with pytest.raises(RestoreRefused) as refused:
+        restore_into(target, folder, validator, replace=True)
+    assert fingerprint(target) == before
+    problems = refused.value.problems
+    assert [(p.graph, p.subject) for p in problems] == [(graph, INCOMPRIS)]
+    assert 'belongs to network "anas"' in problems[0].problem
+    target.close()
+    with EmbeddedStore(None) as empty:  # asked to, the graph is left out, the rest restored
+        restored = restore_into(empty, folder, validator, only_conforming=True)
+        assert restored.left_out_graphs == [graph]
+        assert empty.query('ASK { ?s ?p "PWNED"@fr }') is False
+
+
+def test_the_cli_refuses_a_reference_graph_describing_a_networks_resource(good: Path, tmp_path: Path,
+                                                                         initialised: tuple[Path, bytes]) -> None:
+    folder = variant(good, tmp_path / "b",
+                     f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{INCOMPRIS}> <{DCT}title> "PWNED"@fr }} }}')
+    shutil.copytree(initialised[0], tmp_path / "store")
+    before = content(tmp_path / "store")
+    result = cli({"ISIC_STORE": str(tmp_path / "store")}, "restore", "--replace", str(folder))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"graph <{EVIL}>" in result.output and f"<{INCOMPRIS}>" in result.output \
+        and 'network "anas"' in result.output and "reference data restored" not in result.output
+    assert content(tmp_path / "store") == before
+
+
+def test_reference_data_about_territories_and_the_instances_own_resources_is_restored(
+        good: Path, tmp_path: Path, validator: Validator) -> None:
+    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{RENNES}> <{DCT}description> "INSEE"@fr '
+                                           f'. <{BASE}id/organisation/annuaire> <{DCT}title> "Annuaire"@fr '
+                                           f'. <{BASE}id/network/anas> <{DCT}description> "listed"@fr }} }}')
+    with EmbeddedStore(None) as target:
+        restored = restore_into(target, folder, validator)
+        assert restored.left_out == () and f"<{EVIL}>" in " ".join(restored.notes)
+        assert target.query(f'ASK {{ <{RENNES}> ?p "INSEE"@fr }}') is True

@@ -267,6 +267,26 @@ def test_reference_data_makes_the_instance_the_owner(client: FlaskClient, tokens
     assert post(client, tokens["first"], "first", f'<{quartier}> rdfs:label "Maurepas"@fr .').status_code in (200, 201)
 
 
+@pytest.mark.parametrize("method", ["put", "post"])
+@pytest.mark.parametrize("graph", ["http://example.org/graph/quartiers", "default"])
+def test_the_administrators_reference_data_about_a_networks_project_is_refused_whole(
+        app: Flask, client: FlaskClient, method: str, graph: str) -> None:
+    """Reference data describes territories and the instance's own resources: a Graph Store write to a graph of
+    reference data (or to the default graph's own) saying something about a network's project writes nothing."""
+    store, graphs = services(app).store, services(app).graphs
+    target = graphs.default_own if graph == "default" else graph
+    before = store.graph_triples(target), store.graph_triples(graphs.ownership)
+    answer = getattr(client, method)(
+        "/graph-store", query_string={"default": ""} if graph == "default" else {"graph": graph},
+        data=f'<{BASE}id/organisation/annuaire> <http://purl.org/dc/terms/title> "Annuaire"@fr .\n'
+             f'<{PROJECT}> <http://purl.org/dc/terms/title> "PWNED"@fr .\n',
+        content_type="application/n-triples", headers=bearer(ADMIN))
+    refused(answer, PROJECT)
+    assert (store.graph_triples(target), store.graph_triples(graphs.ownership)) == before
+    assert store.query('ASK { ?s ?p "PWNED"@fr }') is False
+    assert ownership.owner_of(store, graphs, PROJECT) == ownership.network(graphs, "anas")
+
+
 def test_the_owner_is_shown_on_the_resource_page(client: FlaskClient) -> None:
     page = titles(client)
     owner = page.split('id="provenance"', 1)[1]
@@ -332,8 +352,12 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
         assert refused.exit_code == 1 and "always owns it" in refused.output
         reference = tmp_path / "reference.ttl"
         reference.write_text(f'<{BASE}id/organisation/solo> <http://www.w3.org/2000/01/rdf-schema#label> "Solo" .\n')
-        assert cli("load", str(reference), "--graph", "https://example.org/graph/reference").exit_code == 0
-        assert "this instance" in cli("owner", "show", f"{BASE}id/organisation/solo").output  # reference data's now
+        loaded = cli("load", str(reference), "--graph", "https://example.org/graph/reference")  # north's, not ours
+        assert loaded.exit_code == 1 and f"<{BASE}id/organisation/solo>" in loaded.output \
+            and 'belongs to network "north"' in loaded.output and "nothing was stored" in loaded.output
+        assert 'network "north"' in cli("owner", "show", f"{BASE}id/organisation/solo").output
+        with open_store(settings) as store:
+            assert store.query("ASK { GRAPH <https://example.org/graph/reference> { ?s ?p ?o } }") is False
     finally:
         with open_store(settings) as store:
             store.update("DROP ALL")
