@@ -5,12 +5,16 @@ French words), and the punctuation between a sentence and the list that follows 
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import bearer
+from tests.support.paths import ROOT
+from tests.unit import test_cli
 
 NETWORK = "action-sociale-35"
 HEADER = "financement,projet,financeur,montant,devise\n"
@@ -36,3 +40,29 @@ def test_the_row_of_a_not_owner_problem_is_in_the_answers_language(client: Flask
     body = refusal(client, token, {"fundings.csv": sheet})
     assert body["code"] == "not-owner" and body["row"] == "fundings.csv, ligne 2", body
     assert "appartient" in str(body["detail"])
+
+
+cli = test_cli.cli  # the fixture: the commands, on a store made afresh for each test
+
+
+def test_the_cli_says_what_it_checks_in_the_language_asked(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "fundings.csv"
+    sheet.write_bytes((ROOT / "samples" / NETWORK / "fundings.csv").read_bytes())
+    french = cli("ingest", str(sheet), "--network", NETWORK, "--lang", "fr", "--dry-run")
+    assert "vérification de 1 fichier(s) pour le réseau" in french.output and "validating" not in french.output
+    english = cli("ingest", str(sheet), "--network", NETWORK, "--lang", "en", "--dry-run")
+    assert "validating 1 file(s) for network" in english.output and "vérification" not in english.output
+
+
+@pytest.mark.parametrize("files, said", [
+    ({"fundings.csv": b"financement,projet,financeur,montant,devise,zzzzzzzz\nf,p,o,1,EUR,x\n"},
+     "colonne inconnue. Colonnes possibles : financement"),
+    ({"qqqqqqqq.csv": HEADER.encode() + b"f,p,o,1,EUR\n"},
+     "ce n'est pas un tableau de la fiche. Tableaux attendus : "),
+    ({"fundings.csv": b"financement,projet,financeur,montant,devise,montan\nf,p,o,1,EUR,x\n"},
+     "colonne inconnue ; vouliez-vous dire « montant » ? Colonnes possibles : financement"),
+])
+def test_a_list_of_what_is_expected_is_its_own_sentence(client: FlaskClient, token: str, files: dict[str, bytes],
+                                                         said: str) -> None:
+    body = refusal(client, token, files)
+    assert said in json.dumps(body, ensure_ascii=False), body
