@@ -89,7 +89,7 @@ class IsicError(Exception):
         message = redact(message)
         super().__init__(message)
         self.message = message
-        self.fr = redact(fr) if fr is not None else None
+        self.fr = redact(fr, "fr") if fr is not None else None
 
     def text(self, lang: str = "en") -> str:
         """The message in a language (fr or en): its French words where they are written, else the English."""

@@ -10,7 +10,7 @@ import pyoxigraph
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from isic_graph.privacy import personal_data
+from isic_graph.privacy import in_language, personal_data
 from isic_graph.rdf.labels import choose, pick, pick_literal
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDFS, curie
 from isic_graph.validation.personal import (
@@ -75,7 +75,7 @@ class Violation:
         line = " — ".join(parts + [message])
         if self.location:
             line = f"[{self.location.describe(lang)}] {line}"
-        return line
+        return in_language(line, lang)  # its masked values in its words
 
     def to_dict(self) -> dict[str, object]:
         return {"focusNode": self.focus, "label": self.focus_label, "path": self.path, "field": dict(self.field_names),

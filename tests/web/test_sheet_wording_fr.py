@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from flask.testing import FlaskClient
 
@@ -66,3 +67,35 @@ def test_a_list_of_what_is_expected_is_its_own_sentence(client: FlaskClient, tok
                                                          said: str) -> None:
     body = refusal(client, token, files)
     assert said in json.dumps(body, ensure_ascii=False), body
+
+
+def workbook(sheet: str, header: list[str]) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    book.active.append(header)
+    book.active.append(["f", "p", "o", "1", "EUR"][:len(header)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("sheet, header, place", [
+    ("fundings 0612345678", ["financement", "projet", "financeur", "montant", "devise"],
+     "[fiche.xlsx › fundings *** (numéro de téléphone), ligne 1]"),
+    ("projects", ["projet", "jean.dupont@gmail.com"],
+     "[fiche.xlsx › projects, ligne 1, colonne « *** (adresse e-mail) »]"),
+])
+def test_personal_data_in_a_sheet_name_or_header_is_masked_alone_in_french_words(
+        client: FlaskClient, token: str, sheet: str, header: list[str], place: str) -> None:
+    body = refusal(client, token, {"fiche.xlsx": workbook(sheet, header)})
+    detail = str(body["detail"])
+    assert place in detail, detail
+    assert "0612345678" not in detail and "dupont" not in detail
+    assert "(phone)" not in detail and "(email)" not in detail
+
+
+def test_a_masked_value_is_named_in_french_words_in_a_french_report(client: FlaskClient, token: str) -> None:
+    sheet = (HEADER + "0612345678,cafe-des-parents-rennes,caf-35,10,EUR\n").encode()
+    body = refusal(client, token, {"fundings.csv": sheet})
+    report = str(body["report"])
+    assert "*** (numéro de téléphone)" in report and "(phone)" not in report, report
