@@ -99,3 +99,14 @@ def test_a_masked_value_is_named_in_french_words_in_a_french_report(client: Flas
     body = refusal(client, token, {"fundings.csv": sheet})
     report = str(body["report"])
     assert "*** (numéro de téléphone)" in report and "(phone)" not in report, report
+
+
+def test_an_identifier_holding_personal_data_is_refused_at_its_row(client: FlaskClient, token: str) -> None:
+    sheet = (HEADER + "0612345678,cafe-des-parents-rennes,caf-35,10,EUR\n").encode()
+    body = refusal(client, token, {"fundings.csv": sheet})
+    problems = str(body["report"]).splitlines()[1:]
+    assert problems and all(p.startswith("  - [fundings.csv, ligne 2]") for p in problems), problems
+    violations = body["violations"]
+    assert isinstance(violations, list)
+    assert all(v["location"] == {"file": "fundings.csv", "row": 2, "column": None} for v in violations), violations
+    assert "0612345678" not in json.dumps(body)
