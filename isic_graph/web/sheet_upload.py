@@ -91,7 +91,8 @@ def csv_upload() -> Response:
             refused("unauthorized")
             return _render(lang, message=words_in(UI, lang)["bad_token"], status=401)
         documents = _pending() if confirming else uploaded_documents({"credential"})
-        if confirming and not hmac.compare_digest(_seal(network, documents), request.form.get("seal", "")):
+        if confirming and not hmac.compare_digest(_seal(network, documents).encode(),
+                                                    request.form.get("seal", "").encode("utf-8", "replace")):
             refused("conflict")  # the files are not those previewed: nothing is published
             return _render(lang, message=words_in(WORDS, lang)["tampered"], status=409)
         mode = Mode.TABLES if all(d.format.rdf_format is None for d in documents) else Mode.UPSERT

@@ -82,6 +82,8 @@ def test_a_confirmation_whose_files_were_edited_after_the_preview_is_refused_and
     # a seal forged by the client (a plain hash of what it sends) is no better
     forged = {**edited, "seal": "0" * 64}
     assert client.post(f"/sheets/csv?lang={lang}", data=forged).status_code == 409
+    assert client.post(f"/sheets/csv?lang={lang}", data={**edited, "seal": "sceau é"}).status_code == 409
+    assert client.post(f"/sheets/csv?lang={lang}", data={**fields, "seal": "sceau é"}).status_code == 409
     without = {k: v for k, v in edited.items() if k != "seal"}
     assert client.post(f"/sheets/csv?lang={lang}", data=without).status_code == 409
     assert amounts(client) == []
