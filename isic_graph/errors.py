@@ -89,7 +89,7 @@ class IsicError(Exception):
         message = redact(message)
         super().__init__(message)
         self.message = message
-        self.fr = redact(fr) if fr is not None else None
+        self.fr = redact(fr, "fr") if fr is not None else None
 
     def text(self, lang: str = "en") -> str:
         """The message in a language (fr or en): its French words where they are written, else the English."""
@@ -183,11 +183,13 @@ class NotOwner(IsicError):
     status = 422
     code = "not-owner"
 
-    def __init__(self, message: str, subject: str, owner: str, row: str | None = None, fr: str | None = None) -> None:
+    def __init__(self, message: str, subject: str, owner: str, row: str | None = None, fr: str | None = None,
+                 row_fr: str | None = None) -> None:
         super().__init__(message, fr)
         self.subject = subject
         self.owner = owner
         self.row = row
+        self.row_fr = row_fr  # the row in French words, for an answer in French
 
 
 class LookalikeTerm(UsageError):
@@ -196,11 +198,13 @@ class LookalikeTerm(UsageError):
     status = 422
     code = "lookalike-term"
 
-    def __init__(self, message: str, term: str, canonical: str, row: str | None = None, fr: str | None = None) -> None:
+    def __init__(self, message: str, term: str, canonical: str, row: str | None = None, fr: str | None = None,
+                 row_fr: str | None = None) -> None:
         super().__init__(message, fr)
         self.term = term
         self.canonical = canonical
         self.row = row
+        self.row_fr = row_fr
 
 
 class UndeclaredTerm(UsageError):
@@ -211,12 +215,13 @@ class UndeclaredTerm(UsageError):
     code = "undeclared-term"
 
     def __init__(self, message: str, term: str, subject: str, suggestion: str | None, row: str | None = None,
-                 fr: str | None = None) -> None:
+                 fr: str | None = None, row_fr: str | None = None) -> None:
         super().__init__(message, fr)
         self.term = term
         self.subject = subject
         self.suggestion = suggestion
         self.row = row
+        self.row_fr = row_fr
 
 
 class InstanceAsClass(UsageError):
@@ -226,11 +231,13 @@ class InstanceAsClass(UsageError):
     status = 422
     code = "instance-as-class"
 
-    def __init__(self, message: str, subject: str, term: str, row: str | None = None, fr: str | None = None) -> None:
+    def __init__(self, message: str, subject: str, term: str, row: str | None = None, fr: str | None = None,
+                 row_fr: str | None = None) -> None:
         super().__init__(message, fr)
         self.subject = subject
         self.term = term
         self.row = row
+        self.row_fr = row_fr
 
 
 class UndefinedKey(ParseError):

@@ -365,21 +365,43 @@ def _iri_kinds(iri: str) -> tuple[Kind, ...]:
     return tuple(_sorted(found))
 
 
-def masked(kinds: Iterable[Kind]) -> str:
-    """What is shown in place of a piece of personal data: its kinds only, e.g. "*** (email)"."""
-    return "*** (" + ", ".join(sorted({kind.code for kind in kinds})) + ")"
+WORDS_FR = {"email": "adresse e-mail", "phone": "numéro de téléphone", "nir": "NIR", "iban": "IBAN",
+            "messaging": "adresse de messagerie"}  # a kind's short name in a French message
+
+
+def masked(kinds: Iterable[Kind], lang: str = "en") -> str:
+    """What is shown in place of a piece of personal data: its kinds only, e.g. "*** (email)", in French
+    "*** (adresse e-mail)"."""
+    codes = sorted({kind.code for kind in kinds})
+    return "*** (" + ", ".join(WORDS_FR.get(c, c) if lang == "fr" else c for c in codes) + ")"
+
+
+MASK_MARK = re.compile(r"\*\*\* \(((?:" + "|".join(WORDS_FR) + r")(?:, (?:" + "|".join(WORDS_FR) + r"))*)\)")
+
+
+def in_language(text: str, lang: str) -> str:
+    """A text's masks ("*** (phone)") in a language's words: in French, "*** (numéro de téléphone)"."""
+    if lang != "fr":
+        return text
+    return MASK_MARK.sub(lambda m: "*** (" + ", ".join(WORDS_FR[c] for c in m.group(1).split(", ")) + ")", text)
 
 
 QUOTED = re.compile(r"<[^<>\s]*>|'[^'\n]*'|\"[^\"\n]*\"|«[^«»\n]*»|“[^“”\n]*”|\([^()\n]*\)|\[[^\[\]\n]*\]")
 IRI_BREAK = re.compile(r"\s")  # an IRI has no spaces: a sentence is not read as one
 TOKEN_RUN = re.compile(r"[^\s'\"<>«»“”]+(?:[ \u00a0\u202f]+[^\s'\"<>«»“”]*\d[^\s'\"<>«»“”]*)*")
+# within a quoted or bracketed part (a place: `[file › sheet, row 2, column « header »]`): a run of words holding
+# digits (a phone number written in groups), else one word, between the place's separators
+PART = r"[^\s,;›'\"<>«»“”()\[\]]"
+FINE_RUN = re.compile(rf"{PART}*\d{PART}*(?:[ \u00a0\u202f]+{PART}*\d{PART}*)*|{PART}+")
 
 
-def redact(text: str) -> str:
-    """The text (a message, a log line) with each piece of personal data it quotes shown as its kinds.
+def redact(text: str, lang: str = "en") -> str:
+    """The text (a message, a log line) with each piece of personal data it quotes shown as its kinds (in the
+    words of lang, the text's language).
 
     Quoted and bracketed parts, then words and runs of number-like words, are masked where they hold
-    personal data; if the text still holds some, it is replaced whole by the kinds found.
+    personal data (in a quoted part, only its words that hold some when that suffices: a place keeps its
+    file, sheet, row and column); if the text still holds some, it is replaced whole by the kinds found.
     """
     found = _kinds_anywhere(text)
     if not found:
@@ -387,13 +409,21 @@ def redact(text: str) -> str:
 
     def mask(match: re.Match[str]) -> str:
         kinds = _kinds_anywhere(match.group())
-        return masked(kinds) if kinds else match.group()
+        return masked(kinds, lang) if kinds else match.group()
 
-    for pattern in (QUOTED, TOKEN_RUN):
-        text = pattern.sub(mask, text)
+    def mask_quoted(match: re.Match[str]) -> str:
+        part = match.group()
+        if not _kinds_anywhere(part):
+            return part
+        finer = FINE_RUN.sub(mask, part)
+        return finer if not _kinds_anywhere(finer) else mask(match)
+
+    for pattern, how in ((QUOTED, mask_quoted), (TOKEN_RUN, mask)):
+        text = pattern.sub(how, text)
         if not _kinds_anywhere(text):
             return text
-    return masked(found) + " (a text quoting personal data, not repeated)"
+    return masked(found, lang) + (" (un texte citant une donnée personnelle, non répété)" if lang == "fr" else
+                                  " (a text quoting personal data, not repeated)")
 
 
 def _kinds_anywhere(text: str) -> list[Kind]:

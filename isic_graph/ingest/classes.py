@@ -124,7 +124,7 @@ def _instance_as_class(batch: Batch, subject: str, value: str) -> InstanceAsClas
         subject, value, row,
         fr=f"<{subject}>{fr} emploie <{value}> comme classe : c'est une ressource de cette instance (un projet, une "
            f"organisation…), pas une classe. Donnez à la ressource une classe de l'ontologie ({usable()}) ; rien n'a "
-           "été enregistré")
+           "été enregistré", row_fr=None if where is None else where.describe("fr"))
 
 
 def unknown_classes(batch: Batch) -> list[Issue]:

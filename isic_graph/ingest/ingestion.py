@@ -468,31 +468,31 @@ def _check_vocabulary_untouched(batch: Batch, graphs: Graphs) -> None:
                              "les formes qui les vérifient sont celles du serveur, et rien n'est importé")
 
 
-def _where(batch: Batch, subject: str) -> tuple[str | None, str, str]:
-    """Where a subject comes from in a sheet (file and row, in English), and the same as an aside in English and
-    French ("" for a Turtle or JSON-LD file, which has no rows)."""
+def _where(batch: Batch, subject: str) -> tuple[str | None, str | None, str, str]:
+    """Where a subject comes from in a sheet (file and row, in English, then in French), and the same as an aside
+    in English and French (None and "" for a Turtle or JSON-LD file, which has no rows)."""
     where = batch.locations.get(subject) or batch.locations.get(subject.split("#genid-")[0])
     if where is None:
-        return None, "", ""
-    return where.describe("en"), f" ({where.describe('en')})", f" ({where.describe('fr')})"
+        return None, None, "", ""
+    return where.describe("en"), where.describe("fr"), f" ({where.describe('en')})", f" ({where.describe('fr')})"
 
 
 def _vocabulary_refusal(batch: Batch, graphs: Graphs, subject: str) -> NotOwner:
     """A statement about a vocabulary's term: the instance's, which alone describes it (its ontology, the well-known
     vocabularies it uses), whoever states it and in whatever spelling."""
-    row, en, fr = _where(batch, subject)
+    row, row_fr, en, fr = _where(batch, subject)
     return NotOwner(f"<{subject}> belongs to the shared vocabulary or to a vocabulary it uses, which no network can "
                     f"redefine: this instance alone describes its terms{en}; nothing was stored",
                     subject, graphs.base, row,
                     fr=f"<{subject}> appartient au vocabulaire commun ou à un vocabulaire qu'il emploie, qu'aucun "
                        f"réseau ne peut redéfinir : cette instance seule en décrit les termes{fr} ; rien n'a été "
-                       "enregistré")
+                       "enregistré", row_fr=row_fr)
 
 
 def _check_host(batch: Batch, value: str, subject: str) -> None:
     problem = host_problem(value)
     if problem is not None:
-        _, en, fr = _where(batch, subject)
+        _, _, en, fr = _where(batch, subject)
         raise UsageError(f"<{value}> is not an IRI this server takes: {problem[0]}{en}; nothing was stored",
                          f"<{value}> n'est pas une IRI que ce serveur accepte : {problem[1]}{fr} ; rien n'a été "
                          "enregistré")
@@ -504,11 +504,11 @@ def _check_spelling(batch: Batch, value: str, subject: str) -> None:
     readers while every check here reads it as another IRI."""
     spelling = lookalike_of(value)
     if spelling is not None:
-        row, en, fr = _where(batch, subject)
+        row, row_fr, en, fr = _where(batch, subject)
         raise LookalikeTerm(f"<{value}> is a look-alike of <{spelling}>, spelt otherwise{en}: write <{spelling}>; "
                             "nothing was stored", value, spelling, row,
                             fr=f"<{value}> imite <{spelling}>, écrit autrement{fr} : écrivez <{spelling}> ; rien n'a "
-                               "été enregistré")
+                               "été enregistré", row_fr=row_fr)
 
 
 @cache
@@ -540,7 +540,7 @@ def _undeclared(batch: Batch, term: str, subject: str, is_property: bool) -> Und
         iter(difflib.get_close_matches(name.lower(), [n.lower() for n in same_kind], n=1, cutoff=0.6)), None)
     if close is not None and close not in names:  # found in lower case: the declared spelling
         close = next(n for n in same_kind if n.lower() == close)
-    row, en, fr = _where(batch, subject)
+    row, row_fr, en, fr = _where(batch, subject)
     kind_en, kind_fr = ("property", "La propriété") if is_property else ("class", "La classe")
     hint_en = f"; did you mean isic:{close} (<{ISIC}{close}>)?" if close else "."
     hint_fr = f" ; vouliez-vous dire isic:{close} (<{ISIC}{close}>) ?" if close else "."
@@ -549,7 +549,7 @@ def _undeclared(batch: Batch, term: str, subject: str, is_property: bool) -> Und
                           term, subject, None if close is None else ISIC + close, row,
                           fr=f"{kind_fr} isic:{name} (<{term}>) de <{subject}>{fr} n'est pas déclarée par "
                              f"l'ontologie{hint_fr} Un terme de l'espace de noms de l'ontologie est un terme qu'elle "
-                             "déclare ; rien n'a été enregistré")
+                             "déclare ; rien n'a été enregistré", row_fr=row_fr)
 
 
 def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:

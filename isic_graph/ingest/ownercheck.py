@@ -298,7 +298,7 @@ def _refusal(store: Store, batch: Batch, iri: str, other: Owner, owner: Owner, t
                     f"{CITING['en']}", iri, other.agent, row,
                     fr=f"<{iri}>{called['fr']} appartient {other.describe('fr à')}, qui seul le décrit ; "
                        f"{owner.describe('fr')} ne peut pas {what['fr']}{ligne} ; rien n'a été enregistré. "
-                       f"{CITING['fr']}")
+                       f"{CITING['fr']}", row_fr=where.describe("fr") if where else None)
 
 
 def _quoted(text: str, lang: str) -> str:

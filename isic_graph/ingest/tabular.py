@@ -110,8 +110,9 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                 hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 hint_en = f"; did you mean '{close[0]}'?" if close else ""
                 problems.add(raw.shown, 1, None, None,
-                             f"ce n'est pas un tableau de la fiche{hint_fr} Tableaux attendus : {', '.join(known)}",
-                             f"not a table of the collection sheet{hint_en} Expected tables: {', '.join(known)}")
+                             f"ce n'est pas un tableau de la fiche{hint_fr or '.'} Tableaux attendus : "
+                             f"{', '.join(known)}",
+                             f"not a table of the collection sheet{hint_en or '.'} Expected tables: {', '.join(known)}")
                 continue
             reader.read(table, raw)
     if problems:
@@ -245,8 +246,8 @@ class _Reader:
                 hint_en = f"; did you mean '{close[0]}'?" if close else ""
                 suggested.update(close)
                 self.problems.add(raw.shown, raw.rows[0][0], title, None,
-                                  f"colonne inconnue{hint_fr} Colonnes possibles : {', '.join(table.headers)}",
-                                  f"unknown column{hint_en} Possible columns: {', '.join(table.headers)}")
+                                  f"colonne inconnue{hint_fr or '.'} Colonnes possibles : {', '.join(table.headers)}",
+                                  f"unknown column{hint_en or '.'} Possible columns: {', '.join(table.headers)}")
                 ok = False
             elif header in found:
                 self.problems.add(raw.shown, raw.rows[0][0], title, None, "cette colonne apparaît deux fois",

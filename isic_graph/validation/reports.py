@@ -10,7 +10,7 @@ import pyoxigraph
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from isic_graph.privacy import personal_data
+from isic_graph.privacy import MASK_MARK, in_language, masked, personal_data, personal_data_in_iri
 from isic_graph.rdf.labels import choose, pick, pick_literal
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDFS, curie
 from isic_graph.validation.personal import (
@@ -75,7 +75,7 @@ class Violation:
         line = " — ".join(parts + [message])
         if self.location:
             line = f"[{self.location.describe(lang)}] {line}"
-        return line
+        return in_language(line, lang)  # its masked values in its words
 
     def to_dict(self) -> dict[str, object]:
         return {"focusNode": self.focus, "label": self.focus_label, "path": self.path, "field": dict(self.field_names),
@@ -107,13 +107,30 @@ class ValidationReport:
                 columns: Mapping[tuple[str, str, str, str], str]) -> ValidationReport:
         """The same report with each violation pointed back to its tabular file, row and column."""
         out = []
+        places = _masked_places(locations, {v.focus for v in self.violations if v.focus not in locations})
         for v in self.violations:
             loc = locations.get(v.focus)
+            if loc is None and places.get(v.focus):  # a resource whose IRI is masked: one of the rows that name it
+                loc = places[v.focus].pop(0)
             if loc is not None:
                 loc = Location(loc.file, loc.row, column_of(columns, loc, v.path or "", v.language), loc.role)
             out.append(Violation(v.focus, v.focus_label, v.path, v.field_names, v.value, v.messages, v.severity, loc,
                                  v.language))
         return ValidationReport(self.conforms, tuple(out), self.graph)
+
+
+def _masked_places(locations: Mapping[str, Location], marks: set[str]) -> dict[str, list[Location]]:
+    """The rows of the resources whose IRI holds personal data, by the mask a report shows in place of the IRI
+    ("*** (phone)"): each such result is about one of them, and all of a mask's results say the same."""
+    marks = {mark for mark in marks if MASK_MARK.fullmatch(mark)}
+    if not marks:
+        return {}
+    found: dict[str, set[Location]] = {}
+    for iri, where in locations.items():
+        kinds = personal_data_in_iri(iri)
+        if kinds and (mark := masked(kinds)) in marks:
+            found.setdefault(mark, set()).add(Location(where.file, where.row, None, where.role))
+    return {mark: sorted(places, key=lambda w: (w.file, w.row, w.role)) for mark, places in found.items()}
 
 
 def column_of(columns: Mapping[tuple[str, str, str, str], str], where: Location, path: str,

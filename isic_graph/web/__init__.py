@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       ResultCache(int(settings.query_cache * 1024 * 1024))
                                       if settings.query_cache else None,
                                       DryRuns())
+    app.extensions["isic_seal_key"] = sheet_upload.seal_key(settings.credentials_path.parent / "confirmation.key")
     lifecycle.register(app, writes)
     parameters.register(app)  # before the limits: a malformed request takes no costly slot
     limits.register(app)

@@ -174,14 +174,14 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, ValidationFailed):
         extra["violations"] = [v.to_dict() for v in exc.report.violations]
     if isinstance(exc, NotOwner):
-        extra.update(subject=exc.subject, owner=exc.owner, **({"row": exc.row} if exc.row else {}))
+        extra.update(subject=exc.subject, owner=exc.owner, **_row(exc))
     if isinstance(exc, LookalikeTerm):
-        extra.update(term=exc.term, canonical=exc.canonical, **({"row": exc.row} if exc.row else {}))
+        extra.update(term=exc.term, canonical=exc.canonical, **_row(exc))
     if isinstance(exc, UndeclaredTerm):
         extra.update(term=exc.term, subject=exc.subject, **({"suggestion": exc.suggestion} if exc.suggestion else {}),
-                     **({"row": exc.row} if exc.row else {}))
+                     **_row(exc))
     if isinstance(exc, InstanceAsClass):
-        extra.update(subject=exc.subject, term=exc.term, **({"row": exc.row} if exc.row else {}))
+        extra.update(subject=exc.subject, term=exc.term, **_row(exc))
     if isinstance(exc, UndefinedKey):
         extra.update(key=exc.key, **({"suggestion": exc.suggestion} if exc.suggestion else {}))
     if isinstance(exc, Gone):
@@ -194,6 +194,12 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
         detail, own = title, None
     title, detail = _in_french(exc.code, title, detail, own, extra)
     return problem(exc.status, exc.code, title, detail, getattr(exc, "retry_after", None), **extra)
+
+
+def _row(exc: NotOwner | LookalikeTerm | UndeclaredTerm | InstanceAsClass) -> dict[str, str]:
+    """The sheet row an error comes from, in the answer's language (as its detail), if it comes from one."""
+    row = exc.row_fr if exc.row_fr and french() else exc.row
+    return {"row": row} if row else {}
 
 
 def register(app: Flask) -> None:

@@ -8,7 +8,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
+import os
+import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -47,6 +51,7 @@ WORDS = {
                     "réseau retrouve ses liens orphelins (isic-graph dangling, /api/networks/RÉSEAU/dangling)",
            "invalid": "La fiche n'est pas publiée : {n} problème(s) à corriger, listés ci-dessous. Rien n'a été "
                       "publié.",
+           "tampered": "Les fichiers ont changé depuis l'aperçu : déposez-les à nouveau. Rien n'a été publié.",
            "too_large": "Les fichiers déposés dépassent {size} Mo, le plus que ce serveur accepte en un dépôt : "
                         "déposez les tableaux en plusieurs fois (un tableau absent ne change rien). Rien n'a été "
                         "publié."},
@@ -63,6 +68,7 @@ WORDS = {
            "links": "These statements will point at a withdrawn resource: its address will answer 410 Gone, and "
                     "each network finds its dangling links (isic-graph dangling, /api/networks/NETWORK/dangling)",
            "invalid": "The sheet is not published: {n} problem(s) to fix, listed below. Nothing was published.",
+           "tampered": "The files changed since the preview: upload them again. Nothing was published.",
            "too_large": "The files are larger than {size} MB, the most this server takes in one upload: upload the "
                         "tables in several goes (a table left out changes nothing). Nothing was published."},
 }
@@ -85,11 +91,15 @@ def csv_upload() -> Response:
             refused("unauthorized")
             return _render(lang, message=words_in(UI, lang)["bad_token"], status=401)
         documents = _pending() if confirming else uploaded_documents({"credential"})
+        if confirming and not hmac.compare_digest(_seal(network, documents).encode(),
+                                                    request.form.get("seal", "").encode("utf-8", "replace")):
+            refused("conflict")  # the files are not those previewed: nothing is published
+            return _render(lang, message=words_in(WORDS, lang)["tampered"], status=409)
         mode = Mode.TABLES if all(d.format.rdf_format is None for d in documents) else Mode.UPSERT
         result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=True)
         if confirming and _digest(result) != request.form.get("expected"):  # the store changed since it was shown
             return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
-                           message=words_in(WORDS, lang)["moved"], status=409)
+                           message=words_in(WORDS, lang)["moved"], status=409, seal=_seal(network, documents))
         if confirming:
             result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
     except RequestEntityTooLarge:
@@ -110,7 +120,8 @@ def csv_upload() -> Response:
         refused(exc.code)
         return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status)
     if not confirming:
-        return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"])
+        return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
+                       seal=_seal(network, documents))
     return _render(lang, result=result, saved=_published(result, lang), status=201)
 
 
@@ -169,6 +180,36 @@ def _digest(result: IngestResult) -> str:
     return hashlib.sha256(json.dumps(result.changes.to_dict(), sort_keys=True).encode()).hexdigest()[:32]
 
 
+def seal_key(path: Path) -> bytes:
+    """The server's key for sealing previewed files, kept in the instance folder (made once, readable by the
+    server alone) so that every process and restart of the instance agrees; in memory when it cannot be kept."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return secrets.token_bytes(32)
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another process: theirs is the key
+        return path.read_bytes()
+    except OSError:
+        return key
+    with os.fdopen(fd, "wb") as out:
+        out.write(key)
+    return key
+
+
+def _seal(network: str, documents: list[Document]) -> str:
+    """A keyed hash of the previewed files (each name and bytes) and their network: the client cannot make one,
+    so a confirmation publishes exactly the files it was shown."""
+    key: bytes = current_app.extensions["isic_seal_key"]
+    parts = [network] + [f"{d.name}\x00{hashlib.sha256(d.data).hexdigest()}" for d in documents]
+    return hmac.new(key, "\n".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def _encoded(documents: list[Document]) -> str:
     return json.dumps([[d.name, base64.b64encode(d.data).decode("ascii")] for d in documents])
 
@@ -209,10 +250,10 @@ def _published(result: IngestResult, lang: str) -> dict[str, Any]:
 def _render(lang: str, problems: list[dict[str, object]] | None = None, message: str | None = None,
             details: str | None = None, result: IngestResult | None = None, pending: str | None = None,
             credential: str | None = None, saved: dict[str, Any] | None = None, network: str = "",
-            status: int = 200) -> Response:
+            status: int = 200, seal: str = "") -> Response:
     body = render_template("sheet_csv.html", lang=lang, ui=words_in(UI, lang), words=words_in(WORDS, lang),
                            expected=_digest(result) if result is not None else "",
                            other=switch(lang), problems=problems or [], message=message,
                            details=details, result=result, pending=pending, credential=credential, saved=saved,
-                           network=network)
+                           network=network, seal=seal)
     return Response(body, status=status, content_type="text/html; charset=utf-8")

@@ -311,7 +311,18 @@ def test_generated_amounts_dates_and_codes_pass(value: str) -> None:
 
 def test_a_message_quoting_a_datum_is_redacted() -> None:
     assert redact(f"invalid network name '{EMAIL}': use lowercase") == \
-        "invalid network name *** (email): use lowercase"
+        "invalid network name '*** (email)': use lowercase"
+    assert redact(f"invalid network name '{EMAIL}': use lowercase", "fr") == \
+        "invalid network name '*** (adresse e-mail)': use lowercase"
+    # a place keeps its file, sheet, row and column: only the words holding the datum are masked
+    assert redact("[x.xlsx › fundings 0612345678, ligne 1] ce n'est pas un tableau", "fr") == \
+        "[x.xlsx › fundings *** (numéro de téléphone), ligne 1] ce n'est pas un tableau"
+    assert redact(f"[x.xlsx › projects, row 1, column '{EMAIL}'] unknown column") == \
+        "[x.xlsx › projects, row 1, column '*** (email)'] unknown column"
+    assert redact("[f.csv, ligne 2, colonne « 06 12 34 56 78 »] x", "fr") == \
+        "[f.csv, ligne 2, colonne « *** (numéro de téléphone) »] x"
+    # a datum only the whole part spells is masked whole
+    assert "dupont" not in redact("[f.csv, colonne « jean point dupont arobase gmail point com »] x")
     assert EMAIL not in redact(f"<mailto:{EMAIL}> uses a shape")
     assert "56 78" not in redact("a value 06 12 34 56 78 is not a date")
     assert "dupont" not in redact("ecrire a jean.dupont (at) exemple (dot) fr svp")

@@ -30,7 +30,7 @@ class EmptyReport:
 
 
 ARGUMENTS: dict[str, Any] = {"message": DETAIL, "report": EmptyReport(), "retry_after": 7, "subject": "urn:x:s",
-                             "owner": "network anas", "row": None, "problems": (), "fr": None,
+                             "owner": "network anas", "row": None, "row_fr": None, "problems": (), "fr": None,
                              "record": {"network": "anas"}, "file": "projects.csv", "english": DETAIL,
                              "french": "ce qui n'allait pas", "term": "urn:x:t", "canonical": "urn:x:T",
                              "suggestion": "urn:x:T", "key": "titel"}
