@@ -37,7 +37,7 @@ class SheetProblem:
 
     def to_dict(self) -> dict[str, object]:
         return {"value": self.shown_value("fr"), "message": dict(self.messages), "severity": self.severity,
-                "location": {"file": self.location.file, "row": self.location.row, "column": self.location.column},
+                "location": self.location.to_dict(),
                 "focusNode": None, "path": None, "label": None, "field": {}}
 
 

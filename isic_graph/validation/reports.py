@@ -10,7 +10,7 @@ import pyoxigraph
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from isic_graph.privacy import MASK_MARK, in_language, masked, personal_data, personal_data_in_iri
+from isic_graph.privacy import MASK_MARK, in_language, masked, personal_data, personal_data_in_iri, redact
 from isic_graph.rdf.labels import choose, pick, pick_literal
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDFS, curie
 from isic_graph.validation.personal import (
@@ -37,8 +37,17 @@ class Location:
     role: str = "row"  # which of the row's resources: the row's own, or another it names (its sheet…)
 
     def describe(self, lang: str) -> str:
-        return choose(lang, f"{self.file}, ligne {self.row}" + (f", colonne « {self.column} »" if self.column else ""),
-                      f"{self.file}, row {self.row}" + (f", column '{self.column}'" if self.column else ""))
+        """The place in words; a file, sheet or column name holding personal data is masked where it does (the
+        place is read as a bracketed part: its other words, and the row and column, are kept)."""
+        place = choose(lang, f"{self.file}, ligne {self.row}" + (f", colonne « {self.column} »" if self.column else ""),
+                       f"{self.file}, row {self.row}" + (f", column '{self.column}'" if self.column else ""))
+        return redact(f"[{place}]", lang)[1:-1] if personal_data(place) else place
+
+    def to_dict(self) -> dict[str, object]:
+        """The place as a report's JSON gives it: a file, sheet or column name holding personal data masked (it
+        was the uploader's, and a report is kept, forwarded and logged)."""
+        return {"file": redact(f"[{self.file}]")[1:-1], "row": self.row,
+                "column": None if self.column is None else redact(f"[{self.column}]")[1:-1]}
 
 
 @dataclass(frozen=True)
@@ -80,8 +89,7 @@ class Violation:
     def to_dict(self) -> dict[str, object]:
         return {"focusNode": self.focus, "label": self.focus_label, "path": self.path, "field": dict(self.field_names),
                 "value": self.value, "message": dict(self.messages), "severity": self.severity,
-                "location": None if self.location is None else
-                {"file": self.location.file, "row": self.location.row, "column": self.location.column}}
+                "location": None if self.location is None else self.location.to_dict()}
 
 
 @dataclass(frozen=True)

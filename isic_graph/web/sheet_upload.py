@@ -24,6 +24,7 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.ingest.sheetwriter import csv_zip, network_rows
+from isic_graph.privacy import in_language
 from isic_graph.rdf.formats import format_for_path, format_named
 from isic_graph.rdf.labels import choose, switch, words_in
 from isic_graph.web.lifecycle import refused
@@ -231,8 +232,9 @@ def _problems(exc: ValidationFailed, lang: str) -> list[dict[str, object]]:
         details = " — ".join(x for x in (getattr(v, "focus", None), getattr(v, "path", None),
                                         v.messages.get("en")) if x)
         key = f"{where}|{text}"
-        shown.setdefault(key, {"file": where.file if where else "", "row": where.row if where else "",
-                               "column": (where.column or "") if where else "", "value": value or "",
+        place = where.to_dict() if where is not None else {"file": "", "row": "", "column": ""}
+        shown.setdefault(key, {"file": in_language(str(place["file"]), lang), "row": place["row"],
+                               "column": in_language(str(place["column"] or ""), lang), "value": value or "",
                                "text": text, "details": details})
     return list(shown.values())
 

@@ -92,6 +92,22 @@ def test_personal_data_in_a_sheet_name_or_header_is_masked_alone_in_french_words
     assert place in detail, detail
     assert "0612345678" not in detail and "dupont" not in detail
     assert "(phone)" not in detail and "(email)" not in detail
+    whole = json.dumps(body, ensure_ascii=False)  # the report's places too, as its JSON gives them
+    assert "0612345678" not in whole and "dupont" not in whole, whole
+
+
+@pytest.mark.parametrize("sheet, header", [
+    ("fundings 0612345678", ["financement", "projet", "financeur", "montant", "devise"]),
+    ("projects", ["projet", "jean.dupont@gmail.com"]),
+])
+def test_the_upload_page_shows_a_sheet_or_column_name_holding_personal_data_masked(
+        client: FlaskClient, token: str, sheet: str, header: list[str]) -> None:
+    page = client.post("/sheets/csv", data={"credential": token, "files": (io.BytesIO(workbook(sheet, header)),
+                                                                           "fiche.xlsx")},
+                       content_type="multipart/form-data", headers={"Accept-Language": "fr"})
+    text = page.get_data(as_text=True)
+    assert page.status_code in (400, 422), text[-1500:]
+    assert "*** (" in text and "0612345678" not in text and "dupont" not in text, text[-3000:]
 
 
 def test_a_masked_value_is_named_in_french_words_in_a_french_report(client: FlaskClient, token: str) -> None:
