@@ -22,8 +22,9 @@ from isic_graph.publish.export import (
 )
 from isic_graph.publish.search import SearchIndex
 from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
+from isic_graph.query.asked import check_asked
 from isic_graph.rdf.namespaces import curie
-from isic_graph.sparql.guard import Limits, read
+from isic_graph.sparql.guard import Limits
 from isic_graph.store.results import SelectResult
 
 
@@ -40,13 +41,17 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
     text = file.read_text(encoding="utf-8") if file else str(sparql)
 
     def action() -> None:
-        # the text is read once, as on /sparql; SERVICE blocks go to registered peers only, called by
-        # isic-graph itself, never by the engine, which gets the text written from that reading
-        checked = evaluate(read(text, Limits(max_bytes=len(text.encode("utf-8", "surrogatepass")) + 1,
-                                             max_depth=obj.settings.query_max_depth)),
-                           PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
-                           obj.settings.result_limit)
+        # the text is read once and its dataset held to the store's graphs, by the function /sparql calls;
+        # SERVICE blocks go to registered peers only, called by isic-graph itself, never by the engine, which gets
+        # the text written from that reading. What /sparql refuses with 400 is a usage error here: exit 2
+        limits = Limits(max_bytes=len(text.encode("utf-8", "surrogatepass")) + 1,
+                        max_depth=obj.settings.query_max_depth)
         with obj.store(read_only=True) as store:
+            try:
+                checked = evaluate(check_asked(text, limits, store), PeerRegistry(obj.settings.peers_path).list(),
+                                   obj.settings.query_timeout, obj.settings.result_limit)
+            except UsageError as exc:
+                fail(exc.text("en"), 2)
             result = store.query(checked.text)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())

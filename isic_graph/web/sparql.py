@@ -17,11 +17,12 @@ from isic_graph.errors import (
 )
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
+from isic_graph.query.asked import check_asked
 from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
 from isic_graph.rdf.formats import ANSWER, GRAPH, answer_offers, content_type, formats_for
 from isic_graph.rdf.labels import switch
-from isic_graph.sparql.guard import Checked, check_dataset, read_query, update_not_accepted
+from isic_graph.sparql.guard import Checked, update_not_accepted
 from isic_graph.sparql.lexer import source_position
 from isic_graph.web import problems
 from isic_graph.web.auth import require_credential
@@ -61,13 +62,11 @@ def sparql() -> Response:
     s.budget.check(client)
     started = time.monotonic()
     try:  # the client's time: checking the query, calling the peers it names, then running it
-        checked = read_query(query, s.limits)
+        checked = check_asked(query, s.limits, s.store, default_graphs, named_graphs)  # as `isic-graph query`
         accept = answer_type(checked.form)
-        dataset = [*checked.dataset, *default_graphs, *named_graphs]
-        if dataset:
-            check_dataset(dataset, s.store.graphs_among(dataset))  # asked of them alone
+        dataset = bool(checked.dataset or default_graphs or named_graphs)
         default_graphs, named_graphs = _each_once(checked, default_graphs, named_graphs)
-        scope = check_scope(scope, bool(dataset))
+        scope = check_scope(scope, dataset)
         stale: tuple[str, ...] = ()
         if scope == "local":
             default_graphs = named_graphs = local_graphs(s.store, s.graphs)

@@ -201,3 +201,53 @@ def test_check_lists_a_stored_resource_left_with_no_class(  # type: ignore[no-un
                      f'{{ {project} <http://www.w3.org/2000/01/rdf-schema#comment> "x" }} }}')
     found = cli("check", "--network", "demo", "--lang", "en")
     assert found.exit_code == 1 and "id/project/demo" in found.output and "has no class" in found.output
+
+
+FOREIGN = "is not a graph of this store"
+
+
+@pytest.mark.parametrize(("query", "named"), [
+    ("SELECT * FROM <http://127.0.0.1:5398/> WHERE { ?s ?p ?o }", "<http://127.0.0.1:5398/>"),
+    ("BASE <http://127.0.0.1:5398/> SELECT * FROM <> WHERE { ?s ?p ?o }", "<http://127.0.0.1:5398/>"),
+    ("select * from named <http://evil.example/> where { GRAPH ?g { ?s ?p ?o } }", "<http://evil.example/>"),
+    ("PREFIX e: <http://evil.example/> ASK FROM e:g { ?s ?p ?o }", "<http://evil.example/g>"),
+])
+def test_query_naming_a_graph_the_store_does_not_hold_is_refused_as_on_sparql(  # type: ignore[no-untyped-def]
+        cli, query: str, named: str) -> None:
+    result = cli("query", query)
+    assert result.exit_code == 2, result.output
+    assert f"error: {named} {FOREIGN}: a dataset may only name its graphs" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_query_from_and_from_named_a_graph_of_the_store_are_answered(  # type: ignore[no-untyped-def]
+        cli, settings: Settings) -> None:
+    ontology = f"<{settings.base_iri}graph/ontology>"
+    counted = cli("query", f"SELECT (COUNT(*) AS ?n) FROM {ontology} WHERE {{ ?s ?p ?o }}", "--format", "csv")
+    assert counted.exit_code == 0, counted.output
+    assert int(counted.output.splitlines()[1]) > 0
+    named = cli("query", f"SELECT DISTINCT ?g FROM NAMED {ontology} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+                "--format", "csv")
+    assert named.exit_code == 0, named.output
+    assert [line for line in named.output.splitlines()[1:] if line] == [ontology[1:-1]]
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ("SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }",
+     "SERVICE is not allowed here (http://evil.example/sparql): this endpoint only queries the registered peers' "
+     "endpoints, and none is registered"),
+    ("SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }",
+     "SERVICE is not allowed here: SERVICE must name a registered peer's endpoint by its IRI (not a variable)"),
+    ("SELECT * WHERE { ?s ?p ?o } ; LOAD <http://evil.example/data.ttl>",
+     "LOAD is not allowed: the store never fetches URLs"),
+    ("load <http://evil.example/data.ttl>",
+     "this text is an update (it starts with LOAD), not a query: updates are not accepted here"),
+    ("PREFIX e: <http://evil.example/> INSERT DATA { e:s e:p e:o }",
+     "this text is an update (it starts with INSERT), not a query: updates are not accepted here"),
+    ("DELETE WHERE { ?s ?p ?o }", "this text is an update (it starts with DELETE)"),
+])
+def test_query_with_service_load_or_an_update_is_refused_as_on_sparql(  # type: ignore[no-untyped-def]
+        cli, query: str, said: str) -> None:
+    result = cli("query", query)
+    assert result.exit_code == 2, result.output
+    assert f"error: {said}" in result.output and "Traceback" not in result.output
