@@ -50,9 +50,11 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
             try:
                 checked = evaluate(check_asked(text, limits, store), PeerRegistry(obj.settings.peers_path).list(),
                                    obj.settings.query_timeout, obj.settings.result_limit)
+                result = store.query(checked.text)
             except UsageError as exc:
-                fail(exc.text("en"), 2)
-            result = store.query(checked.text)
+                if exc.status != 400:  # an answer too large to give: the query was read, its answer refused
+                    raise
+                fail(exc.text("en"), 2)  # a syntax error too, which the engine finds: a parse error
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
         elif isinstance(result, bool):

@@ -164,8 +164,11 @@ def test_load_refuses_managed_graphs_and_replaces_reference_graphs(cli, tmp_path
 
 
 def test_query_syntax_error_is_a_message_not_a_traceback(cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("query", "SELEKT * WHERE {}")
-    assert result.exit_code == 1 and "error:" in result.output and "Traceback" not in result.output
+    """A parse error, as the docs' exit statuses say (1 refused, 2 usage or parse error), as /sparql says 400."""
+    for text in ("SELEKT * WHERE {}", "SELECT * WHERE { ?s ?p }", "ASK { FILTER(?x = ) }"):
+        result = cli("query", text)
+        assert result.exit_code == 2 and "error:" in result.output and "Traceback" not in result.output, \
+            (text, result.output)
 
 
 def test_every_command_runs_with_the_collector_set_for_the_validators_graphs() -> None:
