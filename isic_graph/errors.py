@@ -38,7 +38,8 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── StoreUnavailable        503 store-unavailable
     │   ├── StorageFull             507 storage-full
     │   └── PeerUnavailable         502 peer-unavailable
-    │       └── PeerTimeout         504 peer-timeout
+    │       ├── PeerTimeout         504 peer-timeout
+    │       └── PeerAnswerTooLarge  502 peer-unavailable    (an answer past the bytes it may take: names the cap)
     ├── DryRunFailed                500 dry-run-failed
     └── MigrationFailed             500 migration-failed    (a data step refused or failed; nothing changed)
 """
@@ -423,6 +424,14 @@ class PeerTimeout(PeerUnavailable):
 
     status = 504
     code = "peer-timeout"
+
+
+class PeerAnswerTooLarge(PeerUnavailable):
+    """A peer's answer was larger than the bytes it could take (`limit`); what was read of it was dropped."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class DryRunFailed(IsicError):

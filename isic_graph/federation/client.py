@@ -35,7 +35,7 @@ from urllib3.exceptions import (
 )
 
 from isic_graph import __version__
-from isic_graph.errors import PeerTimeout, PeerUnavailable, UsageError
+from isic_graph.errors import PeerAnswerTooLarge, PeerTimeout, PeerUnavailable, UsageError
 from isic_graph.federation.address import Address, registrable, resolve
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.rdf.formats import FORMAT
@@ -67,6 +67,12 @@ def get(peer: Peer, url: str, headers: Mapping[str, str], timeout: float,
 
 def post_sparql(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
     """A SELECT sent to the peer's SPARQL endpoint; its JSON results, checked for their shape."""
+    return sparql_answer(peer, query, timeout, max_bytes)[0]
+
+
+def sparql_answer(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], int]:
+    """A SELECT sent to the peer's SPARQL endpoint: its JSON results, checked for their shape, and the bytes they
+    took (read within max_bytes: past it, PeerAnswerTooLarge)."""
     body = urllib.parse.urlencode({"query": query}).encode("utf-8")
     headers = {"Accept": f"{SPARQL_RESULTS}, application/json;q=0.9",
                "Content-Type": "application/x-www-form-urlencoded", "User-Agent": SPARQL_AGENT}
@@ -77,7 +83,7 @@ def post_sparql(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYT
         raise PeerUnavailable(f"peer {peer.name} gave no usable answer: not JSON") from None
     if not _is_results(result):
         raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results")
-    return cast(dict[str, Any], result)
+    return cast(dict[str, Any], result), len(answer.body)
 
 
 def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
@@ -225,7 +231,7 @@ def _answer(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline
         raise PeerUnavailable(f"peer {peer.name} answered HTTP {status} for {shown}")
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise PeerUnavailable(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes")
+        raise PeerAnswerTooLarge(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes", max_bytes)
     return PeerResponse(status, headers, _read(peer, shown, response, deadline, max_bytes))
 
 
@@ -246,7 +252,7 @@ def _read(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline: 
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise PeerUnavailable(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes")
+            raise PeerAnswerTooLarge(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes", max_bytes)
         chunks.append(chunk)
 
 

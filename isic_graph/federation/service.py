@@ -14,6 +14,13 @@ become IRIs of the peer's `/.well-known/genid/` (VALUES cannot carry blank nodes
 can bind (`in_scope`: what `SELECT *` over it projects) come in from the answer, a row binding any other is
 refused (502), and so is an answer whose `head.vars` is not a list of variable names or a term that is not
 valid RDF.
+
+What peers' answers may add to one query is bounded (`Budget`), so that a small query naming a peer that answers
+huge terms cannot make the server hold gigabytes, nor build a text the engine refuses: at most `MAX_BLOCKS` SERVICE
+blocks (more is refused before any request, 400); at most `MAX_ANSWER_BYTES` read from all the peers together, each
+read capped at what is left; at most `MAX_ROWS` rows in all; at most `MAX_VALUES_BYTES` of VALUES text written, and
+no term longer than `MAX_TERM_CHARS`. Past any of these the block fails like any other call (502 naming the peer
+and the limit; SILENT: the empty solution).
 """
 
 from __future__ import annotations
@@ -26,9 +33,10 @@ from typing import Any, Mapping, Sequence
 
 from pyoxigraph import Literal, NamedNode
 
-from isic_graph.errors import PeerUnavailable, UsageError
-from isic_graph.federation.client import post_sparql
+from isic_graph.errors import PeerAnswerTooLarge, PeerUnavailable, UsageError
+from isic_graph.federation.client import MAX_BYTES, sparql_answer
 from isic_graph.federation.peers import Peer
+from isic_graph.privacy import redact
 from isic_graph.rdf.namespaces import RDF
 from isic_graph.sparql.guard import Checked, allow_services
 from isic_graph.sparql.lexer import VARNAME, Token, string_token, write
@@ -36,6 +44,68 @@ from isic_graph.sparql.lexer import VARNAME, Token, string_token, write
 VARIABLE = re.compile(VARNAME)
 LANG_STRING = RDF + "langString"
 TAGGED = frozenset({LANG_STRING, RDF + "dirLangString"})  # the datatypes only a language tag gives
+# One query's budget for what its SERVICE blocks bring in. 8 blocks: a federated query joins a pattern or two per
+# peer, and a network registers few peers; each block is a request made for an anonymous client, in turn, within
+# the query's time, so the count bounds what one query asks of the peers, and is far from what any query we know
+# of needs. 16 MiB, read and written: the engine refuses a body past 128 MiB, and the text it is sent may be form-
+# encoded (up to 3 bytes for one); 16 MiB is some 100,000 rows of short terms, far more than a join with local data
+# needs. The rows in all (100,000) only bind when the operator raises the result limit (each block's cap) past 12,500.
+MAX_BLOCKS = 8
+MAX_ANSWER_BYTES = 16 * 1024 * 1024  # read from all the peers' answers to one query, together
+MAX_VALUES_BYTES = 16 * 1024 * 1024  # of VALUES text written into one query, together
+MAX_ROWS = 100_000  # rows of all the peers' answers to one query, together (each block: the result limit too)
+MAX_TERM_CHARS = 1024 * 1024  # one IRI or literal of a peer's: nothing a join needs is longer
+SHOWN_CHARS = 80  # of a refused term's value, in the message
+
+
+class Budget:
+    """What is left of one query's budget for its SERVICE answers; each spending past it raises PeerUnavailable
+    naming the peer and the limit."""
+
+    def __init__(self, answer_bytes: int = MAX_ANSWER_BYTES, rows: int = MAX_ROWS,
+                 values_bytes: int = MAX_VALUES_BYTES) -> None:
+        self.limits = (answer_bytes, rows, values_bytes)
+        self.answer_bytes = answer_bytes
+        self.rows = rows
+        self.values_bytes = values_bytes
+
+    def read_cap(self, peer: Peer) -> int:
+        """The bytes the next answer may take: what is left (no request is made when nothing is)."""
+        if self.answer_bytes <= 0:
+            raise self.past_answers(peer)
+        return min(self.answer_bytes, MAX_BYTES)
+
+    def past_answers(self, peer: Peer) -> PeerUnavailable:
+        self.answer_bytes = 0
+        return PeerUnavailable(f"peer {peer.name}: the answers to this query's SERVICE blocks are larger than "
+                               f"{self.limits[0]} bytes in all, the most one query may read from peers: "
+                               "narrow the blocks")
+
+    def read(self, size: int, peer: Peer) -> None:
+        self.answer_bytes -= size
+        if self.answer_bytes < 0:
+            raise self.past_answers(peer)
+
+    def row_cap(self, cap: int) -> int:
+        """The rows the next block may bring: the result limit, or what is left of the query's if less."""
+        return max(min(cap, self.rows), 0)
+
+    def take_rows(self, count: int, cap: int, peer: Peer) -> None:
+        if count > self.row_cap(cap):
+            if self.rows < cap:
+                raise PeerUnavailable(f"peer {peer.name}: the answers to this query's SERVICE blocks hold more than "
+                                      f"{self.limits[1]} rows in all, the most one query may take from peers: "
+                                      "narrow the blocks")
+            raise PeerUnavailable(f"peer {peer.name} answered more than {cap} rows for a SERVICE block: "
+                                  "narrow the pattern sent to it")
+        self.rows -= count
+
+    def write(self, size: int, peer: Peer) -> None:
+        self.values_bytes -= size
+        if self.values_bytes < 0:
+            raise PeerUnavailable(f"peer {peer.name}: the VALUES written from this query's SERVICE answers are larger "
+                                  f"than {self.limits[2]} bytes in all, the most one query may carry: narrow the "
+                                  "blocks")
 
 
 def word(value: str) -> Token:
@@ -46,31 +116,41 @@ def punct(value: str) -> Token:
     return Token("punct", value, -1)
 
 
-def evaluate(query: Checked, peers: Sequence[Peer], timeout: float, cap: int) -> Checked:
+def evaluate(query: Checked, peers: Sequence[Peer], timeout: float, cap: int, budget: Budget | None = None) -> Checked:
     """The query with each SERVICE block replaced by its peer's answer (the query itself if it has none).
 
     Raises UsageError for a SERVICE to anything but a registered peer, before any request is made;
-    PeerUnavailable (502) or PeerTimeout (504), naming the peer, when a call fails and is not SILENT.
+    PeerUnavailable (502) or PeerTimeout (504), naming the peer, when a call fails and is not SILENT; so is an
+    answer past what is left of the query's budget (a fresh one if none is given).
     """
     if not query.services:
         return query
     by_endpoint = {peer.sparql: peer for peer in peers}
     allow_services(query, frozenset(by_endpoint))
+    if len(query.services) > MAX_BLOCKS:
+        raise UsageError(f"the query holds {len(query.services)} SERVICE blocks, more than the {MAX_BLOCKS} one query "
+                         "may send to peers: join fewer patterns, or put several in one block",
+                         f"la requête contient {len(query.services)} blocs SERVICE, plus que les {MAX_BLOCKS} qu'une "
+                         "requête peut envoyer aux pairs : joignez moins de motifs, ou regroupez-les dans un bloc")
     head = list(query.tokens[:query.prologue])
     deadline = time.monotonic() + timeout
+    budget = budget if budget is not None else Budget()
     tokens: list[Token] = []
     last = 0
     for block in query.services:
         peer = by_endpoint[block.endpoint]
         pattern = query.tokens[block.opening:block.end]
-        sent = write([*head, word("SELECT"), punct("*"), word("WHERE"), *pattern, word("LIMIT"),
-                      Token("number", str(cap + 1), -1)])
         try:
-            answer = post_sparql(peer, sent, deadline - time.monotonic())
-            if len(answer["results"]["bindings"]) > cap:
-                raise PeerUnavailable(f"peer {peer.name} answered more than {cap} rows for a SERVICE block: "
-                                      "narrow the pattern sent to it")
-            inline = values(answer, peer, in_scope(pattern))
+            rows = budget.row_cap(cap)
+            sent = write([*head, word("SELECT"), punct("*"), word("WHERE"), *pattern, word("LIMIT"),
+                          Token("number", str(rows + 1), -1)])
+            try:
+                answer, size = sparql_answer(peer, sent, deadline - time.monotonic(), budget.read_cap(peer))
+            except PeerAnswerTooLarge:
+                raise budget.past_answers(peer) from None
+            budget.read(size, peer)
+            budget.take_rows(len(answer["results"]["bindings"]), cap, peer)
+            inline = values(answer, peer, in_scope(pattern), budget)
         except PeerUnavailable:
             if not block.silent:
                 raise
@@ -84,15 +164,17 @@ def evaluate(query: Checked, peers: Sequence[Peer], timeout: float, cap: int) ->
     return evaluated
 
 
-def values(answer: Mapping[str, Any], peer: Peer, scope: frozenset[str]) -> list[Token]:
+def values(answer: Mapping[str, Any], peer: Peer, scope: frozenset[str], budget: Budget | None = None) -> list[Token]:
     """The tokens of a VALUES block holding a peer's SELECT answer to a block whose variables are `scope`, every
     term checked by pyoxigraph.
 
     The answer's variables must be SPARQL variable names, each once. One the block cannot bind (it is not in the
     block, or only in a FILTER, a MINUS or what a sub-select does not project) is refused when a row binds it:
     joined where the block stood, it would filter or steer the rest of the query. One that no row binds is left
-    out (it could change nothing), so that a peer listing a FILTER's variable too is still read.
+    out (it could change nothing), so that a peer listing a FILTER's variable too is still read. The text written
+    is counted against the query's budget (a fresh one if none is given) as it is written.
     """
+    budget = budget if budget is not None else Budget()
     names = answer["head"].get("vars")
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise PeerUnavailable(f"peer {peer.name} answered without a list of variable names (head.vars)")
@@ -108,16 +190,27 @@ def values(answer: Mapping[str, Any], peer: Peer, scope: frozenset[str]) -> list
                               + ", ".join(f"?{name}" for name in foreign)[:200])
     names = [name for name in names if name in scope]
     tokens = [word("VALUES"), punct("("), *(Token("var", f"?{n}", -1) for n in names), punct(")"), punct("{")]
+    budget.write(_size(tokens) + 2, peer)
     for binding in bindings:
-        tokens.append(punct("("))
+        row = [punct("(")]
         for name in names:
-            tokens += _term(binding[name], peer) if name in binding else [word("UNDEF")]
-        tokens.append(punct(")"))
+            row += _term(binding[name], peer) if name in binding else [word("UNDEF")]
+        row.append(punct(")"))
+        budget.write(_size(row), peer)
+        tokens += row
     return [*tokens, punct("}")]
+
+
+def _size(tokens: Sequence[Token]) -> int:
+    """The bytes the tokens take once written (each followed by a space)."""
+    return sum(len(t.value.encode("utf-8", "surrogatepass")) + 1 for t in tokens)
 
 
 def _term(value: Mapping[str, str], peer: Peer) -> list[Token]:
     kind, lexical = value.get("type"), value.get("value", "")
+    if isinstance(lexical, str) and len(lexical) > MAX_TERM_CHARS:
+        raise PeerUnavailable(f"peer {peer.name} answered with a term longer than {MAX_TERM_CHARS} characters, the "
+                              f"longest a SERVICE answer may carry: {_shown(kind, lexical)}")
     try:
         if kind == "uri":
             return [Token("iri", NamedNode(lexical).value, -1)]
@@ -139,7 +232,20 @@ def _term(value: Mapping[str, str], peer: Peer) -> list[Token]:
             return [string_token(literal.value), punct("^^"), Token("iri", literal.datatype.value, -1)]
     except (ValueError, TypeError):
         pass
-    raise PeerUnavailable(f"peer {peer.name} answered with a term that is not valid RDF: {str(value)[:100]}")
+    raise PeerUnavailable(f"peer {peer.name} answered with a term that is not valid RDF: {_shown(kind, lexical)}")
+
+
+def _shown(kind: object, lexical: object) -> str:
+    """A peer's term in a message: its kind and its value, quoted, at most SHOWN_CHARS characters of it, personal
+    data masked; never a printout of the objects it was read into."""
+    def printable(text: str) -> str:
+        return "".join(c if c.isprintable() else " " for c in text)
+
+    shown = f"a {printable(kind[:20])!s} term" if isinstance(kind, str) else "a term without a type"
+    if not isinstance(lexical, str):
+        return f"{shown} whose value is not a string"
+    quoted = printable(lexical[:SHOWN_CHARS]) + ("…" if len(lexical) > SHOWN_CHARS else "")
+    return redact(f'{shown} "{quoted}"')
 
 
 def in_scope(tokens: Sequence[Token]) -> frozenset[str]:

@@ -57,6 +57,8 @@ SOLUTION_TYPES = frozenset({*media_types(RESULTS), PLAIN_JSON})
 PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|(?:PREFIX\s+[^\s:]*:|BASE)\s*<[^>]*>)", re.IGNORECASE)
 FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 UNSUPPORTED_FUNCTION = re.compile(r"custom function <([^<>\s]*)> is not supported")  # Oxigraph's words
+# An engine's words for a body past its limit: Oxigraph ("SPARQL body payloads are limited to N bytes"), and a 413's
+PAYLOAD_REFUSED = re.compile(r"payloads? (?:are|is) limited to|payload too large|request entity too large", re.I)
 ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso 7 answers ASK as a table of this variable: a row "1" if true, none if false
 RESULT_FORMATS = {**{f.media_type: f.results_format for f in formats_for(RESULTS)
                      if f.results_format is not None and not f.rows_as_lines}, PLAIN_JSON: QueryResultsFormat.JSON}
@@ -79,9 +81,19 @@ class RawResponse:
     truncated: bool = False
 
 
+def too_large_for_engine(status: int, detail: str) -> bool:
+    """Whether an engine's refusal says the request's body was larger than it accepts. Never the client's doing: a
+    client's text is held far below any engine's limit, so the body was one this server built (a query with what
+    its SERVICE blocks brought in, an update)."""
+    return status == 413 or PAYLOAD_REFUSED.search(detail) is not None
+
+
 def engine_failure(status: int, detail: str) -> IsicError:
     """What an engine's error answer to a query means: a function it does not have is the query's fault (400,
     naming it); any other is the engine's own failure, while it runs on (EngineFailed: not a stopped engine)."""
+    if too_large_for_engine(status, detail):  # the engine's own words go to the log only (EngineFailed)
+        return EngineFailed(f"the query engine refused a text this server wrote as too large (HTTP {status}: "
+                            f"{detail})")
     unsupported = UNSUPPORTED_FUNCTION.search(detail)
     if unsupported:
         return UsageError(f"the function <{unsupported.group(1)}> is not one the query engine has",
@@ -156,7 +168,10 @@ class RemoteStore(Store):
                 body = _Deadline(response, deadline)
                 content_type = response.headers.get("Content-Type", "")
                 if 400 <= response.status < 500:
-                    return RawResponse(response.status, content_type or "text/plain", body.read())
+                    said = body.read()
+                    if too_large_for_engine(response.status, said[:300].decode("utf-8", "replace")):
+                        raise engine_failure(response.status, said[:300].decode("utf-8", "replace"))
+                    return RawResponse(response.status, content_type or "text/plain", said)
                 if response.status >= 300:
                     raise engine_failure(response.status, body.read().decode("utf-8", "replace")[:300])
                 if kind == "ASK":
@@ -341,6 +356,9 @@ class RemoteStore(Store):
                                    "written: retry in a moment") from None
         if status >= 300:
             detail = content.decode("utf-8", "replace")[:500]
+            if too_large_for_engine(status, detail):
+                raise EngineFailed(f"the SPARQL server refused a request this server wrote as too large "
+                                   f"(HTTP {status}: {detail})")
             if status == 400:
                 raise UsageError(f"the SPARQL server refused the request: {detail}",
                                  f"le serveur SPARQL a refusé la requête (ses mots, en anglais) : {detail}")

@@ -213,6 +213,8 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     ([1], {"1": {"type": "uri", "value": "x:a"}}, "without a list of variable names"),
     (["s"], {"s": {"type": "literal", "value": "x", "datatype": RDF + "langString"}}, "not valid RDF"),
     (["s"], {"s": {"type": "literal", "value": "x", "xml:lang": "en", "datatype": "x:y"}}, "not valid RDF"),
+    (["s"], {"s": {"type": "triple", "value": {"subject": {"type": "uri", "value": "x:a"}}}},
+     "not valid RDF: a triple term whose value is not a string"),
 ])
 def test_a_peer_binding_what_the_block_cannot_or_with_invalid_terms_is_a_502(
         world: World, head: Any, row: dict[str, Any], expected: str) -> None:
@@ -291,3 +293,37 @@ def test_a_service_block_however_written_is_evaluated_by_the_server_never_by_the
     assert answer.status == 200, answer.body[:300]
     assert len(hostile.requests) == before + 1
     assert all(r["User-Agent"].startswith("isic-graph/") for r in hostile.requests[before:])
+
+
+def test_a_peer_answering_big_literals_to_several_blocks_is_refused_within_one_budget(world: World) -> None:
+    """Each answer is under the per-answer cap, but all of them together are past what one query may read from
+    peers: the server stops reading there and refuses (502, naming the peer and the limit), before it builds a text
+    the engine would refuse; another client is answered meanwhile."""
+    local, hostile = world.local, world.hostile
+    big = {"type": "literal", "value": "A" * 1_000_000}
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"},
+                      json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [{"s": big}] * 3}}).encode())
+    blocks = " ".join(f"SERVICE <{hostile.url}> {{ ?s ?p{i} ?o{i} }}" for i in range(6))
+    before = len(hostile.requests)
+    outcome: list[Any] = []
+    thread = threading.Thread(target=lambda: outcome.append(query(local.url, f"SELECT ?s WHERE {{ {blocks} }}")))
+    thread.start()
+    other = query(local.url, "SELECT (1 AS ?one) WHERE {}", source="127.0.0.2")
+    thread.join(60)
+    assert rows(other) == [{"one": "1"}]
+    status, code, detail = problem(outcome[0])
+    assert (status, code) == (502, "peer-unavailable"), detail
+    assert detail.startswith("peer hostile: ") and "16777216 bytes in all" in detail and "SPARQL body" not in detail
+    assert len(hostile.requests) - before == 6  # the sixth read was cut at what was left
+    silent = rows(query(local.url, "SELECT ?here WHERE { BIND('here' AS ?here) "
+                                   + blocks.replace("SERVICE <", "SERVICE SILENT <") + " } LIMIT 1"))
+    assert silent == [{"here": "here"}]  # the five blocks read in full, the sixth the empty solution
+
+
+def test_more_service_blocks_than_one_query_may_send_are_refused_before_any_request(world: World) -> None:
+    local, hostile = world.local, world.hostile
+    before = len(hostile.requests)
+    blocks = " ".join(f"SERVICE SILENT <{hostile.url}> {{ ?s ?p ?o }}" for _ in range(9))
+    status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ {blocks} }}"))
+    assert (status, code) == (400, "bad-request") and "9 SERVICE blocks, more than the 8" in detail
+    assert len(hostile.requests) == before
