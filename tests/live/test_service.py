@@ -1,4 +1,4 @@
-"""SERVICE to registered peers: evaluated by the server with SPARQLWrapper, joined with local data;
+"""SERVICE to registered peers: evaluated by the server with its own peer client, joined with local data;
 refused for anything else before any connection; failures named after the peer (502/504), SILENT per the spec."""
 
 from __future__ import annotations
