@@ -33,7 +33,7 @@ ARGUMENTS: dict[str, Any] = {"message": DETAIL, "report": EmptyReport(), "retry_
                              "owner": "network anas", "row": None, "row_fr": None, "problems": (), "fr": None,
                              "record": {"network": "anas"}, "file": "projects.csv", "english": DETAIL,
                              "french": "ce qui n'allait pas", "term": "urn:x:t", "canonical": "urn:x:T",
-                             "suggestion": "urn:x:T", "key": "titel"}
+                             "suggestion": "urn:x:T", "key": "titel", "limit": 16_777_216}
 
 
 def tree(root: type[IsicError] = IsicError) -> Iterator[type[IsicError]]:
