@@ -97,13 +97,34 @@ def test_stopping_the_engine_logs_no_restart(tmp_path: Path, caplog: pytest.LogC
     assert restarts(caplog) == []
 
 
-def answering_500(handler: http.server.BaseHTTPRequestHandler) -> None:
-    body = b"Some failure of the engine's own"
-    handler.send_response(500)
-    handler.send_header("Content-Type", "text/plain")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
+def answering(status: int, body: bytes) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
+    """An engine's answer to every request: this status and this text."""
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    return answer
+
+
+answering_500 = answering(500, b"Some failure of the engine's own")
+# Oxigraph refusing a text this server wrote as too large: the server's failure, never the client's request
+TOO_LARGE = answering(400, b"SPARQL body payloads are limited to 134217728 bytes, found 300000444 bytes")
+
+
+@pytest.mark.parametrize("send", [
+    lambda store: store.query_raw("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json"),
+    lambda store: store.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }"),
+], ids=["query", "update"])
+def test_a_text_the_engine_refuses_as_too_large_is_the_servers_failure(send: Callable[[RemoteStore], object]) -> None:
+    refusing = PeerServer(TOO_LARGE)
+    try:
+        with pytest.raises(EngineFailed) as failed:
+            send(RemoteStore(f"{refusing.url}/query", f"{refusing.url}/update", None, timeout=5))
+    finally:
+        refusing.close()
+    assert failed.value.status == 502 and not failed.value.public
 
 
 @pytest.mark.parametrize("text,named", [

@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import BASE, bearer
 from tests.support import paths
-from tests.support.formpage import form_values
 from tests.support.stored import stored_triples
 
 IDENTIFIERS = ("jean-dupont-arobase-gmail-com", "jean-dupont-at-gmail-com", "jean-dupont-gmail-com",
@@ -61,24 +60,6 @@ def test_a_turtle_subject_iri_spelling_an_address_is_refused(client: FlaskClient
     assert response.status_code == 422, answer[:800]
     assert "e-mail address" in answer or "adresse électronique" in answer
     assert hidden(identifier, answer), answer[:800]
-    assert stored_triples(client) == before
-
-
-@pytest.mark.parametrize("identifier", IDENTIFIERS)
-@pytest.mark.parametrize("field", ["project.id", "funding.0.id"])
-def test_a_form_identifier_spelling_an_address_is_refused(client: FlaskClient, tokens: dict[str, str], field: str,
-                                                          identifier: str) -> None:
-    before = stored_triples(client)
-    for lang, words in (("en", "an identifier the form carries holds"),
-                        ("fr", "un identifiant porté par le formulaire contient")):
-        page = client.get("/sheets/edit", query_string={"project": PROJECT, "lang": lang})
-        values = form_values(page.get_data(as_text=True))
-        values[field] = [identifier]
-        response = client.post(f"/sheets?lang={lang}", data={**values, "credential": tokens["fcsf"]},
-                               headers={"Accept-Language": lang})
-        answer = response.get_data(as_text=True)
-        assert response.status_code == 400 and words in answer, answer[:800]
-        assert hidden(identifier, answer)
     assert stored_triples(client) == before
 
 
