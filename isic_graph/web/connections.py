@@ -24,6 +24,7 @@ from typing import Any
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
@@ -44,6 +45,11 @@ ACCEPT_LANGUAGE = re.compile(rb"(?im)^accept-language[ \t]*:[ \t]*([^\r\n]{0,200
 MAX_LANGUAGE_SEARCH = 262_144  # bytes of a request's head searched for it (waitress's header limit)
 # What waitress found wrong, by the start of its own message: in our words, English and French.
 MALFORMED = (
+    (("Framing",), "its length is said two ways (Transfer-Encoding with a Content-Length, or a Transfer-Encoding in "
+     "HTTP/1.0), which a proxy in front may read otherwise: send one of them", "sa longueur est dite de deux façons "
+     "(un Transfer-Encoding avec un Content-Length, ou un Transfer-Encoding en HTTP/1.0), qu'un serveur mandataire "
+     "devant celui-ci peut lire autrement : n'en envoyez qu'une"),
+    (("Host",), "it needs exactly one Host header (HTTP/1.1)", "il lui faut exactement un en-tête Host (HTTP/1.1)"),
     (("Content-Length",), "its Content-Length is not one number of bytes",
      "son Content-Length n'est pas un nombre d'octets unique"),
     (("Invalid chunk", "Chunk", "chunk"), "its chunked body is malformed", "son corps découpé (chunked) est mal formé"),
@@ -107,8 +113,27 @@ def _said(status: int, said: str, adj: Adjustments, french: bool) -> tuple[str, 
             f"the request was not read: {what}; nothing was done")
 
 
+FRAMING_FIELD = re.compile(rb"(?im)^(transfer-encoding|content-length|host)[ \t]*:")
+
+
+class StrictParser(HTTPRequestParser):  # type: ignore[misc]
+    """waitress's request parser, refusing what a proxy in front of the server may frame otherwise (RFC 9112):
+    a Transfer-Encoding with a Content-Length, or in an HTTP/1.0 request (6.1, request smuggling: the server read
+    such a body as chunked and served what followed it as a second request), and several Host headers, or none
+    in HTTP/1.1 (3.2). Refused 400, and the connection closed after the answer, as for every malformed request."""
+
+    def parse_header(self, header_plus: bytes) -> None:
+        named = [name.lower() for name in FRAMING_FIELD.findall(header_plus.partition(b"\r\n")[2])]
+        super().parse_header(header_plus)
+        if b"transfer-encoding" in named and (b"content-length" in named or self.version == "1.0"):
+            raise ParsingError("Framing: a Transfer-Encoding with a Content-Length, or in HTTP/1.0")
+        if named.count(b"host") > 1 or (self.version == "1.1" and b"host" not in named):
+            raise ParsingError("Host: none or several")
+
+
 class ProblemChannel(HTTPChannel):  # type: ignore[misc]
     error_task_class = ProblemErrorTask
+    parser_class = StrictParser
 
 
 class CappedServer(TcpWSGIServer):  # type: ignore[misc]
