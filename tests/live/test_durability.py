@@ -69,19 +69,22 @@ def organisations(network: str, tag: str, count: int) -> Sheet:
     return Sheet(network, tag, "\n".join(lines).encode(), frozenset(BASE + name for name in names))
 
 
+ACTOR = "https://w3id.org/isic/thesaurus/actor-type/association"
 LETTERS = bytes.maketrans(bytes(range(256)), bytes(b"abcdefghijklmnopqrstuvwxyz "[i % 27] for i in range(256)))
 
 
 def notes(network: str, tag: str, count: int, padding: int = 0) -> Sheet:
-    """`count` resources of no class of the model (rdfs:Resource, which no shape checks: three triples each), their
-    comments padded with `padding` random letters, which compress about as little as real text (and, having no
-    digits, look like no personal data)."""
+    """`count` organisations with the least the shapes ask of one (a type of actor) and a label (four triples each),
+    their comments padded with `padding` random letters, which compress about as little as real text (and, having
+    no digits, look like no personal data)."""
     rng = random.Random(f"{network} {tag}")
     names = [f"id/note/{network}-{tag}-{i}" for i in range(count)]
-    lines = ["@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    lines = ["@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix isic: <https://w3id.org/isic/ontology#> ."]
     for i, name in enumerate(names):
         pad = rng.randbytes(padding).translate(LETTERS).decode()
-        lines.append(f'<{name}> a rdfs:Resource ; rdfs:label "Note {tag} {i}"@fr ; rdfs:comment "{i} {pad}"@fr .')
+        lines.append(f'<{name}> a isic:Organisation ; isic:actorType <{ACTOR}> ; rdfs:label "Note {tag} {i}"@fr ; '
+                     f'rdfs:comment "{i} {pad}"@fr .')
     return Sheet(network, tag, "\n".join(lines).encode(), frozenset(BASE + name for name in names))
 
 
@@ -234,7 +237,7 @@ def test_two_networks_sending_hundreds_of_batches_at_once_lose_nothing_and_cross
 
 
 REPLACE_ROUNDS = 4
-PER_NOTE = 3  # triples: its class, its label, its comment
+PER_NOTE = 4  # triples: its class, its type of actor, its label, its comment
 LARGE = 10_000  # notes of three triples: a 30,000-triple batch
 
 
@@ -459,7 +462,7 @@ def test_a_full_disk_answers_507_stays_readable_and_takes_writes_once_space_is_f
 
 
 def test_the_cli_on_a_full_disk_says_so_exits_1_and_writes_nothing(tmp_path: Path) -> None:
-    with small_disk(tmp_path, 32) as disk:
+    with small_disk(tmp_path, 48) as disk:
         cli = LiveServer(tmp_path / "cli", {"ISIC_STORE": str(disk / "store")}).init()
         sheet = tmp_path / "notes.ttl"
         big = notes("bulk", "cli", 400, padding=20_000)  # 8 MB of text
