@@ -3,15 +3,16 @@ a withdrawal) are only accepted from this site's own pages: a page of another si
 though the token they carry is typed by the user (no cookie stands for anyone) and the preview page echoes it.
 
 A request is the site's own when its `Origin` is the origin of the base IRI (Settings.base_iri) or of one of the
-addresses the pages are also served at (Settings.served_origins: a proxy's public address, a second name);
-never the request's own Host, which a rebound DNS name sets as it likes. `Origin: null` (a sandboxed frame, a
-`data:` page) is another site. Without `Origin`, a browser's `Sec-Fetch-Site` must say `same-origin` or `none`
-(the user typed or bookmarked the address); with neither header (curl, a script) the request is let through:
-the token is what authorises it, and no browser sends a cross-site form without them.
+addresses the pages are also served at (Settings.served_origins: a proxy's public address, a second name; and the
+address `serve --host --port` listens at, listening_origins); never the request's own Host, which a rebound DNS name
+sets as it likes. `Origin: null` (a sandboxed frame, a `data:` page) is another site. Without `Origin`, a browser's
+`Sec-Fetch-Site` must say `same-origin` or `none` (the user typed or bookmarked the address); with neither header
+(curl, a script) the request is let through: the token is what authorises it, and no browser sends a cross-site form
+without them.
 
-The API's routes (Authorization: Bearer) are not forms and are not checked: a page of another site cannot send
-that header without a CORS preflight, which no write route answers (only /sparql and the read-only linked data
-send CORS headers)."""
+The API's routes (Authorization: Bearer) are not forms and are not checked: a page of another site cannot send that
+header without a CORS preflight, which no write route answers (only /sparql and the read-only linked data send CORS
+headers)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,19 @@ def origin_of(address: str) -> tuple[str, str, int] | None:
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         return None
     return scheme, parts.hostname.lower().rstrip("."), port or DEFAULT_PORTS[scheme]
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def listening_origins(host: str, port: int) -> tuple[str, ...]:
+    """The origins of the address the server listens at, as a browser on that address names them: none for a
+    wildcard (0.0.0.0, ::), which names no host; the loopback's three names for a loopback address."""
+    host = host.strip().strip("[]").lower()
+    if host in ("", "0.0.0.0", "::", "*") or port <= 0:
+        return ()
+    names = LOOPBACK if host in LOOPBACK else (host,)
+    return tuple(f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}" for name in names)
 
 
 def same_site(origin: str | None, fetch_site: str | None, own: Iterable[str]) -> bool:

@@ -15,7 +15,7 @@ from isic_graph.config import Settings
 from isic_graph.store.engine import Engine
 from isic_graph.store.results import SelectResult
 from isic_graph.web import create_app
-from isic_graph.web.origin import origin_of, same_site
+from isic_graph.web.origin import listening_origins, origin_of, same_site
 from isic_graph.web.services import services
 
 BASE = "http://localhost:5000/"
@@ -124,3 +124,17 @@ def test_the_forms_are_accepted_from_the_origins_the_pages_are_also_served_at(
             answer = client.post(route, data=form(route, "not-a-token"), headers={"Origin": origin},
                                  content_type="multipart/form-data")
             assert answer.status_code == status, (route, origin, answer.text)
+
+
+def test_the_address_the_server_listens_at_is_one_of_its_own_origins() -> None:
+    """`serve --host 127.0.0.1 --port 5307` with the base IRI http://localhost:5307/: a page opened at
+    http://127.0.0.1:5307 sends its forms from there."""
+    assert listening_origins("127.0.0.1", 5307) == ("http://127.0.0.1:5307", "http://localhost:5307",
+                                                    "http://[::1]:5307")
+    assert listening_origins("isic.example.org", 8080) == ("http://isic.example.org:8080",)
+    assert listening_origins("0.0.0.0", 5000) == () == listening_origins("::", 5000)
+    assert listening_origins("[2001:db8::1]", 80) == ("http://[2001:db8::1]:80",)
+    own = ("http://localhost:5307/", *listening_origins("127.0.0.1", 5307))
+    assert same_site("http://127.0.0.1:5307", "same-origin", own) and same_site("http://localhost:5307", None, own)
+    assert not same_site("http://evil.example", None, own) and not same_site("http://127.0.0.1:5308", None, own)
+    assert Settings(served_origins=own[1:]).served_origins == own[1:]  # every one is a valid setting
