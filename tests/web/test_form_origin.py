@@ -138,3 +138,14 @@ def test_the_address_the_server_listens_at_is_one_of_its_own_origins() -> None:
     assert same_site("http://127.0.0.1:5307", "same-origin", own) and same_site("http://localhost:5307", None, own)
     assert not same_site("http://evil.example", None, own) and not same_site("http://127.0.0.1:5308", None, own)
     assert Settings(served_origins=own[1:]).served_origins == own[1:]  # every one is a valid setting
+
+
+def test_every_post_route_is_a_checked_form_or_an_api_route(app: Flask) -> None:
+    """The forms' routes hold the check; every other POST route is a program's, authorised by its Bearer token."""
+    checked, others = set(), set()
+    for rule in app.url_map.iter_rules():
+        if "POST" in (rule.methods or ()):
+            view = app.view_functions[rule.endpoint]
+            (checked if view.__dict__.get("from_own_page") else others).add(rule.rule)
+    assert checked == set(ROUTES)
+    assert all(route.startswith("/api/") or route in ("/sparql", "/graph-store", "/update") for route in others), others
