@@ -13,8 +13,12 @@ from isic_graph.config import Settings
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.federation import client
 from isic_graph.federation.client import register
-from isic_graph.federation.peers import PeerRegistry, SpaceOverlap, check_address
+from isic_graph.federation.harvest import harvest
+from isic_graph.federation.peers import Peer, PeerRegistry, SpaceOverlap, check_address
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
+from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -187,3 +191,14 @@ def test_a_space_whose_key_starts_as_anothers_overlaps_it(tmp_path: Path, space:
     registry.add("south", "https://south.example.org/sparql", uri_space="https://south.example.org/id/", base=BASE_IRI)
     with pytest.raises(SpaceOverlap):
         registry.add("p2", "https://p2.example.org/sparql", uri_space=space, base=BASE_IRI)
+
+
+def test_a_peer_registered_with_a_vocabulary_namespace_before_the_rule_is_not_harvested(
+        validator: Validator) -> None:
+    """A registry written by hand (or before `peer add` refused it): the harvest refuses the peer before asking it."""
+    peer = Peer("old", "http://127.0.0.1:9/sparql", "http://127.0.0.1:9/dumps/", "2024-01-01T00:00:00+00:00", True,
+                "https://w3id.org/isic/")
+    store = EmbeddedStore(None)
+    outcome = harvest(store, validator, Graphs(BASE_IRI), peer)
+    assert outcome.error is not None and "vocabulary namespace https://w3id.org/isic/" in outcome.error
+    assert not outcome.networks and len(store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows) == 0
