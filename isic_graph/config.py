@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
+from urllib.parse import urlsplit
 
 from isic_graph.errors import ConfigError
 from isic_graph.sparql.terms import is_iri
@@ -129,6 +130,15 @@ def _networks(value: tuple[str, ...]) -> str | None:
     return None
 
 
+def _origins(value: tuple[str, ...]) -> str | None:
+    for origin in value:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") or (
+                parts.query or parts.fragment or "@" in parts.netloc):
+            return f"holds {origin!r}, which is not an http(s) origin (scheme, host and port)"
+    return None
+
+
 CONFIG_FILE = Setting("", "ISIC_CONFIG", "", None, _path,
                       "path of a TOML config file, the keys at its top level; the environment wins over it")
 
@@ -197,6 +207,12 @@ class Settings:
         "addresses or networks of the reverse proxies in front of the server, comma-separated (a list in the "
         "file); from them the client is the address they put in `X-Forwarded-For`", _networks,
         "none: the TCP peer is the client and `X-Forwarded-For` is ignored")
+    served_origins: tuple[str, ...] = setting(
+        "ISIC_SERVED_ORIGINS", "served_origins", (), _address_list,
+        "the other origins (`https://host[:port]`) the pages are served at, comma-separated (a list in the file): "
+        "a proxy's public address or a second name, when it is not the base IRI's; the forms that write are "
+        "accepted from pages at the base IRI's origin and these only", _origins,
+        "none: the base IRI's origin only")
     migration_at_start: str = setting(
         "ISIC_MIGRATION_AT_START", "migration_at_start", "migrate", _text,
         "what `serve` does with a store of an older edition of the model: `migrate` it (all or nothing, its "

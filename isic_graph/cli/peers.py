@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from isic_graph.cli.context import Context, progress, run, store_if_available
+from isic_graph.cli.context import Context, fail, progress, run, store_if_available
 from isic_graph.cli.progress import Display
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import harvest_peers
-from isic_graph.federation.peers import PeerRegistry
+from isic_graph.federation.peers import Peer, PeerRegistry, SpaceOverlap
 from isic_graph.ingest import ownership
 from isic_graph.validation.validator import Validator
 
@@ -29,8 +29,16 @@ def peer_group() -> None:
 @click.pass_obj
 def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool,
              uri_space: str | None) -> None:
-    """Register a peer (or change its addresses); it owns the IRIs under its URI space."""
-    peer = run(lambda: register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space))
+    """Register a peer (or change its addresses); it owns the IRIs under its URI space, which must not cover
+    this instance's base IRI, the vocabularies' namespaces or another peer's space (exit 2)."""
+    def registered() -> Peer:
+        try:
+            return register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space,
+                            base=obj.settings.base_iri)
+        except SpaceOverlap as exc:  # the operator's to fix, as a wrong option is
+            fail(exc.text("en"), 2)
+
+    peer = run(registered)
     click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
     later = "the peer owns its URI space from now on; the space is recorded in the store at its first harvest"
     store = store_if_available(obj, later)

@@ -87,10 +87,11 @@ def sparql_answer(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_B
 
 
 def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
-             uri_space: str | None = None, timeout: float = 10.0) -> Peer:
+             uri_space: str | None = None, timeout: float = 10.0, base: str | None = None) -> Peer:
     """Register a peer with the URI space it owns: as given, else the `void:uriSpace` of its VoID description
     (`.well-known/void` beside its SPARQL endpoint). A peer to harvest (with dumps) whose description
-    cannot be read is refused; one only queried is registered without."""
+    cannot be read is refused; one only queried is registered without. Either way, a space covering this
+    instance's base IRI, the vocabularies' or another peer's is refused (peers.SpaceOverlap)."""
     if uri_space is None:
         candidate = Peer(name, registrable(sparql, allow_private).url, dumps, "", allow_private)
         try:
@@ -98,7 +99,7 @@ def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None =
         except PeerUnavailable as exc:
             if dumps is not None:
                 raise UsageError(f"{exc.message}; give the IRIs it owns with --uri-space") from None
-    return registry.add(name, sparql, dumps, allow_private, uri_space)
+    return registry.add(name, sparql, dumps, allow_private, uri_space, base)
 
 
 def read_uri_space(peer: Peer, timeout: float) -> str:

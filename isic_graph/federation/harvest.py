@@ -31,7 +31,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from isic_graph import __version__
 from isic_graph.errors import IsicError, PeerUnavailable, UsageError
 from isic_graph.federation import client as peerclient
-from isic_graph.federation.peers import Peer
+from isic_graph.federation.peers import Peer, space_overlap
 from isic_graph.ingest import editions
 from isic_graph.ingest.classes import misclassed, misclassed_reason
 from isic_graph.ingest.documents import Batch, Document
@@ -132,6 +132,11 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
         remaining = timeout if deadline is None else min(timeout, deadline - time.monotonic())
         if remaining <= 0:
             failed[peer.name] = "not harvested: the time allowed ran out before this peer was asked"
+            continue
+        # a registry written by hand or before `peer add` refused such spaces: the vocabularies are nobody's
+        problem = space_overlap(peer.name, peer.uri_space, None, {}) if peer.uri_space else None
+        if problem is not None:
+            failed[peer.name] = f"not harvested: {problem}; register the peer again with its own --uri-space"
             continue
         try:
             fetched[peer.name] = _fetch_peer(store, graphs, peer, remaining, on_step)

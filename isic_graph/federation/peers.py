@@ -9,6 +9,13 @@ A peer's endpoint must be http(s), without credentials in the URL; it is kept as
 of request forgery: 127.0.0.1, 169.254.169.254, 10.0.0.0/8…), in any spelling, are refused unless the
 operator registers the peer there on purpose (`--allow-private`); the address is checked again, after
 name resolution, each time the peer is called (`peerclient`).
+
+A URI space that would give the peer what is not its own is refused (space_overlap): one that is this instance's
+base IRI or lies inside it, or holds it (a prefix of it); one that overlaps the shared vocabulary's namespaces (the
+ontology's, the thesauri's: https://w3id.org/isic/) or a standard one; one that overlaps another registered peer's
+space. They are compared on their look-alike keys, web schemes made one (iris.lookalike_key, scheme_blind), as the
+ownership checks compare IRIs. The rule holds for a space given by the operator and for one read from the peer's
+VoID, at `peer add`, and again at each harvest (a registry written by hand or before the rule).
 """
 
 from __future__ import annotations
@@ -17,10 +24,12 @@ import datetime
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Mapping
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.federation.address import registrable
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.iris import lookalike_key, scheme_blind
+from isic_graph.rdf.namespaces import PREFIXES, VOCABULARY, check_slug
 from isic_graph.store.jsonfile import read_entries, write_entries
 
 
@@ -43,9 +52,10 @@ class PeerRegistry:
         self.path = path
 
     def add(self, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
-            uri_space: str | None = None) -> Peer:
+            uri_space: str | None = None, base: str | None = None) -> Peer:
         """Register a peer (or change its addresses), owning the IRIs under uri_space (see
-        peerclient.register, which reads it from the peer)."""
+        peerclient.register, which reads it from the peer); base is this instance's base IRI, which no peer's
+        space may cover (SpaceOverlap, as for the vocabularies' and the other peers' spaces)."""
         check_slug(name)
         sparql = registrable(sparql, allow_private).url
         dumps = registrable(dumps, allow_private).url if dumps is not None else None
@@ -54,8 +64,11 @@ class PeerRegistry:
         if uri_space is not None and not re.match(r"(?:https?://[^/?#\s]+|urn:[^:\s]+:)", uri_space, re.IGNORECASE):
             # the peer owns every IRI under it at once: "http://" or "urn:" alone would give it everyone's
             raise UsageError(f"the URI space {uri_space!r} names no host (or URN namespace) of the peer's")
-        peer = Peer(name, sparql, dumps, _now(), allow_private, uri_space)
         entries = self._read()
+        if uri_space is not None:
+            check_space(name, uri_space, base, {other: peer.uri_space for other, peer in entries.items()
+                                                if peer.uri_space})
+        peer = Peer(name, sparql, dumps, _now(), allow_private, uri_space)
         entries[name] = peer
         self._write(entries)
         return peer
@@ -84,6 +97,44 @@ class PeerRegistry:
 
     def _write(self, entries: dict[str, Peer]) -> None:
         write_entries(self.path, "peers", {name: asdict(peer) for name, peer in entries.items()}, 0o644)
+
+
+class SpaceOverlap(UsageError):
+    """A peer's URI space would cover what is this instance's, the shared vocabularies' or another peer's."""
+
+
+def _space_key(iri: str) -> str:
+    return scheme_blind(lookalike_key(iri))
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether two spaces share an IRI: one's key is a prefix of the other's (ownership compares IRIs so)."""
+    a, b = _space_key(one), _space_key(other)
+    return a.startswith(b) or b.startswith(a)
+
+
+def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[str, str]) -> str | None:
+    """What peer `name`'s URI space would cover that is not its own, said in a sentence; None when nothing."""
+    if base is not None and _overlap(uri_space, base):
+        where = "is inside" if _space_key(uri_space).startswith(_space_key(base)) else "holds"
+        return (f"the URI space {uri_space!r} {where} this instance's base IRI {base}: the peer would own what "
+                "this instance's networks publish")
+    for namespace in (VOCABULARY, *PREFIXES.values()):
+        if _overlap(uri_space, namespace):
+            return (f"the URI space {uri_space!r} overlaps the vocabulary namespace {namespace}: the peer would "
+                    "own the model's terms")
+    for other, space in sorted(others.items()):
+        if other != name and _overlap(uri_space, space):
+            return (f"the URI space {uri_space!r} overlaps peer {other}'s ({space}): each IRI has one owner; "
+                    "give each peer a space of its own")
+    return None
+
+
+def check_space(name: str, uri_space: str, base: str | None, others: Mapping[str, str]) -> None:
+    """Refuse (SpaceOverlap) a URI space that space_overlap finds covering another's."""
+    problem = space_overlap(name, uri_space, base, others)
+    if problem is not None:
+        raise SpaceOverlap(problem)
 
 
 def check_address(url: str, allow_private: bool = False) -> None:

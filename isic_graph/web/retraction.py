@@ -2,16 +2,16 @@
 (/api/networks/<slug>/retractions) and each network's links to withdrawn resources (/api/networks/<slug>/dangling).
 
 The form carries the network's token in a field, as the sheet pages do: no cookie or session stands for the
-user, so a page of another site cannot make a browser withdraw anything (and a cross-site Origin is refused)."""
+user, so a page of another site cannot make a browser withdraw anything; and the form is only accepted from this
+site's own pages (origin.py)."""
 
 from __future__ import annotations
 
 from typing import Mapping
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from isic_graph.errors import Forbidden, NotFound, UsageError
+from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, checked_reason, dangling, plan, retract
 from isic_graph.rdf.labels import pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, check_slug
@@ -19,6 +19,7 @@ from isic_graph.sparql.terms import is_iri
 from isic_graph.web.auth import bearer_token, is_admin, require_network
 from isic_graph.web.lookups import one_page, spaces
 from isic_graph.web.negotiation import language
+from isic_graph.web.origin import from_own_page
 from isic_graph.web.served import artefacts
 from isic_graph.web.services import services
 from isic_graph.web.summaries import summaries
@@ -103,8 +104,8 @@ def confirm() -> Response:
 
 
 @blueprint.post("/retract")
+@from_own_page
 def withdraw_form() -> Response:
-    _same_origin()
     s = services()
     resource = _resource_arg(request.form.get("resource"))
     planned = plan(s.store, s.graphs, resource)
@@ -124,14 +125,6 @@ def withdraw_form() -> Response:
     except UsageError as exc:  # the reason: too long, or holding personal data
         return _page(planned, 400, {"reason": exc.text(language())}, reason)
     return _page(planned, 200, done=done)
-
-
-def _same_origin() -> None:
-    """A browser's cross-site post is refused (the form is only ever sent from this site's page)."""
-    origin = request.headers.get("Origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
-        raise Forbidden("a withdrawal is only accepted from this site's own page",
-                        fr="un retrait n'est accepté que depuis la page de ce site")
 
 
 @blueprint.post("/api/networks/<slug>/retractions")

@@ -27,6 +27,7 @@ from isic_graph.store.engine import Engine
 from isic_graph.web import MAX_UPLOAD, create_app
 from isic_graph.web.clients import TrustedProxies
 from isic_graph.web.connections import create_servers
+from isic_graph.web.origin import listening_origins
 from isic_graph.web.services import services
 
 DRAIN = 60.0  # seconds the writes in flight are given to finish at shutdown
@@ -64,6 +65,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
+        # the forms are accepted from the pages at the address the server listens at, as from the base IRI's
+        settings = settings.with_(served_origins=(*settings.served_origins, *listening_origins(host, port)))
         app = create_app(settings, engine)
         derive_default_graph(services(app).store, services(app).graphs)
         migrate(services(app).store, services(app).graphs)  # a store written before owners were recorded gets them

@@ -29,6 +29,7 @@ from isic_graph.rdf.formats import format_for_path, format_named
 from isic_graph.rdf.labels import choose, switch, words_in
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
+from isic_graph.web.origin import from_own_page
 from isic_graph.web.problems import FRENCH
 from isic_graph.web.services import services
 from isic_graph.web.sheets import UI
@@ -81,6 +82,7 @@ def csv_page() -> Response:
 
 
 @blueprint.post("/sheets/csv")
+@from_own_page
 def csv_upload() -> Response:
     """Without `confirm`: check the files and show what they will change; with it: publish them."""
     s, lang = services(), language()

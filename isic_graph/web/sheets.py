@@ -34,6 +34,7 @@ from isic_graph.web.auth import bearer_token, is_admin
 from isic_graph.web.derived import per_store_version
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
+from isic_graph.web.origin import from_own_page
 from isic_graph.web.pick_lists import pick_lists
 from isic_graph.web.services import services
 
@@ -342,6 +343,7 @@ def _outcome(sheet: FilledSheet, network: str, lang: str,
 
 
 @blueprint.post("/sheets/check")
+@from_own_page
 def check_sheet() -> Response:
     """The form's problems so far, by field: what its save would answer (nothing is stored)."""
     lang = language()
@@ -350,6 +352,7 @@ def check_sheet() -> Response:
 
 
 @blueprint.post("/sheets")
+@from_own_page
 def submit_sheet() -> Response:
     """Save a filled form: the network is the credential's; the same ingestion as the API (upsert)."""
     s, lang = services(), language()

@@ -75,6 +75,9 @@ GIVEN: dict[str, tuple[str, object, object]] = {
     "costly_slots": ("4", 4, 4),
     "client_connections": ("8", 8, 8),
     "trusted_proxies": ("10.0.0.1, 192.168.0.0/16", ["10.0.0.1", "192.168.0.0/16"], ("10.0.0.1", "192.168.0.0/16")),
+    "served_origins": ("https://isic.example:8443, http://127.0.0.1:5000",
+                       ["https://isic.example:8443", "http://127.0.0.1:5000"],
+                       ("https://isic.example:8443", "http://127.0.0.1:5000")),
     "migration_at_start": ("refuse", "refuse", "refuse"),
 }
 
@@ -103,6 +106,8 @@ def test_each_setting_is_read_from_the_environment_and_from_the_config_file(name
     ("ISIC_QUERY_MAX_DEPTH", "2.5"), ("ISIC_RESULT_LIMIT", "many"), ("ISIC_CLIENT_BUDGET", "0"),
     ("ISIC_CLIENT_CONCURRENCY", "-3"), ("ISIC_CLIENT_CONNECTIONS", "nan"), ("ISIC_QUERY_CACHE", "-1"),
     ("ISIC_TRUSTED_PROXIES", "10.0.0.1, proxy.example"), ("ISIC_BASE_IRI", "https://isic.example"),
+    ("ISIC_SERVED_ORIGINS", "https://isic.example/path"), ("ISIC_SERVED_ORIGINS", "isic.example"),
+    ("ISIC_SERVED_ORIGINS", "null"),
     ("ISIC_BASE_IRI", "ftp://isic.example/"), ("ISIC_MIGRATION_AT_START", "no"), ("ISIC_MIGRATION_AT_START", "Refuse"),
 ])
 def test_a_wrong_value_of_any_setting_is_refused_with_its_variable_named(env: str, value: str) -> None:

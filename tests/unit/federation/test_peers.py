@@ -11,9 +11,14 @@ from pyoxigraph import RdfFormat, parse
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.errors import NotFound, UsageError
+from isic_graph.federation import client
 from isic_graph.federation.client import register
-from isic_graph.federation.peers import PeerRegistry, check_address
+from isic_graph.federation.harvest import harvest
+from isic_graph.federation.peers import Peer, PeerRegistry, SpaceOverlap, check_address
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
+from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -117,3 +122,83 @@ def test_ipv6_addresses_that_embed_a_local_one_or_are_local_need_the_operators_c
     with pytest.raises(UsageError, match="--allow-private"):
         check_address(url)
     check_address(url, allow_private=True)
+
+
+BASE_IRI = "http://localhost:5307/"
+
+
+@pytest.mark.parametrize("space, said", [
+    (BASE_IRI, "this instance's base IRI"),
+    ("https://localhost:5307/", "this instance's base IRI"),  # the web schemes are one
+    ("http://LOCALHOST:5307/id/project/les-incompris", "is inside this instance's base IRI"),
+    ("http://localhost:5307/%69d/", "is inside this instance's base IRI"),  # a look-alike spelling
+    ("http://localhost:5307", "this instance's base IRI"),
+    ("http://localhost:5307/id/../", "this instance's base IRI"),
+    ("http://localhost:5307/", "this instance's base IRI"),
+    ("https://w3id.org/isic/", "vocabulary namespace https://w3id.org/isic/"),
+    ("https://w3id.org/isic/thesaurus/", "vocabulary namespace https://w3id.org/isic/"),
+    ("http://w3id.org/", "vocabulary namespace https://w3id.org/isic/"),  # holds it
+    ("http://www.w3.org/2002/07/owl#", "vocabulary namespace http://www.w3.org/2002/07/owl#"),
+    ("https://south.example.org/id/inner/", "overlaps peer south's"),
+    ("https://SOUTH.example.org/", "overlaps peer south's"),
+], ids=["base", "base-https", "resource-inside", "encoded-inside", "no-slash", "dot-segments", "base-again",
+        "ontology", "thesauri", "holds-vocabulary", "owl", "inside-another-peer", "holds-another-peer"])
+def test_peer_add_refuses_a_uri_space_covering_what_is_not_the_peers(tmp_path: Path, space: str, said: str) -> None:
+    """`peer add` refuses a URI space that is this instance's base IRI or inside it or holds it, that overlaps the
+    vocabularies, or another peer's space: exit 2, the reason said, the registry unchanged."""
+    runner = CliRunner()
+    env = {"ISIC_PEERS": str(tmp_path / "peers.json"), "ISIC_BASE_IRI": BASE_IRI,
+           "ISIC_STORE": str(tmp_path / "no-store")}
+    south = runner.invoke(main, ["peer", "add", "south", "--sparql", "https://south.example.org/sparql",
+                                 "--uri-space", "https://south.example.org/id/"], env=env)
+    assert south.exit_code == 0, south.output
+    before = (tmp_path / "peers.json").read_bytes()
+    refused = runner.invoke(main, ["peer", "add", "p2", "--sparql", "http://127.0.0.1:9/sparql", "--allow-private",
+                                   "--uri-space", space], env=env)
+    assert refused.exit_code == 2, refused.output
+    assert said in refused.output and "registered" not in refused.output
+    assert (tmp_path / "peers.json").read_bytes() == before
+    again = runner.invoke(main, ["peer", "add", "south", "--sparql", "https://isic.south.example.org/sparql",
+                                 "--uri-space", "https://south.example.org/id/"], env=env)
+    assert again.exit_code == 0, again.output  # a peer's own space is not another's
+
+
+def test_a_uri_space_read_from_the_peers_void_is_held_to_the_same_rule(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = PeerRegistry(tmp_path / "peers.json")
+    monkeypatch.setattr(client, "read_uri_space", lambda peer, timeout: BASE_IRI + "id/")
+    with pytest.raises(SpaceOverlap, match="inside this instance's base IRI"):
+        register(registry, "p2", "https://p2.example.org/sparql", "https://p2.example.org/dumps/", base=BASE_IRI)
+    assert registry.list() == []
+    monkeypatch.setattr(client, "read_uri_space", lambda peer, timeout: "https://p2.example.org/id/")
+    assert register(registry, "p2", "https://p2.example.org/sparql", base=BASE_IRI).uri_space == (
+        "https://p2.example.org/id/")
+
+
+@pytest.mark.parametrize("space", ["https://south.example.org/other/", "https://south.example.org.evil/id/",
+                                   "http://localhost:53070/", "https://w3id.org/other/"])
+def test_a_uri_space_beside_the_others_is_accepted(tmp_path: Path, space: str) -> None:
+    registry = PeerRegistry(tmp_path / "peers.json")
+    registry.add("south", "https://south.example.org/sparql", uri_space="https://south.example.org/id/", base=BASE_IRI)
+    assert registry.add("p2", "https://p2.example.org/sparql", uri_space=space, base=BASE_IRI).uri_space == space
+
+
+@pytest.mark.parametrize("space", ["https://south.example.org/identifiers/", "https://w3id.org/isicx/"])
+def test_a_space_whose_key_starts_as_anothers_overlaps_it(tmp_path: Path, space: str) -> None:
+    """The owners compare an IRI's key with a space's as a prefix, the trailing slash left out (ownership.key):
+    `…/id/` holds `…/identifiers/x` there, so the two spaces overlap."""
+    registry = PeerRegistry(tmp_path / "peers.json")
+    registry.add("south", "https://south.example.org/sparql", uri_space="https://south.example.org/id/", base=BASE_IRI)
+    with pytest.raises(SpaceOverlap):
+        registry.add("p2", "https://p2.example.org/sparql", uri_space=space, base=BASE_IRI)
+
+
+def test_a_peer_registered_with_a_vocabulary_namespace_before_the_rule_is_not_harvested(
+        validator: Validator) -> None:
+    """A registry written by hand (or before `peer add` refused it): the harvest refuses the peer before asking it."""
+    peer = Peer("old", "http://127.0.0.1:9/sparql", "http://127.0.0.1:9/dumps/", "2024-01-01T00:00:00+00:00", True,
+                "https://w3id.org/isic/")
+    store = EmbeddedStore(None)
+    outcome = harvest(store, validator, Graphs(BASE_IRI), peer)
+    assert outcome.error is not None and "vocabulary namespace https://w3id.org/isic/" in outcome.error
+    assert not outcome.networks and len(store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows) == 0
