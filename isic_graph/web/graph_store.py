@@ -125,6 +125,8 @@ def _check_preconditions(graph: str) -> None:
     same address serves it, in any of its formats, or is `*` and the graph exists; If-None-Match holds when the graph
     does not exist (`*`: create only) or none of its ETags is named. Otherwise PreconditionFailed (412)."""
     triples = _served(graph)
+    if triples is None and request.method == "DELETE":  # 404 without the conditions: they are ignored (§13.2.1)
+        return
     tags = [] if triples is None else [_etag(_digest(triples), media) for media in READ_FORMATS]
     if "If-Match" in request.headers:
         wanted = request.if_match

@@ -116,6 +116,9 @@ def test_if_none_match_star_creates_only(client: FlaskClient, tokens: dict[str, 
     assert client.get("/graph-store", query_string={"graph": DEMO}).status_code == 404
     assert put(client, tokens["demo"], body, DEMO, **{"If-None-Match": "*"})[0] == 201
     assert put(client, tokens["demo"], body, DEMO, **{"If-None-Match": "*"})[0] == 412
+    gone = {**bearer(tokens["demo"]), "If-Match": "*"}
+    assert client.delete("/graph-store", query_string={"graph": DEMO}, headers=gone).status_code == 204
+    assert client.delete("/graph-store", query_string={"graph": DEMO}, headers=gone).status_code == 404
 
 
 def test_an_unchanged_put_records_nothing_and_keeps_every_etag(
