@@ -30,6 +30,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     ├── Forbidden                   403 forbidden
     ├── NotFound                    404 not-found
     ├── Gone                        410 gone                (carries the record of the retraction)
+    ├── PreconditionFailed          412 precondition-failed (If-Match / If-None-Match: nothing was written)
     ├── StoreError                  502 store-error
     │   ├── EngineFailed            502 store-error         (the engine answered an error of its own, and runs on)
     │   ├── StoreLocked             409 store-locked
@@ -283,6 +284,15 @@ class Gone(IsicError):
     def __init__(self, message: str, record: dict[str, str], fr: str | None = None) -> None:
         super().__init__(message, fr)
         self.record = record
+
+
+class PreconditionFailed(IsicError):
+    """The write's precondition (If-Match or If-None-Match) does not hold; nothing was written.
+
+    If-Match names no current ETag of the target (another write came first), or If-None-Match: * and it exists."""
+
+    status = 412
+    code = "precondition-failed"
 
 
 class StoreError(IsicError):

@@ -56,6 +56,10 @@ def ingest_command(obj: Context, files: tuple[Path, ...], network: str, mode: st
         if dry_run:
             click.echo(choose(lang or "fr", "rien n'a été enregistré (--dry-run)", "nothing was stored (--dry-run)"))
             return
+        if not result.written:
+            click.echo(choose(lang or "fr", f"<{result.graph}> contient déjà ces données : rien n'a été enregistré",
+                              f"<{result.graph}> already holds this data: nothing was stored"))
+            return
         click.echo(f"{result.triples} triplets enregistrés dans <{result.graph}> ({result.mode.value}) ; "
                    f"provenance <{result.activity}>" if lang == "fr" else
                    f"stored {result.triples} triples in <{result.graph}> ({result.mode.value}); "

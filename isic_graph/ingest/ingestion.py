@@ -97,6 +97,7 @@ class IngestResult:
     dry_run: bool = False  # nothing was written
     withdrawn: tuple[str, ...] = ()  # the projects and lessons it removes: recorded as retracted (410 Gone)
     links: tuple[retraction.Link, ...] = ()  # the statements left pointing at them (other networks' first)
+    written: bool = True  # False: nothing was written (a dry run, or a batch that changes no triple of the graph)
 
 
 def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graphs, network: str | None,
@@ -219,7 +220,12 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
     if dry_run:
         return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, created,
-                            changes, published, dry_run=True, withdrawn=withdrawn, links=links)
+                            changes, published, dry_run=True, withdrawn=withdrawn, links=links, written=False)
+    if not changes.changes and not _unrecorded(store, graphs, claimed):
+        # The graph would hold the same triples: no publication. Nothing is written, so no ingestion is recorded,
+        # no modified date moves, and the store's version (the ETags of pages and dumps) stays.
+        return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, False,
+                            changes, published, written=False)
     activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
     # What the write may join or part in the identity graph: the resources given identifiers before and after.
     changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
@@ -241,6 +247,13 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     update_identity(store, graphs, changed | (resources if mode is Mode.TABLES or sheet else frozenset()))
     return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
                         changes, published, withdrawn=withdrawn, links=links)
+
+
+def _unrecorded(store: Store, graphs: Graphs, claimed: Sequence[str]) -> bool:
+    """Whether a claim would record an owner: some IRI the batch claims has no ownership record yet (the network's own
+    IRI is claimed by every batch, and recorded once)."""
+    found = ownership.resolve(store, graphs, claimed)
+    return any(iri not in found or not found[iri][1] for iri in claimed)
 
 
 def _graph_write(graph: str, batch: Batch, mode: Mode, sheet: bool, resources: frozenset[str],

@@ -38,6 +38,7 @@ def post_sheets(slug: str) -> Response:
     response = jsonify({"network": result.network, "graph": result.graph, "mode": result.mode.value,
                         "triples": result.triples, "subjects": result.subjects, "provenance": result.activity or None,
                         "sha256": result.sha256, "dry_run": dry, "changes": result.changes.to_dict(),
+                        "changed": bool(result.changes.changes),
                         "withdrawn": list(result.withdrawn), "links": [k.to_dict() for k in result.links]})
     if dry:
         return response

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+from contextlib import nullcontext
+from typing import Sequence
+
 from flask import Blueprint, Response, request
-from pyoxigraph import serialize
+from pyoxigraph import Triple, serialize
 
 from isic_graph.admin.bootstrap import claim_reference, replace_graph
 from isic_graph.admin.reference import claimed, refuse_owned, refuse_personal_data
-from isic_graph.errors import Forbidden, NotFound, UnsupportedFormat, UsageError, ValidationFailed
+from isic_graph.errors import (
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    UnsupportedFormat,
+    UsageError,
+    ValidationFailed,
+)
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
@@ -30,20 +41,27 @@ DEFAULT = "default"
 
 @blueprint.route("/graph-store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def graph_store() -> Response:
-    graph = _target()
+    asked = _target()
     if request.method in ("GET", "HEAD"):
-        return _read(graph)
-    if graph == DEFAULT:  # the default graph's own triples are kept in a named graph (Graphs.default_own)
-        graph = services().graphs.default_own
+        return _read(asked)
+    # the default graph's own triples are kept in a named graph (Graphs.default_own)
+    graph = services().graphs.default_own if asked == DEFAULT else asked
     network = _network_of(graph)
     if network is not None:
         require_network(network)
-        return _write_network(network, graph)
-    require_admin()
-    if _is_managed(graph):
-        raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here",
-                        fr=f"<{graph}> est tenu par isic-graph (init, ingestion) ; il ne s'écrit pas ici")
-    return _write_reference(graph)
+    else:
+        require_admin()
+        if _is_managed(graph):
+            raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here",
+                            fr=f"<{graph}> est tenu par isic-graph (init, ingestion) ; il ne s'écrit pas ici")
+    conditional = "If-Match" in request.headers or "If-None-Match" in request.headers
+    # a conditional write holds the store's write lock from its check to its write: no other write comes between
+    with services().store.writing() if conditional else nullcontext():
+        if conditional:
+            _check_preconditions(asked)  # before the body is read: a refused write reads and writes nothing
+        if network is not None:
+            return _write_network(network, graph)
+        return _write_reference(graph)
 
 
 def _target() -> str:
@@ -62,20 +80,68 @@ def _target() -> str:
 
 
 def _read(graph: str) -> Response:
-    store = services().store
     best = negotiate(READ_FORMATS)
-    if graph == DEFAULT:  # the default graph as queries see it: the union of every graph
-        answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        triples = answer if isinstance(answer, list) else []
+    triples = _served(graph)
+    if triples is None:
+        raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
+    tag = _etag(_digest(triples), best)
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
     else:
-        if store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
-            raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
-        triples = store.graph_triples(graph)
-    body = serialize(triples, format=READ_FORMATS[best].rdf_format) or b""
-    response = Response(b"" if request.method == "HEAD" else body, content_type=content_type(best))
-    response.headers["Content-Length"] = str(len(body))
+        body = serialize(triples, format=READ_FORMATS[best].rdf_format) or b""
+        response = Response(b"" if request.method == "HEAD" else body, content_type=content_type(best))
+        response.headers["Content-Length"] = str(len(body))
+    response.headers["ETag"] = f'"{tag}"'
+    response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
     return response
+
+
+def _served(graph: str) -> list[Triple] | None:
+    """The triples a GET of the graph serves; None when there is no such graph. The default graph is the one queries
+    see, the union of every graph: it always exists."""
+    store = services().store
+    if graph == DEFAULT:
+        answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        return answer if isinstance(answer, list) else []
+    if store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
+        return None
+    return store.graph_triples(graph)
+
+
+def _digest(triples: Sequence[Triple]) -> str:
+    """A hash of a graph's triples, whatever their order: it changes when a triple does, and only then."""
+    lines = sorted(str(t) for t in triples)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:32]
+
+
+def _etag(digest: str, media_type: str) -> str:
+    """The strong ETag (unquoted) of one representation of a graph: its triples' hash and its format."""
+    return f"{digest}-{READ_FORMATS[media_type].extension.lstrip('.')}"
+
+
+def _check_preconditions(graph: str) -> None:
+    """RFC 9110 §13.2.2 for a write: If-Match holds when it names a current (strong) ETag of the graph as a GET of the
+    same address serves it, in any of its formats, or is `*` and the graph exists; If-None-Match holds when the graph
+    does not exist (`*`: create only) or none of its ETags is named. Otherwise PreconditionFailed (412)."""
+    triples = _served(graph)
+    if triples is None and request.method == "DELETE":  # 404 without the conditions: they are ignored (§13.2.1)
+        return
+    tags = [] if triples is None else [_etag(_digest(triples), media) for media in READ_FORMATS]
+    if "If-Match" in request.headers:
+        wanted = request.if_match
+        if triples is None or not (wanted.star_tag or any(wanted.is_strong(t) for t in tags)):
+            why = "does not exist" if triples is None else "has changed since the ETag given in If-Match was read"
+            why_fr = "n'existe pas" if triples is None else "a changé depuis la lecture de l'ETag donné par If-Match"
+            raise PreconditionFailed(f"<{graph}> {why}; nothing was written (read it again, then write)",
+                                     fr=f"<{graph}> {why_fr} ; rien n'a été enregistré (relisez-le, puis écrivez)")
+    if "If-None-Match" in request.headers and triples is not None:
+        unwanted = request.if_none_match
+        if unwanted.star_tag or any(unwanted.contains_weak(t) for t in tags):
+            raise PreconditionFailed(f"<{graph}> exists already, and If-None-Match asks to write only if it does not "
+                                     "match; nothing was written",
+                                     fr=f"<{graph}> existe déjà, et If-None-Match demande de n'écrire que s'il ne "
+                                        "correspond pas ; rien n'a été enregistré")
 
 
 def _write_network(network: str, graph: str) -> Response:

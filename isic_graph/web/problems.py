@@ -69,6 +69,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
     "undefined-key": ("Clé JSON-LD inconnue", "une clé n'est ni un terme du contexte JSON-LD ni une IRI : sa valeur "
                                               "serait perdue ; rien n'a été enregistré"),
     "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
+    "precondition-failed": ("Condition non remplie", "le graphe a changé depuis sa lecture (If-Match) ou existe déjà "
+                                                     "(If-None-Match: *) ; rien n'a été enregistré"),
     "not-found": ("Introuvable", "aucune ressource, aucun graphe ni fichier de ce nom"),
     "unauthorized": ("Authentification requise", "aucun jeton valide n'a été donné (Authorization: Bearer …)"),
     "forbidden": ("Interdit", "ce jeton ne permet pas cette écriture"),

@@ -45,6 +45,7 @@ WORDS = {
            "fiche actuelle d'un réseau", "network": "Réseau", "rule": "Un tableau absent du dépôt ne change rien ; "
            "un tableau présent remplace les ressources de ce tableau (une ligne supprimée retire sa ressource).",
            "download_csv": "CSV (zip)", "download_xlsx": "Classeur .xlsx", "refused": "Le dépôt est refusé",
+           "unchanged": "Aucun changement : les données publiées sont déjà celles de ce dépôt. Rien n'a été publié.",
            "moved": "Les données publiées ont changé depuis : voici ce que le dépôt changerait maintenant. "
                     "Rien n'a été publié.",
            "unread": "La fiche ne peut pas être lue : {n} problème(s) à corriger, listés ci-dessous. Rien n'a été "
@@ -64,6 +65,7 @@ WORDS = {
            "network's current sheet", "network": "Network", "rule": "A table absent from the upload changes "
            "nothing; a table present replaces that table's resources (a deleted row removes its resource).",
            "download_csv": "CSV (zip)", "download_xlsx": ".xlsx workbook", "refused": "The upload is refused",
+           "unchanged": "No change: the published data already are this upload's. Nothing was published.",
            "moved": "The published data changed since: here is what the upload would change now. Nothing was "
                     "published.",
            "unread": "The sheet cannot be read: {n} problem(s) to fix, listed below. Nothing was published.",
@@ -125,6 +127,8 @@ def csv_upload() -> Response:
     if not confirming:
         return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
                        seal=_seal(network, documents))
+    if not result.written:  # the same data again: nothing recorded, nothing published
+        return _render(lang, message=words_in(WORDS, lang)["unchanged"])
     return _render(lang, result=result, saved=_published(result, lang), status=201)
 
 

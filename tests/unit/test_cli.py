@@ -86,6 +86,16 @@ def test_ingest_then_query_as_csv_and_json(cli) -> None:  # type: ignore[no-unty
     assert as_json["head"]["vars"] == ["t"] and as_json["results"]["bindings"]
 
 
+def test_ingesting_the_same_data_again_records_nothing(cli) -> None:  # type: ignore[no-untyped-def]
+    activities = "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a <http://www.w3.org/ns/prov#Activity> } }"
+    first = cli("ingest", str(VALID), "--network", "demo", "--lang", "en")
+    assert first.exit_code == 0 and "provenance <" in first.output, first.output
+    count = cli("query", activities, "--format", "csv").output
+    again = cli("ingest", str(VALID), "--network", "demo", "--lang", "en")
+    assert again.exit_code == 0 and "already holds this data: nothing was stored" in again.output, again.output
+    assert "provenance" not in again.output and cli("query", activities, "--format", "csv").output == count
+
+
 def test_refused_ingest_exits_1_with_a_readable_report(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("ingest", str(INVALID), "--network", "demo", "--lang", "en")
     assert result.exit_code == 1

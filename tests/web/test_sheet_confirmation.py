@@ -94,3 +94,23 @@ def test_an_untouched_confirmation_publishes_what_was_previewed(client: FlaskCli
     answer = client.post("/sheets/csv?lang=en", data=fields)
     assert answer.status_code == 201, answer.get_data(as_text=True)
     assert [float(a) for a in amounts(client)] == [3500.0]
+
+
+def test_a_confirmed_upload_that_changes_nothing_publishes_nothing(client: FlaskClient, token: str) -> None:
+    """The network's current fundings table sent back as it is: no ingestion recorded, the dump's ETag kept."""
+    with zipfile.ZipFile(io.BytesIO(client.get("/sheets/current.zip", query_string={"network": NETWORK}).data)) as z:
+        same = z.read(next(n for n in z.namelist() if n.endswith("fundings.csv")))
+    metadata = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://localhost:5000/graph/metadata> { ?s ?p ?o } }"
+
+    def recorded() -> list[bytes]:
+        return sorted(client.get("/sparql", query_string={"query": metadata},
+                                 headers={"Accept": "application/n-triples"}).data.splitlines())
+
+    before, dump = recorded(), client.get(f"/dumps/network/{NETWORK}.ttl").headers["ETag"]
+    page = client.post("/sheets/csv?lang=en", data={"files": [(io.BytesIO(same), "fundings.csv")],
+                                                    "credential": token}, content_type="multipart/form-data")
+    fields = {name: html.unescape(value) for name, value in
+              re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.get_data(as_text=True))}
+    answer = client.post("/sheets/csv?lang=en", data=fields)
+    assert answer.status_code == 200 and "No change: the published data already" in answer.get_data(as_text=True)
+    assert recorded() == before and client.get(f"/dumps/network/{NETWORK}.ttl").headers["ETag"] == dump

@@ -196,7 +196,11 @@ def test_versions_change_when_a_network_is_ingested(store: Store, graphs: Graphs
     demo = dumps.version(store, graphs, dumps.dump_file("network/demo.ttl"))
     assert after.tag != before.tag and after.modified is not None and demo.modified == after.modified
     assert dumps.version(store, graphs, dumps.dump_file("network/demo.jsonld")).tag != demo.tag
-    ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")
+    again = ingest(store, validator, graphs, [Document.from_path(VALID)], "demo")  # the same data: no publication
+    assert not again.written and dumps.version(store, graphs, dumps.dump_file("network/demo.ttl")) == demo
+    edited = Document.from_path(VALID)
+    edited = Document(edited.name, edited.data.replace(b'"Demo network"', b'"Demo network (bis)"'), edited.format)
+    ingest(store, validator, graphs, [edited], "demo")
     assert dumps.version(store, graphs, dumps.dump_file("network/demo.ttl")).tag != demo.tag
 
 
