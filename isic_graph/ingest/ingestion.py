@@ -33,6 +33,7 @@ from isic_graph.ingest.identity import (
 from isic_graph.ingest.ownercheck import check_batch, lookalike_of
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
+from isic_graph.ingest.unknownrefs import check_named
 from isic_graph.ingest.vocabulary import describes_vocabulary_term
 from isic_graph.privacy import personal_data_in_iri
 from isic_graph.rdf import resources
@@ -126,6 +127,8 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
             check_batch(store, graphs, ownership.network(graphs, network), batch)
+        if strict and store is not None and mode is Mode.TABLES:  # a row's project, partnership: the network's
+            check_named(store, graphs, batch, network)
     context: list[Triple] = []
     focus = None
     checked = batch  # what is validated: the batch, and in upsert mode what in the graph points at its subjects
