@@ -84,6 +84,40 @@ def test_a_near_typo_gets_the_closest_project(client: FlaskClient, token: str, n
     assert client.get("/id/project/cafe-des-parent-rennes").status_code == 404
 
 
+ORGANISATIONS = {
+    "fundings.csv": ("financement,projet,financeur,montant,devise\nf-x,cafe-des-parents-rennes,{},2500,EUR\n",
+                     "financeur"),
+    "roles.csv": ("role,projet,intitule,type,employeur\nr-x,cafe-des-parents-rennes,Éducatrice,social-worker,{}\n",
+                  "employeur"),
+}
+
+
+@pytest.mark.parametrize("name", ORGANISATIONS)
+def test_a_row_naming_an_unknown_organisation_is_refused_at_its_cell(client: FlaskClient, token: str,
+                                                                     name: str) -> None:
+    before = graph(client, NETWORK)
+    data, column = ORGANISATIONS[name]
+    for mode in ("upsert", "tables"):
+        for dry in ("1", "0"):
+            for lang, words in (("fr", "organisation inconnue : org-inconnue n'est ni dans l'envoi ni dans la base ; "
+                                       "vérifiez l'identifiant, ou ajoutez l'organisation à organisations.csv"),
+                                ("en", "unknown organisation: org-inconnue is neither in the submission nor in the "
+                                       "knowledge base; check the identifier, or add the organisation to "
+                                       "organisations.csv")):
+                status, answer, text = post(client, token, name, data.format("org-inconnue"), mode=mode, lang=lang,
+                                            **{"dry-run": dry})
+                assert status == 422, (mode, dry, text[:2000])
+                assert answer["code"] == "sheet-refused"
+                assert words in text, text[:2000]
+                assert (f"{name}, ligne 2, colonne « {column} »" if lang == "fr"
+                        else f"{name}, row 2, column '{column}'") in text, text[:2000]
+    status, answer, text = post(client, token, name, data.format("cdas-rennes-nrd"), mode="upsert", lang="fr")
+    assert status == 422 and answer["code"] == "sheet-refused", text[:2000]
+    assert "vouliez-vous dire « cdas-rennes-nord » ?" in text, text[:2000]
+    assert graph(client, NETWORK) == before
+    assert not mentioned(client, f"{BASE}id/organisation/org-inconnue")
+
+
 def test_rows_naming_the_networks_projects_are_taken(client: FlaskClient, token: str) -> None:
     for name, data in ROWS.items():
         status, answer, text = post(client, token, name, data.format("cafe-des-parents-rennes"), mode="upsert",
@@ -109,10 +143,10 @@ def test_a_withdrawn_project_named_by_a_row_is_refused_as_withdrawn(client: Flas
     fundings = (SAMPLE / "fundings.csv").read_text(encoding="utf-8")
     for mode in ("upsert", "tables"):
         for dry in ("1", "0"):
-            for lang, words in (("fr", "projet retiré : ateliers-droits-rennes a été retiré de la publication par ce "
+            for lang, words in (("fr", "projet retiré : ateliers-droits-rennes a été retiré de la publication par son "
                                        "réseau"),
                                 ("en", "withdrawn project: ateliers-droits-rennes was withdrawn from publication by "
-                                       "this network")):
+                                       "its network")):
                 status, answer_, text = post(client, token, "fundings.csv", fundings, mode=mode, lang=lang,
                                              **{"dry-run": dry})
                 assert status == 422, text[:2000]
