@@ -395,7 +395,8 @@ def untyped(batch: Batch, store: Store | None, graphs: Graphs, network: str | No
     """The subjects the batch describes with no class (rdf:type): replace and upsert replace a subject's description
     with the batch's, so one without a class would be left with no class, no name, none of its required fields, and
     no shape would check it. (`tables` replaces the rows of its tables, each given its class by its table; what one
-    table states of another's resource, a funding's project, leaves that resource's description in place.)
+    table states of another's resource, a funding's project, leaves that resource's description in place; that resource
+    must be the network's already: unknownrefs.py.)
     A row about another's subject that only repeats its identity (ownercheck.py) describes
     nothing and is no such subject; without a store to tell whose a subject is, a subject given only identity
     properties is taken for one. messages: what the issues say (by default, to the author of a submission)."""

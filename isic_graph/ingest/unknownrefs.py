@@ -1,10 +1,12 @@
-"""A sheet's row may name a resource of its network by identifier in a column whose cell is the subject of what the
-row states (a funding's, a user group's, a role's or a partnership's `projet`, a committee's `partenariat`): the row
-says `<project/x> isic:funding <funding/y>`. Such a resource must be the network's: typed in the upload or in the
-network's stored graph. Otherwise the identifier is a typo, or names a project withdrawn from publication, and
-storing the row would publish a resource with no class, no name and none of its required fields, and give its
-address to the network (ownership.py): the sheet is refused at the cells that name it (SheetRefused), with the
-closest identifier the network publishes when one is close, or saying it was withdrawn and how to publish it again.
+"""What a sheet's rows name by identifier must be published. A row may name a resource of its network in a column
+whose cell is the subject of what the row states (a funding's, a user group's, a role's or a partnership's `projet`,
+a committee's `partenariat`): the row says `<project/x> isic:funding <funding/y>`. Such a resource must be the
+network's: typed in the upload or in the network's stored graph. A row may also point at an organisation, a territory
+or a project others may publish (a funder, an employer, a lesson's project): it must be typed in the upload or in a
+network's graph or a harvested copy. Otherwise the identifier is a typo, or names a project withdrawn from
+publication; stored, the row would publish a resource with no class, no name and none of its required fields, and
+give its address to the network (ownership.py). The sheet is refused at the cells that name it (SheetRefused), with
+the closest published identifier when one is close, or saying it was withdrawn and how to publish it again.
 """
 
 from __future__ import annotations
