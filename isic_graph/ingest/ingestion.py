@@ -33,6 +33,7 @@ from isic_graph.ingest.identity import (
 from isic_graph.ingest.ownercheck import check_batch, lookalike_of
 from isic_graph.ingest.reading import read_batch
 from isic_graph.ingest.targets import dangling
+from isic_graph.ingest.unknownrefs import check_named
 from isic_graph.ingest.vocabulary import describes_vocabulary_term
 from isic_graph.privacy import personal_data_in_iri
 from isic_graph.rdf import resources
@@ -127,6 +128,8 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
             check_batch(store, graphs, ownership.network(graphs, network), batch)
+        if strict and store is not None and mode is Mode.TABLES:  # a row's project, partnership: the network's
+            check_named(store, graphs, batch, network)
     context: list[Triple] = []
     focus = None
     checked = batch  # what is validated: the batch, and in upsert mode what in the graph points at its subjects
@@ -405,7 +408,8 @@ def untyped(batch: Batch, store: Store | None, graphs: Graphs, network: str | No
     """The subjects the batch describes with no class (rdf:type): replace and upsert replace a subject's description
     with the batch's, so one without a class would be left with no class, no name, none of its required fields, and
     no shape would check it. (`tables` replaces the rows of its tables, each given its class by its table; what one
-    table states of another's resource, a funding's project, leaves that resource's description in place.)
+    table states of another's resource, a funding's project, leaves that resource's description in place; that resource
+    must be the network's already: unknownrefs.py.)
     A row about another's subject that only repeats its identity (ownercheck.py) describes
     nothing and is no such subject; without a store to tell whose a subject is, a subject given only identity
     properties is taken for one. messages: what the issues say (by default, to the author of a submission)."""
