@@ -20,7 +20,7 @@ from pathlib import Path
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.federation.address import registrable
-from isic_graph.rdf.namespaces import check_slug
+from isic_graph.rdf.namespaces import PEER_NAME, check_slug
 from isic_graph.store.jsonfile import read_entries, write_entries
 
 
@@ -46,7 +46,7 @@ class PeerRegistry:
             uri_space: str | None = None) -> Peer:
         """Register a peer (or change its addresses), owning the IRIs under uri_space (see
         peerclient.register, which reads it from the peer)."""
-        check_slug(name)
+        check_slug(name, PEER_NAME)
         sparql = registrable(sparql, allow_private).url
         dumps = registrable(dumps, allow_private).url if dumps is not None else None
         if uri_space is not None and not uri_space.startswith(("http://", "https://", "urn:")):
