@@ -46,6 +46,7 @@ from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     OWL,
+    PEER_NAME,
     PROJECT_IRI,
     PROV,
     RDF_TYPE,
@@ -158,7 +159,7 @@ def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
     """The peer's changed network graphs, read (unchanged ones and those refused: their outcomes)."""
     if not peer.dumps:
         raise UsageError(f"peer {peer.name} has no dumps address (peer add --dumps URL)")
-    check_slug(peer.name)
+    check_slug(peer.name, PEER_NAME)
     try:
         listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
     except RecursionError:  # "[[[[…": past what Python's reader holds

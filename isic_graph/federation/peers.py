@@ -29,7 +29,7 @@ from typing import Mapping
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.federation.address import registrable
 from isic_graph.rdf.iris import lookalike_key, scheme_blind
-from isic_graph.rdf.namespaces import PREFIXES, VOCABULARY, check_slug
+from isic_graph.rdf.namespaces import PEER_NAME, PREFIXES, VOCABULARY, check_slug
 from isic_graph.store.jsonfile import read_entries, write_entries
 
 
@@ -56,7 +56,7 @@ class PeerRegistry:
         """Register a peer (or change its addresses), owning the IRIs under uri_space (see
         peerclient.register, which reads it from the peer); base is this instance's base IRI, which no peer's
         space may cover (SpaceOverlap, as for the vocabularies' and the other peers' spaces)."""
-        check_slug(name)
+        check_slug(name, PEER_NAME)
         sparql = registrable(sparql, allow_private).url
         dumps = registrable(dumps, allow_private).url if dumps is not None else None
         if uri_space is not None and not uri_space.startswith(("http://", "https://", "urn:")):

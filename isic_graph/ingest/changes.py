@@ -11,15 +11,17 @@ so that a project whose links a row of another table adds, moves or removes is n
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
 from isic_graph.ingest.sheetmodel import table_named
 from isic_graph.ingest.sheetmodel import tables as all_tables
 from isic_graph.rdf.namespaces import DCTERMS, ISIC, RDF_TYPE, RDFS
+from isic_graph.rdf.resources import ontology_triples
 from isic_graph.sparql.terms import iri, iris
 from isic_graph.store.results import term_value
 
@@ -43,6 +45,18 @@ CLASS_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def class_label(cls: str, lang: str) -> str:
+    """A class of the model by its label in the ontology, in the language asked, with a small first letter
+    (`ProfessionalRole`: « rôle professionnel »); else its local name."""
+    for t in ontology_triples():
+        if cls and isinstance(t.subject, NamedNode) and t.subject.value == ISIC + cls \
+                and t.predicate.value == RDFS + "label" and isinstance(t.object, Literal) and t.object.language == lang:
+            text = t.object.value
+            return text[:1].lower() + text[1:] if text[1:2].islower() else text  # « CAF… » would keep its capitals
+    return cls
+
+
 @dataclass(frozen=True)
 class Change:
     """One resource the upload adds, changes or removes."""
@@ -53,7 +67,7 @@ class Change:
     cls: str  # local name of its class (Project, Lesson…)
 
     def describe(self, lang: str = "fr") -> str:
-        word = CLASS_WORDS.get(self.cls, {}).get(lang, (self.cls, self.cls))[0] or (
+        word = CLASS_WORDS.get(self.cls, {}).get(lang, (class_label(self.cls, lang),))[0] or (
             "ressource" if lang == "fr" else "resource")  # with no class (data stored before classes were checked)
         return (f"{WORDS[lang][self.kind]} : {word} « {self.name} »" if lang == "fr"
                 else f"{WORDS[lang][self.kind]}: {word} '{self.name}'")

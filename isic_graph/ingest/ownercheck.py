@@ -17,7 +17,8 @@ its vocabulary writes it (lookalike_of: `https://www.w3.org/2002/07/owl#sameAs`,
 refused before them in a network's submission (ingestion.py) and left out of a harvest (keep_owned), never read as
 the term: stored as written, it would still pass for the term with a reader or another store. A resource of this
 instance is written one way: two spellings of it differing only by case, in a batch or against the spelling its
-owner first published, are refused (_check_one_spelling).
+owner first published, are refused (_check_one_spelling), and so is a new identifier differing from a stored one of
+the same kind only by case or separators (`les_incompris`, `les--incompris` for `les-incompris`: _check_no_twin).
 """
 
 from __future__ import annotations
@@ -104,8 +105,10 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     for iri, other, t in references:
         if t not in matching:
             raise _refusal(store, batch, iri, other, owner, t)
-    _check_one_spelling(store, graphs, batch, [iri for iri in stated if iri.startswith(graphs.base + "id/")],
+    ours = [iri for iri in stated if iri.startswith(graphs.base + "id/")]
+    _check_one_spelling(store, graphs, batch, ours,
                         [iri for iri, (other, recorded) in found.items() if other == owner and recorded])
+    _check_no_twin(store, graphs, batch, [iri for iri in ours if iri not in found or not found[iri][1]])
     claimed: dict[str, str] = {}
     if owner.kind == "network":  # its own IRI, recorded once it publishes (a peer sharing the base may not take it)
         claimed[key(graphs, owner.agent)] = owner.agent
@@ -121,7 +124,7 @@ def _check_one_spelling(store: Store, graphs: Graphs, batch: Batch, ours: Sequen
     (`held`: recorded as the owner's), would be two resources that one owner, one page and a reader take for one."""
     first: dict[str, str] = {}
     for iri in sorted(ours):
-        other = first.setdefault(key(graphs, iri), iri)
+        other = first.setdefault(twin_key(graphs, iri), iri)
         if other != iri:
             raise _twin(batch, iri, other)
     recorded: dict[str, str] = {}
@@ -135,6 +138,40 @@ def _check_one_spelling(store: Store, graphs: Graphs, batch: Batch, ours: Sequen
             raise _twin(batch, iri, spelling, stored=True)
 
 
+SEPARATORS = re.compile(r"[-_]+")
+
+
+def twin_key(graphs: Graphs, iri: str) -> str:
+    """What two identifiers of this instance's resources that a reader takes for one share: the key (ownership.key,
+    in lower case) with, under `id/`, each name's runs of `-` and `_` made one `-` and none at its ends
+    (`les_incompris`, `les--incompris` and `les-incompris-` are `les-incompris`)."""
+    k = key(graphs, iri)
+    head = key(graphs, graphs.base) + "id/"
+    if not k.startswith(head):
+        return k
+    path, mark, fragment = k[len(head):].partition("#")
+    return head + "/".join(SEPARATORS.sub("-", name).strip("-") for name in path.split("/")) + mark + fragment
+
+
+def _check_no_twin(store: Store, graphs: Graphs, batch: Batch, new: Sequence[str]) -> None:
+    """A new identifier of this instance that differs from a stored one of the same kind only by case or separators
+    (`les_incompris` or `les--incompris` when `les-incompris` is stored, whoever owns it) is refused: a reader, a
+    search and a page would take the two for one resource."""
+    wanted: dict[str, str] = {}
+    for iri in sorted(new):
+        wanted.setdefault(twin_key(graphs, iri), iri)
+    kinds = sorted({iri[len(graphs.base):].split("/")[1] for iri in wanted.values()})
+    for kind in kinds:
+        prefix = graphs.base + f"id/{kind}/"
+        rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r <{SUBJECT}> ?s }} "
+                            f"FILTER(STRSTARTS(STR(?s), {Literal(prefix)})) }}").rows
+        for row in rows:
+            stored = term_value(row["s"])
+            new_iri = wanted.get(twin_key(graphs, stored))
+            if new_iri is not None and key(graphs, stored) != key(graphs, new_iri):
+                raise _twin(batch, new_iri, stored, stored=True)
+
+
 def _twin(batch: Batch, iri: str, other: str, stored: bool = False) -> UsageError:
     """The refusal of a resource written in two ways, suggesting the one stored, else the one in lower case (else the
     first)."""
@@ -143,9 +180,10 @@ def _twin(batch: Batch, iri: str, other: str, stored: bool = False) -> UsageErro
     at = {lang: f" ({where.describe(lang)})" if where else "" for lang in ("fr", "en")}
     before = {"en": "as it is stored" if stored else "in the same submission",
               "fr": "tel qu'il est enregistré" if stored else "dans le même envoi"}
-    return UsageError(f"<{iri}>{at['en']} differs from <{other}> ({before['en']}) only by case: an identifier names "
-                      f"one resource; write <{spelling}> everywhere; nothing was stored",
-                      f"<{iri}>{at['fr']} ne diffère de <{other}> ({before['fr']}) que par les majuscules : un "
+    return UsageError(f"<{iri}>{at['en']} differs from <{other}> ({before['en']}) only by case or separators (`-`, "
+                      f"`_`): an identifier names one resource; write <{spelling}> everywhere; nothing was stored",
+                      f"<{iri}>{at['fr']} ne diffère de <{other}> ({before['fr']}) que par les majuscules ou les "
+                      f"séparateurs (`-`, `_`) : un "
                       f"identifiant nomme une seule ressource ; écrivez <{spelling}> partout ; rien n'a été enregistré")
 
 

@@ -37,6 +37,7 @@ from isic_graph.validation.validator import Location
 
 TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
 TEMPLATE_NAMES = re.compile(r"\{\+?([^}]*)\}")
+SEPARATORS = re.compile(r"[-_]+")
 # An identifier a cell gives (a row's, or what a cell names): what this instance's IRIs are made of, so that a
 # cell never becomes an IRI no other cell, page or peer writes the same way (`Asso Pirate.`, `café-rennes`).
 NAME = r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
@@ -375,11 +376,13 @@ class _Reader:
     def _spelt_once(self, iri: str, file: str, number: int, column: str | None) -> bool:
         """Whether a resource the sheet names is spelt as it was first (`org-a` and `ORG-A` would be two resources
         that one owner, one page and a reader take for one); else the problem is noted, suggesting one spelling."""
-        first = self.spelt.setdefault(lookalike_key(iri), (iri, Location(file, number, column)))
+        head, _, name = lookalike_key(iri).rpartition("/")  # `les_incompris`, `les--incompris`: `les-incompris`
+        first = self.spelt.setdefault(f"{head}/{SEPARATORS.sub('-', name).strip('-')}",
+                                      (iri, Location(file, number, column)))
         if first[0] == iri:
             return True
         name, before = unquote(iri.rsplit("/", 1)[-1]), unquote(first[0].rsplit("/", 1)[-1])
-        spelling = name.lower() if name.lower() in (name, before) else before
+        spelling = name.lower() if name.lower() in (name, before) and name.lower() == before.lower() else before
         where = {lang: first[1].describe(lang) for lang in ("fr", "en")}
         self.problems.add(file, number, column, name,
                           f"« {name} » ne diffère de « {before} » ({where['fr']}) que par les majuscules ou son "

@@ -200,10 +200,13 @@ class SearchIndex:
         filters = filters or {}
         unknown = set(filters) - set(FACETS)
         if unknown:
-            raise UsageError(f"unknown facet(s) {', '.join(sorted(unknown))}; the facets are {', '.join(FACETS)}")
+            raise UsageError(f"unknown facet(s) {', '.join(sorted(unknown))}; the facets are {', '.join(FACETS)}",
+                             fr=f"facette(s) inconnue(s) {', '.join(sorted(unknown))} ; les facettes sont "
+                                f"{', '.join(FACETS)}")
         words = WORD.findall(text)[:MAX_QUERY_WORDS]
         if not words:
-            raise UsageError("the search needs at least one word")
+            raise UsageError("the search needs at least one word (letters or digits)",
+                             fr="la recherche demande au moins un mot (des lettres ou des chiffres)")
         match = " AND ".join(expanded(words, self._synonyms or []))
         where = ["docs MATCH ?"]
         params: list[object] = ["{title_stems body_stems} : (" + match + ")"]

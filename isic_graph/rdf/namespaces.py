@@ -133,9 +133,13 @@ class Graphs:
 SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" would let a final newline through
 
 
-def check_slug(network: str) -> str:
-    """A network's name as given, if it is a slug (lowercase letters, digits, hyphens), else UsageError."""
+PEER_NAME = ("peer", "de pair")
+
+
+def check_slug(network: str, what: tuple[str, str] = ("network", "de réseau")) -> str:
+    """A network's name as given (or a peer's: `what`, ("peer", "de pair")), if it is a slug (lowercase letters,
+    digits, hyphens), else UsageError."""
     if not isinstance(network, str) or not SLUG.fullmatch(network):
-        raise UsageError(f"invalid network name {network!r}: use lowercase letters, digits and hyphens",
-                         f"nom de réseau invalide {network!r} : lettres minuscules, chiffres et tirets seulement")
+        raise UsageError(f"invalid {what[0]} name {network!r}: use lowercase letters, digits and hyphens",
+                         f"nom {what[1]} invalide {network!r} : lettres minuscules, chiffres et tirets seulement")
     return network

@@ -22,7 +22,8 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
                            settings.store_gsp_url, timeout=settings.query_timeout, lock_path=settings.write_lock_path)
     path = settings.store_path
     if read_only and path is not None and not path.is_dir():
-        raise NotFound(f"there is no store at {path}: create it with `isic-graph init`")
+        raise NotFound(f"there is no store at {path}: create it with `isic-graph init`",
+                       f"il n'y a pas de magasin dans {path} : créez-le avec `isic-graph init`")
     try:
         return EmbeddedStore(path)
     except StoreLocked:

@@ -11,10 +11,10 @@ The answers waitress gives itself, before the application sees the request (a ma
 header, Content-Length or chunked body: 400; a body past the upload limit: 413; headers past its limit:
 431; a Transfer-Encoding other than chunked: 501), are RFC 9457 problem documents like every other error,
 in the client's language (English, or French when Accept-Language prefers it), in words of ours that
-never repeat what the client sent; so is the 429 of an address past its connections. What is still
-waitress's own: a request whose header never ends (no blank line, or lines ended by a bare LF) gets no
-answer, and its connection is closed after CHANNEL_TIMEOUT seconds; a connection closed mid-request is
-just closed.
+never repeat what the client sent; so is the 429 of an address past its connections. A header whose lines end
+by a bare LF, and a chunk announced past the upload limit, are refused at once (StrictParser). What is still
+waitress's own: a request whose header never ends (no blank line) gets no answer, and its connection is closed
+after CHANNEL_TIMEOUT seconds; a connection closed mid-request is just closed.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from typing import Any
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
+from waitress.receiver import ChunkedReceiver
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
+from waitress.utilities import BadRequest, RequestEntityTooLarge
 
 from isic_graph.web.clients import TrustedProxies, holder
 from isic_graph.web.headers import HEADERS
@@ -116,11 +118,40 @@ def _said(status: int, said: str, adj: Adjustments, french: bool) -> tuple[str, 
 FRAMING_FIELD = re.compile(rb"(?im)^(transfer-encoding|content-length|host)[ \t]*:")
 
 
+CHUNK_LINE = 1024  # a chunk size with its extensions: waitress's own bound, commented out in its receiver
+
+
 class StrictParser(HTTPRequestParser):  # type: ignore[misc]
     """waitress's request parser, refusing what a proxy in front of the server may frame otherwise (RFC 9112):
     a Transfer-Encoding with a Content-Length, or in an HTTP/1.0 request (6.1, request smuggling: the server read
     such a body as chunked and served what followed it as a second request), and several Host headers, or none
     in HTTP/1.1 (3.2). Refused 400, and the connection closed after the answer, as for every malformed request."""
+
+    completed: bool  # waitress's, untyped
+
+    def received(self, data: bytes) -> int:
+        """waitress's reading, refusing at once (not after the whole body, or never) a header whose lines end by a
+        bare LF (400), a chunk-size line longer than CHUNK_LINE bytes (400), and a chunk announced past the upload
+        limit (`ffffffffffffffffffff`: 413)."""
+        if self.body_rcv is None and not self.completed:
+            head = self.header_plus + data
+            end = head.find(b"\r\n\r\n")
+            if head.find(b"\n\n", 0, end if end >= 0 else len(head)) >= 0:
+                self.parse_header(b"GET / HTTP/1.0\r\n")
+                self.error = BadRequest("Header lines ended by a bare LF")
+                self.completed = True
+                return len(data)
+        consumed: int = super().received(data)
+        rcv = self.body_rcv
+        if isinstance(rcv, ChunkedReceiver) and not self.completed and not rcv.error:
+            limit = self.adj.max_request_body_size
+            if self.body_bytes_received + rcv.chunk_remainder >= limit:
+                self.error = RequestEntityTooLarge(f"exceeds max_body of {limit}")
+                self.completed = True
+            elif len(rcv.control_line) > CHUNK_LINE:
+                self.error = BadRequest("Invalid chunk size")
+                self.completed = True
+        return consumed
 
     def parse_header(self, header_plus: bytes) -> None:
         named = [name.lower() for name in FRAMING_FIELD.findall(header_plus.partition(b"\r\n")[2])]

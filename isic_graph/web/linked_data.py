@@ -4,7 +4,7 @@ negotiation."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, url_for
 from pyoxigraph import NamedNode
@@ -44,18 +44,25 @@ KIND = re.compile(r"[a-z][a-z0-9-]*\Z")
 UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]|%(?![0-9A-Fa-f]{2})')
 
 
+def _shown(path: str) -> str:
+    """A path refused, as it can be shown: spaces, controls and other characters an address escapes, escaped."""
+    return quote(path, safe="/:@!$&'()*+,;=~")
+
+
 @blueprint.get("/id/<kind>/<path:slug>")
 @per_store_version
 @one_page
 def resource(kind: str, slug: str) -> Response:
     stem, suffix = suffix_of(slug)
     if not KIND.match(kind) or not stem or UNSAFE.search(stem):
-        raise UsageError(f"not a valid resource path: id/{kind}/{slug}")
+        shown = _shown(f"id/{kind}/{slug}")
+        raise UsageError(f"not a valid resource path: {shown}",
+                         fr=f"ce n'est pas un chemin de ressource valide : {shown}")
     iri = f"{services().graphs.base}id/{kind}/{stem}"
     try:
         NamedNode(iri)
     except ValueError:
-        raise UsageError(f"not a valid IRI: {iri}") from None
+        raise UsageError(f"not a valid IRI: {_shown(iri)}", fr=f"ce n'est pas une IRI valide : {_shown(iri)}") from None
     subject = sparql_terms.iri(iri)
     record = retraction_of(services().store, services().graphs, iri)
     if record is not None:  # withdrawn by its network: 410 with the record
@@ -92,7 +99,8 @@ def graph(rest: str) -> Response:
     graphs = services().graphs
     name = f"{graphs.base}graph/{rest}"
     if UNSAFE.search(rest) or not sparql_terms.is_iri(name):
-        raise UsageError(f"not a valid graph path: graph/{rest}")
+        raise UsageError(f"not a valid graph path: {_shown('graph/' + rest)}",
+                         fr=f"ce n'est pas un chemin de graphe valide : {_shown('graph/' + rest)}")
     if services().store.query(f"ASK {{ GRAPH {sparql_terms.iri(name)} {{ ?s ?p ?o }} }}") is not True:
         raise NotFound(f"no graph <{name}> in this store", fr=f"aucun graphe <{name}> ici")
     location = "/graph-store?" + urlencode({"graph": name})
@@ -119,7 +127,8 @@ def concept(rest: str) -> Response:
     stem, suffix = suffix_of(rest)
     iri = THESAURUS + stem
     if not stem or UNSAFE.search(stem) or not sparql_terms.is_iri(iri):
-        raise UsageError(f"not a valid concept path: thesaurus/{rest}")
+        raise UsageError(f"not a valid concept path: {_shown('thesaurus/' + rest)}",
+                         fr=f"ce n'est pas un chemin de concept valide : {_shown('thesaurus/' + rest)}")
     triples = concept_triples(iri)
     if not triples:
         raise NotFound(f"no concept <{iri}> in the thesauri", fr=f"aucun concept <{iri}> dans les thésaurus")

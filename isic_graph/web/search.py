@@ -58,7 +58,7 @@ def _whole(text: str, name: str, least: int) -> int:
 def search_api() -> Response:
     result, chosen, offset = _search()
     if result is None:
-        raise UsageError("give the words to search for in q")
+        raise UsageError("give the words to search for in q", fr="donnez les mots à chercher dans q")
     labels = _labels(result, language())
     return jsonify({
         "query": result.query, "filters": chosen, "total": result.total, "offset": offset,

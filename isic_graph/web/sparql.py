@@ -50,7 +50,7 @@ def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
     if query is None:
         return _description()
-    if request.method == "GET" and len(request.query_string) > s.limits.max_bytes:
+    if request.method in ("GET", "HEAD") and len(request.query_string) > s.limits.max_bytes:
         raise UriTooLong(f"the request URI is longer than {s.limits.max_bytes} bytes: "
                          "send long queries with POST",
                          fr=f"l'adresse de la requête dépasse {s.limits.max_bytes} octets : envoyez les longues "
@@ -76,7 +76,7 @@ def sparql() -> Response:
         key = key_for(f"{s.store.version.current()}.{s.boot}", checked.text, accept, default_graphs, named_graphs,
                       scope) if s.cache is not None and s.store.version is not None and cacheable(checked, scope) \
             else None
-        if key is not None and request.method == "GET" and still_current(key.etag):
+        if key is not None and request.method in ("GET", "HEAD") and still_current(key.etag):
             return _not_modified(key.etag)
         answer = s.cache.get(key) if s.cache is not None and key is not None else None
         if answer is None:
@@ -159,7 +159,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
     """The query and protocol dataset, from GET parameters, a form or a sparql-query body."""
     if "update" in request.args:  # in the URL, whatever the method
         raise update_not_accepted()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         params = request.args
         queries = params.getlist("query")
     else:
@@ -194,7 +194,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
         params.getlist("default-graph-uri") if params is not request.args else [])
     named_graphs = request.args.getlist("named-graph-uri") + (
         params.getlist("named-graph-uri") if params is not request.args else [])
-    if request.method == "GET" and not queries and (default_graphs or named_graphs):
+    if request.method in ("GET", "HEAD") and not queries and (default_graphs or named_graphs):
         raise UsageError("a dataset was given without a query", fr="un jeu de données a été donné sans requête")
     return (queries[0] if queries else None), default_graphs, named_graphs
 

@@ -31,6 +31,11 @@ MALFORMED = {  # the request, and the status the server answers it with
                              400),
     "chunk-size-not-hexadecimal": (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                                    + MARK + b"\r\nabc\r\n0\r\n\r\n", 400),
+    "chunk-size-past-the-limit": (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                  + b"f" * 22 + b"\r\n" + MARK, 413),
+    "chunk-size-line-never-ending": (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                     + b"0" * 2000, 400),
+    "header-lines-ended-by-bare-line-feeds": (b"GET /healthz HTTP/1.1\nHost: x\nX-A: " + MARK + b"\n\n", 400),
     "request-line-garbage": (MARK + b"\r\n\r\n", 400),
     "method-in-lower-case": (b"g" + MARK + b" / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     "content-length-past-the-limit": (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\n", 413),

@@ -136,3 +136,24 @@ def test_the_administrators_own_refusals_follow_too(client: FlaskClient) -> None
     answer = client.put("/graph-store", query_string={"graph": BASE + "graph/ontology"}, data="",
                         content_type="text/turtle", headers={**bearer(ADMIN), "Accept-Language": "fr"})
     assert "il ne s'écrit pas ici" in problem(answer, 403)["detail"]
+
+
+@pytest.mark.parametrize("path, query, words", [
+    ("/api/search", {"q": q}, "la recherche demande au moins un mot") for q in ("*", "%", "'", "(((", "\\", ".*")] + [
+    ("/api/search", {}, "donnez les mots à chercher dans q"),
+    ("/api/search", {"q": "théâtre", "nulle": "x"}, None),
+    ("/id/..%2f..%2fetc%2fpasswd", {}, "ce n'est pas un chemin de ressource valide"),
+    ("/id/project/les-incompris%00", {}, "ce n'est pas un chemin de ressource valide"),
+    ("/graph/a%00b", {}, "ce n'est pas un chemin de graphe valide"),
+])
+def test_the_refusals_of_searches_and_paths_have_their_own_french_words(client: FlaskClient, path: str,
+                                                                        query: dict[str, str],
+                                                                        words: str | None) -> None:
+    answer = client.get(path, query_string=query, headers={"Accept-Language": "fr", "Accept": "application/json"})
+    if words is None:  # an unknown parameter is ignored, not refused
+        assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+        return
+    document = problem(answer, 400)
+    assert document["detail"].startswith(words) and "mal formée" not in document["detail"], document
+    english = problem(client.get(path, query_string=query, headers={"Accept": "application/json"}), 400)
+    assert english["detail"] != document["detail"] and "\x00" not in document["detail"], english

@@ -363,3 +363,12 @@ def test_the_dataset_parameters_take_several_values(client: FlaskClient) -> None
 def services_graphs(client: FlaskClient) -> list[str]:
     rows = client.get("/sparql", query_string={"query": "SELECT DISTINCT ?g { GRAPH ?g {} } ORDER BY ?g LIMIT 2"})
     return [row["g"]["value"] for row in rows.json["results"]["bindings"]]
+
+
+def test_head_answers_as_get_without_a_body(client: FlaskClient) -> None:
+    asked = {"query": "ASK {}"}
+    get = client.get("/sparql", query_string=asked, headers={"Accept": "application/sparql-results+json"})
+    head = client.head("/sparql", query_string=asked, headers={"Accept": "application/sparql-results+json"})
+    assert get.status_code == head.status_code == 200 and json.loads(get.data)["boolean"] is True, get.data
+    assert head.data == b"" and head.headers["Content-Type"] == get.headers["Content-Type"], head.headers
+    assert client.head("/sparql", query_string={"query": "ASK {"}).status_code == 400

@@ -266,6 +266,37 @@ def test_a_resource_written_otherwise_than_its_owner_first_published_it_is_refus
     assert stored_triples(client) == before
 
 
+@pytest.mark.parametrize("variant", ["org_w", "org--w", "Org-_W"])
+def test_a_new_identifier_differing_from_a_stored_one_only_by_separators_is_refused(
+        client: FlaskClient, tokens: dict[str, str], variant: str) -> None:
+    """`org_w` or `org--w` when `org-w` is stored would be a second resource a reader takes for the first."""
+    rows = ORGANISATIONS + "org-w,Organisation W,association,,,\n"
+    first = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": rows})
+    assert first.status_code in (200, 201), first.get_data(as_text=True)[:400]
+    before = stored_triples(client)
+    for lang, words in (("en", ("as it is stored", "organisations.csv, row 2", "only by case or separators")),
+                        ("fr", ("tel qu'il est enregistré", "que par les majuscules ou les séparateurs"))):
+        again = upload(client, tokens["attacker"], {"network.csv": NETWORK,
+                                                    "organisations.csv": rows.replace("org-w", variant)}, lang=lang)
+        text = again.get_data(as_text=True)
+        assert again.status_code == 400 and all(w in text for w in words), text[:600]
+        assert f"<{BASE}id/organisation/org-w> everywhere" in text or f"<{BASE}id/organisation/org-w> partout" in text
+    turtle = send(client, tokens["attacker"], f'<{BASE}id/organisation/{variant}> <{LABEL}> "W"@fr .')
+    assert turtle.status_code == 400 and "organisation/org-w> (as it is stored)" in turtle.get_json()["detail"]
+    assert stored_triples(client) == before
+
+
+def test_two_identifiers_of_a_sheet_differing_only_by_separators_are_refused_at_their_cell(
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    rows = ORGANISATIONS + "org-v,V,association,,,\norg_v,V bis,association,,,\n"
+    answer = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": rows}, lang="en")
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "'org_v' differs from 'org-v'" in text and "write 'org-v'" in text, text[:600]
+    body = f'<{BASE}id/organisation/org-u> <{LABEL}> "U"@fr . <{BASE}id/organisation/org__u> <{LABEL}> "U"@fr .'
+    document = problem(send(client, tokens["attacker"], body), 400, "bad-request")
+    assert "only by case or separators" in document["detail"] and "organisation/org-u>" in document["detail"]
+
+
 @pytest.mark.parametrize("site", ["http://xn--localhost-/", "https://caf..fr/", "http://.caf.fr/", "https://xn--zz-zz.fr/"])
 def test_a_sheets_web_address_whose_host_is_none_is_refused_at_its_cell(client: FlaskClient, tokens: dict[str, str],
                                                                         site: str) -> None:

@@ -43,6 +43,14 @@ def test_peers_are_added_listed_changed_and_removed(tmp_path: Path) -> None:
         registry.remove("south")
 
 
+@pytest.mark.parametrize("name", ["x y", "North", "a/b"])
+def test_a_peer_with_an_invalid_name_is_refused_as_a_peer(tmp_path: Path, name: str) -> None:
+    with pytest.raises(UsageError) as refused:
+        PeerRegistry(tmp_path / "peers.json").add(name, "https://south.example.org/sparql")
+    assert refused.value.message.startswith(f"invalid peer name {name!r}") and refused.value.fr is not None
+    assert refused.value.fr.startswith(f"nom de pair invalide {name!r}") and "network" not in refused.value.message
+
+
 def test_a_peer_to_harvest_needs_a_uri_space_its_void_gives_or_the_operator(tmp_path: Path) -> None:
     registry = PeerRegistry(tmp_path / "peers.json")
     with pytest.raises(UsageError, match="--uri-space"):

@@ -64,6 +64,13 @@ def test_a_subject_with_no_class_is_described_as_a_resource() -> None:
     assert changes.describe("en") == "added: resource 'atk-t'"
 
 
+def test_a_class_of_the_model_is_named_by_its_label_in_the_language_asked() -> None:
+    role = "http://localhost:5000/id/professional-role/r"
+    changes = change_list([], [Triple(NamedNode(role), NamedNode(RDF_TYPE), NamedNode(ISIC + "ProfessionalRole"))])
+    assert changes.describe("fr") == "ajouté : rôle professionnel « r »"
+    assert changes.describe("en") == "added: professional role 'r'"
+
+
 PROJECT = "http://localhost:5000/id/project/p"
 
 
