@@ -15,6 +15,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── LookalikeTerm           422 lookalike-term     (names the term, its one spelling, the row)
     │   ├── UndeclaredTerm          422 undeclared-term    (names the term, its resource, the term it may be)
     │   ├── InstanceAsClass         422 instance-as-class  (names the resource and the instance's IRI used as class)
+    │   ├── SpaceOverlap            400 bad-request         (a peer's URI space over this instance's or another's)
     │   └── MethodNotAllowed        405 method-not-allowed
     ├── QueryTooLarge               413 query-too-large
     │   └── UriTooLong              414 uri-too-long
@@ -347,6 +348,10 @@ class MethodNotAllowed(UsageError):
 
     status = 405
     code = "method-not-allowed"
+
+
+class SpaceOverlap(UsageError):
+    """A peer's URI space would cover what is this instance's, the shared vocabularies' or another peer's."""
 
 
 class StoreUnavailable(StoreError):

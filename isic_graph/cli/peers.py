@@ -8,9 +8,10 @@ import click
 
 from isic_graph.cli.context import Context, fail, progress, run, store_if_available
 from isic_graph.cli.progress import Display
+from isic_graph.errors import SpaceOverlap
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import harvest_peers
-from isic_graph.federation.peers import Peer, PeerRegistry, SpaceOverlap
+from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.ingest import ownership
 from isic_graph.validation.validator import Validator
 

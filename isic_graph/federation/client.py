@@ -91,7 +91,7 @@ def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None =
     """Register a peer with the URI space it owns: as given, else the `void:uriSpace` of its VoID description
     (`.well-known/void` beside its SPARQL endpoint). A peer to harvest (with dumps) whose description
     cannot be read is refused; one only queried is registered without. Either way, a space covering this
-    instance's base IRI, the vocabularies' or another peer's is refused (peers.SpaceOverlap)."""
+    instance's base IRI, the vocabularies' or another peer's is refused (SpaceOverlap)."""
     if uri_space is None:
         candidate = Peer(name, registrable(sparql, allow_private).url, dumps, "", allow_private)
         try:

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Mapping
 
-from isic_graph.errors import NotFound, UsageError
+from isic_graph.errors import NotFound, SpaceOverlap, UsageError
 from isic_graph.federation.address import registrable
 from isic_graph.rdf.iris import lookalike_key, scheme_blind
 from isic_graph.rdf.namespaces import PEER_NAME, PREFIXES, VOCABULARY, check_slug
@@ -97,10 +97,6 @@ class PeerRegistry:
 
     def _write(self, entries: dict[str, Peer]) -> None:
         write_entries(self.path, "peers", {name: asdict(peer) for name, peer in entries.items()}, 0o644)
-
-
-class SpaceOverlap(UsageError):
-    """A peer's URI space would cover what is this instance's, the shared vocabularies' or another peer's."""
 
 
 def _space_key(iri: str) -> str:

@@ -61,6 +61,7 @@ from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 from isic_graph.validation.identifiers import wrong_keys
+from isic_graph.validation.personal import personal_data_in
 from isic_graph.validation.validator import Issue, ValidationReport, Validator
 
 VOCABULARY_NAMESPACES = (VOCABULARY,)
@@ -128,7 +129,9 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
             check_batch(store, graphs, ownership.network(graphs, network), batch)
-        if strict and store is not None and mode is Mode.TABLES:  # a row's project, partnership: the network's
+        # a row's project, partnership: the network's; a sheet holding personal data is refused for it first, by the
+        # report below (what it must never keep comes before what it names wrongly)
+        if strict and store is not None and mode is Mode.TABLES and not personal_data_in(batch.triples):
             check_named(store, graphs, batch, network)
     context: list[Triple] = []
     focus = None

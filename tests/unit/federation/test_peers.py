@@ -10,11 +10,11 @@ from pyoxigraph import RdfFormat, parse
 
 from isic_graph.cli import main
 from isic_graph.config import Settings
-from isic_graph.errors import NotFound, UsageError
+from isic_graph.errors import NotFound, SpaceOverlap, UsageError
 from isic_graph.federation import client
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import harvest
-from isic_graph.federation.peers import Peer, PeerRegistry, SpaceOverlap, check_address
+from isic_graph.federation.peers import Peer, PeerRegistry, check_address
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
