@@ -110,19 +110,19 @@ def _overlap(one: str, other: str) -> bool:
 
 
 def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[str, str]) -> str | None:
-    """What peer `name`'s URI space would cover that is not its own, said in a sentence; None when nothing."""
-    if base is not None and _overlap(uri_space, base):
-        where = "is inside" if _space_key(uri_space).startswith(_space_key(base)) else "holds"
-        return (f"the URI space {uri_space!r} {where} this instance's base IRI {base}: the peer would own what "
-                "this instance's networks publish")
+    """What peer `name`'s URI space would cover that is not its own, said in a sentence; None when nothing.
+
+    Refused: a space holding this instance's base IRI (the peer would own all it publishes) or overlapping a
+    vocabulary's namespace (the model's terms). A space inside the base, or overlapping another peer's, is let be:
+    instances sharing one base, as the samples' networks do, each declare the same `{base}id/` (between peers, the
+    longest space wins)."""
+    if base is not None and _space_key(base).startswith(_space_key(uri_space)):
+        return (f"the URI space {uri_space!r} holds this instance's base IRI {base}: the peer would own what this "
+                "instance's networks publish")
     for namespace in (VOCABULARY, *PREFIXES.values()):
         if _overlap(uri_space, namespace):
             return (f"the URI space {uri_space!r} overlaps the vocabulary namespace {namespace}: the peer would "
                     "own the model's terms")
-    for other, space in sorted(others.items()):
-        if other != name and _overlap(uri_space, space):
-            return (f"the URI space {uri_space!r} overlaps peer {other}'s ({space}): each IRI has one owner; "
-                    "give each peer a space of its own")
     return None
 
 
