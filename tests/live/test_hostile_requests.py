@@ -370,8 +370,10 @@ def test_graceful_shutdown_finishes_the_write_in_flight(tmp_path: Path) -> None:
     token = server.cli("network", "add", "fcsf", "--name", "FCSF").stdout.strip()
     server.start()
     files = {p.name: p.read_bytes() for p in sorted((SAMPLES / "fcsf").glob("*.ttl"))}
-    boundary, data = encode_multipart({name: _file(name, content) for name, content in files.items()})
-    outcome: list[Answer] = []
+    retitled = next(name for name, content in files.items() if b'dcterms:title "' in content)
+    files[retitled] = files[retitled].replace(b'dcterms:title "', b'dcterms:title "Nouveau : ', 1)  # a real write:
+    boundary, data = encode_multipart({name: _file(name, content) for name, content in files.items()})  # the samples
+    outcome: list[Answer] = []  # are stored already, and a write changing nothing records nothing
 
     def post() -> None:
         outcome.append(request(f"{server.url}/api/networks/fcsf/sheets?mode=replace", "POST", data,
