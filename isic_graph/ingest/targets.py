@@ -77,11 +77,16 @@ def dangling(store: Store, graphs: Graphs, batch: Batch, exclude_graph: str | No
 
 def withdrawn(store: Store, graphs: Graphs, targets: Iterable[str]) -> set[str]:
     """Those of the IRIs the metadata graph records as withdrawn (prov:wasInvalidatedBy)."""
-    wanted = sorted(targets)
+    return among(store, targets, f"GRAPH {iri(graphs.metadata)} {{ ?s <{PROV}wasInvalidatedBy> ?a }}")
+
+
+def among(store: Store, candidates: Iterable[str], pattern: str) -> set[str]:
+    """Those of the IRIs that the pattern, written with the terms functions, matches as ?s; asked in chunks."""
+    wanted = sorted(candidates)
     found: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
         rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {iris(wanted[start:start + CHUNK])} }} "
-                            f"GRAPH {iri(graphs.metadata)} {{ ?s <{PROV}wasInvalidatedBy> ?a }} }}").rows
+                            f"{pattern} }}").rows
         found |= {term_value(row["s"]) for row in rows}
     return found
 

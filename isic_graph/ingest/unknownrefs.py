@@ -22,12 +22,11 @@ from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.sheetmodel import tables
 from isic_graph.ingest.sheetproblems import Problems
 from isic_graph.rdf.namespaces import RDF_TYPE, Graphs
-from isic_graph.sparql.terms import iri, iris, literal
+from isic_graph.sparql.terms import iri, literal
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 from isic_graph.validation.reports import column_of
 
-CHUNK = 400
 # What a sheet calls the resources its cells may name this way: (French noun, its article, English noun).
 NOUNS = {"project": ("projet inconnu", "projet retiré", "le projet", "project"),
          "partnership": ("partenariat inconnu", "partenariat retiré", "le partenariat", "partnership"),
@@ -80,16 +79,6 @@ def _any_graph(graphs: Graphs) -> str:
             f"STRSTARTS(STR(?g), {literal(graphs.peer_prefix)}))")
 
 
-def _typed_in(store: Store, pattern: str, subjects: list[str]) -> set[str]:
-    """Those of the subjects (?s) the pattern types (_own_graph, _any_graph)."""
-    found: set[str] = set()
-    for start in range(0, len(subjects), CHUNK):
-        rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {iris(subjects[start:start + CHUNK])} }} "
-                            f"{pattern} }}").rows
-        found |= {term_value(row["s"]) for row in rows}
-    return found
-
-
 def _published(store: Store, pattern: str, namespace: str) -> list[str]:
     """The resources (?s) the pattern types under a namespace."""
     rows = store.select(f"SELECT DISTINCT ?s WHERE {{ {pattern} FILTER(isIRI(?s) && "
@@ -125,7 +114,7 @@ def _subjects(store: Store, graphs: Graphs, batch: Batch, network: str, problems
     if not without:
         return
     graph = graphs.network(network)
-    unknown = set(without) - _typed_in(store, _own_graph(graph), without)
+    unknown = set(without) - targets.among(store, without, _own_graph(graph))
     if not unknown:
         return
     gone = targets.withdrawn(store, graphs, unknown)
@@ -149,7 +138,7 @@ def _objects(store: Store, graphs: Graphs, batch: Batch, problems: Problems) -> 
         return
     wanted = sorted({target for _, _, target in links})
     anywhere = _any_graph(graphs)
-    unknown = set(wanted) - _typed_in(store, anywhere, wanted)
+    unknown = set(wanted) - targets.among(store, wanted, anywhere)
     if not unknown:
         return
     gone = targets.withdrawn(store, graphs, unknown)
