@@ -11,7 +11,7 @@ from typing import Collection, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import LookalikeTerm, NotOwner, UndeclaredTerm, UsageError, ValidationFailed
+from isic_graph.errors import LookalikeTerm, NotOwner, SheetRefused, UndeclaredTerm, UsageError, ValidationFailed
 from isic_graph.ingest import ownership, retraction, settling
 from isic_graph.ingest.changes import (
     ChangeList,
@@ -129,10 +129,12 @@ def check(batch: Batch, store: Store | None, validator: Validator, graphs: Graph
         _check_attribution(batch, graphs, network)
         if owners and store is not None:
             check_batch(store, graphs, ownership.network(graphs, network), batch)
-        # a row's project, partnership: the network's; a sheet holding personal data is refused for it first, by the
-        # report below (what it must never keep comes before what it names wrongly)
-        if strict and store is not None and mode is Mode.TABLES and not personal_data_in(batch.triples):
-            check_named(store, graphs, batch, network)
+        if strict and store is not None and mode is Mode.TABLES:  # a row's project, partnership: the network's
+            try:
+                check_named(store, graphs, batch, network)
+            except SheetRefused:  # a sheet holding personal data is refused for it first, by the report below
+                if not personal_data_in(batch.triples):  # (looked for here only: the report looks for it anyway)
+                    raise
     context: list[Triple] = []
     focus = None
     checked = batch  # what is validated: the batch, and in upsert mode what in the graph points at its subjects
