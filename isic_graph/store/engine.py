@@ -47,6 +47,10 @@ def oxigraph_command() -> str:
     return found
 
 
+PORT_TAKEN = "os error 98"  # the engine's words when its port was bound by another program (EADDRINUSE)
+PORT_TRIES = 5
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,6 +142,7 @@ class Engine:
         self.location = location
         self.start_timeout = start_timeout
         self.port = free_port()
+        self._port_tries = 0
         self.generation = 0  # the number of the engine process, given when it is started: a request sent once it
         # can be reached goes to that number's process
         self.answering = 0  # the last generation that answered once started
@@ -307,6 +312,12 @@ class Engine:
                     raise StorageFull("the store's disk is full: the query engine needs free space to open the "
                                       "store (as much as its write-ahead log, the numbered *.log files); nothing "
                                       "stored is lost")
+                if PORT_TAKEN in message and self.answering == 0 and self._port_tries < PORT_TRIES:
+                    # another program bound the free port between our choice and the engine's bind: choose again
+                    # (only before the engine first answered: the web app then holds its address)
+                    self._port_tries += 1
+                    self.port = free_port()
+                    return self._spawn()
                 raise StoreError(f"the query engine exited at start: {message.strip()}")
             try:
                 urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()

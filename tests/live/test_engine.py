@@ -6,9 +6,11 @@ import http.server
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -95,6 +97,23 @@ def test_stopping_the_engine_logs_no_restart(tmp_path: Path, caplog: pytest.LogC
     running.stop()
     time.sleep(0.3)
     assert restarts(caplog) == []
+
+
+def test_an_engine_whose_port_another_program_took_first_starts_on_another(tmp_path: Path) -> None:
+    """The free port is chosen before the engine binds it: a program binding it meanwhile makes the engine choose
+    again, and it is never mistaken for the engine."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        running = Engine(tmp_path / "store")
+        running.port = taken.getsockname()[1]
+        try:
+            running.start()
+            assert running.port != taken.getsockname()[1]
+            with urllib.request.urlopen(f"{running.url}/query?query=ASK%7B%7D", timeout=5) as answer:
+                assert b"true" in answer.read()
+        finally:
+            running.stop()
 
 
 def answering(status: int, body: bytes) -> Callable[[http.server.BaseHTTPRequestHandler], None]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.rdf.namespaces import Graphs
-from isic_graph.store.engine import Engine, free_port, oxigraph_command
+from isic_graph.store.engine import PORT_TAKEN, PORT_TRIES, Engine, free_port, oxigraph_command
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
 
@@ -77,13 +77,19 @@ class OxigraphServer:
     keeps it the set union of the named graphs)."""
 
     def __init__(self, location: Path | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         kept = ["--location", str(location)] if location is not None else []  # else in memory
-        self.process = subprocess.Popen(
-            [oxigraph_command(), "serve", *kept, "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self._wait_ready()
+        for attempt in range(PORT_TRIES + 1):  # the free port may be bound by another program before the server
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            self.process = subprocess.Popen(
+                [oxigraph_command(), "serve", *kept, "--bind", f"127.0.0.1:{self.port}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                self._wait_ready()
+                return
+            except RuntimeError as exc:
+                if PORT_TAKEN not in str(exc) or attempt == PORT_TRIES:
+                    raise
 
     @property
     def query_url(self) -> str:
