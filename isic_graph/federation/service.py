@@ -113,8 +113,7 @@ class Budget:
         return max(self.terms, 0)
 
     def take_terms(self, count: int, peer: Peer) -> None:
-        if count > self.term_cap():
-            self.terms = 0
+        if count > self.term_cap():  # none of them is kept: what is left stays for the blocks after it
             raise PeerUnavailable(f"peer {peer.name}: the answers to this query's SERVICE blocks bind more than "
                                   f"{self.limits[3]} terms in all, the most one query may take from peers: "
                                   "narrow the blocks")

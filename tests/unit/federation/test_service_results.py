@@ -101,7 +101,7 @@ def test_names_head_vars_does_not_list_are_counted_but_not_built() -> None:
     assert read_results(body(late), PEER) == ({"head": {"vars": ["s"]}, "results": {"bindings": [row]}}, 11)
 
 
-def test_the_caps_leave_the_engines_and_the_servers_memory_far_away() -> None:
+def test_the_term_cap_leaves_two_terms_for_each_row_one_query_may_take() -> None:
     assert 2 * MAX_ROWS <= MAX_TERMS <= 4 * MAX_ROWS
 
 
@@ -127,7 +127,14 @@ def test_the_terms_of_all_blocks_share_one_budget(monkeypatch: pytest.MonkeyPatc
         evaluate(read(blocks(3)), [PEER], 5, 10, Budget(terms=250))
 
 
-def test_a_silent_block_past_the_terms_is_the_empty_solution(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_silent_block_past_the_terms_is_the_empty_solution_and_leaves_the_rest(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service, "sparql_answer", tiny)
     evaluated = evaluate(read(blocks(3, "SILENT ")), [PEER], 5, 10, Budget(terms=250))
     assert evaluated.text.count("VALUES") == 2 and evaluated.text.endswith("{ } }")
+    budget = Budget(terms=150)
+    evaluated = evaluate(read(blocks(1)), [PEER], 5, 10, budget)  # 100 taken, 50 left
+    assert evaluated.text.count("VALUES") == 1 and budget.terms == 50
+    with pytest.raises(PeerUnavailable, match="bind more than 150 terms in all"):
+        budget.take_terms(51, PEER)
+    budget.take_terms(50, PEER)  # a block refused takes nothing: what was left still is
