@@ -15,6 +15,8 @@ whatever its shape).
 
 from __future__ import annotations
 
+import codecs
+import io
 from typing import Any, Iterator
 
 import ijson
@@ -39,7 +41,10 @@ def read_results(body: bytes, peer: Peer, max_rows: int | None = None,
     `max_rows` + 1 rows and `max_terms` + 1 terms (None: no cap); and the number of terms the rows bind, all of
     them counted (past the cap, more than were kept). Raises PeerUnavailable naming the peer when the body is not
     JSON, or not SPARQL JSON results."""
-    events = ijson.basic_parse(body)
+    stream = io.BytesIO(body)  # the bytes themselves, not a copy
+    if body.startswith(codecs.BOM_UTF8):  # which json.loads let pass
+        stream.seek(len(codecs.BOM_UTF8))
+    events = ijson.basic_parse(stream)
     reader = _Reader(events, peer, max_rows, max_terms)
     try:
         try:

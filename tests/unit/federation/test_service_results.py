@@ -34,6 +34,7 @@ def test_sparql_results_come_back_as_json_would_load_them() -> None:
     assert read_results(body(RESULTS), PEER) == (RESULTS, 4)
     reordered = {"results": {"bindings": ROWS}, "head": {"vars": ["s", "l", "n"]}}
     assert read_results(body(reordered), PEER)[0] == RESULTS
+    assert read_results(b"\xef\xbb\xbf" + body(RESULTS), PEER)[0] == RESULTS  # a byte order mark, as json.loads
 
 
 def test_what_service_does_not_read_is_not_kept() -> None:
