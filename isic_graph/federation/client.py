@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import errno
 import http.client
-import json
 import socket
 import ssl
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Mapping, cast
+from typing import Any, Mapping, NamedTuple
 
 import urllib3
 from pyoxigraph import parse
@@ -38,6 +37,7 @@ from isic_graph import __version__
 from isic_graph.errors import PeerAnswerTooLarge, PeerTimeout, PeerUnavailable, UsageError
 from isic_graph.federation.address import Address, registrable, resolve
 from isic_graph.federation.peers import Peer, PeerRegistry
+from isic_graph.federation.results import read_results
 from isic_graph.rdf.formats import FORMAT
 from isic_graph.rdf.namespaces import PROJECT_IRI, VOID
 
@@ -67,23 +67,29 @@ def get(peer: Peer, url: str, headers: Mapping[str, str], timeout: float,
 
 def post_sparql(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
     """A SELECT sent to the peer's SPARQL endpoint; its JSON results, checked for their shape."""
-    return sparql_answer(peer, query, timeout, max_bytes)[0]
+    return sparql_answer(peer, query, timeout, max_bytes).results
 
 
-def sparql_answer(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], int]:
-    """A SELECT sent to the peer's SPARQL endpoint: its JSON results, checked for their shape, and the bytes they
-    took (read within max_bytes: past it, PeerAnswerTooLarge)."""
+class SparqlAnswer(NamedTuple):
+    """A peer's SPARQL JSON results (at most `max_rows` + 1 rows and `max_terms` + 1 terms of them built), the
+    bytes they took and the terms their rows bind, all counted."""
+
+    results: dict[str, Any]
+    size: int
+    terms: int
+
+
+def sparql_answer(peer: Peer, query: str, timeout: float, max_bytes: int = MAX_BYTES, max_rows: int | None = None,
+                  max_terms: int | None = None) -> SparqlAnswer:
+    """A SELECT sent to the peer's SPARQL endpoint: its JSON results, checked for their shape as they are parsed
+    (`results.read_results`: past `max_rows` rows or `max_terms` terms, none is built), the bytes they took (read
+    within max_bytes: past it, PeerAnswerTooLarge) and the terms bound."""
     body = urllib.parse.urlencode({"query": query}).encode("utf-8")
     headers = {"Accept": f"{SPARQL_RESULTS}, application/json;q=0.9",
                "Content-Type": "application/x-www-form-urlencoded", "User-Agent": SPARQL_AGENT}
     answer = request(peer, "POST", peer.sparql, headers, body, timeout, max_bytes)
-    try:
-        result = json.loads(answer.body)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested past what the reader holds
-        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: not JSON") from None
-    if not _is_results(result):
-        raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results")
-    return cast(dict[str, Any], result), len(answer.body)
+    result, terms = read_results(answer.body, peer, max_rows, max_terms)
+    return SparqlAnswer(result, len(answer.body), terms)
 
 
 def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None = None, allow_private: bool = False,
@@ -255,15 +261,6 @@ def _read(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline: 
         if size > max_bytes:
             raise PeerAnswerTooLarge(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes", max_bytes)
         chunks.append(chunk)
-
-
-def _is_results(result: object) -> bool:
-    if not isinstance(result, dict) or not isinstance(result.get("head"), dict) \
-            or not isinstance(result.get("results"), dict):
-        return False
-    bindings = result["results"].get("bindings")
-    return isinstance(bindings, list) and all(
-        isinstance(b, dict) and all(isinstance(v, dict) for v in b.values()) for b in bindings)
 
 
 # What a failed connection is called, by the first of these kinds found in the exception or its causes: words of

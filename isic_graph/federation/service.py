@@ -18,9 +18,10 @@ valid RDF.
 What peers' answers may add to one query is bounded (`Budget`), so that a small query naming a peer that answers
 huge terms cannot make the server hold gigabytes, nor build a text the engine refuses: at most `MAX_BLOCKS` SERVICE
 blocks (more is refused before any request, 400); at most `MAX_ANSWER_BYTES` read from all the peers together, each
-read capped at what is left; at most `MAX_ROWS` rows in all; at most `MAX_VALUES_BYTES` of VALUES text written, and
-no term longer than `MAX_TERM_CHARS`. Past any of these the block fails like any other call (502 naming the peer
-and the limit; SILENT: the empty solution).
+read capped at what is left; at most `MAX_ROWS` rows and `MAX_TERMS` bound terms in all, both counted as each
+answer is parsed (nothing past them is built: `results.read_results`); at most `MAX_VALUES_BYTES` of VALUES text
+written, and no term longer than `MAX_TERM_CHARS`. Past any of these the block fails like any other call (502
+naming the peer and the limit; SILENT: the empty solution).
 """
 
 from __future__ import annotations
@@ -50,10 +51,16 @@ TAGGED = frozenset({LANG_STRING, RDF + "dirLangString"})  # the datatypes only a
 # of needs. 16 MiB, read and written: the engine refuses a body past 128 MiB, and the text it is sent may be form-
 # encoded (up to 3 bytes for one); 16 MiB is some 100,000 rows of short terms, far more than a join with local data
 # needs. The rows in all (100,000) only bind when the operator raises the result limit (each block's cap) past 12,500.
+# 200,000 terms: the bytes read bound what is built only loosely, for 16 MiB of terms of a few dozen bytes each (the
+# same variable bound again and again, or names head.vars does not list, which are counted and left out) are half a
+# million terms; loaded whole, over 200 MB for one query. 200,000 is two terms for each of the rows in all, some
+# 40 MB built at the most (bench/peer_terms.py); honest answers meet it only with more than two variables a row in
+# blocks whose rows together pass 66,000.
 MAX_BLOCKS = 8
 MAX_ANSWER_BYTES = 16 * 1024 * 1024  # read from all the peers' answers to one query, together
 MAX_VALUES_BYTES = 16 * 1024 * 1024  # of VALUES text written into one query, together
 MAX_ROWS = 100_000  # rows of all the peers' answers to one query, together (each block: the result limit too)
+MAX_TERMS = 200_000  # terms bound by all the rows of the peers' answers to one query, together
 MAX_TERM_CHARS = 1024 * 1024  # one IRI or literal of a peer's: nothing a join needs is longer
 SHOWN_CHARS = 80  # of a refused term's value, in the message
 
@@ -63,11 +70,12 @@ class Budget:
     naming the peer and the limit."""
 
     def __init__(self, answer_bytes: int = MAX_ANSWER_BYTES, rows: int = MAX_ROWS,
-                 values_bytes: int = MAX_VALUES_BYTES) -> None:
-        self.limits = (answer_bytes, rows, values_bytes)
+                 values_bytes: int = MAX_VALUES_BYTES, terms: int = MAX_TERMS) -> None:
+        self.limits = (answer_bytes, rows, values_bytes, terms)
         self.answer_bytes = answer_bytes
         self.rows = rows
         self.values_bytes = values_bytes
+        self.terms = terms
 
     def read_cap(self, peer: Peer) -> int:
         """The bytes the next answer may take: what is left (no request is made when nothing is)."""
@@ -99,6 +107,17 @@ class Budget:
             raise PeerUnavailable(f"peer {peer.name} answered more than {cap} rows for a SERVICE block: "
                                   "narrow the pattern sent to it")
         self.rows -= count
+
+    def term_cap(self) -> int:
+        """The terms the next answer may bind: what is left (the reader builds none past it)."""
+        return max(self.terms, 0)
+
+    def take_terms(self, count: int, peer: Peer) -> None:
+        if count > self.term_cap():  # none of them is kept: what is left stays for the blocks after it
+            raise PeerUnavailable(f"peer {peer.name}: the answers to this query's SERVICE blocks bind more than "
+                                  f"{self.limits[3]} terms in all, the most one query may take from peers: "
+                                  "narrow the blocks")
+        self.terms -= count
 
     def write(self, size: int, peer: Peer) -> None:
         self.values_bytes -= size
@@ -145,11 +164,13 @@ def evaluate(query: Checked, peers: Sequence[Peer], timeout: float, cap: int, bu
             sent = write([*head, word("SELECT"), punct("*"), word("WHERE"), *pattern, word("LIMIT"),
                           Token("number", str(rows + 1), -1)])
             try:
-                answer, size = sparql_answer(peer, sent, deadline - time.monotonic(), budget.read_cap(peer))
+                answer, size, terms = sparql_answer(peer, sent, deadline - time.monotonic(), budget.read_cap(peer),
+                                                    rows, budget.term_cap())
             except PeerAnswerTooLarge:
                 raise budget.past_answers(peer) from None
             budget.read(size, peer)
             budget.take_rows(len(answer["results"]["bindings"]), cap, peer)
+            budget.take_terms(terms, peer)
             inline = values(answer, peer, in_scope(pattern), budget)
         except PeerUnavailable:
             if not block.silent:

@@ -109,7 +109,9 @@ class RemoteStore(Store):
     instance folder's `writes.lock`), so that server processes sharing one store never mix updates.
     engine: the supervised engine process behind the URLs, when this process owns it. A read that fails because
     that engine was replaced under it (killed for another query's overrun, or from outside) is sent once more,
-    on the new engine, once it answers; a write never is (it was applied whole or not at all: the caller is told).
+    on the new engine, once it answers; a streamed read (a dump, a CONSTRUCT stream) too, if none of its blocks was
+    given out yet (past that, it is cut short); a write never is (it was applied whole or not at all: the caller is
+    told).
     """
 
     def __init__(self, query_url: str, update_url: str, gsp_url: str | None, timeout: float,
@@ -313,7 +315,31 @@ class RemoteStore(Store):
             response.release_conn()
 
     def _chunks(self, method: str, url: str, body: str | None, accept: str) -> Iterator[bytes]:
-        """A response body in blocks, read as it comes; a missing graph (404) is an empty body."""
+        """A response body in blocks, read as it comes; a missing graph (404) is an empty body.
+
+        Like `_read`, a read that fails because the engine it went to was replaced under it is sent once more, on
+        the new engine, once it answers; but only while none of its blocks was given out. Once one was, it may be
+        on its way to a client (a dump, a CONSTRUCT stream): the answer cannot be started again under it, and the
+        failure cuts the stream short (StoreError), as when the engine was not replaced.
+        """
+        engine = self.engine
+        sent_to = engine.generation if engine is not None else 0
+        given = False
+        try:
+            for block in self._blocks(method, url, body, accept):
+                given = True
+                yield block
+            return
+        except _Cut as cut:
+            if given or engine is None or not engine.replaced_under(sent_to):
+                raise StoreError(cut.message) from None
+        try:
+            yield from self._blocks(method, url, body, accept)
+        except _Cut as cut:
+            raise StoreError(cut.message) from None
+
+    def _blocks(self, method: str, url: str, body: str | None, accept: str) -> Iterator[bytes]:
+        """One request's body in blocks; a failure of the connection (not an answer of the store's) is a _Cut."""
         headers = {"Accept": accept, **({"Content-Type": FORM_TYPE} if body is not None else {})}
         try:
             with self._exchange(method, url, body, headers) as response:
@@ -326,9 +352,9 @@ class RemoteStore(Store):
                     while block := response.read(BLOCK):
                         yield block
                 except (TransportError, OSError) as exc:
-                    raise StoreError(f"the store stopped answering during a read: {exc}") from None
+                    raise _Cut(f"the store stopped answering during a read: {exc}") from None
         except (TransportError, OSError) as exc:
-            raise StoreError(f"cannot reach the store at {url}: {getattr(exc, '__cause__', None) or exc}") from None
+            raise _Cut(f"cannot reach the store at {url}: {getattr(exc, '__cause__', None) or exc}") from None
 
     def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
         return self._send("POST", url, urllib.parse.urlencode(form), {"Content-Type": FORM_TYPE, "Accept": accept})
@@ -369,6 +395,11 @@ class RemoteStore(Store):
                 raise StorageFull(FULL_MESSAGE)
             raise StoreError(f"the SPARQL server at {url} answered HTTP {status}: {detail}")
         return content, content_type.split(";")[0].strip().lower() or "text/plain"
+
+
+class _Cut(StoreError):
+    """A streamed read whose connection to the store failed (`RemoteStore._chunks`: sent once more, or a
+    StoreError)."""
 
 
 class _Deadline:

@@ -320,6 +320,31 @@ def test_a_peer_answering_big_literals_to_several_blocks_is_refused_within_one_b
     assert silent == [{"here": "here"}]  # the five blocks read in full, the sixth the empty solution
 
 
+def test_a_peer_answering_more_tiny_terms_than_one_query_may_take_is_a_502_naming_it_and_the_limit(
+        world: World) -> None:
+    """Under the bytes and the rows one query may read, a peer binding one variable again and again in a row (or
+    names the block does not have) is refused once it binds more terms than one query may take, counted as its
+    answer is parsed: 502 naming the peer and the limit; SILENT, the empty solution; an honest answer is read."""
+    local, hostile = world.local, world.hostile
+    tiny = b'"s":{"type":"uri","value":"a:"}'
+    row = b"{" + b",".join([tiny] * 120_000 + [b'"j%d":{"type":"bnode","value":"b"}' % n for n in range(90_000)]) + b"}"
+    body = b'{"head":{"vars":["s"]},"results":{"bindings":[' + row + b"]}}"
+    assert len(body) < 16 * 1024 * 1024
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"}, body)
+    status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }}"))
+    assert (status, code) == (502, "peer-unavailable"), detail
+    assert detail.startswith("peer hostile: ") and "more than 200000 terms in all" in detail
+    silent = rows(query(local.url, f"SELECT ?here WHERE {{ BIND('here' AS ?here) "
+                                   f"SERVICE SILENT <{hostile.url}> {{ ?s ?p ?o }} }}"))
+    assert silent == [{"here": "here"}]
+    honest = [{"s": {"type": "uri", "value": f"{EX}{n}"}, "o": {"type": "literal", "value": "x" * 100}}
+              for n in range(3)]
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"},
+                      json.dumps({"head": {"vars": ["s", "o"]}, "results": {"bindings": honest}}).encode())
+    found = rows(query(local.url, f"SELECT ?s ?o WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }} ORDER BY ?s"))
+    assert found == [{"s": f"{EX}{n}", "o": "x" * 100} for n in range(3)]
+
+
 def test_more_service_blocks_than_one_query_may_send_are_refused_before_any_request(world: World) -> None:
     local, hostile = world.local, world.hostile
     before = len(hostile.requests)

@@ -113,14 +113,15 @@ class BigPeer:
         self.size = size
         self.caps: list[int] = []
 
-    def __call__(self, peer: Peer, query: str, timeout: float, max_bytes: int) -> tuple[dict[str, Any], int]:
+    def __call__(self, peer: Peer, query: str, timeout: float, max_bytes: int, max_rows: int,
+                 max_terms: int) -> tuple[dict[str, Any], int, int]:
         self.caps.append(max_bytes)
         name = query.split("?", 1)[1].split()[0]
         body = {"head": {"vars": [name]},
                 "results": {"bindings": [{name: {"type": "literal", "value": "A" * self.size}}]}}
         if self.size + 100 > max_bytes:
             raise PeerAnswerTooLarge(f"peer {peer.name}: larger than {max_bytes} bytes", max_bytes)
-        return body, self.size + 100
+        return body, self.size + 100, 1
 
 
 def test_the_answers_of_all_blocks_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
