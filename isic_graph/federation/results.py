@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from typing import Any, Iterator
 
 import ijson
@@ -27,6 +28,9 @@ from isic_graph.federation.peers import Peer
 MAX_VARS = 10_000  # names in head.vars: a SERVICE block's text, and so its variables, are far fewer
 FIELDS = {name: name for name in ("type", "value", "xml:lang", "datatype")}  # a term's members that are kept
 KINDS = {kind: kind for kind in ("uri", "literal", "typed-literal", "bnode", "triple")}  # one string for each
+# a high surrogate's escape not followed by a low one's (after an even run of backslashes: the escape is one): no
+# character, which the parser would read as "?", a term other than the peer's
+LONE_HIGH = re.compile(rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})")
 OPENING = frozenset({"start_map", "start_array"})
 CLOSING = frozenset({"end_map", "end_array"})
 
@@ -41,6 +45,8 @@ def read_results(body: bytes, peer: Peer, max_rows: int | None = None,
     `max_rows` + 1 rows and `max_terms` + 1 terms (None: no cap); and the number of terms the rows bind, all of
     them counted (past the cap, more than were kept). Raises PeerUnavailable naming the peer when the body is not
     JSON, or not SPARQL JSON results."""
+    if LONE_HIGH.search(body):
+        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: an escape \\u that is half a character")
     stream = io.BytesIO(body)  # the bytes themselves, not a copy
     if body.startswith(codecs.BOM_UTF8):  # which json.loads let pass
         stream.seek(len(codecs.BOM_UTF8))

@@ -139,3 +139,19 @@ def test_a_silent_block_past_the_terms_is_the_empty_solution_and_leaves_the_rest
     with pytest.raises(PeerUnavailable, match="bind more than 150 terms in all"):
         budget.take_terms(51, PEER)
     budget.take_terms(50, PEER)  # a block refused takes nothing: what was left still is
+
+
+@pytest.mark.parametrize("value", [rb"\ud800", rb"a\uDBFFb", rb"\ud800\u0041", rb"\\\ud800", rb"\ud83d"])
+def test_half_a_character_in_a_term_is_refused_not_read_as_another(value: bytes) -> None:
+    document = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "literal", "value": "' \
+        + value + b'"}}]}}'
+    with pytest.raises(PeerUnavailable, match="south.*half a character"):
+        read_results(document, PEER)
+
+
+@pytest.mark.parametrize("value, read", [(rb"\ud83d\ude00", "\U0001F600"), (rb"\\ud800", "\\ud800"),
+                                         (rb"\u00e9t\u00E9", "été")])
+def test_escapes_that_spell_characters_are_read(value: bytes, read: str) -> None:
+    document = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "literal", "value": "' \
+        + value + b'"}}]}}'
+    assert read_results(document, PEER)[0]["results"]["bindings"][0]["s"]["value"] == read
