@@ -75,8 +75,11 @@ def update_targets(tokens: Sequence[Token]) -> Targets:
     targets = Targets()
     for start, end in _operations(tokens):
         at = min(past_prologue(tokens, start), end)
-        prefixes, base = declarations(tokens[:at])
-        _operation(tuple(tokens[start:at]), list(tokens[at:end]), targets, lambda t: expand(t, prefixes, base))
+        prefixes, base = declarations(tokens[:at])  # an operation's, and those before it (the engine keeps them)
+        prologue = (*((Token("word", "BASE", -1), Token("iri", base, -1)) if base else ()),
+                    *(t for label, name in prefixes.items() for t in (
+                        Token("word", "PREFIX", -1), Token("pname", label + ":", -1), Token("iri", name, -1))))
+        _operation(prologue, list(tokens[at:end]), targets, lambda t: expand(t, prefixes, base))
         if targets.unnamed is not None:
             break
     return targets

@@ -115,6 +115,10 @@ OWNED = {  # each puts a description of anas's resource {r} into a reference gra
                     "WHERE {{ ?s a ?t FILTER(?s = <{r}>) }}",
     "add-a-networks-graph": "ADD <" + ANAS + "> TO <urn:x:ref>",
     "copy-prefixed": "PREFIX n: <" + BASE + "graph/network/> COPY n:anas TO <urn:x:ref>",
+    "prefix-of-an-earlier-operation": "PREFIX n: <" + BASE + "graph/network/> PREFIX r: <urn:x:> "
+                                      "INSERT DATA {{ GRAPH r:other {{ r:s r:p 1 }} }} ; "
+                                      "INSERT {{ GRAPH r:ref {{ ?s r:note 1 }} }} WHERE {{ GRAPH n:anas {{ ?s a ?t }} "
+                                      "FILTER(?s = <{r}>) }}",
 }
 
 
@@ -136,7 +140,7 @@ def test_an_update_of_a_free_graph_still_runs_and_its_subjects_become_the_instan
                                                                                     free: None) -> None:
     store = services(app).store
     update = ("PREFIX x: <urn:x:> INSERT DATA { GRAPH x:mine { x:thing x:p 1 } } ; "
-              "WITH <urn:x:mine2> INSERT { ?s <urn:x:copied> ?o } WHERE { GRAPH <urn:x:mine> { ?s <urn:x:p> ?o } } ; "
+              "WITH x:mine2 INSERT { ?s x:copied ?o } WHERE { GRAPH x:mine { ?s x:p ?o } } ; "
               "ADD <urn:x:mine> TO <urn:x:mine3>")
     answer = post(client, update)
     assert answer.status_code == 204, answer.get_data(as_text=True)
