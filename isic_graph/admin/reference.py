@@ -50,7 +50,7 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str, on_step
     if not graph.startswith(("http://", "https://", "urn:")) or not is_iri(graph):
         raise UsageError(f"--graph must be an absolute IRI, got {graph!r}",
                          f"--graph doit être une IRI absolue, pas {graph!r}")
-    if graphs.is_reserved(graph):
+    if graphs.is_managed(graph):  # in any spelling, as the Graph Store and /update refuse it
         raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere",
                          f"<{graph}> est géré par isic-graph (init ou ingest) ; chargez les données de référence "
                          "dans un autre graphe")

@@ -22,7 +22,7 @@ from isic_graph.publish.export import (
 )
 from isic_graph.publish.search import SearchIndex
 from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
-from isic_graph.query.asked import check_asked
+from isic_graph.query.asked import check_asked, once_in_text
 from isic_graph.rdf.namespaces import curie
 from isic_graph.sparql.guard import Limits
 from isic_graph.store.results import SelectResult
@@ -50,6 +50,7 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
             try:
                 checked = evaluate(check_asked(text, limits, store), PeerRegistry(obj.settings.peers_path).list(),
                                    obj.settings.query_timeout, obj.settings.result_limit)
+                checked = once_in_text(checked)  # each graph of its dataset once, as /sparql names them
                 result = store.query(checked.text)
             except UsageError as exc:
                 if exc.status != 400:  # an answer too large to give: the query was read, its answer refused

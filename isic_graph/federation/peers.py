@@ -13,9 +13,11 @@ name resolution, each time the peer is called (`peerclient`).
 A URI space that would give the peer what is not its own is refused (space_overlap): one that is this instance's
 base IRI or lies inside it, or holds it (a prefix of it); one that overlaps the shared vocabulary's namespaces (the
 ontology's, the thesauri's: https://w3id.org/isic/) or a standard one; one that overlaps another registered peer's
-space. They are compared on their look-alike keys, web schemes made one (iris.lookalike_key, scheme_blind), as the
-ownership checks compare IRIs. The rule holds for a space given by the operator and for one read from the peer's
-VoID, at `peer add`, and again at each harvest (a registry written by hand or before the rule).
+space. They are compared on their look-alike keys, web schemes made one (iris.lookalike_key, scheme_blind), by whole
+path segments (iris.in_space: `http://h/id/` and `http://h/id` cover `http://h/id/x`, not `http://h/identifiers/x`
+nor `http://h/idx`), as the ownership checks compare IRIs. The rule holds for a space given by the operator and for
+one read from the peer's VoID, at `peer add`, and again at each harvest (a registry written by hand or before the
+rule).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Mapping
 
 from isic_graph.errors import NotFound, SpaceOverlap, UsageError
 from isic_graph.federation.address import registrable
-from isic_graph.rdf.iris import lookalike_key, scheme_blind
+from isic_graph.rdf.iris import in_space, lookalike_key, scheme_blind, space_key, spaces_overlap
 from isic_graph.rdf.namespaces import PEER_NAME, PREFIXES, VOCABULARY, check_slug
 from isic_graph.store.jsonfile import read_entries, write_entries
 
@@ -100,13 +102,12 @@ class PeerRegistry:
 
 
 def _space_key(iri: str) -> str:
-    return scheme_blind(lookalike_key(iri))
+    return space_key(iri, lambda i: scheme_blind(lookalike_key(i)))
 
 
 def _overlap(one: str, other: str) -> bool:
-    """Whether two spaces share an IRI: one's key is a prefix of the other's (ownership compares IRIs so)."""
-    a, b = _space_key(one), _space_key(other)
-    return a.startswith(b) or b.startswith(a)
+    """Whether two spaces share an IRI, by whole path segments (iris.in_space, as ownership compares IRIs)."""
+    return spaces_overlap(_space_key(one), _space_key(other))
 
 
 def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[str, str]) -> str | None:
@@ -116,7 +117,7 @@ def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[s
     vocabulary's namespace (the model's terms). A space inside the base, or overlapping another peer's, is let be:
     instances sharing one base, as the samples' networks do, each declare the same `{base}id/` (between peers, the
     longest space wins)."""
-    if base is not None and _space_key(base).startswith(_space_key(uri_space)):
+    if base is not None and in_space(_space_key(uri_space), scheme_blind(lookalike_key(base))):
         return (f"the URI space {uri_space!r} holds this instance's base IRI {base}: the peer would own what this "
                 "instance's networks publish")
     for namespace in (VOCABULARY, *PREFIXES.values()):

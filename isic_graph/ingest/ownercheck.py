@@ -47,10 +47,11 @@ from isic_graph.ingest.ownership import (
     peer,
     record,
     resolve,
+    space_key_of,
     space_update,
 )
 from isic_graph.ingest.sheetmodel import column_names
-from isic_graph.rdf.iris import KEPT, normal, scheme_blind
+from isic_graph.rdf.iris import KEPT, in_space, normal, scheme_blind
 from isic_graph.rdf.labels import pick_literal
 from isic_graph.rdf.namespaces import NAME_PROPERTIES, PROV, RDF_TYPE, XSD, Graphs, curie
 from isic_graph.rdf.vocabularies import canonical, same_key
@@ -221,14 +222,14 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     stated = _statements(triples)
     mine = peer(graphs, name)
     found = resolve(store, graphs, stated)
-    space = key(graphs, uri_space) if uri_space else None
+    space = space_key_of(graphs, uri_space) if uri_space else None
     own = key(graphs, graphs.base)
     claimed: list[str] = []
     references: list[tuple[str, Owner, Triple]] = []
     refused: set[Triple] = set(lookalikes)  # a property or class spelt otherwise than its vocabulary: left out
     for iri, statements in stated.items():
         owner, recorded = found.get(iri, (None, False))
-        inside = space is None or key(graphs, iri).startswith(space)
+        inside = space is None or in_space(space, key(graphs, iri))
         claimable = owner is None or (not recorded and owner.kind == "network")  # a network never published here
         if (key(graphs, iri).startswith(own) and not _spelled_as_ours(graphs, iri)) or (
                 inside and normal(iri) != iri and not is_orphan(graphs, iri)):

@@ -13,7 +13,8 @@ Owners:
   owns what it is first to publish here, as a network does), from the moment it is added: the peer
   registry is read at each check, and the space is recorded in the ownership graph at its harvests. A
   record that gave one of them to a network or to reference data before the peer was registered no longer
-  counts; where spaces nest, the longest holds.
+  counts; where spaces nest, the longest holds. A space covers whole path segments (iris.in_space): one ending in
+  `/` or `#` what starts with it, one ending otherwise itself and what continues it with `/`, `#` or `?`.
 Each owned subject has a record in the ownership graph, `<{base}id/ownership/{hash of the key}>`:
 `dcterms:subject` the IRI, `prov:wasAttributedTo` the owner, `prov:wasGeneratedBy` the activity (the
 ingestion, load, harvest, migration or transfer) that made it so. Records outlive retraction.
@@ -35,7 +36,7 @@ from typing import Iterable, Mapping, Sequence
 
 from pyoxigraph import Literal
 
-from isic_graph.rdf.iris import lookalike_key, normal
+from isic_graph.rdf.iris import in_space, lookalike_key, normal, space_key
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
@@ -136,7 +137,7 @@ def in_a_peer_space(graphs: Graphs, iri: str) -> bool:
     instance's base): that peer's, whoever else writes about it (reference data included)."""
     k = key(graphs, iri)
     return not k.startswith(key(graphs, graphs.base)) and any(
-        k.startswith(key(graphs, space)) for space in registered_spaces(graphs).values())
+        in_space(space_key_of(graphs, space), k) for space in registered_spaces(graphs).values())
 
 
 def names_a_network(graphs: Graphs, iri: str) -> bool:
@@ -148,6 +149,12 @@ def names_a_network(graphs: Graphs, iri: str) -> bool:
 def key(graphs: Graphs, iri: str) -> str:
     """What owners are compared on (iris.lookalike_key); a skolemised orphan blank node keeps its fragment."""
     return lookalike_key(iri, keep_fragment=normal(iri).startswith(graphs.base + ".well-known/genid#"))
+
+
+def space_key_of(graphs: Graphs, space: str) -> str:
+    """A URI space's key, for in_space against IRIs' keys (`key`): `…/` and `…#` kept, so that `http://h/id/` covers
+    `http://h/id/x` and not `http://h/identifiers/x`."""
+    return space_key(space, lambda iri: key(graphs, iri))
 
 
 def record(graphs: Graphs, subject_key: str) -> str:
@@ -179,7 +186,7 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
     """resolve, with the IRIs by key, the owner each key's record names (`recorded`, changed) and the peers'
     URI spaces at hand."""
     found: dict[str, tuple[Owner, bool]] = {}
-    spaces_by_key = {key(graphs, space): name for name, space in spaces.items()}
+    spaces_by_key = {space_key_of(graphs, space): name for name, space in spaces.items()}
     own = key(graphs, graphs.base)
     networks = own + "id/network/"
     for k, named in by_key.items():
@@ -207,7 +214,7 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
 
 def _space_holder(k: str, spaces: Mapping[str, str]) -> str | None:
     """The peer whose URI space (by key) holds a key: the longest that does, if spaces nest."""
-    holding = [space for space in spaces if k.startswith(space)]
+    holding = [space for space in spaces if in_space(space, k)]
     return spaces[max(holding, key=len)] if holding else None
 
 

@@ -16,6 +16,7 @@ from pyoxigraph import NamedNode
 
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Batch
+from isic_graph.rdf.iris import in_space
 from isic_graph.rdf.namespaces import ISIC, PROV, RDF_TYPE, Graphs
 from isic_graph.sparql.terms import iri, iris, literal
 from isic_graph.store.base import Store
@@ -61,9 +62,9 @@ def dangling(store: Store, graphs: Graphs, batch: Batch, exclude_graph: str | No
                     and t.object.value not in batch.subjects})
     if not links:
         return []
-    spaces = [ownership.key(graphs, space) for space in ownership.peer_spaces(store, graphs).values()]
+    spaces = [ownership.space_key_of(graphs, space) for space in ownership.peer_spaces(store, graphs).values()]
     unknown = {target for _, _, target in links
-               if not any(ownership.key(graphs, target).startswith(space) for space in spaces)}
+               if not any(in_space(space, ownership.key(graphs, target)) for space in spaces)}
     unknown -= described(store, graphs, unknown, exclude_graph)
     if not unknown:
         return []

@@ -7,6 +7,7 @@ import ipaddress
 import posixpath
 import re
 import urllib.parse
+from typing import Callable
 
 import idna
 
@@ -158,3 +159,32 @@ def _unescape(text: str) -> str:
         char = chr(int(match.group()[1:], 16))
         return char if char in UNRESERVED else match.group().upper()
     return PERCENT.sub(one, text)
+
+
+def space_key(space: str, key: Callable[[str], str] = lookalike_key) -> str:
+    """A URI space's key (`key`: what IRIs are compared on, which drops a trailing slash and the fragment), marked
+    with how the space ends: `…#` and `…/` kept (it covers what starts with it), otherwise as it is."""
+    found = key(space)
+    if space.endswith("#") and not found.endswith("#"):
+        return found + "#"
+    if space.endswith("/") and not found.endswith("/"):
+        return found + "/"
+    return found
+
+
+def in_space(space: str, iri_key: str) -> bool:
+    """Whether an IRI (its key, by the same `key` as the space's space_key) lies in a URI space, by whole path
+    segments: a space ending in `/` or `#` (or a URN's `:`) covers what starts with it, one ending otherwise covers
+    itself and what continues it with `/`, `#` or `?` (`http://h/id/` and `http://h/id` both cover `http://h/id/x`,
+    neither covers `http://h/identifiers/x` nor `http://h/idx`). The space's own IRI without its last `/` or `#`
+    (`http://h/id`, a look-alike of `http://h/id/`: the same key) is in it too."""
+    if space.endswith(("/", "#")):
+        return iri_key == space[:-1] or iri_key.startswith(space)
+    if space.endswith(":"):
+        return iri_key.startswith(space)
+    return iri_key == space or (iri_key.startswith(space) and iri_key[len(space)] in "/#?")
+
+
+def spaces_overlap(one: str, other: str) -> bool:
+    """Whether two URI spaces (their space_key) share an IRI: one holds the other's own IRI."""
+    return in_space(one, other.rstrip("/#") or other) or in_space(other, one.rstrip("/#") or one)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from isic_graph.errors import UsageError
+from isic_graph.rdf.iris import in_space, lookalike_key, scheme_blind, space_key
 
 PROJECT_IRI = "https://w3id.org/isic"  # the project's home, as user agents name it
 VOCABULARY = PROJECT_IRI + "/"  # every IRI of the shared vocabulary starts with it
@@ -129,6 +130,16 @@ class Graphs:
         """Graphs written only by init or ingestion, never by a raw load."""
         return graph in (self.ontology, self.thesauri, self.metadata, self.identity, self.ownership) \
             or graph.startswith((self.network_prefix, self.peer_prefix))
+
+    def is_managed(self, graph: str) -> bool:
+        """A graph init or ingestion writes, in any spelling (`HTTP://…/graph/network/x`, `…/graph//ownership`,
+        `https:` for `http:`, `%6E` for `n`): a look-alike of one is no graph for a raw write either (the Graph
+        Store's, a load's, an update's)."""
+        k = scheme_blind(lookalike_key(graph))  # the other web scheme too: the same host's graph to a reader
+        return self.is_reserved(graph) or k in {scheme_blind(lookalike_key(g)) for g in (
+            self.ontology, self.thesauri, self.metadata, self.identity, self.ownership)} or any(
+            in_space(space_key(prefix, lambda iri: scheme_blind(lookalike_key(iri))), k)  # by whole path segments
+            for prefix in (self.network_prefix, self.peer_prefix))
 
 SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" would let a final newline through
 

@@ -23,7 +23,6 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.ingest.reading import parse_document
 from isic_graph.rdf.formats import GRAPH, content_type, format_for_media_type, formats_for
-from isic_graph.rdf.iris import lookalike_key, scheme_blind
 from isic_graph.rdf.namespaces import DCTERMS, check_slug
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, is_iri
@@ -51,7 +50,7 @@ def graph_store() -> Response:
         require_network(network)
     else:
         require_admin()
-        if _is_managed(graph):
+        if services().graphs.is_managed(graph):
             raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here",
                             fr=f"<{graph}> est tenu par isic-graph (init, ingestion) ; il ne s'écrit pas ici")
     conditional = "If-Match" in request.headers or "If-None-Match" in request.headers
@@ -201,15 +200,3 @@ def _body_document() -> Document:
 def _network_of(graph: str) -> str | None:
     prefix = services().graphs.network_prefix
     return graph[len(prefix):] if graph.startswith(prefix) else None
-
-
-def _is_managed(graph: str) -> bool:
-    """A graph init or ingestion writes, in any spelling (`HTTP://…/graph/network/x`, `…/graph//ownership`): a
-    look-alike of one is no graph for a raw load either."""
-    graphs = services().graphs
-    k = scheme_blind(lookalike_key(graph))  # the other web scheme too: the same host's graph to a reader
-    return graphs.is_reserved(graph) or k in {scheme_blind(lookalike_key(g)) for g in (
-        graphs.ontology, graphs.thesauri, graphs.metadata, graphs.identity, graphs.ownership)} or k.startswith(
-        tuple(scheme_blind(lookalike_key(prefix)) for prefix in (graphs.network_prefix, graphs.peer_prefix)))
-
-

@@ -17,7 +17,7 @@ from isic_graph.errors import (
 )
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
-from isic_graph.query.asked import check_asked
+from isic_graph.query.asked import check_asked, each_once
 from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
 from isic_graph.rdf.formats import ANSWER, GRAPH, answer_offers, content_type, formats_for
@@ -65,7 +65,7 @@ def sparql() -> Response:
         checked = check_asked(query, s.limits, s.store, default_graphs, named_graphs)  # as `isic-graph query`
         accept = answer_type(checked.form)
         dataset = bool(checked.dataset or default_graphs or named_graphs)
-        default_graphs, named_graphs = _each_once(checked, default_graphs, named_graphs)
+        default_graphs, named_graphs = each_once(checked, default_graphs, named_graphs)  # as `isic-graph query`
         scope = check_scope(scope, dataset)
         stale: tuple[str, ...] = ()
         if scope == "local":
@@ -109,18 +109,6 @@ def sparql() -> Response:
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
     return response
-
-
-def _each_once(checked: Checked, default_graphs: list[str], named_graphs: list[str]) -> tuple[list[str], list[str]]:
-    """The protocol's dataset, each graph named once; when it names none, the query's FROM and FROM NAMED graphs,
-    each once, if they name one twice (the protocol's dataset then stands for them). The engine reads a graph named
-    twice as two: a default graph counted twice, each named graph's matches given twice."""
-    if default_graphs or named_graphs:
-        return list(dict.fromkeys(default_graphs)), list(dict.fromkeys(named_graphs))
-    if checked.repeats_graphs:
-        default, named = checked.from_graphs
-        return list(default), list(named)
-    return default_graphs, named_graphs
 
 
 def _engine_message(message: str, checked: Checked) -> str:

@@ -2,17 +2,30 @@
 
 The graphs an update reads (USING, USING NAMED, using-graph-uri, using-named-graph-uri) must be graphs of this
 store, as a query's dataset must (400 naming the IRI); WITH names the graph an operation writes, which it
-creates if it is new (and reads as empty)."""
+creates if it is new (and reads as empty).
+
+The graphs an update writes are held to the Graph Store's rules for the administrator (update_targets reads them
+from the update's tokens, whatever the operation, spelling or escape): a graph init or ingestion writes, in any
+spelling, is refused (403), as is an update that may write graphs it does not name (`GRAPH ?g` in a template,
+DROP / CLEAR ALL or NAMED); and what it inserts is reference data, read before it runs: no subject a network or a
+peer owns (422 not-owner), and the subjects it describes become the instance's. (Personal data is not looked for:
+the administrator's own updates write what the administrator says.)"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from typing import Sequence
 
-from isic_graph.errors import UnsupportedFormat, UsageError
+from flask import Blueprint, Response, request
+from pyoxigraph import Triple
+
+from isic_graph.admin.bootstrap import claim_reference
+from isic_graph.admin.reference import claimed, refuse_owned
+from isic_graph.errors import Forbidden, UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.guard import check_dataset, check_update, past_prologue
 from isic_graph.sparql.update_dataset import for_engine, writes_default_graph
+from isic_graph.sparql.update_targets import Targets, update_targets
 from isic_graph.sparql.written_graphs import written_graphs
 from isic_graph.web.auth import require_admin
 from isic_graph.web.services import services
@@ -58,8 +71,47 @@ def update() -> Response:
                             "/graph-store?default)")
     if past_prologue(checked.checked.tokens) == len(checked.checked.tokens):  # no operation (SPARQL allows it)
         return Response(status=204)
+    targets = update_targets(checked.checked.tokens)
+    _refuse_managed(targets)
     written = written_graphs(checked.checked.tokens)  # the default graph kept for these alone, when known
-    s.store.update(checked.checked.text, checked.using, checked.using_named,
-                   None if written is None else Written(graphs=written))
+    with s.store.writing():  # what it inserts is read and checked, then written, with no other write between
+        inserted = _inserted(targets, checked.using, checked.using_named)
+        refuse_owned(s.store, s.graphs, claimed(inserted, s.graphs))  # NotOwner (422): nothing written
+        s.store.update(checked.checked.text, checked.using, checked.using_named,
+                       None if written is None else Written(graphs=written))
+        claim_reference(s.store, s.graphs, inserted)
     after_raw_update(s.store, s.graphs, checked.checked)
     return Response(status=204)
+
+
+def _refuse_managed(targets: Targets) -> None:
+    """Forbidden (403) for an update that writes a graph init or ingestion writes, in any spelling (the Graph Store
+    refuses it the same), or that may write graphs it does not name (GRAPH ?g in a template, DROP ALL…)."""
+    graphs = services().graphs
+    if targets.unnamed is not None:
+        raise Forbidden(f"this update may write graphs it does not name ({targets.unnamed}), and some graphs are "
+                        "managed by isic-graph (init, ingestion): name each graph it writes by its IRI",
+                        fr=f"cette mise à jour peut écrire des graphes qu'elle ne nomme pas ({targets.unnamed}), et "
+                           "certains graphes sont tenus par isic-graph (init, ingestion) : nommez par son IRI chaque "
+                           "graphe qu'elle écrit")
+    for graph in targets.graphs:
+        if graphs.is_managed(graph):
+            raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here",
+                            fr=f"<{graph}> est tenu par isic-graph (init, ingestion) ; il ne s'écrit pas ici")
+
+
+def _inserted(targets: Targets, using: Sequence[str], using_named: Sequence[str]) -> list[Triple]:
+    """The triples the update's operations insert into the graphs they name, read before it runs, as the Graph Store
+    reads a body: reference data, which describes no subject a network or a peer owns."""
+    store = services().store
+    found: list[Triple] = []
+    for insertion in targets.inserted:
+        graph = insertion.with_graph
+        if graph is not None and not store.graphs_among([graph]):  # WITH a graph not made yet: read as empty
+            text = insertion.query([graph], store.graph_names(), fresh=True)
+        else:
+            text = insertion.query(using, using_named)
+        answer = store.query(text)
+        if isinstance(answer, list):
+            found.extend(answer)
+    return found

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 
 from isic_graph.admin.credentials import CredentialStore
+from tests.support.raw import raw_update
 
 BASE = "http://localhost:5000/"
 ISIC = "https://w3id.org/isic/ontology#"
@@ -208,10 +209,8 @@ def test_a_lesson_is_withdrawn_alone_through_the_api(client: FlaskClient, tokens
 def test_another_networks_restatement_of_its_identity_goes_with_it(client: FlaskClient,
                                                                    tokens: dict[str, str]) -> None:
     target = BASE + "id/lesson/svf-obstacle-avance-de-frais"  # anas's, confirmed by a lesson of fcsf
-    restated = client.post("/update", data=f"""INSERT DATA {{ GRAPH <{BASE}graph/network/fcsf> {{
-        <{target}> a <{ISIC}Lesson> ; <http://www.w3.org/2000/01/rdf-schema#label> "repris"@fr }} }}""",
-                           content_type="application/sparql-update", headers={"Authorization": f"Bearer {ADMIN}"})
-    assert restated.status_code == 204, restated.text
+    raw_update(client.application, f"""INSERT DATA {{ GRAPH <{BASE}graph/network/fcsf> {{
+        <{target}> a <{ISIC}Lesson> ; <http://www.w3.org/2000/01/rdf-schema#label> "repris"@fr }} }}""")
     answer = client.post("/api/networks/anas/retractions", json={"resource": target, "reason": "doublon"},
                          headers={"Authorization": f"Bearer {tokens['anas']}"})
     assert answer.status_code == 200, answer.text
@@ -228,11 +227,8 @@ def test_a_lesson_takes_away_neither_the_lesson_it_confirms_nor_its_project(clie
                                                                             tokens: dict[str, str]) -> None:
     lesson, other = (BASE + "id/lesson/svf-restitution-par-les-familles",
                      BASE + "id/lesson/an-obstacle-honte-du-numerique")
-    linked = client.post("/update", data=f"INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{lesson}> "
-                                         f"<{ISIC}confirms> "
-                                         f"<{other}> }} }}", content_type="application/sparql-update",
-                         headers={"Authorization": f"Bearer {ADMIN}"})
-    assert linked.status_code == 204
+    raw_update(client.application, f"INSERT DATA {{ GRAPH <{BASE}graph/network/anas> {{ <{lesson}> "
+                                   f"<{ISIC}confirms> <{other}> }} }}")
     answer = client.post("/api/networks/anas/retractions?dry-run", json={"resource": lesson},
                          headers={"Authorization": f"Bearer {tokens['anas']}"})
     assert answer.status_code == 200 and answer.get_json()["withdrawn"] == [lesson]

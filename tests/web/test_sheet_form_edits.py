@@ -16,9 +16,9 @@ from isic_graph.ingest.sheetfilled import SHEET_TABLES
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.engine import Engine
 from isic_graph.store.remote import RemoteStore
-from tests.conftest import ADMIN, bearer
 from tests.support.formpage import form_values
 from tests.support.isomorphism import canonical, isomorphic
+from tests.support.raw import raw_update
 
 BASE = "http://localhost:5000/"
 ISIC = "https://w3id.org/isic/ontology#"
@@ -194,9 +194,8 @@ def test_a_stored_value_holding_a_bar_is_sent_back_as_the_one_value_it_is(client
     network, project = PROJECTS[0]
     graph = Graphs(BASE).network(network)
     values_of = f'<{project}> <{ISIC}{field}> "Étape 1 | suite"@fr, "barre \\\\| écrite"@fr, "fin \\\\"@fr .'
-    inserted = client.post("/update", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {values_of} }} }}"},
-                           headers=bearer(ADMIN))  # through the server: the form's pages are kept until a write
-    assert inserted.status_code in (200, 204), inserted.get_data(as_text=True)
+    # through the server's store: the form's pages are kept until a write (/update writes no network's graph)
+    raw_update(client.application, f"INSERT DATA {{ GRAPH <{graph}> {{ {values_of} }} }}")
     before = network_graph(store, network)
     values = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
     save(client, {k: [v.replace("\n", "\r\n") for v in vs] for k, vs in values.items()},  # as a browser sends a box

@@ -7,9 +7,13 @@ import io
 import json
 
 import pytest
+from click.testing import CliRunner
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
+from isic_graph.cli import main
+from isic_graph.store.engine import Engine
 from tests.conftest import ADMIN
 from tests.support.queries import BASE, COUNT_LESSONS
 
@@ -213,6 +217,34 @@ def test_a_graph_named_twice_in_a_dataset_counts_once(client: FlaskClient, asked
     twice = client.post("/sparql", data=MultiDict([("query", text), *protocol]))
     assert once.status_code == twice.status_code == 200, twice.get_data(as_text=True)
     assert lesson_count(twice.data) == lesson_count(once.data) > 0
+
+
+FROM_TWICE = {  # the FROM forms of GRAPH_NAMED_TWICE, and more spellings of the same IRI
+    **{name: text for name, text in GRAPH_NAMED_TWICE.items() if name.startswith("from")},
+    "from-escaped": "SELECT (COUNT(*) AS ?n) FROM <{g}> FROM <{base}graph/network/\\u0061nas> WHERE {{ ?s ?p ?o }}",
+    "from-three-times-and-named": "PREFIX n: <{base}graph/network/> SELECT (COUNT(*) AS ?n) FROM n:anas FROM <{g}> "
+                                  "FROM NAMED <{g}> FROM n:anas FROM NAMED n:anas "
+                                  "WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?x {{ ?s ?p ?o }} }} }}",
+}
+
+
+@pytest.mark.parametrize("asked", sorted(FROM_TWICE))
+def test_the_command_line_counts_a_graph_named_twice_once_as_sparql_does(app: Flask, engine: Engine,
+                                                                          client: FlaskClient, asked: str) -> None:
+    """`isic-graph query` and /sparql answer the same query over the same store the same: a graph its FROM or
+    FROM NAMED clauses name twice, in any spelling of its IRI, is read once by both."""
+    graph = BASE + "graph/network/anas"
+    text = FROM_TWICE[asked].format(g=graph, base=BASE)
+    answer = client.post("/sparql", data={"query": text})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    env = {"ISIC_BASE_IRI": BASE, "ISIC_STORE": "", "ISIC_STORE_URL": f"{engine.url}/query",
+           "ISIC_STORE_UPDATE_URL": f"{engine.url}/update", "ISIC_STORE_GSP_URL": f"{engine.url}/store"}
+    ran = CliRunner().invoke(main, ["query", text, "--format", "csv"], env=env, catch_exceptions=False)
+    assert ran.exit_code == 0, ran.output
+    once = client.get("/sparql", query_string={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> "
+                                                        "{ ?s ?p ?o } }"})
+    expected = lesson_count(once.data) * (2 if "-named" in asked and "three" in asked else 1)
+    assert int(ran.output.splitlines()[1]) == lesson_count(answer.data) == expected > 0
 
 
 def test_a_dataset_naming_a_graph_the_store_lacks_is_refused_in_french_too(client: FlaskClient) -> None:

@@ -18,7 +18,7 @@ from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.guard import check_update
 from isic_graph.sparql.update_dataset import for_engine
 from isic_graph.web.services import services
-from tests.conftest import ADMIN, BASE, bearer
+from tests.conftest import ADMIN, bearer
 
 GRAPHS = ("A", "B", "C", "R", "NEW")
 DATA = """
@@ -135,7 +135,6 @@ NAMING = {  # updates that name the graphs they write (the default graph kept fo
     "created-then-written": "CREATE GRAPH <urn:x:NEW> ; INSERT DATA { GRAPH <urn:x:NEW> { <urn:x:n> <urn:x:p> 0 } }",
     "an-escaped-graph-name": r"INSERT DATA { GRAPH <urn:x:\u0041> { <urn:x:e> <urn:x:p> 7 } }",
     "delete-where": "DELETE WHERE { GRAPH <urn:x:C> { ?s ?p ?o } }",
-    "a-graph-variable": "INSERT { GRAPH ?g { ?s <urn:x:seen> true } } WHERE { GRAPH ?g { ?s <urn:x:p> 1 } }",
     "copy": "COPY <urn:x:A> TO <urn:x:B>",
     "move": "MOVE <urn:x:B> TO <urn:x:R>",
     "add": "ADD <urn:x:A> TO <urn:x:C>",
@@ -242,23 +241,6 @@ def test_with_may_name_a_new_graph_to_write_and_using_the_graphs_of_the_store(ap
     assert ("<urn:x:NEW>", "<urn:x:a>", "<urn:x:copied>", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>') in written
     assert post(client, "INSERT { GRAPH <urn:x:R> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
                 using_graph_uri="urn:x:B").status_code == 204
-
-
-def test_a_with_update_marks_the_network_graph_it_writes(app: Flask, client: FlaskClient) -> None:
-    s = services(app)
-    anas, fcsf = s.graphs.network("anas"), s.graphs.network("fcsf")
-
-    def modified(graph: str) -> list[str]:
-        return s.store.select(f"SELECT ?m WHERE {{ GRAPH <{s.graphs.metadata}> {{ <{graph}> "
-                              "<http://purl.org/dc/terms/modified> ?m } }").values("m")
-
-    before = modified(anas), modified(fcsf)
-    update = (f"WITH <{anas}> INSERT {{ <{BASE}id/network/anas> <http://www.w3.org/2000/01/rdf-schema#comment> ?l }} "
-              f"USING <{fcsf}> WHERE {{ <{BASE}id/network/fcsf> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
-    assert post(client, update).status_code == 204
-    assert modified(anas) != before[0] and modified(fcsf) == before[1]  # written, and only read
-    assert s.store.query(f"ASK {{ GRAPH <{anas}> {{ <{BASE}id/network/anas> "
-                         "<http://www.w3.org/2000/01/rdf-schema#comment> ?l } }") is True
 
 
 def test_what_the_engine_receives_is_written_from_tokens() -> None:

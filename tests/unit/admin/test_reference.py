@@ -215,8 +215,12 @@ def test_the_command_refuses_a_file_describing_a_networks_resource(
 def test_managed_graphs_and_files_that_are_not_one_rdf_graph_are_refused(
         store: Store, graphs: Graphs, tmp_path: Path) -> None:
     path = generated(tmp_path / "ref.nt", 10)
-    for graph in (graphs.ontology, graphs.thesauri, graphs.ownership, graphs.network("demo"), "not an iri"):
-        with pytest.raises(UsageError):
+    network = graphs.network("demo")
+    lookalikes = (network.upper().replace("/GRAPH/NETWORK/DEMO", "/graph/network/demo"),  # HTTP://LOCALHOST…
+                  network.replace("/graph/", "/graph//"), network.replace("demo", "%64emo"),
+                  network.replace("http:", "https:"), graphs.ownership + "/")
+    for graph in (graphs.ontology, graphs.thesauri, graphs.ownership, network, *lookalikes, "not an iri"):
+        with pytest.raises(UsageError):  # a look-alike of a managed graph too, as the Graph Store and /update refuse
             load_reference(store, graphs, path, graph)
     for name, text in (("ref.nq", "<urn:a> <urn:b> <urn:c> <urn:g> .\n"), ("ref.csv", "a,b\n"),
                        ("ref.docx", "x")):

@@ -146,8 +146,10 @@ BASE_IRI = "http://localhost:5307/"
     ("http://w3id.org/", "vocabulary namespace https://w3id.org/isic/"),  # holds it
     ("http://www.w3.org/2002/07/owl#", "vocabulary namespace http://www.w3.org/2002/07/owl#"),
     ("http://LOCALHOST:5307/", "this instance's base IRI"),  # a look-alike spelling
+    ("https://w3id.org/isic", "vocabulary namespace https://w3id.org/isic/"),  # covers it by its last segment
+    ("http://www.w3.org/2002/07/owl", "vocabulary namespace http://www.w3.org/2002/07/owl#"),
 ], ids=["base", "base-https", "no-slash", "dot-segments", "base-again", "ontology", "thesauri", "holds-vocabulary",
-        "owl", "base-in-capitals"])
+        "owl", "base-in-capitals", "ontology-without-slash", "owl-without-hash"])
 def test_peer_add_refuses_a_uri_space_covering_what_is_not_the_peers(tmp_path: Path, space: str, said: str) -> None:
     """`peer add` refuses a URI space that is this instance's base IRI or holds it, or that overlaps the vocabularies:
     exit 2, the reason said, the registry unchanged."""
@@ -182,6 +184,8 @@ def test_a_uri_space_read_from_the_peers_void_is_held_to_the_same_rule(tmp_path:
 
 @pytest.mark.parametrize("space", ["https://south.example.org/other/", "https://south.example.org.evil/id/",
                                    "http://localhost:53070/", "https://w3id.org/other/",
+                                   # beside a vocabulary's namespace, not in it: spaces cover whole path segments
+                                   "https://w3id.org/isicx/", "https://w3id.org/is", "http://www.w3.org/2002/07/owlx#",
                                    # instances sharing one base, as the samples' networks do, declare the same space
                                    BASE_IRI + "id/", "https://south.example.org/id/"])
 def test_a_uri_space_beside_the_others_is_accepted(tmp_path: Path, space: str) -> None:

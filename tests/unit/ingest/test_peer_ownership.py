@@ -172,6 +172,34 @@ def test_a_harvested_dump_keeps_only_what_its_peer_owns(tmp_path: Path) -> None:
     assert record is not None and record.activity is not None and "id/harvest/south/" in record.activity
 
 
+@pytest.mark.parametrize("space", ["https://south.example/id/", "https://south.example/id"])
+def test_a_peer_owns_its_space_by_whole_path_segments(tmp_path: Path, space: str) -> None:
+    """A peer's space covers the IRIs under it segment by segment, not as a string prefix: `…/id/` or `…/id` gives it
+    `…/id/x` (and `…/id?x`, `…/id#x` for the space without slash), never `…/identifiers/x` nor `…/idx`: at a
+    harvest, those it may not claim (they are kept only as any peer's first publication), and reference data about
+    them is the instance's."""
+    registry = PeerRegistry(tmp_path / "peers.json")
+    registry.add("south", "http://127.0.0.1:9/sparql", allow_private=True, uri_space=space)
+    graphs = Graphs(BASE, registry.path)
+    store = EmbeddedStore(None)
+    south = ownership.peer(graphs, "south")
+    inside = ["https://south.example/id/x", "https://south.example/id/a/b", "HTTPS://SOUTH.EXAMPLE/id/y"]
+    beside = ["https://south.example/identifiers/x", "https://south.example/idx", "https://south.example/i",
+              "https://south.example/id-x/y"]
+    for iri in inside:
+        assert ownership.owner_of(store, graphs, iri) == south, iri
+        assert ownership.in_a_peer_space(graphs, iri), iri
+    for iri in beside:
+        assert ownership.owner_of(store, graphs, iri) is None, iri
+        assert not ownership.in_a_peer_space(graphs, iri), iri
+    ownership.claim(store, graphs, ownership.network(graphs, "anas"), beside,
+                    BASE + "id/ingestion/20240101T000000000000Z")
+    kept, left_out = keep_owned(store, graphs, "south", space, [triple(iri, "x") for iri in inside + beside])
+    assert {t.subject.value for t in kept} == set(inside) - {"HTTPS://SOUTH.EXAMPLE/id/y"}  # a look-alike: refused
+    assert set(beside) <= set(left_out)  # anas's, not the peer's
+    assert all(ownership.owner_of(store, graphs, iri) == ownership.network(graphs, "anas") for iri in beside)
+
+
 def test_a_space_registered_after_a_network_took_an_iri_of_it_is_the_peers(tmp_path: Path) -> None:
     """A store where a network published under the peer's space before the peer was registered (or before this
     rule): the peer owns it once registered, and the network's record no longer counts; nested spaces go to

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.rdf.iris import ipv4_address, lookalike_key, normal
+from isic_graph.rdf.iris import in_space, ipv4_address, lookalike_key, normal, space_key, spaces_overlap
 
 PROJECT = "http://localhost:5000/id/project/les-incompris"
 
@@ -78,3 +78,48 @@ def test_the_url_standard_reads_an_ipv4_address_in_one_to_four_parts(host: str, 
 @pytest.mark.parametrize("host", ["4294967296", "1.256.1", "09", "1..1", "", "0x1.2.3.4.5", "1.2.3..", "\u0661"])
 def test_what_the_url_standard_reads_as_no_ipv4_address(host: str) -> None:
     assert ipv4_address(host) is None
+
+
+SPACES = [  # (URI space, IRI, whether the space covers it): whole path segments, never a string prefix
+    ("http://h/id/", "http://h/id/x", True),
+    ("http://h/id/", "http://h/id/x/y?z#f", True),
+    ("http://h/id/", "HTTP://H/id/x", True),  # look-alikes are compared on their keys
+    ("http://h/id/", "http://h/id", True),  # a look-alike of the space's own IRI
+    ("http://h/id/", "http://h/identifiers/x", False),
+    ("http://h/id/", "http://h/idx", False),
+    ("http://h/id/", "http://h/i", False),
+    ("http://h/id", "http://h/id", True),
+    ("http://h/id", "http://h/id/x", True),
+    ("http://h/id", "http://h/id#x", True),
+    ("http://h/id", "http://h/id?x=1", True),
+    ("http://h/id", "http://h/idx", False),
+    ("http://h/id", "http://h/id-x/y", False),
+    ("http://h/id", "http://h/identifiers/x", False),
+    ("http://h/vocab#", "http://h/vocab#term", True),
+    ("http://h/vocab#", "http://h/vocabulary#term", False),
+    ("http://h/vocab#", "http://h/vocab/x", False),
+    ("http://h/", "http://h/anything/x", True),
+    ("http://h", "http://h/x", True),
+    ("http://h", "http://h.evil/x", False),
+    ("http://h", "http://h:8080/x", False),
+    ("urn:x:", "urn:x:y", True),
+    ("urn:x:", "urn:xy:z", False),
+]
+
+
+@pytest.mark.parametrize("space, iri, covered", SPACES)
+def test_a_uri_space_covers_whole_path_segments(space: str, iri: str, covered: bool) -> None:
+    assert in_space(space_key(space), lookalike_key(iri)) is covered
+
+
+@pytest.mark.parametrize("one, other, shared", [
+    ("http://h/id/", "http://h/identifiers/", False),
+    ("http://h/id", "http://h/idx/", False),
+    ("http://h/id", "http://h/id/inner/", True),
+    ("http://h/", "http://h/id/", True),
+    ("http://h/id/", "http://h/id", True),
+    ("https://w3id.org/isicx/", "https://w3id.org/isic/", False),
+])
+def test_two_uri_spaces_overlap_only_where_they_share_an_iri(one: str, other: str, shared: bool) -> None:
+    assert spaces_overlap(space_key(one), space_key(other)) is shared
+    assert spaces_overlap(space_key(other), space_key(one)) is shared

@@ -1,0 +1,151 @@
+"""/update holds the graphs it writes to the admin Graph Store's rules: a graph init or ingestion writes (a network's,
+the owners' records…) is refused in every operation form and every spelling of its IRI (403, nothing written), as is
+an update that may write graphs it does not name; what it inserts into other graphs is reference data, refused when
+it describes a resource a network owns (422 not-owner, nothing written); and an ordinary update still runs."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from isic_graph.web.services import services
+from tests.conftest import ADMIN, BASE, bearer
+
+ANAS = f"{BASE}graph/network/anas"
+FREE = "urn:x:free"
+
+SPELLINGS = {  # (prologue, the graph's term): the same graph to a reader, some of them the same to the engine too
+    "as-written": ("", f"<{ANAS}>"),
+    "upper-case-scheme-and-host": ("", "<HTTP://LOCALHOST:5000/graph/network/anas>"),
+    "https": ("", "<https://localhost:5000/graph/network/anas>"),
+    "doubled-slash": ("", "<http://localhost:5000/graph//network/anas>"),
+    "percent-encoded": ("", "<http://localhost:5000/graph/network/%61nas>"),
+    "dot-segment": ("", "<http://localhost:5000/graph/./network/anas>"),
+    "trailing-slash": ("", "<http://localhost:5000/graph/network/anas/>"),
+    "escaped-in-the-iri": ("", "<http://localhost:5000/graph/network/\\u0061nas>"),
+    "prefixed-name": (f"PREFIX n: <{BASE}graph/network/> ", "n:anas"),
+    "prefixed-name-escaped-local": (f"PREFIX n: <{BASE}graph/> ", "n:network\\/anas"),
+    "relative-to-a-base": (f"BASE <{BASE}graph/> ", "<network/anas>"),
+    "the-owners-records": ("", f"<{BASE}graph/ownership>"),
+    "a-peers-copy": ("", f"<{BASE}graph/peer/voisin/x>"),
+}
+FORMS = {
+    "insert-data": "INSERT DATA {{ GRAPH {g} {{ <urn:x:s> <urn:x:p> 1 }} }}",
+    "delete-data": "DELETE DATA {{ GRAPH {g} {{ <urn:x:s> <urn:x:p> 1 }} }}",
+    "with-insert": "WITH {g} INSERT {{ <urn:x:s> <urn:x:p> 1 }} WHERE {{}}",
+    "with-delete": "WITH {g} DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+    "insert-where": "INSERT {{ GRAPH {g} {{ <urn:x:s> <urn:x:p> ?o }} }} WHERE {{ BIND(1 AS ?o) }}",
+    "delete-insert-in-lower-case": "delete {{ graph {g} {{ ?s ?p ?o }} }} "
+                                   "insert {{ graph <urn:x:free> {{ ?s ?p ?o }} }} "
+                                   "where {{ graph <urn:x:free> {{ ?s ?p ?o }} }}",
+    "delete-where": "DELETE WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}",
+    "add": "ADD <urn:x:free> TO {g}",
+    "copy": "COPY SILENT GRAPH <urn:x:free> TO GRAPH {g}",
+    "move-from": "MOVE {g} TO <urn:x:free>",
+    "move-to": "MOVE SILENT <urn:x:free> TO {g}",
+    "clear": "CLEAR GRAPH {g}",
+    "drop": "DROP SILENT GRAPH {g}",
+    "create": "CREATE SILENT GRAPH {g}",
+    "second-operation": "INSERT DATA {{ GRAPH <urn:x:free> {{ <urn:x:s> <urn:x:p> 2 }} }} ; DROP GRAPH {g}",
+}
+
+
+def post(client: FlaskClient, update: str) -> TestResponse:
+    return client.post("/update", data={"update": update}, headers=bearer(ADMIN))
+
+
+def state(app: Flask) -> str:
+    """A digest of every quad of the store."""
+    rows = services(app).store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+    lines = sorted(" ".join(str(r[k]) for k in ("g", "s", "p", "o")) for r in rows)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def free(app: Flask) -> None:
+    services(app).store.update(f"INSERT DATA {{ GRAPH <{FREE}> {{ <urn:x:s> <urn:x:p> 0 }} }}")
+
+
+@pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())
+@pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
+def test_an_update_writing_a_managed_graph_in_any_form_and_spelling_is_refused(
+        app: Flask, client: FlaskClient, free: None, form: str, spelling: tuple[str, str]) -> None:
+    prologue, term = spelling
+    before = state(app)
+    answer = post(client, prologue + form.format(g=term))
+    assert answer.status_code == 403, answer.get_data(as_text=True)
+    assert answer.json is not None and answer.json["code"] == "forbidden"
+    assert "managed by isic-graph" in answer.json["detail"]
+    assert state(app) == before
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT { GRAPH ?g { ?s <urn:x:seen> true } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "DELETE WHERE { GRAPH ?g { <urn:x:s> ?p ?o } }",
+    "DROP ALL",
+    "CLEAR SILENT NAMED",
+    "INSERT DATA { GRAPH <urn:x:free> { <urn:x:s> <urn:x:p> 3 } } ; DROP ALL",
+], ids=["graph-variable", "delete-where-graph-variable", "drop-all", "clear-named", "after-another-operation"])
+def test_an_update_that_may_write_graphs_it_does_not_name_is_refused(app: Flask, client: FlaskClient, free: None,
+                                                                     update: str) -> None:
+    before = state(app)
+    answer = post(client, update)
+    assert answer.status_code == 403, answer.get_data(as_text=True)
+    assert answer.json is not None and "does not name" in answer.json["detail"]
+    assert state(app) == before
+
+
+def a_resource_of_anas(app: Flask) -> str:
+    rows = services(app).store.select(f"SELECT ?s WHERE {{ GRAPH <{ANAS}> {{ ?s a ?t }} "
+                                      f"FILTER(STRSTARTS(STR(?s), '{BASE}id/') && !CONTAINS(STR(?s), '/network/')"
+                                      " && !CONTAINS(STR(?s), '/territory/')) } ORDER BY ?s LIMIT 1").rows
+    return str(rows[0]["s"].value)
+
+
+OWNED = {  # each puts a description of anas's resource {r} into a reference graph
+    "insert-data": "INSERT DATA {{ GRAPH <urn:x:ref> {{ <{r}> <urn:x:note> \"x\" }} }}",
+    "with-a-new-graph": "WITH <urn:x:ref-new> INSERT {{ <{r}> <urn:x:note> \"x\" }} WHERE {{}}",
+    "insert-where": "INSERT {{ GRAPH <urn:x:ref> {{ ?s <urn:x:note> \"x\" }} }} WHERE {{ GRAPH <" + ANAS + "> "
+                    "{{ ?s a ?t }} FILTER(?s = <{r}>) }}",
+    "insert-using": "INSERT {{ GRAPH <urn:x:ref> {{ ?s <urn:x:note> \"x\" }} }} USING <" + ANAS + "> "
+                    "WHERE {{ ?s a ?t FILTER(?s = <{r}>) }}",
+    "add-a-networks-graph": "ADD <" + ANAS + "> TO <urn:x:ref>",
+    "copy-prefixed": "PREFIX n: <" + BASE + "graph/network/> COPY n:anas TO <urn:x:ref>",
+    "prefix-of-an-earlier-operation": "PREFIX n: <" + BASE + "graph/network/> PREFIX r: <urn:x:> "
+                                      "INSERT DATA {{ GRAPH r:other {{ r:s r:p 1 }} }} ; "
+                                      "INSERT {{ GRAPH r:ref {{ ?s r:note 1 }} }} WHERE {{ GRAPH n:anas {{ ?s a ?t }} "
+                                      "FILTER(?s = <{r}>) }}",
+}
+
+
+@pytest.mark.parametrize("form", OWNED.values(), ids=OWNED.keys())
+def test_an_update_describing_a_networks_resource_in_a_reference_graph_is_refused(
+        app: Flask, client: FlaskClient, free: None, form: str) -> None:
+    resource = a_resource_of_anas(app)
+    before = state(app)
+    answer = post(client, form.format(r=resource))
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert answer.json is not None and answer.json["code"] == "not-owner"
+    assert state(app) == before
+    put = client.put("/graph-store?graph=urn:x:ref", data=f'<{resource}> <urn:x:note> "x" .',
+                     content_type="text/turtle", headers=bearer(ADMIN))
+    assert put.status_code == 422 and put.json is not None and put.json["code"] == "not-owner"  # the same rule
+
+
+def test_an_update_of_a_free_graph_still_runs_and_its_subjects_become_the_instances(app: Flask, client: FlaskClient,
+                                                                                    free: None) -> None:
+    store = services(app).store
+    update = ("PREFIX x: <urn:x:> INSERT DATA { GRAPH x:mine { x:thing x:p 1 } } ; "
+              "WITH x:mine2 INSERT { ?s x:copied ?o } WHERE { GRAPH x:mine { ?s x:p ?o } } ; "
+              "ADD <urn:x:mine> TO <urn:x:mine3>")
+    answer = post(client, update)
+    assert answer.status_code == 204, answer.get_data(as_text=True)
+    assert store.query("ASK { GRAPH <urn:x:mine> { <urn:x:thing> <urn:x:p> 1 } }") is True
+    assert store.query("ASK { GRAPH <urn:x:mine3> { <urn:x:thing> <urn:x:p> 1 } }") is True
+    assert post(client, "DROP GRAPH <urn:x:mine3>").status_code == 204
+    owners = services(app).graphs.ownership
+    assert store.query(f"ASK {{ GRAPH <{owners}> {{ ?record ?p <urn:x:thing> }} }}") is True
