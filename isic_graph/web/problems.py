@@ -67,6 +67,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                             "n'est pas déclarée par elle ; rien n'a été enregistré"),
     "instance-as-class": ("Ressource employée comme classe", "une ressource de cette instance est employée comme "
                                                              "classe ; rien n'a été enregistré"),
+    "instance-as-property": ("Ressource employée comme propriété", "une ressource de cette instance est employée "
+                                                                    "comme propriété ; rien n'a été enregistré"),
     "undefined-key": ("Clé JSON-LD inconnue", "une clé n'est ni un terme du contexte JSON-LD ni une IRI : sa valeur "
                                               "serait perdue ; rien n'a été enregistré"),
     "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
