@@ -139,3 +139,22 @@ def test_a_json_ld_key_that_is_a_datum_is_masked_in_the_key_field(client: FlaskC
     assert response.status_code == 422 and body["code"] == "undefined-key", body
     assert body["key"].startswith("*** (")
     assert leaked(body, datum) == []
+
+
+@pytest.mark.parametrize("which", sorted(IRIS))
+def test_the_upload_page_masks_the_subject_it_names_too(client: FlaskClient, token: str, which: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upload page shows a not-owner refusal's subject and owner: masked as the problem document's are (a
+    peer's IRI with user information that reads as an e-mail address)."""
+    datum = IRIS[which]
+
+    def refusing(*args: Any, **kwargs: Any) -> None:
+        raise errors.NotOwner(f"<{datum}> belongs to another", datum, "http://localhost:5000/id/peer/canary")
+
+    monkeypatch.setattr("isic_graph.web.sheet_upload.ingest", refusing)
+    page = client.post("/sheets/csv", data={"files": [(io.BytesIO(b"@prefix ex: <http://ex.org/> ."), "x.ttl")],
+                                            "credential": token}, content_type="multipart/form-data")
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "http://localhost:5000/id/peer/canary" in text and "***" in text
+    assert "jean.dupont" not in text and "33612345678" not in text
