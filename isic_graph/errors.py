@@ -15,6 +15,7 @@ written in English, and also in French where a user meets it (`text(lang)`); the
     │   ├── LookalikeTerm           422 lookalike-term     (names the term, its one spelling, the row)
     │   ├── UndeclaredTerm          422 undeclared-term    (names the term, its resource, the term it may be)
     │   ├── InstanceAsClass         422 instance-as-class  (names the resource and the instance's IRI used as class)
+    │   │   └── InstanceAsProperty  422 instance-as-property (the same, the instance's IRI used as a property)
     │   ├── SpaceOverlap            400 bad-request         (a peer's URI space over this instance's or another's)
     │   └── MethodNotAllowed        405 method-not-allowed
     ├── QueryTooLarge               413 query-too-large
@@ -241,6 +242,14 @@ class InstanceAsClass(UsageError):
         self.term = term
         self.row = row
         self.row_fr = row_fr
+
+
+class InstanceAsProperty(InstanceAsClass):
+    """A resource of this instance (`{base}id/…`, in any spelling) used as a property (a triple's predicate); nothing
+    was written."""
+
+    status = 422
+    code = "instance-as-property"
 
 
 class UndefinedKey(ParseError):

@@ -81,7 +81,8 @@ def validate_command(obj: Context, files: tuple[Path, ...], network: str | None,
             check_slug(network)
         documents = [Document.from_path(f) for f in files]
         refuse_mixed(documents)
-        batch = refuse_empty(read_batch(documents, obj.graphs.base))
+        batch = refuse_empty(read_batch(documents, obj.graphs.base,
+                                        top=None if network is None else obj.graphs.network_resource(network)))
         store = store_if_available(obj, "vérification sans la base" if lang == "fr" else
                                    "validating without the store", lang)
         try:

@@ -231,7 +231,8 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     reasons = {masked(kinds): "its IRI holds personal data" for kinds in personal.values()}
     reasons |= {masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri:
                 "another's resource: a harvest keeps only what the peer owns" for iri in foreign}
-    # a resource of a class no shape checks, or given another resource as a class: left out, as new data is refused
+    # a resource of a class no shape checks, or given another resource as a class or a property: left out, as new
+    # data is refused
     classless = {iri: misclassed_reason(*why)["en"] for iri, why in misclassed(
         owned, [f"{graphs.base}id/", *filter(None, [peer.uri_space])]).items() if iri not in personal}
     reasons |= classless

@@ -3,7 +3,9 @@ well-known vocabulary's class a shape targets, foaf:Person), and their subclasse
 
 A resource typed only with another class (`ex:Anything`) would pass every shape unchecked, free text included; a
 resource typed with one of this instance's resources (`<…/id/project/les-incompris>`) would make that resource a
-class in the published union, and show as a reference on its page. New data is held to both (harvested copies
+class in the published union, and show as a reference on its page; one of its resources used as a property (a
+JSON-LD `@vocab` set to `{base}id/project/`, a key then read as `<…/id/project/les-incompris>`) would make it a
+property of another's data, and stated by whoever wrote it. New data is held to all three (harvested copies
 leave such a resource out; data stored before is kept).
 """
 
@@ -14,7 +16,7 @@ from typing import Sequence
 
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
-from isic_graph.errors import InstanceAsClass
+from isic_graph.errors import InstanceAsClass, InstanceAsProperty
 from isic_graph.ingest.documents import Batch
 from isic_graph.rdf import resources
 from isic_graph.rdf.iris import lookalike_key, scheme_blind
@@ -74,27 +76,34 @@ def in_space(value: str, space: str) -> bool:
     return scheme_blind(lookalike_key(value)).startswith(prefix + "/")
 
 
-def misclassed(triples: Sequence[Triple], spaces: Sequence[str]) -> dict[str, tuple[str, bool]]:
-    """The resources (a blank node's part: its owner) given as a class a resource under one of the URI spaces, or
-    typed with no class the shapes know: each with the IRI at fault and whether it is a resource (not a class of
-    no shape): what a harvest leaves out of a peer's copy, what the operator is shown of data stored before."""
-    found: dict[str, tuple[str, bool]] = {}
+def misclassed(triples: Sequence[Triple], spaces: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The resources (a blank node's part: its owner) that use a resource under one of the URI spaces as a class
+    ("class") or as a property ("property"), or are typed with no class the shapes know ("unchecked"): each with the
+    IRI at fault and how it is used: what a harvest leaves out of a peer's copy, what the operator is shown of data
+    stored before."""
+    found: dict[str, tuple[str, str]] = {}
     for t in triples:
+        subject = term_value(t.subject)
+        if any(in_space(t.predicate.value, space) for space in spaces):
+            found.setdefault(subject.split("#genid-")[0], (t.predicate.value, "property"))
         if t.predicate.value not in CLASS_POSITIONS:
             continue
-        subject = term_value(t.subject)
         for value in (t.object.value if isinstance(t.object, NamedNode) else None,
                       subject if t.predicate.value != RDF_TYPE else None):
             if value is not None and any(in_space(value, space) for space in spaces):
-                found.setdefault(subject.split("#genid-")[0], (value, True))
+                found.setdefault(subject.split("#genid-")[0], (value, "class"))
     for issue in unknown_classes(Batch(tuple(triples), ())):
-        found.setdefault(issue.focus.split("#genid-")[0], ("" if issue.value is None else issue.value.value, False))
+        found.setdefault(issue.focus.split("#genid-")[0],
+                         ("" if issue.value is None else issue.value.value, "unchecked"))
     return found
 
 
-def misclassed_reason(value: str, resource: bool) -> dict[str, str]:
+def misclassed_reason(value: str, how: str) -> dict[str, str]:
     """Why misclassed names a resource, in English and French."""
-    if resource:
+    if how == "property":
+        return {"en": f"uses <{value}>, a resource, as a property",
+                "fr": f"emploie <{value}>, une ressource, comme propriété"}
+    if how == "class":
         return {"en": f"uses <{value}>, a resource, as a class",
                 "fr": f"emploie <{value}>, une ressource, comme classe"}
     return {"en": f"rdf:type: its class (<{value}>) is none the shapes check",
@@ -102,11 +111,14 @@ def misclassed_reason(value: str, resource: bool) -> dict[str, str]:
 
 
 def check_class_positions(batch: Batch, base: str) -> None:
-    """No resource of this instance where a class is read (a type, a superclass, a domain…): InstanceAsClass."""
+    """No resource of this instance where a class is read (a type, a superclass, a domain…): InstanceAsClass; nor
+    where a property is (a triple's predicate, in any spelling): InstanceAsProperty."""
     for t in batch.triples:
+        subject = term_value(t.subject)
+        if is_instance_iri(t.predicate.value, base):
+            raise _instance_as_property(batch, subject, t.predicate.value)
         if t.predicate.value not in CLASS_POSITIONS:
             continue
-        subject = term_value(t.subject)
         for value in (t.object.value if isinstance(t.object, NamedNode) else None,
                       subject if t.predicate.value != RDF_TYPE else None):
             if value is not None and is_instance_iri(value, base):
@@ -125,6 +137,22 @@ def _instance_as_class(batch: Batch, subject: str, value: str) -> InstanceAsClas
         fr=f"<{subject}>{fr} emploie <{value}> comme classe : c'est une ressource de cette instance (un projet, une "
            f"organisation…), pas une classe. Donnez à la ressource une classe de l'ontologie ({usable()}) ; rien n'a "
            "été enregistré", row_fr=None if where is None else where.describe("fr"))
+
+
+def _instance_as_property(batch: Batch, subject: str, value: str) -> InstanceAsProperty:
+    where = batch.locations.get(subject) or batch.locations.get(subject.split("#genid-")[0])
+    row = None if where is None else where.describe("en")
+    en = "" if where is None else f" ({where.describe('en')})"
+    fr = "" if where is None else f" ({where.describe('fr')})"
+    return InstanceAsProperty(
+        f"<{subject}>{en} uses <{value}> as a property: it is a resource of this instance (a project, an "
+        "organisation…), not a property (a JSON-LD @vocab or prefix set to this instance's IRIs makes a key one). "
+        "Use the properties of the ontology (isic:…) or of another vocabulary; nothing was stored",
+        subject, value, row,
+        fr=f"<{subject}>{fr} emploie <{value}> comme propriété : c'est une ressource de cette instance (un projet, "
+           "une organisation…), pas une propriété (un @vocab ou un préfixe JSON-LD posé sur les IRI de cette instance "
+           "en fait une d'une clé). Employez les propriétés de l'ontologie (isic:…) ou d'un autre vocabulaire ; rien "
+           "n'a été enregistré", row_fr=None if where is None else where.describe("fr"))
 
 
 def unknown_classes(batch: Batch) -> list[Issue]:

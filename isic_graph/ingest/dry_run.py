@@ -159,9 +159,10 @@ def _validate(submission: Submission, timeout: float) -> DryRun:
     store = RemoteStore(submission.store_url, submission.store_url, None, timeout=timeout)
     documents = [Document(name, data, format_named(fmt)) for name, data, fmt in submission.documents]
     refuse_mixed(documents)  # as ingestion refuses them: a dry run does not call fine what will be refused
-    batch = read_batch(documents, submission.base_iri)
-    report = check(batch, store, Validator.default(), Graphs(submission.base_iri, submission.peer_registry),
-                   submission.network, Mode(submission.mode))
+    graphs = Graphs(submission.base_iri, submission.peer_registry)
+    batch = read_batch(documents, submission.base_iri, top=None if submission.network is None else
+                       graphs.network_resource(submission.network))
+    report = check(batch, store, Validator.default(), graphs, submission.network, Mode(submission.mode))
     shown = report.violations[:submission.limit]
     serialized = None
     if submission.report_format is not None and not report.conforms:

@@ -192,7 +192,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     partners and fundings an edit through the form takes out)."""
     check_slug(network)
     refuse_mixed(documents)
-    batch = refuse_empty(read_batch(documents, graphs.base))
+    batch = refuse_empty(read_batch(documents, graphs.base, top=graphs.network_resource(network)))
     if mode is Mode.TABLES and not batch.tables:
         raise UsageError("mode tables takes the sheet's tables only (CSV files, .xlsx or .ods workbooks)",
                          "le mode tables ne prend que les tableaux de la fiche (fichiers CSV, classeurs .xlsx ou "
@@ -417,17 +417,23 @@ def untyped(batch: Batch, store: Store | None, graphs: Graphs, network: str | No
     must be the network's already: unknownrefs.py.)
     A row about another's subject that only repeats its identity (ownercheck.py) describes
     nothing and is no such subject; without a store to tell whose a subject is, a subject given only identity
-    properties is taken for one. messages: what the issues say (by default, to the author of a submission)."""
+    properties is taken for one. messages: what the issues say (by default, to the author of a submission).
+    A blank node is part of the subject it hangs from, and needs no class of its own; one that hangs from no subject
+    (a JSON-LD node without `@id`, a Turtle `[]` subject: a `#genid-` node no triple of the batch points at) is a
+    resource the network describes, and needs one as any other: it is no reference to another's resource either."""
     typed = {term_value(t.subject) for t in batch.triples if t.predicate.value == RDF_TYPE}
-    without = sorted(s for s in batch.subjects if "#genid-" not in s and s not in typed)
+    pointed = {t.object.value for t in batch.triples if isinstance(t.object, NamedNode) and "#genid-" in t.object.value}
+    top = {s for s in batch.subjects if "#genid-" in s and s not in pointed}
+    without = sorted(s for s in batch.subjects if ("#genid-" not in s or s in top) and s not in typed)
     if not without:
         return []
     if store is not None and network is not None:
         mine = ownership.network(graphs, network)
-        others = {s for s, (owner, _) in ownership.resolve(store, graphs, without).items() if owner != mine}
+        others = {s for s, (owner, _) in ownership.resolve(store, graphs, without).items()
+                  if owner != mine and s not in top}
     else:
-        others = {s for s in without if all(t.predicate.value in ownership.IDENTITY for t in batch.triples
-                                            if term_value(t.subject) == s)}
+        others = {s for s in without if s not in top and all(
+            t.predicate.value in ownership.IDENTITY for t in batch.triples if term_value(t.subject) == s)}
     # an IRI that is personal data (`https://t.me/jeandupont`) is reported as such, masked: never named here
     return [Issue(s, RDF_TYPE, None, messages or UNTYPED, TYPED_COMPONENT) for s in without
             if s not in others and not personal_data_in_iri(s)]

@@ -80,11 +80,13 @@ def number(kind: str, cell: str) -> str | tuple[str, str] | None:
     """A number written as text, the French way, read one way only: its lexical form, or why it is refused (French,
     English), or None when it is no number.
 
-    A comma or a dot followed by one or two digits is the decimal mark (`2500,50`, `2500.50`); spaces, and dots
-    followed by three digits, group the thousands (`2 500`, `1.500`, `2.500,50`); with both a comma and a dot, the
-    last one is the decimal mark. A lone comma followed by three digits (`1,234`) is a decimal comma in French and
-    a thousands separator in English: refused, as is an amount with more than two decimals (cents), which could be
-    either too (`2500.505`)."""
+    A comma or a dot followed by one or two digits is the decimal mark (`2500,50`, `2500.50`); spaces group the
+    thousands (`2 500`); so do dots, or commas, each followed by three digits where the rest of the number settles it:
+    several of them (`1.234.567`, `1,234,567`), or a decimal mark of the other kind after them (`2.500,50` French,
+    `2,500.50` English); with both a comma and a dot, the last one is the decimal mark. A lone comma or dot followed
+    by three digits after one to three digits (`1,234`, `2.500`) is a decimal mark in one language and a thousands
+    separator in the other: refused, as is an amount with more than two decimals (cents), which could be either too
+    (`2500.505`, `0.500`)."""
     text = SPACES.sub("", cell).casefold().removesuffix("€").removesuffix("eur").removesuffix("euros")\
         .removesuffix("euro")
     sign = text[:1] if text[:1] in "+-" else ""
@@ -107,15 +109,7 @@ def number(kind: str, cell: str) -> str | tuple[str, str] | None:
     elif marks:
         whole, _, fraction = text.partition(marks[0])
         if len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", whole):
-            if marks[0] == ",":
-                cents = (", un montant ayant au plus deux décimales", ", an amount having at most two decimals") \
-                    if kind == "decimal" else ("", "")
-                return (f"ambigu : « {whole} virgule {fraction} » en français, « {whole} {fraction} » (des milliers) "
-                        f"en anglais ; écrivez {sign}{whole}{fraction} ou {sign}{whole} {fraction} pour des "
-                        f"milliers{cents[0]}",
-                        f"ambiguous: {whole} point {fraction} in French, {whole} thousand {fraction} in English; "
-                        f"write {sign}{whole}{fraction} or {sign}{whole} {fraction} for thousands{cents[1]}")
-            whole, fraction = whole + fraction, ""  # 1.500: the French way of grouping thousands
+            return _ambiguous(kind, sign, marks[0], whole, fraction)
     if fraction and not fraction.isdigit():
         return None
     if kind == "integer":
@@ -125,6 +119,20 @@ def number(kind: str, cell: str) -> str | tuple[str, str] | None:
                 "2 500 ou 2500",
                 "an amount has at most two decimals (cents), e.g. 2500.50; for thousands, write 2 500 or 2500")
     return f"{'-' if sign == '-' else ''}{whole or '0'}{'.' + fraction if fraction else ''}"
+
+
+def _ambiguous(kind: str, sign: str, mark: str, whole: str, fraction: str) -> tuple[str, str]:
+    """Why `1,234` or `2.500` is refused (French, English): a decimal mark in one language, thousands in the other."""
+    cents = (", un montant ayant au plus deux décimales", ", an amount having at most two decimals") \
+        if kind == "decimal" else ("", "")
+    decimal = {"fr": f"« {whole} virgule {fraction} »", "en": f"{whole} point {fraction}"}
+    thousands = {"fr": f"« {whole} {fraction} » (des milliers)", "en": f"{whole} thousand {fraction}"}
+    fr, en = ((f"{decimal['fr']} en français, {thousands['fr']} en anglais",
+               f"{decimal['en']} in French, {thousands['en']} in English") if mark == "," else
+              (f"{thousands['fr']} en français, {decimal['fr']} en anglais",
+               f"{thousands['en']} in French, {decimal['en']} in English"))
+    return (f"ambigu : {fr} ; écrivez {sign}{whole}{fraction} ou {sign}{whole} {fraction} pour des milliers{cents[0]}",
+            f"ambiguous: {en}; write {sign}{whole}{fraction} or {sign}{whole} {fraction} for thousands{cents[1]}")
 
 
 def _iso(cell: str) -> str:

@@ -4,7 +4,8 @@ Owners:
 - a network owns `{base}id/network/{slug}` and what it is first to publish (recorded by that ingestion);
 - the instance owns the shared vocabulary and the well-known vocabularies it uses (rdf/vocabularies.py: RDF, RDFS,
   OWL, SKOS, Dublin Core, FOAF, PROV, schema.org…, in any spelling, either web scheme), its own IRIs outside
-  `{base}id/` (graphs, catalogue), the IRIs it mints for its records (`id/ingestion/…`, `id/harvest/…`,
+  `{base}id/` (graphs, catalogue, `.well-known/genid`: no network or peer ever owns one, whatever a record made
+  before this rule says), the IRIs it mints for its records (`id/ingestion/…`, `id/harvest/…`,
   `id/load/…`, `id/ownership…/…`, `id/peer/…`, and the `ni:` names of submitted files), and
   what `isic-graph load` brings (reference data: loading reference data about a subject nobody else owns, or
   about a territory a network described first, makes the instance its owner; reference data about another
@@ -20,7 +21,8 @@ Each owned subject has a record in the ownership graph, `<{base}id/ownership/{ha
 ingestion, load, harvest, migration or transfer) that made it so. Records outlive retraction.
 
 Owners are compared on keys (iris.py): the IRI normalised, without its fragment (a skolemised blank
-node `X#genid-…` is part of X), in lower case. An IRI under this instance's base not written with that
+node `X#genid-…` is part of X: a network's node that hangs from no subject is part of the network's own IRI,
+reading.skolemise), in lower case. An IRI under this instance's base not written with that
 very base in normal form (`HTTP://…`, `…//id/…`, `%69d/…`, `user@`, `:05000`, the other web scheme) is refused
 outright.
 
@@ -203,9 +205,11 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
         elif holder is not None and owner != peer(graphs, holder):  # under a registered peer's space: the
             owner = peer(graphs, holder)  # peer's, whatever a network or reference data recorded before it was
             recorded.pop(k, None)  # registered (that record no longer counts)
-        elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE) or (
-                k.startswith(own) and not k.startswith((own + "id/", own + ".well-known/genid")))
-                or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and what it serves under its base
+        elif k.startswith(own) and not k.startswith(own + "id/") and (owner is None or owner.kind != "instance"):
+            owner = instance(graphs)  # what it serves under its base outside `id/` (pages, graphs, catalogue, the
+            recorded.pop(k, None)  # `.well-known/genid` nodes of no subject): its own, whatever a record says
+        elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE)
+                                or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and its records
             owner = instance(graphs)
         if owner is not None:
             found.update((iri, (owner, k in recorded)) for iri in named)

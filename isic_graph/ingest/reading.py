@@ -40,8 +40,10 @@ MAX_NAME = 255  # characters of a file's name: what file systems allow
 HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))  # control, format (invisible), unassigned characters
 
 
-def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> Batch:
-    """Parse every document of a submission into one skolemised batch of triples, within the limits."""
+def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS,
+               top: str | None = None) -> Batch:
+    """Parse every document of a submission into one skolemised batch of triples, within the limits; top: the IRI
+    a blank node that hangs from no subject is part of (a network's submission: the network's own, see skolemise)."""
     if not documents:
         raise UsageError("nothing to ingest: no file given", "rien à publier : aucun fichier n'est donné")
     _refuse_unfit_names(documents)
@@ -65,7 +67,7 @@ def read_batch(documents: Sequence[Document], base_iri: str, limits: DocumentLim
                                            f"l'envoi contient plus de {limits.max_triples} triplets ; "
                                            "répartissez-le en plusieurs envois")
                 triples.append(triple)
-    return Batch(tuple(skolemise(triples, base_iri)), tuple(documents), locations, columns, present)
+    return Batch(tuple(skolemise(triples, base_iri, top)), tuple(documents), locations, columns, present)
 
 
 def _refuse_unfit_names(documents: Sequence[Document]) -> None:
@@ -359,11 +361,16 @@ def _resolve_context(name: str, value: Any) -> Any:
     return value  # null, or an invalid context that pyoxigraph refuses
 
 
-def skolemise(triples: Iterable[Triple], base_iri: str) -> list[Triple]:
+def skolemise(triples: Iterable[Triple], base_iri: str, top: str | None = None) -> list[Triple]:
     """Replace blank nodes by stable IRIs `{owner}#genid-{hash}`, so that re-ingesting is idempotent.
 
     The owner is the IRI subject the blank node hangs from; the hash covers the node's content,
     so the same description always gets the same IRI. Cycles of blank nodes are refused.
+    A blank node that hangs from no subject (a JSON-LD node without `@id`, a Turtle `[]` subject) is part of `top`:
+    in a network's submission, the network's own IRI (`{base}id/network/{slug}`), so that it is the network's as
+    its description is, and no two networks' nodes share an IRI; elsewhere (reference data, a harvested copy, a
+    check made for no network), of `{base}.well-known/genid`, an IRI of the instance, which no network or peer may
+    describe (ownership.py).
     """
     triples = list(triples)
     by_subject: dict[BlankNode, list[Triple]] = {}
@@ -376,7 +383,7 @@ def skolemise(triples: Iterable[Triple], base_iri: str) -> list[Triple]:
     if not by_subject and not owners:
         return triples
     digests = _digests(by_subject, owners)
-    orphan = base_iri + ".well-known/genid"
+    orphan = top or base_iri + ".well-known/genid"
     owned = _owners(owners, orphan)
     iris: dict[BlankNode, NamedNode] = {}
 

@@ -52,9 +52,10 @@ def stored_problems(store: Store, graphs: Graphs, network: str) -> list[StoredPr
               for d in dangling(store, graphs, Batch(triples, ()), None)]
     found += [StoredProblem(network, issue.focus, issue.path, "", dict(issue.messages))
               for issue in untyped(Batch(triples, ()), store, graphs, network, UNTYPED_STORED)]
-    found += [StoredProblem(network, subject, RDF_TYPE, value, {
-        lang: f"{text}: {UNCHECKED_STORED[lang]}" for lang, text in misclassed_reason(value, resource).items()})
-        for subject, (value, resource) in misclassed(triples, [f"{graphs.base}id/"]).items()]
+    found += [StoredProblem(network, subject, value if how == "property" else RDF_TYPE, value, {
+        lang: f"{text}: {(PROPERTY_STORED if how == 'property' else UNCHECKED_STORED)[lang]}"
+        for lang, text in misclassed_reason(value, how).items()})
+        for subject, (value, how) in misclassed(triples, [f"{graphs.base}id/"]).items()]
     return sorted(found, key=lambda p: (p.subject, p.predicate, p.value))
 
 
@@ -64,6 +65,10 @@ UNTYPED_STORED = {"fr": "Cette ressource n'a pas de classe (rdf:type) dans le gr
                   "en": "This resource has no class (rdf:type) in the network's graph: no shape checks it, and what "
                         "points at it (a project's lessons, its sheet) no longer finds it; publish its whole "
                         "description again."}
+PROPERTY_STORED = {"fr": "aucune forme ne vérifie ce qu'elle dit ainsi ; publiez à nouveau sa description avec les "
+                         "propriétés de l'ontologie.",
+                   "en": "no shape checks what it says so; publish its description again with the properties of the "
+                         "ontology."}
 UNCHECKED_STORED = {"fr": "aucune forme ne vérifie cette ressource ; publiez à nouveau sa description avec une "
                           "classe de l'ontologie.",
                     "en": "no shape checks this resource; publish its description again with a class of the ontology."}

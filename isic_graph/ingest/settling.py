@@ -54,6 +54,12 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
     if new.kind != "instance" and is_vocabulary_term(iri):
         raise UsageError(f"<{iri}> is a term of a vocabulary: this instance always owns it",
                          f"<{iri}> est un terme d'un vocabulaire : cette instance le possède toujours")
+    own = key(graphs, graphs.base)
+    if new.kind != "instance" and key(graphs, iri).startswith(own) and not key(graphs, iri).startswith(own + "id/"):
+        raise UsageError(f"<{iri}> is this instance's own IRI outside {graphs.base}id/ (a page, a graph, a node of "
+                         "no subject): this instance always owns it",
+                         f"<{iri}> est une IRI de cette instance hors de {graphs.base}id/ (une page, un graphe, un "
+                         "nœud d'aucun sujet) : cette instance la possède toujours")
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-transfer/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     before = previous.describe() if previous else "nobody"

@@ -160,8 +160,8 @@ def csv_files(rows: Rows) -> dict[str, bytes]:
 
 
 def _decimal_comma(value: str) -> str:
-    """An amount as a French spreadsheet writes it (`2500,5`): read back as it is, never as thousands (`1.234` would
-    be 1234; `1,234` is refused as ambiguous, not misread)."""
+    """An amount as a French spreadsheet writes it (`2500,5`): read back as it is, never as thousands (`1.234` and
+    `1,234` are refused as ambiguous, not misread)."""
     return value.replace(".", ",") if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", value) else value
 
 

@@ -31,6 +31,7 @@ from isic_graph.errors import (
     UndefinedKey,
     ValidationFailed,
 )
+from isic_graph.privacy import redact
 from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web import post_routes
 from isic_graph.web.lifecycle import refused, request_id
@@ -66,6 +67,8 @@ FRENCH = {  # by code: the title, and the detail when the error has no French wo
                                             "n'est pas déclarée par elle ; rien n'a été enregistré"),
     "instance-as-class": ("Ressource employée comme classe", "une ressource de cette instance est employée comme "
                                                              "classe ; rien n'a été enregistré"),
+    "instance-as-property": ("Ressource employée comme propriété", "une ressource de cette instance est employée "
+                                                                    "comme propriété ; rien n'a été enregistré"),
     "undefined-key": ("Clé JSON-LD inconnue", "une clé n'est ni un terme du contexte JSON-LD ni une IRI : sa valeur "
                                               "serait perdue ; rien n'a été enregistré"),
     "gone": ("Retiré", "cette ressource a été retirée par son réseau"),
@@ -174,20 +177,8 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
 
 def from_error(exc: IsicError, **extra: Any) -> Response:
     if isinstance(exc, ValidationFailed):
-        extra["violations"] = [v.to_dict() for v in exc.report.violations]
-    if isinstance(exc, NotOwner):
-        extra.update(subject=exc.subject, owner=exc.owner, **_row(exc))
-    if isinstance(exc, LookalikeTerm):
-        extra.update(term=exc.term, canonical=exc.canonical, **_row(exc))
-    if isinstance(exc, UndeclaredTerm):
-        extra.update(term=exc.term, subject=exc.subject, **({"suggestion": exc.suggestion} if exc.suggestion else {}),
-                     **_row(exc))
-    if isinstance(exc, InstanceAsClass):
-        extra.update(subject=exc.subject, term=exc.term, **_row(exc))
-    if isinstance(exc, UndefinedKey):
-        extra.update(key=exc.key, **({"suggestion": exc.suggestion} if exc.suggestion else {}))
-    if isinstance(exc, Gone):
-        extra["retraction"] = exc.record
+        extra["violations"] = [v.to_dict() for v in exc.report.violations]  # masked by the report (validation/)
+    extra.update(_masked(fields(exc), "fr" if french() else "en"))
     title = (type(exc).__doc__ or exc.code).splitlines()[0]
     detail = exc.message
     own = getattr(exc, "fr", None)
@@ -196,6 +187,39 @@ def from_error(exc: IsicError, **extra: Any) -> Response:
         detail, own = title, None
     title, detail = _in_french(exc.code, title, detail, own, extra)
     return problem(exc.status, exc.code, title, detail, getattr(exc, "retry_after", None), **extra)
+
+
+def fields(exc: IsicError) -> dict[str, Any]:
+    """The structured fields a problem carries besides its detail: what it names (a subject, an owner, a term, a JSON-LD
+    key, the row, the record of a retraction), as the error holds them."""
+    found: dict[str, Any] = {}
+    if isinstance(exc, NotOwner):
+        found.update(subject=exc.subject, owner=exc.owner, **_row(exc))
+    if isinstance(exc, LookalikeTerm):
+        found.update(term=exc.term, canonical=exc.canonical, **_row(exc))
+    if isinstance(exc, UndeclaredTerm):
+        found.update(term=exc.term, subject=exc.subject, **({"suggestion": exc.suggestion} if exc.suggestion else {}),
+                     **_row(exc))
+    if isinstance(exc, InstanceAsClass):
+        found.update(subject=exc.subject, term=exc.term, **_row(exc))
+    if isinstance(exc, UndefinedKey):
+        found.update(key=exc.key, **({"suggestion": exc.suggestion} if exc.suggestion else {}))
+    if isinstance(exc, Gone):
+        found["retraction"] = exc.record
+    return found
+
+
+def _masked(value: Any, lang: str) -> Any:
+    """A field with each piece of personal data it holds masked (privacy.redact), as the detail is: what a refused
+    submission named (a JSON-LD key that is an e-mail address, a subject IRI holding a phone number) is never echoed,
+    whichever field names it."""
+    if isinstance(value, str):
+        return redact(value, lang)
+    if isinstance(value, dict):
+        return {key: _masked(item, lang) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(item, lang) for item in value]
+    return value
 
 
 def _row(exc: NotOwner | LookalikeTerm | UndeclaredTerm | InstanceAsClass) -> dict[str, str]:

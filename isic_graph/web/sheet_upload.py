@@ -24,7 +24,7 @@ from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.ingest.sheetwriter import csv_zip, network_rows
-from isic_graph.privacy import in_language
+from isic_graph.privacy import in_language, redact
 from isic_graph.rdf.formats import format_for_path, format_named
 from isic_graph.rdf.labels import choose, switch, words_in
 from isic_graph.web.lifecycle import refused
@@ -120,7 +120,7 @@ def csv_upload() -> Response:
         refused(exc.code)
         file, _, row = (exc.row or "").partition(", row ")
         return _render(lang, problems=[{"file": file, "row": row, "column": "", "value": "", "text": _said(exc, lang),
-                                        "details": f"{exc.subject} — {exc.owner}"}], status=422)
+                                        "details": redact(f"{exc.subject} — {exc.owner}", lang)}], status=422)
     except IsicError as exc:
         refused(exc.code)
         return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status)

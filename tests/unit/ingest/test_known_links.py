@@ -193,6 +193,21 @@ def test_stored_resources_of_an_unknown_class_or_typed_with_a_resource_are_liste
     assert two_networks.query(f"ASK {{ GRAPH <{graphs.network('autre')}> {{ <{odd}> ?p ?o }} }}") is True
 
 
+def test_stored_resources_using_a_resource_as_a_property_or_top_level_nodes_without_a_class_are_listed(
+        two_networks: Store, validator: Validator, graphs: Graphs) -> None:
+    """Stored before these checks: a resource of the instance used as a property (a JSON-LD @vocab set to its IRIs),
+    and a blank node that hung from no subject, with no class (once skolemised under `.well-known/genid`)."""
+    holder, project = BASE + "id/group/holder", BASE + "id/project/demo"
+    orphan = BASE + ".well-known/genid#genid-0123456789abcdef"
+    two_networks.update(f"INSERT DATA {{ GRAPH <{graphs.network('autre')}> {{ <{holder}> a <{ISIC}UserGroup> ; "
+                        f'<{project}> "x" . <{orphan}> <http://example.org/v#foo> "y" }} }}')
+    problems = stored_problems(two_networks, graphs, "autre")
+    assert [(p.subject, p.predicate) for p in problems] == [
+        (orphan, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), (holder, project)]
+    assert "a resource, as a property" in problems[1].describe("en")
+    assert "comme propriété" in problems[1].describe("fr")
+
+
 def test_closest_prefers_the_lesson_of_the_targets_namespace() -> None:
     lessons = ["https://a.example/id/lesson/x-obstacle", f"{BASE}id/lesson/x-obstacle"]
     assert closest(f"{BASE}id/lesson/x-obstacl", lessons) == f"{BASE}id/lesson/x-obstacle"

@@ -76,4 +76,5 @@ def test_a_harvest_leaves_out_the_owner_of_what_is_misclassed() -> None:
                         Triple(NamedNode(f"{BASE}id/project/p"), NamedNode(RDF_TYPE), NamedNode(ISIC + "Project")),
                         Triple(NamedNode(f"{BASE}id/project/p"), NamedNode(RDFS + "label"), Literal("P"))],
                        [f"{BASE}id/"])
-    assert found == {f"{BASE}id/thing/t": ("http://ex.org/Anything", False), f"{BASE}id/thing/u": (PROJECT, True)}
+    assert found == {f"{BASE}id/thing/t": ("http://ex.org/Anything", "unchecked"),
+                     f"{BASE}id/thing/u": (PROJECT, "class")}

@@ -1,7 +1,8 @@
-"""Amounts and counts written as text are read the French way, one way only: a comma or a dot before one or two
-digits is the decimal mark, spaces and dots before three digits group the thousands; what could be read two ways
-(`1,234`) or holds more than cents (`2500.505`) is refused at its cell saying how to write it, never misread. A
-workbook's numbers (typed, not text) are read as they are."""
+"""Amounts and counts written as text are read one way only: a comma or a dot before one or two digits is the
+decimal mark, spaces group the thousands, and so do dots or commas before three digits where the rest of the number
+settles it (`1.234.567`, `2.500,50`, `1,500.50`); what could be read two ways (`1,234` and `2.500`: decimals in one
+language, thousands in the other) or holds more than cents (`2500.505`) is refused at its cell saying how to write
+it, never misread. A workbook's numbers (typed, not text) are read as they are."""
 
 from __future__ import annotations
 
@@ -32,10 +33,11 @@ def amounts(cell: str) -> set[str]:
 
 
 @pytest.mark.parametrize("cell, value", [
-    ("1.500", "1500"), ("1.234", "1234"), ("15.000", "15000"), ("150.000 €", "150000"), ("1.234.567", "1234567"),
+    ("1.234.567", "1234567"), ("150.000.000 €", "150000000"), ("-1.234.567", "-1234567"),
     ("2.500,50", "2500.50"), ("1.500,00", "1500.00"), ("12.345.678,9", "12345678.9"), ("1,5", "1.5"),
     ("2500,5", "2500.5"), ("0,50", "0.50"), ("2 500,50", "2500.50"), ("2500.50", "2500.50"), ("12.5", "12.5"),
-    ("1,234,567", "1234567"), ("1,500.50", "1500.50"), ("1 500 euros", "1500"), ("1.500 EUR", "1500")])
+    ("1.23", "1.23"), ("1,234,567", "1234567"), ("1,500.50", "1500.50"), ("1 500 euros", "1500"),
+    ("1 500 EUR", "1500"), ("2 500", "2500"), ("2500", "2500"), ("+2.500,5", "2500.5")])
 def test_an_amount_is_read_the_way_a_french_user_writes_it(cell: str, value: str) -> None:
     assert amounts(cell) == {f'{AMOUNT}"{value}"{DECIMAL}'}
 
@@ -54,8 +56,27 @@ def test_a_comma_before_three_digits_is_refused_as_ambiguous_saying_how_to_write
     assert f"ambiguous: {whole} point {fraction} in French, {whole} thousand {fraction} in English" in english[0]
 
 
-@pytest.mark.parametrize("cell", ["2500.505", "2500,505", "0,500", "0.125", "1.2345", "1,2345", "1.500,505",
-                                  "12345.678"])
+@pytest.mark.parametrize("cell", ["2.500", "1.234", "15.000", "999.999", "150.000 €", "1.500 EUR", "-2.500",
+                                  "+1.500", "2.500 euros", " 2.500 ", "2\u00a0.500"])
+def test_a_dot_before_three_digits_alone_is_refused_as_ambiguous_saying_how_to_write_it(cell: str) -> None:
+    """`2.500` is 2500 to a French reader and 2.5 to an English one (a cell formatted with three decimals): refused
+    as `1,234` is, never stored a thousand times larger or smaller."""
+    rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
+    problems = refused([document("fundings.csv", rows)])
+    digits = cell.replace("\u00a0", "").strip(" +-€EURSeuros")
+    whole, fraction = digits.split(".")
+    sign = "-" if cell.startswith("-") else "+" if cell.startswith("+") else ""
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        f" : ambigu : « {whole} {fraction} » (des milliers) en français, « {whole} virgule {fraction} » en anglais ; "
+        f"écrivez {sign}{whole}{fraction} ou {sign}{whole} {fraction} pour des milliers, un montant ayant au plus "
+        "deux décimales")
+    english = refused([document("fundings.csv", rows)], "en")
+    assert f"ambiguous: {whole} thousand {fraction} in French, {whole} point {fraction} in English" in english[0]
+
+
+@pytest.mark.parametrize("cell", ["2500.505", "2500,505", "0,500", "0.500", "0.125", "1234.500", "1.2345",
+                                  "1,2345", "1.500,505", "12345.678"])
 def test_an_amount_with_more_than_cents_is_refused_saying_so(cell: str) -> None:
     rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
     assert refused([document("fundings.csv", rows)]) == [
@@ -70,8 +91,10 @@ def test_an_amount_whose_separators_group_nothing_is_refused(cell: str) -> None:
         f"[fundings.csv, ligne 2, colonne « montant »] « {cell} » : attendu un montant, ex. 2500,50 ou 2 500,50 €"]
 
 
-@pytest.mark.parametrize("cell, value, refusal", [("1.500", "1500", None), ("12 000", "12000", None),
-                                                  ("1,500", None, "ambigu"), ("12,5", None, "attendu un nombre entier"),
+@pytest.mark.parametrize("cell, value, refusal", [("1.500.000", "1500000", None),
+                                                  ("12 000", "12000", None), ("1,500", None, "ambigu"),
+                                                  ("1.500", None, "ambigu"), ("12.000", None, "ambigu"),
+                                                  ("12,5", None, "attendu un nombre entier"),
                                                   ("1.5", None, "attendu un nombre entier")])
 def test_a_count_reads_thousands_the_same_way(cell: str, value: str | None, refusal: str | None) -> None:
     rows = [["groupe", "publics", "taille"], ["groupe-a", "", cell]]
@@ -97,15 +120,16 @@ def typed_workbook(amount: object) -> Document:
 
 @pytest.mark.parametrize("amount, value", [(1.234, "1.234"), (1500, "1500"), (2500.5, "2500.5"), (1.5, "1.5"),
                                            (0.1 + 0.2, "0.3"), (1500.10 + 200.20, "1700.3"), (1234.567, "1234.567"),
-                                           ("1.500", "1500"), ("1,5", "1.5")])
+                                           ("1.500.000", "1500000"), ("1,5", "1.5")])
 def test_a_workbook_number_is_read_as_it_is_not_as_text(amount: object, value: str) -> None:
     found = lines(read_tables([typed_workbook(amount)], BASE).triples)
     assert f'<{BASE}id/funding/fin-a> <{ISIC}amount> "{value}"{DECIMAL}' in found
 
 
-def test_a_workbook_text_cell_is_read_as_text_is() -> None:
+@pytest.mark.parametrize("text", ["1,234", "2.500"])
+def test_a_workbook_text_cell_is_read_as_text_is(text: str) -> None:
     with pytest.raises(SheetRefused) as caught:
-        read_tables([typed_workbook("1,234")], BASE)
+        read_tables([typed_workbook(text)], BASE)
     assert "ambigu" in caught.value.report.violations[0].describe("fr")
 
 
@@ -135,4 +159,6 @@ def test_a_stored_amount_written_back_is_never_read_as_another(stored: str) -> N
 
 
 def test_the_form_says_why_an_amount_is_refused() -> None:
-    assert lexical("decimal", "1,234") is None and lexical("decimal", "1.234") == "1234"
+    assert lexical("decimal", "1,234") is None and lexical("decimal", "1.234") is None
+    assert lexical("decimal", "1.234.567") == "1234567" and lexical("decimal", "1.234,50") == "1234.50"
+    assert lexical("decimal", "1,234.50") == "1234.50" and lexical("integer", "2.500") is None
