@@ -48,8 +48,9 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
                         max_depth=obj.settings.query_max_depth)
         with obj.store(read_only=True) as store:
             try:
-                checked = evaluate(check_asked(text, limits, store), PeerRegistry(obj.settings.peers_path).list(),
-                                   obj.settings.query_timeout, obj.settings.result_limit)
+                asked = check_asked(text, limits, store, base=obj.graphs.service)  # relative IRIs: the service's
+                checked = evaluate(asked, PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
+                                   obj.settings.result_limit)
                 result = store.query(checked.text)
             except UsageError as exc:
                 if exc.status != 400:  # an answer too large to give: the query was read, its answer refused

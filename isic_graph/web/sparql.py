@@ -62,7 +62,8 @@ def sparql() -> Response:
     s.budget.check(client)
     started = time.monotonic()
     try:  # the client's time: checking the query, calling the peers it names, then running it
-        checked = check_asked(query, s.limits, s.store, default_graphs, named_graphs)  # as `isic-graph query`
+        checked = check_asked(query, s.limits, s.store, default_graphs, named_graphs,  # as `isic-graph query`
+                              s.graphs.service)
         accept = answer_type(checked.form)
         dataset = bool(checked.dataset or default_graphs or named_graphs)
         default_graphs, named_graphs = _each_once(checked, default_graphs, named_graphs)

@@ -43,7 +43,7 @@ def update() -> Response:
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
     s = services()
-    checked = for_engine(check_update(operations[0], s.limits), using, named)
+    checked = for_engine(check_update(operations[0], s.limits, s.graphs.service), using, named)
     if checked.using or checked.using_named:  # read graphs, as /sparql's dataset: WITH may name a new one to write
         read = [*checked.using, *checked.using_named]
         check_dataset(read, s.store.graphs_among(read))
