@@ -252,7 +252,11 @@ def allow_services(checked: Checked, peers: frozenset[str]) -> Checked:
         if block.endpoint not in peers:
             raise UsageError(f"SERVICE is not allowed here ({block.endpoint}): this endpoint only queries the "
                              "registered peers' endpoints" + (f" ({', '.join(sorted(peers))})" if peers else
-                                                              ", and none is registered"))
+                                                              ", and none is registered"),
+                             fr=f"SERVICE n'est pas permis ici ({block.endpoint}) : ce point d'accès n'interroge que "
+                                "les points d'accès des pairs enregistrés" + (
+                                    f" ({', '.join(sorted(peers))})" if peers else ", et aucun n'est enregistré")
+                                + " ; retirez ce bloc SERVICE ou nommez-y l'un d'eux")
     return checked
 
 
@@ -451,16 +455,23 @@ def _service_blocks(tokens: Sequence[Token], prefixes: dict[str, str], base: str
         at += silent
         if at >= len(tokens) or tokens[at].kind not in ("iri", "pname"):
             raise UsageError("SERVICE is not allowed here: SERVICE must name a registered peer's endpoint by "
-                             "its IRI (not a variable)")
+                             "its IRI (not a variable)",
+                             fr="SERVICE n'est pas permis ici : SERVICE doit nommer le point d'accès d'un pair "
+                                "enregistré par son IRI (pas par une variable)")
         endpoint = expand(tokens[at], prefixes, base)
         if endpoint is None:
-            raise UsageError(f"SERVICE names {tokens[at].value}, whose prefix is not declared")
+            raise UsageError(f"SERVICE names {tokens[at].value}, whose prefix is not declared",
+                             fr=f"SERVICE nomme {tokens[at].value}, dont le préfixe n'est pas déclaré : déclarez-le "
+                                "par PREFIX au début de la requête")
         opening = at + 1
         if opening >= len(tokens) or not tokens[opening].is_punct("{"):
-            raise UsageError("SERVICE must be followed by an endpoint IRI and a group pattern in braces")
+            raise UsageError("SERVICE must be followed by an endpoint IRI and a group pattern in braces",
+                             fr="SERVICE doit être suivi de l'IRI d'un point d'accès et d'un motif entre accolades")
         end = _closing(tokens, opening) + 1
         if any(t.is_word("SERVICE") for t in tokens[opening:end]):
-            raise UsageError("SERVICE inside SERVICE is not evaluated here: query the inner peer from the outer one")
+            raise UsageError("SERVICE inside SERVICE is not evaluated here: query the inner peer from the outer one",
+                             fr="un SERVICE dans un SERVICE n'est pas évalué ici : interrogez le pair intérieur "
+                                "depuis l'extérieur, dans un bloc à part")
         blocks.append(ServiceBlock(i, opening, end, endpoint, silent))
         i = end
     return blocks
@@ -475,7 +486,8 @@ def _closing(tokens: Sequence[Token], opening: int) -> int:
             depth -= 1
             if depth == 0:
                 return i
-    raise UsageError("a SERVICE block is not closed")
+    raise UsageError("a SERVICE block is not closed", fr="un bloc SERVICE n'est pas fermé : ajoutez l'accolade "
+                                                         "fermante qui manque")
 
 
 def _dataset(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[str]:

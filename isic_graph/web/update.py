@@ -35,9 +35,12 @@ def update() -> Response:
         operations = [utf8_body()]
     else:
         raise UnsupportedFormat("an update is sent as application/x-www-form-urlencoded or "
-                                "application/sparql-update")
+                                "application/sparql-update",
+                                fr="une mise à jour s'envoie en application/x-www-form-urlencoded ou en "
+                                   "application/sparql-update")
     if len(operations) != 1:
-        raise UsageError("exactly one update parameter is expected")
+        raise UsageError("exactly one update parameter is expected",
+                         fr="un seul paramètre update est attendu : envoyez une mise à jour par demande")
     using = request.args.getlist("using-graph-uri") + (
         params.getlist("using-graph-uri") if params is not request.args else [])
     named = request.args.getlist("using-named-graph-uri") + (
