@@ -129,7 +129,8 @@ def read(text: str, limits: Limits = Limits(), update: bool = False, base: str |
     """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine.
 
     `base`: the IRI its relative IRIs resolve against when it declares no BASE first (the service's own): the
-    reading then starts with `BASE <base>` (see `based`), so that every check and the engine read the same IRIs."""
+    reading then starts with a BASE declaration of it (see `based`), so that every check and the engine read the
+    same IRIs."""
     what = "update" if update else "query"
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes",
@@ -180,11 +181,11 @@ BASE_FUNCTIONS = ("IRI", "URI")  # the functions whose answer depends on the bas
 
 
 def based(tokens: tuple[Token, ...], base: str | None) -> tuple[Token, ...]:
-    """The tokens, with `BASE <base>` put first when they depend on a base (a relative IRI, or IRI() / URI(),
-    which resolve a relative one) and do not start by declaring an absolute one. Without it the engine resolves
-    them against its own address (an internal loopback URL, which the answers would then show). The added
-    tokens come from no place in the text (start -1), so positions in messages stay those of the client's text.
-    A BASE of the text's own that follows still applies (a relative one resolved against this one)."""
+    """The tokens, with a BASE declaration of `base` put first when they depend on a base (a relative IRI, or
+    IRI() / URI(), which resolve a relative one) and do not start by declaring an absolute one. Without it the
+    engine resolves them against its own address (an internal loopback URL, which the answers would then show).
+    The added tokens come from no place in the text (start -1), so positions in messages stay those of the
+    client's text. A BASE of the text's own that follows still applies (a relative one resolved against this one)."""
     if base is None or (len(tokens) > 1 and tokens[0].is_word("BASE") and tokens[1].kind == "iri"
                         and ABSOLUTE.match(tokens[1].value)):
         return tokens
