@@ -81,12 +81,14 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
                  else output.suffix.lstrip(".") if output and output.suffix in (".xlsx", ".zip") else None)
         if sheet is not None:
             if not network:
-                raise UsageError("a sheet is a network's: give --network")
+                raise UsageError("a sheet is a network's: give --network",
+                                 fr="une fiche est celle d'un réseau : donnez --network")
             with obj.store(read_only=True) as store:
                 progress(export_sheet(store, obj.graphs, network, "csv" if sheet == "zip" else sheet, output))
             return
         if output is not None and output.is_dir():
-            raise UsageError(f"{output} is a folder; a folder takes --format csv")
+            raise UsageError(f"{output} is a folder; a folder takes --format csv",
+                             fr=f"{output} est un dossier ; un dossier demande --format csv")
         with obj.store(read_only=True) as store, Display("export") as show:
             if output:
                 written = export_to_file(store, obj.graphs, output, fmt, network, show)

@@ -3,12 +3,17 @@ English otherwise; the machine `code` is the same in both."""
 
 from __future__ import annotations
 
+import ast
+import inspect
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import isic_graph
+import isic_graph.errors as errors
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.errors import BudgetExceeded, UsageError
 from isic_graph.query.budget import Concurrency, TimeBudget
@@ -225,3 +230,39 @@ def test_the_refusals_of_searches_and_paths_have_their_own_french_words(client: 
     assert document["detail"].startswith(words) and "mal formée" not in document["detail"], document
     english = problem(client.get(path, query_string=query, headers={"Accept": "application/json"}), 400)
     assert english["detail"] != document["detail"] and "\x00" not in document["detail"], english
+
+
+
+def english_only_calls(source: str) -> list[int]:
+    """The lines of a module's source where it makes an error a client reads (a class whose message is public) from
+    English words alone: a call of the class with its message and without its French words (`fr`, by name or by
+    place)."""
+    classes = {name: value for name, value in vars(errors).items()
+               if isinstance(value, type) and issubclass(value, errors.IsicError) and value.public}
+    found: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes
+                and node.args):
+            continue
+        parameters = list(inspect.signature(classes[node.func.id].__init__).parameters)[1:]
+        french = next((parameters.index(p) for p in ("fr", "french") if p in parameters), None)
+        if french is None or (len(node.args) <= french and not any(k.arg in ("fr", "french", None)
+                                                                   for k in node.keywords)):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_scan_of_english_only_errors_finds_them() -> None:
+    source = ('raise UsageError("x")\nraise UsageError("x", "y")\nraise NotFound(f"{a}", fr="b")\n'
+              'raise StoreError("internal")\nraise PeerAnswerTooLarge("x", 5)\nraise Unreadable("f", 1, "e", "f")\n'
+              'raise UnsupportedFormat(message)\n')
+    assert english_only_calls(source) == [1, 5, 7]
+
+
+def test_every_error_a_client_reads_is_written_in_french_too() -> None:
+    package = Path(isic_graph.__file__).parent
+    modules = sorted(package.rglob("*.py"))
+    assert len(modules) > 50  # the whole package is read
+    found = [f"{path.relative_to(package)}:{line}" for path in modules
+             for line in english_only_calls(path.read_text(encoding="utf-8"))]
+    assert found == []
