@@ -157,6 +157,8 @@ REASONS: list[tuple[str, str, str, dict[str, str], Any, str | None, dict[str, st
     ("map-kind", "GET", "/maps/partnerships.gif", {}, None, None, {}, 404, "dessinées en .svg ou en .png"),
     ("id-406", "GET", "/id/project/les-incompris", {}, None, None, {"Accept": "image/png"}, 406,
      "aucun des formats demandés"),
+    ("method", "PUT", "/sparql", {}, {"query": "ASK {}"}, None, {}, 405,
+     "PUT ne s'applique pas ici : cette adresse répond à GET, POST"),
     ("id-suffix", "GET", "/id/network/anas.nt", {}, None, None, {}, 200, ""),
 ]
 
