@@ -430,8 +430,8 @@ class RestoreRefused(BackupError):
     status = 422
     code = "backup-nonconforming"
 
-    def __init__(self, message: str, problems: Sequence[Problem]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: Sequence[Problem], fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.problems = tuple(problems)
 
 
@@ -453,8 +453,8 @@ class PeerTimeout(PeerUnavailable):
 class PeerAnswerTooLarge(PeerUnavailable):
     """A peer's answer was larger than the bytes it could take (`limit`); what was read of it was dropped."""
 
-    def __init__(self, message: str, limit: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, limit: int, fr: str | None = None) -> None:
+        super().__init__(message, fr)
         self.limit = limit
 
 

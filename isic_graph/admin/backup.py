@@ -78,7 +78,8 @@ class Backup:
 def backup(store: Store, target: Path, base_iri: str, on_step: OnStep = ignore) -> Manifest:
     """Write every quad of the store into the new folder `target`, beside its manifest; never half a backup."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"{target} already exists and is not an empty folder: choose a new one")
+        raise UsageError(f"{target} already exists and is not an empty folder: choose a new one",
+                         fr=f"{target} existe déjà et n'est pas un dossier vide : choisissez-en un nouveau")
     target = target.absolute()
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
@@ -95,7 +96,8 @@ def backup(store: Store, target: Path, base_iri: str, on_step: OnStep = ignore) 
             sync(written)
         os.replace(partial, target)  # takes the place of an empty folder, never of a non-empty one
     except OSError as exc:
-        raise BackupError(f"the backup could not be written to {target}: {exc}") from None
+        raise BackupError(f"the backup could not be written to {target}: {exc}",
+                          fr=f"la sauvegarde n'a pas pu être écrite dans {target} : {exc}") from None
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     sync(target.parent)
@@ -108,14 +110,20 @@ def verify(folder: Path, on_step: OnStep = ignore) -> Backup:
     manifest = _read_manifest(folder)
     checked = Backup(folder, manifest)
     if not checked.data.is_file():
-        raise BackupError(f"{checked.data} is missing: the backup is incomplete")
+        raise BackupError(f"{checked.data} is missing: the backup is incomplete",
+                          fr=f"{checked.data} manque : la sauvegarde est incomplète")
     digest, size = _checksum(checked.data)
     if (digest, size) != (manifest.sha256, manifest.bytes):
         raise BackupError(f"{checked.data} does not match its manifest (sha256 {digest[:12]}…, {size} bytes; "
-                          f"expected {manifest.sha256[:12]}…, {manifest.bytes} bytes): it is damaged or was changed")
+                          f"expected {manifest.sha256[:12]}…, {manifest.bytes} bytes): it is damaged or was changed",
+                          fr=f"{checked.data} ne correspond pas à son manifeste (sha256 {digest[:12]}…, {size} "
+                             f"octets ; attendu {manifest.sha256[:12]}…, {manifest.bytes} octets) : il est abîmé ou a "
+                             "été modifié")
     found = census(counted(_quads_in(checked.data), on_step, "checking", manifest.quads, "quads", CHUNK))
     if found != manifest.counts():
-        raise BackupError(f"{checked.data} does not hold what its manifest lists: {difference(manifest, found)}")
+        raise BackupError(f"{checked.data} does not hold what its manifest lists: {difference(manifest, found)}",
+                          fr=f"{checked.data} ne contient pas ce que liste son manifeste (en anglais : "
+                             f"{difference(manifest, found)})")
     return checked
 
 
@@ -135,7 +143,8 @@ def _quads_in(data: Path) -> Iterator[Quad]:
         with gzip.open(data, "rb") as handle:
             yield from parse(cast(IO[bytes], handle), format=RdfFormat.N_QUADS)
     except (OSError, EOFError, zlib.error, SyntaxError, ValueError) as exc:
-        raise BackupError(f"{data} cannot be read to its end: {exc}") from None
+        raise BackupError(f"{data} cannot be read to its end: {exc}",
+                          fr=f"{data} ne peut pas être lu jusqu'au bout : {exc}") from None
 
 
 def census(quads: Iterable[Quad]) -> dict[str, int]:
@@ -150,7 +159,9 @@ def graph_of(quad: Quad) -> str:
         return name.value
     if isinstance(name, DefaultGraph):
         return DEFAULT
-    raise BackupError(f"a graph named by a blank node ({name}) cannot be named in a SPARQL update: not supported")
+    raise BackupError(f"a graph named by a blank node ({name}) cannot be named in a SPARQL update: not supported",
+                      fr=f"un graphe nommé par un nœud anonyme ({name}) ne peut pas être nommé dans une mise à jour "
+                         "SPARQL : non pris en charge")
 
 
 def load_update(graph: str, triples: list[Triple]) -> str:
@@ -173,25 +184,33 @@ def difference(manifest: Manifest, found: dict[str, int], expected: dict[str, in
 def _read_manifest(folder: Path) -> Manifest:
     path = folder / MANIFEST
     if not folder.is_dir():
-        raise BackupError(f"there is no backup folder at {folder}")
+        raise BackupError(f"there is no backup folder at {folder}", fr=f"aucun dossier de sauvegarde en {folder}")
     try:
         raw: Any = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise BackupError(f"{folder} holds no {MANIFEST}: it is not a backup, or an unfinished one") from None
+        raise BackupError(f"{folder} holds no {MANIFEST}: it is not a backup, or an unfinished one",
+                          fr=f"{folder} ne contient pas de {MANIFEST} : ce n'est pas une sauvegarde, ou une "
+                             "sauvegarde inachevée") from None
     except (OSError, ValueError) as exc:
-        raise BackupError(f"{path} cannot be read: {exc}") from None
+        raise BackupError(f"{path} cannot be read: {exc}", fr=f"{path} ne peut pas être lu : {exc}") from None
     except RecursionError:  # "[[[[…": past what Python's reader holds
-        raise BackupError(f"{path} cannot be read: it nests too deep") from None
+        raise BackupError(f"{path} cannot be read: it nests too deep",
+                          fr=f"{path} ne peut pas être lu : il s'imbrique trop profondément") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         found = raw.get("format") if isinstance(raw, dict) else None
-        raise BackupError(f"{path} is not a manifest this version reads (format {found!r}; expected {FORMAT!r})")
+        raise BackupError(f"{path} is not a manifest this version reads (format {found!r}; expected {FORMAT!r})",
+                          fr=f"{path} n'est pas un manifeste que cette version lit (format {found!r} ; attendu "
+                             f"{FORMAT!r})")
     try:
         manifest = Manifest(**raw)
     except TypeError as exc:
-        raise BackupError(f"{path} is not a backup manifest: {exc}") from None
+        raise BackupError(f"{path} is not a backup manifest: {exc}",
+                          fr=f"{path} n'est pas un manifeste de sauvegarde : {exc}") from None
     if not _well_formed(manifest):
         raise BackupError(f"{path} is inconsistent: its data file, checksum or counts are malformed, "
-                          "or its total is not the sum of its graphs")
+                          "or its total is not the sum of its graphs",
+                          fr=f"{path} est incohérent : son fichier de données, sa somme de contrôle ou ses comptes "
+                             "sont mal formés, ou son total n'est pas la somme de ses graphes")
     return manifest
 
 

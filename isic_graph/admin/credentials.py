@@ -39,7 +39,7 @@ class CredentialStore:
         """Register a network (or give it a new token) and return the token, shown only this once."""
         check_slug(slug)
         if not name.strip():
-            raise UsageError("a network needs a name (--name)")
+            raise UsageError("a network needs a name (--name)", fr="un réseau a besoin d'un nom (--name)")
         token = secrets.token_urlsafe(32)
         entries = self._read()
         entries[slug] = NetworkCredential(slug, name.strip(), _hash(token), _now())
@@ -49,7 +49,7 @@ class CredentialStore:
     def revoke(self, slug: str) -> None:
         entries = self._read()
         if slug not in entries or not entries[slug].active:
-            raise NotFound(f"no active network {slug!r}")
+            raise NotFound(f"no active network {slug!r}", fr=f"aucun réseau actif {slug!r}")
         entries[slug] = NetworkCredential(**{**asdict(entries[slug]), "revoked": _now()})
         self._write(entries)
 

@@ -76,10 +76,15 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
     manifest = checked.manifest
     if manifest.base_iri != graphs.base:
         raise UsageError(f"the backup is of an instance whose base IRI is {manifest.base_iri}, not this one's "
-                         f"({graphs.base}): its graphs would not be this instance's; set ISIC_BASE_IRI to restore it")
+                         f"({graphs.base}): its graphs would not be this instance's; set ISIC_BASE_IRI to restore it",
+                         fr=f"la sauvegarde est celle d'une instance dont l'IRI de base est {manifest.base_iri}, pas "
+                            f"celle-ci ({graphs.base}) : ses graphes ne seraient pas ceux de cette instance ; réglez "
+                            "ISIC_BASE_IRI pour la restaurer")
     if not replace and store.query("ASK { ?s ?p ?o }") is not False:
         raise UsageError("the store is not empty: restore into an empty store, or pass --replace to replace "
-                         "its content with the backup's")
+                         "its content with the backup's",
+                         fr="la base n'est pas vide : restaurez dans une base vide, ou passez --replace pour en "
+                            "remplacer le contenu par celui de la sauvegarde")
     on_disk = isinstance(store, EmbeddedStore) and store.path is not None
     if on_disk:
         assert isinstance(store, EmbeddedStore) and store.path is not None
@@ -95,7 +100,9 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
             found[DEFAULT] = own
         if found != manifest.counts():
             raise BackupError(f"once loaded, the backup does not hold what its manifest lists: "
-                              f"{difference(manifest, found)}")
+                              f"{difference(manifest, found)}",
+                              fr=f"une fois chargée, la sauvegarde ne contient pas ce que liste son manifeste (en "
+                                 f"anglais : {difference(manifest, found)})")
         if own:  # kept in the graph that holds the default graph's own triples now
             staged.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
                           written=Written())
@@ -107,7 +114,9 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
                       "would leave every resource without its owner") if contradictions else (
                 "correct them, or pass --only-conforming to restore the graphs that pass and leave out these")
             raise RestoreRefused(f"{len(problems)} problem(s) in {len(failing)} graph(s) of the backup; nothing was "
-                                 f"restored: {advice}", problems)
+                                 f"restored: {advice}", problems,
+                                 fr=f"{len(problems)} problème(s) dans {len(failing)} graphe(s) de la sauvegarde ; "
+                                    f"rien n'a été restauré (en anglais : {advice})")
         staged.fill_default_graph()  # it held the backup's own triples alone, now in a named graph too
         leave_out(staged, graphs, problems)  # the identity graph worked out again reads the default graph
         notes = [*shipped_vocabulary(staged, graphs), *told(staged, graphs)]
@@ -125,7 +134,9 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
     now = census_of(store)
     if now != expected:
         raise BackupError(f"after restoring, the store does not hold what the backup lists: "
-                          f"{difference(manifest, now, expected)}")
+                          f"{difference(manifest, now, expected)}",
+                          fr=f"après la restauration, la base ne contient pas ce que liste la sauvegarde (en "
+                             f"anglais : {difference(manifest, now, expected)})")
     return Restored(manifest, now, tuple(problems), tuple(notes))
 
 
@@ -224,7 +235,9 @@ def census_of(store: Store, on_step: OnStep = ignore, listed: int | None = None)
         graph = row["g"]
         if not isinstance(graph, NamedNode):
             raise BackupError(f"a graph named by a blank node ({graph}) cannot be named in a SPARQL update: "
-                              "not supported")
+                              "not supported",
+                              fr=f"un graphe nommé par un nœud anonyme ({graph}) ne peut pas être nommé dans une mise "
+                                 "à jour SPARQL : non pris en charge")
         counts[graph.value] = int(row["n"].value)
     on_step(Step("counting", sum(counts.values()), listed, "quads"))
     return counts

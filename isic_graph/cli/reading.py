@@ -48,8 +48,9 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
                         max_depth=obj.settings.query_max_depth)
         with obj.store(read_only=True) as store:
             try:
-                checked = evaluate(check_asked(text, limits, store), PeerRegistry(obj.settings.peers_path).list(),
-                                   obj.settings.query_timeout, obj.settings.result_limit)
+                asked = check_asked(text, limits, store, base=obj.graphs.service)  # relative IRIs: the service's
+                checked = evaluate(asked, PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
+                                   obj.settings.result_limit)
                 checked = once_in_text(checked)  # each graph of its dataset once, as /sparql names them
                 result = store.query(checked.text)
             except UsageError as exc:
@@ -81,12 +82,14 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
                  else output.suffix.lstrip(".") if output and output.suffix in (".xlsx", ".zip") else None)
         if sheet is not None:
             if not network:
-                raise UsageError("a sheet is a network's: give --network")
+                raise UsageError("a sheet is a network's: give --network",
+                                 fr="une fiche est celle d'un réseau : donnez --network")
             with obj.store(read_only=True) as store:
                 progress(export_sheet(store, obj.graphs, network, "csv" if sheet == "zip" else sheet, output))
             return
         if output is not None and output.is_dir():
-            raise UsageError(f"{output} is a folder; a folder takes --format csv")
+            raise UsageError(f"{output} is a folder; a folder takes --format csv",
+                             fr=f"{output} est un dossier ; un dossier demande --format csv")
         with obj.store(read_only=True) as store, Display("export") as show:
             if output:
                 written = export_to_file(store, obj.graphs, output, fmt, network, show)

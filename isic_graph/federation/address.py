@@ -65,24 +65,27 @@ class Address:
 def locate(url: str) -> Location:
     """The URL read once and normalised; UsageError for anything but a plain http(s) URL."""
     if not isinstance(url, str) or FORBIDDEN_IN_URL.search(url):
-        raise UsageError(f"{url!r} is not an http(s) URL (spaces, control characters or backslashes)")
+        raise UsageError(f"{url!r} is not an http(s) URL (spaces, control characters or backslashes)",
+                         fr=f"{url!r} n'est pas une URL http(s) (espaces, caractères de contrôle ou barres obliques "
+                            "inverses)")
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:
-        raise UsageError(f"{url!r} is not an http(s) URL") from None
+        raise UsageError(f"{url!r} is not an http(s) URL", fr=f"{url!r} n'est pas une URL http(s)") from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES or not parts.netloc:
-        raise UsageError(f"{url!r} is not an http(s) URL")
+        raise UsageError(f"{url!r} is not an http(s) URL", fr=f"{url!r} n'est pas une URL http(s)")
     if "@" in parts.netloc or parts.fragment or url.endswith("#"):
-        raise UsageError(f"{url!r}: no credentials or fragment in a peer's URL")
+        raise UsageError(f"{url!r}: no credentials or fragment in a peer's URL",
+                         fr=f"{url!r} : ni identifiants ni fragment dans l'URL d'un pair")
     try:
         port = parts.port or SCHEMES[scheme]
     except ValueError:
-        raise UsageError(f"{url!r} has an invalid port") from None
+        raise UsageError(f"{url!r} has an invalid port", fr=f"{url!r} a un port invalide") from None
     host, literal = _host(parts.netloc, url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query or url.endswith("?") else "")
     if not target.startswith("/"):
-        raise UsageError(f"{url!r} is not an http(s) URL")
+        raise UsageError(f"{url!r} is not an http(s) URL", fr=f"{url!r} n'est pas une URL http(s)")
     return Location(scheme, host, port, NON_ASCII.sub(lambda m: urllib.parse.quote(m.group()), target), literal)
 
 
@@ -92,7 +95,7 @@ def resolve(url: str, allow_private: bool) -> Address:
     location = locate(url)
     addresses = _addresses(location)
     if not addresses:
-        raise UsageError(f"{location.host} cannot be resolved")
+        raise UsageError(f"{location.host} cannot be resolved", fr=f"le nom {location.host} ne se résout pas")
     if not allow_private:
         check(url, addresses)
     return Address(location, addresses)
@@ -103,7 +106,9 @@ def check(url: str, addresses: tuple[IPAddress, ...]) -> None:
     for address in addresses:
         if not public(address):
             raise UsageError(f"{url!r} points to {address}, a loopback, link-local, private or reserved address; "
-                             "register it with --allow-private if this peer is really there")
+                             "register it with --allow-private if this peer is really there",
+                             fr=f"{url!r} mène à {address}, une adresse locale, de lien local, privée ou réservée ; "
+                                "enregistrez-le avec --allow-private si ce pair est vraiment là")
 
 
 def public(address: IPAddress) -> bool:
@@ -153,17 +158,20 @@ def _host(netloc: str, url: str) -> tuple[str, IPAddress | None]:
         try:
             address = ipaddress.IPv6Address(inner)
         except ValueError:
-            raise UsageError(f"{url!r} has an invalid IPv6 address") from None
+            raise UsageError(f"{url!r} has an invalid IPv6 address", fr=f"{url!r} a une adresse IPv6 invalide"
+                             ) from None
         if address.scope_id:
-            raise UsageError(f"{url!r}: no zone in a peer's address")
+            raise UsageError(f"{url!r}: no zone in a peer's address", fr=f"{url!r} : pas de zone dans l'adresse d'un "
+                                                                          "pair")
         mapped = address.ipv4_mapped
         return (str(mapped), mapped) if mapped else (str(address), address)
     try:
         decoded = urllib.parse.unquote(raw, errors="strict")
     except UnicodeDecodeError:
-        raise UsageError(f"{url!r} has a host that is not UTF-8") from None
+        raise UsageError(f"{url!r} has a host that is not UTF-8", fr=f"{url!r} a un hôte qui n'est pas en UTF-8"
+                         ) from None
     if "%" in decoded or FORBIDDEN_IN_URL.search(decoded) or any(c in decoded for c in "/?#@[]:"):
-        raise UsageError(f"{url!r} has an invalid host")
+        raise UsageError(f"{url!r} has an invalid host", fr=f"{url!r} a un hôte invalide")
     host = decoded.lower() if decoded.isascii() else _idna(decoded, url)
     host = host[:-1] if host.endswith(".") else host
     labels = host.split(".")
@@ -171,7 +179,7 @@ def _host(netloc: str, url: str) -> tuple[str, IPAddress | None]:
         four = _ipv4(host, url)
         return str(four), four
     if not host or len(host) > 253 or not all(LABEL.fullmatch(label) for label in labels):
-        raise UsageError(f"{url!r} has an invalid host name")
+        raise UsageError(f"{url!r} has an invalid host name", fr=f"{url!r} a un nom d'hôte invalide")
     return host, None
 
 
@@ -179,7 +187,8 @@ def _idna(host: str, url: str) -> str:
     try:
         return idna.encode(host, uts46=True).decode("ascii").lower()
     except (idna.IDNAError, UnicodeError, ValueError):
-        raise UsageError(f"{url!r} has an invalid international host name") from None
+        raise UsageError(f"{url!r} has an invalid international host name",
+                         fr=f"{url!r} a un nom d'hôte international invalide") from None
 
 
 def _numeric(label: str) -> bool:
@@ -191,5 +200,6 @@ def _ipv4(host: str, url: str) -> ipaddress.IPv4Address:
     """The URL standard's reading of a host whose last label is a number: an IPv4 address, or refused."""
     four = ipv4_address(host)
     if four is None:
-        raise UsageError(f"{url!r} has a host that is neither a name nor an IPv4 address in range")
+        raise UsageError(f"{url!r} has a host that is neither a name nor an IPv4 address in range",
+                         fr=f"{url!r} a un hôte qui n'est ni un nom ni une adresse IPv4 valable")
     return four

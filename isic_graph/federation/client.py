@@ -104,7 +104,8 @@ def register(registry: PeerRegistry, name: str, sparql: str, dumps: str | None =
             uri_space = read_uri_space(candidate, timeout)
         except PeerUnavailable as exc:
             if dumps is not None:
-                raise UsageError(f"{exc.message}; give the IRIs it owns with --uri-space") from None
+                raise UsageError(f"{exc.message}; give the IRIs it owns with --uri-space",
+                                 fr=f"{exc.text('fr')} ; donnez les IRI qu'il possède par --uri-space") from None
     return registry.add(name, sparql, dumps, allow_private, uri_space, base)
 
 
@@ -118,7 +119,8 @@ def read_uri_space(peer: Peer, timeout: float) -> str:
     except (SyntaxError, ValueError):
         spaces = []
     if len(spaces) != 1:
-        raise PeerUnavailable(f"peer {peer.name}: its VoID description {url} gives no single void:uriSpace")
+        raise PeerUnavailable(f"peer {peer.name}: its VoID description {url} gives no single void:uriSpace",
+                              fr=f"pair {peer.name} : sa description VoID {url} ne donne pas un seul void:uriSpace")
     return spaces[0]
 
 
@@ -126,12 +128,13 @@ def request(peer: Peer, method: str, url: str, headers: Mapping[str, str], body:
             max_bytes: int = MAX_BYTES) -> PeerResponse:
     """One request to the peer, to the address that was checked, with no redirect, a deadline and a size cap."""
     if timeout <= 0:
-        raise PeerTimeout(f"no time was left to call peer {peer.name}")
+        raise PeerTimeout(f"no time was left to call peer {peer.name}",
+                          fr=f"il ne restait pas de temps pour appeler le pair {peer.name}")
     deadline = time.monotonic() + timeout
     try:
         address = resolve(url, peer.allow_private)
     except UsageError as exc:
-        raise PeerUnavailable(f"peer {peer.name}: {exc.message}") from None
+        raise PeerUnavailable(f"peer {peer.name}: {exc.message}", fr=f"pair {peer.name} : {exc.text('fr')}") from None
     shown = address.location.url
     headers = {"User-Agent": USER_AGENT, **headers, "Host": address.location.authority}
     for index, ip in enumerate(address.addresses):  # the next checked address only when one refuses to connect
@@ -143,8 +146,9 @@ def request(peer: Peer, method: str, url: str, headers: Mapping[str, str], body:
                              address.location.target, headers, body, deadline, max_bytes)
         except NewConnectionError as exc:  # a ConnectTimeoutError to urllib3, but refused is not slow
             if index == len(address.addresses) - 1:
-                raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
-    raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})")
+                raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}",
+                              fr=unreachable(peer, shown, exc)) from None
+    raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})", fr=too_slow(peer, shown))
 
 
 def _exchange(peer: Peer, shown: str, pool: urllib3.HTTPConnectionPool, method: str, target: str,
@@ -159,16 +163,18 @@ def _exchange(peer: Peer, shown: str, pool: urllib3.HTTPConnectionPool, method: 
     except NewConnectionError:
         raise
     except (ConnectTimeoutError, ReadTimeoutError, TimeoutError):
-        raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
+        raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})", fr=too_slow(peer, shown)) from None
     except HTTPError as exc:
         if isinstance(getattr(exc, "reason", None), (ConnectTimeoutError, ReadTimeoutError, TimeoutError)) \
                 or time.monotonic() >= deadline:  # the connection was cut at the deadline
-            raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
-        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
+            raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})", fr=too_slow(peer, shown)) from None
+        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}",
+                              fr=unreachable(peer, shown, exc)) from None
     except OSError as exc:
         if time.monotonic() >= deadline:
-            raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})") from None
-        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}") from None
+            raise PeerTimeout(f"peer {peer.name} did not answer in time ({shown})", fr=too_slow(peer, shown)) from None
+        raise PeerUnavailable(f"peer {peer.name} cannot be reached at {shown}: {_reason(exc)}",
+                              fr=unreachable(peer, shown, exc)) from None
     finally:
         pool.close()
 
@@ -233,12 +239,16 @@ def _answer(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline
         return PeerResponse(304, headers, b"")
     if 300 <= status < 400:
         raise PeerUnavailable(f"peer {peer.name} answered HTTP {status} for {shown}, a redirect "
-                              f"(to {headers.get('location', 'nowhere')[:200]}), which is not followed")
+                              f"(to {headers.get('location', 'nowhere')[:200]}), which is not followed",
+                              fr=f"le pair {peer.name} a répondu HTTP {status} pour {shown}, une redirection "
+                                 f"(vers {headers.get('location', 'nulle part')[:200]}), qui n'est pas suivie")
     if status != 200:
-        raise PeerUnavailable(f"peer {peer.name} answered HTTP {status} for {shown}")
+        raise PeerUnavailable(f"peer {peer.name} answered HTTP {status} for {shown}",
+                              fr=f"le pair {peer.name} a répondu HTTP {status} pour {shown}")
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise PeerAnswerTooLarge(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes", max_bytes)
+        raise PeerAnswerTooLarge(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes", max_bytes,
+                                     fr=f"pair {peer.name} : {shown} dépasse {max_bytes} octets")
     return PeerResponse(status, headers, _read(peer, shown, response, deadline, max_bytes))
 
 
@@ -259,7 +269,8 @@ def _read(peer: Peer, shown: str, response: urllib3.BaseHTTPResponse, deadline: 
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise PeerAnswerTooLarge(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes", max_bytes)
+            raise PeerAnswerTooLarge(f"peer {peer.name}: {shown} is larger than {max_bytes} bytes", max_bytes,
+                                     fr=f"pair {peer.name} : {shown} dépasse {max_bytes} octets")
         chunks.append(chunk)
 
 
@@ -278,6 +289,14 @@ REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
 ERRNOS = {errno.EHOSTUNREACH: "host unreachable", errno.ENETUNREACH: "network unreachable",
           errno.ECONNREFUSED: "connection refused", errno.ETIMEDOUT: "timed out",
           errno.EADDRNOTAVAIL: "address not available"}
+
+
+def too_slow(peer: Peer, shown: str) -> str:
+    return f"le pair {peer.name} n'a pas répondu à temps ({shown})"
+
+
+def unreachable(peer: Peer, shown: str, exc: BaseException) -> str:
+    return f"le pair {peer.name} est injoignable à {shown} (la cause, en anglais : {_reason(exc)})"
 
 
 def _reason(exc: BaseException) -> str:

@@ -158,7 +158,8 @@ def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
                 on_step: OnStep) -> list[_Fetched | NetworkOutcome]:
     """The peer's changed network graphs, read (unchanged ones and those refused: their outcomes)."""
     if not peer.dumps:
-        raise UsageError(f"peer {peer.name} has no dumps address (peer add --dumps URL)")
+        raise UsageError(f"peer {peer.name} has no dumps address (peer add --dumps URL)",
+                         fr=f"le pair {peer.name} n'a pas d'adresse d'exports (peer add --dumps URL)")
     check_slug(peer.name, PEER_NAME)
     try:
         listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
@@ -185,7 +186,8 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
             check_slug(entry["network"])
             shown = entry["network"]
             if not isinstance(entry.get("url"), str):
-                raise UsageError(f"network {entry['network']!r} has no dump address")
+                raise UsageError(f"network {entry['network']!r} has no dump address",
+                                 fr=f"le réseau {entry['network']!r} n'a pas d'adresse d'export")
             _join(peer.dumps or "", entry["url"])
         except UsageError as exc:
             shown = shown if shown is not None else repr(entry["network"])
@@ -377,6 +379,8 @@ def _join(base: str, url: str) -> str:
     joined = urllib.parse.urljoin(base if base.endswith("/") else base + "/", url)
     if urllib.parse.urlsplit(joined).netloc != urllib.parse.urlsplit(base).netloc:
         host = urllib.parse.urlsplit(joined).netloc
-        raise UsageError(f"its dump address points to another host ({host[:80]!r}); a peer's dumps stay on its own")
+        raise UsageError(f"its dump address points to another host ({host[:80]!r}); a peer's dumps stay on its own",
+                         fr=f"son adresse d'export mène à un autre hôte ({host[:80]!r}) ; les exports d'un pair "
+                            "restent sur le sien")
     return joined
 

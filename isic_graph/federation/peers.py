@@ -62,10 +62,12 @@ class PeerRegistry:
         sparql = registrable(sparql, allow_private).url
         dumps = registrable(dumps, allow_private).url if dumps is not None else None
         if uri_space is not None and not uri_space.startswith(("http://", "https://", "urn:")):
-            raise UsageError(f"the URI space {uri_space!r} is not an absolute IRI")
+            raise UsageError(f"the URI space {uri_space!r} is not an absolute IRI",
+                             fr=f"l'espace d'IRI {uri_space!r} n'est pas une IRI absolue (http://, https:// ou urn:)")
         if uri_space is not None and not re.match(r"(?:https?://[^/?#\s]+|urn:[^:\s]+:)", uri_space, re.IGNORECASE):
             # the peer owns every IRI under it at once: "http://" or "urn:" alone would give it everyone's
-            raise UsageError(f"the URI space {uri_space!r} names no host (or URN namespace) of the peer's")
+            raise UsageError(f"the URI space {uri_space!r} names no host (or URN namespace) of the peer's",
+                             fr=f"l'espace d'IRI {uri_space!r} ne nomme aucun hôte (ni espace de noms URN) du pair")
         entries = self._read()
         if uri_space is not None:
             check_space(name, uri_space, base, {other: peer.uri_space for other, peer in entries.items()
@@ -78,7 +80,7 @@ class PeerRegistry:
     def remove(self, name: str) -> None:
         entries = self._read()
         if entries.pop(name, None) is None:
-            raise NotFound(f"no peer {name!r}")
+            raise NotFound(f"no peer {name!r}", fr=f"aucun pair {name!r}")
         self._write(entries)
 
     def list(self) -> list[Peer]:
@@ -87,7 +89,8 @@ class PeerRegistry:
     def get(self, name: str) -> Peer:
         peer = self._read().get(name)
         if peer is None:
-            raise NotFound(f"no peer {name!r}; registered: {', '.join(self._read()) or 'none'}")
+            raise NotFound(f"no peer {name!r}; registered: {', '.join(self._read()) or 'none'}",
+                           fr=f"aucun pair {name!r} ; pairs enregistrés : {', '.join(self._read()) or 'aucun'}")
         return peer
 
     def endpoints(self) -> frozenset[str]:
@@ -110,7 +113,8 @@ def _overlap(one: str, other: str) -> bool:
     return spaces_overlap(_space_key(one), _space_key(other))
 
 
-def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[str, str]) -> str | None:
+def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[str, str],
+                  lang: str = "en") -> str | None:
     """What peer `name`'s URI space would cover that is not its own, said in a sentence; None when nothing.
 
     Refused: a space holding this instance's base IRI (the peer would own all it publishes) or overlapping a
@@ -118,10 +122,16 @@ def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[s
     instances sharing one base, as the samples' networks do, each declare the same `{base}id/` (between peers, the
     longest space wins)."""
     if base is not None and in_space(_space_key(uri_space), scheme_blind(lookalike_key(base))):
+        if lang == "fr":
+            return (f"l'espace d'IRI {uri_space!r} contient l'IRI de base de cette instance, {base} : le pair "
+                    "posséderait ce que publient les réseaux de cette instance")
         return (f"the URI space {uri_space!r} holds this instance's base IRI {base}: the peer would own what this "
                 "instance's networks publish")
     for namespace in (VOCABULARY, *PREFIXES.values()):
         if _overlap(uri_space, namespace):
+            if lang == "fr":
+                return (f"l'espace d'IRI {uri_space!r} recouvre l'espace de noms du vocabulaire {namespace} : le "
+                        "pair posséderait les termes du modèle")
             return (f"the URI space {uri_space!r} overlaps the vocabulary namespace {namespace}: the peer would "
                     "own the model's terms")
     return None
@@ -131,7 +141,7 @@ def check_space(name: str, uri_space: str, base: str | None, others: Mapping[str
     """Refuse (SpaceOverlap) a URI space that space_overlap finds covering another's."""
     problem = space_overlap(name, uri_space, base, others)
     if problem is not None:
-        raise SpaceOverlap(problem)
+        raise SpaceOverlap(problem, fr=space_overlap(name, uri_space, base, others, "fr"))
 
 
 def check_address(url: str, allow_private: bool = False) -> None:

@@ -31,6 +31,7 @@ KINDS = {kind: kind for kind in ("uri", "literal", "typed-literal", "bnode", "tr
 # a high surrogate's escape not followed by a low one's (after an even run of backslashes: the escape is one): no
 # character, which the parser would read as "?", a term other than the peer's
 LONE_HIGH = re.compile(rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})")
+NOT_RESULTS_FR = "le pair {} n'a pas répondu par des résultats SPARQL en JSON"
 OPENING = frozenset({"start_map", "start_array"})
 CLOSING = frozenset({"end_map", "end_array"})
 
@@ -46,7 +47,9 @@ def read_results(body: bytes, peer: Peer, max_rows: int | None = None,
     them counted (past the cap, more than were kept). Raises PeerUnavailable naming the peer when the body is not
     JSON, or not SPARQL JSON results."""
     if LONE_HIGH.search(body):
-        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: an escape \\u that is half a character")
+        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: an escape \\u that is half a character",
+                              fr=f"le pair {peer.name} n'a pas donné de réponse utilisable : un échappement \\u "
+                                 "qui n'est qu'une moitié de caractère")
     stream = io.BytesIO(body)  # the bytes themselves, not a copy
     if body.startswith(codecs.BOM_UTF8):  # which json.loads let pass
         stream.seek(len(codecs.BOM_UTF8))
@@ -62,11 +65,14 @@ def read_results(body: bytes, peer: Peer, max_rows: int | None = None,
         for _ in events:  # anything after the document is not JSON either
             pass
     except _NotResults:
-        raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results") from None
+        raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results", fr=NOT_RESULTS_FR.format(
+            peer.name)) from None
     except (ijson.JSONError, ValueError, UnicodeDecodeError, StopIteration, RecursionError):
-        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: not JSON") from None
+        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: not JSON",
+                              fr=f"le pair {peer.name} n'a pas donné de réponse utilisable : pas du JSON") from None
     if "head" not in result or "results" not in result or "bindings" not in result["results"]:
-        raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results")
+        raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results",
+                              fr=NOT_RESULTS_FR.format(peer.name))
     return result, reader.terms
 
 
@@ -147,7 +153,8 @@ class _Reader:
             if event == "end_array":
                 return names
             if len(names) >= MAX_VARS:
-                raise PeerUnavailable(f"peer {self.peer.name} answered with more than {MAX_VARS} variable names")
+                raise PeerUnavailable(f"peer {self.peer.name} answered with more than {MAX_VARS} variable names",
+                                      fr=f"le pair {self.peer.name} a répondu plus de {MAX_VARS} noms de variables")
             self.skip(event)
             names.append(value if event == "string" else None)
 

@@ -87,7 +87,10 @@ class Budget:
         self.answer_bytes = 0
         return PeerUnavailable(f"peer {peer.name}: the answers to this query's SERVICE blocks are larger than "
                                f"{self.limits[0]} bytes in all, the most one query may read from peers: "
-                               "narrow the blocks")
+                               "narrow the blocks",
+                               fr=f"pair {peer.name} : les réponses aux blocs SERVICE de cette requête dépassent "
+                                  f"{self.limits[0]} octets en tout, le plus qu'une requête peut lire des pairs : "
+                                  "resserrez les blocs")
 
     def read(self, size: int, peer: Peer) -> None:
         self.answer_bytes -= size
@@ -103,9 +106,14 @@ class Budget:
             if self.rows < cap:
                 raise PeerUnavailable(f"peer {peer.name}: the answers to this query's SERVICE blocks hold more than "
                                       f"{self.limits[1]} rows in all, the most one query may take from peers: "
-                                      "narrow the blocks")
+                                      "narrow the blocks",
+                                      fr=f"pair {peer.name} : les réponses aux blocs SERVICE de cette requête "
+                                         f"dépassent {self.limits[1]} lignes en tout, le plus qu'une requête peut "
+                                         "prendre des pairs : resserrez les blocs")
             raise PeerUnavailable(f"peer {peer.name} answered more than {cap} rows for a SERVICE block: "
-                                  "narrow the pattern sent to it")
+                                  "narrow the pattern sent to it",
+                                  fr=f"le pair {peer.name} a répondu plus de {cap} lignes à un bloc SERVICE : "
+                                     "resserrez le motif qui lui est envoyé")
         self.rows -= count
 
     def term_cap(self) -> int:
@@ -116,7 +124,10 @@ class Budget:
         if count > self.term_cap():  # none of them is kept: what is left stays for the blocks after it
             raise PeerUnavailable(f"peer {peer.name}: the answers to this query's SERVICE blocks bind more than "
                                   f"{self.limits[3]} terms in all, the most one query may take from peers: "
-                                  "narrow the blocks")
+                                  "narrow the blocks",
+                                  fr=f"pair {peer.name} : les réponses aux blocs SERVICE de cette requête lient plus "
+                                     f"de {self.limits[3]} termes en tout, le plus qu'une requête peut prendre des "
+                                     "pairs : resserrez les blocs")
         self.terms -= count
 
     def write(self, size: int, peer: Peer) -> None:
@@ -124,7 +135,10 @@ class Budget:
         if self.values_bytes < 0:
             raise PeerUnavailable(f"peer {peer.name}: the VALUES written from this query's SERVICE answers are larger "
                                   f"than {self.limits[2]} bytes in all, the most one query may carry: narrow the "
-                                  "blocks")
+                                  "blocks",
+                                  fr=f"pair {peer.name} : les VALUES écrits à partir des réponses aux blocs SERVICE "
+                                     f"de cette requête dépassent {self.limits[2]} octets en tout, le plus qu'une "
+                                     "requête peut porter : resserrez les blocs")
 
 
 def word(value: str) -> Token:
@@ -181,7 +195,8 @@ def evaluate(query: Checked, peers: Sequence[Peer], timeout: float, cap: int, bu
     tokens += query.tokens[last:]
     evaluated = dataclasses.replace(query, tokens=tuple(tokens), services=())
     if any(t.is_word("SERVICE") for t in evaluated.tokens):  # by construction none is left; never sent if one is
-        raise UsageError("the query still holds SERVICE after its blocks were evaluated")
+        raise UsageError("the query still holds SERVICE after its blocks were evaluated",
+                         fr="la requête contient encore SERVICE après l'évaluation de ses blocs")
     return evaluated
 
 
@@ -198,17 +213,23 @@ def values(answer: Mapping[str, Any], peer: Peer, scope: frozenset[str], budget:
     budget = budget if budget is not None else Budget()
     names = answer["head"].get("vars")
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-        raise PeerUnavailable(f"peer {peer.name} answered without a list of variable names (head.vars)")
+        raise PeerUnavailable(f"peer {peer.name} answered without a list of variable names (head.vars)",
+                              fr=f"le pair {peer.name} a répondu sans liste de noms de variables (head.vars)")
     for name in names:
         if not VARIABLE.fullmatch(name):
-            raise PeerUnavailable(f"peer {peer.name} answered with an odd variable name: {name[:100]!r}")
+            raise PeerUnavailable(f"peer {peer.name} answered with an odd variable name: {name[:100]!r}",
+                                  fr=f"le pair {peer.name} a répondu avec un nom de variable étrange : "
+                                     f"{name[:100]!r}")
     if len(set(names)) != len(names):
-        raise PeerUnavailable(f"peer {peer.name} answered with a variable named twice")
+        raise PeerUnavailable(f"peer {peer.name} answered with a variable named twice",
+                              fr=f"le pair {peer.name} a répondu avec une variable nommée deux fois")
     bindings = answer["results"]["bindings"]
     foreign = sorted(name for name in names if name not in scope and any(name in b for b in bindings))
     if foreign:
         raise PeerUnavailable(f"peer {peer.name} answered variables the SERVICE block does not use: "
-                              + ", ".join(f"?{name}" for name in foreign)[:200])
+                              + ", ".join(f"?{name}" for name in foreign)[:200],
+                              fr=f"le pair {peer.name} a répondu des variables que le bloc SERVICE n'emploie pas : "
+                                 + ", ".join(f"?{name}" for name in foreign)[:200])
     names = [name for name in names if name in scope]
     tokens = [word("VALUES"), punct("("), *(Token("var", f"?{n}", -1) for n in names), punct(")"), punct("{")]
     budget.write(_size(tokens) + 2, peer)
@@ -231,7 +252,10 @@ def _term(value: Mapping[str, str], peer: Peer) -> list[Token]:
     kind, lexical = value.get("type"), value.get("value", "")
     if isinstance(lexical, str) and len(lexical) > MAX_TERM_CHARS:
         raise PeerUnavailable(f"peer {peer.name} answered with a term longer than {MAX_TERM_CHARS} characters, the "
-                              f"longest a SERVICE answer may carry: {_shown(kind, lexical)}")
+                              f"longest a SERVICE answer may carry: {_shown(kind, lexical)}",
+                              fr=f"le pair {peer.name} a répondu avec un terme de plus de {MAX_TERM_CHARS} "
+                                 f"caractères, le plus long qu'une réponse à SERVICE peut porter : "
+                                 f"{_shown(kind, lexical)}")
     try:
         if kind == "uri":
             return [Token("iri", NamedNode(lexical).value, -1)]
@@ -253,7 +277,9 @@ def _term(value: Mapping[str, str], peer: Peer) -> list[Token]:
             return [string_token(literal.value), punct("^^"), Token("iri", literal.datatype.value, -1)]
     except (ValueError, TypeError):
         pass
-    raise PeerUnavailable(f"peer {peer.name} answered with a term that is not valid RDF: {_shown(kind, lexical)}")
+    raise PeerUnavailable(f"peer {peer.name} answered with a term that is not valid RDF: {_shown(kind, lexical)}",
+                          fr=f"le pair {peer.name} a répondu avec un terme qui n'est pas du RDF valide : "
+                             f"{_shown(kind, lexical)}")
 
 
 def _shown(kind: object, lexical: object) -> str:

@@ -50,7 +50,8 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
     previous = owner_of(store, graphs, iri)
     if previous is not None and previous.kind == "network" and key(graphs, iri) == key(
             graphs, graphs.network_resource(previous.name)):
-        raise UsageError(f"<{iri}> names network {previous.name!r}, which always owns it")
+        raise UsageError(f"<{iri}> names network {previous.name!r}, which always owns it",
+                         fr=f"<{iri}> nomme le réseau {previous.name!r}, qui le possède toujours")
     if new.kind != "instance" and is_vocabulary_term(iri):
         raise UsageError(f"<{iri}> is a term of a vocabulary: this instance always owns it",
                          f"<{iri}> est un terme d'un vocabulaire : cette instance le possède toujours")

@@ -87,7 +87,9 @@ def dump_file(name: str) -> DumpFile:
         for file in network_files(match["slug"]):
             if file.name == name:
                 return file
-    raise NotFound(f"no dump named {name!r}: dumps are {WHOLE_STORE} and network/SLUG.ttl or .jsonld")
+    raise NotFound(f"no dump named {name!r}: dumps are {WHOLE_STORE} and network/SLUG.ttl or .jsonld",
+                   fr=f"aucun export nommé {name!r} : les exports sont {WHOLE_STORE} et network/RÉSEAU.ttl ou "
+                      ".jsonld (la liste est en /dumps/)")
 
 
 def networks(store: Store, graphs: Graphs) -> list[NetworkGraph]:
@@ -128,7 +130,9 @@ def version(store: Store, graphs: Graphs, file: DumpFile) -> Version:
     rows = store.select(f"SELECT ?m WHERE {{ GRAPH {iri(graph)} {{ }} "
                         f"OPTIONAL {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} {modified_by} ?m }} }} }}").rows
     if not rows:
-        raise NotFound(f"no data for network {file.network!r}")
+        raise NotFound(f"no data for network {file.network!r}",
+                       fr=f"aucune donnée pour le réseau {file.network!r} : aucun réseau de ce nom n'a de graphe "
+                          "ici (la liste des exports est en /dumps/)")
     stamps = [stamp for row in rows if "m" in row and (stamp := _datetime(row["m"].value)) is not None]
     modified = max(stamps, default=None)
     return _version(file, modified, None if modified else store.count(graph))

@@ -35,12 +35,13 @@ def export_stream(store: Store, graphs: Graphs, format_name: str = "nquads", net
     """
     fmt = format_named(format_name)
     if fmt.name not in EXPORT_FORMATS:
-        raise UsageError(f"cannot export as {fmt.name}; formats: {', '.join(EXPORT_FORMATS)}")
+        raise UsageError(f"cannot export as {fmt.name}; formats: {', '.join(EXPORT_FORMATS)}",
+                         fr=f"pas d'export en {fmt.name} ; formats : {', '.join(EXPORT_FORMATS)}")
     graph = None
     if network is not None:
         graph = graphs.network(check_slug(network))
         if store.query(f"ASK {{ GRAPH {iri(graph)} {{ }} }}") is not True:
-            raise NotFound(f"no data for network {network!r}")
+            raise NotFound(f"no data for network {network!r}", fr=f"aucune donnée pour le réseau {network!r}")
     chunks = _chunks(store, fmt, graph, on_step)
     return gzip_chunks(chunks) if compress else chunks
 

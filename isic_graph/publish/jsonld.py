@@ -72,7 +72,8 @@ class _Compactor(pyld.JsonLdProcessor):  # type: ignore[misc]
 def frame_document(kind: str) -> dict[str, Any]:
     """The frame of one main class, from `ontology/frames/{kind}.jsonld`."""
     if kind not in KINDS:
-        raise NotFound(f"no JSON-LD frame for {kind!r}; frames exist for {', '.join(KINDS)}")
+        raise NotFound(f"no JSON-LD frame for {kind!r}; frames exist for {', '.join(KINDS)}",
+                       fr=f"aucun cadre JSON-LD pour {kind!r} ; il en existe pour {', '.join(KINDS)}")
     path = resources.artefact_root() / "ontology" / "frames" / f"{kind}.jsonld"
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return document
@@ -122,7 +123,8 @@ def _term(term: Any) -> dict[str, str]:
         if term.language:
             return {"type": "literal", "datatype": RDF_LANGSTRING, "language": term.language, "value": term.value}
         return {"type": "literal", "datatype": term.datatype.value, "value": term.value}
-    raise UsageError(f"JSON-LD cannot hold the quoted triple {term}")
+    raise UsageError(f"JSON-LD cannot hold the quoted triple {term}",
+                     fr=f"le JSON-LD ne peut pas porter le triplet cité {term}")
 
 
 def _run(operation: Any, *args: Any, options: dict[str, Any] | None = None) -> Any:
@@ -130,7 +132,8 @@ def _run(operation: Any, *args: Any, options: dict[str, Any] | None = None) -> A
     try:
         return operation(*args, {"documentLoader": document_loader, **(options or {})})
     except pyld.JsonLdError as exc:
-        raise UsageError(f"JSON-LD processing failed: {_message(exc)}") from None
+        raise UsageError(f"JSON-LD processing failed: {_message(exc)}",
+                         fr=f"le traitement JSON-LD a échoué (le lecteur dit, en anglais : {_message(exc)})") from None
 
 
 def _message(exc: BaseException) -> str:

@@ -173,7 +173,8 @@ def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs |
 def coverage(store: Store, columns: str, filters: Filters = Filters(), lang: str = "fr") -> Coverage:
     """Themes × territories (projects) or themes × categories (lessons), named in `lang`."""
     if columns not in ("territories", "categories"):
-        raise UsageError("the coverage is by territories or by categories")
+        raise UsageError("the coverage is by territories or by categories",
+                         fr="la couverture est par territoires ou par catégories")
     project_rows = store.select(f"""SELECT ?theme (COUNT(DISTINCT ?project) AS ?n) WHERE {{
         ?project a <{ISIC}Project> ; <{ISIC}theme> ?theme . {filters.patterns()} }} GROUP BY ?theme""").rows
     projects = {r["theme"].value: int(r["n"].value) for r in project_rows}

@@ -18,7 +18,8 @@ def export_sheet(store: Store, graphs: Graphs, network: str, fmt: str, output: P
     """Write a network's sheet: csv to a zip (a file, or standard output) or into a folder (one file per table,
     when the output is a folder or names none that ends in .zip), xlsx to a workbook. Says what was written."""
     if fmt not in SHEET_FORMATS:
-        raise UsageError(f"a sheet is written as {' or '.join(SHEET_FORMATS)}, not {fmt!r}")
+        raise UsageError(f"a sheet is written as {' or '.join(SHEET_FORMATS)}, not {fmt!r}",
+                         fr=f"une fiche s'écrit en {' ou '.join(SHEET_FORMATS)}, pas en {fmt!r}")
     rows = network_rows(store, graphs, network)
     if fmt == "csv" and output is not None and (output.is_dir() or output.suffix.lower() != ".zip"):
         output.mkdir(parents=True, exist_ok=True)

@@ -15,11 +15,13 @@ from isic_graph.store.base import Store
 
 
 def check_asked(text: str, limits: Limits, store: Store, default_graphs: Sequence[str] = (),
-                named_graphs: Sequence[str] = ()) -> Checked:
+                named_graphs: Sequence[str] = (), base: str | None = None) -> Checked:
     """The query's reading, refused (UsageError, QueryTooLarge, UpdateNotAccepted) as the guard refuses it, or
     when its FROM or FROM NAMED clauses or the protocol's dataset name a graph the store does not hold (a BASE
-    resolves `FROM <>` first): nothing is fetched, and no graph outside the store is read as empty."""
-    checked = read_query(text, limits)
+    resolves `FROM <>` first): nothing is fetched, and no graph outside the store is read as empty. Its relative
+    IRIs resolve against `base` (the service's own IRI) unless it declares a BASE first: so does the engine, which
+    gets the reading's text, with that BASE put first."""
+    checked = read_query(text, limits, base)
     dataset = [*checked.dataset, *default_graphs, *named_graphs]
     if dataset:
         check_dataset(dataset, store.graphs_among(dataset))  # asked of them alone

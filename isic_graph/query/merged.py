@@ -20,7 +20,7 @@ NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 def one(variable: str, graphs: Graphs) -> str:
     """The pattern binding ?{variable}_one to the least IRI of ?{variable}'s identity group."""
     if not NAME.match(variable):
-        raise UsageError(f"not a variable name: {variable!r}")
+        raise UsageError(f"not a variable name: {variable!r}", fr=f"ce n'est pas un nom de variable : {variable!r}")
     v = variable
     return (f"OPTIONAL {{ SELECT ?{v} (MIN(STR(?{v}_same)) AS ?{v}_first) WHERE {{ "
             f"GRAPH {iri(graphs.identity)} {{ ?{v} <{OWL}sameAs> ?{v}_same }} }} GROUP BY ?{v} }}\n"

@@ -121,9 +121,12 @@ class QueryService:
                         raise
                 if not refused and attempts.longest >= attempts.deadline - now:  # sent again, it could not end
                     time.sleep(max(attempts.deadline - now, 0))  # in time, and would only overrun the new engine
-                    raise QueryTimeout("the query reached its deadline, cut short by an overrun") from None
+                    raise QueryTimeout("the query reached its deadline, cut short by an overrun",
+                                       fr="la requête a atteint son délai, écourtée par un dépassement") from None
                 if attempts.waited(now) > self.timeout / 2:
-                    raise StoreUnavailable("the engine was away for half of the query's time") from None
+                    raise StoreUnavailable("the engine was away for half of the query's time",
+                                           fr="le moteur a été absent la moitié du temps de la requête") from None
                 if now > attempts.deadline - RETRY_PAUSE:
-                    raise QueryTimeout("the query reached its deadline, cut short by an overrun") from None
+                    raise QueryTimeout("the query reached its deadline, cut short by an overrun",
+                                       fr="la requête a atteint son délai, écourtée par un dépassement") from None
             time.sleep(RETRY_PAUSE)

@@ -140,7 +140,8 @@ def format_named(name: str) -> Format:
     try:
         return BY_NAME[name]
     except KeyError:
-        raise UnsupportedFormat(f"unknown format {name!r}; known: {', '.join(BY_NAME)}") from None
+        raise UnsupportedFormat(f"unknown format {name!r}; known: {', '.join(BY_NAME)}",
+                                fr=f"format inconnu {name!r} ; formats connus : {', '.join(BY_NAME)}") from None
 
 
 def format_for_media_type(media_type: str) -> Format:
@@ -149,7 +150,9 @@ def format_for_media_type(media_type: str) -> Format:
         return BY_MEDIA_TYPE[media_type.split(";")[0].strip().lower()]
     except KeyError:
         raise UnsupportedFormat(f"unsupported media type {media_type!r}; "
-                                f"accepted: {', '.join(BY_MEDIA_TYPE)}") from None
+                                f"accepted: {', '.join(BY_MEDIA_TYPE)}",
+                                fr=f"le format {media_type!r} n'est pas accepté ici ; envoyez l'un de ceux-ci : "
+                                   f"{', '.join(BY_MEDIA_TYPE)}") from None
 
 
 def format_for_path(path: Path | str) -> Format:

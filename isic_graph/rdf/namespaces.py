@@ -81,6 +81,12 @@ class Graphs:
     peer_registry: Path | None = None
 
     @property
+    def service(self) -> str:
+        """The SPARQL service's own IRI: what a query or update that declares no BASE of its own resolves its
+        relative IRIs against (never the engine's internal address)."""
+        return f"{self.base}sparql"
+
+    @property
     def ontology(self) -> str:
         return f"{self.base}graph/ontology"
 

@@ -125,13 +125,17 @@ class Checked:
         return sum(map(len, self.from_graphs)) < len(self.dataset)
 
 
-def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
-    """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine."""
+def read(text: str, limits: Limits = Limits(), update: bool = False, base: str | None = None) -> Checked:
+    """The one reading of a text, refused (UsageError, QueryTooLarge) if it may not reach an engine.
+
+    `base`: the IRI its relative IRIs resolve against when it declares no BASE first (the service's own): the
+    reading then starts with a BASE declaration of it (see `based`), so that every check and the engine read the
+    same IRIs."""
     what = "update" if update else "query"
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise QueryTooLarge(f"the {what} is larger than {limits.max_bytes} bytes",
                             fr=f"la {'mise à jour' if update else 'requête'} dépasse {limits.max_bytes} octets")
-    tokens = tokenize(text)
+    tokens = based(tokenize(text), base)
     prologue = past_prologue(tokens)
     _check_operation(tokens[prologue:prologue + 1], update)
     depth = _depth(tokens, limits.max_depth)
@@ -173,6 +177,23 @@ def read(text: str, limits: Limits = Limits(), update: bool = False) -> Checked:
     return Checked(tokens, text, form, dataset, services, prologue)
 
 
+BASE_FUNCTIONS = ("IRI", "URI")  # the functions whose answer depends on the base (a relative IRI resolved)
+
+
+def based(tokens: tuple[Token, ...], base: str | None) -> tuple[Token, ...]:
+    """The tokens, with a BASE declaration of `base` put first when they depend on a base (a relative IRI, or
+    IRI() / URI(), which resolve a relative one) and do not start by declaring an absolute one. Without it the
+    engine resolves them against its own address (an internal loopback URL, which the answers would then show).
+    The added tokens come from no place in the text (start -1), so positions in messages stay those of the
+    client's text. A BASE of the text's own that follows still applies (a relative one resolved against this one)."""
+    if base is None or (len(tokens) > 1 and tokens[0].is_word("BASE") and tokens[1].kind == "iri"
+                        and ABSOLUTE.match(tokens[1].value)):
+        return tokens
+    if any((t.kind == "iri" and not ABSOLUTE.match(t.value)) or t.is_word(*BASE_FUNCTIONS) for t in tokens):
+        return (Token("word", "BASE", -1), Token("iri", base, -1), *tokens)
+    return tokens
+
+
 def update_not_accepted(operation: str | None = None) -> UpdateNotAccepted:
     """The refusal of an update sent where queries are asked, pointing to /update (`operation`: the word it
     starts with, when the text was read)."""
@@ -208,21 +229,23 @@ def _check_operation(first: Sequence[Token], update: bool) -> None:
                             "envoyez-la à /sparql")
 
 
-def check_query(text: str, limits: Limits = Limits(), peers: frozenset[str] = frozenset()) -> Checked:
+def check_query(text: str, limits: Limits = Limits(), peers: frozenset[str] = frozenset(),
+                base: str | None = None) -> Checked:
     """Refuse a query that is too large, too deeply nested, unreadable, or that uses LOAD or SERVICE but to
     the given endpoints (the registered peers' SPARQL endpoints)."""
-    return allow_services(read_query(text, limits), peers)
+    return allow_services(read_query(text, limits, base), peers)
 
 
-def read_query(text: str, limits: Limits = Limits()) -> Checked:
+def read_query(text: str, limits: Limits = Limits(), base: str | None = None) -> Checked:
     """A query's reading, refused as check_query does but for its SERVICE blocks, which `service.evaluate`
-    checks against the peers registered when it runs."""
-    return _read(text, limits, False)
+    checks against the peers registered when it runs; relative IRIs resolved against `base` (see `read`)."""
+    return _read(text, limits, False, base)
 
 
-def check_update(text: str, limits: Limits = Limits()) -> Checked:
-    """Refuse an update that is too large, too deeply nested, unreadable, or that uses SERVICE or LOAD."""
-    return _read(text, limits, True)
+def check_update(text: str, limits: Limits = Limits(), base: str | None = None) -> Checked:
+    """Refuse an update that is too large, too deeply nested, unreadable, or that uses SERVICE or LOAD;
+    relative IRIs resolved against `base` (see `read`)."""
+    return _read(text, limits, True, base)
 
 
 def allow_services(checked: Checked, peers: frozenset[str]) -> Checked:
@@ -230,20 +253,24 @@ def allow_services(checked: Checked, peers: frozenset[str]) -> Checked:
         if block.endpoint not in peers:
             raise UsageError(f"SERVICE is not allowed here ({block.endpoint}): this endpoint only queries the "
                              "registered peers' endpoints" + (f" ({', '.join(sorted(peers))})" if peers else
-                                                              ", and none is registered"))
+                                                              ", and none is registered"),
+                             fr=f"SERVICE n'est pas permis ici ({block.endpoint}) : ce point d'accès n'interroge que "
+                                "les points d'accès des pairs enregistrés" + (
+                                    f" ({', '.join(sorted(peers))})" if peers else ", et aucun n'est enregistré")
+                                + " ; retirez ce bloc SERVICE ou nommez-y l'un d'eux")
     return checked
 
 
 CACHED_TEXT = 16 * 1024  # readings of texts up to this length are kept (a few hundred kB in all)
 
 
-def _read(text: str, limits: Limits, update: bool) -> Checked:
-    return _kept(text, limits, update) if len(text) <= CACHED_TEXT else read(text, limits, update)
+def _read(text: str, limits: Limits, update: bool, base: str | None = None) -> Checked:
+    return _kept(text, limits, update, base) if len(text) <= CACHED_TEXT else read(text, limits, update, base)
 
 
 @lru_cache(maxsize=256)
-def _kept(text: str, limits: Limits, update: bool) -> Checked:
-    return read(text, limits, update)
+def _kept(text: str, limits: Limits, update: bool, base: str | None) -> Checked:
+    return read(text, limits, update, base)
 
 
 def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
@@ -429,16 +456,23 @@ def _service_blocks(tokens: Sequence[Token], prefixes: dict[str, str], base: str
         at += silent
         if at >= len(tokens) or tokens[at].kind not in ("iri", "pname"):
             raise UsageError("SERVICE is not allowed here: SERVICE must name a registered peer's endpoint by "
-                             "its IRI (not a variable)")
+                             "its IRI (not a variable)",
+                             fr="SERVICE n'est pas permis ici : SERVICE doit nommer le point d'accès d'un pair "
+                                "enregistré par son IRI (pas par une variable)")
         endpoint = expand(tokens[at], prefixes, base)
         if endpoint is None:
-            raise UsageError(f"SERVICE names {tokens[at].value}, whose prefix is not declared")
+            raise UsageError(f"SERVICE names {tokens[at].value}, whose prefix is not declared",
+                             fr=f"SERVICE nomme {tokens[at].value}, dont le préfixe n'est pas déclaré : déclarez-le "
+                                "par PREFIX au début de la requête")
         opening = at + 1
         if opening >= len(tokens) or not tokens[opening].is_punct("{"):
-            raise UsageError("SERVICE must be followed by an endpoint IRI and a group pattern in braces")
+            raise UsageError("SERVICE must be followed by an endpoint IRI and a group pattern in braces",
+                             fr="SERVICE doit être suivi de l'IRI d'un point d'accès et d'un motif entre accolades")
         end = _closing(tokens, opening) + 1
         if any(t.is_word("SERVICE") for t in tokens[opening:end]):
-            raise UsageError("SERVICE inside SERVICE is not evaluated here: query the inner peer from the outer one")
+            raise UsageError("SERVICE inside SERVICE is not evaluated here: query the inner peer from the outer one",
+                             fr="un SERVICE dans un SERVICE n'est pas évalué ici : interrogez le pair intérieur "
+                                "depuis l'extérieur, dans un bloc à part")
         blocks.append(ServiceBlock(i, opening, end, endpoint, silent))
         i = end
     return blocks
@@ -453,7 +487,8 @@ def _closing(tokens: Sequence[Token], opening: int) -> int:
             depth -= 1
             if depth == 0:
                 return i
-    raise UsageError("a SERVICE block is not closed")
+    raise UsageError("a SERVICE block is not closed", fr="un bloc SERVICE n'est pas fermé : ajoutez l'accolade "
+                                                         "fermante qui manque")
 
 
 def _dataset(tokens: Sequence[Token], prefixes: dict[str, str], base: str | None) -> Iterable[str]:

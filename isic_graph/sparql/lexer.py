@@ -104,7 +104,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
         position = found.end()
     position = SPACES.match(text, position).end()  # type: ignore[union-attr]
     if position < len(text):
-        raise UsageError(f"{_where(text, position)}: {_unexpected(text, position)}")
+        raise UsageError(f"{_where(text, position)}: {_unexpected(text, position)}",
+                         fr=f"{_where(text, position, 'fr')} : {_unexpected(text, position, 'fr')}")
     return _signs_joined(tokens) if "+" in text or "-" in text else tuple(tokens)
 
 
@@ -191,7 +192,10 @@ def _value(kind: str, text: str, source: str, position: int) -> str:
         value = _unescape(text[1:-1], source, position)
         if IRI_FORBIDDEN.search(value):
             raise UsageError(f"{_where(source, position)}: the IRI {text[:80]} holds, once its escapes are "
-                             "decoded, a character that no IRI may hold")
+                             "decoded, a character that no IRI may hold",
+                             fr=f"{_where(source, position, 'fr')} : l'IRI {text[:80]} contient, une fois ses "
+                                "échappements décodés, un caractère qu'aucune IRI ne peut contenir (espace, "
+                                "caractère de contrôle, <>\"{}|^`\\) : retirez-le")
         return value
     return text
 
@@ -205,29 +209,39 @@ def _unescape(text: str, source: str, position: int) -> str:
         if escape[1] in "uU":
             code = int(escape[2:], 16)
             if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-                raise UsageError(f"{_where(source, position)}: {escape} is not a Unicode character")
+                raise UsageError(f"{_where(source, position)}: {escape} is not a Unicode character",
+                                 fr=f"{_where(source, position, 'fr')} : {escape} n'est pas un caractère Unicode "
+                                    "(un point de code de substitution ou au-delà de U+10FFFF) : écrivez le "
+                                    "caractère voulu")
             return chr(code)
         return ECHARS[escape[1]]
 
     return ESCAPE.sub(decode, text)
 
 
-def _unexpected(text: str, position: int) -> str:
+def _unexpected(text: str, position: int, lang: str = "en") -> str:
     c = text[position]
+    fr = lang == "fr"
     if c == "\\":
-        return ("a backslash outside a string or an IRI: escapes such as \\u0053 are read only inside "
+        return ("une barre oblique inverse hors d'une chaîne ou d'une IRI : les échappements comme \\u0053 ne sont "
+                "lus ici que dans les chaînes et les IRI ; écrivez le caractère lui-même" if fr else
+                "a backslash outside a string or an IRI: escapes such as \\u0053 are read only inside "
                 "strings and IRIs here; write the character itself")
     if c in "'\"":
-        return "a string that is not closed (or holds a line break, or a backslash that is not an escape)"
+        return ("une chaîne qui n'est pas fermée (ou qui contient un saut de ligne, ou une barre oblique inverse qui "
+                "n'est pas un échappement) : fermez-la par son guillemet" if fr else
+                "a string that is not closed (or holds a line break, or a backslash that is not an escape)")
     if c == "<":
-        return "an IRI that is not closed"
+        return "une IRI qui n'est pas fermée : fermez-la par >" if fr else "an IRI that is not closed"
+    if fr:
+        return f"caractère inattendu {c!r} (U+{ord(c):04X}) : retirez-le, ou mettez-le dans une chaîne"
     return f"unexpected character {c!r} (U+{ord(c):04X})"
 
 
-def _where(text: str, position: int) -> str:
+def _where(text: str, position: int, lang: str = "en") -> str:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
-    return f"line {line}, column {column}"
+    return f"ligne {line}, colonne {column}" if lang == "fr" else f"line {line}, column {column}"
 
 
 def source_position(tokens: Sequence[Token], text: str, written_column: int) -> str | None:

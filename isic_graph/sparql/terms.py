@@ -22,11 +22,14 @@ def iri(value: str) -> str:
     """`<value>`, for an absolute IRI; UsageError for anything else."""
     if not isinstance(value, str) or NOT_IN_IRIREF.search(value):
         raise UsageError(f"{_shown(value)} is not an IRI (spaces, control characters and <>\"{{}}|^`\\ are not "
-                         "allowed)")
+                         "allowed)",
+                         fr=f"{_shown(value)} n'est pas une IRI (les espaces, les caractères de contrôle et "
+                            "<>\"{}|^`\\ n'y sont pas permis)")
     try:
         return str(NamedNode(value))
     except ValueError as exc:
-        raise UsageError(f"{_shown(value)} is not an absolute IRI: {exc}") from None
+        raise UsageError(f"{_shown(value)} is not an absolute IRI: {exc}",
+                         fr=f"{_shown(value)} n'est pas une IRI absolue (le lecteur dit, en anglais : {exc})") from None
 
 
 def iris(values: Iterable[str]) -> str:
@@ -49,7 +52,9 @@ def literal(value: str, datatype: str | None = None, language: str | None = None
             return str(Literal(value, language=language))
         return str(Literal(value, datatype=NamedNode(iri(datatype)[1:-1]) if datatype else None))
     except ValueError as exc:
-        raise UsageError(f"{_shown(value)} cannot be written as a literal: {exc}") from None
+        raise UsageError(f"{_shown(value)} cannot be written as a literal: {exc}",
+                         fr=f"{_shown(value)} ne peut pas s'écrire comme un littéral (le lecteur dit, en anglais : "
+                            f"{exc})") from None
 
 
 def _shown(value: object) -> str:

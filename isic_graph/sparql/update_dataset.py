@@ -62,14 +62,20 @@ def for_engine(checked: Checked, using: Sequence[str] = (), using_named: Sequenc
         return ForEngine(checked, tuple(using), tuple(using_named))
     if using or using_named:
         raise UsageError("an update holding USING, USING NAMED or WITH may not also be sent with using-graph-uri "
-                         "or using-named-graph-uri (SPARQL 1.1 Protocol): name its dataset in one place")
+                         "or using-named-graph-uri (SPARQL 1.1 Protocol): name its dataset in one place",
+                         fr="une mise à jour qui contient USING, USING NAMED ou WITH ne peut pas être envoyée aussi "
+                            "avec using-graph-uri ou using-named-graph-uri (protocole SPARQL 1.1) : nommez son jeu "
+                            "de données à un seul endroit")
     operations = [_rewrite(tokens, start, end) for start, end in _operations(tokens)]
     datasets = {op.dataset for op in operations if op.reads}
     dataset = next((d for d in datasets if d is not None), None)
     if dataset is not None and len(datasets) > 1:
         raise UsageError("the USING and USING NAMED clauses of an update apply here to every operation of its "
                          "request that reads the store: send an operation with USING in a request of its own, "
-                         "or give each DELETE / INSERT … WHERE of the request the same USING clauses")
+                         "or give each DELETE / INSERT … WHERE of the request the same USING clauses",
+                         fr="les clauses USING et USING NAMED d'une mise à jour valent ici pour toutes les opérations "
+                            "de sa demande qui lisent la base : envoyez une opération avec USING dans une demande à "
+                            "part, ou donnez à chaque DELETE / INSERT … WHERE de la demande les mêmes clauses USING")
     written: list[Token] = []
     for i, op in enumerate(operations):
         if i:
@@ -104,7 +110,10 @@ def _rewrite(tokens: Sequence[Token], start: int, end: int) -> _Operation:
                                                      and body[1].is_punct("{"))):
         if any(t.is_word("WITH", "USING") for t in body):
             raise UsageError("WITH and USING belong to a DELETE / INSERT … WHERE operation: WITH <graph> first, "
-                             "then DELETE { … } and / or INSERT { … }, then USING <graph> clauses, then WHERE { … }")
+                             "then DELETE { … } and / or INSERT { … }, then USING <graph> clauses, then WHERE { … }",
+                             fr="WITH et USING appartiennent à une opération DELETE / INSERT … WHERE : d'abord WITH "
+                                "<graphe>, puis DELETE { … } et / ou INSERT { … }, puis les clauses USING <graphe>, "
+                                "puis WHERE { … }")
         reads = first is not None and (first.is_word(*READING) or (
             first.is_word("DELETE") and len(body) > 1 and body[1].is_word("WHERE")))
         return _Operation(prologue + tuple(body), None, reads)
@@ -113,12 +122,14 @@ def _rewrite(tokens: Sequence[Token], start: int, end: int) -> _Operation:
     i = 0
     if first.is_word("WITH"):
         if len(body) < 2 or body[1].kind not in ("iri", "pname") or expand(body[1], prefixes, base) is None:
-            raise UsageError("WITH must name a graph by its IRI (or a declared prefixed name)")
+            raise UsageError("WITH must name a graph by its IRI (or a declared prefixed name)",
+                             fr="WITH doit nommer un graphe par son IRI (ou par un nom préfixé déclaré)")
         graph, i = body[1], 2
     written: list[Token] = []
     while i < len(body) and body[i].is_word("DELETE", "INSERT"):
         if i + 1 >= len(body) or not body[i + 1].is_punct("{"):
-            raise UsageError(f"{body[i].value.upper()} must be followed by a template in braces")
+            raise UsageError(f"{body[i].value.upper()} must be followed by a template in braces",
+                             fr=f"{body[i].value.upper()} doit être suivi d'un modèle de triplets entre accolades")
         close = _closing(body, i + 1)
         template = body[i + 2:close]
         written += [body[i], body[i + 1], *(_into(template, graph) if graph is not None else template), body[close]]
@@ -130,12 +141,14 @@ def _rewrite(tokens: Sequence[Token], start: int, end: int) -> _Operation:
         name = body[i + 1 + named_clause] if i + 1 + named_clause < len(body) else None
         iri = expand(name, prefixes, base) if name is not None else None
         if iri is None:
-            raise UsageError("USING must name a graph by its IRI (or a declared prefixed name)")
+            raise UsageError("USING must name a graph by its IRI (or a declared prefixed name)",
+                             fr="USING doit nommer un graphe par son IRI (ou par un nom préfixé déclaré)")
         (named if named_clause else using).append(iri)
         i += 2 + named_clause
     if i + 1 >= len(body) or not body[i].is_word("WHERE") or not body[i + 1].is_punct("{") \
             or _closing(body, i + 1) != len(body) - 1:
-        raise UsageError("a DELETE / INSERT operation ends with WHERE { … }")
+        raise UsageError("a DELETE / INSERT operation ends with WHERE { … }",
+                         fr="une opération DELETE / INSERT se termine par WHERE { … }")
     pattern = body[i + 1:]
     dataset = (tuple(using), tuple(named)) if using or named else None
     if graph is not None and dataset is None:
@@ -183,7 +196,8 @@ def _closing(tokens: Sequence[Token], opening: int) -> int:
             depth -= 1
             if depth == 0:
                 return i
-    raise UsageError("a bracket of the update is not closed")
+    raise UsageError("a bracket of the update is not closed",
+                     fr="une parenthèse ou une accolade de la mise à jour n'est pas fermée : ajoutez celle qui manque")
 
 
 def writes_default_graph(tokens: Sequence[Token]) -> bool:

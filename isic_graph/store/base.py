@@ -17,6 +17,8 @@ from isic_graph.store.results import QueryResult, SelectResult
 # Oxigraph's words when an update's CREATE names a graph that exists, or its DROP, CLEAR, MOVE... one that does not
 # how RocksDB says ENOSPC: Oxigraph answers HTTP 500 with it, pyoxigraph an OSError
 NO_SPACE = "No space left on device"
+FULL_FR = ("le disque de la base est plein : rien n'a été enregistré, et ce qui l'est reste lisible ; renvoyez la "
+           "demande une fois de la place libérée")
 FULL_MESSAGE = ("the store's disk is full: nothing was written, and what is stored stays readable; "
                 "send again once disk space has been freed")
 GRAPH_STATE = re.compile(r"The graph (<[^<>\s]*>) (does not exist|already exists)")
@@ -103,7 +105,7 @@ class Store(ABC):
     def select(self, sparql: str) -> SelectResult:
         result = self.query(sparql)
         if not isinstance(result, SelectResult):
-            raise UsageError("a SELECT query was expected")
+            raise UsageError("a SELECT query was expected", fr="une requête SELECT était attendue")
         return result
 
     def graph_names(self) -> list[str]:

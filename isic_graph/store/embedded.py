@@ -14,7 +14,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 
 from isic_graph.errors import StorageFull, StoreError, StoreLocked, UsageError
 from isic_graph.progress import OnStep, ReadCounter, ignore
-from isic_graph.store.base import FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
+from isic_graph.store.base import FULL_FR, FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
 from isic_graph.store.results import QueryResult, from_pyoxigraph
 from isic_graph.store.swap import held, put_in_place, ready, recover, staging_folder, sweep
 
@@ -39,7 +39,9 @@ class EmbeddedStore(Store):
     def _apply(self, sparql: str, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
         if using_graphs or using_named_graphs:  # pyoxigraph takes no protocol dataset for an update
             raise UsageError("using-graph-uri and using-named-graph-uri are taken by the server's /update; "
-                             "write USING in the update itself")
+                             "write USING in the update itself",
+                             fr="using-graph-uri et using-named-graph-uri sont reçus par /update du serveur ; écrivez "
+                                "USING dans la mise à jour elle-même")
         self._written = True
         try:
             self._store.update(sparql)
@@ -123,7 +125,9 @@ class EmbeddedStore(Store):
             raise StoreError(f"{nquads_gz} cannot be loaded: {exc}") from None
         except OSError as exc:
             if NO_SPACE in str(exc):
-                raise StorageFull(f"the disk is full: {nquads_gz} cannot be loaded beside the store") from None
+                raise StorageFull(f"the disk is full: {nquads_gz} cannot be loaded beside the store",
+                                  fr=f"le disque est plein : {nquads_gz} ne peut pas être chargé à côté de la base"
+                                  ) from None
             raise StoreError(f"{nquads_gz} cannot be loaded: {exc}") from None
 
     def take_place_of(self, other: EmbeddedStore) -> Path | None:
@@ -186,7 +190,7 @@ def in_a_copy(store: EmbeddedStore) -> Iterator[EmbeddedStore]:
 
 def _write_error(exc: OSError) -> StoreError:
     if NO_SPACE in str(exc):
-        return StorageFull(FULL_MESSAGE)
+        return StorageFull(FULL_MESSAGE, FULL_FR)
     return StoreError(f"update failed: {exc}")
 
 
@@ -208,5 +212,8 @@ def _opened(path: Path | None) -> pyoxigraph.Store:
         if NO_SPACE in str(exc):
             raise StorageFull(f"the disk of the store at {path} is full: opening the store needs free space "
                               "(as much as its write-ahead log, the numbered *.log files); nothing stored "
-                              "is lost") from None
+                              "is lost",
+                              fr=f"le disque de la base {path} est plein : ouvrir la base demande de la place libre "
+                                 "(autant que son journal d'écriture, les fichiers *.log numérotés) ; rien de ce qui "
+                                 "est enregistré n'est perdu") from None
         raise StoreError(f"cannot open the store at {path}: {exc}") from None

@@ -203,7 +203,10 @@ class Engine:
         needed = log_bytes(self.location) + MIN_FREE
         if shutil.disk_usage(self.location).free < needed:
             raise StorageFull(f"the store's disk is still full: writes resume once {needed // 2**20 + 1} MiB "
-                              "are free; nothing was written, and what is stored stays readable")
+                              "are free; nothing was written, and what is stored stays readable",
+                              fr=f"le disque de la base est encore plein : les écritures reprennent quand "
+                                 f"{needed // 2**20 + 1} Mio sont libres ; rien n'a été écrit, et ce qui est "
+                                 "enregistré reste lisible")
         generation = self.generation
         self.restart(generation, "reopening the store after a full disk, now that there is room")
         deadline = time.monotonic() + self.start_timeout
@@ -211,7 +214,9 @@ class Engine:
             time.sleep(0.02)
         if self.answering <= generation:
             raise StoreUnavailable("the query engine is being started again after a full disk; nothing was "
-                                   "written: send again in a moment")
+                                   "written: send again in a moment",
+                                   fr="le moteur de requêtes redémarre après un disque plein ; rien n'a été écrit : "
+                                      "renvoyez dans un instant")
         self.storage_full = False
 
     def killed_from_outside(self, generation: int, wait: float = 0.5) -> bool:
@@ -311,7 +316,10 @@ class Engine:
                 if NO_SPACE in message:
                     raise StorageFull("the store's disk is full: the query engine needs free space to open the "
                                       "store (as much as its write-ahead log, the numbered *.log files); nothing "
-                                      "stored is lost")
+                                      "stored is lost",
+                                      fr="le disque de la base est plein : le moteur de requêtes a besoin de place "
+                                         "pour ouvrir la base (autant que son journal d'écriture, les fichiers *.log "
+                                         "numérotés) ; rien de ce qui est enregistré n'est perdu")
                 if PORT_TAKEN in message and self.answering == 0 and self._port_tries < PORT_TRIES:
                     # another program bound the free port between our choice and the engine's bind: choose again
                     # (only before the engine first answered: the web app then holds its address)

@@ -41,7 +41,7 @@ from isic_graph.rdf.formats import RESULTS, formats_for, media_types
 from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.default_graph import SEPARATOR
 from isic_graph.sparql.terms import iri
-from isic_graph.store.base import FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
+from isic_graph.store.base import FULL_FR, FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
 from isic_graph.store.capping import cap
 from isic_graph.store.results import QueryResult, SelectResult, from_pyoxigraph
 from isic_graph.store.version import StoreVersion
@@ -100,6 +100,9 @@ def engine_failure(status: int, detail: str) -> IsicError:
                          f"la fonction <{unsupported.group(1)}> n'est pas une de celles du moteur de requêtes")
     return EngineFailed(f"the query engine answered HTTP {status}: {detail}")
 
+
+CUT_WRITE = ("la base n'a pas pu être jointe, ou a cessé de répondre pendant cette écriture : l'écriture a été "
+             "appliquée en entier ou pas du tout ; renvoyez-la dans un instant")
 
 class RemoteStore(Store):
     """A store behind SPARQL 1.1 query and update endpoints whose default graph is the store's own (not the
@@ -184,12 +187,13 @@ class RemoteStore(Store):
                 return RawResponse(response.status, content_type, capped.body, capped.truncated)
         except NewConnectionError as exc:  # before TransportTimeout: to urllib3, a ConnectTimeoutError
             if isinstance(exc.__cause__, ConnectionRefusedError):
-                raise StoreUnavailable("the query engine is not accepting connections") from None
+                raise StoreUnavailable("the query engine is not accepting connections",
+                                       fr="le moteur de requêtes n'accepte pas de connexion") from None
             raise StoreError(f"the query engine could not be reached: {exc.__cause__ or exc}") from None
         except TransportTimeout:
             if time.monotonic() < deadline - 0.01:  # the store's own limit, not the query's
                 raise StoreError("the query engine stopped answering") from None
-            raise QueryTimeout("the query ran past its deadline") from None
+            raise QueryTimeout("the query ran past its deadline", fr="la requête a dépassé son délai") from None
         except (TransportError, OSError) as exc:
             raise StoreError(f"the query engine stopped while answering: {exc!r}") from None
 
@@ -207,7 +211,8 @@ class RemoteStore(Store):
                 self._post(self.update_url, form, "*/*")
             except StoreUnavailable:
                 raise StoreUnavailable("the store could not be reached, or stopped answering during this write: "
-                                       "the write was applied whole or not at all; send it again in a moment") from None
+                                       "the write was applied whole or not at all; send it again in a moment",
+                                       fr=CUT_WRITE) from None
             finally:  # whatever happened, answers computed before may be wrong now
                 if self.version is not None:
                     self.version.bump()
@@ -226,7 +231,8 @@ class RemoteStore(Store):
                            urllib3.Timeout(connect=self.timeout, read=max(self.timeout, STREAMED_UPDATE_TIMEOUT)))
             except StoreUnavailable:
                 raise StoreUnavailable("the store could not be reached, or stopped answering during this write: "
-                                       "the write was applied whole or not at all; send it again in a moment") from None
+                                       "the write was applied whole or not at all; send it again in a moment",
+                                       fr=CUT_WRITE) from None
             finally:
                 if self.version is not None:
                     self.version.bump()
@@ -379,7 +385,9 @@ class RemoteStore(Store):
                 status, content_type = response.status, response.headers.get("Content-Type", "")
         except (TransportError, OSError):
             raise StoreUnavailable("the store is not reachable, or stopped answering; nothing may have been "
-                                   "written: retry in a moment") from None
+                                   "written: retry in a moment",
+                                   fr="la base est injoignable, ou a cessé de répondre ; rien n'a peut-être été "
+                                      "écrit : réessayez dans un instant") from None
         if status >= 300:
             detail = content.decode("utf-8", "replace")[:500]
             if too_large_for_engine(status, detail):
@@ -392,7 +400,7 @@ class RemoteStore(Store):
             if refusal is not None:
                 raise refusal
             if NO_SPACE in detail:
-                raise StorageFull(FULL_MESSAGE)
+                raise StorageFull(FULL_MESSAGE, FULL_FR)
             raise StoreError(f"the SPARQL server at {url} answered HTTP {status}: {detail}")
         return content, content_type.split(";")[0].strip().lower() or "text/plain"
 
@@ -414,7 +422,7 @@ class _Deadline:
             return b"".join(iter(lambda: self.read(BLOCK), b""))
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise QueryTimeout("the query ran past its deadline")
+            raise QueryTimeout("the query ran past its deadline", fr="la requête a dépassé son délai")
         sock = getattr(getattr(self._response, "connection", None), "sock", None)
         if sock is not None:
             sock.settimeout(left)

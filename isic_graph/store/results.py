@@ -98,7 +98,8 @@ def term_value(term: NamedNode | BlankNode | Literal | Triple) -> str:
     """The IRI, blank-node id or lexical form of a term (RDF-star quoted triples are refused)."""
     if isinstance(term, Triple):
 
-        raise UsageError("RDF-star quoted triples are not supported")
+        raise UsageError("RDF-star quoted triples are not supported",
+                         fr="les triplets cités de RDF-star ne sont pas pris en charge")
     return term.value
 
 

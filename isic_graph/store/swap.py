@@ -72,7 +72,9 @@ def held(store: Path) -> Iterator[None]:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise StoreLocked(f"the store at {store} was opened by another process meanwhile: nothing was "
-                              "restored; stop it and restore again") from None
+                              "restored; stop it and restore again",
+                              fr=f"la base {store} a été ouverte entre-temps par un autre programme : rien n'a été "
+                                 "restauré ; arrêtez-le et restaurez de nouveau") from None
         yield
     finally:
         os.close(handle)  # releases the lock

@@ -190,10 +190,15 @@ def _write_reference(graph: str) -> Response:
 def _body_document() -> Document:
     if not request.mimetype:
         raise UnsupportedFormat("say what the body is with a Content-Type (text/turtle, application/n-triples, "
-                                "application/ld+json)")
+                                "application/ld+json)",
+                                fr="dites ce qu'est le corps par un Content-Type (text/turtle, application/n-triples, "
+                                   "application/ld+json)")
     fmt = format_for_media_type(request.mimetype)
     if fmt.rdf_format is None or fmt.dataset:
-        raise UnsupportedFormat(f"{request.mimetype} is not accepted for one graph; send Turtle, N-Triples or JSON-LD")
+        raise UnsupportedFormat(f"{request.mimetype} is not accepted for one graph; send Turtle, N-Triples or JSON-LD",
+                                fr=f"le format {request.mimetype} n'est pas accepté pour un graphe (il en porte "
+                                   "plusieurs, ou n'est pas du RDF lu ici) : envoyez du Turtle, du N-Triples ou du "
+                                   "JSON-LD")
     return Document(f"body{fmt.extension}", request.get_data(), fmt)
 
 

@@ -35,7 +35,8 @@ class Writes:
     def begin(self) -> None:
         with self._idle:
             if self._closing:
-                raise StoreUnavailable("the server is shutting down; send the write again in a moment")
+                raise StoreUnavailable("the server is shutting down; send the write again in a moment",
+                                       fr="le serveur s'arrête ; renvoyez l'écriture dans un instant")
             self._count += 1
         try:
             self._prepare()

@@ -95,7 +95,9 @@ def _shown(name: str, filters: Filters, lang: str) -> PartnershipMap | Coverage:
         return partnership_map(store, filters, services().graphs, lang)
     if name.startswith("coverage-") and name[len("coverage-"):] in TITLES:
         return coverage(store, name[len("coverage-"):], filters, lang)
-    raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories")
+    raise NotFound(f"no map {name!r}: the maps are partnerships, coverage-territories and coverage-categories",
+                   fr=f"aucune carte {name!r} : les cartes sont partnerships, coverage-territories et "
+                      "coverage-categories")
 
 
 def _drawn(name: str, kind: str, lang: str, found: PartnershipMap | Coverage) -> bytes:
@@ -109,7 +111,7 @@ def _drawn(name: str, kind: str, lang: str, found: PartnershipMap | Coverage) ->
 @per_store_version
 def drawing(name: str, kind: str) -> Response:
     if kind not in KINDS:
-        raise NotFound("maps are drawn as .svg or .png")
+        raise NotFound("maps are drawn as .svg or .png", fr="les cartes sont dessinées en .svg ou en .png")
     return Response(_drawing(name, kind, _filters(), language()), content_type=KINDS[kind])
 
 

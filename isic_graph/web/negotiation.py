@@ -26,7 +26,9 @@ def negotiate(offers: Iterable[str]) -> str:
     aliased = JSON_LD in offered and PLAIN_JSON not in offered
     best = request.accept_mimetypes.best_match([*offered, PLAIN_JSON] if aliased else offered)
     if best is None:
-        raise NotAcceptable(f"available as {', '.join(offered)}, not {request.headers.get('Accept')}")
+        raise NotAcceptable(f"available as {', '.join(offered)}, not {request.headers.get('Accept')}",
+                            fr=f"aucun des formats demandés (Accept: {request.headers.get('Accept')}) n'est "
+                               f"disponible ; demandez l'un de ceux-ci : {', '.join(offered)}")
     return JSON_LD if aliased and best == PLAIN_JSON else best
 
 

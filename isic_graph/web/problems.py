@@ -42,6 +42,7 @@ PROBLEM_JSON = "application/problem+json"
 PAGE_WORDS = {"fr": {"home": "Accueil", "search": "Recherche", "query": "Requêtes SPARQL"},
               "en": {"home": "Home", "search": "Search", "query": "SPARQL queries"}}
 LOG = logging.getLogger("isic_graph.errors")
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"})
 SAME_CODE = {415: "unsupported-format"}  # the HTTP errors Flask raises whose code is the one ours give the status
 FRENCH = {  # by code: the title, and the detail when the error has no French words of its own
     "bad-request": ("Requête mal formée", "la requête ou la commande est mal formée"),
@@ -241,7 +242,14 @@ def register(app: Flask) -> None:
         else:
             code = SAME_CODE.get(exc.code or 500) or (exc.name or "error").lower().replace(" ", "-")
             extra: dict[str, Any] = {}
-            title, detail = _in_french(code, exc.name or "Error", exc.description or "", None, extra)
+            allowed = sorted(m for m in getattr(exc, "valid_methods", None) or () if m not in ("HEAD", "OPTIONS")) \
+                if exc.code == 405 and exc.response is None else []
+            described, own = exc.description or "", None
+            if allowed:  # the methods the address answers, in both languages
+                said = request.method if request.method in METHODS else None  # a method of its own: not repeated
+                described = f"{said or 'this method'} does not apply here: this address answers {', '.join(allowed)}"
+                own = f"{said or 'cette méthode'} ne s'applique pas ici : cette adresse répond à {', '.join(allowed)}"
+            title, detail = _in_french(code, exc.name or "Error", described, own, extra)
             response = problem(exc.code or 500, code, title, detail, **extra)
         if exc.code == 405 and exc.response is None:
             valid = getattr(exc, "valid_methods", None)

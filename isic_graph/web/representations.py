@@ -21,7 +21,8 @@ def suffix_of(slug: str) -> tuple[str, str | None]:
 
 def known(suffix: str | None) -> str | None:
     if suffix is not None and suffix not in SUFFIXES:
-        raise NotFound(f"no .{suffix} form; there are {', '.join('.' + s for s in SUFFIXES)}")
+        raise NotFound(f"no .{suffix} form; there are {', '.join('.' + s for s in SUFFIXES)}",
+                       fr=f"aucune forme .{suffix} ; les formes sont {', '.join('.' + s for s in SUFFIXES)}")
     return suffix
 
 
@@ -29,7 +30,9 @@ def negotiate_form(offers: list[str], suffix: str | None) -> str:
     """The media type of the answer: the suffix's, else the best match of Accept (Turtle without one)."""
     if suffix is not None:
         if SUFFIXES[suffix] not in offers:
-            raise NotFound(f"no .{suffix} form of this resource")
+            raise NotFound(f"no .{suffix} form of this resource",
+                           fr=f"cette ressource n'a pas de forme .{suffix} ; demandez-la sans suffixe, ou avec un "
+                              "autre")
         return SUFFIXES[suffix]
     return negotiate(offers)
 

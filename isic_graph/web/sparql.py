@@ -62,7 +62,8 @@ def sparql() -> Response:
     s.budget.check(client)
     started = time.monotonic()
     try:  # the client's time: checking the query, calling the peers it names, then running it
-        checked = check_asked(query, s.limits, s.store, default_graphs, named_graphs)  # as `isic-graph query`
+        checked = check_asked(query, s.limits, s.store, default_graphs, named_graphs,  # as `isic-graph query`
+                              s.graphs.service)
         accept = answer_type(checked.form)
         dataset = bool(checked.dataset or default_graphs or named_graphs)
         default_graphs, named_graphs = each_once(checked, default_graphs, named_graphs)  # as `isic-graph query`
@@ -90,7 +91,9 @@ def sparql() -> Response:
         s.budget.charge(client, time.monotonic() - started)
     if answer.status == 406:
         raise NotAcceptable(f"no result format matches Accept: {accept}; results are available as "
-                            + ", ".join(available(checked.form)))
+                            + ", ".join(available(checked.form)),
+                            fr=f"aucun format de résultats ne correspond à Accept: {accept} ; les résultats sont "
+                               "disponibles en " + ", ".join(available(checked.form)))
     if answer.status >= 400:
         said = _engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
         raise UsageError(said or f"the query was refused ({answer.status})",

@@ -48,15 +48,18 @@ def update() -> Response:
         operations = [utf8_body()]
     else:
         raise UnsupportedFormat("an update is sent as application/x-www-form-urlencoded or "
-                                "application/sparql-update")
+                                "application/sparql-update",
+                                fr="une mise à jour s'envoie en application/x-www-form-urlencoded ou en "
+                                   "application/sparql-update")
     if len(operations) != 1:
-        raise UsageError("exactly one update parameter is expected")
+        raise UsageError("exactly one update parameter is expected",
+                         fr="un seul paramètre update est attendu : envoyez une mise à jour par demande")
     using = request.args.getlist("using-graph-uri") + (
         params.getlist("using-graph-uri") if params is not request.args else [])
     named = request.args.getlist("using-named-graph-uri") + (
         params.getlist("using-named-graph-uri") if params is not request.args else [])
     s = services()
-    checked = for_engine(check_update(operations[0], s.limits), using, named)
+    checked = for_engine(check_update(operations[0], s.limits, s.graphs.service), using, named)
     if checked.using or checked.using_named:  # read graphs, as /sparql's dataset: WITH may name a new one to write
         read = [*checked.using, *checked.using_named]
         check_dataset(read, s.store.graphs_among(read))

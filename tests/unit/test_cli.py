@@ -264,3 +264,12 @@ def test_query_with_service_load_or_an_update_is_refused_as_on_sparql(  # type: 
     result = cli("query", query)
     assert result.exit_code == 2, result.output
     assert f"error: {said}" in result.output and "Traceback" not in result.output
+
+
+def test_query_resolves_relative_iris_against_the_service_not_the_engine(cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.test_relative_iris import ANSWERS, values
+    for query, expected in ANSWERS.items():
+        result = cli("query", query, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        assert values(result.output) == [expected], query
+        assert "127.0.0.1" not in result.output

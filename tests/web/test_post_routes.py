@@ -110,5 +110,10 @@ def test_post_still_reaches_the_routes_and_other_405s_are_unchanged(client: Flas
     assert client.post("/update", data={"update": "CLEAR ALL"}).status_code == 401
     assert client.post("/api/validate", data=b"", content_type="text/turtle").status_code == 401
     other = client.put("/sparql", headers={"Accept": "application/json"})
-    assert other.status_code == 405 and other.json["detail"] == "The method is not allowed for the requested URL."
+    assert other.status_code == 405 and other.json["detail"] == ("PUT does not apply here: this address answers "
+                                                                 "GET, POST")
     assert "GET" in other.headers["Allow"]
+    french = client.put("/sparql", headers={"Accept": "application/json", "Accept-Language": "fr"})
+    assert french.json["detail"] == "PUT ne s'applique pas ici : cette adresse répond à GET, POST"
+    own = client.open("/sparql", method="JEAN.DUPONT", headers={"Accept": "application/json"})
+    assert own.status_code == 405 and "JEAN" not in own.json["detail"], own.json  # a method of its own: not repeated

@@ -3,15 +3,21 @@ English otherwise; the machine `code` is the same in both."""
 
 from __future__ import annotations
 
+import ast
+import inspect
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import isic_graph
+import isic_graph.errors as errors
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.errors import BudgetExceeded
+from isic_graph.errors import BudgetExceeded, UsageError
 from isic_graph.query.budget import Concurrency, TimeBudget
+from isic_graph.web.problems import FRENCH as FRENCH_WORDS
 from isic_graph.web.problems import from_error
 from tests.conftest import ADMIN, BASE, bearer
 
@@ -102,12 +108,81 @@ def test_the_lang_parameter_chooses_as_on_the_pages(client: FlaskClient) -> None
     assert french["detail"].startswith("aucune description") and english["detail"].startswith("no description")
 
 
-def test_a_message_without_french_words_gives_its_class_words_and_keeps_the_english(client: FlaskClient) -> None:
-    answer = client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } \\u0041"},
-                         headers={"Accept-Language": "fr"})
-    document = problem(answer, 400)
+def test_a_message_without_french_words_gives_its_class_words_and_keeps_the_english(app: Flask) -> None:
+    with app.test_request_context("/sparql", headers={"Accept-Language": "fr"}):
+        document = from_error(UsageError("something only said in English")).get_json()
     assert document["code"] == "bad-request" and document["title"] == "Requête mal formée"
-    assert document["detail"] == "la requête ou la commande est mal formée" and "backslash" in document["detail_en"]
+    assert document["detail"] == "la requête ou la commande est mal formée"
+    assert document["detail_en"] == "something only said in English"
+
+
+GENERIC = {words for _, words in FRENCH_WORDS.values()}
+NINE_SERVICES = "SELECT * WHERE { " + " ".join(f"SERVICE <http://127.0.0.2:8999/{i}> {{ ?s ?p ?o }}"
+                                                for i in range(9)) + " }"
+# (what, method, path, query string, body, content type, other headers, status, the reason's key word in French)
+REASONS: list[tuple[str, str, str, dict[str, str], Any, str | None, dict[str, str], int, str]] = [
+    ("service", "POST", "/sparql", {}, {"query": "SELECT * WHERE { SERVICE <http://127.0.0.2:8999/> { ?s ?p ?o } }"},
+     None, {}, 400, "SERVICE n'est pas permis ici"),
+    ("nine-services", "POST", "/sparql", {}, {"query": NINE_SERVICES}, None, {}, 400, "pairs enregistrés"),
+    ("service-variable", "POST", "/sparql", {}, {"query": "SELECT * WHERE { SERVICE ?e { ?s ?p ?o } }"}, None, {},
+     400, "pas par une variable"),
+    ("service-in-service", "POST", "/sparql", {},
+     {"query": "SELECT * WHERE { SERVICE <http://x/> { SERVICE <http://y/> { ?s ?p ?o } } }"}, None, {}, 400,
+     "un SERVICE dans un SERVICE"),
+    ("backslash", "POST", "/sparql", {}, {"query": "SELECT * WHERE { \\u0053 }"}, None, {}, 400,
+     "barre oblique inverse"),
+    ("nul", "POST", "/sparql", {}, {"query": "SELECT * WHERE { ?s ?p ?o }\x00"}, None, {}, 400,
+     "caractère inattendu '\\x00'"),
+    ("open-string", "POST", "/sparql", {}, {"query": 'SELECT * WHERE { ?s ?p "x }'}, None, {}, 400,
+     "chaîne qui n'est pas fermée"),
+    ("not-a-character", "POST", "/sparql", {}, {"query": "SELECT * WHERE { ?s ?p '\\uD800' }"}, None, {}, 400,
+     "n'est pas un caractère Unicode"),
+    ("results-406", "POST", "/sparql", {}, {"query": "ASK {}"}, None, {"Accept": "image/png"}, 406,
+     "aucun format de la réponse"),
+    ("gsp-n-quads", "POST", "/graph-store", {"graph": BASE + "graph/network/parler"}, b"", "application/n-quads",
+     {"Authorization": "Bearer {parler}"}, 415, "n'est pas accepté pour un graphe"),
+    ("gsp-no-type", "POST", "/graph-store", {"graph": BASE + "graph/network/parler"}, b"", None,
+     {"Authorization": "Bearer {parler}"}, 415, "dites ce qu'est le corps"),
+    ("sheets-png", "POST", "/api/networks/parler/sheets", {}, b"x", "image/png", {"Authorization": "Bearer {parler}"},
+     415, "le format 'image/png' n'est pas accepté ici ; envoyez"),
+    ("sheets-rdfxml", "POST", "/api/networks/parler/sheets", {}, b"<x/>", "application/rdf+xml",
+     {"Authorization": "Bearer {parler}"}, 415, "le format 'application/rdf+xml' n'est pas accepté"),
+    ("update-type", "POST", "/update", {}, b"CLEAR ALL", "text/plain", {"Authorization": f"Bearer {ADMIN}"}, 415,
+     "une mise à jour s'envoie"),
+    ("update-twice", "POST", "/update", {}, {"update": ["CLEAR SILENT GRAPH <urn:a>", "CLEAR SILENT GRAPH <urn:b>"]},
+     None, {"Authorization": f"Bearer {ADMIN}"}, 400, "donné plusieurs fois"),
+    ("dump-network", "GET", "/dumps/network/zzz.ttl", {}, None, None, {}, 404, "aucune donnée pour le réseau 'zzz'"),
+    ("dump-name", "GET", "/dumps/nulle-part.ttl", {}, None, None, {}, 404, "aucun export nommé"),
+    ("map", "GET", "/maps/zzz.svg", {}, None, None, {}, 404, "aucune carte 'zzz'"),
+    ("map-kind", "GET", "/maps/partnerships.gif", {}, None, None, {}, 404, "dessinées en .svg ou en .png"),
+    ("id-406", "GET", "/id/project/les-incompris", {}, None, None, {"Accept": "image/png"}, 406,
+     "aucun des formats demandés"),
+    ("method", "PUT", "/sparql", {}, {"query": "ASK {}"}, None, {}, 405,
+     "PUT ne s'applique pas ici : cette adresse répond à GET, POST"),
+    ("id-suffix", "GET", "/id/network/anas.nt", {}, None, None, {}, 200, ""),
+]
+
+
+@pytest.mark.parametrize("what, method, path, query, body, content_type, headers, status, words", REASONS,
+                         ids=[row[0] for row in REASONS])
+def test_each_refusal_says_its_own_reason_in_french(client: FlaskClient, tokens: dict[str, str], what: str,
+                                                    method: str, path: str, query: dict[str, str], body: Any,
+                                                    content_type: str | None, headers: dict[str, str], status: int,
+                                                    words: str) -> None:
+    sent = {name: value.format(**tokens) if "{" in value else value for name, value in headers.items()}
+    for language in ({"Accept-Language": "fr"}, {}):
+        answer = client.open(path, method=method, query_string=query, headers={**sent, **language},
+                             **({"data": body} if body is not None else {}),
+                             **({"content_type": content_type} if content_type else {}))
+        if status == 200:  # a row that must not be refused (keeps the table's paths honest)
+            assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+            return
+        document = problem(answer, status)
+        if language:  # its own French words: no English one beside them
+            assert document["detail"] not in GENERIC and words in document["detail"], document
+            assert "detail_en" not in document, document
+        else:
+            assert words not in document["detail"], document
 
 
 @pytest.mark.parametrize("language, words", [("fr", "réessayez dans"), ("en", "retry in")])
@@ -157,3 +232,39 @@ def test_the_refusals_of_searches_and_paths_have_their_own_french_words(client: 
     assert document["detail"].startswith(words) and "mal formée" not in document["detail"], document
     english = problem(client.get(path, query_string=query, headers={"Accept": "application/json"}), 400)
     assert english["detail"] != document["detail"] and "\x00" not in document["detail"], english
+
+
+
+def english_only_calls(source: str) -> list[int]:
+    """The lines of a module's source where it makes an error a client reads (a class whose message is public) from
+    English words alone: a call of the class with its message and without its French words (`fr`, by name or by
+    place)."""
+    classes = {name: value for name, value in vars(errors).items()
+               if isinstance(value, type) and issubclass(value, errors.IsicError) and value.public}
+    found: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes
+                and node.args):
+            continue
+        parameters = list(inspect.signature(classes[node.func.id].__init__).parameters)[1:]
+        french = next((parameters.index(p) for p in ("fr", "french") if p in parameters), None)
+        if french is None or (len(node.args) <= french and not any(k.arg in ("fr", "french", None)
+                                                                   for k in node.keywords)):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_scan_of_english_only_errors_finds_them() -> None:
+    source = ('raise UsageError("x")\nraise UsageError("x", "y")\nraise NotFound(f"{a}", fr="b")\n'
+              'raise StoreError("internal")\nraise PeerAnswerTooLarge("x", 5)\nraise Unreadable("f", 1, "e", "f")\n'
+              'raise UnsupportedFormat(message)\n')
+    assert english_only_calls(source) == [1, 5, 7]
+
+
+def test_every_error_a_client_reads_is_written_in_french_too() -> None:
+    package = Path(isic_graph.__file__).parent
+    modules = sorted(package.rglob("*.py"))
+    assert len(modules) > 50  # the whole package is read
+    found = [f"{path.relative_to(package)}:{line}" for path in modules
+             for line in english_only_calls(path.read_text(encoding="utf-8"))]
+    assert found == []

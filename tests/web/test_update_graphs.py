@@ -5,7 +5,6 @@ it describes a resource a network owns (422 not-owner, nothing written); and an 
 
 from __future__ import annotations
 
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient

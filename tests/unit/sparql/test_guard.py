@@ -147,3 +147,33 @@ def test_a_prologue_opening_with_version_is_read_as_sparql_1_2_writes_it() -> No
         check_query("VERSION '1.2' PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE x:y { ?s ?p ?o } }")
     with pytest.raises(UpdateNotAccepted):
         check_query('VERSION "1.2" PREFIX x: <urn:x:> INSERT DATA { x:s x:p x:o }')
+
+
+SERVICE_IRI = "http://localhost:5000/sparql"
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT (IRI("x") AS ?x) {}', 'SELECT (uri("x") AS ?x) {}', "SELECT * WHERE { BIND(<rel> AS ?x) }",
+    "SELECT ?x WHERE { VALUES ?x { <> } }", "PREFIX r: <id/> SELECT * { ?s a r:X }",
+    "BASE <b/> SELECT * { ?s a <X> }", "PREFIX r: <http://x/> BASE <http://y/> SELECT * { ?s a <X> }",
+])
+def test_a_text_that_leans_on_a_base_is_sent_with_the_services_first(query: str) -> None:
+    checked = check_query(query, base=SERVICE_IRI)
+    assert checked.text.startswith(f"BASE <{SERVICE_IRI}> ") and checked.source == query
+    assert checked.tokens[0].start == checked.tokens[1].start == -1 and checked.prologue >= 2
+
+
+@pytest.mark.parametrize("query", ["SELECT * { ?s a <http://x/X> }", "BASE <http://y/> SELECT * { ?s a <X> }",
+                                   'BASE <http://y/> SELECT (IRI("x") AS ?x) {}'])
+def test_a_text_that_needs_no_base_or_declares_an_absolute_one_first_is_sent_as_read(query: str) -> None:
+    assert not check_query(query, base=SERVICE_IRI).text.startswith(f"BASE <{SERVICE_IRI}>")
+
+
+def test_the_checks_read_the_iris_the_engine_resolves() -> None:
+    checked = check_query("SELECT * FROM <graph/a> FROM NAMED <../graph/b> WHERE { ?s ?p ?o }", base=SERVICE_IRI)
+    assert checked.dataset == ("http://localhost:5000/graph/a", "http://localhost:5000/graph/b")
+    assert check_query("SELECT * FROM <graph/a> WHERE { ?s ?p ?o }", base=None).dataset == ("graph/a",)
+    with pytest.raises(UsageError, match=r"SERVICE is not allowed here \(http://localhost:5000/peer\)"):
+        check_query("SELECT * WHERE { SERVICE <peer> { ?s ?p ?o } }", base=SERVICE_IRI)
+    update = check_update('INSERT DATA { GRAPH <g> { <a> <b> "c" } }', base=SERVICE_IRI)
+    assert update.text == f'BASE <{SERVICE_IRI}> INSERT DATA {{ GRAPH <g> {{ <a> <b> "c" }} }}'
