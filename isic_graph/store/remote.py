@@ -405,9 +405,13 @@ class RemoteStore(Store):
         return content, content_type.split(";")[0].strip().lower() or "text/plain"
 
 
-class _Cut(StoreError):
+class _Cut(Exception):
     """A streamed read whose connection to the store failed (`RemoteStore._chunks`: sent once more, or a
-    StoreError)."""
+    StoreError with its message); never raised out of this module."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class _Deadline:
