@@ -138,15 +138,20 @@ def accepted(path: Path, folder: Path, seconds: float, ends: int | None = None) 
         if time.monotonic() - started > seconds:
             outcome.finished = False
             return False
+        began = time.monotonic()
         try:
             ingest(store, validator, graphs, [Document("part.nt", "\n".join(lines).encode(), format_named("ntriples"))],
                    network, mode)
             outcome.ingested += 1
             outcome.triples += len(lines)
+            verdict = "accepted"
         except IsicError as refusal:
             report = getattr(refusal, "report", None)
             outcome.refused.append(f"{network}, submission {outcome.submissions}: {refusal}"
                                    + (f"\n{report.describe('en')}" if report is not None else ""))
+            verdict = "REFUSED"
+        print(f"  submission {outcome.submissions} ({network}, {mode.value}, {len(lines):,} triples): {verdict} in "
+              f"{time.monotonic() - began:.1f} s", file=sys.stderr)
         return True
 
     try:
@@ -174,8 +179,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"isic-accepted-{size}-") as folder:
             outcome = accepted(data, Path(folder), args.seconds, ends)
         failed |= not outcome.accepted
+        part = f", the first and last {ends} runs of a graph" if ends else ""
         print(f"{size}: {outcome.ingested} of {outcome.submissions} submissions ingested "
-              f"({outcome.triples:,} triples{', the first and last ' + str(ends) + ' replicas' if ends else ''}), "
+              f"({outcome.triples:,} triples{part}), "
               f"{len(outcome.refused)} refused, {len(outcome.numbers)} wrong or shared numbers, {outcome.seconds} s"
               f"{'' if outcome.finished else ', not finished in time'}")
         for problem in (outcome.refused + outcome.numbers)[:5]:
