@@ -226,7 +226,7 @@ def write_path(data: Path, folder: Path) -> dict[str, Any]:
     by_graph: dict[str, list[Any]] = {}
     for quad in quads:
         by_graph.setdefault(quad.graph_name.value, []).append(quad)
-    ordered = sorted(by_graph, key=lambda g: ("fcsf" in g, g))  # a network may cite the ones before it
+    ordered = list(by_graph)  # as the file first names them, an order they can be ingested in (generate.py)
     found: dict[str, Any] = {}
     for target in (1_000, 10_000, 100_000):
         batch: list[Any] = []

@@ -27,6 +27,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode(str(RDF.type))
 
 sys.path.insert(0, str(ROOT / "bench"))
+from accepted import accepted  # noqa: E402
 from generate import generate  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def sheet(path: Path) -> list[Triple]:
 
 @pytest.fixture(scope="module")
 def generated() -> list[Triple]:
-    """One replica of the two sample networks, as bench/generate.py makes it: valid data."""
+    """The two sample networks and one replica of them, as bench/generate.py makes it: valid data."""
     out = io.StringIO()
     generate(1, out)
     return [q.triple for q in parse(out.getvalue().encode(), format=RdfFormat.N_QUADS)]
@@ -137,6 +138,18 @@ def test_compiled_shapes_report_what_pyshacl_reports_on_every_fixture(path: Path
 def test_generated_data_conforms_for_both(generated: list[Triple], validator: Validator, reports: Path) -> None:
     assert compiled_results(validator, generated) == pyshacl_results(validator, generated, reports) == set()
     assert validator.proves_conformance(generated)
+
+
+def test_generated_networks_are_accepted_as_they_would_submit_them(tmp_path: Path) -> None:
+    """The bench's data at its smallest size (10k triples), submitted network by network through every check a
+    submission goes through (shapes, ownership, identifiers' keys, unknown references): nothing refused, every
+    SIRET and RNA number right and an organisation's own. The larger sizes: tests/live/test_bench_data.py."""
+    path = tmp_path / "isic-10k.nq"
+    with path.open("w", encoding="utf-8") as out:
+        written = generate(10_000, out)
+    outcome = accepted(path, tmp_path, seconds=600)
+    assert outcome.refused == [] and outcome.numbers == []
+    assert outcome.ingested == outcome.submissions == 12 and outcome.triples == written  # the samples, 5 replicas
 
 
 @pytest.mark.parametrize("name", MUTATIONS)
