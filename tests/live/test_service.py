@@ -231,6 +231,23 @@ def test_a_peer_answering_a_number_the_parser_cannot_take_is_a_502_and_the_serve
     assert found == [{"s": ", " + LONG.decode()}]  # the same digits in a string are a value; the server still answers
 
 
+def test_a_peers_bad_term_holding_personal_data_is_masked_in_both_languages(world: World) -> None:
+    local, hostile = world.local, world.hostile
+    bad = {"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "jean.dupont@exemple.fr",
+                                                                      "value": "06 12 34 56 78"}}]}}
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"}, json.dumps(bad).encode())
+    sparql = f"SELECT * WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }}"
+    status, code, english = problem(query(local.url, sparql))
+    assert (status, code) == (502, "peer-unavailable")
+    assert english.endswith('is not valid RDF: a *** (email) term "*** (phone)"'), english
+    status, code, french = request_fr(local.url, sparql)
+    assert (status, code) == (502, "peer-unavailable")
+    assert french.endswith("n'est pas du RDF valide : un terme de type « *** (adresse e-mail) », de valeur "
+                           "« *** (numéro de téléphone) »"), french
+    for detail in (english, french):
+        assert "dupont" not in detail and "exemple" not in detail and "06 12" not in detail
+
+
 def request_fr(url: str, sparql: str) -> tuple[int, str, str]:
     form = urllib.parse.urlencode({"query": sparql}).encode()
     answer = request(f"{url}/sparql", "POST", form, {"Content-Type": "application/x-www-form-urlencoded",
