@@ -11,6 +11,13 @@ rows or `max_terms` bound terms (one row's variable and its term count one), the
 after it is built; the terms are all counted (a row binding one variable twice counts both), so that the caller
 sees the cap was passed; the rest of the document is still read to the end (a document that is not JSON says so,
 whatever its shape).
+
+A number the document holds outside its strings is never read (SPARQL JSON results carry every value as a string),
+but the parser converts every one it meets: one longer than Python's limit for an int's digits (4,300 by default, no
+fewer than 640 whatever it is set to) made ijson's C backend raise SystemError, or crash the whole process. So a body
+holding a run of more than `MAX_DIGITS` digits outside its strings is refused before it is parsed (`_long_number`);
+digits inside a string, however many, are a value like any other. And whatever else the parser or the reader might
+raise, the caller gets a PeerUnavailable naming the peer, never an error of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +38,14 @@ KINDS = {kind: kind for kind in ("uri", "literal", "typed-literal", "bnode", "tr
 # a high surrogate's escape not followed by a low one's (after an even run of backslashes: the escape is one): no
 # character, which the parser would read as "?", a term other than the peer's
 LONE_HIGH = re.compile(rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})")
+MAX_DIGITS = 640  # of a JSON number: the least limit Python accepts for an int's digits, far past any real number
+DIGITS = re.compile(rb"[0-9]{%d}" % (MAX_DIGITS + 1))
+AS_DIGIT_OR_NOT = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x78 for byte in range(256))  # each digit "0", the rest "x"
+# from the start of the document, all it holds up to its first run of more than MAX_DIGITS digits outside a string:
+# strings (a quote, then anything but a quote or a backslash, or an escape, up to the closing quote, as the parser
+# reads them), bytes that are neither quotes nor digits, and runs of MAX_DIGITS digits or fewer
+BEFORE_LONG_NUMBER = re.compile(rb'(?:[^"0-9]++|"(?:[^"\\]++|\\.)*+"|[0-9]{1,%d}+(?![0-9]))*+(?=[0-9])' % MAX_DIGITS,
+                                re.DOTALL)
 NOT_RESULTS_FR = "le pair {} n'a pas répondu par des résultats SPARQL en JSON"
 OPENING = frozenset({"start_map", "start_array"})
 CLOSING = frozenset({"end_map", "end_array"})
@@ -50,6 +65,10 @@ def read_results(body: bytes, peer: Peer, max_rows: int | None = None,
         raise PeerUnavailable(f"peer {peer.name} gave no usable answer: an escape \\u that is half a character",
                               fr=f"le pair {peer.name} n'a pas donné de réponse utilisable : un échappement \\u "
                                  "qui n'est qu'une moitié de caractère")
+    if _long_number(body):
+        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: a number of more than {MAX_DIGITS} digits",
+                              fr=f"le pair {peer.name} n'a pas donné de réponse utilisable : un nombre de plus de "
+                                 f"{MAX_DIGITS} chiffres")
     stream = io.BytesIO(body)  # the bytes themselves, not a copy
     if body.startswith(codecs.BOM_UTF8):  # which json.loads let pass
         stream.seek(len(codecs.BOM_UTF8))
@@ -70,10 +89,26 @@ def read_results(body: bytes, peer: Peer, max_rows: int | None = None,
     except (ijson.JSONError, ValueError, UnicodeDecodeError, StopIteration, RecursionError):
         raise PeerUnavailable(f"peer {peer.name} gave no usable answer: not JSON",
                               fr=f"le pair {peer.name} n'a pas donné de réponse utilisable : pas du JSON") from None
+    except PeerUnavailable:
+        raise
+    except Exception:  # the parser's own failures (SystemError, decimal's errors…): the peer's answer
+        raise PeerUnavailable(f"peer {peer.name} gave no usable answer: it could not be read",
+                              fr=f"le pair {peer.name} n'a pas donné de réponse utilisable : elle n'a pas pu être "
+                                 "lue") from None
     if "head" not in result or "results" not in result or "bindings" not in result["results"]:
         raise PeerUnavailable(f"peer {peer.name} did not answer with SPARQL JSON results",
                               fr=NOT_RESULTS_FR.format(peer.name))
     return result, reader.terms
+
+
+def _long_number(body: bytes) -> bool:
+    """Whether the document holds, outside its strings, a run of more than MAX_DIGITS digits: a number the parser
+    would convert (an integer, or a fraction's or an exponent's digits). Only a body holding such a run anywhere is
+    read up to it, string by string."""
+    if b"0" * (MAX_DIGITS + 1) not in body.translate(AS_DIGIT_OR_NOT):  # a search a regular expression makes slowly
+        return False
+    before = BEFORE_LONG_NUMBER.match(body)
+    return before is not None and DIGITS.match(body, before.end()) is not None
 
 
 class _Reader:

@@ -63,6 +63,8 @@ MAX_ROWS = 100_000  # rows of all the peers' answers to one query, together (eac
 MAX_TERMS = 200_000  # terms bound by all the rows of the peers' answers to one query, together
 MAX_TERM_CHARS = 1024 * 1024  # one IRI or literal of a peer's: nothing a join needs is longer
 SHOWN_CHARS = 80  # of a refused term's value, in the message
+SHOWN_KIND_CHARS = 20  # of its type
+MASKED_CHARS = 4000  # of either, searched for personal data: 80 characters of masks stand for less than 2,500
 
 
 class Budget:
@@ -255,7 +257,7 @@ def _term(value: Mapping[str, str], peer: Peer) -> list[Token]:
                               f"longest a SERVICE answer may carry: {_shown(kind, lexical)}",
                               fr=f"le pair {peer.name} a répondu avec un terme de plus de {MAX_TERM_CHARS} "
                                  f"caractères, le plus long qu'une réponse à SERVICE peut porter : "
-                                 f"{_shown(kind, lexical)}")
+                                 f"{_shown(kind, lexical, 'fr')}")
     try:
         if kind == "uri":
             return [Token("iri", NamedNode(lexical).value, -1)]
@@ -279,20 +281,48 @@ def _term(value: Mapping[str, str], peer: Peer) -> list[Token]:
         pass
     raise PeerUnavailable(f"peer {peer.name} answered with a term that is not valid RDF: {_shown(kind, lexical)}",
                           fr=f"le pair {peer.name} a répondu avec un terme qui n'est pas du RDF valide : "
-                             f"{_shown(kind, lexical)}")
+                             f"{_shown(kind, lexical, 'fr')}")
 
 
-def _shown(kind: object, lexical: object) -> str:
-    """A peer's term in a message: its kind and its value, quoted, at most SHOWN_CHARS characters of it, personal
-    data masked; never a printout of the objects it was read into."""
-    def printable(text: str) -> str:
-        return "".join(c if c.isprintable() else " " for c in text)
-
-    shown = f"a {printable(kind[:20])!s} term" if isinstance(kind, str) else "a term without a type"
+def _shown(kind: object, lexical: object, lang: str = "en") -> str:
+    """A peer's term in a message in `lang` (English or French): its kind and its value, quoted, at most
+    SHOWN_KIND_CHARS and SHOWN_CHARS characters of them, personal data masked before they are shortened (a datum cut
+    in two would no longer be recognised) and no mask cut; never a printout of the objects it was read into."""
+    french = lang == "fr"
+    if isinstance(kind, str):
+        named = _masked_start(kind, SHOWN_KIND_CHARS, lang)
+        shown = f"un terme de type « {named} »" if french else f"a {named} term"
+    else:
+        shown = "un terme sans type" if french else "a term without a type"
     if not isinstance(lexical, str):
-        return f"{shown} whose value is not a string"
-    quoted = printable(lexical[:SHOWN_CHARS]) + ("…" if len(lexical) > SHOWN_CHARS else "")
-    return redact(f'{shown} "{quoted}"')
+        return f"{shown} dont la valeur n'est pas une chaîne" if french else f"{shown} whose value is not a string"
+    quoted = _masked_start(lexical, SHOWN_CHARS, lang)
+    return f"{shown}, de valeur « {quoted} »" if french else f'{shown} "{quoted}"'
+
+
+# a mask of personal data, and the words redact() adds when it replaced a whole text: never cut
+MASK = re.compile(r"\*\*\* \([^()]*\)(?: \((?:a text quoting|un texte citant)[^()]*\))?")
+
+
+def _masked_start(text: str, limit: int, lang: str) -> str:
+    """The start of a peer's text, printable, its personal data masked (in lang's words), then cut to `limit`
+    characters ("…" after them when there was more), a mask begun before the limit kept whole.
+
+    Only the first MASKED_CHARS characters are masked (a peer's term may be a mebibyte long): far more than the
+    limit, so that the shown part, masks shortened, and every datum it begins lie wholly within them."""
+    window = "".join(c if c.isprintable() else " " for c in text[:MASKED_CHARS])
+    masked = redact(window, lang)
+    more = len(text) > MASKED_CHARS
+    if len(masked) <= limit and not more:
+        return masked
+    end = limit
+    for mask in MASK.finditer(masked):
+        if mask.start() < limit < mask.end():
+            end = mask.end()
+            break
+        if mask.start() >= limit:
+            break
+    return masked[:end] + ("…" if more or end < len(masked) else "")
 
 
 def in_scope(tokens: Sequence[Token]) -> frozenset[str]:

@@ -111,9 +111,16 @@ def stemmed(text: str) -> str:
     return " ".join(s for word in WORD.findall(text) for s in stems(word))
 
 
-@lru_cache(maxsize=1)
+_STEMMERS = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("french")
+    """This thread's French stemmer: a Snowball stemmer keeps the word it works on in itself, so two threads
+    stemming with one of them at once read each other's word (IndexError, or a wrong stem)."""
+    stemmer: snowballstemmer.stemmer | None = getattr(_STEMMERS, "french", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.french = snowballstemmer.stemmer("french")
+    return stemmer
 
 
 class SearchIndex:
@@ -124,6 +131,7 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._connection: sqlite3.Connection | None = None
         self._synonyms: list[list[Label]] | None = None  # each concept's labels, read from the thesauri
+        self._synonyms_lock = threading.Lock()  # they are read once, by the first search, while the others wait
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -153,7 +161,9 @@ class SearchIndex:
         """Index again the graphs that changed since they were indexed; the number of graphs indexed."""
         current = {graph: f"{INDEX_VERSION}:{stamp}" for graph, stamp in _graph_stamps(store, graphs).items()}
         if self._synonyms is None:
-            self._synonyms = synonyms(store, graphs)
+            with self._synonyms_lock:
+                if self._synonyms is None:
+                    self._synonyms = synonyms(store, graphs)
         with self._lock:
             known = dict(self._db.execute("SELECT graph, stamp FROM graphs").fetchall())
         changed = [g for g, stamp in current.items() if known.get(g) != stamp]

@@ -63,6 +63,7 @@ class Targets:
 
     graphs: list[str] = field(default_factory=list)
     unnamed: str | None = None
+    unnamed_fr: str | None = None  # the same, in French
     inserted: list[Insertion] = field(default_factory=list)
 
     def add(self, name: str) -> None:
@@ -93,6 +94,7 @@ def _operation(prologue: tuple[Token, ...], body: list[Token], targets: Targets,
         i = 1 + (len(body) > 1 and body[1].is_word("SILENT"))
         if i < len(body) and body[i].is_word("ALL", "NAMED"):
             targets.unnamed = f"{first.value.upper()} {body[i].value.upper()} writes every named graph"
+            targets.unnamed_fr = f"{first.value.upper()} {body[i].value.upper()} écrit chaque graphe nommé"
         elif i < len(body) and body[i].is_word("GRAPH"):
             _named(body, i + 1, targets, name_of)
         elif i < len(body) and not body[i].is_word("DEFAULT"):
@@ -176,8 +178,10 @@ def _named(body: list[Token], i: int, targets: Targets, name_of: _Namer) -> str 
     """The graph the term at i names; a variable, or anything no IRI stands for, names any graph."""
     name = name_of(body[i]) if i < len(body) and body[i].kind in ("iri", "pname") else None
     if name is None:
-        term = body[i].value if i < len(body) else "nothing"
-        targets.unnamed = f"a graph is named by {term}, no IRI: it may be any graph"
+        term = body[i].value if i < len(body) else None
+        targets.unnamed = f"a graph is named by {term or 'nothing'}, no IRI: it may be any graph"
+        targets.unnamed_fr = (f"un graphe est nommé par {term or 'rien'}, pas par une IRI : ce peut être n'importe "
+                              "quel graphe")
         return None
     targets.add(name)
     return name

@@ -94,7 +94,7 @@ def _refuse_managed(targets: Targets) -> None:
     if targets.unnamed is not None:
         raise Forbidden(f"this update may write graphs it does not name ({targets.unnamed}), and some graphs are "
                         "managed by isic-graph (init, ingestion): name each graph it writes by its IRI",
-                        fr=f"cette mise à jour peut écrire des graphes qu'elle ne nomme pas ({targets.unnamed}), et "
+                        fr=f"cette mise à jour peut écrire des graphes qu'elle ne nomme pas ({targets.unnamed_fr}), et "
                            "certains graphes sont tenus par isic-graph (init, ingestion) : nommez par son IRI chaque "
                            "graphe qu'elle écrit")
     for graph in targets.graphs:

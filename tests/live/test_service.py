@@ -7,6 +7,7 @@ import http.server
 import json
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from isic_graph.errors import UsageError
 from isic_graph.sparql.guard import read
 from isic_graph.sparql.lexer import write
 from isic_graph.store.remote import RemoteStore
-from tests.support.live import LiveServer, listening, query
+from tests.support.live import LiveServer, listening, query, request
 from tests.support.oxigraph_server import OxigraphServer, free_port
 
 ISIC = "https://w3id.org/isic/ontology#"
@@ -199,6 +200,60 @@ def test_a_peer_answering_garbage_or_invalid_terms_is_a_502(world: World) -> Non
         hostile.answer = (200, {"Content-Type": "application/sparql-results+json"}, body)
         status, code, detail = problem(query(local.url, f"SELECT * WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }}"))
         assert (status, code) == (502, "peer-unavailable") and "hostile" in detail
+
+
+LONG = b"9" * 5000
+ONE_ROW = b'"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "literal", "value": "x"}}]}'
+
+
+@pytest.mark.parametrize("body", [
+    b'{"n": ' + LONG + b", " + ONE_ROW + b"}",
+    b"{" + ONE_ROW + b', "n": ' + LONG + b"}",
+    b"{" + ONE_ROW + b', "n": ' + b"9" * 5_000_000 + b"}",
+    b"{" + ONE_ROW + b', "n": -' + LONG + b"}",
+    b"{" + ONE_ROW + b', "n": 1.' + LONG + b"e7}",
+    b"{" + ONE_ROW + b', "n": 1e99999999999999999999}',
+], ids=["number-first", "number-after-results", "5M-digits", "negative", "fraction-exponent", "huge-exponent"])
+def test_a_peer_answering_a_number_the_parser_cannot_take_is_a_502_and_the_server_lives_on(
+        world: World, body: bytes) -> None:
+    """ijson's C backend raised SystemError (a 500), or crashed the server, on a number past Python's int limit."""
+    local, hostile = world.local, world.hostile
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"}, body)
+    answer = query(local.url, f"SELECT * WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }}", timeout=60)
+    status, code, detail = problem(answer)
+    assert (status, code) == (502, "peer-unavailable") and detail.startswith("peer hostile gave no usable answer")
+    french = request_fr(local.url, f"SELECT * WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }}")
+    assert french[:2] == (502, "peer-unavailable") and french[2].startswith("le pair hostile n'a pas donné")
+    digits = (b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "literal", "value": ", '
+              + LONG + b'"}}]}}')
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"}, digits)
+    found = rows(query(local.url, f"SELECT ?s WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }}"))
+    assert found == [{"s": ", " + LONG.decode()}]  # the same digits in a string are a value; the server still answers
+
+
+def test_a_peers_bad_term_holding_personal_data_is_masked_in_both_languages(world: World) -> None:
+    local, hostile = world.local, world.hostile
+    bad = {"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "jean.dupont@exemple.fr",
+                                                                      "value": "06 12 34 56 78"}}]}}
+    hostile.answer = (200, {"Content-Type": "application/sparql-results+json"}, json.dumps(bad).encode())
+    sparql = f"SELECT * WHERE {{ SERVICE <{hostile.url}> {{ ?s ?p ?o }} }}"
+    status, code, english = problem(query(local.url, sparql))
+    assert (status, code) == (502, "peer-unavailable")
+    assert english.endswith('is not valid RDF: a *** (email) term "*** (phone)"'), english
+    status, code, french = request_fr(local.url, sparql)
+    assert (status, code) == (502, "peer-unavailable")
+    assert french.endswith("n'est pas du RDF valide : un terme de type « *** (adresse e-mail) », de valeur "
+                           "« *** (numéro de téléphone) »"), french
+    for detail in (english, french):
+        assert "dupont" not in detail and "exemple" not in detail and "06 12" not in detail
+
+
+def request_fr(url: str, sparql: str) -> tuple[int, str, str]:
+    form = urllib.parse.urlencode({"query": sparql}).encode()
+    answer = request(f"{url}/sparql", "POST", form, {"Content-Type": "application/x-www-form-urlencoded",
+                                                      "Accept": "application/sparql-results+json",
+                                                      "Accept-Language": "fr"}, "127.0.0.1", 60)
+    return problem(answer)
 
 
 TITLE = "http://purl.org/dc/terms/title"

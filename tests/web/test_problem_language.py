@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,14 @@ REASONS: list[tuple[str, str, str, dict[str, str], Any, str | None, dict[str, st
      "une mise à jour s'envoie"),
     ("update-twice", "POST", "/update", {}, {"update": ["CLEAR SILENT GRAPH <urn:a>", "CLEAR SILENT GRAPH <urn:b>"]},
      None, {"Authorization": f"Bearer {ADMIN}"}, 400, "donné plusieurs fois"),
+    ("update-drop-all", "POST", "/update", {}, {"update": "DROP ALL"}, None, {"Authorization": f"Bearer {ADMIN}"},
+     403, "(DROP ALL écrit chaque graphe nommé)"),
+    ("update-clear-named", "POST", "/update", {}, {"update": "CLEAR SILENT NAMED"}, None,
+     {"Authorization": f"Bearer {ADMIN}"}, 403, "(CLEAR NAMED écrit chaque graphe nommé)"),
+    ("update-graph-variable", "POST", "/update", {},
+     {"update": "INSERT { GRAPH ?g { <urn:a> <urn:b> <urn:c> } } WHERE { VALUES ?g { <urn:x> } }"}, None,
+     {"Authorization": f"Bearer {ADMIN}"}, 403,
+     "(un graphe est nommé par ?g, pas par une IRI : ce peut être n'importe quel graphe)"),
     ("dump-network", "GET", "/dumps/network/zzz.ttl", {}, None, None, {}, 404, "aucune donnée pour le réseau 'zzz'"),
     ("dump-name", "GET", "/dumps/nulle-part.ttl", {}, None, None, {}, 404, "aucun export nommé"),
     ("map", "GET", "/maps/zzz.svg", {}, None, None, {}, 404, "aucune carte 'zzz'"),
@@ -267,4 +276,85 @@ def test_every_error_a_client_reads_is_written_in_french_too() -> None:
     assert len(modules) > 50  # the whole package is read
     found = [f"{path.relative_to(package)}:{line}" for path in modules
              for line in english_only_calls(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+ENGLISH_WORDING = re.compile(r"\b(?:a|an|the|is|are|not|no|without|whose|of|term|was|were|has|have)\b")
+
+
+def _interpolated_calls(node: ast.AST) -> list[ast.Call]:
+    """The calls whose results a message's text is made of: in an f-string's fields, or added to it with +."""
+    found: list[ast.Call] = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.FormattedValue):
+            found += [call for call in ast.walk(sub.value) if isinstance(call, ast.Call)]
+        elif isinstance(sub, ast.BinOp):
+            found += [side for side in (sub.left, sub.right) if isinstance(side, ast.Call)]
+    return found
+
+
+def _own_words(function: ast.FunctionDef) -> str:
+    """The text a function writes of itself (its strings, its docstring left out), unless it takes a language."""
+    taken = {a.arg for a in [*function.args.args, *function.args.kwonlyargs]}
+    if taken & {"lang", "language", "fr", "french"}:
+        return ""
+    docstring = function.body[0].value if function.body and isinstance(function.body[0], ast.Expr) else None
+    return " ".join(sub.value for sub in ast.walk(function)
+                    if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub is not docstring)
+
+
+def english_clauses_in_french(source: str) -> list[int]:
+    """The lines of a module's source where an error a client reads gives its French words a clause in English: the
+    same call of one of the module's functions in its English message and in its French words, a function that
+    writes English words and takes no language. A French text that says the clause is in English ("en anglais") is
+    left out."""
+    classes = {name: value for name, value in vars(errors).items()
+               if isinstance(value, type) and issubclass(value, errors.IsicError) and value.public}
+    tree = ast.parse(source)
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    found: list[int] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes
+                and node.args):
+            continue
+        parameters = list(inspect.signature(classes[node.func.id].__init__).parameters)[1:]
+        french = next((k.value for k in node.keywords if k.arg in ("fr", "french")), None)
+        place = next((parameters.index(p) for p in ("fr", "french") if p in parameters), None)
+        if french is None and place is not None and len(node.args) > place:
+            french = node.args[place]
+        if french is None or "anglais" in ast.unparse(french):
+            continue
+        english = {ast.dump(call) for call in _interpolated_calls(node.args[0])}
+        if any(ast.dump(call) in english and isinstance(call.func, ast.Name) and call.func.id in functions
+               and ENGLISH_WORDING.search(_own_words(functions[call.func.id]))
+               for call in _interpolated_calls(french)):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_scan_of_english_clauses_in_french_words_finds_them() -> None:
+    source = '''
+def shown(kind):
+    """Not read."""
+    return f"a {kind} term"
+
+def named(kind, lang="en"):
+    return f"un {kind}" if lang == "fr" else f"a {kind}"
+
+def plain(kind):
+    return f"<{kind}>"
+
+raise PeerUnavailable(f"bad: {shown(k)}", fr=f"mauvais : {shown(k)}")
+raise PeerUnavailable(f"bad: {named(k)}", fr=f"mauvais : {named(k, 'fr')}")
+raise PeerUnavailable(f"bad: {plain(k)}", fr=f"mauvais : {plain(k)}")
+raise UsageError("bad: " + shown(k), fr="mauvais : " + shown(k))
+raise UsageError(f"bad: {shown(k)}", fr=f"mauvais (en anglais : {shown(k)})")
+'''
+    assert english_clauses_in_french(source) == [12, 15]
+
+
+def test_no_french_words_of_an_error_hold_an_english_clause() -> None:
+    package = Path(isic_graph.__file__).parent
+    found = [f"{path.relative_to(package)}:{line}" for path in sorted(package.rglob("*.py"))
+             for line in english_clauses_in_french(path.read_text(encoding="utf-8"))]
     assert found == []

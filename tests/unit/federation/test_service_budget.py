@@ -4,6 +4,7 @@ block fails like any other call: 502 naming the peer and the limit, the empty so
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -90,6 +91,57 @@ def test_a_term_that_is_not_rdf_is_named_by_its_kind_and_a_short_quoted_value(te
     message = refused.value.message
     assert shown in message and "{" not in message and "'" not in message and len(message) < 200
     assert "jean.dupont" not in message
+
+
+def refusal(term: dict[str, Any]) -> PeerUnavailable:
+    with pytest.raises(PeerUnavailable) as refused:
+        values({"head": {"vars": ["s"]}, "results": {"bindings": [{"s": term}]}}, PEER, frozenset({"s"}))
+    return refused.value
+
+
+@pytest.mark.parametrize("term, english, french", [
+    ({"type": "jean.dupont@exemple.fr", "value": "06 12 34 56 78"}, 'a *** (email) term "*** (phone)"',
+     "un terme de type « *** (adresse e-mail) », de valeur « *** (numéro de téléphone) »"),
+    ({"type": "x" * 10 + " jean.dupont@exemple.fr", "value": "v"}, 'a xxxxxxxxxx *** (email) term "v"',
+     "un terme de type « xxxxxxxxxx *** (adresse e-mail) », de valeur « v »"),
+    ({"type": "uri", "value": "<" + "a" * 60 + " jean.dupont@exemple.fr FR76 3000 6000 0112 3456 7890 189"},
+     'a uri term "<' + "a" * 60 + ' *** (email, iban)"',
+     "un terme de type « uri », de valeur « <" + "a" * 60 + " *** (adresse e-mail, IBAN) »"),
+    ({"type": "uri", "value": "<" + "a" * 75 + " jean.dupont@exemple.fr and more"},
+     'a uri term "<' + "a" * 75 + ' *** (email)…"',
+     "un terme de type « uri », de valeur « <" + "a" * 75 + " *** (adresse e-mail)… »"),
+])
+def test_a_peers_bad_term_is_masked_before_it_is_shortened_in_the_clients_words(
+        term: dict[str, Any], english: str, french: str) -> None:
+    """A type cut to 20 characters first ("jean.dupont@exemple.") was no longer seen as an e-mail address."""
+    refused = refusal(term)
+    assert refused.message.endswith("not valid RDF: " + english), refused.message
+    assert refused.text("fr").endswith("n'est pas du RDF valide : " + french), refused.text("fr")
+    for text in (refused.message, refused.text("fr")):
+        assert "jean" not in text and "dupont" not in text and "06 12" not in text and "3000" not in text
+
+
+@pytest.mark.parametrize("term, french", [
+    ({"type": "uri", "value": "not an iri> ."}, "un terme de type « uri », de valeur « not an iri> . »"),
+    ({"type": "literal", "value": "x", "xml:lang": "@@"}, "un terme de type « literal », de valeur « x »"),
+    ({"type": "triple", "value": {"subject": {"type": "uri", "value": "x:a"}}},
+     "un terme de type « triple » dont la valeur n'est pas une chaîne"),
+    ({"value": ""}, "un terme sans type, de valeur «  »"),
+    ({"type": "evil", "value": "x"}, "un terme de type « evil », de valeur « x »"),
+])
+def test_a_peers_bad_term_is_named_in_french_words_in_a_french_refusal(term: dict[str, Any], french: str) -> None:
+    text = refusal(term).text("fr")
+    assert text == "le pair south a répondu avec un terme qui n'est pas du RDF valide : " + french
+    assert not ENGLISH_WORDS.search(text.split(" : ", 1)[1].replace("not an iri", "")), text
+
+
+ENGLISH_WORDS = re.compile(r"\b(?:a|an|the|term|without|whose|value|is|not|string)\b")
+
+
+def test_a_term_too_long_is_shown_in_french_words_too() -> None:
+    with pytest.raises(PeerUnavailable) as refused:
+        values(answer(literal("A" * (MAX_TERM_CHARS + 1))), PEER, frozenset({"s"}))
+    assert refused.value.text("fr").endswith("un terme de type « literal », de valeur « " + "A" * 80 + "… »")
 
 
 def blocks(count: int, silent: str = "") -> str:

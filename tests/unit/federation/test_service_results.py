@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from isic_graph.errors import PeerUnavailable
-from isic_graph.federation import service
+from isic_graph.federation import results, service
 from isic_graph.federation.peers import Peer
-from isic_graph.federation.results import MAX_VARS, read_results
+from isic_graph.federation.results import MAX_DIGITS, MAX_VARS, read_results
 from isic_graph.federation.service import MAX_ROWS, MAX_TERMS, Budget, evaluate
 from isic_graph.sparql.guard import read
 
@@ -67,6 +67,69 @@ def test_a_terms_value_that_is_not_a_string_is_kept_as_none() -> None:
 def test_a_body_that_is_not_sparql_json_results_is_named_so(document: bytes, problem: str) -> None:
     with pytest.raises(PeerUnavailable, match=f"^peer south .*{problem}"):
         read_results(document, PEER)
+
+
+LONG = b"9" * 5000
+EMPTY = b'"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "literal", "value": "x"}}]}'
+
+
+@pytest.mark.parametrize("document", [
+    b'{"n": ' + LONG + b", " + EMPTY + b"}",  # the number first
+    b"{" + EMPTY + b', "n": ' + LONG + b"}",  # the number after the results
+    b"{" + EMPTY + b', "n": ' + b"9" * 5_000_000 + b"}",
+    b"{" + EMPTY + b', "n": -' + LONG + b"}",
+    b"{" + EMPTY + b', "n": 1.' + LONG + b"}",
+    b"{" + EMPTY + b', "n": ' + LONG + b".5e3}",
+    b"{" + EMPTY + b', "n": 1e' + LONG + b"}",
+    b"{" + EMPTY + b', "n": [1, 2, ' + b"9" * (MAX_DIGITS + 1) + b"]}",
+    b'{"v": "a\\\\", "n": ' + LONG + b", " + EMPTY + b"}",  # an escaped backslash ends no string early
+    LONG,
+])
+def test_a_number_longer_than_the_parser_may_convert_is_refused_naming_the_peer(document: bytes) -> None:
+    """ijson's C backend raised SystemError (or crashed the process) on a number past Python's int digit limit."""
+    with pytest.raises(PeerUnavailable, match=f"^peer south gave no usable answer: a number of more than "
+                                              f"{MAX_DIGITS} digits") as refused:
+        read_results(document, PEER)
+    assert refused.value.text("fr") == (f"le pair south n'a pas donné de réponse utilisable : un nombre de plus de "
+                                        f"{MAX_DIGITS} chiffres")
+
+
+@pytest.mark.parametrize("value", [
+    "9" * 5000, "a:," + "9" * 5000, ", " + "9" * 5000, "[" + "1" * 5000 + "]", 'say "' + "7" * 5000 + '"',
+    "\\" + "9" * 5000, ":" + "-" + "9" * 5000 + "e5",
+])
+def test_digits_inside_a_string_are_a_value_like_any_other(value: str) -> None:
+    document = {"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "literal", "value": value}}]},
+                "n": [1, 2.5, -3e10, 10 ** 600]}
+    assert read_results(body(document), PEER)[0]["results"]["bindings"] == [{"s": {"type": "literal",
+                                                                                 "value": value}}]
+    assert read_results(body(document)[:-1] + b', "m": 1e99}', PEER)[0]["head"] == {"vars": ["s"]}
+
+
+def test_a_number_of_as_many_digits_as_allowed_is_read_past() -> None:
+    document = b"{" + EMPTY + b', "n": ' + b"9" * MAX_DIGITS + b"}"
+    assert read_results(document, PEER)[0]["head"] == {"vars": ["s"]}
+
+
+@pytest.mark.parametrize("document", [
+    b"{" + EMPTY + b', "n": 1e99999999999999999999}',  # decimal's InvalidOperation, not a ValueError
+])
+def test_whatever_the_parser_raises_is_a_peer_unavailable_naming_the_peer(document: bytes) -> None:
+    with pytest.raises(PeerUnavailable, match="^peer south gave no usable answer: it could not be read") as refused:
+        read_results(document, PEER)
+    assert refused.value.text("fr").startswith("le pair south n'a pas donné de réponse utilisable")
+
+
+@pytest.mark.parametrize("error", [SystemError("returned a result with an exception set"), KeyError("x"),
+                                   ArithmeticError(), TypeError()])
+def test_an_unexpected_error_inside_the_reader_is_a_peer_unavailable(monkeypatch: pytest.MonkeyPatch,
+                                                                   error: Exception) -> None:
+    def failing(self: Any) -> dict[str, Any]:
+        raise error
+
+    monkeypatch.setattr(results._Reader, "document", failing)
+    with pytest.raises(PeerUnavailable, match="^peer south gave no usable answer: it could not be read"):
+        read_results(body(RESULTS), PEER)
 
 
 def test_the_variable_names_are_capped() -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -11,6 +17,7 @@ from isic_graph.admin.bootstrap import init_store
 from isic_graph.errors import UsageError
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import Mode, ingest
+from isic_graph.publish import search as search_module
 from isic_graph.publish.search import SearchIndex, stems
 from isic_graph.rdf.formats import format_named
 from isic_graph.rdf.namespaces import Graphs
@@ -175,3 +182,77 @@ def test_each_query_of_the_relevance_set_finds_its_items_in_the_first_ten(index:
                                               ("partenaire", "partenaires"), ("hébergement", "hebergements")])
 def test_plurals_and_feminines_share_the_singular_s_stem(singular: str, plural: str) -> None:
     assert set(stems(singular)) & set(stems(plural))
+
+
+def fresh_words(count: int, seed: int) -> list[str]:
+    """French-looking words no test stemmed before (stems() keeps what it found)."""
+    letters = "abcdeéèfghilmnoprstuv"
+    chosen = random.Random(seed)
+    return [f"{''.join(chosen.choice(letters) for _ in range(chosen.randint(5, 14)))}ements{n}"
+            for n in range(count)]
+
+
+@contextmanager
+def switching_often() -> Iterator[None]:
+    """Threads made to take turns as often as the interpreter allows, so that a race shows at once."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_words_stemmed_by_several_threads_at_once_get_their_own_stems() -> None:
+    """One Snowball stemmer shared by threads read another thread's word: IndexError, or a wrong stem."""
+    words = fresh_words(8 * 1500, 7)
+    found: dict[str, tuple[str, ...]] = {}
+    failures: list[BaseException] = []
+
+    def stem(part: list[str]) -> None:
+        try:
+            for word in part:
+                found[word] = stems(word)
+        except BaseException as error:  # any failure is the finding
+            failures.append(error)
+
+    threads = [threading.Thread(target=stem, args=(words[k::8],)) for k in range(8)]
+    with switching_often():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    stems.cache_clear()
+    assert found == {word: stems(word) for word in words}  # as one thread alone stems them
+
+
+def test_the_thesaurus_synonyms_are_read_once_by_concurrent_first_searches(store: EmbeddedStore,
+                                                                          tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    index = SearchIndex(tmp_path / "search.sqlite")
+    reads: list[int] = []
+    read = search_module.synonyms
+    started = threading.Event()
+
+    def counted(store: EmbeddedStore, graphs: Graphs) -> list[list[tuple[str, ...]]]:
+        reads.append(1)
+        started.set()
+        found = read(store, graphs)
+        time.sleep(0.2)  # a slow read: the other searches arrive while it runs
+        return found
+
+    monkeypatch.setattr(search_module, "synonyms", counted)
+    answers: list[int] = []
+
+    def first_search() -> None:
+        index.sync(store, GRAPHS)
+        answers.append(index.search("parents").total)
+
+    threads = [threading.Thread(target=first_search) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert started.is_set() and len(reads) == 1
+    assert len(answers) == 6 and len(set(answers)) == 1 and answers[0] > 0
