@@ -17,6 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
+from isic_graph.config import Settings
+from isic_graph.ingest.ingestion import after_raw_update
+from isic_graph.rdf.namespaces import Graphs
+from isic_graph.sparql.guard import check_update
+from isic_graph.store.engine import serving_engine
+from isic_graph.store.remote import RemoteStore
+
 from .oxigraph_server import free_port
 
 COMMAND = [sys.executable, "-m", "isic_graph.cli"]
@@ -111,6 +118,22 @@ class LiveServer:
     def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*COMMAND, *args], env=self.environment, capture_output=True, text=True,
                               timeout=timeout)
+
+    def raw_update(self, update: str) -> None:
+        """Write straight into the store the server holds, as another process of the instance would (under the
+        instance's write lock, the store's version counted): what no route of the server lets anyone write, a
+        network's graph holding data its shapes refuse, set up for a test."""
+        settings = Settings.from_env(self.environment)
+        assert settings.store_path is not None
+        engine = serving_engine(settings.store_path)
+        assert engine is not None, "the server's engine is not running"
+        store = RemoteStore(f"{engine}/query", f"{engine}/update", f"{engine}/store", timeout=60,
+                            lock_path=settings.write_lock_path)
+        try:
+            store.update(update)
+            after_raw_update(store, Graphs(settings.base_iri), check_update(update))  # its graphs marked modified
+        finally:
+            store.close()
 
     def start(self, wait: float = 60) -> LiveServer:
         """Start the server; if its port was taken meanwhile by another process, on a new port."""
