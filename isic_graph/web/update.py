@@ -21,7 +21,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import Triple
 
 from isic_graph.admin.bootstrap import claim_reference
-from isic_graph.admin.reference import claimed, refuse_owned
+from isic_graph.admin.reference import refuse_owned
 from isic_graph.errors import Forbidden, UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
 from isic_graph.sparql.default_graph import Written
@@ -82,7 +82,7 @@ def update() -> Response:
     written = written_graphs(checked.checked.tokens)  # the default graph kept for these alone, when known
     with s.store.writing():  # what it inserts is read and checked, then written, with no other write between
         inserted = _inserted(targets, checked.using, checked.using_named)
-        refuse_owned(s.store, s.graphs, claimed(inserted, s.graphs))  # NotOwner (422): nothing written
+        refuse_owned(s.store, s.graphs, inserted)  # NotOwner (422): nothing written
         s.store.update(checked.checked.text, checked.using, checked.using_named,
                        None if written is None else Written(graphs=written))
         claim_reference(s.store, s.graphs, inserted)

@@ -154,7 +154,8 @@ PREPARED = {  # an earlier operation writes what a later one reads to insert ana
                     "INSERT {{ GRAPH <urn:x:ref> {{ ?x <urn:x:q> 1 }} }} WHERE {{ GRAPH <urn:x:tmp> "
                     "{{ <urn:x:ptr> <urn:x:to> ?x }} }}",
     "with": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> <{r}> }} }} ; "
-            "WITH <urn:x:ref> INSERT {{ ?x <urn:x:q> 1 }} WHERE {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> ?x }} }}",
+            "WITH <urn:x:ref> INSERT {{ ?x <urn:x:q> 1 }} WHERE {{ GRAPH <urn:x:tmp> "
+            "{{ <urn:x:ptr> <urn:x:to> ?x }} }}",
     "delete-insert": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> <{r}> }} }} ; "
                      "DELETE {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> ?x }} }} "
                      "INSERT {{ GRAPH <urn:x:ref> {{ ?x <urn:x:q> 1 }} }} WHERE {{ GRAPH <urn:x:tmp> "
@@ -205,3 +206,16 @@ def test_an_update_that_may_write_graphs_it_does_not_name_is_refused_in_french_t
     assert answer.status_code == 403 and answer.json is not None
     assert f"qu'elle ne nomme pas ({clause})" in answer.json["detail"]
     assert "writes every" not in answer.json["detail"] and "is named by" not in answer.json["detail"]
+
+
+@pytest.mark.parametrize("subject", [f"{BASE}id/network/anas", f"{BASE}id/network/anas#genid-x",
+                                     "http://LOCALHOST:5000/id/network/%61nas"],
+                         ids=["own-iri", "blank-node", "another-spelling"])
+def test_an_update_describing_a_networks_own_iri_or_its_blank_nodes_is_refused(
+        app: Flask, client: FlaskClient, free: None, subject: str) -> None:
+    before = state(app)
+    answer = post(client, f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> "x" }} }}')
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert answer.json is not None and answer.json["code"] == "not-owner"
+    assert 'network "anas"' in answer.json["detail"]
+    assert state(app) == before
