@@ -102,15 +102,12 @@ def claimed_iris(subjects: Iterable[str], graphs: Graphs) -> list[str]:
 
 
 def described(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
-    """Every subject reference data describes (a skolemised blank node's is the IRI it hangs from), the networks'
-    own IRIs and the peers' included: what refuse_owned reads (claimed leaves those out of what becomes the
-    instance's, not out of what is checked)."""
-    return described_iris((t.subject.value for t in triples if isinstance(t.subject, NamedNode)), graphs)
-
-
-def described_iris(subjects: Iterable[str], graphs: Graphs) -> list[str]:
-    """described, of the subject IRIs alone."""
-    return sorted({s.split("#genid-")[0] for s in subjects})
+    """The subjects reference data describes that refuse_owned reads (a skolemised blank node's is the IRI it hangs
+    from): a network's own IRI (`{base}id/network/…`) and its top-level blank nodes included, which it alone
+    describes (claimed leaves them out of what becomes the instance's, not out of what is checked); an IRI under a
+    registered peer's URI space left out, which reference data may mention and which stays the peer's."""
+    return sorted({s.split("#genid-")[0] for s in (t.subject.value for t in triples if isinstance(t.subject, NamedNode))
+                   if not ownership.in_a_peer_space(graphs, s)})
 
 
 TERRITORY = ISIC + "Territory"
