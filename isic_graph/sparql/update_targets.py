@@ -33,8 +33,9 @@ class Insertion:
     """What an operation inserts into a graph it names, as a query: `CONSTRUCT { template } WHERE { pattern }`
     (INSERT DATA's: WHERE {}; ADD, COPY, MOVE's: the graph they read), with the prologue before it. `dataset`: its
     WHERE clause reads the update's USING graphs (for_engine took them out), given to the query as FROM clauses.
-    Run before the update, it reads the store as the request finds it (an operation that reads what an earlier
-    one of the same request wrote reads more there)."""
+    Run before the update, it reads the store as the request finds it, not as an earlier operation of the same
+    request leaves it: an operation whose insertions read the store (`reads_the_store`) after another is refused
+    (Targets.reads_after_a_write)."""
 
     graph: str
     tokens: tuple[Token, ...]
