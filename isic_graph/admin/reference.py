@@ -101,6 +101,15 @@ def claimed_iris(subjects: Iterable[str], graphs: Graphs) -> list[str]:
                    if not ownership.names_a_network(graphs, s) and not ownership.in_a_peer_space(graphs, s)})
 
 
+def described(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
+    """The subjects reference data describes that refuse_owned reads (a skolemised blank node's is the IRI it hangs
+    from): a network's own IRI (`{base}id/network/…`) and its top-level blank nodes included, which it alone
+    describes (claimed leaves them out of what becomes the instance's, not out of what is checked); an IRI under a
+    registered peer's URI space left out, which reference data may mention and which stays the peer's."""
+    return sorted({s.split("#genid-")[0] for s in (t.subject.value for t in triples if isinstance(t.subject, NamedNode))
+                   if not ownership.in_a_peer_space(graphs, s)})
+
+
 TERRITORY = ISIC + "Territory"
 
 
@@ -123,10 +132,11 @@ def owned_elsewhere(store: Store, graphs: Graphs, subjects: Sequence[str]) -> li
     return [(s, o) for s, o in found if s not in typed]
 
 
-def refuse_owned(store: Store, graphs: Graphs, subjects: Sequence[str]) -> None:
-    """NotOwner, naming the first subject a network or a peer owns (owned_elsewhere) and its owner, if there is one:
+def refuse_owned(store: Store, graphs: Graphs, triples: Iterable[Triple]) -> None:
+    """NotOwner, naming the first subject of the triples a network or a peer owns (owned_elsewhere, of every subject
+    they describe: a network's own IRI `{base}id/network/…` and its blank nodes' too) and its owner, if there is one:
     reference data describes territories and the instance's own resources, never another's."""
-    if taken := owned_elsewhere(store, graphs, subjects):
+    if taken := owned_elsewhere(store, graphs, described(triples, graphs)):
         subject, owner = taken[0]
         more = f" (and {len(taken) - 1} other(s))" if len(taken) > 1 else ""
         plus = f" (et {len(taken) - 1} autre(s))" if len(taken) > 1 else ""
@@ -151,14 +161,14 @@ def _pieces(path: Path, store: Store, graphs: Graphs, graph: str, activity: str,
             refuse_personal_data(chunk)
             plain = [t for t in chunk if not _blank(t)]
             held += (t for t in chunk if _blank(t))
+            refuse_owned(store, graphs, plain)
             subjects = claimed(plain, graphs)
-            refuse_owned(store, graphs, subjects)
             yield plain
             if subjects:
                 yield ownership.claim_update(graphs, instance, subjects, activity, replace=True)
     for chunk in _chunks(iter(skolemise(held, graphs.base)), CHUNK):
+        refuse_owned(store, graphs, chunk)
         subjects = claimed(chunk, graphs)
-        refuse_owned(store, graphs, subjects)
         yield chunk
         if subjects:
             yield ownership.claim_update(graphs, instance, subjects, activity, replace=True)

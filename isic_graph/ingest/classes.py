@@ -21,6 +21,7 @@ from isic_graph.ingest.documents import Batch
 from isic_graph.rdf import resources
 from isic_graph.rdf.iris import lookalike_key, scheme_blind
 from isic_graph.rdf.namespaces import ISIC, OWL, RDF_TYPE, RDFS
+from isic_graph.rdf.vocabularies import is_vocabulary_term
 from isic_graph.store.results import term_value
 from isic_graph.validation.validator import Issue
 
@@ -70,6 +71,18 @@ def is_instance_iri(value: str, base: str) -> bool:
     return in_space(value, base + "id/")
 
 
+def is_instance_property(value: str, base: str) -> bool:
+    """Whether an IRI used as a property, in any spelling (iris.lookalike_key, either web scheme), lies under this
+    instance's base: a resource (`{base}id/…`), and any other IRI the instance serves or owns (`{base}sparql`,
+    `{base}.well-known/genid/…`, `{base}catalog#…`), none of them a property; a vocabulary's term excepted, where the
+    base would hold one. `localhost`, `127.0.0.1` and `[::1]` are different hosts, as for every look-alike (a browser
+    takes them for different origins; a managed graph's IRI is compared the same way)."""
+    root = scheme_blind(lookalike_key(base)).rstrip("/")
+    found = scheme_blind(lookalike_key(value))
+    return is_instance_iri(value, base) or (
+        (found.rstrip("/") == root or found.startswith(root + "/")) and not is_vocabulary_term(value))
+
+
 def in_space(value: str, space: str) -> bool:
     """Whether an IRI, in any spelling, is under a URI space (an instance's `{base}id/`, a peer's void:uriSpace)."""
     prefix = scheme_blind(lookalike_key(space))
@@ -112,10 +125,10 @@ def misclassed_reason(value: str, how: str) -> dict[str, str]:
 
 def check_class_positions(batch: Batch, base: str) -> None:
     """No resource of this instance where a class is read (a type, a superclass, a domain…): InstanceAsClass; nor
-    where a property is (a triple's predicate, in any spelling): InstanceAsProperty."""
+    where a property is (a triple's predicate, any IRI under the base in any spelling): InstanceAsProperty."""
     for t in batch.triples:
         subject = term_value(t.subject)
-        if is_instance_iri(t.predicate.value, base):
+        if is_instance_property(t.predicate.value, base):
             raise _instance_as_property(batch, subject, t.predicate.value)
         if t.predicate.value not in CLASS_POSITIONS:
             continue
@@ -145,14 +158,16 @@ def _instance_as_property(batch: Batch, subject: str, value: str) -> InstanceAsP
     en = "" if where is None else f" ({where.describe('en')})"
     fr = "" if where is None else f" ({where.describe('fr')})"
     return InstanceAsProperty(
-        f"<{subject}>{en} uses <{value}> as a property: it is a resource of this instance (a project, an "
-        "organisation…), not a property (a JSON-LD @vocab or prefix set to this instance's IRIs makes a key one). "
-        "Use the properties of the ontology (isic:…) or of another vocabulary; nothing was stored",
+        f"<{subject}>{en} uses <{value}> as a property: it is an IRI of this instance (a resource such as a project "
+        "or an organisation, a graph, a page or service), not a property (a JSON-LD @vocab or prefix set to this "
+        "instance's IRIs makes a key one). Use the properties of the ontology (isic:…) or of another vocabulary; "
+        "nothing was stored",
         subject, value, row,
-        fr=f"<{subject}>{fr} emploie <{value}> comme propriété : c'est une ressource de cette instance (un projet, "
-           "une organisation…), pas une propriété (un @vocab ou un préfixe JSON-LD posé sur les IRI de cette instance "
-           "en fait une d'une clé). Employez les propriétés de l'ontologie (isic:…) ou d'un autre vocabulaire ; rien "
-           "n'a été enregistré", row_fr=None if where is None else where.describe("fr"))
+        fr=f"<{subject}>{fr} emploie <{value}> comme propriété : c'est une IRI de cette instance (une ressource "
+           "comme un projet ou une organisation, un graphe, une page ou un service), pas une propriété (un @vocab "
+           "ou un préfixe JSON-LD posé sur les IRI de cette instance en fait une d'une clé). Employez les "
+           "propriétés de l'ontologie (isic:…) ou d'un autre vocabulaire ; rien n'a été "
+           "enregistré", row_fr=None if where is None else where.describe("fr"))
 
 
 def unknown_classes(batch: Batch) -> list[Issue]:

@@ -81,12 +81,15 @@ def number(kind: str, cell: str) -> str | tuple[str, str] | None:
     English), or None when it is no number.
 
     A comma or a dot followed by one or two digits is the decimal mark (`2500,50`, `2500.50`); spaces group the
-    thousands (`2 500`); so do dots, or commas, each followed by three digits where the rest of the number settles it:
+    thousands (`2 500`: a first group of one to three digits, then groups of three; `1 23` or `12 34` is refused
+    as ambiguous); so do dots, or commas, each followed by three digits where the rest of the number settles it:
     several of them (`1.234.567`, `1,234,567`), or a decimal mark of the other kind after them (`2.500,50` French,
     `2,500.50` English); with both a comma and a dot, the last one is the decimal mark. A lone comma or dot followed
     by three digits after one to three digits (`1,234`, `2.500`) is a decimal mark in one language and a thousands
     separator in the other: refused, as is an amount with more than two decimals (cents), which could be either too
     (`2500.505`, `0.500`)."""
+    if grouped := _badly_grouped(cell):
+        return grouped
     text = SPACES.sub("", cell).casefold().removesuffix("€").removesuffix("eur").removesuffix("euros")\
         .removesuffix("euro")
     sign = text[:1] if text[:1] in "+-" else ""
@@ -119,6 +122,27 @@ def number(kind: str, cell: str) -> str | tuple[str, str] | None:
                 "2 500 ou 2500",
                 "an amount has at most two decimals (cents), e.g. 2500.50; for thousands, write 2 500 or 2500")
     return f"{'-' if sign == '-' else ''}{whole or '0'}{'.' + fraction if fraction else ''}"
+
+
+SPACED_DIGITS = re.compile(r"[0-9]+(?:[\s\u00a0\u202f\u2007]+[0-9]+)+")
+
+
+def _badly_grouped(cell: str) -> tuple[str, str] | None:
+    """Why digits spaced other than by thousands are refused (French, English): a space groups the thousands only, a
+    first group of one to three digits then groups of three (`2 500`, `1 234 567`, with a space, a no-break space or
+    a narrow one alike); `1 23`, `12 34` or `1 2345` could be a typo for a decimal mark as well (`12,34`), and would
+    be stored a hundred times larger. None when every run of spaced digits groups thousands."""
+    for run in SPACED_DIGITS.findall(cell):
+        first, *groups = SPACES.split(run.strip())
+        if not 1 <= len(first) <= 3 or any(len(g) != 3 for g in groups if g):
+            written = " ".join(g for g in (first, *groups) if g)
+            return (f"ambigu : « {written} » ; une espace ne sépare que les milliers, par groupes de trois chiffres "
+                    "(ex. 2 500 ou 1 234 567) : écrivez le nombre sans espace, ou avec une virgule avant les "
+                    "centimes (ex. 2500,50)",
+                    f"ambiguous: \"{written}\"; a space only separates thousands, in groups of three digits (e.g. "
+                    "2 500 or 1 234 567): write the number without spaces, or with a comma before the cents (e.g. "
+                    "2500,50)")
+    return None
 
 
 def _ambiguous(kind: str, sign: str, mark: str, whole: str, fraction: str) -> tuple[str, str]:

@@ -33,14 +33,16 @@ class Insertion:
     """What an operation inserts into a graph it names, as a query: `CONSTRUCT { template } WHERE { pattern }`
     (INSERT DATA's: WHERE {}; ADD, COPY, MOVE's: the graph they read), with the prologue before it. `dataset`: its
     WHERE clause reads the update's USING graphs (for_engine took them out), given to the query as FROM clauses.
-    Run before the update, it reads the store as the request finds it (an operation that reads what an earlier
-    one of the same request wrote reads more there)."""
+    Run before the update, it reads the store as the request finds it, not as an earlier operation of the same
+    request leaves it: an operation whose insertions read the store (`reads_the_store`) after another is refused
+    (Targets.reads_after_a_write)."""
 
     graph: str
     tokens: tuple[Token, ...]
     dataset: bool = False
     with_graph: str | None = None  # WITH's graph, which the pattern reads as its default graph (GRAPH g { … })
     fresh: tuple[Token, ...] = ()  # the query with the pattern as WITH wrote it, for a WITH graph not made yet
+    reads_the_store: bool = True  # what it inserts hangs on the store's data (a WHERE pattern, a graph copied)
 
     def query(self, using: Sequence[str] = (), using_named: Sequence[str] = (), fresh: bool = False) -> str:
         """The query's text, its WHERE clause read from the USING graphs when it reads the update's dataset; `fresh`:
@@ -58,13 +60,17 @@ class Insertion:
 
 @dataclass
 class Targets:
-    """The graphs an update writes, each once in the order named; `unnamed` says why it may write others;
+    """The graphs an update writes, each once in the order named; `unnamed` says why it may write others
+    (`unnamed_fr`, in French);
     `inserted`, what it inserts into each (its DELETE templates are left out: what leaves a graph is not read)."""
 
     graphs: list[str] = field(default_factory=list)
     unnamed: str | None = None
     unnamed_fr: str | None = None  # the same, in French
     inserted: list[Insertion] = field(default_factory=list)
+    operations: int = 0  # the client's operations read so far
+    written: bool = False  # whether one of them writes
+    reads_after_a_write: int | None = None  # the first operation (from 1) after another whose insertions read the store
 
     def add(self, name: str) -> None:
         if name not in self.graphs:
@@ -80,7 +86,17 @@ def update_targets(tokens: Sequence[Token]) -> Targets:
         prologue = (*((Token("word", "BASE", -1), Token("iri", base, -1)) if base else ()),
                     *(t for label, name in prefixes.items() for t in (
                         Token("word", "PREFIX", -1), Token("pname", label + ":", -1), Token("iri", name, -1))))
+        if at == end:
+            continue
+        before = len(targets.inserted)
         _operation(prologue, list(tokens[at:end]), targets, lambda t: expand(t, prefixes, base))
+        if targets.written and targets.reads_after_a_write is None and any(
+                insertion.reads_the_store for insertion in targets.inserted[before:]):
+            targets.reads_after_a_write = targets.operations + 1
+        targets.operations += not tokens[at].start < 0  # as the client wrote them
+        # an operation of the client's writes; the CREATE SILENT GRAPH for_engine puts before a WITH's creates the
+        # graph that operation writes, and nothing a pattern reads
+        targets.written = targets.written or not (tokens[at].start < 0 and tokens[at].is_word("CREATE"))
         if targets.unnamed is not None:
             break
     return targets
@@ -151,6 +167,8 @@ def _operation(prologue: tuple[Token, ...], body: list[Token], targets: Targets,
     if where is not None and len(pattern) > 4 and pattern[0].start < 0 and pattern[1].is_word("GRAPH") \
             and pattern[1].start < 0 and pattern[-1].start < 0:
         with_graph, written = name_of(pattern[2]), pattern[3:-1]
+    reads = not data and where is not None and any(  # `WHERE {}` reads nothing
+        not (t.is_punct("{") or t.is_punct("}")) for t in (written if with_graph is not None else pattern))
     for block, close in inserts:
         j = block + 1
         while j < close:  # each GRAPH block of the template (triples outside one go to the default graph, refused)
@@ -161,7 +179,7 @@ def _operation(prologue: tuple[Token, ...], body: list[Token], targets: Targets,
                     template = (*prologue, CONSTRUCT, OPEN, *body[j + 3:end], CLOSE, WHERE)
                     targets.inserted.append(Insertion(
                         name, (*template, *pattern), dataset=not data, with_graph=with_graph,
-                        fresh=(*template, *written) if with_graph is not None else ()))
+                        fresh=(*template, *written) if with_graph is not None else (), reads_the_store=reads))
                 j = end + 1
             else:
                 j += 1

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import Triple, serialize
 
 from isic_graph.admin.bootstrap import claim_reference, replace_graph
-from isic_graph.admin.reference import claimed, refuse_owned, refuse_personal_data
+from isic_graph.admin.reference import refuse_owned, refuse_personal_data
 from isic_graph.errors import (
     Forbidden,
     NotFound,
@@ -177,7 +177,7 @@ def _write_reference(graph: str) -> Response:
     except ValidationFailed as exc:
 
         return refusal(exc)
-    refuse_owned(store, services().graphs, claimed(triples, services().graphs))  # NotOwner: nothing written
+    refuse_owned(store, services().graphs, triples)  # NotOwner: nothing written
     created = not own and store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True
     if request.method == "PUT":
         replace_graph(store, graph, triples)

@@ -7,8 +7,10 @@ creates if it is new (and reads as empty).
 The graphs an update writes are held to the Graph Store's rules for the administrator (update_targets reads them
 from the update's tokens, whatever the operation, spelling or escape): a graph init or ingestion writes, in any
 spelling, is refused (403), as is an update that may write graphs it does not name (`GRAPH ?g` in a template,
-DROP / CLEAR ALL or NAMED); and what it inserts is reference data, read before it runs: no subject a network or a
-peer owns (422 not-owner), and the subjects it describes become the instance's. (Personal data is not looked for:
+DROP / CLEAR ALL or NAMED); and what it inserts is reference data, read before it runs (so an operation whose
+insertions read the store, after another operation of the same request, is refused, 400: sent alone, it is read
+as the store then is): no subject a network or a peer owns (422 not-owner), and the subjects it describes become
+the instance's. (Personal data is not looked for:
 the administrator's own updates write what the administrator says.)"""
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import Triple
 
 from isic_graph.admin.bootstrap import claim_reference
-from isic_graph.admin.reference import claimed, refuse_owned
+from isic_graph.admin.reference import refuse_owned
 from isic_graph.errors import Forbidden, UnsupportedFormat, UsageError
 from isic_graph.ingest.ingestion import after_raw_update
 from isic_graph.sparql.default_graph import Written
@@ -76,10 +78,11 @@ def update() -> Response:
         return Response(status=204)
     targets = update_targets(checked.checked.tokens)
     _refuse_managed(targets)
+    _refuse_reading_after_a_write(targets)
     written = written_graphs(checked.checked.tokens)  # the default graph kept for these alone, when known
     with s.store.writing():  # what it inserts is read and checked, then written, with no other write between
         inserted = _inserted(targets, checked.using, checked.using_named)
-        refuse_owned(s.store, s.graphs, claimed(inserted, s.graphs))  # NotOwner (422): nothing written
+        refuse_owned(s.store, s.graphs, inserted)  # NotOwner (422): nothing written
         s.store.update(checked.checked.text, checked.using, checked.using_named,
                        None if written is None else Written(graphs=written))
         claim_reference(s.store, s.graphs, inserted)
@@ -101,6 +104,23 @@ def _refuse_managed(targets: Targets) -> None:
         if graphs.is_managed(graph):
             raise Forbidden(f"<{graph}> is managed by isic-graph (init, ingestion); it cannot be written here",
                             fr=f"<{graph}> est tenu par isic-graph (init, ingestion) ; il ne s'écrit pas ici")
+
+
+def _refuse_reading_after_a_write(targets: Targets) -> None:
+    """UsageError (400) for an operation whose insertions hang on the store's data (INSERT … WHERE with a pattern,
+    DELETE/INSERT … WHERE, WITH … INSERT … WHERE, ADD, COPY, MOVE) after another operation of the same request:
+    what it inserts is read before the request runs, where an earlier operation's writes are not seen yet, so it
+    could insert what no check read. Sent in a request of its own, it is read as the store then is."""
+    if (n := targets.reads_after_a_write) is not None:
+        raise UsageError(f"operation {n} of this update inserts what it reads in the store (INSERT … WHERE, ADD, COPY, "
+                         "MOVE) after another operation of the same request, whose writes could change what it reads: "
+                         "what an update inserts is checked before it runs, so send this operation in a request of "
+                         "its own (nothing was applied)",
+                         fr=f"l'opération {n} de cette mise à jour insère ce qu'elle lit dans l'entrepôt (INSERT … "
+                            "WHERE, ADD, COPY, MOVE) après une autre opération de la même demande, dont les écritures "
+                            "peuvent changer ce qu'elle lit : ce qu'une mise à jour insère est vérifié avant qu'elle "
+                            "s'exécute, envoyez donc cette opération dans une demande à elle seule (rien n'a été "
+                            "appliqué)")
 
 
 def _inserted(targets: Targets, using: Sequence[str], using_named: Sequence[str]) -> list[Triple]:

@@ -114,8 +114,7 @@ OWNED = {  # each puts a description of anas's resource {r} into a reference gra
     "copy-prefixed": "PREFIX n: <" + BASE + "graph/network/> COPY n:anas TO <urn:x:ref>",
     "prefix-of-an-earlier-operation": "PREFIX n: <" + BASE + "graph/network/> PREFIX r: <urn:x:> "
                                       "INSERT DATA {{ GRAPH r:other {{ r:s r:p 1 }} }} ; "
-                                      "INSERT {{ GRAPH r:ref {{ ?s r:note 1 }} }} WHERE {{ GRAPH n:anas {{ ?s a ?t }} "
-                                      "FILTER(?s = <{r}>) }}",
+                                      "INSERT DATA {{ GRAPH r:ref {{ <{r}> r:note 1 }} }}",
 }
 
 
@@ -136,13 +135,87 @@ def test_an_update_describing_a_networks_resource_in_a_reference_graph_is_refuse
 def test_an_update_of_a_free_graph_still_runs_and_its_subjects_become_the_instances(app: Flask, client: FlaskClient,
                                                                                     free: None) -> None:
     store = services(app).store
-    update = ("PREFIX x: <urn:x:> INSERT DATA { GRAPH x:mine { x:thing x:p 1 } } ; "
-              "WITH x:mine2 INSERT { ?s x:copied ?o } WHERE { GRAPH x:mine { ?s x:p ?o } } ; "
-              "ADD <urn:x:mine> TO <urn:x:mine3>")
-    answer = post(client, update)
-    assert answer.status_code == 204, answer.get_data(as_text=True)
+    for update in ("PREFIX x: <urn:x:> INSERT DATA { GRAPH x:mine { x:thing x:p 1 } } ; "
+                   "WITH x:mine2 INSERT { <urn:x:made> x:p 1 } WHERE {}",
+                   "PREFIX x: <urn:x:> WITH x:mine2 INSERT { ?s x:copied ?o } WHERE { GRAPH x:mine { ?s x:p ?o } }",
+                   "ADD <urn:x:mine> TO <urn:x:mine3>"):
+        answer = post(client, update)
+        assert answer.status_code == 204, answer.get_data(as_text=True)
+    assert store.query("ASK { GRAPH <urn:x:mine2> { <urn:x:thing> <urn:x:copied> 1 } }") is True
     assert store.query("ASK { GRAPH <urn:x:mine> { <urn:x:thing> <urn:x:p> 1 } }") is True
     assert store.query("ASK { GRAPH <urn:x:mine3> { <urn:x:thing> <urn:x:p> 1 } }") is True
     assert post(client, "DROP GRAPH <urn:x:mine3>").status_code == 204
     owners = services(app).graphs.ownership
     assert store.query(f"ASK {{ GRAPH <{owners}> {{ ?record ?p <urn:x:thing> }} }}") is True
+
+
+PREPARED = {  # an earlier operation writes what a later one reads to insert anas's resource {r} into a reference graph
+    "insert-where": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> <{r}> }} }} ; "
+                    "INSERT {{ GRAPH <urn:x:ref> {{ ?x <urn:x:q> 1 }} }} WHERE {{ GRAPH <urn:x:tmp> "
+                    "{{ <urn:x:ptr> <urn:x:to> ?x }} }}",
+    "with": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> <{r}> }} }} ; "
+            "WITH <urn:x:ref> INSERT {{ ?x <urn:x:q> 1 }} WHERE {{ GRAPH <urn:x:tmp> "
+            "{{ <urn:x:ptr> <urn:x:to> ?x }} }}",
+    "delete-insert": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> <{r}> }} }} ; "
+                     "DELETE {{ GRAPH <urn:x:tmp> {{ <urn:x:ptr> <urn:x:to> ?x }} }} "
+                     "INSERT {{ GRAPH <urn:x:ref> {{ ?x <urn:x:q> 1 }} }} WHERE {{ GRAPH <urn:x:tmp> "
+                     "{{ <urn:x:ptr> <urn:x:to> ?x }} }}",
+    "add": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <{r}> <urn:x:q> 1 }} }} ; ADD <urn:x:tmp> TO <urn:x:ref>",
+    "copy": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <{r}> <urn:x:q> 1 }} }} ; COPY <urn:x:tmp> TO <urn:x:ref>",
+    "move": "INSERT DATA {{ GRAPH <urn:x:tmp> {{ <{r}> <urn:x:q> 1 }} }} ; MOVE <urn:x:tmp> TO <urn:x:ref>",
+    "after-a-delete": "DELETE DATA {{ GRAPH <urn:x:tmp> {{ <urn:x:no> <urn:x:no> 1 }} }} ; "
+                      "INSERT {{ GRAPH <urn:x:ref> {{ <urn:x:s> <urn:x:q> ?o }} }} WHERE {{ BIND(1 AS ?o) }}",
+}
+
+
+@pytest.mark.parametrize("form", PREPARED.values(), ids=PREPARED.keys())
+def test_an_operation_inserting_what_it_reads_after_another_operation_is_refused_and_nothing_applied(
+        app: Flask, client: FlaskClient, free: None, form: str) -> None:
+    """What an update inserts is checked before it runs: an operation whose insertions read the store cannot be
+    checked once an earlier operation of the same request has written, and goes in a request of its own (400)."""
+    resource = a_resource_of_anas(app)
+    before = state(app)
+    answer = client.post("/update", data={"update": form.format(r=resource)},
+                         headers={**bearer(ADMIN), "Accept-Language": "fr"})
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert answer.json is not None and "l'opération 2 de cette mise à jour insère ce qu'elle lit" in \
+        answer.json["detail"] and "dans une demande à elle seule" in answer.json["detail"]
+    assert state(app) == before
+
+
+def test_an_operation_inserting_what_it_reads_alone_is_checked_against_what_the_request_before_wrote(
+        app: Flask, client: FlaskClient, free: None) -> None:
+    resource = a_resource_of_anas(app)
+    prepare, insert = PREPARED["insert-where"].format(r=resource).split(" ; ")
+    assert post(client, prepare).status_code == 204
+    before = state(app)
+    answer = post(client, insert)
+    assert answer.status_code == 422 and answer.json is not None and answer.json["code"] == "not-owner"
+    assert state(app) == before
+    assert post(client, "DROP GRAPH <urn:x:tmp>").status_code == 204
+
+
+@pytest.mark.parametrize("update, clause", [
+    ("INSERT { GRAPH ?g { <urn:x:s> <urn:x:p> 1 } } WHERE { VALUES ?g { <urn:x:free> } }",
+     "un graphe y est nommé par ?g, pas par une IRI : ce peut être n'importe lequel"),
+    ("DROP ALL", "DROP ALL écrit chaque graphe nommé"),
+    ("CLEAR NAMED", "CLEAR NAMED écrit chaque graphe nommé")])
+def test_an_update_that_may_write_graphs_it_does_not_name_is_refused_in_french_throughout(
+        client: FlaskClient, free: None, update: str, clause: str) -> None:
+    answer = client.post("/update", data={"update": update}, headers={**bearer(ADMIN), "Accept-Language": "fr"})
+    assert answer.status_code == 403 and answer.json is not None
+    assert f"qu'elle ne nomme pas ({clause})" in answer.json["detail"]
+    assert "writes every" not in answer.json["detail"] and "is named by" not in answer.json["detail"]
+
+
+@pytest.mark.parametrize("subject", [f"{BASE}id/network/anas", f"{BASE}id/network/anas#genid-x",
+                                     "http://LOCALHOST:5000/id/network/%61nas"],
+                         ids=["own-iri", "blank-node", "another-spelling"])
+def test_an_update_describing_a_networks_own_iri_or_its_blank_nodes_is_refused(
+        app: Flask, client: FlaskClient, free: None, subject: str) -> None:
+    before = state(app)
+    answer = post(client, f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> "x" }} }}')
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert answer.json is not None and answer.json["code"] == "not-owner"
+    assert 'network "anas"' in answer.json["detail"]
+    assert state(app) == before

@@ -181,6 +181,22 @@ def test_a_file_describing_a_networks_resource_is_refused_whole(
         assert leftovers(store.path) == []
 
 
+@pytest.mark.parametrize("subject", [BASE + "id/network/north", BASE + "id/network/north#genid-x",
+                                     "HTTP://LOCALHOST:5000/id/network/north"], ids=["own-iri", "blank-node", "case"])
+def test_a_file_describing_a_networks_own_iri_or_its_blank_nodes_is_refused_whole(
+        store: Store, graphs: Graphs, tmp_path: Path, subject: str) -> None:
+    """A network's own IRI (`{base}id/network/…`) and its top-level blank nodes are the network's by rule: they never
+    become the instance's, and reference data may not describe them either."""
+    before = fingerprint(store)
+    path = tmp_path / "ref.nt"
+    path.write_text(f'<{subject}> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .\n', encoding="utf-8")
+    with pytest.raises(NotOwner) as refused:
+        load_reference(store, graphs, path, REFERENCE)
+    assert refused.value.owner == ownership.network(graphs, "north").agent
+    assert 'belongs to network "north"' in refused.value.message
+    assert fingerprint(store) == before
+
+
 def test_a_file_describing_territories_a_network_described_first_makes_them_the_instances(
         store: Store, graphs: Graphs, tmp_path: Path) -> None:
     commune, quartier = BASE + "id/territory/commune/35238", BASE + "id/place/maurepas"
@@ -208,6 +224,25 @@ def test_the_command_refuses_a_file_describing_a_networks_resource(
                                  "ISIC_BASE_IRI": BASE, "ISIC_STORE": str(tmp_path / "store")}, timeout=120)
     assert result.returncode == 1, result.stderr
     assert f"<{TAKEN}>" in result.stderr and 'network "north"' in result.stderr and "Traceback" not in result.stderr
+    with EmbeddedStore(tmp_path / "store") as store:
+        assert fingerprint(store) == before
+
+
+def test_the_command_refuses_a_file_describing_a_networks_own_iri(
+        initialised: tuple[Path, bytes], tmp_path: Path, graphs: Graphs) -> None:
+    shutil.copytree(initialised[0], tmp_path / "store")
+    with EmbeddedStore(tmp_path / "store") as store:
+        before = fingerprint(store)
+    path = tmp_path / "ref.nt"
+    path.write_text(f'<{BASE}id/network/north> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .\n'
+                    f'<{BASE}id/network/north#genid-x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n',
+                    encoding="utf-8")
+    result = subprocess.run([*COMMAND, "load", str(path), "--graph", REFERENCE], capture_output=True, text=True,
+                            env={**{k: v for k, v in os.environ.items() if not k.startswith("ISIC_")},
+                                 "ISIC_BASE_IRI": BASE, "ISIC_STORE": str(tmp_path / "store")}, timeout=120)
+    assert result.returncode == 1, result.stderr  # a refusal (422 not-owner over HTTP)
+    assert f"<{BASE}id/network/north>" in result.stderr and 'belongs to network "north"' in result.stderr
+    assert "Traceback" not in result.stderr
     with EmbeddedStore(tmp_path / "store") as store:
         assert fingerprint(store) == before
 

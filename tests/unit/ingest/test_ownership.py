@@ -404,23 +404,24 @@ NETWORK_SPELLINGS = [BASE + "id/network/anas", "HTTP://LOCALHOST:5000/id/network
 
 @pytest.mark.parametrize("method", ["put", "post"])
 @pytest.mark.parametrize("spelling", NETWORK_SPELLINGS)
-def test_reference_data_naming_a_network_leaves_it_that_networks(app: Flask, client: FlaskClient,
-                                                                  tokens: dict[str, str], spelling: str,
-                                                                  method: str) -> None:
-    """The administrator's reference data may say something about a network (a directory of networks):
-    the other subjects become the instance's, the network's own IRI stays the network's, and the network
-    publishes its own description again as before."""
+def test_reference_data_naming_a_network_is_refused_and_leaves_it_that_networks(
+        app: Flask, client: FlaskClient, tokens: dict[str, str], spelling: str, method: str) -> None:
+    """The administrator's reference data may not describe a network's own IRI, which the network alone describes:
+    refused whole (not-owner, naming the network), the IRI stays the network's, and the network publishes its own
+    description again as before."""
     directory = BASE + "id/organisation/annuaire-des-reseaux"
     written = getattr(client, method)(
         "/graph-store", query_string={"graph": "http://example.org/graph/networks-directory"},
         data=f'<{spelling}> <http://www.w3.org/2000/01/rdf-schema#comment> "listed in the directory" .\n'
              f'<{directory}> <http://www.w3.org/2000/01/rdf-schema#label> "Annuaire" .\n',
         content_type="application/n-triples", headers=bearer(ADMIN))
-    assert written.status_code in (201, 204), written.get_data(as_text=True)
+    assert written.status_code == 422, written.get_data(as_text=True)
+    assert written.json is not None and written.json["code"] == "not-owner"
+    assert 'network "anas"' in written.json["detail"]
     store = services(app).store
     graphs = services(app).graphs
     assert ownership.owner_of(store, graphs, BASE + "id/network/anas") == ownership.network(graphs, "anas")
-    assert ownership.owner_of(store, graphs, directory) == ownership.instance(graphs)
+    assert ownership.owner_of(store, graphs, directory) is None  # nothing was written
     folder = SAMPLES / "anas"
     files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in sorted(folder.iterdir()) if p.suffix == ".ttl"}
     again = client.post("/api/networks/anas/sheets", query_string={"mode": "replace"}, data=files,
@@ -439,15 +440,16 @@ def test_a_record_that_gave_a_network_iri_to_the_instance_no_longer_counts(app: 
 
 
 @pytest.mark.parametrize("spelling", ["id/network/north", "id/network/north/", "%69d/network/north"])
-def test_loading_reference_data_about_a_network_from_the_command_line_leaves_it_the_networks(
+def test_loading_reference_data_about_a_network_from_the_command_line_is_refused_and_leaves_it_the_networks(
         cli, tmp_path: Path, spelling: str) -> None:  # type: ignore[no-untyped-def]
     reference = tmp_path / "reference.ttl"  # the commands on a store as `init` leaves it (test_cli's fixture)
     reference.write_text(f'<{BASE}{spelling}> <http://www.w3.org/2000/01/rdf-schema#comment> "Listed" .\n'
                          f'<{BASE}id/organisation/listed> <http://www.w3.org/2000/01/rdf-schema#label> "L" .\n')
     loaded = cli("load", str(reference), "--graph", "https://example.org/graph/directory")
-    assert loaded.exit_code == 0, loaded.output
+    assert loaded.exit_code == 1, loaded.output  # refused whole: the network alone describes its own IRI
+    assert 'belongs to network "north"' in loaded.output
     assert 'network "north"' in cli("owner", "show", f"{BASE}id/network/north").output
-    assert "this instance" in cli("owner", "show", f"{BASE}id/organisation/listed").output
+    assert "this instance" not in cli("owner", "show", f"{BASE}id/organisation/listed").output
     own = tmp_path / "north.ttl"
     own.write_text(f"""@prefix isic: <https://w3id.org/isic/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .

@@ -162,3 +162,27 @@ def test_the_form_says_why_an_amount_is_refused() -> None:
     assert lexical("decimal", "1,234") is None and lexical("decimal", "1.234") is None
     assert lexical("decimal", "1.234.567") == "1234567" and lexical("decimal", "1.234,50") == "1234.50"
     assert lexical("decimal", "1,234.50") == "1234.50" and lexical("integer", "2.500") is None
+
+
+@pytest.mark.parametrize("cell, value", [
+    ("1 234", "1234"), ("12 345", "12345"), ("123 456", "123456"), ("1 234 567", "1234567"),
+    ("1\u00a0234", "1234"), ("1\u202f234\u202f567", "1234567"), ("12 345,50", "12345.50"), ("1 234 €", "1234"),
+    ("-1 234", "-1234"), ("1  234", "1234")])
+def test_spaces_grouping_thousands_by_three_are_read(cell: str, value: str) -> None:
+    assert amounts(cell) == {f'{AMOUNT}"{value}"{DECIMAL}'}
+
+
+@pytest.mark.parametrize("cell, written", [
+    ("1 23", "1 23"), ("12 34", "12 34"), ("1 2345", "1 2345"), ("1234 567", "1234 567"), ("1 234 56", "1 234 56"),
+    ("12\u00a034", "12 34"), ("1\u202f23", "1 23"), ("1 23,50", "1 23"), ("-12 34 €", "12 34"),
+    ("1 2 3", "1 2 3")])
+def test_spaces_grouping_digits_other_than_by_three_are_refused_as_ambiguous(cell: str, written: str) -> None:
+    """`12 34` may be a typo for `12,34`: stored as 1234 it would be a hundred times larger; a space groups the
+    thousands only, a first group of one to three digits then groups of exactly three."""
+    rows = with_cell(sample_rows()["fundings.csv"], 1, "montant", cell)
+    assert refused([document("fundings.csv", rows)]) == [
+        f"[fundings.csv, ligne 2, colonne « montant »] « {cell} » : ambigu : « {written} » ; une espace ne sépare que "
+        "les milliers, par groupes de trois chiffres (ex. 2 500 ou 1 234 567) : écrivez le nombre sans espace, ou "
+        "avec une virgule avant les centimes (ex. 2500,50)"]
+    assert f'ambiguous: "{written}"; a space only separates thousands' in refused(
+        [document("fundings.csv", rows)], "en")[0]
