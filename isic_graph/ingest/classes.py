@@ -138,25 +138,27 @@ def check_class_positions(batch: Batch, base: str) -> None:
                 raise _instance_as_class(batch, subject, value)
 
 
-def _instance_as_class(batch: Batch, subject: str, value: str) -> InstanceAsClass:
+def _placed(batch: Batch, subject: str) -> tuple[str | None, str | None, str, str]:
+    """Where the subject stands in the files sent: its row in English and French, and both as a parenthesis."""
     where = batch.locations.get(subject) or batch.locations.get(subject.split("#genid-")[0])
-    row = None if where is None else where.describe("en")
-    en = "" if where is None else f" ({where.describe('en')})"
-    fr = "" if where is None else f" ({where.describe('fr')})"
+    if where is None:
+        return None, None, "", ""
+    return where.describe("en"), where.describe("fr"), f" ({where.describe('en')})", f" ({where.describe('fr')})"
+
+
+def _instance_as_class(batch: Batch, subject: str, value: str) -> InstanceAsClass:
+    row, row_fr, en, fr = _placed(batch, subject)
     return InstanceAsClass(
         f"<{subject}>{en} uses <{value}> as a class: it is a resource of this instance (a project, an organisation…), "
         f"not a class. Give the resource a class of the ontology ({usable()}); nothing was stored",
         subject, value, row,
         fr=f"<{subject}>{fr} emploie <{value}> comme classe : c'est une ressource de cette instance (un projet, une "
            f"organisation…), pas une classe. Donnez à la ressource une classe de l'ontologie ({usable()}) ; rien n'a "
-           "été enregistré", row_fr=None if where is None else where.describe("fr"))
+           "été enregistré", row_fr=row_fr)
 
 
 def _instance_as_property(batch: Batch, subject: str, value: str) -> InstanceAsProperty:
-    where = batch.locations.get(subject) or batch.locations.get(subject.split("#genid-")[0])
-    row = None if where is None else where.describe("en")
-    en = "" if where is None else f" ({where.describe('en')})"
-    fr = "" if where is None else f" ({where.describe('fr')})"
+    row, row_fr, en, fr = _placed(batch, subject)
     return InstanceAsProperty(
         f"<{subject}>{en} uses <{value}> as a property: it is an IRI of this instance (a resource such as a project "
         "or an organisation, a graph, a page or service), not a property (a JSON-LD @vocab or prefix set to this "
@@ -167,7 +169,7 @@ def _instance_as_property(batch: Batch, subject: str, value: str) -> InstanceAsP
            "comme un projet ou une organisation, un graphe, une page ou un service), pas une propriété (un @vocab "
            "ou un préfixe JSON-LD posé sur les IRI de cette instance en fait une d'une clé). Employez les "
            "propriétés de l'ontologie (isic:…) ou d'un autre vocabulaire ; rien n'a été "
-           "enregistré", row_fr=None if where is None else where.describe("fr"))
+           "enregistré", row_fr=row_fr)
 
 
 def unknown_classes(batch: Batch) -> list[Issue]:
