@@ -198,8 +198,8 @@ def _named(body: list[Token], i: int, targets: Targets, name_of: _Namer) -> str 
     if name is None:
         term = body[i].value if i < len(body) else None
         targets.unnamed = f"a graph is named by {term or 'nothing'}, no IRI: it may be any graph"
-        targets.unnamed_fr = (f"un graphe est nommé par {term or 'rien'}, pas par une IRI : ce peut être n'importe "
-                              "quel graphe")
+        targets.unnamed_fr = (f"un graphe y est nommé par {term or 'rien'}, pas par une IRI : ce peut être "
+                              "n'importe lequel")
         return None
     targets.add(name)
     return name

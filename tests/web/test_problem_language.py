@@ -159,7 +159,7 @@ REASONS: list[tuple[str, str, str, dict[str, str], Any, str | None, dict[str, st
     ("update-graph-variable", "POST", "/update", {},
      {"update": "INSERT { GRAPH ?g { <urn:a> <urn:b> <urn:c> } } WHERE { VALUES ?g { <urn:x> } }"}, None,
      {"Authorization": f"Bearer {ADMIN}"}, 403,
-     "(un graphe est nommé par ?g, pas par une IRI : ce peut être n'importe quel graphe)"),
+     "(un graphe y est nommé par ?g, pas par une IRI : ce peut être n'importe lequel)"),
     ("dump-network", "GET", "/dumps/network/zzz.ttl", {}, None, None, {}, 404, "aucune donnée pour le réseau 'zzz'"),
     ("dump-name", "GET", "/dumps/nulle-part.ttl", {}, None, None, {}, 404, "aucun export nommé"),
     ("map", "GET", "/maps/zzz.svg", {}, None, None, {}, 404, "aucune carte 'zzz'"),
