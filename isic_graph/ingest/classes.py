@@ -5,7 +5,8 @@ A resource typed only with another class (`ex:Anything`) would pass every shape 
 resource typed with one of this instance's resources (`<…/id/project/les-incompris>`) would make that resource a
 class in the published union, and show as a reference on its page; one of its resources used as a property (a
 JSON-LD `@vocab` set to `{base}id/project/`, a key then read as `<…/id/project/les-incompris>`) would make it a
-property of another's data, and stated by whoever wrote it. New data is held to all three (harvested copies
+property of another's data, and stated by whoever wrote it; and one used as a literal's datatype
+(`"x"^^<…/id/project/les-incompris>`) a datatype, a kind of class. New data is held to all three (harvested copies
 leave such a resource out; data stored before is kept).
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Sequence
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from isic_graph.errors import InstanceAsClass, InstanceAsProperty
 from isic_graph.ingest.documents import Batch
@@ -99,6 +100,8 @@ def misclassed(triples: Sequence[Triple], spaces: Sequence[str]) -> dict[str, tu
         subject = term_value(t.subject)
         if any(in_space(t.predicate.value, space) for space in spaces):
             found.setdefault(subject.split("#genid-")[0], (t.predicate.value, "property"))
+        if isinstance(t.object, Literal) and any(in_space(t.object.datatype.value, space) for space in spaces):
+            found.setdefault(subject.split("#genid-")[0], (t.object.datatype.value, "class"))
         if t.predicate.value not in CLASS_POSITIONS:
             continue
         for value in (t.object.value if isinstance(t.object, NamedNode) else None,
@@ -125,11 +128,14 @@ def misclassed_reason(value: str, how: str) -> dict[str, str]:
 
 def check_class_positions(batch: Batch, base: str) -> None:
     """No resource of this instance where a class is read (a type, a superclass, a domain…): InstanceAsClass; nor
-    where a property is (a triple's predicate, any IRI under the base in any spelling): InstanceAsProperty."""
+    where a property is (a triple's predicate, any IRI under the base in any spelling): InstanceAsProperty; nor any
+    IRI under the base as a literal's datatype (a class of literals): InstanceAsClass."""
     for t in batch.triples:
         subject = term_value(t.subject)
         if is_instance_property(t.predicate.value, base):
             raise _instance_as_property(batch, subject, t.predicate.value)
+        if isinstance(t.object, Literal) and is_instance_property(t.object.datatype.value, base):
+            raise _instance_as_class(batch, subject, t.object.datatype.value, datatype=True)
         if t.predicate.value not in CLASS_POSITIONS:
             continue
         for value in (t.object.value if isinstance(t.object, NamedNode) else None,
@@ -146,8 +152,18 @@ def _placed(batch: Batch, subject: str) -> tuple[str | None, str | None, str, st
     return where.describe("en"), where.describe("fr"), f" ({where.describe('en')})", f" ({where.describe('fr')})"
 
 
-def _instance_as_class(batch: Batch, subject: str, value: str) -> InstanceAsClass:
+def _instance_as_class(batch: Batch, subject: str, value: str, datatype: bool = False) -> InstanceAsClass:
     row, row_fr, en, fr = _placed(batch, subject)
+    if datatype:
+        return InstanceAsClass(
+            f"<{subject}>{en} uses <{value}> as a literal's datatype: it is an IRI of this instance (a resource, a "
+            "graph, a page), not a datatype. Write the value as plain text, or with a datatype of XML Schema "
+            "(xsd:date, xsd:decimal…); nothing was stored",
+            subject, value, row,
+            fr=f"<{subject}>{fr} emploie <{value}> comme type de donnée d'un littéral : c'est une IRI de cette "
+               "instance (une ressource, un graphe, une page), pas un type de donnée. Écrivez la valeur en texte "
+               "simple, ou avec un type de XML Schema (xsd:date, xsd:decimal…) ; rien n'a été enregistré",
+            row_fr=row_fr)
     return InstanceAsClass(
         f"<{subject}>{en} uses <{value}> as a class: it is a resource of this instance (a project, an organisation…), "
         f"not a class. Give the resource a class of the ontology ({usable()}); nothing was stored",

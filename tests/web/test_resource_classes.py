@@ -2,7 +2,8 @@
 
 - a resource of this instance (`{base}id/…`, any spelling: another network's project) where a class is read (a type,
   a superclass) is refused with 422 `instance-as-class`, naming the resource described and the IRI, in English and
-  French; it would make that project a class in the published union and show on its page as a reference;
+  French; it would make that project a class in the published union and show on its page as a reference; so is
+  any IRI under the base as a literal's datatype (a class of literals);
 - a resource typed only with a class the shapes do not check (`ex:Anything`) is refused with 422
   `validation-failed`, naming the resource, its class and the classes it may use: its content would pass unchecked.
 
@@ -104,6 +105,55 @@ def test_the_graph_store_refuses_a_resource_of_the_instance_as_a_type(client: Fl
     answer = client.post("/graph-store", query_string={"graph": GRAPH},
                          data=f"<{BASE}id/project/atk-p> <{RDF_TYPE}> <{THEIRS}> .\n".encode(),
                          content_type="application/n-triples", headers=bearer(token))
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    assert answer.get_json()["code"] == "instance-as-class"
+    assert everything(client) == before
+
+
+TITLE = "http://purl.org/dc/terms/title"
+DESCRIPTION = "http://purl.org/dc/terms/description"
+
+
+@pytest.mark.parametrize("datatype", [
+    THEIRS, THEIRS.upper(), THEIRS.replace("/id/", "/%69d/"), THEIRS.replace("http:", "https:"),
+    f"{BASE}id/network/anas", f"{BASE}sparql", f"{BASE}graph/network/anas", f"{BASE}id/project/atk-p",
+])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_iri_of_the_instance_as_a_datatype_is_refused_in_turtle(client: FlaskClient, token: str, datatype: str,
+                                                                    dry_run: bool) -> None:
+    before = everything(client)
+    subject = f"{BASE}id/project/atk-p"
+    body = (f'<{subject}> a <https://w3id.org/isic/ontology#Project> ; <{TITLE}> "Atelier"@fr ; '
+            f'<{DESCRIPTION}> "texte"^^<{datatype}> .\n').encode()
+    answer = send(client, token, body, "text/turtle", dry_run)
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    problem = answer.get_json()
+    assert problem["code"] == "instance-as-class"
+    assert problem["subject"] == subject and problem["term"] == datatype
+    assert "datatype" in problem["detail"] and f"<{datatype}>" in problem["detail"]
+    assert everything(client) == before
+
+
+@pytest.mark.parametrize("lang, words", [("fr", "comme type de donnée"), ("en", "as a literal's datatype")])
+def test_a_datatype_of_the_instance_in_json_ld_is_refused_in_the_readers_language(client: FlaskClient, token: str,
+                                                                                  lang: str, words: str) -> None:
+    before = everything(client)
+    subject = f"{BASE}id/project/atk-p"
+    body = json.dumps({"@id": subject, "@type": "https://w3id.org/isic/ontology#Project",
+                       TITLE: {"@value": "Atelier", "@language": "fr"},
+                       DESCRIPTION: {"@value": "texte", "@type": THEIRS}}).encode()
+    answer = send(client, token, body, "application/ld+json", lang=lang)
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    problem = answer.get_json()
+    assert problem["code"] == "instance-as-class" and words in problem["detail"]
+    assert everything(client) == before
+
+
+def test_the_graph_store_refuses_an_iri_of_the_instance_as_a_datatype(client: FlaskClient, token: str) -> None:
+    before = everything(client)
+    body = f'<{BASE}id/project/atk-p> <{DESCRIPTION}> "x"^^<{THEIRS}> .\n'.encode()
+    answer = client.put("/graph-store", query_string={"graph": GRAPH}, data=body,
+                        content_type="application/n-triples", headers=bearer(token))
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
     assert answer.get_json()["code"] == "instance-as-class"
     assert everything(client) == before

@@ -113,6 +113,26 @@ def test_a_harvest_and_the_stored_data_check_name_a_resource_used_as_a_property(
                                                       "fr": f"emploie <{PROJECT}>, une ressource, comme propriété"}
 
 
+def test_a_harvest_and_the_stored_data_check_name_a_resource_used_as_a_datatype() -> None:
+    found = misclassed([Triple(NamedNode("http://peer.example/id/group/g"), NamedNode(EX + "note"),
+                               Literal("x", datatype=NamedNode(PROJECT)))], [f"{BASE}id/"])
+    assert found == {"http://peer.example/id/group/g": (PROJECT, "class")}
+
+
+@pytest.mark.parametrize("datatype", [PROJECT, PROJECT.upper(), f"{BASE}sparql", f"{BASE}.well-known/genid/x"])
+def test_an_iri_of_the_instance_as_a_datatype_is_refused(datatype: str) -> None:
+    with pytest.raises(InstanceAsClass) as refused:
+        check_class_positions(batch_of((f"{BASE}id/group/g", EX + "note",
+                                        Literal("x", datatype=NamedNode(datatype)))), BASE)
+    assert refused.value.term == datatype and "datatype" in str(refused.value)
+
+
+def test_a_datatype_of_another_vocabulary_passes() -> None:
+    check_class_positions(batch_of((f"{BASE}id/group/g", EX + "note",
+                                    Literal("2026-12-06", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")))),
+                          BASE)
+
+
 def test_a_top_level_node_with_no_class_is_untyped_but_a_nested_one_is_part_of_its_subject() -> None:
     top, nested, group = ATTACKER + "#genid-aa", f"{BASE}id/group/g#genid-bb", f"{BASE}id/group/g"
     batch = batch_of((top, EX + "foo", Literal("x")),
