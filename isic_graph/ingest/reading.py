@@ -330,7 +330,7 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
     shown = _shown(key, 80)
     raise UndefinedKey(f"{name}: the key {shown!r}{more} is no term of the JSON-LD context and no IRI: its value "
                        f"would be dropped{hint} Write a term of the context ({CONTEXT_IRI}) or a full IRI; nothing "
-                       "was stored", key, close[0] if close else None,
+                       "was stored", _shown(key, 200), close[0] if close else None,
                        fr=f"{name} : la clé « {shown} »{more_fr} n'est ni un terme du contexte JSON-LD ni une IRI : "
                           f"sa valeur serait perdue{hint_fr} Écrivez un terme du contexte ({CONTEXT_IRI}) ou une IRI "
                           "complète ; rien n'a été enregistré")

@@ -118,6 +118,17 @@ def test_a_json_ld_key_outside_the_context_is_refused_naming_it(client: FlaskCli
     assert network_graph(client) == before
 
 
+def test_a_long_key_is_named_shortened_in_the_detail_and_the_field(client: FlaskClient, token: str) -> None:
+    key = "clé-" + "x" * 20_000
+    before = network_graph(client)
+    data, _ = with_key(dump(client), key)
+    response = sent(client, token, data, f"{NETWORK}.jsonld", dry_run=False)
+    assert response.status_code == 422 and response.json["code"] == "undefined-key", response.json
+    assert response.json["key"] == key[:200] + "…"
+    assert len(response.get_data()) < 4_000
+    assert network_graph(client) == before
+
+
 def test_a_key_in_a_nested_node_and_a_scoped_context_is_found(client: FlaskClient, token: str) -> None:
     """A key is a term of the context in force where it is written: an inline context may define one."""
     document = json.loads(dump(client))
