@@ -28,7 +28,7 @@ from pyoxigraph import NamedNode, Triple
 from rdflib import URIRef
 
 from isic_graph.admin.backup import graph_of
-from isic_graph.admin.reference import claimed_iris, owned_elsewhere
+from isic_graph.admin.reference import described_iris, owned_elsewhere
 from isic_graph.errors import NotOwner, Problem, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
@@ -178,9 +178,10 @@ def ownership_problems(store: Store, graphs: Graphs) -> list[Problem]:
 def reference_problems(store: Store, graph: str, graphs: Graphs) -> list[Problem]:
     """The resources a graph of reference data (or the default graph's own) describes that a network or a peer owns,
     by the backup's records or by rule: `isic-graph load` and the Graph Store refuse such data, and so does a
-    restoration (territories, which reference data describes, excepted: reference.owned_elsewhere)."""
+    restoration (territories, which reference data describes, excepted: reference.owned_elsewhere); a network's own
+    IRI (`{base}id/network/…`) and its top-level blank nodes included, which it alone describes."""
     rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}").rows
-    subjects = claimed_iris((row["s"].value for row in rows), graphs)
+    subjects = described_iris((row["s"].value for row in rows), graphs)
     return [Problem(graph, subject, f"<{subject}> belongs to {owner.describe()}, which alone describes it: reference "
                     "data describes territories and this instance's own resources, not another's")
             for subject, owner in owned_elsewhere(store, graphs, subjects)[:20]]

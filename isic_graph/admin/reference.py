@@ -106,8 +106,12 @@ def described(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
     from): a network's own IRI (`{base}id/network/…`) and its top-level blank nodes included, which it alone
     describes (claimed leaves them out of what becomes the instance's, not out of what is checked); an IRI under a
     registered peer's URI space left out, which reference data may mention and which stays the peer's."""
-    return sorted({s.split("#genid-")[0] for s in (t.subject.value for t in triples if isinstance(t.subject, NamedNode))
-                   if not ownership.in_a_peer_space(graphs, s)})
+    return described_iris((t.subject.value for t in triples if isinstance(t.subject, NamedNode)), graphs)
+
+
+def described_iris(subjects: Iterable[str], graphs: Graphs) -> list[str]:
+    """described, of the subject IRIs alone."""
+    return sorted({s.split("#genid-")[0] for s in subjects if not ownership.in_a_peer_space(graphs, s)})
 
 
 TERRITORY = ISIC + "Territory"

@@ -454,11 +454,17 @@ def test_the_cli_refuses_a_backup_giving_a_resource_to_two_owners(good: Path, tm
     assert content(tmp_path / "store") == before
 
 
-@pytest.mark.parametrize("graph", [EVIL, GRAPHS.default_own])
+@pytest.mark.parametrize("graph, subject, named", [
+    (EVIL, INCOMPRIS, INCOMPRIS), (GRAPHS.default_own, INCOMPRIS, INCOMPRIS),
+    (EVIL, f"{BASE}id/network/anas", f"{BASE}id/network/anas"),
+    (EVIL, f"{BASE}id/network/anas#genid-0123456789abcdef", f"{BASE}id/network/anas"),
+    (GRAPHS.default_own, f"{BASE}id/network/anas", f"{BASE}id/network/anas"),
+])
 def test_a_graph_of_reference_data_describing_a_networks_resource_is_refused(
-        good: Path, mine: Path, tmp_path: Path, validator: Validator, graph: str) -> None:
-    """As `isic-graph load` and the Graph Store refuse it: reference data describes no resource a network owns."""
-    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{graph}> {{ <{INCOMPRIS}> <{DCT}title> "PWNED"@fr '
+        good: Path, mine: Path, tmp_path: Path, validator: Validator, graph: str, subject: str, named: str) -> None:
+    """As `isic-graph load` and the Graph Store refuse it: reference data describes no resource a network owns, its
+    own IRI (`{base}id/network/…`) and the blank nodes hanging from it included."""
+    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{graph}> {{ <{subject}> <{DCT}title> "PWNED"@fr '
                                            f'. <urn:x:a> <urn:x:b> "c" }} }}')
     target = EmbeddedStore(Path(shutil.copytree(mine, tmp_path / "store")))
     before = fingerprint(target)
@@ -466,7 +472,7 @@ def test_a_graph_of_reference_data_describing_a_networks_resource_is_refused(
         restore_into(target, folder, validator, replace=True)
     assert fingerprint(target) == before
     problems = refused.value.problems
-    assert [(p.graph, p.subject) for p in problems] == [(graph, INCOMPRIS)]
+    assert [(p.graph, p.subject) for p in problems] == [(graph, named)]
     assert 'belongs to network "anas"' in problems[0].problem
     target.close()
     with EmbeddedStore(None) as empty:  # asked to, the graph is left out, the rest restored
@@ -491,8 +497,7 @@ def test_the_cli_refuses_a_reference_graph_describing_a_networks_resource(good: 
 def test_reference_data_about_territories_and_the_instances_own_resources_is_restored(
         good: Path, tmp_path: Path, validator: Validator) -> None:
     folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{RENNES}> <{DCT}description> "INSEE"@fr '
-                                           f'. <{BASE}id/organisation/annuaire> <{DCT}title> "Annuaire"@fr '
-                                           f'. <{BASE}id/network/anas> <{DCT}description> "listed"@fr }} }}')
+                                           f'. <{BASE}id/organisation/annuaire> <{DCT}title> "Annuaire"@fr }} }}')
     with EmbeddedStore(None) as target:
         restored = restore_into(target, folder, validator)
         assert restored.left_out == () and f"<{EVIL}>" in " ".join(restored.notes)
