@@ -319,8 +319,20 @@ CONTACT_IN_TEXT = re.compile(
 IRI_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:www\.)?([^/?#:]+)", re.IGNORECASE)
 
 
+CACHED_TEXT = 1_000  # the longest text whose finding is kept: the values of a sheet and the messages repeat
+
+
 def personal_data(text: str) -> list[Kind]:
     """The kinds of personal data found in a text, each once, in a stable order."""
+    return list(_text_kinds(text)) if len(text) <= CACHED_TEXT else _kinds_of(text)
+
+
+@lru_cache(maxsize=8192)
+def _text_kinds(text: str) -> tuple[Kind, ...]:
+    return tuple(_kinds_of(text))
+
+
+def _kinds_of(text: str) -> list[Kind]:
     return _sorted(kind for reading in _readings(text) for kind in _find_read(normalised(reading)))
 
 
