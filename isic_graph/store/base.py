@@ -12,6 +12,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 from isic_graph.errors import UsageError
 from isic_graph.sparql.default_graph import FILL, REBUILD, SEPARATOR, Written, kept, kept_operations
 from isic_graph.sparql.terms import iri, iris, is_iri
+from isic_graph.store.kept_reads import current as reads_kept
 from isic_graph.store.results import QueryResult, SelectResult
 
 # Oxigraph's words when an update's CREATE names a graph that exists, or its DROP, CLEAR, MOVE... one that does not
@@ -103,9 +104,16 @@ class Store(ABC):
         """Release the store."""
 
     def select(self, sparql: str) -> SelectResult:
+        """A SELECT query's answer; within kept_reads.reading (a page being rendered), the one kept at the
+        store's version when there is one."""
+        memo = reads_kept()
+        if memo is not None and (found := memo[0].get(memo[1], sparql)) is not None:
+            return found
         result = self.query(sparql)
         if not isinstance(result, SelectResult):
             raise UsageError("a SELECT query was expected", fr="une requête SELECT était attendue")
+        if memo is not None:
+            memo[0].put(memo[1], sparql, result)
         return result
 
     def graph_names(self) -> list[str]:

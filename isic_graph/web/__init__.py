@@ -19,6 +19,7 @@ from isic_graph.rdf.labels import choose, pick, switch
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.sparql.guard import Limits
 from isic_graph.store.engine import Engine
+from isic_graph.store.kept_reads import KeptReads
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
 from isic_graph.web import (
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                       Concurrency(settings.client_concurrency, settings.costly_slots),
                                       ResultCache(int(settings.query_cache * 1024 * 1024))
                                       if settings.query_cache else None,
-                                      DryRuns())
+                                      DryRuns(), KeptReads() if settings.query_cache else None)
     app.extensions["isic_seal_key"] = sheet_upload.seal_key(settings.credentials_path.parent / "confirmation.key")
     lifecycle.register(app, writes)
     parameters.register(app)  # before the limits: a malformed request takes no costly slot

@@ -33,7 +33,7 @@ def per_store_version(view: View) -> View:
         s = services()
         if s.pages is None or s.store.version is None:
             return make_response(view(*args, **kwargs))
-        key = key_for(_version(s), request.full_path, request.headers.get("Accept", ""), (),
+        key = key_for(store_version(s), request.full_path, request.headers.get("Accept", ""), (),
                       (request.headers.get("Accept-Language", ""),), "page")
         page = s.pages.get(key)
         if page is None:
@@ -69,7 +69,7 @@ def kept_until_a_write(name: str, make: Callable[[], bytes]) -> bytes:
     s = services()
     if s.pages is None or s.store.version is None:
         return make()
-    key = key_for(_version(s), name, "", (), (), "derived")
+    key = key_for(store_version(s), name, "", (), (), "derived")
     kept = s.pages.get(key)
     if kept is None:
         kept = Page((), make())
@@ -77,7 +77,7 @@ def kept_until_a_write(name: str, make: Callable[[], bytes]) -> bytes:
     return kept.body
 
 
-def _version(s: Services) -> str:
+def store_version(s: Services) -> str:
     """The store's version as the page cache keys it, read before rendering: a write meanwhile is not missed."""
     assert s.store.version is not None
     return f"{s.store.version.current()}.{s.boot}"

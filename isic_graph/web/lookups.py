@@ -3,9 +3,10 @@
 page (`one_page`), an IRI's owner, labels or aliases already asked are not asked again; outside one, every
 question goes to the store.
 
-A page's answers live only while it is rendered: nothing is kept from one request to the next (derived.py
-keeps whole pages, per store version), but the peers' URI spaces the store records, which most pages need:
-they are kept with the pages until the next write.
+A page's answers live only while it is rendered; the store's answers to its questions are kept until the next
+write (store/kept_reads.py: the same page in the other language, the network every project page names, ask
+them again), as are the peers' URI spaces the store records, which most pages need (derived.py keeps whole
+pages, per store version).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from isic_graph.query.aliases import Alias, aliases_among, aliases_of
 from isic_graph.query.own_words import owned_by
 from isic_graph.rdf.namespaces import OWL
 from isic_graph.sparql.terms import iri
-from isic_graph.web.derived import kept_until_a_write
+from isic_graph.store.kept_reads import reading
+from isic_graph.web.derived import kept_until_a_write, store_version
 from isic_graph.web.services import services
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -63,8 +65,12 @@ def one_page(view: View) -> View:
     @functools.wraps(view)
     def batched(*args: Any, **kwargs: Any) -> Any:
         g.isic_lookups = Lookups()
+        s = services()
         try:
-            return view(*args, **kwargs)
+            if s.reads is None or s.store.version is None:
+                return view(*args, **kwargs)
+            with reading(s.reads, store_version(s)):  # and the store's answers kept across pages until a write
+                return view(*args, **kwargs)
         finally:
             g.pop("isic_lookups", None)
 

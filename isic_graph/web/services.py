@@ -16,6 +16,7 @@ from isic_graph.query.runner import QueryService
 from isic_graph.query.scopes import LiveRefresh
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.sparql.guard import Limits
+from isic_graph.store.kept_reads import KeptReads
 from isic_graph.store.remote import RawResponse, RemoteStore
 from isic_graph.validation.validator import Validator
 from isic_graph.web.lifecycle import Writes
@@ -50,6 +51,7 @@ class Services:
     concurrency: Concurrency  # costly requests running, by client
     pages: ResultCache[Page] | None  # derived pages, kept until the next write
     dry_runs: DryRuns  # validations, each in a process of its own
+    reads: KeptReads | None = None  # the pages' questions to the store, kept until the next write
 
 
 def services(app: Flask | None = None) -> Services:
