@@ -22,7 +22,7 @@ from typing import IO, Iterable, Iterator, Sequence, cast
 from pyoxigraph import BlankNode, NamedNode, Triple
 
 from isic_graph.errors import DocumentTooLarge, NotOwner, UsageError, ValidationFailed
-from isic_graph.ingest import ownership
+from isic_graph.ingest import ownercheck, ownership
 from isic_graph.ingest.documents import OPERATOR, Document
 from isic_graph.ingest.reading import _read, read_stream, skolemise
 from isic_graph.progress import OnStep, ReadCounter, Step, ignore
@@ -139,9 +139,15 @@ def owned_elsewhere(store: Store, graphs: Graphs, subjects: Sequence[str]) -> li
 def refuse_owned(store: Store, graphs: Graphs, triples: Iterable[Triple]) -> None:
     """NotOwner, naming the first subject of the triples a network or a peer owns (owned_elsewhere, of every subject
     they describe: a network's own IRI `{base}id/network/…` and its blank nodes' too) and its owner, if there is one:
-    reference data describes territories and the instance's own resources, never another's."""
-    if taken := owned_elsewhere(store, graphs, described(triples, graphs)):
+    reference data describes territories and the instance's own resources, never another's; and a UsageError for a
+    subject under the base written otherwise than the instance's IRIs are (`https://` for an `http://` base: a
+    look-alike of another's resource, or one the instance would own under two names)."""
+    subjects = described(triples, graphs)
+    misspelt = [s for s in subjects if ownercheck.misspelt_as_ours(graphs, s)]
+    like = {in_base_scheme(graphs, s): s for s in misspelt}  # `https://…` for an `http://` base: the IRI it looks like
+    if taken := owned_elsewhere(store, graphs, sorted({*subjects, *like})):
         subject, owner = taken[0]
+        subject = like.get(subject, subject)
         more = f" (and {len(taken) - 1} other(s))" if len(taken) > 1 else ""
         plus = f" (et {len(taken) - 1} autre(s))" if len(taken) > 1 else ""
         raise NotOwner(f"<{subject}>{more} belongs to {owner.describe()}, which alone describes it; reference data "
@@ -150,6 +156,14 @@ def refuse_owned(store: Store, graphs: Graphs, triples: Iterable[Triple]) -> Non
                        fr=f"<{subject}>{plus} appartient {owner.describe('fr à')}, qui seul le décrit ; les données "
                           "de référence décrivent les territoires et les ressources de cette instance, pas celles "
                           "d'un autre ; rien n'a été enregistré")
+    if misspelt:
+        raise ownercheck.misspelt_refusal(graphs, misspelt[0])
+
+
+def in_base_scheme(graphs: Graphs, iri: str) -> str:
+    """The IRI with the base's web scheme (`http://h/x` for `https://h/x` when the base is `http://…`)."""
+    scheme, separator, rest = iri.partition("://")
+    return graphs.base.partition("://")[0] + "://" + rest if separator and scheme.lower() in ("http", "https") else iri
 
 
 def _pieces(path: Path, store: Store, graphs: Graphs, graph: str, activity: str,

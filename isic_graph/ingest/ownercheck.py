@@ -86,13 +86,9 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
     """Refuse (NotOwner) a batch stating anything about a subject another owns, but rows that repeat
     its identity as stored; the IRIs the batch will claim (nobody's yet, or the owner's by rule only)."""
     stated = _statements(batch.triples)
-    base = key(graphs, graphs.base)
     for iri in stated:
-        if _under_base(key(graphs, iri), base) and not _spelled_as_ours(graphs, iri):
-            raise UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, "
-                             "names of letters, digits and hyphens, in normal form): write it as they are",
-                             f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, "
-                             "noms de lettres, chiffres et tirets, sous forme normale) : écrivez-le comme elles")
+        if misspelt_as_ours(graphs, iri):
+            raise misspelt_refusal(graphs, iri)
     found = resolve(store, graphs, stated)
     references: list[tuple[str, Owner, Triple]] = []
     for iri, (other, _) in found.items():
@@ -298,6 +294,21 @@ def _holds(graphs: Graphs, owner: Owner, graph: str) -> bool:
         return graph.startswith(f"{graphs.peer_prefix}{owner.name}/")
     return not graph.startswith((graphs.network_prefix, graphs.peer_prefix)) \
         and graph not in (graphs.metadata, graphs.identity, graphs.ownership)
+
+
+def misspelt_as_ours(graphs: Graphs, iri: str) -> bool:
+    """Whether an IRI is one of this instance's in another spelling: under its base in any spelling (either web
+    scheme, another case, `%`-encoded…) and not written as its IRIs are."""
+    return _under_base(key(graphs, iri), key(graphs, graphs.base)) and not _spelled_as_ours(graphs, iri)
+
+
+def misspelt_refusal(graphs: Graphs, iri: str) -> UsageError:
+    """The refusal of an IRI misspelt_as_ours, saying how this instance's IRIs are written."""
+    return UsageError(f"<{iri}> is not written as this instance's IRIs are (<{graphs.base}id/KIND/NAME>, names of "
+                      "letters, digits and hyphens, in normal form): write it as they are; nothing was stored",
+                      f"<{iri}> n'est pas écrit comme les IRI de cette instance (<{graphs.base}id/TYPE/NOM>, noms de "
+                      "lettres, chiffres et tirets, sous forme normale) : écrivez-le comme elles ; rien n'a été "
+                      "enregistré")
 
 
 def _under_base(iri_key: str, base_key: str) -> bool:

@@ -217,8 +217,11 @@ def test_an_update_that_may_write_graphs_it_does_not_name_is_refused_in_french_t
 
 
 @pytest.mark.parametrize("subject", [f"{BASE}id/network/anas", f"{BASE}id/network/anas#genid-x",
-                                     "http://LOCALHOST:5000/id/network/%61nas"],
-                         ids=["own-iri", "blank-node", "another-spelling"])
+                                     "http://LOCALHOST:5000/id/network/%61nas", "https://localhost:5000/id/network/anas",
+                                     "HTTPS://LOCALHOST:5000/id/network/anas", "https://localhost:5000/id/network/anas/",
+                                     "https://localhost:5000/id/network/anas#genid-x"],
+                         ids=["own-iri", "blank-node", "another-spelling", "https", "https-upper-case",
+                              "https-trailing-slash", "https-blank-node"])
 def test_an_update_describing_a_networks_own_iri_or_its_blank_nodes_is_refused(
         app: Flask, client: FlaskClient, free: None, subject: str) -> None:
     before = state(app)
@@ -226,4 +229,32 @@ def test_an_update_describing_a_networks_own_iri_or_its_blank_nodes_is_refused(
     assert answer.status_code == 422, answer.get_data(as_text=True)
     assert answer.json is not None and answer.json["code"] == "not-owner"
     assert 'network "anas"' in answer.json["detail"]
+    assert state(app) == before
+
+
+@pytest.mark.parametrize("subject", ["https://localhost:5000/id/project/les-incompris",
+                                     "https://LocalHost:5000/id/project/les-incompris"])
+def test_the_other_web_scheme_of_a_networks_resource_is_refused_as_its_resource(
+        app: Flask, client: FlaskClient, free: None, subject: str) -> None:
+    before = state(app)
+    for answer in (post(client, f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> "x" }} }}'),
+                   client.put("/graph-store?graph=urn:x:ref", data=f'<{subject}> <urn:x:note> "x" .',
+                              content_type="text/turtle", headers=bearer(ADMIN))):
+        assert answer.status_code == 422, answer.get_data(as_text=True)
+        assert answer.json is not None and answer.json["code"] == "not-owner"
+        assert answer.json["subject"] == subject and 'network "anas"' in answer.json["detail"]
+    assert state(app) == before
+
+
+@pytest.mark.parametrize("subject", ["https://localhost:5000/id/organisation/nobody-yet",
+                                     "https://localhost:5000/ID/organisation/nobody-yet",
+                                     "http://localhost:5000/id/organisation/nobody-yet."])
+def test_a_look_alike_of_the_instances_iris_owned_by_nobody_is_refused_not_taken(
+        app: Flask, client: FlaskClient, free: None, subject: str) -> None:
+    """Taken, it would be the instance's under a second name: the one the instance's IRIs are written in is asked."""
+    before = state(app)
+    answer = client.post("/update", data={"update": f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> '
+                                                    '"x" }} }'}, headers={**bearer(ADMIN), "Accept-Language": "fr"})
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert answer.json is not None and "n'est pas écrit comme les IRI de cette instance" in answer.json["detail"]
     assert state(app) == before

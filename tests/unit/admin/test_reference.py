@@ -163,6 +163,8 @@ TAKEN = BASE + "id/project/north-project"
                  id="with-a-blank-node"),
     pytest.param(f'<{TAKEN.upper().replace("HTTP://LOCALHOST:5000/", BASE)}> '
                  '<http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .', id="another-case"),
+    pytest.param(f'<{TAKEN.replace("http:", "https:")}> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .',
+                 id="the-other-web-scheme"),
 ])
 def test_a_file_describing_a_networks_resource_is_refused_whole(
         holding_old: Store, graphs: Graphs, tmp_path: Path, line: str, small_chunks: int) -> None:
@@ -182,7 +184,9 @@ def test_a_file_describing_a_networks_resource_is_refused_whole(
 
 
 @pytest.mark.parametrize("subject", [BASE + "id/network/north", BASE + "id/network/north#genid-x",
-                                     "HTTP://LOCALHOST:5000/id/network/north"], ids=["own-iri", "blank-node", "case"])
+                                     "HTTP://LOCALHOST:5000/id/network/north", "https://localhost:5000/id/network/north",
+                                     "https://localhost:5000/id/network/north#genid-x"],
+                         ids=["own-iri", "blank-node", "case", "https", "https-blank-node"])
 def test_a_file_describing_a_networks_own_iri_or_its_blank_nodes_is_refused_whole(
         store: Store, graphs: Graphs, tmp_path: Path, subject: str) -> None:
     """A network's own IRI (`{base}id/network/…`) and its top-level blank nodes are the network's by rule: they never
