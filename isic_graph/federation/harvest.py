@@ -161,13 +161,20 @@ def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
         raise UsageError(f"peer {peer.name} has no dumps address (peer add --dumps URL)",
                          fr=f"le pair {peer.name} n'a pas d'adresse d'exports (peer add --dumps URL)")
     check_slug(peer.name, PEER_NAME)
-    try:
-        listing = json.loads(_get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0] or b"{}")
-    except RecursionError:  # "[[[[…": past what Python's reader holds
-        raise ValueError(f"peer {peer.name}'s dump listing nests too deep to be read") from None
-    entries = _entries(peer, listing)
+    entries = _entries(peer, _listing(peer, _get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0]))
     return [entry if isinstance(entry, NetworkOutcome) else _safely(store, graphs, peer, entry, timeout)
             for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1)]
+
+
+def _listing(peer: Peer, body: bytes) -> object:
+    """A peer's dump listing, read as JSON: its numbers kept as written (none is used, and one of thousands of
+    digits is past what Python turns into an int); a body that is no JSON refused in words naming the peer."""
+    try:
+        return json.loads(body or b"{}", parse_int=str, parse_float=str)
+    except RecursionError:  # "[[[[…": past what Python's reader holds
+        raise ValueError(f"peer {peer.name}'s dump listing nests too deep to be read") from None
+    except ValueError:  # json's own words name neither the peer nor what was read
+        raise ValueError(f"peer {peer.name}'s dump listing is not JSON (UTF-8)") from None
 
 
 def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcome]:

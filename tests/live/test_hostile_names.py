@@ -254,3 +254,18 @@ def test_a_listing_nested_past_what_json_reading_holds_fails_that_peer_only_and_
     outcome, store, _ = harvested_from(b'{"dumps": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", validator, graphs)
     assert outcome.error and "nests too deep" in outcome.error and not outcome.networks
     assert store.graph_names() == []
+
+
+@pytest.mark.parametrize("body, read", [
+    (b'{"n": ' + b"9" * 5_000 + b', "dumps": []}', True),
+    (b'{"dumps": [], "n": -' + b"1" * 50_000 + b".5e" + b"7" * 5_000 + b"}", True),
+    (b'{"dumps": [' + b"1" * 5_000 + b"]}", True),
+    (b"not json", False), (b'{"dumps": [}', False), (b"\xff\xfe{}", False),
+], ids=["long-integer-first", "long-float-last", "long-integer-entry", "no-json", "broken", "not-utf-8"])
+def test_a_listing_no_json_reader_turns_into_values_fails_that_peer_in_words_naming_it(
+        validator: Validator, graphs: Graphs, body: bytes, read: bool) -> None:
+    """Numbers of thousands of digits are read as written (Python turns none of them into an int: its limit would
+    answer in its own words); a listing that is no JSON fails the peer in words naming it."""
+    outcome, store, _ = harvested_from(body, validator, graphs)
+    assert store.graph_names() == [] and outcome.networks == ()
+    assert outcome.error == (None if read else "peer south's dump listing is not JSON (UTF-8)")
