@@ -185,8 +185,8 @@ class Settings:
         _positive)
     query_cache: float = setting(
         "ISIC_QUERY_CACHE", "query_cache", 64.0, _number,
-        "MiB of query answers kept until the next write this instance makes (0: off, for remote stores that "
-        "other programs write to)", _cache_size)
+        "MiB of query answers and pages kept until the next write this instance makes, and with them the pages' "
+        "questions to the store (0: all off, for remote stores that other programs write to)", _cache_size)
     client_concurrency: int = setting(
         "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 2, _integer,
         "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps, and every "
