@@ -167,10 +167,11 @@ def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
 
 
 def _listing(peer: Peer, body: bytes) -> object:
-    """A peer's dump listing, read as JSON: its numbers kept as written (none is used, and one of thousands of
-    digits is past what Python turns into an int); a body that is no JSON refused in words naming the peer."""
+    """A peer's dump listing, read as JSON: its numbers as floats (none is used, and one of thousands of digits is
+    past what Python turns into an int; still no string, which a network's name or a dump's address must be); a body
+    that is no JSON refused in words naming the peer."""
     try:
-        return json.loads(body or b"{}", parse_int=str, parse_float=str)
+        return json.loads(body or b"{}", parse_int=float)
     except RecursionError:  # "[[[[…": past what Python's reader holds
         raise ValueError(f"peer {peer.name}'s dump listing nests too deep to be read") from None
     except ValueError:  # json's own words name neither the peer nor what was read

@@ -260,12 +260,17 @@ def test_a_listing_nested_past_what_json_reading_holds_fails_that_peer_only_and_
     (b'{"n": ' + b"9" * 5_000 + b', "dumps": []}', True),
     (b'{"dumps": [], "n": -' + b"1" * 50_000 + b".5e" + b"7" * 5_000 + b"}", True),
     (b'{"dumps": [' + b"1" * 5_000 + b"]}", True),
+    (b'{"dumps": [{"network": ' + b"1" * 5_000 + b', "url": 1, "media_type": "text/turtle"}]}', True),
     (b"not json", False), (b'{"dumps": [}', False), (b"\xff\xfe{}", False),
-], ids=["long-integer-first", "long-float-last", "long-integer-entry", "no-json", "broken", "not-utf-8"])
+], ids=["long-integer-first", "long-float-last", "long-integer-entry", "long-integer-name", "no-json", "broken",
+        "not-utf-8"])
 def test_a_listing_no_json_reader_turns_into_values_fails_that_peer_in_words_naming_it(
         validator: Validator, graphs: Graphs, body: bytes, read: bool) -> None:
     """Numbers of thousands of digits are read as written (Python turns none of them into an int: its limit would
     answer in its own words); a listing that is no JSON fails the peer in words naming it."""
     outcome, store, _ = harvested_from(body, validator, graphs)
-    assert store.graph_names() == [] and outcome.networks == ()
+    assert store.graph_names() == []
     assert outcome.error == (None if read else "peer south's dump listing is not JSON (UTF-8)")
+    assert len(outcome.networks) == body.count(b'"network"')
+    for network in outcome.networks:  # a number is no network's name
+        assert not network.changed and network.error and "invalid network name" in network.error

@@ -80,15 +80,15 @@ def test_an_engine_error_keeps_the_positions_of_the_clients_text(client: FlaskCl
 def test_an_administrators_update_writes_relative_iris_under_the_service(client: FlaskClient,
                                                                          engine: Engine) -> None:
     graph = BASE + "graph/essai-relatif"
-    updates = ('INSERT DATA { GRAPH <graph/essai-relatif> { <id/essai> <http://purl.org/dc/terms/title> "x" } }',
+    updates = ('INSERT DATA { GRAPH <graph/essai-relatif> { <id/thing/essai> <http://purl.org/dc/terms/title> "x" } }',
                'INSERT { GRAPH <graph/essai-relatif> { ?s <http://purl.org/dc/terms/source> ?o } } '
-               'WHERE { BIND(IRI("id/essai") AS ?s) BIND(<> AS ?o) }')  # a WHERE after another operation: its own
+               'WHERE { BIND(IRI("id/thing/essai") AS ?s) BIND(<> AS ?o) }')  # a WHERE after another operation: its own
     try:
         for update in updates:
             written = client.post("/update", data={"update": update}, headers=bearer(ADMIN))
             assert written.status_code == 204, written.get_data(as_text=True)
         body = ask(client, f"SELECT ?x WHERE {{ GRAPH <{graph}> {{ ?x ?p ?o }} }}", "POST")
-        assert values(body) == [BASE + "id/essai"] * 2
+        assert values(body) == [BASE + "id/thing/essai"] * 2
         objects = ask(client, f"SELECT ?x WHERE {{ GRAPH <{graph}> {{ ?s <http://purl.org/dc/terms/source> ?x }} }}",
                       "POST")
         assert values(objects) == [SERVICE] and f":{engine.port}" not in objects
