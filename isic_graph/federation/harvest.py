@@ -166,7 +166,7 @@ def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
             for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1)]
 
 
-def _listing(peer: Peer, body: bytes) -> object:
+def _listing(peer: Peer, body: bytes | None) -> object:
     """A peer's dump listing, read as JSON: its numbers as floats (none is used, and one of thousands of digits is
     past what Python turns into an int; still no string, which a network's name or a dump's address must be); a body
     that is no JSON refused in words naming the peer."""
