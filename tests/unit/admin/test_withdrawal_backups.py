@@ -4,10 +4,12 @@ parts with a project that stays, and a withdrawal followed by publishing the pro
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyoxigraph import RdfFormat
 
 from isic_graph.admin.backup import backup, verify
 from isic_graph.admin.bootstrap import init_store
@@ -78,10 +80,22 @@ SHARED = ("id/group/les-incompris-collectif", "id/funding/les-incompris-departem
           "id/partner-role/les-incompris-ville")
 
 
+@pytest.fixture(scope="module")
+def sampled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The named graphs of a store holding the ontology, the thesauri and every sample network, made once: each test
+    loads them into a store of its own (its default graph their union again, as `init` leaves it)."""
+    with EmbeddedStore(None) as store:
+        init_store(store, GRAPHS, samples=True)
+        folder = tmp_path_factory.mktemp("samples")
+        (folder / "store.nq.gz").write_bytes(gzip.compress(store.dump(RdfFormat.N_QUADS), compresslevel=1))
+    return folder / "store.nq.gz"
+
+
 @pytest.fixture
-def samples() -> Store:
+def samples(sampled: Path) -> Store:
     store = EmbeddedStore(None)
-    init_store(store, GRAPHS, samples=True)
+    store.bulk_load(sampled)
+    store.fill_default_graph()
     return store
 
 
