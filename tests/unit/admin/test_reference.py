@@ -215,6 +215,7 @@ def test_a_file_describing_territories_a_network_described_first_makes_them_the_
         == ownership.instance(graphs)
 
 
+@pytest.mark.live  # the command in a process of its own
 def test_the_command_refuses_a_file_describing_a_networks_resource(
         initialised: tuple[Path, bytes], tmp_path: Path, graphs: Graphs) -> None:
     shutil.copytree(initialised[0], tmp_path / "store")
@@ -232,6 +233,7 @@ def test_the_command_refuses_a_file_describing_a_networks_resource(
         assert fingerprint(store) == before
 
 
+@pytest.mark.live  # the command in a process of its own
 def test_the_command_refuses_a_file_describing_a_networks_own_iri(
         initialised: tuple[Path, bytes], tmp_path: Path, graphs: Graphs) -> None:
     shutil.copytree(initialised[0], tmp_path / "store")
