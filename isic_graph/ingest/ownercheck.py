@@ -42,6 +42,7 @@ from isic_graph.ingest.ownership import (
     Owner,
     claim_records,
     claim_update,
+    id_key,
     is_orphan,
     key,
     peer,
@@ -143,7 +144,7 @@ def twin_key(graphs: Graphs, iri: str) -> str:
     in lower case) with, under `id/`, each name's runs of `-` and `_` made one `-` and none at its ends
     (`les_incompris`, `les--incompris` and `les-incompris-` are `les-incompris`)."""
     k = key(graphs, iri)
-    head = key(graphs, graphs.base) + "id/"
+    head = id_key(graphs)
     if not k.startswith(head):
         return k
     path, mark, fragment = k[len(head):].partition("#")
@@ -321,8 +322,9 @@ def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:
     """Whether an IRI under this instance's base is written as its IRIs are: its very base, normal form,
     and under `id/` a kind and names of letters, digits, hyphens and underscores (no `.`, `;`, `?`, `%`:
     `…/les-incompris.` or `…/les-incompris?x` would be look-alikes of `…/les-incompris`)."""
-    if iri.startswith(graphs.base + "id/") and not MINTED_PATH.fullmatch(iri[len(graphs.base) + 3:]):
-        return False
+    if _under_base(key(graphs, iri), id_key(graphs)) and not (
+            iri.startswith(graphs.base + "id/") and MINTED_PATH.fullmatch(iri[len(graphs.base) + 3:])):
+        return False  # `…/ID/…`, `…/%69d/…` too: a look-alike of a resource's IRI
     return iri.startswith(graphs.base) and (normal(iri) == iri or normal(graphs.base) != graphs.base
                                             or is_orphan(graphs, iri))
 

@@ -142,10 +142,16 @@ def in_a_peer_space(graphs: Graphs, iri: str) -> bool:
         in_space(space_key_of(graphs, space), k) for space in registered_spaces(graphs).values())
 
 
+def id_key(graphs: Graphs) -> str:
+    """What the key of every IRI under `{base}id/` starts with (`key` takes a path's closing `/` off the base:
+    `https://example.org/isic/` is `https://example.org/isic`, to which `id/` cannot just be added)."""
+    return key(graphs, graphs.base).rstrip("/") + "/id/"
+
+
 def names_a_network(graphs: Graphs, iri: str) -> bool:
     """Whether an IRI, in any spelling, is (or is under) `{base}id/network/…`: a network's own, which
     always stays that network's whoever else writes about it (reference data included)."""
-    return key(graphs, iri).startswith(key(graphs, graphs.base) + "id/network/")
+    return key(graphs, iri).startswith(id_key(graphs) + "network/")
 
 
 def key(graphs: Graphs, iri: str) -> str:
@@ -189,8 +195,9 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
     URI spaces at hand."""
     found: dict[str, tuple[Owner, bool]] = {}
     spaces_by_key = {space_key_of(graphs, space): name for name, space in spaces.items()}
-    own = key(graphs, graphs.base)
-    networks = own + "id/network/"
+    own, ids = key(graphs, graphs.base), id_key(graphs)
+    networks = ids + "network/"
+    minted = tuple(ids[:-3] + path for path in MINTED_HERE)  # its records, ingestions… (`id/…` under the base)
     for k, named in by_key.items():
         owner = recorded.get(k)
         slug = k[len(networks):] if k.startswith(networks) else ""
@@ -205,11 +212,11 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
         elif holder is not None and owner != peer(graphs, holder):  # under a registered peer's space: the
             owner = peer(graphs, holder)  # peer's, whatever a network or reference data recorded before it was
             recorded.pop(k, None)  # registered (that record no longer counts)
-        elif k.startswith(own) and not k.startswith(own + "id/") and (owner is None or owner.kind != "instance"):
+        elif k.startswith(own) and not k.startswith(ids) and (owner is None or owner.kind != "instance"):
             owner = instance(graphs)  # what it serves under its base outside `id/` (pages, graphs, catalogue, the
             recorded.pop(k, None)  # `.well-known/genid` nodes of no subject): its own, whatever a record says
         elif owner is None and (k.startswith(VOCABULARY) or k.startswith(MINTED_ELSEWHERE)
-                                or k.startswith(tuple(own + path for path in MINTED_HERE))):  # and its records
+                                or k.startswith(minted)):
             owner = instance(graphs)
         if owner is not None:
             found.update((iri, (owner, k in recorded)) for iri in named)

@@ -20,6 +20,7 @@ from isic_graph.ingest.ownership import (
     Owner,
     claim_records,
     claim_update,
+    id_key,
     key,
     network,
     owner_of,
@@ -56,7 +57,7 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
         raise UsageError(f"<{iri}> is a term of a vocabulary: this instance always owns it",
                          f"<{iri}> est un terme d'un vocabulaire : cette instance le possède toujours")
     own = key(graphs, graphs.base)
-    if new.kind != "instance" and key(graphs, iri).startswith(own) and not key(graphs, iri).startswith(own + "id/"):
+    if new.kind != "instance" and key(graphs, iri).startswith(own) and not key(graphs, iri).startswith(id_key(graphs)):
         raise UsageError(f"<{iri}> is this instance's own IRI outside {graphs.base}id/ (a page, a graph, a node of "
                          "no subject): this instance always owns it",
                          f"<{iri}> est une IRI de cette instance hors de {graphs.base}id/ (une page, un graphe, un "

@@ -19,9 +19,11 @@ from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
 from isic_graph.config import Settings
 from isic_graph.ingest import ownership, settling
+from isic_graph.ingest.ownercheck import misspelt_as_ours, twin_key
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store import open_store
 from isic_graph.store.base import Store
+from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.web.services import services
 from tests.conftest import ADMIN, bearer
 from tests.unit import test_cli
@@ -478,3 +480,20 @@ def test_another_networks_evaluation_of_a_project_is_shown_on_its_page_as_that_n
         assert "EVALUATION PIRATE" in text and said in text
         # anas's own words about its own project carry no such note
         assert "publié par le réseau « anas »" not in text and 'published by network "anas"' not in text
+
+
+def test_a_base_with_a_path_keeps_its_rules_under_its_own_id_folder() -> None:
+    """`key` takes the closing `/` off a base with a path (`https://example.org/isic/`): the rules that read
+    `{base}id/` (a network's own IRI, twins, look-alikes, the instance's records) read it under that base."""
+    base = "https://example.org/isic/"
+    graphs = Graphs(base)
+    assert ownership.names_a_network(graphs, base + "id/network/anas")
+    assert not ownership.names_a_network(graphs, "https://example.org/isicid/network/anas")
+    assert twin_key(graphs, base + "id/organisation/Org__W") == twin_key(graphs, base + "id/organisation/org-w")
+    assert misspelt_as_ours(graphs, base + "ID/organisation/org-w")
+    assert not misspelt_as_ours(graphs, base + "id/organisation/org-w")
+    with EmbeddedStore(None) as store:
+        found = ownership.owners(store, graphs, [base + "id/network/anas", base + "id/ownership/0123",
+                                                 base + "catalog"])
+    assert found[base + "id/network/anas"] == ownership.network(graphs, "anas")
+    assert found[base + "id/ownership/0123"] == found[base + "catalog"] == ownership.instance(graphs)
