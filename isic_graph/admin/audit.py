@@ -28,11 +28,10 @@ from pyoxigraph import NamedNode, Triple
 from rdflib import URIRef
 
 from isic_graph.admin.backup import graph_of
-from isic_graph.admin.reference import described_iris, owned_elsewhere
+from isic_graph.admin.reference import described_iris, faults
 from isic_graph.errors import NotOwner, Problem, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ingestion import check
-from isic_graph.ingest.ownercheck import misspelt_as_ours
 from isic_graph.ingest.ownership import ATTRIBUTED, SUBJECT, is_record_name, key, owner_named
 from isic_graph.ingest.ownership import owners as owners_of
 from isic_graph.ingest.targets import described, withdrawn
@@ -182,12 +181,12 @@ def reference_problems(store: Store, graph: str, graphs: Graphs) -> list[Problem
     restoration (territories, which reference data describes, excepted: reference.owned_elsewhere); a network's own
     IRI (`{base}id/network/…`) and its top-level blank nodes included, which it alone describes."""
     rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}").rows
-    subjects = described_iris((row["s"].value for row in rows), graphs)
-    misspelt = [Problem(graph, subject, f"<{subject}> is not written as this instance's IRIs are: a look-alike of "
-                        "one of them") for subject in subjects if misspelt_as_ours(graphs, subject)]
-    return (misspelt + [Problem(graph, subject, f"<{subject}> belongs to {owner.describe()}, which alone describes it: "
-                                "reference data describes territories and this instance's own resources, not another's")
-                        for subject, owner in owned_elsewhere(store, graphs, subjects)])[:20]
+    taken, misspelt = faults(store, graphs, described_iris((row["s"].value for row in rows), graphs))
+    return ([Problem(graph, subject, f"<{subject}> belongs to {owner.describe()}, which alone describes it: reference "
+                     "data describes territories and this instance's own resources, not another's")
+             for subject, owner in taken] +
+            [Problem(graph, subject, f"<{subject}> is not written as this instance's IRIs are: a look-alike of one of "
+                     "them") for subject in misspelt])[:20]
 
 
 def vocabulary_problems(triples: list[Triple], graph: str, graphs: Graphs) -> list[Problem]:

@@ -125,7 +125,7 @@ def owned_elsewhere(store: Store, graphs: Graphs, subjects: Sequence[str]) -> li
     found = sorted((s, o) for s, o in ownership.owners(store, graphs, subjects).items() if o.kind != "instance")
     if not found:
         return []
-    territories = ownership.key(graphs, graphs.base) + "id/territory/"
+    territories = ownership.id_key(graphs) + "territory/"
     found = [(s, o) for s, o in found if not ownership.key(graphs, s).startswith(territories)]
     typed: set[str] = set()
     for start in range(0, len(found), ownership.CHUNK):
@@ -142,12 +142,9 @@ def refuse_owned(store: Store, graphs: Graphs, triples: Iterable[Triple]) -> Non
     reference data describes territories and the instance's own resources, never another's; and a UsageError for a
     subject under the base written otherwise than the instance's IRIs are (`https://` for an `http://` base: a
     look-alike of another's resource, or one the instance would own under two names)."""
-    subjects = described(triples, graphs)
-    misspelt = [s for s in subjects if ownercheck.misspelt_as_ours(graphs, s)]
-    like = {in_base_scheme(graphs, s): s for s in misspelt}  # `https://…` for an `http://` base: the IRI it looks like
-    if taken := owned_elsewhere(store, graphs, sorted({*subjects, *like})):
+    taken, misspelt = faults(store, graphs, described(triples, graphs))
+    if taken:
         subject, owner = taken[0]
-        subject = like.get(subject, subject)
         more = f" (and {len(taken) - 1} other(s))" if len(taken) > 1 else ""
         plus = f" (et {len(taken) - 1} autre(s))" if len(taken) > 1 else ""
         raise NotOwner(f"<{subject}>{more} belongs to {owner.describe()}, which alone describes it; reference data "
@@ -158,6 +155,19 @@ def refuse_owned(store: Store, graphs: Graphs, triples: Iterable[Triple]) -> Non
                           "d'un autre ; rien n'a été enregistré")
     if misspelt:
         raise ownercheck.misspelt_refusal(graphs, misspelt[0])
+
+
+def faults(store: Store, graphs: Graphs, subjects: Sequence[str]) -> tuple[list[tuple[str, ownership.Owner]],
+                                                                            list[str]]:
+    """What reference data may not describe among these subjects (as `described` lists them): those a network or a
+    peer owns (owned_elsewhere), each with its owner, a look-alike in the other web scheme counted as the IRI it looks
+    like; and the other look-alikes of the instance's IRIs (ownercheck.misspelt_as_ours), which the instance would
+    own under a second name."""
+    misspelt = [s for s in subjects if ownercheck.misspelt_as_ours(graphs, s)]
+    like = {in_base_scheme(graphs, s): s for s in misspelt if in_base_scheme(graphs, s) not in subjects}
+    taken = [(like.get(s, s), owner) for s, owner in owned_elsewhere(store, graphs, sorted({*subjects, *like}))]
+    named = {s for s, _ in taken}
+    return taken, [s for s in misspelt if s not in named]
 
 
 def in_base_scheme(graphs: Graphs, iri: str) -> str:

@@ -474,14 +474,25 @@ def test_a_graph_of_reference_data_describing_a_networks_resource_is_refused(
     assert fingerprint(target) == before
     problems = refused.value.problems
     assert [(p.graph, p.subject) for p in problems] == [(graph, named)]
-    assert 'belongs to network "anas"' in problems[0].problem or (
-        named.startswith("https:") and "is not written as this instance's IRIs are" in problems[0].problem)
+    assert 'belongs to network "anas"' in problems[0].problem
     target.close()
     with EmbeddedStore(None) as empty:  # asked to, the graph is left out, the rest restored
         restored = restore_into(empty, folder, validator, only_conforming=True)
         assert restored.left_out_graphs == [graph]
         assert empty.query('ASK { ?s ?p "PWNED"@fr }') is False
 
+
+@pytest.mark.parametrize("subject", ["https://localhost:5000/id/organisation/nobody-yet",
+                                     "http://localhost:5000/ID/organisation/nobody-yet"])
+def test_a_graph_of_reference_data_naming_a_look_alike_of_the_instances_iris_is_refused(
+        good: Path, tmp_path: Path, validator: Validator, subject: str) -> None:
+    """As `isic-graph load` refuses it: the instance would own the resource under a second name."""
+    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{subject}> <{DCT}title> "x"@fr }} }}')
+    with EmbeddedStore(None) as target, pytest.raises(RestoreRefused) as refused:
+        restore_into(target, folder, validator)
+    problems = refused.value.problems
+    assert [(p.graph, p.subject) for p in problems] == [(EVIL, subject)]
+    assert "is not written as this instance's IRIs are" in problems[0].problem
 
 def test_the_cli_refuses_a_reference_graph_describing_a_networks_resource(good: Path, tmp_path: Path,
                                                                          initialised: tuple[Path, bytes]) -> None:
