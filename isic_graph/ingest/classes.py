@@ -135,7 +135,7 @@ def check_class_positions(batch: Batch, base: str) -> None:
         if is_instance_property(t.predicate.value, base):
             raise _instance_as_property(batch, subject, t.predicate.value)
         if isinstance(t.object, Literal) and is_instance_property(t.object.datatype.value, base):
-            raise _instance_as_class(batch, subject, t.object.datatype.value, datatype=True)
+            raise _instance_as_datatype(batch, subject, t.object.datatype.value)
         if t.predicate.value not in CLASS_POSITIONS:
             continue
         for value in (t.object.value if isinstance(t.object, NamedNode) else None,
@@ -152,18 +152,21 @@ def _placed(batch: Batch, subject: str) -> tuple[str | None, str | None, str, st
     return where.describe("en"), where.describe("fr"), f" ({where.describe('en')})", f" ({where.describe('fr')})"
 
 
-def _instance_as_class(batch: Batch, subject: str, value: str, datatype: bool = False) -> InstanceAsClass:
+def _instance_as_datatype(batch: Batch, subject: str, value: str) -> InstanceAsClass:
     row, row_fr, en, fr = _placed(batch, subject)
-    if datatype:
-        return InstanceAsClass(
-            f"<{subject}>{en} uses <{value}> as a literal's datatype: it is an IRI of this instance (a resource, a "
-            "graph, a page), not a datatype. Write the value as plain text, or with a datatype of XML Schema "
-            "(xsd:date, xsd:decimal…); nothing was stored",
-            subject, value, row,
-            fr=f"<{subject}>{fr} emploie <{value}> comme type de donnée d'un littéral : c'est une IRI de cette "
-               "instance (une ressource, un graphe, une page), pas un type de donnée. Écrivez la valeur en texte "
-               "simple, ou avec un type de XML Schema (xsd:date, xsd:decimal…) ; rien n'a été enregistré",
-            row_fr=row_fr)
+    return InstanceAsClass(
+        f"<{subject}>{en} uses <{value}> as a literal's datatype: it is an IRI of this instance (a resource, a "
+        "graph, a page), not a datatype. Write the value as plain text, or with a datatype of XML Schema "
+        "(xsd:date, xsd:decimal…); nothing was stored",
+        subject, value, row,
+        fr=f"<{subject}>{fr} emploie <{value}> comme type de donnée d'un littéral : c'est une IRI de cette "
+           "instance (une ressource, un graphe, une page), pas un type de donnée. Écrivez la valeur en texte "
+           "simple, ou avec un type de XML Schema (xsd:date, xsd:decimal…) ; rien n'a été enregistré",
+        row_fr=row_fr)
+
+
+def _instance_as_class(batch: Batch, subject: str, value: str) -> InstanceAsClass:
+    row, row_fr, en, fr = _placed(batch, subject)
     return InstanceAsClass(
         f"<{subject}>{en} uses <{value}> as a class: it is a resource of this instance (a project, an organisation…), "
         f"not a class. Give the resource a class of the ontology ({usable()}); nothing was stored",
