@@ -191,6 +191,8 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
             continue
         shown: str | None = None  # the network's name, once known to be a slug
         try:
+            if not isinstance(entry["network"], str):  # a number, a list…: no name (a number's digits are not kept)
+                raise UsageError("a network's name is not a string", fr="le nom d'un réseau n'est pas une chaîne")
             check_slug(entry["network"])
             shown = entry["network"]
             if not isinstance(entry.get("url"), str):
@@ -198,7 +200,8 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
                                  fr=f"le réseau {entry['network']!r} n'a pas d'adresse d'export")
             _join(peer.dumps or "", entry["url"])
         except UsageError as exc:
-            shown = shown if shown is not None else repr(entry["network"])
+            shown = shown if shown is not None else repr(entry["network"]) if isinstance(entry["network"], str) \
+                else "(no string)"
             found.append(NetworkOutcome(shown if len(shown) <= 80 else shown[:77] + "…", "", False,
                                         error=f"peer {peer.name}'s dump listing: {exc.message}; not harvested"))
             continue
