@@ -205,7 +205,7 @@ def switching_often() -> Iterator[None]:
 
 def test_words_stemmed_by_several_threads_at_once_get_their_own_stems() -> None:
     """One Snowball stemmer shared by threads read another thread's word: IndexError, or a wrong stem."""
-    words = fresh_words(8 * 1500, 7)
+    words = fresh_words(8 * 200, 7)
     found: dict[str, tuple[str, ...]] = {}
     failures: list[BaseException] = []
 
