@@ -25,7 +25,7 @@ from isic_graph.web import create_app
 from tests.support import scratch
 from tests.support.fuzz import choose_profile
 from tests.support.live import LiveServer
-from tests.support.oxigraph_server import OxigraphServer, engine_on_copy, engine_state, load_dataset, loaded_engine
+from tests.support.oxigraph_server import OxigraphServer, Watched, engine_on_copy, load_dataset, loaded_engine
 from tests.support.schedule import longest_first
 
 BASE = "http://localhost:5000/"
@@ -158,7 +158,7 @@ class SharedEngine:
         self.loaded = loaded
         self.tmp_path_factory = tmp_path_factory
         self.running = self._fresh()
-        self.pristine = engine_state(self.running.url)
+        self.pristine = Watched(self.running)
         self.replaced = 0
 
     def _fresh(self) -> Engine:
@@ -169,7 +169,7 @@ class SharedEngine:
         if running.pid is None or running.restarts or running.storage_full or running.killed or running.ends:
             return False
         try:
-            return engine_state(running.url) == self.pristine
+            return self.pristine.unchanged()
         except OSError:  # stopped, or killed
             return False
 
@@ -178,6 +178,7 @@ class SharedEngine:
         if not self._untouched():
             self.running.stop()
             self.running = self._fresh()
+            self.pristine = Watched(self.running, self.pristine.state)  # a copy of the same store
             self.replaced += 1
 
     def stop(self) -> None:

@@ -17,8 +17,8 @@ from isic_graph.store.engine import PORT_TAKEN, PORT_TRIES, Engine, free_port, o
 from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
 
-__all__ = ["OxigraphServer", "engine_on_copy", "engine_state", "free_port", "http_get", "load_dataset", "loaded_engine",
-           "work_done"]
+__all__ = ["OxigraphServer", "Watched", "engine_on_copy", "engine_state", "free_port", "http_get", "load_dataset",
+           "loaded_engine", "work_done"]
 
 
 def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -70,6 +70,49 @@ def engine_state(url: str) -> tuple[bytes, bytes]:
                                     "ORDER%20BY%20%3Fg", headers={"Accept": "text/csv"})
     with urllib.request.urlopen(quads, timeout=60) as dumped, urllib.request.urlopen(graphs, timeout=60) as named:
         return dumped.read(), named.read()
+
+
+Files = frozenset[tuple[str, int, int]]
+
+
+def store_files(folder: Path) -> Files | None:
+    """An engine's files as they stand (name, size, modification time), its info log (LOG*) left out; None when one
+    went away while they were listed (a compaction)."""
+    try:
+        return frozenset((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns) for entry in os.scandir(folder)
+                         if not entry.name.startswith("LOG"))
+    except FileNotFoundError:
+        return None
+
+
+class Watched:
+    """An engine's dataset as last seen, to tell whether it changed since (see `engine_state`).
+
+    Each write the engine commits, even one that changes nothing in the dataset, appends to its write-ahead log (a
+    flush or a compaction, which only writes bring, rewrites its other files), and reads touch none of its files:
+    so while its files are as they were, its dataset is as it was, and the dump is taken only when they changed.
+    """
+
+    def __init__(self, engine: Engine, state: tuple[bytes, bytes] | None = None) -> None:
+        """state: the dataset's when known already (an engine started on a copy of a store whose dataset was seen),
+        taken from the engine otherwise."""
+        self.engine = engine
+        self.files, self.state = (store_files(engine.location), state) if state is not None else self._seen()
+
+    def _seen(self) -> tuple[Files | None, tuple[bytes, bytes]]:
+        files = store_files(self.engine.location)
+        state = engine_state(self.engine.url)
+        return (files if files == store_files(self.engine.location) else None), state
+
+    def unchanged(self) -> bool:
+        """Whether the dataset is still the one seen: every quad and the names of its graphs."""
+        if self.files is not None and store_files(self.engine.location) == self.files:
+            return True
+        files, state = self._seen()
+        if state != self.state:
+            return False
+        self.files = files  # the same dataset, written again: its files as they now are
+        return True
 
 
 class OxigraphServer:

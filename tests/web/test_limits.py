@@ -19,7 +19,7 @@ from isic_graph.store.engine import Engine
 from isic_graph.web import create_app
 from isic_graph.web.limits import HeldBody
 from tests.conftest import ADMIN, bearer
-from tests.support.oxigraph_server import engine_state
+from tests.support.oxigraph_server import Watched
 from tests.support.queries import BASE
 
 OTHER = {"REMOTE_ADDR": "127.0.0.9"}
@@ -251,14 +251,14 @@ def test_a_write_past_the_clients_share_is_told_429_and_leaves_the_store_untouch
     dump = client.get("/dumps/isic-graph.nq.gz")  # streamed: holds the client's one slot until read
     try:
         assert dump.status_code == 200 and dump.is_streamed
-        before = engine_state(engine.url)
+        before = Watched(engine)
         status, headers, problem = send(app, write, network_token)
         assert status == 429 and problem["code"] == "too-many-requests", (status, problem)
         assert headers["Retry-After"] == "1" and "at once" in problem["detail"]
         status, headers, problem = send(app, write, network_token, language="fr")
         assert status == 429 and headers["Retry-After"] == "1"
         assert problem["title"] == "Trop de requêtes" and "à la fois" in problem["detail"], problem
-        assert engine_state(engine.url) == before  # nothing written, nothing half-written
+        assert before.unchanged()  # nothing written, nothing half-written
         status, _, problem = send(app, write, network_token, OTHER)
         assert status != 429 and status < 500, (status, problem)  # another client is let in
     finally:

@@ -12,7 +12,7 @@ from werkzeug.test import TestResponse
 
 from isic_graph.web.services import services
 from tests.conftest import ADMIN, BASE, bearer
-from tests.support.oxigraph_server import engine_state
+from tests.support.oxigraph_server import Watched
 
 ANAS = f"{BASE}graph/network/anas"
 FREE = "urn:x:free"
@@ -57,9 +57,11 @@ def post(client: FlaskClient, update: str) -> TestResponse:
     return client.post("/update", data={"update": update}, headers=bearer(ADMIN))
 
 
-def state(app: Flask) -> tuple[bytes, bytes]:
-    """Every quad of the store and the names of its graphs, as the engine dumps them."""
-    return engine_state(services(app).settings.store_url.removesuffix("/query"))
+def watched(app: Flask) -> Watched:
+    """Every quad of the store and the names of its graphs, as the engine holds them now (to tell a change)."""
+    engine = services(app).store.engine
+    assert engine is not None
+    return Watched(engine)
 
 
 @pytest.fixture(scope="module")
@@ -68,24 +70,25 @@ def free(app: Flask) -> None:
 
 
 @pytest.fixture(scope="module")
-def verified(app: Flask, free: None) -> dict[str, tuple[bytes, bytes]]:
+def verified(app: Flask, free: None) -> Watched:
     """The store's state as the refusals found it, taken once: the cases of one test run one after another, each
-    comparing the state after its request with the one the case before it verified (one dump a case). A write
+    comparing the state after its request with the one the case before it verified (a dump only when the engine's
+    files changed). A write
     between two cases would show as a failure of the second, never as a pass."""
-    return {"state": state(app)}
+    return watched(app)
 
 
 @pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())
 @pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
 def test_an_update_writing_a_managed_graph_in_any_form_and_spelling_is_refused(
-        client: FlaskClient, app: Flask, verified: dict[str, tuple[bytes, bytes]], form: str,
+        client: FlaskClient, app: Flask, verified: Watched, form: str,
         spelling: tuple[str, str]) -> None:
     prologue, term = spelling
     answer = post(client, prologue + form.format(g=term))
     assert answer.status_code == 403, answer.get_data(as_text=True)
     assert answer.json is not None and answer.json["code"] == "forbidden"
     assert "managed by isic-graph" in answer.json["detail"]
-    assert state(app) == verified["state"]
+    assert verified.unchanged()
 
 
 @pytest.mark.parametrize("update", [
@@ -97,11 +100,11 @@ def test_an_update_writing_a_managed_graph_in_any_form_and_spelling_is_refused(
 ], ids=["graph-variable", "delete-where-graph-variable", "drop-all", "clear-named", "after-another-operation"])
 def test_an_update_that_may_write_graphs_it_does_not_name_is_refused(app: Flask, client: FlaskClient, free: None,
                                                                      update: str) -> None:
-    before = state(app)
+    before = watched(app)
     answer = post(client, update)
     assert answer.status_code == 403, answer.get_data(as_text=True)
     assert answer.json is not None and "does not name" in answer.json["detail"]
-    assert state(app) == before
+    assert before.unchanged()
 
 
 def a_resource_of_anas(app: Flask) -> str:
@@ -130,11 +133,11 @@ OWNED = {  # each puts a description of anas's resource {r} into a reference gra
 def test_an_update_describing_a_networks_resource_in_a_reference_graph_is_refused(
         app: Flask, client: FlaskClient, free: None, form: str) -> None:
     resource = a_resource_of_anas(app)
-    before = state(app)
+    before = watched(app)
     answer = post(client, form.format(r=resource))
     assert answer.status_code == 422, answer.get_data(as_text=True)
     assert answer.json is not None and answer.json["code"] == "not-owner"
-    assert state(app) == before
+    assert before.unchanged()
     put = client.put("/graph-store?graph=urn:x:ref", data=f'<{resource}> <urn:x:note> "x" .',
                      content_type="text/turtle", headers=bearer(ADMIN))
     assert put.status_code == 422 and put.json is not None and put.json["code"] == "not-owner"  # the same rule
@@ -182,13 +185,13 @@ def test_an_operation_inserting_what_it_reads_after_another_operation_is_refused
     """What an update inserts is checked before it runs: an operation whose insertions read the store cannot be
     checked once an earlier operation of the same request has written, and goes in a request of its own (400)."""
     resource = a_resource_of_anas(app)
-    before = state(app)
+    before = watched(app)
     answer = client.post("/update", data={"update": form.format(r=resource)},
                          headers={**bearer(ADMIN), "Accept-Language": "fr"})
     assert answer.status_code == 400, answer.get_data(as_text=True)
     assert answer.json is not None and "l'opération 2 de cette mise à jour insère ce qu'elle lit" in \
         answer.json["detail"] and "dans une demande à elle seule" in answer.json["detail"]
-    assert state(app) == before
+    assert before.unchanged()
 
 
 def test_an_operation_inserting_what_it_reads_alone_is_checked_against_what_the_request_before_wrote(
@@ -196,10 +199,10 @@ def test_an_operation_inserting_what_it_reads_alone_is_checked_against_what_the_
     resource = a_resource_of_anas(app)
     prepare, insert = PREPARED["insert-where"].format(r=resource).split(" ; ")
     assert post(client, prepare).status_code == 204
-    before = state(app)
+    before = watched(app)
     answer = post(client, insert)
     assert answer.status_code == 422 and answer.json is not None and answer.json["code"] == "not-owner"
-    assert state(app) == before
+    assert before.unchanged()
     assert post(client, "DROP GRAPH <urn:x:tmp>").status_code == 204
 
 
@@ -224,26 +227,26 @@ def test_an_update_that_may_write_graphs_it_does_not_name_is_refused_in_french_t
                               "https-trailing-slash", "https-blank-node"])
 def test_an_update_describing_a_networks_own_iri_or_its_blank_nodes_is_refused(
         app: Flask, client: FlaskClient, free: None, subject: str) -> None:
-    before = state(app)
+    before = watched(app)
     answer = post(client, f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> "x" }} }}')
     assert answer.status_code == 422, answer.get_data(as_text=True)
     assert answer.json is not None and answer.json["code"] == "not-owner"
     assert 'network "anas"' in answer.json["detail"]
-    assert state(app) == before
+    assert before.unchanged()
 
 
 @pytest.mark.parametrize("subject", ["https://localhost:5000/id/project/les-incompris",
                                      "https://LocalHost:5000/id/project/les-incompris"])
 def test_the_other_web_scheme_of_a_networks_resource_is_refused_as_its_resource(
         app: Flask, client: FlaskClient, free: None, subject: str) -> None:
-    before = state(app)
+    before = watched(app)
     for answer in (post(client, f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> "x" }} }}'),
                    client.put("/graph-store?graph=urn:x:ref", data=f'<{subject}> <urn:x:note> "x" .',
                               content_type="text/turtle", headers=bearer(ADMIN))):
         assert answer.status_code == 422, answer.get_data(as_text=True)
         assert answer.json is not None and answer.json["code"] == "not-owner"
         assert answer.json["subject"] == subject and 'network "anas"' in answer.json["detail"]
-    assert state(app) == before
+    assert before.unchanged()
 
 
 @pytest.mark.parametrize("subject", ["https://localhost:5000/id/organisation/nobody-yet",
@@ -252,9 +255,9 @@ def test_the_other_web_scheme_of_a_networks_resource_is_refused_as_its_resource(
 def test_a_look_alike_of_the_instances_iris_owned_by_nobody_is_refused_not_taken(
         app: Flask, client: FlaskClient, free: None, subject: str) -> None:
     """Taken, it would be the instance's under a second name: the one the instance's IRIs are written in is asked."""
-    before = state(app)
+    before = watched(app)
     answer = client.post("/update", data={"update": f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> '
                                                     '"x" }} }'}, headers={**bearer(ADMIN), "Accept-Language": "fr"})
     assert answer.status_code == 400, answer.get_data(as_text=True)
     assert answer.json is not None and "n'est pas écrit comme les IRI de cette instance" in answer.json["detail"]
-    assert state(app) == before
+    assert before.unchanged()
