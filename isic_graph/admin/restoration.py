@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNode, Quad, Triple
@@ -151,9 +152,8 @@ def shipped_vocabulary(staged: Store, graphs: Graphs) -> list[str]:
         return [f"the backup holds edition {found} of the model: the server migrates it to edition {current} at its "
                 "next start (or run `isic-graph migrate`)"] if found < current else []
     notes = []
-    for graph, shipped in zip((graphs.ontology, graphs.thesauri), vocabulary_triples(graphs)):
+    for graph, (shipped, wanted) in zip((graphs.ontology, graphs.thesauri), _shipped(graphs)):
         held = _canonical(staged.graph_triples(graph))
-        wanted = _canonical(shipped)
         if held != wanted:
             replace_graph(staged, graph, shipped)
             notes.append(f"the backup's graph <{graph}> was not the one this software ships ({len(held - wanted)} "
@@ -196,6 +196,13 @@ def unowned_resources(store: Store, graphs: Graphs) -> list[str]:
     typed = sorted({row["s"].value for row in rows})
     owned = owners(store, graphs, typed)
     return [subject for subject in typed if subject not in owned]
+
+
+@lru_cache(maxsize=4)
+def _shipped(graphs: Graphs) -> tuple[tuple[list[Triple], frozenset[Quad]], ...]:
+    """The ontology's and the thesauri's triples as this software ships them, each with its canonical form: read
+    and worked out once per process (they are this software's own files)."""
+    return tuple((triples, frozenset(_canonical(triples))) for triples in vocabulary_triples(graphs))
 
 
 def _canonical(triples: list[Triple]) -> set[Quad]:
