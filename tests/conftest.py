@@ -22,7 +22,7 @@ from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
 from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
-from tests.support import scratch
+from tests.support import offline, scratch
 from tests.support.fuzz import choose_profile
 from tests.support.live import LiveServer
 from tests.support.oxigraph_server import OxigraphServer, Watched, engine_on_copy, load_dataset, loaded_engine
@@ -39,8 +39,10 @@ BACKENDS = ["embedded", pytest.param("remote", marks=pytest.mark.live)]
 def pytest_configure(config: pytest.Config) -> None:
     """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py. The tests run
     the tool with the collector set as its command line sets it (isic_graph/config.py). Temporary folders are in
-    RAM when the machine has room there (tests/support/scratch.py)."""
+    RAM when the machine has room there (tests/support/scratch.py). Names kept for examples resolve to nothing at
+    once (tests/support/offline.py)."""
     scratch.in_ram(config)
+    offline.install()
     tune_collector()
     hypothesis_settings.load_profile(choose_profile(config.option.markexpr or "",
                                                     config.getoption("hypothesis_profile", None)))
