@@ -2,14 +2,17 @@
 
 Run: python bench/layer_floor.py [--size 100k] [--runs 60]. The least such layer (waitress, Flask and urllib3
 passing the request's body to the engine and its answer back, nothing checked) is started beside
-`isic-graph serve` (cache off) on the same store; each query is sent to the three in turns, a new text each
-run. Prints a Markdown table and writes bench/results/layer_floor.json. Everything runs on 127.0.0.1, and
-every process started here is stopped by PID.
+`isic-graph serve` (cache off) on the same store; each query is sent to them and the engine in turns, a new text
+each run. When `granian` (PyPI: an HTTP server written in Rust, running WSGI applications) is installed, the same
+least layer is measured under it too: whether another HTTP server lowers the floor. Prints a Markdown table and
+writes bench/results/layer_floor.json. Everything runs on 127.0.0.1, and every process started here is stopped
+by PID.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -29,9 +32,9 @@ from servers import Server, bulk_load, cli  # noqa: E402
 ASKED = ["cq21-networks-and-their-members", "heavy-partners-per-project", "cq18-intercommunalities-and-neighbourhoods",
          "cq10-coverage-gaps", "cq02-elected-officials-good-practices", "cq12-users-in-governance"]
 MINIMAL = """
-import sys, urllib3, waitress
+import os, sys, urllib3
 from flask import Flask, Response, request
-engine, port = sys.argv[1], int(sys.argv[2])
+engine = os.environ["FLOOR_ENGINE"]
 pool = urllib3.PoolManager(maxsize=16)
 app = Flask("floor")
 
@@ -45,7 +48,9 @@ def sparql():
 def healthz():
     return "ok"
 
-waitress.serve(app, host="127.0.0.1", port=port, threads=16)
+if __name__ == "__main__":
+    import waitress
+    waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=16)
 """
 
 
@@ -60,7 +65,7 @@ def main() -> None:
     env = {**os.environ, "ISIC_STORE": str(folder / "store"), "ISIC_CREDENTIALS": str(folder / "credentials.json"),
            "ISIC_CLIENT_BUDGET": "1000000", "ISIC_CLIENT_CONCURRENCY": "1000", "ISIC_COSTLY_SLOTS": str(SLOTS),
            "ISIC_QUERY_CACHE": "0", "ISIC_RESULT_LIMIT": "1000000"}
-    ours = floor = None
+    ours = floor = granian = None
     report: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                                             f"Python {platform.python_version()}", "size": args.size,
                                  "runs": args.runs, "date": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
@@ -73,12 +78,23 @@ def main() -> None:
                        str(THREADS)], env, f"http://127.0.0.1:{port}/healthz")
         engine = serving_engine(folder / "store")
         assert engine is not None
+        (folder / "floor.py").write_text(MINIMAL, encoding="utf-8")
+        floor_env = {**os.environ, "FLOOR_ENGINE": engine, "PYTHONPATH": str(folder)}
         floor_port = free_port()
-        floor = Server([sys.executable, "-c", MINIMAL, engine, str(floor_port)], dict(os.environ),
+        floor = Server([sys.executable, str(folder / "floor.py"), str(floor_port)], floor_env,
                        f"http://127.0.0.1:{floor_port}/healthz")
-        endpoints = {"engine": f"{engine}/query", "floor": f"http://127.0.0.1:{floor_port}/sparql",
-                     "ours": f"http://127.0.0.1:{port}/sparql"}
+        endpoints = {"engine": f"{engine}/query", "floor": f"http://127.0.0.1:{floor_port}/sparql"}
+        if importlib.util.find_spec("granian") is not None:
+            granian_port = free_port()
+            granian = Server([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port",
+                              str(granian_port), "--workers", "1", "--blocking-threads", str(THREADS), "--no-ws",
+                              "floor:app"], floor_env, f"http://127.0.0.1:{granian_port}/healthz")
+            endpoints["floor_granian"] = f"http://127.0.0.1:{granian_port}/sparql"
+        endpoints["ours"] = f"http://127.0.0.1:{port}/sparql"
         texts = {**queries(), "ask-empty": "ASK {}"}
+        granian_head = " the least layer, granian |" if "floor_granian" in endpoints else ""
+        print(f"| query | engine | the least layer, waitress |{granian_head} ours |\n|---|---|---|"
+              + "---|" * (len(endpoints) - 2), flush=True)
         for name in ["ask-empty", *ASKED]:
             runs: dict[str, list[float]] = {k: [] for k in endpoints}
             for i in range(args.runs + 5):  # the first five warm each path up, and are not kept
@@ -88,11 +104,14 @@ def main() -> None:
                         runs[kind].append(took)
             row = {k: round(statistics.median(v), 2) for k, v in runs.items()}
             report["queries"][name] = row  # type: ignore[index]
-            print(f"| {name} | {row['engine']} | {row['floor']} (+{row['floor'] - row['engine']:.2f}) | "
+            granian_cell = (f" {row['floor_granian']} (+{row['floor_granian'] - row['engine']:.2f}, "
+                            f"{row['floor_granian'] / row['engine']:.2f}×) |" if "floor_granian" in row else "")
+            print(f"| {name} | {row['engine']} | {row['floor']} (+{row['floor'] - row['engine']:.2f}, "
+                  f"{row['floor'] / row['engine']:.2f}×) |{granian_cell} "
                   f"{row['ours']} (+{row['ours'] - row['engine']:.2f}, {row['ours'] / row['engine']:.2f}×) |",
                   flush=True)
     finally:
-        for server in (floor, ours):
+        for server in (granian, floor, ours):
             if server is not None:
                 server.stop()
         shutil.rmtree(folder, ignore_errors=True)
