@@ -1,4 +1,4 @@
-"""The published dump files: their names, formats, versions (for ETag and Last-Modified) and streamed content."""
+"""The published dump files: their names, formats, versions (for the ETag) and streamed content."""
 
 from __future__ import annotations
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from werkzeug.http import http_date, is_resource_modified
+from werkzeug.http import is_resource_modified
 
 from isic_graph.ingest import editions
 from isic_graph.publish import dumps
+from isic_graph.web.derived import store_version
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
 from isic_graph.web.wording import moment_text
@@ -49,16 +51,21 @@ def index() -> Response:
 
 @blueprint.get("/dumps/<path:name>")
 def download(name: str) -> Response:
-    """GET or HEAD one dump: 304 when the client's copy is current, else the file streamed."""
+    """GET or HEAD one dump: 304 when the client's copy is current (its ETag), else the file streamed.
+
+    No Last-Modified: no date tells what a dump holds. The networks' dcterms:modified does not move when the
+    administrator writes reference data, goes back in time when an older backup is restored, and two writes in one
+    second share an HTTP date; so If-Modified-Since alone never gets a 304 (the whole file is sent), and the ETag,
+    which changes with what the dump holds, is the one validator."""
     s = services()
     file = dumps.dump_file(name)
-    current = dumps.version(s.store, s.graphs, file)
-    headers = {"ETag": f'"{current.tag}"', "Cache-Control": "public, no-cache"}
-    if current.modified is not None:
-        headers["Last-Modified"] = http_date(current.modified)
+    tag = dumps.version(s.store, s.graphs, file).tag
+    if file.network is None and s.store.version is not None:  # the whole store holds what no network's date tells
+        tag = hashlib.sha256(f"{tag}\n{store_version(s)}".encode()).hexdigest()[:24]  # (reference data): any write
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "public, no-cache"}
     if file.compressed:
         headers["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
-    if not is_resource_modified(request.environ, etag=current.tag, last_modified=current.modified):
+    if not is_resource_modified(request.environ, etag=tag):
         return Response(status=304, headers=headers)
     if request.method == "HEAD":
         return Response(iter(()), content_type=file.content_type, headers=headers)
