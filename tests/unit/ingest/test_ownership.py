@@ -497,3 +497,43 @@ def test_a_base_with_a_path_keeps_its_rules_under_its_own_id_folder() -> None:
                                                  base + "catalog"])
     assert found[base + "id/network/anas"] == ownership.network(graphs, "anas")
     assert found[base + "id/ownership/0123"] == found[base + "catalog"] == ownership.instance(graphs)
+
+
+def test_a_resource_transferred_from_a_network_takes_its_description_to_the_new_owner(app: Flask, client: FlaskClient,
+                                                                                      tokens: dict[str, str]) -> None:
+    """`owner transfer` of anas's project to fcsf: what anas's graph said of it (its nodes too) moves to fcsf's graph,
+    so its page shows it under fcsf, not a 404; anas's sheets sent again as they were are refused (the project is
+    fcsf's now), and both networks' dumps change. Given back, it comes back whole."""
+    store, graphs = services(app).store, services(app).graphs
+    project = f"{BASE}id/project/les-incompris"
+    anas, fcsf = graphs.network("anas"), graphs.network("fcsf")
+
+    def said_in(graph: str) -> int:
+        rows = store.select(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} FILTER(?s = <{project}> '
+                            f'|| STRSTARTS(STR(?s), "{project}#genid-")) }}').rows
+        return int(rows[0]["n"].value)
+
+    held, title = said_in(anas), client.get("/id/project/les-incompris", headers={"Accept": "text/turtle"}).data
+    dumps = {name: client.get(f"/dumps/network/{name}.ttl").headers["ETag"] for name in ("anas", "fcsf")}
+    assert held > 10 and said_in(fcsf) == 0
+    done = settling.transfer(store, graphs, project, ownership.network(graphs, "fcsf"))
+    try:
+        assert done.previous == ownership.network(graphs, "anas") and done.moved == held
+        assert said_in(anas) == 0 and said_in(fcsf) == held
+        page = client.get("/id/project/les-incompris", headers={"Accept": "text/turtle"})
+        assert page.status_code == 200 and page.data.count(b"\n") == title.count(b"\n")
+        shown = client.get("/id/project/les-incompris", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "fcsf" in shown
+        assert all(client.get(f"/dumps/network/{name}.ttl", headers={"If-None-Match": etag}).status_code == 200
+                   for name, etag in dumps.items())
+        folder = next(p for p in sample_networks() if p.name == "anas")
+        files = {p.name: (io.BytesIO(p.read_bytes()), p.name) for p in sorted(folder.iterdir())
+                 if p.suffix in (".ttl", ".csv")}
+        again = client.post("/api/networks/anas/sheets", query_string={"mode": "replace"}, data=files,
+                            content_type="multipart/form-data", headers=bearer(tokens["anas"]))
+        assert again.status_code == 422 and again.json is not None and again.json["code"] == "not-owner"
+        assert 'network "fcsf"' in again.get_data(as_text=True) or "fcsf" in again.get_data(as_text=True)
+    finally:
+        back = settling.transfer(store, graphs, project, ownership.network(graphs, "anas"))
+    assert back.previous == ownership.network(graphs, "fcsf") and back.moved == held
+    assert said_in(anas) == held and said_in(fcsf) == 0
