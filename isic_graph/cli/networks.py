@@ -70,16 +70,12 @@ def owner_show(obj: Context, iri: str) -> None:
 @click.argument("network")
 @click.pass_obj
 def owner_transfer(obj: Context, iri: str, network: str) -> None:
-    """Give a resource to a network (recorded with provenance). From another network, its description moves with it
-    to the new owner's graph; from nobody (a conflict), every network's data is kept."""
+    """Give a resource to a network (recorded with provenance); its data in every graph is kept."""
     def action() -> None:
         check_slug(network)
         with obj.store() as store:
-            done = settling.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network))
-        previous = done.previous
-        click.echo(f"<{iri}>: {previous.describe() if previous else 'nobody'} -> network \"{network}\""
-                   + (f" ({done.moved} statement(s) of its description moved from {previous.describe()}'s graph to "
-                      f"network \"{network}\"'s)" if done.moved and previous else ""))
+            previous = settling.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network))
+        click.echo(f"<{iri}>: {previous.describe() if previous else 'nobody'} -> network \"{network}\"")
     run(action)
 
 

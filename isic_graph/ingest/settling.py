@@ -13,7 +13,6 @@ from typing import Sequence
 from pyoxigraph import Literal
 
 from isic_graph.errors import UsageError
-from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ownership import (
     CHUNK,
     GENERATED,
@@ -32,7 +31,6 @@ from isic_graph.rdf.namespaces import DCTERMS, PROV, XSD, Graphs
 from isic_graph.rdf.vocabularies import is_vocabulary_term
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri as sparql_iri
-from isic_graph.sparql.terms import iris
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 
@@ -46,22 +44,9 @@ class Conflict:
     owner: Owner | None
 
 
-@dataclass(frozen=True)
-class Transfer:
-    """What a transfer did: the subject's owner before it, and the statements of its description (the subject's and
-    its nodes', `…#genid-…`) moved from that network's graph to the new owner's."""
-
-    previous: Owner | None
-    moved: int
-
-
 def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
-             now: datetime.datetime | None = None) -> Transfer:
-    """Give a subject to another owner, with a provenance record of the transfer. From one network to another, the
-    subject's description goes with it: what the previous owner's graph says of it moves to the new owner's graph
-    (both marked modified), so that its page shows it under its new owner, who publishes it from now on (a network
-    may still name it in its sheets, by its identity alone, as a reference). From nobody or to the instance, every
-    graph's data is kept where it is (the conflicts the administrator settles: each network keeps what it said)."""
+             now: datetime.datetime | None = None) -> Owner | None:
+    """Give a subject to another owner, with a provenance record of the transfer; the previous owner."""
     sparql_iri(iri)  # an IRI a person typed: refused (UsageError) unless it is one
     previous = owner_of(store, graphs, iri)
     if previous is not None and previous.kind == "network" and key(graphs, iri) == key(
@@ -80,51 +65,13 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-transfer/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     before = previous.describe() if previous else "nobody"
-    moving = previous is not None and previous.kind == "network" and new.kind == "network" and previous != new
-    described = _described(store, graphs, iri, graphs.network(previous.name)) if moving and previous else []
-    moved = _count(store, graphs.network(previous.name), described) if described and previous else 0
-    move = _move(graphs, described, graphs.network(previous.name), graphs.network(new.name), now) \
-        if described and previous else ""
     store.update(claim_update(graphs, new, [iri], activity, replace=True) + f""" ;
 INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a <{PROV}Activity> ;
   <{PROV}endedAtTime> "{now.isoformat()}"^^<{XSD}dateTime> ; <{PROV}used> \
 {sparql_iri(record(graphs, key(graphs, iri)))} ;
-  <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}"""
-                 + move,
-                 written=Written(graphs=[graphs.network(previous.name), graphs.network(new.name)] if move and previous
-                                 else [],
-                                 subjects=[activity, *claim_records(graphs, [iri]),
-                                           *([graphs.network(previous.name), graphs.network(new.name)]
-                                             if move and previous else [])]))
-    if move:
-        recompute_identity(store, graphs)  # the identifiers it states are now the new owner's graph's
-    return Transfer(previous, moved)
-
-
-def _described(store: Store, graphs: Graphs, subject: str, graph: str) -> list[str]:
-    """The subjects of a graph that are the subject or its nodes (`…#genid-…`), however each is spelt."""
-    wanted = key(graphs, subject)
-    found = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}")
-    return sorted(s for s in found.values("s") if key(graphs, s) == wanted)
-
-
-def _count(store: Store, graph: str, subjects: list[str]) -> int:
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?s {{ {iris(subjects)} }} "
-                        f"GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}").rows
-    return int(rows[0]["n"].value) if rows else 0
-
-
-def _move(graphs: Graphs, subjects: list[str], source: str, target: str, now: datetime.datetime) -> str:
-    """The operations moving what one graph says of these subjects to another, both graphs marked modified now."""
-    stamp = f'"{now.isoformat()}"^^<{XSD}dateTime>'
-    metadata, touched = sparql_iri(graphs.metadata), iris([source, target])
-    return f""" ;
-DELETE {{ GRAPH {sparql_iri(source)} {{ ?s ?p ?o }} }} INSERT {{ GRAPH {sparql_iri(target)} {{ ?s ?p ?o }} }}
-WHERE {{ VALUES ?s {{ {iris(subjects)} }} GRAPH {sparql_iri(source)} {{ ?s ?p ?o }} }} ;
-DELETE {{ GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} WHERE {{ VALUES ?g {{ {touched} }}
-  GRAPH {metadata} {{ ?g <{DCTERMS}modified> ?m }} }} ;
-INSERT DATA {{ GRAPH {metadata} {{ {sparql_iri(source)} <{DCTERMS}modified> {stamp} .
-  {sparql_iri(target)} <{DCTERMS}modified> {stamp} }} }}"""
+  <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""",
+                 written=Written(subjects=[activity, *claim_records(graphs, [iri])]))
+    return previous
 
 
 def settled(store: Store, graphs: Graphs) -> bool:
