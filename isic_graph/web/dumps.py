@@ -6,8 +6,8 @@ import hashlib
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from werkzeug.http import is_resource_modified
 
+from isic_graph.errors import PreconditionFailed
 from isic_graph.ingest import editions
 from isic_graph.publish import dumps
 from isic_graph.web.derived import store_version
@@ -51,7 +51,8 @@ def index() -> Response:
 
 @blueprint.get("/dumps/<path:name>")
 def download(name: str) -> Response:
-    """GET or HEAD one dump: 304 when the client's copy is current (its ETag), else the file streamed.
+    """GET or HEAD one dump: 304 when the client's copy is current (If-None-Match names its ETag), 412 when If-Match
+    names another, else the file streamed.
 
     No Last-Modified: no date tells what a dump holds. The networks' dcterms:modified does not move when the
     administrator writes reference data, goes back in time when an older backup is restored, and two writes in one
@@ -65,8 +66,13 @@ def download(name: str) -> Response:
     headers = {"ETag": f'"{tag}"', "Cache-Control": "public, no-cache"}
     if file.compressed:
         headers["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
-    if not is_resource_modified(request.environ, etag=tag):
-        return Response(status=304, headers=headers)
+    if "If-Match" in request.headers and not (request.if_match.star_tag or request.if_match.is_strong(tag)):
+        raise PreconditionFailed(f"the dump {name} has changed since the ETag given in If-Match was read: read it "
+                                 "again", fr=f"l'export {name} a changé depuis la lecture de l'ETag donné par "
+                                            "If-Match : relisez-le")  # RFC 9110 §13.1.1: 412, never a 304
+    if "If-None-Match" in request.headers and (request.if_none_match.star_tag
+                                               or request.if_none_match.contains_weak(tag)):
+        return Response(status=304, headers=headers)  # §13.1.2: a weak comparison
     if request.method == "HEAD":
         return Response(iter(()), content_type=file.content_type, headers=headers)
     chunks = dumps.content(s.store, s.graphs, file)

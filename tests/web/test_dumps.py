@@ -157,3 +157,25 @@ def test_a_write_keeping_the_count_and_the_networks_dates_changes_the_whole_stor
     after = client.get("/dumps/isic-graph.nq.gz", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
     assert b'"two"' in gzip.decompress(after.data) and b'"one"' not in gzip.decompress(after.data)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_if_match_holds_with_the_current_etag_or_star_and_fails_412_otherwise_never_304(client: FlaskClient,
+                                                                                       method: str) -> None:
+    """RFC 9110 §13.1.1: a failing If-Match is 412; If-Match never answers 304 (a client asking "is it still the
+    version I have?" was told "not modified" about changed content)."""
+    for path in ("/dumps/network/fcsf.ttl", "/dumps/isic-graph.nq.gz"):
+        current = client.open(path, method=method)
+        current.close()
+        etag = current.headers["ETag"]
+        for holds in (etag, "*", f'"other", {etag}'):
+            answer = client.open(path, method=method, headers={"If-Match": holds})
+            answer.close()  # a streamed dump holds one of the client's slots until it is read or closed
+            assert answer.status_code == 200 and answer.headers["ETag"] == etag, (path, holds)
+        for fails in ('"other"', f"W/{etag}"):  # If-Match compares strongly
+            answer = client.open(path, method=method, headers={"If-Match": fails})
+            assert answer.status_code == 412, (path, fails, answer.status_code)
+            if method == "GET":
+                assert answer.json is not None and answer.json["code"] == "precondition-failed"
+        both = client.open(path, method=method, headers={"If-Match": etag, "If-None-Match": etag})
+        assert both.status_code == 304
