@@ -73,8 +73,9 @@ def owner_transfer(obj: Context, iri: str, network: str) -> None:
     """Give a resource to a network (recorded with provenance); its data in every graph is kept."""
     def action() -> None:
         check_slug(network)
+        registered = {c.slug for c in CredentialStore(obj.settings.credentials_path).list()}
         with obj.store() as store:
-            previous = settling.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network))
+            previous = settling.transfer(store, obj.graphs, iri, ownership.network(obj.graphs, network), registered)
         click.echo(f"<{iri}>: {previous.describe() if previous else 'nobody'} -> network \"{network}\"")
     run(action)
 

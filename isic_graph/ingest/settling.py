@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Collection, Sequence
 
 from pyoxigraph import Literal
 
 from isic_graph.errors import UsageError
+from isic_graph.ingest.ownercheck import misspelt_as_ours, misspelt_refusal
 from isic_graph.ingest.ownership import (
     CHUNK,
     GENERATED,
     IDENTITY,
+    PART_OF,
     Owner,
     claim_records,
     claim_update,
@@ -44,10 +46,13 @@ class Conflict:
     owner: Owner | None
 
 
-def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
+def transfer(store: Store, graphs: Graphs, iri: str, new: Owner, registered: Collection[str] | None = None,
              now: datetime.datetime | None = None) -> Owner | None:
-    """Give a subject to another owner, with a provenance record of the transfer; the previous owner."""
+    """Give a subject to another owner, with a provenance record of the transfer; the previous owner. A network
+    must be registered (`registered`, when given: the credentials' slugs) or have a graph in the store."""
     sparql_iri(iri)  # an IRI a person typed: refused (UsageError) unless it is one
+    if misspelt_as_ours(graphs, iri):  # a look-alike of one of ours, taken, would be owned under a second name
+        raise misspelt_refusal(graphs, iri)
     previous = owner_of(store, graphs, iri)
     if previous is not None and previous.kind == "network" and key(graphs, iri) == key(
             graphs, graphs.network_resource(previous.name)):
@@ -62,6 +67,17 @@ def transfer(store: Store, graphs: Graphs, iri: str, new: Owner,
                          "no subject): this instance always owns it",
                          f"<{iri}> est une IRI de cette instance hors de {graphs.base}id/ (une page, un graphe, un "
                          "nœud d'aucun sujet) : cette instance la possède toujours")
+    if new.kind == "network" and registered is not None and new.name not in registered \
+            and not store.graphs_among([graphs.network(new.name)]):
+        raise UsageError(f"no network {new.name!r}: none is registered by that name (`isic-graph network list`) nor "
+                         "has a graph in the store; nothing was changed",
+                         fr=f"aucun réseau « {new.name} » : aucun n'est enregistré sous ce nom (`isic-graph network "
+                            "list`) ni n'a de graphe dans la base ; rien n'a été changé")
+    if previous == new:
+        raise UsageError(f"<{iri}> is {new.describe()}'s already: nothing was changed",
+                         fr=f"<{iri}> appartient déjà {new.describe('fr à')} : rien n'a été changé")
+    if previous is not None and previous.kind == "network":
+        _still_described(store, graphs, iri, previous, new)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/ownership-transfer/{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     before = previous.describe() if previous else "nobody"
@@ -72,6 +88,32 @@ INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a 
   <{DCTERMS}description> {Literal(f"<{iri}> transferred from {before} to {new.describe()}", language="en")} }} }}""",
                  written=Written(subjects=[activity, *claim_records(graphs, [iri])]))
     return previous
+
+
+def _still_described(store: Store, graphs: Graphs, iri: str, previous: Owner, new: Owner) -> None:
+    """UsageError when the network owning the subject still describes it in its graph (more than its identity, or
+    a sheet or lesson of its attached to it): given away, that description would be nobody's to publish, the network
+    could not send its own graph again, and the store's backup would not restore. Its data is never moved alone: a
+    lesson moved without its project, or a project without its sheet, breaks the same rule."""
+    graph, wanted = graphs.network(previous.name), key(graphs, iri)
+    said = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}")
+    beyond = sum(1 for row in said.rows if key(graphs, row["s"].value) == wanted
+                 and (row["p"].value not in IDENTITY or "#genid-" in row["s"].value))
+    attached = store.select(f"SELECT DISTINCT ?o WHERE {{ GRAPH {sparql_iri(graph)} {{ ?x ?p ?o }} "
+                            f"VALUES ?p {{ {' '.join(sparql_iri(p) for p in sorted(PART_OF))} }} FILTER(isIRI(?o)) }}")
+    if not beyond and not any(key(graphs, o) == wanted for o in attached.values("o")):
+        return
+    raise UsageError(
+        f"network {previous.name!r} still describes <{iri}> in its graph (more than its identity, or a sheet or "
+        f"lesson of its attached to it): given to {new.describe()}, that description would be nobody's to publish, "
+        f"{previous.name!r} could not send its own sheets again, and the store's backup would not restore. Have "
+        f"{previous.name!r} take it out of its sheets (or withdraw it: `isic-graph retract`), then transfer it; "
+        "nothing was changed",
+        fr=f"le réseau « {previous.name} » décrit encore <{iri}> dans son graphe (plus que son identité, ou une "
+           f"feuille ou un enseignement qui y est rattaché) : donnée {new.describe('fr à')}, cette description ne "
+           f"serait plus publiable par personne, « {previous.name} » ne pourrait plus renvoyer ses propres feuilles, "
+           f"et la sauvegarde de la base ne se restaurerait plus. Que « {previous.name} » la retire de ses feuilles "
+           "(ou la retire de la publication : `isic-graph retract`), puis transférez-la ; rien n'a été changé")
 
 
 def settled(store: Store, graphs: Graphs) -> bool:

@@ -18,6 +18,7 @@ from isic_graph.admin.bootstrap import sample_networks
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
 from isic_graph.config import Settings
+from isic_graph.errors import UsageError
 from isic_graph.ingest import ownership, settling
 from isic_graph.ingest.ownercheck import misspelt_as_ours, twin_key
 from isic_graph.rdf.namespaces import Graphs
@@ -497,3 +498,37 @@ def test_a_base_with_a_path_keeps_its_rules_under_its_own_id_folder() -> None:
                                                  base + "catalog"])
     assert found[base + "id/network/anas"] == ownership.network(graphs, "anas")
     assert found[base + "id/ownership/0123"] == found[base + "catalog"] == ownership.instance(graphs)
+
+
+def test_a_transfer_from_a_network_still_describing_the_resource_is_refused_and_changes_nothing(app: Flask) -> None:
+    """anas's project given to fcsf while anas's graph describes it (and its sheet and lessons are attached to it):
+    nobody could publish that description, anas could not send its own sheets again, and the store's backup would
+    not restore. Refused, naming the way out; a transfer to the owner it has, or to no network, is refused too."""
+    store, graphs = services(app).store, services(app).graphs
+    project = f"{BASE}id/project/les-incompris"
+
+    def transfers() -> int:
+        rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graphs.ownership}> {{ ?a ?p ?o }} "
+                            f'FILTER(CONTAINS(STR(?a), "ownership-transfer")) }}').rows
+        return int(rows[0]["n"].value)
+
+    before = transfers()
+    with pytest.raises(UsageError, match="still describes") as refused:
+        settling.transfer(store, graphs, project, ownership.network(graphs, "fcsf"), ["fcsf"])
+    assert "isic-graph retract" in str(refused.value) and "rien n'a été changé" in str(refused.value.fr)
+    for spelling in (project.replace("http:", "https:"), project.replace("/id/", "/ID/"), project + "%20"):
+        with pytest.raises(UsageError, match="not written as this instance's IRIs are"):  # look-alikes, never taken
+            settling.transfer(store, graphs, spelling, ownership.network(graphs, "fcsf"), ["fcsf"])
+    with pytest.raises(UsageError, match="already"):
+        settling.transfer(store, graphs, project, ownership.network(graphs, "anas"), ["anas"])
+    with pytest.raises(UsageError, match="no network 'nosuchnet'"):
+        settling.transfer(store, graphs, project, ownership.network(graphs, "nosuchnet"), ["anas", "fcsf"])
+    assert ownership.owner_of(store, graphs, project) == ownership.network(graphs, "anas")
+    assert transfers() == before
+    quiet = f"{BASE}id/organisation/held-by-anas-alone"  # owned by anas, described nowhere
+    store.update(ownership.claim_update(graphs, ownership.network(graphs, "anas"), [quiet],
+                                        f"{BASE}id/ingestion/20240101T000000000000Z"))
+    assert settling.transfer(store, graphs, quiet, ownership.network(graphs, "fcsf"), ["fcsf"]) \
+        == ownership.network(graphs, "anas")
+    assert ownership.owner_of(store, graphs, quiet) == ownership.network(graphs, "fcsf")
+    assert transfers() > before
