@@ -96,7 +96,7 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
         if other == owner:
             continue
         for t, attached in stated[iri]:
-            if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
+            if _describing(t, attached, iri):
                 raise _refusal(store, batch, iri, other, owner, t)
             references.append((iri, other, t))
     matching = _matching(store, graphs, references)
@@ -191,6 +191,18 @@ def _published(statements: list[tuple[Triple, bool]]) -> bool:
     return any(not attached or t.predicate.value in PART_OF for t, attached in statements)
 
 
+def described_beyond_identity(triples: Iterable[Triple]) -> set[str]:
+    """The IRIs these triples state more of than their identity: what a network may state only of its own subjects
+    (check_batch refuses it of another's)."""
+    return {iri for iri, statements in _statements(triples).items()
+            if any(_describing(t, attached, iri) for t, attached in statements)}
+
+
+def _describing(t: Triple, attached: bool, iri: str) -> bool:
+    """Whether a statement about an IRI (see _statements) describes it, not only repeats its identity."""
+    return attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri
+
+
 def _statements(triples: Iterable[Triple]) -> dict[str, list[tuple[Triple, bool]]]:
     """The triples stating something about each IRI: those it is the subject of (or a blank node of it
     is), and those attaching something to it (True)."""
@@ -239,7 +251,7 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
             refused.update(t for t, _ in statements)
         else:
             for t, attached in statements:
-                if attached or t.predicate.value not in IDENTITY or term_value(t.subject) != iri:
+                if _describing(t, attached, iri):
                     refused.add(t)
                 else:
                     references.append((iri, owner, t))

@@ -13,12 +13,11 @@ from typing import Collection, Sequence
 from pyoxigraph import Literal
 
 from isic_graph.errors import UsageError
-from isic_graph.ingest.ownercheck import misspelt_as_ours, misspelt_refusal
+from isic_graph.ingest.ownercheck import described_beyond_identity, misspelt_as_ours, misspelt_refusal
 from isic_graph.ingest.ownership import (
     CHUNK,
     GENERATED,
     IDENTITY,
-    PART_OF,
     Owner,
     claim_records,
     claim_update,
@@ -92,16 +91,13 @@ INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a 
 
 def _still_described(store: Store, graphs: Graphs, iri: str, previous: Owner, new: Owner) -> None:
     """UsageError when the network owning the subject still describes it in its graph (more than its identity, or
-    a sheet or lesson of its attached to it): given away, that description would be nobody's to publish, the network
-    could not send its own graph again, and the store's backup would not restore. Its data is never moved alone: a
-    lesson moved without its project, or a project without its sheet, breaks the same rule."""
-    graph, wanted = graphs.network(previous.name), key(graphs, iri)
-    said = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}")
-    beyond = sum(1 for row in said.rows if key(graphs, row["s"].value) == wanted
-                 and (row["p"].value not in IDENTITY or "#genid-" in row["s"].value))
-    attached = store.select(f"SELECT DISTINCT ?o WHERE {{ GRAPH {sparql_iri(graph)} {{ ?x ?p ?o }} "
-                            f"VALUES ?p {{ {' '.join(sparql_iri(p) for p in sorted(PART_OF))} }} FILTER(isIRI(?o)) }}")
-    if not beyond and not any(key(graphs, o) == wanted for o in attached.values("o")):
+    a sheet or lesson of its attached to it: what check_batch would refuse of another's subject): given away, that
+    description would be nobody's to publish, the network could not send its own graph again, and the store's backup
+    would not restore. Its data is never moved alone: a lesson moved without its project, or a project without its
+    sheet, breaks the same rule."""
+    wanted = key(graphs, iri)
+    if not any(key(graphs, described) == wanted
+               for described in described_beyond_identity(store.graph_triples(graphs.network(previous.name)))):
         return
     raise UsageError(
         f"network {previous.name!r} still describes <{iri}> in its graph (more than its identity, or a sheet or "
