@@ -70,7 +70,9 @@ def owner_show(obj: Context, iri: str) -> None:
 @click.argument("network")
 @click.pass_obj
 def owner_transfer(obj: Context, iri: str, network: str) -> None:
-    """Give a resource to a network (recorded with provenance); its data in every graph is kept."""
+    """Give a resource to a registered network (recorded with provenance); every graph's data is kept where it is.
+    Refused while the network owning it still describes it: that network takes it out of its sheets (or retracts
+    it) first."""
     def action() -> None:
         check_slug(network)
         registered = {c.slug for c in CredentialStore(obj.settings.credentials_path).list()}
