@@ -72,7 +72,7 @@ class ResultCache(Generic[Kept]):
         self.max_bytes = max_bytes
         self._entries: OrderedDict[CacheKey, Kept] = OrderedDict()
         self._size = 0
-        self._version = ""  # the version of the entries keyed by one (the others were dropped when it came)
+        self._version = ""  # the version of the entries (those of others were dropped when it came)
         self._lock = threading.Lock()
 
     def get(self, key: CacheKey) -> Kept | None:
@@ -87,10 +87,9 @@ class ResultCache(Generic[Kept]):
         if answer.status != 200 or size > self.max_bytes // 4:
             return
         with self._lock:
-            # a write made them wrong: those of another version (those keyed by no version hold whatever it is)
-            if key.version and key.version != self._version:
-                for stale in [k for k in self._entries if k.version and k.version != key.version]:
-                    self._size -= len(self._entries.pop(stale).body) + len(stale.query)
+            if key.version != self._version:  # a write made those of another version wrong
+                self._entries.clear()
+                self._size = 0
                 self._version = key.version
             if key in self._entries:
                 return

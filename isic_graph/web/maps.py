@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
@@ -67,25 +69,43 @@ def _link(iri: str) -> str | None:
 
 
 def _drawing(name: str, kind: str, filters: Filters, lang: str) -> bytes:
-    """A drawing, kept with the derived pages: until the next write by its name, kind and filters (never the
+    """A drawing, kept with the derived pages until the next write by its name, kind and filters (never the
     request's host or headers: the page and the address of each drawing, whatever their URL and headers, share
-    one render), and past writes by what it shows (its data, in order: the order of the networks gives their
-    colours), so a write that leaves a map as it was (most writes: a lesson, a description) costs the next
-    drawing its queries alone (a drawing costs 0.1 to 0.5 s of CPU)."""
+    one render); and drawn once for what it shows (by_data), so a write that leaves a map as it was (most
+    writes: a lesson, a description) costs the next drawing its queries alone (a drawing costs 0.1 to 0.5 s of
+    CPU)."""
     s = services()
     if s.pages is None or s.store.version is None:
-        return _drawn(name, kind, lang, _shown(name, filters, lang))
+        return by_data(name, kind, lang, _shown(name, filters, lang))
     version = f"{s.store.version.current()}.{s.boot}"  # read before drawing: a write meanwhile is not missed
     key = key_for(version, f"{name}.{kind} {filters!r} {lang}", "", (), (), "drawing")
     kept = s.pages.get(key)
     if kept is None:
-        found = _shown(name, filters, lang)
-        by_data = key_for("", f"{name}.{kind} {lang} {hashlib.sha256(repr(found).encode()).hexdigest()}", "", (),
-                          (), "drawing")
-        kept = s.pages.get(by_data) or Page((), _drawn(name, kind, lang, found))
-        s.pages.put(by_data, kept)
+        kept = Page((), by_data(name, kind, lang, _shown(name, filters, lang)))
         s.pages.put(key, kept)
     return kept.body
+
+
+_DRAWN: OrderedDict[tuple[str, ...], bytes] = OrderedDict()  # the last drawings made, by what they show
+_DRAWN_KEPT = 24  # a few maps, each in two kinds and two languages (a PNG is about 100 KB)
+_drawn_lock = threading.Lock()
+
+
+def by_data(name: str, kind: str, lang: str, found: PartnershipMap | Coverage) -> bytes:
+    """The drawing of this data (in order: the order of the networks gives their colours), drawn once in this
+    process: the same data, whatever the version of the store or the filters that chose it, is the same drawing
+    (its links made from this instance's base IRI, in the key)."""
+    key = (services().settings.base_iri, name, kind, lang, hashlib.sha256(repr(found).encode()).hexdigest())
+    with _drawn_lock:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
+    drawn = _drawn(name, kind, lang, found)
+    with _drawn_lock:
+        _DRAWN[key] = drawn
+        while len(_DRAWN) > _DRAWN_KEPT:
+            _DRAWN.popitem(last=False)
+    return drawn
 
 
 def _shown(name: str, filters: Filters, lang: str) -> PartnershipMap | Coverage:

@@ -39,19 +39,6 @@ def test_the_cache_keeps_answers_of_one_version_within_its_budget() -> None:
     assert first.etag != later.etag and first.etag.startswith('"v1-')
 
 
-def test_an_answer_keyed_by_what_it_is_made_from_outlives_writes_and_not_the_budget() -> None:
-    cache = ResultCache(max_bytes=1000)
-    drawing = key_for("", "partnerships.svg fr 5e8c…", "", (), (), "drawing")
-    cache.put(drawing, RawResponse(200, "image/svg+xml", b"<svg/>"))
-    cache.put(key_for("1", "ASK {}", "a", (), (), "all"), RawResponse(200, "a", b"x"))
-    cache.put(key_for("2", "ASK {}", "a", (), (), "all"), RawResponse(200, "a", b"y"))  # a write since
-    assert cache.get(drawing) is not None and cache.get(key_for("2", "ASK {}", "a", (), (), "all")) is not None
-    assert cache.get(key_for("1", "ASK {}", "a", (), (), "all")) is None
-    for i in range(30):
-        cache.put(key_for("2", f"q{i}", "a", (), (), "all"), RawResponse(200, "a", b"z" * 60))
-    assert cache.get(drawing) is None  # least recently used, out of the budget
-
-
 def test_the_version_counts_writes(tmp_path: Path) -> None:
     version = StoreVersion(tmp_path / "store.version")
     assert version.current() == "0"
