@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -38,6 +36,7 @@ from isic_graph.validation.validator import ValidationReport, Validator
 from tests.conftest import ADMIN, bearer
 from tests.support import paths
 from tests.support.fuzz import examples
+from tests.support.unicode_categories import in_category
 from tests.unit.test_privacy import (
     BASE,
     DESCRIPTION,
@@ -257,9 +256,9 @@ def test_an_iri_of_any_scheme_that_is_or_holds_a_datum_is_found(iri: str, kind: 
 
 
 def test_every_invisible_character_of_this_unicode_version_is_removed() -> None:
-    missing = [f"U+{c:04X}" for c in range(sys.maxunicode + 1)
-               if unicodedata.category(chr(c)) == "Cf" and not INVISIBLE.fullmatch(chr(c))]
-    assert missing == []
+    formats = in_category("Cf")
+    missing = [f"U+{ord(c):04X}" for c in formats if not INVISIBLE.fullmatch(c)]
+    assert len(formats) > 100 and missing == []
 
 
 INVISIBLES = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u200e", "\u034f",

@@ -29,6 +29,7 @@ from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.base import Store
 from tests.conftest import ADMIN, bearer
 from tests.support import paths
+from tests.support.unicode_categories import in_category
 from tests.unit.test_privacy import BASE, MINIMAL
 from tests.web.test_api import dataset
 
@@ -74,8 +75,7 @@ PHONES = (["06,12,34,56,78", "06 , 12 , 34 , 56 , 78", "06⁄12⁄34⁄56⁄78",
            "06;12;34;56;78", "06:12:34:56:78", "06⧸12⧸34⧸56⧸78", "06╱12╱34╱56╱78", "06∖12∖34∖56∖78",
            "06‚12‚34‚56‚78", "+33x6x12x34x56x78", "+33,6,12,34,56,78", "0033-6-12-34-56-78", "01#23#45#67#89",
            "tel06x12x34x56x78", "06\u033812\u033834\u033856\u033878"]
-          + [f"06{c}12{c}34{c}56{c}78" for c in map(chr, range(sys.maxunicode + 1))
-             if unicodedata.category(c) == "Pd"])  # every dash
+          + [f"06{c}12{c}34{c}56{c}78" for c in in_category("Pd")])  # every dash
 EMAILS = ["jean.dupont (à) example.org", "jean.dupont (À) example.org", "jean.dupont [à] example.org",
           "jean.dupont (a) example.org", "jean.dupont{a}example.org",
           "jean.dupont chez example.org", "jean.dupont CHEZ example.org", "j_dupont chez exemple.fr",
