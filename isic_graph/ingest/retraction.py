@@ -107,8 +107,7 @@ def plan(store: Store, graphs: Graphs, resource: str, spaces: Mapping[str, str] 
         raise NotFound(f"no project or lesson <{resource}> published by a network here",
                        fr=f"aucun projet ni enseignement <{resource}> publié ici par un réseau")
     graph, kind = mine[0]
-    stated = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
-    assert isinstance(stated, list)  # triples, read by the store's own parser rather than as solutions
+    stated = store.constructed(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
     triples = [(term_value(t.subject), term_value(t.predicate), term_value(t.object)) for t in stated]
     types: dict[str, set[str]] = {}  # of the resources the graph names by IRI
     for t in stated:

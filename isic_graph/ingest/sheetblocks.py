@@ -18,6 +18,7 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import cache
+from typing import Sequence
 
 from pyoxigraph import NamedNode, Triple
 
@@ -131,7 +132,7 @@ def _document(table: Table, row: dict[str, str]) -> Document:
     return Document(table.file, out.getvalue().encode("utf-8"), format_named("csv"))
 
 
-def stored_values(triples: list[Triple], base: str, project: str, around: set[str]) -> dict[str, list[str]]:
+def stored_values(triples: Sequence[Triple], base: str, project: str, around: set[str]) -> dict[str, list[str]]:
     """The form's values for the stored rows of the table blocks that belong to a project: a row naming the
     project, or one of the resources `around` it (its partnerships, its committees), in any cell."""
     rows = sheet_rows(triples, base)

@@ -107,7 +107,7 @@ class Store(ABC):
         """A SELECT query's answer; within kept_reads.reading (a page being rendered), the one kept at the
         store's version when there is one."""
         memo = reads_kept()
-        if memo is not None and (found := memo[0].get(memo[1], sparql)) is not None:
+        if memo is not None and isinstance(found := memo[0].get(memo[1], sparql), SelectResult):
             return found
         result = self.query(sparql)
         if not isinstance(result, SelectResult):
@@ -115,6 +115,19 @@ class Store(ABC):
         if memo is not None:
             memo[0].put(memo[1], sparql, result)
         return result
+
+    def constructed(self, sparql: str) -> tuple[Triple, ...]:
+        """A CONSTRUCT query's triples; within kept_reads.reading, kept as select's answers are."""
+        memo = reads_kept()
+        if memo is not None and isinstance(found := memo[0].get(memo[1], sparql), tuple):
+            return found
+        result = self.query(sparql)
+        if not isinstance(result, list):
+            raise UsageError("a CONSTRUCT query was expected", fr="une requête CONSTRUCT était attendue")
+        triples = tuple(result)
+        if memo is not None:
+            memo[0].put(memo[1], sparql, triples)
+        return triples
 
     def graph_names(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").rows

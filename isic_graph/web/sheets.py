@@ -210,8 +210,7 @@ def _stored_table_blocks(project: str) -> dict[str, list[str]]:
     around = {r["x"].value for r in s.store.select(
         f"SELECT DISTINCT ?x WHERE {{ GRAPH {term(graphs[0])} {{ {{ {term(project)} <{ISIC}partnership> ?x }} "
         f"UNION {{ {term(project)} <{ISIC}partnership>/<{ISIC}steeringCommittee> ?x }} }} }}").rows}
-    triples = s.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term(graphs[0])} {{ ?s ?p ?o }} }}")
-    assert isinstance(triples, list)
+    triples = s.store.constructed(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term(graphs[0])} {{ ?s ?p ?o }} }}")
     return stored_values(triples, s.graphs.base, project, around)
 
 

@@ -63,6 +63,22 @@ def test_a_select_is_answered_from_what_is_kept_only_within_a_reading() -> None:
             assert store.select(COUNT) != first  # a write made it another version
 
 
+def test_a_construct_is_answered_from_what_is_kept_only_within_a_reading() -> None:
+    graph = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }"
+    with EmbeddedStore(None) as store:
+        store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
+        kept = KeptReads()
+        with reading(kept, "1"):
+            first = store.constructed(graph)
+        store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 2 } }")
+        assert len(first) == 1 and len(store.constructed(graph)) == 2  # outside a reading: asked
+        with reading(kept, "1"):
+            assert store.constructed(graph) == first  # the same version: what was kept
+            assert store.select(graph.replace("CONSTRUCT { ?s ?p ?o }", "SELECT *")).rows  # a select is its own
+        with reading(kept, "2"):
+            assert len(store.constructed(graph)) == 2  # a write made it another version
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, loaded_store: Path) -> Iterator[tuple[Flask, Engine]]:
     engine = engine_on_copy(loaded_store, tmp_path_factory.mktemp("kept") / "store")
@@ -114,3 +130,21 @@ def test_a_write_through_the_instance_shows_on_the_next_page_in_both_languages(a
     assert written.status_code == 204, written.get_data(as_text=True)
     for lang in ("fr", "en"):
         assert "Annuaire des centres" in page(application, path, lang)
+
+
+def test_the_withdrawal_pages_of_a_networks_projects_read_its_graph_once(app: tuple[Flask, Engine],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    application, _ = app
+    asked: list[str] = []
+    query = RemoteStore.query
+
+    def counted(store: RemoteStore, sparql: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(sparql)
+        return query(store, sparql, *args, **kwargs)
+
+    monkeypatch.setattr(RemoteStore, "query", counted)
+    for path in ("/id/project/atelier-numerique-nantes", "/id/project/epicerie-solidaire-grenoble"):
+        for lang in ("fr", "en"):
+            assert "<form" in page(application, f"/retract?resource={BASE}{path[1:]}&fresh={lang}", lang)
+    whole = [q for q in asked if q.startswith("CONSTRUCT")]
+    assert whole == [f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}graph/network/fcsf> {{ ?s ?p ?o }} }}"]
