@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph
@@ -146,24 +147,36 @@ def validate_with_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[
     return bool(conforms), violations
 
 
-def validate_with_rudof(sheet: Path | str) -> tuple[bool, list[Violation]]:
-    """Validate with rudof, an independent SHACL engine (Rust)."""
+@cache
+def rudof_with_vocabulary() -> pyrudof.Rudof:
+    """rudof with the ontology and thesauri as its data and the shapes read, made once: each validation stages
+    its sheet over that data and rolls it back, leaving the data as it was."""
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-    rudof.read_data(str(sheet), base=BASE, reader_mode=pyrudof.ReaderMode.Strict)
     for path in ontology_files():
         rudof.read_data(str(path), merge=True)
     rudof.read_shacl(str(SHAPES))
-    report = rudof.validate_shacl()
-    violations = [
-        Violation(
-            focus=str(v.focus_node),
-            path=str(v.path) if v.path is not None else None,
-            component=str(v.constraint_component),
-            messages=frozenset(),
-        )
-        for v in report
-    ]
-    return bool(report.conforms), violations
+    return rudof
+
+
+def validate_with_rudof(sheet: Path | str) -> tuple[bool, list[Violation]]:
+    """Validate with rudof, an independent SHACL engine (Rust): the sheet with the ontology and thesauri."""
+    rudof = rudof_with_vocabulary()
+    rudof.begin_staging()
+    try:
+        rudof.read_data(str(sheet), base=BASE, reader_mode=pyrudof.ReaderMode.Strict, merge=True)
+        report = rudof.validate_shacl()
+        violations = [
+            Violation(
+                focus=str(v.focus_node),
+                path=str(v.path) if v.path is not None else None,
+                component=str(v.constraint_component),
+                messages=frozenset(),
+            )
+            for v in report
+        ]
+        return bool(report.conforms), violations
+    finally:
+        rudof.rollback_staging()  # the sheet taken out, and the validation's results
 
 
 def languages(graph: Graph, subject: Node, predicate: URIRef) -> list[str]:
