@@ -186,8 +186,8 @@ def test_the_part_of_the_vocabulary_is_smaller_than_the_whole(generated: list[Tr
 
 
 def contact(triples: list[Triple], where: str) -> list[Triple]:
-    """The data with personal data in one place of one project's description (the first project: the report is
-    the one on the generated data, the other networks and projects being conforming data it does not reach)."""
+    """The data with personal data in one place of its first project's description (given one_project, whose first
+    project is the generated data's, with all it reaches: the report is the one on the generated data)."""
     project = next(t.subject for t in triples if t.predicate == RDF_TYPE and t.object == NamedNode(ISIC + "Project"))
     address = NamedNode("mailto:camille.martin@example.org")
     extra = {"text": Triple(project, NamedNode(ISIC + "milestone"),
