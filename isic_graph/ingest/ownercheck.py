@@ -159,12 +159,17 @@ def _check_no_twin(store: Store, graphs: Graphs, batch: Batch, new: Sequence[str
     for iri in sorted(new):
         wanted.setdefault(twin_key(graphs, iri), iri)
     kinds = sorted({iri[len(graphs.base):].split("/")[1] for iri in wanted.values()})
-    for kind in kinds:
-        prefix = graphs.base + f"id/{kind}/"
-        rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r <{SUBJECT}> ?s }} "
-                            f"FILTER(STRSTARTS(STR(?s), {Literal(prefix)})) }}").rows
-        for row in rows:
-            stored = term_value(row["s"])
+    if not kinds:
+        return
+    of_kinds = " || ".join(f"STRSTARTS(STR(?s), {Literal(graphs.base + f'id/{kind}/')})" for kind in kinds)
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r <{SUBJECT}> ?s }} "
+                        f"FILTER({of_kinds}) }}").rows  # one reading of the records for every kind
+    by_kind: dict[str, list[str]] = {kind: [] for kind in kinds}
+    for row in rows:
+        stored = term_value(row["s"])
+        by_kind[stored[len(graphs.base):].split("/")[1]].append(stored)
+    for kind in kinds:  # kind by kind, as the store gave them: the first twin found is said
+        for stored in by_kind[kind]:
             new_iri = wanted.get(twin_key(graphs, stored))
             if new_iri is not None and key(graphs, stored) != key(graphs, new_iri):
                 raise _twin(batch, new_iri, stored, stored=True)

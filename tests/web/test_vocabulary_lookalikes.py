@@ -288,6 +288,27 @@ def test_a_new_identifier_differing_from_a_stored_one_only_by_separators_is_refu
     assert stored_triples(client) == before
 
 
+def test_twins_of_two_kinds_in_one_submission_are_refused_naming_the_first_kind_s(
+        client: FlaskClient, tokens: dict[str, str]) -> None:
+    """The stored identifiers of every kind are read at once; the twin said is still the one of the first kind in
+    alphabetical order (an organisation before a project), whatever network owns the stored one."""
+    rows = ORGANISATIONS + "org-w,Organisation W,association,,,\n"
+    first = upload(client, tokens["attacker"], {"network.csv": NETWORK, "organisations.csv": rows})
+    assert first.status_code in (200, 201), first.get_data(as_text=True)[:400]
+    before = stored_triples(client)
+    for body in (f'<{BASE}id/project/atelier_numerique_nantes> <{LABEL}> "P"@fr . '
+                 f'<{BASE}id/organisation/Org_W> <{LABEL}> "W"@fr .',
+                 f'<{BASE}id/organisation/Org_W> <{LABEL}> "W"@fr . '
+                 f'<{BASE}id/project/atelier_numerique_nantes> <{LABEL}> "P"@fr .'):
+        answer = send(client, tokens["attacker"], body)
+        detail = answer.get_json()["detail"]
+        assert answer.status_code == 400 and "organisation/org-w> (as it is stored)" in detail, detail
+    alone = send(client, tokens["attacker"], f'<{BASE}id/project/atelier_numerique_nantes> <{LABEL}> "P"@fr .')
+    assert alone.status_code == 400 and "project/atelier-numerique-nantes> (as it is stored)" in \
+        alone.get_json()["detail"], alone.get_json()
+    assert stored_triples(client) == before
+
+
 def test_two_identifiers_of_a_sheet_differing_only_by_separators_are_refused_at_their_cell(
         client: FlaskClient, tokens: dict[str, str]) -> None:
     rows = ORGANISATIONS + "org-v,V,association,,,\norg_v,V bis,association,,,\n"
