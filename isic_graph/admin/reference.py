@@ -97,7 +97,7 @@ def claimed(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
 
 def claimed_iris(subjects: Iterable[str], graphs: Graphs) -> list[str]:
     """claimed, of the subject IRIs alone."""
-    return sorted({s.split("#genid-")[0] for s in subjects
+    return sorted({s.split("#genid-")[0] for s in set(subjects)  # each subject once, however many triples it has
                    if not ownership.names_a_network(graphs, s) and not ownership.in_a_peer_space(graphs, s)})
 
 
@@ -111,7 +111,7 @@ def described(triples: Iterable[Triple], graphs: Graphs) -> list[str]:
 
 def described_iris(subjects: Iterable[str], graphs: Graphs) -> list[str]:
     """described, of the subject IRIs alone."""
-    return sorted({s.split("#genid-")[0] for s in subjects if not ownership.in_a_peer_space(graphs, s)})
+    return sorted({s.split("#genid-")[0] for s in set(subjects) if not ownership.in_a_peer_space(graphs, s)})
 
 
 TERRITORY = ISIC + "Territory"

@@ -2,8 +2,9 @@
 
 On an embedded store on disk, the backup is bulk-loaded into a new folder beside the store, checked
 there, and exchanged with the store in one step (see store/swap.py): a kill at any moment leaves the
-old store or the new one. Any other store (a SPARQL server, an in-memory store) is loaded into a
-temporary store first, checked there, and then written graph by graph, each graph in one update.
+old store or the new one. An in-memory store is loaded into a new in-memory store, checked there, and
+takes its content in one step. Any other store (a SPARQL server) is loaded into a temporary store on disk
+first, checked there, and then written graph by graph, each graph in one update.
 """
 
 from __future__ import annotations
@@ -86,12 +87,14 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
                          "its content with the backup's",
                          fr="la base n'est pas vide : restaurez dans une base vide, ou passez --replace pour en "
                             "remplacer le contenu par celui de la sauvegarde")
+    embedded = isinstance(store, EmbeddedStore)
     on_disk = isinstance(store, EmbeddedStore) and store.path is not None
+    staging: Path | None = None  # in memory, for an in-memory store (whose content it takes whole)
     if on_disk:
         assert isinstance(store, EmbeddedStore) and store.path is not None
         sweep(store.path)  # what earlier restorations, killed, left beside it (this process holds the store)
         staging = staging_folder(store.path)
-    else:
+    elif not embedded:
         staging = Path(tempfile.mkdtemp(prefix="isic-graph-restore-")) / "store"
     staged = EmbeddedStore(staging)
     try:
@@ -122,7 +125,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
         leave_out(staged, graphs, problems)  # the identity graph worked out again reads the default graph
         notes = [*shipped_vocabulary(staged, graphs), *told(staged, graphs)]
         expected = census_of(staged)
-        if on_disk:
+        if embedded:
             assert isinstance(store, EmbeddedStore)
             old = staged.take_place_of(store)
             if old is not None:
@@ -131,7 +134,8 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
             copy_into(store, staged, expected, on_step)
     finally:
         staged.discard()  # when it took the store's place, it was closed (and flushed) before
-        shutil.rmtree(staging if on_disk else staging.parent, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging if on_disk else staging.parent, ignore_errors=True)
     now = census_of(store)
     if now != expected:
         raise BackupError(f"after restoring, the store does not hold what the backup lists: "
@@ -152,8 +156,11 @@ def shipped_vocabulary(staged: Store, graphs: Graphs) -> list[str]:
         return [f"the backup holds edition {found} of the model: the server migrates it to edition {current} at its "
                 "next start (or run `isic-graph migrate`)"] if found < current else []
     notes = []
-    for graph, (shipped, wanted) in zip((graphs.ontology, graphs.thesauri), _shipped(graphs)):
-        held = _canonical(staged.graph_triples(graph))
+    for graph, (shipped, as_shipped, wanted) in zip((graphs.ontology, graphs.thesauri), _shipped(graphs)):
+        triples = staged.graph_triples(graph)
+        if set(triples) == as_shipped:  # the very triples, blank nodes named alike: the same canonical form
+            continue
+        held = _canonical(triples)
         if held != wanted:
             replace_graph(staged, graph, shipped)
             notes.append(f"the backup's graph <{graph}> was not the one this software ships ({len(held - wanted)} "
@@ -199,10 +206,11 @@ def unowned_resources(store: Store, graphs: Graphs) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _shipped(graphs: Graphs) -> tuple[tuple[list[Triple], frozenset[Quad]], ...]:
-    """The ontology's and the thesauri's triples as this software ships them, each with its canonical form: read
-    and worked out once per process (they are this software's own files)."""
-    return tuple((triples, frozenset(_canonical(triples))) for triples in vocabulary_triples(graphs))
+def _shipped(graphs: Graphs) -> tuple[tuple[list[Triple], frozenset[Triple], frozenset[Quad]], ...]:
+    """The ontology's and the thesauri's triples as this software ships them, as a set, and in their canonical form:
+    read and worked out once per process (they are this software's own files)."""
+    return tuple((triples, frozenset(triples), frozenset(_canonical(triples)))
+                 for triples in vocabulary_triples(graphs))
 
 
 def _canonical(triples: list[Triple]) -> set[Quad]:

@@ -132,7 +132,12 @@ class EmbeddedStore(Store):
 
     def take_place_of(self, other: EmbeddedStore) -> Path | None:
         """Put this on-disk store (complete) in the place of `other`, in one step that a kill leaves done or
-        undone; `other` then holds this content. Return where the old content now lies, to be deleted."""
+        undone; `other` then holds this content. Return where the old content now lies, to be deleted.
+        In memory (both stores), `other` takes this one's content in one step, and this one is released."""
+        if self.path is None and other.path is None:
+            other._store, other._written = self._store, True
+            self.discard()
+            return None
         assert self.path is not None and other.path is not None
         self.close()
         done = ready(self.path)
