@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -31,6 +32,7 @@ from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.validator import Validator
 from tests.conftest import BASE
+from tests.support.other_backend import OtherBackend
 
 GRAPHS = Graphs(BASE)
 ANAS = GRAPHS.network("anas")
@@ -69,6 +71,30 @@ def variant(good: Path, folder: Path, update: str) -> Path:
     store.update(update, written=Written())  # a backup holds the named graphs alone: no default graph to keep
     backup(store, folder, BASE)
     return folder
+
+
+Variants = Callable[[str], Path]
+
+
+@pytest.fixture(scope="module")
+def variants(good: Path, tmp_path_factory: pytest.TempPathFactory) -> Variants:
+    """variant, of the good backup: each update's backup made once for the module, in a folder of its own (the
+    tests only read backups; those that restore the same one share it)."""
+    made: dict[str, Path] = {}
+
+    def of(update: str) -> Path:
+        if update not in made:
+            made[update] = variant(good, tmp_path_factory.mktemp("variant") / "backup", update)
+        return made[update]
+    return of
+
+
+@pytest.fixture(scope="module")
+def good_content(good: Path) -> Iterator[Store]:
+    """The good backup's content in a store of its own, for the tests that only read it."""
+    with EmbeddedStore(None) as store:
+        store.bulk_load(good / "store.nq.gz")
+        yield store
 
 
 def restore_into(store: Store, folder: Path, validator: Validator, replace: bool = False,
@@ -145,9 +171,9 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("update", "graph", "words", "datum"), HOSTILE)
 def test_a_backup_with_a_failing_graph_is_refused_whole_naming_graph_resource_and_problem(
-        good: Path, mine: Path, tmp_path: Path, validator: Validator, update: str, graph: str, words: list[str],
+        variants: Variants, mine: Path, tmp_path: Path, validator: Validator, update: str, graph: str, words: list[str],
         datum: str | None) -> None:
-    folder = variant(good, tmp_path / "b", update)
+    folder = variants(update)
     target = EmbeddedStore(Path(shutil.copytree(mine, tmp_path / "store")))
     before = fingerprint(target)
     with pytest.raises(RestoreRefused) as refused:
@@ -160,12 +186,12 @@ def test_a_backup_with_a_failing_graph_is_refused_whole_naming_graph_resource_an
     if datum is not None:
         assert datum not in text and datum not in refused.value.message
     target.close()
-    assert sorted(os.listdir(tmp_path)) == ["b", "store"]  # nothing left beside the store
+    assert sorted(os.listdir(tmp_path)) == ["store"]  # nothing left beside the store
 
 
-def test_the_cli_prints_each_problem_and_restores_nothing(good: Path, tmp_path: Path,
+def test_the_cli_prints_each_problem_and_restores_nothing(variants: Variants, tmp_path: Path,
                                                          initialised: tuple[Path, bytes]) -> None:
-    folder = variant(good, tmp_path / "b", HOSTILE[0].values[0])
+    folder = variants(HOSTILE[0].values[0])
     env = {"ISIC_STORE": str(tmp_path / "store")}
     shutil.copytree(initialised[0], tmp_path / "store")  # a store as `init` leaves it
     before = content(tmp_path / "store")
@@ -176,9 +202,13 @@ def test_the_cli_prints_each_problem_and_restores_nothing(good: Path, tmp_path: 
     assert content(tmp_path / "store") == before
 
 
-def test_only_conforming_restores_the_graphs_that_pass_and_names_those_left_out(good: Path, tmp_path: Path) -> None:
-    fine = f'INSERT DATA {{ GRAPH <{GRAPHS.default_own}> {{ <urn:x:s> <urn:x:p> "fine" }} }}'
-    folder = variant(good, tmp_path / "b", HOSTILE[0].values[0] + " ; " + fine)
+FINE = f'INSERT DATA {{ GRAPH <{GRAPHS.default_own}> {{ <urn:x:s> <urn:x:p> "fine" }} }}'
+
+
+def test_only_conforming_restores_the_graphs_that_pass_and_names_those_left_out(good: Path, variants: Variants,
+                                                                               tmp_path: Path) -> None:
+    fine = FINE
+    folder = variants(HOSTILE[0].values[0] + " ; " + fine)
     env = {"ISIC_STORE": str(tmp_path / "store")}
     result = cli(env, "restore", "--only-conforming", str(folder))
     assert result.exit_code == 1, result.output  # something was left out: said, and the exit status says it too
@@ -196,10 +226,31 @@ def test_only_conforming_restores_the_graphs_that_pass_and_names_those_left_out(
         assert len(mine) == len(theirs) and ground(mine) == ground(theirs)
 
 
+def test_a_store_of_another_backend_gets_each_graph_written_as_an_embedded_store_gets_it_whole(
+        variants: Variants, validator: Validator) -> None:
+    """A SPARQL server's store is not exchanged for the checked one: the checked graphs are written into it one by
+    one, its graphs the backup does not hold dropped, and it ends up holding what an embedded store is given."""
+    folder = variants(HOSTILE[0].values[0] + " ; " + FINE)
+    other = OtherBackend()
+    other.update('INSERT DATA { GRAPH <urn:x:mine> { <urn:x:s> <urn:x:p> "not in the backup" } }')
+    with other, EmbeddedStore(None) as embedded:
+        restored = restore_into(other, folder, validator, replace=True, only_conforming=True)
+        expected = restore_into(embedded, folder, validator, only_conforming=True)
+        assert restored.left_out_graphs == expected.left_out_graphs == [ANAS]
+        assert restored.counts == expected.counts == census(other) and restored.notes == expected.notes
+        assert set(other.graph_names()) == set(embedded.graph_names())
+        for graph in embedded.graph_names():  # the same triples, up to the names of blank nodes
+            mine, theirs = other.graph_triples(graph), embedded.graph_triples(graph)
+            assert len(mine) == len(theirs) and ground(mine) == ground(theirs), graph
+        mine, theirs = other.held.default_triples(), embedded.default_triples()  # the union of those graphs
+        assert len(mine) == len(theirs) and ground(mine) == ground(theirs)
+        assert other.query('ASK { ?s ?p "not in the backup" }') is False
+
+
 def test_only_conforming_leaves_out_a_network_graph_stating_what_another_network_owns(
-        good: Path, tmp_path: Path, validator: Validator) -> None:
+        variants: Variants, validator: Validator) -> None:
     hijack = f'INSERT DATA {{ GRAPH <{ANAS}> {{ <{FCSF_PROJECT}> <{DCT}description> "repris par anas"@fr }} }}'
-    folder = variant(good, tmp_path / "b", hijack)
+    folder = variants(hijack)
     with EmbeddedStore(None) as target:
         restored = restore_into(target, folder, validator, only_conforming=True)
         assert restored.left_out_graphs == [ANAS]
@@ -208,17 +259,16 @@ def test_only_conforming_leaves_out_a_network_graph_stating_what_another_network
 
 
 def test_a_harvested_copy_repeating_a_network_resources_name_and_type_as_its_network_states_them_passes(
-        good: Path) -> None:
-    with EmbeddedStore(None) as staged:
-        staged.bulk_load(good / "store.nq.gz")
-        organisation = f"{BASE}id/organisation/ville-de-grenoble"
-        repeated = [t for t in staged.graph_triples(FCSF) if t.subject.value == organisation
-                    and t.predicate.value in (RDF_TYPE, RDFS_LABEL)]
-        assert len(repeated) >= 2
-        assert foreign_problems(staged, PEER_COPY, GRAPHS, repeated) == []
-        changed = [Triple(t.subject, t.predicate, Literal("Autre nom", language="fr"))
-                   if t.predicate.value == RDFS_LABEL else t for t in repeated]
-        assert [p.subject for p in foreign_problems(staged, PEER_COPY, GRAPHS, changed)] == [organisation]
+        good_content: Store) -> None:
+    staged = good_content
+    organisation = f"{BASE}id/organisation/ville-de-grenoble"
+    repeated = [t for t in staged.graph_triples(FCSF) if t.subject.value == organisation
+                and t.predicate.value in (RDF_TYPE, RDFS_LABEL)]
+    assert len(repeated) >= 2
+    assert foreign_problems(staged, PEER_COPY, GRAPHS, repeated) == []
+    changed = [Triple(t.subject, t.predicate, Literal("Autre nom", language="fr"))
+               if t.predicate.value == RDFS_LABEL else t for t in repeated]
+    assert [p.subject for p in foreign_problems(staged, PEER_COPY, GRAPHS, changed)] == [organisation]
 
 
 def test_a_backup_of_another_instance_is_refused(good: Path, tmp_path: Path, validator: Validator) -> None:
@@ -231,23 +281,22 @@ def test_every_graph_of_a_good_backup_passes_on_each_backend(good: Path, store: 
     assert restored.left_out == () and restored.counts == verify(good).manifest.counts()
 
 
-def test_a_refused_restoration_leaves_a_remote_store_untouched(good: Path, tmp_path: Path, store: Store,
+def test_a_refused_restoration_leaves_a_remote_store_untouched(variants: Variants, store: Store,
                                                                validator: Validator) -> None:
-    folder = variant(good, tmp_path / "b", HOSTILE[2].values[0])
+    folder = variants(HOSTILE[2].values[0])
     before = fingerprint(store)
     with pytest.raises(RestoreRefused):
         restore_into(store, folder, validator, replace=True)
     assert fingerprint(store) == before
 
 
-def test_a_failing_identity_graph_left_out_is_worked_out_again(good: Path, tmp_path: Path,
+def test_a_failing_identity_graph_left_out_is_worked_out_again(variants: Variants, good_content: Store,
                                                                validator: Validator) -> None:
-    folder = variant(good, tmp_path / "b", HOSTILE[9].values[0])
-    with EmbeddedStore(tmp_path / "store") as target:
-        restored = restore_into(target, folder, validator, only_conforming=True)
-    assert restored.left_out_graphs == [GRAPHS.identity]
-    with EmbeddedStore(None) as expected, EmbeddedStore(tmp_path / "store") as store:
-        expected.bulk_load(good / "store.nq.gz")
+    folder = variants(HOSTILE[9].values[0])
+    with EmbeddedStore(None) as store:
+        restored = restore_into(store, folder, validator, only_conforming=True)
+        assert restored.left_out_graphs == [GRAPHS.identity]
+        expected = good_content
         assert set(store.graph_triples(GRAPHS.identity)) == set(expected.graph_triples(GRAPHS.identity)) != set()
 
 
@@ -272,14 +321,14 @@ EDITED_VOCABULARY = [
 
 @pytest.mark.parametrize(("update", "graph", "words"), EDITED_VOCABULARY)
 def test_a_backup_of_this_edition_gets_the_vocabulary_this_software_ships_and_says_so(
-        good: Path, tmp_path: Path, validator: Validator, update: str, graph: str, words: str) -> None:
+        variants: Variants, good_content: Store, validator: Validator, update: str, graph: str, words: str) -> None:
     """The ontology and thesauri are the instance's own: what a backup's copy of them says differently (a label
     edited by hand, a term dropped) is not restored, and the operator is told."""
-    folder = variant(good, tmp_path / "b", update)
-    restored = restore_into(EmbeddedStore(tmp_path / "store"), folder, validator)
-    assert [n for n in restored.notes if f"<{graph}>" in n and words in n and "the shipped one was restored" in n]
-    with EmbeddedStore(None) as shipped, EmbeddedStore(tmp_path / "store") as store:
-        shipped.bulk_load(good / "store.nq.gz")
+    folder = variants(update)
+    with EmbeddedStore(None) as store:
+        restored = restore_into(store, folder, validator)
+        assert [n for n in restored.notes if f"<{graph}>" in n and words in n and "the shipped one was restored" in n]
+        shipped = good_content
         assert ground(store.graph_triples(graph)) == ground(shipped.graph_triples(graph)) != set()
         assert len(store.graph_triples(graph)) == len(shipped.graph_triples(graph))
         assert not store.query('ASK { ?s ?p "Pirate"@fr }')
@@ -291,11 +340,11 @@ def census(store: Store) -> dict[str, int]:
     return {row["g"].value: int(row["n"].value) for row in rows}
 
 
-def test_the_restoration_names_the_reference_graphs_it_restores(good: Path, tmp_path: Path,
+def test_the_restoration_names_the_reference_graphs_it_restores(variants: Variants, tmp_path: Path,
                                                                 validator: Validator) -> None:
     added = ('INSERT DATA { GRAPH <http://127.0.0.1:8999/evil> { <urn:x:a> <urn:x:b> "c" } '
              '. GRAPH <https://example.org/graph/insee> { <urn:x:d> <urn:x:e> "f" } }')
-    folder = variant(good, tmp_path / "b", added)
+    folder = variants(added)
     restored = restore_into(EmbeddedStore(None), folder, validator)
     assert restored.notes == ("2 graph(s) of reference data restored: <http://127.0.0.1:8999/evil>, "
                               "<https://example.org/graph/insee>",)
@@ -311,10 +360,10 @@ def test_the_restoration_names_the_reference_graphs_it_restores(good: Path, tmp_
                  "network graph holding its type", id="one-networks-records-dropped"),
 ])
 def test_a_backup_whose_ownership_graph_lost_records_is_restored_and_the_operator_told(
-        good: Path, tmp_path: Path, validator: Validator, update: str, words: str) -> None:
+        variants: Variants, validator: Validator, update: str, words: str) -> None:
     """Records lost (by hand, or a raw update adding a resource) are not a graph failing its checks: the data is
     restored as it is, and the operator is told what nobody owns."""
-    folder = variant(good, tmp_path / "b", update)
+    folder = variants(update)
     restored = restore_into(EmbeddedStore(None), folder, validator)
     assert restored.left_out == () and [n for n in restored.notes if words in n], restored.notes
 
@@ -329,14 +378,12 @@ def without_record(of: str) -> str:
 
 
 def test_a_resource_whose_ownership_record_was_dropped_from_the_backup_is_given_back_to_its_network(
-        good: Path, tmp_path: Path, validator: Validator) -> None:
+        variants: Variants, good_content: Store, tmp_path: Path, validator: Validator) -> None:
     """Anyone able to edit a backup file could otherwise hand a resource to the next network to publish it: the
     restoration gives it again to the one network graph holding its type, recorded, and says so."""
-    with EmbeddedStore(None) as original:
-        original.bulk_load(good / "store.nq.gz")
-        held = NamedNode(record(GRAPHS, key(GRAPHS, INCOMPRIS)))
-        assert len([t for t in original.graph_triples(GRAPHS.ownership) if t.subject == held]) == 4
-    folder = variant(good, tmp_path / "b", without_record(INCOMPRIS))
+    held = NamedNode(record(GRAPHS, key(GRAPHS, INCOMPRIS)))
+    assert len([t for t in good_content.graph_triples(GRAPHS.ownership) if t.subject == held]) == 4
+    folder = variants(without_record(INCOMPRIS))
     result = cli({"ISIC_STORE": str(tmp_path / "store")}, "restore", str(folder), "--replace")
     assert result.exit_code == 0, result.output
     assert "given again to the network graph holding its type" in result.output
@@ -354,16 +401,16 @@ def test_a_resource_whose_ownership_record_was_dropped_from_the_backup_is_given_
 
 
 def test_a_resource_typed_in_several_network_graphs_without_owner_is_left_for_the_administrator(
-        good: Path, tmp_path: Path, validator: Validator) -> None:
+        variants: Variants, validator: Validator) -> None:
     """No network's graph decides over another's: the resource stays without owner, named in the notes, and
     `owner conflicts` lists it."""
-    folder = variant(good, tmp_path / "b", without_record(SHARED))
-    restored = restore_into(EmbeddedStore(tmp_path / "store"), folder, validator)
-    assert restored.left_out == ()
-    assert [n for n in restored.notes if f"<{SHARED}>" in n and "`isic-graph owner conflicts` lists them" in n
-            and "left without an owner" in n], restored.notes
-    assert not [n for n in restored.notes if "given again" in n], restored.notes
-    with EmbeddedStore(tmp_path / "store") as store:
+    folder = variants(without_record(SHARED))
+    with EmbeddedStore(None) as store:
+        restored = restore_into(store, folder, validator)
+        assert restored.left_out == ()
+        assert [n for n in restored.notes if f"<{SHARED}>" in n and "`isic-graph owner conflicts` lists them" in n
+                and "left without an owner" in n], restored.notes
+        assert not [n for n in restored.notes if "given again" in n], restored.notes
         assert record_of(store, GRAPHS, SHARED) is None
         assert SHARED in [c.subject for c in conflicts(store, GRAPHS)]
 
@@ -392,7 +439,7 @@ def test_a_record_name_the_instance_would_not_make_is_still_searched(name: str) 
 
 
 def test_a_harvested_copy_naming_a_territory_a_network_describes_restores_as_it_was_harvested(
-        good: Path, tmp_path: Path, validator: Validator) -> None:
+        variants: Variants, validator: Validator) -> None:
     """A peer's organisation in a commune this instance's networks describe: the harvest looked the commune up in the
     store, and so does the restoration, in the rest of the backup (it refused the untouched backup before)."""
     isic, thesaurus = "https://w3id.org/isic/ontology#", "https://w3id.org/isic/thesaurus/"
@@ -400,7 +447,7 @@ def test_a_harvested_copy_naming_a_territory_a_network_describes_restores_as_it_
             f"<{isic}actorType> <{thesaurus}actor-type/public-service> ; "
             f"<{isic}territory> <{BASE}id/territory/commune/59512> ; "
             '<http://www.w3.org/2000/01/rdf-schema#label> "CCAS de Tourcoing"@fr .')
-    folder = variant(good, tmp_path / "harvested", f"INSERT DATA {{ GRAPH <{PEER_COPY}> {{ {copy} }} }}")
+    folder = variants(f"INSERT DATA {{ GRAPH <{PEER_COPY}> {{ {copy} }} }}")
     with EmbeddedStore(None) as target:
         restored = restore_into(target, folder, validator)
         assert restored.left_out == () and PEER_COPY in restored.counts
@@ -421,10 +468,11 @@ SECOND_RECORD = [
 @pytest.mark.parametrize("update", SECOND_RECORD)
 @pytest.mark.parametrize("only_conforming", [False, True])
 def test_a_backup_giving_a_resource_to_two_owners_is_refused_whole_even_when_only_conforming(
-        good: Path, mine: Path, tmp_path: Path, validator: Validator, update: str, only_conforming: bool) -> None:
+        variants: Variants, mine: Path, tmp_path: Path, validator: Validator, update: str,
+        only_conforming: bool) -> None:
     """Two ownership records of one resource naming two owners: the store would read one and keep the other unseen
     (and `owner conflicts` would not list it); nothing is restored, the resource and both owners named."""
-    folder = variant(good, tmp_path / "b", update)
+    folder = variants(update)
     target = EmbeddedStore(Path(shutil.copytree(mine, tmp_path / "store")))
     before = fingerprint(target)
     with pytest.raises(RestoreRefused) as refused:
@@ -437,9 +485,9 @@ def test_a_backup_giving_a_resource_to_two_owners_is_refused_whole_even_when_onl
 
 
 @pytest.mark.parametrize("replace", [False, True])
-def test_the_cli_refuses_a_backup_giving_a_resource_to_two_owners(good: Path, tmp_path: Path, replace: bool,
+def test_the_cli_refuses_a_backup_giving_a_resource_to_two_owners(variants: Variants, tmp_path: Path, replace: bool,
                                                                   initialised: tuple[Path, bytes]) -> None:
-    folder = variant(good, tmp_path / "b", SECOND_RECORD[0].values[0])
+    folder = variants(SECOND_RECORD[0].values[0])
     env = {"ISIC_STORE": str(tmp_path / "store")}
     if replace:
         shutil.copytree(initialised[0], tmp_path / "store")
@@ -462,11 +510,12 @@ def test_the_cli_refuses_a_backup_giving_a_resource_to_two_owners(good: Path, tm
     (EVIL, INCOMPRIS.replace("http:", "https:"), INCOMPRIS.replace("http:", "https:")),
 ])
 def test_a_graph_of_reference_data_describing_a_networks_resource_is_refused(
-        good: Path, mine: Path, tmp_path: Path, validator: Validator, graph: str, subject: str, named: str) -> None:
+        variants: Variants, mine: Path, tmp_path: Path, validator: Validator, graph: str, subject: str,
+        named: str) -> None:
     """As `isic-graph load` and the Graph Store refuse it: reference data describes no resource a network owns, its
     own IRI (`{base}id/network/…`) and the blank nodes hanging from it included."""
-    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{graph}> {{ <{subject}> <{DCT}title> "PWNED"@fr '
-                                           f'. <urn:x:a> <urn:x:b> "c" }} }}')
+    folder = variants(f'INSERT DATA {{ GRAPH <{graph}> {{ <{subject}> <{DCT}title> "PWNED"@fr '
+                      f'. <urn:x:a> <urn:x:b> "c" }} }}')
     target = EmbeddedStore(Path(shutil.copytree(mine, tmp_path / "store")))
     before = fingerprint(target)
     with pytest.raises(RestoreRefused) as refused:
@@ -485,19 +534,18 @@ def test_a_graph_of_reference_data_describing_a_networks_resource_is_refused(
 @pytest.mark.parametrize("subject", ["https://localhost:5000/id/organisation/nobody-yet",
                                      "http://localhost:5000/ID/organisation/nobody-yet"])
 def test_a_graph_of_reference_data_naming_a_look_alike_of_the_instances_iris_is_refused(
-        good: Path, tmp_path: Path, validator: Validator, subject: str) -> None:
+        variants: Variants, validator: Validator, subject: str) -> None:
     """As `isic-graph load` refuses it: the instance would own the resource under a second name."""
-    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{subject}> <{DCT}title> "x"@fr }} }}')
+    folder = variants(f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{subject}> <{DCT}title> "x"@fr }} }}')
     with EmbeddedStore(None) as target, pytest.raises(RestoreRefused) as refused:
         restore_into(target, folder, validator)
     problems = refused.value.problems
     assert [(p.graph, p.subject) for p in problems] == [(EVIL, subject)]
     assert "is not written as this instance's IRIs are" in problems[0].problem
 
-def test_the_cli_refuses_a_reference_graph_describing_a_networks_resource(good: Path, tmp_path: Path,
+def test_the_cli_refuses_a_reference_graph_describing_a_networks_resource(variants: Variants, tmp_path: Path,
                                                                          initialised: tuple[Path, bytes]) -> None:
-    folder = variant(good, tmp_path / "b",
-                     f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{INCOMPRIS}> <{DCT}title> "PWNED"@fr }} }}')
+    folder = variants(f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{INCOMPRIS}> <{DCT}title> "PWNED"@fr }} }}')
     shutil.copytree(initialised[0], tmp_path / "store")
     before = content(tmp_path / "store")
     result = cli({"ISIC_STORE": str(tmp_path / "store")}, "restore", "--replace", str(folder))
@@ -508,9 +556,9 @@ def test_the_cli_refuses_a_reference_graph_describing_a_networks_resource(good: 
 
 
 def test_reference_data_about_territories_and_the_instances_own_resources_is_restored(
-        good: Path, tmp_path: Path, validator: Validator) -> None:
-    folder = variant(good, tmp_path / "b", f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{RENNES}> <{DCT}description> "INSEE"@fr '
-                                           f'. <{BASE}id/organisation/annuaire> <{DCT}title> "Annuaire"@fr }} }}')
+        variants: Variants, validator: Validator) -> None:
+    folder = variants(f'INSERT DATA {{ GRAPH <{EVIL}> {{ <{RENNES}> <{DCT}description> "INSEE"@fr '
+                      f'. <{BASE}id/organisation/annuaire> <{DCT}title> "Annuaire"@fr }} }}')
     with EmbeddedStore(None) as target:
         restored = restore_into(target, folder, validator)
         assert restored.left_out == () and f"<{EVIL}>" in " ".join(restored.notes)
