@@ -31,6 +31,9 @@ def ignore(step: Step) -> None:
 def counted(items: Iterable[T], on_step: OnStep, stage: str, total: int | None, unit: str,
             every: int = 10_000) -> Iterator[T]:
     """The items as they come, reporting how many went by (every so many, and at the end)."""
+    if on_step is ignore:  # nobody is watching: the items alone, without counting each one
+        yield from items
+        return
     done = 0
     on_step(Step(stage, 0, total, unit))
     for item in items:

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from isic_graph.admin.audit import foreign_problems, privacy_problems
-from isic_graph.admin.backup import backup, verify
+from isic_graph.admin.backup import Backup, backup, verify
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.restoration import Restored, restore
 from isic_graph.cli import main
@@ -97,9 +97,14 @@ def good_content(good: Path) -> Iterator[Store]:
         yield store
 
 
+VERIFIED: dict[Path, Backup] = {}  # the backups of the module (read, never changed), each verified once
+
+
 def restore_into(store: Store, folder: Path, validator: Validator, replace: bool = False,
                  only_conforming: bool = False) -> Restored:
-    return restore(store, verify(folder), GRAPHS, validator, replace, only_conforming)
+    if folder not in VERIFIED:
+        VERIFIED[folder] = verify(folder)
+    return restore(store, VERIFIED[folder], GRAPHS, validator, replace, only_conforming)
 
 
 def leftovers(store: Path) -> list[str]:
