@@ -11,6 +11,7 @@ from isic_graph.query.merged import resources_per_class
 from isic_graph.rdf.labels import pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, curie
 from isic_graph.web.derived import per_store_version
+from isic_graph.web.lookups import one_page
 from isic_graph.web.naming import graph_name, graph_resources
 from isic_graph.web.negotiation import language
 from isic_graph.web.resource_page import names_of
@@ -51,6 +52,7 @@ WORDS = {
 
 @blueprint.get("/")
 @per_store_version
+@one_page
 def home() -> str:
     s, lang = services(), language()
     result = stats(s.store)  # the addresses shown are the configured base's, never the request's Host

@@ -13,6 +13,7 @@ from isic_graph.publish.jsonld import compact
 from isic_graph.rdf.formats import DOCUMENT, GRAPH, by_media_type, content_type, media_types
 from isic_graph.rdf.labels import switch
 from isic_graph.rdf.namespaces import PREFIXES
+from isic_graph.web.lookups import one_page
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
 
@@ -32,6 +33,7 @@ WORDS = {"fr": {"title": "Catalogue des données", "other": "English", "dumps": 
 
 @blueprint.get("/.well-known/void")
 @blueprint.get("/catalog")
+@one_page
 def description() -> Response:
     """The same document at both addresses: a dcat:Catalog whose datasets are void:Datasets."""
     best = negotiate([*MEDIA_TYPES, HTML])
