@@ -114,6 +114,14 @@ class Watched:
         self.files = files  # the same dataset, written again: its files as they now are
         return True
 
+    def now(self) -> Watched:
+        """This watch brought up to the dataset as it is now, to tell a change from here on (then returned): the
+        dump is taken only when the engine's files changed since the dataset was last seen, so that tests sharing
+        one watch over a module of refusals dump the dataset once, not before each of them."""
+        if self.files is None or store_files(self.engine.location) != self.files:
+            self.files, self.state = self._seen()
+        return self
+
 
 class OxigraphServer:
     """`oxigraph serve` on a free loopback port, with its data in a folder (its default graph its own: the store

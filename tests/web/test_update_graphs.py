@@ -65,6 +65,13 @@ def watched(app: Flask) -> Watched:
 
 
 @pytest.fixture(scope="module")
+def seen(app: Flask) -> Watched:
+    """One watch over the module's engine, brought up to the dataset as it is before each case (`Watched.now`: the
+    dataset dumped again only when the engine's files changed, as after a case that wrote)."""
+    return watched(app)
+
+
+@pytest.fixture(scope="module")
 def free(app: Flask) -> None:
     services(app).store.update(f"INSERT DATA {{ GRAPH <{FREE}> {{ <urn:x:s> <urn:x:p> 0 }} }}")
 
@@ -99,8 +106,8 @@ def test_an_update_writing_a_managed_graph_in_any_form_and_spelling_is_refused(
     "INSERT DATA { GRAPH <urn:x:free> { <urn:x:s> <urn:x:p> 3 } } ; DROP ALL",
 ], ids=["graph-variable", "delete-where-graph-variable", "drop-all", "clear-named", "after-another-operation"])
 def test_an_update_that_may_write_graphs_it_does_not_name_is_refused(app: Flask, client: FlaskClient, free: None,
-                                                                     update: str) -> None:
-    before = watched(app)
+                                                                     seen: Watched, update: str) -> None:
+    before = seen.now()
     answer = post(client, update)
     assert answer.status_code == 403, answer.get_data(as_text=True)
     assert answer.json is not None and "does not name" in answer.json["detail"]
@@ -131,9 +138,9 @@ OWNED = {  # each puts a description of anas's resource {r} into a reference gra
 
 @pytest.mark.parametrize("form", OWNED.values(), ids=OWNED.keys())
 def test_an_update_describing_a_networks_resource_in_a_reference_graph_is_refused(
-        app: Flask, client: FlaskClient, free: None, form: str) -> None:
+        app: Flask, client: FlaskClient, free: None, seen: Watched, form: str) -> None:
     resource = a_resource_of_anas(app)
-    before = watched(app)
+    before = seen.now()
     answer = post(client, form.format(r=resource))
     assert answer.status_code == 422, answer.get_data(as_text=True)
     assert answer.json is not None and answer.json["code"] == "not-owner"
@@ -181,11 +188,11 @@ PREPARED = {  # an earlier operation writes what a later one reads to insert ana
 
 @pytest.mark.parametrize("form", PREPARED.values(), ids=PREPARED.keys())
 def test_an_operation_inserting_what_it_reads_after_another_operation_is_refused_and_nothing_applied(
-        app: Flask, client: FlaskClient, free: None, form: str) -> None:
+        app: Flask, client: FlaskClient, free: None, seen: Watched, form: str) -> None:
     """What an update inserts is checked before it runs: an operation whose insertions read the store cannot be
     checked once an earlier operation of the same request has written, and goes in a request of its own (400)."""
     resource = a_resource_of_anas(app)
-    before = watched(app)
+    before = seen.now()
     answer = client.post("/update", data={"update": form.format(r=resource)},
                          headers={**bearer(ADMIN), "Accept-Language": "fr"})
     assert answer.status_code == 400, answer.get_data(as_text=True)
@@ -195,11 +202,11 @@ def test_an_operation_inserting_what_it_reads_after_another_operation_is_refused
 
 
 def test_an_operation_inserting_what_it_reads_alone_is_checked_against_what_the_request_before_wrote(
-        app: Flask, client: FlaskClient, free: None) -> None:
+        app: Flask, client: FlaskClient, free: None, seen: Watched) -> None:
     resource = a_resource_of_anas(app)
     prepare, insert = PREPARED["insert-where"].format(r=resource).split(" ; ")
     assert post(client, prepare).status_code == 204
-    before = watched(app)
+    before = seen.now()
     answer = post(client, insert)
     assert answer.status_code == 422 and answer.json is not None and answer.json["code"] == "not-owner"
     assert before.unchanged()
@@ -226,8 +233,8 @@ def test_an_update_that_may_write_graphs_it_does_not_name_is_refused_in_french_t
                          ids=["own-iri", "blank-node", "another-spelling", "https", "https-upper-case",
                               "https-trailing-slash", "https-blank-node"])
 def test_an_update_describing_a_networks_own_iri_or_its_blank_nodes_is_refused(
-        app: Flask, client: FlaskClient, free: None, subject: str) -> None:
-    before = watched(app)
+        app: Flask, client: FlaskClient, free: None, seen: Watched, subject: str) -> None:
+    before = seen.now()
     answer = post(client, f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> "x" }} }}')
     assert answer.status_code == 422, answer.get_data(as_text=True)
     assert answer.json is not None and answer.json["code"] == "not-owner"
@@ -238,8 +245,8 @@ def test_an_update_describing_a_networks_own_iri_or_its_blank_nodes_is_refused(
 @pytest.mark.parametrize("subject", ["https://localhost:5000/id/project/les-incompris",
                                      "https://LocalHost:5000/id/project/les-incompris"])
 def test_the_other_web_scheme_of_a_networks_resource_is_refused_as_its_resource(
-        app: Flask, client: FlaskClient, free: None, subject: str) -> None:
-    before = watched(app)
+        app: Flask, client: FlaskClient, free: None, seen: Watched, subject: str) -> None:
+    before = seen.now()
     for answer in (post(client, f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> "x" }} }}'),
                    client.put("/graph-store?graph=urn:x:ref", data=f'<{subject}> <urn:x:note> "x" .',
                               content_type="text/turtle", headers=bearer(ADMIN))):
@@ -253,9 +260,9 @@ def test_the_other_web_scheme_of_a_networks_resource_is_refused_as_its_resource(
                                      "https://localhost:5000/ID/organisation/nobody-yet",
                                      "http://localhost:5000/id/organisation/nobody-yet."])
 def test_a_look_alike_of_the_instances_iris_owned_by_nobody_is_refused_not_taken(
-        app: Flask, client: FlaskClient, free: None, subject: str) -> None:
+        app: Flask, client: FlaskClient, free: None, seen: Watched, subject: str) -> None:
     """Taken, it would be the instance's under a second name: the one the instance's IRIs are written in is asked."""
-    before = watched(app)
+    before = seen.now()
     answer = client.post("/update", data={"update": f'INSERT DATA {{ GRAPH <urn:x:ref> {{ <{subject}> <urn:x:note> '
                                                     '"x" }} }'}, headers={**bearer(ADMIN), "Accept-Language": "fr"})
     assert answer.status_code == 400, answer.get_data(as_text=True)
