@@ -22,6 +22,7 @@ from isic_graph.sparql.terms import iris
 from isic_graph.web.services import services
 from tests.conftest import BASE
 from tests.support.fuzz import examples
+from tests.support.oxigraph_server import Files, store_files
 from tests.web.test_update_dataset import post
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -232,11 +233,23 @@ def loaded(app: Flask) -> Loaded:
     return {name: (len(triples), " ".join(triples)) for name, triples in graphs.items()}
 
 
+RESET: dict[object, Files] = {}  # a store's engine files as its last reset left them
+
+
 def reset(app: Flask, loaded: Loaded) -> None:
     """The pool's graphs as SEED has them, the store's own graphs as the module found them (those an example changed
     the size of; all of them after an update that dropped or cleared them all), and the default graph the union of
-    the named graphs whatever an example before left: each example starts from the same store."""
+    the named graphs whatever an example before left: each example starts from the same store. Nothing to do while
+    the engine's files are as the last reset left them (the examples since were refused or wrote nothing: each
+    write the engine commits, even one that changes nothing, changes its files, see Watched): the store is then
+    still the one it made."""
     store = services(app).store
+    engine = store.engine
+    assert engine is not None
+    left = RESET.pop(store, None)
+    if left is not None and store_files(engine.location) == left:
+        RESET[store] = left
+        return
     if store.query(INTACT):
         sizes = store.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {iris(KEPT_BY_THE_STORE)} }} "
                              "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
@@ -250,6 +263,8 @@ def reset(app: Flask, loaded: Loaded) -> None:
     if not UNION_CHECKED.pop(store, False):  # not found the union after the last update: made so
         store.rebuild_default_graph()
     store.update(" ; ".join(operations), written=Written(graphs=sorted(restored | set(POOL))))
+    if (files := store_files(engine.location)) is not None:
+        RESET[store] = files
 
 
 def assert_kept(app: Flask, client: FlaskClient, update: str, **protocol: str) -> None:
