@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pyld import jsonld  # noqa: F401 - imported here once, for every process forked from the server
 
-from isic_graph.ingest.vocabulary import _described_keys
+from isic_graph.ingest.vocabulary import described_keys
 from isic_graph.validation.validator import Validator
 
 PRELOADED = Validator.default()
 PRELOADED.vocabulary_facts  # noqa: B018 - built here once, for every process forked from the server
 PRELOADED.indexed_vocabulary  # noqa: B018
-_described_keys()
+described_keys()

@@ -135,11 +135,11 @@ def describes_vocabulary_term(iri: str) -> bool:
     the shared vocabulary, RDF, RDFS, OWL, XSD, SKOS, Dublin Core, FOAF, PROV, ORG, DCAT, schema.org… with either web
     scheme), or one its ontology and thesauri describe from another vocabulary. A network's statement about one would
     stand beside the ontology's in the published union."""
-    return is_vocabulary_term(iri) or same_key(iri) in _described_keys()
+    return is_vocabulary_term(iri) or same_key(iri) in described_keys()
 
 
 @cache
-def _described_keys() -> frozenset[str]:
+def described_keys() -> frozenset[str]:
     """The keys of the terms the ontology and thesauri describe."""
     described: set[str] = set()
     for path in (resources.ontology_file(), *resources.thesaurus_files()):
