@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import Collection, Sequence
+from typing import Callable, Collection, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -184,12 +184,15 @@ def refuse_mixed(documents: Sequence[Document]) -> None:
 
 def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequence[Document], network: str,
            mode: Mode = Mode.REPLACE, now: datetime.datetime | None = None, dry_run: bool = False,
-           removing: frozenset[str] = frozenset()) -> IngestResult:
+           removing: frozenset[str] = frozenset(),
+           confirms: Callable[[ChangeList], bool] | None = None) -> IngestResult:
     """Ingest one batch into a network's graph: all of it, or nothing when it fails to parse or validate,
     or states anything about a subject another owns (see ownership.py); the subjects it is first to
     publish become the network's. A dry run checks all the same and answers the change list, writing nothing.
     removing (upsert only): resources whose description the network's graph no longer holds after it (the
-    partners and fundings an edit through the form takes out)."""
+    partners and fundings an edit through the form takes out).
+    confirms: whether the change list the write would make is the one that was agreed to (a confirmation of a
+    preview); when it is not, nothing is written and the answer is the dry run's, with the change list of now."""
     check_slug(network)
     refuse_mixed(documents)
     batch = refuse_empty(read_batch(documents, graphs.base, top=graphs.network_resource(network)))
@@ -226,7 +229,7 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     created = not stored
     withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
     links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
-    if dry_run:
+    if dry_run or confirms is not None and not confirms(changes):
         return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, created,
                             changes, published, dry_run=True, withdrawn=withdrawn, links=links, written=False)
     if not changes.changes and not _unrecorded(store, graphs, claimed):

@@ -19,9 +19,10 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from isic_graph.errors import IsicError, NotOwner, SheetRefused, UsageError, ValidationFailed
-from isic_graph.ingest.changes import counted
+from isic_graph.ingest.changes import ChangeList, counted
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
+from isic_graph.ingest.settling import settled
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.ingest.sheetwriter import csv_zip, network_rows
 from isic_graph.privacy import in_language, redact
@@ -101,12 +102,17 @@ def csv_upload() -> Response:
             refused("conflict")  # the files are not those previewed: nothing is published
             return _render(lang, message=words_in(WORDS, lang)["tampered"], status=409)
         mode = Mode.TABLES if all(d.format.rdf_format is None for d in documents) else Mode.UPSERT
-        result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=True)
-        if confirming and _digest(result) != request.form.get("expected"):  # the store changed since it was shown
+        expected = request.form.get("expected")
+        if confirming and settled(s.store, s.graphs):  # read and checked once: written if the list is the one shown
+            result = ingest(s.store, s.validator, s.graphs, documents, network, mode,
+                            confirms=lambda changes: _digest_of(changes) == expected)
+        else:  # a preview; or a store given its owners by its first write, the list shown being the one before it
+            result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=True)
+            if confirming and _digest(result) == expected:
+                result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
+        if confirming and result.dry_run:  # the store changed since it was shown
             return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
                            message=words_in(WORDS, lang)["moved"], status=409, seal=_seal(network, documents))
-        if confirming:
-            result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
     except RequestEntityTooLarge:
         refused("request-entity-too-large")
         size = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1000 * 1000)
@@ -184,7 +190,11 @@ def _pending() -> list[Document]:
 
 def _digest(result: IngestResult) -> str:
     """What a change list says, in a few characters: the confirmation applies the list that was shown."""
-    return hashlib.sha256(json.dumps(result.changes.to_dict(), sort_keys=True).encode()).hexdigest()[:32]
+    return _digest_of(result.changes)
+
+
+def _digest_of(changes: ChangeList) -> str:
+    return hashlib.sha256(json.dumps(changes.to_dict(), sort_keys=True).encode()).hexdigest()[:32]
 
 
 def seal_key(path: Path) -> bytes:
