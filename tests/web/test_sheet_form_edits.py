@@ -103,10 +103,17 @@ def tokens(credentials: CredentialStore) -> dict[str, str]:
     return {n: credentials.add(n, n) for n in sorted({n for n, _ in PROJECTS})}
 
 
-def edit_and_save(client: FlaskClient, project: str, token: str, field: str, value: str) -> str:
+def edit_page(client: FlaskClient, project: str) -> dict[str, list[str]]:
+    """The French edit form of a stored project, as its fields' values."""
     page = client.get("/sheets/edit", query_string={"project": project, "lang": "fr"})
     assert page.status_code == 200
-    values = form_values(page.get_data(as_text=True))
+    return form_values(page.get_data(as_text=True))
+
+
+def edit_and_save(client: FlaskClient, project: str, token: str, field: str, value: str,
+                  shown: dict[str, list[str]] | None = None) -> str:
+    """Change one field of the project's edit form (`shown`: the form already fetched) and save it."""
+    values = edit_page(client, project) if shown is None else shown
     assert field in values, sorted(values)
     values[field] = [value]
     saved = client.post("/sheets?lang=fr", data={**values, "credential": token})
@@ -141,9 +148,9 @@ def test_editing_only_a_lessons_statement_changes_only_that_statement(client: Fl
                                                                       tokens: dict[str, str], network: str,
                                                                       project: str, lesson: str) -> None:
     before = network_graph(store, network)
-    page = form_values(client.get("/sheets/edit", query_string={"project": project}).get_data(as_text=True))
+    page = edit_page(client, project)  # the lesson's block found in the form that is then edited and saved
     index = next(k.split(".")[1] for k, v in page.items() if k.endswith(".id") and v == [lesson.rsplit("/", 1)[1]])
-    edit_and_save(client, project, tokens[network], f"lesson.{index}.statement", "Un énoncé revu.")
+    edit_and_save(client, project, tokens[network], f"lesson.{index}.statement", "Un énoncé revu.", page)
     after = network_graph(store, network)
     assert_only_changed(before, after, NamedNode(lesson), STATEMENT, Literal("Un énoncé revu.", language="fr"),
                         sheet_of(before, project))
