@@ -106,28 +106,29 @@ class Store(ABC):
     def select(self, sparql: str) -> SelectResult:
         """A SELECT query's answer; within kept_reads.reading (a page being rendered), the one kept at the
         store's version when there is one."""
-        memo = reads_kept()
-        if memo is not None and isinstance(found := memo[0].get(memo[1], sparql), SelectResult):
-            return found
-        result = self.query(sparql)
+        result = self._kept(sparql)
         if not isinstance(result, SelectResult):
             raise UsageError("a SELECT query was expected", fr="une requête SELECT était attendue")
-        if memo is not None:
-            memo[0].put(memo[1], sparql, result)
         return result
 
     def constructed(self, sparql: str) -> tuple[Triple, ...]:
         """A CONSTRUCT query's triples; within kept_reads.reading, kept as select's answers are."""
+        result = self._kept(sparql)
+        if not isinstance(result, tuple):
+            raise UsageError("a CONSTRUCT query was expected", fr="une requête CONSTRUCT était attendue")
+        return result
+
+    def _kept(self, sparql: str) -> QueryResult | tuple[Triple, ...]:
+        """The query's answer (a CONSTRUCT's triples as a tuple): within kept_reads.reading, the one kept at the
+        store's version, else asked and kept there."""
         memo = reads_kept()
-        if memo is not None and isinstance(found := memo[0].get(memo[1], sparql), tuple):
+        if memo is not None and (found := memo[0].get(memo[1], sparql)) is not None:
             return found
         result = self.query(sparql)
-        if not isinstance(result, list):
-            raise UsageError("a CONSTRUCT query was expected", fr="une requête CONSTRUCT était attendue")
-        triples = tuple(result)
-        if memo is not None:
-            memo[0].put(memo[1], sparql, triples)
-        return triples
+        answer = tuple(result) if isinstance(result, list) else result
+        if memo is not None and isinstance(answer, (SelectResult, tuple)):
+            memo[0].put(memo[1], sparql, answer)
+        return answer
 
     def graph_names(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").rows

@@ -97,17 +97,23 @@ def page(application: Flask, path: str, lang: str) -> str:
 PROJECT = "/id/project/les-incompris"
 
 
-def test_the_page_in_the_other_language_asks_the_store_nothing_again(app: tuple[Flask, Engine],
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    application, _ = app
-    asked: list[str] = []
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The queries the applications send to their stores, in order."""
+    sent: list[str] = []
     query = RemoteStore.query
 
     def counted(store: RemoteStore, sparql: str, *args: Any, **kwargs: Any) -> Any:
-        asked.append(sparql)
+        sent.append(sparql)
         return query(store, sparql, *args, **kwargs)
 
     monkeypatch.setattr(RemoteStore, "query", counted)
+    return sent
+
+
+def test_the_page_in_the_other_language_asks_the_store_nothing_again(app: tuple[Flask, Engine],
+                                                                      asked: list[str]) -> None:
+    application, _ = app
     french = page(application, PROJECT, "fr")
     asked_in_french = len(asked)
     english = page(application, PROJECT, "en")
@@ -133,16 +139,8 @@ def test_a_write_through_the_instance_shows_on_the_next_page_in_both_languages(a
 
 
 def test_the_withdrawal_pages_of_a_networks_projects_read_its_graph_once(app: tuple[Flask, Engine],
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                        asked: list[str]) -> None:
     application, _ = app
-    asked: list[str] = []
-    query = RemoteStore.query
-
-    def counted(store: RemoteStore, sparql: str, *args: Any, **kwargs: Any) -> Any:
-        asked.append(sparql)
-        return query(store, sparql, *args, **kwargs)
-
-    monkeypatch.setattr(RemoteStore, "query", counted)
     for path in ("/id/project/atelier-numerique-nantes", "/id/project/epicerie-solidaire-grenoble"):
         for lang in ("fr", "en"):
             assert "<form" in page(application, f"/retract?resource={BASE}{path[1:]}&fresh={lang}", lang)
