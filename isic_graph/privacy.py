@@ -30,7 +30,8 @@ if it is a valid number (phonenumbers, French numbering by
 default, international numbers too), so that SIRET and RNA numbers, INSEE codes, years, amounts and dates are
 not mistaken for personal data. Two NIR forms have no key to check and count by their layout alone (a sex,
 a real month and département, an order number): a NIR written without its key, and a Corsican one (2A, 2B),
-whose key is often miscounted. Out of reach, and documented so: numbers written in words, a number split
+whose key is often miscounted. An amount with its cents (331000000.00) is no phone number. Out of reach, and
+documented so: numbers written in words, a number split
 across two values, and a mobile number without its trunk 0 in one block (612345678, a SIREN's shape).
 """
 
@@ -274,6 +275,9 @@ SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, Phone
 # A French mobile number (06, 07) laid out in its pairs counts by its layout, allocated or not ("07 12 34 56 78"); a
 # number after it would make it part of a longer one.
 MOBILE_LAYOUT = re.compile(r"(?<![\w+.,-])(?<!\d )0[67](?: \d\d){4}(?![\w]| \d)")
+# an amount with its cents: the number phonenumbers reads in "331000000.00" (+33 1 00 00 00 00) is no phone number,
+# while "06.12.34.56.78", "0612345678.00" and "+33…" still are (a phone's groups are short, it starts with 0 or +)
+AMOUNT = re.compile(r"(?:[1-9]\d{2,}|[1-9]\d{0,2}(?:[ \u00a0\u202f.]\d{3})+)[.,]\d{2}")  # 331 000 000,00 too
 MIN_DIGITS = 8  # no phone number or NIR has fewer
 MIN_IBAN = 15  # the shortest IBANs (Norway's)
 NIR_DIGITS = 13  # a NIR has 15 characters, two of which may be letters (2A, 2B); without its key, 13
@@ -581,6 +585,6 @@ def _is_iban(number: str) -> bool:
 
 def _has_phone_number(text: str) -> bool:
     for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID):
-        if phonenumbers.number_type(match.number) not in SERVICE_NUMBERS:
+        if phonenumbers.number_type(match.number) not in SERVICE_NUMBERS and not AMOUNT.fullmatch(match.raw_string):
             return True
     return False

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 from rdflib import Graph
@@ -304,8 +304,21 @@ def test_generated_disguises_are_seen_through(data: st.DataObject, kind_value: t
     st.dates().map(lambda d: d.isoformat()), st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
     st.integers(min_value=1000, max_value=99999).map(lambda n: f"commune {n:05d}"),
     st.from_regex(r"W[0-9]{9}", fullmatch=True)))
+@example("331000000.00")  # its digits read as +33 1 00 00 00 00, a valid number: an amount all the same
 def test_generated_amounts_dates_and_codes_pass(value: str) -> None:
     assert personal_data(value) == []
+
+
+@pytest.mark.parametrize("value", ["331000000.00", "331000000,00", "331 000 000,00", "331\u202f000\u202f000,00 €",
+                                   "331.000.000,00", "336123456.78", "Budget : 331000000.00 euros"])
+def test_an_amount_with_its_cents_is_no_phone_number(value: str) -> None:
+    assert personal_data(value) == []
+
+
+@pytest.mark.parametrize("value", ["06.12.34.56.78", "01.23.45.67.89", "0612345678.00", "+331000000.00",
+                                   "33 1 00 00 00 00", "+33 6 12 34 56 78"])
+def test_a_phone_number_written_with_dots_or_followed_by_cents_is_still_one(value: str) -> None:
+    assert [k.code for k in personal_data(value)] == ["phone"], value
 
 
 def test_a_message_quoting_a_datum_is_redacted() -> None:
