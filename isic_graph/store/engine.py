@@ -12,6 +12,7 @@ the OOM killer), a crash (the signal, or the exit status, and the engine's last 
 from __future__ import annotations
 
 import ctypes
+import http.client
 import logging
 import os
 import shutil
@@ -331,8 +332,8 @@ class Engine:
                 urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
                 self.answering = self.generation
                 return
-            except OSError:
-                time.sleep(0.02)
+            except (OSError, http.client.HTTPException):  # not answering yet; or, before the engine bound its port,
+                time.sleep(0.02)  # connected to itself (TCP's simultaneous open) and read its own request back
         self._kill()
         raise StoreError("the query engine did not start in time")
 

@@ -47,6 +47,11 @@ def request(url: str, method: str = "GET", body: bytes | None = None, headers: M
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout,
                                             source_address=(source, 0))
     try:
+        connection.connect()
+        if connection.sock is not None and connection.sock.getsockname() == connection.sock.getpeername():
+            # connected to itself (a port of the ephemeral range that nothing listens on yet: TCP's simultaneous
+            # open), which would read its own request as the answer
+            raise ConnectionRefusedError(f"nothing listens at {parts.netloc} yet")
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.request(method, target, body=body, headers=dict(headers or {}))
         response = connection.getresponse()

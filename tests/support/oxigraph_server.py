@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -163,7 +164,7 @@ class OxigraphServer:
             try:
                 urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
                 return
-            except OSError:
+            except (OSError, http.client.HTTPException):  # not yet; or connected to itself before the bind
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("oxigraph serve did not start in time")
