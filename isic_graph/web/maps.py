@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
@@ -22,7 +20,7 @@ from isic_graph.publish.maps import (
     draw_partnerships,
     partnership_map,
 )
-from isic_graph.query.cache import key_for
+from isic_graph.query.cache import ResultCache, key_for
 from isic_graph.rdf.labels import choose, in_order, pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, RDFS, SKOS, THESAURUS
 from isic_graph.web.derived import per_store_version
@@ -86,26 +84,21 @@ def _drawing(name: str, kind: str, filters: Filters, lang: str) -> bytes:
     return kept.body
 
 
-_DRAWN: OrderedDict[tuple[str, ...], bytes] = OrderedDict()  # the last drawings made, by what they show
-_DRAWN_KEPT = 24  # a few maps, each in two kinds and two languages (a PNG is about 100 KB)
-_drawn_lock = threading.Lock()
+_DRAWN: ResultCache[Page] = ResultCache(16 * 1024 * 1024)  # the last drawings made, by what they show (all at
+# one version: never dropped by a write; a PNG is about 100 KB)
 
 
 def by_data(name: str, kind: str, lang: str, found: PartnershipMap | Coverage) -> bytes:
     """The drawing of this data (in order: the order of the networks gives their colours), drawn once in this
     process: the same data, whatever the version of the store or the filters that chose it, is the same drawing
     (its links made from this instance's base IRI, in the key)."""
-    key = (services().settings.base_iri, name, kind, lang, hashlib.sha256(repr(found).encode()).hexdigest())
-    with _drawn_lock:
-        if key in _DRAWN:
-            _DRAWN.move_to_end(key)
-            return _DRAWN[key]
-    drawn = _drawn(name, kind, lang, found)
-    with _drawn_lock:
-        _DRAWN[key] = drawn
-        while len(_DRAWN) > _DRAWN_KEPT:
-            _DRAWN.popitem(last=False)
-    return drawn
+    digest = hashlib.sha256(repr(found).encode()).hexdigest()
+    key = key_for("drawn", f"{services().settings.base_iri} {name}.{kind} {lang} {digest}", "", (), (), "drawing")
+    kept = _DRAWN.get(key)
+    if kept is None:
+        kept = Page((), _drawn(name, kind, lang, found))
+        _DRAWN.put(key, kept)
+    return kept.body
 
 
 def _shown(name: str, filters: Filters, lang: str) -> PartnershipMap | Coverage:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from isic_graph.query.cache import ResultCache
 from isic_graph.store.engine import Engine
 from isic_graph.web import create_app, maps
 from isic_graph.web.services import services
@@ -23,7 +24,7 @@ def test_a_map_is_drawn_once_for_what_it_shows(app: Flask, engine: Engine, monke
         return draw(name, kind, lang, found)
 
     monkeypatch.setattr(maps, "_drawn", counted)
-    monkeypatch.setattr(maps, "_DRAWN", type(maps._DRAWN)())  # none kept yet
+    monkeypatch.setattr(maps, "_DRAWN", ResultCache(maps._DRAWN.max_bytes))  # none kept yet
     client = app.test_client()
     first = client.get("/maps/partnerships.svg?lang=fr")
     other = create_app(services(app).settings, engine).test_client()  # the same store, another version's key
