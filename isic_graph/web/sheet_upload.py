@@ -105,10 +105,10 @@ def csv_upload() -> Response:
         expected = request.form.get("expected")
         if confirming and settled(s.store, s.graphs):  # read and checked once: written if the list is the one shown
             result = ingest(s.store, s.validator, s.graphs, documents, network, mode,
-                            confirms=lambda changes: _digest_of(changes) == expected)
+                            confirms=lambda changes: _digest(changes) == expected)
         else:  # a preview; or a store given its owners by its first write, the list shown being the one before it
             result = ingest(s.store, s.validator, s.graphs, documents, network, mode, dry_run=True)
-            if confirming and _digest(result) == expected:
+            if confirming and _digest(result.changes) == expected:
                 result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
         if confirming and result.dry_run:  # the store changed since it was shown
             return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
@@ -188,12 +188,8 @@ def _pending() -> list[Document]:
     return documents
 
 
-def _digest(result: IngestResult) -> str:
+def _digest(changes: ChangeList) -> str:
     """What a change list says, in a few characters: the confirmation applies the list that was shown."""
-    return _digest_of(result.changes)
-
-
-def _digest_of(changes: ChangeList) -> str:
     return hashlib.sha256(json.dumps(changes.to_dict(), sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -270,7 +266,7 @@ def _render(lang: str, problems: list[dict[str, object]] | None = None, message:
             credential: str | None = None, saved: dict[str, Any] | None = None, network: str = "",
             status: int = 200, seal: str = "") -> Response:
     body = render_template("sheet_csv.html", lang=lang, ui=words_in(UI, lang), words=words_in(WORDS, lang),
-                           expected=_digest(result) if result is not None else "",
+                           expected=_digest(result.changes) if result is not None else "",
                            other=switch(lang), problems=problems or [], message=message,
                            details=details, result=result, pending=pending, credential=credential, saved=saved,
                            network=network, seal=seal)
