@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -26,7 +27,6 @@ from isic_graph.ingest.classes import check_class_positions, unknown_classes
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import (
     key_holders,
-    key_holders_in_graph,
     recompute_identity,
     update_identity,
 )
@@ -57,7 +57,7 @@ from isic_graph.rdf.namespaces import (
 from isic_graph.sparql.default_graph import Written, subjects_of
 from isic_graph.sparql.guard import Checked, declarations, expand
 from isic_graph.sparql.terms import iri, iris, is_iri, literal
-from isic_graph.sparql.updates import insert_data
+from isic_graph.sparql.updates import delete_data, has_blank_node, insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.results import term_value
 from isic_graph.validation.identifiers import wrong_keys
@@ -217,47 +217,65 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
                                   "problème(s)) ; rien n'a été enregistré")
     now = now or datetime.datetime.now(datetime.timezone.utc)
     graph = graphs.network(network)
-    stored = store.graph_triples(graph)
-    resources, paths = _replaced(stored, batch, mode)
-    removing = removing - batch.subjects if mode is Mode.UPSERT and not sheet else frozenset()
-    resources |= removing
-    kept = kept_paths(batch.tables) if sheet and mode is not Mode.REPLACE else frozenset()
-    operations = _graph_write(graph, batch, mode, sheet, resources, paths, kept, removing)
-    # The change list is the difference the write makes, subject by subject: the same operations, run on a copy.
-    changes = change_list(stored, after_write(stored, graph, operations))
-    published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
-    created = not stored
-    withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
-    links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
-    if dry_run or confirms is not None and not confirms(changes):
-        return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, created,
-                            changes, published, dry_run=True, withdrawn=withdrawn, links=links, written=False)
-    if not changes.changes and not _unrecorded(store, graphs, claimed):
-        # The graph would hold the same triples: no publication. Nothing is written, so no ingestion is recorded,
-        # no modified date moves, and the store's version (the ETags of pages and dumps) stays.
-        return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, False,
-                            changes, published, written=False)
-    activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
-    # What the write may join or part in the identity graph: the resources given identifiers before and after.
-    changed = key_holders(batch.triples) | (key_holders_in_graph(store, graph) if mode is Mode.REPLACE
-                                            else batch.subjects)
-    operations = list(operations)
-    operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
-    records = _provenance(activity, graph, graphs, network, batch, mode, validator.shapes_version, now)
-    operations.append(insert_data(graphs.metadata, records))
-    if claimed:
-        operations.append(ownership.claim_update(graphs, owner, claimed, activity))
-    if withdrawn:  # as a retraction: the removed project or lesson answers 410, and others find their links to it
-        reason = (f"retiré par un dépôt de la fiche du réseau (mode {mode.value}) : sa ligne n'y est plus" if
-                  mode is Mode.TABLES else f"retiré par un dépôt du réseau (mode {mode.value}) : il n'y est plus")
-        removal = retraction.removal_record(graphs, network, withdrawn, reason, now)
-        operations.append(insert_data(graphs.metadata, removal))
-        records = [*records, *removal]
-    store.update(" ;\n".join(operations), written=Written(
-        graphs=[graph], subjects={graph, *subjects_of(records), *ownership.claim_records(graphs, claimed)}))
-    update_identity(store, graphs, changed | (resources if mode is Mode.TABLES or sheet else frozenset()))
-    return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256, created,
-                        changes, published, withdrawn=withdrawn, links=links)
+    # The graph read is the graph written to (a write is its difference): no other write comes between.
+    with nullcontext() if dry_run else store.writing():
+        stored = store.graph_triples(graph)
+        resources, paths = _replaced(stored, batch, mode)
+        removing = removing - batch.subjects if mode is Mode.UPSERT and not sheet else frozenset()
+        resources |= removing
+        kept = kept_paths(batch.tables) if sheet and mode is not Mode.REPLACE else frozenset()
+        operations = _graph_write(graph, batch, mode, sheet, resources, paths, kept, removing)
+        # The change list is the difference the write makes, subject by subject: the same operations, run on a copy.
+        after = after_write(stored, graph, operations)
+        changes = change_list(stored, after)
+        published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
+        created = not stored
+        withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
+        links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
+        if dry_run or confirms is not None and not confirms(changes):
+            return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256,
+                                created, changes, published, dry_run=True, withdrawn=withdrawn, links=links,
+                                written=False)
+        if not changes.changes and not _unrecorded(store, graphs, claimed):
+            # The graph would hold the same triples: no publication. Nothing is written, so no ingestion is recorded,
+            # no modified date moves, and the store's version (the ETags of pages and dumps) stays.
+            return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256, False,
+                                changes, published, written=False)
+        activity = f"{graphs.base}id/ingestion/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{batch.sha256[:12]}"
+        removed, added = set(stored) - set(after), set(after) - set(stored)
+        difference = _difference(graph, removed, added, len(stored))
+        operations = list(operations) if difference is None else difference
+        operations.append(f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(graph)} <{DCTERMS}modified> ?m }} }}")
+        records = _provenance(activity, graph, graphs, network, batch, mode, validator.shapes_version, now)
+        operations.append(insert_data(graphs.metadata, records))
+        if claimed:
+            operations.append(ownership.claim_update(graphs, owner, claimed, activity))
+        if withdrawn:  # as a retraction: the removed project or lesson answers 410, and others find their links to it
+            reason = (f"retiré par un dépôt de la fiche du réseau (mode {mode.value}) : sa ligne n'y est plus" if
+                      mode is Mode.TABLES else f"retiré par un dépôt du réseau (mode {mode.value}) : il n'y est plus")
+            removal = retraction.removal_record(graphs, network, withdrawn, reason, now)
+            operations.append(insert_data(graphs.metadata, removal))
+            records = [*records, *removal]
+        touched = set() if difference is None else subjects_of(removed | added)
+        store.update(" ;\n".join(operations), written=Written(
+            graphs=[graph] if difference is None else [],
+            subjects={graph, *touched, *subjects_of(records), *ownership.claim_records(graphs, claimed)}))
+        # What the write may join or part in the identity graph: the resources whose identifiers, or the type that
+        # makes them count, it changes (as a migration's, admin/migration.py).
+        update_identity(store, graphs, key_holders(removed | added))
+        return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256,
+                            created, changes, published, withdrawn=withdrawn, links=links)
+
+
+def _difference(graph: str, removed: set[Triple], added: set[Triple], held: int) -> list[str] | None:
+    """The operations that take out of a graph holding `held` triples what a write removes and put in what it adds:
+    a small change to a large graph costs what it changes, not what the graph holds. None (the write's own
+    operations are sent, and the graph taken out of the default graph and put back whole) when the difference is
+    not smaller than the graph (a first write, a sheet replaced wholesale: measured slower subject by subject), or
+    when a triple to take out or put in has a blank node, which DELETE DATA cannot name."""
+    if len(removed) + len(added) >= held or any(has_blank_node(t) for t in (*removed, *added)):
+        return None
+    return [*([delete_data(graph, removed)] if removed else []), insert_data(graph, added)]
 
 
 def _unrecorded(store: Store, graphs: Graphs, claimed: Sequence[str]) -> bool:

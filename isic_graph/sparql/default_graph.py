@@ -12,9 +12,11 @@ nothing), around the operations of the write:
 - before them, the triples that only the graphs about to be written hold leave the default graph;
 - after them, the triples those graphs then hold enter it (a triple already there stays once).
 Bookkeeping writes (ownership records, provenance) name the subjects they touch instead: their triples are
-settled subject by subject after the write, at the cost of what those subjects hold. An administrator's free
-update is kept for every IRI it names when its text rules out writing any other graph (sparql/written_graphs.py);
-a write whose graphs are not known (such an update otherwise, a migration) is followed by the full rebuild.
+settled subject by subject after the write, at the cost of what those subjects hold; so does a submission
+that changes less of its network's graph than the graph holds (written as its difference: ingest/ingestion.py).
+An administrator's free update is kept for every IRI it names when its text rules out writing any other graph
+(sparql/written_graphs.py); a write whose graphs are not known (such an update otherwise, a migration) is
+followed by the full rebuild.
 Writes to the store never target its default graph themselves: what is sent to "the default graph"
 is kept in a named graph of its own (see Graphs.default_own).
 """

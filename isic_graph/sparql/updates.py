@@ -1,4 +1,4 @@
-"""Updates written from triples: INSERT DATA in runs that every SPARQL 1.1 server accepts."""
+"""Updates written from triples: INSERT DATA and DELETE DATA in runs that every SPARQL 1.1 server accepts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pyoxigraph import BlankNode, Triple
 from isic_graph.rdf.disjoint import DisjointSets
 from isic_graph.sparql.terms import iri
 
-INSERT_RUN = 2000  # triples per INSERT DATA operation (see insert_data)
+INSERT_RUN = 2000  # triples per INSERT DATA or DELETE DATA operation (see insert_data)
 
 
 def insert_data(graph: str, triples: Iterable[Triple]) -> str:
@@ -23,19 +23,29 @@ def insert_data(graph: str, triples: Iterable[Triple]) -> str:
     target = iri(graph)
     if not kept:
         return f"CREATE SILENT GRAPH {target}"
-    plain = [t for t in kept if not _has_blank_node(t)]
-    joined = [t for t in kept if _has_blank_node(t)]
+    plain = [t for t in kept if not has_blank_node(t)]
+    joined = [t for t in kept if has_blank_node(t)]
     operations = [f"INSERT DATA {{ GRAPH {target} {{\n{_lines(plain[i:i + INSERT_RUN])} .\n}} }}"
                   for i in range(0, len(plain), INSERT_RUN)]
     operations += [f"INSERT {{ GRAPH {target} {{\n{_lines(run)} .\n}} }} WHERE {{}}" for run in _joined_runs(joined)]
     return " ;\n".join(operations)
 
 
+def delete_data(graph: str, triples: Iterable[Triple]) -> str:
+    """The update that takes triples out of a graph, in runs as insert_data's (nothing to do: the empty string).
+    A blank node in DELETE DATA names no stored node (SPARQL 1.1 forbids it): triples with one (has_blank_node) are
+    taken out by pattern."""
+    kept = list(triples)
+    target = iri(graph)
+    return " ;\n".join(f"DELETE DATA {{ GRAPH {target} {{\n{_lines(kept[i:i + INSERT_RUN])} .\n}} }}"
+                        for i in range(0, len(kept), INSERT_RUN))
+
+
 def _lines(triples: list[Triple]) -> str:
     return " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
 
 
-def _has_blank_node(t: Triple) -> bool:
+def has_blank_node(t: Triple) -> bool:
     return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
 
 

@@ -286,3 +286,45 @@ def test_an_administrators_update_marks_the_network_graphs_it_may_write(update: 
     expected = None if touched is None else [Graphs(BASE).network(n) for n in touched]
     assert found is None if expected is None else (
         [g for g in (found or []) if g != Graphs(BASE).network_prefix] == expected)
+
+
+def _default_and_union(store: Store) -> tuple[set[str], set[str]]:
+    default = store.constructed("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    union = store.constructed("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return set(map(str, default)), set(map(str, union))
+
+
+OTHER_IN_BORDEAUX = """@prefix isic: <https://w3id.org/isic/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<id/network/other> a isic:Network ; rdfs:label "Autre réseau"@fr ; isic:member <id/organisation/other-asso> .
+<id/organisation/other-asso> a isic:Organisation ; rdfs:label "Association de Bordeaux"@fr ;
+  isic:actorType <https://w3id.org/isic/thesaurus/actor-type/association> ; isic:territory <id/territory/33063> .
+<id/territory/33063> a isic:Territory ; rdfs:label "Bordeaux" ; isic:inseeCode "33063" ;
+  isic:territoryLevel <https://w3id.org/isic/thesaurus/territory-level/commune> .
+"""
+
+
+def test_a_write_sends_what_it_changes_and_the_default_graph_stays_the_union(
+        store: Store, validator: Validator, graphs: Graphs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet sent again with one label changed is written as that change (not the network's whole graph taken
+    out and put back); a triple the network no longer states stays in the default graph while another network
+    states it, and the default graph is the set union of the named graphs after each write, in each mode."""
+    sheet = VALID.read_text(encoding="utf-8")
+    ingest(store, validator, graphs, [doc("sheet.ttl", sheet)], "demo")
+    ingest(store, validator, graphs, [doc("other.ttl", OTHER_IN_BORDEAUX)], "other")
+    sent: list[str] = []
+    send = store._apply
+    monkeypatch.setattr(store, "_apply", lambda sparql, *rest: (sent.append(sparql), send(sparql, *rest))[1])
+    renamed = sheet.replace('rdfs:label "Centre social du quartier"@fr', 'rdfs:label "Centre social du Grand Parc"@fr')
+    for mode, text in [(Mode.REPLACE, renamed), (Mode.UPSERT, renamed.replace('"Bordeaux"', '"Bordeaux (Gironde)"')),
+                       (Mode.REPLACE, sheet)]:
+        sent.clear()
+        ingest(store, validator, graphs, [doc("sheet.ttl", text)], "demo", mode)
+        default, union = _default_and_union(store)
+        assert default == union, (mode, default ^ union)
+        written = "\n".join(sent)
+        assert f"DROP SILENT GRAPH <{graphs.network('demo')}>" not in written
+        assert "Conseil départemental" not in written and "Camille Martin" not in written  # unchanged: not sent
+    bordeaux = f'<{BASE}id/territory/33063> <http://www.w3.org/2000/01/rdf-schema#label> "Bordeaux"'
+    assert bordeaux in "\n".join(default)  # demo stated it again at the end, and other never stopped
+    assert not any("Gironde" in t or "Grand Parc" in t for t in default)
