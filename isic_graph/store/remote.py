@@ -135,8 +135,8 @@ class RemoteStore(Store):
     def query(self, sparql: str) -> QueryResult:
         form = query_form(sparql)
         accept = TRIPLES_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS_ACCEPT if form else ACCEPT
-        body, content_type = self._read("POST", self.query_url, urllib.parse.urlencode({"query": sparql}),
-                                        {"Content-Type": FORM_TYPE, "Accept": accept})
+        # the query is the request body, as query_raw sends one without a dataset (a form would encode it again)
+        body, content_type = self._read("POST", self.query_url, sparql, {"Content-Type": QUERY_TYPE, "Accept": accept})
         if RESULT_FORMATS.get(content_type) == QueryResultsFormat.JSON:
             result = from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
             return as_boolean(result) if form == "ASK" else result
