@@ -1,15 +1,18 @@
 """Two `isic-graph serve` processes over one `oxigraph serve`: each sees the other's writes at once,
-and their writes never mix (they share the instance folder, hence its write lock)."""
+and their writes never mix (they share the instance folder, hence its write lock): whole replaces, and small
+changes, each written as its difference from the graph it read."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.live.test_durability import (
+    BASE,
     GRAPHS,
     LARGE,
     OK,
@@ -18,11 +21,14 @@ from tests.live.test_durability import (
     notes,
     organisations,
     post,
+    rows,
     subjects,
     triples_in,
 )
 from tests.support.live import LiveServer
 from tests.support.oxigraph_server import OxigraphServer
+
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +75,28 @@ def test_replaces_of_one_graph_through_two_servers_end_as_exactly_one_of_them(
         kept = sorted(described(first, sheet) for sheet in sheets)
         assert kept == [0, LARGE], f"round {round_}: a mix of both replaces ({kept})"
         assert triples_in(second, GRAPHS.network("east")) == PER_NOTE * LARGE
+
+
+def test_small_changes_of_one_graph_through_two_servers_end_as_exactly_one_of_them(
+        pair: tuple[LiveServer, LiveServer, str]) -> None:
+    """Each server reads the graph and writes what its sheet changes in it (a label): one write's difference is
+    never applied to the graph the other has changed, which would keep both labels."""
+    first, second, token = pair
+    sheet = notes("east", "small", 50)
+    assert post(first, token, sheet, "upsert").status in OK
+    label, first_note = b'"Note small 0"@fr', f"{BASE}id/note/east-small-0"
+    assert first_note in sheet.subjects
+    for round_ in range(6):
+        names = [f"Note small 0, version {round_}{side}" for side in "ab"]
+        changed = [replace(sheet, body=sheet.body.replace(label, f'"{name}"@fr'.encode())) for name in names]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(lambda job: post(job[0], token, job[1], "upsert"),
+                                    [(first, changed[0]), (second, changed[1])]))
+        assert all(a.status in OK for a in answers), [a.body[:300] for a in answers]
+        for where in (f"GRAPH <{GRAPHS.network('east')}> {{ <{first_note}> <{LABEL}> ?l }}",
+                      f"<{first_note}> <{LABEL}> ?l"):  # the network's graph, and the default graph
+            found = {r["l"] for r in rows(second, f"SELECT ?l WHERE {{ {where} }}")}
+            assert len(found) == 1 and found <= set(names), f"round {round_}: {found}"
 
 
 def test_the_servers_share_the_lock_file_of_their_instance_folder(
