@@ -28,6 +28,8 @@ from isic_graph.store.results import term_value
 VALUES_CHUNK = 400
 NAMES = (DCTERMS + "title", RDFS + "label", ISIC + "statement")
 KINDS = ("added", "changed", "removed")
+TEXT_TYPES = frozenset({"http://www.w3.org/2001/XMLSchema#string",  # kept by a store as they are written
+                        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 WORDS = {"fr": {"added": "ajouté", "changed": "modifié", "removed": "retiré", "none": "Aucun changement."},
          "en": {"added": "added", "changed": "changed", "removed": "removed", "none": "No change."}}
 # What a class's resources are called, singular and plural, in a change list and a success message.
@@ -208,15 +210,27 @@ def _by_owner(triples: Iterable[Triple]) -> Mapping[str, set[Triple]]:
 
 def _as_stored(triples: Iterable[Triple]) -> list[Triple]:
     """The triples as a store keeps them, literals in their canonical form (a `3500.00` decimal is kept as
-    `3500`), so that a value sent again as it was written is not a change."""
+    `3500`), so that a value sent again as it was written is not a change. Only literals of a datatype other than
+    a string's have another form there: the others are kept as they are, without going through a store."""
+    plain: list[Triple] = []
+    typed: list[Triple] = []
+    for t in triples:
+        (typed if isinstance(t.object, Literal) and t.object.datatype.value not in TEXT_TYPES else plain).append(t)
+    if not typed:
+        return plain
     memory = Store()
-    memory.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
-    return [quad.triple for quad in memory]
+    memory.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in typed)
+    return plain + [quad.triple for quad in memory]
 
 
 def _types(triples: Iterable[Triple], any_class: bool = False) -> dict[str, str]:
-    return {term_value(t.subject): term_value(t.object) for t in triples
-            if t.predicate.value == RDF_TYPE and (any_class or term_value(t.object).startswith(ISIC))}
+    """Each subject's class (the first by IRI, when it has several: whatever order the triples come in)."""
+    found: dict[str, str] = {}
+    for t in triples:
+        if t.predicate.value == RDF_TYPE and (any_class or term_value(t.object).startswith(ISIC)):
+            subject, cls = term_value(t.subject), term_value(t.object)
+            found[subject] = min(found.get(subject, cls), cls)
+    return found
 
 
 def _local(cls: str) -> str:
@@ -231,9 +245,8 @@ def _names(triples: Iterable[Triple]) -> dict[str, str]:
         if t.predicate.value in NAMES:
             rank = NAMES.index(t.predicate.value) * 2 + (0 if getattr(t.object, "language", None) in ("fr", None)
                                                          else 1)
-            subject = term_value(t.subject)
-            if subject not in found or rank < found[subject][0]:
-                found[subject] = (rank, term_value(t.object) or "")
+            subject, named = term_value(t.subject), (rank, term_value(t.object) or "")
+            found[subject] = min(found.get(subject, named), named)  # the first by rank, then by text: in any order
     return {s: v for s, (_, v) in found.items()}
 
 

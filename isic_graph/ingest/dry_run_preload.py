@@ -13,4 +13,5 @@ from isic_graph.validation.validator import Validator
 PRELOADED = Validator.default()
 PRELOADED.vocabulary_facts  # noqa: B018 - built here once, for every process forked from the server
 PRELOADED.indexed_vocabulary  # noqa: B018
+PRELOADED.shape_parts  # noqa: B018
 described_keys()

@@ -33,6 +33,10 @@ class ShapeParts:
         implicit = set(shapes.subjects(RDF.type, RDFS.Class)) | set(shapes.subjects(RDF.type, URIRef(
             "http://www.w3.org/2002/07/owl#Class")))
         self.whole_only = bool(implicit) or any(next(shapes.subject_objects(p), None) for p in OTHER_TARGETS)
+        self._triples = list(shapes)  # in the order of the whole graph
+        self._about: dict[Node, list[int]] = {}  # each subject's triples, by their place in that order
+        for place, triple in enumerate(self._triples):
+            self._about.setdefault(triple[0], []).append(place)
         self._part = lru_cache(maxsize=64)(self._taken)
 
     def for_data(self, data: Graph) -> Graph:
@@ -49,14 +53,16 @@ class ShapeParts:
         whole graph (pySHACL's reports then say their messages in the same order)."""
         kept, todo = set(roots), list(roots)
         while todo:
-            for _, _, value in self.shapes.triples((todo.pop(), None, None)):
+            for place in self._about.get(todo.pop(), ()):
+                value = self._triples[place][2]
                 if isinstance(value, (URIRef, BNode)) and value not in kept:
                     kept.add(value)
                     todo.append(value)
         part = Graph()
         for prefix, namespace in self.shapes.namespaces():  # pySHACL's report binds the shapes graph's prefixes
             part.bind(prefix, namespace, override=True, replace=True)
-        part.addN((*triple, part) for triple in self.shapes if triple[0] in kept)
+        places = sorted(place for node in kept for place in self._about.get(node, ()))
+        part.addN((*self._triples[place], part) for place in places)
         return part
 
 

@@ -71,6 +71,19 @@ def test_a_class_of_the_model_is_named_by_its_label_in_the_language_asked() -> N
     assert changes.describe("en") == "added: professional role 'r'"
 
 
+def test_the_change_list_is_the_same_whatever_order_the_triples_come_in() -> None:
+    """A resource with two names of one rank and two classes of the model is named and classed alike in any order:
+    the first name by text, the first class by IRI (a store may give its triples in any order)."""
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    sent = [*typed(PERSON, ISIC + "Person", "Zoé"), Triple(NamedNode(PERSON), label, Literal("Anne")),
+            Triple(NamedNode(PERSON), NamedNode(RDF_TYPE), NamedNode(ISIC + "Actor")),
+            *described("3500.00", "decimal")]
+    lists = {change_list(described("12", "decimal"), order).changes for order in (sent, sent[::-1], sent[2:] + sent[:2])}
+    assert len(lists) == 1
+    assert [(c.kind, c.iri, c.name, c.cls) for c in lists.pop()] == [
+        ("added", PERSON, "Anne", "Actor"), ("changed", FUNDING, "cdp-caf", "Funding")]
+
+
 PROJECT = "http://localhost:5000/id/project/p"
 
 
