@@ -23,7 +23,7 @@ from isic_graph.store.engine import Engine
 from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
 from tests.support import offline, scratch
-from tests.support.fuzz import choose_profile
+from tests.support.fuzz import choose_profile, leaves_out_live
 from tests.support.live import LiveServer
 from tests.support.oxigraph_server import OxigraphServer, Watched, engine_on_copy, load_dataset, loaded_engine
 from tests.support.schedule import longest_first
@@ -33,6 +33,7 @@ LIVE_ADMIN = "live-admin-token"
 ADMIN = "admin-token-for-tests"
 # the remote backend's variants need an Oxigraph server, a server other than the engine: they are `live`
 BACKENDS = ["embedded", pytest.param("remote", marks=pytest.mark.live)]
+LIVE_FOLDER = Path(__file__).parent / "live"
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own, which reads --basetemp
@@ -52,6 +53,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     scratch.done(config)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A run that leaves the live tests out does not import tests/live/, whose every test is live (about a second
+    of each process's collection)."""
+    if collection_path == LIVE_FOLDER and leaves_out_live(config.option.markexpr or ""):
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

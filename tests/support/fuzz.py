@@ -20,8 +20,13 @@ def examples(full: int, quick: int | None = None) -> int:
     return max(10, full * settings.default.max_examples // FULL)
 
 
+def leaves_out_live(mark_expression: str) -> bool:
+    """Whether a run leaves the live tests out: the quick run (`-m "not live"`)."""
+    return "not live" in " ".join(mark_expression.split())
+
+
 def choose_profile(mark_expression: str, asked: str | None) -> str:
     """The profile a run loads: the one asked for, else quick when the run leaves the live tests out."""
     if asked:
         return asked
-    return "quick" if "not live" in " ".join(mark_expression.split()) else "full"
+    return "quick" if leaves_out_live(mark_expression) else "full"

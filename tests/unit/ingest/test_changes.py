@@ -78,7 +78,8 @@ def test_the_change_list_is_the_same_whatever_order_the_triples_come_in() -> Non
     sent = [*typed(PERSON, ISIC + "Person", "Zoé"), Triple(NamedNode(PERSON), label, Literal("Anne")),
             Triple(NamedNode(PERSON), NamedNode(RDF_TYPE), NamedNode(ISIC + "Actor")),
             *described("3500.00", "decimal")]
-    lists = {change_list(described("12", "decimal"), order).changes for order in (sent, sent[::-1], sent[2:] + sent[:2])}
+    orders = (sent, sent[::-1], sent[2:] + sent[:2])
+    lists = {change_list(described("12", "decimal"), order).changes for order in orders}
     assert len(lists) == 1
     assert [(c.kind, c.iri, c.name, c.cls) for c in lists.pop()] == [
         ("added", PERSON, "Anne", "Actor"), ("changed", FUNDING, "cdp-caf", "Funding")]
