@@ -33,8 +33,8 @@ def insert_data(graph: str, triples: Iterable[Triple]) -> str:
 
 def delete_data(graph: str, triples: Iterable[Triple]) -> str:
     """The update that takes triples out of a graph, in runs as insert_data's (nothing to do: the empty string).
-    A blank node in DELETE DATA names no stored node (SPARQL 1.1 forbids it): triples with one (has_blank_node) are
-    taken out by pattern."""
+    No triple may hold a blank node (has_blank_node): DELETE DATA cannot name one (SPARQL 1.1 forbids it), so a
+    write that must take one out is sent as its own operations instead (ingestion's _difference)."""
     kept = list(triples)
     target = iri(graph)
     return " ;\n".join(f"DELETE DATA {{ GRAPH {target} {{\n{_lines(kept[i:i + INSERT_RUN])} .\n}} }}"
