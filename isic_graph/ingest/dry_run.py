@@ -10,10 +10,12 @@ the deadline; what comes back is the count of the problems and the first REPORT_
 
 from __future__ import annotations
 
+import ast
 import math
 import multiprocessing
 import os
 import resource
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -37,6 +39,8 @@ from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import ValidationReport, Validator, Violation
 
 REPORT_LIMIT = 100  # problems a report shows; the count says how many there were
+PRELOADED = ["isic_graph.ingest.dry_run", "isic_graph.ingest.ingestion", "isic_graph.ingest.documents",
+             "isic_graph.ingest.dry_run_preload"]  # what the fork server loads before it forks
 SH = Namespace(SHACL)
 RDFS_COMMENT = URIRef(RDFS + "comment")
 
@@ -107,8 +111,7 @@ class DryRuns:
 def dry_run(submission: Submission, timeout: float) -> DryRun:
     """Validate the submission in a process of its own; ValidationTimeout if it is not done in `timeout` s."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "isic_graph.ingest.ingestion", "isic_graph.ingest.documents",
-                                    "isic_graph.ingest.dry_run_preload"])
+    context.set_forkserver_preload([*PRELOADED, *script_modules()])
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_work, args=(sending, submission, timeout), daemon=True)
     process.start()
@@ -138,6 +141,24 @@ def dry_run(submission: Submission, timeout: float) -> DryRun:
         error: IsicError = outcome[1]
         raise error
     raise DryRunFailed(f"the validation failed: {outcome[1]}")
+
+
+def script_modules() -> list[str]:
+    """The modules the server's main script imports, when it was run by its path (`isic-graph serve`,
+    `waitress-serve`): the fork server loads them too. Each process started from a fork server runs that script
+    again, and its preloading of `__main__` never worked before CPython 3.13 (gh-126631): without them, every dry
+    run under `isic-graph serve` imported the whole command line again (about 0.5 s of each check)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is not None or not isinstance(path, str):
+        return ["__main__"]  # run as a module (`python -m`), which is not run again, or with no script
+    try:
+        statements = ast.parse(Path(path).read_bytes()).body
+    except (OSError, SyntaxError, ValueError):
+        return ["__main__"]
+    names = {alias.name for s in statements if isinstance(s, ast.Import) for alias in s.names}
+    names |= {s.module for s in statements if isinstance(s, ast.ImportFrom) and s.module and not s.level}
+    return ["__main__", *sorted(names)]
 
 
 def _work(sending: Connection, submission: Submission, timeout: float) -> None:
