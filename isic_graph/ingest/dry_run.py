@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,8 @@ def dry_run(submission: Submission, timeout: float) -> DryRun:
     raise DryRunFailed(f"the validation failed: {outcome[1]}")
 
 
-def script_modules() -> list[str]:
+@cache  # the main script is read once: it does not change while the server runs
+def script_modules() -> tuple[str, ...]:
     """The modules the server's main script imports, when it was run by its path (`isic-graph serve`,
     `waitress-serve`): the fork server loads them too. Each process started from a fork server runs that script
     again, and its preloading of `__main__` never worked before CPython 3.13 (gh-126631): without them, every dry
@@ -151,14 +153,14 @@ def script_modules() -> list[str]:
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
     if getattr(main, "__spec__", None) is not None or not isinstance(path, str):
-        return ["__main__"]  # run as a module (`python -m`), which is not run again, or with no script
+        return ("__main__",)  # run as a module (`python -m`), which is not run again, or with no script
     try:
         statements = ast.parse(Path(path).read_bytes()).body
     except (OSError, SyntaxError, ValueError):
-        return ["__main__"]
+        return ("__main__",)
     names = {alias.name for s in statements if isinstance(s, ast.Import) for alias in s.names}
     names |= {s.module for s in statements if isinstance(s, ast.ImportFrom) and s.module and not s.level}
-    return ["__main__", *sorted(names)]
+    return ("__main__", *sorted(names))
 
 
 def _work(sending: Connection, submission: Submission, timeout: float) -> None:
