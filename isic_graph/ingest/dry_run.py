@@ -40,8 +40,10 @@ from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import ValidationReport, Validator, Violation
 
 REPORT_LIMIT = 100  # problems a report shows; the count says how many there were
-PRELOADED = ["isic_graph.ingest.dry_run", "isic_graph.ingest.ingestion", "isic_graph.ingest.documents",
-             "isic_graph.ingest.dry_run_preload"]  # what the fork server loads before it forks
+# the modules the fork server loads before it forks (dry_run_preload makes the validator there), beside the main
+# script's (script_modules)
+FORK_SERVER_MODULES = ["isic_graph.ingest.dry_run", "isic_graph.ingest.ingestion", "isic_graph.ingest.documents",
+                       "isic_graph.ingest.dry_run_preload"]
 SH = Namespace(SHACL)
 RDFS_COMMENT = URIRef(RDFS + "comment")
 
@@ -112,7 +114,7 @@ class DryRuns:
 def dry_run(submission: Submission, timeout: float) -> DryRun:
     """Validate the submission in a process of its own; ValidationTimeout if it is not done in `timeout` s."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*PRELOADED, *script_modules()])
+    context.set_forkserver_preload([*FORK_SERVER_MODULES, *script_modules()])
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_work, args=(sending, submission, timeout), daemon=True)
     process.start()
