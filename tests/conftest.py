@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -243,3 +244,27 @@ def bearer(token: str) -> dict[str, str]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def collector_at_every_step() -> Iterator[None]:
+    """The collector run at nearly every allocation, with a callback in Python that goes a few dozen calls deep (as
+    a finalizer removing a temporary folder does): a parser deep in the stack when it runs makes the callback fail,
+    which pytest reports as an error of the test."""
+    def deeper(levels: int) -> int:
+        return levels if levels == 0 else deeper(levels - 1)
+
+    runs = []
+
+    def noted(phase: str, info: dict[str, int]) -> None:
+        runs.append(deeper(40))
+
+    threshold = gc.get_threshold()
+    gc.callbacks.append(noted)
+    gc.set_threshold(1)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(noted)
+    assert runs

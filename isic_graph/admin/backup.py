@@ -30,6 +30,7 @@ from pyoxigraph import (
 from isic_graph import __version__
 from isic_graph.errors import BackupError, UsageError
 from isic_graph.progress import OnStep, counted, ignore
+from isic_graph.sparql.guard import NestedTooDeep, json_within
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
 from isic_graph.store.swap import sync
@@ -186,16 +187,16 @@ def _read_manifest(folder: Path) -> Manifest:
     if not folder.is_dir():
         raise BackupError(f"there is no backup folder at {folder}", fr=f"aucun dossier de sauvegarde en {folder}")
     try:
-        raw: Any = json.loads(path.read_text("utf-8"))
+        raw: Any = json_within(path.read_text("utf-8"))
     except FileNotFoundError:
         raise BackupError(f"{folder} holds no {MANIFEST}: it is not a backup, or an unfinished one",
                           fr=f"{folder} ne contient pas de {MANIFEST} : ce n'est pas une sauvegarde, ou une "
                              "sauvegarde inachevée") from None
-    except (OSError, ValueError) as exc:
-        raise BackupError(f"{path} cannot be read: {exc}", fr=f"{path} ne peut pas être lu : {exc}") from None
-    except RecursionError:  # "[[[[…": past what Python's reader holds
+    except NestedTooDeep:  # "[[[[…": no manifest nests so deep
         raise BackupError(f"{path} cannot be read: it nests too deep",
                           fr=f"{path} ne peut pas être lu : il s'imbrique trop profondément") from None
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{path} cannot be read: {exc}", fr=f"{path} ne peut pas être lu : {exc}") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         found = raw.get("format") if isinstance(raw, dict) else None
         raise BackupError(f"{path} is not a manifest this version reads (format {found!r}; expected {FORMAT!r})",

@@ -20,7 +20,6 @@ anywhere is still left out and reported.
 from __future__ import annotations
 
 import datetime
-import json
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -57,6 +56,7 @@ from isic_graph.rdf.namespaces import (
     curie,
 )
 from isic_graph.sparql.default_graph import Written, subjects_of
+from isic_graph.sparql.guard import NestedTooDeep, json_within
 from isic_graph.sparql.terms import iri
 from isic_graph.sparql.updates import insert_data
 from isic_graph.store.base import Store
@@ -171,8 +171,8 @@ def _listing(peer: Peer, body: bytes | None) -> object:
     past what Python turns into an int; still no string, which a network's name or a dump's address must be); a body
     that is no JSON refused in words naming the peer."""
     try:
-        return json.loads(body or b"{}", parse_int=float)
-    except RecursionError:  # "[[[[…": past what Python's reader holds
+        return json_within(body or b"{}", parse_int=float)
+    except NestedTooDeep:  # "[[[[…": no listing nests so deep
         raise ValueError(f"peer {peer.name}'s dump listing nests too deep to be read") from None
     except ValueError:  # json's own words name neither the peer nor what was read
         raise ValueError(f"peer {peer.name}'s dump listing is not JSON (UTF-8)") from None

@@ -17,11 +17,12 @@ one checked here.
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
 from isic_graph.rdf.namespaces import PREFIXES
@@ -549,3 +550,23 @@ def deepest_nesting(text: str, limit: int | None = None) -> tuple[int, int]:
             depth -= 1
         i += 1
     return deepest, where
+
+
+JSON_DEPTH = 64  # levels a JSON text from outside may nest: every JSON the server reads nests a few
+
+
+class NestedTooDeep(ValueError):
+    """A JSON text nesting deeper than it may: refused before Python's reader sees it."""
+
+
+def json_within(data: str | bytes, limit: int = JSON_DEPTH, **options: Any) -> Any:
+    """A JSON text from outside, read once its nesting is measured (NestedTooDeep past `limit`; ValueError, as
+    json.loads, for what is no JSON). Python's reader recurses once a level: a thousand levels raise RecursionError
+    so deep in the stack that whatever the collector runs meanwhile (a finalizer) fails too, and Python writes that
+    failure's traceback to the log. The scan reads Turtle's strings, comments and IRIs too: JSON has none of those
+    outside its strings, and its reader stops at the first, before any level past it."""
+    text = data.decode(json.detect_encoding(data)) if isinstance(data, bytes) else data
+    depth, _ = deepest_nesting(text, limit)
+    if depth > limit:
+        raise NestedTooDeep(f"JSON nested more than {limit} levels deep")
+    return json.loads(text, **options)

@@ -15,6 +15,7 @@ from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.retraction import Link, Retraction, Withdrawal, checked_reason, dangling, plan, retract
 from isic_graph.rdf.labels import pick, switch, words_in
 from isic_graph.rdf.namespaces import ISIC, check_slug
+from isic_graph.sparql.guard import json_within
 from isic_graph.sparql.terms import is_iri
 from isic_graph.web.auth import bearer_token, is_admin, require_network
 from isic_graph.web.lookups import one_page, spaces
@@ -134,10 +135,7 @@ def withdraw_api(slug: str) -> Response:
     check_slug(slug)
     require_network(slug)
     s = services()
-    try:
-        given = request.get_json(silent=True) if request.is_json else request.form
-    except RecursionError:  # JSON nested deeper than Python's parser goes: no object of two strings
-        given = None
+    given = _sent()
     if not isinstance(given, Mapping):
         raise UsageError('send {"resource": IRI, "reason": text} as JSON or as a form',
                          fr='envoyez {"resource": IRI, "reason": texte} en JSON ou en formulaire')
@@ -158,6 +156,17 @@ def withdraw_api(slug: str) -> Response:
     return jsonify({"resource": done.resource, "network": done.network, "provenance": done.activity,
                     "ended": done.ended, "reason": done.reason, "withdrawn": list(done.withdrawn),
                     "links": [_link(k) for k in done.links]})
+
+
+def _sent() -> object:
+    """The withdrawal's request: its form, or its JSON (None when it is no JSON, or nests deeper than an object of
+    two strings ever does)."""
+    if not request.is_json:
+        return request.form
+    try:
+        return json_within(request.get_data())
+    except ValueError:
+        return None
 
 
 @blueprint.get("/api/networks/<slug>/dangling")

@@ -28,6 +28,7 @@ from isic_graph.ingest.sheetwriter import csv_zip, network_rows
 from isic_graph.privacy import in_language, redact
 from isic_graph.rdf.formats import format_for_path, format_named
 from isic_graph.rdf.labels import choose, switch, words_in
+from isic_graph.sparql.guard import json_within
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.origin import from_own_page
@@ -176,10 +177,10 @@ def _current() -> tuple[str, dict[str, list[list[str]]]] | Response:
 def _pending() -> list[Document]:
     """The files checked at the previous step, carried by the confirmation form."""
     try:
-        items = json.loads(request.form.get("pending", ""))
+        items = json_within(request.form.get("pending", ""))
         documents = [Document(str(name), base64.b64decode(data, validate=True), format_for_path(str(name)))
                      for name, data in items]
-    except (ValueError, TypeError, binascii.Error, RecursionError):  # RecursionError: JSON nested too deep
+    except (ValueError, TypeError, binascii.Error):  # not JSON, nested too deep, not [[name, base64], …]
         raise UsageError("the confirmation does not carry the checked files; upload them again",
                          fr="la confirmation ne porte pas les fichiers vérifiés ; déposez-les à nouveau") from None
     if not documents:

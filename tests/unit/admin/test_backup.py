@@ -420,7 +420,7 @@ def test_usage_errors_exit_2_and_a_missing_store_is_not_created(tmp_path: Path) 
     assert not (tmp_path / "store").exists() and not (tmp_path / "b").exists()
 
 
-
+@pytest.mark.usefixtures("collector_at_every_step")
 def test_a_manifest_nested_past_what_json_reading_holds_is_refused_not_a_crash(tmp_path: Path) -> None:
     folder = tmp_path / "backup"
     folder.mkdir()

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.errors import UpdateNotAccepted, UsageError
-from isic_graph.sparql.guard import Limits, QueryTooLarge, check_query, check_update, nesting_depth
+from isic_graph.sparql.guard import (
+    JSON_DEPTH,
+    Limits,
+    NestedTooDeep,
+    QueryTooLarge,
+    check_query,
+    check_update,
+    json_within,
+    nesting_depth,
+)
 from tests.support import paths
 
 QUERIES = sorted((paths.ROOT / "queries").glob("*.rq"))
@@ -177,3 +187,27 @@ def test_the_checks_read_the_iris_the_engine_resolves() -> None:
         check_query("SELECT * WHERE { SERVICE <peer> { ?s ?p ?o } }", base=SERVICE_IRI)
     update = check_update('INSERT DATA { GRAPH <g> { <a> <b> "c" } }', base=SERVICE_IRI)
     assert update.text == f'BASE <{SERVICE_IRI}> INSERT DATA {{ GRAPH <g> {{ <a> <b> "c" }} }}'
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"a":' * 50_000, "[" * (JSON_DEPTH + 1) + "]" * (JSON_DEPTH + 1),
+                                  '{"a": "]]]", "b": ' + "[" * 65 + "]" * 65 + "}"])
+def test_json_nested_past_the_limit_is_refused_before_it_is_read(text: str) -> None:
+    for sent in (text, text.encode("utf-8"), text.encode("utf-16")):
+        with pytest.raises(NestedTooDeep):
+            json_within(sent)
+
+
+@pytest.mark.parametrize("text, read", [("[" * JSON_DEPTH + "]" * JSON_DEPTH, None),
+                                        ('{"reason": "[[[[{{{{" , "n": [[1]]}', {"reason": "[[[[{{{{", "n": [[1]]}),
+                                        (r'["\\", "\"[[["]', ["\\", '"[[['])])
+def test_json_within_the_limit_is_read_as_json_reads_it(text: str, read: object) -> None:
+    for sent in (text, text.encode("utf-8"), text.encode("utf-16")):
+        assert json_within(sent) == json.loads(text)
+    if read is not None:
+        assert json_within(text) == read
+
+
+@pytest.mark.parametrize("text", ["", "[1,", "{'a': 1}", "\udcff", "# [[[["])
+def test_what_is_no_json_is_a_value_error_as_json_loads_says(text: str) -> None:
+    with pytest.raises(ValueError):
+        json_within(text)
