@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import shutil
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 
 import pytest
 from flask import Flask
@@ -23,7 +23,7 @@ from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import Engine
 from isic_graph.validation.validator import Validator
 from isic_graph.web import create_app
-from tests.support import offline, scratch
+from tests.support import offline, processes, scratch
 from tests.support.fuzz import choose_profile, leaves_out_live
 from tests.support.live import LiveServer
 from tests.support.oxigraph_server import OxigraphServer, Watched, engine_on_copy, load_dataset, loaded_engine
@@ -42,14 +42,42 @@ def pytest_configure(config: pytest.Config) -> None:
     """Property tests try fewer examples in the quick run (`-m "not live"`): see tests/support/fuzz.py. The tests run
     the tool with the collector set as its command line sets it (isic_graph/config.py). Temporary folders are in
     RAM when the machine has room there (tests/support/scratch.py). Names kept for examples resolve to nothing at
-    once (tests/support/offline.py)."""
+    once (tests/support/offline.py). The processes each test starts are noted (tests/support/processes.py)."""
     scratch.in_ram(config)
+    processes.watch()
     offline.install()
     tune_collector()
     hypothesis_settings.load_profile(choose_profile(config.option.markexpr or "",
                                                     config.getoption("hypothesis_profile", None)))
     if hasattr(config.option, "loadscopereorder"):  # xdist hands modules out in the order they are collected in
         config.option.loadscopereorder = False
+
+
+def _started_only_if_live(item: pytest.Item) -> Generator[None, object, object]:
+    """A test that starts a process other than the engine (in its set-up, its call or its tear-down) fails unless
+    it is marked live: the quick run starts none."""
+    processes.STARTED.clear()
+    outcome = yield
+    if processes.STARTED and item.get_closest_marker("live") is None:
+        started, processes.STARTED[:] = processes.STARTED[:], []
+        pytest.fail(f"this test starts {'; '.join(dict.fromkeys(started))}: a process other than the engine, so it "
+                    "is live (@pytest.mark.live)", pytrace=False)
+    return outcome
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _started_only_if_live(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _started_only_if_live(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _started_only_if_live(item))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

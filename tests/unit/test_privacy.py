@@ -357,6 +357,7 @@ def test_the_w3c_report_over_http_does_not_repeat_the_datum(client: FlaskClient,
     assert "*** (iban)" in body and DATUMS["iban"] not in body and DATUMS["iban"].replace(" ", "") not in body
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_dry_run_refuses_personal_data_too(client: FlaskClient, token: str) -> None:
     answer = client.post("/api/validate", data=with_datum("email").encode(), content_type="text/turtle",
                          headers=bearer(token))

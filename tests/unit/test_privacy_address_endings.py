@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from isic_graph.privacy import personal_data, personal_data_in_iri, redact
 from tests.conftest import bearer
 from tests.support.unicode_categories import in_category
-from tests.unit.test_privacy_disguises import token
+from tests.unit.test_privacy_disguises import THREE_WAYS, Ways, token
 from tests.unit.test_privacy_spellings import sheet
 from tests.unit.test_privacy_text import assert_refused_unlogged
 
@@ -82,11 +82,14 @@ def test_handles_identifiers_and_web_addresses_with_a_glued_ending_are_no_addres
 
 @pytest.mark.parametrize("value", ["jean.dupont@exemple.fr-merci", "marie.martin@caf.fr—merci", "x.dupont@y.fr_z",
                                    "jean.dupont@exemple.fr1"])
+@pytest.mark.parametrize("ways", THREE_WAYS)
 def test_the_api_and_the_graph_store_refuse_it_store_nothing_and_log_nothing_of_it(
-        value: str, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture) -> None:
-    assert_refused_unlogged(client, token, caplog, "email", value, "dupont" if "dupont" in value else "martin")
+        value: str, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture, ways: Ways) -> None:
+    assert_refused_unlogged(client, token, caplog, "email", value, "dupont" if "dupont" in value else "martin",
+                            ways)
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_sheet_describing_a_group_with_handles_and_web_addresses_is_accepted(client: FlaskClient,
                                                                               token: str) -> None:
     response = client.post("/api/validate", data=sheet("Suivez @fcsf_fr-officiel et www.caf.fr-merci"),

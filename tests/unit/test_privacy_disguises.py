@@ -34,7 +34,7 @@ from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.personal import personal_data_in
 from isic_graph.validation.validator import ValidationReport, Validator
 from tests.conftest import ADMIN, bearer
-from tests.support import paths
+from tests.support import paths, ways_in
 from tests.support.fuzz import examples
 from tests.support.unicode_categories import in_category
 from tests.unit.test_privacy import (
@@ -526,20 +526,29 @@ def token(credentials: CredentialStore) -> str:
     return credentials.add("demo", "Réseau de démonstration")
 
 
-def sent_three_ways(client: FlaskClient, token: str, body: bytes) -> list[TestResponse]:
-    """The answers to a sheet sent to the API, put into the graph store and checked by the dry run."""
-    return [client.post("/api/networks/demo/sheets", data=body, content_type="text/turtle", headers=bearer(token)),
-            client.put("/graph-store", query_string={"graph": BASE + "graph/network/demo"}, data=body,
-                       content_type="text/turtle", headers=bearer(token)),
-            client.post("/api/validate", data=body, content_type="text/turtle", headers=bearer(token))]
+THREE_WAYS = ways_in.split(("api", "graph-store"), ("check",))
+Ways = tuple[str, ...]
 
 
-def assert_refused_three_ways(client: FlaskClient, token: str, extra: str, kind: str, datum: str) -> None:
-    """The minimal sheet described further by `extra` is refused three ways (422, the datum masked as its kind and
+def sent_three_ways(client: FlaskClient, token: str, body: bytes, ways: Ways) -> list[TestResponse]:
+    """The answers to a sheet sent the given ways: to the API ("api"), put into the graph store ("graph-store"),
+    checked by the dry run ("check")."""
+    graph = {"graph": BASE + "graph/network/demo"}
+    sent = {"api": lambda: client.post("/api/networks/demo/sheets", data=body, content_type="text/turtle",
+                                       headers=bearer(token)),
+            "graph-store": lambda: client.put("/graph-store", query_string=graph, data=body,
+                                              content_type="text/turtle", headers=bearer(token)),
+            "check": lambda: client.post("/api/validate", data=body, content_type="text/turtle",
+                                         headers=bearer(token))}
+    return [sent[way]() for way in ways]
+
+
+def assert_refused_three_ways(client: FlaskClient, token: str, extra: str, kind: str, datum: str, ways: Ways) -> None:
+    """The minimal sheet described further by `extra` is refused the given ways (422, the datum masked as its kind and
     not repeated, control characters aside), and nothing is stored."""
     body = sheet_with(extra).data
     before = dataset(client)
-    for answer in sent_three_ways(client, token, body):
+    for answer in sent_three_ways(client, token, body, ways):
         assert answer.status_code == 422 and answer.json is not None
         assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
         assert datum not in "".join(c for c in answer.get_data(as_text=True) if c.isprintable() or c in "\n\t")
@@ -551,10 +560,11 @@ def assert_refused_three_ways(client: FlaskClient, token: str, extra: str, kind:
                                         ("iban", "FR76-3000-6000-0112-3456-7890-189"),
                                         ("email", "jean.dupont « at » exemple·fr"),
                                         ("phone", "06  -  12  -  34  -  56  -  78")])
+@pytest.mark.parametrize("ways", THREE_WAYS)
 def test_the_api_and_the_graph_store_refuse_a_disguise_and_store_nothing(kind: str, value: str, client: FlaskClient,
-                                                                         token: str) -> None:
+                                                                         token: str, ways: Ways) -> None:
     assert_refused_three_ways(client, token, f"isic:trackingTool {json.dumps(value, ensure_ascii=False)}@fr", kind,
-                              value)
+                              value, ways)
 
 
 def test_typed_numbers_are_refused_over_http_too(client: FlaskClient, token: str) -> None:

@@ -9,6 +9,8 @@ from flask.testing import FlaskClient
 from isic_graph.privacy import personal_data
 from tests.conftest import bearer
 from tests.unit.test_privacy_disguises import (
+    THREE_WAYS,
+    Ways,
     assert_refused_three_ways,
     sent_three_ways,
     sheet_with,
@@ -28,9 +30,10 @@ def test_an_address_at_an_ip_literal_is_an_email_address(value: str) -> None:
 
 
 @pytest.mark.parametrize("value", IP_LITERAL_ADDRESSES[:2])
+@pytest.mark.parametrize("ways", THREE_WAYS)
 def test_an_address_at_an_ip_literal_is_refused_over_http_not_a_server_error(value: str, client: FlaskClient,
-                                                                             token: str) -> None:
-    assert_refused_three_ways(client, token, f'isic:trackingTool "{value}"@fr', "email", value)
+                                                                             token: str, ways: Ways) -> None:
+    assert_refused_three_ways(client, token, f'isic:trackingTool "{value}"@fr', "email", value, ways)
 
 
 # control characters are drawn as nothing: a value with them between its characters reads as the value
@@ -61,28 +64,31 @@ def test_such_readings_leave_ordinary_texts_alone(value: str) -> None:
 
 
 @pytest.mark.parametrize("control", ["\x00", "\x7f", "\x9f"], ids=["NUL", "DEL", "C1"])
-def test_control_characters_hide_nothing_over_http(control: str, client: FlaskClient, token: str) -> None:
+@pytest.mark.parametrize("ways", THREE_WAYS)
+def test_control_characters_hide_nothing_over_http(control: str, client: FlaskClient, token: str, ways: Ways) -> None:
     """A C1 control (which XML may carry) is read through and the address found; NUL and DEL, written as escapes,
     are refused as unreadable text first (no published format may carry them): either way nothing is stored, and
     the value is never repeated."""
     value = control.join("jean.dupont@exemple.fr")
     escaped = "".join(f"\\u{ord(c):04X}" if c == control else c for c in value)
     if control == "\x9f":
-        assert_refused_three_ways(client, token, f'isic:trackingTool "{escaped}"@fr', "email", "jean.dupont@exemple.fr")
+        assert_refused_three_ways(client, token, f'isic:trackingTool "{escaped}"@fr', "email", "jean.dupont@exemple.fr",
+                                  ways)
         return
     before = dataset(client)
-    for answer in sent_three_ways(client, token, sheet_with(f'isic:trackingTool "{escaped}"@fr').data):
+    for answer in sent_three_ways(client, token, sheet_with(f'isic:trackingTool "{escaped}"@fr').data, ways):
         assert answer.status_code == 400 and answer.json is not None and answer.json["code"] == "parse-error"
         assert f"U+{ord(control):04X}" in answer.json["detail"] and "dupont" not in answer.get_data(as_text=True)
     assert dataset(client) == before
 
 
 @pytest.mark.parametrize("literal", ['"jean.dupont@exemple.fr"@ar--rtl', '"Bonjour"@fr--ltr'], ids=["datum", "plain"])
+@pytest.mark.parametrize("ways", THREE_WAYS)
 def test_a_literal_with_a_base_direction_is_refused_as_unreadable_not_a_server_error(literal: str, client: FlaskClient,
-                                                                                    token: str) -> None:
+                                                                                    token: str, ways: Ways) -> None:
     body = sheet_with(f"isic:trackingTool {literal}").data
     before = dataset(client)
-    for answer in sent_three_ways(client, token, body):
+    for answer in sent_three_ways(client, token, body, ways):
         assert answer.status_code == 400 and answer.json is not None and answer.json["code"] == "parse-error"
         assert "base direction" in answer.json["detail"] and "jean.dupont" not in answer.get_data(as_text=True)
     assert dataset(client) == before
@@ -90,13 +96,16 @@ def test_a_literal_with_a_base_direction_is_refused_as_unreadable_not_a_server_e
 
 @pytest.mark.parametrize("kind,text", [("email", "jean.dupont@exemple.fr"), ("phone", "06 12 34 56 78")])
 @pytest.mark.parametrize("case", [str.lower, str.upper], ids=["lower", "upper"])
+@pytest.mark.parametrize("ways", THREE_WAYS)
 def test_a_hex_binary_literal_spelling_a_datum_is_refused(kind: str, text: str, case: object, client: FlaskClient,
-                                                         token: str) -> None:
+                                                         token: str, ways: Ways) -> None:
     hexadecimal = case(text.encode().hex())  # type: ignore[operator]
-    assert_refused_three_ways(client, token, f'isic:trackingTool "{hexadecimal}"^^xsd:hexBinary', kind, hexadecimal)
+    assert_refused_three_ways(client, token, f'isic:trackingTool "{hexadecimal}"^^xsd:hexBinary', kind, hexadecimal,
+                              ways)
 
 
 @pytest.mark.parametrize("value", ["89504E470D0A1A0A", "not hexadecimal", "52617070 6f727420323032"])
+@pytest.mark.live  # a dry run's process
 def test_a_hex_binary_literal_of_other_bytes_is_no_personal_data(value: str, client: FlaskClient, token: str) -> None:
     body = sheet_with(f'isic:trackingTool "{value}"^^xsd:hexBinary').data  # refused by its shape, for its datatype
     answer = client.post("/api/validate", data=body, content_type="text/turtle", headers=bearer(token))

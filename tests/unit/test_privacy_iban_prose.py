@@ -123,6 +123,7 @@ def test_a_real_iban_is_still_found_alone_and_in_a_sentence(iban: str) -> None:
     assert [kind.code for kind in personal_data(f"numéro {iban} pour les familles")] == ["iban"]
 
 
+@pytest.mark.live  # a dry run's process
 def test_such_a_sentence_is_accepted_over_http(client: FlaskClient, token: str) -> None:
     response = client.post("/api/validate", data=sheet(REPORTED[1]), content_type="text/turtle",
                            headers=bearer(token))

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.privacy import personal_data, personal_data_in_iri
 from tests.conftest import bearer
-from tests.unit.test_privacy_disguises import token
+from tests.unit.test_privacy_disguises import THREE_WAYS, Ways, token
 from tests.unit.test_privacy_spellings import sheet
 from tests.unit.test_privacy_text import assert_refused_unlogged
 
@@ -130,12 +130,15 @@ WAYS_IN = [("email", "jean.dupont_at_exemple_dot_fr", "dupont"),
 
 
 @pytest.mark.parametrize("kind,value,part", WAYS_IN)
+@pytest.mark.parametrize("ways", THREE_WAYS)
 def test_the_api_and_the_graph_store_refuse_it_store_nothing_and_log_nothing_of_it(
-        kind: str, value: str, part: str, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture) -> None:
-    assert_refused_unlogged(client, token, caplog, kind, value, part)
+        kind: str, value: str, part: str, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture,
+        ways: Ways) -> None:
+    assert_refused_unlogged(client, token, caplog, kind, value, part, ways)
 
 
 @pytest.mark.parametrize("value", ["https://chat.whatsapp.com/AbCdEf1234567890", "Bastia 2B033, lot S1 et T3"])
+@pytest.mark.live  # a dry run's process
 def test_a_group_invitation_and_codes_are_accepted_over_http(value: str, client: FlaskClient, token: str) -> None:
     answer = client.post("/api/validate", data=sheet(value), content_type="text/turtle",
                          headers=bearer(token))

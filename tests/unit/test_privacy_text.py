@@ -27,7 +27,7 @@ from isic_graph.store.base import Store
 from isic_graph.validation.validator import Validator
 from tests.support.fuzz import examples
 from tests.unit.test_privacy import BASE
-from tests.unit.test_privacy_disguises import backup_of, sent_three_ways
+from tests.unit.test_privacy_disguises import THREE_WAYS, Ways, backup_of, sent_three_ways
 from tests.unit.test_privacy_spellings import sheet
 from tests.web.test_api import dataset
 
@@ -221,17 +221,20 @@ WAYS_IN = [("phone", "O6 l2 34 56 78", "34 56 78"), ("nir", "1841276451O8946", "
 
 
 @pytest.mark.parametrize("kind,value,part", WAYS_IN)
+@pytest.mark.parametrize("ways", THREE_WAYS)
 def test_the_api_and_the_graph_store_refuse_it_store_nothing_and_log_nothing_of_it(
-        kind: str, value: str, part: str, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture) -> None:
-    assert_refused_unlogged(client, token, caplog, kind, value, part)
+        kind: str, value: str, part: str, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture,
+        ways: Ways) -> None:
+    assert_refused_unlogged(client, token, caplog, kind, value, part, ways)
 
 
 def assert_refused_unlogged(client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture, kind: str, value: str,
-                            part: str) -> None:
-    """A sheet holding the value is refused three ways, masked as its kind; nothing is stored, nothing of it logged."""
+                            part: str, ways: Ways) -> None:
+    """A sheet holding the value is refused the given ways, masked as its kind; nothing is stored, nothing of it
+    logged."""
     caplog.set_level(logging.DEBUG)
     before = dataset(client)
-    for answer in sent_three_ways(client, token, sheet(value)):
+    for answer in sent_three_ways(client, token, sheet(value), ways):
         assert answer.status_code == 422 and answer.json is not None, answer.get_data(as_text=True)
         assert any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])
         assert value not in answer.get_data(as_text=True) and part not in answer.get_data(as_text=True)

@@ -65,6 +65,7 @@ def test_invalid_sheet_is_422_with_readable_violations(client: FlaskClient, toke
     assert dataset(client) == before
 
 
+@pytest.mark.live  # a dry run's process
 def test_invalid_sheet_report_in_turtle_when_asked(client: FlaskClient, tokens: dict[str, str]) -> None:
     response = client.post("/api/validate", data=INVALID.read_bytes(), content_type="text/turtle",
                            headers={"Accept": "text/turtle", **bearer(tokens["demo"])})
@@ -72,6 +73,7 @@ def test_invalid_sheet_report_in_turtle_when_asked(client: FlaskClient, tokens: 
     assert b"ValidationReport" in response.data and b"startDate" in response.data
 
 
+@pytest.mark.live  # a dry run's process
 def test_validate_is_a_dry_run_for_networks(client: FlaskClient, tokens: dict[str, str]) -> None:
     before = dataset(client)
     response = client.post("/api/validate", data=VALID.read_bytes(), content_type="text/turtle",
@@ -80,6 +82,7 @@ def test_validate_is_a_dry_run_for_networks(client: FlaskClient, tokens: dict[st
     assert dataset(client) == before
 
 
+@pytest.mark.live  # a dry run's process
 def test_validate_with_a_networks_token_refuses_what_that_network_could_not_publish(
         client: FlaskClient, tokens: dict[str, str]) -> None:
     """A network's dry run checks the sheet as that network would send it (ownership included), not the shapes
@@ -121,6 +124,7 @@ def many_problems(count: int) -> bytes:
     return "\n".join(lines).encode()
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_report_of_many_problems_shows_the_first_and_counts_them_all(client: FlaskClient,
                                                                        tokens: dict[str, str]) -> None:
     from isic_graph.ingest.dry_run import REPORT_LIMIT
@@ -144,6 +148,7 @@ def test_a_report_of_many_problems_shows_the_first_and_counts_them_all(client: F
     assert len(set(report.objects(None, Namespace("http://www.w3.org/ns/shacl#").result))) == REPORT_LIMIT
 
 
+@pytest.mark.live  # a dry run's process
 def test_csv_sheets_as_multipart_files(client: FlaskClient, tokens: dict[str, str]) -> None:
     files = {p.name: (io.BytesIO(p.read_bytes()),
                       p.name) for p in (ROOT / "samples" / "action-sociale-35").glob("*.csv")}

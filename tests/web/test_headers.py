@@ -74,6 +74,7 @@ def test_a_path_with_extra_slashes_is_never_redirected_to_the_host_header(client
     assert "evil.example" not in response.headers.get("Location", "") and b"evil.example" not in response.data
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_upload_pages_preview_carrying_the_credential_is_stored_by_no_one(client: FlaskClient,
                                                                              credentials: CredentialStore) -> None:
     """The preview sends the credential back to its confirmation in the page itself: no history nor cache keeps

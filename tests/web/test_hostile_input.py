@@ -41,7 +41,8 @@ def readable_refusal(response: object, where: str) -> None:
 
 
 @pytest.mark.parametrize("network", ["a b", "a%0D%0Ab", "%00", "A", "../x", "x" * 5000, "%FF", "%ED%A0%80",
-                                     "form\u00e9", "-", ""])
+                                     "form\u00e9", "-",
+                                     pytest.param("", marks=pytest.mark.live)])  # no network: the form is checked
 def test_sheets_check_refuses_a_hostile_network_name_with_a_message(client: FlaskClient, network: str) -> None:
     response = client.post(f"/sheets/check?network={network}", data={"project.title": "Titre"},
                            headers=bearer(ADMIN))  # the administrator checks for any network: its name is read
@@ -148,6 +149,7 @@ def test_a_pages_single_valued_parameter_given_twice_is_refused_naming_it(client
     assert "more than once" not in client.get(once).get_data(as_text=True)
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_form_fields_several_values_are_still_read_on_the_sheet_form(client: FlaskClient) -> None:
     theme = "https://w3id.org/isic/thesaurus/theme/"
     answer = client.post("/sheets/check?lang=en", data={"project.theme": [theme + "housing", theme + "food"]},
@@ -160,19 +162,29 @@ ODD_AUTHORITIES = ("http://localhost:99999/x", "http://localhost:065536/id/proje
                    "http://localhost:5000:99999/id/project/x", "http://[::1]:99999/x", "https://exemple.org:4294967296/")
 
 
-@pytest.mark.parametrize("odd", ODD_AUTHORITIES)
-def test_an_iri_with_a_port_out_of_range_is_read_in_every_position_never_a_500(client: FlaskClient,
-                                                                                odd: str) -> None:
+def post_odd_sheets(client: FlaskClient, odd: str, path: str) -> str:
+    """Each of the odd IRI's sheets posted to `path` as the network demo, each refusal readable: demo's token."""
     from isic_graph.web.services import services
 
     token = services(client.application).credentials.add("demo", "Réseau de démonstration")
-    sheets = (f"<{odd}> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .",
-              f"<{BASE}id/project/demo-odd> <http://www.w3.org/2002/07/owl#sameAs> <{odd}> .",
-              f"<{BASE}id/project/demo-odd> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{odd}> .")
-    for sheet in sheets:
-        for path in ("/api/networks/demo/sheets?dry-run=1", "/api/validate?network=demo"):
-            response = client.post(path, data=sheet.encode(), content_type="text/turtle", headers=bearer(token))
-            readable_refusal(response, f"{path} {sheet}")
+    for sheet in odd_sheets(odd):
+        response = client.post(path, data=sheet.encode(), content_type="text/turtle", headers=bearer(token))
+        readable_refusal(response, f"{path} {sheet}")
+    return token
+
+
+def odd_sheets(odd: str) -> tuple[str, ...]:
+    """The odd IRI as a subject, an identity link's object and a link's object."""
+    return (f"<{odd}> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .",
+            f"<{BASE}id/project/demo-odd> <http://www.w3.org/2002/07/owl#sameAs> <{odd}> .",
+            f"<{BASE}id/project/demo-odd> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{odd}> .")
+
+
+@pytest.mark.parametrize("odd", ODD_AUTHORITIES)
+def test_an_iri_with_a_port_out_of_range_is_read_in_every_position_never_a_500(client: FlaskClient,
+                                                                                odd: str) -> None:
+    token = post_odd_sheets(client, odd, "/api/networks/demo/sheets?dry-run=1")
+    for sheet in odd_sheets(odd):
         response = client.put("/graph-store", query_string={"graph": f"{BASE}graph/network/demo"},
                               data=sheet.encode(), content_type="text/turtle", headers=bearer(token))
         readable_refusal(response, f"graph store {sheet}")
@@ -182,3 +194,10 @@ def test_an_iri_with_a_port_out_of_range_is_read_in_every_position_never_a_500(c
                      client.get("/retract", query_string={"resource": odd}),
                      client.get("/graph-store", query_string={"graph": odd}, headers=bearer(ADMIN))):
         readable_refusal(response, f"{odd}: {response.request.path}")
+
+
+@pytest.mark.live  # a dry run's process
+@pytest.mark.parametrize("odd", ODD_AUTHORITIES)
+def test_the_check_reads_an_iri_with_a_port_out_of_range_in_every_position_never_a_500(client: FlaskClient,
+                                                                                       odd: str) -> None:
+    post_odd_sheets(client, odd, "/api/validate?network=demo")

@@ -116,6 +116,7 @@ def test_a_homepage_that_is_not_http_is_refused_with_a_bilingual_report(client_m
     assert dataset(client_module) == before
 
 
+@pytest.mark.live  # a dry run's process
 @pytest.mark.parametrize("address", ["javascript:alert(document.domain)", "JaVaScRiPt:alert(1)",
                                      "data:text/html,x", "vbscript:msgbox(1)"])
 def test_a_csv_site_web_that_is_not_http_is_refused_with_its_row_and_column(client_module: FlaskClient,

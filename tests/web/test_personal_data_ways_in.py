@@ -25,7 +25,7 @@ def tokens(credentials: CredentialStore) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("tag", TAGS)
-@pytest.mark.parametrize("route", ["/api/validate", "/api/networks/demo/sheets"])
+@pytest.mark.parametrize("route", [pytest.param("/api/validate", marks=pytest.mark.live), "/api/networks/demo/sheets"])
 def test_personal_data_in_a_language_tag_is_refused_without_repeating_it(client: FlaskClient,
                                                                           tokens: dict[str, str], tag: str,
                                                                           route: str) -> None:
@@ -42,7 +42,7 @@ def test_personal_data_in_a_language_tag_is_refused_without_repeating_it(client:
 
 @pytest.mark.parametrize("name", ["fiche-jean.dupont@exemple.fr.ttl", "fiche 06 12 34 56 78.ttl",
                                   "FR7630006000011234567890189.ttl", "jean(at)exemple(dot)fr.ttl"])
-@pytest.mark.parametrize("route", ["/api/validate", "/api/networks/demo/sheets"])
+@pytest.mark.parametrize("route", [pytest.param("/api/validate", marks=pytest.mark.live), "/api/networks/demo/sheets"])
 def test_personal_data_in_a_files_name_is_refused_and_never_published(client: FlaskClient, tokens: dict[str, str],
                                                                        name: str, route: str) -> None:
     """A file's name is published with the ingestion (`dcterms:source`)."""
@@ -71,6 +71,7 @@ def test_an_address_followed_by_a_dash_or_an_underscore_in_a_files_name_is_refus
     assert stored_triples(client) == before
 
 
+@pytest.mark.live  # a dry run's process
 @pytest.mark.parametrize("name", ["fiche-action-sociale-35-2024-03-01.ttl", "reseau 35 - 12345678200010.ttl",
                                   "W331234567_33063.ttl", "fiche.ttl"])
 def test_a_files_name_with_dates_and_registry_numbers_passes(client: FlaskClient, tokens: dict[str, str],

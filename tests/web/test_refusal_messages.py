@@ -90,6 +90,7 @@ def api_refusals(client: FlaskClient, token: str) -> list[tuple[str, object]]:
     return sent
 
 
+@pytest.mark.live  # a dry run's process
 def test_each_refusal_is_one_access_line_with_its_kind_and_no_traceback(
         client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)

@@ -123,7 +123,7 @@ def test_a_label_given_in_english_only_is_located_in_english(client: FlaskClient
     assert located(body) == [(row, header, "*** (email)")]
 
 
-@pytest.mark.parametrize("path", ["sheets", "/api/validate?network=" + NETWORK])
+@pytest.mark.parametrize("path", ["sheets", pytest.param("/api/validate?network=" + NETWORK, marks=pytest.mark.live)])
 def test_the_submission_and_the_validation_locate_the_english_cell(client: FlaskClient, token: str,
                                                                      path: str) -> None:
     rows = with_cells("projects.csv", {(2, "description_en"): PHONE})

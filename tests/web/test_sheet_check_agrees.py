@@ -62,6 +62,7 @@ CASES: list[tuple[str, str, Callable[[Values], Values], bool, str | None]] = [
 ]
 
 
+@pytest.mark.live  # a dry run's process
 @pytest.mark.parametrize(("case", "network", "change", "stored", "field"), CASES, ids=[c[0] for c in CASES])
 def test_the_check_says_what_the_save_does(client: FlaskClient, tokens: dict[str, str], case: str, network: str,
                                            change: Callable[[Values], Values], stored: bool,
@@ -93,6 +94,7 @@ def test_the_check_says_what_the_save_does(client: FlaskClient, tokens: dict[str
         assert any(name.endswith(".id") and name != "project.id" for name in checked["errors"]), checked
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_checks_refusal_of_another_networks_project_is_in_english_when_asked(client: FlaskClient,
                                                                                  tokens: dict[str, str]) -> None:
     page = client.get("/sheets/edit", query_string={"project": PROJECT})

@@ -36,6 +36,7 @@ def test_yes_is_read_in_words(client: FlaskClient, token: str, word: str) -> Non
     assert ask(client, f"<{BASE}id/project/{project}> <{ISIC}emergedFromIndividualSituations> true")
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_value_that_is_not_yes_or_no_is_refused_beside_its_field_in_words(client: FlaskClient, token: str) -> None:
     answer = client.post("/sheets?lang=fr", data={**filled("Atelier peut-être", **{
         "project.emergedFromIndividualSituations": "peut-être", "project.startDate": "31/02/2024"}),
@@ -56,6 +57,7 @@ def test_a_french_date_is_read(client: FlaskClient, token: str) -> None:
     assert ask(client, f"<{BASE}id/project/fcsf-atelier-date> <{ISIC}startDate> \"2022-03-01\"^^<http://www.w3.org/2001/XMLSchema#date>")
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_date_order_is_shown_beside_the_end_date(client: FlaskClient, token: str) -> None:
     answer = client.post("/sheets?lang=fr", data={**filled("Atelier à rebours", **{
         "project.startDate": "2024-03-01", "project.endDate": "2023-01-01"}), "credential": token})
@@ -146,6 +148,7 @@ def test_a_new_network_describes_its_own_organisation_territory_partners_and_fun
                        f"{project} <{ISIC}territory> ?t")
 
 
+@pytest.mark.live  # a dry run's process
 @pytest.mark.parametrize("organisation, said", [("Association Les Veilleurs du Val", "attendu un montant"),
                                                 ("Ville de Rennes", "appartient")], ids=["new", "another-networks"])
 def test_a_form_sent_back_for_a_mistake_keeps_the_links_to_what_it_describes_chosen(

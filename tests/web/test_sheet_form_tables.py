@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.ingest.sheetblocks import project_column, table_of
@@ -157,6 +158,7 @@ def test_table_blocks_filled_in_the_form_are_stored_as_their_rows(client: FlaskC
     assert ask(client, f"{project} <{ISIC}familyAid> <{BASE}id/family-aid/tilleuls-ancv>")  # the others stay
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_table_block_with_a_wrong_value_is_refused_beside_its_field(client: FlaskClient, token: str) -> None:
     form = filled(**{"milestones.0.jalon": "jalon-faux", "milestones.0.intitule": "Un jalon",
                      "milestones.0.date": "le 31 février"})

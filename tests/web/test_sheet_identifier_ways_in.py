@@ -47,7 +47,7 @@ def token(credentials: CredentialStore) -> str:
 
 @pytest.mark.parametrize("file, text, row, column, value", [*CASES, SEPARATORS])
 @pytest.mark.parametrize("path", [f"/api/networks/{NETWORK}/sheets?dry-run=1", f"/api/networks/{NETWORK}/sheets",
-                                  f"/api/validate?network={NETWORK}"])
+                                  pytest.param(f"/api/validate?network={NETWORK}", marks=pytest.mark.live)])
 def test_the_api_refuses_the_identifier_at_its_cell_in_french(client: FlaskClient, token: str, path: str, file: str,
                                                               text: str, row: int, column: str, value: str) -> None:
     before = dataset(client)

@@ -192,6 +192,7 @@ def test_an_empty_worksheet_of_a_workbook_is_refused(client: FlaskClient, tokens
     assert graph(client, network) == before
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_dry_run_refuses_sheet_tables_and_rdf_files_as_ingestion_does(client: FlaskClient,
                                                                        tokens: dict[str, str]) -> None:
     response = client.post("/api/validate", query_string={"lang": "en"}, headers=bearer(tokens["action-sociale-35"]),

@@ -86,6 +86,7 @@ def test_api_takes_french_excel_csv_and_a_libreoffice_workbook(client: FlaskClie
     assert as_body.status_code == 200, as_body.json
 
 
+@pytest.mark.live  # a dry run's process
 def test_api_refuses_a_broken_workbook_with_each_problem_once_in_the_asked_language(client: FlaskClient,
                                                                                     token: str) -> None:
     before = dataset(client)

@@ -59,6 +59,7 @@ def test_the_form_is_generated_from_the_shapes(client: FlaskClient) -> None:
     assert '<label for="project.title">Title <small>(required)</small></label>' in english
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_mistake_is_shown_beside_its_field_then_the_corrected_sheet_is_stored(client: FlaskClient,
                                                                                   token: str) -> None:
     wrong = client.post("/sheets?lang=fr", data={**filled(**{"project.startDate": "2024-13-45"}),
@@ -94,6 +95,7 @@ def test_an_unknown_credential_stores_nothing(client: FlaskClient) -> None:
     assert client.get("/api/search", query_string={"q": "fantome"}).json["total"] == 0
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_form_is_checked_as_it_is_filled_in(client: FlaskClient, token: str) -> None:
     answer = client.post("/sheets/check?lang=en", data=filled(**{"lesson.0.lessonCategory": ""}),
                          headers={"Authorization": f"Bearer {token}"})

@@ -171,6 +171,7 @@ def test_the_cli_validate_and_ingest_refuse_both(cli, client: FlaskClient,  # ty
         assert ingested.exit_code != 0 and said in ingested.output, ingested.output
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_validation_endpoint_refuses_both(client: FlaskClient, token: str) -> None:
     for key, code in (("isic:Modalities", "undeclared-term"), ("modalités", "undefined-key")):
         data, _ = with_key(dump(client), key)

@@ -18,6 +18,7 @@ from isic_graph.admin.credentials import CredentialStore
 from isic_graph.privacy import redact
 from isic_graph.store.engine import Engine
 from tests.conftest import BASE, bearer
+from tests.support import ways_in
 from tests.support.oxigraph_server import Watched
 from tests.support.stored import stored_triples
 from tests.unit import test_cli
@@ -72,9 +73,11 @@ def send(client: FlaskClient, token: str, body: str, route: str = "/api/networks
                        headers=bearer(token))
 
 
-WAYS_IN = (("POST", "/api/networks/attacker/sheets", {}), ("POST", "/api/validate", {"network": "attacker"}),
-           ("PUT", "/graph-store", {"graph": BASE + "graph/network/attacker"}),
-           ("POST", "/graph-store", {"graph": BASE + "graph/network/attacker"}))
+WAYS_IN = ways_in.split([("POST", "/api/networks/attacker/sheets", {}),
+                         ("PUT", "/graph-store", {"graph": BASE + "graph/network/attacker"}),
+                         ("POST", "/graph-store", {"graph": BASE + "graph/network/attacker"})],
+                        [("POST", "/api/validate", {"network": "attacker"})])
+Ways = tuple[tuple[str, str, dict[str, str]], ...]
 
 
 def problem(answer: TestResponse, status: int, code: str) -> dict[str, Any]:
@@ -85,10 +88,11 @@ def problem(answer: TestResponse, status: int, code: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("term", TERMS)
+@pytest.mark.parametrize("ways", WAYS_IN)
 def test_a_network_describing_a_vocabulary_term_in_any_spelling_is_refused_as_the_instances(
-        client: FlaskClient, tokens: dict[str, str], seen: Watched, term: str) -> None:
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, term: str, ways: Ways) -> None:
     before = seen.now()
-    for method, route, query in WAYS_IN:
+    for method, route, query in ways:
         for body in (f'<{term}> <http://purl.org/dc/terms/title> "Détourné"@fr .', f'<{term}> <{LABEL}> "x" .'):
             document = problem(send(client, tokens["attacker"], body, route, method, query), 422, "not-owner")
             assert document["subject"] == term and document["owner"] == BASE, document
@@ -108,12 +112,13 @@ def test_a_vocabulary_term_is_refused_in_json_ld_and_n_triples_too(client: Flask
 
 @pytest.mark.parametrize("link", LINKS)
 @pytest.mark.parametrize("target", [PROJECT, "http://www.wikidata.org/entity/Q90"])
+@pytest.mark.parametrize("ways", WAYS_IN)
 def test_an_identity_link_in_another_spelling_is_refused_naming_the_one_spelling(
-        client: FlaskClient, tokens: dict[str, str], seen: Watched, link: str, target: str) -> None:
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, link: str, target: str, ways: Ways) -> None:
     """A look-alike of owl:sameAs (or of skos:exactMatch, isic:describes…) would pass for it with its readers while
     every check reads another IRI: refused, to another's resource or not, telling the vocabulary's spelling."""
     before = seen.now()
-    for method, route, query in WAYS_IN:
+    for method, route, query in ways:
         answer = send(client, tokens["attacker"], f"<{BASE}id/project/att-x> <{link}> <{target}> .", route, method,
                       query)
         document = problem(answer, 422, "lookalike-term")
@@ -140,6 +145,7 @@ def test_a_class_in_another_spelling_is_refused_naming_the_one_spelling(client: 
     assert problem(answer, 422, "lookalike-term")["term"] == kind
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_canonical_terms_are_still_the_networks_to_use(client: FlaskClient, tokens: dict[str, str]) -> None:
     body = (f'<{BASE}id/person/att-claude> a <http://xmlns.com/foaf/0.1/Person> ; '
             '<http://xmlns.com/foaf/0.1/name> "Claude Bernard" ; '
@@ -149,12 +155,13 @@ def test_the_canonical_terms_are_still_the_networks_to_use(client: FlaskClient, 
 
 
 @pytest.mark.parametrize("iri", HOSTS)
+@pytest.mark.parametrize("ways", WAYS_IN)
 def test_an_iri_whose_host_is_none_is_refused_in_any_position(client: FlaskClient, tokens: dict[str, str],
-                                                              seen: Watched, iri: str) -> None:
+                                                              seen: Watched, iri: str, ways: Ways) -> None:
     before = seen.now()
     for body in (f'<{iri}> <{LABEL}> "x" .', f"<{BASE}id/project/att-z> <http://xmlns.com/foaf/0.1/homepage> <{iri}> .",
                  f'<{BASE}id/project/att-z> <{iri}> "x" .'):
-        for method, route, query in WAYS_IN:
+        for method, route, query in ways:
             document = problem(send(client, tokens["attacker"], body, route, method, query), 400, "bad-request")
             assert "is not an IRI this server takes" in document["detail"] and "host" in document["detail"], document
     assert before.unchanged()
@@ -249,12 +256,13 @@ def test_the_command_line_refuses_ids_differing_by_case(cli: Any, tmp_path: Path
 
 
 @pytest.mark.parametrize("first,second", [("org-t", "ORG-T"), ("Org-U", "org-u")])
-def test_a_turtle_file_naming_one_resource_in_two_cases_is_refused(client: FlaskClient, tokens: dict[str, str],
-                                                                   seen: Watched, first: str, second: str) -> None:
+@pytest.mark.parametrize("ways", WAYS_IN)
+def test_a_turtle_file_naming_one_resource_in_two_cases_is_refused(
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, first: str, second: str, ways: Ways) -> None:
     before = seen.now()
     body = (f'<{BASE}id/organisation/{first}> <{LABEL}> "A"@fr . '
             f'<{BASE}id/organisation/{second}> <{LABEL}> "A bis"@fr .')
-    for method, route, query in WAYS_IN:
+    for method, route, query in ways:
         document = problem(send(client, tokens["attacker"], body, route, method, query), 400, "bad-request")
         assert "only by case" in document["detail"] and "organisation/org-" in document["detail"], document
     assert before.unchanged()

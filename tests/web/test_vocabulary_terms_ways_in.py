@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.store.engine import Engine
 from tests.conftest import BASE, bearer
+from tests.support import ways_in
 from tests.support.oxigraph_server import Watched
 
 TERMS = ("http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/Person", "https://schema.org/Project",
@@ -43,15 +44,20 @@ def bodies(term: str) -> list[tuple[str, bytes]]:
              .encode())]
 
 
+WAYS_IN = ways_in.split([("POST", "/api/networks/demo/sheets", {}),
+                         ("PUT", "/graph-store", {"graph": BASE + "graph/network/demo"}),
+                         ("POST", "/graph-store", {"graph": BASE + "graph/network/demo"})],
+                        [("POST", "/api/validate", {"network": "demo"})])
+
+
+@pytest.mark.parametrize("ways", WAYS_IN)
 @pytest.mark.parametrize("term", TERMS)
-def test_a_network_describing_a_vocabulary_term_is_refused_on_every_way_in(client: FlaskClient, tokens: dict[str, str],
-                                                                            seen: Watched, term: str) -> None:
+def test_a_network_describing_a_vocabulary_term_is_refused_on_every_way_in(
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, term: str,
+        ways: tuple[tuple[str, str, dict[str, str]], ...]) -> None:
     before = seen.now()
     for media_type, body in bodies(term):
-        for method, route, query in (("POST", "/api/networks/demo/sheets", {}),
-                                     ("POST", "/api/validate", {"network": "demo"}),
-                                     ("PUT", "/graph-store", {"graph": BASE + "graph/network/demo"}),
-                                     ("POST", "/graph-store", {"graph": BASE + "graph/network/demo"})):
+        for method, route, query in ways:
             for lang, words in (("en", "shared vocabulary"), ("fr", "vocabulaire commun")):
                 response = client.open(route, method=method, query_string=query, data=body, content_type=media_type,
                                        headers={**bearer(tokens["demo"]), "Accept-Language": lang})
@@ -61,6 +67,7 @@ def test_a_network_describing_a_vocabulary_term_is_refused_on_every_way_in(clien
     assert before.unchanged()
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_network_still_uses_vocabulary_terms_as_types_and_properties(client: FlaskClient,
                                                                         tokens: dict[str, str]) -> None:
     body = (f'<{BASE}id/person/claude> a <http://xmlns.com/foaf/0.1/Person> ; '

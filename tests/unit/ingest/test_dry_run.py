@@ -20,11 +20,13 @@ def submission(engine: Engine, data: bytes, limit: int = 100, report_format: str
     return Submission(f"{engine.url}/query", BASE, (("sheet.ttl", data, "turtle"),), None, report_format, limit)
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_conforming_sheet_conforms(engine: Engine) -> None:
     outcome = dry_run(submission(engine, VALID.read_bytes()), 30)
     assert outcome.conforms and outcome.problems == 0 and outcome.triples > 20 and outcome.subjects > 5
 
 
+@pytest.mark.live  # a dry run's process
 def test_the_report_shows_the_first_problems_and_counts_them_all(engine: Engine) -> None:
     outcome = dry_run(submission(engine, many_problems(40), limit=7, report_format="turtle"), 30)
     assert not outcome.conforms and outcome.problems >= 40 and len(outcome.violations) == 7
@@ -34,12 +36,14 @@ def test_the_report_shows_the_first_problems_and_counts_them_all(engine: Engine)
     assert outcome.report is not None and f"the first 7 of {outcome.problems} results" in outcome.report
 
 
+@pytest.mark.live  # a dry run's process
 def test_an_error_in_the_dry_run_is_raised_as_itself(engine: Engine) -> None:
     with pytest.raises(ParseError) as refused:
         dry_run(submission(engine, b"<http://e/s> <http://e/p> ."), 30)
     assert refused.value.status == 400
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_dry_run_past_its_deadline_is_stopped(engine: Engine) -> None:
     with pytest.raises(ValidationTimeout) as stopped:
         dry_run(submission(engine, many_problems(3000)), 1)
@@ -48,6 +52,7 @@ def test_a_dry_run_past_its_deadline_is_stopped(engine: Engine) -> None:
                                                "enregistré")
 
 
+@pytest.mark.live  # a dry run's process
 def test_past_the_servers_dry_runs_at_once_the_next_waits_within_its_deadline(engine: Engine) -> None:
     runs = DryRuns(1)
     outcomes: list[BaseException] = []

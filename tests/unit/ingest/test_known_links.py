@@ -245,7 +245,7 @@ def said_did_you_mean(text: str) -> bool:
 
 
 @pytest.mark.parametrize("path", ["/api/networks/journal/sheets", "/api/networks/journal/sheets?mode=upsert",
-                                  "/api/validate?network=journal"])
+                                  pytest.param("/api/validate?network=journal", marks=pytest.mark.live)])
 def test_the_api_refuses_a_link_to_a_misspelt_lesson(client: FlaskClient, journal: dict[str, str], path: str) -> None:
     answer = client.post(path, data=TYPO_TURTLE, headers={**journal, "Content-Type": "text/turtle"})
     problem = answer.get_json()

@@ -185,6 +185,7 @@ def test_rows_that_repeat_a_known_resources_identity_are_references(client: Flas
     refused(post(client, tokens["attacker"], "attacker", f'<{rennes}> rdfs:comment "a note" .'), rennes)
 
 
+@pytest.mark.live  # a dry run's process
 def test_a_dry_run_as_a_network_reports_what_it_does_not_own(client: FlaskClient, tokens: dict[str, str]) -> None:
     body = f'<{PROJECT}> <http://purl.org/dc/terms/title> "PWNED"@fr .'
     credential = {"Authorization": f"Bearer {tokens['attacker']}"}

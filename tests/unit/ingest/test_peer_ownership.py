@@ -87,11 +87,17 @@ def test_a_network_may_not_describe_a_registered_peers_iris_before_its_first_har
     for method in (client.put, client.post):
         refused(method("/graph-store", query_string=graph, data=body, content_type="text/turtle",
                        headers=bearer(token)), spelling)
-    refused(client.post("/api/validate", query_string={"network": "attacker"}, data=body, content_type="text/turtle",
-                        headers=bearer(token)), spelling)
     assert nothing_about_the_space(app)
     assert ownership.owner_of(services(app).store, services(app).graphs, spelling) == ownership.peer(
         services(app).graphs, "canary")
+
+
+@pytest.mark.live  # a dry run's process
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_the_check_refuses_a_registered_peers_iris_before_its_first_harvest(
+        client: FlaskClient, tokens: dict[str, str], registered: Path, spelling: str) -> None:
+    refused(client.post("/api/validate", query_string={"network": "attacker"}, data=turtle(spelling),
+                        content_type="text/turtle", headers=bearer(tokens["attacker"])), spelling)
 
 
 def test_attaching_a_sheet_or_a_lesson_to_a_peers_resource_is_refused(client: FlaskClient, tokens: dict[str, str],
