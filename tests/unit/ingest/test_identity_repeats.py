@@ -99,11 +99,11 @@ WAYS = ["replace", "upsert", "put", "post", "validate"]
 WAYS_IN = ways_in.split(WAYS[:-1], WAYS[-1:])
 # each variant through one way in, the ways taken in turn: every way meets variants of every owner (one check reads
 # them all), without sending each variant five times; the check's are live (its dry run's process)
-CASES = [pytest.param(subject, kind, prop, literal, owner, how, marks=[pytest.mark.live] if how == "validate" else [])
-         for i, (subject, kind, prop, literal, owner) in enumerate(
-             (subject, kind, prop, literal, owner) for subject, kind, prop, text, tag, owner, _ in OWNED
-             for literal in variants(text, tag))
-         for how in [WAYS[i % len(WAYS)]]]
+CASES = [pytest.param(*case, how, marks=pytest.mark.live if how == "validate" else ())
+         for i, case in enumerate((subject, kind, prop, literal, owner)
+                                  for subject, kind, prop, text, tag, owner, _ in OWNED
+                                  for literal in variants(text, tag))
+         for how in (WAYS[i % len(WAYS)],)]
 
 
 @pytest.mark.parametrize("ways", WAYS_IN)
