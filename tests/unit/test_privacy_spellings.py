@@ -20,7 +20,6 @@ from flask.testing import FlaskClient
 from pyoxigraph import Literal, RdfFormat, parse
 from stdnum import iban as iban_number
 from stdnum import numdb
-from werkzeug.test import TestResponse
 
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.admin.reference import load_reference
@@ -200,20 +199,9 @@ def hidden(value: str, answer: str) -> bool:
 def test_the_api_the_graph_store_and_the_dry_run_refuse_it_and_store_nothing(kind: str, value: str,
                                                                             client: FlaskClient, token: str,
                                                                             ways: tuple[str, ...]) -> None:
-    body, graph = sheet(value), {"graph": BASE + "graph/network/demo"}
+    body = sheet(value)
     before = dataset(client)
-
-    def sent(way: str) -> TestResponse:
-        if way in ("replace", "upsert"):
-            return client.post("/api/networks/demo/sheets", query_string={"mode": way}, data=body,
-                               content_type="text/turtle", headers=bearer(token))
-        if way == "validate":
-            return client.post("/api/validate", query_string={"network": "demo"}, data=body,
-                               content_type="text/turtle", headers=bearer(token))
-        return client.open("/graph-store", method=way.upper(), query_string=graph, data=body,
-                           content_type="text/turtle", headers=bearer(token))
-
-    answers = [sent(way) for way in ways]
+    answers = [ways_in.sent(client, token, "demo", body, way) for way in ways]
     for answer in answers:
         assert answer.status_code == 422, answer.get_data(as_text=True)
         assert answer.json is not None and any(v["value"] == f"*** ({kind})" for v in answer.json["violations"])

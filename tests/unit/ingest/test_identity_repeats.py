@@ -83,16 +83,7 @@ def owned(app: Flask) -> None:
 
 
 def send(client: FlaskClient, token: str, turtle: str, how: str) -> TestResponse:
-    body = PREFIXES + turtle
-    if how in ("replace", "upsert"):
-        return client.post("/api/networks/attacker/sheets", query_string={"mode": how}, data=body,
-                           content_type="text/turtle", headers=bearer(token))
-    if how == "validate":
-        return client.post("/api/validate", query_string={"network": "attacker"}, data=body,
-                           content_type="text/turtle", headers=bearer(token))
-    method = client.put if how == "put" else client.post
-    return method("/graph-store", query_string={"graph": BASE + "graph/network/attacker"}, data=body,
-                  content_type="text/turtle", headers=bearer(token))
+    return ways_in.sent(client, token, "attacker", PREFIXES + turtle, how)
 
 
 WAYS = ["replace", "upsert", "put", "post", "validate"]
