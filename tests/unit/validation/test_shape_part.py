@@ -8,7 +8,7 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from isic_graph.validation.personal import SH
-from isic_graph.validation.shape_part import ShapeParts
+from isic_graph.validation.shape_part import NON_VALIDATING, ShapeParts
 from isic_graph.validation.validator import Validator
 
 ISIC = Namespace("https://w3id.org/isic/ontology#")
@@ -50,7 +50,21 @@ def test_the_part_holds_every_node_reached_from_its_shapes_blank_lists_included(
     subjects = set(validator.shapes.subjects())
     for _, _, value in part:
         if isinstance(value, (URIRef, BNode)) and value in subjects:
-            assert set(validator.shapes.triples((value, None, None))) <= set(part), value
+            assert {t for t in validator.shapes.triples((value, None, None))
+                    if isinstance(value, BNode) or t[1] not in NON_VALIDATING} <= set(part), value
+
+
+def test_the_part_leaves_out_names_descriptions_and_groups_of_named_shapes_and_keeps_the_messages(
+        validator: Validator) -> None:
+    """What only people read (SHACL's non-validating characteristics, labels, comments) of a shape named by an IRI
+    is not pySHACL's to read; the messages of the results are, and all of a blank-node shape (a report copies it)."""
+    part = ShapeParts(validator.shapes).for_data(data((EX.p, RDF.type, ISIC.Project)))
+    said = {SH.name, SH.description, SH.order, SH.group, RDFS.label, RDFS.comment}
+    assert not [t for t in part if isinstance(t[0], URIRef) and t[1] in said]
+    assert [t for t in part if isinstance(t[0], BNode) and t[1] == SH.name]
+    assert set(part.objects(None, SH.message)) and set(part.objects(None, SH.path)) and set(part.objects(None,
+                                                                                                         SH.severity))
+    assert not set(part.subjects(RDF.type, SH.PropertyGroup))  # reached through sh:group alone
 
 
 def test_the_part_binds_the_prefixes_of_the_shapes_graph(validator: Validator) -> None:
