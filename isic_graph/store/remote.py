@@ -101,6 +101,7 @@ def engine_failure(status: int, detail: str) -> IsicError:
     return EngineFailed(f"the query engine answered HTTP {status}: {detail}")
 
 
+INDEXED_GRAPHS = "SELECT ?g WHERE { GRAPH ?g {} FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } } ORDER BY ?g"
 CUT_WRITE = ("la base n'a pas pu être jointe, ou a cessé de répondre pendant cette écriture : l'écriture a été "
              "appliquée en entier ou pas du tout ; renvoyez-la dans un instant")
 
@@ -260,6 +261,17 @@ class RemoteStore(Store):
                     yield
                 finally:
                     self._depth -= 1
+
+    def graph_names(self) -> list[str]:
+        """The graphs holding a triple. Any SPARQL server lists them from every quad it holds (Store.graph_names);
+        the supervised engine, an Oxigraph, from its index of graphs (SPARQL's `GRAPH ?g {}`, which Virtuoso and
+        RDF4J answer with nothing), each asked for a triple, as a graph emptied by CLEAR stays in that index: a
+        listing then reads a few rows instead of the whole store (8 ms against 0.07 ms on the samples' 14,000
+        quads), at each start of the server among others."""
+        if self.engine is None:
+            return super().graph_names()
+        rows = self.select(INDEXED_GRAPHS).rows
+        return [row["g"].value for row in rows]
 
     def graph_triples(self, graph: str) -> list[Triple]:
         if self.gsp_url:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pyoxigraph import RdfFormat
 
@@ -10,6 +12,8 @@ from isic_graph.errors import StoreError, StoreLocked, StoreUnavailable, UsageEr
 from isic_graph.store import open_store
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.store.engine import Engine
+from isic_graph.store.remote import RemoteStore
 
 G = "http://example.org/g"
 
@@ -139,3 +143,23 @@ def test_an_ask_answered_as_a_table_is_sent_on_as_a_boolean(content_type: str, t
     assert boolean_body(table, content_type) == expected
     assert boolean_body(b'{"head": {}, "boolean": true}', "application/sparql-results+json") == \
         b'{"head": {}, "boolean": true}'
+
+
+def test_the_engine_lists_the_graphs_holding_a_triple_as_any_sparql_server_lists_them(tmp_path: Path) -> None:
+    """The store of the server's own engine lists the graphs from the engine's index of them, not from every quad;
+    the graphs a CLEAR or a DELETE emptied, which stay in that index, are left out, as a SPARQL server's listing of
+    the graphs its quads name leaves them out."""
+    engine = Engine(tmp_path / "store")
+    engine.start()
+    try:
+        urls = (f"{engine.url}/query", f"{engine.url}/update", None)
+        own, any_server = RemoteStore(*urls, timeout=30, engine=engine), RemoteStore(*urls, timeout=30)
+        own.update("INSERT DATA { GRAPH <urn:x:b> { <urn:x:s> <urn:x:p> 1 } GRAPH <urn:x:a> { <urn:x:s> <urn:x:p> 2 } "
+                   "GRAPH <urn:x:c> { <urn:x:s> <urn:x:p> 3 } GRAPH <urn:x:d> { <urn:x:s> <urn:x:p> 4 } }")
+        own.update("CLEAR GRAPH <urn:x:c>")
+        own.update("DELETE DATA { GRAPH <urn:x:d> { <urn:x:s> <urn:x:p> 4 } }")
+        indexed = {row["g"].value for row in own.select("SELECT ?g WHERE { GRAPH ?g {} }").rows}
+        assert {"urn:x:c", "urn:x:d"} <= indexed  # what the listing must leave out is there to be left out
+        assert own.graph_names() == any_server.graph_names() == ["urn:x:a", "urn:x:b"]
+    finally:
+        engine.stop()
