@@ -23,7 +23,7 @@ from isic_graph.rdf import resources
 from isic_graph.rdf.iris import lookalike_key, scheme_blind
 from isic_graph.rdf.namespaces import ISIC, OWL, RDF_TYPE, RDFS
 from isic_graph.rdf.vocabularies import is_vocabulary_term
-from isic_graph.store.results import term_value
+from isic_graph.store.results import Term, term_value
 from isic_graph.validation.validator import Issue
 
 SH_TARGET_CLASS = "http://www.w3.org/ns/shacl#targetClass"
@@ -192,19 +192,32 @@ def _instance_as_property(batch: Batch, subject: str, value: str) -> InstanceAsP
 
 
 def unknown_classes(batch: Batch) -> list[Issue]:
-    """The subjects the batch types with no class the shapes know: one issue for each, naming its classes and those
-    it may use. (A subject without any class is untyped's: ingestion.untyped.)"""
-    types: dict[str, list[str]] = {}
+    """The subjects the batch types with no class the shapes know, or with a text (`a "Projet"`: a class is an IRI,
+    which a person writing Turtle by hand may not know): one issue for each, naming its classes and those it may
+    use. (A subject without any class is untyped's: ingestion.untyped; a blank node as a class is made an IRI of
+    the instance when the batch is read, and refused as such: InstanceAsClass.)"""
+    types: dict[str, list[Term]] = {}
     for t in batch.triples:
-        if t.predicate.value == RDF_TYPE:
-            types.setdefault(term_value(t.subject), []).append(term_value(t.object))
+        if t.predicate.value == RDF_TYPE and not isinstance(t.object, Triple):  # (triple terms are refused on reading)
+            types.setdefault(term_value(t.subject), []).append(t.object)
     known = known_classes()
     issues = []
     for subject, classes in sorted(types.items()):
-        if any(c in known for c in classes):
+        texts = sorted((c for c in classes if isinstance(c, Literal)), key=str)
+        if texts:
+            said = ", ".join(map(str, texts))
+            issues.append(Issue(subject, RDF_TYPE, texts[0], {
+                "en": f"This resource's class is written as a text ({said}), where a class is an IRI: give it one "
+                      f"of the classes of the ontology or that the shapes check: {usable()}.",
+                "fr": f"La classe de cette ressource est écrite comme un texte ({said}), alors qu'une "
+                      f"classe est une IRI : donnez-lui une des classes de l'ontologie ou que vérifient les formes : "
+                      f"{usable()}."}, KNOWN_CLASS_COMPONENT))
             continue
-        named = ", ".join(shown(c) for c in sorted(classes))
-        issues.append(Issue(subject, RDF_TYPE, NamedNode(sorted(classes)[0]), {
+        if any(term_value(c) in known for c in classes):
+            continue
+        first = min(classes, key=term_value)
+        named = ", ".join(shown(value) for value in sorted(term_value(c) for c in classes))
+        issues.append(Issue(subject, RDF_TYPE, first if isinstance(first, NamedNode) else None, {
             "en": f"This resource's class ({named}) is none the shapes check: its content would be published "
                   f"unchecked. Give it one of the classes of the ontology or that the shapes check: {usable()}.",
             "fr": f"La classe de cette ressource ({named}) n'est aucune de celles que vérifient les formes : son "

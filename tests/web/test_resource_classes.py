@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import BASE, bearer
+from tests.support.ways_in import sent, split
 
 NETWORK = "action-sociale-35"
 GRAPH = f"{BASE}graph/network/{NETWORK}"
@@ -199,3 +200,64 @@ def test_a_class_declared_by_the_network_is_refused_for_want_of_a_known_class(cl
     answer = send(client, token, body, "text/turtle", dry_run=True)
     assert answer.status_code == 422
     assert any(v["focusNode"] == "http://ex.org/C" for v in answer.get_json()["violations"])
+
+
+PROJECT = "https://w3id.org/isic/ontology#Project"
+TEXTS = ['"Projet"', '"Projet"@fr', f'"Projet"^^<{PROJECT}>', '"https://w3id.org/isic/ontology#Project"']
+
+
+@pytest.mark.parametrize("known", [False, True], ids=["alone", "beside-a-known-class"])
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("ways", split(["replace", "upsert", "put", "post"], ["validate"]))
+def test_a_type_written_as_a_text_is_refused_naming_the_resource_and_what_to_write(
+        client: FlaskClient, token: str, text: str, known: bool, ways: tuple[str, ...]) -> None:
+    """A class is an IRI: a text or a typed literal given as a resource's type (`a "Projet"`, as a person writing
+    Turtle by hand may, even the class's IRI in quotes) is refused with the classes to use, even beside a class the
+    shapes check, every way in, in English and French; nothing is stored. (It was a 500, and the check's process
+    died.)"""
+    subject = f"{BASE}id/project/atk-typed"
+    classes = f"<{PROJECT}>, {text}" if known else text
+    body = f'<{subject}> a {classes} ; <{TITLE}> "Atelier"@fr .\n'
+    before = everything(client)
+    for way in ways:
+        answer = sent(client, token, NETWORK, body, way)
+        assert answer.status_code == 422, (way, answer.get_data(as_text=True)[:800])
+        problem = answer.get_json()
+        assert problem["code"] == "validation-failed", (way, problem)
+        found = [v for v in problem["violations"] if v["focusNode"] == subject and v["path"] == RDF_TYPE]
+        assert found, (way, problem)
+        assert "as a text" in found[0]["message"]["en"] and "isic:Project" in found[0]["message"]["en"]
+        assert "comme un texte" in found[0]["message"]["fr"] and "isic:Project" in found[0]["message"]["fr"]
+        assert everything(client) == before
+
+
+@pytest.mark.parametrize("kind", ["[]", "_:kind", "[ a <http://ex.org/Kind> ]"])
+@pytest.mark.parametrize("ways", split(["replace", "upsert", "put", "post"], ["validate"]))
+def test_a_blank_node_as_a_type_is_refused_as_a_resource_of_the_instance(client: FlaskClient, token: str, kind: str,
+                                                                        ways: tuple[str, ...]) -> None:
+    """A blank node given as a class is named under the resource it describes when the submission is read (as
+    every blank node is), so it is refused as an IRI of the instance used as a class; nothing is stored."""
+    subject = f"{BASE}id/project/atk-typed"
+    body = f'<{subject}> a <{PROJECT}>, {kind} ; <{TITLE}> "Atelier"@fr .\n'
+    before = everything(client)
+    for way in ways:
+        answer = sent(client, token, NETWORK, body, way)
+        assert answer.status_code == 422, (way, answer.get_data(as_text=True)[:800])
+        problem = answer.get_json()
+        assert problem["code"] == "instance-as-class" and problem["subject"] == subject, (way, problem)
+        assert everything(client) == before
+
+
+@pytest.mark.parametrize("value", ["Projet", {"@value": "Projet", "@language": "fr"}, {"@value": PROJECT}])
+def test_a_type_written_as_a_text_in_json_ld_is_refused(client: FlaskClient, token: str, value: Any) -> None:
+    """JSON-LD's @type is an IRI; rdf:type written as a key takes a text as any key does."""
+    subject = f"{BASE}id/project/atk-typed"
+    body = json.dumps({"@id": subject, "@type": PROJECT, RDF_TYPE: value,
+                       TITLE: {"@value": "Atelier", "@language": "fr"}}).encode()
+    before = everything(client)
+    answer = send(client, token, body, "application/ld+json", lang="fr")
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
+    problem = answer.get_json()
+    assert [v for v in problem["violations"] if v["focusNode"] == subject and v["path"] == RDF_TYPE
+            and "comme un texte" in v["message"]["fr"]], problem
+    assert everything(client) == before
