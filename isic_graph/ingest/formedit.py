@@ -18,6 +18,7 @@ from isic_graph.sparql.terms import iri, iris
 from isic_graph.store.base import Store
 
 CHUNK = 200
+GENID = "#genid-"
 
 
 def kept(store: Store, graph: str, form: SheetTriples) -> list[Triple]:
@@ -27,20 +28,35 @@ def kept(store: Store, graph: str, form: SheetTriples) -> list[Triple]:
     subjects = sorted({s for s, _, _ in form.covered})
     found = []
     for start in range(0, len(subjects), CHUNK):
+        chunk = set(subjects[start:start + CHUNK])
+        # the resources by the graph's index; their `#genid-` nodes in one pass over the graph (a filter joined with
+        # the resources read the graph once for each of them)
         rows = store.select(
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?r {{ {iris(subjects[start:start + CHUNK])} }} GRAPH {iri(graph)} "
-            f'{{ ?s ?p ?o }} FILTER(?s = ?r || STRSTARTS(STR(?s), CONCAT(STR(?r), "#genid-"))) }}').rows
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri(graph)} {{ {{ VALUES ?s {{ {iris(sorted(chunk))} }} ?s ?p ?o }} "
+            f'UNION {{ ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "{GENID}")) }} }} }}').rows
         for row in rows:
             s, p, o = row["s"], row["p"], row["o"]
             if not isinstance(s, NamedNode) or not isinstance(p, NamedNode) or isinstance(o, BlankNode):
                 continue  # the store skolemises blank nodes: none to keep
+            if s.value not in chunk and not _node_of(s.value, chunk):
+                continue
             if (s.value, p.value) in whole:
                 continue
             if (s.value, p.value) in texts and isinstance(o, Literal) and \
                     (o.language or texts[(s.value, p.value)]) == texts[(s.value, p.value)]:
                 continue
             found.append(Triple(s, p, o))
-    return found
+    return list(dict.fromkeys(found))  # a resource whose IRI holds `#genid-` comes in both parts
+
+
+def _node_of(value: str, resources: set[str]) -> bool:
+    """Whether an IRI is a `#genid-` node of one of the resources (`{resource}#genid-…`)."""
+    at = value.find(GENID)
+    while at >= 0:
+        if value[:at] in resources:
+            return True
+        at = value.find(GENID, at + 1)
+    return False
 
 
 def merged(store: Store, graph: str, form: SheetTriples) -> list[Triple]:
