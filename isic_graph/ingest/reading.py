@@ -306,14 +306,16 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
     dropped: list[str] = []
 
     def on_dropped(key: Any) -> None:
-        if isinstance(key, str) and not key.startswith("@") and key not in dropped:  # `@…`: reserved, ignored
+        if isinstance(key, str) and key not in dropped:  # (`@foo`, no keyword: JSON-LD ignores it, and its value)
             dropped.append(key)
 
     try:
-        pyld.expand(json.loads(data), {"documentLoader": document_loader, "base": base_iri},
-                    on_property_dropped=on_dropped)
+        expanded = pyld.expand(json.loads(data), {"documentLoader": document_loader, "base": base_iri},
+                               on_property_dropped=on_dropped)
     except Exception:  # noqa: BLE001 — the document's own error (pyld also fails on some with KeyError…, as on
         return  # {"@context": {"@id": null, "@language": null}}): pyoxigraph reads it next, and says it in its words
+    if not dropped:
+        dropped += _keyword_like(json.loads(data)) or _dropped_when_made_rdf(name, expanded)
     if not dropped:
         return
     key = dropped[0]
@@ -334,6 +336,75 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
                        fr=f"{name} : la clé « {shown} »{more_fr} n'est ni un terme du contexte JSON-LD ni une IRI : "
                           f"sa valeur serait perdue{hint_fr} Écrivez un terme du contexte ({CONTEXT_IRI}) ou une IRI "
                           "complète ; rien n'a été enregistré")
+
+
+def _keyword_like(tree: Any) -> list[str]:
+    """The keys written as a keyword that JSON-LD 1.1 does not define (`@foo`, `@Titre`), outside contexts:
+    expansion ignores them and their values, without calling them dropped."""
+    from pyld import jsonld as pyld
+
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key.startswith("@") and key not in pyld.KEYWORDS and key not in found:
+                    found.append(key)
+                if key != "@context":
+                    walk(value)
+
+    walk(tree)
+    return found
+
+
+def _dropped_when_made_rdf(name: str, expanded: Any) -> list[str]:
+    """What the expanded document holds that making RDF of it drops without a word: the keys that are blank node
+    identifiers (`_:p`, a property RDF has no place for; returned, to be refused as undefined keys), and, refused
+    here, a node or a class named by no absolute IRI (a relative `@id` once `@base` is null, `"@type": "@json"` on a
+    node) and a text whose language tag is none (`"@language": "pas une langue"`), each as the reader checks it."""
+    keys: list[str] = []
+
+    def refuse(what_en: str, what_fr: str, value: str) -> None:
+        raise ParseError(f"{name}: {what_en} {_shown(value, 80)!r} would be dropped when the document is read as RDF; "
+                         "nothing was stored",
+                         f"{name} : {what_fr} « {_shown(value, 80)} » serait perdu à la lecture du document en RDF ; "
+                         "rien n'a été enregistré")
+
+    def named(value: Any, what_en: str, what_fr: str) -> None:
+        if isinstance(value, str) and not value.startswith("_:"):
+            try:
+                NamedNode(value)
+            except ValueError:
+                refuse(what_en + " (no absolute IRI)", what_fr + " (pas une IRI absolue)", value)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+            return
+        if not isinstance(node, dict):
+            return
+        if "@value" in node:
+            if isinstance(node.get("@language"), str):
+                try:
+                    Literal("", language=node["@language"])
+                except ValueError:
+                    refuse("the language tag", "l'étiquette de langue", node["@language"])
+            return
+        named(node.get("@id"), "the node", "le nœud")
+        for cls in node.get("@type", []) if isinstance(node.get("@type"), list) else []:
+            named(cls, "the class", "la classe")
+        for key, value in node.items():
+            if key.startswith("_:") and key not in keys:
+                keys.append(key)
+            if key != "@value":
+                walk(value)
+
+    walk(expanded)
+    return keys
 
 
 def _plain_key(key: str) -> str:

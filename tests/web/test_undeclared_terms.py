@@ -178,3 +178,38 @@ def test_the_validation_endpoint_refuses_both(client: FlaskClient, token: str) -
         response = client.post(f"/api/validate?network={NETWORK}", data=data, content_type="application/ld+json",
                                headers=bearer(token))
         assert response.status_code == 422 and response.json["code"] == code, response.json
+
+
+@pytest.mark.parametrize("key", ["_:p", "@foo", "@Titre"])
+def test_a_blank_node_or_a_keyword_like_key_is_refused_naming_it(client: FlaskClient, token: str, key: str) -> None:
+    """A key JSON-LD has no property for (a blank node identifier: RDF has no such property; `@foo`, no keyword)
+    loses its value as `titel` does: refused the same way, whether the key is alone or beside the whole dump."""
+    before = network_graph(client)
+    data, _ = with_key(dump(client), key)
+    for body in (data, json.dumps({"@id": "http://localhost:5000/id/project/les-incompris", key: "x"}).encode()):
+        response = sent(client, token, body, f"{NETWORK}.jsonld", dry_run=False)
+        assert response.status_code == 422, response.json
+        assert response.json["code"] == "undefined-key" and response.json["key"] == key
+        assert f"la clé « {key} »" in response.json["detail"]
+    assert network_graph(client) == before
+
+
+@pytest.mark.parametrize("extra, said", [
+    ({"description": {"pas une langue": "Résumé"}}, "« pas une langue »"),
+    ({"http://purl.org/dc/terms/description": {"@value": "Résumé", "@language": "en-a"}}, "« en-a »"),
+    ({"@type": ["Project", "@json"]}, "« @json »"),
+    ({"partnership": {"@id": "relative/partner", "label": "x"}, "@context": {"@base": None}}, "« relative/partner »"),
+])
+def test_what_reading_as_rdf_would_drop_is_refused_naming_it(client: FlaskClient, token: str, extra: dict[str, Any],
+                                                             said: str) -> None:
+    """A text whose language tag is none, a class or a node named by no absolute IRI: the reader drops the
+    statement without a word; it is refused, in the sender's language, naming the value."""
+    before = network_graph(client)
+    document = json.loads(dump(client))
+    project = next(node for node in document["@graph"] if node.get("type") == "Project")
+    project.update(extra)
+    for lang, words in (("fr", "serait perdu"), ("en", "would be dropped")):
+        response = sent(client, token, json.dumps(document).encode(), f"{NETWORK}.jsonld", dry_run=False, lang=lang)
+        assert response.status_code == 400 and response.json["code"] == "parse-error", response.json
+        assert words in response.json["detail"] and said.strip("« »") in response.json["detail"], response.json
+    assert network_graph(client) == before
