@@ -25,12 +25,14 @@ def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
                          "la requête multipart ne nomme pas de séparateur (Content-Type: multipart/form-data; "
                          "boundary=…) : laissez le client la construire (curl -F files=@sheet.ttl, le formulaire d'un "
                          "navigateur)")
-    unknown = sorted(name for name in request.form if name not in fields)
+    unknown = sorted((name for name in request.form if name not in fields), key=str)  # a part may have no name
     if unknown:
-        raise UsageError(f"the part(s) {', '.join(repr(n) for n in unknown)} are not files; send each document "
-                         "as a file part (curl -F files=@sheet.ttl)",
-                         f"les parties {', '.join(repr(n) for n in unknown)} ne sont pas des fichiers ; envoyez chaque "
-                         "document comme un fichier (curl -F files=@sheet.ttl)")
+        en = ", ".join(repr(n) if n else "a part with no name" for n in unknown)
+        fr = ", ".join(repr(n) if n else "une partie sans nom" for n in unknown)
+        raise UsageError(f"the part(s) {en} are not files; send each document as a file part (curl -F "
+                         "files=@sheet.ttl)",
+                         f"les parties {fr} ne sont pas des fichiers ; envoyez chaque document comme un fichier "
+                         "(curl -F files=@sheet.ttl)")
     documents = []
     for field, file in request.files.items(multi=True):
         data = file.read()

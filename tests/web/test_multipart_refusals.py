@@ -95,3 +95,18 @@ def test_a_look_alike_of_a_managed_graph_is_no_graph_for_the_administrators_load
                                content_type="text/turtle", headers=bearer(ADMIN))
         assert response.status_code == 403 and "managed by isic-graph" in response.get_json()["detail"], \
             (method, response.get_json())
+
+
+@pytest.mark.parametrize("heads", [[b"Content-Disposition: ;;;=="], [b"Content-Disposition: form-data"],
+                                   [b"Content-Disposition: form-data", b'Content-Disposition: form-data; name="note"']])
+@pytest.mark.parametrize("route", ["/api/networks/demo/sheets", "/api/validate?network=demo"])
+def test_a_text_part_with_no_name_is_refused_as_a_part_with_no_name(client: FlaskClient, tokens: dict[str, str],
+                                                                    heads: list[bytes], route: str) -> None:
+    """Beside a file, a part that is no file and has no name (or a malformed Content-Disposition) is named as such,
+    never as Python's None, alone or beside a named text part."""
+    data = body([(FILE, TTL), *((head, b"x") for head in heads)])
+    for lang, words in (("en", "a part with no name"), ("fr", "une partie sans nom")):
+        response = client.post(route, data=data, headers={**bearer(tokens["demo"]), "Accept-Language": lang,
+                                                          "Content-Type": "multipart/form-data; boundary=XyZ"})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and words in text and "None" not in text, text[:300]
