@@ -37,6 +37,7 @@ from isic_graph.store.results import term_value
 from isic_graph.validation.validator import Location
 
 MAX_NAME = 255  # characters of a file's name: what file systems allow
+BOM = "\ufeff".encode()  # a byte-order mark in UTF-8
 HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))  # control, format (invisible), unassigned characters
 
 
@@ -112,7 +113,8 @@ def _read(doc: Document, base_iri: str, limits: DocumentLimits) -> Iterator[Trip
                          "du N-Triples ou du JSON-LD (le graphe est celui du réseau)")
     text = _check_text(doc, limits)
     jsonld = doc.format.name == "jsonld"
-    data = _inline_contexts(doc.name, text, limits) if jsonld else doc.data
+    # a byte-order mark (Notepad's, LibreOffice's UTF-8 with BOM) is no character of the text: read without it
+    data = _inline_contexts(doc.name, text, limits) if jsonld else doc.data.removeprefix(BOM)
     if jsonld:
         _check_keys(doc.name, data, base_iri)
     yield from read_stream(doc.name, doc.format, data, base_iri, limits, positions=not jsonld)

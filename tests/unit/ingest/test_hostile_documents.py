@@ -422,3 +422,24 @@ def test_the_web_api_refuses_hostile_submissions_and_stores_nothing(app: Flask, 
     assert not any(leak in body for leak in (*LEAKS, services(app).settings.store_url or "-"))
     assert dataset(client) == before
     assert listener.connections == 0
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.ttl", '@prefix ex: <http://ex.org/> .\nex:s ex:p "v"@fr .\n'),
+    ("a.nt", '<http://ex.org/s> <http://ex.org/p> "v"@fr .\n'),
+    ("a.jsonld", '{"@id": "http://ex.org/s", "http://ex.org/p": {"@value": "v", "@language": "fr"}}'),
+])
+def test_a_byte_order_mark_is_read_as_the_editor_wrote_it_not_as_a_character(name: str, text: str) -> None:
+    """Notepad and LibreOffice may save UTF-8 with a byte-order mark: the file reads as without it (a Turtle file
+    was refused, quoting an invisible U+FEFF as its first subject), and a fault's column is the one the editor
+    shows."""
+    plain = read_batch([Document(name, text.encode(), format_for_path(name))], BASE).triples
+    marked = read_batch([Document(name, b"\xef\xbb\xbf" + text.encode(), format_for_path(name))], BASE).triples
+    assert plain and marked == plain
+    if name != "a.jsonld":
+        faults = []
+        for data in (b"<http://ex.org/s> b c .", b"\xef\xbb\xbf<http://ex.org/s> b c ."):
+            with pytest.raises(ParseError) as fault:
+                read_batch([Document(name, data, format_for_path(name))], BASE)
+            faults.append(fault.value.message)
+        assert faults[0] == faults[1] and "line 1, column 19" in faults[1], faults
