@@ -17,7 +17,7 @@ from isic_graph.web.auth import require_credential, require_network
 from isic_graph.web.negotiation import language
 from isic_graph.web.problems import from_error
 from isic_graph.web.services import services
-from isic_graph.web.uploads import uploaded_documents
+from isic_graph.web.uploads import body_document, uploaded_documents
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 REPORTS = {f.media_type: f for f in formats_for(REPORT)}  # the W3C SHACL report, for clients that ask for it
@@ -116,7 +116,7 @@ def documents_from_request() -> list[Document]:
         name = table if table.endswith(".csv") else f"{table}.csv"
     else:
         name = f"body{fmt.extension}"
-    return [Document(name, request.get_data(), fmt)]
+    return [body_document(name, fmt)]
 
 
 def _mode(documents: list[Document]) -> Mode:

@@ -31,6 +31,7 @@ from isic_graph.web.api import refusal
 from isic_graph.web.auth import require_admin, require_network
 from isic_graph.web.negotiation import negotiate
 from isic_graph.web.services import services
+from isic_graph.web.uploads import body_document
 
 blueprint = Blueprint("graph_store", __name__)
 
@@ -199,7 +200,7 @@ def _body_document() -> Document:
                                 fr=f"le format {request.mimetype} n'est pas accepté pour un graphe (il en porte "
                                    "plusieurs, ou n'est pas du RDF lu ici) : envoyez du Turtle, du N-Triples ou du "
                                    "JSON-LD")
-    return Document(f"body{fmt.extension}", request.get_data(), fmt)
+    return body_document(f"body{fmt.extension}", fmt)
 
 
 def _network_of(graph: str) -> str | None:

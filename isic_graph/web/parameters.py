@@ -72,6 +72,22 @@ def check_utf8() -> None:
         _utf8(request.get_data(cache=True), "form", "le formulaire")
 
 
+def check_coding() -> None:
+    """Refuse a body sent with a content coding (`Content-Encoding: gzip`, deflate…): bodies are read as they come,
+    never decompressed, so a compressed one was read as text and refused as invalid UTF-8, blaming a file that is
+    fine (415, as RFC 9110 section 15.5.16 has it for a coding the server does not take)."""
+    coding = request.headers.get("Content-Encoding", "").strip().lower()
+    if coding not in ("", "identity"):
+        raise UnsupportedFormat(f"bodies are read as sent, not decompressed: send the file without Content-Encoding "
+                                f"(here {_shown(coding)})",
+                                fr=f"le corps d'une requête est lu tel quel, sans décompression : envoyez le fichier "
+                                   f"sans Content-Encoding (ici {_shown(coding)})")
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
 def _utf8(encoded: bytes, what: str, quoi: str) -> None:
     try:
         unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
@@ -84,6 +100,7 @@ def _utf8(encoded: bytes, what: str, quoi: str) -> None:
 def register(app: Flask) -> None:
     @app.before_request
     def one_value_each() -> None:
+        check_coding()
         check_utf8()
         name = given_twice()
         if name is not None:

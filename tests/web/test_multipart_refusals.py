@@ -110,3 +110,72 @@ def test_a_text_part_with_no_name_is_refused_as_a_part_with_no_name(client: Flas
                                                           "Content-Type": "multipart/form-data; boundary=XyZ"})
         text = response.get_data(as_text=True)
         assert response.status_code == 400 and words in text and "None" not in text, text[:300]
+
+
+GRAPH = "http://localhost:5000/graph/network/demo"
+NT = '<http://localhost:5000/id/project/x> <http://www.w3.org/2000/01/rdf-schema#comment> "café" .\n'
+
+
+def stored(client: FlaskClient) -> bytes:
+    return client.get("/dumps/isic-graph.nq.gz").data
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "gzip, identity", "x-gzip"])
+@pytest.mark.parametrize(("method", "route"), [
+    ("POST", "/api/networks/demo/sheets"), ("PUT", f"/graph-store?graph={GRAPH}"),
+    ("POST", f"/graph-store?graph={GRAPH}"), ("POST", "/update"), ("POST", "/sparql")])
+def test_a_compressed_body_is_refused_saying_to_send_it_as_it_is(client: FlaskClient, tokens: dict[str, str],
+                                                                 coding: str, method: str, route: str) -> None:
+    """A body sent compressed (`curl --data-binary @x.ttl.gz -H 'Content-Encoding: gzip'`) is not read as text and
+    refused as invalid UTF-8 (blaming a file that is fine): 415, naming Content-Encoding; nothing is stored."""
+    import gzip
+
+    before = stored(client)
+    token = ADMIN if route in ("/update", "/sparql") else tokens["demo"]
+    kind = {"/update": "application/sparql-update", "/sparql": "application/sparql-query"}.get(route,
+                                                                                              "application/n-triples")
+    text = {"/update": "CLEAR ALL", "/sparql": "ASK {}"}.get(route, NT)
+    for lang, words in (("en", "without Content-Encoding"), ("fr", "sans Content-Encoding")):
+        response = client.open(route, method=method, data=gzip.compress(text.encode()),
+                               headers={**bearer(token), "Content-Type": kind, "Content-Encoding": coding,
+                                        "Accept-Language": lang})
+        assert response.status_code == 415 and words in response.get_json()["detail"], response.data[:300]
+    assert stored(client) == before
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1", "iso-8859-1", "windows-1252", "bogus", '"utf-16le"'])
+@pytest.mark.parametrize(("method", "route", "kind"), [
+    ("POST", "/api/networks/demo/sheets?dry-run=1", "application/n-triples"),
+    ("POST", "/api/networks/demo/sheets?dry-run=1", "text/turtle"),
+    ("POST", "/api/networks/demo/sheets?dry-run=1", "application/ld+json"),
+    ("PUT", f"/graph-store?graph={GRAPH}", "application/n-triples")])
+def test_an_rdf_body_declared_in_another_charset_than_utf8_is_refused_naming_it(
+        client: FlaskClient, tokens: dict[str, str], charset: str, method: str, route: str, kind: str) -> None:
+    """RDF's text formats are UTF-8: a body said to be in another charset was read as UTF-8 whatever it said
+    (UTF-16 refused as invalid UTF-8, any other word accepted); it is refused with 415, naming the charset."""
+    before = stored(client)
+    data = NT.encode("utf-16") if "16" in charset else NT.encode("latin-1")
+    name = charset.strip('"')
+    for lang, words in (("en", f"not {name}"), ("fr", f"pas en {name}")):
+        response = client.open(route, method=method, data=data, headers={
+            **bearer(tokens["demo"]), "Content-Type": f"{kind}; charset={charset}", "Accept-Language": lang})
+        assert response.status_code == 415 and words in response.get_json()["detail"], response.data[:300]
+    assert stored(client) == before
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", '"utf-8"', "utf8"])
+def test_an_rdf_body_said_to_be_utf8_in_any_spelling_is_read(client: FlaskClient, tokens: dict[str, str],
+                                                             charset: str) -> None:
+    response = client.post("/api/networks/demo/sheets?dry-run=1&mode=upsert", data=NT.encode(),
+                           headers={**bearer(tokens["demo"]),
+                                    "Content-Type": f"application/n-triples; charset={charset}"})
+    assert response.status_code != 415, response.data[:300]
+
+
+def test_a_csv_bodys_charset_is_left_to_the_sheets_reader(client: FlaskClient, tokens: dict[str, str]) -> None:
+    """A sheet's encoding is read from its bytes (LibreOffice's Windows encodings, UTF-16): a CSV body's declared
+    charset is not refused."""
+    headers = {**bearer(tokens["demo"]), "Content-Type": "text/csv; charset=windows-1252"}
+    response = client.post("/api/networks/demo/sheets?dry-run=1&table=projects",
+                           data="projet;réseau\n".encode("cp1252"), headers=headers)
+    assert response.status_code != 415, response.data[:300]
