@@ -57,6 +57,8 @@ WORDS = {
            "invalid": "La fiche n'est pas publiée : {n} problème(s) à corriger, listés ci-dessous. Rien n'a été "
                       "publié.",
            "tampered": "Les fichiers ont changé depuis l'aperçu : déposez-les à nouveau. Rien n'a été publié.",
+           "other_token": "L'aperçu a été fait avec le jeton d'un autre réseau : confirmez avec le jeton qui a servi "
+                          "à l'aperçu, ou déposez les fichiers à nouveau avec le vôtre. Rien n'a été publié.",
            "too_large": "Les fichiers déposés dépassent {size} Mo, le plus que ce serveur accepte en un dépôt : "
                         "déposez les tableaux en plusieurs fois (un tableau absent ne change rien). Rien n'a été "
                         "publié."},
@@ -75,6 +77,8 @@ WORDS = {
                     "each network finds its dangling links (isic-graph dangling, /api/networks/NETWORK/dangling)",
            "invalid": "The sheet is not published: {n} problem(s) to fix, listed below. Nothing was published.",
            "tampered": "The files changed since the preview: upload them again. Nothing was published.",
+           "other_token": "The preview was made with another network's token: confirm with the token the preview "
+                          "used, or upload the files again with yours. Nothing was published.",
            "too_large": "The files are larger than {size} MB, the most this server takes in one upload: upload the "
                         "tables in several goes (a table left out changes nothing). Nothing was published."},
 }
@@ -100,8 +104,11 @@ def csv_upload() -> Response:
         documents = _pending() if confirming else uploaded_documents({"credential"})
         if confirming and not hmac.compare_digest(_seal(network, documents).encode(),
                                                     request.form.get("seal", "").encode("utf-8", "replace")):
-            refused("conflict")  # the files are not those previewed: nothing is published
-            return _render(lang, message=words_in(WORDS, lang)["tampered"], status=409)
+            refused("conflict")  # the files are not those previewed, or not for this network: nothing is published
+            previewed_for = {c.slug for c in s.credentials.list()} - {network}
+            other = any(hmac.compare_digest(_seal(slug, documents).encode(), request.form.get("seal", "").encode(
+                "utf-8", "replace")) for slug in previewed_for)
+            return _render(lang, message=words_in(WORDS, lang)["other_token" if other else "tampered"], status=409)
         mode = Mode.TABLES if all(d.format.rdf_format is None for d in documents) else Mode.UPSERT
         expected = request.form.get("expected")
         if confirming and settled(s.store, s.graphs):  # read and checked once: written if the list is the one shown

@@ -42,18 +42,18 @@ def fundings_with_a_new_row(client: FlaskClient) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def preview(client: FlaskClient, token: str, data: bytes) -> dict[str, str]:
-    """The hidden fields of the preview's confirmation form."""
+def preview(client: FlaskClient, token: str, data: bytes, row: str = "sceau-fin") -> dict[str, str]:
+    """The hidden fields of the preview's confirmation form (of files adding the row)."""
     page = client.post("/sheets/csv?lang=en", data={"files": [(io.BytesIO(data), "fundings.csv")],
                                                     "credential": token}, content_type="multipart/form-data")
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and "sceau-fin" in text, text
+    assert page.status_code == 200 and row in text, text
     return {name: html.unescape(value) for name, value in
             re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', text)}
 
 
-def amounts(client: FlaskClient) -> list[str]:
-    query = f"SELECT ?a WHERE {{ GRAPH ?g {{ <{FUNDING}> ?p ?a FILTER(isLiteral(?a) && isNumeric(?a)) }} }}"
+def amounts(client: FlaskClient, funding: str = FUNDING) -> list[str]:
+    query = f"SELECT ?a WHERE {{ GRAPH ?g {{ <{funding}> ?p ?a FILTER(isLiteral(?a) && isNumeric(?a)) }} }}"
     answer = client.get("/sparql", query_string={"query": query},
                         headers={"Accept": "application/sparql-results+json"})
     return [b["a"]["value"] for b in answer.get_json()["results"]["bindings"]]
@@ -114,3 +114,21 @@ def test_a_confirmed_upload_that_changes_nothing_publishes_nothing(client: Flask
     answer = client.post("/sheets/csv?lang=en", data=fields)
     assert answer.status_code == 200 and "No change: the published data already" in answer.get_data(as_text=True)
     assert recorded() == before and client.get(f"/dumps/network/{NETWORK}.ttl").headers["ETag"] == dump
+
+
+@pytest.mark.parametrize("lang, words", [("en", "The preview was made with another network&#39;s token"),
+                                         ("fr", "L&#39;aperçu a été fait avec le jeton d&#39;un autre réseau")])
+def test_a_confirmation_with_another_networks_token_says_so_and_publishes_nothing(
+        client: FlaskClient, credentials: CredentialStore, token: str, lang: str, words: str) -> None:
+    """The files are those previewed, but the token is another network's: the page says which is wrong (it said
+    the files had changed), and nothing is published for either network."""
+    other = credentials.add("fcsf", "FCSF")
+    row = f"sceau-jeton-{lang}"
+    fields = preview(client, token, fundings_with_a_new_row(client).replace(b"sceau-fin", row.encode()), row)
+    answer = client.post(f"/sheets/csv?lang={lang}", data={**fields, "credential": other})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and words in text and "changed since" not in text, text
+    edited = tampered(fields, b",3500,", b",99999,")  # files edited too: they are what is wrong
+    assert "The files changed" in client.post("/sheets/csv?lang=en", data={**edited, "credential": other}).get_data(
+        as_text=True)
+    assert amounts(client, FUNDING.replace("sceau-fin", row)) == []
