@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import json
 import math
+import re
 import unicodedata
 from functools import cache, lru_cache
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
@@ -38,6 +39,7 @@ from isic_graph.validation.validator import Location
 
 MAX_NAME = 255  # characters of a file's name: what file systems allow
 BOM = "\ufeff".encode()  # a byte-order mark in UTF-8
+SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair, which JSON's \\u escapes can write alone
 HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))  # control, format (invisible), unassigned characters
 
 
@@ -291,10 +293,25 @@ def _inline_contexts(name: str, text: str, limits: DocumentLimits) -> bytes:
     def walk(node: Any) -> Any:
         if isinstance(node, list):
             return [walk(x) for x in node]
+        if isinstance(node, str):
+            return whole(node)
         if not isinstance(node, dict):
             return node
-        return {key: _resolve_context(name, value) if key == "@context" else walk(value)
+        return {whole(key): _resolve_context(name, value) if key == "@context" else walk(value)
                 for key, value in node.items()}
+
+    def whole(text: str) -> str:
+        """A text of the document, refused when it holds half of a UTF-16 pair (`"\\ud800"` alone): no character,
+        which the RDF reader took for a document cut short."""
+        lone = SURROGATE.search(text)
+        if lone:
+            code = f"\\u{ord(lone.group()):04x}"
+            shown = _shown(SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text), 40)
+            raise ParseError(f"{name}: the text {shown!r} holds {code}, half of a UTF-16 pair without its other half: "
+                             "no character; write the character itself",
+                             f"{name} : le texte « {shown} » contient {code}, une moitié de paire UTF-16 sans "
+                             "l'autre : ce n'est pas un caractère ; écrivez le caractère lui-même")
+        return text
 
     return json.dumps(walk(tree)).encode("utf-8")
 

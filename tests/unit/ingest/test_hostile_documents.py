@@ -443,3 +443,17 @@ def test_a_byte_order_mark_is_read_as_the_editor_wrote_it_not_as_a_character(nam
                 read_batch([Document(name, data, format_for_path(name))], BASE)
             faults.append(fault.value.message)
         assert faults[0] == faults[1] and "line 1, column 19" in faults[1], faults
+
+
+@pytest.mark.parametrize("text", ['{"@id": "http://ex.org/s", "http://ex.org/p": "a\\ud800b"}',
+                                  '{"@id": "http://ex.org/s", "http://ex.org/p": "\\udfff"}',
+                                  '{"@id": "http://ex.org/s", "http://ex.org/p\\ud800": "x"}'])
+def test_half_a_utf16_pair_in_json_ld_is_refused_for_what_it_is(text: str) -> None:
+    """JSON's \\u escapes can write half of a UTF-16 pair, which is no character: the reader said the document
+    ended too soon; it is refused naming the escape, in English and French."""
+    with pytest.raises(ParseError) as fault:
+        read_batch([Document("a.jsonld", text.encode(), format_for_path("a.jsonld"))], BASE)
+    assert "half of a UTF-16 pair" in fault.value.message and "paire UTF-16" in fault.value.fr
+    assert "\\u" in fault.value.message and "end of file" not in fault.value.message
+    read_batch([Document("a.jsonld", b'{"@id": "http://ex.org/s", "http://ex.org/p": "\\ud83d\\ude00"}',
+                         format_for_path("a.jsonld"))], BASE)  # a whole pair is a character
