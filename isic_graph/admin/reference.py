@@ -24,7 +24,7 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 from isic_graph.errors import DocumentTooLarge, NotOwner, UsageError, ValidationFailed
 from isic_graph.ingest import ownercheck, ownership
 from isic_graph.ingest.documents import OPERATOR, Document
-from isic_graph.ingest.reading import _read, read_stream, skolemise
+from isic_graph.ingest.reading import BOM, _read, read_stream, skolemise
 from isic_graph.progress import OnStep, ReadCounter, Step, ignore
 from isic_graph.rdf.formats import format_for_path
 from isic_graph.rdf.namespaces import ISIC, PROV, RDF_TYPE, XSD, Graphs
@@ -257,7 +257,11 @@ class _Reading(ReadCounter):
         self.path = path
         self.depth = 0
         self._last = b""
-        super().__init__(path.open("rb"), on_step, READING, path.stat().st_size)
+        handle = path.open("rb")
+        if handle.read(len(BOM)) != BOM:  # a byte-order mark is no character of the file, as for a submission
+            handle.seek(0)
+        super().__init__(handle, on_step, READING, path.stat().st_size)
+        self.done = handle.tell()  # the mark, when skipped, is read
 
     def __enter__(self) -> _Reading:
         return self

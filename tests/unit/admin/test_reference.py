@@ -299,3 +299,15 @@ def test_triple_terms_nested_past_what_the_parser_holds_are_refused_not_crashed_
     assert fingerprint(store) == before
 
 
+
+
+@pytest.mark.parametrize("name", ["marked.nt", "marked.ttl"])
+def test_a_reference_file_saved_with_a_byte_order_mark_loads_as_without_it(store: Store, graphs: Graphs,
+                                                                           tmp_path: Path, name: str) -> None:
+    """An operator's file saved as "UTF-8 with BOM" (Notepad, LibreOffice) loads as submissions read it."""
+    plain = generated(tmp_path / "plain.nt", 40)
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    assert load_reference(store, graphs, path, REFERENCE) == 40
+    assert load_reference(store, graphs, plain, REFERENCE + "-plain") == 40
+    assert set(store.graph_triples(REFERENCE)) == set(store.graph_triples(REFERENCE + "-plain"))
