@@ -328,13 +328,15 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
         if isinstance(key, str) and key not in dropped:  # (`@foo`, no keyword: JSON-LD ignores it, and its value)
             dropped.append(key)
 
+    tree = json.loads(data)
+    keyword_like = _keyword_like(tree)  # (read before expansion, which may take the tree apart)
     try:
-        expanded = pyld.expand(json.loads(data), {"documentLoader": document_loader, "base": base_iri},
+        expanded = pyld.expand(tree, {"documentLoader": document_loader, "base": base_iri},
                                on_property_dropped=on_dropped)
     except Exception:  # noqa: BLE001 — the document's own error (pyld also fails on some with KeyError…, as on
         return  # {"@context": {"@id": null, "@language": null}}): pyoxigraph reads it next, and says it in its words
     if not dropped:
-        dropped += _keyword_like(json.loads(data)) or _dropped_when_made_rdf(name, expanded)
+        dropped += keyword_like or _dropped_when_made_rdf(name, expanded)
     if not dropped:
         return
     key = dropped[0]

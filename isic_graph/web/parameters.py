@@ -60,12 +60,17 @@ FORM = "application/x-www-form-urlencoded"
 UTF8 = frozenset({"utf-8", "utf8"})
 
 
+def declared_charset() -> str:
+    """The charset the request's Content-Type declares, as compared (`"UTF-8"` is utf-8); utf-8 when none is."""
+    return request.mimetype_params.get("charset", "utf-8").strip().strip('"').lower()
+
+
 def check_utf8() -> None:
     """Refuse a query string or a form that is not UTF-8 (400), and a form sent in another charset (415): read as
     UTF-8 with its odd bytes replaced, `q=caf%E9` asked for `caf\ufffd`, another request than the one sent."""
     _utf8(request.query_string, "query string", "la partie requête de l'adresse")
     if request.mimetype == FORM:
-        charset = request.mimetype_params.get("charset", "utf-8").strip('"').lower()
+        charset = declared_charset()
         if charset not in UTF8:
             raise UnsupportedFormat(f"forms are read as UTF-8, not {charset}",
                                     fr=f"les formulaires sont lus en UTF-8, pas en {charset}")

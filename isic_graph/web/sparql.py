@@ -30,6 +30,7 @@ from isic_graph.web.derived import still_current
 from isic_graph.web.description import service_description
 from isic_graph.web.limits import client as client_of
 from isic_graph.web.negotiation import language, negotiate
+from isic_graph.web.parameters import UTF8, declared_charset
 from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
@@ -192,8 +193,8 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
 
 def utf8_body() -> str:
     """The request body as text; the protocol's media types are UTF-8 only."""
-    charset = request.mimetype_params.get("charset", "utf-8").lower()
-    if charset not in ("utf-8", "utf8"):
+    charset = declared_charset()
+    if charset not in UTF8:
         raise UnsupportedFormat(f"SPARQL requests are UTF-8, not {charset}",
                                 fr=f"les demandes SPARQL sont en UTF-8, pas en {charset}")
     try:

@@ -11,6 +11,7 @@ from flask import request
 from isic_graph.errors import UnsupportedFormat, UsageError
 from isic_graph.ingest.documents import Document
 from isic_graph.rdf.formats import Format, format_for_path
+from isic_graph.web.parameters import UTF8, declared_charset
 
 SEPARATORS = re.compile(r"[\\/]")
 
@@ -54,15 +55,13 @@ def uploaded_documents(fields: Collection[str] = ()) -> list[Document]:
     return documents
 
 
-UTF8 = frozenset({"utf-8", "utf8"})
-
 
 def body_document(name: str, fmt: Format) -> Document:
     """The request's body as one document. An RDF body is UTF-8 (Turtle, N-Triples and JSON-LD are): one declared in
     another charset (`text/turtle; charset=utf-16`, `charset=latin-1`) is refused (415), where it was read as UTF-8
     whatever it said; a CSV body's encoding is read from its bytes (the sheet's reader tells UTF-16 and Windows'
     encodings), so its charset is not checked."""
-    charset = request.mimetype_params.get("charset", "utf-8").strip().strip('"').lower()
+    charset = declared_charset()
     if fmt.rdf_format is not None and charset not in UTF8:
         raise UnsupportedFormat(f"a {fmt.label} body is read as UTF-8, not {charset}: save the file as UTF-8 (or "
                                 "leave the charset out)",
