@@ -19,7 +19,6 @@ from isic_graph.rdf.namespaces import (
     OWL,
     PROV,
     RDF_TYPE,
-    SH,
     THESAURUS,
 )
 from isic_graph.sparql import terms as sparql_terms
@@ -62,26 +61,9 @@ def own_description(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return lookups.own_rows(found) + derived
 
 
-def shape_order(types: Iterable[str]) -> dict[str, tuple[int, int]]:
+def shape_order(types: Iterable[str]) -> Mapping[str, tuple[int, int]]:
     """Where the shapes of these classes put each property: (its group's sh:order, its own sh:order)."""
-    index = artefacts().index
-    found: dict[str, tuple[int, int]] = {}
-
-    def order(node: str) -> int:
-        values = [t.object.value for t in index.get(node, []) if t.predicate.value == SH + "order"
-                  and isinstance(t.object, Literal)]
-        return int(float(values[0])) if values else 99
-
-    wanted = set(types)  # once: a generator would be spent by the first shape's test
-    for shape in [shape for shape, target in artefacts().targets if target in wanted]:
-        for p in index.get(shape, []):
-            if p.predicate.value != SH + "property":
-                continue
-            facts = {t.predicate.value: t.object for t in index.get(str(p.object), [])}
-            path, group = facts.get(SH + "path"), facts.get(SH + "group")
-            if isinstance(path, NamedNode):
-                found.setdefault(path.value, (order(str(group)) if group is not None else 99, order(str(p.object))))
-    return found
+    return artefacts().shape_order(frozenset(types))
 
 
 def resource_page(iri: str, triples: list[Triple], incoming: Sequence[Mapping[str, object]],

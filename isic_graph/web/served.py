@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from flask import current_app
 from pyoxigraph import Literal, NamedNode, Triple, parse, serialize
@@ -57,6 +57,7 @@ class Artefacts:
     labels: dict[str, dict[str, str]]  # term IRI -> language -> label
     index: dict[str, list[Triple]]  # str(subject) -> its triples, ontology and shapes
     targets: list[tuple[str, str]]  # each shape (str) and the class it targets, in the shapes' order
+    orders: dict[frozenset[str], dict[str, tuple[int, int]]] = field(default_factory=dict)  # see shape_order
 
     @classmethod
     def load(cls) -> Artefacts:
@@ -77,6 +78,34 @@ class Artefacts:
         targets = [(str(t.subject), term_value(t.object)) for t in shapes.triples
                    if t.predicate.value == SH + "targetClass"]
         return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index, targets)
+
+    def shape_order(self, types: frozenset[str]) -> Mapping[str, tuple[int, int]]:
+        """Where the shapes of these classes put each property: (its group's sh:order, its own sh:order); worked out
+        once for each set of classes (pages ask it for every resource they name)."""
+        found = self.orders.get(types)
+        if found is None:
+            found = self.orders[types] = self._shape_order(types)
+        return found
+
+    def _shape_order(self, types: frozenset[str]) -> dict[str, tuple[int, int]]:
+        index: dict[str, list[Triple]] = self.index
+        found: dict[str, tuple[int, int]] = {}
+
+        def order(node: str) -> int:
+            values = [t.object.value for t in index.get(node, []) if t.predicate.value == SH + "order"
+                      and isinstance(t.object, Literal)]
+            return int(float(values[0])) if values else 99
+
+        for shape in [shape for shape, target in self.targets if target in types]:
+            for p in index.get(shape, []):
+                if p.predicate.value != SH + "property":
+                    continue
+                facts = {t.predicate.value: t.object for t in index.get(str(p.object), [])}
+                path, group = facts.get(SH + "path"), facts.get(SH + "group")
+                if isinstance(path, NamedNode):
+                    found.setdefault(path.value, (order(str(group)) if group is not None else 99,
+                                                  order(str(p.object))))
+        return found
 
 
 def artefacts() -> Artefacts:
