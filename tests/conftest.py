@@ -243,6 +243,14 @@ def engine(shared_engine: SharedEngine) -> Iterator[Engine]:
     shared_engine.hand_back()
 
 
+@pytest.fixture(scope="module")
+def seen(engine: Engine) -> Watched:
+    """One watch over the module's engine, brought up to the dataset as it is before each refusal (`Watched.now`:
+    the dataset dumped again only when the engine's files changed, as after a sheet stored): every quad and the
+    names of the graphs compared after it."""
+    return Watched(engine)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`isic-graph serve` as an operator runs it, on the samples, on 127.0.0.1, with a 2 s query timeout."""

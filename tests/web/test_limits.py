@@ -242,13 +242,6 @@ def send(app: Flask, write: str, token: str, environ: dict[str, str] | None = No
     return answer.status_code, dict(answer.headers), answer.get_json(silent=True) or {}
 
 
-@pytest.fixture(scope="module")
-def seen(engine: Engine) -> Watched:
-    """One watch over the module's engine, brought up to the dataset as it is before each case (`Watched.now`: the
-    dataset dumped again only when the engine's files changed, as after a case whose other client wrote)."""
-    return Watched(engine)
-
-
 @pytest.mark.parametrize("write", [pytest.param(w, marks=pytest.mark.live) if w == "validate" else w for w in WRITES])
 def test_a_write_past_the_clients_share_is_told_429_and_leaves_the_store_untouched(
         app: Flask, seen: Watched, network_token: str, write: str) -> None:

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import ADMIN, bearer
+from tests.support.oxigraph_server import Watched
 
 TTL = b'<id/project/x> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .'
 FILE = b'Content-Disposition: form-data; name="files"; filename="a.ttl"'
@@ -116,21 +117,18 @@ GRAPH = "http://localhost:5000/graph/network/demo"
 NT = '<http://localhost:5000/id/project/x> <http://www.w3.org/2000/01/rdf-schema#comment> "café" .\n'
 
 
-def stored(client: FlaskClient) -> bytes:
-    return client.get("/dumps/isic-graph.nq.gz").data
-
-
 @pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "gzip, identity", "x-gzip"])
 @pytest.mark.parametrize(("method", "route"), [
     ("POST", "/api/networks/demo/sheets"), ("PUT", f"/graph-store?graph={GRAPH}"),
     ("POST", f"/graph-store?graph={GRAPH}"), ("POST", "/update"), ("POST", "/sparql")])
 def test_a_compressed_body_is_refused_saying_to_send_it_as_it_is(client: FlaskClient, tokens: dict[str, str],
-                                                                 coding: str, method: str, route: str) -> None:
+                                                                 seen: Watched, coding: str, method: str,
+                                                                 route: str) -> None:
     """A body sent compressed (`curl --data-binary @x.ttl.gz -H 'Content-Encoding: gzip'`) is not read as text and
     refused as invalid UTF-8 (blaming a file that is fine): 415, naming Content-Encoding; nothing is stored."""
     import gzip
 
-    before = stored(client)
+    before = seen.now()
     token = ADMIN if route in ("/update", "/sparql") else tokens["demo"]
     kind = {"/update": "application/sparql-update", "/sparql": "application/sparql-query"}.get(route,
                                                                                               "application/n-triples")
@@ -140,7 +138,7 @@ def test_a_compressed_body_is_refused_saying_to_send_it_as_it_is(client: FlaskCl
                                headers={**bearer(token), "Content-Type": kind, "Content-Encoding": coding,
                                         "Accept-Language": lang})
         assert response.status_code == 415 and words in response.get_json()["detail"], response.data[:300]
-    assert stored(client) == before
+    assert before.unchanged()
 
 
 @pytest.mark.parametrize("charset", ["utf-16", "latin-1", "iso-8859-1", "windows-1252", "bogus", '"utf-16le"'])
@@ -150,17 +148,18 @@ def test_a_compressed_body_is_refused_saying_to_send_it_as_it_is(client: FlaskCl
     ("POST", "/api/networks/demo/sheets?dry-run=1", "application/ld+json"),
     ("PUT", f"/graph-store?graph={GRAPH}", "application/n-triples")])
 def test_an_rdf_body_declared_in_another_charset_than_utf8_is_refused_naming_it(
-        client: FlaskClient, tokens: dict[str, str], charset: str, method: str, route: str, kind: str) -> None:
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, charset: str, method: str, route: str,
+        kind: str) -> None:
     """RDF's text formats are UTF-8: a body said to be in another charset was read as UTF-8 whatever it said
     (UTF-16 refused as invalid UTF-8, any other word accepted); it is refused with 415, naming the charset."""
-    before = stored(client)
+    before = seen.now()
     data = NT.encode("utf-16") if "16" in charset else NT.encode("latin-1")
     name = charset.strip('"')
     for lang, words in (("en", f"not {name}"), ("fr", f"pas en {name}")):
         response = client.open(route, method=method, data=data, headers={
             **bearer(tokens["demo"]), "Content-Type": f"{kind}; charset={charset}", "Accept-Language": lang})
         assert response.status_code == 415 and words in response.get_json()["detail"], response.data[:300]
-    assert stored(client) == before
+    assert before.unchanged()
 
 
 @pytest.mark.parametrize("charset", ["utf-8", "UTF-8", '"utf-8"', "utf8"])

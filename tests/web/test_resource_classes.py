@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import BASE, bearer
+from tests.support.oxigraph_server import Watched
 from tests.support.ways_in import sent, split
 
 NETWORK = "action-sociale-35"
@@ -32,16 +33,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 @pytest.fixture(scope="module")
 def token(credentials: CredentialStore) -> str:
     return credentials.add(NETWORK, NETWORK)
-
-
-def graph(client: FlaskClient, name: str = GRAPH) -> list[str]:
-    answer = client.get("/graph-store", query_string={"graph": name}, headers={"Accept": "application/n-triples"})
-    assert answer.status_code == 200
-    return sorted(answer.get_data(as_text=True).splitlines())
-
-
-def everything(client: FlaskClient) -> tuple[list[str], list[str]]:
-    return graph(client), graph(client, f"{BASE}graph/network/anas")
 
 
 def send(client: FlaskClient, token: str, body: bytes, content_type: str, dry_run: bool = False,
@@ -61,9 +52,9 @@ def jsonld(subject: str, cls: str) -> bytes:
     THEIRS.replace("localhost", "LocalHost"), f"{BASE}id/project/atk-p",
 ])
 @pytest.mark.parametrize("dry_run", [True, False])
-def test_a_resource_of_the_instance_as_a_type_is_refused_in_json_ld(client: FlaskClient, token: str, cls: str,
-                                                                    dry_run: bool) -> None:
-    before = everything(client)
+def test_a_resource_of_the_instance_as_a_type_is_refused_in_json_ld(
+        client: FlaskClient, token: str, seen: Watched, cls: str, dry_run: bool) -> None:
+    before = seen.now()
     subject = f"{BASE}id/project/atk-p"
     answer = send(client, token, jsonld(subject, cls), "application/ld+json", dry_run)
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
@@ -72,7 +63,7 @@ def test_a_resource_of_the_instance_as_a_type_is_refused_in_json_ld(client: Flas
     assert problem["subject"] == subject and problem["term"] == cls
     assert f"<{subject}>" in problem["detail"] and f"<{cls}>" in problem["detail"]
     assert "isic:Project" in problem["detail"]  # the classes it may use
-    assert everything(client) == before
+    assert before.unchanged()
 
 
 @pytest.mark.parametrize("lang, words", [("fr", "comme classe"), ("en", "as a class")])
@@ -93,22 +84,24 @@ def test_the_refusal_names_the_subject_and_the_class_in_english_and_french(clien
     "<https://w3id.org/isic/ontology#Project> .",
     f"<http://ex.org/C> <http://www.w3.org/2002/07/owl#equivalentClass> <{THEIRS}> .",
 ])
-def test_a_resource_of_the_instance_as_a_superclass_is_refused(client: FlaskClient, token: str, body: str) -> None:
-    before = everything(client)
+def test_a_resource_of_the_instance_as_a_superclass_is_refused(
+        client: FlaskClient, token: str, seen: Watched, body: str) -> None:
+    before = seen.now()
     answer = send(client, token, body.encode(), "text/turtle")
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
     assert answer.get_json()["code"] == "instance-as-class"
-    assert everything(client) == before
+    assert before.unchanged()
 
 
-def test_the_graph_store_refuses_a_resource_of_the_instance_as_a_type(client: FlaskClient, token: str) -> None:
-    before = everything(client)
+def test_the_graph_store_refuses_a_resource_of_the_instance_as_a_type(
+        client: FlaskClient, token: str, seen: Watched) -> None:
+    before = seen.now()
     answer = client.post("/graph-store", query_string={"graph": GRAPH},
                          data=f"<{BASE}id/project/atk-p> <{RDF_TYPE}> <{THEIRS}> .\n".encode(),
                          content_type="application/n-triples", headers=bearer(token))
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
     assert answer.get_json()["code"] == "instance-as-class"
-    assert everything(client) == before
+    assert before.unchanged()
 
 
 TITLE = "http://purl.org/dc/terms/title"
@@ -120,9 +113,9 @@ DESCRIPTION = "http://purl.org/dc/terms/description"
     f"{BASE}id/network/anas", f"{BASE}sparql", f"{BASE}graph/network/anas", f"{BASE}id/project/atk-p",
 ])
 @pytest.mark.parametrize("dry_run", [True, False])
-def test_an_iri_of_the_instance_as_a_datatype_is_refused_in_turtle(client: FlaskClient, token: str, datatype: str,
-                                                                    dry_run: bool) -> None:
-    before = everything(client)
+def test_an_iri_of_the_instance_as_a_datatype_is_refused_in_turtle(
+        client: FlaskClient, token: str, seen: Watched, datatype: str, dry_run: bool) -> None:
+    before = seen.now()
     subject = f"{BASE}id/project/atk-p"
     body = (f'<{subject}> a <https://w3id.org/isic/ontology#Project> ; <{TITLE}> "Atelier"@fr ; '
             f'<{DESCRIPTION}> "texte"^^<{datatype}> .\n').encode()
@@ -132,13 +125,13 @@ def test_an_iri_of_the_instance_as_a_datatype_is_refused_in_turtle(client: Flask
     assert problem["code"] == "instance-as-class"
     assert problem["subject"] == subject and problem["term"] == datatype
     assert "datatype" in problem["detail"] and f"<{datatype}>" in problem["detail"]
-    assert everything(client) == before
+    assert before.unchanged()
 
 
 @pytest.mark.parametrize("lang, words", [("fr", "comme type de donnée"), ("en", "as a literal's datatype")])
-def test_a_datatype_of_the_instance_in_json_ld_is_refused_in_the_readers_language(client: FlaskClient, token: str,
-                                                                                  lang: str, words: str) -> None:
-    before = everything(client)
+def test_a_datatype_of_the_instance_in_json_ld_is_refused_in_the_readers_language(
+        client: FlaskClient, token: str, seen: Watched, lang: str, words: str) -> None:
+    before = seen.now()
     subject = f"{BASE}id/project/atk-p"
     body = json.dumps({"@id": subject, "@type": "https://w3id.org/isic/ontology#Project",
                        TITLE: {"@value": "Atelier", "@language": "fr"},
@@ -147,17 +140,18 @@ def test_a_datatype_of_the_instance_in_json_ld_is_refused_in_the_readers_languag
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
     problem = answer.get_json()
     assert problem["code"] == "instance-as-class" and words in problem["detail"]
-    assert everything(client) == before
+    assert before.unchanged()
 
 
-def test_the_graph_store_refuses_an_iri_of_the_instance_as_a_datatype(client: FlaskClient, token: str) -> None:
-    before = everything(client)
+def test_the_graph_store_refuses_an_iri_of_the_instance_as_a_datatype(
+        client: FlaskClient, token: str, seen: Watched) -> None:
+    before = seen.now()
     body = f'<{BASE}id/project/atk-p> <{DESCRIPTION}> "x"^^<{THEIRS}> .\n'.encode()
     answer = client.put("/graph-store", query_string={"graph": GRAPH}, data=body,
                         content_type="application/n-triples", headers=bearer(token))
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
     assert answer.get_json()["code"] == "instance-as-class"
-    assert everything(client) == before
+    assert before.unchanged()
 
 
 FREE = (f'<{BASE}id/thing/atk-t> a <http://ex.org/Anything> ; <http://www.w3.org/2000/01/rdf-schema#comment> '
@@ -168,8 +162,8 @@ FREE = (f'<{BASE}id/thing/atk-t> a <http://ex.org/Anything> ; <http://www.w3.org
                                          ("en", "is none the shapes check")])
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_a_resource_of_an_unknown_class_is_refused_naming_it_and_the_classes_to_use(
-        client: FlaskClient, token: str, lang: str, words: str, dry_run: bool) -> None:
-    before = everything(client)
+        client: FlaskClient, token: str, seen: Watched, lang: str, words: str, dry_run: bool) -> None:
+    before = seen.now()
     answer = send(client, token, FREE, "text/turtle", dry_run, lang)
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
     problem = answer.get_json()
@@ -178,11 +172,11 @@ def test_a_resource_of_an_unknown_class_is_refused_naming_it_and_the_classes_to_
     assert found, problem
     message = found[0]["message"][lang]
     assert words in message and "<http://ex.org/Anything>" in message and "isic:Project" in message
-    assert everything(client) == before
+    assert before.unchanged()
 
 
-def test_a_resource_of_an_unknown_class_is_refused_in_json_ld(client: FlaskClient, token: str) -> None:
-    before = everything(client)
+def test_a_resource_of_an_unknown_class_is_refused_in_json_ld(client: FlaskClient, token: str, seen: Watched) -> None:
+    before = seen.now()
     body = json.dumps({"@id": f"{BASE}id/thing/atk-t", "@type": "http://ex.org/Anything",
                        "http://www.w3.org/2000/01/rdf-schema#comment": "free text"}).encode()
     answer = send(client, token, body, "application/ld+json")
@@ -190,7 +184,7 @@ def test_a_resource_of_an_unknown_class_is_refused_in_json_ld(client: FlaskClien
     problem = answer.get_json()
     assert problem["code"] == "validation-failed"
     assert any(v["focusNode"] == f"{BASE}id/thing/atk-t" for v in problem["violations"])
-    assert everything(client) == before
+    assert before.unchanged()
 
 
 def test_a_class_declared_by_the_network_is_refused_for_want_of_a_known_class(client: FlaskClient,
@@ -205,13 +199,13 @@ def test_a_class_declared_by_the_network_is_refused_for_want_of_a_known_class(cl
 PROJECT = "https://w3id.org/isic/ontology#Project"
 
 
-def refusals(client: FlaskClient, token: str, body: str, ways: tuple[str, ...]) -> dict[str, Any]:
+def refusals(client: FlaskClient, token: str, seen: Watched, body: str, ways: tuple[str, ...]) -> dict[str, Any]:
     """The problem each way in answers the Turtle body with, each a 422 that left the store as it was."""
-    before, problems = everything(client), {}
+    before, problems = seen.now(), {}
     for way in ways:
         answer = sent(client, token, NETWORK, body, way)
         assert answer.status_code == 422, (way, answer.get_data(as_text=True)[:800])
-        assert everything(client) == before, way
+        assert before.unchanged(), way
         problems[way] = answer.get_json()
     return problems
 
@@ -223,14 +217,15 @@ TEXTS = ['"Projet"', '"Projet"@fr', f'"Projet"^^<{PROJECT}>', '"https://w3id.org
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("ways", split(["replace", "upsert", "put", "post"], ["validate"]))
 def test_a_type_written_as_a_text_is_refused_naming_the_resource_and_what_to_write(
-        client: FlaskClient, token: str, text: str, known: bool, ways: tuple[str, ...]) -> None:
+        client: FlaskClient, token: str, seen: Watched, text: str, known: bool, ways: tuple[str, ...]) -> None:
     """A class is an IRI: a text or a typed literal given as a resource's type (`a "Projet"`, as a person writing
     Turtle by hand may, even the class's IRI in quotes) is refused with the classes to use, even beside a class the
     shapes check, every way in, in English and French; nothing is stored. (It was a 500, and the check's process
     died.)"""
     subject = f"{BASE}id/project/atk-typed"
     classes = f"<{PROJECT}>, {text}" if known else text
-    for way, problem in refusals(client, token, f'<{subject}> a {classes} ; <{TITLE}> "Atelier"@fr .\n', ways).items():
+    body = f'<{subject}> a {classes} ; <{TITLE}> "Atelier"@fr .\n'
+    for way, problem in refusals(client, token, seen, body, ways).items():
         assert problem["code"] == "validation-failed", (way, problem)
         found = [v for v in problem["violations"] if v["focusNode"] == subject and v["path"] == RDF_TYPE]
         assert found, (way, problem)
@@ -240,26 +235,27 @@ def test_a_type_written_as_a_text_is_refused_naming_the_resource_and_what_to_wri
 
 @pytest.mark.parametrize("kind", ["[]", "_:kind", "[ a <http://ex.org/Kind> ]"])
 @pytest.mark.parametrize("ways", split(["replace", "upsert", "put", "post"], ["validate"]))
-def test_a_blank_node_as_a_type_is_refused_as_a_resource_of_the_instance(client: FlaskClient, token: str, kind: str,
-                                                                        ways: tuple[str, ...]) -> None:
+def test_a_blank_node_as_a_type_is_refused_as_a_resource_of_the_instance(
+        client: FlaskClient, token: str, seen: Watched, kind: str, ways: tuple[str, ...]) -> None:
     """A blank node given as a class is named under the resource it describes when the submission is read (as
     every blank node is), so it is refused as an IRI of the instance used as a class; nothing is stored."""
     subject = f"{BASE}id/project/atk-typed"
     body = f'<{subject}> a <{PROJECT}>, {kind} ; <{TITLE}> "Atelier"@fr .\n'
-    for way, problem in refusals(client, token, body, ways).items():
+    for way, problem in refusals(client, token, seen, body, ways).items():
         assert problem["code"] == "instance-as-class" and problem["subject"] == subject, (way, problem)
 
 
 @pytest.mark.parametrize("value", ["Projet", {"@value": "Projet", "@language": "fr"}, {"@value": PROJECT}])
-def test_a_type_written_as_a_text_in_json_ld_is_refused(client: FlaskClient, token: str, value: Any) -> None:
+def test_a_type_written_as_a_text_in_json_ld_is_refused(
+        client: FlaskClient, token: str, seen: Watched, value: Any) -> None:
     """JSON-LD's @type is an IRI; rdf:type written as a key takes a text as any key does."""
     subject = f"{BASE}id/project/atk-typed"
     body = json.dumps({"@id": subject, "@type": PROJECT, RDF_TYPE: value,
                        TITLE: {"@value": "Atelier", "@language": "fr"}}).encode()
-    before = everything(client)
+    before = seen.now()
     answer = send(client, token, body, "application/ld+json", lang="fr")
     assert answer.status_code == 422, answer.get_data(as_text=True)[:800]
     problem = answer.get_json()
     assert [v for v in problem["violations"] if v["focusNode"] == subject and v["path"] == RDF_TYPE
             and "comme un texte" in v["message"]["fr"]], problem
-    assert everything(client) == before
+    assert before.unchanged()

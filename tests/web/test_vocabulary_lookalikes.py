@@ -16,7 +16,6 @@ from werkzeug.test import TestResponse
 
 from isic_graph.admin.credentials import CredentialStore
 from isic_graph.privacy import redact
-from isic_graph.store.engine import Engine
 from tests.conftest import BASE, bearer
 from tests.support import ways_in
 from tests.support.oxigraph_server import Watched
@@ -57,14 +56,6 @@ HOSTS = ("http://xn--localhost-:5000/id/project/les-incompris", "http://xn--:500
 @pytest.fixture(scope="module")
 def tokens(credentials: CredentialStore) -> dict[str, str]:
     return {"attacker": credentials.add("attacker", "Attacker")}
-
-
-@pytest.fixture(scope="module")
-def seen(engine: Engine) -> Watched:
-    """One watch over the module's engine, brought up to the dataset as it is before each refusal (`Watched.now`:
-    the dataset dumped again only when the engine's files changed, as after a sheet stored): every quad and the
-    names of the graphs compared after it."""
-    return Watched(engine)
 
 
 def send(client: FlaskClient, token: str, body: str, route: str = "/api/networks/attacker/sheets",

@@ -10,7 +10,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.store.engine import Engine
 from tests.conftest import BASE, bearer
 from tests.support import ways_in
 from tests.support.oxigraph_server import Watched
@@ -26,14 +25,6 @@ TERMS = ("http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/Person", "
 @pytest.fixture(scope="module")
 def tokens(credentials: CredentialStore) -> dict[str, str]:
     return {"demo": credentials.add("demo", "Réseau de démonstration")}
-
-
-@pytest.fixture(scope="module")
-def seen(engine: Engine) -> Watched:
-    """One watch over the module's engine, brought up to the dataset as it is before each refusal (`Watched.now`:
-    the dataset dumped again only when the engine's files changed): every quad and the names of the graphs compared
-    after it."""
-    return Watched(engine)
 
 
 def bodies(term: str) -> list[tuple[str, bytes]]:
