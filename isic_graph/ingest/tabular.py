@@ -93,10 +93,12 @@ def table_names() -> list[str]:
 def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits = LIMITS) -> TabularBatch:
     """Map sheet files (CSV files named like the template's tables, or workbooks of such sheets) to triples.
 
-    Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
+    Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2. A table sent
+    twice (`projects.csv` and `projects (1).csv`, a second download) is refused: its two versions would be mixed.
     """
     problems = Problems()
     reader = _Reader(base_iri, limits, problems)
+    sent: dict[str, str] = {}  # each table read: the file (or workbook sheet) it came from
     for doc in files:
         try:
             found = raw_tables(doc, limits)
@@ -114,6 +116,14 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                              f"ce n'est pas un tableau de la fiche{hint_fr or '.'} Tableaux attendus : "
                              f"{', '.join(known)}",
                              f"not a table of the collection sheet{hint_en or '.'} Expected tables: {', '.join(known)}")
+                continue
+            if (first := sent.setdefault(table.file, raw.shown)) != raw.shown:
+                problems.add(raw.shown, 1, None, None,
+                             f"ce fichier est le tableau {table.file}, comme {first} : chaque tableau est envoyé une "
+                             "seule fois (deux versions seraient mêlées) ; gardez celui qui est à jour et retirez "
+                             "l'autre de l'envoi",
+                             f"this file is the table {table.file}, as {first} is: each table is sent once (two "
+                             "versions would be mixed); keep the up-to-date one and leave the other out")
                 continue
             reader.read(table, raw)
     if problems:
