@@ -23,8 +23,18 @@ def network_group() -> None:
 @click.pass_obj
 def network_add(obj: Context, slug: str, name: str) -> None:
     """Register a network (or renew its token) and print its bearer token, once."""
-    token = run(lambda: CredentialStore(obj.settings.credentials_path).add(slug, name))
-    click.echo(f"network {slug} registered; its write token (shown only now, keep it safe):", err=True)
+    credentials = CredentialStore(obj.settings.credentials_path)
+    before = run(lambda: {entry.slug: entry for entry in credentials.list()}).get(slug)
+    token = run(lambda: credentials.add(slug, name))
+    if before is None:
+        said = f"network {slug} registered"
+    elif before.revoked:
+        said = f"network {slug}, revoked {before.revoked}, registered again"
+    else:  # a second `network add` replaces the token a network's data person may be using
+        said = f"network {slug} was registered already: its token is renewed, the one given before no longer works"
+    if before is not None and before.name != name.strip():
+        said += f" (its name was {before.name!r})"
+    click.echo(f"{said}; its write token (shown only now, keep it safe):", err=True)
     click.echo(token)
 
 
