@@ -24,7 +24,7 @@ from isic_graph.publish.search import SearchIndex
 from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
 from isic_graph.query.asked import check_asked, once_in_text
 from isic_graph.rdf.namespaces import curie
-from isic_graph.sparql.guard import Limits
+from isic_graph.sparql.guard import Checked, Limits
 from isic_graph.store.results import SelectResult
 
 
@@ -46,6 +46,7 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
         # the text written from that reading. What /sparql refuses with 400 is a usage error here: exit 2
         limits = Limits(max_bytes=len(text.encode("utf-8", "surrogatepass")) + 1,
                         max_depth=obj.settings.query_max_depth)
+        checked: Checked | None = None
         with obj.store(read_only=True) as store:
             try:
                 asked = check_asked(text, limits, store, base=obj.graphs.service)  # relative IRIs: the service's
@@ -56,7 +57,8 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
             except UsageError as exc:
                 if exc.status != 400:  # an answer too large to give: the query was read, its answer refused
                     raise
-                fail(exc.text("en"), 2)  # a syntax error too, which the engine finds: a parse error
+                # a syntax error too, which the engine finds: a parse error, placed in the text given, as /sparql does
+                fail(checked.in_source(exc.text("en")) if checked is not None else exc.text("en"), 2)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
         elif isinstance(result, bool):

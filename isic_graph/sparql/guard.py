@@ -17,6 +17,7 @@ one checked here.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import urllib.parse
@@ -27,7 +28,7 @@ from typing import Any, Iterable, Sequence
 from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
 from isic_graph.rdf.namespaces import PREFIXES
 from isic_graph.sparql.functions import check_functions
-from isic_graph.sparql.lexer import Token, ends_operand, tokenize, write
+from isic_graph.sparql.lexer import Token, ends_operand, source_position, tokenize, where, write
 
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 OPENERS, CLOSERS = "{([", "})]"
@@ -75,6 +76,9 @@ class ServiceBlock:
     silent: bool
 
 
+ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")  # where Oxigraph says it stopped reading
+
+
 @dataclass(frozen=True)
 class Checked:
     """A query or update the guard let through: its tokens, what they say, and the text the engine gets."""
@@ -90,6 +94,15 @@ class Checked:
     def text(self) -> str:
         """The text sent to the engine: these tokens written back, and nothing else."""
         return write(self.tokens)
+
+    def in_source(self, message: str) -> str:
+        """An engine's refusal of `text` with the positions it gives (`error at 1:46`, in the text written for it)
+        given in the client's own text (`error at line 3, column 18`)."""
+        def place(match: re.Match[str]) -> str:
+            found = source_position(self.tokens, self.source, int(match.group(2))) if match.group(1) == "1" else None
+            return f"error at {found}" if found else "error"
+
+        return ENGINE_POSITION.sub(place, message)
 
     @cached_property
     def volatile(self) -> bool:
@@ -138,7 +151,7 @@ def read(text: str, limits: Limits = Limits(), update: bool = False, base: str |
                             fr=f"la {'mise à jour' if update else 'requête'} dépasse {limits.max_bytes} octets")
     tokens = based(tokenize(text), base)
     prologue = past_prologue(tokens)
-    _check_operation(tokens[prologue:prologue + 1], update)
+    _check_operation(tokens[prologue:prologue + 1], update, text)
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:
         raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}",
@@ -216,14 +229,22 @@ def update_not_accepted(operation: str | None = None) -> UpdateNotAccepted:
            f"/graph-store ou /api/networks/{{slug}}/sheets{charge}")
 
 
-def _check_operation(first: Sequence[Token], update: bool) -> None:
+def _check_operation(first: Sequence[Token], update: bool, text: str) -> None:
     """Refuse an update read as a query (UpdateNotAccepted, naming /update) and a query read as an update (naming
-    /sparql), by the first token after the prologue: the word an operation or a query starts with."""
+    /sparql), by the first token after the prologue: the word an operation or a query starts with; and a query
+    starting with another word (`SELEC`), at that word (the engine names the first form it expected, further on)."""
     if not first or first[0].kind != "word":
         return
     word = first[0].value.upper()
     if not update and word in UPDATE_WORDS:
         raise update_not_accepted(word)
+    if not update and word not in FORMS and first[0].start >= 0:
+        close = difflib.get_close_matches(word, FORMS, n=1)
+        at, at_fr = where(text, first[0].start), where(text, first[0].start, "fr")
+        raise UsageError(f"{at}: a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE, not {first[0].value[:40]}"
+                         + (f"; did you mean {close[0]}?" if close else ""),
+                         fr=f"{at_fr} : une requête commence par SELECT, CONSTRUCT, ASK ou DESCRIBE, pas par "
+                            f"{first[0].value[:40]}" + (f" ; vouliez-vous dire {close[0]} ?" if close else ""))
     if update and word in FORMS:
         raise UsageError(f"this text is a query (it starts with {word}), not an update: send it to /sparql",
                          fr=f"ce texte est une requête (il commence par {word}), pas une mise à jour : "

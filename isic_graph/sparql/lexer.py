@@ -104,8 +104,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
         position = found.end()
     position = SPACES.match(text, position).end()  # type: ignore[union-attr]
     if position < len(text):
-        raise UsageError(f"{_where(text, position)}: {_unexpected(text, position)}",
-                         fr=f"{_where(text, position, 'fr')} : {_unexpected(text, position, 'fr')}")
+        raise UsageError(f"{where(text, position)}: {_unexpected(text, position)}",
+                         fr=f"{where(text, position, 'fr')} : {_unexpected(text, position, 'fr')}")
     return _signs_joined(tokens) if "+" in text or "-" in text else tuple(tokens)
 
 
@@ -191,9 +191,9 @@ def _value(kind: str, text: str, source: str, position: int) -> str:
     if kind == "iri":
         value = _unescape(text[1:-1], source, position)
         if IRI_FORBIDDEN.search(value):
-            raise UsageError(f"{_where(source, position)}: the IRI {text[:80]} holds, once its escapes are "
+            raise UsageError(f"{where(source, position)}: the IRI {text[:80]} holds, once its escapes are "
                              "decoded, a character that no IRI may hold",
-                             fr=f"{_where(source, position, 'fr')} : l'IRI {text[:80]} contient, une fois ses "
+                             fr=f"{where(source, position, 'fr')} : l'IRI {text[:80]} contient, une fois ses "
                                 "échappements décodés, un caractère qu'aucune IRI ne peut contenir (espace, "
                                 "caractère de contrôle, <>\"{}|^`\\) : retirez-le")
         return value
@@ -209,8 +209,8 @@ def _unescape(text: str, source: str, position: int) -> str:
         if escape[1] in "uU":
             code = int(escape[2:], 16)
             if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-                raise UsageError(f"{_where(source, position)}: {escape} is not a Unicode character",
-                                 fr=f"{_where(source, position, 'fr')} : {escape} n'est pas un caractère Unicode "
+                raise UsageError(f"{where(source, position)}: {escape} is not a Unicode character",
+                                 fr=f"{where(source, position, 'fr')} : {escape} n'est pas un caractère Unicode "
                                     "(un point de code de substitution ou au-delà de U+10FFFF) : écrivez le "
                                     "caractère voulu")
             return chr(code)
@@ -238,7 +238,8 @@ def _unexpected(text: str, position: int, lang: str = "en") -> str:
     return f"unexpected character {c!r} (U+{ord(c):04X})"
 
 
-def _where(text: str, position: int, lang: str = "en") -> str:
+def where(text: str, position: int, lang: str = "en") -> str:
+    """A position in a text as an editor shows it: `line 3, column 18` (`ligne 3, colonne 18`)."""
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     return f"ligne {line}, colonne {column}" if lang == "fr" else f"line {line}, column {column}"
@@ -253,7 +254,7 @@ def source_position(tokens: Sequence[Token], text: str, written_column: int) -> 
             column += 1
         width = len(written(token))
         if written_column < column + width and token.start >= 0:
-            return _where(text, token.start)
+            return where(text, token.start)
         column += width
         previous = token
-    return f"{_where(text, len(text.rstrip()))} (the end of the text)" if written_column >= column else None
+    return f"{where(text, len(text.rstrip()))} (the end of the text)" if written_column >= column else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from flask import Blueprint, Response, render_template, request
@@ -22,8 +21,7 @@ from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
 from isic_graph.rdf.formats import ANSWER, GRAPH, answer_offers, content_type, formats_for
 from isic_graph.rdf.labels import switch
-from isic_graph.sparql.guard import Checked, update_not_accepted
-from isic_graph.sparql.lexer import source_position
+from isic_graph.sparql.guard import update_not_accepted
 from isic_graph.web import problems
 from isic_graph.web.auth import require_credential
 from isic_graph.web.derived import still_current
@@ -35,7 +33,6 @@ from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
 
-ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")
 FORMAT_FIELDS = ("format", "output", "results")  # what clients name the answer's format by (SPARQLWrapper: all three)
 DESCRIPTION_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 HTML = "text/html"  # for a browser opening the endpoint: a page saying how to ask it
@@ -96,7 +93,7 @@ def sparql() -> Response:
                             fr=f"aucun format de résultats ne correspond à Accept: {accept} ; les résultats sont "
                                "disponibles en " + ", ".join(available(checked.form)))
     if answer.status >= 400:
-        said = _engine_message(answer.body.decode("utf-8", "replace").strip(), checked)
+        said = checked.in_source(answer.body.decode("utf-8", "replace").strip())
         raise UsageError(said or f"the query was refused ({answer.status})",
                          f"le serveur SPARQL a refusé la requête (ses mots, en anglais) : {said}" if said else
                          f"la requête a été refusée ({answer.status})")
@@ -113,16 +110,6 @@ def sparql() -> Response:
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
     return response
-
-
-def _engine_message(message: str, checked: Checked) -> str:
-    """The engine's refusal, its position (in the text written for it) given in the client's own text."""
-    def place(match: re.Match[str]) -> str:
-        where = source_position(checked.tokens, checked.source, int(match.group(2))) \
-            if match.group(1) == "1" else None
-        return f"error at {where}" if where else "error"
-
-    return ENGINE_POSITION.sub(place, message)
 
 
 def _not_modified(etag: str) -> Response:

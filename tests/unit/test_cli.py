@@ -181,6 +181,18 @@ def test_query_syntax_error_is_a_message_not_a_traceback(cli) -> None:  # type: 
             (text, result.output)
 
 
+@pytest.mark.parametrize(("text", "at"), [
+    ("SELECT ?x WHERE {\n  ?x ?y ?z .\n  FILTER(?x = ) }", "error at line 3, column 18"),
+    ("PREFIX e: <http://e/>\n# a comment\n  SELECT * WHERE {\n  ?s ?p ?o } LIMIT x", "error at line 4, column 20:"),
+    ("PREFIX e: <http://e/>\n  SELEKT * WHERE { ?s ?p ?o }", "line 2, column 3: a query starts with SELECT")])
+def test_query_syntax_error_says_where_in_the_text_given_as_sparql_does(  # type: ignore[no-untyped-def]
+        cli, text: str, at: str) -> None:
+    """The engine reads the text written from the query's reading: where it stopped is given in the text the
+    analyst wrote (it was the written text's `1:46`), as /sparql gives it."""
+    result = cli("query", text)
+    assert result.exit_code == 2 and at in result.output, result.output
+
+
 def test_every_command_runs_with_the_collector_set_for_the_validators_graphs() -> None:
     before = gc.get_threshold()
     gc.set_threshold(700, 10, 10)  # Python's default

@@ -76,14 +76,33 @@ def test_a_construct_of_a_triple_term_is_a_400_in_the_clients_language_not_an_en
 
 
 def test_syntax_error_is_400_with_the_parser_message(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": "SELEKT * WHERE { ?s ?p ?o }"})
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o FILTER(?o = ) }"})
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
-    assert "error" in response.json["detail"] and response.json["status"] == 400
-    french = client.get("/sparql", query_string={"query": "SELEKT * WHERE { ?s ?p ?o }"},
+    assert "error at line 1, column 42" in response.json["detail"] and response.json["status"] == 400
+    french = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o FILTER(?o = ) }"},
                         headers={"Accept-Language": "fr"})
     assert french.status_code == 400 and "detail_en" not in french.json
     assert french.json["detail"].startswith("le serveur SPARQL a refusé la requête (ses mots, en anglais) : ")
     assert french.json["detail"].endswith(response.json["detail"].partition(": ")[2])  # the engine's words, with where
+
+
+
+@pytest.mark.parametrize(("text", "at", "meant"), [
+    ("SELEKT * WHERE { ?s ?p ?o }", "line 1, column 1", "SELECT"),
+    ("selct ?s { ?s ?p ?o }", "line 1, column 1", "SELECT"),
+    ("PREFIX e: <http://e/>\n# a comment\n  DESCRIBEE e:x", "line 3, column 3", "DESCRIBE"),
+    ("ASKK {}", "line 1, column 1", "ASK"),
+    ("CONSTRUKT { ?s ?p ?o } WHERE { ?s ?p ?o }", "line 1, column 1", "CONSTRUCT")])
+def test_a_misspelt_query_form_is_named_where_it_is_written(client: FlaskClient, text: str, at: str,
+                                                            meant: str) -> None:
+    """The engine names the first form it expected further on (`SELEKT *`: "error at line 1, column 10: expected
+    CONSTRUCT"); the word a query starts with is named where it is, with the form it is closest to."""
+    for lang, words in (("en", f"did you mean {meant}?"), ("fr", f"vouliez-vous dire {meant} ?")):
+        answer = client.post("/sparql", data={"query": text}, headers={"Accept-Language": lang})
+        assert answer.status_code == 400, answer.data[:300]
+        detail = answer.json["detail"]
+        assert detail.startswith(at if lang == "en" else at.replace("line", "ligne").replace("column", "colonne"))
+        assert words in detail and "SELECT, CONSTRUCT, ASK" in detail, detail
 
 
 XSD_DECLARED = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"

@@ -338,9 +338,9 @@ def test_an_unreadable_text_is_a_400_naming_where_not_a_500(client: Any, method:
 
 
 def test_the_engines_syntax_error_points_into_the_clients_own_text(client: Any) -> None:
-    text = "PREFIX e: <http://e/>\n# a comment\n  SELEKT * WHERE {\n  ?s ?p ?o\n}"
+    text = "PREFIX e: <http://e/>\n# a comment\n  SELECT * WHERE {\n  ?s ?p ?o } LIMIT x"
     answer = client.post("/sparql", data={"query": text})
-    assert answer.status_code == 400 and "error at line 3, column 12" in answer.json["detail"], answer.json
+    assert answer.status_code == 400 and "error at line 4, column 20:" in answer.json["detail"], answer.json
     unclosed = client.post("/sparql", data={"query": "SELECT * WHERE {\n ?s ?p ?o FILTER(?o = = 1)\n}"})
     assert unclosed.status_code == 400 and "error at " in unclosed.json["detail"]
 
