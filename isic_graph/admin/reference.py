@@ -26,7 +26,7 @@ from isic_graph.ingest import ownercheck, ownership
 from isic_graph.ingest.documents import OPERATOR, Document
 from isic_graph.ingest.reading import BOM, _read, read_stream, skolemise
 from isic_graph.progress import OnStep, ReadCounter, Step, ignore
-from isic_graph.rdf.formats import format_for_path
+from isic_graph.rdf.formats import DOCUMENTS, format_for_path
 from isic_graph.rdf.namespaces import ISIC, PROV, RDF_TYPE, XSD, Graphs
 from isic_graph.sparql.default_graph import Written, entering, leaving
 from isic_graph.sparql.terms import iri, is_iri
@@ -54,11 +54,12 @@ def load_reference(store: Store, graphs: Graphs, path: Path, graph: str, on_step
         raise UsageError(f"<{graph}> is managed by isic-graph (init or ingest); load reference data elsewhere",
                          f"<{graph}> est géré par isic-graph (init ou ingest) ; chargez les données de référence "
                          "dans un autre graphe")
-    fmt = format_for_path(path)
-    if fmt.rdf_format is None or fmt.dataset:
-        raise UsageError(f"{path.name}: reference data is one graph of RDF; give Turtle, N-Triples or JSON-LD",
+    graph_files = [e for f in DOCUMENTS if f.rdf_format is not None and not f.dataset for e in f.extensions]
+    if path.suffix.lower() not in graph_files:  # an unknown extension too: not a list with formats refused here
+        raise UsageError(f"{path.name}: reference data is one graph of RDF; give Turtle, N-Triples or JSON-LD "
+                         f"({', '.join(graph_files)})",
                          f"{path.name} : les données de référence sont un graphe RDF ; donnez du Turtle, du "
-                         "N-Triples ou du JSON-LD")
+                         f"N-Triples ou du JSON-LD ({', '.join(graph_files)})")
     if not path.is_file():
         raise UsageError(f"no such file: {path}" if not path.exists() else f"{path} is not a file",
                          f"fichier introuvable : {path}" if not path.exists() else f"{path} n'est pas un fichier")

@@ -264,10 +264,13 @@ def test_managed_graphs_and_files_that_are_not_one_rdf_graph_are_refused(
         with pytest.raises(UsageError):  # a look-alike of a managed graph too, as the Graph Store and /update refuse
             load_reference(store, graphs, path, graph)
     for name, text in (("ref.nq", "<urn:a> <urn:b> <urn:c> <urn:g> .\n"), ("ref.csv", "a,b\n"),
-                       ("ref.docx", "x")):
+                       ("ref.docx", "x"), ("ref.trig", "{ <urn:a> <urn:b> <urn:c> }\n"), ("ref.data", "x"),
+                       ("ref.xlsx", "x")):
         (tmp_path / name).write_text(text)
-        with pytest.raises(UsageError):
+        with pytest.raises(UsageError) as refused:  # the formats it takes named, and only those
             load_reference(store, graphs, tmp_path / name, REFERENCE)
+        assert "(.ttl, .jsonld, .json, .nt)" in refused.value.message and ".nq" not in refused.value.message.replace(
+            name, ""), refused.value.message
     with pytest.raises(UsageError):
         load_reference(store, graphs, tmp_path / "missing.ttl", REFERENCE)
 
