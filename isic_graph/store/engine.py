@@ -136,7 +136,9 @@ def _die_with_parent() -> None:
 class Engine:
     """One `oxigraph serve` process owning the store directory, started again whenever it dies.
 
-    Only the supervisor thread (long-lived) starts engines, so that the engine dies with this process.
+    Only the supervisor thread (long-lived) starts engines, so that the engine dies with this process. It runs in
+    a process group of its own: what stops the server's group (Ctrl-C in a terminal, `kill -- -PGID`) reaches the
+    server, which stops the engine once the writes in flight are done.
     """
 
     def __init__(self, location: Path, start_timeout: float = 30.0) -> None:
@@ -303,7 +305,9 @@ class Engine:
         self.generation += 1  # before it can be reached: a query it takes is known to be its
         self._process = subprocess.Popen(
             [oxigraph_command(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent,
+            process_group=0)  # its own: a Ctrl-C (or a signal to the server's group) stops the server, which lets
+        # the writes in flight finish and then stops the engine; reaching it too, it crashed it under those writes
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

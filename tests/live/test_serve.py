@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -59,6 +61,23 @@ def test_sigterm_stops_the_engine_too(tmp_path: Path) -> None:
     engine = live.engine_pid
     assert live.stop() == 0
     assert not Path(f"/proc/{engine}").exists() or "zombie" in Path(f"/proc/{engine}/status").read_text().lower()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_signal_to_the_servers_process_group_stops_it_without_a_crash_of_the_engine(tmp_path: Path,
+                                                                                    sig: int) -> None:
+    """Ctrl-C in the terminal (SIGINT to the foreground process group) or `kill -- -PGID`: the engine, in a group
+    of its own, is stopped by the server once the writes in flight are done; reached by the signal too, it crashed
+    under them and was started again during the shutdown ("query engine restarted … crashed with signal 2")."""
+    live = LiveServer(tmp_path, own_group=True).start()
+    assert live.process is not None
+    server, engine = live.process, live.engine_pid
+    os.killpg(server.pid, sig)
+    assert server.wait(timeout=90) == 0
+    log = live.log.read_text()
+    assert "restarted" not in log and "crashed" not in log, log[-2000:]
+    assert not Path(f"/proc/{engine}").exists() or "zombie" in Path(f"/proc/{engine}/status").read_text().lower()
+    live.process = None
 
 
 @pytest.mark.parametrize("return_format", ["json", "xml", "csv", "tsv"])

@@ -100,6 +100,7 @@ class LiveServer:
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    own_group: bool = False  # started in a process group of its own, as a terminal starts a command
     _engine_address: str = ""
 
     @property
@@ -153,7 +154,8 @@ class LiveServer:
         mark = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([*COMMAND, "serve", "--port", str(self.port), "--threads", "8"],
-                                            env=self.environment, stdout=log, stderr=log)
+                                            env=self.environment, stdout=log, stderr=log,
+                                            process_group=0 if self.own_group else None)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             try:
