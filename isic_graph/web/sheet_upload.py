@@ -43,6 +43,7 @@ WORDS = {
     "fr": {"changes": "Ce que le dépôt va changer", "confirm": "Publier ces changements",
            "check_first": "Rien n'est encore publié : lisez les changements, puis confirmez.",
            "added": "Ajoutés", "changed": "Modifiés", "removed": "Retirés", "nothing": "Aucun changement.",
+           "holds": "Les tableaux déposés décrivent :",
            "published": "Publié", "details": "Détails techniques", "value": "Valeur", "current": "Télécharger la "
            "fiche actuelle d'un réseau", "network": "Réseau", "rule": "Un tableau absent du dépôt ne change rien ; "
            "un tableau présent remplace les ressources de ce tableau (une ligne supprimée retire sa ressource).",
@@ -65,6 +66,7 @@ WORDS = {
     "en": {"changes": "What the upload will change", "confirm": "Publish these changes",
            "check_first": "Nothing is published yet: read the changes, then confirm.",
            "added": "Added", "changed": "Changed", "removed": "Removed", "nothing": "No change.",
+           "holds": "The tables uploaded describe:",
            "published": "Published", "details": "Technical details", "value": "Value", "current": "Download a "
            "network's current sheet", "network": "Network", "rule": "A table absent from the upload changes "
            "nothing; a table present replaces that table's resources (a deleted row removes its resource).",

@@ -315,7 +315,10 @@ def test_a_new_project_with_two_lessons_is_listed_then_published_in_words(client
     assert "Retirés" in html  # the projects and lessons tables are present: the sample's rows, absent, go
     assert isomorphic(network_graph(client), before)
     status, html = confirm(client, html)
-    assert status == 201 and "Publié : 1 projet, 2 enseignements." in html
+    assert status == 201 and "Publié." in html and "Les tableaux déposés décrivent : 1 projet, 2 enseignements." in html
+    published = html[html.find('class="ok"'):]
+    published = published[:published.find("</div>")]  # what was published: the changes previewed, not the tables
+    assert "ajouté : projet « Jardin partagé »" in published and "Retirés" in published, published
     assert '<a href="/id/project/jardin-partage">' in html
 
 
