@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli.context import LANG, REPORT, Context, fail, print_report, progress, run, store_if_available
 from isic_graph.errors import IsicError, NotOwner, SheetRefused, ValidationFailed
 from isic_graph.ingest import retraction
@@ -153,11 +154,15 @@ def retract_command(obj: Context, iri: str, network: str, reason: str, dry_run: 
 @click.option("--network", required=True, help="The network whose links are checked (its slug).")
 @click.pass_obj
 def dangling_command(obj: Context, network: str) -> None:
-    """A network's statements that point at resources withdrawn here, to mend. Exit 1 when there are some."""
+    """A network's statements that point at resources withdrawn here, to mend. Exit 1 when there are some, 2 when
+    the network is not one of this instance's (or not a network's name)."""
     def action() -> int:
-        check_slug(network)
+        registered = {c.slug for c in CredentialStore(obj.settings.credentials_path).list()}
         with obj.store(read_only=True) as store:
-            found = retraction.dangling(store, obj.graphs, network)
+            try:
+                found = retraction.dangling(store, obj.graphs, check_slug(network), registered)
+            except IsicError as exc:  # an unknown network, or no network's name: exit 1 says there are links
+                fail(exc.text("en"), 2)
         for link in found:
             click.echo(f"<{link.subject}>\t<{link.predicate}>\t<{link.target}>")
         return len(found)

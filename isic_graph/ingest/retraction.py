@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Collection, Mapping
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -347,9 +347,13 @@ def retraction_of(store: Store, graphs: Graphs, resource: str) -> Retraction | N
                       next((a for a in agents if a != network), network), withdrawn)
 
 
-def dangling(store: Store, graphs: Graphs, network: str) -> tuple[Link, ...]:
-    """A network's statements pointing at IRIs withdrawn here (by any network), for it to mend."""
+def dangling(store: Store, graphs: Graphs, network: str, registered: Collection[str] = ()) -> tuple[Link, ...]:
+    """A network's statements pointing at IRIs withdrawn here (by any network), for it to mend; a network neither
+    registered (`registered`) nor published here is refused (NotFound), not answered with nothing to mend."""
     graph = graphs.network(network)
+    if network not in registered and store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
+        raise NotFound(f"no network {network!r} here: it is neither registered nor published",
+                       fr=f"aucun réseau {network!r} ici : il n'est ni inscrit ni publié")
     rows = store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }}
   GRAPH {iri(graphs.metadata)} {{ ?o <{INVALIDATED}> ?a }}
   FILTER NOT EXISTS {{ GRAPH ?h {{ ?o a ?t }} FILTER(STRSTARTS(STR(?h), {literal(graphs.network_prefix)})) }}

@@ -137,15 +137,31 @@ class Graphs:
         return graph in (self.ontology, self.thesauri, self.metadata, self.identity, self.ownership) \
             or graph.startswith((self.network_prefix, self.peer_prefix))
 
+    @property
+    def derived_prefix(self) -> str:
+        """Where the graphs the instance works out live (the identity graph)."""
+        return f"{self.base}graph/derived/"
+
     def is_managed(self, graph: str) -> bool:
         """A graph init or ingestion writes, in any spelling (`HTTP://…/graph/network/x`, `…/graph//ownership`,
-        `https:` for `http:`, `%6E` for `n`): a look-alike of one is no graph for a raw write either (the Graph
-        Store's, a load's, an update's)."""
-        k = scheme_blind(lookalike_key(graph))  # the other web scheme too: the same host's graph to a reader
-        return self.is_reserved(graph) or k in {scheme_blind(lookalike_key(g)) for g in (
+        `https:` for `http:`, `%6E` for `n`, `…/graph/ownership.`), or one under a space they write (networks',
+        peers' copies, derived graphs): a look-alike of one is no graph for a raw write either (the Graph Store's, a
+        load's, an update's)."""
+        k = _managed_key(graph)
+        return self.is_reserved(graph) or k in {_managed_key(g) for g in (
             self.ontology, self.thesauri, self.metadata, self.identity, self.ownership)} or any(
-            in_space(space_key(prefix, lambda iri: scheme_blind(lookalike_key(iri))), k)  # by whole path segments
-            for prefix in (self.network_prefix, self.peer_prefix))
+            in_space(space_key(prefix, _managed_key), k)  # by whole path segments
+            for prefix in (self.network_prefix, self.peer_prefix, self.derived_prefix))
+
+
+def _managed_key(iri: str) -> str:
+    """What a graph is compared on to managed graphs: its look-alike key, in the other web scheme too (the same
+    host's graph to a reader), each path segment without the dots it ends with (`ownership.` reads as
+    `ownership`)."""
+    return TRAILING_DOTS.sub("", scheme_blind(lookalike_key(iri)))
+
+
+TRAILING_DOTS = re.compile(r"\.+(?=/|$)")
 
 SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" would let a final newline through
 

@@ -128,6 +128,22 @@ def withdraw_form() -> Response:
     return _page(planned, 200, done=done)
 
 
+def _text(given: Mapping[str, object], name: str) -> str:
+    """A member of the request that is text (absent or null: empty); a number, a list or an object is refused, not
+    written as Python prints it."""
+    value = given.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        en, fr = JSON_KINDS.get(type(value), ("a number", "un nombre"))
+        raise UsageError(f'"{name}" must be text (a JSON string), not {en}: nothing was withdrawn',
+                         fr=f"« {name} » doit être un texte (une chaîne JSON), pas {fr} : rien n'a été retiré")
+    return value
+
+
+JSON_KINDS = {bool: ("true or false", "true ou false"), list: ("a list", "une liste"), dict: ("an object", "un objet")}
+
+
 @blueprint.post("/api/networks/<slug>/retractions")
 def withdraw_api(slug: str) -> Response:
     """Withdraw a project or lesson of the network: JSON or form {resource, reason}; `?dry-run` answers
@@ -139,10 +155,10 @@ def withdraw_api(slug: str) -> Response:
     if not isinstance(given, Mapping):
         raise UsageError('send {"resource": IRI, "reason": text} as JSON or as a form',
                          fr='envoyez {"resource": IRI, "reason": texte} en JSON ou en formulaire')
-    resource = _resource_arg(str(given.get("resource") or ""))
+    resource, reason = _resource_arg(_text(given, "resource")), _text(given, "reason")
     if "dry-run" in request.args:  # a reason given, even blank, is checked as the withdrawal checks it; none is needed
         if "reason" in given:
-            checked_reason(str(given.get("reason") or ""))
+            checked_reason(reason)
         planned = plan(s.store, s.graphs, resource)
         if planned.network != slug:
             raise NotFound(f"no project or lesson <{resource}> published by network {slug!r}",
@@ -151,8 +167,7 @@ def withdraw_api(slug: str) -> Response:
                         "withdrawn": list(planned.withdrawn), "types": planned.kinds,
                         "links": [_link(k) for k in planned.links]})
     admin = is_admin(bearer_token())
-    done = retract(s.store, s.graphs, resource, slug, str(given.get("reason") or ""),
-                   by=s.graphs.base if admin else None)
+    done = retract(s.store, s.graphs, resource, slug, reason, by=s.graphs.base if admin else None)
     return jsonify({"resource": done.resource, "network": done.network, "provenance": done.activity,
                     "ended": done.ended, "reason": done.reason, "withdrawn": list(done.withdrawn),
                     "links": [_link(k) for k in done.links]})
@@ -173,7 +188,8 @@ def _sent() -> object:
 def dangling_api(slug: str) -> Response:
     """The network's statements that point at resources withdrawn here, for it to mend."""
     s = services()
-    return jsonify({"network": check_slug(slug), "links": [_link(k) for k in dangling(s.store, s.graphs, slug)]})
+    found = dangling(s.store, s.graphs, check_slug(slug), {c.slug for c in s.credentials.list()})
+    return jsonify({"network": slug, "links": [_link(k) for k in found]})
 
 
 def _link(link: Link) -> dict[str, str]:

@@ -285,3 +285,12 @@ def test_query_resolves_relative_iris_against_the_service_not_the_engine(cli) ->
         assert result.exit_code == 0, result.output
         assert values(result.output) == [expected], query
         assert "127.0.0.1" not in result.output
+
+
+@pytest.mark.parametrize(("network", "said"), [("nope", "neither registered nor published"),
+                                               ("FCSF", "invalid network name")])
+def test_dangling_for_a_network_that_is_not_here_is_a_usage_error_not_a_clean_bill(  # type: ignore[no-untyped-def]
+        cli, network: str, said: str) -> None:
+    """Exit 1 says there are links to mend: a network that is not here, or no network's name, is exit 2."""
+    result = cli("dangling", "--network", network)
+    assert result.exit_code == 2 and said in result.output, result.output

@@ -11,6 +11,7 @@ from isic_graph.store.engine import Engine
 from isic_graph.web import create_app
 from tests.conftest import ADMIN, bearer
 from tests.support import paths
+from tests.support.oxigraph_server import Watched
 from tests.support.queries import BASE
 
 ROOT = paths.ROOT
@@ -86,11 +87,27 @@ def test_network_cannot_write_another_networks_graph(
     assert len(after) == len(before) > 0
 
 
-def test_managed_graphs_are_not_written_raw(client: FlaskClient) -> None:
-    response = client.put("/graph-store", query_string={"graph": BASE + "graph/ontology"}, data="<urn:a> <urn:b> "
-                                                                                                "<urn:c> .",
+@pytest.mark.parametrize("graph", ["graph/ontology", "graph/ownership.", "graph/metadata%2E", "graph/thesauri..",
+                                   "graph/derived/identity.", "graph/derived/", "graph/derived/other",
+                                   "graph/derived./identity"])
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
+def test_managed_graphs_are_not_written_raw(client: FlaskClient, seen: Watched, method: str, graph: str) -> None:
+    """Nor a look-alike of one (a path segment ending with dots reads as the segment), nor a graph under the
+    derived graphs' space, as under the networks' and the peers'."""
+    before = seen.now()
+    response = client.open("/graph-store", method=method, query_string={"graph": BASE + graph},
+                           data="<urn:a> <urn:b> <urn:c> .", content_type="text/turtle", headers=bearer(ADMIN))
+    assert response.status_code == 403, response.get_data(as_text=True)[:300]
+    assert "managed by isic-graph" in response.get_json()["detail"]
+    assert before.unchanged()
+
+
+def test_a_graph_of_reference_data_ending_with_a_dot_is_written(client: FlaskClient) -> None:
+    graph = BASE + "graph/reference/territories."
+    response = client.put("/graph-store", query_string={"graph": graph}, data="<urn:a> <urn:b> <urn:c> .",
                           content_type="text/turtle", headers=bearer(ADMIN))
-    assert response.status_code == 403
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    assert client.delete("/graph-store", query_string={"graph": graph}, headers=bearer(ADMIN)).status_code == 204
 
 
 @pytest.mark.parametrize("spelling", ["127.000.000.001:5077", "127.1:5077", "2130706433:5077", "0x7f.0.0.1:5077",

@@ -187,6 +187,21 @@ def test_the_withdrawn_iri_still_belongs_to_its_network(client: FlaskClient, tok
     assert answer.status_code == 422 and answer.get_json()["code"] == "not-owner"
 
 
+@pytest.mark.parametrize("network", ["nope", "anas-x"])
+def test_the_dangling_links_of_a_network_that_is_not_here_are_refused_not_empty(client: FlaskClient,
+                                                                                network: str) -> None:
+    for lang, words in (("en", "neither registered nor published"), ("fr", "ni inscrit ni publié")):
+        answer = client.get(f"/api/networks/{network}/dangling", headers={"Accept-Language": lang})
+        assert answer.status_code == 404 and words in answer.get_json()["detail"], answer.get_json()
+
+
+def test_a_registered_network_that_has_published_nothing_has_no_dangling_link(client: FlaskClient,
+                                                                             credentials: CredentialStore) -> None:
+    credentials.add("newcomer", "Newcomer")
+    answer = client.get("/api/networks/newcomer/dangling")
+    assert answer.status_code == 200 and answer.get_json() == {"network": "newcomer", "links": []}
+
+
 def test_the_other_networks_links_are_listed_for_them(client: FlaskClient) -> None:
     links = client.get("/api/networks/fcsf/dangling").get_json()["links"]
     assert any(link["target"] == LESSON and link["predicate"] == ISIC + "confirms" for link in links)

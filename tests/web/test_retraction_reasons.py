@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
 from tests.conftest import BASE
+from tests.support.oxigraph_server import Watched
 
 PROJECT = BASE + "id/project/vacances-familles-lille"
 
@@ -31,6 +32,26 @@ def test_a_reason_that_is_no_text_is_refused_in_both_languages(client: FlaskClie
                                content_type="application/json",
                                headers={"Authorization": f"Bearer {tokens['fcsf']}", "Accept-Language": lang})
         assert response.status_code == 400 and words in response.get_json()["detail"], response.get_json()
+    assert client.get("/id/project/vacances-familles-lille", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+@pytest.mark.parametrize("member", ["reason", "resource"])
+@pytest.mark.parametrize("value", [{"texte": "publié par erreur"}, 123, 1.5e3, ["publié par erreur"], True],
+                         ids=["object", "integer", "decimal", "list", "boolean"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "withdrawal"])
+def test_a_reason_or_resource_that_is_no_json_string_is_refused_not_written_as_python_prints_it(
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, member: str, value: object,
+        dry_run: bool) -> None:
+    """`"reason": {"texte": …}` withdrew the project with the reason `{'texte': …}`, `"reason": 123` with `123`."""
+    before = seen.now()
+    body = {"resource": PROJECT, "reason": "publié par erreur", member: value}
+    for lang, words in (("en", f'"{member}" must be text'), ("fr", f"« {member} » doit être un texte")):
+        response = client.post("/api/networks/fcsf/retractions", query_string={"dry-run": "1"} if dry_run else {},
+                               data=json.dumps(body).encode(), content_type="application/json",
+                               headers={"Authorization": f"Bearer {tokens['fcsf']}", "Accept-Language": lang})
+        assert response.status_code == 400 and words in response.get_json()["detail"], response.get_json()
+        assert "texte'" not in response.get_json()["detail"]
+    assert before.unchanged()
     assert client.get("/id/project/vacances-familles-lille", headers={"Accept": "text/turtle"}).status_code == 200
 
 

@@ -31,6 +31,10 @@ SPELLINGS = {  # (prologue, the graph's term): the same graph to a reader, some 
     "relative-to-a-base": (f"BASE <{BASE}graph/> ", "<network/anas>"),
     "the-owners-records": ("", f"<{BASE}graph/ownership>"),
     "a-peers-copy": ("", f"<{BASE}graph/peer/voisin/x>"),
+    "a-trailing-dot": ("", f"<{BASE}graph/ownership.>"),
+    "an-escaped-trailing-dot": ("", f"<{BASE}graph/metadata%2E>"),
+    "a-dotted-segment": ("", f"<{BASE}graph/derived./identity>"),
+    "the-derived-space": ("", f"<{BASE}graph/derived/other>"),
 }
 FORMS = {
     "insert-data": "INSERT DATA {{ GRAPH {g} {{ <urn:x:s> <urn:x:p> 1 }} }}",
