@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import shutil
-import threading
 from pathlib import Path
 from typing import Generator, Iterator
 
@@ -192,52 +191,20 @@ def loaded_store(tmp_path_factory: pytest.TempPathFactory, validator: Validator)
     return folder
 
 
-class SpareEngine:
-    """An engine on a fresh copy of the loaded store, started in a thread of its own while the tests go on, so that
-    the module after one that changed its data gets it at once (an engine takes about 0.2 s to start, the test's
-    process waiting all along)."""
-
-    def __init__(self, loaded: Path, folder: Path) -> None:
-        self.engine: Engine | None = None
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._start, args=(loaded, folder), name="spare-engine", daemon=True)
-        self.thread.start()
-
-    def _start(self, loaded: Path, folder: Path) -> None:
-        try:
-            self.engine = engine_on_copy(loaded, folder)
-        except BaseException as exc:  # given to the module that takes it
-            self.failure = exc
-
-    def take(self) -> Engine:
-        self.thread.join()
-        if self.failure is not None:
-            raise self.failure
-        assert self.engine is not None
-        return self.engine
-
-    def stop(self) -> None:
-        self.thread.join()
-        if self.engine is not None:
-            self.engine.stop()
-
-
 class SharedEngine:
     """The engine the test modules of one process take turns on: a supervised engine on a copy of the loaded store,
-    replaced by an engine on a fresh copy (started beforehand: SpareEngine) after a module that changed its data (or
-    stopped or restarted it), so that no module sees another's writes and the modules that only read share one
-    start."""
+    replaced by an engine on a fresh copy after a module that changed its data (or stopped or restarted it), so that
+    no module sees another's writes and the modules that only read share one start."""
 
     def __init__(self, loaded: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
         self.loaded = loaded
         self.tmp_path_factory = tmp_path_factory
-        self.running = engine_on_copy(self.loaded, self._folder())
+        self.running = self._fresh()
         self.pristine = Watched(self.running)
-        self.spare = SpareEngine(self.loaded, self._folder())
         self.replaced = 0
 
-    def _folder(self) -> Path:
-        return self.tmp_path_factory.mktemp("engine") / "store"
+    def _fresh(self) -> Engine:
+        return engine_on_copy(self.loaded, self.tmp_path_factory.mktemp("engine") / "store")
 
     def _untouched(self) -> bool:
         running = self.running
@@ -249,18 +216,15 @@ class SharedEngine:
             return False
 
     def hand_back(self) -> None:
-        """After a module: keep the engine if its data is still the loaded store's, else take the spare (and start
-        another)."""
+        """After a module: keep the engine if its data is still the loaded store's, else start one on a new copy."""
         if not self._untouched():
             self.running.stop()
-            self.running = self.spare.take()
-            self.spare = SpareEngine(self.loaded, self._folder())
-            self.pristine = Watched(self.running, self.pristine)  # a copy of the same store
+            self.running = self._fresh()
+            self.pristine = Watched(self.running, self.pristine.state)  # a copy of the same store
             self.replaced += 1
 
     def stop(self) -> None:
         self.running.stop()
-        self.spare.stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -74,18 +73,6 @@ def engine_state(url: str) -> tuple[bytes, bytes]:
         return dumped.read(), named.read()
 
 
-CENSUS = ("SELECT ?g (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } } GROUP BY ?g "
-          "ORDER BY ?g")
-
-
-def engine_census(url: str) -> bytes:
-    """How many quads each graph of a server's dataset holds (the default graph's unnamed): a few milliseconds
-    where the dump takes a hundred; different censuses are different datasets (equal ones may not be)."""
-    asked = urllib.request.Request(f"{url}/query?query={urllib.parse.quote(CENSUS)}", headers={"Accept": "text/csv"})
-    with urllib.request.urlopen(asked, timeout=60) as answer:
-        return answer.read()
-
-
 Files = frozenset[tuple[str, int, int]]
 
 
@@ -107,28 +94,22 @@ class Watched:
     so while its files are as they were, its dataset is as it was, and the dump is taken only when they changed.
     """
 
-    def __init__(self, engine: Engine, seen: Watched | None = None) -> None:
-        """seen: a watch over an engine on another copy of the same store (whose dataset is then known already),
-        else the dataset is taken from this engine."""
+    def __init__(self, engine: Engine, state: tuple[bytes, bytes] | None = None) -> None:
+        """state: the dataset's when known already (an engine started on a copy of a store whose dataset was seen),
+        taken from the engine otherwise."""
         self.engine = engine
-        if seen is not None:
-            self.files, self.state, self.census = store_files(engine.location), seen.state, seen.census
-        else:
-            self.files, self.state, self.census = self._seen()
+        self.files, self.state = (store_files(engine.location), state) if state is not None else self._seen()
 
-    def _seen(self) -> tuple[Files | None, tuple[bytes, bytes], bytes]:
+    def _seen(self) -> tuple[Files | None, tuple[bytes, bytes]]:
         files = store_files(self.engine.location)
-        state, census = engine_state(self.engine.url), engine_census(self.engine.url)
-        return (files if files == store_files(self.engine.location) else None), state, census
+        state = engine_state(self.engine.url)
+        return (files if files == store_files(self.engine.location) else None), state
 
     def unchanged(self) -> bool:
-        """Whether the dataset is still the one seen: every quad and the names of its graphs (a graph holding
-        another count of quads tells a change at once)."""
+        """Whether the dataset is still the one seen: every quad and the names of its graphs."""
         if self.files is not None and store_files(self.engine.location) == self.files:
             return True
-        if engine_census(self.engine.url) != self.census:
-            return False
-        files, state, _ = self._seen()
+        files, state = self._seen()
         if state != self.state:
             return False
         self.files = files  # the same dataset, written again: its files as they now are
@@ -139,7 +120,7 @@ class Watched:
         dump is taken only when the engine's files changed since the dataset was last seen, so that tests sharing
         one watch over a module of refusals dump the dataset once, not before each of them."""
         if self.files is None or store_files(self.engine.location) != self.files:
-            self.files, self.state, self.census = self._seen()
+            self.files, self.state = self._seen()
         return self
 
 
