@@ -104,6 +104,13 @@ def plan(store: Store, graphs: Graphs, resource: str, spaces: Mapping[str, str] 
     mine = [(g, kind) for g, kind in found if owner is not None and owner.kind == "network"
             and g == graphs.network(owner.name)]
     if not mine or owner is None:
+        done = retraction_of(store, graphs, resource) if not found else None
+        if done is not None:  # its address answers 410 with the record: say so, not that nothing is known of it
+            network = done.network.rsplit("/", 1)[-1]
+            raise NotFound(f"<{resource}> was withdrawn already, on {done.ended[:10]}, by network {network!r}: "
+                           "its address answers 410 Gone with the record; nothing was changed",
+                           fr=f"<{resource}> a déjà été retiré, le {done.ended[:10]}, par le réseau {network!r} : "
+                              "son adresse répond 410 (retiré) avec le registre ; rien n'a été modifié")
         raise NotFound(f"no project or lesson <{resource}> published by a network here",
                        fr=f"aucun projet ni enseignement <{resource}> publié ici par un réseau")
     graph, kind = mine[0]

@@ -40,7 +40,7 @@ def test_the_command_line_withdraws_and_a_harvesting_peer_drops_its_copy(origin:
     assert done.returncode == 0, done.stderr
     assert f"withdrawn\t<{ALONE}>" in done.stdout and "linked from\tfcsf" in done.stdout
     again = origin.cli("retract", ALONE, "--network", "anas", "--reason", "doublon")
-    assert again.returncode == 1 and "no project or lesson" in again.stderr and "Traceback" not in again.stderr
+    assert again.returncode == 1 and "was withdrawn already" in again.stderr and "Traceback" not in again.stderr
     wrong = origin.cli("retract", PROJECT, "--network", "fcsf", "--reason", "x")
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
     dry = origin.cli("retract", PROJECT, "--network", "anas", "--reason", "x", "--dry-run")

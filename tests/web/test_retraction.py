@@ -162,6 +162,18 @@ def test_a_withdrawn_project_answers_410_with_its_record(client: FlaskClient, to
     assert jsonld.status_code == 410 and "wasInvalidatedBy" in jsonld.text
 
 
+@pytest.mark.parametrize("resource", [PROJECT, LESSON])
+def test_withdrawing_what_was_withdrawn_already_says_so_and_when(client: FlaskClient, tokens: dict[str, str],
+                                                                resource: str) -> None:
+    """It said "no project or lesson published here", as for an IRI nobody ever published."""
+    for lang, words in (("en", "was withdrawn already, on "), ("fr", "a déjà été retiré, le ")):
+        again = client.post("/api/networks/anas/retractions", json={"resource": resource, "reason": "encore"},
+                            headers={"Authorization": f"Bearer {tokens['anas']}", "Accept-Language": lang})
+        detail = again.get_json()["detail"]
+        assert again.status_code == 404 and words in detail and "'anas'" in detail and "410" in detail, detail
+    assert client.get("/" + resource[len(BASE):], headers={"Accept": "text/turtle"}).status_code == 410
+
+
 def test_a_withdrawn_project_is_gone_from_queries_dumps_search_and_maps(client: FlaskClient) -> None:
     assert sparql(client, f"SELECT ?t WHERE {{ <{PROJECT}> a ?t }}") == []
     assert sparql(client, f"SELECT ?t WHERE {{ <{LESSON}> a ?t }}") == []
