@@ -6,7 +6,8 @@ same value here).
 
 Checked: the parameters of the query string, on every route, and the form fields of /sparql and /update (with the
 query string: `?scope=live` and a form's `scope=local` are two values too). The other forms (the
-collection sheet's fields, uploads) have fields that take several values, and read them all.
+collection sheet's fields, uploads) have fields that take several values, and read them all; but a form's token
+(`credential`) is one (`form_value`), and so is the hidden id of the resource a block of the form shows.
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ def given_twice() -> str | None:
         if not frozenset.intersection(*(_meanings(name, value) for given, value in pairs if given == name)):
             return name
     return None
+
+
+def form_value(name: str) -> str:
+    """A form field that takes one value (a form's `credential`): the same value again is let through, two values
+    are refused (400 naming it), not one of them taken (the first network's token saved under one network, the
+    second's under the other)."""
+    values = request.form.getlist(name)
+    if len(set(values)) > 1:
+        raise UsageError(f"the field {name!r} is given {len(values)} times with different values: send it once",
+                         fr=f"le champ « {name} » est donné {len(values)} fois avec des valeurs différentes : "
+                            "envoyez-le une seule fois")
+    return values[0] if values else ""
 
 
 def _meanings(name: str, value: str) -> frozenset[str]:

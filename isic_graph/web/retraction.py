@@ -21,6 +21,7 @@ from isic_graph.web.auth import bearer_token, is_admin, require_network
 from isic_graph.web.lookups import one_page, spaces
 from isic_graph.web.negotiation import language
 from isic_graph.web.origin import from_own_page
+from isic_graph.web.parameters import form_value
 from isic_graph.web.served import artefacts
 from isic_graph.web.services import services
 from isic_graph.web.summaries import summaries
@@ -112,7 +113,7 @@ def withdraw_form() -> Response:
     planned = plan(s.store, s.graphs, resource)
     reason = request.form.get("reason", "")
     ui = words_in(UI, language())
-    token = request.form.get("credential", "")
+    token = form_value("credential")
     network = planned.network if is_admin(token) else s.credentials.network_for(token)
     if network is None:
         return _page(planned, 401, {"credential": ui["bad_token"]}, reason)

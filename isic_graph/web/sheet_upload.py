@@ -32,6 +32,7 @@ from isic_graph.sparql.guard import json_within
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.origin import from_own_page
+from isic_graph.web.parameters import form_value
 from isic_graph.web.problems import FRENCH
 from isic_graph.web.services import services
 from isic_graph.web.sheets import UI
@@ -99,7 +100,7 @@ def csv_upload() -> Response:
     confirming = False
     try:
         confirming = request.form.get("confirm") == "1"
-        network = s.credentials.network_for(request.form.get("credential", ""))
+        network = s.credentials.network_for(form_value("credential"))
         if network is None:
             refused("unauthorized")
             return _render(lang, message=words_in(UI, lang)["bad_token"], status=401)
@@ -121,7 +122,7 @@ def csv_upload() -> Response:
             if confirming and _digest(result.changes) == expected:
                 result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
         if confirming and result.dry_run:  # the store changed since it was shown
-            return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
+            return _render(lang, result=result, pending=_encoded(documents), credential=form_value("credential"),
                            message=words_in(WORDS, lang)["moved"], status=409, seal=_seal(network, documents))
     except RequestEntityTooLarge:
         refused("request-entity-too-large")
@@ -141,7 +142,7 @@ def csv_upload() -> Response:
         refused(exc.code)
         return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status)
     if not confirming:
-        return _render(lang, result=result, pending=_encoded(documents), credential=request.form["credential"],
+        return _render(lang, result=result, pending=_encoded(documents), credential=form_value("credential"),
                        seal=_seal(network, documents))
     if not result.written:  # the same data again: nothing recorded, nothing published
         return _render(lang, message=words_in(WORDS, lang)["unchanged"])

@@ -35,6 +35,7 @@ from isic_graph.web.derived import per_store_version
 from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.origin import from_own_page
+from isic_graph.web.parameters import form_value
 from isic_graph.web.pick_lists import pick_lists
 from isic_graph.web.services import services
 
@@ -300,7 +301,7 @@ def _checking_network() -> str:
     token checks for ?network= (by default a new network). Anonymous checks are refused: a check is a
     validation, which costs the server far more than the request."""
     s = services()
-    token = bearer_token() or request.form.get("credential", "").strip()
+    token = bearer_token() or form_value("credential").strip()
     if not token:
         raise Unauthorized("checking a sheet needs its network's token (Authorization: Bearer …, or the form's "
                            "credential field)",
@@ -356,7 +357,7 @@ def submit_sheet() -> Response:
     """Save a filled form: the network is the credential's; the same ingestion as the API (upsert)."""
     s, lang = services(), language()
     sheet = _filled()
-    network = s.credentials.network_for(request.form.get("credential", ""))
+    network = s.credentials.network_for(form_value("credential"))
     if network is None:
         refused("unauthorized")
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
