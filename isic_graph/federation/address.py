@@ -62,8 +62,14 @@ class Address:
     addresses: tuple[IPAddress, ...]
 
 
+MAX_URL = 2048  # characters of a peer's URL, as browsers and servers commonly take them
+
+
 def locate(url: str) -> Location:
     """The URL read once and normalised; UsageError for anything but a plain http(s) URL."""
+    if isinstance(url, str) and len(url) > MAX_URL:  # kept in the registry, listed in the catalogue and refusals
+        raise UsageError(f"a peer's URL is at most {MAX_URL} characters; this one has {len(url)}",
+                         fr=f"l'URL d'un pair a au plus {MAX_URL} caractères ; celle-ci en a {len(url)}")
     if not isinstance(url, str) or FORBIDDEN_IN_URL.search(url):
         raise UsageError(f"{url!r} is not an http(s) URL (spaces, control characters or backslashes)",
                          fr=f"{url!r} n'est pas une URL http(s) (espaces, caractères de contrôle ou barres obliques "
@@ -75,9 +81,11 @@ def locate(url: str) -> Location:
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES or not parts.netloc:
         raise UsageError(f"{url!r} is not an http(s) URL", fr=f"{url!r} n'est pas une URL http(s)")
-    if "@" in parts.netloc or parts.fragment or url.endswith("#"):
-        raise UsageError(f"{url!r}: no credentials or fragment in a peer's URL",
-                         fr=f"{url!r} : ni identifiants ni fragment dans l'URL d'un pair")
+    if "@" in parts.netloc or parts.fragment or url.endswith("#"):  # the URL is not repeated: it may hold a password
+        plain = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment=""))
+        raise UsageError(f"a peer's URL holds no credentials (user:password@) nor fragment (#…): give {plain!r}",
+                         fr=f"l'URL d'un pair ne contient ni identifiants (utilisateur:mot-de-passe@) ni fragment "
+                            f"(#…) : donnez {plain!r}")
     try:
         port = parts.port or SCHEMES[scheme]
     except ValueError:

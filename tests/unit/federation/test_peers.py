@@ -83,6 +83,24 @@ def test_only_plain_http_urls_are_peers(url: str) -> None:
         check_address(url, allow_private=True)
 
 
+@pytest.mark.parametrize(("url", "plain"), [("https://user:secret@example.org/sparql", "https://example.org/sparql"),
+                                            ("http://admin:hunter2@peer.example.org/sparql#top",
+                                             "http://peer.example.org/sparql")])
+def test_a_peers_url_with_credentials_is_refused_without_repeating_them(tmp_path: Path, url: str,
+                                                                       plain: str) -> None:
+    """The URL was quoted whole (its password with it), then masked as an e-mail address by the output's redaction."""
+    refused = CliRunner().invoke(main, ["peer", "add", "p", "--sparql", url], env={"ISIC_PEERS": str(tmp_path / "p")})
+    assert refused.exit_code != 0 and "credentials (user:password@)" in refused.output and plain in refused.output
+    assert "secret" not in refused.output and "hunter2" not in refused.output and "(email)" not in refused.output
+
+
+def test_a_peers_url_longer_than_browsers_take_is_refused(tmp_path: Path) -> None:
+    url = "http://example.org/" + "a" * 3000
+    refused = CliRunner().invoke(main, ["peer", "add", "p", "--sparql", url], env={"ISIC_PEERS": str(tmp_path / "p")})
+    assert refused.exit_code != 0 and "at most 2048 characters" in refused.output and len(refused.output) < 500
+    assert not (tmp_path / "p").exists() or "aaaa" not in (tmp_path / "p").read_text()
+
+
 def test_the_cli_manages_peers_and_says_what_is_wrong(tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"ISIC_PEERS": str(tmp_path / "peers.json")}
