@@ -84,7 +84,10 @@ def _read(graph: str) -> Response:
     triples = _served(graph)
     if triples is None:
         raise NotFound(f"no graph <{graph}>", fr=f"aucun graphe <{graph}>")
-    tag = _etag(_digest(triples), best)
+    digest = _digest(triples)
+    tag = _etag(digest, best)
+    if "If-Match" in request.headers:  # RFC 9110 §13.1.1, for a read as for a write
+        _check_if_match(graph, [_etag(digest, media) for media in READ_FORMATS], "sent")
     if request.if_none_match.contains_weak(tag):
         response = Response(status=304)
     else:
@@ -120,6 +123,24 @@ def _etag(digest: str, media_type: str) -> str:
     return f"{digest}-{READ_FORMATS[media_type].extension.lstrip('.')}"
 
 
+def _check_if_match(graph: str, tags: Sequence[str], done: str) -> None:
+    """If-Match against a graph's current ETags (`*`: it exists): PreconditionFailed (412) unless one is named, strong;
+    a weak one (`W/"…"`) never matches (§13.1.1's strong comparison), and the refusal says so."""
+    wanted = request.if_match
+    if wanted.star_tag or any(wanted.is_strong(t) for t in tags):
+        return
+    fr_done = "envoyé" if done == "sent" else "enregistré"
+    if not wanted.as_set() and any(wanted.contains_weak(t) for t in tags):
+        raise PreconditionFailed(f"If-Match compares ETags strongly: a weak ETag (W/\"…\") never matches; send the "
+                                 f"ETag as a GET gave it; nothing was {done}",
+                                 fr=f"If-Match compare les ETag strictement : un ETag faible (W/\"…\") ne correspond "
+                                    f"jamais ; envoyez l'ETag tel qu'un GET l'a donné ; rien n'a été {fr_done}")
+    raise PreconditionFailed(f"<{graph}> has changed since the ETag given in If-Match was read; nothing was {done} "
+                             "(read it again)",
+                             fr=f"<{graph}> a changé depuis la lecture de l'ETag donné par If-Match ; rien n'a été "
+                                f"{fr_done} (relisez-le)")
+
+
 def _check_preconditions(graph: str) -> None:
     """RFC 9110 §13.2.2 for a write: If-Match holds when it names a current (strong) ETag of the graph as a GET of the
     same address serves it, in any of its formats, or is `*` and the graph exists; If-None-Match holds when the graph
@@ -129,12 +150,10 @@ def _check_preconditions(graph: str) -> None:
         return
     tags = [] if triples is None else [_etag(_digest(triples), media) for media in READ_FORMATS]
     if "If-Match" in request.headers:
-        wanted = request.if_match
-        if triples is None or not (wanted.star_tag or any(wanted.is_strong(t) for t in tags)):
-            why = "does not exist" if triples is None else "has changed since the ETag given in If-Match was read"
-            why_fr = "n'existe pas" if triples is None else "a changé depuis la lecture de l'ETag donné par If-Match"
-            raise PreconditionFailed(f"<{graph}> {why}; nothing was written (read it again, then write)",
-                                     fr=f"<{graph}> {why_fr} ; rien n'a été enregistré (relisez-le, puis écrivez)")
+        if triples is None:
+            raise PreconditionFailed(f"<{graph}> does not exist; nothing was written (read it again, then write)",
+                                     fr=f"<{graph}> n'existe pas ; rien n'a été enregistré (relisez-le, puis écrivez)")
+        _check_if_match(graph, tags, "written")
     if "If-None-Match" in request.headers and triples is not None:
         unwanted = request.if_none_match
         if unwanted.star_tag or any(unwanted.contains_weak(t) for t in tags):

@@ -63,6 +63,33 @@ def test_a_graph_is_read_with_a_strong_etag_of_its_content(client: FlaskClient) 
                       ).status_code == 304
 
 
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_read_honours_if_match_too(client: FlaskClient, method: str) -> None:
+    """RFC 9110 §13.1.1 applies If-Match to every method: a stale ETag read was answered 200, as if it held."""
+    tag = client.get("/graph-store", query_string={"graph": ANAS}, headers=NT).headers["ETag"]
+    turtle = client.get("/graph-store", query_string={"graph": ANAS}, headers={"Accept": "text/turtle"}).headers["ETag"]
+    for held in (tag, turtle, "*", f'"stale", {tag}'):
+        assert client.open("/graph-store", method=method, query_string={"graph": ANAS},
+                           headers={**NT, "If-Match": held}).status_code == 200, held
+    stale = client.open("/graph-store", method=method, query_string={"graph": ANAS},
+                        headers={**NT, "If-Match": '"stale-nt"'})
+    assert stale.status_code == 412
+    missing = client.open("/graph-store", method=method, query_string={"graph": BASE + "graph/network/nobody"},
+                          headers={**NT, "If-Match": '"stale-nt"'})
+    assert missing.status_code == 404  # §13.2.1: the conditions are ignored when the answer would be no 2xx
+
+
+def test_a_weak_etag_in_if_match_is_said_to_never_match(client: FlaskClient, tokens: dict[str, str]) -> None:
+    tag = client.get("/graph-store", query_string={"graph": ANAS}, headers=NT).headers["ETag"]
+    before = triples(client)
+    for lang, words in (("en", "a weak ETag"), ("fr", "un ETag faible")):
+        answer = client.delete("/graph-store", query_string={"graph": ANAS},
+                               headers={**bearer(tokens["anas"]), "If-Match": f"W/{tag}", "Accept-Language": lang})
+        assert answer.status_code == 412 and words in answer.get_json()["detail"], answer.get_json()
+        assert "has changed" not in answer.get_json()["detail"]
+    assert triples(client) == before
+
+
 @pytest.mark.parametrize(("headers", "status"), [
     ({"If-Match": '"wrong"'}, 412),
     ({"If-Match": 'W/"x"'}, 412),
