@@ -16,6 +16,7 @@ from typing import Mapping, Sequence
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError
+from isic_graph.ingest.documents import CONTROL, LIMITS
 from isic_graph.ingest.lexical import DATATYPE_KINDS, lexical, refusal
 from isic_graph.ingest.sheetfilled import FilledSheet, entries
 from isic_graph.ingest.sheetform import BLOCKS, Field, block_fields, fields, partnership_fields, slug
@@ -196,6 +197,9 @@ def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: Fill
         covered.add((subject.value, f.path, lang if f.datatype == RDF_LANG_STRING else None))
         for value in entries(f, sheet.get(name)):
             term: NamedNode | Literal | None
+            if (unreadable := _not_text(value, lang)) is not None:  # refused beside its field, what was typed kept
+                problems.setdefault(name, []).append(unreadable)
+                continue
             if f.kind == "link" and ids and RELATIVE.fullmatch(value):
                 value = ids + value  # `group/x`, `lesson/y`: a resource of this instance, as in the CSV sheet
             if f.kind in ("choice", "link"):
@@ -220,6 +224,21 @@ def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: Fill
                 term = Literal(value)
             found.append(Triple(subject, NamedNode(f.path), term))
     return found
+
+
+def _not_text(value: str, lang: str) -> str | None:
+    """Why a value typed in the form is no text the store takes (a control character pasted from another program, a
+    text longer than a submission's literals may be), in the form's language; None when it is."""
+    if (control := CONTROL.search(value)) is not None:
+        code = f"U+{ord(control.group()):04X}"
+        return (f"le texte contient un caractère de contrôle invisible ({code}), souvent collé depuis un autre "
+                "logiciel : retirez-le (retapez le texte autour)" if lang == "fr" else
+                f"the text holds an invisible control character ({code}), often pasted from another program: remove "
+                "it (type the text around it again)")
+    if len(value) > LIMITS.max_literal:
+        return (f"le texte a {len(value):,} caractères ; au plus {LIMITS.max_literal:,}".replace(",", "\u202f")
+                if lang == "fr" else f"the text has {len(value):,} characters; at most {LIMITS.max_literal:,}")
+    return None
 
 
 __all__ = ["SheetTriples", "project_iri", "sheet_iri", "sheet_triples"]

@@ -179,3 +179,21 @@ def test_a_form_sent_back_for_a_mistake_keeps_the_links_to_what_it_describes_cho
         chosen = re.findall(r'<option value="([^"]*)" selected>', field)
         assert chosen == [sent[name]], (name, chosen)
     assert not ask(client, f"<{BASE}id/project/reseau-renvoye-cafe-des-veilleurs> ?p ?o")
+
+
+@pytest.mark.live  # a dry run's process
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("project.title", "Atelier\x07 sonore", "caractère de contrôle invisible (U+0007)"),
+    ("lesson.0.statement", "Les parents sont venus.\x0bIls sont restés.", "caractère de contrôle invisible (U+000B)"),
+    ("project.description", "x" * (1024 * 1024 + 1), "au plus 1\u202f048\u202f576"),
+])
+def test_a_text_the_store_cannot_take_is_refused_beside_its_field_and_the_form_kept(
+        client: FlaskClient, token: str, field: str, value: str, said: str) -> None:
+    """A control character pasted from another program, or a text longer than a literal may be, was a bare error page
+    (400, 413) that lost everything typed in the form."""
+    answer = client.post("/sheets?lang=fr", data={**filled("Atelier collé", **{field: value}), "credential": token})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422, html[:800]
+    assert any(said in e for e in errors_beside(html, field)), errors_beside(html, field)
+    assert 'value="Atelier collé"' in html or field == "project.title"  # what was typed is shown again
+    assert not ask(client, "?p <http://purl.org/dc/terms/title> \"Atelier collé\"@fr")
