@@ -27,8 +27,10 @@ class FilledSheet:
     def __post_init__(self) -> None:
         for name in self.values:
             block_index(name)  # a block the form cannot have is refused, not left out
+            if name.rsplit(".", 1)[-1] not in HIDDEN:
+                continue
             given = {v.strip() for v in self.values[name] if v.strip()}
-            if name.rsplit(".", 1)[-1] in HIDDEN and len(given) > 1:  # which resource it is: one, never the last
+            if len(given) > 1:  # which resource the block shows: one, never the last of several
                 raise UsageError(f"the field {name!r} names {len(given)} different resources: send it once",
                                  fr=f"le champ « {name} » désigne {len(given)} ressources différentes : envoyez-le "
                                     "une seule fois")

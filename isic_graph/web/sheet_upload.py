@@ -100,7 +100,8 @@ def csv_upload() -> Response:
     confirming = False
     try:
         confirming = request.form.get("confirm") == "1"
-        network = s.credentials.network_for(form_value("credential"))
+        credential = form_value("credential")
+        network = s.credentials.network_for(credential)
         if network is None:
             refused("unauthorized")
             return _render(lang, message=words_in(UI, lang)["bad_token"], status=401)
@@ -122,7 +123,7 @@ def csv_upload() -> Response:
             if confirming and _digest(result.changes) == expected:
                 result = ingest(s.store, s.validator, s.graphs, documents, network, mode)
         if confirming and result.dry_run:  # the store changed since it was shown
-            return _render(lang, result=result, pending=_encoded(documents), credential=form_value("credential"),
+            return _render(lang, result=result, pending=_encoded(documents), credential=credential,
                            message=words_in(WORDS, lang)["moved"], status=409, seal=_seal(network, documents))
     except RequestEntityTooLarge:
         refused("request-entity-too-large")
@@ -142,7 +143,7 @@ def csv_upload() -> Response:
         refused(exc.code)
         return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status)
     if not confirming:
-        return _render(lang, result=result, pending=_encoded(documents), credential=form_value("credential"),
+        return _render(lang, result=result, pending=_encoded(documents), credential=credential,
                        seal=_seal(network, documents))
     if not result.written:  # the same data again: nothing recorded, nothing published
         return _render(lang, message=words_in(WORDS, lang)["unchanged"])
