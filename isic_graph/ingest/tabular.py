@@ -117,14 +117,10 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                              f"{', '.join(known)}",
                              f"not a table of the collection sheet{hint_en or '.'} Expected tables: {', '.join(known)}")
                 continue
-            if (first := sent.setdefault(table.file, raw.shown)) != raw.shown:
-                problems.add(raw.shown, 1, None, None,
-                             f"ce fichier est le tableau {table.file}, comme {first} : chaque tableau est envoyé une "
-                             "seule fois (deux versions seraient mêlées) ; gardez celui qui est à jour et retirez "
-                             "l'autre de l'envoi",
-                             f"this file is the table {table.file}, as {first} is: each table is sent once (two "
-                             "versions would be mixed); keep the up-to-date one and leave the other out")
+            if (first := sent.get(table.file)) is not None:
+                problems.add(raw.shown, 1, None, None, *_sent_twice(table.file, first, raw.shown))
                 continue
+            sent[table.file] = raw.shown
             reader.read(table, raw)
     if problems:
         report = problems.report()
@@ -137,6 +133,18 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                                       f"corriger : {shown_fr}{more_fr}")
     return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns,
                         frozenset(reader.present))
+
+
+def _sent_twice(table: str, first: str, second: str) -> tuple[str, str]:
+    """What to say of a table sent a second time (under another name, or the same: files of two folders)."""
+    said_fr = (f"un autre fichier nommé {first} est envoyé avec lui" if first == second
+               else f"ce fichier est le tableau {table}, comme {first}")
+    said_en = (f"another file named {first} is sent with it" if first == second
+               else f"this file is the table {table}, as {first} is")
+    return (f"{said_fr} : chaque tableau est envoyé une seule fois (deux versions seraient mêlées) ; gardez celui qui "
+            "est à jour et retirez l'autre de l'envoi",
+            f"{said_en}: each table is sent once (two versions would be mixed); keep the up-to-date one and leave the "
+            "other out")
 
 
 COPY_MARK = re.compile(r"\s*(\(\d{1,3}\)|- copie|- copy|copie)$")
