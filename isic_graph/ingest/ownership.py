@@ -38,7 +38,7 @@ from typing import Iterable, Mapping, Sequence
 
 from pyoxigraph import Literal
 
-from isic_graph.rdf.iris import in_space, lookalike_key, normal, space_key
+from isic_graph.rdf.iris import in_space, lookalike_key, normal, scheme_blind, space_key
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
@@ -224,8 +224,9 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
 
 
 def _space_holder(k: str, spaces: Mapping[str, str]) -> str | None:
-    """The peer whose URI space (by key) holds a key: the longest that does, if spaces nest."""
-    holding = [space for space in spaces if in_space(space, k)]
+    """The peer whose URI space (by key) holds a key, in either web scheme (`https://peer/x` is under `http://peer/`):
+    the longest that does, if spaces nest."""
+    holding = [space for space in spaces if in_space(scheme_blind(space), scheme_blind(k))]
     return spaces[max(holding, key=len)] if holding else None
 
 
@@ -311,16 +312,31 @@ def claim(store: Store, graphs: Graphs, owner: Owner, iris: Sequence[str], activ
 
 
 def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[str, Owner]:
-    by_record = {record(graphs, k): k for k in keys}
-    found: dict[str, Owner] = {}
+    """The owner each key's record names; a key with no record of its own takes the record of the same address in the
+    other web scheme (`https://h/x` is `http://h/x`'s, which a reader takes for one another), if there is one."""
+    by_record: dict[str, list[tuple[str, bool]]] = defaultdict(list)  # record -> (key asking, its own record?)
+    for k in keys:
+        by_record[record(graphs, k)].append((k, True))
+        if (twin := scheme_twin(k)) is not None:
+            by_record[record(graphs, twin)].append((k, False))
+    own: dict[str, Owner] = {}
+    twins: dict[str, Owner] = {}
     names = sorted(by_record)
     for start in range(0, len(names), CHUNK):
         values = " ".join(sparql_iri(r) for r in names[start:start + CHUNK])
         for row in store.select(f"SELECT ?r ?agent WHERE {{ VALUES ?r {{ {values} }} GRAPH "
                                 f"{sparql_iri(graphs.ownership)} "
                                 f"{{ ?r <{ATTRIBUTED}> ?agent }} }}").rows:
-            found[by_record[term_value(row["r"])]] = owner_named(graphs, term_value(row["agent"]))
-    return found
+            for k, its_own in by_record[term_value(row["r"])]:
+                (own if its_own else twins)[k] = owner_named(graphs, term_value(row["agent"]))
+    return {**twins, **own}
+
+
+def scheme_twin(k: str) -> str | None:
+    """The key of the same address in the other web scheme (`http` for `https`, and back); None for another scheme."""
+    scheme, separator, rest = k.partition("://")
+    return {"http": "https", "https": "http"}[scheme] + separator + rest if separator and scheme in (
+        "http", "https") else None
 
 
 def record_peer(store: Store, graphs: Graphs, name: str, uri_space: str | None) -> None:

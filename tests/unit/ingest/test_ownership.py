@@ -533,3 +533,28 @@ def test_a_transfer_from_a_network_still_describing_the_resource_is_refused_and_
         == ownership.network(graphs, "anas")
     assert ownership.owner_of(store, graphs, quiet) == ownership.network(graphs, "fcsf")
     assert transfers() > before
+
+
+@pytest.mark.parametrize(("published", "spelling"), [
+    ("http://example.org/org/scheme-1", "https://example.org/org/scheme-1"),
+    ("http://example.org/org/scheme-2", "HTTPS://Example.org:443/org/scheme-2"),
+    ("http://example.org/org/scheme-3", "https://example.org:443/org/scheme-3/"),
+    ("https://example.org/org/scheme-4", "http://example.org/org/scheme-4"),
+    ("https://example.org/org/scheme-5", "http://example.org:80/org/scheme-5"),
+])
+def test_another_scheme_of_a_networks_iri_is_that_networks(client: FlaskClient, tokens: dict[str, str],
+                                                           published: str, spelling: str) -> None:
+    """`https://h/x` and `http://h/x` name the same page to a reader: a network publishing one owns both, whatever the
+    way in of the other's write."""
+    first = post(client, tokens["first"], "first", f'<{published}> {ORGANISATION} rdfs:label "Première"@fr .')
+    assert first.status_code in (200, 201), first.get_data(as_text=True)
+    body = f'<{spelling}> {ORGANISATION} rdfs:label "Doublon"@fr .'
+    for answer in (post(client, tokens["attacker"], "attacker", body),
+                   client.put("/graph-store", query_string={"graph": BASE + "graph/network/attacker"},
+                              data=PREFIXES + body, content_type="text/turtle", headers=bearer(tokens["attacker"]))):
+        refused(answer, spelling, owner="first")
+    graphs = services(client.application).graphs
+    assert ownership.owner_of(services(client.application).store, graphs, spelling) == ownership.network(graphs,
+                                                                                                         "first")
+    assert not services(client.application).store.query(
+        f'ASK {{ GRAPH <{BASE}graph/network/attacker> {{ ?s ?p "Doublon"@fr }} }}')

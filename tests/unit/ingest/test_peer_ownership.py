@@ -33,7 +33,8 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SPELLINGS = [SPACE + "y", "HTTP://PEER.EXAMPLE/y", "http://Peer.Example/y", "http://peer.example//y",
              "http://peer.example:80/y", "http://someone@peer.example/y", "http://peer.example./y",
              SPACE + "%79", SPACE + "./y", SPACE + "x/../y", "http://p%65er.example/y", SPACE + "y#it",
-             SPACE + "Y", SPACE + "id/project/les-incompris", SPACE + "y/", SPACE]
+             SPACE + "Y", SPACE + "id/project/les-incompris", SPACE + "y/", SPACE, "https://peer.example/y",
+             "HTTPS://peer.example:443/y"]
 
 
 @pytest.fixture(scope="module")
