@@ -57,6 +57,8 @@ def refusals(client: FlaskClient, tokens: dict[str, str], headers: dict[str, str
         "admin-unauthorized": problem(client.post("/update", data={"update": "CLEAR ALL"}, headers=headers), 401),
         "admin-forbidden": problem(client.post("/update", data={"update": "CLEAR ALL"},
                                                headers={**headers, **bearer(tokens["parler"])}), 403),
+        "admin-unknown-token": problem(client.post("/update", data={"update": "CLEAR ALL"},
+                                                   headers={**headers, **bearer("jeton-mal-tape")}), 401),
         "not-found": problem(client.get("/id/project/nulle-part", headers={**headers, "Accept": "text/turtle"}), 404),
         "no-route": problem(client.get("/nulle-part/du-tout", headers=headers), 404),
         "no-graph": problem(client.get("/graph-store", query_string={"graph": "http://example.org/none"},
@@ -85,6 +87,7 @@ def test_refusals_are_in_french_for_a_client_that_prefers_it(client: FlaskClient
     assert owner["subject"] == english["not-owner"]["subject"] and "rien n'a été enregistré" in owner["detail"]
     assert "jeton" in found["unauthorized"]["detail"] and "jeton" in found["admin-unauthorized"]["detail"]
     assert "réseau 'parler'" in found["forbidden"]["detail"] and "administrateur" in found["admin-forbidden"]["detail"]
+    assert found["admin-unknown-token"]["detail"].startswith("jeton inconnu ou révoqué")
     assert found["not-found"]["detail"] == f"aucune description de <{BASE}id/project/nulle-part> ici"
     assert found["no-route"]["title"] == "Introuvable" and found["no-route"]["detail_en"]
     assert found["query-too-large"]["detail"] == "la requête dépasse 65536 octets"
