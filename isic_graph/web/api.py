@@ -14,7 +14,7 @@ from isic_graph.ingest.ingestion import Mode, ingest
 from isic_graph.rdf.formats import REPORT, content_type, format_for_media_type, formats_for
 from isic_graph.rdf.namespaces import check_slug
 from isic_graph.web.auth import require_credential, require_network
-from isic_graph.web.negotiation import language
+from isic_graph.web.negotiation import accepted, language
 from isic_graph.web.problems import from_error
 from isic_graph.web.services import services
 from isic_graph.web.uploads import body_document, uploaded_documents
@@ -55,8 +55,7 @@ def validate() -> Response:
         require_network(network)
     else:  # a network's token: checked as that network would send it (ownership too); the administrator's: the shapes
         network = require_credential("a dry run")
-    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORTS],
-                                                 default="application/problem+json")
+    wanted = accepted().best_match(["application/problem+json", *REPORTS], default="application/problem+json")
     report = REPORTS.get(wanted)
     try:
         outcome = dry_run_of(documents_from_request(), network, report.rdflib if report else None)
@@ -143,8 +142,7 @@ def _flag(name: str) -> bool:
 
 
 def refusal(exc: ValidationFailed) -> Response:
-    wanted = request.accept_mimetypes.best_match(["application/problem+json", *REPORTS],
-                                                 default="application/problem+json")
+    wanted = accepted().best_match(["application/problem+json", *REPORTS], default="application/problem+json")
     if wanted in REPORTS:
         return Response(exc.report.serialize(REPORTS[wanted].rdflib), status=422, content_type=content_type(wanted))
     lang = language()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from flask import request
+from werkzeug.datastructures import MIMEAccept
 
 from isic_graph.errors import NotAcceptable
 from isic_graph.rdf.formats import format_named
@@ -12,6 +13,13 @@ from isic_graph.rdf.labels import DEFAULT, LANGUAGES
 
 JSON_LD = format_named("jsonld").media_type
 PLAIN_JSON = "application/json"
+
+
+def accepted() -> MIMEAccept:
+    """The request's Accept with each media range's parameters left out (`text/csv; charset=utf-8`, JSON-LD's
+    `profile`), its q-value kept: the answers are in UTF-8, and JSON-LD is served compacted; to Werkzeug, a range
+    with parameters matches no offer without the same."""
+    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in request.accept_mimetypes])
 
 
 def negotiate(offers: Iterable[str]) -> str:
@@ -24,7 +32,7 @@ def negotiate(offers: Iterable[str]) -> str:
     if not request.accept_mimetypes:
         return offered[0]
     aliased = JSON_LD in offered and PLAIN_JSON not in offered
-    best = request.accept_mimetypes.best_match([*offered, PLAIN_JSON] if aliased else offered)
+    best = accepted().best_match([*offered, PLAIN_JSON] if aliased else offered)
     if best is None:
         raise NotAcceptable(f"available as {', '.join(offered)}, not {request.headers.get('Accept')}",
                             fr=f"aucun des formats demandés (Accept: {request.headers.get('Accept')}) n'est "

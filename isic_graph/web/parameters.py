@@ -41,7 +41,10 @@ def given_twice() -> str | None:
         pairs += request.form.items(multi=True)
     names = Counter(name for name, _ in pairs)
     for name in [name for name, count in names.items() if count > 1 and name in SINGLE_VALUED]:
-        if not frozenset.intersection(*(_meanings(name, value) for given, value in pairs if given == name)):
+        # an empty format is none asked (SPARQLWrapper adds `format=` beside `format=tsv` for what it takes for a
+        # CONSTRUCT: a SELECT whose text says "construction")
+        values = [value for given, value in pairs if given == name and (value.strip() or name != "format")]
+        if values and not frozenset.intersection(*(_meanings(name, value) for value in values)):
             return name
     return None
 

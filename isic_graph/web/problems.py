@@ -35,7 +35,7 @@ from isic_graph.privacy import redact
 from isic_graph.rdf.namespaces import PROBLEMS
 from isic_graph.web import post_routes
 from isic_graph.web.lifecycle import refused, request_id
-from isic_graph.web.negotiation import asked_language, language
+from isic_graph.web.negotiation import accepted, asked_language, language
 
 PROBLEM_BASE = PROBLEMS
 PROBLEM_JSON = "application/problem+json"
@@ -121,7 +121,7 @@ def french() -> bool:
 def wants_html() -> bool:
     """Whether the request is a browser's, which reads an error as a page: it names text/html and prefers it to
     JSON (API clients, and browsers' scripts, get the problem document)."""
-    accept = request.accept_mimetypes
+    accept = accepted()
     return "text/html" in request.headers.get("Accept", "").lower() \
         and accept.quality("text/html") > max(accept.quality(PROBLEM_JSON), accept.quality("application/json"))
 

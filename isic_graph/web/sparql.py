@@ -27,7 +27,7 @@ from isic_graph.web.auth import require_credential
 from isic_graph.web.derived import still_current
 from isic_graph.web.description import service_description
 from isic_graph.web.limits import client as client_of
-from isic_graph.web.negotiation import language, negotiate
+from isic_graph.web.negotiation import accepted, language, negotiate
 from isic_graph.web.parameters import UTF8, declared_charset
 from isic_graph.web.services import services
 
@@ -211,7 +211,7 @@ def answer_type(form: str) -> str:
     types = [t for t in offers if "/" in t]
     if not accept:
         return offers[types[0]].media_type
-    best = request.accept_mimetypes.best_match(types)
+    best = accepted().best_match(types)
     if best is None:
         raise NotAcceptable(f"no format of a {form} query's answer matches Accept: {accept}; it is available as "
                             + ", ".join(available(form)),

@@ -90,6 +90,9 @@ def problem(response: TestResponse, status: int) -> dict[str, object]:
     ("text/html;q=0.5, text/turtle", "text/turtle"),
     ("application/n-triples;q=0.3, application/ld+json;q=0.9", "application/ld+json"),
     ("image/png, application/rdf+xml;q=0.1", "application/rdf+xml"),
+    ("text/turtle;charset=UTF-8", "text/turtle"),  # a media range's parameters are no other format
+    ("text/turtle; q=0.5; charset=utf-8, image/png", "text/turtle"),
+    ('application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"', "application/ld+json"),
 ])
 def test_a_resource_answers_in_the_format_the_accept_header_prefers(
         client: FlaskClient, accept: str | None, media_type: str) -> None:

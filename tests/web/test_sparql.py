@@ -5,17 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from werkzeug.datastructures import MultiDict
 
 from isic_graph.cli import main
 from isic_graph.store.engine import Engine
 from tests.conftest import ADMIN
+from tests.support import paths
 from tests.support.queries import BASE, COUNT_LESSONS
+
+SHIPPED = sorted((paths.ROOT / "queries").glob("*.rq"))
 
 
 def lesson_count(body: bytes) -> int:
@@ -423,3 +429,44 @@ def test_head_answers_as_get_without_a_body(client: FlaskClient) -> None:
     assert get.status_code == head.status_code == 200 and json.loads(get.data)["boolean"] is True, get.data
     assert head.data == b"" and head.headers["Content-Type"] == get.headers["Content-Type"], head.headers
     assert client.head("/sparql", query_string={"query": "ASK {"}).status_code == 400
+
+
+def sparqlwrapper_request(query: str, fmt: str) -> tuple[str, dict[str, str]]:
+    """The path and headers SPARQLWrapper (its defaults: GET) sends for a query and a return format, built by it."""
+    wrapper = SPARQLWrapper("http://localhost/sparql")
+    wrapper.setQuery(query)
+    wrapper.setReturnFormat(fmt)
+    with warnings.catch_warnings():  # it warns when it takes the query for a form the format does not fit
+        warnings.simplefilter("ignore", RuntimeWarning)
+        built = wrapper._createRequest()
+    return built.get_full_url()[len("http://localhost"):], dict(built.header_items())
+
+
+@pytest.mark.parametrize("fmt", [TSV, CSV, JSON, XML])
+@pytest.mark.parametrize("name", SHIPPED, ids=[p.stem[:4] for p in SHIPPED])
+def test_sparqlwrapper_gets_every_shipped_query_in_every_results_format(client: FlaskClient, name: Path,
+                                                                        fmt: str) -> None:
+    """cq06 says "construction": SPARQLWrapper takes it for a CONSTRUCT and sends `format=tsv&format=` (and so for
+    output= and results=), an empty value beside the format, which was refused as a format given twice."""
+    path, headers = sparqlwrapper_request(name.read_text(encoding="utf-8"), fmt)
+    answer = client.get(path, headers=headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    assert answer.mimetype == {TSV: "text/tab-separated-values", CSV: "text/csv",
+                               JSON: "application/sparql-results+json", XML: "application/sparql-results+xml"}[fmt]
+
+
+def test_sparqlwrapper_asking_a_construct_for_tsv_is_told_406(client: FlaskClient) -> None:
+    path, headers = sparqlwrapper_request("CONSTRUCT WHERE { ?s a ?o } LIMIT 3", TSV)
+    answer = client.get(path, headers=headers)
+    assert answer.status_code == 406 and answer.json["code"] == "not-acceptable", answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("text/csv; charset=utf-8", "text/csv"),
+    ("application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),
+    ("text/tab-separated-values;charset=UTF-8, */*;q=0.1", "text/tab-separated-values"),
+    ("application/sparql-results+xml; q=0.5; charset=utf-8, text/csv;q=0.4", "application/sparql-results+xml"),
+])
+def test_an_accept_with_parameters_gets_its_format(client: FlaskClient, accept: str, expected: str) -> None:
+    answer = client.get("/sparql", query_string={"query": COUNT_LESSONS}, headers={"Accept": accept})
+    assert answer.status_code == 200 and answer.mimetype == expected, answer.get_data(as_text=True)[:300]
