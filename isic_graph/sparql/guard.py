@@ -178,6 +178,14 @@ def read(text: str, limits: Limits = Limits(), update: bool = False, base: str |
                             "<< >>, <<( )>>, {| |}, ~, TRIPLE(), SUBJECT()…) : la base n'en contient aucun, et tous "
                             "les formats de réponse ne savent pas en porter ; cherchez et construisez des triplets "
                             "ordinaires")
+    if "STRLANGDIR" in words or any(t.kind == "lang" and "--" in t.value for t in tokens):
+        raise UsageError(f"the {what} writes a literal with a base direction (RDF 1.2: \"…\"@ar--rtl, STRLANGDIR()): "
+                         "the store holds none, and RDF 1.1 readers of its dumps and answers refuse one; give the "
+                         "literal its language tag alone",
+                         fr=f"la {'mise à jour' if update else 'requête'} écrit un littéral avec un sens d'écriture "
+                            "(RDF 1.2 : \"…\"@ar--rtl, STRLANGDIR()) : la base n'en contient aucun, et les lecteurs "
+                            "RDF 1.1 de ses exports et de ses réponses le refusent ; donnez au littéral sa seule "
+                            "étiquette de langue")
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
