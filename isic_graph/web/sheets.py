@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import NotFound, NotOwner, Report, Unauthorized, UsageError, ValidationFailed
+from isic_graph.ingest.changes import ChangeList
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.formedit import merged
 from isic_graph.ingest.ingestion import Mode, ingest
@@ -39,6 +40,7 @@ from isic_graph.web.parameters import form_value
 from isic_graph.web.pick_lists import pick_lists
 from isic_graph.web.services import services
 
+MODIFIED = DCTERMS + "modified"
 blueprint = Blueprint("sheets", __name__)
 MAX_BLOCKS = MAX_LESSONS  # as many blocks of a kind as the form may hold
 
@@ -49,7 +51,8 @@ UI = {
            "credential": "Jeton du réseau", "credential_help": "Le jeton d'écriture remis à votre réseau.",
            "submit": "Enregistrer la fiche", "required": "obligatoire", "yes": "oui", "no": "non", "none": "—",
            "problems": "La fiche n'a pas été enregistrée : corrigez les points signalés.",
-           "saved": "Fiche enregistrée.", "see": "Voir le projet", "other": "English",
+           "saved": "Fiche enregistrée.", "unchanged": "Aucun changement : la fiche enregistrée est déjà celle-ci.",
+           "see": "Voir le projet", "other": "English",
            "csv": "Déposer des fichiers CSV",
            "template": "Télécharger le modèle CSV vide",
            "workbook": "Télécharger le classeur modèle (.xlsx), avec les listes de valeurs",
@@ -72,7 +75,8 @@ UI = {
            "credential": "Network token", "credential_help": "The write token given to your network.",
            "submit": "Save the sheet", "required": "required", "yes": "yes", "no": "no", "none": "—",
            "problems": "The sheet was not saved: fix the points shown.",
-           "saved": "Sheet saved.", "see": "See the project", "other": "Français", "csv": "Upload CSV files",
+           "saved": "Sheet saved.", "unchanged": "No change: the sheet stored is this one already.",
+           "see": "See the project", "other": "Français", "csv": "Upload CSV files",
            "template": "Download the empty CSV template",
            "workbook": "Download the workbook template (.xlsx), with the lists of values",
            "csv_title": "Collection sheets as CSV",
@@ -91,7 +95,8 @@ UI = {
 
 
 def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]], status: int = 200,
-            saved: str | None = None, message: str | None = None, project_iri: str | None = None) -> Response:
+            saved: str | None = None, message: str | None = None, project_iri: str | None = None,
+            unchanged: bool = False) -> Response:
     # what is said of a block's identifier (a hidden field: another network's project or partner) is shown with the
     # points of no field
     unshown = [m for k, said in errors.items() if k.endswith(".id") for m in said]
@@ -120,7 +125,8 @@ def _render(lang: str, values: dict[str, list[str]], errors: dict[str, list[str]
         "sheet_form.html", lang=lang, ui=ui, other=switch(lang), values=values, errors=errors,
         project_groups=list(groups.items()), sheet_fields=fields("sheet"), lesson_fields=fields("lesson"),
         lesson_blocks=lessons, choices=choices,
-        heading=ui["edit"] if project_iri else ui["title"], saved=saved, message=message, project_iri=project_iri,
+        heading=ui["edit"] if project_iri else ui["title"], saved=saved, unchanged=unchanged, message=message,
+        project_iri=project_iri,
         project_id=(values.get("project.id") or [""])[0], listed=listed, described=described, block_parts=block_parts)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 
@@ -267,7 +273,7 @@ def _field_errors(report: Report, blocks: dict[str, str], lang: str) -> dict[str
     return errors
 
 
-def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, SheetTriples]:
+def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, SheetTriples, list[Triple]]:
     """The form as one N-Triples document, with what is kept of the stored description of its resources."""
     s = services()
     graph = s.graphs.network(network)
@@ -292,7 +298,7 @@ def _document(sheet: FilledSheet, network: str, lang: str) -> tuple[Document, Sh
         triples += [Triple(NamedNode(described), NamedNode(RDF_TYPE), NamedNode(ISIC + "Network")),
                     Triple(NamedNode(described), NamedNode(RDFS + "label"), Literal(name, language="fr"))]
     text = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-    return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), form
+    return Document("sheet.nt", text.encode("utf-8"), format_named("ntriples")), form, triples
 
 
 def _checking_network() -> str:
@@ -316,19 +322,23 @@ def _checking_network() -> str:
 
 
 def _outcome(sheet: FilledSheet, network: str, lang: str,
-             saving: bool) -> tuple[dict[str, list[str]], SheetTriples, str]:
+             saving: bool) -> tuple[dict[str, list[str]], SheetTriples, str, bool]:
     """What saving the form decides, for the check (saving=False: the same checks as a dry run, nothing stored) and
     for the save: the problems by field ("" for those of no field), none when it is (or would be) stored. Both
     check it as the network's upsert: the shapes, and the owners of every subject it describes (a project, a
-    partner, a funding of another network is refused, at its block's identifier); and the refusal's code."""
+    partner, a funding of another network is refused, at its block's identifier); the refusal's code; and whether
+    the save wrote (a sheet sent back unchanged does not, its last-updated date included)."""
     s = services()
-    document, form = _document(sheet, network, lang)
+    document, form, triples = _document(sheet, network, lang)
     errors: dict[str, list[str]] = {}
     code = "validation-failed"
+    written = False
+    taken = _title_taken(sheet, network, lang)  # refused, with whatever else the form has to fix
     try:
         if saving and not form.problems:
-            ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT,
-                   removing=_removed(network, form))
+            written = ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT,
+                             removing=_removed(network, form), dry_run=taken is not None,
+                             confirms=lambda changes: _beyond_the_date(changes, network, triples, form)).written
         else:  # in a process of its own, stopped at the query timeout
             report = dry_run_of([document], network, mode=Mode.UPSERT).as_report()
             errors = _field_errors(report, form.blocks, lang)
@@ -339,7 +349,41 @@ def _outcome(sheet: FilledSheet, network: str, lang: str,
         errors = {f"{block}.id" if block and block != "sheet" else "": [exc.text(lang)]}
     for name, problems in form.problems.items():
         errors[name] = problems + errors.get(name, [])
-    return errors, form, code
+    if taken is not None:
+        errors["project.title"] = [taken, *errors.get("project.title", [])]
+    return errors, form, code, written
+
+
+def _beyond_the_date(changes: ChangeList, network: str, triples: list[Triple], form: SheetTriples) -> bool:
+    """Whether a save changes more than its collection sheet's last-updated date (which the form sets to the day):
+    what else it changes, or what else the sheet's record says."""
+    record = next(iri for iri, block in form.blocks.items() if block == "sheet")
+    if any(change.iri != record for change in changes.changes):
+        return True
+    if not changes.changes:
+        return False
+    s = services()
+    stored = {(row["p"], row["o"]) for row in s.store.select(
+        f"SELECT ?p ?o WHERE {{ GRAPH {term(s.graphs.network(network))} {{ {term(record)} ?p ?o }} }}").rows}
+    sent = {(t.predicate, t.object) for t in triples if isinstance(t.subject, NamedNode) and t.subject.value == record}
+    return {(p, o) for p, o in stored if p.value != MODIFIED} != {(p, o) for p, o in sent if p.value != MODIFIED}
+
+
+def _title_taken(sheet: FilledSheet, network: str, lang: str) -> str | None:
+    """What to say when a new sheet's title names a project the network has already (a new sheet's project is named
+    after its title): saved, it would replace that project's description and its first lessons."""
+    s = services()
+    if sheet.get("project.id"):  # an edit: the project it carries
+        return None
+    project = project_iri(sheet, s.graphs, network)
+    if s.store.query(f"ASK {{ GRAPH {term(s.graphs.network(network))} {{ {term(project)} ?p ?o }} }}") is not True:
+        return None
+    path = "/" + project[len(s.graphs.base):]
+    if lang == "fr":
+        return (f"un projet de ce titre est déjà publié par le réseau ({path}) : pour le modifier, ouvrez sa fiche "
+                f"(/sheets/edit?project={project}) ; pour un autre projet, donnez-lui un autre titre")
+    return (f"a project of this title is published by the network already ({path}): to change it, open its sheet "
+            f"(/sheets/edit?project={project}); for another project, give it another title")
 
 
 @blueprint.post("/sheets/check")
@@ -347,7 +391,7 @@ def _outcome(sheet: FilledSheet, network: str, lang: str,
 def check_sheet() -> Response:
     """The form's problems so far, by field: what its save would answer (nothing is stored)."""
     lang = language()
-    errors, _, _ = _outcome(_filled(), _checking_network(), lang, saving=False)
+    errors, _, _, _ = _outcome(_filled(), _checking_network(), lang, saving=False)
     return jsonify({"conforms": not errors, "errors": errors})
 
 
@@ -361,12 +405,13 @@ def submit_sheet() -> Response:
     if network is None:
         refused("unauthorized")
         return _render(lang, sheet.values, {"credential": [UI[lang]["bad_token"]]}, 401)
-    errors, form, code = _outcome(sheet, check_slug(network), lang, saving=True)
+    errors, form, code, written = _outcome(sheet, check_slug(network), lang, saving=True)
     if errors:  # nothing is stored: the form comes back as it was sent, each problem beside its field
         refused(code)
         return _render(lang, sheet.values, errors, 422)
     project = next(iri for iri, block in form.blocks.items() if block == "project")
-    return _render(lang, {}, {}, 201, saved="/" + project[len(s.graphs.base):])
+    return _render(lang, {}, {}, 201 if written else 200, saved="/" + project[len(s.graphs.base):],
+                   unchanged=not written)
 
 
 @blueprint.get("/sheets/template.xlsx")

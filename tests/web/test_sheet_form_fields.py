@@ -28,7 +28,7 @@ def ask(client: FlaskClient, pattern: str) -> bool:
 
 @pytest.mark.parametrize("word", ["Oui", "oui", "OUI", "vrai", "true", "1"])
 def test_yes_is_read_in_words(client: FlaskClient, token: str, word: str) -> None:
-    title = f"Atelier {word.lower()} {len(word)}"
+    title = f"Atelier {word.lower()} {len(word)} {sum(map(ord, word))}"  # a title of its own: a new sheet's project
     answer = client.post("/sheets?lang=fr", data={**filled(title, **{"project.emergedFromIndividualSituations": word}),
                                                   "credential": token})
     assert answer.status_code == 201, answer.get_data(as_text=True)[:1500]
@@ -197,3 +197,37 @@ def test_a_text_the_store_cannot_take_is_refused_beside_its_field_and_the_form_k
     assert any(said in e for e in errors_beside(html, field)), errors_beside(html, field)
     assert 'value="Atelier collé"' in html or field == "project.title"  # what was typed is shown again
     assert not ask(client, "?p <http://purl.org/dc/terms/title> \"Atelier collé\"@fr")
+
+
+@pytest.mark.parametrize(("stored", "title"), [("Projet homonyme", "Projet homonyme"),
+                                               ("Projet jumeau", "PROJET  jumeau !")])
+def test_a_new_sheet_titled_as_a_stored_project_is_refused_beside_its_title(client: FlaskClient, token: str,
+                                                                           stored: str, title: str) -> None:
+    """A new sheet's project is named after its title: one titled as a project the network has (in any case or
+    spacing that names it the same) replaced that project's description and its first lesson, with a 201."""
+    first = client.post("/sheets?lang=fr", data={**filled(stored, **{
+        "lesson.0.statement": "La première leçon du projet, qui doit rester."}), "credential": token})
+    assert first.status_code == 201, first.get_data(as_text=True)[:2000]
+    path = "/id/project/fcsf-" + stored.lower().replace(" ", "-")
+    project = f"<{BASE}{path[1:]}>"
+    second = filled(title, **{"project.theme": [THEME + "isolation"],
+                              "lesson.0.statement": "Une autre leçon, d'un autre projet."})
+    answer = client.post("/sheets?lang=fr", data={**second, "credential": token})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422, html[html.find("<main"):][:2000]
+    said = " ".join(errors_beside(html, "project.title"))
+    assert "déjà publié par le réseau" in said and path in said, said
+    assert "Une autre leçon, d&#39;un autre projet." in html or "Une autre leçon, d'un autre projet." in html
+    assert not ask(client, f"{project} <{ISIC}theme> <{THEME}isolation>")
+    assert ask(client, f'?l <{ISIC}learnedFrom> {project} ; <{ISIC}statement> ?s FILTER(STRSTARTS(?s, "La première"))')
+
+
+@pytest.mark.live  # a dry run's process
+def test_the_check_of_a_new_sheet_titled_as_a_stored_project_says_so_beside_its_title(client: FlaskClient,
+                                                                                     token: str) -> None:
+    stored = client.post("/sheets?lang=fr", data={**filled("Projet vérifié"), "credential": token})
+    assert stored.status_code == 201, stored.get_data(as_text=True)[:2000]
+    check = client.post("/sheets/check?lang=en", data=filled("Projet vérifié"),
+                        headers={"Authorization": f"Bearer {token}"})
+    assert check.status_code == 200 and check.json["conforms"] is False
+    assert "published by the network already" in " ".join(check.json["errors"]["project.title"])
