@@ -32,7 +32,7 @@ from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import address_in_identifier, personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.iris import host_problem, lookalike_key
-from isic_graph.rdf.namespaces import RDF_TYPE, XSD
+from isic_graph.rdf.namespaces import ISIC, RDF_TYPE, XSD
 from isic_graph.validation.validator import Location
 
 TEMPLATE = re.compile(r"\{(\+?)([^}]*)\}")
@@ -331,6 +331,7 @@ class _Reader:
             self._add(subject, RDF_TYPE, NamedNode(table.types[name]))
         for about, path, obj in table.links:
             self._add(subjects[about], path, subjects[obj])
+        self._currency_agrees(table, file, number, row)
         for column in table.columns:
             cell = row.get(column.header, "")
             if not cell:
@@ -346,6 +347,22 @@ class _Reader:
                         self._add(term, column.path, subjects[column.inverse])
                 else:
                     self._add(subjects[column.subject], column.path, term)
+
+    def _currency_agrees(self, table: Table, file: str, number: int, row: Mapping[str, str]) -> None:
+        """An amount written in euros (`3 500 €`, `3500 EUR`) in a row whose currency is another is refused: which of
+        the two is right, the row cannot say (the amount is read without its sign)."""
+        amount = next((c.header for c in table.columns if c.path == ISIC + "amount"), None)
+        currency = next((c.header for c in table.columns if c.path == ISIC + "currency"), None)
+        if amount is None or currency is None:
+            return
+        written, given = row.get(amount, ""), row.get(currency, "").strip()
+        in_euros = re.search(r"(€|\beur(o|os)?)\s*$", written.casefold()) is not None
+        if in_euros and given and given.casefold() not in ("eur", "€", "euro", "euros"):
+            self.problems.add(file, number, amount, written,
+                              f"le montant est écrit en euros, mais la devise de la ligne est « {given} » : écrivez le "
+                              "montant sans symbole, ou corrigez la devise",
+                              f"the amount is written in euros, but the row's currency is '{given}': write the amount "
+                              "without a sign, or correct the currency")
 
     def _add(self, subject: NamedNode, path: str, obj: NamedNode | Literal) -> None:
         self.triples[Triple(subject, NamedNode(path), obj)] = None

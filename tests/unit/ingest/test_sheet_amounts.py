@@ -186,3 +186,23 @@ def test_spaces_grouping_digits_other_than_by_three_are_refused_as_ambiguous(cel
         "avec une virgule avant les centimes (ex. 2500,50)"]
     assert f'ambiguous: "{written}"; a space only separates thousands' in refused(
         [document("fundings.csv", rows)], "en")[0]
+
+
+@pytest.mark.parametrize(("amount", "currency"), [("3500 €", "USD"), ("3 500,00 EUR", "CHF"), ("3500 euros", "usd"),
+                                                  ("3500€", "GBP")])
+def test_an_amount_in_euros_in_a_row_of_another_currency_is_refused_at_the_amount(amount: str, currency: str) -> None:
+    """The sign was dropped and the currency column kept: 3 500 € was published as 3 500 US dollars."""
+    rows = with_cell(with_cell(sample_rows()["fundings.csv"], 1, "montant", amount), 1, "devise", currency)
+    problems = refused([document("fundings.csv", rows)])
+    assert problems == [f"[fundings.csv, ligne 2, colonne « montant »] « {amount} » : le montant est écrit en euros, "
+                        f"mais la devise de la ligne est « {currency} » : écrivez le montant sans symbole, ou corrigez "
+                        "la devise"]
+    assert "the row's currency is" in refused([document("fundings.csv", rows)], "en")[0]
+
+
+@pytest.mark.parametrize(("amount", "currency"), [("3500 €", "EUR"), ("3500 €", ""), ("3500", "USD"),
+                                                  ("3 500 euros", "eur")])
+def test_an_amount_agreeing_with_its_currency_is_read(amount: str, currency: str) -> None:
+    rows = with_cell(with_cell(sample_rows()["fundings.csv"], 1, "montant", amount), 1, "devise", currency)
+    triples = lines(read_tables([document("fundings.csv", rows)], BASE).triples)
+    assert f'{AMOUNT}"3500"{DECIMAL}' in triples
