@@ -401,6 +401,13 @@ class _Reader:
             return self._iri(cell, refuse)
         lexical = typed_number(column.kind, cell) if typed and column.kind in ("decimal", "integer") \
             else _lexical(column.kind, cell)
+        if typed and column.kind == "decimal" and lexical is not None and len(lexical.partition(".")[2]) > 2:
+            shown = lexical.replace(".", ",")  # a workbook's number computed to more than cents: as the CSV, refused
+            refuse(f"un montant a au plus deux décimales (les centimes) ; la cellule vaut {shown} : arrondissez-la "
+                   "au centime (fonction ARRONDI du tableur)",
+                   f"an amount has at most two decimals (cents); the cell holds {lexical}: round it to the cent (the "
+                   "spreadsheet's ROUND function)")
+            return None
         if lexical is None:
             if personal_data(cell):  # kept as written: validation reports it as personal data, masked
                 return Literal(cell, datatype=NamedNode(column.datatype or XSD + "string"))

@@ -2,7 +2,8 @@
 decimal mark, spaces group the thousands, and so do dots or commas before three digits where the rest of the number
 settles it (`1.234.567`, `2.500,50`, `1,500.50`); what could be read two ways (`1,234` and `2.500`: decimals in one
 language, thousands in the other) or holds more than cents (`2500.505`) is refused at its cell saying how to write
-it, never misread. A workbook's numbers (typed, not text) are read as they are."""
+it, never misread. A workbook's numbers (typed, not text) are read as they are, to 15 significant digits, and an
+amount of more than cents is refused there too, saying to round it."""
 
 from __future__ import annotations
 
@@ -118,12 +119,24 @@ def typed_workbook(amount: object) -> Document:
     return Document("fiche.xlsx", out.getvalue(), format_for_path("fiche.xlsx"))
 
 
-@pytest.mark.parametrize("amount, value", [(1.234, "1.234"), (1500, "1500"), (2500.5, "2500.5"), (1.5, "1.5"),
-                                           (0.1 + 0.2, "0.3"), (1500.10 + 200.20, "1700.3"), (1234.567, "1234.567"),
+@pytest.mark.parametrize("amount, value", [(1500, "1500"), (2500.5, "2500.5"), (1.5, "1.5"), (2500.25, "2500.25"),
+                                           (0.1 + 0.2, "0.3"), (1500.10 + 200.20, "1700.3"), (1 / 3 * 3, "1"),
                                            ("1.500.000", "1500000"), ("1,5", "1.5")])
 def test_a_workbook_number_is_read_as_it_is_not_as_text(amount: object, value: str) -> None:
     found = lines(read_tables([typed_workbook(amount)], BASE).triples)
     assert f'<{BASE}id/funding/fin-a> <{ISIC}amount> "{value}"{DECIMAL}' in found
+
+
+@pytest.mark.parametrize(("amount", "shown"), [(2000 / 3, "666,666666666667"), (1.234, "1,234"),
+                                              (1234.567, "1234,567"), (0.005, "0,005")])
+def test_a_workbook_number_of_more_than_cents_is_refused_saying_to_round_it(amount: float, shown: str) -> None:
+    """As a CSV's amount is: read as it was, it was published, and the sheet downloaded as CSV then sent back unchanged
+    was refused."""
+    with pytest.raises(SheetRefused) as caught:
+        read_tables([typed_workbook(amount)], BASE)
+    said = caught.value.report.violations[0].describe("fr")
+    assert "au plus deux décimales" in said and shown in said and "ARRONDI" in said, said
+    assert "ROUND" in caught.value.report.violations[0].describe("en")
 
 
 @pytest.mark.parametrize("text", ["1,234", "2.500"])
@@ -135,8 +148,8 @@ def test_a_workbook_text_cell_is_read_as_text_is(text: str) -> None:
 
 @pytest.mark.parametrize("stored", ["1.234", "2500.5", "1500", "0.5", "12345678.9", "1.5"])
 def test_a_stored_amount_written_back_is_never_read_as_another(stored: str) -> None:
-    """Written back as the sheet's CSV, an amount reads back as itself, or is refused (more than cents): never as
-    thousands; the workbook holds it as a number."""
+    """Written back as the sheet's CSV or workbook, an amount reads back as itself, or is refused (more than cents,
+    stored through another way in than a sheet): never as thousands."""
     from pyoxigraph import Literal, NamedNode, Triple
 
     funding = NamedNode(f"{BASE}id/funding/fin-a")
@@ -149,13 +162,13 @@ def test_a_stored_amount_written_back_is_never_read_as_another(stored: str) -> N
     files = csv_files(rows)
     doc = Document("fundings.csv", files["fundings.csv"], format_for_path("fundings.csv"))
     expected = f'<{BASE}id/funding/fin-a> <{ISIC}amount> "{stored}"{DECIMAL}'
-    if len(stored.partition(".")[2]) > 2:
-        with pytest.raises(SheetRefused):
-            read_tables([doc], BASE)
-    else:
-        assert expected in lines(read_tables([doc], BASE).triples)
     book = Document("fiche.xlsx", workbook(rows), format_for_path("fiche.xlsx"))
-    assert expected in lines(read_tables([book], BASE).triples)
+    for written in (doc, book):
+        if len(stored.partition(".")[2]) > 2:
+            with pytest.raises(SheetRefused):
+                read_tables([written], BASE)
+        else:
+            assert expected in lines(read_tables([written], BASE).triples)
 
 
 def test_the_form_says_why_an_amount_is_refused() -> None:
