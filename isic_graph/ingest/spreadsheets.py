@@ -73,7 +73,8 @@ MAC_ROMAN = re.compile(r"(?<=[a-z])[Žˆ‰]|[Žˆ‰](?=[a-z])")  # Mac Roman r
 
 
 def decoded(doc: Document) -> str:
-    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252; anything else refused,
+    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252 (or ISO-8859-15, when its signs
+    say so); anything else refused,
     and so is text whose accents were already mangled by a wrong encoding (`CafÃ©`, Mac Roman's `CafŽ`)."""
     text, windows = _decoded(doc)
     for pattern, english, french in (
@@ -105,13 +106,24 @@ def _decoded(doc: Document) -> tuple[str, bool]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), True
+        text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
         byte = f"0x{data[exc.start]:02X}"
         raise Unreadable(doc.name, row, f"neither UTF-8 nor Windows-1252 text (byte {byte}); save the sheet as "
                          "« CSV UTF-8 »", f"ni du texte UTF-8 ni du Windows-1252 (octet {byte}) : enregistrez la "
                          "feuille en « CSV UTF-8 »") from None
+    if not WINDOWS_ONLY.search(data) and LATIN_9.search(text):
+        return data.decode("iso8859_15"), True
+    return text, True
+
+
+# ISO-8859-15 (LibreOffice's « Europe occidentale (ISO-8859-15/EURO) ») differs from Windows-1252 at eight bytes, which
+# Windows-1252 reads as signs French text has no use for where they stand: `¤` for €, `½` for œ (`c½ur`), `¼` for Œ,
+# `¨` for š… A file holding one of them, and none of the bytes 0x80-0x9F (Windows-1252's €, œ, quotes…, control
+# characters in ISO-8859-15), is read as ISO-8859-15.
+WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
+LATIN_9 = re.compile(r"¤|(?<![0-9])[¼½¾](?=[^\W\d_])|(?<=[^\W\d_])[¦¨´¸](?=[^\W\d_])")
 
 
 def sniff(text: str) -> str:

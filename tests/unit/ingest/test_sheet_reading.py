@@ -104,6 +104,27 @@ def test_libreoffice_exports_are_what_french_excel_writes() -> None:
     assert header.startswith(b"niveau_de_formalisation;formule_par;contredit;confirme;")  # every column moved
 
 
+LATIN_9_TEXTS = ["Le cœur du projet : un budget de 300 € pour les sœurs et leurs œuvres.", "Œuvrer ensemble, 20 €.",
+                 "Prix : 12,50 € par famille.", "Un vœu : l'œil des habitants sur le projet."]
+
+
+@pytest.mark.parametrize("text", LATIN_9_TEXTS)
+def test_a_sheet_saved_in_iso_8859_15_reads_as_written(text: str) -> None:
+    """LibreOffice's « Europe occidentale (ISO-8859-15/EURO) »: read as Windows-1252, `cœur` was published as
+    `c½ur` and € as ¤."""
+    rows = [["enseignement", "projet", "categorie", "enonce"], ["l1", "p", "obstacle", text]]
+    found = lines(read_tables([document("lessons.csv", rows, ";", "iso8859_15")], BASE).triples)
+    assert f'{LESSON.format("l1")} <{ISIC}statement> "{text}"@fr' in found, found
+
+
+@pytest.mark.parametrize("text", ["Une séance d'1½ heure, deux fois ¼ d'heure.", "Le cœur ½ et « guillemets ».",
+                                  "Un budget de 300 € à l’euro près."])
+def test_a_windows_1252_sheet_with_fractions_or_its_own_signs_stays_windows_1252(text: str) -> None:
+    rows = [["enseignement", "projet", "categorie", "enonce"], ["l1", "p", "obstacle", text]]
+    found = lines(read_tables([document("lessons.csv", rows, ";", "cp1252")], BASE).triples)
+    assert f'{LESSON.format("l1")} <{ISIC}statement> "{text}"@fr' in found, found
+
+
 # ---------------------------------------------------------------- by header
 
 @pytest.mark.parametrize("a, b", [("confirme", "contredit"), ("enonce", "recommandation"), ("categorie", "phase")])
