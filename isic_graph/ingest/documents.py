@@ -42,7 +42,7 @@ class DocumentLimits:
     max_json_values: int = 250_000  # values in one JSON-LD document (pyoxigraph holds a node's values at once)
     max_rows: int = 10_000  # rows of one CSV sheet
     max_columns: int = 64  # cells of one CSV row (the template's widest table has 16 columns)
-    max_cell: int = 64 * 1024  # characters of one CSV cell
+    max_cell: int = 32_767  # characters of one cell of a sheet: what a spreadsheet's cell holds (Excel, openpyxl)
 
 
 LIMITS = DocumentLimits()

@@ -235,9 +235,11 @@ def _not_text(value: str, lang: str) -> str | None:
                 "logiciel : retirez-le (retapez le texte autour)" if lang == "fr" else
                 f"the text holds an invisible control character ({code}), often pasted from another program: remove "
                 "it (type the text around it again)")
-    if len(value) > LIMITS.max_literal:
-        return (f"le texte a {len(value):,} caractères ; au plus {LIMITS.max_literal:,}".replace(",", "\u202f")
-                if lang == "fr" else f"the text has {len(value):,} characters; at most {LIMITS.max_literal:,}")
+    if len(value) > LIMITS.max_cell:  # the sheet downloaded as a workbook holds it whole, to be sent back
+        if lang == "fr":
+            has, most = (f"{n:,}".replace(",", "\u202f") for n in (len(value), LIMITS.max_cell))
+            return f"le texte a {has} caractères ; au plus {most}, ce qu'une cellule de tableur contient"
+        return f"the text has {len(value):,} characters; at most {LIMITS.max_cell:,}, what a spreadsheet's cell holds"
     return None
 
 

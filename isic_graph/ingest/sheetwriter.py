@@ -19,7 +19,8 @@ from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import NotFound
+from isic_graph.errors import AnswerTooLarge, NotFound
+from isic_graph.ingest.documents import LIMITS
 from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetmodel import THESAURUS, Column, Table, tables
 from isic_graph.ingest.spreadsheets import formula_safe
@@ -189,7 +190,27 @@ def network_rows(store: Store, graphs: Graphs, network: str) -> dict[str, list[l
             else ("", "")
         raise NotFound(f"no network {network!r} in this store{hint_en} Networks: {', '.join(known)}",
                        fr=f"aucun réseau « {network} » ici{hint_fr} Réseaux : {', '.join(known)}")
-    return sheet_rows(triples, graphs.base)
+    rows = sheet_rows(triples, graphs.base)
+    _check_cells(rows)
+    return rows
+
+
+def _check_cells(rows: Rows) -> None:
+    """Refuse a sheet holding a text longer than a spreadsheet's cell (sent through another way in than a sheet):
+    a workbook cuts it without a word, and the sheet sent back would publish it cut (AnswerTooLarge)."""
+    for written in tables():
+        table = written.file
+        for line in rows.get(table, []):
+            for title, cell in zip(written.headers, line):
+                if len(cell) > LIMITS.max_cell:
+                    raise AnswerTooLarge(
+                        f"{table}, row {line[0]!r}, column {title!r}: the text has {len(cell)} characters, and a "
+                        f"spreadsheet's cell holds at most {LIMITS.max_cell}: the sheet cannot be written whole; "
+                        "download the network's data (/dumps), or shorten the text",
+                        fr=f"{table}, ligne « {line[0]} », colonne « {title} » : le texte a {len(cell)} caractères, "
+                           f"et une cellule de tableur en contient au plus {LIMITS.max_cell} : la fiche ne peut pas "
+                           "être écrite en entier ; téléchargez les données du réseau (/dumps), ou raccourcissez le "
+                           "texte")
 
 
 __all__ = ["csv_files", "csv_zip", "network_rows", "sheet_rows"]

@@ -176,9 +176,10 @@ def _checked(name: str, number: int, row: list[str], limits: DocumentLimits) -> 
                                f"{limits.max_columns}")
     for column, cell in enumerate(row, start=1):
         if len(cell) > limits.max_cell:
-            raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell is longer than "
-                                   f"{limits.max_cell} characters", f"{name}, ligne {number}, colonne {column} : "
-                                   f"la cellule a plus de {limits.max_cell} caractères")
+            raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell has {len(cell)} characters; a "
+                                   f"spreadsheet's cell holds at most {limits.max_cell}", f"{name}, ligne {number}, "
+                                   f"colonne {column} : la cellule a {len(cell)} caractères ; une cellule de tableur "
+                                   f"en contient au plus {limits.max_cell}")
         control = CONTROL.search(cell)
         if control:
             raise Unreadable(name, number, f"column {column}: control character U+{ord(control.group()):04X}; "

@@ -152,7 +152,7 @@ MISTAKES: dict[str, Callable[[], Files]] = {
     "end before start": lambda: _set("projects.csv", 2, "date_fin", "01/01/2010"),
     "another's organisation": lambda: {"organisations.csv": written([
         ["organisation", "nom", "types"], ["ville-de-rennes", "Mairie de Rennes (renommée)", "local-authority"]])},
-    "cell too long": lambda: _set("projects.csv", 2, "description", "x" * (64 * 1024 + 1)),
+    "cell too long": lambda: _set("projects.csv", 2, "description", "x" * 32_768),
     "broken workbook": lambda: {"fiche.xlsx": b"PK\x03\x04 ce n'est pas un classeur"},
     "workbook column typo": lambda: _workbook_with("lessons.csv", lambda rows: rows[0].__setitem__(
         rows[0].index("categorie"), "catégori")),

@@ -185,12 +185,14 @@ def test_a_form_sent_back_for_a_mistake_keeps_the_links_to_what_it_describes_cho
 @pytest.mark.parametrize(("field", "value", "said"), [
     ("project.title", "Atelier\x07 sonore", "caractère de contrôle invisible (U+0007)"),
     ("lesson.0.statement", "Les parents sont venus.\x0bIls sont restés.", "caractère de contrôle invisible (U+000B)"),
-    ("project.description", "x" * (1024 * 1024 + 1), "au plus 1\u202f048\u202f576"),
+    ("project.description", "x" * (1024 * 1024 + 1), "au plus 32\u202f767, ce qu'une cellule de tableur contient"),
+    ("lesson.0.statement", "x" * 32_768, "le texte a 32\u202f768 caractères ; au plus 32\u202f767"),
 ])
 def test_a_text_the_store_cannot_take_is_refused_beside_its_field_and_the_form_kept(
         client: FlaskClient, token: str, field: str, value: str, said: str) -> None:
     """A control character pasted from another program, or a text longer than a literal may be, was a bare error page
-    (400, 413) that lost everything typed in the form."""
+    (400, 413) that lost everything typed in the form. A text is at most what a spreadsheet's cell holds: a longer one
+    was cut there, without a word, in the sheet downloaded as a workbook, and published cut when it was sent back."""
     answer = client.post("/sheets?lang=fr", data={**filled("Atelier collé", **{field: value}), "credential": token})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422, html[:800]

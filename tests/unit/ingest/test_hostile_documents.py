@@ -165,7 +165,8 @@ def test_limits_are_one_frozen_value_object_passed_down() -> None:
         (DocumentLimits(max_marks=5), "a.ttl", six_iris, "more than 5 brackets"),
         (DocumentLimits(max_rows=3), "lessons.csv", lessons, "more than 3 rows"),
         (DocumentLimits(max_columns=5), "lessons.csv", lessons, "row 1: 14 cells; a row holds at most 5"),
-        (DocumentLimits(max_cell=5), "lessons.csv", lessons, "row 1, column 1: the cell is longer than 5"),
+        (DocumentLimits(max_cell=5), "lessons.csv", lessons, "row 1, column 1: the cell has 12 characters; a "
+                                                             "spreadsheet's cell holds at most 5"),
         (DocumentLimits(max_triples=10), "lessons.csv", lessons, "lessons.csv, row 3: the submission holds more"),
     ]
     for limits, name, data, message in cases:
@@ -233,7 +234,8 @@ def test_malformed_documents_are_parse_errors_that_say_where(name: str, data: by
     ("lessons.csv", LESSONS_HEADER + b'"' + b"x" * 200_000 + b'"\n', DocumentTooLarge,
      "lessons.csv, row 2: a cell is longer than"),
     ("lessons.csv", LESSONS_HEADER + b'a,"' + b"x" * 100_000 + b'"\n', DocumentTooLarge,
-     f"lessons.csv, row 2, column 2: the cell is longer than {LIMITS.max_cell} characters"),
+     f"lessons.csv, row 2, column 2: the cell has 100000 characters; a spreadsheet's cell holds at most "
+     f"{LIMITS.max_cell}"),
     ("lessons.csv", LESSONS_HEADER + b"a" + b",b" * 100_000 + b"\n", DocumentTooLarge,
      f"lessons.csv, row 2: 100001 cells; a row holds at most {LIMITS.max_columns}"),
     ("lessons.csv", LESSONS_HEADER + b"a" + b",b" * 19 + b"\n", SheetRefused,
