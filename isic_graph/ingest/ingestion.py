@@ -12,7 +12,15 @@ from typing import Callable, Collection, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from isic_graph.errors import LookalikeTerm, NotOwner, SheetRefused, UndeclaredTerm, UsageError, ValidationFailed
+from isic_graph.errors import (
+    LookalikeTerm,
+    NotFound,
+    NotOwner,
+    SheetRefused,
+    UndeclaredTerm,
+    UsageError,
+    ValidationFailed,
+)
 from isic_graph.ingest import ownership, retraction, settling
 from isic_graph.ingest.changes import (
     ChangeList,
@@ -231,6 +239,11 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
         created = not stored
         withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
+        if parts := _parts_of(store, graphs, batch, withdrawn, after):  # as the withdrawal link takes them
+            operations = [*operations, *_delete_descriptions(graph, parts)]
+            after = after_write(stored, graph, operations)
+            changes = change_list(stored, after)
+            withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
         links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
         if dry_run or confirms is not None and not confirms(changes):
             return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256,
@@ -265,6 +278,37 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         update_identity(store, graphs, key_holders(removed | added))
         return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256,
                             created, changes, published, withdrawn=withdrawn, links=links)
+
+
+def _parts_of(store: Store, graphs: Graphs, batch: Batch, withdrawn: Sequence[str],
+              after: Sequence[Triple]) -> frozenset[str]:
+    """What a write that removes projects or lessons (their rows gone from a table sent) also takes away, as their
+    withdrawal does (retraction.plan: a project's lessons, its collection sheet, what is only its own): left, its
+    lessons stayed published, drawn from a project answering 410. A batch that still makes something part of what it
+    removes (a lesson of the project in the lessons table sent: ownership.PART_OF) is refused at that row: which of
+    the two is meant, it cannot say. Its other links to it (a workaround that resolves a lesson) are reported, as
+    other networks' are."""
+    if not withdrawn:
+        return frozenset()
+    gone = set(withdrawn)
+    for t in batch.triples:
+        if t.predicate.value in ownership.PART_OF and isinstance(t.object, NamedNode) and t.object.value in gone \
+                and term_value(t.subject) not in gone:
+            _, _, en, fr = _where(batch, term_value(t.subject))
+            raise UsageError(f"<{term_value(t.subject)}>{en} links to <{t.object.value}>, which this submission "
+                             "removes (its row is no longer in its table): remove that link too, or keep the row; "
+                             "nothing was stored",
+                             f"<{term_value(t.subject)}>{fr} renvoie à <{t.object.value}>, que cet envoi retire (sa "
+                             "ligne n'est plus dans son tableau) : retirez aussi ce lien, ou gardez la ligne ; rien "
+                             "n'a été enregistré")
+    still = {term_value(t.subject) for t in after}
+    parts: set[str] = set()
+    for resource in withdrawn:
+        try:
+            parts |= set(retraction.plan(store, graphs, resource).withdrawn)
+        except (UsageError, NotFound):  # no network's: nothing of its own to take
+            continue
+    return frozenset(p for p in parts - gone if p in still and p not in batch.subjects)
 
 
 def _difference(graph: str, removed: set[Triple], added: set[Triple], held: int) -> list[str] | None:

@@ -442,16 +442,22 @@ def _listed(tokens: Sequence[Token]) -> int:
     another, within round brackets, where expressions put an operator or a comma between theirs), each `,` of
     an object list (outside round brackets: within them, commas part a call's arguments or an IN list, which
     are flat), and each `;` of a predicate list and `.` between triple patterns within braces or brackets (the
-    engine joins the patterns one by one: 3,000 `; :p ?o` or 5,000 `?s ?p ?o .` overflowed its stack)."""
+    engine joins the patterns one by one: 3,000 `; :p ?o` or 5,000 `?s ?p ?o .` overflowed its stack). The rows of
+    a VALUES block, `(1 "x") (2 "y")`, are a table the engine reads flat: their values are no collection's items."""
     count, ended, data = 0, False, 0  # data: the depth of an INSERT DATA / DELETE DATA block's braces (a flat list)
+    table, heading = 0, False  # the depth of a VALUES block's braces; after VALUES, before its brace
     openers: list[str] = []
     for i, token in enumerate(tokens):  # comparisons written out: this runs on every token of every new query
         kind, value = token.kind, token.value
         punct = kind == "punct"
         if kind == "word" and value.upper() == "DATA" and i + 1 < len(tokens) and tokens[i + 1].value == "{":
             data = len(openers) + 1
+        elif kind == "word" and value.upper() == "VALUES":
+            heading = True
+        elif heading and punct and value == "{":
+            table, heading = len(openers) + 1, False
         truth = kind == "word" and value.upper() in TRUTHS
-        if openers and openers[-1] == "(":
+        if openers and openers[-1] == "(" and not table:
             if ended and (kind in TERMS or truth or (punct and value in ITEM_OPENERS)):
                 count += 1  # `(1 -1)`, a signed number after an operand (the sign its own), an addition too
         elif punct and (value == "," or (value in (";", ".") and openers and not data)):
@@ -462,6 +468,8 @@ def _listed(tokens: Sequence[Token]) -> int:
             elif value in LIST_CLOSERS and openers:
                 if len(openers) == data:
                     data = 0
+                if len(openers) == table:
+                    table = 0
                 openers.pop()
         ended = kind in TERMS or kind == "lang" or truth or (punct and value in ITEM_CLOSERS)
     return count

@@ -53,6 +53,9 @@ def update() -> Response:
                                 "application/sparql-update",
                                 fr="une mise à jour s'envoie en application/x-www-form-urlencoded ou en "
                                    "application/sparql-update")
+    if not operations and params.getlist("query"):
+        raise UsageError("a query (query=) is asked at /sparql; /update takes an update (update=)",
+                         fr="une requête (query=) se pose à /sparql ; /update prend une mise à jour (update=)")
     if len(operations) != 1:
         raise UsageError("exactly one update parameter is expected",
                          fr="un seul paramètre update est attendu : envoyez une mise à jour par demande")

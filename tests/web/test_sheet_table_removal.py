@@ -121,3 +121,50 @@ def test_a_projects_table_sent_alone_keeps_the_links_the_partners_and_fundings_t
     assert response.status_code == 200, response.json
     assert [c["name"] for c in response.json["changes"]["changed"]] == ["Café des parents (titre revu)"]
     assert stated() == before
+
+
+ADR = "http://localhost:5000/id/project/ateliers-droits-rennes"
+
+
+def test_a_project_removed_by_its_row_takes_its_lessons_and_own_parts_as_its_withdrawal_does(
+        client: FlaskClient, credentials: CredentialStore) -> None:
+    """Its lessons stayed published, drawn from a project answering 410, and `dangling` listed the network's own
+    lessons; now the change list names them, and they answer 410 with the project."""
+    from tests.support.sheet_mistakes import sample, written
+
+    token = credentials.add("action-sociale-35", "Action sociale 35")
+    rows = [r for r in sample()["projects.csv"] if r[0] != "ateliers-droits-rennes"]
+    sent = {"files": [(io.BytesIO(written(rows)), "projects.csv")]}
+    dry = client.post("/api/networks/action-sociale-35/sheets?dry-run=1", data=sent, headers=bearer(token),
+                      content_type="multipart/form-data")
+    assert dry.status_code == 200, dry.json
+    removed = {c["iri"].rsplit("/", 1)[-1] for c in dry.json["changes"]["removed"]}
+    assert {"ateliers-droits-rennes", "adr-ecrans", "adr-tableau-suivi", "adr-caf"} <= removed, removed
+    assert {"ateliers-droits-rennes", "adr-ecrans", "adr-tableau-suivi"} <= {
+        w.rsplit("/", 1)[-1] for w in dry.json["withdrawn"]}
+    answer = client.post("/api/networks/action-sociale-35/sheets", data={
+        "files": [(io.BytesIO(written(rows)), "projects.csv")]}, headers=bearer(token),
+        content_type="multipart/form-data")
+    assert answer.status_code == 200, answer.json
+    for path in ("/id/project/ateliers-droits-rennes", "/id/lesson/adr-ecrans", "/id/lesson/adr-tableau-suivi"):
+        assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 410, path
+    own = client.get("/api/networks/action-sociale-35/dangling", headers=bearer(token)).json
+    assert not [k for k in own["links"] if k["target"] == ADR], own
+    assert client.get("/id/project/cafe-des-parents-rennes", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_a_submission_still_linking_to_a_project_it_removes_is_refused_at_the_row(
+        client: FlaskClient, credentials: CredentialStore) -> None:
+    from tests.support.sheet_mistakes import sample, written
+
+    token = credentials.add("action-sociale-35", "Action sociale 35")
+    tables = sample()
+    projects = [r for r in tables["projects.csv"] if r[0] != "cafe-des-parents-rennes"]
+    files = [(io.BytesIO(written(projects)), "projects.csv"), (io.BytesIO(written(tables["lessons.csv"])),
+                                                                "lessons.csv")]
+    answer = client.post("/api/networks/action-sociale-35/sheets", data={"files": files},
+                         headers={**bearer(token), "Accept-Language": "fr"}, content_type="multipart/form-data")
+    assert answer.status_code == 400, answer.json
+    detail = answer.json["detail"]
+    assert "lessons.csv, ligne" in detail and "que cet envoi retire" in detail, detail
+    assert client.get("/id/project/cafe-des-parents-rennes", headers={"Accept": "text/turtle"}).status_code == 200

@@ -470,3 +470,12 @@ def test_sparqlwrapper_asking_a_construct_for_tsv_is_told_406(client: FlaskClien
 def test_an_accept_with_parameters_gets_its_format(client: FlaskClient, accept: str, expected: str) -> None:
     answer = client.get("/sparql", query_string={"query": COUNT_LESSONS}, headers={"Accept": accept})
     assert answer.status_code == 200 and answer.mimetype == expected, answer.get_data(as_text=True)[:300]
+
+
+def test_a_values_table_of_thousands_of_rows_is_answered(client: FlaskClient) -> None:
+    """As flat as the engine reads it: 600 rows of two variables were refused as too combined."""
+    rows = " ".join(f'({i} "x")' for i in range(4000))
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?a ?b) {{ {rows} }} }}"
+    answer = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.json["results"]["bindings"][0]["n"]["value"] == "4000"

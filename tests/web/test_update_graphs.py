@@ -272,3 +272,14 @@ def test_a_look_alike_of_the_instances_iris_owned_by_nobody_is_refused_not_taken
     assert answer.status_code == 400, answer.get_data(as_text=True)
     assert answer.json is not None and "n'est pas écrit comme les IRI de cette instance" in answer.json["detail"]
     assert before.unchanged()
+
+
+@pytest.mark.parametrize("sent", [{"data": {"query": "ASK {}"}},
+                                  {"data": "query=SELECT%20*%20%7B%7D",
+                                   "content_type": "application/x-www-form-urlencoded"}])
+def test_a_query_posted_to_update_is_told_to_go_to_sparql(client: FlaskClient, sent: dict[str, object]) -> None:
+    """A `query=` form sent to /update was told "exactly one update parameter is expected"."""
+    for lang, words in (("fr", "se pose à /sparql"), ("en", "is asked at /sparql")):
+        answer = client.post("/update", headers={**bearer(ADMIN), "Accept-Language": lang},
+                             **sent)  # type: ignore[arg-type]
+        assert answer.status_code == 400 and words in answer.json["detail"], answer.get_data(as_text=True)

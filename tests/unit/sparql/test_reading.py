@@ -445,3 +445,16 @@ def test_the_engine_survives_the_longest_chains_the_guard_lets_through(engine: E
                   "CONSTRUCT { <http://e/s> <http://e/p> ( [ <http://e/p> 1" + ", 2" * 490 + " ] ) } WHERE {}"]:
         on_engine(engine, check_query(chain).text)
     assert on_engine(engine, "ASK {}") == 200 and engine.generation == generation
+
+
+@pytest.mark.parametrize("rows", [600, 1500])
+def test_the_rows_of_a_values_block_of_several_variables_are_flat_and_allowed(rows: int) -> None:
+    """`VALUES (?a ?b) { (1 "x") … }`: each row was counted as a collection's item, and 600 rows were refused saying
+    to use VALUES."""
+    table = " ".join(f'({i} "x" <http://e/{i}>)' for i in range(rows))
+    for text in (f"SELECT * WHERE {{ VALUES (?a ?b ?c) {{ {table} }} }}",
+                 f"SELECT * WHERE {{ ?s ?p ?o }} VALUES (?a ?b ?c) {{ {table} }}",
+                 f"SELECT * WHERE {{ VALUES (?a ?b ?c) {{ {table} }} ?s <http://e/p> (1 2 3) }}"):
+        check_query(text)
+    with pytest.raises(UsageError, match="combines"):  # a collection after the table is still counted
+        check_query(f"SELECT * WHERE {{ VALUES (?a ?b ?c) {{ {table} }} ?s <http://e/p> ({ITEMS}) }}")
