@@ -30,6 +30,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from isic_graph import __version__
 from isic_graph.errors import IsicError, PeerUnavailable, UsageError
 from isic_graph.federation import client as peerclient
+from isic_graph.federation.address import locate
 from isic_graph.federation.peers import Peer, space_overlap
 from isic_graph.ingest import editions
 from isic_graph.ingest.classes import misclassed, misclassed_reason
@@ -198,7 +199,7 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
             if not isinstance(entry.get("url"), str):
                 raise UsageError(f"network {entry['network']!r} has no dump address",
                                  fr=f"le réseau {entry['network']!r} n'a pas d'adresse d'export")
-            _join(peer.dumps or "", entry["url"])
+            locate(_join(peer.dumps or "", entry["url"]))  # a fragment or credentials in it: this entry, not the peer
         except UsageError as exc:
             shown = shown if shown is not None else repr(entry["network"]) if isinstance(entry["network"], str) \
                 else "(no string)"

@@ -276,3 +276,20 @@ def test_a_listing_no_json_reader_turns_into_values_fails_that_peer_in_words_nam
     for network in outcome.networks:  # a number is no network's name
         assert not network.changed and network.network == "(no string)"
         assert network.error == "peer south's dump listing: a network's name is not a string; not harvested"
+
+
+@pytest.mark.parametrize("url", ["#@127.0.0.1:{port}/anas.ttl", "network/anas.ttl#@127.0.0.1:{port}/n11",
+                                 "network/anas.ttl#frag"])
+def test_a_listing_entry_with_a_fragment_is_refused_alone_and_the_others_harvested(
+        canary: Listener, validator: Validator, graphs: Graphs, url: str) -> None:
+    """One such entry (on the peer's own host) failed the whole peer's harvest, with words blaming the peer's own
+    URL; the other networks were not harvested."""
+    outcome, store, requests = harvested_from(
+        {"dumps": [{"network": "anas", "media_type": "text/turtle", "url": url.replace("{port}", str(canary.port))},
+                   {"network": "fcsf", "media_type": "text/turtle", "url": "network/fcsf.ttl"}]}, validator, graphs)
+    assert outcome.error is None, outcome.error
+    refused, harvested = outcome.networks
+    assert refused.network == "anas" and refused.error and "dump listing" in refused.error, refused
+    assert harvested.network == "fcsf" and harvested.error is None and harvested.changed
+    assert [sent["path"] for sent in requests] == ["/dumps/", "/dumps/network/fcsf.ttl"]
+    assert canary.connections == 0
