@@ -166,9 +166,10 @@ def faults(store: Store, graphs: Graphs, subjects: Sequence[str]) -> tuple[list[
     own under a second name."""
     misspelt = [s for s in subjects if ownercheck.misspelt_as_ours(graphs, s)]
     like = {in_base_scheme(graphs, s): s for s in misspelt if in_base_scheme(graphs, s) not in subjects}
-    taken = [(like.get(s, s), owner) for s, owner in owned_elsewhere(store, graphs, sorted({*subjects, *like}))]
-    named = {s for s, _ in taken}
-    return taken, [s for s in misspelt if s not in named]
+    found: dict[str, ownership.Owner] = {}  # a look-alike and the IRI it looks like: one resource, named once
+    for s, owner in owned_elsewhere(store, graphs, sorted({*subjects, *like})):
+        found.setdefault(like.get(s, s), owner)
+    return list(found.items()), [s for s in misspelt if s not in found]
 
 
 def in_base_scheme(graphs: Graphs, iri: str) -> str:
