@@ -135,6 +135,16 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                         frozenset(reader.present))
 
 
+def _column_letter(index: int) -> str:
+    """A column's name as a spreadsheet shows it: A for the first, Z, AA, AB…"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _sent_twice(table: str, first: str, second: str) -> tuple[str, str]:
     """What to say of a table sent a second time (under another name, or the same: files of two folders)."""
     said_fr = (f"un autre fichier nommé {first} est envoyé avec lui" if first == second
@@ -205,11 +215,15 @@ class _Reader:
                 continue  # an empty row, as spreadsheets leave them
             if any(cell.strip() for cell in cells[width:]) or any(i < len(cells) and cells[i].strip()
                                                                   for i in untitled):
+                at = next(i for i, cell in enumerate(cells) if cell.strip() and (i >= width or i in untitled))
+                letter, value = _column_letter(at), cells[at].strip()[:40]
                 self.problems.add(raw.shown, number, None, None,
-                                  f"la ligne a {len(cells)} cellules, l'en-tête {width} colonnes : une valeur est "
-                                  "sans titre de colonne",
-                                  f"the row has {len(cells)} cells, the header {width} columns: a value has no "
-                                  "column title")
+                                  f"la colonne {letter} (n° {at + 1}) n'a pas de titre dans la ligne des titres, mais "
+                                  f"cette ligne y a une valeur (« {value} ») : donnez un titre à la colonne, ou "
+                                  "remettez la valeur dans sa colonne",
+                                  f"column {letter} (no. {at + 1}) has no title in the row of titles, but this row "
+                                  f"has a value there ('{value}'): give the column a title, or put the value back in "
+                                  "its column")
                 continue
             if len(cells) == 1 and width > 1 and (other := _other_separator(raw, cells[0])):
                 first = next((t for t, i in header.items() if i == 0), None)

@@ -425,7 +425,9 @@ def test_a_value_under_no_column_title_is_refused_not_dropped(extra: list[str]) 
     header = rows[0] + ([""] if len(extra) == 2 else [])
     data = rows[1] + extra
     problems = refused([document("network.csv", [header, data])])
-    assert len(problems) == 1 and problems[0].startswith("[network.csv, ligne 2] la ligne a")
+    at = len(header) + 1  # the first column past the titled ones
+    assert len(problems) == 1 and problems[0].startswith(f"[network.csv, ligne 2] la colonne "), problems
+    assert f"(n° {at}) n'a pas de titre" in problems[0] and extra[-1] in problems[0], problems
 
 
 def test_empty_columns_and_rows_a_spreadsheet_leaves_are_ignored() -> None:
@@ -451,3 +453,15 @@ def test_workbook_template_examples_of_every_table_read_as_their_resources() -> 
                       ("resource/exemple-fiche-methode", "KnowledgeResource"),
                       ("partner-role/exemple-partenariat-centre-social-exemple", "PartnerRole")]:
         assert typed[f"{BASE}id/{path}"] == f"{ISIC}{cls}"
+
+
+@pytest.mark.parametrize(("rows", "said"), [
+    ([["enseignement", "projet", "categorie", "enonce", ""], ["l1", "p", "obstacle", "Texte", "perdu"]],
+     "la colonne E (n° 5) n'a pas de titre dans la ligne des titres, mais cette ligne y a une valeur (« perdu »)"),
+    ([["enseignement", "projet", "categorie", "enonce"], ["l1", "p", "obstacle", "Texte", "", "", "en trop"]],
+     "la colonne G (n° 7) n'a pas de titre dans la ligne des titres, mais cette ligne y a une valeur (« en trop »)"),
+])
+def test_a_value_under_no_column_title_is_refused_naming_its_column(rows: list[list[str]], said: str) -> None:
+    """The message said "the row has 5 cells, the header 5 columns", naming no column."""
+    problems = refused([document("lessons.csv", rows, ";")])
+    assert len(problems) == 1 and said in problems[0], problems
