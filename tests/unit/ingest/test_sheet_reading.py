@@ -426,7 +426,7 @@ def test_a_value_under_no_column_title_is_refused_not_dropped(extra: list[str]) 
     data = rows[1] + extra
     problems = refused([document("network.csv", [header, data])])
     at = len(header) + 1  # the first column past the titled ones
-    assert len(problems) == 1 and problems[0].startswith(f"[network.csv, ligne 2] la colonne "), problems
+    assert len(problems) == 1 and problems[0].startswith("[network.csv, ligne 2] la colonne "), problems
     assert f"(n° {at}) n'a pas de titre" in problems[0] and extra[-1] in problems[0], problems
 
 
