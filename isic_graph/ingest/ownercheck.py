@@ -356,7 +356,8 @@ def _refusal(store: Store, batch: Batch, iri: str, other: Owner, owner: Owner, t
     called = {lang: f" ({_quoted(named, lang)})" if named else "" for lang in ("fr", "en")}
     words = _property_words(t.predicate.value, (term_value(c.object) for c in batch.triples
                                                 if c.subject == t.subject and c.predicate.value == RDF_TYPE))
-    said = {lang: f"{_quoted(words[lang], lang)} ({curie(t.predicate.value)})" for lang in ("fr", "en")}
+    short = curie(t.predicate.value)  # a property no column names is said once: not `isic:describes (isic:describes)`
+    said = {lang: short if words[lang] == short else f"{_quoted(words[lang], lang)} ({short})" for lang in ("fr", "en")}
     if term_value(t.subject) == iri:
         what = {"en": f"state its {said['en']}", "fr": f"en écrire la propriété {said['fr']}"}
     else:  # a link to it from another resource (a sheet describing it, a lesson learned from it, an identity link)

@@ -558,3 +558,11 @@ def test_another_scheme_of_a_networks_iri_is_that_networks(client: FlaskClient, 
                                                                                                          "first")
     assert not services(client.application).store.query(
         f'ASK {{ GRAPH <{BASE}graph/network/attacker> {{ ?s ?p "Doublon"@fr }} }}')
+
+
+def test_a_property_no_column_names_is_said_once(client: FlaskClient, tokens: dict[str, str]) -> None:
+    """A sheet describing another's project was refused saying `by isic:describes (isic:describes)`."""
+    answer = post(client, tokens["attacker"], "attacker",
+                  f"<{BASE}id/sheet/attacker-fiche> a isic:CollectionSheet ; isic:describes <{PROJECT}> .")
+    detail = refused(answer, PROJECT)["detail"]
+    assert "isic:describes" in detail and "isic:describes (isic:describes)" not in detail, detail
