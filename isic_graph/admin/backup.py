@@ -39,6 +39,7 @@ FORMAT = "isic-graph-backup/1"
 DATA = "store.nq.gz"
 MANIFEST = "manifest.json"
 CHUNK = 20_000  # quads serialized at a time
+GZIP_LEVEL = 6  # as the dumps: level 9 took 1.7 times as long for 1.3 % less (the samples: 29 ms, 17.5 ms)
 DEFAULT = ""  # the default graph, where graphs are named by their IRI
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -131,7 +132,7 @@ def verify(folder: Path, on_step: OnStep = ignore) -> Backup:
 def _write_quads(quads: Iterator[Quad], path: Path) -> Counter[str]:
     """Stream quads into a gzipped N-Quads file, a chunk at a time; the quads per graph."""
     counts: Counter[str] = Counter()
-    with gzip.open(path, "wb") as out:
+    with gzip.open(path, "wb", compresslevel=GZIP_LEVEL) as out:
         while chunk := list(islice(quads, CHUNK)):
             counts.update(graph_of(quad) for quad in chunk)
             out.write(serialize(chunk, format=RdfFormat.N_QUADS) or b"")
