@@ -38,9 +38,9 @@ def owned_rows(store: Store, graphs: Graphs, rows: Iterable[Mapping[str, Any]], 
 def owned_by(graphs: Graphs, rows: Iterable[Mapping[str, Any]], owned: Mapping[str, Owner | None],
              subject: str = "s", graph: str = "g") -> list[dict[str, Any]]:
     """owned_rows with the subjects' owners at hand (`owned`: IRI -> owner; an IRI absent is nobody's)."""
-    kept: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+    kept: dict[frozenset[tuple[str, Any]], dict[str, Any]] = {}  # terms compare and hash as RDF terms
     for row in rows:
         if speaks_for(graphs, owned.get(row[subject].value), row[graph].value):
             rest = {k: v for k, v in row.items() if k != graph}
-            kept.setdefault(tuple(sorted((k, str(v)) for k, v in rest.items())), rest)
+            kept.setdefault(frozenset(rest.items()), rest)
     return list(kept.values())
