@@ -168,3 +168,18 @@ def test_a_submission_still_linking_to_a_project_it_removes_is_refused_at_the_ro
     detail = answer.json["detail"]
     assert "lessons.csv, ligne" in detail and "que cet envoi retire" in detail, detail
     assert client.get("/id/project/cafe-des-parents-rennes", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_a_new_network_sending_its_projects_without_network_csv_is_told_to_send_it(
+        client: FlaskClient, credentials: CredentialStore) -> None:
+    from tests.support.sheet_mistakes import sample, written
+
+    token = credentials.add("premier-envoi", "Premier envoi")
+    rows = sample()["projects.csv"][:2]
+    rows[1][rows[0].index("projet")] = "premier-projet"
+    rows[1][rows[0].index("reseau")] = "premier-envoi"
+    answer = client.post("/api/networks/premier-envoi/sheets", data={
+        "files": [(io.BytesIO(written(rows)), "projects.csv")]}, headers={**bearer(token), "Accept-Language": "fr"},
+        content_type="multipart/form-data")
+    assert answer.status_code == 422, answer.json
+    assert "envoie aussi network.csv" in answer.get_data(as_text=True), answer.json
