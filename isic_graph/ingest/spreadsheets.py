@@ -193,6 +193,11 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
     """Each sheet of a workbook as a table named after it (`projects` → projects.csv); cells as text."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    if not doc.data.startswith(b"PK") and _reads_as_text(doc.data):  # a CSV renamed, or saved under the wrong name
+        raise Unreadable(doc.name, 1, "this file is named as a workbook but holds text (a CSV file?): give it the "
+                         "name .csv, or save the sheet as .xlsx or .ods", "ce fichier porte le nom d'un classeur mais "
+                         "contient du texte (un fichier CSV ?) : nommez-le en .csv, ou enregistrez la feuille en .xlsx "
+                         "ou en .ods")
     # calamine makes a grid as large as the farthest cell: it is measured first; and it reads a formula saved
     # without its value as an empty cell, which would erase what the cell held: those are found there too
     uncomputed = check_extent(doc, limits)
@@ -227,6 +232,16 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
 
 
 Uncomputed = dict[str, set[tuple[int, int]]]  # by sheet: the formula cells saved without their value (row, index)
+
+
+def _reads_as_text(data: bytes) -> bool:
+    """Whether a file's first bytes are text, as a CSV's are (UTF-8 or Windows-1252, no control character)."""
+    head = data[:4096]
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = head.decode("cp1252", "replace")
+    return bool(text.strip()) and not re.search(r"[\x00-\x08\x0e-\x1f]", text)
 
 
 def check_extent(doc: Document, limits: DocumentLimits) -> Uncomputed:

@@ -465,3 +465,12 @@ def test_a_value_under_no_column_title_is_refused_naming_its_column(rows: list[l
     """The message said "the row has 5 cells, the header 5 columns", naming no column."""
     problems = refused([document("lessons.csv", rows, ";")])
     assert len(problems) == 1 and said in problems[0], problems
+
+
+@pytest.mark.parametrize("name", ["fiche.xlsx", "Projets.ods"])
+def test_a_csv_named_as_a_workbook_is_told_to_be_named_csv(name: str) -> None:
+    """It was "this workbook cannot be read: save it as .xlsx or .ods", which it was already named."""
+    data = "projet;titre\r\ncafe;Café des parents\r\n".encode("cp1252")
+    problems = refused([Document(name, data, format_for_path(name))])
+    assert problems == [f"[{name}, ligne 1] ce fichier porte le nom d'un classeur mais contient du texte (un fichier "
+                        "CSV ?) : nommez-le en .csv, ou enregistrez la feuille en .xlsx ou en .ods"]
