@@ -650,9 +650,10 @@ def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
     for t in batch.triples:
         if t.predicate.value == PROV + "wasAttributedTo" and term_value(t.object) != expected \
                 and term_value(t.object).startswith(graphs.base + "id/network/"):
-            raise UsageError(f"<{term_value(t.subject)}> is attributed to <{term_value(t.object)}>, "
+            _, _, en, fr = _where(batch, term_value(t.subject))  # a sheet's `reseau` cell: its file and row
+            raise UsageError(f"<{term_value(t.subject)}>{en} is attributed to <{term_value(t.object)}>, "
                              f"but the submission is for network {network!r} (<{expected}>)",
-                             f"<{term_value(t.subject)}> est attribué à <{term_value(t.object)}>, "
+                             f"<{term_value(t.subject)}>{fr} est attribué à <{term_value(t.object)}>, "
                              f"mais l'envoi est celui du réseau « {network} » (<{expected}>)")
 
 

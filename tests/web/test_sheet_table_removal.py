@@ -183,3 +183,17 @@ def test_a_new_network_sending_its_projects_without_network_csv_is_told_to_send_
         content_type="multipart/form-data")
     assert answer.status_code == 422, answer.json
     assert "envoie aussi network.csv" in answer.get_data(as_text=True), answer.json
+
+
+def test_a_sheet_attributed_to_another_network_is_refused_at_its_row(client: FlaskClient,
+                                                                    credentials: CredentialStore) -> None:
+    """The refusal named the sheet's IRI and the two networks, not the file and row of the `reseau` cell."""
+    from tests.support.sheet_mistakes import sample, written
+
+    token = credentials.add("action-sociale-35", "Action sociale 35")
+    rows = sample()["projects.csv"]
+    rows[1][rows[0].index("reseau")] = "anas"
+    answer = client.post("/api/networks/action-sociale-35/sheets", data={
+        "files": [(io.BytesIO(written(rows)), "projects.csv")]}, headers={**bearer(token), "Accept-Language": "fr"},
+        content_type="multipart/form-data")
+    assert answer.status_code == 400 and "(projects.csv, ligne 2)" in answer.json["detail"], answer.json
