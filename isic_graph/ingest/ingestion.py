@@ -30,6 +30,7 @@ from isic_graph.ingest.changes import (
     inverse_paths,
     kept_paths,
     replaced,
+    table_classes,
 )
 from isic_graph.ingest.classes import check_class_positions, unknown_classes
 from isic_graph.ingest.documents import Batch, Document
@@ -40,6 +41,7 @@ from isic_graph.ingest.identity import (
 )
 from isic_graph.ingest.ownercheck import check_batch, lookalike_of
 from isic_graph.ingest.reading import read_batch
+from isic_graph.ingest.sheetmodel import tables as sheet_tables
 from isic_graph.ingest.targets import dangling
 from isic_graph.ingest.unknownrefs import check_named
 from isic_graph.ingest.vocabulary import describes_vocabulary_term
@@ -213,6 +215,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     check_declared(batch)
     check_class_positions(batch, graphs.base)
     _check_attribution(batch, graphs, network)
+    if mode is Mode.REPLACE and sheet:  # before the shapes: "no class"
+        _check_whole_sheet(batch, store.graph_triples(graphs.network(network)))
     if not dry_run:
         settling.migrate(store, graphs)
     owner = ownership.network(graphs, network)
@@ -278,6 +282,22 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         update_identity(store, graphs, key_holders(removed | added))
         return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256,
                             created, changes, published, withdrawn=withdrawn, links=links)
+
+
+def _check_whole_sheet(batch: Batch, stored: Sequence[Triple]) -> None:
+    """Mode replace takes a network's whole graph from the tables sent: a table left out whose resources the graph
+    holds would take them away, and the tables sent would be refused for what links to them ("has no class")."""
+    held = {term_value(t.object) for t in stored if t.predicate.value == RDF_TYPE}
+    missing = [t.file for t in sheet_tables() if t.file not in batch.tables and table_classes([t.file]) & held]
+    if missing:
+        raise UsageError(f"mode replace replaces the network's whole graph with what is sent, and {', '.join(missing)} "
+                         "is missing, whose resources the network publishes (they would be taken away): send the "
+                         "whole sheet (a table with its row of titles alone removes all its rows), or use the default "
+                         "mode, where a table left out changes nothing; nothing was stored",
+                         f"le mode replace remplace tout le graphe du réseau par ce qui est envoyé, et il manque "
+                         f"{', '.join(missing)}, dont le réseau publie des ressources (elles seraient retirées) : "
+                         "envoyez toute la fiche (un tableau réduit à sa ligne de titres en retire toutes les lignes), "
+                         "ou le mode par défaut, où un tableau absent ne change rien ; rien n'a été enregistré")
 
 
 def _parts_of(store: Store, graphs: Graphs, batch: Batch, withdrawn: Sequence[str],

@@ -197,3 +197,21 @@ def test_a_sheet_attributed_to_another_network_is_refused_at_its_row(client: Fla
         "files": [(io.BytesIO(written(rows)), "projects.csv")]}, headers={**bearer(token), "Accept-Language": "fr"},
         content_type="multipart/form-data")
     assert answer.status_code == 400 and "(projects.csv, ligne 2)" in answer.json["detail"], answer.json
+
+
+def test_mode_replace_with_part_of_the_sheet_names_the_tables_missing(client: FlaskClient,
+                                                                      credentials: CredentialStore) -> None:
+    """It was refused saying the lessons' projects had no class (rdf:type)."""
+    from tests.support.sheet_mistakes import sample, written
+
+    token = credentials.add("action-sociale-35", "Action sociale 35")
+    before = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}).json
+    answer = client.post("/api/networks/action-sociale-35/sheets?mode=replace", data={
+        "files": [(io.BytesIO(written(sample()["lessons.csv"])), "lessons.csv")]},
+        headers={**bearer(token), "Accept-Language": "fr"}, content_type="multipart/form-data")
+    assert answer.status_code == 400, answer.json
+    detail = answer.json["detail"]
+    assert "le mode replace remplace tout le graphe" in detail and "projects.csv" in detail, detail
+    assert "lessons.csv" not in detail.split("il manque", 1)[1].split(", dont", 1)[0]
+    after = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}).json
+    assert after == before
