@@ -109,7 +109,7 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
             table = table_for(raw.name)
             if table is None:
                 known = [t.file for t in tables()]
-                close = difflib.get_close_matches(raw.name, known, n=1)
+                close = difflib.get_close_matches(raw.name, known, n=1) or _by_columns(raw)
                 hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 hint_en = f"; did you mean '{close[0]}'?" if close else ""
                 problems.add(raw.shown, 1, None, None,
@@ -133,6 +133,15 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
                                       f"corriger : {shown_fr}{more_fr}")
     return TabularBatch(tuple(reader.triples), {**reader.fallback, **reader.locations}, reader.columns,
                         frozenset(reader.present))
+
+
+def _by_columns(raw: RawTable) -> list[str]:
+    """The table whose column titles a file's first row holds most of (at least half of its own): what a file named
+    otherwise (`Sans nom 1.csv`, a spreadsheet's default) most likely is."""
+    titles = {plain(cell) for cell in (raw.rows[0][1] if raw.rows else ()) if cell.strip()}
+    scored = [(len(titles & {plain(h) for h in t.headers}) / len(t.headers), t.file) for t in tables() if t.headers]
+    best = max(scored, default=(0.0, ""))
+    return [best[1]] if best[0] >= 0.5 else []
 
 
 def _column_letter(index: int) -> str:

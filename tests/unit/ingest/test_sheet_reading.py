@@ -474,3 +474,12 @@ def test_a_csv_named_as_a_workbook_is_told_to_be_named_csv(name: str) -> None:
     problems = refused([Document(name, data, format_for_path(name))])
     assert problems == [f"[{name}, ligne 1] ce fichier porte le nom d'un classeur mais contient du texte (un fichier "
                         "CSV ?) : nommez-le en .csv, ou enregistrez la feuille en .xlsx ou en .ods"]
+
+
+def test_a_table_under_a_spreadsheets_default_name_is_named_by_its_columns() -> None:
+    """`Sans nom 1.csv` with the lessons' columns was refused listing the tables, with no guess."""
+    rows = sample_rows()["lessons.csv"]
+    problems = refused([document("Sans nom 1.csv", rows)])
+    assert len(problems) == 1 and "vouliez-vous dire « lessons.csv » ?" in problems[0], problems
+    assert "did you mean 'lessons.csv'?" in refused([document("Sans nom 1.csv", rows)], "en")[0]
+    assert "vouliez-vous dire" not in refused([document("Sans nom 1.csv", [["a", "b"], ["1", "2"]])])[0]
