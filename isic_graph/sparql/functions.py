@@ -91,3 +91,46 @@ def calls(tokens: Sequence[Token]) -> Iterator[Token]:
             opened.pop()
             if clause is not None and clause[1] > len(opened):
                 clause = None
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+LANGUAGE_DATATYPES = frozenset({RDF + "langString", RDF + "dirLangString"})  # a language tag's, never a datatype's
+
+
+def check_datatypes(tokens: Sequence[Token], expand: Callable[[Token], str | None]) -> None:
+    """Refuse (400) what makes a literal no RDF reader takes: `"x"^^rdf:langString` (the datatype of a literal that
+    has a language tag, which none then has), named anywhere, and a STRDT whose datatype is not written as an IRI
+    (`STRDT("x", DATATYPE("y"@fr))` is the same literal): the engine built it, and its answer could not be read."""
+    for token in tokens:
+        if token.kind in NAMES and expand(token) in LANGUAGE_DATATYPES:
+            _refuse(f"{token.value if token.kind == 'pname' else '<' + str(expand(token)) + '>'} is the datatype of "
+                    "a literal with a language tag, which no literal may be given otherwise",
+                    f"{token.value if token.kind == 'pname' else '<' + str(expand(token)) + '>'} est le type des "
+                    "littéraux à étiquette de langue, qu'aucun littéral ne peut recevoir autrement")
+    for i, token in enumerate(tokens):
+        if token.kind == "word" and token.value.upper() == "STRDT" and not _constant_datatype(tokens, i + 1):
+            _refuse("STRDT's datatype is written as an IRI (STRDT(?x, xsd:date)), not computed",
+                    "le type donné à STRDT s'écrit comme une IRI (STRDT(?x, xsd:date)), sans être calculé")
+
+
+def _constant_datatype(tokens: Sequence[Token], opening: int) -> bool:
+    """Whether the call opening at `opening` (its `(`) has for its last argument one IRI or prefixed name."""
+    depth, comma = 0, None
+    for j in range(opening, len(tokens)):
+        mark = tokens[j].value if tokens[j].kind == "punct" else None
+        if mark in ("(", "[", "{"):
+            depth += 1
+        elif mark in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return comma is not None and j == comma + 2 and tokens[comma + 1].kind in NAMES
+        elif mark == "," and depth == 1:
+            comma = j
+    return False
+
+
+def _refuse(en: str, fr: str) -> None:
+    raise UsageError(f"{en}: such a literal can be read by no RDF reader; give a language tag (\"x\"@fr) or "
+                     "another datatype",
+                     fr=f"{fr} : un tel littéral ne peut être lu par aucun lecteur RDF ; donnez une étiquette de "
+                        "langue (\"x\"@fr) ou un autre type")

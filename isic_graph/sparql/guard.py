@@ -27,7 +27,7 @@ from typing import Any, Iterable, Sequence
 
 from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
 from isic_graph.rdf.namespaces import PREFIXES
-from isic_graph.sparql.functions import check_functions
+from isic_graph.sparql.functions import check_datatypes, check_functions
 from isic_graph.sparql.lexer import Token, ends_operand, source_position, tokenize, where, write
 
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -191,6 +191,7 @@ def read(text: str, limits: Limits = Limits(), update: bool = False, base: str |
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations
     _check_prefixes(tokens, declared, what)
     check_functions(tokens, lambda token: expand(token, declared, declared_base))
+    check_datatypes(tokens, lambda token: expand(token, declared, declared_base))
     if update and services:
         raise UsageError("SERVICE is not allowed in an update: the store never fetches URLs",
                          fr="SERVICE n'est pas permis dans une mise à jour : la base ne va chercher aucune adresse")

@@ -138,13 +138,16 @@ class RemoteStore(Store):
         accept = TRIPLES_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS_ACCEPT if form else ACCEPT
         # the query is the request body, as query_raw sends one without a dataset (a form would encode it again)
         body, content_type = self._read("POST", self.query_url, sparql, {"Content-Type": QUERY_TYPE, "Accept": accept})
-        if RESULT_FORMATS.get(content_type) == QueryResultsFormat.JSON:
-            result = from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
-            return as_boolean(result) if form == "ASK" else result
-        if content_type == "application/n-triples":
-            return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
-        if content_type == "text/turtle":
-            return [quad.triple for quad in parse(body, format=RdfFormat.TURTLE)]
+        try:
+            if RESULT_FORMATS.get(content_type) == QueryResultsFormat.JSON:
+                result = from_pyoxigraph(parse_query_results(body, format=QueryResultsFormat.JSON))
+                return as_boolean(result) if form == "ASK" else result
+            if content_type == "application/n-triples":
+                return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
+            if content_type == "text/turtle":
+                return [quad.triple for quad in parse(body, format=RdfFormat.TURTLE)]
+        except (SyntaxError, ValueError) as exc:  # a term no reader takes: the engine answered, and runs on
+            raise EngineFailed(f"the query engine sent an answer that cannot be read: {exc}") from None
         raise StoreError(f"the SPARQL server answered with an unexpected media type {content_type!r}")
 
     def query_raw(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
