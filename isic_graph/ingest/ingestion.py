@@ -242,13 +242,16 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         changes = change_list(stored, after)
         published = tuple((s, t.rsplit("#", 1)[-1]) for s, t in sorted(_typed(batch.triples).items()))
         created = not stored
+        _check_none_left_half(batch, stored, after)
         withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
         if parts := _parts_of(store, graphs, batch, withdrawn, after):  # as the withdrawal link takes them
             operations = [*operations, *_delete_descriptions(graph, parts)]
             after = after_write(stored, graph, operations)
             changes = change_list(stored, after)
             withdrawn = tuple(c.iri for c in changes.of("removed") if ISIC + c.cls in retraction.WITHDRAWABLE)
-        links = tuple(sorted(retraction.links_to(store, graphs, graph, withdrawn), key=lambda k: k.holder == network))
+        gone = {c.iri for c in changes.of("removed")}  # what this write removes links to nothing once it is written
+        links = tuple(sorted((k for k in retraction.links_to(store, graphs, graph, withdrawn)
+                              if k.subject.split("#genid-")[0] not in gone), key=lambda k: k.holder == network))
         if dry_run or confirms is not None and not confirms(changes):
             return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), "", batch.sha256,
                                 created, changes, published, dry_run=True, withdrawn=withdrawn, links=links,
@@ -282,6 +285,23 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
         update_identity(store, graphs, key_holders(removed | added))
         return IngestResult(network, graph, mode, len(batch.triples), len(batch.subjects), activity, batch.sha256,
                             created, changes, published, withdrawn=withdrawn, links=links)
+
+
+def _check_none_left_half(batch: Batch, stored: Sequence[Triple], after: Sequence[Triple]) -> None:
+    """Refuse a write that leaves a resource without its class but with statements: a project whose row is gone from
+    projects.csv while another table sent (fundings.csv, groups.csv…) still names it, published with no type, no
+    title, and its lessons kept."""
+    typed = {term_value(t.subject) for t in after if t.predicate.value == RDF_TYPE}
+    left = {term_value(t.subject) for t in after}
+    for t in stored:
+        subject = term_value(t.subject)
+        if t.predicate.value == RDF_TYPE and subject in left and subject not in typed:
+            _, _, en, fr = _where(batch, subject)
+            raise UsageError(f"<{subject}> is no longer described (its row is gone from its table), but a table sent "
+                             f"still names it{en}: remove those rows too, or keep its row; nothing was stored",
+                             f"<{subject}> n'est plus décrit (sa ligne n'est plus dans son tableau), mais un tableau "
+                             f"envoyé le nomme encore{fr} : retirez aussi ces lignes, ou gardez la sienne ; rien n'a "
+                             "été enregistré")
 
 
 def _check_whole_sheet(batch: Batch, stored: Sequence[Triple]) -> None:

@@ -142,6 +142,7 @@ def test_a_project_removed_by_its_row_takes_its_lessons_and_own_parts_as_its_wit
     assert {"ateliers-droits-rennes", "adr-ecrans", "adr-tableau-suivi", "adr-caf"} <= removed, removed
     assert {"ateliers-droits-rennes", "adr-ecrans", "adr-tableau-suivi"} <= {
         w.rsplit("/", 1)[-1] for w in dry.json["withdrawn"]}
+    assert not [k for k in dry.json["links"] if k["subject"].rsplit("/", 1)[-1] in removed], dry.json["links"]
     answer = client.post("/api/networks/action-sociale-35/sheets", data={
         "files": [(io.BytesIO(written(rows)), "projects.csv")]}, headers=bearer(token),
         content_type="multipart/form-data")
@@ -215,3 +216,23 @@ def test_mode_replace_with_part_of_the_sheet_names_the_tables_missing(client: Fl
     assert "lessons.csv" not in detail.split("il manque", 1)[1].split(", dont", 1)[0]
     after = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}).json
     assert after == before
+
+
+@pytest.mark.parametrize("table", ["fundings.csv", "groups.csv", "partners.csv"])
+def test_a_project_removed_while_another_table_sent_names_it_is_refused_at_that_row(
+        client: FlaskClient, credentials: CredentialStore, table: str) -> None:
+    """It was published half: no type, no title, its sheet gone, its lessons kept, and the change list said
+    "changed"."""
+    from tests.support.sheet_mistakes import sample, written
+
+    token = credentials.add("action-sociale-35", "Action sociale 35")
+    tables = sample()
+    projects = [r for r in tables["projects.csv"] if r[0] != "cafe-des-parents-rennes"]  # ADR: withdrawn above
+    files = [(io.BytesIO(written(projects)), "projects.csv"), (io.BytesIO(written(tables[table])), table)]
+    for query in ("?dry-run=1", ""):
+        answer = client.post(f"/api/networks/action-sociale-35/sheets{query}", data={"files": list(
+            (io.BytesIO(f.getvalue()), n) for f, n in files)}, headers={**bearer(token), "Accept-Language": "fr"},
+            content_type="multipart/form-data")
+        assert answer.status_code == 400, answer.json
+        assert f"({table}, ligne" in answer.json["detail"] and "le nomme encore" in answer.json["detail"]
+    assert client.get("/id/project/cafe-des-parents-rennes", headers={"Accept": "text/turtle"}).status_code == 200
