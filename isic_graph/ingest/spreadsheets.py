@@ -113,17 +113,38 @@ def _decoded(doc: Document) -> tuple[str, bool]:
         raise Unreadable(doc.name, row, f"neither UTF-8 nor Windows-1252 text (byte {byte}); save the sheet as "
                          "« CSV UTF-8 »", f"ni du texte UTF-8 ni du Windows-1252 (octet {byte}) : enregistrez la "
                          "feuille en « CSV UTF-8 »") from None
-    if not WINDOWS_ONLY.search(data) and LATIN_9.search(text):
-        return data.decode("iso8859_15"), True
+    if not WINDOWS_ONLY.search(data):
+        return _latin_or_windows(doc, data, text), True
     return text, True
 
 
-# ISO-8859-15 (LibreOffice's « Europe occidentale (ISO-8859-15/EURO) ») differs from Windows-1252 at eight bytes, which
-# Windows-1252 reads as signs French text has no use for where they stand: `¤` for €, `½` for œ (`c½ur`), `¼` for Œ,
-# `¨` for š… A file holding one of them, and none of the bytes 0x80-0x9F (Windows-1252's €, œ, quotes…, control
-# characters in ISO-8859-15), is read as ISO-8859-15.
+# ISO-8859-15 (LibreOffice's « Europe occidentale (ISO-8859-15/EURO) ») differs from Windows-1252 at eight bytes:
+# 0xA4 € (¤), 0xA6 Š (¦), 0xA8 š (¨), 0xB4 Ž (´), 0xB8 ž (¸), 0xBC Œ (¼), 0xBD œ (½), 0xBE Ÿ (¾). A file with none
+# of the bytes 0x80-0x9F (Windows-1252's €, œ, quotes…; control characters in ISO-8859-15) may be either: where
+# those eight stand says which. Windows-1252 text read as such, each sign marks ISO-8859-15 where it stands as the
+# letter would (`c½ur`, `½uvre`, `300 ¤`, `HA¾`, `¦koda`) and Windows-1252 where it stands as itself (`1½`, ` ½h`,
+# `L´ÉQUIPE`, an acute accent used as an apostrophe). Signs of both: refused, never guessed.
+LATIN_9 = re.compile(r"[0-9]\s?¤|(?<=[^\W\d_])[½¼](?=[^\W\d_])|(?<![^\W\d_])[½¼](?=[uUiIeE])|(?<=[A-Z])¾"
+                     r"|(?<![^\W\d_])[¦¨](?=[^\W\d_])")
+WINDOWS_1252 = re.compile(r"(?<=[0-9\s])[½¼¾](?![uUiI])|(?<=[^\W\d_])´(?=[^\W\d_])"
+                          r"|(?<![^\W\d_])[½¼¾](?=[\s\d.,;:!?)h]|$)")
 WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
-LATIN_9 = re.compile(r"¤|(?<![0-9])[¼½¾](?=[^\W\d_])|(?<=[^\W\d_])[¦¨´¸](?=[^\W\d_])")
+
+
+def _latin_or_windows(doc: Document, data: bytes, text: str) -> str:
+    """The text of a file that reads as Windows-1252 and holds none of the bytes only it uses: as ISO-8859-15 when
+    its signs say so, as Windows-1252 otherwise; refused when they say both."""
+    latin, windows = LATIN_9.search(text), WINDOWS_1252.search(text)
+    if latin is None:
+        return text
+    if windows is None:
+        return data.decode("iso8859_15")
+    row = text.count("\n", 0, latin.start()) + 1
+    bad = text[max(text.rfind("\n", 0, latin.start()) + 1, latin.start() - 12):latin.end() + 12].split("\n")[0]
+    one, other = bad.strip(), bad.encode("cp1252").decode("iso8859_15").strip()
+    raise Unreadable(doc.name, row, f"its accents can be read two ways (« {one} » or « {other} »): save the sheet as "
+                     "« CSV UTF-8 »", f"ses accents peuvent se lire de deux façons (« {one} » ou « {other} ») : "
+                     "enregistrez la feuille en « CSV UTF-8 »")
 
 
 def sniff(text: str) -> str:

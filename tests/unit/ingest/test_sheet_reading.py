@@ -105,7 +105,8 @@ def test_libreoffice_exports_are_what_french_excel_writes() -> None:
 
 
 LATIN_9_TEXTS = ["Le cœur du projet : un budget de 300 € pour les sœurs et leurs œuvres.", "Œuvrer ensemble, 20 €.",
-                 "Prix : 12,50 € par famille.", "Un vœu : l'œil des habitants sur le projet."]
+                 "Prix : 12,50 € par famille.", "Un vœu : l'œil des habitants sur le projet.",
+                 "Permanence à L'HAŸ-LES-ROSES.", "Un partenariat avec Škoda."]
 
 
 @pytest.mark.parametrize("text", LATIN_9_TEXTS)
@@ -118,7 +119,8 @@ def test_a_sheet_saved_in_iso_8859_15_reads_as_written(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["Une séance d'1½ heure, deux fois ¼ d'heure.", "Le cœur ½ et « guillemets ».",
-                                  "Un budget de 300 € à l’euro près."])
+                                  "Un budget de 300 € à l’euro près.", "Une ½h de bilan.", "L´ÉQUIPE DU CDAS",
+                                  "Aujourd´hui, 2 séances de ¾h.", "Trois quarts ¾ des familles."])
 def test_a_windows_1252_sheet_with_fractions_or_its_own_signs_stays_windows_1252(text: str) -> None:
     rows = [["enseignement", "projet", "categorie", "enonce"], ["l1", "p", "obstacle", text]]
     found = lines(read_tables([document("lessons.csv", rows, ";", "cp1252")], BASE).triples)
@@ -483,3 +485,10 @@ def test_a_table_under_a_spreadsheets_default_name_is_named_by_its_columns() -> 
     assert len(problems) == 1 and "vouliez-vous dire « lessons.csv » ?" in problems[0], problems
     assert "did you mean 'lessons.csv'?" in refused([document("Sans nom 1.csv", rows)], "en")[0]
     assert "vouliez-vous dire" not in refused([document("Sans nom 1.csv", [["a", "b"], ["1", "2"]])])[0]
+
+
+def test_a_sheet_whose_signs_read_both_ways_is_refused_not_guessed() -> None:
+    """`c½ur` says ISO-8859-15, `1½ heure` says Windows-1252: either reading would change the other's text."""
+    rows = [["enseignement", "projet", "categorie", "enonce"], ["l1", "p", "obstacle", "Le c½ur d'1½ heure."]]
+    problems = refused([document("lessons.csv", rows, ";", "cp1252")])
+    assert len(problems) == 1 and "peuvent se lire de deux façons" in problems[0] and "cœur" in problems[0], problems
