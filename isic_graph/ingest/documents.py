@@ -46,6 +46,11 @@ class DocumentLimits:
 
 
 LIMITS = DocumentLimits()
+
+
+def cell_length(text: str) -> int:
+    """A text's length as a spreadsheet counts it against its cells' limit: in UTF-16 units (an emoji is two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 # The operator's own reference data (`isic-graph load`): no count of triples, marks or values is capped,
 # since it is streamed; a term stays within what pyoxigraph reads at once (16 MiB).
 OPERATOR = DocumentLimits(max_literal=16 * 1024 * 1024, max_iri=16 * 1024 * 1024, max_marks=2**62, max_triples=2**62,

@@ -16,8 +16,9 @@ from typing import Mapping, Sequence
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError
-from isic_graph.ingest.documents import CONTROL, LIMITS
+from isic_graph.ingest.documents import CONTROL, LIMITS, cell_length
 from isic_graph.ingest.lexical import DATATYPE_KINDS, lexical, refusal
+from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetfilled import FilledSheet, entries
 from isic_graph.ingest.sheetform import BLOCKS, Field, block_fields, fields, partnership_fields, slug
 from isic_graph.privacy import EMAIL_ADDRESS, address_in_identifier, personal_data
@@ -195,7 +196,11 @@ def _values(subject: NamedNode, prefix: str, known: Sequence[Field], sheet: Fill
     for f in known:
         name = f"{prefix}.{f.key}"
         covered.add((subject.value, f.path, lang if f.datatype == RDF_LANG_STRING else None))
-        for value in entries(f, sheet.get(name)):
+        given = list(entries(f, sheet.get(name)))
+        if (length := cell_length(joined(given))) > LIMITS.max_cell:  # the cell of the sheet downloaded holds them
+            problems.setdefault(name, []).append(_too_long(length, lang))
+            continue
+        for value in given:
             term: NamedNode | Literal | None
             if (unreadable := _not_text(value, lang)) is not None:  # refused beside its field, what was typed kept
                 problems.setdefault(name, []).append(unreadable)
@@ -235,12 +240,16 @@ def _not_text(value: str, lang: str) -> str | None:
                 "logiciel : retirez-le (retapez le texte autour)" if lang == "fr" else
                 f"the text holds an invisible control character ({code}), often pasted from another program: remove "
                 "it (type the text around it again)")
-    if len(value) > LIMITS.max_cell:  # the sheet downloaded as a workbook holds it whole, to be sent back
-        if lang == "fr":
-            has, most = (f"{n:,}".replace(",", "\u202f") for n in (len(value), LIMITS.max_cell))
-            return f"le texte a {has} caractères ; au plus {most}, ce qu'une cellule de tableur contient"
-        return f"the text has {len(value):,} characters; at most {LIMITS.max_cell:,}, what a spreadsheet's cell holds"
     return None
+
+
+def _too_long(length: int, lang: str) -> str:
+    """What to say of a field whose cell, in the sheet downloaded, would be longer than a spreadsheet's cell holds
+    (its values written as the sheet writes them: each `|` as `\\|`, values apart with ` | `)."""
+    if lang == "fr":
+        has, most = (f"{n:,}".replace(",", "\u202f") for n in (length, LIMITS.max_cell))
+        return f"le texte a {has} caractères ; au plus {most}, ce qu'une cellule de tableur contient"
+    return f"the text has {length:,} characters; at most {LIMITS.max_cell:,}, what a spreadsheet's cell holds"
 
 
 __all__ = ["SheetTriples", "project_iri", "sheet_iri", "sheet_triples"]

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import AnswerTooLarge, NotFound
-from isic_graph.ingest.documents import LIMITS
+from isic_graph.ingest.documents import LIMITS, cell_length
 from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetmodel import THESAURUS, Column, Table, tables
 from isic_graph.ingest.spreadsheets import formula_safe
@@ -202,12 +202,12 @@ def _check_cells(rows: Rows) -> None:
         table = written.file
         for line in rows.get(table, []):
             for title, cell in zip(written.headers, line):
-                if len(cell) > LIMITS.max_cell:
+                if (length := cell_length(cell)) > LIMITS.max_cell:
                     raise AnswerTooLarge(
-                        f"{table}, row {line[0]!r}, column {title!r}: the text has {len(cell)} characters, and a "
+                        f"{table}, row {line[0]!r}, column {title!r}: the text has {length} characters, and a "
                         f"spreadsheet's cell holds at most {LIMITS.max_cell}: the sheet cannot be written whole; "
                         "download the network's data (/dumps), or shorten the text",
-                        fr=f"{table}, ligne « {line[0]} », colonne « {title} » : le texte a {len(cell)} caractères, "
+                        fr=f"{table}, ligne « {line[0]} », colonne « {title} » : le texte a {length} caractères, "
                            f"et une cellule de tableur en contient au plus {LIMITS.max_cell} : la fiche ne peut pas "
                            "être écrite en entier ; téléchargez les données du réseau (/dumps), ou raccourcissez le "
                            "texte")

@@ -18,7 +18,7 @@ from typing import IO, Any, Iterator
 from xml.etree import ElementTree
 
 from isic_graph.errors import DocumentTooLarge, Unreadable
-from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits
+from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits, cell_length
 
 QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # with its end: the csv module reads CR, LF and CRLF
@@ -196,10 +196,11 @@ def _checked(name: str, number: int, row: list[str], limits: DocumentLimits) -> 
                                f"{name}, ligne {number} : {len(row)} cellules ; une ligne en a au plus "
                                f"{limits.max_columns}")
     for column, cell in enumerate(row, start=1):
-        if len(cell) > limits.max_cell:
-            raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell has {len(cell)} characters; a "
+        # the value, without the quote a download sets before a formula mark (the cell it wrote holds one more)
+        if (length := cell_length(formula_unquoted(cell))) > limits.max_cell:
+            raise DocumentTooLarge(f"{name}, row {number}, column {column}: the cell has {length} characters; a "
                                    f"spreadsheet's cell holds at most {limits.max_cell}", f"{name}, ligne {number}, "
-                                   f"colonne {column} : la cellule a {len(cell)} caractères ; une cellule de tableur "
+                                   f"colonne {column} : la cellule a {length} caractères ; une cellule de tableur "
                                    f"en contient au plus {limits.max_cell}")
         control = CONTROL.search(cell)
         if control:

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.ingest.documents import LIMITS
+from isic_graph.ingest.documents import LIMITS, Document
 from tests.conftest import BASE, bearer
 from tests.support.oxigraph_server import Watched
 
@@ -64,3 +64,43 @@ def test_a_csv_cell_longer_than_a_workbook_cell_is_refused(client: FlaskClient, 
     assert answer.status_code == 413, answer.get_data(as_text=True)[:1000]
     assert "une cellule de tableur en contient au plus 32767" in answer.get_json()["detail"]
     assert before.unchanged()
+
+
+def test_a_text_at_the_limit_starting_as_a_formula_comes_back_from_its_csv_download() -> None:
+    """The download sets a quote before `- `, one character more than the limit: sent back, it was refused (413)."""
+    from isic_graph.ingest.sheetmodel import table_named
+    from isic_graph.ingest.sheetwriter import csv_files
+    from isic_graph.ingest.spreadsheets import raw_tables
+    from isic_graph.rdf.formats import format_for_path
+
+    lessons = table_named("lessons")
+    assert lessons is not None
+    text = "- " + "a" * (LIMITS.max_cell - 2)
+    row = [text if header == "enonce" else "" for header in lessons.headers]
+    written = csv_files({"lessons.csv": [row]})["lessons.csv"]
+    assert ("'" + text).encode() in written  # the quote the download sets
+    read = raw_tables(Document("lessons.csv", written, format_for_path("lessons.csv")))
+    assert any(("'" + text) in cells for _, cells in read[0].rows)
+
+
+@pytest.mark.live  # a form with a problem is checked whole by a dry run, in a process of its own
+@pytest.mark.parametrize(("value", "said"), [
+    ("x|" * 16_383, "le texte a 49\u202f149 caractères"),  # each | written \| in the downloaded cell
+    ("😀" * 16_384, "le texte a 32\u202f768 caractères"),  # two UTF-16 units each, as a spreadsheet counts
+])
+def test_the_form_counts_a_text_as_the_downloaded_cell_holds_it(client: FlaskClient, token: str, value: str,
+                                                                said: str) -> None:
+    answer = client.post("/sheets?lang=fr", data={
+        "credential": token, "project.title": "Projet aux longues lignes", "project.theme":
+            ["https://w3id.org/isic/thesaurus/theme/housing"],
+        "project.carriedBy": f"{BASE}id/organisation/caf-35", "lesson.0.statement": value,
+        "lesson.0.lessonCategory": "https://w3id.org/isic/thesaurus/lesson-category/good-practice"})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and said in text, text[text.find('role="alert"'):][:2000]
+
+
+def test_a_csv_cell_of_emoji_past_the_limit_in_utf16_units_is_refused(client: FlaskClient, token: str) -> None:
+    lessons = f"enseignement;projet;categorie;enonce\r\nl1;p;obstacle;{'😀' * 16_384}\r\n".encode()
+    answer = client.post(f"/api/networks/{NETWORK}/sheets", data={"files": [(io.BytesIO(lessons), "lessons.csv")]},
+                         content_type="multipart/form-data", headers={**bearer(token), "Accept-Language": "fr"})
+    assert answer.status_code == 413 and "la cellule a 32768 caractères" in answer.get_json()["detail"]
