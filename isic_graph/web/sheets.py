@@ -333,11 +333,11 @@ def _outcome(sheet: FilledSheet, network: str, lang: str,
     errors: dict[str, list[str]] = {}
     code = "validation-failed"
     written = False
-    taken = _title_taken(sheet, network, lang)  # refused, with whatever else the form has to fix
+    taken = _names_taken(sheet, form, network, lang)  # refused, with whatever else the form has to fix
     try:
         if saving and not form.problems:
             written = ingest(s.store, s.validator, s.graphs, [document], network, Mode.UPSERT,
-                             removing=_removed(network, form), dry_run=taken is not None,
+                             removing=_removed(network, form), dry_run=bool(taken),
                              confirms=lambda changes: _beyond_the_date(changes, network, triples, form)).written
         else:  # in a process of its own, stopped at the query timeout
             report = dry_run_of([document], network, mode=Mode.UPSERT).as_report()
@@ -349,8 +349,8 @@ def _outcome(sheet: FilledSheet, network: str, lang: str,
         errors = {f"{block}.id" if block and block != "sheet" else "": [exc.text(lang)]}
     for name, problems in form.problems.items():
         errors[name] = problems + errors.get(name, [])
-    if taken is not None:
-        errors["project.title"] = [taken, *errors.get("project.title", [])]
+    for field, said in taken.items():
+        errors[field] = [said, *errors.get(field, [])]
     return errors, form, code, written
 
 
@@ -369,21 +369,35 @@ def _beyond_the_date(changes: ChangeList, network: str, triples: list[Triple], f
     return {(p, o) for p, o in stored if p.value != MODIFIED} != {(p, o) for p, o in sent if p.value != MODIFIED}
 
 
-def _title_taken(sheet: FilledSheet, network: str, lang: str) -> str | None:
-    """What to say when a new sheet's title names a project the network has already (a new sheet's project is named
-    after its title): saved, it would replace that project's description and its first lessons."""
+def _names_taken(sheet: FilledSheet, form: SheetTriples, network: str, lang: str) -> dict[str, str]:
+    """What to say, by field, when a new sheet's title or a new organisation's name names a resource the network has
+    already (they are named after them): saved, the sheet would replace that resource's description (a project's,
+    with its first lessons; an organisation's, its SIRET and territory)."""
     s = services()
-    if sheet.get("project.id"):  # an edit: the project it carries
-        return None
-    project = project_iri(sheet, s.graphs, network)
-    if s.store.query(f"ASK {{ GRAPH {term(s.graphs.network(network))} {{ {term(project)} ?p ?o }} }}") is not True:
-        return None
-    path = "/" + project[len(s.graphs.base):]
+    named = {iri: f"{block}.label" for iri, block in form.blocks.items() if block.startswith("organisation.")}
+    if not sheet.get("project.id"):  # a new sheet; an edit carries its project
+        named[project_iri(sheet, s.graphs, network)] = "project.title"
+    if not named:
+        return {}
+    rows = s.store.select(f"SELECT DISTINCT ?r WHERE {{ VALUES ?r {{ {iris(named)} }} GRAPH "
+                          f"{term(s.graphs.network(network))} {{ ?r ?p ?o }} }}").rows
+    return {named[row["r"].value]: _taken(row["r"].value, named[row["r"].value], lang) for row in rows}
+
+
+def _taken(resource: str, field: str, lang: str) -> str:
+    path = "/" + resource[len(services().graphs.base):]
+    if field == "project.title":
+        if lang == "fr":
+            return (f"un projet de ce titre est déjà publié par le réseau ({path}) : pour le modifier, ouvrez sa fiche "
+                    f"(/sheets/edit?project={resource}) ; pour un autre projet, donnez-lui un autre titre")
+        return (f"a project of this title is published by the network already ({path}): to change it, open its sheet "
+                f"(/sheets/edit?project={resource}); for another project, give it another title")
     if lang == "fr":
-        return (f"un projet de ce titre est déjà publié par le réseau ({path}) : pour le modifier, ouvrez sa fiche "
-                f"(/sheets/edit?project={project}) ; pour un autre projet, donnez-lui un autre titre")
-    return (f"a project of this title is published by the network already ({path}): to change it, open its sheet "
-            f"(/sheets/edit?project={project}); for another project, give it another title")
+        return (f"une organisation de ce nom est déjà publiée par le réseau ({path}) : choisissez-la dans les listes "
+                "du formulaire (« Porté par », les partenaires) au lieu de la décrire de nouveau, ou donnez un autre "
+                "nom")
+    return (f"an organisation of this name is published by the network already ({path}): choose it in the form's "
+            "lists (carried by, the partners) instead of describing it again, or give another name")
 
 
 @blueprint.post("/sheets/check")

@@ -233,3 +233,23 @@ def test_the_check_of_a_new_sheet_titled_as_a_stored_project_says_so_beside_its_
                         headers={"Authorization": f"Bearer {token}"})
     assert check.status_code == 200 and check.json["conforms"] is False
     assert "published by the network already" in " ".join(check.json["errors"]["project.title"])
+
+
+def test_a_new_organisation_named_as_one_the_network_has_is_refused_beside_its_name(client: FlaskClient,
+                                                                                   token: str) -> None:
+    """An organisation block is named after its name: one named as an organisation the network has replaced that
+    organisation's description (its SIRET, its territory) with a 201."""
+    first = client.post("/sheets?lang=fr", data={**filled("Projet de l'association", **{
+        "project.carriedBy": "#organisation.0", "organisation.0.label": "Association Les Tilleuls Unis",
+        "organisation.0.actorType": "https://w3id.org/isic/thesaurus/actor-type/association",
+        "organisation.0.siret": "73282932000074"}), "credential": token})
+    assert first.status_code == 201, first.get_data(as_text=True)[:2000]
+    organisation = f"<{BASE}id/organisation/association-les-tilleuls-unis>"
+    answer = client.post("/sheets?lang=fr", data={**filled("Un autre projet de l'association", **{
+        "project.carriedBy": "#organisation.0", "organisation.0.label": "ASSOCIATION les tilleuls unis",
+        "organisation.0.actorType": "https://w3id.org/isic/thesaurus/actor-type/association"}), "credential": token})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422, html[html.find("<main"):][:2000]
+    said = " ".join(errors_beside(html, "organisation.0.label"))
+    assert "une organisation de ce nom est déjà publiée" in said and "association-les-tilleuls-unis" in said, said
+    assert ask(client, f'{organisation} <{ISIC}siret> "73282932000074"')
