@@ -34,6 +34,7 @@ from isic_graph.web import (
     linked_data,
     maps,
     metadata,
+    negotiation,
     parameters,
     problems,
     retraction,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     parameters.register(app)  # before the limits: a malformed request takes no costly slot
     limits.register(app)
     problems.register(app)
+    negotiation.register(app)
     if engine is not None:
         @app.errorhandler(StorageFull)
         def storage_full(exc: StorageFull) -> Response:

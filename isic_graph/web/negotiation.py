@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from flask import request
+from flask import Flask, Response, g, request
 from werkzeug.datastructures import MIMEAccept
 
 from isic_graph.errors import NotAcceptable
@@ -47,5 +47,19 @@ def asked_language() -> str | None:
 
 
 def language() -> str:
-    """The language of a page: `?lang=` when it names one, else the Accept-Language's choice, else French."""
-    return asked_language() or request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+    """The language of a page: `?lang=` when it names one, else the Accept-Language's choice, else French (the
+    answer then says it varies with Accept-Language: see `register`)."""
+    chosen = asked_language()
+    if chosen is not None:
+        return chosen
+    g.by_accept_language = True
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+
+
+def register(app: Flask) -> None:
+    @app.after_request
+    def vary(response: Response) -> Response:
+        """An answer whose words followed Accept-Language says so, for caches (the home page, search, a form…)."""
+        if g.get("by_accept_language"):
+            response.vary.add("Accept-Language")
+        return response

@@ -164,7 +164,6 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
         page = render_template("problem.html", lang=lang, words=PAGE_WORDS[lang], status=status, code=code,
                                title=title, detail=detail, request_id=extra.get("request_id"))
         response = Response(page, status=status, content_type="text/html; charset=utf-8")
-        response.vary.add("Accept")
     else:
         response = Response(document(status, code, title, detail, **extra), status=status, mimetype=PROBLEM_JSON)
     if retry_after is not None or status in (503, 429):
@@ -172,6 +171,7 @@ def problem(status: int, code: str, title: str, detail: str, retry_after: int | 
     if status == 401:  # RFC 9110: a 401 names the scheme that would do; here a bearer token
         response.headers["WWW-Authenticate"] = 'Bearer realm="isic-graph"'
     if has_request_context():
+        response.vary.add("Accept")  # a page for a browser, a problem document otherwise
         response.vary.add("Accept-Language")  # the title and detail follow it
     return response
 
