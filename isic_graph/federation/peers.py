@@ -13,11 +13,11 @@ name resolution, each time the peer is called (`peerclient`).
 A URI space that would give the peer what is not its own is refused (space_overlap): one that holds this instance's
 base IRI (a prefix of it); one that overlaps the shared vocabulary's namespaces (the ontology's, the thesauri's:
 https://w3id.org/isic/) or a standard one. One inside the base, or overlapping another peer's, is accepted (the peer
-then owns only what it is first to publish here). They are compared on their look-alike keys, web schemes made one (iris.lookalike_key, scheme_blind), by whole
-path segments (iris.in_space: `http://h/id/` and `http://h/id` cover `http://h/id/x`, not `http://h/identifiers/x`
-nor `http://h/idx`), as the ownership checks compare IRIs. The rule holds for a space given by the operator and for
-one read from the peer's VoID, at `peer add`, and again at each harvest (a registry written by hand or before the
-rule).
+then owns only what it is first to publish here). They are compared on their look-alike keys, web schemes made
+one (iris.lookalike_key, scheme_blind), by whole path segments (iris.in_space: `http://h/id/` and `http://h/id`
+cover `http://h/id/x`, not `http://h/identifiers/x` nor `http://h/idx`), as the ownership checks compare IRIs.
+The rule holds for a space given by the operator and for one read from the peer's VoID, at `peer add`, and again at
+each harvest (a registry written by hand or before the rule).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ collection sheet's fields, uploads) have fields that take several values, and re
 from __future__ import annotations
 
 from collections import Counter
+from typing import Sequence
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
@@ -70,6 +71,11 @@ def _meanings(name: str, value: str) -> frozenset[str]:
         return frozenset({value})
     items = [item.split(";")[0].strip().lower() for item in value.split(",") if item.strip()] or [""]
     return frozenset(found for item in items for found in FORMAT_MEANINGS.get(item, {item}))
+
+
+def formats_agree(values: Sequence[str]) -> bool:
+    """Whether format names and media types given together (`format=`, `output=`, `results=`) share a format."""
+    return not values or bool(frozenset.intersection(*(_meanings("format", value) for value in values)))
 
 
 FORM = "application/x-www-form-urlencoded"

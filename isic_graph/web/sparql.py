@@ -28,7 +28,7 @@ from isic_graph.web.derived import still_current
 from isic_graph.web.description import service_description
 from isic_graph.web.limits import client as client_of
 from isic_graph.web.negotiation import accepted, language, negotiate
-from isic_graph.web.parameters import UTF8, declared_charset
+from isic_graph.web.parameters import UTF8, declared_charset, formats_agree
 from isic_graph.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
@@ -198,6 +198,10 @@ def answer_type(form: str) -> str:
     CONSTRUCT, `n3` Turtle, `json` JSON-LD); 406 when none of what was asked fits the form."""
     offers = answer_offers(form)
     named = [v.strip(" \t") for field in FORMAT_FIELDS for v in request.values.getlist(field) if v.strip(" \t")]
+    if not formats_agree(named):
+        raise UsageError(f"format=, output= and results= name different formats ({', '.join(named)}): name one",
+                         fr=f"format=, output= et results= nomment des formats différents ({', '.join(named)}) : "
+                            "nommez-en un")
     if named:
         for value in named:
             found = offers.get(value.lower()) or offers.get(value.split(";")[0].strip(" \t").lower())

@@ -479,3 +479,13 @@ def test_a_values_table_of_thousands_of_rows_is_answered(client: FlaskClient) ->
     answer = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     assert answer.json["results"]["bindings"][0]["n"]["value"] == "4000"
+
+
+@pytest.mark.parametrize("pairs", [[("format", "json"), ("output", "xml")], [("output", "csv"), ("results", "tsv")],
+                                   [("format", "application/sparql-results+json"), ("results", "text/csv")]])
+def test_format_output_and_results_naming_different_formats_are_refused(client: FlaskClient,
+                                                                       pairs: list[tuple[str, str]]) -> None:
+    """`format=json&output=xml` was answered in JSON, whichever the client meant."""
+    answer = client.get("/sparql", query_string=MultiDict([("query", COUNT_LESSONS), *pairs]),
+                        headers={"Accept-Language": "fr"})
+    assert answer.status_code == 400 and "nomment des formats différents" in answer.json["detail"], answer.json
