@@ -48,6 +48,7 @@ from isic_graph.ingest.ownership import (
     peer,
     record,
     resolve,
+    scheme_twin,
     space_key_of,
     space_update,
 )
@@ -97,12 +98,12 @@ def check_batch(store: Store, graphs: Graphs, owner: Owner, batch: Batch) -> lis
             continue
         for t, attached in stated[iri]:
             if _describing(t, attached, iri):
-                raise _refusal(store, batch, iri, other, owner, t)
+                raise _refusal(store, graphs, batch, iri, other, owner, t)
             references.append((iri, other, t))
     matching = _matching(store, graphs, references)
     for iri, other, t in references:
         if t not in matching:
-            raise _refusal(store, batch, iri, other, owner, t)
+            raise _refusal(store, graphs, batch, iri, other, owner, t)
     ours = [iri for iri in stated if iri.startswith(graphs.base + "id/")]
     _check_one_spelling(store, graphs, batch, ours,
                         [iri for iri, (other, recorded) in found.items() if other == owner and recorded])
@@ -346,13 +347,21 @@ def _spelled_as_ours(graphs: Graphs, iri: str) -> bool:
                                             or is_orphan(graphs, iri))
 
 
-def _refusal(store: Store, batch: Batch, iri: str, other: Owner, owner: Owner, t: Triple) -> NotOwner:
+def _refusal(store: Store, graphs: Graphs, batch: Batch, iri: str, other: Owner, owner: Owner,
+             t: Triple) -> NotOwner:
     """The refusal names the subject (with its name as stored), the property (as the sheet's columns name it) and
-    the row, never the value (it may be personal data in a form no search recognises)."""
+    the row, never the value (it may be personal data in a form no search recognises); and, for a subject written
+    otherwise than its owner writes it (the other web scheme), how to write it."""
     where = batch.locations.get(term_value(t.subject)) or batch.locations.get(iri)
     row = where.describe("en") if where else None
     ligne = f" ({where.describe('fr')})" if where else ""
-    named = _stored_name(store, iri)
+    spelt = _owners_spelling(store, graphs, iri)
+    if spelt is not None and spelt != iri:  # its identity repeated under another spelling is no reference to it
+        citing = {"en": f"Its owner writes it <{spelt}>: name it so.", "fr": f"Son propriétaire l'écrit <{spelt}> : "
+                                                                               "nommez-le ainsi."}
+    else:
+        citing = CITING
+    named = _stored_name(store, spelt or iri)
     called = {lang: f" ({_quoted(named, lang)})" if named else "" for lang in ("fr", "en")}
     words = _property_words(t.predicate.value, (term_value(c.object) for c in batch.triples
                                                 if c.subject == t.subject and c.predicate.value == RDF_TYPE))
@@ -365,10 +374,20 @@ def _refusal(store: Store, batch: Batch, iri: str, other: Owner, owner: Owner, t
                 "fr": f"y rattacher <{term_value(t.subject)}> par {said['fr']}"}
     return NotOwner(f"<{iri}>{called['en']} belongs to {other.describe()}, which alone describes it; "
                     f"{owner.describe()} may not {what['en']}{' (' + row + ')' if row else ''}; nothing was stored. "
-                    f"{CITING['en']}", iri, other.agent, row,
+                    f"{citing['en']}", iri, other.agent, row,
                     fr=f"<{iri}>{called['fr']} appartient {other.describe('fr à')}, qui seul le décrit ; "
                        f"{owner.describe('fr')} ne peut pas {what['fr']}{ligne} ; rien n'a été enregistré. "
-                       f"{CITING['fr']}", row_fr=where.describe("fr") if where else None)
+                       f"{citing['fr']}", row_fr=where.describe("fr") if where else None)
+
+
+def _owners_spelling(store: Store, graphs: Graphs, iri: str) -> str | None:
+    """The subject as its ownership record spells it (its own record, else its twin's in the other web scheme)."""
+    k = key(graphs, iri)
+    records = [record(graphs, k)] + ([record(graphs, twin)] if (twin := scheme_twin(k)) is not None else [])
+    rows = store.select(f"SELECT ?r ?s WHERE {{ VALUES ?r {{ {' '.join(map(sparql_iri, records))} }} GRAPH "
+                        f"{sparql_iri(graphs.ownership)} {{ ?r <{SUBJECT}> ?s }} }}").rows
+    spelt = {term_value(row["r"]): term_value(row["s"]) for row in rows}
+    return next((spelt[r] for r in records if r in spelt), None)
 
 
 def _quoted(text: str, lang: str) -> str:

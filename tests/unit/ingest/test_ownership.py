@@ -566,3 +566,14 @@ def test_a_property_no_column_names_is_said_once(client: FlaskClient, tokens: di
                   f"<{BASE}id/sheet/attacker-fiche> a isic:CollectionSheet ; isic:describes <{PROJECT}> .")
     detail = refused(answer, PROJECT)["detail"]
     assert "isic:describes" in detail and "isic:describes (isic:describes)" not in detail, detail
+
+
+def test_an_identity_repeated_in_the_other_scheme_is_told_how_its_owner_writes_it(client: FlaskClient,
+                                                                                 tokens: dict[str, str]) -> None:
+    """It was told to give only the type, name and identifiers, which it had."""
+    identity = f'{ORGANISATION} rdfs:label "Épicerie du quai"@fr .'
+    first = post(client, tokens["first"], "first", f"<http://example.org/org/epicerie> {identity}")
+    assert first.status_code in (200, 201), first.get_data(as_text=True)
+    problem = refused(post(client, tokens["attacker"], "attacker", f"<https://example.org/org/epicerie> {identity}"),
+                      "https://example.org/org/epicerie", owner="first")
+    assert "Its owner writes it <http://example.org/org/epicerie>: name it so." in problem["detail"], problem
