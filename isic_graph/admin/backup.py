@@ -83,6 +83,13 @@ def backup(store: Store, target: Path, base_iri: str, on_step: OnStep = ignore) 
         raise UsageError(f"{target} already exists and is not an empty folder: choose a new one",
                          fr=f"{target} existe déjà et n'est pas un dossier vide : choisissez-en un nouveau")
     target = target.absolute()
+    held = getattr(store, "path", None)  # an on-disk store's folder, which a load or a restoration replaces whole
+    if isinstance(held, Path) and target.is_relative_to(held.absolute()):
+        raise UsageError(f"{target} is inside the store's folder {held}, which a load or a restoration replaces "
+                         "whole: the backup would be lost with it; choose a folder outside it",
+                         fr=f"{target} est dans le dossier de la base {held}, qu'un chargement ou une restauration "
+                            "remplace en entier : la sauvegarde serait perdue avec lui ; choisissez un dossier hors de "
+                            "celui-ci")
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
         partial.mkdir(parents=True)

@@ -37,7 +37,7 @@ from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, literal
 from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
-from isic_graph.store.swap import staging_folder, sweep
+from isic_graph.store.swap import check_replaceable, staging_folder, sweep
 from isic_graph.validation.validator import Validator
 
 CENSUS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -92,6 +92,7 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
     staging: Path | None = None  # in memory, for an in-memory store (whose content it takes whole)
     if on_disk:
         assert isinstance(store, EmbeddedStore) and store.path is not None
+        check_replaceable(store.path)  # before any work: what it holds besides the store would be lost with it
         sweep(store.path)  # what earlier restorations, killed, left beside it (this process holds the store)
         staging = staging_folder(store.path)
     elif not embedded:

@@ -31,7 +31,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from isic_graph.errors import AnswerTooLarge, EngineFailed, StoreError
+from isic_graph.errors import AnswerTooLarge, StoreError
 from isic_graph.rdf.formats import RESULTS, formats_for
 from isic_graph.rdf.namespaces import PROBLEMS
 
@@ -94,8 +94,8 @@ def cap(stream: IO[bytes], content_type: str, limit: int) -> Capped:
         rdf_format = RdfFormat.from_media_type(media_type)
         if rdf_format is not None:
             return _cap_triples(tee, content_type, rdf_format, limit)
-    except (SyntaxError, ValueError) as exc:  # the engine answered (it runs on): not a stop, its words are kept
-        raise EngineFailed(f"the query engine sent an answer that cannot be read: {exc}") from None
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"the query engine sent an unreadable answer: {exc}") from None
     except MemoryError:  # the parsers' buffer limit (16 MiB) for one term: a literal a query built (CONCAT…)
         raise too_large() from None
     return Capped(tee.read_all(), content_type, counted=False)

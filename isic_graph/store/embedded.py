@@ -16,7 +16,15 @@ from isic_graph.errors import StorageFull, StoreError, StoreLocked, UsageError
 from isic_graph.progress import OnStep, ReadCounter, ignore
 from isic_graph.store.base import FULL_FR, FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
 from isic_graph.store.results import QueryResult, from_pyoxigraph
-from isic_graph.store.swap import held, put_in_place, ready, recover, staging_folder, sweep
+from isic_graph.store.swap import (
+    check_replaceable,
+    held,
+    put_in_place,
+    ready,
+    recover,
+    staging_folder,
+    sweep,
+)
 
 
 class EmbeddedStore(Store):
@@ -139,6 +147,7 @@ class EmbeddedStore(Store):
             self.discard()
             return None
         assert self.path is not None and other.path is not None
+        check_replaceable(other.path)
         self.close()
         done = ready(self.path)
         other.close()
@@ -180,6 +189,7 @@ def in_a_copy(store: EmbeddedStore) -> Iterator[EmbeddedStore]:
     """A copy of an on-disk store (beside it, hard-linked) to write into: when the block ends, the copy takes the
     store's place in one step (a kill leaves one or the other); when it raises, the store is left as it was."""
     assert store.path is not None
+    check_replaceable(store.path)  # before any work: what it holds besides the store would be lost with it
     sweep(store.path)  # what earlier loads or restorations, killed, left beside it
     staging = staging_folder(store.path)
     copy = store.copy_to(staging)

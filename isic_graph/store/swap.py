@@ -15,17 +15,46 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import secrets
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from isic_graph.errors import StoreLocked
+from isic_graph.errors import StoreLocked, UsageError
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2  # linux/fs.h
 UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+# What RocksDB (the engine's and pyoxigraph's storage) writes in a store folder: a swap replaces the folder whole
+ROCKSDB_FILE = re.compile(r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+(\.dbtmp)?"
+                          r"|\d+\.(sst|log|blob|dbtmp)")
+
+
+def foreign_entries(store: Path) -> list[str]:
+    """The files and folders in a store folder that are not the store's own (credentials, a backup, notes)."""
+    if not store.is_dir():
+        return []
+    return sorted(entry.name + ("/" if entry.is_dir() else "") for entry in store.iterdir()
+                  if not ROCKSDB_FILE.fullmatch(entry.name))
+
+
+def check_replaceable(store: Path) -> None:
+    """Refuse to replace a store folder that holds other files than the store's: they would be lost with it (a
+    load, a restoration puts a new folder in its place)."""
+    if found := foreign_entries(store):
+        shown = ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+        montre = ", ".join(found[:10]) + (f" et {len(found) - 10} de plus" if len(found) > 10 else "")
+        raise UsageError(f"the store folder {store} holds files that are not the store's ({shown}): a load or a "
+                         "restoration replaces the folder whole, and they would be lost; move them out of it (the "
+                         "store's folder holds the store alone); nothing was changed",
+                         fr=f"le dossier de la base {store} contient des fichiers qui ne sont pas ceux de la base "
+                            f"({montre}) : un chargement ou une restauration remplace le dossier en entier, et ils "
+                            "seraient perdus ; déplacez-les hors de ce dossier (celui de la base ne contient "
+                            "qu'elle) ; rien n'a été modifié")
 
 
 def staging_folder(store: Path) -> Path:

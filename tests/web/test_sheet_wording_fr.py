@@ -58,8 +58,9 @@ def test_the_cli_says_what_it_checks_in_the_language_asked(cli, tmp_path: Path) 
 @pytest.mark.parametrize("files, said", [
     ({"fundings.csv": b"financement,projet,financeur,montant,devise,zzzzzzzz\nf,p,o,1,EUR,x\n"},
      "colonne inconnue. Colonnes possibles : financement"),
-    ({"qqqqqqqq.csv": HEADER.encode() + b"f,p,o,1,EUR\n"},
-     "ce n'est pas un tableau de la fiche. Tableaux attendus : "),
+    ({"qqqqqqqq.csv": HEADER.encode() + b"f,p,o,1,EUR\n"},  # named by its columns, then the list
+     "ce n'est pas un tableau de la fiche ; vouliez-vous dire « fundings.csv » ? Tableaux attendus : "),
+    ({"qqqqqqqq.csv": b"a,b\n1,2\n"}, "ce n'est pas un tableau de la fiche. Tableaux attendus : "),
     ({"fundings.csv": b"financement,projet,financeur,montant,devise,montan\nf,p,o,1,EUR,x\n"},
      "colonne inconnue ; vouliez-vous dire « montant » ? Colonnes possibles : financement"),
 ])

@@ -137,13 +137,3 @@ def test_an_answer_that_does_not_end_as_a_whole_one_is_parsed(store: Store, medi
     body = store.query(SELECT).serialize(format=fmt)
     assert capping.at_most(body[:-3], media_type) is None
 
-
-@pytest.mark.parametrize("content_type", ["application/n-triples", "text/turtle"])
-def test_an_answer_no_reader_takes_is_the_engines_failure_not_a_stop(content_type: str) -> None:
-    """A term the engine built and no parser takes (`"x"^^rdf:langString`) was read as the engine having stopped:
-    the client was told it was being restarted, which it was not."""
-    from isic_graph.errors import EngineFailed
-
-    body = b'<http://a> <http://b> "x"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString> .\n' * 3
-    with pytest.raises(EngineFailed, match="cannot be read"):
-        cap(io.BytesIO(body), content_type, 1)
