@@ -55,13 +55,18 @@ def export_to_file(store: Store, graphs: Graphs, path: Path, format_name: str | 
                    network: str | None = None, on_step: OnStep = ignore) -> int:
     """Write a dump to a file, gzip-compressed when its name ends with .gz; returns the bytes written.
 
-    The format defaults to the one the file's extension names (else N-Quads). The file appears only
-    once complete.
+    The format defaults to the one the file's extension names (else N-Quads). A file appears only once
+    complete; a link is followed (the file it names is written, the link kept), and what is no file (a terminal,
+    /dev/stdout, a pipe) is written to as it is, never replaced.
     """
     compress = path.suffix == ".gz"
     if format_name is None:
         format_name = output_format(path.with_suffix("") if compress else path)
     chunks = export_stream(store, graphs, format_name, network, compress, on_step)
+    path = path.resolve() if path.is_symlink() else path
+    if path.exists() and not path.is_file() and not path.is_dir():  # a device, a pipe: written through, as `>` does
+        with path.open("wb") as out:
+            return write_chunks(chunks, out)
     partial = path.with_name(f".{path.name}.part")
     written = 0
     try:

@@ -237,3 +237,32 @@ def test_a_store_failure_comes_with_the_first_chunk_not_after_it(graphs: Graphs,
     chunks = export_stream(unreachable, graphs, format_name, compress=format_name == "nquads")
     with pytest.raises(StoreError):
         next(chunks)
+
+
+def test_an_export_to_a_link_writes_the_file_it_names_and_keeps_the_link(sample_store: Store, graphs: Graphs,
+                                                                        tmp_path: Path) -> None:
+    """`export -o link.ttl` replaced the link by a file; as root, `-o /dev/stdout` replaced the device itself."""
+    from isic_graph.publish.export import export_to_file
+
+    target = tmp_path / "target.ttl"
+    target.write_text("old")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target)
+    export_to_file(sample_store, graphs, link, network="fcsf")
+    assert link.is_symlink() and "isic" in target.read_text()
+
+
+def test_an_export_to_a_pipe_writes_through_it(sample_store: Store, graphs: Graphs, tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from isic_graph.publish.export import export_to_file
+
+    pipe = tmp_path / "pipe.nq"
+    os.mkfifo(pipe)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_bytes()))
+    reader.start()
+    written = export_to_file(sample_store, graphs, pipe, network="fcsf")
+    reader.join(timeout=30)
+    assert pipe.exists() and not pipe.is_file() and written == len(read[0]) > 0
