@@ -25,7 +25,7 @@ def bring_to_edition(settings: Settings, log: Callable[[str], None]) -> Migratio
     if not settings.store_url and (settings.store_path is None or not settings.store_path.is_dir()):
         return None  # no store yet: nothing to bring anywhere
     graphs = Graphs(settings.base_iri)
-    with open_store(settings) as store:
+    with open_store(settings, create=True) as store:
         found = check_edition(store, graphs)
         current = editions.software_edition()
         if found is None or found == current:

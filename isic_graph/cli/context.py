@@ -30,9 +30,10 @@ class Context:
         self.settings = Settings.from_env()
         self.graphs = Graphs(self.settings.base_iri, self.settings.peers_path)
 
-    def store(self, read_only: bool = False) -> Store:
-        """The store; read_only for commands that only read, which then also work beside a running server."""
-        return open_store(self.settings, read_only=read_only)
+    def store(self, read_only: bool = False, create: bool = False) -> Store:
+        """The store; read_only for commands that only read, which then also work beside a running server; create
+        for the commands that make one (init, restore): the others refuse a store that is not there."""
+        return open_store(self.settings, read_only=read_only, create=create)
 
 
 def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from isic_graph.admin.reference import load_reference
 from isic_graph.admin.restoration import restore
 from isic_graph.cli.context import LANG, Context, progress, run
 from isic_graph.cli.progress import Display
-from isic_graph.errors import RestoreRefused
+from isic_graph.errors import IsicError, RestoreRefused
 from isic_graph.validation.validator import Validator
 
 
@@ -23,7 +24,7 @@ from isic_graph.validation.validator import Validator
 def init_command(obj: Context, samples: bool) -> None:
     """Create the store and load the ontology and thesauri (again)."""
     def action() -> None:
-        with obj.store() as store:
+        with obj.store(create=True) as store:
             init_store(store, obj.graphs, samples=samples, progress=progress)
             click.echo(f"store ready: {store.count()} triples in {len(store.graph_names())} graphs")
     run(action)
@@ -69,15 +70,22 @@ def restore_command(obj: Context, folder: Path, replace: bool, only_conforming: 
     def action() -> bool:
         with Display("restore") as show:
             checked = verify(folder, show)  # the whole backup, before the store is even opened
-            with obj.store() as store:
-                try:
-                    restored = restore(store, checked, obj.graphs, Validator.default(), replace, only_conforming,
-                                       show)
-                except RestoreRefused as exc:
-                    show.close()
-                    for problem in exc.problems:
-                        click.echo(f"  - {problem.describe()}", err=True)
-                    raise
+            path = obj.settings.store_path
+            made = not obj.settings.store_url and path is not None and not path.exists()
+            try:
+                with obj.store(create=True) as store:
+                    try:
+                        restored = restore(store, checked, obj.graphs, Validator.default(), replace,
+                                           only_conforming, show)
+                    except RestoreRefused as exc:
+                        show.close()
+                        for problem in exc.problems:
+                            click.echo(f"  - {problem.describe()}", err=True)
+                        raise
+            except IsicError:
+                if made and path is not None:  # nothing restored: no empty store left where there was none
+                    shutil.rmtree(path, ignore_errors=True)
+                raise
         for problem in restored.left_out:
             click.echo(f"  - left out: {problem.describe()}", err=True)
         for note in restored.notes:

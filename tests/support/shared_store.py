@@ -33,7 +33,7 @@ def shared_store(backend: str, initialised: tuple[Path, bytes], folder: Path,
         opened.rebuild_default_graph()  # loaded by the engine's own graph store: outside SPARQL updates
     else:
         shutil.copytree(initial_folder, folder / "store")
-        opened = open_store(Settings(store_path=folder / "store", base_iri=BASE))
+        opened = open_store(Settings(store_path=folder / "store", base_iri=BASE), create=True)
     try:
         prepare(opened)
         yield opened

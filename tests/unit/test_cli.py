@@ -46,7 +46,7 @@ def fresh_cli(settings: Settings) -> Iterator[Callable[..., Result]]:
     invoke = invoker(settings)
     assert invoke("init").exit_code == 0
     yield invoke
-    with open_store(settings) as store:
+    with open_store(settings, create=True) as store:
         store.update("DROP ALL")
 
 
@@ -56,7 +56,7 @@ def cli(settings: Settings, initialised: tuple[Path, bytes]) -> Iterator[Callabl
     backend, its quads for the remote one)."""
     folder, nquads = initialised
     if settings.store_url:
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             store.update("DROP ALL")
             load_dataset(settings.store_gsp_url or "", nquads)
             store.rebuild_default_graph()  # loaded by the engine's own graph store: outside SPARQL updates
@@ -65,7 +65,7 @@ def cli(settings: Settings, initialised: tuple[Path, bytes]) -> Iterator[Callabl
         shutil.copytree(folder, settings.store_path)
     yield invoker(settings)
     if settings.store_url:  # the server is shared: emptied for the next test (a folder of the test's own is not)
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             store.update("DROP ALL")
 
 
@@ -221,7 +221,7 @@ def test_check_lists_a_stored_resource_left_with_no_class(  # type: ignore[no-un
     cli("ingest", str(VALID), "--network", "demo")
     assert cli("check", "--network", "demo").exit_code == 0
     project, graph = "<http://localhost:5000/id/project/demo>", "<http://localhost:5000/graph/network/demo>"
-    with open_store(settings) as store:  # as an upsert of one field alone used to leave it
+    with open_store(settings, create=True) as store:  # as an upsert of one field alone used to leave it
         store.update(f'DELETE WHERE {{ GRAPH {graph} {{ {project} ?p ?o }} }} ; INSERT DATA {{ GRAPH {graph} '
                      f'{{ {project} <http://www.w3.org/2000/01/rdf-schema#comment> "x" }} }}')
     found = cli("check", "--network", "demo", "--lang", "en")

@@ -14,6 +14,7 @@ from isic_graph.admin import reference
 from isic_graph.cli import main
 from isic_graph.cli.progress import Display
 from isic_graph.progress import Step
+from isic_graph.store.embedded import EmbeddedStore
 from tests.unit.admin.test_reference import REFERENCE, generated
 
 BASE = "http://localhost:5000/"
@@ -45,6 +46,7 @@ def test_load_export_backup_and_restore_report_on_stderr_and_keep_stdout_for_res
     monkeypatch.setattr(reference, "BLOCK", reference.BLOCK // 64)  # a file of some twenty blocks, read in as many
     monkeypatch.setattr(reference, "CHUNK", reference.CHUNK // 10)  # steps and written in four chunks
     store = tmp_path / "store"
+    EmbeddedStore(store).close()  # a store there, empty: `load` makes none where ISIC_STORE names nothing
     path = generated(tmp_path / "ref.nt", 4_000)
     loaded = cli(store, "load", str(path), "--graph", REFERENCE)
     assert loaded.exit_code == 0, loaded.output
@@ -58,7 +60,8 @@ def test_load_export_backup_and_restore_report_on_stderr_and_keep_stdout_for_res
     assert len(list(parse(exported.stdout_bytes, format=RdfFormat.N_QUADS))) >= 4_000  # stdout: the data only
     assert "export: writing 100% (" in exported.stderr and "quads)" in exported.stderr
 
-    small = tmp_path / "small"  # (1 in about 10,000 ownership records has an IRI that reads as an IBAN, which
+    small = tmp_path / "small"
+    EmbeddedStore(small).close()  # (1 in about 10,000 ownership records has an IRI that reads as an IBAN, which
     assert cli(small, "load", str(generated(tmp_path / "small.nt", 2_000)), "--graph", REFERENCE).exit_code == 0
     backed = cli(small, "backup", str(tmp_path / "backup"))  # a restoration refuses: a store of a few)
     assert backed.exit_code == 0 and backed.stdout.startswith("backed up ")

@@ -160,7 +160,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
                    ISIC_STORE_GSP_URL=settings.store_gsp_url or "")
     assert CliRunner().invoke(main, ["init"], env=env).exit_code == 0
     yield env
-    with open_store(settings) as store:
+    with open_store(settings, create=True) as store:
         store.update("DROP ALL")
 
 

@@ -88,7 +88,7 @@ def sample_backup(sample_store: Store, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture
 def empty(settings: Settings) -> Iterator[Store]:
     """An empty store on each backend (as the `store` fixture's after a DROP ALL), emptied again afterwards."""
-    opened = open_store(settings)
+    opened = open_store(settings, create=True)
     if settings.store_url:  # the server is shared: what an earlier test left is dropped
         opened.update("DROP ALL")
     yield opened

@@ -136,7 +136,7 @@ def holding_old(settings: Settings, request: pytest.FixtureRequest, tmp_path: Pa
         return
     assert settings.store_path is not None
     shutil.copytree(request.getfixturevalue("old_loaded"), settings.store_path)
-    with open_store(settings) as store:
+    with open_store(settings, create=True) as store:
         yield store
 
 

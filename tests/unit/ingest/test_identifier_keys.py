@@ -147,7 +147,7 @@ def test_stored_numbers_that_fail_are_listed_by_the_check_command_and_still_serv
     assert runner.invoke(main, ["init"], env=env).exit_code == 0
     assert runner.invoke(main, ["ingest", str(VALID), "--network", "demo"], env=env).exit_code == 0
     try:
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             store_raw(store, graphs.network("demo"), f'<{BASE}id/organisation/old> a <{ISIC}Organisation> ; '
                                                      f'<{SIRET}> "53451234500019" ; <{ISIC}rna> "W12" .')
         clean = runner.invoke(main, ["check", "--network", "autre"], env=env)
@@ -164,7 +164,7 @@ def test_stored_numbers_that_fail_are_listed_by_the_check_command_and_still_serv
         bad = runner.invoke(main, ["check", "--network", "Not A Slug"], env=env)
         assert bad.exit_code == 1 and "Traceback" not in bad.output
     finally:
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             store.update("DROP ALL")
 
 

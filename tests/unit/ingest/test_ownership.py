@@ -319,7 +319,7 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
             rdfs:label "Solo" . <{BASE}id/organisation/shared> a isic:Organisation ; rdfs:comment "north's" }}
         GRAPH <{BASE}graph/network/south> {{ <{BASE}id/organisation/shared> a isic:Organisation ;
             rdfs:comment "south's" }} }}"""
-    with open_store(settings) as store:
+    with open_store(settings, create=True) as store:
         store.update(old)
     runner, env = CliRunner(), environment(settings)
 
@@ -338,7 +338,7 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
         shown = cli("owner", "show", f"{BASE}id/organisation/shared")
         assert 'network "south"' in shown.output and "ownership-transfer" in shown.output
         assert "owner: network \"south\"" in cli("owner", "conflicts").output  # north's graph still says more
-        with open_store(settings) as store:  # the data of both is kept meanwhile
+        with open_store(settings, create=True) as store:  # the data of both is kept meanwhile
             assert store.query(f'ASK {{ GRAPH <{BASE}graph/network/north> {{ ?s ?p "north\'s" }} }}') is True
         attack = tmp_path / "attack.ttl"
         attack.write_text(f'<{BASE}id/organisation/solo> <http://www.w3.org/2000/01/rdf-schema#label> "PWNED" .\n')
@@ -360,10 +360,10 @@ def test_a_store_written_before_owners_gets_them_and_the_administrator_settles_t
         assert loaded.exit_code == 1 and f"<{BASE}id/organisation/solo>" in loaded.output \
             and 'belongs to network "north"' in loaded.output and "nothing was stored" in loaded.output
         assert 'network "north"' in cli("owner", "show", f"{BASE}id/organisation/solo").output
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             assert store.query("ASK { GRAPH <https://example.org/graph/reference> { ?s ?p ?o } }") is False
     finally:
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             store.update("DROP ALL")
 
 

@@ -220,12 +220,12 @@ def test_the_cli_writes_the_same_files(settings: Settings, graphs: Graphs, tmp_p
             cli("export", "-o", str(tmp_path / name), *(["--network", network] if network else []))
         stdout = cli("export", "--network", "demo", "--format", "turtle").stdout_bytes
         assert stdout == (tmp_path / "demo.ttl").read_bytes()
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             for name, format_name, network in files:
                 expected = b"".join(export_stream(store, graphs, format_name, network, compress=name.endswith(".gz")))
                 assert (tmp_path / name).read_bytes() == expected, name
     finally:
-        with open_store(settings) as store:
+        with open_store(settings, create=True) as store:
             store.update("DROP ALL")
 
 

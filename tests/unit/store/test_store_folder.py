@@ -51,3 +51,13 @@ def test_a_backup_inside_the_stores_folder_is_refused(store: Path) -> None:
     code, output = run(store, "backup", str(store / "sauvegarde"))
     assert code != 0 and "inside the store's folder" in output, output
     assert not (store / "sauvegarde").exists()
+
+
+def test_a_load_where_isic_store_names_no_store_makes_none(tmp_path: Path) -> None:
+    """`ISIC_STORE=/a/mistyped/path isic-graph load …` made a new store holding that graph alone, without a word."""
+    data = tmp_path / "ref.ttl"
+    data.write_text('<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+    missing = tmp_path / "a" / "b" / "store"
+    code, output = run(missing, "load", str(data), "--graph", "https://example.org/graph/ref")
+    assert code != 0 and "there is no store at" in output and "isic-graph init" in output, output
+    assert not missing.exists() and not (tmp_path / "a").exists()
