@@ -48,6 +48,7 @@ class Stats:
 def init_store(store: Store, graphs: Graphs, validator: Validator | None = None, samples: bool = False,
                progress: Progress = lambda _: None) -> list[IngestResult]:
     """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
+    refuse_other_base(store, graphs)
     refuse_other_edition(store, graphs)
     derive_default_graph(store, graphs)
     settling.migrate(store, graphs)  # owners for a store written before they were recorded
@@ -72,6 +73,21 @@ def vocabulary_triples(graphs: Graphs) -> tuple[list[Triple], list[Triple]]:
     """The shipped ontology's triples, and the thesauri's."""
     return (_read(resources.ontology_file(), graphs.base),
             [t for path in resources.thesaurus_files() for t in _read(path, graphs.base)])
+
+
+def refuse_other_base(store: Store, graphs: Graphs) -> None:
+    """A store initialised under another base IRI is refused (UsageError): its vocabulary, metadata and networks
+    are under that base, and this instance's would be loaded beside them, its pages answering 404 for all it holds."""
+    suffix = graphs.ontology[len(graphs.base):]  # `graph/ontology`
+    others = sorted(name[:-len(suffix)] for name in store.graph_names()
+                    if name.endswith("/" + suffix) and name != graphs.ontology)
+    if others:
+        raise UsageError(f"the store was initialised with the base IRI {others[0]}, not this instance's "
+                         f"({graphs.base}): set ISIC_BASE_IRI={others[0]} to serve it, or give another ISIC_STORE; "
+                         "nothing was changed",
+                         fr=f"la base a été créée avec l'IRI de base {others[0]}, pas celle de cette instance "
+                            f"({graphs.base}) : réglez ISIC_BASE_IRI={others[0]} pour la servir, ou donnez un autre "
+                            "ISIC_STORE ; rien n'a été modifié")
 
 
 def refuse_other_edition(store: Store, graphs: Graphs) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from isic_graph.admin.bootstrap import refuse_other_base
 from isic_graph.admin.migration import Migration, check_edition, migrate
 from isic_graph.config import Settings
 from isic_graph.errors import UsageError
@@ -26,6 +27,7 @@ def bring_to_edition(settings: Settings, log: Callable[[str], None]) -> Migratio
         return None  # no store yet: nothing to bring anywhere
     graphs = Graphs(settings.base_iri)
     with open_store(settings, create=True) as store:
+        refuse_other_base(store, graphs)  # served, it would answer 404 for all it holds
         found = check_edition(store, graphs)
         current = editions.software_edition()
         if found is None or found == current:

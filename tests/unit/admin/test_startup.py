@@ -70,3 +70,34 @@ def test_a_newer_store_is_refused_whatever_the_setting(tmp_path: Path) -> None:
 def test_no_store_yet_is_left_alone(tmp_path: Path) -> None:
     settings = Settings(store_path=tmp_path / "nothing", base_iri=BASE)
     assert bring_to_edition(settings, lambda line: None) is None and not (tmp_path / "nothing").exists()
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store initialised under another base IRI (the vocabulary alone)."""
+    from isic_graph.admin.bootstrap import init_store
+
+    folder = tmp_path_factory.mktemp("elsewhere") / "store"
+    with EmbeddedStore(folder) as store:
+        init_store(store, Graphs("https://isic.autre.example/"))
+    return folder
+
+
+def test_a_store_of_another_base_iri_is_not_served(elsewhere: Path) -> None:
+    """It was served: every page 404, search empty, /healthz ok."""
+    with pytest.raises(UsageError, match="initialised with the base IRI https://isic.autre.example/"):
+        bring_to_edition(Settings(store_path=elsewhere, base_iri=BASE), print)
+
+
+def test_init_refuses_a_store_of_another_base_iri_and_changes_nothing(elsewhere: Path) -> None:
+    """It loaded this instance's vocabulary beside the other's: two sets of graphs."""
+    from click.testing import CliRunner
+
+    from isic_graph.cli import main
+
+    with EmbeddedStore(elsewhere) as store:
+        before = sorted(store.graph_names())
+    done = CliRunner().invoke(main, ["init"], env={"ISIC_BASE_IRI": BASE, "ISIC_STORE": str(elsewhere)})
+    assert done.exit_code == 1 and "ISIC_BASE_IRI=https://isic.autre.example/" in done.output, done.output
+    with EmbeddedStore(elsewhere) as store:
+        assert sorted(store.graph_names()) == before
