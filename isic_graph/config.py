@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -83,9 +84,12 @@ def _number(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("a number")
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ValueError("a number") from None
+    if not math.isfinite(number) or abs(number) > 1e9:  # `inf`, `nan`, `1e12`: past any time or size meant
+        raise ValueError("a finite number of at most 1,000,000,000")
+    return number
 
 
 def _integer(value: Any) -> int:
@@ -112,9 +116,17 @@ def _positive(value: float) -> str | None:
 
 
 def _base_iri(value: str) -> str | None:
-    if value.startswith(("http://", "https://")) and value.endswith("/") and is_iri(value):
-        return None
-    return f"must be an http(s) IRI ending with '/', got {value!r}"
+    if not (value.startswith(("http://", "https://")) and value.endswith("/") and is_iri(value)):
+        return f"must be an http(s) IRI ending with '/', got {value!r}"
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  (read for its check: a port past 65535 or not a number)
+    except ValueError:
+        return f"has an invalid port, got {value!r}"
+    if not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment or "?" in value or "#" in value:
+        return (f"must name a host, with no user information (it would be published in every IRI), query or "
+                f"fragment, got {value!r}")
+    return None
 
 
 def _cache_size(value: float) -> str | None:

@@ -65,12 +65,13 @@ class WithSettings(click.Command):
 
 @main.command("serve", cls=WithSettings)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Worker threads of the WSGI server.")
 @click.pass_obj
 def serve_command(obj: Context, host: str, port: int, threads: int) -> None:
     """Serve the store over HTTP: SPARQL endpoint; the query engine runs as a supervised process."""
 
     base = obj.settings.base_iri
-    click.echo(f"serving {base} (SPARQL endpoint: {base}sparql), listening on {host}:{port}", err=True)
-    run(lambda: serve(obj.settings, host, port, threads))
+    run(lambda: serve(obj.settings, host, port, threads, listening=lambda: click.echo(
+        f"serving {base} (SPARQL endpoint: {base}sparql), listening on {host}:{port}", err=True)))

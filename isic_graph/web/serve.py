@@ -7,6 +7,7 @@ writes in flight finish and their answers go out (for at most `drain` seconds), 
 from __future__ import annotations
 
 import ctypes
+import errno
 import gc
 import logging
 import os
@@ -17,11 +18,14 @@ import threading
 import time
 from logging.handlers import QueueHandler, QueueListener
 from types import FrameType
+from typing import Callable
 
 from isic_graph.admin.bootstrap import derive_default_graph
+from isic_graph.admin.credentials import CredentialStore
 from isic_graph.admin.startup import bring_to_edition
 from isic_graph.config import Settings
-from isic_graph.errors import ConfigError
+from isic_graph.errors import ConfigError, UsageError
+from isic_graph.federation.peers import PeerRegistry
 from isic_graph.ingest.settling import migrate
 from isic_graph.store.engine import Engine
 from isic_graph.web import MAX_UPLOAD, create_app
@@ -37,14 +41,17 @@ M_ARENA_MAX = -8  # mallopt's parameter for it (glibc's malloc.h)
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 8,
-          drain: float = DRAIN) -> None:
-    """Run until SIGTERM or SIGINT; the engine (embedded store) is stopped on the way out."""
+          drain: float = DRAIN, listening: Callable[[], None] = lambda: None) -> None:
+    """Run until SIGTERM or SIGINT; the engine (embedded store) is stopped on the way out. `listening`: told once the
+    server listens (a refused start never says it serves)."""
     from waitress import wasyncore
 
 
     if settings.costly_slots >= threads:
         raise ConfigError(f"ISIC_COSTLY_SLOTS ({settings.costly_slots}) must be below the server's threads "
                           f"({threads}): a thread must stay free for cheap requests and refusals")
+    CredentialStore(settings.credentials_path).list()  # a file that cannot be read stops the start (ConfigError),
+    PeerRegistry(settings.peers_path).list()  # not every write after it, while /healthz said ok
     _few_malloc_arenas()
     listener = _log_to_stderr()
     try:  # a store of an older edition of the model is migrated (or refused), before the engine holds it
@@ -72,9 +79,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
         migrate(services(app).store, services(app).graphs)  # a store written before owners were recorded gets them
         _freeze_heap()
         writes = services(app).writes
-        sockets, servers = create_servers(app, host, port, threads, settings.client_connections,
-                                          TrustedProxies(settings.trusted_proxies), ident="isic-graph",
-                                          max_request_body_size=MAX_UPLOAD)
+        try:
+            sockets, servers = create_servers(app, host, port, threads, settings.client_connections,
+                                              TrustedProxies(settings.trusted_proxies), ident="isic-graph",
+                                              max_request_body_size=MAX_UPLOAD)
+        except (OSError, ValueError) as exc:  # a port taken, an address no interface has, a host that resolves not
+            raise UsageError(_unlistened(host, port, exc), fr=_unlistened(host, port, exc, "fr")) from None
+        listening()
         while not stopping.is_set():
             wasyncore.loop(timeout=0.2, map=sockets, count=1, use_poll=True)
         for server in servers:
@@ -96,6 +107,20 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads
             engine.stop()
         if listener is not None:
             listener.stop()  # what is still queued is written first
+
+
+def _unlistened(host: str, port: int, exc: OSError | ValueError, lang: str = "en") -> str:
+    """Why the server cannot listen at host:port, and what to do."""
+    taken = isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE
+    if lang == "fr":
+        return (f"le port {port} de {host} est déjà pris par un autre programme (un autre `isic-graph serve` ?) : "
+                "arrêtez-le, ou choisissez un autre port (--port)" if taken else
+                f"impossible d'écouter à {host}:{port} ({exc}) : donnez une adresse de cette machine (--host) et un "
+                "port libre (--port)")
+    return (f"port {port} of {host} is taken by another program (another `isic-graph serve`?): stop it, or choose "
+            "another port (--port)" if taken else
+            f"cannot listen at {host}:{port} ({exc}): give an address of this machine (--host) and a free port "
+            "(--port)")
 
 
 def _few_malloc_arenas() -> None:

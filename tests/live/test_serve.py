@@ -112,3 +112,17 @@ def test_sparqlwrapper_reads_construct_results_as_a_graph(server: LiveServer) ->
 
     graph = Graph().parse(data=graph_text, format="turtle")
     assert len(graph) >= 20
+
+
+def test_a_port_taken_is_said_so_without_saying_it_serves(tmp_path: Path) -> None:
+    """It said "serving … listening on …", then "the file  could not be read or written (Address already in use)"."""
+    import socket
+
+    live = LiveServer(tmp_path).init()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", live.port))
+        taken.listen()
+        done = live.cli("serve", "--port", str(live.port), timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert f"port {live.port} of 127.0.0.1 is taken by another program" in done.stderr, done.stderr
+    assert "listening on" not in done.stderr and "Traceback" not in done.stderr
