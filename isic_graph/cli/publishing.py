@@ -3,6 +3,7 @@ dangling."""
 
 from __future__ import annotations
 
+import difflib
 import sys
 from pathlib import Path
 
@@ -113,7 +114,15 @@ def check_command(obj: Context, network: str | None, lang: str | None) -> None:
     resource, property, value, why. It stays served; its numbers link nothing. Exit 1 when there is some."""
     def action() -> int:
         with obj.store(read_only=True) as store:
-            names = [check_slug(network)] if network is not None else networks(store, obj.graphs)
+            known = networks(store, obj.graphs)
+            if network is not None and check_slug(network) not in known:  # a typo was an all-clear: nothing, exit 0
+                close = difflib.get_close_matches(network, known, n=1)
+                hint = {"en": f"; did you mean {close[0]!r}?" if close else "",
+                        "fr": f" ; vouliez-vous dire « {close[0]} » ?" if close else ""}
+                fail(f"aucun réseau « {network} » n'a de graphe ici{hint['fr']} Réseaux : {', '.join(known)}"
+                     if lang == "fr" else
+                     f"no network {network!r} has a graph here{hint['en']} Networks: {', '.join(known)}", 2, lang)
+            names = [network] if network is not None else known
             found = [p for name in names for p in stored_problems(store, obj.graphs, name)]
         for problem in found:
             click.echo(problem.describe(lang or "fr"))

@@ -228,6 +228,14 @@ def test_check_lists_a_stored_resource_left_with_no_class(  # type: ignore[no-un
     assert found.exit_code == 1 and "id/project/demo" in found.output and "has no class" in found.output
 
 
+def test_check_of_a_network_with_no_graph_says_so(cli) -> None:  # type: ignore[no-untyped-def]
+    """A typo printed nothing and exited 0: an all-clear for a network that was never checked."""
+    cli("ingest", str(VALID), "--network", "demo")
+    found = cli("check", "--network", "dmeo", "--lang", "fr")
+    assert found.exit_code == 2 and "aucun réseau « dmeo » n'a de graphe ici" in found.output, found.output
+    assert "vouliez-vous dire « demo » ?" in found.output
+
+
 FOREIGN = "is not a graph of this store"
 
 
