@@ -30,11 +30,16 @@ def peer_group() -> None:
 @click.pass_obj
 def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_private: bool,
              uri_space: str | None) -> None:
-    """Register a peer (or change its addresses); it owns the IRIs under its URI space, which must not cover
-    this instance's base IRI, the vocabularies' namespaces or another peer's space (exit 2)."""
+    """Register a peer (or change its addresses: what is not given again is kept, its dumps, its URI space, its
+    private address allowed); it owns the IRIs under its URI space, which must not hold this instance's base IRI
+    nor overlap the vocabularies' namespaces (exit 2)."""
     def registered() -> Peer:
+        registry = PeerRegistry(obj.settings.peers_path)
+        known = next((p for p in registry.list() if p.name == name), None)
         try:
-            return register(PeerRegistry(obj.settings.peers_path), name, sparql, dumps, allow_private, uri_space,
+            return register(registry, name, sparql, dumps if dumps is not None or known is None else known.dumps,
+                            allow_private or bool(known and known.allow_private),
+                            uri_space if uri_space is not None or known is None else known.uri_space,
                             base=obj.settings.base_iri)
         except SpaceOverlap as exc:  # the operator's to fix, as a wrong option is
             fail(exc.text("en"), 2)
