@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Callable, NoReturn, TypeVar
@@ -48,6 +49,9 @@ def run(action: Callable[[], T], lang: str | None = None) -> T:
         return action()
     except IsicError as exc:
         fail(exc.text(lang or "en"), lang=lang)
+    except BrokenPipeError:  # the reader of the output stopped (`| head`): what it read was the point, no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more reaches the closed pipe
+        sys.exit(0)
     except OSError as exc:  # a file named on the command line that cannot be read or written: a usage error
         fail(file_error(exc, lang), 2, lang)
 
