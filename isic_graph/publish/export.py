@@ -87,12 +87,24 @@ def write_chunks(chunks: Iterable[bytes], out: IO[bytes]) -> int:
 
 
 def output_format(path: Path) -> str:
-    """The export format a file name asks for (N-Quads when it names none)."""
+    """The export format a file name asks for (N-Quads when it has no extension); UsageError for an extension of
+    another format (`.csv`, `.rdf`, `.docx`), which would have held N-Quads."""
+    if not path.suffix:
+        return "nquads"
     try:
         fmt = format_for_path(path)
     except UsageError:
-        return "nquads"
-    return fmt.name if fmt.name in EXPORT_FORMATS else "nquads"
+        fmt = None
+    if fmt is not None and fmt.name in EXPORT_FORMATS:
+        return fmt.name
+    raise UsageError(f"{path.name} names no format the export writes ({', '.join(EXTENSIONS)}, each optionally "
+                     "with .gz; a network's sheet: .xlsx, .zip, or --format csv): give --format, or another name",
+                     fr=f"{path.name} ne nomme aucun format que l'export écrit ({', '.join(EXTENSIONS)}, chacun "
+                        "éventuellement suivi de .gz ; la fiche d'un réseau : .xlsx, .zip, ou --format csv) : donnez "
+                        "--format, ou un autre nom")
+
+
+EXTENSIONS = (".nq", ".trig", ".ttl", ".nt", ".jsonld")  # one each of EXPORT_FORMATS, as output_format reads them
 
 
 def gzip_chunks(chunks: Iterable[bytes], level: int = 6) -> Iterator[bytes]:

@@ -266,3 +266,15 @@ def test_an_export_to_a_pipe_writes_through_it(sample_store: Store, graphs: Grap
     written = export_to_file(sample_store, graphs, pipe, network="fcsf")
     reader.join(timeout=30)
     assert pipe.exists() and not pipe.is_file() and written == len(read[0]) > 0
+
+
+@pytest.mark.parametrize("name", ["fiche.csv", "dump.rdf", "graph.owl", "notes.docx", "fiche.csv.gz"])
+def test_an_export_to_a_file_named_for_another_format_is_refused(sample_store: Store, graphs: Graphs,
+                                                                 tmp_path: Path, name: str) -> None:
+    """`export -o fiche.csv` wrote N-Quads into a file named .csv."""
+    from isic_graph.publish.export import export_to_file
+
+    with pytest.raises(UsageError, match="names no format the export writes"):
+        export_to_file(sample_store, graphs, tmp_path / name, network="fcsf")
+    assert not (tmp_path / name).exists()
+    assert export_to_file(sample_store, graphs, tmp_path / "dump", network="fcsf") > 0  # no extension: N-Quads
