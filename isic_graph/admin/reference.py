@@ -82,11 +82,12 @@ def load_activity(graphs: Graphs, now: datetime.datetime | None = None) -> tuple
 def refuse_personal_data(triples: Sequence[Triple]) -> None:
     """Reference data is not held to the shapes, but holds no personal data either: ValidationFailed if it does."""
     report = personal_data_report(triples)
-    if not report.conforms:
-        kinds = sorted({v.value or "" for v in report.violations})
-        raise ValidationFailed(f"the data holds personal data ({', '.join(kinds)}); nothing was stored", report,
-                               fr=f"les données contiennent des données personnelles ({', '.join(kinds)}) ; rien n'a "
-                                  "été enregistré")
+    if not report.conforms:  # each piece where it is, the resource and its field, as a submission's report says
+        found = {lang: "; ".join(v.describe(lang) for v in report.violations[:5])
+                 + (f" (+{len(report.violations) - 5})" if len(report.violations) > 5 else "") for lang in ("en", "fr")}
+        raise ValidationFailed(f"the data holds personal data: {found['en']}; nothing was stored", report,
+                               fr=f"les données contiennent des données personnelles : {found['fr']} ; rien n'a été "
+                                  "enregistré")
 
 
 def claimed(triples: Iterable[Triple], graphs: Graphs) -> list[str]:

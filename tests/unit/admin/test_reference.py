@@ -149,6 +149,9 @@ def test_a_fault_in_the_middle_of_the_file_leaves_the_store_exactly_as_it_was(
     with pytest.raises(error) as refused:
         load_reference(store, graphs, broken_in_the_middle(tmp_path / "new.nt", fault, small_chunks), REFERENCE)
     assert "jean.dupont" not in str(refused.value)
+    if error is ValidationFailed:  # where it is: the resource and its field (it said only the kind)
+        assert "<http://example.org/ref/x>" in str(refused.value) and "rdfs:comment" in str(refused.value), \
+            str(refused.value)
     assert fingerprint(store) == before
     if isinstance(store, EmbeddedStore) and store.path is not None:
         assert leftovers(store.path) == []
