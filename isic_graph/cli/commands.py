@@ -19,12 +19,16 @@ SETTINGS_EPILOG = ("Settings come from the environment, or from the TOML file na
 
 @click.group(epilog=SETTINGS_EPILOG)
 @click.version_option(__version__)
+@click.option("--lang", type=click.Choice(["fr", "en"]),
+              help="Language of every command's error messages (`isic-graph --lang fr restore …`); a command's own "
+                   "--lang, where it has one, says it for that command.")
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, lang: str | None) -> None:
     """Publish, validate, query and export the knowledge of collective social work (ISIC)."""
     tune_collector()
+    ctx.meta["isic_graph.lang"] = lang
     if ctx.invoked_subcommand != "settings":  # the table of settings is shown even when they are malformed
-        ctx.obj = run(Context)
+        ctx.obj = run(Context, lang)
 
 
 for command in (*maintenance.COMMANDS, *publishing.COMMANDS, *reading.COMMANDS, *peers.COMMANDS,

@@ -37,14 +37,23 @@ class Context:
         return open_store(self.settings, read_only=read_only, create=create)
 
 
+def chosen_language(lang: str | None) -> str | None:
+    """A command's --lang, else the one given before every command (`isic-graph --lang fr …`), else none."""
+    if lang is not None:
+        return lang
+    current = click.get_current_context(silent=True)
+    return current.meta.get("isic_graph.lang") if current is not None else None
+
+
 def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
-    click.echo(f"erreur : {message}" if lang == "fr" else f"error: {message}", err=True)
+    click.echo(f"erreur : {message}" if chosen_language(lang) == "fr" else f"error: {message}", err=True)
     sys.exit(code)
 
 
 def run(action: Callable[[], T], lang: str | None = None) -> T:
     """Run a core call; user errors become a message (in lang, English by default) and exit code 1, never a
     traceback."""
+    lang = chosen_language(lang)
     try:
         return action()
     except IsicError as exc:

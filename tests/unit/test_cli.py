@@ -236,6 +236,15 @@ def test_check_of_a_network_with_no_graph_says_so(cli) -> None:  # type: ignore[
     assert "vouliez-vous dire « demo » ?" in found.output
 
 
+@pytest.mark.parametrize("args", [["restore", "/nonexistent/backup"], ["dangling", "--network", "nope"],
+                                  ["retract", "http://localhost:5000/id/project/nope", "--network", "demo",
+                                   "--reason", "x"]])
+def test_every_command_speaks_french_when_asked_before_it(cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """`restore`, `dangling`, `retract`… had no --lang: their refusals were in English for a French operator."""
+    said = cli("--lang", "fr", *args)
+    assert said.exit_code != 0 and said.output.startswith("erreur : "), said.output
+
+
 FOREIGN = "is not a graph of this store"
 
 
