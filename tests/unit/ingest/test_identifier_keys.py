@@ -150,8 +150,8 @@ def test_stored_numbers_that_fail_are_listed_by_the_check_command_and_still_serv
         with open_store(settings, create=True) as store:
             store_raw(store, graphs.network("demo"), f'<{BASE}id/organisation/old> a <{ISIC}Organisation> ; '
                                                      f'<{SIRET}> "53451234500019" ; <{ISIC}rna> "W12" .')
-        clean = runner.invoke(main, ["check", "--network", "autre"], env=env)
-        assert clean.exit_code == 0 and clean.output == ""
+        unknown = runner.invoke(main, ["check", "--network", "autre"], env=env)  # no graph: said, not an all-clear
+        assert unknown.exit_code == 2 and "no network 'autre' has a graph here" in unknown.output, unknown.output
         for lang, words in (("fr", "clé de contrôle"), ("en", "check key")):
             found = runner.invoke(main, ["check", "--network", "demo", "--lang", lang], env=env)
             assert found.exit_code == 1
