@@ -84,7 +84,7 @@ def backup(store: Store, target: Path, base_iri: str, on_step: OnStep = ignore) 
                          fr=f"{target} existe déjà et n'est pas un dossier vide : choisissez-en un nouveau")
     target = target.absolute()
     held = getattr(store, "path", None)  # an on-disk store's folder, which a load or a restoration replaces whole
-    if isinstance(held, Path) and target.is_relative_to(held.absolute()):
+    if isinstance(held, Path) and target.resolve().is_relative_to(held.resolve()):  # through a link or `..` too
         raise UsageError(f"{target} is inside the store's folder {held}, which a load or a restoration replaces "
                          "whole: the backup would be lost with it; choose a folder outside it",
                          fr=f"{target} est dans le dossier de la base {held}, qu'un chargement ou une restauration "

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from isic_graph.cli.context import Context, fail, progress, run, store_if_available
+from isic_graph.cli.context import Context, chosen_language, fail, progress, run, store_if_available
 from isic_graph.cli.progress import Display
 from isic_graph.errors import SpaceOverlap
 from isic_graph.federation.client import register
@@ -42,7 +42,7 @@ def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_priv
                             uri_space if uri_space is not None or known is None else known.uri_space,
                             base=obj.settings.base_iri)
         except SpaceOverlap as exc:  # the operator's to fix, as a wrong option is
-            fail(exc.text("en"), 2)
+            fail(exc.text(chosen_language(None) or "en"), 2)
 
     peer = run(registered)
     click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")

@@ -10,7 +10,17 @@ from pathlib import Path
 import click
 
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.cli.context import LANG, REPORT, Context, fail, print_report, progress, run, store_if_available
+from isic_graph.cli.context import (
+    LANG,
+    REPORT,
+    Context,
+    chosen_language,
+    fail,
+    print_report,
+    progress,
+    run,
+    store_if_available,
+)
 from isic_graph.errors import IsicError, NotOwner, SheetRefused, ValidationFailed
 from isic_graph.ingest import retraction
 from isic_graph.ingest.documents import Document
@@ -115,13 +125,14 @@ def check_command(obj: Context, network: str | None, lang: str | None) -> None:
     def action() -> int:
         with obj.store(read_only=True) as store:
             known = networks(store, obj.graphs)
-            if network is not None and check_slug(network) not in known:  # a typo was an all-clear: nothing, exit 0
-                close = difflib.get_close_matches(network, known, n=1)
+            if network is not None and network not in known:  # a typo was an all-clear: nothing, exit 0
+                close = difflib.get_close_matches(network.lower(), known, n=1)
                 hint = {"en": f"; did you mean {close[0]!r}?" if close else "",
                         "fr": f" ; vouliez-vous dire « {close[0]} » ?" if close else ""}
-                fail(f"aucun réseau « {network} » n'a de graphe ici{hint['fr']} Réseaux : {', '.join(known)}"
-                     if lang == "fr" else
-                     f"no network {network!r} has a graph here{hint['en']} Networks: {', '.join(known)}", 2, lang)
+                fail(f"aucun réseau « {network} » n'a de graphe ici{hint['fr']} Réseaux : {', '.join(known) or 'aucun'}"
+                     if chosen_language(lang) == "fr" else
+                     f"no network {network!r} has a graph here{hint['en']} Networks: {', '.join(known) or 'none'}",
+                     2, lang)
             names = [network] if network is not None else known
             found = [p for name in names for p in stored_problems(store, obj.graphs, name)]
         for problem in found:

@@ -63,14 +63,23 @@ def export_to_file(store: Store, graphs: Graphs, path: Path, format_name: str | 
     if format_name is None:
         format_name = output_format(path.with_suffix("") if compress else path)
     chunks = export_stream(store, graphs, format_name, network, compress, on_step)
-    path = path.resolve() if path.is_symlink() else path
+    try:
+        path = path.resolve() if path.is_symlink() else path
+    except RuntimeError:  # a link to itself, or round a loop
+        raise UsageError(f"{path} is a link that leads round a loop to no file: give another output",
+                         fr=f"{path} est un lien qui tourne en rond sans mener à un fichier : donnez une autre "
+                            "sortie") from None
     if path.exists() and not path.is_file() and not path.is_dir():  # a device, a pipe: written through, as `>` does
         with path.open("wb") as out:
             return write_chunks(chunks, out)
     partial = path.with_name(f".{path.name}.part")
     written = 0
     try:
-        with partial.open("wb") as out:
+        try:
+            out = partial.open("wb")
+        except OSError as exc:  # said of the file asked for, not of the hidden one written first
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        with out:
             written = write_chunks(chunks, out)
         os.replace(partial, path)
     finally:

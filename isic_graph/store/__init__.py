@@ -22,7 +22,7 @@ def open_store(settings: Settings, read_only: bool = False, create: bool = False
         return RemoteStore(settings.store_url, settings.update_url or settings.store_url,
                            settings.store_gsp_url, timeout=settings.query_timeout, lock_path=settings.write_lock_path)
     path = settings.store_path
-    if not create and path is not None and not path.is_dir():
+    if not create and path is not None and not (path / "CURRENT").is_file():  # RocksDB's: a store is there
         raise NotFound(f"there is no store at {path}: create it with `isic-graph init`",
                        f"il n'y a pas de magasin dans {path} : créez-le avec `isic-graph init`")
     try:

@@ -31,8 +31,10 @@ class EmbeddedStore(Store):
     """An Oxigraph store opened in this process (None: in memory)."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._store = _opened(path)
+        # absolute (`ISIC_STORE=.` has no name to put a new folder beside), a link followed: a swap replaces the
+        # folder the link names, and the link stays
+        self.path = path if path is None else path.resolve() if path.is_symlink() else path.absolute()
+        self._store = _opened(self.path)
         self._written = False  # by this handle: a close with nothing written has nothing to flush
 
     def query(self, sparql: str) -> QueryResult:

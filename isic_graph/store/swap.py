@@ -39,7 +39,7 @@ def foreign_entries(store: Path) -> list[str]:
     if not store.is_dir():
         return []
     return sorted(entry.name + ("/" if entry.is_dir() else "") for entry in store.iterdir()
-                  if not ROCKSDB_FILE.fullmatch(entry.name))
+                  if entry.is_dir() or not ROCKSDB_FILE.fullmatch(entry.name))  # RocksDB makes no folder
 
 
 def check_replaceable(store: Path) -> None:

@@ -161,8 +161,10 @@ def test_stored_numbers_that_fail_are_listed_by_the_check_command_and_still_serv
         assert runner.invoke(main, ["check"], env=env).exit_code == 1  # every network
         served = runner.invoke(main, ["query", f'ASK {{ ?o <{SIRET}> "53451234500019" }}'], env=env)
         assert served.output.strip() == "true"
-        bad = runner.invoke(main, ["check", "--network", "Not A Slug"], env=env)
-        assert bad.exit_code == 1 and "Traceback" not in bad.output
+        bad = runner.invoke(main, ["check", "--network", "Not A Slug"], env=env)  # no network's: 2, as a typo
+        assert bad.exit_code == 2 and "Traceback" not in bad.output and "no network" in bad.output, bad.output
+        cased = runner.invoke(main, ["check", "--network", "DEMO"], env=env)
+        assert cased.exit_code == 2 and "did you mean 'demo'?" in cased.output, cased.output
     finally:
         with open_store(settings, create=True) as store:
             store.update("DROP ALL")

@@ -278,3 +278,17 @@ def test_an_export_to_a_file_named_for_another_format_is_refused(sample_store: S
         export_to_file(sample_store, graphs, tmp_path / name, network="fcsf")
     assert not (tmp_path / name).exists()
     assert export_to_file(sample_store, graphs, tmp_path / "dump", network="fcsf") > 0  # no extension: N-Quads
+
+
+def test_an_export_to_a_link_round_a_loop_or_into_a_missing_folder_says_so(sample_store: Store, graphs: Graphs,
+                                                                           tmp_path: Path) -> None:
+    """A loop was a traceback; a missing folder named the hidden `.part` file."""
+    from isic_graph.publish.export import export_to_file
+
+    loop = tmp_path / "loop.nq"
+    loop.symlink_to(loop)
+    with pytest.raises(UsageError, match="round a loop"):
+        export_to_file(sample_store, graphs, loop, network="fcsf")
+    with pytest.raises(OSError) as missing:
+        export_to_file(sample_store, graphs, tmp_path / "nodir" / "a.nq", network="fcsf")
+    assert missing.value.filename == str(tmp_path / "nodir" / "a.nq")
