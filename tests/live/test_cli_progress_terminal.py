@@ -12,6 +12,7 @@ import termios
 import time
 from pathlib import Path
 
+from isic_graph.store.embedded import EmbeddedStore
 from tests.unit.admin.test_reference import REFERENCE, generated
 from tests.unit.test_cli_progress import BASE, COMMAND
 
@@ -21,6 +22,7 @@ def test_on_a_terminal_load_draws_a_bar_that_ends_full(tmp_path: Path) -> None:
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
     env = {**os.environ, "ISIC_BASE_IRI": BASE, "ISIC_STORE": str(tmp_path / "store")}
+    EmbeddedStore(tmp_path / "store").close()  # a store there: `load` makes none
     process = subprocess.Popen([*COMMAND, "load", str(path), "--graph", REFERENCE], env=env,
                                stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL)
     os.close(terminal)

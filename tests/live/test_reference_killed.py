@@ -19,6 +19,7 @@ def test_load_killed_at_any_moment_leaves_the_old_graph_or_the_new_one(tmp_path:
     env = {**os.environ, "ISIC_STORE": str(source), "ISIC_BASE_IRI": BASE}
     old = generated(tmp_path / "old.nt", 2_000, word="old")
     new = generated(tmp_path / "new.nt", 200_000, word="new")
+    EmbeddedStore(source).close()  # a store there: `load` makes none
     subprocess.run([*COMMAND, "load", str(old), "--graph", REFERENCE], env=env, check=True, capture_output=True)
     old_print = content(source)
     outcomes = []

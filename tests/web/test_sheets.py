@@ -97,12 +97,14 @@ def test_an_unknown_credential_stores_nothing(client: FlaskClient) -> None:
 
 @pytest.mark.live  # a dry run's process
 def test_the_form_is_checked_as_it_is_filled_in(client: FlaskClient, token: str) -> None:
-    answer = client.post("/sheets/check?lang=en", data=filled(**{"lesson.0.lessonCategory": ""}),
+    fresh = {"project.title": "Jardin vérifié au fil de la saisie"}  # a title no project of the network has
+    answer = client.post("/sheets/check?lang=en", data=filled(**{**fresh, "lesson.0.lessonCategory": ""}),
                          headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200 and answer.json["conforms"] is False
     assert list(answer.json["errors"]) == ["lesson.0.lessonCategory"]
-    assert client.post("/sheets/check", data={**filled(), "credential": token}).json["errors"] == {}  # as submitted
-    admin = client.post("/sheets/check?network=a-new-one", data=filled(), headers={"Authorization": f"Bearer {ADMIN}"})
+    assert client.post("/sheets/check", data={**filled(**fresh), "credential": token}).json["errors"] == {}
+    admin = client.post("/sheets/check?network=a-new-one", data=filled(**fresh),
+                        headers={"Authorization": f"Bearer {ADMIN}"})
     assert admin.status_code == 200 and admin.json["errors"] == {}
 
 
