@@ -15,7 +15,7 @@ from isic_graph.admin.restoration import restore
 from isic_graph.cli.context import LANG, Context, progress, run
 from isic_graph.cli.progress import Display
 from isic_graph.errors import IsicError, RestoreRefused
-from isic_graph.store.swap import check_replaceable
+from isic_graph.store.swap import check_replaceable, holds_store
 from isic_graph.validation.validator import Validator
 
 
@@ -73,7 +73,7 @@ def restore_command(obj: Context, folder: Path, replace: bool, only_conforming: 
             checked = verify(folder, show)  # the whole backup, before the store is even opened
             path = obj.settings.store_path
             made = not obj.settings.store_url and path is not None and not path.exists()
-            if path is not None and not obj.settings.store_url and not (path / "CURRENT").is_file():
+            if path is not None and not obj.settings.store_url and not holds_store(path):
                 check_replaceable(path)  # a folder of other files (a backup) is not made a store: refused first
             try:
                 with obj.store(create=True) as store:

@@ -216,7 +216,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     check_class_positions(batch, graphs.base)
     _check_attribution(batch, graphs, network)
     if mode is Mode.REPLACE and sheet:  # before the shapes: "no class"
-        _check_whole_sheet(batch, store.graph_triples(graphs.network(network)))
+        _check_whole_sheet(batch, store.select(f"SELECT DISTINCT ?t WHERE {{ GRAPH {iri(graphs.network(network))} "
+                                               "{ ?s a ?t } }").values("t"))
     if not dry_run:
         settling.migrate(store, graphs)
     owner = ownership.network(graphs, network)
@@ -305,10 +306,11 @@ def _check_none_left_half(batch: Batch, stored: Sequence[Triple], after: Sequenc
                              "été enregistré")
 
 
-def _check_whole_sheet(batch: Batch, stored: Sequence[Triple]) -> None:
+def _check_whole_sheet(batch: Batch, classes: Collection[str]) -> None:
     """Mode replace takes a network's whole graph from the tables sent: a table left out whose resources the graph
-    holds would take them away, and the tables sent would be refused for what links to them ("has no class")."""
-    held = {term_value(t.object) for t in stored if t.predicate.value == RDF_TYPE}
+    holds (of these classes) would take them away, and the tables sent would be refused for what links to them ("has
+    no class")."""
+    held = set(classes)
     missing = [t.file for t in sheet_tables() if t.file not in batch.tables and table_classes([t.file]) & held]
     if missing:
         raise UsageError(f"mode replace replaces the network's whole graph with what is sent, and {', '.join(missing)} "

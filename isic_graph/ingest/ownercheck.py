@@ -48,12 +48,11 @@ from isic_graph.ingest.ownership import (
     peer,
     record,
     resolve,
-    scheme_twin,
     space_key_of,
     space_update,
 )
 from isic_graph.ingest.sheetmodel import column_names
-from isic_graph.rdf.iris import KEPT, in_space, normal, scheme_blind
+from isic_graph.rdf.iris import KEPT, in_space, normal, scheme_blind, scheme_twin
 from isic_graph.rdf.labels import pick_literal
 from isic_graph.rdf.namespaces import NAME_PROPERTIES, PROV, RDF_TYPE, XSD, Graphs, curie
 from isic_graph.rdf.vocabularies import canonical, same_key

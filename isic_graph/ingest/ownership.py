@@ -38,7 +38,7 @@ from typing import Iterable, Mapping, Sequence
 
 from pyoxigraph import Literal
 
-from isic_graph.rdf.iris import in_space, lookalike_key, normal, scheme_blind, space_key
+from isic_graph.rdf.iris import in_space, lookalike_key, normal, scheme_blind, scheme_twin, space_key
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,
@@ -194,7 +194,7 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
     """resolve, with the IRIs by key, the owner each key's record names (`recorded`, changed) and the peers'
     URI spaces at hand."""
     found: dict[str, tuple[Owner, bool]] = {}
-    spaces_by_key = {space_key_of(graphs, space): name for name, space in spaces.items()}
+    spaces_by_key = {scheme_blind(space_key_of(graphs, space)): name for name, space in spaces.items()}
     own, ids = key(graphs, graphs.base), id_key(graphs)
     networks = ids + "network/"
     minted = tuple(ids[:-3] + path for path in MINTED_HERE)  # its records, ingestions… (`id/…` under the base)
@@ -224,9 +224,10 @@ def decide(graphs: Graphs, by_key: Mapping[str, Sequence[str]], recorded: dict[s
 
 
 def _space_holder(k: str, spaces: Mapping[str, str]) -> str | None:
-    """The peer whose URI space (by key) holds a key, in either web scheme (`https://peer/x` is under `http://peer/`):
-    the longest that does, if spaces nest."""
-    holding = [space for space in spaces if in_space(scheme_blind(space), scheme_blind(k))]
+    """The peer whose URI space (by key, web schemes made one) holds a key in either web scheme (`https://peer/x` is
+    under `http://peer/`): the longest that does, if spaces nest."""
+    blind = scheme_blind(k)
+    holding = [space for space in spaces if in_space(space, blind)]
     return spaces[max(holding, key=len)] if holding else None
 
 
@@ -331,12 +332,6 @@ def _recorded(store: Store, graphs: Graphs, keys: Mapping[str, object]) -> dict[
                 (own if its_own else twins)[k] = owner_named(graphs, term_value(row["agent"]))
     return {**twins, **own}
 
-
-def scheme_twin(k: str) -> str | None:
-    """The key of the same address in the other web scheme (`http` for `https`, and back); None for another scheme."""
-    scheme, separator, rest = k.partition("://")
-    return {"http": "https", "https": "http"}[scheme] + separator + rest if separator and scheme in (
-        "http", "https") else None
 
 
 def record_peer(store: Store, graphs: Graphs, name: str, uri_space: str | None) -> None:

@@ -115,6 +115,13 @@ def scheme_blind(key: str) -> str:
     return "http://" + rest if separator and scheme in WEB_SCHEMES else key
 
 
+def scheme_twin(key: str) -> str | None:
+    """A look-alike key in the other web scheme (`http` for `https`, and back); None for another scheme."""
+    scheme, separator, rest = key.partition("://")
+    return ("https" if scheme == "http" else "http") + separator + rest if separator and scheme in WEB_SCHEMES \
+        else None
+
+
 def _host_key(authority: str) -> str:
     """The host as a browser reaches it (IDNA's UTS 46 mapping: `ｌocalhost`, `loc\u00adalhost` and `LOCALHOST` are
     `localhost`, `exämple.fr` is `xn--exmple-cua.fr`; `127.1`, `0x7f.0.0.1` and `[::ffff:127.0.0.1]` are

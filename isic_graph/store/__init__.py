@@ -8,6 +8,7 @@ from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.store.engine import serving_engine
 from isic_graph.store.remote import RemoteStore
+from isic_graph.store.swap import holds_store
 
 
 def open_store(settings: Settings, read_only: bool = False, create: bool = False) -> Store:
@@ -22,7 +23,7 @@ def open_store(settings: Settings, read_only: bool = False, create: bool = False
         return RemoteStore(settings.store_url, settings.update_url or settings.store_url,
                            settings.store_gsp_url, timeout=settings.query_timeout, lock_path=settings.write_lock_path)
     path = settings.store_path
-    if not create and path is not None and not (path / "CURRENT").is_file():  # RocksDB's: a store is there
+    if not create and path is not None and not holds_store(path):
         raise NotFound(f"there is no store at {path}: create it with `isic-graph init`",
                        f"il n'y a pas de magasin dans {path} : créez-le avec `isic-graph init`")
     try:

@@ -34,6 +34,11 @@ ROCKSDB_FILE = re.compile(r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|
                           r"|\d+\.(sst|log|blob|dbtmp)")
 
 
+def holds_store(folder: Path) -> bool:
+    """Whether a folder holds a store (RocksDB's CURRENT file names its manifest)."""
+    return (folder / "CURRENT").is_file()
+
+
 def foreign_entries(store: Path) -> list[str]:
     """The files and folders in a store folder that are not the store's own (credentials, a backup, notes)."""
     if not store.is_dir():
