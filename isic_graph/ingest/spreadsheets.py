@@ -27,6 +27,10 @@ WORKBOOKS = (".xlsx", ".ods")
 UNPACKED_PER_BYTE = 100  # how much larger than its file a workbook's XML may unpack (spreadsheets pack 5 to 20 times)
 CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# what the workbook reader (calamine) leaves out of an .ods cell's text: a line break and a tab inside a paragraph
+ODS_CUT = (f"{{{ODS_TEXT}}}line-break", f"{{{ODS_TEXT}}}tab")
 # A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+33+1`, `@SUM(…)`, `-1+1`), or a tab or carriage
 # return before one: the sheet's downloads write it after a quote, which reading it back takes away (OWASP's CSV
 # injection defence). A value starting with quotes before such a mark gets one more, so that it too reads back.
@@ -221,8 +225,9 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
                          "contient du texte (un fichier CSV ?) : nommez-le en .csv, ou enregistrez la feuille en .xlsx "
                          "ou en .ods")
     # calamine makes a grid as large as the farthest cell: it is measured first; and it reads a formula saved
-    # without its value as an empty cell, which would erase what the cell held: those are found there too
-    uncomputed = check_extent(doc, limits)
+    # without its value as an empty cell, which would erase what the cell held, and an .ods cell's line breaks
+    # and tabs as nothing, which glues its words: those are found there too
+    extent = check_extent(doc, limits)
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(doc.data))
@@ -244,16 +249,35 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
                                    "split it into several sheets", f"{doc.name}, feuille « {sheet} » : plus de "
                                    f"{limits.max_rows} lignes ; répartissez-la en plusieurs classeurs")
         shown = f"{doc.name} › {name}"
+        _put_back(values, extent.texts.get(sheet, {}))
         rows = tuple((n, _checked(shown, n, [_text(v) for v in _trimmed(row)], limits))
                      for n, row in enumerate(values, start=1))
         numbers = frozenset((n, i) for n, row in enumerate(values, start=1) for i, v in enumerate(row)
                             if isinstance(v, (int, float)) and not isinstance(v, bool))
         tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows, numbers=numbers,
-                               uncomputed=frozenset(uncomputed.get(sheet, ()))))
+                               uncomputed=frozenset(extent.uncomputed.get(sheet, ()))))
     return tables
 
 
 Uncomputed = dict[str, set[tuple[int, int]]]  # by sheet: the formula cells saved without their value (row, index)
+Texts = dict[str, dict[tuple[int, int], str]]  # by sheet: the text of the cells calamine cuts (row, index)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What reading a workbook's parts found besides its size: its formula cells saved without their value, and
+    its .ods cells whose text the workbook reader would cut (with their whole text)."""
+    uncomputed: Uncomputed
+    texts: Texts
+
+
+def _put_back(values: list[list[Any]], texts: dict[tuple[int, int], str]) -> None:
+    """The cells' whole text in place of what calamine read of them (row from 1, index from 0)."""
+    for (row, index), text in texts.items():
+        if row <= len(values):
+            cells = values[row - 1]
+            cells.extend([""] * (index + 1 - len(cells)))
+            cells[index] = text
 
 
 def _reads_as_text(data: bytes) -> bool:
@@ -266,16 +290,16 @@ def _reads_as_text(data: bytes) -> bool:
     return bool(text.strip()) and not re.search(r"[\x00-\x08\x0e-\x1f]", text)
 
 
-def check_extent(doc: Document, limits: DocumentLimits) -> Uncomputed:
+def check_extent(doc: Document, limits: DocumentLimits) -> Extent:
     """Refuse a workbook whose unpacked parts, or whose filled cells, reach past what a sheet may hold; and find
-    its formula cells saved without their value (see `_measure`).
+    its formula cells saved without their value, and the .ods cells whose text calamine cuts (see `_measure`).
 
     Its XML parts are unpacked within a budget and read as a stream: an .xlsx cell names its place
     (`r="XFD1048576"`), an .ods row or cell may repeat (`table:number-rows-repeated`); a repeated empty
     cell, as LibreOffice writes to the sheet's edge, fills nothing.
     """
     budget = UNPACKED_PER_BYTE * len(doc.data) + limits.max_cell * limits.max_columns
-    uncomputed: Uncomputed = {}
+    extent = Extent({}, {})
     try:
         archive = zipfile.ZipFile(io.BytesIO(doc.data))
         parts = [i for i in archive.infolist() if i.filename.endswith(".xml")]
@@ -287,12 +311,12 @@ def check_extent(doc: Document, limits: DocumentLimits) -> Uncomputed:
         for info in parts:
             if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
                 with archive.open(info) as part:
-                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits, uncomputed,
+                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits, extent,
                              sheets.get(info.filename))
     except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError) as exc:
         raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
                          ".ods", "ce classeur ne peut pas être lu : enregistrez-le en .xlsx ou en .ods") from None
-    return uncomputed
+    return extent
 
 
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -321,20 +345,21 @@ def _xlsx_sheets(archive: zipfile.ZipFile, budget: int) -> dict[str, str]:
     return found
 
 
-def _measure(name: str, part: IO[bytes], limits: DocumentLimits, uncomputed: Uncomputed | None = None,
-             sheet: str | None = None) -> None:
+def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent, sheet: str | None = None) -> None:
     """Refuse a sheet's part that reaches past the limits; note its formula cells saved without the value a
     spreadsheet computes (a program that writes .xlsx, openpyxl, leaves it out: `<f>…</f><v></v>`; an .ods
-    formula cell without a value type), by sheet: `sheet` names an .xlsx part's, an .ods part names its own."""
+    formula cell without a value type), and the whole text of the .ods cells calamine cuts (ODS_CUT), by sheet:
+    `sheet` names an .xlsx part's, an .ods part names its own."""
     rows = 0  # an .ods sheet's rows so far
     row, column = 0, 0  # the place of the row and cell being read (1 = first)
-    found: set[tuple[int, int]] = set() if sheet is None or uncomputed is None else uncomputed.setdefault(sheet, set())
+    found: set[tuple[int, int]] = set() if sheet is None else extent.uncomputed.setdefault(sheet, set())
+    texts: dict[tuple[int, int], str] = {}
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         tag = element.tag.rsplit("}", 1)[-1]
         if event == "start" and tag == "table":
             rows = row = 0
-            if uncomputed is not None:
-                found = uncomputed.setdefault(element.get(f"{{{ODS_TABLE}}}name", ""), set())
+            found = extent.uncomputed.setdefault(element.get(f"{{{ODS_TABLE}}}name", ""), set())
+            texts = extent.texts.setdefault(element.get(f"{{{ODS_TABLE}}}name", ""), {})
         elif event == "start" and tag == "row":  # .xlsx
             row, column = int(element.get("r") or row + 1), 0
         elif event == "end" and tag == "c":  # .xlsx: a cell names its place
@@ -361,6 +386,9 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, uncomputed: Unc
                 if cell.get(f"{{{ODS_TABLE}}}formula") is not None \
                         and not any(k.endswith("value-type") for k in cell.attrib):
                     found.add((row + 1, width))
+                if any(e.tag in ODS_CUT for e in cell.iter()):
+                    text = _cell_text(cell)
+                    texts.update(((row + 1 + r, width + c), text) for r in range(repeated) for c in range(count))
                 if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
                     filled = True
                     if width + count > limits.max_columns:
@@ -377,6 +405,27 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, uncomputed: Unc
                 rows += min(repeated, 1)
             row += repeated
             element.clear()
+
+
+def _cell_text(cell: ElementTree.Element) -> str:
+    """An .ods cell's text as calamine reads it, its line breaks and tabs kept: its paragraphs one to a line, a
+    `<text:s text:c="n"/>` as n spaces, its notes (`<office:annotation>`) left out."""
+    return "\n".join(_inline(p) for p in cell if p.tag == f"{{{ODS_TEXT}}}p")
+
+
+def _inline(element: ElementTree.Element) -> str:
+    out = [element.text or ""]
+    for child in element:
+        if child.tag == f"{{{ODS_TEXT}}}line-break":
+            out.append("\n")
+        elif child.tag == f"{{{ODS_TEXT}}}tab":
+            out.append("\t")
+        elif child.tag == f"{{{ODS_TEXT}}}s":
+            out.append(" " * min(int(child.get(f"{{{ODS_TEXT}}}c", "1") or 1), LIMITS.max_cell + 1))  # past: refused
+        elif child.tag != f"{{{ODS_OFFICE}}}annotation":
+            out.append(_inline(child))
+        out.append(child.tail or "")
+    return "".join(out)
 
 
 def _column(letters: str) -> int:

@@ -1,0 +1,107 @@
+"""An .ods cell's text is read whole: the workbook reader (calamine) reads a line break (`<text:line-break/>`,
+which a text pasted into a cell or another program's export holds) and a tab (`<text:tab/>`) inside a paragraph
+as nothing, which glued the words on either side with no word said; they are read as a new line and a tab, as
+a cell's paragraphs are read one to a line."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from flask.testing import FlaskClient
+
+from isic_graph.admin.credentials import CredentialStore
+from isic_graph.ingest.documents import Document, format_for_path
+from isic_graph.ingest.spreadsheets import raw_tables
+from tests.conftest import BASE, bearer
+from tests.support.sheet_mistakes import NETWORK, sample
+from tests.support.sheet_variants import _ods
+
+MARK = "CELL-TEXT"
+# a cell's content as an .ods holds it, and the text it reads to
+CELLS = [
+    ("<text:p>Ligne un<text:line-break/>Ligne deux</text:p>", "Ligne un\nLigne deux"),
+    ("<text:p>Colonne un<text:tab/>Colonne deux</text:p>", "Colonne un\tColonne deux"),
+    ('<text:p><text:span text:style-name="T1">un<text:line-break/>deux</text:span> trois</text:p>',
+     "un\ndeux trois"),
+    ('<text:p>un<text:s text:c="3"/>deux<text:line-break/>trois</text:p>', "un   deux\ntrois"),
+    ('<text:p>voir <text:a xlink:href="https://exemple.fr">le site<text:line-break/>ici</text:a></text:p>',
+     "voir le site\nici"),
+    ("<text:p>un<text:line-break/></text:p><text:p>deux</text:p>", "un\n\ndeux"),
+    ("<office:annotation><text:p>une note</text:p></office:annotation><text:p>un<text:tab/>deux</text:p>",
+     "un\tdeux"),
+    ("<text:p>un<text:soft-page-break/>deux<text:line-break/>trois</text:p>", "undeux\ntrois"),
+]
+NAMESPACES = ('xmlns:xlink="http://www.w3.org/1999/xlink" '
+              'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
+
+
+def with_cells(data: bytes, cells: dict[str, str]) -> bytes:
+    """The .ods with each text of its content.xml (a string cell's paragraph `<text:p>CELL-TEXT-0</text:p>`, a
+    row) replaced by what it maps to."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "content.xml":
+                text = part.decode().replace('xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
+                                             NAMESPACES, 1)
+                for mark, content in cells.items():
+                    text = text.replace(mark, content)
+                part = text.encode()
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def read(data: bytes) -> list[tuple[str, ...]]:
+    [table] = raw_tables(Document("t.ods", data, format_for_path("t.ods")))
+    return [row for _, row in table.rows]
+
+
+def test_line_breaks_and_tabs_in_a_cell_are_read_as_a_new_line_and_a_tab() -> None:
+    rows = [["un", *(f"{MARK}-{i}" for i in range(len(CELLS)))], ["deux", "fin"]]
+    marks = {f"<text:p>{MARK}-{i}</text:p>": content for i, (content, _) in enumerate(CELLS)}
+    data = with_cells(_ods({"t.csv": rows}), marks)
+    assert read(data) == [("un", *(text for _, text in CELLS)), ("deux", "fin")]
+
+
+def test_a_repeated_cell_or_row_holding_one_is_read_whole_at_each_place() -> None:
+    content = ('<table:table-row table:number-rows-repeated="2"><table:table-cell/>'
+               '<table:table-cell table:number-columns-repeated="2" office:value-type="string">'
+               "<text:p>a<text:line-break/>b</text:p></table:table-cell><table:table-cell "
+               'office:value-type="string"><text:p>c</text:p></table:table-cell></table:table-row>')
+    data = _ods({"t.csv": [["x", "y", "z", "w"], [MARK]]})
+    data = with_cells(data, {f'<table:table-row><table:table-cell office:value-type="string"><text:p>{MARK}'
+                             "</text:p></table:table-cell></table:table-row>": content})
+    assert read(data) == [("x", "y", "z", "w"), ("", "a\nb", "a\nb", "c"), ("", "a\nb", "a\nb", "c")]
+
+
+def test_a_cell_without_one_reads_as_before() -> None:
+    rows = [["titre", "description"], ["Un projet", "Un  texte, deux paragraphes"]]
+    assert read(_ods({"t.csv": rows})) == [("titre", "description"), ("Un projet", "Un  texte, deux paragraphes")]
+
+
+@pytest.fixture
+def token(credentials: CredentialStore) -> str:
+    return credentials.add(NETWORK, "Action sociale 35")
+
+
+def test_a_description_with_a_line_break_is_published_with_it(client: FlaskClient, token: str) -> None:
+    tables = {name: [list(row) for row in rows] for name, rows in sample().items()}
+    projects = tables["projects.csv"]
+    at = projects[0].index("description")
+    projects[1][at] = MARK
+    data = with_cells(_ods(tables), {f"<text:p>{MARK}</text:p>": "<text:p>Un temps d'échange mensuel."
+                                     "<text:line-break/>Deux animatrices.<text:tab/>Gratuit.</text:p>"})
+    response = client.post(f"/api/networks/{NETWORK}/sheets", data={"files": [(io.BytesIO(data), "fiche.ods")]},
+                           headers=bearer(token), content_type="multipart/form-data")
+    assert response.status_code in (200, 201), response.json
+    query = (f"SELECT ?d WHERE {{ GRAPH <{BASE}graph/network/{NETWORK}> {{ <{BASE}id/project/{projects[1][0]}> "
+             "<http://purl.org/dc/terms/description> ?d } }")
+    answer = client.get("/sparql", query_string={"query": query},
+                        headers={"Accept": "application/sparql-results+json"})
+    values = [b["d"]["value"] for b in json.loads(answer.data)["results"]["bindings"]]
+    assert values == ["Un temps d'échange mensuel.\nDeux animatrices.\tGratuit."]
