@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 from pyoxigraph import RdfFormat, serialize
 
 from isic_graph.admin.bootstrap import stats
-from isic_graph.cli.context import Context, fail, progress, run
+from isic_graph.cli.context import Context, chosen_language, fail, progress, run
 from isic_graph.cli.progress import Display
 from isic_graph.errors import UsageError
 from isic_graph.federation.peers import PeerRegistry
@@ -27,12 +28,18 @@ from isic_graph.rdf.namespaces import curie
 from isic_graph.sparql.guard import Checked, Limits
 from isic_graph.store.results import SelectResult
 
+# the formats of each form's answer, besides `table` (a SELECT's table, an ASK's true or false, a graph's Turtle)
+ANSWER_FORMATS = {"SELECT": ("csv", "json"), "ASK": ("json",), "CONSTRUCT": ("turtle", "ntriples")}
+QUERY_FORMATS = ["table", *dict.fromkeys(f for formats in ANSWER_FORMATS.values() for f in formats)]
+
 
 @click.command("query")
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
+              help="SELECT: table, csv or json; ASK: table (true or false) or json; CONSTRUCT and DESCRIBE: table "
+                   "(Turtle), turtle or ntriples.")
 @click.pass_obj
 def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str) -> None:
     """Run a SPARQL query (QUERY or -f FILE.rq) over all graphs."""
@@ -59,13 +66,21 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
                     raise
                 # a syntax error too, which the engine finds: a parse error, placed in the text given, as /sparql does
                 fail(checked.in_source(exc.text("en")) if checked is not None else exc.text("en"), 2)
+        form = "SELECT" if isinstance(result, SelectResult) else "ASK" if isinstance(result, bool) else "CONSTRUCT"
+        if fmt not in ANSWER_FORMATS[form] and fmt != "table":  # a usage error: exit 2, as a query refused
+            fitting = ", ".join(("table", *ANSWER_FORMATS[form]))
+            fail(f"--format {fmt} ne convient pas à la réponse d'une requête {form} : donnez {fitting}"
+                 if chosen_language(None) == "fr" else
+                 f"--format {fmt} does not fit the answer of a {form} query: give {fitting}", 2)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
         elif isinstance(result, bool):
-            click.echo("true" if result else "false")
+            click.echo(json.dumps({"head": {}, "boolean": result}) if fmt == "json" else str(result).lower())
         else:
-            click.echo((serialize(result, format=RdfFormat.TURTLE) or b"").decode("utf-8"))
+            graph = RdfFormat.N_TRIPLES if fmt == "ntriples" else RdfFormat.TURTLE
+            click.echo((serialize(result, format=graph) or b"").decode("utf-8"), nl=False)
     run(action)
+
 
 
 @click.command("export")

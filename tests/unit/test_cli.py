@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Callable, Iterator
@@ -84,6 +85,37 @@ def test_ingest_then_query_as_csv_and_json(cli) -> None:  # type: ignore[no-unty
     assert as_csv.output.splitlines()[0] == "t" and len(as_csv.output.splitlines()) >= 2
     as_json = json.loads(cli("query", query, "--format", "json").output)
     assert as_json["head"]["vars"] == ["t"] and as_json["results"]["bindings"]
+
+
+GRAPH_QUERY = ("CONSTRUCT { ?s a <http://www.w3.org/2002/07/owl#Class> } WHERE { GRAPH ?g { ?s a "
+               "<http://www.w3.org/2002/07/owl#Class> FILTER isIRI(?s) } } ORDER BY ?s LIMIT 3")
+
+
+def test_a_graph_answer_is_written_in_the_rdf_format_asked(cli) -> None:  # type: ignore[no-untyped-def]
+    turtle = cli("query", GRAPH_QUERY)
+    assert turtle.exit_code == 0 and turtle.stdout == cli("query", GRAPH_QUERY, "--format", "turtle").stdout
+    lines = cli("query", GRAPH_QUERY, "--format", "ntriples").stdout.splitlines()
+    assert len(lines) == 3 and all(re.fullmatch(r"<[^>]+> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> "
+                                                r"<http://www\.w3\.org/2002/07/owl#Class> \.", line) for line in lines)
+    assert [line.split()[0] for line in lines] == sorted(line.split()[0] for line in lines)
+    assert json.loads(cli("query", "ASK { ?s ?p ?o }", "--format", "json").stdout) == {"head": {}, "boolean": True}
+    assert cli("query", "ASK { ?s ?p ?o }").stdout == "true\n"
+
+
+@pytest.mark.parametrize(("query", "fmt", "fitting"), [
+    (GRAPH_QUERY, "csv", "table, turtle, ntriples"), (GRAPH_QUERY, "json", "table, turtle, ntriples"),
+    ("DESCRIBE <http://example.org/x>", "csv", "table, turtle, ntriples"),
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "turtle", "table, csv, json"),
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "ntriples", "table, csv, json"),
+    ("ASK { ?s ?p ?o }", "csv", "table, json"), ("ASK { ?s ?p ?o }", "turtle", "table, json")])
+def test_a_format_that_does_not_fit_the_answer_is_a_usage_error_naming_those_that_do(  # type: ignore[no-untyped-def]
+        cli, query: str, fmt: str, fitting: str) -> None:
+    """Not another format's text under the name asked (a graph's Turtle for `--format csv`, as before)."""
+    result = cli("query", query, "--format", fmt)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"--format {fmt} does not fit" in result.stderr and f"give {fitting}" in result.stderr
+    french = cli("--lang", "fr", "query", query, "--format", fmt)
+    assert french.exit_code == 2 and "ne convient pas" in french.stderr and f"donnez {fitting}" in french.stderr
 
 
 def test_ingesting_the_same_data_again_records_nothing(cli) -> None:  # type: ignore[no-untyped-def]
