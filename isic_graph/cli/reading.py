@@ -101,6 +101,12 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
             if not network:
                 raise UsageError("a sheet is a network's: give --network",
                                  fr="une fiche est celle d'un réseau : donnez --network")
+            if output is None and sys.stdout.isatty():  # a workbook's or a zip's bytes, drawn as characters
+                raise UsageError(f"a sheet as {sheet} is a file, not text for the terminal: give -o FILE."
+                                 f"{'xlsx' if sheet == 'xlsx' else 'zip'}, or send the output to a file",
+                                 fr=f"une fiche en {sheet} est un fichier, pas du texte pour le terminal : donnez -o "
+                                    f"FICHIER.{'xlsx' if sheet == 'xlsx' else 'zip'}, ou envoyez la sortie dans un "
+                                    "fichier")
             with obj.store(read_only=True) as store:
                 progress(export_sheet(store, obj.graphs, network, "csv" if sheet == "zip" else sheet, output))
             return
