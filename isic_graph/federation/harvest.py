@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -32,7 +33,7 @@ from isic_graph.errors import IsicError, PeerUnavailable, UsageError
 from isic_graph.federation import client as peerclient
 from isic_graph.federation.address import locate
 from isic_graph.federation.peers import Peer, space_overlap
-from isic_graph.ingest import editions
+from isic_graph.ingest import editions, ownership
 from isic_graph.ingest.classes import misclassed, misclassed_reason
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import recompute_identity
@@ -187,15 +188,22 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
     if not isinstance(dumps, list):
         raise ValueError(f"peer {peer.name}'s dump listing is not a JSON object with a list of dumps")
     found: list[dict[str, Any] | NetworkOutcome] = []
-    for entry in dumps:
-        if not isinstance(entry, dict) or not entry.get("network") or entry.get("media_type") != DUMP_FORMAT.media_type:
-            continue
+    turtle = [entry for entry in dumps if isinstance(entry, dict) and entry.get("network")
+              and isinstance(entry.get("media_type"), str)  # `text/turtle; charset=utf-8` too
+              and entry["media_type"].split(";")[0].strip().lower() == DUMP_FORMAT.media_type]
+    times = Counter(entry["network"] for entry in turtle if isinstance(entry["network"], str))
+    for entry in turtle:
         shown: str | None = None  # the network's name, once known to be a slug
         try:
             if not isinstance(entry["network"], str):  # a number, a list…: no name (a number's digits are not kept)
                 raise UsageError("a network's name is not a string", fr="le nom d'un réseau n'est pas une chaîne")
             check_slug(entry["network"])
             shown = entry["network"]
+            if times[shown] > 1 and any(isinstance(f, NetworkOutcome) and f.network == shown for f in found):
+                continue  # said once
+            if times[shown] > 1:  # which of its dumps is the network's? each harvest would keep another: none
+                raise UsageError(f"network {shown!r} is listed {times[shown]} times",
+                                 fr=f"le réseau {shown!r} est listé {times[shown]} fois")
             if not isinstance(entry.get("url"), str):
                 raise UsageError(f"network {entry['network']!r} has no dump address",
                                  fr=f"le réseau {entry['network']!r} n'a pas d'adresse d'export")
@@ -250,8 +258,18 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     classless = {iri: misclassed_reason(*why)["en"] for iri, why in misclassed(
         owned, [f"{graphs.base}id/", *filter(None, [peer.uri_space])]).items() if iri not in personal}
     reasons |= classless
+    # a resource attributed to a network of this instance would read as that network's (its lists, search, the
+    # competency queries): left out, as a network's submission attributed to another network is refused
+    ours = {ownership.key(graphs, graphs.network_resource(g[len(graphs.network_prefix):]))
+            for g in store.graph_names() if g.startswith(graphs.network_prefix)}
+    usurping = {_owner(t): f"attributed to this instance's network <{t.object.value}>: a peer's data is "
+                           "attributed to its own networks"
+                for t in owned if t.predicate.value == PROV + "wasAttributedTo" and isinstance(t.object, NamedNode)
+                and ownership.key(graphs, t.object.value) in ours and _owner(t) not in personal}
+    reasons |= usurping
     return _Fetched(peer, network, graph, url, new_etag, edition,
-                    tuple(t for t in owned if _owner(t) not in personal and _owner(t) not in classless),
+                    tuple(t for t in owned if _owner(t) not in personal and _owner(t) not in classless
+                          and _owner(t) not in usurping),
                     frozenset(reasons),
                     tuple(sorted(reasons.items())))
 

@@ -1,0 +1,111 @@
+"""What a harvest takes from a peer's listing and dumps: a dump served as `text/turtle` with parameters is a
+Turtle dump; a network the listing names twice (two Turtle dumps) is reported and harvested from neither; and a
+peer's resource attributed to one of this instance's networks is left out, so that no list, search or query
+reads a peer's projects as that network's.
+
+The peer is a site on 127.0.0.1 serving the samples' fcsf network (its IRIs under the harvester's own base, the
+space the peer is registered with)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from isic_graph.admin.bootstrap import init_store
+from isic_graph.federation.client import register
+from isic_graph.federation.harvest import NetworkOutcome, harvest
+from isic_graph.federation.peers import Peer, PeerRegistry
+from isic_graph.ingest.documents import Document
+from isic_graph.ingest.ingestion import ingest
+from isic_graph.rdf.formats import format_named
+from isic_graph.store.embedded import EmbeddedStore
+from isic_graph.validation.validator import Validator
+from tests.live.test_harvest_dependents import GRAPHS, ID, dump
+from tests.support.live import PeerServer
+
+ATTRIBUTED = "http://www.w3.org/ns/prov#wasAttributedTo"
+Site = tuple[PeerServer, dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    served: dict[str, Any] = {"listing": [], "/dumps/network/fcsf.ttl": dump("fcsf")}
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        body = json.dumps({"dumps": served["listing"]}).encode() if handler.path == "/dumps/" \
+            else served.get(handler.path)
+        handler.send_response(200 if body is not None else 404)
+        handler.send_header("Content-Length", str(len(body or b"")))
+        handler.end_headers()
+        handler.wfile.write(body or b"")
+
+    server = PeerServer(answer)
+    yield server, served
+    server.close()
+
+
+def entry(network: str, media_type: str = "text/turtle") -> dict[str, str]:
+    return {"name": f"network/{network}.ttl", "url": "/dumps/network/fcsf.ttl", "media_type": media_type,
+            "network": network}
+
+
+def outcomes(site: Site, tmp_path: Path, validator: Validator, listing: list[dict[str, str]],
+             local: str | None = None) -> tuple[EmbeddedStore, list[NetworkOutcome]]:
+    """A harvesting store (ontology and thesauri, and a network `local` of its own publishing one organisation)
+    and the outcome of each network of its harvest of the peer serving `listing`."""
+    server, served = site
+    served["listing"] = listing
+    peer: Peer = register(PeerRegistry(tmp_path / "peers.json"), "south", f"{server.url}/sparql",
+                          f"{server.url}/dumps/", allow_private=True, uri_space=ID)
+    store = EmbeddedStore(None)
+    init_store(store, GRAPHS)
+    if local is not None:
+        isic = "https://w3id.org/isic/ontology#"
+        ours = (f"<{ID}organisation/ours> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{isic}Organisation> .\n"
+                f"<{ID}organisation/ours> <{isic}actorType> "
+                "<https://w3id.org/isic/thesaurus/actor-type/association> .\n"
+                f'<{ID}organisation/ours> <http://www.w3.org/2000/01/rdf-schema#label> "Ours" .\n')
+        ingest(store, validator, GRAPHS, [Document("ours.nt", ours.encode(), format_named("ntriples"))], local)
+    return store, list(harvest(store, validator, GRAPHS, peer).networks)
+
+
+@pytest.mark.parametrize("media_type", ["text/turtle; charset=utf-8", "Text/Turtle", "text/turtle;charset=UTF-8"])
+def test_a_turtle_dump_with_parameters_is_harvested(site: Site, tmp_path: Path, validator: Validator,
+                                                    media_type: str) -> None:
+    store, found = outcomes(site, tmp_path, validator, [entry("fcsf", media_type), entry("other", "text/csv")])
+    assert [(n.network, n.changed, n.error) for n in found] == [("fcsf", True, None)]
+    assert store.count(GRAPHS.peer("south", "fcsf")) == found[0].triples > 100
+
+
+def test_a_network_listed_twice_is_harvested_from_neither_dump_and_said_once(site: Site, tmp_path: Path,
+                                                                             validator: Validator) -> None:
+    listing = [entry("fcsf"), {**entry("fcsf"), "url": "/dumps/network/elsewhere.ttl"},
+               entry("fcsf", "application/ld+json"), entry("good")]
+    store, found = outcomes(site, tmp_path, validator, listing)
+    said = {n.network: n for n in found}
+    assert len(found) == 2 and said["good"].changed and said["good"].error is None
+    assert not said["fcsf"].changed and "'fcsf' is listed 2 times" in (said["fcsf"].error or "")
+    assert GRAPHS.peer("south", "fcsf") not in store.graph_names()
+
+
+def test_a_peers_resource_attributed_to_a_network_of_this_instance_is_left_out(site: Site, tmp_path: Path,
+                                                                                validator: Validator) -> None:
+    """The peer's sheets say they are fcsf's; here fcsf is a network of this instance."""
+    store, found = outcomes(site, tmp_path, validator, [entry("fcsf")], local="fcsf")
+    [outcome] = found
+    ours = GRAPHS.network_resource("fcsf")
+    assert outcome.error is None and outcome.reasons
+    said = f"attributed to this instance's network <{ours}>"
+    sheets = [resource for resource, why in outcome.reasons.items() if why.startswith(said)]
+    assert sheets and all(r.startswith(ID + "sheet/") for r in sheets)
+    rows = store.select(f"SELECT ?x ?g WHERE {{ GRAPH ?g {{ ?x <{ATTRIBUTED}> <{ours}> }} }}").rows
+    assert rows and not [row for row in rows if row["g"].value.startswith(GRAPHS.peer_prefix)]
+    # and with no such network here, the same dump is copied with its sheets
+    store, found = outcomes(site, tmp_path / "again", validator, [entry("fcsf")], local="here")
+    assert not any("attributed to this instance's network" in why for why in found[0].reasons.values())
+    assert store.select(f"SELECT ?x WHERE {{ GRAPH <{GRAPHS.peer('south', 'fcsf')}> {{ ?x <{ATTRIBUTED}> <{ours}> }} "
+                        "}").rows
