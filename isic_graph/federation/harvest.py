@@ -38,7 +38,7 @@ from isic_graph.ingest.classes import misclassed, misclassed_reason
 from isic_graph.ingest.documents import Batch, Document
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ingestion import check
-from isic_graph.ingest.ownercheck import keep_owned
+from isic_graph.ingest.ownercheck import keep_owned, record_claims, release_claims
 from isic_graph.ingest.reading import read_batch
 from isic_graph.privacy import masked, personal_data_in_iri
 from isic_graph.progress import OnStep, counted, ignore
@@ -109,6 +109,7 @@ class _Fetched:
     triples: tuple[Triple, ...]
     left_out: frozenset[str]  # resources already left out: another's, named by personal data (masked), or classless
     reasons: tuple[tuple[str, str], ...] = ()  # why each of them was
+    claimed: tuple[str, ...] = ()  # the subjects the peer is the first to publish here (recorded when stored)
 
 
 def harvest(store: Store, validator: Validator, graphs: Graphs, peer: Peer, timeout: float = TIMEOUT,
@@ -145,15 +146,37 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
             fetched[peer.name] = _fetch_peer(store, graphs, peer, remaining, on_step)
         except (PeerUnavailable, UsageError, ValueError) as exc:
             failed[peer.name] = getattr(exc, "message", str(exc))
+            continue
+        changed = [item for item in fetched[peer.name] if isinstance(item, _Fetched)]
+        if changed:  # claimed now, before the next peers are read: the first to publish a resource here owns it
+            record_claims(store, graphs, peer.name, peer.uri_space, [i for copy in changed for i in copy.claimed])
     copies = [item for items in fetched.values() for item in items if isinstance(item, _Fetched)]
     settled = _settle(copies, validator, graphs, store)
     stored = {id(copy): _stored(store, graphs, copy, *settled[id(copy)]) for copy in copies}
+    _release_unstored(store, graphs, copies, settled, stored)
     outcomes = tuple(PeerOutcome(peer.name, error=failed[peer.name]) if peer.name in failed else
                      PeerOutcome(peer.name, tuple(stored[id(item)] if isinstance(item, _Fetched) else item
                                                   for item in fetched[peer.name])) for peer in peers)
     if any(network.changed for outcome in outcomes for network in outcome.networks):
         recompute_identity(store, graphs)
     return outcomes
+
+
+def _release_unstored(store: Store, graphs: Graphs, copies: Sequence[_Fetched],
+                      settled: dict[int, tuple[list[Triple], dict[str, str]]],
+                      stored: dict[int, NetworkOutcome]) -> None:
+    """Take back what each peer claimed and that none of its copies holds (left out as not conforming, or its copy
+    not written): a peer owns by record only what it published here."""
+    held: dict[str, set[str]] = {}
+    claims: dict[str, set[str]] = {}
+    for copy in copies:
+        claims.setdefault(copy.peer.name, set()).update(copy.claimed)
+        if stored[id(copy)].error is None:
+            held.setdefault(copy.peer.name, set()).update(ownership.key(graphs, _owner(t))
+                                                          for t in settled[id(copy)][0])
+    for name, claimed in sorted(claims.items()):
+        release_claims(store, graphs, name, sorted(i for i in claimed
+                                                   if ownership.key(graphs, i) not in held.get(name, set())))
 
 
 def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
@@ -248,7 +271,7 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     current = editions.software_edition()
     if edition < current:  # a peer of an older edition: its copy migrated as this store was, then validated
         read = tuple(editions.upgraded(read, editions.steps(edition, current)))
-    owned, foreign = keep_owned(store, graphs, peer.name, peer.uri_space, read)  # only what the peer owns
+    owned, foreign, claimed = keep_owned(store, graphs, peer.name, peer.uri_space, read)  # what the peer owns
     personal = {iri: kinds for iri in {_owner(t) for t in owned} if (kinds := personal_data_in_iri(iri))}
     reasons = {masked(kinds): "its IRI holds personal data" for kinds in personal.values()}
     reasons |= {masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri:
@@ -271,7 +294,7 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
                     tuple(t for t in owned if _owner(t) not in personal and _owner(t) not in classless
                           and _owner(t) not in usurping),
                     frozenset(reasons),
-                    tuple(sorted(reasons.items())))
+                    tuple(sorted(reasons.items())), claimed)
 
 
 def _owner(t: Triple) -> str:

@@ -27,7 +27,7 @@ import datetime
 import functools
 import re
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -35,6 +35,7 @@ from isic_graph.errors import NotOwner, UsageError
 from isic_graph.ingest.documents import Batch
 from isic_graph.ingest.ownership import (
     ATTACHING,
+    ATTRIBUTED,
     CHUNK,
     IDENTITY,
     PART_OF,
@@ -219,15 +220,23 @@ def _statements(triples: Iterable[Triple]) -> dict[str, list[tuple[Triple, bool]
     return stated
 
 
-def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, triples: Sequence[Triple],
-               now: datetime.datetime | None = None) -> tuple[tuple[Triple, ...], tuple[str, ...]]:
+class Kept(NamedTuple):
+    """What keep_owned keeps of a peer's triples, the subjects it leaves out (sorted), and those the peer is the
+    first to publish here, to be recorded as its own once they are stored (record_claims)."""
+    triples: tuple[Triple, ...]
+    left_out: tuple[str, ...]
+    claimed: tuple[str, ...]
+
+
+def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, triples: Sequence[Triple]) -> Kept:
     """A harvested peer's triples about the subjects it owns, with the rows repeating the identity of
-    another's subject as its owner states it; and the subjects of the triples left out (sorted).
+    another's subject as its owner states it; the subjects of the triples left out; and those it claims.
 
     The peer owns the IRIs under its URI space (under this instance's own base, those nobody here published
     first; outside it, all of them, whatever was recorded before the peer was registered); with no known URI
     space, what it publishes here first.
-    Its URI space and the subjects it is first to publish here are recorded. A triple whose property (or class)
+    Nothing is written: the subjects it is first to publish here are recorded by record_claims, and those it
+    claimed but that were not stored are released by release_claims. A triple whose property (or class)
     is a look-alike of a vocabulary's term (`https://www.w3.org/2002/07/owl#sameAs`) is left out, as a network's
     submission holding one is refused: no spelling gets round the identity-link rule.
     """
@@ -264,10 +273,17 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
     refused.update(t for _, _, t in references if t not in matching)
     kept = tuple(t for t in triples if t not in refused)
     left_out = {iri for iri, statements in stated.items() if any(t in refused for t, _ in statements)}
+    return Kept(kept, tuple(sorted(left_out)), tuple(sorted(set(claimed) - left_out)))
+
+
+def record_claims(store: Store, graphs: Graphs, name: str, uri_space: str | None, claimed: Sequence[str],
+                  now: datetime.datetime | None = None) -> None:
+    """Record the peer's URI space, and the subjects it claimed (keep_owned) as its own."""
+    mine = peer(graphs, name)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     activity = f"{graphs.base}id/harvest/{name}/{now.strftime('%Y%m%dT%H%M%S%fZ')}-ownership"
     operations = [space_update(graphs, name, uri_space)]
-    claimed = sorted(set(claimed) - left_out)
+    claimed = sorted(set(claimed))
     if claimed:
         operations.append(f"INSERT DATA {{ GRAPH {sparql_iri(graphs.ownership)} {{ {sparql_iri(activity)} a "
                           f"<{PROV}Activity> ; "
@@ -275,8 +291,21 @@ def keep_owned(store: Store, graphs: Graphs, name: str, uri_space: str | None, t
                           f"<{PROV}wasAssociatedWith> {sparql_iri(mine.agent)} }} }}")
         operations.append(claim_update(graphs, mine, claimed, activity))
     store.update(" ;\n".join(operations),
-                 written=Written(subjects=[peer(graphs, name).agent, activity, *claim_records(graphs, claimed)]))
-    return kept, tuple(sorted(left_out))
+                 written=Written(subjects=[mine.agent, activity, *claim_records(graphs, claimed)]))
+
+
+def release_claims(store: Store, graphs: Graphs, name: str, iris: Sequence[str]) -> None:
+    """Take back the peer's records of subjects it claimed and that no copy of it holds after all (left out, or
+    its harvest failed): it owns by record only what it published here."""
+    if not iris:
+        return
+    records = claim_records(graphs, sorted(set(iris)))
+    agent = sparql_iri(peer(graphs, name).agent)
+    operations = [f"DELETE {{ GRAPH {sparql_iri(graphs.ownership)} {{ ?r ?p ?o }} }} WHERE {{ VALUES ?r "
+                  f"{{ {' '.join(sparql_iri(r) for r in records[start:start + CHUNK])} }} "
+                  f"GRAPH {sparql_iri(graphs.ownership)} {{ ?r <{ATTRIBUTED}> {agent} ; ?p ?o }} }}"
+                  for start in range(0, len(records), CHUNK)]
+    store.update(" ;\n".join(operations), written=Written(subjects=records))
 
 
 def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, Triple]]) -> set[Triple]:
@@ -420,4 +449,4 @@ CITING = {"en": "To name it without describing it, give only its type, its name 
                 "code INSEE) tels qu'ils sont enregistrés."}
 
 
-__all__ = ["check_batch", "keep_owned"]
+__all__ = ["Kept", "check_batch", "keep_owned", "record_claims", "release_claims"]

@@ -1,7 +1,8 @@
 """What a harvest takes from a peer's listing and dumps: a dump served as `text/turtle` with parameters is a
-Turtle dump; a network the listing names twice (two Turtle dumps) is reported and harvested from neither; and a
+Turtle dump; a network the listing names twice (two Turtle dumps) is reported and harvested from neither; a
 peer's resource attributed to one of this instance's networks is left out, so that no list, search or query
-reads a peer's projects as that network's.
+reads a peer's projects as that network's; and a peer owns by record only what it published here: what a
+harvest leaves out, or a harvest that fails, gives it nothing.
 
 The peer is a site on 127.0.0.1 serving the samples' fcsf network (its IRIs under the harvester's own base, the
 space the peer is registered with)."""
@@ -19,6 +20,7 @@ from isic_graph.admin.bootstrap import init_store
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import NetworkOutcome, harvest
 from isic_graph.federation.peers import Peer, PeerRegistry
+from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import ingest
 from isic_graph.rdf.formats import format_named
@@ -38,7 +40,11 @@ def site() -> Iterator[Site]:
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         body = json.dumps({"dumps": served["listing"]}).encode() if handler.path == "/dumps/" \
             else served.get(handler.path)
-        handler.send_response(200 if body is not None else 404)
+        if handler.path == "/dumps/network/broken.ttl":
+            body = b"down for maintenance"
+            handler.send_response(500)
+        else:
+            handler.send_response(200 if body is not None else 404)
         handler.send_header("Content-Length", str(len(body or b"")))
         handler.end_headers()
         handler.wfile.write(body or b"")
@@ -48,13 +54,12 @@ def site() -> Iterator[Site]:
     server.close()
 
 
-def entry(network: str, media_type: str = "text/turtle") -> dict[str, str]:
-    return {"name": f"network/{network}.ttl", "url": "/dumps/network/fcsf.ttl", "media_type": media_type,
-            "network": network}
+def entry(network: str, media_type: str = "text/turtle", url: str = "/dumps/network/fcsf.ttl") -> dict[str, str]:
+    return {"name": f"network/{network}.ttl", "url": url, "media_type": media_type, "network": network}
 
 
 def outcomes(site: Site, tmp_path: Path, validator: Validator, listing: list[dict[str, str]],
-             local: str | None = None) -> tuple[EmbeddedStore, list[NetworkOutcome]]:
+             local: str | None = None, error: list[str] | None = None) -> tuple[EmbeddedStore, list[NetworkOutcome]]:
     """A harvesting store (ontology and thesauri, and a network `local` of its own publishing one organisation)
     and the outcome of each network of its harvest of the peer serving `listing`."""
     server, served = site
@@ -70,7 +75,10 @@ def outcomes(site: Site, tmp_path: Path, validator: Validator, listing: list[dic
                 "<https://w3id.org/isic/thesaurus/actor-type/association> .\n"
                 f'<{ID}organisation/ours> <http://www.w3.org/2000/01/rdf-schema#label> "Ours" .\n')
         ingest(store, validator, GRAPHS, [Document("ours.nt", ours.encode(), format_named("ntriples"))], local)
-    return store, list(harvest(store, validator, GRAPHS, peer).networks)
+    outcome = harvest(store, validator, GRAPHS, peer)
+    if error is not None:
+        error.append(outcome.error or "")
+    return store, list(outcome.networks)
 
 
 @pytest.mark.parametrize("media_type", ["text/turtle; charset=utf-8", "Text/Turtle", "text/turtle;charset=UTF-8"])
@@ -109,3 +117,31 @@ def test_a_peers_resource_attributed_to_a_network_of_this_instance_is_left_out(s
     assert not any("attributed to this instance's network" in why for why in found[0].reasons.values())
     assert store.select(f"SELECT ?x WHERE {{ GRAPH <{GRAPHS.peer('south', 'fcsf')}> {{ ?x <{ATTRIBUTED}> <{ours}> }} "
                         "}").rows
+
+
+PROJECT = ID + "project/epicerie-solidaire-grenoble"  # fcsf's, in the peer's dump
+
+
+def test_a_resource_the_harvest_leaves_out_is_not_recorded_as_the_peers(site: Site, tmp_path: Path,
+                                                                        validator: Validator) -> None:
+    server, served = site
+    squat = ID + "project/squat"
+    served["/dumps/network/squat.ttl"] = (f'<{squat}> a <https://w3id.org/isic/ontology#Project> ; '
+                                          '<http://purl.org/dc/terms/title> "Squat"@fr .').encode()
+    store, found = outcomes(site, tmp_path, validator, [entry("squat", url="/dumps/network/squat.ttl"),
+                                                        entry("fcsf")])
+    said = {n.network: n for n in found}
+    assert said["squat"].changed and squat in said["squat"].skipped and said["squat"].triples == 0
+    assert ownership.owner_of(store, GRAPHS, squat) is None  # nobody's: a network may publish it
+    assert ownership.owner_of(store, GRAPHS, PROJECT) == ownership.peer(GRAPHS, "south")  # what it stored is its own
+    record = ownership.record_of(store, GRAPHS, PROJECT)
+    assert record is not None and record.activity is not None
+
+
+def test_a_failed_harvest_records_no_owner(site: Site, tmp_path: Path, validator: Validator) -> None:
+    error: list[str] = []
+    listing = [entry("fcsf"), entry("broken", url="/dumps/network/broken.ttl")]
+    store, found = outcomes(site, tmp_path, validator, listing, error=error)
+    assert found == [] and "500" in error[0]  # the peer failed: its last copies kept, none made
+    assert GRAPHS.peer("south", "fcsf") not in store.graph_names()
+    assert ownership.owner_of(store, GRAPHS, PROJECT) is None

@@ -16,7 +16,7 @@ from isic_graph.admin.credentials import CredentialStore
 from isic_graph.cli import main
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.ingest import ownership
-from isic_graph.ingest.ownercheck import keep_owned
+from isic_graph.ingest.ownercheck import keep_owned, record_claims, release_claims
 from isic_graph.privacy import redact
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
@@ -173,12 +173,21 @@ def test_a_harvested_dump_keeps_only_what_its_peer_owns(tmp_path: Path) -> None:
     own = [triple("https://south.example/id/project/s", "South's")]
     foreign = [triple(SPACE + "y", "taken"), triple("HTTP://PEER.EXAMPLE/y", "taken"),
                triple("http://peer.example:80/x", "taken"), triple(BASE + "id/project/p", "taken")]
-    kept, left_out = keep_owned(store, graphs, "south", "https://south.example/id/", own + foreign)
+    kept, left_out, claimed = keep_owned(store, graphs, "south", "https://south.example/id/", own + foreign)
     assert kept == tuple(own)
     assert set(left_out) == {str(t.subject.value) for t in foreign}
+    assert claimed == ("https://south.example/id/project/s",)
+    ruled = ownership.record_of(store, graphs, claimed[0])
+    assert ruled is not None and ruled.activity is None  # the peer's by its space; deciding records nothing
+    record_claims(store, graphs, "south", "https://south.example/id/", claimed)
     assert ownership.owner_of(store, graphs, "https://south.example/id/project/s") == ownership.peer(graphs, "south")
     record = ownership.record_of(store, graphs, "https://south.example/id/project/s")
     assert record is not None and record.activity is not None and "id/harvest/south/" in record.activity
+    release_claims(store, graphs, "anas", claimed)  # another's release takes nothing of the peer's
+    assert ownership.record_of(store, graphs, claimed[0]) == record
+    release_claims(store, graphs, "south", [*claimed, BASE + "id/project/p"])  # nor of anas's
+    assert ownership.record_of(store, graphs, claimed[0]) == ruled
+    assert ownership.owner_of(store, graphs, BASE + "id/project/p") == ownership.network(graphs, "anas")
 
 
 @pytest.mark.parametrize("space", ["https://south.example/id/", "https://south.example/id"])
@@ -203,7 +212,7 @@ def test_a_peer_owns_its_space_by_whole_path_segments(tmp_path: Path, space: str
         assert not ownership.in_a_peer_space(graphs, iri), iri
     ownership.claim(store, graphs, ownership.network(graphs, "anas"), beside,
                     BASE + "id/ingestion/20240101T000000000000Z")
-    kept, left_out = keep_owned(store, graphs, "south", space, [triple(iri, "x") for iri in inside + beside])
+    kept, left_out, _ = keep_owned(store, graphs, "south", space, [triple(iri, "x") for iri in inside + beside])
     assert {t.subject.value for t in kept} == set(inside) - {"HTTPS://SOUTH.EXAMPLE/id/y"}  # a look-alike: refused
     assert set(beside) <= set(left_out)  # anas's, not the peer's
     assert all(ownership.owner_of(store, graphs, iri) == ownership.network(graphs, "anas") for iri in beside)
@@ -224,8 +233,8 @@ def test_a_space_registered_after_a_network_took_an_iri_of_it_is_the_peers(tmp_p
     registry.add("inner", "http://127.0.0.1:8/sparql", allow_private=True, uri_space=SPACE + "inner/")
     assert ownership.owner_of(store, graphs, SPACE + "y") == ownership.peer(graphs, "canary")
     assert ownership.owner_of(store, graphs, SPACE + "inner/z") == ownership.peer(graphs, "inner")
-    kept, left_out = keep_owned(store, graphs, "canary", SPACE, [triple(SPACE + "y", "Y"),
-                                                                           triple(SPACE + "inner/z", "Z")])
+    kept, left_out, _ = keep_owned(store, graphs, "canary", SPACE, [triple(SPACE + "y", "Y"),
+                                                                 triple(SPACE + "inner/z", "Z")])
     assert kept == (triple(SPACE + "y", "Y"),) and left_out == (SPACE + "inner/z",)
 
 
@@ -247,5 +256,5 @@ def test_a_harvest_leaves_out_identity_links_in_another_spelling(tmp_path: Path,
     linked = Triple(NamedNode(mine), NamedNode(link), NamedNode(BASE + "id/project/p"))
     typed = Triple(NamedNode(mine), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                    NamedNode("http://schema.org/Project"))
-    kept, left_out = keep_owned(store, graphs, "south", "https://south.example/id/", [label, linked, typed])
+    kept, left_out, _ = keep_owned(store, graphs, "south", "https://south.example/id/", [label, linked, typed])
     assert kept == (label,) and mine in left_out and set(left_out) <= {mine, BASE + "id/project/p"}
