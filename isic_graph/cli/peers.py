@@ -10,9 +10,10 @@ from isic_graph.cli.context import Context, chosen_language, fail, progress, run
 from isic_graph.cli.progress import Display
 from isic_graph.errors import SpaceOverlap
 from isic_graph.federation.client import register
-from isic_graph.federation.harvest import harvest_peers
+from isic_graph.federation.harvest import drop_copies, harvest_peers
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.ingest import ownership
+from isic_graph.ingest.ownercheck import forget_claims
 from isic_graph.validation.validator import Validator
 
 
@@ -71,9 +72,26 @@ def peer_list(obj: Context) -> None:
 @click.argument("name")
 @click.pass_obj
 def peer_remove(obj: Context, name: str) -> None:
-    """Forget a peer."""
-    run(lambda: PeerRegistry(obj.settings.peers_path).remove(name))
-    click.echo(f"peer {name} removed")
+    """Forget a peer, and drop its copies and what it owned here (again, for a peer removed while the store was in
+    use: its copies are dropped then)."""
+    registry = PeerRegistry(obj.settings.peers_path)
+    registered = any(p.name == name for p in run(registry.list))
+    store = store_if_available(obj, "its copies stay until `peer remove` runs again on the store")
+    try:
+        copies = [g for g in run(store.graph_names) if g.startswith(obj.graphs.peer(name, ""))] if store else []
+        if not registered and not copies:
+            run(lambda: registry.remove(name))  # no such peer: said as before
+        if registered:
+            run(lambda: registry.remove(name))
+        if store is not None:
+            dropped = run(lambda: drop_copies(store, obj.graphs, name))
+            run(lambda: forget_claims(store, obj.graphs, name))
+            click.echo(f"peer {name} removed; {len(dropped)} copies of its networks dropped")
+        else:
+            click.echo(f"peer {name} removed")
+    finally:
+        if store is not None:
+            store.close()
 
 
 @click.command("harvest")
@@ -96,7 +114,8 @@ def harvest_command(obj: Context, peer: str | None) -> None:
                     click.echo(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}", err=True)
                 for n in outcome.networks:
                     failed = failed or n.error is not None
-                    state = (f"error, last copy kept: {n.error}" if n.error else
+                    state = ("no longer listed by the peer: its copy dropped" if n.withdrawn else
+                             f"error, last copy kept: {n.error}" if n.error else
                              f"{n.triples} triples" + (f", {len(n.skipped)} resource(s) left out" if n.skipped
                                                        else "") if n.changed else "unchanged")
                     click.echo(f"{outcome.peer}/{n.network}\t{state}")

@@ -24,7 +24,7 @@ import time
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -85,6 +85,7 @@ class NetworkOutcome:
     triples: int = 0
     skipped: tuple[str, ...] = ()  # resources left out because they do not conform
     reasons: dict[str, str] = field(default_factory=dict)  # why each of them was left out (what it depended on)
+    withdrawn: bool = False  # the peer's listing no longer names the network: its copy was dropped
     error: str | None = None  # why this network was not copied (its last copy is kept)
     migrated_from: int | None = None  # the older edition of the model the peer's dump was in, migrated here
 
@@ -131,6 +132,7 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
 
     timeout: seconds allowed for each request to a peer; on_step: told of each network fetched."""
     fetched: dict[str, list[_Fetched | NetworkOutcome]] = {}
+    named: dict[str, set[str]] = {}
     failed: dict[str, str] = {}
     for peer in sorted(peers, key=lambda peer: peer.name):
         remaining = timeout if deadline is None else min(timeout, deadline - time.monotonic())
@@ -143,7 +145,7 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
             failed[peer.name] = f"not harvested: {problem}; register the peer again with its own --uri-space"
             continue
         try:
-            fetched[peer.name] = _fetch_peer(store, graphs, peer, remaining, on_step)
+            fetched[peer.name], named[peer.name] = _fetch_peer(store, graphs, peer, remaining, on_step)
         except (PeerUnavailable, UsageError, ValueError) as exc:
             failed[peer.name] = getattr(exc, "message", str(exc))
             continue
@@ -154,12 +156,41 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
     settled = _settle(copies, validator, graphs, store)
     stored = {id(copy): _stored(store, graphs, copy, *settled[id(copy)]) for copy in copies}
     _release_unstored(store, graphs, copies, settled, stored)
+    withdrawn = {name: tuple(NetworkOutcome(network, graphs.peer(name, network), True, withdrawn=True)
+                             for network in drop_copies(store, graphs, name, keep=named[name]))
+                 for name in sorted(fetched)}
     outcomes = tuple(PeerOutcome(peer.name, error=failed[peer.name]) if peer.name in failed else
                      PeerOutcome(peer.name, tuple(stored[id(item)] if isinstance(item, _Fetched) else item
-                                                  for item in fetched[peer.name])) for peer in peers)
+                                                  for item in fetched[peer.name]) + withdrawn[peer.name])
+                     for peer in peers)
     if any(network.changed for outcome in outcomes for network in outcome.networks):
         recompute_identity(store, graphs)
     return outcomes
+
+
+def drop_copies(store: Store, graphs: Graphs, name: str, keep: Collection[str] = ()) -> list[str]:
+    """Drop the peer's copies of networks but those of `keep` (its listing's), with their records; take back what
+    the peer owned by record that none of its copies left holds. The networks whose copies were dropped."""
+    prefix = graphs.peer(name, "")
+    held = [g[len(prefix):] for g in store.graph_names() if g.startswith(prefix)]
+    dropped = sorted(n for n in held if n not in keep)
+    if not dropped:
+        return []
+    copies = [graphs.peer(name, n) for n in dropped]
+
+    def subjects(names: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for copy in names:
+            found.update(ownership.key(graphs, _owner(t)) for t in store.graph_triples(copy))
+        return found
+
+    gone = subjects(copies) - subjects([graphs.peer(name, n) for n in held if n in keep])
+    store.update(" ;\n".join(f"DROP SILENT GRAPH {iri(copy)} ;\n"
+                             f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(copy)} ?p ?o }} }}"
+                             for copy in copies), written=Written(graphs=copies, subjects=copies))
+    release_claims(store, graphs, name, sorted(gone))
+    recompute_identity(store, graphs)
+    return dropped
 
 
 def _release_unstored(store: Store, graphs: Graphs, copies: Sequence[_Fetched],
@@ -180,15 +211,17 @@ def _release_unstored(store: Store, graphs: Graphs, copies: Sequence[_Fetched],
 
 
 def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
-                on_step: OnStep) -> list[_Fetched | NetworkOutcome]:
-    """The peer's changed network graphs, read (unchanged ones and those refused: their outcomes)."""
+                on_step: OnStep) -> tuple[list[_Fetched | NetworkOutcome], set[str]]:
+    """The peer's changed network graphs, read (unchanged ones and those refused: their outcomes); and the networks
+    its listing names."""
     if not peer.dumps:
         raise UsageError(f"peer {peer.name} has no dumps address (peer add --dumps URL)",
                          fr=f"le pair {peer.name} n'a pas d'adresse d'exports (peer add --dumps URL)")
     check_slug(peer.name, PEER_NAME)
-    entries = _entries(peer, _listing(peer, _get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0]))
+    listing = _listing(peer, _get(peer, _join(peer.dumps, ""), "application/json", None, timeout)[0])
+    entries = _entries(peer, listing)
     return [entry if isinstance(entry, NetworkOutcome) else _safely(store, graphs, peer, entry, timeout)
-            for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1)]
+            for entry in counted(entries, on_step, peer.name, len(entries), "networks", every=1)], _named(listing)
 
 
 def _listing(peer: Peer, body: bytes | None) -> object:
@@ -201,6 +234,13 @@ def _listing(peer: Peer, body: bytes | None) -> object:
         raise ValueError(f"peer {peer.name}'s dump listing nests too deep to be read") from None
     except ValueError:  # json's own words name neither the peer nor what was read
         raise ValueError(f"peer {peer.name}'s dump listing is not JSON (UTF-8)") from None
+
+
+def _named(listing: object) -> set[str]:
+    """The networks a peer's listing names, whatever their dumps' formats (a copy of any other is dropped)."""
+    dumps = listing.get("dumps", []) if isinstance(listing, dict) else []
+    return {e["network"] for e in dumps if isinstance(e, dict) and isinstance(e.get("network"), str)} \
+        if isinstance(dumps, list) else set()
 
 
 def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcome]:

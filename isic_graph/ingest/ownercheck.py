@@ -308,6 +308,16 @@ def release_claims(store: Store, graphs: Graphs, name: str, iris: Sequence[str])
     store.update(" ;\n".join(operations), written=Written(subjects=records))
 
 
+def forget_claims(store: Store, graphs: Graphs, name: str) -> None:
+    """Take back every record of the peer (what it published here, the harvests that recorded it, its URI space):
+    it is no longer registered."""
+    own, agent = sparql_iri(graphs.ownership), sparql_iri(peer(graphs, name).agent)
+    its = f"{{ ?r <{ATTRIBUTED}> {agent} }} UNION {{ ?r <{PROV}wasAssociatedWith> {agent} }}"
+    records = [row["r"].value for row in store.select(f"SELECT DISTINCT ?r WHERE {{ GRAPH {own} {{ {its} }} }}").rows]
+    store.update(f"DELETE {{ GRAPH {own} {{ ?r ?p ?o }} }} WHERE {{ GRAPH {own} {{ {its} ?r ?p ?o }} }} ;\n"
+                 f"{space_update(graphs, name, None)}", written=Written(subjects=[*records, peer(graphs, name).agent]))
+
+
 def _matching(store: Store, graphs: Graphs, references: list[tuple[str, Owner, Triple]]) -> set[Triple]:
     """The reference rows stated in a graph of their subject's owner, exactly: the same IRI, or the same
     literal (its text, language tag and datatype; "Victim network"@x-hacked is not "Victim network"@en, a
@@ -449,4 +459,4 @@ CITING = {"en": "To name it without describing it, give only its type, its name 
                 "code INSEE) tels qu'ils sont enregistrés."}
 
 
-__all__ = ["Kept", "check_batch", "keep_owned", "record_claims", "release_claims"]
+__all__ = ["Kept", "check_batch", "forget_claims", "keep_owned", "record_claims", "release_claims"]

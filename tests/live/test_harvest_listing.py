@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from click.testing import CliRunner
 
 from isic_graph.admin.bootstrap import init_store
+from isic_graph.cli import main
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import NetworkOutcome, harvest
 from isic_graph.federation.peers import Peer, PeerRegistry
@@ -26,7 +28,7 @@ from isic_graph.ingest.ingestion import ingest
 from isic_graph.rdf.formats import format_named
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.validator import Validator
-from tests.live.test_harvest_dependents import GRAPHS, ID, dump
+from tests.live.test_harvest_dependents import BASE, GRAPHS, ID, dump
 from tests.support.live import PeerServer
 
 ATTRIBUTED = "http://www.w3.org/ns/prov#wasAttributedTo"
@@ -145,3 +147,50 @@ def test_a_failed_harvest_records_no_owner(site: Site, tmp_path: Path, validator
     assert found == [] and "500" in error[0]  # the peer failed: its last copies kept, none made
     assert GRAPHS.peer("south", "fcsf") not in store.graph_names()
     assert ownership.owner_of(store, GRAPHS, PROJECT) is None
+
+
+def test_a_network_the_listing_no_longer_names_has_its_copy_dropped(site: Site, tmp_path: Path,
+                                                                     validator: Validator) -> None:
+    server, served = site
+    store, found = outcomes(site, tmp_path, validator, [entry("fcsf"), entry("other")])
+    assert {n.network for n in found if n.changed} == {"fcsf", "other"}
+    peer = PeerRegistry(tmp_path / "peers.json").get("south")
+    served["listing"] = [entry("other"), entry("fcsf", "application/ld+json")]  # still named: kept
+    assert not [n for n in harvest(store, validator, GRAPHS, peer).networks if n.withdrawn]
+    served["listing"] = [entry("other")]
+    said = {n.network: n for n in harvest(store, validator, GRAPHS, peer).networks}
+    assert said["fcsf"].withdrawn and said["fcsf"].changed and not said["other"].withdrawn
+    assert GRAPHS.peer("south", "fcsf") not in store.graph_names()
+    assert store.select(f"SELECT ?p WHERE {{ GRAPH <{GRAPHS.metadata}> {{ <{GRAPHS.peer('south', 'fcsf')}> ?p ?o }} "
+                        "}").rows == ()
+    # what only that copy held is nobody's now; what the peer's other copy holds stays its own
+    assert store.query(f"ASK {{ GRAPH <{GRAPHS.peer('south', 'other')}> {{ <{PROJECT}> ?p ?o }} }}") is True
+    assert ownership.owner_of(store, GRAPHS, PROJECT) == ownership.peer(GRAPHS, "south")
+    served["listing"] = []
+    said = {n.network: n for n in harvest(store, validator, GRAPHS, peer).networks}
+    assert said["other"].withdrawn and not [g for g in store.graph_names() if g.startswith(GRAPHS.peer_prefix)]
+    assert ownership.owner_of(store, GRAPHS, PROJECT) is None
+    assert store.query(f"ASK {{ <{PROJECT}> ?p ?o }}") is False  # nor in the default graph queries read
+
+
+def test_removing_a_peer_drops_its_copies_and_what_it_owned(site: Site, tmp_path: Path, validator: Validator) -> None:
+    server, served = site
+    served["listing"] = [entry("fcsf")]
+    registry = PeerRegistry(tmp_path / "peers.json")
+    peer = register(registry, "south", f"{server.url}/sparql", f"{server.url}/dumps/", allow_private=True,
+                    uri_space=ID)
+    with EmbeddedStore(tmp_path / "store") as store:
+        init_store(store, GRAPHS)
+        assert harvest(store, validator, GRAPHS, peer).networks[0].changed
+    env = {"ISIC_BASE_IRI": BASE, "ISIC_STORE": str(tmp_path / "store"), "ISIC_PEERS": str(registry.path)}
+    removed = CliRunner().invoke(main, ["peer", "remove", "south"], env=env)
+    assert removed.exit_code == 0 and "peer south removed; 1 copies of its networks dropped" in removed.stdout
+    assert registry.list() == []
+    with EmbeddedStore(tmp_path / "store") as store:
+        assert not [g for g in store.graph_names() if g.startswith(GRAPHS.peer_prefix)]
+        assert ownership.owner_of(store, GRAPHS, PROJECT) is None
+        agent = ownership.peer(GRAPHS, "south").agent
+        assert store.select(f"SELECT ?r WHERE {{ GRAPH <{GRAPHS.ownership}> {{ ?r ?p <{agent}> }} }}").rows == ()
+        assert store.select(f"SELECT ?o WHERE {{ GRAPH <{GRAPHS.ownership}> {{ <{agent}> ?p ?o }} }}").rows == ()
+    again = CliRunner().invoke(main, ["peer", "remove", "south"], env=env)
+    assert again.exit_code != 0 and "no peer 'south'" in again.stderr
