@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar, cast
 
-from flask import Response, make_response, request
+from flask import Response, g, make_response, request
 
 from isic_graph.query.cache import key_for
 from isic_graph.web.services import Page, Services, services
@@ -40,11 +40,16 @@ def per_store_version(view: View) -> View:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.is_streamed:
                 return response
+            if g.get("by_accept_language"):  # kept with the page: an answer from here says so too (the hook that
+                response.vary.add("Accept-Language")  # says it runs after this, and a kept page has no view run)
             page = Page(tuple((name, value) for name in KEPT_HEADERS for value in response.headers.getlist(name)),
                         response.get_data())
             s.pages.put(key, page)
-        if still_current(key.etag):
+        if still_current(key.etag):  # with the headers a cache keys and names the page by, as its 200 has them
             answer = Response(status=304)
+            for name, value in page.headers:
+                if name in ("Vary", "Content-Location"):
+                    answer.headers.add(name, value)
         else:
             answer = Response(page.body)
             del answer.headers["Content-Type"]

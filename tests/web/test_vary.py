@@ -32,3 +32,23 @@ def test_a_problem_document_varies_with_accept_and_accept_language(client: Flask
     answer = client.get(path, headers={"Accept": accept})
     assert answer.status_code >= 400
     assert {"Accept", "Accept-Language"} <= set(answer.vary), answer.vary
+
+
+KEPT = ["/", "/maps", "/maps/partnerships.svg", "/thesaurus/actor-type/association", "/id/project/les-incompris",
+        "/sheets/new"]
+
+
+@pytest.mark.parametrize("path", KEPT)
+def test_a_kept_page_a_head_and_a_304_say_what_the_first_answer_says_it_varies_with(client: FlaskClient,
+                                                                                   path: str) -> None:
+    """A page is kept until the next write; asked again (GET or HEAD), it comes from there, where its view, which
+    reads Accept-Language, does not run: those answers, and a 304, carried no Vary at all."""
+    asked = {"Accept-Language": "en", "Accept": "text/html"}
+    first = client.get(path, headers=asked)
+    assert first.status_code == 200 and "Accept-Language" in first.vary, (path, first.vary)
+    again = client.get(path, headers=asked)
+    head = client.head(path, headers=asked)
+    unchanged = client.get(path, headers={**asked, "If-None-Match": first.headers["ETag"]})
+    assert again.data == first.data and unchanged.status_code == 304
+    for answer in (again, head, unchanged):
+        assert set(answer.vary) == set(first.vary), (path, answer.status_code, answer.vary)
