@@ -6,6 +6,7 @@ import time
 
 from flask import Blueprint, Response, render_template, request
 from pyoxigraph import serialize
+from werkzeug.datastructures import MIMEAccept
 
 from isic_graph.errors import (
     MethodNotAllowed,
@@ -212,16 +213,20 @@ def answer_type(form: str) -> str:
                             fr=f"la réponse d'une requête {form} n'existe pas en {named[0]!r} ; elle existe en "
                                + ", ".join(offers))
     accept = request.headers.get("Accept", "").strip()
-    types = [t for t in offers if "/" in t]
+    types = list(dict.fromkeys(f.media_type for f in offers.values()))  # each format once, by its media type
     if not accept:
-        return offers[types[0]].media_type
-    best = accepted().best_match(types)
+        return types[0]
+    # another media type clients send for a format (`application/json`, `text/javascript`) asks for it when named
+    # as such; a range (`text/*`, `application/*`) matches the formats' own types alone, never such an alias
+    ranges = [(value.lower(), quality) for value, quality in accepted()]
+    best = MIMEAccept([(offers[value].media_type if value in offers and "*" not in value else value, quality)
+                       for value, quality in ranges]).best_match(types)
     if best is None:
         raise NotAcceptable(f"no format of a {form} query's answer matches Accept: {accept}; it is available as "
                             + ", ".join(available(form)),
                             fr=f"aucun format de la réponse d'une requête {form} ne répond à Accept: {accept} ; elle "
                                "existe en " + ", ".join(available(form)))
-    return offers[best].media_type
+    return best
 
 
 def available(form: str | None) -> list[str]:
