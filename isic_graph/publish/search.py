@@ -42,7 +42,7 @@ TEXTS = (f"{DCTERMS}description", f"{ISIC}genesis", f"{ISIC}modalities", f"{ISIC
 FACETS = ("network", "theme", "category", "phase")
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 32
-INDEX_VERSION = "3"  # what is indexed and how texts are cut into stems: an index made another way is made again
+INDEX_VERSION = "4"  # what is indexed and how texts are cut into stems: an index made another way is made again
 ROLE_CONCEPTS = tuple(f"{ISIC}{name}" for name in ("profession", "function", "roleStatus", "roleType", "stance"))
 LABELS = tuple(f"{SKOS}{name}" for name in ("prefLabel", "altLabel", "hiddenLabel"))
 Label = tuple[str, ...]  # a label's words
@@ -350,7 +350,8 @@ def _read_graph(store: Store, graph: str, thesauri: str
     for subject, kind in sorted(kinds.items()):
         text = sorted(set(texts.get(subject, [])))
         title = min(titles.get(subject) or text or [(True, subject)])[1]
-        documents.append((subject, kind, title[:300], "\n".join(t for _, t in text)))
+        others = sorted({t for _, t in titles.get(subject, []) if t != title})  # its titles in other languages:
+        documents.append((subject, kind, title[:300], "\n".join([*others, *(t for _, t in text)])))  # found too
     facet_rows = store.select(f"""SELECT DISTINCT ?s ?facet ?value WHERE {{
         GRAPH {sparql_terms.iri(graph)} {{ ?s a ?kind }} VALUES ?kind {{ {_values(KINDS)} }}
         OPTIONAL {{ ?s <{ISIC}learnedFrom> ?lessonProject }}

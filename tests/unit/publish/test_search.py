@@ -68,6 +68,13 @@ def test_every_word_must_match_and_titles_weigh_more(index: SearchIndex) -> None
     assert "vacances" in holidays.hits[0].title.lower()  # in the title: ranked before mentions in the text
 
 
+@pytest.mark.parametrize("words", ["poverty", "warm", "tenants collective"])
+def test_a_resource_is_found_by_its_title_in_another_language(index: SearchIndex, words: str) -> None:
+    """A project titled in French and in English: its English title's words find it (only the French one was read)."""
+    hits = [hit for hit in index.search(words).hits if hit.iri == f"{BASE}id/project/precarite-energetique-roubaix"]
+    assert hits and not hits[0].title.startswith("At home")  # shown by its French title
+
+
 def test_facets_count_the_hits_and_filter_them(index: SearchIndex) -> None:
     everything = index.search("locataires")
     assert everything.facets["network"] and sum(everything.facets["category"].values()) <= everything.total
