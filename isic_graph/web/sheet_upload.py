@@ -33,7 +33,7 @@ from isic_graph.web.lifecycle import refused
 from isic_graph.web.negotiation import language
 from isic_graph.web.origin import from_own_page
 from isic_graph.web.parameters import form_value
-from isic_graph.web.problems import FRENCH
+from isic_graph.web.problems import FRENCH, wants_html
 from isic_graph.web.services import services
 from isic_graph.web.sheets import UI
 from isic_graph.web.uploads import uploaded_documents
@@ -173,7 +173,7 @@ def current_workbook() -> Response:
 
 
 def _current() -> tuple[str, dict[str, list[list[str]]]] | Response:
-    """The asked network's name and rows, or the page with the refusal."""
+    """The asked network's name and rows, or the page with the refusal (a problem document, for a program)."""
     s, lang = services(), language()
     name = request.args.get("network", "").strip()
     try:
@@ -181,6 +181,8 @@ def _current() -> tuple[str, dict[str, list[list[str]]]] | Response:
             raise UsageError("say which network: ?network=…", fr="indiquez le réseau : ?network=…")
         return name, network_rows(s.store, s.graphs, name)
     except IsicError as exc:
+        if not wants_html():
+            raise
         return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status,
                        network=name)
 

@@ -50,10 +50,14 @@ def test_a_sheet_holding_a_longer_text_is_not_downloaded_cut(client: FlaskClient
     stored = client.post(f"/api/networks/{NETWORK}/sheets", data=turtle, content_type="text/turtle",
                          headers=bearer(token))
     assert stored.status_code in (200, 201), stored.get_data(as_text=True)[:2000]
-    answer = client.get(path, query_string={"network": NETWORK}, headers={"Accept-Language": lang})
+    answer = client.get(path, query_string={"network": NETWORK},
+                        headers={"Accept-Language": lang, "Accept": "text/html,*/*;q=0.8"})  # a browser: a page
     assert answer.mimetype == "text/html", (answer.status_code, answer.mimetype, len(answer.data))
     text = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 422 and "lessons.csv" in text and words in text, text[:2000]
+    problem = client.get(path, query_string={"network": NETWORK}, headers={"Accept-Language": lang})  # a program
+    assert problem.status_code == 422 and problem.mimetype == "application/problem+json"
+    assert "lessons.csv" in problem.json["detail"] and words in problem.json["detail"], problem.json
 
 
 def test_a_csv_cell_longer_than_a_workbook_cell_is_refused(client: FlaskClient, token: str, seen: Watched) -> None:
@@ -104,3 +108,15 @@ def test_a_csv_cell_of_emoji_past_the_limit_in_utf16_units_is_refused(client: Fl
     answer = client.post(f"/api/networks/{NETWORK}/sheets", data={"files": [(io.BytesIO(lessons), "lessons.csv")]},
                          content_type="multipart/form-data", headers={**bearer(token), "Accept-Language": "fr"})
     assert answer.status_code == 413 and "la cellule a 32768 caractères" in answer.get_json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/sheets/current.xlsx", "/sheets/current.zip"])
+@pytest.mark.parametrize(("query", "status"), [({"network": "nulle-part"}, 404), ({}, 400)])
+def test_a_program_asking_for_a_sheet_that_cannot_be_given_gets_a_problem_document(
+        client: FlaskClient, path: str, query: dict[str, str], status: int) -> None:
+    for accept in ("application/json", "*/*", "application/problem+json"):
+        answer = client.get(path, query_string=query, headers={"Accept": accept, "Accept-Language": "fr"})
+        assert answer.status_code == status and answer.mimetype == "application/problem+json", (accept, answer.mimetype)
+        assert answer.json["status"] == status and answer.json["detail"]
+    page = client.get(path, query_string=query, headers={"Accept": "text/html"})
+    assert page.status_code == status and page.mimetype == "text/html"

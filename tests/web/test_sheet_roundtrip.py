@@ -248,7 +248,8 @@ def test_every_refusal_shows_on_the_page_in_its_language(client: FlaskClient, to
     assert html.count("colonne manquante") == 1
     status, html = upload(client, token, {"lessons.csv": lessons}, "en")
     assert status == 422 and "missing column" in html
-    answer = client.get("/sheets/current.xlsx", query_string={"network": "action-sociale-53", "lang": "fr"})
+    answer = client.get("/sheets/current.xlsx", query_string={"network": "action-sociale-53", "lang": "fr"},
+                        headers={"Accept": "text/html"})  # the page's download link, followed by a browser
     text = answer.get_data(as_text=True)
     assert answer.status_code == 404 and "aucun réseau" in text and "action-sociale-35" in text
     assert "<details>" in text
