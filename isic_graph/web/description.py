@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
+from isic_graph.publish.catalog import stable_node
 from isic_graph.rdf.formats import ANSWER, formats_for
 from isic_graph.rdf.namespaces import RDF_TYPE, SD, W3C_FORMATS, Graphs
 
@@ -11,7 +12,7 @@ RESULT_FORMATS = tuple(f.w3c for f in formats_for(ANSWER) if f.w3c)
 
 
 def service_description(endpoint: str, graphs: Graphs) -> list[Triple]:
-    service, dataset = BlankNode(), BlankNode()
+    service, dataset = stable_node("service", endpoint), stable_node("dataset", endpoint)
 
     def t(s: NamedNode | BlankNode, p: str, o: NamedNode | BlankNode) -> Triple:
         return Triple(s, NamedNode(p), o)
@@ -26,6 +27,6 @@ def service_description(endpoint: str, graphs: Graphs) -> list[Triple]:
     ]
     out += [t(service, SD + "resultFormat", NamedNode(W3C_FORMATS + f)) for f in RESULT_FORMATS]
     for graph in (graphs.ontology, graphs.thesauri, graphs.metadata):
-        named = BlankNode()
+        named = stable_node("graph", graph)
         out += [t(dataset, SD + "namedGraph", named), t(named, SD + "name", NamedNode(graph))]
     return out

@@ -98,3 +98,16 @@ def test_the_home_page_links_dumps_and_metadata(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     assert 'href="/dumps/"' in page and 'href="/.well-known/void"' in page
     assert f"<code>{BASE}dumps/</code>" in page
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/catalog", "/sparql"])
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "application/n-triples"])
+def test_a_description_is_the_same_document_each_time_and_head_gives_its_length(
+        client: FlaskClient, path: str, accept: str) -> None:
+    """Its blank nodes (a class partition, an extent, the service) were named anew at each request: two downloads
+    differed where nothing changed, and HEAD's Content-Length was not GET's."""
+    first, second = (client.get(path, headers={"Accept": accept}) for _ in range(2))
+    head = client.head(path, headers={"Accept": accept})
+    assert first.status_code == second.status_code == head.status_code == 200
+    assert first.mimetype == accept and first.data == second.data
+    assert head.headers["Content-Length"] == str(len(first.data))
