@@ -314,7 +314,10 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     owned, foreign, claimed = keep_owned(store, graphs, peer.name, peer.uri_space, read)  # what the peer owns
     personal = {iri: kinds for iri in {_owner(t) for t in owned} if (kinds := personal_data_in_iri(iri))}
     reasons = {masked(kinds): "its IRI holds personal data" for kinds in personal.values()}
+    kept_of = {_owner(t) for t in owned}  # a resource of the peer's some of whose statements were left out: kept
     reasons |= {masked(kinds) if (kinds := personal_data_in_iri(iri)) else iri:
+                "some of its statements were left out (a link to another's resource, or a term of a vocabulary "
+                "spelt otherwise); the rest is kept" if iri in kept_of else
                 "another's resource: a harvest keeps only what the peer owns" for iri in foreign}
     # a resource of a class no shape checks, or given another resource as a class or a property: left out, as new
     # data is refused

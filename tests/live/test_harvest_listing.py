@@ -194,3 +194,17 @@ def test_removing_a_peer_drops_its_copies_and_what_it_owned(site: Site, tmp_path
         assert store.select(f"SELECT ?o WHERE {{ GRAPH <{GRAPHS.ownership}> {{ <{agent}> ?p ?o }} }}").rows == ()
     again = CliRunner().invoke(main, ["peer", "remove", "south"], env=env)
     assert again.exit_code != 0 and "no peer 'south'" in again.stderr
+
+
+def test_a_resource_of_the_peer_with_a_statement_left_out_is_kept_and_said_so(site: Site, tmp_path: Path,
+                                                                              validator: Validator) -> None:
+    """Its link to a resource of this instance is left out; the outcome said the whole resource was, as another's."""
+    server, served = site
+    link = f"<{PROJECT}> <http://www.w3.org/2002/07/owl#sameAs> <{ID}organisation/ours> .\n".encode()
+    served["/dumps/network/linked.ttl"] = served["/dumps/network/fcsf.ttl"] + b"\n" + link
+    store, found = outcomes(site, tmp_path, validator, [entry("fcsf", url="/dumps/network/linked.ttl")], local="here")
+    [outcome] = found
+    assert outcome.reasons[PROJECT].startswith("some of its statements were left out"), outcome.reasons[PROJECT]
+    copy = GRAPHS.peer("south", "fcsf")
+    assert store.query(f"ASK {{ GRAPH <{copy}> {{ <{PROJECT}> ?p ?o }} }}") is True
+    assert store.query(f"ASK {{ GRAPH <{copy}> {{ <{PROJECT}> <http://www.w3.org/2002/07/owl#sameAs> ?o }} }}") is False
