@@ -8,7 +8,7 @@ import click
 
 from isic_graph.cli.context import Context, chosen_language, fail, progress, run, store_if_available
 from isic_graph.cli.progress import Display
-from isic_graph.errors import SpaceOverlap
+from isic_graph.errors import SpaceOverlap, UsageError
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import drop_copies, harvest_peers
 from isic_graph.federation.peers import Peer, PeerRegistry
@@ -42,7 +42,7 @@ def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_priv
                             allow_private or bool(known and known.allow_private),
                             uri_space if uri_space is not None or known is None else known.uri_space,
                             base=obj.settings.base_iri)
-        except SpaceOverlap as exc:  # the operator's to fix, as a wrong option is
+        except (SpaceOverlap, UsageError) as exc:  # the operator's to fix, as a wrong option is: exit 2
             fail(exc.text(chosen_language(None) or "en"), 2)
 
     peer = run(registered)

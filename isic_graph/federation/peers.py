@@ -27,11 +27,13 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from isic_graph.errors import NotFound, SpaceOverlap, UsageError
 from isic_graph.federation.address import registrable
 from isic_graph.rdf.iris import in_space, lookalike_key, scheme_blind, space_key, spaces_overlap
 from isic_graph.rdf.namespaces import PEER_NAME, PREFIXES, VOCABULARY, check_slug
+from isic_graph.sparql.terms import is_iri
 from isic_graph.store.jsonfile import read_entries, write_entries
 
 
@@ -61,13 +63,16 @@ class PeerRegistry:
         check_slug(name, PEER_NAME)
         sparql = registrable(sparql, allow_private).url
         dumps = registrable(dumps, allow_private).url if dumps is not None else None
-        if uri_space is not None and not uri_space.startswith(("http://", "https://", "urn:")):
-            raise UsageError(f"the URI space {uri_space!r} is not an absolute IRI",
+        not_iri = UsageError(f"the URI space {uri_space!r} is not an absolute IRI",
                              fr=f"l'espace d'IRI {uri_space!r} n'est pas une IRI absolue (http://, https:// ou urn:)")
+        if uri_space is not None and not uri_space.lower().startswith(("http://", "https://", "urn:")):
+            raise not_iri
         if uri_space is not None and not re.match(r"(?:https?://[^/?#\s]+|urn:[^:\s]+:)", uri_space, re.IGNORECASE):
             # the peer owns every IRI under it at once: "http://" or "urn:" alone would give it everyone's
             raise UsageError(f"the URI space {uri_space!r} names no host (or URN namespace) of the peer's",
                              fr=f"l'espace d'IRI {uri_space!r} ne nomme aucun hôte (ni espace de noms URN) du pair")
+        if uri_space is not None and (not is_iri(uri_space) or not _port_reads(uri_space)):
+            raise not_iri  # `\`, an empty or a second port: no IRI's (a browser reads `http://h:80\` as `http://h:80/`)
         entries = self._read()
         if uri_space is not None:
             check_space(name, uri_space, base, {other: peer.uri_space for other, peer in entries.items()
@@ -111,6 +116,18 @@ def _space_key(iri: str) -> str:
 def _overlap(one: str, other: str) -> bool:
     """Whether two spaces share an IRI, by whole path segments (iris.in_space, as ownership compares IRIs)."""
     return spaces_overlap(_space_key(one), _space_key(other))
+
+
+def _port_reads(address: str) -> bool:
+    """Whether a web address's authority reads as a host and a port of digits, if any (`h:80:` does not)."""
+    if not address.lower().startswith(("http://", "https://")):
+        return True
+    try:
+        parts = urlsplit(address)
+        parts.port  # noqa: B018  (reading it checks it)
+    except ValueError:
+        return False
+    return not parts.netloc.endswith(":") and bool(parts.hostname)
 
 
 def space_overlap(name: str, uri_space: str, base: str | None, others: Mapping[str, str],

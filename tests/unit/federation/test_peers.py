@@ -108,13 +108,13 @@ def test_the_cli_manages_peers_and_says_what_is_wrong(tmp_path: Path) -> None:
                           env=env)
     assert added.exit_code == 0 and "south registered" in added.output
     refused = runner.invoke(main, ["peer", "add", "meta", "--sparql", "http://169.254.169.254/"], env=env)
-    assert refused.exit_code == 1 and "--allow-private" in refused.output
+    assert refused.exit_code == 2 and "--allow-private" in refused.output  # a usage error, as every refusal of add
     listed = runner.invoke(main, ["peer", "list"], env=env)
     assert listed.output.startswith("south\thttp://127.0.0.1:9/sparql\t-\tsince ")
     assert "\towns what it publishes first" in listed.output  # no VoID to read there, and no dumps to harvest
     unread = runner.invoke(main, ["peer", "add", "north", "--sparql", "http://127.0.0.1:9/sparql", "--dumps",
                                   "http://127.0.0.1:9/dumps/", "--allow-private"], env=env)
-    assert unread.exit_code == 1 and "--uri-space" in unread.output
+    assert unread.exit_code == 2 and "--uri-space" in unread.output
     given = runner.invoke(main, ["peer", "add", "north", "--sparql", "http://127.0.0.1:9/sparql", "--dumps",
                                  "http://127.0.0.1:9/dumps/", "--allow-private", "--uri-space",
                                  "https://north.example.org/id/"], env=env)
@@ -221,3 +221,22 @@ def test_a_peer_registered_with_a_vocabulary_namespace_before_the_rule_is_not_ha
     outcome = harvest(store, validator, Graphs(BASE_IRI), peer)
     assert outcome.error is not None and "vocabulary namespace https://w3id.org/isic/" in outcome.error
     assert not outcome.networks and len(store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows) == 0
+
+
+@pytest.mark.parametrize("space", ["HTTP://south.example.org/id/", "Https://South.Example.org/id/"])
+def test_a_uri_space_in_capitals_is_taken(tmp_path: Path, space: str) -> None:
+    """A web address's scheme is read whatever its case: the space was refused as no absolute IRI."""
+    peer = PeerRegistry(tmp_path / "peers.json").add("south", "https://south.example.org/sparql", uri_space=space)
+    assert peer.uri_space == space
+
+
+@pytest.mark.parametrize("space", ["http://127.0.0.1:5401\\", "http://127.0.0.1:5401:/", "http://h.example:80:/id/",
+                                   "http://h.example:8o/id/", "http://:80/id/", "https://h.example\\id/"])
+def test_a_uri_space_that_is_no_iri_is_refused_with_exit_2(tmp_path: Path, space: str) -> None:
+    """A backslash, an empty or second port: no IRI has them, and a browser reads `http://h:5401\\` as `http://h:5401/`
+    (this instance's base, which no peer's space may hold)."""
+    with pytest.raises(UsageError, match="is not an absolute IRI"):
+        PeerRegistry(tmp_path / "peers.json").add("south", "https://south.example.org/sparql", uri_space=space)
+    refused = CliRunner().invoke(main, ["peer", "add", "south", "--sparql", "https://south.example.org/sparql",
+                                        "--uri-space", space], env={"ISIC_PEERS": str(tmp_path / "peers.json")})
+    assert refused.exit_code == 2 and "not an absolute IRI" in refused.stderr
