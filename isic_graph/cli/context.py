@@ -45,6 +45,11 @@ def chosen_language(lang: str | None) -> str | None:
     return current.meta.get("isic_graph.lang") if current is not None else None
 
 
+def said(en: str, fr: str, lang: str | None = None) -> str:
+    """The words in the command's language (--lang, or the one given before every command): French or English."""
+    return fr if chosen_language(lang) == "fr" else en
+
+
 def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
     click.echo(f"erreur : {message}" if chosen_language(lang) == "fr" else f"error: {message}", err=True)
     sys.exit(code)

@@ -12,7 +12,7 @@ from isic_graph.admin.backup import backup, verify
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.admin.reference import load_reference
 from isic_graph.admin.restoration import restore
-from isic_graph.cli.context import LANG, Context, progress, run
+from isic_graph.cli.context import LANG, Context, progress, run, said
 from isic_graph.cli.progress import Display
 from isic_graph.errors import IsicError, RestoreRefused
 from isic_graph.store.swap import check_replaceable, holds_store
@@ -27,7 +27,8 @@ def init_command(obj: Context, samples: bool) -> None:
     def action() -> None:
         with obj.store(create=True) as store:
             init_store(store, obj.graphs, samples=samples, progress=progress)
-            click.echo(f"store ready: {store.count()} triples in {len(store.graph_names())} graphs")
+            click.echo(said(f"store ready: {store.count()} triples in {len(store.graph_names())} graphs",
+                            f"base prête : {store.count()} triplets dans {len(store.graph_names())} graphes"))
     run(action)
 
 
@@ -54,8 +55,10 @@ def backup_command(obj: Context, folder: Path) -> None:
     def action() -> None:
         with obj.store(read_only=True) as store, Display("backup") as show:
             manifest = backup(store, folder, obj.settings.base_iri, show)
-        click.echo(f"backed up {manifest.quads} quads in {len(manifest.graphs)} graphs to {folder} "
-                   f"(sha256 {manifest.sha256})")
+        click.echo(said(f"backed up {manifest.quads} quads in {len(manifest.graphs)} graphs to {folder} "
+                        f"(sha256 {manifest.sha256})",
+                        f"sauvegarde de {manifest.quads} quadruplets dans {len(manifest.graphs)} graphes écrite dans "
+                        f"{folder} (sha256 {manifest.sha256})"))
     run(action)
 
 
@@ -93,10 +96,14 @@ def restore_command(obj: Context, folder: Path, replace: bool, only_conforming: 
             click.echo(f"  - left out: {problem.describe()}", err=True)
         for note in restored.notes:
             click.echo(f"  - {note}", err=True)
-        click.echo(f"restored {restored.quads} quads in {restored.graphs} graphs from {folder}"
-                   + (f"; left out {len(restored.left_out_graphs)} graph(s) that failed their checks: "
-                      + ", ".join(f"<{g}>" if g else "the default graph" for g in restored.left_out_graphs)
-                      if restored.left_out else ""))
+        left = ", ".join(f"<{g}>" if g else said("the default graph", "le graphe par défaut")
+                         for g in restored.left_out_graphs)
+        click.echo(said(f"restored {restored.quads} quads in {restored.graphs} graphs from {folder}"
+                        + (f"; left out {len(restored.left_out_graphs)} graph(s) that failed their checks: {left}"
+                           if restored.left_out else ""),
+                        f"{restored.quads} quadruplets restaurés dans {restored.graphs} graphes depuis {folder}"
+                        + (f" ; {len(restored.left_out_graphs)} graphe(s) laissé(s) de côté, qui ne passent pas "
+                           f"leurs vérifications : {left}" if restored.left_out else "")))
         return bool(restored.left_out)
     if run(action):
         sys.exit(1)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from isic_graph.cli.context import Context, chosen_language, fail, progress, run, store_if_available
+from isic_graph.cli.context import Context, chosen_language, fail, progress, run, said, store_if_available
 from isic_graph.cli.progress import Display
 from isic_graph.errors import SpaceOverlap, UsageError
 from isic_graph.federation.client import register
@@ -46,11 +46,17 @@ def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_priv
             fail(exc.text(chosen_language(None) or "en"), 2)
 
     peer = run(registered)
-    click.echo(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}")
-    later = "the peer owns its URI space from now on; the space is recorded in the store at its first harvest"
-    store = store_if_available(obj, later)
+    click.echo(said(f"peer {peer.name} registered: {peer.sparql}, owning {peer.uri_space or 'what it publishes first'}",
+                    f"pair {peer.name} enregistré : {peer.sparql}, propriétaire de "
+                    f"{peer.uri_space or 'ce qu’il est le premier à publier'}"))
+    later = said("the peer owns its URI space from now on; the space is recorded in the store at its first harvest",
+                 "le pair possède son espace d'IRI dès maintenant ; l'espace est inscrit dans la base à sa première "
+                 "moisson")
+    lang = chosen_language(None)
+    store = store_if_available(obj, later, lang)
     if store is None:
-        progress(f"note: {later}")
+        if not obj.settings.store_url and not (obj.settings.store_path and obj.settings.store_path.is_dir()):
+            progress(said(f"note: {later}", f"note : {later}"))  # else said already, with why the store is not open
         return
     try:
         run(lambda: ownership.record_peer(store, obj.graphs, peer.name, peer.uri_space))
@@ -63,9 +69,11 @@ def peer_add(obj: Context, name: str, sparql: str, dumps: str | None, allow_priv
 def peer_list(obj: Context) -> None:
     """The registered peers: name, SPARQL endpoint, dumps, date, URI space."""
     for peer in run(lambda: PeerRegistry(obj.settings.peers_path).list()):
-        private = "\tprivate address allowed" if peer.allow_private else ""
-        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\tsince {peer.added}"
-                   f"\towns {peer.uri_space or 'what it publishes first'}{private}")
+        private = said("\tprivate address allowed", "\tadresse privée permise") if peer.allow_private else ""
+        click.echo(f"{peer.name}\t{peer.sparql}\t{peer.dumps or '-'}\t"
+                   + said(f"since {peer.added}\towns {peer.uri_space or 'what it publishes first'}",
+                          f"depuis {peer.added}\tpossède {peer.uri_space or 'ce qu’il est le premier à publier'}")
+                   + private)
 
 
 @peer_group.command("remove")
@@ -76,7 +84,9 @@ def peer_remove(obj: Context, name: str) -> None:
     use: its copies are dropped then)."""
     registry = PeerRegistry(obj.settings.peers_path)
     registered = any(p.name == name for p in run(registry.list))
-    store = store_if_available(obj, "its copies stay until `peer remove` runs again on the store")
+    store = store_if_available(obj, said("its copies stay until `peer remove` runs again on the store",
+                                         "ses copies restent jusqu'à ce que `peer remove` soit relancé sur la base"),
+                               chosen_language(None))
     try:
         copies = [g for g in run(store.graph_names) if g.startswith(obj.graphs.peer(name, ""))] if store else []
         if not registered and not copies:
@@ -86,9 +96,10 @@ def peer_remove(obj: Context, name: str) -> None:
         if store is not None:
             dropped = run(lambda: drop_copies(store, obj.graphs, name))
             run(lambda: forget_claims(store, obj.graphs, name))
-            click.echo(f"peer {name} removed; {len(dropped)} copies of its networks dropped")
+            click.echo(said(f"peer {name} removed; {len(dropped)} copies of its networks dropped",
+                            f"pair {name} retiré ; {len(dropped)} copie(s) de ses réseaux supprimée(s)"))
         else:
-            click.echo(f"peer {name} removed")
+            click.echo(said(f"peer {name} removed", f"pair {name} retiré"))
     finally:
         if store is not None:
             store.close()
@@ -111,13 +122,19 @@ def harvest_command(obj: Context, peer: str | None) -> None:
             for outcome in outcomes:
                 if outcome.error:
                     failed = True
-                    click.echo(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}", err=True)
+                    click.echo(said(f"{outcome.peer}: not harvested, last copies kept: {outcome.error}",
+                                    f"{outcome.peer} : non moissonné, dernières copies gardées (en anglais : "
+                                    f"{outcome.error})"), err=True)
                 for n in outcome.networks:
                     failed = failed or n.error is not None
-                    state = ("no longer listed by the peer: its copy dropped" if n.withdrawn else
-                             f"error, last copy kept: {n.error}" if n.error else
-                             f"{n.triples} triples" + (f", {len(n.skipped)} resource(s) left out" if n.skipped
-                                                       else "") if n.changed else "unchanged")
+                    state = (said("no longer listed by the peer: its copy dropped",
+                                  "plus listé par le pair : sa copie est supprimée") if n.withdrawn else
+                             said(f"error, not copied: {n.error}", f"erreur, non copié (en anglais : {n.error})")
+                             if n.error else
+                             said(f"{n.triples} triples", f"{n.triples} triplets")
+                             + (said(f", {len(n.skipped)} resource(s) left out",
+                                     f", {len(n.skipped)} ressource(s) laissée(s) de côté") if n.skipped else "")
+                             if n.changed else said("unchanged", "inchangé"))
                     click.echo(f"{outcome.peer}/{n.network}\t{state}")
         return failed
     if run(action):
