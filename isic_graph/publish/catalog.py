@@ -66,8 +66,9 @@ class Summary:
     edition: int | None = None  # of the model, the store's (None: the software's)
 
 
-def summarize(store: Store, graphs: Graphs) -> Summary:
-    """Count triples per graph and instances per class (whole store and per network), read titles and licences."""
+def summarize(store: Store, graphs: Graphs, written: datetime.datetime | None = None) -> Summary:
+    """Count triples per graph and instances per class (whole store and per network), read titles and licences;
+    `written`: when the store was last written, if known (see dumps.listing)."""
     counts = {r["g"].value: int(r["n"].value) for r in store.select(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows}
     per_graph: dict[str, list[tuple[str, int]]] = {}
@@ -85,7 +86,7 @@ def summarize(store: Store, graphs: Graphs) -> Summary:
         n.slug, n.graph, graphs.network_resource(n.slug), tuple(titles.get(n.slug, ())),
         licenses.get(n.slug, DEFAULT_LICENSE), n.modified, counts.get(n.graph, 0), tuple(per_graph.get(n.graph, ())))
         for n in nets)
-    latest = max((n.modified for n in nets if n.modified), default=None)
+    latest = dumps.last_change(nets, written)
     distinct = store.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
                             "GRAPH ?g { ?s ?p ?o } } }")
     return Summary(networks, int(distinct.rows[0]["n"].value), sum(counts.values()), latest, classes,

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from isic_graph import __version__
 from isic_graph.errors import NotFound
@@ -107,14 +107,20 @@ def networks(store: Store, graphs: Graphs) -> list[NetworkGraph]:
     return found
 
 
-def listing(store: Store, graphs: Graphs) -> list[Entry]:
-    """Every dump file, the whole store's first."""
+def listing(store: Store, graphs: Graphs, written: datetime.datetime | None = None) -> list[Entry]:
+    """Every dump file, the whole store's first: dated by its latest network's date, or by its last write when
+    known and later (`written`: an administrator's write of reference data moves no network's date)."""
     nets = networks(store, graphs)
-    latest = max((n.modified for n in nets if n.modified), default=None)
+    latest = last_change(nets, written)
     entries = [Entry(whole_store(), latest)]
     for net in nets:
         entries += [Entry(file, net.modified) for file in network_files(net.slug)]
     return entries
+
+
+def last_change(nets: Sequence[NetworkGraph], written: datetime.datetime | None) -> datetime.datetime | None:
+    """When the whole store last changed, as far as is known: its latest network's date, or its last write's."""
+    return max((d for d in (*(n.modified for n in nets), written) if d is not None), default=None)
 
 
 def version(store: Store, graphs: Graphs, file: DumpFile) -> Version:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -19,6 +20,13 @@ class StoreVersion:
             return "0"
         except OSError:
             return "unknown"
+
+    def written_at(self) -> datetime.datetime | None:
+        """When the last write was counted (None before any): a date for what holds the whole store."""
+        try:
+            return datetime.datetime.fromtimestamp(self.path.stat().st_mtime, datetime.timezone.utc)
+        except OSError:
+            return None
 
     def bump(self) -> None:
         """Count one more write (the caller holds the write lock)."""

@@ -36,7 +36,8 @@ def index() -> Response:
     s = services()
     edition = editions.store_edition(s.store, s.graphs)  # what a harvester migrates a copy from (none said: 1)
     conforms_to = editions.edition_iri(edition or editions.software_edition())
-    entries = [{**_describe(entry), "conforms_to": conforms_to} for entry in dumps.listing(s.store, s.graphs)]
+    written = s.store.version.written_at() if s.store.version else None  # the last write, reference data's too
+    entries = [{**_describe(entry), "conforms_to": conforms_to} for entry in dumps.listing(s.store, s.graphs, written)]
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:

@@ -38,7 +38,7 @@ def description() -> Response:
     """The same document at both addresses: a dcat:Catalog whose datasets are void:Datasets."""
     best = negotiate([*MEDIA_TYPES, HTML])
     s = services()
-    summary = summarize(s.store, s.graphs)
+    summary = summarize(s.store, s.graphs, s.store.version.written_at() if s.store.version else None)
     if best == HTML:
         lang = language()
         page = render_template("catalog.html", lang=lang, words=WORDS[lang], other=switch(lang), summary=summary,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import gzip
 
 import pytest
 from flask.testing import FlaskClient
+from pyoxigraph import RdfFormat
 
 from isic_graph.config import Settings
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import ingest
 from isic_graph.publish.export import export_stream
-from isic_graph.rdf.namespaces import Graphs
+from isic_graph.rdf.namespaces import DCTERMS, RDF_TYPE, VOID, Graphs
 from isic_graph.store.engine import Engine, free_port
 from isic_graph.store.remote import BLOCK, RemoteStore
 from isic_graph.validation.validator import Validator
@@ -19,6 +21,7 @@ from isic_graph.web import create_app
 from tests.conftest import ADMIN, bearer
 from tests.support import paths
 from tests.unit.publish.test_dumps import canonical, reload
+from tests.web.test_metadata import objects, quads
 
 BASE = "http://localhost:5000/"
 GRAPHS = Graphs(BASE)
@@ -179,3 +182,26 @@ def test_if_match_holds_with_the_current_etag_or_star_and_fails_412_otherwise_ne
                 assert answer.json is not None and answer.json["code"] == "precondition-failed"
         both = client.open(path, method=method, headers={"If-Match": etag, "If-None-Match": etag})
         assert both.status_code == 304
+
+
+def test_the_listing_and_the_catalogue_date_the_whole_store_by_its_last_write(client: FlaskClient) -> None:
+    """An administrator's write to reference data moves no network's date: the listing and the catalogue kept the
+    last network write's date for the whole store, and a client polling them missed the change."""
+    def dates() -> tuple[datetime.datetime, datetime.datetime]:
+        listed = client.get("/dumps/", headers={"Accept": "application/json"}).json["dumps"]
+        whole = next(e["modified"] for e in listed if e["url"].endswith("/dumps/isic-graph.nq.gz"))
+        found = quads(client.get("/catalog", headers={"Accept": "text/turtle"}).data, RdfFormat.TURTLE)
+        datasets = {q.subject.value for q in found
+                    if q.predicate.value == RDF_TYPE and q.object.value == VOID + "Dataset"}
+        [store] = [d for d in datasets if not objects(found, DCTERMS + "identifier", d)]  # the networks' have one
+        stated = objects(found, DCTERMS + "modified", store)
+        assert len(stated) == 1, (store, stated)
+        return datetime.datetime.fromisoformat(whole), datetime.datetime.fromisoformat(stated[0])
+
+    before = dates()
+    written = client.post("/update", headers=bearer(ADMIN),
+                          data={"update": 'INSERT DATA { GRAPH <urn:x:reference> { <urn:x:s> <urn:x:p> "listed" } }'})
+    assert written.status_code == 204, written.data
+    after = dates()
+    assert after[0] > before[0] and after[1] > before[1] and after[0] == after[1]
+    assert after[0] > datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10)
