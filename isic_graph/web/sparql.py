@@ -208,7 +208,7 @@ def answer_type(form: str) -> str:
             found = offers.get(value.lower()) or offers.get(value.split(";")[0].strip(" \t").lower())
             if found is not None:
                 return found.media_type
-        raise NotAcceptable(f"a {form} query's answer is not available as {named[0]!r}; it is as "
+        raise NotAcceptable(f"{article(form)} {form} query's answer is not available as {named[0]!r}; it is as "
                             + ", ".join(offers),
                             fr=f"la réponse d'une requête {form} n'existe pas en {named[0]!r} ; elle existe en "
                                + ", ".join(offers))
@@ -222,11 +222,16 @@ def answer_type(form: str) -> str:
     best = MIMEAccept([(offers[value].media_type if value in offers and "*" not in value else value, quality)
                        for value, quality in ranges]).best_match(types)
     if best is None:
-        raise NotAcceptable(f"no format of a {form} query's answer matches Accept: {accept}; it is available as "
-                            + ", ".join(available(form)),
+        raise NotAcceptable(f"no format of {article(form)} {form} query's answer matches Accept: {accept}; it is "
+                            "available as " + ", ".join(available(form)),
                             fr=f"aucun format de la réponse d'une requête {form} ne répond à Accept: {accept} ; elle "
                                "existe en " + ", ".join(available(form)))
     return best
+
+
+def article(form: str) -> str:
+    """The English article before a query form's name: "an ASK query", "a SELECT query"."""
+    return "an" if form[:1] in "AEIOU" else "a"
 
 
 def available(form: str | None) -> list[str]:

@@ -31,3 +31,17 @@ def test_a_media_range_gets_an_answer_of_its_type(client: FlaskClient, query: st
 def test_a_range_of_a_type_the_form_has_no_answer_in_is_refused(client: FlaskClient) -> None:
     answer = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "image/*"})
     assert answer.status_code == 406
+
+
+@pytest.mark.parametrize(("query", "name", "media_type"), [(CONSTRUCT, "n-triples", "application/n-triples"),
+                                                           (CONSTRUCT, "N-Triples", "application/n-triples")])
+def test_a_format_named_as_its_spec_names_it_is_served(client: FlaskClient, query: str, name: str,
+                                                       media_type: str) -> None:
+    answer = client.get("/sparql", query_string={"query": query, "format": name})
+    assert answer.status_code == 200 and answer.mimetype == media_type
+
+
+def test_a_refusal_names_an_ask_query_in_english(client: FlaskClient) -> None:
+    answer = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                        headers={"Accept": "image/png", "Accept-Language": "en"})
+    assert answer.status_code == 406 and "an ASK query's answer" in answer.json["detail"]
