@@ -3,6 +3,7 @@ negotiation."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote, urlencode
 
@@ -11,6 +12,7 @@ from pyoxigraph import NamedNode
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.ingest.retraction import WITHDRAWABLE, retraction_of
+from isic_graph.publish.jsonld import frame_document, inline
 from isic_graph.publish.reference import reference
 from isic_graph.rdf.labels import pick
 from isic_graph.rdf.namespaces import RDF_TYPE, THESAURUS
@@ -180,5 +182,15 @@ def shapes(suffix: str | None = None) -> Response:
 @blueprint.get("/context.jsonld")
 def context() -> Response:
     response = Response(artefacts().context, content_type=JSON_LD.content_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.get("/frames/<kind>.jsonld")
+def frame(kind: str) -> Response:
+    """The JSON-LD frame of a main class (ontology/frames/), its context written in: a processor frames a document
+    of this server with it and fetches nothing (the context's w3id IRI is not registered yet)."""
+    response = Response(json.dumps(inline(frame_document(kind)), ensure_ascii=False, indent=2).encode("utf-8"),
+                        content_type=JSON_LD.content_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -449,3 +449,24 @@ def test_links_to_a_resource_are_named_for_what_they_mean(client: FlaskClient) -
     assert "id/ownership/" not in page
     funding = page_text(client, "/id/funding/les-incompris-departement?lang=fr")
     assert re.search(r"<h1>[^<]*3 500,00 €", funding)  # a resource with no name is titled by its key facts
+
+
+@pytest.mark.parametrize("kind", ["project", "lesson", "organisation", "network"])
+def test_a_frame_served_frames_a_dump_in_a_processor_that_fetches_nothing(client: FlaskClient, kind: str) -> None:
+    """The frames named the context by its w3id IRI, which is not registered: the documented use failed."""
+    import pyld.jsonld
+
+    def nothing(url: str, options: object = None) -> None:
+        raise AssertionError(f"fetched {url}")
+
+    served = client.get(f"/frames/{kind}.jsonld")
+    assert served.status_code == 200 and served.mimetype == "application/ld+json"
+    dump = client.get("/dumps/network/anas.jsonld").json
+    framed = pyld.jsonld.frame(dump, served.json, {"documentLoader": nothing})
+    found = framed.get("@graph", [framed])
+    assert found and all(kind.capitalize() in (node.get("type") if isinstance(node.get("type"), list)
+                                               else [node.get("type")]) for node in found), found[:1]
+    if kind == "project":
+        incompris = next(n for n in found if n["id"].endswith("/id/project/les-incompris"))
+        assert incompris["lessons"] and all(isinstance(lesson, dict) for lesson in incompris["lessons"])
+    assert client.get("/frames/nothing.jsonld").status_code == 404
