@@ -12,6 +12,7 @@ from isic_graph.rdf.formats import content_type
 from isic_graph.rdf.namespaces import DCTERMS, PREFIXES, PROV, RDF_TYPE, RDFS, XSD
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.resource_page import names_of
+from isic_graph.web.served import rdf_bytes
 from isic_graph.web.services import services
 from isic_graph.web.wording import moment_text
 
@@ -64,7 +65,7 @@ def gone(record: Retraction, media_type: str | None) -> Response:
     else:
         triples = record_triples(record, base)
         data = serialize(triples, format=RdfFormat.TURTLE, prefixes={p: PREFIXES[p] for p in PREFIXES_SHOWN}) \
-            if chosen == "text/turtle" else serialize(triples, format=RDF_TYPES[chosen])
+            if chosen == "text/turtle" else rdf_bytes(triples, chosen)  # JSON-LD compacted, as every document
         assert data is not None
         response = Response(data, status=410, content_type=content_type(chosen))
     response.headers["Access-Control-Allow-Origin"] = "*"

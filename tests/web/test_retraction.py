@@ -160,6 +160,8 @@ def test_a_withdrawn_project_answers_410_with_its_record(client: FlaskClient, to
     assert body["code"] == "gone" and body["retraction"]["reason"].startswith("Le réseau retire")
     jsonld = client.get("/id/lesson/pe-obstacle-peur-du-bailleur", headers={"Accept": "application/ld+json"})
     assert jsonld.status_code == 410 and "wasInvalidatedBy" in jsonld.text
+    assert isinstance(jsonld.json, dict) and isinstance(jsonld.json["@context"], dict)  # compacted, as every document
+    assert Graph().parse(data=jsonld.text, format="json-ld").isomorphic(record)
 
 
 @pytest.mark.parametrize("resource", [PROJECT, LESSON])
