@@ -18,6 +18,7 @@ from typing import Any, Callable, TypeVar, cast
 
 from flask import Response, g, make_response, request
 
+from isic_graph.errors import PreconditionFailed
 from isic_graph.query.cache import key_for
 from isic_graph.web.services import Page, Services, services
 
@@ -45,6 +46,7 @@ def per_store_version(view: View) -> View:
             page = Page(tuple((name, value) for name in KEPT_HEADERS for value in response.headers.getlist(name)),
                         response.get_data())
             s.pages.put(key, page)
+        check_if_match(key.etag, "page")
         if still_current(key.etag):  # with the headers a cache keys and names the page by, as its 200 has them
             answer = Response(status=304)
             for name, value in page.headers:
@@ -66,6 +68,16 @@ def still_current(etag: str) -> bool:
     """Whether the request's If-None-Match names this (quoted) ETag, compared weakly as RFC 9110 says for it: a
     client (or a proxy) that marks the tag weak, W/"…", still gets its 304."""
     return request.if_none_match.contains_weak(etag.strip('"'))
+
+
+def check_if_match(etag: str, what: str) -> None:
+    """412 when the request's If-Match names no current tag of the answer (RFC 9110, 13.1.1), before any 304."""
+    if "If-Match" in request.headers and not (request.if_match.star_tag
+                                              or request.if_match.is_strong(etag.strip('"'))):
+        said = {"page": ("the page", "la page"), "answer": ("the answer", "la réponse")}[what]
+        raise PreconditionFailed(f"{said[0]} has changed since the ETag given in If-Match was read: read it again",
+                                 fr=f"{said[1]} a changé depuis la lecture de l'ETag donné par If-Match : "
+                                    "relisez-la")
 
 
 def kept_until_a_write(name: str, make: Callable[[], bytes]) -> bytes:

@@ -25,7 +25,7 @@ from isic_graph.rdf.labels import switch
 from isic_graph.sparql.guard import update_not_accepted
 from isic_graph.web import problems
 from isic_graph.web.auth import require_credential
-from isic_graph.web.derived import still_current
+from isic_graph.web.derived import check_if_match, still_current
 from isic_graph.web.description import service_description
 from isic_graph.web.limits import client as client_of
 from isic_graph.web.negotiation import accepted, language, negotiate
@@ -76,8 +76,10 @@ def sparql() -> Response:
         key = key_for(f"{s.store.version.current()}.{s.boot}", checked.text, accept, default_graphs, named_graphs,
                       scope) if s.cache is not None and s.store.version is not None and cacheable(checked, scope) \
             else None
-        if key is not None and request.method in ("GET", "HEAD") and still_current(key.etag):
-            return _not_modified(key.etag)
+        if key is not None and request.method in ("GET", "HEAD"):
+            check_if_match(key.etag, "answer")
+            if still_current(key.etag):
+                return _not_modified(key.etag)
         answer = s.cache.get(key) if s.cache is not None and key is not None else None
         if answer is None:
             if checked.services:

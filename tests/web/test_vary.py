@@ -52,3 +52,16 @@ def test_a_kept_page_a_head_and_a_304_say_what_the_first_answer_says_it_varies_w
     assert again.data == first.data and unchanged.status_code == 304
     for answer in (again, head, unchanged):
         assert set(answer.vary) == set(first.vary), (path, answer.status_code, answer.vary)
+
+
+@pytest.mark.parametrize("path", ["/id/project/les-incompris", "/thesaurus/actor-type/association", "/maps",
+                                  "/sparql?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%201"])
+def test_if_match_naming_another_tag_is_412_and_the_current_one_or_a_star_is_served(client: FlaskClient,
+                                                                                    path: str) -> None:
+    """RFC 9110: a GET whose If-Match names no current tag of the answer fails (412); it was answered 200."""
+    current = client.get(path)
+    assert current.status_code == 200 and current.headers.get("ETag")
+    refused = client.get(path, headers={"If-Match": '"x"', "Accept-Language": "fr"})
+    assert refused.status_code == 412 and "If-Match" in refused.json["detail"]
+    for tag in (current.headers["ETag"], "*"):
+        assert client.get(path, headers={"If-Match": tag}).status_code == 200
