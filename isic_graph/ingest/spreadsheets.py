@@ -311,7 +311,7 @@ def check_extent(doc: Document, limits: DocumentLimits) -> Extent:
         for info in parts:
             if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
                 with archive.open(info) as part:
-                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits, extent,
+                    _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits, extent, budget,
                              sheets.get(info.filename))
     except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError) as exc:
         raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
@@ -345,13 +345,15 @@ def _xlsx_sheets(archive: zipfile.ZipFile, budget: int) -> dict[str, str]:
     return found
 
 
-def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent, sheet: str | None = None) -> None:
+def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent, budget: int,
+             sheet: str | None = None) -> None:
     """Refuse a sheet's part that reaches past the limits; note its formula cells saved without the value a
     spreadsheet computes (a program that writes .xlsx, openpyxl, leaves it out: `<f>…</f><v></v>`; an .ods
     formula cell without a value type), and the whole text of the .ods cells calamine cuts (ODS_CUT), by sheet:
     `sheet` names an .xlsx part's, an .ods part names its own."""
     rows = 0  # an .ods sheet's rows so far
     row, column = 0, 0  # the place of the row and cell being read (1 = first)
+    spaces = 0  # the spaces its cells' `<text:s/>` stand for, repeats counted
     found: set[tuple[int, int]] = set() if sheet is None else extent.uncomputed.setdefault(sheet, set())
     texts: dict[tuple[int, int], str] = {}
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
@@ -381,14 +383,20 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
             repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
             width = 0
             filled = False
+            cut: list[tuple[int, int, str]] = []  # the string cells calamine would cut: (index, repeats, text)
             for cell in element:
                 count = int(cell.get(f"{{{ODS_TABLE}}}number-columns-repeated", "1"))
                 if cell.get(f"{{{ODS_TABLE}}}formula") is not None \
                         and not any(k.endswith("value-type") for k in cell.attrib):
                     found.add((row + 1, width))
-                if any(e.tag in ODS_CUT for e in cell.iter()):
-                    text = _cell_text(cell)
-                    texts.update(((row + 1 + r, width + c), text) for r in range(repeated) for c in range(count))
+                spaces += _spaces(cell) * count * repeated  # what `<text:s text:c="n"/>` makes calamine write
+                if spaces > budget:
+                    raise DocumentTooLarge(f"{name}: its cells' spaces (text:s) unpack to more than a sheet holds",
+                                           f"{name} : les espaces de ses cellules (text:s) dépassent ce qu'une "
+                                           "feuille contient")
+                if cell.get(f"{{{ODS_OFFICE}}}value-type", "string") == "string" and any(
+                        e.tag in ODS_CUT for p in cell if p.tag == f"{{{ODS_TEXT}}}p" for e in p.iter()):
+                    cut.append((width, count, _cell_text(cell)))  # its own paragraphs: not a note's
                 if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
                     filled = True
                     if width + count > limits.max_columns:
@@ -403,6 +411,9 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
                                            "lignes ; répartissez-la en plusieurs classeurs")
             else:
                 rows += min(repeated, 1)
+            # within the limits now (a cell so cut is filled): each place of a repeated cell or row gets its text
+            texts.update(((row + 1 + r, index + c), text) for index, count, text in cut for r in range(repeated)
+                         for c in range(count))
             row += repeated
             element.clear()
 
@@ -411,6 +422,11 @@ def _cell_text(cell: ElementTree.Element) -> str:
     """An .ods cell's text as calamine reads it, its line breaks and tabs kept: its paragraphs one to a line, a
     `<text:s text:c="n"/>` as n spaces, its notes (`<office:annotation>`) left out."""
     return "\n".join(_inline(p) for p in cell if p.tag == f"{{{ODS_TEXT}}}p")
+
+
+def _spaces(cell: ElementTree.Element) -> int:
+    """The spaces an .ods cell's `<text:s text:c="n"/>` stand for, in its text and its notes."""
+    return sum(max(int(e.get(f"{{{ODS_TEXT}}}c", "1") or 1), 1) for e in cell.iter(f"{{{ODS_TEXT}}}s"))
 
 
 def _inline(element: ElementTree.Element) -> str:

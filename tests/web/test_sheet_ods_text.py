@@ -13,6 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
+from isic_graph.errors import DocumentTooLarge
 from isic_graph.ingest.documents import Document, format_for_path
 from isic_graph.ingest.spreadsheets import raw_tables
 from tests.conftest import BASE, bearer
@@ -105,3 +106,42 @@ def test_a_description_with_a_line_break_is_published_with_it(client: FlaskClien
                         headers={"Accept": "application/sparql-results+json"})
     values = [b["d"]["value"] for b in json.loads(answer.data)["results"]["bindings"]]
     assert values == ["Un temps d'échange mensuel.\nDeux animatrices.\tGratuit."]
+
+
+def one_row(row: str) -> bytes:
+    """An .ods of a header row and the given row (its XML)."""
+    marker = (f'<table:table-row><table:table-cell office:value-type="string"><text:p>{MARK}</text:p>'
+              "</table:table-cell></table:table-row>")
+    return with_cells(_ods({"t.csv": [["x", "y"], [MARK]]}), {marker: row})
+
+
+@pytest.mark.parametrize("repeats", ['table:number-rows-repeated="300000000"',
+                                     'table:number-columns-repeated="300000000"'])
+def test_a_cell_repeated_past_the_limits_is_refused_before_its_text_is_kept(repeats: str) -> None:
+    """Its text was kept at each of its places before the limits were checked: a file of 850 bytes took gigabytes."""
+    row_attribute, cell_attribute = (repeats, "") if "rows" in repeats else ("", repeats)
+    data = one_row(f'<table:table-row {row_attribute}><table:table-cell {cell_attribute} office:value-type="string">'
+                   "<text:p>a<text:line-break/>b</text:p></table:table-cell></table:table-row>")
+    assert len(data) < 2_000
+    with pytest.raises(DocumentTooLarge):
+        read(data)
+
+
+def test_a_number_or_a_date_with_a_note_of_several_lines_keeps_its_value() -> None:
+    """The line breaks of a cell's note (<office:annotation>) made its shown text replace its value."""
+    note = "<office:annotation><text:p>note<text:line-break/>deux</text:p></office:annotation>"
+    data = one_row(f'<table:table-row><table:table-cell office:value-type="float" office:value="1234.5">{note}'
+                   '<text:p>1 234,50 €</text:p></table:table-cell><table:table-cell office:value-type="date" '
+                   f'office:date-value="2024-03-12">{note}<text:p>12/03/24</text:p></table:table-cell>'
+                   "</table:table-row>")
+    assert read(data) == [("x", "y"), ("1234.5", "2024-03-12")]
+
+
+@pytest.mark.parametrize("spaces", [' text:c="99999999"', ' text:c="40000"'])
+def test_spaces_past_what_a_sheet_holds_are_refused_before_the_reader_makes_them(spaces: str) -> None:
+    """calamine writes `<text:s text:c="n"/>` as n spaces: thousands of them aborted the whole process."""
+    cell = f"<text:p>a{f'<text:s{spaces}/>' * 2_000}b</text:p>"
+    data = one_row(f'<table:table-row><table:table-cell office:value-type="string">{cell}</table:table-cell>'
+                   "</table:table-row>")
+    with pytest.raises(DocumentTooLarge):
+        read(data)
