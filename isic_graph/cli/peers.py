@@ -8,12 +8,13 @@ import click
 
 from isic_graph.cli.context import Context, chosen_language, fail, progress, run, said, store_if_available
 from isic_graph.cli.progress import Display
-from isic_graph.errors import SpaceOverlap, UsageError
+from isic_graph.errors import IsicError, SpaceOverlap, UsageError
 from isic_graph.federation.client import register
-from isic_graph.federation.harvest import drop_copies, harvest_peers
+from isic_graph.federation.harvest import drop_copies, harvest_peers, read_again
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.ingest import ownership
 from isic_graph.ingest.ownercheck import forget_claims
+from isic_graph.store.base import Store
 from isic_graph.validation.validator import Validator
 
 
@@ -84,25 +85,39 @@ def peer_remove(obj: Context, name: str) -> None:
     use: its copies are dropped then)."""
     registry = PeerRegistry(obj.settings.peers_path)
     registered = any(p.name == name for p in run(registry.list))
-    store = store_if_available(obj, said("its copies stay until `peer remove` runs again on the store",
-                                         "ses copies restent jusqu'à ce que `peer remove` soit relancé sur la base"),
-                               chosen_language(None))
-    try:
-        copies = [g for g in run(store.graph_names) if g.startswith(obj.graphs.peer(name, ""))] if store else []
-        if not registered and not copies:
+    if not registered:  # a peer removed while the store was in use: its copies, if the store is open now
+        store = _open_quietly(obj)
+        if store is None or not [g for g in run(store.graph_names) if g.startswith(obj.graphs.peer(name, ""))]:
+            if store is not None:
+                store.close()
             run(lambda: registry.remove(name))  # no such peer: said as before
-        if registered:
-            run(lambda: registry.remove(name))
-        if store is not None:
-            dropped = run(lambda: drop_copies(store, obj.graphs, name))
-            run(lambda: forget_claims(store, obj.graphs, name))
-            click.echo(said(f"peer {name} removed; {len(dropped)} copies of its networks dropped",
-                            f"pair {name} retiré ; {len(dropped)} copie(s) de ses réseaux supprimée(s)"))
-        else:
-            click.echo(said(f"peer {name} removed", f"pair {name} retiré"))
+    else:
+        run(lambda: registry.remove(name))
+        store = store_if_available(obj, said("its copies stay until `peer remove` runs again on the store",
+                                             "ses copies restent jusqu'à ce que `peer remove` soit relancé sur la "
+                                             "base"), chosen_language(None))
+    if store is None:
+        click.echo(said(f"peer {name} removed", f"pair {name} retiré"))
+        return
+    try:
+        dropped = run(lambda: drop_copies(store, obj.graphs, name))
+        run(lambda: forget_claims(store, obj.graphs, name))
+        run(lambda: read_again(store, obj.graphs))  # what the others' copies left out as its own: read again
+        click.echo(said(f"peer {name} removed; {len(dropped)} copies of its networks dropped",
+                        f"pair {name} retiré ; {len(dropped)} copie(s) de ses réseaux supprimée(s)"))
     finally:
-        if store is not None:
-            store.close()
+        store.close()
+
+
+def _open_quietly(obj: Context) -> Store | None:
+    """The store, if it can be opened now (none, or in use: None, nothing said)."""
+    path = obj.settings.store_path
+    if not obj.settings.store_url and (path is None or not path.is_dir()):
+        return None
+    try:
+        return obj.store()
+    except IsicError:
+        return None
 
 
 @click.command("harvest")

@@ -156,8 +156,11 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
     settled = _settle(copies, validator, graphs, store)
     stored = {id(copy): _stored(store, graphs, copy, *settled[id(copy)]) for copy in copies}
     _release_unstored(store, graphs, copies, settled, stored)
+    # a copy is dropped when the peer's listing, read whole, no longer names its network (a listing with an entry
+    # refused may name it otherwise: `FCSF`; nothing is dropped then)
     withdrawn = {name: tuple(NetworkOutcome(network, graphs.peer(name, network), True, withdrawn=True)
                              for network in drop_copies(store, graphs, name, keep=named[name]))
+                 if not any(isinstance(item, NetworkOutcome) and item.error for item in fetched[name]) else ()
                  for name in sorted(fetched)}
     outcomes = tuple(PeerOutcome(peer.name, error=failed[peer.name]) if peer.name in failed else
                      PeerOutcome(peer.name, tuple(stored[id(item)] if isinstance(item, _Fetched) else item
@@ -189,6 +192,8 @@ def drop_copies(store: Store, graphs: Graphs, name: str, keep: Collection[str] =
                              f"DELETE WHERE {{ GRAPH {iri(graphs.metadata)} {{ {iri(copy)} ?p ?o }} }}"
                              for copy in copies), written=Written(graphs=copies, subjects=copies))
     release_claims(store, graphs, name, sorted(gone))
+    if gone:
+        read_again(store, graphs)
     recompute_identity(store, graphs)
     return dropped
 
@@ -205,9 +210,24 @@ def _release_unstored(store: Store, graphs: Graphs, copies: Sequence[_Fetched],
         if stored[id(copy)].error is None:
             held.setdefault(copy.peer.name, set()).update(ownership.key(graphs, _owner(t))
                                                           for t in settled[id(copy)][0])
+    released = False
     for name, claimed in sorted(claims.items()):
-        release_claims(store, graphs, name, sorted(i for i in claimed
-                                                   if ownership.key(graphs, i) not in held.get(name, set())))
+        unheld = sorted(i for i in claimed if ownership.key(graphs, i) not in held.get(name, set()))
+        release_claims(store, graphs, name, unheld)
+        released = released or bool(unheld)
+    if released:
+        read_again(store, graphs)
+
+
+def read_again(store: Store, graphs: Graphs) -> None:
+    """Forget the ETag of every peer's copy, so that the next harvest reads each dump whole: what a copy left out
+    as another's resource may be its peer's now that another's claim was taken back."""
+    copies = [g for g in store.graph_names() if g.startswith(graphs.peer_prefix)]
+    if copies:
+        store.update(f"DELETE {{ GRAPH {iri(graphs.metadata)} {{ ?g <{OWL}versionInfo> ?tag }} }} WHERE {{ "
+                     f"VALUES ?g {{ {' '.join(iri(g) for g in copies)} }} "
+                     f"GRAPH {iri(graphs.metadata)} {{ ?g <{OWL}versionInfo> ?tag }} }}",
+                     written=Written(subjects=copies))
 
 
 def _fetch_peer(store: Store, graphs: Graphs, peer: Peer, timeout: float,
@@ -247,8 +267,8 @@ def _entries(peer: Peer, listing: object) -> list[dict[str, Any] | NetworkOutcom
     """The Turtle dumps of networks in a peer's listing; an entry whose network is not a slug, or whose address
     is not a string or points to another host, is refused (reported, never fetched nor written anywhere), and
     the listing's other entries are harvested."""
-    dumps = listing.get("dumps", []) if isinstance(listing, dict) else None
-    if not isinstance(dumps, list):
+    dumps = listing.get("dumps") if isinstance(listing, dict) else None
+    if not isinstance(dumps, list):  # no list (`{"status": "maintenance"}`): not a listing, whose networks all left
         raise ValueError(f"peer {peer.name}'s dump listing is not a JSON object with a list of dumps")
     found: list[dict[str, Any] | NetworkOutcome] = []
     turtle = [entry for entry in dumps if isinstance(entry, dict) and entry.get("network")
@@ -301,6 +321,8 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     known = store.select(f"SELECT ?tag WHERE {{ GRAPH {iri(graphs.metadata)} "
                          f"{{ {iri(graph)} <{OWL}versionInfo> ?tag }} }}")
     etag = known.rows[0]["tag"].value if known.rows else None
+    if etag is not None and _attributes_to_ours(store, graphs, graph):  # a network made here since: read again
+        etag = None
     url = _join(peer.dumps or "", str(entry["url"]))
     iri(url)  # recorded as the copy's source
     body, new_etag = _get(peer, url, DUMP_FORMAT.media_type, etag, timeout)
@@ -338,6 +360,14 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
                           and _owner(t) not in usurping),
                     frozenset(reasons),
                     tuple(sorted(reasons.items())), claimed)
+
+
+def _attributes_to_ours(store: Store, graphs: Graphs, copy: str) -> bool:
+    """Whether a copy holds a resource attributed to one of this instance's networks (one made after the copy)."""
+    ours = [graphs.network_resource(g[len(graphs.network_prefix):]) for g in store.graph_names()
+            if g.startswith(graphs.network_prefix)]
+    return bool(ours) and store.query(f"ASK {{ GRAPH {iri(copy)} {{ ?s <{PROV}wasAttributedTo> ?n }} "
+                                      f"VALUES ?n {{ {' '.join(iri(n) for n in ours)} }} }}") is True
 
 
 def _owner(t: Triple) -> str:

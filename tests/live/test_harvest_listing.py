@@ -9,6 +9,7 @@ space the peer is registered with)."""
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import json
 from pathlib import Path
@@ -20,7 +21,7 @@ from click.testing import CliRunner
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.cli import main
 from isic_graph.federation.client import register
-from isic_graph.federation.harvest import NetworkOutcome, harvest
+from isic_graph.federation.harvest import NetworkOutcome, harvest, harvest_peers
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.ingest import ownership
 from isic_graph.ingest.documents import Document
@@ -40,13 +41,19 @@ def site() -> Iterator[Site]:
     served: dict[str, Any] = {"listing": [], "/dumps/network/fcsf.ttl": dump("fcsf")}
 
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
-        body = json.dumps({"dumps": served["listing"]}).encode() if handler.path == "/dumps/" \
-            else served.get(handler.path)
+        listing = served["listing"] if isinstance(served["listing"], dict) else {"dumps": served["listing"]}
+        body = json.dumps(listing).encode() if handler.path == "/dumps/" else served.get(handler.path)
+        tag = f'"{hashlib.sha256(body).hexdigest()[:16]}"' if body is not None else None
         if handler.path == "/dumps/network/broken.ttl":
             body = b"down for maintenance"
             handler.send_response(500)
+        elif tag is not None and handler.path != "/dumps/" and handler.headers.get("If-None-Match") == tag:
+            body = b""
+            handler.send_response(304)  # as a peer answers a dump unchanged since the copy's ETag
         else:
             handler.send_response(200 if body is not None else 404)
+        if tag is not None:
+            handler.send_header("ETag", tag)
         handler.send_header("Content-Length", str(len(body or b"")))
         handler.end_headers()
         handler.wfile.write(body or b"")
@@ -208,3 +215,58 @@ def test_a_resource_of_the_peer_with_a_statement_left_out_is_kept_and_said_so(si
     copy = GRAPHS.peer("south", "fcsf")
     assert store.query(f"ASK {{ GRAPH <{copy}> {{ <{PROJECT}> ?p ?o }} }}") is True
     assert store.query(f"ASK {{ GRAPH <{copy}> {{ <{PROJECT}> <http://www.w3.org/2002/07/owl#sameAs> ?o }} }}") is False
+
+
+@pytest.mark.parametrize("listing", [{"status": "maintenance"}, {"dumps": [{**entry("FCSF")}, entry("other")]}])
+def test_a_listing_that_is_none_or_has_an_entry_refused_drops_no_copy(site: Site, tmp_path: Path,
+                                                                      validator: Validator,
+                                                                      listing: dict[str, Any]) -> None:
+    """`{"status": "maintenance"}` read as a listing of no network dropped every copy; a listing naming `FCSF`
+    (refused: not a name) dropped the copy of `fcsf`."""
+    server, served = site
+    store, found = outcomes(site, tmp_path, validator, [entry("fcsf")])
+    assert found[0].changed and GRAPHS.peer("south", "fcsf") in store.graph_names()
+    served["listing"] = listing
+    after = harvest(store, validator, GRAPHS, PeerRegistry(tmp_path / "peers.json").get("south"))
+    assert not [n for n in after.networks if n.withdrawn]
+    assert GRAPHS.peer("south", "fcsf") in store.graph_names()
+    assert after.error or any(n.error for n in after.networks)
+
+
+def test_what_one_peer_gave_back_another_peer_copies_at_the_next_harvest(site: Site, tmp_path: Path,
+                                                                         validator: Validator) -> None:
+    """Two peers publish the same project; the first (by name) owns it, the other's copy leaves it out. When the
+    first stops listing it, the other's copy, unchanged (304), kept leaving it out."""
+    server, served = site
+    registry = PeerRegistry(tmp_path / "peers.json")
+    served["listing"] = [entry("fcsf")]
+    first, second = (register(registry, name, f"{server.url}/sparql", f"{server.url}/dumps/", allow_private=True,
+                              uri_space=ID) for name in ("alpha", "beta"))
+    store = EmbeddedStore(None)
+    init_store(store, GRAPHS)
+    harvest_peers(store, validator, GRAPHS, [first, second])
+    assert ownership.owner_of(store, GRAPHS, PROJECT) == ownership.peer(GRAPHS, "alpha")
+    assert store.query(f"ASK {{ GRAPH <{GRAPHS.peer('beta', 'fcsf')}> {{ <{PROJECT}> ?p ?o }} }}") is False
+    served["listing"] = []  # alpha's listing, and beta's: one site serves both; beta's comes back below
+    harvest_peers(store, validator, GRAPHS, [first])
+    assert ownership.owner_of(store, GRAPHS, PROJECT) is None
+    served["listing"] = [entry("fcsf")]
+    harvest_peers(store, validator, GRAPHS, [second])
+    assert ownership.owner_of(store, GRAPHS, PROJECT) == ownership.peer(GRAPHS, "beta")
+    assert store.query(f"ASK {{ GRAPH <{GRAPHS.peer('beta', 'fcsf')}> {{ <{PROJECT}> ?p ?o }} }}") is True
+
+
+def test_a_copy_attributing_resources_to_a_network_made_here_since_is_read_again(site: Site, tmp_path: Path,
+                                                                                   validator: Validator) -> None:
+    store, found = outcomes(site, tmp_path, validator, [entry("fcsf")])
+    ours = GRAPHS.network_resource("fcsf")
+    copy = GRAPHS.peer("south", "fcsf")
+    assert store.query(f"ASK {{ GRAPH <{copy}> {{ ?s <{ATTRIBUTED}> <{ours}> }} }}") is True
+    isic = "https://w3id.org/isic/ontology#"
+    made = (f"<{ID}organisation/ours> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{isic}Organisation> .\n"
+            f"<{ID}organisation/ours> <{isic}actorType> <https://w3id.org/isic/thesaurus/actor-type/association> .\n"
+            f'<{ID}organisation/ours> <http://www.w3.org/2000/01/rdf-schema#label> "Ours" .\n')
+    ingest(store, validator, GRAPHS, [Document("ours.nt", made.encode(), format_named("ntriples"))], "fcsf")
+    again = harvest(store, validator, GRAPHS, PeerRegistry(tmp_path / "peers.json").get("south"))
+    assert again.networks[0].changed  # read whole again, not 304
+    assert store.query(f"ASK {{ GRAPH <{copy}> {{ ?s <{ATTRIBUTED}> <{ours}> }} }}") is False

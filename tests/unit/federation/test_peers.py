@@ -240,3 +240,11 @@ def test_a_uri_space_that_is_no_iri_is_refused_with_exit_2(tmp_path: Path, space
     refused = CliRunner().invoke(main, ["peer", "add", "south", "--sparql", "https://south.example.org/sparql",
                                         "--uri-space", space], env={"ISIC_PEERS": str(tmp_path / "peers.json")})
     assert refused.exit_code == 2 and "not an absolute IRI" in refused.stderr
+
+
+def test_removing_an_unknown_peer_while_the_store_is_in_use_says_only_that_there_is_none(tmp_path: Path) -> None:
+    """It said first that the peer's copies stay until the command runs again, then that there is no such peer."""
+    env = {"ISIC_PEERS": str(tmp_path / "peers.json"), "ISIC_STORE": str(tmp_path / "store")}
+    with EmbeddedStore(tmp_path / "store"):  # in use, as by a running server
+        refused = CliRunner().invoke(main, ["peer", "remove", "nulle"], env=env)
+    assert refused.exit_code == 1 and "no peer 'nulle'" in refused.stderr and "note" not in refused.stderr
