@@ -10,7 +10,7 @@ import click
 from pyoxigraph import RdfFormat, serialize
 
 from isic_graph.admin.bootstrap import stats
-from isic_graph.cli.context import Context, chosen_language, fail, progress, run
+from isic_graph.cli.context import Context, chosen_language, fail, progress, run, said
 from isic_graph.cli.progress import Display
 from isic_graph.errors import UsageError
 from isic_graph.federation.peers import PeerRegistry
@@ -69,9 +69,11 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
         form = "SELECT" if isinstance(result, SelectResult) else "ASK" if isinstance(result, bool) else "CONSTRUCT"
         if fmt not in ANSWER_FORMATS[form] and fmt != "table":  # a usage error: exit 2, as a query refused
             fitting = ", ".join(("table", *ANSWER_FORMATS[form]))
-            fail(f"--format {fmt} ne convient pas à la réponse d'une requête {form} : donnez {fitting}"
+            named = checked.form if checked is not None and checked.form else form  # DESCRIBE gives a graph too
+            fail(f"--format {fmt} ne convient pas à la réponse d'une requête {named} : donnez {fitting}"
                  if chosen_language(None) == "fr" else
-                 f"--format {fmt} does not fit the answer of a {form} query: give {fitting}", 2)
+                 f"--format {fmt} does not fit the answer of {'an' if named[0] in 'AEIOU' else 'a'} {named} query: "
+                 f"give {fitting}", 2)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())
         elif isinstance(result, bool):
@@ -101,12 +103,12 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
             if not network:
                 raise UsageError("a sheet is a network's: give --network",
                                  fr="une fiche est celle d'un réseau : donnez --network")
-            if output is None and sys.stdout.isatty():  # a workbook's or a zip's bytes, drawn as characters
-                raise UsageError(f"a sheet as {sheet} is a file, not text for the terminal: give -o FILE."
-                                 f"{'xlsx' if sheet == 'xlsx' else 'zip'}, or send the output to a file",
-                                 fr=f"une fiche en {sheet} est un fichier, pas du texte pour le terminal : donnez -o "
-                                    f"FICHIER.{'xlsx' if sheet == 'xlsx' else 'zip'}, ou envoyez la sortie dans un "
-                                    "fichier")
+            if output is None and sys.stdout.isatty():  # a workbook's or a zip's bytes, drawn as characters: a
+                suffix = "xlsx" if sheet == "xlsx" else "zip"  # usage error, exit 2
+                fail(said(f"a sheet as {sheet} is a file, not text for the terminal: give -o FILE.{suffix}, or send "
+                          "the output to a file",
+                          f"une fiche en {sheet} est un fichier, pas du texte pour le terminal : donnez -o "
+                          f"FICHIER.{suffix}, ou envoyez la sortie dans un fichier"), 2)
             with obj.store(read_only=True) as store:
                 progress(export_sheet(store, obj.graphs, network, "csv" if sheet == "zip" else sheet, output))
             return

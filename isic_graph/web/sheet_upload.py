@@ -183,8 +183,10 @@ def _current() -> tuple[str, dict[str, list[list[str]]]] | Response:
     except IsicError as exc:
         if not wants_html():
             raise
-        return _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status,
+        page = _render(lang, message=_said(exc, lang), details=f"{exc.code}: {exc.message}", status=exc.status,
                        network=name)
+        page.vary.add("Accept")  # a program asking the same gets a problem document
+        return page
 
 
 def _pending() -> list[Document]:

@@ -67,7 +67,7 @@ def test_on_a_terminal_the_refusal_names_the_option_to_give(environment: dict[st
                              env=environment, stdout=terminal, stderr=subprocess.PIPE, timeout=120)
     os.close(terminal)
     os.close(controller)
-    assert process.returncode == 1
+    assert process.returncode == 2  # a usage error
     assert "est un fichier, pas du texte pour le terminal : donnez -o FICHIER.xlsx" in process.stderr.decode()
     written = subprocess.run([*COMMAND, "export", "--network", "anas", "-o", str(tmp_path / "fiche.xlsx")],
                              env=environment, capture_output=True, timeout=120)

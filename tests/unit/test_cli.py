@@ -114,6 +114,8 @@ def test_a_format_that_does_not_fit_the_answer_is_a_usage_error_naming_those_tha
     result = cli("query", query, "--format", fmt)
     assert result.exit_code == 2 and result.stdout == ""
     assert f"--format {fmt} does not fit" in result.stderr and f"give {fitting}" in result.stderr
+    form = query.split()[0]
+    assert f"{'an' if form == 'ASK' else 'a'} {form} query" in result.stderr, result.stderr
     french = cli("--lang", "fr", "query", query, "--format", fmt)
     assert french.exit_code == 2 and "ne convient pas" in french.stderr and f"donnez {fitting}" in french.stderr
 

@@ -119,4 +119,4 @@ def test_a_program_asking_for_a_sheet_that_cannot_be_given_gets_a_problem_docume
         assert answer.status_code == status and answer.mimetype == "application/problem+json", (accept, answer.mimetype)
         assert answer.json["status"] == status and answer.json["detail"]
     page = client.get(path, query_string=query, headers={"Accept": "text/html"})
-    assert page.status_code == status and page.mimetype == "text/html"
+    assert page.status_code == status and page.mimetype == "text/html" and "Accept" in page.vary
