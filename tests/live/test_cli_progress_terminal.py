@@ -5,14 +5,13 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import select
 import struct
 import subprocess
 import termios
-import time
 from pathlib import Path
 
 from isic_graph.store.embedded import EmbeddedStore
+from tests.support.terminal import drawn
 from tests.unit.admin.test_reference import REFERENCE, generated
 from tests.unit.test_cli_progress import BASE, COMMAND
 
@@ -26,24 +25,10 @@ def test_on_a_terminal_load_draws_a_bar_that_ends_full(tmp_path: Path) -> None:
     process = subprocess.Popen([*COMMAND, "load", str(path), "--graph", REFERENCE], env=env,
                                stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL)
     os.close(terminal)
-    drawn = b""
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 1)
-        if ready:
-            try:
-                block = os.read(controller, 4096)
-            except OSError:  # the other end closed: the command is done
-                break
-            if not block:
-                break
-            drawn += block
-        elif process.poll() is not None:
-            break
-    os.close(controller)
+    shown = drawn(controller, process, 300)
     stdout, _ = process.communicate(timeout=60)
     assert process.returncode == 0
     assert stdout.decode() == f"loaded 40000 triples into <{REFERENCE}>\n"
-    text = drawn.decode("utf-8", "replace")
+    text = shown.decode("utf-8", "replace")
     assert "\r" in text and "load: reading" in text
     assert "100%|" in text and "█" in text  # tqdm's bar, drawn full at the end

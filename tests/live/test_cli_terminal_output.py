@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import os
 import pty
-import select
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 from isic_graph.admin.bootstrap import init_store
 from isic_graph.rdf.namespaces import Graphs
 from isic_graph.store.embedded import EmbeddedStore
+from tests.support.terminal import drawn
 from tests.unit.test_cli_progress import BASE, COMMAND
 
 
@@ -34,21 +33,7 @@ def on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     process = subprocess.Popen([*COMMAND, *args], env=env, stdout=terminal, stderr=subprocess.DEVNULL,
                                stdin=subprocess.DEVNULL)
     os.close(terminal)
-    shown = b""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 1)
-        if ready:
-            try:
-                block = os.read(controller, 4096)
-            except OSError:  # the other end closed: the command is done
-                break
-            if not block:
-                break
-            shown += block
-        elif process.poll() is not None:
-            break
-    os.close(controller)
+    shown = drawn(controller, process, 120)
     return process.wait(timeout=60), shown
 
 

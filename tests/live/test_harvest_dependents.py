@@ -29,7 +29,7 @@ from isic_graph.store.base import Store
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.validator import Validator
 from tests.support import paths
-from tests.support.live import PeerServer
+from tests.support.live import PeerServer, reply
 
 BASE = "http://localhost:5000/"
 GRAPHS = Graphs(BASE)
@@ -63,10 +63,7 @@ def site() -> Iterator[tuple[PeerServer, dict[str, bytes]]]:
 
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         body = listing if handler.path == "/dumps/" else dumps.get(handler.path)
-        handler.send_response(200 if body is not None else 404)
-        handler.send_header("Content-Length", str(len(body or b"")))
-        handler.end_headers()
-        handler.wfile.write(body or b"")
+        reply(handler, 200 if body is not None else 404, body or b"")
 
     server = PeerServer(answer)
     yield server, dumps

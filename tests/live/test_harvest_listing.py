@@ -30,7 +30,7 @@ from isic_graph.rdf.formats import format_named
 from isic_graph.store.embedded import EmbeddedStore
 from isic_graph.validation.validator import Validator
 from tests.live.test_harvest_dependents import BASE, GRAPHS, ID, dump
-from tests.support.live import PeerServer
+from tests.support.live import PeerServer, reply
 
 ATTRIBUTED = "http://www.w3.org/ns/prov#wasAttributedTo"
 Site = tuple[PeerServer, dict[str, Any]]
@@ -43,20 +43,13 @@ def site() -> Iterator[Site]:
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         listing = served["listing"] if isinstance(served["listing"], dict) else {"dumps": served["listing"]}
         body = json.dumps(listing).encode() if handler.path == "/dumps/" else served.get(handler.path)
-        tag = f'"{hashlib.sha256(body).hexdigest()[:16]}"' if body is not None else None
+        tag = {"ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"'} if body is not None else {}
         if handler.path == "/dumps/network/broken.ttl":
-            body = b"down for maintenance"
-            handler.send_response(500)
-        elif tag is not None and handler.path != "/dumps/" and handler.headers.get("If-None-Match") == tag:
-            body = b""
-            handler.send_response(304)  # as a peer answers a dump unchanged since the copy's ETag
+            reply(handler, 500, b"down for maintenance")
+        elif tag and handler.path != "/dumps/" and handler.headers.get("If-None-Match") == tag["ETag"]:
+            reply(handler, 304, headers=tag)  # as a peer answers a dump unchanged since the copy's ETag
         else:
-            handler.send_response(200 if body is not None else 404)
-        if tag is not None:
-            handler.send_header("ETag", tag)
-        handler.send_header("Content-Length", str(len(body or b"")))
-        handler.end_headers()
-        handler.wfile.write(body or b"")
+            reply(handler, 200 if body is not None else 404, body or b"", tag)
 
     server = PeerServer(answer)
     yield server, served

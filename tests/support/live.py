@@ -209,6 +209,17 @@ class LiveServer:
             return process.wait(timeout=10)
 
 
+def reply(handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes = b"",
+          headers: Mapping[str, str] | None = None) -> None:
+    """Answer a request to a PeerServer: the status, the headers given and the body's length, then the body."""
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class PeerServer:
     """An HTTP server on 127.0.0.1, in a thread, answering every request with `answer`; it records each request
     (method, path, headers in lower case, body)."""

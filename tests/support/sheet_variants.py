@@ -253,6 +253,23 @@ def _ods(found: dict[str, list[list[object]]]) -> bytes:
     return out.getvalue()
 
 
+def with_content(data: bytes, replaced: dict[str, str]) -> bytes:
+    """The .ods with each text of its content.xml that `replaced` names (a cell, a row, a namespace declaration)
+    replaced by what it maps to, its other parts as they were."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "content.xml":
+                text = part.decode()
+                for mark, content in replaced.items():
+                    text = text.replace(mark, content)
+                part = text.encode()
+            target.writestr(info, part)
+    return out.getvalue()
+
+
 def libreoffice_exports() -> dict[str, dict[str, bytes]]:
     """The sample's sheet as LibreOffice Calc wrote it in a French locale (tests/data/sheets/make.py): CSV
     folders (semicolons; Windows-1252 or UTF-8; dates as 15/09/2014, 15 septembre 2014 or 15/09/14; amounts as

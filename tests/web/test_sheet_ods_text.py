@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,7 +17,7 @@ from isic_graph.ingest.documents import Document, format_for_path
 from isic_graph.ingest.spreadsheets import raw_tables
 from tests.conftest import BASE, bearer
 from tests.support.sheet_mistakes import NETWORK, sample
-from tests.support.sheet_variants import _ods
+from tests.support.sheet_variants import _ods, with_content
 
 MARK = "CELL-TEXT"
 # a cell's content as an .ods holds it, and the text it reads to
@@ -41,20 +40,8 @@ NAMESPACES = ('xmlns:xlink="http://www.w3.org/1999/xlink" '
 
 def with_cells(data: bytes, cells: dict[str, str]) -> bytes:
     """The .ods with each text of its content.xml (a string cell's paragraph `<text:p>CELL-TEXT-0</text:p>`, a
-    row) replaced by what it maps to."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename == "content.xml":
-                text = part.decode().replace('xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
-                                             NAMESPACES, 1)
-                for mark, content in cells.items():
-                    text = text.replace(mark, content)
-                part = text.encode()
-            target.writestr(info, part)
-    return out.getvalue()
+    row) replaced by what it maps to, links' namespace declared."""
+    return with_content(data, {'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"': NAMESPACES, **cells})
 
 
 def read(data: bytes) -> list[tuple[str, ...]]:

@@ -20,7 +20,7 @@ from isic_graph.ingest.documents import Document, format_for_path
 from isic_graph.ingest.spreadsheets import raw_tables
 from tests.conftest import bearer
 from tests.support.sheet_mistakes import NETWORK, sample
-from tests.support.sheet_variants import _ods
+from tests.support.sheet_variants import _ods, with_content
 from tests.web.test_sheet_variants import network_graph
 
 FORMULA = '="marie.dupont"&CHAR(64)&"gmail.com"'
@@ -77,20 +77,8 @@ def ods(table: str, formulas: dict[tuple[int, str], tuple[str, str | None]]) -> 
         marks[mark] = (f'<table:table-cell table:formula="of:{formula_attribute}"/>' if value is None else
                        f'<table:table-cell table:formula="of:{formula_attribute}" office:value-type="string">'
                        f"<text:p>{escape(value)}</text:p></table:table-cell>")
-    data = _ods({table: rows})
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename == "content.xml":
-                text = part.decode()
-                for mark, cell in marks.items():
-                    text = text.replace(f'<table:table-cell office:value-type="string"><text:p>{mark}</text:p>'
-                                        "</table:table-cell>", cell)
-                part = text.encode()
-            target.writestr(info, part)
-    return out.getvalue()
+    return with_content(_ods({table: rows}), {f'<table:table-cell office:value-type="string"><text:p>{mark}</text:p>'
+                                              "</table:table-cell>": cell for mark, cell in marks.items()})
 
 
 def posted(client: FlaskClient, token: str, name: str, data: bytes, dry_run: bool = True, lang: str = "fr"):  # type: ignore[no-untyped-def]
