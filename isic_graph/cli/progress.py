@@ -7,10 +7,15 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from isic_graph.cli.context import chosen_language
 from isic_graph.progress import Step
 
 TENTHS = 10  # plain lines per stage of known size: one a tenth
 EVERY = 100_000  # plain lines per stage of unknown size: one every so many units
+# the words of the steps, in French (`isic-graph --lang fr`): stages and units; a harvest's stages are peers' names
+FRENCH = {"reading": "lecture", "writing": "écriture", "checking": "vérification", "counting": "décompte",
+          "loading": "chargement", "bytes": "octets", "quads": "quadruplets", "triples": "triplets",
+          "networks": "réseaux", "of": "sur", "done": "fini"}
 
 
 class Display:
@@ -18,8 +23,10 @@ class Display:
     terminal, else a line at each tenth of a stage (or every EVERY units when its size is unknown) and one
     when it ends. terminal: None to tell from the stream."""
 
-    def __init__(self, command: str, stream: TextIO | None = None, terminal: bool | None = None) -> None:
+    def __init__(self, command: str, stream: TextIO | None = None, terminal: bool | None = None,
+                 lang: str | None = None) -> None:
         self.command = command
+        self.words = FRENCH if chosen_language(lang) == "fr" else {}
         self.stream = stream if stream is not None else sys.stderr
         self.terminal = _is_terminal(self.stream) if terminal is None else terminal
         self._step: Step | None = None
@@ -54,8 +61,8 @@ class Display:
         self._shown = -1
         if self.terminal:
             size = step.unit == "bytes"
-            self._bar = tqdm(total=step.total, desc=f"{self.command}: {step.stage}",
-                             unit="B" if size else f" {step.unit}",
+            self._bar = tqdm(total=step.total, desc=f"{self.command}: {self._said(step.stage)}",
+                             unit="B" if size else f" {self._said(step.unit)}",
                              unit_scale=size, unit_divisor=1024 if size else 1000, file=self.stream, leave=True,
                              dynamic_ncols=True, mininterval=0.2)
 
@@ -68,12 +75,16 @@ class Display:
         self._step = None
 
     def _line(self, step: Step, ended: bool = False) -> None:
+        unit, of = self._said(step.unit), self._said("of")
         if step.total:
-            text = f"{min(step.done * 100 // step.total, 100)}% ({step.done:,} of {step.total:,} {step.unit})"
+            text = f"{min(step.done * 100 // step.total, 100)}% ({step.done:,} {of} {step.total:,} {unit})"
         else:
-            text = f"{step.done:,} {step.unit}" + (", done" if ended else "")
-        self.stream.write(f"{self.command}: {step.stage} {text}\n")
+            text = f"{step.done:,} {unit}" + (f", {self._said('done')}" if ended else "")
+        self.stream.write(f"{self.command}: {self._said(step.stage)} {text}\n")
         self.stream.flush()
+
+    def _said(self, word: str) -> str:
+        return self.words.get(word, word)
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -24,6 +24,7 @@ def test_the_store_and_peer_commands_say_what_they_did_in_french(tmp_path: Path)
     assert "base prête :" in french("init") and "triplets dans" in french("init")
     saved = french("backup", str(tmp_path / "backup"))
     assert "sauvegarde de" in saved and "quadruplets" in saved and "backed up" not in saved
+    assert "backup: écriture 100% (" in saved and " sur " in saved and "writing" not in saved  # its progress
     (tmp_path / "store").rename(tmp_path / "old")
     restored = french("restore", str(tmp_path / "backup"))
     assert "quadruplets restaurés dans" in restored and "restored" not in restored
