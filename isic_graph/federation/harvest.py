@@ -193,7 +193,7 @@ def drop_copies(store: Store, graphs: Graphs, name: str, keep: Collection[str] =
                              for copy in copies), written=Written(graphs=copies, subjects=copies))
     release_claims(store, graphs, name, sorted(gone))
     if gone:
-        read_again(store, graphs)
+        read_again(store, graphs, name)
     recompute_identity(store, graphs)
     return dropped
 
@@ -210,19 +210,20 @@ def _release_unstored(store: Store, graphs: Graphs, copies: Sequence[_Fetched],
         if stored[id(copy)].error is None:
             held.setdefault(copy.peer.name, set()).update(ownership.key(graphs, _owner(t))
                                                           for t in settled[id(copy)][0])
-    released = False
     for name, claimed in sorted(claims.items()):
         unheld = sorted(i for i in claimed if ownership.key(graphs, i) not in held.get(name, set()))
         release_claims(store, graphs, name, unheld)
-        released = released or bool(unheld)
-    if released:
-        read_again(store, graphs)
+        if unheld:
+            read_again(store, graphs, name)
 
 
-def read_again(store: Store, graphs: Graphs) -> None:
-    """Forget the ETag of every peer's copy, so that the next harvest reads each dump whole: what a copy left out
-    as another's resource may be its peer's now that another's claim was taken back."""
-    copies = [g for g in store.graph_names() if g.startswith(graphs.peer_prefix)]
+def read_again(store: Store, graphs: Graphs, but: str | None = None) -> None:
+    """Forget the ETag of the other peers' copies (all, but those of peer `but`), so that the next harvest reads
+    their dumps whole: what one of them left out as another's resource may be its own now that the claim was taken
+    back (the peer whose claim it was keeps its 304s)."""
+    mine = graphs.peer(but, "") if but is not None else None
+    copies = [g for g in store.graph_names() if g.startswith(graphs.peer_prefix)
+              and (mine is None or not g.startswith(mine))]
     if copies:
         store.update(f"DELETE {{ GRAPH {iri(graphs.metadata)} {{ ?g <{OWL}versionInfo> ?tag }} }} WHERE {{ "
                      f"VALUES ?g {{ {' '.join(iri(g) for g in copies)} }} "
