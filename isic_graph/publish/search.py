@@ -42,7 +42,7 @@ TEXTS = (f"{DCTERMS}description", f"{ISIC}genesis", f"{ISIC}modalities", f"{ISIC
 FACETS = ("network", "theme", "category", "phase")
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 32
-INDEX_VERSION = "4"  # what is indexed and how texts are cut into stems: an index made another way is made again
+INDEX_VERSION = "5"  # what is indexed and how texts are cut into stems: an index made another way is made again
 ROLE_CONCEPTS = tuple(f"{ISIC}{name}" for name in ("profession", "function", "roleStatus", "roleType", "stance"))
 LABELS = tuple(f"{SKOS}{name}" for name in ("prefLabel", "altLabel", "hiddenLabel"))
 Label = tuple[str, ...]  # a label's words
@@ -86,7 +86,8 @@ def stems(word: str) -> tuple[str, ...]:
     stemmer = _stemmer()
     lowered = word.lower()
     found = {strip_accents(stemmer.stemWord(form)) for form in {lowered, singular(lowered)}} \
-        | {stemmer.stemWord(strip_accents(form)) for form in {lowered, singular(lowered)}}
+        | {stemmer.stemWord(strip_accents(form)) for form in {lowered, singular(lowered)}} \
+        | {_stemmer("english").stemWord(strip_accents(lowered))}  # titles in English: "groceries" finds "grocery"
     return tuple(sorted(s for s in found if s))
 
 
@@ -114,12 +115,13 @@ def stemmed(text: str) -> str:
 _STEMMERS = threading.local()
 
 
-def _stemmer() -> snowballstemmer.stemmer:
-    """This thread's French stemmer: a Snowball stemmer keeps the word it works on in itself, so two threads
+def _stemmer(language: str = "french") -> snowballstemmer.stemmer:
+    """This thread's stemmer of a language: a Snowball stemmer keeps the word it works on in itself, so two threads
     stemming with one of them at once read each other's word (IndexError, or a wrong stem)."""
-    stemmer: snowballstemmer.stemmer | None = getattr(_STEMMERS, "french", None)
+    stemmer: snowballstemmer.stemmer | None = getattr(_STEMMERS, language, None)
     if stemmer is None:
-        stemmer = _STEMMERS.french = snowballstemmer.stemmer("french")
+        stemmer = snowballstemmer.stemmer(language)
+        setattr(_STEMMERS, language, stemmer)
     return stemmer
 
 

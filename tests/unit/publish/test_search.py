@@ -75,6 +75,12 @@ def test_a_resource_is_found_by_its_title_in_another_language(index: SearchIndex
     assert hits and not hits[0].title.startswith("At home")  # shown by its French title
 
 
+@pytest.mark.parametrize("words", ["groceries", "grocery", "Groceries run"])
+def test_an_english_word_is_found_in_its_other_forms(index: SearchIndex, words: str) -> None:
+    """English words were stemmed as French: "grocery" found the project titled "The Link Grocery", "groceries" not."""
+    assert f"{BASE}id/project/epicerie-solidaire-grenoble" in {hit.iri for hit in index.search(words).hits}
+
+
 def test_facets_count_the_hits_and_filter_them(index: SearchIndex) -> None:
     everything = index.search("locataires")
     assert everything.facets["network"] and sum(everything.facets["category"].values()) <= everything.total
