@@ -353,7 +353,7 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
     `sheet` names an .xlsx part's, an .ods part names its own."""
     rows = 0  # an .ods sheet's rows so far
     row, column = 0, 0  # the place of the row and cell being read (1 = first)
-    spaces = 0  # the spaces its cells' `<text:s/>` stand for, repeats counted
+    written = 0  # the characters calamine writes of its cells (their text and `<text:s/>`), repeats counted
     found: set[tuple[int, int]] = set() if sheet is None else extent.uncomputed.setdefault(sheet, set())
     texts: dict[tuple[int, int], str] = {}
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
@@ -383,17 +383,16 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
             repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
             width = 0
             filled = False
+            row_written = 0
             cut: list[tuple[int, int, str]] = []  # the string cells calamine would cut: (index, repeats, text)
             for cell in element:
                 count = int(cell.get(f"{{{ODS_TABLE}}}number-columns-repeated", "1"))
                 if cell.get(f"{{{ODS_TABLE}}}formula") is not None \
                         and not any(k.endswith("value-type") for k in cell.attrib):
                     found.add((row + 1, width))
-                spaces += _spaces(cell) * count * repeated  # what `<text:s text:c="n"/>` makes calamine write
-                if spaces > budget:
-                    raise DocumentTooLarge(f"{name}: its cells' spaces (text:s) unpack to more than a sheet holds",
-                                           f"{name} : les espaces de ses cellules (text:s) dépassent ce qu'une "
-                                           "feuille contient")
+                # what calamine writes of the cell at each of its places: its text, and the spaces `<text:s
+                # text:c="n"/>` stand for; a short text repeated over rows and columns is gigabytes of cells
+                row_written += _written(name, cell) * count * repeated
                 if cell.get(f"{{{ODS_OFFICE}}}value-type", "string") == "string" and any(
                         e.tag in ODS_CUT for p in cell if p.tag == f"{{{ODS_TEXT}}}p" for e in p.iter()):
                     cut.append((width, count, _cell_text(cell)))  # its own paragraphs: not a note's
@@ -411,6 +410,11 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
                                            "lignes ; répartissez-la en plusieurs classeurs")
             else:
                 rows += min(repeated, 1)
+            written += row_written  # checked after the rows, whose limit says more
+            if written > budget:
+                raise DocumentTooLarge(f"{name}: its cells, repeated, unpack to more text than a sheet holds; "
+                                       "write each row once", f"{name} : ses cellules répétées font plus de "
+                                       "texte qu'une feuille n'en contient ; écrivez chaque ligne une fois")
             # within the limits now (a cell so cut is filled): each place of a repeated cell or row gets its text
             texts.update(((row + 1 + r, index + c), text) for index, count, text in cut for r in range(repeated)
                          for c in range(count))
@@ -424,9 +428,19 @@ def _cell_text(cell: ElementTree.Element) -> str:
     return "\n".join(_inline(p) for p in cell if p.tag == f"{{{ODS_TEXT}}}p")
 
 
-def _spaces(cell: ElementTree.Element) -> int:
-    """The spaces an .ods cell's `<text:s text:c="n"/>` stand for, in its text and its notes."""
-    return sum(max(int(e.get(f"{{{ODS_TEXT}}}c", "1") or 1), 1) for e in cell.iter(f"{{{ODS_TEXT}}}s"))
+def _written(name: str, cell: ElementTree.Element) -> int:
+    """The characters an .ods cell's text holds, its notes' too, with the spaces each `<text:s text:c="n"/>` stands
+    for (n a whole number from 1: Unreadable otherwise, naming it)."""
+    spaces = 0
+    for element in cell.iter(f"{{{ODS_TEXT}}}s"):
+        given = element.get(f"{{{ODS_TEXT}}}c", "1")
+        if not given.isdigit() or int(given) < 1:
+            raise Unreadable(name, 1, f"a cell holds <text:s text:c=\"{given[:20]}\">, which counts no spaces: save "
+                             "the workbook again in a spreadsheet", f"une cellule contient <text:s "
+                             f"text:c=\"{given[:20]}\">, qui ne compte aucune espace : enregistrez de nouveau le "
+                             "classeur dans un tableur")
+        spaces += int(given)
+    return spaces + sum(len(text) for text in cell.itertext())
 
 
 def _inline(element: ElementTree.Element) -> str:
@@ -437,7 +451,7 @@ def _inline(element: ElementTree.Element) -> str:
         elif child.tag == f"{{{ODS_TEXT}}}tab":
             out.append("\t")
         elif child.tag == f"{{{ODS_TEXT}}}s":
-            out.append(" " * min(int(child.get(f"{{{ODS_TEXT}}}c", "1") or 1), LIMITS.max_cell + 1))  # past: refused
+            out.append(" " * int(child.get(f"{{{ODS_TEXT}}}c", "1")))  # a whole number, within the budget
         elif child.tag != f"{{{ODS_OFFICE}}}annotation":
             out.append(_inline(child))
         out.append(child.tail or "")

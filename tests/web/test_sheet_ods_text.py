@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from isic_graph.admin.credentials import CredentialStore
-from isic_graph.errors import DocumentTooLarge
+from isic_graph.errors import DocumentTooLarge, Unreadable
 from isic_graph.ingest.documents import Document, format_for_path
 from isic_graph.ingest.spreadsheets import raw_tables
 from tests.conftest import BASE, bearer
@@ -131,4 +131,24 @@ def test_spaces_past_what_a_sheet_holds_are_refused_before_the_reader_makes_them
     data = one_row(f'<table:table-row><table:table-cell office:value-type="string">{cell}</table:table-cell>'
                    "</table:table-row>")
     with pytest.raises(DocumentTooLarge):
+        read(data)
+
+
+@pytest.mark.parametrize("size", [1_000, 3_000])
+def test_a_short_text_repeated_over_rows_and_columns_is_refused_before_the_reader_copies_it(size: int) -> None:
+    """9,000 rows of 60 cells repeating one text: 850 bytes that the reader made into gigabytes of cells (the
+    server's process died; with a text of 1,000 characters, it was taken after 5 s and 1.7 GB)."""
+    data = one_row('<table:table-row table:number-rows-repeated="9000"><table:table-cell office:value-type="string" '
+                   f'table:number-columns-repeated="60"><text:p>{"x" * size}</text:p></table:table-cell>'
+                   "</table:table-row>")
+    assert len(data) < 2_000
+    with pytest.raises(DocumentTooLarge, match="write each row once"):
+        read(data)
+
+
+@pytest.mark.parametrize("count", ["-5", " 3", "x", "0"])
+def test_a_space_counted_otherwise_than_by_a_whole_number_is_refused_naming_it(count: str) -> None:
+    data = one_row(f'<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="{count}"/>'
+                   "b</text:p></table:table-cell></table:table-row>")
+    with pytest.raises(Unreadable, match=f'text:c="{count}"'):
         read(data)
