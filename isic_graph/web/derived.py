@@ -32,7 +32,8 @@ def per_store_version(view: View) -> View:
     @functools.wraps(view)
     def cached(*args: Any, **kwargs: Any) -> Response:
         s = services()
-        if s.pages is None or s.store.version is None:
+        if s.pages is None or s.store.version is None:  # no page kept: no tag that If-Match could name
+            check_if_match(None, "page")
             return make_response(view(*args, **kwargs))
         key = key_for(store_version(s), request.full_path, request.headers.get("Accept", ""), (),
                       (request.headers.get("Accept-Language", ""),), "page")
@@ -70,10 +71,11 @@ def still_current(etag: str) -> bool:
     return request.if_none_match.contains_weak(etag.strip('"'))
 
 
-def check_if_match(etag: str, what: str) -> None:
-    """412 when the request's If-Match names no current tag of the answer (RFC 9110, 13.1.1), before any 304."""
-    if "If-Match" in request.headers and not (request.if_match.star_tag
-                                              or request.if_match.is_strong(etag.strip('"'))):
+def check_if_match(etag: str | None, what: str) -> None:
+    """412 when the request's If-Match names no current tag of the answer (RFC 9110, 13.1.1), before any 304; an
+    answer given no tag (never kept: a clock's, a random one's) matches none but `*`. An empty If-Match is none."""
+    if request.headers.get("If-Match", "").strip() and not (
+            request.if_match.star_tag or (etag is not None and request.if_match.is_strong(etag.strip('"')))):
         said = {"page": ("the page", "la page"), "answer": ("the answer", "la réponse")}[what]
         raise PreconditionFailed(f"{said[0]} has changed since the ETag given in If-Match was read: read it again",
                                  fr=f"{said[1]} a changé depuis la lecture de l'ETag donné par If-Match : "

@@ -76,10 +76,9 @@ def sparql() -> Response:
         key = key_for(f"{s.store.version.current()}.{s.boot}", checked.text, accept, default_graphs, named_graphs,
                       scope) if s.cache is not None and s.store.version is not None and cacheable(checked, scope) \
             else None
-        if key is not None and request.method in ("GET", "HEAD"):
-            check_if_match(key.etag, "answer")
-            if still_current(key.etag):
-                return _not_modified(key.etag)
+        check_if_match(key.etag if key is not None else None, "answer")  # a query POSTed too: it only reads
+        if key is not None and request.method in ("GET", "HEAD") and still_current(key.etag):
+            return _not_modified(key.etag)
         answer = s.cache.get(key) if s.cache is not None and key is not None else None
         if answer is None:
             if checked.services:

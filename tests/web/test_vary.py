@@ -65,3 +65,22 @@ def test_if_match_naming_another_tag_is_412_and_the_current_one_or_a_star_is_ser
     assert refused.status_code == 412 and "If-Match" in refused.json["detail"]
     for tag in (current.headers["ETag"], "*"):
         assert client.get(path, headers={"If-Match": tag}).status_code == 200
+
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize(("query", "how"), [(COUNT, "form"), (COUNT, "body"), ("SELECT (NOW() AS ?n) {}", "url"),
+                                            ("SELECT (RAND() AS ?n) {}", "url")])
+def test_if_match_holds_for_a_query_posted_or_given_no_tag(client: FlaskClient, query: str, how: str) -> None:
+    """A query POSTed, and an answer never kept (a clock's, a random one's: no ETag), ignored If-Match."""
+    def ask(headers: dict[str, str]):  # type: ignore[no-untyped-def]
+        if how == "form":
+            return client.post("/sparql", data={"query": query}, headers=headers)
+        if how == "body":
+            return client.post("/sparql", data=query, content_type="application/sparql-query", headers=headers)
+        return client.get("/sparql", query_string={"query": query}, headers=headers)
+
+    assert ask({"If-Match": '"nope"'}).status_code == 412
+    assert ask({"If-Match": "*"}).status_code == 200
+    assert ask({"If-Match": ""}).status_code == 200  # an empty list names no condition
