@@ -173,7 +173,7 @@ def test_the_harvest_command_fails_when_a_listing_entry_is_refused(peer: PeerSer
     PeerRegistry(tmp_path / "peers.json").add("south", f"{peer.url}/sparql", f"{peer.url}/dumps/", allow_private=True)
     harvested = server.cli("harvest")
     assert harvested.returncode == 1, harvested.stdout + harvested.stderr
-    assert "south/anas\terror, last copy kept:" in harvested.stdout and "Traceback" not in harvested.stderr
+    assert "south/anas\terror, not copied:" in harvested.stdout and "Traceback" not in harvested.stderr
 
 
 def test_hostile_names_in_requests_are_refused_and_store_nothing(live: LiveServer, canary: Listener) -> None:
