@@ -81,16 +81,17 @@ def progress(message: str) -> None:
     click.echo(message, err=True)
 
 
-def store_if_available(obj: Context, without: str = "validating without the store",
+def store_if_available(obj: Context, without: str | None = "validating without the store",
                        lang: str | None = None) -> Store | None:
-    """The store when there is one to open, else None (with a note saying what goes on without it)."""
+    """The store when there is one to open, else None (with a note saying what goes on without it, if given)."""
     path = obj.settings.store_path
     if not obj.settings.store_url and (path is None or not path.is_dir()):
         return None
     try:
         return obj.store()
     except IsicError as exc:
-        progress(f"note : {without} ({exc.text('fr')})" if lang == "fr" else f"note: {without} ({exc.message})")
+        if without is not None:
+            progress(f"note : {without} ({exc.text('fr')})" if lang == "fr" else f"note: {without} ({exc.message})")
         return None
 
 

@@ -8,13 +8,13 @@ import click
 
 from isic_graph.cli.context import Context, chosen_language, fail, progress, run, said, store_if_available
 from isic_graph.cli.progress import Display
-from isic_graph.errors import IsicError, SpaceOverlap, UsageError
+from isic_graph.errors import SpaceOverlap, UsageError
 from isic_graph.federation.client import register
 from isic_graph.federation.harvest import drop_copies, harvest_peers, read_again
 from isic_graph.federation.peers import Peer, PeerRegistry
 from isic_graph.ingest import ownership
+from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ownercheck import forget_claims
-from isic_graph.store.base import Store
 from isic_graph.validation.validator import Validator
 
 
@@ -86,7 +86,7 @@ def peer_remove(obj: Context, name: str) -> None:
     registry = PeerRegistry(obj.settings.peers_path)
     registered = any(p.name == name for p in run(registry.list))
     if not registered:  # a peer removed while the store was in use: its copies, if the store is open now
-        store = _open_quietly(obj)
+        store = store_if_available(obj, None)  # in use or none: said as there being no such peer
         if store is None or not [g for g in run(store.graph_names) if g.startswith(obj.graphs.peer(name, ""))]:
             if store is not None:
                 store.close()
@@ -102,22 +102,13 @@ def peer_remove(obj: Context, name: str) -> None:
     try:
         dropped = run(lambda: drop_copies(store, obj.graphs, name))
         run(lambda: forget_claims(store, obj.graphs, name))
+        if dropped:  # the links the dropped copies stated no longer join anything
+            run(lambda: recompute_identity(store, obj.graphs))
         run(lambda: read_again(store, obj.graphs))  # what the others' copies left out as its own: read again
         click.echo(said(f"peer {name} removed; {len(dropped)} copies of its networks dropped",
                         f"pair {name} retiré ; {len(dropped)} copie(s) de ses réseaux supprimée(s)"))
     finally:
         store.close()
-
-
-def _open_quietly(obj: Context) -> Store | None:
-    """The store, if it can be opened now (none, or in use: None, nothing said)."""
-    path = obj.settings.store_path
-    if not obj.settings.store_url and (path is None or not path.is_dir()):
-        return None
-    try:
-        return obj.store()
-    except IsicError:
-        return None
 
 
 @click.command("harvest")

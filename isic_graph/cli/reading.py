@@ -23,7 +23,7 @@ from isic_graph.publish.export import (
 )
 from isic_graph.publish.search import SearchIndex
 from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
-from isic_graph.query.asked import check_asked, once_in_text
+from isic_graph.query.asked import article, check_asked, once_in_text
 from isic_graph.rdf.namespaces import curie
 from isic_graph.sparql.guard import Checked, Limits
 from isic_graph.store.results import SelectResult
@@ -72,7 +72,7 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
             named = checked.form if checked is not None and checked.form else form  # DESCRIBE gives a graph too
             fail(f"--format {fmt} ne convient pas à la réponse d'une requête {named} : donnez {fitting}"
                  if chosen_language(None) == "fr" else
-                 f"--format {fmt} does not fit the answer of {'an' if named[0] in 'AEIOU' else 'a'} {named} query: "
+                 f"--format {fmt} does not fit the answer of {article(named)} {named} query: "
                  f"give {fitting}", 2)
         if isinstance(result, SelectResult):
             click.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt]())

@@ -194,8 +194,7 @@ def drop_copies(store: Store, graphs: Graphs, name: str, keep: Collection[str] =
     release_claims(store, graphs, name, sorted(gone))
     if gone:
         read_again(store, graphs, name)
-    recompute_identity(store, graphs)
-    return dropped
+    return dropped  # the identity links are made again by the caller (a harvest: once, for all it changed)
 
 
 def _release_unstored(store: Store, graphs: Graphs, copies: Sequence[_Fetched],
@@ -322,7 +321,9 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     known = store.select(f"SELECT ?tag WHERE {{ GRAPH {iri(graphs.metadata)} "
                          f"{{ {iri(graph)} <{OWL}versionInfo> ?tag }} }}")
     etag = known.rows[0]["tag"].value if known.rows else None
-    if etag is not None and _attributes_to_ours(store, graphs, graph):  # a network made here since: read again
+    ours = [graphs.network_resource(g[len(graphs.network_prefix):]) for g in store.graph_names()
+            if g.startswith(graphs.network_prefix)]  # this instance's networks
+    if etag is not None and _attributes_to(store, graph, ours):  # to a network made here since: read again
         etag = None
     url = _join(peer.dumps or "", str(entry["url"]))
     iri(url)  # recorded as the copy's source
@@ -349,12 +350,11 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     reasons |= classless
     # a resource attributed to a network of this instance would read as that network's (its lists, search, the
     # competency queries): left out, as a network's submission attributed to another network is refused
-    ours = {ownership.key(graphs, graphs.network_resource(g[len(graphs.network_prefix):]))
-            for g in store.graph_names() if g.startswith(graphs.network_prefix)}
+    our_keys = {ownership.key(graphs, network) for network in ours}
     usurping = {_owner(t): f"attributed to this instance's network <{t.object.value}>: a peer's data is "
                            "attributed to its own networks"
                 for t in owned if t.predicate.value == PROV + "wasAttributedTo" and isinstance(t.object, NamedNode)
-                and ownership.key(graphs, t.object.value) in ours and _owner(t) not in personal}
+                and ownership.key(graphs, t.object.value) in our_keys and _owner(t) not in personal}
     reasons |= usurping
     return _Fetched(peer, network, graph, url, new_etag, edition,
                     tuple(t for t in owned if _owner(t) not in personal and _owner(t) not in classless
@@ -363,10 +363,8 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
                     tuple(sorted(reasons.items())), claimed)
 
 
-def _attributes_to_ours(store: Store, graphs: Graphs, copy: str) -> bool:
-    """Whether a copy holds a resource attributed to one of this instance's networks (one made after the copy)."""
-    ours = [graphs.network_resource(g[len(graphs.network_prefix):]) for g in store.graph_names()
-            if g.startswith(graphs.network_prefix)]
+def _attributes_to(store: Store, copy: str, ours: Sequence[str]) -> bool:
+    """Whether a copy holds a resource attributed to one of these networks (of this instance, made after the copy)."""
     return bool(ours) and store.query(f"ASK {{ GRAPH {iri(copy)} {{ ?s <{PROV}wasAttributedTo> ?n }} "
                                       f"VALUES ?n {{ {' '.join(iri(n) for n in ours)} }} }}") is True
 

@@ -434,7 +434,7 @@ def _written(name: str, cell: ElementTree.Element) -> int:
     spaces = 0
     for element in cell.iter(f"{{{ODS_TEXT}}}s"):
         given = element.get(f"{{{ODS_TEXT}}}c", "1")
-        if not given.isdigit() or int(given) < 1:
+        if not (given.isascii() and given.isdigit()) or int(given) < 1:  # "²" is a digit to Python, no number
             raise Unreadable(name, 1, f"a cell holds <text:s text:c=\"{given[:20]}\">, which counts no spaces: save "
                              "the workbook again in a spreadsheet", f"une cellule contient <text:s "
                              f"text:c=\"{given[:20]}\">, qui ne compte aucune espace : enregistrez de nouveau le "

@@ -65,3 +65,8 @@ def once_in_text(checked: Checked) -> Checked:
     at = len(kept) if first is None else first
     written = tuple([*kept[:at], *clauses, *kept[at:]])
     return dataclasses.replace(checked, tokens=written, dataset=tuple(default) + tuple(named), services=())
+
+
+def article(form: str) -> str:
+    """The English article before a query form's name: "an ASK query", "a SELECT query"."""
+    return "an" if form[:1] in "AEIOU" else "a"

@@ -13,6 +13,7 @@ that many pages share are kept there too until the next write (kept_until_a_writ
 
 from __future__ import annotations
 
+import datetime
 import functools
 from typing import Any, Callable, TypeVar, cast
 
@@ -94,6 +95,11 @@ def kept_until_a_write(name: str, make: Callable[[], bytes]) -> bytes:
         kept = Page((), make())
         s.pages.put(key, kept)
     return kept.body
+
+
+def last_write(s: Services) -> datetime.datetime | None:
+    """When the store was last written to, reference data included (None when it counts no writes)."""
+    return s.store.version.written_at() if s.store.version is not None else None
 
 
 def store_version(s: Services) -> str:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from isic_graph.errors import PreconditionFailed
 from isic_graph.ingest import editions
 from isic_graph.publish import dumps
-from isic_graph.web.derived import store_version
+from isic_graph.web.derived import last_write, store_version
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
 from isic_graph.web.wording import moment_text
@@ -36,8 +36,8 @@ def index() -> Response:
     s = services()
     edition = editions.store_edition(s.store, s.graphs)  # what a harvester migrates a copy from (none said: 1)
     conforms_to = editions.edition_iri(edition or editions.software_edition())
-    written = s.store.version.written_at() if s.store.version else None  # the last write, reference data's too
-    entries = [{**_describe(entry), "conforms_to": conforms_to} for entry in dumps.listing(s.store, s.graphs, written)]
+    entries = [{**_describe(entry), "conforms_to": conforms_to}
+               for entry in dumps.listing(s.store, s.graphs, last_write(s))]
     if best == "application/json":
         response = jsonify({"dumps": entries})
     else:

@@ -13,6 +13,7 @@ from isic_graph.publish.jsonld import compact
 from isic_graph.rdf.formats import DOCUMENT, GRAPH, by_media_type, content_type, media_types
 from isic_graph.rdf.labels import switch
 from isic_graph.rdf.namespaces import PREFIXES
+from isic_graph.web.derived import last_write
 from isic_graph.web.lookups import one_page
 from isic_graph.web.negotiation import language, negotiate
 from isic_graph.web.services import services
@@ -38,7 +39,7 @@ def description() -> Response:
     """The same document at both addresses: a dcat:Catalog whose datasets are void:Datasets."""
     best = negotiate([*MEDIA_TYPES, HTML])
     s = services()
-    summary = summarize(s.store, s.graphs, s.store.version.written_at() if s.store.version else None)
+    summary = summarize(s.store, s.graphs, last_write(s))
     if best == HTML:
         lang = language()
         page = render_template("catalog.html", lang=lang, words=WORDS[lang], other=switch(lang), summary=summary,

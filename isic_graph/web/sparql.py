@@ -17,7 +17,7 @@ from isic_graph.errors import (
 )
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
-from isic_graph.query.asked import check_asked, each_once
+from isic_graph.query.asked import article, check_asked, each_once
 from isic_graph.query.cache import cacheable, key_for
 from isic_graph.query.scopes import check_scope, local_graphs
 from isic_graph.rdf.formats import ANSWER, GRAPH, answer_offers, content_type, formats_for
@@ -228,11 +228,6 @@ def answer_type(form: str) -> str:
                             fr=f"aucun format de la réponse d'une requête {form} ne répond à Accept: {accept} ; elle "
                                "existe en " + ", ".join(available(form)))
     return best
-
-
-def article(form: str) -> str:
-    """The English article before a query form's name: "an ASK query", "a SELECT query"."""
-    return "an" if form[:1] in "AEIOU" else "a"
 
 
 def available(form: str | None) -> list[str]:
