@@ -146,7 +146,7 @@ def test_a_short_text_repeated_over_rows_and_columns_is_refused_before_the_reade
         read(data)
 
 
-@pytest.mark.parametrize("count", ["-5", " 3", "x", "0"])
+@pytest.mark.parametrize("count", ["-5", " 3", "x", "0", "²"])
 def test_a_space_counted_otherwise_than_by_a_whole_number_is_refused_naming_it(count: str) -> None:
     data = one_row(f'<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="{count}"/>'
                    "b</text:p></table:table-cell></table:table-row>")
