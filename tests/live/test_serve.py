@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.live import LiveServer, engine_pids, query
+from tests.support.live import LiveServer, engine_pids, query, request
 from tests.support.queries import COUNT_LESSONS, RUNAWAY
 
 LOAD_SECONDS = 30.0
@@ -126,3 +126,21 @@ def test_a_port_taken_is_said_so_without_saying_it_serves(tmp_path: Path) -> Non
     assert done.returncode == 1, done.stderr
     assert f"port {live.port} of 127.0.0.1 is taken by another program" in done.stderr, done.stderr
     assert "listening on" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_live_server_whose_port_was_taken_meanwhile_starts_on_another(tmp_path: Path) -> None:
+    """The tests' servers choose a free port, then start on it: another process may bind it first."""
+    import socket
+
+    live = LiveServer(tmp_path)
+    assert live.cli("init").returncode == 0
+    first = live.port
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", first))
+        taken.listen()
+        live.start()
+        try:
+            assert live.port != first
+            assert request(f"{live.url}/healthz").status == 200
+        finally:
+            live.stop()

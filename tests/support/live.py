@@ -88,6 +88,9 @@ def engine_pids(pid: int) -> set[int]:
     return found
 
 
+TAKEN = b"is taken by another program"  # what `isic-graph serve` says of a port it cannot bind
+
+
 class PortTaken(Exception):
     """The server's port was taken by another process before the server could bind it."""
 
@@ -164,7 +167,7 @@ class LiveServer:
             except OSError:
                 pass
             if self.process is not None and self.process.poll() is not None:
-                if b"Address already in use" in self.log.read_bytes()[mark:]:
+                if TAKEN in self.log.read_bytes()[mark:]:
                     self.process = None
                     raise PortTaken(self.url)
                 break
