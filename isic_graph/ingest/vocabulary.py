@@ -56,18 +56,26 @@ class Scheme:
         return self.labels.get(lang) or self.labels.get("fr") or self.iri.rsplit("/", 1)[-1]
 
     def find(self, cell: str) -> Concept | None:
-        """The concept a cell names: by one of its names; else in the singular (`élus`: `Élu`); else by the first
-        words of one concept's names alone (`isolement`: `Isolement et lien social`), or by words only one
-        concept's names hold (`contournement`: `Solution de contournement`)."""
+        """The concept a cell names: by one of its names (code, labels, alternative labels); else in the singular
+        (`élus`: `Élu`); else by the first of two things its French label joins (`isolement`: `Isolement et
+        lien social`) when no other concept's name holds it. A word within a name is not enough (`Familles` is not
+        `Départs en vacances des familles`): such a cell is refused with the closest names."""
         key = plain(cell)
         found = self.names.get(key) or self.singular.get(singular(key))
-        if found is not None or len(key) < 4:
-            return found
-        starting = {c.iri: c for name, c in self.names.items() if name.startswith(key + " ")}
-        if len(starting) == 1:
-            return next(iter(starting.values()))
-        within = {c.iri: c for name, c in self.names.items() if f" {key} " in f" {name} "}
-        return next(iter(within.values())) if len(within) == 1 else None
+        return found if found is not None or len(key) < 4 else self.heads.get(key)
+
+    @cached_property
+    def heads(self) -> Mapping[str, Concept]:
+        """What a French label `A et B` names first, A, by which alone a cell may name the concept: when no other
+        concept's name holds it. Not the first words of any label: `Outil` is no `Outil de suivi`, nor `Social` a
+        `Social grocery`, to a reader writing of any tool or anything social."""
+        heads = {}
+        for concept in self.concepts:
+            head = plain(concept.labels.get("fr", "")).partition(" et ")[0]
+            if head and head not in self.names and not any(
+                    f" {head} " in f" {name} " for name, other in self.names.items() if other.iri != concept.iri):
+                heads[head] = concept
+        return heads
 
     @cached_property
     def singular(self) -> Mapping[str, Concept]:

@@ -328,6 +328,36 @@ def test_thesaurus_values_by_code_or_label_in_any_case_and_accents(header: str, 
                t.endswith(f"<https://w3id.org/isic/thesaurus/{code}>") for t in found)
 
 
+@pytest.mark.parametrize("header, cell", [
+    ("themes", "Familles"), ("themes", "Aide"), ("themes", "Habitants"), ("themes", "social"), ("themes", "sans"),
+    ("themes", "Familles | Logement"), ("a_l_initiative_de", "Service"), ("a_l_initiative_de", "social"),
+    ("forme_de_l_action_collective", "Groupe"), ("effet", "Action"), ("effet", "pratique"),
+])
+def test_a_word_of_a_value_s_name_is_refused_with_that_value_offered_not_taken_for_it(header: str, cell: str) -> None:
+    """A cell naming no value, but holding a word of one value's names, was published as that value: `Familles` as
+    the theme `Vacances et loisirs` (its alternative label `Départs en vacances des familles`)."""
+    rows = with_cell(sample_rows()["projects.csv"], 1, header, cell)
+    problems = refused([document("projects.csv", rows)])
+    first = cell.split(" | ")[0]
+    assert len(problems) == 1 and f"« {first} » : ce n'est pas une valeur de la liste" in problems[0], problems
+
+
+def test_a_cell_names_a_value_by_its_names_or_by_the_first_of_the_two_things_its_label_joins() -> None:
+    """Over every thesaurus: a word found within a value's names (of four letters or more) names that value only
+    when it is one of its names, in the singular or not, or the A of its French label `A et B`."""
+    from isic_graph.ingest.vocabulary import plain, schemes, singular
+
+    for scheme in schemes().values():
+        words = {w for name in scheme.names for w in name.split(" ") if len(w) >= 4}
+        for word in sorted(words):
+            found = scheme.find(word)
+            if found is None:
+                continue
+            names = [n for n, c in scheme.names.items() if c.iri == found.iri]
+            assert (word in names or singular(word) in {singular(n) for n in names}
+                    or plain(found.labels["fr"]).startswith(word + " et ")), (scheme.iri, word, found.iri)
+
+
 def test_partner_roles_by_french_label() -> None:
     rows = with_cell(sample_rows()["partners.csv"], 1, "roles", "financeur | Pilote")
     found = lines(read_tables([document("partners.csv", rows)], BASE).triples)
