@@ -273,7 +273,7 @@ class _Reader:
 
     def _header(self, table: Table, raw: RawTable) -> dict[str, int] | None:
         """The column each header names (by position), once unknown, repeated and missing columns are refused."""
-        known = title_aliases(table)
+        known, ambiguous = title_aliases(table), ambiguous_titles(table)
         found: dict[str, int] = {}
         suggested: set[str] = set()  # a missing column an unknown one is probably meant for: said once, there
         ok = True
@@ -282,7 +282,16 @@ class _Reader:
             if not title:
                 continue
             header = known.get(plain(title)) or known.get(plain(title).replace(" ", "_"))
-            if header is None:
+            meant = ambiguous.get(plain(title)) or ambiguous.get(plain(title).replace(" ", "_"))
+            if header is None and meant:
+                self.problems.add(raw.shown, raw.rows[0][0], title, None,
+                                  "colonne ambiguë : elle peut être " + " ou ".join(f"« {h} »" for h in meant)
+                                  + " ; donnez-lui le nom de la colonne voulue",
+                                  "ambiguous column: it may be " + " or ".join(f"'{h}'" for h in meant)
+                                  + "; give it the name of the column meant")
+                suggested.update(meant)
+                ok = False
+            elif header is None:
                 close = difflib.get_close_matches(plain(title).replace(" ", "_"), table.headers, n=1, cutoff=0.5)
                 hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 hint_en = f"; did you mean '{close[0]}'?" if close else ""
@@ -525,17 +534,42 @@ def _titled(table: Table, raw: RawTable) -> RawTable:
 def title_aliases(table: Table) -> dict[str, str]:
     """The column each title names, in plain form: its header, or its label (`Date de début`) when no other
     column of the table has that label or that header (`Enseignement` titles no column of lessons.csv: it is
-    the label of the statement and the header of the identifier)."""
+    the label of the statement and the header of the identifier), and when it is not the first words of
+    another column's label (see `ambiguous_titles`)."""
     known = {plain(h): h for h in table.headers}
+    ambiguous = ambiguous_titles(table)
+    for form, headers in _labels(table).items():
+        if len(headers) == 1 and (form not in known or known[form] in headers) and form not in ambiguous:
+            known.setdefault(form, next(iter(headers)))
+    return known
+
+
+def ambiguous_titles(table: Table) -> dict[str, tuple[str, ...]]:
+    """The labels, in plain form, that are also the first words of another column's label, with the columns they
+    could mean: `Fonction` (the role's type) begins `Fonction dans le projet`, which a reader may have shortened.
+    A column's English twin (`Intitulé (en anglais)`) does not count."""
+    labels = _labels(table)
+    out: dict[str, tuple[str, ...]] = {}
+    for form, headers in labels.items():
+        if len(headers) != 1 or form in {plain(h) for h in table.headers}:
+            continue
+        header = next(iter(headers))
+        longer = {h for other, hs in labels.items() if other.startswith((form + " ", form + "_"))
+                  for h in hs if h not in (header, header + "_en")}
+        longer -= {h + "_en" for h in longer}
+        if longer:
+            out[form] = (header, *sorted(longer))
+    return out
+
+
+def _labels(table: Table) -> dict[str, set[str]]:
+    """Each column label in plain form (with spaces, and with underscores), with the columns it labels."""
     labels: dict[str, set[str]] = {}
     for c in table.columns:
         for name in c.names.values():
             for form in (plain(name), plain(name).replace(" ", "_")):
                 labels.setdefault(form, set()).add(c.header)
-    for form, headers in labels.items():
-        if len(headers) == 1 and (form not in known or known[form] in headers):
-            known.setdefault(form, next(iter(headers)))
-    return known
+    return labels
 
 
 def _expand(template: str, values: Mapping[str, str], cell: str | None = None) -> str:

@@ -384,6 +384,27 @@ def test_each_unknown_value_of_a_list_is_reported_once() -> None:
                                                      "[projects.csv, ligne 2, colonne « themes »] « fod »"]
 
 
+@pytest.mark.parametrize("table, shortened, meant", [
+    ("roles.csv", "fonction_dans_le_projet", ("type", "fonction_dans_le_projet")),
+    ("lessons.csv", "sujet_de_methode", ("methode", "sujet_de_methode")),
+])
+@pytest.mark.parametrize("spelling", ["first", "upper"])
+def test_a_title_that_is_one_column_s_label_and_begins_another_s_is_refused_as_ambiguous(
+        table: str, shortened: str, meant: tuple[str, ...], spelling: str) -> None:
+    """`Fonction`, the role type's label, is what a reader writes for `Fonction dans le projet` too: the function's
+    values (`Responsable associatif`) were stored as role types (`Cadre`)."""
+    rows = sample_rows()[table]
+    title = {"fonction_dans_le_projet": "Fonction", "sujet_de_methode": "Method"}[shortened]
+    title = title.upper() if spelling == "upper" else title
+    for header in meant:
+        if header in rows[0]:
+            rows = without_column(rows, header)
+    rows = [[*rows[0], title], *([*row, ""] for row in rows[1:])]
+    problems = refused([document(table, rows)])
+    assert problems == [f"[{table}, ligne 1, colonne « {title} »] colonne ambiguë : elle peut être "
+                        + " ou ".join(f"« {h} »" for h in meant) + " ; donnez-lui le nom de la colonne voulue"]
+
+
 def test_every_problem_of_a_submission_is_gathered_before_refusing() -> None:
     rows = sample_rows()
     rows["lessons.csv"] = with_cell(rows["lessons.csv"], 1, "categorie", "obstcle")
