@@ -36,6 +36,11 @@ ODS_CUT = (f"{{{ODS_TEXT}}}line-break", f"{{{ODS_TEXT}}}tab")
 # injection defence). A value starting with quotes before such a mark gets one more, so that it too reads back.
 FORMULA = re.compile(r"'*[=+\-@\t\r]")
 QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+# What a spreadsheet shows in a cell whose formula failed, as Excel (English and French) and LibreOffice write it, and
+# as their CSV exports keep it: no value of the sheet
+ERROR_VALUE = re.compile(r"#(?:NULL|NUL|DIV/0|VALUE|VALEUR|REF|NUM|NOMBRE|SPILL|PROPAGATION|CALC|FIELD|CHAMP|BLOCKED"
+                         r"|BLOQUE|CONNECT|BUSY|OCCUPE|UNKNOWN|INCONNU|EXTERNAL|EXTERNE|PYTHON)\s?!"
+                         r"|#(?:NAME|NOM)\s?\?|#N/[AD]|#GETTING_DATA|Err:\d{3}")
 
 
 def formula_safe(value: str) -> str:
@@ -355,7 +360,7 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
     row, column = 0, 0  # the place of the row and cell being read (1 = first)
     written = 0  # the characters calamine writes of its cells (their text and `<text:s/>`), repeats counted
     found: set[tuple[int, int]] = set() if sheet is None else extent.uncomputed.setdefault(sheet, set())
-    texts: dict[tuple[int, int], str] = {}
+    texts: dict[tuple[int, int], str] = {} if sheet is None else extent.texts.setdefault(sheet, {})
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         tag = element.tag.rsplit("}", 1)[-1]
         if event == "start" and tag == "table":
@@ -378,6 +383,8 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
             value = parts.get("v")
             if "f" in parts and (value is None or not value.text and element.get("t") != "str"):
                 found.add((row, column - 1))
+            elif element.get("t") == "e":  # an error, which calamine reads as an empty cell
+                texts[(row, column - 1)] = value.text if value is not None and value.text else "#N/A"
             element.clear()
         elif event == "end" and tag == "table-row":  # .ods: rows and cells may repeat
             repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
@@ -396,6 +403,8 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
                 if cell.get(f"{{{ODS_OFFICE}}}value-type", "string") == "string" and any(
                         e.tag in ODS_CUT for p in cell if p.tag == f"{{{ODS_TEXT}}}p" for e in p.iter()):
                     cut.append((width, count, _cell_text(cell)))  # its own paragraphs: not a note's
+                elif "error" in (v for k, v in cell.attrib.items() if k.endswith("value-type")):
+                    cut.append((width, count, _cell_text(cell) or "#N/A"))  # LibreOffice's error: its text
                 if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
                     filled = True
                     if width + count > limits.max_columns:
@@ -506,4 +515,5 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-__all__ = ["RawTable", "Unreadable", "decoded", "formula_safe", "formula_unquoted", "raw_tables", "sniff"]
+__all__ = ["ERROR_VALUE", "RawTable", "Unreadable", "decoded", "formula_safe", "formula_unquoted", "raw_tables",
+           "sniff"]

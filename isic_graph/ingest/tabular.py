@@ -27,7 +27,7 @@ from isic_graph.ingest.lexical import lexical as _lexical
 from isic_graph.ingest.listing import split
 from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
 from isic_graph.ingest.sheetproblems import Problems
-from isic_graph.ingest.spreadsheets import RawTable, Unreadable, formula_unquoted, raw_tables
+from isic_graph.ingest.spreadsheets import ERROR_VALUE, RawTable, Unreadable, formula_unquoted, raw_tables
 from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import address_in_identifier, personal_data
 from isic_graph.rdf import resources
@@ -247,6 +247,14 @@ class _Reader:
                                   "spreadsheet, « Save as » CSV)")
                 continue
             row = {name: formula_unquoted(cells[i].strip()) for name, i in header.items() if i < len(cells)}
+            for name, value in row.items():
+                if ERROR_VALUE.fullmatch(value):
+                    self.problems.add(raw.shown, number, name, value,
+                                      "la cellule montre une erreur du tableur, pas une valeur : corrigez sa "
+                                      "formule dans le tableur, ou écrivez la valeur à sa place",
+                                      "the cell shows a spreadsheet error, not a value: correct its formula in the "
+                                      "spreadsheet, or write the value instead")
+            row = {name: value for name, value in row.items() if not ERROR_VALUE.fullmatch(value)}
             numbers = {name for name, i in header.items() if (number, i) in raw.numbers}
             self._row(table, raw.shown, number, row, numbers)
             if len(self.triples) > self.limits.max_triples:

@@ -19,7 +19,7 @@ from isic_graph.admin.credentials import CredentialStore
 from isic_graph.ingest.documents import Document, format_for_path
 from isic_graph.ingest.spreadsheets import raw_tables
 from tests.conftest import bearer
-from tests.support.sheet_mistakes import NETWORK, sample
+from tests.support.sheet_mistakes import NETWORK, sample, written
 from tests.support.sheet_variants import _ods, with_content
 from tests.web.test_sheet_variants import network_graph
 
@@ -162,3 +162,75 @@ def test_the_cells_found_are_those_of_the_sheet_they_are_in() -> None:
     tables = raw_tables(Document("fiche.xlsx", out.getvalue(), format_for_path(Path("fiche.xlsx"))))
     found = {t.name: t.uncomputed for t in tables}
     assert found == {"organisations.csv": frozenset({(3, 1)}), "projects.csv": frozenset({(2, 1)})}
+
+
+# ---------------------------------------------------------------- a formula that failed: the spreadsheet's error shown
+
+CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+ERRORS = ["#NAME?", "#NOM?", "#NOM ?", "#VALEUR!", "#VALUE!", "#DIV/0!", "#REF!", "#N/A", "#N/D", "Err:502", "#NUM!"]
+
+
+def with_errors(data: bytes, values: dict[str, str], formula: bool = True) -> bytes:
+    """The workbook as a spreadsheet saves a formula that failed: each cell (by its place, `G2`) typed as an error,
+    its text the error's (`<c r="G2" t="e"><f>…</f><v>#NAME?</v></c>`)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                text = part.decode()
+                for place, value in values.items():
+                    text = re.sub(rf'<c r="{place}"[^>]*>.*?</c>',
+                                  f'<c r="{place}" t="e">' + ("<f>-Premier point</f>" if formula else "")
+                                  + f"<v>{escape(value)}</v></c>", text)
+                part = text.encode()
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("formula", [True, False], ids=["formula", "value"])
+@pytest.mark.parametrize("error", ["#NAME?", "#N/A", "#DIV/0!"])
+def test_a_spreadsheet_error_in_an_xlsx_is_refused_at_its_cell_not_read_as_empty(
+        client: FlaskClient, token: str, formula: bool, error: str) -> None:
+    """Excel saves a formula that failed with its error (`t="e"`), which the workbook reader read as an empty cell:
+    the cell's text was dropped, saying nothing."""
+    before = network_graph(client)
+    data = with_errors(workbook("projects.csv", {}), {"G2": error}, formula)
+    response = posted(client, token, "fiche.xlsx", data, dry_run=False)
+    assert refused_at(response, "fiche.xlsx › projects") == [(2, "modalites")]
+    assert f"« {error} » : la cellule montre une erreur du tableur" in response.json["report"]
+    assert network_graph(client) == before
+
+
+def test_a_spreadsheet_error_in_an_ods_is_refused_at_its_cell(client: FlaskClient, token: str) -> None:
+    """LibreOffice saves a formula that failed as a cell typed `error` whose text is the error (`#NOM ?`)."""
+    rows: list[list[object]] = [list(r) for r in sample()["projects.csv"]]
+    rows[1][rows[0].index("modalites")] = "MARK"
+    cell = ('<table:table-cell table:formula="of:=-Premier" office:value-type="string" office:string-value="" '
+            'calcext:value-type="error"><text:p>#NOM ?</text:p></table:table-cell>')
+    data = with_content(_ods({"projects.csv": rows}), {
+        '<table:table-cell office:value-type="string"><text:p>MARK</text:p></table:table-cell>': cell,
+        'office:version="1.3">': f'xmlns:calcext="{CALCEXT}" office:version="1.3">'})
+    response = posted(client, token, "fiche.ods", data)
+    assert refused_at(response, "fiche.ods › projects") == [(2, "modalites")]
+    assert "« #NOM ? » : la cellule montre une erreur du tableur" in response.json["report"]
+
+
+@pytest.mark.parametrize("error", ERRORS)
+def test_a_spreadsheet_error_kept_by_a_csv_export_is_refused_not_published_as_text(
+        client: FlaskClient, token: str, error: str) -> None:
+    rows = [list(r) for r in sample()["lessons.csv"]]
+    rows[2][rows[0].index("enonce")] = error
+    response = posted(client, token, "lessons.csv", written(rows, ";"), dry_run=False, lang="en")
+    assert refused_at(response, "lessons.csv") == [(3, "enonce")]
+    assert f"'{error}': the cell shows a spreadsheet error, not a value" in response.json["report"]
+
+
+@pytest.mark.parametrize("text", ["#1 !", "Réunion #2 ?", "#NOMS?", "#Nom?", "Err:50", "N/A", "#REF! voir la note"])
+def test_a_text_that_only_resembles_a_spreadsheet_error_is_published(client: FlaskClient, token: str,
+                                                                      text: str) -> None:
+    rows = [list(r) for r in sample()["lessons.csv"]]
+    rows[2][rows[0].index("enonce")] = text
+    response = posted(client, token, "lessons.csv", written(rows, ";"))
+    assert response.status_code == 200, response.json
