@@ -5,7 +5,7 @@ those tokens, and the engine receives the text written back from them (`Checked.
 client's. Refused, with 400: a text no token fits (an escape outside a string or IRI, a code point that
 is not a character), nesting deeper than the limit (brackets inside what was read as an IRI count too:
 an engine may read them as code), a call of a function the engine does not have (`functions.py`), a triple
-term or quoted triple (RDF 1.2, RDF-star), LOAD,
+term or quoted triple (RDF 1.2, RDF-star), a keyword glued to what follows it (`keywords.py`), LOAD,
 SERVICE inside SERVICE, SERVICE to a variable, and SERVICE to anything but a registered peer's endpoint
 (the server evaluates those blocks itself: `service.py`). An update read as a query (its first word after the
 prologue starts an update operation) is refused with UpdateNotAccepted, naming /update; a query read as an update,
@@ -28,6 +28,7 @@ from typing import Any, Iterable, Sequence
 from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
 from isic_graph.rdf.namespaces import PREFIXES
 from isic_graph.sparql.functions import check_datatypes, check_functions
+from isic_graph.sparql.keywords import check_glued
 from isic_graph.sparql.lexer import Token, ends_operand, source_position, tokenize, where, write
 
 IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -152,6 +153,7 @@ def read(text: str, limits: Limits = Limits(), update: bool = False, base: str |
     tokens = based(tokenize(text), base)
     prologue = past_prologue(tokens)
     _check_operation(tokens[prologue:prologue + 1], update, text)
+    check_glued(tokens, update)
     depth = _depth(tokens, limits.max_depth)
     if depth > limits.max_depth:
         raise UsageError(f"the {what} nests {depth} levels deep or more; the limit is {limits.max_depth}",

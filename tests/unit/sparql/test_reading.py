@@ -235,10 +235,11 @@ FRAGMENTS = [
     "LOAD <CANARY>", "FROM <CANARY>", "FROM NAMED p:x", "BIND(1 AS ?o)", "FILTER(?o<p:a#>", "FILTER(?o<'>",
     "FILTER(?o<?q#>", "<", ">", "<CANARY>", "<'>", "<#>", "(", ")", "{", "}", "[", "]", ".", ";", ",",
     "?s ?p ?o", "\n", " ", "'''", '"""', "'", '"', "FILTER(", "BIND(", "OPTIONAL", "UNION",
+    "SERVICESILENT<CANARY>{}", "servicesilent", "SERVICE:x{}", "SERVICE:", "FROMNAMED<CANARY>", "LOADSILENT",
 ]
 HOSTILE = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25).map(lambda parts: "".join(
     f"{part} " if i % 3 else part for i, part in enumerate(parts)))
-HEAD = "BASE <CANARY> PREFIX p: <CANARY> SELECT * WHERE { BIND(1 AS ?o) "
+HEAD = "BASE <CANARY> PREFIX p: <CANARY> PREFIX : <CANARY> SELECT * WHERE { BIND(1 AS ?o) "
 
 
 PIECES = [
@@ -247,7 +248,8 @@ PIECES = [
     "OPTIONAL { ?o p:x 'SERVICE <CANARY> {' }", "{ } UNION { }", "MINUS { ?o p:SERVICE ?x }",
     "FILTER NOT EXISTS { ?o <CANARY#x> ?z }", "?o <CANARY#x> ?y .", "FILTER(?o IN (1, 'a', <CANARY>))", ".",
     "FILTER(?o<<x'>)", "FILTER(?o<<x#>)", "OPTIONAL { ?o p:a\\'b ?w }", "FILTER(?o<'>'||?o>'<')",
-    "SERVICE <CANARY> { ?a ?b ?c }", "SeRvIcE<CANARY>{}", ".SERVICE <CANARY> {}", "FILTER(?o<p:x#>'''\n) SERVICE "
+    "SERVICE <CANARY> { ?a ?b ?c }", "SeRvIcE<CANARY>{}", ".SERVICE <CANARY> {}", "SERVICESILENT<CANARY>{}",
+    "SERVICE:x {}", "servicesilent:x {}", "FILTER(?o<p:x#>'''\n) SERVICE "
                                                                                   "<CANARY> {} FILTER(1#'''\n)",
 ]
 SEPARATORS = st.sampled_from([" ", "", "\n", " # x\n", "\t"])
@@ -280,6 +282,70 @@ def test_the_hostile_examples_written_back_never_reach_the_canary(engine: Engine
         assert not any(t.is_word("SERVICE") for t in tokens)  # to this reading, the SERVICE is in a string
         assert on_engine(engine, write(tokens)) == 400
     assert canary.heard == []
+
+
+GLUED = [
+    "SELECT * WHERE {{ SERVICESILENT<{canary}x> {{ ?s ?p ?o }} }}",
+    "select * where {{ servicesilent<{canary}x> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SeRvIcEsIlEnT<{canary}x> {{ ?s ?p ?o }} }}",
+    "PREFIX : <{canary}> PREFIX SERVICE: <http://x/> SELECT * WHERE {{ SERVICE:x {{ ?s ?p ?o }} }}",
+    "PREFIX : <{canary}> PREFIX servicesilent: <http://x/> SELECT * WHERE {{ servicesilent:x {{ ?s ?p ?o }} }}",
+    "PREFIX : <{canary}> PREFIX SILENT: <http://x/> SELECT * WHERE {{ SERVICE SILENT:x {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ ?a ?b ?c .SERVICESILENT<{canary}x>{{}} }}",
+]
+
+
+@pytest.mark.parametrize("raw", GLUED)
+def test_a_keyword_glued_to_what_follows_is_refused_where_the_engine_would_read_it_and_call_out(
+        engine: Engine, canary: Canary, raw: str) -> None:
+    """The engine reads a keyword by its letters, whatever follows them: `SERVICESILENT<…>` and `SERVICE:x` (the
+    empty prefix's `x`) are SERVICE to it, one word or one prefixed name to the tokens; it called any address, and
+    gave back what that address answered."""
+    text = raw.format(canary=canary.url)
+    with pytest.raises(UsageError, match="keyword") as refused:
+        check_query(text)
+    assert "mot-clé" in (refused.value.fr or "")
+    heard = len(canary.heard)
+    on_engine(engine, text)  # the engine itself, given the client's text, calls out: the danger is real
+    assert len(canary.heard) > heard, text
+    canary.heard.clear()
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * FROMNAMED<http://127.0.0.1:9/x> WHERE { ?s ?p ?o }",
+    "SELECT * FROM<http://127.0.0.1:9/x> FROMNAMED<http://127.0.0.1:9/y> WHERE { ?s ?p ?o }",
+    "PREFIX NAMED: <http://localhost:5000/graph/network/> SELECT * FROM NAMED:anas WHERE { ?s ?p ?o }",
+    "SELECTDISTINCT ?s WHERE { ?s ?p ?o }", "SELECT ?s WHERE { ?s ?p ?o } LIMIT10", "ASK { FILTER(STRLEN2('a')) }",
+    "PREFIXe: <http://e/> SELECT * WHERE { ?s e:p ?o }", "PREFIX fromage: <http://e/> ASK { ?s fromage:p ?o }",
+    "PREFIX SERVICE_: <http://x/> SELECT * WHERE { SERVICE_:x { ?s ?p ?o } }",
+])
+def test_a_query_with_a_keyword_glued_to_what_follows_is_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="keyword|starts with SELECT"):
+        check_query(text)
+
+
+@pytest.mark.parametrize("text", [
+    "LOADSILENT<http://127.0.0.1:9/l>", "loadSILENT<http://127.0.0.1:9/l> INTO GRAPH <urn:g>",
+    "PREFIX CREATESILENTGRAPH: <http://x/> CREATESILENTGRAPH:made",
+    "PREFIX : <http://localhost:5000/graph/network/> PREFIX DROPGRAPH: <http://x/> DROPGRAPH:anas",
+    "INSERT DATA { GRAPH<urn:g> { <urn:a> <urn:b> <urn:c> } } ; CLEARGRAPH<urn:g>",
+    "PREFIX GRAPH: <urn:x:> INSERT DATA { GRAPH:y { <urn:a> <urn:b> <urn:c> } }",
+    "PREFIX WITH: <urn:x:> WITH:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+])
+def test_an_update_with_a_keyword_glued_to_what_follows_is_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="keyword|LOAD"):
+        read(text, update=True)
+
+
+@pytest.mark.parametrize("text", [
+    "PREFIX insert: <urn:i#> PREFIX drop: <urn:d#> SELECT * WHERE { ?s insert:data drop:all }",
+    "PREFIX a: <urn:a#> PREFIX as: <urn:s#> PREFIX graph: <urn:g#> SELECT * WHERE { ?s a:p ?o ; as:q graph:x }",
+    "SELECT (STRLEN(?x) AS ?l) (GROUP_CONCAT(?x; SEPARATOR=',') AS ?g) WHERE { ?s ?p ?x FILTER(isIRI(?s) && "
+    "sameTerm(?s, ?s) && STRSTARTS(?x, 'a') && isNumeric(1)) } GROUP BY ?s ?x ORDER BY DESC(?l) ASC(?g) LIMIT 10",
+    "DESCRIBE ?s WHERE { ?s ?p ?o } LIMIT 1", "ASK { FILTER(LANGMATCHES(LANG('a'@fr), 'fr')) }",
+])
+def test_a_query_whose_words_begin_like_keywords_but_are_keywords_or_prefixes_runs(text: str) -> None:
+    check_query(text)
 
 
 _SAMPLE_STORE: list[pyoxigraph.Store] = []
