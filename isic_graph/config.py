@@ -202,8 +202,8 @@ class Settings:
     client_concurrency: int = setting(
         "ISIC_CLIENT_CONCURRENCY", "client_concurrency", 2, _integer,
         "costly requests (queries, validations, maps and other derived pages, whole graphs, dumps, and every "
-        "write and dry run, whoever's token it carries) one client may have running at once; past it, 429 with "
-        "Retry-After", _positive)
+        "write and dry run, whoever's token it carries) one client may have running at once, and one token from "
+        "any number of addresses; past it, 429 with Retry-After", _positive)
     costly_slots: int = setting(
         "ISIC_COSTLY_SLOTS", "costly_slots", 6, _integer,
         "costly requests the server runs at once, all clients together; keep it below `serve --threads` (8), so "

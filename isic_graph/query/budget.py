@@ -75,7 +75,10 @@ class Concurrency:
         self._total = 0
         self._lock = threading.Lock()
 
-    def acquire(self, client: str) -> None:
+    def acquire(self, client: str, credential: str | None = None) -> None:
+        """One slot for the client (an address); `credential`: the credential the request carries, which may hold
+        no more slots than one address, whatever addresses it is sent from (one network's token sent from six
+        addresses held six slots, and every other client got 503 for as long as its uploads ran)."""
         with self._lock:
             running = self._running.get(client, 0)
             if running >= self.limit:
@@ -85,31 +88,44 @@ class Concurrency:
                                        "à la "
                                        "fois ; envoyez la suivante quand l'une est finie (les autres clients ne sont "
                                        "pas touchés)")
+            held = self._running.get(credential, 0) if credential is not None else 0
+            if held >= self.limit:
+                raise TooManyAtOnce(f"this credential already has {held} costly requests running, from any address, "
+                                    "as many as it may at once; send the next when one has ended (other clients are "
+                                    "not affected)", 1,
+                                    fr=f"cet identifiant a déjà {held} requêtes coûteuses en cours, d'où qu'elles "
+                                       "viennent, autant qu'il peut à la fois ; envoyez la suivante quand l'une est "
+                                       "finie (les autres clients ne sont pas touchés)")
             if self._total >= self.slots:
                 raise ServerBusy(f"the server is running as many costly requests as it may at once ({self.slots}); "
                                  "send this one again in a moment", 1,
                                  fr=f"le serveur exécute autant de requêtes coûteuses qu'il peut à la fois "
                                     f"({self.slots}) ; renvoyez celle-ci dans un instant")
-            if running and self.slots - self._total <= self.reserve:
-                raise TooManyAtOnce(f"this client already has {running} costly request(s) running and the server is "
-                                    "busy: its last free slots are kept for clients that have none running; send the "
-                                    "next when one has ended", 1,
-                                    fr=f"ce client a déjà {running} requête(s) coûteuse(s) en cours et le serveur est "
-                                       "occupé : ses dernières places sont gardées aux clients qui n'en ont aucune en "
-                                       "cours ; envoyez la suivante quand l'une est finie")
+            if (running or held) and self.slots - self._total <= self.reserve:
+                raise TooManyAtOnce(f"this client already has {max(running, held)} costly request(s) running and the "
+                                    "server is busy: its last free slots are kept for clients that have none running; "
+                                    "send the next when one has ended", 1,
+                                    fr=f"ce client a déjà {max(running, held)} requête(s) coûteuse(s) en cours et le "
+                                       "serveur est occupé : ses dernières places sont gardées aux clients qui n'en "
+                                       "ont aucune en cours ; envoyez la suivante quand l'une est finie")
             self._running[client] = running + 1
+            if credential is not None:
+                self._running[credential] = held + 1
             self._total += 1
 
-    def release(self, client: str) -> None:
+    def release(self, client: str, credential: str | None = None) -> None:
         with self._lock:
-            running = self._running.get(client, 0)
-            if running <= 0:
+            if self._running.get(client, 0) <= 0:
                 return
             self._total -= 1
-            if running > 1:
-                self._running[client] = running - 1
-            else:
-                del self._running[client]
+            for key in (client, credential):
+                if key is None:
+                    continue
+                running = self._running.get(key, 0)
+                if running > 1:
+                    self._running[key] = running - 1
+                elif running == 1:
+                    del self._running[key]
 
     def running(self, client: str | None = None) -> int:
         """The costly requests running for a client (for every client: None)."""

@@ -11,14 +11,16 @@ The pages' forms that write (the upload page, the sheet form, a withdrawal) send
 body, which is read whole (every file of a multipart form) before anyone is known. The slot is taken before
 the view runs, so a refused request reads nothing and writes nothing. Past ISIC_CLIENT_CONCURRENCY of them
 running for one client address, the next is answered 429 with Retry-After; other clients are not affected.
+A token in the Authorization header is a client too, whatever address sends it: one network's token sent from
+six addresses held six slots, and every other client was told 503 while its uploads ran.
 Their time (but that of /sparql, which charges its own) is charged to the client's per-minute budget
-(budget.py), a write's wait for the write lock included.
+(budget.py), and to its token's, a write's wait for the write lock included.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 from flask import Flask, Response, g, request
@@ -30,26 +32,18 @@ CHEAP = frozenset({"static", "health.healthz"})
 CHARGES_ITSELF = frozenset({"sparql.sparql"})  # /sparql checks and charges the budget around its own work
 
 
-@contextmanager
-def hold(client: str) -> Iterator[None]:
-    """One of the client's costly slots for the block (429 TooManyAtOnce if it has none left); nothing more
-    when the current request already holds one for this client."""
-    if g.get("holding") == client:
-        yield
-        return
-    concurrency = services().concurrency
-    concurrency.acquire(client)
-    g.holding = client
-    try:
-        yield
-    finally:
-        g.pop("holding", None)
-        concurrency.release(client)
-
-
 def client() -> str:
     """The request's client, as its share of slots and budget is counted (clients.holder)."""
     return holder(request.remote_addr or "-")
+
+
+def credential() -> str | None:
+    """The credential a request carries in its header (a network's or the administrator's token), as its share of
+    slots and budget is counted too, whatever address it is sent from; a digest of it, never the token itself."""
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return "credential:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
 
 
 def costly() -> bool:
@@ -64,11 +58,13 @@ def register(app: Flask) -> None:
     def take() -> None:
         if not costly():
             return
-        s, who = services(), client()
+        s, who, carried = services(), client(), credential()
         if request.endpoint not in CHARGES_ITSELF:
             s.budget.check(who)
-        s.concurrency.acquire(who)
-        g.holding = who
+            if carried is not None:
+                s.budget.check(carried)
+        s.concurrency.acquire(who, carried)
+        g.holding, g.credential = who, carried
         g.costly_since = time.monotonic()
 
     @app.after_request
@@ -78,7 +74,9 @@ def register(app: Flask) -> None:
         if client is not None and response.is_streamed and request.method != "HEAD" and "costly_since" in g:
             _charge()
             g.pop("holding")
-            response.response = HeldBody(response.response, lambda: services(app).concurrency.release(client))
+            carried = g.pop("credential", None)
+            response.response = HeldBody(response.response,
+                                         lambda: services(app).concurrency.release(client, carried))
         return response
 
     @app.teardown_request
@@ -86,9 +84,9 @@ def register(app: Flask) -> None:
         if "costly_since" not in g:
             return
         _charge()
-        client = g.pop("holding", None)
+        client, carried = g.pop("holding", None), g.pop("credential", None)
         if client is not None:
-            services(app).concurrency.release(client)
+            services(app).concurrency.release(client, carried)
 
 
 class HeldBody:
@@ -121,4 +119,7 @@ class HeldBody:
 def _charge() -> None:
     since = g.pop("costly_since", None)
     if since is not None and request.endpoint not in CHARGES_ITSELF:
-        services().budget.charge(client(), time.monotonic() - since)
+        spent, carried = time.monotonic() - since, credential()
+        services().budget.charge(client(), spent)
+        if carried is not None:
+            services().budget.charge(carried, spent)

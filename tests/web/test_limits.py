@@ -1,4 +1,5 @@
-"""What one client may hold at once: its costly requests running, counted per client address."""
+"""What one client may hold at once: its costly requests running, counted per client address, and per credential
+whatever address sends it."""
 
 from __future__ import annotations
 
@@ -277,4 +278,49 @@ def test_a_writes_time_is_charged_to_the_clients_budget(engine: Engine,
         status, headers, problem = send(app, write, token, language="fr")
         assert status == 429 and problem["code"] == "too-many-requests", (write, status, problem)
         assert int(headers["Retry-After"]) >= 1 and "temps de requête par minute" in problem["detail"]
-    assert send(app, "sheets-dry-run", token, OTHER)[0] == 200  # another client's budget is its own
+    assert send(app, "sheets-dry-run", token, OTHER)[0] == 429  # the credential's budget, from any address
+    other = CredentialStore(settings.credentials_path).add("autre-reseau", "Autre")
+    assert own_dry_run(app, "autre-reseau", other, OTHER) in (200, 422)  # another client's budget is its own
+
+
+def own_dry_run(app: Flask, network: str, token: str, environ: dict[str, str]) -> int:
+    """A network's dry run of `send`'s sheet (whose resources are NETWORK's: 422 once read and checked)."""
+    _, path, body, content_type, _ = WRITES["sheets-dry-run"]
+    return app.test_client().post(path.replace(NETWORK, network), data=body.encode(), content_type=content_type,
+                                  environ_base=environ, headers=bearer(token)).status_code
+
+
+def test_one_credential_holds_no_more_slots_than_one_address_whatever_addresses_it_is_sent_from() -> None:
+    """A network's token sent from six addresses held six slots: every other client got 503 while its uploads ran."""
+    running = Concurrency(2, slots=10)
+    running.acquire("10.0.2.1", "credential:x")
+    running.acquire("10.0.2.2", "credential:x")
+    with pytest.raises(TooManyAtOnce) as refused:
+        running.acquire("10.0.2.3", "credential:x")
+    assert refused.value.status == 429 and "this credential already has 2" in refused.value.message
+    assert "cet identifiant" in (refused.value.fr or "")
+    assert running.running() == 2
+    running.acquire("10.0.2.3", "credential:y")  # another network, and anyone without a credential, let in
+    running.acquire("10.0.0.9")
+    running.release("10.0.2.1", "credential:x")
+    running.acquire("10.0.2.4", "credential:x")
+    assert running.running("credential:x") == 2 and running.running() == 4
+
+
+def test_a_network_s_token_from_another_address_is_told_429_while_it_holds_its_share(
+        app: Flask, seen: Watched, network_token: str) -> None:
+    """The token's share is counted whatever address sends it: a write from a second address waits for the first's
+    slot; another network's token and anyone without one are let in."""
+    dump = app.test_client().get("/dumps/isic-graph.nq.gz", headers=bearer(network_token))
+    try:
+        assert dump.status_code == 200 and dump.is_streamed
+        before = seen.now()
+        status, headers, problem = send(app, "sheets-dry-run", network_token, {"REMOTE_ADDR": "127.0.0.23"}, "fr")
+        assert status == 429 and headers["Retry-After"] == "1" and "cet identifiant" in problem["detail"], problem
+        assert before.unchanged()
+        other = CredentialStore(app.extensions["isic"].settings.credentials_path).add("autre-quota", "Autre")
+        assert own_dry_run(app, "autre-quota", other, {"REMOTE_ADDR": "127.0.0.23"}) in (200, 422)  # read, checked
+        assert app.test_client().get("/maps", environ_base={"REMOTE_ADDR": "127.0.0.24"}).status_code == 200
+    finally:
+        assert dump.data[:2] == b"\x1f\x8b"
+    assert send(app, "sheets-dry-run", network_token, {"REMOTE_ADDR": "127.0.0.23"})[0] == 200  # its slot given back
