@@ -44,6 +44,7 @@ def graph_store() -> Response:
     asked = _target()
     if request.method in ("GET", "HEAD"):
         return _read(asked)
+    _no_other_parameter()
     # the default graph's own triples are kept in a named graph (Graphs.default_own)
     graph = services().graphs.default_own if asked == DEFAULT else asked
     network = _network_of(graph)
@@ -62,6 +63,21 @@ def graph_store() -> Response:
         if network is not None:
             return _write_network(network, graph)
         return _write_reference(graph)
+
+
+def _no_other_parameter() -> None:
+    """A write reads `graph` or `default` alone: another parameter is refused (400 naming it), not passed over
+    (`?dry-run=1` wrote, answered 204, to a client that meant to try its data)."""
+    other = next((name for name in request.args if name not in ("graph", "default")), None)
+    if other is None:
+        return
+    if other == "dry-run":
+        raise UsageError("the Graph Store has no dry run: nothing was written; a network tries its data with POST "
+                         "/api/networks/{slug}/sheets?dry-run=1, or POST /api/validate",
+                         fr="le Graph Store n'a pas d'essai à blanc : rien n'a été écrit ; un réseau essaie ses "
+                            "données par POST /api/networks/{slug}/sheets?dry-run=1, ou POST /api/validate")
+    raise UsageError(f"the Graph Store reads ?graph=IRI or ?default alone, not {other!r}: nothing was written",
+                     fr=f"le Graph Store ne lit que ?graph=IRI ou ?default, pas « {other} » : rien n'a été écrit")
 
 
 def _target() -> str:

@@ -141,3 +141,27 @@ def test_default_graph_put_is_read_back_within_the_union(client: FlaskClient) ->
     assert client.delete("/graph-store?default", headers=bearer(ADMIN)).status_code == 204
     assert ttl not in client.get("/graph-store?default",
                                  headers={"Accept": "application/n-triples"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method", ["put", "post", "delete"])
+@pytest.mark.parametrize("parameter, said", [("dry-run=1", "no dry run"), ("dry-run=true", "no dry run"),
+                                             ("mode=upsert", "not 'mode'"), ("validate=0", "not 'validate'")])
+def test_a_write_with_a_parameter_the_graph_store_does_not_read_is_refused_and_writes_nothing(
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, method: str, parameter: str, said: str) -> None:
+    """`?dry-run=1` on a PUT was passed over: the data was written, 204, to a client that meant to try it."""
+    before = seen.now()
+    query = f"{parameter}&graph={DEMO}" if method == "delete" else f"graph={DEMO}&{parameter}"  # either order
+    response = getattr(client, method)(f"/graph-store?{query}", data=VALID.read_bytes(), content_type="text/turtle",
+                                       headers={**bearer(tokens["demo"]), "Accept-Language": "fr"})
+    assert response.status_code == 400, response.json
+    english = getattr(client, method)(f"/graph-store?{query}", data=VALID.read_bytes(), content_type="text/turtle",
+                                      headers=bearer(tokens["demo"]))
+    assert said in english.json["detail"] and "nothing was written" in english.json["detail"]
+    assert "rien n'a été écrit" in response.json["detail"]
+    assert before.unchanged()
+
+
+def test_a_read_passes_over_a_parameter_it_does_not_read(client: FlaskClient) -> None:
+    """A GET that a browser or a cache-busting client decorates (`&_=1700000000`) reads the graph as asked."""
+    got = client.get(f"/graph-store?graph={BASE}graph/ontology&_=1700000000", headers={"Accept": "text/turtle"})
+    assert got.status_code == 200 and got.mimetype == "text/turtle"
