@@ -24,6 +24,7 @@ from isic_graph.store.remote import RemoteStore
 from isic_graph.validation.validator import Validator
 from isic_graph.web import (
     api,
+    conditions,
     dumps,
     federation,
     graph_store,
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["isic_seal_key"] = sheet_upload.seal_key(settings.credentials_path.parent / "confirmation.key")
     lifecycle.register(app, writes)
     parameters.register(app)  # before the limits: a malformed request takes no costly slot
+    conditions.register(app)
     limits.register(app)
     problems.register(app)
     negotiation.register(app)

@@ -165,3 +165,23 @@ def test_a_read_passes_over_a_parameter_it_does_not_read(client: FlaskClient) ->
     """A GET that a browser or a cache-busting client decorates (`&_=1700000000`) reads the graph as asked."""
     got = client.get(f"/graph-store?graph={BASE}graph/ontology&_=1700000000", headers={"Accept": "text/turtle"})
     assert got.status_code == 200 and got.mimetype == "text/turtle"
+
+
+@pytest.mark.parametrize("header", ["If-Match", "If-None-Match"])
+@pytest.mark.parametrize("value", ['"', 'abc', '"a" "b"', 'W/abc', '"a",', '*, "a"', 'W/ "a"'])
+def test_a_malformed_conditional_header_is_400_naming_it_and_nothing_is_written(
+        client: FlaskClient, tokens: dict[str, str], seen: Watched, header: str, value: str) -> None:
+    """`If-Match: "` (an unclosed quote) was told 412, "changed since the ETag given was read"."""
+    before = seen.now()
+    response = client.put("/graph-store", query_string={"graph": DEMO}, data=VALID.read_bytes(),
+                          content_type="text/turtle", headers={**bearer(tokens["demo"]), header: value})
+    assert response.status_code == 400 and f"{header} is neither * nor a list of ETags" in response.json["detail"]
+    assert before.unchanged()
+    for path in ("/sparql?query=ASK%7B%7D", "/ontology", f"/graph-store?graph={BASE}graph/ontology"):
+        assert client.get(path, headers={header: value}).status_code == 400, path
+
+
+@pytest.mark.parametrize("value", ['"x"', 'W/"x"', '"a", W/"b"', "*", " ", '""'])
+def test_a_well_formed_conditional_header_is_read_as_a_condition(client: FlaskClient, value: str) -> None:
+    got = client.get(f"/graph-store?graph={BASE}graph/ontology", headers={"If-None-Match": value})
+    assert got.status_code in (200, 304)
