@@ -1,4 +1,5 @@
-"""The security headers of every answer: what a page may load and run, and no guessing of media types.
+"""The security headers of every answer: what a page may load and run, and no guessing of media types; and the
+reads anyone may make, open to other sites' scripts (CORS).
 
 Applied as WSGI middleware around the whole application, so that no answer escapes them: pages, error
 documents, the drawings, and any answer given before the framework's own handlers run.
@@ -25,6 +26,10 @@ HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Typ
 
 WRITES_KEPT_BY_NOBODY = ("Cache-Control", "no-store")  # an answer to a form's post may carry back its credential
 READS = ("GET", "HEAD", "OPTIONS")
+# What anyone may read, a script of another site may read too (a dump, the catalogue, VoID, a graph, a page): the
+# server keeps no cookie, so a request of another site's page carries no credential it did not write itself
+OPEN_READ = (("Access-Control-Allow-Origin", "*"),
+             ("Access-Control-Expose-Headers", "ETag, Link, Content-Location, Content-Disposition, Retry-After"))
 
 
 class SecurityHeaders:
@@ -41,6 +46,8 @@ class SecurityHeaders:
             headers = [*headers, *((name, value) for name, value in HEADERS if name.lower() not in present)]
             if environ.get("REQUEST_METHOD") not in READS and "cache-control" not in present:
                 headers.append(WRITES_KEPT_BY_NOBODY)
+            elif environ.get("REQUEST_METHOD") in ("GET", "HEAD") and "HTTP_AUTHORIZATION" not in environ:
+                headers += [(name, value) for name, value in OPEN_READ if name.lower() not in present]
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return self.app(environ, start)

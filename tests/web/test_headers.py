@@ -108,3 +108,24 @@ def test_a_conditional_get_matches_the_etag_weakly_in_any_spelling_rfc_9110_allo
         assert again.status_code == 304 and again.data == b"", (path, sent)
     for sent in ('"other"', f"{etag[:-2]}x\"", 'W/"other"'):
         assert client.get(path, headers={"If-None-Match": sent}).status_code == 200, (path, sent)
+
+
+@pytest.mark.parametrize("path", ["/dumps/network/anas.jsonld", "/dumps/", "/catalog", "/.well-known/void",
+                                  "/graph-store?graph=http%3A%2F%2Flocalhost%3A5000%2Fgraph%2Fnetwork%2Fanas",
+                                  "/id/project/les-incompris", "/sparql?query=ASK%7B%7D", "/ontology"])
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_a_read_anyone_may_make_is_open_to_another_sites_script(client: FlaskClient, path: str, method: str) -> None:
+    """A dump, the catalogue, VoID and the Graph Store's GET sent no CORS header: a script of another site (jsonld.js,
+    as the integrators' guide suggests) could not read them."""
+    answer = getattr(client, method)(path, headers={"Origin": "https://example.org", "Accept": "*/*"})
+    assert answer.status_code == 200, (path, answer.status_code)
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in answer.headers["Access-Control-Expose-Headers"]
+
+
+def test_a_write_or_a_read_with_a_credential_is_not_opened_to_other_sites(client: FlaskClient) -> None:
+    posted = client.post("/api/networks/anas/sheets?dry-run=1", data=b"", content_type="text/turtle",
+                         headers={"Origin": "https://example.org"})
+    assert "Access-Control-Allow-Origin" not in posted.headers
+    read = client.get("/dumps/", headers={"Origin": "https://example.org", "Authorization": "Bearer x"})
+    assert "Access-Control-Allow-Origin" not in read.headers
