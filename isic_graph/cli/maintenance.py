@@ -27,8 +27,9 @@ def init_command(obj: Context, samples: bool) -> None:
     def action() -> None:
         with obj.store(create=True) as store:
             init_store(store, obj.graphs, samples=samples, progress=progress)
-            click.echo(said(f"store ready: {store.count()} triples in {len(store.graph_names())} graphs",
-                            f"base prête : {store.count()} triplets dans {len(store.graph_names())} graphes"))
+            click.echo(said(f"store ready: {store.count()} triples in {len(store.graph_names())} graphs, each graph's "
+                            "counted", f"base prête : {store.count()} triplets dans {len(store.graph_names())} "
+                            "graphes, ceux de chaque graphe comptés"))
     run(action)
 
 

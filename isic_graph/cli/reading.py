@@ -135,7 +135,8 @@ def stats_command(obj: Context) -> None:
             result = stats(store)
         for g in result.graphs:
             click.echo(f"{g.triples:>10}  <{g.graph}>")
-        click.echo(f"{result.total:>10}  triples in all")
+        click.echo(f"{result.total:>10}  triples in all the graphs, each graph's counted (a triple two graphs state "
+                   "counts twice: the default graph queries see holds each once)")
         for iri, n in result.classes:
             click.echo(f"{n:>10}  {curie(iri)}")
     run(action)

@@ -74,6 +74,11 @@ def test_init_loads_the_ontology_and_thesauri(fresh_cli) -> None:  # type: ignor
     result = fresh_cli("stats")
     assert result.exit_code == 0
     assert "graph/ontology>" in result.output and "graph/thesauri>" in result.output
+    lines = result.output.splitlines()
+    graphs = [int(line.split()[0]) for line in lines if line.rstrip().endswith(">")]
+    total = next(line for line in lines if "in all the graphs" in line)
+    assert int(total.split()[0]) == sum(graphs)  # each graph's triples, which it says: not the distinct triples
+    assert "a triple two graphs state counts twice" in total
 
 
 def test_ingest_then_query_as_csv_and_json(cli) -> None:  # type: ignore[no-untyped-def]
