@@ -337,7 +337,21 @@ def _text_kinds(text: str) -> tuple[Kind, ...]:
 
 
 def _kinds_of(text: str) -> list[Kind]:
-    return _sorted(kind for reading in _readings(text) for kind in _find_read(normalised(reading)))
+    return _sorted(kind for reading in _readings(text) for kind in _find_read(normalised(_dated(reading))))
+
+
+# a day and its time, as a spreadsheet exports a date cell holding one (`01/03/2024 00:00`) or a text says it
+# (`séance du 01/03/2024 14:30`): a valid date, then a valid time; read as digits in groups, "01 03 2024 14 30" was a
+# landline number
+DATE_TIME = re.compile(r"(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d{2}"
+                       r"(?:[ T]+|\s*à\s*)(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d)?(?![\d:/.-])"
+                       r"|(?<![\d/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[ T]+(?:[01]\d|2[0-3])"
+                       r":[0-5]\d(?::[0-5]\d)?(?![\d:/.-])")
+
+
+def _dated(text: str) -> str:
+    """The text with each date and time it gives (`01/03/2024 14:30`) as one word, which no number reads in."""
+    return DATE_TIME.sub(" date ", text) if ":" in text or "h" in text else text
 
 
 def _readings(text: str) -> Iterator[str]:

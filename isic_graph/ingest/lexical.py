@@ -13,6 +13,9 @@ from isic_graph.rdf.namespaces import XSD
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FRENCH_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
+# a date cell that also holds a time, as a spreadsheet exports it (`01/03/2024 00:00`, `2024-03-01T00:00:00`)
+TIMED = re.compile(r"(?P<date>.*\d)(?:[ t]+|\s*à\s*)(?P<time>(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d(?:\.\d+)?)?)")
+MIDNIGHT = re.compile(r"0?0[:h]00(?::00(?:\.0+)?)?")
 WORDS_DATE = re.compile(r"(\d{1,2})(?:er)?\s+([a-zéû]+)\.?\s+(\d{4})")
 MONTHS = {"janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avril": 4,
           "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
@@ -40,7 +43,7 @@ def lexical(kind: str, cell: str) -> str | None:
     if kind == "boolean":
         return BOOLEANS.get(cell.casefold())
     if kind == "date":
-        text = _iso(SPACES.sub(" ", cell).strip().casefold())
+        text = _iso(_at_midnight(SPACES.sub(" ", cell).strip().casefold()))
         if not ISO_DATE.fullmatch(text):
             return None
         try:
@@ -67,7 +70,13 @@ def typed_number(kind: str, text: str) -> str | None:
 def refusal(kind: str, cell: str) -> tuple[str, str]:
     """Why a cell is not a typed value of this kind (French, English): what it may be read as, and how to write it."""
     if kind == "date":
-        text = _iso(SPACES.sub(" ", cell).strip().casefold())
+        timed = TIMED.fullmatch(SPACES.sub(" ", cell).strip().casefold())
+        if timed and not MIDNIGHT.fullmatch(timed.group("time")) and ISO_DATE.fullmatch(_iso(timed.group("date"))):
+            return (f"une date sans heure est attendue : écrivez « {timed.group('date')} », sans « "
+                    f"{timed.group('time')} » (dans le tableur, donnez à la cellule un format de date sans heure)",
+                    f"a date without a time is expected: write '{timed.group('date')}', without "
+                    f"'{timed.group('time')}' (in the spreadsheet, give the cell a date format without the time)")
+        text = _iso(_at_midnight(SPACES.sub(" ", cell).strip().casefold()))
         if ISO_DATE.fullmatch(text):  # written as a date, but a day no calendar has (31/02/2014, 2014-04-31)
             day = f"{text[8:]}/{text[5:7]}/{text[:4]}"
             return (f"le {day} n'existe pas dans le calendrier : vérifiez le jour et le mois",
@@ -157,6 +166,13 @@ def _ambiguous(kind: str, sign: str, mark: str, whole: str, fraction: str) -> tu
                f"{thousands['en']} in French, {decimal['en']} in English"))
     return (f"ambigu : {fr} ; écrivez {sign}{whole}{fraction} ou {sign}{whole} {fraction} pour des milliers{cents[0]}",
             f"ambiguous: {en}; write {sign}{whole}{fraction} or {sign}{whole} {fraction} for thousands{cents[1]}")
+
+
+def _at_midnight(cell: str) -> str:
+    """A date given with the time 00:00, as a spreadsheet exports a date cell whose format shows the time, as the
+    date alone; anything else as it is."""
+    timed = TIMED.fullmatch(cell)
+    return timed.group("date") if timed and MIDNIGHT.fullmatch(timed.group("time")) else cell
 
 
 def _iso(cell: str) -> str:

@@ -62,6 +62,8 @@ LEGITIMATE = ("SIRET 552 100 554 00013 (55210055400013), SIREN 552100554, RNA W7
     ("appeler le 06 12 34 56 78", "phone"),
     ("tél. 02.99.12.34.56", "phone"),
     ("portable 0612345678", "phone"),
+    ("le 01/03/2024 14:30, appeler le 06 12 34 56 78", "phone"),
+    ("06/12/1934 56:78", "phone"),
     ("joignable au +33 6 12 34 56 78", "phone"),
     ("ou au 0033 1 45 67 89 10", "phone"),
     ("à Londres : +44 20 7946 0958", "phone"),
@@ -83,13 +85,14 @@ def test_each_kind_of_personal_data_is_found_however_it_is_written(text: str, ki
     "SIRET 552 100 554 00013, SIRET 55210055400013, SIREN 552100554, RNA W751234567",
     "codes INSEE 35238, 2A004, 971 ; 75011 Paris ; départements 35 et 976",
     "de 2015 à 2018, puis 2019-2021 ; le 12/03/2019 à 14h30 ; 2019-05-02T10:00:00",
+    "séance du 01/03/2024 14:30 ; réunion 01.03.2024 14:30 ; 01/03/2024 00:00 ; 2024-03-01 14:30:00",
     "12 500 €, 1 234 567 euros, 3 500,00 EUR, 15000.00, 125000000",
     "un numéro incomplet : 06 12 34 56 7 ; un numéro impossible : 00 00 00 00 00",
     "un NIR au mauvais code : 1 84 12 76 451 089 47 ; un IBAN faux : FR7630006000011234567890188",
     "un numéro vert : 0 800 123 456 ; un numéro court : 3919 ; le 115",
     LEGITIMATE,
-], ids=["company-numbers", "insee-codes", "dates", "amounts", "phone-like", "wrong-keys", "service-numbers",
-        "all-together"])
+], ids=["company-numbers", "insee-codes", "dates", "dates-and-hours", "amounts", "phone-like", "wrong-keys",
+        "service-numbers", "all-together"])
 def test_legitimate_numbers_are_not_personal_data(text: str) -> None:
     assert personal_data(text) == []
 

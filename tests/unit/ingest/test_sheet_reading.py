@@ -237,6 +237,33 @@ def test_dates_as_french_spreadsheets_write_them(cell: str, lexical: str) -> Non
     assert any(DATE in t and f'"{lexical}"^^<http://www.w3.org/2001/XMLSchema#date>' in t for t in found)
 
 
+@pytest.mark.parametrize("cell", ["01/03/2024 00:00", "01/03/2024 00:00:00", "2024-03-01 00:00:00", "2024-03-01T00:00",
+                                  "01.03.2024 00:00", "1er mars 2024 00:00"])
+def test_a_date_exported_with_the_time_of_midnight_is_read_as_its_day(cell: str) -> None:
+    """What LibreOffice and Excel export for a date cell whose format shows the time; it was refused as a phone
+    number, its value hidden."""
+    rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
+    found = lines(read_tables([document("projects.csv", rows)], BASE).triples)
+    assert any(DATE in t and '"2024-03-01"^^<http://www.w3.org/2001/XMLSchema#date>' in t for t in found)
+
+
+@pytest.mark.parametrize("cell, day, time", [("01/03/2024 14:30", "01/03/2024", "14:30"),
+                                             ("2024-03-01T09:05:00", "2024-03-01", "09:05:00"),
+                                             ("01/03/2024 à 14h30", "01/03/2024", "14h30")])
+def test_a_date_given_with_an_hour_is_refused_saying_to_leave_the_hour_out(cell: str, day: str, time: str) -> None:
+    rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
+    assert refused([document("projects.csv", rows)]) == [
+        f"[projects.csv, ligne 2, colonne « date_debut »] « {cell} » : une date sans heure est attendue : écrivez "
+        f"« {day} », sans « {time} » (dans le tableur, donnez à la cellule un format de date sans heure)"]
+
+
+def test_a_text_giving_a_day_and_an_hour_is_published_not_refused_as_a_phone_number() -> None:
+    text = "Séance du 01/03/2024 14:30 au centre social, puis le 15.03.2024 09:00"
+    rows = with_cell(sample_rows()["lessons.csv"], 1, "enonce", text)
+    found = lines(read_tables([document("lessons.csv", rows)], BASE).triples)
+    assert any(text in t for t in found)
+
+
 @pytest.mark.parametrize("cell, day", [("31/02/2022", "31/02/2022"), ("2022-13-01", "01/13/2022"),
                                        ("32 mars 2015", "32/03/2015"), ("29/02/2023", "29/02/2023"),
                                        ("2014-04-31", "31/04/2014"), ("31.06.14", "31/06/2014")])
@@ -248,8 +275,8 @@ def test_a_date_written_right_that_no_calendar_has_is_refused_saying_so(cell: st
         "vérifiez le jour et le mois"]
 
 
-@pytest.mark.parametrize("cell", ["mars 2022", "15.09/2014", "2014/09/15", "12 brumaire 2015", "2014-09-15 00:00:00",
-                                  "41897"])
+@pytest.mark.parametrize("cell", ["mars 2022", "15.09/2014", "2014/09/15", "12 brumaire 2015", "41897",
+                                  "15/09/2014 25:00", "15/09/2014 00:60"])
 def test_a_cell_that_is_no_date_is_refused_at_its_cell_with_the_formats(cell: str) -> None:
     rows = with_cell(sample_rows()["projects.csv"], 1, "date_debut", cell)
     assert refused([document("projects.csv", rows)]) == [
