@@ -489,6 +489,13 @@ class _Reader:
         concept = scheme.find(cell)
         if concept is not None:
             return concept.iri
+        parts = [p.strip() for p in OTHER_LIST_MARKS.split(cell) if p.strip()]
+        if column.multiple and len(parts) > 1 and all(scheme.find(p) is not None for p in parts):
+            joined = " | ".join(parts)
+            self.problems.add(file, number, column.header, cell,
+                              f"plusieurs valeurs ? séparez-les par « | » : « {joined} »",
+                              f"several values? separate them with '|': '{joined}'")
+            return None
         messages = {}
         for lang in ("fr", "en"):
             close = [f"« {name} »" if lang == "fr" else f"'{name}'" for name in scheme.closest(cell, lang)]
@@ -504,6 +511,7 @@ class _Reader:
         return None
 
 
+OTHER_LIST_MARKS = re.compile(r"[,;/\n]|\s+(?:et|and)\s+")  # how else a list of values is written in a cell
 TITLE_ROWS = 5  # rows a sheet may hold above its column titles (a title, a merged group of columns)
 
 

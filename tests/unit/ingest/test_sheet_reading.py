@@ -570,3 +570,18 @@ def test_a_sheet_whose_signs_read_both_ways_is_refused_not_guessed() -> None:
     rows = [["enseignement", "projet", "categorie", "enonce"], ["l1", "p", "obstacle", "Le c½ur d'1½ heure."]]
     problems = refused([document("lessons.csv", rows, ";", "cp1252")])
     assert len(problems) == 1 and "peuvent se lire de deux façons" in problems[0] and "cœur" in problems[0], problems
+
+
+@pytest.mark.parametrize("cell, joined", [("Isolement, Logement", "Isolement | Logement"),
+                                          ("Isolement; Logement", "Isolement | Logement"),
+                                          ("Logement / Santé / Emploi", "Logement | Santé | Emploi"),
+                                          ("Isolement\nLogement", "Isolement | Logement"),
+                                          ("Logement et Santé", "Logement | Santé")])
+def test_values_of_a_list_written_with_another_mark_than_the_bar_are_refused_saying_to_use_it(cell: str,
+                                                                                             joined: str) -> None:
+    """`Isolement, Logement` was offered « Isolement et lien social » alone: taking it lost Logement, and nothing said
+    how values are separated."""
+    rows = with_cell(sample_rows()["projects.csv"], 1, "themes", cell)
+    assert refused([document("projects.csv", rows)]) == [
+        f"[projects.csv, ligne 2, colonne « themes »] « {cell} » : plusieurs valeurs ? séparez-les par « | » : "
+        f"« {joined} »"]
