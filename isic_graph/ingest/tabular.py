@@ -362,6 +362,16 @@ class _Reader:
             return
         subjects = {name: NamedNode(urljoin(self.base, _expand(template, keys)))
                     for name, template in table.subjects.items()}
+        row_subject = subjects.get("row")
+        first = self.locations.get(row_subject.value) if row_subject is not None else None
+        if first is not None and first.file == file and first.row != number and first.role == "row":
+            named = ", ".join(keys[k] for k in table.keys)
+            self.problems.add(file, number, table.keys[0], named,
+                              f"la ligne {first.row} a déjà cet identifiant : chaque ligne décrit sa propre "
+                              "ressource ; donnez-lui un autre identifiant, ou réunissez les deux lignes en une",
+                              f"row {first.row} has this identifier already: each row describes a resource of its "
+                              "own; give it another identifier, or make the two rows one")
+            return
         for name, subject in subjects.items():
             (self.locations if name == "row" else self.fallback).setdefault(subject.value,
                                                                             Location(file, number, role=name))

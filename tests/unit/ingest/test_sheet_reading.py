@@ -585,3 +585,14 @@ def test_values_of_a_list_written_with_another_mark_than_the_bar_are_refused_say
     assert refused([document("projects.csv", rows)]) == [
         f"[projects.csv, ligne 2, colonne « themes »] « {cell} » : plusieurs valeurs ? séparez-les par « | » : "
         f"« {joined} »"]
+
+
+@pytest.mark.parametrize("table", ["lessons.csv", "projects.csv", "partners.csv"])
+def test_a_row_repeating_another_rows_identifier_is_refused_naming_both_rows(table: str) -> None:
+    """Two `jp-bonne` lessons were read as one with two categories: the refusal blamed the first row's category."""
+    rows = sample_rows()[table]
+    rows = [*rows, list(rows[1])]
+    repeated = len(rows)
+    problems = refused([document(table, rows)])
+    assert len(problems) == 1 and problems[0].startswith(f"[{table}, ligne {repeated}, colonne « {rows[0][0]} »]")
+    assert "la ligne 2 a déjà cet identifiant" in problems[0]
