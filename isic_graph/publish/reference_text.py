@@ -24,8 +24,10 @@ IDIOMS = {  # how to ask, in each language of the interface: the same facts, cod
          "merge, each triple once however many graphs state it: without `GRAPH ?g`, a pattern matches in any of "
          "them; with it, once in each graph that states it."),
         ("French and English",
-         "Titles, descriptions and labels are written twice, tagged `@fr` and `@en`: a pattern on a label "
-         "matches both, so every row comes back once per language unless you keep one: "
+         "Titles, descriptions and labels are tagged `@fr`, and `@en` too where they were written in English "
+         "(the ontology and thesauri always, a network's data when it wrote both: keep French for a list that "
+         "misses no resource): a pattern on a label matches both, so a row comes back once per language unless "
+         "you keep one: "
          "`FILTER(lang(?label) = \"fr\")` (add `|| lang(?label) = \"\"` for untagged names)."),
         ("Names",
          "A project, lesson or resource is named by `dcterms:title`, a lesson's text is `isic:statement`, "
@@ -47,8 +49,10 @@ IDIOMS = {  # how to ask, in each language of the interface: the same facts, cod
          "l'énoncent : sans `GRAPH ?g`, un motif trouve ses réponses dans chacun d'eux ; avec, une fois dans "
          "chaque graphe qui l'énonce."),
         ("Français et anglais",
-         "Titres, descriptions et libellés sont écrits deux fois, marqués `@fr` et `@en` : un motif sur un "
-         "libellé trouve les deux, et chaque ligne revient donc une fois par langue, à moins d'en garder une : "
+         "Titres, descriptions et libellés sont marqués `@fr`, et `@en` aussi là où ils ont été écrits en "
+         "anglais (toujours pour l'ontologie et les thésaurus, pour les données d'un réseau quand il a écrit les "
+         "deux : gardez le français pour une liste à laquelle rien ne manque) : un motif sur un libellé trouve "
+         "les deux, et une ligne revient donc une fois par langue, à moins d'en garder une : "
          "`FILTER(lang(?label) = \"fr\")` (ajoutez `|| lang(?label) = \"\"` pour les noms sans langue)."),
         ("Noms",
          "Un projet, un enseignement ou une ressource est nommé par `dcterms:title`, le texte d'un enseignement "
