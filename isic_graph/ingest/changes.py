@@ -67,15 +67,19 @@ class Change:
     iri: str
     name: str  # its title, label or statement; else its identifier
     cls: str  # local name of its class (Project, Lesson…)
+    emptied: tuple[str, ...] = ()  # a changed resource's properties (`…@fr`: in a language) left with no value
 
     def describe(self, lang: str = "fr") -> str:
         word = CLASS_WORDS.get(self.cls, {}).get(lang, (class_label(self.cls, lang),))[0] or (
             "ressource" if lang == "fr" else "resource")  # with no class (data stored before classes were checked)
-        return (f"{WORDS[lang][self.kind]} : {word} « {self.name} »" if lang == "fr"
-                else f"{WORDS[lang][self.kind]}: {word} '{self.name}'")
+        emptied = ", ".join(_shown(p, lang, self.cls) for p in self.emptied)
+        if lang == "fr":
+            return f"{WORDS[lang][self.kind]} : {word} « {self.name} »" + (f" (vidé : {emptied})" if emptied else "")
+        return f"{WORDS[lang][self.kind]}: {word} '{self.name}'" + (f" (emptied: {emptied})" if emptied else "")
 
-    def to_dict(self) -> dict[str, str]:
-        return {"change": self.kind, "iri": self.iri, "name": self.name, "class": self.cls}
+    def to_dict(self) -> dict[str, object]:
+        return {"change": self.kind, "iri": self.iri, "name": self.name, "class": self.cls,
+                "emptied": list(self.emptied)}
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,33 @@ class ChangeList:
 
     def to_dict(self) -> dict[str, object]:
         return {kind: [c.to_dict() for c in self.of(kind)] for kind in KINDS}
+
+
+def _shown(said: str, lang: str, cls: str) -> str:
+    """An emptied value in words: its property, and the language of a text (« Description (en anglais) »)."""
+    path, _, language = said.partition("@")
+    name = property_label(path, lang, cls)
+    if not language:
+        return name
+    languages = {"fr": {"fr": "en français", "en": "en anglais"}, "en": {"fr": "in French", "en": "in English"}}
+    return f"{name} ({languages[lang].get(language, language)})"
+
+
+@functools.lru_cache(maxsize=1024)
+def property_label(path: str, lang: str, cls: str = "") -> str:
+    """A property of a class's resources as the sheet's columns name it (a project's `genese`: « Genèse (le
+    pourquoi) »), else by its label in the ontology, with a small first letter; else its local name."""
+    for table in all_tables():
+        roles = {role for role, type_ in table.types.items() if type_ == ISIC + cls}
+        for column in table.columns:
+            if column.path == path and column.subject in roles and not column.inverse and column.names.get(lang):
+                return column.names[lang]
+    for t in ontology_triples():
+        if isinstance(t.subject, NamedNode) and t.subject.value == path and t.predicate.value == RDFS + "label" \
+                and isinstance(t.object, Literal) and t.object.language == lang:
+            text = t.object.value
+            return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    return path.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def counted(subjects: Iterable[tuple[str, str]], lang: str = "fr") -> str:
@@ -195,9 +226,18 @@ def change_list(before: Iterable[Triple], after: Iterable[Triple]) -> ChangeList
             continue
         kind = "added" if not was else "removed" if not now else "changed"
         cls = _local(types.get(resource) or others.get(resource, ""))
-        changes.append(Change(kind, resource, names.get(resource) or resource.rstrip("/").rsplit("/", 1)[-1], cls))
+        emptied = tuple(sorted({_said(t) for t in was if term_value(t.subject) == resource}
+                               - {_said(t) for t in now if term_value(t.subject) == resource}))
+        changes.append(Change(kind, resource, names.get(resource) or resource.rstrip("/").rsplit("/", 1)[-1], cls,
+                              emptied if kind == "changed" else ()))
     order = {kind: i for i, kind in enumerate(KINDS)}
     return ChangeList(tuple(sorted(changes, key=lambda c: order[c.kind])))
+
+
+def _said(triple: Triple) -> str:
+    """What a triple gives a value of: its property, and the language of a text (`…/description@fr`)."""
+    language = getattr(triple.object, "language", None)
+    return f"{triple.predicate.value}@{language}" if language else triple.predicate.value
 
 
 def _by_owner(triples: Iterable[Triple]) -> Mapping[str, set[Triple]]:

@@ -140,7 +140,7 @@ def publish(client: FlaskClient, token: str, files: dict[str, bytes], mode: str)
     assert listed(answer["changes"]) == diff(before, after), (mode, answer["changes"])
     for kind in ("added", "changed", "removed"):
         for change in answer["changes"][kind]:
-            assert set(change) == {"change", "iri", "name", "class"} and change["change"] == kind
+            assert set(change) == {"change", "iri", "name", "class", "emptied"} and change["change"] == kind
 
 
 def test_a_funding_row_added_names_its_project(client: FlaskClient, token: str) -> None:
@@ -188,3 +188,22 @@ def test_the_change_list_is_the_diff_of_the_write(client: FlaskClient, token: st
         files[name] = written(rows)
         sent.add(name)
     publish(client, token, files if mode == "replace" else {n: files[n] for n in sent}, mode)
+
+
+def test_a_column_left_out_names_what_each_resource_will_lose(client: FlaskClient, token: str) -> None:
+    """A table replaces its resources: a column left out empties what it held. The list said only « modifié :
+    projet … », and the descriptions and start dates were gone once confirmed."""
+    files = exported(client, NETWORK)
+    name = next(n for n in files if n.endswith("projects.csv"))
+    rows = rows_of(files[name])
+    kept = [i for i, header in enumerate(rows[0]) if header not in ("description", "date_debut")]
+    answer = send(client, token, NETWORK, {name: written([[row[i] for i in kept] for row in rows])},
+                  **{"dry-run": "1"})
+    changed = {c["iri"]: c for c in answer["changes"]["changed"]}  # type: ignore[index, union-attr]
+    project = changed[BASE + "project/les-incompris"]
+    assert "http://purl.org/dc/terms/description@fr" in project["emptied"]  # its English one is kept
+    assert "https://w3id.org/isic/ontology#startDate" in project["emptied"]
+    from isic_graph.ingest.changes import Change
+    said = Change("changed", project["iri"], project["name"], "Project", tuple(project["emptied"]))
+    assert "(vidé : " in said.describe("fr") and "Description (en français)" in said.describe("fr")
+    assert "Date de début" in said.describe("fr") and "Start date" in said.describe("en")
