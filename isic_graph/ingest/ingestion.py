@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from typing import Callable, Collection, Sequence
+from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -693,7 +694,15 @@ def _check_attribution(batch: Batch, graphs: Graphs, network: str) -> None:
     for t in batch.triples:
         if t.predicate.value == PROV + "wasAttributedTo" and term_value(t.object) != expected \
                 and term_value(t.object).startswith(graphs.base + "id/network/"):
-            _, _, en, fr = _where(batch, term_value(t.subject))  # a sheet's `reseau` cell: its file and row
+            row, row_fr, en, fr = _where(batch, term_value(t.subject))  # a sheet's `reseau` cell: its file and row
+            if row is not None and row_fr is not None:  # a sheet: said in its words
+                said = unquote(term_value(t.object).rsplit("/", 1)[-1])
+                raise UsageError(f"[{row}] the network is '{said}', but the sheet is sent for network "
+                                 f"'{network}': write '{network}' in the column 'reseau', or send the sheet with "
+                                 f"'{said}''s token",
+                                 f"[{row_fr}] le réseau est « {said} », mais la fiche est envoyée pour le réseau "
+                                 f"« {network} » : écrivez « {network} » dans la colonne « reseau », ou envoyez la "
+                                 f"fiche avec le jeton de « {said} »")
             raise UsageError(f"<{term_value(t.subject)}>{en} is attributed to <{term_value(t.object)}>, "
                              f"but the submission is for network {network!r} (<{expected}>)",
                              f"<{term_value(t.subject)}>{fr} est attribué à <{term_value(t.object)}>, "
