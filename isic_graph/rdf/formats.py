@@ -162,6 +162,11 @@ def format_for_path(path: Path | str) -> Format:
         if suffix in fmt.extensions:
             return fmt
     extensions = ", ".join(e for f in DOCUMENTS for e in f.extensions)
+    if suffix == ".zip":  # the sheet as downloaded (/sheets/current.zip): its CSV files, not the archive
+        raise UnsupportedFormat(f"{Path(path).name!r} is an archive: unzip it, then send the CSV files it holds (all "
+                                "of them, or those of the tables you changed)",
+                                f"« {Path(path).name} » est une archive : décompressez-la, puis déposez les fichiers "
+                                "CSV qu'elle contient (tous, ou ceux des tableaux que vous avez modifiés)")
     raise UnsupportedFormat(f"cannot tell the format of {Path(path).name!r} from its extension; use one of "
                             + extensions, f"l'extension de {Path(path).name!r} ne dit pas son format ; utilisez "
                             + extensions)

@@ -38,3 +38,13 @@ def test_a_network_cell_naming_another_network_says_which_to_write(client: Flask
         assert f"write '{NETWORK}' in the column 'reseau'" in detail
     assert "http" not in detail
     assert before.unchanged()
+
+
+def test_the_downloaded_sheet_archive_sent_back_whole_says_to_unzip_it(client: FlaskClient, token: str) -> None:
+    """The site's own download (/sheets/current.zip) sent as it is was told to use .ttl, .jsonld…"""
+    archive = client.get("/sheets/current.zip", query_string={"network": NETWORK}).data
+    answer = client.post(f"/api/networks/{NETWORK}/sheets?dry-run=1", headers={**bearer(token),
+                                                                              "Accept-Language": "fr"},
+                         data={"files": [(io.BytesIO(archive), "current.zip")]}, content_type="multipart/form-data")
+    assert answer.status_code == 415
+    assert "« current.zip » est une archive : décompressez-la, puis déposez les fichiers CSV" in answer.json["detail"]
