@@ -113,11 +113,16 @@ def graph(rest: str) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 @blueprint.get("/thesaurus")
-def thesauri() -> Response:
-    """The thesauri: each scheme with its number of concepts."""
+@blueprint.get("/thesaurus.<suffix>")
+def thesauri(suffix: str | None = None) -> Response:
+    """The thesauri: each scheme with its number of concepts; every concept of every scheme in Turtle, JSON-LD,
+    N-Triples or RDF/XML by negotiation (HTML without Accept, as its concepts' pages)."""
+    media_type = negotiate_form([HTML, *GRAPH_FORMATS], known(suffix))
+    if media_type != HTML:
+        return answer(artefacts().thesauri.render(media_type), media_type, "thesaurus", suffix)
     lang = language()
-    return Response(render_template("thesauri.html", lang=lang, ui=UI[lang], schemes=reference().schemes),
-                    content_type="text/html; charset=utf-8")
+    page = render_template("thesauri.html", lang=lang, ui=UI[lang], schemes=reference().schemes)
+    return answer(page.encode("utf-8"), HTML, "thesaurus", suffix, True)
 
 
 @blueprint.get("/thesaurus/<path:rest>")

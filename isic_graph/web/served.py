@@ -49,10 +49,12 @@ class Served:
 
 @dataclass(frozen=True)
 class Artefacts:
-    """The ontology, shapes and context, read once per application, with the labels of their terms."""
+    """The ontology, shapes, thesauri and context, read once per application, with the labels of the ontology's and
+    shapes' terms."""
 
     ontology: Served
     shapes: Served
+    thesauri: Served
     context: bytes
     labels: dict[str, dict[str, str]]  # term IRI -> language -> label
     index: dict[str, list[Triple]]  # str(subject) -> its triples, ontology and shapes
@@ -77,7 +79,8 @@ class Artefacts:
             labels.setdefault(iri, {"fr": fr, "en": en})
         targets = [(str(t.subject), term_value(t.object)) for t in shapes.triples
                    if t.predicate.value == SH + "targetClass"]
-        return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index, targets)
+        thesauri = Served.read(resources.thesaurus_files())
+        return cls(ontology, shapes, thesauri, resources.context_file().read_bytes(), labels, index, targets)
 
     def shape_order(self, types: frozenset[str]) -> Mapping[str, tuple[int, int]]:
         """Where the shapes of these classes put each property: (its group's sh:order, its own sh:order); worked out

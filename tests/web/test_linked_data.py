@@ -470,3 +470,23 @@ def test_a_frame_served_frames_a_dump_in_a_processor_that_fetches_nothing(client
         incompris = next(n for n in found if n["id"].endswith("/id/project/les-incompris"))
         assert incompris["lessons"] and all(isinstance(lesson, dict) for lesson in incompris["lessons"])
     assert client.get("/frames/nothing.jsonld").status_code == 404
+
+
+@pytest.mark.parametrize("accept, suffix", [("text/turtle", "ttl"), ("application/ld+json", "jsonld"),
+                                            ("application/n-triples", "nt"), ("application/rdf+xml", "rdf")])
+def test_the_thesauri_are_served_in_rdf_by_negotiation_and_by_suffix(client: FlaskClient, accept: str,
+                                                                    suffix: str) -> None:
+    """`Graph().parse(".../thesaurus")` failed: the page was HTML whatever Accept asked."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    negotiated = client.get("/thesaurus", headers={"Accept": accept})
+    assert negotiated.status_code == 200 and negotiated.mimetype == accept
+    assert negotiated.headers["Content-Location"] == f"thesaurus.{suffix}"
+    by_suffix = client.get(negotiated.headers["Content-Location"].join(["/", ""]))
+    assert by_suffix.status_code == 200 and by_suffix.data == negotiated.data
+    graph = Graph().parse(data=negotiated.data, format={"ttl": "turtle", "jsonld": "json-ld", "nt": "nt",
+                                                        "rdf": "xml"}[suffix])
+    schemes = set(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), SKOS.ConceptScheme))
+    assert len(schemes) >= 20 and len(graph) > 1000
+    assert client.get("/thesaurus").mimetype == "text/html"  # a browser's page, as without Accept
