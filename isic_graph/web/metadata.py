@@ -10,7 +10,7 @@ from pyoxigraph import serialize
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.publish.catalog import describe, summarize
 from isic_graph.publish.jsonld import compact
-from isic_graph.rdf.formats import DOCUMENT, GRAPH, by_media_type, content_type, media_types
+from isic_graph.rdf.formats import GRAPH, by_media_type, content_type, formats_for
 from isic_graph.rdf.labels import switch
 from isic_graph.rdf.namespaces import PREFIXES
 from isic_graph.web.derived import last_write
@@ -20,7 +20,7 @@ from isic_graph.web.services import services
 
 blueprint = Blueprint("metadata", __name__)
 
-MEDIA_TYPES = media_types(DOCUMENT, GRAPH)
+MEDIA_TYPES = [f.media_type for f in formats_for(GRAPH)]  # what every other RDF page serves, RDF/XML too
 HTML = "text/html"  # for a browser following the home page's link: a page
 WORDS = {"fr": {"title": "Catalogue des données", "other": "English", "dumps": "Exports complets",
                 "intro": "Ce catalogue (DCAT et VoID) se lit aussi en RDF :", "dataset": "jeu de données",

@@ -490,3 +490,13 @@ def test_the_thesauri_are_served_in_rdf_by_negotiation_and_by_suffix(client: Fla
     schemes = set(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), SKOS.ConceptScheme))
     assert len(schemes) >= 20 and len(graph) > 1000
     assert client.get("/thesaurus").mimetype == "text/html"  # a browser's page, as without Accept
+
+
+@pytest.mark.parametrize("path", ["/catalog", "/.well-known/void"])
+def test_the_catalogue_and_void_are_served_in_rdf_xml_as_every_other_rdf_page(client: FlaskClient, path: str) -> None:
+    from rdflib import Graph, URIRef
+
+    answer = client.get(path, headers={"Accept": "application/rdf+xml"})
+    assert answer.status_code == 200 and answer.mimetype == "application/rdf+xml"
+    graph = Graph().parse(data=answer.data, format="xml")
+    assert (None, URIRef("http://rdfs.org/ns/void#triples"), None) in graph
