@@ -312,10 +312,9 @@ def check_dataset(iris: Iterable[str], graphs: Iterable[str]) -> None:
     for iri in iris:
         if iri not in known:
             raise UsageError(f"<{iri}> is not a graph of this store: a dataset may only name its graphs "
-                             "(listed in the service description at /sparql and in /.well-known/void)",
+                             "(SELECT DISTINCT ?g WHERE { GRAPH ?g { } } lists them)",
                              fr=f"<{iri}> n'est pas un graphe de cette base : un jeu de données ne peut nommer que "
-                                "ses graphes (donnés par la description du service en /sparql et par "
-                                "/.well-known/void)")
+                                "ses graphes (SELECT DISTINCT ?g WHERE { GRAPH ?g { } } les donne)")
 
 
 def _check_prefixes(tokens: Sequence[Token], declared: dict[str, str], what: str) -> None:
