@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 import pytest
@@ -49,21 +50,25 @@ def workbook(table: str, formulas: dict[tuple[int, str], str], title_rows: int =
     return out.getvalue()
 
 
-def with_saved_values(data: bytes, values: dict[str, str]) -> bytes:
-    """The workbook as a spreadsheet saves it: each formula cell (by its place, `F2`) with its computed text."""
+def with_sheets_edited(data: bytes, edit: Callable[[str], str]) -> bytes:
+    """The workbook with the XML of each of its sheets edited as a text."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             part = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                text = part.decode()
-                for place, value in values.items():
-                    text = re.sub(rf'<c r="{place}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
-                                  rf'<c r="{place}"\1 t="str"><f>\2</f><v>{value}</v>', text)
-                part = text.encode()
-            target.writestr(info, part)
+            target.writestr(info, edit(part.decode()).encode() if info.filename.startswith("xl/worksheets/") else part)
     return out.getvalue()
+
+
+def with_saved_values(data: bytes, values: dict[str, str]) -> bytes:
+    """The workbook as a spreadsheet saves it: each formula cell (by its place, `F2`) with its computed text."""
+    def saved(text: str) -> str:
+        for place, value in values.items():
+            text = re.sub(rf'<c r="{place}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
+                          rf'<c r="{place}"\1 t="str"><f>\2</f><v>{value}</v>', text)
+        return text
+    return with_sheets_edited(data, saved)
 
 
 def ods(table: str, formulas: dict[tuple[int, str], tuple[str, str | None]]) -> bytes:
@@ -173,20 +178,12 @@ ERRORS = ["#NAME?", "#NOM?", "#NOM ?", "#VALEUR!", "#VALUE!", "#DIV/0!", "#REF!"
 def with_errors(data: bytes, values: dict[str, str], formula: bool = True) -> bytes:
     """The workbook as a spreadsheet saves a formula that failed: each cell (by its place, `G2`) typed as an error,
     its text the error's (`<c r="G2" t="e"><f>…</f><v>#NAME?</v></c>`)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                text = part.decode()
-                for place, value in values.items():
-                    text = re.sub(rf'<c r="{place}"[^>]*>.*?</c>',
-                                  f'<c r="{place}" t="e">' + ("<f>-Premier point</f>" if formula else "")
-                                  + f"<v>{escape(value)}</v></c>", text)
-                part = text.encode()
-            target.writestr(info, part)
-    return out.getvalue()
+    def failed(text: str) -> str:
+        for place, value in values.items():
+            text = re.sub(rf'<c r="{place}"[^>]*>.*?</c>', f'<c r="{place}" t="e">'
+                          + ("<f>-Premier point</f>" if formula else "") + f"<v>{escape(value)}</v></c>", text)
+        return text
+    return with_sheets_edited(data, failed)
 
 
 @pytest.mark.parametrize("formula", [True, False], ids=["formula", "value"])
