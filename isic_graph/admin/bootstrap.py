@@ -47,7 +47,9 @@ class Stats:
 
 def init_store(store: Store, graphs: Graphs, validator: Validator | None = None, samples: bool = False,
                progress: Progress = lambda _: None) -> list[IngestResult]:
-    """Load (again) the ontology and thesauri; with samples, ingest every sample network too."""
+    """Load (again) the ontology and thesauri; with samples, ingest every sample network this store does not hold
+    yet: a network's graph already here is left as it is, said, never replaced by its sample (what the network
+    published since would be lost)."""
     refuse_other_base(store, graphs)
     refuse_other_edition(store, graphs)
     derive_default_graph(store, graphs)
@@ -61,6 +63,9 @@ def init_store(store: Store, graphs: Graphs, validator: Validator | None = None,
     if samples:
         validator = validator or Validator.default()
         for folder in sample_networks():
+            if store.query(f"ASK {{ GRAPH {iri(graphs.network(folder.name))} {{ ?s ?p ?o }} }}") is True:
+                progress(f"sample network {folder.name}: its graph is here already, left as it is")
+                continue
             files = sorted(p for p in folder.iterdir() if p.suffix in (".ttl", ".jsonld", ".nt", ".csv"))
             result = ingest(store, validator, graphs, [Document.from_path(p) for p in files], folder.name,
                             Mode.REPLACE)

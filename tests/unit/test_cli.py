@@ -350,3 +350,20 @@ def test_dangling_for_a_network_that_is_not_here_is_a_usage_error_not_a_clean_bi
     """Exit 1 says there are links to mend: a network that is not here, or no network's name, is exit 2."""
     result = cli("dangling", "--network", network)
     assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_init_with_samples_again_leaves_a_networks_published_graph_as_it_is(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """It replaced anas's graph by the sample, the network's edit gone, and said only "sample network anas: 951
+    triples"."""
+    assert cli("init", "--samples").exit_code == 0
+    edited = tmp_path / "anas"
+    shutil.copytree(paths.ROOT / "samples" / "anas", edited)
+    sheet = edited / "les-incompris.ttl"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("l'audace d'oser\"@fr", "édition 2026\"@fr"),
+                     encoding="utf-8")
+    assert cli("ingest", *sorted(str(p) for p in edited.iterdir()), "--network", "anas").exit_code == 0
+    again = cli("init", "--samples")
+    assert again.exit_code == 0 and "sample network anas: its graph is here already, left as it is" in again.output
+    title = cli("query", "SELECT ?t WHERE { <http://localhost:5000/id/project/les-incompris> "
+                         "<http://purl.org/dc/terms/title> ?t FILTER(lang(?t) = 'fr') }", "--format", "csv")
+    assert "édition 2026" in title.output, title.output
