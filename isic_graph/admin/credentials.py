@@ -11,7 +11,7 @@ from pathlib import Path
 
 from isic_graph.errors import NotFound, UsageError
 from isic_graph.rdf.namespaces import check_slug
-from isic_graph.store.jsonfile import read_entries, write_entries
+from isic_graph.store.jsonfile import read_records, write_entries
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class CredentialStore:
         return found
 
     def _read(self) -> dict[str, NetworkCredential]:
-        return {slug: NetworkCredential(**entry) for slug, entry in read_entries(self.path, "networks").items()}
+        return read_records(self.path, "networks", NetworkCredential)
 
     def _write(self, entries: dict[str, NetworkCredential]) -> None:
         write_entries(self.path, "networks", {slug: asdict(entry) for slug, entry in entries.items()})

@@ -45,7 +45,11 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
     """Run a SPARQL query (QUERY or -f FILE.rq) over all graphs."""
     if (sparql is None) == (file is None):
         fail("give either a QUERY or -f FILE.rq", 2)
-    text = file.read_text(encoding="utf-8") if file else str(sparql)
+    try:
+        text = file.read_text(encoding="utf-8") if file else str(sparql)
+    except (UnicodeDecodeError, OSError) as exc:
+        reason = "it is not UTF-8 text: save it as UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        fail(f"{file} cannot be read: {reason}", 2)
 
     def action() -> None:
         # the text is read once and its dataset held to the store's graphs, by the function /sparql calls;

@@ -34,7 +34,7 @@ from isic_graph.federation.address import registrable
 from isic_graph.rdf.iris import in_space, lookalike_key, scheme_blind, space_key, spaces_overlap
 from isic_graph.rdf.namespaces import PEER_NAME, PREFIXES, VOCABULARY, check_slug
 from isic_graph.sparql.terms import is_iri
-from isic_graph.store.jsonfile import read_entries, write_entries
+from isic_graph.store.jsonfile import read_records, write_entries
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class PeerRegistry:
         return frozenset(p.sparql for p in self._read().values())
 
     def _read(self) -> dict[str, Peer]:
-        return {name: Peer(**entry) for name, entry in read_entries(self.path, "peers").items()}
+        return read_records(self.path, "peers", Peer)
 
     def _write(self, entries: dict[str, Peer]) -> None:
         write_entries(self.path, "peers", {name: asdict(peer) for name, peer in entries.items()}, 0o644)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from isic_graph.errors import ConfigError
+
+T = TypeVar("T")
 
 
 def read_entries(path: Path, section: str) -> dict[str, Any]:
@@ -18,10 +20,24 @@ def read_entries(path: Path, section: str) -> dict[str, Any]:
         return {}
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid JSON: {exc}") from None
-    entries = raw.get(section, {})
+    entries = raw.get(section, {}) if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise ConfigError(f"{path}: {section!r} must be an object")
     return entries
+
+
+def read_records(path: Path, section: str, make: Callable[..., T]) -> dict[str, T]:
+    """The entries of one section, each made a record by `make` from its fields; an entry that is no object of the
+    record's fields is refused (ConfigError) naming it, as the rest of the file is."""
+    records = {}
+    for name, entry in read_entries(path, section).items():
+        try:
+            if not isinstance(entry, dict):
+                raise TypeError("not an object")
+            records[name] = make(**entry)
+        except TypeError as exc:
+            raise ConfigError(f"{path}: the entry {name!r} of {section!r} is not one this file holds ({exc})") from None
+    return records
 
 
 def write_entries(path: Path, section: str, entries: dict[str, Any], mode: int = 0o600) -> None:

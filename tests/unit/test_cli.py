@@ -367,3 +367,26 @@ def test_init_with_samples_again_leaves_a_networks_published_graph_as_it_is(cli,
     title = cli("query", "SELECT ?t WHERE { <http://localhost:5000/id/project/les-incompris> "
                          "<http://purl.org/dc/terms/title> ?t FILTER(lang(?t) = 'fr') }", "--format", "csv")
     assert "édition 2026" in title.output, title.output
+
+
+def test_a_query_file_that_is_not_utf8_is_said_so_without_a_traceback(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    latin = tmp_path / "requete.rq"
+    latin.write_bytes("SELECT ?s WHERE { ?s ?p 'été' }".encode("latin-1"))
+    done = cli("query", "-f", str(latin))
+    assert done.exit_code == 2 and "is not UTF-8 text: save it as UTF-8" in done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit)
+
+
+@pytest.mark.parametrize("command, content", [
+    ("network", "[1, 2]"), ("network", '"text"'), ("network", '{"networks": {"x": 1}}'),
+    ("network", '{"networks": {"x": {"nope": 1}}}'), ("peer", "[1, 2]"), ("peer", '{"peers": {"x": 1}}'),
+    ("peer", '{"peers": {"x": {"sparql": 1, "extra": 2}}}')])
+def test_a_credentials_or_peers_file_of_another_shape_is_said_so_without_a_traceback(
+        settings: Settings, tmp_path: Path, command: str, content: str) -> None:
+    """Valid JSON of the wrong shape gave an AttributeError or a TypeError from `network list` and `peer list`."""
+    credentials, peers = tmp_path / "credentials.json", tmp_path / "peers.json"
+    (credentials if command == "network" else peers).write_text(content, encoding="utf-8")
+    files = {"ISIC_CREDENTIALS": str(credentials), "ISIC_PEERS": str(peers)}
+    done = CliRunner().invoke(main, [command, "list"], env={**environment(settings), **files})
+    assert done.exit_code != 0 and not isinstance(done.exception, (AttributeError, TypeError)), done.output
+    assert "must be an object" in done.output or "is not one this file holds" in done.output, done.output
