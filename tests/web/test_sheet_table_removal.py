@@ -197,7 +197,7 @@ def test_a_sheet_attributed_to_another_network_is_refused_at_its_row(client: Fla
     answer = client.post("/api/networks/action-sociale-35/sheets", data={
         "files": [(io.BytesIO(written(rows)), "projects.csv")]}, headers={**bearer(token), "Accept-Language": "fr"},
         content_type="multipart/form-data")
-    assert answer.status_code == 400 and "(projects.csv, ligne 2)" in answer.json["detail"], answer.json
+    assert answer.status_code == 400 and "[projects.csv, ligne 2]" in answer.json["detail"], answer.json
 
 
 def test_mode_replace_with_part_of_the_sheet_names_the_tables_missing(client: FlaskClient,

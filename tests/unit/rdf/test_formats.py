@@ -26,7 +26,7 @@ def test_each_route_offers_what_it_offered_before_the_table() -> None:
     assert list(linked_data.SUFFIXES.items()) == [("ttl", TURTLE), ("jsonld", JSONLD), ("nt", NT),
                                                   ("rdf", RDFXML), ("html", "text/html")]
     assert set(graph_store.READ_FORMATS) == set(sparql.DESCRIPTION_FORMATS) == {TURTLE, JSONLD, NT, RDFXML}
-    assert metadata.MEDIA_TYPES == [TURTLE, JSONLD, NT]  # and JSON asked for: JSON-LD, as on every RDF route
+    assert metadata.MEDIA_TYPES == [TURTLE, JSONLD, NT, RDFXML]  # and JSON asked for: JSON-LD, as on every RDF route
     assert {t: f.rdflib for t, f in api.REPORTS.items()} == {TURTLE: "turtle", JSONLD: "json-ld"}
     assert sparql.available("SELECT") == [SRJ, SRX, "text/csv", "text/tab-separated-values"]
     assert sparql.available("CONSTRUCT") == [JSONLD, "application/n-quads", NT, RDFXML, TURTLE]
