@@ -34,8 +34,14 @@ def network_add(obj: Context, slug: str, name: str) -> None:
         said = f"network {slug} was registered already: its token is renewed, the one given before no longer works"
     if before is not None and before.name != name.strip():
         said += f" (its name was {before.name!r})"
-    click.echo(f"{said}; its write token (shown only now, keep it safe):", err=True)
-    click.echo(token)
+    try:
+        click.echo(f"{said}; its write token (shown only now, keep it safe):", err=True)
+        click.echo(token)
+        sys.stdout.flush()
+    except OSError as exc:  # a token nobody saw would stay valid: it is revoked at once
+        run(lambda: credentials.revoke(slug))
+        fail(f"the token could not be written out ({exc.strerror}), so it is revoked; run the command again where "
+             "its output can be written", 1)
 
 
 @network_group.command("list")
