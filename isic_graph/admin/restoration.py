@@ -108,6 +108,13 @@ def restore(store: Store, checked: Backup, graphs: Graphs, validator: Validator,
                               f"{difference(manifest, found)}",
                               fr=f"une fois chargée, la sauvegarde ne contient pas ce que liste son manifeste (en "
                                  f"anglais : {difference(manifest, found)})")
+        edition, current = editions.stated_edition(staged, graphs), editions.software_edition()
+        if edition is not None and edition > current:  # restored, every command would then refuse the store
+            raise UsageError(f"the backup holds edition {edition} of the model, newer than this software's "
+                             f"({current}): restore it with the isic-graph that wrote it; nothing was restored",
+                             fr=f"la sauvegarde contient l'édition {edition} du modèle, plus récente que celle de ce "
+                                f"logiciel ({current}) : restaurez-la avec l'isic-graph qui l'a écrite ; rien n'a été "
+                                "restauré")
         if own:  # kept in the graph that holds the default graph's own triples now
             staged.update(f"INSERT {{ GRAPH {iri(graphs.default_own)} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
                           written=Written())

@@ -568,3 +568,21 @@ def test_reference_data_about_territories_and_the_instances_own_resources_is_res
         restored = restore_into(target, folder, validator)
         assert restored.left_out == () and f"<{EVIL}>" in " ".join(restored.notes)
         assert target.query(f'ASK {{ <{RENNES}> ?p "INSEE"@fr }}') is True
+
+
+def test_a_backup_of_a_newer_edition_is_refused_before_anything_is_restored(variants: Variants,
+                                                                              validator: Validator) -> None:
+    """It was restored, exit 0; then `init`, `migrate` and `serve` all refused the store as of a newer edition."""
+    from isic_graph.ingest.editions import EDITION_PREFIX, ONTOLOGY_IRI, VERSION_IRI, dataset_iri, software_edition
+
+    newer = f"{EDITION_PREFIX}{software_edition() + 1}"
+    conforms, record = "http://purl.org/dc/terms/conformsTo", dataset_iri(GRAPHS)
+    folder = variants(f"DELETE {{ GRAPH <{GRAPHS.ontology}> {{ <{ONTOLOGY_IRI}> <{VERSION_IRI}> ?v }} }} "
+                      f"INSERT {{ GRAPH <{GRAPHS.ontology}> {{ <{ONTOLOGY_IRI}> <{VERSION_IRI}> <{newer}> }} }} "
+                      f"WHERE {{ GRAPH <{GRAPHS.ontology}> {{ <{ONTOLOGY_IRI}> <{VERSION_IRI}> ?v }} }} ; "
+                      f"DELETE WHERE {{ GRAPH <{GRAPHS.metadata}> {{ <{record}> <{conforms}> ?e }} }}")
+    with EmbeddedStore(None) as store:
+        with pytest.raises(UsageError, match=f"edition {software_edition() + 1} of the model, newer") as refused:
+            restore_into(store, folder, validator)
+        assert "rien n'a été restauré" in (refused.value.fr or "")
+        assert store.query("ASK { ?s ?p ?o }") is False
