@@ -19,6 +19,7 @@ from isic_graph.publish.export import (
     EXPORT_FORMATS,
     export_stream,
     export_to_file,
+    output_format,
     write_chunks,
 )
 from isic_graph.publish.search import SearchIndex
@@ -89,6 +90,16 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
 
 
 
+def _named_format(output: Path) -> str | None:
+    """The export format an output file's name gives (a sheet: `.xlsx`, `.zip` as csv), if any."""
+    if output.suffix in (".xlsx", ".zip"):
+        return "csv" if output.suffix == ".zip" else "xlsx"
+    try:
+        return output_format(output.with_suffix("") if output.suffix == ".gz" else output)
+    except UsageError:
+        return None
+
+
 @click.command("export")
 @click.option("--network", help="Only this network's graph.")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + SHEET_FORMATS),
@@ -101,6 +112,12 @@ def export_command(obj: Context, network: str | None, fmt: str | None, output: P
     """Dump the store (or one network) as N-Quads, TriG, Turtle, N-Triples or JSON-LD, streamed; or a network's
     collection sheet as CSV files or a workbook, to upload again."""
     def action() -> None:
+        if fmt and output is not None and output.suffix and not output.is_dir():
+            named = _named_format(output)
+            if named is not None and named != fmt:
+                fail(said(f"--format {fmt} and -o {output.name}, which names {named}, disagree: give one of them, or "
+                          "make them agree", f"--format {fmt} et -o {output.name}, qui nomme {named}, ne s'accordent "
+                          "pas : donnez l'un des deux, ou accordez-les"), 2)
         sheet = (fmt if fmt in SHEET_FORMATS
                  else output.suffix.lstrip(".") if output and output.suffix in (".xlsx", ".zip") else None)
         if sheet is not None:

@@ -390,3 +390,22 @@ def test_a_credentials_or_peers_file_of_another_shape_is_said_so_without_a_trace
     done = CliRunner().invoke(main, [command, "list"], env={**environment(settings), **files})
     assert done.exit_code != 0 and not isinstance(done.exception, (AttributeError, TypeError)), done.output
     assert "must be an object" in done.output or "is not one this file holds" in done.output, done.output
+
+
+@pytest.mark.parametrize("fmt, output", [("turtle", "anas.zip"), ("ntriples", "q.zip"), ("turtle", "q.xlsx"),
+                                         ("csv", "q.ttl"), ("jsonld", "q.nq.gz"), ("xlsx", "q.zip")])
+def test_an_export_whose_format_and_file_name_disagree_is_refused_writing_nothing(
+        cli, tmp_path: Path, fmt: str, output: str) -> None:  # type: ignore[no-untyped-def]
+    """`--format turtle -o anas.zip` wrote a CSV sheet's zip; `--format csv -o q.ttl` made a folder named q.ttl."""
+    out = tmp_path / "out"
+    out.mkdir()
+    done = cli("export", "--network", "demo", "--format", fmt, "-o", str(out / output))
+    assert done.exit_code == 2 and f"--format {fmt} and -o {output}" in done.output and "disagree" in done.output
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt, output", [("turtle", "a.ttl"), ("nquads", "a.nq.gz"), ("trig", "a")])
+def test_an_export_whose_format_and_file_name_agree_is_written(cli, tmp_path: Path, fmt: str, output: str) -> None:  # type: ignore[no-untyped-def]
+    done = cli("export", "--format", fmt, "-o", str(tmp_path / output))
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / output).stat().st_size > 0
