@@ -58,7 +58,8 @@ class SelectResult:
         widths = [min(w, 60) for w in widths]
         lines = [" | ".join(v.ljust(w) for v, w in zip(self.variables, widths))]
         lines.append("-+-".join("-" * w for w in widths))
-        lines += [" | ".join(c[:w].ljust(w) for c, w in zip(r, widths)) for r in cells]
+        lines += [" | ".join((c if len(c) <= w else c[:w - 1] + "…").ljust(w) for c, w in zip(r, widths))
+                  for r in cells]  # a value cut says so: `--format csv` or `json` gives it whole
         lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
         return "\n".join(lines)
 

@@ -409,3 +409,12 @@ def test_an_export_whose_format_and_file_name_agree_is_written(cli, tmp_path: Pa
     done = cli("export", "--format", fmt, "-o", str(tmp_path / output))
     assert done.exit_code == 0, done.output
     assert (tmp_path / output).stat().st_size > 0
+
+
+def test_a_value_cut_in_a_table_says_so_with_an_ellipsis(cli) -> None:  # type: ignore[no-untyped-def]
+    """`query --format table` cut values at 60 characters with no mark, piped or on a wide terminal."""
+    long, short = "x" * 100, "court"
+    done = cli("query", f"SELECT ?v WHERE {{ VALUES ?v {{ '{long}' '{short}' }} }}", "--format", "table")
+    rows = done.output.splitlines()
+    assert done.exit_code == 0 and "x" * 59 + "…" in rows and long not in done.output, done.output
+    assert "court" + " " * 55 in rows
