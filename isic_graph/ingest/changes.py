@@ -51,12 +51,18 @@ CLASS_WORDS = {
 def class_label(cls: str, lang: str) -> str:
     """A class of the model by its label in the ontology, in the language asked, with a small first letter
     (`ProfessionalRole`: « rôle professionnel »); else its local name."""
+    return (_ontology_label(ISIC + cls, lang) if cls else None) or cls
+
+
+def _ontology_label(iri: str, lang: str) -> str | None:
+    """A term's label in the ontology, in the language asked, with a small first letter (« CAF… » keeps its
+    capitals); None when it has none."""
     for t in ontology_triples():
-        if cls and isinstance(t.subject, NamedNode) and t.subject.value == ISIC + cls \
-                and t.predicate.value == RDFS + "label" and isinstance(t.object, Literal) and t.object.language == lang:
+        if isinstance(t.subject, NamedNode) and t.subject.value == iri and t.predicate.value == RDFS + "label" \
+                and isinstance(t.object, Literal) and t.object.language == lang:
             text = t.object.value
-            return text[:1].lower() + text[1:] if text[1:2].islower() else text  # « CAF… » would keep its capitals
-    return cls
+            return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    return None
 
 
 @dataclass(frozen=True)
@@ -120,12 +126,7 @@ def property_label(path: str, lang: str, cls: str = "") -> str:
         for column in table.columns:
             if column.path == path and column.subject in roles and not column.inverse and column.names.get(lang):
                 return column.names[lang]
-    for t in ontology_triples():
-        if isinstance(t.subject, NamedNode) and t.subject.value == path and t.predicate.value == RDFS + "label" \
-                and isinstance(t.object, Literal) and t.object.language == lang:
-            text = t.object.value
-            return text[:1].lower() + text[1:] if text[1:2].islower() else text
-    return path.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return _ontology_label(path, lang) or path.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def counted(subjects: Iterable[tuple[str, str]], lang: str = "fr") -> str:

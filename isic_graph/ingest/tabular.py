@@ -247,14 +247,13 @@ class _Reader:
                                   "spreadsheet, « Save as » CSV)")
                 continue
             row = {name: formula_unquoted(cells[i].strip()) for name, i in header.items() if i < len(cells)}
-            for name, value in row.items():
-                if ERROR_VALUE.fullmatch(value):
-                    self.problems.add(raw.shown, number, name, value,
-                                      "la cellule montre une erreur du tableur, pas une valeur : corrigez sa "
-                                      "formule dans le tableur, ou écrivez la valeur à sa place",
-                                      "the cell shows a spreadsheet error, not a value: correct its formula in the "
-                                      "spreadsheet, or write the value instead")
-            row = {name: value for name, value in row.items() if not ERROR_VALUE.fullmatch(value)}
+            for name, value in [(n, v) for n, v in row.items() if ERROR_VALUE.fullmatch(v)]:  # each cell read once
+                del row[name]
+                self.problems.add(raw.shown, number, name, value,
+                                  "la cellule montre une erreur du tableur, pas une valeur : corrigez sa formule dans "
+                                  "le tableur, ou écrivez la valeur à sa place",
+                                  "the cell shows a spreadsheet error, not a value: correct its formula in the "
+                                  "spreadsheet, or write the value instead")
             numbers = {name for name, i in header.items() if (number, i) in raw.numbers}
             self._row(table, raw.shown, number, row, numbers)
             if len(self.triples) > self.limits.max_triples:

@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 from flask import Flask, Response, g, request
 
+from isic_graph.web.auth import bearer_token
 from isic_graph.web.clients import holder
 from isic_graph.web.services import services
 
@@ -40,10 +41,8 @@ def client() -> str:
 def credential() -> str | None:
     """The credential a request carries in its header (a network's or the administrator's token), as its share of
     slots and budget is counted too, whatever address it is sent from; a digest of it, never the token itself."""
-    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return "credential:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    token = bearer_token()
+    return None if token is None else "credential:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 def costly() -> bool:

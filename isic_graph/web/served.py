@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -54,7 +54,6 @@ class Artefacts:
 
     ontology: Served
     shapes: Served
-    thesauri: Served
     context: bytes
     labels: dict[str, dict[str, str]]  # term IRI -> language -> label
     index: dict[str, list[Triple]]  # str(subject) -> its triples, ontology and shapes
@@ -79,8 +78,12 @@ class Artefacts:
             labels.setdefault(iri, {"fr": fr, "en": en})
         targets = [(str(t.subject), term_value(t.object)) for t in shapes.triples
                    if t.predicate.value == SH + "targetClass"]
-        thesauri = Served.read(resources.thesaurus_files())
-        return cls(ontology, shapes, thesauri, resources.context_file().read_bytes(), labels, index, targets)
+        return cls(ontology, shapes, resources.context_file().read_bytes(), labels, index, targets)
+
+    @cached_property
+    def thesauri(self) -> Served:
+        """The thesauri, read when first served (most applications never serve them whole)."""
+        return Served.read(resources.thesaurus_files())
 
     def shape_order(self, types: frozenset[str]) -> Mapping[str, tuple[int, int]]:
         """Where the shapes of these classes put each property: (its group's sh:order, its own sh:order); worked out
