@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable, NoReturn, TypeVar
 
@@ -68,6 +70,24 @@ def run(action: Callable[[], T], lang: str | None = None) -> T:
         sys.exit(0)
     except OSError as exc:  # a file named on the command line that cannot be read or written: a usage error
         fail(file_error(exc, lang), 2, lang)
+
+
+def interruptible(work: Callable[[], T], seconds: float, late: IsicError) -> T:
+    """work, on a thread of its own while this one waits for it: Ctrl-C stops the command at once (Python sees it
+    between its own steps only, never inside a call to the engine, which can run for ever), and `late` is raised
+    after `seconds`. The work is not stopped: it ends with the process, so it must write nothing."""
+    outcome: Future[T] = Future()
+
+    def target() -> None:
+        try:
+            outcome.set_result(work())
+        except BaseException as exc:  # given to the waiting thread, which raises it
+            outcome.set_exception(exc)
+    threading.Thread(target=target, name="isic-graph-work", daemon=True).start()
+    try:
+        return outcome.result(seconds)
+    except TimeoutError:
+        raise late from None
 
 
 def file_error(exc: OSError, lang: str | None) -> str:

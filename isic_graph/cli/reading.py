@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
 from pyoxigraph import RdfFormat, serialize
 
 from isic_graph.admin.bootstrap import stats
-from isic_graph.cli.context import Context, chosen_language, fail, progress, run, said
+from isic_graph.cli.context import Context, chosen_language, fail, interruptible, progress, run, said
 from isic_graph.cli.progress import Display
-from isic_graph.errors import UsageError
+from isic_graph.errors import QueryTimeout, UsageError
 from isic_graph.federation.peers import PeerRegistry
 from isic_graph.federation.service import evaluate
 from isic_graph.publish.export import (
@@ -65,7 +66,8 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
                 checked = evaluate(asked, PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
                                    obj.settings.result_limit)
                 checked = once_in_text(checked)  # each graph of its dataset once, as /sparql names them
-                result = store.query(checked.text)
+                result = interruptible(partial(store.query, checked.text), obj.settings.query_timeout,
+                                       _late(obj.settings.query_timeout))
             except UsageError as exc:
                 if exc.status != 400:  # an answer too large to give: the query was read, its answer refused
                     raise
@@ -88,6 +90,15 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
             click.echo((serialize(result, format=graph) or b"").decode("utf-8"), nl=False)
     run(action)
 
+
+def _late(seconds: float) -> QueryTimeout:
+    """What a query that overran ISIC_QUERY_TIMEOUT says (the command stops; the store is only read)."""
+    return QueryTimeout(f"the query ran longer than the {seconds:g} s limit and was stopped; narrow it (filters, "
+                        "LIMIT, fewer joins), or give it more time for this command: "
+                        "ISIC_QUERY_TIMEOUT=300 isic-graph query …",
+                        fr=f"la requête a dépassé le délai de {seconds:g} s et a été arrêtée ; resserrez-la (filtres, "
+                           "LIMIT, moins de jointures), ou donnez-lui plus de temps pour cette commande : "
+                           "ISIC_QUERY_TIMEOUT=300 isic-graph query …")
 
 
 def _named_format(output: Path) -> str | None:
