@@ -233,6 +233,8 @@ def ingest(store: Store, validator: Validator, graphs: Graphs, documents: Sequen
     graph = graphs.network(network)
     # The graph read is the graph written to (a write is its difference): no other write comes between.
     with nullcontext() if dry_run else store.writing():
+        if not dry_run:  # again under the lock: a write that came while this one was checked may own a subject now
+            claimed = check_batch(store, graphs, owner, batch)
         stored = store.graph_triples(graph)
         resources, paths = _replaced(stored, batch, mode)
         removing = removing - batch.subjects if mode is Mode.UPSERT and not sheet else frozenset()
