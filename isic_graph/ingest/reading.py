@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 from xml.etree import ElementTree
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from isic_graph.errors import DocumentTooLarge, ParseError, UndefinedKey, UsageError
 from isic_graph.ingest.documents import (
@@ -128,6 +128,8 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
     time), each term checked; pyoxigraph's errors become ours. positions: the errors give line and column."""
     try:
         for quad in parse(source, format=fmt.rdf_format, base_iri=base_iri):
+            if not isinstance(quad.graph_name, DefaultGraph):
+                raise _named_graph(name, quad.graph_name)
             triple = quad.triple
             _check_terms(name, triple, limits)
             yield triple
@@ -145,6 +147,20 @@ def read_stream(name: str, fmt: Format, source: bytes | IO[bytes], base_iri: str
     except ValueError as exc:
         raise ParseError(f"{name} could not be read: {_shown(str(exc), 300)}",
                          f"le fichier {name} ne peut pas être lu ; {_reader_said(_shown(str(exc), 300))}") from None
+
+
+def _named_graph(name: str, graph: NamedNode | BlankNode) -> ParseError:
+    """A graph document's statements put in a named graph (JSON-LD: an object holding both `@graph` and `@id`, or
+    `@graph` inside a node): the graph is the network's, chosen by where the document is sent, never by it."""
+    shown = f"<{_shown(graph.value)}>" if isinstance(graph, NamedNode) else "sans nom"
+    shown_en = f"<{_shown(graph.value)}>" if isinstance(graph, NamedNode) else "without a name"
+    return ParseError(f"{name} puts statements in a named graph ({shown_en}: a JSON-LD object holding both @graph and "
+                      "@id, or @graph inside a node); send them in the default graph (drop that object's @id, or "
+                      "put its @graph at the top): the graph they go to is the one they are sent to",
+                      f"{name} place des énoncés dans un graphe nommé ({shown} : un objet JSON-LD qui a à la fois "
+                      "@graph et @id, ou un @graph dans un nœud) ; envoyez-les dans le graphe par défaut (retirez "
+                      "l'@id de cet objet, ou mettez son @graph au premier niveau) : le graphe où ils vont est celui "
+                      "où ils sont envoyés")
 
 
 def _reader_said(detail: str) -> str:
