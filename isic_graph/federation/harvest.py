@@ -23,19 +23,19 @@ import datetime
 import time
 import urllib.parse
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Collection, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph import __version__
-from isic_graph.errors import IsicError, PeerUnavailable, UsageError
+from isic_graph.errors import DocumentTooLarge, IsicError, PeerUnavailable, UsageError
 from isic_graph.federation import client as peerclient
 from isic_graph.federation.address import locate
 from isic_graph.federation.peers import Peer, space_overlap
 from isic_graph.ingest import editions, ownership
 from isic_graph.ingest.classes import misclassed, misclassed_reason
-from isic_graph.ingest.documents import Batch, Document
+from isic_graph.ingest.documents import LIMITS, Batch, Document
 from isic_graph.ingest.identity import recompute_identity
 from isic_graph.ingest.ingestion import check
 from isic_graph.ingest.ownercheck import keep_owned, record_claims, release_claims
@@ -69,6 +69,9 @@ from isic_graph.validation.validator import Validator
 USER_AGENT = f"isic-graph/{__version__} (harvester; +{PROJECT_IRI})"
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
+# A peer's network graph, read whole: a network's graph grows past one submission's 50,000 triples (upserts), so a
+# copy is held to the dump's bytes and to twenty submissions' triples (about 400 MB while it is checked), not to one's
+DUMP_LIMITS = replace(LIMITS, max_triples=1_000_000, max_marks=MAX_BYTES)
 DUMP_FORMAT = format_named("turtle")  # the networks' dumps a harvest reads
 ROUNDS = 8  # validations at most, as leaving a resource out can leave another one dangling (more with several
 # copies checked together: one more for each copy, as a chain of references may run through each of them)
@@ -160,7 +163,7 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
     # refused may name it otherwise: `FCSF`; nothing is dropped then)
     withdrawn = {name: tuple(NetworkOutcome(network, graphs.peer(name, network), True, withdrawn=True)
                              for network in drop_copies(store, graphs, name, keep=named[name]))
-                 if not any(isinstance(item, NetworkOutcome) and item.error for item in fetched[name]) else ()
+                 if not any(_refused_entry(item) for item in fetched[name]) else ()
                  for name in sorted(fetched)}
     outcomes = tuple(PeerOutcome(peer.name, error=failed[peer.name]) if peer.name in failed else
                      PeerOutcome(peer.name, tuple(stored[id(item)] if isinstance(item, _Fetched) else item
@@ -169,6 +172,13 @@ def harvest_peers(store: Store, validator: Validator, graphs: Graphs, peers: Seq
     if any(network.changed for outcome in outcomes for network in outcome.networks):
         recompute_identity(store, graphs)
     return outcomes
+
+
+def _refused_entry(item: _Fetched | NetworkOutcome) -> bool:
+    """An entry of a peer's listing refused as it was read (no network's slug, no address…): it may name a network
+    whose copy is held otherwise spelt; a network the listing names whose dump failed (unreadable, too large, the peer
+    failing on it) keeps its copy, being named, and lets the others' withdrawals be done."""
+    return isinstance(item, NetworkOutcome) and item.error is not None and not item.graph
 
 
 def drop_copies(store: Store, graphs: Graphs, name: str, keep: Collection[str] = ()) -> list[str]:
@@ -330,7 +340,13 @@ def _fetch(store: Store, graphs: Graphs, peer: Peer, entry: dict[str, Any],
     body, new_etag = _get(peer, url, DUMP_FORMAT.media_type, etag, timeout)
     if body is None:  # 304: unchanged since the last harvest
         return NetworkOutcome(network, graph, changed=False)
-    read = read_batch([Document(f"{network}.ttl", body, DUMP_FORMAT)], graphs.base).triples
+    try:
+        read = read_batch([Document(f"{network}.ttl", body, DUMP_FORMAT)], graphs.base, DUMP_LIMITS).triples
+    except DocumentTooLarge as exc:  # its words are a submitter's ("split it"): the harvester's are these
+        raise DocumentTooLarge(f"peer {peer.name}'s dump of network {network} is past what a harvest copies "
+                               f"({exc.message}); its last copy is kept",
+                               fr=f"l'export du réseau {network} du pair {peer.name} dépasse ce qu'une moisson "
+                                  f"copie ({exc.text('fr')}) ; sa dernière copie est gardée") from None
     edition = editions.edition_of(entry.get("conforms_to") if isinstance(entry.get("conforms_to"), str) else None)
     current = editions.software_edition()
     if edition < current:  # a peer of an older edition: its copy migrated as this store was, then validated

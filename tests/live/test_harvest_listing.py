@@ -263,3 +263,35 @@ def test_a_copy_attributing_resources_to_a_network_made_here_since_is_read_again
     again = harvest(store, validator, GRAPHS, PeerRegistry(tmp_path / "peers.json").get("south"))
     assert again.networks[0].changed  # read whole again, not 304
     assert store.query(f"ASK {{ GRAPH <{copy}> {{ ?s <{ATTRIBUTED}> <{ours}> }} }}") is False
+
+
+def test_a_network_withdrawn_while_another_networks_dump_fails_has_its_copy_dropped(site: Site, tmp_path: Path,
+                                                                                   validator: Validator) -> None:
+    """A dump the harvest could not read (here, not Turtle) kept every withdrawn network's copy, queryable and
+    unsaid, for as long as it failed; the network whose dump failed keeps its own last copy."""
+    server, served = site
+    served["/dumps/network/garbage.ttl"] = b"this is @@ not turtle"
+    store, found = outcomes(site, tmp_path, validator, [entry("fcsf"), entry("other")])
+    assert {n.network for n in found if n.changed} == {"fcsf", "other"}
+    served["listing"] = [entry("other", url="/dumps/network/garbage.ttl")]
+    said = {n.network: n for n in harvest(store, validator, GRAPHS,
+                                          PeerRegistry(tmp_path / "peers.json").get("south")).networks}
+    assert said["fcsf"].withdrawn and GRAPHS.peer("south", "fcsf") not in store.graph_names()
+    assert said["other"].error and "not valid turtle" in said["other"].error, said["other"]
+    assert GRAPHS.peer("south", "other") in store.graph_names()
+
+
+def test_a_network_graph_past_one_submissions_size_is_harvested(site: Site, tmp_path: Path,
+                                                                validator: Validator) -> None:
+    """A peer's network graph grows past one submission's 50,000 triples (upserts); its harvest was refused for ever
+    with the submitter's words, "split it into several submissions"."""
+    server, served = site
+    organisations = 17_000
+    served["/dumps/network/big.ttl"] = "".join(
+        f'<{ID}organisation/big-{n}> a <https://w3id.org/isic/ontology#Organisation> ; '
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "Organisation {n}" ; '
+        '<https://w3id.org/isic/ontology#actorType> <https://w3id.org/isic/thesaurus/actor-type/association> .\n'
+        for n in range(organisations)).encode()
+    store, found = outcomes(site, tmp_path, validator, [entry("big", url="/dumps/network/big.ttl")])
+    assert [(n.network, n.changed, n.error) for n in found] == [("big", True, None)]
+    assert store.count(GRAPHS.peer("south", "big")) >= 3 * organisations > 50_000
