@@ -8,6 +8,12 @@ from a stream, they ask for 2 kB at a time, each ask a call back into Python); p
 counted as it streams in, and reading stops at the first row past the limit, which also stops the
 engine's work on that answer. Counting parses the stream with the engine's own parsers (pyoxigraph), or
 counts lines: CSV's line ends outside quoted fields (pyoxigraph cannot read CSV), TSV's each (a row a line).
+
+An answer past ANSWER_LIMIT bytes is refused (AnswerTooLarge), as it streams in. pyoxigraph's parsers may be dropped
+only by the thread that made them: one left in a frame of an error's traceback (a deadline or that limit passed as it
+read) is dropped by whichever thread collects it ("PyQuerySolutions is unsendable, but is being dropped on another
+thread" was seen once in a log, with a deadline passed as an answer of a gigabyte streamed in); each is let go where
+it was made.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ RESULT_FORMATS = {f.media_type: f.results_format for f in formats_for(RESULTS) i
 READ_AHEAD = 64 * 1024  # bytes read from the engine at a time while counting
 WHOLE = 16 * 1024 * 1024  # an answer up to this size is read whole before it is counted
 VALUE_LIMIT = 16 * 1024 * 1024  # the largest term the parsers read (pyoxigraph's buffer); past it, AnswerTooLarge
+ANSWER_LIMIT = 64 * 1024 * 1024  # the most bytes of one answer read from the engine; past it, AnswerTooLarge
 TRUNCATED = PROBLEMS + "results-truncated"  # the note in truncated results' head
 XML_NOTE = tostring(Element("link", href=TRUNCATED))  # the note as an element of the XML results' head
 CSV_MARKS = re.compile(rb'["\n]')  # a quote opens or closes a field (a doubled one does both); a line end
@@ -109,15 +116,29 @@ def too_large() -> AnswerTooLarge:
                           "SUBSTR)")
 
 
+def too_many_bytes() -> AnswerTooLarge:
+    """An answer past ANSWER_LIMIT bytes (a thousand rows of a megabyte each: a query's CONCATs can build them), which
+    the server would hold in memory, several times over, to send it."""
+    return AnswerTooLarge(f"the answer is larger than {ANSWER_LIMIT // (1024 * 1024)} MiB, more than the server sends "
+                          "for one query: narrow the query (fewer rows or columns, LIMIT, shorter values with "
+                          "SUBSTR), or read whole graphs from the dumps (/dumps/)",
+                          f"la réponse dépasse {ANSWER_LIMIT // (1024 * 1024)} Mio, plus que le serveur n'envoie pour "
+                          "une requête : restreignez la requête (moins de lignes ou de colonnes, LIMIT, des valeurs "
+                          "plus courtes avec SUBSTR), ou lisez les graphes entiers dans les exports (/dumps/)")
+
+
 def _cap_solutions(tee: _Tee, content_type: str, media_type: str, limit: int) -> Capped:
     results = parse_query_results(tee.source(), format=RESULT_FORMATS[media_type])
-    if isinstance(results, QueryBoolean):
-        return Capped(tee.read_all(), content_type, counted=False)
-    kept = list(islice(results, limit + 1))
+    try:
+        if isinstance(results, QueryBoolean):
+            return Capped(tee.read_all(), content_type, counted=False)
+        kept = list(islice(results, limit + 1))
+        variables = [v.value for v in results.variables]
+    finally:
+        del results  # by this thread, whatever happened (see the module's notes)
     if len(kept) <= limit:
         return Capped(tee.read_all(), content_type, counted=True)
-    return Capped(_write_solutions([v.value for v in results.variables], kept[:limit], media_type),
-                  content_type, counted=True, truncated=True)
+    return Capped(_write_solutions(variables, kept[:limit], media_type), content_type, counted=True, truncated=True)
 
 
 def _cap_lines(tee: _Tee, content_type: str, limit: int, marks: re.Pattern[bytes],
@@ -155,7 +176,11 @@ def _cap_lines(tee: _Tee, content_type: str, limit: int, marks: re.Pattern[bytes
 
 
 def _cap_triples(tee: _Tee, content_type: str, rdf_format: RdfFormat, limit: int) -> Capped:
-    kept = list(islice(parse(tee.source(), format=rdf_format), limit + 1))
+    triples = parse(tee.source(), format=rdf_format)
+    try:
+        kept = list(islice(triples, limit + 1))
+    finally:
+        del triples  # by this thread, whatever happened (see the module's notes)
     if len(kept) <= limit:
         return Capped(tee.read_all(), content_type, counted=True)
     return Capped(serialize(kept[:limit], format=rdf_format) or b"", content_type, counted=True, truncated=True)

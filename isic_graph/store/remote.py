@@ -42,7 +42,7 @@ from isic_graph.rdf.namespaces import SPARQL_RESULTS
 from isic_graph.sparql.default_graph import SEPARATOR
 from isic_graph.sparql.terms import iri
 from isic_graph.store.base import FULL_FR, FULL_MESSAGE, NO_SPACE, Store, graph_state_refusal
-from isic_graph.store.capping import cap
+from isic_graph.store.capping import ANSWER_LIMIT, cap, too_many_bytes
 from isic_graph.store.results import QueryResult, SelectResult, from_pyoxigraph
 from isic_graph.store.version import StoreVersion
 
@@ -174,7 +174,7 @@ class RemoteStore(Store):
         try:
             with self._exchange("POST", self.query_url, sent, headers,
                                 urllib3.Timeout(connect=min(wait, self.timeout), read=wait)) as response:
-                body = _Deadline(response, deadline)
+                body = _Deadline(response, deadline, ANSWER_LIMIT if limit is not None else None)
                 content_type = response.headers.get("Content-Type", "")
                 if 400 <= response.status < 500:
                     said = body.read()
@@ -430,11 +430,12 @@ class _Cut(Exception):
 
 
 class _Deadline:
-    """A response's body whose reads never wait past a deadline (time.monotonic())."""
+    """A response's body whose reads never wait past a deadline (time.monotonic()), nor go past max_bytes."""
 
-    def __init__(self, response: urllib3.BaseHTTPResponse, deadline: float) -> None:
+    def __init__(self, response: urllib3.BaseHTTPResponse, deadline: float, max_bytes: int | None = None) -> None:
         self._response = response
         self._deadline = deadline
+        self._left = max_bytes  # bytes the caller may still read: past them, AnswerTooLarge
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
@@ -445,7 +446,12 @@ class _Deadline:
         sock = getattr(getattr(self._response, "connection", None), "sock", None)
         if sock is not None:
             sock.settimeout(left)
-        return self._response.read(size)
+        data = self._response.read(size)
+        if self._left is not None:
+            self._left -= len(data)
+            if self._left < 0:
+                raise too_many_bytes()
+        return data
 
 
 def query_form(sparql: str) -> str | None:
