@@ -38,6 +38,8 @@ FORMULA = re.compile(r"'*[=+\-@\t\r]")
 QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
 # What a spreadsheet shows in a cell whose formula failed, as Excel (English and French) and LibreOffice write it, and
 # as their CSV exports keep it: no value of the sheet
+TEMPLATE_SHEETS = ("listes", "lists", "aide", "help")  # the template's own sheets: drop-down lists and help
+
 ERROR_VALUE = re.compile(r"#(?:NULL|NUL|DIV/0|VALUE|VALEUR|REF|NUM|NOMBRE|SPILL|PROPAGATION|CALC|FIELD|CHAMP|BLOCKED"
                          r"|BLOQUE|CONNECT|BUSY|OCCUPE|UNKNOWN|INCONNU|EXTERNAL|EXTERNE|PYTHON)\s?!"
                          r"|#(?:NAME|NOM)\s?\?|#N/[AD]|#GETTING_DATA|Err:\d{3}")
@@ -242,7 +244,7 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
     tables = []
     for sheet in book.sheet_names:
         name = sheet.strip()
-        if name.startswith("_") or name.lower() in ("listes", "lists", "aide", "help"):
+        if name.startswith("_") or name.lower() in TEMPLATE_SHEETS:
             continue  # the template's own sheets: drop-down lists and help
         try:
             values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

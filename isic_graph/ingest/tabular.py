@@ -27,7 +27,14 @@ from isic_graph.ingest.lexical import lexical as _lexical
 from isic_graph.ingest.listing import split
 from isic_graph.ingest.sheetmodel import Column, Table, table_named, tables
 from isic_graph.ingest.sheetproblems import Problems
-from isic_graph.ingest.spreadsheets import ERROR_VALUE, RawTable, Unreadable, formula_unquoted, raw_tables
+from isic_graph.ingest.spreadsheets import (
+    ERROR_VALUE,
+    TEMPLATE_SHEETS,
+    RawTable,
+    Unreadable,
+    formula_unquoted,
+    raw_tables,
+)
 from isic_graph.ingest.vocabulary import plain, schemes
 from isic_graph.privacy import address_in_identifier, personal_data
 from isic_graph.rdf import resources
@@ -108,14 +115,7 @@ def read_tables(files: Sequence[Document], base_iri: str, limits: DocumentLimits
         for raw in found:
             table = table_for(raw.name)
             if table is None:
-                known = [t.file for t in tables()]
-                close = difflib.get_close_matches(raw.name, known, n=1) or _by_columns(raw)
-                hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
-                hint_en = f"; did you mean '{close[0]}'?" if close else ""
-                problems.add(raw.shown, 1, None, None,
-                             f"ce n'est pas un tableau de la fiche{hint_fr or '.'} Tableaux attendus : "
-                             f"{', '.join(known)}",
-                             f"not a table of the collection sheet{hint_en or '.'} Expected tables: {', '.join(known)}")
+                problems.add(raw.shown, 1, None, None, *_not_a_table(raw))
                 continue
             if (first := sent.get(table.file)) is not None:
                 problems.add(raw.shown, 1, None, None, *_sent_twice(table.file, first, raw.shown))
@@ -169,6 +169,26 @@ def _sent_twice(table: str, first: str, second: str) -> tuple[str, str]:
 COPY_MARK = re.compile(r"\s*(\(\d{1,3}\)|- copie|- copy|copie)$")
 
 
+def _not_a_table(raw: RawTable) -> tuple[str, str]:
+    """Why a file (or a workbook's sheet) is no table, and what to do: the template's own sheet of drop-down lists or
+    of help, exported with the others, is left out of the upload; any other file is left out, or named as the table
+    it is."""
+    stem = COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", raw.name, flags=re.IGNORECASE)))
+    if any(stem == own or stem.endswith(" " + own) for own in TEMPLATE_SHEETS):
+        return ("c'est la feuille des listes de choix (ou d'aide) du modèle, exportée avec les tableaux : elle ne "
+                "contient pas de données ; retirez ce fichier de l'envoi",
+                "this is the template's sheet of drop-down lists (or of help), exported with the tables: it holds no "
+                "data; leave this file out of the upload")
+    known = [t.file for t in tables()]
+    close = difflib.get_close_matches(raw.name, known, n=1) or _by_columns(raw)
+    hint_fr = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+    hint_en = f"; did you mean '{close[0]}'?" if close else ""
+    return (f"ce n'est pas un tableau de la fiche{hint_fr or '.'} Tableaux attendus : {', '.join(known)}. Retirez ce "
+            "fichier (ou cet onglet) de l'envoi, ou donnez-lui le nom du tableau qu'il est",
+            f"not a table of the collection sheet{hint_en or '.'} Expected tables: {', '.join(known)}. Leave this "
+            "file (or sheet) out of the upload, or name it as the table it is")
+
+
 def table_for(name: str) -> Table | None:
     """The table a file or a workbook's sheet is, by its name as people and programs leave it: `projects.csv`,
     `Projets.csv`, `projects (1).csv` (a second download), `fiche-isic-projects.csv` (a workbook's sheets
@@ -177,7 +197,7 @@ def table_for(name: str) -> Table | None:
     if found is not None:
         return found
     stem = COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)))
-    names = {name: t.name for t in tables() for name in (t.name, *t.french)}
+    names = {plain(name): t.name for t in tables() for name in (t.name, *t.french)}  # `family-aid`: `family aid`
     for key in sorted(names, key=len, reverse=True):  # the longest name the file's name ends with
         if stem == key or stem.endswith(" " + key):
             return table_named(names[key])

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from isic_graph.ingest.tabular import read_tables, table_for
+from isic_graph.ingest.sheetmodel import Table
+from isic_graph.ingest.tabular import read_tables, table_for, tables
 from isic_graph.ingest.vocabulary import schemes
 from tests.unit.ingest.test_sheet_reading import document, lines, refused, sample_rows, with_cell
 from tests.unit.ingest.test_sheet_samples import BASE
@@ -21,6 +22,36 @@ from tests.unit.ingest.test_sheet_samples import BASE
 def test_a_table_is_known_by_its_file_name_as_people_leave_it(name: str, table: str | None) -> None:
     found = table_for(name)
     assert (found.file if found else None) == table
+
+
+SPELLINGS = ["{}.csv", "{} (1).csv", "{} - copie.csv", "edit1-{}.csv", "fiche-isic-{}.csv", "{}"]
+
+
+@pytest.mark.parametrize("table", tables(), ids=lambda table: table.name)
+def test_every_table_is_known_by_each_way_people_leave_its_name(table: Table) -> None:
+    """`family-aid`, whose name holds a hyphen, was known by its own name alone: `edit1-family-aid.csv` (LibreOffice's
+    export of a workbook's sheet), `Family-Aid.csv` or `family-aid (1).csv` was "not a table of the sheet; did you
+    mean family-aid.csv?"."""
+    for name in (table.name, table.name.upper(), table.name.title(), *table.french):
+        for spelling in SPELLINGS:
+            found = table_for(spelling.format(name))
+            assert found is not None and found.file == table.file, spelling.format(name)
+
+
+@pytest.mark.parametrize("name", ["edit1-listes.csv", "listes.csv", "Fiche-Lists.csv", "aide.csv"])
+def test_the_templates_own_sheet_exported_with_the_tables_is_said_to_be_left_out(name: str) -> None:
+    """LibreOffice exports every sheet of the downloaded workbook, its drop-down lists too: they were "not a table;
+    did you mean milestones.csv?"."""
+    [said] = refused([document(name, [["statut", "themes"], ["En cours", "Logement"]])])
+    assert "feuille des listes de choix (ou d'aide) du modèle" in said and "retirez ce fichier de l'envoi" in said, said
+    assert "vouliez-vous dire" not in said
+
+
+def test_a_file_that_is_no_table_is_said_to_be_left_out_or_renamed() -> None:
+    [said] = refused([document("Mes notes.csv", [["note"], ["à revoir"]])])
+    assert "ce n'est pas un tableau de la fiche" in said
+    assert said.endswith("Retirez ce fichier (ou cet onglet) de l'envoi, ou donnez-lui le nom du tableau qu'il "
+                         "est"), said
 
 
 def test_a_file_named_in_french_publishes_what_its_english_name_does() -> None:
