@@ -443,6 +443,12 @@ class _Reader:
             self.problems.add(file, number, column.header, cell, fr, en)
 
         if column.kind == "text":
+            if column.multiple and "\n" in cell:  # a cell's lines (Alt+Enter): several values, or one? The form,
+                refuse("une valeur de cette liste va à la ligne : plusieurs valeurs ? séparez-les par « | » "  # which
+                       f"(« {' | '.join(_lines(cell))} ») ; une seule ? écrivez-la sur une ligne",  # lists one a line,
+                       "a value of this list runs over several lines: several values? separate them with '|' "
+                       f"('{' | '.join(_lines(cell))}'); one value? write it on one line")  # read it as several
+                return None
             return Literal(cell, language=column.lang) if column.lang else Literal(cell)
         if column.kind == "concept":
             concept = self._concept(column, cell, file, number)
@@ -538,6 +544,10 @@ class _Reader:
                 messages[lang] = f"not a value of the list '{scheme.label('en')}'{hint} Possible values: {valid}"
         self.problems.add(file, number, column.header, cell, messages["fr"], messages["en"])
         return None
+
+
+def _lines(cell: str) -> list[str]:
+    return [line.strip() for line in cell.splitlines() if line.strip()]
 
 
 OTHER_LIST_MARKS = re.compile(r"[,;/\n]|\s+(?:et|and)\s+")  # how else a list of values is written in a cell
