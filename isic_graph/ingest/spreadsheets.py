@@ -64,6 +64,7 @@ class RawTable:
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     separator: str | None = None  # a CSV file's: the one its header line uses
     numbers: frozenset[tuple[int, int]] = frozenset()  # a workbook's cells (row, column index) typed as numbers
+    dates: frozenset[tuple[int, int]] = frozenset()  # a workbook's cells (row, column index) holding a date or a time
     # a workbook's formula cells (row, column index) without the value a spreadsheet saves with them: the file was
     # written by a program that does not compute formulas, and the cell would be read as empty
     uncomputed: frozenset[tuple[int, int]] = frozenset()
@@ -261,8 +262,10 @@ def _workbook(doc: Document, limits: DocumentLimits) -> list[RawTable]:
                      for n, row in enumerate(values, start=1))
         numbers = frozenset((n, i) for n, row in enumerate(values, start=1) for i, v in enumerate(row)
                             if isinstance(v, (int, float)) and not isinstance(v, bool))
+        dates = frozenset((n, i) for n, row in enumerate(values, start=1) for i, v in enumerate(row)
+                          if isinstance(v, (datetime.date, datetime.time, datetime.timedelta)))
         tables.append(RawTable(name if name.endswith(".csv") else f"{name}.csv", shown, rows, numbers=numbers,
-                               uncomputed=frozenset(extent.uncomputed.get(sheet, ()))))
+                               dates=dates, uncomputed=frozenset(extent.uncomputed.get(sheet, ()))))
     return tables
 
 

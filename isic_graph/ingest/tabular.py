@@ -274,6 +274,15 @@ class _Reader:
                                   "le tableur, ou écrivez la valeur à sa place",
                                   "the cell shows a spreadsheet error, not a value: correct its formula in the "
                                   "spreadsheet, or write the value instead")
+            texts = {c.header for c in table.columns if c.kind == "text"}
+            for name in [n for n, i in header.items() if (number, i) in raw.dates and n in texts and row.get(n)]:
+                self.problems.add(raw.shown, number, name, row.pop(name),  # what it showed, its format alone knows
+                                  "le tableur a fait de ce texte une date (« mars 2024 », « 5/3 » tapés dans la "
+                                  "cellule) : mettez la cellule au format Texte, ou tapez une apostrophe (') avant "
+                                  "le texte, puis écrivez-le à nouveau",
+                                  "the spreadsheet turned this text into a date ('March 2024', '5/3' typed in the "
+                                  "cell): format the cell as Text, or type an apostrophe (') before the text, then "
+                                  "write it again")
             numbers = {name for name, i in header.items() if (number, i) in raw.numbers}
             self._row(table, raw.shown, number, row, numbers)
             if len(self.triples) > self.limits.max_triples:
