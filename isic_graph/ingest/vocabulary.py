@@ -7,7 +7,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Mapping
 
@@ -51,6 +51,7 @@ class Scheme:
     concepts: tuple[Concept, ...]
     names: Mapping[str, Concept]  # plain(name) -> concept
     written: Mapping[str, str]  # plain(name) -> the name as the thesaurus writes it
+    languages: Mapping[str, str] = field(default_factory=dict)  # plain(name) -> its language ("": a code)
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.labels.get("fr") or self.iri.rsplit("/", 1)[-1]
@@ -96,7 +97,9 @@ class Scheme:
             if concept.iri not in found:
                 label = concept.label(lang)
                 written = self.written.get(name, label)
-                found[concept.iri] = written if plain(written) == plain(label) else f"{written} ({label})"
+                said = self.languages.get(name, lang) in ("", lang)  # a name in another language: the label
+                found[concept.iri] = written if plain(written) == plain(label) else f"{written} ({label})" if said \
+                    else label
         return list(found.values())[:count]
 
 
@@ -104,7 +107,7 @@ class Scheme:
 def schemes() -> Mapping[str, Scheme]:
     """Every thesaurus of the ontology, by scheme IRI."""
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    alternatives: dict[str, list[str]] = defaultdict(list)
+    alternatives: dict[str, list[tuple[str, str]]] = defaultdict(list)
     members: dict[str, list[str]] = defaultdict(list)
     notations: dict[str, str] = {}
     for path in resources.thesaurus_files():
@@ -115,7 +118,7 @@ def schemes() -> Mapping[str, Scheme]:
             if predicate == SKOS + "prefLabel" and isinstance(value, Literal):
                 labels[subject.value].setdefault(value.language or "", value.value)
             elif predicate == SKOS + "altLabel" and isinstance(value, Literal):
-                alternatives[subject.value].append(value.value)
+                alternatives[subject.value].append((value.language or "", value.value))
             elif predicate == SKOS + "notation" and isinstance(value, Literal):
                 notations[subject.value] = value.value
             elif predicate == SKOS + "inScheme" and isinstance(value, NamedNode):
@@ -126,12 +129,14 @@ def schemes() -> Mapping[str, Scheme]:
                          for iri in dict.fromkeys(iris))
         names: dict[str, Concept] = {}
         written: dict[str, str] = {}
-        for pick in (lambda c: [c.code], lambda c: list(c.labels.values()), lambda c: alternatives[c.iri]):
+        languages: dict[str, str] = {}
+        for pick in (lambda c: [("", c.code)], lambda c: list(c.labels.items()), lambda c: alternatives[c.iri]):
             for concept in concepts:  # codes first, then labels, then alternative labels: the first claim holds
-                for name in pick(concept):
+                for language, name in pick(concept):
                     names.setdefault(plain(name), concept)
                     written.setdefault(plain(name), name)
-        out[scheme] = Scheme(scheme, dict(labels[scheme]), concepts, names, written)
+                    languages.setdefault(plain(name), language)
+        out[scheme] = Scheme(scheme, dict(labels[scheme]), concepts, names, written, languages)
     return out
 
 

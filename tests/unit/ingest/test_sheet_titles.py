@@ -8,7 +8,7 @@ import pytest
 
 from isic_graph.ingest.sheetmodel import Table
 from isic_graph.ingest.tabular import read_tables, table_for, tables
-from isic_graph.ingest.vocabulary import schemes
+from isic_graph.ingest.vocabulary import plain, schemes
 from tests.unit.ingest.test_sheet_reading import document, lines, refused, sample_rows, with_cell
 from tests.unit.ingest.test_sheet_samples import BASE
 
@@ -52,6 +52,28 @@ def test_a_file_that_is_no_table_is_said_to_be_left_out_or_renamed() -> None:
     assert "ce n'est pas un tableau de la fiche" in said
     assert said.endswith("Retirez ce fichier (ou cet onglet) de l'envoi, ou donnez-lui le nom du tableau qu'il "
                          "est"), said
+
+
+def test_a_french_suggestion_names_the_french_label_not_an_english_name() -> None:
+    """`fini` in `statut` got « vouliez-vous dire « Finished (Terminé) » ? », an English name in a French message:
+    a misspelt English name (label or alternative) of any concept is answered with the label in the message's
+    language alone."""
+    checked = 0
+    for scheme in schemes().values():
+        for concept in scheme.concepts:
+            english = {plain(concept.labels.get("en", ""))} | {
+                name for name, language in scheme.languages.items() if language == "en" and scheme.names[name] is
+                concept}
+            for name in english - {"", plain(concept.label("fr")), plain(concept.code)}:
+                if len(name) < 6:
+                    continue
+                said = scheme.closest(name[:-1], "fr")
+                if concept.label("fr") in said:
+                    checked += 1
+                    assert not any(plain(s) == name or s.startswith(scheme.written[name]) for s in said), said
+    assert checked > 50
+    status = next(s for s in schemes().values() if s.iri.endswith("project-status"))
+    assert status.closest("fini", "fr") == ["Terminé"] and status.closest("fini", "en")[0].endswith("(Completed)")
 
 
 def test_a_file_named_in_french_publishes_what_its_english_name_does() -> None:
