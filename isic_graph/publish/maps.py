@@ -23,9 +23,9 @@ from isic_graph.errors import UsageError
 from isic_graph.publish.links import safe_href
 from isic_graph.query.aliases import speakers
 from isic_graph.query.merged import one
-from isic_graph.query.own_words import owned_rows
-from isic_graph.rdf.labels import choose, in_order, pick
-from isic_graph.rdf.namespaces import DCTERMS, ISIC, PROV, RDFS, SKOS, THESAURUS, XSD, Graphs
+from isic_graph.query.own_words import names_of
+from isic_graph.rdf.labels import choose, in_order
+from isic_graph.rdf.namespaces import ISIC, PROV, SKOS, THESAURUS, XSD, Graphs
 from isic_graph.sparql.terms import iri, is_iri, literal
 from isic_graph.store.base import Store
 
@@ -113,21 +113,6 @@ class Coverage:
         return self.projects.get(theme, 0) > 0 and self.counts.get((theme, column), 0) == 0
 
 
-def _label(store: Store, iris: set[str], lang: str = "fr", graphs: Graphs | None = None) -> dict[str, str]:
-    """Each IRI's name in `lang` (labels.pick's fallback), else the last segment of its IRI; with `graphs`, as
-    its owner names it (query/own_words.py), not as a copy another network keeps."""
-    if not iris:
-        return {}
-    rows = store.select("SELECT ?x ?l ?g WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
-                        f"GRAPH ?g {{ ?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l }} }}").rows
-    if graphs is not None:
-        rows = tuple(owned_rows(store, graphs, rows, subject="x"))
-    found: dict[str, dict[str, str]] = {}
-    for row in rows:
-        found.setdefault(row["x"].value, {}).setdefault(getattr(row["l"], "language", None) or "", row["l"].value)
-    return {name: pick(found.get(name, {}), lang) or name.rsplit("/", 1)[-1] for name in iris}
-
-
 def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs | None = None,
                     lang: str = "fr") -> PartnershipMap:
     """Organisations linked by the projects they share, named in `lang`; with `graphs`, an organisation two
@@ -162,7 +147,7 @@ def partnership_map(store: Store, filters: Filters = Filters(), graphs: Graphs |
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
                 shared[(a, b)] += 1
-    labels = _label(store, set(projects_of) | {n for ns in networks.values() for n in ns}, lang, graphs)
+    labels = names_of(store, set(projects_of) | {n for ns in networks.values() for n in ns}, lang, graphs)
     organisations = tuple(Organisation(org, labels[org], tuple(sorted(networks[org])), n)
                           for org, n in sorted(projects_of.items()))
     all_networks = sorted({n for ns in networks.values() for n in ns})
@@ -191,7 +176,7 @@ def coverage(store: Store, columns: str, filters: Filters = Filters(), lang: str
             <{THESAURUS}lesson-category> }}""").rows
         column_iris = {r["c"].value for r in scheme} | {r["column"].value for r in cells}
     counts = {(r["theme"].value, r["column"].value): int(r["n"].value) for r in cells}
-    labels = _label(store, set(projects) | column_iris, lang)
+    labels = names_of(store, set(projects) | column_iris, lang)
     return Coverage(tuple(sorted(((t, labels[t]) for t in projects), key=lambda p: in_order(p[1]))),
                     tuple(sorted(((c, labels[c]) for c in column_iris), key=lambda p: in_order(p[1]))),
                     counts, projects)

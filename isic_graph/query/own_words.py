@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from isic_graph.ingest.ownership import Owner, owners
-from isic_graph.rdf.namespaces import Graphs
+from isic_graph.rdf.labels import pick
+from isic_graph.rdf.namespaces import DCTERMS, RDFS, SKOS, Graphs
+from isic_graph.sparql.terms import iri
 from isic_graph.store.base import Store
 
 
@@ -44,3 +46,18 @@ def owned_by(graphs: Graphs, rows: Iterable[Mapping[str, Any]], owned: Mapping[s
             rest = {k: v for k, v in row.items() if k != graph}
             kept.setdefault(frozenset(rest.items()), rest)
     return list(kept.values())
+
+
+def names_of(store: Store, iris: set[str], lang: str = "fr", graphs: Graphs | None = None) -> dict[str, str]:
+    """Each IRI's name in `lang` (labels.pick's fallback), else the last segment of its IRI; with `graphs`, as
+    its owner names it (query/own_words.py), not as a copy another network keeps."""
+    if not iris:
+        return {}
+    rows = store.select("SELECT ?x ?l ?g WHERE { VALUES ?x { " + " ".join(iri(i) for i in sorted(iris)) + " } "
+                        f"GRAPH ?g {{ ?x <{RDFS}label>|<{SKOS}prefLabel>|<{DCTERMS}title> ?l }} }}").rows
+    if graphs is not None:
+        rows = tuple(owned_rows(store, graphs, rows, subject="x"))
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        found.setdefault(row["x"].value, {}).setdefault(getattr(row["l"], "language", None) or "", row["l"].value)
+    return {name: pick(found.get(name, {}), lang) or name.rsplit("/", 1)[-1] for name in iris}

@@ -19,13 +19,15 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from isic_graph.errors import IsicError, NotOwner, SheetRefused, UsageError, ValidationFailed
-from isic_graph.ingest.changes import ChangeList, counted
+from isic_graph.ingest.changes import ChangeList, counted, property_label
 from isic_graph.ingest.documents import Document
 from isic_graph.ingest.ingestion import IngestResult, Mode, ingest
 from isic_graph.ingest.settling import settled
 from isic_graph.ingest.sheettemplates import workbook
 from isic_graph.ingest.sheetwriter import csv_zip, network_rows
 from isic_graph.privacy import in_language, redact
+from isic_graph.publish.links import page_link
+from isic_graph.query.own_words import names_of
 from isic_graph.rdf.formats import format_for_path, format_named
 from isic_graph.rdf.labels import choose, switch, words_in
 from isic_graph.sparql.guard import json_within
@@ -277,6 +279,19 @@ def _published(result: IngestResult, lang: str) -> dict[str, Any]:
     return {"words": counted(result.published, lang) or words_in(UI, lang)["saved"], "links": links}
 
 
+def _links(result: IngestResult | None, lang: str) -> list[dict[str, str]]:
+    """The statements an upload leaves pointing at what it withdraws, in words: each resource by its name and its
+    page, the property by its label in the page's language (`lessons/x contradicts lessons/y` was shown)."""
+    if result is None or not result.links:
+        return []
+    s = services()
+    names = names_of(s.store, {i for link in result.links for i in (link.subject, link.target)}, lang, s.graphs)
+    base = s.graphs.base
+    return [{"holder": link.holder, "property": property_label(link.predicate, lang),
+             "subject": names[link.subject], "subject_href": page_link(link.subject, base) or "",
+             "target": names[link.target], "target_href": page_link(link.target, base) or ""} for link in result.links]
+
+
 def _render(lang: str, problems: list[dict[str, object]] | None = None, message: str | None = None,
             details: str | None = None, result: IngestResult | None = None, pending: str | None = None,
             credential: str | None = None, saved: dict[str, Any] | None = None, network: str = "",
@@ -285,5 +300,5 @@ def _render(lang: str, problems: list[dict[str, object]] | None = None, message:
                            expected=_digest(result.changes) if result is not None else "",
                            other=switch(lang), problems=problems or [], message=message,
                            details=details, result=result, pending=pending, credential=credential, saved=saved,
-                           network=network, seal=seal)
+                           network=network, seal=seal, links=_links(result, lang))
     return Response(body, status=status, content_type="text/html; charset=utf-8")

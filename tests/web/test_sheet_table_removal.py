@@ -60,6 +60,11 @@ def test_a_lesson_removed_by_its_row_is_withdrawn_and_the_networks_that_confirm_
     page = client.post("/sheets/csv", data={"files": [(io.BytesIO(table), "lessons.csv")], "credential": token},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "renverront à une ressource retirée" in page and "action-sociale-35" in page and "fcsf" in page
+    # each link in words: the resources by their names and pages, the property in French (it was
+    # `http://…/lesson/cdp-elus-invites confirms http://…/lesson/svf-…`)
+    listed = page.split('<ul class="links">', 1)[1].split("</ul>", 1)[0]
+    assert "— confirme —" in listed and "confirms" not in listed, listed
+    assert 'href="/id/lesson/cdp-elus-invites"' in listed and ">http" not in listed, listed
     assert client.get(LESSON[len("http://localhost:5000"):], headers={"Accept": "text/turtle"}).status_code == 200
 
     done = upload(client, token, table)
