@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any, Iterator
 from xml.etree import ElementTree
 
@@ -318,11 +319,12 @@ def check_extent(doc: Document, limits: DocumentLimits) -> Extent:
                                    "split it into several workbooks", f"{doc.name} se décompresse en plus de "
                                    f"{budget // (1024 * 1024)} Mio ; répartissez-le en plusieurs classeurs")
         sheets = _xlsx_sheets(archive, budget)
+        percent = _xlsx_percent_styles(archive, budget)
         for info in parts:
             if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml":
                 with archive.open(info) as part:
                     _measure(doc.name, io.BufferedReader(_Capped(part, budget)), limits, extent, budget,
-                             sheets.get(info.filename))
+                             sheets.get(info.filename), percent)
     except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError) as exc:
         raise Unreadable(doc.name, 1, f"not a workbook that can be read ({str(exc)[:200]}); save it as .xlsx or "
                          ".ods", "ce classeur ne peut pas être lu : enregistrez-le en .xlsx ou en .ods") from None
@@ -356,11 +358,12 @@ def _xlsx_sheets(archive: zipfile.ZipFile, budget: int) -> dict[str, str]:
 
 
 def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent, budget: int,
-             sheet: str | None = None) -> None:
+             sheet: str | None = None, percent: frozenset[str] = frozenset()) -> None:
     """Refuse a sheet's part that reaches past the limits; note its formula cells saved without the value a
     spreadsheet computes (a program that writes .xlsx, openpyxl, leaves it out: `<f>…</f><v></v>`; an .ods
     formula cell without a value type), and the whole text of the .ods cells calamine cuts (ODS_CUT), by sheet:
-    `sheet` names an .xlsx part's, an .ods part names its own."""
+    `sheet` names an .xlsx part's, an .ods part names its own. A number shown as a percentage (`15 %` typed in a
+    cell: 0.15, in a style of `percent` in an .xlsx) is read as shown, as its CSV export holds it, not as 0.15."""
     rows = 0  # an .ods sheet's rows so far
     row, column = 0, 0  # the place of the row and cell being read (1 = first)
     written = 0  # the characters calamine writes of its cells (their text and `<text:s/>`), repeats counted
@@ -390,6 +393,8 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
                 found.add((row, column - 1))
             elif element.get("t") == "e":  # an error, which calamine reads as an empty cell
                 texts[(row, column - 1)] = value.text if value is not None and value.text else "#N/A"
+            elif element.get("s") in percent and element.get("t", "n") == "n" and value is not None and value.text:
+                texts[(row, column - 1)] = _as_percent(value.text)
             element.clear()
         elif event == "end" and tag == "table-row":  # .ods: rows and cells may repeat
             repeated = int(element.get(f"{{{ODS_TABLE}}}number-rows-repeated", "1"))
@@ -410,6 +415,8 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
                     cut.append((width, count, _cell_text(cell)))  # its own paragraphs: not a note's
                 elif "error" in (v for k, v in cell.attrib.items() if k.endswith("value-type")):
                     cut.append((width, count, _cell_text(cell) or "#N/A"))  # LibreOffice's error: its text
+                elif cell.get(f"{{{ODS_OFFICE}}}value-type") == "percentage":  # as shown: `15 %`, not 0.15
+                    cut.append((width, count, _cell_text(cell) or _as_percent(cell.get(f"{{{ODS_OFFICE}}}value", ""))))
                 if len(cell) or any(k.endswith("value-type") for k in cell.attrib):
                     filled = True
                     if width + count > limits.max_columns:
@@ -434,6 +441,29 @@ def _measure(name: str, part: IO[bytes], limits: DocumentLimits, extent: Extent,
                          for c in range(count))
             row += repeated
             element.clear()
+
+
+def _as_percent(value: str) -> str:
+    """A stored fraction as a percentage is shown (`0.15`: `15 %`); what is not a number, as it is."""
+    try:
+        return f"{Decimal(value) * 100:f}".rstrip("0").rstrip(".") + " %"
+    except ArithmeticError:
+        return value
+
+
+def _xlsx_percent_styles(archive: zipfile.ZipFile, budget: int) -> frozenset[str]:
+    """The cell styles of an .xlsx workbook (their index, as cells name them: `s="3"`) that show a number as a
+    percentage: the built-in formats 9 and 10 (`0%`, `0.00%`), or a format of its own with a `%` outside quotes."""
+    if "xl/styles.xml" not in archive.namelist():
+        return frozenset()
+    with archive.open("xl/styles.xml") as part:
+        root = ElementTree.fromstring(io.BufferedReader(_Capped(part, budget)).read())
+    percent_formats = {"9", "10"} | {
+        e.get("numFmtId", "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "numFmt"
+        and "%" in re.sub(r'"[^"]*"|\\.', "", e.get("formatCode", ""))}
+    styles = next((e for e in root if e.tag.rsplit("}", 1)[-1] == "cellXfs"), None)
+    return frozenset(str(i) for i, xf in enumerate(styles if styles is not None else [])
+                     if xf.get("numFmtId") in percent_formats)
 
 
 def _cell_text(cell: ElementTree.Element) -> str:
