@@ -349,8 +349,19 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
     try:
         expanded = pyld.expand(tree, {"documentLoader": document_loader, "base": base_iri},
                                on_property_dropped=on_dropped)
-    except Exception:  # noqa: BLE001 — the document's own error (pyld also fails on some with KeyError…, as on
-        return  # {"@context": {"@id": null, "@language": null}}): pyoxigraph reads it next, and says it in its words
+    except Exception as exc:  # noqa: BLE001 — pyld fails on some documents with KeyError…: on errors of theirs
+        # ({"@context": {"@id": null, "@language": null}}), which pyoxigraph, reading it next, says in its words; and
+        # on some it reads (`"@vocab": null`), whose dropped keys then went unseen: those are refused
+        if _reads_as_json_ld(data, base_iri):
+            raise ParseError(f"{name}: this JSON-LD could not be read whole to make sure that none of its keys would "
+                             f"be dropped (the JSON-LD processor says: {_shown(repr(exc), 120)}); write its context "
+                             f"without what it stumbles on (`\"@vocab\": null`, for one), or use the project's "
+                             f"context ({CONTEXT_IRI}); nothing was stored",
+                             f"{name} : ce JSON-LD n'a pu être lu en entier pour vérifier qu'aucune de ses clés ne "
+                             f"serait perdue (le lecteur JSON-LD dit : {_shown(repr(exc), 120)}) ; écrivez son "
+                             f"contexte sans ce qui l'arrête (`\"@vocab\": null`, par exemple), ou utilisez le "
+                             f"contexte du projet ({CONTEXT_IRI}) ; rien n'a été enregistré") from None
+        return
     if not dropped:
         dropped += keyword_like or _dropped_when_made_rdf(name, expanded)
     if not dropped:
@@ -395,6 +406,16 @@ def _keyword_like(tree: Any) -> list[str]:
 
     walk(tree)
     return found
+
+
+def _reads_as_json_ld(data: bytes, base_iri: str) -> bool:
+    """Whether pyoxigraph reads a JSON-LD document (else it says what is wrong, in its words)."""
+    try:
+        for _ in parse(data, format=RdfFormat.JSON_LD, base_iri=base_iri):
+            pass
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _dropped_when_made_rdf(name: str, expanded: Any) -> list[str]:

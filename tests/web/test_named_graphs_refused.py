@@ -79,3 +79,25 @@ def test_the_default_graph_in_json_ld_is_stored_as_before(client: FlaskClient, t
                                                          f"{{ <{BASE}id/organisation/jl-ok> ?p ?o }} }}"},
                        headers={"Accept": "application/sparql-results+json"})
     assert asked.get_json()["boolean"] is True
+
+
+VOCAB_RESET = {"@context": {**CONTEXT, "@vocab": None}, **ORGANISATION, "titel": "Ce texte est perdu",
+               "siret": "12345678200010"}
+
+
+@pytest.mark.parametrize("lang, said", [("fr", "n'a pu être lu en entier pour vérifier qu'aucune de ses clés"),
+                                        ("en", "could not be read whole to make sure that none of its keys")])
+def test_a_json_ld_document_the_processor_cannot_check_is_refused(
+        client: FlaskClient, seen: Watched, token: str, lang: str, said: str) -> None:
+    """`"@vocab": null` made pyld fail (KeyError), and the check for keys JSON-LD drops was passed over: `titel` and
+    `siret` were dropped, the rest stored, 200. Unchecked, such a document is refused."""
+    before = seen.now()
+    body = json.dumps(VOCAB_RESET).encode()
+    headers = {**bearer(token), "Accept-Language": lang}
+    for answer in (client.post("/api/networks/anas/sheets", query_string={"mode": "upsert"}, data=body,
+                               content_type="application/ld+json", headers=headers),
+                   client.post("/graph-store", query_string={"graph": f"{BASE}graph/network/anas"}, data=body,
+                               content_type="application/ld+json", headers=headers)):
+        assert answer.status_code == 400, answer.get_data(as_text=True)
+        assert said in answer.get_json()["detail"]
+    assert before.unchanged()
