@@ -12,6 +12,7 @@ from pyoxigraph import Triple, serialize
 from isic_graph.admin.bootstrap import claim_reference, replace_graph
 from isic_graph.admin.reference import refuse_owned, refuse_personal_data
 from isic_graph.errors import (
+    AnswerTooLarge,
     Forbidden,
     NotFound,
     PreconditionFailed,
@@ -32,11 +33,13 @@ from isic_graph.web.auth import require_admin, require_network
 from isic_graph.web.negotiation import negotiate
 from isic_graph.web.services import services
 from isic_graph.web.uploads import body_document
+from isic_graph.web.xml_answers import check_xml
 
 blueprint = Blueprint("graph_store", __name__)
 
 READ_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 DEFAULT = "default"
+MOST_TRIPLES = 100_000  # a GET's graph: about 13 MB of N-Triples, 130 MB held while it is hashed and written
 
 
 @blueprint.route("/graph-store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
@@ -108,6 +111,7 @@ def _read(graph: str) -> Response:
         response = Response(status=304)
     else:
         body = serialize(triples, format=READ_FORMATS[best].rdf_format) or b""
+        check_xml(body, best, None)
         response = Response(b"" if request.method == "HEAD" else body, content_type=content_type(best))
         response.headers["Content-Length"] = str(len(body))
     response.headers["ETag"] = f'"{tag}"'
@@ -120,10 +124,20 @@ def _served(graph: str) -> list[Triple] | None:
     """The triples a GET of the graph serves; None when there is no such graph. The default graph is the one queries
     see, the union of every graph: it always exists."""
     store = services().store
+    pattern = "?s ?p ?o" if graph == DEFAULT else f"GRAPH {iri(graph)} {{ ?s ?p ?o }}"
+    count = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}").rows[0]["n"]
+    if int(count.value) > MOST_TRIPLES:  # held whole, several times over, to be hashed and written: read elsewhere
+        raise AnswerTooLarge(f"the graph holds {count.value} triples, more than the Graph Store sends in one answer "
+                             f"({MOST_TRIPLES:,}): read it from the dumps (/dumps/: each network's graph, and the "
+                             "whole store in N-Quads, streamed), or a part of it with SPARQL (LIMIT, OFFSET)",
+                             f"le graphe contient {count.value} triplets, plus que le Graph Store n'en envoie en une "
+                             f"réponse ({MOST_TRIPLES:_}) : lisez-le dans les exports ".replace("_", "\u202f")
+                             + "(/dumps/ : le graphe de chaque réseau, et toute la base en N-Quads, envoyés au fil de "
+                             "l'eau), ou une partie avec SPARQL (LIMIT, OFFSET)")
     if graph == DEFAULT:
         answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return answer if isinstance(answer, list) else []
-    if store.query(f"ASK {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}") is not True:
+    if int(count.value) == 0:  # a graph is there while it holds a triple
         return None
     return store.graph_triples(graph)
 

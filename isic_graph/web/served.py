@@ -19,6 +19,7 @@ from isic_graph.rdf.formats import GRAPH, format_named, formats_for
 from isic_graph.rdf.namespaces import PREFIXES, RDF_TYPE, RDFS, SH, SHAPES, XSD
 from isic_graph.web.cells import term_value
 from isic_graph.web.wording import OTHER_TERMS
+from isic_graph.web.xml_answers import check_xml
 
 GRAPH_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 TURTLE, JSON_LD = format_named("turtle"), format_named("jsonld")
@@ -131,7 +132,9 @@ def rdf_bytes(triples: Iterable[Triple], media_type: str) -> bytes:
     used = {ns for t in items for term in (t.predicate, t.object) for ns in published_prefixes().values()
             if isinstance(term, NamedNode) and term.value.startswith(ns)} | {XSD}
     prefixes = {p: ns for p, ns in published_prefixes().items() if ns in used}
-    return serialize(items, format=GRAPH_FORMATS[media_type].rdf_format, prefixes=prefixes) or b""
+    body = serialize(items, format=GRAPH_FORMATS[media_type].rdf_format, prefixes=prefixes) or b""
+    check_xml(body, media_type, None)
+    return body
 
 
 @cache

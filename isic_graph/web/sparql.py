@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from flask import Blueprint, Response, render_template, request
@@ -32,16 +31,13 @@ from isic_graph.web.limits import client as client_of
 from isic_graph.web.negotiation import accepted, language, negotiate
 from isic_graph.web.parameters import UTF8, declared_charset, formats_agree
 from isic_graph.web.services import services
+from isic_graph.web.xml_answers import check_xml
 
 blueprint = Blueprint("sparql", __name__)
 
 FORMAT_FIELDS = ("format", "output", "results")  # what clients name the answer's format by (SPARQLWrapper: all three)
 DESCRIPTION_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 HTML = "text/html"  # for a browser opening the endpoint: a page saying how to ask it
-XML_ANSWERS = ("application/sparql-results+xml", "application/rdf+xml")
-# what XML 1.0 cannot carry, as UTF-8: the control characters but tab and line ends, and U+FFFE and U+FFFF (a query
-# may build them, "a\u0001b": the engine writes them as they are, and no XML reader reads its answer)
-NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -105,8 +101,7 @@ def sparql() -> Response:
                          f"le serveur SPARQL a refusé la requête (ses mots, en anglais) : {said}" if said else
                          f"la requête a été refusée ({answer.status})")
     served = answer.content_type.split(";")[0].strip().lower()
-    if served in XML_ANSWERS and (found := NOT_XML.search(answer.body)):
-        raise _not_xml(found.group().decode("utf-8"), checked.form)
+    check_xml(answer.body, served, checked.form)
     response = Response(answer.body, status=answer.status,  # what was asked, with its charset, when it came
                         content_type=content_type(accept) if served in (accept, "") else answer.content_type)
     response.headers["Isic-Scope"] = scope
@@ -119,16 +114,6 @@ def sparql() -> Response:
         response.headers["Isic-Result-Limit"] = str(s.settings.result_limit)
         response.headers["Isic-Result-Truncated"] = "true" if answer.truncated else "false"
     return response
-
-
-def _not_xml(character: str, form: str | None) -> NotAcceptable:
-    """An answer asked for in XML holding a character XML cannot carry: the formats that can."""
-    others = "SPARQL JSON, CSV or TSV" if form in ("SELECT", "ASK") else "Turtle, N-Triples or JSON-LD"
-    autres = "SPARQL JSON, CSV ou TSV" if form in ("SELECT", "ASK") else "Turtle, N-Triples ou JSON-LD"
-    code = f"U+{ord(character):04X}"
-    return NotAcceptable(f"the answer holds the character {code}, which XML cannot carry: ask for {others}",
-                         fr=f"la réponse contient le caractère {code}, que XML ne peut pas porter : demandez-la en "
-                            f"{autres}")
 
 
 def _not_modified(etag: str) -> Response:
