@@ -28,7 +28,10 @@ from isic_graph.publish.sheet import SHEET_FORMATS, export_sheet
 from isic_graph.query.asked import article, check_asked, once_in_text
 from isic_graph.rdf.namespaces import curie
 from isic_graph.sparql.guard import Checked, Limits
-from isic_graph.store.results import SelectResult
+from isic_graph.store.base import Store
+from isic_graph.store.engine import stop_serving_engine
+from isic_graph.store.remote import RemoteStore
+from isic_graph.store.results import QueryResult, SelectResult
 
 # the formats of each form's answer, besides `table` (a SELECT's table, an ASK's true or false, a graph's Turtle)
 ANSWER_FORMATS = {"SELECT": ("csv", "json"), "ASK": ("json",), "CONSTRUCT": ("turtle", "ntriples")}
@@ -66,8 +69,7 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
                 checked = evaluate(asked, PeerRegistry(obj.settings.peers_path).list(), obj.settings.query_timeout,
                                    obj.settings.result_limit)
                 checked = once_in_text(checked)  # each graph of its dataset once, as /sparql names them
-                result = interruptible(partial(store.query, checked.text), obj.settings.query_timeout,
-                                       _late(obj.settings.query_timeout))
+                result = _answer(obj, store, checked.text)
             except UsageError as exc:
                 if exc.status != 400:  # an answer too large to give: the query was read, its answer refused
                     raise
@@ -89,6 +91,25 @@ def query_command(obj: Context, sparql: str | None, file: Path | None, fmt: str)
             graph = RdfFormat.N_TRIPLES if fmt == "ntriples" else RdfFormat.TURTLE
             click.echo((serialize(result, format=graph) or b"").decode("utf-8"), nl=False)
     run(action)
+
+
+def _answer(obj: Context, store: Store, sparql: str) -> QueryResult:
+    """The store's answer, within ISIC_QUERY_TIMEOUT and until Ctrl-C. A query given up on in a running server's
+    engine goes on there (the engine keeps evaluating a query whose client left): that engine is stopped, and its
+    server starts it again, as it does for a query of its own past its deadline."""
+    path = obj.settings.store_path
+    served = isinstance(store, RemoteStore) and not obj.settings.store_url and path is not None
+    late = _late(obj.settings.query_timeout)
+    try:
+        return interruptible(partial(store.query, sparql), obj.settings.query_timeout, late)
+    except (QueryTimeout, KeyboardInterrupt) as exc:  # the engine's own deadline (a server's), or this command's
+        if served and path is not None and stop_serving_engine(path):
+            progress(said("the running server's engine, which ran the query, was stopped: the server starts it again",
+                          "le moteur du serveur en marche, qui exécutait la requête, a été arrêté : le serveur le "
+                          "redémarre"))
+        if isinstance(exc, QueryTimeout):
+            raise late from None
+        raise
 
 
 def _late(seconds: float) -> QueryTimeout:

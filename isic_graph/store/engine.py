@@ -61,6 +61,26 @@ def free_port() -> int:
 def serving_engine(location: Path) -> str | None:
     """The URL of an `oxigraph serve` process holding the store at `location`, read from the
     process table (Linux /proc; elsewhere None): how another process reads a store a server holds."""
+    found = _serving(location)
+    return found[0] if found is not None else None
+
+
+def stop_serving_engine(location: Path) -> bool:
+    """Stop the `oxigraph serve` process holding the store at `location` (its server starts another): the one way to
+    stop a query it runs for another process, which gave up on it (the engine keeps evaluating a query whose client
+    left). Whether there was one."""
+    found = _serving(location)
+    if found is None:
+        return False
+    try:
+        os.kill(found[1], signal.SIGTERM)
+    except OSError:  # gone meanwhile, or another user's
+        return False
+    return True
+
+
+def _serving(location: Path) -> tuple[str, int] | None:
+    """The URL and process id of an `oxigraph serve` process holding the store at `location` (Linux /proc)."""
     target = location.resolve()
     try:
         processes = [p for p in Path("/proc").iterdir() if p.name.isdigit()]
@@ -81,7 +101,7 @@ def serving_engine(location: Path) -> str | None:
             continue
         host, _, port = (_option(arguments, "--bind", "-b") or "localhost:7878").rpartition(":")
         host = ANY_ADDRESS.get(host, host)
-        return f"http://{host}:{port}"
+        return f"http://{host}:{port}", int(process.name)
     return None
 
 

@@ -9,10 +9,13 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 
-from tests.support.live import COMMAND
+from tests.support.live import COMMAND, LiveServer
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # 7,000⁴ rows counted
 
@@ -62,3 +65,44 @@ def test_a_query_within_the_timeout_answers_as_before(env: dict[str, str]) -> No
                           env={**env, "ISIC_QUERY_TIMEOUT": "1"}, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.splitlines()[0] == "n", done.stderr
     assert int(done.stdout.splitlines()[1]) > 5000
+
+
+def engine_of(store: Path) -> int | None:
+    """The process id of the engine serving a store (its `--location`), if any."""
+    for process in Path("/proc").iterdir():
+        try:
+            if process.name.isdigit() and b"oxigraph" in (process / "cmdline").read_bytes() and \
+                    str(store).encode() in (process / "cmdline").read_bytes():
+                return int(process.name)
+        except OSError:
+            continue
+    return None
+
+
+def test_a_query_given_up_on_in_a_running_servers_engine_is_stopped_there(tmp_path: Path) -> None:
+    """Beside a running server, the command reads through the server's engine: given up on (its deadline, Ctrl-C),
+    the query ran on there for ever, a core and gigabytes an abandoned query. The engine is stopped, and the
+    server starts it again and answers."""
+    server = LiveServer(tmp_path, {"ISIC_QUERY_TIMEOUT": "30"}).init().start()
+    try:
+        store = tmp_path / "store"
+        before = engine_of(store)
+        assert before is not None
+        done = subprocess.run([*COMMAND, "query", ENDLESS], env={**server.environment, "ISIC_QUERY_TIMEOUT": "1"},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1 and "error: the query ran longer than the 1 s limit" in done.stderr, done.stderr
+        assert "the running server's engine, which ran the query, was stopped" in done.stderr
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the server starts another engine, which answers
+            after = engine_of(store)
+            try:
+                with urllib.request.urlopen(f"{server.url}/sparql?query=ASK%7B%7D", timeout=10) as answer:
+                    status = answer.status
+            except urllib.error.HTTPError as refused:
+                status = refused.code
+            if status == 200 and after not in (None, before):
+                break
+            time.sleep(0.5)
+        assert after not in (None, before) and status == 200, (before, after, status)
+    finally:
+        server.stop()
