@@ -56,10 +56,6 @@ def cell_length(text: str) -> int:
 OPERATOR = DocumentLimits(max_literal=16 * 1024 * 1024, max_iri=16 * 1024 * 1024, max_marks=2**62, max_triples=2**62,
                           max_json_values=2**62)
 MARKS = "{}()[]\"'<#"  # the characters guard.deepest_nesting stops at
-# what no text may hold: the control characters but tab and line ends, and the two noncharacters U+FFFE and U+FFFF,
-# none of which XML (RDF/XML, SPARQL XML, the pages) can carry
-NOT_TEXT_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
-CONTROL = re.compile(f"[{NOT_TEXT_CHARACTERS}]")
 ESCAPE = re.compile(r"\\[^\r\n]")  # \" in strings, \u0041 in IRIs, e:a\#b in names: never an opener or a quote
 JSON_STRING = re.compile(r'"[^"]*"')  # once escapes are neutralised
 LOCATION = re.compile(r"^Parser error (?:at|between) [^:]*: ")  # pyoxigraph's prefix; we give the position ourselves

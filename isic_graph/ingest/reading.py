@@ -17,7 +17,6 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, T
 
 from isic_graph.errors import DocumentTooLarge, ParseError, UndefinedKey, UsageError
 from isic_graph.ingest.documents import (
-    CONTROL,
     ESCAPE,
     JSON_STRING,
     LIMITS,
@@ -31,7 +30,7 @@ from isic_graph.ingest.tabular import read_tables
 from isic_graph.privacy import personal_data
 from isic_graph.rdf import resources
 from isic_graph.rdf.context import document_loader
-from isic_graph.rdf.formats import Format
+from isic_graph.rdf.formats import CONTROL, Format
 from isic_graph.rdf.namespaces import CONTEXT_IRI
 from isic_graph.sparql.guard import deepest_nesting
 from isic_graph.store.results import term_value

@@ -21,9 +21,9 @@ from typing import Collection, Mapping
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import NotFound, UsageError
-from isic_graph.ingest.documents import NOT_TEXT_CHARACTERS
 from isic_graph.ingest.ownership import owners
 from isic_graph.privacy import personal_data
+from isic_graph.rdf.formats import NOT_TEXT_CHARACTERS
 from isic_graph.rdf.namespaces import DCTERMS, FOAF, ISIC, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, XSD, Graphs
 from isic_graph.sparql.default_graph import Written
 from isic_graph.sparql.terms import iri, iris, literal

@@ -16,12 +16,13 @@ from typing import Mapping, Sequence
 from pyoxigraph import Literal, NamedNode, Triple
 
 from isic_graph.errors import UsageError
-from isic_graph.ingest.documents import CONTROL, LIMITS, cell_length
+from isic_graph.ingest.documents import LIMITS, cell_length
 from isic_graph.ingest.lexical import DATATYPE_KINDS, lexical, refusal
 from isic_graph.ingest.listing import joined
 from isic_graph.ingest.sheetfilled import FilledSheet, entries
 from isic_graph.ingest.sheetform import BLOCKS, Field, block_fields, fields, partnership_fields, slug
 from isic_graph.privacy import EMAIL_ADDRESS, address_in_identifier, personal_data
+from isic_graph.rdf.formats import CONTROL
 from isic_graph.rdf.namespaces import (
     DCTERMS,
     ISIC,

@@ -19,7 +19,8 @@ from typing import IO, Any, Iterator
 from xml.etree import ElementTree
 
 from isic_graph.errors import DocumentTooLarge, Unreadable
-from isic_graph.ingest.documents import CONTROL, LIMITS, Document, DocumentLimits, cell_length
+from isic_graph.ingest.documents import LIMITS, Document, DocumentLimits, cell_length
+from isic_graph.rdf.formats import CONTROL
 
 QUOTED = re.compile(r'"[^"]*"')  # a quoted cell (a doubled quote inside reads as two quoted cells)
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # with its end: the csv module reads CR, LF and CRLF

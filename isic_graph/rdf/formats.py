@@ -4,12 +4,18 @@ other list of media types in the package is a filter over this table."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from isic_graph.errors import UnsupportedFormat
+
+# what no text may hold: the control characters but tab and line ends, and the two noncharacters U+FFFE and U+FFFF,
+# none of which XML (RDF/XML, SPARQL XML, the pages) can carry
+NOT_TEXT_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
+CONTROL = re.compile(f"[{NOT_TEXT_CHARACTERS}]")
 
 # What a format carries, each a use of the table
 DOCUMENT = "document"  # a file submitted for ingestion, or written by export (CSV: through the CSVW mapping)

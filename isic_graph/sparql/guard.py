@@ -26,6 +26,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Iterable, Sequence
 
 from isic_graph.errors import QueryTooLarge, UpdateNotAccepted, UsageError
+from isic_graph.rdf.formats import CONTROL
 from isic_graph.rdf.namespaces import PREFIXES
 from isic_graph.sparql.functions import check_datatypes, check_functions
 from isic_graph.sparql.keywords import check_glued
@@ -188,6 +189,17 @@ def read(text: str, limits: Limits = Limits(), update: bool = False, base: str |
                             "(RDF 1.2 : \"…\"@ar--rtl, STRLANGDIR()) : la base n'en contient aucun, et les lecteurs "
                             "RDF 1.1 de ses exports et de ses réponses le refusent ; donnez au littéral sa seule "
                             "étiquette de langue")
+    # what an update inserts (one that only deletes may name such a text, to remove it)
+    written = next((found for t in tokens if t.kind in ("string", "iri") and (found := CONTROL.search(t.value))),
+                   None) if update and "INSERT" in words else None
+    if written is not None:
+        code = f"U+{ord(written.group()):04X}"
+        raise UsageError(f"the update writes the character {code}, which no text of the store holds (a control "
+                         "character other than tab and line ends, U+FFFE, U+FFFF): XML answers and pages cannot "
+                         "carry it; write the text without it",
+                         fr=f"la mise à jour écrit le caractère {code}, qu'aucun texte de la base ne contient (un "
+                            "caractère de contrôle autre que la tabulation et les fins de ligne, U+FFFE, U+FFFF) : les "
+                            "réponses XML et les pages ne peuvent pas le porter ; écrivez le texte sans lui")
     prefixes, base = declarations(tokens[:prologue])
     services = tuple(_service_blocks(tokens, prefixes, base)) if "SERVICE" in words else ()
     declared, declared_base = declarations(tokens) if update else (prefixes, base)  # updates declare between operations

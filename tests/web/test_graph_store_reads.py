@@ -53,8 +53,10 @@ def test_a_graph_within_the_limit_is_given_whole(client: FlaskClient) -> None:
     ('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#comment> "a\\u0001b"', "U+0001"),
     ('<http://example.org/x> <http://example.org/1> "x"', "une propriété que RDF/XML ne peut pas nommer"),
 ])
-def test_rdf_xml_no_xml_reader_reads_is_refused(client: FlaskClient, triple: str, said: str) -> None:
-    update(client, f"DROP SILENT GRAPH <{ODD}> ; INSERT DATA {{ GRAPH <{ODD}> {{ {triple} }} }}")
+def test_rdf_xml_no_xml_reader_reads_is_refused(client: FlaskClient, engine: Engine, triple: str, said: str) -> None:
+    """The data as a store written before /update refused such texts may hold it."""
+    update(client, f"DROP SILENT GRAPH <{ODD}>")
+    load_dataset(f"{engine.url}/store", f"{triple} <{ODD}> .\n".encode())
     answer = client.get("/graph-store", query_string={"graph": ODD},
                         headers={"Accept": "application/rdf+xml", "Accept-Language": "fr"})
     assert answer.status_code == 406 and said in answer.get_json()["detail"], answer.get_data()[:300]
@@ -69,3 +71,20 @@ def test_a_query_using_a_property_rdf_xml_cannot_name_is_refused_in_rdf_xml(clie
     fine = client.post("/sparql", data={"query": query.replace("e/1", "e/p")},
                        headers={"Accept": "application/rdf+xml"})
     assert fine.status_code == 200 and ElementTree.fromstring(fine.get_data()) is not None
+
+
+@pytest.mark.parametrize("text", ['"a\\u0001b"', '"\\uFFFE"', '"""x\\u001Fy"""', "'\\u0000'"])
+def test_an_update_inserting_a_character_no_text_holds_is_refused(client: FlaskClient, text: str) -> None:
+    answer = client.post("/update", data={"update": f"INSERT DATA {{ GRAPH <{ODD}> {{ <http://example.org/x> "
+                                                    f"<http://example.org/p> {text} }} }}"},
+                         headers={**bearer(ADMIN), "Accept-Language": "fr"})
+    assert answer.status_code == 400 and "qu'aucun texte de la base ne contient" in answer.get_json()["detail"]
+
+
+def test_an_update_deleting_such_a_text_is_taken(client: FlaskClient, engine: Engine) -> None:
+    load_dataset(f"{engine.url}/store",
+                 f'<http://example.org/y> <http://example.org/p> "a\\u0001b" <{ODD}> .\n'.encode())
+    update(client, f'DELETE DATA {{ GRAPH <{ODD}> {{ <http://example.org/y> <http://example.org/p> "a\\u0001b" }} }}')
+    asked = client.get("/sparql", query_string={"query": f"ASK {{ GRAPH <{ODD}> {{ <http://example.org/y> ?p ?o }} }}"},
+                       headers={"Accept": "application/sparql-results+json"})
+    assert asked.get_json()["boolean"] is False
