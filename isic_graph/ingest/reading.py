@@ -364,6 +364,8 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
     if not dropped:
         dropped += keyword_like or _dropped_when_made_rdf(name, expanded)
     if not dropped:
+        _check_none_floating(name, json.loads(data), expanded, base_iri)
+    if not dropped:
         return
     key = dropped[0]
     terms = [t for t in _context() if not t.startswith("@") and isinstance(_context()[t], (str, dict))
@@ -405,6 +407,37 @@ def _keyword_like(tree: Any) -> list[str]:
 
     walk(tree)
     return found
+
+
+def _check_none_floating(name: str, tree: Any, expanded: Any, base_iri: str) -> None:
+    """Refuse a document one of whose top objects (of its top list, or of its top `@graph`) JSON-LD drops whole, with
+    no word from the processor: a list or a value on its own (`{"@list": [{…a node…}]}`), and every node it holds.
+    Counted first (each kept object is one expanded node; an object naming a node alone, `{"@id": …}`, states
+    nothing and is dropped harmlessly); only when some are missing is each expanded alone, to name it."""
+    from pyld import jsonld as pyld
+
+    context: Any = None
+    if isinstance(tree, dict) and set(tree) <= {"@context", "@graph"} and isinstance(tree.get("@graph"), list):
+        context, items = tree.get("@context"), tree["@graph"]
+    elif isinstance(tree, list):
+        items = tree
+    else:
+        return
+    stating = [item for item in items if isinstance(item, dict) and set(item) - {"@context", "@id"}]
+    if not isinstance(expanded, list) or len(expanded) >= len(stating):
+        return
+    for item in stating:
+        own = {k: v for k, v in item.items() if k != "@context"}
+        scoped = [c for c in (context, item.get("@context")) if c is not None]
+        alone = {"@context": scoped if len(scoped) > 1 else scoped[0], **own} if scoped else own
+        if not pyld.expand(alone, {"documentLoader": document_loader, "base": base_iri}):
+            shown = _shown(json.dumps(own, ensure_ascii=False), 80)
+            raise ParseError(f"{name}: the object {shown} at the top of the document is a list or a value on its own, "
+                             "which JSON-LD drops when the document is read as RDF, with every node it holds; put it "
+                             "under a property of a node; nothing was stored",
+                             f"{name} : l'objet {shown} au premier niveau du document est une liste ou une valeur "
+                             "seule, que JSON-LD abandonne à la lecture du document en RDF, avec tous les nœuds "
+                             "qu'elle contient ; placez-la sous une propriété d'un nœud ; rien n'a été enregistré")
 
 
 def _reads_as_json_ld(data: bytes, base_iri: str) -> bool:

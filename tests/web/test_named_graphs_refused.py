@@ -101,3 +101,33 @@ def test_a_json_ld_document_the_processor_cannot_check_is_refused(
         assert answer.status_code == 400, answer.get_data(as_text=True)
         assert said in answer.get_json()["detail"]
     assert before.unchanged()
+
+
+OTHER = {**ORGANISATION, "@id": f"{BASE}id/organisation/jl-list"}
+FLOATING = [
+    {"@context": CONTEXT, "@graph": [{**ORGANISATION, "@id": f"{BASE}id/organisation/jl-a"}, {"@list": [OTHER]}]},
+    [{"@context": CONTEXT, **ORGANISATION, "@id": f"{BASE}id/organisation/jl-b"},
+     {"@context": CONTEXT, "@list": [OTHER]}],
+    {"@context": CONTEXT, "@graph": [{**ORGANISATION, "@id": f"{BASE}id/organisation/jl-c"}, {"@value": "perdu"}]},
+]
+
+
+@pytest.mark.parametrize("document", FLOATING)
+def test_a_list_or_value_on_its_own_at_the_top_is_refused(client: FlaskClient, seen: Watched, token: str,
+                                                          document: object) -> None:
+    """`{"@graph": [A, {"@list": [B]}]}` stored A and dropped B, 201: JSON-LD drops a list on its own, with the
+    nodes it holds, and its processor says nothing of it."""
+    before = seen.now()
+    answer = client.post("/api/networks/anas/sheets", query_string={"mode": "upsert"}, data=json.dumps(document),
+                         content_type="application/ld+json", headers={**bearer(token), "Accept-Language": "fr"})
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert "une liste ou une valeur seule, que JSON-LD abandonne" in answer.get_json()["detail"]
+    assert before.unchanged()
+
+
+def test_a_node_named_alone_at_the_top_is_no_loss(client: FlaskClient, token: str) -> None:
+    document = {"@context": CONTEXT, "@graph": [{**ORGANISATION, "@id": f"{BASE}id/organisation/jl-d"},
+                                                {"@id": f"{BASE}id/organisation/jl-d"}]}
+    answer = client.post("/api/networks/anas/sheets", query_string={"mode": "upsert"}, data=json.dumps(document),
+                         content_type="application/ld+json", headers=bearer(token))
+    assert answer.status_code in (200, 201), answer.get_data(as_text=True)
