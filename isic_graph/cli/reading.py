@@ -97,13 +97,13 @@ def _answer(obj: Context, store: Store, sparql: str) -> QueryResult:
     """The store's answer, within ISIC_QUERY_TIMEOUT and until Ctrl-C. A query given up on in a running server's
     engine goes on there (the engine keeps evaluating a query whose client left): that engine is stopped, and its
     server starts it again, as it does for a query of its own past its deadline."""
-    path = obj.settings.store_path
-    served = isinstance(store, RemoteStore) and not obj.settings.store_url and path is not None
+    # the store at ISIC_STORE read through a running server's engine (an operator's SPARQL server is left alone)
+    served = obj.settings.store_path if isinstance(store, RemoteStore) and not obj.settings.store_url else None
     late = _late(obj.settings.query_timeout)
     try:
         return interruptible(partial(store.query, sparql), obj.settings.query_timeout, late)
     except (QueryTimeout, KeyboardInterrupt) as exc:  # the engine's own deadline (a server's), or this command's
-        if served and path is not None and stop_serving_engine(path):
+        if served is not None and stop_serving_engine(served):
             progress(said("the running server's engine, which ran the query, was stopped: the server starts it again",
                           "le moteur du serveur en marche, qui exécutait la requête, a été arrêté : le serveur le "
                           "redémarre"))

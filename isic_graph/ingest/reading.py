@@ -345,6 +345,7 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
 
     tree = json.loads(data)
     keyword_like = _keyword_like(tree)  # (read before expansion, which may take the tree apart)
+    stating = len(_top_objects(tree)[1])
     try:
         expanded = pyld.expand(tree, {"documentLoader": document_loader, "base": base_iri},
                                on_property_dropped=on_dropped)
@@ -363,8 +364,8 @@ def _check_keys(name: str, data: bytes, base_iri: str) -> None:
         return
     if not dropped:
         dropped += keyword_like or _dropped_when_made_rdf(name, expanded)
-    if not dropped:
-        _check_none_floating(name, json.loads(data), expanded, base_iri)
+    if not dropped and isinstance(expanded, list) and len(expanded) < stating:  # one is missing: which?
+        _refuse_floating(name, json.loads(data), base_iri)
     if not dropped:
         return
     key = dropped[0]
@@ -409,23 +410,26 @@ def _keyword_like(tree: Any) -> list[str]:
     return found
 
 
-def _check_none_floating(name: str, tree: Any, expanded: Any, base_iri: str) -> None:
-    """Refuse a document one of whose top objects (of its top list, or of its top `@graph`) JSON-LD drops whole, with
-    no word from the processor: a list or a value on its own (`{"@list": [{…a node…}]}`), and every node it holds.
-    Counted first (each kept object is one expanded node; an object naming a node alone, `{"@id": …}`, states
-    nothing and is dropped harmlessly); only when some are missing is each expanded alone, to name it."""
-    from pyld import jsonld as pyld
-
-    context: Any = None
+def _top_objects(tree: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """The context over a document's top objects (those of its top list, or of its top `@graph`), and those of them
+    that state something: each is one node once expanded, unless JSON-LD drops it whole (`{"@id": …}` alone states
+    nothing, and is dropped harmlessly)."""
     if isinstance(tree, dict) and set(tree) <= {"@context", "@graph"} and isinstance(tree.get("@graph"), list):
         context, items = tree.get("@context"), tree["@graph"]
     elif isinstance(tree, list):
-        items = tree
+        context, items = None, tree
     else:
-        return
-    stating = [item for item in items if isinstance(item, dict) and set(item) - {"@context", "@id"}]
-    if not isinstance(expanded, list) or len(expanded) >= len(stating):
-        return
+        return None, []
+    return context, [item for item in items if isinstance(item, dict) and set(item) - {"@context", "@id"}]
+
+
+def _refuse_floating(name: str, tree: Any, base_iri: str) -> None:
+    """Refuse a document one of whose top objects JSON-LD drops whole, with no word from the processor: a list or a
+    value on its own (`{"@list": [{…a node…}]}`), and every node it holds. Each top object is expanded alone, to name
+    it (only once the expanded document was found to miss one)."""
+    from pyld import jsonld as pyld
+
+    context, stating = _top_objects(tree)
     for item in stating:
         own = {k: v for k, v in item.items() if k != "@context"}
         scoped = [c for c in (context, item.get("@context")) if c is not None]

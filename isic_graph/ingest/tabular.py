@@ -169,11 +169,16 @@ def _sent_twice(table: str, first: str, second: str) -> tuple[str, str]:
 COPY_MARK = re.compile(r"\s*(\(\d{1,3}\)|- copie|- copy|copie)$")
 
 
+def _stem(name: str) -> str:
+    """A file's or sheet's name as compared with the tables': plain, without `.csv` and a copy's mark."""
+    return COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)))
+
+
 def _not_a_table(raw: RawTable) -> tuple[str, str]:
     """Why a file (or a workbook's sheet) is no table, and what to do: the template's own sheet of drop-down lists or
     of help, exported with the others, is left out of the upload; any other file is left out, or named as the table
     it is."""
-    stem = COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", raw.name, flags=re.IGNORECASE)))
+    stem = _stem(raw.name)
     if any(stem == own or stem.endswith(" " + own) for own in TEMPLATE_SHEETS):
         return ("c'est la feuille des listes de choix (ou d'aide) du modèle, exportée avec les tableaux : elle ne "
                 "contient pas de données ; retirez ce fichier de l'envoi",
@@ -196,7 +201,7 @@ def table_for(name: str) -> Table | None:
     found = table_named(name)
     if found is not None:
         return found
-    stem = COPY_MARK.sub("", plain(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)))
+    stem = _stem(name)
     names = {plain(name): t.name for t in tables() for name in (t.name, *t.french)}  # `family-aid`: `family aid`
     for key in sorted(names, key=len, reverse=True):  # the longest name the file's name ends with
         if stem == key or stem.endswith(" " + key):

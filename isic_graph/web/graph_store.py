@@ -40,6 +40,7 @@ blueprint = Blueprint("graph_store", __name__)
 READ_FORMATS = {f.media_type: f for f in formats_for(GRAPH)}
 DEFAULT = "default"
 MOST_TRIPLES = 100_000  # a GET's graph: about 13 MB of N-Triples, 130 MB held while it is hashed and written
+MOST_SHOWN_FR = f"{MOST_TRIPLES:,}".replace(",", "\u202f")  # as French writes it: 100 000
 
 
 @blueprint.route("/graph-store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
@@ -131,9 +132,9 @@ def _served(graph: str) -> list[Triple] | None:
                              f"({MOST_TRIPLES:,}): read it from the dumps (/dumps/: each network's graph, and the "
                              "whole store in N-Quads, streamed), or a part of it with SPARQL (LIMIT, OFFSET)",
                              f"le graphe contient {count.value} triplets, plus que le Graph Store n'en envoie en une "
-                             f"réponse ({MOST_TRIPLES:_}) : lisez-le dans les exports ".replace("_", "\u202f")
-                             + "(/dumps/ : le graphe de chaque réseau, et toute la base en N-Quads, envoyés au fil de "
-                             "l'eau), ou une partie avec SPARQL (LIMIT, OFFSET)")
+                             f"réponse ({MOST_SHOWN_FR}) : lisez-le dans les exports (/dumps/ : le graphe de chaque "
+                             "réseau, et toute la base en N-Quads, envoyés au fil de l'eau), ou une partie avec SPARQL "
+                             "(LIMIT, OFFSET)")
     if graph == DEFAULT:
         answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return answer if isinstance(answer, list) else []
